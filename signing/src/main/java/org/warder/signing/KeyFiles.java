@@ -1,0 +1,125 @@
+package org.warder.signing;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.Provider;
+import java.util.Set;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
+import org.bouncycastle.crypto.util.ScryptConfig;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfoBuilder;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.jcajce.JcePKCSPBEInputDecryptorProviderBuilder;
+import org.bouncycastle.pkcs.jcajce.JcePKCSPBEOutputEncryptorBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemWriter;
+
+/**
+ * Private key files: PKCS#8 {@code ENCRYPTED PRIVATE KEY} PEM, PBES2 with scrypt (N=2^17, r=8,
+ * p=1) and AES-256-CBC, the format {@code openssl pkcs8 -scrypt} reads. Files are written
+ * atomically with mode 0600, never over an existing key, and a key file that its group or others
+ * can read is refused. Thread-safe.
+ */
+public final class KeyFiles {
+  private static final Provider BC = new BouncyCastleProvider();
+  private static final int SCRYPT_COST = 1 << 17;
+  private static final String PEM_TYPE = "ENCRYPTED PRIVATE KEY";
+  private static final Set<PosixFilePermission> UNSAFE =
+      Set.of(
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_EXECUTE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_EXECUTE);
+
+  private KeyFiles() {}
+
+  /** Writes {@code key} to a new file {@code file}, encrypted with {@code passphrase}. */
+  public static void write(Ed25519SigningKey key, Path file, char[] passphrase)
+      throws IOException, SigningException {
+    if (passphrase.length == 0) {
+      throw new SigningException("refusing to write " + file + " with an empty passphrase");
+    }
+    byte[] der;
+    try {
+      PrivateKeyInfo info = PrivateKeyInfoFactory.createPrivateKeyInfo(key.parameters());
+      der =
+          new PKCS8EncryptedPrivateKeyInfoBuilder(info)
+              .build(
+                  new JcePKCSPBEOutputEncryptorBuilder(
+                          new ScryptConfig.Builder(SCRYPT_COST, 8, 1).withSaltLength(16).build(),
+                          NISTObjectIdentifiers.id_aes256_CBC)
+                      .setProvider(BC)
+                      .build(passphrase))
+              .getEncoded();
+    } catch (OperatorCreationException e) {
+      throw new SigningException("cannot encrypt the private key: " + e.getMessage(), e);
+    }
+    AtomicFiles.write(
+        file,
+        out -> {
+          OutputStreamWriter text = new OutputStreamWriter(out, StandardCharsets.US_ASCII);
+          try (PemWriter pem = new PemWriter(text)) {
+            pem.writeObject(new PemObject(PEM_TYPE, der));
+          }
+        },
+        AtomicFiles.OWNER_ONLY,
+        false);
+  }
+
+  /** Reads and decrypts the key in {@code file}, refusing a file others can read. */
+  public static Ed25519SigningKey read(Path file, char[] passphrase)
+      throws IOException, KeyFileException {
+    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+    for (PosixFilePermission p : mode) {
+      if (UNSAFE.contains(p)) {
+        throw new InsecureKeyFileException(file, PosixFilePermissions.toString(mode));
+      }
+    }
+    Object parsed;
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+        PEMParser parser = new PEMParser(reader)) {
+      parsed = parser.readObject();
+    } catch (IOException | RuntimeException e) {
+      throw new MalformedKeyFileException(file, "unreadable PEM (" + e.getMessage() + ")");
+    }
+    if (!(parsed instanceof PKCS8EncryptedPrivateKeyInfo encrypted)) {
+      throw new MalformedKeyFileException(
+          file, parsed == null ? "no PEM block" : "a " + parsed.getClass().getSimpleName());
+    }
+    PrivateKeyInfo info;
+    try {
+      info =
+          encrypted.decryptPrivateKeyInfo(
+              new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(BC).build(passphrase));
+    } catch (PKCSException | RuntimeException e) {
+      throw new WrongPassphraseException(file, e);
+    }
+    AsymmetricKeyParameter key;
+    try {
+      key = PrivateKeyFactory.createKey(info);
+    } catch (IOException | RuntimeException e) {
+      throw new MalformedKeyFileException(file, "an undecodable private key");
+    }
+    if (!(key instanceof Ed25519PrivateKeyParameters ed25519)) {
+      throw new MalformedKeyFileException(
+          file, "a " + info.getPrivateKeyAlgorithm().getAlgorithm() + " key");
+    }
+    return new Ed25519SigningKey(ed25519);
+  }
+}

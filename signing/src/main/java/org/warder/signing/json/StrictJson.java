@@ -1,0 +1,104 @@
+package org.warder.signing.json;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The strict JSON reader for signed documents: rejects duplicate keys, trailing tokens,
+ * floating-point numbers and non-standard syntax, so that what is verified is exactly what was
+ * read. Integers of any size are kept exactly. Thread-safe.
+ */
+public final class StrictJson {
+  /** Deeper documents are refused; no TUF document nests anywhere near this. */
+  public static final int MAX_DEPTH = 64;
+
+  private static final JsonMapper MAPPER =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .disable(JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+          .build();
+
+  static {
+    MAPPER
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+  }
+
+  private StrictJson() {}
+
+  /** Parses UTF-8 bytes into a tree, refusing anything a signed document must not contain. */
+  public static JsonNode parse(byte[] utf8) throws MalformedJsonException {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(utf8);
+    } catch (JacksonException e) {
+      JsonLocation at = e.getLocation();
+      String where =
+          at == null
+              ? ""
+              : String.format(Locale.ROOT, " at line %d column %d", at.getLineNr(), at.getColumnNr());
+      throw new MalformedJsonException(
+          "expected one strict JSON document, found invalid JSON" + where + ": "
+              + e.getOriginalMessage(),
+          e);
+    } catch (java.io.IOException e) {
+      throw new MalformedJsonException("cannot read JSON: " + e.getMessage(), e);
+    }
+    if (node == null || node.isMissingNode()) {
+      throw new MalformedJsonException("expected one JSON document, found empty input");
+    }
+    rejectFloats(node, "$");
+    return node;
+  }
+
+  /** Parses a JSON object; anything else (array, scalar) is refused. */
+  public static ObjectNode parseObject(byte[] utf8) throws MalformedJsonException {
+    JsonNode node = parse(utf8);
+    if (!node.isObject()) {
+      throw new MalformedJsonException(
+          "expected a JSON object, found " + node.getNodeType().name().toLowerCase(Locale.ROOT));
+    }
+    return (ObjectNode) node;
+  }
+
+  /** Convenience for tests and literals. */
+  public static JsonNode parse(String json) throws MalformedJsonException {
+    return parse(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The shared mapper, configured strictly, for writing and for node construction. */
+  public static JsonMapper mapper() {
+    return MAPPER;
+  }
+
+  private static void rejectFloats(JsonNode node, String path) throws MalformedJsonException {
+    if (node.isNumber() && !node.isIntegralNumber()) {
+      throw new MalformedJsonException(
+          "expected only integers, found the floating-point number " + node.asText() + " at "
+              + path);
+    }
+    if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        rejectFloats(e.getValue(), path + "." + e.getKey());
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        rejectFloats(node.get(i), path + "[" + i + "]");
+      }
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package org.warder.signing.tuf;
+
+import java.time.Instant;
+
+/** Metadata expired before the update started (a freeze attack, or a stale repository). */
+public final class ExpiredMetadataException extends TufException {
+  private static final long serialVersionUID = 1L;
+  private final transient Instant expires;
+
+  public ExpiredMetadataException(String role, Instant expires, Instant now) {
+    super(
+        role + " metadata expired at " + expires + " (update started at " + now
+            + "); the repository must publish fresh metadata");
+    this.expires = expires;
+  }
+
+  public Instant expires() {
+    return expires;
+  }
+}

@@ -1,0 +1,381 @@
+package org.warder.signing.tuf;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.warder.signing.AtomicFiles;
+
+/**
+ * The TUF 1.0 client workflow (specification §5): root chain walk, timestamp, snapshot, targets,
+ * depth-first delegation search, and verified target downloads. Metadata and targets are fetched
+ * through a {@link Fetcher} from a list of mirrors tried in order; trusted metadata is persisted
+ * as the bytes received, only after it verified. Not thread-safe: use one instance per update.
+ */
+public final class Updater {
+  private final MetadataDirectory store;
+  private final List<URI> metadataMirrors;
+  private final Fetcher fetcher;
+  private final Clock clock;
+  private final UpdaterConfig config;
+  private Optional<TrustedMetadata> trusted = Optional.empty();
+
+  /** The outcome of a refresh. */
+  public record RefreshResult(
+      long rootVersion,
+      long timestampVersion,
+      long snapshotVersion,
+      long targetsVersion,
+      boolean rootMayBeStale) {}
+
+  /** Verifies fetched bytes and stores them; returns empty when nothing needs storing. */
+  @FunctionalInterface
+  private interface Acceptor<R> {
+    R accept(byte[] bytes) throws TufException, IOException;
+  }
+
+  public Updater(
+      MetadataDirectory store, List<URI> metadataMirrors, Fetcher fetcher, Clock clock, UpdaterConfig config) {
+    if (metadataMirrors.isEmpty()) {
+      throw new IllegalArgumentException("at least one metadata URL is needed");
+    }
+    this.store = store;
+    this.metadataMirrors = metadataMirrors.stream().map(Urls::directory).toList();
+    this.fetcher = fetcher;
+    this.clock = clock;
+    this.config = config;
+  }
+
+  /**
+   * Brings the top-level metadata up to date: root (following rotations), timestamp, snapshot,
+   * targets. Every expiry is judged against the clock reading taken when this starts.
+   */
+  public RefreshResult refresh() throws IOException, TufException {
+    byte[] rootBytes =
+        store.read("root", config.rootMaxLength())
+            .orElseThrow(
+                () -> new MissingMetadataException(
+                    "no trusted root in " + store.dir() + "; initialise it with a root you trust"));
+    TrustedMetadata set = new TrustedMetadata(rootBytes, clock.instant());
+    trusted = Optional.empty();
+    boolean stale = updateRoot(set);
+    updateTimestamp(set);
+    updateSnapshot(set);
+    Metadata<Targets> targets = loadTargets(set, RoleType.TARGETS.value(), TrustedMetadata.ROOT_DELEGATOR);
+    trusted = Optional.of(set);
+    return new RefreshResult(
+        set.root().signed().version(),
+        set.timestamp().orElseThrow().signed().version(),
+        set.snapshot().orElseThrow().signed().version(),
+        targets.signed().version(),
+        stale);
+  }
+
+  private boolean updateRoot(TrustedMetadata set) throws IOException, TufException {
+    Root initial = set.root().signed();
+    boolean upToDate = false;
+    for (int i = 0; i < config.maxRootRotations(); i++) {
+      long next = set.root().signed().version() + 1;
+      Optional<Metadata<Root>> accepted =
+          fromMirrors(
+              next + ".root.json",
+              config.rootMaxLength(),
+              true,
+              bytes -> {
+                Metadata<Root> root = set.updateRoot(bytes);
+                store.write("root", bytes);
+                return Optional.of(root);
+              });
+      if (accepted.isEmpty()) {
+        upToDate = true;
+        break;
+      }
+    }
+    set.checkRootNotExpired();
+    Root current = set.root().signed();
+    if (!SignatureThreshold.sameKeys(initial.role(RoleType.TIMESTAMP), current.role(RoleType.TIMESTAMP))
+        || !SignatureThreshold.sameKeys(initial.role(RoleType.SNAPSHOT), current.role(RoleType.SNAPSHOT))) {
+      // Spec 5.3.11: after a timestamp or snapshot key rotation, forget their trusted versions
+      // (this is how a repository recovers from a fast-forward attack).
+      store.delete(RoleType.TIMESTAMP.value());
+      store.delete(RoleType.SNAPSHOT.value());
+    }
+    return !upToDate;
+  }
+
+  private void updateTimestamp(TrustedMetadata set) throws IOException, TufException {
+    Optional<byte[]> local = store.read(RoleType.TIMESTAMP.value(), config.timestampMaxLength());
+    if (local.isPresent()) {
+      try {
+        set.updateTimestamp(local.get());
+      } catch (TufException e) {
+        // not usable as final; if it verified, it still guards against rollback
+      }
+    }
+    fromMirrors(
+        "timestamp.json",
+        config.timestampMaxLength(),
+        false,
+        bytes -> {
+          Optional<Metadata<Timestamp>> accepted = set.updateTimestamp(bytes);
+          if (accepted.isPresent()) {
+            store.write(RoleType.TIMESTAMP.value(), bytes);
+          }
+          return accepted;
+        });
+    set.checkFinalTimestamp();
+  }
+
+  private void updateSnapshot(TrustedMetadata set) throws IOException, TufException {
+    Optional<byte[]> local = store.read(RoleType.SNAPSHOT.value(), config.snapshotMaxLength());
+    if (local.isPresent()) {
+      try {
+        set.updateSnapshot(local.get(), true);
+        return; // the local snapshot is the one the timestamp names
+      } catch (TufException e) {
+        // stale or invalid: fetch the current one (a verified stale one still guards rollback)
+      }
+    }
+    MetaFile meta = set.timestamp().orElseThrow().signed().snapshotMeta();
+    String file = set.root().signed().consistentSnapshot() ? meta.version() + ".snapshot.json" : "snapshot.json";
+    fromMirrors(
+        file,
+        meta.length().orElse(config.snapshotMaxLength()),
+        false,
+        bytes -> {
+          Metadata<Snapshot> snapshot = set.updateSnapshot(bytes, false);
+          store.write(RoleType.SNAPSHOT.value(), bytes);
+          return Optional.of(snapshot);
+        });
+  }
+
+  private Metadata<Targets> loadTargets(TrustedMetadata set, String role, String delegator)
+      throws IOException, TufException {
+    Optional<Metadata<Targets>> loaded = set.targets(role);
+    if (loaded.isPresent()) {
+      // Reached again, maybe through another delegator: it must satisfy this one too.
+      set.verifyDelegated(loaded.get(), role, delegator);
+      return loaded.get();
+    }
+    Optional<byte[]> local = store.read(role, config.targetsMaxLength());
+    if (local.isPresent()) {
+      try {
+        return set.updateTargets(local.get(), role, delegator);
+      } catch (TufException e) {
+        // stale or invalid: fetch the current one
+      }
+    }
+    MetaFile meta = set.snapshotEntry(role);
+    String file =
+        set.root().signed().consistentSnapshot()
+            ? meta.version() + "." + Urls.quote(role) + ".json"
+            : Urls.quote(role) + ".json";
+    return fromMirrors(
+            file,
+            meta.length().orElse(config.targetsMaxLength()),
+            false,
+            bytes -> {
+              Metadata<Targets> targets = set.updateTargets(bytes, role, delegator);
+              store.write(role, bytes);
+              return Optional.of(targets);
+            })
+        .orElseThrow();
+  }
+
+  /**
+   * Finds the signed description of {@code targetPath}: a pre-order depth-first search from the
+   * top-level targets role through delegations whose paths cover it, honouring terminating
+   * delegations, visiting at most {@code maxDelegations} roles. Refreshes first if needed.
+   */
+  public TargetFile targetInfo(String targetPath) throws IOException, TufException {
+    if (trusted.isEmpty()) {
+      refresh();
+    }
+    TrustedMetadata set = trusted.orElseThrow();
+    record Visit(String role, String delegator) {}
+    Deque<Visit> toVisit = new ArrayDeque<>();
+    toVisit.push(new Visit(RoleType.TARGETS.value(), TrustedMetadata.ROOT_DELEGATOR));
+    Set<Visit> visited = new HashSet<>();
+    int budget = config.maxDelegations();
+    while (budget > 0 && !toVisit.isEmpty()) {
+      Visit visit = toVisit.pop();
+      if (!visited.add(visit)) {
+        continue;
+      }
+      Targets targets = loadTargets(set, visit.role(), visit.delegator()).signed();
+      TargetFile found = targets.targets().get(targetPath);
+      if (found != null) {
+        return found;
+      }
+      budget--;
+      if (targets.delegations().isEmpty()) {
+        continue;
+      }
+      List<Visit> children = new ArrayList<>();
+      for (DelegatedRole child : targets.delegations().get().roles()) {
+        if (child.isDelegatedPath(targetPath)) {
+          children.add(new Visit(child.name(), visit.role()));
+          if (child.terminating()) {
+            toVisit.clear();
+            break;
+          }
+        }
+      }
+      for (int i = children.size() - 1; i >= 0; i--) {
+        toVisit.push(children.get(i));
+      }
+    }
+    throw new TargetNotFoundException(targetPath);
+  }
+
+  /** {@code file} when it exists and has the signed length and hashes of {@code target}. */
+  public Optional<Path> findCached(TargetFile target, Path file) throws IOException, TufException {
+    Map<String, MessageDigest> digests = LengthAndHashes.digests(target.path(), target.hashes());
+    long size;
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[64 * 1024];
+      size = 0;
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        size += n;
+        if (size > target.length()) {
+          return Optional.empty();
+        }
+        for (MessageDigest d : digests.values()) {
+          d.update(buffer, 0, n);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    if (size != target.length()) {
+      return Optional.empty();
+    }
+    try {
+      LengthAndHashes.check(target.path(), digests, target.hashes());
+    } catch (DigestMismatchException e) {
+      return Optional.empty();
+    }
+    return Optional.of(file);
+  }
+
+  /**
+   * Downloads {@code target} from the first of {@code targetMirrors} that serves it intact: into
+   * a temporary file next to {@code destination}, checked for the signed length and hashes, and
+   * only then moved to {@code destination}. On failure no file is left.
+   */
+  public void download(TargetFile target, List<URI> targetMirrors, Path destination)
+      throws IOException, TufException {
+    LengthAndHashes.digests(target.path(), target.hashes()); // refuse unknown hashes up front
+    String relative = targetUrlPath(target);
+    Path dir = destination.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    List<Exception> failures = new ArrayList<>();
+    for (URI mirror : targetMirrors) {
+      URI url = URI.create(Urls.directory(mirror) + relative);
+      Path tmp = AtomicFiles.createTemp(dir, destination.getFileName().toString(), AtomicFiles.WORLD_READABLE);
+      try {
+        Map<String, MessageDigest> digests = LengthAndHashes.digests(target.path(), target.hashes());
+        long written;
+        try (OutputStream file = Files.newOutputStream(tmp);
+            DigestingOutputStream out = new DigestingOutputStream(file, digests.values())) {
+          fetcher.fetch(url, target.length(), out);
+          written = out.count();
+        }
+        LengthAndHashes.checkLength(target.path(), java.util.OptionalLong.of(target.length()), written);
+        LengthAndHashes.check(target.path(), digests, target.hashes());
+        try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+          channel.force(true);
+        }
+        AtomicFiles.move(tmp, destination);
+        return;
+      } catch (UnsupportedHashException e) {
+        throw e; // no mirror can help
+      } catch (IOException | TufException e) {
+        failures.add(e);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+    throwFirst(failures);
+  }
+
+  /**
+   * The URL path of a target below a targets base URL: each segment percent-quoted, and with
+   * consistent snapshots the file name prefixed by its first listed hash.
+   */
+  private String targetUrlPath(TargetFile target) throws UnsafeNameException {
+    String path = target.path();
+    if (path.isEmpty() || path.startsWith("/") || path.indexOf('\0') >= 0 || path.indexOf('\\') >= 0) {
+      throw new UnsafeNameException("target", path, "expected a relative path without NUL or backslash");
+    }
+    String[] segments = path.split("/", -1);
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < segments.length; i++) {
+      String segment = segments[i];
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        throw new UnsafeNameException("target", path, "it has an empty, '.' or '..' segment");
+      }
+      if (i == segments.length - 1) {
+        boolean prefix =
+            config.prefixTargetsWithHash()
+                && trusted.map(t -> t.root().signed().consistentSnapshot()).orElse(true);
+        if (prefix) {
+          String hash = target.sha256().orElse(target.hashes().values().iterator().next());
+          segment = hash + "." + segment;
+        }
+      }
+      if (i > 0) {
+        out.append('/');
+      }
+      out.append(Urls.quote(segment));
+    }
+    return out.toString();
+  }
+
+  /** Fetches {@code file} from each mirror in turn until one serves bytes that are accepted. */
+  private <R> Optional<R> fromMirrors(String file, long maxLength, boolean notFoundMeansNone, Acceptor<Optional<R>> acceptor)
+      throws IOException, TufException {
+    List<Exception> failures = new ArrayList<>();
+    boolean allNotFound = true;
+    for (URI mirror : metadataMirrors) {
+      URI url = URI.create(mirror + file); // concatenated: the base stays exactly as given
+      try {
+        byte[] bytes = fetcher.fetchBytes(url, maxLength);
+        return acceptor.accept(bytes);
+      } catch (FetchStatusException e) {
+        allNotFound &= e.isNotFound();
+        failures.add(e);
+      } catch (IOException | TufException e) {
+        allNotFound = false;
+        failures.add(e);
+      }
+    }
+    if (notFoundMeansNone && allNotFound) {
+      return Optional.empty();
+    }
+    throwFirst(failures);
+    return Optional.empty();
+  }
+
+  private static void throwFirst(List<Exception> failures) throws IOException, TufException {
+    Exception first = failures.get(0);
+    failures.subList(1, failures.size()).forEach(first::addSuppressed);
+    if (first instanceof TufException t) {
+      throw t;
+    }
+    throw (IOException) first;
+  }
+}
