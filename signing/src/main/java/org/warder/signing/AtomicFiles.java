@@ -56,8 +56,15 @@ public final class AtomicFiles {
     }
     Path tmp = createTemp(dir, target.getFileName().toString(), mode);
     try {
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
-          OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        // The writer may close what it is given; the channel must stay open for fsync.
+        OutputStream out =
+            new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 65536) {
+              @Override
+              public void close() throws IOException {
+                flush();
+              }
+            };
         writer.writeTo(out);
         out.flush();
         channel.force(true);

@@ -31,8 +31,7 @@ public final class Repository {
    * own root keys.
    */
   public static Repository start(Metadata<Root> root) throws TufException {
-    Root r = root.signed();
-    SignatureThreshold.verify(root, "root v" + r.version(), "its own root", r.keys(), r.role(RoleType.ROOT));
+    TrustAnchors.checkSelfSigned(root.toBytes());
     return new Repository(root);
   }
 

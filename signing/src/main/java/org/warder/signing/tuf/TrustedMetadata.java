@@ -25,10 +25,7 @@ final class TrustedMetadata {
   /** Starts from a trusted root, which must be signed by a threshold of its own root keys. */
   TrustedMetadata(byte[] trustedRoot, Instant now) throws TufException {
     this.now = now;
-    Metadata<Root> initial = Metadata.parse(trustedRoot, Root.class, "root");
-    Root r = initial.signed();
-    SignatureThreshold.verify(initial, "trusted root", "its own root", r.keys(), r.role(RoleType.ROOT));
-    this.root = initial;
+    this.root = TrustAnchors.checkSelfSigned(trustedRoot);
   }
 
   Instant now() {

@@ -3,6 +3,8 @@ package org.warder.signing.testing;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -223,6 +225,36 @@ public final class RepositorySimulator implements Fetcher {
   /** Signs only a new timestamp. */
   public void publishTimestamp() throws SigningException {
     repository.timestamp(expires, signers("timestamp"));
+  }
+
+  /**
+   * Writes the repository as static files: {@code metadata/<consistent-snapshot names>} and
+   * {@code targets/<dir>/<sha256>.<name>}, as a web server would serve them.
+   */
+  public void writeTo(Path dir) throws IOException {
+    Path metadata = dir.resolve("metadata");
+    Files.createDirectories(metadata);
+    for (Map.Entry<String, byte[]> e : repository.files().entrySet()) {
+      Files.write(metadata.resolve(e.getKey()), e.getValue());
+    }
+    for (Map.Entry<String, byte[]> e : overrides.entrySet()) {
+      if (!e.getKey().startsWith("targets/")) {
+        Path file = metadata.resolve(e.getKey());
+        if (e.getValue() == null) {
+          Files.deleteIfExists(file);
+        } else {
+          Files.write(file, e.getValue());
+        }
+      }
+    }
+    for (Map.Entry<String, byte[]> e : blobs.entrySet()) {
+      String path = e.getKey();
+      int slash = path.lastIndexOf('/');
+      Path target =
+          dir.resolve("targets").resolve(path.substring(0, slash + 1) + Digests.sha256Hex(e.getValue()) + "." + path.substring(slash + 1));
+      Files.createDirectories(target.getParent());
+      Files.write(target, e.getValue());
+    }
   }
 
   /** Serves {@code bytes} for a metadata file name or {@code targets/<path>} instead of the real one. */

@@ -1,0 +1,80 @@
+package org.warder.client.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code warder} command: entry point, error reporting and exit codes. */
+@Command(
+    name = "warder",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Fetch, verify and run FreeBSD jail releases, plugins and templates from signed registries.",
+      "",
+      "Every file warder uses is checked against metadata signed by keys you trust (The Update"
+          + " Framework), before it touches your host."
+    },
+    subcommands = {TufCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line."})
+public final class WarderMain implements Runnable {
+  @Option(names = "--stacktrace", description = "Print the full stack trace of a failure.")
+  boolean stacktrace;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs {@code warder} with {@code args}, writing to {@code out} and {@code err}. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    WarderMain main = new WarderMain();
+    CommandLine cli = new CommandLine(main);
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          commandLine.getErr().println("warder: " + oneLine(ex));
+          if (main.stacktrace) {
+            ex.printStackTrace(commandLine.getErr());
+          }
+          return ExitCodes.FAILURE;
+        });
+    cli.setParameterExceptionHandler(
+        (ex, args2) -> {
+          CommandLine failed = ex.getCommandLine();
+          failed.getErr().println("warder: " + oneLine(ex));
+          failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help'.");
+          return isTuf(failed) ? ExitCodes.FAILURE : ExitCodes.USAGE;
+        });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  private static boolean isTuf(CommandLine cli) {
+    for (CommandLine c = cli; c != null; c = c.getParent()) {
+      if (c.getCommand() instanceof TufCommand) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The failure as one line: its message, or its type when it has none. */
+  static String oneLine(Throwable ex) {
+    String message = ex.getMessage();
+    if (message == null || message.isBlank()) {
+      message = ex.getClass().getSimpleName();
+    }
+    return message.replaceAll("\\s*\\R\\s*", " ");
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

@@ -1,0 +1,141 @@
+package org.warder.client.fetch;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
+import org.warder.signing.tuf.FetchStatusException;
+import org.warder.signing.tuf.FetchTooLargeException;
+import org.warder.signing.tuf.Fetcher;
+
+/**
+ * The HTTP adapter of the {@link Fetcher} port, on OkHttp: connect, read and whole-call timeouts,
+ * {@code Accept-Encoding: identity} so that byte caps count what the server sent, a hard cap
+ * that stops reading at {@code maxLength + 1} bytes whatever {@code Content-Length} says, and
+ * retries with exponential backoff for connection failures and 5xx/429 answers as long as no
+ * byte has reached the sink. Thread-safe.
+ */
+public final class OkHttpFetcher implements Fetcher {
+  private static final int BUFFER = 64 * 1024;
+  private final OkHttpClient client;
+  private final HttpSettings settings;
+  private final String userAgent;
+
+  public OkHttpFetcher(HttpSettings settings, String userAgent) {
+    this.settings = settings;
+    this.userAgent = userAgent;
+    this.client =
+        new OkHttpClient.Builder()
+            .connectTimeout(settings.connectTimeout())
+            .readTimeout(settings.readTimeout())
+            .writeTimeout(settings.readTimeout())
+            .retryOnConnectionFailure(false)
+            .followRedirects(true)
+            .followSslRedirects(false)
+            .build();
+  }
+
+  @Override
+  public void fetch(URI url, long maxLength, OutputStream sink) throws IOException {
+    IOException last = null;
+    for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
+      CountingSink counting = new CountingSink(sink);
+      try {
+        fetchOnce(url, maxLength, counting);
+        return;
+      } catch (FetchStatusException e) {
+        if (!isTransient(e.status()) || attempt == settings.attempts()) {
+          throw e;
+        }
+        last = e;
+      } catch (FetchTooLargeException e) {
+        throw e;
+      } catch (IOException e) {
+        if (counting.count > 0 || attempt == settings.attempts()) {
+          throw e; // bytes already went to the sink: a retry would corrupt it
+        }
+        last = e;
+      }
+      backoff(attempt, last);
+    }
+    throw last == null ? new IOException("no attempt made for " + url) : last;
+  }
+
+  private void fetchOnce(URI url, long maxLength, CountingSink sink) throws IOException {
+    Request request =
+        new Request.Builder()
+            .url(url.toString())
+            .header("Accept-Encoding", "identity")
+            .header("User-Agent", userAgent)
+            .get()
+            .build();
+    Call call = client.newCall(request);
+    call.timeout().timeout(settings.callTimeout(maxLength).toMillis(), TimeUnit.MILLISECONDS);
+    try (Response response = call.execute()) {
+      if (!response.isSuccessful()) {
+        throw new FetchStatusException(url, response.code());
+      }
+      ResponseBody body = response.body();
+      BufferedSource source = body.source();
+      byte[] buffer = new byte[BUFFER];
+      long total = 0;
+      for (int n; (n = source.read(buffer)) > 0; ) {
+        if (total + n > maxLength) {
+          sink.write(buffer, 0, (int) (maxLength - total));
+          throw new FetchTooLargeException(url, maxLength);
+        }
+        sink.write(buffer, 0, n);
+        total += n;
+      }
+    } catch (InterruptedIOException e) {
+      throw new InterruptedIOException(
+          "GET " + url + " did not complete in time (" + e.getMessage() + "); the server is too slow"
+              + " or stalled");
+    }
+  }
+
+  private static boolean isTransient(int status) {
+    return status >= 500 || status == 429 || status == 408;
+  }
+
+  private void backoff(int attempt, IOException cause) throws IOException {
+    long millis = settings.firstBackoff().toMillis() << (attempt - 1);
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      InterruptedIOException interrupted = new InterruptedIOException("interrupted while retrying");
+      interrupted.initCause(cause);
+      throw interrupted;
+    }
+  }
+
+  /** Counts bytes passed to the caller's sink. */
+  private static final class CountingSink extends OutputStream {
+    private final OutputStream out;
+    long count;
+
+    CountingSink(OutputStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+  }
+}

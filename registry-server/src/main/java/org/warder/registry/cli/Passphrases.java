@@ -1,0 +1,42 @@
+package org.warder.registry.cli;
+
+import java.io.Console;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+
+/** Where passphrases come from: a file for scripts, else an interactive prompt, asked twice. */
+final class Passphrases {
+  private Passphrases() {}
+
+  static char[] read(Optional<Path> file, String what) throws IOException {
+    if (file.isPresent()) {
+      String text = Files.readString(file.get(), StandardCharsets.UTF_8);
+      String first = text.lines().findFirst().orElse("");
+      if (first.isEmpty()) {
+        throw new IOException("passphrase file " + file.get() + " is empty; put the passphrase on its first line");
+      }
+      return first.toCharArray();
+    }
+    Console console = System.console();
+    if (console == null) {
+      throw new IOException(
+          "no terminal to ask for the " + what + " passphrase; pass --passphrase-file FILE");
+    }
+    char[] first = console.readPassword("Passphrase for the %s keys: ", what);
+    char[] second = console.readPassword("Same passphrase again: ");
+    try {
+      if (first == null || first.length == 0 || !Arrays.equals(first, second)) {
+        throw new IOException("the passphrases were empty or differed; nothing was written");
+      }
+      return first;
+    } finally {
+      if (second != null) {
+        Arrays.fill(second, '\0');
+      }
+    }
+  }
+}

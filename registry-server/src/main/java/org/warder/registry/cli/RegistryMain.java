@@ -1,0 +1,57 @@
+package org.warder.registry.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code warder-registry} command: entry point, error reporting and exit codes. */
+@Command(
+    name = "warder-registry",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "A signed registry of FreeBSD releases, jail plugins, templates and exported jails.",
+      "",
+      "It is a TUF 1.0 repository: metadata and content-addressed files any web server could"
+          + " serve, plus a publishing API. The server holds only the online snapshot and"
+          + " timestamp keys; the root and targets keys are encrypted and belong offline."
+    },
+    subcommands = {InitCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line."})
+public final class RegistryMain implements Runnable {
+  @Option(names = "--stacktrace", description = "Print the full stack trace of a failure.")
+  boolean stacktrace;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs the command with {@code args}. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    RegistryMain main = new RegistryMain();
+    CommandLine cli = new CommandLine(main);
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+          commandLine.getErr().println("warder-registry: " + message.replaceAll("\\s*\\R\\s*", " "));
+          if (main.stacktrace) {
+            ex.printStackTrace(commandLine.getErr());
+          }
+          return 1;
+        });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

@@ -1,0 +1,83 @@
+package org.warder.registry.http;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.content.HttpContent;
+import org.eclipse.jetty.http.content.ResourceHttpContent;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.warder.registry.storage.RegistryLayout;
+
+/**
+ * Maps request paths to the files they serve: {@code /metadata/<file>} to the metadata
+ * directory, and {@code /targets/<path>/<sha256>.<name>} to the content-addressed blob of that
+ * hash (whose strong ETag is the hash itself). Anything else, or any name that could leave those
+ * directories, maps to nothing. Thread-safe.
+ */
+final class ContentFactory implements HttpContent.Factory {
+  private static final Pattern METADATA_NAME = Pattern.compile("[A-Za-z0-9._~%-]{1,255}\\.json");
+  private static final Pattern TARGET_NAME = Pattern.compile("([0-9a-f]{64})\\.[^/]+");
+
+  private final RegistryLayout layout;
+  private final ResourceFactory resources;
+
+  ContentFactory(RegistryLayout layout, ResourceFactory resources) {
+    this.layout = layout;
+    this.resources = resources;
+  }
+
+  @Override
+  public HttpContent getContent(String path) {
+    return metadata(path).or(() -> target(path)).orElse(null);
+  }
+
+  /** Whether a content-addressed URL: never changes, cacheable forever. */
+  static boolean isImmutable(String path) {
+    return path.startsWith("/targets/") || (path.startsWith("/metadata/") && !path.endsWith("/timestamp.json"));
+  }
+
+  private Optional<HttpContent> metadata(String path) {
+    if (!path.startsWith("/metadata/")) {
+      return Optional.empty();
+    }
+    String name = path.substring("/metadata/".length());
+    if (!METADATA_NAME.matcher(name).matches() || name.startsWith(".")) {
+      return Optional.empty();
+    }
+    Path file = layout.metadata().resolve(name);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    return Optional.of(new ResourceHttpContent(resources.newResource(file), "application/json"));
+  }
+
+  private Optional<HttpContent> target(String path) {
+    if (!path.startsWith("/targets/")) {
+      return Optional.empty();
+    }
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    var m = TARGET_NAME.matcher(name);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    String sha256 = m.group(1);
+    return layout.blob(sha256).filter(Files::isRegularFile).map(file -> {
+      HttpContent content = new ResourceHttpContent(resources.newResource(file), "application/octet-stream");
+      HttpField etag = new HttpField(HttpHeader.ETAG, "\"" + sha256 + "\"");
+      return new HttpContent.Wrapper(content) {
+        @Override
+        public HttpField getETag() {
+          return etag;
+        }
+
+        @Override
+        public String getETagValue() {
+          return etag.getValue();
+        }
+      };
+    });
+  }
+}

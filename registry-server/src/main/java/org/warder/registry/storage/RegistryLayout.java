@@ -1,0 +1,81 @@
+package org.warder.registry.storage;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Where everything of a registry lives under its data directory. The one class that maps paths:
+ *
+ * <pre>
+ * &lt;data&gt;/keys/                      root.pem targets.pem (offline, encrypted), snapshot.pem
+ *                                     timestamp.pem (online), online.passphrase
+ * &lt;data&gt;/repository/metadata/       N.root.json N.targets.json N.&lt;role&gt;.json N.snapshot.json timestamp.json
+ * &lt;data&gt;/blobs/sha256/&lt;ab&gt;/&lt;hex&gt;     every target, stored once
+ * &lt;data&gt;/uploads/&lt;uuid&gt;/             upload sessions: data, startedat
+ * &lt;data&gt;/tokens.json                publisher tokens, hashed
+ * </pre>
+ */
+public final class RegistryLayout {
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  private final Path data;
+
+  public RegistryLayout(Path data) {
+    this.data = data.toAbsolutePath().normalize();
+  }
+
+  /**
+   * The default data directory: {@code $WARDER_REGISTRY_HOME}, else
+   * {@code ~/.local/share/warder-registry}.
+   */
+  public static Path defaultData(java.util.Map<String, String> env) {
+    String home = env.get("WARDER_REGISTRY_HOME");
+    if (home != null && !home.isBlank()) {
+      return Path.of(home);
+    }
+    return Path.of(System.getProperty("user.home"), ".local", "share", "warder-registry");
+  }
+
+  public Path data() {
+    return data;
+  }
+
+  public Path keys() {
+    return data.resolve("keys");
+  }
+
+  /** The key file of a role ({@code root}, {@code targets}, {@code snapshot}, {@code timestamp}). */
+  public Path key(String role) {
+    return keys().resolve(role + ".pem");
+  }
+
+  public Path onlinePassphrase() {
+    return keys().resolve("online.passphrase");
+  }
+
+  public Path metadata() {
+    return data.resolve("repository").resolve("metadata");
+  }
+
+  public Path blobs() {
+    return data.resolve("blobs").resolve("sha256");
+  }
+
+  /** The file of a blob, when {@code sha256} is 64 lower-case hex digits. */
+  public Optional<Path> blob(String sha256) {
+    String hex = sha256.toLowerCase(Locale.ROOT);
+    if (!SHA256.matcher(hex).matches()) {
+      return Optional.empty();
+    }
+    return Optional.of(blobs().resolve(hex.substring(0, 2)).resolve(hex));
+  }
+
+  public Path uploads() {
+    return data.resolve("uploads");
+  }
+
+  public Path tokens() {
+    return data.resolve("tokens.json");
+  }
+}
