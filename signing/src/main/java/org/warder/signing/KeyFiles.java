@@ -36,7 +36,6 @@ import org.bouncycastle.util.io.pem.PemWriter;
  */
 public final class KeyFiles {
   private static final Provider BC = new BouncyCastleProvider();
-  private static final int SCRYPT_COST = 1 << 17;
   private static final String PEM_TYPE = "ENCRYPTED PRIVATE KEY";
   private static final Set<PosixFilePermission> UNSAFE =
       Set.of(
@@ -47,10 +46,30 @@ public final class KeyFiles {
           PosixFilePermission.OTHERS_WRITE,
           PosixFilePermission.OTHERS_EXECUTE);
 
+  /** The scrypt work factor of a key file. */
+  public enum Cost {
+    /** N=2^17: for passphrases people choose and type. */
+    STRONG(1 << 17),
+    /** N=2^14: only for random, machine-generated passphrases of full entropy (online keys). */
+    GENERATED_PASSPHRASE(1 << 14);
+
+    private final int n;
+
+    Cost(int n) {
+      this.n = n;
+    }
+  }
+
   private KeyFiles() {}
 
   /** Writes {@code key} to a new file {@code file}, encrypted with {@code passphrase}. */
   public static void write(Ed25519SigningKey key, Path file, char[] passphrase)
+      throws IOException, SigningException {
+    write(key, file, passphrase, Cost.STRONG);
+  }
+
+  /** Writes {@code key} to a new file, encrypted with {@code passphrase} at scrypt {@code cost}. */
+  public static void write(Ed25519SigningKey key, Path file, char[] passphrase, Cost cost)
       throws IOException, SigningException {
     if (passphrase.length == 0) {
       throw new SigningException("refusing to write " + file + " with an empty passphrase");
@@ -62,7 +81,7 @@ public final class KeyFiles {
           new PKCS8EncryptedPrivateKeyInfoBuilder(info)
               .build(
                   new JcePKCSPBEOutputEncryptorBuilder(
-                          new ScryptConfig.Builder(SCRYPT_COST, 8, 1).withSaltLength(16).build(),
+                          new ScryptConfig.Builder(cost.n, 8, 1).withSaltLength(16).build(),
                           NISTObjectIdentifiers.id_aes256_CBC)
                       .setProvider(BC)
                       .build(passphrase))

@@ -66,6 +66,12 @@ public final class WarderMain implements Runnable {
 
   /** The failure as one line: its message, or its type when it has none. */
   static String oneLine(Throwable ex) {
+    if (ex instanceof java.nio.file.NoSuchFileException e) {
+      return "no such file: " + e.getFile();
+    }
+    if (ex instanceof java.nio.file.AccessDeniedException e) {
+      return "permission denied: " + e.getFile();
+    }
     String message = ex.getMessage();
     if (message == null || message.isBlank()) {
       message = ex.getClass().getSimpleName();

@@ -95,7 +95,11 @@ public final class RegistryRepository {
     for (String role : List.of("root", "targets", "snapshot", "timestamp")) {
       Ed25519SigningKey key = Ed25519SigningKey.generate();
       boolean offline = role.equals("root") || role.equals("targets");
-      KeyFiles.write(key, layout.key(role), offline ? offlinePassphrase : onlinePassphrase);
+      if (offline) {
+        KeyFiles.write(key, layout.key(role), offlinePassphrase);
+      } else {
+        KeyFiles.write(key, layout.key(role), onlinePassphrase, KeyFiles.Cost.GENERATED_PASSPHRASE);
+      }
       keys.put(role, key);
     }
     Instant now = clock.instant();
