@@ -18,12 +18,18 @@ import org.warder.signing.SigningException;
  */
 public final class Repository {
   private final Map<Long, Metadata<Root>> roots = new LinkedHashMap<>();
+  private final Map<Long, byte[]> rootFiles = new LinkedHashMap<>();
   private final Map<String, Metadata<Targets>> targets = new LinkedHashMap<>();
   private Optional<Metadata<Snapshot>> snapshot = Optional.empty();
   private Optional<Metadata<Timestamp>> timestamp = Optional.empty();
 
   private Repository(Metadata<Root> root) {
+    putRoot(root);
+  }
+
+  private void putRoot(Metadata<Root> root) {
     roots.put(root.signed().version(), root);
+    rootFiles.put(root.signed().version(), root.toBytes());
   }
 
   /**
@@ -78,7 +84,7 @@ public final class Repository {
     SignatureThreshold.verify(
         next, "root v" + next.signed().version(), "its own root", next.signed().keys(),
         next.signed().role(RoleType.ROOT));
-    roots.put(next.signed().version(), next);
+    putRoot(next);
   }
 
   /** Signs {@code next} with old and new root keys and adds it (a root rotation). */
@@ -142,13 +148,22 @@ public final class Repository {
     this.timestamp = timestamp;
   }
 
+  /** One metadata file by its consistent-snapshot name, as {@link #files()} would list it. */
+  public Optional<byte[]> file(String name) {
+    java.util.regex.Matcher root = java.util.regex.Pattern.compile("([1-9][0-9]{0,17})\\.root\\.json").matcher(name);
+    if (root.matches()) {
+      return Optional.ofNullable(rootFiles.get(Long.parseLong(root.group(1)))).map(byte[]::clone);
+    }
+    return Optional.ofNullable(files().get(name));
+  }
+
   /**
    * Every metadata file a client may request, by consistent-snapshot file name, as bytes: all
    * roots, the current targets roles, snapshot and timestamp.
    */
   public Map<String, byte[]> files() {
     Map<String, byte[]> out = new LinkedHashMap<>();
-    roots.forEach((v, r) -> out.put(v + ".root.json", r.toBytes()));
+    rootFiles.forEach((v, bytes) -> out.put(v + ".root.json", bytes.clone()));
     targets.forEach(
         (role, t) -> out.put(t.signed().version() + "." + Urls.quote(role) + ".json", t.toBytes()));
     snapshot.ifPresent(s -> out.put(s.signed().version() + ".snapshot.json", s.toBytes()));

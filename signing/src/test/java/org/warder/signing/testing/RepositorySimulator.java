@@ -283,7 +283,7 @@ public final class RepositorySimulator implements Fetcher {
     byte[] body;
     if (u.startsWith(METADATA_URL.toString())) {
       name = u.substring(METADATA_URL.toString().length());
-      body = repository.files().get(name);
+      body = repository.file(name).orElse(null);
     } else if (u.startsWith(TARGETS_URL.toString())) {
       String path = u.substring(TARGETS_URL.toString().length());
       name = "targets/" + path;
