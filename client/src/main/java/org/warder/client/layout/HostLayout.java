@@ -1,0 +1,91 @@
+package org.warder.client.layout;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where everything lives under the warder root ({@code --root}, {@code $WARDER_ROOT}, or
+ * {@code /usr/local/warder}, iocage-like). The one class that maps client paths:
+ *
+ * <pre>
+ * &lt;root&gt;/warder.json                       host settings (storage: dir or zfs)
+ * &lt;root&gt;/download/&lt;REL&gt;/                   MANIFEST, base.txz, ... (verified)
+ * &lt;root&gt;/releases/&lt;REL&gt;/root/              an extracted release
+ * &lt;root&gt;/jails/&lt;name&gt;/                     config.json, fstab, root/
+ * &lt;root&gt;/templates/&lt;name&gt;/                 read-only templates
+ * &lt;root&gt;/images/                            export bundles
+ * &lt;root&gt;/repos/&lt;name&gt;/                     repo.json, metadata/ (trusted TUF metadata), cache/
+ * </pre>
+ */
+public final class HostLayout {
+  private final Path root;
+
+  public HostLayout(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  /** {@code $WARDER_ROOT}, else {@code /usr/local/warder}. */
+  public static Path defaultRoot(Map<String, String> env) {
+    String r = env.get("WARDER_ROOT");
+    return r == null || r.isBlank() ? Path.of("/usr/local/warder") : Path.of(r);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path settings() {
+    return root.resolve("warder.json");
+  }
+
+  public Path download(String release) {
+    return root.resolve("download").resolve(release);
+  }
+
+  /** Relative name (for storage) of the directory holding all releases. */
+  public static String releasesName() {
+    return "releases";
+  }
+
+  /** Relative name (for storage) of a release: {@code releases/<REL>}. */
+  public static String releaseName(String release) {
+    return "releases/" + release;
+  }
+
+  /** Relative name of the staging area a release is built in before it becomes visible. */
+  public static String stagingName(String release) {
+    return "releases/.partial-" + release;
+  }
+
+  public Path path(String relative) {
+    return root.resolve(relative);
+  }
+
+  public Path releaseRoot(String release) {
+    return path(releaseName(release)).resolve("root");
+  }
+
+  public Path jails() {
+    return root.resolve("jails");
+  }
+
+  public Path repos() {
+    return root.resolve("repos");
+  }
+
+  public Path repo(String name) {
+    return repos().resolve(name);
+  }
+
+  public Path repoConfig(String name) {
+    return repo(name).resolve("repo.json");
+  }
+
+  public Path repoMetadata(String name) {
+    return repo(name).resolve("metadata");
+  }
+
+  public Path repoCache(String name) {
+    return repo(name).resolve("cache");
+  }
+}

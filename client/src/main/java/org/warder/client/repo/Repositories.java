@@ -1,0 +1,175 @@
+package org.warder.client.repo;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.warder.client.layout.HostLayout;
+import org.warder.client.state.StateFiles;
+import org.warder.signing.Digests;
+import org.warder.signing.SigningException;
+import org.warder.signing.tuf.Fetcher;
+import org.warder.signing.tuf.Metadata;
+import org.warder.signing.tuf.MetadataDirectory;
+import org.warder.signing.tuf.Root;
+import org.warder.signing.tuf.TrustAnchors;
+import org.warder.signing.tuf.Updater;
+import org.warder.signing.tuf.UpdaterConfig;
+
+/**
+ * The registries this host trusts: adding one through a pinned root, listing, refreshing and
+ * removing them. Each lives in {@code <root>/repos/<name>/}. Not thread-safe.
+ */
+public final class Repositories {
+  private final HostLayout layout;
+  private final Fetcher fetcher;
+  private final Clock clock;
+
+  public Repositories(HostLayout layout, Fetcher fetcher, Clock clock) {
+    this.layout = layout;
+    this.fetcher = fetcher;
+    this.clock = clock;
+  }
+
+  /**
+   * Adds a registry: fetches {@code 1.root.json} (or reads the given root file), checks it
+   * against the pin and against its own root keys, stores it as the trust anchor, and refreshes.
+   * On any failure nothing of the repository is left behind.
+   */
+  public RepoConfig add(String name, URI url, List<URI> mirrors, RootPin pin, PrintWriter notices)
+      throws RepoException, IOException {
+    if (!RepoConfig.isValidName(name)) {
+      throw new RepoException(
+          "expected a repository name of lower-case letters, digits, '-' and '_' (at most 32), found \""
+              + name + "\"");
+    }
+    if (Files.exists(layout.repo(name))) {
+      throw new RepoException("repository " + name + " already exists; remove it first with 'warder repo remove " + name + "'");
+    }
+    RepoConfig draft = new RepoConfig(name, url, mirrors, pin.label(), "", clock.instant());
+    byte[] rootBytes = anchor(draft, pin);
+    Metadata<Root> root;
+    try {
+      root = TrustAnchors.checkSelfSigned(rootBytes);
+    } catch (SigningException e) {
+      throw new RepoException("the root of " + url + " is not usable: " + e.getMessage(), e);
+    }
+    if (pin instanceof RootPin.TrustOnFirstUse) {
+      notices.println("warning: trusting on first use the root of " + url + ":");
+      notices.println("  version " + root.signed().version() + ", sha256 " + Digests.sha256Hex(rootBytes));
+      root.signed().roles().forEach((role, keys) ->
+          notices.println("  " + role + ": threshold " + keys.threshold() + " of " + keys.keyids()));
+      notices.println("  this gives no protection if this first answer came from an attacker;"
+          + " pin the root with --root-sha256 instead when you can");
+    }
+    RepoConfig config = new RepoConfig(name, url, mirrors, pin.label(), Digests.sha256Hex(rootBytes), clock.instant());
+    try {
+      new MetadataDirectory(layout.repoMetadata(name)).write("root", rootBytes);
+      Files.createDirectories(layout.repoCache(name));
+      updater(config).refresh();
+      StateFiles.write(layout.repoConfig(name), config);
+    } catch (IOException | SigningException | RuntimeException e) {
+      deleteTree(layout.repo(name));
+      throw new RepoException("cannot add " + name + " (" + url + "): " + e.getMessage(), e);
+    }
+    return config;
+  }
+
+  private byte[] anchor(RepoConfig draft, RootPin pin) throws RepoException, IOException {
+    if (pin instanceof RootPin.File file) {
+      return Files.readAllBytes(file.path());
+    }
+    byte[] bytes = null;
+    List<String> failures = new ArrayList<>();
+    for (URI base : draft.metadataUrls()) {
+      try {
+        bytes = fetcher.fetchBytes(URI.create(base + "1.root.json"), UpdaterConfig.defaults().rootMaxLength());
+        break;
+      } catch (IOException e) {
+        failures.add(e.getMessage());
+      }
+    }
+    if (bytes == null) {
+      throw new RepoException("cannot fetch 1.root.json from " + draft.url() + ": " + String.join("; ", failures));
+    }
+    Optional<String> expected = pin.sha256();
+    if (expected.isPresent()) {
+      String found = Digests.sha256Hex(bytes);
+      if (!found.equalsIgnoreCase(expected.get())) {
+        throw new RepoException(
+            "1.root.json of " + draft.url() + " has sha256 " + found + ", expected the pinned "
+                + expected.get().toLowerCase(java.util.Locale.ROOT)
+                + "; check the pin with the registry's administrator");
+      }
+    }
+    return bytes;
+  }
+
+  /** The configuration of {@code name}. */
+  public RepoConfig get(String name) throws RepoException, IOException {
+    Path file = layout.repoConfig(name);
+    if (!RepoConfig.isValidName(name) || !Files.exists(file)) {
+      throw new RepoException("no repository named \"" + name + "\"; see 'warder repo list'");
+    }
+    return StateFiles.read(file, RepoConfig.class);
+  }
+
+  /** All configured repositories, by name. */
+  public List<RepoConfig> list() throws IOException, RepoException {
+    if (!Files.isDirectory(layout.repos())) {
+      return List.of();
+    }
+    List<RepoConfig> out = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(layout.repos())) {
+      for (Path dir : dirs.sorted().toList()) {
+        if (Files.exists(dir.resolve("repo.json"))) {
+          out.add(get(dir.getFileName().toString()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The only repository, or the one named; a clear error when that is ambiguous. */
+  public RepoConfig resolve(Optional<String> name) throws RepoException, IOException {
+    if (name.isPresent()) {
+      return get(name.get());
+    }
+    List<RepoConfig> all = list();
+    if (all.size() == 1) {
+      return all.get(0);
+    }
+    throw new RepoException(all.isEmpty()
+        ? "no repository configured; add one with 'warder repo add NAME URL --root-sha256 HEX'"
+        : "several repositories are configured; choose one with --repo NAME");
+  }
+
+  /** A TUF updater over the repository's trusted metadata and mirrors. */
+  public Updater updater(RepoConfig config) {
+    return new Updater(new MetadataDirectory(layout.repoMetadata(config.name())), config.metadataUrls(), fetcher, clock,
+        UpdaterConfig.defaults());
+  }
+
+  /** Forgets a repository and its cache. */
+  public void remove(String name) throws RepoException, IOException {
+    get(name);
+    deleteTree(layout.repo(name));
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
