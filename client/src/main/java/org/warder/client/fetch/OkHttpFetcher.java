@@ -44,11 +44,17 @@ public final class OkHttpFetcher implements Fetcher {
 
   @Override
   public void fetch(URI url, long maxLength, OutputStream sink) throws IOException {
+    fetchFrom(url, 0, maxLength, sink);
+  }
+
+  /** Asks for {@code Range: bytes=<offset>-}; a server that ignores it is handled too. */
+  @Override
+  public void fetchFrom(URI url, long offset, long maxLength, OutputStream sink) throws IOException {
     IOException last = null;
+    CountingSink counting = new CountingSink(sink);
     for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
-      CountingSink counting = new CountingSink(sink);
       try {
-        fetchOnce(url, maxLength, counting);
+        fetchOnce(url, offset + counting.count, maxLength, counting);
         return;
       } catch (FetchStatusException e) {
         if (!isTransient(e.status()) || attempt == settings.attempts()) {
@@ -58,9 +64,10 @@ public final class OkHttpFetcher implements Fetcher {
       } catch (FetchTooLargeException e) {
         throw e;
       } catch (IOException e) {
-        if (counting.count > 0 || attempt == settings.attempts()) {
-          throw e; // bytes already went to the sink: a retry would corrupt it
+        if (attempt == settings.attempts()) {
+          throw e;
         }
+        // the next attempt asks for the rest, from what already reached the sink
         last = e;
       }
       backoff(attempt, last);
@@ -68,24 +75,36 @@ public final class OkHttpFetcher implements Fetcher {
     throw last == null ? new IOException("no attempt made for " + url) : last;
   }
 
-  private void fetchOnce(URI url, long maxLength, CountingSink sink) throws IOException {
-    Request request =
+  private void fetchOnce(URI url, long offset, long maxLength, CountingSink sink) throws IOException {
+    Request.Builder builder =
         new Request.Builder()
             .url(url.toString())
             .header("Accept-Encoding", "identity")
             .header("User-Agent", userAgent)
-            .get()
-            .build();
+            .get();
+    if (offset > 0) {
+      builder.header("Range", "bytes=" + offset + "-");
+    }
+    Request request = builder.build();
     Call call = client.newCall(request);
     call.timeout().timeout(settings.callTimeout(maxLength).toMillis(), TimeUnit.MILLISECONDS);
     try (Response response = call.execute()) {
+      if (offset > 0 && response.code() == 416) {
+        return; // nothing left to send: the caller's length and hash checks decide
+      }
       if (!response.isSuccessful()) {
         throw new FetchStatusException(url, response.code());
       }
       ResponseBody body = response.body();
       BufferedSource source = body.source();
+      long total = offset;
+      if (offset > 0 && response.code() != 206) {
+        source.skip(offset); // the server ignored the range: drop what we already have
+      } else if (offset > 0 && !String.valueOf(response.header("Content-Range")).startsWith("bytes " + offset + "-")) {
+        throw new java.net.ProtocolException(
+            "GET " + url + " answered Content-Range " + response.header("Content-Range") + " for bytes " + offset + "-");
+      }
       byte[] buffer = new byte[BUFFER];
-      long total = 0;
       for (int n; (n = source.read(buffer)) > 0; ) {
         if (total + n > maxLength) {
           sink.write(buffer, 0, (int) (maxLength - total));

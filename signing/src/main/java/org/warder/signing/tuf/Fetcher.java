@@ -21,6 +21,39 @@ public interface Fetcher {
    */
   void fetch(URI url, long maxLength, OutputStream sink) throws IOException;
 
+  /**
+   * Streams the body of {@code url} from byte {@code offset} on (an HTTP range request), at most
+   * {@code maxLength - offset} bytes. The default fetches the whole body and drops the first
+   * {@code offset} bytes; adapters that can ask for a range override it.
+   */
+  default void fetchFrom(URI url, long offset, long maxLength, OutputStream sink) throws IOException {
+    if (offset == 0) {
+      fetch(url, maxLength, sink);
+      return;
+    }
+    fetch(url, maxLength, new OutputStream() {
+      private long skipped;
+
+      @Override
+      public void write(int b) throws IOException {
+        if (skipped < offset) {
+          skipped++;
+        } else {
+          sink.write(b);
+        }
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        int skip = (int) Math.min(len, offset - skipped);
+        skipped += skip;
+        if (len > skip) {
+          sink.write(b, off + skip, len - skip);
+        }
+      }
+    });
+  }
+
   /** The whole body of {@code url}, at most {@code maxLength} bytes. */
   default byte[] fetchBytes(URI url, long maxLength) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -241,30 +240,49 @@ public final class Updater {
     throw new TargetNotFoundException(targetPath);
   }
 
+  /**
+   * The verified metadata of delegated role {@code role}, found by walking the delegation graph
+   * from the top-level targets role (at most {@code maxDelegations} roles); empty when no role
+   * delegates to it or the snapshot does not list it yet (a role never published). Refreshes
+   * first if needed. Publishers use it to build the next version of their role.
+   */
+  public Optional<Metadata<Targets>> roleMetadata(String role) throws IOException, TufException {
+    if (trusted.isEmpty()) {
+      refresh();
+    }
+    TrustedMetadata set = trusted.orElseThrow();
+    Deque<String[]> toVisit = new ArrayDeque<>();
+    toVisit.add(new String[] {RoleType.TARGETS.value(), TrustedMetadata.ROOT_DELEGATOR});
+    Set<String> visited = new HashSet<>();
+    int budget = config.maxDelegations();
+    while (budget-- > 0 && !toVisit.isEmpty()) {
+      String[] visit = toVisit.poll();
+      if (!visited.add(visit[0])) {
+        continue;
+      }
+      if (!visit[0].equals(RoleType.TARGETS.value())
+          && !set.snapshot().orElseThrow().signed().meta().containsKey(visit[0] + ".json")) {
+        continue;
+      }
+      Metadata<Targets> metadata = loadTargets(set, visit[0], visit[1]);
+      if (visit[0].equals(role)) {
+        return Optional.of(metadata);
+      }
+      for (DelegatedRole child : metadata.signed().delegations().map(Delegations::roles).orElse(List.of())) {
+        toVisit.add(new String[] {child.name(), visit[0]});
+      }
+    }
+    return Optional.empty();
+  }
+
   /** {@code file} when it exists and has the signed length and hashes of {@code target}. */
   public Optional<Path> findCached(TargetFile target, Path file) throws IOException, TufException {
-    Map<String, MessageDigest> digests = LengthAndHashes.digests(target.path(), target.hashes());
-    long size;
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[64 * 1024];
-      size = 0;
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        size += n;
-        if (size > target.length()) {
-          return Optional.empty();
-        }
-        for (MessageDigest d : digests.values()) {
-          d.update(buffer, 0, n);
-        }
-      }
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    }
-    if (size != target.length()) {
+    LengthAndHashes.digests(target.path(), target.hashes());
+    if (!Files.isRegularFile(file) || Files.size(file) != target.length()) {
       return Optional.empty();
     }
     try {
-      LengthAndHashes.check(target.path(), digests, target.hashes());
+      verifyFile(target, file);
     } catch (DigestMismatchException e) {
       return Optional.empty();
     }
@@ -273,8 +291,10 @@ public final class Updater {
 
   /**
    * Downloads {@code target} from the first of {@code targetMirrors} that serves it intact: into
-   * a temporary file next to {@code destination}, checked for the signed length and hashes, and
-   * only then moved to {@code destination}. On failure no file is left.
+   * a hidden {@code .<name>.part} file next to {@code destination}, checked for the signed
+   * length and hashes, and only then moved to {@code destination}. A download cut short is
+   * resumed from where it stopped (on the next attempt or the next call); bytes that fail
+   * verification are deleted. On failure no {@code destination} appears.
    */
   public void download(TargetFile target, List<URI> targetMirrors, Path destination)
       throws IOException, TufException {
@@ -282,34 +302,59 @@ public final class Updater {
     String relative = targetUrlPath(target);
     Path dir = destination.toAbsolutePath().getParent();
     Files.createDirectories(dir);
+    Path part = dir.resolve("." + destination.getFileName() + ".part");
     List<Exception> failures = new ArrayList<>();
     for (URI mirror : targetMirrors) {
       URI url = URI.create(Urls.directory(mirror) + relative);
-      Path tmp = AtomicFiles.createTemp(dir, destination.getFileName().toString(), AtomicFiles.WORLD_READABLE);
-      try {
-        Map<String, MessageDigest> digests = LengthAndHashes.digests(target.path(), target.hashes());
-        long written;
-        try (OutputStream file = Files.newOutputStream(tmp);
-            DigestingOutputStream out = new DigestingOutputStream(file, digests.values())) {
-          fetcher.fetch(url, target.length(), out);
-          written = out.count();
+      for (int attempt = 1; attempt <= DOWNLOAD_ATTEMPTS; attempt++) {
+        try {
+          long have = Files.exists(part) ? Files.size(part) : 0;
+          if (have > target.length()) {
+            Files.delete(part);
+            have = 0;
+          }
+          if (have < target.length() || target.length() == 0) {
+            try (OutputStream out = Files.newOutputStream(part, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND)) {
+              fetcher.fetchFrom(url, have, target.length(), out);
+            }
+          }
+          verifyFile(target, part);
+          try (var channel = java.nio.channels.FileChannel.open(part, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.force(true);
+          }
+          AtomicFiles.move(part, destination);
+          return;
+        } catch (FetchStatusException | FetchTooLargeException | TufException e) {
+          Files.deleteIfExists(part); // wrong bytes or no such file here: try the next mirror
+          failures.add(e);
+          break;
+        } catch (IOException e) {
+          failures.add(e); // cut short: the next attempt resumes from what reached the disk
         }
-        LengthAndHashes.checkLength(target.path(), java.util.OptionalLong.of(target.length()), written);
-        LengthAndHashes.check(target.path(), digests, target.hashes());
-        try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-          channel.force(true);
-        }
-        AtomicFiles.move(tmp, destination);
-        return;
-      } catch (UnsupportedHashException e) {
-        throw e; // no mirror can help
-      } catch (IOException | TufException e) {
-        failures.add(e);
-      } finally {
-        Files.deleteIfExists(tmp);
       }
     }
+    Files.deleteIfExists(part);
     throwFirst(failures);
+  }
+
+  /** Attempts per mirror for one target download, each resuming where the last one stopped. */
+  private static final int DOWNLOAD_ATTEMPTS = 3;
+
+  private static void verifyFile(TargetFile target, Path file) throws IOException, TufException {
+    Map<String, MessageDigest> digests = LengthAndHashes.digests(target.path(), target.hashes());
+    long size = 0;
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[256 * 1024];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        size += n;
+        for (MessageDigest d : digests.values()) {
+          d.update(buffer, 0, n);
+        }
+      }
+    }
+    LengthAndHashes.checkLength(target.path(), java.util.OptionalLong.of(target.length()), size);
+    LengthAndHashes.check(target.path(), digests, target.hashes());
   }
 
   /**
