@@ -1,6 +1,10 @@
 package org.warder.client.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.warder.client.layout.HostLayout;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,21 +20,48 @@ import picocli.CommandLine.Option;
       "Every file warder uses is checked against metadata signed by keys you trust (The Update"
           + " Framework), before it touches your host."
     },
-    subcommands = {TufCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      RepoCommand.class,
+      KeyCommand.class,
+      PublishCommand.class,
+      ListCommand.class,
+      DestroyCommand.class,
+      ActivateCommand.class,
+      TufCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {"", "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line."})
 public final class WarderMain implements Runnable {
-  @Option(names = "--stacktrace", description = "Print the full stack trace of a failure.")
+  @Option(names = "--stacktrace", description = "Print the full stack trace of a failure.",
+      scope = CommandLine.ScopeType.INHERIT)
   boolean stacktrace;
+
+  @Option(names = "--root", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
+      description = "warder's root directory (default: $WARDER_ROOT or /usr/local/warder).")
+  Optional<Path> root = Optional.empty();
+
+  @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+      description = "Print every host command before it runs.")
+  boolean verbose;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  private Map<String, String> env = Map.of();
+  private Context context;
+
   public static void main(String[] args) {
-    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv(), args));
   }
 
-  /** Runs {@code warder} with {@code args}, writing to {@code out} and {@code err}. */
+  /** Runs {@code warder} with {@code args} in the process environment. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return run(out, err, System.getenv(), args);
+  }
+
+  /** Runs {@code warder} with {@code args} and environment {@code env}. */
+  public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
     WarderMain main = new WarderMain();
+    main.env = env;
     CommandLine cli = new CommandLine(main);
     cli.setOut(out);
     cli.setErr(err);
@@ -82,5 +113,16 @@ public final class WarderMain implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The context of this invocation (from any subcommand's spec). */
+  static Context context(CommandLine.Model.CommandSpec anySpec) {
+    WarderMain main = (WarderMain) anySpec.root().userObject();
+    if (main.context == null) {
+      CommandLine cli = anySpec.root().commandLine();
+      main.context = new Context(new HostLayout(main.root.orElseGet(() -> HostLayout.defaultRoot(main.env))),
+          cli.getOut(), cli.getErr(), main.env, main.verbose);
+    }
+    return main.context;
   }
 }

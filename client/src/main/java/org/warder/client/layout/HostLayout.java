@@ -54,7 +54,7 @@ public final class HostLayout {
 
   /** Relative name of the staging area a release is built in before it becomes visible. */
   public static String stagingName(String release) {
-    return "releases/.partial-" + release;
+    return "releases/staging-" + release;
   }
 
   public Path path(String relative) {

@@ -1,0 +1,113 @@
+package org.warder.client.cli;
+
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import org.warder.client.exec.CommandRunner;
+import org.warder.client.exec.ProcessCommandRunner;
+import org.warder.client.fetch.HttpSettings;
+import org.warder.client.fetch.OkHttpFetcher;
+import org.warder.client.keys.PublisherKeys;
+import org.warder.client.layout.HostLayout;
+import org.warder.client.progress.ConsoleProgress;
+import org.warder.client.progress.ProgressListener;
+import org.warder.client.repo.Repositories;
+import org.warder.client.storage.HostSettings;
+import org.warder.client.storage.Storage;
+import org.warder.signing.tuf.Fetcher;
+
+/**
+ * What every command works with: the host layout, output streams, environment, the host command
+ * runner and the network. Built once per invocation from the global options.
+ */
+final class Context {
+  final HostLayout layout;
+  final PrintWriter out;
+  final PrintWriter err;
+  final Map<String, String> env;
+  final boolean verbose;
+  final Clock clock = Clock.systemUTC();
+  private final CommandRunner runner;
+  private final Fetcher fetcher;
+
+  Context(HostLayout layout, PrintWriter out, PrintWriter err, Map<String, String> env, boolean verbose) {
+    this.layout = layout;
+    this.out = out;
+    this.err = err;
+    this.env = env;
+    this.verbose = verbose;
+    this.runner = new ProcessCommandRunner(err, verbose);
+    this.fetcher = new OkHttpFetcher(HttpSettings.defaults(), "warder/" + VersionProvider.version());
+  }
+
+  CommandRunner runner() {
+    return runner;
+  }
+
+  Fetcher fetcher() {
+    return fetcher;
+  }
+
+  Repositories repositories() {
+    return new Repositories(layout, fetcher, clock);
+  }
+
+  Storage storage() throws IOException {
+    return HostSettings.load(layout).open(layout, runner);
+  }
+
+  PublisherKeys keys() {
+    return new PublisherKeys(PublisherKeys.defaultDir(env));
+  }
+
+  /** Progress on stderr: a live bar on a terminal, plain lines otherwise. */
+  ProgressListener progress() {
+    return new ConsoleProgress(err, System.console() != null && env.get("CI") == null);
+  }
+
+  /**
+   * A passphrase: from {@code file}, else {@code $WARDER_PASSPHRASE_FILE}, else asked on the
+   * terminal ({@code confirm}: asked twice).
+   */
+  char[] passphrase(Optional<Path> file, String what, boolean confirm) throws IOException {
+    Optional<Path> source = file.or(() -> Optional.ofNullable(env.get("WARDER_PASSPHRASE_FILE")).map(Path::of));
+    if (source.isPresent()) {
+      String first = Files.readString(source.get(), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+      if (first.isEmpty()) {
+        throw new IOException("passphrase file " + source.get() + " is empty; put the passphrase on its first line");
+      }
+      return first.toCharArray();
+    }
+    Console console = System.console();
+    if (console == null) {
+      throw new IOException("no terminal to ask for the passphrase of " + what + "; pass --passphrase-file FILE");
+    }
+    char[] pass = console.readPassword("Passphrase for %s: ", what);
+    if (confirm) {
+      char[] again = console.readPassword("Same passphrase again: ");
+      if (pass == null || pass.length == 0 || !java.util.Arrays.equals(pass, again)) {
+        throw new IOException("the passphrases were empty or differed; nothing was written");
+      }
+    }
+    return pass;
+  }
+
+  /** A publishing token: from {@code file}, else {@code $WARDER_TOKEN}. */
+  String token(Optional<Path> file) throws IOException {
+    if (file.isPresent()) {
+      return Files.readString(file.get(), StandardCharsets.UTF_8).strip();
+    }
+    String token = env.get("WARDER_TOKEN");
+    if (token == null || token.isBlank()) {
+      throw new IOException("publishing needs a token: pass --token-file FILE or set WARDER_TOKEN"
+          + " (the registry administrator creates one with 'warder-registry token create')");
+    }
+    return token.strip();
+  }
+}

@@ -1,0 +1,29 @@
+package org.warder.client.cli;
+
+import java.util.concurrent.Callable;
+import org.warder.client.release.Releases;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code warder destroy}: remove a release (and, later, jails). */
+@Command(name = "destroy", mixinStandardHelpOptions = true,
+    description = {"Destroy something on this host.", "  -r REL  a fetched release (refused while jails use it)"})
+final class DestroyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Option(names = {"-r", "--release"}, description = "NAME is a release.") boolean release;
+  @Parameters(paramLabel = "NAME") String name;
+
+  @Override
+  public Integer call() throws Exception {
+    Context ctx = WarderMain.context(spec);
+    if (!release) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say what to destroy: -r REL");
+    }
+    new Releases(ctx.layout, ctx.storage()).destroy(name);
+    ctx.out.println("destroyed release " + name);
+    return 0;
+  }
+}

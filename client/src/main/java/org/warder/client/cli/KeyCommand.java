@@ -1,0 +1,66 @@
+package org.warder.client.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.warder.client.keys.PublisherKeys;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code warder key}: publisher signing keys. */
+@Command(name = "key", description = "Manage your publisher signing keys.", mixinStandardHelpOptions = true,
+    subcommands = {KeyCommand.Generate.class, KeyCommand.ListKeys.class})
+final class KeyCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code key generate}. */
+  @Command(name = "generate", mixinStandardHelpOptions = true,
+      description = {"Create an Ed25519 signing key, encrypted with a passphrase.",
+          "Send the printed .pub.json file to the registry administrator, who delegates a role to it"
+              + " with 'warder-registry delegate ROLE --key FILE --paths PATTERN'."})
+  static final class Generate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--name", defaultValue = "default", description = "Key name (default: ${DEFAULT-VALUE}).") String name;
+    @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Read the passphrase from FILE's first line.")
+    Optional<Path> passphraseFile = Optional.empty();
+
+    @Override
+    public Integer call() throws Exception {
+      Context ctx = WarderMain.context(spec);
+      char[] pass = ctx.passphrase(passphraseFile, "new key " + name, true);
+      PublisherKeys.Entry e = ctx.keys().generate(name, pass);
+      java.util.Arrays.fill(pass, '\0');
+      ctx.out.println("key " + e.name() + ": keyid " + e.keyid());
+      ctx.out.println("  private (encrypted, 0600): " + e.privateKey());
+      ctx.out.println("  public (give to the registry administrator): " + e.publicKey());
+      return 0;
+    }
+  }
+
+  /** {@code key list}. */
+  @Command(name = "list", description = "List your signing keys.")
+  static final class ListKeys implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--help", usageHelp = true, description = "Show this help.") boolean help;
+    @Option(names = "-h", description = "Script output: tab-separated, no header.") boolean scripted;
+    @Option(names = "--json", description = "JSON output.") boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      Context ctx = WarderMain.context(spec);
+      Table table = new Table("NAME", "KEYID", "PUBLIC");
+      for (PublisherKeys.Entry e : ctx.keys().list()) {
+        table.row(e.name(), e.keyid(), e.publicKey().toString());
+      }
+      table.print(ctx.out, scripted, json);
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package org.warder.client.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.warder.client.publish.RegistryClient;
+import org.warder.client.publish.ReleasePublisher;
+import org.warder.client.repo.RepoConfig;
+import org.warder.signing.Ed25519SigningKey;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code warder publish}: sign and upload to a registry. */
+@Command(name = "publish", description = "Publish releases (and later plugins and templates) to a registry.",
+    mixinStandardHelpOptions = true, subcommands = {PublishCommand.Release.class})
+final class PublishCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code publish release}. */
+  @Command(name = "release", mixinStandardHelpOptions = true,
+      description = {"Publish the FreeBSD release distribution in DIR (MANIFEST and *.txz) as release REL.",
+          "Every file is checked against MANIFEST first, uploaded resumably, and the release role's"
+              + " metadata is signed here with your key and submitted."})
+  static final class Release implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Parameters(index = "0", paramLabel = "REL", description = "Release name, e.g. 14.2-RELEASE.") String release;
+    @Parameters(index = "1", paramLabel = "DIR", description = "Directory with MANIFEST and the .txz files.") Path dir;
+    @Option(names = "--repo", paramLabel = "NAME", required = true) String repo;
+    @Option(names = "--arch", defaultValue = "amd64", description = "Architecture (default: ${DEFAULT-VALUE}).") String arch;
+    @Option(names = "--key", defaultValue = "default", description = "Signing key name (default: ${DEFAULT-VALUE}).") String key;
+    @Option(names = "--role", defaultValue = "releases", description = "Delegated role to publish as (default: ${DEFAULT-VALUE}).") String role;
+    @Option(names = "--token-file", paramLabel = "FILE", description = "Publishing token (default: $WARDER_TOKEN).")
+    Optional<Path> tokenFile = Optional.empty();
+    @Option(names = "--passphrase-file", paramLabel = "FILE", description = "The key's passphrase, first line of FILE.")
+    Optional<Path> passphraseFile = Optional.empty();
+
+    @Override
+    public Integer call() throws Exception {
+      Context ctx = WarderMain.context(spec);
+      RepoConfig config = ctx.repositories().get(repo);
+      ReleasePublisher publisher = new ReleasePublisher(ctx.clock, ctx.out);
+      publisher.check(dir);
+      char[] pass = ctx.passphrase(passphraseFile, "key " + key, false);
+      Ed25519SigningKey signer = ctx.keys().load(key, pass);
+      java.util.Arrays.fill(pass, '\0');
+      RegistryClient registry = new RegistryClient(config.url(), ctx.token(tokenFile));
+      publisher.publish(release, arch, dir, role, ctx.repositories().updater(config), registry, signer, ctx.progress());
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package org.warder.client.publish;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okio.BufferedSink;
+import org.warder.client.progress.ProgressListener;
+import org.warder.signing.json.StrictJson;
+
+/**
+ * The publishing side of a registry (docs/registry-api.md): resumable blob uploads and
+ * submission of signed delegated metadata, authenticated with a bearer token. Uploads stream
+ * from disk in chunks; a chunk cut short is resumed from the offset the registry reports.
+ * Thread-safe.
+ */
+public final class RegistryClient {
+  private static final long CHUNK = 16L * 1024 * 1024;
+  private static final int ATTEMPTS = 4;
+  private static final MediaType OCTETS = MediaType.get("application/octet-stream");
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  private final URI base;
+  private final String token;
+  private final OkHttpClient http;
+
+  public RegistryClient(URI base, String token) {
+    this.base = URI.create(base.toString().endsWith("/") ? base.toString() : base + "/");
+    this.token = token;
+    this.http = new OkHttpClient.Builder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .readTimeout(Duration.ofSeconds(120))
+        .writeTimeout(Duration.ofSeconds(120))
+        .retryOnConnectionFailure(false)
+        .build();
+  }
+
+  /** Whether the registry already holds a blob with this sha256 (its upload can be skipped). */
+  public boolean hasBlob(String sha256) throws IOException, RegistryApiException {
+    try (Response r = call(request("api/v1/blobs/" + sha256).head())) {
+      if (r.code() == 404) {
+        return false;
+      }
+      check(r);
+      return true;
+    }
+  }
+
+  /**
+   * Uploads {@code file} (whose sha256 and length the caller computed) unless the registry has
+   * it, resuming cut chunks, and commits it.
+   */
+  public void upload(Path file, String sha256, long length, ProgressListener progress)
+      throws IOException, RegistryApiException {
+    if (hasBlob(sha256)) {
+      return;
+    }
+    String location;
+    try (Response r = call(request("api/v1/uploads").post(RequestBody.create(new byte[0], OCTETS)))) {
+      check(r);
+      location = Optional.ofNullable(r.header("Location"))
+          .orElseThrow(() -> new IOException("registry created an upload without a Location"));
+    }
+    URI session = base.resolve(location);
+    long offset = 0;
+    int failures = 0;
+    progress.begin("upload " + file.getFileName(), length);
+    try {
+      while (offset < length) {
+        long size = Math.min(CHUNK, length - offset);
+        try {
+          patch(session, file, offset, size, progress);
+          offset += size;
+          failures = 0;
+        } catch (IOException e) {
+          if (++failures >= ATTEMPTS) {
+            throw e;
+          }
+          offset = currentOffset(session);
+        }
+      }
+    } finally {
+      progress.end();
+    }
+    String commit = session + (session.toString().contains("?") ? "&" : "?") + "sha256=" + sha256 + "&length=" + length;
+    try (Response r = call(new Request.Builder().url(commit).header("Authorization", "Bearer " + token)
+        .put(RequestBody.create(new byte[0], OCTETS)))) {
+      check(r);
+    }
+  }
+
+  private void patch(URI session, Path file, long offset, long size, ProgressListener progress)
+      throws IOException, RegistryApiException {
+    RequestBody body = new RequestBody() {
+      @Override
+      public MediaType contentType() {
+        return OCTETS;
+      }
+
+      @Override
+      public long contentLength() {
+        return size;
+      }
+
+      @Override
+      public void writeTo(BufferedSink sink) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+          in.skipNBytes(offset);
+          byte[] buffer = new byte[256 * 1024];
+          long left = size;
+          while (left > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+              throw new IOException(file + " shrank while it was uploaded");
+            }
+            sink.write(buffer, 0, n);
+            progress.advance(n);
+            left -= n;
+          }
+        }
+      }
+    };
+    Request.Builder req = new Request.Builder().url(session.toString())
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Range", "bytes " + offset + "-" + (offset + size - 1) + "/*")
+        .patch(body);
+    try (Response r = call(req)) {
+      check(r);
+    }
+  }
+
+  private long currentOffset(URI session) throws IOException, RegistryApiException {
+    try (Response r = call(new Request.Builder().url(session.toString())
+        .header("Authorization", "Bearer " + token).head())) {
+      check(r);
+      String offset = r.header("Upload-Offset");
+      if (offset == null) {
+        throw new IOException("registry did not report the upload offset of " + session);
+      }
+      return Long.parseLong(offset);
+    }
+  }
+
+  /** Submits signed metadata of {@code role}; returns the registry's answer. */
+  public JsonNode submitMetadata(String role, byte[] metadata) throws IOException, RegistryApiException {
+    try (Response r = call(request("api/v1/metadata/" + role).put(RequestBody.create(metadata, JSON)))) {
+      check(r);
+      return StrictJson.mapper().readTree(r.body().bytes());
+    }
+  }
+
+  private Request.Builder request(String path) {
+    return new Request.Builder().url(base.resolve(path).toString()).header("Authorization", "Bearer " + token);
+  }
+
+  private Response call(Request.Builder request) throws IOException {
+    return http.newCall(request.build()).execute();
+  }
+
+  /** Turns an error answer into a {@link RegistryApiException} with the registry's code. */
+  private static void check(Response r) throws IOException, RegistryApiException {
+    if (r.isSuccessful()) {
+      return;
+    }
+    String code = "HTTP_" + r.code();
+    String message = r.message();
+    try {
+      JsonNode error = StrictJson.mapper().readTree(r.body().bytes()).path("errors").path(0);
+      if (error.has("code")) {
+        code = error.get("code").asText();
+        message = error.path("message").asText(message);
+      }
+    } catch (IOException e) {
+      // not a JSON error body: keep the status line
+    }
+    throw new RegistryApiException(r.code(), code, message);
+  }
+}
