@@ -73,10 +73,10 @@ public final class KeyFiles {
     AtomicFiles.write(
         file,
         out -> {
-          OutputStreamWriter text = new OutputStreamWriter(out, StandardCharsets.US_ASCII);
-          try (PemWriter pem = new PemWriter(text)) {
-            pem.writeObject(new PemObject(PEM_TYPE, der));
-          }
+          // Flush, do not close: the stream belongs to AtomicFiles, which still has to fsync it.
+          PemWriter pem = new PemWriter(new OutputStreamWriter(out, StandardCharsets.US_ASCII));
+          pem.writeObject(new PemObject(PEM_TYPE, der));
+          pem.flush();
         },
         AtomicFiles.OWNER_ONLY,
         false);
