@@ -10,12 +10,14 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.Provider;
 import java.util.Set;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
-import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
 import org.bouncycastle.crypto.util.ScryptConfig;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMParser;
@@ -30,7 +32,10 @@ import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
  * Private key files: PKCS#8 {@code ENCRYPTED PRIVATE KEY} PEM, PBES2 with scrypt (N=2^17, r=8,
- * p=1) and AES-256-CBC, the format {@code openssl pkcs8 -scrypt} reads. Files are written
+ * p=1) and AES-256-CBC, the format {@code openssl pkcs8 -topk8 -scrypt} writes (those files are
+ * read here). OpenSSL 3.0's {@code pkcs8} and {@code pkey} commands cap scrypt at 32 MiB of
+ * memory, so they refuse to decrypt these files (N=2^17, r=8 needs 128 MiB); {@code openssl kdf}
+ * with {@code maxmem_bytes} and {@code openssl enc} can. Files are written
  * atomically with mode 0600, never over an existing key, and a key file that its group or others
  * can read is refused. Thread-safe.
  */
@@ -76,7 +81,13 @@ public final class KeyFiles {
     }
     byte[] der;
     try {
-      PrivateKeyInfo info = PrivateKeyInfoFactory.createPrivateKeyInfo(key.parameters());
+      // A version 1 PrivateKeyInfo (RFC 5208) holding only the seed, as OpenSSL writes Ed25519
+      // keys. BouncyCastle's PrivateKeyInfoFactory adds the RFC 5958 publicKey field (version 2),
+      // which OpenSSL 3.0 cannot decode.
+      PrivateKeyInfo info =
+          new PrivateKeyInfo(
+              new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519),
+              new DEROctetString(key.seed()));
       der =
           new PKCS8EncryptedPrivateKeyInfoBuilder(info)
               .build(
@@ -92,10 +103,10 @@ public final class KeyFiles {
     AtomicFiles.write(
         file,
         out -> {
-          OutputStreamWriter text = new OutputStreamWriter(out, StandardCharsets.US_ASCII);
-          try (PemWriter pem = new PemWriter(text)) {
-            pem.writeObject(new PemObject(PEM_TYPE, der));
-          }
+          // Flush, do not close: the stream belongs to AtomicFiles, which still has to fsync it.
+          PemWriter pem = new PemWriter(new OutputStreamWriter(out, StandardCharsets.US_ASCII));
+          pem.writeObject(new PemObject(PEM_TYPE, der));
+          pem.flush();
         },
         AtomicFiles.OWNER_ONLY,
         false);

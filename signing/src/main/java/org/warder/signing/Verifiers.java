@@ -73,8 +73,14 @@ public final class Verifiers {
         || signature.length != Ed25519PublicKeyParameters.KEY_SIZE * 2) {
       return false;
     }
+    Ed25519PublicKeyParameters publicKey;
+    try {
+      publicKey = new Ed25519PublicKeyParameters(raw, 0);
+    } catch (IllegalArgumentException e) {
+      return false; // 32 bytes that are not an acceptable curve point (BouncyCastle checks)
+    }
     Ed25519Signer verifier = new Ed25519Signer();
-    verifier.init(false, new Ed25519PublicKeyParameters(raw, 0));
+    verifier.init(false, publicKey);
     verifier.update(message, 0, message.length);
     return verifier.verifySignature(signature);
   }
