@@ -46,6 +46,14 @@ public final class RegistryMain implements Runnable {
           }
           return 1;
         });
+    cli.setParameterExceptionHandler(
+        (ex, ignored) -> {
+          CommandLine failed = ex.getCommandLine();
+          String message = ex.getMessage() == null ? "bad command line" : ex.getMessage();
+          failed.getErr().println("warder-registry: " + message.replaceAll("\\s*\\R\\s*", " "));
+          failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help'.");
+          return 2;
+        });
     int code = cli.execute(args);
     out.flush();
     err.flush();
