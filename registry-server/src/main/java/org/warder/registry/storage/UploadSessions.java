@@ -228,7 +228,7 @@ public final class UploadSessions {
       return new Committed(sha256, length, !added);
     } finally {
       lock.unlock();
-      locks.remove(uuid);
+      forgetIfGone(uuid);
     }
   }
 
@@ -240,7 +240,7 @@ public final class UploadSessions {
       discard(uuid);
     } finally {
       lock.unlock();
-      locks.remove(uuid);
+      forgetIfGone(uuid);
     }
   }
 
@@ -280,7 +280,8 @@ public final class UploadSessions {
           }
         } finally {
           lock.unlock();
-          locks.remove(name);
+          // only a deleted session's lock may go: a live one's may have waiters
+          forgetIfGone(name);
         }
       }
     }
