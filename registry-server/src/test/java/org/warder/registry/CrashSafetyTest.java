@@ -183,6 +183,7 @@ class CrashSafetyTest {
     try {
       for (int round = 0; round < ROUNDS; round++) {
         AtomicReference<Version> attempted = new AtomicReference<>(acked.get());
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         URI url = server.url();
         long seed = random.nextLong();
         Thread driver = new Thread(() -> {
@@ -210,8 +211,8 @@ class CrashSafetyTest {
             }
           } catch (IOException e) {
             // the server was killed
-          } catch (Exception e) {
-            throw new AssertionError(e);
+          } catch (Throwable e) {
+            failure.set(e);
           }
         }, "driver-" + round);
         driver.start();
@@ -219,6 +220,7 @@ class CrashSafetyTest {
         server.kill();
         driver.join(30_000);
         assertThat(driver.isAlive()).isFalse();
+        assertThat(failure.get()).as("the driver failed otherwise than by the kill").isNull();
 
         server = start(Optional.empty());
         Map<String, String> seen;
