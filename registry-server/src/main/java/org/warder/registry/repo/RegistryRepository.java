@@ -2,11 +2,11 @@ package org.warder.registry.repo;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -98,7 +98,13 @@ public final class RegistryRepository {
   /** An accepted submission: the role's new version, and the snapshot and timestamp naming it. */
   public record Published(String role, long version, long snapshot, long timestamp) {}
 
-  /** A delegation made: the new top-level targets version and the snapshot and timestamp naming it. */
+  /**
+   * A delegation made: the new top-level targets version and the snapshot and timestamp naming it.
+   *
+   * @param replaced whether the role was delegated before (its delegation was replaced in place)
+   * @param staleRoleVersion the version of the role's published metadata, when its keys or a higher
+   *     threshold make it fail verification until the publisher submits a new version
+   */
   public record Delegated(long targetsVersion, long snapshot, long timestamp, boolean replaced,
       OptionalLong staleRoleVersion) {}
 
@@ -363,7 +369,7 @@ public final class RegistryRepository {
       Optional<Metadata<Targets>> existing = repository.targets(role);
       if (replaced && existing.isPresent()) {
         DelegatedRole old = before.role(role).orElseThrow();
-        if (!old.roleKeys().equals(delegation.roleKeys())) {
+        if (!Set.copyOf(old.keyids()).equals(Set.copyOf(keyids)) || threshold > old.threshold()) {
           stale = OptionalLong.of(existing.get().signed().version());
         }
       }
@@ -460,7 +466,7 @@ public final class RegistryRepository {
     Path tmp = AtomicFiles.createTemp(layout.metadata(), "timestamp.json", AtomicFiles.WORLD_READABLE);
     try {
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(timestamp.toBytes());
+        ByteBuffer bytes = ByteBuffer.wrap(timestamp.toBytes());
         while (bytes.hasRemaining()) {
           channel.write(bytes);
         }
@@ -469,11 +475,7 @@ public final class RegistryRepository {
       failPoint(armed, FailPoints.PUBLISH_BEFORE_TIMESTAMP_RENAME);
       AtomicFiles.move(tmp, target);
     } finally {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (NoSuchFileException e) {
-        // already renamed
-      }
+      Files.deleteIfExists(tmp); // gone already when renamed
     }
   }
 }
