@@ -15,6 +15,8 @@ import picocli.CommandLine.Spec;
 /** {@code warder-registry init}: keys and version-1 metadata of a new repository. */
 @Command(
     name = "init",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
       "Create the keys and the version-1 signed metadata of a new registry.",
       "Root and targets keys are encrypted with your passphrase: move them offline afterwards."

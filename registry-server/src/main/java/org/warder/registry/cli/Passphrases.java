@@ -12,14 +12,10 @@ import java.util.Optional;
 final class Passphrases {
   private Passphrases() {}
 
+  /** A new passphrase: from {@code file}, else asked twice on the terminal. */
   static char[] read(Optional<Path> file, String what) throws IOException {
     if (file.isPresent()) {
-      String text = Files.readString(file.get(), StandardCharsets.UTF_8);
-      String first = text.lines().findFirst().orElse("");
-      if (first.isEmpty()) {
-        throw new IOException("passphrase file " + file.get() + " is empty; put the passphrase on its first line");
-      }
-      return first.toCharArray();
+      return fromFile(file.get());
     }
     Console console = System.console();
     if (console == null) {
@@ -38,5 +34,31 @@ final class Passphrases {
         Arrays.fill(second, '\0');
       }
     }
+  }
+
+  /** An existing passphrase, to decrypt a key: from {@code file}, else asked once on the terminal. */
+  static char[] readOnce(Optional<Path> file, String what) throws IOException {
+    if (file.isPresent()) {
+      return fromFile(file.get());
+    }
+    Console console = System.console();
+    if (console == null) {
+      throw new IOException(
+          "no terminal to ask for the " + what + " passphrase; pass --passphrase-file FILE");
+    }
+    char[] passphrase = console.readPassword("Passphrase for the %s key: ", what);
+    if (passphrase == null || passphrase.length == 0) {
+      throw new IOException("no passphrase given; nothing was changed");
+    }
+    return passphrase;
+  }
+
+  private static char[] fromFile(Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    String first = text.lines().findFirst().orElse("");
+    if (first.isEmpty()) {
+      throw new IOException("passphrase file " + file + " is empty; put the passphrase on its first line");
+    }
+    return first.toCharArray();
   }
 }

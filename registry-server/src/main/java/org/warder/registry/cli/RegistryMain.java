@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
           + " serve, plus a publishing API. The server holds only the online snapshot and"
           + " timestamp keys; the root and targets keys are encrypted and belong offline."
     },
-    subcommands = {InitCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      InitCommand.class, ServeCommand.class, DelegateCommand.class, TokenCommand.class, CommandLine.HelpCommand.class
+    },
     footer = {"", "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line."})
 public final class RegistryMain implements Runnable {
   @Option(names = "--stacktrace", description = "Print the full stack trace of a failure.")
@@ -43,6 +45,14 @@ public final class RegistryMain implements Runnable {
             ex.printStackTrace(commandLine.getErr());
           }
           return 1;
+        });
+    cli.setParameterExceptionHandler(
+        (ex, ignored) -> {
+          CommandLine failed = ex.getCommandLine();
+          String message = ex.getMessage() == null ? "bad command line" : ex.getMessage();
+          failed.getErr().println("warder-registry: " + message.replaceAll("\\s*\\R\\s*", " "));
+          failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help'.");
+          return 2;
         });
     int code = cli.execute(args);
     out.flush();

@@ -3,14 +3,17 @@ package org.warder.registry.cli;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.server.RequestLogWriter;
 import org.warder.registry.http.RegistryServer;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.RegistryLayout;
@@ -18,25 +21,45 @@ import org.warder.signing.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code warder-registry serve}: the HTTP server, re-signing the timestamp while it runs. */
+/** {@code warder-registry serve}: the HTTP server, re-signing timestamp and snapshot while it runs. */
 @Command(
     name = "serve",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = {
-      "Serve the registry over HTTP until interrupted.",
+      "Serve the registry over HTTP until stopped (SIGTERM or Ctrl-C stop it gracefully).",
       "On an empty data directory it first initialises a registry, keeping a generated passphrase"
-          + " for the offline keys in keys/offline.passphrase (quick start only: move both offline)."
+          + " for the offline keys in keys/offline.passphrase (quick start only: move both offline).",
+      "While it runs it re-signs the timestamp and snapshot before they expire and purges upload"
+          + " sessions untouched for --upload-max-age. /metrics serves Prometheus metrics."
     })
 final class ServeCommand implements Callable<Integer> {
-  /** The timestamp is re-signed once less than this is left of its validity. */
-  static final Duration TIMESTAMP_MARGIN = Duration.ofHours(18);
+  private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([KMGT]?)i?B?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhd])");
 
   @Mixin DataOption data;
 
   @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
       description = "Address to listen on (default: ${DEFAULT-VALUE}).")
   String listen;
+
+  @Option(names = "--access-log", paramLabel = "FILE",
+      description = "Append the access log (NCSA extended format) to FILE instead of standard output.")
+  Optional<Path> accessLog = Optional.empty();
+
+  @Option(names = "--no-access-log", description = "Write no access log.")
+  boolean noAccessLog;
+
+  @Option(names = "--max-blob-size", paramLabel = "SIZE", defaultValue = "64G",
+      description = "Largest blob an upload may make: bytes, or with K, M, G, T (binary) (default: ${DEFAULT-VALUE}).")
+  String maxBlobSize;
+
+  @Option(names = "--upload-max-age", paramLabel = "DURATION", defaultValue = "24h",
+      description = "Purge upload sessions untouched this long: N followed by s, m, h or d (default: ${DEFAULT-VALUE}).")
+  String uploadMaxAge;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -45,6 +68,26 @@ final class ServeCommand implements Callable<Integer> {
     RegistryLayout layout = data.layout();
     PrintWriter out = spec.commandLine().getOut();
     Clock clock = Clock.systemUTC();
+    InetSocketAddress address = parse(listen);
+    RegistryServer.Settings settings =
+        RegistryServer.Settings.defaults(address)
+            .withMaxBlobSize(parseSize(maxBlobSize))
+            .withUploadMaxAge(parseDuration(uploadMaxAge))
+            .withClock(clock);
+    if (!noAccessLog) {
+      if (accessLog.isPresent()) {
+        RequestLogWriter writer = new RequestLogWriter(accessLog.get().toAbsolutePath().toString());
+        writer.setAppend(true);
+        settings = settings.withAccessLog(writer);
+      } else {
+        settings = settings.withAccessLog(line -> {
+          synchronized (out) {
+            out.println(line);
+            out.flush();
+          }
+        });
+      }
+    }
     if (!RegistryRepository.isInitialised(layout)) {
       byte[] random = new byte[24];
       new SecureRandom().nextBytes(random);
@@ -58,39 +101,61 @@ final class ServeCommand implements Callable<Integer> {
       out.println();
     }
     RegistryRepository repository = RegistryRepository.open(layout, clock);
-    repository.refreshTimestamp(TIMESTAMP_MARGIN);
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "timestamp-signer");
-      t.setDaemon(true);
-      return t;
-    });
-    PrintWriter err = spec.commandLine().getErr();
-    timer.scheduleWithFixedDelay(() -> {
-      try {
-        synchronized (repository) {
-          repository.refreshTimestamp(TIMESTAMP_MARGIN);
-        }
-      } catch (Exception e) {
-        err.println("warder-registry: cannot re-sign the timestamp: " + e.getMessage());
-      }
-    }, 10, 10, TimeUnit.MINUTES);
-    try (RegistryServer server = new RegistryServer(layout, parse(listen))) {
+    try (RegistryServer server = new RegistryServer(repository, settings, spec.commandLine().getErr())) {
       server.start();
       out.println("warder-registry serving " + layout.data() + " at " + server.url());
       out.flush();
       server.join();
-    } finally {
-      timer.shutdownNow();
     }
     return 0;
   }
 
-  static InetSocketAddress parse(String hostPort) {
+  InetSocketAddress parse(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
-    if (colon < 0) {
-      throw new IllegalArgumentException("expected --listen HOST:PORT, found " + hostPort);
+    try {
+      if (colon < 0) {
+        throw new NumberFormatException();
+      }
+      String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+      return new InetSocketAddress(host, Integer.parseInt(hostPort.substring(colon + 1)));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "expected --listen HOST:PORT, found " + hostPort);
     }
-    String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
-    return new InetSocketAddress(host, Integer.parseInt(hostPort.substring(colon + 1)));
+  }
+
+  long parseSize(String text) {
+    Matcher m = SIZE.matcher(text.trim());
+    if (!m.matches()) {
+      throw new ParameterException(
+          spec.commandLine(), "expected --max-blob-size as bytes or N with K, M, G or T, found " + text);
+    }
+    int shift =
+        switch (m.group(2).toUpperCase(Locale.ROOT)) {
+          case "K" -> 10;
+          case "M" -> 20;
+          case "G" -> 30;
+          case "T" -> 40;
+          default -> 0;
+        };
+    long n = Long.parseLong(m.group(1));
+    if (n < 1 || n > (Long.MAX_VALUE >> shift)) {
+      throw new ParameterException(spec.commandLine(), "expected --max-blob-size of at least 1 byte, found " + text);
+    }
+    return n << shift;
+  }
+
+  Duration parseDuration(String text) {
+    Matcher m = DURATION.matcher(text.trim());
+    if (!m.matches() || Long.parseLong(m.group(1)) < 1) {
+      throw new ParameterException(
+          spec.commandLine(), "expected --upload-max-age as N followed by s, m, h or d (e.g. 24h), found " + text);
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
+    };
   }
 }

@@ -1,35 +1,122 @@
 package org.warder.registry.http;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.content.HttpContent;
+import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.ResourceService;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.warder.registry.repo.RegistryRepository;
+import org.warder.registry.storage.BlobStore;
 import org.warder.registry.storage.RegistryLayout;
+import org.warder.registry.storage.TokenStore;
+import org.warder.registry.storage.UploadSessions;
 
 /**
- * The registry's HTTP server (embedded Jetty 12): TUF metadata and content-addressed targets
- * with ETag, Range and conditional requests, and {@code /healthz}. Stops gracefully.
+ * The registry's HTTP server (embedded Jetty 12): TUF metadata and content-addressed targets with
+ * ETag, Range and conditional requests; the publishing API; {@code /healthz} and {@code
+ * /metrics}; an NCSA access log. While it runs it re-signs the timestamp (and the snapshot) before
+ * they expire and purges stale upload sessions. Stopping lets running requests finish (up to the
+ * stop timeout). Thread-safe.
  */
 public final class RegistryServer implements AutoCloseable {
+  /** The timestamp is re-signed once less than this is left of its validity. */
+  public static final Duration TIMESTAMP_MARGIN = Duration.ofHours(18);
+
+  /** The snapshot is re-signed once less than this is left of its validity. */
+  public static final Duration SNAPSHOT_MARGIN = Duration.ofDays(3);
+
+  /**
+   * How the server runs.
+   *
+   * @param maxBlobSize the largest blob an upload may make, in bytes
+   * @param uploadMaxAge upload sessions untouched this long are purged
+   * @param maintenanceInterval how often expiring metadata is re-signed and stale uploads purged
+   * @param accessLog where access log lines go; empty for none
+   */
+  public record Settings(
+      InetSocketAddress listen,
+      long maxBlobSize,
+      Duration uploadMaxAge,
+      Duration maintenanceInterval,
+      Optional<RequestLog.Writer> accessLog,
+      Duration stopTimeout,
+      Clock clock) {
+
+    /** Defaults: 64 GiB blobs, sessions purged after a day, maintenance every 10 minutes, no access log. */
+    public static Settings defaults(InetSocketAddress listen) {
+      return new Settings(
+          listen, 64L << 30, Duration.ofHours(24), Duration.ofMinutes(10), Optional.empty(), Duration.ofSeconds(10),
+          Clock.systemUTC());
+    }
+
+    public Settings withMaxBlobSize(long bytes) {
+      return new Settings(listen, bytes, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, clock);
+    }
+
+    public Settings withUploadMaxAge(Duration age) {
+      return new Settings(listen, maxBlobSize, age, maintenanceInterval, accessLog, stopTimeout, clock);
+    }
+
+    public Settings withMaintenanceInterval(Duration interval) {
+      return new Settings(listen, maxBlobSize, uploadMaxAge, interval, accessLog, stopTimeout, clock);
+    }
+
+    public Settings withAccessLog(RequestLog.Writer writer) {
+      return new Settings(listen, maxBlobSize, uploadMaxAge, maintenanceInterval, Optional.of(writer), stopTimeout, clock);
+    }
+
+    public Settings withStopTimeout(Duration timeout) {
+      return new Settings(listen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, timeout, clock);
+    }
+
+    public Settings withClock(Clock c) {
+      return new Settings(listen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, c);
+    }
+  }
+
   private final Server server;
   private final ServerConnector connector;
+  private final RegistryRepository repository;
+  private final UploadSessions uploads;
+  private final Metrics metrics = new Metrics();
+  private final Settings settings;
+  private final PrintWriter err;
+  private ScheduledExecutorService maintenance;
 
-  public RegistryServer(RegistryLayout layout, InetSocketAddress listen) {
+  public RegistryServer(RegistryRepository repository, Settings settings, PrintWriter err) {
+    this.repository = repository;
+    this.settings = settings;
+    this.err = err;
+    RegistryLayout layout = repository.layout();
+    BlobStore blobs = new BlobStore(layout);
+    this.uploads = new UploadSessions(layout, blobs, settings.clock(), settings.maxBlobSize());
+    TokenStore tokens = new TokenStore(layout, settings.clock());
+
     server = new Server();
     connector = new ServerConnector(server);
-    connector.setHost(listen.getHostString());
-    connector.setPort(listen.getPort());
+    connector.setHost(settings.listen().getHostString());
+    connector.setPort(settings.listen().getPort());
     server.addConnector(connector);
     ResourceService files = new ResourceService();
     files.setHttpContentFactory(new ContentFactory(layout, ResourceFactory.of(server)));
@@ -37,13 +124,55 @@ public final class RegistryServer implements AutoCloseable {
     files.setEtags(true);
     files.setDirAllowed(false);
     server.addBean(files);
-    server.setHandler(new FilesHandler(files));
-    server.setStopTimeout(10_000);
+    ApiHandler api = new ApiHandler(repository, uploads, blobs, tokens, metrics);
+    server.setHandler(new GracefulHandler(new RootHandler(api, new FilesHandler(files), this)));
+    RequestLog counting = metrics.requestLog();
+    if (settings.accessLog().isPresent()) {
+      CustomRequestLog access = new CustomRequestLog(settings.accessLog().get(), CustomRequestLog.EXTENDED_NCSA_FORMAT);
+      server.addBean(access); // started and stopped with the server
+      server.setRequestLog(new RequestLog.Collection(counting, access));
+    } else {
+      server.setRequestLog(counting);
+    }
+    server.setStopTimeout(settings.stopTimeout().toMillis());
+    // Once stopping, idle keep-alive connections are closed after a tenth of the stop timeout
+    // (at most Jetty's default second); requests in progress get the whole stop timeout.
+    connector.setShutdownIdleTimeout(Math.max(1, Math.min(1000, settings.stopTimeout().toMillis() / 10)));
     server.setStopAtShutdown(true);
   }
 
+  /**
+   * Tidies what a crash may have left (temporary files, stale or broken upload sessions),
+   * re-signs expiring metadata, starts serving and schedules the maintenance.
+   */
   public void start() throws Exception {
+    repository.removeTemporaryFiles();
+    uploads.purge(settings.uploadMaxAge());
+    repository.refresh(TIMESTAMP_MARGIN, SNAPSHOT_MARGIN);
     server.start();
+    maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "registry-maintenance");
+      t.setDaemon(true);
+      return t;
+    });
+    long every = settings.maintenanceInterval().toMillis();
+    maintenance.scheduleWithFixedDelay(this::maintain, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /** One round of maintenance: re-sign what expires soon, purge stale uploads. Never throws. */
+  void maintain() {
+    try {
+      repository.refresh(TIMESTAMP_MARGIN, SNAPSHOT_MARGIN);
+    } catch (Exception e) {
+      err.println("warder-registry: cannot re-sign the timestamp: " + e.getMessage());
+      err.flush();
+    }
+    try {
+      uploads.purge(settings.uploadMaxAge());
+    } catch (Exception e) {
+      err.println("warder-registry: cannot purge stale uploads: " + e.getMessage());
+      err.flush();
+    }
   }
 
   /** The port actually bound (useful with port 0). */
@@ -54,6 +183,9 @@ public final class RegistryServer implements AutoCloseable {
   /** The base URL clients use. */
   public URI url() {
     String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
     return URI.create("http://" + host + ":" + port() + "/");
   }
 
@@ -62,13 +194,55 @@ public final class RegistryServer implements AutoCloseable {
     server.join();
   }
 
-  /** Stops accepting connections and lets running requests finish (up to 10 s). */
+  /** Stops accepting connections and lets running requests finish (up to the stop timeout). */
   @Override
-  public void close() throws java.io.IOException {
+  public void close() throws IOException {
+    if (maintenance != null) {
+      maintenance.shutdownNow();
+    }
     try {
       server.stop();
     } catch (Exception e) {
-      throw new java.io.IOException("cannot stop the HTTP server: " + e.getMessage(), e);
+      throw new IOException("cannot stop the HTTP server: " + e.getMessage(), e);
+    }
+  }
+
+  private String renderMetrics() {
+    Optional<RegistryRepository.Status> status;
+    try {
+      status = Optional.of(repository.status());
+    } catch (Exception e) {
+      status = Optional.empty();
+    }
+    return metrics.render(status, settings.clock());
+  }
+
+  /** Sends {@code /api/} to the API, {@code /metrics} to the counters, the rest to the files. */
+  private static final class RootHandler extends Handler.Abstract {
+    private final ApiHandler api;
+    private final FilesHandler files;
+    private final RegistryServer owner;
+
+    RootHandler(ApiHandler api, FilesHandler files, RegistryServer owner) {
+      super(InvocationType.BLOCKING);
+      this.api = api;
+      this.files = files;
+      this.owner = owner;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      String path = Request.getPathInContext(request);
+      if (path.startsWith(ApiHandler.PREFIX) || path.equals("/api/v1")) {
+        return api.handle(request, response, callback);
+      }
+      if (path.equals("/metrics") && (HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod()))) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.write(true, StandardCharsets.UTF_8.encode(owner.renderMetrics()), callback);
+        return true;
+      }
+      return files.handle(request, response, callback);
     }
   }
 

@@ -1,41 +1,71 @@
 package org.warder.registry.repo;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.warder.registry.api.ErrorCode;
+import org.warder.registry.api.RegistryException;
+import org.warder.registry.storage.BlobStore;
+import org.warder.registry.storage.DataLock;
+import org.warder.registry.storage.FailPoints;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.signing.AtomicFiles;
 import org.warder.signing.Digests;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.KeyFiles;
+import org.warder.signing.Signer;
 import org.warder.signing.SigningException;
+import org.warder.signing.tuf.DelegatedRole;
 import org.warder.signing.tuf.Delegations;
 import org.warder.signing.tuf.Key;
+import org.warder.signing.tuf.LengthAndHashes;
 import org.warder.signing.tuf.Metadata;
 import org.warder.signing.tuf.Repository;
 import org.warder.signing.tuf.RoleKeys;
 import org.warder.signing.tuf.Root;
 import org.warder.signing.tuf.Signed;
 import org.warder.signing.tuf.Snapshot;
+import org.warder.signing.tuf.TargetFile;
 import org.warder.signing.tuf.Targets;
 import org.warder.signing.tuf.Timestamp;
+import org.warder.signing.tuf.TufException;
 import org.warder.signing.tuf.Urls;
 
 /**
- * The registry's TUF repository on disk: creation (keys and version-1 metadata), loading the
- * current state back, and the online snapshot and timestamp signing that follows every change.
- * The server holds only the online keys (snapshot, timestamp); root and targets keys are
- * encrypted with a passphrase the server never sees. Not thread-safe: callers serialise changes.
+ * The registry's TUF repository on disk: creation (keys and version-1 metadata), and every change
+ * of it: delegated metadata submitted by publishers, delegations made by the owner, and the online
+ * snapshot and timestamp signing that follows each change or keeps them from expiring.
+ *
+ * <p>Each change runs under the data directory's {@link DataLock} and starts by reading the
+ * current metadata back from disk, so the server and the offline commands, in any number of
+ * processes, never lose each other's changes. Only the online keys (snapshot, timestamp) stay in
+ * memory; root and targets keys are encrypted with a passphrase the server never sees.
+ *
+ * <p>Files are written so that a crash at any moment leaves what clients see either as it was or
+ * as it became: a role file first, then the snapshot naming it, then {@code timestamp.json} by an
+ * atomic rename. Clients only follow the timestamp, so a role or snapshot file written before a
+ * crash is unreferenced and harmless, and is overwritten by the next change that takes its
+ * version. Thread-safe.
  */
 public final class RegistryRepository {
   /** How long newly signed metadata of each role stays valid. */
@@ -44,24 +74,49 @@ public final class RegistryRepository {
   public static final Duration SNAPSHOT_VALIDITY = Duration.ofDays(7);
   public static final Duration TIMESTAMP_VALIDITY = Duration.ofDays(1);
 
+  /** Largest delegated metadata file accepted. */
+  public static final int MAX_METADATA_LENGTH = 5_000_000;
+
   private final RegistryLayout layout;
   private final Clock clock;
-  private final Repository repository;
+  private final BlobStore blobs;
   private final Ed25519SigningKey snapshotKey;
   private final Ed25519SigningKey timestampKey;
 
   private RegistryRepository(
-      RegistryLayout layout, Clock clock, Repository repository, Ed25519SigningKey snapshotKey,
-      Ed25519SigningKey timestampKey) {
+      RegistryLayout layout, Clock clock, Ed25519SigningKey snapshotKey, Ed25519SigningKey timestampKey) {
     this.layout = layout;
     this.clock = clock;
-    this.repository = repository;
+    this.blobs = new BlobStore(layout);
     this.snapshotKey = snapshotKey;
     this.timestampKey = timestampKey;
   }
 
   /** What {@link #initialise} made: the pin a client needs. */
   public record Initialised(String rootSha256, Path rootFile) {}
+
+  /** An accepted submission: the role's new version, and the snapshot and timestamp naming it. */
+  public record Published(String role, long version, long snapshot, long timestamp) {}
+
+  /**
+   * A delegation made: the new top-level targets version and the snapshot and timestamp naming it.
+   *
+   * @param replaced whether the role was delegated before (its delegation was replaced in place)
+   * @param staleRoleVersion the version of the role's published metadata, when its keys or a higher
+   *     threshold make it fail verification until the publisher submits a new version
+   */
+  public record Delegated(long targetsVersion, long snapshot, long timestamp, boolean replaced,
+      OptionalLong staleRoleVersion) {}
+
+  /** What the current timestamp says (read from disk, not verified: the registry wrote it). */
+  public record Status(long timestampVersion, Instant timestampExpires, long snapshotVersion) {}
+
+  /** What {@link #refresh} re-signed. */
+  public enum Refreshed {
+    NOTHING,
+    TIMESTAMP,
+    SNAPSHOT_AND_TIMESTAMP
+  }
 
   /** Whether {@code layout} already holds a repository. */
   public static boolean isInitialised(RegistryLayout layout) {
@@ -75,55 +130,63 @@ public final class RegistryRepository {
    */
   public static Initialised initialise(RegistryLayout layout, char[] offlinePassphrase, Clock clock)
       throws IOException, SigningException {
-    if (isInitialised(layout)) {
-      throw new SigningException(
-          "a repository already exists in " + layout.data() + "; refusing to overwrite its keys");
-    }
-    Files.createDirectories(layout.keys());
-    Files.setPosixFilePermissions(layout.keys(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-    Files.createDirectories(layout.metadata());
-    Files.createDirectories(layout.blobs());
-    Files.createDirectories(layout.uploads());
-    byte[] random = new byte[32];
-    new SecureRandom().nextBytes(random);
-    char[] onlinePassphrase = HexFormat.of().formatHex(random).toCharArray();
-    AtomicFiles.write(
-        layout.onlinePassphrase(), out -> out.write(new String(onlinePassphrase).getBytes(StandardCharsets.US_ASCII)),
-        AtomicFiles.OWNER_ONLY, false);
-
-    Map<String, Ed25519SigningKey> keys = new LinkedHashMap<>();
-    for (String role : List.of("root", "targets", "snapshot", "timestamp")) {
-      Ed25519SigningKey key = Ed25519SigningKey.generate();
-      boolean offline = role.equals("root") || role.equals("targets");
-      if (offline) {
-        KeyFiles.write(key, layout.key(role), offlinePassphrase);
-      } else {
-        KeyFiles.write(key, layout.key(role), onlinePassphrase, KeyFiles.Cost.GENERATED_PASSPHRASE);
+    DataLock.Held lock = DataLock.acquire(layout);
+    try {
+      if (isInitialised(layout)) {
+        throw new SigningException(
+            "a repository already exists in " + layout.data() + "; refusing to overwrite its keys");
       }
-      keys.put(role, key);
+      Files.createDirectories(layout.keys());
+      Files.setPosixFilePermissions(layout.keys(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      Files.createDirectories(layout.metadata());
+      Files.createDirectories(layout.blobs());
+      Files.createDirectories(layout.uploads());
+      byte[] random = new byte[32];
+      new SecureRandom().nextBytes(random);
+      char[] onlinePassphrase = HexFormat.of().formatHex(random).toCharArray();
+      AtomicFiles.write(
+          layout.onlinePassphrase(), out -> out.write(new String(onlinePassphrase).getBytes(StandardCharsets.US_ASCII)),
+          AtomicFiles.OWNER_ONLY, false);
+
+      Map<String, Ed25519SigningKey> keys = new LinkedHashMap<>();
+      for (String role : List.of("root", "targets", "snapshot", "timestamp")) {
+        Ed25519SigningKey key = Ed25519SigningKey.generate();
+        boolean offline = role.equals("root") || role.equals("targets");
+        if (offline) {
+          KeyFiles.write(key, layout.key(role), offlinePassphrase);
+        } else {
+          KeyFiles.write(key, layout.key(role), onlinePassphrase, KeyFiles.Cost.GENERATED_PASSPHRASE);
+        }
+        keys.put(role, key);
+      }
+      Instant now = clock.instant();
+      Map<String, Key> publicKeys = new LinkedHashMap<>();
+      Map<String, RoleKeys> roles = new LinkedHashMap<>();
+      keys.forEach((role, key) -> {
+        publicKeys.put(key.keyId(), key.publicKey());
+        roles.put(role, new RoleKeys(List.of(key.keyId()), 1));
+      });
+      Root root = new Root(Signed.SPEC_VERSION, 1, now.plus(ROOT_VALIDITY), true, publicKeys, roles);
+      Repository repository = Repository.start(Metadata.of(root).signedBy(List.of(keys.get("root"))));
+      Targets targets =
+          new Targets(Signed.SPEC_VERSION, 1, now.plus(TARGETS_VALIDITY), Map.of(),
+              Optional.of(new Delegations(Map.of(), List.of())));
+      repository.putTargets("targets", Metadata.of(targets).signedBy(List.of(keys.get("targets"))));
+      RegistryRepository created =
+          new RegistryRepository(layout, clock, keys.get("snapshot"), keys.get("timestamp"));
+      // 1.root.json last: it is what marks the directory as initialised
+      created.writeChanged(repository, Set.of("targets"), true);
+      for (Metadata<Root> r : repository.roots()) {
+        AtomicFiles.write(layout.metadata().resolve(r.signed().version() + ".root.json"), r.toBytes());
+      }
+      byte[] rootBytes = repository.root().toBytes();
+      return new Initialised(Digests.sha256Hex(rootBytes), layout.metadata().resolve("1.root.json"));
+    } finally {
+      lock.close();
     }
-    Instant now = clock.instant();
-    Map<String, Key> publicKeys = new LinkedHashMap<>();
-    Map<String, RoleKeys> roles = new LinkedHashMap<>();
-    keys.forEach((role, key) -> {
-      publicKeys.put(key.keyId(), key.publicKey());
-      roles.put(role, new RoleKeys(List.of(key.keyId()), 1));
-    });
-    Root root = new Root(Signed.SPEC_VERSION, 1, now.plus(ROOT_VALIDITY), true, publicKeys, roles);
-    Repository repository = Repository.start(Metadata.of(root).signedBy(List.of(keys.get("root"))));
-    Targets targets =
-        new Targets(Signed.SPEC_VERSION, 1, now.plus(TARGETS_VALIDITY), Map.of(),
-            Optional.of(new Delegations(Map.of(), List.of())));
-    repository.putTargets("targets", Metadata.of(targets).signedBy(List.of(keys.get("targets"))));
-    RegistryRepository created =
-        new RegistryRepository(layout, clock, repository, keys.get("snapshot"), keys.get("timestamp"));
-    created.writeRoots();
-    created.publish();
-    byte[] rootBytes = repository.root().toBytes();
-    return new Initialised(Digests.sha256Hex(rootBytes), layout.metadata().resolve("1.root.json"));
   }
 
-  /** Loads the current repository state and the online keys. */
+  /** Decrypts the online keys of the repository in {@code layout} and checks its metadata loads. */
   public static RegistryRepository open(RegistryLayout layout, Clock clock) throws IOException, SigningException {
     if (!isInitialised(layout)) {
       throw new SigningException(
@@ -132,6 +195,21 @@ public final class RegistryRepository {
     char[] online = Files.readString(layout.onlinePassphrase(), StandardCharsets.US_ASCII).strip().toCharArray();
     Ed25519SigningKey snapshotKey = KeyFiles.read(layout.key("snapshot"), online);
     Ed25519SigningKey timestampKey = KeyFiles.read(layout.key("timestamp"), online);
+    RegistryRepository repository = new RegistryRepository(layout, clock, snapshotKey, timestampKey);
+    repository.load();
+    return repository;
+  }
+
+  public RegistryLayout layout() {
+    return layout;
+  }
+
+  /**
+   * The repository as clients see it now: every root, the timestamp, the snapshot it names, and
+   * the targets roles that snapshot lists, read from disk. Files not reachable from the timestamp
+   * (left by a crash) are ignored.
+   */
+  public Repository load() throws IOException, SigningException {
     Path md = layout.metadata();
     Repository repository = Repository.start(Metadata.parse(Files.readAllBytes(md.resolve("1.root.json")), Root.class, "root"));
     for (long v = 2; Files.exists(md.resolve(v + ".root.json")); v++) {
@@ -147,54 +225,257 @@ public final class RegistryRepository {
       repository.putTargets(role, Metadata.parse(Files.readAllBytes(file), Targets.class, role));
     }
     repository.restore(Optional.of(snapshot), Optional.of(timestamp));
-    return new RegistryRepository(layout, clock, repository, snapshotKey, timestampKey);
-  }
-
-  public Repository repository() {
     return repository;
   }
 
+  /** The versions and expiry of the current timestamp. */
+  public Status status() throws IOException, TufException {
+    Metadata<Timestamp> t =
+        Metadata.parse(Files.readAllBytes(layout.metadata().resolve("timestamp.json")), Timestamp.class, "timestamp");
+    return new Status(t.signed().version(), t.signed().expires(), t.signed().snapshotMeta().version());
+  }
+
   /**
-   * Signs a new snapshot over the current targets roles and a new timestamp, and writes them:
-   * targets files first, the timestamp last, so a reader never sees a timestamp naming files
-   * that are not there yet.
+   * Accepts new metadata of the delegated role {@code role}, after every check of
+   * docs/registry-api.md: valid targets metadata, delegated, signed by a threshold of the
+   * delegation's keys, every path inside the delegated paths of the whole chain, version grows,
+   * not expired, and every target's blob stored with the signed length and hashes. Then writes the
+   * role file, a new snapshot and the timestamp.
    */
-  public void publish() throws IOException, SigningException {
-    Instant now = clock.instant();
-    for (String role : repository.targetsRoles()) {
-      Metadata<Targets> t = repository.targets(role).orElseThrow();
-      Path file = layout.metadata().resolve(t.signed().version() + "." + Urls.quote(role) + ".json");
-      if (!Files.exists(file)) {
-        AtomicFiles.write(file, t.toBytes());
+  public Published submit(String role, byte[] body) throws RegistryException, IOException, SigningException {
+    Metadata<Targets> submitted;
+    try {
+      submitted = Metadata.parse(body, Targets.class, role);
+    } catch (TufException e) {
+      throw Refusals.of(role, e);
+    }
+    DataLock.Held lock = DataLock.acquire(layout);
+    try {
+      Repository repository = load();
+      try {
+        repository.checkDelegated(role, submitted, clock.instant());
+      } catch (TufException e) {
+        throw Refusals.of(role, e);
+      }
+      for (TargetFile target : submitted.signed().targets().values()) {
+        checkBlob(role, target);
+      }
+      repository.putTargets(role, submitted);
+      writeChanged(repository, Set.of(role), false);
+      return new Published(
+          role, submitted.signed().version(), repository.snapshot().orElseThrow().signed().version(),
+          repository.timestamp().orElseThrow().signed().version());
+    } finally {
+      lock.close();
+    }
+  }
+
+  private void checkBlob(String role, TargetFile target) throws RegistryException, IOException {
+    String path = target.path();
+    Optional<String> sha256 = target.sha256();
+    if (sha256.isEmpty()) {
+      throw new RegistryException(
+          ErrorCode.BLOB_UNKNOWN,
+          role + " target " + path + " signs no sha256 hash, found only " + target.hashes().keySet()
+              + "; the registry stores blobs by sha256: sign one",
+          Map.of("path", path));
+    }
+    String hex = sha256.get().toLowerCase(java.util.Locale.ROOT);
+    OptionalLong size = blobs.size(hex);
+    if (size.isEmpty()) {
+      throw new RegistryException(
+          ErrorCode.BLOB_UNKNOWN,
+          role + " target " + path + ": expected a blob with sha256 " + hex + ", found none; upload it first"
+              + " (POST /api/v1/uploads, PATCH, PUT ?sha256=&length=)",
+          Map.of("path", path, "sha256", hex));
+    }
+    if (size.getAsLong() != target.length()) {
+      throw new RegistryException(
+          ErrorCode.BLOB_UNKNOWN,
+          role + " target " + path + ": expected a blob of " + target.length() + " bytes (signed) with sha256 "
+              + hex + ", found " + size.getAsLong() + " bytes; sign the blob's real length",
+          Map.of("path", path, "sha256", hex, "expected", target.length(), "found", size.getAsLong()));
+    }
+    if (target.hashes().size() > 1) {
+      // Other algorithms than sha256 are signed: check them too, or clients would refuse the blob.
+      Map<String, String> others = new LinkedHashMap<>(target.hashes());
+      others.remove("sha256");
+      try (InputStream in = Files.newInputStream(blobs.file(hex).orElseThrow())) {
+        Map<String, MessageDigest> digests = LengthAndHashes.digests(path, others);
+        byte[] buffer = new byte[64 * 1024];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          for (MessageDigest d : digests.values()) {
+            d.update(buffer, 0, n);
+          }
+        }
+        LengthAndHashes.check(path, digests, others);
+      } catch (TufException e) {
+        throw new RegistryException(
+            ErrorCode.BLOB_UNKNOWN, role + " target " + path + ": the stored blob does not match: " + e.getMessage(),
+            Map.of("path", path, "sha256", hex), e);
       }
     }
+  }
+
+  /**
+   * Makes top-level targets delegate {@code role} (terminating) to {@code keys} with {@code
+   * threshold} for {@code paths}, replacing an existing delegation of that name in place; signs
+   * the next targets version with {@code targetsKey}, which must satisfy root's targets role; then
+   * writes it, a new snapshot and the timestamp.
+   */
+  public Delegated delegate(String role, List<Key> keys, int threshold, List<String> paths, Signer targetsKey)
+      throws IOException, SigningException {
+    Delegation.check(role, keys, threshold, paths).ifPresent(problem -> {
+      throw new IllegalArgumentException(problem);
+    });
+    DataLock.Held lock = DataLock.acquire(layout);
+    try {
+      Repository repository = load();
+      Targets current = repository.targets("targets").orElseThrow().signed();
+      Delegations before = current.delegations().orElse(new Delegations(Map.of(), List.of()));
+      List<String> keyids = keys.stream().map(Key::keyId).toList();
+      DelegatedRole delegation = DelegatedRole.withPaths(role, keyids, threshold, true, paths);
+      List<DelegatedRole> roles = new ArrayList<>(before.roles());
+      boolean replaced = false;
+      for (int i = 0; i < roles.size(); i++) {
+        if (roles.get(i).name().equals(role)) {
+          roles.set(i, delegation);
+          replaced = true;
+        }
+      }
+      if (!replaced) {
+        roles.add(delegation);
+      }
+      // keep only keys some delegation still names
+      Map<String, Key> allKeys = new LinkedHashMap<>(before.keys());
+      keys.forEach(k -> allKeys.put(k.keyId(), k));
+      Set<String> named = new LinkedHashSet<>();
+      roles.forEach(r -> named.addAll(r.keyids()));
+      allKeys.keySet().retainAll(named);
+      Targets next =
+          new Targets(Signed.SPEC_VERSION, current.version() + 1, clock.instant().plus(TARGETS_VALIDITY),
+              current.targets(), Optional.of(new Delegations(allKeys, roles)));
+      Metadata<Targets> signed = Metadata.of(next).signedBy(List.of(targetsKey));
+      try {
+        repository.checkTargetsSigned(signed);
+      } catch (TufException e) {
+        throw new SigningException(
+            "the key in " + layout.key("targets") + " cannot sign targets for this registry (" + e.getMessage()
+                + "); use the targets key(s) the current root names",
+            e);
+      }
+      // Metadata already published for the role was signed for the old delegation: name its version.
+      OptionalLong stale = OptionalLong.empty();
+      Optional<Metadata<Targets>> existing = repository.targets(role);
+      if (replaced && existing.isPresent()) {
+        DelegatedRole old = before.role(role).orElseThrow();
+        if (!Set.copyOf(old.keyids()).equals(Set.copyOf(keyids)) || threshold > old.threshold()) {
+          stale = OptionalLong.of(existing.get().signed().version());
+        }
+      }
+      repository.putTargets("targets", signed);
+      writeChanged(repository, Set.of("targets"), false);
+      return new Delegated(
+          next.version(), repository.snapshot().orElseThrow().signed().version(),
+          repository.timestamp().orElseThrow().signed().version(), replaced, stale);
+    } finally {
+      lock.close();
+    }
+  }
+
+  /**
+   * Re-signs what is about to expire, so clients never see it expire while the server runs: the
+   * snapshot (and with it the timestamp) when the snapshot expires within {@code snapshotMargin},
+   * else the timestamp when it expires within {@code timestampMargin}.
+   */
+  public Refreshed refresh(Duration timestampMargin, Duration snapshotMargin) throws IOException, SigningException {
+    DataLock.Held lock = DataLock.acquire(layout);
+    try {
+      Repository repository = load();
+      Instant now = clock.instant();
+      Instant snapshotExpires = repository.snapshot().orElseThrow().signed().expires();
+      if (!now.plus(snapshotMargin).isBefore(snapshotExpires)) {
+        writeChanged(repository, Set.of(), false);
+        return Refreshed.SNAPSHOT_AND_TIMESTAMP;
+      }
+      Instant timestampExpires = repository.timestamp().orElseThrow().signed().expires();
+      if (!now.plus(timestampMargin).isBefore(timestampExpires)) {
+        writeTimestamp(repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)), true);
+        return Refreshed.TIMESTAMP;
+      }
+      return Refreshed.NOTHING;
+    } finally {
+      lock.close();
+    }
+  }
+
+  /**
+   * Removes the temporary files of atomic writes that a crash left in the metadata directory and
+   * the data directory. They are never served and never read; this only reclaims space.
+   */
+  public int removeTemporaryFiles() throws IOException {
+    int removed = 0;
+    DataLock.Held lock = DataLock.acquire(layout);
+    try {
+      for (Path dir : List.of(layout.metadata(), layout.data(), layout.keys())) {
+        if (!Files.isDirectory(dir)) {
+          continue;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp")) {
+          for (Path f : files) {
+            if (Files.isRegularFile(f) && Files.deleteIfExists(f)) {
+              removed++;
+            }
+          }
+        }
+      }
+    } finally {
+      lock.close();
+    }
+    return removed;
+  }
+
+  /**
+   * Writes the files of {@code changed} targets roles (replacing files a crash may have left under
+   * the same names: no snapshot names them), then a new snapshot, then the timestamp.
+   */
+  private void writeChanged(Repository repository, Set<String> changed, boolean initialising)
+      throws IOException, SigningException {
+    Instant now = clock.instant();
+    for (String role : changed) {
+      Metadata<Targets> t = repository.targets(role).orElseThrow();
+      AtomicFiles.write(layout.metadata().resolve(t.signed().version() + "." + Urls.quote(role) + ".json"), t.toBytes());
+    }
+    failPoint(!initialising, FailPoints.PUBLISH_AFTER_ROLE);
     Metadata<Snapshot> snapshot = repository.snapshot(now.plus(SNAPSHOT_VALIDITY), List.of(snapshotKey));
     AtomicFiles.write(layout.metadata().resolve(snapshot.signed().version() + ".snapshot.json"), snapshot.toBytes());
-    Metadata<Timestamp> timestamp = repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey));
-    AtomicFiles.write(layout.metadata().resolve("timestamp.json"), timestamp.toBytes());
+    failPoint(!initialising, FailPoints.PUBLISH_AFTER_SNAPSHOT);
+    writeTimestamp(repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)), !initialising);
+    failPoint(!initialising, FailPoints.PUBLISH_AFTER_TIMESTAMP);
   }
 
-  /**
-   * Re-signs the timestamp when it expires within {@code margin}, so clients never see it
-   * expire while the server runs. Returns whether it did.
-   */
-  public boolean refreshTimestamp(Duration margin) throws IOException, SigningException {
-    Instant expires = repository.timestamp().orElseThrow().signed().expires();
-    if (clock.instant().plus(margin).isBefore(expires)) {
-      return false;
+  private static void failPoint(boolean armed, String name) {
+    if (armed) {
+      FailPoints.hit(name);
     }
-    Metadata<Timestamp> timestamp =
-        repository.timestamp(clock.instant().plus(TIMESTAMP_VALIDITY), List.of(timestampKey));
-    AtomicFiles.write(layout.metadata().resolve("timestamp.json"), timestamp.toBytes());
-    return true;
   }
 
-  private void writeRoots() throws IOException {
-    for (Metadata<Root> root : repository.roots()) {
-      Path file = layout.metadata().resolve(root.signed().version() + ".root.json");
-      if (!Files.exists(file)) {
-        AtomicFiles.write(file, root.toBytes());
+  /** Writes timestamp.json atomically: temporary file, fsync, rename, directory fsync. */
+  private void writeTimestamp(Metadata<Timestamp> timestamp, boolean armed) throws IOException {
+    Path target = layout.metadata().resolve("timestamp.json");
+    Path tmp = AtomicFiles.createTemp(layout.metadata(), "timestamp.json", AtomicFiles.WORLD_READABLE);
+    try {
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ByteBuffer bytes = ByteBuffer.wrap(timestamp.toBytes());
+        while (bytes.hasRemaining()) {
+          channel.write(bytes);
+        }
+        channel.force(true);
       }
+      failPoint(armed, FailPoints.PUBLISH_BEFORE_TIMESTAMP_RENAME);
+      AtomicFiles.move(tmp, target);
+    } finally {
+      Files.deleteIfExists(tmp); // gone already when renamed
     }
   }
 }

@@ -13,9 +13,14 @@ import java.util.regex.Pattern;
  *                                     timestamp.pem (online), online.passphrase
  * &lt;data&gt;/repository/metadata/       N.root.json N.targets.json N.&lt;role&gt;.json N.snapshot.json timestamp.json
  * &lt;data&gt;/blobs/sha256/&lt;ab&gt;/&lt;hex&gt;     every target, stored once
- * &lt;data&gt;/uploads/&lt;uuid&gt;/             upload sessions: data, startedat
- * &lt;data&gt;/tokens.json                publisher tokens, hashed
+ * &lt;data&gt;/uploads/&lt;uuid&gt;/             upload sessions: data (the bytes so far), startedat
+ * &lt;data&gt;/uploads/.&lt;uuid&gt;.new/        a session being created (renamed into place when complete)
+ * &lt;data&gt;/tokens.json                publisher tokens, hashed (mode 0600)
+ * &lt;data&gt;/lock                       the exclusive lock held around every change of the repository
  * </pre>
+ *
+ * Temporary files of atomic writes ({@code .<name>.<random>.tmp}) sit next to their target and
+ * are never served; a crash may leave some, which the server removes when it starts.
  */
 public final class RegistryLayout {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -73,6 +78,26 @@ public final class RegistryLayout {
 
   public Path uploads() {
     return data.resolve("uploads");
+  }
+
+  /** The directory of upload session {@code uuid} (the caller validated the uuid). */
+  public Path upload(String uuid) {
+    return uploads().resolve(uuid);
+  }
+
+  /** The bytes an upload session received so far. */
+  public Path uploadData(String uuid) {
+    return upload(uuid).resolve("data");
+  }
+
+  /** When an upload session started (ISO-8601 instant). */
+  public Path uploadStartedAt(String uuid) {
+    return upload(uuid).resolve("startedat");
+  }
+
+  /** The file locked (never written) around every repository change, across processes. */
+  public Path lock() {
+    return data.resolve("lock");
   }
 
   public Path tokens() {

@@ -14,6 +14,19 @@ public final class ExpiredMetadataException extends TufException {
     this.expires = expires;
   }
 
+  private ExpiredMetadataException(String message, Instant expires) {
+    super(message);
+    this.expires = expires;
+  }
+
+  /** Metadata submitted to a repository that is already expired when it arrives. */
+  public static ExpiredMetadataException submitted(String role, Instant expires, Instant now) {
+    return new ExpiredMetadataException(
+        role + " metadata expires at " + expires + ", which is not after the repository's time " + now
+            + "; sign it again with a later expiry",
+        expires);
+  }
+
   public Instant expires() {
     return expires;
   }

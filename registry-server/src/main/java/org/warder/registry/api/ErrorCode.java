@@ -1,0 +1,54 @@
+package org.warder.registry.api;
+
+/**
+ * Every error condition of the registry's HTTP API, with its HTTP status. The code is the
+ * {@code code} of the JSON error body; docs/registry-api.md lists them.
+ */
+public enum ErrorCode {
+  /** No token, or an unknown or revoked token. */
+  UNAUTHORIZED(401),
+  /** The token may not publish the role concerned. */
+  DENIED(403),
+  /** No such API endpoint. */
+  NOT_FOUND(404),
+  /** No such upload session (never created, committed, cancelled or purged). */
+  UPLOAD_UNKNOWN(404),
+  /** Another request is writing to the same upload session. */
+  UPLOAD_BUSY(409),
+  /** A chunk does not start at the session's current offset, or its range is malformed. */
+  RANGE_INVALID(416),
+  /** Committed bytes do not have the declared sha256. */
+  DIGEST_INVALID(400),
+  /** Committed bytes do not have the declared length, or exceed the size limit. */
+  SIZE_INVALID(400),
+  /** Submitted metadata is not valid TUF targets metadata. */
+  METADATA_INVALID(400),
+  /** No role delegates to the submitted role. */
+  ROLE_UNKNOWN(404),
+  /** Not signed by a threshold of the keys the delegation names. */
+  SIGNATURE_INVALID(400),
+  /** A target path lies outside the role's delegated paths. */
+  PATH_NOT_DELEGATED(400),
+  /** A listed target has no blob with its length and sha256. */
+  BLOB_UNKNOWN(400),
+  /** The version is not greater than the current one. */
+  VERSION_NOT_INCREASED(409),
+  /** The metadata is already expired. */
+  EXPIRED(400),
+  /** A request body exceeds its limit. */
+  TOO_LARGE(413),
+  /** Method not supported on this path. */
+  METHOD_NOT_ALLOWED(405),
+  /** Anything else; the repository is unchanged. */
+  INTERNAL(500);
+
+  private final int httpStatus;
+
+  ErrorCode(int httpStatus) {
+    this.httpStatus = httpStatus;
+  }
+
+  public int httpStatus() {
+    return httpStatus;
+  }
+}

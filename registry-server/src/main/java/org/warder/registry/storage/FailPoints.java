@@ -1,0 +1,45 @@
+package org.warder.registry.storage;
+
+/**
+ * Named points in the write paths where a test can make the process die at once, as a power cut
+ * or {@code kill -9} would: when the system property {@value #PROPERTY} names a point, reaching
+ * it halts the JVM ({@link Runtime#halt}, no shutdown hooks, no flushing) with status {@value
+ * #HALT_STATUS}. Without the property this does nothing. Thread-safe.
+ */
+public final class FailPoints {
+  public static final String PROPERTY = "warder.failpoint";
+
+  /** The exit status of a halt at a fail point. */
+  public static final int HALT_STATUS = 99;
+
+  /** An upload's bytes are verified and fsynced, not yet renamed into blobs/. */
+  public static final String BLOB_AFTER_TEMP = "blob.after-temp";
+
+  /** A blob was renamed into blobs/, the session not yet removed nor the client answered. */
+  public static final String BLOB_AFTER_RENAME = "blob.after-rename";
+
+  /** A delegated role's new metadata file is written, no snapshot names it yet. */
+  public static final String PUBLISH_AFTER_ROLE = "publish.after-role";
+
+  /** The new snapshot is written, the timestamp still names the old one. */
+  public static final String PUBLISH_AFTER_SNAPSHOT = "publish.after-snapshot";
+
+  /** The new timestamp is written to its temporary file, not yet renamed over timestamp.json. */
+  public static final String PUBLISH_BEFORE_TIMESTAMP_RENAME = "publish.before-timestamp-rename";
+
+  /** The new timestamp is in place, the client not yet answered. */
+  public static final String PUBLISH_AFTER_TIMESTAMP = "publish.after-timestamp";
+
+  private static final String ACTIVE = System.getProperty(PROPERTY, "");
+
+  private FailPoints() {}
+
+  /** Halts the JVM if {@code name} is the active fail point. */
+  public static void hit(String name) {
+    if (!ACTIVE.isEmpty() && ACTIVE.equals(name)) {
+      System.err.println("warder-registry: fail point " + name + " reached; halting");
+      System.err.flush();
+      Runtime.getRuntime().halt(HALT_STATUS);
+    }
+  }
+}

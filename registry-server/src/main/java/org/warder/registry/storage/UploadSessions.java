@@ -1,0 +1,376 @@
+package org.warder.registry.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.warder.registry.api.ErrorCode;
+import org.warder.registry.api.RegistryException;
+import org.warder.signing.Digests;
+
+/**
+ * Resumable upload sessions ({@code uploads/<uuid>/{data,startedat}}): bytes are appended at the
+ * session's current offset (the length of {@code data}), and a commit checks length and sha256,
+ * fsyncs, and renames the bytes into the {@link BlobStore}. Memory use is constant whatever the
+ * blob size. A session is created complete under a temporary name and renamed into place, so a
+ * session directory lacking a file is debris of a crash or of a commit, and is purged. Requests on
+ * one session are serialised; different sessions proceed in parallel. Thread-safe within one
+ * process (only the server touches uploads).
+ */
+public final class UploadSessions {
+  private static final Pattern UUID_TEXT =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  private static final int BUFFER = 64 * 1024;
+  /** How long a request waits for another request on the same session to finish. */
+  private static final long BUSY_WAIT_SECONDS = 30;
+
+  private final RegistryLayout layout;
+  private final BlobStore blobs;
+  private final Clock clock;
+  private final long maxBlobSize;
+  private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+  /** A committed upload: the blob it became, and whether that blob was already stored. */
+  public record Committed(String sha256, long length, boolean existed) {}
+
+  public UploadSessions(RegistryLayout layout, BlobStore blobs, Clock clock, long maxBlobSize) {
+    this.layout = layout;
+    this.blobs = blobs;
+    this.clock = clock;
+    this.maxBlobSize = maxBlobSize;
+  }
+
+  /** The largest blob accepted, in bytes. */
+  public long maxBlobSize() {
+    return maxBlobSize;
+  }
+
+  /** Starts a new, empty session and returns its uuid. */
+  public String create() throws IOException {
+    String uuid = UUID.randomUUID().toString();
+    Files.createDirectories(layout.uploads());
+    Path staging = layout.uploads().resolve("." + uuid + ".new");
+    Files.createDirectory(staging);
+    Files.writeString(staging.resolve("startedat"), clock.instant().toString(), StandardCharsets.US_ASCII);
+    Files.createFile(staging.resolve("data"));
+    Files.move(staging, layout.upload(uuid), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return uuid;
+  }
+
+  /** The number of bytes session {@code uuid} holds. */
+  public long offset(String uuid) throws RegistryException, IOException {
+    if (!UUID_TEXT.matcher(uuid).matches()) {
+      throw unknown(uuid);
+    }
+    ReentrantLock lock = lockFor(uuid);
+    boolean held = false;
+    try {
+      // Wait briefly for a request still writing (say, one whose connection was just cut), so
+      // the offset is the final one; if it goes on, answer with the bytes so far.
+      held = lock.tryLock(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      return size(uuid);
+    } finally {
+      if (held) {
+        lock.unlock();
+      }
+      forgetIfGone(uuid);
+    }
+  }
+
+  /**
+   * Appends {@code length} bytes read from {@code body} at {@code start}, which must be the
+   * session's offset. Bytes that reached the disk stay when the body ends early (a cut
+   * connection); the client asks the offset and continues. Returns the new offset.
+   */
+  public long append(String uuid, long start, long length, InputStream body) throws RegistryException, IOException {
+    ReentrantLock lock = acquire(uuid);
+    try {
+      long offset = size(uuid);
+      if (start != offset) {
+        throw new RegistryException(
+            ErrorCode.RANGE_INVALID,
+            "expected a chunk starting at the session's offset " + offset + ", found one starting at " + start
+                + "; continue from " + offset,
+            Map.of("offset", offset, "start", start));
+      }
+      if (length > maxBlobSize - start) {
+        throw new RegistryException(
+            ErrorCode.TOO_LARGE,
+            "this chunk would make the upload " + (start + length) + " bytes long, above the registry's limit of "
+                + maxBlobSize + " bytes per blob",
+            Map.of("limit", maxBlobSize, "offset", offset));
+      }
+      Path data = layout.uploadData(uuid);
+      byte[] buffer = new byte[BUFFER];
+      long written = 0;
+      try (FileChannel out = FileChannel.open(data, StandardOpenOption.WRITE)) {
+        out.position(start);
+        while (written < length) {
+          int n;
+          try {
+            n = body.read(buffer, 0, (int) Math.min(buffer.length, length - written));
+          } catch (IOException e) {
+            throw shortBody(start, length, written, e);
+          }
+          if (n < 0) {
+            throw shortBody(start, length, written, null);
+          }
+          ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+          while (chunk.hasRemaining()) {
+            out.write(chunk);
+          }
+          written += n;
+        }
+        int more;
+        try {
+          more = body.read();
+        } catch (IOException e) {
+          more = -1; // all declared bytes arrived; a failure after them changes nothing
+        }
+        if (more >= 0) {
+          out.truncate(start + length);
+          throw new RegistryException(
+              ErrorCode.RANGE_INVALID,
+              "expected a body of " + length + " bytes as Content-Range declares, found more; the first "
+                  + length + " bytes were kept",
+              Map.of("offset", start + length));
+        }
+      }
+      return start + length;
+    } finally {
+      lock.unlock();
+      forgetIfGone(uuid);
+    }
+  }
+
+  private static RegistryException shortBody(long start, long length, long written, IOException cause) {
+    return new RegistryException(
+        ErrorCode.RANGE_INVALID,
+        "expected " + length + " bytes as Content-Range declares, the body ended after " + written
+            + "; they were kept: ask the offset (HEAD) and continue from " + (start + written),
+        Map.of("offset", start + written),
+        cause);
+  }
+
+  /**
+   * Commits session {@code uuid} as the blob {@code sha256} of {@code length} bytes: checks both
+   * against the bytes received, fsyncs them and renames them into the blob store. On a mismatch
+   * the session is discarded and nothing becomes visible.
+   */
+  public Committed commit(String uuid, String sha256, long length) throws RegistryException, IOException {
+    if (!SHA256.matcher(sha256).matches()) {
+      throw new RegistryException(
+          ErrorCode.DIGEST_INVALID, "expected sha256=<64 lower-case hex digits>, found \"" + sha256 + "\"",
+          Map.of("sha256", sha256));
+    }
+    ReentrantLock lock = acquire(uuid);
+    try {
+      Path data = layout.uploadData(uuid);
+      long size = size(uuid);
+      if (size != length || length > maxBlobSize) {
+        discard(uuid);
+        String why =
+            length > maxBlobSize
+                ? "the declared length " + length + " exceeds the registry's limit of " + maxBlobSize + " bytes"
+                : "expected " + length + " bytes (declared), found " + size + " bytes received";
+        throw new RegistryException(
+            ErrorCode.SIZE_INVALID, why + "; the upload was discarded, upload the blob again",
+            Map.of("expected", length, "found", size));
+      }
+      MessageDigest digest = Digests.newDigest("sha256");
+      try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+        while (channel.read(buffer) >= 0) {
+          buffer.flip();
+          digest.update(buffer);
+          buffer.clear();
+        }
+        channel.force(true);
+      }
+      String found = HexFormat.of().formatHex(digest.digest());
+      if (!found.equals(sha256)) {
+        discard(uuid);
+        throw new RegistryException(
+            ErrorCode.DIGEST_INVALID,
+            "expected sha256 " + sha256 + " (declared), found " + found
+                + " for the bytes received; the upload was discarded, upload the blob again",
+            Map.of("expected", sha256, "found", found));
+      }
+      FailPoints.hit(FailPoints.BLOB_AFTER_TEMP);
+      boolean added = blobs.put(data, sha256);
+      FailPoints.hit(FailPoints.BLOB_AFTER_RENAME);
+      discard(uuid);
+      return new Committed(sha256, length, !added);
+    } finally {
+      lock.unlock();
+      forgetIfGone(uuid);
+    }
+  }
+
+  /** Removes session {@code uuid}. */
+  public void cancel(String uuid) throws RegistryException, IOException {
+    ReentrantLock lock = acquire(uuid);
+    try {
+      size(uuid); // refuses an unknown session
+      discard(uuid);
+    } finally {
+      lock.unlock();
+      forgetIfGone(uuid);
+    }
+  }
+
+  /**
+   * Removes sessions untouched (neither started nor written to) for {@code maxAge}, and debris:
+   * sessions missing a file, and unfinished session creations. Sessions in use are skipped.
+   * Returns how many were removed.
+   */
+  public int purge(Duration maxAge) throws IOException {
+    if (!Files.isDirectory(layout.uploads())) {
+      return 0;
+    }
+    Instant cutoff = clock.instant().minus(maxAge);
+    int removed = 0;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(layout.uploads())) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (name.startsWith(".")) {
+          // a creation the process died in; creations take milliseconds
+          if (lastModified(entry).isBefore(clock.instant().minus(Duration.ofMinutes(1)))) {
+            deleteTree(entry);
+            removed++;
+          }
+          continue;
+        }
+        if (!UUID_TEXT.matcher(name).matches()) {
+          continue; // not ours: leave it alone
+        }
+        ReentrantLock lock = lockFor(name);
+        if (!lock.tryLock()) {
+          continue;
+        }
+        try {
+          if (isStale(name, cutoff)) {
+            deleteTree(entry);
+            removed++;
+          }
+        } finally {
+          lock.unlock();
+          // only a deleted session's lock may go: a live one's may have waiters
+          forgetIfGone(name);
+        }
+      }
+    }
+    return removed;
+  }
+
+  private boolean isStale(String uuid, Instant cutoff) throws IOException {
+    Path data = layout.uploadData(uuid);
+    Path startedAt = layout.uploadStartedAt(uuid);
+    if (!Files.isRegularFile(data) || !Files.isRegularFile(startedAt)) {
+      return true;
+    }
+    Instant started;
+    try {
+      started = Instant.parse(Files.readString(startedAt, StandardCharsets.US_ASCII).strip());
+    } catch (DateTimeParseException e) {
+      return true;
+    }
+    Instant touched = lastModified(data);
+    return started.isBefore(cutoff) && touched.isBefore(cutoff);
+  }
+
+  private static Instant lastModified(Path file) throws IOException {
+    return Files.getLastModifiedTime(file).toInstant();
+  }
+
+  private long size(String uuid) throws RegistryException, IOException {
+    if (!UUID_TEXT.matcher(uuid).matches()) {
+      throw unknown(uuid);
+    }
+    try {
+      if (!Files.isRegularFile(layout.uploadStartedAt(uuid))) {
+        throw unknown(uuid);
+      }
+      return Files.size(layout.uploadData(uuid));
+    } catch (NoSuchFileException e) {
+      throw unknown(uuid);
+    }
+  }
+
+  private static RegistryException unknown(String uuid) {
+    return new RegistryException(
+        ErrorCode.UPLOAD_UNKNOWN,
+        "no upload session " + uuid + " (never created, already committed, cancelled, or purged after"
+            + " a day untouched); start a new one with POST /api/v1/uploads",
+        Map.of("uuid", uuid));
+  }
+
+  private ReentrantLock lockFor(String uuid) {
+    return locks.computeIfAbsent(uuid, u -> new ReentrantLock());
+  }
+
+  private ReentrantLock acquire(String uuid) throws RegistryException {
+    if (!UUID_TEXT.matcher(uuid).matches()) {
+      throw unknown(uuid);
+    }
+    ReentrantLock lock = lockFor(uuid);
+    try {
+      if (lock.tryLock(BUSY_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        return lock;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new RegistryException(
+        ErrorCode.UPLOAD_BUSY,
+        "another request is still writing to upload session " + uuid + "; retry when it has ended",
+        Map.of("uuid", uuid));
+  }
+
+  /** Drops the lock of a session that does not exist, so unknown uuids leave nothing behind. */
+  private void forgetIfGone(String uuid) {
+    if (!Files.exists(layout.upload(uuid))) {
+      locks.remove(uuid);
+    }
+  }
+
+  private void discard(String uuid) throws IOException {
+    deleteTree(layout.upload(uuid));
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

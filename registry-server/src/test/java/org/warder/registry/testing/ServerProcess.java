@@ -1,0 +1,122 @@
+package org.warder.registry.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.warder.registry.storage.FailPoints;
+
+/**
+ * {@code warder-registry serve} as a real operating-system process (java -cp &lt;test classpath&gt;
+ * org.warder.registry.cli.RegistryMain serve), on port 0, optionally with a fail point armed,
+ * for tests that kill it.
+ */
+public final class ServerProcess implements AutoCloseable {
+  private static final Pattern SERVING = Pattern.compile("warder-registry serving .* at (http://\\S+/)");
+  private static int started;
+
+  private final Process process;
+  private final URI url;
+  private final Path stderr;
+
+  private ServerProcess(Process process, URI url, Path stderr) {
+    this.process = process;
+    this.url = url;
+    this.stderr = stderr;
+  }
+
+  /** Starts serving {@code data}; {@code failPoint} names a {@link FailPoints} point to halt at. */
+  public static ServerProcess start(Path data, Optional<String> failPoint, Path logs) throws Exception {
+    int n;
+    synchronized (ServerProcess.class) {
+      n = ++started;
+    }
+    Files.createDirectories(logs);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:+UseSerialGC");
+    command.add("-Xmx256m");
+    failPoint.ifPresent(f -> command.add("-D" + FailPoints.PROPERTY + "=" + f));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("org.warder.registry.cli.RegistryMain");
+    command.addAll(List.of(
+        "serve", "--data", data.toString(), "--listen", "127.0.0.1:0",
+        "--access-log", logs.resolve("access-" + n + ".log").toString()));
+    Path stderr = logs.resolve("stderr-" + n + ".log");
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.to(stderr.toFile())).start();
+    CompletableFuture<URI> url = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = out.readLine()) != null; ) {
+          Matcher m = SERVING.matcher(line);
+          if (m.find()) {
+            url.complete(URI.create(m.group(1)));
+          }
+        }
+        url.completeExceptionally(new IOException("the server's output ended before it served"));
+      } catch (IOException e) {
+        url.completeExceptionally(e);
+      }
+    }, "server-" + n + "-stdout");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      return new ServerProcess(process, url.get(30, TimeUnit.SECONDS), stderr);
+    } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+      process.destroyForcibly().waitFor();
+      throw new IOException("the server did not start: " + Files.readString(stderr), e);
+    }
+  }
+
+  public URI url() {
+    return url;
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  /** What the process wrote on standard error. */
+  public String stderr() throws IOException {
+    return Files.readString(stderr);
+  }
+
+  /** SIGKILL, then waits for the process to be gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** Waits up to {@code seconds} for the process to end on its own; returns its exit status. */
+  public int waitForExit(long seconds) throws Exception {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      throw new TimeoutException("the server process is still running after " + seconds + " s");
+    }
+    return process.exitValue();
+  }
+
+  /** Kills the process if it still runs. */
+  @Override
+  public void close() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

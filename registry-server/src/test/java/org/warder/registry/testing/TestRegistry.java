@@ -1,0 +1,190 @@
+package org.warder.registry.testing;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.warder.registry.http.RegistryServer;
+import org.warder.registry.repo.RegistryRepository;
+import org.warder.registry.storage.RegistryLayout;
+import org.warder.registry.storage.TokenStore;
+import org.warder.signing.Ed25519SigningKey;
+import org.warder.signing.KeyFiles;
+import org.warder.signing.Signer;
+import org.warder.signing.tuf.Key;
+
+/**
+ * A registry data directory for one test, copied from a template initialised once per JVM (key
+ * generation with the offline passphrase's scrypt cost takes seconds), with helpers to start the
+ * real server in-process on port 0, delegate roles and create tokens.
+ */
+public final class TestRegistry implements AutoCloseable {
+  public static final String PASSPHRASE = "correct horse battery staple";
+
+  private static Path template;
+  private static Ed25519SigningKey targetsKey;
+
+  public final Path data;
+  public final RegistryLayout layout;
+  public final Path passphraseFile;
+  public final RegistryRepository repository;
+  public final StringWriter serverErrors = new StringWriter();
+  private RegistryServer server;
+
+  private TestRegistry(Path data) throws Exception {
+    this.data = data;
+    this.layout = new RegistryLayout(data);
+    this.passphraseFile = data.resolveSibling(data.getFileName() + ".passphrase");
+    Files.writeString(passphraseFile, PASSPHRASE + "\n");
+    this.repository = RegistryRepository.open(layout, Clock.systemUTC());
+  }
+
+  /** A fresh, initialised registry in {@code dir}/data. */
+  public static TestRegistry create(Path dir) throws Exception {
+    Path data = dir.resolve("data");
+    copyTree(template(), data);
+    return new TestRegistry(data);
+  }
+
+  private static synchronized Path template() throws Exception {
+    if (template == null) {
+      Path dir = Files.createTempDirectory("warder-registry-template");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+      RegistryLayout layout = new RegistryLayout(dir.resolve("data"));
+      RegistryRepository.initialise(layout, PASSPHRASE.toCharArray(), Clock.systemUTC());
+      targetsKey = KeyFiles.read(layout.key("targets"), PASSPHRASE.toCharArray());
+      template = layout.data();
+    }
+    return template;
+  }
+
+  /** The offline targets key of every test registry. */
+  public static synchronized Ed25519SigningKey targetsKey() throws Exception {
+    template();
+    return targetsKey;
+  }
+
+  /** Starts the server on 127.0.0.1, port 0, with {@code settings} changed by {@code customise}. */
+  public TestRegistry start(UnaryOperator<RegistryServer.Settings> customise) throws Exception {
+    RegistryServer.Settings settings =
+        customise.apply(
+            RegistryServer.Settings.defaults(new InetSocketAddress("127.0.0.1", 0)).withStopTimeout(Duration.ofMillis(500)));
+    server = new RegistryServer(repository, settings, new PrintWriter(serverErrors, true));
+    server.start();
+    return this;
+  }
+
+  public TestRegistry start() throws Exception {
+    return start(s -> s);
+  }
+
+  public RegistryServer server() {
+    return server;
+  }
+
+  public URI url() {
+    return server.url();
+  }
+
+  public Http http() {
+    return new Http(url());
+  }
+
+  /** Delegates {@code role} to the public keys of {@code signers} for {@code paths}. */
+  public RegistryRepository.Delegated delegate(String role, List<? extends Signer> signers, int threshold, String... paths)
+      throws Exception {
+    List<Key> keys = new ArrayList<>();
+    signers.forEach(s -> keys.add(s.publicKey()));
+    return repository.delegate(role, keys, threshold, List.of(paths), targetsKey());
+  }
+
+  /** A new token for {@code roles}. */
+  public String token(String publisher, String... roles) throws IOException {
+    return new TokenStore(layout, Clock.systemUTC()).create(publisher, List.of(roles)).secret();
+  }
+
+  public Publisher publisher(String token) {
+    return new Publisher(http(), token);
+  }
+
+  public byte[] root() throws IOException {
+    return Files.readAllBytes(layout.metadata().resolve("1.root.json"));
+  }
+
+  /** A TUF client trusting this registry's first root, its state in {@code dir}. */
+  public TufClient client(Path dir) throws IOException {
+    return new TufClient(dir, url(), root());
+  }
+
+  /** Every file of the metadata directory with its content, to compare states. */
+  public Map<String, String> metadataFiles() {
+    return files(layout.metadata());
+  }
+
+  /** Every file under {@code dir} (relative path to content). */
+  public static Map<String, String> files(Path dir) {
+    Map<String, String> out = new TreeMap<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        out.put(dir.relativize(f).toString(), new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (server != null) {
+      server.close();
+      server = null;
+    }
+  }
+
+  /** Copies a directory tree with file modes (key files must stay 0600). */
+  public static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+          Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(f));
+        } else {
+          Files.copy(f, target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  public static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // best effort
+    }
+  }
+}
