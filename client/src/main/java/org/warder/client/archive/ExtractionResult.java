@@ -7,7 +7,7 @@ import java.util.List;
  * an archive did not list are created but not counted.
  *
  * @param files regular files
- * @param directories directory members, including a {@code ./} member for the destination itself
+ * @param directories directory members, including a {@code ./} member (which changes nothing)
  * @param symlinks symbolic links
  * @param hardlinks hardlinks (each a second name of a file counted in {@code files})
  * @param bytes bytes written to regular files

@@ -57,7 +57,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * times, symlinks with their targets as stored, absolute ones included ({@code etc/termcap ->
  * /usr/share/misc/termcap} is right inside a jail), and hardlinks within the tree. BSD file flags
  * ({@code SCHILY.fflags}) are not applied but returned in the {@link ExtractionResult}, for a
- * FreeBSD host to {@code chflags} once the tree is complete.
+ * FreeBSD host to {@code chflags} once the tree is complete. A {@code ./} member stands for the
+ * destination itself, which belongs to the caller: like {@code bsdtar}, the extractor leaves its
+ * mode, owner, time and flags alone.
  *
  * <p>Nothing is followed: files are created with {@code O_CREAT|O_EXCL|O_NOFOLLOW}, attributes
  * are set without following links, and every parent of a member is checked to be a directory
@@ -294,13 +296,19 @@ public final class TarExtractor {
               null);
         }
       }
-      if (fflags != null && !fflags.isEmpty()) {
-        flags.add(new FileFlags(path.isEmpty() ? "." : path, fflags));
+      if (fflags != null && !fflags.isEmpty() && !path.isEmpty()) {
+        flags.add(new FileFlags(path, fflags));
       }
     }
 
     private void directory(TarArchiveEntry entry, String path, Path target)
         throws ArchiveException, IOException {
+      if (path.isEmpty()) {
+        // "./" is the destination, which belongs to the caller: counted, nothing applied (bsdtar
+        // skips it too).
+        directories++;
+        return;
+      }
       Kind existing = extracted.get(path);
       if (existing == null) {
         Files.createDirectory(target, PosixFilePermissions.asFileAttribute(
@@ -525,7 +533,7 @@ public final class TarExtractor {
       all.sort(Map.Entry.<String, DirectoryFixup>comparingByKey(Comparator.reverseOrder()));
       for (Map.Entry<String, DirectoryFixup> e : all) {
         DirectoryFixup fixup = e.getValue();
-        member = e.getKey().isEmpty() ? "." : e.getKey();
+        member = e.getKey();
         if (ownership == Ownership.NUMERIC) {
           chown(fixup.path(), fixup.uid(), fixup.gid());
         }

@@ -395,8 +395,11 @@ class TarExtractorTest {
   @Test
   void testExtract_keepsModesTimesLinksAndFlags() throws Exception {
     FileTime old = FileTime.from(Instant.parse("2001-02-03T04:05:06Z"));
+    Files.createDirectory(dest);
+    Files.setAttribute(dest, "unix:mode", 0750);
     byte[] tar =
         new TarBuilder()
+            .pax("SCHILY.fflags", "schg")
             .dir("./", 0755)
             .dir("./bin", 0755)
             .pax("SCHILY.fflags", "schg")
@@ -430,6 +433,7 @@ class TarExtractorTest {
             new FileFlags("root/.profile", "uarch,nodump"),
             new FileFlags("var/empty", "schg"));
 
+    assertThat(mode(".")).as("the ./ member leaves the destination alone").isEqualTo(0750);
     assertThat(mode("bin/su")).isEqualTo(04555);
     assertThat(mode("bin/wall")).isEqualTo(02555);
     assertThat(mode("tmp")).isEqualTo(01777);
@@ -446,7 +450,7 @@ class TarExtractorTest {
     assertThat(Files.getLastModifiedTime(dest.resolve("root"))).isEqualTo(TarBuilder.MTIME);
     assertThat(Files.getLastModifiedTime(dest.resolve("etc/termcap"), NOFOLLOW_LINKS))
         .isEqualTo(TarBuilder.MTIME);
-    assertThat(Files.getLastModifiedTime(dest)).as("the ./ member").isEqualTo(TarBuilder.MTIME);
+    assertThat(Files.getLastModifiedTime(dest)).as("the ./ member").isNotEqualTo(TarBuilder.MTIME);
   }
 
   @Test
