@@ -22,9 +22,10 @@ import java.util.TreeSet;
 /**
  * Everything tar carries about a directory tree, read without following symlinks: per path its
  * type, mode (with setuid, setgid, sticky), uid, gid, size and sha256 of regular files, symlink
- * target and modification time; and which paths are hardlinks of one another (same inode).
+ * target and modification time (except the root's); and which paths are hardlinks of one another (same inode), as
+ * {@code "a = b"}.
  */
-record TreeSnapshot(Map<String, Node> nodes, Set<Set<String>> hardlinkGroups) {
+record TreeSnapshot(Map<String, Node> nodes, Set<String> hardlinkGroups) {
 
   /** One path; {@code "."} is the root. */
   record Node(
@@ -84,13 +85,14 @@ record TreeSnapshot(Map<String, Node> nodes, Set<Set<String>> hardlinkGroups) {
                 new Node(
                     type, mode & 07777, (Integer) a.get("uid"),
                     (Integer) a.get("gid"), size, sha, target,
-                    basic.lastModifiedTime().toInstant().toString()));
+                    // The root's time is when the test made it (tar leaves it alone).
+                    rel.equals(".") ? "-" : basic.lastModifiedTime().toInstant().toString()));
           }
         });
-    Set<Set<String>> groups = new TreeSet<>((x, y) -> x.toString().compareTo(y.toString()));
+    Set<String> groups = new TreeSet<>();
     for (Set<String> g : byInode.values()) {
       if (g.size() > 1) {
-        groups.add(g);
+        groups.add(String.join(" = ", g));
       }
     }
     return new TreeSnapshot(nodes, groups);
