@@ -27,24 +27,24 @@ import org.tukaani.xz.XZInputStream;
 /**
  * Decodes an {@code .xz} file with several threads, the way {@code xz -T} does: the file's index
  * locates its blocks, one decoder per thread decodes whole blocks ahead of the reader, and the
- * bytes come out in file order. A file of one block (single-threaded {@code xz}, FreeBSD releases
- * before 13) is decoded by one plain {@link XZInputStream}.
+ * bytes come out in file order. A file of one block (what single-threaded {@code xz} writes) is
+ * decoded by one plain {@link XZInputStream}.
  *
  * <p>Memory is bounded: at most {@code threads + 1} blocks are in flight, and each holds at most
- * {@code maxBufferedBytes / (threads + 1)} decoded bytes. A block that fits that share is handed
- * to the reader only after its integrity check (CRC64, CRC32 or SHA-256) has passed, so a corrupt
- * block yields an {@link IOException} before any of its bytes. A larger block is streamed in 1 MiB
- * chunks as it decodes (like {@code xz -d} and {@link XZInputStream} do), and corruption surfaces
- * as an {@link IOException} when the decoder detects it. Either way the reader sees end of stream
- * only after every block and the index have verified, and never a byte that a correct decoder
- * would not produce at that position of a block that passed its check. Each decoder's memory is
- * capped ({@link #DEFAULT_DECODER_MEMORY_LIMIT_KIB}); a file that asks for more is refused.
+ * its share of the buffer ({@code maxBufferedBytes / (threads + 1)}, by default {@link
+ * #DEFAULT_BUFFER_PER_THREAD}) of decoded bytes. A block that fits its share is handed to the
+ * reader only after its integrity check (CRC64, CRC32 or SHA-256) has passed, so a corrupt block
+ * yields an {@link IOException} before any of its bytes. A larger block is streamed in 1 MiB
+ * chunks as it decodes and, as with {@code xz -d}, may hand out bytes before the decoder finds it
+ * corrupt. Either way the reader sees end of stream only after every block and the index have
+ * verified. Each decoder's memory is capped ({@link #DEFAULT_DECODER_MEMORY_LIMIT_KIB}); a file
+ * that asks for more is refused.
  *
  * <p>Not thread-safe: one thread reads (the decoding threads are internal, daemons named {@code
  * warder-xz-N}). Close it, also after a failure, to stop them and release the file.
  */
 public final class ParallelXzInputStream extends InputStream {
-  /** The decoded bytes each thread may hold ahead of the reader by default: 32 MiB. */
+  /** The decoded bytes each block in flight may hold by default: 32 MiB. */
   public static final long DEFAULT_BUFFER_PER_THREAD = 32L << 20;
 
   /**
@@ -70,30 +70,37 @@ public final class ParallelXzInputStream extends InputStream {
     this.blockCount = blockCount;
   }
 
-  /** Opens {@code file} for decoding with {@code threads} threads and the default buffer. */
+  /**
+   * Opens {@code file} for decoding with up to {@code threads} threads, holding at most {@link
+   * #DEFAULT_BUFFER_PER_THREAD} decoded bytes per block in flight: blocks of {@code xz -T}'s
+   * default size (24 MiB at the default preset) are each verified before their bytes are handed
+   * out.
+   */
   public static ParallelXzInputStream open(Path file, int threads) throws IOException {
-    return open(file, threads, DEFAULT_BUFFER_PER_THREAD * (threads + 1L));
+    return open(file, threads, 0, DEFAULT_DECODER_MEMORY_LIMIT_KIB);
   }
 
   /**
    * Opens {@code file} for decoding with up to {@code threads} threads, holding at most about
    * {@code maxBufferedBytes} decoded bytes ahead of the reader (plus one 1 MiB chunk per block in
-   * flight).
+   * flight); 0 means the default of {@link #open(Path, int)}.
    *
    * @throws IOException if the file cannot be read, is not an {@code .xz} file, is truncated, or
    *     its index is corrupt
-   * @throws IllegalArgumentException if {@code threads < 1} or {@code maxBufferedBytes < 1}
+   * @throws IllegalArgumentException if {@code threads < 1} or {@code maxBufferedBytes < 0}
    */
   public static ParallelXzInputStream open(Path file, int threads, long maxBufferedBytes)
       throws IOException {
     return open(file, threads, maxBufferedBytes, DEFAULT_DECODER_MEMORY_LIMIT_KIB);
   }
 
-  /** As {@link #open(Path, int, long)}, with each decoder limited to {@code decoderMemoryKiB}. */
+  /**
+   * As {@link #open(Path, int, long)}, with each decoder limited to {@code decoderMemoryKiB}.
+   */
   public static ParallelXzInputStream open(
       Path file, int threads, long maxBufferedBytes, int decoderMemoryKiB) throws IOException {
     Objects.requireNonNull(file, "file");
-    if (threads < 1 || maxBufferedBytes < 1 || decoderMemoryKiB < 1) {
+    if (threads < 1 || maxBufferedBytes < 0 || decoderMemoryKiB < 1) {
       throw new IllegalArgumentException(
           "expected threads, buffer and memory limit >= 1, found " + threads + ", "
               + maxBufferedBytes + ", " + decoderMemoryKiB);
@@ -231,7 +238,8 @@ public final class ParallelXzInputStream extends InputStream {
         compressedOffsets[i] = first.getBlockCompPos(i);
       }
       this.window = threads + 1;
-      this.perBlockLimit = Math.max(CHUNK, maxBuffered / window);
+      this.perBlockLimit =
+          maxBuffered == 0 ? DEFAULT_BUFFER_PER_THREAD : Math.max(CHUNK, maxBuffered / window);
       decoders.add(first);
       idle.add(first);
       try {

@@ -274,6 +274,17 @@ class ParallelXzInputStreamTest {
     expectFailure(file, threads);
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void testRead_decoderNeedingMoreThanTheMemoryLimitFails(int threads) throws Exception {
+    // xz's default preset has an 8 MiB dictionary; allow 1 MiB.
+    try (ParallelXzInputStream in = ParallelXzInputStream.open(multiBlock, threads, 0, 1024)) {
+      assertThatThrownBy(() -> readAll(in))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("limit was 1024 KiB");
+    }
+  }
+
   @Test
   void testOpen_notXzFails() throws Exception {
     assertThatThrownBy(() -> ParallelXzInputStream.open(data1, 2))
@@ -299,10 +310,19 @@ class ParallelXzInputStreamTest {
     }
   }
 
-  private static long liveDecoderThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith("warder-xz-") && t.isAlive())
-        .count();
+  /** Decoder threads still alive; a thread may take a moment to die after its pool ended. */
+  private static long liveDecoderThreads() throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (true) {
+      long live =
+          Thread.getAllStackTraces().keySet().stream()
+              .filter(t -> t.getName().startsWith("warder-xz-") && t.isAlive())
+              .count();
+      if (live == 0 || System.nanoTime() > deadline) {
+        return live;
+      }
+      Thread.sleep(10);
+    }
   }
 
   /** Opening or reading {@code file} throws; it never reaches a clean end of stream. */
