@@ -14,6 +14,18 @@ public final class Digests {
     return HexFormat.of().formatHex(newDigest("sha256").digest(data));
   }
 
+  /** Lower-case hex sha256 of a file's content, read in chunks. */
+  public static String sha256Hex(java.nio.file.Path file) throws java.io.IOException {
+    MessageDigest digest = newDigest("sha256");
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      byte[] buffer = new byte[256 * 1024];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
   /**
    * A fresh {@link MessageDigest} for a TUF hash algorithm name ({@code sha256}, {@code sha384},
    * {@code sha512}).

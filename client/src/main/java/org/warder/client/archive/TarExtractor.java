@@ -27,6 +27,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -130,8 +131,23 @@ public final class TarExtractor {
    */
   public ExtractionResult extract(InputStream tar, Path destination)
       throws ArchiveException, IOException {
+    return extractAll(List.of(tar), destination);
+  }
+
+  /**
+   * Extracts several archives, in order, into one tree under {@code destination} (a FreeBSD
+   * release is base.txz, then lib32.txz, ... over the same root). The same rules hold across
+   * archives: nothing may pass through a symlink an earlier archive made, and a file may not be
+   * given twice; a directory listed again keeps the attributes of its first listing.
+   */
+  public ExtractionResult extractAll(List<? extends InputStream> tars, Path destination)
+      throws ArchiveException, IOException {
     Path root = prepareDestination(destination);
-    return new Run(tar, root).extract();
+    Run run = new Run(root);
+    for (InputStream tar : tars) {
+      run.extract(tar);
+    }
+    return run.finish();
   }
 
   /**
@@ -203,9 +219,10 @@ public final class TarExtractor {
 
   /** The state of one extraction. */
   private final class Run {
-    private final SourceStream source;
-    private final InputStream buffered;
-    private final RawNameTarInputStream tar;
+    private SourceStream source;
+    private InputStream buffered;
+    private RawNameTarInputStream tar;
+    private final Set<String> listedInThisArchive = new HashSet<>();
     private final Path root;
     private final Map<String, Kind> extracted = new HashMap<>();
     private final Map<String, String> symlinkTargets = new HashMap<>();
@@ -220,17 +237,19 @@ public final class TarExtractor {
     private long members;
     private String member;
 
-    Run(InputStream in, Path root) {
+    Run(Path root) {
+      this.root = root;
+      extracted.put("", Kind.DIRECTORY);
+    }
+
+    /** Extracts one archive into the tree. */
+    void extract(InputStream in) throws ArchiveException, IOException {
       this.source = new SourceStream(in);
       // Mark support lets the reader look at the record after an end marker and put it back,
       // where the end check below finds it.
       this.buffered = new BufferedInputStream(source, BUFFER);
       this.tar = new RawNameTarInputStream(buffered);
-      this.root = root;
-      extracted.put("", Kind.DIRECTORY);
-    }
-
-    ExtractionResult extract() throws ArchiveException, IOException {
+      listedInThisArchive.clear();
       TarArchiveEntry entry;
       while ((entry = next()) != null) {
         member = tar.rawName(entry);
@@ -241,6 +260,10 @@ public final class TarExtractor {
       }
       member = null;
       drainTrailer();
+    }
+
+    /** Applies directory attributes once every archive is in place. */
+    ExtractionResult finish() throws ArchiveException, IOException {
       applyDirectoryFixups();
       return new ExtractionResult(files, directories, symlinks, hardlinks, bytes, flags);
     }
@@ -309,6 +332,9 @@ public final class TarExtractor {
         directories++;
         return;
       }
+      if (!listedInThisArchive.add(path)) {
+        throw duplicate();
+      }
       Kind existing = extracted.get(path);
       if (existing == null) {
         Files.createDirectory(target, PosixFilePermissions.asFileAttribute(
@@ -316,11 +342,10 @@ public final class TarExtractor {
         extracted.put(path, Kind.DIRECTORY);
       } else if (existing != Kind.DIRECTORY) {
         throw inTheWay(path, existing);
-      } else if (fixups.containsKey(path)) {
-        throw duplicate();
       }
       directories++;
-      fixups.put(
+      // A directory an earlier archive listed keeps the attributes of that first listing.
+      fixups.putIfAbsent(
           path,
           new DirectoryFixup(
               target, mode(entry), entry.getLongUserId(), entry.getLongGroupId(),

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
       KeyCommand.class,
       PublishCommand.class,
       ListCommand.class,
+      FetchCommand.class,
       DestroyCommand.class,
       ActivateCommand.class,
       TufCommand.class,

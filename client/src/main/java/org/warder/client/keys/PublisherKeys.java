@@ -1,7 +1,6 @@
 package org.warder.client.keys;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,17 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.warder.signing.AtomicFiles;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.KeyFiles;
 import org.warder.signing.SigningException;
-import org.warder.signing.json.CanonicalJson;
-import org.warder.signing.json.StrictJson;
-import org.warder.signing.tuf.Key;
+import org.warder.signing.tuf.PublicKeyFiles;
 
 /**
  * A publisher's signing keys: {@code <dir>/<name>.pem} (passphrase-encrypted, mode 0600) and
- * {@code <dir>/<name>.pub.json}, the TUF public key object a registry administrator passes to
+ * {@code <dir>/<name>.pub.json}, the public key file ({@link PublicKeyFiles}) a registry administrator passes to
  * {@code warder-registry delegate --key}. The directory is {@code $WARDER_KEYS}, else
  * {@code $XDG_CONFIG_HOME/warder/keys}, else {@code ~/.config/warder/keys}. Not thread-safe.
  */
@@ -59,11 +55,7 @@ public final class PublisherKeys {
     Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     Ed25519SigningKey key = Ed25519SigningKey.generate();
     KeyFiles.write(key, pem, passphrase);
-    byte[] pub = CanonicalJson.encode(key.publicKey().json());
-    AtomicFiles.write(dir.resolve(name + ".pub.json"), out -> {
-      out.write(pub);
-      out.write('\n');
-    }, AtomicFiles.WORLD_READABLE, false);
+    PublicKeyFiles.write(key.publicKey(), dir.resolve(name + ".pub.json"));
     return new Entry(name, key.keyId(), pem, dir.resolve(name + ".pub.json"));
   }
 
@@ -76,7 +68,7 @@ public final class PublisherKeys {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path pub : files.filter(p -> p.getFileName().toString().endsWith(".pub.json")).sorted().toList()) {
         String name = pub.getFileName().toString().replaceFirst("\\.pub\\.json$", "");
-        out.add(new Entry(name, publicKey(pub).keyId(), dir.resolve(name + ".pem"), pub));
+        out.add(new Entry(name, PublicKeyFiles.read(pub).keyId(), dir.resolve(name + ".pem"), pub));
       }
     }
     return out;
@@ -90,11 +82,6 @@ public final class PublisherKeys {
       throw new SigningException("no key named " + name + " in " + dir + "; create one with 'warder key generate --name " + name + "'");
     }
     return KeyFiles.read(pem, passphrase);
-  }
-
-  /** Reads a TUF public key object file. */
-  public static Key publicKey(Path file) throws IOException, SigningException {
-    return Key.fromJson(StrictJson.parse(Files.readString(file, StandardCharsets.UTF_8)), file.toString());
   }
 
   private static void checkName(String name) throws SigningException {

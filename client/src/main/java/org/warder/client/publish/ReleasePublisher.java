@@ -66,7 +66,7 @@ public final class ReleasePublisher {
         String name = file.getFileName().toString();
         ReleaseManifest.Entry entry = manifest.entry(name).orElseThrow(() ->
             new CatalogException(name + " is not listed in " + manifestFile + "; refusing to publish a file MANIFEST does not vouch for"));
-        String sha256 = sha256(file);
+        String sha256 = Digests.sha256Hex(file);
         if (!sha256.equals(entry.sha256())) {
           throw new CatalogException(file + " has sha256 " + sha256 + " but MANIFEST lists " + entry.sha256()
               + "; the distribution is damaged or was changed, nothing was uploaded");
@@ -113,7 +113,7 @@ public final class ReleasePublisher {
       targets.put(path, new TargetFile(path, c.length(), Map.of("sha256", c.entry().sha256()), Optional.of(custom)));
     }
     Path manifestFile = dir.resolve("MANIFEST");
-    String manifestSha = sha256(manifestFile);
+    String manifestSha = Digests.sha256Hex(manifestFile);
     long manifestLength = Files.size(manifestFile);
     registry.upload(manifestFile, manifestSha, manifestLength, ProgressListener.NONE);
     targets.put(prefix + "MANIFEST", new TargetFile(prefix + "MANIFEST", manifestLength, Map.of("sha256", manifestSha),
@@ -127,14 +127,4 @@ public final class ReleasePublisher {
     return version;
   }
 
-  static String sha256(Path file) throws IOException {
-    MessageDigest digest = Digests.newDigest("sha256");
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[256 * 1024];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
-  }
 }

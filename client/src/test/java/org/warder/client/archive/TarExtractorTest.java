@@ -1,5 +1,7 @@
 package org.warder.client.archive;
 
+import org.warder.client.testing.TreeSnapshot;
+
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;

@@ -1,4 +1,4 @@
-package org.warder.client.archive;
+package org.warder.client.testing;
 
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
@@ -25,14 +25,14 @@ import java.util.TreeSet;
  * target and modification time (except the root's); and which paths are hardlinks of one another (same inode), as
  * {@code "a = b"}.
  */
-record TreeSnapshot(Map<String, Node> nodes, Set<String> hardlinkGroups) {
+public record TreeSnapshot(Map<String, Node> nodes, Set<String> hardlinkGroups) {
 
   /** One path; {@code "."} is the root. */
-  record Node(
+  public record Node(
       String type, int mode, int uid, int gid, long size, String sha256, String linkTarget,
       String mtime) {}
 
-  static TreeSnapshot of(Path root) throws IOException {
+  public static TreeSnapshot of(Path root) throws IOException {
     Map<String, Node> nodes = new TreeMap<>();
     Map<String, Set<String>> byInode = new TreeMap<>();
     Files.walkFileTree(
@@ -98,7 +98,7 @@ record TreeSnapshot(Map<String, Node> nodes, Set<String> hardlinkGroups) {
     return new TreeSnapshot(nodes, groups);
   }
 
-  static String sha256(Path file) throws IOException {
+  public static String sha256(Path file) throws IOException {
     MessageDigest digest;
     try {
       digest = MessageDigest.getInstance("SHA-256");

@@ -1,0 +1,77 @@
+package org.warder.client.cli;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.warder.client.host.HostOs;
+import org.warder.client.progress.ProgressFetcher;
+import org.warder.client.progress.ProgressListener;
+import org.warder.client.release.ReleaseFetcher;
+import org.warder.client.release.ReleaseRecord;
+import org.warder.client.repo.RepoConfig;
+import org.warder.client.repo.Repositories;
+import org.warder.signing.tuf.MetadataDirectory;
+import org.warder.signing.tuf.Updater;
+import org.warder.signing.tuf.UpdaterConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code warder fetch -r REL}: a verified FreeBSD release onto this host. */
+@Command(name = "fetch", mixinStandardHelpOptions = true,
+    description = {"Fetch a FreeBSD release, verifying every byte, and extract it into <root>/releases/REL/root.",
+        "From a registry the files are checked against signed metadata; from a plain FreeBSD mirror (--mirror)",
+        "against its MANIFEST, which is only authenticated when --manifest-sha256 pins it."})
+final class FetchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-r", "--release"}, paramLabel = "REL", required = true, description = "Release, e.g. 14.2-RELEASE.")
+  String release;
+
+  @Option(names = "--repo", paramLabel = "NAME", description = "Registry to fetch from (default: the only one).")
+  Optional<String> repo = Optional.empty();
+
+  @Option(names = {"-F", "--file"}, paramLabel = "FILE",
+      description = "Distribution file to fetch; repeatable (default: base.txz, and lib32.txz where published).")
+  List<String> files = List.of();
+
+  @Option(names = "--arch", paramLabel = "ARCH", description = "Architecture (default: this host's).")
+  Optional<String> arch = Optional.empty();
+
+  @Option(names = "--mirror", paramLabel = "URL",
+      description = "A plain FreeBSD mirror, e.g. https://download.freebsd.org/releases/ (no signatures).")
+  Optional<URI> mirror = Optional.empty();
+
+  @Option(names = "--manifest-sha256", paramLabel = "HEX", description = "Pin the mirror's MANIFEST by its sha256.")
+  Optional<String> manifestSha256 = Optional.empty();
+
+  @Option(names = {"--no-update", "-NU"}, description = "Do not apply freebsd-update to the extracted release.")
+  boolean noUpdate;
+
+  @Override
+  public Integer call() throws Exception {
+    Context ctx = WarderMain.context(spec);
+    ProgressListener progress = ctx.progress();
+    ProgressFetcher fetcher = new ProgressFetcher(ctx.fetcher(), progress);
+    ReleaseFetcher releases = new ReleaseFetcher(ctx.layout, ctx.storage(), ctx.runner(), HostOs.current(), ctx.clock,
+        ctx.out, progress);
+    String architecture = arch.orElseGet(HostOs::freebsdArch);
+    ReleaseRecord record;
+    if (mirror.isPresent()) {
+      record = releases.fromMirror(release, architecture, files, mirror.get(), manifestSha256, fetcher, !noUpdate);
+    } else {
+      if (manifestSha256.isPresent()) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--manifest-sha256 only applies with --mirror");
+      }
+      Repositories repos = ctx.repositories();
+      RepoConfig config = repos.resolve(repo);
+      Updater updater = new Updater(new MetadataDirectory(ctx.layout.repoMetadata(config.name())), config.metadataUrls(),
+          fetcher, ctx.clock, UpdaterConfig.defaults());
+      record = releases.fromRegistry(release, architecture, files, config.name(), updater, config.targetUrls(), !noUpdate);
+    }
+    ctx.out.println("release " + record.release() + " (" + record.arch() + ") is ready in " + ctx.layout.releaseRoot(record.release()));
+    return 0;
+  }
+}
