@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.keys.PublisherKeys;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,9 +49,7 @@ final class KeyCommand implements Runnable {
   @Command(name = "list", description = "List your signing keys.")
   static final class ListKeys implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Option(names = "--help", usageHelp = true, description = "Show this help.") boolean help;
-    @Option(names = "-h", description = "Script output: tab-separated, no header.") boolean scripted;
-    @Option(names = "--json", description = "JSON output.") boolean json;
+    @Mixin OutputOptions output;
 
     @Override
     public Integer call() throws Exception {
@@ -59,7 +58,7 @@ final class KeyCommand implements Runnable {
       for (PublisherKeys.Entry e : ctx.keys().list()) {
         table.row(e.name(), e.keyid(), e.publicKey().toString());
       }
-      table.print(ctx.out, scripted, json);
+      output.print(table, ctx);
       return 0;
     }
   }

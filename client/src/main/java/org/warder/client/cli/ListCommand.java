@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import org.warder.client.release.ReleaseRecord;
 import org.warder.client.release.Releases;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -12,10 +13,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "list", description = {"List what is on this host.", "  -r  fetched releases"})
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Option(names = "--help", usageHelp = true, description = "Show this help.") boolean help;
+  @Mixin OutputOptions output;
   @Option(names = {"-r", "--release"}, description = "List fetched releases.") boolean releases;
-  @Option(names = "-h", description = "Script output: tab-separated, no header.") boolean scripted;
-  @Option(names = "--json", description = "JSON output.") boolean json;
 
   @Override
   public Integer call() throws Exception {
@@ -28,7 +27,7 @@ final class ListCommand implements Callable<Integer> {
       table.row(r.release(), r.arch(), r.source(),
           String.join(",", r.files().stream().map(ReleaseRecord.FileRecord::name).toList()), r.fetched().toString());
     }
-    table.print(ctx.out, scripted, json);
+    output.print(table, ctx);
     return 0;
   }
 }

@@ -11,6 +11,7 @@ import org.warder.client.repo.RootPin;
 import org.warder.signing.tuf.Updater;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -66,9 +67,7 @@ final class RepoCommand implements Runnable {
   @Command(name = "list", description = "List the trusted registries and their verified metadata versions.")
   static final class ListRepos implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Option(names = "--help", usageHelp = true, description = "Show this help.") boolean help;
-    @Option(names = "-h", description = "Script output: tab-separated, no header.") boolean scripted;
-    @Option(names = "--json", description = "JSON output.") boolean json;
+    @Mixin OutputOptions output;
 
     @Override
     public Integer call() throws Exception {
@@ -77,7 +76,7 @@ final class RepoCommand implements Runnable {
       for (RepoConfig r : ctx.repositories().list()) {
         table.row(r.name(), r.url().toString(), r.trust(), r.rootSha256(), String.valueOf(r.mirrors().size()));
       }
-      table.print(ctx.out, scripted, json);
+      output.print(table, ctx);
       return 0;
     }
   }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.warder.client.exec.Command;
+import org.warder.client.exec.CommandFailedException;
 import org.warder.client.exec.CommandResult;
 import org.warder.client.exec.CommandRunner;
 
@@ -13,21 +14,23 @@ import org.warder.client.exec.CommandRunner;
  * activate}): {@code releases/14.2-RELEASE} is {@code <base>/releases/14.2-RELEASE}. Every
  * operation is one {@code zfs} command run through the {@link CommandRunner}.
  *
- * <p>zfs-fuse (Linux CI) cannot rename a mounted dataset ("dataset is busy"); with {@code
- * unmountToRename} the adapter unmounts, renames and mounts again. FreeBSD's OpenZFS renames
- * mounted datasets itself, so production FreeBSD runs without it.
+ * <p>zfs-fuse (Linux CI) cannot rename or destroy a mounted dataset ("dataset is busy"), and
+ * reports a dataset busy for a moment after its files were used. With {@code zfsFuse} the
+ * adapter unmounts (deepest first) before renaming or destroying, mounts again after a rename,
+ * and retries an unmount that finds the dataset busy. FreeBSD's OpenZFS does all this itself, so
+ * production FreeBSD runs without it.
  */
 public final class ZfsStorage implements Storage {
   private final CommandRunner runner;
   private final String base;
   private final Path root;
-  private final boolean unmountToRename;
+  private final boolean zfsFuse;
 
-  public ZfsStorage(CommandRunner runner, String base, Path root, boolean unmountToRename) {
+  public ZfsStorage(CommandRunner runner, String base, Path root, boolean zfsFuse) {
     this.runner = runner;
     this.base = base;
     this.root = root;
-    this.unmountToRename = unmountToRename;
+    this.zfsFuse = zfsFuse;
   }
 
   /** The dataset of {@code name}. */
@@ -53,27 +56,45 @@ public final class ZfsStorage implements Storage {
 
   @Override
   public void destroy(String name) throws IOException, InterruptedException {
-    if (exists(name)) {
-      runner.check(Command.of("zfs", "destroy", "-r", dataset(name)));
+    if (!exists(name)) {
+      return;
     }
+    if (zfsFuse) {
+      unmountTree(dataset(name));
+    }
+    runner.check(Command.of("zfs", "destroy", "-r", dataset(name)));
   }
 
   @Override
   public void rename(String from, String to) throws IOException, InterruptedException {
-    if (!unmountToRename) {
+    if (!zfsFuse) {
       runner.check(Command.of("zfs", "rename", dataset(from), dataset(to)));
       return;
     }
-    List<String> mounted = new ArrayList<>();
-    CommandResult list = runner.check(Command.of("zfs", "list", "-H", "-r", "-o", "name", dataset(from)));
-    list.stdout().lines().filter(l -> !l.isBlank()).forEach(mounted::add);
-    for (int i = mounted.size() - 1; i >= 0; i--) {
-      runner.run(Command.of("zfs", "umount", mounted.get(i)));
-    }
+    List<String> tree = unmountTree(dataset(from));
     runner.check(Command.of("zfs", "rename", dataset(from), dataset(to)));
-    for (String ds : mounted) {
+    for (String ds : tree) {
       runner.check(Command.of("zfs", "mount", dataset(to) + ds.substring(dataset(from).length())));
     }
+  }
+
+  /** Unmounts {@code dataset} and its descendants, deepest first; returns them parents first. */
+  private List<String> unmountTree(String dataset) throws IOException, InterruptedException {
+    List<String> tree = new ArrayList<>();
+    CommandResult list = runner.check(Command.of("zfs", "list", "-H", "-r", "-o", "name", dataset));
+    list.stdout().lines().filter(l -> !l.isBlank()).forEach(tree::add);
+    for (int i = tree.size() - 1; i >= 0; i--) {
+      Command umount = Command.of("zfs", "umount", tree.get(i));
+      CommandResult result = runner.run(umount);
+      for (int attempt = 1; !result.ok() && result.stderr().contains("busy") && attempt < 10; attempt++) {
+        Thread.sleep(100L * attempt);
+        result = runner.run(umount);
+      }
+      if (!result.ok() && !result.stderr().contains("not currently mounted")) {
+        throw new CommandFailedException(umount, result);
+      }
+    }
+    return tree;
   }
 
   @Override

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.cli.WarderMain;
 import org.warder.client.testing.TreeSnapshot;
+import org.warder.client.testing.ZfsPool;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.signing.Digests;
 import org.warder.signing.tuf.PublicKeyFiles;
@@ -116,6 +117,35 @@ class ReleaseEndToEndTest {
     assertThat(cached.out()).contains("base.txz: cached copy verified");
   }
 
+  @Test
+  @Order(2)
+  void testFetch_onZfsMakesDatasetsAndLeavesNoneOnFailure() throws Exception {
+    Path root = tmp.resolve("zfshost");
+    try (ZfsPool pool = ZfsPool.create(tmp, 256)) {
+      Run activate = warder(root, "activate", pool.name() + "/warder");
+      assertThat(activate.code()).as(activate.err()).isZero();
+      assertThat(warder(root, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256()).code()).isZero();
+      Run fetch = warder(root, "-v", "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
+      assertThat(fetch.code()).as(fetch.err() + fetch.out()).isZero();
+      assertThat(fetch.err()).contains("+ zfs create -p " + pool.name() + "/warder/releases/staging-" + REL);
+      assertThat(pool.datasets()).contains(pool.name() + "/warder/releases/" + REL, pool.name() + "/warder/releases/" + REL + "/root")
+          .noneMatch(d -> d.contains("staging"));
+      Path extracted = root.resolve("releases/" + REL + "/root");
+      assertThat(extracted.resolve("bin/busybox")).exists();
+      assertThat(Files.readSymbolicLink(extracted.resolve("etc/termcap"))).hasToString("/usr/share/misc/termcap");
+
+      assertThat(warder(root, "destroy", "-r", REL).code()).isZero();
+      assertThat(pool.exists(pool.name() + "/warder/releases/" + REL)).isFalse();
+
+      // a damaged cached download: the fetch re-verifies it, downloads again, and succeeds
+      Path cached = root.resolve("download/" + REL + "/base.txz");
+      Files.write(cached, new byte[] {1, 2, 3});
+      Run again = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64", "-F", "base.txz");
+      assertThat(again.code()).as(again.err()).isZero();
+      assertThat(Digests.sha256Hex(cached)).isEqualTo(Digests.sha256Hex(dist.resolve("base.txz")));
+    }
+  }
+
   private static Map<String, TreeSnapshot.Node> withoutDirectoryTimes(TreeSnapshot tree) {
     Map<String, TreeSnapshot.Node> out = new java.util.TreeMap<>();
     tree.nodes().forEach((path, n) -> out.put(path, n.type().equals("directory")
@@ -124,7 +154,7 @@ class ReleaseEndToEndTest {
   }
 
   @Test
-  @Order(2)
+  @Order(3)
   void testFetch_tamperedBlobRefusedAndNothingLeft() throws Exception {
     String sha = Digests.sha256Hex(dist.resolve("base.txz"));
     Path blob = new RegistryLayout(tmp.resolve("registry")).blob(sha).orElseThrow();
