@@ -79,6 +79,9 @@ public final class ReleaseFetcher {
       List<URI> targetMirrors, boolean update)
       throws ReleaseException, IOException, SigningException, InterruptedException {
     Releases.checkName(release);
+    for (String file : files) {
+      checkFileName(file);
+    }
     refuseExisting(release);
     updater.refresh();
     String prefix = "releases/" + release + "/" + arch + "/";
@@ -126,6 +129,9 @@ public final class ReleaseFetcher {
       Optional<String> manifestSha256, Fetcher fetcher, boolean update)
       throws ReleaseException, IOException, InterruptedException {
     Releases.checkName(release);
+    for (String file : files) {
+      checkFileName(file);
+    }
     refuseExisting(release);
     String base = mirror.toString().endsWith("/") ? mirror.toString() : mirror + "/";
     URI dir = URI.create(base + arch + "/" + release + "/");

@@ -2,13 +2,9 @@ package org.warder.client.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -19,12 +15,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.warder.client.cli.WarderMain;
 import org.warder.client.testing.TreeSnapshot;
 import org.warder.client.testing.ZfsPool;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.signing.Digests;
-import org.warder.signing.tuf.PublicKeyFiles;
 
 /**
  * The whole release path with real components: a registry in-process over real HTTP, a
@@ -35,48 +29,26 @@ import org.warder.signing.tuf.PublicKeyFiles;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReleaseEndToEndTest {
-  static final String REL = "14.2-RELEASE";
+  static final String REL = PublishedRelease.REL;
   @TempDir static Path tmp;
+  static PublishedRelease published;
   static org.warder.client.cli.RegistryFixtureAccess registry;
-  static Map<String, String> env = new HashMap<>();
   static Path dist;
 
-  record Run(int code, String out, String err) {}
-
-  static Run warder(Path root, String... args) {
-    List<String> all = new ArrayList<>(List.of("--root", root.toString()));
-    all.addAll(List.of(args));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = WarderMain.run(new PrintWriter(out, true), new PrintWriter(err, true), env, all.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+  static PublishedRelease.Run warder(Path root, String... args) {
+    return published.warder(root, args);
   }
 
   @BeforeAll
   static void publish() throws Exception {
-    registry = new org.warder.client.cli.RegistryFixtureAccess(tmp.resolve("registry"));
-    Path pass = tmp.resolve("pass");
-    Files.writeString(pass, "publisher passphrase\n");
-    env.put("WARDER_KEYS", tmp.resolve("keys").toString());
-    env.put("WARDER_PASSPHRASE_FILE", pass.toString());
-    env.put("CI", "true");
-    Path publisherRoot = tmp.resolve("publisher");
-    Run key = warder(publisherRoot, "key", "generate", "--name", "rel");
-    assertThat(key.code()).as(key.err()).isZero();
-    registry.delegate("releases", PublicKeyFiles.read(tmp.resolve("keys/rel.pub.json")), "releases/*/*/*");
-    env.put("WARDER_TOKEN", registry.token("release-team", "releases"));
-    dist = tmp.resolve("dist");
-    SyntheticRelease.write(dist, true, 600);
-    Run add = warder(publisherRoot, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256());
-    assertThat(add.code()).as(add.err()).isZero();
-    Run published = warder(publisherRoot, "publish", "release", REL, dist.toString(), "--repo", "main", "--key", "rel", "--arch", "amd64");
-    assertThat(published.code()).as(published.err()).isZero();
-    assertThat(published.out()).contains("published " + REL + "/amd64 as releases version 1");
+    published = new PublishedRelease(tmp);
+    registry = published.registry;
+    dist = published.dist;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    registry.close();
+    published.close();
   }
 
   @Test
@@ -84,7 +56,7 @@ class ReleaseEndToEndTest {
   void testFetch_extractsTheSameTreeAsBsdtar() throws Exception {
     Path root = tmp.resolve("host1");
     assertThat(warder(root, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256()).code()).isZero();
-    Run fetch = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
+    PublishedRelease.Run fetch = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
     assertThat(fetch.code()).as(fetch.err() + fetch.out()).isZero();
     assertThat(fetch.out()).contains("freebsd-update: skipped (not a FreeBSD host)").contains("is ready in");
 
@@ -105,14 +77,14 @@ class ReleaseEndToEndTest {
     assertThat((int) Files.getAttribute(extracted.resolve("usr/bin/passwd"), "unix:mode") & 07777).isEqualTo(04555);
     assertThat(Files.getAttribute(extracted.resolve("bin/ls"), "unix:ino")).isEqualTo(Files.getAttribute(extracted.resolve("bin/busybox"), "unix:ino"));
 
-    Run list = warder(root, "list", "-r", "-h");
+    PublishedRelease.Run list = warder(root, "list", "-r", "-h");
     assertThat(list.out()).startsWith(REL + "\tamd64\trepo main\tbase.txz,lib32.txz\t");
-    Run again = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
+    PublishedRelease.Run again = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
     assertThat(again.code()).isEqualTo(1);
     assertThat(again.err()).contains("already fetched");
     assertThat(warder(root, "destroy", "-r", REL).code()).isZero();
     assertThat(root.resolve("releases/" + REL)).doesNotExist();
-    Run cached = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64", "-F", "base.txz");
+    PublishedRelease.Run cached = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64", "-F", "base.txz");
     assertThat(cached.code()).as(cached.err()).isZero();
     assertThat(cached.out()).contains("base.txz: cached copy verified");
   }
@@ -122,10 +94,10 @@ class ReleaseEndToEndTest {
   void testFetch_onZfsMakesDatasetsAndLeavesNoneOnFailure() throws Exception {
     Path root = tmp.resolve("zfshost");
     try (ZfsPool pool = ZfsPool.create(tmp, 256)) {
-      Run activate = warder(root, "activate", pool.name() + "/warder");
+      PublishedRelease.Run activate = warder(root, "activate", pool.name() + "/warder");
       assertThat(activate.code()).as(activate.err()).isZero();
       assertThat(warder(root, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256()).code()).isZero();
-      Run fetch = warder(root, "-v", "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
+      PublishedRelease.Run fetch = warder(root, "-v", "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
       assertThat(fetch.code()).as(fetch.err() + fetch.out()).isZero();
       assertThat(fetch.err()).contains("+ zfs create -p " + pool.name() + "/warder/releases/staging-" + REL);
       assertThat(pool.datasets()).contains(pool.name() + "/warder/releases/" + REL, pool.name() + "/warder/releases/" + REL + "/root")
@@ -140,7 +112,7 @@ class ReleaseEndToEndTest {
       // a damaged cached download: the fetch re-verifies it, downloads again, and succeeds
       Path cached = root.resolve("download/" + REL + "/base.txz");
       Files.write(cached, new byte[] {1, 2, 3});
-      Run again = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64", "-F", "base.txz");
+      PublishedRelease.Run again = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64", "-F", "base.txz");
       assertThat(again.code()).as(again.err()).isZero();
       assertThat(Digests.sha256Hex(cached)).isEqualTo(Digests.sha256Hex(dist.resolve("base.txz")));
     }
@@ -164,7 +136,7 @@ class ReleaseEndToEndTest {
     Files.write(blob, bytes);
     Path root = tmp.resolve("host2");
     assertThat(warder(root, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256()).code()).isZero();
-    Run fetch = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
+    PublishedRelease.Run fetch = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
     assertThat(fetch.code()).isEqualTo(1);
     assertThat(fetch.err()).contains("base.txz").contains("expected sha256 " + sha).contains("found " + Digests.sha256Hex(bytes));
     try (Stream<Path> releases = Files.list(root.resolve("releases"))) {

@@ -1,0 +1,102 @@
+package org.warder.client.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.warder.client.cli.WarderMain;
+import org.warder.signing.Digests;
+import org.warder.signing.testing.StaticHttpServer;
+
+/**
+ * {@code warder fetch -r --mirror}: a plain FreeBSD mirror (download.freebsd.org layout) served
+ * by a web server; every file checked against MANIFEST, the MANIFEST itself authenticated only
+ * when pinned.
+ */
+class MirrorFetchTest {
+  static final String REL = "14.1-RELEASE";
+  @TempDir Path tmp;
+  Path www;
+  Path root;
+
+  @BeforeEach
+  void mirror() throws Exception {
+    www = tmp.resolve("www");
+    SyntheticRelease.write(www.resolve("releases/amd64/" + REL), true, 64);
+    root = tmp.resolve("root");
+  }
+
+  private PublishedRelease.Run warder(String... args) {
+    List<String> all = new ArrayList<>(List.of("--root", root.toString()));
+    all.addAll(List.of(args));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = WarderMain.run(new PrintWriter(out, true), new PrintWriter(err, true), Map.of("CI", "true"), all.toArray(String[]::new));
+    return new PublishedRelease.Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void testFetchMirror_unpinnedManifestWarnsAndVerifiesFiles() throws Exception {
+    try (StaticHttpServer server = new StaticHttpServer(www)) {
+      PublishedRelease.Run run = warder("fetch", "-r", REL, "--arch", "amd64", "--mirror", server.url("releases/").toString());
+      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(run.out()).contains("MANIFEST from").contains("is NOT authenticated").contains("--manifest-sha256");
+      assertThat(root.resolve("releases/" + REL + "/root/usr/lib32/libc.so.7")).hasContent("32-bit libc");
+      assertThat(warder("list", "-r", "-h").out()).startsWith(REL + "\tamd64\tmirror " + server.url("releases/"));
+    }
+  }
+
+  @Test
+  void testFetchMirror_pinnedManifestAccepted() throws Exception {
+    String pin = Digests.sha256Hex(www.resolve("releases/amd64/" + REL + "/MANIFEST"));
+    try (StaticHttpServer server = new StaticHttpServer(www)) {
+      PublishedRelease.Run run = warder("fetch", "-r", REL, "--arch", "amd64", "--mirror", server.url("releases/").toString(),
+          "--manifest-sha256", pin, "-F", "base.txz");
+      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(run.out()).contains("MANIFEST matches the pinned sha256 " + pin).doesNotContain("NOT authenticated");
+      assertThat(root.resolve("releases/" + REL + "/root/usr/lib32")).doesNotExist();
+    }
+  }
+
+  @Test
+  void testFetchMirror_wrongPinRefusedNothingLeft() throws Exception {
+    try (StaticHttpServer server = new StaticHttpServer(www)) {
+      PublishedRelease.Run run = warder("fetch", "-r", REL, "--arch", "amd64", "--mirror", server.url("releases/").toString(),
+          "--manifest-sha256", "cd".repeat(32));
+      assertThat(run.code()).isEqualTo(1);
+      assertThat(run.err()).contains("expected the pinned " + "cd".repeat(32)).hasLineCount(1);
+      assertThat(root.resolve("releases/" + REL)).doesNotExist();
+    }
+  }
+
+  @Test
+  void testFetchMirror_fileNotMatchingManifestRefusedNothingLeft() throws Exception {
+    Path base = www.resolve("releases/amd64/" + REL + "/base.txz");
+    byte[] bytes = Files.readAllBytes(base);
+    String listed = Digests.sha256Hex(bytes);
+    bytes[100] ^= 0x40;
+    Files.write(base, bytes);
+    try (StaticHttpServer server = new StaticHttpServer(www)) {
+      PublishedRelease.Run run = warder("fetch", "-r", REL, "--arch", "amd64", "--mirror", server.url("releases/").toString());
+      assertThat(run.code()).isEqualTo(1);
+      assertThat(run.err()).contains("base.txz").contains("MANIFEST lists " + listed).contains(Digests.sha256Hex(bytes));
+      assertThat(root.resolve("releases/" + REL)).doesNotExist();
+      assertThat(root.resolve("download/" + REL + "/base.txz")).doesNotExist();
+    }
+  }
+
+  @Test
+  void testFetch_refusesHostileReleaseAndFileNames() {
+    assertThat(warder("fetch", "-r", "../../etc", "--mirror", "http://127.0.0.1:9/").err()).contains("expected a FreeBSD release name");
+    assertThat(warder("fetch", "-r", REL, "--mirror", "http://127.0.0.1:9/", "-F", "../x.txz").err())
+        .contains("expected a distribution file name like base.txz, found \"../x.txz\"");
+  }
+}
