@@ -171,8 +171,17 @@ public final class RegistryClient {
     if (r.isSuccessful()) {
       return;
     }
-    String code = "HTTP_" + r.code();
-    String message = r.message();
+    // HEAD answers carry no body: name the usual conditions from the status alone
+    String code = switch (r.code()) {
+      case 401 -> "UNAUTHORIZED";
+      case 403 -> "DENIED";
+      default -> "HTTP_" + r.code();
+    };
+    String message = switch (r.code()) {
+      case 401 -> "the registry does not know this token (unknown or revoked); ask its administrator for one";
+      case 403 -> "this token may not publish here";
+      default -> r.message();
+    };
     try {
       JsonNode error = StrictJson.mapper().readTree(r.body().bytes()).path("errors").path(0);
       if (error.has("code")) {

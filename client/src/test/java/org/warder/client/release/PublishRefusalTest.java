@@ -1,0 +1,78 @@
+package org.warder.client.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.warder.signing.tuf.PublicKeyFiles;
+
+/**
+ * Publishing that the registry must refuse, through the real client: a key the delegation does
+ * not name, a role whose paths do not cover releases, no token, a token for another role. Each
+ * is refused with the registry's error code and leaves the published release as it was.
+ */
+class PublishRefusalTest {
+  @TempDir static Path tmp;
+  static PublishedRelease published;
+  static Path publisher;
+
+  @BeforeAll
+  static void publish() throws Exception {
+    published = new PublishedRelease(tmp);
+    publisher = tmp.resolve("publisher");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    published.close();
+  }
+
+  private PublishedRelease.Run publish(String key, String role, String token) {
+    published.env.put("WARDER_TOKEN", token);
+    return published.warder(publisher, "publish", "release", "14.1-RELEASE", published.dist.toString(), "--repo", "main",
+        "--key", key, "--role", role, "--arch", "amd64");
+  }
+
+  private String errorLine(PublishedRelease.Run run) {
+    return run.err().lines().filter(l -> l.startsWith("warder: ")).findFirst().orElse("(none)");
+  }
+
+  @Test
+  void testPublish_refusals() throws Exception {
+    String token = published.env.get("WARDER_TOKEN");
+    assertThat(published.warder(publisher, "key", "generate", "--name", "intruder").code()).isZero();
+    PublishedRelease.Run wrongKey = publish("intruder", "releases", token);
+    assertThat(wrongKey.code()).isEqualTo(1);
+    assertThat(errorLine(wrongKey)).contains("HTTP 400 SIGNATURE_INVALID");
+
+    published.registry.delegate("plugins-acme", PublicKeyFiles.read(tmp.resolve("keys/rel.pub.json")), "plugins/acme/*");
+    String acmeToken = published.registry.token("acme", "plugins-acme");
+    PublishedRelease.Run outside = publish("rel", "plugins-acme", acmeToken);
+    assertThat(outside.code()).isEqualTo(1);
+    assertThat(errorLine(outside)).contains("PATH_NOT_DELEGATED");
+
+    PublishedRelease.Run otherRole = publish("rel", "releases", acmeToken);
+    assertThat(errorLine(otherRole)).contains("HTTP 403 DENIED");
+
+    PublishedRelease.Run badToken = publish("rel", "releases", "wrd_000000000000_" + "0".repeat(64));
+    assertThat(errorLine(badToken)).contains("HTTP 401 UNAUTHORIZED");
+
+    published.env.remove("WARDER_TOKEN");
+    PublishedRelease.Run noToken = published.warder(publisher, "publish", "release", "14.1-RELEASE", published.dist.toString(),
+        "--repo", "main", "--key", "rel");
+    assertThat(errorLine(noToken)).contains("publishing needs a token");
+
+    // the release published before is untouched and still fetches
+    published.env.put("WARDER_TOKEN", token);
+    Path host = tmp.resolve("host");
+    assertThat(published.warder(host, "repo", "add", "main", published.registry.url(), "--root-sha256",
+        published.registry.rootSha256()).code()).isZero();
+    PublishedRelease.Run fetch = published.warder(host, "fetch", "-r", PublishedRelease.REL, "--arch", "amd64", "-F", "base.txz");
+    assertThat(fetch.code()).as(fetch.err()).isZero();
+    PublishedRelease.Run missing = published.warder(host, "fetch", "-r", "14.1-RELEASE", "--arch", "amd64");
+    assertThat(errorLine(missing)).contains("has no signed base.txz");
+  }
+}
