@@ -131,23 +131,38 @@ public final class TarExtractor {
    */
   public ExtractionResult extract(InputStream tar, Path destination)
       throws ArchiveException, IOException {
-    return extractAll(List.of(tar), destination);
+    Session session = open(destination);
+    session.extract(tar);
+    return session.finish();
   }
 
   /**
-   * Extracts several archives, in order, into one tree under {@code destination} (a FreeBSD
-   * release is base.txz, then lib32.txz, ... over the same root). The same rules hold across
-   * archives: nothing may pass through a symlink an earlier archive made, and a file may not be
-   * given twice; a directory listed again keeps the attributes of its first listing.
+   * Starts extracting several archives, in order, into one tree under {@code destination} (a
+   * FreeBSD release is base.txz, then lib32.txz, ... over the same root). The same rules hold
+   * across archives: nothing may pass through a symlink an earlier archive made, and a file may
+   * not be given twice; a directory listed again keeps the attributes of its first listing.
    */
-  public ExtractionResult extractAll(List<? extends InputStream> tars, Path destination)
-      throws ArchiveException, IOException {
-    Path root = prepareDestination(destination);
-    Run run = new Run(root);
-    for (InputStream tar : tars) {
+  public Session open(Path destination) throws ArchiveException, IOException {
+    return new Session(new Run(prepareDestination(destination)));
+  }
+
+  /** One tree being extracted from one or more archives. Not thread-safe. */
+  public static final class Session {
+    private final Run run;
+
+    private Session(Run run) {
+      this.run = run;
+    }
+
+    /** Extracts every member of {@code tar}, reading it to its end; does not close it. */
+    public void extract(InputStream tar) throws ArchiveException, IOException {
       run.extract(tar);
     }
-    return run.finish();
+
+    /** Applies directory attributes once every archive is in; the tree is then complete. */
+    public ExtractionResult finish() throws ArchiveException, IOException {
+      return run.finish();
+    }
   }
 
   /**

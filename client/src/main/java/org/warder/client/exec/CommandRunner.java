@@ -1,11 +1,27 @@
 package org.warder.client.exec;
 
 import java.io.IOException;
+import java.io.InputStream;
 
 /** Runs one host command. Implementations are safe for concurrent use. */
 public interface CommandRunner {
   /** Runs {@code command} and returns its result, whatever its exit code. */
   CommandResult run(Command command) throws IOException, InterruptedException;
+
+  /** Reads a running command's standard output. */
+  @FunctionalInterface
+  interface OutputReader<T, E extends Exception> {
+    T read(InputStream stdout) throws IOException, E;
+  }
+
+  /**
+   * Runs {@code command} while {@code reader} consumes its standard output as a stream (for
+   * output too large to hold, like a decompressed release). Fails with {@link
+   * CommandFailedException} unless the command exits 0; if the reader fails, the command is
+   * killed.
+   */
+  <T, E extends Exception> T stream(Command command, OutputReader<T, E> reader)
+      throws IOException, InterruptedException, E;
 
   /** Runs {@code command} and fails with {@link CommandFailedException} unless it exits 0. */
   default CommandResult check(Command command) throws IOException, InterruptedException {

@@ -26,18 +26,7 @@ public final class ProcessCommandRunner implements CommandRunner {
 
   @Override
   public CommandResult run(Command command) throws IOException, InterruptedException {
-    if (verbose) {
-      log.println("+ " + command.display());
-      log.flush();
-    }
-    ProcessBuilder builder = new ProcessBuilder(command.argv());
-    builder.environment().putAll(command.env());
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new IOException("cannot run " + command.argv().get(0) + ": " + e.getMessage(), e);
-    }
+    Process process = start(command);
     CompletableFuture<byte[]> out = drain(process.getInputStream());
     CompletableFuture<byte[]> err = drain(process.getErrorStream());
     try (OutputStream in = process.getOutputStream()) {
@@ -46,9 +35,7 @@ public final class ProcessCommandRunner implements CommandRunner {
       }
     }
     if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      process.waitFor();
+      kill(process);
       throw new IOException(
           "'" + command.display() + "' did not finish within " + command.timeout() + "; killed");
     }
@@ -56,6 +43,51 @@ public final class ProcessCommandRunner implements CommandRunner {
         process.exitValue(),
         new String(out.join(), StandardCharsets.UTF_8),
         new String(err.join(), StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public <T, E extends Exception> T stream(Command command, OutputReader<T, E> reader)
+      throws IOException, InterruptedException, E {
+    Process process = start(command);
+    CompletableFuture<byte[]> err = drain(process.getErrorStream());
+    process.getOutputStream().close();
+    T result;
+    try (InputStream out = process.getInputStream()) {
+      result = reader.read(out);
+      out.transferTo(OutputStream.nullOutputStream()); // let the command finish writing
+    } catch (Exception e) {
+      kill(process); // precise rethrow: only what the reader and the stream can throw
+      throw e;
+    }
+    if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      kill(process);
+      throw new IOException("'" + command.display() + "' did not finish within " + command.timeout() + "; killed");
+    }
+    CommandResult finished = new CommandResult(process.exitValue(), "", new String(err.join(), StandardCharsets.UTF_8));
+    if (!finished.ok()) {
+      throw new CommandFailedException(command, finished);
+    }
+    return result;
+  }
+
+  private Process start(Command command) throws IOException {
+    if (verbose) {
+      log.println("+ " + command.display());
+      log.flush();
+    }
+    ProcessBuilder builder = new ProcessBuilder(command.argv());
+    builder.environment().putAll(command.env());
+    try {
+      return builder.start();
+    } catch (IOException e) {
+      throw new IOException("cannot run " + command.argv().get(0) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void kill(Process process) throws InterruptedException {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    process.waitFor();
   }
 
   private static CompletableFuture<byte[]> drain(InputStream stream) {
