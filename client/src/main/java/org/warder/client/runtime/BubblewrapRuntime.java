@@ -1,0 +1,110 @@
+package org.warder.client.runtime;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.warder.client.exec.Command;
+import org.warder.client.exec.CommandResult;
+import org.warder.client.exec.CommandRunner;
+
+/**
+ * The Linux runtime: a jail is a bubblewrap sandbox over the jail root, with its own mount,
+ * pid, uts and ipc namespaces, and its own network namespace (loopback only) unless it shares
+ * the host's ({@code ip4=inherit}). {@code setsid -f} detaches it so it outlives warder; {@code
+ * exec} enters it with {@code nsenter}. The sandbox is found again by the marker variable
+ * {@code WARDER_JAIL=<name>} on bwrap's command line. Thread-safe.
+ */
+public final class BubblewrapRuntime implements JailRuntime {
+  static final String MARKER = "WARDER_JAIL";
+  private static final String PATH = "/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin";
+  private static final Duration START_WAIT = Duration.ofSeconds(10);
+
+  private final CommandRunner runner;
+  private final ProcessTable processes;
+
+  public BubblewrapRuntime(CommandRunner runner, ProcessTable processes) {
+    this.runner = runner;
+    this.processes = processes;
+  }
+
+  /** The bwrap argv that starts {@code spec}, detached with setsid. */
+  public static List<String> startArgv(RuntimeSpec spec) {
+    List<String> argv = new ArrayList<>(List.of("setsid", "-f", "bwrap",
+        "--bind", spec.root().toString(), "/"));
+    for (Mount m : spec.mounts()) {
+      String relative = spec.root().relativize(m.target()).toString();
+      argv.addAll(List.of(m.readOnly() ? "--ro-bind" : "--bind", m.source().toString(), "/" + relative));
+    }
+    argv.addAll(List.of("--proc", "/proc", "--dev", "/dev",
+        "--unshare-pid", "--unshare-uts", "--unshare-ipc"));
+    if (!spec.inheritNetwork()) {
+      argv.add("--unshare-net");
+    }
+    argv.addAll(List.of("--hostname", spec.hostname(), "--chdir", "/", "--clearenv",
+        "--setenv", "PATH", PATH, "--setenv", "HOME", "/root", "--setenv", MARKER, spec.name(),
+        "/bin/sh", "-c", spec.execStart() + "; while :; do sleep 86400; done"));
+    return argv;
+  }
+
+  @Override
+  public void start(RuntimeSpec spec) throws IOException, InterruptedException {
+    if (jid(spec.name()).isPresent()) {
+      throw new IOException("jail " + spec.name() + " is already running; stop it first");
+    }
+    runner.check(Command.of(startArgv(spec)));
+    long deadline = System.nanoTime() + START_WAIT.toNanos();
+    while (jid(spec.name()).isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new IOException("jail " + spec.name() + " did not come up within " + START_WAIT.toSeconds()
+            + " s; is /bin/sh present in " + spec.root() + "?");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Override
+  public void stop(RuntimeSpec spec) throws IOException, InterruptedException {
+    OptionalLong pid = jid(spec.name());
+    if (pid.isEmpty()) {
+      return;
+    }
+    runner.run(enter(pid.getAsLong(), List.of("/bin/sh", "-c", spec.execStop()), Map.of()).withTimeout(Duration.ofMinutes(2)));
+    // rc.shutdown has stopped the services; the sandbox's pid 1 (bwrap) ignores SIGTERM, and
+    // killing it ends every process of the pid namespace.
+    processes.kill(pid.getAsLong(), Duration.ZERO);
+  }
+
+  /** The host pid of the sandbox's first process (pid 1 inside), while it runs. */
+  @Override
+  public OptionalLong jid(String name) {
+    Optional<Long> bwrap = processes.find(List.of("bwrap", "--setenv", MARKER, name));
+    return bwrap.flatMap(processes::firstChild).map(OptionalLong::of).orElse(OptionalLong.empty());
+  }
+
+  @Override
+  public CommandResult exec(String name, List<String> argv, Map<String, String> env) throws IOException, InterruptedException {
+    OptionalLong pid = jid(name);
+    if (pid.isEmpty()) {
+      throw new IOException("jail " + name + " is not running; start it with 'warder start " + name + "'");
+    }
+    return runner.run(enter(pid.getAsLong(), argv, env));
+  }
+
+  /** nsenter into every namespace and the root of the sandbox, then {@code env -i} the command. */
+  static Command enter(long pid, List<String> argv, Map<String, String> env) {
+    List<String> full = new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid), "-m", "-u", "-i", "-n", "-p",
+        "-r", "-w", "/usr/bin/env", "-i", "PATH=" + PATH, "HOME=/root"));
+    env.forEach((k, v) -> full.add(k + "=" + v));
+    full.addAll(argv);
+    return Command.of(full).withTimeout(Duration.ofHours(2));
+  }
+
+  @Override
+  public String kind() {
+    return "sandbox";
+  }
+}

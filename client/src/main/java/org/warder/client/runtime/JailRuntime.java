@@ -1,0 +1,29 @@
+package org.warder.client.runtime;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.warder.client.exec.CommandResult;
+
+/**
+ * Runs jails: FreeBSD's jail(8), or the bubblewrap sandbox on Linux. A started jail keeps
+ * running until stopped, independent of the warder process that started it. Implementations
+ * are thread-safe.
+ */
+public interface JailRuntime {
+  /** Starts the jail described by {@code spec}; refused when it already runs. */
+  void start(RuntimeSpec spec) throws IOException, InterruptedException;
+
+  /** Runs the stop command inside the jail, then removes it; nothing if it does not run. */
+  void stop(RuntimeSpec spec) throws IOException, InterruptedException;
+
+  /** The jail's id while it runs: the jid on FreeBSD, the sandbox's host pid on Linux. */
+  OptionalLong jid(String name) throws IOException, InterruptedException;
+
+  /** Runs {@code argv} inside the running jail with {@code env}, capturing its output. */
+  CommandResult exec(String name, List<String> argv, Map<String, String> env) throws IOException, InterruptedException;
+
+  /** {@code jail} or {@code sandbox}, for listings. */
+  String kind();
+}

@@ -1,0 +1,56 @@
+package org.warder.client.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The host's process table, read through {@link ProcessHandle} (no process is started): finds
+ * a sandbox by its command line and signals it. Thread-safe.
+ */
+public final class ProcessTable {
+  /**
+   * The pid of a process whose argument list contains {@code marker} as a contiguous run of
+   * arguments (for example {@code --setenv WARDER_JAIL www1}).
+   */
+  public Optional<Long> find(List<String> marker) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/" + marker.get(0)) || c.equals(marker.get(0))).orElse(false))
+        .filter(p -> p.info().arguments().map(args -> containsRun(List.of(args), marker.subList(1, marker.size()))).orElse(false))
+        .map(ProcessHandle::pid)
+        .findFirst();
+  }
+
+  /** The first child of {@code pid}, if any. */
+  public Optional<Long> firstChild(long pid) {
+    return ProcessHandle.of(pid).flatMap(p -> p.children().findFirst()).map(ProcessHandle::pid);
+  }
+
+  /** SIGTERM, then SIGKILL after {@code grace}; returns when the process is gone. */
+  public void kill(long pid, Duration grace) throws InterruptedException {
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+    if (handle.isEmpty()) {
+      return;
+    }
+    handle.get().destroy();
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (handle.get().isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    if (handle.get().isAlive()) {
+      handle.get().destroyForcibly();
+      while (handle.get().isAlive()) {
+        Thread.sleep(20);
+      }
+    }
+  }
+
+  private static boolean containsRun(List<String> args, List<String> run) {
+    for (int i = 0; i + run.size() <= args.size(); i++) {
+      if (args.subList(i, i + run.size()).equals(run)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

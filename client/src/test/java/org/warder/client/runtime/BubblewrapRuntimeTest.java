@@ -1,0 +1,77 @@
+package org.warder.client.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.warder.client.exec.CommandResult;
+import org.warder.client.exec.ProcessCommandRunner;
+import org.warder.client.testing.BusyboxRoot;
+
+/** The Linux sandbox runtime for real: bubblewrap namespaces over a busybox root. */
+class BubblewrapRuntimeTest {
+  @TempDir Path tmp;
+  BubblewrapRuntime runtime;
+  RuntimeSpec spec;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    BusyboxRoot.requireSandbox();
+    Path root = BusyboxRoot.create(tmp.resolve("root"));
+    Path shared = Files.createDirectories(tmp.resolve("release-bin"));
+    Files.writeString(shared.resolve("from-release"), "shared\n");
+    Files.createDirectories(root.resolve("opt"));
+    runtime = new BubblewrapRuntime(new ProcessCommandRunner(new PrintWriter(new StringWriter()), false), new ProcessTable());
+    spec = new RuntimeSpec("bw" + ProcessHandle.current().pid(), root, "www1.example", false,
+        List.of(new Mount(shared, root.resolve("opt"), true)), "/bin/sh /etc/rc", "/bin/sh /etc/rc.shutdown", Map.of());
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (runtime != null) {
+      runtime.stop(spec);
+    }
+  }
+
+  @Test
+  void testStart_isolatedRunningAndStopped() throws Exception {
+    runtime.start(spec);
+    OptionalLong jid = runtime.jid(spec.name());
+    assertThat(jid).isPresent();
+    assertThat(runtime.exec(spec.name(), List.of("hostname"), Map.of()).stdout().strip()).isEqualTo("www1.example");
+    CommandResult ps = runtime.exec(spec.name(), List.of("ps", "-o", "pid,args"), Map.of());
+    assertThat(ps.stdout()).contains("sleep 86400").doesNotContain("java");
+    CommandResult net = runtime.exec(spec.name(), List.of("ip", "-o", "link"), Map.of());
+    assertThat(net.stdout().lines().filter(l -> !l.isBlank())).singleElement().asString().contains("lo");
+    assertThat(runtime.exec(spec.name(), List.of("cat", "/var/log/rc.log"), Map.of()).stdout()).isEqualTo("up\n");
+    assertThat(runtime.exec(spec.name(), List.of("cat", "/opt/from-release"), Map.of()).stdout()).isEqualTo("shared\n");
+    assertThat(runtime.exec(spec.name(), List.of("touch", "/opt/x"), Map.of()).ok()).isFalse();
+    assertThat(runtime.exec(spec.name(), List.of("sh", "-c", "echo $FOO"), Map.of("FOO", "bar")).stdout()).isEqualTo("bar\n");
+
+    assertThatThrownBy(() -> runtime.start(spec)).hasMessageContaining("already running");
+    runtime.stop(spec);
+    assertThat(runtime.jid(spec.name())).isEmpty();
+    assertThat(ProcessHandle.of(jid.getAsLong())).isEmpty();
+    assertThat(Files.readString(spec.root().resolve("var/log/rc.log"))).isEqualTo("up\ndown\n");
+    assertThatThrownBy(() -> runtime.exec(spec.name(), List.of("true"), Map.of())).hasMessageContaining("not running");
+  }
+
+  @Test
+  void testStart_inheritedNetworkSeesTheHostInterfaces() throws Exception {
+    RuntimeSpec shared = new RuntimeSpec(spec.name(), spec.root(), "net", true, List.of(), spec.execStart(), spec.execStop(), Map.of());
+    spec = shared;
+    runtime.start(shared);
+    long links = runtime.exec(shared.name(), List.of("ip", "-o", "link"), Map.of()).stdout().lines().filter(l -> !l.isBlank()).count();
+    assertThat(links).isGreaterThan(1);
+  }
+}
