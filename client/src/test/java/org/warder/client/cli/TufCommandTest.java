@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.testing.RepositorySimulator;
 import org.warder.signing.testing.StaticHttpServer;
+import org.warder.signing.testing.TestFiles;
 import org.warder.signing.tuf.Metadata;
 import org.warder.signing.tuf.TargetFile;
 
@@ -57,19 +57,6 @@ class TufCommandTest {
     }
     args.addAll(List.of("--target-base-url", server.url("targets").toString(), "--target-dir", targetDir.toString(), "download"));
     return tuf(server, args.toArray(String[]::new));
-  }
-
-  private Map<String, String> dir(Path d) throws Exception {
-    Map<String, String> out = new TreeMap<>();
-    if (!Files.exists(d)) {
-      return out;
-    }
-    try (Stream<Path> files = Files.walk(d)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        out.put(d.relativize(f).toString(), Files.readString(f, StandardCharsets.ISO_8859_1));
-      }
-    }
-    return out;
   }
 
   @Test
@@ -147,7 +134,7 @@ class TufCommandTest {
       CliRun run = download(server, "good.txt", "bad.txt", "later.txt");
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.err()).contains("bad.txt").contains(bad.sha256().orElseThrow()).hasLineCount(1);
-      assertThat(dir(targetDir)).containsOnlyKeys("good.txt");
+      assertThat(TestFiles.digests(targetDir)).containsOnlyKeys("good.txt");
       assertThat(server.requests()).noneMatch(r -> r.contains("later.txt"));
       assertThat(good.length()).isEqualTo(4);
     }
@@ -159,7 +146,7 @@ class TufCommandTest {
     try (StaticHttpServer server = new StaticHttpServer(served)) {
       CliRun.of("tuf", "--metadata-dir", metadataDir.toString(), "init", rootFile.toString());
       assertThat(tuf(server, "refresh").exitCode()).isZero();
-      Map<String, String> before = dir(metadataDir);
+      Map<String, String> before = TestFiles.digests(metadataDir);
       repo.publishTimestamp();
       repo.writeTo(served);
       Path ts = served.resolve("metadata/timestamp.json");
@@ -167,7 +154,7 @@ class TufCommandTest {
       CliRun run = tuf(server, "refresh");
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.err()).contains("timestamp").contains("threshold").hasLineCount(1);
-      assertThat(dir(metadataDir)).isEqualTo(before);
+      assertThat(TestFiles.digests(metadataDir)).isEqualTo(before);
     }
   }
 
