@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.warder.signing.Digests;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.json.StrictJson;
+import org.warder.signing.testing.CliRun;
 import org.warder.signing.testing.RepositorySimulator;
 import org.warder.signing.testing.StaticHttpServer;
 import org.warder.signing.testing.TestFiles;
@@ -91,7 +92,7 @@ class TufCliAttackTest {
   void testInit_rootNotSelfSigned() throws Exception {
     repo.writeTo(www);
     Files.write(rootFile, Metadata.of(repo.root()).signedBy(List.of(Ed25519SigningKey.generate())).toBytes());
-    CliRun run = CliRun.of("tuf", "--metadata-dir", metadataDir.toString(), "init", rootFile.toString());
+    CliRun run = TufCli.init(metadataDir, rootFile);
     assertOneLineRefusal(run, "root v1 metadata is not signed by a threshold of its own root keys",
         "expected 1 valid signature, found 0");
     assertThat(TestFiles.digests(metadataDir)).isEmpty();
@@ -428,7 +429,7 @@ class TufCliAttackTest {
   /** Publishes the repository, trusts root v1 with {@code init} and refreshes successfully. */
   private void trustedBaseline() throws IOException {
     repo.writeTo(www);
-    CliRun init = CliRun.of("tuf", "--metadata-dir", metadataDir.toString(), "init", rootFile.toString());
+    CliRun init = TufCli.init(metadataDir, rootFile);
     assertThat(init.exitCode()).as(init.err()).isZero();
     CliRun refresh = refresh();
     assertThat(refresh.exitCode()).as(refresh.err()).isZero();
@@ -436,15 +437,11 @@ class TufCliAttackTest {
   }
 
   private CliRun refresh() {
-    return CliRun.of("tuf", "--metadata-dir", metadataDir.toString(),
-        "--metadata-url", server.url("metadata").toString(), "refresh");
+    return TufCli.run(metadataDir, server, "refresh");
   }
 
   private CliRun download(Path dir, String name) {
-    return CliRun.of("tuf", "--metadata-dir", metadataDir.toString(),
-        "--metadata-url", server.url("metadata").toString(),
-        "--target-name", name, "--target-base-url", server.url("targets").toString(),
-        "--target-dir", dir.toString(), "download");
+    return TufCli.download(metadataDir, server, dir, name);
   }
 
   /**

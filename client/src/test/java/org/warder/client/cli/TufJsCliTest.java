@@ -14,6 +14,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.signing.Digests;
+import org.warder.signing.testing.CliRun;
 import org.warder.signing.testing.StaticHttpServer;
 import org.warder.signing.testing.TestFiles;
 import org.warder.signing.testing.TufJsRepository;
@@ -128,24 +129,15 @@ class TufJsCliTest {
   // --- helpers ---------------------------------------------------------------------------------
 
   private CliRun init() {
-    return CliRun.of("tuf", "--metadata-dir", metadataDir.toString(), "init", www.resolve("trusted-root.json").toString());
+    return TufCli.init(metadataDir, www.resolve("trusted-root.json"));
   }
 
   private CliRun tuf(String... command) {
-    List<String> args = new java.util.ArrayList<>(List.of(
-        "tuf", "--metadata-dir", metadataDir.toString(), "--metadata-url", server.url("metadata").toString()));
-    args.addAll(List.of(command));
-    return CliRun.of(args.toArray(String[]::new));
+    return TufCli.run(metadataDir, server, command);
   }
 
   private CliRun download(Path dir, String... names) {
-    List<String> args = new java.util.ArrayList<>();
-    for (String name : names) {
-      args.add("--target-name");
-      args.add(name);
-    }
-    args.addAll(List.of("--target-base-url", server.url("targets").toString(), "--target-dir", dir.toString(), "download"));
-    return tuf(args.toArray(String[]::new));
+    return TufCli.download(metadataDir, server, dir, names);
   }
 
   private JsonNode expectedTarget(String path) {

@@ -2,8 +2,6 @@ package org.warder.client.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,6 +21,7 @@ import org.warder.client.cli.WarderMain;
 import org.warder.client.testing.TreeSnapshot;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.signing.Digests;
+import org.warder.signing.testing.CliRun;
 import org.warder.signing.tuf.PublicKeyFiles;
 
 /**
@@ -40,15 +39,10 @@ class ReleaseEndToEndTest {
   static Map<String, String> env = new HashMap<>();
   static Path dist;
 
-  record Run(int code, String out, String err) {}
-
-  static Run warder(Path root, String... args) {
+  static CliRun warder(Path root, String... args) {
     List<String> all = new ArrayList<>(List.of("--root", root.toString()));
     all.addAll(List.of(args));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = WarderMain.run(new PrintWriter(out, true), new PrintWriter(err, true), env, all.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+    return CliRun.of((out, err, a) -> WarderMain.run(out, err, env, a), all.toArray(String[]::new));
   }
 
   @BeforeAll
@@ -60,16 +54,16 @@ class ReleaseEndToEndTest {
     env.put("WARDER_PASSPHRASE_FILE", pass.toString());
     env.put("CI", "true");
     Path publisherRoot = tmp.resolve("publisher");
-    Run key = warder(publisherRoot, "key", "generate", "--name", "rel");
-    assertThat(key.code()).as(key.err()).isZero();
+    CliRun key = warder(publisherRoot, "key", "generate", "--name", "rel");
+    assertThat(key.exitCode()).as(key.err()).isZero();
     registry.delegate("releases", PublicKeyFiles.read(tmp.resolve("keys/rel.pub.json")), "releases/*/*/*");
     env.put("WARDER_TOKEN", registry.token("release-team", "releases"));
     dist = tmp.resolve("dist");
     SyntheticRelease.write(dist, true, 600);
-    Run add = warder(publisherRoot, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256());
-    assertThat(add.code()).as(add.err()).isZero();
-    Run published = warder(publisherRoot, "publish", "release", REL, dist.toString(), "--repo", "main", "--key", "rel", "--arch", "amd64");
-    assertThat(published.code()).as(published.err()).isZero();
+    CliRun add = warder(publisherRoot, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256());
+    assertThat(add.exitCode()).as(add.err()).isZero();
+    CliRun published = warder(publisherRoot, "publish", "release", REL, dist.toString(), "--repo", "main", "--key", "rel", "--arch", "amd64");
+    assertThat(published.exitCode()).as(published.err()).isZero();
     assertThat(published.out()).contains("published " + REL + "/amd64 as releases version 1");
   }
 
@@ -82,9 +76,9 @@ class ReleaseEndToEndTest {
   @Order(1)
   void testFetch_extractsTheSameTreeAsBsdtar() throws Exception {
     Path root = tmp.resolve("host1");
-    assertThat(warder(root, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256()).code()).isZero();
-    Run fetch = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
-    assertThat(fetch.code()).as(fetch.err() + fetch.out()).isZero();
+    assertThat(warder(root, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256()).exitCode()).isZero();
+    CliRun fetch = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
+    assertThat(fetch.exitCode()).as(fetch.err() + fetch.out()).isZero();
     assertThat(fetch.out()).contains("freebsd-update: skipped (not a FreeBSD host)").contains("is ready in");
 
     Path reference = tmp.resolve("reference");
@@ -104,15 +98,15 @@ class ReleaseEndToEndTest {
     assertThat((int) Files.getAttribute(extracted.resolve("usr/bin/passwd"), "unix:mode") & 07777).isEqualTo(04555);
     assertThat(Files.getAttribute(extracted.resolve("bin/ls"), "unix:ino")).isEqualTo(Files.getAttribute(extracted.resolve("bin/busybox"), "unix:ino"));
 
-    Run list = warder(root, "list", "-r", "-h");
+    CliRun list = warder(root, "list", "-r", "-h");
     assertThat(list.out()).startsWith(REL + "\tamd64\trepo main\tbase.txz,lib32.txz\t");
-    Run again = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
-    assertThat(again.code()).isEqualTo(1);
+    CliRun again = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
+    assertThat(again.exitCode()).isEqualTo(1);
     assertThat(again.err()).contains("already fetched");
-    assertThat(warder(root, "destroy", "-r", REL).code()).isZero();
+    assertThat(warder(root, "destroy", "-r", REL).exitCode()).isZero();
     assertThat(root.resolve("releases/" + REL)).doesNotExist();
-    Run cached = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64", "-F", "base.txz");
-    assertThat(cached.code()).as(cached.err()).isZero();
+    CliRun cached = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64", "-F", "base.txz");
+    assertThat(cached.exitCode()).as(cached.err()).isZero();
     assertThat(cached.out()).contains("base.txz: cached copy verified");
   }
 
@@ -133,9 +127,9 @@ class ReleaseEndToEndTest {
     blob.toFile().setWritable(true);
     Files.write(blob, bytes);
     Path root = tmp.resolve("host2");
-    assertThat(warder(root, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256()).code()).isZero();
-    Run fetch = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
-    assertThat(fetch.code()).isEqualTo(1);
+    assertThat(warder(root, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256()).exitCode()).isZero();
+    CliRun fetch = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
+    assertThat(fetch.exitCode()).isEqualTo(1);
     assertThat(fetch.err()).contains("base.txz").contains("expected sha256 " + sha).contains("found " + Digests.sha256Hex(bytes));
     try (Stream<Path> releases = Files.list(root.resolve("releases"))) {
       assertThat(releases).isEmpty();
