@@ -32,6 +32,7 @@ import org.warder.registry.testing.TestRegistry;
 import org.warder.registry.testing.TufClient;
 import org.warder.signing.Digests;
 import org.warder.signing.Ed25519SigningKey;
+import org.warder.signing.testing.TestFiles;
 
 /**
  * Kills a real {@code warder-registry serve} process in the middle of uploads and publications,
@@ -89,7 +90,7 @@ class CrashSafetyTest {
   private Map<String, String> visible(ServerProcess server) throws Exception {
     client = client.at(server.url());
     client.refresh();
-    assertThat(TestRegistry.files(registry.layout.metadata()).keySet())
+    assertThat(TestFiles.digests(registry.layout.metadata()).keySet())
         .as("temporary files are removed when the server starts")
         .noneMatch(name -> name.endsWith(".tmp"));
     return digests(client.visible(everyPath));

@@ -1,15 +1,18 @@
 package org.warder.client.exec;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * One host command: an argv list (never a shell string), extra environment, an optional stdin
- * and a timeout.
+ * One host command: an argv list (never a shell string), extra environment, an optional stdin,
+ * a timeout, and optionally a log file that takes its output instead of warder (for commands
+ * that leave a daemon behind, which must not hold warder's pipes open).
  */
-public record Command(List<String> argv, Map<String, String> env, Optional<byte[]> stdin, Duration timeout) {
+public record Command(
+    List<String> argv, Map<String, String> env, Optional<byte[]> stdin, Duration timeout, Optional<Path> outputLog) {
   public Command {
     argv = List.copyOf(argv);
     env = Map.copyOf(env);
@@ -18,19 +21,29 @@ public record Command(List<String> argv, Map<String, String> env, Optional<byte[
     }
   }
 
+  /** A command with extra environment, input and timeout, its output captured. */
+  public Command(List<String> argv, Map<String, String> env, Optional<byte[]> stdin, Duration timeout) {
+    this(argv, env, stdin, timeout, Optional.empty());
+  }
+
   /** {@code argv} with no extra environment, no input and a 10-minute timeout. */
   public static Command of(String... argv) {
-    return new Command(List.of(argv), Map.of(), Optional.empty(), Duration.ofMinutes(10));
+    return of(List.of(argv));
   }
 
   /** {@code argv} as a list. */
   public static Command of(List<String> argv) {
-    return new Command(argv, Map.of(), Optional.empty(), Duration.ofMinutes(10));
+    return new Command(argv, Map.of(), Optional.empty(), Duration.ofMinutes(10), Optional.empty());
   }
 
   /** This command with {@code timeout}. */
   public Command withTimeout(Duration timeout) {
-    return new Command(argv, env, stdin, timeout);
+    return new Command(argv, env, stdin, timeout, outputLog);
+  }
+
+  /** This command with its stdout and stderr appended to {@code log} and no stdin. */
+  public Command withOutputLog(Path log) {
+    return new Command(argv, env, Optional.empty(), timeout, Optional.of(log));
   }
 
   /** The command as a shell-like line for logs and --dry-run plans (display only). */

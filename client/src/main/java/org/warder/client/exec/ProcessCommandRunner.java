@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +25,13 @@ public final class ProcessCommandRunner implements CommandRunner {
     this.log = log;
     this.verbose = verbose;
   }
+
+  /** Output is drained by threads of their own: a full stderr pipe must never stall stdout. */
+  private static final ExecutorService DRAINERS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "command-output");
+    t.setDaemon(true);
+    return t;
+  });
 
   @Override
   public CommandResult run(Command command) throws IOException, InterruptedException {
@@ -77,6 +86,10 @@ public final class ProcessCommandRunner implements CommandRunner {
     }
     ProcessBuilder builder = new ProcessBuilder(command.argv());
     builder.environment().putAll(command.env());
+    if (command.outputLog().isPresent()) {
+      ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(command.outputLog().get().toFile());
+      builder.redirectOutput(log).redirectError(log).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    }
     try {
       return builder.start();
     } catch (IOException e) {
@@ -99,6 +112,6 @@ public final class ProcessCommandRunner implements CommandRunner {
         // the process went away; what was read is what there is
       }
       return buffer.toByteArray();
-    });
+    }, DRAINERS);
   }
 }

@@ -55,12 +55,13 @@ public final class BubblewrapRuntime implements JailRuntime {
     if (jid(spec.name()).isPresent()) {
       throw new IOException("jail " + spec.name() + " is already running; stop it first");
     }
-    runner.check(Command.of(startArgv(spec)));
+    // setsid leaves bwrap running: it must write to the console log, never to warder's pipes
+    runner.check(Command.of(startArgv(spec)).withOutputLog(spec.consoleLog()));
     long deadline = System.nanoTime() + START_WAIT.toNanos();
     while (jid(spec.name()).isEmpty()) {
       if (System.nanoTime() > deadline) {
         throw new IOException("jail " + spec.name() + " did not come up within " + START_WAIT.toSeconds()
-            + " s; is /bin/sh present in " + spec.root() + "?");
+            + " s; see " + spec.consoleLog() + " (is /bin/sh present in " + spec.root() + "?)");
       }
       Thread.sleep(50);
     }

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param execStart the command that brings the jail up ({@code /bin/sh /etc/rc})
  * @param execStop the command that brings it down ({@code /bin/sh /etc/rc.shutdown})
  * @param jailParameters jail(8) parameters, in order
+ * @param consoleLog where the jail's console output goes (jail(8) exec.consolelog)
  */
 public record RuntimeSpec(
     String name,
@@ -22,7 +23,8 @@ public record RuntimeSpec(
     List<Mount> mounts,
     String execStart,
     String execStop,
-    Map<String, String> jailParameters) {
+    Map<String, String> jailParameters,
+    Path consoleLog) {
   public RuntimeSpec {
     mounts = List.copyOf(mounts);
     jailParameters = Map.copyOf(jailParameters);

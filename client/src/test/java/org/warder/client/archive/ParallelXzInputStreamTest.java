@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tukaani.xz.SeekableFileInputStream;
 import org.tukaani.xz.SeekableXZInputStream;
+import org.warder.signing.testing.ExternalTools;
 
 /**
  * {@link ParallelXzInputStream} against {@code xz -d}: byte-for-byte on multi-block files written

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tukaani.xz.SeekableFileInputStream;
 import org.tukaani.xz.SeekableXZInputStream;
 import org.warder.client.archive.TarExtractor.Ownership;
+import org.warder.signing.testing.ExternalTools;
 
 /**
  * {@link TarExtractor} against libarchive's {@code bsdtar}, the tar FreeBSD ships: a small

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.warder.signing.testing.CliRun;
 
 /** {@code warder repo} against a real registry over HTTP. */
 class RepoCommandTest {
@@ -31,11 +32,7 @@ class RepoCommandTest {
   private CliRun warder(String... args) {
     List<String> all = new ArrayList<>(List.of("--root", root.toString()));
     all.addAll(List.of(args));
-    java.io.StringWriter out = new java.io.StringWriter();
-    java.io.StringWriter err = new java.io.StringWriter();
-    int code = WarderMain.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
-        Map.of(), all.toArray(String[]::new));
-    return new CliRun(code, out.toString(), err.toString());
+    return CliRun.of((out, err, a) -> WarderMain.run(out, err, Map.of(), a), all.toArray(String[]::new));
   }
 
   @Test

@@ -24,8 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.warder.signing.Digests;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.json.StrictJson;
+import org.warder.signing.testing.CliRun;
 import org.warder.signing.testing.RepositorySimulator;
 import org.warder.signing.testing.StaticHttpServer;
+import org.warder.signing.testing.TestFiles;
 import org.warder.signing.tuf.DelegatedRole;
 import org.warder.signing.tuf.MetaFile;
 import org.warder.signing.tuf.Metadata;
@@ -90,10 +92,10 @@ class TufCliAttackTest {
   void testInit_rootNotSelfSigned() throws Exception {
     repo.writeTo(www);
     Files.write(rootFile, Metadata.of(repo.root()).signedBy(List.of(Ed25519SigningKey.generate())).toBytes());
-    CliRun run = CliRun.of("tuf", "--metadata-dir", metadataDir.toString(), "init", rootFile.toString());
+    CliRun run = TufCli.init(metadataDir, rootFile);
     assertOneLineRefusal(run, "root v1 metadata is not signed by a threshold of its own root keys",
         "expected 1 valid signature, found 0");
-    assertThat(state(metadataDir)).isEmpty();
+    assertThat(TestFiles.digests(metadataDir)).isEmpty();
     assertThat(server.requests()).isEmpty();
   }
 
@@ -427,23 +429,19 @@ class TufCliAttackTest {
   /** Publishes the repository, trusts root v1 with {@code init} and refreshes successfully. */
   private void trustedBaseline() throws IOException {
     repo.writeTo(www);
-    CliRun init = CliRun.of("tuf", "--metadata-dir", metadataDir.toString(), "init", rootFile.toString());
+    CliRun init = TufCli.init(metadataDir, rootFile);
     assertThat(init.exitCode()).as(init.err()).isZero();
     CliRun refresh = refresh();
     assertThat(refresh.exitCode()).as(refresh.err()).isZero();
-    assertThat(state(metadataDir)).containsKeys("root.json", "timestamp.json", "snapshot.json", "targets.json");
+    assertThat(TestFiles.digests(metadataDir)).containsKeys("root.json", "timestamp.json", "snapshot.json", "targets.json");
   }
 
   private CliRun refresh() {
-    return CliRun.of("tuf", "--metadata-dir", metadataDir.toString(),
-        "--metadata-url", server.url("metadata").toString(), "refresh");
+    return TufCli.run(metadataDir, server, "refresh");
   }
 
   private CliRun download(Path dir, String name) {
-    return CliRun.of("tuf", "--metadata-dir", metadataDir.toString(),
-        "--metadata-url", server.url("metadata").toString(),
-        "--target-name", name, "--target-base-url", server.url("targets").toString(),
-        "--target-dir", dir.toString(), "download");
+    return TufCli.download(metadataDir, server, dir, name);
   }
 
   /**
@@ -452,16 +450,16 @@ class TufCliAttackTest {
    * (each must: it is valid metadata preceding the attacked file), no target is fetched or left.
    */
   private void assertUpdateRefused(List<String> advancing, String... fragments) throws IOException {
-    Map<String, String> before = state(metadataDir);
+    Map<String, String> before = TestFiles.digests(metadataDir);
     CliRun run = refresh();
     assertOneLineRefusal(run, fragments);
-    Map<String, String> after = state(metadataDir);
+    Map<String, String> after = TestFiles.digests(metadataDir);
     assertOnlyAdvanced(before, after, advancing);
 
     int requests = server.requests().size();
     CliRun again = download(targetDir, LEGIT);
     assertOneLineRefusal(again, fragments);
-    assertThat(state(metadataDir)).as("metadata after the second refusal").isEqualTo(after);
+    assertThat(TestFiles.digests(metadataDir)).as("metadata after the second refusal").isEqualTo(after);
     assertThat(files(targetDir)).as("files in --target-dir").isEmpty();
     assertThat(server.requests().subList(requests, server.requests().size())).noneMatch(r -> r.startsWith("/targets/"));
   }
@@ -472,16 +470,16 @@ class TufCliAttackTest {
    * the first run) and no file is left in the target directory.
    */
   private void assertDownloadRefused(String name, List<String> advancing, String... fragments) throws IOException {
-    Map<String, String> before = state(metadataDir);
+    Map<String, String> before = TestFiles.digests(metadataDir);
     CliRun run = download(targetDir, name);
     assertOneLineRefusal(run, fragments);
-    Map<String, String> after = state(metadataDir);
+    Map<String, String> after = TestFiles.digests(metadataDir);
     assertOnlyAdvanced(before, after, advancing);
     assertThat(files(targetDir)).as("files in --target-dir").isEmpty();
 
     CliRun again = download(targetDir, name);
     assertOneLineRefusal(again, fragments);
-    assertThat(state(metadataDir)).as("metadata after the second refusal").isEqualTo(after);
+    assertThat(TestFiles.digests(metadataDir)).as("metadata after the second refusal").isEqualTo(after);
     assertThat(files(targetDir)).as("files in --target-dir").isEmpty();
   }
 
@@ -503,15 +501,6 @@ class TufCliAttackTest {
       expected.put(name, after.get(name));
     }
     assertThat(after).as("trusted metadata directory").isEqualTo(expected);
-  }
-
-  /** Every regular file below {@code dir}: relative path to the sha256 of its content. */
-  private static Map<String, String> state(Path dir) throws IOException {
-    Map<String, String> out = new TreeMap<>();
-    for (Path f : files(dir)) {
-      out.put(dir.relativize(f).toString(), Digests.sha256Hex(Files.readAllBytes(f)));
-    }
-    return out;
   }
 
   private static List<Path> files(Path dir) throws IOException {

@@ -8,14 +8,15 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.signing.Ed25519SigningKey;
+import org.warder.signing.testing.CliRun;
 import org.warder.signing.testing.RepositorySimulator;
 import org.warder.signing.testing.StaticHttpServer;
+import org.warder.signing.testing.TestFiles;
 import org.warder.signing.tuf.Metadata;
 import org.warder.signing.tuf.TargetFile;
 
@@ -41,42 +42,11 @@ class TufCommandTest {
     Files.write(rootFile, repo.rootBytes(1));
   }
 
-  private CliRun tuf(StaticHttpServer server, String... command) {
-    List<String> args = new java.util.ArrayList<>(List.of(
-        "tuf", "--metadata-dir", metadataDir.toString(),
-        "--metadata-url", server.url("metadata").toString()));
-    args.addAll(List.of(command));
-    return CliRun.of(args.toArray(String[]::new));
-  }
-
-  private CliRun download(StaticHttpServer server, String... names) {
-    List<String> args = new java.util.ArrayList<>();
-    for (String n : names) {
-      args.add("--target-name");
-      args.add(n);
-    }
-    args.addAll(List.of("--target-base-url", server.url("targets").toString(), "--target-dir", targetDir.toString(), "download"));
-    return tuf(server, args.toArray(String[]::new));
-  }
-
-  private Map<String, String> dir(Path d) throws Exception {
-    Map<String, String> out = new TreeMap<>();
-    if (!Files.exists(d)) {
-      return out;
-    }
-    try (Stream<Path> files = Files.walk(d)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        out.put(d.relativize(f).toString(), Files.readString(f, StandardCharsets.ISO_8859_1));
-      }
-    }
-    return out;
-  }
-
   @Test
   void testInit_makesNoRequestAndStoresRoot() throws Exception {
     repo.writeTo(served);
     try (StaticHttpServer server = new StaticHttpServer(served)) {
-      CliRun run = CliRun.of("tuf", "--metadata-dir", metadataDir.toString(), "init", rootFile.toString());
+      CliRun run = TufCli.init(metadataDir, rootFile);
       assertThat(run.exitCode()).isZero();
       assertThat(server.requests()).isEmpty();
       assertThat(metadataDir.resolve("root.json")).hasBinaryContent(repo.rootBytes(1));
@@ -87,7 +57,7 @@ class TufCommandTest {
   void testInit_refusesRootNotSignedByItself() throws Exception {
     byte[] forged = Metadata.of(repo.root()).signedBy(List.of(Ed25519SigningKey.generate())).toBytes();
     Files.write(rootFile, forged);
-    CliRun run = CliRun.of("tuf", "--metadata-dir", metadataDir.toString(), "init", rootFile.toString());
+    CliRun run = TufCli.init(metadataDir, rootFile);
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).startsWith("warder: ").contains("root v1").hasLineCount(1);
     assertThat(metadataDir.resolve("root.json")).doesNotExist();
@@ -97,8 +67,8 @@ class TufCommandTest {
   void testRefresh_requestsAndStoresUnversionedFiles() throws Exception {
     repo.writeTo(served);
     try (StaticHttpServer server = new StaticHttpServer(served)) {
-      assertThat(CliRun.of("tuf", "--metadata-dir", metadataDir.toString(), "init", rootFile.toString()).exitCode()).isZero();
-      CliRun run = tuf(server, "refresh");
+      assertThat(TufCli.init(metadataDir, rootFile).exitCode()).isZero();
+      CliRun run = TufCli.run(metadataDir, server, "refresh");
       assertThat(run.exitCode()).as(run.err()).isZero();
       assertThat(server.requests())
           .containsExactly("/metadata/2.root.json", "/metadata/timestamp.json", "/metadata/1.snapshot.json", "/metadata/1.targets.json");
@@ -116,20 +86,20 @@ class TufCommandTest {
     repo.publish();
     repo.writeTo(served);
     try (StaticHttpServer server = new StaticHttpServer(served)) {
-      CliRun.of("tuf", "--metadata-dir", metadataDir.toString(), "init", rootFile.toString());
-      CliRun run = download(server, "a/file one.txt", "b.txt");
+      TufCli.init(metadataDir, rootFile);
+      CliRun run = TufCli.download(metadataDir, server, targetDir, "a/file one.txt", "b.txt");
       assertThat(run.exitCode()).as(run.err()).isZero();
       assertThat(targetDir.resolve("a%2Ffile%20one.txt")).hasContent("one");
       assertThat(targetDir.resolve("b.txt")).hasContent("bee");
 
       server.clearRequests();
-      assertThat(download(server, "b.txt").exitCode()).isZero();
+      assertThat(TufCli.download(metadataDir, server, targetDir, "b.txt").exitCode()).isZero();
       assertThat(server.requests()).noneMatch(r -> r.startsWith("/targets/"));
 
       repo.addTarget("targets", "b.txt", "bee, version 2".getBytes(StandardCharsets.UTF_8));
       repo.publish();
       repo.writeTo(served);
-      assertThat(download(server, "b.txt").exitCode()).isZero();
+      assertThat(TufCli.download(metadataDir, server, targetDir, "b.txt").exitCode()).isZero();
       assertThat(targetDir.resolve("b.txt")).hasContent("bee, version 2");
     }
   }
@@ -143,11 +113,11 @@ class TufCommandTest {
     repo.writeTo(served);
     Files.writeString(served.resolve("targets/" + bad.sha256().orElseThrow() + ".bad.txt"), "BAD!");
     try (StaticHttpServer server = new StaticHttpServer(served)) {
-      CliRun.of("tuf", "--metadata-dir", metadataDir.toString(), "init", rootFile.toString());
-      CliRun run = download(server, "good.txt", "bad.txt", "later.txt");
+      TufCli.init(metadataDir, rootFile);
+      CliRun run = TufCli.download(metadataDir, server, targetDir, "good.txt", "bad.txt", "later.txt");
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.err()).contains("bad.txt").contains(bad.sha256().orElseThrow()).hasLineCount(1);
-      assertThat(dir(targetDir)).containsOnlyKeys("good.txt");
+      assertThat(TestFiles.digests(targetDir)).containsOnlyKeys("good.txt");
       assertThat(server.requests()).noneMatch(r -> r.contains("later.txt"));
       assertThat(good.length()).isEqualTo(4);
     }
@@ -157,35 +127,35 @@ class TufCommandTest {
   void testRefresh_tamperedTimestampExitsOneAndKeepsTrustedMetadata() throws Exception {
     repo.writeTo(served);
     try (StaticHttpServer server = new StaticHttpServer(served)) {
-      CliRun.of("tuf", "--metadata-dir", metadataDir.toString(), "init", rootFile.toString());
-      assertThat(tuf(server, "refresh").exitCode()).isZero();
-      Map<String, String> before = dir(metadataDir);
+      TufCli.init(metadataDir, rootFile);
+      assertThat(TufCli.run(metadataDir, server, "refresh").exitCode()).isZero();
+      Map<String, String> before = TestFiles.digests(metadataDir);
       repo.publishTimestamp();
       repo.writeTo(served);
       Path ts = served.resolve("metadata/timestamp.json");
       Files.writeString(ts, Files.readString(ts).replace("\"version\":2", "\"version\":3"));
-      CliRun run = tuf(server, "refresh");
+      CliRun run = TufCli.run(metadataDir, server, "refresh");
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.err()).contains("timestamp").contains("threshold").hasLineCount(1);
-      assertThat(dir(metadataDir)).isEqualTo(before);
+      assertThat(TestFiles.digests(metadataDir)).isEqualTo(before);
     }
   }
 
   @Test
   void testTuf_usageErrorsExitOne() {
-    assertThat(CliRun.of("tuf", "refresh").exitCode()).isEqualTo(1);
-    assertThat(CliRun.of("tuf", "--metadata-dir", tmp.toString(), "bogus").exitCode()).isEqualTo(1);
-    assertThat(CliRun.of("--no-such-option").exitCode()).isEqualTo(2);
+    assertThat(CliRun.of(WarderMain::run, "tuf", "refresh").exitCode()).isEqualTo(1);
+    assertThat(CliRun.of(WarderMain::run, "tuf", "--metadata-dir", tmp.toString(), "bogus").exitCode()).isEqualTo(1);
+    assertThat(CliRun.of(WarderMain::run, "--no-such-option").exitCode()).isEqualTo(2);
   }
 
   @Test
   void testHelpAndVersion() {
-    CliRun help = CliRun.of("--help");
+    CliRun help = CliRun.of(WarderMain::run, "--help");
     assertThat(help.exitCode()).isZero();
     assertThat(help.out()).contains("Usage: warder").contains("tuf");
-    CliRun version = CliRun.of("--version");
+    CliRun version = CliRun.of(WarderMain::run, "--version");
     assertThat(version.exitCode()).isZero();
     assertThat(version.out()).startsWith("warder ");
-    assertThat(CliRun.of("tuf", "--help").out()).contains("--metadata-dir").contains("download");
+    assertThat(CliRun.of(WarderMain::run, "tuf", "--help").out()).contains("--metadata-dir").contains("download");
   }
 }

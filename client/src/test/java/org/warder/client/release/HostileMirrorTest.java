@@ -1,5 +1,6 @@
 package org.warder.client.release;
 
+import org.warder.signing.testing.CliRun;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -59,20 +60,20 @@ class HostileMirrorTest {
     hostile.stop();
   }
 
-  private PublishedRelease.Run addWithMirror() {
+  private CliRun addWithMirror() {
     return published.warder(root, "repo", "add", "main", hostile.baseUrl() + "/", "--root-sha256", published.registry.rootSha256(),
         "--mirror", published.registry.url());
   }
 
-  private PublishedRelease.Run fetch() {
+  private CliRun fetch() {
     return published.warder(root, "fetch", "-r", PublishedRelease.REL, "--repo", "main", "--arch", "amd64", "-F", "base.txz");
   }
 
   private void assertFetchedFromMirror() throws Exception {
-    PublishedRelease.Run add = addWithMirror();
-    assertThat(add.code()).as(add.err()).isZero();
-    PublishedRelease.Run run = fetch();
-    assertThat(run.code()).as(run.err()).isZero();
+    CliRun add = addWithMirror();
+    assertThat(add.exitCode()).as(add.err()).isZero();
+    CliRun run = fetch();
+    assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(root.resolve("releases/" + PublishedRelease.REL + "/root/bin/busybox")).exists();
     assertThat(Digests.sha256Hex(root.resolve("download/" + PublishedRelease.REL + "/base.txz"))).isEqualTo(Digests.sha256Hex(base));
   }
@@ -103,9 +104,9 @@ class HostileMirrorTest {
     hostile.stubFor(get(baseTarget).atPriority(1).inScenario("5xx").whenScenarioStateIs(Scenario.STARTED)
         .willReturn(aResponse().withStatus(503)).willSetStateTo("recovered"));
     assertThat(published.warder(root, "repo", "add", "main", hostile.baseUrl() + "/", "--root-sha256",
-        published.registry.rootSha256()).code()).isZero();
-    PublishedRelease.Run run = fetch();
-    assertThat(run.code()).as(run.err()).isZero();
+        published.registry.rootSha256()).exitCode()).isZero();
+    CliRun run = fetch();
+    assertThat(run.exitCode()).as(run.err()).isZero();
     hostile.verify(2, getRequestedFor(urlEqualTo(baseTarget)));
   }
 
@@ -115,9 +116,9 @@ class HostileMirrorTest {
     evil[10] ^= 1;
     hostile.stubFor(get(baseTarget).atPriority(1).willReturn(aResponse().withBody(evil)));
     assertThat(published.warder(root, "repo", "add", "main", hostile.baseUrl() + "/", "--root-sha256",
-        published.registry.rootSha256()).code()).isZero();
-    PublishedRelease.Run run = fetch();
-    assertThat(run.code()).isEqualTo(1);
+        published.registry.rootSha256()).exitCode()).isZero();
+    CliRun run = fetch();
+    assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err().lines().filter(l -> l.startsWith("warder: ")))
         .singleElement().asString().contains("base.txz").contains("expected sha256 " + Digests.sha256Hex(base));
     assertThat(root.resolve("releases/" + PublishedRelease.REL)).doesNotExist();

@@ -1,9 +1,8 @@
 package org.warder.client.release;
 
+import org.warder.signing.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,20 +33,17 @@ class MirrorFetchTest {
     root = tmp.resolve("root");
   }
 
-  private PublishedRelease.Run warder(String... args) {
+  private CliRun warder(String... args) {
     List<String> all = new ArrayList<>(List.of("--root", root.toString()));
     all.addAll(List.of(args));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = WarderMain.run(new PrintWriter(out, true), new PrintWriter(err, true), Map.of("CI", "true"), all.toArray(String[]::new));
-    return new PublishedRelease.Run(code, out.toString(), err.toString());
+    return CliRun.of((out, err, a) -> WarderMain.run(out, err, Map.of("CI", "true"), a), all.toArray(String[]::new));
   }
 
   @Test
   void testFetchMirror_unpinnedManifestWarnsAndVerifiesFiles() throws Exception {
     try (StaticHttpServer server = new StaticHttpServer(www)) {
-      PublishedRelease.Run run = warder("fetch", "-r", REL, "--arch", "amd64", "--mirror", server.url("releases/").toString());
-      assertThat(run.code()).as(run.err()).isZero();
+      CliRun run = warder("fetch", "-r", REL, "--arch", "amd64", "--mirror", server.url("releases/").toString());
+      assertThat(run.exitCode()).as(run.err()).isZero();
       assertThat(run.out()).contains("MANIFEST from").contains("is NOT authenticated").contains("--manifest-sha256");
       assertThat(root.resolve("releases/" + REL + "/root/usr/lib32/libc.so.7")).hasContent("32-bit libc");
       assertThat(warder("list", "-r", "-h").out()).startsWith(REL + "\tamd64\tmirror " + server.url("releases/"));
@@ -58,9 +54,9 @@ class MirrorFetchTest {
   void testFetchMirror_pinnedManifestAccepted() throws Exception {
     String pin = Digests.sha256Hex(www.resolve("releases/amd64/" + REL + "/MANIFEST"));
     try (StaticHttpServer server = new StaticHttpServer(www)) {
-      PublishedRelease.Run run = warder("fetch", "-r", REL, "--arch", "amd64", "--mirror", server.url("releases/").toString(),
+      CliRun run = warder("fetch", "-r", REL, "--arch", "amd64", "--mirror", server.url("releases/").toString(),
           "--manifest-sha256", pin, "-F", "base.txz");
-      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(run.exitCode()).as(run.err()).isZero();
       assertThat(run.out()).contains("MANIFEST matches the pinned sha256 " + pin).doesNotContain("NOT authenticated");
       assertThat(root.resolve("releases/" + REL + "/root/usr/lib32")).doesNotExist();
     }
@@ -69,9 +65,9 @@ class MirrorFetchTest {
   @Test
   void testFetchMirror_wrongPinRefusedNothingLeft() throws Exception {
     try (StaticHttpServer server = new StaticHttpServer(www)) {
-      PublishedRelease.Run run = warder("fetch", "-r", REL, "--arch", "amd64", "--mirror", server.url("releases/").toString(),
+      CliRun run = warder("fetch", "-r", REL, "--arch", "amd64", "--mirror", server.url("releases/").toString(),
           "--manifest-sha256", "cd".repeat(32));
-      assertThat(run.code()).isEqualTo(1);
+      assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.err()).contains("expected the pinned " + "cd".repeat(32)).hasLineCount(1);
       assertThat(root.resolve("releases/" + REL)).doesNotExist();
     }
@@ -85,8 +81,8 @@ class MirrorFetchTest {
     bytes[100] ^= 0x40;
     Files.write(base, bytes);
     try (StaticHttpServer server = new StaticHttpServer(www)) {
-      PublishedRelease.Run run = warder("fetch", "-r", REL, "--arch", "amd64", "--mirror", server.url("releases/").toString());
-      assertThat(run.code()).isEqualTo(1);
+      CliRun run = warder("fetch", "-r", REL, "--arch", "amd64", "--mirror", server.url("releases/").toString());
+      assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.err()).contains("base.txz").contains("MANIFEST lists " + listed).contains(Digests.sha256Hex(bytes));
       assertThat(root.resolve("releases/" + REL)).doesNotExist();
       assertThat(root.resolve("download/" + REL + "/base.txz")).doesNotExist();

@@ -1,5 +1,6 @@
 package org.warder.client.release;
 
+import org.warder.signing.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -30,38 +31,38 @@ class PublishRefusalTest {
     published.close();
   }
 
-  private PublishedRelease.Run publish(String key, String role, String token) {
+  private CliRun publish(String key, String role, String token) {
     published.env.put("WARDER_TOKEN", token);
     return published.warder(publisher, "publish", "release", "14.1-RELEASE", published.dist.toString(), "--repo", "main",
         "--key", key, "--role", role, "--arch", "amd64");
   }
 
-  private String errorLine(PublishedRelease.Run run) {
+  private String errorLine(CliRun run) {
     return run.err().lines().filter(l -> l.startsWith("warder: ")).findFirst().orElse("(none)");
   }
 
   @Test
   void testPublish_refusals() throws Exception {
     String token = published.env.get("WARDER_TOKEN");
-    assertThat(published.warder(publisher, "key", "generate", "--name", "intruder").code()).isZero();
-    PublishedRelease.Run wrongKey = publish("intruder", "releases", token);
-    assertThat(wrongKey.code()).isEqualTo(1);
+    assertThat(published.warder(publisher, "key", "generate", "--name", "intruder").exitCode()).isZero();
+    CliRun wrongKey = publish("intruder", "releases", token);
+    assertThat(wrongKey.exitCode()).isEqualTo(1);
     assertThat(errorLine(wrongKey)).contains("HTTP 400 SIGNATURE_INVALID");
 
     published.registry.delegate("plugins-acme", PublicKeyFiles.read(tmp.resolve("keys/rel.pub.json")), "plugins/acme/*");
     String acmeToken = published.registry.token("acme", "plugins-acme");
-    PublishedRelease.Run outside = publish("rel", "plugins-acme", acmeToken);
-    assertThat(outside.code()).isEqualTo(1);
+    CliRun outside = publish("rel", "plugins-acme", acmeToken);
+    assertThat(outside.exitCode()).isEqualTo(1);
     assertThat(errorLine(outside)).contains("PATH_NOT_DELEGATED");
 
-    PublishedRelease.Run otherRole = publish("rel", "releases", acmeToken);
+    CliRun otherRole = publish("rel", "releases", acmeToken);
     assertThat(errorLine(otherRole)).contains("HTTP 403 DENIED");
 
-    PublishedRelease.Run badToken = publish("rel", "releases", "wrd_000000000000_" + "0".repeat(64));
+    CliRun badToken = publish("rel", "releases", "wrd_000000000000_" + "0".repeat(64));
     assertThat(errorLine(badToken)).contains("HTTP 401 UNAUTHORIZED");
 
     published.env.remove("WARDER_TOKEN");
-    PublishedRelease.Run noToken = published.warder(publisher, "publish", "release", "14.1-RELEASE", published.dist.toString(),
+    CliRun noToken = published.warder(publisher, "publish", "release", "14.1-RELEASE", published.dist.toString(),
         "--repo", "main", "--key", "rel");
     assertThat(errorLine(noToken)).contains("publishing needs a token");
 
@@ -69,10 +70,10 @@ class PublishRefusalTest {
     published.env.put("WARDER_TOKEN", token);
     Path host = tmp.resolve("host");
     assertThat(published.warder(host, "repo", "add", "main", published.registry.url(), "--root-sha256",
-        published.registry.rootSha256()).code()).isZero();
-    PublishedRelease.Run fetch = published.warder(host, "fetch", "-r", PublishedRelease.REL, "--arch", "amd64", "-F", "base.txz");
-    assertThat(fetch.code()).as(fetch.err()).isZero();
-    PublishedRelease.Run missing = published.warder(host, "fetch", "-r", "14.1-RELEASE", "--arch", "amd64");
+        published.registry.rootSha256()).exitCode()).isZero();
+    CliRun fetch = published.warder(host, "fetch", "-r", PublishedRelease.REL, "--arch", "amd64", "-F", "base.txz");
+    assertThat(fetch.exitCode()).as(fetch.err()).isZero();
+    CliRun missing = published.warder(host, "fetch", "-r", "14.1-RELEASE", "--arch", "amd64");
     assertThat(errorLine(missing)).contains("has no signed base.txz");
   }
 }

@@ -2,8 +2,6 @@ package org.warder.client.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.warder.client.cli.RegistryFixtureAccess;
 import org.warder.client.cli.WarderMain;
+import org.warder.signing.testing.CliRun;
 import org.warder.signing.tuf.PublicKeyFiles;
 
 /**
@@ -25,9 +24,6 @@ final class PublishedRelease implements AutoCloseable {
   final Map<String, String> env = new HashMap<>();
   final Path dist;
 
-  /** The outcome of one in-process {@code warder} run. */
-  record Run(int code, String out, String err) {}
-
   PublishedRelease(Path tmp) throws Exception {
     registry = new RegistryFixtureAccess(tmp.resolve("registry"));
     Path pass = tmp.resolve("pass");
@@ -36,28 +32,25 @@ final class PublishedRelease implements AutoCloseable {
     env.put("WARDER_PASSPHRASE_FILE", pass.toString());
     env.put("CI", "true");
     Path publisherRoot = tmp.resolve("publisher");
-    Run key = warder(publisherRoot, "key", "generate", "--name", "rel");
-    assertThat(key.code()).as(key.err()).isZero();
+    CliRun key = warder(publisherRoot, "key", "generate", "--name", "rel");
+    assertThat(key.exitCode()).as(key.err()).isZero();
     registry.delegate("releases", PublicKeyFiles.read(tmp.resolve("keys/rel.pub.json")), "releases/*/*/*");
     env.put("WARDER_TOKEN", registry.token("release-team", "releases"));
     dist = tmp.resolve("dist");
     SyntheticRelease.write(dist, true, 600);
-    Run add = warder(publisherRoot, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256());
-    assertThat(add.code()).as(add.err()).isZero();
-    Run published = warder(publisherRoot, "publish", "release", REL, dist.toString(), "--repo", "main", "--key", "rel",
+    CliRun add = warder(publisherRoot, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256());
+    assertThat(add.exitCode()).as(add.err()).isZero();
+    CliRun published = warder(publisherRoot, "publish", "release", REL, dist.toString(), "--repo", "main", "--key", "rel",
         "--arch", "amd64");
-    assertThat(published.code()).as(published.err()).isZero();
+    assertThat(published.exitCode()).as(published.err()).isZero();
     assertThat(published.out()).contains("published " + REL + "/amd64 as releases version 1");
   }
 
   /** Runs {@code warder --root root args...} in-process with this fixture's environment. */
-  Run warder(Path root, String... args) {
+  CliRun warder(Path root, String... args) {
     List<String> all = new ArrayList<>(List.of("--root", root.toString()));
     all.addAll(List.of(args));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = WarderMain.run(new PrintWriter(out, true), new PrintWriter(err, true), env, all.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+    return CliRun.of((out, err, a) -> WarderMain.run(out, err, env, a), all.toArray(String[]::new));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.warder.client.release;
 
+import org.warder.signing.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class ReleaseEndToEndTest {
   static org.warder.client.cli.RegistryFixtureAccess registry;
   static Path dist;
 
-  static PublishedRelease.Run warder(Path root, String... args) {
+  static CliRun warder(Path root, String... args) {
     return published.warder(root, args);
   }
 
@@ -55,9 +56,9 @@ class ReleaseEndToEndTest {
   @Order(1)
   void testFetch_extractsTheSameTreeAsBsdtar() throws Exception {
     Path root = tmp.resolve("host1");
-    assertThat(warder(root, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256()).code()).isZero();
-    PublishedRelease.Run fetch = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
-    assertThat(fetch.code()).as(fetch.err() + fetch.out()).isZero();
+    assertThat(warder(root, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256()).exitCode()).isZero();
+    CliRun fetch = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
+    assertThat(fetch.exitCode()).as(fetch.err() + fetch.out()).isZero();
     assertThat(fetch.out()).contains("freebsd-update: skipped (not a FreeBSD host)").contains("is ready in");
 
     Path reference = tmp.resolve("reference");
@@ -77,15 +78,15 @@ class ReleaseEndToEndTest {
     assertThat((int) Files.getAttribute(extracted.resolve("usr/bin/passwd"), "unix:mode") & 07777).isEqualTo(04555);
     assertThat(Files.getAttribute(extracted.resolve("bin/ls"), "unix:ino")).isEqualTo(Files.getAttribute(extracted.resolve("bin/busybox"), "unix:ino"));
 
-    PublishedRelease.Run list = warder(root, "list", "-r", "-h");
+    CliRun list = warder(root, "list", "-r", "-h");
     assertThat(list.out()).startsWith(REL + "\tamd64\trepo main\tbase.txz,lib32.txz\t");
-    PublishedRelease.Run again = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
-    assertThat(again.code()).isEqualTo(1);
+    CliRun again = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
+    assertThat(again.exitCode()).isEqualTo(1);
     assertThat(again.err()).contains("already fetched");
-    assertThat(warder(root, "destroy", "-r", REL).code()).isZero();
+    assertThat(warder(root, "destroy", "-r", REL).exitCode()).isZero();
     assertThat(root.resolve("releases/" + REL)).doesNotExist();
-    PublishedRelease.Run cached = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64", "-F", "base.txz");
-    assertThat(cached.code()).as(cached.err()).isZero();
+    CliRun cached = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64", "-F", "base.txz");
+    assertThat(cached.exitCode()).as(cached.err()).isZero();
     assertThat(cached.out()).contains("base.txz: cached copy verified");
   }
 
@@ -94,11 +95,11 @@ class ReleaseEndToEndTest {
   void testFetch_onZfsMakesDatasetsAndLeavesNoneOnFailure() throws Exception {
     Path root = tmp.resolve("zfshost");
     try (ZfsPool pool = ZfsPool.create(tmp, 256)) {
-      PublishedRelease.Run activate = warder(root, "activate", pool.name() + "/warder");
-      assertThat(activate.code()).as(activate.err()).isZero();
-      assertThat(warder(root, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256()).code()).isZero();
-      PublishedRelease.Run fetch = warder(root, "-v", "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
-      assertThat(fetch.code()).as(fetch.err() + fetch.out()).isZero();
+      CliRun activate = warder(root, "activate", pool.name() + "/warder");
+      assertThat(activate.exitCode()).as(activate.err()).isZero();
+      assertThat(warder(root, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256()).exitCode()).isZero();
+      CliRun fetch = warder(root, "-v", "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
+      assertThat(fetch.exitCode()).as(fetch.err() + fetch.out()).isZero();
       assertThat(fetch.err()).contains("+ zfs create -p " + pool.name() + "/warder/releases/staging-" + REL);
       assertThat(pool.datasets()).contains(pool.name() + "/warder/releases/" + REL, pool.name() + "/warder/releases/" + REL + "/root")
           .noneMatch(d -> d.contains("staging"));
@@ -106,14 +107,14 @@ class ReleaseEndToEndTest {
       assertThat(extracted.resolve("bin/busybox")).exists();
       assertThat(Files.readSymbolicLink(extracted.resolve("etc/termcap"))).hasToString("/usr/share/misc/termcap");
 
-      assertThat(warder(root, "destroy", "-r", REL).code()).isZero();
+      assertThat(warder(root, "destroy", "-r", REL).exitCode()).isZero();
       assertThat(pool.exists(pool.name() + "/warder/releases/" + REL)).isFalse();
 
       // a damaged cached download: the fetch re-verifies it, downloads again, and succeeds
       Path cached = root.resolve("download/" + REL + "/base.txz");
       Files.write(cached, new byte[] {1, 2, 3});
-      PublishedRelease.Run again = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64", "-F", "base.txz");
-      assertThat(again.code()).as(again.err()).isZero();
+      CliRun again = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64", "-F", "base.txz");
+      assertThat(again.exitCode()).as(again.err()).isZero();
       assertThat(Digests.sha256Hex(cached)).isEqualTo(Digests.sha256Hex(dist.resolve("base.txz")));
     }
   }
@@ -135,9 +136,9 @@ class ReleaseEndToEndTest {
     blob.toFile().setWritable(true);
     Files.write(blob, bytes);
     Path root = tmp.resolve("host2");
-    assertThat(warder(root, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256()).code()).isZero();
-    PublishedRelease.Run fetch = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
-    assertThat(fetch.code()).isEqualTo(1);
+    assertThat(warder(root, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256()).exitCode()).isZero();
+    CliRun fetch = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
+    assertThat(fetch.exitCode()).isEqualTo(1);
     assertThat(fetch.err()).contains("base.txz").contains("expected sha256 " + sha).contains("found " + Digests.sha256Hex(bytes));
     try (Stream<Path> releases = Files.list(root.resolve("releases"))) {
       assertThat(releases).isEmpty();

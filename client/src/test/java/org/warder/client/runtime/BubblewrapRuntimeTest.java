@@ -33,7 +33,8 @@ class BubblewrapRuntimeTest {
     Files.createDirectories(root.resolve("opt"));
     runtime = new BubblewrapRuntime(new ProcessCommandRunner(new PrintWriter(new StringWriter()), false), new ProcessTable());
     spec = new RuntimeSpec("bw" + ProcessHandle.current().pid(), root, "www1.example", false,
-        List.of(new Mount(shared, root.resolve("opt"), true)), "/bin/sh /etc/rc", "/bin/sh /etc/rc.shutdown", Map.of());
+        List.of(new Mount(shared, root.resolve("opt"), true)), "/bin/sh /etc/rc", "/bin/sh /etc/rc.shutdown", Map.of(),
+        tmp.resolve("console.log"));
   }
 
   @AfterEach
@@ -68,7 +69,8 @@ class BubblewrapRuntimeTest {
 
   @Test
   void testStart_inheritedNetworkSeesTheHostInterfaces() throws Exception {
-    RuntimeSpec shared = new RuntimeSpec(spec.name(), spec.root(), "net", true, List.of(), spec.execStart(), spec.execStop(), Map.of());
+    RuntimeSpec shared = new RuntimeSpec(spec.name(), spec.root(), "net", true, List.of(), spec.execStart(), spec.execStop(), Map.of(),
+        spec.consoleLog());
     spec = shared;
     runtime.start(shared);
     long links = runtime.exec(shared.name(), List.of("ip", "-o", "link"), Map.of()).stdout().lines().filter(l -> !l.isBlank()).count();

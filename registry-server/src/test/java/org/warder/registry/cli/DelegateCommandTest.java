@@ -20,6 +20,7 @@ import org.warder.registry.testing.TestRegistry;
 import org.warder.registry.testing.TufClient;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.json.CanonicalJson;
+import org.warder.signing.testing.CliRun;
 import org.warder.signing.tuf.PublicKeyFiles;
 import org.warder.signing.tuf.Updater;
 
@@ -52,7 +53,7 @@ class DelegateCommandTest {
     all[args.length + 2] = data;
     all[args.length + 3] = "--passphrase-file";
     all[args.length + 4] = registry.passphraseFile.toString();
-    return CliRun.of(all);
+    return CliRun.of(RegistryMain::run, all);
   }
 
   private HttpResponse<byte[]> publish(Publisher publisher, long version, String path, byte[] content, Ed25519SigningKey signer)
@@ -68,7 +69,7 @@ class DelegateCommandTest {
     Updater.RefreshResult before = client.refresh();
 
     CliRun run = delegate("acme", "--key", keyFile.toString(), "--paths", "plugins/acme-*", "releases/*/acme.txz");
-    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains(
         "Delegated acme (terminating) to 1 key, threshold 1, for plugins/acme-* releases/*/acme.txz",
         "keyid " + key.keyId(), "targets version " + (before.targetsVersion() + 1));
@@ -93,7 +94,7 @@ class DelegateCommandTest {
     // the bare TUF key object is accepted too
     Path bare = tmp.resolve("bare.json");
     Files.write(bare, CanonicalJson.encode(key.publicKey().json()));
-    assertThat(delegate("acme", "--key", bare.toString(), "--paths", "plugins/acme-*").status()).isZero();
+    assertThat(delegate("acme", "--key", bare.toString(), "--paths", "plugins/acme-*").exitCode()).isZero();
     Publisher acme = registry.publisher(registry.token("acme", "acme"));
     byte[] content = "v1".getBytes(StandardCharsets.UTF_8);
     acme.upload(content);
@@ -103,7 +104,7 @@ class DelegateCommandTest {
     Path nextFile = tmp.resolve("next.pub");
     PublicKeyFiles.write(next.publicKey(), nextFile);
     CliRun run = delegate("acme", "--key", nextFile.toString(), "--paths", "plugins/acme-*");
-    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("Replaced the delegation of acme", "published metadata (version 1)", "version 2 or later");
     var targets = registry.repository.load().targets("targets").orElseThrow().signed().delegations().orElseThrow();
     assertThat(targets.roles()).extracting(r -> r.name()).containsExactly("acme");
@@ -131,20 +132,20 @@ class DelegateCommandTest {
     };
     for (String[] args : usage) {
       CliRun run = delegate(args);
-      assertThat(run.status()).as(String.join(" ", args) + ": " + run.err()).isEqualTo(2);
+      assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.err()).isEqualTo(2);
       assertThat(run.err()).containsAnyOf("expected", "is a top-level role", "Missing required").contains("Try 'warder-registry delegate --help'");
     }
     Path notAKey = tmp.resolve("key.pem");
     Files.writeString(notAKey, "-----BEGIN PUBLIC KEY-----\n");
     CliRun badKey = delegate("acme", "--key", notAKey.toString(), "--paths", "a/*");
-    assertThat(badKey.status()).isEqualTo(1);
+    assertThat(badKey.exitCode()).isEqualTo(1);
     assertThat(badKey.err()).contains("public key file " + notAKey, "not valid JSON");
 
     Path wrong = tmp.resolve("wrong.passphrase");
     Files.writeString(wrong, "not the passphrase\n");
-    CliRun badPassphrase = CliRun.of(
+    CliRun badPassphrase = CliRun.of(RegistryMain::run, 
         "delegate", "acme", "--key", k, "--paths", "a/*", "--data", data, "--passphrase-file", wrong.toString());
-    assertThat(badPassphrase.status()).isEqualTo(1);
+    assertThat(badPassphrase.exitCode()).isEqualTo(1);
     assertThat(badPassphrase.err()).contains("targets.pem");
     assertThat(registry.metadataFiles()).isEqualTo(before);
   }

@@ -14,6 +14,7 @@ import org.warder.registry.testing.Http;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.signing.Digests;
 import org.warder.signing.json.StrictJson;
+import org.warder.signing.testing.CliRun;
 
 /** {@code warder-registry token create|list|revoke}, and their effect on a running server. */
 class TokenCommandTest {
@@ -34,8 +35,8 @@ class TokenCommandTest {
 
   @Test
   void testToken_createListRevoke() throws Exception {
-    CliRun created = CliRun.of("token", "create", "--publisher", "acme", "--role", "acme", "acme-beta", "--data", data);
-    assertThat(created.status()).as(created.err()).isZero();
+    CliRun created = CliRun.of(RegistryMain::run, "token", "create", "--publisher", "acme", "--role", "acme", "acme-beta", "--data", data);
+    assertThat(created.exitCode()).as(created.err()).isZero();
     String token = created.out().strip();
     assertThat(token).matches("wrd_[0-9a-f]{12}_[0-9a-f]{64}");
     String id = token.substring(4, 16);
@@ -46,11 +47,11 @@ class TokenCommandTest {
     String stored = Files.readString(file);
     assertThat(stored).doesNotContain(token.substring(17)).contains(Digests.sha256Hex(token.getBytes()));
 
-    CliRun table = CliRun.of("token", "list", "--data", data);
+    CliRun table = CliRun.of(RegistryMain::run, "token", "list", "--data", data);
     assertThat(table.out()).startsWith("ID").contains(id, "acme,acme-beta").doesNotContain(token.substring(17));
-    CliRun scripted = CliRun.of("token", "list", "-h", "--data", data);
+    CliRun scripted = CliRun.of(RegistryMain::run, "token", "list", "-h", "--data", data);
     assertThat(scripted.out().strip().split("\t")).hasSize(4).startsWith(id, "acme", "acme,acme-beta");
-    CliRun json = CliRun.of("token", "list", "--json", "--data", data);
+    CliRun json = CliRun.of(RegistryMain::run, "token", "list", "--json", "--data", data);
     var array = StrictJson.parse(json.out());
     assertThat(array.get(0).get("id").asText()).isEqualTo(id);
     assertThat(array.get(0).get("roles").toString()).isEqualTo("[\"acme\",\"acme-beta\"]");
@@ -59,24 +60,24 @@ class TokenCommandTest {
     // the running server accepts the token at once, and refuses it once revoked
     Http http = registry.http();
     assertThat(http.send("POST", "/api/v1/uploads", null, "Authorization", "Bearer " + token).statusCode()).isEqualTo(201);
-    CliRun revoked = CliRun.of("token", "revoke", id, "--data", data);
-    assertThat(revoked.status()).isZero();
+    CliRun revoked = CliRun.of(RegistryMain::run, "token", "revoke", id, "--data", data);
+    assertThat(revoked.exitCode()).isZero();
     assertThat(revoked.out()).contains("Revoked token " + id);
     HttpResponse<byte[]> after = http.send("POST", "/api/v1/uploads", null, "Authorization", "Bearer " + token);
     assertThat(after.statusCode()).isEqualTo(401);
-    assertThat(CliRun.of("token", "list", "-h", "--data", data).out()).isEmpty();
+    assertThat(CliRun.of(RegistryMain::run, "token", "list", "-h", "--data", data).out()).isEmpty();
   }
 
   @Test
   void testToken_badInput() {
-    CliRun again = CliRun.of("token", "revoke", "0123456789ab", "--data", data);
-    assertThat(again.status()).isEqualTo(1);
+    CliRun again = CliRun.of(RegistryMain::run, "token", "revoke", "0123456789ab", "--data", data);
+    assertThat(again.exitCode()).isEqualTo(1);
     assertThat(again.err()).contains("no token with id 0123456789ab");
-    assertThat(CliRun.of("token", "revoke", "xyz", "--data", data).status()).isEqualTo(2);
-    CliRun badRole = CliRun.of("token", "create", "--publisher", "acme", "--role", "Acme", "--data", data);
-    assertThat(badRole.status()).isEqualTo(2);
+    assertThat(CliRun.of(RegistryMain::run, "token", "revoke", "xyz", "--data", data).exitCode()).isEqualTo(2);
+    CliRun badRole = CliRun.of(RegistryMain::run, "token", "create", "--publisher", "acme", "--role", "Acme", "--data", data);
+    assertThat(badRole.exitCode()).isEqualTo(2);
     assertThat(badRole.err()).contains("expected a role name", "found \"Acme\"");
-    assertThat(CliRun.of("token", "create", "--publisher", "acme", "--data", data).status()).isEqualTo(2);
-    assertThat(CliRun.of("token", "list", "--help").out()).contains("-h", "Scripting mode", "--json");
+    assertThat(CliRun.of(RegistryMain::run, "token", "create", "--publisher", "acme", "--data", data).exitCode()).isEqualTo(2);
+    assertThat(CliRun.of(RegistryMain::run, "token", "list", "--help").out()).contains("-h", "Scripting mode", "--json");
   }
 }

@@ -18,6 +18,7 @@ import org.warder.registry.testing.Http;
 import org.warder.registry.testing.Publisher;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.signing.Digests;
+import org.warder.signing.testing.TestFiles;
 
 /** Resumable upload sessions and blob checks over real HTTP against the in-process server. */
 class UploadApiTest {
@@ -152,7 +153,7 @@ class UploadApiTest {
     assertThat(commit.statusCode()).isEqualTo(400);
     assertThat(Http.errorCode(commit)).isEqualTo("DIGEST_INVALID");
     assertThat(Http.errorMessage(commit)).contains("expected sha256 " + declared, "found " + Digests.sha256Hex(content));
-    assertThat(TestRegistry.files(blobs())).isEmpty();
+    assertThat(TestFiles.digests(blobs())).isEmpty();
     assertThat(registry.layout.upload(uuid)).doesNotExist();
     assertThat(publisher.send("HEAD", "/api/v1/blobs/" + declared, null).statusCode()).isEqualTo(404);
   }
@@ -166,7 +167,7 @@ class UploadApiTest {
     assertThat(commit.statusCode()).isEqualTo(400);
     assertThat(Http.errorCode(commit)).isEqualTo("SIZE_INVALID");
     assertThat(Http.errorMessage(commit)).contains("expected 4999 bytes", "found 5000");
-    assertThat(TestRegistry.files(blobs())).isEmpty();
+    assertThat(TestFiles.digests(blobs())).isEmpty();
     assertThat(registry.layout.upload(uuid)).doesNotExist();
     HttpResponse<byte[]> badQuery = publisher.send("PUT", "/api/v1/uploads/" + publisher.start() + "?sha256=abc", null);
     assertThat(badQuery.statusCode()).isEqualTo(400);
@@ -233,8 +234,8 @@ class UploadApiTest {
     long inode = (long) Files.getAttribute(blob, "unix:ino");
     assertThat(publisher.upload(content, 10_000)).isEqualTo(sha256);
     assertThat((long) Files.getAttribute(blob, "unix:ino")).isEqualTo(inode);
-    assertThat(TestRegistry.files(blobs())).hasSize(1);
-    assertThat(TestRegistry.files(registry.layout.uploads())).isEmpty();
+    assertThat(TestFiles.digests(blobs())).hasSize(1);
+    assertThat(TestFiles.digests(registry.layout.uploads())).isEmpty();
   }
 
   @Test

@@ -3,20 +3,16 @@ package org.warder.registry.testing;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.warder.registry.http.RegistryServer;
@@ -26,6 +22,7 @@ import org.warder.registry.storage.TokenStore;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.KeyFiles;
 import org.warder.signing.Signer;
+import org.warder.signing.testing.TestFiles;
 import org.warder.signing.tuf.Key;
 
 /**
@@ -57,7 +54,7 @@ public final class TestRegistry implements AutoCloseable {
   /** A fresh, initialised registry in {@code dir}/data. */
   public static TestRegistry create(Path dir) throws Exception {
     Path data = dir.resolve("data");
-    copyTree(template(), data);
+    TestFiles.copyTree(template(), data);
     return new TestRegistry(data);
   }
 
@@ -133,23 +130,7 @@ public final class TestRegistry implements AutoCloseable {
 
   /** Every file of the metadata directory with its content, to compare states. */
   public Map<String, String> metadataFiles() {
-    return files(layout.metadata());
-  }
-
-  /** Every file under {@code dir} (relative path to content). */
-  public static Map<String, String> files(Path dir) {
-    Map<String, String> out = new TreeMap<>();
-    if (!Files.isDirectory(dir)) {
-      return out;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        out.put(dir.relativize(f).toString(), new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out;
+    return TestFiles.digests(layout.metadata());
   }
 
   @Override
@@ -157,21 +138,6 @@ public final class TestRegistry implements AutoCloseable {
     if (server != null) {
       server.close();
       server = null;
-    }
-  }
-
-  /** Copies a directory tree with file modes (key files must stay 0600). */
-  public static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : files.toList()) {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-          Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(f));
-        } else {
-          Files.copy(f, target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
     }
   }
 

@@ -1,7 +1,9 @@
 package org.warder.signing.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,17 +16,19 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs the independent implementations the interop tests compare against: Debian's {@code
- * python3-securesystemslib} under {@code /usr/bin/python3} and the {@code openssl} command.
+ * The independent programs tests compare against: Debian's {@code python3-securesystemslib}
+ * under {@code /usr/bin/python3}, the {@code openssl} command, and any other tool found on PATH
+ * ({@code xz}, {@code bsdtar}, busybox, Node.js).
  *
  * <p>A missing tool fails the test when the environment variable {@code CI} is set (anything but
- * {@code false} or {@code 0}); elsewhere the test is skipped with a loud message on stderr.
+ * {@code false} or {@code 0}; {@code .ci/run} sets {@code CI=true} and installs the tools);
+ * elsewhere the test is skipped with a loud message on stderr.
  */
 public final class ExternalTools {
   /** Exactly this interpreter: the {@code python3} on PATH may be a build without the package. */
   public static final Path PYTHON = Path.of("/usr/bin/python3");
 
-  private static final long TIMEOUT_SECONDS = 120;
+  private static final long TIMEOUT_MINUTES = 5;
   private static String pythonProblem;
   private static String securesystemslibVersion;
   private static String opensslProblem;
@@ -33,7 +37,10 @@ public final class ExternalTools {
 
   private ExternalTools() {}
 
-  /** The output of a finished process. */
+  /**
+   * The outcome of a finished process. {@code stdout} is empty when it went to a file; {@code
+   * stderr} is decoded as UTF-8.
+   */
   public record Result(int exitCode, byte[] stdout, String stderr) {
     public String stdoutText() {
       return new String(stdout, StandardCharsets.UTF_8);
@@ -58,24 +65,51 @@ public final class ExternalTools {
   }
 
   /**
-   * Skips (or, in CI, fails) the calling test because {@code what} is missing. Never returns.
+   * Fails the calling test under CI because of {@code reason}; elsewhere says so on stderr, loudly
+   * and once per reason, and returns, so that the caller can mark its tests to be skipped.
    */
-  public static void unavailable(String what) {
-    String message = what + ": the interop cross-check did NOT run";
+  public static void reportMissing(String reason) {
     if (inCi()) {
-      fail(message + " (CI is set, so a missing reference implementation is a failure)");
+      fail(reason + ": the check did NOT run, and CI is set, so a missing tool is a failure");
     }
     synchronized (ANNOUNCED) {
-      if (ANNOUNCED.add(what)) {
+      if (ANNOUNCED.add(reason)) {
         String bar = "*".repeat(78);
         System.err.println(bar);
-        System.err.println("*** SKIPPING INTEROP TESTS: " + message);
-        System.err.println("*** Install it (Debian 12: apt-get install python3-securesystemslib openssl)");
+        System.err.println("*** SKIPPING TESTS: " + reason);
         System.err.println("*** CI=true turns this skip into a failure.");
         System.err.println(bar);
       }
     }
-    Assumptions.abort(message);
+  }
+
+  /**
+   * Skips (or, in CI, fails) the calling test because of {@code reason}, e.g. a missing tool.
+   * Never returns.
+   */
+  public static void unavailable(String reason) {
+    reportMissing(reason);
+    Assumptions.abort(reason + ": the check did NOT run");
+  }
+
+  /** The absolute path of {@code command} on PATH; skips or fails the test naming the package. */
+  public static Path require(String command, String debianPackage) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir, command);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return candidate.toAbsolutePath();
+      }
+    }
+    unavailable(command + " is not on PATH (Debian package " + debianPackage + ")");
+    throw new AssertionError("unreachable");
+  }
+
+  /** A file a Debian package installs, e.g. {@code /bin/busybox}; skips or fails otherwise. */
+  public static Path requireFile(Path file, String debianPackage) {
+    if (!Files.isRegularFile(file)) {
+      unavailable(file + " is missing (Debian package " + debianPackage + ")");
+    }
+    return file;
   }
 
   /**
@@ -85,7 +119,7 @@ public final class ExternalTools {
   public static synchronized Path python() {
     if (securesystemslibVersion == null && pythonProblem == null) {
       if (!Files.isExecutable(PYTHON)) {
-        pythonProblem = PYTHON + " is missing";
+        pythonProblem = PYTHON + " is missing (Debian package python3-securesystemslib)";
       } else {
         List<String> command =
             List.of(
@@ -96,7 +130,7 @@ public final class ExternalTools {
         Result r = run(command, new byte[0]);
         if (r.exitCode() != 0) {
           pythonProblem =
-              PYTHON + " cannot import securesystemslib (python3-securesystemslib): "
+              PYTHON + " cannot import securesystemslib (Debian package python3-securesystemslib): "
                   + r.stderr().strip();
         } else {
           securesystemslibVersion = r.stdoutText().trim();
@@ -129,14 +163,14 @@ public final class ExternalTools {
     if (openssl == null && opensslProblem == null) {
       Path candidate = Path.of("/usr/bin/openssl");
       if (!Files.isExecutable(candidate)) {
-        opensslProblem = "/usr/bin/openssl is missing";
+        opensslProblem = "/usr/bin/openssl is missing (Debian package openssl)";
       } else {
         Result r = run(List.of(candidate.toString(), "version"), new byte[0]);
         String version = r.stdoutText().trim();
         if (r.exitCode() != 0 || !version.startsWith("OpenSSL 3.")) {
           opensslProblem =
               "/usr/bin/openssl is not a working OpenSSL 3 (found '" + version + "' " + r.stderr()
-                  + ")";
+                  + "; Debian package openssl)";
         } else {
           openssl = candidate;
         }
@@ -150,18 +184,20 @@ public final class ExternalTools {
 
   /** Runs {@code openssl args...}; fails the test if it exits with anything but 0. */
   public static byte[] runOpenssl(byte[] stdin, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(openssl().toString());
-    command.addAll(List.of(args));
+    List<String> command = opensslCommand(args);
     return run(command, stdin).requireSuccess(command).stdout();
   }
 
   /** Runs {@code openssl args...} and returns whatever happened. */
   public static Result tryOpenssl(byte[] stdin, String... args) {
+    return run(opensslCommand(args), stdin);
+  }
+
+  private static List<String> opensslCommand(String... args) {
     List<String> command = new ArrayList<>();
     command.add(openssl().toString());
     command.addAll(List.of(args));
-    return run(command, stdin);
+    return command;
   }
 
   /**
@@ -171,41 +207,94 @@ public final class ExternalTools {
   public static Result run(List<String> command, byte[] stdin) {
     Path in = null;
     Path out = null;
+    try {
+      in = Files.createTempFile("warder-tool-", ".in");
+      out = Files.createTempFile("warder-tool-", ".out");
+      Files.write(in, stdin);
+      Result r = runRedirected(in, out, command);
+      return new Result(r.exitCode(), Files.readAllBytes(out), r.stderr());
+    } catch (IOException e) {
+      throw new AssertionError("cannot run " + command + ": " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(in);
+      deleteQuietly(out);
+    }
+  }
+
+  /**
+   * Runs {@code argv} with stdin from the file {@code stdin} (or nothing when null) and stdout to
+   * the file {@code out} (or nowhere when null), in the C.UTF-8 locale; the result holds the exit
+   * code and stderr.
+   */
+  public static Result run(Path stdin, Path out, String... argv) {
+    return runRedirected(stdin, out, List.of(argv));
+  }
+
+  /** {@link #run(Path, Path, String...)}, requiring exit code 0. */
+  public static void runOk(Path stdin, Path out, String... argv) {
+    Result r = run(stdin, out, argv);
+    assertThat(r.exitCode()).as("%s failed: %s", String.join(" ", argv), r.stderr()).isZero();
+  }
+
+  private static Result runRedirected(Path stdin, Path out, List<String> command) {
     Path err = null;
     try {
-      in = Files.createTempFile("warder-interop-", ".in");
-      out = Files.createTempFile("warder-interop-", ".out");
-      err = Files.createTempFile("warder-interop-", ".err");
-      Files.write(in, stdin);
+      err = Files.createTempFile("warder-tool-", ".err");
       ProcessBuilder pb =
           new ProcessBuilder(command)
-              .redirectInput(in.toFile())
-              .redirectOutput(out.toFile())
+              .redirectInput(
+                  stdin == null
+                      ? ProcessBuilder.Redirect.from(new File("/dev/null"))
+                      : ProcessBuilder.Redirect.from(stdin.toFile()))
+              .redirectOutput(
+                  out == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(out.toFile()))
               .redirectError(err.toFile());
       pb.environment().put("LC_ALL", "C.UTF-8");
       Process p = pb.start();
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
         p.destroyForcibly();
-        fail("%s did not finish within %d s", command, TIMEOUT_SECONDS);
+        fail("%s did not finish within %d minutes", command, TIMEOUT_MINUTES);
       }
-      return new Result(
-          p.exitValue(),
-          Files.readAllBytes(out),
-          new String(Files.readAllBytes(err), StandardCharsets.UTF_8));
+      return new Result(p.exitValue(), new byte[0], Files.readString(err, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new AssertionError("cannot run " + command + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted while running " + command, e);
     } finally {
-      for (Path p : new Path[] {in, out, err}) {
-        if (p != null) {
-          try {
-            Files.deleteIfExists(p);
-          } catch (IOException e) {
-            // a stray temporary file is harmless
-          }
-        }
+      deleteQuietly(err);
+    }
+  }
+
+  /** {@code first | second > out}, both required to succeed; their stderr goes to the test's. */
+  public static void pipe(List<String> first, List<String> second, Path out) {
+    List<ProcessBuilder> builders = new ArrayList<>();
+    builders.add(new ProcessBuilder(first).redirectError(ProcessBuilder.Redirect.INHERIT));
+    builders.add(
+        new ProcessBuilder(second)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .redirectOutput(out.toFile()));
+    try {
+      List<Process> processes = ProcessBuilder.startPipeline(builders);
+      for (int i = 0; i < processes.size(); i++) {
+        Process p = processes.get(i);
+        assertThat(p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)).as("pipeline stage %d finished", i).isTrue();
+        assertThat(p.exitValue()).as("exit status of %s", builders.get(i).command()).isZero();
+      }
+    } catch (IOException e) {
+      throw new AssertionError("cannot run " + first + " | " + second + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while running " + first + " | " + second, e);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        // a stray temporary file is harmless
       }
     }
   }

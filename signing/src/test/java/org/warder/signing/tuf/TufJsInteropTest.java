@@ -20,11 +20,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -32,13 +28,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.signing.Digests;
 import org.warder.signing.Verifiers;
-import org.warder.signing.json.StrictJson;
+import org.warder.signing.testing.TestFiles;
+import org.warder.signing.testing.TufJsRepository;
 
 /**
- * Interoperability with a TUF 1.0 repository that warder did not write: {@code
- * src/test/tufjs/make-repo.js} builds one with tuf-js's metadata model ({@code @tufjs/models},
- * pinned in that directory's package-lock.json) and Node's crypto, and warder's {@link Updater}
- * consumes it through a {@link Fetcher} that serves the generated directory.
+ * Interoperability with a TUF 1.0 repository that warder did not write, the one {@link
+ * TufJsRepository} generates with tuf-js: warder's {@link Updater} consumes it through a {@link
+ * Fetcher} that serves the generated directory.
  *
  * <p>Needs Node.js and npm. Without them, or when {@code npm ci} fails, the tests are skipped
  * with a message on stderr, except under CI ({@code CI=true}), where that is a failure.
@@ -48,13 +44,9 @@ class TufJsInteropTest {
   private static final URI TARGETS_URL = URI.create("https://tufjs.test/targets/");
   private static final String BASE_TXZ = "releases/14.2-RELEASE/amd64/base.txz";
   private static final String PLUGINS = "plugins/index.json";
-  private static final long NPM_TIMEOUT_MINUTES = 5;
-  private static final long NODE_TIMEOUT_MINUTES = 2;
 
   @TempDir static Path generated;
-  private static Path pristine;
-  /** Why the tests cannot run here (no Node.js or npm, or npm ci failed), or null. */
-  private static String unavailable;
+  private static TufJsRepository tufjs;
 
   @TempDir Path tmp;
   private Path repo;
@@ -65,47 +57,20 @@ class TufJsInteropTest {
 
   @BeforeAll
   static void generateRepository() throws Exception {
-    unavailable = null;
-    Path tufjs = tufjsDir();
-    if (!Files.isDirectory(tufjs.resolve("node_modules"))) {
-      String node = toolVersion("node");
-      String npm = toolVersion("npm");
-      if (node == null || npm == null) {
-        skipOrFail("Node.js and npm are needed to build the tuf-js repository; found node "
-            + (node == null ? "missing" : node) + ", npm " + (npm == null ? "missing" : npm));
-        return;
-      }
-      Path log = generated.resolve("npm-ci.log");
-      ProcessResult ci = run(tufjs, log, NPM_TIMEOUT_MINUTES, "npm", "ci", "--no-audit", "--no-fund");
-      if (!ci.ok()) {
-        skipOrFail("`npm ci` in " + tufjs + " failed (" + ci.describe() + "):\n" + ci.output());
-        return;
-      }
-    } else if (toolVersion("node") == null) {
-      skipOrFail("Node.js is needed to build the tuf-js repository; `node --version` did not run");
-      return;
-    }
-    pristine = generated.resolve("repo");
-    ProcessResult make =
-        run(tufjs, generated.resolve("make-repo.log"), NODE_TIMEOUT_MINUTES,
-            "node", "make-repo.js", pristine.toString());
-    // A failing generator is a real failure, never a skip.
-    assertThat(make.ok()).as("node make-repo.js: %s%n%s", make.describe(), make.output()).isTrue();
+    tufjs = TufJsRepository.generate(generated);
   }
 
   @BeforeEach
   void setUp() throws IOException {
-    // Aborted per test, so that every test is reported as skipped rather than silently absent.
-    Assumptions.assumeTrue(unavailable == null, () -> "tuf-js interoperability skipped: " + unavailable);
-    repo = tmp.resolve("repo");
-    copyTree(pristine, repo);
+    tufjs.assumeAvailable("tuf-js interoperability");
+    repo = tufjs.copyTo(tmp.resolve("repo"));
     metadataDir = tmp.resolve("client/metadata");
     targetDir = tmp.resolve("client/targets");
     Files.createDirectories(metadataDir);
     Files.createDirectories(targetDir);
     Files.copy(repo.resolve("trusted-root.json"), metadataDir.resolve("root.json"));
     fetcher = new DirectoryFetcher(repo);
-    expected = StrictJson.mapper().readTree(repo.resolve("expected.json").toFile());
+    expected = tufjs.expected();
   }
 
   private Updater updater() {
@@ -142,10 +107,10 @@ class TufJsInteropTest {
 
     // A second refresh with everything current fetches only what TUF says it must.
     fetcher.clearRequests();
-    Map<String, String> before = state(metadataDir);
+    Map<String, String> before = TestFiles.digests(metadataDir);
     assertThat(updater().refresh().rootVersion()).isEqualTo(2);
     assertThat(fetcher.requests()).containsExactly("metadata/3.root.json", "metadata/timestamp.json");
-    assertThat(state(metadataDir)).isEqualTo(before);
+    assertThat(TestFiles.digests(metadataDir)).isEqualTo(before);
   }
 
   @Test
@@ -263,16 +228,16 @@ class TufJsInteropTest {
   @DisplayName("a tampered timestamp signature is refused and the trusted metadata stays byte-identical")
   void refresh_tamperedTimestampSignatureRefused() throws Exception {
     updater().refresh();
-    Map<String, String> before = state(metadataDir);
+    Map<String, String> before = TestFiles.digests(metadataDir);
     tamperSignature(repo.resolve("metadata/timestamp.json"));
 
     Throwable thrown = catchThrowable(() -> updater().refresh());
     assertThat(thrown).isInstanceOf(UnsignedMetadataException.class);
     assertThat(((UnsignedMetadataException) thrown).role()).isEqualTo("timestamp");
-    assertThat(state(metadataDir)).isEqualTo(before);
+    assertThat(TestFiles.digests(metadataDir)).isEqualTo(before);
     // And again: the refusal is stable and still changes nothing.
     assertThatThrownBy(() -> updater().refresh()).isInstanceOf(UnsignedMetadataException.class);
-    assertThat(state(metadataDir)).isEqualTo(before);
+    assertThat(TestFiles.digests(metadataDir)).isEqualTo(before);
   }
 
   @Test
@@ -282,7 +247,7 @@ class TufJsInteropTest {
 
     assertThatThrownBy(() -> updater().refresh()).isInstanceOf(UnsignedMetadataException.class);
     // Root v2 verified before the timestamp was seen, so it is kept; nothing else is stored.
-    assertThat(state(metadataDir).keySet()).containsExactly("root.json");
+    assertThat(TestFiles.digests(metadataDir).keySet()).containsExactly("root.json");
     assertThat(Files.readAllBytes(metadataDir.resolve("root.json")))
         .isEqualTo(Files.readAllBytes(repo.resolve("metadata/2.root.json")));
   }
@@ -343,95 +308,6 @@ class TufJsInteropTest {
     char c = text.charAt(digit);
     char flipped = c == '0' ? '1' : '0';
     Files.writeString(file, text.substring(0, digit) + flipped + text.substring(digit + 1), StandardCharsets.UTF_8);
-  }
-
-  /** Every regular file below {@code dir}, relative path to sha256 of its bytes. */
-  private static Map<String, String> state(Path dir) throws IOException {
-    Map<String, String> out = new TreeMap<>();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        out.put(dir.relativize(f).toString().replace('\\', '/'), Digests.sha256Hex(Files.readAllBytes(f)));
-      }
-    }
-    return out;
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : paths.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-  }
-
-  private static Path tufjsDir() {
-    Path base = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
-    Path dir = base.resolve("src/test/tufjs");
-    if (!Files.isRegularFile(dir.resolve("make-repo.js"))) {
-      dir = base.resolve("signing/src/test/tufjs"); // run from the reactor root
-    }
-    assertThat(dir.resolve("make-repo.js")).as("the tuf-js generator").isRegularFile();
-    return dir;
-  }
-
-  /** Fails under CI; elsewhere says why on stderr and marks every test to be skipped. */
-  private static void skipOrFail(String reason) {
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      Assertions.fail("TufJsInteropTest cannot run under CI: " + reason);
-    }
-    System.err.println(
-        "TufJsInteropTest SKIPPED: " + reason
-            + "\n  (install Node.js >= 20.17 and npm to run the tuf-js interoperability tests;"
-            + " under CI=true this is a failure)");
-    unavailable = reason;
-  }
-
-  /** {@code tool --version}, or null when it cannot run. */
-  private static String toolVersion(String tool) throws InterruptedException {
-    try {
-      ProcessResult r =
-          run(generated, generated.resolve(tool + "-version.log"), 1, tool, "--version");
-      return r.ok() ? r.output().strip() : null;
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private record ProcessResult(int exitCode, boolean timedOut, String output) {
-    boolean ok() {
-      return !timedOut && exitCode == 0;
-    }
-
-    String describe() {
-      return timedOut ? "timed out" : "exit code " + exitCode;
-    }
-  }
-
-  private static ProcessResult run(Path dir, Path log, long timeoutMinutes, String... command)
-      throws IOException, InterruptedException {
-    Process process =
-        new ProcessBuilder(command)
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-            .start();
-    boolean finished = process.waitFor(timeoutMinutes, TimeUnit.MINUTES);
-    if (!finished) {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
-    }
-    String output = Files.readString(log, StandardCharsets.UTF_8);
-    return new ProcessResult(finished ? process.exitValue() : -1, !finished, output);
-  }
-
-  private static java.io.File nullDevice() {
-    return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
   }
 
   /**

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +13,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.warder.signing.SigningException;
 import org.warder.signing.testing.RepositorySimulator;
+import org.warder.signing.testing.TestFiles;
 
 /** A client metadata directory, a target directory, and a simulated repository, for updater tests. */
 final class UpdaterFixture {
@@ -51,21 +50,11 @@ final class UpdaterFixture {
     return updater().refresh();
   }
 
-  /** Every file of the metadata and target directories, by relative path. */
+  /** Every file of the metadata and target directories, by relative path, to its sha256. */
   Map<String, String> state() {
     Map<String, String> out = new TreeMap<>();
     for (Path dir : List.of(metadataDir, targetDir)) {
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.filter(Files::isRegularFile).forEach(f -> {
-          try {
-            out.put(dir.getFileName() + "/" + dir.relativize(f), new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.UTF_8));
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      TestFiles.digests(dir).forEach((path, sha256) -> out.put(dir.getFileName() + "/" + path, sha256));
     }
     return out;
   }
