@@ -23,20 +23,6 @@ public final class JailProperties {
   private static final JailProperties DEFAULTS = new JailProperties(new TreeMap<>());
   private static final Set<String> NETWORK_MODES = Set.of("ip4_addr", "ip6_addr", "dhcp", "nat");
 
-  /** Where values come from; decides which keys may be set. */
-  private enum Source {
-    USER(""),
-    MANIFEST(" (in the plugin manifest's properties)"),
-    IDENTITY(""),
-    CONFIG(" (in config.json)");
-
-    final String where;
-
-    Source(String where) {
-      this.where = where;
-    }
-  }
-
   private final SortedMap<String, String> explicit;
 
   private JailProperties(SortedMap<String, String> explicit) {
@@ -186,31 +172,7 @@ public final class JailProperties {
    * vnet address without its jail-side interface, a jail depending on itself.
    */
   public void checkConsistent() throws PropertyException {
-    boolean vnet = isTrue("vnet");
-    require(!isTrue("dhcp") || vnet, "dhcp", "dhcp=1 needs vnet=1 (a DHCP client needs the jail's own network stack); set vnet=1");
-    require(!isTrue("bpf") || vnet, "bpf", "bpf=1 needs vnet=1; set vnet=1 or bpf=0");
-    require(!(isTrue("dhcp") && isTrue("nat")), "dhcp", "dhcp=1 and nat=1 exclude each other; choose one network mode");
-    require(!(isTrue("dhcp") || isTrue("nat")) || value("ip4_addr").equals("none"), "ip4_addr",
-        "ip4_addr is set together with dhcp=1 or nat=1; choose one network mode (ip4_addr=none, or dhcp=0 nat=0)");
-    require(value("nat_forwards").equals("none") || isTrue("nat"), "nat_forwards", "nat_forwards needs nat=1; set nat=1 or nat_forwards=none");
-    for (String v : List.of("4", "6")) {
-      String key = "ip" + v + "_addr";
-      require(vnet || value(key).equals("none") || value("ip" + v).equals("new"), key,
-          key + " is set but ip" + v + "=" + value("ip" + v) + "; jail(8) takes addresses only with ip" + v
-              + "=new; set ip" + v + "=new or " + key + "=none");
-      List<IpAssignment> entries = v.equals("4") ? ip4Addresses() : ip6Addresses();
-      require(!vnet || entries.stream().allMatch(a -> a.iface().isPresent()), key,
-          "with vnet=1 every " + key + " entry names the jail-side interface, e.g. vnet0|192.0.2.10/24");
-    }
-    Optional<JailName> self = name();
-    require(self.isEmpty() || !depends().contains(self.get()), "depends", "a jail cannot depend on itself; remove "
-        + self.map(JailName::value).orElse("") + " from depends");
-  }
-
-  private static void require(boolean ok, String key, String message) throws PropertyException {
-    if (!ok) {
-      throw PropertyException.of(Reason.INCONSISTENT, key, null, message);
-    }
+    Consistency.check(this);
   }
 
   private List<IpAssignment> addresses(Family family, String key) {
@@ -241,7 +203,7 @@ public final class JailProperties {
   private JailProperties apply(Map<String, String> values, Source source) throws PropertyException {
     TreeMap<String, String> next = new TreeMap<>(explicit);
     for (Map.Entry<String, String> e : values.entrySet()) {
-      PropertySpec spec = spec(e.getKey(), e.getValue(), source);
+      PropertySpec spec = KeyAccess.spec(e.getKey(), e.getValue(), source);
       String v;
       try {
         v = spec.type().normalize(spec.key(), e.getValue());
@@ -256,41 +218,6 @@ public final class JailProperties {
       }
     }
     return new JailProperties(next);
-  }
-
-  private static PropertySpec spec(String key, String value, Source source) throws PropertyException {
-    Optional<PropertySpec> found = PropertyCatalog.find(key);
-    if (found.isEmpty()) {
-      List<String> close = PropertyCatalog.suggest(key);
-      throw new PropertyException(Reason.UNKNOWN_KEY, key, value, close, "unknown jail property '"
-          + Printable.of(key) + "'" + source.where + "; "
-          + (close.isEmpty() ? "" : "did you mean " + String.join(" or ", close) + "? ")
-          + "Property names are iocage's, with '_' where jail(8) has '.' (ip4_addr, allow_raw_sockets)");
-    }
-    PropertySpec spec = found.get();
-    if (source == Source.IDENTITY && spec.access() != Access.IDENTITY) {
-      throw new IllegalArgumentException("not an identity property: " + key);
-    }
-    String message = switch (spec.access()) {
-      case USER -> null;
-      case HOST -> source != Source.MANIFEST ? null : "property " + key + " acts on the host (" + spec.description()
-          + "), so a plugin manifest may not set it; set it yourself if you trust the value";
-      case IDENTITY -> source == Source.IDENTITY || source == Source.CONFIG ? null : "property " + key
-          + " is read-only: warder sets it (" + spec.description() + "); remove " + key + "=... from the properties";
-      case RUNTIME -> "property " + key + " is read-only: the running system reports it (" + spec.description()
-          + "); it is never set or stored";
-      case UNSUPPORTED -> "iocage property " + key + " is not supported by warder: " + spec.description()
-          + "; remove it";
-    };
-    if (message != null) {
-      Reason reason = switch (spec.access()) {
-        case HOST -> Reason.HOST_ONLY;
-        case UNSUPPORTED -> Reason.UNSUPPORTED;
-        default -> Reason.READ_ONLY;
-      };
-      throw PropertyException.of(reason, key, value, message + (reason == Reason.HOST_ONLY ? "" : source.where));
-    }
-    return spec;
   }
 
   @Override
