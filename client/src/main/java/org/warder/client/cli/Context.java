@@ -12,6 +12,12 @@ import java.util.Optional;
 import org.warder.client.exec.CommandRunner;
 import org.warder.client.exec.ProcessCommandRunner;
 import org.warder.client.fetch.HttpSettings;
+import org.warder.client.host.HostOs;
+import org.warder.client.jail.Jails;
+import org.warder.client.runtime.BubblewrapRuntime;
+import org.warder.client.runtime.FreeBsdJailRuntime;
+import org.warder.client.runtime.JailRuntime;
+import org.warder.client.runtime.ProcessTable;
 import org.warder.client.fetch.OkHttpFetcher;
 import org.warder.client.keys.PublisherKeys;
 import org.warder.client.layout.HostLayout;
@@ -36,7 +42,11 @@ final class Context {
   private final CommandRunner runner;
   private final Fetcher fetcher;
 
-  Context(HostLayout layout, PrintWriter out, PrintWriter err, Map<String, String> env, boolean verbose) {
+  private final Optional<String> runtimeChoice;
+
+  Context(HostLayout layout, PrintWriter out, PrintWriter err, Map<String, String> env, boolean verbose,
+      Optional<String> runtimeChoice) {
+    this.runtimeChoice = runtimeChoice;
     this.layout = layout;
     this.out = out;
     this.err = err;
@@ -60,6 +70,16 @@ final class Context {
 
   Storage storage() throws IOException {
     return HostSettings.load(layout).open(layout, runner);
+  }
+
+  /** jail(8) on FreeBSD, the bubblewrap sandbox elsewhere, unless --runtime says otherwise. */
+  JailRuntime runtime() {
+    boolean freebsd = runtimeChoice.map(r -> r.equals("freebsd")).orElse(HostOs.current() == HostOs.FREEBSD);
+    return freebsd ? new FreeBsdJailRuntime(runner) : new BubblewrapRuntime(runner, new ProcessTable(), layout.root());
+  }
+
+  Jails jails() throws IOException {
+    return new Jails(layout, storage(), runtime(), clock, out);
   }
 
   PublisherKeys keys() {

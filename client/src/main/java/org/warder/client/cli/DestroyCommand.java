@@ -10,17 +10,20 @@ import picocli.CommandLine.Spec;
 
 /** {@code warder destroy}: remove a release (and, later, jails). */
 @Command(name = "destroy", mixinStandardHelpOptions = true,
-    description = {"Destroy something on this host.", "  -r REL  a fetched release (refused while jails use it)"})
+    description = {"Destroy a jail or template (refused while it runs, while jails depend on it or were made",
+        "from it), or with -r a fetched release (refused while jails use it)."})
 final class DestroyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Option(names = {"-r", "--release"}, description = "NAME is a release.") boolean release;
+  @Option(names = {"-f", "--force"}, description = "Stop a running jail first.") boolean force;
   @Parameters(paramLabel = "NAME") String name;
 
   @Override
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
     if (!release) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say what to destroy: -r REL");
+      ctx.jails().destroy(name, force);
+      return 0;
     }
     new Releases(ctx.layout, ctx.storage()).destroy(name);
     ctx.out.println("destroyed release " + name);

@@ -26,6 +26,17 @@ import picocli.CommandLine.Option;
       PublishCommand.class,
       ListCommand.class,
       FetchCommand.class,
+      CreateCommand.class,
+      JailCommands.Start.class,
+      JailCommands.Stop.class,
+      JailCommands.Restart.class,
+      JailCommands.Exec.class,
+      JailCommands.Pkg.class,
+      JailCommands.Get.class,
+      JailCommands.Set.class,
+      JailCommands.Snapshot.class,
+      JailCommands.Snaplist.class,
+      JailCommands.Rollback.class,
       DestroyCommand.class,
       ActivateCommand.class,
       TufCommand.class,
@@ -44,6 +55,10 @@ public final class WarderMain implements Runnable {
   @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
       description = "Print every host command before it runs.")
   boolean verbose;
+
+  @Option(names = "--runtime", paramLabel = "freebsd|sandbox", scope = CommandLine.ScopeType.INHERIT,
+      description = "Jail runtime: freebsd (jail(8)) or sandbox (Linux bubblewrap); default: this host's.")
+  Optional<String> runtime = Optional.empty();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -122,7 +137,7 @@ public final class WarderMain implements Runnable {
     if (main.context == null) {
       CommandLine cli = anySpec.root().commandLine();
       main.context = new Context(new HostLayout(main.root.orElseGet(() -> HostLayout.defaultRoot(main.env))),
-          cli.getOut(), cli.getErr(), main.env, main.verbose);
+          cli.getOut(), cli.getErr(), main.env, main.verbose, main.runtime);
     }
     return main.context;
   }

@@ -23,6 +23,12 @@ public interface CommandRunner {
   <T, E extends Exception> T stream(Command command, OutputReader<T, E> reader)
       throws IOException, InterruptedException, E;
 
+  /**
+   * Runs {@code producer | consumer} (for example {@code zfs send | zfs receive}) without a
+   * shell; fails with {@link CommandFailedException} naming whichever side failed.
+   */
+  void pipe(Command producer, Command consumer) throws IOException, InterruptedException;
+
   /** Runs {@code command} and fails with {@link CommandFailedException} unless it exits 0. */
   default CommandResult check(Command command) throws IOException, InterruptedException {
     CommandResult result = run(command);

@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,6 +79,43 @@ public final class ProcessCommandRunner implements CommandRunner {
       throw new CommandFailedException(command, finished);
     }
     return result;
+  }
+
+  @Override
+  public void pipe(Command producer, Command consumer) throws IOException, InterruptedException {
+    if (verbose) {
+      log.println("+ " + producer.display() + " | " + consumer.display());
+      log.flush();
+    }
+    ProcessBuilder left = new ProcessBuilder(producer.argv());
+    left.environment().putAll(producer.env());
+    ProcessBuilder right = new ProcessBuilder(consumer.argv());
+    right.environment().putAll(consumer.env());
+    List<Process> processes = ProcessBuilder.startPipeline(List.of(left, right));
+    List<CompletableFuture<byte[]>> errors = new ArrayList<>();
+    for (Process p : processes) {
+      errors.add(drain(p.getErrorStream()));
+    }
+    processes.get(0).getOutputStream().close();
+    CompletableFuture<byte[]> out = drain(processes.get(1).getInputStream());
+    java.time.Duration timeout = producer.timeout().compareTo(consumer.timeout()) > 0 ? producer.timeout() : consumer.timeout();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Process p : processes) {
+      if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        for (Process q : processes) {
+          kill(q);
+        }
+        throw new IOException("'" + producer.display() + " | " + consumer.display() + "' did not finish within " + timeout + "; killed");
+      }
+    }
+    List<Command> commands = List.of(producer, consumer);
+    for (int i = 0; i < 2; i++) {
+      CommandResult result = new CommandResult(processes.get(i).exitValue(), i == 1 ? new String(out.join(), StandardCharsets.UTF_8) : "",
+          new String(errors.get(i).join(), StandardCharsets.UTF_8));
+      if (!result.ok()) {
+        throw new CommandFailedException(commands.get(i), result);
+      }
+    }
   }
 
   private Process start(Command command) throws IOException {

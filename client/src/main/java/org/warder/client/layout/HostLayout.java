@@ -69,6 +69,20 @@ public final class HostLayout {
     return root.resolve("jails");
   }
 
+  /** Relative name (for storage) of a jail: {@code jails/<name>}. */
+  public static String jailName(String name) {
+    return "jails/" + name;
+  }
+
+  /** Relative name (for storage) of a template: {@code templates/<name>}. */
+  public static String templateName(String name) {
+    return "templates/" + name;
+  }
+
+  public Path templates() {
+    return root.resolve("templates");
+  }
+
   public Path repos() {
     return root.resolve("repos");
   }

@@ -10,13 +10,15 @@ import java.util.OptionalLong;
 import org.warder.client.exec.Command;
 import org.warder.client.exec.CommandResult;
 import org.warder.client.exec.CommandRunner;
+import org.warder.client.jail.props.JailName;
 
 /**
  * The Linux runtime: a jail is a bubblewrap sandbox over the jail root, with its own mount,
  * pid, uts and ipc namespaces, and its own network namespace (loopback only) unless it shares
  * the host's ({@code ip4=inherit}). {@code setsid -f} detaches it so it outlives warder; {@code
  * exec} enters it with {@code nsenter}. The sandbox is found again by the marker variable
- * {@code WARDER_JAIL=<name>} on bwrap's command line. Thread-safe.
+ * {@code WARDER_JAIL=<warder root>#<name>} on bwrap's command line, so that two warder roots on
+ * one host never see each other's jails. Thread-safe.
  */
 public final class BubblewrapRuntime implements JailRuntime {
   static final String MARKER = "WARDER_JAIL";
@@ -25,14 +27,16 @@ public final class BubblewrapRuntime implements JailRuntime {
 
   private final CommandRunner runner;
   private final ProcessTable processes;
+  private final java.nio.file.Path warderRoot;
 
-  public BubblewrapRuntime(CommandRunner runner, ProcessTable processes) {
+  public BubblewrapRuntime(CommandRunner runner, ProcessTable processes, java.nio.file.Path warderRoot) {
     this.runner = runner;
     this.processes = processes;
+    this.warderRoot = warderRoot;
   }
 
   /** The bwrap argv that starts {@code spec}, detached with setsid. */
-  public static List<String> startArgv(RuntimeSpec spec) {
+  public List<String> startArgv(RuntimeSpec spec) {
     List<String> argv = new ArrayList<>(List.of("setsid", "-f", "bwrap",
         "--bind", spec.root().toString(), "/"));
     for (Mount m : spec.mounts()) {
@@ -45,7 +49,7 @@ public final class BubblewrapRuntime implements JailRuntime {
       argv.add("--unshare-net");
     }
     argv.addAll(List.of("--hostname", spec.hostname(), "--chdir", "/", "--clearenv",
-        "--setenv", "PATH", PATH, "--setenv", "HOME", "/root", "--setenv", MARKER, spec.name(),
+        "--setenv", "PATH", PATH, "--setenv", "HOME", "/root", "--setenv", MARKER, markerValue(spec.name()),
         "/bin/sh", "-c", spec.execStart() + "; while :; do sleep 86400; done"));
     return argv;
   }
@@ -77,17 +81,31 @@ public final class BubblewrapRuntime implements JailRuntime {
     // rc.shutdown has stopped the services; the sandbox's pid 1 (bwrap) ignores SIGTERM, and
     // killing it ends every process of the pid namespace.
     processes.kill(pid.getAsLong(), Duration.ZERO);
+    // bwrap itself (outside the namespace) exits once its child is gone; wait for that too, so
+    // that the jail reads as stopped the moment this returns
+    Optional<Long> bwrap = processes.find(marker(spec.name()));
+    if (bwrap.isPresent()) {
+      processes.kill(bwrap.get(), Duration.ofSeconds(5));
+    }
+  }
+
+  private List<String> marker(JailName name) {
+    return List.of("bwrap", "--setenv", MARKER, markerValue(name));
+  }
+
+  private String markerValue(JailName name) {
+    return warderRoot + "#" + name.value();
   }
 
   /** The host pid of the sandbox's first process (pid 1 inside), while it runs. */
   @Override
-  public OptionalLong jid(String name) {
-    Optional<Long> bwrap = processes.find(List.of("bwrap", "--setenv", MARKER, name));
+  public OptionalLong jid(JailName name) {
+    Optional<Long> bwrap = processes.find(marker(name));
     return bwrap.flatMap(processes::firstChild).map(OptionalLong::of).orElse(OptionalLong.empty());
   }
 
   @Override
-  public CommandResult exec(String name, List<String> argv, Map<String, String> env) throws IOException, InterruptedException {
+  public CommandResult exec(JailName name, List<String> argv, Map<String, String> env) throws IOException, InterruptedException {
     OptionalLong pid = jid(name);
     if (pid.isEmpty()) {
       throw new IOException("jail " + name + " is not running; start it with 'warder start " + name + "'");

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.warder.client.exec.CommandResult;
+import org.warder.client.jail.props.JailName;
 
 /**
  * Runs jails: FreeBSD's jail(8), or the bubblewrap sandbox on Linux. A started jail keeps
@@ -19,10 +20,10 @@ public interface JailRuntime {
   void stop(RuntimeSpec spec) throws IOException, InterruptedException;
 
   /** The jail's id while it runs: the jid on FreeBSD, the sandbox's host pid on Linux. */
-  OptionalLong jid(String name) throws IOException, InterruptedException;
+  OptionalLong jid(JailName name) throws IOException, InterruptedException;
 
   /** Runs {@code argv} inside the running jail with {@code env}, capturing its output. */
-  CommandResult exec(String name, List<String> argv, Map<String, String> env) throws IOException, InterruptedException;
+  CommandResult exec(JailName name, List<String> argv, Map<String, String> env) throws IOException, InterruptedException;
 
   /** {@code jail} or {@code sandbox}, for listings. */
   String kind();

@@ -15,6 +15,7 @@ public final class ProcessTable {
    */
   public Optional<Long> find(List<String> marker) {
     return ProcessHandle.allProcesses()
+        .filter(ProcessHandle::isAlive)
         .filter(p -> p.info().command().map(c -> c.endsWith("/" + marker.get(0)) || c.equals(marker.get(0))).orElse(false))
         .filter(p -> p.info().arguments().map(args -> containsRun(List.of(args), marker.subList(1, marker.size()))).orElse(false))
         .map(ProcessHandle::pid)

@@ -5,15 +5,23 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
+import org.warder.client.exec.Command;
+import org.warder.client.exec.CommandRunner;
 import java.util.stream.Stream;
 import org.warder.signing.AtomicFiles;
 
-/** Storage as plain directories under the warder root (no ZFS): copies instead of clones. */
+/**
+ * Storage as plain directories under the warder root (no ZFS): copies ({@code cp -a}, which
+ * keeps modes, owners, links and, on FreeBSD, file flags) instead of clones, and no snapshots.
+ */
 public final class DirStorage implements Storage {
   private final Path root;
+  private final CommandRunner runner;
 
-  public DirStorage(Path root) {
+  public DirStorage(Path root, CommandRunner runner) {
     this.root = root;
+    this.runner = runner;
   }
 
   @Override
@@ -52,7 +60,50 @@ public final class DirStorage implements Storage {
 
   @Override
   public void rename(String from, String to) throws IOException {
+    Files.createDirectories(path(to).getParent());
     AtomicFiles.move(path(from), path(to));
+  }
+
+  @Override
+  public Path cloneOf(String source, String snapshot, String target) throws IOException, InterruptedException {
+    return copyOf(source, target);
+  }
+
+  @Override
+  public Path copyOf(String source, String target) throws IOException, InterruptedException {
+    Path to = create(target);
+    runner.check(Command.of("cp", "-a", path(source) + "/.", to + "/"));
+    return to;
+  }
+
+  @Override
+  public void snapshot(String name, String snapshot) throws SnapshotsUnsupportedException {
+    throw new SnapshotsUnsupportedException("a snapshot");
+  }
+
+  @Override
+  public void destroySnapshot(String name, String snapshot) {
+    // copies have no snapshots
+  }
+
+  @Override
+  public List<String> snapshots(String name) throws SnapshotsUnsupportedException {
+    throw new SnapshotsUnsupportedException("listing snapshots");
+  }
+
+  @Override
+  public void rollback(String name, String snapshot) throws SnapshotsUnsupportedException {
+    throw new SnapshotsUnsupportedException("a rollback");
+  }
+
+  @Override
+  public List<String> clonesOf(String name) {
+    return List.of(); // copies are independent of their source
+  }
+
+  @Override
+  public void setReadOnly(String name, boolean readOnly) {
+    // warder itself refuses to start or change a template; plain directories carry no flag
   }
 
   @Override

@@ -35,6 +35,6 @@ public record HostSettings(String storage, Optional<String> dataset) {
       boolean zfsFuse = !System.getProperty("os.name", "").contains("BSD");
       return new ZfsStorage(runner, dataset.orElseThrow(), layout.root(), zfsFuse);
     }
-    return new DirStorage(layout.root());
+    return new DirStorage(layout.root(), runner);
   }
 }

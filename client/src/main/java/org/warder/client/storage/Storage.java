@@ -2,6 +2,7 @@ package org.warder.client.storage;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where releases, jails and templates are stored: ZFS datasets or plain directories. Names are
@@ -23,6 +24,33 @@ public interface Storage {
 
   /** Renames {@code from} to {@code to} (same parent), atomically where the backend can. */
   void rename(String from, String to) throws IOException, InterruptedException;
+
+  /**
+   * Makes {@code target} a copy of {@code source} that shares what it can: a ZFS clone of a
+   * snapshot of {@code source} named {@code snapshot}; with plain directories a full copy.
+   */
+  Path cloneOf(String source, String snapshot, String target) throws IOException, InterruptedException;
+
+  /** Makes {@code target} an independent full copy of {@code source} (thick). */
+  Path copyOf(String source, String target) throws IOException, InterruptedException;
+
+  /** Takes snapshot {@code snapshot} of {@code name} (ZFS only). */
+  void snapshot(String name, String snapshot) throws IOException, InterruptedException;
+
+  /** Destroys snapshot {@code snapshot} of {@code name} if it exists (nothing without ZFS). */
+  void destroySnapshot(String name, String snapshot) throws IOException, InterruptedException;
+
+  /** Snapshots of {@code name}, oldest first (ZFS only). */
+  List<String> snapshots(String name) throws IOException, InterruptedException;
+
+  /** Rolls {@code name} back to {@code snapshot}, destroying later snapshots (ZFS only). */
+  void rollback(String name, String snapshot) throws IOException, InterruptedException;
+
+  /** Names (relative) whose clones originate from snapshots of {@code name}. */
+  List<String> clonesOf(String name) throws IOException, InterruptedException;
+
+  /** Makes {@code name} read-only or writable again (templates). */
+  void setReadOnly(String name, boolean readOnly) throws IOException, InterruptedException;
 
   /** {@code dir} or {@code zfs}. */
   String kind();

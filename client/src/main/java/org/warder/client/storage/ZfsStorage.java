@@ -67,6 +67,7 @@ public final class ZfsStorage implements Storage {
 
   @Override
   public void rename(String from, String to) throws IOException, InterruptedException {
+    createParent(to);
     if (!zfsFuse) {
       runner.check(Command.of("zfs", "rename", dataset(from), dataset(to)));
       return;
@@ -75,6 +76,13 @@ public final class ZfsStorage implements Storage {
     runner.check(Command.of("zfs", "rename", dataset(from), dataset(to)));
     for (String ds : tree) {
       runner.check(Command.of("zfs", "mount", dataset(to) + ds.substring(dataset(from).length())));
+    }
+  }
+
+  /** Makes sure the parent dataset of {@code name} exists. */
+  private void createParent(String name) throws IOException, InterruptedException {
+    if (name.contains("/")) {
+      runner.check(Command.of("zfs", "create", "-p", dataset(name.substring(0, name.lastIndexOf('/')))));
     }
   }
 
@@ -95,6 +103,70 @@ public final class ZfsStorage implements Storage {
       }
     }
     return tree;
+  }
+
+  @Override
+  public Path cloneOf(String source, String snapshot, String target) throws IOException, InterruptedException {
+    runner.check(Command.of("zfs", "snapshot", dataset(source) + "@" + snapshot));
+    runner.check(Command.of("zfs", "clone", "-p", dataset(source) + "@" + snapshot, dataset(target)));
+    return path(target);
+  }
+
+  @Override
+  public Path copyOf(String source, String target) throws IOException, InterruptedException {
+    String snap = "warder-copy";
+    runner.check(Command.of("zfs", "snapshot", dataset(source) + "@" + snap));
+    try {
+      createParent(target);
+      runner.pipe(Command.of("zfs", "send", dataset(source) + "@" + snap),
+          Command.of("zfs", "receive", dataset(target)));
+      runner.check(Command.of("zfs", "destroy", dataset(target) + "@" + snap));
+    } finally {
+      runner.run(Command.of("zfs", "destroy", dataset(source) + "@" + snap));
+    }
+    return path(target);
+  }
+
+  @Override
+  public void snapshot(String name, String snapshot) throws IOException, InterruptedException {
+    runner.check(Command.of("zfs", "snapshot", dataset(name) + "@" + snapshot));
+  }
+
+  @Override
+  public void destroySnapshot(String name, String snapshot) throws IOException, InterruptedException {
+    if (snapshots(name).contains(snapshot)) {
+      runner.check(Command.of("zfs", "destroy", dataset(name) + "@" + snapshot));
+    }
+  }
+
+  @Override
+  public List<String> snapshots(String name) throws IOException, InterruptedException {
+    String prefix = dataset(name) + "@";
+    return runner.check(Command.of("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-s", "creation"))
+        .stdout().lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length())).toList();
+  }
+
+  @Override
+  public void rollback(String name, String snapshot) throws IOException, InterruptedException {
+    runner.check(Command.of("zfs", "rollback", "-r", dataset(name) + "@" + snapshot));
+  }
+
+  @Override
+  public List<String> clonesOf(String name) throws IOException, InterruptedException {
+    String prefix = dataset(name) + "@";
+    List<String> out = new ArrayList<>();
+    for (String line : runner.check(Command.of("zfs", "list", "-H", "-r", "-o", "name,origin", base)).stdout().lines().toList()) {
+      String[] cols = line.split("\t");
+      if (cols.length == 2 && cols[1].startsWith(prefix) && cols[0].startsWith(base + "/")) {
+        out.add(cols[0].substring(base.length() + 1));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void setReadOnly(String name, boolean readOnly) throws IOException, InterruptedException {
+    runner.check(Command.of("zfs", "set", "readonly=" + (readOnly ? "on" : "off"), dataset(name)));
   }
 
   @Override

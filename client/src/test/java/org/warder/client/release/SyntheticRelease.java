@@ -35,13 +35,23 @@ public final class SyntheticRelease {
       dirEntry(tar, "./", 0755);
       dirEntry(tar, "bin/", 0755);
       file(tar, "bin/busybox", busybox, 0555, 0, 0, Map.of());
-      symlink(tar, "bin/sh", "busybox");
+      for (String applet : java.util.List.of("sh", "sleep", "ps", "hostname", "cat", "echo", "id", "ip", "env",
+          "touch", "mkdir", "rm", "cp", "sed", "grep", "wget", "tar", "sha256sum", "chmod", "test", "true", "false", "sysctl")) {
+        symlink(tar, "bin/" + applet, "busybox");
+      }
       hardlink(tar, "bin/ls", "bin/busybox");
       dirEntry(tar, "etc/", 0755);
       file(tar, "etc/rc.conf", "hostname=\"base\"\n".getBytes(StandardCharsets.UTF_8), 0644, 0, 0, Map.of());
+      file(tar, "etc/rc", "#!/bin/sh\necho rc ran > /var/run/rc.ran\n".getBytes(StandardCharsets.UTF_8), 0755, 0, 0, Map.of());
+      file(tar, "etc/rc.shutdown", "#!/bin/sh\necho stopped >> /var/run/rc.ran\n".getBytes(StandardCharsets.UTF_8), 0755, 0, 0,
+          Map.of());
+      dirEntry(tar, "var/", 0755);
+      dirEntry(tar, "var/run/", 0755);
       symlink(tar, "etc/termcap", "/usr/share/misc/termcap");
       dirEntry(tar, "usr/", 0755);
       dirEntry(tar, "usr/bin/", 0755);
+      symlink(tar, "usr/bin/env", "/bin/busybox");
+      dirEntry(tar, "usr/local/", 0755);
       file(tar, "usr/bin/passwd", "#!/bin/sh\necho passwd\n".getBytes(StandardCharsets.UTF_8), 04555, 0, 0,
           Map.of("SCHILY.fflags", "schg"));
       dirEntry(tar, "usr/share/", 0755);

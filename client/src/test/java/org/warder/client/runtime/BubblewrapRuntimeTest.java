@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.exec.CommandResult;
 import org.warder.client.exec.ProcessCommandRunner;
+import org.warder.client.jail.props.JailName;
 import org.warder.client.testing.BusyboxRoot;
 
 /** The Linux sandbox runtime for real: bubblewrap namespaces over a busybox root. */
@@ -31,10 +32,9 @@ class BubblewrapRuntimeTest {
     Path shared = Files.createDirectories(tmp.resolve("release-bin"));
     Files.writeString(shared.resolve("from-release"), "shared\n");
     Files.createDirectories(root.resolve("opt"));
-    runtime = new BubblewrapRuntime(new ProcessCommandRunner(new PrintWriter(new StringWriter()), false), new ProcessTable());
-    spec = new RuntimeSpec("bw" + ProcessHandle.current().pid(), root, "www1.example", false,
-        List.of(new Mount(shared, root.resolve("opt"), true)), "/bin/sh /etc/rc", "/bin/sh /etc/rc.shutdown", Map.of(),
-        tmp.resolve("console.log"));
+    runtime = new BubblewrapRuntime(new ProcessCommandRunner(new PrintWriter(new StringWriter()), false), new ProcessTable(), tmp);
+    spec = new RuntimeSpec(JailName.of("bw" + ProcessHandle.current().pid()), root, tmp, "www1.example", false,
+        List.of(new Mount(shared, root.resolve("opt"), true)), "/bin/sh /etc/rc", "/bin/sh /etc/rc.shutdown", Map.of());
   }
 
   @AfterEach
@@ -69,8 +69,8 @@ class BubblewrapRuntimeTest {
 
   @Test
   void testStart_inheritedNetworkSeesTheHostInterfaces() throws Exception {
-    RuntimeSpec shared = new RuntimeSpec(spec.name(), spec.root(), "net", true, List.of(), spec.execStart(), spec.execStop(), Map.of(),
-        spec.consoleLog());
+    RuntimeSpec shared = new RuntimeSpec(spec.name(), spec.root(), tmp, "net", true, List.of(), spec.execStart(),
+        spec.execStop(), Map.of());
     spec = shared;
     runtime.start(shared);
     long links = runtime.exec(shared.name(), List.of("ip", "-o", "link"), Map.of()).stdout().lines().filter(l -> !l.isBlank()).count();

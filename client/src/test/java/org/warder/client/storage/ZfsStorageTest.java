@@ -21,6 +21,7 @@ class ZfsStorageTest {
     zfs.destroy("releases/14.2-RELEASE");
     assertThat(runner.commands()).containsExactly(
         List.of("zfs", "create", "-p", "zroot/warder/releases/staging-14.2-RELEASE/root"),
+        List.of("zfs", "create", "-p", "zroot/warder/releases"),
         List.of("zfs", "rename", "zroot/warder/releases/staging-14.2-RELEASE", "zroot/warder/releases/14.2-RELEASE"),
         List.of("zfs", "list", "-H", "-o", "name", "zroot/warder/releases/14.2-RELEASE"),
         List.of("zfs", "destroy", "-r", "zroot/warder/releases/14.2-RELEASE"));
@@ -33,6 +34,7 @@ class ZfsStorageTest {
         : new CommandResult(0, "", ""));
     new ZfsStorage(runner, "p/w", ROOT, true).rename("releases/s", "releases/r");
     assertThat(runner.commands()).containsExactly(
+        List.of("zfs", "create", "-p", "p/w/releases"),
         List.of("zfs", "list", "-H", "-r", "-o", "name", "p/w/releases/s"),
         List.of("zfs", "umount", "p/w/releases/s/root"),
         List.of("zfs", "umount", "p/w/releases/s"),

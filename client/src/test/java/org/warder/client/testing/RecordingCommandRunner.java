@@ -44,6 +44,18 @@ public final class RecordingCommandRunner implements CommandRunner {
     return value;
   }
 
+  @Override
+  public void pipe(Command producer, Command consumer) throws IOException {
+    CommandResult left = run(producer);
+    CommandResult right = run(consumer);
+    if (!left.ok()) {
+      throw new CommandFailedException(producer, left);
+    }
+    if (!right.ok()) {
+      throw new CommandFailedException(consumer, right);
+    }
+  }
+
   /** The argv lists run so far, in order. */
   public synchronized List<List<String>> commands() {
     return List.copyOf(commands);

@@ -1,0 +1,58 @@
+package org.warder.client.cli;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.warder.client.jail.CreateRequest;
+import org.warder.client.layout.HostLayout;
+import org.warder.client.release.Releases;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code warder create}: a jail from a release or a template. */
+@Command(name = "create", mixinStandardHelpOptions = true,
+    description = {"Create a jail from a fetched release (-r) or a template (-t), or an empty one (-e).",
+        "Thin (default): a ZFS clone of the source (a copy on directory storage). -T: an independent copy.",
+        "-b: a base jail, its system directories read-only mounts of the source (FreeBSD Mastery: Jails, ch. 6).",
+        "Properties use iocage's names: ip4_addr=em0|192.0.2.10/24 boot=1 depends=db allow_raw_sockets=1 ..."})
+final class CreateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-n", "--name"}, required = true, paramLabel = "NAME") String name;
+
+  @ArgGroup(exclusive = true, multiplicity = "1") Source source;
+
+  static final class Source {
+    @Option(names = {"-r", "--release"}, paramLabel = "REL", required = true) String release;
+    @Option(names = {"-t", "--template"}, paramLabel = "TEMPLATE", required = true) String template;
+    @Option(names = {"-e", "--empty"}, required = true, description = "An empty jail.") boolean empty;
+  }
+
+  @Option(names = {"-T", "--thickjail"}, description = "An independent copy of the source.") boolean thick;
+  @Option(names = {"-b", "--basejail"}, description = "System directories mounted read-only from the source.") boolean base;
+
+  @Parameters(paramLabel = "key=value", description = "Jail properties.") List<String> properties = List.of();
+
+  @Override
+  public Integer call() throws Exception {
+    Context ctx = WarderMain.context(spec);
+    if (thick && base) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "choose -T (thick) or -b (base), not both");
+    }
+    Optional<String> from = Optional.empty();
+    if (source.release != null) {
+      Releases.checkName(source.release);
+      from = Optional.of(HostLayout.releaseName(source.release));
+    } else if (source.template != null) {
+      from = Optional.of(HostLayout.templateName(source.template));
+    }
+    CreateRequest.Mode mode = source.empty ? CreateRequest.Mode.EMPTY
+        : thick ? CreateRequest.Mode.THICK : base ? CreateRequest.Mode.BASE : CreateRequest.Mode.THIN;
+    ctx.jails().create(new CreateRequest(name, from, mode, properties));
+    return 0;
+  }
+}

@@ -1,0 +1,224 @@
+package org.warder.client.cli;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.warder.client.exec.CommandResult;
+import org.warder.client.jail.Jail;
+import org.warder.client.jail.Jails;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The jail lifecycle commands, each a thin shell over {@link Jails}. */
+final class JailCommands {
+  private JailCommands() {}
+
+  /** {@code warder start}. */
+  @Command(name = "start", mixinStandardHelpOptions = true,
+      description = "Start jails (after the jails they depend on); --rc starts every boot=1 jail by priority.")
+  static final class Start implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--rc", description = "Start every jail with boot=1, by priority.") boolean rc;
+    @Parameters(paramLabel = "NAME") List<String> names = List.of();
+
+    @Override
+    public Integer call() throws Exception {
+      Jails jails = WarderMain.context(spec).jails();
+      if (rc) {
+        for (Jail j : jails.bootOrder()) {
+          if (jails.runtime().jid(j.name()).isEmpty()) {
+            jails.start(j.name().value());
+          }
+        }
+      }
+      for (String n : names) {
+        jails.start(n);
+      }
+      return 0;
+    }
+  }
+
+  /** {@code warder stop}. */
+  @Command(name = "stop", mixinStandardHelpOptions = true,
+      description = "Stop jails (exec_stop inside, then the jail goes); --rc stops every boot=1 jail, reverse order.")
+  static final class Stop implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--rc", description = "Stop every running boot=1 jail, in reverse start order.") boolean rc;
+    @Parameters(paramLabel = "NAME") List<String> names = List.of();
+
+    @Override
+    public Integer call() throws Exception {
+      Jails jails = WarderMain.context(spec).jails();
+      if (rc) {
+        List<Jail> order = new java.util.ArrayList<>(jails.bootOrder());
+        java.util.Collections.reverse(order);
+        for (Jail j : order) {
+          if (jails.runtime().jid(j.name()).isPresent()) {
+            jails.stop(j.name().value());
+          }
+        }
+      }
+      for (String n : names) {
+        jails.stop(n);
+      }
+      return 0;
+    }
+  }
+
+  /** {@code warder restart}. */
+  @Command(name = "restart", mixinStandardHelpOptions = true, description = "Stop, then start a jail.")
+  static final class Restart implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Parameters(paramLabel = "NAME") String name;
+
+    @Override
+    public Integer call() throws Exception {
+      Jails jails = WarderMain.context(spec).jails();
+      if (jails.runtime().jid(jails.store().get(name).name()).isPresent()) {
+        jails.stop(name);
+      }
+      jails.start(name);
+      return 0;
+    }
+  }
+
+  /** {@code warder exec}. */
+  @Command(name = "exec", mixinStandardHelpOptions = true,
+      description = "Run a command in a running jail; its exit status becomes warder's.")
+  static final class Exec implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD") List<String> command;
+
+    @Override
+    public Integer call() throws Exception {
+      Context ctx = WarderMain.context(spec);
+      CommandResult r = ctx.jails().exec(name, command, java.util.Map.of());
+      ctx.out.print(r.stdout());
+      ctx.err.print(r.stderr());
+      return r.exitCode();
+    }
+  }
+
+  /** {@code warder pkg}: pkg(8) for a jail. */
+  @Command(name = "pkg", mixinStandardHelpOptions = true,
+      description = "pkg(8) for a running jail: 'pkg -j NAME ARGS' on FreeBSD, the jail's own pkg in the sandbox.")
+  static final class Pkg implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "ARGS") List<String> args;
+
+    @Override
+    public Integer call() throws Exception {
+      Context ctx = WarderMain.context(spec);
+      List<String> argv = new java.util.ArrayList<>(List.of("pkg"));
+      argv.addAll(args);
+      CommandResult r = ctx.jails().exec(name, argv, java.util.Map.of("ASSUME_ALWAYS_YES", "yes"));
+      ctx.out.print(r.stdout());
+      ctx.err.print(r.stderr());
+      return r.exitCode();
+    }
+  }
+
+  /** {@code warder get}. */
+  @Command(name = "get", description = "Show a property of a jail, or all of them (all).")
+  static final class Get implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin OutputOptions output;
+    @Parameters(index = "0", paramLabel = "PROPERTY|all") String property;
+    @Parameters(index = "1", paramLabel = "NAME") String name;
+
+    @Override
+    public Integer call() throws Exception {
+      Context ctx = WarderMain.context(spec);
+      Jail jail = ctx.jails().store().get(name);
+      Table table = new Table("PROPERTY", "VALUE");
+      if (property.equals("all")) {
+        jail.props().effective().forEach((k, v) -> table.row(k, v));
+      } else {
+        Optional<String> identity = jail.props().identity(property);
+        table.row(property, identity.orElseGet(() -> jail.props().value(property)));
+      }
+      if (!property.equals("all") && !output.json) {
+        ctx.out.println(jail.props().identity(property).orElseGet(() -> jail.props().value(property)));
+      } else {
+        output.print(table, ctx);
+      }
+      return 0;
+    }
+  }
+
+  /** {@code warder set}. */
+  @Command(name = "set", mixinStandardHelpOptions = true,
+      description = {"Set properties of a jail (key=value ...); template=yes makes it a read-only template,",
+          "template=no a jail again. Changes take effect at the next start."})
+  static final class Set implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Parameters(arity = "2..*", paramLabel = "key=value... NAME") List<String> args;
+
+    @Override
+    public Integer call() throws Exception {
+      Context ctx = WarderMain.context(spec);
+      String name = args.get(args.size() - 1);
+      ctx.jails().set(name, args.subList(0, args.size() - 1));
+      ctx.out.println(name + " updated");
+      return 0;
+    }
+  }
+
+  /** {@code warder snapshot}. */
+  @Command(name = "snapshot", mixinStandardHelpOptions = true, description = "Snapshot a jail's root (ZFS).")
+  static final class Snapshot implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = {"-n", "--name"}, paramLabel = "SNAPSHOT", description = "Snapshot name (default: warder-<time>).")
+    Optional<String> snapshot = Optional.empty();
+    @Parameters(paramLabel = "NAME") String name;
+
+    @Override
+    public Integer call() throws Exception {
+      Context ctx = WarderMain.context(spec);
+      ctx.out.println("snapshot " + name + "@" + ctx.jails().snapshot(name, snapshot));
+      return 0;
+    }
+  }
+
+  /** {@code warder snaplist}. */
+  @Command(name = "snaplist", description = "List a jail's snapshots, oldest first.")
+  static final class Snaplist implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin OutputOptions output;
+    @Parameters(paramLabel = "NAME") String name;
+
+    @Override
+    public Integer call() throws Exception {
+      Context ctx = WarderMain.context(spec);
+      Table table = new Table("SNAPSHOT");
+      for (String s : ctx.jails().snapshots(name)) {
+        table.row(s);
+      }
+      output.print(table, ctx);
+      return 0;
+    }
+  }
+
+  /** {@code warder rollback}. */
+  @Command(name = "rollback", mixinStandardHelpOptions = true,
+      description = "Roll a stopped jail back to a snapshot (later snapshots are destroyed).")
+  static final class Rollback implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = {"-n", "--name"}, required = true, paramLabel = "SNAPSHOT") String snapshot;
+    @Parameters(paramLabel = "NAME") String name;
+
+    @Override
+    public Integer call() throws Exception {
+      Context ctx = WarderMain.context(spec);
+      ctx.jails().rollback(name, snapshot);
+      ctx.out.println(name + " rolled back to " + snapshot);
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package org.warder.client.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.warder.client.exec.Command;
+import org.warder.client.exec.CommandResult;
+import org.warder.client.exec.CommandRunner;
+import org.warder.client.freebsd.FreeBsdCommands;
+import org.warder.client.freebsd.FreeBsdInputException;
+import org.warder.client.freebsd.JailConf;
+import org.warder.client.freebsd.Jls;
+import org.warder.client.freebsd.RunningJail;
+import org.warder.client.jail.props.JailName;
+import org.warder.signing.AtomicFiles;
+
+/**
+ * The FreeBSD runtime: jail(8) with a generated jail.conf ({@code jail -f FILE -c NAME}),
+ * {@code jexec} to enter, {@code jls} to find running jails. Thread-safe.
+ */
+public final class FreeBsdJailRuntime implements JailRuntime {
+  private final CommandRunner runner;
+
+  public FreeBsdJailRuntime(CommandRunner runner) {
+    this.runner = runner;
+  }
+
+  @Override
+  public void start(RuntimeSpec spec) throws IOException, InterruptedException {
+    if (jid(spec.name()).isPresent()) {
+      throw new IOException("jail " + spec.name() + " is already running; stop it first");
+    }
+    Map<String, String> parameters = new java.util.LinkedHashMap<>(spec.jailParameters());
+    parameters.put("exec.consolelog", spec.consoleLog().toString());
+    AtomicFiles.write(spec.jailConf(), JailConf.render(spec.name(), parameters).getBytes(StandardCharsets.UTF_8));
+    runner.check(Command.of(FreeBsdCommands.jailCreate(spec.jailConf(), spec.name())));
+  }
+
+  @Override
+  public void stop(RuntimeSpec spec) throws IOException, InterruptedException {
+    if (jid(spec.name()).isEmpty()) {
+      return;
+    }
+    runner.check(Command.of(FreeBsdCommands.jailRemove(spec.jailConf(), spec.name())));
+  }
+
+  @Override
+  public OptionalLong jid(JailName name) throws IOException, InterruptedException {
+    CommandResult jls = runner.check(Command.of(FreeBsdCommands.jls()));
+    try {
+      Optional<RunningJail> running = Jls.find(Jls.parse(jls.stdout()), name.value());
+      return running.map(j -> OptionalLong.of(j.jid())).orElse(OptionalLong.empty());
+    } catch (FreeBsdInputException e) {
+      throw new IOException("cannot read jls output: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public CommandResult exec(JailName name, List<String> argv, Map<String, String> env)
+      throws IOException, InterruptedException {
+    try {
+      return runner.run(Command.of(FreeBsdCommands.jexec(name, false, Optional.empty(), env, new ArrayList<>(argv)))
+          .withTimeout(java.time.Duration.ofHours(2)));
+    } catch (FreeBsdInputException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String kind() {
+    return "jail";
+  }
+}
