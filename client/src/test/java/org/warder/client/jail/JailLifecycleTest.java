@@ -54,6 +54,7 @@ class JailLifecycleTest {
       for (String name : started) {
         warder("stop", name);
       }
+      started.clear();
     }
   }
 
@@ -79,30 +80,38 @@ class JailLifecycleTest {
     BusyboxRoot.requireSandbox();
     root = tmp.resolve("zroot");
     try (ZfsPool pool = ZfsPool.create(tmp, 384)) {
-      ok("activate", pool.name() + "/warder");
-      fetchRelease();
-      lifecycle(true);
-      assertThat(pool.datasets()).contains(pool.name() + "/warder/jails/www1/root", pool.name() + "/warder/templates/tmpl/root");
-      // a thin jail is a clone of the release
-      ProcessBuilder origin = new ProcessBuilder("zfs", "get", "-H", "-o", "value", "origin", pool.name() + "/warder/jails/www1/root");
-      Process p = origin.start();
-      assertThat(new String(p.getInputStream().readAllBytes()).strip()).isEqualTo(pool.name() + "/warder/releases/" + REL + "/root@www1");
-      p.waitFor();
-
-      ok("snapshot", "-n", "before", "www1");
-      assertThat(ok("snaplist", "-h", "www1").out()).isEqualTo("before\n");
-      ok("stop", "www1");
-      Files.writeString(root.resolve("jails/www1/root/etc/motd"), "changed\n");
-      ok("rollback", "-n", "before", "www1");
-      assertThat(root.resolve("jails/www1/root/etc/motd")).doesNotExist();
-      ok("destroy", "www1");
-      assertThat(pool.exists(pool.name() + "/warder/releases/" + REL + "/root@www1")).isFalse();
-      for (String n : List.of("web2", "base1", "db")) {
-        ok("destroy", "-f", n);
+      try {
+        onZfs(pool);
+      } finally {
+        stopAll(); // running sandboxes hold the pool's mounts: stop them before the pool goes
       }
-      ok("destroy", "tmpl");
-      ok("destroy", "-r", REL);
     }
+  }
+
+  private void onZfs(ZfsPool pool) throws Exception {
+    ok("activate", pool.name() + "/warder");
+    fetchRelease();
+    lifecycle(true);
+    assertThat(pool.datasets()).contains(pool.name() + "/warder/jails/www1/root", pool.name() + "/warder/templates/tmpl/root");
+    // a thin jail is a clone of the release
+    ProcessBuilder origin = new ProcessBuilder("zfs", "get", "-H", "-o", "value", "origin", pool.name() + "/warder/jails/www1/root");
+    Process p = origin.start();
+    assertThat(new String(p.getInputStream().readAllBytes()).strip()).isEqualTo(pool.name() + "/warder/releases/" + REL + "/root@www1");
+    p.waitFor();
+
+    ok("snapshot", "-n", "before", "www1");
+    assertThat(ok("snaplist", "-h", "www1").out()).isEqualTo("before\n");
+    ok("stop", "www1");
+    Files.writeString(root.resolve("jails/www1/root/etc/motd"), "changed\n");
+    ok("rollback", "-n", "before", "www1");
+    assertThat(root.resolve("jails/www1/root/etc/motd")).doesNotExist();
+    ok("destroy", "www1");
+    assertThat(pool.exists(pool.name() + "/warder/releases/" + REL + "/root@www1")).isFalse();
+    for (String n : List.of("web2", "base1", "db")) {
+      ok("destroy", "-f", n);
+    }
+    ok("destroy", "tmpl");
+    ok("destroy", "-r", REL);
   }
 
   private void lifecycle(boolean zfs) throws Exception {
