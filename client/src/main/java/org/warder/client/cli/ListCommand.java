@@ -1,26 +1,43 @@
 package org.warder.client.cli;
 
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.warder.client.plugin.PluginCatalog;
+import org.warder.client.plugin.PluginListing;
 import org.warder.client.release.ReleaseRecord;
 import org.warder.client.release.Releases;
+import org.warder.client.repo.RepoConfig;
+import org.warder.client.repo.Repositories;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code warder list}: what is on this host. */
-@Command(name = "list", description = {"List what is on this host.", "  -r  fetched releases"})
+/** {@code warder list}: what is on this host, or ({@code -PR}) the plugins a registry publishes. */
+@Command(name = "list", description = {"List what is on this host, or what a registry publishes.",
+    "  -r   fetched releases",
+    "  -PR  plugins published in the registry (from its signed INDEXes); the ID column is what fetch -P takes"})
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
   @Option(names = {"-r", "--release"}, description = "List fetched releases.") boolean releases;
+  @Option(names = {"-P", "--plugins"}, description = "List plugins (with -R: those a registry publishes).") boolean plugins;
+  @Option(names = {"-R", "--remote"}, description = "With -P: list the registry's plugins.") boolean remote;
+  @Option(names = "--repo", paramLabel = "NAME", description = "Registry for -PR (default: the only one).")
+  Optional<String> repo = Optional.empty();
 
   @Override
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
-    if (!releases) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say what to list: -r (releases)");
+    if (plugins && remote && !releases) {
+      return remotePlugins(ctx);
+    }
+    if (!releases || plugins || remote) {
+      throw new ParameterException(spec.commandLine(), plugins && !remote
+          ? "listing installed plugin jails is not there yet; -PR lists the plugins a registry publishes"
+          : "say what to list: -r (releases) or -PR (a registry's plugins)");
     }
     Table table = new Table("RELEASE", "ARCH", "SOURCE", "FILES", "FETCHED");
     for (ReleaseRecord r : new Releases(ctx.layout, ctx.storage()).list()) {
@@ -29,5 +46,25 @@ final class ListCommand implements Callable<Integer> {
     }
     output.print(table, ctx);
     return 0;
+  }
+
+  private int remotePlugins(Context ctx) throws Exception {
+    Repositories repos = ctx.repositories();
+    RepoConfig config = repos.resolve(repo);
+    PluginCatalog catalog = new PluginCatalog(repos.updater(config), config.targetUrls(),
+        ctx.layout.repoCache(config.name()));
+    // NAME, DESCRIPTION and PKG first, as iocage prints them, so that scripts cutting -h columns keep working
+    Table table = new Table("NAME", "DESCRIPTION", "PKG", "OFFICIAL", "ID");
+    for (PluginListing p : catalog.list()) {
+      table.row(oneLine(p.entry().name()), oneLine(p.entry().description()), p.entry().primaryPkg().orElse(p.id()),
+          Boolean.toString(p.entry().official()), p.qualifiedId());
+    }
+    output.print(table, ctx);
+    return 0;
+  }
+
+  /** Descriptions may span lines; a table row may not. */
+  private static String oneLine(String text) {
+    return text.replaceAll("\\s+", " ").strip();
   }
 }
