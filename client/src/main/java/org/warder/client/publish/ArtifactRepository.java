@@ -111,7 +111,7 @@ final class ArtifactRepository implements AutoCloseable {
   String resolve(Optional<String> ref) throws IOException, PluginException {
     if (ref.isEmpty()) {
       ObjectId id = head.orElseThrow(() -> new ArtifactRefNotFoundException("expected a HEAD (default branch) in "
-          + location + ", found none; pass --artifact-ref BRANCH|TAG|COMMIT"));
+          + location + ", found none; name a branch, tag or commit (--artifact-ref, --source-ref)"));
       return commit(id, "HEAD");
     }
     String name = ref.get();
@@ -161,7 +161,8 @@ final class ArtifactRepository implements AutoCloseable {
     }
     String known = names.size() > 20 ? String.join(", ", names.subList(0, 20)) + ", ..." : String.join(", ", names);
     return new ArtifactRefNotFoundException("expected branch, tag or commit " + shown(name) + " in " + location
-        + ", found none (it has: " + (known.isEmpty() ? "nothing" : known) + "); pass an existing --artifact-ref");
+        + ", found none (it has: " + (known.isEmpty() ? "nothing" : known) + "); name an existing branch, tag or commit"
+        + " (--artifact-ref for an artifact, --source-ref for an index)");
   }
 
   /** The checked entries of {@code commit}'s tree ({@link ArtifactTree}): what a client will accept. */

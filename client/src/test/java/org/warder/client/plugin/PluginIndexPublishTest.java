@@ -142,4 +142,27 @@ class PluginIndexPublishTest {
     assertThat(run.err()).contains("refused 70 of 74 plugin(s), listed above");
     assertThat(plugins.roleVersion("plugins-ix")).isEqualTo(OptionalLong.of(1));
   }
+
+  @Test
+  @Order(5)
+  void testPublishPluginIndex_fromAGitRepository() throws Exception {
+    // the same index as a git repository: read from its commit with JGit, nothing new to publish
+    Path repo = tmp.resolve("index-git");
+    org.warder.signing.testing.TestFiles.copyTree(tmp.resolve("index"), repo);
+    try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(repo.toFile())
+        .setInitialBranch("13.2-RELEASE").call()) {
+      git.add().addFilepattern(".").call();
+      org.eclipse.jgit.lib.PersonIdent who = new org.eclipse.jgit.lib.PersonIdent("Index", "index@example.org");
+      git.commit().setMessage("index").setAuthor(who).setCommitter(who).setSign(false).call();
+    }
+    CliRun run = importIndex(repo, "--source-ref", "13.2-RELEASE");
+    assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
+    for (String id : IMPORTED) {
+      assertThat(run.out()).contains("unchanged " + id + ": ");
+    }
+    assertThat(run.out()).contains("nothing new published as plugins-ix");
+    CliRun missing = importIndex(repo, "--source-ref", "12.0-RELEASE");
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.err()).contains("\"12.0-RELEASE\"").contains("found none").contains("13.2-RELEASE");
+  }
 }
