@@ -1,41 +1,104 @@
 package org.warder.client.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.warder.client.jail.Jail;
 import org.warder.client.jail.Jails;
+import org.warder.client.plugin.PluginCatalog;
+import org.warder.client.plugin.PluginListing;
 import org.warder.client.release.ReleaseRecord;
 import org.warder.client.release.Releases;
+import org.warder.client.repo.RepoConfig;
+import org.warder.client.repo.Repositories;
+import org.warder.client.state.StateFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code warder list}: what is on this host. */
-@Command(name = "list", description = {"List what is on this host: jails (JID, NAME, STATE, RELEASE, IP4),",
-    "  -t  templates", "  -r  fetched releases"})
+/** {@code warder list}: what is on this host, or ({@code -PR}) the plugins a registry publishes. */
+@Command(name = "list", description = {"List what is on this host, or what a registry publishes.",
+    "  (none)  jails: JID, NAME, STATE, RELEASE, IP4, TYPE",
+    "  -t      templates",
+    "  -r      fetched releases",
+    "  -P      installed plugins and their revisions",
+    "  -PR     plugins published in the registry (from its signed INDEXes); the ID column is what fetch -P takes"})
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
   @Option(names = {"-r", "--release"}, description = "List fetched releases.") boolean releases;
   @Option(names = {"-t", "--template"}, description = "List templates.") boolean templates;
+  @Option(names = {"-P", "--plugins"}, description = "List installed plugins (with -R: those a registry publishes).")
+  boolean plugins;
+  @Option(names = {"-R", "--remote"}, description = "With -P: list the registry's plugins.") boolean remote;
+  @Option(names = "--repo", paramLabel = "NAME", description = "Registry for -PR (default: the only one).")
+  Optional<String> repo = Optional.empty();
 
   @Override
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
-    if (!releases) {
-      Table table = new Table("JID", "NAME", "STATE", "RELEASE", "IP4", "TYPE");
-      for (Jails.Row r : ctx.jails().list(templates)) {
-        table.row(r.jid(), r.name(), r.state(), r.release(), r.ip4(), r.type());
+    int modes = (releases ? 1 : 0) + (templates ? 1 : 0) + (plugins ? 1 : 0);
+    if (modes > 1 || (remote && !plugins)) {
+      throw new ParameterException(spec.commandLine(), "choose one of -r, -t, -P or -PR");
+    }
+    if (plugins) {
+      return remote ? remotePlugins(ctx) : installedPlugins(ctx);
+    }
+    if (releases) {
+      Table table = new Table("RELEASE", "ARCH", "SOURCE", "FILES", "FETCHED");
+      for (ReleaseRecord r : new Releases(ctx.layout, ctx.storage()).list()) {
+        table.row(r.release(), r.arch(), r.source(),
+            String.join(",", r.files().stream().map(ReleaseRecord.FileRecord::name).toList()), r.fetched().toString());
       }
       output.print(table, ctx);
       return 0;
     }
-    Table table = new Table("RELEASE", "ARCH", "SOURCE", "FILES", "FETCHED");
-    for (ReleaseRecord r : new Releases(ctx.layout, ctx.storage()).list()) {
-      table.row(r.release(), r.arch(), r.source(),
-          String.join(",", r.files().stream().map(ReleaseRecord.FileRecord::name).toList()), r.fetched().toString());
+    Table table = new Table("JID", "NAME", "STATE", "RELEASE", "IP4", "TYPE");
+    for (Jails.Row r : ctx.jails().list(templates)) {
+      table.row(r.jid(), r.name(), r.state(), r.release(), r.ip4(), r.type());
     }
     output.print(table, ctx);
     return 0;
+  }
+
+  private int installedPlugins(Context ctx) throws Exception {
+    Jails jails = ctx.jails();
+    Table table = new Table("NAME", "PLUGIN", "REVISION", "COMMIT", "STATE", "INSTALLED");
+    for (Jail j : jails.store().all(false)) {
+      Path record = jails.store().dir(j.name().value(), false).resolve("plugin.json");
+      if (!Files.isRegularFile(record)) {
+        continue;
+      }
+      JsonNode p = StateFiles.mapper().readTree(record.toFile());
+      table.row(j.name().value(), p.path("plugin").asText(), p.path("revision").asText(), p.path("commit").asText(),
+          jails.runtime().jid(j.name()).isPresent() ? "up" : "down", p.path("installed").asText());
+    }
+    output.print(table, ctx);
+    return 0;
+  }
+
+  private int remotePlugins(Context ctx) throws Exception {
+    Repositories repos = ctx.repositories();
+    RepoConfig config = repos.resolve(repo);
+    PluginCatalog catalog = new PluginCatalog(repos.updater(config), config.targetUrls(),
+        ctx.layout.repoCache(config.name()));
+    // NAME, DESCRIPTION and PKG first, as iocage prints them, so that scripts cutting -h columns keep working
+    Table table = new Table("NAME", "DESCRIPTION", "PKG", "OFFICIAL", "ID");
+    for (PluginListing p : catalog.list()) {
+      table.row(oneLine(p.entry().name()), oneLine(p.entry().description()), p.entry().primaryPkg().orElse(p.id()),
+          Boolean.toString(p.entry().official()), p.qualifiedId());
+    }
+    output.print(table, ctx);
+    return 0;
+  }
+
+  /** Descriptions may span lines; a table row may not. */
+  private static String oneLine(String text) {
+    return text.replaceAll("\\s+", " ").strip();
   }
 }

@@ -14,8 +14,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code warder publish}: sign and upload to a registry. */
-@Command(name = "publish", description = "Publish releases (and later plugins and templates) to a registry.",
-    mixinStandardHelpOptions = true, subcommands = {PublishCommand.Release.class})
+@Command(name = "publish", description = "Publish releases and plugins (and later templates) to a registry.",
+    mixinStandardHelpOptions = true, subcommands = {PublishCommand.Release.class, PublishPluginCommand.class,
+        PublishPluginIndexCommand.class})
 final class PublishCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -275,6 +275,39 @@ public final class Updater {
     return Optional.empty();
   }
 
+  /**
+   * The names of the delegated roles reachable from the top-level targets role, breadth-first in
+   * delegation order (at most {@code maxDelegations} roles visited). Only roles the snapshot lists
+   * (published ones) are loaded and followed further, but every delegated name seen is returned,
+   * published or not: check {@link #roleMetadata} before searching a role's paths. Refreshes
+   * first if needed.
+   */
+  public List<String> delegatedRoleNames() throws IOException, TufException {
+    if (trusted.isEmpty()) {
+      refresh();
+    }
+    TrustedMetadata set = trusted.orElseThrow();
+    Map<String, MetaFile> listed = set.snapshot().orElseThrow().signed().meta();
+    List<String> names = new ArrayList<>();
+    Deque<String[]> toVisit = new ArrayDeque<>();
+    toVisit.add(new String[] {RoleType.TARGETS.value(), TrustedMetadata.ROOT_DELEGATOR});
+    Set<String> seen = new HashSet<>(Set.of(RoleType.TARGETS.value()));
+    int budget = config.maxDelegations();
+    while (budget-- > 0 && !toVisit.isEmpty()) {
+      String[] visit = toVisit.poll();
+      Metadata<Targets> metadata = loadTargets(set, visit[0], visit[1]);
+      for (DelegatedRole child : metadata.signed().delegations().map(Delegations::roles).orElse(List.of())) {
+        if (seen.add(child.name())) {
+          names.add(child.name());
+          if (listed.containsKey(child.name() + ".json")) {
+            toVisit.add(new String[] {child.name(), visit[0]});
+          }
+        }
+      }
+    }
+    return List.copyOf(names);
+  }
+
   /** {@code file} when it exists and has the signed length and hashes of {@code target}. */
   public Optional<Path> findCached(TargetFile target, Path file) throws IOException, TufException {
     LengthAndHashes.digests(target.path(), target.hashes());

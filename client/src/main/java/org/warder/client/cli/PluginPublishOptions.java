@@ -1,0 +1,77 @@
+package org.warder.client.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.warder.client.plugin.ArtifactTree;
+import org.warder.client.plugin.PluginTargets;
+import org.warder.client.publish.PluginPublisher;
+import org.warder.client.publish.PluginSource;
+import org.warder.client.publish.RegistryClient;
+import org.warder.client.repo.RepoConfig;
+import org.warder.signing.Ed25519SigningKey;
+import picocli.CommandLine.Option;
+
+/** The options both plugin publishing commands share, and their common run and report. */
+final class PluginPublishOptions {
+  @Option(names = "--repo", paramLabel = "NAME", required = true, description = "Registry to publish to.")
+  String repo;
+
+  @Option(names = "--publisher", paramLabel = "P", required = true,
+      description = "Your publisher name: you publish as the delegated role plugins-P, under plugins/P/.")
+  String publisher;
+
+  @Option(names = "--key", defaultValue = "default", description = "Signing key name (default: ${DEFAULT-VALUE}).")
+  String key;
+
+  @Option(names = "--token-file", paramLabel = "FILE", description = "Publishing token (default: $WARDER_TOKEN).")
+  Optional<Path> tokenFile = Optional.empty();
+
+  @Option(names = "--passphrase-file", paramLabel = "FILE", description = "The key's passphrase, first line of FILE.")
+  Optional<Path> passphraseFile = Optional.empty();
+
+  /** Publishes {@code sources} in one role version; {@code earlier} are refusals made while reading them. */
+  PluginPublisher.Report publish(Context ctx, List<PluginSource> sources, List<PluginPublisher.Outcome> earlier,
+      boolean strict) throws Exception {
+    PluginTargets.checkPublisher(publisher);
+    RepoConfig config = ctx.repositories().get(repo);
+    List<PluginPublisher.Outcome> outcomes = new ArrayList<>(earlier);
+    OptionalLong version = OptionalLong.empty();
+    if (!sources.isEmpty()) {
+      char[] pass = ctx.passphrase(passphraseFile, "key " + key, false);
+      Ed25519SigningKey signer = ctx.keys().load(key, pass);
+      java.util.Arrays.fill(pass, '\0');
+      RegistryClient registry = new RegistryClient(config.url(), ctx.token(tokenFile));
+      PluginPublisher.Report report = new PluginPublisher(ctx.clock, ctx.out, ArtifactTree.Limits.defaults()).publish(
+          publisher, sources, earlier, strict, new PluginPublisher.Destination(ctx.repositories().updater(config),
+              config.targetUrls(), registry, signer, ctx.progress()));
+      outcomes = new ArrayList<>(report.outcomes());
+      version = report.version();
+    }
+    outcomes.sort(Comparator.comparing(PluginPublisher.Outcome::id));
+    return new PluginPublisher.Report(outcomes, version);
+  }
+
+  /** One line per plugin, then what was submitted. */
+  void print(Context ctx, PluginPublisher.Report report) {
+    for (PluginPublisher.Outcome o : report.outcomes()) {
+      String status = switch (o.status()) {
+        case PUBLISHED -> "ok";
+        case UNCHANGED -> "unchanged";
+        case REFUSED -> "refused";
+      };
+      ctx.out.println(String.format(java.util.Locale.ROOT, "%-9s %s: %s", status, o.id(), o.detail()));
+    }
+    String role = PluginTargets.role(publisher);
+    if (report.version().isPresent()) {
+      long published = report.outcomes().stream().filter(o -> o.status() != PluginPublisher.Status.REFUSED).count();
+      ctx.out.println("published " + published + " plugin(s) as " + role + " version " + report.version().getAsLong());
+    } else {
+      ctx.out.println("nothing new published as " + role);
+    }
+    ctx.out.flush();
+  }
+}

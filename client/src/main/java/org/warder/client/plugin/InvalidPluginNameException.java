@@ -1,0 +1,14 @@
+package org.warder.client.plugin;
+
+/** A plugin id or publisher name cannot be used as a role name or target path segment. */
+public final class InvalidPluginNameException extends PluginException {
+  private static final long serialVersionUID = 1L;
+
+  public InvalidPluginNameException(String message) {
+    super(message);
+  }
+
+  public InvalidPluginNameException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

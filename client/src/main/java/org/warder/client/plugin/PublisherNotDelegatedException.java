@@ -1,0 +1,14 @@
+package org.warder.client.plugin;
+
+/** The registry does not delegate the role plugins-P to anyone, so P cannot publish there. */
+public final class PublisherNotDelegatedException extends PluginException {
+  private static final long serialVersionUID = 1L;
+
+  public PublisherNotDelegatedException(String message) {
+    super(message);
+  }
+
+  public PublisherNotDelegatedException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

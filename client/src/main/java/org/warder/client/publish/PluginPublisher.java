@@ -1,0 +1,216 @@
+package org.warder.client.publish;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.warder.client.plugin.ArtifactTree;
+import org.warder.client.plugin.CatalogInconsistencyException;
+import org.warder.client.plugin.PluginException;
+import org.warder.client.plugin.PluginTargets;
+import org.warder.client.plugin.PublisherNotDelegatedException;
+import org.warder.client.plugin.Trees;
+import org.warder.client.progress.ProgressListener;
+import org.warder.index.CatalogException;
+import org.warder.index.PluginIndex;
+import org.warder.signing.Digests;
+import org.warder.signing.Signer;
+import org.warder.signing.SigningException;
+import org.warder.signing.tuf.Metadata;
+import org.warder.signing.tuf.Signed;
+import org.warder.signing.tuf.TargetFile;
+import org.warder.signing.tuf.Targets;
+import org.warder.signing.tuf.Updater;
+
+/**
+ * Publishes plugins as publisher {@code P} in ONE new version of the role {@code plugins-P}
+ * (naming in {@link PluginTargets}): each plugin's artifact repository is fetched, its ref
+ * resolved to a commit ({@link PluginPreparer}), the commit's tree checked as a client will check
+ * it, and a git bundle of it written; the bundles, the pinned manifests and the updated INDEX (the
+ * published one, downloaded and verified, with each plugin's entry added or replaced) are
+ * uploaded; the role's next version is signed here and submitted. A plugin that cannot be
+ * published is refused with its reason and the others go on; {@code strict} publishes nothing
+ * when any is refused. Earlier revisions stay published. Not thread-safe.
+ */
+public final class PluginPublisher {
+  /** How long a plugin role's metadata stays valid. */
+  public static final Duration VALIDITY = Duration.ofDays(90);
+
+  private final Clock clock;
+  private final PrintWriter out;
+  private final ArtifactTree.Limits limits;
+
+  public PluginPublisher(Clock clock, PrintWriter out, ArtifactTree.Limits limits) {
+    this.clock = clock;
+    this.out = out;
+    this.limits = limits;
+  }
+
+  /** Where and how to publish: the registry's TUF updater and target URLs, the publishing API, the key. */
+  public record Destination(Updater updater, List<URI> targetMirrors, RegistryClient registry, Signer signer,
+      ProgressListener progress) {}
+
+  /** What became of one plugin. */
+  public enum Status { PUBLISHED, UNCHANGED, REFUSED }
+
+  /**
+   * The outcome for one plugin.
+   *
+   * @param id the plugin id
+   * @param status published, unchanged (the same revision and content are already published), or refused
+   * @param detail the commit and revision, or the reason of a refusal
+   * @param cause the refusal's exception
+   */
+  public record Outcome(String id, Status status, String detail, Optional<Exception> cause) {
+    /** A refusal for {@code cause}. */
+    public static Outcome refused(String id, Exception cause) {
+      return new Outcome(id, Status.REFUSED, cause.getMessage(), Optional.of(cause));
+    }
+  }
+
+  /**
+   * What a publication did.
+   *
+   * @param outcomes one per plugin, in input order
+   * @param version the role version submitted; empty when nothing was
+   */
+  public record Report(List<Outcome> outcomes, OptionalLong version) {
+    public Report {
+      outcomes = List.copyOf(outcomes);
+    }
+
+    /** The refused outcomes. */
+    public List<Outcome> refused() {
+      return outcomes.stream().filter(o -> o.status() == Status.REFUSED).toList();
+    }
+  }
+
+  /**
+   * Publishes {@code sources} as {@code publisher}; {@code earlier} are refusals made while the
+   * sources were read (an imported INDEX), reported with the others and counted by {@code strict}.
+   */
+  public Report publish(String publisher, List<PluginSource> sources, List<Outcome> earlier, boolean strict,
+      Destination to)
+      throws IOException, PluginException, CatalogException, SigningException, RegistryApiException {
+    PluginTargets.checkPublisher(publisher);
+    String role = PluginTargets.role(publisher);
+    to.updater().refresh();
+    if (!to.updater().delegatedRoleNames().contains(role)) {
+      throw new PublisherNotDelegatedException("expected the registry to delegate role " + role + ", found no such"
+          + " delegation; ask its administrator to run: warder-registry delegate " + role + " --key " + publisher
+          + ".pub.json --paths '" + String.join("' --paths '", PluginTargets.delegatedPaths(publisher)) + "'");
+    }
+    Optional<Metadata<Targets>> current = to.updater().roleMetadata(role);
+    Map<String, TargetFile> targets = new LinkedHashMap<>();
+    current.ifPresent(m -> targets.putAll(m.signed().targets()));
+    Path work = Files.createTempDirectory("warder-plugins-");
+    try {
+      Optional<PluginIndex> published = publishedIndex(publisher, targets, to, work);
+      PluginPreparer preparer = new PluginPreparer(publisher, targets, published, limits, work, out);
+      List<Outcome> outcomes = new ArrayList<>(earlier);
+      List<PluginPreparer.Prepared> ready = new ArrayList<>();
+      for (PluginSource source : sources) {
+        try {
+          PluginPreparer.Prepared p = preparer.prepare(source);
+          ready.add(p);
+          outcomes.add(new Outcome(p.id(), p.unchanged() ? Status.UNCHANGED : Status.PUBLISHED, p.describe(), Optional.empty()));
+        } catch (PluginException | CatalogException e) {
+          outcomes.add(Outcome.refused(source.id(), e));
+        }
+      }
+      boolean refused = outcomes.stream().anyMatch(o -> o.status() == Status.REFUSED);
+      if (ready.isEmpty() || (strict && refused)) {
+        return new Report(outcomes, OptionalLong.empty());
+      }
+      Map<String, PluginIndex.Entry> entries = new LinkedHashMap<>(published.map(PluginIndex::entries).orElse(Map.of()));
+      for (PluginPreparer.Prepared p : ready) {
+        entries.put(p.id(), p.entry());
+        upload(publisher, p, targets, to, work);
+      }
+      boolean changed = ready.stream().anyMatch(p -> !p.unchanged());
+      if (!putIndex(publisher, new PluginIndex(entries), targets, to, work) && !changed) {
+        out.println("nothing changed: " + role + " stays at version " + current.map(m -> m.signed().version()).orElse(0L));
+        return new Report(outcomes, OptionalLong.empty());
+      }
+      long version = current.map(m -> m.signed().version() + 1).orElse(1L);
+      Targets next = new Targets(Signed.SPEC_VERSION, version, clock.instant().plus(VALIDITY), targets,
+          current.flatMap(m -> m.signed().delegations()));
+      to.registry().submitMetadata(role, Metadata.of(next).signedBy(List.of(to.signer())).toBytes());
+      return new Report(outcomes, OptionalLong.of(version));
+    } finally {
+      Trees.delete(work);
+    }
+  }
+
+  private Optional<PluginIndex> publishedIndex(String publisher, Map<String, TargetFile> targets, Destination to,
+      Path work) throws IOException, SigningException, PluginException {
+    TargetFile target = targets.get(PluginTargets.index(publisher));
+    if (target == null) {
+      return Optional.empty();
+    }
+    if (target.length() > PluginIndex.MAX_BYTES) {
+      throw new CatalogInconsistencyException("expected at most " + PluginIndex.MAX_BYTES + " bytes for the published "
+          + target.path() + ", found a signed length of " + target.length());
+    }
+    Path file = work.resolve("published-INDEX");
+    to.updater().download(target, to.targetMirrors(), file);
+    try {
+      return Optional.of(PluginIndex.parse(Files.readAllBytes(file)).value());
+    } catch (CatalogException e) {
+      throw new CatalogInconsistencyException("the published " + target.path() + " is not a valid INDEX ("
+          + e.getMessage() + "); publish it again with 'warder publish plugin-index'", e);
+    }
+  }
+
+  private void upload(String publisher, PluginPreparer.Prepared p, Map<String, TargetFile> targets, Destination to,
+      Path work) throws IOException, RegistryApiException {
+    if (p.unchanged()) {
+      return;
+    }
+    int revision = p.manifest().revision();
+    if (p.bundle().isPresent()) {
+      Path bundle = p.bundle().get();
+      String sha = Digests.sha256Hex(bundle);
+      long length = Files.size(bundle);
+      to.registry().upload(bundle, sha, length, to.progress());
+      String path = PluginTargets.bundle(publisher, p.id(), revision);
+      targets.put(path, new TargetFile(path, length, Map.of("sha256", sha), Optional.of(
+          PluginTargets.pluginCustom(PluginTargets.KIND_ARTIFACT, publisher, p.id(), revision, p.commit()))));
+    }
+    Path manifest = work.resolve(p.id() + ".manifest.json");
+    Files.write(manifest, p.manifestBytes());
+    String sha = Digests.sha256Hex(p.manifestBytes());
+    to.registry().upload(manifest, sha, p.manifestBytes().length, ProgressListener.NONE);
+    String path = PluginTargets.manifest(publisher, p.id(), revision);
+    targets.put(path, new TargetFile(path, p.manifestBytes().length, Map.of("sha256", sha), Optional.of(
+        PluginTargets.pluginCustom(PluginTargets.KIND_MANIFEST, publisher, p.id(), revision, p.commit()))));
+  }
+
+  /** Uploads and lists the new INDEX; false when it is the one already published. */
+  private boolean putIndex(String publisher, PluginIndex index, Map<String, TargetFile> targets, Destination to,
+      Path work) throws IOException, RegistryApiException {
+    byte[] bytes = index.toJson();
+    String sha = Digests.sha256Hex(bytes);
+    String path = PluginTargets.index(publisher);
+    TargetFile old = targets.get(path);
+    if (old != null && old.sha256().orElse("").toLowerCase(Locale.ROOT).equals(sha)) {
+      return false;
+    }
+    Path file = work.resolve("INDEX");
+    Files.write(file, bytes);
+    to.registry().upload(file, sha, bytes.length, ProgressListener.NONE);
+    targets.put(path, new TargetFile(path, bytes.length, Map.of("sha256", sha),
+        Optional.of(PluginTargets.indexCustom(publisher))));
+    return true;
+  }
+}
