@@ -14,21 +14,47 @@ import org.warder.client.repo.Repositories;
 import org.warder.signing.tuf.MetadataDirectory;
 import org.warder.signing.tuf.Updater;
 import org.warder.signing.tuf.UpdaterConfig;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code warder fetch -r REL}: a verified FreeBSD release onto this host. */
 @Command(name = "fetch", mixinStandardHelpOptions = true,
-    description = {"Fetch a FreeBSD release, verifying every byte, and extract it into <root>/releases/REL/root.",
+    description = {"Fetch a FreeBSD release (-r), verifying every byte, and extract it into <root>/releases/REL/root.",
         "From a registry the files are checked against signed metadata; from a plain FreeBSD mirror (--mirror)",
-        "against its MANIFEST, which is only authenticated when --manifest-sha256 pins it."})
+        "against its MANIFEST, which is only authenticated when --manifest-sha256 pins it.",
+        "Or install a plugin (-P ID) into a new running jail: the same as 'warder plugin install ID'."})
 final class FetchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-r", "--release"}, paramLabel = "REL", required = true, description = "Release, e.g. 14.2-RELEASE.")
-  String release;
+  @ArgGroup(exclusive = true, multiplicity = "1") What what;
+
+  static final class What {
+    @Option(names = {"-r", "--release"}, paramLabel = "REL", required = true, description = "Release, e.g. 14.2-RELEASE.")
+    String release;
+
+    @Option(names = {"-P", "--plugin"}, paramLabel = "ID", required = true, description = "Plugin to install (ID or PUBLISHER/ID).")
+    String plugin;
+  }
+
+  @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "With -P: the jail's name (default: the plugin id).")
+  Optional<String> name = Optional.empty();
+
+  @Option(names = {"-k", "--keep"}, description = "With -P: keep the jail when the install fails, to inspect it.")
+  boolean keep;
+
+  @Option(names = "--dry-run", description = "With -P: print every command and file of the install; run nothing.")
+  boolean dryRun;
+
+  @Option(names = "--disable-freebsd-repo",
+      description = "With -P: disable FreeBSD's package repository in the jail (iocage's behaviour); default: keep it.")
+  boolean disableFreeBsdRepo;
+
+  @Parameters(paramLabel = "key=value", description = "With -P: jail properties, over the manifest's.")
+  List<String> properties = List.of();
 
   @Option(names = "--repo", paramLabel = "NAME", description = "Registry to fetch from (default: the only one).")
   Optional<String> repo = Optional.empty();
@@ -53,6 +79,11 @@ final class FetchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
+    if (what.plugin != null) {
+      return PluginInstallAction.run(ctx, new PluginInstallAction.Options(what.plugin, repo, name, keep, dryRun,
+          disableFreeBsdRepo, properties));
+    }
+    String release = what.release;
     ProgressListener progress = ctx.progress();
     ProgressFetcher fetcher = new ProgressFetcher(ctx.fetcher(), progress);
     ReleaseFetcher releases = new ReleaseFetcher(ctx.layout, ctx.storage(), ctx.runner(), HostOs.current(), ctx.clock,

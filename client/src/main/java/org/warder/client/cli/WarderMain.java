@@ -39,6 +39,7 @@ import picocli.CommandLine.Option;
       JailCommands.Rollback.class,
       DestroyCommand.class,
       ActivateCommand.class,
+      PluginCommand.class,
       TufCommand.class,
       CommandLine.HelpCommand.class
     },

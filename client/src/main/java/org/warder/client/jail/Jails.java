@@ -197,6 +197,18 @@ public final class Jails {
         Fstab.render(present).getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Records that {@code jail} holds plugin {@code id} from {@code source} ({@code type=plugin}). */
+  public Jail markPlugin(Jail jail, String id, String source) throws JailException, IOException {
+    try {
+      Jail marked = new Jail(jail.name(), jail.props().withIdentity(Map.of("type", "plugin", "plugin_name", id,
+          "plugin_repository", source)), jail.template());
+      store.save(marked);
+      return marked;
+    } catch (PropertyException e) {
+      throw new JailException(e.getMessage(), e);
+    }
+  }
+
   /** Starts {@code name}, after the jails it depends on; refuses templates and cycles. */
   public void start(String name) throws JailException, IOException, InterruptedException {
     for (Jail jail : withDependencies(store.get(name))) {

@@ -62,11 +62,29 @@ public final class FreeBsdJailRuntime implements JailRuntime {
   @Override
   public CommandResult exec(JailName name, List<String> argv, Map<String, String> env)
       throws IOException, InterruptedException {
+    return runner.run(jexecCommand(name, argv, env));
+  }
+
+  private static Command jexecCommand(JailName name, List<String> argv, Map<String, String> env) throws IOException {
     try {
-      return runner.run(Command.of(FreeBsdCommands.jexec(name, false, Optional.empty(), env, new ArrayList<>(argv)))
-          .withTimeout(java.time.Duration.ofHours(2)));
+      return Command.of(FreeBsdCommands.jexec(name, false, Optional.empty(), env, new ArrayList<>(argv)))
+          .withTimeout(java.time.Duration.ofHours(2));
     } catch (FreeBsdInputException e) {
       throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public CommandResult execStreaming(JailName name, List<String> argv, Map<String, String> env, java.io.OutputStream sink)
+      throws IOException, InterruptedException {
+    try {
+      runner.stream(jexecCommand(name, argv, env), in -> {
+        in.transferTo(sink);
+        return null;
+      });
+      return new CommandResult(0, "", "");
+    } catch (org.warder.client.exec.CommandFailedException e) {
+      return e.result();
     }
   }
 

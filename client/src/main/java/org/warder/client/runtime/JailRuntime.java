@@ -25,6 +25,13 @@ public interface JailRuntime {
   /** Runs {@code argv} inside the running jail with {@code env}, capturing its output. */
   CommandResult exec(JailName name, List<String> argv, Map<String, String> env) throws IOException, InterruptedException;
 
+  /**
+   * Runs {@code argv} inside the running jail, its standard output copied to {@code sink} as it
+   * comes (long scripts show progress); returns the exit code and the captured stderr.
+   */
+  CommandResult execStreaming(JailName name, List<String> argv, Map<String, String> env, java.io.OutputStream sink)
+      throws IOException, InterruptedException;
+
   /** {@code jail} or {@code sandbox}, for listings. */
   String kind();
 }

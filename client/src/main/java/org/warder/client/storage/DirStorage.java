@@ -72,8 +72,13 @@ public final class DirStorage implements Storage {
   @Override
   public Path copyOf(String source, String target) throws IOException, InterruptedException {
     Path to = create(target);
-    runner.check(Command.of("cp", "-a", path(source) + "/.", to + "/"));
+    runner.check(copyCommand(path(source), to));
     return to;
+  }
+
+  /** {@code cp -a SOURCE/. TARGET/}: the copy this storage makes (also shown in plans). */
+  public static Command copyCommand(Path source, Path target) {
+    return Command.of("cp", "-a", source + "/.", target + "/");
   }
 
   @Override

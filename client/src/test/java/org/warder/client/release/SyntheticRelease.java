@@ -27,6 +27,11 @@ public final class SyntheticRelease {
 
   /** Writes {@code dir/base.txz} (and {@code lib32.txz} when asked) and {@code dir/MANIFEST}. */
   public static void write(Path dir, boolean lib32, int padKiB) throws IOException {
+    write(dir, lib32, padKiB, Map.of());
+  }
+
+  /** As {@link #write(Path, boolean, int)}, with extra executable files in base (path → content). */
+  public static void write(Path dir, boolean lib32, int padKiB, Map<String, byte[]> executables) throws IOException {
     Files.createDirectories(dir);
     byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
     StringBuilder manifest = new StringBuilder();
@@ -36,7 +41,8 @@ public final class SyntheticRelease {
       dirEntry(tar, "bin/", 0755);
       file(tar, "bin/busybox", busybox, 0555, 0, 0, Map.of());
       for (String applet : java.util.List.of("sh", "sleep", "ps", "hostname", "cat", "echo", "id", "ip", "env",
-          "touch", "mkdir", "rm", "cp", "sed", "grep", "wget", "tar", "sha256sum", "chmod", "test", "true", "false", "sysctl")) {
+          "touch", "mkdir", "rm", "cp", "sed", "grep", "wget", "tar", "sha256sum", "chmod", "test", "true", "false", "sysctl",
+          "wc", "head", "tr", "sort", "[", "cut", "uname", "mv")) {
         symlink(tar, "bin/" + applet, "busybox");
       }
       hardlink(tar, "bin/ls", "bin/busybox");
@@ -52,6 +58,10 @@ public final class SyntheticRelease {
       dirEntry(tar, "usr/bin/", 0755);
       symlink(tar, "usr/bin/env", "/bin/busybox");
       dirEntry(tar, "usr/local/", 0755);
+      dirEntry(tar, "usr/sbin/", 0755);
+      for (Map.Entry<String, byte[]> e : new java.util.TreeMap<>(executables).entrySet()) {
+        file(tar, e.getKey(), e.getValue(), 0755, 0, 0, Map.of());
+      }
       file(tar, "usr/bin/passwd", "#!/bin/sh\necho passwd\n".getBytes(StandardCharsets.UTF_8), 04555, 0, 0,
           Map.of("SCHILY.fflags", "schg"));
       dirEntry(tar, "usr/share/", 0755);

@@ -22,10 +22,20 @@ public final class StaticHttpServer implements AutoCloseable {
   private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
 
   public StaticHttpServer(Path root) throws IOException {
+    this(root, 0);
+  }
+
+  /** A server on {@code port} (0: any free port), e.g. to come back on the port it had. */
+  public StaticHttpServer(Path root, int port) throws IOException {
     this.root = root.toAbsolutePath().normalize();
-    this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
     server.createContext("/", this::handle);
     server.start();
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return server.getAddress().getPort();
   }
 
   /** {@code http://127.0.0.1:PORT/} followed by {@code path}. */

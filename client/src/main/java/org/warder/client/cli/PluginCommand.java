@@ -1,0 +1,44 @@
+package org.warder.client.cli;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code warder plugin}: plugin jails. */
+@Command(name = "plugin", mixinStandardHelpOptions = true, description = "Install plugins into jails.",
+    subcommands = {PluginCommand.Install.class})
+final class PluginCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code plugin install} = {@code fetch -P}. */
+  @Command(name = "install", mixinStandardHelpOptions = true,
+      description = {"Install plugin ID from a signed registry into a new running jail (= warder fetch -P ID).",
+          "Every byte comes from verified targets: the manifest, its release, and the artifact at the commit it pins."})
+  static final class Install implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Parameters(index = "0", paramLabel = "ID") String plugin;
+    @Parameters(index = "1..*", paramLabel = "key=value") List<String> properties = List.of();
+    @Option(names = "--repo", paramLabel = "NAME") Optional<String> repo = Optional.empty();
+    @Option(names = {"-n", "--name"}, paramLabel = "NAME") Optional<String> name = Optional.empty();
+    @Option(names = {"-k", "--keep"}, description = "Keep the jail when the install fails.") boolean keep;
+    @Option(names = "--dry-run", description = "Print the plan; run nothing.") boolean dryRun;
+    @Option(names = "--disable-freebsd-repo", description = "Disable FreeBSD's package repository in the jail.")
+    boolean disableFreeBsdRepo;
+
+    @Override
+    public Integer call() throws Exception {
+      return PluginInstallAction.run(WarderMain.context(spec),
+          new PluginInstallAction.Options(plugin, repo, name, keep, dryRun, disableFreeBsdRepo, properties));
+    }
+  }
+}

@@ -1,0 +1,370 @@
+package org.warder.client.plugin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.warder.client.exec.Command;
+import org.warder.client.exec.CommandResult;
+import org.warder.client.exec.CommandRunner;
+import org.warder.client.freebsd.FreeBsdCommands;
+import org.warder.client.freebsd.PkgFingerprint;
+import org.warder.client.freebsd.PkgRepo;
+import org.warder.client.freebsd.PkgRepos;
+import org.warder.client.host.HostOs;
+import org.warder.client.jail.CreateRequest;
+import org.warder.client.jail.Jail;
+import org.warder.client.jail.Jails;
+import org.warder.client.jail.props.IpAssignment;
+import org.warder.client.jail.props.JailName;
+import org.warder.client.jail.props.JailProperties;
+import org.warder.client.layout.HostLayout;
+import org.warder.client.state.StateFiles;
+import org.warder.index.PluginManifest;
+import org.warder.signing.AtomicFiles;
+import org.warder.signing.Digests;
+
+/**
+ * {@code warder fetch -P}: the plugin install flow of DESIGN §5. From the plugin's verified
+ * manifest: its release (fetched if missing), a jail with the manifest's properties under the
+ * user's, the jail's pkg repository configuration with one fingerprint file per entry, kernel
+ * modules (FreeBSD), the packages, the artifact at its pinned commit from the signed bundle, the
+ * overlay, {@code post_install.sh} with its output streamed, and the admin portal. Any failure
+ * removes everything the install made (jail, datasets, fetched release, cache entries) unless
+ * {@code keep}, and names the step with the last lines of its output. Not thread-safe.
+ */
+public final class PluginInstaller {
+  private static final int TAIL = 10;
+
+  private final HostLayout layout;
+  private final Jails jails;
+  private final CommandRunner runner;
+  private final HostOs os;
+  private final Clock clock;
+  private final PrintWriter out;
+
+  /** What to install, where, with which properties. */
+  public record Request(String plugin, Optional<String> jailName, List<String> properties, boolean keep,
+      PkgRepos.FreeBsdRepo freebsdRepo) {
+    public Request {
+      properties = List.copyOf(properties);
+    }
+  }
+
+  /** What an install made. */
+  public record Installed(String jail, String plugin, String commit, Optional<String> adminPortal) {}
+
+  /** The parts of the host an install uses beyond the jails: the catalogue and the release. */
+  public interface Sources {
+    /** The plugin, verified. */
+    ResolvedPlugin resolve(String plugin) throws Exception;
+
+    /** The verified bundle file of the plugin's artifact. */
+    Path bundle(ResolvedPlugin plugin) throws Exception;
+
+    /** Fetches {@code release} when missing; returns whether it fetched it. */
+    boolean ensureRelease(String release) throws Exception;
+
+    /** Destroys a release this install fetched. */
+    void destroyRelease(String release) throws Exception;
+
+    /** The directory verified downloads go to, for cleaning up after a failure. */
+    Path cache();
+
+    /** Where plugins come from, for the jail's record (the repository's name and URL). */
+    String origin();
+  }
+
+  public PluginInstaller(HostLayout layout, Jails jails, CommandRunner runner, HostOs os, Clock clock, PrintWriter out) {
+    this.layout = layout;
+    this.jails = jails;
+    this.runner = runner;
+    this.os = os;
+    this.clock = clock;
+    this.out = out;
+  }
+
+  /** Runs the install; on failure rolls back (unless keep) and throws naming the step. */
+  public Installed install(Request request, Sources sources) throws PluginInstallException {
+    Run run = new Run(request, sources);
+    try {
+      return run.execute();
+    } catch (Exception e) {
+      if (!request.keep()) {
+        run.rollback();
+      } else {
+        out.println("--keep: leaving jail " + run.jailName + " as it is for inspection");
+      }
+      throw new PluginInstallException(run.step, e.getMessage() == null ? e.toString() : e.getMessage(), run.tail(), e);
+    }
+  }
+
+  /** One install: its progress, what it made, and the output of the running step. */
+  private final class Run {
+    final Request request;
+    final Sources sources;
+    String step = "resolve";
+    String jailName = "";
+    boolean jailCreated;
+    Optional<String> fetchedRelease = Optional.empty();
+    final Set<Path> cacheBefore;
+    final Deque<String> output = new ArrayDeque<>();
+
+    Run(Request request, Sources sources) {
+      this.request = request;
+      this.sources = sources;
+      this.cacheBefore = listing(sources.cache());
+    }
+
+    Installed execute() throws Exception {
+      ResolvedPlugin plugin = sources.resolve(request.plugin());
+      PluginManifest manifest = plugin.manifest();
+      plugin.warnings().forEach(w -> out.println("manifest: " + w));
+      out.println("plugin " + plugin.qualifiedId() + " revision " + manifest.revision() + " (" + manifest.name() + ") for "
+          + manifest.release() + ", artifact " + manifest.artifactRef().orElse("none"));
+
+      step = "release";
+      if (sources.ensureRelease(manifest.release())) {
+        fetchedRelease = Optional.of(manifest.release());
+      }
+
+      step = "create";
+      jailName = request.jailName().orElseGet(() -> freeName(defaultName(plugin.id())));
+      Map<String, String> manifestProps = new LinkedHashMap<>(manifest.properties());
+      JailProperties merged = JailProperties.forPlugin(manifestProps, request.properties());
+      List<String> props = new ArrayList<>();
+      merged.explicit().forEach((k, v) -> props.add(k + "=" + v));
+      Jail jail = jails.create(new CreateRequest(jailName, Optional.of(HostLayout.releaseName(manifest.release())),
+          CreateRequest.Mode.THIN, props));
+      jailCreated = true;
+      jail = jails.markPlugin(jail, plugin.id(), sources.origin() + " publisher " + plugin.publisher());
+      Path root = layout.path(jail.rootName());
+      Path dir = jails.store().dir(jailName, false);
+
+      step = "pkg-config";
+      List<PkgRepo> repos = new ArrayList<>();
+      for (Map.Entry<String, List<PluginManifest.Fingerprint>> e : manifest.fingerprints().entrySet()) {
+        List<PkgFingerprint> fps = new ArrayList<>();
+        for (PluginManifest.Fingerprint f : e.getValue()) {
+          fps.add(PkgFingerprint.of(f.function(), f.fingerprint()));
+        }
+        repos.add(PkgRepo.of(e.getKey(), manifest.packagesite(), fps));
+      }
+      PkgRepos.write(root, repos, request.freebsdRepo());
+
+      step = "kmods";
+      for (String module : manifest.kmods()) {
+        if (os == HostOs.FREEBSD) {
+          runner.check(Command.of(FreeBsdCommands.kldload(module)));
+        } else {
+          out.println("kmods: skipping kldload " + module + " (not a FreeBSD host)");
+        }
+      }
+
+      step = "start";
+      jails.start(jailName);
+
+      step = "pkg";
+      if (!manifest.pkgs().isEmpty()) {
+        if (jails.runtime().kind().equals("jail")) {
+          check(runStreaming(Command.of(FreeBsdCommands.pkgInstall(jail.name(), manifest.pkgs()))));
+        } else {
+          List<String> argv = new ArrayList<>(List.of("pkg", "install", "-y"));
+          argv.addAll(manifest.pkgs());
+          check(execStreaming(jail.name(), argv, Map.of("ASSUME_ALWAYS_YES", "yes")));
+        }
+      }
+
+      String ip = address(jail.props());
+      Optional<String> portal = Optional.empty();
+      String commit = "none";
+      if (manifest.artifactRef().isPresent()) {
+        step = "artifact";
+        commit = manifest.artifactRef().get();
+        Path pluginDir = dir.resolve("plugin");
+        new ArtifactCheckout().checkout(sources.bundle(plugin), commit, pluginDir);
+        out.println("artifact " + commit + " checked out into " + pluginDir);
+
+        step = "overlay";
+        Path overlay = pluginDir.resolve("overlay");
+        if (Files.isDirectory(overlay, LinkOption.NOFOLLOW_LINKS)) {
+          out.println("overlay: " + OverlayCopy.copy(overlay, root) + " files copied into the jail");
+        }
+
+        Path script = pluginDir.resolve("post_install.sh");
+        if (Files.isRegularFile(script, LinkOption.NOFOLLOW_LINKS)) {
+          step = "post_install";
+          Path inJail = root.resolve("root");
+          if (Files.isSymbolicLink(inJail)) {
+            throw new UnsafeArtifactException("the jail's /root is a symlink; refusing to place post_install.sh through it");
+          }
+          Files.createDirectories(inJail);
+          Files.deleteIfExists(inJail.resolve("post_install.sh"));
+          Files.copy(script, inJail.resolve("post_install.sh"));
+          check(execStreaming(jail.name(), List.of("/bin/sh", "-c", "exec 2>&1; exec /bin/sh /root/post_install.sh"),
+              Map.of("IOCAGE_PLUGIN_IP", ip, "WARDER_PLUGIN_IP", ip)));
+        }
+        portal = portal(pluginDir.resolve("ui.json"), ip, jail.props());
+      }
+
+      step = "record";
+      AtomicFiles.write(dir.resolve("manifest.json"), plugin.manifestBytes());
+      ObjectNode record = JsonNodeFactory.instance.objectNode()
+          .put("plugin", plugin.qualifiedId()).put("publisher", plugin.publisher()).put("id", plugin.id())
+          .put("revision", manifest.revision()).put("release", manifest.release()).put("commit", commit)
+          .put("manifest_sha256", Digests.sha256Hex(plugin.manifestBytes())).put("installed", clock.instant().toString());
+      AtomicFiles.write(dir.resolve("plugin.json"), StateFiles.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
+      out.println("plugin " + plugin.qualifiedId() + " is installed in jail " + jailName);
+      portal.ifPresent(p -> out.println("Admin Portal: " + p));
+      return new Installed(jailName, plugin.qualifiedId(), commit, portal);
+    }
+
+    private CommandResult runStreaming(Command command) throws IOException, InterruptedException {
+      try {
+        runner.stream(command, in -> {
+          in.transferTo(sink());
+          return null;
+        });
+        return new CommandResult(0, "", "");
+      } catch (org.warder.client.exec.CommandFailedException e) {
+        return e.result();
+      }
+    }
+
+    private CommandResult execStreaming(JailName name, List<String> argv, Map<String, String> env)
+        throws IOException, InterruptedException {
+      return jails.runtime().execStreaming(name, argv, env, sink());
+    }
+
+    /** Copies output to the console line by line, keeping the last lines for an error. */
+    private OutputStream sink() {
+      return new OutputStream() {
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        @Override
+        public void write(int b) {
+          if (b == '\n') {
+            String text = line.toString(StandardCharsets.UTF_8);
+            line.reset();
+            out.println("  " + text);
+            out.flush();
+            output.addLast(text);
+            while (output.size() > TAIL) {
+              output.removeFirst();
+            }
+          } else {
+            line.write(b);
+          }
+        }
+      };
+    }
+
+    private void check(CommandResult result) throws IOException {
+      if (!result.ok()) {
+        result.stderr().lines().forEach(l -> {
+          output.addLast(l);
+          while (output.size() > TAIL) {
+            output.removeFirst();
+          }
+        });
+        throw new IOException("exited with status " + result.exitCode());
+      }
+    }
+
+    List<String> tail() {
+      return List.copyOf(output);
+    }
+
+    void rollback() {
+      out.println("rolling back the install of " + request.plugin());
+      if (jailCreated) {
+        try {
+          jails.destroy(jailName, true);
+        } catch (Exception e) {
+          out.println("warning: could not destroy jail " + jailName + ": " + e.getMessage());
+        }
+      }
+      if (fetchedRelease.isPresent()) {
+        try {
+          sources.destroyRelease(fetchedRelease.get());
+        } catch (Exception e) {
+          out.println("warning: could not destroy release " + fetchedRelease.get() + ": " + e.getMessage());
+        }
+      }
+      for (Path p : listing(sources.cache())) {
+        if (!cacheBefore.contains(p)) {
+          try {
+            Files.deleteIfExists(p);
+          } catch (IOException e) {
+            out.println("warning: could not remove " + p + ": " + e.getMessage());
+          }
+        }
+      }
+    }
+
+    private String freeName(String base) {
+      String name = base;
+      try {
+        for (int i = 1; jails.store().find(name).isPresent(); i++) {
+          name = base + "_" + i;
+        }
+      } catch (Exception e) {
+        return name;
+      }
+      return name;
+    }
+  }
+
+  /** A jail name from a plugin id: letters, digits, '-' and '_' only. */
+  static String defaultName(String id) {
+    String name = id.replaceAll("[^A-Za-z0-9_-]", "-").replaceAll("^-+", "");
+    return name.isEmpty() ? "plugin" : name.length() > 60 ? name.substring(0, 60) : name;
+  }
+
+  /** The address shown for the jail: its first configured IPv4, else IPv6, else loopback. */
+  static String address(JailProperties props) {
+    List<IpAssignment> v4 = props.ip4Addresses();
+    if (!v4.isEmpty()) {
+      return v4.get(0).address();
+    }
+    List<IpAssignment> v6 = props.ip6Addresses();
+    return v6.isEmpty() ? "127.0.0.1" : v6.get(0).address();
+  }
+
+  private static Optional<String> portal(Path uiJson, String ip, JailProperties props) throws IOException {
+    if (!Files.isRegularFile(uiJson, LinkOption.NOFOLLOW_LINKS) || Files.size(uiJson) > 65536) {
+      return Optional.empty();
+    }
+    JsonNode ui = StateFiles.mapper().readTree(uiJson.toFile());
+    return AdminPortal.render(ui.path("adminportal").asText(""), ip, props.isTrue("nat"), props.value("nat_forwards"));
+  }
+
+  private static Set<Path> listing(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return Set.of();
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      return new HashSet<>(files.filter(Files::isRegularFile).toList());
+    } catch (IOException e) {
+      return Set.of();
+    }
+  }
+}

@@ -1,0 +1,260 @@
+package org.warder.client.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.warder.client.release.SyntheticRelease;
+import org.warder.client.testing.BusyboxRoot;
+import org.warder.client.testing.ZfsPool;
+import org.warder.registry.storage.RegistryLayout;
+import org.warder.signing.Digests;
+import org.warder.signing.testing.CliRun;
+import org.warder.signing.testing.StaticHttpServer;
+import org.warder.signing.tuf.PublicKeyFiles;
+
+/**
+ * {@code warder fetch -P} end to end on Linux: a registry in-process publishing a release (a
+ * busybox base whose {@code pkg} is the stand-in that reads warder's repo config and installs
+ * from a package site served here) and test plugins whose artifacts are JGit repositories; the
+ * install runs in the bubblewrap sandbox on directory storage and on ZFS. Failures (a missing
+ * package, post_install.sh exiting 1, a tampered bundle, the package site gone) leave nothing.
+ */
+class PluginInstallTest {
+  static final String REL = "13.4-RELEASE";
+  static final String FP1 = "b0170035af3acc5f3f3ae1859dc717101b4e6c1d0a794ad554928ca0cbb2f438";
+  static final String FP2 = "226efd3a126fb86e71d60a37353d17f57af816d1c7ecad0623c21f0bf73eb0c7";
+  static final PersonIdent WHO = new PersonIdent("Plugin Author", "author@example.org");
+  @TempDir static Path tmp;
+  static PublishedPlugins plugins;
+  static StaticHttpServer packageSite;
+  static String goodCommit;
+  static String bundleSha;
+
+  @BeforeAll
+  static void publish() throws Exception {
+    BusyboxRoot.requireSandbox();
+    plugins = new PublishedPlugins(tmp);
+    plugins.registry.delegate("releases", PublicKeyFiles.read(tmp.resolve("keys/acme.pub.json")), "releases/*/*/*");
+    plugins.env.put("WARDER_TOKEN", plugins.registry.token("acme-all", "plugins-acme", "releases"));
+
+    Path pkgStandin = Path.of("src/test/resources/pkg-standin/pkg");
+    Path dist = tmp.resolve("dist");
+    SyntheticRelease.write(dist, false, 8, Map.of("usr/sbin/pkg", Files.readAllBytes(pkgStandin)));
+    ok(plugins.publisherRoot, "publish", "release", REL, dist.toString(), "--repo", "main", "--key", "acme", "--arch", "amd64");
+
+    Path site = tmp.resolve("site/FreeBSD:13:amd64/latest");
+    Files.createDirectories(site);
+    byte[] testpkg = tar(Map.of("usr/local/bin/testapp", "#!/bin/sh\necho testapp running\n"));
+    Files.write(site.resolve("testpkg.tar"), testpkg);
+    Files.writeString(site.resolve("index"), "testpkg " + Digests.sha256Hex(testpkg) + "\n");
+    packageSite = new StaticHttpServer(tmp.resolve("site"));
+
+    Path repo = tmp.resolve("src/iocage-plugin-testapp");
+    goodCommit = artifact(repo, "echo \"post_install: IP=$WARDER_PLUGIN_IP compat=$IOCAGE_PLUGIN_IP\"\n"
+        + "test -x /usr/local/bin/testapp\necho configured > /var/run/testapp.state\n");
+    String failing = artifact(tmp.resolve("src/iocage-plugin-broken"), "echo \"about to fail\"\nexit 1\n");
+    publishPlugin("testapp", repo, goodCommit, "[\"testpkg\"]");
+    publishPlugin("missingpkg", repo, goodCommit, "[\"nope\"]");
+    publishPlugin("brokenpost", tmp.resolve("src/iocage-plugin-broken"), failing, "[\"testpkg\"]");
+    bundleSha = plugins.catalog(tmp.resolve("probe")).resolve("acme/brokenpost").bundle().orElseThrow().sha256().orElseThrow();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (packageSite != null) {
+      packageSite.close();
+    }
+    if (plugins != null) {
+      plugins.close();
+    }
+  }
+
+  static CliRun ok(Path root, String... args) {
+    CliRun run = plugins.warder(root, args);
+    assertThat(run.exitCode()).as(String.join(" ", args) + "\n" + run.out() + run.err()).isZero();
+    return run;
+  }
+
+  static String artifact(Path dir, String postInstall) throws Exception {
+    Files.createDirectories(dir.resolve("overlay/usr/local/etc"));
+    try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
+      Files.writeString(dir.resolve("post_install.sh"), "#!/bin/sh\n" + postInstall);
+      Files.setPosixFilePermissions(dir.resolve("post_install.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.writeString(dir.resolve("ui.json"), "{\"adminportal\": \"http://%%IP%%:8080/\"}\n");
+      Files.writeString(dir.resolve("overlay/usr/local/etc/testapp.conf"), "listen = 8080\n");
+      git.add().addFilepattern(".").call();
+      RevCommit c = git.commit().setMessage("plugin").setAuthor(WHO).setCommitter(WHO).setSign(false).call();
+      return c.name();
+    }
+  }
+
+  static void publishPlugin(String id, Path repo, String commit, String pkgs) throws Exception {
+    Path manifest = tmp.resolve("manifests/" + id + ".json");
+    Files.createDirectories(manifest.getParent());
+    Files.writeString(manifest, """
+        {"name": "Test %s", "release": "%s", "artifact": "https://git.example.org/%s.git",
+         "pkgs": %s, "packagesite": "%s${ABI}/latest",
+         "fingerprints": {"testrepo": [{"function": "sha256", "fingerprint": "%s"},
+                                       {"function": "sha256", "fingerprint": "%s"}]},
+         "properties": {"ip4": "inherit", "allow_raw_sockets": 1}, "official": false, "revision": 1}
+        """.formatted(id, REL, repo.getFileName(), pkgs, packageSite.url(""), FP1, FP2));
+    ok(plugins.publisherRoot, "publish", "plugin", manifest.toString(), "--repo", "main", "--publisher", "acme",
+        "--key", "acme", "--id", id, "--artifact-source", repo.toString(), "--artifact-ref", commit);
+  }
+
+  static byte[] tar(Map<String, String> files) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+      for (Map.Entry<String, String> f : files.entrySet()) {
+        byte[] data = f.getValue().getBytes(StandardCharsets.UTF_8);
+        TarArchiveEntry e = new TarArchiveEntry(f.getKey());
+        e.setMode(0100755);
+        e.setSize(data.length);
+        tar.putArchiveEntry(e);
+        tar.write(data);
+        tar.closeArchiveEntry();
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private Path host(String name) {
+    Path root = tmp.resolve(name);
+    plugins.addRepo(root);
+    return root;
+  }
+
+  private void install(Path root, String jail) throws Exception {
+    try {
+      CliRun run = ok(root, "fetch", "-P", "acme/testapp", "-n", jail);
+      assertThat(run.out()).contains("post_install: IP=127.0.0.1 compat=127.0.0.1")
+          .contains("Installing testpkg from testrepo: done").contains("Admin Portal: http://127.0.0.1:8080/");
+      Path jailRoot = root.resolve("jails/" + jail + "/root");
+      assertThat(jailRoot.resolve("usr/local/bin/testapp")).exists();
+      assertThat(jailRoot.resolve("usr/local/etc/testapp.conf")).hasContent("listen = 8080");
+      assertThat(jailRoot.resolve("var/run/testapp.state")).hasContent("configured");
+      assertThat(jailRoot.resolve("usr/local/etc/pkg/repos/testrepo.conf")).content()
+          .contains("url: \"" + packageSite.url("") + "${ABI}/latest\"").contains("signature_type: \"fingerprints\"");
+      try (var trusted = Files.list(jailRoot.resolve("usr/local/etc/pkg/fingerprints/testrepo/trusted"))) {
+        assertThat(trusted.map(p -> { try { return Files.readString(p); } catch (Exception e) { throw new RuntimeException(e); } }))
+            .hasSize(2).anyMatch(c -> c.contains(FP1)).anyMatch(c -> c.contains(FP2));
+      }
+      assertThat(ok(root, "list", "-h").out()).contains("\t" + jail + "\tup\t" + REL).contains("\tplugin\n");
+      assertThat(ok(root, "list", "-P", "-h").out()).startsWith(jail + "\tacme/testapp\t1\t" + goodCommit + "\tup\t");
+      assertThat(ok(root, "exec", jail, "testapp").out()).isEqualTo("testapp running\n");
+    } finally {
+      plugins.warder(root, "stop", jail);
+    }
+  }
+
+  @Test
+  void testInstall_onDirectoryStorage() throws Exception {
+    install(host("dirhost"), "app1");
+  }
+
+  @Test
+  void testInstall_onZfs() throws Exception {
+    Path root = tmp.resolve("zfshost");
+    try (ZfsPool pool = ZfsPool.create(tmp, 384)) {
+      try {
+        ok(root, "activate", pool.name() + "/warder");
+        plugins.addRepo(root);
+        install(root, "app2");
+        assertThat(pool.datasets()).contains(pool.name() + "/warder/jails/app2/root");
+      } finally {
+        plugins.warder(root, "stop", "app2");
+      }
+    }
+  }
+
+  private void assertRolledBack(Path root, CliRun run, String step, String detail) throws Exception {
+    assertThat(run.exitCode()).isEqualTo(1);
+    List<String> errors = run.err().lines().filter(l -> l.startsWith("warder: ")).toList();
+    assertThat(errors).singleElement().asString().contains("step '" + step + "'").contains(detail);
+    assertThat(root.resolve("jails")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    List<String> bwraps = new ArrayList<>();
+    ProcessHandle.allProcesses().forEach(p -> p.info().commandLine().filter(c -> c.contains(root.toString())).ifPresent(bwraps::add));
+    assertThat(bwraps).isEmpty();
+  }
+
+  @Test
+  void testInstall_missingPackageRollsBackEverythingIncludingTheRelease() throws Exception {
+    Path root = host("missing");
+    CliRun run = plugins.warder(root, "fetch", "-P", "missingpkg");
+    assertRolledBack(root, run, "pkg", "No packages available to install matching 'nope'");
+    assertThat(root.resolve("releases/" + REL)).doesNotExist();
+  }
+
+  @Test
+  void testInstall_postInstallFailureShowsItsLastLines() throws Exception {
+    Path root = host("broken");
+    CliRun run = plugins.warder(root, "fetch", "-P", "brokenpost");
+    assertRolledBack(root, run, "post_install", "about to fail");
+    assertThat(run.out()).contains("about to fail");
+  }
+
+  @Test
+  void testInstall_tamperedBundleRefused() throws Exception {
+    Path root = host("tampered");
+    Path blob = new RegistryLayout(tmp.resolve("registry")).blob(bundleSha).orElseThrow();
+    byte[] saved = Files.readAllBytes(blob);
+    byte[] bytes = saved.clone();
+    bytes[bytes.length / 2] ^= 1;
+    blob.toFile().setWritable(true);
+    Files.write(blob, bytes);
+    try {
+      CliRun run = plugins.warder(root, "fetch", "-P", "brokenpost");
+      assertRolledBack(root, run, "artifact", "expected sha256 " + bundleSha);
+      try (var cache = Files.walk(root.resolve("repos/main/cache"))) {
+        assertThat(cache.filter(Files::isRegularFile).map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(bundleSha));
+      }
+    } finally {
+      Files.write(blob, saved);
+    }
+  }
+
+  @Test
+  void testInstall_packageSiteGoneMidInstall() throws Exception {
+    Path root = host("offline");
+    ok(root, "fetch", "-r", REL, "--arch", "amd64", "--repo", "main");
+    packageSite.close();
+    try {
+      CliRun run = plugins.warder(root, "fetch", "-P", "acme/testapp");
+      assertRolledBack(root, run, "pkg", "cannot fetch");
+      assertThat(root.resolve("releases/" + REL + "/root/bin/busybox")).exists(); // fetched before: kept
+    } finally {
+      packageSite = new StaticHttpServer(tmp.resolve("site"), packageSite.port());
+    }
+  }
+
+  @Test
+  void testInstall_dryRunPlansFreeBsdCommands() throws Exception {
+    Path root = host("plan");
+    CliRun run = ok(root, "--runtime", "freebsd", "fetch", "-P", "acme/testapp", "-n", "app9", "--dry-run");
+    assertThat(run.out()).contains("Plan for plugin acme/testapp revision 1 into jail app9 (FreeBSD jail(8), dir storage)")
+        .contains("fetch release " + REL)
+        .contains("cp -a " + root.resolve("releases/" + REL + "/root") + "/. " + root.resolve("jails/app9/root") + "/")
+        .contains("jail -f " + root.resolve("jails/app9/jail.conf") + " -c app9")
+        .contains("pkg -j app9 install -y testpkg")
+        .contains("jexec app9 env IOCAGE_PLUGIN_IP=127.0.0.1 WARDER_PLUGIN_IP=127.0.0.1 /bin/sh -c")
+        .contains("check out commit " + goodCommit)
+        .contains("nothing was run or written");
+    assertThat(root.resolve("jails")).doesNotExist();
+  }
+}
