@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code warder plugin}: plugin jails. */
 @Command(name = "plugin", mixinStandardHelpOptions = true, description = "Install plugins into jails.",
-    subcommands = {PluginCommand.Install.class})
+    subcommands = {PluginCommand.Install.class, PluginCommand.Update.class, PluginCommand.Upgrade.class})
 final class PluginCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -39,6 +39,36 @@ final class PluginCommand implements Runnable {
     public Integer call() throws Exception {
       return PluginInstallAction.run(WarderMain.context(spec),
           new PluginInstallAction.Options(plugin, repo, name, keep, dryRun, disableFreeBsdRepo, properties));
+    }
+  }
+
+  /** {@code plugin update}. */
+  @Command(name = "update", mixinStandardHelpOptions = true,
+      description = {"Bring plugin jail NAME to the revision its publisher signs now: a snapshot first, then",
+          "pre_update.sh, an upgrade of the listed packages, the new artifact and overlay, post_update.sh;",
+          "any failure rolls the jail back to the snapshot."})
+  static final class Update implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Parameters(paramLabel = "NAME") String name;
+    @Option(names = "--repo", paramLabel = "NAME") Optional<String> repo = Optional.empty();
+
+    @Override
+    public Integer call() throws Exception {
+      return PluginUpdateAction.run(WarderMain.context(spec), name, repo, false);
+    }
+  }
+
+  /** {@code plugin upgrade}. */
+  @Command(name = "upgrade", mixinStandardHelpOptions = true,
+      description = "As update, and move the jail to the manifest's newer FreeBSD release first.")
+  static final class Upgrade implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Parameters(paramLabel = "NAME") String name;
+    @Option(names = "--repo", paramLabel = "NAME") Optional<String> repo = Optional.empty();
+
+    @Override
+    public Integer call() throws Exception {
+      return PluginUpdateAction.run(WarderMain.context(spec), name, repo, true);
     }
   }
 }

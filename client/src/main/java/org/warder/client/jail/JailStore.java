@@ -51,6 +51,9 @@ public final class JailStore {
     }
     try (Stream<Path> entries = Files.list(dir)) {
       for (Path p : entries.sorted().toList()) {
+        if (p.getFileName().toString().startsWith(".")) {
+          continue; // update backups and other work directories
+        }
         Path config = p.resolve("config.json");
         if (Files.isRegularFile(config)) {
           out.add(read(config, templates));

@@ -209,6 +209,42 @@ public final class Jails {
     }
   }
 
+  /**
+   * Moves a stopped jail to another fetched release: a base jail's read-only mounts point at the
+   * new release; otherwise the system directories (the book's base-jail list) are copied from
+   * it over the jail's own. /etc, /usr/local and /var stay the jail's.
+   */
+  public Jail moveToRelease(Jail jail, String release) throws JailException, IOException, InterruptedException {
+    if (runtime.jid(jail.name()).isPresent()) {
+      runtime.stop(spec(jail));
+    }
+    String origin = HostLayout.releaseName(release);
+    if (!storage.exists(origin)) {
+      throw new JailException("release " + release + " is not fetched; fetch it with 'warder fetch -r " + release + "'");
+    }
+    Jail moved;
+    try {
+      moved = new Jail(jail.name(), jail.props().withIdentity(Map.of("release", release, "origin", origin)), jail.template());
+    } catch (PropertyException e) {
+      throw new JailException(e.getMessage(), e);
+    }
+    if (jail.props().isTrue("basejail")) {
+      writeFstab(moved);
+    } else {
+      Path from = layout.path(origin).resolve("root");
+      Path to = layout.path(jail.rootName());
+      for (String dir : Fstab.BASE_DIRS) {
+        if (Files.isDirectory(from.resolve(dir), LinkOption.NOFOLLOW_LINKS)) {
+          Files.createDirectories(to.resolve(dir));
+          storage.copyInto(from.resolve(dir), to.resolve(dir));
+        }
+      }
+    }
+    store.save(moved);
+    out.println(jail.name() + " moved to release " + release);
+    return moved;
+  }
+
   /** Starts {@code name}, after the jails it depends on; refuses templates and cycles. */
   public void start(String name) throws JailException, IOException, InterruptedException {
     for (Jail jail : withDependencies(store.get(name))) {

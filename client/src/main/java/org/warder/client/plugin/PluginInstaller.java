@@ -3,18 +3,13 @@ package org.warder.client.plugin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,18 +18,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.warder.client.exec.Command;
-import org.warder.client.exec.CommandResult;
 import org.warder.client.exec.CommandRunner;
 import org.warder.client.freebsd.FreeBsdCommands;
-import org.warder.client.freebsd.PkgFingerprint;
-import org.warder.client.freebsd.PkgRepo;
 import org.warder.client.freebsd.PkgRepos;
 import org.warder.client.host.HostOs;
 import org.warder.client.jail.CreateRequest;
 import org.warder.client.jail.Jail;
 import org.warder.client.jail.Jails;
 import org.warder.client.jail.props.IpAssignment;
-import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.state.StateFiles;
@@ -52,8 +43,6 @@ import org.warder.signing.Digests;
  * {@code keep}, and names the step with the last lines of its output. Not thread-safe.
  */
 public final class PluginInstaller {
-  private static final int TAIL = 10;
-
   private final HostLayout layout;
   private final Jails jails;
   private final CommandRunner runner;
@@ -126,7 +115,7 @@ public final class PluginInstaller {
     boolean jailCreated;
     Optional<String> fetchedRelease = Optional.empty();
     final Set<Path> cacheBefore;
-    final Deque<String> output = new ArrayDeque<>();
+    final PluginSteps steps = new PluginSteps(jails, runner, out);
 
     Run(Request request, Sources sources) {
       this.request = request;
@@ -160,15 +149,7 @@ public final class PluginInstaller {
       Path dir = jails.store().dir(jailName, false);
 
       step = "pkg-config";
-      List<PkgRepo> repos = new ArrayList<>();
-      for (Map.Entry<String, List<PluginManifest.Fingerprint>> e : manifest.fingerprints().entrySet()) {
-        List<PkgFingerprint> fps = new ArrayList<>();
-        for (PluginManifest.Fingerprint f : e.getValue()) {
-          fps.add(PkgFingerprint.of(f.function(), f.fingerprint()));
-        }
-        repos.add(PkgRepo.of(e.getKey(), manifest.packagesite(), fps));
-      }
-      PkgRepos.write(root, repos, request.freebsdRepo());
+      PluginSteps.writePkgRepos(manifest, root, request.freebsdRepo());
 
       step = "kmods";
       for (String module : manifest.kmods()) {
@@ -183,15 +164,7 @@ public final class PluginInstaller {
       jails.start(jailName);
 
       step = "pkg";
-      if (!manifest.pkgs().isEmpty()) {
-        if (jails.runtime().kind().equals("jail")) {
-          check(runStreaming(Command.of(FreeBsdCommands.pkgInstall(jail.name(), manifest.pkgs()))));
-        } else {
-          List<String> argv = new ArrayList<>(List.of("pkg", "install", "-y"));
-          argv.addAll(manifest.pkgs());
-          check(execStreaming(jail.name(), argv, Map.of("ASSUME_ALWAYS_YES", "yes")));
-        }
-      }
+      steps.pkg(jail, List.of("install", "-y"), manifest.pkgs());
 
       String ip = address(jail.props());
       Optional<String> portal = Optional.empty();
@@ -200,97 +173,21 @@ public final class PluginInstaller {
         step = "artifact";
         commit = manifest.artifactRef().get();
         Path pluginDir = dir.resolve("plugin");
-        new ArtifactCheckout().checkout(sources.bundle(plugin), commit, pluginDir);
-        out.println("artifact " + commit + " checked out into " + pluginDir);
-
-        step = "overlay";
-        Path overlay = pluginDir.resolve("overlay");
-        if (Files.isDirectory(overlay, LinkOption.NOFOLLOW_LINKS)) {
-          out.println("overlay: " + OverlayCopy.copy(overlay, root) + " files copied into the jail");
-        }
-
-        Path script = pluginDir.resolve("post_install.sh");
-        if (Files.isRegularFile(script, LinkOption.NOFOLLOW_LINKS)) {
-          step = "post_install";
-          Path inJail = root.resolve("root");
-          if (Files.isSymbolicLink(inJail)) {
-            throw new UnsafeArtifactException("the jail's /root is a symlink; refusing to place post_install.sh through it");
-          }
-          Files.createDirectories(inJail);
-          Files.deleteIfExists(inJail.resolve("post_install.sh"));
-          Files.copy(script, inJail.resolve("post_install.sh"));
-          check(execStreaming(jail.name(), List.of("/bin/sh", "-c", "exec 2>&1; exec /bin/sh /root/post_install.sh"),
-              Map.of("IOCAGE_PLUGIN_IP", ip, "WARDER_PLUGIN_IP", ip)));
-        }
+        steps.artifact(sources.bundle(plugin), commit, pluginDir, root);
+        step = "post_install";
+        steps.script(jail, pluginDir, root, "post_install.sh", scriptEnv(ip));
         portal = portal(pluginDir.resolve("ui.json"), ip, jail.props());
       }
 
       step = "record";
-      AtomicFiles.write(dir.resolve("manifest.json"), plugin.manifestBytes());
-      ObjectNode record = JsonNodeFactory.instance.objectNode()
-          .put("plugin", plugin.qualifiedId()).put("publisher", plugin.publisher()).put("id", plugin.id())
-          .put("revision", manifest.revision()).put("release", manifest.release()).put("commit", commit)
-          .put("manifest_sha256", Digests.sha256Hex(plugin.manifestBytes())).put("installed", clock.instant().toString());
-      AtomicFiles.write(dir.resolve("plugin.json"), StateFiles.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
+      record(dir, plugin, commit, clock);
       out.println("plugin " + plugin.qualifiedId() + " is installed in jail " + jailName);
       portal.ifPresent(p -> out.println("Admin Portal: " + p));
       return new Installed(jailName, plugin.qualifiedId(), commit, portal);
     }
 
-    private CommandResult runStreaming(Command command) throws IOException, InterruptedException {
-      try {
-        runner.stream(command, in -> {
-          in.transferTo(sink());
-          return null;
-        });
-        return new CommandResult(0, "", "");
-      } catch (org.warder.client.exec.CommandFailedException e) {
-        return e.result();
-      }
-    }
-
-    private CommandResult execStreaming(JailName name, List<String> argv, Map<String, String> env)
-        throws IOException, InterruptedException {
-      return jails.runtime().execStreaming(name, argv, env, sink());
-    }
-
-    /** Copies output to the console line by line, keeping the last lines for an error. */
-    private OutputStream sink() {
-      return new OutputStream() {
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-
-        @Override
-        public void write(int b) {
-          if (b == '\n') {
-            String text = line.toString(StandardCharsets.UTF_8);
-            line.reset();
-            out.println("  " + text);
-            out.flush();
-            output.addLast(text);
-            while (output.size() > TAIL) {
-              output.removeFirst();
-            }
-          } else {
-            line.write(b);
-          }
-        }
-      };
-    }
-
-    private void check(CommandResult result) throws IOException {
-      if (!result.ok()) {
-        result.stderr().lines().forEach(l -> {
-          output.addLast(l);
-          while (output.size() > TAIL) {
-            output.removeFirst();
-          }
-        });
-        throw new IOException("exited with status " + result.exitCode());
-      }
-    }
-
     List<String> tail() {
-      return List.copyOf(output);
+      return steps.tail();
     }
 
     void rollback() {
@@ -331,6 +228,22 @@ public final class PluginInstaller {
       }
       return name;
     }
+  }
+
+  /** The environment of plugin scripts: the jail's address under iocage's name and warder's. */
+  static Map<String, String> scriptEnv(String ip) {
+    return Map.of("IOCAGE_PLUGIN_IP", ip, "WARDER_PLUGIN_IP", ip);
+  }
+
+  /** Records what the jail holds: manifest.json as signed, and plugin.json. */
+  static void record(Path dir, ResolvedPlugin plugin, String commit, Clock clock) throws IOException {
+    AtomicFiles.write(dir.resolve("manifest.json"), plugin.manifestBytes());
+    PluginManifest manifest = plugin.manifest();
+    ObjectNode record = JsonNodeFactory.instance.objectNode()
+        .put("plugin", plugin.qualifiedId()).put("publisher", plugin.publisher()).put("id", plugin.id())
+        .put("revision", manifest.revision()).put("release", manifest.release()).put("commit", commit)
+        .put("manifest_sha256", Digests.sha256Hex(plugin.manifestBytes())).put("installed", clock.instant().toString());
+    AtomicFiles.write(dir.resolve("plugin.json"), StateFiles.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
   }
 
   /** A jail name from a plugin id: letters, digits, '-' and '_' only. */

@@ -61,8 +61,10 @@ public final class BubblewrapRuntime implements JailRuntime {
     }
     // setsid leaves bwrap running: it must write to the console log, never to warder's pipes
     runner.check(Command.of(startArgv(spec)).withOutputLog(spec.consoleLog()));
+    // Ready when the sandbox's pid 1 has started the jail's command: bwrap sets up the mounts
+    // and the root before that, so nothing enters a half-built sandbox.
     long deadline = System.nanoTime() + START_WAIT.toNanos();
-    while (jid(spec.name()).isEmpty()) {
+    while (jid(spec.name()).stream().mapToObj(processes::firstChild).noneMatch(Optional::isPresent)) {
       if (System.nanoTime() > deadline) {
         throw new IOException("jail " + spec.name() + " did not come up within " + START_WAIT.toSeconds()
             + " s; see " + spec.consoleLog() + " (is /bin/sh present in " + spec.root() + "?)");

@@ -112,6 +112,11 @@ public final class DirStorage implements Storage {
   }
 
   @Override
+  public void copyInto(Path from, Path to) throws IOException, InterruptedException {
+    runner.check(DirStorage.copyCommand(from, to));
+  }
+
+  @Override
   public String kind() {
     return "dir";
   }

@@ -34,6 +34,9 @@ public interface Storage {
   /** Makes {@code target} an independent full copy of {@code source} (thick). */
   Path copyOf(String source, String target) throws IOException, InterruptedException;
 
+  /** Copies the content of directory {@code from} over directory {@code to} (cp -a), any storage. */
+  void copyInto(Path from, Path to) throws IOException, InterruptedException;
+
   /** Takes snapshot {@code snapshot} of {@code name} (ZFS only). */
   void snapshot(String name, String snapshot) throws IOException, InterruptedException;
 

@@ -170,6 +170,11 @@ public final class ZfsStorage implements Storage {
   }
 
   @Override
+  public void copyInto(Path from, Path to) throws IOException, InterruptedException {
+    runner.check(DirStorage.copyCommand(from, to));
+  }
+
+  @Override
   public String kind() {
     return "zfs";
   }

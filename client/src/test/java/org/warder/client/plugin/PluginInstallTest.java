@@ -105,15 +105,19 @@ class PluginInstallTest {
   }
 
   static void publishPlugin(String id, Path repo, String commit, String pkgs) throws Exception {
-    Path manifest = tmp.resolve("manifests/" + id + ".json");
+    publishPlugin(id, repo, commit, pkgs, 1);
+  }
+
+  static void publishPlugin(String id, Path repo, String commit, String pkgs, int revision) throws Exception {
+    Path manifest = tmp.resolve("manifests/" + id + "-" + revision + ".json");
     Files.createDirectories(manifest.getParent());
     Files.writeString(manifest, """
         {"name": "Test %s", "release": "%s", "artifact": "https://git.example.org/%s.git",
          "pkgs": %s, "packagesite": "%s${ABI}/latest",
          "fingerprints": {"testrepo": [{"function": "sha256", "fingerprint": "%s"},
                                        {"function": "sha256", "fingerprint": "%s"}]},
-         "properties": {"ip4": "inherit", "allow_raw_sockets": 1}, "official": false, "revision": 1}
-        """.formatted(id, REL, repo.getFileName(), pkgs, packageSite.url(""), FP1, FP2));
+         "properties": {"ip4": "inherit", "allow_raw_sockets": 1}, "official": false, "revision": %d}
+        """.formatted(id, REL, repo.getFileName(), pkgs, packageSite.url(""), FP1, FP2, revision));
     ok(plugins.publisherRoot, "publish", "plugin", manifest.toString(), "--repo", "main", "--publisher", "acme",
         "--key", "acme", "--id", id, "--artifact-source", repo.toString(), "--artifact-ref", commit);
   }
@@ -240,6 +244,73 @@ class PluginInstallTest {
       assertThat(root.resolve("releases/" + REL + "/root/bin/busybox")).exists(); // fetched before: kept
     } finally {
       packageSite = new StaticHttpServer(tmp.resolve("site"), packageSite.port());
+    }
+  }
+
+  /** Adds a commit with {@code files} (path → content, scripts executable) to an artifact repository. */
+  static String commit(Path dir, Map<String, String> files) throws Exception {
+    try (Git git = Git.open(dir.toFile())) {
+      for (Map.Entry<String, String> f : files.entrySet()) {
+        Path file = dir.resolve(f.getKey());
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, f.getValue());
+        if (f.getKey().endsWith(".sh")) {
+          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+      }
+      git.add().addFilepattern(".").call();
+      return git.commit().setMessage("update").setAuthor(WHO).setCommitter(WHO).setSign(false).call().name();
+    }
+  }
+
+  private void updateAndRollBack(Path root, String id, String jail, String rollbackMessage) throws Exception {
+    Path repo = tmp.resolve("src/" + id);
+    String first = artifact(repo, "echo installed > /var/run/rev\n");
+    publishPlugin(id, repo, first, "[\"testpkg\"]", 1);
+    try {
+      ok(root, "fetch", "-P", "acme/" + id, "-n", jail);
+      Path jailRoot = root.resolve("jails/" + jail + "/root");
+      String second = commit(repo, Map.of("post_update.sh", "#!/bin/sh\necho 2 > /var/run/rev\necho post_update ran\n",
+          "overlay/usr/local/etc/testapp.conf", "listen = 9090\n"));
+      publishPlugin(id, repo, second, "[\"testpkg\"]", 2);
+      CliRun update = ok(root, "plugin", "update", jail);
+      assertThat(update.out()).contains("post_update ran").contains(jail + " is at acme/" + id + " revision 2");
+      assertThat(jailRoot.resolve("var/run/rev")).hasContent("2");
+      assertThat(jailRoot.resolve("usr/local/etc/testapp.conf")).hasContent("listen = 9090");
+      assertThat(ok(root, "list", "-P", "-h").out()).contains(jail + "\tacme/" + id + "\t2\t" + second + "\tup");
+
+      String third = commit(repo, Map.of("pre_update.sh", "#!/bin/sh\necho 3 > /var/run/rev3-pre\n",
+          "post_update.sh", "#!/bin/sh\necho breaking\nexit 1\n"));
+      publishPlugin(id, repo, third, "[\"testpkg\"]", 3);
+      CliRun failed = plugins.warder(root, "plugin", "update", jail);
+      assertThat(failed.exitCode()).isEqualTo(1);
+      assertThat(failed.err()).contains("step 'post_update'").contains("breaking");
+      assertThat(failed.out()).contains(rollbackMessage);
+      assertThat(jailRoot.resolve("var/run/rev3-pre")).doesNotExist();
+      assertThat(jailRoot.resolve("var/run/rev")).hasContent("2");
+      assertThat(ok(root, "list", "-P", "-h").out()).contains(jail + "\tacme/" + id + "\t2\t" + second + "\tup");
+      assertThat(root.resolve("jails/" + jail + "/plugin/post_update.sh")).content().contains("post_update ran");
+    } finally {
+      plugins.warder(root, "stop", jail);
+    }
+  }
+
+  @Test
+  void testUpdate_onDirectoryStorageCopiesAndRestores() throws Exception {
+    updateAndRollBack(host("dirupdate"), "upddir", "upd1", "restored upd1 from its copy");
+  }
+
+  @Test
+  void testUpdate_onZfsSnapshotsAndRollsBack() throws Exception {
+    Path root = tmp.resolve("zfsupdate");
+    try (ZfsPool pool = ZfsPool.create(tmp, 384)) {
+      try {
+        ok(root, "activate", pool.name() + "/warder");
+        plugins.addRepo(root);
+        updateAndRollBack(root, "updzfs", "upd2", "rolled upd2 back to its snapshot");
+      } finally {
+        plugins.warder(root, "stop", "upd2");
+      }
     }
   }
 
