@@ -111,6 +111,16 @@ public final class PluginInstaller {
     final Request request;
     final Sources sources;
     String step = "resolve";
+    final Map<String, Long> timings = new LinkedHashMap<>();
+    long stepStart = System.nanoTime();
+
+    /** Ends the current step (its time is kept for the summary) and starts {@code next}. */
+    void step(String next) {
+      long now = System.nanoTime();
+      timings.merge(step, now - stepStart, Long::sum);
+      step = next;
+      stepStart = now;
+    }
     String jailName = "";
     boolean jailCreated;
     Optional<String> fetchedRelease = Optional.empty();
@@ -130,12 +140,12 @@ public final class PluginInstaller {
       out.println("plugin " + plugin.qualifiedId() + " revision " + manifest.revision() + " (" + manifest.name() + ") for "
           + manifest.release() + ", artifact " + manifest.artifactRef().orElse("none"));
 
-      step = "release";
+      step("release");
       if (sources.ensureRelease(manifest.release())) {
         fetchedRelease = Optional.of(manifest.release());
       }
 
-      step = "create";
+      step("create");
       jailName = request.jailName().orElseGet(() -> freeName(defaultName(plugin.id())));
       Map<String, String> manifestProps = new LinkedHashMap<>(manifest.properties());
       JailProperties merged = JailProperties.forPlugin(manifestProps, request.properties());
@@ -148,10 +158,10 @@ public final class PluginInstaller {
       Path root = layout.path(jail.rootName());
       Path dir = jails.store().dir(jailName, false);
 
-      step = "pkg-config";
+      step("pkg-config");
       PluginSteps.writePkgRepos(manifest, root, request.freebsdRepo());
 
-      step = "kmods";
+      step("kmods");
       for (String module : manifest.kmods()) {
         if (os == HostOs.FREEBSD) {
           runner.check(Command.of(FreeBsdCommands.kldload(module)));
@@ -160,27 +170,31 @@ public final class PluginInstaller {
         }
       }
 
-      step = "start";
+      step("start");
       jails.start(jailName);
 
-      step = "pkg";
+      step("pkg");
       steps.pkg(jail, List.of("install", "-y"), manifest.pkgs());
 
       String ip = address(jail.props());
       Optional<String> portal = Optional.empty();
       String commit = "none";
       if (manifest.artifactRef().isPresent()) {
-        step = "artifact";
+        step("artifact");
         commit = manifest.artifactRef().get();
         Path pluginDir = dir.resolve("plugin");
         steps.artifact(sources.bundle(plugin), commit, pluginDir, root);
-        step = "post_install";
+        step("post_install");
         steps.script(jail, pluginDir, root, "post_install.sh", scriptEnv(ip));
         portal = portal(pluginDir.resolve("ui.json"), ip, jail.props());
       }
 
-      step = "record";
+      step("record");
       record(dir, plugin, commit, clock);
+      step("done");
+      List<String> parts = new ArrayList<>();
+      timings.forEach((k, v) -> parts.add(String.format(java.util.Locale.ROOT, "%s %.1fs", k, v / 1e9)));
+      out.println("step times: " + String.join(", ", parts));
       out.println("plugin " + plugin.qualifiedId() + " is installed in jail " + jailName);
       portal.ifPresent(p -> out.println("Admin Portal: " + p));
       return new Installed(jailName, plugin.qualifiedId(), commit, portal);
