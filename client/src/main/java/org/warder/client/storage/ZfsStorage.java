@@ -17,8 +17,8 @@ import org.warder.client.exec.CommandRunner;
  * <p>zfs-fuse (Linux CI) cannot rename or destroy a mounted dataset ("dataset is busy"), and
  * reports a dataset busy for a moment after its files were used. With {@code zfsFuse} the
  * adapter unmounts (deepest first) before renaming or destroying, mounts again after a rename,
- * and retries an unmount that finds the dataset busy. FreeBSD's OpenZFS does all this itself, so
- * production FreeBSD runs without it.
+ * and retries an unmount, rename or destroy that finds the dataset busy. FreeBSD's OpenZFS does
+ * all this itself, so production FreeBSD runs without it.
  */
 public final class ZfsStorage implements Storage {
   private final CommandRunner runner;
@@ -59,10 +59,12 @@ public final class ZfsStorage implements Storage {
     if (!exists(name)) {
       return;
     }
-    if (zfsFuse) {
-      unmountTree(dataset(name));
+    if (!zfsFuse) {
+      runner.check(Command.of("zfs", "destroy", "-r", dataset(name)));
+      return;
     }
-    runner.check(Command.of("zfs", "destroy", "-r", dataset(name)));
+    unmountTree(dataset(name));
+    checkRetryingBusy(Command.of("zfs", "destroy", "-r", dataset(name)));
   }
 
   @Override
@@ -73,7 +75,7 @@ public final class ZfsStorage implements Storage {
       return;
     }
     List<String> tree = unmountTree(dataset(from));
-    runner.check(Command.of("zfs", "rename", dataset(from), dataset(to)));
+    checkRetryingBusy(Command.of("zfs", "rename", dataset(from), dataset(to)));
     for (String ds : tree) {
       runner.check(Command.of("zfs", "mount", dataset(to) + ds.substring(dataset(from).length())));
     }
@@ -93,16 +95,32 @@ public final class ZfsStorage implements Storage {
     list.stdout().lines().filter(l -> !l.isBlank()).forEach(tree::add);
     for (int i = tree.size() - 1; i >= 0; i--) {
       Command umount = Command.of("zfs", "umount", tree.get(i));
-      CommandResult result = runner.run(umount);
-      for (int attempt = 1; !result.ok() && result.stderr().contains("busy") && attempt < 10; attempt++) {
-        Thread.sleep(100L * attempt);
-        result = runner.run(umount);
-      }
+      CommandResult result = runRetryingBusy(umount);
       if (!result.ok() && !result.stderr().contains("not currently mounted")) {
         throw new CommandFailedException(umount, result);
       }
     }
     return tree;
+  }
+
+  /**
+   * Runs {@code command} again while zfs-fuse answers "dataset is busy" (it does so for a few
+   * seconds after heavy writes, and after its files were last used), backing off up to about 10 s.
+   */
+  private CommandResult runRetryingBusy(Command command) throws IOException, InterruptedException {
+    CommandResult result = runner.run(command);
+    for (int attempt = 1; !result.ok() && result.stderr().contains("busy") && attempt < 14; attempt++) {
+      Thread.sleep(100L * attempt);
+      result = runner.run(command);
+    }
+    return result;
+  }
+
+  private void checkRetryingBusy(Command command) throws IOException, InterruptedException {
+    CommandResult result = runRetryingBusy(command);
+    if (!result.ok()) {
+      throw new CommandFailedException(command, result);
+    }
   }
 
   @Override
