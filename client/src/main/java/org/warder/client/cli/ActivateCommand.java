@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code warder activate}: keep releases and jails on ZFS (like {@code iocage activate}). */
 @picocli.CommandLine.Command(name = "activate", mixinStandardHelpOptions = true,
-    description = {"Store releases, jails and templates as ZFS datasets under DATASET (e.g. zroot/warder),",
-        "mounted at the warder root. Creates DATASET when it does not exist."})
+    description = {"Store releases, jails and templates as ZFS datasets under DATASET.",
+        "DATASET (e.g. zroot/warder) is mounted at the warder root; it is created when it does not exist."})
 final class ActivateCommand implements Callable<Integer> {
   private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]*(/[A-Za-z0-9_.:-]+)*");
 

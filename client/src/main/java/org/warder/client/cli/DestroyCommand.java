@@ -8,10 +8,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code warder destroy}: remove a release (and, later, jails). */
+/** {@code warder destroy}: remove a jail, a template or a release. */
 @Command(name = "destroy", mixinStandardHelpOptions = true,
-    description = {"Destroy a jail or template (refused while it runs, while jails depend on it or were made",
-        "from it), or with -r a fetched release (refused while jails use it)."})
+    description = {"Destroy a jail or template, or with -r a fetched release.",
+        "Refused while the jail runs (unless -f), while jails depend on it or were made from it,",
+        "and for a release while jails use it."})
 final class DestroyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Option(names = {"-r", "--release"}, description = "NAME is a release.") boolean release;

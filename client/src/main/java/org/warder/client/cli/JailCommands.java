@@ -154,8 +154,8 @@ final class JailCommands {
 
   /** {@code warder set}. */
   @Command(name = "set", mixinStandardHelpOptions = true,
-      description = {"Set properties of a jail (key=value ...); template=yes makes it a read-only template,",
-          "template=no a jail again. Changes take effect at the next start."})
+      description = {"Set properties of a jail (key=value ...).",
+          "template=yes makes it a read-only template, template=no a jail again. Changes take effect at the next start."})
   static final class Set implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Parameters(arity = "2..*", paramLabel = "key=value... NAME") List<String> args;

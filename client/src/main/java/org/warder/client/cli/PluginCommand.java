@@ -44,9 +44,9 @@ final class PluginCommand implements Runnable {
 
   /** {@code plugin update}. */
   @Command(name = "update", mixinStandardHelpOptions = true,
-      description = {"Bring plugin jail NAME to the revision its publisher signs now: a snapshot first, then",
-          "pre_update.sh, an upgrade of the listed packages, the new artifact and overlay, post_update.sh;",
-          "any failure rolls the jail back to the snapshot."})
+      description = {"Bring plugin jail NAME to the revision its publisher signs now.",
+          "A snapshot first, then pre_update.sh, an upgrade of the listed packages, the new artifact and overlay,",
+          "post_update.sh; any failure rolls the jail back to the snapshot."})
   static final class Update implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Parameters(paramLabel = "NAME") String name;
