@@ -113,14 +113,6 @@ public final class PluginInstaller {
     String step = "resolve";
     final Map<String, Long> timings = new LinkedHashMap<>();
     long stepStart = System.nanoTime();
-
-    /** Ends the current step (its time is kept for the summary) and starts {@code next}. */
-    void step(String next) {
-      long now = System.nanoTime();
-      timings.merge(step, now - stepStart, Long::sum);
-      step = next;
-      stepStart = now;
-    }
     String jailName = "";
     boolean jailCreated;
     Optional<String> fetchedRelease = Optional.empty();
@@ -131,6 +123,14 @@ public final class PluginInstaller {
       this.request = request;
       this.sources = sources;
       this.cacheBefore = listing(sources.cache());
+    }
+
+    /** Ends the current step (its time is kept for the summary) and starts {@code next}. */
+    void step(String next) {
+      long now = System.nanoTime();
+      timings.merge(step, now - stepStart, Long::sum);
+      step = next;
+      stepStart = now;
     }
 
     Installed execute() throws Exception {
@@ -193,7 +193,7 @@ public final class PluginInstaller {
       record(dir, plugin, commit, clock);
       step("done");
       List<String> parts = new ArrayList<>();
-      timings.forEach((k, v) -> parts.add(String.format(java.util.Locale.ROOT, "%s %.1fs", k, v / 1e9)));
+      timings.forEach((k, v) -> parts.add(String.format(java.util.Locale.ROOT, "%s %.2fs", k, v / 1e9)));
       out.println("step times: " + String.join(", ", parts));
       out.println("plugin " + plugin.qualifiedId() + " is installed in jail " + jailName);
       portal.ifPresent(p -> out.println("Admin Portal: " + p));

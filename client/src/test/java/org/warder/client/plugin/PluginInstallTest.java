@@ -149,6 +149,9 @@ class PluginInstallTest {
       CliRun run = ok(root, "fetch", "-P", "acme/testapp", "-n", jail);
       assertThat(run.out()).contains("post_install: IP=127.0.0.1 compat=127.0.0.1")
           .contains("Installing testpkg from testrepo: done").contains("Admin Portal: http://127.0.0.1:8080/");
+      assertThat(run.out().lines().filter(l -> l.startsWith("step times: ")).findFirst().orElseThrow())
+          .matches("step times: resolve \\d+\\.\\d\\ds, release \\d+\\.\\d\\ds, create .*, pkg-config .*, kmods .*, start .*, "
+              + "pkg .*, artifact .*, post_install .*, record \\d+\\.\\d\\ds");
       Path jailRoot = root.resolve("jails/" + jail + "/root");
       assertThat(jailRoot.resolve("usr/local/bin/testapp")).exists();
       assertThat(jailRoot.resolve("usr/local/etc/testapp.conf")).hasContent("listen = 8080");
