@@ -23,6 +23,10 @@ mkdir -p "$run"
 say "target: $target_url ($(stat -c %s "$blob") bytes, $(xz -l "$blob" | awk 'NR == 2 { print $2 }') xz blocks)"
 
 # Each way starts from an empty directory, with earlier writes flushed (outside the timing).
+# CPU seconds (user + system) of the processes a shell waited for, from the output of bash's
+# `times` (which must run in that shell itself, not in a command substitution).
+cpu_of() { awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] } printf "%.2f", s }' "$1"; }
+
 fresh() { rm -rf "${@/#/$run/}"; mkdir -p "$run/a/x" "$run/b/x"; sync; }
 
 time_a() {
@@ -31,31 +35,38 @@ time_a() {
   curl -fsS -o "$run/a/base.txz" "$target_url"
   sha256sum "$run/a/base.txz" >/dev/null
   tar -xJf "$run/a/base.txz" -C "$run/a/x"
-  elapsed "$t"
+  times >"$run/times"
+  echo "$(elapsed "$t") $(cpu_of "$run/times")"
 }
 
 time_b() {
   local t
   t=$(now)
   curl -fsS "$target_url" | xz -T0 -d | tar -x -C "$run/b/x"
-  elapsed "$t"
+  times >"$run/times"
+  echo "$(elapsed "$t") $(cpu_of "$run/times")"
 }
 
 time_w() {
   "$top/bin/warder" --root "$run/w" repo add main "$reg_url" --root-sha256 "$root_sha" >/dev/null
   local t
+  times >"$run/times0"
   t=$(now)
   CI=1 "$top/bin/warder" --root "$run/w" fetch -r "$release" --repo main --arch "$arch" -F base.txz --no-update \
     >"$run/w.log" 2>&1 || { cat "$run/w.log" >&2; die "warder fetch failed"; }
-  elapsed "$t"
+  local wall
+  wall=$(elapsed "$t")
+  times >"$run/times"
+  echo "$wall $(awk -v a="$(cpu_of "$run/times")" -v b="$(cpu_of "$run/times0")" 'BEGIN { printf "%.2f", a - b }')"
 }
 
-ta=() tb=() tw=()
+ta=() tb=() tw=() ca=() cb=() cw=()
 for i in $(seq "$rounds"); do
-  fresh a; ta+=("$(time_a)")
-  fresh b; tb+=("$(time_b)")
-  fresh w; tw+=("$(time_w)")
-  say "round $i: a ${ta[-1]} s, b ${tb[-1]} s, w ${tw[-1]} s (load $(cut -d' ' -f1 /proc/loadavg))"
+  fresh a; read -r x c <<<"$(time_a)"; ta+=("$x"); ca+=("$c")
+  fresh b; read -r x c <<<"$(time_b)"; tb+=("$x"); cb+=("$c")
+  fresh w; read -r x c <<<"$(time_w)"; tw+=("$x"); cw+=("$c")
+  say "round $i: a ${ta[-1]} s (cpu ${ca[-1]}), b ${tb[-1]} s (cpu ${cb[-1]}), w ${tw[-1]} s (cpu ${cw[-1]})" \
+    "(load $(cut -d' ' -f1 /proc/loadavg))"
 done
 # The trees must agree: same members as the unverified pipeline extracted.
 na=$(find "$run/a/x" | wc -l) nb=$(find "$run/b/x" | wc -l) nw=$(find "$run/w/releases/$release/root" | wc -l)
@@ -65,8 +76,9 @@ fresh a b w
 ma=$(median "${ta[@]}") mb=$(median "${tb[@]}") mw=$(median "${tw[@]}")
 echo
 echo "release-fetch: $(stat -c %s "$blob") bytes base.txz, $rounds rounds, $(nproc) CPUs, medians in seconds"
-printf '  (a) curl -o; sha256sum; tar -xJf        %6.2f   (%s)\n' "$ma" "${ta[*]}"
-printf '  (b) curl | xz -T0 -d | tar -x (no check) %6.2f   (%s)\n' "$mb" "${tb[*]}"
-printf '  (w) warder fetch -r                     %6.2f   (%s)\n' "$mw" "${tw[*]}"
+echo "  (wall: the targets; cpu: user + system of every process involved, steadier on a busy machine)"
+printf '  (a) curl -o; sha256sum; tar -xJf         wall %6.2f  cpu %6.2f   (wall %s)\n' "$ma" "$(median "${ca[@]}")" "${ta[*]}"
+printf '  (b) curl | xz -T0 -d | tar -x (no check) wall %6.2f  cpu %6.2f   (wall %s)\n' "$mb" "$(median "${cb[@]}")" "${tb[*]}"
+printf '  (w) warder fetch -r                     wall %6.2f  cpu %6.2f   (wall %s)\n' "$mw" "$(median "${cw[@]}")" "${tw[*]}"
 echo "  w/a = $(ratio "$mw" "$ma")   (target <= 0.6)"
 echo "  w/b = $(ratio "$mw" "$mb")   (target <= 1.1)"
