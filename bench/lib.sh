@@ -87,7 +87,8 @@ make_release() {
 }
 
 # start_registry: a fresh registry in bench/.work/registry with the release published.
-# Sets reg_pid, reg_url, reg_port, root_sha, target_url, target_path, blob.
+# Sets reg_pid, reg_url, reg_port, root_sha, target_url, target_path, blob. The server is
+# $WARDER_REGISTRY_BIN when set (another build's bin/warder-registry, to compare builds).
 # WARDER_REGISTRY_JAVA_OPTS applies to the server only (the offline commands need their default heap).
 start_registry() {
   local reg="$work/registry" serve_opts=${WARDER_REGISTRY_JAVA_OPTS:-}
@@ -107,7 +108,7 @@ start_registry() {
   token=$("$top/bin/warder-registry" token create --publisher team --role releases --data "$data")
   reg_port=$(free_port)
   reg_url="http://127.0.0.1:$reg_port/"
-  WARDER_REGISTRY_JAVA_OPTS=$serve_opts "$top/bin/warder-registry" serve --data "$data" --listen "127.0.0.1:$reg_port" \
+  WARDER_REGISTRY_JAVA_OPTS=$serve_opts "${WARDER_REGISTRY_BIN:-$top/bin/warder-registry}" serve --data "$data" --listen "127.0.0.1:$reg_port" \
     --access-log "$reg/access.log" >"$reg/serve.log" 2>&1 &
   reg_pid=$!
   wait_http "${reg_url}healthz" "$reg_pid" "$reg/serve.log"

@@ -5,6 +5,7 @@
 # with a small one, -Xmx96m unless WARDER_REGISTRY_JAVA_OPTS says otherwise) before, at its peak
 # during the downloads and after: serving must not buffer per download.
 # Usage: bench/registry-serving.sh [ROUNDS [CLIENTS]]   (default 3 rounds of 16 clients)
+# WARDER_REGISTRY_BIN=other/bin/warder-registry serves with another build (to compare builds).
 set -euo pipefail
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
@@ -70,9 +71,15 @@ heap_kib() { jstat -gc "$reg_pid" | awk 'NR == 2 { printf "%d", $3 + $4 + $6 + $
 live_kib() { jcmd "$reg_pid" GC.run >/dev/null; heap_kib; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
+# CPU ticks (user + system) used so far by the given processes and their children's threads
+ticks() { local p; for p in "$@"; do awk '{ print $14 + $15 }' "/proc/$p/stat"; done | awk '{ s += $1 } END { print s }'; }
+server_pids() { if [ "$1" = warder ]; then echo "$reg_pid"; else echo "$ngx_pid $(pgrep -P "$ngx_pid" | tr '\n' ' ')"; fi; }
+hz=$(getconf CLK_TCK)
+
 # N concurrent downloads of URL; prints the aggregate MB/s (10^6 bytes per second)
 burst() {
-  local url=$1 t pids=() i
+  local url=$1 server=$2 t pids=() i c0
+  c0=$(ticks $(server_pids "$server"))
   t=$(now)
   for i in $(seq "$clients"); do
     curl -fsS -o /dev/null "$url" &
@@ -81,20 +88,27 @@ burst() {
   for i in "${pids[@]}"; do
     wait "$i" || die "a download of $url failed"
   done
-  awk -v n="$clients" -v s="$size" -v d="$(elapsed "$t")" 'BEGIN { printf "%.0f", n * s / d / 1e6 }'
+  local d c1
+  d=$(elapsed "$t")
+  c1=$(ticks $(server_pids "$server"))
+  # MB/s, and the server's CPU seconds per GB sent
+  awk -v n="$clients" -v s="$size" -v d="$d" -v c="$((c1 - c0))" -v hz="$hz" \
+    'BEGIN { printf "%.0f %.2f", n * s / d / 1e6, c / hz / (n * s / 1e9) }'
 }
 
 say "warder-registry: $reg_url (pid $reg_pid, $WARDER_REGISTRY_JAVA_OPTS), nginx: http://127.0.0.1:$ngx_port/"
-curl -fsS -o /dev/null "$target_url" # warm both (page cache, JIT) outside the rounds
-curl -fsS -o /dev/null "$ngx_url"
+# One burst on each outside the rounds: page cache, and the JIT of a server that runs for days.
+burst "$target_url" warder >/dev/null
+burst "$ngx_url" nginx >/dev/null
 before=$(live_kib)
 jstat -gc "$reg_pid" 100 | awk 'NR > 1 { printf "%d\n", $3 + $4 + $6 + $8; fflush() }' >"$work/heap.samples" &
 sampler=$!
-tw=() tn=()
+tw=() tn=() cw=() cn=()
 for i in $(seq "$rounds"); do
-  tw+=("$(burst "$target_url")")
-  tn+=("$(burst "$ngx_url")")
-  say "round $i: warder ${tw[-1]} MB/s, nginx ${tn[-1]} MB/s (load $(cut -d' ' -f1 /proc/loadavg))"
+  read -r x c <<<"$(burst "$target_url" warder)"; tw+=("$x"); cw+=("$c")
+  read -r x c <<<"$(burst "$ngx_url" nginx)"; tn+=("$x"); cn+=("$c")
+  say "round $i: warder ${tw[-1]} MB/s (server cpu ${cw[-1]} s/GB), nginx ${tn[-1]} MB/s (${cn[-1]} s/GB)" \
+    "(load $(cut -d' ' -f1 /proc/loadavg))"
 done
 kill "$sampler" 2>/dev/null || true
 sampler=
@@ -106,8 +120,8 @@ max_heap=$(jcmd "$reg_pid" VM.flags | tr ' ' '\n' | awk -F= '/^-XX:MaxHeapSize=/
 mw=$(median "${tw[@]}") mn=$(median "${tn[@]}")
 echo
 echo "registry-serving: $size bytes, $clients concurrent downloads, $rounds rounds, $(nproc) CPUs, median aggregate MB/s"
-printf '  warder-registry  %6s   (%s)\n' "$mw" "${tw[*]}"
-printf '  nginx (sendfile) %6s   (%s)\n' "$mn" "${tn[*]}"
+printf '  warder-registry  %6s MB/s  (%s); server CPU %s s per GB sent\n' "$mw" "${tw[*]}" "$(median "${cw[@]}")"
+printf '  nginx (sendfile) %6s MB/s  (%s); server CPU %s s per GB sent\n' "$mn" "${tn[*]}" "$(median "${cn[@]}")"
 echo "  warder/nginx = $(ratio "$mw" "$mn")   (target >= 0.9)"
 echo "  registry heap (max $(mib "$max_heap") MiB): live before $(mib "$before") MiB, peak used $(mib "$peak") MiB" \
   "(sampled every 100 ms), used after $(mib "$after_used") MiB, live after $(mib "$after") MiB;" \

@@ -5,10 +5,12 @@
 #   (w) warder fetch -r REL into a fresh root (signed metadata, verified download, extraction)
 # Rounds interleaved (a, b, w, a, b, w, ...); medians and the ratios w/a and w/b are printed.
 # Usage: bench/release-fetch.sh [ROUNDS]   (default 3)
+# WARDER_BIN=other/bin/warder measures another build's client (publishing always uses this one's).
 set -euo pipefail
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
 rounds=${1:-3}
+warder=${WARDER_BIN:-$top/bin/warder} # another build's bin/warder, to compare builds
 need_jars
 need_tools curl:curl xz:xz-utils tar:tar sha256sum:coreutils shuf:coreutils
 make_release
@@ -48,11 +50,11 @@ time_b() {
 }
 
 time_w() {
-  "$top/bin/warder" --root "$run/w" repo add main "$reg_url" --root-sha256 "$root_sha" >/dev/null
+  "$warder" --root "$run/w" repo add main "$reg_url" --root-sha256 "$root_sha" >/dev/null
   local t
   times >"$run/times0"
   t=$(now)
-  CI=1 "$top/bin/warder" --root "$run/w" fetch -r "$release" --repo main --arch "$arch" -F base.txz --no-update \
+  CI=1 "$warder" --root "$run/w" fetch -r "$release" --repo main --arch "$arch" -F base.txz --no-update \
     >"$run/w.log" 2>&1 || { cat "$run/w.log" >&2; die "warder fetch failed"; }
   local wall
   wall=$(elapsed "$t")
