@@ -8,13 +8,16 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.content.HttpContent;
 import org.eclipse.jetty.http.content.ResourceHttpContent;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.warder.registry.storage.RegistryLayout;
 
 /**
  * Maps request paths to the files they serve: {@code /metadata/<file>} to the metadata
  * directory, and {@code /targets/<path>/<sha256>.<name>} to the content-addressed blob of that
- * hash (whose strong ETag is the hash itself). Anything else, or any name that could leave those
+ * hash (whose strong ETag is the hash itself, and whose bytes go out through {@link FileRegions},
+ * zero-copy). Anything else, or any name that could leave those
  * directories, maps to nothing. Thread-safe.
  */
 final class ContentFactory implements HttpContent.Factory {
@@ -76,6 +79,11 @@ final class ContentFactory implements HttpContent.Factory {
         @Override
         public String getETagValue() {
           return etag.getValue();
+        }
+
+        @Override
+        public void writeTo(Content.Sink sink, long offset, long length, Callback callback) {
+          FileRegions.write(file, sink, offset, length, callback);
         }
       };
     });

@@ -114,7 +114,8 @@ public final class RegistryServer implements AutoCloseable {
     TokenStore tokens = new TokenStore(layout, settings.clock());
 
     server = new Server();
-    connector = new ServerConnector(server);
+    // Blobs go from the page cache to the socket with sendfile (FileRegions), not through buffers.
+    connector = new FileRegions.Connector(server);
     connector.setHost(settings.listen().getHostString());
     connector.setPort(settings.listen().getPort());
     server.addConnector(connector);

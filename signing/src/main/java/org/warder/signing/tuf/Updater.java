@@ -346,13 +346,21 @@ public final class Updater {
             Files.delete(part);
             have = 0;
           }
+          // The bytes are hashed as they arrive (those of an earlier attempt read back first),
+          // so the file is read once; the length and hashes are checked before the move.
+          DigestingStream hashed = new DigestingStream(target);
+          if (have > 0) {
+            try (InputStream in = Files.newInputStream(part)) {
+              in.transferTo(hashed);
+            }
+          }
           if (have < target.length() || target.length() == 0) {
             try (OutputStream out = Files.newOutputStream(part, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND)) {
-              fetcher.fetchFrom(url, have, target.length(), out);
+              fetcher.fetchFrom(url, have, target.length(), hashed.teeTo(out));
             }
           }
-          verifyFile(target, part);
+          hashed.check(Files.size(part));
           try (var channel = java.nio.channels.FileChannel.open(part, java.nio.file.StandardOpenOption.WRITE)) {
             channel.force(true);
           }
@@ -373,6 +381,52 @@ public final class Updater {
 
   /** Attempts per mirror for one target download, each resuming where the last one stopped. */
   private static final int DOWNLOAD_ATTEMPTS = 3;
+
+  /**
+   * Hashes what is written to it with every hash a target lists, optionally passing it on; then
+   * checks the count and the hashes against the target's signed length and hashes.
+   */
+  private static final class DigestingStream extends OutputStream {
+    private final TargetFile target;
+    private final Map<String, MessageDigest> digests;
+    private OutputStream next = OutputStream.nullOutputStream();
+    private long count;
+
+    DigestingStream(TargetFile target) throws TufException {
+      this.target = target;
+      this.digests = LengthAndHashes.digests(target.path(), target.hashes());
+    }
+
+    /** From now on, also writes everything to {@code out} (first), then hashes it. */
+    OutputStream teeTo(OutputStream out) {
+      this.next = out;
+      return this;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      next.write(b, off, len);
+      count += len;
+      for (MessageDigest d : digests.values()) {
+        d.update(b, off, len);
+      }
+    }
+
+    /** Checks that {@code fileSize} bytes were hashed and that they are the signed ones. */
+    void check(long fileSize) throws IOException, TufException {
+      if (fileSize != count) {
+        throw new IOException(target.path() + ": " + fileSize + " bytes on disk but " + count
+            + " received; the download directory changed under the download");
+      }
+      LengthAndHashes.checkLength(target.path(), java.util.OptionalLong.of(target.length()), count);
+      LengthAndHashes.check(target.path(), digests, target.hashes());
+    }
+  }
 
   private static void verifyFile(TargetFile target, Path file) throws IOException, TufException {
     Map<String, MessageDigest> digests = LengthAndHashes.digests(target.path(), target.hashes());

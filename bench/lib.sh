@@ -1,0 +1,136 @@
+# Shared by the benchmark scripts in bench/: sourced, never run. Builds nothing; checks the jars,
+# installs missing Debian tools, makes (once) the test release, starts and stops a registry.
+# Work files live under bench/.work (git-ignored).
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+work="$top/bench/.work"
+release=14.2-RELEASE
+arch=amd64
+mkdir -p "$work"
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
+
+need_jars() {
+  local jar
+  for jar in "$top/client/target/warder.jar" "$top/registry-server/target/warder-registry.jar"; do
+    [ -f "$jar" ] || die "$jar is missing; build first: (cd $top && mvn -q package -DskipTests)"
+  done
+}
+
+# need_tools CMD:PACKAGE ...: installs the Debian packages of the commands that are missing.
+need_tools() {
+  local missing=() pair
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || die "missing packages ${missing[*]}; install them (apt-get install ${missing[*]}) or run as root"
+  say "installing ${missing[*]} (apt-get)"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+free_port() {
+  local p
+  for p in $(shuf -i 20000-60000 -n 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
+  done
+  die "no free port found"
+}
+
+wait_http() { # URL PID LOG
+  local i=0
+  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    i=$((i + 1))
+    if [ $i -gt 240 ] || ! kill -0 "$2" 2>/dev/null; then
+      cat "$3" >&2
+      die "$1 did not come up"
+    fi
+    sleep 0.25
+  done
+}
+
+# The test release: bench/.work/dist/{base.txz,MANIFEST}, about 150 MB of multi-block xz made
+# from a pax tar of system files. Reuses /tmp/xzbench/base.txz when present; built once.
+make_release() {
+  local dist="$work/dist"
+  if [ -s "$dist/base.txz" ] && [ -s "$dist/MANIFEST" ]; then
+    return 0
+  fi
+  rm -rf "$dist" "$work/dist.tmp"
+  mkdir -p "$work/dist.tmp"
+  local members
+  if [ -s /tmp/xzbench/base.txz ] && xz -l /tmp/xzbench/base.txz >/dev/null 2>&1; then
+    say "reusing /tmp/xzbench/base.txz"
+    cp /tmp/xzbench/base.txz "$work/dist.tmp/base.txz"
+    members=$(xz -T0 -dc "$work/dist.tmp/base.txz" | tar -tf - | wc -l)
+  else
+    # About 700 MB of /usr/lib and /usr/share (regular files, directories, symlinks), in tree order.
+    say "building base.txz from /usr/lib and /usr/share (about 700 MB of pax tar, xz -6 -T0; once, a few minutes)"
+    (cd / && find usr/lib usr/share -xdev \( -type d -o -type f -o -type l \) -printf '%s\t%p\n') |
+      awk -F'\t' '{ total += $1; if (total > 700 * 1024 * 1024) exit; print $2 }' >"$work/dist.tmp/list"
+    members=$(wc -l <"$work/dist.tmp/list")
+    tar --format=pax --no-recursion -C / -cf - -T "$work/dist.tmp/list" | xz -6 -T0 >"$work/dist.tmp/base.txz"
+  fi
+  local blocks
+  blocks=$(xz -lv "$work/dist.tmp/base.txz" | awk '/^  *Blocks:/ { print $2; exit }')
+  [ "${blocks:-1}" -gt 1 ] || die "base.txz has one xz block; multi-threaded decompression needs several"
+  printf 'base.txz\t%s\t%s\tbase\t"Base system (MANDATORY)"\ton\n' \
+    "$(sha256sum "$work/dist.tmp/base.txz" | cut -d' ' -f1)" "$members" >"$work/dist.tmp/MANIFEST"
+  mv "$work/dist.tmp" "$dist"
+}
+
+# start_registry: a fresh registry in bench/.work/registry with the release published.
+# Sets reg_pid, reg_url, reg_port, root_sha, target_url, target_path, blob. The server is
+# $WARDER_REGISTRY_BIN when set (another build's bin/warder-registry, to compare builds).
+# WARDER_REGISTRY_JAVA_OPTS applies to the server only (the offline commands need their default heap).
+start_registry() {
+  local reg="$work/registry" serve_opts=${WARDER_REGISTRY_JAVA_OPTS:-}
+  local WARDER_REGISTRY_JAVA_OPTS=
+  rm -rf "$reg"
+  mkdir -p "$reg"
+  printf 'bench-offline-passphrase\n' >"$reg/pass"
+  printf 'bench-publisher-passphrase\n' >"$reg/pass2"
+  chmod 600 "$reg/pass" "$reg/pass2"
+  local data="$reg/data"
+  "$top/bin/warder-registry" init --data "$data" --passphrase-file "$reg/pass" >"$reg/init.log"
+  export WARDER_KEYS="$reg/keys"
+  "$top/bin/warder" --root "$reg/publisher" key generate --name rel --passphrase-file "$reg/pass2" >"$reg/key.log"
+  "$top/bin/warder-registry" delegate releases --key "$WARDER_KEYS/rel.pub.json" --paths 'releases/*/*/*' \
+    --data "$data" --passphrase-file "$reg/pass" >"$reg/delegate.log"
+  local token
+  token=$("$top/bin/warder-registry" token create --publisher team --role releases --data "$data")
+  reg_port=$(free_port)
+  reg_url="http://127.0.0.1:$reg_port/"
+  WARDER_REGISTRY_JAVA_OPTS=$serve_opts "${WARDER_REGISTRY_BIN:-$top/bin/warder-registry}" serve --data "$data" --listen "127.0.0.1:$reg_port" \
+    --access-log "$reg/access.log" >"$reg/serve.log" 2>&1 &
+  reg_pid=$!
+  wait_http "${reg_url}healthz" "$reg_pid" "$reg/serve.log"
+  root_sha=$(sha256sum "$data/repository/metadata/1.root.json" | cut -d' ' -f1)
+  "$top/bin/warder" --root "$reg/publisher" repo add main "$reg_url" --root-sha256 "$root_sha" >"$reg/repo-add.log"
+  say "publishing $release ($(du -h "$work/dist/base.txz" | cut -f1) base.txz) to the registry on port $reg_port"
+  WARDER_TOKEN="$token" CI=1 "$top/bin/warder" --root "$reg/publisher" publish release "$release" "$work/dist" \
+    --repo main --key rel --passphrase-file "$reg/pass2" --arch "$arch" >"$reg/publish.log" 2>&1 ||
+    { cat "$reg/publish.log" >&2; die "publishing failed"; }
+  local sha
+  sha=$(cut -f2 "$work/dist/MANIFEST")
+  target_path="targets/releases/$release/$arch/$sha.base.txz"
+  target_url="$reg_url$target_path"
+  blob="$data/blobs/sha256/${sha:0:2}/$sha"
+  [ -f "$blob" ] || die "the registry holds no blob $blob"
+  curl -fsS -o /dev/null "$target_url" || die "$target_url is not served"
+}
+
+stop_registry() {
+  if [ -n "${reg_pid:-}" ]; then
+    kill "$reg_pid" 2>/dev/null || true
+    wait "$reg_pid" 2>/dev/null || true
+    reg_pid=
+  fi
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Fetching and extracting a ~150 MB multi-block base.txz from a local warder-registry, three ways:
+#   (a) what iocage and Bastille do: curl -o FILE URL; sha256sum FILE; tar -xJf FILE -C DIR
+#   (b) the fastest unverified pipeline: curl URL | xz -T0 -d | tar -x -C DIR
+#   (w) warder fetch -r REL into a fresh root (signed metadata, verified download, extraction)
+# Rounds interleaved (a, b, w, a, b, w, ...); medians and the ratios w/a and w/b are printed.
+# Usage: bench/release-fetch.sh [ROUNDS]   (default 3)
+# WARDER_BIN=other/bin/warder measures another build's client (publishing always uses this one's).
+set -euo pipefail
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+
+rounds=${1:-3}
+warder=${WARDER_BIN:-$top/bin/warder} # another build's bin/warder, to compare builds
+need_jars
+need_tools curl:curl xz:xz-utils tar:tar sha256sum:coreutils shuf:coreutils
+make_release
+# bsdtar-made archives carry LIBARCHIVE.* pax keywords that GNU tar warns about.
+export TAR_OPTIONS=--warning=no-unknown-keyword
+trap stop_registry EXIT
+start_registry
+
+run="$work/fetch"
+rm -rf "$run"
+mkdir -p "$run"
+say "target: $target_url ($(stat -c %s "$blob") bytes, $(xz -l "$blob" | awk 'NR == 2 { print $2 }') xz blocks)"
+
+# Each way starts from an empty directory, with earlier writes flushed (outside the timing).
+# CPU seconds (user + system) of the processes a shell waited for, from the output of bash's
+# `times` (which must run in that shell itself, not in a command substitution).
+cpu_of() { awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] } printf "%.2f", s }' "$1"; }
+
+fresh() { rm -rf "${@/#/$run/}"; mkdir -p "$run/a/x" "$run/b/x"; sync; }
+
+time_a() {
+  local t
+  t=$(now)
+  curl -fsS -o "$run/a/base.txz" "$target_url"
+  sha256sum "$run/a/base.txz" >/dev/null
+  tar -xJf "$run/a/base.txz" -C "$run/a/x"
+  times >"$run/times"
+  echo "$(elapsed "$t") $(cpu_of "$run/times")"
+}
+
+time_b() {
+  local t
+  t=$(now)
+  curl -fsS "$target_url" | xz -T0 -d | tar -x -C "$run/b/x"
+  times >"$run/times"
+  echo "$(elapsed "$t") $(cpu_of "$run/times")"
+}
+
+time_w() {
+  "$warder" --root "$run/w" repo add main "$reg_url" --root-sha256 "$root_sha" >/dev/null
+  local t
+  times >"$run/times0"
+  t=$(now)
+  CI=1 "$warder" --root "$run/w" fetch -r "$release" --repo main --arch "$arch" -F base.txz --no-update \
+    >"$run/w.log" 2>&1 || { cat "$run/w.log" >&2; die "warder fetch failed"; }
+  local wall
+  wall=$(elapsed "$t")
+  times >"$run/times"
+  echo "$wall $(awk -v a="$(cpu_of "$run/times")" -v b="$(cpu_of "$run/times0")" 'BEGIN { printf "%.2f", a - b }')"
+}
+
+ta=() tb=() tw=() ca=() cb=() cw=()
+for i in $(seq "$rounds"); do
+  fresh a; read -r x c <<<"$(time_a)"; ta+=("$x"); ca+=("$c")
+  fresh b; read -r x c <<<"$(time_b)"; tb+=("$x"); cb+=("$c")
+  fresh w; read -r x c <<<"$(time_w)"; tw+=("$x"); cw+=("$c")
+  say "round $i: a ${ta[-1]} s (cpu ${ca[-1]}), b ${tb[-1]} s (cpu ${cb[-1]}), w ${tw[-1]} s (cpu ${cw[-1]})" \
+    "(load $(cut -d' ' -f1 /proc/loadavg))"
+done
+# The trees must agree: same members as the unverified pipeline extracted.
+na=$(find "$run/a/x" | wc -l) nb=$(find "$run/b/x" | wc -l) nw=$(find "$run/w/releases/$release/root" | wc -l)
+[ "$na" = "$nb" ] && [ "$nb" = "$nw" ] || die "extracted trees differ: a $na, b $nb, w $nw entries"
+fresh a b w
+
+ma=$(median "${ta[@]}") mb=$(median "${tb[@]}") mw=$(median "${tw[@]}")
+echo
+echo "release-fetch: $(stat -c %s "$blob") bytes base.txz, $rounds rounds, $(nproc) CPUs, medians in seconds"
+echo "  (wall: the targets; cpu: user + system of every process involved, steadier on a busy machine)"
+printf '  (a) curl -o; sha256sum; tar -xJf         wall %6.2f  cpu %6.2f   (wall %s)\n' "$ma" "$(median "${ca[@]}")" "${ta[*]}"
+printf '  (b) curl | xz -T0 -d | tar -x (no check) wall %6.2f  cpu %6.2f   (wall %s)\n' "$mb" "$(median "${cb[@]}")" "${tb[*]}"
+printf '  (w) warder fetch -r                     wall %6.2f  cpu %6.2f   (wall %s)\n' "$mw" "$(median "${cw[@]}")" "${tw[*]}"
+echo "  w/a = $(ratio "$mw" "$ma")   (target <= 0.6)"
+echo "  w/b = $(ratio "$mw" "$mb")   (target <= 1.1)"

@@ -1,0 +1,125 @@
+package org.warder.registry.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.warder.registry.testing.Http;
+import org.warder.registry.testing.TestRegistry;
+import org.warder.signing.Digests;
+
+/**
+ * Blobs are sent zero-copy (sendfile through {@link FileRegions}): whole, in ranges, to many
+ * clients at once and to clients that go away, always the stored bytes, and nothing stays
+ * registered once a response is over.
+ */
+class BlobServingTest {
+  @TempDir Path tmp;
+  private TestRegistry registry;
+  private byte[] blob;
+  private String url;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    registry = TestRegistry.create(tmp).start();
+    blob = new byte[6 * 1024 * 1024 + 12345]; // far more than a socket buffer holds
+    new Random(42).nextBytes(blob);
+    registry.publisher(registry.token("acme", "acme")).upload(blob, 1 << 20);
+    url = "/targets/releases/14.2-RELEASE/amd64/" + Digests.sha256Hex(blob) + ".base.txz";
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    registry.close();
+  }
+
+  private static void awaitNoneInFlight() throws InterruptedException {
+    for (int i = 0; i < 200 && FileRegions.inFlight() > 0; i++) {
+      Thread.sleep(25);
+    }
+    assertThat(FileRegions.inFlight()).isZero();
+  }
+
+  @Test
+  void testGet_wholeBlobSentZeroCopy() throws Exception {
+    long before = FileRegions.transferred();
+    HttpResponse<byte[]> r = registry.http().send("GET", url, null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Length")).hasValue(Long.toString(blob.length));
+    assertThat(r.body()).isEqualTo(blob);
+    assertThat(FileRegions.transferred() - before).isEqualTo(blob.length);
+    awaitNoneInFlight();
+  }
+
+  @Test
+  void testGet_rangesAreTheStoredBytes() throws Exception {
+    Http http = registry.http();
+    HttpResponse<byte[]> middle = http.send("GET", url, null, "Range", "bytes=1000000-4999999");
+    assertThat(middle.statusCode()).isEqualTo(206);
+    assertThat(middle.body()).isEqualTo(Arrays.copyOfRange(blob, 1_000_000, 5_000_000));
+    HttpResponse<byte[]> tail = http.send("GET", url, null, "Range", "bytes=-70000");
+    assertThat(tail.statusCode()).isEqualTo(206);
+    assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(blob, blob.length - 70_000, blob.length));
+    HttpResponse<byte[]> resumed = http.send("GET", url, null, "Range", "bytes=5000000-");
+    assertThat(resumed.body()).isEqualTo(Arrays.copyOfRange(blob, 5_000_000, blob.length));
+    HttpResponse<byte[]> two = http.send("GET", url, null, "Range", "bytes=0-9,100-109");
+    assertThat(two.statusCode()).isEqualTo(206);
+    String multipart = new String(two.body(), StandardCharsets.ISO_8859_1);
+    assertThat(multipart).contains(new String(Arrays.copyOfRange(blob, 0, 10), StandardCharsets.ISO_8859_1))
+        .contains(new String(Arrays.copyOfRange(blob, 100, 110), StandardCharsets.ISO_8859_1));
+    HttpResponse<byte[]> head = http.send("HEAD", url, null);
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValue("Content-Length")).hasValue(Long.toString(blob.length));
+    assertThat(head.body()).isEmpty();
+    awaitNoneInFlight();
+  }
+
+  @Test
+  void testGet_concurrentClientsAllGetTheBlob() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<HttpResponse<byte[]>>> all = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        all.add(pool.submit(() -> registry.http().send("GET", url, null)));
+      }
+      for (Future<HttpResponse<byte[]>> f : all) {
+        assertThat(f.get().body()).isEqualTo(blob);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    awaitNoneInFlight();
+  }
+
+  @Test
+  void testGet_clientGoneMidTransferReleasesTheFile() throws Exception {
+    try (Socket socket = new Socket(registry.url().getHost(), registry.url().getPort())) {
+      socket.setReceiveBufferSize(64 * 1024);
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET " + url + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] some = in.readNBytes(200_000);
+      assertThat(new String(some, 0, 15, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200 OK");
+      assertThat(FileRegions.inFlight()).isPositive(); // the server is still sending
+    }
+    awaitNoneInFlight();
+    // and the server goes on serving
+    assertThat(registry.http().send("GET", url, null).body()).isEqualTo(blob);
+  }
+}
