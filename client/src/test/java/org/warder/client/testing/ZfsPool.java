@@ -67,7 +67,8 @@ public final class ZfsPool implements AutoCloseable {
     Files.deleteIfExists(vdev);
   }
 
-  private static boolean available() throws InterruptedException {
+  /** Whether zfs and zpool run and answer (a zfs-fuse daemon is up, on Linux). */
+  public static boolean available() throws InterruptedException {
     try {
       return exec(List.of("zpool", "list", "-H")) == 0;
     } catch (IOException e) {
