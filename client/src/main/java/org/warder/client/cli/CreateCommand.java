@@ -22,13 +22,15 @@ import picocli.CommandLine.Spec;
 final class CreateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-n", "--name"}, required = true, paramLabel = "NAME") String name;
+  @Option(names = {"-n", "--name"}, required = true, paramLabel = "NAME", description = "The new jail's name.") String name;
 
   @ArgGroup(exclusive = true, multiplicity = "1") Source source;
 
   static final class Source {
-    @Option(names = {"-r", "--release"}, paramLabel = "REL", required = true) String release;
-    @Option(names = {"-t", "--template"}, paramLabel = "TEMPLATE", required = true) String template;
+    @Option(names = {"-r", "--release"}, paramLabel = "REL", required = true, description = "A fetched release.") String release;
+    @Option(names = {"-t", "--template"}, paramLabel = "TEMPLATE", required = true,
+        description = "A template (warder list -t).")
+    String template;
     @Option(names = {"-e", "--empty"}, required = true, description = "An empty jail.") boolean empty;
   }
 

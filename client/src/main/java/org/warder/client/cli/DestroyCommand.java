@@ -17,7 +17,7 @@ final class DestroyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Option(names = {"-r", "--release"}, description = "NAME is a release.") boolean release;
   @Option(names = {"-f", "--force"}, description = "Stop a running jail first.") boolean force;
-  @Parameters(paramLabel = "NAME") String name;
+  @Parameters(paramLabel = "NAME", description = "The jail, template or (-r) release.") String name;
 
   @Override
   public Integer call() throws Exception {

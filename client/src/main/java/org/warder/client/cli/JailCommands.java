@@ -23,7 +23,7 @@ final class JailCommands {
   static final class Start implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--rc", description = "Start every jail with boot=1, by priority.") boolean rc;
-    @Parameters(paramLabel = "NAME") List<String> names = List.of();
+    @Parameters(paramLabel = "NAME", description = "Jails to start (with --rc: none).") List<String> names = List.of();
 
     @Override
     public Integer call() throws Exception {
@@ -48,7 +48,7 @@ final class JailCommands {
   static final class Stop implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--rc", description = "Stop every running boot=1 jail, in reverse start order.") boolean rc;
-    @Parameters(paramLabel = "NAME") List<String> names = List.of();
+    @Parameters(paramLabel = "NAME", description = "Jails to stop (with --rc: none).") List<String> names = List.of();
 
     @Override
     public Integer call() throws Exception {
@@ -73,7 +73,7 @@ final class JailCommands {
   @Command(name = "restart", mixinStandardHelpOptions = true, description = "Stop, then start a jail.")
   static final class Restart implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME", description = "The jail.") String name;
 
     @Override
     public Integer call() throws Exception {
@@ -91,8 +91,10 @@ final class JailCommands {
       description = "Run a command in a running jail; its exit status becomes warder's.")
   static final class Exec implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Parameters(index = "0", paramLabel = "NAME") String name;
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD") List<String> command;
+    @Parameters(index = "0", paramLabel = "NAME", description = "A running jail.") String name;
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD",
+        description = "The command and its arguments (put -- before options meant for it).")
+    List<String> command;
 
     @Override
     public Integer call() throws Exception {
@@ -109,8 +111,10 @@ final class JailCommands {
       description = "pkg(8) for a running jail: 'pkg -j NAME ARGS' on FreeBSD, the jail's own pkg in the sandbox.")
   static final class Pkg implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Parameters(index = "0", paramLabel = "NAME") String name;
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "ARGS") List<String> args;
+    @Parameters(index = "0", paramLabel = "NAME", description = "A running jail.") String name;
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "ARGS",
+        description = "pkg arguments, e.g. install -y nginx (put -- before options).")
+    List<String> args;
 
     @Override
     public Integer call() throws Exception {
@@ -129,8 +133,8 @@ final class JailCommands {
   static final class Get implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
-    @Parameters(index = "0", paramLabel = "PROPERTY|all") String property;
-    @Parameters(index = "1", paramLabel = "NAME") String name;
+    @Parameters(index = "0", paramLabel = "PROPERTY|all", description = "A property (iocage's names), or all.") String property;
+    @Parameters(index = "1", paramLabel = "NAME", description = "The jail or template.") String name;
 
     @Override
     public Integer call() throws Exception {
@@ -158,7 +162,8 @@ final class JailCommands {
           "template=yes makes it a read-only template, template=no a jail again. Changes take effect at the next start."})
   static final class Set implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Parameters(arity = "2..*", paramLabel = "key=value... NAME") List<String> args;
+    @Parameters(arity = "2..*", paramLabel = "ARG",
+        description = "key=value ... then the jail, as iocage: warder set boot=1 priority=10 www") List<String> args;
 
     @Override
     public Integer call() throws Exception {
@@ -176,7 +181,7 @@ final class JailCommands {
     @Spec CommandSpec spec;
     @Option(names = {"-n", "--name"}, paramLabel = "SNAPSHOT", description = "Snapshot name (default: warder-<time>).")
     Optional<String> snapshot = Optional.empty();
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME", description = "The jail.") String name;
 
     @Override
     public Integer call() throws Exception {
@@ -191,7 +196,7 @@ final class JailCommands {
   static final class Snaplist implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME", description = "The jail.") String name;
 
     @Override
     public Integer call() throws Exception {
@@ -210,8 +215,10 @@ final class JailCommands {
       description = "Roll a stopped jail back to a snapshot (later snapshots are destroyed).")
   static final class Rollback implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Option(names = {"-n", "--name"}, required = true, paramLabel = "SNAPSHOT") String snapshot;
-    @Parameters(paramLabel = "NAME") String name;
+    @Option(names = {"-n", "--name"}, required = true, paramLabel = "SNAPSHOT",
+        description = "The snapshot (see warder snaplist).")
+    String snapshot;
+    @Parameters(paramLabel = "NAME", description = "A stopped jail.") String name;
 
     @Override
     public Integer call() throws Exception {

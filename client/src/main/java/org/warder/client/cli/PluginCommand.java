@@ -26,10 +26,14 @@ final class PluginCommand implements Runnable {
           "Every byte comes from verified targets: the manifest, its release, and the artifact at the commit it pins."})
   static final class Install implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Parameters(index = "0", paramLabel = "ID") String plugin;
-    @Parameters(index = "1..*", paramLabel = "key=value") List<String> properties = List.of();
-    @Option(names = "--repo", paramLabel = "NAME") Optional<String> repo = Optional.empty();
-    @Option(names = {"-n", "--name"}, paramLabel = "NAME") Optional<String> name = Optional.empty();
+    @Parameters(index = "0", paramLabel = "ID", description = "Plugin id or PUBLISHER/ID (see warder list -PR).") String plugin;
+    @Parameters(index = "1..*", paramLabel = "key=value", description = "Jail properties, over the manifest's.")
+    List<String> properties = List.of();
+    @Option(names = "--repo", paramLabel = "NAME",
+        description = "Registry (default: the only one).")
+    Optional<String> repo = Optional.empty();
+    @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "The jail's name (default: the plugin id).")
+    Optional<String> name = Optional.empty();
     @Option(names = {"-k", "--keep"}, description = "Keep the jail when the install fails.") boolean keep;
     @Option(names = "--dry-run", description = "Print the plan; run nothing.") boolean dryRun;
     @Option(names = "--disable-freebsd-repo", description = "Disable FreeBSD's package repository in the jail.")
@@ -49,8 +53,10 @@ final class PluginCommand implements Runnable {
           "post_update.sh; any failure rolls the jail back to the snapshot."})
   static final class Update implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Parameters(paramLabel = "NAME") String name;
-    @Option(names = "--repo", paramLabel = "NAME") Optional<String> repo = Optional.empty();
+    @Parameters(paramLabel = "NAME", description = "A jail installed with fetch -P.") String name;
+    @Option(names = "--repo", paramLabel = "NAME",
+        description = "Registry (default: the only one).")
+    Optional<String> repo = Optional.empty();
 
     @Override
     public Integer call() throws Exception {
@@ -63,8 +69,10 @@ final class PluginCommand implements Runnable {
       description = "As update, and move the jail to the manifest's newer FreeBSD release first.")
   static final class Upgrade implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Parameters(paramLabel = "NAME") String name;
-    @Option(names = "--repo", paramLabel = "NAME") Optional<String> repo = Optional.empty();
+    @Parameters(paramLabel = "NAME", description = "A jail installed with fetch -P.") String name;
+    @Option(names = "--repo", paramLabel = "NAME",
+        description = "Registry (default: the only one).")
+    Optional<String> repo = Optional.empty();
 
     @Override
     public Integer call() throws Exception {
