@@ -35,6 +35,8 @@ final class ApiHandler extends Handler.Abstract {
   private static final Pattern UPLOAD = Pattern.compile("/api/v1/uploads/([^/]+)");
   private static final Pattern BLOB = Pattern.compile("/api/v1/blobs/([^/]+)");
   private static final Pattern METADATA = Pattern.compile("/api/v1/metadata/([^/]+)");
+  /** Refused request bodies up to this size are read to their end before the answer. */
+  private static final long DISCARD_LIMIT = 8L * 1024 * 1024;
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d{1,18})-(\\d{1,18})/(\\*|\\d{1,18})");
 
   private final RegistryRepository repository;
@@ -57,6 +59,7 @@ final class ApiHandler extends Handler.Abstract {
     try {
       route(request, response, callback);
     } catch (RegistryException e) {
+      discardBody(request);
       ApiResponses.error(response, e, callback);
     } catch (Exception e) {
       String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -68,6 +71,23 @@ final class ApiHandler extends Handler.Abstract {
           callback);
     }
     return true;
+  }
+
+  /**
+   * Reads and drops what is left of a refused request's body when it is small enough, so that the
+   * client, still sending, gets the error answer rather than a connection reset (a larger body
+   * is left unread and the connection is closed after the answer).
+   */
+  private static void discardBody(Request request) {
+    long length = request.getLength();
+    if (length == 0 || length > DISCARD_LIMIT) {
+      return;
+    }
+    try (InputStream in = Request.asInputStream(request)) {
+      in.skipNBytes(Math.min(length < 0 ? DISCARD_LIMIT : length, DISCARD_LIMIT));
+    } catch (java.io.IOException e) {
+      // the body ended early or the client went away: nothing left to drain
+    }
   }
 
   private void route(Request request, Response response, Callback callback) throws Exception {
