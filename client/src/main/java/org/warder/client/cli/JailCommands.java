@@ -5,7 +5,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.exec.CommandResult;
 import org.warder.client.jail.Jail;
+import org.warder.client.jail.JailException;
 import org.warder.client.jail.Jails;
+import org.warder.client.jail.props.PropertyCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -144,16 +146,30 @@ final class JailCommands {
       if (property.equals("all")) {
         jail.props().effective().forEach((k, v) -> table.row(k, v));
       } else {
-        Optional<String> identity = jail.props().identity(property);
-        table.row(property, identity.orElseGet(() -> jail.props().value(property)));
+        table.row(property, value(jail, property));
       }
       if (!property.equals("all") && !output.json) {
-        ctx.out.println(jail.props().identity(property).orElseGet(() -> jail.props().value(property)));
+        ctx.out.println(value(jail, property));
       } else {
         output.print(table, ctx);
       }
       return 0;
     }
+  }
+
+  /** The effective value of {@code key}; "none" for an identity key warder has not set. */
+  static String value(Jail jail, String key) throws JailException {
+    String v = jail.props().effective().get(key);
+    if (v != null) {
+      return v;
+    }
+    if (PropertyCatalog.find(key).isPresent()) {
+      return "none";
+    }
+    List<String> close = PropertyCatalog.suggest(key);
+    throw new JailException("unknown jail property '" + key + "'"
+        + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?")
+        + " 'warder get all " + jail.name() + "' lists them all");
   }
 
   /** {@code warder set}. */

@@ -27,16 +27,6 @@ public final class FreeBsdCommands {
     return List.of("jail", "-f", Args.path(conf), "-r", name.value());
   }
 
-  /** {@code jail -r NAME}: removes a running jail without a config (exec.stop is not run). */
-  public static List<String> jailRemove(JailName name) {
-    return List.of("jail", "-r", name.value());
-  }
-
-  /** {@code jexec -l NAME COMMAND...}: runs a command in a running jail with a login environment. */
-  public static List<String> jexec(JailName name, List<String> command) throws FreeBsdInputException {
-    return jexec(name, true, Optional.empty(), Map.of(), command);
-  }
-
   /**
    * {@code jexec [-l] [-U USER] NAME [env K=V...] COMMAND...}. With {@code login} (-l) jexec keeps
    * only HOME, SHELL, TERM, USER and the login class; {@code env} then sets variables inside the
@@ -79,11 +69,6 @@ public final class FreeBsdCommands {
     return List.of("jls", "--libxo", "json", "-n");
   }
 
-  /** {@code jls --libxo json -n -j NAME}: one jail; exits 1 with "jail not found" when it is not running. */
-  public static List<String> jls(JailName name) {
-    return List.of("jls", "--libxo", "json", "-n", "-j", name.value());
-  }
-
   /** {@code pkg -j NAME ARGS...}: the host's pkg acting on the jail's package database. */
   public static List<String> pkg(JailName name, List<String> args) throws FreeBsdInputException {
     List<String> argv = new ArrayList<>(List.of("pkg", "-j", name.value()));
@@ -105,29 +90,9 @@ public final class FreeBsdCommands {
     return List.copyOf(argv);
   }
 
-  /** {@code mount_nullfs -o ro SRC DST}: a base-jail directory, read-only. */
-  public static List<String> mountNullfsReadOnly(Path source, Path target) {
-    return List.of("mount_nullfs", "-o", "ro", Args.path(source), Args.path(target));
-  }
-
-  /** {@code umount [-f] DST}. */
-  public static List<String> umount(Path target, boolean force) {
-    return force ? List.of("umount", "-f", Args.path(target)) : List.of("umount", Args.path(target));
-  }
-
   /** {@code kldload -n MODULE}: loads a host kernel module unless loaded (a manifest's kmods). */
   public static List<String> kldload(String module) throws FreeBsdInputException {
     return List.of("kldload", "-n", Args.module(module));
-  }
-
-  /** {@code devfs -m DEV ruleset N}: makes N the ruleset of the devfs mounted at {@code dev}. */
-  public static List<String> devfsRuleset(Path dev, int ruleset) {
-    return List.of("devfs", "-m", Args.path(dev), "ruleset", DevfsRules.number(ruleset));
-  }
-
-  /** {@code devfs -m DEV rule -s N applyset}: applies ruleset N to the devfs mounted at {@code dev} now. */
-  public static List<String> devfsApplyRuleset(Path dev, int ruleset) {
-    return List.of("devfs", "-m", Args.path(dev), "rule", "-s", DevfsRules.number(ruleset), "applyset");
   }
 
   /** {@code devfs rule -s N delset}: deletes every rule of ruleset N (before reusing the number). */
@@ -135,7 +100,7 @@ public final class FreeBsdCommands {
     return List.of("devfs", "rule", "-s", DevfsRules.number(ruleset), "delset");
   }
 
-  /** {@code chflags -R noschg PATH}: clears the system immutable flag (before emptying base-jail dirs). */
+  /** {@code chflags -R noschg PATH}: clears the system immutable flag (before removing or replacing release files). */
   public static List<String> chflagsNoSchg(Path path) {
     return List.of("chflags", "-R", "noschg", Args.path(path));
   }

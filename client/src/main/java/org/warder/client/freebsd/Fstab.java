@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A jail's fstab (jail(8) mount.fstab): the base-jail nullfs lines and parsing for unmounting.
+ * A jail's fstab (jail(8) mount.fstab): the base-jail nullfs lines, linprocfs, and parsing.
  * Paths with whitespace or control characters are refused: fstab(5) separates fields with
  * whitespace and FreeBSD documents no escape for it.
  */
@@ -26,11 +26,6 @@ public final class Fstab {
       out.add(new FstabEntry(field(origin.resolve(dir)), field(jailRoot.resolve(dir)), "nullfs", "ro", 0, 0));
     }
     return List.copyOf(out);
-  }
-
-  /** The fstab text of a base jail: lines {@code src\tdst\tnullfs\tro\t0\t0}. */
-  public static String baseJail(Path origin, Path jailRoot) {
-    return render(baseJailEntries(origin, jailRoot));
   }
 
   /** The linprocfs entry for mount_linprocfs=1: {@code linprocfs} on {@code jailRoot/compat/linux/proc}. */
@@ -66,18 +61,6 @@ public final class Fstab {
       }
       out.add(new FstabEntry(f[0], f[1], f[2], f[3], f.length > 4 ? Integer.parseInt(f[4]) : 0,
           f.length > 5 ? Integer.parseInt(f[5]) : 0));
-    }
-    return List.copyOf(out);
-  }
-
-  /**
-   * The mount points in the order to unmount them: the reverse of the file's order, which is the
-   * order they were mounted in, so a mount on top of another comes off first.
-   */
-  public static List<Path> unmountOrder(List<FstabEntry> entries) {
-    List<Path> out = new ArrayList<>();
-    for (int i = entries.size() - 1; i >= 0; i--) {
-      out.add(Path.of(entries.get(i).mountPoint()));
     }
     return List.copyOf(out);
   }

@@ -32,6 +32,7 @@ import org.warder.client.runtime.JailRuntime;
 import org.warder.client.runtime.Mount;
 import org.warder.client.runtime.RuntimeSpec;
 import org.warder.client.storage.Storage;
+import org.warder.index.PluginManifest;
 import org.warder.signing.AtomicFiles;
 
 /**
@@ -109,6 +110,7 @@ public final class Jails {
         case THICK -> storage.copyOf(sourceRoot, root);
         case BASE -> {
           storage.copyOf(sourceRoot, root);
+          storage.clearImmutableFlags(storage.path(root));
           emptyBaseDirectories(storage.path(root));
         }
       }
@@ -132,9 +134,7 @@ public final class Jails {
       }
       Jail jail = new Jail(name, props, false);
       store.save(jail);
-      if (request.mode() == CreateRequest.Mode.BASE) {
-        writeFstab(jail);
-      }
+      writeFstab(jail);
       done = true;
       out.println(name + " created (" + request.mode().name().toLowerCase(java.util.Locale.ROOT) + " from "
           + request.source().orElse("nothing") + ")");
@@ -186,15 +186,44 @@ public final class Jails {
     }
   }
 
-  /** The base jail's read-only mounts: those of the book's list that the origin has. */
+  /**
+   * The jail's fstab (jail(8) mount.fstab): a base jail's read-only mounts, those of the book's
+   * list that the origin has, and linprocfs when mount_linprocfs=1; no file when there is none.
+   */
   private void writeFstab(Jail jail) throws IOException {
-    Path origin = layout.path(jail.origin().orElseThrow()).resolve("root");
     Path root = layout.path(jail.rootName());
-    List<FstabEntry> present = Fstab.baseJailEntries(origin, root).stream()
-        .filter(e -> Files.isDirectory(Path.of(e.source()), LinkOption.NOFOLLOW_LINKS))
-        .toList();
-    AtomicFiles.write(store.dir(jail.name().value(), jail.template()).resolve("fstab"),
-        Fstab.render(present).getBytes(StandardCharsets.UTF_8));
+    List<FstabEntry> entries = new ArrayList<>();
+    if (jail.props().isTrue("basejail")) {
+      Path origin = layout.path(jail.origin().orElseThrow()).resolve("root");
+      Fstab.baseJailEntries(origin, root).stream()
+          .filter(e -> Files.isDirectory(Path.of(e.source()), LinkOption.NOFOLLOW_LINKS))
+          .forEach(entries::add);
+    }
+    if (jail.props().isTrue("mount_linprocfs")) {
+      entries.add(Fstab.linprocfs(root));
+    }
+    Path file = store.dir(jail.name().value(), jail.template()).resolve("fstab");
+    if (entries.isEmpty()) {
+      Files.deleteIfExists(file);
+    } else {
+      AtomicFiles.write(file, Fstab.render(entries).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * Gives {@code jail} a devfs ruleset of its own holding {@code rules} (a plugin manifest's
+   * devfs_ruleset), rebuilt before each start on FreeBSD; see {@link JailDevfs}.
+   */
+  public Jail ownDevfsRuleset(Jail jail, PluginManifest.DevfsRuleset rules) throws JailException, IOException {
+    Jail updated = JailDevfs.assign(store, jail, rules);
+    out.println(jail.name() + ": devfs ruleset " + updated.props().value("devfs_ruleset") + " of its own ("
+        + rules.paths().size() + " path rule(s) from the manifest)");
+    return updated;
+  }
+
+  /** The ruleset number {@link #ownDevfsRuleset} would give a jail now. */
+  public int freeDevfsRuleset() throws JailException, IOException {
+    return JailDevfs.freeRuleset(store);
   }
 
   /** Records that {@code jail} holds plugin {@code id} from {@code source} ({@code type=plugin}). */
@@ -233,6 +262,7 @@ public final class Jails {
     } else {
       Path from = layout.path(origin).resolve("root");
       Path to = layout.path(jail.rootName());
+      storage.clearImmutableFlags(to);
       for (String dir : Fstab.BASE_DIRS) {
         if (Files.isDirectory(from.resolve(dir), LinkOption.NOFOLLOW_LINKS)) {
           Files.createDirectories(to.resolve(dir));
@@ -425,6 +455,9 @@ public final class Jails {
       throw new JailException(e.getMessage(), e);
     }
     store.save(jail);
+    if (values.containsKey("mount_linprocfs") || values.containsKey("basejail")) {
+      writeFstab(jail);
+    }
     if (template.isPresent() && template.get() != jail.template()) {
       jail = convert(jail, template.get());
     }
@@ -487,8 +520,8 @@ public final class Jails {
     Path dir = store.dir(jail.name().value(), jail.template());
     List<Mount> mounts = new ArrayList<>();
     Optional<Path> fstab = Optional.empty();
-    if (jail.props().isTrue("basejail")) {
-      Path fstabFile = dir.resolve("fstab");
+    Path fstabFile = dir.resolve("fstab");
+    if (Files.exists(fstabFile)) {
       fstab = Optional.of(fstabFile);
       try {
         for (FstabEntry e : Fstab.parse(Files.readString(fstabFile, StandardCharsets.UTF_8))) {
@@ -506,7 +539,8 @@ public final class Jails {
     }
     boolean inherit = jail.props().value("ip4").equals("inherit");
     return new RuntimeSpec(jail.name(), root, dir, hostname, inherit, mounts, jail.props().value("exec_start"),
-        jail.props().value("exec_stop"), JailConf.parameters(jail.name(), root, jail.props(), fstab));
+        jail.props().value("exec_stop"), JailConf.parameters(jail.name(), root, jail.props(), fstab),
+        JailDevfs.commands(dir, jail.props()));
   }
 
   private static JailName name(String value) throws JailException {

@@ -155,6 +155,13 @@ public final class PluginInstaller {
           CreateRequest.Mode.THIN, props));
       jailCreated = true;
       jail = jails.markPlugin(jail, plugin.id(), sources.origin() + " publisher " + plugin.publisher());
+      if (manifest.devfsRuleset().isPresent()) {
+        step("devfs");
+        jail = jails.ownDevfsRuleset(jail, manifest.devfsRuleset().get());
+        if (os != HostOs.FREEBSD) {
+          out.println("devfs: recorded for jail(8); the sandbox gives the jail bwrap's minimal /dev instead");
+        }
+      }
       Path root = layout.path(jail.rootName());
       Path dir = jails.store().dir(jailName, false);
 

@@ -12,6 +12,8 @@ import org.warder.client.freebsd.JailConf;
 import org.warder.client.freebsd.PkgFingerprint;
 import org.warder.client.freebsd.PkgRepo;
 import org.warder.client.freebsd.PkgRepos;
+import org.warder.client.jail.JailDevfs;
+import org.warder.client.jail.JailStore;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
 import org.warder.client.layout.HostLayout;
@@ -80,6 +82,19 @@ public final class PluginPlan {
         runner.note("skip kldload " + module + " (the sandbox shares the Linux kernel)");
       }
     }
+    if (m.devfsRuleset().isPresent()) {
+      int n = JailDevfs.freeRuleset(new JailStore(layout));
+      props = props.with(Map.of("devfs_ruleset", Integer.toString(n)));
+      runner.note("write " + layout.path(dir).resolve("devfs.json") + ": the manifest's devfs rules, for ruleset " + n
+          + " of the jail's own (devfs_ruleset=" + n + ")");
+      if (freebsd) {
+        for (List<String> argv : JailDevfs.rebuild(n, props, m.devfsRuleset().get())) {
+          runner.run(Command.of(argv));
+        }
+      } else {
+        runner.note("skip the devfs ruleset (the sandbox gives the jail bwrap's minimal /dev)");
+      }
+    }
     Path conf = layout.path(dir).resolve("jail.conf");
     if (freebsd) {
       runner.note("write " + conf + ":\n" + JailConf.render(name, root, props, Optional.empty()).strip());
@@ -89,7 +104,7 @@ public final class PluginPlan {
       }
     } else {
       RuntimeSpec spec = new RuntimeSpec(name, root, layout.path(dir), jailName, props.value("ip4").equals("inherit"),
-          List.of(), props.value("exec_start"), props.value("exec_stop"), Map.of());
+          List.of(), props.value("exec_start"), props.value("exec_stop"), Map.of(), List.of());
       runner.run(Command.of(new BubblewrapRuntime(runner, new org.warder.client.runtime.ProcessTable(), layout.root())
           .startArgv(spec)));
       if (!m.pkgs().isEmpty()) {

@@ -92,6 +92,9 @@ public final class PluginUpdater {
         sources.ensureRelease(m.release());
         jail = jails.moveToRelease(jail, m.release());
       }
+      if (m.devfsRuleset().isPresent()) {
+        jail = jails.ownDevfsRuleset(jail, m.devfsRuleset().get()); // from the next start when running
+      }
       if (jails.runtime().jid(jail.name()).isEmpty()) {
         jails.start(name);
       }
@@ -207,11 +210,11 @@ public final class PluginUpdater {
   }
 
   /**
-   * config.json, plugin.json, manifest.json, fstab: what the snapshot of root does not cover
+   * config.json, plugin.json, manifest.json, fstab, devfs.json: what the snapshot of root does not cover
    * (plugin/ is put back from plugin.old by {@link #restorePluginDir}).
    */
   private static void copyState(Path from, Path to) throws IOException {
-    for (String f : List.of("config.json", "plugin.json", "manifest.json", "fstab")) {
+    for (String f : List.of("config.json", "plugin.json", "manifest.json", "fstab", "devfs.json")) {
       if (Files.isRegularFile(from.resolve(f))) {
         Files.copy(from.resolve(f), to.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }

@@ -19,8 +19,9 @@ import org.warder.client.jail.props.JailName;
 import org.warder.signing.AtomicFiles;
 
 /**
- * The FreeBSD runtime: jail(8) with a generated jail.conf ({@code jail -f FILE -c NAME}),
- * {@code jexec} to enter, {@code jls} to find running jails. Thread-safe.
+ * The FreeBSD runtime: jail(8) with a generated jail.conf ({@code jail -f FILE -c NAME}), the
+ * jail's own devfs ruleset rebuilt first when it has one, {@code jexec} to enter, {@code jls} to
+ * find running jails. Thread-safe.
  */
 public final class FreeBsdJailRuntime implements JailRuntime {
   private final CommandRunner runner;
@@ -37,6 +38,9 @@ public final class FreeBsdJailRuntime implements JailRuntime {
     Map<String, String> parameters = new java.util.LinkedHashMap<>(spec.jailParameters());
     parameters.put("exec.consolelog", spec.consoleLog().toString());
     AtomicFiles.write(spec.jailConf(), JailConf.render(spec.name(), parameters).getBytes(StandardCharsets.UTF_8));
+    for (List<String> devfs : spec.devfsRules()) {
+      runner.check(Command.of(devfs));
+    }
     runner.check(Command.of(FreeBsdCommands.jailCreate(spec.jailConf(), spec.name())));
   }
 

@@ -16,6 +16,8 @@ import org.warder.client.jail.props.JailName;
  * @param execStart the command that brings the jail up ({@code /bin/sh /etc/rc})
  * @param execStop the command that brings it down ({@code /bin/sh /etc/rc.shutdown})
  * @param jailParameters jail(8) parameters, in order
+ * @param devfsRules the devfs(8) argv lists that rebuild the jail's own devfs ruleset before it
+ *     starts (FreeBSD); empty when it uses a shared ruleset
  */
 public record RuntimeSpec(
     JailName name,
@@ -26,9 +28,11 @@ public record RuntimeSpec(
     List<Mount> mounts,
     String execStart,
     String execStop,
-    Map<String, String> jailParameters) {
+    Map<String, String> jailParameters,
+    List<List<String>> devfsRules) {
   public RuntimeSpec {
     mounts = List.copyOf(mounts);
+    devfsRules = devfsRules.stream().map(List::copyOf).toList();
     jailParameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(jailParameters));
   }
 

@@ -6,22 +6,26 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.warder.client.exec.Command;
 import org.warder.client.exec.CommandRunner;
-import java.util.stream.Stream;
+import org.warder.client.freebsd.FreeBsdCommands;
 import org.warder.signing.AtomicFiles;
 
 /**
  * Storage as plain directories under the warder root (no ZFS): copies ({@code cp -a}, which
  * keeps modes, owners, links and, on FreeBSD, file flags) instead of clones, and no snapshots.
+ * On FreeBSD the system immutable flag is cleared before a tree is removed.
  */
 public final class DirStorage implements Storage {
   private final Path root;
   private final CommandRunner runner;
+  private final boolean freebsd;
 
-  public DirStorage(Path root, CommandRunner runner) {
+  public DirStorage(Path root, CommandRunner runner, boolean freebsd) {
     this.root = root;
     this.runner = runner;
+    this.freebsd = freebsd;
   }
 
   @Override
@@ -35,6 +39,13 @@ public final class DirStorage implements Storage {
   }
 
   @Override
+  public void clearImmutableFlags(Path path) throws IOException, InterruptedException {
+    if (freebsd) {
+      runner.check(Command.of(FreeBsdCommands.chflagsNoSchg(path)));
+    }
+  }
+
+  @Override
   public Path create(String name) throws IOException {
     Path p = path(name);
     Files.createDirectories(p.getParent());
@@ -43,11 +54,12 @@ public final class DirStorage implements Storage {
   }
 
   @Override
-  public void destroy(String name) throws IOException {
+  public void destroy(String name) throws IOException, InterruptedException {
     Path p = path(name);
     if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
+    clearImmutableFlags(p);
     try (Stream<Path> walk = Files.walk(p)) {
       for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
         if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Optional;
 import org.warder.client.exec.CommandRunner;
+import org.warder.client.host.HostOs;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.state.StateFiles;
 
@@ -31,10 +32,10 @@ public record HostSettings(String storage, Optional<String> dataset) {
 
   /** The storage adapter these settings name. */
   public Storage open(HostLayout layout, CommandRunner runner) {
+    boolean freebsd = HostOs.current() == HostOs.FREEBSD;
     if (storage.equals("zfs")) {
-      boolean zfsFuse = !System.getProperty("os.name", "").contains("BSD");
-      return new ZfsStorage(runner, dataset.orElseThrow(), layout.root(), zfsFuse);
+      return new ZfsStorage(runner, dataset.orElseThrow(), layout.root(), !freebsd);
     }
-    return new DirStorage(layout.root(), runner);
+    return new DirStorage(layout.root(), runner, freebsd);
   }
 }

@@ -55,6 +55,12 @@ public interface Storage {
   /** Makes {@code name} read-only or writable again (templates). */
   void setReadOnly(String name, boolean readOnly) throws IOException, InterruptedException;
 
+  /**
+   * Clears FreeBSD's system immutable flag below {@code path} ({@code chflags -R noschg}), so that
+   * files a release marks schg can be removed or replaced; nothing on other systems.
+   */
+  void clearImmutableFlags(Path path) throws IOException, InterruptedException;
+
   /** {@code dir} or {@code zfs}. */
   String kind();
 }

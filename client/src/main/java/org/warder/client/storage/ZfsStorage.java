@@ -8,6 +8,7 @@ import org.warder.client.exec.Command;
 import org.warder.client.exec.CommandFailedException;
 import org.warder.client.exec.CommandResult;
 import org.warder.client.exec.CommandRunner;
+import org.warder.client.freebsd.FreeBsdCommands;
 
 /**
  * Storage as ZFS datasets below a base dataset mounted at the warder root ({@code warder
@@ -31,6 +32,13 @@ public final class ZfsStorage implements Storage {
     this.base = base;
     this.root = root;
     this.zfsFuse = zfsFuse;
+  }
+
+  @Override
+  public void clearImmutableFlags(Path path) throws IOException, InterruptedException {
+    if (!zfsFuse) {
+      runner.check(Command.of(FreeBsdCommands.chflagsNoSchg(path)));
+    }
   }
 
   /** The dataset of {@code name}. */

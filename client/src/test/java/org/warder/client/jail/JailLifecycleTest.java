@@ -142,6 +142,17 @@ class JailLifecycleTest {
     ok("set", "depends=none", "db");
     assertThat(failure("set", "depends=../x", "db")).contains("depends");
     assertThat(failure("set", "bogus_key=1", "db")).contains("bogus_key");
+    assertThat(ok("get", "depends", "db").out()).isEqualTo("none\n");
+    assertThat(ok("get", "ip4_addr", "www1").out()).isEqualTo("lo0|127.0.0.2/8\n");
+    assertThat(ok("get", "release", "www1").out()).isEqualTo(REL + "\n");
+    assertThat(ok("get", "devfs_ruleset", "www1").out()).isEqualTo("4\n");
+    assertThat(ok("get", "all", "www1", "-h").out()).contains("depends\tdb\n").contains("boot\t1\n");
+    assertThat(failure("get", "ip4_adr", "www1")).contains("unknown jail property 'ip4_adr'").contains("ip4_addr");
+    ok("set", "mount_linprocfs=1", "db");
+    assertThat(root.resolve("jails/db/fstab"))
+        .hasContent("linprocfs\t" + root.resolve("jails/db/root/compat/linux/proc") + "\tlinprocfs\trw\t0\t0");
+    ok("set", "mount_linprocfs=0", "db");
+    assertThat(root.resolve("jails/db/fstab")).doesNotExist();
 
     ok("create", "-n", "base1", "-r", REL, "-b");
     assertThat(root.resolve("jails/base1/root/bin")).isEmptyDirectory();

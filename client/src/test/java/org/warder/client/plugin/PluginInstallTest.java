@@ -116,7 +116,8 @@ class PluginInstallTest {
          "pkgs": %s, "packagesite": "%s${ABI}/latest",
          "fingerprints": {"testrepo": [{"function": "sha256", "fingerprint": "%s"},
                                        {"function": "sha256", "fingerprint": "%s"}]},
-         "properties": {"ip4": "inherit", "allow_raw_sockets": 1}, "official": false, "revision": %d}
+         "properties": {"ip4": "inherit", "allow_raw_sockets": 1}, "official": false, "revision": %d,
+         "devfs_ruleset": {"paths": {"bpf*": null, "dri/*": "mode 0660"}, "includes": []}}
         """.formatted(id, REL, repo.getFileName(), pkgs, packageSite.url(""), FP1, FP2, revision));
     ok(plugins.publisherRoot, "publish", "plugin", manifest.toString(), "--repo", "main", "--publisher", "acme",
         "--key", "acme", "--id", id, "--artifact-source", repo.toString(), "--artifact-ref", commit);
@@ -150,7 +151,7 @@ class PluginInstallTest {
       assertThat(run.out()).contains("post_install: IP=127.0.0.1 compat=127.0.0.1")
           .contains("Installing testpkg from testrepo: done").contains("Admin Portal: http://127.0.0.1:8080/");
       assertThat(run.out().lines().filter(l -> l.startsWith("step times: ")).findFirst().orElseThrow())
-          .matches("step times: resolve \\d+\\.\\d\\ds, release \\d+\\.\\d\\ds, create .*, pkg-config .*, kmods .*, start .*, "
+          .matches("step times: resolve \\d+\\.\\d\\ds, release \\d+\\.\\d\\ds, create .*, devfs .*, pkg-config .*, kmods .*, start .*, "
               + "pkg .*, artifact .*, post_install .*, record \\d+\\.\\d\\ds");
       Path jailRoot = root.resolve("jails/" + jail + "/root");
       assertThat(jailRoot.resolve("usr/local/bin/testapp")).exists();
@@ -165,6 +166,10 @@ class PluginInstallTest {
       assertThat(ok(root, "list", "-h").out()).contains("\t" + jail + "\tup\t" + REL).contains("\tplugin\n");
       assertThat(ok(root, "list", "-P", "-h").out()).startsWith(jail + "\tacme/testapp\t1\t" + goodCommit + "\tup\t");
       assertThat(ok(root, "exec", jail, "testapp").out()).isEqualTo("testapp running\n");
+      assertThat(run.out()).contains(jail + ": devfs ruleset 1000 of its own (2 path rule(s) from the manifest)")
+          .contains("devfs: recorded for jail(8)");
+      assertThat(ok(root, "get", "devfs_ruleset", jail).out().strip()).isEqualTo("1000");
+      assertThat(root.resolve("jails/" + jail + "/devfs.json")).content().contains("\"dri/*\" : \"mode 0660\"");
     } finally {
       plugins.warder(root, "stop", jail);
     }
@@ -324,7 +329,10 @@ class PluginInstallTest {
     assertThat(run.out()).contains("Plan for plugin acme/testapp revision 1 into jail app9 (FreeBSD jail(8), dir storage)")
         .contains("fetch release " + REL)
         .contains("cp -a " + root.resolve("releases/" + REL + "/root") + "/. " + root.resolve("jails/app9/root") + "/")
-        .contains("jail -f " + root.resolve("jails/app9/jail.conf") + " -c app9")
+        .contains("devfs_ruleset = 1000;")
+        .containsSubsequence("devfs rule -s 1000 delset", "devfs rule -s 1000 add hide", "devfs rule -s 1000 add path null unhide",
+            "devfs rule -s 1000 add path 'bpf*' unhide", "devfs rule -s 1000 add path 'dri/*' mode 0660",
+            "jail -f " + root.resolve("jails/app9/jail.conf") + " -c app9")
         .contains("pkg -j app9 install -y testpkg")
         .contains("jexec app9 env IOCAGE_PLUGIN_IP=127.0.0.1 WARDER_PLUGIN_IP=127.0.0.1 /bin/sh -c")
         .contains("check out commit " + goodCommit)

@@ -87,6 +87,14 @@ class SampleManifestsPlanTest {
       for (String kmod : m.kmods()) {
         assertThat(out).as(id).contains("kldload -n " + kmod);
       }
+      if (m.devfsRuleset().isPresent()) {
+        assertThat(out).as(id).contains("devfs_ruleset = 1000;").contains("devfs rule -s 1000 delset");
+        for (String path : m.devfsRuleset().get().paths().keySet()) {
+          assertThat(out).as(id).containsPattern("devfs rule -s 1000 add path '?" + java.util.regex.Pattern.quote(path) + "'? ");
+        }
+      } else {
+        assertThat(out).as(id).doesNotContain("devfs rule");
+      }
       assertThat(out).as(id).contains("jexec " + jail + " env IOCAGE_PLUGIN_IP=").contains("/root/post_install.sh");
       assertThat(host.resolve("jails")).doesNotExist();
     }

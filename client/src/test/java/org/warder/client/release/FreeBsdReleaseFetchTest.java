@@ -38,7 +38,7 @@ class FreeBsdReleaseFetchTest {
         argv -> argv.get(0).equals("xz") ? new CommandResult(127, "", "xz: not found") : new CommandResult(0, "", ""));
     HostLayout layout = new HostLayout(tmp.resolve("root"));
     StringWriter out = new StringWriter();
-    ReleaseFetcher fetcher = new ReleaseFetcher(layout, new DirStorage(layout.root(), runner), runner, HostOs.FREEBSD,
+    ReleaseFetcher fetcher = new ReleaseFetcher(layout, new DirStorage(layout.root(), runner, true), runner, HostOs.FREEBSD,
         Clock.systemUTC(), new PrintWriter(out, true), ProgressListener.NONE);
     try (StaticHttpServer server = new StaticHttpServer(www)) {
       fetcher.fromMirror("13.4-RELEASE", "amd64", List.of(), URI.create(server.url("").toString()), Optional.empty(),

@@ -34,7 +34,8 @@ class BubblewrapRuntimeTest {
     Files.createDirectories(root.resolve("opt"));
     runtime = new BubblewrapRuntime(new ProcessCommandRunner(new PrintWriter(new StringWriter()), false), new ProcessTable(), tmp);
     spec = new RuntimeSpec(JailName.of("bw" + ProcessHandle.current().pid()), root, tmp, "www1.example", false,
-        List.of(new Mount(shared, root.resolve("opt"), true)), "/bin/sh /etc/rc", "/bin/sh /etc/rc.shutdown", Map.of());
+        List.of(new Mount(shared, root.resolve("opt"), true)), "/bin/sh /etc/rc", "/bin/sh /etc/rc.shutdown", Map.of(),
+        List.of());
   }
 
   @AfterEach
@@ -70,7 +71,7 @@ class BubblewrapRuntimeTest {
   @Test
   void testStart_inheritedNetworkSeesTheHostInterfaces() throws Exception {
     RuntimeSpec shared = new RuntimeSpec(spec.name(), spec.root(), tmp, "net", true, List.of(), spec.execStart(),
-        spec.execStop(), Map.of());
+        spec.execStop(), Map.of(), List.of());
     spec = shared;
     runtime.start(shared);
     long links = runtime.exec(shared.name(), List.of("ip", "-o", "link"), Map.of()).stdout().lines().filter(l -> !l.isBlank()).count();

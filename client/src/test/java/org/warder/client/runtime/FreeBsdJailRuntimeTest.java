@@ -40,7 +40,7 @@ class FreeBsdJailRuntimeTest {
     Path root = Path.of("/usr/local/warder/jails/www1/root");
     JailProperties props = JailProperties.parse(List.of("ip4_addr=em0|192.0.2.10/24", "allow_raw_sockets=1"));
     Map<String, String> params = JailConf.parameters(name, root, props, java.util.Optional.empty());
-    RuntimeSpec spec = new RuntimeSpec(name, root, tmp, "www1", false, List.of(), "/bin/sh /etc/rc", "/bin/sh /etc/rc.shutdown", params);
+    RuntimeSpec spec = new RuntimeSpec(name, root, tmp, "www1", false, List.of(), "/bin/sh /etc/rc", "/bin/sh /etc/rc.shutdown", params, List.of());
 
     runtime.start(spec);
     String conf = Files.readString(tmp.resolve("jail.conf"));
@@ -84,5 +84,32 @@ class FreeBsdJailRuntimeTest {
         List.of("jail", "-f", tmp.resolve("jail.conf").toString(), "-c", "www1"),
         List.of("jexec", "www1", "env", "A=b", "hostname"),
         List.of("jail", "-f", tmp.resolve("jail.conf").toString(), "-r", "www1"));
+  }
+
+  @Test
+  void testStart_rebuildsTheJailsOwnDevfsRulesetFirst() throws Exception {
+    String jlsEmpty = "{\"__version\": \"2\", \"jail-information\": {\"jail\": []}}";
+    RecordingCommandRunner runner = new RecordingCommandRunner(argv -> new CommandResult(0, jlsEmpty, ""));
+    JailName name = JailName.of("plex");
+    Path root = Path.of("/usr/local/warder/jails/plex/root");
+    JailProperties props = JailProperties.parse(List.of("devfs_ruleset=1000"));
+    Map<String, java.util.Optional<String>> paths = Map.of("dri/*", java.util.Optional.empty());
+    List<List<String>> devfs = org.warder.client.jail.JailDevfs.rebuild(1000, props,
+        new org.warder.index.PluginManifest.DevfsRuleset(paths, List.of("5")));
+    RuntimeSpec spec = new RuntimeSpec(name, root, tmp, "plex", false, List.of(), "/bin/sh /etc/rc", "/bin/sh /etc/rc.shutdown",
+        JailConf.parameters(name, root, props, java.util.Optional.empty()), devfs);
+
+    new FreeBsdJailRuntime(runner).start(spec);
+    assertThat(Files.readString(tmp.resolve("jail.conf"))).contains("devfs_ruleset = 1000;");
+    List<List<String>> commands = runner.commands();
+    assertThat(commands.get(0)).startsWith("jls");
+    assertThat(commands.subList(1, 5)).containsExactly(
+        List.of("devfs", "rule", "-s", "1000", "delset"),
+        List.of("devfs", "rule", "-s", "1000", "add", "hide"),
+        List.of("devfs", "rule", "-s", "1000", "add", "include", "5"),
+        List.of("devfs", "rule", "-s", "1000", "add", "path", "null", "unhide"));
+    assertThat(commands).contains(List.of("devfs", "rule", "-s", "1000", "add", "path", "dri/*", "unhide"));
+    assertThat(commands.get(commands.size() - 1)).containsExactly("jail", "-f", tmp.resolve("jail.conf").toString(), "-c", "plex");
+    assertThat(commands.subList(1, commands.size() - 1)).allMatch(argv -> argv.get(0).equals("devfs"));
   }
 }

@@ -74,11 +74,6 @@ public final class Repository {
     return Optional.ofNullable(targets.get(role));
   }
 
-  /** Names of all targets roles, top-level first. */
-  public List<String> targetsRoles() {
-    return List.copyOf(targets.keySet());
-  }
-
   public Optional<Metadata<Snapshot>> snapshot() {
     return snapshot;
   }
