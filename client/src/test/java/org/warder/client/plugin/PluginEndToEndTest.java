@@ -125,9 +125,13 @@ class PluginEndToEndTest {
     JsonNode rows = new ObjectMapper().readTree(json.out());
     assertThat(rows).hasSize(1);
     assertThat(rows.get(0).get("id").asText()).isEqualTo("acme/testplugin");
-    CliRun installed = warder(host, "list", "-P");
-    assertThat(installed.exitCode()).isEqualTo(2);
-    assertThat(installed.err()).contains("-PR lists the plugins a registry publishes");
+    // without -R: the plugins installed on this host, none here
+    CliRun installed = warder(host, "list", "-P", "-h");
+    assertThat(installed.exitCode()).as(installed.err()).isZero();
+    assertThat(installed.out()).isEmpty();
+    CliRun remoteAlone = warder(host, "list", "-R");
+    assertThat(remoteAlone.exitCode()).isEqualTo(2);
+    assertThat(remoteAlone.err()).contains("choose one of -r, -t, -P or -PR");
   }
 
   @Test
