@@ -2,6 +2,7 @@ package org.warder.client.exec;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 
 /** Runs one host command. Implementations are safe for concurrent use. */
 public interface CommandRunner {
@@ -21,6 +22,21 @@ public interface CommandRunner {
    * killed.
    */
   <T, E extends Exception> T stream(Command command, OutputReader<T, E> reader)
+      throws IOException, InterruptedException, E;
+
+  /** Writes a running command's standard input. */
+  @FunctionalInterface
+  interface InputWriter<T, E extends Exception> {
+    T write(OutputStream stdin) throws IOException, E;
+  }
+
+  /**
+   * Runs {@code command} while {@code writer} feeds its standard input as a stream (a {@code zfs
+   * receive} of a bundle member); the input is closed when the writer returns. Fails with {@link
+   * CommandFailedException} unless the command exits 0; if the writer fails, the command is
+   * killed, so that a receive of a refused stream never completes.
+   */
+  <T, E extends Exception> T feed(Command command, InputWriter<T, E> writer)
       throws IOException, InterruptedException, E;
 
   /**

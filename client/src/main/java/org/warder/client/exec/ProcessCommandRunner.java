@@ -82,6 +82,31 @@ public final class ProcessCommandRunner implements CommandRunner {
   }
 
   @Override
+  public <T, E extends Exception> T feed(Command command, InputWriter<T, E> writer)
+      throws IOException, InterruptedException, E {
+    Process process = start(command);
+    CompletableFuture<byte[]> out = drain(process.getInputStream());
+    CompletableFuture<byte[]> err = drain(process.getErrorStream());
+    T result;
+    try (OutputStream in = process.getOutputStream()) {
+      result = writer.write(in);
+    } catch (Exception e) {
+      kill(process); // precise rethrow: only what the writer and the stream can throw
+      throw e;
+    }
+    if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      kill(process);
+      throw new IOException("'" + command.display() + "' did not finish within " + command.timeout() + "; killed");
+    }
+    CommandResult finished = new CommandResult(process.exitValue(), new String(out.join(), StandardCharsets.UTF_8),
+        new String(err.join(), StandardCharsets.UTF_8));
+    if (!finished.ok()) {
+      throw new CommandFailedException(command, finished);
+    }
+    return result;
+  }
+
+  @Override
   public void pipe(Command producer, Command consumer) throws IOException, InterruptedException {
     if (verbose) {
       log.println("+ " + producer.display() + " | " + consumer.display());

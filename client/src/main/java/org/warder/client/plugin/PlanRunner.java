@@ -2,6 +2,7 @@ package org.warder.client.plugin;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.warder.client.exec.Command;
@@ -26,6 +27,12 @@ public final class PlanRunner implements CommandRunner {
   public <T, E extends Exception> T stream(Command command, OutputReader<T, E> reader) throws IOException, E {
     lines.add(command.display());
     return reader.read(new ByteArrayInputStream(new byte[0]));
+  }
+
+  @Override
+  public <T, E extends Exception> T feed(Command command, InputWriter<T, E> writer) throws IOException, E {
+    lines.add(command.display() + " < (stream)");
+    return writer.write(OutputStream.nullOutputStream());
   }
 
   @Override

@@ -45,6 +45,16 @@ public final class RecordingCommandRunner implements CommandRunner {
   }
 
   @Override
+  public <T, E extends Exception> T feed(Command command, InputWriter<T, E> writer) throws IOException, E {
+    T value = writer.write(java.io.OutputStream.nullOutputStream());
+    CommandResult result = run(command);
+    if (!result.ok()) {
+      throw new CommandFailedException(command, result);
+    }
+    return value;
+  }
+
+  @Override
   public void pipe(Command producer, Command consumer) throws IOException {
     CommandResult left = run(producer);
     CommandResult right = run(consumer);
