@@ -1,6 +1,10 @@
 package org.warder.client.cli;
 
 import java.io.Console;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +13,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import org.warder.signing.Ed25519SigningKey;
+import org.warder.signing.SigningException;
+import org.warder.client.archive.TarExtractor;
+import org.warder.client.bundle.JailExporter;
+import org.warder.client.bundle.JailImporter;
 import org.warder.client.exec.CommandRunner;
 import org.warder.client.exec.ProcessCommandRunner;
 import org.warder.client.fetch.HttpSettings;
@@ -82,6 +91,26 @@ final class Context {
     return new Jails(layout, storage(), runtime(), clock, out);
   }
 
+  /** Exports jails and templates of this host. */
+  JailExporter exporter() throws IOException {
+    return new JailExporter(layout, storage(), jails(), runner, HostOs.current(), clock, err);
+  }
+
+  /** Imports bundles into this host. */
+  JailImporter importer() throws IOException {
+    return new JailImporter(layout, storage(), jails(), TarExtractor.withDefaults(), err);
+  }
+
+  /** The raw standard input, for {@code import -}. */
+  InputStream stdin() {
+    return System.in;
+  }
+
+  /** The raw standard output, for {@code export -o -}; its text goes to stderr then. */
+  OutputStream stdout() {
+    return new FileOutputStream(FileDescriptor.out);
+  }
+
   PublisherKeys keys() {
     return new PublisherKeys(PublisherKeys.defaultDir(env));
   }
@@ -116,6 +145,16 @@ final class Context {
       }
     }
     return pass;
+  }
+
+  /** Publisher key {@code name}, decrypted with the passphrase from {@code file}, the environment or the terminal. */
+  Ed25519SigningKey signingKey(String name, Optional<Path> passphraseFile) throws IOException, SigningException {
+    char[] pass = passphrase(passphraseFile, "key " + name, false);
+    try {
+      return keys().load(name, pass);
+    } finally {
+      java.util.Arrays.fill(pass, '\0');
+    }
   }
 
   /** A publishing token: from {@code file}, else {@code $WARDER_TOKEN}. */

@@ -3,16 +3,19 @@ package org.warder.client.cli;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.warder.signing.tuf.Key;
+import org.warder.signing.tuf.PublicKeyFiles;
 import org.warder.client.keys.PublisherKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code warder key}: publisher signing keys. */
 @Command(name = "key", description = "Manage your publisher signing keys.", mixinStandardHelpOptions = true,
-    subcommands = {KeyCommand.Generate.class, KeyCommand.ListKeys.class})
+    subcommands = {KeyCommand.Generate.class, KeyCommand.ListKeys.class, KeyCommand.Trust.class})
 final class KeyCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -59,6 +62,25 @@ final class KeyCommand implements Runnable {
         table.row(e.name(), e.keyid(), e.publicKey().toString());
       }
       output.print(table, ctx);
+      return 0;
+    }
+  }
+
+  /** {@code key trust}. */
+  @Command(name = "trust", mixinStandardHelpOptions = true,
+      description = {"Trust a public key file (someone's .pub.json) to sign bundles this host imports.",
+          "'warder import --require-signature' then accepts bundles that key signed."})
+  static final class Trust implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Parameters(paramLabel = "PUBFILE", description = "The public key file, as 'warder key generate' writes it.") Path file;
+
+    @Override
+    public Integer call() throws Exception {
+      Context ctx = WarderMain.context(spec);
+      Key key = PublicKeyFiles.read(file);
+      Path target = ctx.layout.trustedKeys().resolve(key.keyId() + ".pub.json");
+      PublicKeyFiles.write(key, target);
+      ctx.out.println("trusted key " + key.keyId() + " (" + target + ")");
       return 0;
     }
   }

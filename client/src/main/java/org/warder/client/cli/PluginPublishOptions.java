@@ -41,9 +41,7 @@ final class PluginPublishOptions {
     List<PluginPublisher.Outcome> outcomes = new ArrayList<>(earlier);
     OptionalLong version = OptionalLong.empty();
     if (!sources.isEmpty()) {
-      char[] pass = ctx.passphrase(passphraseFile, "key " + key, false);
-      Ed25519SigningKey signer = ctx.keys().load(key, pass);
-      java.util.Arrays.fill(pass, '\0');
+      Ed25519SigningKey signer = ctx.signingKey(key, passphraseFile);
       RegistryClient registry = new RegistryClient(config.url(), ctx.token(tokenFile));
       PluginPublisher.Report report = new PluginPublisher(ctx.clock, ctx.out, ArtifactTree.Limits.defaults()).publish(
           publisher, sources, earlier, strict, new PluginPublisher.Destination(ctx.repositories().updater(config),

@@ -49,9 +49,7 @@ final class PublishCommand implements Runnable {
       RepoConfig config = ctx.repositories().get(repo);
       ReleasePublisher publisher = new ReleasePublisher(ctx.clock, ctx.out);
       publisher.check(dir);
-      char[] pass = ctx.passphrase(passphraseFile, "key " + key, false);
-      Ed25519SigningKey signer = ctx.keys().load(key, pass);
-      java.util.Arrays.fill(pass, '\0');
+      Ed25519SigningKey signer = ctx.signingKey(key, passphraseFile);
       RegistryClient registry = new RegistryClient(config.url(), ctx.token(tokenFile));
       publisher.publish(release, arch, dir, role, ctx.repositories().updater(config), registry, signer, ctx.progress());
       return 0;

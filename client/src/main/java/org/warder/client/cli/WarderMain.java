@@ -38,6 +38,8 @@ import picocli.CommandLine.Option;
       JailCommands.Snaplist.class,
       JailCommands.Rollback.class,
       DestroyCommand.class,
+      ExportCommand.class,
+      ImportCommand.class,
       ActivateCommand.class,
       PluginCommand.class,
       TufCommand.class,

@@ -226,6 +226,28 @@ public final class Jails {
     return JailDevfs.freeRuleset(store);
   }
 
+  /**
+   * Makes a jail whose directory was just put in place under {@code jails/} or {@code templates/}
+   * (an import) known here: its config.json, its fstab for this host's paths, and a template's
+   * root read-only. If that fails, the directory is removed again.
+   */
+  public Jail adopt(Jail jail) throws IOException, InterruptedException {
+    boolean done = false;
+    try {
+      store.save(jail);
+      writeFstab(jail);
+      if (jail.template()) {
+        storage.setReadOnly(jail.rootName(), true);
+      }
+      done = true;
+      return jail;
+    } finally {
+      if (!done) {
+        storage.destroy(jail.storageName());
+      }
+    }
+  }
+
   /** Records that {@code jail} holds plugin {@code id} from {@code source} ({@code type=plugin}). */
   public Jail markPlugin(Jail jail, String id, String source) throws JailException, IOException {
     try {

@@ -14,6 +14,8 @@ import java.util.Map;
  * &lt;root&gt;/jails/&lt;name&gt;/                     config.json, fstab, root/
  * &lt;root&gt;/templates/&lt;name&gt;/                 read-only templates
  * &lt;root&gt;/images/                            export bundles
+ * &lt;root&gt;/trusted-keys/                      public keys trusted to sign bundles
+ * &lt;root&gt;/staging/import-&lt;id&gt;/              an import being received and verified
  * &lt;root&gt;/repos/&lt;name&gt;/                     repo.json, metadata/ (trusted TUF metadata), cache/
  * </pre>
  */
@@ -81,6 +83,29 @@ public final class HostLayout {
 
   public Path templates() {
     return root.resolve("templates");
+  }
+
+  /** Where export bundles are written by default, and where exports keep their work files. */
+  public Path images() {
+    return root.resolve("images");
+  }
+
+  /**
+   * Relative name (for storage) of the place an import is received into before it is verified
+   * and renamed into {@code jails/} or {@code templates/}: {@code staging/import-<id>}.
+   */
+  public static String importStagingName(String id) {
+    return "staging/import-" + id;
+  }
+
+  /** Public keys whose signatures on bundles this host accepts ({@code warder key trust}). */
+  public Path trustedKeys() {
+    return root.resolve("trusted-keys");
+  }
+
+  /** Relative name of the clone a tar export of a ZFS snapshot reads: {@code staging/export-<id>}. */
+  public static String exportViewName(String id) {
+    return "staging/export-" + id;
   }
 
   public Path repos() {

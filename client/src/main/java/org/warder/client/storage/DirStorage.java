@@ -1,11 +1,14 @@
 package org.warder.client.storage;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.warder.client.exec.Command;
 import org.warder.client.exec.CommandRunner;
@@ -106,6 +109,22 @@ public final class DirStorage implements Storage {
   @Override
   public List<String> snapshots(String name) throws SnapshotsUnsupportedException {
     throw new SnapshotsUnsupportedException("listing snapshots");
+  }
+
+  @Override
+  public Path cloneSnapshot(String source, String snapshot, String target) throws SnapshotsUnsupportedException {
+    throw new SnapshotsUnsupportedException("a clone of a snapshot");
+  }
+
+  @Override
+  public void send(String name, String snapshot, Optional<String> from, OutputStream out)
+      throws SnapshotsUnsupportedException {
+    throw new SnapshotsUnsupportedException("a zfs send stream");
+  }
+
+  @Override
+  public void receive(String name, InputStream in) throws SnapshotsUnsupportedException {
+    throw new SnapshotsUnsupportedException("receiving a zfs send stream");
   }
 
   @Override

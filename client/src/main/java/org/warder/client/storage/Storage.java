@@ -1,8 +1,11 @@
 package org.warder.client.storage;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where releases, jails and templates are stored: ZFS datasets or plain directories. Names are
@@ -30,6 +33,9 @@ public interface Storage {
    * snapshot of {@code source} named {@code snapshot}; with plain directories a full copy.
    */
   Path cloneOf(String source, String snapshot, String target) throws IOException, InterruptedException;
+
+  /** Makes {@code target} a ZFS clone of the existing snapshot {@code source@snapshot} (ZFS only). */
+  Path cloneSnapshot(String source, String snapshot, String target) throws IOException, InterruptedException;
 
   /** Makes {@code target} an independent full copy of {@code source} (thick). */
   Path copyOf(String source, String target) throws IOException, InterruptedException;
@@ -60,6 +66,19 @@ public interface Storage {
    * files a release marks schg can be removed or replaced; nothing on other systems.
    */
   void clearImmutableFlags(Path path) throws IOException, InterruptedException;
+
+  /**
+   * Writes a {@code zfs send} stream of {@code name@snapshot} to {@code out}: the whole dataset,
+   * or with {@code from} only what changed since {@code name@from} (ZFS only).
+   */
+  void send(String name, String snapshot, Optional<String> from, OutputStream out) throws IOException, InterruptedException;
+
+  /**
+   * Receives a {@code zfs send} stream from {@code in} as {@code name} (a new dataset, or for an
+   * incremental stream the dataset holding its base snapshot), reading {@code in} to its end
+   * (ZFS only). If reading {@code in} fails, the receive is killed and nothing is received.
+   */
+  void receive(String name, InputStream in) throws IOException, InterruptedException;
 
   /** {@code dir} or {@code zfs}. */
   String kind();

@@ -1,9 +1,12 @@
 package org.warder.client.storage;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.warder.client.exec.Command;
 import org.warder.client.exec.CommandFailedException;
 import org.warder.client.exec.CommandResult;
@@ -134,6 +137,11 @@ public final class ZfsStorage implements Storage {
   @Override
   public Path cloneOf(String source, String snapshot, String target) throws IOException, InterruptedException {
     runner.check(Command.of("zfs", "snapshot", dataset(source) + "@" + snapshot));
+    return cloneSnapshot(source, snapshot, target);
+  }
+
+  @Override
+  public Path cloneSnapshot(String source, String snapshot, String target) throws IOException, InterruptedException {
     runner.check(Command.of("zfs", "clone", "-p", dataset(source) + "@" + snapshot, dataset(target)));
     return path(target);
   }
@@ -170,6 +178,21 @@ public final class ZfsStorage implements Storage {
     String prefix = dataset(name) + "@";
     return runner.check(Command.of("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-s", "creation"))
         .stdout().lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length())).toList();
+  }
+
+  @Override
+  public void send(String name, String snapshot, Optional<String> from, OutputStream out)
+      throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>(List.of("zfs", "send"));
+    from.ifPresent(f -> argv.addAll(List.of("-i", "@" + f)));
+    argv.add(dataset(name) + "@" + snapshot);
+    runner.stream(Command.of(argv), stdout -> stdout.transferTo(out));
+  }
+
+  @Override
+  public void receive(String name, InputStream in) throws IOException, InterruptedException {
+    createParent(name);
+    runner.feed(Command.of("zfs", "receive", dataset(name)), stdin -> in.transferTo(stdin));
   }
 
   @Override

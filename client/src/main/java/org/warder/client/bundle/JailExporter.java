@@ -1,0 +1,228 @@
+package org.warder.client.bundle;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.warder.client.exec.Command;
+import org.warder.client.exec.CommandRunner;
+import org.warder.client.host.HostOs;
+import org.warder.client.jail.Jail;
+import org.warder.client.jail.JailException;
+import org.warder.client.jail.Jails;
+import org.warder.client.layout.HostLayout;
+import org.warder.client.state.StateFiles;
+import org.warder.client.storage.Storage;
+import org.warder.index.BundleManifest;
+import org.warder.index.BundleManifest.Compression;
+import org.warder.index.BundleManifest.Format;
+import org.warder.index.BundleManifest.Kind;
+import org.warder.index.BundleManifest.Member;
+
+/**
+ * Writes a jail or template as one bundle (DESIGN §6): its members are first written to a work
+ * directory under {@code <root>/images} (each hashed as it is written, so memory stays constant
+ * whatever the jail's size), then streamed after a {@code bundle.json} that lists their lengths
+ * and sha256. A running jail is exported only from a ZFS snapshot ({@code live}). Not
+ * thread-safe.
+ */
+public final class JailExporter {
+  /**
+   * How to export.
+   *
+   * @param format zfs send streams or a portable tar; empty: zfs on ZFS storage, tar otherwise
+   * @param compression of the root member
+   * @param live export a running jail from a ZFS snapshot instead of refusing it
+   * @param snapshot send this existing snapshot of the root (a template tag) instead of taking one
+   * @param base send only the difference since this snapshot of the root (incremental, zfs format)
+   */
+  public record Options(Optional<Format> format, Compression compression, boolean live, Optional<String> snapshot,
+      Optional<String> base) {
+    /** A full export of the jail as it is now. */
+    public static Options full(Optional<Format> format, Compression compression, boolean live) {
+      return new Options(format, compression, live, Optional.empty(), Optional.empty());
+    }
+  }
+
+  /**
+   * What was written.
+   *
+   * @param manifest the bundle.json written first
+   * @param sha256 the whole bundle's sha256
+   * @param length the whole bundle's length
+   */
+  public record Result(BundleManifest manifest, String sha256, long length) {}
+
+  private final HostLayout layout;
+  private final Storage storage;
+  private final Jails jails;
+  private final CommandRunner runner;
+  private final HostOs os;
+  private final Clock clock;
+  private final PrintWriter log;
+
+  public JailExporter(HostLayout layout, Storage storage, Jails jails, CommandRunner runner, HostOs os, Clock clock,
+      PrintWriter log) {
+    this.layout = layout;
+    this.storage = storage;
+    this.jails = jails;
+    this.runner = runner;
+    this.os = os;
+    this.clock = clock;
+    this.log = log;
+  }
+
+  /** Exports jail or template {@code name} to {@code out}, which is flushed, not closed. */
+  public Result export(String name, Options options, OutputStream out)
+      throws BundleException, JailException, IOException, InterruptedException {
+    Jail jail = jails.store().get(name);
+    boolean zfs = storage.kind().equals("zfs");
+    Format format = options.format().orElse(zfs ? Format.ZFS : Format.TAR);
+    if (format == Format.ZFS && !zfs) {
+      throw new ExportRefusedException("--format zfs needs ZFS storage, but this host stores plain directories;"
+          + " export with --format tar (it imports on any storage)");
+    }
+    if (options.base().isPresent() && format != Format.ZFS) {
+      throw new ExportRefusedException("an incremental export needs --format zfs");
+    }
+    boolean running = !jail.template() && jails.runtime().jid(jail.name()).isPresent();
+    if (running && !options.live()) {
+      throw new ExportRefusedException(name + " is running; stop it first ('warder stop " + name + "'), or export"
+          + " a ZFS snapshot of it while it runs with --live");
+    }
+    if (options.live() && !zfs) {
+      throw new ExportRefusedException("--live exports a ZFS snapshot, but this host stores plain directories;"
+          + " stop " + name + " and export it without --live");
+    }
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    String snapshot = options.snapshot().orElse("warder-export-" + now.toString().replace(':', '-'));
+    boolean ownSnapshot = zfs && options.snapshot().isEmpty();
+    Files.createDirectories(layout.images());
+    Path work = Files.createTempDirectory(layout.images(), ".export-");
+    try {
+      if (ownSnapshot) {
+        storage.snapshot(jail.rootName(), snapshot);
+      }
+      List<Member> members = new ArrayList<>();
+      members.add(stageFiles(jail, work));
+      String rootMember = format.rootMember() + options.compression().suffix();
+      log.println("exporting " + name + ": " + rootMember + " (" + (format == Format.ZFS ? "zfs send" : "tar") + ")");
+      log.flush();
+      members.add(stage(work, rootMember, options.compression(), compressed -> {
+        if (format == Format.ZFS) {
+          storage.send(jail.rootName(), snapshot, options.base(), compressed);
+        } else if (zfs) {
+          // the snapshot's tree, through a clone of it (zfs-fuse has no .zfs/snapshot directory)
+          String view = HostLayout.exportViewName(work.getFileName().toString().replace(".", ""));
+          try {
+            Path tree = storage.cloneSnapshot(jail.rootName(), snapshot, view);
+            runner.stream(Command.of(RootArchive.create(os, tree)), stdout -> stdout.transferTo(compressed));
+          } finally {
+            storage.destroy(view);
+          }
+        } else {
+          Path tree = storage.path(jail.rootName());
+          runner.stream(Command.of(RootArchive.create(os, tree)), stdout -> stdout.transferTo(compressed));
+        }
+      }));
+      ObjectNode config = (ObjectNode) StateFiles.mapper().readTree(jail.props().toConfigJson());
+      BundleManifest manifest = new BundleManifest(jail.template() ? Kind.TEMPLATE : Kind.JAIL, name, jail.release(),
+          format, options.compression(), now, snapshot, options.base(), config, members);
+      DigestingOutputStream digest = new DigestingOutputStream(out);
+      writeBundle(manifest, work, digest);
+      return new Result(manifest, digest.sha256(), digest.count());
+    } finally {
+      org.warder.client.archive.TarExtractor.deleteTree(work);
+      if (ownSnapshot) {
+        storage.destroySnapshot(jail.rootName(), snapshot);
+      }
+    }
+  }
+
+  /** Writes something into a compressed member file, hashing the compressed bytes. */
+  @FunctionalInterface
+  private interface MemberWriter {
+    void write(OutputStream out) throws IOException, InterruptedException;
+  }
+
+  private static Member stage(Path work, String name, Compression compression, MemberWriter writer)
+      throws IOException, InterruptedException {
+    try (OutputStream file = Files.newOutputStream(work.resolve(name))) {
+      DigestingOutputStream digest = new DigestingOutputStream(file);
+      try (OutputStream compressed = Codecs.compress(compression, digest)) {
+        writer.write(compressed);
+      }
+      return new Member(name, digest.count(), digest.sha256());
+    }
+  }
+
+  /**
+   * files.tar: the jail directory's own regular files and directories (config.json, plugin
+   * records), never its root, and not its fstab, which names this host's paths and is written
+   * again on import.
+   */
+  private Member stageFiles(Jail jail, Path work) throws IOException, InterruptedException {
+    Path dir = jails.store().dir(jail.name().value(), jail.template());
+    return stage(work, BundleManifest.FILES, Compression.NONE, out -> {
+      try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
+           Stream<Path> walk = Files.walk(dir)) {
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        for (Path p : walk.sorted().toList()) {
+          Path rel = dir.relativize(p);
+          String first = rel.getNameCount() == 0 ? "" : rel.getName(0).toString();
+          if (rel.toString().isEmpty() || first.equals("root") || rel.toString().equals("fstab")) {
+            continue;
+          }
+          boolean directory = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+          if (!directory && !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            log.println("warning: " + p + " is neither a file nor a directory; not exported");
+            continue;
+          }
+          TarArchiveEntry entry = new TarArchiveEntry(p, rel + (directory ? "/" : ""), LinkOption.NOFOLLOW_LINKS);
+          tar.putArchiveEntry(entry);
+          if (!directory) {
+            Files.copy(p, tar);
+          }
+          tar.closeArchiveEntry();
+        }
+        tar.finish();
+      }
+    });
+  }
+
+  private static void writeBundle(BundleManifest manifest, Path work, OutputStream out) throws IOException {
+    TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
+    tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+    tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    byte[] json = manifest.toJson();
+    TarArchiveEntry head = new TarArchiveEntry(BundleManifest.FILE_NAME);
+    head.setSize(json.length);
+    head.setModTime(manifest.created().toEpochMilli());
+    tar.putArchiveEntry(head);
+    tar.write(json);
+    tar.closeArchiveEntry();
+    for (Member m : manifest.members()) {
+      TarArchiveEntry entry = new TarArchiveEntry(m.name());
+      entry.setSize(m.length());
+      entry.setModTime(manifest.created().toEpochMilli());
+      tar.putArchiveEntry(entry);
+      Files.copy(work.resolve(m.name()), tar);
+      tar.closeArchiveEntry();
+    }
+    tar.finish();
+    tar.flush();
+  }
+}

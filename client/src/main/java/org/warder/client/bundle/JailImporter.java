@@ -1,0 +1,284 @@
+package org.warder.client.bundle;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.warder.client.archive.ArchiveException;
+import org.warder.client.archive.TarExtractor;
+import org.warder.client.jail.Jail;
+import org.warder.client.jail.JailException;
+import org.warder.client.jail.Jails;
+import org.warder.client.jail.props.JailName;
+import org.warder.client.jail.props.JailProperties;
+import org.warder.client.jail.props.PropertyException;
+import org.warder.client.layout.HostLayout;
+import org.warder.client.storage.Storage;
+import org.warder.index.BundleManifest;
+import org.warder.index.BundleManifest.Format;
+import org.warder.index.BundleManifest.Kind;
+import org.warder.index.BundleManifest.Member;
+import org.warder.index.CatalogException;
+
+/**
+ * Imports a bundle (DESIGN §6) from a stream, file or pipe alike: bundle.json first, then each
+ * member received as it streams in (a {@code zfs receive} or a tar extraction into a staging
+ * dataset or directory under {@code staging/}), its length and sha256 checked against
+ * bundle.json at its end, then the whole bundle checked ({@link WholeBundleCheck}: the {@code
+ * .sha256} companion, a signature). Only then is the staging renamed into {@code jails/} (or
+ * {@code templates/}) and the jail visible. On any failure the staging is destroyed: nothing is
+ * left behind. No member is ever held in memory. Not thread-safe.
+ */
+public final class JailImporter {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A check of the whole bundle, once all of it was read and before anything becomes visible. */
+  @FunctionalInterface
+  public interface WholeBundleCheck {
+    /** Accepts nothing: per-member digests only (what an unsigned bundle without companion offers). */
+    WholeBundleCheck NONE = (sha256, length) -> { };
+
+    void check(String sha256, long length) throws BundleException;
+  }
+
+  /**
+   * What was imported.
+   *
+   * @param jail the jail or template now on this host
+   * @param manifest the bundle's bundle.json
+   * @param sha256 the whole bundle's sha256
+   * @param length the whole bundle's length
+   */
+  public record Imported(Jail jail, BundleManifest manifest, String sha256, long length) {}
+
+  private final HostLayout layout;
+  private final Storage storage;
+  private final Jails jails;
+  private final TarExtractor extractor;
+  private final PrintWriter log;
+
+  public JailImporter(HostLayout layout, Storage storage, Jails jails, TarExtractor extractor, PrintWriter log) {
+    this.layout = layout;
+    this.storage = storage;
+    this.jails = jails;
+    this.extractor = extractor;
+    this.log = log;
+  }
+
+  /**
+   * Imports the bundle read from {@code in} (read to its end, not closed) as {@code newName}, or
+   * under the name it carries.
+   */
+  public Imported importBundle(InputStream in, Optional<String> newName, WholeBundleCheck check)
+      throws BundleException, JailException, IOException, InterruptedException {
+    DigestingInputStream whole = new DigestingInputStream(in);
+    TarArchiveInputStream tar = new TarArchiveInputStream(whole);
+    BundleManifest manifest = readManifest(tar, whole);
+    String name = newName.orElse(manifest.name());
+    checkName(name);
+    checkFits(manifest, name);
+    String staging = HostLayout.importStagingName(HexFormat.of().formatHex(RANDOM.generateSeed(8)));
+    boolean done = false;
+    try {
+      storage.create(staging);
+      for (Member member : manifest.members()) {
+        receive(tar, whole, manifest, member, staging);
+      }
+      TarArchiveEntry extra = next(tar, whole);
+      if (extra != null) {
+        throw new BadBundleException("expected the bundle to end after " + manifest.members().get(
+            manifest.members().size() - 1).name() + ", found another member \"" + extra.getName()
+            + "\"; the bundle was altered; nothing was imported");
+      }
+      try {
+        whole.drain();
+      } catch (IOException e) {
+        throw damaged(whole, e);
+      }
+      String sha256 = whole.sha256();
+      check.check(sha256, whole.count());
+      Jail jail = commit(manifest, name, staging);
+      done = true;
+      log.println(name + " imported (" + manifest.kind().name().toLowerCase(java.util.Locale.ROOT) + ", "
+          + manifest.format().label() + ", release " + manifest.release() + ")");
+      return new Imported(jail, manifest, sha256, whole.count());
+    } finally {
+      if (!done) {
+        storage.destroy(staging);
+      }
+    }
+  }
+
+  private static BundleManifest readManifest(TarArchiveInputStream tar, DigestingInputStream whole)
+      throws BadBundleException {
+    TarArchiveEntry first = next(tar, whole);
+    if (first == null || !first.isFile() || !first.getName().equals(BundleManifest.FILE_NAME)) {
+      throw new BadBundleException("expected a warder bundle, whose first member is " + BundleManifest.FILE_NAME
+          + ", found " + (first == null ? "no member at all" : "\"" + first.getName() + "\"")
+          + "; for an iocage export use the .zip it wrote");
+    }
+    if (first.getSize() > BundleManifest.MAX_BYTES) {
+      throw new BadBundleException("expected a bundle.json of at most " + BundleManifest.MAX_BYTES
+          + " bytes, found " + first.getSize() + "; the bundle is damaged or hostile; nothing was imported");
+    }
+    try {
+      byte[] json = tar.readNBytes((int) first.getSize());
+      if (json.length != first.getSize()) {
+        throw new BadBundleException("the bundle ends inside bundle.json; it is truncated; nothing was imported");
+      }
+      return BundleManifest.parse(json).value();
+    } catch (IOException e) {
+      throw damaged(whole, e);
+    } catch (CatalogException e) {
+      throw new BadBundleException(e.getMessage() + "; nothing was imported", e);
+    }
+  }
+
+  private void checkName(String name) throws JailException {
+    try {
+      JailName.of(name);
+    } catch (PropertyException e) {
+      throw new JailException(e.getMessage(), e);
+    }
+  }
+
+  /** A name conflict, a missing release or origin, a ZFS bundle on directories: each said before any byte lands. */
+  private void checkFits(BundleManifest manifest, String name)
+      throws BundleException, JailException, IOException, InterruptedException {
+    if (jails.store().find(name).isPresent() || storage.exists(HostLayout.jailName(name))
+        || storage.exists(HostLayout.templateName(name))) {
+      throw new ImportConflictException("a jail or template named " + name + " already exists here; import under"
+          + " another name with -n NEWNAME, or destroy the existing one first");
+    }
+    if (manifest.format() == Format.ZFS && !storage.kind().equals("zfs")) {
+      throw new ImportConflictException("this is a zfs bundle (zfs send streams), but this host stores plain"
+          + " directories; export it again with --format tar on its host, or keep jails on ZFS here"
+          + " ('warder activate POOL/DATASET')");
+    }
+    if (manifest.incremental()) {
+      throw new ImportConflictException("this bundle holds only the changes since snapshot " + manifest.base().get()
+          + " of template " + manifest.name() + "; pull the template from its registry instead"
+          + " ('warder create -t REPO:TEAM/NAME:TAG'), which applies it to the tag this host holds");
+    }
+    if (manifest.config().path("basejail").asText().matches("1|yes|on|true")) {
+      String origin = manifest.config().path("origin").asText("releases/" + manifest.release());
+      if (!storage.exists(origin)) {
+        String what = origin.startsWith("templates/") ? "template " + origin.substring("templates/".length())
+            : "release " + manifest.release();
+        throw new ImportConflictException(name + " is a base jail: its system directories are read-only mounts of "
+            + what + ", which this host lacks; " + (origin.startsWith("templates/") ? "import or pull that template"
+            : "fetch it with 'warder fetch -r " + manifest.release() + "'") + " and import again");
+      }
+    }
+  }
+
+  private void receive(TarArchiveInputStream tar, DigestingInputStream whole, BundleManifest manifest, Member member,
+      String staging) throws BundleException, IOException, InterruptedException {
+    TarArchiveEntry entry = next(tar, whole);
+    if (entry == null) {
+      throw new BadBundleException("expected member " + member.name() + " (" + member.length() + " bytes), found the"
+          + " end of the bundle at byte " + whole.count() + "; it is truncated; nothing was imported");
+    }
+    if (!entry.isFile() || !entry.getName().equals(member.name())) {
+      throw new BadBundleException("expected member " + member.name() + " as bundle.json lists it, found \""
+          + entry.getName() + "\"; the bundle was altered; nothing was imported");
+    }
+    if (entry.getSize() != member.length()) {
+      throw new BadBundleException("member " + member.name() + ": expected " + member.length() + " bytes as"
+          + " bundle.json says, found " + entry.getSize() + "; the bundle was altered; nothing was imported");
+    }
+    DigestingInputStream bytes = new DigestingInputStream(tar);
+    Exception failure = null;
+    try {
+      unpack(manifest, member, staging, bytes);
+    } catch (ArchiveException | IOException e) {
+      failure = e;
+    }
+    try {
+      bytes.drain();
+    } catch (IOException e) {
+      throw damaged(whole, e);
+    }
+    if (bytes.count() != member.length()) {
+      throw new BadBundleException("member " + member.name() + ": expected " + member.length() + " bytes, the bundle"
+          + " ends after " + bytes.count() + "; it is truncated; nothing was imported");
+    }
+    String sha = bytes.sha256();
+    if (!sha.equals(member.sha256())) {
+      throw new BadBundleException("member " + member.name() + ": expected sha256 " + member.sha256() + " as bundle.json"
+          + " says, found " + sha + "; the bundle was altered or damaged; nothing was imported");
+    }
+    if (failure instanceof ArchiveException e) {
+      throw new BadBundleException("member " + member.name() + " is refused: " + e.getMessage()
+          + "; nothing was imported", e);
+    }
+    if (failure instanceof IOException e) {
+      throw new BadBundleException("member " + member.name() + " could not be received: " + e.getMessage()
+          + "; nothing was imported", e);
+    }
+  }
+
+  private void unpack(BundleManifest manifest, Member member, String staging, InputStream bytes)
+      throws ArchiveException, IOException, InterruptedException {
+    if (member.name().equals(BundleManifest.FILES)) {
+      Path dir = storage.path(staging);
+      extractor.extract(bytes, dir);
+      if (Files.exists(dir.resolve("root"), LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException("files.tar holds a \"root\" entry, which only the root member may carry");
+      }
+      return;
+    }
+    InputStream plain = Codecs.decompress(manifest.compression(), bytes);
+    String root = staging + "/root";
+    if (manifest.format() == Format.ZFS) {
+      storage.receive(root, plain);
+    } else {
+      extractor.extract(plain, storage.create(root));
+    }
+  }
+
+  /** The next tar entry; a damaged or truncated header is a bad bundle. */
+  private static TarArchiveEntry next(TarArchiveInputStream tar, DigestingInputStream whole) throws BadBundleException {
+    try {
+      return tar.getNextEntry();
+    } catch (IOException e) {
+      throw damaged(whole, e);
+    }
+  }
+
+  private static BadBundleException damaged(DigestingInputStream whole, IOException e) {
+    return new BadBundleException("the bundle is truncated or damaged at byte " + whole.count() + " ("
+        + e.getMessage() + "); nothing was imported", e);
+  }
+
+  private Jail commit(BundleManifest manifest, String name, String staging)
+      throws BundleException, JailException, IOException, InterruptedException {
+    ObjectNode config = manifest.config();
+    config.put("name", name);
+    boolean template = manifest.kind() == Kind.TEMPLATE;
+    config.put("type", template ? "template" : config.path("type").asText("jail").equals("template") ? "jail"
+        : config.path("type").asText("jail"));
+    if (!config.path("basejail").asText().matches("1|yes|on|true")) {
+      config.remove("origin"); // a received root is independent of whatever it was cloned from there
+    }
+    Jail jail;
+    try {
+      jail = new Jail(JailName.of(name), JailProperties.fromConfigJson(config.toString()), template);
+    } catch (PropertyException e) {
+      throw new BadBundleException("bundle.json $.config: " + e.getMessage() + "; nothing was imported", e);
+    }
+    storage.rename(staging, jail.storageName());
+    if (manifest.format() == Format.ZFS && !template) {
+      storage.destroySnapshot(jail.rootName(), manifest.snapshot());
+    }
+    return jails.adopt(jail);
+  }
+}

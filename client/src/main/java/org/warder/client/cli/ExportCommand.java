@@ -1,0 +1,117 @@
+package org.warder.client.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.warder.client.bundle.BundleCompanions;
+import org.warder.client.bundle.JailExporter;
+import org.warder.index.BundleManifest.Compression;
+import org.warder.index.BundleManifest.Format;
+import org.warder.signing.AtomicFiles;
+import org.warder.signing.Ed25519SigningKey;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code warder export NAME}. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = {"Write jail or template NAME as one bundle file: a bundle.json listing every member's length"
+        + " and sha256, then the members (the jail's own files, and its root as zfs send streams or a portable"
+        + " tar). A NAME.sha256 companion is written beside it, and with --sign a detached signature NAME.sig.",
+        "Default file: <root>/images/NAME_YYYY-MM-DD.warder.tar. Import it on any host with 'warder import FILE'."})
+final class ExportCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "NAME", description = "The jail or template to export.") String name;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE|-", description = "Where to write the bundle; - is standard output.")
+  Optional<String> output = Optional.empty();
+
+  @Option(names = "--format", paramLabel = "zfs|tar",
+      description = "zfs: zfs send streams (fast; imports on ZFS hosts). tar: a portable file tree (imports on any"
+          + " storage). Default: zfs on ZFS storage, tar otherwise.")
+  Optional<String> format = Optional.empty();
+
+  @Option(names = "--compress", paramLabel = "zstd|xz|none", defaultValue = "zstd",
+      description = "Compression of the root member (default: ${DEFAULT-VALUE}).")
+  String compress;
+
+  @Option(names = "--live", description = "Export a running jail from a ZFS snapshot taken now (ZFS storage only).")
+  boolean live;
+
+  @Option(names = "--sign", paramLabel = "KEY", description = "Sign the bundle with your key KEY (see 'warder key list').")
+  Optional<String> sign = Optional.empty();
+
+  @Option(names = "--passphrase-file", paramLabel = "FILE", description = "With --sign: the key's passphrase, first line of FILE.")
+  Optional<Path> passphraseFile = Optional.empty();
+
+  @Override
+  public Integer call() throws Exception {
+    Context ctx = WarderMain.context(spec);
+    Optional<Format> f = format.map(v -> parse(Format.class, "--format", v));
+    Compression c = parse(Compression.class, "--compress", compress);
+    boolean toStdout = output.map("-"::equals).orElse(false);
+    if (toStdout && sign.isPresent()) {
+      throw new ParameterException(spec.commandLine(), "--sign writes NAME.sig beside the bundle file; export to a"
+          + " file with -o FILE to sign it");
+    }
+    Optional<Ed25519SigningKey> signer = sign.isPresent()
+        ? Optional.of(ctx.signingKey(sign.get(), passphraseFile)) : Optional.empty();
+    JailExporter exporter = ctx.exporter();
+    JailExporter.Options options = JailExporter.Options.full(f, c, live);
+    if (toStdout) {
+      try (OutputStream out = new BufferedOutputStream(ctx.stdout(), 1 << 16)) {
+        JailExporter.Result r = exporter.export(name, options, out);
+        out.flush();
+        ctx.err.println("exported " + name + " to standard output: " + r.length() + " bytes, sha256 " + r.sha256());
+      }
+      return 0;
+    }
+    Path file = output.map(Path::of).orElseGet(() -> ctx.layout.images().resolve(
+        name + "_" + LocalDate.now(ctx.clock.withZone(ZoneOffset.UTC)) + ".warder.tar")).toAbsolutePath();
+    Files.createDirectories(file.getParent());
+    Path part = AtomicFiles.createTemp(file.getParent(), file.getFileName().toString(), AtomicFiles.WORLD_READABLE);
+    JailExporter.Result r;
+    try {
+      try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+        r = exporter.export(name, options, out);
+        out.flush();
+        channel.force(true);
+      }
+      AtomicFiles.move(part, file);
+    } finally {
+      Files.deleteIfExists(part);
+    }
+    BundleCompanions.writeSha256(file, r.sha256());
+    if (signer.isPresent()) {
+      BundleCompanions.writeSignature(file, r.sha256(), r.length(), signer.get());
+    }
+    ctx.out.println("exported " + name + " (" + r.manifest().format().label() + ", " + c.label() + ") to " + file);
+    ctx.out.println("  " + r.length() + " bytes, sha256 " + r.sha256() + (signer.isPresent()
+        ? ", signed by " + signer.get().keyId() : ""));
+    return 0;
+  }
+
+  private <E extends Enum<E>> E parse(Class<E> type, String option, String value) {
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(value)) {
+        return e;
+      }
+    }
+    throw new ParameterException(spec.commandLine(), "expected " + option + " "
+        + String.join("|", java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(
+            java.util.Locale.ROOT)).toList()) + ", found \"" + value + "\"");
+  }
+}
