@@ -14,6 +14,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -85,8 +86,11 @@ public record TreeSnapshot(Map<String, Node> nodes, Set<String> hardlinkGroups) 
                 new Node(
                     type, mode & 07777, (Integer) a.get("uid"),
                     (Integer) a.get("gid"), size, sha, target,
-                    // The root's time is when the test made it (tar leaves it alone).
-                    rel.equals(".") ? "-" : basic.lastModifiedTime().toInstant().toString()));
+                    // The root's time is when the test made it (tar leaves it alone). A symlink's
+                    // time is set with lutimes(2), in microseconds (as bsdtar does on FreeBSD).
+                    rel.equals(".") ? "-" : basic.isSymbolicLink()
+                        ? basic.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.MICROS).toString()
+                        : basic.lastModifiedTime().toInstant().toString()));
           }
         });
     Set<String> groups = new TreeSet<>();
