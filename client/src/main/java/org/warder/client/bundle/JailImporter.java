@@ -39,6 +39,8 @@ import org.warder.index.CatalogException;
  */
 public final class JailImporter {
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** tar's block size. */
+  private static final int BLOCK = 512;
 
   /** A check of the whole bundle, once all of it was read and before anything becomes visible. */
   @FunctionalInterface
@@ -81,7 +83,8 @@ public final class JailImporter {
       throws BundleException, JailException, IOException, InterruptedException {
     DigestingInputStream whole = new DigestingInputStream(in);
     TarArchiveInputStream tar = new TarArchiveInputStream(whole);
-    BundleManifest manifest = readManifest(tar, whole);
+    TarArchiveEntry head = firstEntry(tar, whole);
+    BundleManifest manifest = readManifest(tar, whole, head);
     String name = newName.orElse(manifest.name());
     checkName(name);
     checkFits(manifest, name);
@@ -103,6 +106,12 @@ public final class JailImporter {
       } catch (IOException e) {
         throw damaged(whole, e);
       }
+      long minimum = endOfArchive(head.getSize(), manifest);
+      if (whole.count() < minimum || whole.count() % BLOCK != 0) {
+        throw new BadBundleException("expected the bundle to end with tar's end-of-archive marker, at byte " + minimum
+            + " or later on a " + BLOCK + "-byte block, found its end at byte " + whole.count()
+            + "; it is truncated; nothing was imported");
+      }
       String sha256 = whole.sha256();
       check.check(sha256, whole.count());
       Jail jail = commit(manifest, name, staging);
@@ -117,7 +126,21 @@ public final class JailImporter {
     }
   }
 
-  private static BundleManifest readManifest(TarArchiveInputStream tar, DigestingInputStream whole)
+  /** The least length of a bundle with these members: a header and padded data each, two zero blocks. */
+  private static long endOfArchive(long manifestSize, BundleManifest manifest) {
+    long length = BLOCK + padded(manifestSize);
+    for (Member m : manifest.members()) {
+      length += BLOCK + padded(m.length());
+    }
+    return length + 2 * BLOCK;
+  }
+
+  private static long padded(long length) {
+    return (length + BLOCK - 1) / BLOCK * BLOCK;
+  }
+
+  /** The first member, which must be bundle.json. */
+  private static TarArchiveEntry firstEntry(TarArchiveInputStream tar, DigestingInputStream whole)
       throws BadBundleException {
     TarArchiveEntry first = next(tar, whole);
     if (first == null || !first.isFile() || !first.getName().equals(BundleManifest.FILE_NAME)) {
@@ -125,6 +148,11 @@ public final class JailImporter {
           + ", found " + (first == null ? "no member at all" : "\"" + first.getName() + "\"")
           + "; for an iocage export use the .zip it wrote");
     }
+    return first;
+  }
+
+  private static BundleManifest readManifest(TarArchiveInputStream tar, DigestingInputStream whole,
+      TarArchiveEntry first) throws BadBundleException {
     if (first.getSize() > BundleManifest.MAX_BYTES) {
       throw new BadBundleException("expected a bundle.json of at most " + BundleManifest.MAX_BYTES
           + " bytes, found " + first.getSize() + "; the bundle is damaged or hostile; nothing was imported");
