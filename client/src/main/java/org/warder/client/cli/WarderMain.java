@@ -40,6 +40,7 @@ import picocli.CommandLine.Option;
       DestroyCommand.class,
       ExportCommand.class,
       ImportCommand.class,
+      TemplateCommand.class,
       ActivateCommand.class,
       PluginCommand.class,
       TufCommand.class,
