@@ -9,6 +9,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -77,23 +79,107 @@ public final class JailImporter {
 
   /**
    * Imports the bundle read from {@code in} (read to its end, not closed) as {@code newName}, or
-   * under the name it carries.
+   * under the name it carries, with {@code identity} keys set (a pulled template's origin).
    */
-  public Imported importBundle(InputStream in, Optional<String> newName, WholeBundleCheck check)
+  public Imported importBundle(InputStream in, Optional<String> newName, Map<String, String> identity,
+      WholeBundleCheck check)
       throws BundleException, JailException, IOException, InterruptedException {
-    DigestingInputStream whole = new DigestingInputStream(in);
-    TarArchiveInputStream tar = new TarArchiveInputStream(whole);
-    TarArchiveEntry head = firstEntry(tar, whole);
-    BundleManifest manifest = readManifest(tar, whole, head);
+    Reading reading = Reading.open(in);
+    BundleManifest manifest = reading.manifest();
     String name = newName.orElse(manifest.name());
     checkName(name);
     checkFits(manifest, name);
-    String staging = HostLayout.importStagingName(HexFormat.of().formatHex(RANDOM.generateSeed(8)));
+    String staging = newStaging();
     boolean done = false;
     try {
       storage.create(staging);
+      String sha256 = reading.readMembers((member, bytes) -> unpack(manifest, member, staging, bytes), check);
+      Jail jail = commit(manifest, name, identity, staging);
+      done = true;
+      log.println(name + " imported (" + manifest.kind().name().toLowerCase(java.util.Locale.ROOT) + ", "
+          + manifest.format().label() + ", release " + manifest.release() + ")");
+      return new Imported(jail, manifest, sha256, reading.whole.count());
+    } finally {
+      if (!done) {
+        storage.destroy(staging);
+      }
+    }
+  }
+
+  /**
+   * Applies an incremental template bundle (zfs format: a {@code zfs send -i} stream) to local
+   * template {@code template}, which must hold the bundle's base snapshot: the stream is received
+   * into the template's root, which gains the bundle's snapshot; its config becomes the bundle's.
+   * If anything fails, the root is rolled back to the base snapshot.
+   */
+  public Imported applyIncremental(InputStream in, Jail template, Map<String, String> identity, WholeBundleCheck check)
+      throws BundleException, JailException, IOException, InterruptedException {
+    Reading reading = Reading.open(in);
+    BundleManifest manifest = reading.manifest();
+    String base = manifest.base().orElseThrow(() -> new ImportConflictException("expected an incremental bundle for"
+        + " template " + template.name() + ", found a full one; import it as a new template"));
+    if (manifest.kind() != Kind.TEMPLATE || manifest.format() != Format.ZFS || !storage.kind().equals("zfs")) {
+      throw new ImportConflictException("expected an incremental zfs template bundle on ZFS storage, found a "
+          + manifest.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + manifest.format().label()
+          + " bundle on " + storage.kind() + " storage");
+    }
+    List<String> held = storage.snapshots(template.rootName());
+    if (!held.contains(base)) {
+      throw new ImportConflictException("template " + template.name() + " does not hold snapshot " + base + ", which"
+          + " this bundle builds on (it holds " + (held.isEmpty() ? "none" : String.join(", ", held))
+          + "); fetch the full bundle instead");
+    }
+    String staging = newStaging();
+    boolean done = false;
+    try {
+      storage.create(staging);
+      String sha256 = reading.readMembers((member, bytes) -> {
+        if (member.name().equals(BundleManifest.FILES)) {
+          unpack(manifest, member, staging, bytes);
+        } else {
+          storage.receive(template.rootName(), Codecs.decompress(manifest.compression(), bytes));
+        }
+      }, check);
+      Jail updated = new Jail(template.name(), properties(manifest, template.name().value(), identity), true);
+      jails.store().save(updated);
+      done = true;
+      log.println(template.name() + ": applied " + manifest.snapshot() + " over " + base);
+      return new Imported(updated, manifest, sha256, reading.whole.count());
+    } finally {
+      storage.destroy(staging);
+      if (!done && storage.snapshots(template.rootName()).contains(manifest.snapshot())) {
+        storage.rollback(template.rootName(), base);
+      }
+    }
+  }
+
+  private static String newStaging() {
+    return HostLayout.importStagingName(HexFormat.of().formatHex(RANDOM.generateSeed(8)));
+  }
+
+  /** Unpacks one member as it streams in; reads what it needs of {@code bytes}. */
+  @FunctionalInterface
+  private interface MemberSink {
+    void unpack(Member member, InputStream bytes) throws ArchiveException, IOException, InterruptedException;
+  }
+
+  /** One bundle being read: the outer tar, the whole bundle's digest, and its bundle.json. */
+  private record Reading(DigestingInputStream whole, TarArchiveInputStream tar, TarArchiveEntry head,
+      BundleManifest manifest) {
+    static Reading open(InputStream in) throws BadBundleException {
+      DigestingInputStream whole = new DigestingInputStream(in);
+      TarArchiveInputStream tar = new TarArchiveInputStream(whole);
+      TarArchiveEntry head = firstEntry(tar, whole);
+      return new Reading(whole, tar, head, readManifest(tar, whole, head));
+    }
+
+    /**
+     * Streams every member into {@code sink}, checking each against bundle.json; then the end of
+     * the bundle, and the whole bundle with {@code check}. Returns the bundle's sha256.
+     */
+    String readMembers(MemberSink sink, WholeBundleCheck check) throws BundleException, IOException, InterruptedException {
       for (Member member : manifest.members()) {
-        receive(tar, whole, manifest, member, staging);
+        receive(this, member, sink);
       }
       TarArchiveEntry extra = next(tar, whole);
       if (extra != null) {
@@ -114,15 +200,7 @@ public final class JailImporter {
       }
       String sha256 = whole.sha256();
       check.check(sha256, whole.count());
-      Jail jail = commit(manifest, name, staging);
-      done = true;
-      log.println(name + " imported (" + manifest.kind().name().toLowerCase(java.util.Locale.ROOT) + ", "
-          + manifest.format().label() + ", release " + manifest.release() + ")");
-      return new Imported(jail, manifest, sha256, whole.count());
-    } finally {
-      if (!done) {
-        storage.destroy(staging);
-      }
+      return sha256;
     }
   }
 
@@ -208,8 +286,10 @@ public final class JailImporter {
     }
   }
 
-  private void receive(TarArchiveInputStream tar, DigestingInputStream whole, BundleManifest manifest, Member member,
-      String staging) throws BundleException, IOException, InterruptedException {
+  private static void receive(Reading reading, Member member, MemberSink sink)
+      throws BundleException, IOException, InterruptedException {
+    TarArchiveInputStream tar = reading.tar();
+    DigestingInputStream whole = reading.whole();
     TarArchiveEntry entry = next(tar, whole);
     if (entry == null) {
       throw new BadBundleException("expected member " + member.name() + " (" + member.length() + " bytes), found the"
@@ -226,7 +306,7 @@ public final class JailImporter {
     DigestingInputStream bytes = new DigestingInputStream(tar);
     Exception failure = null;
     try {
-      unpack(manifest, member, staging, bytes);
+      sink.unpack(member, bytes);
     } catch (ArchiveException | IOException e) {
       failure = e;
     }
@@ -287,8 +367,12 @@ public final class JailImporter {
         + e.getMessage() + "); nothing was imported", e);
   }
 
-  private Jail commit(BundleManifest manifest, String name, String staging)
-      throws BundleException, JailException, IOException, InterruptedException {
+  /**
+   * The properties of the imported jail: bundle.json's config under its new name and kind, with
+   * {@code identity} (where a pulled template came from) set over it.
+   */
+  private static JailProperties properties(BundleManifest manifest, String name, Map<String, String> identity)
+      throws BadBundleException {
     ObjectNode config = manifest.config();
     config.put("name", name);
     boolean template = manifest.kind() == Kind.TEMPLATE;
@@ -297,11 +381,21 @@ public final class JailImporter {
     if (!config.path("basejail").asText().matches("1|yes|on|true")) {
       config.remove("origin"); // a received root is independent of whatever it was cloned from there
     }
-    Jail jail;
     try {
-      jail = new Jail(JailName.of(name), JailProperties.fromConfigJson(config.toString()), template);
+      return JailProperties.fromConfigJson(config.toString()).withIdentity(identity);
     } catch (PropertyException e) {
       throw new BadBundleException("bundle.json $.config: " + e.getMessage() + "; nothing was imported", e);
+    }
+  }
+
+  private Jail commit(BundleManifest manifest, String name, Map<String, String> identity, String staging)
+      throws BundleException, JailException, IOException, InterruptedException {
+    boolean template = manifest.kind() == Kind.TEMPLATE;
+    Jail jail;
+    try {
+      jail = new Jail(JailName.of(name), properties(manifest, name, identity), template);
+    } catch (PropertyException e) {
+      throw new JailException(e.getMessage(), e);
     }
     storage.rename(staging, jail.storageName());
     if (manifest.format() == Format.ZFS && !template) {

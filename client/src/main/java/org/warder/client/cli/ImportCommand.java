@@ -87,7 +87,7 @@ final class ImportCommand implements Callable<Integer> {
       }
     };
     try (InputStream in = new BufferedInputStream(stdin ? ctx.stdin() : Files.newInputStream(path), 1 << 16)) {
-      JailImporter.Imported imported = ctx.importer().importBundle(in, name, check);
+      JailImporter.Imported imported = ctx.importer().importBundle(in, name, java.util.Map.of(), check);
       ctx.out.println("imported " + imported.jail().name() + " from " + (stdin ? "standard input" : path) + " ("
           + imported.length() + " bytes, sha256 " + imported.sha256() + ")");
     }

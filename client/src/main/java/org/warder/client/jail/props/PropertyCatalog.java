@@ -57,6 +57,8 @@ public final class PropertyCatalog {
     b.identity("source_template", PropertyTypes.jailName(), "the template the jail was created from");
     b.identity("plugin_name", PropertyTypes.token(), "the plugin id a plugin jail was installed from");
     b.identity("plugin_repository", PropertyTypes.text(1024), "the repository the plugin came from");
+    b.identity("remote", PropertyTypes.text(512), "the registry template or jail it was pulled from, REPO:TEAM/NAME");
+    b.identity("remote_tag", PropertyTypes.token(), "the tag of that template or jail it holds (its newest)");
     b.runtime("jid", "the jail id while running (jls)");
     b.runtime("state", "up or down (jls)");
     // network

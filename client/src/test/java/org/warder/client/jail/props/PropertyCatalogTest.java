@@ -28,7 +28,7 @@ class PropertyCatalogTest {
     }
     assertThat(PropertyCatalog.all()).filteredOn(s -> s.access() == Access.IDENTITY).extracting(PropertySpec::key)
         .containsExactly("name", "type", "release", "created", "origin", "cloned_release", "source_template",
-            "plugin_name", "plugin_repository");
+            "plugin_name", "plugin_repository", "remote", "remote_tag");
     assertThat(PropertyCatalog.all()).filteredOn(s -> s.access() == Access.HOST).extracting(PropertySpec::key)
         .containsExactlyInAnyOrder("interfaces", "nat_prefix", "nat_interface", "nat_backend", "resolver",
             "exec_prestart", "exec_poststart", "exec_prestop", "exec_poststop", "exec_fib", "devfs_ruleset");
