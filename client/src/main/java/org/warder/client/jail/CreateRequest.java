@@ -7,10 +7,19 @@ import java.util.List;
  * template, or nothing), how its root is made, and {@code key=value} properties.
  *
  * @param source {@code releases/<REL>}, {@code templates/<T>}, or empty for an empty jail
+ * @param snapshot for a thin jail from a template: clone this snapshot of it (a pulled tag) rather than its present state
+ * @param identity identity keys to record (where a pulled template came from)
  */
-public record CreateRequest(String name, java.util.Optional<String> source, Mode mode, List<String> properties) {
+public record CreateRequest(String name, java.util.Optional<String> source, Mode mode, List<String> properties,
+    java.util.Optional<String> snapshot, java.util.Map<String, String> identity) {
   public CreateRequest {
     properties = List.copyOf(properties);
+    identity = java.util.Map.copyOf(identity);
+  }
+
+  /** A jail from the present state of {@code source}. */
+  public CreateRequest(String name, java.util.Optional<String> source, Mode mode, List<String> properties) {
+    this(name, source, mode, properties, java.util.Optional.empty(), java.util.Map.of());
   }
 
   /** How the jail's root is made from its source. */

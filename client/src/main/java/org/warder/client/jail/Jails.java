@@ -106,7 +106,13 @@ public final class Jails {
       String sourceRoot = request.source().map(s -> s + "/root").orElse("");
       switch (request.mode()) {
         case EMPTY -> storage.create(root);
-        case THIN -> storage.cloneOf(sourceRoot, name.value(), root);
+        case THIN -> {
+          if (request.snapshot().isPresent()) {
+            storage.cloneSnapshot(sourceRoot, request.snapshot().get(), root);
+          } else {
+            storage.cloneOf(sourceRoot, name.value(), root);
+          }
+        }
         case THICK -> storage.copyOf(sourceRoot, root);
         case BASE -> {
           storage.copyOf(sourceRoot, root);
@@ -120,6 +126,7 @@ public final class Jails {
       identity.put("release", release);
       identity.put("created", clock.instant().toString());
       request.source().ifPresent(s -> identity.put("origin", s));
+      identity.putAll(request.identity());
       template.ifPresent(t -> identity.put("source_template", t.name().value()));
       if (request.mode() == CreateRequest.Mode.THIN && template.isEmpty() && request.source().isPresent()) {
         identity.put("cloned_release", release);
