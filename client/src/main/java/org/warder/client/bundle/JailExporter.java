@@ -94,9 +94,6 @@ public final class JailExporter {
       throw new ExportRefusedException("--format zfs needs ZFS storage, but this host stores plain directories;"
           + " export with --format tar (it imports on any storage)");
     }
-    if (options.base().isPresent() && format != Format.ZFS) {
-      throw new ExportRefusedException("an incremental export needs --format zfs");
-    }
     boolean running = !jail.template() && jails.runtime().jid(jail.name()).isPresent();
     if (running && !options.live()) {
       throw new ExportRefusedException(name + " is running; stop it first ('warder stop " + name + "'), or export"
@@ -120,23 +117,12 @@ public final class JailExporter {
       String rootMember = format.rootMember() + options.compression().suffix();
       log.println("exporting " + name + ": " + rootMember + " (" + (format == Format.ZFS ? "zfs send" : "tar") + ")");
       log.flush();
-      members.add(stage(work, rootMember, options.compression(), compressed -> {
-        if (format == Format.ZFS) {
-          storage.send(jail.rootName(), snapshot, options.base(), compressed);
-        } else if (zfs) {
-          // the snapshot's tree, through a clone of it (zfs-fuse has no .zfs/snapshot directory)
-          String view = HostLayout.exportViewName(work.getFileName().toString().replace(".", ""));
-          try {
-            Path tree = storage.cloneSnapshot(jail.rootName(), snapshot, view);
-            runner.stream(Command.of(RootArchive.create(os, tree)), stdout -> stdout.transferTo(compressed));
-          } finally {
-            storage.destroy(view);
-          }
-        } else {
-          Path tree = storage.path(jail.rootName());
-          runner.stream(Command.of(RootArchive.create(os, tree)), stdout -> stdout.transferTo(compressed));
-        }
-      }));
+      if (format == Format.ZFS) {
+        members.add(stage(work, rootMember, options.compression(),
+            compressed -> storage.send(jail.rootName(), snapshot, options.base(), compressed)));
+      } else {
+        members.addAll(stageTar(jail, options, snapshot, zfs, work, rootMember));
+      }
       ObjectNode config = (ObjectNode) StateFiles.mapper().readTree(jail.props().toConfigJson());
       BundleManifest manifest = new BundleManifest(jail.template() ? Kind.TEMPLATE : Kind.JAIL, name, jail.release(),
           format, options.compression(), now, snapshot, options.base(), config, members);
@@ -149,6 +135,64 @@ public final class JailExporter {
         storage.destroySnapshot(jail.rootName(), snapshot);
       }
     }
+  }
+
+  /**
+   * The root as a pax tar: the whole tree, or with {@code options.base()} only the paths whose
+   * entry changed since the base tag's {@link TreeIndex} plus {@code deleted.list}. On ZFS the tree
+   * is read through a clone of the snapshot (zfs-fuse has no .zfs/snapshot directory). A tagged
+   * export ({@code options.snapshot()}) leaves the tree's index beside the jail, for the next tag.
+   */
+  private List<Member> stageTar(Jail jail, Options options, String snapshot, boolean zfs, Path work, String rootMember)
+      throws BundleException, IOException, InterruptedException {
+    String view = HostLayout.exportViewName(work.getFileName().toString().replace(".", ""));
+    try {
+      Path tree = zfs ? storage.cloneSnapshot(jail.rootName(), snapshot, view) : storage.path(jail.rootName());
+      Optional<TreeIndex> index = options.snapshot().isPresent() || options.base().isPresent()
+          ? Optional.of(TreeIndex.of(tree)) : Optional.empty();
+      Optional<TreeIndex.Delta> delta = Optional.empty();
+      if (options.base().isPresent()) {
+        Path baseIndex = indexFile(jail, options.base().get());
+        if (!Files.isRegularFile(baseIndex)) {
+          throw new ExportRefusedException("no index of " + options.base().get() + " of " + jail.name() + " on this"
+              + " host (" + baseIndex + "), so the difference cannot be computed; publish a full bundle");
+        }
+        delta = Optional.of(index.orElseThrow().since(TreeIndex.read(baseIndex)));
+      }
+      Optional<Path> list = Optional.empty();
+      if (delta.isPresent()) {
+        list = Optional.of(work.resolve("changed.list"));
+        Files.write(list.get(), nulTerminated(delta.get().changed()));
+        log.println("  " + delta.get().changed().size() + " path(s) changed, " + delta.get().removed().size()
+            + " removed since " + options.base().get());
+      }
+      List<String> argv = RootArchive.create(os, tree, list);
+      List<Member> members = new ArrayList<>();
+      members.add(stage(work, rootMember, options.compression(),
+          compressed -> runner.stream(Command.of(argv), stdout -> stdout.transferTo(compressed))));
+      if (delta.isPresent()) {
+        byte[] removed = nulTerminated(delta.get().removed());
+        members.add(stage(work, BundleManifest.DELETED, Compression.NONE, out -> out.write(removed)));
+      }
+      if (index.isPresent()) {
+        index.get().write(indexFile(jail, snapshot));
+      }
+      return members;
+    } finally {
+      if (zfs) {
+        storage.destroy(view);
+      }
+    }
+  }
+
+  private Path indexFile(Jail jail, String snapshot) {
+    return TreeIndex.fileFor(jails.store().dir(jail.name().value(), jail.template()), snapshot);
+  }
+
+  private static byte[] nulTerminated(List<String> paths) {
+    StringBuilder b = new StringBuilder();
+    paths.forEach(p -> b.append(p).append('\0'));
+    return b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Writes something into a compressed member file, hashing the compressed bytes. */
@@ -183,7 +227,7 @@ public final class JailExporter {
         for (Path p : walk.sorted().toList()) {
           Path rel = dir.relativize(p);
           String first = rel.getNameCount() == 0 ? "" : rel.getName(0).toString();
-          if (rel.toString().isEmpty() || first.equals("root") || rel.toString().equals("fstab")) {
+          if (rel.toString().isEmpty() || first.equals("root") || first.equals(TreeIndex.DIRECTORY) || rel.toString().equals("fstab")) {
             continue;
           }
           boolean directory = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);

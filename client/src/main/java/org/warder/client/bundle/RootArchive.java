@@ -3,6 +3,7 @@ package org.warder.client.bundle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.warder.client.host.HostOs;
 
 /**
@@ -14,11 +15,19 @@ import org.warder.client.host.HostOs;
 final class RootArchive {
   private RootArchive() {}
 
-  /** {@code tar -c -f - --format pax --numeric-owner -C DIR .} (bsdtar on Linux). */
-  static List<String> create(HostOs os, Path dir) {
+  /**
+   * {@code tar -c -f - --format pax --numeric-owner -C DIR .} (bsdtar on Linux); with {@code
+   * list}, only the paths it names (NUL-terminated, relative to DIR), each without recursing.
+   */
+  static List<String> create(HostOs os, Path dir, Optional<Path> list) {
     List<String> argv = new ArrayList<>();
     argv.add(os == HostOs.FREEBSD ? "tar" : "bsdtar");
-    argv.addAll(List.of("-c", "-f", "-", "--format", "pax", "--numeric-owner", "-C", dir.toString(), "."));
+    argv.addAll(List.of("-c", "-f", "-", "--format", "pax", "--numeric-owner", "-C", dir.toString()));
+    if (list.isPresent()) {
+      argv.addAll(List.of("-n", "--null", "-T", list.get().toString()));
+    } else {
+      argv.add(".");
+    }
     return argv;
   }
 }
