@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.warder.client.fetch.HttpSettings;
 import org.warder.client.fetch.OkHttpFetcher;
 import org.warder.client.keys.PublisherKeys;
@@ -87,6 +88,12 @@ public final class PublishingRegistry implements AutoCloseable {
   public Updater updater(Path root) throws Exception {
     Repositories repos = repositories(root);
     return repos.updater(repos.get("main"));
+  }
+
+  /** The published version of {@code role}, as a fresh updater of the publisher host sees it. */
+  public OptionalLong roleVersion(String role) throws Exception {
+    return updater(publisherRoot).roleMetadata(role).map(m -> OptionalLong.of(m.signed().version()))
+        .orElse(OptionalLong.empty());
   }
 
   @Override

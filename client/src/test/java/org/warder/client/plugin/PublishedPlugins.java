@@ -59,8 +59,7 @@ final class PublishedPlugins implements AutoCloseable {
 
   /** The published version of {@code role}, as a fresh updater sees it. */
   OptionalLong roleVersion(String role) throws Exception {
-    return publishing.updater(publisherRoot).roleMetadata(role).map(m -> OptionalLong.of(m.signed().version()))
-        .orElse(OptionalLong.empty());
+    return publishing.roleVersion(role);
   }
 
   @Override
