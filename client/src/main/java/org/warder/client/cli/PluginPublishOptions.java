@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.warder.client.plugin.ArtifactTree;
 import org.warder.client.plugin.PluginTargets;
+import org.warder.client.publish.Destination;
 import org.warder.client.publish.PluginPublisher;
 import org.warder.client.publish.PluginSource;
 import org.warder.client.publish.RegistryClient;
@@ -44,7 +45,7 @@ final class PluginPublishOptions {
       Ed25519SigningKey signer = ctx.signingKey(key, passphraseFile);
       RegistryClient registry = new RegistryClient(config.url(), ctx.token(tokenFile));
       PluginPublisher.Report report = new PluginPublisher(ctx.clock, ctx.out, ArtifactTree.Limits.defaults()).publish(
-          publisher, sources, earlier, strict, new PluginPublisher.Destination(ctx.repositories().updater(config),
+          publisher, sources, earlier, strict, new Destination(ctx.repositories().updater(config),
               config.targetUrls(), registry, signer, ctx.progress()));
       outcomes = new ArrayList<>(report.outcomes());
       version = report.version();

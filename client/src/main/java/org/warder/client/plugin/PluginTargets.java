@@ -117,8 +117,8 @@ public final class PluginTargets {
     }
   }
 
-  /** {@code s} quoted for a message. */
-  static String quote(String s) {
+  /** {@code s} quoted for a message: shortened when long, control characters shown as '?'. */
+  public static String quote(String s) {
     String shown = s.length() > 80 ? s.substring(0, 77) + "..." : s;
     return '"' + shown.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("\\p{Cntrl}", "?") + '"';
   }

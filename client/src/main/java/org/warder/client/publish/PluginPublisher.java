@@ -2,11 +2,9 @@ package org.warder.client.publish;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,13 +22,10 @@ import org.warder.client.progress.ProgressListener;
 import org.warder.index.CatalogException;
 import org.warder.index.PluginIndex;
 import org.warder.signing.Digests;
-import org.warder.signing.Signer;
 import org.warder.signing.SigningException;
 import org.warder.signing.tuf.Metadata;
-import org.warder.signing.tuf.Signed;
 import org.warder.signing.tuf.TargetFile;
 import org.warder.signing.tuf.Targets;
-import org.warder.signing.tuf.Updater;
 
 /**
  * Publishes plugins as publisher {@code P} in ONE new version of the role {@code plugins-P}
@@ -43,9 +38,6 @@ import org.warder.signing.tuf.Updater;
  * when any is refused. Earlier revisions stay published. Not thread-safe.
  */
 public final class PluginPublisher {
-  /** How long a plugin role's metadata stays valid. */
-  public static final Duration VALIDITY = Duration.ofDays(90);
-
   private final Clock clock;
   private final PrintWriter out;
   private final ArtifactTree.Limits limits;
@@ -55,10 +47,6 @@ public final class PluginPublisher {
     this.out = out;
     this.limits = limits;
   }
-
-  /** Where and how to publish: the registry's TUF updater and target URLs, the publishing API, the key. */
-  public record Destination(Updater updater, List<URI> targetMirrors, RegistryClient registry, Signer signer,
-      ProgressListener progress) {}
 
   /** What became of one plugin. */
   public enum Status { PUBLISHED, UNCHANGED, REFUSED }
@@ -107,8 +95,8 @@ public final class PluginPublisher {
     to.updater().refresh();
     if (!to.updater().delegatedRoleNames().contains(role)) {
       throw new PublisherNotDelegatedException("expected the registry to delegate role " + role + ", found no such"
-          + " delegation; ask its administrator to run: warder-registry delegate " + role + " --key " + publisher
-          + ".pub.json --paths '" + String.join("' --paths '", PluginTargets.delegatedPaths(publisher)) + "'");
+          + " delegation; ask its administrator to run: "
+          + DelegatedRoles.delegateCommand(role, publisher + ".pub.json", PluginTargets.delegatedPaths(publisher)));
     }
     Optional<Metadata<Targets>> current = to.updater().roleMetadata(role);
     Map<String, TargetFile> targets = new LinkedHashMap<>();
@@ -142,10 +130,8 @@ public final class PluginPublisher {
         out.println("nothing changed: " + role + " stays at version " + current.map(m -> m.signed().version()).orElse(0L));
         return new Report(outcomes, OptionalLong.empty());
       }
-      long version = current.map(m -> m.signed().version() + 1).orElse(1L);
-      Targets next = new Targets(Signed.SPEC_VERSION, version, clock.instant().plus(VALIDITY), targets,
-          current.flatMap(m -> m.signed().delegations()));
-      to.registry().submitMetadata(role, Metadata.of(next).signedBy(List.of(to.signer())).toBytes());
+      long version = DelegatedRoles.submitNextVersion(role, current, targets, clock.instant(), to.signer(),
+          to.registry());
       return new Report(outcomes, OptionalLong.of(version));
     } finally {
       Trees.delete(work);

@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +21,6 @@ import org.warder.signing.Digests;
 import org.warder.signing.Signer;
 import org.warder.signing.SigningException;
 import org.warder.signing.tuf.Metadata;
-import org.warder.signing.tuf.Signed;
 import org.warder.signing.tuf.TargetFile;
 import org.warder.signing.tuf.Targets;
 import org.warder.signing.tuf.Updater;
@@ -34,8 +32,6 @@ import org.warder.signing.tuf.Updater;
  * locally and submitted. Targets are named {@code releases/<REL>/<ARCH>/<file>}.
  */
 public final class ReleasePublisher {
-  /** How long a release role's metadata stays valid. */
-  public static final Duration VALIDITY = Duration.ofDays(90);
   private static final Pattern RELEASE = Pattern.compile("[0-9]{1,2}\\.[0-9]{1,2}-(RELEASE|RC[0-9]|BETA[0-9]|STABLE|CURRENT)(-p[0-9]+)?");
   private static final Pattern ARCH = Pattern.compile("[a-z0-9_]{2,16}");
 
@@ -115,11 +111,7 @@ public final class ReleasePublisher {
     registry.upload(manifestFile, manifestSha, manifestLength, ProgressListener.NONE);
     targets.put(prefix + "MANIFEST", new TargetFile(prefix + "MANIFEST", manifestLength, Map.of("sha256", manifestSha),
         Optional.of(JsonNodeFactory.instance.objectNode().put("kind", "freebsd-manifest").put("release", release).put("arch", arch))));
-    long version = current.map(m -> m.signed().version() + 1).orElse(1L);
-    Targets next = new Targets(Signed.SPEC_VERSION, version, clock.instant().plus(VALIDITY), targets,
-        current.flatMap(m -> m.signed().delegations()));
-    byte[] signed = Metadata.of(next).signedBy(List.of(signer)).toBytes();
-    registry.submitMetadata(role, signed);
+    long version = DelegatedRoles.submitNextVersion(role, current, targets, clock.instant(), signer, registry);
     out.println("published " + release + "/" + arch + " as " + role + " version " + version);
     return version;
   }

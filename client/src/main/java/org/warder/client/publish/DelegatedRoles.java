@@ -1,0 +1,46 @@
+package org.warder.client.publish;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.warder.signing.Signer;
+import org.warder.signing.SigningException;
+import org.warder.signing.tuf.Metadata;
+import org.warder.signing.tuf.Signed;
+import org.warder.signing.tuf.TargetFile;
+import org.warder.signing.tuf.Targets;
+
+/**
+ * What every publisher does with its delegated role: sign and submit the role's next version, and
+ * tell the registry's administrator how to delegate the role when it is missing. Thread-safe.
+ */
+public final class DelegatedRoles {
+  /** How long a published role version stays valid. */
+  public static final Duration VALIDITY = Duration.ofDays(90);
+
+  private DelegatedRoles() {}
+
+  /**
+   * Signs version N+1 of {@code role} ({@code current} is version N; version 1 when never
+   * published) listing exactly {@code targets}, keeping the role's own delegations, valid for
+   * {@link #VALIDITY} from {@code now}, and submits it. Returns the submitted version.
+   */
+  public static long submitNextVersion(String role, Optional<Metadata<Targets>> current,
+      Map<String, TargetFile> targets, Instant now, Signer signer, RegistryClient registry)
+      throws IOException, SigningException, RegistryApiException {
+    long version = current.map(m -> m.signed().version() + 1).orElse(1L);
+    Targets next = new Targets(Signed.SPEC_VERSION, version, now.plus(VALIDITY), targets,
+        current.flatMap(m -> m.signed().delegations()));
+    registry.submitMetadata(role, Metadata.of(next).signedBy(List.of(signer)).toBytes());
+    return version;
+  }
+
+  /** The command the registry's administrator runs to delegate {@code paths} to {@code role}. */
+  public static String delegateCommand(String role, String publicKeyFile, List<String> paths) {
+    return "warder-registry delegate " + role + " --key " + publicKeyFile + " --paths '"
+        + String.join("' --paths '", paths) + "'";
+  }
+}
