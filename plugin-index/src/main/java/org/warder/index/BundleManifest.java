@@ -93,6 +93,11 @@ public record BundleManifest(
     public String label() {
       return name().toLowerCase(Locale.ROOT);
     }
+
+    /** The format whose {@link #label} is {@code label}, if it is one. */
+    public static Optional<Format> of(String label) {
+      return java.util.Arrays.stream(values()).filter(f -> f.label().equals(label)).findFirst();
+    }
   }
 
   /** The compression of the root member. */

@@ -16,6 +16,7 @@ import org.warder.signing.SigningException;
 import org.warder.signing.tuf.Metadata;
 import org.warder.signing.tuf.TargetFile;
 import org.warder.signing.tuf.Targets;
+import org.warder.index.BundleManifest.Format;
 
 /**
  * Publishes one template or jail bundle, already written by the caller, as team {@code T} in a
@@ -100,11 +101,11 @@ public final class BundlePublisher {
           + spec.team() + "/" + spec.name() + " to be published, as the base of incremental bundle " + spec.reference()
           + ", found no such tag; publish a full bundle, or the base tag first");
     }
-    BundleFormat baseFormat = TeamTargets.read(target, spec.team()).spec().format();
+    Format baseFormat = TeamTargets.read(target, spec.team()).spec().format();
     if (baseFormat != spec.format()) {
       throw new IncompatibleBaseException("expected the base tag " + baseTag + " of incremental bundle "
-          + spec.reference() + " in format " + spec.format().value() + ", found it published in format "
-          + baseFormat.value() + "; publish a full bundle");
+          + spec.reference() + " in format " + spec.format().label() + ", found it published in format "
+          + baseFormat.label() + "; publish a full bundle");
     }
   }
 }

@@ -2,6 +2,7 @@ package org.warder.client.team;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.warder.index.BundleManifest.Format;
 
 /**
  * What a published bundle is: its kind, team, name and tag (which give its target path, see {@link
@@ -10,7 +11,7 @@ import java.util.Optional;
  *
  * @param baseTag empty for a full bundle
  */
-public record BundleSpec(BundleKind kind, String team, String name, String tag, String release, BundleFormat format,
+public record BundleSpec(BundleKind kind, String team, String name, String tag, String release, Format format,
     Optional<String> baseTag) {
   public BundleSpec {
     Objects.requireNonNull(kind, "kind");

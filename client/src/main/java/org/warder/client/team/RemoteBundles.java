@@ -104,8 +104,8 @@ public final class RemoteBundles {
       }
       if (base.spec().format() != of.spec().format()) {
         throw new BundleCatalogInconsistencyException("expected base tag " + baseTag + " of "
-            + of.spec().reference() + " in format " + of.spec().format().value() + ", found format "
-            + base.spec().format().value() + "; ask team " + of.spec().team() + " to publish a full bundle");
+            + of.spec().reference() + " in format " + of.spec().format().label() + ", found format "
+            + base.spec().format().label() + "; ask team " + of.spec().team() + " to publish a full bundle");
       }
       chain.addFirst(base);
       top = base;

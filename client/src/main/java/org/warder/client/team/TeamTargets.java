@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import org.warder.client.plugin.PluginTargets;
 import org.warder.client.release.Releases;
 import org.warder.signing.tuf.TargetFile;
+import org.warder.index.BundleManifest.Format;
 
 /**
  * The registry naming of team bundles, the one class that builds and reads their role names,
@@ -121,7 +122,7 @@ public final class TeamTargets {
   public static ObjectNode custom(BundleSpec spec, Instant published) {
     ObjectNode custom = JsonNodeFactory.instance.objectNode()
         .put("kind", spec.kind().customKind()).put("team", spec.team()).put("name", spec.name()).put("tag", spec.tag())
-        .put("published", published.toString()).put("release", spec.release()).put("format", spec.format().value());
+        .put("published", published.toString()).put("release", spec.release()).put("format", spec.format().label());
     spec.baseTag().ifPresent(base -> custom.put("base_tag", base));
     return custom;
   }
@@ -152,7 +153,7 @@ public final class TeamTargets {
       throw inconsistent(target, team, "expected a sha256 of 64 lower-case hex digits, found "
           + PluginTargets.quote(sha256), REPUBLISH);
     }
-    Optional<BundleFormat> format = field(target, "format").flatMap(BundleFormat::of);
+    Optional<Format> format = field(target, "format").flatMap(Format::of);
     if (format.isEmpty()) {
       throw inconsistent(target, team, "expected custom.format zfs or tar, found " + shown(target, "format"), REPUBLISH);
     }

@@ -41,6 +41,7 @@ import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.tuf.DigestMismatchException;
 import org.warder.signing.tuf.Key;
 import org.warder.signing.tuf.TargetFile;
+import org.warder.index.BundleManifest.Format;
 
 /**
  * Team bundles with real components: a registry in-process over real HTTP ({@link
@@ -100,7 +101,7 @@ class TeamBundleEndToEndTest {
   void testPublish_incrementalTagsAndAJailKeepEveryTarget() throws Exception {
     assertThat(publish(2, template("dns", "2", Optional.of("1")), DNS_2))
         .isEqualTo(new Publication(Outcome.PUBLISHED, "templates/acme/dns/2.bundle", 5_000, sha256(DNS_2), 2));
-    BundleSpec web = new BundleSpec(BundleKind.JAIL, "acme", "web", "1", REL, BundleFormat.TAR, Optional.empty());
+    BundleSpec web = new BundleSpec(BundleKind.JAIL, "acme", "web", "1", REL, Format.TAR, Optional.empty());
     assertThat(publish(3, web, WEB_1))
         .isEqualTo(new Publication(Outcome.PUBLISHED, "jails/acme/web/1.bundle", 70_001, sha256(WEB_1), 3));
     // "10" sorts before "2" as text: the newest tag is the one published last
@@ -144,13 +145,13 @@ class TeamBundleEndToEndTest {
         .isInstanceOf(BaseBundleNotFoundException.class)
         .hasMessage("expected tag 4 of template acme/dns to be published, as the base of incremental bundle acme/dns:5,"
             + " found no such tag; publish a full bundle, or the base tag first");
-    assertThatThrownBy(() -> publish(7, new BundleSpec(BundleKind.TEMPLATE, "acme", "dns", "6", REL, BundleFormat.TAR,
+    assertThatThrownBy(() -> publish(7, new BundleSpec(BundleKind.TEMPLATE, "acme", "dns", "6", REL, Format.TAR,
         Optional.of("1")), orphan))
         .isInstanceOf(IncompatibleBaseException.class)
         .hasMessage("expected the base tag 1 of incremental bundle acme/dns:6 in format tar, found it published in format"
             + " zfs; publish a full bundle");
     // a jail's tags are not a template's
-    assertThatThrownBy(() -> publish(7, new BundleSpec(BundleKind.JAIL, "acme", "dns", "2", REL, BundleFormat.ZFS,
+    assertThatThrownBy(() -> publish(7, new BundleSpec(BundleKind.JAIL, "acme", "dns", "2", REL, Format.ZFS,
         Optional.of("1")), orphan))
         .isInstanceOf(BaseBundleNotFoundException.class).hasMessageStartingWith("expected tag 1 of jail acme/dns ");
     assertThat(registry.roleVersion("team-acme")).hasValue(4);
@@ -162,7 +163,7 @@ class TeamBundleEndToEndTest {
   void testPublish_undelegatedTeamRefusedWithTheAdminsCommand() throws Exception {
     String command = "warder-registry delegate team-nobody --key nobody.pub.json --paths 'templates/nobody/*/*'"
         + " --paths 'jails/nobody/*/*'";
-    assertThatThrownBy(() -> publish(8, new BundleSpec(BundleKind.TEMPLATE, "nobody", "dns", "1", REL, BundleFormat.ZFS,
+    assertThatThrownBy(() -> publish(8, new BundleSpec(BundleKind.TEMPLATE, "nobody", "dns", "1", REL, Format.ZFS,
         Optional.empty()), DNS_1))
         .isInstanceOf(TeamNotDelegatedException.class)
         .hasMessage("expected the registry to delegate role team-nobody (team nobody's templates and jails), found no"
@@ -174,7 +175,7 @@ class TeamBundleEndToEndTest {
   @Test
   @Order(7)
   void testPublish_tokenForAnotherRoleRefused() throws Exception {
-    assertThatThrownBy(() -> publish(9, new BundleSpec(BundleKind.TEMPLATE, "ops", "dns", "1", REL, BundleFormat.ZFS,
+    assertThatThrownBy(() -> publish(9, new BundleSpec(BundleKind.TEMPLATE, "ops", "dns", "1", REL, Format.ZFS,
         Optional.empty()), DNS_1))
         .isInstanceOf(RegistryApiException.class)
         .hasMessageContaining("HTTP 403 DENIED").hasMessageContaining("not team-ops")
@@ -188,8 +189,8 @@ class TeamBundleEndToEndTest {
     List<BundleSpec> bad = List.of(template("..", "1", Optional.empty()), template("a/b", "1", Optional.empty()),
         template("dns", "..", Optional.empty()), template("dns", "a/b", Optional.empty()),
         template("dns", "3", Optional.of("../1")),
-        new BundleSpec(BundleKind.TEMPLATE, "ACME", "dns", "3", REL, BundleFormat.ZFS, Optional.empty()),
-        new BundleSpec(BundleKind.TEMPLATE, "../acme", "dns", "3", REL, BundleFormat.ZFS, Optional.empty()));
+        new BundleSpec(BundleKind.TEMPLATE, "ACME", "dns", "3", REL, Format.ZFS, Optional.empty()),
+        new BundleSpec(BundleKind.TEMPLATE, "../acme", "dns", "3", REL, Format.ZFS, Optional.empty()));
     for (BundleSpec spec : bad) {
       assertThatThrownBy(() -> publish(10, spec, bytes(12, 10))).as(spec.toString())
           .isInstanceOf(InvalidBundleNameException.class).hasMessageStartingWith("expected a ");
@@ -205,9 +206,9 @@ class TeamBundleEndToEndTest {
         .extracting(b -> b.spec().team(), b -> b.spec().name(), b -> b.spec().tag(), RemoteBundle::published,
             b -> b.spec().release(), b -> b.spec().format(), b -> b.spec().baseTag(), RemoteBundle::length)
         .containsExactly(
-            tuple("acme", "dns", "1", t0.plusSeconds(1), REL, BundleFormat.ZFS, Optional.empty(), 200_000L),
-            tuple("acme", "dns", "2", t0.plusSeconds(2), REL, BundleFormat.ZFS, Optional.of("1"), 5_000L),
-            tuple("acme", "dns", "10", t0.plusSeconds(4), REL, BundleFormat.ZFS, Optional.of("2"), 3_000L));
+            tuple("acme", "dns", "1", t0.plusSeconds(1), REL, Format.ZFS, Optional.empty(), 200_000L),
+            tuple("acme", "dns", "2", t0.plusSeconds(2), REL, Format.ZFS, Optional.of("1"), 5_000L),
+            tuple("acme", "dns", "10", t0.plusSeconds(4), REL, Format.ZFS, Optional.of("2"), 3_000L));
     assertThat(catalogue.list(BundleKind.JAIL)).extracting(RemoteBundle::path, RemoteBundle::sha256, RemoteBundle::published)
         .containsExactly(tuple("jails/acme/web/1.bundle", sha256(WEB_1), t0.plusSeconds(3)));
   }
@@ -324,11 +325,11 @@ class TeamBundleEndToEndTest {
   @Order(16)
   void testList_targetTheDelegationsDoNotTrustRoleForRefused() throws Exception {
     // team-evil's earlier, terminating delegation of templates/*/*/* shadows team-late's templates
-    assertThat(publish(29, new BundleSpec(BundleKind.TEMPLATE, "evil", "x", "1", REL, BundleFormat.ZFS, Optional.empty()),
+    assertThat(publish(29, new BundleSpec(BundleKind.TEMPLATE, "evil", "x", "1", REL, Format.ZFS, Optional.empty()),
         WEB_1).roleVersion()).isEqualTo(1);
     registry.registry.delegate("team-late", signer.publicKey(), TeamTargets.delegatedPaths("late").toArray(String[]::new));
     String lateToken = registry.registry.token("late", "team-late");
-    BundleSpec spec = new BundleSpec(BundleKind.TEMPLATE, "late", "dns", "1", REL, BundleFormat.ZFS, Optional.empty());
+    BundleSpec spec = new BundleSpec(BundleKind.TEMPLATE, "late", "dns", "1", REL, Format.ZFS, Optional.empty());
     assertThat(new BundlePublisher(clock(30)).publish(spec, write("late", DNS_1), destination(lateToken)).roleVersion())
         .isEqualTo(1);
     assertThatThrownBy(() -> catalogue("host-late").list(BundleKind.TEMPLATE))
@@ -360,11 +361,11 @@ class TeamBundleEndToEndTest {
   }
 
   static BundleSpec template(String name, String tag, Optional<String> base) {
-    return new BundleSpec(BundleKind.TEMPLATE, "acme", name, tag, REL, BundleFormat.ZFS, base);
+    return new BundleSpec(BundleKind.TEMPLATE, "acme", name, tag, REL, Format.ZFS, base);
   }
 
   static BundleSpec loop(String name, String tag, String base) {
-    return new BundleSpec(BundleKind.TEMPLATE, "loop", name, tag, REL, BundleFormat.ZFS, Optional.of(base));
+    return new BundleSpec(BundleKind.TEMPLATE, "loop", name, tag, REL, Format.ZFS, Optional.of(base));
   }
 
   /** Publishes {@code content} as {@code spec} with the clock at t0 + {@code second} s and the token of all teams but ops. */

@@ -11,15 +11,16 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.warder.signing.tuf.DelegatedRole;
 import org.warder.signing.tuf.TargetFile;
+import org.warder.index.BundleManifest.Format;
 
 /** The naming of team bundles: names, paths, delegations, custom objects, references, and reading targets back. */
 class TeamTargetsTest {
   static final Instant PUBLISHED = Instant.parse("2026-03-01T10:15:30Z");
   static final String SHA = "ab".repeat(32);
   static final BundleSpec FULL = new BundleSpec(BundleKind.TEMPLATE, "acme", "dns", "1", "14.2-RELEASE",
-      BundleFormat.ZFS, Optional.empty());
+      Format.ZFS, Optional.empty());
   static final BundleSpec INCREMENTAL = new BundleSpec(BundleKind.JAIL, "acme", "web_1", "2.0-rc1", "14.2-RELEASE",
-      BundleFormat.TAR, Optional.of("1"));
+      Format.TAR, Optional.of("1"));
 
   @Test
   void testPath_rolesPathsAndDelegation() {
@@ -116,13 +117,13 @@ class TeamTargetsTest {
           .hasMessageContaining("expected a tag of 1 to 64").hasMessageContaining("--tag");
     }
     assertThatThrownBy(() -> TeamTargets.check(new BundleSpec(BundleKind.TEMPLATE, "acme", "dns", "1", "latest",
-        BundleFormat.ZFS, Optional.empty())))
+        Format.ZFS, Optional.empty())))
         .hasMessage("expected the FreeBSD release of acme/dns:1 like 14.2-RELEASE, found \"latest\"");
     assertThatThrownBy(() -> TeamTargets.check(new BundleSpec(BundleKind.TEMPLATE, "acme", "dns", "2", "14.2-RELEASE",
-        BundleFormat.ZFS, Optional.of("2")))).isInstanceOf(InvalidBundleNameException.class)
+        Format.ZFS, Optional.of("2")))).isInstanceOf(InvalidBundleNameException.class)
         .hasMessageContaining("found its own tag 2");
     assertThatThrownBy(() -> TeamTargets.check(new BundleSpec(BundleKind.TEMPLATE, "acme", "dns", "2", "14.2-RELEASE",
-        BundleFormat.ZFS, Optional.of("../1")))).hasMessageContaining("expected a tag of 1 to 64");
+        Format.ZFS, Optional.of("../1")))).hasMessageContaining("expected a tag of 1 to 64");
   }
 
   @Test
