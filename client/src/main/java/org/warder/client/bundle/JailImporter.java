@@ -107,10 +107,13 @@ public final class JailImporter {
   }
 
   /**
-   * Applies an incremental template bundle (zfs format: a {@code zfs send -i} stream) to local
-   * template {@code template}, which must hold the bundle's base snapshot: the stream is received
-   * into the template's root, which gains the bundle's snapshot; its config becomes the bundle's.
-   * If anything fails, the root is rolled back to the base snapshot.
+   * Applies an incremental template bundle to local template {@code template}, which must hold the
+   * bundle's base: a {@code zfs send -i} stream is received into the template's root (which
+   * gains the bundle's snapshot); a tar delta (changed paths and {@code deleted.list}) is laid
+   * over the root, in place on ZFS (then snapshotted), on a copy swapped in with directories, and
+   * only if the root is still exactly the base tag's tree. Every member is verified before the
+   * root changes; if anything fails, a ZFS root is rolled back to the base snapshot. The
+   * template's config becomes the bundle's, with {@code identity} set.
    */
   public Imported applyIncremental(InputStream in, Jail template, Map<String, String> identity, WholeBundleCheck check)
       throws BundleException, JailException, IOException, InterruptedException {
@@ -118,28 +121,36 @@ public final class JailImporter {
     BundleManifest manifest = reading.manifest();
     String base = manifest.base().orElseThrow(() -> new ImportConflictException("expected an incremental bundle for"
         + " template " + template.name() + ", found a full one; import it as a new template"));
-    if (manifest.kind() != Kind.TEMPLATE || manifest.format() != Format.ZFS || !storage.kind().equals("zfs")) {
-      throw new ImportConflictException("expected an incremental zfs template bundle on ZFS storage, found a "
+    boolean zfs = storage.kind().equals("zfs");
+    if (manifest.kind() != Kind.TEMPLATE || (manifest.format() == Format.ZFS && !zfs)) {
+      throw new ImportConflictException("expected an incremental template bundle this host can apply, found a "
           + manifest.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + manifest.format().label()
           + " bundle on " + storage.kind() + " storage");
     }
-    List<String> held = storage.snapshots(template.rootName());
-    if (!held.contains(base)) {
-      throw new ImportConflictException("template " + template.name() + " does not hold snapshot " + base + ", which"
-          + " this bundle builds on (it holds " + (held.isEmpty() ? "none" : String.join(", ", held))
-          + "); fetch the full bundle instead");
-    }
+    checkHolds(template, base);
     String staging = newStaging();
+    Path work = storage.create(staging);
+    Path files = Files.createDirectory(work.resolve("files"));
+    Path delta = work.resolve("delta");
+    Path deleted = work.resolve(BundleManifest.DELETED);
+    boolean changed = false;
     boolean done = false;
     try {
-      storage.create(staging);
       String sha256 = reading.readMembers((member, bytes) -> {
         if (member.name().equals(BundleManifest.FILES)) {
-          unpack(manifest, member, staging, bytes);
-        } else {
+          extractor.extract(bytes, files);
+        } else if (member.name().equals(BundleManifest.DELETED)) {
+          Files.copy(bytes, deleted);
+        } else if (manifest.format() == Format.ZFS) {
           storage.receive(template.rootName(), Codecs.decompress(manifest.compression(), bytes));
+        } else {
+          extractor.extract(Codecs.decompress(manifest.compression(), bytes), delta);
         }
       }, check);
+      if (manifest.format() == Format.TAR) {
+        changed = true;
+        patch(template, staging, delta, deleted, manifest.snapshot());
+      }
       Jail updated = new Jail(template.name(), properties(manifest, template.name().value(), identity), true);
       jails.store().save(updated);
       done = true;
@@ -147,10 +158,59 @@ public final class JailImporter {
       return new Imported(updated, manifest, sha256, reading.whole.count());
     } finally {
       storage.destroy(staging);
-      if (!done && storage.snapshots(template.rootName()).contains(manifest.snapshot())) {
+      if (!done && zfs && (changed || storage.snapshots(template.rootName()).contains(manifest.snapshot()))) {
         storage.rollback(template.rootName(), base);
+        storage.setReadOnly(template.rootName(), true);
       }
     }
+  }
+
+  /** Whether the template holds {@code base}: the ZFS snapshot, or with directories the base tag's exact tree. */
+  private void checkHolds(Jail template, String base) throws BundleException, IOException, InterruptedException {
+    if (storage.kind().equals("zfs")) {
+      List<String> held = storage.snapshots(template.rootName());
+      if (!held.contains(base)) {
+        throw new ImportConflictException("template " + template.name() + " does not hold snapshot " + base + ", which"
+            + " this bundle builds on (it holds " + (held.isEmpty() ? "none" : String.join(", ", held))
+            + "); fetch the full bundle instead");
+      }
+      return;
+    }
+    Path index = TreeIndex.fileFor(jails.store().dir(template.name().value(), true), base);
+    if (!Files.isRegularFile(index)) {
+      throw new ImportConflictException("template " + template.name() + " has no record of " + base + ", which this"
+          + " bundle builds on; fetch the full bundle instead");
+    }
+    if (!TreeIndex.of(storage.path(template.rootName())).equals(TreeIndex.read(index))) {
+      throw new ImportConflictException("template " + template.name() + " was changed since " + base + ", which this"
+          + " bundle builds on; fetch the full bundle into a new template instead");
+    }
+  }
+
+  /**
+   * Lays a verified tar delta over the template's root: in place on ZFS (writable for the time,
+   * then snapshotted as {@code snapshot}), on a copy swapped in with directories; then records
+   * the new tree's index.
+   */
+  private void patch(Jail template, String staging, Path delta, Path deleted, String snapshot)
+      throws BundleException, IOException, InterruptedException {
+    if (!Files.exists(delta)) {
+      Files.createDirectory(delta); // an empty delta tar creates nothing
+    }
+    String root = template.rootName();
+    if (storage.kind().equals("zfs")) {
+      storage.setReadOnly(root, false);
+      TreePatch.apply(storage.path(root), deleted, delta, storage);
+      storage.setReadOnly(root, true);
+      storage.snapshot(root, snapshot);
+    } else {
+      String copy = staging + "/root";
+      storage.copyOf(root, copy);
+      TreePatch.apply(storage.path(copy), deleted, delta, storage);
+      storage.rename(root, staging + "/old");
+      storage.rename(copy, root);
+    }
+    TreeIndex.of(storage.path(root)).write(TreeIndex.fileFor(jails.store().dir(template.name().value(), true), snapshot));
   }
 
   private static String newStaging() {
@@ -401,6 +461,15 @@ public final class JailImporter {
     if (manifest.format() == Format.ZFS && !template) {
       storage.destroySnapshot(jail.rootName(), manifest.snapshot());
     }
-    return jails.adopt(jail);
+    Jail adopted = jails.adopt(jail);
+    if (template && manifest.format() == Format.TAR) {
+      // what the next tag's difference is applied to: a snapshot on ZFS, the tree's index with directories
+      if (storage.kind().equals("zfs")) {
+        storage.snapshot(jail.rootName(), manifest.snapshot());
+      }
+      TreeIndex.of(storage.path(jail.rootName())).write(
+          TreeIndex.fileFor(jails.store().dir(name, true), manifest.snapshot()));
+    }
+    return adopted;
   }
 }

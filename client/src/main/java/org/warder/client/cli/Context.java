@@ -18,6 +18,12 @@ import org.warder.signing.SigningException;
 import org.warder.client.archive.TarExtractor;
 import org.warder.client.bundle.JailExporter;
 import org.warder.client.bundle.JailImporter;
+import org.warder.client.publish.Destination;
+import org.warder.client.publish.RegistryClient;
+import org.warder.client.repo.RepoConfig;
+import org.warder.client.repo.RepoException;
+import org.warder.client.team.BundleSync;
+import org.warder.client.team.RemoteBundles;
 import org.warder.client.exec.CommandRunner;
 import org.warder.client.exec.ProcessCommandRunner;
 import org.warder.client.fetch.HttpSettings;
@@ -99,6 +105,25 @@ final class Context {
   /** Imports bundles into this host. */
   JailImporter importer() throws IOException {
     return new JailImporter(layout, storage(), jails(), TarExtractor.withDefaults(), err);
+  }
+
+  /** Pushes and pulls jails and templates through registries. */
+  BundleSync bundleSync() throws IOException {
+    Jails jails = jails();
+    return new BundleSync(layout, storage(), jails.store(), exporter(), importer(), out);
+  }
+
+  /** The team bundles repository {@code config} publishes. */
+  RemoteBundles remoteBundles(RepoConfig config) throws IOException, RepoException {
+    return new RemoteBundles(repositories().updater(config), config.targetUrls());
+  }
+
+  /** Publishing to {@code config} with key {@code key} and the token of {@code tokenFile} (or the environment). */
+  Destination destination(RepoConfig config, String key, Optional<Path> passphraseFile, Optional<Path> tokenFile)
+      throws IOException, SigningException, RepoException {
+    Ed25519SigningKey signer = signingKey(key, passphraseFile);
+    return new Destination(repositories().updater(config), config.targetUrls(),
+        new RegistryClient(config.url(), token(tokenFile)), signer, progress());
   }
 
   /** The raw standard input, for {@code import -}. */

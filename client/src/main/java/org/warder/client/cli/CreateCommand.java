@@ -2,6 +2,9 @@ package org.warder.client.cli;
 
 import java.util.List;
 import java.util.Optional;
+import org.warder.client.repo.RepoConfig;
+import org.warder.client.team.BundleRef;
+import org.warder.client.team.BundleSync;
 import java.util.concurrent.Callable;
 import org.warder.client.jail.CreateRequest;
 import org.warder.client.layout.HostLayout;
@@ -29,7 +32,8 @@ final class CreateCommand implements Callable<Integer> {
   static final class Source {
     @Option(names = {"-r", "--release"}, paramLabel = "REL", required = true, description = "A fetched release.") String release;
     @Option(names = {"-t", "--template"}, paramLabel = "TEMPLATE", required = true,
-        description = "A template (warder list -t).")
+        description = "A template (warder list -t), or a team's template in a registry: [REPO:]TEAM/NAME[:TAG]"
+            + " (warder list -t --repo REPO), fetched once and kept as local template TEAM_NAME.")
     String template;
     @Option(names = {"-e", "--empty"}, required = true, description = "An empty jail.") boolean empty;
   }
@@ -49,11 +53,25 @@ final class CreateCommand implements Callable<Integer> {
     if (source.release != null) {
       Releases.checkName(source.release);
       from = Optional.of(HostLayout.releaseName(source.release));
-    } else if (source.template != null) {
+    } else if (source.template != null && !source.template.contains("/")) {
       from = Optional.of(HostLayout.templateName(source.template));
     }
     CreateRequest.Mode mode = source.empty ? CreateRequest.Mode.EMPTY
         : thick ? CreateRequest.Mode.THICK : base ? CreateRequest.Mode.BASE : CreateRequest.Mode.THIN;
+    if (source.template != null && source.template.contains("/")) {
+      // a team's template in a registry: kept here as a local template, fetched only where it lacks the tag
+      BundleRef ref = BundleRef.parse(source.template);
+      RepoConfig config = ctx.repositories().resolve(ref.repository());
+      BundleSync.LocalTemplate t = ctx.bundleSync().template(config.name(), ref, ctx.remoteBundles(config));
+      Optional<String> snapshot = mode == CreateRequest.Mode.THIN ? t.snapshot() : Optional.empty();
+      if (mode != CreateRequest.Mode.THIN && !t.template().props().identity("remote_tag").equals(Optional.of(t.tag()))) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-T and -b copy the template as it is"
+            + " (tag " + t.template().props().identity("remote_tag").orElse("?") + "); a thin jail can use tag " + t.tag());
+      }
+      ctx.jails().create(new CreateRequest(name, Optional.of(t.template().storageName()), mode, properties, snapshot,
+          t.identity()));
+      return 0;
+    }
     ctx.jails().create(new CreateRequest(name, from, mode, properties));
     return 0;
   }

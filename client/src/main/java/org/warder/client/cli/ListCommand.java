@@ -12,6 +12,8 @@ import org.warder.client.plugin.PluginListing;
 import org.warder.client.release.ReleaseRecord;
 import org.warder.client.release.Releases;
 import org.warder.client.repo.RepoConfig;
+import org.warder.client.team.BundleKind;
+import org.warder.client.team.RemoteBundle;
 import org.warder.client.repo.Repositories;
 import org.warder.client.state.StateFiles;
 import picocli.CommandLine.Command;
@@ -24,7 +26,7 @@ import picocli.CommandLine.Spec;
 /** {@code warder list}: what is on this host, or ({@code -PR}) the plugins a registry publishes. */
 @Command(name = "list", description = {"List what is on this host, or what a registry publishes.",
     "  (none)  jails: JID, NAME, STATE, RELEASE, IP4, TYPE",
-    "  -t      templates",
+    "  -t      templates; -t --repo REPO: the templates and tags teams published there",
     "  -r      fetched releases",
     "  -P      installed plugins and their revisions",
     "  -PR     plugins published in the registry (from its signed INDEXes); the ID column is what fetch -P takes"})
@@ -36,7 +38,8 @@ final class ListCommand implements Callable<Integer> {
   @Option(names = {"-P", "--plugins"}, description = "List installed plugins (with -R: those a registry publishes).")
   boolean plugins;
   @Option(names = {"-R", "--remote"}, description = "With -P: list the registry's plugins.") boolean remote;
-  @Option(names = "--repo", paramLabel = "NAME", description = "Registry for -PR (default: the only one).")
+  @Option(names = "--repo", paramLabel = "NAME",
+      description = "Registry for -PR (default: the only one); with -t: list the templates teams published there.")
   Optional<String> repo = Optional.empty();
 
   @Override
@@ -48,6 +51,9 @@ final class ListCommand implements Callable<Integer> {
     }
     if (plugins) {
       return remote ? remotePlugins(ctx) : installedPlugins(ctx);
+    }
+    if (templates && repo.isPresent()) {
+      return remoteTemplates(ctx);
     }
     if (releases) {
       Table table = new Table("RELEASE", "ARCH", "SOURCE", "FILES", "FETCHED");
@@ -92,6 +98,18 @@ final class ListCommand implements Callable<Integer> {
     for (PluginListing p : catalog.list()) {
       table.row(oneLine(p.entry().name()), oneLine(p.entry().description()), p.entry().primaryPkg().orElse(p.id()),
           Boolean.toString(p.entry().official()), p.qualifiedId());
+    }
+    output.print(table, ctx);
+    return 0;
+  }
+
+  /** The templates teams published in a registry, each tag a row. */
+  private int remoteTemplates(Context ctx) throws Exception {
+    RepoConfig config = ctx.repositories().resolve(repo);
+    Table table = new Table("NAME", "TAG", "RELEASE", "FORMAT", "BASE", "SIZE", "PUBLISHED");
+    for (RemoteBundle b : ctx.remoteBundles(config).list(BundleKind.TEMPLATE)) {
+      table.row(b.spec().team() + "/" + b.spec().name(), b.spec().tag(), b.spec().release(), b.spec().format().label(),
+          b.spec().baseTag().orElse("-"), Long.toString(b.length()), b.published().toString());
     }
     output.print(table, ctx);
     return 0;

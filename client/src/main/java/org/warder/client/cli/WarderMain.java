@@ -41,6 +41,8 @@ import picocli.CommandLine.Option;
       ExportCommand.class,
       ImportCommand.class,
       TemplateCommand.class,
+      PushCommand.class,
+      PullCommand.class,
       ActivateCommand.class,
       PluginCommand.class,
       TufCommand.class,

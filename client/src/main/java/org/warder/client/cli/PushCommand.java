@@ -1,0 +1,85 @@
+package org.warder.client.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.warder.client.repo.RepoConfig;
+import org.warder.client.team.BundlePublisher;
+import org.warder.client.team.BundleRef;
+import org.warder.client.team.BundleSync;
+import org.warder.index.BundleManifest.Compression;
+import org.warder.index.BundleManifest.Format;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code warder push NAME --repo R}. */
+@Command(name = "push", mixinStandardHelpOptions = true,
+    description = {"Publish jail or template NAME to a registry as a tag of your team's templates or jails (role"
+        + " team-TEAM, which the registry administrator delegates to your key).",
+        "A template's new tag holds only the difference since the newest published tag this host holds (a ZFS"
+            + " incremental stream, or the changed files for --format tar); colleagues get it with"
+            + " 'warder create -t REPO:TEAM/NAME[:TAG] -n JAIL'. A jail is pushed whole; 'warder pull' gets it."})
+final class PushCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "NAME", description = "A local jail or template.") String name;
+
+  @Option(names = "--repo", required = true, paramLabel = "REPO", description = "The registry (see 'warder repo list').")
+  String repo;
+
+  @Option(names = "--as", paramLabel = "TEAM/NAME",
+      description = "Publish as NAME of team TEAM (default for a pulled template: where it came from).")
+  Optional<String> as = Optional.empty();
+
+  @Option(names = "--tag", paramLabel = "TAG", description = "The new tag (default: one more than the highest numeric tag).")
+  Optional<String> tag = Optional.empty();
+
+  @Option(names = "--format", paramLabel = "zfs|tar", description = "Default: zfs on ZFS storage, tar otherwise.")
+  Optional<String> format = Optional.empty();
+
+  @Option(names = "--compress", paramLabel = "zstd|xz|none", defaultValue = "zstd",
+      description = "Compression of the root member (default: ${DEFAULT-VALUE}).")
+  String compress;
+
+  @Option(names = "--full", description = "Publish a template tag whole, even when an earlier tag is held here.")
+  boolean full;
+
+  @Option(names = "--live", description = "Push a running jail from a ZFS snapshot taken now.")
+  boolean live;
+
+  @Option(names = "--key", defaultValue = "default", description = "Signing key name (default: ${DEFAULT-VALUE}).")
+  String key;
+
+  @Option(names = "--token-file", paramLabel = "FILE", description = "Publishing token (default: $WARDER_TOKEN).")
+  Optional<Path> tokenFile = Optional.empty();
+
+  @Option(names = "--passphrase-file", paramLabel = "FILE", description = "The key's passphrase, first line of FILE.")
+  Optional<Path> passphraseFile = Optional.empty();
+
+  @Override
+  public Integer call() throws Exception {
+    Context ctx = WarderMain.context(spec);
+    Optional<BundleRef> ref = Optional.empty();
+    if (as.isPresent()) {
+      ref = Optional.of(BundleRef.parse(as.get()));
+      if (ref.get().tag().isPresent() || ref.get().repository().isPresent()) {
+        throw new ParameterException(spec.commandLine(), "expected --as TEAM/NAME (the tag goes in --tag), found \""
+            + as.get() + "\"");
+      }
+    }
+    Optional<Format> f = format.map(v -> Format.of(v).orElseThrow(() -> new ParameterException(spec.commandLine(),
+        "expected --format zfs or tar, found \"" + v + "\"")));
+    Compression c = java.util.Arrays.stream(Compression.values()).filter(v -> v.label().equals(compress)).findFirst()
+        .orElseThrow(() -> new ParameterException(spec.commandLine(), "expected --compress zstd, xz or none, found \""
+            + compress + "\""));
+    RepoConfig config = ctx.repositories().get(repo);
+    BundleSync.PushRequest request = new BundleSync.PushRequest(name, ref, tag, f, c, full, live);
+    ctx.bundleSync().push(repo, request, ctx.remoteBundles(config),
+        ctx.destination(config, key, passphraseFile, tokenFile), new BundlePublisher(ctx.clock));
+    return 0;
+  }
+}
