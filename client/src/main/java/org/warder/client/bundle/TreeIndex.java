@@ -46,7 +46,7 @@ public record TreeIndex(SortedMap<String, Entry> entries) {
   /**
    * The difference from a base index to this one.
    *
-   * @param changed paths that are new or whose entry differs, parents before children
+   * @param changed paths that are new or whose entry differs, and their directories; parents before children
    * @param removed paths of the base that are gone, or changed and not a directory in both: removed before
    *     {@code changed} is laid over, so that nothing is written through a hardlink or a symlink
    */
@@ -125,7 +125,14 @@ public record TreeIndex(SortedMap<String, Entry> entries) {
         removed.add(path);
       }
     }
-    return new Delta(changed, removed.stream().sorted().toList());
+    // a changed path's directories travel too, so that they are laid over with their own attributes
+    java.util.SortedSet<String> withParents = new java.util.TreeSet<>(changed);
+    for (String path : changed) {
+      for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+        withParents.add(path.substring(0, slash));
+      }
+    }
+    return new Delta(List.copyOf(withParents), removed.stream().sorted().toList());
   }
 
   /** Whether {@code path} lies below a path already removed (which takes it along). */

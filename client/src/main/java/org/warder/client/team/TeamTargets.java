@@ -74,12 +74,17 @@ public final class TeamTargets {
     return tag;
   }
 
+  /** A FreeBSD release name, or {@code EMPTY} for a jail made from nothing. */
+  private static boolean isRelease(String release) {
+    return release.equals("EMPTY") || Releases.NAME.matcher(release).matches();
+  }
+
   /** Refuses {@code spec} unless every name is valid, the release is a FreeBSD release and the base is another tag. */
   public static BundleSpec check(BundleSpec spec) throws InvalidBundleNameException {
     checkTeam(spec.team());
     checkName(spec.name());
     checkTag(spec.tag());
-    if (!Releases.NAME.matcher(spec.release()).matches()) {
+    if (!isRelease(spec.release())) {
       throw new InvalidBundleNameException("expected the FreeBSD release of " + spec.reference() + " like"
           + " 14.2-RELEASE, found " + PluginTargets.quote(spec.release()));
     }
@@ -165,7 +170,7 @@ public final class TeamTargets {
           + shown(target, "published"), REPUBLISH);
     }
     String release = field(target, "release").orElse("none");
-    if (!Releases.NAME.matcher(release).matches()) {
+    if (!isRelease(release)) {
       throw inconsistent(target, team, "expected custom.release like 14.2-RELEASE, found " + shown(target, "release"),
           REPUBLISH);
     }
