@@ -169,6 +169,30 @@ class ExportImportTest {
   }
 
   @Test
+  void testImport_baseJailNeedsItsReleaseAndGetsThisHostsFstab() throws Exception {
+    String rel = "13.4-RELEASE";
+    Path www = tmp.resolve("www");
+    org.warder.client.release.SyntheticRelease.write(www.resolve("amd64/" + rel), false, 4);
+    TestHost a = new TestHost(tmp.resolve("a"));
+    TestHost b = new TestHost(tmp.resolve("b"));
+    try (org.warder.signing.testing.StaticHttpServer mirror = new org.warder.signing.testing.StaticHttpServer(www)) {
+      a.ok("fetch", "-r", rel, "--arch", "amd64", "--mirror", mirror.url("").toString());
+      a.ok("create", "-b", "-n", "bj", "-r", rel);
+      Path bundle = tmp.resolve("bj.tar");
+      a.ok("export", "bj", "-o", bundle.toString());
+      assertThat(b.refused("import", bundle.toString())).contains("bj is a base jail")
+          .contains("release " + rel + ", which this host lacks").contains("fetch it with 'warder fetch -r " + rel + "'");
+      assertNothingLeft(b, "bj");
+      b.ok("fetch", "-r", rel, "--arch", "amd64", "--mirror", mirror.url("").toString());
+      b.ok("import", bundle.toString());
+    }
+    String fstab = Files.readString(b.root().resolve("jails/bj/fstab"));
+    assertThat(fstab).contains(b.root().resolve("releases/" + rel + "/root/bin").toString())
+        .doesNotContain(a.root().toString());
+    assertThat(TreeSnapshot.of(b.jailRoot("bj"))).isEqualTo(TreeSnapshot.of(a.jailRoot("bj")));
+  }
+
+  @Test
   void testExportImport_throughAPipeBetweenTwoProcesses() throws Exception {
     TestHost a = new TestHost(tmp.resolve("a"));
     TestHost b = new TestHost(tmp.resolve("b"));

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.release.SyntheticRelease;
 import org.warder.client.testing.BusyboxRoot;
+import org.warder.client.team.TeamTargets;
+import org.warder.client.testing.TreeSnapshot;
 import org.warder.client.testing.ZfsPool;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.signing.Digests;
@@ -51,7 +53,9 @@ class PluginInstallTest {
     BusyboxRoot.requireSandbox();
     plugins = new PublishedPlugins(tmp);
     plugins.registry.delegate("releases", PublicKeyFiles.read(tmp.resolve("keys/acme.pub.json")), "releases/*/*/*");
-    plugins.env.put("WARDER_TOKEN", plugins.registry.token("acme-all", "plugins-acme", "releases"));
+    plugins.registry.delegate(TeamTargets.role("acme"), PublicKeyFiles.read(tmp.resolve("keys/acme.pub.json")),
+        TeamTargets.delegatedPaths("acme").toArray(String[]::new));
+    plugins.env.put("WARDER_TOKEN", plugins.registry.token("acme-all", "plugins-acme", "releases", TeamTargets.role("acme")));
 
     Path pkgStandin = Path.of("src/test/resources/pkg-standin/pkg");
     Path dist = tmp.resolve("dist");
@@ -191,6 +195,54 @@ class PluginInstallTest {
         assertThat(pool.datasets()).contains(pool.name() + "/warder/jails/app2/root");
       } finally {
         plugins.warder(root, "stop", "app2");
+      }
+    }
+  }
+
+  /**
+   * Issue 5: host A installs the plugin and pushes the jail through the registry; host B pulls it
+   * and the trees are identical; it starts and runs there.
+   */
+  private void moveBetweenHosts(Path a, Path b, String jail) throws Exception {
+    install(a, jail);
+    String pushed = ok(a, "push", jail, "--repo", "main", "--as", "acme/" + jail, "--key", "acme").out();
+    assertThat(pushed).contains("pushed jail " + jail + " as acme/" + jail + ":1 (full)");
+    TreeSnapshot before = TreeSnapshot.of(a.resolve("jails/" + jail + "/root"));
+    // a plugin jail's root is whole (not a base jail): B needs no release to run it
+    assertThat(ok(b, "pull", "acme/" + jail, "--repo", "main").out()).contains("pulled acme/" + jail + " as jail " + jail);
+    assertThat(b.resolve("releases")).doesNotExist();
+    assertThat(TreeSnapshot.of(b.resolve("jails/" + jail + "/root"))).isEqualTo(before);
+    assertThat(b.resolve("jails/" + jail + "/plugin.json")).hasSameTextualContentAs(a.resolve("jails/" + jail + "/plugin.json"));
+    assertThat(ok(b, "get", "remote", jail).out().strip()).isEqualTo("main:acme/" + jail);
+    try {
+      ok(b, "start", jail);
+      assertThat(ok(b, "exec", jail, "testapp").out()).isEqualTo("testapp running\n");
+      assertThat(ok(b, "list", "-P", "-h").out()).startsWith(jail + "\tacme/testapp\t1\t" + goodCommit + "\tup\t");
+    } finally {
+      plugins.warder(b, "stop", jail);
+    }
+  }
+
+  @Test
+  void testPushPull_pluginJailBetweenDirectoryHosts() throws Exception {
+    moveBetweenHosts(host("move-a"), host("move-b"), "moved1");
+  }
+
+  @Test
+  void testPushPull_pluginJailBetweenZfsHosts() throws Exception {
+    Path a = tmp.resolve("zmove-a");
+    Path b = tmp.resolve("zmove-b");
+    try (ZfsPool poolA = ZfsPool.create(tmp, 384); ZfsPool poolB = ZfsPool.create(tmp, 384)) {
+      try {
+        ok(a, "activate", poolA.name() + "/warder");
+        ok(b, "activate", poolB.name() + "/warder");
+        plugins.addRepo(a);
+        plugins.addRepo(b);
+        moveBetweenHosts(a, b, "moved2");
+        assertThat(poolB.datasets()).contains(poolB.name() + "/warder/jails/moved2/root");
+      } finally {
+        plugins.warder(a, "stop", "moved2");
+        plugins.warder(b, "stop", "moved2");
       }
     }
   }
