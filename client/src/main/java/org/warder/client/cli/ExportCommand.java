@@ -18,6 +18,7 @@ import org.warder.index.BundleManifest.Format;
 import org.warder.signing.AtomicFiles;
 import org.warder.signing.Ed25519SigningKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -38,14 +39,7 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "FILE|-", description = "Where to write the bundle; - is standard output.")
   Optional<String> output = Optional.empty();
 
-  @Option(names = "--format", paramLabel = "zfs|tar",
-      description = "zfs: zfs send streams (fast; imports on ZFS hosts). tar: a portable file tree (imports on any"
-          + " storage). Default: zfs on ZFS storage, tar otherwise.")
-  Optional<String> format = Optional.empty();
-
-  @Option(names = "--compress", paramLabel = "zstd|xz|none", defaultValue = "zstd",
-      description = "Compression of the root member (default: ${DEFAULT-VALUE}).")
-  String compress;
+  @Mixin BundleOptions bundle;
 
   @Option(names = "--live", description = "Export a running jail from a ZFS snapshot taken now (ZFS storage only).")
   boolean live;
@@ -59,8 +53,8 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
-    Optional<Format> f = format.map(v -> parse(Format.class, "--format", v));
-    Compression c = parse(Compression.class, "--compress", compress);
+    Optional<Format> f = bundle.format(spec);
+    Compression c = bundle.compression(spec);
     boolean toStdout = output.map("-"::equals).orElse(false);
     if (toStdout && sign.isPresent()) {
       throw new ParameterException(spec.commandLine(), "--sign writes NAME.sig beside the bundle file; export to a"
@@ -104,14 +98,4 @@ final class ExportCommand implements Callable<Integer> {
     return 0;
   }
 
-  private <E extends Enum<E>> E parse(Class<E> type, String option, String value) {
-    for (E e : type.getEnumConstants()) {
-      if (e.name().equalsIgnoreCase(value)) {
-        return e;
-      }
-    }
-    throw new ParameterException(spec.commandLine(), "expected " + option + " "
-        + String.join("|", java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(
-            java.util.Locale.ROOT)).toList()) + ", found \"" + value + "\"");
-  }
 }

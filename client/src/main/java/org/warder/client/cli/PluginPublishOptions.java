@@ -1,19 +1,15 @@
 package org.warder.client.cli;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import org.warder.client.plugin.ArtifactTree;
 import org.warder.client.plugin.PluginTargets;
-import org.warder.client.publish.Destination;
 import org.warder.client.publish.PluginPublisher;
 import org.warder.client.publish.PluginSource;
-import org.warder.client.publish.RegistryClient;
 import org.warder.client.repo.RepoConfig;
-import org.warder.signing.Ed25519SigningKey;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options both plugin publishing commands share, and their common run and report. */
@@ -25,14 +21,7 @@ final class PluginPublishOptions {
       description = "Your publisher name: you publish as the delegated role plugins-P, under plugins/P/.")
   String publisher;
 
-  @Option(names = "--key", defaultValue = "default", description = "Signing key name (default: ${DEFAULT-VALUE}).")
-  String key;
-
-  @Option(names = "--token-file", paramLabel = "FILE", description = "Publishing token (default: $WARDER_TOKEN).")
-  Optional<Path> tokenFile = Optional.empty();
-
-  @Option(names = "--passphrase-file", paramLabel = "FILE", description = "The key's passphrase, first line of FILE.")
-  Optional<Path> passphraseFile = Optional.empty();
+  @Mixin SigningOptions signing;
 
   /** Publishes {@code sources} in one role version; {@code earlier} are refusals made while reading them. */
   PluginPublisher.Report publish(Context ctx, List<PluginSource> sources, List<PluginPublisher.Outcome> earlier,
@@ -42,11 +31,8 @@ final class PluginPublishOptions {
     List<PluginPublisher.Outcome> outcomes = new ArrayList<>(earlier);
     OptionalLong version = OptionalLong.empty();
     if (!sources.isEmpty()) {
-      Ed25519SigningKey signer = ctx.signingKey(key, passphraseFile);
-      RegistryClient registry = new RegistryClient(config.url(), ctx.token(tokenFile));
       PluginPublisher.Report report = new PluginPublisher(ctx.clock, ctx.out, ArtifactTree.Limits.defaults()).publish(
-          publisher, sources, earlier, strict, new Destination(ctx.repositories().updater(config),
-              config.targetUrls(), registry, signer, ctx.progress()));
+          publisher, sources, earlier, strict, signing.destination(ctx, config));
       outcomes = new ArrayList<>(report.outcomes());
       version = report.version();
     }

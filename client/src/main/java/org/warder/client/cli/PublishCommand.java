@@ -1,13 +1,11 @@
 package org.warder.client.cli;
 
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.warder.client.publish.RegistryClient;
 import org.warder.client.publish.ReleasePublisher;
 import org.warder.client.repo.RepoConfig;
-import org.warder.signing.Ed25519SigningKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,12 +34,8 @@ final class PublishCommand implements Runnable {
     @Parameters(index = "1", paramLabel = "DIR", description = "Directory with MANIFEST and the .txz files.") Path dir;
     @Option(names = "--repo", paramLabel = "NAME", required = true) String repo;
     @Option(names = "--arch", defaultValue = "amd64", description = "Architecture (default: ${DEFAULT-VALUE}).") String arch;
-    @Option(names = "--key", defaultValue = "default", description = "Signing key name (default: ${DEFAULT-VALUE}).") String key;
     @Option(names = "--role", defaultValue = "releases", description = "Delegated role to publish as (default: ${DEFAULT-VALUE}).") String role;
-    @Option(names = "--token-file", paramLabel = "FILE", description = "Publishing token (default: $WARDER_TOKEN).")
-    Optional<Path> tokenFile = Optional.empty();
-    @Option(names = "--passphrase-file", paramLabel = "FILE", description = "The key's passphrase, first line of FILE.")
-    Optional<Path> passphraseFile = Optional.empty();
+    @Mixin SigningOptions signing;
 
     @Override
     public Integer call() throws Exception {
@@ -49,9 +43,7 @@ final class PublishCommand implements Runnable {
       RepoConfig config = ctx.repositories().get(repo);
       ReleasePublisher publisher = new ReleasePublisher(ctx.clock, ctx.out);
       publisher.check(dir);
-      Ed25519SigningKey signer = ctx.signingKey(key, passphraseFile);
-      RegistryClient registry = new RegistryClient(config.url(), ctx.token(tokenFile));
-      publisher.publish(release, arch, dir, role, ctx.repositories().updater(config), registry, signer, ctx.progress());
+      publisher.publish(release, arch, dir, role, signing.destination(ctx, config));
       return 0;
     }
   }

@@ -1,6 +1,5 @@
 package org.warder.client.cli;
 
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.repo.RepoConfig;
@@ -10,6 +9,7 @@ import org.warder.client.team.BundleSync;
 import org.warder.index.BundleManifest.Compression;
 import org.warder.index.BundleManifest.Format;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -38,12 +38,7 @@ final class PushCommand implements Callable<Integer> {
   @Option(names = "--tag", paramLabel = "TAG", description = "The new tag (default: one more than the highest numeric tag).")
   Optional<String> tag = Optional.empty();
 
-  @Option(names = "--format", paramLabel = "zfs|tar", description = "Default: zfs on ZFS storage, tar otherwise.")
-  Optional<String> format = Optional.empty();
-
-  @Option(names = "--compress", paramLabel = "zstd|xz|none", defaultValue = "zstd",
-      description = "Compression of the root member (default: ${DEFAULT-VALUE}).")
-  String compress;
+  @Mixin BundleOptions bundle;
 
   @Option(names = "--full", description = "Publish a template tag whole, even when an earlier tag is held here.")
   boolean full;
@@ -51,14 +46,7 @@ final class PushCommand implements Callable<Integer> {
   @Option(names = "--live", description = "Push a running jail from a ZFS snapshot taken now.")
   boolean live;
 
-  @Option(names = "--key", defaultValue = "default", description = "Signing key name (default: ${DEFAULT-VALUE}).")
-  String key;
-
-  @Option(names = "--token-file", paramLabel = "FILE", description = "Publishing token (default: $WARDER_TOKEN).")
-  Optional<Path> tokenFile = Optional.empty();
-
-  @Option(names = "--passphrase-file", paramLabel = "FILE", description = "The key's passphrase, first line of FILE.")
-  Optional<Path> passphraseFile = Optional.empty();
+  @Mixin SigningOptions signing;
 
   @Override
   public Integer call() throws Exception {
@@ -71,15 +59,12 @@ final class PushCommand implements Callable<Integer> {
             + as.get() + "\"");
       }
     }
-    Optional<Format> f = format.map(v -> Format.of(v).orElseThrow(() -> new ParameterException(spec.commandLine(),
-        "expected --format zfs or tar, found \"" + v + "\"")));
-    Compression c = java.util.Arrays.stream(Compression.values()).filter(v -> v.label().equals(compress)).findFirst()
-        .orElseThrow(() -> new ParameterException(spec.commandLine(), "expected --compress zstd, xz or none, found \""
-            + compress + "\""));
+    Optional<Format> f = bundle.format(spec);
+    Compression c = bundle.compression(spec);
     RepoConfig config = ctx.repositories().get(repo);
     BundleSync.PushRequest request = new BundleSync.PushRequest(name, ref, tag, f, c, full, live);
     ctx.bundleSync().push(repo, request, ctx.remoteBundles(config),
-        ctx.destination(config, key, passphraseFile, tokenFile), new BundlePublisher(ctx.clock));
+        signing.destination(ctx, config), new BundlePublisher(ctx.clock));
     return 0;
   }
 }

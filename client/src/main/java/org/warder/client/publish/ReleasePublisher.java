@@ -18,7 +18,6 @@ import org.warder.client.progress.ProgressListener;
 import org.warder.index.CatalogException;
 import org.warder.index.ReleaseManifest;
 import org.warder.signing.Digests;
-import org.warder.signing.Signer;
 import org.warder.signing.SigningException;
 import org.warder.signing.tuf.Metadata;
 import org.warder.signing.tuf.TargetFile;
@@ -77,8 +76,10 @@ public final class ReleasePublisher {
    * Publishes release {@code release} for {@code arch} from {@code dir} as role {@code role},
    * signed by {@code signer}. Returns the new role version.
    */
-  public long publish(String release, String arch, Path dir, String role, Updater updater, RegistryClient registry,
-      Signer signer, ProgressListener progress) throws IOException, CatalogException, SigningException, RegistryApiException {
+  public long publish(String release, String arch, Path dir, String role, Destination to)
+      throws IOException, CatalogException, SigningException, RegistryApiException {
+    Updater updater = to.updater();
+    RegistryClient registry = to.registry();
     if (!RELEASE.matcher(release).matches()) {
       throw new CatalogException("expected a FreeBSD release name like 14.2-RELEASE, found \"" + release + "\"");
     }
@@ -97,7 +98,7 @@ public final class ReleasePublisher {
       }
     }));
     for (Checked c : files) {
-      registry.upload(c.file(), c.entry().sha256(), c.length(), progress);
+      registry.upload(c.file(), c.entry().sha256(), c.length(), to.progress());
       ObjectNode custom = JsonNodeFactory.instance.objectNode()
           .put("kind", "freebsd-dist").put("release", release).put("arch", arch)
           .put("set", c.entry().set()).put("description", c.entry().description())
@@ -111,7 +112,7 @@ public final class ReleasePublisher {
     registry.upload(manifestFile, manifestSha, manifestLength, ProgressListener.NONE);
     targets.put(prefix + "MANIFEST", new TargetFile(prefix + "MANIFEST", manifestLength, Map.of("sha256", manifestSha),
         Optional.of(JsonNodeFactory.instance.objectNode().put("kind", "freebsd-manifest").put("release", release).put("arch", arch))));
-    long version = DelegatedRoles.submitNextVersion(role, current, targets, clock.instant(), signer, registry);
+    long version = DelegatedRoles.submitNextVersion(role, current, targets, clock.instant(), to.signer(), registry);
     out.println("published " + release + "/" + arch + " as " + role + " version " + version);
     return version;
   }

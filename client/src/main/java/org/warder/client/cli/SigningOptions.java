@@ -1,0 +1,24 @@
+package org.warder.client.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.warder.client.publish.Destination;
+import org.warder.client.repo.RepoConfig;
+import picocli.CommandLine.Option;
+
+/** The options of every publishing command: the signing key, its passphrase, the registry token. */
+final class SigningOptions {
+  @Option(names = "--key", defaultValue = "default", description = "Signing key name (default: ${DEFAULT-VALUE}).")
+  String key;
+
+  @Option(names = "--token-file", paramLabel = "FILE", description = "Publishing token (default: $WARDER_TOKEN).")
+  Optional<Path> tokenFile = Optional.empty();
+
+  @Option(names = "--passphrase-file", paramLabel = "FILE", description = "The key's passphrase, first line of FILE.")
+  Optional<Path> passphraseFile = Optional.empty();
+
+  /** Publishing to {@code config} as these options say. */
+  Destination destination(Context ctx, RepoConfig config) throws Exception {
+    return ctx.destination(config, key, passphraseFile, tokenFile);
+  }
+}
