@@ -18,6 +18,7 @@ import org.warder.signing.SigningException;
 import org.warder.client.archive.TarExtractor;
 import org.warder.client.bundle.JailExporter;
 import org.warder.client.bundle.JailImporter;
+import org.warder.client.bundle.iocage.IocageImporter;
 import org.warder.client.exec.CommandRunner;
 import org.warder.client.exec.ProcessCommandRunner;
 import org.warder.client.fetch.HttpSettings;
@@ -99,6 +100,11 @@ final class Context {
   /** Imports bundles into this host. */
   JailImporter importer() throws IOException {
     return new JailImporter(layout, storage(), jails(), TarExtractor.withDefaults(), err);
+  }
+
+  /** Imports iocage export zips into this host. */
+  IocageImporter iocageImporter() throws IOException {
+    return new IocageImporter(storage(), jails(), clock, err);
   }
 
   /** The raw standard input, for {@code import -}. */
