@@ -18,6 +18,7 @@ import org.warder.signing.SigningException;
 import org.warder.client.archive.TarExtractor;
 import org.warder.client.bundle.JailExporter;
 import org.warder.client.bundle.JailImporter;
+import org.warder.client.bundle.iocage.IocageExporter;
 import org.warder.client.bundle.iocage.IocageImporter;
 import org.warder.client.exec.CommandRunner;
 import org.warder.client.exec.ProcessCommandRunner;
@@ -100,6 +101,11 @@ final class Context {
   /** Imports bundles into this host. */
   JailImporter importer() throws IOException {
     return new JailImporter(layout, storage(), jails(), TarExtractor.withDefaults(), err);
+  }
+
+  /** Exports jails as iocage export zips. */
+  IocageExporter iocageExporter() throws IOException {
+    return new IocageExporter(layout, storage(), jails(), clock, err);
   }
 
   /** Imports iocage export zips into this host. */

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.bundle.BundleCompanions;
 import org.warder.client.bundle.JailExporter;
+import org.warder.client.bundle.iocage.IocageExporter;
 import org.warder.index.BundleManifest.Compression;
 import org.warder.index.BundleManifest.Format;
 import org.warder.signing.AtomicFiles;
@@ -29,7 +30,9 @@ import picocli.CommandLine.Spec;
     description = {"Write jail or template NAME as one bundle file: a bundle.json listing every member's length"
         + " and sha256, then the members (the jail's own files, and its root as zfs send streams or a portable"
         + " tar). A NAME.sha256 companion is written beside it, and with --sign a detached signature NAME.sig.",
-        "Default file: <root>/images/NAME_YYYY-MM-DD.warder.tar. Import it on any host with 'warder import FILE'."})
+        "Default file: <root>/images/NAME_YYYY-MM-DD.warder.tar. Import it on any host with 'warder import FILE'.",
+        "--format iocage writes NAME_YYYY-MM-DD.zip and NAME_YYYY-MM-DD.sha256 as iocage export does, for"
+            + " 'iocage import' (ZFS storage; not base jails)."})
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -38,9 +41,10 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "FILE|-", description = "Where to write the bundle; - is standard output.")
   Optional<String> output = Optional.empty();
 
-  @Option(names = "--format", paramLabel = "zfs|tar",
+  @Option(names = "--format", paramLabel = "zfs|tar|iocage",
       description = "zfs: zfs send streams (fast; imports on ZFS hosts). tar: a portable file tree (imports on any"
-          + " storage). Default: zfs on ZFS storage, tar otherwise.")
+          + " storage). iocage: iocage's export zip (-o must then be named NAME_DATE.zip; --compress does not apply)."
+          + " Default: zfs on ZFS storage, tar otherwise.")
   Optional<String> format = Optional.empty();
 
   @Option(names = "--compress", paramLabel = "zstd|xz|none", defaultValue = "zstd",
@@ -59,6 +63,9 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
+    if (format.map("iocage"::equalsIgnoreCase).orElse(false)) {
+      return exportIocage(ctx);
+    }
     Optional<Format> f = format.map(v -> parse(Format.class, "--format", v));
     Compression c = parse(Compression.class, "--compress", compress);
     boolean toStdout = output.map("-"::equals).orElse(false);
@@ -99,6 +106,23 @@ final class ExportCommand implements Callable<Integer> {
       BundleCompanions.writeSignature(file, r.sha256(), r.length(), signer.get());
     }
     ctx.out.println("exported " + name + " (" + r.manifest().format().label() + ", " + c.label() + ") to " + file);
+    ctx.out.println("  " + r.length() + " bytes, sha256 " + r.sha256() + (signer.isPresent()
+        ? ", signed by " + signer.get().keyId() : ""));
+    return 0;
+  }
+
+  private int exportIocage(Context ctx) throws Exception {
+    if (output.map("-"::equals).orElse(false)) {
+      throw new ParameterException(spec.commandLine(), "--format iocage writes a zip file whose name iocage reads the"
+          + " jail's name and date from; give -o NAME_DATE.zip or no -o, not -");
+    }
+    Optional<Ed25519SigningKey> signer = sign.isPresent()
+        ? Optional.of(ctx.signingKey(sign.get(), passphraseFile)) : Optional.empty();
+    IocageExporter.Exported r = ctx.iocageExporter().export(name, output.map(Path::of), live);
+    if (signer.isPresent()) {
+      BundleCompanions.writeSignature(r.file(), r.sha256(), r.length(), signer.get());
+    }
+    ctx.out.println("exported " + name + " (iocage zip) to " + r.file());
     ctx.out.println("  " + r.length() + " bytes, sha256 " + r.sha256() + (signer.isPresent()
         ? ", signed by " + signer.get().keyId() : ""));
     return 0;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -28,9 +29,16 @@ import org.warder.client.bundle.BadBundleException;
  * @param date the export's date, {@code YYYY-MM-DD} as iocage writes it
  */
 public record IocageImage(String name, String date) {
+  /** The prefix this exporter writes: the images directory of iocage's documented root {@code /iocage}. */
+  static final String PREFIX = "iocage/images/";
   private static final Pattern DATE = Pattern.compile("[A-Za-z0-9.:-]+");
   private static final Pattern COMPONENT = Pattern.compile("[A-Za-z0-9.:-]+");
   private static final String SUFFIX = ".zip";
+
+  /** The image iocage would write today ({@code date}) for jail {@code name}. */
+  static IocageImage of(String name, LocalDate date) {
+    return new IocageImage(name, date.toString());
+  }
 
   /**
    * The image a file name describes.
@@ -43,7 +51,8 @@ public record IocageImage(String name, String date) {
         + printable(fileName) + "\"; give it back its name"));
   }
 
-  private static Optional<IocageImage> tryParse(String fileName) {
+  /** The image a file name describes, if it is {@code NAME_DATE.zip}. */
+  static Optional<IocageImage> tryParse(String fileName) {
     int cut = fileName.lastIndexOf('_');
     if (!fileName.endsWith(SUFFIX) || cut <= 0) {
       return Optional.empty();
@@ -86,6 +95,11 @@ public record IocageImage(String name, String date) {
   /** The snapshot each stream was sent from: {@code ioc-export-DATE}. */
   String snapshot() {
     return "ioc-export-" + date;
+  }
+
+  /** The member this exporter writes for {@code dataset} (relative to the jail's; "" for the jail directory). */
+  String memberName(String dataset) {
+    return PREFIX + base() + (dataset.isEmpty() ? "" : "_" + dataset.replace('/', '_'));
   }
 
   /**

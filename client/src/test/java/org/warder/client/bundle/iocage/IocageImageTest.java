@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 import org.warder.client.bundle.BadBundleException;
 
@@ -17,6 +18,7 @@ class IocageImageTest {
     assertThat(IocageImage.parse("a_b.zip")).isEqualTo(new IocageImage("a", "b"));
     assertThat(web.fileName()).isEqualTo("web_front_2024-05-01.zip");
     assertThat(web.snapshot()).isEqualTo("ioc-export-2024-05-01");
+    assertThat(IocageImage.of("web", LocalDate.of(2024, 5, 1)).fileName()).isEqualTo("web_2024-05-01.zip");
     assertThat(IocageImage.sha256File(Path.of("/x/images/web_front_2024-05-01.zip")))
         .isEqualTo(Path.of("/x/images/web_front_2024-05-01.sha256"));
   }
@@ -38,6 +40,9 @@ class IocageImageTest {
       assertThat(web.dataset(prefix + "web_front_2024-05-01_root")).as(prefix).isEqualTo("root");
       assertThat(web.dataset(prefix + "web_front_2024-05-01_data_dir")).as(prefix).isEqualTo("data/dir");
     }
+    assertThat(web.memberName("")).isEqualTo("iocage/images/web_front_2024-05-01");
+    assertThat(web.memberName("root")).isEqualTo("iocage/images/web_front_2024-05-01_root");
+    assertThat(web.memberName("data/dir")).isEqualTo("iocage/images/web_front_2024-05-01_data_dir");
   }
 
   @Test

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.cli.WarderMain;
+import org.warder.client.testing.BusyboxRoot;
 import org.warder.client.testing.TreeSnapshot;
 import org.warder.client.testing.ZfsPool;
 import org.warder.signing.Digests;
@@ -65,9 +68,11 @@ class IocageZipTest {
   @TempDir Path tmp;
   Path root;
   String base;
+  final List<String> started = new ArrayList<>();
 
   @BeforeAll
   static void sourcePool() throws Exception {
+    Files.writeString(shared.resolve("passphrase"), "team passphrase\n");
     pool = ZfsPool.create(shared, 384);
     run("zfs", "create", "-o", "mountpoint=" + shared.resolve("iocage"), pool.name() + "/iocage");
     run("zfs", "create", pool.name() + "/iocage/jails");
@@ -258,12 +263,126 @@ class IocageZipTest {
   }
 
   @Test
+  void testExport_roundTripThroughPythonZipfileAndBackIntoWarder() throws Exception {
+    BusyboxRoot.requireSandbox();
+    ok("create", "-n", "rt", "-e");
+    BusyboxRoot.create(root.resolve("jails/rt/root"));
+    Files.writeString(root.resolve("jails/rt/root/etc/motd"), "exported by warder\n");
+    Files.setPosixFilePermissions(root.resolve("jails/rt/root/etc/motd"), PosixFilePermissions.fromString("rw-r-----"));
+    ok("set", "boot=1", "rt");
+    ok("set", "priority=30", "rt");
+    ok("set", "notes=round trip", "rt");
+    String date = LocalDate.now(ZoneOffset.UTC).toString();
+    try {
+      start("rt");
+      assertThat(failure("export", "rt", "--format", "iocage")).isEqualTo("warder: rt is running; stop it first"
+          + " ('warder stop rt'), or export a ZFS snapshot of it while it runs with --live\n");
+      Path live = tmp.resolve("live/rt_" + date + ".zip");
+      ok("export", "rt", "--format", "iocage", "--live", "-o", live.toString());
+      stop("rt");
+      ok("import", live.toString(), "-n", "rt_live");
+      assertThat(root.resolve("jails/rt_live/root/etc/motd")).hasContent("exported by warder");
+      assertThat(root.resolve("jails/rt_live/root/var/log/rc.log")).hasContent("up"); // the snapshot of it running
+
+      Path zip = root.resolve("images/rt_" + date + ".zip");
+      CliRun run = ok("export", "rt", "--format", "iocage");
+      assertThat(run.out()).isEqualTo("exported rt (iocage zip) to " + zip + "\n  " + Files.size(zip) + " bytes,"
+          + " sha256 " + Digests.sha256Hex(zip) + "\n");
+      assertThat(run.err()).matches("exporting staging/iocage-export-[0-9a-f]{16}@ioc-export-" + date + " as"
+          + " iocage/images/rt_" + date + "\n"
+          + "exporting jails/rt/root@ioc-export-" + date + " as iocage/images/rt_" + date + "_root\n"
+          + "note: not in iocage's config.json: created: warder's own record\n");
+      assertThat(root.resolve("images/rt_" + date + ".sha256")).hasContent(Digests.sha256Hex(zip))
+          .hasSize(64);
+
+      assertThat(python("""
+          import sys, zipfile
+          with zipfile.ZipFile(sys.argv[1]) as z:
+              for i in z.infolist():
+                  print(i.filename, i.compress_type, i.create_system, oct(i.external_attr >> 16), i.flag_bits & 8)
+              print(z.testzip())
+          """, zip.toString())).isEqualTo("iocage/images/rt_" + date + " 8 3 0o100644 0\n"
+          + "iocage/images/rt_" + date + "_root 8 3 0o100644 0\n" + "None\n");
+      String check = pool.name() + "/check" + roots;
+      Path checked = shared.resolve("check" + roots); // zfs-fuse keeps it busy a while: it goes with the pool
+      run("zfs", "create", "-o", "mountpoint=" + checked, check);
+      pythonMemberInto(zip, "iocage/images/rt_" + date, check + "/rt");
+      pythonMemberInto(zip, "iocage/images/rt_" + date + "_root", check + "/rt/root");
+      assertThat(checked.resolve("rt/config.json")).hasContent("""
+          {
+              "boot": 1,
+              "host_hostname": "rt",
+              "host_hostuuid": "rt",
+              "jail_zfs_dataset": "iocage/jails/rt/data",
+              "notes": "round trip",
+              "priority": "30",
+              "release": "EMPTY",
+              "type": "jail"
+          }""");
+      assertThat(checked.resolve("rt/fstab")).isEmptyFile();
+      assertThat(TreeSnapshot.of(checked.resolve("rt/root"))).isEqualTo(TreeSnapshot.of(root.resolve("jails/rt/root")));
+      assertThat(snapshots()).isEmpty();
+
+      CliRun back = ok("import", zip.toString(), "-n", "rt2");
+      assertThat(back.err()).contains("rt2 imported from iocage export rt_" + date + ".zip (jail, release EMPTY)")
+          .doesNotContain("warning");
+      assertThat(TreeSnapshot.of(root.resolve("jails/rt2/root"))).isEqualTo(TreeSnapshot.of(root.resolve("jails/rt/root")));
+      assertThat(Files.readString(root.resolve("jails/rt2/config.json")).replaceFirst("\"created\" : \"[0-9T:.Z-]+\"",
+          "\"created\" : \"NOW\"")).isEqualTo("""
+          {
+            "boot" : 1,
+            "created" : "NOW",
+            "name" : "rt2",
+            "notes" : "round trip",
+            "priority" : 30,
+            "release" : "EMPTY",
+            "type" : "jail"
+          }
+          """);
+      start("rt2");
+      assertThat(ok("exec", "rt2", "cat", "/etc/motd").out()).isEqualTo("exported by warder\n");
+      assertThat(ok("exec", "rt2", "hostname").out()).isEqualTo("rt2\n");
+      stop("rt2");
+
+      assertThat(failure("export", "rt", "--format", "iocage", "-o", tmp.resolve("rt.zip").toString()))
+          .isEqualTo("warder: iocage reads the jail's name and the export's date from the zip's file name: expected -o"
+              + " [DIR/]rt_DATE.zip (rt_" + date + ".zip today), found rt.zip\n");
+      Path named = tmp.resolve("out/rt_friday.zip");
+      ok("export", "rt", "--format", "iocage", "-o", named.toString());
+      assertThat(python("import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).namelist())", named.toString()))
+          .isEqualTo("['iocage/images/rt_friday', 'iocage/images/rt_friday_root']\n");
+      assertThat(tmp.resolve("out/rt_friday.sha256")).hasContent(Digests.sha256Hex(named));
+      ok("key", "generate", "--name", "team");
+      Path signed = tmp.resolve("signed/rt_" + date + ".zip");
+      assertThat(ok("export", "rt", "--format", "iocage", "-o", signed.toString(), "--sign", "team").out())
+          .contains(", signed by ");
+      assertThat(ok("import", signed.toString(), "-n", "rt_signed", "--require-signature").err())
+          .contains("signature by trusted key ");
+      assertThat(failure("import", named.toString(), "-n", "rt_unsigned", "--require-signature")).isEqualTo("warder:"
+          + " --require-signature: expected a detached signature " + named + ".sig, found none\n");
+      assertThat(datasets()).filteredOn(d -> d.contains("/staging/")).isEmpty();
+      assertThat(snapshots()).isEmpty();
+    } finally {
+      for (String name : started) {
+        warder("stop", name);
+      }
+    }
+  }
+
+  @Test
   void testDirectoryStorage_refusesIocageZips() throws Exception {
     Path dirRoot = tmp.resolve("dirroot");
     Path zip = zip(tmp.resolve("a"), "web", "iocage/images/", web, "deflated");
     assertThat(failure(dirRoot, "import", zip.toString())).isEqualTo("warder: web_2024-05-01.zip is an iocage export:"
         + " zfs send streams of the jail's datasets, which only ZFS storage receives, but this host stores plain"
         + " directories; keep jails on ZFS here ('warder activate POOL/DATASET') and import it again\n");
+    assertThat(cli(dirRoot, "create", "-n", "d", "-e").exitCode()).isZero();
+    assertThat(failure(dirRoot, "export", "d", "--format", "iocage")).isEqualTo("warder: --format iocage writes zfs"
+        + " send streams, as iocage does, but this host stores plain directories; export with --format tar (warder's"
+        + " portable format) instead\n");
+    assertThat(failure(dirRoot, "export", "d", "--format", "iocage", "-o", "-")).startsWith("warder: --format iocage"
+        + " writes a zip file whose name iocage reads the jail's name and date from; give -o NAME_DATE.zip or no -o,"
+        + " not -\n");
   }
 
   // ---- the iocage side
@@ -344,6 +463,18 @@ class IocageZipTest {
         """, zip.toString(), member);
   }
 
+  /** Python's zipfile reads member {@code member} and {@code zfs receive DATASET} takes it. */
+  private static void pythonMemberInto(Path zip, String member, String dataset) throws Exception {
+    run("sh", "-c", "\"$0\" -c 'import sys, zipfile, shutil; shutil.copyfileobj(zipfile.ZipFile(sys.argv[1]).open("
+        + "sys.argv[2]), sys.stdout.buffer)' \"$1\" \"$2\" | zfs receive \"$3\"", PYTHON, zip.toString(), member, dataset);
+  }
+
+  private static String python(String script, String... args) throws Exception {
+    List<String> argv = new ArrayList<>(List.of(PYTHON, "-c", script));
+    argv.addAll(List.of(args));
+    return output(argv.toArray(String[]::new));
+  }
+
   // ---- warder and the pool
 
   CliRun warder(String... args) {
@@ -353,7 +484,9 @@ class IocageZipTest {
   static CliRun cli(Path root, String... args) {
     List<String> all = new ArrayList<>(List.of("--root", root.toString()));
     all.addAll(List.of(args));
-    return CliRun.of((out, err, a) -> WarderMain.run(out, err, Map.of("CI", "true"), a), all.toArray(String[]::new));
+    Map<String, String> env = Map.of("CI", "true", "WARDER_KEYS", shared.resolve("keys").toString(),
+        "WARDER_PASSPHRASE_FILE", shared.resolve("passphrase").toString());
+    return CliRun.of((out, err, a) -> WarderMain.run(out, err, env, a), all.toArray(String[]::new));
   }
 
   CliRun ok(String... args) {
@@ -370,6 +503,16 @@ class IocageZipTest {
     CliRun run = cli(root, args);
     assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.out()).isNotZero();
     return run.err();
+  }
+
+  private void start(String name) {
+    ok("start", name);
+    started.add(name);
+  }
+
+  private void stop(String name) {
+    ok("stop", name);
+    started.remove(name);
   }
 
   /** The datasets of this test's warder root. */
