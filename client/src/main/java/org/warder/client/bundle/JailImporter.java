@@ -319,8 +319,7 @@ public final class JailImporter {
   /** A name conflict, a missing release or origin, a ZFS bundle on directories: each said before any byte lands. */
   private void checkFits(BundleManifest manifest, String name)
       throws BundleException, JailException, IOException, InterruptedException {
-    if (jails.store().find(name).isPresent() || storage.exists(HostLayout.jailName(name))
-        || storage.exists(HostLayout.templateName(name))) {
+    if (jails.nameTaken(name)) {
       throw new ImportConflictException("a jail or template named " + name + " already exists here; import under"
           + " another name with -n NEWNAME, or destroy the existing one first");
     }

@@ -11,14 +11,20 @@ import picocli.CommandLine.ParameterException;
 
 /** How a bundle is written ({@code export}, {@code push}): its format and compression. */
 final class BundleOptions {
-  @Option(names = "--format", paramLabel = "zfs|tar",
+  @Option(names = "--format", paramLabel = "zfs|tar|iocage",
       description = "zfs: zfs send streams (fast; imports on ZFS hosts). tar: a portable file tree (imports on any"
-          + " storage). Default: zfs on ZFS storage, tar otherwise.")
+          + " storage). iocage (export only): iocage's export zip (-o must then be named NAME_DATE.zip; --compress"
+          + " does not apply). Default: zfs on ZFS storage, tar otherwise.")
   Optional<String> format = Optional.empty();
 
   @Option(names = "--compress", paramLabel = "zstd|xz|none", defaultValue = "zstd",
       description = "Compression of the root member (default: ${DEFAULT-VALUE}).")
   String compress;
+
+  /** Whether iocage's export zip is asked for (export only). */
+  boolean iocage() {
+    return format.map("iocage"::equals).orElse(false);
+  }
 
   /** The format asked for; empty for the storage's default. */
   Optional<Format> format(CommandSpec spec) {

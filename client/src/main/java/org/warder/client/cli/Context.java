@@ -18,6 +18,8 @@ import org.warder.signing.SigningException;
 import org.warder.client.archive.TarExtractor;
 import org.warder.client.bundle.JailExporter;
 import org.warder.client.bundle.JailImporter;
+import org.warder.client.bundle.iocage.IocageExporter;
+import org.warder.client.bundle.iocage.IocageImporter;
 import org.warder.client.publish.Destination;
 import org.warder.client.publish.RegistryClient;
 import org.warder.client.repo.RepoConfig;
@@ -124,6 +126,16 @@ final class Context {
     Ed25519SigningKey signer = signingKey(key, passphraseFile);
     return new Destination(repositories().updater(config), config.targetUrls(),
         new RegistryClient(config.url(), token(tokenFile)), signer, progress());
+  }
+
+  /** Exports jails as iocage export zips. */
+  IocageExporter iocageExporter() throws IOException {
+    return new IocageExporter(layout, storage(), jails(), clock, err);
+  }
+
+  /** Imports iocage export zips into this host. */
+  IocageImporter iocageImporter() throws IOException {
+    return new IocageImporter(storage(), jails(), clock, err);
   }
 
   /** The raw standard input, for {@code import -}. */

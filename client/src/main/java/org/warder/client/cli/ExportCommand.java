@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.bundle.BundleCompanions;
 import org.warder.client.bundle.JailExporter;
+import org.warder.client.bundle.iocage.IocageExporter;
 import org.warder.index.BundleManifest.Compression;
 import org.warder.index.BundleManifest.Format;
 import org.warder.signing.AtomicFiles;
@@ -30,7 +31,9 @@ import picocli.CommandLine.Spec;
     description = {"Write jail or template NAME as one bundle file: a bundle.json listing every member's length"
         + " and sha256, then the members (the jail's own files, and its root as zfs send streams or a portable"
         + " tar). A NAME.sha256 companion is written beside it, and with --sign a detached signature NAME.sig.",
-        "Default file: <root>/images/NAME_YYYY-MM-DD.warder.tar. Import it on any host with 'warder import FILE'."})
+        "Default file: <root>/images/NAME_YYYY-MM-DD.warder.tar. Import it on any host with 'warder import FILE'.",
+        "--format iocage writes NAME_YYYY-MM-DD.zip and NAME_YYYY-MM-DD.sha256 as iocage export does, for"
+            + " 'iocage import' (ZFS storage; not base jails)."})
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -53,6 +56,9 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
+    if (bundle.iocage()) {
+      return exportIocage(ctx);
+    }
     Optional<Format> f = bundle.format(spec);
     Compression c = bundle.compression(spec);
     boolean toStdout = output.map("-"::equals).orElse(false);
@@ -93,6 +99,23 @@ final class ExportCommand implements Callable<Integer> {
       BundleCompanions.writeSignature(file, r.sha256(), r.length(), signer.get());
     }
     ctx.out.println("exported " + name + " (" + r.manifest().format().label() + ", " + c.label() + ") to " + file);
+    ctx.out.println("  " + r.length() + " bytes, sha256 " + r.sha256() + (signer.isPresent()
+        ? ", signed by " + signer.get().keyId() : ""));
+    return 0;
+  }
+
+  private int exportIocage(Context ctx) throws Exception {
+    if (output.map("-"::equals).orElse(false)) {
+      throw new ParameterException(spec.commandLine(), "--format iocage writes a zip file whose name iocage reads the"
+          + " jail's name and date from; give -o NAME_DATE.zip or no -o, not -");
+    }
+    Optional<Ed25519SigningKey> signer = sign.isPresent()
+        ? Optional.of(ctx.signingKey(sign.get(), passphraseFile)) : Optional.empty();
+    IocageExporter.Exported r = ctx.iocageExporter().export(name, output.map(Path::of), live);
+    if (signer.isPresent()) {
+      BundleCompanions.writeSignature(r.file(), r.sha256(), r.length(), signer.get());
+    }
+    ctx.out.println("exported " + name + " (iocage zip) to " + r.file());
     ctx.out.println("  " + r.length() + " bytes, sha256 " + r.sha256() + (signer.isPresent()
         ? ", signed by " + signer.get().keyId() : ""));
     return 0;

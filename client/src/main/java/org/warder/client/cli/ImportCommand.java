@@ -12,6 +12,8 @@ import org.warder.client.bundle.BundleCompanions;
 import org.warder.client.bundle.BadBundleException;
 import org.warder.client.bundle.BundleSignatureException;
 import org.warder.client.bundle.JailImporter;
+import org.warder.client.bundle.iocage.IocageImage;
+import org.warder.client.bundle.iocage.IocageImporter;
 import org.warder.client.keys.PublisherKeys;
 import org.warder.signing.tuf.Key;
 import org.warder.signing.tuf.PublicKeyFiles;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code warder import FILE|-}. */
 @Command(name = "import", mixinStandardHelpOptions = true,
-    description = {"Import a bundle written by 'warder export' (a file, or - for standard input).",
+    description = {"Import a bundle written by 'warder export' (a file, or - for standard input), or an iocage"
+        + " export NAME_DATE.zip (ZFS storage only; its config.json is translated, its fstab written again).",
         "Every member's length and sha256 is checked against the bundle's bundle.json while it is received into a"
             + " staging area, then the whole bundle against FILE.sha256 and FILE.sig when they are beside it (or"
             + " given); only then does the jail appear. A damaged, truncated or altered bundle leaves nothing behind."})
@@ -82,10 +85,17 @@ final class ImportCommand implements Callable<Integer> {
         }
       }
       if (expected.isEmpty() && sig.isEmpty()) {
-        ctx.err.println("note: no .sha256 or signature: each member was checked against bundle.json, which detects"
-            + " damage but not a deliberate change; sign bundles with 'warder export --sign KEY'");
+        ctx.err.println("note: no .sha256 or signature: each member was checked against bundle.json (an iocage zip:"
+            + " its CRC-32s), which detects damage but not a deliberate change; sign bundles with 'warder export --sign"
+            + " KEY'");
       }
     };
+    if (!stdin && IocageImage.isZip(path)) {
+      IocageImporter.Imported imported = ctx.iocageImporter().importZip(path, name, check);
+      ctx.out.println("imported " + imported.jail().name() + " from iocage export " + path + " (" + imported.length()
+          + " bytes, sha256 " + imported.sha256() + ")");
+      return 0;
+    }
     try (InputStream in = new BufferedInputStream(stdin ? ctx.stdin() : Files.newInputStream(path), 1 << 16)) {
       JailImporter.Imported imported = ctx.importer().importBundle(in, name, java.util.Map.of(), check);
       ctx.out.println("imported " + imported.jail().name() + " from " + (stdin ? "standard input" : path) + " ("
@@ -100,7 +110,7 @@ final class ImportCommand implements Callable<Integer> {
       return Optional.of(v.matches("[0-9A-Fa-f]{64}") ? v.toLowerCase(java.util.Locale.ROOT)
           : BundleCompanions.readSha256(Path.of(v)));
     }
-    Path companion = BundleCompanions.sha256File(path);
+    Path companion = IocageImage.isZip(path) ? IocageImage.sha256File(path) : BundleCompanions.sha256File(path);
     return stdin || !Files.exists(companion) ? Optional.empty() : Optional.of(BundleCompanions.readSha256(companion));
   }
 

@@ -34,7 +34,9 @@ public interface CommandRunner {
    * Runs {@code command} while {@code writer} feeds its standard input as a stream (a {@code zfs
    * receive} of a bundle member); the input is closed when the writer returns. Fails with {@link
    * CommandFailedException} unless the command exits 0; if the writer fails, the command is
-   * killed, so that a receive of a refused stream never completes.
+   * killed, so that a receive of a refused stream never completes. A command that stops reading
+   * and exits non-zero (zfs receive refusing a stream) fails with {@link CommandFailedException}
+   * carrying its own message, not the writer's "Broken pipe".
    */
   <T, E extends Exception> T feed(Command command, InputWriter<T, E> writer)
       throws IOException, InterruptedException, E;

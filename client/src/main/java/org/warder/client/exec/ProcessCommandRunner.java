@@ -1,6 +1,7 @@
 package org.warder.client.exec;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  * before running it ({@code -v}). Thread-safe.
  */
 public final class ProcessCommandRunner implements CommandRunner {
+  /** How long a command whose input broke may take to exit before it is killed. */
+  private static final long EXIT_GRACE_SECONDS = 10;
+
   private final PrintWriter log;
   private final boolean verbose;
 
@@ -88,9 +92,18 @@ public final class ProcessCommandRunner implements CommandRunner {
     CompletableFuture<byte[]> out = drain(process.getInputStream());
     CompletableFuture<byte[]> err = drain(process.getErrorStream());
     T result;
-    try (OutputStream in = process.getOutputStream()) {
-      result = writer.write(in);
+    StdinWatch stdin = new StdinWatch(process.getOutputStream());
+    try (stdin) {
+      result = writer.write(stdin);
     } catch (Exception e) {
+      // A command that stops reading and exits (zfs receive refusing a stream) makes the writer fail
+      // with "Broken pipe": say why it exited instead. A writer failing on its own side gets the kill.
+      if (stdin.broken && process.waitFor(EXIT_GRACE_SECONDS, TimeUnit.SECONDS) && process.exitValue() != 0) {
+        CommandFailedException failed = new CommandFailedException(command, new CommandResult(process.exitValue(),
+            new String(out.join(), StandardCharsets.UTF_8), new String(err.join(), StandardCharsets.UTF_8)));
+        failed.addSuppressed(e);
+        throw failed;
+      }
       kill(process); // precise rethrow: only what the writer and the stream can throw
       throw e;
     }
@@ -104,6 +117,40 @@ public final class ProcessCommandRunner implements CommandRunner {
       throw new CommandFailedException(command, finished);
     }
     return result;
+  }
+
+  /** A command's standard input that remembers whether writing to it failed (the command stopped reading). */
+  private static final class StdinWatch extends FilterOutputStream {
+    boolean broken;
+
+    StdinWatch(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      try {
+        out.write(b, off, len);
+      } catch (IOException e) {
+        broken = true;
+        throw e;
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      try {
+        out.flush();
+      } catch (IOException e) {
+        broken = true;
+        throw e;
+      }
+    }
   }
 
   @Override

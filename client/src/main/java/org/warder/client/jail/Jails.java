@@ -74,8 +74,7 @@ public final class Jails {
    */
   public Jail create(CreateRequest request) throws JailException, IOException, InterruptedException {
     JailName name = name(request.name());
-    if (store.find(name.value()).isPresent() || storage.exists(HostLayout.jailName(name.value()))
-        || storage.exists(HostLayout.templateName(name.value()))) {
+    if (nameTaken(name.value())) {
       throw new JailException("a jail or template named " + name + " already exists; choose another -n NAME");
     }
     JailProperties props = properties(request.properties());
@@ -154,6 +153,12 @@ public final class Jails {
         request.source().ifPresent(s -> destroyOriginSnapshotQuietly(s + "/root", name.value()));
       }
     }
+  }
+
+  /** Whether a jail or template called {@code name} is recorded here, or storage holds one by that name. */
+  public boolean nameTaken(String name) throws JailException, IOException, InterruptedException {
+    return store.find(name).isPresent() || storage.exists(HostLayout.jailName(name))
+        || storage.exists(HostLayout.templateName(name));
   }
 
   private void destroyOriginSnapshotQuietly(String sourceRoot, String snapshot) {

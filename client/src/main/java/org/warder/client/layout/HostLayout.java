@@ -16,6 +16,7 @@ import java.util.Map;
  * &lt;root&gt;/images/                            export bundles
  * &lt;root&gt;/trusted-keys/                      public keys trusted to sign bundles
  * &lt;root&gt;/staging/import-&lt;id&gt;/              an import being received and verified
+ * &lt;root&gt;/staging/iocage-export-&lt;id&gt;/       the jail directory an iocage export sends (config.json, fstab)
  * &lt;root&gt;/repos/&lt;name&gt;/                     repo.json, metadata/ (trusted TUF metadata), cache/
  * </pre>
  */
@@ -106,6 +107,14 @@ public final class HostLayout {
   /** Relative name of the clone a tar export of a ZFS snapshot reads: {@code staging/export-<id>}. */
   public static String exportViewName(String id) {
     return "staging/export-" + id;
+  }
+
+  /**
+   * Relative name of the dataset an iocage export fills with iocage's files of a jail (its
+   * config.json and fstab) and sends as the jail directory's stream: {@code staging/iocage-export-<id>}.
+   */
+  public static String iocageExportName(String id) {
+    return "staging/iocage-export-" + id;
   }
 
   public Path repos() {

@@ -56,10 +56,21 @@ public final class ZfsPool implements AutoCloseable {
     return out.lines().filter(l -> !l.isBlank()).toList();
   }
 
+  /**
+   * Destroys the pool, retrying for about 10 s while zfs-fuse still finds it busy (it does for a
+   * while after heavy writes); fails rather than leave the pool imported without its vdev file.
+   */
   @Override
   public void close() throws IOException {
     try {
-      exec(List.of("zpool", "destroy", "-f", name));
+      int code = exec(List.of("zpool", "destroy", "-f", name));
+      for (int attempt = 1; code != 0 && attempt < 14; attempt++) {
+        Thread.sleep(100L * attempt);
+        code = exec(List.of("zpool", "destroy", "-f", name));
+      }
+      if (code != 0) {
+        throw new IOException("zpool destroy -f " + name + " exited with " + code + "; the pool is left behind");
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while destroying pool " + name, e);

@@ -1,0 +1,19 @@
+package org.warder.client.bundle.iocage;
+
+import java.util.List;
+import org.warder.client.jail.props.JailProperties;
+
+/**
+ * An iocage config.json as warder's properties.
+ *
+ * @param props the jail's properties, identity included
+ * @param dropped each iocage setting left out that meant something, as {@code key=value: why}
+ * @param notes what the reader of the import should know (thin or thick config, keys that act on
+ *     this host, a template or plugin jail)
+ */
+record ImportedConfig(JailProperties props, List<String> dropped, List<String> notes) {
+  ImportedConfig {
+    dropped = List.copyOf(dropped);
+    notes = List.copyOf(notes);
+  }
+}
