@@ -86,43 +86,51 @@ make_release() {
   mv "$work/dist.tmp" "$dist"
 }
 
-# start_registry: a fresh registry in bench/.work/registry with the release published.
-# Sets reg_pid, reg_url, reg_port, root_sha, target_url, target_path, blob. The server is
+# serve_registry ROLE PATTERN: a fresh registry in bench/.work/registry serving on a free port,
+# with role ROLE (paths PATTERN) delegated to a new publisher key "pub" and a token for it
+# (reg_token); the host bench/.work/registry/publisher trusts it as "main". Sets reg_pid,
+# reg_url, reg_port, root_sha, reg_data, reg_token; exports WARDER_KEYS. The server is
 # $WARDER_REGISTRY_BIN when set (another build's bin/warder-registry, to compare builds).
 # WARDER_REGISTRY_JAVA_OPTS applies to the server only (the offline commands need their default heap).
-start_registry() {
-  local reg="$work/registry" serve_opts=${WARDER_REGISTRY_JAVA_OPTS:-}
+serve_registry() {
+  local role=$1 pattern=$2 reg="$work/registry" serve_opts=${WARDER_REGISTRY_JAVA_OPTS:-}
   local WARDER_REGISTRY_JAVA_OPTS=
   rm -rf "$reg"
   mkdir -p "$reg"
   printf 'bench-offline-passphrase\n' >"$reg/pass"
   printf 'bench-publisher-passphrase\n' >"$reg/pass2"
   chmod 600 "$reg/pass" "$reg/pass2"
-  local data="$reg/data"
-  "$top/bin/warder-registry" init --data "$data" --passphrase-file "$reg/pass" >"$reg/init.log"
+  reg_data="$reg/data"
+  "$top/bin/warder-registry" init --data "$reg_data" --passphrase-file "$reg/pass" >"$reg/init.log"
   export WARDER_KEYS="$reg/keys"
-  "$top/bin/warder" --root "$reg/publisher" key generate --name rel --passphrase-file "$reg/pass2" >"$reg/key.log"
-  "$top/bin/warder-registry" delegate releases --key "$WARDER_KEYS/rel.pub.json" --paths 'releases/*/*/*' \
-    --data "$data" --passphrase-file "$reg/pass" >"$reg/delegate.log"
-  local token
-  token=$("$top/bin/warder-registry" token create --publisher team --role releases --data "$data")
+  "$top/bin/warder" --root "$reg/publisher" key generate --name pub --passphrase-file "$reg/pass2" >"$reg/key.log"
+  "$top/bin/warder-registry" delegate "$role" --key "$WARDER_KEYS/pub.pub.json" --paths "$pattern" \
+    --data "$reg_data" --passphrase-file "$reg/pass" >"$reg/delegate.log"
+  reg_token=$("$top/bin/warder-registry" token create --publisher bench --role "$role" --data "$reg_data")
   reg_port=$(free_port)
   reg_url="http://127.0.0.1:$reg_port/"
-  WARDER_REGISTRY_JAVA_OPTS=$serve_opts "${WARDER_REGISTRY_BIN:-$top/bin/warder-registry}" serve --data "$data" --listen "127.0.0.1:$reg_port" \
+  WARDER_REGISTRY_JAVA_OPTS=$serve_opts "${WARDER_REGISTRY_BIN:-$top/bin/warder-registry}" serve --data "$reg_data" --listen "127.0.0.1:$reg_port" \
     --access-log "$reg/access.log" >"$reg/serve.log" 2>&1 &
   reg_pid=$!
   wait_http "${reg_url}healthz" "$reg_pid" "$reg/serve.log"
-  root_sha=$(sha256sum "$data/repository/metadata/1.root.json" | cut -d' ' -f1)
+  root_sha=$(sha256sum "$reg_data/repository/metadata/1.root.json" | cut -d' ' -f1)
   "$top/bin/warder" --root "$reg/publisher" repo add main "$reg_url" --root-sha256 "$root_sha" >"$reg/repo-add.log"
+}
+
+# start_registry: serve_registry with the release published as role "releases".
+# Sets, besides serve_registry's, target_url, target_path, blob.
+start_registry() {
+  local reg="$work/registry"
+  serve_registry releases 'releases/*/*/*'
   say "publishing $release ($(du -h "$work/dist/base.txz" | cut -f1) base.txz) to the registry on port $reg_port"
-  WARDER_TOKEN="$token" CI=1 "$top/bin/warder" --root "$reg/publisher" publish release "$release" "$work/dist" \
-    --repo main --key rel --passphrase-file "$reg/pass2" --arch "$arch" >"$reg/publish.log" 2>&1 ||
+  WARDER_TOKEN="$reg_token" CI=1 "$top/bin/warder" --root "$reg/publisher" publish release "$release" "$work/dist" \
+    --repo main --key pub --passphrase-file "$reg/pass2" --arch "$arch" >"$reg/publish.log" 2>&1 ||
     { cat "$reg/publish.log" >&2; die "publishing failed"; }
   local sha
   sha=$(cut -f2 "$work/dist/MANIFEST")
   target_path="targets/releases/$release/$arch/$sha.base.txz"
   target_url="$reg_url$target_path"
-  blob="$data/blobs/sha256/${sha:0:2}/$sha"
+  blob="$reg_data/blobs/sha256/${sha:0:2}/$sha"
   [ -f "$blob" ] || die "the registry holds no blob $blob"
   curl -fsS -o /dev/null "$target_url" || die "$target_url is not served"
 }
