@@ -31,6 +31,24 @@ need_tools() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# start_zfs_fuse: the zfs-fuse daemon, when it is not running yet (Linux; needs root).
+start_zfs_fuse() {
+  if ! pgrep -x zfs-fuse >/dev/null; then
+    say "starting zfs-fuse"
+    zfs-fuse
+    for _ in $(seq 1 50); do zpool list >/dev/null 2>&1 && break; sleep 0.2; done
+  fi
+}
+
+# destroy_pool POOL: unmounts its datasets deepest first (zfs-fuse wants that) and destroys it.
+destroy_pool() {
+  if zpool list -H -o name "$1" >/dev/null 2>&1; then
+    local ds
+    for ds in $(zfs list -H -o name -r "$1" | sort -r); do zfs unmount -f "$ds" >/dev/null 2>&1 || true; done
+    zpool destroy -f "$1" || say "could not destroy pool $1; run: zpool destroy -f $1"
+  fi
+}
+
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

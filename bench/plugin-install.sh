@@ -15,10 +15,8 @@ need_jars
 [ -d "$top/client/target/test-classes/org/warder/client/plugin" ] ||
   die "the client's test classes are missing; build first: (cd $top && mvn -q install -DskipTests)"
 need_tools bwrap:bubblewrap busybox:busybox-static git:git
-if [ "$(id -u)" -eq 0 ] && ! pgrep -x zfs-fuse >/dev/null && command -v zfs-fuse >/dev/null; then
-  say "starting zfs-fuse"
-  zfs-fuse
-  for _ in $(seq 1 50); do zpool list >/dev/null 2>&1 && break; sleep 0.2; done
+if [ "$(id -u)" -eq 0 ] && command -v zfs-fuse >/dev/null; then
+  start_zfs_fuse
 fi
 
 cp="$work/plugin-install.classpath"

@@ -15,21 +15,13 @@ warder=${WARDER_BIN:-$top/bin/warder}
 need_jars
 [ "$(id -u)" -eq 0 ] || die "needs root: zpool create on a file-backed vdev"
 need_tools zpool:zfs-fuse bsdtar:libarchive-tools curl:curl
-if ! pgrep -x zfs-fuse >/dev/null; then
-  say "starting zfs-fuse"
-  zfs-fuse
-  for _ in $(seq 1 50); do zpool list >/dev/null 2>&1 && break; sleep 0.2; done
-fi
+start_zfs_fuse
 
 run="$work/template-tags"
 pool="wbench$(printf '%04x' $$)"
 cleanup() {
   stop_registry
-  if zpool list -H -o name "$pool" >/dev/null 2>&1; then
-    local ds
-    for ds in $(zfs list -H -o name -r "$pool" | sort -r); do zfs unmount -f "$ds" >/dev/null 2>&1 || true; done
-    zpool destroy -f "$pool" || say "could not destroy pool $pool; run: zpool destroy -f $pool"
-  fi
+  destroy_pool "$pool"
   rm -rf "$run"
 }
 trap cleanup EXIT
