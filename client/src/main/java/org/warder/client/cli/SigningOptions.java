@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 /** The options of every publishing command: the signing key, its passphrase, the registry token. */
 final class SigningOptions {
-  @Option(names = "--key", defaultValue = "default", description = "Signing key name (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--key", paramLabel = "NAME", defaultValue = "default",
+      description = "Signing key name (default: ${DEFAULT-VALUE}; see 'warder key list').")
   String key;
 
   @Option(names = "--token-file", paramLabel = "FILE", description = "Publishing token (default: $WARDER_TOKEN).")
