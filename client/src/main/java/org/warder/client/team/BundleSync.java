@@ -95,6 +95,11 @@ public final class BundleSync {
     List<RemoteBundle> published = published(remote, kind, as);
     String tag = request.tag().orElseGet(() -> nextTag(published));
     TeamTargets.checkTag(tag);
+    if (published.stream().anyMatch(b -> b.spec().tag().equals(tag))) {
+      throw new TagAlreadyPublishedException("expected a new tag for " + kind.noun() + " " + as.team() + "/"
+          + as.name() + ", found tag " + tag + " published already; published tags never change, push with another"
+          + " --tag (or none for the next number)");
+    }
     boolean zfs = storage.kind().equals("zfs");
     Format format = request.format().orElse(zfs ? Format.ZFS : Format.TAR);
     Optional<String> base = kind == BundleKind.TEMPLATE && !request.full()
@@ -102,6 +107,10 @@ public final class BundleSync {
     String snapshot = snapshotOf(tag);
     boolean tagged = kind == BundleKind.TEMPLATE && zfs;
     if (tagged) {
+      if (storage.snapshots(jail.rootName()).contains(snapshot)) {
+        throw new TagAlreadyPublishedException("expected a new tag for " + jail.name() + ", found its snapshot "
+            + snapshot + " (tag " + tag + " was pushed or pulled here already); push with another --tag");
+      }
       storage.snapshot(jail.rootName(), snapshot);
     }
     boolean done = false;

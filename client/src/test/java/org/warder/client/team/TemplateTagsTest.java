@@ -139,6 +139,8 @@ class TemplateTagsTest {
     assertThat(a.ok("push", "base", "--repo", "main", "--key", "acme").out())
         .contains("pushed template base as acme/base:2 (the difference since tag 1)");
     TreeSnapshot tag2 = templateTree(templateA);
+    // tags never change: pushing tag 2 again is refused, and nothing is published
+    assertThat(a.refused("push", "base", "--repo", "main", "--tag", "2", "--key", "acme")).contains("another --tag");
 
     String listed = b.ok("list", "-t", "--repo", "main", "-h").out();
     List<String[]> rows = listed.lines().map(l -> l.split("\t")).toList();
