@@ -67,7 +67,7 @@ public record BundleManifest(
   /** The member listing the paths an incremental tar bundle removes. */
   public static final String DELETED = "deleted.list";
   /** Lengths above 1 PiB are refused: no jail is that large, a hostile document may say so. */
-  static final long MAX_LENGTH = 1L << 50;
+  public static final long MAX_LENGTH = 1L << 50;
 
   static final String DOCUMENT = "bundle.json";
   private static final String HINT = "the bundle is damaged or was not made by warder export";

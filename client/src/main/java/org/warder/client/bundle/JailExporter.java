@@ -4,16 +4,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.warder.client.exec.Command;
@@ -25,11 +28,11 @@ import org.warder.client.jail.Jails;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.state.StateFiles;
 import org.warder.client.storage.Storage;
-import org.warder.index.BundleManifest;
 import org.warder.index.BundleManifest.Compression;
 import org.warder.index.BundleManifest.Format;
 import org.warder.index.BundleManifest.Kind;
 import org.warder.index.BundleManifest.Member;
+import org.warder.index.BundleManifest;
 
 /**
  * Writes a jail or template as one bundle (DESIGN §6): its members are first written to a work
@@ -84,8 +87,28 @@ public final class JailExporter {
     this.log = log;
   }
 
-  /** Exports jail or template {@code name} to {@code out}, which is flushed, not closed. */
+  /**
+   * Exports jail or template {@code name} to {@code out} (a stream that cannot seek, like standard
+   * output), which is flushed, not closed. Members are staged under {@code <root>/images} first.
+   */
   public Result export(String name, Options options, OutputStream out)
+      throws BundleException, JailException, IOException, InterruptedException {
+    return export(name, options, max -> new StagedContainer(layout.images(), out));
+  }
+
+  /** Exports jail or template {@code name} into {@code file} (empty), each member written once, nothing staged. */
+  public Result export(String name, Options options, FileChannel file)
+      throws BundleException, JailException, IOException, InterruptedException {
+    return export(name, options, max -> new FileContainer(file, max));
+  }
+
+  /** Opens the container for a bundle.json of at most {@code maxManifest} bytes. */
+  @FunctionalInterface
+  private interface Containers {
+    BundleContainer open(int maxManifest) throws IOException;
+  }
+
+  private Result export(String name, Options options, Containers containers)
       throws BundleException, JailException, IOException, InterruptedException {
     Jail jail = jails.store().get(name);
     boolean zfs = storage.kind().equals("zfs");
@@ -106,29 +129,31 @@ public final class JailExporter {
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     String snapshot = options.snapshot().orElse("warder-export-" + now.toString().replace(':', '-'));
     boolean ownSnapshot = zfs && options.snapshot().isEmpty();
+    Kind kind = jail.template() ? Kind.TEMPLATE : Kind.JAIL;
+    ObjectNode config = (ObjectNode) StateFiles.mapper().readTree(jail.props().toConfigJson());
+    List<Member> longest = BundleManifest.expectedMembers(format, options.compression(), options.base().isPresent())
+        .stream().map(m -> new Member(m, BundleManifest.MAX_LENGTH, "0".repeat(64))).toList();
+    int maxManifest = new BundleManifest(kind, name, jail.release(), format, options.compression(), now, snapshot,
+        options.base(), config, longest).toJson().length;
     Files.createDirectories(layout.images());
     Path work = Files.createTempDirectory(layout.images(), ".export-");
-    try {
+    try (BundleContainer container = containers.open(maxManifest)) {
       if (ownSnapshot) {
         storage.snapshot(jail.rootName(), snapshot);
       }
       List<Member> members = new ArrayList<>();
-      members.add(stageFiles(jail, work));
+      members.add(container.add(BundleManifest.FILES, Compression.NONE, out -> writeFiles(jail, out)));
       String rootMember = format.rootMember() + options.compression().suffix();
       log.println("exporting " + name + ": " + rootMember + " (" + (format == Format.ZFS ? "zfs send" : "tar") + ")");
       log.flush();
       if (format == Format.ZFS) {
-        members.add(stage(work, rootMember, options.compression(),
+        members.add(container.add(rootMember, options.compression(),
             compressed -> storage.send(jail.rootName(), snapshot, options.base(), compressed)));
       } else {
-        members.addAll(stageTar(jail, options, snapshot, zfs, work, rootMember));
+        members.addAll(tarRoot(jail, options, snapshot, zfs, work, rootMember, container));
       }
-      ObjectNode config = (ObjectNode) StateFiles.mapper().readTree(jail.props().toConfigJson());
-      BundleManifest manifest = new BundleManifest(jail.template() ? Kind.TEMPLATE : Kind.JAIL, name, jail.release(),
-          format, options.compression(), now, snapshot, options.base(), config, members);
-      DigestingOutputStream digest = new DigestingOutputStream(out);
-      writeBundle(manifest, work, digest);
-      return new Result(manifest, digest.sha256(), digest.count());
+      return container.finish(new BundleManifest(kind, name, jail.release(), format, options.compression(), now,
+          snapshot, options.base(), config, members));
     } finally {
       org.warder.client.archive.TarExtractor.deleteTree(work);
       if (ownSnapshot) {
@@ -143,11 +168,12 @@ public final class JailExporter {
    * is read through a clone of the snapshot (zfs-fuse has no .zfs/snapshot directory). A tagged
    * export ({@code options.snapshot()}) leaves the tree's index beside the jail, for the next tag.
    */
-  private List<Member> stageTar(Jail jail, Options options, String snapshot, boolean zfs, Path work, String rootMember)
-      throws BundleException, IOException, InterruptedException {
+  private List<Member> tarRoot(Jail jail, Options options, String snapshot, boolean zfs, Path work, String rootMember,
+      BundleContainer container) throws BundleException, IOException, InterruptedException {
     String view = HostLayout.exportViewName(work.getFileName().toString().replace(".", ""));
+    boolean clone = zfs && options.live(); // a stopped jail or a template does not change while it is read
     try {
-      Path tree = zfs ? storage.cloneSnapshot(jail.rootName(), snapshot, view) : storage.path(jail.rootName());
+      Path tree = clone ? storage.cloneSnapshot(jail.rootName(), snapshot, view) : storage.path(jail.rootName());
       Optional<TreeIndex> index = options.snapshot().isPresent() || options.base().isPresent()
           ? Optional.of(TreeIndex.of(tree)) : Optional.empty();
       Optional<TreeIndex.Delta> delta = Optional.empty();
@@ -168,18 +194,18 @@ public final class JailExporter {
       }
       List<String> argv = RootArchive.create(os, tree, list);
       List<Member> members = new ArrayList<>();
-      members.add(stage(work, rootMember, options.compression(),
+      members.add(container.add(rootMember, options.compression(),
           compressed -> runner.stream(Command.of(argv), stdout -> stdout.transferTo(compressed))));
       if (delta.isPresent()) {
         byte[] removed = nulTerminated(delta.get().removed());
-        members.add(stage(work, BundleManifest.DELETED, Compression.NONE, out -> out.write(removed)));
+        members.add(container.add(BundleManifest.DELETED, Compression.NONE, out -> out.write(removed)));
       }
       if (index.isPresent()) {
         index.get().write(indexFile(jail, snapshot));
       }
       return members;
     } finally {
-      if (zfs) {
+      if (clone) {
         storage.destroy(view);
       }
     }
@@ -195,78 +221,52 @@ public final class JailExporter {
     return b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  /** Writes something into a compressed member file, hashing the compressed bytes. */
-  @FunctionalInterface
-  private interface MemberWriter {
-    void write(OutputStream out) throws IOException, InterruptedException;
-  }
-
-  private static Member stage(Path work, String name, Compression compression, MemberWriter writer)
-      throws IOException, InterruptedException {
-    try (OutputStream file = Files.newOutputStream(work.resolve(name))) {
-      DigestingOutputStream digest = new DigestingOutputStream(file);
-      try (OutputStream compressed = Codecs.compress(compression, digest)) {
-        writer.write(compressed);
-      }
-      return new Member(name, digest.count(), digest.sha256());
-    }
-  }
-
   /**
    * files.tar: the jail directory's own regular files and directories (config.json, plugin
-   * records), never its root, and not its fstab, which names this host's paths and is written
-   * again on import.
+   * records), never its root (not even walked: it may hold a million files) or its tag indexes,
+   * and not its fstab, which names this host's paths and is written again on import.
    */
-  private Member stageFiles(Jail jail, Path work) throws IOException, InterruptedException {
+  private void writeFiles(Jail jail, OutputStream out) throws IOException {
     Path dir = jails.store().dir(jail.name().value(), jail.template());
-    return stage(work, BundleManifest.FILES, Compression.NONE, out -> {
-      try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
-           Stream<Path> walk = Files.walk(dir)) {
-        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-        for (Path p : walk.sorted().toList()) {
-          Path rel = dir.relativize(p);
-          String first = rel.getNameCount() == 0 ? "" : rel.getName(0).toString();
-          if (rel.toString().isEmpty() || first.equals("root") || first.equals(TreeIndex.DIRECTORY) || rel.toString().equals("fstab")) {
-            continue;
-          }
-          boolean directory = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
-          if (!directory && !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-            log.println("warning: " + p + " is neither a file nor a directory; not exported");
-            continue;
-          }
-          TarArchiveEntry entry = new TarArchiveEntry(p, rel + (directory ? "/" : ""), LinkOption.NOFOLLOW_LINKS);
-          tar.putArchiveEntry(entry);
-          if (!directory) {
-            Files.copy(p, tar);
-          }
-          tar.closeArchiveEntry();
+    List<Path> paths = new ArrayList<>();
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+        if (d.getParent() != null && d.getParent().equals(dir)
+            && (d.getFileName().toString().equals("root") || d.getFileName().toString().equals(TreeIndex.DIRECTORY))) {
+          return FileVisitResult.SKIP_SUBTREE;
         }
-        tar.finish();
+        if (!d.equals(dir)) {
+          paths.add(d);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+        if (!dir.relativize(f).toString().equals("fstab")) {
+          paths.add(f);
+        }
+        return FileVisitResult.CONTINUE;
       }
     });
-  }
-
-  private static void writeBundle(BundleManifest manifest, Path work, OutputStream out) throws IOException {
-    TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
-    tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-    tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-    byte[] json = manifest.toJson();
-    TarArchiveEntry head = new TarArchiveEntry(BundleManifest.FILE_NAME);
-    head.setSize(json.length);
-    head.setModTime(manifest.created().toEpochMilli());
-    tar.putArchiveEntry(head);
-    tar.write(json);
-    tar.closeArchiveEntry();
-    for (Member m : manifest.members()) {
-      TarArchiveEntry entry = new TarArchiveEntry(m.name());
-      entry.setSize(m.length());
-      entry.setModTime(manifest.created().toEpochMilli());
-      tar.putArchiveEntry(entry);
-      Files.copy(work.resolve(m.name()), tar);
-      tar.closeArchiveEntry();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+      for (Path p : paths.stream().sorted().toList()) {
+        Path rel = dir.relativize(p);
+        boolean directory = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+        if (!directory && !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          log.println("warning: " + p + " is neither a file nor a directory; not exported");
+          continue;
+        }
+        tar.putArchiveEntry(new TarArchiveEntry(p, rel + (directory ? "/" : ""), LinkOption.NOFOLLOW_LINKS));
+        if (!directory) {
+          Files.copy(p, tar);
+        }
+        tar.closeArchiveEntry();
+      }
+      tar.finish();
     }
-    tar.finish();
-    tar.flush();
   }
 }

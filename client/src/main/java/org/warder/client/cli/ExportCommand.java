@@ -2,7 +2,6 @@ package org.warder.client.cli;
 
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,11 +83,8 @@ final class ExportCommand implements Callable<Integer> {
     Path part = AtomicFiles.createTemp(file.getParent(), file.getFileName().toString(), AtomicFiles.WORLD_READABLE);
     JailExporter.Result r;
     try {
-      try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-        r = exporter.export(name, options, out);
-        out.flush();
-        channel.force(true);
+      try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        r = exporter.export(name, options, channel);
       }
       AtomicFiles.move(part, file);
     } finally {

@@ -1,13 +1,13 @@
 package org.warder.client.team;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -121,8 +121,8 @@ public final class BundleSync {
           ? new JailExporter.Options(Optional.of(format), request.compression(), false, Optional.of(snapshot),
               base.map(BundleSync::snapshotOf))
           : JailExporter.Options.full(Optional.of(format), request.compression(), request.live());
-      try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-        exporter.export(request.local(), options, o);
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        exporter.export(request.local(), options, channel);
       }
       BundleSpec spec = new BundleSpec(kind, as.team(), as.name(), tag, jail.release().replaceFirst("-p\\d+$", ""),
           format, base);
