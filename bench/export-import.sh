@@ -44,7 +44,7 @@ trap 'exit 143' TERM
 rm -rf "$run"
 mkdir -p "$run/out" "$run/gc"
 
-# Pool: the two jails, one received copy at a time, warder's staged member, snapshots (sparse file).
+# Pool: the two jails, one received copy at a time, snapshots (sparse file).
 truncate -s "$(( size_mb * 5 + 2048 ))M" "$run/pool.img"
 zpool create -m none "$pool" "$run/pool.img"
 zfs create -o mountpoint="$run/base" "$pool/base" # where the baselines receive and extract (mounted, as warder's)
@@ -205,36 +205,26 @@ for jail in big quarter; do
 done
 
 # Where a warder run spends its time, from `warder -v` (each host command printed as it starts,
-# timestamped here) and, for an export, the moment its output file starts growing (polled every
-# 0.1 s): the exporter stages the members under <root>/images, then copies them into the bundle.
+# timestamped here). The exporter writes each member straight into the bundle file, then fills in
+# bundle.json and hashes the file once.
 stamp_lines() { local t0=$1 l; while IFS= read -r l; do printf '%s %s\n' "$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')" "$l"; done; }
 at() { awk -v re="$2" -v after="${3:-0}" '$1 >= after && index($0, re) { print $1; exit }' "$1"; } # LOG TEXT [AFTER]: first time
 after_cmd() { awk -v after="$2" '$1 > after && $2 == "+" { print $1; exit }' "$1"; }                # LOG T: next host command
 phase_lines=()
 phases_export() { # FORMAT
-  local log="$run/phases-x$1.log" out="$run/out/p.$1" t0 grow=0 poll
+  local log="$run/phases-x$1.log" out="$run/out/p.$1" t0
   t0=$(now)
-  (while :; do
-     if [ -n "$(find "$run/out" -maxdepth 1 -name ".p.$1.*.tmp" -size +0 2>/dev/null)" ]; then
-       awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f output-grows\n", b - a }'; exit 0
-     fi
-     sleep 0.1
-   done) >"$run/grow" &
-  poll=$!
   W -v export big -o "$out" --format "$1" --compress zstd 2>&1 | stamp_lines "$t0" >"$log" || true
   echo "$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }') exit" >>"$log"
-  kill "$poll" 2>/dev/null || true; wait "$poll" 2>/dev/null || true
-  cat "$run/grow" >>"$log"
   grep -q 'exported big' "$log" || { cat "$log" >&2; die "warder export ($1) failed"; }
   rm -f "$out" "$out.sha256"
-  local snap exp stage_end grow after done_ end
-  snap=$(at "$log" "+ zfs snapshot") exp=$(at "$log" "exporting big") grow=$(at "$log" output-grows) end=$(at "$log" " exit")
-  stage_end=$(after_cmd "$log" "$(at "$log" "$([ "$1" = zfs ] && echo '+ zfs send' || echo '+ bsdtar')")")
-  after=$(after_cmd "$log" "$grow")
-  phase_lines+=("$(awk -v f="$1" -v s="$snap" -v e="$exp" -v se="$stage_end" -v g="$grow" -v a="$after" -v x="$end" 'BEGIN {
-    if (se == "" || se > g) se = g
-    printf "  export %s: start %.2f, files.tar %.2f, root member staged %.2f, view destroyed %.2f, copied into the bundle %.2f, snapshot destroyed, fsync and exit %.2f; total %.2f",
-      f, s, e - s, se - e, g - se, a - g, x - a, x }')")
+  local snap exp root_end end
+  snap=$(at "$log" "+ zfs snapshot") exp=$(at "$log" "exporting big") end=$(at "$log" " exit")
+  root_end=$(after_cmd "$log" "$(at "$log" "$([ "$1" = zfs ] && echo '+ zfs send' || echo '+ bsdtar')")")
+  phase_lines+=("$(awk -v f="$1" -v s="$snap" -v e="$exp" -v r="$root_end" -v x="$end" 'BEGIN {
+    if (r == "") r = x
+    printf "  export %s: start %.2f, files.tar %.2f, root member written %.2f, bundle.json, hash, snapshot destroyed and exit %.2f; total %.2f",
+      f, s, e - s, r - e, x - r, x }')")
 }
 phases_import() { # FORMAT FILE
   local log="$run/phases-m$1.log" t0
