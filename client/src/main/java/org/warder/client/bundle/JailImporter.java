@@ -129,13 +129,13 @@ public final class JailImporter {
     }
     checkHolds(template, base);
     String staging = newStaging();
-    Path work = storage.create(staging);
-    Path files = Files.createDirectory(work.resolve("files"));
-    Path delta = work.resolve("delta");
-    Path deleted = work.resolve(BundleManifest.DELETED);
     boolean changed = false;
     boolean done = false;
     try {
+      Path work = storage.create(staging);
+      Path files = Files.createDirectory(work.resolve("files"));
+      Path delta = work.resolve("delta");
+      Path deleted = work.resolve(BundleManifest.DELETED);
       String sha256 = reading.readMembers((member, bytes) -> {
         if (member.name().equals(BundleManifest.FILES)) {
           extractor.extract(bytes, files);
