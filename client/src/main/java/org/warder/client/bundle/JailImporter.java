@@ -90,18 +90,31 @@ public final class JailImporter {
     checkName(name);
     checkFits(manifest, name);
     String staging = newStaging();
-    boolean done = false;
     try {
       storage.create(staging);
       String sha256 = reading.readMembers((member, bytes) -> unpack(manifest, member, staging, bytes), check);
       Jail jail = commit(manifest, name, identity, staging);
-      done = true;
       log.println(name + " imported (" + manifest.kind().name().toLowerCase(java.util.Locale.ROOT) + ", "
           + manifest.format().label() + ", release " + manifest.release() + ")");
       return new Imported(jail, manifest, sha256, reading.whole.count());
-    } finally {
-      if (!done) {
-        storage.destroy(staging);
+    } catch (Throwable failure) {
+      discard(staging, failure);
+      throw failure;
+    }
+  }
+
+  /**
+   * Removes a failed import's staging area; a failure to do so is reported with, not instead of,
+   * the failure that made the import fail.
+   */
+  private void discard(String staging, Throwable failure) {
+    try {
+      storage.destroy(staging);
+    } catch (IOException | InterruptedException e) {
+      failure.addSuppressed(e);
+      log.println("warning: could not remove " + storage.path(staging) + " (" + e.getMessage() + "); remove it by hand");
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
       }
     }
   }

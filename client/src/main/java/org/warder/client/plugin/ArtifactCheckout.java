@@ -74,8 +74,9 @@ public final class ArtifactCheckout {
       CheckedOutArtifact written;
       try (Repository repo = FileRepositoryBuilder.create(work.resolve("git").toFile())) {
         repo.create(true);
-        // JGit would start a background gc after the fetch, racing the deletion of this temporary copy
+        // JGit would start a gc after the fetch (in the background), racing the deletion of this temporary copy
         repo.getConfig().setInt("gc", null, "auto", 0);
+        repo.getConfig().setBoolean("gc", null, "autoDetach", false);
         repo.getConfig().save();
         fetch(repo, bundle);
         written = write(repo, bundle, ObjectId.fromString(commit), staging, destination);

@@ -78,6 +78,7 @@ final class ArtifactRepository implements AutoCloseable {
       repo.create(true);
       // JGit would start a background gc after the fetch, racing the deletion of this temporary copy
       repo.getConfig().setInt("gc", null, "auto", 0);
+      repo.getConfig().setBoolean("gc", null, "autoDetach", false);
       repo.getConfig().save();
       FetchResult result;
       try (Transport transport = Transport.open(repo, uri)) {

@@ -107,7 +107,8 @@ public final class ZfsStorage implements Storage {
     for (int i = tree.size() - 1; i >= 0; i--) {
       Command umount = Command.of("zfs", "umount", tree.get(i));
       CommandResult result = runRetryingBusy(umount);
-      if (!result.ok() && !result.stderr().contains("not currently mounted")) {
+      // "does not exist": zfs-fuse removing an aborted receive's dataset by itself, meanwhile
+      if (!result.ok() && !result.stderr().contains("not currently mounted") && !result.stderr().contains("does not exist")) {
         throw new CommandFailedException(umount, result);
       }
     }
