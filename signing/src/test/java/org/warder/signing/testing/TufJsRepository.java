@@ -85,6 +85,8 @@ public final class TufJsRepository {
    * {@code @BeforeEach}), so that every test is reported as skipped rather than silently absent.
    */
   public void assumeAvailable(String what) {
+    // Reached only off CI: under CI=true, unavailable(...) already failed (ExternalTools.reportMissing),
+    // and it printed a loud SKIPPING banner here, so a machine without Node.js skips, never passes silently.
     Assumptions.assumeTrue(unavailable == null, () -> what + " skipped: " + unavailable);
   }
 
