@@ -46,37 +46,42 @@ final class PluginCommand implements Runnable {
     }
   }
 
-  /** {@code plugin update}. */
-  @Command(name = "update", mixinStandardHelpOptions = true,
-      description = {"Bring plugin jail NAME to the revision its publisher signs now.",
-          "A snapshot first, then pre_update.sh, an upgrade of the listed packages, the new artifact and overlay,",
-          "post_update.sh; any failure rolls the jail back to the snapshot."})
-  static final class Update implements Callable<Integer> {
+  /** What update and upgrade share: the jail, the registry, the run. */
+  abstract static class UpdateOptions implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Parameters(paramLabel = "NAME", description = "A jail installed with fetch -P.") String name;
     @Option(names = "--repo", paramLabel = "NAME",
         description = "Registry (default: the only one).")
     Optional<String> repo = Optional.empty();
 
+    /** Whether the jail also moves to the manifest's newer release. */
+    abstract boolean upgrade();
+
     @Override
     public Integer call() throws Exception {
-      return PluginUpdateAction.run(WarderMain.context(spec), name, repo, false);
+      return PluginUpdateAction.run(WarderMain.context(spec), name, repo, upgrade());
+    }
+  }
+
+  /** {@code plugin update}. */
+  @Command(name = "update", mixinStandardHelpOptions = true,
+      description = {"Bring plugin jail NAME to the revision its publisher signs now.",
+          "A snapshot first, then pre_update.sh, an upgrade of the listed packages, the new artifact and overlay,",
+          "post_update.sh; any failure rolls the jail back to the snapshot."})
+  static final class Update extends UpdateOptions {
+    @Override
+    boolean upgrade() {
+      return false;
     }
   }
 
   /** {@code plugin upgrade}. */
   @Command(name = "upgrade", mixinStandardHelpOptions = true,
       description = "As update, and move the jail to the manifest's newer FreeBSD release first.")
-  static final class Upgrade implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Parameters(paramLabel = "NAME", description = "A jail installed with fetch -P.") String name;
-    @Option(names = "--repo", paramLabel = "NAME",
-        description = "Registry (default: the only one).")
-    Optional<String> repo = Optional.empty();
-
+  static final class Upgrade extends UpdateOptions {
     @Override
-    public Integer call() throws Exception {
-      return PluginUpdateAction.run(WarderMain.context(spec), name, repo, true);
+    boolean upgrade() {
+      return true;
     }
   }
 }

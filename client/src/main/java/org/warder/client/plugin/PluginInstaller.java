@@ -62,16 +62,7 @@ public final class PluginInstaller {
   public record Installed(String jail, String plugin, String commit, Optional<String> adminPortal) {}
 
   /** The parts of the host an install uses beyond the jails: the catalogue and the release. */
-  public interface Sources {
-    /** The plugin, verified. */
-    ResolvedPlugin resolve(String plugin) throws Exception;
-
-    /** The verified bundle file of the plugin's artifact. */
-    Path bundle(ResolvedPlugin plugin) throws Exception;
-
-    /** Fetches {@code release} when missing; returns whether it fetched it. */
-    boolean ensureRelease(String release) throws Exception;
-
+  public interface Sources extends PluginSources {
     /** Destroys a release this install fetched. */
     void destroyRelease(String release) throws Exception;
 

@@ -34,16 +34,6 @@ public final class PluginUpdater {
   private final Clock clock;
   private final PrintWriter out;
 
-  /** Where updates come from. */
-  public interface Sources {
-    ResolvedPlugin resolve(String plugin) throws Exception;
-
-    Path bundle(ResolvedPlugin plugin) throws Exception;
-
-    /** Fetches {@code release} when missing. */
-    void ensureRelease(String release) throws Exception;
-  }
-
   public PluginUpdater(HostLayout layout, Jails jails, Storage storage, CommandRunner runner, Clock clock, PrintWriter out) {
     this.layout = layout;
     this.jails = jails;
@@ -57,7 +47,7 @@ public final class PluginUpdater {
    * Updates jail {@code name} to its plugin's current revision; with {@code upgrade}, also to
    * the manifest's release when it is newer.
    */
-  public void update(String name, boolean upgrade, Sources sources) throws PluginInstallException {
+  public void update(String name, boolean upgrade, PluginSources sources) throws PluginInstallException {
     String[] step = {"resolve"};
     PluginSteps steps = new PluginSteps(jails, runner, out);
     Optional<Restore> restore = Optional.empty();

@@ -1,0 +1,79 @@
+package org.warder.client.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.warder.client.host.HostOs;
+import org.warder.client.layout.HostLayout;
+import org.warder.client.plugin.PluginCatalog;
+import org.warder.client.plugin.PluginInstaller;
+import org.warder.client.plugin.ResolvedPlugin;
+import org.warder.client.release.ReleaseFetcher;
+import org.warder.client.release.Releases;
+import org.warder.client.repo.RepoConfig;
+import org.warder.client.repo.Repositories;
+import org.warder.client.storage.Storage;
+import org.warder.signing.tuf.Updater;
+
+/**
+ * Plugins, their artifacts and releases from one registry this host trusts, for {@code fetch -P}
+ * and for {@code plugin update}/{@code upgrade}: everything verified through its TUF metadata.
+ */
+final class RegistryPluginSources implements PluginInstaller.Sources {
+  private final Context ctx;
+  private final RepoConfig config;
+  private final Updater updater;
+  private final PluginCatalog catalog;
+  private final Storage storage;
+  private final ReleaseFetcher releases;
+
+  /** The sources of repository {@code repo} (default: the only one). */
+  RegistryPluginSources(Context ctx, Optional<String> repo) throws Exception {
+    Repositories repos = ctx.repositories();
+    this.ctx = ctx;
+    this.config = repos.resolve(repo);
+    this.updater = repos.updater(config);
+    this.catalog = new PluginCatalog(updater, config.targetUrls(), ctx.layout.repoCache(config.name()));
+    this.storage = ctx.storage();
+    this.releases = new ReleaseFetcher(ctx.layout, storage, ctx.runner(), HostOs.current(), ctx.clock, ctx.out,
+        ctx.progress());
+  }
+
+  Storage storage() {
+    return storage;
+  }
+
+  @Override
+  public ResolvedPlugin resolve(String plugin) throws Exception {
+    return catalog.resolve(plugin);
+  }
+
+  @Override
+  public Path bundle(ResolvedPlugin plugin) throws Exception {
+    return catalog.bundle(plugin);
+  }
+
+  @Override
+  public boolean ensureRelease(String release) throws Exception {
+    if (storage.exists(HostLayout.releaseName(release))) {
+      return false;
+    }
+    releases.fromRegistry(release, HostOs.freebsdArch(), List.of(), config.name(), updater, config.targetUrls(), true);
+    return true;
+  }
+
+  @Override
+  public void destroyRelease(String release) throws Exception {
+    new Releases(ctx.layout, storage).destroy(release);
+  }
+
+  @Override
+  public Path cache() {
+    return ctx.layout.repoCache(config.name());
+  }
+
+  @Override
+  public String origin() {
+    return config.name() + " " + config.url();
+  }
+}
