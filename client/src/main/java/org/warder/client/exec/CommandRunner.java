@@ -47,6 +47,21 @@ public interface CommandRunner {
    */
   void pipe(Command producer, Command consumer) throws IOException, InterruptedException;
 
+  /**
+   * Runs {@code command} with its standard output copied to {@code sink} as it comes (a script's
+   * live output); returns its result whatever its exit code (stdout empty: it went to the sink).
+   */
+  default CommandResult streamTo(Command command, OutputStream sink) throws IOException, InterruptedException {
+    try {
+      return stream(command, stdout -> {
+        stdout.transferTo(sink);
+        return new CommandResult(0, "", "");
+      });
+    } catch (CommandFailedException e) {
+      return e.result();
+    }
+  }
+
   /** Runs {@code command} and fails with {@link CommandFailedException} unless it exits 0. */
   default CommandResult check(Command command) throws IOException, InterruptedException {
     CommandResult result = run(command);

@@ -127,15 +127,7 @@ public final class BubblewrapRuntime implements JailRuntime {
   @Override
   public CommandResult execStreaming(JailName name, List<String> argv, Map<String, String> env, java.io.OutputStream sink)
       throws IOException, InterruptedException {
-    try {
-      runner.stream(enter(jid(name).orElseThrow(() -> new IOException("jail " + name + " is not running")), argv, env), in -> {
-        in.transferTo(sink);
-        return null;
-      });
-      return new CommandResult(0, "", "");
-    } catch (org.warder.client.exec.CommandFailedException e) {
-      return e.result();
-    }
+    return runner.streamTo(enter(jid(name).orElseThrow(() -> new IOException("jail " + name + " is not running")), argv, env), sink);
   }
 
   @Override

@@ -81,15 +81,7 @@ public final class FreeBsdJailRuntime implements JailRuntime {
   @Override
   public CommandResult execStreaming(JailName name, List<String> argv, Map<String, String> env, java.io.OutputStream sink)
       throws IOException, InterruptedException {
-    try {
-      runner.stream(jexecCommand(name, argv, env), in -> {
-        in.transferTo(sink);
-        return null;
-      });
-      return new CommandResult(0, "", "");
-    } catch (org.warder.client.exec.CommandFailedException e) {
-      return e.result();
-    }
+    return runner.streamTo(jexecCommand(name, argv, env), sink);
   }
 
   @Override
