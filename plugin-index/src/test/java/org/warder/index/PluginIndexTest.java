@@ -2,7 +2,6 @@ package org.warder.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -185,11 +184,7 @@ class PluginIndexTest {
   @ParameterizedTest
   @MethodSource("refused")
   void testParse_brokenOrHostileRefusedWithPath(String json, String path, String fragment) {
-    InvalidFieldException e = catchThrowableOfType(InvalidFieldException.class, () -> parse(json));
-
-    assertThat(e).as("refusal of %s", json).isNotNull();
-    assertThat(e.path()).isEqualTo(path);
-    assertThat(e.getMessage()).startsWith("plugin INDEX " + path + ": expected ").contains(fragment);
+    Refusals.assertRefusedAt(() -> parse(json), json, "plugin INDEX", path, fragment);
   }
 
   @Test
