@@ -88,6 +88,13 @@ final class JailCommands {
     }
   }
 
+  /** Prints what a command in a jail wrote, and gives its exit status as warder's. */
+  static int relayed(Context ctx, CommandResult r) {
+    ctx.out.print(r.stdout());
+    ctx.err.print(r.stderr());
+    return r.exitCode();
+  }
+
   /** {@code warder exec}. */
   @Command(name = "exec", mixinStandardHelpOptions = true,
       description = "Run a command in a running jail; its exit status becomes warder's.")
@@ -101,10 +108,7 @@ final class JailCommands {
     @Override
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
-      CommandResult r = ctx.jails().exec(name, command, java.util.Map.of());
-      ctx.out.print(r.stdout());
-      ctx.err.print(r.stderr());
-      return r.exitCode();
+      return relayed(ctx, ctx.jails().exec(name, command, java.util.Map.of()));
     }
   }
 
@@ -123,10 +127,7 @@ final class JailCommands {
       Context ctx = WarderMain.context(spec);
       List<String> argv = new java.util.ArrayList<>(List.of("pkg"));
       argv.addAll(args);
-      CommandResult r = ctx.jails().exec(name, argv, java.util.Map.of("ASSUME_ALWAYS_YES", "yes"));
-      ctx.out.print(r.stdout());
-      ctx.err.print(r.stderr());
-      return r.exitCode();
+      return relayed(ctx, ctx.jails().exec(name, argv, java.util.Map.of("ASSUME_ALWAYS_YES", "yes")));
     }
   }
 
