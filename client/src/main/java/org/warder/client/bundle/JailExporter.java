@@ -212,7 +212,7 @@ public final class JailExporter {
   }
 
   private Path indexFile(Jail jail, String snapshot) {
-    return TreeIndex.fileFor(jails.store().dir(jail.name().value(), jail.template()), snapshot);
+    return layout.tagIndex(jail.storageName(), snapshot);
   }
 
   private static byte[] nulTerminated(List<String> paths) {
@@ -233,7 +233,7 @@ public final class JailExporter {
       @Override
       public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
         if (d.getParent() != null && d.getParent().equals(dir)
-            && (d.getFileName().toString().equals("root") || d.getFileName().toString().equals(TreeIndex.DIRECTORY))) {
+            && (d.getFileName().toString().equals("root") || d.getFileName().toString().equals(HostLayout.TAG_INDEXES))) {
           return FileVisitResult.SKIP_SUBTREE;
         }
         if (!d.equals(dir)) {

@@ -189,7 +189,7 @@ public final class JailImporter {
       }
       return;
     }
-    Path index = TreeIndex.fileFor(jails.store().dir(template.name().value(), true), base);
+    Path index = layout.tagIndex(template.storageName(), base);
     if (!Files.isRegularFile(index)) {
       throw new ImportConflictException("template " + template.name() + " has no record of " + base + ", which this"
           + " bundle builds on; fetch the full bundle instead");
@@ -223,7 +223,7 @@ public final class JailImporter {
       storage.rename(root, staging + "/old");
       storage.rename(copy, root);
     }
-    TreeIndex.of(storage.path(root)).write(TreeIndex.fileFor(jails.store().dir(template.name().value(), true), snapshot));
+    TreeIndex.of(storage.path(root)).write(layout.tagIndex(template.storageName(), snapshot));
   }
 
   private static String newStaging() {
@@ -480,7 +480,7 @@ public final class JailImporter {
         storage.snapshot(jail.rootName(), manifest.snapshot());
       }
       TreeIndex.of(storage.path(jail.rootName())).write(
-          TreeIndex.fileFor(jails.store().dir(name, true), manifest.snapshot()));
+          layout.tagIndex(jail.storageName(), manifest.snapshot()));
     }
     return adopted;
   }

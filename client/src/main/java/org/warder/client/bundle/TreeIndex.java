@@ -52,9 +52,6 @@ public record TreeIndex(SortedMap<String, Entry> entries) {
    */
   public record Delta(List<String> changed, List<String> removed) {}
 
-  /** The directory beside a jail's root holding the indexes of its tags. */
-  static final String DIRECTORY = "tags";
-
   public TreeIndex {
     entries = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(entries));
   }
@@ -138,11 +135,6 @@ public record TreeIndex(SortedMap<String, Entry> entries) {
   /** Whether {@code path} lies below a path already removed (which takes it along). */
   private static boolean covered(List<String> removed, String path) {
     return removed.stream().anyMatch(r -> path.startsWith(r + "/"));
-  }
-
-  /** Where the index of tag snapshot {@code snapshot} is kept in a jail or template directory (never exported). */
-  public static Path fileFor(Path jailDirectory, String snapshot) {
-    return jailDirectory.resolve(DIRECTORY).resolve(snapshot + ".index.json");
   }
 
   /** Writes the index to {@code file} atomically. */

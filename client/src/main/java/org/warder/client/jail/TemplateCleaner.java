@@ -37,7 +37,7 @@ public final class TemplateCleaner {
 
   /** {@code <root>/template-clean.conf}: one glob per line, {@code #} comments. */
   public Path configFile() {
-    return layout.root().resolve("template-clean.conf");
+    return layout.templateCleanConfig();
   }
 
   /** The patterns in force: the defaults, the host's file, then {@code extra}. */

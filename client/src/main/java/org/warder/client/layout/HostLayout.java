@@ -14,6 +14,8 @@ import java.util.Map;
  * &lt;root&gt;/jails/&lt;name&gt;/                     config.json, fstab, root/
  * &lt;root&gt;/templates/&lt;name&gt;/                 read-only templates
  * &lt;root&gt;/images/                            export bundles
+ * &lt;root&gt;/templates/&lt;name&gt;/tags/            the file index of each tag pushed or pulled
+ * &lt;root&gt;/template-clean.conf               extra globs 'template clean' removes
  * &lt;root&gt;/trusted-keys/                      public keys trusted to sign bundles
  * &lt;root&gt;/staging/import-&lt;id&gt;/              an import being received and verified
  * &lt;root&gt;/staging/iocage-export-&lt;id&gt;/       the jail directory an iocage export sends (config.json, fstab)
@@ -97,6 +99,22 @@ public final class HostLayout {
    */
   public static String importStagingName(String id) {
     return "staging/import-" + id;
+  }
+
+  /** The directory beside a jail's or template's root that keeps the file index of each of its tags. */
+  public static final String TAG_INDEXES = "tags";
+
+  /**
+   * The file index of tag snapshot {@code snapshot} of the jail or template stored as {@code
+   * storageName} ({@code templates/T}): {@code <root>/templates/T/tags/<snapshot>.index.json}.
+   */
+  public Path tagIndex(String storageName, String snapshot) {
+    return path(storageName).resolve(TAG_INDEXES).resolve(snapshot + ".index.json");
+  }
+
+  /** Extra globs {@code template clean} removes, one per line. */
+  public Path templateCleanConfig() {
+    return root.resolve("template-clean.conf");
   }
 
   /** Public keys whose signatures on bundles this host accepts ({@code warder key trust}). */

@@ -19,7 +19,6 @@ import org.warder.client.bundle.BundleException;
 import org.warder.client.bundle.ImportConflictException;
 import org.warder.client.bundle.JailExporter;
 import org.warder.client.bundle.JailImporter;
-import org.warder.client.bundle.TreeIndex;
 import org.warder.client.jail.Jail;
 import org.warder.client.jail.JailException;
 import org.warder.client.jail.JailStore;
@@ -189,8 +188,8 @@ public final class BundleSync {
         }
       }
     } else {
-      template.props().identity("remote_tag").filter(t -> Files.isRegularFile(TreeIndex.fileFor(
-          store.dir(template.name().value(), true), snapshotOf(t)))).ifPresent(held::add);
+      template.props().identity("remote_tag")
+          .filter(t -> Files.isRegularFile(layout.tagIndex(template.storageName(), snapshotOf(t)))).ifPresent(held::add);
     }
     return held;
   }
