@@ -299,11 +299,6 @@ public record BundleManifest(
     }
   }
 
-  /** The member called {@code name}. */
-  public Optional<Member> member(String name) {
-    return members.stream().filter(m -> m.name().equals(name)).findFirst();
-  }
-
   /** The bundle.json bytes: keys in a fixed order, UTF-8, newline-terminated. */
   public byte[] toJson() {
     ObjectNode root = CatalogJson.nodes().objectNode();

@@ -55,7 +55,7 @@ public final class BundleCompanions {
   }
 
   /** The sha256 a companion file (or a {@code --sha256} argument) names. */
-  public static String parseSha256(String text, String where) throws BadBundleException {
+  private static String parseSha256(String text, String where) throws BadBundleException {
     Matcher m = HEX.matcher(text);
     if (!m.find()) {
       throw new BadBundleException(where + ": expected a sha256 (64 hex digits), found \""

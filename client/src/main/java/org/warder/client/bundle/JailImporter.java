@@ -448,8 +448,8 @@ public final class JailImporter {
     ObjectNode config = manifest.config();
     config.put("name", name);
     boolean template = manifest.kind() == Kind.TEMPLATE;
-    config.put("type", template ? "template" : config.path("type").asText("jail").equals("template") ? "jail"
-        : config.path("type").asText("jail"));
+    String type = config.path("type").asText("jail");
+    config.put("type", template ? "template" : type.equals("template") ? "jail" : type);
     if (!config.path("basejail").asText().matches("1|yes|on|true")) {
       config.remove("origin"); // a received root is independent of whatever it was cloned from there
     }

@@ -56,18 +56,18 @@ class TemplateTagsTest {
    * create copies in (and which change etc's time).
    */
   static TreeSnapshot jailTree(Path root) throws Exception {
-    TreeSnapshot t = TreeSnapshot.of(root);
-    Map<String, TreeSnapshot.Node> nodes = new java.util.TreeMap<>(t.nodes());
-    nodes.remove("etc/localtime");
-    nodes.remove("etc/resolv.conf");
-    nodes.computeIfPresent("etc", (k, n) -> new TreeSnapshot.Node(n.type(), n.mode(), n.uid(), n.gid(), n.size(),
-        n.sha256(), n.linkTarget(), "-"));
-    return new TreeSnapshot(nodes, t.hardlinkGroups());
+    return withoutEtcTime(TreeSnapshot.of(root), "etc/localtime", "etc/resolv.conf");
   }
 
   static TreeSnapshot templateTree(Path root) throws Exception {
-    TreeSnapshot t = TreeSnapshot.of(root);
+    return withoutEtcTime(TreeSnapshot.of(root));
+  }
+
+  private static TreeSnapshot withoutEtcTime(TreeSnapshot t, String... hostFiles) {
     Map<String, TreeSnapshot.Node> nodes = new java.util.TreeMap<>(t.nodes());
+    for (String f : hostFiles) {
+      nodes.remove(f);
+    }
     nodes.computeIfPresent("etc", (k, n) -> new TreeSnapshot.Node(n.type(), n.mode(), n.uid(), n.gid(), n.size(),
         n.sha256(), n.linkTarget(), "-"));
     return new TreeSnapshot(nodes, t.hardlinkGroups());
