@@ -18,6 +18,7 @@ import org.warder.client.testing.TestHost;
 import org.warder.client.testing.TreeSnapshot;
 import org.warder.client.testing.ZfsPool;
 import org.warder.signing.Digests;
+import org.warder.signing.PrivateFiles;
 
 /**
  * {@code warder export} and {@code warder import} between two hosts, with real storage: plain
@@ -222,7 +223,7 @@ class ExportImportTest {
   void testImport_signatures() throws Exception {
     Path keys = tmp.resolve("keys");
     Path pass = tmp.resolve("pass");
-    Files.writeString(pass, "correct horse\n");
+    PrivateFiles.writeString(pass, "correct horse\n");
     Map<String, String> env = Map.of("WARDER_KEYS", keys.toString(), "WARDER_PASSPHRASE_FILE", pass.toString());
     TestHost a = new TestHost(tmp.resolve("a"), env);
     TestHost b = new TestHost(tmp.resolve("b"));
