@@ -104,6 +104,10 @@ class ExportImportTest {
       b.ok("import", zfsBundle.toString());
       assertSameJail(a, NAME, b, NAME);
       assertThat(poolB.datasets()).contains(poolB.name() + "/warder/jails/web/root");
+      // the jail directories (zfs datasets on both sides) are the owner's only; the roots keep their mode
+      assertThat(mode(a.root().resolve("jails/web"))).isEqualTo("rwx------");
+      assertThat(mode(b.root().resolve("jails/web"))).isEqualTo("rwx------");
+      assertThat(mode(b.jailRoot(NAME))).isEqualTo(mode(a.jailRoot(NAME)));
       // no export snapshot stays on either side, and nothing stays in staging
       assertThat(snapshots(poolA)).isEmpty();
       assertThat(snapshots(poolB)).isEmpty();
@@ -128,6 +132,10 @@ class ExportImportTest {
           .contains("--format zfs needs ZFS storage");
       assertThat(tmp.resolve("x")).doesNotExist();
     }
+  }
+
+  private static String mode(Path p) throws IOException {
+    return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
   }
 
   private static List<String> snapshots(ZfsPool pool) throws IOException, InterruptedException {

@@ -58,6 +58,21 @@ class PrivateBundlesTest {
   }
 
   @Test
+  void testJailDirectories_createdAndImported_are0700_theirRootsKeepTheirMode() throws Exception {
+    TestHost a = new TestHost(tmp.resolve("a"));
+    TestHost b = new TestHost(tmp.resolve("b"));
+    makeJail(a);
+    Files.setPosixFilePermissions(a.jailRoot(NAME), PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertThat(mode(a.root().resolve("jails/" + NAME))).isEqualTo("rwx------");
+    Path bundle = tmp.resolve("web.warder.tar");
+    a.ok("export", NAME, "-o", bundle.toString());
+    b.ok("import", bundle.toString());
+    assertThat(mode(b.root().resolve("jails/" + NAME))).isEqualTo("rwx------");
+    assertThat(mode(b.jailRoot(NAME))).as("the jail's own / stays usable by its users").isEqualTo("rwxr-xr-x");
+    assertThat(mode(b.jailRoot(NAME).resolve("etc/master.passwd"))).isEqualTo("rw-------");
+  }
+
+  @Test
   void testExport_inAProcessWithUmask000_isStill0600() throws Exception {
     TestHost a = new TestHost(tmp.resolve("a"));
     makeJail(a);

@@ -295,6 +295,9 @@ class IocageZipTest {
           + "note: not in iocage's config.json: created: warder's own record\n");
       assertThat(root.resolve("images/rt_" + date + ".sha256")).hasContent(Digests.sha256Hex(zip))
           .hasSize(64);
+      // the zip holds the jail's files: its owner's only, from the first byte
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(zip))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(live))).isEqualTo("rw-------");
 
       assertThat(python("""
           import sys, zipfile
