@@ -41,7 +41,8 @@ public final class AtomicFiles {
   }
 
   /**
-   * Writes {@code target} atomically with {@code mode} from the first byte on.
+   * Writes {@code target} atomically with {@code mode} from the first byte on. Missing parent
+   * directories are created, with mode 0700 when {@code mode} is {@link #OWNER_ONLY}.
    *
    * @param replace whether an existing target may be replaced; if not, an existing target makes
    *     this throw {@link FileAlreadyExistsException} and is left untouched
@@ -50,7 +51,11 @@ public final class AtomicFiles {
       Path target, Writer writer, Set<PosixFilePermission> mode, boolean replace)
       throws IOException {
     Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
+    if (mode.equals(OWNER_ONLY)) {
+      PrivateFiles.createDirectories(dir); // a private file's new parents are private too
+    } else {
+      Files.createDirectories(dir);
+    }
     if (!replace && Files.exists(target)) {
       throw new FileAlreadyExistsException(target.toString(), null, "refusing to overwrite");
     }

@@ -2,7 +2,10 @@ package org.warder.signing;
 
 import java.nio.file.Path;
 
-/** A private key file cannot be used: its mode is unsafe, its passphrase wrong, or it is not a key. */
+/**
+ * A private key file cannot be used: its passphrase is wrong, or it is not a key. (A key file
+ * others can use is refused before, with an {@link InsecureFileException}.)
+ */
 public abstract class KeyFileException extends SigningException {
   private static final long serialVersionUID = 1L;
   private final transient Path file;

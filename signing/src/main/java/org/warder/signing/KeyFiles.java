@@ -6,10 +6,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.Provider;
-import java.util.Set;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
@@ -37,19 +34,11 @@ import org.bouncycastle.util.io.pem.PemWriter;
  * memory, so they refuse to decrypt these files (N=2^17, r=8 needs 128 MiB); {@code openssl kdf}
  * with {@code maxmem_bytes} and {@code openssl enc} can. Files are written
  * atomically with mode 0600, never over an existing key, and a key file that its group or others
- * can read is refused. Thread-safe.
+ * can read or write is refused ({@link InsecureFileException}). Thread-safe.
  */
 public final class KeyFiles {
   private static final Provider BC = new BouncyCastleProvider();
   private static final String PEM_TYPE = "ENCRYPTED PRIVATE KEY";
-  private static final Set<PosixFilePermission> UNSAFE =
-      Set.of(
-          PosixFilePermission.GROUP_READ,
-          PosixFilePermission.GROUP_WRITE,
-          PosixFilePermission.GROUP_EXECUTE,
-          PosixFilePermission.OTHERS_READ,
-          PosixFilePermission.OTHERS_WRITE,
-          PosixFilePermission.OTHERS_EXECUTE);
 
   /** The scrypt work factor of a key file. */
   public enum Cost {
@@ -115,12 +104,7 @@ public final class KeyFiles {
   /** Reads and decrypts the key in {@code file}, refusing a file others can read. */
   public static Ed25519SigningKey read(Path file, char[] passphrase)
       throws IOException, KeyFileException {
-    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-    for (PosixFilePermission p : mode) {
-      if (UNSAFE.contains(p)) {
-        throw new InsecureKeyFileException(file, PosixFilePermissions.toString(mode));
-      }
-    }
+    PrivateFiles.requireOwnerOnly(file, "private key file");
     Object parsed;
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
         PEMParser parser = new PEMParser(reader)) {

@@ -138,7 +138,7 @@ class KeyFilesTest {
     Path copy = copyWithMode(mode);
     byte[] before = Files.readAllBytes(copy);
     assertThatThrownBy(() -> KeyFiles.read(copy, PASSPHRASE))
-        .isInstanceOfSatisfying(InsecureKeyFileException.class, e -> assertThat(e.file()).isEqualTo(copy))
+        .isInstanceOfSatisfying(InsecureFileException.class, e -> assertThat(e.file()).isEqualTo(copy))
         .hasMessageContaining(copy.toString())
         .hasMessageContaining(mode)
         .hasMessageContaining("chmod 600 " + copy);

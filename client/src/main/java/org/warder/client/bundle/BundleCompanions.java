@@ -30,7 +30,10 @@ import org.warder.signing.tuf.Key;
  * {"signatures":[{"keyid":"...","sig":"..."}],"signed":{"_type":"warder-bundle","length":N,"sha256":"..."}}
  * </pre>
  *
- * The signature covers the canonical JSON of {@code signed}. Stateless.
+ * The signature covers the canonical JSON of {@code signed}. Both companions are written with
+ * mode 0644 while the bundle itself is 0600: they hold only a digest and a signature of it,
+ * which reveal nothing of the jail's files, and whoever receives a copy of the bundle must be
+ * able to read them to check it. Stateless.
  */
 public final class BundleCompanions {
   private static final int MAX_COMPANION = 64 * 1024;

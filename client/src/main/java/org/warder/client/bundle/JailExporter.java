@@ -33,6 +33,7 @@ import org.warder.index.BundleManifest.Format;
 import org.warder.index.BundleManifest.Kind;
 import org.warder.index.BundleManifest.Member;
 import org.warder.index.BundleManifest;
+import org.warder.signing.PrivateFiles;
 
 /**
  * Writes a jail or template as one bundle (DESIGN §6): its members are first written to a work
@@ -135,7 +136,7 @@ public final class JailExporter {
         .stream().map(m -> new Member(m, BundleManifest.MAX_LENGTH, "0".repeat(64))).toList();
     int maxManifest = new BundleManifest(kind, name, jail.release(), format, options.compression(), now, snapshot,
         options.base(), config, longest).toJson().length;
-    Files.createDirectories(layout.images());
+    PrivateFiles.createDirectories(layout.images()); // bundles hold jails' files: the owner's only
     Path work = Files.createTempDirectory(layout.images(), ".export-");
     try (BundleContainer container = containers.open(maxManifest)) {
       if (ownSnapshot) {

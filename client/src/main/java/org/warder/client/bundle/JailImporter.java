@@ -91,7 +91,7 @@ public final class JailImporter {
     checkFits(manifest, name);
     String staging = newStaging();
     try {
-      storage.create(staging);
+      storage.createPrivate(staging);
       String sha256 = reading.readMembers((member, bytes) -> unpack(manifest, member, staging, bytes), check);
       Jail jail = commit(manifest, name, identity, staging);
       log.println(name + " imported (" + manifest.kind().name().toLowerCase(java.util.Locale.ROOT) + ", "
@@ -145,7 +145,7 @@ public final class JailImporter {
     boolean changed = false;
     boolean done = false;
     try {
-      Path work = storage.create(staging);
+      Path work = storage.createPrivate(staging);
       Path files = Files.createDirectory(work.resolve("files"));
       Path delta = work.resolve("delta");
       Path deleted = work.resolve(BundleManifest.DELETED);

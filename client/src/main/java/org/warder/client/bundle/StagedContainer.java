@@ -11,6 +11,7 @@ import org.warder.client.archive.TarExtractor;
 import org.warder.index.BundleManifest;
 import org.warder.index.BundleManifest.Compression;
 import org.warder.index.BundleManifest.Member;
+import org.warder.signing.PrivateFiles;
 
 /**
  * A bundle for a stream that cannot seek (standard output): each member is staged to a file in a
@@ -22,7 +23,7 @@ final class StagedContainer implements BundleContainer {
 
   /** Stages under a new directory in {@code parent}; writes the bundle to {@code out} (flushed, not closed). */
   StagedContainer(Path parent, OutputStream out) throws IOException {
-    Files.createDirectories(parent);
+    PrivateFiles.createDirectories(parent);
     this.work = Files.createTempDirectory(parent, ".export-");
     this.out = out;
   }
@@ -30,7 +31,7 @@ final class StagedContainer implements BundleContainer {
   @Override
   public Member add(String name, Compression compression, MemberWriter writer)
       throws IOException, InterruptedException, BundleException {
-    try (OutputStream file = Files.newOutputStream(work.resolve(name))) {
+    try (OutputStream file = PrivateFiles.newOutputStream(work.resolve(name))) {
       return MemberStream.write(name, compression, writer, file);
     }
   }

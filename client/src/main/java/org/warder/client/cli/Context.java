@@ -7,13 +7,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import org.warder.signing.Ed25519SigningKey;
+import org.warder.signing.PrivateFiles;
 import org.warder.signing.SigningException;
 import org.warder.client.archive.TarExtractor;
 import org.warder.client.bundle.JailExporter;
@@ -158,17 +157,13 @@ final class Context {
   }
 
   /**
-   * A passphrase: from {@code file}, else {@code $WARDER_PASSPHRASE_FILE}, else asked on the
-   * terminal ({@code confirm}: asked twice).
+   * A passphrase: from {@code file}, else {@code $WARDER_PASSPHRASE_FILE} (either refused when
+   * others can read it), else asked on the terminal ({@code confirm}: asked twice).
    */
   char[] passphrase(Optional<Path> file, String what, boolean confirm) throws IOException {
     Optional<Path> source = file.or(() -> Optional.ofNullable(env.get("WARDER_PASSPHRASE_FILE")).map(Path::of));
     if (source.isPresent()) {
-      String first = Files.readString(source.get(), StandardCharsets.UTF_8).lines().findFirst().orElse("");
-      if (first.isEmpty()) {
-        throw new IOException("passphrase file " + source.get() + " is empty; put the passphrase on its first line");
-      }
-      return first.toCharArray();
+      return PrivateFiles.readFirstLine(source.get(), "passphrase file");
     }
     Console console = System.console();
     if (console == null) {
@@ -194,10 +189,10 @@ final class Context {
     }
   }
 
-  /** A publishing token: from {@code file}, else {@code $WARDER_TOKEN}. */
+  /** A publishing token: from {@code file} (refused when others can read it), else {@code $WARDER_TOKEN}. */
   String token(Optional<Path> file) throws IOException {
     if (file.isPresent()) {
-      return Files.readString(file.get(), StandardCharsets.UTF_8).strip();
+      return new String(PrivateFiles.readFirstLine(file.get(), "token file")).strip();
     }
     String token = env.get("WARDER_TOKEN");
     if (token == null || token.isBlank()) {

@@ -17,6 +17,7 @@ import org.warder.index.BundleManifest.Compression;
 import org.warder.index.BundleManifest.Format;
 import org.warder.signing.AtomicFiles;
 import org.warder.signing.Ed25519SigningKey;
+import org.warder.signing.PrivateFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,8 +80,9 @@ final class ExportCommand implements Callable<Integer> {
     }
     Path file = output.map(Path::of).orElseGet(() -> ctx.layout.images().resolve(
         name + "_" + LocalDate.now(ctx.clock.withZone(ZoneOffset.UTC)) + ".warder.tar")).toAbsolutePath();
-    Files.createDirectories(file.getParent());
-    Path part = AtomicFiles.createTemp(file.getParent(), file.getFileName().toString(), AtomicFiles.WORLD_READABLE);
+    // the bundle holds the jail's files (its master.passwd, its keys): the owner's only, from the first byte
+    PrivateFiles.createDirectories(file.getParent());
+    Path part = AtomicFiles.createTemp(file.getParent(), file.getFileName().toString(), PrivateFiles.FILE);
     JailExporter.Result r;
     try {
       try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE)) {

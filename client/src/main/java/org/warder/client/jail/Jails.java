@@ -101,7 +101,7 @@ public final class Jails {
     String root = jailDir + "/root";
     boolean done = false;
     try {
-      storage.create(jailDir);
+      storage.createPrivate(jailDir);
       String sourceRoot = request.source().map(s -> s + "/root").orElse("");
       switch (request.mode()) {
         case EMPTY -> storage.create(root);

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.KeyFiles;
+import org.warder.signing.PrivateFiles;
 import org.warder.signing.SigningException;
 import org.warder.signing.tuf.PublicKeyFiles;
 
@@ -51,8 +52,8 @@ public final class PublisherKeys {
     if (Files.exists(pem)) {
       throw new SigningException("a key named " + name + " already exists in " + dir + "; choose another --name");
     }
-    Files.createDirectories(dir);
-    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    PrivateFiles.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, PrivateFiles.DIRECTORY); // one made earlier by hand too
     Ed25519SigningKey key = Ed25519SigningKey.generate();
     KeyFiles.write(key, pem, passphrase);
     PublicKeyFiles.write(key.publicKey(), dir.resolve(name + ".pub.json"));

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.state.StateFiles;
 import org.warder.signing.Digests;
+import org.warder.signing.PrivateFiles;
 import org.warder.signing.SigningException;
 import org.warder.signing.tuf.Fetcher;
 import org.warder.signing.tuf.Metadata;
@@ -71,7 +72,7 @@ public final class Repositories {
     RepoConfig config = new RepoConfig(name, url, mirrors, pin.label(), Digests.sha256Hex(rootBytes), clock.instant());
     try {
       new MetadataDirectory(layout.repoMetadata(name)).write("root", rootBytes);
-      Files.createDirectories(layout.repoCache(name));
+      PrivateFiles.createDirectories(layout.repoCache(name)); // targets: bundles of jails among them
       updater(config).refresh();
       StateFiles.write(layout.repoConfig(name), config);
     } catch (IOException | SigningException | RuntimeException e) {

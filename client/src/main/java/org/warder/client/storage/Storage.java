@@ -3,9 +3,11 @@ package org.warder.client.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.warder.signing.PrivateFiles;
 
 /**
  * Where releases, jails and templates are stored: ZFS datasets or plain directories. Names are
@@ -21,6 +23,18 @@ public interface Storage {
 
   /** Creates {@code name} (and missing parents) as an empty dataset or directory. */
   Path create(String name) throws IOException, InterruptedException;
+
+  /**
+   * Creates {@code name} like {@link #create} and makes its directory its owner's only (mode
+   * 0700) while it is still empty: a jail's directory or an import's staging area, whose root
+   * holds files of the jail's users (uids the host shares) and setuid programs that users of the
+   * host must not reach. The root inside keeps its own mode.
+   */
+  default Path createPrivate(String name) throws IOException, InterruptedException {
+    Path dir = create(name);
+    Files.setPosixFilePermissions(dir, PrivateFiles.DIRECTORY);
+    return dir;
+  }
 
   /** Destroys {@code name} and everything under it; nothing if it does not exist. */
   void destroy(String name) throws IOException, InterruptedException;

@@ -28,6 +28,7 @@ import org.warder.client.publish.RegistryApiException;
 import org.warder.client.storage.Storage;
 import org.warder.index.BundleManifest.Compression;
 import org.warder.index.BundleManifest.Format;
+import org.warder.signing.PrivateFiles;
 import org.warder.signing.SigningException;
 import org.warder.signing.tuf.TufException;
 
@@ -113,8 +114,8 @@ public final class BundleSync {
       storage.snapshot(jail.rootName(), snapshot);
     }
     boolean done = false;
-    Files.createDirectories(layout.images());
-    Path file = Files.createTempFile(layout.images(), ".push-", ".warder.tar");
+    PrivateFiles.createDirectories(layout.images());
+    Path file = Files.createTempFile(layout.images(), ".push-", ".warder.tar"); // 0600
     try {
       JailExporter.Options options = kind == BundleKind.TEMPLATE
           ? new JailExporter.Options(Optional.of(format), request.compression(), false, Optional.of(snapshot),
@@ -268,7 +269,7 @@ public final class BundleSync {
   }
 
   private Path download(RemoteBundles remote, RemoteBundle bundle) throws IOException, TufException {
-    Files.createDirectories(layout.images());
+    PrivateFiles.createDirectories(layout.images());
     Path file = layout.images().resolve(".pull-" + bundle.sha256() + ".warder.tar");
     remote.download(bundle, file);
     return file;

@@ -18,6 +18,7 @@ import org.warder.client.testing.TestHost;
 import org.warder.client.testing.TreeSnapshot;
 import org.warder.client.testing.ZfsPool;
 import org.warder.signing.Digests;
+import org.warder.signing.PrivateFiles;
 
 /**
  * {@code warder export} and {@code warder import} between two hosts, with real storage: plain
@@ -103,6 +104,10 @@ class ExportImportTest {
       b.ok("import", zfsBundle.toString());
       assertSameJail(a, NAME, b, NAME);
       assertThat(poolB.datasets()).contains(poolB.name() + "/warder/jails/web/root");
+      // the jail directories (zfs datasets on both sides) are the owner's only; the roots keep their mode
+      assertThat(mode(a.root().resolve("jails/web"))).isEqualTo("rwx------");
+      assertThat(mode(b.root().resolve("jails/web"))).isEqualTo("rwx------");
+      assertThat(mode(b.jailRoot(NAME))).isEqualTo(mode(a.jailRoot(NAME)));
       // no export snapshot stays on either side, and nothing stays in staging
       assertThat(snapshots(poolA)).isEmpty();
       assertThat(snapshots(poolB)).isEmpty();
@@ -127,6 +132,10 @@ class ExportImportTest {
           .contains("--format zfs needs ZFS storage");
       assertThat(tmp.resolve("x")).doesNotExist();
     }
+  }
+
+  private static String mode(Path p) throws IOException {
+    return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
   }
 
   private static List<String> snapshots(ZfsPool pool) throws IOException, InterruptedException {
@@ -222,7 +231,7 @@ class ExportImportTest {
   void testImport_signatures() throws Exception {
     Path keys = tmp.resolve("keys");
     Path pass = tmp.resolve("pass");
-    Files.writeString(pass, "correct horse\n");
+    PrivateFiles.writeString(pass, "correct horse\n");
     Map<String, String> env = Map.of("WARDER_KEYS", keys.toString(), "WARDER_PASSPHRASE_FILE", pass.toString());
     TestHost a = new TestHost(tmp.resolve("a"), env);
     TestHost b = new TestHost(tmp.resolve("b"));

@@ -16,6 +16,7 @@ import org.warder.client.keys.PublisherKeys;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.repo.Repositories;
 import org.warder.signing.Ed25519SigningKey;
+import org.warder.signing.PrivateFiles;
 import org.warder.signing.testing.CliRun;
 import org.warder.signing.tuf.Key;
 import org.warder.signing.tuf.PublicKeyFiles;
@@ -39,7 +40,7 @@ public final class PublishingRegistry implements AutoCloseable {
   public PublishingRegistry(Path tmp) throws Exception {
     registry = new RegistryFixtureAccess(tmp.resolve("registry"));
     Path pass = tmp.resolve("pass");
-    Files.writeString(pass, PASSPHRASE + "\n");
+    PrivateFiles.writeString(pass, PASSPHRASE + "\n");
     keys = tmp.resolve("keys");
     env.put("WARDER_KEYS", keys.toString());
     env.put("WARDER_PASSPHRASE_FILE", pass.toString());

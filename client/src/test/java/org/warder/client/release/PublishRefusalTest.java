@@ -3,7 +3,9 @@ package org.warder.client.release;
 import org.warder.signing.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,38 @@ class PublishRefusalTest {
 
   private String errorLine(CliRun run) {
     return run.err().lines().filter(l -> l.startsWith("warder: ")).findFirst().orElse("(none)");
+  }
+
+  @Test
+  void testPublish_refusesPassphraseTokenAndKeyFilesOthersCanRead() throws Exception {
+    String token = published.env.get("WARDER_TOKEN");
+    Path pass = tmp.resolve("exposed.pass");
+    Files.writeString(pass, "publisher passphrase\n");
+    Files.setPosixFilePermissions(pass, PosixFilePermissions.fromString("rw-r--r--"));
+    CliRun exposedPass = published.warder(publisher, "publish", "release", "14.1-RELEASE", published.dist.toString(),
+        "--repo", "main", "--key", "rel", "--passphrase-file", pass.toString());
+    assertThat(exposedPass.exitCode()).isEqualTo(1);
+    assertThat(errorLine(exposedPass)).contains("refusing to read passphrase file " + pass, "its mode is rw-r--r--",
+        "chmod 600 " + pass);
+
+    Path tokenFile = tmp.resolve("exposed.token");
+    Files.writeString(tokenFile, token + "\n");
+    Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-r-----"));
+    CliRun exposedToken = published.warder(publisher, "publish", "release", "14.1-RELEASE", published.dist.toString(),
+        "--repo", "main", "--key", "rel", "--token-file", tokenFile.toString());
+    assertThat(errorLine(exposedToken)).contains("refusing to read token file " + tokenFile, "rw-r-----",
+        "chmod 600 " + tokenFile);
+
+    Path key = tmp.resolve("keys/rel.pem");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+    try {
+      CliRun exposedKey = published.warder(publisher, "publish", "release", "14.1-RELEASE", published.dist.toString(),
+          "--repo", "main", "--key", "rel");
+      assertThat(errorLine(exposedKey)).contains("refusing to read private key file " + key, "chmod 600 " + key);
+    } finally {
+      Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    }
+    assertThat(published.roleVersion("releases")).as("nothing was published").hasValue(1);
   }
 
   @Test

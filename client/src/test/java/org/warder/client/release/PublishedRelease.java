@@ -39,6 +39,11 @@ final class PublishedRelease implements AutoCloseable {
     return publishing.warder(root, args);
   }
 
+  /** The published version of {@code role}, as a fresh updater of the publisher host sees it. */
+  java.util.OptionalLong roleVersion(String role) throws Exception {
+    return publishing.roleVersion(role);
+  }
+
   @Override
   public void close() throws java.io.IOException {
     publishing.close();

@@ -2,13 +2,15 @@ package org.warder.registry.cli;
 
 import java.io.Console;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
+import org.warder.signing.PrivateFiles;
 
-/** Where passphrases come from: a file for scripts, else an interactive prompt, asked twice. */
+/**
+ * Where passphrases come from: a file for scripts (refused when others can read it), else an
+ * interactive prompt, asked twice.
+ */
 final class Passphrases {
   private Passphrases() {}
 
@@ -54,11 +56,6 @@ final class Passphrases {
   }
 
   private static char[] fromFile(Path file) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
-    String first = text.lines().findFirst().orElse("");
-    if (first.isEmpty()) {
-      throw new IOException("passphrase file " + file + " is empty; put the passphrase on its first line");
-    }
-    return first.toCharArray();
+    return PrivateFiles.readFirstLine(file, "passphrase file");
   }
 }

@@ -18,6 +18,7 @@ import org.warder.registry.http.RegistryServer;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.signing.AtomicFiles;
+import org.warder.signing.PrivateFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,7 +77,9 @@ final class ServeCommand implements Callable<Integer> {
             .withClock(clock);
     if (!noAccessLog) {
       if (accessLog.isPresent()) {
-        RequestLogWriter writer = new RequestLogWriter(accessLog.get().toAbsolutePath().toString());
+        Path log = accessLog.get().toAbsolutePath();
+        PrivateFiles.createFileIfAbsent(log); // client addresses and paths: the owner's only
+        RequestLogWriter writer = new RequestLogWriter(log.toString());
         writer.setAppend(true);
         settings = settings.withAccessLog(writer);
       } else {
@@ -92,7 +95,7 @@ final class ServeCommand implements Callable<Integer> {
       byte[] random = new byte[24];
       new SecureRandom().nextBytes(random);
       char[] passphrase = HexFormat.of().formatHex(random).toCharArray();
-      java.nio.file.Files.createDirectories(layout.keys());
+      PrivateFiles.createDirectories(layout.keys());
       AtomicFiles.write(layout.keys().resolve("offline.passphrase"),
           o -> o.write(new String(passphrase).getBytes(StandardCharsets.US_ASCII)), AtomicFiles.OWNER_ONLY, false);
       RegistryRepository.Initialised init = RegistryRepository.initialise(layout, passphrase, clock);

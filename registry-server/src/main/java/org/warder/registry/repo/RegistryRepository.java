@@ -33,6 +33,7 @@ import org.warder.signing.AtomicFiles;
 import org.warder.signing.Digests;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.KeyFiles;
+import org.warder.signing.PrivateFiles;
 import org.warder.signing.Signer;
 import org.warder.signing.SigningException;
 import org.warder.signing.tuf.DelegatedRole;
@@ -136,11 +137,12 @@ public final class RegistryRepository {
         throw new SigningException(
             "a repository already exists in " + layout.data() + "; refusing to overwrite its keys");
       }
-      Files.createDirectories(layout.keys());
-      Files.setPosixFilePermissions(layout.keys(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      PrivateFiles.createDirectories(layout.keys());
+      // a keys directory made earlier by hand is made private too
+      Files.setPosixFilePermissions(layout.keys(), PrivateFiles.DIRECTORY);
       Files.createDirectories(layout.metadata());
       Files.createDirectories(layout.blobs());
-      Files.createDirectories(layout.uploads());
+      PrivateFiles.createDirectories(layout.uploads());
       byte[] random = new byte[32];
       new SecureRandom().nextBytes(random);
       char[] onlinePassphrase = HexFormat.of().formatHex(random).toCharArray();
@@ -192,7 +194,7 @@ public final class RegistryRepository {
       throw new SigningException(
           "no repository in " + layout.data() + "; run 'warder-registry init --data " + layout.data() + "'");
     }
-    char[] online = Files.readString(layout.onlinePassphrase(), StandardCharsets.US_ASCII).strip().toCharArray();
+    char[] online = PrivateFiles.readFirstLine(layout.onlinePassphrase(), "online keys' passphrase file");
     Ed25519SigningKey snapshotKey = KeyFiles.read(layout.key("snapshot"), online);
     Ed25519SigningKey timestampKey = KeyFiles.read(layout.key("timestamp"), online);
     RegistryRepository repository = new RegistryRepository(layout, clock, snapshotKey, timestampKey);

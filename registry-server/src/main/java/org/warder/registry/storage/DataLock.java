@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.warder.signing.PrivateFiles;
 
 /**
  * The exclusive lock on a data directory, held around every change of its repository and tokens
@@ -30,7 +31,7 @@ public final class DataLock {
     }
     FileChannel channel = null;
     try {
-      Files.createDirectories(layout.data());
+      PrivateFiles.createDirectories(layout.data()); // keys, tokens, uploads: the owner's only
       channel = FileChannel.open(layout.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       channel.lock(); // released when the channel closes, or when the process dies
       return new Held(local, channel);

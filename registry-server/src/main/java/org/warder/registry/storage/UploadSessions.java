@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 import org.warder.registry.api.ErrorCode;
 import org.warder.registry.api.RegistryException;
 import org.warder.signing.Digests;
+import org.warder.signing.PrivateFiles;
 
 /**
  * Resumable upload sessions ({@code uploads/<uuid>/{data,startedat}}): bytes are appended at the
@@ -69,11 +70,12 @@ public final class UploadSessions {
   /** Starts a new, empty session and returns its uuid. */
   public String create() throws IOException {
     String uuid = UUID.randomUUID().toString();
-    Files.createDirectories(layout.uploads());
+    // a session holds a publisher's unpublished bytes: mode 0600 in directories 0700
+    PrivateFiles.createDirectories(layout.uploads());
     Path staging = layout.uploads().resolve("." + uuid + ".new");
-    Files.createDirectory(staging);
-    Files.writeString(staging.resolve("startedat"), clock.instant().toString(), StandardCharsets.US_ASCII);
-    Files.createFile(staging.resolve("data"));
+    PrivateFiles.createDirectory(staging);
+    PrivateFiles.writeString(staging.resolve("startedat"), clock.instant().toString());
+    PrivateFiles.createFile(staging.resolve("data"));
     Files.move(staging, layout.upload(uuid), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     return uuid;
   }

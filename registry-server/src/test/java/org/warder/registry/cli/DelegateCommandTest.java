@@ -19,6 +19,7 @@ import org.warder.registry.testing.Publisher;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.registry.testing.TufClient;
 import org.warder.signing.Ed25519SigningKey;
+import org.warder.signing.PrivateFiles;
 import org.warder.signing.json.CanonicalJson;
 import org.warder.signing.testing.CliRun;
 import org.warder.signing.tuf.PublicKeyFiles;
@@ -142,7 +143,7 @@ class DelegateCommandTest {
     assertThat(badKey.err()).contains("public key file " + notAKey, "not valid JSON");
 
     Path wrong = tmp.resolve("wrong.passphrase");
-    Files.writeString(wrong, "not the passphrase\n");
+    PrivateFiles.writeString(wrong, "not the passphrase\n");
     CliRun badPassphrase = CliRun.of(RegistryMain::run, 
         "delegate", "acme", "--key", k, "--paths", "a/*", "--data", data, "--passphrase-file", wrong.toString());
     assertThat(badPassphrase.exitCode()).isEqualTo(1);

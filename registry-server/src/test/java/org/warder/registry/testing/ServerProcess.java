@@ -38,12 +38,23 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts serving {@code data}; {@code failPoint} names a {@link FailPoints} point to halt at. */
   public static ServerProcess start(Path data, Optional<String> failPoint, Path logs) throws Exception {
+    return start(data, failPoint, logs, Optional.empty());
+  }
+
+  /** Starts serving {@code data} with the file mode creation mask {@code umask} (octal, e.g. "000"). */
+  public static ServerProcess startWithUmask(Path data, Path logs, String umask) throws Exception {
+    return start(data, Optional.empty(), logs, Optional.of(umask));
+  }
+
+  private static ServerProcess start(Path data, Optional<String> failPoint, Path logs, Optional<String> umask)
+      throws Exception {
     int n;
     synchronized (ServerProcess.class) {
       n = ++started;
     }
     Files.createDirectories(logs);
     List<String> command = new ArrayList<>();
+    umask.ifPresent(u -> command.addAll(List.of("/bin/sh", "-c", "umask " + u + " && exec \"$@\"", "sh")));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-XX:+UseSerialGC");

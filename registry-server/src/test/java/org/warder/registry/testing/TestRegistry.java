@@ -21,6 +21,7 @@ import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.TokenStore;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.KeyFiles;
+import org.warder.signing.PrivateFiles;
 import org.warder.signing.Signer;
 import org.warder.signing.testing.TestFiles;
 import org.warder.signing.tuf.Key;
@@ -47,7 +48,7 @@ public final class TestRegistry implements AutoCloseable {
     this.data = data;
     this.layout = new RegistryLayout(data);
     this.passphraseFile = data.resolveSibling(data.getFileName() + ".passphrase");
-    Files.writeString(passphraseFile, PASSPHRASE + "\n");
+    PrivateFiles.writeString(passphraseFile, PASSPHRASE + "\n");
     this.repository = RegistryRepository.open(layout, Clock.systemUTC());
   }
 

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.warder.signing.AtomicFiles;
+import org.warder.signing.PrivateFiles;
 
 /**
  * The TUF 1.0 client workflow (specification §5): root chain walk, timestamp, snapshot, targets,
@@ -327,14 +328,15 @@ public final class Updater {
    * a hidden {@code .<name>.part} file next to {@code destination}, checked for the signed
    * length and hashes, and only then moved to {@code destination}. A download cut short is
    * resumed from where it stopped (on the next attempt or the next call); bytes that fail
-   * verification are deleted. On failure no {@code destination} appears.
+   * verification are deleted. On failure no {@code destination} appears. The file is private
+   * (mode 0600, new directories 0700): a target may be a bundle of a jail's files.
    */
   public void download(TargetFile target, List<URI> targetMirrors, Path destination)
       throws IOException, TufException {
     LengthAndHashes.digests(target.path(), target.hashes()); // refuse unknown hashes up front
     String relative = targetUrlPath(target);
     Path dir = destination.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
+    PrivateFiles.createDirectories(dir);
     Path part = dir.resolve("." + destination.getFileName() + ".part");
     List<Exception> failures = new ArrayList<>();
     for (URI mirror : targetMirrors) {
@@ -355,6 +357,7 @@ public final class Updater {
             }
           }
           if (have < target.length() || target.length() == 0) {
+            PrivateFiles.createFileIfAbsent(part); // a target may hold a jail's files: never others'
             try (OutputStream out = Files.newOutputStream(part, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND)) {
               fetcher.fetchFrom(url, have, target.length(), hashed.teeTo(out));

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -52,6 +53,18 @@ class UpdaterDownloadTest {
         Clock.fixed(f.clock, ZoneOffset.UTC), UpdaterConfig.defaults());
     u.targetInfo(PATH);
     u.download(info, List.of(RepositorySimulator.TARGETS_URL), dest);
+  }
+
+  @Test
+  @DisplayName("a downloaded target is private (0600, in new directories 0700): it may hold a jail's files")
+  void testDownload_targetIsPrivate() throws Exception {
+    dest = f.targetDir.resolve("cache/releases/base.txz");
+    download(f.repo);
+    assertThat(dest).hasBinaryContent(good);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dest))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dest.getParent()))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f.targetDir.resolve("cache"))))
+        .isEqualTo("rwx------");
   }
 
   @Test

@@ -26,6 +26,7 @@ import org.warder.client.layout.HostLayout;
 import org.warder.client.storage.Storage;
 import org.warder.signing.AtomicFiles;
 import org.warder.signing.Digests;
+import org.warder.signing.PrivateFiles;
 
 /**
  * Writes a jail as iocage 1.x exports one (iocage-internals §4.1), so that {@code iocage import}
@@ -92,8 +93,9 @@ public final class IocageExporter {
     RANDOM.nextBytes(id);
     String files = HostLayout.iocageExportName(HexFormat.of().formatHex(id));
     String snapshot = image.snapshot();
-    Files.createDirectories(file.getParent());
-    Path part = AtomicFiles.createTemp(file.getParent(), file.getFileName().toString(), AtomicFiles.WORLD_READABLE);
+    // the zip holds the jail's files (its master.passwd, its keys): the owner's only, from the first byte
+    PrivateFiles.createDirectories(file.getParent());
+    Path part = AtomicFiles.createTemp(file.getParent(), file.getFileName().toString(), PrivateFiles.FILE);
     boolean rootSnapshot = false;
     try {
       Path dir = storage.create(files);

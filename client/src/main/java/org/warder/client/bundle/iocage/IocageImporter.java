@@ -33,6 +33,7 @@ import org.warder.client.jail.props.PropertyException;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.storage.Storage;
 import org.warder.signing.Digests;
+import org.warder.signing.PrivateFiles;
 
 /**
  * Imports an iocage export zip (iocage-internals §4) on ZFS storage: the whole file is checked
@@ -97,6 +98,8 @@ public final class IocageImporter {
         for (Member m : members) {
           receive(zip, m, staging);
         }
+        // the jail directory's mode came from the stream: the owner's only, as every jail's
+        Files.setPosixFilePermissions(storage.path(staging), PrivateFiles.DIRECTORY);
         for (Member m : members) {
           String dataset = inStaging(staging, m);
           for (String snapshot : storage.snapshots(dataset)) {

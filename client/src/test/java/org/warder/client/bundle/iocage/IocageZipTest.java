@@ -26,6 +26,7 @@ import org.warder.client.testing.BusyboxRoot;
 import org.warder.client.testing.TreeSnapshot;
 import org.warder.client.testing.ZfsPool;
 import org.warder.signing.Digests;
+import org.warder.signing.PrivateFiles;
 import org.warder.signing.testing.CliRun;
 
 /**
@@ -72,7 +73,7 @@ class IocageZipTest {
 
   @BeforeAll
   static void sourcePool() throws Exception {
-    Files.writeString(shared.resolve("passphrase"), "team passphrase\n");
+    PrivateFiles.writeString(shared.resolve("passphrase"), "team passphrase\n");
     pool = ZfsPool.create(shared, 384);
     run("zfs", "create", "-o", "mountpoint=" + shared.resolve("iocage"), pool.name() + "/iocage");
     run("zfs", "create", pool.name() + "/iocage/jails");
@@ -294,6 +295,9 @@ class IocageZipTest {
           + "note: not in iocage's config.json: created: warder's own record\n");
       assertThat(root.resolve("images/rt_" + date + ".sha256")).hasContent(Digests.sha256Hex(zip))
           .hasSize(64);
+      // the zip holds the jail's files: its owner's only, from the first byte
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(zip))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(live))).isEqualTo("rw-------");
 
       assertThat(python("""
           import sys, zipfile
