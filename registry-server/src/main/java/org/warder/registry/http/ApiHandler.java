@@ -164,8 +164,8 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private void startUpload(Request request, Response response, Callback callback) throws Exception {
-    authenticateUploader(request);
-    String uuid = uploads.create();
+    TokenStore.Token token = authenticateUploader(request);
+    String uuid = uploads.create(token.id());
     metrics.uploadStarted();
     response.getHeaders().put(HttpHeader.LOCATION, "/api/v1/uploads/" + uuid);
     response.getHeaders().put(ApiResponses.UPLOAD_OFFSET, 0L);
@@ -173,8 +173,8 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private void uploadOffset(Request request, Response response, Callback callback, String uuid) throws Exception {
-    authenticateUploader(request);
-    long offset = uploads.offset(uuid);
+    TokenStore.Token token = authenticateUploader(request);
+    long offset = uploads.offset(uuid, token.id());
     response.getHeaders().put(ApiResponses.UPLOAD_OFFSET, offset);
     if (HttpMethod.HEAD.is(request.getMethod())) {
       response.setStatus(HttpStatus.OK_200);
@@ -186,21 +186,21 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private void appendUpload(Request request, Response response, Callback callback, String uuid) throws Exception {
-    authenticateUploader(request);
+    TokenStore.Token token = authenticateUploader(request);
     String range = request.getHeaders().get(HttpHeader.CONTENT_RANGE);
     Matcher m = range == null ? null : CONTENT_RANGE.matcher(range.trim());
     if (m == null || !m.matches()) {
       throw new RegistryException(
           ErrorCode.RANGE_INVALID,
           "expected a Content-Range: bytes <start>-<end>/* header, found " + (range == null ? "none" : "\"" + range + "\""),
-          offsetDetail(uuid));
+          offsetDetail(uuid, token));
     }
     long start = Long.parseLong(m.group(1));
     long end = Long.parseLong(m.group(2));
     if (end < start) {
       throw new RegistryException(
           ErrorCode.RANGE_INVALID, "expected a Content-Range end at or after its start, found \"" + range + "\"",
-          offsetDetail(uuid));
+          offsetDetail(uuid, token));
     }
     long length = end - start + 1;
     long declared = request.getLength();
@@ -208,23 +208,23 @@ final class ApiHandler extends Handler.Abstract {
       throw new RegistryException(
           ErrorCode.RANGE_INVALID,
           "expected Content-Length " + length + " as Content-Range \"" + range + "\" declares, found " + declared,
-          offsetDetail(uuid));
+          offsetDetail(uuid, token));
     }
     long offset;
     try (InputStream body = Request.asInputStream(request)) {
-      offset = uploads.append(uuid, start, length, body);
+      offset = uploads.append(uuid, token.id(), start, length, body);
     }
     response.getHeaders().put(HttpHeader.LOCATION, "/api/v1/uploads/" + uuid);
     response.getHeaders().put(ApiResponses.UPLOAD_OFFSET, offset);
     ApiResponses.json(response, HttpStatus.ACCEPTED_202, session(uuid, offset), callback);
   }
 
-  private Map<String, Object> offsetDetail(String uuid) throws RegistryException, IOException {
-    return Map.of("offset", uploads.offset(uuid));
+  private Map<String, Object> offsetDetail(String uuid, TokenStore.Token token) throws RegistryException, IOException {
+    return Map.of("offset", uploads.offset(uuid, token.id()));
   }
 
   private void commitUpload(Request request, Response response, Callback callback, String uuid) throws Exception {
-    authenticateUploader(request);
+    TokenStore.Token token = authenticateUploader(request);
     Fields query = Request.extractQueryParameters(request);
     String sha256 = query.getValue("sha256");
     String lengthText = query.getValue("length");
@@ -242,7 +242,7 @@ final class ApiHandler extends Handler.Abstract {
     }
     UploadSessions.Committed committed;
     try {
-      committed = uploads.commit(uuid, sha256.toLowerCase(Locale.ROOT), length);
+      committed = uploads.commit(uuid, token.id(), sha256.toLowerCase(Locale.ROOT), length);
     } catch (RegistryException e) {
       if (e.code() == ErrorCode.DIGEST_INVALID || e.code() == ErrorCode.SIZE_INVALID) {
         metrics.uploadFailed();
@@ -258,8 +258,8 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private void cancelUpload(Request request, Response response, Callback callback, String uuid) throws Exception {
-    authenticateUploader(request);
-    uploads.cancel(uuid);
+    TokenStore.Token token = authenticateUploader(request);
+    uploads.cancel(uuid, token.id());
     response.setStatus(HttpStatus.NO_CONTENT_204);
     callback.succeeded();
   }

@@ -32,8 +32,10 @@ import org.warder.signing.Digests;
  * Resumable upload sessions ({@code uploads/<uuid>/{data,startedat}}): bytes are appended at the
  * session's current offset (the length of {@code data}), and a commit checks length and sha256,
  * fsyncs, and renames the bytes into the {@link BlobStore}. Memory use is constant whatever the
- * blob size. A session is created complete under a temporary name and renamed into place, so a
- * session directory lacking a file is debris of a crash or of a commit, and is purged. Requests on
+ * blob size. A session belongs to the token that started it: for any other token it does not
+ * exist ({@code UPLOAD_UNKNOWN}, as for a uuid never created). A session is created complete under
+ * a temporary name and renamed into place, so a session directory lacking a file is debris of a
+ * crash or of a commit, and is purged. Requests on
  * one session are serialised; different sessions proceed in parallel. Thread-safe within one
  * process (only the server touches uploads).
  */
@@ -66,20 +68,21 @@ public final class UploadSessions {
     return maxBlobSize;
   }
 
-  /** Starts a new, empty session and returns its uuid. */
-  public String create() throws IOException {
+  /** Starts a new, empty session of the token {@code owner} (its id) and returns its uuid. */
+  public String create(String owner) throws IOException {
     String uuid = UUID.randomUUID().toString();
     Files.createDirectories(layout.uploads());
     Path staging = layout.uploads().resolve("." + uuid + ".new");
     Files.createDirectory(staging);
     Files.writeString(staging.resolve("startedat"), clock.instant().toString(), StandardCharsets.US_ASCII);
+    Files.writeString(staging.resolve("owner"), owner, StandardCharsets.US_ASCII);
     Files.createFile(staging.resolve("data"));
     Files.move(staging, layout.upload(uuid), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     return uuid;
   }
 
-  /** The number of bytes session {@code uuid} holds. */
-  public long offset(String uuid) throws RegistryException, IOException {
+  /** The number of bytes session {@code uuid} of token {@code owner} holds. */
+  public long offset(String uuid, String owner) throws RegistryException, IOException {
     if (!UUID_TEXT.matcher(uuid).matches()) {
       throw unknown(uuid);
     }
@@ -93,7 +96,7 @@ public final class UploadSessions {
       Thread.currentThread().interrupt();
     }
     try {
-      return size(uuid);
+      return size(uuid, owner);
     } finally {
       if (held) {
         lock.unlock();
@@ -107,10 +110,11 @@ public final class UploadSessions {
    * session's offset. Bytes that reached the disk stay when the body ends early (a cut
    * connection); the client asks the offset and continues. Returns the new offset.
    */
-  public long append(String uuid, long start, long length, InputStream body) throws RegistryException, IOException {
+  public long append(String uuid, String owner, long start, long length, InputStream body)
+      throws RegistryException, IOException {
     ReentrantLock lock = acquire(uuid);
     try {
-      long offset = size(uuid);
+      long offset = size(uuid, owner);
       if (start != offset) {
         throw new RegistryException(
             ErrorCode.RANGE_INVALID,
@@ -182,7 +186,7 @@ public final class UploadSessions {
    * against the bytes received, fsyncs them and renames them into the blob store. On a mismatch
    * the session is discarded and nothing becomes visible.
    */
-  public Committed commit(String uuid, String sha256, long length) throws RegistryException, IOException {
+  public Committed commit(String uuid, String owner, String sha256, long length) throws RegistryException, IOException {
     if (!SHA256.matcher(sha256).matches()) {
       throw new RegistryException(
           ErrorCode.DIGEST_INVALID, "expected sha256=<64 lower-case hex digits>, found \"" + sha256 + "\"",
@@ -191,7 +195,7 @@ public final class UploadSessions {
     ReentrantLock lock = acquire(uuid);
     try {
       Path data = layout.uploadData(uuid);
-      long size = size(uuid);
+      long size = size(uuid, owner);
       if (size != length || length > maxBlobSize) {
         discard(uuid);
         String why =
@@ -233,10 +237,10 @@ public final class UploadSessions {
   }
 
   /** Removes session {@code uuid}. */
-  public void cancel(String uuid) throws RegistryException, IOException {
+  public void cancel(String uuid, String owner) throws RegistryException, IOException {
     ReentrantLock lock = acquire(uuid);
     try {
-      size(uuid); // refuses an unknown session
+      size(uuid, owner); // refuses an unknown session, or another token's
       discard(uuid);
     } finally {
       lock.unlock();
@@ -291,7 +295,7 @@ public final class UploadSessions {
   private boolean isStale(String uuid, Instant cutoff) throws IOException {
     Path data = layout.uploadData(uuid);
     Path startedAt = layout.uploadStartedAt(uuid);
-    if (!Files.isRegularFile(data) || !Files.isRegularFile(startedAt)) {
+    if (!Files.isRegularFile(data) || !Files.isRegularFile(startedAt) || !Files.isRegularFile(layout.uploadOwner(uuid))) {
       return true;
     }
     Instant started;
@@ -308,12 +312,14 @@ public final class UploadSessions {
     return Files.getLastModifiedTime(file).toInstant();
   }
 
-  private long size(String uuid) throws RegistryException, IOException {
+  /** The bytes of session {@code uuid}, refused as unknown unless it exists and belongs to {@code owner}. */
+  private long size(String uuid, String owner) throws RegistryException, IOException {
     if (!UUID_TEXT.matcher(uuid).matches()) {
       throw unknown(uuid);
     }
     try {
-      if (!Files.isRegularFile(layout.uploadStartedAt(uuid))) {
+      if (!Files.isRegularFile(layout.uploadStartedAt(uuid))
+          || !Files.readString(layout.uploadOwner(uuid), StandardCharsets.US_ASCII).equals(owner)) {
         throw unknown(uuid);
       }
       return Files.size(layout.uploadData(uuid));
@@ -325,8 +331,8 @@ public final class UploadSessions {
   private static RegistryException unknown(String uuid) {
     return new RegistryException(
         ErrorCode.UPLOAD_UNKNOWN,
-        "no upload session " + uuid + " (never created, already committed, cancelled, or purged after"
-            + " a day untouched); start a new one with POST /api/v1/uploads",
+        "no upload session " + uuid + " of this token (never created, started with another token, already"
+            + " committed, cancelled, or purged after a day untouched); start a new one with POST /api/v1/uploads",
         Map.of("uuid", uuid));
   }
 

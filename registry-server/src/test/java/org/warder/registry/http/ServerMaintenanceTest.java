@@ -118,7 +118,7 @@ class ServerMaintenanceTest {
   }
 
   private String staleSession(UploadSessions sessions) throws Exception {
-    String uuid = sessions.create();
+    String uuid = sessions.create("0123456789ab");
     Path dir = registry.layout.upload(uuid);
     Files.writeString(dir.resolve("startedat"), Instant.now().minus(Duration.ofHours(30)).toString());
     age(dir.resolve("data"), Duration.ofHours(30));
@@ -131,10 +131,10 @@ class ServerMaintenanceTest {
     UploadSessions sessions =
         new UploadSessions(registry.layout, new org.warder.registry.storage.BlobStore(registry.layout), Clock.systemUTC(), 1000);
     String stale = staleSession(sessions);
-    String fresh = sessions.create();
+    String fresh = sessions.create("0123456789ab");
     String startedLongAgoButWritten = staleSession(sessions);
     age(registry.layout.uploadData(startedLongAgoButWritten), Duration.ofMinutes(5));
-    String debris = sessions.create();
+    String debris = sessions.create("0123456789ab");
     Files.delete(registry.layout.uploadData(debris)); // as a crash between a commit's rename and cleanup leaves it
     Path unfinished = registry.layout.uploads().resolve(".0b6f0a43-6c1c-4f2b-9d55-4c5a2a8f4b10.new");
     Files.createDirectories(unfinished);
