@@ -28,6 +28,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.BlobStore;
+import org.warder.registry.storage.ReferencedBlobs;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.TokenStore;
 import org.warder.registry.storage.UploadSessions;
@@ -120,7 +121,7 @@ public final class RegistryServer implements AutoCloseable {
     connector.setPort(settings.listen().getPort());
     server.addConnector(connector);
     ResourceService files = new ResourceService();
-    files.setHttpContentFactory(new ContentFactory(layout, ResourceFactory.of(server)));
+    files.setHttpContentFactory(new ContentFactory(layout, ResourceFactory.of(server), new ReferencedBlobs(layout)));
     files.setAcceptRanges(true);
     files.setEtags(true);
     files.setDirAllowed(false);
