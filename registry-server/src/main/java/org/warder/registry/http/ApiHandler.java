@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -44,14 +45,17 @@ final class ApiHandler extends Handler.Abstract {
   private final BlobStore blobs;
   private final TokenStore tokens;
   private final Metrics metrics;
+  private final Clock clock;
 
-  ApiHandler(RegistryRepository repository, UploadSessions uploads, BlobStore blobs, TokenStore tokens, Metrics metrics) {
+  ApiHandler(RegistryRepository repository, UploadSessions uploads, BlobStore blobs, TokenStore tokens, Metrics metrics,
+      Clock clock) {
     super(InvocationType.BLOCKING);
     this.repository = repository;
     this.uploads = uploads;
     this.blobs = blobs;
     this.tokens = tokens;
     this.metrics = metrics;
+    this.clock = clock;
   }
 
   @Override
@@ -266,7 +270,8 @@ final class ApiHandler extends Handler.Abstract {
 
   private void blobExists(Request request, Response response, Callback callback, String sha256) throws Exception {
     authenticate(request);
-    OptionalLong size = blobs.size(sha256);
+    // a publisher that finds the blob skips its upload and names it next: keep it from gc a while
+    OptionalLong size = blobs.touch(sha256, clock.instant());
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     if (size.isEmpty()) {
       response.setStatus(HttpStatus.NOT_FOUND_404);

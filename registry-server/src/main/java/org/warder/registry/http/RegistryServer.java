@@ -126,7 +126,7 @@ public final class RegistryServer implements AutoCloseable {
     files.setEtags(true);
     files.setDirAllowed(false);
     server.addBean(files);
-    ApiHandler api = new ApiHandler(repository, uploads, blobs, tokens, metrics);
+    ApiHandler api = new ApiHandler(repository, uploads, blobs, tokens, metrics, settings.clock());
     server.setHandler(new GracefulHandler(new RootHandler(api, new FilesHandler(files), this)));
     RequestLog counting = metrics.requestLog();
     if (settings.accessLog().isPresent()) {

@@ -60,7 +60,9 @@ public final class ReferencedBlobs {
       BasicFileAttributes a = Files.readAttributes(timestamp, BasicFileAttributes.class);
       version = List.of(Objects.toString(a.fileKey()), a.lastModifiedTime().toMillis(), a.size());
     } catch (NoSuchFileException e) {
-      return Set.of(); // no repository: nothing is referenced
+      // never "nothing is referenced": gc would delete every blob of a directory given by mistake
+      throw new IOException("no repository metadata in " + layout.metadata() + " (" + timestamp.getFileName()
+          + " is missing); is --data the registry's data directory?", e);
     }
     if (!version.equals(timestampVersion)) {
       referenced = read(timestamp);

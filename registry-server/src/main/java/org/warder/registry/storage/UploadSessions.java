@@ -10,13 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -226,7 +229,12 @@ public final class UploadSessions {
             Map.of("expected", sha256, "found", found));
       }
       FailPoints.hit(FailPoints.BLOB_AFTER_TEMP);
+      // gc's grace period runs from the commit: the publisher submits metadata naming the blob next
+      Files.setLastModifiedTime(data, FileTime.from(clock.instant()));
       boolean added = blobs.put(data, sha256);
+      if (!added) {
+        blobs.touch(sha256, clock.instant());
+      }
       FailPoints.hit(FailPoints.BLOB_AFTER_RENAME);
       discard(uuid);
       return new Committed(sha256, length, !added);
@@ -246,6 +254,31 @@ public final class UploadSessions {
       lock.unlock();
       forgetIfGone(uuid);
     }
+  }
+
+  /** A session {@link #purge} removes: its uuid and the bytes it holds. */
+  public record Expired(String uuid, long length) {}
+
+  /**
+   * The sessions {@link #purge} would remove now: untouched for {@code maxAge}, or missing a file
+   * (creations in progress are left out).
+   */
+  public List<Expired> expired(Duration maxAge) throws IOException {
+    List<Expired> expired = new ArrayList<>();
+    if (!Files.isDirectory(layout.uploads())) {
+      return expired;
+    }
+    Instant cutoff = clock.instant().minus(maxAge);
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(layout.uploads())) {
+      for (Path entry : entries) {
+        String uuid = entry.getFileName().toString();
+        if (UUID_TEXT.matcher(uuid).matches() && isStale(uuid, cutoff)) {
+          Path data = layout.uploadData(uuid);
+          expired.add(new Expired(uuid, Files.isRegularFile(data) ? Files.size(data) : 0));
+        }
+      }
+    }
+    return expired;
   }
 
   /**
