@@ -37,6 +37,8 @@ public enum ErrorCode {
   VERSION_NOT_INCREASED(409),
   /** The metadata is already expired. */
   EXPIRED(400),
+  /** The token already holds as many upload sessions or unpublished bytes as its limits allow. */
+  QUOTA_EXCEEDED(403),
   /** A request body exceeds its limit. */
   TOO_LARGE(413),
   /** Method not supported on this path. */

@@ -169,7 +169,7 @@ final class ApiHandler extends Handler.Abstract {
 
   private void startUpload(Request request, Response response, Callback callback) throws Exception {
     TokenStore.Token token = authenticateUploader(request);
-    String uuid = uploads.create(token.id());
+    String uuid = uploads.create(token);
     metrics.uploadStarted();
     response.getHeaders().put(HttpHeader.LOCATION, "/api/v1/uploads/" + uuid);
     response.getHeaders().put(ApiResponses.UPLOAD_OFFSET, 0L);
@@ -178,7 +178,7 @@ final class ApiHandler extends Handler.Abstract {
 
   private void uploadOffset(Request request, Response response, Callback callback, String uuid) throws Exception {
     TokenStore.Token token = authenticateUploader(request);
-    long offset = uploads.offset(uuid, token.id());
+    long offset = uploads.offset(uuid, token);
     response.getHeaders().put(ApiResponses.UPLOAD_OFFSET, offset);
     if (HttpMethod.HEAD.is(request.getMethod())) {
       response.setStatus(HttpStatus.OK_200);
@@ -216,7 +216,7 @@ final class ApiHandler extends Handler.Abstract {
     }
     long offset;
     try (InputStream body = Request.asInputStream(request)) {
-      offset = uploads.append(uuid, token.id(), start, length, body);
+      offset = uploads.append(uuid, token, start, length, body);
     }
     response.getHeaders().put(HttpHeader.LOCATION, "/api/v1/uploads/" + uuid);
     response.getHeaders().put(ApiResponses.UPLOAD_OFFSET, offset);
@@ -224,7 +224,7 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private Map<String, Object> offsetDetail(String uuid, TokenStore.Token token) throws RegistryException, IOException {
-    return Map.of("offset", uploads.offset(uuid, token.id()));
+    return Map.of("offset", uploads.offset(uuid, token));
   }
 
   private void commitUpload(Request request, Response response, Callback callback, String uuid) throws Exception {
@@ -246,7 +246,7 @@ final class ApiHandler extends Handler.Abstract {
     }
     UploadSessions.Committed committed;
     try {
-      committed = uploads.commit(uuid, token.id(), sha256.toLowerCase(Locale.ROOT), length);
+      committed = uploads.commit(uuid, token, sha256.toLowerCase(Locale.ROOT), length);
     } catch (RegistryException e) {
       if (e.code() == ErrorCode.DIGEST_INVALID || e.code() == ErrorCode.SIZE_INVALID) {
         metrics.uploadFailed();
@@ -263,7 +263,7 @@ final class ApiHandler extends Handler.Abstract {
 
   private void cancelUpload(Request request, Response response, Callback callback, String uuid) throws Exception {
     TokenStore.Token token = authenticateUploader(request);
-    uploads.cancel(uuid, token.id());
+    uploads.cancel(uuid, token);
     response.setStatus(HttpStatus.NO_CONTENT_204);
     callback.succeeded();
   }

@@ -111,7 +111,8 @@ public final class RegistryServer implements AutoCloseable {
     this.err = err;
     RegistryLayout layout = repository.layout();
     BlobStore blobs = new BlobStore(layout);
-    this.uploads = new UploadSessions(layout, blobs, settings.clock(), settings.maxBlobSize());
+    ReferencedBlobs referenced = new ReferencedBlobs(layout);
+    this.uploads = new UploadSessions(layout, blobs, referenced, settings.clock(), settings.maxBlobSize());
     TokenStore tokens = new TokenStore(layout, settings.clock());
 
     server = new Server();
@@ -121,7 +122,7 @@ public final class RegistryServer implements AutoCloseable {
     connector.setPort(settings.listen().getPort());
     server.addConnector(connector);
     ResourceService files = new ResourceService();
-    files.setHttpContentFactory(new ContentFactory(layout, ResourceFactory.of(server), new ReferencedBlobs(layout)));
+    files.setHttpContentFactory(new ContentFactory(layout, ResourceFactory.of(server), referenced));
     files.setAcceptRanges(true);
     files.setEtags(true);
     files.setDirAllowed(false);

@@ -54,11 +54,12 @@ public final class GarbageCollector {
    */
   public Garbage collect(Duration grace, Duration uploadMaxAge, boolean delete) throws IOException {
     BlobStore blobs = new BlobStore(layout);
-    UploadSessions uploads = new UploadSessions(layout, blobs, clock, Long.MAX_VALUE);
+    ReferencedBlobs references = new ReferencedBlobs(layout);
+    UploadSessions uploads = new UploadSessions(layout, blobs, references, clock, Long.MAX_VALUE);
     Instant cutoff = clock.instant().minus(grace);
     DataLock.Held lock = DataLock.acquire(layout);
     try {
-      Set<String> referenced = new ReferencedBlobs(layout).all();
+      Set<String> referenced = references.all();
       List<BlobStore.Stored> orphans = new ArrayList<>();
       List<BlobStore.Stored> young = new ArrayList<>();
       for (BlobStore.Stored blob : blobs.list()) {

@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,7 @@ public final class UploadSessions {
 
   private final RegistryLayout layout;
   private final BlobStore blobs;
+  private final ReferencedBlobs referenced;
   private final Clock clock;
   private final long maxBlobSize;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
@@ -59,9 +61,10 @@ public final class UploadSessions {
   /** A committed upload: the blob it became, and whether that blob was already stored. */
   public record Committed(String sha256, long length, boolean existed) {}
 
-  public UploadSessions(RegistryLayout layout, BlobStore blobs, Clock clock, long maxBlobSize) {
+  public UploadSessions(RegistryLayout layout, BlobStore blobs, ReferencedBlobs referenced, Clock clock, long maxBlobSize) {
     this.layout = layout;
     this.blobs = blobs;
+    this.referenced = referenced;
     this.clock = clock;
     this.maxBlobSize = maxBlobSize;
   }
@@ -71,21 +74,33 @@ public final class UploadSessions {
     return maxBlobSize;
   }
 
-  /** Starts a new, empty session of the token {@code owner} (its id) and returns its uuid. */
-  public String create(String owner) throws IOException {
+  /**
+   * Starts a new, empty session of token {@code owner} and returns its uuid; refused when the
+   * token has as many sessions open as its limits allow.
+   */
+  public synchronized String create(TokenStore.Token owner) throws RegistryException, IOException {
+    int open = sessionBytes(owner.id()).size();
+    int max = owner.limits().maxSessions();
+    if (open >= max) {
+      throw new RegistryException(
+          ErrorCode.QUOTA_EXCEEDED,
+          "token " + owner.id() + " has " + open + " upload sessions open, its limit is " + max + "; commit or cancel"
+              + " (DELETE) one first, or ask the registry owner for a token with a higher --max-sessions",
+          Map.of("token", owner.id(), "open", open, "limit", max));
+    }
     String uuid = UUID.randomUUID().toString();
     Files.createDirectories(layout.uploads());
     Path staging = layout.uploads().resolve("." + uuid + ".new");
     Files.createDirectory(staging);
     Files.writeString(staging.resolve("startedat"), clock.instant().toString(), StandardCharsets.US_ASCII);
-    Files.writeString(staging.resolve("owner"), owner, StandardCharsets.US_ASCII);
+    Files.writeString(staging.resolve("owner"), owner.id(), StandardCharsets.US_ASCII);
     Files.createFile(staging.resolve("data"));
     Files.move(staging, layout.upload(uuid), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     return uuid;
   }
 
   /** The number of bytes session {@code uuid} of token {@code owner} holds. */
-  public long offset(String uuid, String owner) throws RegistryException, IOException {
+  public long offset(String uuid, TokenStore.Token owner) throws RegistryException, IOException {
     if (!UUID_TEXT.matcher(uuid).matches()) {
       throw unknown(uuid);
     }
@@ -99,7 +114,7 @@ public final class UploadSessions {
       Thread.currentThread().interrupt();
     }
     try {
-      return size(uuid, owner);
+      return size(uuid, owner.id());
     } finally {
       if (held) {
         lock.unlock();
@@ -113,11 +128,11 @@ public final class UploadSessions {
    * session's offset. Bytes that reached the disk stay when the body ends early (a cut
    * connection); the client asks the offset and continues. Returns the new offset.
    */
-  public long append(String uuid, String owner, long start, long length, InputStream body)
+  public long append(String uuid, TokenStore.Token owner, long start, long length, InputStream body)
       throws RegistryException, IOException {
     ReentrantLock lock = acquire(uuid);
     try {
-      long offset = size(uuid, owner);
+      long offset = size(uuid, owner.id());
       if (start != offset) {
         throw new RegistryException(
             ErrorCode.RANGE_INVALID,
@@ -125,12 +140,24 @@ public final class UploadSessions {
                 + "; continue from " + offset,
             Map.of("offset", offset, "start", start));
       }
-      if (length > maxBlobSize - start) {
+      long limit = blobLimit(owner);
+      if (length > limit - start) {
         throw new RegistryException(
             ErrorCode.TOO_LARGE,
-            "this chunk would make the upload " + (start + length) + " bytes long, above the registry's limit of "
-                + maxBlobSize + " bytes per blob",
-            Map.of("limit", maxBlobSize, "offset", offset));
+            "this chunk would make the upload " + (start + length) + " bytes long, above " + blobLimitName(owner)
+                + " of " + limit + " bytes per blob",
+            Map.of("limit", limit, "offset", offset));
+      }
+      long pending = pendingBytes(owner.id());
+      long maxPending = owner.limits().maxPendingBytes();
+      if (length > maxPending - pending) {
+        throw new RegistryException(
+            ErrorCode.QUOTA_EXCEEDED,
+            "this chunk would make token " + owner.id() + " hold " + (pending + length) + " bytes not yet published"
+                + " (its open uploads and the blobs it committed that no metadata names), above its limit of "
+                + maxPending + "; publish or cancel what it uploaded, or ask the registry owner for a token with a"
+                + " higher --max-pending",
+            Map.of("token", owner.id(), "pending", pending, "limit", maxPending, "offset", offset));
       }
       Path data = layout.uploadData(uuid);
       byte[] buffer = new byte[BUFFER];
@@ -189,7 +216,8 @@ public final class UploadSessions {
    * against the bytes received, fsyncs them and renames them into the blob store. On a mismatch
    * the session is discarded and nothing becomes visible.
    */
-  public Committed commit(String uuid, String owner, String sha256, long length) throws RegistryException, IOException {
+  public Committed commit(String uuid, TokenStore.Token owner, String sha256, long length)
+      throws RegistryException, IOException {
     if (!SHA256.matcher(sha256).matches()) {
       throw new RegistryException(
           ErrorCode.DIGEST_INVALID, "expected sha256=<64 lower-case hex digits>, found \"" + sha256 + "\"",
@@ -198,12 +226,13 @@ public final class UploadSessions {
     ReentrantLock lock = acquire(uuid);
     try {
       Path data = layout.uploadData(uuid);
-      long size = size(uuid, owner);
-      if (size != length || length > maxBlobSize) {
+      long size = size(uuid, owner.id());
+      long limit = blobLimit(owner);
+      if (size != length || length > limit) {
         discard(uuid);
         String why =
-            length > maxBlobSize
-                ? "the declared length " + length + " exceeds the registry's limit of " + maxBlobSize + " bytes"
+            length > limit
+                ? "the declared length " + length + " exceeds " + blobLimitName(owner) + " of " + limit + " bytes"
                 : "expected " + length + " bytes (declared), found " + size + " bytes received";
         throw new RegistryException(
             ErrorCode.SIZE_INVALID, why + "; the upload was discarded, upload the blob again",
@@ -231,6 +260,11 @@ public final class UploadSessions {
       FailPoints.hit(FailPoints.BLOB_AFTER_TEMP);
       // gc's grace period runs from the commit: the publisher submits metadata naming the blob next
       Files.setLastModifiedTime(data, FileTime.from(clock.instant()));
+      if (!referenced.contains(sha256)) {
+        // counted against the token's limit until metadata names it
+        Files.createDirectories(layout.pending(owner.id()));
+        Files.write(layout.pending(owner.id()).resolve(sha256), new byte[0]);
+      }
       boolean added = blobs.put(data, sha256);
       if (!added) {
         blobs.touch(sha256, clock.instant());
@@ -244,11 +278,66 @@ public final class UploadSessions {
     }
   }
 
+  private long blobLimit(TokenStore.Token owner) {
+    return Math.min(maxBlobSize, owner.limits().maxBlobSize());
+  }
+
+  private String blobLimitName(TokenStore.Token owner) {
+    return owner.limits().maxBlobSize() < maxBlobSize ? "token " + owner.id() + "'s limit" : "the registry's limit";
+  }
+
+  /** The bytes of every session of token {@code ownerId}, by uuid. */
+  private Map<String, Long> sessionBytes(String ownerId) throws IOException {
+    Map<String, Long> sessions = new java.util.HashMap<>();
+    if (!Files.isDirectory(layout.uploads())) {
+      return sessions;
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(layout.uploads())) {
+      for (Path entry : entries) {
+        String uuid = entry.getFileName().toString();
+        try {
+          if (UUID_TEXT.matcher(uuid).matches()
+              && Files.readString(layout.uploadOwner(uuid), StandardCharsets.US_ASCII).equals(ownerId)) {
+            sessions.put(uuid, Files.size(layout.uploadData(uuid)));
+          }
+        } catch (NoSuchFileException e) {
+          // debris, or committed meanwhile: not open
+        }
+      }
+    }
+    return sessions;
+  }
+
+  /**
+   * What token {@code ownerId} holds that is not published: its open sessions' bytes and the
+   * blobs it committed that no retained metadata references. Blobs published or deleted since
+   * are dropped from its list here.
+   */
+  private long pendingBytes(String ownerId) throws IOException {
+    long total = sessionBytes(ownerId).values().stream().mapToLong(Long::longValue).sum();
+    Path dir = layout.pending(ownerId);
+    if (!Files.isDirectory(dir)) {
+      return total;
+    }
+    try (DirectoryStream<Path> committed = Files.newDirectoryStream(dir)) {
+      for (Path marker : committed) {
+        String sha256 = marker.getFileName().toString();
+        OptionalLong size = blobs.size(sha256);
+        if (size.isEmpty() || referenced.contains(sha256)) {
+          Files.deleteIfExists(marker);
+        } else {
+          total += size.getAsLong();
+        }
+      }
+    }
+    return total;
+  }
+
   /** Removes session {@code uuid}. */
-  public void cancel(String uuid, String owner) throws RegistryException, IOException {
+  public void cancel(String uuid, TokenStore.Token owner) throws RegistryException, IOException {
     ReentrantLock lock = acquire(uuid);
     try {
-      size(uuid, owner); // refuses an unknown session, or another token's
+      size(uuid, owner.id()); // refuses an unknown session, or another token's
       discard(uuid);
     } finally {
       lock.unlock();
