@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -33,15 +34,16 @@ import org.warder.registry.api.RegistryException;
 import org.warder.signing.Digests;
 
 /**
- * Resumable upload sessions ({@code uploads/<uuid>/{data,startedat}}): bytes are appended at the
- * session's current offset (the length of {@code data}), and a commit checks length and sha256,
- * fsyncs, and renames the bytes into the {@link BlobStore}. Memory use is constant whatever the
- * blob size. A session belongs to the token that started it: for any other token it does not
- * exist ({@code UPLOAD_UNKNOWN}, as for a uuid never created). A session is created complete under
- * a temporary name and renamed into place, so a session directory lacking a file is debris of a
- * crash or of a commit, and is purged. Requests on
- * one session are serialised; different sessions proceed in parallel. Thread-safe within one
- * process (only the server touches uploads).
+ * Resumable upload sessions ({@code uploads/<uuid>/{data,startedat,owner}}): bytes are appended
+ * at the session's current offset (the length of {@code data}), and a commit checks length and
+ * sha256, fsyncs, and renames the bytes into the {@link BlobStore}. Memory use is constant whatever
+ * the blob size. A session belongs to the token that started it: for any other token it does not
+ * exist ({@code UPLOAD_UNKNOWN}, as for a uuid never created). What a token may hold (sessions,
+ * unpublished bytes, blob size) is capped by its {@link TokenStore.Limits}. A session is created
+ * complete under a temporary name and renamed into place, so a session directory lacking a file is
+ * debris of a crash or of a commit, and is purged. Requests on one session are serialised;
+ * different sessions proceed in parallel. Thread-safe within one process (only the server touches
+ * uploads).
  */
 public final class UploadSessions {
   private static final Pattern UUID_TEXT =
@@ -101,9 +103,7 @@ public final class UploadSessions {
 
   /** The number of bytes session {@code uuid} of token {@code owner} holds. */
   public long offset(String uuid, TokenStore.Token owner) throws RegistryException, IOException {
-    if (!UUID_TEXT.matcher(uuid).matches()) {
-      throw unknown(uuid);
-    }
+    size(uuid, owner.id()); // another token's session: unknown, at once
     ReentrantLock lock = lockFor(uuid);
     boolean held = false;
     try {
@@ -130,7 +130,7 @@ public final class UploadSessions {
    */
   public long append(String uuid, TokenStore.Token owner, long start, long length, InputStream body)
       throws RegistryException, IOException {
-    ReentrantLock lock = acquire(uuid);
+    ReentrantLock lock = acquire(uuid, owner);
     try {
       long offset = size(uuid, owner.id());
       if (start != offset) {
@@ -223,7 +223,7 @@ public final class UploadSessions {
           ErrorCode.DIGEST_INVALID, "expected sha256=<64 lower-case hex digits>, found \"" + sha256 + "\"",
           Map.of("sha256", sha256));
     }
-    ReentrantLock lock = acquire(uuid);
+    ReentrantLock lock = acquire(uuid, owner);
     try {
       Path data = layout.uploadData(uuid);
       long size = size(uuid, owner.id());
@@ -288,7 +288,7 @@ public final class UploadSessions {
 
   /** The bytes of every session of token {@code ownerId}, by uuid. */
   private Map<String, Long> sessionBytes(String ownerId) throws IOException {
-    Map<String, Long> sessions = new java.util.HashMap<>();
+    Map<String, Long> sessions = new HashMap<>();
     if (!Files.isDirectory(layout.uploads())) {
       return sessions;
     }
@@ -335,7 +335,7 @@ public final class UploadSessions {
 
   /** Removes session {@code uuid}. */
   public void cancel(String uuid, TokenStore.Token owner) throws RegistryException, IOException {
-    ReentrantLock lock = acquire(uuid);
+    ReentrantLock lock = acquire(uuid, owner);
     try {
       size(uuid, owner.id()); // refuses an unknown session, or another token's
       discard(uuid);
@@ -462,10 +462,12 @@ public final class UploadSessions {
     return locks.computeIfAbsent(uuid, u -> new ReentrantLock());
   }
 
-  private ReentrantLock acquire(String uuid) throws RegistryException {
-    if (!UUID_TEXT.matcher(uuid).matches()) {
-      throw unknown(uuid);
-    }
+  /**
+   * Waits for the lock of session {@code uuid}, after checking it is {@code owner}'s: another
+   * token learns nothing, not even that the session is busy.
+   */
+  private ReentrantLock acquire(String uuid, TokenStore.Token owner) throws RegistryException, IOException {
+    size(uuid, owner.id());
     ReentrantLock lock = lockFor(uuid);
     try {
       if (lock.tryLock(BUSY_WAIT_SECONDS, TimeUnit.SECONDS)) {
