@@ -116,7 +116,7 @@ final class Context {
 
   /** The team bundles repository {@code config} publishes. */
   RemoteBundles remoteBundles(RepoConfig config) throws IOException, RepoException {
-    return new RemoteBundles(repositories().updater(config), config.targetUrls());
+    return new RemoteBundles(repositories().updater(config), config.targetUrls(), err);
   }
 
   /** Publishing to {@code config} with key {@code key} and the token of {@code tokenFile} (or the environment). */

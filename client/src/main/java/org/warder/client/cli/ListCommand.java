@@ -92,7 +92,7 @@ final class ListCommand implements Callable<Integer> {
     Repositories repos = ctx.repositories();
     RepoConfig config = repos.resolve(repo);
     PluginCatalog catalog = new PluginCatalog(repos.updater(config), config.targetUrls(),
-        ctx.layout.repoCache(config.name()));
+        ctx.layout.repoCache(config.name()), ctx.err);
     // NAME, DESCRIPTION and PKG first, as iocage prints them, so that scripts cutting -h columns keep working
     Table table = new Table("NAME", "DESCRIPTION", "PKG", "OFFICIAL", "ID");
     for (PluginListing p : catalog.list()) {

@@ -33,7 +33,7 @@ final class RegistryPluginSources implements PluginInstaller.Sources {
     this.ctx = ctx;
     this.config = repos.resolve(repo);
     this.updater = repos.updater(config);
-    this.catalog = new PluginCatalog(updater, config.targetUrls(), ctx.layout.repoCache(config.name()));
+    this.catalog = new PluginCatalog(updater, config.targetUrls(), ctx.layout.repoCache(config.name()), ctx.err);
     this.storage = ctx.storage();
     this.releases = new ReleaseFetcher(ctx.layout, storage, ctx.runner(), HostOs.current(), ctx.clock, ctx.out,
         ctx.progress());

@@ -2,6 +2,7 @@ package org.warder.client.plugin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import org.warder.index.Parsed;
 import org.warder.index.PluginIndex;
 import org.warder.index.PluginManifest;
 import org.warder.signing.Digests;
+import org.warder.signing.tuf.FetchStatusException;
+import org.warder.signing.tuf.FetchTooLargeException;
 import org.warder.signing.tuf.TargetFile;
 import org.warder.signing.tuf.TargetNotFoundException;
 import org.warder.signing.tuf.TufException;
@@ -28,23 +31,31 @@ import org.warder.signing.tuf.Updater;
  * {@code plugins/P/INDEX}; for a plugin, its signed manifest and git bundle (naming in {@link
  * PluginTargets}). Every document is downloaded into the cache directory under its sha256 and
  * checked for the signed length and hashes before it is read; a cached copy is re-checked. The
- * trusted metadata is refreshed once, on first use. Not thread-safe.
+ * trusted metadata is refreshed once, on first use.
+ *
+ * <p>One publisher cannot break the others: a role whose metadata fails verification, or whose
+ * INDEX is missing its {@code custom}, cannot be downloaded or is not a valid INDEX, is reported
+ * as a warning naming the role and why, and left out; the other publishers' plugins are listed
+ * and resolved as usual. Not thread-safe.
  */
 public final class PluginCatalog {
   private final Updater updater;
   private final List<URI> targetMirrors;
   private final Path cache;
+  private final PrintWriter warnings;
   private Map<String, PluginIndex> indexes;
 
   /**
    * @param updater the repository's TUF updater
    * @param targetMirrors base URLs of its targets, tried in order
    * @param cache where verified targets are kept, by sha256 ({@code <root>/repos/<name>/cache})
+   * @param warnings where a publisher's role left out is reported, one line each
    */
-  public PluginCatalog(Updater updater, List<URI> targetMirrors, Path cache) {
+  public PluginCatalog(Updater updater, List<URI> targetMirrors, Path cache, PrintWriter warnings) {
     this.updater = updater;
     this.targetMirrors = List.copyOf(targetMirrors);
     this.cache = cache;
+    this.warnings = warnings;
   }
 
   /** Every published plugin of every publisher, sorted by id, then publisher. */
@@ -144,24 +155,38 @@ public final class PluginCatalog {
     Map<String, PluginIndex> found = new TreeMap<>();
     for (String role : updater.delegatedRoleNames()) {
       Optional<String> publisher = PluginTargets.publisherOf(role);
-      if (publisher.isEmpty() || updater.roleMetadata(role).isEmpty()) {
-        continue; // not a plugin publisher, or delegated but never published
+      if (publisher.isEmpty()) {
+        continue; // not a plugin publisher
       }
-      TargetFile target;
       try {
-        target = updater.targetInfo(PluginTargets.index(publisher.get()));
-      } catch (TargetNotFoundException e) {
-        continue; // published, but no INDEX yet
-      }
-      PluginTargets.checkKind(target, PluginTargets.KIND_INDEX);
-      try {
-        found.put(publisher.get(), PluginIndex.parse(verifiedBytes(target, PluginIndex.MAX_BYTES)).value());
-      } catch (CatalogException e) {
-        throw new CatalogInconsistencyException("signed " + target.path() + " is not a valid INDEX: " + e.getMessage(), e);
+        index(role, publisher.get()).ifPresent(index -> found.put(publisher.get(), index));
+      } catch (TufException | PluginException | FetchStatusException | FetchTooLargeException e) {
+        warnings.println("warning: left out the plugins of publisher " + publisher.get() + " (role " + role + "): "
+            + e.getMessage());
+        warnings.flush();
       }
     }
     indexes = found;
     return found;
+  }
+
+  /** The verified INDEX of {@code publisher}, unless its role is delegated but unpublished or has no INDEX yet. */
+  private Optional<PluginIndex> index(String role, String publisher) throws IOException, TufException, PluginException {
+    if (updater.roleMetadata(role).isEmpty()) {
+      return Optional.empty(); // delegated but never published
+    }
+    TargetFile target;
+    try {
+      target = updater.targetInfo(PluginTargets.index(publisher));
+    } catch (TargetNotFoundException e) {
+      return Optional.empty(); // published, but no INDEX yet
+    }
+    PluginTargets.checkKind(target, PluginTargets.KIND_INDEX);
+    try {
+      return Optional.of(PluginIndex.parse(verifiedBytes(target, PluginIndex.MAX_BYTES)).value());
+    } catch (CatalogException e) {
+      throw new CatalogInconsistencyException("signed " + target.path() + " is not a valid INDEX: " + e.getMessage(), e);
+    }
   }
 
   private String similar(String id) throws IOException, TufException, PluginException {

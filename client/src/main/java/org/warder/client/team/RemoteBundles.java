@@ -1,6 +1,7 @@
 package org.warder.client.team;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -13,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.warder.signing.tuf.FetchStatusException;
+import org.warder.signing.tuf.FetchTooLargeException;
 import org.warder.signing.tuf.Metadata;
 import org.warder.signing.tuf.TargetFile;
 import org.warder.signing.tuf.TargetNotFoundException;
@@ -24,7 +27,10 @@ import org.warder.signing.tuf.Updater;
  * The template and jail bundles a registry publishes, read only from verified TUF metadata: the
  * targets of every delegated role {@code team-T} that is published (naming in {@link
  * TeamTargets}). Every target is read as a bundle of its own team and must be the one the
- * delegation search finds for its path; one that is not refuses the whole catalogue. The trusted
+ * delegation search finds for its path. One team cannot break the others: a role whose metadata
+ * fails verification, or that signs a target that is not such a bundle (outside its team's paths,
+ * without or with a wrong {@code custom}), is reported as a warning naming the role and why, and
+ * left out whole; the other teams' bundles are listed, resolved and pulled as usual. The trusted
  * metadata is refreshed once, on first use. Not thread-safe.
  */
 public final class RemoteBundles {
@@ -37,15 +43,18 @@ public final class RemoteBundles {
 
   private final Updater updater;
   private final List<URI> targetMirrors;
+  private final PrintWriter warnings;
   private Optional<Map<String, List<RemoteBundle>>> teams = Optional.empty();
 
   /**
    * @param updater the repository's TUF updater
    * @param targetMirrors base URLs of its targets, tried in order
+   * @param warnings where a team's role left out is reported, one line each
    */
-  public RemoteBundles(Updater updater, List<URI> targetMirrors) {
+  public RemoteBundles(Updater updater, List<URI> targetMirrors, PrintWriter warnings) {
     this.updater = updater;
     this.targetMirrors = List.copyOf(targetMirrors);
+    this.warnings = warnings;
   }
 
   /** Every published bundle of {@code kind} of every team, sorted by team, name, then oldest first. */
@@ -161,21 +170,36 @@ public final class RemoteBundles {
     Map<String, List<RemoteBundle>> found = new TreeMap<>();
     for (String role : updater.delegatedRoleNames()) {
       Optional<String> team = TeamTargets.teamOf(role);
-      Optional<Metadata<Targets>> metadata = team.isPresent() ? updater.roleMetadata(role) : Optional.empty();
-      if (metadata.isEmpty()) {
-        continue; // not a team role, or delegated but never published
+      if (team.isEmpty()) {
+        continue; // not a team role
       }
-      List<RemoteBundle> bundles = new ArrayList<>();
-      for (TargetFile target : metadata.get().signed().targets().values()) {
-        RemoteBundle bundle = TeamTargets.read(target, team.get());
-        checkDelegated(role, target);
-        bundles.add(bundle);
+      try {
+        bundles(role, team.get()).ifPresent(bundles -> found.put(team.get(), bundles));
+      } catch (TufException | TeamBundleException | FetchStatusException | FetchTooLargeException e) {
+        warnings.println("warning: left out the bundles of team " + team.get() + " (role " + role + "): "
+            + e.getMessage());
+        warnings.flush();
       }
-      bundles.sort(ORDER);
-      found.put(team.get(), List.copyOf(bundles));
     }
     teams = Optional.of(found);
     return found;
+  }
+
+  /** The bundles {@code role} signs, read as bundles of {@code team}, in {@link #ORDER}; none when it is unpublished. */
+  private Optional<List<RemoteBundle>> bundles(String role, String team)
+      throws IOException, TufException, TeamBundleException {
+    Optional<Metadata<Targets>> metadata = updater.roleMetadata(role);
+    if (metadata.isEmpty()) {
+      return Optional.empty(); // delegated but never published
+    }
+    List<RemoteBundle> bundles = new ArrayList<>();
+    for (TargetFile target : metadata.get().signed().targets().values()) {
+      RemoteBundle bundle = TeamTargets.read(target, team);
+      checkDelegated(role, target);
+      bundles.add(bundle);
+    }
+    bundles.sort(ORDER);
+    return Optional.of(List.copyOf(bundles));
   }
 
   /** Refuses {@code target} of {@code role} unless the delegation search for its path finds exactly it. */

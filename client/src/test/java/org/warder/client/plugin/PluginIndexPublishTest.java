@@ -1,6 +1,7 @@
 package org.warder.client.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -19,7 +21,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.warder.client.publish.DelegatedRoles;
+import org.warder.client.publish.RegistryClient;
 import org.warder.signing.testing.CliRun;
+import org.warder.signing.tuf.TargetFile;
 
 /**
  * {@code warder publish plugin-index} of a directory made from the real iocage samples of the
@@ -164,5 +169,43 @@ class PluginIndexPublishTest {
     CliRun missing = importIndex(repo, "--source-ref", "12.0-RELEASE");
     assertThat(missing.exitCode()).isEqualTo(1);
     assertThat(missing.err()).contains("\"12.0-RELEASE\"").contains("found none").contains("13.2-RELEASE");
+  }
+
+  @Test
+  @Order(6)
+  void testListPR_aHostilePublisherIsLeftOutAndTheOthersStillWork() throws Exception {
+    // plugins-acme signs an INDEX without its custom, then one that is not an INDEX at all
+    byte[] notAnIndex = "{\"x\": 1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Path file = tmp.resolve("hostile-INDEX");
+    Files.write(file, notAnIndex);
+    String sha256 = org.warder.signing.Digests.sha256Hex(notAnIndex);
+    RegistryClient client = plugins.client();
+    client.upload(file, sha256, notAnIndex.length, org.warder.client.progress.ProgressListener.NONE);
+    String path = PluginTargets.index("acme");
+    for (Optional<ObjectNode> custom : List.of(Optional.<ObjectNode>empty(), Optional.of(PluginTargets.indexCustom("acme")))) {
+      Map<String, TargetFile> targets = Map.of(path, new TargetFile(path, notAnIndex.length, Map.of("sha256", sha256),
+          custom.map(c -> (JsonNode) c)));
+      DelegatedRoles.submitNextVersion("plugins-acme", plugins.updater().roleMetadata("plugins-acme"), targets,
+          java.time.Instant.now(), plugins.signingKey(), client);
+
+      Path root = Files.createTempDirectory(tmp, "host-hostile").resolve("root");
+      plugins.addRepo(root);
+      CliRun list = plugins.warder(root, "list", "-PR", "-h");
+      assertThat(list.exitCode()).as(list.err()).isZero();
+      assertThat(list.out().lines().map(l -> l.substring(l.lastIndexOf('\t') + 1)).toList())
+          .containsExactly("ix/archiwarep5", "ix/homebridge", "ix/jellyfin", "ix/transmission");
+      assertThat(list.err()).startsWith("warning: left out the plugins of publisher acme (role plugins-acme): ")
+          .contains(custom.isEmpty() ? "target plugins/acme/INDEX: expected custom.kind plugin-index, found none"
+              : "signed plugins/acme/INDEX is not a valid INDEX");
+
+      // what fetch -P does first: the other publisher's plugin resolves, its bundle verifies
+      java.io.StringWriter warnings = new java.io.StringWriter();
+      PluginCatalog catalog = plugins.catalog(root, new java.io.PrintWriter(warnings));
+      ResolvedPlugin jellyfin = catalog.resolve("jellyfin");
+      assertThat(jellyfin.qualifiedId()).isEqualTo("ix/jellyfin");
+      assertThat(catalog.bundle(jellyfin)).exists();
+      assertThat(warnings.toString()).contains("left out the plugins of publisher acme (role plugins-acme)");
+      assertThatThrownBy(() -> catalog.resolve("acme/jellyfin")).isInstanceOf(PluginNotFoundException.class);
+    }
   }
 }

@@ -1,5 +1,7 @@
 package org.warder.client.plugin;
 
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,8 +10,11 @@ import java.util.OptionalLong;
 import org.warder.client.cli.PublishingRegistry;
 import org.warder.client.cli.RegistryFixtureAccess;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.publish.RegistryClient;
 import org.warder.client.repo.Repositories;
+import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.testing.CliRun;
+import org.warder.signing.tuf.Updater;
 import org.warder.signing.tuf.Key;
 
 /**
@@ -49,12 +54,32 @@ final class PublishedPlugins implements AutoCloseable {
 
   /** The catalogue of repository {@code main} as the host at {@code root} sees it (added there if needed). */
   PluginCatalog catalog(Path root) throws Exception {
+    return catalog(root, new PrintWriter(Writer.nullWriter()));
+  }
+
+  /** The same, its warnings (publishers left out) written to {@code warnings}. */
+  PluginCatalog catalog(Path root, PrintWriter warnings) throws Exception {
     if (!Files.exists(new HostLayout(root).repoConfig("main"))) {
       addRepo(root);
     }
     Repositories repos = publishing.repositories(root);
     return new PluginCatalog(repos.updater(repos.get("main")), repos.get("main").targetUrls(),
-        new HostLayout(root).repoCache("main"));
+        new HostLayout(root).repoCache("main"), warnings);
+  }
+
+  /** The private half of the key every role here is delegated to. */
+  Ed25519SigningKey signingKey() throws Exception {
+    return publishing.signingKey("acme");
+  }
+
+  /** A registry client with the token publishing uses. */
+  RegistryClient client() {
+    return new RegistryClient(java.net.URI.create(registry.url()), env.get("WARDER_TOKEN"));
+  }
+
+  /** The publisher host's updater of {@code main}. */
+  Updater updater() throws Exception {
+    return publishing.updater(publisherRoot);
   }
 
   /** The published version of {@code role}, as a fresh updater sees it. */

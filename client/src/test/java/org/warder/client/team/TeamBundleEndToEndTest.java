@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -38,6 +40,7 @@ import org.warder.client.team.BundlePublisher.Outcome;
 import org.warder.client.team.BundlePublisher.Publication;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.signing.Ed25519SigningKey;
+import org.warder.signing.testing.CliRun;
 import org.warder.signing.tuf.DigestMismatchException;
 import org.warder.signing.tuf.Key;
 import org.warder.signing.tuf.TargetFile;
@@ -332,10 +335,12 @@ class TeamBundleEndToEndTest {
     BundleSpec spec = new BundleSpec(BundleKind.TEMPLATE, "late", "dns", "1", REL, Format.ZFS, Optional.empty());
     assertThat(new BundlePublisher(clock(30)).publish(spec, write("late", DNS_1), destination(lateToken)).roleVersion())
         .isEqualTo(1);
-    assertThatThrownBy(() -> catalogue("host-late").list(BundleKind.TEMPLATE))
-        .isInstanceOf(BundleCatalogInconsistencyException.class)
-        .hasMessage("role team-late signs target templates/late/dns/1.bundle: expected the registry's delegations to"
-            + " trust team-late for that path, found that they do not; refusing it, tell the registry's administrator");
+    StringWriter warnings = new StringWriter();
+    List<RemoteBundle> listed = catalogue("host-late", warnings).list(BundleKind.TEMPLATE);
+    assertThat(listed).extracting(b -> b.spec().team()).contains("acme", "evil").doesNotContain("late");
+    assertThat(warnings.toString()).isEqualTo("warning: left out the bundles of team late (role team-late): role"
+        + " team-late signs target templates/late/dns/1.bundle: expected the registry's delegations to trust team-late"
+        + " for that path, found that they do not; refusing it, tell the registry's administrator\n");
   }
 
   @Test
@@ -353,11 +358,48 @@ class TeamBundleEndToEndTest {
         Optional.of(TeamTargets.custom(stolen, t0))));
     assertThat(DelegatedRoles.submitNextVersion("team-evil", to.updater().roleMetadata("team-evil"), targets,
         Instant.now(), signer, client)).isEqualTo(2);
-    assertThatThrownBy(() -> catalogue("host-evil").list(BundleKind.JAIL))
-        .isInstanceOf(BundleCatalogInconsistencyException.class)
-        .hasMessage("role team-evil signs target \"templates/acme/dns/9.bundle\": expected a path"
-            + " templates/evil/NAME/TAG.bundle or jails/evil/NAME/TAG.bundle with a valid name and tag; refusing a role"
-            + " that names bundles outside its team's paths; tell the registry's administrator");
+    StringWriter warnings = new StringWriter();
+    RemoteBundles catalogue = catalogue("host-evil", warnings);
+    assertThat(catalogue.list(BundleKind.TEMPLATE)).extracting(b -> b.spec().team()).contains("acme")
+        .doesNotContain("evil");
+    assertThat(catalogue.resolve(BundleRef.parse("acme/dns:1"), BundleKind.TEMPLATE).spec().tag()).isEqualTo("1");
+    // (team-late, shadowed by team-evil's delegation since the test above, is left out too)
+    assertThat(warnings.toString()).contains("warning: left out the bundles of team evil (role team-evil): role team-evil"
+        + " signs target \"templates/acme/dns/9.bundle\": expected a path templates/evil/NAME/TAG.bundle or"
+        + " jails/evil/NAME/TAG.bundle with a valid name and tag; refusing a role that names bundles outside its team's"
+        + " paths; tell the registry's administrator\n");
+  }
+
+  @Test
+  @Order(18)
+  void testPull_aTeamTargetWithoutCustomLeavesThatTeamOutOnly() throws Exception {
+    // team-loop signs a bundle target without custom: other teams' templates still list, resolve and download
+    String path = TeamTargets.path(BundleKind.TEMPLATE, "loop", "bare", "1");
+    RegistryClient client = new RegistryClient(java.net.URI.create(registry.registry.url()), token);
+    Destination to = destination(token);
+    Map<String, TargetFile> targets = new LinkedHashMap<>(to.updater().roleMetadata("team-loop")
+        .map(m -> m.signed().targets()).orElse(Map.of()));
+    targets.put(path, new TargetFile(path, DNS_1.length, Map.of("sha256", sha256(DNS_1)), Optional.empty()));
+    DelegatedRoles.submitNextVersion("team-loop", to.updater().roleMetadata("team-loop"), targets, Instant.now(), signer,
+        client);
+
+    StringWriter warnings = new StringWriter();
+    RemoteBundles catalogue = catalogue("host-bare", warnings);
+    RemoteBundle dns = catalogue.resolve(BundleRef.parse("acme/dns:1"), BundleKind.TEMPLATE);
+    Path file = tmp.resolve("host-bare/images/dns-1.bundle");
+    Files.createDirectories(file.getParent());
+    catalogue.download(dns, file);
+    assertThat(file).hasBinaryContent(DNS_1);
+    assertThat(warnings.toString()).contains("warning: left out the bundles of team loop (role team-loop): role team-loop"
+        + " signs target \"templates/loop/bare/1.bundle\": expected custom.kind template-bundle, found none");
+    assertThatThrownBy(() -> catalogue.resolve(BundleRef.parse("loop/bare:1"), BundleKind.TEMPLATE))
+        .isInstanceOf(BundleNotFoundException.class).hasMessageContaining("no published team loop");
+
+    // and through the CLI: the warning on stderr, the other teams' templates on stdout, exit 0
+    CliRun list = registry.warder(tmp.resolve("host-bare"), "list", "-t", "--repo", "main", "-h");
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    assertThat(list.out()).contains("acme/dns\t1\t").doesNotContain("loop/");
+    assertThat(list.err()).contains("warning: left out the bundles of team loop (role team-loop)");
   }
 
   static BundleSpec template(String name, String tag, Optional<String> base) {
@@ -387,10 +429,15 @@ class TeamBundleEndToEndTest {
 
   /** The catalogue of repository {@code main} on a new host {@code <tmp>/<host>}. */
   static RemoteBundles catalogue(String host) throws Exception {
+    return catalogue(host, new StringWriter());
+  }
+
+  /** The same, its warnings (teams left out) written to {@code warnings}. */
+  static RemoteBundles catalogue(String host, StringWriter warnings) throws Exception {
     Path root = tmp.resolve(host);
     registry.addRepo(root);
     Repositories repos = registry.repositories(root);
-    return new RemoteBundles(repos.updater(repos.get("main")), repos.get("main").targetUrls());
+    return new RemoteBundles(repos.updater(repos.get("main")), repos.get("main").targetUrls(), new PrintWriter(warnings));
   }
 
   static List<String> tags(List<RemoteBundle> chain) {

@@ -27,6 +27,8 @@ public enum ErrorCode {
   ROLE_UNKNOWN(404),
   /** Not signed by a threshold of the keys the delegation names. */
   SIGNATURE_INVALID(400),
+  /** A delegation in the submitted metadata has a path pattern 'warder-registry delegate' would refuse. */
+  PATTERN_INVALID(400),
   /** A target path lies outside the role's delegated paths. */
   PATH_NOT_DELEGATED(400),
   /** A listed target has no blob with its length and sha256. */
@@ -35,6 +37,8 @@ public enum ErrorCode {
   VERSION_NOT_INCREASED(409),
   /** The metadata is already expired. */
   EXPIRED(400),
+  /** The token already holds as many upload sessions or unpublished bytes as its limits allow. */
+  QUOTA_EXCEEDED(403),
   /** A request body exceeds its limit. */
   TOO_LARGE(413),
   /** Method not supported on this path. */

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
           + " timestamp keys; the root and targets keys are encrypted and belong offline."
     },
     subcommands = {
-      InitCommand.class, ServeCommand.class, DelegateCommand.class, TokenCommand.class, CommandLine.HelpCommand.class
+      InitCommand.class, ServeCommand.class, DelegateCommand.class, TokenCommand.class, GcCommand.class,
+      CommandLine.HelpCommand.class
     },
     footer = {"", "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line."})
 public final class RegistryMain implements Runnable {

@@ -8,11 +8,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.eclipse.jetty.server.RequestLogWriter;
 import org.warder.registry.http.RegistryServer;
 import org.warder.registry.repo.RegistryRepository;
@@ -38,9 +35,6 @@ import picocli.CommandLine.Spec;
           + " sessions untouched for --upload-max-age. /metrics serves Prometheus metrics."
     })
 final class ServeCommand implements Callable<Integer> {
-  private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([KMGT]?)i?B?", Pattern.CASE_INSENSITIVE);
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhd])");
-
   @Mixin DataOption data;
 
   @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
@@ -127,38 +121,10 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   long parseSize(String text) {
-    Matcher m = SIZE.matcher(text.trim());
-    if (!m.matches()) {
-      throw new ParameterException(
-          spec.commandLine(), "expected --max-blob-size as bytes or N with K, M, G or T, found " + text);
-    }
-    int shift =
-        switch (m.group(2).toUpperCase(Locale.ROOT)) {
-          case "K" -> 10;
-          case "M" -> 20;
-          case "G" -> 30;
-          case "T" -> 40;
-          default -> 0;
-        };
-    long n = Long.parseLong(m.group(1));
-    if (n < 1 || n > (Long.MAX_VALUE >> shift)) {
-      throw new ParameterException(spec.commandLine(), "expected --max-blob-size of at least 1 byte, found " + text);
-    }
-    return n << shift;
+    return Quantities.size(spec, "--max-blob-size", text);
   }
 
   Duration parseDuration(String text) {
-    Matcher m = DURATION.matcher(text.trim());
-    if (!m.matches() || Long.parseLong(m.group(1)) < 1) {
-      throw new ParameterException(
-          spec.commandLine(), "expected --upload-max-age as N followed by s, m, h or d (e.g. 24h), found " + text);
-    }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    return Quantities.duration(spec, "--upload-max-age", text);
   }
 }

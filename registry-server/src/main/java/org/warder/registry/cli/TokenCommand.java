@@ -46,7 +46,8 @@ final class TokenCommand implements Runnable {
       versionProvider = VersionProvider.class,
       description = {
         "Create a token for a publisher and print it once on standard output (wrd_<id>_<secret>).",
-        "The token may upload blobs and submit the metadata of the given delegated roles."
+        "The token may upload blobs and submit the metadata of the given delegated roles, within its limits:"
+            + " requests past them are refused with QUOTA_EXCEEDED (403) or TOO_LARGE (413)."
       })
   static final class Create implements Callable<Integer> {
     private static final Pattern PUBLISHER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
@@ -58,12 +59,30 @@ final class TokenCommand implements Runnable {
         description = "A delegated role the token may publish (repeatable).")
     List<String> roles = new ArrayList<>();
 
+    @Option(names = "--max-sessions", paramLabel = "N", defaultValue = "8",
+        description = "Upload sessions the token may have open at once (default: ${DEFAULT-VALUE}).")
+    int maxSessions;
+
+    @Option(names = "--max-pending", paramLabel = "SIZE", defaultValue = "64G",
+        description = "Bytes the token may hold unpublished: its open uploads plus the blobs it committed that no"
+            + " metadata names yet; bytes, or with K, M, G, T (default: ${DEFAULT-VALUE}).")
+    String maxPending;
+
+    @Option(names = "--max-blob-size", paramLabel = "SIZE", defaultValue = "64G",
+        description = "Largest blob the token may upload (serve --max-blob-size applies too) (default: ${DEFAULT-VALUE}).")
+    String maxBlobSize;
+
     @Mixin DataOption data;
 
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+      if (maxSessions < 1) {
+        throw new ParameterException(spec.commandLine(), "expected --max-sessions of at least 1, found " + maxSessions);
+      }
+      TokenStore.Limits limits = new TokenStore.Limits(maxSessions,
+          Quantities.size(spec, "--max-pending", maxPending), Quantities.size(spec, "--max-blob-size", maxBlobSize));
       if (!PUBLISHER.matcher(publisher).matches()) {
         throw new ParameterException(
             spec.commandLine(),
@@ -75,11 +94,12 @@ final class TokenCommand implements Runnable {
         });
       }
       TokenStore.Created created =
-          new TokenStore(data.layout(), Clock.systemUTC()).create(publisher, roles.stream().distinct().toList());
+          new TokenStore(data.layout(), Clock.systemUTC()).create(publisher, roles.stream().distinct().toList(), limits);
       spec.commandLine().getOut().println(created.secret());
       PrintWriter err = spec.commandLine().getErr();
       err.println("Created token " + created.token().id() + " for " + publisher + ", roles "
-          + String.join(",", created.token().roles()) + ".");
+          + String.join(",", created.token().roles()) + ", limits: " + maxSessions + " open uploads, " + limits.maxPendingBytes()
+          + " bytes unpublished, " + limits.maxBlobSize() + " bytes per blob.");
       err.println("It is shown only this once: hand it to the publisher over a safe channel.");
       return 0;
     }
@@ -88,12 +108,13 @@ final class TokenCommand implements Runnable {
   /** {@code token list}. */
   @Command(
       name = "list",
-      description = "List tokens: id, publisher, roles, created. Secrets are never shown (nor stored).")
+      description = "List tokens: id, publisher, roles, created (--json: and limits). Secrets are never shown (nor stored).")
   static final class ListTokens implements Callable<Integer> {
     @Option(names = "-h", description = "Scripting mode: no header, tab-separated fields.")
     boolean scripting;
 
-    @Option(names = "--json", description = "A JSON array of {id, publisher, roles, created}.")
+    @Option(names = "--json",
+        description = "A JSON array of {id, publisher, roles, created, limits: {max_sessions, max_pending_bytes, max_blob_size}}.")
     boolean json;
 
     @Option(names = "--help", usageHelp = true, description = "Show this help message and exit.")
@@ -115,6 +136,8 @@ final class TokenCommand implements Runnable {
           o.put("publisher", t.publisher());
           t.roles().forEach(o.putArray("roles")::add);
           o.put("created", t.created().toString());
+          o.putObject("limits").put("max_sessions", t.limits().maxSessions())
+              .put("max_pending_bytes", t.limits().maxPendingBytes()).put("max_blob_size", t.limits().maxBlobSize());
         }
         out.println(StrictJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(array));
       } else if (scripting) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -44,14 +45,17 @@ final class ApiHandler extends Handler.Abstract {
   private final BlobStore blobs;
   private final TokenStore tokens;
   private final Metrics metrics;
+  private final Clock clock;
 
-  ApiHandler(RegistryRepository repository, UploadSessions uploads, BlobStore blobs, TokenStore tokens, Metrics metrics) {
+  ApiHandler(RegistryRepository repository, UploadSessions uploads, BlobStore blobs, TokenStore tokens, Metrics metrics,
+      Clock clock) {
     super(InvocationType.BLOCKING);
     this.repository = repository;
     this.uploads = uploads;
     this.blobs = blobs;
     this.tokens = tokens;
     this.metrics = metrics;
+    this.clock = clock;
   }
 
   @Override
@@ -164,8 +168,8 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private void startUpload(Request request, Response response, Callback callback) throws Exception {
-    authenticateUploader(request);
-    String uuid = uploads.create();
+    TokenStore.Token token = authenticateUploader(request);
+    String uuid = uploads.create(token);
     metrics.uploadStarted();
     response.getHeaders().put(HttpHeader.LOCATION, "/api/v1/uploads/" + uuid);
     response.getHeaders().put(ApiResponses.UPLOAD_OFFSET, 0L);
@@ -173,8 +177,8 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private void uploadOffset(Request request, Response response, Callback callback, String uuid) throws Exception {
-    authenticateUploader(request);
-    long offset = uploads.offset(uuid);
+    TokenStore.Token token = authenticateUploader(request);
+    long offset = uploads.offset(uuid, token);
     response.getHeaders().put(ApiResponses.UPLOAD_OFFSET, offset);
     if (HttpMethod.HEAD.is(request.getMethod())) {
       response.setStatus(HttpStatus.OK_200);
@@ -186,21 +190,21 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private void appendUpload(Request request, Response response, Callback callback, String uuid) throws Exception {
-    authenticateUploader(request);
+    TokenStore.Token token = authenticateUploader(request);
     String range = request.getHeaders().get(HttpHeader.CONTENT_RANGE);
     Matcher m = range == null ? null : CONTENT_RANGE.matcher(range.trim());
     if (m == null || !m.matches()) {
       throw new RegistryException(
           ErrorCode.RANGE_INVALID,
           "expected a Content-Range: bytes <start>-<end>/* header, found " + (range == null ? "none" : "\"" + range + "\""),
-          offsetDetail(uuid));
+          offsetDetail(uuid, token));
     }
     long start = Long.parseLong(m.group(1));
     long end = Long.parseLong(m.group(2));
     if (end < start) {
       throw new RegistryException(
           ErrorCode.RANGE_INVALID, "expected a Content-Range end at or after its start, found \"" + range + "\"",
-          offsetDetail(uuid));
+          offsetDetail(uuid, token));
     }
     long length = end - start + 1;
     long declared = request.getLength();
@@ -208,23 +212,23 @@ final class ApiHandler extends Handler.Abstract {
       throw new RegistryException(
           ErrorCode.RANGE_INVALID,
           "expected Content-Length " + length + " as Content-Range \"" + range + "\" declares, found " + declared,
-          offsetDetail(uuid));
+          offsetDetail(uuid, token));
     }
     long offset;
     try (InputStream body = Request.asInputStream(request)) {
-      offset = uploads.append(uuid, start, length, body);
+      offset = uploads.append(uuid, token, start, length, body);
     }
     response.getHeaders().put(HttpHeader.LOCATION, "/api/v1/uploads/" + uuid);
     response.getHeaders().put(ApiResponses.UPLOAD_OFFSET, offset);
     ApiResponses.json(response, HttpStatus.ACCEPTED_202, session(uuid, offset), callback);
   }
 
-  private Map<String, Object> offsetDetail(String uuid) throws RegistryException, IOException {
-    return Map.of("offset", uploads.offset(uuid));
+  private Map<String, Object> offsetDetail(String uuid, TokenStore.Token token) throws RegistryException, IOException {
+    return Map.of("offset", uploads.offset(uuid, token));
   }
 
   private void commitUpload(Request request, Response response, Callback callback, String uuid) throws Exception {
-    authenticateUploader(request);
+    TokenStore.Token token = authenticateUploader(request);
     Fields query = Request.extractQueryParameters(request);
     String sha256 = query.getValue("sha256");
     String lengthText = query.getValue("length");
@@ -242,7 +246,7 @@ final class ApiHandler extends Handler.Abstract {
     }
     UploadSessions.Committed committed;
     try {
-      committed = uploads.commit(uuid, sha256.toLowerCase(Locale.ROOT), length);
+      committed = uploads.commit(uuid, token, sha256.toLowerCase(Locale.ROOT), length);
     } catch (RegistryException e) {
       if (e.code() == ErrorCode.DIGEST_INVALID || e.code() == ErrorCode.SIZE_INVALID) {
         metrics.uploadFailed();
@@ -258,15 +262,16 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private void cancelUpload(Request request, Response response, Callback callback, String uuid) throws Exception {
-    authenticateUploader(request);
-    uploads.cancel(uuid);
+    TokenStore.Token token = authenticateUploader(request);
+    uploads.cancel(uuid, token);
     response.setStatus(HttpStatus.NO_CONTENT_204);
     callback.succeeded();
   }
 
   private void blobExists(Request request, Response response, Callback callback, String sha256) throws Exception {
     authenticate(request);
-    OptionalLong size = blobs.size(sha256);
+    // a publisher that finds the blob skips its upload and names it next: keep it from gc a while
+    OptionalLong size = blobs.touch(sha256, clock.instant());
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     if (size.isEmpty()) {
       response.setStatus(HttpStatus.NOT_FOUND_404);

@@ -1,5 +1,6 @@
 package org.warder.registry.http;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -11,13 +12,15 @@ import org.eclipse.jetty.http.content.ResourceHttpContent;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.warder.registry.storage.ReferencedBlobs;
 import org.warder.registry.storage.RegistryLayout;
 
 /**
  * Maps request paths to the files they serve: {@code /metadata/<file>} to the metadata
  * directory, and {@code /targets/<path>/<sha256>.<name>} to the content-addressed blob of that
- * hash (whose strong ETag is the hash itself, and whose bytes go out through {@link FileRegions},
- * zero-copy). Anything else, or any name that could leave those
+ * hash when committed metadata lists a target with it ({@link ReferencedBlobs}: a blob uploaded
+ * but never published, or refused, is not served), its strong ETag the hash itself and its bytes
+ * sent through {@link FileRegions}, zero-copy. Anything else, or any name that could leave those
  * directories, maps to nothing. Thread-safe.
  */
 final class ContentFactory implements HttpContent.Factory {
@@ -26,15 +29,18 @@ final class ContentFactory implements HttpContent.Factory {
 
   private final RegistryLayout layout;
   private final ResourceFactory resources;
+  private final ReferencedBlobs referenced;
 
-  ContentFactory(RegistryLayout layout, ResourceFactory resources) {
+  ContentFactory(RegistryLayout layout, ResourceFactory resources, ReferencedBlobs referenced) {
     this.layout = layout;
     this.resources = resources;
+    this.referenced = referenced;
   }
 
   @Override
-  public HttpContent getContent(String path) {
-    return metadata(path).or(() -> target(path)).orElse(null);
+  public HttpContent getContent(String path) throws IOException {
+    Optional<HttpContent> metadata = metadata(path);
+    return metadata.isPresent() ? metadata.get() : target(path).orElse(null);
   }
 
   /** Whether a content-addressed URL: never changes, cacheable forever. */
@@ -57,7 +63,7 @@ final class ContentFactory implements HttpContent.Factory {
     return Optional.of(new ResourceHttpContent(resources.newResource(file), "application/json"));
   }
 
-  private Optional<HttpContent> target(String path) {
+  private Optional<HttpContent> target(String path) throws IOException {
     if (!path.startsWith("/targets/")) {
       return Optional.empty();
     }
@@ -67,6 +73,9 @@ final class ContentFactory implements HttpContent.Factory {
       return Optional.empty();
     }
     String sha256 = m.group(1);
+    if (!referenced.contains(sha256)) {
+      return Optional.empty();
+    }
     return layout.blob(sha256).filter(Files::isRegularFile).map(file -> {
       HttpContent content = new ResourceHttpContent(resources.newResource(file), "application/octet-stream");
       HttpField etag = new HttpField(HttpHeader.ETAG, "\"" + sha256 + "\"");

@@ -28,6 +28,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.BlobStore;
+import org.warder.registry.storage.ReferencedBlobs;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.TokenStore;
 import org.warder.registry.storage.UploadSessions;
@@ -110,7 +111,8 @@ public final class RegistryServer implements AutoCloseable {
     this.err = err;
     RegistryLayout layout = repository.layout();
     BlobStore blobs = new BlobStore(layout);
-    this.uploads = new UploadSessions(layout, blobs, settings.clock(), settings.maxBlobSize());
+    ReferencedBlobs referenced = new ReferencedBlobs(layout);
+    this.uploads = new UploadSessions(layout, blobs, referenced, settings.clock(), settings.maxBlobSize());
     TokenStore tokens = new TokenStore(layout, settings.clock());
 
     server = new Server();
@@ -120,12 +122,12 @@ public final class RegistryServer implements AutoCloseable {
     connector.setPort(settings.listen().getPort());
     server.addConnector(connector);
     ResourceService files = new ResourceService();
-    files.setHttpContentFactory(new ContentFactory(layout, ResourceFactory.of(server)));
+    files.setHttpContentFactory(new ContentFactory(layout, ResourceFactory.of(server), referenced));
     files.setAcceptRanges(true);
     files.setEtags(true);
     files.setDirAllowed(false);
     server.addBean(files);
-    ApiHandler api = new ApiHandler(repository, uploads, blobs, tokens, metrics);
+    ApiHandler api = new ApiHandler(repository, uploads, blobs, tokens, metrics, settings.clock());
     server.setHandler(new GracefulHandler(new RootHandler(api, new FilesHandler(files), this)));
     RequestLog counting = metrics.requestLog();
     if (settings.accessLog().isPresent()) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.warder.signing.tuf.Key;
+import org.warder.signing.tuf.PathPatterns;
 import org.warder.signing.tuf.Repository;
 
 /**
@@ -40,6 +41,10 @@ public final class Delegation {
     }
     if (pattern.indexOf('\\') >= 0 || pattern.indexOf('\0') >= 0) {
       return Optional.of("expected a path pattern without backslash or NUL, found \"" + pattern + "\"");
+    }
+    Optional<String> capped = PathPatterns.check(pattern);
+    if (capped.isPresent()) {
+      return capped;
     }
     for (String segment : pattern.split("/", -1)) {
       if (segment.equals("..") || segment.equals(".") || segment.isEmpty()) {

@@ -251,6 +251,7 @@ public final class RegistryRepository {
     } catch (TufException e) {
       throw Refusals.of(role, e);
     }
+    checkPatterns(role, submitted.signed());
     DataLock.Held lock = DataLock.acquire(layout);
     try {
       Repository repository = load();
@@ -269,6 +270,25 @@ public final class RegistryRepository {
           repository.timestamp().orElseThrow().signed().version());
     } finally {
       lock.close();
+    }
+  }
+
+  /**
+   * Refuses a submission whose delegations name a path pattern {@code warder-registry delegate}
+   * would refuse: the registry and its clients match every delegated pattern against paths.
+   */
+  private static void checkPatterns(String role, Targets submitted) throws RegistryException {
+    for (DelegatedRole delegated : submitted.delegations().map(Delegations::roles).orElse(List.of())) {
+      for (String pattern : delegated.paths().orElse(List.of())) {
+        Optional<String> problem = Delegation.checkPattern(pattern);
+        if (problem.isPresent()) {
+          throw new RegistryException(
+              ErrorCode.PATTERN_INVALID,
+              role + " delegates to " + delegated.name() + ": " + problem.get() + "; sign the metadata again"
+                  + " without that pattern",
+              Map.of("role", role, "delegatedRole", delegated.name(), "pattern", pattern));
+        }
+      }
     }
   }
 

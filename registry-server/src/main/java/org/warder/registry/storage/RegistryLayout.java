@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
  *                                     timestamp.pem (online), online.passphrase
  * &lt;data&gt;/repository/metadata/       N.root.json N.targets.json N.&lt;role&gt;.json N.snapshot.json timestamp.json
  * &lt;data&gt;/blobs/sha256/&lt;ab&gt;/&lt;hex&gt;     every target, stored once
- * &lt;data&gt;/uploads/&lt;uuid&gt;/             upload sessions: data (the bytes so far), startedat
+ * &lt;data&gt;/uploads/&lt;uuid&gt;/             upload sessions: data (the bytes so far), startedat, owner (token id)
  * &lt;data&gt;/uploads/.&lt;uuid&gt;.new/        a session being created (renamed into place when complete)
+ * &lt;data&gt;/pending/&lt;token id&gt;/&lt;sha256&gt;  empty: a blob the token committed, counted against its
+ *                                     limit until metadata references it
  * &lt;data&gt;/tokens.json                publisher tokens, hashed (mode 0600)
  * &lt;data&gt;/lock                       the exclusive lock held around every change of the repository
  * </pre>
@@ -93,6 +95,16 @@ public final class RegistryLayout {
   /** When an upload session started (ISO-8601 instant). */
   public Path uploadStartedAt(String uuid) {
     return upload(uuid).resolve("startedat");
+  }
+
+  /** The id of the token that started an upload session: only that token may use it. */
+  public Path uploadOwner(String uuid) {
+    return upload(uuid).resolve("owner");
+  }
+
+  /** The blobs token {@code tokenId} committed that may not be referenced yet, one empty file each. */
+  public Path pending(String tokenId) {
+    return data.resolve("pending").resolve(tokenId);
   }
 
   /** The file locked (never written) around every repository change, across processes. */

@@ -30,7 +30,7 @@ import org.warder.signing.json.StrictJson;
  * Publisher tokens in {@code <data>/tokens.json} (mode 0600, written atomically under the data
  * lock). A token is {@code wrd_<id>_<secret>}: a 48-bit public id and a 256-bit random secret,
  * shown once when created; the file keeps only the sha256 of the whole token, with the id, the
- * publisher, the roles it may publish and when it was created. Authentication compares digests in
+ * publisher, the roles it may publish, its upload limits and when it was created. Authentication compares digests in
  * constant time. The file is re-read when it changes, so tokens created or revoked by the CLI
  * apply to a running server at once. Thread-safe.
  */
@@ -43,8 +43,31 @@ public final class TokenStore {
   private final Clock clock;
   private Cached cached = new Cached(null, List.of());
 
+  /**
+   * What one token may hold on the registry before it publishes.
+   *
+   * @param maxSessions upload sessions open at once
+   * @param maxPendingBytes bytes in its open sessions plus blobs it committed that no retained
+   *     metadata references yet (they become free once published, or when gc deletes them)
+   * @param maxBlobSize the largest blob it may upload (the server's own limit applies too)
+   */
+  public record Limits(int maxSessions, long maxPendingBytes, long maxBlobSize) {
+    /**
+     * 8 sessions (a publish uploads its blobs one after another), 64 GiB pending and per blob
+     * (the server's default blob limit: a release tarball or a jail bundle fits).
+     */
+    public static final Limits DEFAULTS = new Limits(8, 64L << 30, 64L << 30);
+
+    public Limits {
+      if (maxSessions < 1 || maxPendingBytes < 1 || maxBlobSize < 1) {
+        throw new IllegalArgumentException("limits must be positive, found " + maxSessions + " sessions, "
+            + maxPendingBytes + " pending bytes, " + maxBlobSize + " bytes per blob");
+      }
+    }
+  }
+
   /** A token as listed: never its secret. */
-  public record Token(String id, String publisher, List<String> roles, Instant created) {
+  public record Token(String id, String publisher, List<String> roles, Instant created, Limits limits) {
     public Token {
       roles = List.copyOf(roles);
     }
@@ -67,15 +90,20 @@ public final class TokenStore {
     this.clock = clock;
   }
 
-  /** Creates a token for {@code publisher} that may publish {@code roles}. */
+  /** Creates a token for {@code publisher} that may publish {@code roles}, with the default limits. */
   public Created create(String publisher, List<String> roles) throws IOException {
+    return create(publisher, roles, Limits.DEFAULTS);
+  }
+
+  /** Creates a token for {@code publisher} that may publish {@code roles} within {@code limits}. */
+  public Created create(String publisher, List<String> roles, Limits limits) throws IOException {
     byte[] idBytes = new byte[6];
     byte[] secret = new byte[32];
     RANDOM.nextBytes(idBytes);
     RANDOM.nextBytes(secret);
     String id = HexFormat.of().formatHex(idBytes);
     String text = "wrd_" + id + "_" + HexFormat.of().formatHex(secret);
-    Token token = new Token(id, publisher, roles, clock.instant().truncatedTo(ChronoUnit.SECONDS));
+    Token token = new Token(id, publisher, roles, clock.instant().truncatedTo(ChronoUnit.SECONDS), limits);
     DataLock.Held lock = DataLock.acquire(layout);
     try {
       List<Entry> entries = new ArrayList<>(read());
@@ -157,8 +185,11 @@ public final class TokenStore {
       for (JsonNode t : root.path("tokens")) {
         List<String> roles = new ArrayList<>();
         t.path("roles").forEach(r -> roles.add(r.asText()));
-        Token token =
-            new Token(t.path("id").asText(), t.path("publisher").asText(), roles, Instant.parse(t.path("created").asText()));
+        JsonNode l = t.path("limits");
+        Limits limits = l.isMissingNode() ? Limits.DEFAULTS : new Limits(l.path("max_sessions").asInt(),
+            l.path("max_pending_bytes").asLong(), l.path("max_blob_size").asLong());
+        Token token = new Token(t.path("id").asText(), t.path("publisher").asText(), roles,
+            Instant.parse(t.path("created").asText()), limits);
         out.add(new Entry(token, HexFormat.of().parseHex(t.path("sha256").asText())));
       }
       return out;
@@ -179,6 +210,9 @@ public final class TokenStore {
       t.put("publisher", e.token().publisher());
       e.token().roles().forEach(t.putArray("roles")::add);
       t.put("created", e.token().created().toString());
+      Limits limits = e.token().limits();
+      t.putObject("limits").put("max_sessions", limits.maxSessions()).put("max_pending_bytes", limits.maxPendingBytes())
+          .put("max_blob_size", limits.maxBlobSize());
       t.put("sha256", HexFormat.of().formatHex(e.sha256()));
     }
     byte[] bytes = StrictJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root);

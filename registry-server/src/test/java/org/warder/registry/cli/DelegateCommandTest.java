@@ -150,4 +150,20 @@ class DelegateCommandTest {
     assertThat(badPassphrase.err()).contains("targets.pem");
     assertThat(registry.metadataFiles()).isEqualTo(before);
   }
+
+  @Test
+  void testDelegate_patternCaps() throws Exception {
+    Map<String, String> before = registry.metadataFiles();
+    String k = keyFile.toString();
+    CliRun stars = delegate("acme", "--key", k, "--paths", "plugins/" + "*a".repeat(17));
+    assertThat(stars.exitCode()).isEqualTo(2);
+    assertThat(stars.err()).contains("expected a path pattern with at most 16 '*', found 17");
+    CliRun longPattern = delegate("acme", "--key", k, "--paths", "plugins/" + "a".repeat(249));
+    assertThat(longPattern.exitCode()).isEqualTo(2);
+    assertThat(longPattern.err()).contains("expected a path pattern of at most 256 characters, found one of 257");
+    assertThat(registry.metadataFiles()).isEqualTo(before);
+
+    CliRun atTheCaps = delegate("acme", "--key", k, "--paths", "plugins/" + "*a".repeat(16), "plugins/" + "a".repeat(248));
+    assertThat(atTheCaps.exitCode()).as(atTheCaps.err()).isZero();
+  }
 }

@@ -8,9 +8,12 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,8 +23,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.registry.testing.Http;
+import org.warder.registry.testing.Publisher;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.signing.Digests;
+import org.warder.signing.Ed25519SigningKey;
 
 /**
  * Blobs are sent zero-copy (sendfile through {@link FileRegions}): whole, in ranges, to many
@@ -31,6 +36,8 @@ import org.warder.signing.Digests;
 class BlobServingTest {
   @TempDir Path tmp;
   private TestRegistry registry;
+  private final Ed25519SigningKey releasesKey = Ed25519SigningKey.generate();
+  private Publisher releases;
   private byte[] blob;
   private String url;
 
@@ -39,7 +46,13 @@ class BlobServingTest {
     registry = TestRegistry.create(tmp).start();
     blob = new byte[6 * 1024 * 1024 + 12345]; // far more than a socket buffer holds
     new Random(42).nextBytes(blob);
-    registry.publisher(registry.token("acme", "acme")).upload(blob, 1 << 20);
+    registry.delegate("releases", List.of(releasesKey), 1, "releases/*/*/*");
+    releases = registry.publisher(registry.token("releases", "releases"));
+    releases.upload(blob, 1 << 20);
+    // only blobs that committed metadata references are served
+    HttpResponse<byte[]> published = releases.submit("releases", Publisher.targets(1, Instant.now().plus(Duration.ofDays(30)),
+        Map.of("releases/14.2-RELEASE/amd64/base.txz", blob), List.of(releasesKey)).toBytes());
+    assertThat(published.statusCode()).as(new String(published.body(), StandardCharsets.UTF_8)).isEqualTo(200);
     url = "/targets/releases/14.2-RELEASE/amd64/" + Digests.sha256Hex(blob) + ".base.txz";
   }
 
@@ -53,6 +66,34 @@ class BlobServingTest {
       Thread.sleep(25);
     }
     assertThat(FileRegions.inFlight()).isZero();
+  }
+
+  @Test
+  void testGet_orphanBlobsAreNotServed() throws Exception {
+    byte[] neverPublished = "uploaded, never published".getBytes(StandardCharsets.UTF_8);
+    byte[] refused = "uploaded, published outside the role's paths".getBytes(StandardCharsets.UTF_8);
+    releases.upload(neverPublished);
+    releases.upload(refused);
+    HttpResponse<byte[]> outside = releases.submit("releases", Publisher.targets(2, Instant.now().plus(Duration.ofDays(30)),
+        Map.of("plugins/evil/x", refused), List.of(releasesKey)).toBytes());
+    assertThat(outside.statusCode()).isEqualTo(400);
+    for (byte[] orphan : List.of(neverPublished, refused)) {
+      String sha256 = Digests.sha256Hex(orphan);
+      assertThat(registry.layout.blob(sha256).orElseThrow()).exists();
+      String orphanUrl = "/targets/releases/14.2-RELEASE/amd64/" + sha256 + ".base.txz";
+      assertThat(registry.http().send("GET", orphanUrl, null).statusCode()).isEqualTo(404);
+      assertThat(registry.http().send("HEAD", orphanUrl, null).statusCode()).isEqualTo(404);
+    }
+    assertThat(registry.http().send("GET", url, null).statusCode()).isEqualTo(200);
+
+    HttpResponse<byte[]> published = releases.submit("releases", Publisher.targets(2, Instant.now().plus(Duration.ofDays(30)),
+        Map.of("releases/14.2-RELEASE/amd64/base.txz", blob, "releases/14.2-RELEASE/amd64/notes", neverPublished),
+        List.of(releasesKey)).toBytes());
+    assertThat(published.statusCode()).isEqualTo(200);
+    HttpResponse<byte[]> nowServed =
+        registry.http().send("GET", "/targets/releases/14.2-RELEASE/amd64/" + Digests.sha256Hex(neverPublished) + ".notes", null);
+    assertThat(nowServed.statusCode()).isEqualTo(200);
+    assertThat(nowServed.body()).isEqualTo(neverPublished);
   }
 
   @Test

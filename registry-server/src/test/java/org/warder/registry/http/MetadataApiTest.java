@@ -169,6 +169,21 @@ class MetadataApiTest {
   }
 
   @Test
+  void testSubmit_delegationWithAPatternOverTheCaps() throws Exception {
+    Ed25519SigningKey betaKey = Ed25519SigningKey.generate();
+    for (String pattern : List.of("plugins/acme-" + "*a".repeat(17), "plugins/acme-" + "a".repeat(244), "../x")) {
+      Delegations delegations = new Delegations(Map.of(betaKey.keyId(), betaKey.publicKey()),
+          List.of(DelegatedRole.withPaths("acme-beta", List.of(betaKey.keyId()), 1, true, List.of(pattern))));
+      Metadata<Targets> md =
+          Metadata.of(new Targets(Signed.SPEC_VERSION, 1, inAMonth(), Map.of(), Optional.of(delegations)))
+              .signedBy(List.of(acmeKey));
+      HttpResponse<byte[]> r = assertRefused(acme, "acme", md.toBytes(), 400, "PATTERN_INVALID",
+          "acme delegates to acme-beta: expected a path pattern", "sign the metadata again without that pattern");
+      assertThat(Http.json(r).at("/errors/0/detail/pattern").asText()).isEqualTo(pattern);
+    }
+  }
+
+  @Test
   void testSubmit_missingBlobOrWrongLength() throws Exception {
     byte[] notUploaded = "never uploaded".getBytes(StandardCharsets.UTF_8);
     assertRefused(

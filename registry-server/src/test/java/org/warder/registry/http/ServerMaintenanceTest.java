@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.registry.repo.RegistryRepository;
+import org.warder.registry.storage.ReferencedBlobs;
+import org.warder.registry.storage.TokenStore;
 import org.warder.registry.storage.UploadSessions;
 import org.warder.registry.testing.Http;
 import org.warder.registry.testing.Publisher;
@@ -117,8 +119,11 @@ class ServerMaintenanceTest {
     Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(by)));
   }
 
+  private static final TokenStore.Token OWNER =
+      new TokenStore.Token("0123456789ab", "acme", List.of("acme"), Instant.now(), TokenStore.Limits.DEFAULTS);
+
   private String staleSession(UploadSessions sessions) throws Exception {
-    String uuid = sessions.create();
+    String uuid = sessions.create(OWNER);
     Path dir = registry.layout.upload(uuid);
     Files.writeString(dir.resolve("startedat"), Instant.now().minus(Duration.ofHours(30)).toString());
     age(dir.resolve("data"), Duration.ofHours(30));
@@ -129,12 +134,13 @@ class ServerMaintenanceTest {
   void testStaleUploads_purgedAtStartAndPeriodically() throws Exception {
     registry = TestRegistry.create(tmp);
     UploadSessions sessions =
-        new UploadSessions(registry.layout, new org.warder.registry.storage.BlobStore(registry.layout), Clock.systemUTC(), 1000);
+        new UploadSessions(registry.layout, new org.warder.registry.storage.BlobStore(registry.layout),
+            new ReferencedBlobs(registry.layout), Clock.systemUTC(), 1000);
     String stale = staleSession(sessions);
-    String fresh = sessions.create();
+    String fresh = sessions.create(OWNER);
     String startedLongAgoButWritten = staleSession(sessions);
     age(registry.layout.uploadData(startedLongAgoButWritten), Duration.ofMinutes(5));
-    String debris = sessions.create();
+    String debris = sessions.create(OWNER);
     Files.delete(registry.layout.uploadData(debris)); // as a crash between a commit's rename and cleanup leaves it
     Path unfinished = registry.layout.uploads().resolve(".0b6f0a43-6c1c-4f2b-9d55-4c5a2a8f4b10.new");
     Files.createDirectories(unfinished);

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,6 +94,36 @@ class UploadApiTest {
     assertThat(exists.headers().firstValue("Content-Length")).hasValue("200000");
     String other = Digests.sha256Hex(new byte[] {1});
     assertThat(publisher.send("HEAD", "/api/v1/blobs/" + other, null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void testSession_onlyItsTokenMayUseIt() throws Exception {
+    byte[] content = random(10_000, 9);
+    String uuid = publisher.start();
+    assertThat(publisher.patch(uuid, content, 0, 4000).statusCode()).isEqualTo(202);
+    Publisher other = registry.publisher(registry.token("mallory", "mallory"));
+    String never = "0b6f0a43-6c1c-4f2b-9d55-4c5a2a8f4b10";
+    String neverMessage = Http.errorMessage(other.send("GET", "/api/v1/uploads/" + never, null));
+
+    List<HttpResponse<byte[]>> tries = List.of(
+        other.send("GET", "/api/v1/uploads/" + uuid, null),
+        other.patch(uuid, content, 4000, 10_000),
+        other.patch(uuid, content, 0, 10_000),
+        other.commit(uuid, Digests.sha256Hex(Arrays.copyOf(content, 4000)), 4000),
+        other.send("DELETE", "/api/v1/uploads/" + uuid, null));
+    for (HttpResponse<byte[]> r : tries) {
+      assertThat(r.statusCode()).isEqualTo(404);
+      assertThat(Http.errorCode(r)).isEqualTo("UPLOAD_UNKNOWN");
+      // the same answer as for a session that never existed: nothing tells another token it exists
+      assertThat(Http.errorMessage(r)).isEqualTo(neverMessage.replace(never, uuid));
+    }
+    assertThat(other.send("HEAD", "/api/v1/uploads/" + uuid, null).statusCode()).isEqualTo(404);
+    assertThat(registry.layout.uploadData(uuid)).hasSize(4000);
+
+    assertThat(offset(uuid)).isEqualTo(4000);
+    assertThat(publisher.patch(uuid, content, 4000, 10_000).statusCode()).isEqualTo(202);
+    assertThat(publisher.commit(uuid, Digests.sha256Hex(content), content.length).statusCode()).isEqualTo(201);
+    assertThat(registry.layout.blob(Digests.sha256Hex(content)).orElseThrow()).hasBinaryContent(content);
   }
 
   @Test

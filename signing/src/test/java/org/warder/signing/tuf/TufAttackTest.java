@@ -2,6 +2,7 @@ package org.warder.signing.tuf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
@@ -451,6 +452,19 @@ class TufAttackTest {
     Updater u = f.updater();
     assertThat(u.targetInfo("plugins/y").length()).isEqualTo(1);
     f.assertRefusedUnchanged(TargetNotFoundException.class, () -> u.targetInfo("plugins/acme/x"));
+  }
+
+  @Test
+  @DisplayName("#13 a delegation with a pattern of 120 '*' does not stall the lookup")
+  void testTargetInfo_hostilePatternIsMatchedFast() throws Exception {
+    String hostile = "plugins/" + "*a".repeat(120) + "b";
+    repo.delegate("targets", DelegatedRole.withPaths("hostile", List.of(), 1, false, List.of(hostile)));
+    repo.delegate("targets", DelegatedRole.withPaths("acme", List.of(), 1, false, List.of("plugins/*")));
+    repo.addTarget("acme", "plugins/" + "a".repeat(120), new byte[] {1});
+    repo.publish();
+    Updater u = f.updater();
+    assertTimeoutPreemptively(Duration.ofSeconds(10),
+        () -> assertThat(u.targetInfo("plugins/" + "a".repeat(120)).length()).isEqualTo(1));
   }
 
   @Test

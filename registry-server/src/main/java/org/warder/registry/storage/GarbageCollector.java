@@ -1,0 +1,82 @@
+package org.warder.registry.storage;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What {@code warder-registry gc} finds and removes: orphan blobs, which no retained metadata
+ * references ({@link ReferencedBlobs}), and expired upload sessions. An orphan stored or asked
+ * for ({@code HEAD /api/v1/blobs/}) within the grace period is kept: a publisher uploads blobs
+ * before it submits the metadata naming them. References are computed and blobs deleted under the
+ * {@link DataLock}, which every submission holds while it checks blobs and writes metadata, so a
+ * submission sees a blob either kept or gone, never half. Thread-safe.
+ */
+public final class GarbageCollector {
+  private final RegistryLayout layout;
+  private final Clock clock;
+
+  /**
+   * What was found (and deleted, when asked).
+   *
+   * @param orphans orphan blobs older than the grace period: deleted
+   * @param young orphan blobs within the grace period: kept
+   * @param uploads expired upload sessions: deleted
+   */
+  public record Garbage(List<BlobStore.Stored> orphans, List<BlobStore.Stored> young, List<UploadSessions.Expired> uploads) {
+    public Garbage {
+      orphans = List.copyOf(orphans);
+      young = List.copyOf(young);
+      uploads = List.copyOf(uploads);
+    }
+
+    public long orphanBytes() {
+      return orphans.stream().mapToLong(BlobStore.Stored::length).sum();
+    }
+
+    public long uploadBytes() {
+      return uploads.stream().mapToLong(UploadSessions.Expired::length).sum();
+    }
+  }
+
+  public GarbageCollector(RegistryLayout layout, Clock clock) {
+    this.layout = layout;
+    this.clock = clock;
+  }
+
+  /**
+   * Finds orphan blobs stored or asked for more than {@code grace} ago and upload sessions
+   * untouched for {@code uploadMaxAge}; deletes them when {@code delete}.
+   */
+  public Garbage collect(Duration grace, Duration uploadMaxAge, boolean delete) throws IOException {
+    BlobStore blobs = new BlobStore(layout);
+    ReferencedBlobs references = new ReferencedBlobs(layout);
+    UploadSessions uploads = new UploadSessions(layout, blobs, references, clock, Long.MAX_VALUE);
+    Instant cutoff = clock.instant().minus(grace);
+    DataLock.Held lock = DataLock.acquire(layout);
+    try {
+      Set<String> referenced = references.all();
+      List<BlobStore.Stored> orphans = new ArrayList<>();
+      List<BlobStore.Stored> young = new ArrayList<>();
+      for (BlobStore.Stored blob : blobs.list()) {
+        if (!referenced.contains(blob.sha256())) {
+          (blob.touched().isBefore(cutoff) ? orphans : young).add(blob);
+        }
+      }
+      List<UploadSessions.Expired> expired = uploads.expired(uploadMaxAge);
+      if (delete) {
+        for (BlobStore.Stored orphan : orphans) {
+          blobs.delete(orphan.sha256());
+        }
+        uploads.purge(uploadMaxAge);
+      }
+      return new Garbage(orphans, young, expired);
+    } finally {
+      lock.close();
+    }
+  }
+}
