@@ -17,12 +17,15 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.content.HttpContent;
 import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.ResourceService;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
@@ -34,8 +37,8 @@ import org.warder.registry.storage.UploadSessions;
 
 /**
  * The registry's HTTP server (embedded Jetty 12): TUF metadata and content-addressed targets with
- * ETag, Range and conditional requests; the publishing API; {@code /healthz} and {@code
- * /metrics}; an NCSA access log. While it runs it re-signs the timestamp (and the snapshot) before
+ * ETag, Range and conditional requests; the publishing API; {@code /healthz}; {@code /metrics} on
+ * its own listener only; an NCSA access log. Neither headers nor error pages name the server. While it runs it re-signs the timestamp (and the snapshot) before
  * they expire and purges stale upload sessions. Stopping lets running requests finish (up to the
  * stop timeout). Thread-safe.
  */
@@ -49,6 +52,7 @@ public final class RegistryServer implements AutoCloseable {
   /**
    * How the server runs.
    *
+   * @param metricsListen where {@code /metrics} is served; empty: nowhere (never on {@code listen})
    * @param maxBlobSize the largest blob an upload may make, in bytes
    * @param uploadMaxAge upload sessions untouched this long are purged
    * @param maintenanceInterval how often expiring metadata is re-signed and stale uploads purged
@@ -56,6 +60,7 @@ public final class RegistryServer implements AutoCloseable {
    */
   public record Settings(
       InetSocketAddress listen,
+      Optional<InetSocketAddress> metricsListen,
       long maxBlobSize,
       Duration uploadMaxAge,
       Duration maintenanceInterval,
@@ -63,40 +68,50 @@ public final class RegistryServer implements AutoCloseable {
       Duration stopTimeout,
       Clock clock) {
 
-    /** Defaults: 64 GiB blobs, sessions purged after a day, maintenance every 10 minutes, no access log. */
+    /**
+     * Defaults: no metrics listener, 64 GiB blobs, sessions purged after a day, maintenance every
+     * 10 minutes, no access log.
+     */
     public static Settings defaults(InetSocketAddress listen) {
       return new Settings(
-          listen, 64L << 30, Duration.ofHours(24), Duration.ofMinutes(10), Optional.empty(), Duration.ofSeconds(10),
-          Clock.systemUTC());
+          listen, Optional.empty(), 64L << 30, Duration.ofHours(24), Duration.ofMinutes(10), Optional.empty(),
+          Duration.ofSeconds(10), Clock.systemUTC());
+    }
+
+    public Settings withMetricsListen(InetSocketAddress address) {
+      return new Settings(
+          listen, Optional.of(address), maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, clock);
     }
 
     public Settings withMaxBlobSize(long bytes) {
-      return new Settings(listen, bytes, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, clock);
+      return new Settings(listen, metricsListen, bytes, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, clock);
     }
 
     public Settings withUploadMaxAge(Duration age) {
-      return new Settings(listen, maxBlobSize, age, maintenanceInterval, accessLog, stopTimeout, clock);
+      return new Settings(listen, metricsListen, maxBlobSize, age, maintenanceInterval, accessLog, stopTimeout, clock);
     }
 
     public Settings withMaintenanceInterval(Duration interval) {
-      return new Settings(listen, maxBlobSize, uploadMaxAge, interval, accessLog, stopTimeout, clock);
+      return new Settings(listen, metricsListen, maxBlobSize, uploadMaxAge, interval, accessLog, stopTimeout, clock);
     }
 
     public Settings withAccessLog(RequestLog.Writer writer) {
-      return new Settings(listen, maxBlobSize, uploadMaxAge, maintenanceInterval, Optional.of(writer), stopTimeout, clock);
+      return new Settings(
+          listen, metricsListen, maxBlobSize, uploadMaxAge, maintenanceInterval, Optional.of(writer), stopTimeout, clock);
     }
 
     public Settings withStopTimeout(Duration timeout) {
-      return new Settings(listen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, timeout, clock);
+      return new Settings(listen, metricsListen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, timeout, clock);
     }
 
     public Settings withClock(Clock c) {
-      return new Settings(listen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, c);
+      return new Settings(listen, metricsListen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, c);
     }
   }
 
   private final Server server;
   private final ServerConnector connector;
+  private final Optional<ServerConnector> metricsConnector;
   private final RegistryRepository repository;
   private final UploadSessions uploads;
   private final Metrics metrics = new Metrics();
@@ -114,11 +129,23 @@ public final class RegistryServer implements AutoCloseable {
     TokenStore tokens = new TokenStore(layout, settings.clock());
 
     server = new Server();
+    HttpConfiguration http = new HttpConfiguration();
+    // No "Server: Jetty(12...)" header, no version in error pages: nothing to fingerprint.
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
     // Blobs go from the page cache to the socket with sendfile (FileRegions), not through buffers.
-    connector = new FileRegions.Connector(server);
+    connector = new FileRegions.Connector(server, new HttpConnectionFactory(http));
     connector.setHost(settings.listen().getHostString());
     connector.setPort(settings.listen().getPort());
     server.addConnector(connector);
+    metricsConnector = settings.metricsListen().map(address -> {
+      ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+      c.setHost(address.getHostString());
+      c.setPort(address.getPort());
+      server.addConnector(c);
+      return c;
+    });
+    server.setErrorHandler(new PlainErrors());
     ResourceService files = new ResourceService();
     files.setHttpContentFactory(new ContentFactory(layout, ResourceFactory.of(server)));
     files.setAcceptRanges(true);
@@ -126,7 +153,7 @@ public final class RegistryServer implements AutoCloseable {
     files.setDirAllowed(false);
     server.addBean(files);
     ApiHandler api = new ApiHandler(repository, uploads, blobs, tokens, metrics);
-    server.setHandler(new GracefulHandler(new RootHandler(api, new FilesHandler(files), this)));
+    server.setHandler(new GracefulHandler(new RootHandler(api, new FilesHandler(files), this, metricsConnector)));
     RequestLog counting = metrics.requestLog();
     if (settings.accessLog().isPresent()) {
       CustomRequestLog access = new CustomRequestLog(settings.accessLog().get(), CustomRequestLog.EXTENDED_NCSA_FORMAT);
@@ -138,7 +165,9 @@ public final class RegistryServer implements AutoCloseable {
     server.setStopTimeout(settings.stopTimeout().toMillis());
     // Once stopping, idle keep-alive connections are closed after a tenth of the stop timeout
     // (at most Jetty's default second); requests in progress get the whole stop timeout.
-    connector.setShutdownIdleTimeout(Math.max(1, Math.min(1000, settings.stopTimeout().toMillis() / 10)));
+    long shutdownIdle = Math.max(1, Math.min(1000, settings.stopTimeout().toMillis() / 10));
+    connector.setShutdownIdleTimeout(shutdownIdle);
+    metricsConnector.ifPresent(c -> c.setShutdownIdleTimeout(shutdownIdle));
     server.setStopAtShutdown(true);
   }
 
@@ -183,11 +212,20 @@ public final class RegistryServer implements AutoCloseable {
 
   /** The base URL clients use. */
   public URI url() {
-    String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
+    return url(connector);
+  }
+
+  /** The URL of {@code /metrics}, when a metrics listener is configured. */
+  public Optional<URI> metricsUrl() {
+    return metricsConnector.map(c -> url(c).resolve("metrics"));
+  }
+
+  private static URI url(ServerConnector c) {
+    String host = c.getHost() == null ? "127.0.0.1" : c.getHost();
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return URI.create("http://" + host + ":" + port() + "/");
+    return URI.create("http://" + host + ":" + c.getLocalPort() + "/");
   }
 
   /** Blocks until the server stops. */
@@ -218,32 +256,54 @@ public final class RegistryServer implements AutoCloseable {
     return metrics.render(status, settings.clock());
   }
 
-  /** Sends {@code /api/} to the API, {@code /metrics} to the counters, the rest to the files. */
+  /**
+   * Sends {@code /api/} to the API and the rest to the files; on the metrics listener, serves
+   * {@code /metrics} and nothing else.
+   */
   private static final class RootHandler extends Handler.Abstract {
     private final ApiHandler api;
     private final FilesHandler files;
     private final RegistryServer owner;
+    private final Optional<ServerConnector> metricsConnector;
 
-    RootHandler(ApiHandler api, FilesHandler files, RegistryServer owner) {
+    RootHandler(ApiHandler api, FilesHandler files, RegistryServer owner, Optional<ServerConnector> metricsConnector) {
       super(InvocationType.BLOCKING);
       this.api = api;
       this.files = files;
       this.owner = owner;
+      this.metricsConnector = metricsConnector;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
       String path = Request.getPathInContext(request);
-      if (path.startsWith(ApiHandler.PREFIX) || path.equals("/api/v1")) {
-        return api.handle(request, response, callback);
-      }
-      if (path.equals("/metrics") && (HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod()))) {
+      if (metricsConnector.isPresent() && request.getConnectionMetaData().getConnector() == metricsConnector.get()) {
+        if (!path.equals("/metrics") || !(HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod()))) {
+          Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+          return true;
+        }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.write(true, StandardCharsets.UTF_8.encode(owner.renderMetrics()), callback);
         return true;
       }
+      if (path.startsWith(ApiHandler.PREFIX) || path.equals("/api/v1")) {
+        return api.handle(request, response, callback);
+      }
       return files.handle(request, response, callback);
+    }
+  }
+
+  /**
+   * Error pages as one plain line such as {@code 404 Not Found}: no server name or version, no
+   * stack, nothing of the request echoed. (API errors are JSON, written by {@link ApiResponses}.)
+   */
+  private static final class PlainErrors extends ErrorHandler {
+    @Override
+    protected void generateResponse(
+        Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+      response.write(true, StandardCharsets.UTF_8.encode(code + " " + HttpStatus.getMessage(code) + "\n"), callback);
     }
   }
 
