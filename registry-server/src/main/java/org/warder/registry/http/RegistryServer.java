@@ -27,8 +27,10 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.BlobStore;
 import org.warder.registry.storage.RegistryLayout;
@@ -57,6 +59,7 @@ public final class RegistryServer implements AutoCloseable {
    * @param uploadMaxAge upload sessions untouched this long are purged
    * @param maintenanceInterval how often expiring metadata is re-signed and stale uploads purged
    * @param accessLog where access log lines go; empty for none
+   * @param limits what keeps slow or greedy clients from holding the server
    */
   public record Settings(
       InetSocketAddress listen,
@@ -66,46 +69,99 @@ public final class RegistryServer implements AutoCloseable {
       Duration maintenanceInterval,
       Optional<RequestLog.Writer> accessLog,
       Duration stopTimeout,
+      Limits limits,
       Clock clock) {
 
     /**
      * Defaults: no metrics listener, 64 GiB blobs, sessions purged after a day, maintenance every
-     * 10 minutes, no access log.
+     * 10 minutes, no access log, {@link Limits#defaults}.
      */
     public static Settings defaults(InetSocketAddress listen) {
       return new Settings(
           listen, Optional.empty(), 64L << 30, Duration.ofHours(24), Duration.ofMinutes(10), Optional.empty(),
-          Duration.ofSeconds(10), Clock.systemUTC());
+          Duration.ofSeconds(10), Limits.defaults(), Clock.systemUTC());
     }
 
     public Settings withMetricsListen(InetSocketAddress address) {
       return new Settings(
-          listen, Optional.of(address), maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, clock);
+          listen, Optional.of(address), maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, limits,
+          clock);
     }
 
     public Settings withMaxBlobSize(long bytes) {
-      return new Settings(listen, metricsListen, bytes, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, clock);
+      return new Settings(
+          listen, metricsListen, bytes, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, limits, clock);
     }
 
     public Settings withUploadMaxAge(Duration age) {
-      return new Settings(listen, metricsListen, maxBlobSize, age, maintenanceInterval, accessLog, stopTimeout, clock);
+      return new Settings(
+          listen, metricsListen, maxBlobSize, age, maintenanceInterval, accessLog, stopTimeout, limits, clock);
     }
 
     public Settings withMaintenanceInterval(Duration interval) {
-      return new Settings(listen, metricsListen, maxBlobSize, uploadMaxAge, interval, accessLog, stopTimeout, clock);
+      return new Settings(
+          listen, metricsListen, maxBlobSize, uploadMaxAge, interval, accessLog, stopTimeout, limits, clock);
     }
 
     public Settings withAccessLog(RequestLog.Writer writer) {
       return new Settings(
-          listen, metricsListen, maxBlobSize, uploadMaxAge, maintenanceInterval, Optional.of(writer), stopTimeout, clock);
+          listen, metricsListen, maxBlobSize, uploadMaxAge, maintenanceInterval, Optional.of(writer), stopTimeout, limits,
+          clock);
     }
 
     public Settings withStopTimeout(Duration timeout) {
-      return new Settings(listen, metricsListen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, timeout, clock);
+      return new Settings(
+          listen, metricsListen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, timeout, limits, clock);
+    }
+
+    public Settings withLimits(Limits l) {
+      return new Settings(
+          listen, metricsListen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, l, clock);
     }
 
     public Settings withClock(Clock c) {
-      return new Settings(listen, metricsListen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, c);
+      return new Settings(
+          listen, metricsListen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, limits, c);
+    }
+  }
+
+  /**
+   * What keeps slow or greedy clients from holding the server. Reads never read a body and are
+   * written without holding a thread, so only API requests are bounded beyond the idle timeout.
+   *
+   * @param threads request threads, for reads and API requests together
+   * @param apiRequests API requests served at once; more are refused ({@code 503 BUSY}) before
+   *     their body is read. At most half of {@code threads}, so that reads always have threads
+   * @param apiRequestsPerToken API requests served at once with one token
+   * @param idleTimeout a connection with nothing sent either way this long is closed, and a
+   *     request body pausing this long is refused ({@code 408 TOO_SLOW})
+   * @param apiDeadline an API request still running this long loses its connection
+   * @param minApiDataRate an API request body coming slower than this many bytes per second, on
+   *     average since it started, is refused ({@code 408 TOO_SLOW})
+   */
+  public record Limits(
+      int threads, int apiRequests, int apiRequestsPerToken, Duration idleTimeout, Duration apiDeadline,
+      long minApiDataRate) {
+    public Limits {
+      if (apiRequests < 1 || apiRequestsPerToken < 1 || apiRequests > threads / 2) {
+        throw new IllegalArgumentException(
+            "expected 1 <= API requests (" + apiRequests + ") <= half the threads (" + threads
+                + ") and at least 1 per token (" + apiRequestsPerToken + ")");
+      }
+      if (idleTimeout.isNegative() || idleTimeout.isZero() || apiDeadline.isNegative() || apiDeadline.isZero()
+          || minApiDataRate < 1) {
+        throw new IllegalArgumentException(
+            "expected a positive idle timeout, API deadline and minimum data rate, found " + idleTimeout + ", "
+                + apiDeadline + ", " + minApiDataRate);
+      }
+    }
+
+    /**
+     * 200 threads; 32 API requests at once, 8 per token; 30 s idle timeout; 10 minutes per API
+     * request; API bodies at 1 KiB/s at least.
+     */
+    public static Limits defaults() {
+      return new Limits(200, 32, 8, Duration.ofSeconds(30), Duration.ofMinutes(10), 1024);
     }
   }
 
@@ -128,7 +184,10 @@ public final class RegistryServer implements AutoCloseable {
     this.uploads = new UploadSessions(layout, blobs, settings.clock(), settings.maxBlobSize());
     TokenStore tokens = new TokenStore(layout, settings.clock());
 
-    server = new Server();
+    Limits limits = settings.limits();
+    QueuedThreadPool threads = new QueuedThreadPool(limits.threads());
+    threads.setName("registry");
+    server = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
     // No "Server: Jetty(12...)" header, no version in error pages: nothing to fingerprint.
     http.setSendServerVersion(false);
@@ -137,11 +196,13 @@ public final class RegistryServer implements AutoCloseable {
     connector = new FileRegions.Connector(server, new HttpConnectionFactory(http));
     connector.setHost(settings.listen().getHostString());
     connector.setPort(settings.listen().getPort());
+    connector.setIdleTimeout(limits.idleTimeout().toMillis());
     server.addConnector(connector);
     metricsConnector = settings.metricsListen().map(address -> {
       ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
       c.setHost(address.getHostString());
       c.setPort(address.getPort());
+      c.setIdleTimeout(limits.idleTimeout().toMillis());
       server.addConnector(c);
       return c;
     });
@@ -152,8 +213,11 @@ public final class RegistryServer implements AutoCloseable {
     files.setEtags(true);
     files.setDirAllowed(false);
     server.addBean(files);
-    ApiHandler api = new ApiHandler(repository, uploads, blobs, tokens, metrics);
-    server.setHandler(new GracefulHandler(new RootHandler(api, new FilesHandler(files), this, metricsConnector)));
+    ApiHandler api = new ApiHandler(repository, uploads, blobs, tokens, metrics, limits);
+    // Reads of API bodies fail once their average rate since the first read falls below the minimum.
+    Handler slowApiBodies = new MinimumDataRateHandler(api, limits.minApiDataRate(), 0);
+    server.setHandler(
+        new GracefulHandler(new RootHandler(slowApiBodies, new FilesHandler(files), this, metricsConnector)));
     RequestLog counting = metrics.requestLog();
     if (settings.accessLog().isPresent()) {
       CustomRequestLog access = new CustomRequestLog(settings.accessLog().get(), CustomRequestLog.EXTENDED_NCSA_FORMAT);
@@ -261,13 +325,14 @@ public final class RegistryServer implements AutoCloseable {
    * {@code /metrics} and nothing else.
    */
   private static final class RootHandler extends Handler.Abstract {
-    private final ApiHandler api;
+    private final Handler api;
     private final FilesHandler files;
     private final RegistryServer owner;
     private final Optional<ServerConnector> metricsConnector;
 
-    RootHandler(ApiHandler api, FilesHandler files, RegistryServer owner, Optional<ServerConnector> metricsConnector) {
+    RootHandler(Handler api, FilesHandler files, RegistryServer owner, Optional<ServerConnector> metricsConnector) {
       super(InvocationType.BLOCKING);
+      addBean(api); // started and stopped with this handler
       this.api = api;
       this.files = files;
       this.owner = owner;
