@@ -40,7 +40,9 @@ import org.warder.registry.storage.UploadSessions;
 /**
  * The registry's HTTP server (embedded Jetty 12): TUF metadata and content-addressed targets with
  * ETag, Range and conditional requests; the publishing API; {@code /healthz}; {@code /metrics} on
- * its own listener only; an NCSA access log. Neither headers nor error pages name the server. While it runs it re-signs the timestamp (and the snapshot) before
+ * its own listener only; an NCSA access log. Neither headers nor error pages name the server.
+ * Slow or greedy clients are bounded by the {@link Limits}: reads hold no thread while they wait
+ * on a client, and API requests, which do while they read a body, get a bounded share of them. While it runs it re-signs the timestamp (and the snapshot) before
  * they expire and purges stale upload sessions. Stopping lets running requests finish (up to the
  * stop timeout). Thread-safe.
  */

@@ -234,4 +234,59 @@ class SlowClientsTest {
     assertThat(outcomes).as("answers by kind").containsEntry("anonymous 401", SLOW / 2)
         .containsKeys("token 503", "token 408");
   }
+
+  /** A registry whose API deadline and idle timeout are {@code deadline} and {@code idle}, at 1 byte/s minimum. */
+  private void startWith(Duration idle, Duration deadline) throws Exception {
+    RegistryServer.Limits limits = new RegistryServer.Limits(200, 32, 8, idle, deadline, 1);
+    registry = TestRegistry.create(tmp).start(s -> s.withLimits(limits));
+  }
+
+  @Test
+  void testSlowBody_pauseRefusedKeepingTheBytesReceived() throws Exception {
+    startWith(Duration.ofSeconds(1), Duration.ofMinutes(10));
+    String token = registry.token("acme", "acme");
+    String session = registry.publisher(token).start();
+    Slow s = open(registry.url(), "PATCH", "/api/v1/uploads/" + session, "Bearer " + token, true);
+    for (int i = 0; i < 99; i++) {
+      s.trickle();
+    }
+    // Then nothing for longer than the idle timeout.
+    String answer = answer(s);
+    assertThat(answer).startsWith("HTTP/1.1 408 ").contains(
+        "Connection: close", "Upload-Offset: 100", "\"code\":\"TOO_SLOW\"", "Idle timeout",
+        "no pause over 1 s", "continue from 100");
+    HttpResponse<byte[]> offset = registry.publisher(token).send("HEAD", "/api/v1/uploads/" + session, null);
+    assertThat(offset.headers().firstValue("Upload-Offset")).hasValue("100");
+  }
+
+  @Test
+  void testApiDeadline_cutsOffARequestStillRunning() throws Exception {
+    startWith(Duration.ofSeconds(30), Duration.ofSeconds(2));
+    String token = registry.token("acme", "acme");
+    String session = registry.publisher(token).start();
+    long start = System.nanoTime();
+    Slow s = open(registry.url(), "PATCH", "/api/v1/uploads/" + session, "Bearer " + token, true);
+    // Ten bytes every 100 ms: well above the minimum rate, far too slow for the deadline.
+    InputStream in = s.socket.getInputStream();
+    s.socket.setSoTimeout(100);
+    int read = 0;
+    while (read == 0 && System.nanoTime() - start < Duration.ofSeconds(20).toNanos()) {
+      for (int i = 0; i < 10; i++) {
+        s.trickle();
+      }
+      try {
+        read = in.read() < 0 ? -1 : 1;
+      } catch (SocketTimeoutException e) {
+        read = 0;
+      } catch (IOException e) {
+        read = -1;
+      }
+    }
+    long elapsed = (System.nanoTime() - start) / 1_000_000;
+    assertThat(read).as("the connection was closed, with no answer").isEqualTo(-1);
+    assertThat(elapsed).as("ms until the connection was closed").isBetween(1900L, 10_000L);
+    // The bytes that came before the deadline are kept.
+    HttpResponse<byte[]> offset = registry.publisher(token).send("HEAD", "/api/v1/uploads/" + session, null);
+    assertThat(Long.parseLong(offset.headers().firstValue("Upload-Offset").orElseThrow())).isPositive();
+  }
 }
