@@ -41,6 +41,10 @@ public enum ErrorCode {
   QUOTA_EXCEEDED(403),
   /** A request body exceeds its limit. */
   TOO_LARGE(413),
+  /** The registry already serves as many API requests as it allows, in all or with this token. */
+  BUSY(503),
+  /** The request body came slower than the minimum rate, or paused past the idle timeout. */
+  TOO_SLOW(408),
   /** Method not supported on this path. */
   METHOD_NOT_ALLOWED(405),
   /** Anything else; the repository is unchanged. */

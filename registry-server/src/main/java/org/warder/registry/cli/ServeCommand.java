@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
       "On an empty data directory it first initialises a registry, keeping a generated passphrase"
           + " for the offline keys in keys/offline.passphrase (quick start only: move both offline).",
       "While it runs it re-signs the timestamp and snapshot before they expire and purges upload"
-          + " sessions untouched for --upload-max-age. /metrics serves Prometheus metrics."
+          + " sessions untouched for --upload-max-age. Prometheus metrics are served only on"
+          + " --metrics-listen, never on --listen."
     })
 final class ServeCommand implements Callable<Integer> {
   @Mixin DataOption data;
@@ -40,6 +41,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
       description = "Address to listen on (default: ${DEFAULT-VALUE}).")
   String listen;
+
+  @Option(names = "--metrics-listen", paramLabel = "HOST:PORT",
+      description = "Serve /metrics (Prometheus) on this address only, e.g. 127.0.0.1:9100; without it, no metrics"
+          + " are served. Keep it off the public network: the metrics are not authenticated.")
+  Optional<String> metricsListen = Optional.empty();
 
   @Option(names = "--access-log", paramLabel = "FILE",
       description = "Append the access log (NCSA extended format) to FILE instead of standard output.")
@@ -63,12 +69,20 @@ final class ServeCommand implements Callable<Integer> {
     RegistryLayout layout = data.layout();
     PrintWriter out = spec.commandLine().getOut();
     Clock clock = Clock.systemUTC();
-    InetSocketAddress address = parse(listen);
+    InetSocketAddress address = parse("--listen", listen);
     RegistryServer.Settings settings =
         RegistryServer.Settings.defaults(address)
             .withMaxBlobSize(parseSize(maxBlobSize))
             .withUploadMaxAge(parseDuration(uploadMaxAge))
             .withClock(clock);
+    if (metricsListen.isPresent()) {
+      InetSocketAddress metrics = parse("--metrics-listen", metricsListen.get());
+      if (metrics.equals(address) && metrics.getPort() != 0) {
+        throw new ParameterException(
+            spec.commandLine(), "expected --metrics-listen to differ from --listen, found both " + listen);
+      }
+      settings = settings.withMetricsListen(metrics);
+    }
     if (!noAccessLog) {
       if (accessLog.isPresent()) {
         Path log = accessLog.get().toAbsolutePath();
@@ -101,13 +115,14 @@ final class ServeCommand implements Callable<Integer> {
     try (RegistryServer server = new RegistryServer(repository, settings, spec.commandLine().getErr())) {
       server.start();
       out.println("warder-registry serving " + layout.data() + " at " + server.url());
+      server.metricsUrl().ifPresent(url -> out.println("warder-registry metrics at " + url));
       out.flush();
       server.join();
     }
     return 0;
   }
 
-  InetSocketAddress parse(String hostPort) {
+  InetSocketAddress parse(String option, String hostPort) {
     int colon = hostPort.lastIndexOf(':');
     try {
       if (colon < 0) {
@@ -116,7 +131,7 @@ final class ServeCommand implements Callable<Integer> {
       String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
       return new InetSocketAddress(host, Integer.parseInt(hostPort.substring(colon + 1)));
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "expected --listen HOST:PORT, found " + hostPort);
+      throw new ParameterException(spec.commandLine(), "expected " + option + " HOST:PORT, found " + hostPort);
     }
   }
 

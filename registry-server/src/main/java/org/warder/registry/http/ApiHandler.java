@@ -5,19 +5,28 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.warder.registry.api.ErrorCode;
 import org.warder.registry.api.RegistryException;
 import org.warder.registry.repo.RegistryRepository;
@@ -29,13 +38,17 @@ import org.warder.registry.storage.UploadSessions;
  * The publishing API under {@code /api/v1/} (docs/registry-api.md): bearer-token authentication,
  * resumable upload sessions, blob existence checks, and submission of delegated metadata. Every
  * refusal is a {@link RegistryException} answered by {@link ApiResponses#error}. Request bodies are
- * streamed (uploads) or capped (metadata). Thread-safe.
+ * streamed (uploads) or capped (metadata), and read only once the token is valid and an {@link
+ * ApiAdmission} place is free; a request still running after the deadline of its {@link
+ * RegistryServer.Limits} loses its connection. Thread-safe.
  */
 final class ApiHandler extends Handler.Abstract {
   static final String PREFIX = "/api/v1/";
   private static final Pattern UPLOAD = Pattern.compile("/api/v1/uploads/([^/]+)");
   private static final Pattern BLOB = Pattern.compile("/api/v1/blobs/([^/]+)");
   private static final Pattern METADATA = Pattern.compile("/api/v1/metadata/([^/]+)");
+  /** Refusals that leave the request body unread (the connection is closed after the answer). */
+  private static final Set<ErrorCode> UNREAD = EnumSet.of(ErrorCode.UNAUTHORIZED, ErrorCode.BUSY, ErrorCode.TOO_SLOW);
   /** Refused request bodies up to this size are read to their end before the answer. */
   private static final long DISCARD_LIMIT = 8L * 1024 * 1024;
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d{1,18})-(\\d{1,18})/(\\*|\\d{1,18})");
@@ -46,9 +59,12 @@ final class ApiHandler extends Handler.Abstract {
   private final TokenStore tokens;
   private final Metrics metrics;
   private final Clock clock;
+  private final RegistryServer.Limits limits;
+  private final ApiAdmission admission;
 
-  ApiHandler(RegistryRepository repository, UploadSessions uploads, BlobStore blobs, TokenStore tokens, Metrics metrics,
-      Clock clock) {
+  ApiHandler(
+      RegistryRepository repository, UploadSessions uploads, BlobStore blobs, TokenStore tokens, Metrics metrics,
+      Clock clock, RegistryServer.Limits limits) {
     super(InvocationType.BLOCKING);
     this.repository = repository;
     this.uploads = uploads;
@@ -56,25 +72,88 @@ final class ApiHandler extends Handler.Abstract {
     this.tokens = tokens;
     this.metrics = metrics;
     this.clock = clock;
+    this.limits = limits;
+    this.admission = new ApiAdmission(limits.apiRequests(), limits.apiRequestsPerToken());
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    Callback done = withDeadline(request, callback);
     try {
-      route(request, response, callback);
+      // No byte of the body is read before the token is known good and a place is free, so that
+      // an anonymous or surplus request holds no thread while its body trickles in.
+      TokenStore.Token token = authenticate(request);
+      ApiAdmission.Slot slot = admission.admit(token);
+      try {
+        route(request, response, done, token);
+      } finally {
+        slot.close();
+      }
     } catch (RegistryException e) {
-      discardBody(request);
-      ApiResponses.error(response, e, callback);
+      refuse(request, response, slowness(e).orElse(e), done);
     } catch (Exception e) {
+      Optional<RegistryException> slow = slowness(e);
+      if (slow.isPresent()) {
+        refuse(request, response, slow.get(), done);
+        return true;
+      }
       String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       ApiResponses.error(
           response,
           new RegistryException(
               ErrorCode.INTERNAL, "the registry failed (" + what + "); the repository is unchanged, retry later",
               Map.of(), e),
-          callback);
+          done);
     }
     return true;
+  }
+
+  /**
+   * Closes the connection of a request still running after the API deadline, whatever it waits
+   * for (a body trickling in at just the minimum rate, an answer the client does not read).
+   */
+  private Callback withDeadline(Request request, Callback callback) {
+    EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+    Duration deadline = limits.apiDeadline();
+    Scheduler.Task task = request.getComponents().getScheduler().schedule(
+        () -> endPoint.close(new TimeoutException("the API request took longer than its deadline of " + deadline)),
+        deadline.toMillis(), TimeUnit.MILLISECONDS);
+    return Callback.from(callback, () -> task.cancel());
+  }
+
+  /**
+   * Answers {@code error}. A request refused before its body was read (no valid token, no free
+   * place, a body too slow) leaves the body unread and its connection closed after the answer;
+   * other refusals read what is left of a small body first.
+   */
+  private static void refuse(Request request, Response response, RegistryException error, Callback callback) {
+    if (UNREAD.contains(error.code())) {
+      response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+    } else {
+      discardBody(request);
+    }
+    ApiResponses.error(response, error, callback);
+  }
+
+  /**
+   * {@code e} as a {@code TOO_SLOW} refusal when a timeout caused it: the body came slower than
+   * the minimum rate, or paused longer than the idle timeout.
+   */
+  private Optional<RegistryException> slowness(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException timeout) {
+        Map<String, Object> detail = e instanceof RegistryException r ? r.detail() : Map.of();
+        String more = e instanceof RegistryException r ? "; " + r.getMessage() : "";
+        return Optional.of(new RegistryException(
+            ErrorCode.TOO_SLOW,
+            "the request body came too slowly (" + timeout.getMessage() + "): expected at least "
+                + limits.minApiDataRate() + " bytes per second on average, no pause over "
+                + limits.idleTimeout().toSeconds() + " s, and the whole request within "
+                + limits.apiDeadline().toMinutes() + " minutes" + more,
+            detail, e));
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -94,28 +173,28 @@ final class ApiHandler extends Handler.Abstract {
     }
   }
 
-  private void route(Request request, Response response, Callback callback) throws Exception {
+  private void route(Request request, Response response, Callback callback, TokenStore.Token token) throws Exception {
     String path = Request.getPathInContext(request);
     String method = request.getMethod();
     Matcher m;
     if (path.equals("/api/v1/uploads")) {
       requireMethod(method, "POST");
-      startUpload(request, response, callback);
+      startUpload(response, callback, token);
     } else if ((m = UPLOAD.matcher(path)).matches()) {
       String uuid = m.group(1);
       switch (method) {
-        case "HEAD", "GET" -> uploadOffset(request, response, callback, uuid);
-        case "PATCH" -> appendUpload(request, response, callback, uuid);
-        case "PUT" -> commitUpload(request, response, callback, uuid);
-        case "DELETE" -> cancelUpload(request, response, callback, uuid);
+        case "HEAD", "GET" -> uploadOffset(request, response, callback, token, uuid);
+        case "PATCH" -> appendUpload(request, response, callback, token, uuid);
+        case "PUT" -> commitUpload(request, response, callback, token, uuid);
+        case "DELETE" -> cancelUpload(response, callback, token, uuid);
         default -> throw notAllowed(method, "HEAD, GET, PATCH, PUT, DELETE");
       }
     } else if ((m = BLOB.matcher(path)).matches()) {
       requireMethod(method, "HEAD");
-      blobExists(request, response, callback, m.group(1));
+      blobExists(response, callback, m.group(1));
     } else if ((m = METADATA.matcher(path)).matches()) {
       requireMethod(method, "PUT");
-      submitMetadata(request, response, callback, m.group(1));
+      submitMetadata(request, response, callback, token, m.group(1));
     } else {
       throw new RegistryException(
           ErrorCode.NOT_FOUND,
@@ -157,18 +236,16 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   /** Uploads need a token that may publish at least one role. */
-  private TokenStore.Token authenticateUploader(Request request) throws RegistryException, IOException {
-    TokenStore.Token token = authenticate(request);
+  private static void requireUploader(TokenStore.Token token) throws RegistryException {
     if (token.roles().isEmpty()) {
       throw new RegistryException(
           ErrorCode.DENIED, "token " + token.id() + " may publish no role, so it may not upload either",
           Map.of("token", token.id()));
     }
-    return token;
   }
 
-  private void startUpload(Request request, Response response, Callback callback) throws Exception {
-    TokenStore.Token token = authenticateUploader(request);
+  private void startUpload(Response response, Callback callback, TokenStore.Token token) throws Exception {
+    requireUploader(token);
     String uuid = uploads.create(token);
     metrics.uploadStarted();
     response.getHeaders().put(HttpHeader.LOCATION, "/api/v1/uploads/" + uuid);
@@ -176,8 +253,9 @@ final class ApiHandler extends Handler.Abstract {
     ApiResponses.json(response, HttpStatus.CREATED_201, session(uuid, 0), callback);
   }
 
-  private void uploadOffset(Request request, Response response, Callback callback, String uuid) throws Exception {
-    TokenStore.Token token = authenticateUploader(request);
+  private void uploadOffset(Request request, Response response, Callback callback, TokenStore.Token token, String uuid)
+      throws Exception {
+    requireUploader(token);
     long offset = uploads.offset(uuid, token);
     response.getHeaders().put(ApiResponses.UPLOAD_OFFSET, offset);
     if (HttpMethod.HEAD.is(request.getMethod())) {
@@ -189,8 +267,9 @@ final class ApiHandler extends Handler.Abstract {
     ApiResponses.json(response, HttpStatus.OK_200, session(uuid, offset), callback);
   }
 
-  private void appendUpload(Request request, Response response, Callback callback, String uuid) throws Exception {
-    TokenStore.Token token = authenticateUploader(request);
+  private void appendUpload(Request request, Response response, Callback callback, TokenStore.Token token, String uuid)
+      throws Exception {
+    requireUploader(token);
     String range = request.getHeaders().get(HttpHeader.CONTENT_RANGE);
     Matcher m = range == null ? null : CONTENT_RANGE.matcher(range.trim());
     if (m == null || !m.matches()) {
@@ -227,8 +306,9 @@ final class ApiHandler extends Handler.Abstract {
     return Map.of("offset", uploads.offset(uuid, token));
   }
 
-  private void commitUpload(Request request, Response response, Callback callback, String uuid) throws Exception {
-    TokenStore.Token token = authenticateUploader(request);
+  private void commitUpload(Request request, Response response, Callback callback, TokenStore.Token token, String uuid)
+      throws Exception {
+    requireUploader(token);
     Fields query = Request.extractQueryParameters(request);
     String sha256 = query.getValue("sha256");
     String lengthText = query.getValue("length");
@@ -261,15 +341,15 @@ final class ApiHandler extends Handler.Abstract {
     ApiResponses.json(response, HttpStatus.CREATED_201, body, callback);
   }
 
-  private void cancelUpload(Request request, Response response, Callback callback, String uuid) throws Exception {
-    TokenStore.Token token = authenticateUploader(request);
+  private void cancelUpload(Response response, Callback callback, TokenStore.Token token, String uuid)
+      throws Exception {
+    requireUploader(token);
     uploads.cancel(uuid, token);
     response.setStatus(HttpStatus.NO_CONTENT_204);
     callback.succeeded();
   }
 
-  private void blobExists(Request request, Response response, Callback callback, String sha256) throws Exception {
-    authenticate(request);
+  private void blobExists(Response response, Callback callback, String sha256) throws Exception {
     // a publisher that finds the blob skips its upload and names it next: keep it from gc a while
     OptionalLong size = blobs.touch(sha256, clock.instant());
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
@@ -283,8 +363,8 @@ final class ApiHandler extends Handler.Abstract {
     callback.succeeded();
   }
 
-  private void submitMetadata(Request request, Response response, Callback callback, String role) throws Exception {
-    TokenStore.Token token = authenticate(request);
+  private void submitMetadata(Request request, Response response, Callback callback, TokenStore.Token token, String role)
+      throws Exception {
     if (!token.mayPublish(role)) {
       throw new RegistryException(
           ErrorCode.DENIED,

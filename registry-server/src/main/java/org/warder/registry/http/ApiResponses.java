@@ -19,6 +19,8 @@ import org.warder.signing.json.StrictJson;
 final class ApiResponses {
   static final String JSON = "application/json";
   static final String UPLOAD_OFFSET = "Upload-Offset";
+  /** What a {@code BUSY} answer tells the client to wait before retrying. */
+  static final long RETRY_AFTER_SECONDS = 5;
 
   private ApiResponses() {}
 
@@ -41,6 +43,9 @@ final class ApiResponses {
     ErrorCode code = error.code();
     if (code == ErrorCode.UNAUTHORIZED) {
       response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"warder-registry\"");
+    }
+    if (code == ErrorCode.BUSY) {
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
     }
     Object offset = error.detail().get("offset");
     if (offset instanceof Number n) {

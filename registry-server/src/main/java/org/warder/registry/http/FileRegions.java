@@ -16,6 +16,7 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
@@ -149,8 +150,8 @@ final class FileRegions {
 
   /** A {@link ServerConnector} whose end points send registered blob buffers with sendfile. */
   static final class Connector extends ServerConnector {
-    Connector(Server server) {
-      super(server);
+    Connector(Server server, ConnectionFactory factory) {
+      super(server, factory);
     }
 
     @Override

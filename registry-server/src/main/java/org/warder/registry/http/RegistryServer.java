@@ -17,15 +17,20 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.content.HttpContent;
 import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.ResourceService;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.BlobStore;
 import org.warder.registry.storage.ReferencedBlobs;
@@ -35,8 +40,10 @@ import org.warder.registry.storage.UploadSessions;
 
 /**
  * The registry's HTTP server (embedded Jetty 12): TUF metadata and content-addressed targets with
- * ETag, Range and conditional requests; the publishing API; {@code /healthz} and {@code
- * /metrics}; an NCSA access log. While it runs it re-signs the timestamp (and the snapshot) before
+ * ETag, Range and conditional requests; the publishing API; {@code /healthz}; {@code /metrics} on
+ * its own listener only; an NCSA access log. Neither headers nor error pages name the server.
+ * Slow or greedy clients are bounded by the {@link Limits}: reads hold no thread while they wait
+ * on a client, and API requests, which do while they read a body, get a bounded share of them. While it runs it re-signs the timestamp (and the snapshot) before
  * they expire and purges stale upload sessions. Stopping lets running requests finish (up to the
  * stop timeout). Thread-safe.
  */
@@ -50,54 +57,120 @@ public final class RegistryServer implements AutoCloseable {
   /**
    * How the server runs.
    *
+   * @param metricsListen where {@code /metrics} is served; empty: nowhere (never on {@code listen})
    * @param maxBlobSize the largest blob an upload may make, in bytes
    * @param uploadMaxAge upload sessions untouched this long are purged
    * @param maintenanceInterval how often expiring metadata is re-signed and stale uploads purged
    * @param accessLog where access log lines go; empty for none
+   * @param limits what keeps slow or greedy clients from holding the server
    */
   public record Settings(
       InetSocketAddress listen,
+      Optional<InetSocketAddress> metricsListen,
       long maxBlobSize,
       Duration uploadMaxAge,
       Duration maintenanceInterval,
       Optional<RequestLog.Writer> accessLog,
       Duration stopTimeout,
+      Limits limits,
       Clock clock) {
 
-    /** Defaults: 64 GiB blobs, sessions purged after a day, maintenance every 10 minutes, no access log. */
+    /**
+     * Defaults: no metrics listener, 64 GiB blobs, sessions purged after a day, maintenance every
+     * 10 minutes, no access log, {@link Limits#defaults}.
+     */
     public static Settings defaults(InetSocketAddress listen) {
       return new Settings(
-          listen, 64L << 30, Duration.ofHours(24), Duration.ofMinutes(10), Optional.empty(), Duration.ofSeconds(10),
-          Clock.systemUTC());
+          listen, Optional.empty(), 64L << 30, Duration.ofHours(24), Duration.ofMinutes(10), Optional.empty(),
+          Duration.ofSeconds(10), Limits.defaults(), Clock.systemUTC());
+    }
+
+    public Settings withMetricsListen(InetSocketAddress address) {
+      return new Settings(
+          listen, Optional.of(address), maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, limits,
+          clock);
     }
 
     public Settings withMaxBlobSize(long bytes) {
-      return new Settings(listen, bytes, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, clock);
+      return new Settings(
+          listen, metricsListen, bytes, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, limits, clock);
     }
 
     public Settings withUploadMaxAge(Duration age) {
-      return new Settings(listen, maxBlobSize, age, maintenanceInterval, accessLog, stopTimeout, clock);
+      return new Settings(
+          listen, metricsListen, maxBlobSize, age, maintenanceInterval, accessLog, stopTimeout, limits, clock);
     }
 
     public Settings withMaintenanceInterval(Duration interval) {
-      return new Settings(listen, maxBlobSize, uploadMaxAge, interval, accessLog, stopTimeout, clock);
+      return new Settings(
+          listen, metricsListen, maxBlobSize, uploadMaxAge, interval, accessLog, stopTimeout, limits, clock);
     }
 
     public Settings withAccessLog(RequestLog.Writer writer) {
-      return new Settings(listen, maxBlobSize, uploadMaxAge, maintenanceInterval, Optional.of(writer), stopTimeout, clock);
+      return new Settings(
+          listen, metricsListen, maxBlobSize, uploadMaxAge, maintenanceInterval, Optional.of(writer), stopTimeout, limits,
+          clock);
     }
 
     public Settings withStopTimeout(Duration timeout) {
-      return new Settings(listen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, timeout, clock);
+      return new Settings(
+          listen, metricsListen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, timeout, limits, clock);
+    }
+
+    public Settings withLimits(Limits l) {
+      return new Settings(
+          listen, metricsListen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, l, clock);
     }
 
     public Settings withClock(Clock c) {
-      return new Settings(listen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, c);
+      return new Settings(
+          listen, metricsListen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, limits, c);
+    }
+  }
+
+  /**
+   * What keeps slow or greedy clients from holding the server. Reads never read a body and are
+   * written without holding a thread, so only API requests are bounded beyond the idle timeout.
+   *
+   * @param threads request threads, for reads and API requests together
+   * @param apiRequests API requests served at once; more are refused ({@code 503 BUSY}) before
+   *     their body is read. At most half of {@code threads}, so that reads always have threads
+   * @param apiRequestsPerToken API requests served at once with one token
+   * @param idleTimeout a connection with nothing sent either way this long is closed, and a
+   *     request body pausing this long is refused ({@code 408 TOO_SLOW})
+   * @param apiDeadline an API request still running this long loses its connection
+   * @param minApiDataRate an API request body coming slower than this many bytes per second, on
+   *     average since it started, is refused ({@code 408 TOO_SLOW})
+   */
+  public record Limits(
+      int threads, int apiRequests, int apiRequestsPerToken, Duration idleTimeout, Duration apiDeadline,
+      long minApiDataRate) {
+    public Limits {
+      if (apiRequests < 1 || apiRequestsPerToken < 1 || apiRequests > threads / 2) {
+        throw new IllegalArgumentException(
+            "expected 1 <= API requests (" + apiRequests + ") <= half the threads (" + threads
+                + ") and at least 1 per token (" + apiRequestsPerToken + ")");
+      }
+      if (idleTimeout.isNegative() || idleTimeout.isZero() || apiDeadline.isNegative() || apiDeadline.isZero()
+          || minApiDataRate < 1) {
+        throw new IllegalArgumentException(
+            "expected a positive idle timeout, API deadline and minimum data rate, found " + idleTimeout + ", "
+                + apiDeadline + ", " + minApiDataRate);
+      }
+    }
+
+    /**
+     * 200 threads; 32 API requests at once, 8 per token; 30 s idle timeout; 10 minutes per API
+     * request; API bodies at 1 KiB/s at least.
+     */
+    public static Limits defaults() {
+      return new Limits(200, 32, 8, Duration.ofSeconds(30), Duration.ofMinutes(10), 1024);
     }
   }
 
   private final Server server;
   private final ServerConnector connector;
+  private final Optional<ServerConnector> metricsConnector;
   private final RegistryRepository repository;
   private final UploadSessions uploads;
   private final Metrics metrics = new Metrics();
@@ -115,20 +188,40 @@ public final class RegistryServer implements AutoCloseable {
     this.uploads = new UploadSessions(layout, blobs, referenced, settings.clock(), settings.maxBlobSize());
     TokenStore tokens = new TokenStore(layout, settings.clock());
 
-    server = new Server();
+    Limits limits = settings.limits();
+    QueuedThreadPool threads = new QueuedThreadPool(limits.threads());
+    threads.setName("registry");
+    server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    // No "Server: Jetty(12...)" header, no version in error pages: nothing to fingerprint.
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
     // Blobs go from the page cache to the socket with sendfile (FileRegions), not through buffers.
-    connector = new FileRegions.Connector(server);
+    connector = new FileRegions.Connector(server, new HttpConnectionFactory(http));
     connector.setHost(settings.listen().getHostString());
     connector.setPort(settings.listen().getPort());
+    connector.setIdleTimeout(limits.idleTimeout().toMillis());
     server.addConnector(connector);
+    metricsConnector = settings.metricsListen().map(address -> {
+      ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+      c.setHost(address.getHostString());
+      c.setPort(address.getPort());
+      c.setIdleTimeout(limits.idleTimeout().toMillis());
+      server.addConnector(c);
+      return c;
+    });
+    server.setErrorHandler(new PlainErrors());
     ResourceService files = new ResourceService();
     files.setHttpContentFactory(new ContentFactory(layout, ResourceFactory.of(server), referenced));
     files.setAcceptRanges(true);
     files.setEtags(true);
     files.setDirAllowed(false);
     server.addBean(files);
-    ApiHandler api = new ApiHandler(repository, uploads, blobs, tokens, metrics, settings.clock());
-    server.setHandler(new GracefulHandler(new RootHandler(api, new FilesHandler(files), this)));
+    ApiHandler api = new ApiHandler(repository, uploads, blobs, tokens, metrics, settings.clock(), limits);
+    // Reads of API bodies fail once their average rate since the first read falls below the minimum.
+    Handler slowApiBodies = new MinimumDataRateHandler(api, limits.minApiDataRate(), 0);
+    server.setHandler(
+        new GracefulHandler(new RootHandler(slowApiBodies, new FilesHandler(files), this, metricsConnector)));
     RequestLog counting = metrics.requestLog();
     if (settings.accessLog().isPresent()) {
       CustomRequestLog access = new CustomRequestLog(settings.accessLog().get(), CustomRequestLog.EXTENDED_NCSA_FORMAT);
@@ -140,7 +233,9 @@ public final class RegistryServer implements AutoCloseable {
     server.setStopTimeout(settings.stopTimeout().toMillis());
     // Once stopping, idle keep-alive connections are closed after a tenth of the stop timeout
     // (at most Jetty's default second); requests in progress get the whole stop timeout.
-    connector.setShutdownIdleTimeout(Math.max(1, Math.min(1000, settings.stopTimeout().toMillis() / 10)));
+    long shutdownIdle = Math.max(1, Math.min(1000, settings.stopTimeout().toMillis() / 10));
+    connector.setShutdownIdleTimeout(shutdownIdle);
+    metricsConnector.ifPresent(c -> c.setShutdownIdleTimeout(shutdownIdle));
     server.setStopAtShutdown(true);
   }
 
@@ -185,11 +280,20 @@ public final class RegistryServer implements AutoCloseable {
 
   /** The base URL clients use. */
   public URI url() {
-    String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
+    return url(connector);
+  }
+
+  /** The URL of {@code /metrics}, when a metrics listener is configured. */
+  public Optional<URI> metricsUrl() {
+    return metricsConnector.map(c -> url(c).resolve("metrics"));
+  }
+
+  private static URI url(ServerConnector c) {
+    String host = c.getHost() == null ? "127.0.0.1" : c.getHost();
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return URI.create("http://" + host + ":" + port() + "/");
+    return URI.create("http://" + host + ":" + c.getLocalPort() + "/");
   }
 
   /** Blocks until the server stops. */
@@ -220,32 +324,55 @@ public final class RegistryServer implements AutoCloseable {
     return metrics.render(status, settings.clock());
   }
 
-  /** Sends {@code /api/} to the API, {@code /metrics} to the counters, the rest to the files. */
+  /**
+   * Sends {@code /api/} to the API and the rest to the files; on the metrics listener, serves
+   * {@code /metrics} and nothing else.
+   */
   private static final class RootHandler extends Handler.Abstract {
-    private final ApiHandler api;
+    private final Handler api;
     private final FilesHandler files;
     private final RegistryServer owner;
+    private final Optional<ServerConnector> metricsConnector;
 
-    RootHandler(ApiHandler api, FilesHandler files, RegistryServer owner) {
+    RootHandler(Handler api, FilesHandler files, RegistryServer owner, Optional<ServerConnector> metricsConnector) {
       super(InvocationType.BLOCKING);
+      addBean(api); // started and stopped with this handler
       this.api = api;
       this.files = files;
       this.owner = owner;
+      this.metricsConnector = metricsConnector;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
       String path = Request.getPathInContext(request);
-      if (path.startsWith(ApiHandler.PREFIX) || path.equals("/api/v1")) {
-        return api.handle(request, response, callback);
-      }
-      if (path.equals("/metrics") && (HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod()))) {
+      if (metricsConnector.isPresent() && request.getConnectionMetaData().getConnector() == metricsConnector.get()) {
+        if (!path.equals("/metrics") || !(HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod()))) {
+          Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+          return true;
+        }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.write(true, StandardCharsets.UTF_8.encode(owner.renderMetrics()), callback);
         return true;
       }
+      if (path.startsWith(ApiHandler.PREFIX) || path.equals("/api/v1")) {
+        return api.handle(request, response, callback);
+      }
       return files.handle(request, response, callback);
+    }
+  }
+
+  /**
+   * Error pages as one plain line such as {@code 404 Not Found}: no server name or version, no
+   * stack, nothing of the request echoed. (API errors are JSON, written by {@link ApiResponses}.)
+   */
+  private static final class PlainErrors extends ErrorHandler {
+    @Override
+    protected void generateResponse(
+        Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+      response.write(true, StandardCharsets.UTF_8.encode(code + " " + HttpStatus.getMessage(code) + "\n"), callback);
     }
   }
 

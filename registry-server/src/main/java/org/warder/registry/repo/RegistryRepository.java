@@ -15,10 +15,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -38,6 +40,7 @@ import org.warder.signing.Signer;
 import org.warder.signing.SigningException;
 import org.warder.signing.tuf.DelegatedRole;
 import org.warder.signing.tuf.Delegations;
+import org.warder.signing.tuf.DigestMismatchException;
 import org.warder.signing.tuf.Key;
 import org.warder.signing.tuf.LengthAndHashes;
 import org.warder.signing.tuf.Metadata;
@@ -243,6 +246,13 @@ public final class RegistryRepository {
    * delegation's keys, every path inside the delegated paths of the whole chain, version grows,
    * not expired, and every target's blob stored with the signed length and hashes. Then writes the
    * role file, a new snapshot and the timestamp.
+   *
+   * <p>The expensive checks run before the data lock is taken, so that a large submission holds
+   * up neither other publishers nor the re-signing of the timestamp: the delegation against the
+   * metadata published at the start, then the blobs, whole blobs being read when more than sha256
+   * is signed. Blobs are content-addressed and never rewritten, so hashes checked stay true; under
+   * the lock only the cheap checks run again, against the metadata as it is then (a delegation or
+   * version may have changed meanwhile, a blob may have been removed).
    */
   public Published submit(String role, byte[] body) throws RegistryException, IOException, SigningException {
     Metadata<Targets> submitted;
@@ -252,16 +262,15 @@ public final class RegistryRepository {
       throw Refusals.of(role, e);
     }
     checkPatterns(role, submitted.signed());
+    Collection<TargetFile> targets = submitted.signed().targets().values();
+    checkDelegated(load(), role, submitted);
+    checkBlobContents(role, targets);
     DataLock.Held lock = DataLock.acquire(layout);
     try {
       Repository repository = load();
-      try {
-        repository.checkDelegated(role, submitted, clock.instant());
-      } catch (TufException e) {
-        throw Refusals.of(role, e);
-      }
-      for (TargetFile target : submitted.signed().targets().values()) {
-        checkBlob(role, target);
+      checkDelegated(repository, role, submitted);
+      for (TargetFile target : targets) {
+        checkBlobStored(role, target);
       }
       repository.putTargets(role, submitted);
       writeChanged(repository, Set.of(role), false);
@@ -292,7 +301,16 @@ public final class RegistryRepository {
     }
   }
 
-  private void checkBlob(String role, TargetFile target) throws RegistryException, IOException {
+  private void checkDelegated(Repository repository, String role, Metadata<Targets> submitted) throws RegistryException {
+    try {
+      repository.checkDelegated(role, submitted, clock.instant());
+    } catch (TufException e) {
+      throw Refusals.of(role, e);
+    }
+  }
+
+  /** The sha256 of {@code target}'s blob, after checking the blob is stored with the signed length. */
+  private String checkBlobStored(String role, TargetFile target) throws RegistryException, IOException {
     String path = target.path();
     Optional<String> sha256 = target.sha256();
     if (sha256.isEmpty()) {
@@ -302,7 +320,7 @@ public final class RegistryRepository {
               + "; the registry stores blobs by sha256: sign one",
           Map.of("path", path));
     }
-    String hex = sha256.get().toLowerCase(java.util.Locale.ROOT);
+    String hex = sha256.get().toLowerCase(Locale.ROOT);
     OptionalLong size = blobs.size(hex);
     if (size.isEmpty()) {
       throw new RegistryException(
@@ -318,25 +336,78 @@ public final class RegistryRepository {
               + hex + ", found " + size.getAsLong() + " bytes; sign the blob's real length",
           Map.of("path", path, "sha256", hex, "expected", target.length(), "found", size.getAsLong()));
     }
-    if (target.hashes().size() > 1) {
-      // Other algorithms than sha256 are signed: check them too, or clients would refuse the blob.
-      Map<String, String> others = new LinkedHashMap<>(target.hashes());
-      others.remove("sha256");
-      try (InputStream in = Files.newInputStream(blobs.file(hex).orElseThrow())) {
-        Map<String, MessageDigest> digests = LengthAndHashes.digests(path, others);
-        byte[] buffer = new byte[64 * 1024];
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          for (MessageDigest d : digests.values()) {
-            d.update(buffer, 0, n);
-          }
+    return hex;
+  }
+
+  /**
+   * Checks every target's blob: stored with the signed length, and with every other hash signed
+   * besides sha256 (else clients would refuse the blob). Each blob is read at most once, for all
+   * the algorithms all the targets naming it sign.
+   */
+  private void checkBlobContents(String role, Collection<TargetFile> targets) throws RegistryException, IOException {
+    Map<String, Map<String, String>> algorithmsByBlob = new LinkedHashMap<>();
+    Map<String, String> firstPath = new LinkedHashMap<>();
+    for (TargetFile target : targets) {
+      String hex = checkBlobStored(role, target);
+      firstPath.putIfAbsent(hex, target.path());
+      Map<String, String> algorithms = algorithmsByBlob.computeIfAbsent(hex, h -> new LinkedHashMap<>());
+      target.hashes().forEach((algorithm, value) -> {
+        if (!algorithm.equals("sha256")) {
+          algorithms.putIfAbsent(algorithm, value);
         }
-        LengthAndHashes.check(path, digests, others);
-      } catch (TufException e) {
-        throw new RegistryException(
-            ErrorCode.BLOB_UNKNOWN, role + " target " + path + ": the stored blob does not match: " + e.getMessage(),
-            Map.of("path", path, "sha256", hex), e);
+      });
+    }
+    Map<String, Map<String, String>> found = new LinkedHashMap<>();
+    for (Map.Entry<String, Map<String, String>> blob : algorithmsByBlob.entrySet()) {
+      if (!blob.getValue().isEmpty()) {
+        String what = role + " target " + firstPath.get(blob.getKey());
+        found.put(blob.getKey(), hashStoredBlob(what, blob.getKey(), blob.getValue()));
       }
     }
+    for (TargetFile target : targets) {
+      String hex = target.sha256().orElseThrow().toLowerCase(Locale.ROOT);
+      for (Map.Entry<String, String> hash : target.hashes().entrySet()) {
+        if (hash.getKey().equals("sha256")) {
+          continue;
+        }
+        String expected = hash.getValue().toLowerCase(Locale.ROOT);
+        String actual = found.get(hex).get(hash.getKey());
+        if (!actual.equals(expected)) {
+          DigestMismatchException mismatch = new DigestMismatchException(target.path(), hash.getKey(), expected, actual);
+          throw new RegistryException(
+              ErrorCode.BLOB_UNKNOWN,
+              role + " target " + target.path() + ": the stored blob does not match: " + mismatch.getMessage(),
+              Map.of("path", target.path(), "sha256", hex), mismatch);
+        }
+      }
+    }
+  }
+
+  /** The hex digests of blob {@code sha256} by each algorithm of {@code hashes} (values unused). */
+  private Map<String, String> hashStoredBlob(String what, String sha256, Map<String, String> hashes)
+      throws RegistryException, IOException {
+    Map<String, MessageDigest> digests;
+    try {
+      digests = LengthAndHashes.digests(what, hashes);
+    } catch (TufException e) {
+      throw new RegistryException(
+          ErrorCode.BLOB_UNKNOWN, what + ": the stored blob does not match: " + e.getMessage(),
+          Map.of("sha256", sha256), e);
+    }
+    Path file = blobs.file(sha256).orElseThrow(() -> new RegistryException(
+        ErrorCode.BLOB_UNKNOWN, what + ": the blob with sha256 " + sha256 + " was removed while it was checked;"
+            + " upload it again", Map.of("sha256", sha256)));
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        for (MessageDigest d : digests.values()) {
+          d.update(buffer, 0, n);
+        }
+      }
+    }
+    Map<String, String> hex = new LinkedHashMap<>();
+    digests.forEach((algorithm, d) -> hex.put(algorithm, HexFormat.of().formatHex(d.digest())));
+    return hex;
   }
 
   /**

@@ -2,6 +2,7 @@ package org.warder.registry.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,7 +76,8 @@ class ServerMaintenanceTest {
   @Test
   void testMetricsAndAccessLog() throws Exception {
     List<String> log = new CopyOnWriteArrayList<>();
-    registry = TestRegistry.create(tmp).start(s -> s.withAccessLog(log::add));
+    registry = TestRegistry.create(tmp)
+        .start(s -> s.withAccessLog(log::add).withMetricsListen(new InetSocketAddress("127.0.0.1", 0)));
     Ed25519SigningKey key = Ed25519SigningKey.generate();
     registry.delegate("acme", List.of(key), 1, "plugins/*");
     Publisher acme = registry.publisher(registry.token("acme", "acme"));
@@ -90,7 +92,7 @@ class ServerMaintenanceTest {
     assertThat(http.send("GET", "/healthz", null).statusCode()).isEqualTo(200);
     assertThat(http.send("GET", "/metadata/none.json", null).statusCode()).isEqualTo(404);
 
-    HttpResponse<byte[]> scrape = http.send("GET", "/metrics", null);
+    HttpResponse<byte[]> scrape = http.send("GET", registry.server().metricsUrl().orElseThrow().toString(), null);
     assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
     String text = new String(scrape.body(), StandardCharsets.UTF_8);
     assertThat(text)

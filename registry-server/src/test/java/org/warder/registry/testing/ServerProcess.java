@@ -24,21 +24,28 @@ import org.warder.registry.storage.FailPoints;
  */
 public final class ServerProcess implements AutoCloseable {
   private static final Pattern SERVING = Pattern.compile("warder-registry serving .* at (http://\\S+/)");
+  private static final Pattern METRICS = Pattern.compile("warder-registry metrics at (http://\\S+)");
   private static int started;
 
   private final Process process;
   private final URI url;
+  private final Optional<URI> metricsUrl;
   private final Path stderr;
 
-  private ServerProcess(Process process, URI url, Path stderr) {
+  private ServerProcess(Process process, URI url, Optional<URI> metricsUrl, Path stderr) {
     this.process = process;
     this.url = url;
+    this.metricsUrl = metricsUrl;
     this.stderr = stderr;
   }
 
-  /** Starts serving {@code data}; {@code failPoint} names a {@link FailPoints} point to halt at. */
-  public static ServerProcess start(Path data, Optional<String> failPoint, Path logs) throws Exception {
-    return start(data, failPoint, logs, Optional.empty());
+  /**
+   * Starts serving {@code data}; {@code failPoint} names a {@link FailPoints} point to halt at;
+   * {@code options} are more options of {@code serve}.
+   */
+  public static ServerProcess start(Path data, Optional<String> failPoint, Path logs, String... options)
+      throws Exception {
+    return start(data, failPoint, logs, Optional.empty(), options);
   }
 
   /** Starts serving {@code data} with the file mode creation mask {@code umask} (octal, e.g. "000"). */
@@ -46,7 +53,8 @@ public final class ServerProcess implements AutoCloseable {
     return start(data, Optional.empty(), logs, Optional.of(umask));
   }
 
-  private static ServerProcess start(Path data, Optional<String> failPoint, Path logs, Optional<String> umask)
+  private static ServerProcess start(Path data, Optional<String> failPoint, Path logs, Optional<String> umask,
+      String... options)
       throws Exception {
     int n;
     synchronized (ServerProcess.class) {
@@ -66,10 +74,12 @@ public final class ServerProcess implements AutoCloseable {
     command.addAll(List.of(
         "serve", "--data", data.toString(), "--listen", "127.0.0.1:0",
         "--access-log", logs.resolve("access-" + n + ".log").toString()));
+    command.addAll(List.of(options));
     Path stderr = logs.resolve("stderr-" + n + ".log");
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.to(stderr.toFile())).start();
     CompletableFuture<URI> url = new CompletableFuture<>();
+    CompletableFuture<URI> metrics = new CompletableFuture<>();
     Thread reader = new Thread(() -> {
       try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = out.readLine()) != null; ) {
@@ -77,8 +87,13 @@ public final class ServerProcess implements AutoCloseable {
           if (m.find()) {
             url.complete(URI.create(m.group(1)));
           }
+          Matcher mm = METRICS.matcher(line);
+          if (mm.find()) {
+            metrics.complete(URI.create(mm.group(1)));
+          }
         }
         url.completeExceptionally(new IOException("the server's output ended before it served"));
+        metrics.completeExceptionally(new IOException("the server's output ended before it served metrics"));
       } catch (IOException e) {
         url.completeExceptionally(e);
       }
@@ -86,7 +101,11 @@ public final class ServerProcess implements AutoCloseable {
     reader.setDaemon(true);
     reader.start();
     try {
-      return new ServerProcess(process, url.get(30, TimeUnit.SECONDS), stderr);
+      URI served = url.get(30, TimeUnit.SECONDS);
+      // "metrics at" is printed right after "serving at", when there is a metrics listener
+      boolean withMetrics = List.of(options).contains("--metrics-listen");
+      return new ServerProcess(
+          process, served, withMetrics ? Optional.of(metrics.get(10, TimeUnit.SECONDS)) : Optional.empty(), stderr);
     } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
       process.destroyForcibly().waitFor();
       throw new IOException("the server did not start: " + Files.readString(stderr), e);
@@ -95,6 +114,11 @@ public final class ServerProcess implements AutoCloseable {
 
   public URI url() {
     return url;
+  }
+
+  /** The URL of {@code /metrics}, when started with {@code --metrics-listen}. */
+  public Optional<URI> metricsUrl() {
+    return metricsUrl;
   }
 
   public Process process() {
