@@ -15,24 +15,25 @@ seconds=${3:-30}
 need_jars
 need_tools curl:curl python3:python3 shuf:coreutils
 trap stop_registry EXIT
-serve_registry acme 'plugins/*'
+serve_registry releases 'releases/*/*/*'
 tokens=("$reg_token")
 for i in $(seq 2 25); do
-  tokens+=("$("$top/bin/warder-registry" token create --publisher "bench$i" --role acme --data "$reg_data" 2>/dev/null)")
+  tokens+=("$("$top/bin/warder-registry" token create --publisher "bench$i" --role releases --data "$reg_data" 2>/dev/null)")
 done
 
-# A small target to read: uploaded through the API as a publisher would.
-printf 'a target\n' >"$work/target.txt"
-sha=$(sha256sum "$work/target.txt" | cut -d' ' -f1)
-auth=(-H "Authorization: Bearer $reg_token")
-location=$(curl -fsS -o /dev/null -D - -X POST "${auth[@]}" "${reg_url}api/v1/uploads" | tr -d '\r' |
-  awk -F': ' 'tolower($1) == "location" { print $2 }')
-curl -fsS -o /dev/null -X PATCH "${auth[@]}" -H "Content-Range: bytes 0-8/*" --data-binary @"$work/target.txt" \
-  "${reg_url%/}$location"
-curl -fsS -o /dev/null -X PUT "${auth[@]}" "${reg_url%/}$location?sha256=$sha&length=9"
+# A small target to read, published as a release (only blobs that signed metadata names are served).
+mkdir -p "$work/tiny/dist"
+printf 'a target\n' >"$work/tiny/readme"
+tar -C "$work/tiny" -cf - readme | xz >"$work/tiny/dist/base.txz"
+sha=$(sha256sum "$work/tiny/dist/base.txz" | cut -d' ' -f1)
+printf 'base.txz\t%s\t1\tbase\t"Base system (MANDATORY)"\ton\n' "$sha" >"$work/tiny/dist/MANIFEST"
+WARDER_TOKEN="$reg_token" CI=1 "$top/bin/warder" --root "$work/registry/publisher" publish release 14.2-RELEASE \
+  "$work/tiny/dist" --repo main --key pub --passphrase-file "$work/registry/pass2" --arch amd64 \
+  >"$work/registry/publish.log" 2>&1 || { cat "$work/registry/publish.log" >&2; die "publishing failed"; }
+target="/targets/releases/14.2-RELEASE/amd64/$sha.base.txz"
 
 say "$connections slow clients, a byte every $interval s, $seconds s of reads, registry on port $reg_port"
-python3 - "$reg_port" "$connections" "$interval" "$seconds" "/targets/plugins/x/$sha.txt" "${tokens[@]}" <<'PY'
+python3 - "$reg_port" "$connections" "$interval" "$seconds" "$target" "${tokens[@]}" <<'PY'
 import http.client, resource, socket, statistics, sys, threading, time, uuid
 
 port, count, interval, seconds, target = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
@@ -84,7 +85,7 @@ for i in range(count):
         extra = "Content-Range: bytes 0-%d/*\r\n" % (body - 1)
         method = "PATCH"
     else:
-        path, extra, method = "/api/v1/metadata/acme", "", "PUT"
+        path, extra, method = "/api/v1/metadata/releases", "", "PUT"
     auth = ("Authorization: Bearer %s\r\n" % token) if authenticated else \
         ["", "Authorization: Bearer wrd_000000000000_%s\r\n" % ("0" * 64), "Authorization: Basic YWNtZTphY21l\r\n"][i % 3]
     s = socket.create_connection(("127.0.0.1", port))

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,10 +28,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.warder.registry.storage.BlobStore;
 import org.warder.registry.testing.Http;
+import org.warder.registry.testing.Publisher;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.signing.Digests;
+import org.warder.signing.Ed25519SigningKey;
 
 /**
  * Clients that send request bodies a byte at a time (slowloris on the body): anonymous ones are
@@ -139,25 +141,33 @@ class SlowClientsTest {
         .isGreaterThan(4L * SLOW);
     registry = TestRegistry.create(tmp).start();
     URI base = registry.url();
+    // 50 tokens: each holds 5 of the slow sessions, within a token's default limit of 8
     List<String> tokens = new ArrayList<>();
-    for (int i = 0; i < 25; i++) {
+    for (int i = 0; i < 50; i++) {
       tokens.add(registry.token("publisher" + i, "acme"));
     }
+    // the target read below is published (only blobs that committed metadata names are served)
+    Ed25519SigningKey acmeKey = Ed25519SigningKey.generate();
+    registry.delegate("acme", List.of(acmeKey), 1, "plugins/x/*");
     byte[] content = "a target".getBytes(StandardCharsets.UTF_8);
     String sha256 = Digests.sha256Hex(content);
-    new BlobStore(registry.layout).put(Files.write(tmp.resolve("target"), content), sha256);
-    String target = "/targets/plugins/x/" + sha256 + ".txt";
+    Publisher acme = registry.publisher(tokens.get(0));
+    acme.upload(content, 1 << 20);
+    HttpResponse<byte[]> published = acme.submit("acme", Publisher.targets(1, Instant.now().plus(Duration.ofDays(30)),
+        Map.of("plugins/x/a.txt", content), List.of(acmeKey)).toBytes());
+    assertThat(published.statusCode()).as(new String(published.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    String target = "/targets/plugins/x/" + sha256 + ".a.txt";
 
     // 500 slow clients: half without a valid token (none, a made-up one, another scheme), half
     // with one of 25 valid tokens; uploads and metadata submissions.
     List<String> sessions = new ArrayList<>();
     for (int i = 0; i < SLOW; i++) {
       boolean authenticated = i % 2 == 1;
-      sessions.add(authenticated ? registry.publisher(tokens.get(i % tokens.size())).start() : UUID.randomUUID().toString());
+      sessions.add(authenticated ? registry.publisher(tokens.get((i / 2) % tokens.size())).start() : UUID.randomUUID().toString());
     }
     for (int i = 0; i < SLOW; i++) {
       boolean authenticated = i % 2 == 1;
-      String token = tokens.get(i % tokens.size());
+      String token = tokens.get((i / 2) % tokens.size());
       String method = i % 4 < 2 ? "PATCH" : "PUT";
       String session = sessions.get(i);
       String path = method.equals("PATCH") ? "/api/v1/uploads/" + session : "/api/v1/metadata/acme";
