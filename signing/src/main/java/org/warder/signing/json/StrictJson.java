@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * The strict JSON reader for signed documents: rejects duplicate keys, trailing tokens,
@@ -107,15 +108,27 @@ public final class StrictJson {
   }
 
   private static void rejectUnpairedSurrogate(String text, String where) throws MalformedJsonException {
+    OptionalInt at = unpairedSurrogate(text);
+    if (at.isPresent()) {
+      throw new MalformedJsonException(
+          String.format(Locale.ROOT, "expected Unicode text, found the unpaired surrogate \\u%04x in %s",
+              (int) text.charAt(at.getAsInt()), where));
+    }
+  }
+
+  /**
+   * The index of the first unpaired surrogate in {@code text}, if it has one: JSON escapes can
+   * spell such a string, but it is no Unicode text and has no UTF-8 form.
+   */
+  public static OptionalInt unpairedSurrogate(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        throw new MalformedJsonException(
-            String.format(Locale.ROOT, "expected Unicode text, found the unpaired surrogate \\u%04x in %s", (int) c,
-                where));
+        return OptionalInt.of(i);
       }
     }
+    return OptionalInt.empty();
   }
 }
