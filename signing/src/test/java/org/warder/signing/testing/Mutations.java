@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -108,32 +109,34 @@ public final class Mutations {
   }
 
   private static byte[] apply(byte[] seed, List<ByteEdit> edits) {
-    List<Byte> doc = new ArrayList<>(seed.length);
-    for (byte b : seed) {
-      doc.add(b);
-    }
+    byte[] doc = seed;
     for (ByteEdit e : edits) {
-      int at = doc.isEmpty() ? 0 : e.at() % (doc.size() + 1);
-      switch (e.kind()) {
+      int at = e.at() % (doc.length + 1);
+      int end = Math.min(doc.length, at + e.length());
+      doc = switch (e.kind()) {
         case SET -> {
-          if (at < doc.size()) {
-            doc.set(at, e.value());
+          byte[] copy = doc.clone();
+          if (at < copy.length) {
+            copy[at] = e.value();
           }
+          yield copy;
         }
-        case INSERT -> doc.add(at, e.value());
-        case DELETE -> doc.subList(at, Math.min(doc.size(), at + e.length())).clear();
-        case REPEAT -> doc.addAll(at, new ArrayList<>(doc.subList(at, Math.min(doc.size(), at + e.length()))));
-        case TRUNCATE -> doc.subList(at, doc.size()).clear();
-        case TOKEN -> {
-          byte[] token = TOKENS.get(e.token()).getBytes(StandardCharsets.UTF_8);
-          for (int i = token.length - 1; i >= 0; i--) {
-            doc.add(at, token[i]);
-          }
-        }
-      }
+        case INSERT -> splice(doc, at, at, new byte[] {e.value()});
+        case DELETE -> splice(doc, at, end, new byte[0]);
+        case REPEAT -> splice(doc, at, at, Arrays.copyOfRange(doc, at, end));
+        case TRUNCATE -> Arrays.copyOf(doc, at);
+        case TOKEN -> splice(doc, at, at, TOKENS.get(e.token()).getBytes(StandardCharsets.UTF_8));
+      };
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(doc.size());
-    doc.forEach(out::write);
+    return doc;
+  }
+
+  /** {@code doc} with the bytes from {@code from} to {@code to} replaced by {@code insert}. */
+  private static byte[] splice(byte[] doc, int from, int to, byte[] insert) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(doc.length + insert.length);
+    out.write(doc, 0, from);
+    out.writeBytes(insert);
+    out.write(doc, to, doc.length - to);
     return out.toByteArray();
   }
 
