@@ -38,7 +38,7 @@ class BundleManifestPropertyTest {
           "1125899906842625", "\"" + "0".repeat(64) + "\"", "\"" + "F".repeat(64) + "\"",
           "{\"name\":\"files.tar\",\"length\":0,\"sha256\":\"" + "0".repeat(64) + "\"}");
 
-  @Property(tries = 200)
+  @Property(tries = 120)
   void testToJson_readsBackAsTheSameManifest(@ForAll("manifests") BundleManifest manifest) {
     Parsed<BundleManifest> read =
         BoundedParse.parsedOrRefused(CatalogException.class, () -> BundleManifest.parse(manifest.toJson()))
@@ -61,12 +61,12 @@ class BundleManifestPropertyTest {
         BundleManifest.DOCUMENT, "$.members[1].length", "a byte count from 0 to " + BundleManifest.MAX_LENGTH);
   }
 
-  @Property(tries = 300)
+  @Property(tries = 150)
   void testParse_mutatedBytes_manifestOrRefusal(@ForAll("mutatedBytes") byte[] json) {
     parseAndCheck(json);
   }
 
-  @Property(tries = 400)
+  @Property(tries = 250)
   void testParse_mutatedValues_manifestOrRefusal(@ForAll("mutatedJson") byte[] json) {
     parseAndCheck(json);
     // Value edits must often leave a valid document (typically 6-13 %), or they test only refusals.

@@ -26,12 +26,12 @@ class PluginIndexPropertyTest {
           "{\"MANIFEST\":\"x.json\",\"name\":\"x\",\"icon\":\"i\",\"description\":\"d\",\"official\":\"true\","
               + "\"primary_pkg\":\"\"}");
 
-  @Property(tries = 150)
+  @Property(tries = 80)
   void testParse_mutatedBytes_indexOrRefusal(@ForAll("mutatedBytes") byte[] json) {
     parseAndRoundTrip(json);
   }
 
-  @Property(tries = 200)
+  @Property(tries = 120)
   void testParse_mutatedValues_indexOrRefusal(@ForAll("mutatedJson") byte[] json) {
     parseAndRoundTrip(json);
   }

@@ -32,19 +32,19 @@ class PluginManifestPropertyTest {
           "{\"paths\":{\"bpf*\":null,\"../../x\":\"unhide\"},\"includes\":[\"1\",\"$devfsrules_hide_all\"]}",
           "[\"zfs\",\"../kmod\"]", "\"" + "0".repeat(40) + "\"", "\"ABCDEF\"", "\"" + "a".repeat(2049) + "\"");
 
-  @Property(tries = 200)
+  @Property(tries = 120)
   void testParse_mutatedBytes_manifestOrRefusal(@ForAll("mutatedBytes") byte[] json) {
     parseAndRoundTrip(json);
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void testParse_mutatedValues_manifestOrRefusal(@ForAll("mutatedJson") byte[] json) {
     parseAndRoundTrip(json);
     // Value edits must often leave a valid document (typically 6-13 %), or they test only refusals.
     Statistics.label("outcome").coverage(c -> c.check("parsed").percentage(p -> p >= 2));
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void testParse_arbitraryBytes_refused(@ForAll byte[] json) {
     BoundedParse.parsedOrRefused(CatalogException.class, () -> PluginManifest.parse(json));
   }

@@ -25,13 +25,13 @@ class ReleaseManifestPropertyTest {
           + "lib32.txz\t" + "c".repeat(64) + "\t1100\tlib32\t\"32-bit compatibility libraries\"\ton\n")
           .getBytes(StandardCharsets.UTF_8));
 
-  @Property(tries = 500)
+  @Property(tries = 300)
   void testParse_mutatedManifest_entriesOrRefusal(@ForAll("mutated") byte[] text) {
     BoundedParse.parsedOrRefused(CatalogException.class, () -> ReleaseManifest.parse(text))
         .ifPresent(ReleaseManifestPropertyTest::assertFormatsAndReadsBack);
   }
 
-  @Property(tries = 200)
+  @Property(tries = 100)
   void testFormat_readsBackAsTheSameEntries(@ForAll("manifests") ReleaseManifest manifest) {
     assertFormatsAndReadsBack(manifest);
   }

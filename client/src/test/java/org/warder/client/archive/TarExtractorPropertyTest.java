@@ -88,12 +88,12 @@ class TarExtractorPropertyTest {
     TarExtractor.deleteTree(dest.getParent());
   }
 
-  @Property(tries = 200)
+  @Property(tries = 150)
   void testExtract_generatedArchives_treeInsideOrRefusal(@ForAll("archives") byte[] tar) throws IOException {
     extractAndCheck(tar);
   }
 
-  @Property(tries = 150)
+  @Property(tries = 100)
   void testExtract_mutatedArchives_treeInsideOrRefusal(@ForAll("mutatedArchives") byte[] tar) throws IOException {
     extractAndCheck(tar);
   }

@@ -35,19 +35,19 @@ class StrictJsonPropertyTest {
           "{\"a\":{\"b\":[{\"c\":\"\\u00e9\\ud83d\\ude00\"}]},\"n\":123456789012345678901234567890}")
           .stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void testParse_arbitraryBytes_treeOrRefusal(@ForAll @Size(max = 200) byte[] bytes) {
     BoundedParse.parsedOrRefused(MalformedJsonException.class, () -> StrictJson.parse(bytes))
         .ifPresent(StrictJsonPropertyTest::assertCanonicallyWritable);
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void testParse_mutatedDocuments_treeOrRefusal(@ForAll("mutated") byte[] bytes) {
     BoundedParse.parsedOrRefused(MalformedJsonException.class, () -> StrictJson.parse(bytes))
         .ifPresent(StrictJsonPropertyTest::assertCanonicallyWritable);
   }
 
-  @Property(tries = 300)
+  @Property(tries = 150)
   void testEncodeAsJson_readsBackAsTheSameTreeAndCanonicalBytes(@ForAll("trees") JsonNode tree) throws Exception {
     byte[] file = CanonicalJson.encodeAsJson(tree);
     JsonNode read = StrictJson.parse(file);
@@ -57,7 +57,7 @@ class StrictJsonPropertyTest {
   }
 
   /** Canonical JSON writes control characters raw, which is no JSON: only trees without them read back. */
-  @Property(tries = 200)
+  @Property(tries = 100)
   void testEncode_withoutControlCharactersIsValidJsonAndReadsBack(@ForAll("trees") JsonNode tree) throws Exception {
     byte[] canonical = CanonicalJson.encode(tree);
     boolean controls = false;

@@ -46,17 +46,17 @@ class MetadataPropertyTest {
           "{\"keys\":{},\"roles\":[{\"name\":\"x\",\"keyids\":[],\"threshold\":1,\"terminating\":false,"
               + "\"paths\":[\"*\"],\"path_hash_prefixes\":[\"ab\"]}]}");
 
-  @Property(tries = 250)
+  @Property(tries = 150)
   void testParse_mutatedBytes_metadataOrRefusal(@ForAll("mutatedBytes") byte[] bytes) {
     parseAndUse(bytes);
   }
 
-  @Property(tries = 250)
+  @Property(tries = 150)
   void testParse_mutatedJson_metadataOrRefusal(@ForAll("mutatedJson") byte[] bytes) {
     parseAndUse(bytes);
   }
 
-  @Property(tries = 100)
+  @Property(tries = 60)
   void testToBytes_readsBackAsTheSameMetadata(@ForAll("targets") Targets targets) throws Exception {
     Metadata<Targets> written = Metadata.of(targets);
     Metadata<Targets> read = Metadata.parse(written.toBytes(), Targets.class, "targets");

@@ -66,7 +66,7 @@ class IocagePropertyTest {
     Files.delete(base);
   }
 
-  @Property(tries = 500)
+  @Property(tries = 300)
   void testParse_fileNames_imageOrRefusal(@ForAll("fileNames") String fileName) {
     BoundedParse.parsedOrRefused(BadBundleException.class, () -> IocageImage.parse(fileName)).ifPresent(image -> {
       assertThat(image.fileName()).isEqualTo(fileName);
@@ -74,7 +74,7 @@ class IocagePropertyTest {
     });
   }
 
-  @Property(tries = 1000)
+  @Property(tries = 500)
   void testDataset_memberNames_plainRelativeDatasetOrRefusal(@ForAll("memberNames") String member) {
     BoundedParse.parsedOrRefused(BadBundleException.class, () -> WEB.dataset(member)).ifPresent(dataset -> {
       assertThat(member).doesNotStartWith("/");
@@ -88,7 +88,7 @@ class IocagePropertyTest {
     });
   }
 
-  @Property(tries = 200)
+  @Property(tries = 120)
   void testRead_mutatedZips_membersOrRefusal(@ForAll("mutatedZips") byte[] zip) throws IOException {
     Path file = Files.createTempFile(base, "web_2024-05-01", ".zip");
     try {
@@ -105,7 +105,7 @@ class IocagePropertyTest {
     }
   }
 
-  @Property(tries = 400)
+  @Property(tries = 250)
   void testRead_mutatedConfigs_propertiesOrRefusal(@ForAll("mutatedConfigs") byte[] json) {
     Optional<ImportedConfig> read = BoundedParse.parsedOrRefused(BundleException.class,
         () -> IocageConfigReader.read(json, WEB, "web", Instant.parse("2026-01-02T03:04:05Z")));
