@@ -2,6 +2,7 @@ package org.warder.index;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -228,7 +229,7 @@ public record BundleManifest(
       String name = r.string(m.get("name"), at + ".name");
       JsonNode length = m.get("length");
       if (!length.isIntegralNumber() || length.bigIntegerValue().signum() < 0
-          || length.bigIntegerValue().bitLength() > 50) {
+          || length.bigIntegerValue().compareTo(BigInteger.valueOf(MAX_LENGTH)) > 0) {
         throw r.invalid(at + ".length", "a byte count from 0 to " + MAX_LENGTH, length);
       }
       String sha = r.string(m.get("sha256"), at + ".sha256");

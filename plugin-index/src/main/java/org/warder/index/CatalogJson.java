@@ -25,7 +25,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
+import org.warder.signing.json.StrictJson;
 
 /**
  * Reads and writes the catalogue's JSON documents (plugin manifests, INDEX). Reading is strict
@@ -117,8 +120,41 @@ final class CatalogJson {
       throw new MalformedDocumentException(
           document + " $: expected a JSON object, found " + Checks.describe(node), "$", null);
     }
+    rejectUnpairedSurrogates(node, "$", document);
     return (ObjectNode) node;
   }
+
+  /**
+   * Refuses strings and keys holding an unpaired surrogate ({@code "\ud800"} is valid JSON syntax
+   * but no Unicode text): written out as UTF-8 it would silently become {@code ?}.
+   */
+  private static void rejectUnpairedSurrogates(JsonNode node, String path, String document)
+      throws MalformedDocumentException {
+    if (node.isTextual()) {
+      rejectUnpairedSurrogate(node.textValue(), path, document);
+    } else if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        rejectUnpairedSurrogate(e.getKey(), path, document);
+        rejectUnpairedSurrogates(e.getValue(), child(path, e.getKey()), document);
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        rejectUnpairedSurrogates(node.get(i), index(path, i), document);
+      }
+    }
+  }
+
+  private static void rejectUnpairedSurrogate(String text, String path, String document)
+      throws MalformedDocumentException {
+    OptionalInt at = StrictJson.unpairedSurrogate(text);
+    if (at.isPresent()) {
+      throw new MalformedDocumentException(
+          String.format(Locale.ROOT, "%s %s: expected Unicode text, found the unpaired surrogate \\u%04x;"
+              + " the file is damaged or not a %s", document, path, (int) text.charAt(at.getAsInt()), document),
+          path, null);
+    }
+  }
+
 
   /**
    * {@code node} as reading its JSON text gives it (a {@code DoubleNode} becomes the {@code

@@ -442,6 +442,9 @@ class PluginManifestTest {
       {good.replace("\"revision\": 0", "\"revision\": NaN"), "$.revision", "invalid JSON"},
       {good.replace("\"revision\": 0", "\"revision\": 0 // comment"), "$.revision", "invalid JSON"},
       {"{\"x\":" + "[".repeat(40) + "]".repeat(40) + "}", "$", "nested at most 32 deep"},
+      // found by PluginIndexPropertyTest: a lone surrogate became "?" in the canonical form
+      {good.replace("\"nat\": 1", "\"nat\": 1, \"notes\": [\"x\\ud800\"]"), "$.properties.notes[0]",
+          "expected Unicode text, found the unpaired surrogate \\ud800"},
     };
     for (Object[] c : cases) {
       assertThatThrownBy(() -> parse((String) c[0]))

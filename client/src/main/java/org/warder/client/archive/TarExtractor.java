@@ -102,6 +102,8 @@ public final class TarExtractor {
   private static final int BUFFER = 64 * 1024;
   /** Zero padding after the end marker is normal; more than this is not a release tarball. */
   private static final int MAX_TRAILING_BYTES = 1 << 20;
+  /** NAME_MAX of FreeBSD and Linux: a longer segment cannot be created, so it is refused as a name. */
+  private static final int MAX_SEGMENT_BYTES = 255;
   /** Pax and GNU long-name records above this are refused rather than buffered. */
   private static final int MAX_SPECIAL_RECORD = 1 << 20;
 
@@ -602,6 +604,11 @@ public final class TarExtractor {
       for (String s : name.split("/")) {
         if (s.equals("..")) {
           throw new UnsafeMemberNameException(memberName, "a '..' segment in '" + name + "'");
+        }
+        if (s.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+          throw new UnsafeMemberNameException(
+              memberName, "a file name (path segment) longer than " + MAX_SEGMENT_BYTES
+                  + " bytes, more than FreeBSD and Linux allow");
         }
         if (!s.isEmpty() && !s.equals(".")) {
           segments.add(s);

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * A member name (or hardlink target) that is not a plain relative path inside the destination:
- * absolute, with a {@code ..} segment, empty, with a NUL byte, or longer than the limit.
+ * absolute, with a {@code ..} segment, empty, with a NUL byte, longer than the limit, or with a
+ * segment longer than a file name may be.
  */
 public final class UnsafeMemberNameException extends ArchiveException {
   private static final long serialVersionUID = 1L;

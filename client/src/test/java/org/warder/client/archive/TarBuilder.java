@@ -102,6 +102,28 @@ final class TarBuilder {
     return put(entry(name, TarConstants.LF_FIFO, 0644), null);
   }
 
+  /**
+   * A pax ({@code 'x'}) or GNU long-name ({@code 'L'}, {@code 'K'}) record exactly as {@code data}
+   * has it, malformed ones included; it applies to the member after it.
+   */
+  TarBuilder special(byte type, byte[] data) {
+    TarArchiveEntry e = new TarArchiveEntry("././@LongLink", type, true);
+    e.setSize(data.length);
+    return put(e, data);
+  }
+
+  /** A global pax header ({@code 'g'}) with one record, which applies to every member after it. */
+  TarBuilder globalPax(String key, String value) {
+    TarArchiveEntry e = new TarArchiveEntry("pax_global_header", TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER, true);
+    e.addPaxHeader(key, value);
+    try {
+      out.putArchiveEntry(e); // writes and closes the entry itself
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+    return this;
+  }
+
   /** A member of any type flag, without data. */
   TarBuilder raw(String name, byte type) {
     return put(entry(name, type, 0644), null);

@@ -501,6 +501,24 @@ class TarExtractorTest {
     assertThat(dest).doesNotExist();
   }
 
+  /** Found by TarExtractorPropertyTest: the host refused such a name with an IOException, not a refusal. */
+  @Test
+  void testExtract_fileNameLongerThanNameMaxRefused() throws Exception {
+    String longest = "x".repeat(255);
+    extract(new TarBuilder().file("d/" + longest, 0644, "ok").build());
+    assertThat(dest.resolve("d/" + longest)).hasContent("ok");
+    cleanDest();
+    for (String name : new String[] {"y".repeat(256), "d/" + "y".repeat(300) + "/f", "é".repeat(128)}) {
+      byte[] tar = new TarBuilder().file(name, 0644, "boom").build();
+      assertThatThrownBy(() -> extract(tar))
+          .as(name)
+          .isInstanceOf(UnsafeMemberNameException.class)
+          .hasMessageContaining("expected a relative path inside the destination")
+          .hasMessageContaining("a file name (path segment) longer than 255 bytes");
+      cleanDest();
+    }
+  }
+
   @Test
   void testExtract_nonAsciiNames() throws Exception {
     byte[] tar = new TarBuilder().file("usr/share/locale/café", 0644, "x".getBytes(StandardCharsets.UTF_8)).build();

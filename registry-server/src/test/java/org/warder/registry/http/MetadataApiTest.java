@@ -2,9 +2,11 @@ package org.warder.registry.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.testing.Http;
 import org.warder.registry.testing.Publisher;
 import org.warder.registry.testing.TestRegistry;
@@ -123,6 +126,31 @@ class MetadataApiTest {
     acme.upload(db);
     assertThat(acme.submit("acme", acmeTargets(4, Map.of("plugins/acme-db", db)).toBytes()).statusCode()).isEqualTo(200);
     assertThat(client.visible(List.of("plugins/acme-web", "plugins/acme-db"))).containsOnlyKeys("plugins/acme-db");
+  }
+
+  /**
+   * Found by MetadataPropertyTest: the registry wrote a submission's control characters raw (as
+   * canonical JSON has them), a file no client read and that the registry itself could not load
+   * again.
+   */
+  @Test
+  void testSubmit_controlCharacterInCustomDataStaysReadable() throws Exception {
+    TufClient client = registry.client(tmp.resolve("client"));
+    client.refresh();
+    TargetFile file = new TargetFile("plugins/acme-web", web.length, Map.of("sha256", Digests.sha256Hex(web)),
+        Optional.of(JsonNodeFactory.instance.objectNode().put("notes", "line one\nline two\u0001")));
+    Metadata<Targets> targets = Metadata.of(new Targets(Signed.SPEC_VERSION, 3, inAMonth(), Map.of(file.path(), file),
+        Optional.empty())).signedBy(List.of(acmeKey));
+
+    HttpResponse<byte[]> r = acme.submit("acme", targets.toBytes());
+    assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    assertThat(registry.layout.metadata().resolve("3.acme.json")).content(StandardCharsets.UTF_8)
+        .contains("line one\\u000aline two\\u0001");
+    assertThat(client.visible(List.of("plugins/acme-web"))).containsOnlyKeys("plugins/acme-web");
+    registry.close();
+    assertThat(RegistryRepository.open(registry.layout, Clock.systemUTC()).load().targets("acme"))
+        .hasValueSatisfying(t -> assertThat(t.signed().targets().get("plugins/acme-web").custom())
+            .hasValueSatisfying(c -> assertThat(c.get("notes").textValue()).isEqualTo("line one\nline two\u0001")));
   }
 
   @Test

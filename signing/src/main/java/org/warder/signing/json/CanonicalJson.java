@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Canonical JSON exactly as securesystemslib's {@code encode_canonical} writes it for TUF: object
@@ -41,11 +42,24 @@ public final class CanonicalJson {
   /** The canonical UTF-8 bytes of {@code node}. */
   public static byte[] encode(JsonNode node) throws MalformedJsonException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    write(node, out, "$");
+    write(node, out, "$", false);
     return out.toByteArray();
   }
 
-  private static void write(JsonNode node, ByteArrayOutputStream out, String path)
+  /**
+   * The canonical form of {@code node} made valid JSON: as {@link #encode}, except that control
+   * characters (U+0000 to U+001F), which canonical JSON writes raw and JSON forbids raw, are
+   * written as JSON's six-character escapes (a backslash, {@code u}, four hex digits). The same
+   * bytes as {@link #encode} for text without them. For files that other readers (warder's strict
+   * reader, python-tuf, tuf-js) must read; signatures cover {@link #encode}.
+   */
+  public static byte[] encodeAsJson(JsonNode node) throws MalformedJsonException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    write(node, out, "$", true);
+    return out.toByteArray();
+  }
+
+  private static void write(JsonNode node, ByteArrayOutputStream out, String path, boolean escapeControls)
       throws MalformedJsonException {
     switch (node.getNodeType()) {
       case OBJECT -> {
@@ -61,9 +75,9 @@ public final class CanonicalJson {
             out.write(',');
           }
           first = false;
-          writeString(name, out, path);
+          writeString(name, out, path, escapeControls);
           out.write(':');
-          write(node.get(name), out, path + "." + name);
+          write(node.get(name), out, path + "." + name, escapeControls);
         }
         out.write('}');
       }
@@ -73,11 +87,11 @@ public final class CanonicalJson {
           if (i > 0) {
             out.write(',');
           }
-          write(node.get(i), out, path + "[" + i + "]");
+          write(node.get(i), out, path + "[" + i + "]", escapeControls);
         }
         out.write(']');
       }
-      case STRING -> writeString(node.textValue(), out, path);
+      case STRING -> writeString(node.textValue(), out, path, escapeControls);
       case NUMBER -> {
         if (!node.isIntegralNumber()) {
           throw new MalformedJsonException(
@@ -93,11 +107,15 @@ public final class CanonicalJson {
     }
   }
 
-  private static void writeString(String s, ByteArrayOutputStream out, String path)
+  private static void writeString(String s, ByteArrayOutputStream out, String path, boolean escapeControls)
       throws MalformedJsonException {
     StringBuilder escaped = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
+      if (escapeControls && c < 0x20) {
+        escaped.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+        continue;
+      }
       if (c == '\\' || c == '"') {
         escaped.append('\\');
       }

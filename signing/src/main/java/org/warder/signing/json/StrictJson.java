@@ -12,11 +12,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * The strict JSON reader for signed documents: rejects duplicate keys, trailing tokens,
- * floating-point numbers and non-standard syntax, so that what is verified is exactly what was
- * read. Integers of any size are kept exactly. Thread-safe.
+ * floating-point numbers, unpaired surrogates (escapes like {@code \ud800} that are no Unicode
+ * text, which canonical JSON cannot encode) and non-standard syntax, so that what is verified is
+ * exactly what was read. Integers of any size are kept exactly. Thread-safe.
  */
 public final class StrictJson {
   /** Deeper documents are refused; no TUF document nests anywhere near this. */
@@ -61,7 +63,7 @@ public final class StrictJson {
     if (node == null || node.isMissingNode()) {
       throw new MalformedJsonException("expected one JSON document, found empty input");
     }
-    rejectFloats(node, "$");
+    rejectNonCanonical(node, "$");
     return node;
   }
 
@@ -85,20 +87,48 @@ public final class StrictJson {
     return MAPPER;
   }
 
-  private static void rejectFloats(JsonNode node, String path) throws MalformedJsonException {
+  private static void rejectNonCanonical(JsonNode node, String path) throws MalformedJsonException {
     if (node.isNumber() && !node.isIntegralNumber()) {
       throw new MalformedJsonException(
           "expected only integers, found the floating-point number " + node.asText() + " at "
               + path);
     }
-    if (node.isObject()) {
+    if (node.isTextual()) {
+      rejectUnpairedSurrogate(node.textValue(), "a string at " + path);
+    } else if (node.isObject()) {
       for (Map.Entry<String, JsonNode> e : node.properties()) {
-        rejectFloats(e.getValue(), path + "." + e.getKey());
+        rejectUnpairedSurrogate(e.getKey(), "a key at " + path);
+        rejectNonCanonical(e.getValue(), path + "." + e.getKey());
       }
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
-        rejectFloats(node.get(i), path + "[" + i + "]");
+        rejectNonCanonical(node.get(i), path + "[" + i + "]");
       }
     }
+  }
+
+  private static void rejectUnpairedSurrogate(String text, String where) throws MalformedJsonException {
+    OptionalInt at = unpairedSurrogate(text);
+    if (at.isPresent()) {
+      throw new MalformedJsonException(
+          String.format(Locale.ROOT, "expected Unicode text, found the unpaired surrogate \\u%04x in %s",
+              (int) text.charAt(at.getAsInt()), where));
+    }
+  }
+
+  /**
+   * The index of the first unpaired surrogate in {@code text}, if it has one: JSON escapes can
+   * spell such a string, but it is no Unicode text and has no UTF-8 form.
+   */
+  public static OptionalInt unpairedSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return OptionalInt.of(i);
+      }
+    }
+    return OptionalInt.empty();
   }
 }

@@ -112,7 +112,10 @@ public record Metadata<T extends Signed>(T signed, ObjectNode signedJson, List<S
     return new Metadata<>(signed, signedJson, replacement);
   }
 
-  /** The whole file as canonical JSON bytes. */
+  /**
+   * The whole file as canonical JSON bytes, with control characters in strings escaped so that the
+   * file is valid JSON for every reader (the signatures cover {@link #canonicalSigned}).
+   */
   public byte[] toBytes() {
     ObjectNode envelope = JsonNodeFactory.instance.objectNode();
     ArrayNode sigs = envelope.putArray("signatures");
@@ -121,7 +124,7 @@ public record Metadata<T extends Signed>(T signed, ObjectNode signedJson, List<S
     }
     envelope.set("signed", signedJson.deepCopy());
     try {
-      return CanonicalJson.encode(envelope);
+      return CanonicalJson.encodeAsJson(envelope);
     } catch (MalformedJsonException e) {
       throw new IllegalStateException("metadata cannot be canonicalised: " + e.getMessage(), e);
     }

@@ -208,6 +208,30 @@ class StrictJsonTest {
     assertRefused(input).hasMessageContaining("CTRL-CHAR");
   }
 
+  /**
+   * Found by StrictJsonPropertyTest: strings with these read as Java strings that canonical JSON
+   * cannot encode (a key's keyid could not be computed); Jackson itself refuses them in keys.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\"\\ud800\"",
+        "[\"a\\udc00b\"]",
+        "{\"k\":{\"x\":\"\\ude00\\ud83d\"}}",
+        "{\"\\udbff\":1}",
+        "\"\\ud83d\\ud83d\\ude00\"",
+      })
+  void testParse_refusesUnpairedSurrogates(String input) {
+    assertRefused(input).hasMessageMatching("(?s).*(found the unpaired surrogate \\\\u|Broken surrogate pair).*");
+  }
+
+  @Test
+  void testParse_acceptsSurrogatePairs() throws Exception {
+    JsonNode node = StrictJson.parse("{\"\\ud83d\\ude00\":\"x\\ud83d\\ude00y\"}");
+    assertThat(node.get("\ud83d\ude00").textValue()).isEqualTo("x\ud83d\ude00y");
+    assertThat(CanonicalJson.encode(node)).isEqualTo("{\"😀\":\"x😀y\"}".getBytes(StandardCharsets.UTF_8));
+  }
+
   @Test
   void testParse_refusesRawNulInString() {
     // Jackson reports a raw NUL inside a string as the end of input; refused all the same

@@ -136,7 +136,8 @@ public final class IocageImporter {
     }
   }
 
-  private static ZipFile open(Path file) throws BadBundleException, IOException {
+  /** The zip, or a refusal naming it when it is not a whole zip archive. */
+  static ZipFile open(Path file) throws BadBundleException, IOException {
     try {
       return ZipFile.builder().setPath(file).get();
     } catch (FileSystemException e) {
