@@ -1,12 +1,17 @@
 package org.warder.client.runtime;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The host's process table, read through {@link ProcessHandle} (no process is started): finds
- * a sandbox by its command line and signals it. Thread-safe.
+ * The host's process table, read through {@link ProcessHandle} and /proc (no process is
+ * started): finds a sandbox by its command line and signals it. Thread-safe.
  */
 public final class ProcessTable {
   /**
@@ -20,6 +25,23 @@ public final class ProcessTable {
         .filter(p -> p.info().arguments().map(args -> containsRun(List.of(args), marker.subList(1, marker.size()))).orElse(false))
         .map(ProcessHandle::pid)
         .findFirst();
+  }
+
+  /**
+   * The full command line of process {@code pid}, read from {@code /proc/PID/cmdline} (which
+   * {@link ProcessHandle.Info} may cut short); empty when the process is gone.
+   */
+  public List<String> commandLine(long pid) throws IOException {
+    byte[] raw;
+    try {
+      raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+    } catch (NoSuchFileException e) {
+      return List.of();
+    }
+    if (raw.length == 0) {
+      return List.of();
+    }
+    return List.of(new String(raw, 0, raw.length - 1, StandardCharsets.UTF_8).split("\0", -1));
   }
 
   /** The first child of {@code pid}, if any. */
