@@ -9,7 +9,9 @@ import java.util.Optional;
  * What root inside the Linux sandbox may do: the capabilities a FreeBSD jail's root has over its
  * own jail, and no more. Every process of a sandbox, the ones its start command runs and the ones
  * {@code exec} runs, holds exactly {@link #CAPABILITIES} (plus {@code CAP_NET_RAW} with {@code
- * allow_raw_sockets=1}); bwrap sets no_new_privs, so no exec gains more.
+ * allow_raw_sockets=1}); bwrap sets no_new_privs, so no exec gains more. bwrap leaves the
+ * bounding set whole when it runs as root: no_new_privs, nosuid mounts and the lack of
+ * CAP_SETPCAP keep every process from raising its capabilities back to it.
  *
  * <p>Left out on purpose, each for what it would let a jail do to the host: CAP_DAC_READ_SEARCH
  * (open_by_handle_at opens any host file by its handle, around the mount namespace),

@@ -113,16 +113,16 @@ class SandboxEscapeTest {
     }
     String attack = "/bin/probe attack " + handle.get(0) + " " + handle.get(1) + " " + victim.pid();
     Files.writeString(root.resolve("etc/rc"), "#!/bin/sh\n" + attack + " > /var/log/probe.log 2>&1\n"
-        + "grep CapEff /proc/self/status >> /var/log/probe.log\necho done > /var/log/rc.log\n");
+        + "grep -E 'CapEff|NoNewPrivs' /proc/self/status >> /var/log/probe.log\necho done > /var/log/rc.log\n");
     String hostname = Files.readString(Path.of("/proc/sys/kernel/hostname"));
 
     runtime.start(spec);
-    CommandResult exec = runtime.exec(spec.name(), List.of("/bin/sh", "-c", attack + "; grep CapEff /proc/self/status"), Map.of());
+    CommandResult exec = runtime.exec(spec.name(), List.of("/bin/sh", "-c", attack + "; grep -E 'CapEff|NoNewPrivs' /proc/self/status"), Map.of());
     String fromStart = awaitFile(root.resolve("var/log/rc.log")).equals("done\n") ? Files.readString(root.resolve("var/log/probe.log")) : "";
 
     for (String output : List.of(exec.stdout(), fromStart)) {
       assertAllRefused(output);
-      assertThat(output).doesNotContain(token).contains(String.format("CapEff:\t%016x", JAIL_ROOT_CAPS));
+      assertThat(output).doesNotContain(token).contains(String.format("CapEff:\t%016x", JAIL_ROOT_CAPS)).contains("NoNewPrivs:\t1");
       for (String name : System.getenv().keySet()) {
         if (!Set.of("PATH", "HOME", "PWD", "SHLVL", "_").contains(name)) {
           assertThat(output).as("warder's environment leaks into the jail").doesNotContain(" " + name + "=").doesNotContain("[" + name + "=");
