@@ -15,12 +15,16 @@ import java.util.Optional;
  */
 public final class ProcessTable {
   /**
-   * The pid of a process whose argument list contains {@code marker} as a contiguous run of
-   * arguments (for example {@code --setenv WARDER_JAIL www1}).
+   * The pid of a process of this pid namespace whose argument list contains {@code marker} as a
+   * contiguous run of arguments (for example {@code --setenv WARDER_JAIL www1}). Processes of
+   * other pid namespaces are never it: a jail can start a process with any name and arguments,
+   * but only in its own pid namespace.
    */
   public Optional<Long> find(List<String> marker) {
+    Optional<Path> ours = pidNamespace("self");
     return ProcessHandle.allProcesses()
         .filter(ProcessHandle::isAlive)
+        .filter(p -> ours.isPresent() && pidNamespace(Long.toString(p.pid())).equals(ours))
         .filter(p -> p.info().command().map(c -> c.endsWith("/" + marker.get(0)) || c.equals(marker.get(0))).orElse(false))
         .filter(p -> p.info().arguments().map(args -> containsRun(List.of(args), marker.subList(1, marker.size()))).orElse(false))
         .map(ProcessHandle::pid)
@@ -65,6 +69,15 @@ public final class ProcessTable {
       while (handle.get().isAlive()) {
         Thread.sleep(20);
       }
+    }
+  }
+
+  /** The pid namespace of process {@code pid} ({@code pid:[4026531836]}); empty when it is gone. */
+  private static Optional<Path> pidNamespace(String pid) {
+    try {
+      return Optional.of(Files.readSymbolicLink(Path.of("/proc", pid, "ns", "pid")));
+    } catch (IOException e) {
+      return Optional.empty();
     }
   }
 

@@ -254,6 +254,29 @@ class SandboxEscapeTest {
   }
 
   @Test
+  void testMarker_forgedInsideAJailIsNotASandbox() throws Exception {
+    runtime.start(spec);
+    RuntimeSpec other = new RuntimeSpec(JailName.of("forged" + ProcessHandle.current().pid()), root, tmp, "forged", false,
+        List.of(), spec.execStart(), spec.execStop(), Map.of(), List.of());
+    Path hostFile = tmp.resolve("host-file");
+    // a process named bwrap with the other jail's marker and a layout that binds the host's root with every capability
+    String forge = "cp /bin/probe /tmp/bwrap && /tmp/bwrap --bind / / --cap-drop ALL --cap-add ALL --setenv "
+        + BubblewrapRuntime.MARKER + " '" + tmp + "#" + other.name().value() + "' /bin/sh >/dev/null 2>&1 &";
+    assertThat(runtime.exec(spec.name(), List.of("/bin/sh", "-c", forge), Map.of()).ok()).isTrue();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (ProcessHandle.allProcesses().noneMatch(p -> p.info().command().orElse("").endsWith("/tmp/bwrap"))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("/tmp/bwrap"))).isNotEmpty();
+
+    assertThat(runtime.jid(other.name())).isEmpty();
+    assertThatThrownBy(() -> runtime.exec(other.name(), List.of("/bin/touch", hostFile.toString()), Map.of()))
+        .hasMessageContaining("is not running");
+    assertThat(hostFile).doesNotExist();
+  }
+
+  @Test
   void testStartArgv_confinementBeforeTheCommand() throws Exception {
     List<String> argv = runtime.startArgv(spec);
     assertThat(argv.subList(0, 5)).containsExactly("setsid", "-f", "env", "-i", "bwrap");
