@@ -15,10 +15,13 @@ import org.warder.client.jail.props.JailName;
 /**
  * The Linux runtime: a jail is a bubblewrap sandbox over the jail root, with its own mount,
  * pid, uts and ipc namespaces, and its own network namespace (loopback only) unless it shares
- * the host's ({@code ip4=inherit}). {@code setsid -f} detaches it so it outlives warder; {@code
- * exec} enters it with {@code nsenter}. The sandbox is found again by the marker variable
- * {@code WARDER_JAIL=<warder root>#<name>} on bwrap's command line, so that two warder roots on
- * one host never see each other's jails. Thread-safe.
+ * the host's ({@code ip4=inherit}). Root inside keeps only the capabilities of a FreeBSD jail's
+ * root ({@link Confinement}); every mount is nosuid and nodev, /dev holds only bwrap's few
+ * harmless nodes and /proc shows the sandbox's own processes. {@code setsid -f} detaches it so
+ * it outlives warder; {@code exec} runs a command in its namespaces through a second bwrap with
+ * the same layout and capabilities. The sandbox is found again by the marker variable {@code
+ * WARDER_JAIL=<warder root>#<name>} on bwrap's command line, so that two warder roots on one
+ * host never see each other's jails. Thread-safe.
  */
 public final class BubblewrapRuntime implements JailRuntime {
   static final String MARKER = "WARDER_JAIL";
@@ -35,20 +38,24 @@ public final class BubblewrapRuntime implements JailRuntime {
     this.warderRoot = warderRoot;
   }
 
-  /** The bwrap argv that starts {@code spec}, detached with setsid. */
+  /**
+   * The bwrap argv that starts {@code spec}, detached with setsid. bwrap's own processes are
+   * visible in the sandbox's /proc: {@code env -i} keeps warder's environment (tokens,
+   * passphrases) out of their environ files.
+   */
   public List<String> startArgv(RuntimeSpec spec) {
-    List<String> argv = new ArrayList<>(List.of("setsid", "-f", "bwrap",
-        "--bind", spec.root().toString(), "/"));
+    List<String> argv = new ArrayList<>(List.of("setsid", "-f", "env", "-i", "bwrap", "--bind", spec.root().toString(), "/"));
     for (Mount m : spec.mounts()) {
       String relative = spec.root().relativize(m.target()).toString();
       argv.addAll(List.of(m.readOnly() ? "--ro-bind" : "--bind", m.source().toString(), "/" + relative));
     }
-    argv.addAll(List.of("--proc", "/proc", "--dev", "/dev",
-        "--unshare-pid", "--unshare-uts", "--unshare-ipc"));
+    argv.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
+    argv.addAll(Confinement.capabilityArgs("true".equals(spec.jailParameters().get(Confinement.RAW_SOCKETS_PARAMETER))));
+    argv.addAll(List.of("--unshare-pid", "--unshare-uts", "--unshare-ipc"));
     if (!spec.inheritNetwork()) {
       argv.add("--unshare-net");
     }
-    argv.addAll(List.of("--hostname", spec.hostname(), "--chdir", "/", "--clearenv",
+    argv.addAll(List.of("--new-session", "--hostname", spec.hostname(), "--chdir", "/", "--clearenv",
         "--setenv", "PATH", PATH, "--setenv", "HOME", "/root", "--setenv", MARKER, markerValue(spec.name()),
         "/bin/sh", "-c", spec.execStart() + "; while :; do sleep 86400; done"));
     return argv;
@@ -79,7 +86,13 @@ public final class BubblewrapRuntime implements JailRuntime {
     if (pid.isEmpty()) {
       return;
     }
-    runner.run(enter(pid.getAsLong(), List.of("/bin/sh", "-c", spec.execStop()), Map.of()).withTimeout(Duration.ofMinutes(2)));
+    // a sandbox without warder's confinement (an older warder started it) gets no command run
+    // with root's capabilities: it is only killed
+    Optional<List<String>> layout = layout(spec.name());
+    if (layout.isPresent()) {
+      Command stop = enter(pid.getAsLong(), layout.get(), List.of("/bin/sh", "-c", spec.execStop()), Map.of());
+      runner.run(stop.withTimeout(Duration.ofMinutes(2)));
+    }
     // rc.shutdown has stopped the services; the sandbox's pid 1 (bwrap) ignores SIGTERM, and
     // killing it ends every process of the pid namespace.
     processes.kill(pid.getAsLong(), Duration.ZERO);
@@ -108,26 +121,50 @@ public final class BubblewrapRuntime implements JailRuntime {
 
   @Override
   public CommandResult exec(JailName name, List<String> argv, Map<String, String> env) throws IOException, InterruptedException {
-    OptionalLong pid = jid(name);
-    if (pid.isEmpty()) {
-      throw new IOException("jail " + name + " is not running; start it with 'warder start " + name + "'");
-    }
-    return runner.run(enter(pid.getAsLong(), argv, env));
-  }
-
-  /** nsenter into every namespace and the root of the sandbox, then {@code env -i} the command. */
-  static Command enter(long pid, List<String> argv, Map<String, String> env) {
-    List<String> full = new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid), "-m", "-u", "-i", "-n", "-p",
-        "-r", "-w", "/usr/bin/env", "-i", "PATH=" + PATH, "HOME=/root"));
-    env.forEach((k, v) -> full.add(k + "=" + v));
-    full.addAll(argv);
-    return Command.of(full).withTimeout(Duration.ofHours(2));
+    return runner.run(enter(name, argv, env));
   }
 
   @Override
   public CommandResult execStreaming(JailName name, List<String> argv, Map<String, String> env, java.io.OutputStream sink)
       throws IOException, InterruptedException {
-    return runner.streamTo(enter(jid(name).orElseThrow(() -> new IOException("jail " + name + " is not running")), argv, env), sink);
+    return runner.streamTo(enter(name, argv, env), sink);
+  }
+
+  /** The command that runs {@code argv} in the running sandbox of jail {@code name}. */
+  private Command enter(JailName name, List<String> argv, Map<String, String> env) throws IOException {
+    OptionalLong pid = jid(name);
+    if (pid.isEmpty()) {
+      throw new IOException("jail " + name + " is not running; start it with 'warder start " + name + "'");
+    }
+    List<String> layout = layout(name).orElseThrow(() -> new IOException("jail " + name
+        + " runs in a sandbox without warder's capability limits (an older warder started it); nothing is run in it."
+        + " Restart it: 'warder stop " + name + "', then 'warder start " + name + "'"));
+    return enter(pid.getAsLong(), layout, argv, env);
+  }
+
+  /** The layout and capability options the running sandbox of {@code name} was started with. */
+  private Optional<List<String>> layout(JailName name) throws IOException {
+    Optional<Long> bwrap = processes.find(marker(name));
+    return bwrap.isEmpty() ? Optional.empty() : Confinement.layoutOf(processes.commandLine(bwrap.get()));
+  }
+
+  /**
+   * Runs a command in the sandbox whose pid 1 is {@code pid}: nsenter joins its uts, ipc, net and
+   * pid namespaces, unshare mounts a /proc of that pid namespace, and bwrap rebuilds the
+   * sandbox's {@code layout} (root, mounts, /proc, /dev, capabilities) around the command. A bare
+   * nsenter into the mount namespace would hand the command all of root's capabilities. As at
+   * start, {@code env -i} keeps warder's environment out of the sandbox's view.
+   */
+  static Command enter(long pid, List<String> layout, List<String> argv, Map<String, String> env) {
+    List<String> full = new ArrayList<>(List.of("env", "-i", "nsenter", "-t", Long.toString(pid), "-u", "-i", "-n", "-p", "--",
+        "unshare", "--mount", "--mount-proc", "--", "bwrap"));
+    full.addAll(layout);
+    full.addAll(List.of("--new-session", "--die-with-parent", "--chdir", "/", "--clearenv",
+        "--setenv", "PATH", PATH, "--setenv", "HOME", "/root"));
+    env.forEach((k, v) -> full.addAll(List.of("--setenv", k, v)));
+    full.add("--");
+    full.addAll(argv);
+    return Command.of(full).withTimeout(Duration.ofHours(2));
   }
 
   @Override

@@ -9,7 +9,7 @@ import org.warder.client.jail.props.JailName;
  * What a runtime needs to start a jail: its name, root and directory (jail.conf, console.log),
  * hostname, whether it shares the host's network (ip4=inherit) or has none of its own beyond
  * loopback, extra mounts (base jails), the start and stop commands, and the jail(8) parameters
- * (used by the FreeBSD runtime).
+ * (used by the FreeBSD runtime; the Linux sandbox reads allow.raw_sockets from them).
  *
  * @param jailDir the jail's directory: jail.conf and console.log live there
  * @param mounts mounts inside the root, e.g. a base jail's read-only release directories

@@ -16,14 +16,14 @@ public final class BusyboxRoot {
 
   private BusyboxRoot() {}
 
-  /** Skips (or under CI fails) unless bwrap, nsenter and setsid exist and this runs as root. */
+  /** Skips (or under CI fails) unless bwrap, nsenter, setsid and unshare exist and this runs as root. */
   public static void requireSandbox() {
-    boolean tools = List.of("/usr/bin/bwrap", "/usr/bin/nsenter", "/usr/bin/setsid").stream().allMatch(p -> Files.isExecutable(Path.of(p)));
+    boolean tools = List.of("/usr/bin/bwrap", "/usr/bin/nsenter", "/usr/bin/setsid", "/usr/bin/unshare").stream().allMatch(p -> Files.isExecutable(Path.of(p)));
     boolean root = "root".equals(System.getProperty("user.name"));
     if (tools && root && Files.isExecutable(Path.of("/bin/busybox"))) {
       return;
     }
-    String reason = "the Linux sandbox needs root, bubblewrap (bwrap), util-linux (nsenter, setsid) and busybox-static";
+    String reason = "the Linux sandbox needs root, bubblewrap (bwrap), util-linux (nsenter, setsid, unshare) and busybox-static";
     if (System.getenv("CI") != null) {
       throw new IllegalStateException(reason + " (CI=true: this is a failure)");
     }
