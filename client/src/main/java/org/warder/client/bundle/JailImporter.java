@@ -23,6 +23,7 @@ import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
 import org.warder.client.jail.props.PropertyException;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.storage.RefusedStreamException;
 import org.warder.client.storage.Storage;
 import org.warder.index.BundleManifest;
 import org.warder.index.BundleManifest.Format;
@@ -396,9 +397,9 @@ public final class JailImporter {
       throw new BadBundleException("member " + member.name() + ": expected sha256 " + member.sha256() + " as bundle.json"
           + " says, found " + sha + "; the bundle was altered or damaged; nothing was imported");
     }
-    if (failure instanceof ArchiveException e) {
-      throw new BadBundleException("member " + member.name() + " is refused: " + e.getMessage()
-          + "; nothing was imported", e);
+    if (failure instanceof ArchiveException || failure instanceof RefusedStreamException) {
+      throw new BadBundleException("member " + member.name() + " is refused: " + failure.getMessage()
+          + "; nothing was imported", failure);
     }
     if (failure instanceof IOException e) {
       throw new BadBundleException("member " + member.name() + " could not be received: " + e.getMessage()

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.warder.client.testing.HostileStreams;
 import org.warder.client.testing.RichTree;
 import org.warder.client.testing.TestHost;
 import org.warder.client.testing.ZfsPool;
@@ -209,6 +210,64 @@ class HostileBundleTest {
           .allMatch(d -> d.equals(pool.name() + "/b/staging"));
       b.ok("import", zfs.toString());
     }
+  }
+
+  @Test
+  void testZfsStream_propertyAndReplicationStreamsAreRefusedBeforeTheyMount() throws Exception {
+    try (ZfsPool pool = ZfsPool.create(tmp, 256)) {
+      HostileStreams streams = HostileStreams.make(pool, tmp.resolve("host-dir"));
+      TestHost a = new TestHost(tmp.resolve("za"));
+      TestHost b = new TestHost(tmp.resolve("zb"));
+      a.ok("activate", pool.name() + "/a");
+      b.ok("activate", pool.name() + "/b");
+      a.ok("create", "-e", "-n", "web");
+      Path plain = tmp.resolve("plain.tar");
+      Path zstd = tmp.resolve("zstd.tar");
+      a.ok("export", "web", "-o", plain.toString(), "--compress", "none");
+      a.ok("export", "web", "-o", zstd.toString());
+      Files.delete(BundleCompanions.sha256File(plain));
+      Files.delete(BundleCompanions.sha256File(zstd));
+      for (byte[] stream : List.of(streams.properties(), streams.replication(), streams.intermediary())) {
+        for (Path bundle : List.of(plain, zstd)) {
+          BundleForge forge = BundleForge.read(bundle);
+          String member = forge.names().get(2);
+          forge.members.put(member, member.endsWith(".zst") ? zstd(stream) : stream);
+          Path bad = tmp.resolve("props-" + System.nanoTime() + ".tar");
+          forge.rehash().write(bad);
+          assertThat(b.refused("import", bad.toString())).contains("member " + member + " is refused: expected a plain"
+              + " zfs send stream of one snapshot ('zfs send' or 'zfs send -i'), found a replication or property stream")
+              .contains("warder takes no property from a stream").contains("nothing was imported");
+          streams.assertHostDirUntouched();
+          ExportImportTest.assertNothingLeft(b, "web");
+          assertThat(pool.datasets().stream().filter(d -> d.startsWith(pool.name() + "/b/")))
+              .allMatch(d -> d.equals(pool.name() + "/b/staging"));
+          assertThat(mountedOutside(pool, List.of(a.root(), b.root()))).isEmpty();
+        }
+      }
+      b.ok("import", zstd.toString());
+      assertThat(mountedOutside(pool, List.of(a.root(), b.root()))).isEmpty();
+    }
+  }
+
+  /** Datasets of {@code pool} that zfs or /proc/mounts shows mounted outside every one of {@code roots}. */
+  static List<String> mountedOutside(ZfsPool pool, List<Path> roots) throws Exception {
+    Process p = new ProcessBuilder("zfs", "list", "-H", "-r", "-o", "name,mountpoint,mounted", pool.name()).start();
+    List<String> out = new java.util.ArrayList<>();
+    for (String line : new String(p.getInputStream().readAllBytes()).lines().toList()) {
+      String[] col = line.split("\t");
+      if (col[2].equals("yes") && roots.stream().noneMatch(r -> Path.of(col[1]).startsWith(r))) {
+        out.add(line);
+      }
+    }
+    assertThat(p.waitFor()).isZero();
+    for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
+      String[] col = line.split(" ");
+      if ((col[0].equals(pool.name()) || col[0].startsWith(pool.name() + "/"))
+          && roots.stream().noneMatch(r -> Path.of(col[1]).startsWith(r))) {
+        out.add(line);
+      }
+    }
+    return out;
   }
 
   /** A tar whose members escape: a symlink to outside, then the named file. */

@@ -78,6 +78,25 @@ public final class ZfsPool implements AutoCloseable {
     Files.deleteIfExists(vdev);
   }
 
+  /** Runs {@code zfs ARGS...}; fails unless it exits 0. */
+  public void zfs(String... args) throws IOException, InterruptedException {
+    List<String> argv = new java.util.ArrayList<>(List.of("zfs"));
+    argv.addAll(List.of(args));
+    run(argv.toArray(String[]::new));
+  }
+
+  /** The stream {@code zfs send ARGS...} writes. */
+  public byte[] send(String... args) throws IOException, InterruptedException {
+    List<String> argv = new java.util.ArrayList<>(List.of("zfs", "send"));
+    argv.addAll(List.of(args));
+    Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    byte[] stream = p.getInputStream().readAllBytes();
+    if (p.waitFor() != 0) {
+      throw new IOException(String.join(" ", argv) + " exited with " + p.exitValue());
+    }
+    return stream;
+  }
+
   /** Whether zfs and zpool run and answer (a zfs-fuse daemon is up, on Linux). */
   public static boolean available() throws InterruptedException {
     try {

@@ -31,6 +31,7 @@ import org.warder.client.jail.Jails;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.PropertyException;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.storage.RefusedStreamException;
 import org.warder.client.storage.Storage;
 import org.warder.signing.Digests;
 
@@ -156,6 +157,9 @@ public final class IocageImporter {
     try (InputStream in = new CrcCheckedInputStream(zip.getInputStream(entry), entry.getName(), entry.getSize(),
         entry.getCrc())) {
       storage.receive(inStaging(staging, m), in);
+    } catch (RefusedStreamException e) {
+      throw new BadBundleException("member " + entry.getName() + " is refused: " + e.getMessage()
+          + "; nothing was imported", e);
     } catch (CommandFailedException e) {
       throw new BadBundleException("member " + entry.getName() + " was refused by zfs receive (" + e.getMessage()
           + "): it is not a zfs send stream this host can receive, or it was altered; nothing was imported", e);
