@@ -241,33 +241,12 @@ class HostileBundleTest {
           ExportImportTest.assertNothingLeft(b, "web");
           assertThat(pool.datasets().stream().filter(d -> d.startsWith(pool.name() + "/b/")))
               .allMatch(d -> d.equals(pool.name() + "/b/staging"));
-          assertThat(mountedOutside(pool, List.of(a.root(), b.root()))).isEmpty();
+          assertThat(pool.mountedOutside(List.of(a.root(), b.root()))).isEmpty();
         }
       }
       b.ok("import", zstd.toString());
-      assertThat(mountedOutside(pool, List.of(a.root(), b.root()))).isEmpty();
+      assertThat(pool.mountedOutside(List.of(a.root(), b.root()))).isEmpty();
     }
-  }
-
-  /** Datasets of {@code pool} that zfs or /proc/mounts shows mounted outside every one of {@code roots}. */
-  static List<String> mountedOutside(ZfsPool pool, List<Path> roots) throws Exception {
-    Process p = new ProcessBuilder("zfs", "list", "-H", "-r", "-o", "name,mountpoint,mounted", pool.name()).start();
-    List<String> out = new java.util.ArrayList<>();
-    for (String line : new String(p.getInputStream().readAllBytes()).lines().toList()) {
-      String[] col = line.split("\t");
-      if (col[2].equals("yes") && roots.stream().noneMatch(r -> Path.of(col[1]).startsWith(r))) {
-        out.add(line);
-      }
-    }
-    assertThat(p.waitFor()).isZero();
-    for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
-      String[] col = line.split(" ");
-      if ((col[0].equals(pool.name()) || col[0].startsWith(pool.name() + "/"))
-          && roots.stream().noneMatch(r -> Path.of(col[1]).startsWith(r))) {
-        out.add(line);
-      }
-    }
-    return out;
   }
 
   /** A tar whose members escape: a symlink to outside, then the named file. */

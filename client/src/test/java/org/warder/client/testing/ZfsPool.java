@@ -78,6 +78,31 @@ public final class ZfsPool implements AutoCloseable {
     Files.deleteIfExists(vdev);
   }
 
+  /**
+   * The datasets of this pool that {@code zfs list} or {@code /proc/mounts} shows mounted outside
+   * every one of {@code roots}, one line each as they show it.
+   */
+  public List<String> mountedOutside(List<Path> roots) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("zfs", "list", "-H", "-r", "-o", "name,mountpoint,mounted", name).start();
+    List<String> out = new java.util.ArrayList<>();
+    for (String line : new String(p.getInputStream().readAllBytes()).lines().toList()) {
+      String[] col = line.split("\t");
+      if (col[2].equals("yes") && roots.stream().noneMatch(r -> Path.of(col[1]).startsWith(r))) {
+        out.add(line);
+      }
+    }
+    if (p.waitFor() != 0) {
+      throw new IOException("zfs list -r " + name + " exited with " + p.exitValue());
+    }
+    for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
+      String[] col = line.split(" ");
+      if ((col[0].equals(name) || col[0].startsWith(name + "/")) && roots.stream().noneMatch(r -> Path.of(col[1]).startsWith(r))) {
+        out.add(line);
+      }
+    }
+    return out;
+  }
+
   /** Runs {@code zfs ARGS...}; fails unless it exits 0. */
   public void zfs(String... args) throws IOException, InterruptedException {
     List<String> argv = new java.util.ArrayList<>(List.of("zfs"));
