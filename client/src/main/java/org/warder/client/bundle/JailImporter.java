@@ -347,15 +347,10 @@ public final class JailImporter {
           + " of template " + manifest.name() + "; pull the template from its registry instead"
           + " ('warder create -t REPO:TEAM/NAME:TAG'), which applies it to the tag this host holds");
     }
-    if (manifest.config().path("basejail").asText().matches("1|yes|on|true")) {
-      String origin = manifest.config().path("origin").asText("releases/" + manifest.release());
-      if (!storage.exists(origin)) {
-        String what = origin.startsWith("templates/") ? "template " + origin.substring("templates/".length())
-            : "release " + manifest.release();
-        throw new ImportConflictException(name + " is a base jail: its system directories are read-only mounts of "
-            + what + ", which this host lacks; " + (origin.startsWith("templates/") ? "import or pull that template"
-            : "fetch it with 'warder fetch -r " + manifest.release() + "'") + " and import again");
-      }
+    try {
+      jails.baseOrigin(new Jail(JailName.of(name), properties(manifest, name, Map.of()), manifest.kind() == Kind.TEMPLATE));
+    } catch (PropertyException e) {
+      throw new JailException(e.getMessage(), e);
     }
   }
 

@@ -248,7 +248,7 @@ class IocageZipTest {
         dir -> { });
     refused.put(zip(tmp.resolve("base1"), "base1", "iocage/images/", base1, "deflated").toString(),
         "warder: base1 is a base jail: its system directories are read-only mounts of release 13.2-RELEASE, which"
-            + " this host lacks; fetch it with 'warder fetch -r 13.2-RELEASE' and import again");
+            + " this host lacks; fetch it with 'warder fetch -r 13.2-RELEASE' first");
 
     List<String> before = datasets();
     for (Map.Entry<String, String> c : refused.entrySet()) {
