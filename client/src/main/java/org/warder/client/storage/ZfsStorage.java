@@ -236,7 +236,7 @@ public final class ZfsStorage implements Storage {
    * the stream. Otherwise a newly received {@code name} is destroyed again and the receive is
    * refused. Returns the datasets that are not mounted yet, parents first.
    */
-  private List<String> checkReceived(String name, boolean existed) throws IOException, InterruptedException {
+  List<String> checkReceived(String name, boolean existed) throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>(List.of("zfs", "get", "-H", "-r", "-o", "name,property,value,source",
         String.join(",", hostProperties()), dataset(name)));
     List<String> wrong = new ArrayList<>();
