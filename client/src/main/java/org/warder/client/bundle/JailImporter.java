@@ -330,7 +330,11 @@ public final class JailImporter {
     }
   }
 
-  /** A name conflict, a missing release or origin, a ZFS bundle on directories: each said before any byte lands. */
+  /**
+   * A name conflict, a ZFS bundle on directories, a config.json warder refuses (an origin that is
+   * not a release or template of this host), a base jail's missing origin: each said before any
+   * byte lands.
+   */
   private void checkFits(BundleManifest manifest, String name)
       throws BundleException, JailException, IOException, InterruptedException {
     if (jails.nameTaken(name)) {
@@ -348,7 +352,8 @@ public final class JailImporter {
           + " ('warder create -t REPO:TEAM/NAME:TAG'), which applies it to the tag this host holds");
     }
     try {
-      jails.baseOrigin(new Jail(JailName.of(name), properties(manifest, name, Map.of()), manifest.kind() == Kind.TEMPLATE));
+      jails.baseOrigin(new Jail(JailName.of(name), properties(manifest, name, Map.of()),
+          manifest.kind() == Kind.TEMPLATE));
     } catch (PropertyException e) {
       throw new JailException(e.getMessage(), e);
     }

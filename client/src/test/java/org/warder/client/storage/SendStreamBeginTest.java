@@ -92,7 +92,10 @@ class SendStreamBeginTest {
             + " not a zfs send stream, or it is truncated");
   }
 
-  /** The message refusing the plain stream with the field at {@code offset} set to {@code value} (and the payload length at 4 set to {@code payload} unless 0). */
+  /**
+   * The message refusing the plain stream with the field at {@code offset} set to {@code value}
+   * (and the payload length at 4 set to {@code payload} unless 0).
+   */
   private static String refusal(int offset, long value, long payload) {
     byte[] record = Arrays.copyOf(streams.plain(), 312);
     ByteBuffer b = ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN);

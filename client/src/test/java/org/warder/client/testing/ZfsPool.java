@@ -96,7 +96,8 @@ public final class ZfsPool implements AutoCloseable {
     }
     for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
       String[] col = line.split(" ");
-      if ((col[0].equals(name) || col[0].startsWith(name + "/")) && roots.stream().noneMatch(r -> Path.of(col[1]).startsWith(r))) {
+      boolean ours = col[0].equals(name) || col[0].startsWith(name + "/");
+      if (ours && roots.stream().noneMatch(r -> Path.of(col[1]).startsWith(r))) {
         out.add(line);
       }
     }

@@ -55,8 +55,8 @@ final class IocageConfigWriter {
     String name = jail.name().value();
     if (jail.props().isTrue("basejail")) {
       throw new ExportRefusedException(name + " is a base jail: its system directories are read-only mounts of "
-          + jail.origin().map(Origin::storageName).orElse("its release") + ", not part of its root, and an iocage base jail names them by"
-          + " the importing host's paths in its fstab, which warder cannot know; export it in warder's format"
+          + jail.origin().map(Origin::storageName).orElse("its release") + ", not part of its root, and an iocage"
+          + " base jail names them by the importing host's paths in its fstab, which warder cannot know; export it in warder's format"
           + " ('warder export " + name + "'), which imports as a base jail on any warder host that has "
           + jail.origin().map(Origin::storageName).orElse("its release"));
     }

@@ -59,7 +59,7 @@ public sealed interface Origin permits Origin.Release, Origin.Template {
         "not a release or template of this host"));
   }
 
-  /** The origin {@code value} spells ({@code releases/<RELEASE>}, {@code templates/<NAME>}); empty for anything else. */
+  /** The origin {@code value} spells, {@code releases/<RELEASE>} or {@code templates/<NAME>}; empty for anything else. */
   static Optional<Origin> parse(String value) {
     String releases = HostLayout.releaseName("");
     String templates = HostLayout.templateName("");
