@@ -23,6 +23,7 @@ import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
 import org.warder.client.jail.props.PropertyException;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.storage.RefusedStreamException;
 import org.warder.client.storage.Storage;
 import org.warder.index.BundleManifest;
 import org.warder.index.BundleManifest.Format;
@@ -329,7 +330,11 @@ public final class JailImporter {
     }
   }
 
-  /** A name conflict, a missing release or origin, a ZFS bundle on directories: each said before any byte lands. */
+  /**
+   * A name conflict, a ZFS bundle on directories, a config.json warder refuses (an origin that is
+   * not a release or template of this host), a base jail's missing origin: each said before any
+   * byte lands.
+   */
   private void checkFits(BundleManifest manifest, String name)
       throws BundleException, JailException, IOException, InterruptedException {
     if (jails.nameTaken(name)) {
@@ -346,15 +351,11 @@ public final class JailImporter {
           + " of template " + manifest.name() + "; pull the template from its registry instead"
           + " ('warder create -t REPO:TEAM/NAME:TAG'), which applies it to the tag this host holds");
     }
-    if (manifest.config().path("basejail").asText().matches("1|yes|on|true")) {
-      String origin = manifest.config().path("origin").asText("releases/" + manifest.release());
-      if (!storage.exists(origin)) {
-        String what = origin.startsWith("templates/") ? "template " + origin.substring("templates/".length())
-            : "release " + manifest.release();
-        throw new ImportConflictException(name + " is a base jail: its system directories are read-only mounts of "
-            + what + ", which this host lacks; " + (origin.startsWith("templates/") ? "import or pull that template"
-            : "fetch it with 'warder fetch -r " + manifest.release() + "'") + " and import again");
-      }
+    try {
+      jails.baseOrigin(new Jail(JailName.of(name), properties(manifest, name, Map.of()),
+          manifest.kind() == Kind.TEMPLATE));
+    } catch (PropertyException e) {
+      throw new JailException(e.getMessage(), e);
     }
   }
 
@@ -396,9 +397,9 @@ public final class JailImporter {
       throw new BadBundleException("member " + member.name() + ": expected sha256 " + member.sha256() + " as bundle.json"
           + " says, found " + sha + "; the bundle was altered or damaged; nothing was imported");
     }
-    if (failure instanceof ArchiveException e) {
-      throw new BadBundleException("member " + member.name() + " is refused: " + e.getMessage()
-          + "; nothing was imported", e);
+    if (failure instanceof ArchiveException || failure instanceof RefusedStreamException) {
+      throw new BadBundleException("member " + member.name() + " is refused: " + failure.getMessage()
+          + "; nothing was imported", failure);
     }
     if (failure instanceof IOException e) {
       throw new BadBundleException("member " + member.name() + " could not be received: " + e.getMessage()

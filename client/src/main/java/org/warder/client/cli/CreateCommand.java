@@ -2,12 +2,13 @@ package org.warder.client.cli;
 
 import java.util.List;
 import java.util.Optional;
+import org.warder.client.jail.props.JailName;
+import org.warder.client.jail.props.Origin;
 import org.warder.client.repo.RepoConfig;
 import org.warder.client.team.BundleRef;
 import org.warder.client.team.BundleSync;
 import java.util.concurrent.Callable;
 import org.warder.client.jail.CreateRequest;
-import org.warder.client.layout.HostLayout;
 import org.warder.client.release.Releases;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -49,12 +50,12 @@ final class CreateCommand implements Callable<Integer> {
     if (thick && base) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "choose -T (thick) or -b (base), not both");
     }
-    Optional<String> from = Optional.empty();
+    Optional<Origin> from = Optional.empty();
     if (source.release != null) {
       Releases.checkName(source.release);
-      from = Optional.of(HostLayout.releaseName(source.release));
+      from = Optional.of(new Origin.Release(source.release));
     } else if (source.template != null && !source.template.contains("/")) {
-      from = Optional.of(HostLayout.templateName(source.template));
+      from = Optional.of(new Origin.Template(JailName.of(source.template)));
     }
     CreateRequest.Mode mode = source.empty ? CreateRequest.Mode.EMPTY
         : thick ? CreateRequest.Mode.THICK : base ? CreateRequest.Mode.BASE : CreateRequest.Mode.THIN;
@@ -68,8 +69,8 @@ final class CreateCommand implements Callable<Integer> {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-T and -b copy the template as it is"
             + " (tag " + t.template().props().identity("remote_tag").orElse("?") + "); a thin jail can use tag " + t.tag());
       }
-      ctx.jails().create(new CreateRequest(name, Optional.of(t.template().storageName()), mode, properties, snapshot,
-          t.identity()));
+      ctx.jails().create(new CreateRequest(name, Optional.of(new Origin.Template(t.template().name())), mode, properties,
+          snapshot, t.identity()));
       return 0;
     }
     ctx.jails().create(new CreateRequest(name, from, mode, properties));

@@ -1,16 +1,17 @@
 package org.warder.client.jail;
 
 import java.util.List;
+import org.warder.client.jail.props.Origin;
 
 /**
  * What {@code warder create} asks for: the jail name, where it comes from (a release, a
  * template, or nothing), how its root is made, and {@code key=value} properties.
  *
- * @param source {@code releases/<REL>}, {@code templates/<T>}, or empty for an empty jail
+ * @param source a release or template of this host, or empty for an empty jail
  * @param snapshot for a thin jail from a template: clone this snapshot of it (a pulled tag) rather than its present state
  * @param identity identity keys to record (where a pulled template came from)
  */
-public record CreateRequest(String name, java.util.Optional<String> source, Mode mode, List<String> properties,
+public record CreateRequest(String name, java.util.Optional<Origin> source, Mode mode, List<String> properties,
     java.util.Optional<String> snapshot, java.util.Map<String, String> identity) {
   public CreateRequest {
     properties = List.copyOf(properties);
@@ -18,7 +19,7 @@ public record CreateRequest(String name, java.util.Optional<String> source, Mode
   }
 
   /** A jail from the present state of {@code source}. */
-  public CreateRequest(String name, java.util.Optional<String> source, Mode mode, List<String> properties) {
+  public CreateRequest(String name, java.util.Optional<Origin> source, Mode mode, List<String> properties) {
     this(name, source, mode, properties, java.util.Optional.empty(), java.util.Map.of());
   }
 

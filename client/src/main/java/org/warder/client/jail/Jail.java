@@ -2,6 +2,7 @@ package org.warder.client.jail;
 
 import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
+import org.warder.client.jail.props.Origin;
 import org.warder.client.layout.HostLayout;
 
 /**
@@ -25,8 +26,8 @@ public record Jail(JailName name, JailProperties props, boolean template) {
     return props.identity("release").orElse("EMPTY");
   }
 
-  /** Where it came from: {@code releases/<REL>} or {@code templates/<T>}, when not empty. */
-  public java.util.Optional<String> origin() {
-    return props.identity("origin");
+  /** Where it came from, a release or template of this host, when not empty. */
+  public java.util.Optional<Origin> origin() {
+    return props.origin();
   }
 }

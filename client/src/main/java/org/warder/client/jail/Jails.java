@@ -26,6 +26,7 @@ import org.warder.client.freebsd.FstabEntry;
 import org.warder.client.freebsd.JailConf;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
+import org.warder.client.jail.props.Origin;
 import org.warder.client.jail.props.PropertyException;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.runtime.JailRuntime;
@@ -81,18 +82,18 @@ public final class Jails {
     Optional<Jail> template = Optional.empty();
     String release = "EMPTY";
     if (request.source().isPresent()) {
-      String source = request.source().get();
-      if (source.startsWith("templates/")) {
-        Jail t = store.get(source.substring("templates/".length()));
+      Origin source = request.source().get();
+      if (source instanceof Origin.Template from) {
+        Jail t = store.get(from.name().value());
         if (!t.template()) {
           throw new JailException(t.name() + " is a jail, not a template; make it one with 'warder set template=yes "
               + t.name() + "'");
         }
         template = Optional.of(t);
         release = t.release();
-      } else {
-        release = source.substring("releases/".length());
-        if (!storage.exists(source)) {
+      } else if (source instanceof Origin.Release from) {
+        release = from.release();
+        if (!storage.exists(source.storageName())) {
           throw new JailException("release " + release + " is not fetched; fetch it with 'warder fetch -r " + release + "'");
         }
       }
@@ -102,7 +103,7 @@ public final class Jails {
     boolean done = false;
     try {
       storage.createPrivate(jailDir);
-      String sourceRoot = request.source().map(s -> s + "/root").orElse("");
+      String sourceRoot = request.source().map(s -> s.storageName() + "/root").orElse("");
       switch (request.mode()) {
         case EMPTY -> storage.create(root);
         case THIN -> {
@@ -124,7 +125,7 @@ public final class Jails {
       identity.put("type", "jail");
       identity.put("release", release);
       identity.put("created", clock.instant().toString());
-      request.source().ifPresent(s -> identity.put("origin", s));
+      request.source().ifPresent(s -> identity.put("origin", s.storageName()));
       identity.putAll(request.identity());
       template.ifPresent(t -> identity.put("source_template", t.name().value()));
       if (request.mode() == CreateRequest.Mode.THIN && template.isEmpty() && request.source().isPresent()) {
@@ -143,14 +144,14 @@ public final class Jails {
       writeFstab(jail);
       done = true;
       out.println(name + " created (" + request.mode().name().toLowerCase(java.util.Locale.ROOT) + " from "
-          + request.source().orElse("nothing") + ")");
+          + request.source().map(Origin::storageName).orElse("nothing") + ")");
       return jail;
     } catch (PropertyException e) {
       throw new JailException(e.getMessage(), e);
     } finally {
       if (!done) {
         storage.destroy(jailDir);
-        request.source().ifPresent(s -> destroyOriginSnapshotQuietly(s + "/root", name.value()));
+        request.source().ifPresent(s -> destroyOriginSnapshotQuietly(s.storageName() + "/root", name.value()));
       }
     }
   }
@@ -202,11 +203,12 @@ public final class Jails {
    * The jail's fstab (jail(8) mount.fstab): a base jail's read-only mounts, those of the book's
    * list that the origin has, and linprocfs when mount_linprocfs=1; no file when there is none.
    */
-  private void writeFstab(Jail jail) throws IOException {
+  private void writeFstab(Jail jail) throws JailException, IOException, InterruptedException {
     Path root = layout.path(jail.rootName());
     List<FstabEntry> entries = new ArrayList<>();
-    if (jail.props().isTrue("basejail")) {
-      Path origin = layout.path(jail.origin().orElseThrow()).resolve("root");
+    Optional<Origin> base = baseOrigin(jail);
+    if (base.isPresent()) {
+      Path origin = layout.path(base.get().storageName()).resolve("root");
       Fstab.baseJailEntries(origin, root).stream()
           .filter(e -> Files.isDirectory(Path.of(e.source()), LinkOption.NOFOLLOW_LINKS))
           .forEach(entries::add);
@@ -220,6 +222,26 @@ public final class Jails {
     } else {
       AtomicFiles.write(file, Fstab.render(entries).getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /**
+   * The release or template a base jail's system directories are read-only mounts of: its origin,
+   * which must be on this host (an origin is never a path: {@link Origin}). Empty for a jail that
+   * is not a base jail. Checked wherever the mounts are made: import, fstab, start.
+   */
+  public Optional<Origin> baseOrigin(Jail jail) throws JailException, IOException, InterruptedException {
+    if (!jail.props().isTrue("basejail")) {
+      return Optional.empty();
+    }
+    Origin origin = jail.origin().orElseThrow(() -> new JailException(jail.name() + " is a base jail, but its"
+        + " config.json names no origin (" + Origin.RULE + ") for its system directories; set basejail=0 or create"
+        + " it again from a release or template"));
+    if (!storage.exists(origin.storageName())) {
+      throw new JailException(jail.name() + " is a base jail: its system directories are read-only mounts of "
+          + origin.describe() + ", which this host lacks; " + (origin instanceof Origin.Release r
+          ? "fetch it with 'warder fetch -r " + r.release() + "'" : "import or pull that template") + " first");
+    }
+    return Optional.of(origin);
   }
 
   /**
@@ -243,7 +265,7 @@ public final class Jails {
    * (an import) known here: its config.json, its fstab for this host's paths, and a template's
    * root read-only. If that fails, the directory is removed again.
    */
-  public Jail adopt(Jail jail) throws IOException, InterruptedException {
+  public Jail adopt(Jail jail) throws JailException, IOException, InterruptedException {
     boolean done = false;
     try {
       store.save(jail);
@@ -332,6 +354,7 @@ public final class Jails {
     } catch (PropertyException e) {
       throw new JailException("cannot start " + jail.name() + ": " + e.getMessage(), e);
     }
+    baseOrigin(jail);
     runtime.start(spec(jail));
     out.println(jail.name() + " started" + runtime.jid(jail.name()).stream().mapToObj(j -> " (jid " + j + ")").findFirst().orElse(""));
   }
@@ -423,7 +446,7 @@ public final class Jails {
       if (other.props().depends().contains(jail.name())) {
         dependants.add(other.name() + " (depends)");
       }
-      if (jail.template() && other.origin().equals(Optional.of(jail.storageName()))) {
+      if (jail.template() && other.origin().map(Origin::storageName).equals(Optional.of(jail.storageName()))) {
         dependants.add(other.name() + " (created from it)");
       }
     }
@@ -444,7 +467,7 @@ public final class Jails {
       runtime.stop(spec(jail));
     }
     storage.destroy(jail.storageName());
-    jail.origin().ifPresent(o -> destroyOriginSnapshotQuietly(o + "/root", jail.name().value()));
+    jail.origin().ifPresent(o -> destroyOriginSnapshotQuietly(o.storageName() + "/root", jail.name().value()));
     out.println(name + " destroyed");
   }
 
@@ -488,6 +511,7 @@ public final class Jails {
     } catch (PropertyException e) {
       throw new JailException(e.getMessage(), e);
     }
+    baseOrigin(jail);
     store.save(jail);
     if (values.containsKey("mount_linprocfs") || values.containsKey("basejail")) {
       writeFstab(jail);

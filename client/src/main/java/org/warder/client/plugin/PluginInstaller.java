@@ -27,6 +27,7 @@ import org.warder.client.jail.Jail;
 import org.warder.client.jail.Jails;
 import org.warder.client.jail.props.IpAssignment;
 import org.warder.client.jail.props.JailProperties;
+import org.warder.client.jail.props.Origin;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.state.StateFiles;
 import org.warder.index.PluginManifest;
@@ -142,7 +143,7 @@ public final class PluginInstaller {
       JailProperties merged = JailProperties.forPlugin(manifestProps, request.properties());
       List<String> props = new ArrayList<>();
       merged.explicit().forEach((k, v) -> props.add(k + "=" + v));
-      Jail jail = jails.create(new CreateRequest(jailName, Optional.of(HostLayout.releaseName(manifest.release())),
+      Jail jail = jails.create(new CreateRequest(jailName, Optional.of(Origin.of(HostLayout.releaseName(manifest.release()))),
           CreateRequest.Mode.THIN, props));
       jailCreated = true;
       jail = jails.markPlugin(jail, plugin.id(), sources.origin() + " publisher " + plugin.publisher());

@@ -190,10 +190,91 @@ public final class ZfsStorage implements Storage {
     runner.stream(Command.of(argv), stdout -> stdout.transferTo(out));
   }
 
+  /**
+   * Receives {@code in} as {@code name} and takes none of its dataset properties: the stream's begin
+   * record is read and checked ({@link SendStreamBegin}) before {@code zfs receive} starts, so a
+   * stream that carries properties ({@code zfs send -p}, {@code -R}, {@code -I}) never reaches it;
+   * on FreeBSD {@code zfs receive -u} also leaves the dataset unmounted and {@code -x}/{@code -o}
+   * override what acts on the host. zfs-fuse has none of these options and mounts at once, which
+   * the check of the begin record makes safe. Then the received datasets' effective properties
+   * are checked ({@link #checkReceived}) before FreeBSD mounts them, below the warder root only.
+   */
   @Override
   public void receive(String name, InputStream in) throws IOException, InterruptedException {
     createParent(name);
-    runner.feed(Command.of("zfs", "receive", dataset(name)), stdin -> in.transferTo(stdin));
+    boolean existed = exists(name);
+    InputStream checked = SendStreamBegin.checked(in);
+    runner.feed(Command.of(receiveArgv(dataset(name))), stdin -> checked.transferTo(stdin));
+    List<String> unmounted = checkReceived(name, existed);
+    for (String ds : unmounted) {
+      runner.check(Command.of("zfs", "mount", ds));
+    }
+  }
+
+  /** The properties whose value on a received dataset could act on the host (and {@code mounted}). */
+  private List<String> hostProperties() {
+    return List.of("mountpoint", "canmount", "sharenfs", "sharesmb", "devices", "setuid", "exec",
+        zfsFuse ? "zoned" : "jailed", "quota", "refquota", "reservation", "refreservation", "mounted");
+  }
+
+  private List<String> receiveArgv(String dataset) {
+    if (zfsFuse) {
+      return List.of("zfs", "receive", dataset); // zfs-fuse knows no -u, -o or -x
+    }
+    List<String> argv = new ArrayList<>(List.of("zfs", "receive", "-u"));
+    for (String p : List.of("mountpoint", "sharenfs", "sharesmb", "devices", "setuid", "exec", "jailed")) {
+      argv.addAll(List.of("-x", p));
+    }
+    argv.addAll(List.of("-o", "canmount=on", dataset));
+    return argv;
+  }
+
+  /**
+   * Checks the effective properties of {@code name} and its descendants after a receive: each
+   * mounts at its own path below the warder root (its mountpoint inherited), may mount, and has
+   * every other property of {@link #hostProperties} from its default or an ancestor, none set by
+   * the stream. Otherwise a newly received {@code name} is destroyed again and the receive is
+   * refused. Returns the datasets that are not mounted yet, parents first.
+   */
+  List<String> checkReceived(String name, boolean existed) throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>(List.of("zfs", "get", "-H", "-r", "-o", "name,property,value,source",
+        String.join(",", hostProperties()), dataset(name)));
+    List<String> wrong = new ArrayList<>();
+    List<String> unmounted = new ArrayList<>();
+    for (String line : runner.check(Command.of(argv)).stdout().lines().toList()) {
+      String[] col = line.split("\t", -1);
+      if (col.length != 4 || col[0].contains("@") || !col[0].startsWith(base + "/")) {
+        continue; // snapshots have no mount or share properties
+      }
+      String ds = col[0];
+      String value = col[2];
+      String source = col[3];
+      boolean fromAbove = source.equals("default") || source.startsWith("inherited from ");
+      boolean ok = switch (col[1]) {
+        case "mountpoint" -> fromAbove && value.equals(path(ds.substring(base.length() + 1)).toString());
+        case "canmount" -> value.equals("on");
+        case "mounted" -> {
+          if (value.equals("no")) {
+            unmounted.add(ds);
+          }
+          yield true;
+        }
+        default -> fromAbove;
+      };
+      if (!ok) {
+        wrong.add(ds + " " + col[1] + "=" + value + " (" + source + ")");
+      }
+    }
+    if (!wrong.isEmpty()) {
+      if (!existed) {
+        destroy(name);
+      }
+      throw new RefusedStreamException("expected the received dataset to mount at its own path below " + root
+          + " and to take no property from the stream, found " + String.join(", ", wrong) + "; warder never lets"
+          + " a stream's properties act on this host: " + (existed ? "the receive into " + dataset(name) + " is refused"
+          : dataset(name) + " was destroyed again"));
+    }
+    return unmounted;
   }
 
   @Override

@@ -23,10 +23,10 @@ import org.warder.signing.Digests;
  * broken disk would: members replaced, renamed, added, bundle.json edited, digests recomputed or
  * not.
  */
-final class BundleForge {
-  final Map<String, byte[]> members = new LinkedHashMap<>();
+public final class BundleForge {
+  public final Map<String, byte[]> members = new LinkedHashMap<>();
 
-  static BundleForge read(Path bundle) throws IOException {
+  public static BundleForge read(Path bundle) throws IOException {
     BundleForge forge = new BundleForge();
     try (InputStream in = Files.newInputStream(bundle); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
       for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
@@ -36,16 +36,16 @@ final class BundleForge {
     return forge;
   }
 
-  ObjectNode manifest() throws IOException {
+  public ObjectNode manifest() throws IOException {
     return (ObjectNode) new ObjectMapper().readTree(members.get("bundle.json"));
   }
 
-  void manifest(JsonNode json) throws IOException {
+  public void manifest(JsonNode json) throws IOException {
     members.put("bundle.json", new ObjectMapper().writeValueAsBytes(json));
   }
 
   /** Rewrites bundle.json's length and sha256 of every member to match the bytes held. */
-  BundleForge rehash() throws IOException {
+  public BundleForge rehash() throws IOException {
     ObjectNode m = manifest();
     for (JsonNode member : m.get("members")) {
       byte[] data = members.get(member.get("name").asText());
@@ -58,17 +58,17 @@ final class BundleForge {
   }
 
   /** The member names in order. */
-  List<String> names() {
+  public List<String> names() {
     return new ArrayList<>(members.keySet());
   }
 
-  void write(Path file) throws IOException {
+  public void write(Path file) throws IOException {
     try (OutputStream out = Files.newOutputStream(file)) {
       out.write(bytes());
     }
   }
 
-  byte[] bytes() throws IOException {
+  public byte[] bytes() throws IOException {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(buffer)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);

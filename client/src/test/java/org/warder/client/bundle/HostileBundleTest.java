@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.warder.client.testing.HostileStreams;
 import org.warder.client.testing.RichTree;
 import org.warder.client.testing.TestHost;
 import org.warder.client.testing.ZfsPool;
@@ -208,6 +209,43 @@ class HostileBundleTest {
       assertThat(pool.datasets().stream().filter(d -> d.startsWith(pool.name() + "/b/")))
           .allMatch(d -> d.equals(pool.name() + "/b/staging"));
       b.ok("import", zfs.toString());
+    }
+  }
+
+  @Test
+  void testZfsStream_propertyAndReplicationStreamsAreRefusedBeforeTheyMount() throws Exception {
+    try (ZfsPool pool = ZfsPool.create(tmp, 256)) {
+      HostileStreams streams = HostileStreams.make(pool, tmp.resolve("host-dir"));
+      TestHost a = new TestHost(tmp.resolve("za"));
+      TestHost b = new TestHost(tmp.resolve("zb"));
+      a.ok("activate", pool.name() + "/a");
+      b.ok("activate", pool.name() + "/b");
+      a.ok("create", "-e", "-n", "web");
+      Path plain = tmp.resolve("plain.tar");
+      Path zstd = tmp.resolve("zstd.tar");
+      a.ok("export", "web", "-o", plain.toString(), "--compress", "none");
+      a.ok("export", "web", "-o", zstd.toString());
+      Files.delete(BundleCompanions.sha256File(plain));
+      Files.delete(BundleCompanions.sha256File(zstd));
+      for (byte[] stream : List.of(streams.properties(), streams.replication(), streams.intermediary())) {
+        for (Path bundle : List.of(plain, zstd)) {
+          BundleForge forge = BundleForge.read(bundle);
+          String member = forge.names().get(2);
+          forge.members.put(member, member.endsWith(".zst") ? zstd(stream) : stream);
+          Path bad = tmp.resolve("props-" + System.nanoTime() + ".tar");
+          forge.rehash().write(bad);
+          assertThat(b.refused("import", bad.toString())).contains("member " + member + " is refused: expected a plain"
+              + " zfs send stream of one snapshot ('zfs send' or 'zfs send -i'), found a replication or property stream")
+              .contains("warder takes no property from a stream").contains("nothing was imported");
+          streams.assertHostDirUntouched();
+          ExportImportTest.assertNothingLeft(b, "web");
+          assertThat(pool.datasets().stream().filter(d -> d.startsWith(pool.name() + "/b/")))
+              .allMatch(d -> d.equals(pool.name() + "/b/staging"));
+          assertThat(pool.mountedOutside(List.of(a.root(), b.root()))).isEmpty();
+        }
+      }
+      b.ok("import", zstd.toString());
+      assertThat(pool.mountedOutside(List.of(a.root(), b.root()))).isEmpty();
     }
   }
 

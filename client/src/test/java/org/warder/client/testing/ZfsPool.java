@@ -78,6 +78,51 @@ public final class ZfsPool implements AutoCloseable {
     Files.deleteIfExists(vdev);
   }
 
+  /**
+   * The datasets of this pool that {@code zfs list} or {@code /proc/mounts} shows mounted outside
+   * every one of {@code roots}, one line each as they show it.
+   */
+  public List<String> mountedOutside(List<Path> roots) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("zfs", "list", "-H", "-r", "-o", "name,mountpoint,mounted", name).start();
+    List<String> out = new java.util.ArrayList<>();
+    for (String line : new String(p.getInputStream().readAllBytes()).lines().toList()) {
+      String[] col = line.split("\t");
+      if (col[2].equals("yes") && roots.stream().noneMatch(r -> Path.of(col[1]).startsWith(r))) {
+        out.add(line);
+      }
+    }
+    if (p.waitFor() != 0) {
+      throw new IOException("zfs list -r " + name + " exited with " + p.exitValue());
+    }
+    for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
+      String[] col = line.split(" ");
+      boolean ours = col[0].equals(name) || col[0].startsWith(name + "/");
+      if (ours && roots.stream().noneMatch(r -> Path.of(col[1]).startsWith(r))) {
+        out.add(line);
+      }
+    }
+    return out;
+  }
+
+  /** Runs {@code zfs ARGS...}; fails unless it exits 0. */
+  public void zfs(String... args) throws IOException, InterruptedException {
+    List<String> argv = new java.util.ArrayList<>(List.of("zfs"));
+    argv.addAll(List.of(args));
+    run(argv.toArray(String[]::new));
+  }
+
+  /** The stream {@code zfs send ARGS...} writes. */
+  public byte[] send(String... args) throws IOException, InterruptedException {
+    List<String> argv = new java.util.ArrayList<>(List.of("zfs", "send"));
+    argv.addAll(List.of(args));
+    Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    byte[] stream = p.getInputStream().readAllBytes();
+    if (p.waitFor() != 0) {
+      throw new IOException(String.join(" ", argv) + " exited with " + p.exitValue());
+    }
+    return stream;
+  }
+
   /** Whether zfs and zpool run and answer (a zfs-fuse daemon is up, on Linux). */
   public static boolean available() throws InterruptedException {
     try {

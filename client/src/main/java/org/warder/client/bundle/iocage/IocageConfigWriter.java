@@ -12,6 +12,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.warder.client.bundle.ExportRefusedException;
 import org.warder.client.jail.Jail;
+import org.warder.client.jail.props.Origin;
 import org.warder.client.jail.props.PropertyCatalog;
 import org.warder.client.jail.props.PropertySpec;
 import org.warder.signing.json.StrictJson;
@@ -54,10 +55,10 @@ final class IocageConfigWriter {
     String name = jail.name().value();
     if (jail.props().isTrue("basejail")) {
       throw new ExportRefusedException(name + " is a base jail: its system directories are read-only mounts of "
-          + jail.origin().orElse("its release") + ", not part of its root, and an iocage base jail names them by"
-          + " the importing host's paths in its fstab, which warder cannot know; export it in warder's format"
+          + jail.origin().map(Origin::storageName).orElse("its release") + ", not part of its root, and an iocage"
+          + " base jail names them by the importing host's paths in its fstab, which warder cannot know; export it in warder's format"
           + " ('warder export " + name + "'), which imports as a base jail on any warder host that has "
-          + jail.origin().orElse("its release"));
+          + jail.origin().map(Origin::storageName).orElse("its release"));
     }
     SortedMap<String, Object> values = new TreeMap<>();
     List<String> leftOut = new ArrayList<>();

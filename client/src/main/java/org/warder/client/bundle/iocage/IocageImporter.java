@@ -31,6 +31,7 @@ import org.warder.client.jail.Jails;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.PropertyException;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.storage.RefusedStreamException;
 import org.warder.client.storage.Storage;
 import org.warder.signing.Digests;
 import org.warder.signing.PrivateFiles;
@@ -112,7 +113,7 @@ public final class IocageImporter {
             + " jail; nothing was imported"));
         ImportedConfig config = IocageConfigReader.read(json, image, name.value(), clock.instant());
         Jail jail = new Jail(name, config.props(), false);
-        checkOrigin(jail);
+        jails.baseOrigin(jail);
         Optional<byte[]> fstab = read(dir, "fstab", image);
         storage.rename(staging, jail.storageName());
         jail = jails.adopt(jail);
@@ -160,6 +161,9 @@ public final class IocageImporter {
     try (InputStream in = new CrcCheckedInputStream(zip.getInputStream(entry), entry.getName(), entry.getSize(),
         entry.getCrc())) {
       storage.receive(inStaging(staging, m), in);
+    } catch (RefusedStreamException e) {
+      throw new BadBundleException("member " + entry.getName() + " is refused: " + e.getMessage()
+          + "; nothing was imported", e);
     } catch (CommandFailedException e) {
       throw new BadBundleException("member " + entry.getName() + " was refused by zfs receive (" + e.getMessage()
           + "): it is not a zfs send stream this host can receive, or it was altered; nothing was imported", e);
@@ -185,21 +189,6 @@ public final class IocageImporter {
     }
   }
 
-  /** A base jail's read-only system directories come from a release or template this host must have. */
-  private void checkOrigin(Jail jail) throws ImportConflictException, IOException, InterruptedException {
-    if (!jail.props().isTrue("basejail")) {
-      return;
-    }
-    String origin = jail.origin().orElseThrow();
-    if (!storage.exists(origin)) {
-      boolean template = origin.startsWith("templates/");
-      String what = origin.substring(origin.indexOf('/') + 1);
-      throw new ImportConflictException(jail.name() + " is a base jail: its system directories are read-only mounts"
-          + " of " + (template ? "template " : "release ") + what + ", which this host lacks; " + (template
-          ? "import or pull that template" : "fetch it with 'warder fetch -r " + what + "'") + " and import again");
-    }
-  }
-
   private void report(IocageImage image, Jail jail, ImportedConfig config, Optional<byte[]> fstab,
       List<Member> members) {
     config.notes().forEach(n -> log.println("note: " + n));
@@ -218,7 +207,7 @@ public final class IocageImporter {
   private static String fstabNote(String text, Jail jail) {
     String replaced = "iocage's fstab names paths of the host that exported " + jail.name() + "; it was written"
         + " again for this host" + (jail.props().isTrue("basejail") ? ", with the base jail's mounts of "
-        + jail.origin().orElseThrow() : "");
+        + jail.origin().orElseThrow().storageName() : "");
     List<FstabEntry> entries;
     try {
       entries = Fstab.parse(text);

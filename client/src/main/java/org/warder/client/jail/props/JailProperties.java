@@ -126,6 +126,12 @@ public final class JailProperties {
     return Optional.ofNullable(explicit.get("name")).map(JailName::new);
   }
 
+  /** What the root was built from ({@code origin}), once warder set it. */
+  public Optional<Origin> origin() {
+    return Optional.ofNullable(explicit.get("origin")).map(o -> Origin.parse(o).orElseThrow(
+        () -> new IllegalStateException("origin was validated, yet is not one: " + o)));
+  }
+
   /** The entries of ip4_addr; empty for none. */
   public List<IpAssignment> ip4Addresses() {
     return addresses(Family.V4, "ip4_addr");

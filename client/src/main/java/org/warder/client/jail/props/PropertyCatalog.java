@@ -51,8 +51,8 @@ public final class PropertyCatalog {
     b.identity("type", choice("jail", "template", "plugin"), "what the dataset is: jail, template or plugin jail");
     b.identity("release", PropertyTypes.release(), "the FreeBSD userland version (freebsd-version), e.g. 14.2-RELEASE-p1");
     b.identity("created", PropertyTypes.instant(), "when warder created or imported the jail (UTC)");
-    b.identity("origin", PropertyTypes.text(256),
-        "what the root was built from, e.g. releases/14.2-RELEASE, templates/web or an import bundle");
+    b.identity("origin", PropertyTypes.origin(),
+        "what the root was built from and a base jail mounts: releases/<REL> or templates/<NAME> of this host");
     b.identity("cloned_release", PropertyTypes.release(), "the release a thin jail's root is cloned from");
     b.identity("source_template", PropertyTypes.jailName(), "the template the jail was created from");
     b.identity("plugin_name", PropertyTypes.token(), "the plugin id a plugin jail was installed from");

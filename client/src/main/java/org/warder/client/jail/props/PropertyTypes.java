@@ -17,7 +17,7 @@ final class PropertyTypes {
   private static final Pattern HOST_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern USER = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,31}");
-  private static final Pattern RELEASE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  static final Pattern RELEASE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private PropertyTypes() {}
 
@@ -158,6 +158,12 @@ final class PropertyTypes {
       }
       return v;
     });
+  }
+
+  /** A release or template of this host, as config.json spells it ({@link Origin}); never a path. */
+  static PropertyType origin() {
+    return new PropertyType("origin", Origin.RULE, Json.STRING, raw -> Origin.parse(raw.trim())
+        .orElseThrow(() -> new Invalid("not a release or template of this host")).storageName());
   }
 
   static PropertyType instant() {

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.warder.client.bundle.BadBundleException;
+import org.warder.client.bundle.BundleException;
 
 /** iocage's config.json of real shapes (thin, thick, plugin, template, base jail) read as warder's properties. */
 class IocageConfigReaderTest {
@@ -118,6 +120,16 @@ class IocageConfigReaderTest {
     ImportedConfig fromTemplate = read("{\"basejail\": \"yes\", \"cloned_release\": \"13.2-RELEASE\", \"release\":"
         + " \"13.2-RELEASE\", \"source_template\": \"tmpl\"}", "web");
     assertThat(fromTemplate.props().explicit()).containsEntry("origin", "templates/tmpl").containsEntry("source_template", "tmpl");
+  }
+
+  @Test
+  void testRead_baseJailWhoseReleaseIsAPathIsRefused() {
+    for (String release : List.of("../../../etc", "/etc")) {
+      assertThatThrownBy(() -> read("{\"basejail\": 1, \"cloned_release\": \"" + release + "\", \"release\":"
+          + " \"13.2-RELEASE\"}", "web")).as(release).isInstanceOf(BundleException.class)
+          .hasMessageContaining("property origin: expected releases/<RELEASE> or templates/<TEMPLATE>, a release or"
+              + " template of this host, found 'releases/" + release + "'");
+    }
   }
 
   @Test

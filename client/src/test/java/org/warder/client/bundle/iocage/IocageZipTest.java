@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.cli.WarderMain;
 import org.warder.client.testing.BusyboxRoot;
+import org.warder.client.testing.HostileStreams;
 import org.warder.client.testing.TreeSnapshot;
 import org.warder.client.testing.ZfsPool;
 import org.warder.signing.Digests;
@@ -213,8 +214,17 @@ class IocageZipTest {
             + " two: \"iocage/images/web_2024-05-01\" and \"web_2024-05-01\"; iocage writes one; the zip was altered or"
             + " assembled by hand; nothing was imported");
     refused.put(hostile("refused", List.of("iocage/images/web_2024-05-01", parent, "iocage/images/web_2024-05-01_root",
-        garbage)), "warder: member iocage/images/web_2024-05-01_root was refused by zfs receive ('zfs receive "
-            + base + "/staging/import-");
+        garbage)), "warder: member iocage/images/web_2024-05-01_root is refused: expected a zfs send stream, whose begin"
+            + " record holds the magic number 0x2f5bacbac, found 0x7320646e65732073; it is not a zfs send stream;"
+            + " nothing was imported");
+    Path headed = tmp.resolve("headed");
+    try (var out = Files.newOutputStream(headed); var in = Files.newInputStream(rootStream)) {
+      out.write(in.readNBytes(312)); // a plain stream's begin record, then no stream
+      out.write(Files.readAllBytes(garbage));
+    }
+    refused.put(hostile("receivefails", List.of("iocage/images/web_2024-05-01", parent,
+        "iocage/images/web_2024-05-01_root", headed)), "warder: member iocage/images/web_2024-05-01_root was refused by"
+            + " zfs receive ('zfs receive " + base + "/staging/import-");
     Path truncated = zip(tmp.resolve("truncated"), "web", "iocage/images/", web, "deflated");
     try (FileChannel f = FileChannel.open(truncated, StandardOpenOption.WRITE)) {
       f.truncate(f.size() * 2 / 3);
@@ -239,7 +249,7 @@ class IocageZipTest {
         dir -> { });
     refused.put(zip(tmp.resolve("base1"), "base1", "iocage/images/", base1, "deflated").toString(),
         "warder: base1 is a base jail: its system directories are read-only mounts of release 13.2-RELEASE, which"
-            + " this host lacks; fetch it with 'warder fetch -r 13.2-RELEASE' and import again");
+            + " this host lacks; fetch it with 'warder fetch -r 13.2-RELEASE' first");
 
     List<String> before = datasets();
     for (Map.Entry<String, String> c : refused.entrySet()) {
@@ -370,6 +380,32 @@ class IocageZipTest {
       for (String name : started) {
         warder("stop", name);
       }
+    }
+  }
+
+  @Test
+  void testImport_propertyAndReplicationStreamsAreRefusedBeforeTheyMount() throws Exception {
+    HostileStreams streams = HostileStreams.make(pool, shared.resolve("host-dir-" + roots));
+    Path props = Files.write(tmp.resolve("props"), streams.properties());
+    Path replication = Files.write(tmp.resolve("replication"), streams.replication());
+    Map<String, String> refused = new LinkedHashMap<>();
+    refused.put(zip(tmp.resolve("p"), "web", "iocage/images/", Map.of("", props, "root", web.get("root")), "deflated")
+        .toString(), "warder: member iocage/images/web_2024-05-01 is refused: expected a plain zfs send stream of one"
+            + " snapshot ('zfs send' or 'zfs send -i'), found a replication or property stream");
+    refused.put(zip(tmp.resolve("r"), "web", "iocage/images/", Map.of("", web.get(""), "root", replication),
+        "stored").toString(), "warder: member iocage/images/web_2024-05-01_root is refused: expected a plain zfs send"
+            + " stream of one snapshot ('zfs send' or 'zfs send -i'), found a replication or property stream");
+    List<String> before = datasets();
+    for (Map.Entry<String, String> c : refused.entrySet()) {
+      List<String> err = failure("import", c.getKey()).lines().filter(l -> !l.startsWith("receiving ")).toList();
+      assertThat(err.get(err.size() - 1)).as(c.getKey()).startsWith(c.getValue())
+          .endsWith("warder takes no property from a stream; send the snapshot again without -R, -p and -I;"
+              + " nothing was imported");
+      streams.assertHostDirUntouched();
+      assertThat(pool.mountedOutside(List.of(shared))).isEmpty();
+      assertThat(datasets()).as(c.getKey()).filteredOn(d -> !d.equals(base + "/staging"))
+          .containsExactlyElementsOf(before);
+      assertThat(jailDirectories()).as(c.getKey()).isEmpty();
     }
   }
 
