@@ -83,4 +83,19 @@ class HostSideJailFilesTest {
     Files.createSymbolicLink(config, hostConfig);
     assertThat(host.refused("get", "all", "web")).contains(config + ": expected a regular file, found a symbolic link");
   }
+
+  @Test
+  void testStart_consoleLogLinkedToAHostFileAfterImport_refusedAndHostFileUntouched() throws Exception {
+    org.warder.client.testing.BusyboxRoot.requireSandbox();
+    TestHost host = new TestHost(tmp.resolve("w"));
+    host.ok("create", "-e", "-n", "web");
+    org.warder.client.testing.BusyboxRoot.create(host.jailRoot("web"));
+    Path hostFile = Files.writeString(tmp.resolve("host-shadow"), "root:*:0:0\n");
+    Path log = host.root().resolve("jails/web/console.log");
+    Files.createSymbolicLink(log, hostFile);
+    assertThat(host.refused("start", "web")).contains("expected the jail's console log to be a regular file or absent,"
+        + " found a symbolic link to " + hostFile);
+    assertThat(hostFile).hasContent("root:*:0:0");
+    assertThat(host.ok("list", "-h").out()).contains("\tweb\tdown\t");
+  }
 }
