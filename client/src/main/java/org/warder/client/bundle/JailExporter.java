@@ -223,9 +223,10 @@ public final class JailExporter {
   }
 
   /**
-   * files.tar: the jail directory's own regular files and directories (config.json, plugin
-   * records), never its root (not even walked: it may hold a million files) or its tag indexes,
-   * and not its fstab, which names this host's paths and is written again on import.
+   * files.tar: the jail directory's own files a bundle carries ({@link JailDirectoryFiles}:
+   * config.json, the plugin records and plugin/), never its root (not even walked: it may hold a
+   * million files), its tag indexes, or what each host writes itself (fstab, which names this
+   * host's paths, jail.conf, console.log).
    */
   private void writeFiles(Jail jail, OutputStream out) throws IOException {
     Path dir = jails.store().dir(jail.name().value(), jail.template());
@@ -233,19 +234,19 @@ public final class JailExporter {
     Files.walkFileTree(dir, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-        if (d.getParent() != null && d.getParent().equals(dir)
-            && (d.getFileName().toString().equals("root") || d.getFileName().toString().equals(HostLayout.TAG_INDEXES))) {
+        if (d.equals(dir)) {
+          return FileVisitResult.CONTINUE;
+        }
+        if (!dir.relativize(d).getName(0).toString().equals(JailDirectoryFiles.PLUGIN)) {
           return FileVisitResult.SKIP_SUBTREE;
         }
-        if (!d.equals(dir)) {
-          paths.add(d);
-        }
+        paths.add(d);
         return FileVisitResult.CONTINUE;
       }
 
       @Override
       public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-        if (!dir.relativize(f).toString().equals("fstab")) {
+        if (JailDirectoryFiles.carried(dir.relativize(f))) {
           paths.add(f);
         }
         return FileVisitResult.CONTINUE;

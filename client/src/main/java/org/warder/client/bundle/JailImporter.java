@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -17,8 +16,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.warder.client.archive.ArchiveException;
 import org.warder.client.archive.TarExtractor;
 import org.warder.client.jail.Jail;
+import org.warder.client.jail.JailDevfs;
 import org.warder.client.jail.JailException;
 import org.warder.client.jail.Jails;
+import org.warder.client.jail.props.Consent;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
 import org.warder.client.jail.props.PropertyException;
@@ -80,10 +81,12 @@ public final class JailImporter {
 
   /**
    * Imports the bundle read from {@code in} (read to its end, not closed) as {@code newName}, or
-   * under the name it carries, with {@code identity} keys set (a pulled template's origin).
+   * under the name it carries, with {@code identity} keys set (a pulled template's origin). Config
+   * values that act on the host or weaken the jail are dropped and listed unless {@code consent}
+   * names their keys.
    */
   public Imported importBundle(InputStream in, Optional<String> newName, Map<String, String> identity,
-      WholeBundleCheck check)
+      Consent consent, WholeBundleCheck check)
       throws BundleException, JailException, IOException, InterruptedException {
     Reading reading = Reading.open(in);
     BundleManifest manifest = reading.manifest();
@@ -94,7 +97,7 @@ public final class JailImporter {
     try {
       storage.createPrivate(staging);
       String sha256 = reading.readMembers((member, bytes) -> unpack(manifest, member, staging, bytes), check);
-      Jail jail = commit(manifest, name, identity, staging);
+      Jail jail = commit(manifest, name, identity, consent, staging);
       log.println(name + " imported (" + manifest.kind().name().toLowerCase(java.util.Locale.ROOT) + ", "
           + manifest.format().label() + ", release " + manifest.release() + ")");
       return new Imported(jail, manifest, sha256, reading.whole.count());
@@ -127,9 +130,11 @@ public final class JailImporter {
    * over the root, in place on ZFS (then snapshotted), on a copy swapped in with directories, and
    * only if the root is still exactly the base tag's tree. Every member is verified before the
    * root changes; if anything fails, a ZFS root is rolled back to the base snapshot. The
-   * template's config becomes the bundle's, with {@code identity} set.
+   * template's config becomes the bundle's, with {@code identity} set and what {@code consent}
+   * does not allow dropped.
    */
-  public Imported applyIncremental(InputStream in, Jail template, Map<String, String> identity, WholeBundleCheck check)
+  public Imported applyIncremental(InputStream in, Jail template, Map<String, String> identity, Consent consent,
+      WholeBundleCheck check)
       throws BundleException, JailException, IOException, InterruptedException {
     Reading reading = Reading.open(in);
     BundleManifest manifest = reading.manifest();
@@ -152,7 +157,7 @@ public final class JailImporter {
       Path deleted = work.resolve(BundleManifest.DELETED);
       String sha256 = reading.readMembers((member, bytes) -> {
         if (member.name().equals(BundleManifest.FILES)) {
-          extractor.extract(bytes, files);
+          JailDirectoryFiles.unpack(extractor, bytes, files);
         } else if (member.name().equals(BundleManifest.DELETED)) {
           Files.copy(bytes, deleted);
         } else if (manifest.format() == Format.ZFS) {
@@ -165,7 +170,7 @@ public final class JailImporter {
         changed = true;
         patch(template, staging, delta, deleted, manifest.snapshot());
       }
-      Jail updated = new Jail(template.name(), properties(manifest, template.name().value(), identity), true);
+      Jail updated = new Jail(template.name(), screened(manifest, template.name().value(), identity, consent), true);
       jails.store().save(updated);
       done = true;
       log.println(template.name() + ": applied " + manifest.snapshot() + " over " + base);
@@ -234,7 +239,8 @@ public final class JailImporter {
   /** Unpacks one member as it streams in; reads what it needs of {@code bytes}. */
   @FunctionalInterface
   private interface MemberSink {
-    void unpack(Member member, InputStream bytes) throws ArchiveException, IOException, InterruptedException;
+    void unpack(Member member, InputStream bytes)
+        throws ArchiveException, BadBundleException, IOException, InterruptedException;
   }
 
   /** One bundle being read: the outer tar, the whole bundle's digest, and its bundle.json. */
@@ -352,7 +358,7 @@ public final class JailImporter {
           + " ('warder create -t REPO:TEAM/NAME:TAG'), which applies it to the tag this host holds");
     }
     try {
-      jails.baseOrigin(new Jail(JailName.of(name), properties(manifest, name, Map.of()),
+      jails.baseOrigin(new Jail(JailName.of(name), JailProperties.fromConfigJson(config(manifest, name).toString()),
           manifest.kind() == Kind.TEMPLATE));
     } catch (PropertyException e) {
       throw new JailException(e.getMessage(), e);
@@ -380,7 +386,7 @@ public final class JailImporter {
     Exception failure = null;
     try {
       sink.unpack(member, bytes);
-    } catch (ArchiveException | IOException e) {
+    } catch (ArchiveException | BadBundleException | IOException e) {
       failure = e;
     }
     try {
@@ -397,7 +403,8 @@ public final class JailImporter {
       throw new BadBundleException("member " + member.name() + ": expected sha256 " + member.sha256() + " as bundle.json"
           + " says, found " + sha + "; the bundle was altered or damaged; nothing was imported");
     }
-    if (failure instanceof ArchiveException || failure instanceof RefusedStreamException) {
+    if (failure instanceof ArchiveException || failure instanceof RefusedStreamException
+        || failure instanceof BadBundleException) {
       throw new BadBundleException("member " + member.name() + " is refused: " + failure.getMessage()
           + "; nothing was imported", failure);
     }
@@ -408,13 +415,9 @@ public final class JailImporter {
   }
 
   private void unpack(BundleManifest manifest, Member member, String staging, InputStream bytes)
-      throws ArchiveException, IOException, InterruptedException {
+      throws ArchiveException, BadBundleException, IOException, InterruptedException {
     if (member.name().equals(BundleManifest.FILES)) {
-      Path dir = storage.path(staging);
-      extractor.extract(bytes, dir);
-      if (Files.exists(dir.resolve("root"), LinkOption.NOFOLLOW_LINKS)) {
-        throw new IOException("files.tar holds a \"root\" entry, which only the root member may carry");
-      }
+      JailDirectoryFiles.unpack(extractor, bytes, storage.path(staging));
       return;
     }
     InputStream plain = Codecs.decompress(manifest.compression(), bytes);
@@ -441,11 +444,12 @@ public final class JailImporter {
   }
 
   /**
-   * The properties of the imported jail: bundle.json's config under its new name and kind, with
-   * {@code identity} (where a pulled template came from) set over it.
+   * The properties of the imported jail: bundle.json's config under its new name and kind, without
+   * the values {@code consent} does not allow (each listed), with {@code identity} (where a pulled
+   * template came from) set over it.
    */
-  private static JailProperties properties(BundleManifest manifest, String name, Map<String, String> identity)
-      throws BadBundleException {
+  /** The bundle's config as this host would store it under {@code name}, before screening. */
+  private static ObjectNode config(BundleManifest manifest, String name) {
     ObjectNode config = manifest.config();
     config.put("name", name);
     boolean template = manifest.kind() == Kind.TEMPLATE;
@@ -454,21 +458,34 @@ public final class JailImporter {
     if (!config.path("basejail").asText().matches("1|yes|on|true")) {
       config.remove("origin"); // a received root is independent of whatever it was cloned from there
     }
+    return config;
+  }
+
+  private JailProperties screened(BundleManifest manifest, String name, Map<String, String> identity,
+      Consent consent) throws BadBundleException {
     try {
-      return JailProperties.fromConfigJson(config.toString()).withIdentity(identity);
+      Consent.Screened screened = consent.screen(JailProperties.fromConfigJson(config(manifest, name).toString()));
+      screened.report("the bundle's config").forEach(log::println);
+      return screened.props().withIdentity(identity);
     } catch (PropertyException e) {
       throw new BadBundleException("bundle.json $.config: " + e.getMessage() + "; nothing was imported", e);
     }
   }
 
-  private Jail commit(BundleManifest manifest, String name, Map<String, String> identity, String staging)
-      throws BundleException, JailException, IOException, InterruptedException {
+  private Jail commit(BundleManifest manifest, String name, Map<String, String> identity, Consent consent,
+      String staging) throws BundleException, JailException, IOException, InterruptedException {
     boolean template = manifest.kind() == Kind.TEMPLATE;
     Jail jail;
     try {
-      jail = new Jail(JailName.of(name), properties(manifest, name, identity), template);
+      jail = new Jail(JailName.of(name), screened(manifest, name, identity, consent), template);
     } catch (PropertyException e) {
       throw new JailException(e.getMessage(), e);
+    }
+    Path devfsRules = storage.path(staging).resolve(JailDirectoryFiles.DEVFS_RULES);
+    if (Integer.parseInt(jail.props().value("devfs_ruleset")) < JailDevfs.FIRST_OWN_RULESET
+        && Files.deleteIfExists(devfsRules)) {
+      log.println("warning: dropped the jail's own devfs rules (" + JailDirectoryFiles.DEVFS_RULES + ") with"
+          + " devfs_ruleset; to keep them: " + Consent.FLAG + " devfs_ruleset");
     }
     storage.rename(staging, jail.storageName());
     if (manifest.format() == Format.ZFS && !template) {

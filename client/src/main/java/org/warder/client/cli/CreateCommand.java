@@ -9,6 +9,7 @@ import org.warder.client.team.BundleRef;
 import org.warder.client.team.BundleSync;
 import java.util.concurrent.Callable;
 import org.warder.client.jail.CreateRequest;
+import org.warder.client.jail.props.Consent;
 import org.warder.client.release.Releases;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -44,6 +45,9 @@ final class CreateCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "key=value", description = "Jail properties.") List<String> properties = List.of();
 
+  /** Applies to the template a -t REPO:TEAM/NAME pulls; a jail's own properties are the key=value arguments. */
+  @picocli.CommandLine.Mixin ConsentOptions consent;
+
   @Override
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
@@ -63,7 +67,8 @@ final class CreateCommand implements Callable<Integer> {
       // a team's template in a registry: kept here as a local template, fetched only where it lacks the tag
       BundleRef ref = BundleRef.parse(source.template);
       RepoConfig config = ctx.repositories().resolve(ref.repository());
-      BundleSync.LocalTemplate t = ctx.bundleSync().template(config.name(), ref, ctx.remoteBundles(config));
+      BundleSync.LocalTemplate t = ctx.bundleSync().template(config.name(), ref, ctx.remoteBundles(config),
+          consent.consent(spec));
       Optional<String> snapshot = mode == CreateRequest.Mode.THIN ? t.snapshot() : Optional.empty();
       if (mode != CreateRequest.Mode.THIN && !t.template().props().identity("remote_tag").equals(Optional.of(t.tag()))) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-T and -b copy the template as it is"
@@ -72,6 +77,10 @@ final class CreateCommand implements Callable<Integer> {
       ctx.jails().create(new CreateRequest(name, Optional.of(new Origin.Template(t.template().name())), mode, properties,
           snapshot, t.identity()));
       return 0;
+    }
+    if (!consent.allowed.isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), Consent.FLAG + " applies to a template"
+          + " pulled from a registry (-t REPO:TEAM/NAME); a jail's own properties are the key=value arguments");
     }
     ctx.jails().create(new CreateRequest(name, from, mode, properties));
     return 0;

@@ -14,6 +14,7 @@ import org.warder.client.bundle.BundleSignatureException;
 import org.warder.client.bundle.JailImporter;
 import org.warder.client.bundle.iocage.IocageImage;
 import org.warder.client.bundle.iocage.IocageImporter;
+import org.warder.client.jail.props.Consent;
 import org.warder.client.keys.PublisherKeys;
 import org.warder.signing.tuf.Key;
 import org.warder.signing.tuf.PublicKeyFiles;
@@ -53,9 +54,12 @@ final class ImportCommand implements Callable<Integer> {
       description = "Also trust this public key file for the signature (besides 'warder key trust' and your own keys).")
   List<Path> trustedKeys = new ArrayList<>();
 
+  @picocli.CommandLine.Mixin ConsentOptions consent;
+
   @Override
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
+    Consent allowed = consent.consent(spec);
     boolean stdin = file.equals("-");
     Path path = Path.of(file).toAbsolutePath();
     Optional<String> expected = expectedSha256(stdin, path);
@@ -91,13 +95,13 @@ final class ImportCommand implements Callable<Integer> {
       }
     };
     if (!stdin && IocageImage.isZip(path)) {
-      IocageImporter.Imported imported = ctx.iocageImporter().importZip(path, name, check);
+      IocageImporter.Imported imported = ctx.iocageImporter().importZip(path, name, allowed, check);
       ctx.out.println("imported " + imported.jail().name() + " from iocage export " + path + " (" + imported.length()
           + " bytes, sha256 " + imported.sha256() + ")");
       return 0;
     }
     try (InputStream in = new BufferedInputStream(stdin ? ctx.stdin() : Files.newInputStream(path), 1 << 16)) {
-      JailImporter.Imported imported = ctx.importer().importBundle(in, name, java.util.Map.of(), check);
+      JailImporter.Imported imported = ctx.importer().importBundle(in, name, java.util.Map.of(), allowed, check);
       ctx.out.println("imported " + imported.jail().name() + " from " + (stdin ? "standard input" : path) + " ("
           + imported.length() + " bytes, sha256 " + imported.sha256() + ")");
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.jail.Jail;
+import org.warder.client.jail.JailStore;
 import org.warder.client.jail.Jails;
 import org.warder.client.plugin.PluginCatalog;
 import org.warder.client.plugin.PluginListing;
@@ -77,10 +78,11 @@ final class ListCommand implements Callable<Integer> {
     Table table = new Table("NAME", "PLUGIN", "REVISION", "COMMIT", "STATE", "INSTALLED");
     for (Jail j : jails.store().all(false)) {
       Path record = jails.store().dir(j.name().value(), false).resolve("plugin.json");
-      if (!Files.isRegularFile(record)) {
+      Optional<byte[]> bytes = JailStore.readOwnFile(record, 1 << 20);
+      if (bytes.isEmpty()) {
         continue;
       }
-      JsonNode p = StateFiles.mapper().readTree(record.toFile());
+      JsonNode p = StateFiles.mapper().readTree(bytes.get());
       table.row(j.name().value(), p.path("plugin").asText(), p.path("revision").asText(), p.path("commit").asText(),
           jails.runtime().jid(j.name()).isPresent() ? "up" : "down", p.path("installed").asText());
     }

@@ -27,6 +27,8 @@ final class PullCommand implements Callable<Integer> {
   @Option(names = {"-n", "--name"}, paramLabel = "NEWNAME", description = "The local name (default: NAME).")
   Optional<String> name = Optional.empty();
 
+  @picocli.CommandLine.Mixin ConsentOptions consent;
+
   @Override
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
@@ -36,7 +38,7 @@ final class PullCommand implements Callable<Integer> {
           + " and --repo names " + repo.get() + "; give one");
     }
     RepoConfig config = ctx.repositories().resolve(ref.repository().or(() -> repo));
-    var jail = ctx.bundleSync().pull(config.name(), ref, name, ctx.remoteBundles(config));
+    var jail = ctx.bundleSync().pull(config.name(), ref, name, ctx.remoteBundles(config), consent.consent(spec));
     ctx.out.println("pulled " + ref + " as jail " + jail.name());
     return 0;
   }

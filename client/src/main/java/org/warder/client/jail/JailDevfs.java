@@ -1,5 +1,6 @@
 package org.warder.client.jail;
 
+import com.fasterxml.jackson.core.JacksonException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.warder.client.freebsd.DevfsRules;
 import org.warder.client.freebsd.FreeBsdCommands;
@@ -25,8 +27,9 @@ import org.warder.index.PluginManifest.DevfsRuleset;
  */
 public final class JailDevfs {
   /** The first ruleset number warder gives a jail of its own (iocage's choice too). */
-  static final int FIRST_OWN_RULESET = 1000;
+  public static final int FIRST_OWN_RULESET = 1000;
   static final String FILE = "devfs.json";
+  private static final int MAX_RULES = 1 << 20;
 
   private JailDevfs() {}
 
@@ -72,10 +75,16 @@ public final class JailDevfs {
    */
   static List<List<String>> commands(Path jailDir, JailProperties props) throws IOException, JailException {
     Path file = jailDir.resolve(FILE);
-    if (!Files.exists(file)) {
+    Optional<byte[]> bytes = JailStore.readOwnFile(file, MAX_RULES);
+    if (bytes.isEmpty()) {
       return List.of();
     }
-    DevfsRuleset rules = StateFiles.read(file, DevfsRuleset.class);
+    DevfsRuleset rules;
+    try {
+      rules = StateFiles.mapper().readValue(bytes.get(), DevfsRuleset.class);
+    } catch (JacksonException e) {
+      throw new JailException("state file " + file + " is damaged: " + e.getOriginalMessage(), e);
+    }
     String number = props.value("devfs_ruleset");
     try {
       int n = Integer.parseInt(number);

@@ -1,9 +1,13 @@
 package org.warder.client.jail;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +23,7 @@ import org.warder.signing.AtomicFiles;
  * written atomically. Not thread-safe.
  */
 public final class JailStore {
-  private static final long MAX_CONFIG = 1 << 20;
+  private static final int MAX_CONFIG = 1 << 20;
   private final HostLayout layout;
 
   public JailStore(HostLayout layout) {
@@ -30,7 +34,7 @@ public final class JailStore {
   public Optional<Jail> find(String name) throws IOException, JailException {
     for (boolean template : new boolean[] {false, true}) {
       Path config = dir(name, template).resolve("config.json");
-      if (Files.isRegularFile(config)) {
+      if (Files.exists(config, LinkOption.NOFOLLOW_LINKS)) {
         return Optional.of(read(config, template));
       }
     }
@@ -55,7 +59,7 @@ public final class JailStore {
           continue; // update backups and other work directories
         }
         Path config = p.resolve("config.json");
-        if (Files.isRegularFile(config)) {
+        if (Files.exists(config, LinkOption.NOFOLLOW_LINKS)) {
           out.add(read(config, templates));
         }
       }
@@ -74,12 +78,36 @@ public final class JailStore {
     return layout.path(template ? HostLayout.templateName(name) : HostLayout.jailName(name));
   }
 
-  private Jail read(Path config, boolean template) throws IOException, JailException {
-    if (Files.size(config) > MAX_CONFIG) {
-      throw new JailException(config + " is larger than " + MAX_CONFIG + " bytes; it is not a jail config");
+  /**
+   * A file of a jail directory (config.json, fstab, devfs.json, plugin.json: warder's own, though
+   * an import may have brought them), at most {@code max} bytes, read without following a link;
+   * empty when absent. A link, a directory or a special file there is refused, never followed.
+   */
+  public static Optional<byte[]> readOwnFile(Path file, int max) throws IOException {
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
     }
+    BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (!attrs.isRegularFile()) {
+      throw new FileSystemException(file.toString(), null, "expected a regular file, found " + (attrs.isSymbolicLink()
+          ? "a symbolic link to " + Files.readSymbolicLink(file) : attrs.isDirectory() ? "a directory" : "a special file")
+          + "; a jail directory's files are warder's own and never links, which warder does not follow: remove it"
+          + " and restore the file");
+    }
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      byte[] bytes = in.readNBytes(max + 1);
+      if (bytes.length > max) {
+        throw new FileSystemException(file.toString(), null, "expected at most " + max + " bytes, found more; it is"
+            + " not a file warder wrote");
+      }
+      return Optional.of(bytes);
+    }
+  }
+
+  private Jail read(Path config, boolean template) throws IOException, JailException {
+    byte[] bytes = readOwnFile(config, MAX_CONFIG).orElseThrow(() -> new JailException(config + " is gone"));
     try {
-      JailProperties props = JailProperties.fromConfigJson(Files.readString(config, StandardCharsets.UTF_8));
+      JailProperties props = JailProperties.fromConfigJson(new String(bytes, StandardCharsets.UTF_8));
       JailName name = props.name().orElseThrow(() -> new JailException(config + " names no jail"));
       return new Jail(name, props, template);
     } catch (PropertyException e) {

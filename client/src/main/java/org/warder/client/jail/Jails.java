@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import org.warder.client.exec.CommandResult;
 import org.warder.client.freebsd.Fstab;
 import org.warder.client.freebsd.FstabEntry;
 import org.warder.client.freebsd.JailConf;
+import org.warder.client.host.ConfinedDirectory;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
 import org.warder.client.jail.props.Origin;
@@ -43,6 +46,10 @@ import org.warder.signing.AtomicFiles;
  * Not thread-safe.
  */
 public final class Jails {
+  /** Mode of the host files copied into a jail's etc/. */
+  private static final Set<PosixFilePermission> HOST_FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
+  /** An fstab warder writes holds a few dozen lines. */
+  private static final int MAX_FSTAB = 1 << 20;
   private static final Pattern SNAPSHOT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}");
 
   private final HostLayout layout;
@@ -173,28 +180,36 @@ public final class Jails {
     }
   }
 
-  /** A base jail's system directories are mount points: their copied content goes. */
+  /**
+   * A base jail's system directories are mount points: their copied content goes. The copy came
+   * from a template, maybe a pulled one: removed and made again through descriptors of the root,
+   * so a link on the way (usr -> /) is refused, never followed into the host.
+   */
   private static void emptyBaseDirectories(Path root) throws IOException {
-    for (String dir : Fstab.BASE_DIRS) {
-      Path d = root.resolve(dir);
-      if (Files.exists(d, LinkOption.NOFOLLOW_LINKS)) {
-        org.warder.client.archive.TarExtractor.deleteTree(d);
+    try (ConfinedDirectory jail = ConfinedDirectory.open(root)) {
+      for (String dir : Fstab.BASE_DIRS) {
+        jail.deleteTree(dir);
+        jail.createDirectories(dir);
       }
-      Files.createDirectories(d);
     }
   }
 
-  /** The host's resolv.conf and localtime, copied in as iocage does. */
+  /**
+   * The host's resolv.conf and localtime, copied in as iocage does, through descriptors of the
+   * jail root ({@link ConfinedDirectory}): a root without a real etc/ directory gets none, a link
+   * the jail keeps there stays the jail's, and nothing is ever written through a link.
+   */
   private static void copyHostFiles(Path root) throws IOException {
-    Path etc = root.resolve("etc");
-    if (!Files.isDirectory(etc, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    for (String file : List.of("resolv.conf", "localtime")) {
-      Path host = Path.of("/etc", file);
-      Path target = etc.resolve(file);
-      if (Files.isRegularFile(host) && !Files.isSymbolicLink(target)) {
-        Files.copy(host, target, StandardCopyOption.REPLACE_EXISTING);
+    try (ConfinedDirectory jail = ConfinedDirectory.open(root)) {
+      if (!jail.attributes("etc").map(BasicFileAttributes::isDirectory).orElse(false)) {
+        return;
+      }
+      for (String file : List.of("resolv.conf", "localtime")) {
+        Path host = Path.of("/etc", file);
+        String target = "etc/" + file;
+        if (Files.isRegularFile(host) && !jail.attributes(target).map(BasicFileAttributes::isSymbolicLink).orElse(false)) {
+          jail.copyIn(host, target, HOST_FILE_MODE);
+        }
       }
     }
   }
@@ -319,10 +334,14 @@ public final class Jails {
       Path from = layout.path(origin).resolve("root");
       Path to = layout.path(jail.rootName());
       storage.clearImmutableFlags(to);
-      for (String dir : Fstab.BASE_DIRS) {
-        if (Files.isDirectory(from.resolve(dir), LinkOption.NOFOLLOW_LINKS)) {
-          Files.createDirectories(to.resolve(dir));
-          storage.copyInto(from.resolve(dir), to.resolve(dir));
+      // the jail is stopped, so nothing inside can swap a directory for a link once the walk
+      // through descriptors made sure there is none on the way to each copy's target
+      try (ConfinedDirectory target = ConfinedDirectory.open(to)) {
+        for (String dir : Fstab.BASE_DIRS) {
+          if (Files.isDirectory(from.resolve(dir), LinkOption.NOFOLLOW_LINKS)) {
+            target.createDirectories(dir);
+            storage.copyInto(from.resolve(dir), to.resolve(dir));
+          }
         }
       }
     }
@@ -579,10 +598,11 @@ public final class Jails {
     List<Mount> mounts = new ArrayList<>();
     Optional<Path> fstab = Optional.empty();
     Path fstabFile = dir.resolve("fstab");
-    if (Files.exists(fstabFile)) {
+    Optional<byte[]> fstabBytes = JailStore.readOwnFile(fstabFile, MAX_FSTAB);
+    if (fstabBytes.isPresent()) {
       fstab = Optional.of(fstabFile);
       try {
-        for (FstabEntry e : Fstab.parse(Files.readString(fstabFile, StandardCharsets.UTF_8))) {
+        for (FstabEntry e : Fstab.parse(new String(fstabBytes.get(), StandardCharsets.UTF_8))) {
           if (e.type().equals("nullfs")) {
             mounts.add(new Mount(Path.of(e.source()), Path.of(e.mountPoint()), List.of(e.options().split(",")).contains("ro")));
           }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
@@ -12,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.warder.client.archive.TarExtractor;
+import org.warder.client.host.ConfinedDirectory;
 import org.warder.client.layout.HostLayout;
 
 /**
@@ -91,18 +90,18 @@ public final class TemplateCleaner {
           .forEach(matched::add);
     }
     List<String> removed = new ArrayList<>();
-    for (Path p : matched) {
-      if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-        continue; // inside a directory removed before
-      }
-      removed.add(root.relativize(p).toString());
-      if (dryRun) {
-        continue;
-      }
-      if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-        TarExtractor.deleteTree(p);
-      } else {
-        Files.delete(p);
+    // removed through descriptors of the root: a directory swapped for a link since the walk is
+    // refused, never followed out of the root
+    try (ConfinedDirectory confined = ConfinedDirectory.open(root)) {
+      for (Path p : matched) {
+        String relative = root.relativize(p).toString();
+        if (confined.attributes(relative).isEmpty()) {
+          continue; // inside a directory removed before
+        }
+        removed.add(relative);
+        if (!dryRun) {
+          confined.deleteTree(relative);
+        }
       }
     }
     return removed.stream().sorted().toList();

@@ -66,7 +66,9 @@ public final class BubblewrapRuntime implements JailRuntime {
     if (jid(spec.name()).isPresent()) {
       throw new IOException("jail " + spec.name() + " is already running; stop it first");
     }
-    // setsid leaves bwrap running: it must write to the console log, never to warder's pipes
+    // setsid leaves bwrap running: it must write to the console log, never to warder's pipes;
+    // the redirection opens it by name, following links
+    ConsoleLog.prepare(spec.consoleLog());
     runner.check(Command.of(startArgv(spec)).withOutputLog(spec.consoleLog()));
     // Ready when the sandbox's pid 1 has started the jail's command: bwrap sets up the mounts
     // and the root before that, so nothing enters a half-built sandbox.

@@ -37,6 +37,7 @@ public final class FreeBsdJailRuntime implements JailRuntime {
     }
     Map<String, String> parameters = new java.util.LinkedHashMap<>(spec.jailParameters());
     parameters.put("exec.consolelog", spec.consoleLog().toString());
+    ConsoleLog.prepare(spec.consoleLog()); // jail(8) opens it by name, following links
     AtomicFiles.write(spec.jailConf(), JailConf.render(spec.name(), parameters).getBytes(StandardCharsets.UTF_8));
     for (List<String> devfs : spec.devfsRules()) {
       runner.check(Command.of(devfs));

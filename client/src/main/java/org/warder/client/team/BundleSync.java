@@ -22,6 +22,7 @@ import org.warder.client.bundle.JailImporter;
 import org.warder.client.jail.Jail;
 import org.warder.client.jail.JailException;
 import org.warder.client.jail.JailStore;
+import org.warder.client.jail.props.Consent;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.publish.Destination;
 import org.warder.client.publish.RegistryApiException;
@@ -202,8 +203,11 @@ public final class BundleSync {
    */
   public record LocalTemplate(Jail template, String tag, Optional<String> snapshot, Map<String, String> identity) {}
 
-  /** Gets team template {@code ref} of repository {@code repo} onto this host. */
-  public LocalTemplate template(String repo, BundleRef ref, RemoteBundles remote)
+  /**
+   * Gets team template {@code ref} of repository {@code repo} onto this host; its config values
+   * that act on the host or weaken the jail only when {@code consent} names them.
+   */
+  public LocalTemplate template(String repo, BundleRef ref, RemoteBundles remote, Consent consent)
       throws BundleException, JailException, IOException, InterruptedException, TufException, TeamBundleException {
     RemoteBundle wanted = remote.resolve(ref, BundleKind.TEMPLATE);
     String name = localName(ref);
@@ -226,7 +230,7 @@ public final class BundleSync {
       }
       out.println("fetching " + origin + ":" + b.spec().tag() + (b.spec().incremental() ? " (the difference since tag "
           + b.spec().baseTag().get() + ")" : " (full)") + ", " + b.length() + " bytes");
-      local = Optional.of(apply(remote, b, name, local, id));
+      local = Optional.of(apply(remote, b, name, local, id, consent));
     }
     Jail template = local.orElseThrow(() -> new ImportConflictException("template " + name + " is gone"));
     if (chain.isEmpty() && !storage.kind().equals("zfs")
@@ -241,28 +245,32 @@ public final class BundleSync {
 
   /** Downloads (verified) and applies one bundle of a template chain. */
   private Jail apply(RemoteBundles remote, RemoteBundle bundle, String name, Optional<Jail> local,
-      Map<String, String> identity) throws BundleException, JailException, IOException, InterruptedException,
+      Map<String, String> identity, Consent consent) throws BundleException, JailException, IOException, InterruptedException,
       TufException {
     Path file = download(remote, bundle);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       JailImporter.WholeBundleCheck check = signedBytes(bundle);
       return local.isPresent() && bundle.spec().incremental()
-          ? importer.applyIncremental(in, local.get(), identity, check).jail()
-          : importer.importBundle(in, Optional.of(name), identity, check).jail();
+          ? importer.applyIncremental(in, local.get(), identity, consent, check).jail()
+          : importer.importBundle(in, Optional.of(name), identity, consent, check).jail();
     } finally {
       Files.deleteIfExists(file);
     }
   }
 
-  /** Pulls jail {@code ref} of repository {@code repo} and imports it as {@code newName} (or its name). */
-  public Jail pull(String repo, BundleRef ref, Optional<String> newName, RemoteBundles remote)
+  /**
+   * Pulls jail {@code ref} of repository {@code repo} and imports it as {@code newName} (or its
+   * name); its config values that act on the host or weaken the jail only when {@code consent}
+   * names them.
+   */
+  public Jail pull(String repo, BundleRef ref, Optional<String> newName, RemoteBundles remote, Consent consent)
       throws BundleException, JailException, IOException, InterruptedException, TufException, TeamBundleException {
     RemoteBundle bundle = remote.resolve(ref, BundleKind.JAIL);
     out.println("fetching jail " + bundle.spec().reference() + ", " + bundle.length() + " bytes");
     Path file = download(remote, bundle);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       return importer.importBundle(in, newName.or(() -> Optional.of(ref.name())), Map.of("remote", repo + ":"
-          + ref.team() + "/" + ref.name(), "remote_tag", bundle.spec().tag()), signedBytes(bundle)).jail();
+          + ref.team() + "/" + ref.name(), "remote_tag", bundle.spec().tag()), consent, signedBytes(bundle)).jail();
     } finally {
       Files.deleteIfExists(file);
     }

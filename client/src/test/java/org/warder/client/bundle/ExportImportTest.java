@@ -37,6 +37,17 @@ class ExportImportTest {
     Files.writeString(host.root().resolve("jails/" + NAME + "/plugin.json"), "{\"plugin\":\"acme/web\",\"revision\":3}\n");
   }
 
+  /**
+   * {@code import ARGS} with the administrator's consent to the keys {@link #makeJail} sets that
+   * act on the host or weaken the jail (ip4_addr, allow_raw_sockets), which the tests compare.
+   */
+  static String[] consentedImport(String... args) {
+    List<String> argv = new ArrayList<>(List.of("import", "--allow-property", "ip4_addr", "--allow-property",
+        "allow_raw_sockets"));
+    argv.addAll(List.of(args));
+    return argv.toArray(String[]::new);
+  }
+
   static void assertSameJail(TestHost a, String nameA, TestHost b, String nameB) throws IOException {
     assertThat(TreeSnapshot.of(b.jailRoot(nameB))).isEqualTo(TreeSnapshot.of(a.jailRoot(nameA)));
     assertThat(b.root().resolve("jails/" + nameB + "/plugin.json")).hasSameTextualContentAs(
@@ -70,12 +81,12 @@ class ExportImportTest {
     assertThat(out).contains("exported web (tar, zstd) to " + bundle).contains("sha256 " + sha);
     assertThat(Files.readString(BundleCompanions.sha256File(bundle))).isEqualTo(sha + "\n");
 
-    assertThat(b.ok("import", bundle.toString()).out()).contains("imported web from " + bundle + " (" + Files.size(bundle)
-        + " bytes, sha256 " + sha + ")");
+    assertThat(b.ok(consentedImport(bundle.toString())).out()).contains("imported web from " + bundle + " ("
+        + Files.size(bundle) + " bytes, sha256 " + sha + ")");
     assertSameJail(a, NAME, b, NAME);
     assertThat(b.ok("list", "-h").out()).isEqualTo("-\tweb\tdown\tEMPTY\tlo0|10.1.2.3/24\tjail\n");
     // once more under another name; the same name again is a conflict
-    b.ok("import", "-n", "web2", bundle.toString());
+    b.ok(consentedImport("-n", "web2", bundle.toString()));
     assertSameJail(a, NAME, b, "web2");
     assertThat(b.refused("import", bundle.toString())).contains("a jail or template named web already exists here")
         .contains("-n NEWNAME");
@@ -86,7 +97,7 @@ class ExportImportTest {
       assertThat(names).hasSize(2);
       assertThat(names.get(0)).matches("web_\\d{4}-\\d{2}-\\d{2}\\.warder\\.tar");
       assertThat(names.get(1)).isEqualTo(names.get(0) + ".sha256");
-      b.ok("import", "-n", "web3", a.root().resolve("images").resolve(names.get(0)).toString());
+      b.ok(consentedImport("-n", "web3", a.root().resolve("images").resolve(names.get(0)).toString()));
     }
     assertSameJail(a, NAME, b, "web3");
   }
@@ -101,7 +112,7 @@ class ExportImportTest {
       makeJail(a);
       Path zfsBundle = tmp.resolve("web.zfs.tar");
       assertThat(a.ok("export", NAME, "-o", zfsBundle.toString()).out()).contains("(zfs, zstd)");
-      b.ok("import", zfsBundle.toString());
+      b.ok(consentedImport(zfsBundle.toString()));
       assertSameJail(a, NAME, b, NAME);
       assertThat(poolB.datasets()).contains(poolB.name() + "/warder/jails/web/root");
       // the jail directories (zfs datasets on both sides) are the owner's only; the roots keep their mode
@@ -116,10 +127,10 @@ class ExportImportTest {
       // the portable format from ZFS (read through a clone of the snapshot), onto ZFS and onto directories
       Path tarBundle = tmp.resolve("web.tar.tar");
       a.ok("export", NAME, "-o", tarBundle.toString(), "--format", "tar");
-      b.ok("import", "-n", "web2", tarBundle.toString());
+      b.ok(consentedImport("-n", "web2", tarBundle.toString()));
       assertSameJail(a, NAME, b, "web2");
       TestHost c = new TestHost(tmp.resolve("dir-host"));
-      c.ok("import", tarBundle.toString());
+      c.ok(consentedImport(tarBundle.toString()));
       assertSameJail(a, NAME, c, NAME);
       assertThat(poolA.datasets().stream().filter(d -> d.contains("/staging/"))).isEmpty();
 
@@ -211,7 +222,8 @@ class ExportImportTest {
     List<String> export = new ArrayList<>(java);
     export.addAll(List.of("--root", a.root().toString(), "export", NAME, "-o", "-"));
     List<String> imp = new ArrayList<>(java);
-    imp.addAll(List.of("--root", b.root().toString(), "import", "-n", "piped", "-"));
+    imp.addAll(List.of("--root", b.root().toString()));
+    imp.addAll(List.of(consentedImport("-n", "piped", "-")));
     Path errA = tmp.resolve("export.err");
     Path errB = tmp.resolve("import.err");
     List<Process> pipeline = ProcessBuilder.startPipeline(List.of(
@@ -250,7 +262,7 @@ class ExportImportTest {
     assertThat(b.ok("import", "-n", "lenient", bundle.toString()).err()).contains("warning: expected a signature by a key");
     // trusted: accepted
     b.ok("key", "trust", keys.resolve("ops.pub.json").toString());
-    assertThat(b.ok("import", "--require-signature", bundle.toString()).err()).contains("signature by trusted key");
+    assertThat(b.ok(consentedImport("--require-signature", bundle.toString())).err()).contains("signature by trusted key");
     assertSameJail(a, NAME, b, NAME);
     b.ok("destroy", NAME);
 

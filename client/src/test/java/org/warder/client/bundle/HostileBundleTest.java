@@ -173,14 +173,81 @@ class HostileBundleTest {
   void testFilesArchive_mayNotCarryARoot() throws Exception {
     Path bad = forged(f -> {
       try {
-        f.members.put("files.tar", tar("root/etc/passwd"));
+        f.members.put("files.tar", tarOf(regular("root/etc/passwd", "owned\n")));
         f.rehash();
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
     });
-    assertThat(refusedImport(bad)).contains("member files.tar could not be received")
-        .contains("only the root member may carry");
+    assertThat(refusedImport(bad)).contains("member files.tar is refused: files.tar holds root (a directory warder does"
+        + " not know); expected only regular files and directories warder knows: a bundle carries only config.json,"
+        + " manifest.json, plugin.json, devfs.json and plugin/ of the jail directory; nothing was imported");
+  }
+
+  /**
+   * Issue 8 item 2: files.tar may carry only the regular files warder knows. A console.log linked
+   * to a host file (which every start would append to as root), a link under plugin/, a device
+   * node, a FIFO, a hard link, a name warder writes itself or does not know: each refused with
+   * the entry named, nothing imported, the host file untouched.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"console-link", "plugin-link", "device", "fifo", "hardlink", "jail.conf", "unknown"})
+  void testFilesArchive_onlyTheRegularFilesWarderKnows(String kind) throws Exception {
+    Path hostFile = Files.writeString(tmp.resolve("host-file"), "host content\n");
+    TarArchiveEntry[] entries = switch (kind) {
+      case "console-link" -> new TarArchiveEntry[] {regular("config.json", "{}"), link("console.log", hostFile)};
+      case "plugin-link" -> new TarArchiveEntry[] {directory("plugin/"), link("plugin/ui.json", hostFile)};
+      case "device" -> new TarArchiveEntry[] {special("console.log", TarArchiveEntry.LF_CHR)};
+      case "fifo" -> new TarArchiveEntry[] {special("console.log", TarArchiveEntry.LF_FIFO)};
+      case "hardlink" -> new TarArchiveEntry[] {regular("plugin.json", "{}"), hardlink("manifest.json", "plugin.json")};
+      case "jail.conf" -> new TarArchiveEntry[] {regular("jail.conf", "web { exec.prestart = 'touch /pwned'; }")};
+      default -> new TarArchiveEntry[] {regular("evil.sh", "#!/bin/sh\n")};
+    };
+    String expected = switch (kind) {
+      case "console-link" -> "files.tar holds console.log (a symbolic link to " + hostFile + ")";
+      case "plugin-link" -> "files.tar holds plugin/ui.json (a symbolic link to " + hostFile + ")";
+      case "device" -> "found a character device";
+      case "fifo" -> "found a FIFO";
+      case "hardlink" -> "(a hard link)";
+      case "jail.conf" -> "files.tar holds jail.conf (a file warder does not know)";
+      default -> "files.tar holds evil.sh (a file warder does not know)";
+    };
+    Path bad = forged(f -> {
+      try {
+        f.members.put("files.tar", tarOf(entries));
+        f.rehash();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertThat(refusedImport(bad)).contains("member files.tar is refused: ").contains(expected)
+        .contains("nothing was imported");
+    assertThat(hostFile).hasContent("host content");
+  }
+
+  /** The exporter writes only what the importer takes: not the console log or jail.conf a start left. */
+  @Test
+  void testFilesArchive_exportCarriesOnlyWhatImportTakes() throws Exception {
+    Path dir = exporter.root().resolve("jails/web");
+    Files.writeString(dir.resolve("console.log"), "booted\n");
+    Files.writeString(dir.resolve("jail.conf"), "web {}\n");
+    Files.writeString(dir.resolve("plugin.json"), "{\"plugin\":\"acme/web\"}\n");
+    Files.createDirectories(dir.resolve("plugin/overlay"));
+    Files.writeString(dir.resolve("plugin/overlay/motd"), "hi\n");
+    Path again = tmp.resolve("again.tar");
+    exporter.ok("export", "web", "-o", again.toString());
+    List<String> names = new java.util.ArrayList<>();
+    try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+        new java.io.ByteArrayInputStream(BundleForge.read(again).members.get("files.tar")))) {
+      for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        names.add(e.getName());
+      }
+    }
+    assertThat(names).containsExactlyInAnyOrder("config.json", "plugin.json", "plugin/", "plugin/overlay/",
+        "plugin/overlay/motd");
+    importer.ok("import", again.toString());
+    assertThat(importer.root().resolve("jails/web/plugin/overlay/motd")).hasContent("hi");
+    assertThat(importer.root().resolve("jails/web/console.log")).doesNotExist();
   }
 
   @Test
@@ -247,6 +314,52 @@ class HostileBundleTest {
       b.ok("import", zstd.toString());
       assertThat(pool.mountedOutside(List.of(a.root(), b.root()))).isEmpty();
     }
+  }
+
+  private static TarArchiveEntry regular(String name, String content) {
+    TarArchiveEntry e = new TarArchiveEntry(name, true);
+    e.setSize(content.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    e.setMode(0100644);
+    return e;
+  }
+
+  private static TarArchiveEntry directory(String name) {
+    return new TarArchiveEntry(name, true);
+  }
+
+  private static TarArchiveEntry link(String name, Path target) {
+    TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+    e.setLinkName(target.toString());
+    return e;
+  }
+
+  private static TarArchiveEntry hardlink(String name, String target) {
+    TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_LINK);
+    e.setLinkName(target);
+    return e;
+  }
+
+  private static TarArchiveEntry special(String name, byte type) {
+    TarArchiveEntry e = new TarArchiveEntry(name, type);
+    e.setDevMajor(1);
+    e.setDevMinor(3);
+    return e;
+  }
+
+  /** A tar of {@code entries}; a regular file holds as many zero bytes as its size says. */
+  private static byte[] tarOf(TarArchiveEntry... entries) throws java.io.IOException {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(buffer)) {
+      out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      for (TarArchiveEntry e : entries) {
+        out.putArchiveEntry(e);
+        if (e.isFile() && e.getSize() > 0) {
+          out.write(new byte[(int) e.getSize()]);
+        }
+        out.closeArchiveEntry();
+      }
+    }
+    return buffer.toByteArray();
   }
 
   /** A tar whose members escape: a symlink to outside, then the named file. */

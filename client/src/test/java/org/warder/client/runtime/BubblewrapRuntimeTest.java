@@ -77,4 +77,22 @@ class BubblewrapRuntimeTest {
     long links = runtime.exec(shared.name(), List.of("ip", "-o", "link"), Map.of()).stdout().lines().filter(l -> !l.isBlank()).count();
     assertThat(links).isGreaterThan(1);
   }
+
+  @Test
+  void testStart_consoleLogLinkedToAHostFileIsNotFollowed() throws Exception {
+    Path hostFile = Files.writeString(tmp.resolve("host-file"), "host secrets\n");
+    Files.createSymbolicLink(spec.consoleLog(), hostFile);
+    assertThatThrownBy(() -> runtime.start(spec))
+        .hasMessageContaining("expected the jail's console log to be a regular file or absent, found a symbolic link to "
+            + hostFile);
+    assertThat(runtime.jid(spec.name())).isEmpty();
+    assertThat(hostFile).hasContent("host secrets");
+
+    // once the link is gone, the sandbox writes a regular 0600 log of its own
+    Files.delete(spec.consoleLog());
+    runtime.start(spec);
+    assertThat(Files.isRegularFile(spec.consoleLog(), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isTrue();
+    assertThat(Files.getPosixFilePermissions(spec.consoleLog())).isEqualTo(ConsoleLog.MODE);
+    assertThat(hostFile).hasContent("host secrets");
+  }
 }

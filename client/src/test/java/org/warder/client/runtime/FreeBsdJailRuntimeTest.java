@@ -112,4 +112,67 @@ class FreeBsdJailRuntimeTest {
     assertThat(commands.get(commands.size() - 1)).containsExactly("jail", "-f", tmp.resolve("jail.conf").toString(), "-c", "plex");
     assertThat(commands.subList(1, commands.size() - 1)).allMatch(argv -> argv.get(0).equals("devfs"));
   }
+
+  /** A spec of jail www1 whose jail directory is {@code dir}. */
+  private static RuntimeSpec specIn(Path dir) throws Exception {
+    JailName name = JailName.of("www1");
+    Path root = Path.of("/usr/local/warder/jails/www1/root");
+    return new RuntimeSpec(name, root, dir, "www1", false, List.of(), "/bin/sh /etc/rc", "/bin/sh /etc/rc.shutdown",
+        JailConf.parameters(name, root, JailProperties.defaults(), java.util.Optional.empty()), List.of());
+  }
+
+  @Test
+  void testStart_consoleLogMadeSafelyBeforeJailOpensIt() throws Exception {
+    String jlsEmpty = "{\"__version\": \"2\", \"jail-information\": {\"jail\": []}}";
+    Path log = tmp.resolve("console.log");
+    List<String> seenByJail = new java.util.ArrayList<>();
+    RecordingCommandRunner runner = new RecordingCommandRunner(argv -> {
+      if (argv.get(0).equals("jail")) {
+        try {
+          seenByJail.add(Files.isRegularFile(log, java.nio.file.LinkOption.NOFOLLOW_LINKS) + " "
+              + java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(log)) + " "
+              + Files.getOwner(log).getName());
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return new CommandResult(0, jlsEmpty, "");
+    });
+    new FreeBsdJailRuntime(runner).start(specIn(tmp));
+    assertThat(runner.commands().get(runner.commands().size() - 1))
+        .containsExactly("jail", "-f", tmp.resolve("jail.conf").toString(), "-c", "www1");
+    assertThat(Files.readString(tmp.resolve("jail.conf"))).contains("exec.consolelog = '" + log + "';");
+    assertThat(seenByJail).containsExactly("true rw------- " + System.getProperty("user.name"));
+
+    // an existing log is kept for appending, its mode narrowed
+    Files.writeString(log, "earlier boot\n");
+    Files.setPosixFilePermissions(log, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    new FreeBsdJailRuntime(runner).start(specIn(tmp));
+    assertThat(log).hasContent("earlier boot");
+    assertThat(seenByJail).last().isEqualTo("true rw------- " + System.getProperty("user.name"));
+  }
+
+  @Test
+  void testStart_consoleLogLinkedToAHostFileIsRefusedBeforeJailRuns() throws Exception {
+    String jlsEmpty = "{\"__version\": \"2\", \"jail-information\": {\"jail\": []}}";
+    RecordingCommandRunner runner = new RecordingCommandRunner(argv -> new CommandResult(0, jlsEmpty, ""));
+    Path hostFile = Files.writeString(tmp.resolve("host-passwd"), "root:x:0:0\n");
+    Path dir = Files.createDirectory(tmp.resolve("jail"));
+    Files.createSymbolicLink(dir.resolve("console.log"), hostFile);
+
+    assertThatThrownBy(() -> new FreeBsdJailRuntime(runner).start(specIn(dir)))
+        .hasMessageContaining("expected the jail's console log to be a regular file or absent, found a symbolic link to "
+            + hostFile)
+        .hasMessageContaining("warder never follows links in a jail directory");
+    assertThat(runner.commands()).noneMatch(argv -> argv.get(0).equals("jail"));
+    assertThat(hostFile).hasContent("root:x:0:0");
+    assertThat(Files.getPosixFilePermissions(hostFile)).isNotEqualTo(ConsoleLog.MODE);
+
+    // a FIFO would block jail(8)'s open: refused too
+    Files.delete(dir.resolve("console.log"));
+    new ProcessBuilder("mkfifo", dir.resolve("console.log").toString()).start().waitFor();
+    assertThatThrownBy(() -> new FreeBsdJailRuntime(runner).start(specIn(dir)))
+        .hasMessageContaining("found a FIFO, device or socket");
+    assertThat(runner.commands()).noneMatch(argv -> argv.get(0).equals("jail"));
+  }
 }

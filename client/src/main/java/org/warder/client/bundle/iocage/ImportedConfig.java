@@ -8,12 +8,15 @@ import org.warder.client.jail.props.JailProperties;
  *
  * @param props the jail's properties, identity included
  * @param dropped each iocage setting left out that meant something, as {@code key=value: why}
- * @param notes what the reader of the import should know (thin or thick config, keys that act on
- *     this host, a template or plugin jail)
+ * @param notes what the reader of the import should know (thin or thick config, a template or
+ *     plugin jail)
+ * @param screening each value left out because it acts on the host or weakens the jail, with the
+ *     flag that keeps it, and each allowance the config did not use
  */
-record ImportedConfig(JailProperties props, List<String> dropped, List<String> notes) {
+record ImportedConfig(JailProperties props, List<String> dropped, List<String> notes, List<String> screening) {
   ImportedConfig {
     dropped = List.copyOf(dropped);
     notes = List.copyOf(notes);
+    screening = List.copyOf(screening);
   }
 }

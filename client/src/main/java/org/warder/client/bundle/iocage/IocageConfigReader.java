@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.warder.client.bundle.BadBundleException;
+import org.warder.client.jail.props.Consent;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
 import org.warder.client.jail.props.PropertyCatalog;
@@ -36,6 +37,8 @@ import org.warder.signing.json.StrictJson;
  *   <li>Keys warder does not carry are dropped: silently when at iocage's default (thick configs
  *       list every key) or iocage's bookkeeping, with their reason otherwise.
  *   <li>A value warder's types refuse is refused with its key named: warder cannot represent it.
+ *   <li>A value that acts on the host or weakens the jail ({@link org.warder.client.jail.props.HostRisk})
+ *       is dropped and listed unless the administrator's {@link Consent} names its key.
  * </ul>
  *
  * A thin config (no CONFIG_VERSION) lacks the keys at the source host's defaults.json, which the
@@ -49,12 +52,12 @@ final class IocageConfigReader {
 
   /**
    * The properties of jail {@code name}, imported at {@code now} from {@code image}, whose
-   * config.json is {@code json}.
+   * config.json is {@code json}, with what {@code consent} does not allow dropped.
    *
    * @throws BadBundleException if it is not a JSON object
    * @throws UnsupportedIocageConfigException if it holds what warder cannot represent
    */
-  static ImportedConfig read(byte[] json, IocageImage image, String name, Instant now)
+  static ImportedConfig read(byte[] json, IocageImage image, String name, Instant now, Consent consent)
       throws BadBundleException, UnsupportedIocageConfigException {
     SortedMap<String, String> raw = values(json, image);
     List<String> dropped = new ArrayList<>();
@@ -114,6 +117,8 @@ final class IocageConfigReader {
         throw unrepresentable(image, e.getKey(), x);
       }
     }
+    Consent.Screened screened = consent.screen(props);
+    props = screened.props();
     Map<String, String> identity = new TreeMap<>();
     identity.put("name", name);
     identity.put("type", plugin ? "plugin" : "jail");
@@ -160,18 +165,7 @@ final class IocageConfigReader {
             + " keys warder does not carry left out, each at iocage's default or about the source host"
         : "thin config.json: the keys it lacks take iocage's stock defaults (warder's), not the source host's"
             + " defaults.json, which an export does not carry");
-    List<String> host = settable.keySet().stream()
-        .filter(k -> PropertyCatalog.find(k).orElseThrow().access() == Access.HOST).toList();
-    List<String> hostSet = new ArrayList<>();
-    for (String k : host) {
-      if (props.explicit().containsKey(k)) {
-        hostSet.add(k + "=" + props.explicit().get(k));
-      }
-    }
-    if (!hostSet.isEmpty()) {
-      notes.add("these keys act on this host; check them before starting " + name + ": " + String.join(", ", hostSet));
-    }
-    return new ImportedConfig(props, dropped, notes);
+    return new ImportedConfig(props, dropped, notes, screened.report("iocage's config.json"));
   }
 
   /** The top-level values as text: strings as they are, integers in decimal, booleans as 1/0, anything else as JSON. */

@@ -14,11 +14,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.warder.client.bundle.BadBundleException;
 import org.warder.client.bundle.BundleException;
 import org.warder.client.bundle.ImportConflictException;
+import org.warder.client.bundle.JailDirectoryFiles;
 import org.warder.client.bundle.JailImporter.WholeBundleCheck;
 import org.warder.client.bundle.iocage.IocageMembers.Member;
 import org.warder.client.exec.CommandFailedException;
@@ -28,6 +30,7 @@ import org.warder.client.freebsd.FstabEntry;
 import org.warder.client.jail.Jail;
 import org.warder.client.jail.JailException;
 import org.warder.client.jail.Jails;
+import org.warder.client.jail.props.Consent;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.PropertyException;
 import org.warder.client.layout.HostLayout;
@@ -72,8 +75,11 @@ public final class IocageImporter {
     this.log = log;
   }
 
-  /** Imports {@code file}, an iocage export {@code NAME_DATE.zip}, as {@code newName} or NAME. */
-  public Imported importZip(Path file, Optional<String> newName, WholeBundleCheck check)
+  /**
+   * Imports {@code file}, an iocage export {@code NAME_DATE.zip}, as {@code newName} or NAME;
+   * config values that act on the host or weaken the jail only when {@code consent} names them.
+   */
+  public Imported importZip(Path file, Optional<String> newName, Consent consent, WholeBundleCheck check)
       throws BundleException, JailException, IOException, InterruptedException {
     if (!storage.kind().equals("zfs")) {
       throw new ImportConflictException(file.getFileName() + " is an iocage export: zfs send streams of the jail's"
@@ -108,10 +114,12 @@ public final class IocageImporter {
           }
         }
         Path dir = storage.path(staging);
+        JailDirectoryFiles.checkIocage(dir, members.stream().map(Member::dataset).filter(d -> !d.isEmpty())
+            .map(d -> d.split("/")[0]).collect(Collectors.toSet()), image.fileName());
         byte[] json = read(dir, "config.json", image).orElseThrow(() -> new BadBundleException("expected the jail"
             + " directory's stream " + image.base() + " to hold iocage's config.json, found none; it is not an iocage"
             + " jail; nothing was imported"));
-        ImportedConfig config = IocageConfigReader.read(json, image, name.value(), clock.instant());
+        ImportedConfig config = IocageConfigReader.read(json, image, name.value(), clock.instant(), consent);
         Jail jail = new Jail(name, config.props(), false);
         jails.baseOrigin(jail);
         Optional<byte[]> fstab = read(dir, "fstab", image);
@@ -193,6 +201,7 @@ public final class IocageImporter {
       List<Member> members) {
     config.notes().forEach(n -> log.println("note: " + n));
     config.dropped().forEach(d -> log.println("warning: dropped from iocage's config.json: " + d));
+    config.screening().forEach(log::println);
     fstab.ifPresent(bytes -> log.println(fstabNote(new String(bytes, StandardCharsets.UTF_8), jail)));
     List<String> others = members.stream().map(Member::dataset).filter(d -> !d.isEmpty() && !d.equals("root")).toList();
     if (!others.isEmpty()) {

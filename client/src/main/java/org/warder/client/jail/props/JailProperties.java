@@ -81,6 +81,13 @@ public final class JailProperties {
     return p;
   }
 
+  /** These properties with {@code keys} back at their defaults. */
+  JailProperties without(java.util.Collection<String> keys) {
+    TreeMap<String, String> next = new TreeMap<>(explicit);
+    keys.forEach(next::remove);
+    return new JailProperties(next);
+  }
+
   /** The thin config.json: the non-default values and the identity keys, sorted, with a final newline. */
   public String toConfigJson() {
     return ConfigJson.write(explicit);

@@ -29,4 +29,25 @@ public record PropertySpec(String key, PropertyType type, Optional<String> defau
   public boolean settable() {
     return access == Access.USER || access == Access.HOST;
   }
+
+  /**
+   * Whether any value of this key other than its default acts on the host (host commands, host
+   * networking, devfs exposure, host files): see {@link HostRisk}.
+   */
+  public boolean actsOnHost() {
+    return HostRisk.actsOnHost(this);
+  }
+
+  /** Whether the normalized {@code value} loosens the jail (securelevel below 2, allow_*=1, ...): see {@link HostRisk}. */
+  public boolean weakensJail(String value) {
+    return HostRisk.of(this, value).filter(r -> r == HostRisk.WEAKENS_JAIL).isPresent();
+  }
+
+  /**
+   * What setting this key to the normalized {@code value} risks for the host; empty when it
+   * risks nothing, so anyone may set it (the local administrator may set anything settable).
+   */
+  public Optional<HostRisk> risk(String value) {
+    return HostRisk.of(this, value);
+  }
 }

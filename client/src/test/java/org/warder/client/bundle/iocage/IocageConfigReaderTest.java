@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.warder.client.bundle.BadBundleException;
 import org.warder.client.bundle.BundleException;
+import org.warder.client.jail.props.Consent;
 
 /** iocage's config.json of real shapes (thin, thick, plugin, template, base jail) read as warder's properties. */
 class IocageConfigReaderTest {
@@ -39,13 +40,14 @@ class IocageConfigReaderTest {
           "vnet": 1
       }""";
 
-  static ImportedConfig read(String json, String name) throws Exception {
-    return IocageConfigReader.read(json.getBytes(StandardCharsets.UTF_8), WEB, name, NOW);
+  static ImportedConfig read(String json, String name, String... allowed) throws Exception {
+    return IocageConfigReader.read(json.getBytes(StandardCharsets.UTF_8), WEB, name, NOW,
+        Consent.of(List.of(allowed)));
   }
 
   @Test
   void testRead_thinConfig() throws Exception {
-    ImportedConfig c = read(THIN, "web");
+    ImportedConfig c = read(THIN, "web", "allow_raw_sockets", "exec_prestart", "ip4_addr", "vnet");
     assertThat(c.props().explicit()).containsExactlyEntriesOf(new TreeMap<>(Map.ofEntries(
         Map.entry("allow_raw_sockets", "1"), Map.entry("boot", "1"), Map.entry("created", "2026-01-02T03:04:05Z"),
         Map.entry("defaultrouter", "192.168.0.1"), Map.entry("exec_prestart", "/usr/local/bin/fw-open web"),
@@ -58,8 +60,24 @@ class IocageConfigReaderTest {
         "cloned_release=13.2-RELEASE: the received root is a full copy, not a clone of 13.2-RELEASE");
     assertThat(c.notes()).containsExactly(
         "thin config.json: the keys it lacks take iocage's stock defaults (warder's), not the source host's"
-            + " defaults.json, which an export does not carry",
-        "these keys act on this host; check them before starting web: exec_prestart=/usr/local/bin/fw-open web");
+            + " defaults.json, which an export does not carry");
+    assertThat(c.screening()).isEmpty();
+  }
+
+  @Test
+  void testRead_hostActingValuesAreDroppedAndListedWithoutConsent() throws Exception {
+    ImportedConfig c = read(THIN, "web", "vnet", "devfs_ruleset");
+    assertThat(c.props().explicit()).doesNotContainKeys("allow_raw_sockets", "exec_prestart", "ip4_addr")
+        .containsEntry("vnet", "1").containsEntry("defaultrouter", "192.168.0.1").containsEntry("boot", "1");
+    assertThat(c.props().value("exec_prestart")).isEqualTo("/usr/bin/true");
+    assertThat(c.screening()).containsExactly(
+        "warning: dropped allow_raw_sockets=1 from iocage's config.json (weakens the jail); to keep it:"
+            + " --allow-property allow_raw_sockets",
+        "warning: dropped exec_prestart=/usr/local/bin/fw-open web from iocage's config.json (acts on the host);"
+            + " to keep it: --allow-property exec_prestart",
+        "warning: dropped ip4_addr=vnet0|192.168.0.10/24 from iocage's config.json (acts on the host); to keep it:"
+            + " --allow-property ip4_addr",
+        "note: --allow-property devfs_ruleset: iocage's config.json does not set devfs_ruleset; nothing to allow");
   }
 
   @Test
@@ -97,7 +115,7 @@ class IocageConfigReaderTest {
         {"basejail": 0, "boot": 1, "host_hostname": "web", "host_hostuuid": "web",
          "jail_zfs_dataset": "iocage/jails/web/data", "nat": 1, "nat_forwards": "tcp(80:8282),tcp(443:8283)",
          "plugin_name": "nextcloud", "plugin_repository": "https://github.com/freenas/iocage-ix-plugins.git",
-         "release": "13.2-RELEASE-p11", "type": "pluginv2", "vnet": 1}""", "web");
+         "release": "13.2-RELEASE-p11", "type": "pluginv2", "vnet": 1}""", "web", "nat", "nat_forwards", "vnet");
     assertThat(c.props().explicit()).containsEntry("type", "plugin").containsEntry("plugin_name", "nextcloud")
         .containsEntry("plugin_repository", "https://github.com/freenas/iocage-ix-plugins.git")
         .containsEntry("nat", "1").containsEntry("nat_forwards", "tcp(80:8282),tcp(443:8283)");

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.warder.client.bundle.ExportRefusedException;
 import org.warder.client.jail.Jail;
+import org.warder.client.jail.props.Consent;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
 
@@ -41,7 +42,8 @@ class IocageConfigWriterTest {
         "cloned_release: the root is sent whole, as iocage's thick jails, which have none",
         "created: warder's own record", "origin: warder's own record");
     ImportedConfig back = IocageConfigReader.read(w.json().getBytes(StandardCharsets.UTF_8),
-        new IocageImage("rt_1", "2026-01-02"), "rt_1", IocageConfigReaderTest.NOW);
+        new IocageImage("rt_1", "2026-01-02"), "rt_1", IocageConfigReaderTest.NOW,
+        Consent.of(List.of("allow_raw_sockets", "ip4_addr")));
     assertThat(back.props().explicit()).isEqualTo(JailProperties.parse(List.of("boot=1", "priority=30",
         "notes=round trip", "allow_raw_sockets=1", "ip4_addr=lo0|127.0.0.2/8")).withIdentity(Map.of("name", "rt_1",
         "type", "jail", "release", "13.4-RELEASE-p2", "created", "2026-01-02T03:04:05Z")).explicit());

@@ -27,6 +27,7 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.warder.client.bundle.BadBundleException;
 import org.warder.client.bundle.BundleException;
+import org.warder.client.jail.props.Consent;
 import org.warder.signing.testing.BoundedParse;
 import org.warder.signing.testing.Mutations;
 
@@ -108,7 +109,8 @@ class IocagePropertyTest {
   @Property(tries = 250)
   void testRead_mutatedConfigs_propertiesOrRefusal(@ForAll("mutatedConfigs") byte[] json) {
     Optional<ImportedConfig> read = BoundedParse.parsedOrRefused(BundleException.class,
-        () -> IocageConfigReader.read(json, WEB, "web", Instant.parse("2026-01-02T03:04:05Z")));
+        () -> IocageConfigReader.read(json, WEB, "web", Instant.parse("2026-01-02T03:04:05Z"),
+            Consent.none()));
     Statistics.label("outcome").collect(read.isPresent() ? "read" : "refused");
     Statistics.label("outcome").coverage(c -> c.check("read").percentage(p -> p >= 2));
     read.ifPresent(config -> assertThat(config.props().explicit()).containsEntry("name", "web"));

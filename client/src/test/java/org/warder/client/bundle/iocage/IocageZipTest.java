@@ -128,11 +128,17 @@ class IocageZipTest {
     assertThat(run.err().lines().filter(l -> !l.startsWith("receiving "))).containsExactly(
         "note: thin config.json: the keys it lacks take iocage's stock defaults (warder's), not the source host's"
             + " defaults.json, which an export does not carry",
-        "note: these keys act on this host; check them before starting web: exec_prestart=/usr/local/bin/fw-open web",
         "warning: dropped from iocage's config.json: memoryuse=2G:deny: rctl resource limits are not supported yet",
         "warning: dropped from iocage's config.json: owner=alice: not a property warder knows",
         "warning: dropped from iocage's config.json: cloned_release=13.2-RELEASE: the received root is a full copy,"
             + " not a clone of 13.2-RELEASE",
+        "warning: dropped allow_raw_sockets=1 from iocage's config.json (weakens the jail); to keep it:"
+            + " --allow-property allow_raw_sockets",
+        "warning: dropped exec_prestart=/usr/local/bin/fw-open web from iocage's config.json (acts on the host);"
+            + " to keep it: --allow-property exec_prestart",
+        "warning: dropped ip4_addr=vnet0|192.168.0.10/24 from iocage's config.json (acts on the host); to keep it:"
+            + " --allow-property ip4_addr",
+        "warning: dropped vnet=1 from iocage's config.json (acts on the host); to keep it: --allow-property vnet",
         "warning: iocage's fstab names paths of the host that exported web; it was written again for this host; not"
             + " carried over, add them again if this host has their sources: /mnt/media on"
             + " /iocage/jails/web/root/media (nullfs)",
@@ -155,18 +161,14 @@ class IocageZipTest {
     assertThat(Files.readString(jail.resolve("config.json")).replaceFirst("\"created\" : \"[0-9T:.Z-]+\"",
         "\"created\" : \"NOW\"")).isEqualTo("""
         {
-          "allow_raw_sockets" : 1,
           "boot" : 1,
           "created" : "NOW",
           "defaultrouter" : "192.168.0.1",
-          "exec_prestart" : "/usr/local/bin/fw-open web",
-          "ip4_addr" : "vnet0|192.168.0.10/24",
           "name" : "web",
           "notes" : "front end",
           "priority" : 20,
           "release" : "13.2-RELEASE-p11",
-          "type" : "jail",
-          "vnet" : 1
+          "type" : "jail"
         }
         """);
     assertThat(ok("get", "host_hostuuid", "web").out()).isEqualTo("none\n");
@@ -180,9 +182,14 @@ class IocageZipTest {
     for (String prefix : List.of("", "mnt/tank/iocage/images/")) {
       String name = prefix.isEmpty() ? "web_bare" : "web_truenas";
       Path zip = zip(tmp.resolve(name), "web", prefix, web, "deflated");
-      CliRun run = ok("import", zip.toString(), "-n", name);
+      // the administrator keeps what acts on the host or weakens the jail by naming each key
+      CliRun run = ok("import", zip.toString(), "-n", name, "--allow-property", "allow_raw_sockets", "--allow-property",
+          "exec_prestart", "--allow-property", "ip4_addr", "--allow-property", "vnet");
       assertThat(run.err()).contains("receiving " + prefix + "web_2024-05-01_data_dir (data/dir, ")
-          .contains(name + " imported from iocage export web_2024-05-01.zip (jail, release 13.2-RELEASE-p11)");
+          .contains(name + " imported from iocage export web_2024-05-01.zip (jail, release 13.2-RELEASE-p11)")
+          .doesNotContain("--allow-property");
+      assertThat(ok("get", "exec_prestart", name).out()).isEqualTo("/usr/local/bin/fw-open web\n");
+      assertThat(ok("get", "allow_raw_sockets", name).out()).isEqualTo("1\n");
       assertThat(TreeSnapshot.of(root.resolve("jails/" + name + "/root")))
           .isEqualTo(TreeSnapshot.of(shared.resolve("iocage/jails/web/root")));
       assertThat(ok("get", "ip4_addr", name).out()).isEqualTo("vnet0|192.168.0.10/24\n");
@@ -251,6 +258,28 @@ class IocageZipTest {
         "warder: base1 is a base jail: its system directories are read-only mounts of release 13.2-RELEASE, which"
             + " this host lacks; fetch it with 'warder fetch -r 13.2-RELEASE' first");
 
+    // issue 8 item 2: the jail directory's stream carries only iocage's own regular files
+    Path hostFile = Files.writeString(tmp.resolve("host-file"), "host content\n");
+    Map<String, Path> linked = iocageJail("linked", "{\"release\": \"13.2-RELEASE\"}", "", List.of("root"),
+        dir -> Files.createSymbolicLink(dir.resolve("console.log"), hostFile));
+    refused.put(zip(tmp.resolve("linked"), "linked", "iocage/images/", linked, "deflated").toString(),
+        "warder: the jail directory of linked_2024-05-01.zip holds console.log (a symbolic link to " + hostFile
+            + "); expected only regular files and directories warder knows: an iocage jail directory holds config.json,"
+            + " fstab, the plugin's NAME.json and plugin/; remove the others on the iocage host and export again;"
+            + " nothing was imported");
+    Map<String, Path> conf = iocageJail("conf", "{\"release\": \"13.2-RELEASE\"}", "", List.of("root"),
+        dir -> Files.writeString(dir.resolve("jail.conf"), "conf { exec.prestart = 'touch /pwned'; }\n"));
+    refused.put(zip(tmp.resolve("conf"), "conf", "iocage/images/", conf, "deflated").toString(),
+        "warder: the jail directory of conf_2024-05-01.zip holds jail.conf (a file warder does not know)");
+    Map<String, Path> pluginLink = iocageJail("plink", "{\"release\": \"13.2-RELEASE\", \"type\": \"pluginv2\"}", "",
+        List.of("root"), dir -> {
+          Files.createDirectories(dir.resolve("plugin"));
+          Files.writeString(dir.resolve("plink.json"), "{}");
+          Files.createSymbolicLink(dir.resolve("plugin/ui.json"), hostFile);
+        });
+    refused.put(zip(tmp.resolve("plink"), "plink", "iocage/images/", pluginLink, "deflated").toString(),
+        "warder: the jail directory of plink_2024-05-01.zip holds plugin/ui.json (a symbolic link to " + hostFile + ")");
+
     List<String> before = datasets();
     for (Map.Entry<String, String> c : refused.entrySet()) {
       List<String> err = failure("import", c.getKey()).lines().filter(l -> !l.startsWith("receiving ")).toList();
@@ -261,6 +290,7 @@ class IocageZipTest {
       assertThat(jailDirectories()).as(c.getKey()).isEmpty();
     }
 
+    assertThat(hostFile).hasContent("host content");
     Path good = zip(tmp.resolve("good"), "web", "iocage/images/", web, "deflated");
     ok("import", good.toString());
     List<String> imported = datasets();
