@@ -36,12 +36,16 @@ public final class PluginPlan {
    *
    * @param storage the host's storage adapter, constructed over {@code runner}
    * @param releasePresent whether the manifest's release is already fetched
+   * @param allowances what the administrator allows the manifest beyond the defaults; the plan
+   *     starts with a "will allow" line for each grant, and is refused like the install
    */
   public static List<String> plan(ResolvedPlugin plugin, String jailName, List<String> userProperties, boolean freebsd,
-      HostLayout layout, Storage storage, PlanRunner runner, boolean releasePresent, PkgRepos.FreeBsdRepo repoPolicy)
-      throws Exception {
+      HostLayout layout, Storage storage, PlanRunner runner, boolean releasePresent, PkgRepos.FreeBsdRepo repoPolicy,
+      PluginAllowances allowances) throws Exception {
     PluginManifest m = plugin.manifest();
     JailName name = JailName.of(jailName);
+    ManifestPolicy.decide(plugin.qualifiedId(), ManifestPolicy.asks(m, userProperties), allowances).lines()
+        .forEach(runner::note);
     if (!releasePresent) {
       runner.note("fetch release " + m.release() + " (warder fetch -r " + m.release() + "), verified against signed metadata");
     }

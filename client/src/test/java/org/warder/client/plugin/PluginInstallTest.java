@@ -155,7 +155,7 @@ class PluginInstallTest {
       assertThat(run.out()).contains("post_install: IP=127.0.0.1 compat=127.0.0.1")
           .contains("Installing testpkg from testrepo: done").contains("Admin Portal: http://127.0.0.1:8080/");
       assertThat(run.out().lines().filter(l -> l.startsWith("step times: ")).findFirst().orElseThrow())
-          .matches("step times: resolve \\d+\\.\\d\\ds, release \\d+\\.\\d\\ds, create .*, devfs .*, pkg-config .*, kmods .*, start .*, "
+          .matches("step times: resolve \\d+\\.\\d\\ds, allow \\d+\\.\\d\\ds, release \\d+\\.\\d\\ds, create .*, devfs .*, pkg-config .*, kmods .*, start .*, "
               + "pkg .*, artifact .*, post_install .*, record \\d+\\.\\d\\ds");
       Path jailRoot = root.resolve("jails/" + jail + "/root");
       assertThat(jailRoot.resolve("usr/local/bin/testapp")).exists();
