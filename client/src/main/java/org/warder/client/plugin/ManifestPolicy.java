@@ -69,10 +69,11 @@ public final class ManifestPolicy {
   }
 
   /**
-   * What may go ahead: the asks beyond the defaults that the allowances grant (each printed as
-   * "will allow: ..." before anything runs), and allowances the manifest does not need.
+   * What may go ahead: the asks beyond the defaults that the allowances grant, each described with
+   * the flag that grants it (printed as "will allow: ..." before anything runs), and allowances
+   * the manifest does not need.
    */
-  public record Decision(List<Ask> granted, List<String> unused) {
+  public record Decision(List<String> granted, List<String> unused) {
     public Decision {
       granted = List.copyOf(granted);
       unused = List.copyOf(unused);
@@ -81,7 +82,7 @@ public final class ManifestPolicy {
     /** The lines to show before anything runs. */
     public List<String> lines() {
       List<String> lines = new ArrayList<>();
-      granted.forEach(a -> lines.add("will allow: " + a.describe() + ", granted by " + a.flag()));
+      granted.forEach(g -> lines.add("will allow: " + g));
       unused.forEach(u -> lines.add("note: " + u + " is not needed: the manifest does not ask for it"));
       return lines;
     }
@@ -120,12 +121,19 @@ public final class ManifestPolicy {
   public static Decision decide(String plugin, List<Ask> asks, PluginAllowances allowances)
       throws ManifestNotAllowedException {
     List<Ask> granted = new ArrayList<>();
+    List<String> grants = new ArrayList<>();
     List<Ask> refused = new ArrayList<>();
     for (Ask a : asks) {
       if (byDefault(a)) {
         continue;
       }
-      (allowedBy(a, allowances) ? granted : refused).add(a);
+      Optional<String> flag = grantedBy(a, allowances);
+      if (flag.isPresent()) {
+        granted.add(a);
+        grants.add(a.describe() + ", granted by " + flag.get());
+      } else {
+        refused.add(a);
+      }
     }
     if (!refused.isEmpty()) {
       StringBuilder msg = new StringBuilder("plugin " + plugin + " asks for more than a plugin gets by default, so nothing"
@@ -156,7 +164,7 @@ public final class ManifestPolicy {
         unused.add("--allow-property " + p);
       }
     }
-    return new Decision(granted, unused);
+    return new Decision(grants, unused);
   }
 
   private static boolean byDefault(Ask a) {
@@ -169,12 +177,19 @@ public final class ManifestPolicy {
   }
 
   private static boolean allowedBy(Ask a, PluginAllowances allowances) {
+    return grantedBy(a, allowances).isPresent();
+  }
+
+  /** The flag among {@code allowances} that allows {@code a}, as the administrator wrote it. */
+  private static Optional<String> grantedBy(Ask a, PluginAllowances allowances) {
     return switch (a.kind()) {
       case DEVICE -> allowances.devices().stream()
-          .anyMatch(d -> !d.startsWith(PluginAllowances.INCLUDE) && covers(d, a.name()));
-      case INCLUDE -> allowances.devices().contains(PluginAllowances.INCLUDE + a.name());
-      case KMOD -> allowances.kmods().contains(a.name());
-      case PROPERTY -> allowances.properties().contains(a.name());
+          .filter(d -> !d.startsWith(PluginAllowances.INCLUDE) && covers(d, a.name()))
+          .findFirst().map(d -> "--allow-device '" + d + "'");
+      case INCLUDE -> allowances.devices().contains(PluginAllowances.INCLUDE + a.name())
+          ? Optional.of(a.flag()) : Optional.empty();
+      case KMOD, PROPERTY -> (a.kind() == Kind.KMOD ? allowances.kmods() : allowances.properties()).contains(a.name())
+          ? Optional.of(a.flag()) : Optional.empty();
     };
   }
 

@@ -8,11 +8,12 @@ import java.util.function.Predicate;
 
 /**
  * The jail properties a plugin manifest may set without the administrator's consent: what the
- * real iocage plugins ask for (the ix-plugin-hub index: nat 37, dhcp 33, nat_forwards 32,
- * allow_raw_sockets 13, allow_mlock 8, boot 7, vnet 5, allow_sysvipc 4, ip6 3, mount_devfs,
- * mount_fdescfs, mount_procfs 3 each, allow_set_hostname, sysvmsg/sysvsem/sysvshm, allow_tun 2,
- * bpf, jail_zfs 1), with the values that do not weaken the jail: System V IPC only in a namespace of
- * the jail's own ({@code new}) or none, securelevel only 1 to 3, enforce_statfs only 1 or 2. Every
+ * real iocage plugins ask for (of the 79 real manifests of the ix-plugin-hub index and the iocage
+ * samples: nat 37, dhcp 32, nat_forwards 32, allow_raw_sockets 12, allow_mlock 7, boot 7, vnet 5,
+ * allow_sysvipc 4, mount_devfs, mount_fdescfs, mount_procfs 3 each, allow_set_hostname,
+ * allow_tun, ip6, sysvmsg, sysvsem, sysvshm 2 each, bpf, jail_zfs, jail_zfs_mountpoint 1 each),
+ * plus ip4, with the values that do not weaken the jail: System V IPC only in a namespace of the
+ * jail's own ({@code new}) or none, securelevel only 1 to 3, enforce_statfs only 1 or 2. Every
  * other key, and these keys with other values ({@code securelevel=-1}, {@code enforce_statfs=0},
  * {@code sysvshm=inherit}), needs {@code --allow-property KEY}. Stateless.
  */
