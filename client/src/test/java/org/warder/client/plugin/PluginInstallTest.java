@@ -440,6 +440,14 @@ class PluginInstallTest {
     }
     assertThat(ok(root, "--runtime", "freebsd", "fetch", "-P", "acme/evil-kmod", "--dry-run", "--allow-kmod", "vmm").out())
         .contains("kldload -n linux64").contains("kldload -n vmm");
+    CliRun path = plugins.warder(root, "plugin", "install", "acme/evil-kmod", "--allow-kmod", "/tmp/evil.ko");
+    assertThat(path.exitCode()).isEqualTo(2);
+    assertThat(path.err()).contains("--allow-kmod: expected a kernel module name such as vmm (never a path");
+    CliRun release = plugins.warder(root, "fetch", "-r", REL, "--allow-property", "securelevel");
+    assertThat(release.exitCode()).isEqualTo(2);
+    assertThat(release.err()).contains("--allow-device, --allow-kmod and --allow-property only apply with -P");
+    assertThat(root.resolve("jails")).doesNotExist();
+    assertThat(root.resolve("releases")).doesNotExist();
 
     // a real install with the flag says what it allows before anything runs; an update needs the flag again
     try {
@@ -477,9 +485,9 @@ class PluginInstallTest {
 
   /**
    * Issue 8 item 6: the plugin's pre_update.sh leaves processes in the jail that exchange
-   * usr/local/etc/pkg and the overlay's target directory with links to a host directory in a loop
-   * (renameat2 RENAME_EXCHANGE, a static C program shipped in the overlay); plugin update runs
-   * again and again. Whatever each update ends in (done, or refused and rolled back), no file
+   * usr/local/etc/pkg/repos and the overlay's target directory with links to a host directory in a loop
+   * (renameat2 RENAME_EXCHANGE, a static C program shipped in the overlay, detached so that it
+   * outlives the script); plugin update runs again and again. Whatever each update ends in (done, or refused and rolled back), no file
    * appears or changes in the host directory.
    */
   @Test
@@ -495,16 +503,16 @@ class PluginInstallTest {
     Files.setPosixFilePermissions(repo.resolve("overlay/root/swap"), PosixFilePermissions.fromString("rwxr-xr-x"));
     String commit = commit(repo, Map.of("overlay/usr/local/etc/racer/racer.conf", "racer = 1\n",
         "pre_update.sh", "#!/bin/sh\n"
-            + "for d in /usr/local/etc/pkg /usr/local/etc/racer; do\n"
-            + "  /root/swap $d $d.evil " + hostDir + " 0 >/dev/null 2>&1 &\n"
+            + "for d in /usr/local/etc/pkg/repos /usr/local/etc/racer; do\n"
+            + "  /root/swap $d $d.evil " + hostDir + " daemon </dev/null >/dev/null 2>&1\n"
             + "done\n"
-            + "sleep 1\necho swappers running\n"));
+            + "sleep 1\necho swappers running: $(ps | grep -c '[r]oot/swap')\n"));
     publishPlugin("racer", repo, commit, "[\"testpkg\"]", 1);
     try {
       ok(root, "fetch", "-P", "acme/racer", "-n", "racer");
       int done = 0;
       int raced = 0;
-      for (int i = 0; i < 6; i++) {
+      for (int i = 0; i < 8; i++) {
         CliRun update = plugins.warder(root, "plugin", "update", "racer");
         if (update.exitCode() == 0) {
           done++;
@@ -518,10 +526,10 @@ class PluginInstallTest {
         }
         assertThat(hostDir.resolve("keep")).hasContent("host file");
         if (i == 0) {
-          assertThat(update.out()).as("the first update ran pre_update.sh").contains("swappers running");
+          assertThat(update.out()).as("the first update ran pre_update.sh").contains("swappers running: 2");
         }
       }
-      assertThat(done + raced).isEqualTo(6);
+      assertThat(done + raced).isEqualTo(8);
     } finally {
       plugins.warder(root, "stop", "racer");
     }
