@@ -16,6 +16,7 @@ import org.warder.signing.tuf.Updater;
 import org.warder.signing.tuf.UpdaterConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,6 +54,8 @@ final class FetchCommand implements Callable<Integer> {
       description = "With -P: disable FreeBSD's package repository in the jail (iocage's behaviour); default: keep it.")
   boolean disableFreeBsdRepo;
 
+  @Mixin AllowOptions allow;
+
   @Parameters(paramLabel = "key=value", description = "With -P: jail properties, over the manifest's.")
   List<String> properties = List.of();
 
@@ -81,7 +84,11 @@ final class FetchCommand implements Callable<Integer> {
     Context ctx = WarderMain.context(spec);
     if (what.plugin != null) {
       return PluginInstallAction.run(ctx, new PluginInstallAction.Options(what.plugin, repo, name, keep, dryRun,
-          disableFreeBsdRepo, properties));
+          disableFreeBsdRepo, properties, allow.allowances()));
+    }
+    if (!allow.allowances().isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--allow-device, --allow-kmod and --allow-property only apply with -P (a plugin install)");
     }
     String release = what.release;
     ProgressListener progress = ctx.progress();

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,11 +39,13 @@ final class PluginCommand implements Runnable {
     @Option(names = "--dry-run", description = "Print the plan; run nothing.") boolean dryRun;
     @Option(names = "--disable-freebsd-repo", description = "Disable FreeBSD's package repository in the jail.")
     boolean disableFreeBsdRepo;
+    @Mixin AllowOptions allow;
 
     @Override
     public Integer call() throws Exception {
       return PluginInstallAction.run(WarderMain.context(spec),
-          new PluginInstallAction.Options(plugin, repo, name, keep, dryRun, disableFreeBsdRepo, properties));
+          new PluginInstallAction.Options(plugin, repo, name, keep, dryRun, disableFreeBsdRepo, properties,
+              allow.allowances()));
     }
   }
 
@@ -53,13 +56,14 @@ final class PluginCommand implements Runnable {
     @Option(names = "--repo", paramLabel = "NAME",
         description = "Registry (default: the only one).")
     Optional<String> repo = Optional.empty();
+    @Mixin AllowOptions allow;
 
     /** Whether the jail also moves to the manifest's newer release. */
     abstract boolean upgrade();
 
     @Override
     public Integer call() throws Exception {
-      return PluginUpdateAction.run(WarderMain.context(spec), name, repo, upgrade());
+      return PluginUpdateAction.run(WarderMain.context(spec), name, repo, upgrade(), allow.allowances());
     }
   }
 

@@ -6,6 +6,7 @@ import org.warder.client.freebsd.PkgRepos;
 import org.warder.client.host.HostOs;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.plugin.PlanRunner;
+import org.warder.client.plugin.PluginAllowances;
 import org.warder.client.plugin.PluginInstaller;
 import org.warder.client.plugin.PluginPlan;
 import org.warder.client.plugin.ResolvedPlugin;
@@ -18,7 +19,7 @@ final class PluginInstallAction {
 
   /** The options both spellings share. */
   record Options(String plugin, Optional<String> repo, Optional<String> name, boolean keep, boolean dryRun,
-      boolean disableFreeBsdRepo, List<String> properties) {}
+      boolean disableFreeBsdRepo, List<String> properties, PluginAllowances allowances) {}
 
   static int run(Context ctx, Options o) throws Exception {
     RegistryPluginSources sources = new RegistryPluginSources(ctx, o.repo());
@@ -33,7 +34,8 @@ final class PluginInstallAction {
       ctx.out.println("Plan for plugin " + plugin.qualifiedId() + " revision " + plugin.manifest().revision() + " into jail "
           + jail + " (" + (freebsd ? "FreeBSD jail(8)" : "Linux sandbox") + ", " + planned.kind() + " storage):");
       boolean present = storage.exists(HostLayout.releaseName(plugin.manifest().release()));
-      List<String> lines = PluginPlan.plan(plugin, jail, o.properties(), freebsd, ctx.layout, planned, plan, present, policy);
+      List<String> lines = PluginPlan.plan(plugin, jail, o.properties(), freebsd, ctx.layout, planned, plan, present, policy,
+          o.allowances());
       for (int i = 0; i < lines.size(); i++) {
         ctx.out.println(String.format("%3d  %s", i + 1, lines.get(i).replace("\n", "\n       ")));
       }
@@ -42,7 +44,8 @@ final class PluginInstallAction {
     }
     PluginInstaller installer = new PluginInstaller(ctx.layout, ctx.jails(), ctx.runner(), HostOs.current(), ctx.clock,
         ctx.out);
-    installer.install(new PluginInstaller.Request(o.plugin(), o.name(), o.properties(), o.keep(), policy), sources);
+    installer.install(new PluginInstaller.Request(o.plugin(), o.name(), o.properties(), o.keep(), policy,
+        o.allowances()), sources);
     return 0;
   }
 }

@@ -189,6 +189,30 @@ public final class ConfinedDirectory implements Closeable {
     }
   }
 
+  /** The names in directory {@code relative}, sorted; refused if it is not a real directory. */
+  public List<String> list(String relative) throws IOException {
+    try (Walk dir = walk(names(relative), false)) {
+      List<String> entries = new ArrayList<>();
+      dir.dir.forEach(p -> entries.add(p.getFileName().toString()));
+      entries.sort(null);
+      return entries;
+    }
+  }
+
+  /**
+   * Renames {@code from} to {@code to} ({@code renameat}): a file, link or directory, replacing
+   * what is at {@code to} as rename(2) does (a file or link, or an empty directory by a
+   * directory). The directories above both must exist and are walked without following links.
+   */
+  public void rename(String from, String to) throws IOException {
+    List<String> fromNames = names(from);
+    List<String> toNames = names(to);
+    try (Walk fromParent = walk(fromNames.subList(0, fromNames.size() - 1), false);
+        Walk toParent = walk(toNames.subList(0, toNames.size() - 1), false)) {
+      fromParent.dir.move(Path.of(last(fromNames)), toParent.dir, Path.of(last(toNames)));
+    }
+  }
+
   /** Removes {@code relative} and everything below it if it exists, never following a link. */
   public void deleteTree(String relative) throws IOException {
     List<String> names = names(relative);

@@ -51,9 +51,12 @@ public final class PluginInstaller {
   private final Clock clock;
   private final PrintWriter out;
 
-  /** What to install, where, with which properties. */
+  /**
+   * What to install, where, with which properties; {@code allowances}: what the administrator
+   * allows the manifest beyond {@link ManifestPolicy}'s defaults.
+   */
   public record Request(String plugin, Optional<String> jailName, List<String> properties, boolean keep,
-      PkgRepos.FreeBsdRepo freebsdRepo) {
+      PkgRepos.FreeBsdRepo freebsdRepo, PluginAllowances allowances) {
     public Request {
       properties = List.copyOf(properties);
     }
@@ -132,6 +135,12 @@ public final class PluginInstaller {
       out.println("plugin " + plugin.qualifiedId() + " revision " + manifest.revision() + " (" + manifest.name() + ") for "
           + manifest.release() + ", artifact " + manifest.artifactRef().orElse("none"));
 
+      step("allow");
+      ManifestPolicy.Decision decision = ManifestPolicy.decide(plugin.qualifiedId(),
+          ManifestPolicy.asks(manifest, request.properties()), request.allowances());
+      decision.lines().forEach(out::println);
+      out.flush();
+
       step("release");
       if (sources.ensureRelease(manifest.release())) {
         fetchedRelease = Optional.of(manifest.release());
@@ -158,7 +167,7 @@ public final class PluginInstaller {
       Path dir = jails.store().dir(jailName, false);
 
       step("pkg-config");
-      PluginSteps.writePkgRepos(manifest, root, request.freebsdRepo());
+      steps.whileStopped(jail, root, confined -> PluginSteps.writePkgRepos(manifest, confined, request.freebsdRepo()));
 
       step("kmods");
       for (String module : manifest.kmods()) {
@@ -182,9 +191,16 @@ public final class PluginInstaller {
         step("artifact");
         commit = manifest.artifactRef().get();
         Path pluginDir = dir.resolve("plugin");
-        steps.artifact(sources.bundle(plugin), commit, pluginDir, root);
+        steps.checkout(sources.bundle(plugin), commit, pluginDir);
+        boolean[] placed = {false};
+        steps.whileStopped(jail, root, confined -> {
+          steps.overlay(pluginDir, confined);
+          placed[0] = PluginSteps.place(pluginDir, confined, "post_install.sh");
+        });
         step("post_install");
-        steps.script(jail, pluginDir, root, "post_install.sh", scriptEnv(ip));
+        if (placed[0]) {
+          steps.run(jail, "post_install.sh", scriptEnv(ip));
+        }
         portal = portal(pluginDir.resolve("ui.json"), ip, jail.props());
       }
 

@@ -36,12 +36,16 @@ public final class PluginPlan {
    *
    * @param storage the host's storage adapter, constructed over {@code runner}
    * @param releasePresent whether the manifest's release is already fetched
+   * @param allowances what the administrator allows the manifest beyond the defaults; the plan
+   *     starts with a "will allow" line for each grant, and is refused like the install
    */
   public static List<String> plan(ResolvedPlugin plugin, String jailName, List<String> userProperties, boolean freebsd,
-      HostLayout layout, Storage storage, PlanRunner runner, boolean releasePresent, PkgRepos.FreeBsdRepo repoPolicy)
-      throws Exception {
+      HostLayout layout, Storage storage, PlanRunner runner, boolean releasePresent, PkgRepos.FreeBsdRepo repoPolicy,
+      PluginAllowances allowances) throws Exception {
     PluginManifest m = plugin.manifest();
     JailName name = JailName.of(jailName);
+    ManifestPolicy.decide(plugin.qualifiedId(), ManifestPolicy.asks(m, userProperties), allowances).lines()
+        .forEach(runner::note);
     if (!releasePresent) {
       runner.note("fetch release " + m.release() + " (warder fetch -r " + m.release() + "), verified against signed metadata");
     }
@@ -117,7 +121,18 @@ public final class PluginPlan {
       runner.note("check out commit " + m.artifactRef().get() + " of the signed bundle "
           + plugin.bundle().map(t -> t.path() + " (sha256 " + t.sha256().orElse("?") + ")").orElse("") + " into "
           + layout.path(dir).resolve("plugin"));
-      runner.note("copy plugin/overlay/ onto " + root + " (never through a symlink of the jail)");
+      if (freebsd) {
+        runner.run(Command.of(FreeBsdCommands.jailRemove(conf, name)));
+      } else {
+        runner.note("stop the sandbox of " + jailName);
+      }
+      runner.note("with the jail stopped: copy plugin/overlay/ onto " + root + " and plugin/post_install.sh to "
+          + root.resolve("root/post_install.sh") + " (descriptor-relative, never through a symlink of the jail)");
+      if (freebsd) {
+        runner.run(Command.of(FreeBsdCommands.jailCreate(conf, name)));
+      } else {
+        runner.note("start the sandbox of " + jailName + " again");
+      }
       String ip = PluginInstaller.address(props);
       List<String> post = List.of("/bin/sh", "-c", "exec 2>&1; exec /bin/sh /root/post_install.sh");
       Map<String, String> env = Map.of("IOCAGE_PLUGIN_IP", ip, "WARDER_PLUGIN_IP", ip);

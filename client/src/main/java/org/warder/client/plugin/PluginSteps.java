@@ -8,19 +8,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.warder.client.exec.Command;
 import org.warder.client.exec.CommandFailedException;
 import org.warder.client.exec.CommandResult;
 import org.warder.client.exec.CommandRunner;
 import org.warder.client.freebsd.FreeBsdCommands;
+import org.warder.client.freebsd.FreeBsdInputException;
 import org.warder.client.freebsd.PkgFingerprint;
 import org.warder.client.freebsd.PkgRepo;
 import org.warder.client.freebsd.PkgRepos;
+import org.warder.client.host.ConfinedDirectory;
 import org.warder.client.jail.Jail;
 import org.warder.client.jail.Jails;
 import org.warder.index.PluginManifest;
@@ -33,6 +38,7 @@ import org.warder.index.PluginManifest;
  */
 final class PluginSteps {
   private static final int TAIL = 10;
+  private static final Set<PosixFilePermission> SCRIPT_MODE = PosixFilePermissions.fromString("rwx------");
   private final Jails jails;
   private final CommandRunner runner;
   private final PrintWriter out;
@@ -44,8 +50,32 @@ final class PluginSteps {
     this.out = out;
   }
 
+  /** What is written into a jail's root from the host, through a {@link ConfinedDirectory} of it. */
+  @FunctionalInterface
+  interface RootWrites {
+    void write(ConfinedDirectory root) throws Exception;
+  }
+
+  /**
+   * Runs {@code writes} on the jail root {@code root} while nothing in the jail runs: a running
+   * jail is stopped first and started again after. The writes go through a {@link
+   * ConfinedDirectory} as well, so a link the jail left behind is refused rather than followed.
+   */
+  void whileStopped(Jail jail, Path root, RootWrites writes) throws Exception {
+    boolean running = jails.runtime().jid(jail.name()).isPresent();
+    if (running) {
+      jails.stop(jail.name().value());
+    }
+    try (ConfinedDirectory dir = ConfinedDirectory.open(root)) {
+      writes.write(dir);
+    }
+    if (running) {
+      jails.start(jail.name().value());
+    }
+  }
+
   /** Writes the manifest's repositories, one fingerprint file per entry, into the jail root. */
-  static void writePkgRepos(PluginManifest m, Path root, PkgRepos.FreeBsdRepo policy) throws Exception {
+  static void writePkgRepos(PluginManifest m, ConfinedDirectory root, PkgRepos.FreeBsdRepo policy) throws Exception {
     List<PkgRepo> repos = new ArrayList<>();
     for (Map.Entry<String, List<PluginManifest.Fingerprint>> e : m.fingerprints().entrySet()) {
       List<PkgFingerprint> fps = new ArrayList<>();
@@ -67,7 +97,7 @@ final class PluginSteps {
     if (jails.runtime().kind().equals("jail")) {
       try {
         check(runStreaming(Command.of(FreeBsdCommands.pkg(jail.name(), all))));
-      } catch (org.warder.client.freebsd.FreeBsdInputException e) {
+      } catch (FreeBsdInputException e) {
         throw new IOException(e.getMessage(), e);
       }
     } else {
@@ -77,10 +107,14 @@ final class PluginSteps {
     }
   }
 
-  /** Checks the artifact out at {@code commit} into {@code pluginDir} (which must not exist) and copies its overlay. */
-  void artifact(Path bundle, String commit, Path pluginDir, Path root) throws IOException, PluginException {
+  /** Checks the artifact out at {@code commit} into {@code pluginDir} (a host directory, which must not exist). */
+  void checkout(Path bundle, String commit, Path pluginDir) throws IOException, PluginException {
     new ArtifactCheckout().checkout(bundle, commit, pluginDir);
     out.println("artifact " + commit + " checked out into " + pluginDir);
+  }
+
+  /** Copies the artifact's overlay, when it has one, onto the jail root. */
+  void overlay(Path pluginDir, ConfinedDirectory root) throws IOException, PluginException {
     Path overlay = pluginDir.resolve("overlay");
     if (Files.isDirectory(overlay, LinkOption.NOFOLLOW_LINKS)) {
       out.println("overlay: " + OverlayCopy.copy(overlay, root) + " files copied into the jail");
@@ -88,25 +122,22 @@ final class PluginSteps {
   }
 
   /**
-   * Runs the artifact's {@code script} (post_install.sh, pre_update.sh, ...) inside the jail,
-   * when the artifact has it; returns whether it ran.
+   * Places the artifact's {@code script} (post_install.sh, pre_update.sh, ...) at {@code
+   * /root/SCRIPT} in the jail, when the artifact has it; returns whether it does.
    */
-  boolean script(Jail jail, Path pluginDir, Path root, String script, Map<String, String> env)
-      throws IOException, InterruptedException, PluginException {
+  static boolean place(Path pluginDir, ConfinedDirectory root, String script) throws IOException {
     Path source = pluginDir.resolve(script);
     if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
       return false;
     }
-    Path inJail = root.resolve("root");
-    if (Files.isSymbolicLink(inJail)) {
-      throw new UnsafeArtifactException("the jail's /root is a symlink; refusing to place " + script + " through it");
-    }
-    Files.createDirectories(inJail);
-    Files.deleteIfExists(inJail.resolve(script));
-    Files.copy(source, inJail.resolve(script));
+    root.copyIn(source, "root/" + script, SCRIPT_MODE);
+    return true;
+  }
+
+  /** Runs {@code /root/SCRIPT}, placed by {@link #place}, inside the jail with its output streamed. */
+  void run(Jail jail, String script, Map<String, String> env) throws IOException, InterruptedException {
     check(jails.runtime().execStreaming(jail.name(), List.of("/bin/sh", "-c", "exec 2>&1; exec /bin/sh /root/" + script),
         env, sink()));
-    return true;
   }
 
   /** The last lines of output, for an error message. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.warder.client.archive.TarExtractor;
 import org.warder.client.exec.CommandRunner;
 import org.warder.client.freebsd.PkgRepos;
@@ -23,7 +24,11 @@ import org.warder.index.PluginManifest;
  * {@code warder plugin update} and {@code upgrade}: brings a plugin jail to the revision its
  * publisher signs now. A snapshot of the jail's root is taken first (a copy on directory
  * storage); then pre_update.sh, an upgrade of the listed packages, the new artifact and overlay,
- * post_update.sh. Any failure rolls the jail back to the snapshot. {@code upgrade} also moves the
+ * post_update.sh. The pkg configuration, the overlay and the scripts are written into the jail's
+ * root only while the jail is stopped, and through a {@link
+ * org.warder.client.host.ConfinedDirectory}, so that no process of the jail (pre_update.sh
+ * included) can turn a directory into a link to the host under the writes. Any failure rolls the
+ * jail back to the snapshot. {@code upgrade} also moves the
  * jail to the manifest's newer release. Not thread-safe.
  */
 public final class PluginUpdater {
@@ -45,9 +50,12 @@ public final class PluginUpdater {
 
   /**
    * Updates jail {@code name} to its plugin's current revision; with {@code upgrade}, also to
-   * the manifest's release when it is newer.
+   * the manifest's release when it is newer. The manifest's devfs rules are applied again, so
+   * they must be allowed by default or by {@code allowances} (as at install: nothing is kept from
+   * then, since a jail's files may come from another host).
    */
-  public void update(String name, boolean upgrade, PluginSources sources) throws PluginInstallException {
+  public void update(String name, boolean upgrade, PluginSources sources, PluginAllowances allowances)
+      throws PluginInstallException {
     String[] step = {"resolve"};
     PluginSteps steps = new PluginSteps(jails, runner, out);
     Optional<Restore> restore = Optional.empty();
@@ -73,6 +81,10 @@ public final class PluginUpdater {
       }
       out.println("updating " + name + " to " + plugin.qualifiedId() + " revision " + m.revision());
 
+      step[0] = "allow"; // an update applies the manifest's devfs rules again, nothing else it asks for
+      ManifestPolicy.decide(plugin.qualifiedId(), ManifestPolicy.only(ManifestPolicy.asks(m, List.of()),
+          Set.of(ManifestPolicy.Kind.DEVICE, ManifestPolicy.Kind.INCLUDE)), allowances).lines().forEach(out::println);
+
       step[0] = "snapshot";
       boolean running = jails.runtime().jid(jail.name()).isPresent();
       restore = Optional.of(snapshot(jail, running));
@@ -85,18 +97,26 @@ public final class PluginUpdater {
       if (m.devfsRuleset().isPresent()) {
         jail = jails.ownDevfsRuleset(jail, m.devfsRuleset().get()); // from the next start when running
       }
-      if (jails.runtime().jid(jail.name()).isEmpty()) {
-        jails.start(name);
-      }
       Path root = layout.path(jail.rootName());
       String ip = PluginInstaller.address(jail.props());
       Path pluginDir = dir.resolve("plugin");
 
-      step[0] = "pre_update";
-      steps.script(jail, pluginDir, root, "pre_update.sh", PluginInstaller.scriptEnv(ip));
+      // every write into the root happens with the jail stopped, through a ConfinedDirectory
+      step[0] = "pkg-config";
+      boolean[] pre = {false};
+      steps.whileStopped(jail, root, confined -> {
+        PluginSteps.writePkgRepos(m, confined, PkgRepos.FreeBsdRepo.KEEP_ENABLED);
+        pre[0] = PluginSteps.place(pluginDir, confined, "pre_update.sh");
+      });
+      if (jails.runtime().jid(jail.name()).isEmpty()) {
+        jails.start(name);
+      }
+      if (pre[0]) {
+        step[0] = "pre_update";
+        steps.run(jail, "pre_update.sh", PluginInstaller.scriptEnv(ip));
+      }
 
       step[0] = "pkg";
-      PluginSteps.writePkgRepos(m, root, PkgRepos.FreeBsdRepo.KEEP_ENABLED);
       steps.pkg(jail, List.of("upgrade", "-y"), m.pkgs());
 
       String commit = "none";
@@ -107,13 +127,20 @@ public final class PluginUpdater {
         Path old = dir.resolve("plugin.old");
         TarExtractor.deleteTree(fresh);
         TarExtractor.deleteTree(old);
-        steps.artifact(sources.bundle(plugin), commit, fresh, root);
+        steps.checkout(sources.bundle(plugin), commit, fresh);
         if (Files.exists(pluginDir)) {
           Files.move(pluginDir, old);
         }
         Files.move(fresh, pluginDir);
-        step[0] = "post_update";
-        steps.script(jail, pluginDir, root, "post_update.sh", PluginInstaller.scriptEnv(ip));
+        boolean[] post = {false};
+        steps.whileStopped(jail, root, confined -> {
+          steps.overlay(pluginDir, confined);
+          post[0] = PluginSteps.place(pluginDir, confined, "post_update.sh");
+        });
+        if (post[0]) {
+          step[0] = "post_update";
+          steps.run(jail, "post_update.sh", PluginInstaller.scriptEnv(ip));
+        }
       }
       step[0] = "record";
       PluginInstaller.record(dir, plugin, commit, clock);

@@ -115,6 +115,31 @@ class ConfinedDirectoryTest {
   }
 
   @Test
+  void listAndRename_stayInside() throws IOException {
+    Path root = jailRoot();
+    Path host = host();
+    Files.createDirectories(root.resolve("etc/pkg/new/trusted"));
+    Files.createDirectories(root.resolve("etc/pkg/keys"));
+    Files.createSymbolicLink(root.resolve("etc/pkg/hostlink"), host);
+    Files.createSymbolicLink(root.resolve("linked"), host);
+    try (ConfinedDirectory dir = ConfinedDirectory.open(root)) {
+      assertThat(dir.list("etc/pkg")).containsExactly("hostlink", "keys", "new");
+      assertThatThrownBy(() -> dir.list("etc/pkg/hostlink")).isInstanceOf(ConfinementException.class)
+          .hasMessageContaining("expected a directory, found a symbolic link");
+      dir.rename("etc/pkg/keys", "etc/pkg/old");
+      dir.rename("etc/pkg/new", "etc/pkg/keys");
+      assertThatThrownBy(() -> dir.rename("etc/pkg/old", "linked/old")).isInstanceOf(ConfinementException.class);
+      assertThatThrownBy(() -> dir.rename("linked/passwd", "etc/passwd")).isInstanceOf(ConfinementException.class);
+    }
+    assertThat(root.resolve("etc/pkg/keys/trusted")).isDirectory();
+    assertThat(root.resolve("etc/pkg/old")).isEmptyDirectory();
+    try (var hostFiles = Files.list(host)) {
+      assertThat(hostFiles.map(p -> p.getFileName().toString())).containsExactly("passwd");
+    }
+    assertThat(root.resolve("etc/passwd")).doesNotExist();
+  }
+
+  @Test
   void open_refusesLinkAsTop() throws IOException {
     Path link = tmp.resolve("rootlink");
     Files.createSymbolicLink(link, host());

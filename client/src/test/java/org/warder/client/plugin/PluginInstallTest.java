@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.release.SyntheticRelease;
 import org.warder.client.testing.BusyboxRoot;
+import org.warder.client.testing.RenameSwapper;
 import org.warder.client.team.TeamTargets;
 import org.warder.client.testing.TreeSnapshot;
 import org.warder.client.testing.ZfsPool;
@@ -127,6 +128,20 @@ class PluginInstallTest {
         "--key", "acme", "--id", id, "--artifact-source", repo.toString(), "--artifact-ref", commit);
   }
 
+  /** Publishes plugin {@code id}: the testapp artifact, package testpkg, and {@code extra} manifest keys. */
+  static void publishManifest(String id, int revision, String extra) throws Exception {
+    Path manifest = tmp.resolve("manifests/" + id + "-" + revision + ".json");
+    Files.createDirectories(manifest.getParent());
+    Files.writeString(manifest, """
+        {"name": "Test %s", "release": "%s", "artifact": "https://git.example.org/iocage-plugin-testapp.git",
+         "pkgs": ["testpkg"], "packagesite": "%s${ABI}/latest",
+         "fingerprints": {"testrepo": [{"function": "sha256", "fingerprint": "%s"}]}, "revision": %d, %s}
+        """.formatted(id, REL, packageSite.url(""), FP1, revision, extra));
+    ok(plugins.publisherRoot, "publish", "plugin", manifest.toString(), "--repo", "main", "--publisher", "acme",
+        "--key", "acme", "--id", id, "--artifact-source", tmp.resolve("src/iocage-plugin-testapp").toString(),
+        "--artifact-ref", goodCommit);
+  }
+
   static byte[] tar(Map<String, String> files) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
@@ -155,7 +170,7 @@ class PluginInstallTest {
       assertThat(run.out()).contains("post_install: IP=127.0.0.1 compat=127.0.0.1")
           .contains("Installing testpkg from testrepo: done").contains("Admin Portal: http://127.0.0.1:8080/");
       assertThat(run.out().lines().filter(l -> l.startsWith("step times: ")).findFirst().orElseThrow())
-          .matches("step times: resolve \\d+\\.\\d\\ds, release \\d+\\.\\d\\ds, create .*, devfs .*, pkg-config .*, kmods .*, start .*, "
+          .matches("step times: resolve \\d+\\.\\d\\ds, allow \\d+\\.\\d\\ds, release \\d+\\.\\d\\ds, create .*, devfs .*, pkg-config .*, kmods .*, start .*, "
               + "pkg .*, artifact .*, post_install .*, record \\d+\\.\\d\\ds");
       Path jailRoot = root.resolve("jails/" + jail + "/root");
       assertThat(jailRoot.resolve("usr/local/bin/testapp")).exists();
@@ -371,6 +386,155 @@ class PluginInstallTest {
       } finally {
         plugins.warder(root, "stop", "upd2");
       }
+    }
+  }
+
+  /** A manifest that weakens the jail, the start of its refusal, and the flag that allows it. */
+  record Hostile(String id, String extra, String asked, String flag, String value) {
+    static Hostile device(String id, String path) {
+      return new Hostile(id, "\"properties\": {\"ip4\": \"inherit\"}, "
+          + "\"devfs_ruleset\": {\"paths\": {\"" + path + "\": null, \"bpf*\": null}, \"includes\": []}",
+          "devfs_ruleset.paths '" + path + "' (host devices made visible in the jail)", "--allow-device", path);
+    }
+
+    static Hostile property(String id, String key, String value) {
+      return new Hostile(id, "\"properties\": {\"ip4\": \"inherit\", \"" + key + "\": \"" + value + "\"}",
+          "properties." + key + "=" + value, "--allow-property", key);
+    }
+
+    String needs() {
+      return asked + " needs " + flag + (flag.equals("--allow-device") ? " '" + value + "'" : " " + value);
+    }
+  }
+
+  /**
+   * Issue 8 item 5: a manifest asking for every device, mem, kmem, io, securelevel=-1,
+   * enforce_statfs=0, allow_mount_*, children_max, allow_vmm or the vmm module is refused before
+   * anything is made, naming the key and the flag; with that flag the plan shows the grant first.
+   */
+  @Test
+  void testInstall_manifestsThatWeakenTheJailRefusedBeforeAnythingIsMade() throws Exception {
+    List<Hostile> cases = List.of(Hostile.device("evil-alldev", "*"), Hostile.device("evil-mem", "mem"),
+        Hostile.device("evil-kmem", "kmem"), Hostile.device("evil-io", "io"),
+        Hostile.property("evil-insecure", "securelevel", "-1"), Hostile.property("evil-statfs", "enforce_statfs", "0"),
+        Hostile.property("evil-mount", "allow_mount_zfs", "1"), Hostile.property("evil-children", "children_max", "5"),
+        Hostile.property("evil-vmm", "allow_vmm", "1"),
+        new Hostile("evil-kmod", "\"kmods\": [\"linux64\", \"vmm\"]", "kmods vmm (a kernel module loaded on the host)",
+            "--allow-kmod", "vmm"));
+    Path root = host("hostile");
+    for (Hostile h : cases) {
+      publishManifest(h.id(), 1, h.extra());
+      CliRun refused = plugins.warder(root, "fetch", "-P", "acme/" + h.id());
+      assertThat(refused.exitCode()).as(h.id()).isEqualTo(1);
+      assertThat(refused.err()).as(h.id()).contains("plugin install failed at step 'allow': plugin acme/" + h.id()
+          + " asks for more than a plugin gets by default, so nothing was made: " + h.needs());
+      assertThat(refused.out()).doesNotContain("will allow");
+      assertThat(root.resolve("jails")).as(h.id()).doesNotExist();
+      assertThat(root.resolve("releases")).as(h.id()).doesNotExist();
+
+      CliRun plan = ok(root, "--runtime", "freebsd", "fetch", "-P", "acme/" + h.id(), "--dry-run", h.flag(), h.value());
+      String grant = "# will allow: " + h.asked() + ", granted by " + h.needs().substring(h.needs().indexOf("--allow"));
+      assertThat(plan.out()).as(h.id()).contains(grant);
+      assertThat(plan.out().indexOf(grant)).isLessThan(plan.out().indexOf("fetch release"));
+      assertThat(root.resolve("jails")).doesNotExist();
+    }
+    assertThat(ok(root, "--runtime", "freebsd", "fetch", "-P", "acme/evil-kmod", "--dry-run", "--allow-kmod", "vmm").out())
+        .contains("kldload -n linux64").contains("kldload -n vmm");
+    CliRun path = plugins.warder(root, "plugin", "install", "acme/evil-kmod", "--allow-kmod", "/tmp/evil.ko");
+    assertThat(path.exitCode()).isEqualTo(2);
+    assertThat(path.err()).contains("--allow-kmod: expected a kernel module name such as vmm (never a path");
+    CliRun release = plugins.warder(root, "fetch", "-r", REL, "--allow-property", "securelevel");
+    assertThat(release.exitCode()).isEqualTo(2);
+    assertThat(release.err()).contains("--allow-device, --allow-kmod and --allow-property only apply with -P");
+    assertThat(root.resolve("jails")).doesNotExist();
+    assertThat(root.resolve("releases")).doesNotExist();
+
+    // a real install with the flag says what it allows before anything runs; an update needs the flag again
+    try {
+      CliRun granted = ok(root, "fetch", "-P", "acme/evil-alldev", "-n", "granted", "--allow-device", "*");
+      String line = "will allow: devfs_ruleset.paths '*' (host devices made visible in the jail), granted by --allow-device '*'";
+      assertThat(granted.out()).contains(line);
+      assertThat(granted.out().indexOf(line)).isLessThan(granted.out().indexOf("checked out"));
+      assertThat(root.resolve("jails/granted/devfs.json")).content().contains("\"*\"");
+      publishManifest("evil-alldev", 2, Hostile.device("evil-alldev", "*").extra());
+      CliRun update = plugins.warder(root, "plugin", "update", "granted");
+      assertThat(update.exitCode()).isEqualTo(1);
+      assertThat(update.err()).contains("step 'allow'").contains("needs --allow-device '*'");
+      assertThat(update.out()).doesNotContain("snapshot");
+      assertThat(ok(root, "plugin", "update", "granted", "--allow-device", "*").out()).contains(line)
+          .contains("granted is at acme/evil-alldev revision 2");
+    } finally {
+      plugins.warder(root, "stop", "granted");
+    }
+  }
+
+  @Test
+  void testInstall_refusedManifestLeavesNoDatasetOnZfs() throws Exception {
+    Path root = tmp.resolve("zfshostile");
+    try (ZfsPool pool = ZfsPool.create(tmp, 256)) {
+      ok(root, "activate", pool.name() + "/warder");
+      plugins.addRepo(root);
+      publishManifest("evil-zfs", 1, Hostile.property("evil-zfs", "securelevel", "-1").extra());
+      List<String> before = pool.datasets();
+      CliRun refused = plugins.warder(root, "fetch", "-P", "acme/evil-zfs");
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(refused.err()).contains("properties.securelevel=-1 needs --allow-property securelevel");
+      assertThat(pool.datasets()).isEqualTo(before);
+    }
+  }
+
+  /**
+   * Issue 8 item 6: the plugin's pre_update.sh leaves processes in the jail that exchange
+   * usr/local/etc/pkg/repos and the overlay's target directory with links to a host directory in a loop
+   * (renameat2 RENAME_EXCHANGE, a static C program shipped in the overlay, detached so that it
+   * outlives the script); plugin update runs again and again. Whatever each update ends in (done, or refused and rolled back), no file
+   * appears or changes in the host directory.
+   */
+  @Test
+  void testUpdate_jailProcessesSwappingDirectoriesForHostLinksNeverGetAHostWrite() throws Exception {
+    Path root = host("race");
+    Path hostDir = Files.createDirectories(tmp.resolve("race-host/etc"));
+    Files.writeString(hostDir.resolve("keep"), "host file\n");
+    Path swap = RenameSwapper.build(tmp.resolve("race-build"));
+    Path repo = tmp.resolve("src/iocage-plugin-racer");
+    artifact(repo, "echo installed\n");
+    Files.createDirectories(repo.resolve("overlay/root"));
+    Files.copy(swap, repo.resolve("overlay/root/swap"));
+    Files.setPosixFilePermissions(repo.resolve("overlay/root/swap"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    String commit = commit(repo, Map.of("overlay/usr/local/etc/racer/racer.conf", "racer = 1\n",
+        "pre_update.sh", "#!/bin/sh\n"
+            + "for d in /usr/local/etc/pkg/repos /usr/local/etc/racer; do\n"
+            + "  /root/swap $d $d.evil " + hostDir + " daemon </dev/null >/dev/null 2>&1\n"
+            + "done\n"
+            + "sleep 1\necho swappers running: $(ps | grep -c '[r]oot/swap')\n"));
+    publishPlugin("racer", repo, commit, "[\"testpkg\"]", 1);
+    try {
+      ok(root, "fetch", "-P", "acme/racer", "-n", "racer");
+      int done = 0;
+      int raced = 0;
+      for (int i = 0; i < 8; i++) {
+        CliRun update = plugins.warder(root, "plugin", "update", "racer");
+        if (update.exitCode() == 0) {
+          done++;
+        } else {
+          raced++;
+          assertThat(update.out() + update.err()).as("a failed update is rolled back")
+              .contains("restored racer from its copy");
+        }
+        try (var files = Files.list(hostDir)) {
+          assertThat(files.map(p -> p.getFileName().toString())).as("update " + i).containsExactly("keep");
+        }
+        assertThat(hostDir.resolve("keep")).hasContent("host file");
+        if (i == 0) {
+          assertThat(update.out()).as("the first update ran pre_update.sh").contains("swappers running: 2");
+        }
+      }
+      assertThat(done + raced).isEqualTo(8);
+    } finally {
+      plugins.warder(root, "stop", "racer");
+    }
+    try (var all = Files.walk(hostDir.getParent())) {
+      assertThat(all.map(p -> hostDir.getParent().relativize(p).toString())).containsExactlyInAnyOrder("", "etc", "etc/keep");
     }
   }
 

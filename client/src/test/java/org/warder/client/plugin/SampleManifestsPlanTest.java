@@ -19,7 +19,9 @@ import org.warder.signing.testing.CliRun;
 /**
  * Every real iocage manifest of the samples publishes (its artifact from a local repository,
  * since GitHub is out of reach: --artifact-source), lists with {@code list -PR}, and gets a
- * correct {@code --dry-run} plan for a FreeBSD host ({@code --runtime freebsd}) on any OS.
+ * correct {@code --dry-run} plan for a FreeBSD host ({@code --runtime freebsd}) on any OS. All
+ * but one plan with no flag: archiwarep5 asks for raw SCSI devices, mounts and enforce_statfs=0,
+ * and plans only with the --allow-device and --allow-property flags that grant them.
  */
 class SampleManifestsPlanTest {
   static final Path SAMPLES = Path.of(System.getProperty("basedir", "."))
@@ -67,9 +69,30 @@ class SampleManifestsPlanTest {
       String id = e.getKey();
       PluginManifest m = e.getValue();
       String jail = "j-" + id.replaceAll("[^A-Za-z0-9_-]", "-");
-      CliRun plan = plugins.warder(host, "--runtime", "freebsd", "fetch", "-P", "acme/" + id, "-n", jail, "--dry-run");
+      List<String> args = new ArrayList<>(List.of("--runtime", "freebsd", "fetch", "-P", "acme/" + id, "-n", jail, "--dry-run"));
+      if (id.equals("archiwarep5")) {
+        // the one sample that weakens the jail: raw SCSI and tape devices, mounts, enforce_statfs=0
+        CliRun refused = plugins.warder(host, args.toArray(String[]::new));
+        assertThat(refused.exitCode()).as(refused.out()).isNotZero();
+        assertThat(refused.err()).contains("plugin acme/archiwarep5 asks for more than a plugin gets by default, so nothing"
+            + " was made: devfs_ruleset.paths 'ch0' (host devices made visible in the jail) needs --allow-device 'ch0';")
+            .contains("properties.enforce_statfs=0 needs --allow-property enforce_statfs");
+        assertThat(refused.out()).doesNotContain("devfs rule").doesNotContain("jail -f");
+        args.addAll(List.of("--allow-device", "pass*", "--allow-device", "sa0", "--allow-device", "nsa0", "--allow-device",
+            "ch0", "--allow-device", "xpt0", "--allow-property", "allow_mount", "--allow-property", "allow_mount_devfs",
+            "--allow-property", "allow_mount_procfs", "--allow-property", "securelevel", "--allow-property", "enforce_statfs"));
+      }
+      CliRun plan = plugins.warder(host, args.toArray(String[]::new));
       assertThat(plan.exitCode()).as(id + ": " + plan.err() + plan.out()).isZero();
       String out = plan.out();
+      if (id.equals("archiwarep5")) {
+        assertThat(out).contains("# will allow: devfs_ruleset.paths 'pass0' (host devices made visible in the jail),"
+            + " granted by --allow-device 'pass*'")
+            .contains("# will allow: properties.enforce_statfs=0, granted by --allow-property enforce_statfs");
+        assertThat(out.indexOf("will allow")).isLessThan(out.indexOf("fetch release"));
+      } else {
+        assertThat(out).as(id).doesNotContain("will allow");
+      }
       assertThat(out).as(id).contains("into jail " + jail + " (FreeBSD jail(8)")
           .contains("fetch release " + m.release())
           .contains("jail -f " + host.resolve("jails/" + jail + "/jail.conf") + " -c " + jail)
