@@ -30,6 +30,9 @@ import org.warder.signing.testing.Mutations;
  * the members its format allows, or is refused with a {@link CatalogException}.
  */
 class BundleManifestPropertyTest {
+  /** Fixed: the outcome statistics checked below must not depend on chance (failures still shrink). */
+  private static final String FIXED_SEED = "20261202";
+
   private static final List<String> DOMAIN_VALUES =
       List.of("\"jail\"", "\"template\"", "\"JAIL\"", "\"zfs\"", "\"tar\"", "\"zstd\"", "\"xz\"", "\"none\"",
           "\"gzip\"", "\"files.tar\"", "\"root.tar\"", "\"root.tar.zst\"", "\"root.zfs.xz\"", "\"deleted.list\"",
@@ -66,7 +69,7 @@ class BundleManifestPropertyTest {
     parseAndCheck(json);
   }
 
-  @Property(tries = 250)
+  @Property(tries = 250, seed = FIXED_SEED)
   void testParse_mutatedValues_manifestOrRefusal(@ForAll("mutatedJson") byte[] json) {
     parseAndCheck(json);
     // Value edits must often leave a valid document (typically 6-13 %), or they test only refusals.

@@ -21,6 +21,9 @@ import org.warder.signing.testing.Mutations;
  * reads back as the same manifest, without new warnings.
  */
 class PluginManifestPropertyTest {
+  /** Fixed: the outcome statistics checked below must not depend on chance (failures still shrink). */
+  private static final String FIXED_SEED = "20261202";
+
   private static final List<byte[]> SEEDS = Samples.manifests().stream().map(Samples::read).toList();
   static final List<String> DOMAIN_VALUES =
       List.of("\"13.2-RELEASE\"", "\"13.2-RELEASE-p11\"", "\"14.0-CURRENT\"", "\"13.2\"", "\"nginx\"",
@@ -37,7 +40,7 @@ class PluginManifestPropertyTest {
     parseAndRoundTrip(json);
   }
 
-  @Property(tries = 200)
+  @Property(tries = 200, seed = FIXED_SEED)
   void testParse_mutatedValues_manifestOrRefusal(@ForAll("mutatedJson") byte[] json) {
     parseAndRoundTrip(json);
     // Value edits must often leave a valid document (typically 6-13 %), or they test only refusals.

@@ -44,6 +44,9 @@ import org.warder.signing.testing.Mutations;
  * holds no device or FIFO, and every hardlinked file in it has all its links inside it.
  */
 class TarExtractorPropertyTest {
+  /** Fixed: the outcome statistics checked below must not depend on chance (failures still shrink). */
+  private static final String FIXED_SEED = "20261202";
+
   private static final List<String> SEGMENTS =
       List.of("a", "b", "lnk", "..", ".", "", "\u00e9t\u00e9", "x".repeat(150), "y".repeat(300));
   private static final String PROBE = "warder-property-probe-" + UUID.randomUUID();
@@ -88,12 +91,12 @@ class TarExtractorPropertyTest {
     TarExtractor.deleteTree(dest.getParent());
   }
 
-  @Property(tries = 150)
+  @Property(tries = 150, seed = FIXED_SEED)
   void testExtract_generatedArchives_treeInsideOrRefusal(@ForAll("archives") byte[] tar) throws IOException {
     extractAndCheck(tar);
   }
 
-  @Property(tries = 100)
+  @Property(tries = 100, seed = FIXED_SEED)
   void testExtract_mutatedArchives_treeInsideOrRefusal(@ForAll("mutatedArchives") byte[] tar) throws IOException {
     extractAndCheck(tar);
   }

@@ -34,6 +34,9 @@ import org.warder.signing.testing.RepositorySimulator;
  * warder reads back as itself.
  */
 class MetadataPropertyTest {
+  /** Fixed: the outcome statistics checked below must not depend on chance (failures still shrink). */
+  private static final String FIXED_SEED = "20261202";
+
   private static final List<Class<? extends Signed>> TYPES =
       List.of(Root.class, Targets.class, Snapshot.class, Timestamp.class);
   private static final List<byte[]> SEEDS = seeds();
@@ -46,12 +49,12 @@ class MetadataPropertyTest {
           "{\"keys\":{},\"roles\":[{\"name\":\"x\",\"keyids\":[],\"threshold\":1,\"terminating\":false,"
               + "\"paths\":[\"*\"],\"path_hash_prefixes\":[\"ab\"]}]}");
 
-  @Property(tries = 150)
+  @Property(tries = 150, seed = FIXED_SEED)
   void testParse_mutatedBytes_metadataOrRefusal(@ForAll("mutatedBytes") byte[] bytes) {
     parseAndUse(bytes);
   }
 
-  @Property(tries = 150)
+  @Property(tries = 150, seed = FIXED_SEED)
   void testParse_mutatedJson_metadataOrRefusal(@ForAll("mutatedJson") byte[] bytes) {
     parseAndUse(bytes);
   }

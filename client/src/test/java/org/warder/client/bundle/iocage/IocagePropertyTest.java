@@ -39,6 +39,9 @@ import org.warder.signing.testing.Mutations;
  * {@link BundleException}; a dataset it maps a member to is always a plain relative name.
  */
 class IocagePropertyTest {
+  /** Fixed: the outcome statistics checked below must not depend on chance (failures still shrink). */
+  private static final String FIXED_SEED = "20261202";
+
   private static final IocageImage WEB = new IocageImage("web", "2024-05-01");
   private static final List<String> MEMBER_PARTS =
       List.of("web_2024-05-01", "web_2024-05-01_root", "web_2024-05-01_data_db", "web_2024-05-01_..",
@@ -89,7 +92,7 @@ class IocagePropertyTest {
     });
   }
 
-  @Property(tries = 120)
+  @Property(tries = 120, seed = FIXED_SEED)
   void testRead_mutatedZips_membersOrRefusal(@ForAll("mutatedZips") byte[] zip) throws IOException {
     Path file = Files.createTempFile(base, "web_2024-05-01", ".zip");
     try {
@@ -106,7 +109,7 @@ class IocagePropertyTest {
     }
   }
 
-  @Property(tries = 250)
+  @Property(tries = 250, seed = FIXED_SEED)
   void testRead_mutatedConfigs_propertiesOrRefusal(@ForAll("mutatedConfigs") byte[] json) {
     Optional<ImportedConfig> read = BoundedParse.parsedOrRefused(BundleException.class,
         () -> IocageConfigReader.read(json, WEB, "web", Instant.parse("2026-01-02T03:04:05Z"),
