@@ -358,8 +358,7 @@ public final class JailImporter {
           + " ('warder create -t REPO:TEAM/NAME:TAG'), which applies it to the tag this host holds");
     }
     try {
-      jails.baseOrigin(new Jail(JailName.of(name), JailProperties.fromConfigJson(config(manifest, name).toString()),
-          manifest.kind() == Kind.TEMPLATE));
+      jails.baseOrigin(new Jail(JailName.of(name), declared(manifest, name), manifest.kind() == Kind.TEMPLATE));
     } catch (PropertyException e) {
       throw new JailException(e.getMessage(), e);
     }
@@ -449,7 +448,7 @@ public final class JailImporter {
    * template came from) set over it.
    */
   /** The bundle's config as this host would store it under {@code name}, before screening. */
-  private static ObjectNode config(BundleManifest manifest, String name) {
+  private static JailProperties declared(BundleManifest manifest, String name) throws BadBundleException {
     ObjectNode config = manifest.config();
     config.put("name", name);
     boolean template = manifest.kind() == Kind.TEMPLATE;
@@ -458,13 +457,18 @@ public final class JailImporter {
     if (!config.path("basejail").asText().matches("1|yes|on|true")) {
       config.remove("origin"); // a received root is independent of whatever it was cloned from there
     }
-    return config;
+    try {
+      return JailProperties.fromConfigJson(config.toString());
+    } catch (PropertyException e) {
+      throw new BadBundleException("bundle.json $.config: " + e.getMessage() + "; nothing was imported", e);
+    }
   }
 
   private JailProperties screened(BundleManifest manifest, String name, Map<String, String> identity,
       Consent consent) throws BadBundleException {
+    JailProperties declared = declared(manifest, name);
     try {
-      Consent.Screened screened = consent.screen(JailProperties.fromConfigJson(config(manifest, name).toString()));
+      Consent.Screened screened = consent.screen(declared);
       screened.report("the bundle's config").forEach(log::println);
       return screened.props().withIdentity(identity);
     } catch (PropertyException e) {
