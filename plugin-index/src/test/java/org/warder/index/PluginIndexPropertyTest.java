@@ -1,14 +1,10 @@
 package org.warder.index;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.warder.signing.testing.BoundedParse;
 import org.warder.signing.testing.Mutations;
 
 /**
@@ -37,17 +33,7 @@ class PluginIndexPropertyTest {
   }
 
   private static void parseAndRoundTrip(byte[] json) {
-    BoundedParse.parsedOrRefused(CatalogException.class, () -> PluginIndex.parse(json)).ifPresent(parsed -> {
-      byte[] canonical = parsed.value().toJson();
-      Parsed<PluginIndex> again =
-          BoundedParse.parsedOrRefused(CatalogException.class, () -> PluginIndex.parse(canonical)).orElseThrow();
-      // As JSON text first: a failure then shows control characters escaped.
-      assertThat(new String(again.value().toJson(), StandardCharsets.UTF_8))
-          .isEqualTo(new String(canonical, StandardCharsets.UTF_8));
-      assertThat(again.value()).isEqualTo(parsed.value());
-      assertThat(parsed.warnings()).as("warnings on the canonical form, each also on the original")
-          .containsAll(again.warnings());
-    });
+    CanonicalRoundTrip.check(json, PluginIndex::parse, PluginIndex::toJson);
   }
 
   @Provide

@@ -1,8 +1,6 @@
 package org.warder.index;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import net.jqwik.api.Arbitraries;
@@ -54,20 +52,8 @@ class PluginManifestPropertyTest {
 
 
   private static void parseAndRoundTrip(byte[] json) {
-    Optional<Parsed<PluginManifest>> result =
-        BoundedParse.parsedOrRefused(CatalogException.class, () -> PluginManifest.parse(json));
+    Optional<Parsed<PluginManifest>> result = CanonicalRoundTrip.check(json, PluginManifest::parse, PluginManifest::toJson);
     Statistics.label("outcome").collect(result.isPresent() ? "parsed" : "refused");
-    result.ifPresent(parsed -> {
-      byte[] canonical = parsed.value().toJson();
-      Parsed<PluginManifest> again =
-          BoundedParse.parsedOrRefused(CatalogException.class, () -> PluginManifest.parse(canonical)).orElseThrow();
-      // As JSON text first: a failure then shows control characters escaped.
-      assertThat(new String(again.value().toJson(), StandardCharsets.UTF_8))
-          .isEqualTo(new String(canonical, StandardCharsets.UTF_8));
-      assertThat(again.value()).isEqualTo(parsed.value());
-      assertThat(parsed.warnings()).as("warnings on the canonical form, each also on the original")
-          .containsAll(again.warnings());
-    });
   }
 
   @Provide
