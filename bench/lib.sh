@@ -89,10 +89,11 @@ make_release() {
     cp /tmp/xzbench/base.txz "$work/dist.tmp/base.txz"
     members=$(xz -T0 -dc "$work/dist.tmp/base.txz" | tar -tf - | wc -l)
   else
-    # About 700 MB of /usr/lib and /usr/share (regular files, directories, symlinks), in tree order.
+    # About 700 MB of /usr/lib and /usr/share (regular files, directories, symlinks), in tree order;
+    # awk reads find's whole output (an early exit would kill find by SIGPIPE under pipefail).
     say "building base.txz from /usr/lib and /usr/share (about 700 MB of pax tar, xz -6 -T0; once, a few minutes)"
     (cd / && find usr/lib usr/share -xdev \( -type d -o -type f -o -type l \) -printf '%s\t%p\n') |
-      awk -F'\t' '{ total += $1; if (total > 700 * 1024 * 1024) exit; print $2 }' >"$work/dist.tmp/list"
+      awk -F'\t' '{ total += $1; if (total <= 700 * 1024 * 1024) print $2 }' >"$work/dist.tmp/list"
     members=$(wc -l <"$work/dist.tmp/list")
     tar --format=pax --no-recursion -C / -cf - -T "$work/dist.tmp/list" | xz -6 -T0 >"$work/dist.tmp/base.txz"
   fi
