@@ -57,6 +57,12 @@ public final class ManifestPolicy {
       };
     }
 
+    /** What the administrator can do about it: the flag that allows it, or why no flag can. */
+    public String remedy() {
+      Optional<String> never = kind == Kind.PROPERTY ? PluginPropertyDefaults.neverGranted(name) : Optional.empty();
+      return never.map(why -> "cannot be allowed: " + why).orElse("needs " + flag());
+    }
+
     /** The command-line flag that allows it. */
     public String flag() {
       return switch (kind) {
@@ -139,7 +145,7 @@ public final class ManifestPolicy {
       StringBuilder msg = new StringBuilder("plugin " + plugin + " asks for more than a plugin gets by default, so nothing"
           + " was made: ");
       for (int i = 0; i < refused.size(); i++) {
-        msg.append(i == 0 ? "" : "; ").append(refused.get(i).describe()).append(" needs ").append(refused.get(i).flag());
+        msg.append(i == 0 ? "" : "; ").append(refused.get(i).describe()).append(' ').append(refused.get(i).remedy());
       }
       msg.append(". Defaults: devices ").append(String.join(" ", DEFAULT_DEVICES)).append(", kernel modules ")
           .append(String.join(" ", DEFAULT_KMODS)).append(", properties ")

@@ -1,16 +1,16 @@
 package org.warder.client.plugin;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.warder.client.jail.props.PluginPropertyDefaults;
 
 /**
  * What the administrator allows a plugin manifest beyond {@link ManifestPolicy}'s defaults, by
  * name on the command line: {@code --allow-device PATTERN} (a devfs path pattern, or {@code
  * include:N} for a devfs ruleset to include), {@code --allow-kmod NAME} (a kernel module name,
- * never a path), {@code --allow-property KEY} (a jail property, any value). Recorded in the
- * jail's plugin.json so that updates keep them.
+ * never a path), {@code --allow-property KEY} (a jail property, any value; never one only the
+ * administrator may set). Never recorded: an update is granted them again on its command line.
  *
  * @param devices devfs path patterns and {@code include:N}
  * @param kmods kernel module names
@@ -50,13 +50,10 @@ public record PluginAllowances(List<String> devices, List<String> kmods, List<St
         throw new IllegalArgumentException("--allow-property: expected a jail property key such as securelevel,"
             + " found '" + p + "'");
       }
+      PluginPropertyDefaults.neverGranted(p).ifPresent(why -> {
+        throw new IllegalArgumentException("--allow-property " + p + ": " + why);
+      });
     }
-  }
-
-  /** These allowances and {@code other}'s. */
-  public PluginAllowances plus(PluginAllowances other) {
-    return new PluginAllowances(concat(devices, other.devices), concat(kmods, other.kmods),
-        concat(properties, other.properties));
   }
 
   /** Whether nothing beyond the defaults is allowed. */
@@ -66,11 +63,5 @@ public record PluginAllowances(List<String> devices, List<String> kmods, List<St
 
   private static List<String> distinct(List<String> values) {
     return List.copyOf(new LinkedHashSet<>(values));
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
   }
 }

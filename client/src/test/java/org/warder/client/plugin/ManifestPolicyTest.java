@@ -130,8 +130,7 @@ class ManifestPolicyTest {
         "will allow: devfs_ruleset.includes 42 (a host devfs ruleset), granted by --allow-device include:42"));
     for (String[] p : new String[][] {{"securelevel", "-1"}, {"securelevel", "0"}, {"enforce_statfs", "0"},
         {"allow_mount", "1"}, {"allow_mount_zfs", "1"}, {"allow_mount_devfs", "1"}, {"allow_mount_nullfs", "1"},
-        {"children_max", "5"}, {"allow_vmm", "1"}, {"allow_chflags", "1"}, {"sysvshm", "inherit"},
-        {"exec_prestart", "/bin/sh -c 'touch /tmp/pwned'"}}) {
+        {"children_max", "5"}, {"allow_vmm", "1"}, {"allow_chflags", "1"}, {"sysvshm", "inherit"}}) {
       cases.add(new Case("\"properties\": {\"nat\": 1, \"" + p[0] + "\": \"" + p[1] + "\"}",
           "properties." + p[0] + "=" + p[1] + " needs --allow-property " + p[0],
           new PluginAllowances(List.of(), List.of(), List.of(p[0])),
@@ -151,6 +150,20 @@ class ManifestPolicyTest {
       assertThatThrownBy(() -> decide(m, new PluginAllowances(List.of("usb/*"), List.of("linux"), List.of("boot"))))
           .as("another flag does not allow " + c.json()).isInstanceOf(ManifestNotAllowedException.class);
     }
+    // host commands never: no flag lets a manifest set them (the administrator types them as KEY=VALUE)
+    PluginManifest prestart = manifest("\"properties\": {\"exec_prestart\": \"/bin/sh -c 'touch /tmp/pwned'\"}");
+    assertThatThrownBy(() -> decide(prestart, none)).isInstanceOf(ManifestNotAllowedException.class)
+        .hasMessageContaining("properties.exec_prestart=/bin/sh -c 'touch /tmp/pwned' cannot be allowed: exec_prestart"
+            + " acts on the host (host command run before the jail is created), so a plugin manifest may never set it;"
+            + " give it yourself on the command line as exec_prestart=VALUE");
+    assertThatThrownBy(() -> new PluginAllowances(List.of(), List.of(), List.of("exec_prestart")))
+        .hasMessageStartingWith("--allow-property exec_prestart: exec_prestart acts on the host");
+    assertThatThrownBy(() -> new PluginAllowances(List.of(), List.of(), List.of("securelvel")))
+        .hasMessageStartingWith("--allow-property securelvel: expected a jail property key, found unknown 'securelvel';"
+            + " did you mean securelevel");
+    // values HostRisk finds harmless need no flag, whether or not real plugins use the key
+    assertThat(decide(manifest("\"properties\": {\"priority\": 10, \"securelevel\": 3, \"host_time\": 0}"), none)
+        .lines()).isEmpty();
     // paths never: the manifest parser refuses them, and so do the flags
     assertThatThrownBy(() -> manifest("\"kmods\": [\"/tmp/evil.ko\"]")).isInstanceOf(InvalidFieldException.class)
         .hasMessageContaining("$.kmods[0]").hasMessageContaining("no '/'");

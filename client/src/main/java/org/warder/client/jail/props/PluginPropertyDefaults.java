@@ -2,7 +2,9 @@ package org.warder.client.jail.props;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -14,8 +16,11 @@ import java.util.function.Predicate;
  * allow_tun, ip6, sysvmsg, sysvsem, sysvshm 2 each, bpf, jail_zfs, jail_zfs_mountpoint 1 each),
  * plus ip4, with the values that do not weaken the jail: System V IPC only in a namespace of the
  * jail's own ({@code new}) or none, securelevel only 1 to 3, enforce_statfs only 1 or 2. Every
- * other key, and these keys with other values ({@code securelevel=-1}, {@code enforce_statfs=0},
- * {@code sysvshm=inherit}), needs {@code --allow-property KEY}. Stateless.
+ * other value that acts on the host or weakens the jail ({@link HostRisk}: {@code securelevel=-1},
+ * {@code enforce_statfs=0}, {@code sysvshm=inherit}, {@code allow_vmm=1}, ...) needs {@code
+ * --allow-property KEY}; a value {@link HostRisk} finds harmless needs nothing; a key only the
+ * administrator may set ({@link PropertySpec.Access#HOST}: host commands, host networking) never
+ * comes from a manifest, whatever the flags. Stateless.
  */
 public final class PluginPropertyDefaults {
   private static final Predicate<String> ANY = v -> true;
@@ -26,7 +31,36 @@ public final class PluginPropertyDefaults {
   /** Whether a plugin manifest may set {@code key} to {@code value} without the administrator's consent. */
   public static boolean allowed(String key, String value) {
     Predicate<String> p = ALLOWED.get(key);
-    return p != null && p.test(value);
+    if (p != null && p.test(value)) {
+      return true;
+    }
+    Optional<PropertySpec> spec = PropertyCatalog.find(key);
+    if (spec.isEmpty() || spec.get().access() != PropertySpec.Access.USER) {
+      return false;
+    }
+    try {
+      return spec.get().risk(spec.get().type().normalize(key, value)).isEmpty();
+    } catch (PropertyException e) {
+      return false; // the jail's own validation names what is wrong with the value
+    }
+  }
+
+  /**
+   * Why {@code --allow-property key} cannot let a manifest set {@code key}, if it cannot: an
+   * unknown key, or one only the administrator may set.
+   */
+  public static Optional<String> neverGranted(String key) {
+    Optional<PropertySpec> spec = PropertyCatalog.find(key);
+    if (spec.isEmpty()) {
+      List<String> close = PropertyCatalog.suggest(key);
+      return Optional.of("expected a jail property key, found unknown '" + key + "'"
+          + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?"));
+    }
+    if (spec.get().access() == PropertySpec.Access.HOST) {
+      return Optional.of(key + " acts on the host (" + spec.get().description() + "), so a plugin manifest may never"
+          + " set it; give it yourself on the command line as " + key + "=VALUE");
+    }
+    return Optional.empty();
   }
 
   /** The keys a manifest may set by default, in the order above (for messages and help). */
