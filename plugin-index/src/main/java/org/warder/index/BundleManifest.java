@@ -16,15 +16,16 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The {@code bundle.json} that opens every export bundle (DESIGN §6): what the bundle holds (a
- * jail or a template, its name, release and {@code config.json}), how (the storage format of its
- * root and the compression of its members), and each member's name, length and sha256, so that an
+ * The {@code bundle.json} that opens every export bundle (DESIGN §6): what the bundle holds (a jail
+ * or a template, its name, release and {@code config.json}), how (the storage format of its root
+ * and the compression of its members), and each member's name, length and sha256, so that an
  * importer verifies every byte before anything becomes visible. Immutable and thread-safe.
  *
  * <p>The members a bundle may hold, in this order:
  *
  * <ul>
- *   <li>{@code files.tar}: the jail directory's own files (config.json, plugin records), never its root;
+ *   <li>{@code files.tar}: the jail directory's own files (config.json, plugin records), never its
+ *       root;
  *   <li>{@code root.zfs[.zst|.xz]}: a {@code zfs send} stream of the root (format {@code zfs}), or
  *       {@code root.tar[.zst|.xz]}: the root as a pax tar (format {@code tar});
  *   <li>{@code deleted.list}: for an incremental {@code tar} bundle, the paths (NUL-terminated)
@@ -33,8 +34,8 @@ import java.util.regex.Pattern;
  *
  * <p>{@link #parse} refuses what an importer cannot use safely, with the JSON path: member names
  * other than those (names with {@code ..}, {@code /} or absolute paths included), members given
- * twice or missing, lengths that are negative or absurd, digests that are not 64 hex digits,
- * names that are not jail names, an unknown kind, format or compression, documents over {@link
+ * twice or missing, lengths that are negative or absurd, digests that are not 64 hex digits, names
+ * that are not jail names, an unknown kind, format or compression, documents over {@link
  * #MAX_BYTES}. Unknown keys are kept out of the model with a warning.
  *
  * @param kind {@code jail} or {@code template}
@@ -43,8 +44,10 @@ import java.util.regex.Pattern;
  * @param format how the root travels
  * @param compression how the root member is compressed
  * @param created when the bundle was made
- * @param snapshot the ZFS snapshot the root stream ends at (format {@code zfs}), or a label of the tree's state
- * @param base for an incremental bundle: the snapshot (tag) it builds on, which the importer must hold
+ * @param snapshot the ZFS snapshot the root stream ends at (format {@code zfs}), or a label of the
+ *     tree's state
+ * @param base for an incremental bundle: the snapshot (tag) it builds on, which the importer must
+ *     hold
  * @param config the jail's {@code config.json} object
  * @param members the members in stream order
  */
@@ -61,12 +64,16 @@ public record BundleManifest(
     List<Member> members) {
   /** A bundle.json above this is refused unread; a jail's config.json is a few KiB. */
   public static final int MAX_BYTES = 1024 * 1024;
+
   /** The name of the first member. */
   public static final String FILE_NAME = "bundle.json";
+
   /** The member holding the jail directory's own files. */
   public static final String FILES = "files.tar";
+
   /** The member listing the paths an incremental tar bundle removes. */
   public static final String DELETED = "deleted.list";
+
   /** Lengths above 1 PiB are refused: no jail is that large, a hostile document may say so. */
   public static final long MAX_LENGTH = 1L << 50;
 
@@ -76,15 +83,32 @@ public record BundleManifest(
   private static final Pattern RELEASE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern SNAPSHOT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-  private static final List<String> KEYS = List.of("bundle_version", "kind", "name", "release", "format",
-      "compression", "created", "snapshot", "base", "config", "members");
+  private static final List<String> KEYS =
+      List.of(
+          "bundle_version",
+          "kind",
+          "name",
+          "release",
+          "format",
+          "compression",
+          "created",
+          "snapshot",
+          "base",
+          "config",
+          "members");
 
   /** What the bundle holds. */
-  public enum Kind { JAIL, TEMPLATE }
+  public enum Kind {
+    JAIL,
+    TEMPLATE
+  }
 
-  /** How the root travels: ZFS send streams (fast, incremental, ZFS hosts only) or a portable tar. */
+  /**
+   * How the root travels: ZFS send streams (fast, incremental, ZFS hosts only) or a portable tar.
+   */
   public enum Format {
-    ZFS, TAR;
+    ZFS,
+    TAR;
 
     /** {@code root.zfs} or {@code root.tar}, before the compression suffix. */
     public String rootMember() {
@@ -103,7 +127,9 @@ public record BundleManifest(
 
   /** The compression of the root member. */
   public enum Compression {
-    ZSTD(".zst"), XZ(".xz"), NONE("");
+    ZSTD(".zst"),
+    XZ(".xz"),
+    NONE("");
 
     private final String suffix;
 
@@ -173,8 +199,10 @@ public record BundleManifest(
   }
 
   /** The member names this kind of bundle holds, in order. */
-  public static List<String> expectedMembers(Format format, Compression compression, boolean incremental) {
-    List<String> names = new ArrayList<>(List.of(FILES, format.rootMember() + compression.suffix()));
+  public static List<String> expectedMembers(
+      Format format, Compression compression, boolean incremental) {
+    List<String> names =
+        new ArrayList<>(List.of(FILES, format.rootMember() + compression.suffix()));
     if (incremental && format == Format.TAR) {
       names.add(DELETED);
     }
@@ -185,20 +213,34 @@ public record BundleManifest(
   public static Parsed<BundleManifest> parse(byte[] json) throws CatalogException {
     ObjectNode root = CatalogJson.readObject(json, MAX_BYTES, DOCUMENT);
     FieldReader r = new FieldReader(DOCUMENT, HINT);
-    for (String key : List.of("bundle_version", "kind", "name", "release", "format", "compression", "created",
-        "snapshot", "config", "members")) {
+    for (String key :
+        List.of(
+            "bundle_version",
+            "kind",
+            "name",
+            "release",
+            "format",
+            "compression",
+            "created",
+            "snapshot",
+            "config",
+            "members")) {
       if (!root.has(key)) {
         throw r.missing(root, "$", key, "see the bundle format in the README");
       }
     }
-    root.fieldNames().forEachRemaining(k -> {
-      if (!KEYS.contains(k)) {
-        r.unknown("$", k, KEYS, Map.of());
-      }
-    });
+    root.fieldNames()
+        .forEachRemaining(
+            k -> {
+              if (!KEYS.contains(k)) {
+                r.unknown("$", k, KEYS, Map.of());
+              }
+            });
     int version = r.nonNegativeInt(root.get("bundle_version"), "$.bundle_version");
     if (version != 1) {
-      throw r.invalid("$.bundle_version", "1 (the only bundle version this warder reads; a newer warder may read it)",
+      throw r.invalid(
+          "$.bundle_version",
+          "1 (the only bundle version this warder reads; a newer warder may read it)",
           root.get("bundle_version"));
     }
     Kind kind = choice(r, root, "kind", Kind.values());
@@ -208,10 +250,13 @@ public record BundleManifest(
     try {
       created = Instant.parse(r.string(root.get("created"), "$.created"));
     } catch (DateTimeParseException e) {
-      throw r.invalid("$.created", "an ISO-8601 instant like 2026-11-29T12:00:00Z", root.get("created"));
+      throw r.invalid(
+          "$.created", "an ISO-8601 instant like 2026-11-29T12:00:00Z", root.get("created"));
     }
-    Optional<String> base = root.has("base") && !root.get("base").isNull()
-        ? Optional.of(r.string(root.get("base"), "$.base")) : Optional.empty();
+    Optional<String> base =
+        root.has("base") && !root.get("base").isNull()
+            ? Optional.of(r.string(root.get("base"), "$.base"))
+            : Optional.empty();
     ObjectNode config = r.object(root.get("config"), "$.config");
     JsonNode list = root.get("members");
     if (!list.isArray()) {
@@ -228,7 +273,8 @@ public record BundleManifest(
       }
       String name = r.string(m.get("name"), at + ".name");
       JsonNode length = m.get("length");
-      if (!length.isIntegralNumber() || length.bigIntegerValue().signum() < 0
+      if (!length.isIntegralNumber()
+          || length.bigIntegerValue().signum() < 0
           || length.bigIntegerValue().compareTo(BigInteger.valueOf(MAX_LENGTH)) > 0) {
         throw r.invalid(at + ".length", "a byte count from 0 to " + MAX_LENGTH, length);
       }
@@ -238,14 +284,31 @@ public record BundleManifest(
       }
       members.add(new Member(name, length.longValue(), sha));
     }
-    validate(r.string(root.get("name"), "$.name"), r.string(root.get("release"), "$.release"), format, compression,
-        r.string(root.get("snapshot"), "$.snapshot"), base, members);
-    return new Parsed<>(new BundleManifest(kind, root.get("name").textValue(), root.get("release").textValue(), format,
-        compression, created, root.get("snapshot").textValue(), base, config, members), r.warnings());
+    validate(
+        r.string(root.get("name"), "$.name"),
+        r.string(root.get("release"), "$.release"),
+        format,
+        compression,
+        r.string(root.get("snapshot"), "$.snapshot"),
+        base,
+        members);
+    return new Parsed<>(
+        new BundleManifest(
+            kind,
+            root.get("name").textValue(),
+            root.get("release").textValue(),
+            format,
+            compression,
+            created,
+            root.get("snapshot").textValue(),
+            base,
+            config,
+            members),
+        r.warnings());
   }
 
-  private static <E extends Enum<E>> E choice(FieldReader r, ObjectNode root, String key, E[] values)
-      throws InvalidFieldException {
+  private static <E extends Enum<E>> E choice(
+      FieldReader r, ObjectNode root, String key, E[] values) throws InvalidFieldException {
     String path = "$." + key;
     String text = r.string(root.get(key), path);
     List<String> labels = new ArrayList<>();
@@ -259,23 +322,46 @@ public record BundleManifest(
     throw r.invalid(path, "one of " + String.join(", ", labels), root.get(key));
   }
 
-  private static void validate(String name, String release, Format format, Compression compression, String snapshot,
-      Optional<String> base, List<Member> members) throws InvalidFieldException {
+  private static void validate(
+      String name,
+      String release,
+      Format format,
+      Compression compression,
+      String snapshot,
+      Optional<String> base,
+      List<Member> members)
+      throws InvalidFieldException {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new InvalidFieldException(DOCUMENT, "$.name", "a jail name of letters, digits, '_' and '-'",
-          Checks.quote(String.valueOf(name)), HINT);
+      throw new InvalidFieldException(
+          DOCUMENT,
+          "$.name",
+          "a jail name of letters, digits, '_' and '-'",
+          Checks.quote(String.valueOf(name)),
+          HINT);
     }
     if (release == null || !RELEASE.matcher(release).matches()) {
-      throw new InvalidFieldException(DOCUMENT, "$.release", "a release name like 14.2-RELEASE",
-          Checks.quote(String.valueOf(release)), HINT);
+      throw new InvalidFieldException(
+          DOCUMENT,
+          "$.release",
+          "a release name like 14.2-RELEASE",
+          Checks.quote(String.valueOf(release)),
+          HINT);
     }
     if (snapshot == null || !SNAPSHOT.matcher(snapshot).matches()) {
-      throw new InvalidFieldException(DOCUMENT, "$.snapshot", "a snapshot name of letters, digits and _.:-",
-          Checks.quote(String.valueOf(snapshot)), HINT);
+      throw new InvalidFieldException(
+          DOCUMENT,
+          "$.snapshot",
+          "a snapshot name of letters, digits and _.:-",
+          Checks.quote(String.valueOf(snapshot)),
+          HINT);
     }
     if (base.isPresent() && !SNAPSHOT.matcher(base.get()).matches()) {
-      throw new InvalidFieldException(DOCUMENT, "$.base", "a snapshot name of letters, digits and _.:-",
-          Checks.quote(base.get()), HINT);
+      throw new InvalidFieldException(
+          DOCUMENT,
+          "$.base",
+          "a snapshot name of letters, digits and _.:-",
+          Checks.quote(base.get()),
+          HINT);
     }
     List<String> expected = expectedMembers(format, compression, base.isPresent());
     Set<String> seen = new HashSet<>();
@@ -283,20 +369,39 @@ public record BundleManifest(
       String m = members.get(i).name();
       String at = CatalogJson.index("$.members", i) + ".name";
       if (!expected.contains(m)) {
-        throw new InvalidFieldException(DOCUMENT, at, "one of " + String.join(", ", expected) + " (a "
-            + format.label() + " bundle compressed with " + compression.label() + ")", Checks.quote(m), HINT);
+        throw new InvalidFieldException(
+            DOCUMENT,
+            at,
+            "one of "
+                + String.join(", ", expected)
+                + " (a "
+                + format.label()
+                + " bundle compressed with "
+                + compression.label()
+                + ")",
+            Checks.quote(m),
+            HINT);
       }
       if (!seen.add(m)) {
-        throw new InvalidFieldException(DOCUMENT, at, "each member once", Checks.quote(m) + " again", HINT);
+        throw new InvalidFieldException(
+            DOCUMENT, at, "each member once", Checks.quote(m) + " again", HINT);
       }
       if (expected.indexOf(m) != i) {
-        throw new InvalidFieldException(DOCUMENT, at, "the members in the order " + String.join(", ", expected),
-            Checks.quote(m) + " at position " + i, HINT);
+        throw new InvalidFieldException(
+            DOCUMENT,
+            at,
+            "the members in the order " + String.join(", ", expected),
+            Checks.quote(m) + " at position " + i,
+            HINT);
       }
     }
     if (members.size() != expected.size()) {
-      throw new InvalidFieldException(DOCUMENT, "$.members", "the members " + String.join(", ", expected),
-          members.size() + " member(s)", HINT);
+      throw new InvalidFieldException(
+          DOCUMENT,
+          "$.members",
+          "the members " + String.join(", ", expected),
+          members.size() + " member(s)",
+          HINT);
     }
   }
 

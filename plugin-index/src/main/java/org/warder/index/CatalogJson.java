@@ -32,12 +32,12 @@ import org.warder.signing.json.StrictJson;
 
 /**
  * Reads and writes the catalogue's JSON documents (plugin manifests, INDEX). Reading is strict
- * about structure (duplicate keys, trailing content, depth and size are refused, as
- * {@code StrictJson} does for signed metadata) but, unlike {@code StrictJson}, accepts
- * floating-point numbers, because iocage's schema types {@code revision} as "number" and
- * properties are free-form; each field decides what a fraction means. Floats are kept exactly
- * as {@link java.math.BigDecimal}s. Writing is deterministic: four-space indentation,
- * {@code "key": value}, {@code \n} line ends, a final newline. Thread-safe.
+ * about structure (duplicate keys, trailing content, depth and size are refused, as {@code
+ * StrictJson} does for signed metadata) but, unlike {@code StrictJson}, accepts floating-point
+ * numbers, because iocage's schema types {@code revision} as "number" and properties are free-form;
+ * each field decides what a fraction means. Floats are kept exactly as {@link
+ * java.math.BigDecimal}s. Writing is deterministic: four-space indentation, {@code "key": value},
+ * {@code \n} line ends, a final newline. Thread-safe.
  */
 final class CatalogJson {
   /** No catalogue document nests anywhere near this deep. */
@@ -56,7 +56,8 @@ final class CatalogJson {
   static {
     MAPPER
         .getFactory()
-        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
   }
 
   private static final ObjectWriter WRITER =
@@ -87,8 +88,13 @@ final class CatalogJson {
     } catch (StreamConstraintsException e) {
       // Raised before the parser can say where; the message names the limit.
       throw new MalformedDocumentException(
-          document + " $: expected a document within JSON limits (nested at most " + MAX_DEPTH
-              + " deep), found: " + e.getOriginalMessage() + "; this is not a " + document,
+          document
+              + " $: expected a document within JSON limits (nested at most "
+              + MAX_DEPTH
+              + " deep), found: "
+              + e.getOriginalMessage()
+              + "; this is not a "
+              + document,
           "$",
           e);
     } catch (StreamReadException e) {
@@ -99,13 +105,23 @@ final class CatalogJson {
               ? "a key given twice is ambiguous (iocage's Python reader keeps the last); keep one"
               : "the file is damaged or not a " + document;
       throw new MalformedDocumentException(
-          document + " " + path + ": expected one well-formed JSON document, found invalid JSON"
-              + where(e) + ": " + e.getOriginalMessage() + "; " + hint,
+          document
+              + " "
+              + path
+              + ": expected one well-formed JSON document, found invalid JSON"
+              + where(e)
+              + ": "
+              + e.getOriginalMessage()
+              + "; "
+              + hint,
           path,
           e);
     } catch (JacksonException e) {
       throw new MalformedDocumentException(
-          document + " $: expected one well-formed JSON document, found invalid JSON" + where(e) + ": "
+          document
+              + " $: expected one well-formed JSON document, found invalid JSON"
+              + where(e)
+              + ": "
               + e.getOriginalMessage(),
           "$",
           e);
@@ -149,12 +165,18 @@ final class CatalogJson {
     OptionalInt at = StrictJson.unpairedSurrogate(text);
     if (at.isPresent()) {
       throw new MalformedDocumentException(
-          String.format(Locale.ROOT, "%s %s: expected Unicode text, found the unpaired surrogate \\u%04x;"
-              + " the file is damaged or not a %s", document, path, (int) text.charAt(at.getAsInt()), document),
-          path, null);
+          String.format(
+              Locale.ROOT,
+              "%s %s: expected Unicode text, found the unpaired surrogate \\u%04x;"
+                  + " the file is damaged or not a %s",
+              document,
+              path,
+              (int) text.charAt(at.getAsInt()),
+              document),
+          path,
+          null);
     }
   }
-
 
   /**
    * {@code node} as reading its JSON text gives it (a {@code DoubleNode} becomes the {@code
@@ -166,8 +188,12 @@ final class CatalogJson {
     try {
       return MAPPER.readTree(MAPPER.writeValueAsBytes(node));
     } catch (JacksonException e) {
-      throw new IllegalArgumentException("expected a JSON value nested at most " + MAX_DEPTH
-          + " deep, found: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "expected a JSON value nested at most "
+              + MAX_DEPTH
+              + " deep, found: "
+              + e.getOriginalMessage(),
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException("reading a byte array cannot fail", e);
     }

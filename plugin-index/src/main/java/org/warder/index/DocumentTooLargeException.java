@@ -9,8 +9,15 @@ public final class DocumentTooLargeException extends CatalogException {
 
   public DocumentTooLargeException(String document, long limit, long actual) {
     super(
-        "expected a " + document + " of at most " + limit + " bytes, found " + actual
-            + " bytes; this is not a " + document + " (or a hostile one)");
+        "expected a "
+            + document
+            + " of at most "
+            + limit
+            + " bytes, found "
+            + actual
+            + " bytes; this is not a "
+            + document
+            + " (or a hostile one)");
     this.limit = limit;
     this.actual = actual;
   }

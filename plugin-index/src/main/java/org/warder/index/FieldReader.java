@@ -12,8 +12,8 @@ import java.util.Optional;
 
 /**
  * Typed reads of one catalogue document's JSON values, normalising the spellings real iocage
- * documents use (a warning for each) and refusing the rest with the JSON path. Not thread-safe:
- * one per parse.
+ * documents use (a warning for each) and refusing the rest with the JSON path. Not thread-safe: one
+ * per parse.
  */
 final class FieldReader {
   private final String document;
@@ -37,7 +37,10 @@ final class FieldReader {
     return new InvalidFieldException(document, path, expected, Checks.describe(found), hint);
   }
 
-  /** A required key is absent from the object at {@code path}; names a present key that looks like a typo of it. */
+  /**
+   * A required key is absent from the object at {@code path}; names a present key that looks like a
+   * typo of it.
+   */
   InvalidFieldException missing(ObjectNode object, String path, String key, String expected) {
     List<String> present = new ArrayList<>();
     object.fieldNames().forEachRemaining(present::add);
@@ -57,8 +60,10 @@ final class FieldReader {
     String note = notes.getOrDefault(key, "");
     warn(
         path,
-        "unknown key" + typo.map(t -> " (typo of \"" + t + "\"?)").orElse("")
-            + (note.isEmpty() ? "" : " (" + note + ")") + " ignored");
+        "unknown key"
+            + typo.map(t -> " (typo of \"" + t + "\"?)").orElse("")
+            + (note.isEmpty() ? "" : " (" + note + ")")
+            + " ignored");
   }
 
   String string(JsonNode node, String path) throws InvalidFieldException {
@@ -92,7 +97,9 @@ final class FieldReader {
       return node.booleanValue();
     }
     if (node.isTextual() && (node.textValue().equals("true") || node.textValue().equals("false"))) {
-      warn(path, "string " + Checks.quote(node.textValue()) + " read as boolean " + node.textValue());
+      warn(
+          path,
+          "string " + Checks.quote(node.textValue()) + " read as boolean " + node.textValue());
       return node.textValue().equals("true");
     }
     throw invalid(path, "true or false", node);

@@ -19,16 +19,25 @@ public final class InvalidFieldException extends CatalogException {
    * @param found what the document has there, quoted
    * @param hint what to do about it; empty for nothing useful to add
    */
-  public InvalidFieldException(String document, String path, String expected, String found, String hint) {
+  public InvalidFieldException(
+      String document, String path, String expected, String found, String hint) {
     super(
-        document + " " + path + ": expected " + expected + ", found " + found
+        document
+            + " "
+            + path
+            + ": expected "
+            + expected
+            + ", found "
+            + found
             + (hint.isEmpty() ? "" : "; " + hint));
     this.path = path;
     this.expected = expected;
     this.found = found;
   }
 
-  /** The JSON path of the offending value (or of the object missing a key), e.g. {@code $.pkgs[2]}. */
+  /**
+   * The JSON path of the offending value (or of the object missing a key), e.g. {@code $.pkgs[2]}.
+   */
   public String path() {
     return path;
   }
@@ -42,8 +51,8 @@ public final class InvalidFieldException extends CatalogException {
   }
 
   /**
-   * The cause of an {@link IllegalArgumentException} thrown by a validating record constructor,
-   * so that parsers report it as the checked exception it is.
+   * The cause of an {@link IllegalArgumentException} thrown by a validating record constructor, so
+   * that parsers report it as the checked exception it is.
    */
   static InvalidFieldException from(IllegalArgumentException e) {
     if (e.getCause() instanceof InvalidFieldException cause) {

@@ -16,15 +16,14 @@ import java.util.Optional;
  * ix-plugin-hub/iocage-plugin-index}), plus warder's {@code manifest_target}; immutable and
  * thread-safe.
  *
- * <p>{@link #parse} applies the same discipline as {@link PluginManifest#parse}: iocage's
- * spellings are normalised with a {@link CatalogWarning} ({@code official} as a string, a missing
- * or empty {@code primary_pkg} read as null, unknown keys kept in {@link Entry#extra} but not
- * used), and
+ * <p>{@link #parse} applies the same discipline as {@link PluginManifest#parse}: iocage's spellings
+ * are normalised with a {@link CatalogWarning} ({@code official} as a string, a missing or empty
+ * {@code primary_pkg} read as null, unknown keys kept in {@link Entry#extra} but not used), and
  * what cannot be used safely is refused with the JSON path: plugin ids and {@code MANIFEST} names
- * that are not plain file names (ids become file names and target paths), a {@code
- * manifest_target} that is absolute or has a {@code ..} segment, missing required keys (iocage's
- * {@code index.schema}: MANIFEST, name, icon, description, official), documents over {@link
- * #MAX_BYTES}. The canonical constructor enforces the same rules.
+ * that are not plain file names (ids become file names and target paths), a {@code manifest_target}
+ * that is absolute or has a {@code ..} segment, missing required keys (iocage's {@code
+ * index.schema}: MANIFEST, name, icon, description, official), documents over {@link #MAX_BYTES}.
+ * The canonical constructor enforces the same rules.
  *
  * @param entries plugin id to entry, in document order
  */
@@ -34,21 +33,33 @@ public record PluginIndex(Map<String, Entry> entries) {
 
   static final String DOCUMENT = "plugin INDEX";
   private static final String HINT = "fix the INDEX (or ask its publisher to)";
+
   /** The keys an entry's model reads, in the order {@link #toJson} writes them. */
   private static final List<String> KEYS =
       List.of(
-          "MANIFEST", "name", "icon", "description", "official", "primary_pkg", "category", "homepage",
-          "maintainer", "license", "manifest_target");
+          "MANIFEST",
+          "name",
+          "icon",
+          "description",
+          "official",
+          "primary_pkg",
+          "category",
+          "homepage",
+          "maintainer",
+          "license",
+          "manifest_target");
 
   /**
    * One plugin of the INDEX.
    *
-   * @param manifest the manifest's file name beside the INDEX ({@code MANIFEST}, e.g. {@code nextcloud.json})
+   * @param manifest the manifest's file name beside the INDEX ({@code MANIFEST}, e.g. {@code
+   *     nextcloud.json})
    * @param name display name
    * @param icon icon URL
    * @param description one-paragraph description
    * @param official the index's own "official" flag (independent of the manifest's)
-   * @param primaryPkg the package whose version is the plugin's version; iocage falls back to the id
+   * @param primaryPkg the package whose version is the plugin's version; iocage falls back to the
+   *     id
    * @param category listing category, e.g. {@code networking}
    * @param homepage project home page URL
    * @param maintainer maintainer, e.g. {@code iXsystems <dev@ixsystems.com>}
@@ -96,7 +107,8 @@ public record PluginIndex(Map<String, Entry> entries) {
 
   public PluginIndex {
     Map<String, Entry> copy = new LinkedHashMap<>();
-    entries.forEach((id, e) -> copy.put(Objects.requireNonNull(id, "id"), Objects.requireNonNull(e, "entry")));
+    entries.forEach(
+        (id, e) -> copy.put(Objects.requireNonNull(id, "id"), Objects.requireNonNull(e, "entry")));
     entries = Collections.unmodifiableMap(copy);
     try {
       validate(entries);
@@ -126,7 +138,10 @@ public record PluginIndex(Map<String, Entry> entries) {
     }
   }
 
-  /** The canonical INDEX: entries in order, each with its keys in a fixed order, unknown keys last; UTF-8. */
+  /**
+   * The canonical INDEX: entries in order, each with its keys in a fixed order, unknown keys last;
+   * UTF-8.
+   */
   public byte[] toJson() {
     ObjectNode root = CatalogJson.nodes().objectNode();
     entries.forEach(
@@ -137,7 +152,8 @@ public record PluginIndex(Map<String, Entry> entries) {
           o.put("icon", e.icon());
           o.put("description", e.description());
           o.put("official", e.official());
-          e.primaryPkg().ifPresentOrElse(v -> o.put("primary_pkg", v), () -> o.putNull("primary_pkg"));
+          e.primaryPkg()
+              .ifPresentOrElse(v -> o.put("primary_pkg", v), () -> o.putNull("primary_pkg"));
           e.category().ifPresent(v -> o.put("category", v));
           e.homepage().ifPresent(v -> o.put("homepage", v));
           e.maintainer().ifPresent(v -> o.put("maintainer", v));
@@ -148,7 +164,8 @@ public record PluginIndex(Map<String, Entry> entries) {
     return CatalogJson.write(root);
   }
 
-  private static Entry readEntry(FieldReader r, ObjectNode o, String at) throws InvalidFieldException {
+  private static Entry readEntry(FieldReader r, ObjectNode o, String at)
+      throws InvalidFieldException {
     String manifest = null;
     String name = null;
     String icon = null;
@@ -216,8 +233,18 @@ public record PluginIndex(Map<String, Entry> entries) {
       r.warn(CatalogJson.child(at, "primary_pkg"), "missing, read as null");
     }
     return new Entry(
-        manifest, name, icon, description, official, primaryPkg, category, homepage, maintainer, license,
-        manifestTarget, extra);
+        manifest,
+        name,
+        icon,
+        description,
+        official,
+        primaryPkg,
+        category,
+        homepage,
+        maintainer,
+        license,
+        manifestTarget,
+        extra);
   }
 
   private static void validate(Map<String, Entry> entries) throws InvalidFieldException {
@@ -225,49 +252,74 @@ public record PluginIndex(Map<String, Entry> entries) {
     for (Map.Entry<String, Entry> plugin : entries.entrySet()) {
       String id = plugin.getKey();
       String at = CatalogJson.child("$", id);
-      Checks.matches(Checks.FILE_NAME, id, DOCUMENT, at,
+      Checks.matches(
+          Checks.FILE_NAME,
+          id,
+          DOCUMENT,
+          at,
           "a plugin id of letters, digits, '.', '_', '-' (not starting with '.' or '-'), at most 64",
           "the id becomes a file name and a registry target path");
       String clash = folded.putIfAbsent(id.toLowerCase(Locale.ROOT), id);
       if (clash != null) {
-        throw new InvalidFieldException(DOCUMENT, at, "plugin ids that differ in more than letter case",
+        throw new InvalidFieldException(
+            DOCUMENT,
+            at,
+            "plugin ids that differ in more than letter case",
             Checks.quote(id) + " and " + Checks.quote(clash),
             "ids become file names, which collide on case-insensitive file systems");
       }
       Entry e = plugin.getValue();
-      Checks.matches(Checks.MANIFEST_FILE, e.manifest(), DOCUMENT, at + ".MANIFEST",
+      Checks.matches(
+          Checks.MANIFEST_FILE,
+          e.manifest(),
+          DOCUMENT,
+          at + ".MANIFEST",
           "a plain file name such as nextcloud.json (no '/', not starting with '.')",
           "MANIFEST names a file beside the INDEX");
       Checks.text(e.name(), Checks.MAX_NAME, false, DOCUMENT, at + ".name", HINT);
       if (e.name().isBlank()) {
-        throw new InvalidFieldException(DOCUMENT, at + ".name", "a non-empty name", Checks.quote(e.name()), HINT);
+        throw new InvalidFieldException(
+            DOCUMENT, at + ".name", "a non-empty name", Checks.quote(e.name()), HINT);
       }
       Checks.text(e.icon(), Checks.MAX_URL, false, DOCUMENT, at + ".icon", HINT);
       Checks.text(e.description(), Checks.MAX_TEXT, true, DOCUMENT, at + ".description", HINT);
       if (e.primaryPkg().isPresent()) {
-        Checks.matches(Checks.PKG, e.primaryPkg().get(), DOCUMENT, at + ".primary_pkg",
-            "a package name (nginx) or origin (www/nginx), or null", HINT);
+        Checks.matches(
+            Checks.PKG,
+            e.primaryPkg().get(),
+            DOCUMENT,
+            at + ".primary_pkg",
+            "a package name (nginx) or origin (www/nginx), or null",
+            HINT);
       }
       text(e.category(), Checks.MAX_NAME, at + ".category");
       text(e.homepage(), Checks.MAX_URL, at + ".homepage");
       text(e.maintainer(), Checks.MAX_URL, at + ".maintainer");
       text(e.license(), Checks.MAX_URL, at + ".license");
       if (e.manifestTarget().isPresent()) {
-        Checks.targetPath(e.manifestTarget().get(), DOCUMENT, at + ".manifest_target",
+        Checks.targetPath(
+            e.manifestTarget().get(),
+            DOCUMENT,
+            at + ".manifest_target",
             "name the manifest's target as the registry publishes it");
       }
       for (String key : e.extra.keySet()) {
         String keyAt = CatalogJson.child(at, key);
         if (KEYS.contains(key)) {
-          throw new InvalidFieldException(DOCUMENT, keyAt, "an unknown key in extra",
-              "the known key " + Checks.quote(key), "set the record component instead");
+          throw new InvalidFieldException(
+              DOCUMENT,
+              keyAt,
+              "an unknown key in extra",
+              "the known key " + Checks.quote(key),
+              "set the record component instead");
         }
         Checks.text(key, Checks.MAX_NAME, false, DOCUMENT, keyAt, HINT);
       }
     }
   }
 
-  private static void text(Optional<String> value, int max, String at) throws InvalidFieldException {
+  private static void text(Optional<String> value, int max, String at)
+      throws InvalidFieldException {
     if (value.isPresent()) {
       Checks.text(value.get(), max, false, DOCUMENT, at, HINT);
     }

@@ -17,20 +17,20 @@ import java.util.regex.Pattern;
  * A plugin manifest in iocage's format ({@code iocage_lib/plugin_manifest.json}) plus warder's
  * artifact pin; immutable and thread-safe.
  *
- * <p>{@link #parse} accepts every spelling real iocage manifests use and reports each
- * normalisation as a {@link CatalogWarning}: {@code revision} as a string ({@code "1"}) or an
- * integral float ({@code 1.0}); {@code official} as {@code "true"}/{@code "false"}; property values
- * as strings, numbers or booleans (booleans become {@code "1"}/{@code "0"}); upper-case hex;
- * unknown keys ({@code plugin_schema}, the typo {@code offical}), which are kept in {@link
- * #extra} and written back but not used. It also notes, as warnings, what a manifest asks of the
- * host beyond a jail: devfs rules ({@code devfs_ruleset}) and kernel modules ({@code kmods}).
+ * <p>{@link #parse} accepts every spelling real iocage manifests use and reports each normalisation
+ * as a {@link CatalogWarning}: {@code revision} as a string ({@code "1"}) or an integral float
+ * ({@code 1.0}); {@code official} as {@code "true"}/{@code "false"}; property values as strings,
+ * numbers or booleans (booleans become {@code "1"}/{@code "0"}); upper-case hex; unknown keys
+ * ({@code plugin_schema}, the typo {@code offical}), which are kept in {@link #extra} and written
+ * back but not used. It also notes, as warnings, what a manifest asks of the host beyond a jail:
+ * devfs rules ({@code devfs_ruleset}) and kernel modules ({@code kmods}).
  *
  * <p>It refuses, with an {@link InvalidFieldException} naming the JSON path, what cannot be used
  * safely: a missing required key (iocage's: name, release, pkgs, packagesite, fingerprints,
- * artifact), types that cannot be normalised, a non-sha256 or malformed fingerprint, a release
- * that is not a FreeBSD release name, package names with whitespace or shell metacharacters,
- * pkg repository names, property keys, devfs paths and kernel module names that are not simple
- * names (they become file names, argv elements and pkg configuration), and documents over {@link
+ * artifact), types that cannot be normalised, a non-sha256 or malformed fingerprint, a release that
+ * is not a FreeBSD release name, package names with whitespace or shell metacharacters, pkg
+ * repository names, property keys, devfs paths and kernel module names that are not simple names
+ * (they become file names, argv elements and pkg configuration), and documents over {@link
  * #MAX_BYTES}. Fractional numbers are accepted only where they mean something (a property value is
  * kept as the decimal text; {@code revision} must be integral). Duplicate keys are refused:
  * iocage's Python reader would silently keep the last one.
@@ -46,7 +46,8 @@ import java.util.regex.Pattern;
  * @param pkgs package names or origins, installed in this order
  * @param packagesite pkg(8) repository URL, {@code ${ABI}} expanded by pkg
  * @param fingerprints pkg repository name to its trusted sha256 fingerprints, every entry kept
- * @param properties jail properties, values as iocage passes them ({@code "1"}, {@code "tcp(80:8282)"})
+ * @param properties jail properties, values as iocage passes them ({@code "1"}, {@code
+ *     "tcp(80:8282)"})
  * @param official informational only; absent means false
  * @param revision the plugin's revision; absent means 0
  * @param devfsRuleset devfs rules the jail needs beyond iocage's default
@@ -75,11 +76,24 @@ public record PluginManifest(
 
   static final String DOCUMENT = "plugin manifest";
   private static final String HINT = "fix the manifest (or ask its publisher to)";
+
   /** The keys this model reads, in the order {@link #toJson} writes them. */
   private static final List<String> KEYS =
       List.of(
-          "name", "release", "artifact", "artifact_ref", "artifact_bundle", "official", "properties",
-          "devfs_ruleset", "kmods", "pkgs", "packagesite", "fingerprints", "revision");
+          "name",
+          "release",
+          "artifact",
+          "artifact_ref",
+          "artifact_bundle",
+          "official",
+          "properties",
+          "devfs_ruleset",
+          "kmods",
+          "pkgs",
+          "packagesite",
+          "fingerprints",
+          "revision");
+
   private static final Map<String, String> NOTES =
       Map.of("plugin_schema", "iocage dropped it from its schema and never reads it");
   private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]+");
@@ -166,11 +180,26 @@ public record PluginManifest(
     return Collections.unmodifiableMap(copies);
   }
 
-  /** This manifest with its artifact pinned to {@code commit}, optionally published as a git bundle target. */
+  /**
+   * This manifest with its artifact pinned to {@code commit}, optionally published as a git bundle
+   * target.
+   */
   public PluginManifest withArtifactPin(String commit, Optional<String> bundleTarget) {
     return new PluginManifest(
-        name, release, artifact, Optional.of(commit), bundleTarget, pkgs, packagesite, fingerprints,
-        properties, official, revision, devfsRuleset, kmods, extra);
+        name,
+        release,
+        artifact,
+        Optional.of(commit),
+        bundleTarget,
+        pkgs,
+        packagesite,
+        fingerprints,
+        properties,
+        official,
+        revision,
+        devfsRuleset,
+        kmods,
+        extra);
   }
 
   /** Parses manifest bytes (UTF-8 JSON), normalising iocage's quirks with a warning for each. */
@@ -211,8 +240,11 @@ public record PluginManifest(
         case "kmods" -> {
           kmods = r.strings(value, at);
           if (!kmods.isEmpty()) {
-            r.warn(at, "asks to load kernel modules " + String.join(", ", kmods)
-                + " on the host; review before installing");
+            r.warn(
+                at,
+                "asks to load kernel modules "
+                    + String.join(", ", kmods)
+                    + " on the host; review before installing");
           }
         }
         default -> {
@@ -242,8 +274,20 @@ public record PluginManifest(
     try {
       PluginManifest manifest =
           new PluginManifest(
-              name, release, artifact, artifactRef, artifactBundle, pkgs, packagesite, fingerprints,
-              properties, official, revision, devfs, kmods, extra);
+              name,
+              release,
+              artifact,
+              artifactRef,
+              artifactBundle,
+              pkgs,
+              packagesite,
+              fingerprints,
+              properties,
+              official,
+              revision,
+              devfs,
+              kmods,
+              extra);
       return new Parsed<>(manifest, r.warnings());
     } catch (IllegalArgumentException e) {
       throw InvalidFieldException.from(e);
@@ -274,7 +318,10 @@ public record PluginManifest(
         d -> {
           ObjectNode devfs = o.putObject("devfs_ruleset");
           ObjectNode paths = devfs.putObject("paths");
-          d.paths().forEach((k, v) -> v.ifPresentOrElse(action -> paths.put(k, action), () -> paths.putNull(k)));
+          d.paths()
+              .forEach(
+                  (k, v) ->
+                      v.ifPresentOrElse(action -> paths.put(k, action), () -> paths.putNull(k)));
           ArrayNode includes = devfs.putArray("includes");
           d.includes().forEach(includes::add);
         });
@@ -289,7 +336,11 @@ public record PluginManifest(
     fingerprints.forEach(
         (repo, list) -> {
           ArrayNode a = f.putArray(repo);
-          list.forEach(fp -> a.addObject().put("function", fp.function()).put("fingerprint", fp.fingerprint()));
+          list.forEach(
+              fp ->
+                  a.addObject()
+                      .put("function", fp.function())
+                      .put("fingerprint", fp.fingerprint()));
         });
     o.put("revision", revision);
     extra.forEach((k, v) -> o.set(k, v.deepCopy()));
@@ -299,112 +350,189 @@ public record PluginManifest(
   private void validate() throws InvalidFieldException {
     Checks.text(name, Checks.MAX_NAME, false, DOCUMENT, "$.name", HINT);
     if (name.isBlank()) {
-      throw new InvalidFieldException(DOCUMENT, "$.name", "a non-empty name", Checks.quote(name), HINT);
+      throw new InvalidFieldException(
+          DOCUMENT, "$.name", "a non-empty name", Checks.quote(name), HINT);
     }
-    Checks.matches(Checks.RELEASE, release, DOCUMENT, "$.release", "a FreeBSD release name",
+    Checks.matches(
+        Checks.RELEASE,
+        release,
+        DOCUMENT,
+        "$.release",
+        "a FreeBSD release name",
         "use one such as 13.2-RELEASE");
     if (!artifact.isEmpty()) {
       gitUrl(artifact, "$.artifact");
     }
     if (artifactRef.isPresent()) {
-      Checks.matches(Checks.COMMIT_ID, artifactRef.get(), DOCUMENT, "$.artifact_ref",
+      Checks.matches(
+          Checks.COMMIT_ID,
+          artifactRef.get(),
+          DOCUMENT,
+          "$.artifact_ref",
           "a full commit id of 40 hex digits",
           "pin the artifact to the commit `git rev-parse HEAD` prints, never a branch or tag");
       if (artifact.isEmpty() && artifactBundle.isEmpty()) {
-        throw new InvalidFieldException(DOCUMENT, "$.artifact_ref",
-            "an artifact (git URL) or artifact_bundle holding the pinned commit", "neither",
+        throw new InvalidFieldException(
+            DOCUMENT,
+            "$.artifact_ref",
+            "an artifact (git URL) or artifact_bundle holding the pinned commit",
+            "neither",
             "set artifact or artifact_bundle, or drop artifact_ref");
       }
     }
     if (artifactBundle.isPresent()) {
-      Checks.targetPath(artifactBundle.get(), DOCUMENT, "$.artifact_bundle",
+      Checks.targetPath(
+          artifactBundle.get(),
+          DOCUMENT,
+          "$.artifact_bundle",
           "name the bundle's target as the registry publishes it");
       if (artifactRef.isEmpty()) {
-        throw new InvalidFieldException(DOCUMENT, "$.artifact_bundle",
-            "artifact_ref, the commit the bundle holds, beside it", "no artifact_ref",
+        throw new InvalidFieldException(
+            DOCUMENT,
+            "$.artifact_bundle",
+            "artifact_ref, the commit the bundle holds, beside it",
+            "no artifact_ref",
             "add artifact_ref with the bundled commit id");
       }
     }
     for (int i = 0; i < pkgs.size(); i++) {
-      Checks.matches(Checks.PKG, pkgs.get(i), DOCUMENT, CatalogJson.index("$.pkgs", i),
+      Checks.matches(
+          Checks.PKG,
+          pkgs.get(i),
+          DOCUMENT,
+          CatalogJson.index("$.pkgs", i),
           "a package name (nginx) or origin (www/nginx): letters, digits, '.', '_', '+', '-'",
           "list one package per entry, without spaces, options or shell syntax");
     }
     if (packagesite.startsWith("file:")) {
-      throw new InvalidFieldException(DOCUMENT, "$.packagesite", "an http(s) pkg repository URL",
-          Checks.quote(packagesite), "a file: repository would read the installing host's files");
+      throw new InvalidFieldException(
+          DOCUMENT,
+          "$.packagesite",
+          "an http(s) pkg repository URL",
+          Checks.quote(packagesite),
+          "a file: repository would read the installing host's files");
     }
-    if (packagesite.length() > Checks.MAX_URL || !Checks.PACKAGESITE.matcher(packagesite).matches()) {
-      throw new InvalidFieldException(DOCUMENT, "$.packagesite",
+    if (packagesite.length() > Checks.MAX_URL
+        || !Checks.PACKAGESITE.matcher(packagesite).matches()) {
+      throw new InvalidFieldException(
+          DOCUMENT,
+          "$.packagesite",
           "an http(s) or pkg+http(s) URL without spaces, quotes or backslashes (${ABI} allowed)",
-          Checks.quote(packagesite), "it is written into the jail's pkg repository configuration");
+          Checks.quote(packagesite),
+          "it is written into the jail's pkg repository configuration");
     }
     if (fingerprints.isEmpty()) {
-      throw new InvalidFieldException(DOCUMENT, "$.fingerprints", "at least one pkg repository",
-          "none", "pkg(8) refuses to install from a repository it has no fingerprint for");
+      throw new InvalidFieldException(
+          DOCUMENT,
+          "$.fingerprints",
+          "at least one pkg repository",
+          "none",
+          "pkg(8) refuses to install from a repository it has no fingerprint for");
     }
     for (Map.Entry<String, List<Fingerprint>> repo : fingerprints.entrySet()) {
       String at = CatalogJson.child("$.fingerprints", repo.getKey());
-      Checks.matches(Checks.FILE_NAME, repo.getKey(), DOCUMENT, at,
+      Checks.matches(
+          Checks.FILE_NAME,
+          repo.getKey(),
+          DOCUMENT,
+          at,
           "a repository name of letters, digits, '.', '_', '-' (not starting with '.' or '-')",
           "the name becomes a file name under /usr/local/etc/pkg in the jail");
       if (repo.getValue().isEmpty()) {
-        throw new InvalidFieldException(DOCUMENT, at, "at least one fingerprint", "an empty array",
+        throw new InvalidFieldException(
+            DOCUMENT,
+            at,
+            "at least one fingerprint",
+            "an empty array",
             "pkg(8) refuses to install from a repository it has no fingerprint for");
       }
       for (int i = 0; i < repo.getValue().size(); i++) {
         Fingerprint fp = repo.getValue().get(i);
         String fpAt = CatalogJson.index(at, i);
         if (!fp.function().equals("sha256")) {
-          throw new InvalidFieldException(DOCUMENT, fpAt + ".function", "\"sha256\"",
-              Checks.quote(fp.function()), "pkg(8) fingerprints are sha256 of the repository's public key");
+          throw new InvalidFieldException(
+              DOCUMENT,
+              fpAt + ".function",
+              "\"sha256\"",
+              Checks.quote(fp.function()),
+              "pkg(8) fingerprints are sha256 of the repository's public key");
         }
-        Checks.matches(Checks.SHA256_HEX, fp.fingerprint(), DOCUMENT, fpAt + ".fingerprint",
-            "a sha256 of 64 hex digits", "copy it from the repository's fingerprint file");
+        Checks.matches(
+            Checks.SHA256_HEX,
+            fp.fingerprint(),
+            DOCUMENT,
+            fpAt + ".fingerprint",
+            "a sha256 of 64 hex digits",
+            "copy it from the repository's fingerprint file");
       }
     }
     for (Map.Entry<String, String> p : properties.entrySet()) {
       String at = CatalogJson.child("$.properties", p.getKey());
-      Checks.matches(Checks.PROPERTY_KEY, p.getKey(), DOCUMENT, at,
-          "a property name of letters, digits and '_' (such as nat_forwards)", HINT);
+      Checks.matches(
+          Checks.PROPERTY_KEY,
+          p.getKey(),
+          DOCUMENT,
+          at,
+          "a property name of letters, digits and '_' (such as nat_forwards)",
+          HINT);
       Checks.text(p.getValue(), Checks.MAX_URL, false, DOCUMENT, at, HINT);
     }
     if (revision < 0) {
-      throw new InvalidFieldException(DOCUMENT, "$.revision", "an integer from 0", String.valueOf(revision), HINT);
+      throw new InvalidFieldException(
+          DOCUMENT, "$.revision", "an integer from 0", String.valueOf(revision), HINT);
     }
     if (devfsRuleset.isPresent()) {
       for (Map.Entry<String, Optional<String>> p : devfsRuleset.get().paths().entrySet()) {
         String at = CatalogJson.child("$.devfs_ruleset.paths", p.getKey());
         if (!Checks.DEVFS_PATH.matcher(p.getKey()).matches() || p.getKey().contains("..")) {
-          throw new InvalidFieldException(DOCUMENT, at,
+          throw new InvalidFieldException(
+              DOCUMENT,
+              at,
               "a devfs path pattern such as bpf* or dri/* (no '..', no leading '/')",
-              Checks.quote(p.getKey()), HINT);
+              Checks.quote(p.getKey()),
+              HINT);
         }
         if (p.getValue().isPresent()) {
-          Checks.matches(Checks.DEVFS_ACTION, p.getValue().get(), DOCUMENT, at,
-              "null (unhide) or a devfs rule action such as \"mode 0660\"", HINT);
+          Checks.matches(
+              Checks.DEVFS_ACTION,
+              p.getValue().get(),
+              DOCUMENT,
+              at,
+              "null (unhide) or a devfs rule action such as \"mode 0660\"",
+              HINT);
         }
       }
       List<String> includes = devfsRuleset.get().includes();
       for (int i = 0; i < includes.size(); i++) {
-        Checks.matches(Checks.DEVFS_INCLUDE, includes.get(i), DOCUMENT,
+        Checks.matches(
+            Checks.DEVFS_INCLUDE,
+            includes.get(i),
+            DOCUMENT,
             CatalogJson.index("$.devfs_ruleset.includes", i),
-            "a devfs ruleset number or $name such as $devfsrules_jail", HINT);
+            "a devfs ruleset number or $name such as $devfsrules_jail",
+            HINT);
       }
     }
     for (int i = 0; i < kmods.size(); i++) {
       String kmod = kmods.get(i);
       if (!Checks.KMOD.matcher(kmod).matches() || kmod.contains("..")) {
-        throw new InvalidFieldException(DOCUMENT, CatalogJson.index("$.kmods", i),
-            "a kernel module name such as linux64 (no '/', no '..')", Checks.quote(kmod),
+        throw new InvalidFieldException(
+            DOCUMENT,
+            CatalogJson.index("$.kmods", i),
+            "a kernel module name such as linux64 (no '/', no '..')",
+            Checks.quote(kmod),
             "kldload(8) would load a file by path");
       }
     }
     for (Map.Entry<String, JsonNode> e : extra.entrySet()) {
       String at = CatalogJson.child("$", e.getKey());
       if (KEYS.contains(e.getKey())) {
-        throw new InvalidFieldException(DOCUMENT, at, "an unknown key in extra", "the known key "
-            + Checks.quote(e.getKey()), "set the record component instead");
+        throw new InvalidFieldException(
+            DOCUMENT,
+            at,
+            "an unknown key in extra",
+            "the known key " + Checks.quote(e.getKey()),
+            "set the record component instead");
       }
       Checks.text(e.getKey(), Checks.MAX_NAME, false, DOCUMENT, at, HINT);
     }
@@ -412,29 +540,38 @@ public record PluginManifest(
 
   private static void gitUrl(String url, String at) throws InvalidFieldException {
     if (url.startsWith("file:")) {
-      throw new InvalidFieldException(DOCUMENT, at, "an https, http, git or ssh git URL",
-          Checks.quote(url), "a file: artifact would copy the installing host's files;"
+      throw new InvalidFieldException(
+          DOCUMENT,
+          at,
+          "an https, http, git or ssh git URL",
+          Checks.quote(url),
+          "a file: artifact would copy the installing host's files;"
               + " publish the artifact as a git bundle (artifact_bundle) instead");
     }
     if (url.length() > Checks.MAX_URL || !Checks.GIT_URL.matcher(url).matches()) {
-      throw new InvalidFieldException(DOCUMENT, at,
+      throw new InvalidFieldException(
+          DOCUMENT,
+          at,
           "an https, http, git or ssh git URL without spaces or quotes, or \"\" for no artifact",
-          Checks.quote(url), HINT);
+          Checks.quote(url),
+          HINT);
     }
   }
 
   private static String lowerHex(FieldReader r, JsonNode value, String at, int length)
       throws InvalidFieldException {
     String text = r.string(value, at);
-    if (text.length() == length && HEX.matcher(text).matches() && !text.equals(text.toLowerCase(Locale.ROOT))) {
+    if (text.length() == length
+        && HEX.matcher(text).matches()
+        && !text.equals(text.toLowerCase(Locale.ROOT))) {
       r.warn(at, "upper-case hex read as lower-case");
       return text.toLowerCase(Locale.ROOT);
     }
     return text;
   }
 
-  private static Map<String, List<Fingerprint>> readFingerprints(FieldReader r, JsonNode value, String at)
-      throws InvalidFieldException {
+  private static Map<String, List<Fingerprint>> readFingerprints(
+      FieldReader r, JsonNode value, String at) throws InvalidFieldException {
     Map<String, List<Fingerprint>> out = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> repo : r.object(value, at).properties()) {
       String repoAt = CatalogJson.child(at, repo.getKey());
@@ -459,7 +596,8 @@ public record PluginManifest(
         String fingerprint = lowerHex(r, item.get("fingerprint"), itemAt + ".fingerprint", 64);
         for (String key : (Iterable<String>) item::fieldNames) {
           if (!key.equals("function") && !key.equals("fingerprint")) {
-            r.unknown(CatalogJson.child(itemAt, key), key, List.of("function", "fingerprint"), Map.of());
+            r.unknown(
+                CatalogJson.child(itemAt, key), key, List.of("function", "fingerprint"), Map.of());
           }
         }
         fps.add(new Fingerprint(function, fingerprint));
@@ -500,7 +638,8 @@ public record PluginManifest(
     return out;
   }
 
-  private static DevfsRuleset readDevfs(FieldReader r, JsonNode value, String at) throws InvalidFieldException {
+  private static DevfsRuleset readDevfs(FieldReader r, JsonNode value, String at)
+      throws InvalidFieldException {
     ObjectNode o = r.object(value, at);
     if (!o.has("paths")) {
       throw r.missing(o, at, "paths", "an object of devfs path pattern to null or a rule action");
@@ -513,25 +652,35 @@ public record PluginManifest(
       } else if (v.isTextual()) {
         paths.put(p.getKey(), Optional.of(v.textValue()));
       } else {
-        throw r.invalid(CatalogJson.child(at + ".paths", p.getKey()),
-            "null (unhide) or a devfs rule action string", v);
+        throw r.invalid(
+            CatalogJson.child(at + ".paths", p.getKey()),
+            "null (unhide) or a devfs rule action string",
+            v);
       }
     }
-    List<String> includes = o.has("includes") ? r.strings(o.get("includes"), at + ".includes") : List.of();
+    List<String> includes =
+        o.has("includes") ? r.strings(o.get("includes"), at + ".includes") : List.of();
     for (String key : (Iterable<String>) o::fieldNames) {
       if (!key.equals("paths") && !key.equals("includes")) {
         r.unknown(CatalogJson.child(at, key), key, List.of("paths", "includes"), Map.of());
       }
     }
-    r.warn(at, "asks for host devices " + String.join(", ", paths.keySet()) + " to be visible in the jail"
-        + (includes.isEmpty() ? "" : " and includes devfs rulesets " + String.join(", ", includes))
-        + "; review before installing");
+    r.warn(
+        at,
+        "asks for host devices "
+            + String.join(", ", paths.keySet())
+            + " to be visible in the jail"
+            + (includes.isEmpty()
+                ? ""
+                : " and includes devfs rulesets " + String.join(", ", includes))
+            + "; review before installing");
     return new DevfsRuleset(paths, includes);
   }
 
   private static <K, V> Map<K, V> ordered(Map<K, V> map) {
     Map<K, V> copy = new LinkedHashMap<>();
-    map.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "key"), Objects.requireNonNull(v, "value")));
+    map.forEach(
+        (k, v) -> copy.put(Objects.requireNonNull(k, "key"), Objects.requireNonNull(v, "value")));
     return Collections.unmodifiableMap(copy);
   }
 }

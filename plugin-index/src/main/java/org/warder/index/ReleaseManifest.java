@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A FreeBSD release distribution's {@code MANIFEST} (from {@code release/scripts/make-manifest.sh}):
- * one tab-separated line per distribution file,
- * {@code base.txz<TAB>sha256<TAB>file count<TAB>set<TAB>"description"<TAB>on|off}.
+ * A FreeBSD release distribution's {@code MANIFEST} (from {@code
+ * release/scripts/make-manifest.sh}): one tab-separated line per distribution file, {@code
+ * base.txz<TAB>sha256<TAB>file count<TAB>set<TAB>"description"<TAB>on|off}.
  *
  * @param entries in file order, file names unique
  */
@@ -24,7 +24,12 @@ public record ReleaseManifest(List<Entry> entries) {
 
   /** One distribution file of the release. */
   public record Entry(
-      String file, String sha256, long fileCount, String set, String description, boolean installByDefault) {}
+      String file,
+      String sha256,
+      long fileCount,
+      String set,
+      String description,
+      boolean installByDefault) {}
 
   public ReleaseManifest {
     entries = List.copyOf(entries);
@@ -39,7 +44,11 @@ public record ReleaseManifest(List<Entry> entries) {
   public static ReleaseManifest parse(byte[] bytes) throws CatalogException {
     if (bytes.length > MAX_BYTES) {
       throw new CatalogException(
-          "expected a MANIFEST of at most " + MAX_BYTES + " bytes, found " + bytes.length + " bytes");
+          "expected a MANIFEST of at most "
+              + MAX_BYTES
+              + " bytes, found "
+              + bytes.length
+              + " bytes");
     }
     String text = new String(bytes, StandardCharsets.UTF_8);
     Map<String, Entry> entries = new LinkedHashMap<>();
@@ -51,7 +60,8 @@ public record ReleaseManifest(List<Entry> entries) {
       }
       Entry e = parseLine(line, i + 1);
       if (entries.put(e.file(), e) != null) {
-        throw new CatalogException("MANIFEST line " + (i + 1) + ": " + e.file() + " is listed twice");
+        throw new CatalogException(
+            "MANIFEST line " + (i + 1) + ": " + e.file() + " is listed twice");
       }
     }
     if (entries.isEmpty()) {
@@ -64,18 +74,29 @@ public record ReleaseManifest(List<Entry> entries) {
     String[] col = line.split("\t", -1);
     if (col.length != 6) {
       throw new CatalogException(
-          "MANIFEST line " + number + ": expected 6 tab-separated columns (file, sha256, count, set,"
-              + " description, on|off), found " + col.length);
+          "MANIFEST line "
+              + number
+              + ": expected 6 tab-separated columns (file, sha256, count, set,"
+              + " description, on|off), found "
+              + col.length);
     }
     if (!FILE.matcher(col[0]).matches()) {
       throw new CatalogException(
-          "MANIFEST line " + number + ": expected a distribution file name like base.txz, found \""
-              + col[0] + "\"");
+          "MANIFEST line "
+              + number
+              + ": expected a distribution file name like base.txz, found \""
+              + col[0]
+              + "\"");
     }
     if (!SHA256.matcher(col[1]).matches()) {
       throw new CatalogException(
-          "MANIFEST line " + number + ": expected a sha256 of 64 lower-case hex digits for " + col[0]
-              + ", found \"" + col[1] + "\"");
+          "MANIFEST line "
+              + number
+              + ": expected a sha256 of 64 lower-case hex digits for "
+              + col[0]
+              + ", found \""
+              + col[1]
+              + "\"");
     }
     long count;
     try {
@@ -85,11 +106,21 @@ public record ReleaseManifest(List<Entry> entries) {
     }
     if (count < 0) {
       throw new CatalogException(
-          "MANIFEST line " + number + ": expected a file count for " + col[0] + ", found \"" + col[2] + "\"");
+          "MANIFEST line "
+              + number
+              + ": expected a file count for "
+              + col[0]
+              + ", found \""
+              + col[2]
+              + "\"");
     }
     if (!col[5].equals("on") && !col[5].equals("off")) {
       throw new CatalogException(
-          "MANIFEST line " + number + ": expected on or off in the last column, found \"" + col[5] + "\"");
+          "MANIFEST line "
+              + number
+              + ": expected on or off in the last column, found \""
+              + col[5]
+              + "\"");
     }
     String description = col[4];
     if (description.length() >= 2 && description.startsWith("\"") && description.endsWith("\"")) {
@@ -102,9 +133,20 @@ public record ReleaseManifest(List<Entry> entries) {
   public String format() {
     StringBuilder out = new StringBuilder();
     for (Entry e : entries) {
-      out.append(e.file()).append('\t').append(e.sha256()).append('\t').append(e.fileCount())
-          .append('\t').append(e.set()).append('\t').append('"').append(e.description()).append('"')
-          .append('\t').append(e.installByDefault() ? "on" : "off").append('\n');
+      out.append(e.file())
+          .append('\t')
+          .append(e.sha256())
+          .append('\t')
+          .append(e.fileCount())
+          .append('\t')
+          .append(e.set())
+          .append('\t')
+          .append('"')
+          .append(e.description())
+          .append('"')
+          .append('\t')
+          .append(e.installByDefault() ? "on" : "off")
+          .append('\n');
     }
     return out.toString();
   }

@@ -15,9 +15,18 @@ import org.warder.signing.testing.Mutations;
 class PluginIndexPropertyTest {
   private static final List<byte[]> SEEDS = List.of(Samples.read(Samples.INDEX));
   private static final List<String> DOMAIN_VALUES =
-      List.of("\"nextcloud.json\"", "\"../nextcloud.json\"", "\"/etc/passwd\"", "\"a/b.json\"", "\"\"",
-          "\"https://www.ixsystems.com/x.png\"", "\"plugins/acme/nextcloud/manifest.json\"",
-          "\"plugins/../x\"", "\"Nextcloud\"", "\"\\u202eevil\"", "\"line\\nbreak\"",
+      List.of(
+          "\"nextcloud.json\"",
+          "\"../nextcloud.json\"",
+          "\"/etc/passwd\"",
+          "\"a/b.json\"",
+          "\"\"",
+          "\"https://www.ixsystems.com/x.png\"",
+          "\"plugins/acme/nextcloud/manifest.json\"",
+          "\"plugins/../x\"",
+          "\"Nextcloud\"",
+          "\"\\u202eevil\"",
+          "\"line\\nbreak\"",
           "{\"MANIFEST\":\"x.json\",\"name\":\"x\",\"icon\":\"i\",\"description\":\"d\",\"official\":false}",
           "{\"MANIFEST\":\"x.json\",\"name\":\"x\",\"icon\":\"i\",\"description\":\"d\",\"official\":\"true\","
               + "\"primary_pkg\":\"\"}");

@@ -47,12 +47,15 @@ class PluginIndexTest {
             "$[\"torr-server\"].primary_pkg: empty string read as null");
     assertThat(index.entries().values().stream().filter(e -> e.homepage().isPresent())).hasSize(30);
     assertThat(index.entries().values().stream().filter(e -> e.category().isPresent())).hasSize(27);
-    assertThat(index.entries().values().stream().filter(e -> e.maintainer().isPresent())).hasSize(2);
-    assertThat(index.entries().values()).allSatisfy(e -> {
-      assertThat(e.manifestTarget()).isEmpty();
-      assertThat(e.license()).isEmpty();
-      assertThat(e.extra()).isEmpty();
-    });
+    assertThat(index.entries().values().stream().filter(e -> e.maintainer().isPresent()))
+        .hasSize(2);
+    assertThat(index.entries().values())
+        .allSatisfy(
+            e -> {
+              assertThat(e.manifestTarget()).isEmpty();
+              assertThat(e.license()).isEmpty();
+              assertThat(e.extra()).isEmpty();
+            });
   }
 
   @Test
@@ -62,8 +65,10 @@ class PluginIndexTest {
     PluginIndex.Entry adguard = index.entry("adguardhome").orElseThrow();
     assertThat(adguard.manifest()).isEqualTo("adguardhome.json");
     assertThat(adguard.name()).isEqualTo("AdGuardHome");
-    assertThat(adguard.icon()).isEqualTo("https://icons.freenas.org/community-icons/adguardhome.png");
-    assertThat(adguard.description()).isEqualTo("AdGuard Home is a network-wide software for blocking ads & tracking.");
+    assertThat(adguard.icon())
+        .isEqualTo("https://icons.freenas.org/community-icons/adguardhome.png");
+    assertThat(adguard.description())
+        .isEqualTo("AdGuard Home is a network-wide software for blocking ads & tracking.");
     assertThat(adguard.official()).isFalse();
     assertThat(adguard.primaryPkg()).contains("adguardhome");
     assertThat(adguard.category()).contains("networking");
@@ -119,8 +124,16 @@ class PluginIndexTest {
   void testConstructor_builtEntryRoundTrips() throws Exception {
     PluginIndex.Entry e =
         new PluginIndex.Entry(
-            "gitea.json", "Gitea", "https://i/g.png", "A forge.", false, Optional.of("www/gitea"),
-            Optional.of("development"), Optional.empty(), Optional.empty(), Optional.empty(),
+            "gitea.json",
+            "Gitea",
+            "https://i/g.png",
+            "A forge.",
+            false,
+            Optional.of("www/gitea"),
+            Optional.of("development"),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
             Optional.of("plugins/acme/gitea/manifest.json"),
             Map.of("x", (ObjectNode) JSON.readTree("{\"ratio\":0.50}")));
     PluginIndex index = new PluginIndex(Map.of("gitea", e));
@@ -155,7 +168,8 @@ class PluginIndexTest {
         Arguments.of(index("", ENTRY), "$[\"\"]", "expected a plugin id"),
         Arguments.of(index("x y", ENTRY), "$[\"x y\"]", "expected a plugin id"),
         Arguments.of(index("x".repeat(65), ENTRY), "$." + "x".repeat(65), "at most 64"),
-        Arguments.of("{\"Gitea\":" + ENTRY + ",\"gitea\":" + ENTRY + "}", "$.gitea", "case-insensitive"),
+        Arguments.of(
+            "{\"Gitea\":" + ENTRY + ",\"gitea\":" + ENTRY + "}", "$.gitea", "case-insensitive"),
         Arguments.of(index("x", "[]"), "$.x", "expected an object, found array []"),
         Arguments.of(index("x", "\"x.json\""), "$.x", "expected an object"),
         Arguments.of(entryWithout("MANIFEST"), "$.x", "expected key \"MANIFEST\""),
@@ -163,20 +177,39 @@ class PluginIndexTest {
         Arguments.of(entryWithout("icon"), "$.x", "expected key \"icon\""),
         Arguments.of(entryWithout("description"), "$.x", "expected key \"description\""),
         Arguments.of(entryWithout("official"), "$.x", "expected key \"official\""),
-        Arguments.of(entryWith("MANIFEST", "\"../../etc/passwd\""), "$.x.MANIFEST", "a plain file name"),
+        Arguments.of(
+            entryWith("MANIFEST", "\"../../etc/passwd\""), "$.x.MANIFEST", "a plain file name"),
         Arguments.of(entryWith("MANIFEST", "\"/etc/passwd\""), "$.x.MANIFEST", "a plain file name"),
-        Arguments.of(entryWith("MANIFEST", "\"sub/x.json\""), "$.x.MANIFEST", "MANIFEST names a file beside the INDEX"),
+        Arguments.of(
+            entryWith("MANIFEST", "\"sub/x.json\""),
+            "$.x.MANIFEST",
+            "MANIFEST names a file beside the INDEX"),
         Arguments.of(entryWith("MANIFEST", "\".x.json\""), "$.x.MANIFEST", "not starting with '.'"),
-        Arguments.of(entryWith("MANIFEST", "null"), "$.x.MANIFEST", "expected a string, found null"),
+        Arguments.of(
+            entryWith("MANIFEST", "null"), "$.x.MANIFEST", "expected a string, found null"),
         Arguments.of(entryWith("name", "\"\""), "$.x.name", "a non-empty name"),
         Arguments.of(entryWith("name", "\"X\\u0007\""), "$.x.name", "control characters"),
-        Arguments.of(entryWith("name", "\"Nextcloud\\u202egpj.exe\""), "$.x.name", "bidirectional overrides"),
+        Arguments.of(
+            entryWith("name", "\"Nextcloud\\u202egpj.exe\""),
+            "$.x.name",
+            "bidirectional overrides"),
         Arguments.of(entryWith("official", "\"yes\""), "$.x.official", "expected true or false"),
-        Arguments.of(entryWith("primary_pkg", "5"), "$.x.primary_pkg", "a package name or null, found number 5"),
-        Arguments.of(entryWith("primary_pkg", "\"x; reboot\""), "$.x.primary_pkg", "a package name"),
-        Arguments.of(entryWith("manifest_target", "\"/srv/x.json\""), "$.x.manifest_target", "(absolute)"),
-        Arguments.of(entryWith("manifest_target", "\"plugins/../../x.json\""), "$.x.manifest_target", "'..'"),
-        Arguments.of(entryWith("manifest_target", "\"plugins\\\\x.json\""), "$.x.manifest_target", "registry target path"),
+        Arguments.of(
+            entryWith("primary_pkg", "5"),
+            "$.x.primary_pkg",
+            "a package name or null, found number 5"),
+        Arguments.of(
+            entryWith("primary_pkg", "\"x; reboot\""), "$.x.primary_pkg", "a package name"),
+        Arguments.of(
+            entryWith("manifest_target", "\"/srv/x.json\""), "$.x.manifest_target", "(absolute)"),
+        Arguments.of(
+            entryWith("manifest_target", "\"plugins/../../x.json\""),
+            "$.x.manifest_target",
+            "'..'"),
+        Arguments.of(
+            entryWith("manifest_target", "\"plugins\\\\x.json\""),
+            "$.x.manifest_target",
+            "registry target path"),
         Arguments.of(entryWith("homepage", "[]"), "$.x.homepage", "expected a string"),
         Arguments.of(entryWith("description", "\"x\\u0000y\""), "$.x.description", "U+0000"));
   }

@@ -1,9 +1,7 @@
 package org.warder.index;
 
-
 import java.util.List;
 import java.util.Optional;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -13,25 +11,46 @@ import org.warder.signing.testing.BoundedParse;
 import org.warder.signing.testing.Mutations;
 
 /**
- * Properties of plugin manifest parsing on the real iocage manifests in the test resources,
- * mutated byte by byte and value by value: each parses or is refused with a {@link
- * CatalogException} naming what is wrong, and a manifest that parses writes a canonical form that
- * reads back as the same manifest, without new warnings.
+ * Properties of plugin manifest parsing on the real iocage manifests in the test resources, mutated
+ * byte by byte and value by value: each parses or is refused with a {@link CatalogException} naming
+ * what is wrong, and a manifest that parses writes a canonical form that reads back as the same
+ * manifest, without new warnings.
  */
 class PluginManifestPropertyTest {
-  /** Fixed: the outcome statistics checked below must not depend on chance (failures still shrink). */
+  /**
+   * Fixed: the outcome statistics checked below must not depend on chance (failures still shrink).
+   */
   private static final String FIXED_SEED = "20261202";
 
-  private static final List<byte[]> SEEDS = Samples.manifests().stream().map(Samples::read).toList();
+  private static final List<byte[]> SEEDS =
+      Samples.manifests().stream().map(Samples::read).toList();
   static final List<String> DOMAIN_VALUES =
-      List.of("\"13.2-RELEASE\"", "\"13.2-RELEASE-p11\"", "\"14.0-CURRENT\"", "\"13.2\"", "\"nginx\"",
-          "\"www/nginx@py39\"", "\"-nginx\"", "\"nginx; rm -rf /\"", "\"https://github.com/x/y.git\"",
-          "\"file:///etc/passwd\"", "\"git://x/y\"", "\"ext::sh -c id\"", "\"pkg+http://pkg.FreeBSD.org/${ABI}/latest\"",
-          "\"http://\"", "[\"nginx\",\"nginx\"]", "{\"function\":\"sha256\",\"fingerprint\":\"ab\"}",
+      List.of(
+          "\"13.2-RELEASE\"",
+          "\"13.2-RELEASE-p11\"",
+          "\"14.0-CURRENT\"",
+          "\"13.2\"",
+          "\"nginx\"",
+          "\"www/nginx@py39\"",
+          "\"-nginx\"",
+          "\"nginx; rm -rf /\"",
+          "\"https://github.com/x/y.git\"",
+          "\"file:///etc/passwd\"",
+          "\"git://x/y\"",
+          "\"ext::sh -c id\"",
+          "\"pkg+http://pkg.FreeBSD.org/${ABI}/latest\"",
+          "\"http://\"",
+          "[\"nginx\",\"nginx\"]",
+          "{\"function\":\"sha256\",\"fingerprint\":\"ab\"}",
           "{\"FreeBSD\":[{\"function\":\"sha256\",\"fingerprint\":\"" + "ab".repeat(32) + "\"}]}",
-          "{\"../x\":[]}", "{\"vnet\":1,\"nat\":\"1\",\"allow_raw_sockets\":true}", "{\"exec_prestart\":\"/bin/sh\"}",
+          "{\"../x\":[]}",
+          "{\"vnet\":1,\"nat\":\"1\",\"allow_raw_sockets\":true}",
+          "{\"exec_prestart\":\"/bin/sh\"}",
           "{\"paths\":{\"bpf*\":null,\"../../x\":\"unhide\"},\"includes\":[\"1\",\"$devfsrules_hide_all\"]}",
-          "[\"zfs\",\"../kmod\"]", "\"" + "0".repeat(40) + "\"", "\"ABCDEF\"", "\"" + "a".repeat(2049) + "\"");
+          "[\"zfs\",\"../kmod\"]",
+          "\"" + "0".repeat(40) + "\"",
+          "\"ABCDEF\"",
+          "\"" + "a".repeat(2049) + "\"");
 
   @Property(tries = 120)
   void testParse_mutatedBytes_manifestOrRefusal(@ForAll("mutatedBytes") byte[] json) {
@@ -50,9 +69,9 @@ class PluginManifestPropertyTest {
     BoundedParse.parsedOrRefused(CatalogException.class, () -> PluginManifest.parse(json));
   }
 
-
   private static void parseAndRoundTrip(byte[] json) {
-    Optional<Parsed<PluginManifest>> result = CanonicalRoundTrip.check(json, PluginManifest::parse, PluginManifest::toJson);
+    Optional<Parsed<PluginManifest>> result =
+        CanonicalRoundTrip.check(json, PluginManifest::parse, PluginManifest::toJson);
     Statistics.label("outcome").collect(result.isPresent() ? "parsed" : "refused");
   }
 

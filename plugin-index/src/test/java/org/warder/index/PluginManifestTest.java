@@ -16,14 +16,19 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class PluginManifestTest {
-  private static final String FREEBSD_FP = "b0170035af3acc5f3f3ae1859dc717101b4e6c1d0a794ad554928ca0cbb2f438";
-  private static final String IX_FP = "226efd3a126fb86e71d60a37353d17f57af816d1c7ecad0623c21f0bf73eb0c7";
+  private static final String FREEBSD_FP =
+      "b0170035af3acc5f3f3ae1859dc717101b4e6c1d0a794ad554928ca0cbb2f438";
+  private static final String IX_FP =
+      "226efd3a126fb86e71d60a37353d17f57af816d1c7ecad0623c21f0bf73eb0c7";
   private static final String COMMIT = "8b6f37c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final String NEXTCLOUD = "freenas__iocage-ix-plugins__13.1-RELEASE__nextcloud.json";
-  private static final String JELLYFIN = "ix-plugin-hub__iocage-plugin-index__master__jellyfin.json";
-  private static final String TRANSMISSION = "ix-plugin-hub__iocage-plugin-index__master__transmission.json";
+  private static final String NEXTCLOUD =
+      "freenas__iocage-ix-plugins__13.1-RELEASE__nextcloud.json";
+  private static final String JELLYFIN =
+      "ix-plugin-hub__iocage-plugin-index__master__jellyfin.json";
+  private static final String TRANSMISSION =
+      "ix-plugin-hub__iocage-plugin-index__master__transmission.json";
   private static final String HOMEBRIDGE =
       "ix-plugin-hub__iocage-plugin-index__a46f8049eff04570e50e82e67449cca59311eb8a__homebridge.json";
   private static final String HOMEASSISTANT =
@@ -32,23 +37,28 @@ class PluginManifestTest {
       "ix-plugin-hub__iocage-plugin-index__86dc76a9b08fbf368c341f4cc6bf99a1bfd4ebdf__archiwarep5.json";
   private static final String PLEX =
       "freenas__iocage-ix-plugins__89ca8ed6302a38d5928545a8ed25cf03587a6ae9__plexmediaserver.json";
-  private static final String ASIGRA = "freenas__iocage-ix-plugins__eb3024e52d18b429f9d241a64906b67d7e53608a__asigra.json";
+  private static final String ASIGRA =
+      "freenas__iocage-ix-plugins__eb3024e52d18b429f9d241a64906b67d7e53608a__asigra.json";
   private static final String CRASHPLAN =
       "freenas__iocage-ix-plugins__019d64201ab2348725b6fb4084a0b50df4760559__crashplan.json";
 
   private static final String PLUGIN_SCHEMA =
       "$.plugin_schema: unknown key (iocage dropped it from its schema and never reads it) ignored";
 
-  /** Every warning each real sample must produce, in document order; a new sample needs an entry. */
+  /**
+   * Every warning each real sample must produce, in document order; a new sample needs an entry.
+   */
   private static final Map<String, List<String>> EXPECTED_WARNINGS =
       Map.of(
-          NEXTCLOUD, List.of(PLUGIN_SCHEMA, "$.revision: string \"1\" read as number 1"),
+          NEXTCLOUD,
+          List.of(PLUGIN_SCHEMA, "$.revision: string \"1\" read as number 1"),
           JELLYFIN,
           List.of(
               "$.properties.allow_raw_sockets: string \"1\" read as number 1",
               "$.devfs_ruleset: asks for host devices bpf*, dri*, dri/*, drm*, drm/* to be visible in the jail;"
                   + " review before installing"),
-          TRANSMISSION, List.of(),
+          TRANSMISSION,
+          List.of(),
           HOMEBRIDGE,
           List.of(
               "$.offical: unknown key (typo of \"official\"?) ignored",
@@ -78,8 +88,10 @@ class PluginManifestTest {
               "$.properties.enforce_statfs: string \"0\" read as number 0"),
           PLEX,
           List.of(
-              "$.official: string \"false\" read as boolean false", "$.revision: string \"0\" read as number 0"),
-          ASIGRA, List.of("$.revision: string \"0\" read as number 0"),
+              "$.official: string \"false\" read as boolean false",
+              "$.revision: string \"0\" read as number 0"),
+          ASIGRA,
+          List.of("$.revision: string \"0\" read as number 0"),
           CRASHPLAN,
           List.of(
               PLUGIN_SCHEMA,
@@ -143,11 +155,17 @@ class PluginManifestTest {
     assertThat(m.artifactBundle()).isEmpty();
     assertThat(m.official()).isFalse();
     assertThat(m.revision()).isEqualTo(1);
-    assertThat(m.properties()).containsExactly(Map.entry("nat", "1"), Map.entry("nat_forwards", "tcp(80:8282),tcp(443:8283)"));
-    assertThat(m.pkgs()).hasSize(12).startsWith("ffmpeg", "nextcloud-php82").endsWith("py39-certbot");
+    assertThat(m.properties())
+        .containsExactly(
+            Map.entry("nat", "1"), Map.entry("nat_forwards", "tcp(80:8282),tcp(443:8283)"));
+    assertThat(m.pkgs())
+        .hasSize(12)
+        .startsWith("ffmpeg", "nextcloud-php82")
+        .endsWith("py39-certbot");
     assertThat(m.packagesite()).isEqualTo("http://pkg.FreeBSD.org/${ABI}/latest");
     assertThat(m.fingerprints()).containsOnlyKeys("iocage-plugins");
-    assertThat(m.fingerprints().get("iocage-plugins")).containsExactly(PluginManifest.Fingerprint.sha256(FREEBSD_FP));
+    assertThat(m.fingerprints().get("iocage-plugins"))
+        .containsExactly(PluginManifest.Fingerprint.sha256(FREEBSD_FP));
     assertThat(m.devfsRuleset()).isEmpty();
     assertThat(m.kmods()).isEmpty();
     assertThat(m.extra()).containsOnlyKeys("plugin_schema");
@@ -164,7 +182,9 @@ class PluginManifestTest {
     assertThat(devfs.includes()).isEmpty();
     assertThat(m.properties())
         .containsExactly(
-            Map.entry("dhcp", "1"), Map.entry("allow_raw_sockets", "1"), Map.entry("allow_mlock", "1"),
+            Map.entry("dhcp", "1"),
+            Map.entry("allow_raw_sockets", "1"),
+            Map.entry("allow_mlock", "1"),
             Map.entry("ip6", "inherit"));
     assertThat(m.revision()).isEqualTo(3);
   }
@@ -176,7 +196,8 @@ class PluginManifestTest {
     assertThat(crashplan.pkgs()).containsExactly("sysutils/linux-crashplan");
     assertThat(crashplan.official()).isTrue();
     assertThat(crashplan.revision()).isZero();
-    assertThat(crashplan.fingerprints().get("iocage-plugins")).containsExactly(PluginManifest.Fingerprint.sha256(IX_FP));
+    assertThat(crashplan.fingerprints().get("iocage-plugins"))
+        .containsExactly(PluginManifest.Fingerprint.sha256(IX_FP));
 
     PluginManifest homebridge = PluginManifest.parse(Samples.read(HOMEBRIDGE)).value();
     assertThat(homebridge.official()).as("iocage ignores the typo \"offical\"").isFalse();
@@ -184,7 +205,12 @@ class PluginManifestTest {
     assertThat(homebridge.fingerprints()).containsOnlyKeys("plugin-default");
 
     assertThat(PluginManifest.parse(Samples.read(PLEX)).value().official()).isFalse();
-    assertThat(PluginManifest.parse(Samples.read(HOMEASSISTANT)).value().devfsRuleset().orElseThrow().includes())
+    assertThat(
+            PluginManifest.parse(Samples.read(HOMEASSISTANT))
+                .value()
+                .devfsRuleset()
+                .orElseThrow()
+                .includes())
         .containsExactly("1", "2", "3");
     assertThat(PluginManifest.parse(Samples.read(ARCHIWARE)).value().pkgs()).isEmpty();
   }
@@ -195,15 +221,24 @@ class PluginManifestTest {
     String json =
         "{\"name\":\"x\",\"release\":\"13.2-RELEASE\",\"artifact\":\"\",\"pkgs\":[\"nginx\"],"
             + "\"packagesite\":\"http://pkg.FreeBSD.org/${ABI}/latest\",\"fingerprints\":{"
-            + "\"iocage-plugins\":[{\"function\":\"sha256\",\"fingerprint\":\"" + FREEBSD_FP + "\"},"
-            + "{\"function\":\"sha256\",\"fingerprint\":\"" + second + "\"}],"
-            + "\"ix\":[{\"function\":\"sha256\",\"fingerprint\":\"" + IX_FP + "\"}]}}";
+            + "\"iocage-plugins\":[{\"function\":\"sha256\",\"fingerprint\":\""
+            + FREEBSD_FP
+            + "\"},"
+            + "{\"function\":\"sha256\",\"fingerprint\":\""
+            + second
+            + "\"}],"
+            + "\"ix\":[{\"function\":\"sha256\",\"fingerprint\":\""
+            + IX_FP
+            + "\"}]}}";
 
     PluginManifest m = parse(json).value();
 
     assertThat(m.fingerprints().get("iocage-plugins"))
-        .containsExactly(PluginManifest.Fingerprint.sha256(FREEBSD_FP), PluginManifest.Fingerprint.sha256(second));
-    assertThat(m.fingerprints().get("ix")).containsExactly(PluginManifest.Fingerprint.sha256(IX_FP));
+        .containsExactly(
+            PluginManifest.Fingerprint.sha256(FREEBSD_FP),
+            PluginManifest.Fingerprint.sha256(second));
+    assertThat(m.fingerprints().get("ix"))
+        .containsExactly(PluginManifest.Fingerprint.sha256(IX_FP));
     assertThat(PluginManifest.parse(m.toJson()).value()).isEqualTo(m);
     assertThat(new String(m.toJson(), StandardCharsets.UTF_8)).contains(FREEBSD_FP, second, IX_FP);
   }
@@ -212,9 +247,13 @@ class PluginManifestTest {
   void testParse_normalisationsWarnedWithPath() throws CatalogException {
     String json =
         "{\"name\":\"x\",\"release\":\"13.2-RELEASE\",\"artifact\":\"https://example.org/x.git\","
-            + "\"artifact_ref\":\"" + COMMIT.toUpperCase(java.util.Locale.ROOT) + "\",\"pkgs\":[],"
+            + "\"artifact_ref\":\""
+            + COMMIT.toUpperCase(java.util.Locale.ROOT)
+            + "\",\"pkgs\":[],"
             + "\"packagesite\":\"https://pkg.example.org/${ABI}\",\"fingerprints\":{\"r\":[{\"function\":\"sha256\","
-            + "\"fingerprint\":\"" + FREEBSD_FP.toUpperCase(java.util.Locale.ROOT) + "\",\"comment\":\"x\"}]},"
+            + "\"fingerprint\":\""
+            + FREEBSD_FP.toUpperCase(java.util.Locale.ROOT)
+            + "\",\"comment\":\"x\"}]},"
             + "\"properties\":{\"vnet\":true,\"boot\":false,\"nat_prefix\":172.16,\"big\":12345678901234567890,"
             + "\"nat\":1},\"official\":\"true\",\"revision\":2.0}";
 
@@ -233,11 +272,15 @@ class PluginManifestTest {
             "$.revision: number 2.0 read as 2");
     PluginManifest m = parsed.value();
     assertThat(m.artifactRef()).contains(COMMIT);
-    assertThat(m.fingerprints().get("r")).containsExactly(PluginManifest.Fingerprint.sha256(FREEBSD_FP));
+    assertThat(m.fingerprints().get("r"))
+        .containsExactly(PluginManifest.Fingerprint.sha256(FREEBSD_FP));
     assertThat(m.properties())
         .containsExactly(
-            Map.entry("vnet", "1"), Map.entry("boot", "0"), Map.entry("nat_prefix", "172.16"),
-            Map.entry("big", "12345678901234567890"), Map.entry("nat", "1"));
+            Map.entry("vnet", "1"),
+            Map.entry("boot", "0"),
+            Map.entry("nat_prefix", "172.16"),
+            Map.entry("big", "12345678901234567890"),
+            Map.entry("nat", "1"));
     assertThat(m.official()).isTrue();
     assertThat(m.revision()).isEqualTo(2);
     assertThat(parse(new String(m.toJson(), StandardCharsets.UTF_8)).warnings()).isEmpty();
@@ -245,19 +288,36 @@ class PluginManifestTest {
 
   @Test
   void testToJson_everyFieldRoundTrips() throws Exception {
-    ObjectNode nested = (ObjectNode) JSON.readTree("{\"a\":[1,2.50,null,true],\"b\":{\"c\":\"d\"}}");
+    ObjectNode nested =
+        (ObjectNode) JSON.readTree("{\"a\":[1,2.50,null,true],\"b\":{\"c\":\"d\"}}");
     PluginManifest m =
         new PluginManifest(
-            "Jellyfin Server", "13.2-RELEASE", "https://github.com/spz2k9/iocage-plugin-jellyfin.git",
-            Optional.of(COMMIT), Optional.of("plugins/acme/jellyfin/artifact.bundle"),
-            List.of("jellyfin", "multimedia/libva-utils", "py39-certbot", "gtk+", "www/py-foo@py39"),
+            "Jellyfin Server",
+            "13.2-RELEASE",
+            "https://github.com/spz2k9/iocage-plugin-jellyfin.git",
+            Optional.of(COMMIT),
+            Optional.of("plugins/acme/jellyfin/artifact.bundle"),
+            List.of(
+                "jellyfin", "multimedia/libva-utils", "py39-certbot", "gtk+", "www/py-foo@py39"),
             "pkg+https://pkg.example.org/${ABI}/latest",
             Map.of("iocage-plugins", List.of(PluginManifest.Fingerprint.sha256(FREEBSD_FP))),
-            Map.of("nat", "1", "nat_forwards", "tcp(80:8282)", "securelevel", "-1", "id", "007", "empty", ""),
-            true, 7,
-            Optional.of(new PluginManifest.DevfsRuleset(
-                Map.of("bpf*", Optional.empty(), "dri/*", Optional.of("mode 0660")),
-                List.of("1", "$devfsrules_jail"))),
+            Map.of(
+                "nat",
+                "1",
+                "nat_forwards",
+                "tcp(80:8282)",
+                "securelevel",
+                "-1",
+                "id",
+                "007",
+                "empty",
+                ""),
+            true,
+            7,
+            Optional.of(
+                new PluginManifest.DevfsRuleset(
+                    Map.of("bpf*", Optional.empty(), "dri/*", Optional.of("mode 0660")),
+                    List.of("1", "$devfsrules_jail"))),
             List.of("linux64"),
             Map.of("plugin_schema", JSON.getNodeFactory().textNode("2"), "x_vendor", nested));
 
@@ -272,9 +332,21 @@ class PluginManifestTest {
     ObjectNode vendor = (ObjectNode) JSON.readTree("{\"a\":1}");
     PluginManifest m = PluginManifest.parse(Samples.read(TRANSMISSION)).value();
     PluginManifest withExtra =
-        new PluginManifest(m.name(), m.release(), m.artifact(), m.artifactRef(), m.artifactBundle(), m.pkgs(),
-            m.packagesite(), m.fingerprints(), m.properties(), m.official(), m.revision(), m.devfsRuleset(),
-            m.kmods(), Map.of("x_vendor", vendor));
+        new PluginManifest(
+            m.name(),
+            m.release(),
+            m.artifact(),
+            m.artifactRef(),
+            m.artifactBundle(),
+            m.pkgs(),
+            m.packagesite(),
+            m.fingerprints(),
+            m.properties(),
+            m.official(),
+            m.revision(),
+            m.devfsRuleset(),
+            m.kmods(),
+            Map.of("x_vendor", vendor));
     byte[] before = withExtra.toJson();
 
     vendor.put("a", 2);
@@ -288,7 +360,9 @@ class PluginManifestTest {
   void testWithArtifactPin() throws CatalogException {
     PluginManifest m = PluginManifest.parse(Samples.read(NEXTCLOUD)).value();
 
-    PluginManifest pinned = m.withArtifactPin(COMMIT, Optional.of("plugins/ix/nextcloud/artifact-" + COMMIT + ".bundle"));
+    PluginManifest pinned =
+        m.withArtifactPin(
+            COMMIT, Optional.of("plugins/ix/nextcloud/artifact-" + COMMIT + ".bundle"));
 
     assertThat(pinned.artifactRef()).contains(COMMIT);
     assertThat(PluginManifest.parse(pinned.toJson()).value()).isEqualTo(pinned);
@@ -306,9 +380,22 @@ class PluginManifestTest {
     PluginManifest m = PluginManifest.parse(Samples.read(TRANSMISSION)).value();
 
     assertThatThrownBy(
-            () -> new PluginManifest(m.name(), m.release(), m.artifact(), m.artifactRef(), m.artifactBundle(),
-                List.of("nginx", "curl; reboot"), m.packagesite(), m.fingerprints(), m.properties(), m.official(),
-                m.revision(), m.devfsRuleset(), m.kmods(), m.extra()))
+            () ->
+                new PluginManifest(
+                    m.name(),
+                    m.release(),
+                    m.artifact(),
+                    m.artifactRef(),
+                    m.artifactBundle(),
+                    List.of("nginx", "curl; reboot"),
+                    m.packagesite(),
+                    m.fingerprints(),
+                    m.properties(),
+                    m.official(),
+                    m.revision(),
+                    m.devfsRuleset(),
+                    m.kmods(),
+                    m.extra()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("plugin manifest $.pkgs[1]: expected a package name")
         .hasCauseInstanceOf(InvalidFieldException.class);
@@ -332,7 +419,13 @@ class PluginManifestTest {
   }
 
   private static String fingerprints(String repo, String function, String hex) {
-    return "{" + JSON.getNodeFactory().textNode(repo) + ":[{\"function\":\"" + function + "\",\"fingerprint\":\"" + hex + "\"}]}";
+    return "{"
+        + JSON.getNodeFactory().textNode(repo)
+        + ":[{\"function\":\""
+        + function
+        + "\",\"fingerprint\":\""
+        + hex
+        + "\"}]}";
   }
 
   static Stream<Arguments> refused() throws Exception {
@@ -344,82 +437,172 @@ class PluginManifestTest {
         Arguments.of(without("packagesite"), "$", "expected key \"packagesite\""),
         Arguments.of(without("fingerprints"), "$", "expected key \"fingerprints\""),
         Arguments.of(without("artifact"), "$", "expected key \"artifact\""),
-        Arguments.of(without("pkgs").replaceFirst("\\{", "{\"pkg\":[\"nginx\"],"), "$", "found none (but \"pkg\", a typo?)"),
+        Arguments.of(
+            without("pkgs").replaceFirst("\\{", "{\"pkg\":[\"nginx\"],"),
+            "$",
+            "found none (but \"pkg\", a typo?)"),
         Arguments.of(with("name", "5"), "$.name", "expected a string, found number 5"),
         Arguments.of(with("name", "\"\""), "$.name", "expected a non-empty name"),
         Arguments.of(with("name", "\"evil\\u001b[2J\""), "$.name", "control characters"),
         Arguments.of(with("release", "\"13.2\""), "$.release", "expected a FreeBSD release name"),
         Arguments.of(with("release", "\"../../etc\""), "$.release", "found \"../../etc\""),
-        Arguments.of(with("release", "\"13.2-RELEASE; reboot\""), "$.release", "use one such as 13.2-RELEASE"),
+        Arguments.of(
+            with("release", "\"13.2-RELEASE; reboot\""),
+            "$.release",
+            "use one such as 13.2-RELEASE"),
         Arguments.of(with("artifact", "null"), "$.artifact", "expected a string, found null"),
-        Arguments.of(with("artifact", "\"file:///root/.ssh\""), "$.artifact", "would copy the installing host's files"),
+        Arguments.of(
+            with("artifact", "\"file:///root/.ssh\""),
+            "$.artifact",
+            "would copy the installing host's files"),
         Arguments.of(with("artifact", "\"--upload-pack=touch /tmp/x\""), "$.artifact", "git URL"),
         Arguments.of(with("artifact", "\"https://x.org/a b.git\""), "$.artifact", "without spaces"),
-        Arguments.of(with("artifact_ref", "\"abc123\""), "$.artifact_ref", "a full commit id of 40 hex digits"),
+        Arguments.of(
+            with("artifact_ref", "\"abc123\""),
+            "$.artifact_ref",
+            "a full commit id of 40 hex digits"),
         Arguments.of(with("artifact_ref", "\"master\""), "$.artifact_ref", "never a branch or tag"),
-        Arguments.of(with("artifact_ref", "\"" + "g".repeat(40) + "\""), "$.artifact_ref", "40 hex"),
-        Arguments.of(with("artifact_bundle", "\"plugins/x.bundle\""), "$.artifact_bundle", "artifact_ref"),
-        Arguments.of(with("artifact_bundle", "\"../x.bundle\""), "$.artifact_bundle", "(a '..' segment)"),
-        Arguments.of(with("artifact_bundle", "\"/srv/x.bundle\""), "$.artifact_bundle", "(absolute)"),
-        Arguments.of(with("artifact_bundle", "\"plugins//x\""), "$.artifact_bundle", "relative registry target path"),
+        Arguments.of(
+            with("artifact_ref", "\"" + "g".repeat(40) + "\""), "$.artifact_ref", "40 hex"),
+        Arguments.of(
+            with("artifact_bundle", "\"plugins/x.bundle\""), "$.artifact_bundle", "artifact_ref"),
+        Arguments.of(
+            with("artifact_bundle", "\"../x.bundle\""), "$.artifact_bundle", "(a '..' segment)"),
+        Arguments.of(
+            with("artifact_bundle", "\"/srv/x.bundle\""), "$.artifact_bundle", "(absolute)"),
+        Arguments.of(
+            with("artifact_bundle", "\"plugins//x\""),
+            "$.artifact_bundle",
+            "relative registry target path"),
         Arguments.of(with("artifact_bundle", "\"plugins/a/../../b\""), "$.artifact_bundle", "'..'"),
         Arguments.of(with("pkgs", "\"nginx\""), "$.pkgs", "expected an array of strings"),
-        Arguments.of(with("pkgs", "[\"nginx\", 5]"), "$.pkgs[1]", "expected a string, found number 5"),
-        Arguments.of(with("pkgs", "[\"nginx; rm -rf /\"]"), "$.pkgs[0]", "without spaces, options or shell syntax"),
-        Arguments.of(with("pkgs", "[\"a\", \"$(reboot)\"]"), "$.pkgs[1]", "expected a package name"),
+        Arguments.of(
+            with("pkgs", "[\"nginx\", 5]"), "$.pkgs[1]", "expected a string, found number 5"),
+        Arguments.of(
+            with("pkgs", "[\"nginx; rm -rf /\"]"),
+            "$.pkgs[0]",
+            "without spaces, options or shell syntax"),
+        Arguments.of(
+            with("pkgs", "[\"a\", \"$(reboot)\"]"), "$.pkgs[1]", "expected a package name"),
         Arguments.of(with("pkgs", "[\"-y\"]"), "$.pkgs[0]", "expected a package name"),
         Arguments.of(with("pkgs", "[\"nginx`id`\"]"), "$.pkgs[0]", "expected a package name"),
         Arguments.of(with("pkgs", "[\"www/../../x\"]"), "$.pkgs[0]", "expected a package name"),
         Arguments.of(with("pkgs", "[\"a\\nb\"]"), "$.pkgs[0]", "found \"a\\nb\""),
-        Arguments.of(with("packagesite", "\"file:///var/db/pkg\""), "$.packagesite", "would read the installing host's files"),
-        Arguments.of(with("packagesite", "\"http://x.org/\\\"\\nsignature_type: none\""), "$.packagesite",
+        Arguments.of(
+            with("packagesite", "\"file:///var/db/pkg\""),
+            "$.packagesite",
+            "would read the installing host's files"),
+        Arguments.of(
+            with("packagesite", "\"http://x.org/\\\"\\nsignature_type: none\""),
+            "$.packagesite",
             "pkg repository configuration"),
         Arguments.of(with("packagesite", "\"ftp://pkg.FreeBSD.org/\""), "$.packagesite", "http(s)"),
-        Arguments.of(with("packagesite", "\"http://pkg.FreeBSD.org/$ABI/latest\""), "$.packagesite", "${ABI} allowed"),
-        Arguments.of(with("fingerprints", "[]"), "$.fingerprints", "expected an object, found array []"),
-        Arguments.of(with("fingerprints", "{}"), "$.fingerprints", "expected at least one pkg repository"),
-        Arguments.of(with("fingerprints", "{\"r\":{}}"), "$.fingerprints.r", "an array of {\"function\", \"fingerprint\"}"),
-        Arguments.of(with("fingerprints", "{\"r\":[]}"), "$.fingerprints.r", "at least one fingerprint"),
-        Arguments.of(with("fingerprints", "{\"r\":[\"" + fp + "\"]}"), "$.fingerprints.r[0]", "expected an object"),
-        Arguments.of(with("fingerprints", "{\"r\":[{\"function\":\"sha256\"}]}"), "$.fingerprints.r[0]",
+        Arguments.of(
+            with("packagesite", "\"http://pkg.FreeBSD.org/$ABI/latest\""),
+            "$.packagesite",
+            "${ABI} allowed"),
+        Arguments.of(
+            with("fingerprints", "[]"), "$.fingerprints", "expected an object, found array []"),
+        Arguments.of(
+            with("fingerprints", "{}"), "$.fingerprints", "expected at least one pkg repository"),
+        Arguments.of(
+            with("fingerprints", "{\"r\":{}}"),
+            "$.fingerprints.r",
+            "an array of {\"function\", \"fingerprint\"}"),
+        Arguments.of(
+            with("fingerprints", "{\"r\":[]}"), "$.fingerprints.r", "at least one fingerprint"),
+        Arguments.of(
+            with("fingerprints", "{\"r\":[\"" + fp + "\"]}"),
+            "$.fingerprints.r[0]",
+            "expected an object"),
+        Arguments.of(
+            with("fingerprints", "{\"r\":[{\"function\":\"sha256\"}]}"),
+            "$.fingerprints.r[0]",
             "expected key \"fingerprint\""),
-        Arguments.of(with("fingerprints", fingerprints("r", "sha1", fp)), "$.fingerprints.r[0].function",
+        Arguments.of(
+            with("fingerprints", fingerprints("r", "sha1", fp)),
+            "$.fingerprints.r[0].function",
             "expected \"sha256\", found \"sha1\""),
-        Arguments.of(with("fingerprints", fingerprints("r", "sha256", fp.substring(1))), "$.fingerprints.r[0].fingerprint",
+        Arguments.of(
+            with("fingerprints", fingerprints("r", "sha256", fp.substring(1))),
+            "$.fingerprints.r[0].fingerprint",
             "64 hex digits"),
-        Arguments.of(with("fingerprints", fingerprints("r", "sha256", "z".repeat(64))), "$.fingerprints.r[0].fingerprint",
+        Arguments.of(
+            with("fingerprints", fingerprints("r", "sha256", "z".repeat(64))),
+            "$.fingerprints.r[0].fingerprint",
             "64 hex digits"),
-        Arguments.of(with("fingerprints", fingerprints("../../../etc/rc", "sha256", fp)),
-            "$.fingerprints[\"../../../etc/rc\"]", "becomes a file name"),
-        Arguments.of(with("fingerprints", fingerprints("a/b", "sha256", fp)), "$.fingerprints[\"a/b\"]", "repository name"),
-        Arguments.of(with("fingerprints", fingerprints("..", "sha256", fp)), "$.fingerprints[\"..\"]", "repository name"),
-        Arguments.of(with("fingerprints", fingerprints(".hidden", "sha256", fp)), "$.fingerprints[\".hidden\"]", "repository name"),
+        Arguments.of(
+            with("fingerprints", fingerprints("../../../etc/rc", "sha256", fp)),
+            "$.fingerprints[\"../../../etc/rc\"]",
+            "becomes a file name"),
+        Arguments.of(
+            with("fingerprints", fingerprints("a/b", "sha256", fp)),
+            "$.fingerprints[\"a/b\"]",
+            "repository name"),
+        Arguments.of(
+            with("fingerprints", fingerprints("..", "sha256", fp)),
+            "$.fingerprints[\"..\"]",
+            "repository name"),
+        Arguments.of(
+            with("fingerprints", fingerprints(".hidden", "sha256", fp)),
+            "$.fingerprints[\".hidden\"]",
+            "repository name"),
         Arguments.of(with("properties", "[]"), "$.properties", "expected an object"),
-        Arguments.of(with("properties", "{\"nat forwards\":\"x\"}"), "$.properties[\"nat forwards\"]", "property name"),
+        Arguments.of(
+            with("properties", "{\"nat forwards\":\"x\"}"),
+            "$.properties[\"nat forwards\"]",
+            "property name"),
         Arguments.of(with("properties", "{\"../x\":1}"), "$.properties[\"../x\"]", "property name"),
-        Arguments.of(with("properties", "{\"nat\":{\"a\":1}}"), "$.properties.nat", "a string, number or boolean"),
+        Arguments.of(
+            with("properties", "{\"nat\":{\"a\":1}}"),
+            "$.properties.nat",
+            "a string, number or boolean"),
         Arguments.of(with("properties", "{\"nat\":null}"), "$.properties.nat", "found null"),
-        Arguments.of(with("properties", "{\"exec_start\":\"/bin/sh\\n/etc/rc\"}"), "$.properties.exec_start",
+        Arguments.of(
+            with("properties", "{\"exec_start\":\"/bin/sh\\n/etc/rc\"}"),
+            "$.properties.exec_start",
             "without control characters"),
-        Arguments.of(with("official", "\"yes\""), "$.official", "expected true or false, found string \"yes\""),
+        Arguments.of(
+            with("official", "\"yes\""),
+            "$.official",
+            "expected true or false, found string \"yes\""),
         Arguments.of(with("official", "1"), "$.official", "expected true or false"),
         Arguments.of(with("revision", "\"one\""), "$.revision", "expected an integer from 0"),
         Arguments.of(with("revision", "-1"), "$.revision", "found number -1"),
         Arguments.of(with("revision", "1.5"), "$.revision", "found number 1.5"),
-        Arguments.of(with("revision", "99999999999"), "$.revision", "an integer from 0 to 2147483647"),
-        Arguments.of(with("devfs_ruleset", "{\"includes\":[]}"), "$.devfs_ruleset", "expected key \"paths\""),
+        Arguments.of(
+            with("revision", "99999999999"), "$.revision", "an integer from 0 to 2147483647"),
+        Arguments.of(
+            with("devfs_ruleset", "{\"includes\":[]}"),
+            "$.devfs_ruleset",
+            "expected key \"paths\""),
         Arguments.of(with("devfs_ruleset", "[]"), "$.devfs_ruleset", "expected an object"),
-        Arguments.of(with("devfs_ruleset", "{\"paths\":{\"bpf*\":438}}"), "$.devfs_ruleset.paths[\"bpf*\"]",
+        Arguments.of(
+            with("devfs_ruleset", "{\"paths\":{\"bpf*\":438}}"),
+            "$.devfs_ruleset.paths[\"bpf*\"]",
             "null (unhide) or a devfs rule action string"),
-        Arguments.of(with("devfs_ruleset", "{\"paths\":{\"../mem\":null}}"), "$.devfs_ruleset.paths[\"../mem\"]", "no '..'"),
-        Arguments.of(with("devfs_ruleset", "{\"paths\":{\"/dev/mem\":null}}"), "$.devfs_ruleset.paths[\"/dev/mem\"]",
+        Arguments.of(
+            with("devfs_ruleset", "{\"paths\":{\"../mem\":null}}"),
+            "$.devfs_ruleset.paths[\"../mem\"]",
+            "no '..'"),
+        Arguments.of(
+            with("devfs_ruleset", "{\"paths\":{\"/dev/mem\":null}}"),
+            "$.devfs_ruleset.paths[\"/dev/mem\"]",
             "devfs path pattern"),
-        Arguments.of(with("devfs_ruleset", "{\"paths\":{\"mem\":\"unhide; reboot\"}}"), "$.devfs_ruleset.paths.mem",
+        Arguments.of(
+            with("devfs_ruleset", "{\"paths\":{\"mem\":\"unhide; reboot\"}}"),
+            "$.devfs_ruleset.paths.mem",
             "devfs rule action"),
-        Arguments.of(with("devfs_ruleset", "{\"paths\":{},\"includes\":[\"1 ; reboot\"]}"), "$.devfs_ruleset.includes[0]",
+        Arguments.of(
+            with("devfs_ruleset", "{\"paths\":{},\"includes\":[\"1 ; reboot\"]}"),
+            "$.devfs_ruleset.includes[0]",
             "devfs ruleset number or $name"),
-        Arguments.of(with("kmods", "[\"/tmp/evil.ko\"]"), "$.kmods[0]", "kldload(8) would load a file by path"),
-        Arguments.of(with("kmods", "[\"linux\", \"../../tmp/evil\"]"), "$.kmods[1]", "kernel module name"),
+        Arguments.of(
+            with("kmods", "[\"/tmp/evil.ko\"]"),
+            "$.kmods[0]",
+            "kldload(8) would load a file by path"),
+        Arguments.of(
+            with("kmods", "[\"linux\", \"../../tmp/evil\"]"), "$.kmods[1]", "kernel module name"),
         Arguments.of(with("kmods", "\"linux\""), "$.kmods", "expected an array of strings"));
   }
 
@@ -437,14 +620,25 @@ class PluginManifestTest {
       {"not json", "$", "invalid JSON at line 1"},
       {"[1]", "$", "expected a JSON object, found array [1]"},
       {good + "{}", "$", "Trailing token"},
-      {good.replace("\"revision\": 0", "\"revision\": 0, \"revision\": 1"), "$.revision", "Duplicate field 'revision'; a key given twice is ambiguous"},
-      {good.replace("\"nat\": 1", "\"nat\": 1, \"nat\": 0"), "$.properties.nat", "Duplicate field 'nat'"},
+      {
+        good.replace("\"revision\": 0", "\"revision\": 0, \"revision\": 1"),
+        "$.revision",
+        "Duplicate field 'revision'; a key given twice is ambiguous"
+      },
+      {
+        good.replace("\"nat\": 1", "\"nat\": 1, \"nat\": 0"),
+        "$.properties.nat",
+        "Duplicate field 'nat'"
+      },
       {good.replace("\"revision\": 0", "\"revision\": NaN"), "$.revision", "invalid JSON"},
       {good.replace("\"revision\": 0", "\"revision\": 0 // comment"), "$.revision", "invalid JSON"},
       {"{\"x\":" + "[".repeat(40) + "]".repeat(40) + "}", "$", "nested at most 32 deep"},
       // found by PluginIndexPropertyTest: a lone surrogate became "?" in the canonical form
-      {good.replace("\"nat\": 1", "\"nat\": 1, \"notes\": [\"x\\ud800\"]"), "$.properties.notes[0]",
-          "expected Unicode text, found the unpaired surrogate \\ud800"},
+      {
+        good.replace("\"nat\": 1", "\"nat\": 1, \"notes\": [\"x\\ud800\"]"),
+        "$.properties.notes[0]",
+        "expected Unicode text, found the unpaired surrogate \\ud800"
+      },
     };
     for (Object[] c : cases) {
       assertThatThrownBy(() -> parse((String) c[0]))
@@ -454,7 +648,8 @@ class PluginManifestTest {
           .extracting(e -> ((MalformedDocumentException) e).path())
           .isEqualTo(c[1]);
     }
-    byte[] invalidUtf8 = good.replace("Transmission", "Trans\u00ffmission").getBytes(StandardCharsets.ISO_8859_1);
+    byte[] invalidUtf8 =
+        good.replace("Transmission", "Trans\u00ffmission").getBytes(StandardCharsets.ISO_8859_1);
     assertThatThrownBy(() -> PluginManifest.parse(invalidUtf8))
         .isInstanceOf(MalformedDocumentException.class)
         .hasMessageContaining("UTF-8");
@@ -466,6 +661,7 @@ class PluginManifestTest {
 
     assertThatThrownBy(() -> PluginManifest.parse(big))
         .isInstanceOf(DocumentTooLargeException.class)
-        .hasMessageStartingWith("expected a plugin manifest of at most 1048576 bytes, found 1048577 bytes");
+        .hasMessageStartingWith(
+            "expected a plugin manifest of at most 1048576 bytes, found 1048577 bytes");
   }
 }

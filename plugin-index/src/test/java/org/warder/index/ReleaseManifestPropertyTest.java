@@ -14,16 +14,25 @@ import org.warder.signing.testing.BoundedParse;
 import org.warder.signing.testing.Mutations;
 
 /**
- * Properties of FreeBSD release MANIFEST parsing: a mutated real MANIFEST parses or is refused
- * with a {@link CatalogException}; what parses formats as text that parses to the same entries.
+ * Properties of FreeBSD release MANIFEST parsing: a mutated real MANIFEST parses or is refused with
+ * a {@link CatalogException}; what parses formats as text that parses to the same entries.
  */
 class ReleaseManifestPropertyTest {
   private static final List<byte[]> SEEDS =
-      List.of(("base-dbg.txz\t" + "b".repeat(64) + "\t1234\tbase-dbg\t\"Base system (Debugging)\"\toff\n"
-          + "base.txz\t" + "a".repeat(64) + "\t26521\tbase\t\"Base system (MANDATORY)\"\ton\n"
-          + "kernel.txz\t" + "0123456789abcdef".repeat(4) + "\t844\tkernel\t\"Kernel (MANDATORY)\"\ton\n"
-          + "lib32.txz\t" + "c".repeat(64) + "\t1100\tlib32\t\"32-bit compatibility libraries\"\ton\n")
-          .getBytes(StandardCharsets.UTF_8));
+      List.of(
+          ("base-dbg.txz\t"
+                  + "b".repeat(64)
+                  + "\t1234\tbase-dbg\t\"Base system (Debugging)\"\toff\n"
+                  + "base.txz\t"
+                  + "a".repeat(64)
+                  + "\t26521\tbase\t\"Base system (MANDATORY)\"\ton\n"
+                  + "kernel.txz\t"
+                  + "0123456789abcdef".repeat(4)
+                  + "\t844\tkernel\t\"Kernel (MANDATORY)\"\ton\n"
+                  + "lib32.txz\t"
+                  + "c".repeat(64)
+                  + "\t1100\tlib32\t\"32-bit compatibility libraries\"\ton\n")
+              .getBytes(StandardCharsets.UTF_8));
 
   @Property(tries = 300)
   void testParse_mutatedManifest_entriesOrRefusal(@ForAll("mutated") byte[] text) {
@@ -38,7 +47,8 @@ class ReleaseManifestPropertyTest {
 
   private static void assertFormatsAndReadsBack(ReleaseManifest manifest) {
     byte[] text = manifest.format().getBytes(StandardCharsets.UTF_8);
-    assertThat(BoundedParse.parsedOrRefused(CatalogException.class, () -> ReleaseManifest.parse(text)))
+    assertThat(
+            BoundedParse.parsedOrRefused(CatalogException.class, () -> ReleaseManifest.parse(text)))
         .contains(manifest);
   }
 
@@ -51,15 +61,23 @@ class ReleaseManifestPropertyTest {
   Arbitrary<ReleaseManifest> manifests() {
     Arbitrary<ReleaseManifest.Entry> entry =
         Combinators.combine(
-                Arbitraries.strings().withChars("abcz019._-").ofMinLength(1).ofMaxLength(12)
-                    .filter(s -> Character.isLetterOrDigit(s.charAt(0))).map(s -> s + ".txz"),
+                Arbitraries.strings()
+                    .withChars("abcz019._-")
+                    .ofMinLength(1)
+                    .ofMaxLength(12)
+                    .filter(s -> Character.isLetterOrDigit(s.charAt(0)))
+                    .map(s -> s + ".txz"),
                 Arbitraries.strings().withChars("0123456789abcdef").ofLength(64),
                 Arbitraries.longs().between(0, Long.MAX_VALUE),
                 Arbitraries.strings().withChars("abc-1 ").ofMaxLength(8),
                 Arbitraries.strings().withChars("ABC (\")-,.").ofMaxLength(20),
                 Arbitraries.of(true, false))
             .as(ReleaseManifest.Entry::new);
-    return entry.list().ofMinSize(1).ofMaxSize(5).uniqueElements(ReleaseManifest.Entry::file)
+    return entry
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(5)
+        .uniqueElements(ReleaseManifest.Entry::file)
         .map(ReleaseManifest::new);
   }
 }

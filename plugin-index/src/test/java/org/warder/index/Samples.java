@@ -35,7 +35,11 @@ final class Samples {
       throw new IllegalStateException("test fixtures " + DIR + " are missing");
     }
     try (Stream<Path> files = Files.list(Path.of(dir.toURI()))) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".json"))
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (URISyntaxException e) {

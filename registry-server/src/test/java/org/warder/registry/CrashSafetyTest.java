@@ -35,14 +35,15 @@ import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.testing.TestFiles;
 
 /**
- * Kills a real {@code warder-registry serve} process in the middle of uploads and publications,
- * at each named fail point and at random moments, restarts it on the same data directory without
- * any repair, and checks with the real TUF client (one trusted state kept across all restarts, so
- * a rollback would be caught) that refresh succeeds and the visible targets are exactly the set
+ * Kills a real {@code warder-registry serve} process in the middle of uploads and publications, at
+ * each named fail point and at random moments, restarts it on the same data directory without any
+ * repair, and checks with the real TUF client (one trusted state kept across all restarts, so a
+ * rollback would be caught) that refresh succeeds and the visible targets are exactly the set
  * before or the set after the interrupted change, never a mix.
  */
 class CrashSafetyTest {
   private static final String ROLE = "acme";
+
   /** Kills at random moments; each costs a server start (about two seconds). */
   private static final int ROUNDS = 5;
 
@@ -51,7 +52,8 @@ class CrashSafetyTest {
   private final Ed25519SigningKey key = Ed25519SigningKey.generate();
   private String token;
   private TufClient client;
-  private final byte[] base = "the base target, present in every version\n".getBytes(StandardCharsets.UTF_8);
+  private final byte[] base =
+      "the base target, present in every version\n".getBytes(StandardCharsets.UTF_8);
   private final Set<String> everyPath = new LinkedHashSet<>();
 
   /** One version of the role: its number and its targets. */
@@ -66,14 +68,18 @@ class CrashSafetyTest {
     registry.start();
     Publisher p = registry.publisher(token);
     p.upload(base);
-    assertThat(p.submit(ROLE, sign(new Version(1, Map.of("plugins/acme-base", base)))).statusCode()).isEqualTo(200);
+    assertThat(p.submit(ROLE, sign(new Version(1, Map.of("plugins/acme-base", base)))).statusCode())
+        .isEqualTo(200);
     registry.close();
     everyPath.add("plugins/acme-base");
-    client = new TufClient(tmp.resolve("client"), URI.create("http://127.0.0.1:1/"), registry.root());
+    client =
+        new TufClient(tmp.resolve("client"), URI.create("http://127.0.0.1:1/"), registry.root());
   }
 
   private byte[] sign(Version v) throws Exception {
-    return Publisher.targets(v.number(), Instant.now().plus(Duration.ofDays(30)), v.files(), List.of(key)).toBytes();
+    return Publisher.targets(
+            v.number(), Instant.now().plus(Duration.ofDays(30)), v.files(), List.of(key))
+        .toBytes();
   }
 
   private ServerProcess start(Optional<String> failPoint) throws Exception {
@@ -86,7 +92,9 @@ class CrashSafetyTest {
     return out;
   }
 
-  /** What the TUF client sees through {@code server}: refresh must succeed and every target verify. */
+  /**
+   * What the TUF client sees through {@code server}: refresh must succeed and every target verify.
+   */
   private Map<String, String> visible(ServerProcess server) throws Exception {
     client = client.at(server.url());
     client.refresh();
@@ -97,7 +105,9 @@ class CrashSafetyTest {
   }
 
   private void expectHalted(ServerProcess server, String failPoint) throws Exception {
-    assertThat(server.waitForExit(30)).as("exit status after fail point " + failPoint).isEqualTo(FailPoints.HALT_STATUS);
+    assertThat(server.waitForExit(30))
+        .as("exit status after fail point " + failPoint)
+        .isEqualTo(FailPoints.HALT_STATUS);
     assertThat(server.stderr()).contains("fail point " + failPoint + " reached");
   }
 
@@ -116,7 +126,8 @@ class CrashSafetyTest {
       p.patch(uuid, blob, from, Math.min(blob.length, from + 200_000));
     }
     String session = uuid;
-    assertThatThrownBy(() -> p.commit(session, sha256, blob.length)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> p.commit(session, sha256, blob.length))
+        .isInstanceOf(IOException.class);
     expectHalted(server, FailPoints.BLOB_AFTER_TEMP);
     assertThat(registry.layout.blob(sha256).orElseThrow()).doesNotExist();
 
@@ -128,23 +139,29 @@ class CrashSafetyTest {
     HttpResponse<byte[]> offset = p2.send("HEAD", "/api/v1/uploads/" + uuid, null);
     assertThat(offset.headers().firstValue("Upload-Offset")).hasValue(String.valueOf(blob.length));
     assertThat(p2.send("HEAD", "/api/v1/blobs/" + sha256, null).statusCode()).isEqualTo(404);
-    assertThatThrownBy(() -> p2.commit(session, sha256, blob.length)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> p2.commit(session, sha256, blob.length))
+        .isInstanceOf(IOException.class);
     expectHalted(server, FailPoints.BLOB_AFTER_RENAME);
     assertThat(registry.layout.blob(sha256).orElseThrow()).hasBinaryContent(blob);
 
     // 3..6. the blob is there; each attempt to publish version 2 dies one step further
-    List<String> publishPoints = List.of(
-        FailPoints.PUBLISH_AFTER_ROLE, FailPoints.PUBLISH_AFTER_SNAPSHOT,
-        FailPoints.PUBLISH_BEFORE_TIMESTAMP_RENAME, FailPoints.PUBLISH_AFTER_TIMESTAMP);
+    List<String> publishPoints =
+        List.of(
+            FailPoints.PUBLISH_AFTER_ROLE, FailPoints.PUBLISH_AFTER_SNAPSHOT,
+            FailPoints.PUBLISH_BEFORE_TIMESTAMP_RENAME, FailPoints.PUBLISH_AFTER_TIMESTAMP);
     Version attempt = null;
     for (int i = 0; i < publishPoints.size(); i++) {
       String point = publishPoints.get(i);
       server = start(Optional.of(point));
-      assertThat(visible(server)).as("after a crash before the timestamp rename").isEqualTo(digests(v1.files()));
+      assertThat(visible(server))
+          .as("after a crash before the timestamp rename")
+          .isEqualTo(digests(v1.files()));
       Publisher pi = new Publisher(new Http(server.url()), token);
       if (i == 0) {
         assertThat(pi.send("HEAD", "/api/v1/blobs/" + sha256, null).statusCode()).isEqualTo(200);
-        assertThat(registry.layout.upload(uuid)).as("the committed session's debris is purged").doesNotExist();
+        assertThat(registry.layout.upload(uuid))
+            .as("the committed session's debris is purged")
+            .doesNotExist();
       }
       // every attempt has other bytes under the same version number: files an earlier attempt
       // left unreferenced are replaced, never trusted
@@ -176,7 +193,8 @@ class CrashSafetyTest {
   @Test
   void testKilledAtRandomMoments_restartsConsistent() throws Exception {
     Random random = new Random(System.nanoTime());
-    AtomicReference<Version> acked = new AtomicReference<>(new Version(1, Map.of("plugins/acme-base", base)));
+    AtomicReference<Version> acked =
+        new AtomicReference<>(new Version(1, Map.of("plugins/acme-base", base)));
     ServerProcess server = start(Optional.empty());
     AtomicInteger serial = new AtomicInteger();
     int accepted = 0;
@@ -186,35 +204,41 @@ class CrashSafetyTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         URI url = server.url();
         long seed = random.nextLong();
-        Thread driver = new Thread(() -> {
-          Random r = new Random(seed);
-          Publisher p = new Publisher(new Http(url), token);
-          try {
-            while (true) {
-              int n = serial.incrementAndGet();
-              byte[] content = new byte[r.nextInt(3) == 0 ? r.nextInt(2_000_000) : r.nextInt(20_000)];
-              r.nextBytes(content);
-              p.upload(content, 256 * 1024);
-              Map<String, byte[]> files = new LinkedHashMap<>();
-              files.put("plugins/acme-base", base);
-              files.put("plugins/acme-r" + n, content);
-              synchronized (everyPath) {
-                everyPath.add("plugins/acme-r" + n);
-              }
-              Version next = new Version(acked.get().number() + 1, files);
-              attempted.set(next);
-              HttpResponse<byte[]> answer = p.submit(ROLE, sign(next));
-              if (answer.statusCode() != 200) {
-                throw new AssertionError("submission refused: " + new String(answer.body(), StandardCharsets.UTF_8));
-              }
-              acked.set(next);
-            }
-          } catch (IOException e) {
-            // the server was killed
-          } catch (Throwable e) {
-            failure.set(e);
-          }
-        }, "driver-" + round);
+        Thread driver =
+            new Thread(
+                () -> {
+                  Random r = new Random(seed);
+                  Publisher p = new Publisher(new Http(url), token);
+                  try {
+                    while (true) {
+                      int n = serial.incrementAndGet();
+                      byte[] content =
+                          new byte[r.nextInt(3) == 0 ? r.nextInt(2_000_000) : r.nextInt(20_000)];
+                      r.nextBytes(content);
+                      p.upload(content, 256 * 1024);
+                      Map<String, byte[]> files = new LinkedHashMap<>();
+                      files.put("plugins/acme-base", base);
+                      files.put("plugins/acme-r" + n, content);
+                      synchronized (everyPath) {
+                        everyPath.add("plugins/acme-r" + n);
+                      }
+                      Version next = new Version(acked.get().number() + 1, files);
+                      attempted.set(next);
+                      HttpResponse<byte[]> answer = p.submit(ROLE, sign(next));
+                      if (answer.statusCode() != 200) {
+                        throw new AssertionError(
+                            "submission refused: "
+                                + new String(answer.body(), StandardCharsets.UTF_8));
+                      }
+                      acked.set(next);
+                    }
+                  } catch (IOException e) {
+                    // the server was killed
+                  } catch (Throwable e) {
+                    failure.set(e);
+                  }
+                },
+                "driver-" + round);
         driver.start();
         Thread.sleep(50 + random.nextInt(1200));
         server.kill();
@@ -229,7 +253,10 @@ class CrashSafetyTest {
         }
         Version before = acked.get();
         Version after = attempted.get();
-        assertThat(seen).as("round %d: the set before (v%d) or after (v%d)", round, before.number(), after.number())
+        assertThat(seen)
+            .as(
+                "round %d: the set before (v%d) or after (v%d)",
+                round, before.number(), after.number())
             .isIn(digests(before.files()), digests(after.files()));
         if (seen.equals(digests(after.files())) && after != before) {
           acked.set(after); // published, though the answer never arrived
@@ -244,32 +271,38 @@ class CrashSafetyTest {
 
   @Test
   void testServerAndOfflineCommandsShareTheLock() throws Exception {
-    long targetsBefore = registry.repository.load().targets("targets").orElseThrow().signed().version();
+    long targetsBefore =
+        registry.repository.load().targets("targets").orElseThrow().signed().version();
     long snapshotBefore = registry.repository.status().snapshotVersion();
     int delegations = 6;
     int publications = 12;
     try (ServerProcess server = start(Optional.empty())) {
       Publisher p = new Publisher(new Http(server.url()), token);
       List<Throwable> failures = new ArrayList<>();
-      Thread publisher = new Thread(() -> {
-        try {
-          for (int v = 2; v < 2 + publications; v++) {
-            Version next = new Version(v, Map.of("plugins/acme-base", base, "plugins/acme-v" + v, base));
-            HttpResponse<byte[]> answer = p.submit(ROLE, sign(next));
-            if (answer.statusCode() != 200) {
-              throw new AssertionError(new String(answer.body(), StandardCharsets.UTF_8));
-            }
-          }
-        } catch (Throwable e) {
-          synchronized (failures) {
-            failures.add(e);
-          }
-        }
-      });
+      Thread publisher =
+          new Thread(
+              () -> {
+                try {
+                  for (int v = 2; v < 2 + publications; v++) {
+                    Version next =
+                        new Version(
+                            v, Map.of("plugins/acme-base", base, "plugins/acme-v" + v, base));
+                    HttpResponse<byte[]> answer = p.submit(ROLE, sign(next));
+                    if (answer.statusCode() != 200) {
+                      throw new AssertionError(new String(answer.body(), StandardCharsets.UTF_8));
+                    }
+                  }
+                } catch (Throwable e) {
+                  synchronized (failures) {
+                    failures.add(e);
+                  }
+                }
+              });
       publisher.start();
       // meanwhile the owner delegates from this process, against the server's process
       for (int i = 0; i < delegations; i++) {
-        registry.delegate("team-" + i, List.of(Ed25519SigningKey.generate()), 1, "templates/team-" + i + "/*");
+        registry.delegate(
+            "team-" + i, List.of(Ed25519SigningKey.generate()), 1, "templates/team-" + i + "/*");
       }
       publisher.join(60_000);
       assertThat(failures).isEmpty();
@@ -277,13 +310,17 @@ class CrashSafetyTest {
       var repository = registry.repository.load();
       var targets = repository.targets("targets").orElseThrow().signed();
       assertThat(targets.version()).isEqualTo(targetsBefore + delegations);
-      assertThat(targets.delegations().orElseThrow().roles()).extracting(r -> r.name())
+      assertThat(targets.delegations().orElseThrow().roles())
+          .extracting(r -> r.name())
           .contains(ROLE, "team-0", "team-" + (delegations - 1));
-      assertThat(repository.targets(ROLE).orElseThrow().signed().version()).isEqualTo(1 + publications);
+      assertThat(repository.targets(ROLE).orElseThrow().signed().version())
+          .isEqualTo(1 + publications);
       // every change made its own snapshot: none was lost or overwritten
-      assertThat(registry.repository.status().snapshotVersion()).isEqualTo(snapshotBefore + delegations + publications);
+      assertThat(registry.repository.status().snapshotVersion())
+          .isEqualTo(snapshotBefore + delegations + publications);
       everyPath.add("plugins/acme-v" + (1 + publications));
-      assertThat(visible(server)).containsOnlyKeys("plugins/acme-base", "plugins/acme-v" + (1 + publications));
+      assertThat(visible(server))
+          .containsOnlyKeys("plugins/acme-base", "plugins/acme-v" + (1 + publications));
 
       // SIGTERM stops the server gracefully
       server.process().destroy();

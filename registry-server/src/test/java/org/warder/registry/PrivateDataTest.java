@@ -56,11 +56,21 @@ class PrivateDataTest {
     Files.setPosixFilePermissions(pass, PosixFilePermissions.fromString("rw-r--r--"));
     Path data = tmp.resolve("data");
 
-    CliRun init = CliRun.of(RegistryMain::run, "init", "--data", data.toString(), "--passphrase-file", pass.toString());
+    CliRun init =
+        CliRun.of(
+            RegistryMain::run,
+            "init",
+            "--data",
+            data.toString(),
+            "--passphrase-file",
+            pass.toString());
 
     assertThat(init.exitCode()).isEqualTo(1);
-    assertThat(init.err()).contains(
-        "refusing to read passphrase file " + pass, "its mode is rw-r--r--", "chmod 600 " + pass);
+    assertThat(init.err())
+        .contains(
+            "refusing to read passphrase file " + pass,
+            "its mode is rw-r--r--",
+            "chmod 600 " + pass);
     assertThat(data).doesNotExist();
     assertThat(mode(pass)).as("reported, not changed").isEqualTo("rw-r--r--");
   }
@@ -71,10 +81,26 @@ class PrivateDataTest {
     PrivateFiles.writeString(pass, "correct horse battery staple\n");
     Path data = tmp.resolve("new/data");
 
-    CliRun init = CliRun.of(RegistryMain::run, "init", "--data", data.toString(), "--passphrase-file", pass.toString());
+    CliRun init =
+        CliRun.of(
+            RegistryMain::run,
+            "init",
+            "--data",
+            data.toString(),
+            "--passphrase-file",
+            pass.toString());
     assertThat(init.exitCode()).as(init.err()).isZero();
-    CliRun token = CliRun.of(RegistryMain::run, "token", "create", "--publisher", "acme", "--role", "acme",
-        "--data", data.toString());
+    CliRun token =
+        CliRun.of(
+            RegistryMain::run,
+            "token",
+            "create",
+            "--publisher",
+            "acme",
+            "--role",
+            "acme",
+            "--data",
+            data.toString());
     assertThat(token.exitCode()).as(token.err()).isZero();
 
     RegistryLayout layout = new RegistryLayout(data);
@@ -98,12 +124,22 @@ class PrivateDataTest {
     Path online = new RegistryLayout(data).onlinePassphrase();
     Files.setPosixFilePermissions(online, PosixFilePermissions.fromString("rw-r-----"));
 
-    CliRun serve = CliRun.of(RegistryMain::run, "serve", "--data", data.toString(), "--listen", "127.0.0.1:0",
-        "--no-access-log");
+    CliRun serve =
+        CliRun.of(
+            RegistryMain::run,
+            "serve",
+            "--data",
+            data.toString(),
+            "--listen",
+            "127.0.0.1:0",
+            "--no-access-log");
 
     assertThat(serve.exitCode()).isEqualTo(1);
-    assertThat(serve.err()).contains(
-        "refusing to read online keys' passphrase file " + online, "rw-r-----", "chmod 600 " + online);
+    assertThat(serve.err())
+        .contains(
+            "refusing to read online keys' passphrase file " + online,
+            "rw-r-----",
+            "chmod 600 " + online);
   }
 
   @Test
@@ -121,7 +157,11 @@ class PrivateDataTest {
       assertThat(mode(layout.key("snapshot"))).isEqualTo("rw-------");
       Path accessLog;
       try (Stream<Path> files = Files.list(logs)) {
-        accessLog = files.filter(f -> f.getFileName().toString().startsWith("access-")).findFirst().orElseThrow();
+        accessLog =
+            files
+                .filter(f -> f.getFileName().toString().startsWith("access-"))
+                .findFirst()
+                .orElseThrow();
       }
       assertThat(mode(accessLog)).isEqualTo("rw-------");
       assertThat(mode(layout.metadata().resolve("timestamp.json")))

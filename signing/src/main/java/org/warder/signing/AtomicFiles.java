@@ -21,7 +21,8 @@ import java.util.Set;
  */
 public final class AtomicFiles {
   /** Mode 0600: private keys, tokens. */
-  public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  public static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
 
   /** Mode 0644: everything else. */
   public static final Set<PosixFilePermission> WORLD_READABLE =
@@ -64,7 +65,8 @@ public final class AtomicFiles {
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         // The writer may close what it is given; the channel must stay open for fsync.
         OutputStream out =
-            new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 65536) {
+            new java.io.BufferedOutputStream(
+                java.nio.channels.Channels.newOutputStream(channel), 65536) {
               @Override
               public void close() throws IOException {
                 flush();
@@ -90,7 +92,8 @@ public final class AtomicFiles {
   /** Renames {@code source} over {@code target} atomically and fsyncs the target directory. */
   public static void move(Path source, Path target) throws IOException {
     try {
-      Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       throw new IOException(
           "cannot rename " + source + " to " + target + " atomically; keep both on one filesystem",

@@ -13,11 +13,12 @@ public final class InsecureFileException extends IOException {
   private final String mode;
 
   public InsecureFileException(Path file, String what, String mode) {
-    super(String.format(
-        "refusing to read %s %s: its mode is %s, so others on this host can read or change it; expected"
-            + " rw------- (0600): run 'chmod 600 %s' if you trust its content (and replace the secret if"
-            + " someone else may have read it)",
-        what, file, mode, file));
+    super(
+        String.format(
+            "refusing to read %s %s: its mode is %s, so others on this host can read or change it; expected"
+                + " rw------- (0600): run 'chmod 600 %s' if you trust its content (and replace the secret if"
+                + " someone else may have read it)",
+            what, file, mode, file));
     this.file = file;
     this.mode = mode;
   }

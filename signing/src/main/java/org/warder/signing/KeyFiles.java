@@ -28,13 +28,13 @@ import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
- * Private key files: PKCS#8 {@code ENCRYPTED PRIVATE KEY} PEM, PBES2 with scrypt (N=2^17, r=8,
- * p=1) and AES-256-CBC, the format {@code openssl pkcs8 -topk8 -scrypt} writes (those files are
- * read here). OpenSSL 3.0's {@code pkcs8} and {@code pkey} commands cap scrypt at 32 MiB of
- * memory, so they refuse to decrypt these files (N=2^17, r=8 needs 128 MiB); {@code openssl kdf}
- * with {@code maxmem_bytes} and {@code openssl enc} can. Files are written
- * atomically with mode 0600, never over an existing key, and a key file that its group or others
- * can read or write is refused ({@link InsecureFileException}). Thread-safe.
+ * Private key files: PKCS#8 {@code ENCRYPTED PRIVATE KEY} PEM, PBES2 with scrypt (N=2^17, r=8, p=1)
+ * and AES-256-CBC, the format {@code openssl pkcs8 -topk8 -scrypt} writes (those files are read
+ * here). OpenSSL 3.0's {@code pkcs8} and {@code pkey} commands cap scrypt at 32 MiB of memory, so
+ * they refuse to decrypt these files (N=2^17, r=8 needs 128 MiB); {@code openssl kdf} with {@code
+ * maxmem_bytes} and {@code openssl enc} can. Files are written atomically with mode 0600, never
+ * over an existing key, and a key file that its group or others can read or write is refused
+ * ({@link InsecureFileException}). Thread-safe.
  */
 public final class KeyFiles {
   private static final Provider BC = new BouncyCastleProvider();

@@ -16,15 +16,16 @@ import java.util.Set;
  * Files only their owner may use: what holds jail contents, secrets or session data. They are
  * created with their mode from the start (a file attribute at creation, never a chmod after), so
  * they are never readable by others, whatever the umask: files 0600, directories 0700. Existing
- * files and directories keep their mode. Also the one check that a secret someone hands in (a
- * key, passphrase or token file) is private before it is read. Thread-safe.
+ * files and directories keep their mode. Also the one check that a secret someone hands in (a key,
+ * passphrase or token file) is private before it is read. Thread-safe.
  */
 public final class PrivateFiles {
   /** Mode 0600. */
   public static final Set<PosixFilePermission> FILE = AtomicFiles.OWNER_ONLY;
 
   /** Mode 0700. */
-  public static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
+  public static final Set<PosixFilePermission> DIRECTORY =
+      PosixFilePermissions.fromString("rwx------");
 
   private static final Set<PosixFilePermission> GROUP_OR_OTHERS =
       EnumSet.complementOf(
@@ -35,7 +36,9 @@ public final class PrivateFiles {
 
   private PrivateFiles() {}
 
-  /** Creates {@code dir} and its missing parents, each new one with mode 0700; returns {@code dir}. */
+  /**
+   * Creates {@code dir} and its missing parents, each new one with mode 0700; returns {@code dir}.
+   */
   public static Path createDirectories(Path dir) throws IOException {
     return Files.createDirectories(dir, directoryMode());
   }
@@ -50,7 +53,9 @@ public final class PrivateFiles {
     return Files.createFile(file, fileMode());
   }
 
-  /** Creates the empty file {@code file} with mode 0600 unless it exists (then it keeps its mode). */
+  /**
+   * Creates the empty file {@code file} with mode 0600 unless it exists (then it keeps its mode).
+   */
   public static void createFileIfAbsent(Path file) throws IOException {
     try {
       createFile(file);
@@ -72,8 +77,8 @@ public final class PrivateFiles {
   }
 
   /**
-   * Refuses {@code file} (a {@code what}: "passphrase file", "private key file") when its group
-   * or others have any permission on it; its mode is reported, never changed.
+   * Refuses {@code file} (a {@code what}: "passphrase file", "private key file") when its group or
+   * others have any permission on it; its mode is reported, never changed.
    */
   public static void requireOwnerOnly(Path file, String what) throws IOException {
     Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
@@ -85,8 +90,8 @@ public final class PrivateFiles {
   }
 
   /**
-   * The first line of the secret file {@code file} (a {@code what}), refused when others may
-   * read it or when that line is empty.
+   * The first line of the secret file {@code file} (a {@code what}), refused when others may read
+   * it or when that line is empty.
    */
   public static char[] readFirstLine(Path file, String what) throws IOException {
     requireOwnerOnly(file, what);

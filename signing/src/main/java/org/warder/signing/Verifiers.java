@@ -19,8 +19,8 @@ import org.bouncycastle.openssl.PEMParser;
 import org.warder.signing.tuf.Key;
 
 /**
- * Signature verification for the TUF key types: {@code ed25519} (what warder signs with), and
- * for interoperability with other TUF repositories {@code ecdsa-sha2-nistp256} and {@code
+ * Signature verification for the TUF key types: {@code ed25519} (what warder signs with), and for
+ * interoperability with other TUF repositories {@code ecdsa-sha2-nistp256} and {@code
  * rsassa-pss-sha256} with PEM public keys. Stateless and thread-safe.
  */
 public final class Verifiers {
@@ -133,7 +133,8 @@ public final class Verifiers {
         return Optional.empty();
       }
       return Optional.of(
-          KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(info.getEncoded())));
+          KeyFactory.getInstance(algorithm)
+              .generatePublic(new X509EncodedKeySpec(info.getEncoded())));
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       return Optional.empty();
     }

@@ -125,10 +125,7 @@ class Ed25519InteropTest {
       ObjectNode request = StrictJson.mapper().createObjectNode();
       request.put("document", DOCUMENT);
       request.put("message", Base64.getEncoder().encodeToString(message));
-      request
-          .putArray("java_keys")
-          .add(javaKey(GENERATED, null))
-          .add(javaKey(FROM_SEED, SEED));
+      request.putArray("java_keys").add(javaKey(GENERATED, null)).add(javaKey(FROM_SEED, SEED));
       byte[] out;
       try {
         out = ExternalTools.runPython(SCRIPT, StrictJson.mapper().writeValueAsBytes(request));
@@ -179,8 +176,12 @@ class Ed25519InteropTest {
   void testSign_generatedKeyVerifiedBySecuresystemslib() throws Exception {
     JsonNode r = reference().get("java").get(0);
     assertThat(r.get("verified").booleanValue()).as("keys.verify_signature").isTrue();
-    assertThat(r.get("verified_signer_api").booleanValue()).as("SSlibKey.verify_signature").isTrue();
-    assertThat(r.get("tampered_verified").booleanValue()).as("one flipped bit of the data").isFalse();
+    assertThat(r.get("verified_signer_api").booleanValue())
+        .as("SSlibKey.verify_signature")
+        .isTrue();
+    assertThat(r.get("tampered_verified").booleanValue())
+        .as("one flipped bit of the data")
+        .isFalse();
   }
 
   @Test
@@ -195,7 +196,9 @@ class Ed25519InteropTest {
                 + "[\"sha256\",\"sha512\"],\"keyval\":{\"public\":\""
                 + GENERATED.publicKey().publicValue()
                 + "\"}}");
-    assertThat(legacy.keyId()).isEqualTo(r.get("legacy_keyid").asText()).isNotEqualTo(GENERATED.keyId());
+    assertThat(legacy.keyId())
+        .isEqualTo(r.get("legacy_keyid").asText())
+        .isNotEqualTo(GENERATED.keyId());
   }
 
   @Test
@@ -222,7 +225,9 @@ class Ed25519InteropTest {
     String sig = ed.get("sig").asText();
     assertThat(Verifiers.isSupported(key)).isTrue();
     assertThat(Verifiers.verify(key, message, sig)).isTrue();
-    assertThat(Verifiers.verify(key, message, flipLastHexDigitBit(sig))).as("flipped signature").isFalse();
+    assertThat(Verifiers.verify(key, message, flipLastHexDigitBit(sig)))
+        .as("flipped signature")
+        .isFalse();
     assertThat(Verifiers.verify(key, flipLastBit(message), sig)).as("flipped data").isFalse();
     assertThat(Verifiers.verify(GENERATED.publicKey(), message, sig)).as("other key").isFalse();
     assertThat(Verifiers.verify(key, message, sig.substring(2))).as("truncated").isFalse();
@@ -260,7 +265,9 @@ class Ed25519InteropTest {
     String sig = ec.get("sig").asText();
     assertThat(Verifiers.verify(key, message, sig)).isTrue();
     assertThat(Verifiers.verify(key, flipLastBit(message), sig)).as("flipped data").isFalse();
-    assertThat(Verifiers.verify(key, message, flipLastHexDigitBit(sig))).as("flipped signature").isFalse();
+    assertThat(Verifiers.verify(key, message, flipLastHexDigitBit(sig)))
+        .as("flipped signature")
+        .isFalse();
     assertThat(key.keyId()).isEqualTo(ec.get("keyid").asText());
   }
 
@@ -268,7 +275,8 @@ class Ed25519InteropTest {
   void testVerify_acceptsSecuresystemslibRsaPssSignature() throws Exception {
     JsonNode rsa = reference().get("rsa");
     Assumptions.assumeFalse(
-        rsa.has("unsupported"), () -> "securesystemslib cannot make RSA keys: " + rsa.get("unsupported"));
+        rsa.has("unsupported"),
+        () -> "securesystemslib cannot make RSA keys: " + rsa.get("unsupported"));
     ObjectNode json = StrictJson.mapper().createObjectNode();
     json.put("keytype", rsa.get("keytype").asText());
     json.put("scheme", rsa.get("scheme").asText());
@@ -278,7 +286,9 @@ class Ed25519InteropTest {
     String sig = rsa.get("sig").asText();
     assertThat(Verifiers.verify(key, message, sig)).isTrue();
     assertThat(Verifiers.verify(key, flipLastBit(message), sig)).as("flipped data").isFalse();
-    assertThat(Verifiers.verify(key, message, flipLastHexDigitBit(sig))).as("flipped signature").isFalse();
+    assertThat(Verifiers.verify(key, message, flipLastHexDigitBit(sig)))
+        .as("flipped signature")
+        .isFalse();
     assertThat(key.keyId()).isEqualTo(rsa.get("keyid").asText());
   }
 
@@ -305,7 +315,9 @@ class Ed25519InteropTest {
     byte[] allOnes = new byte[32];
     Arrays.fill(allOnes, (byte) 0xff);
     for (byte[] raw : new byte[][] {new byte[32], identity, allOnes}) {
-      assertThat(Verifiers.verify(Key.ed25519(raw), new byte[0], sig)).as(HEX.formatHex(raw)).isFalse();
+      assertThat(Verifiers.verify(Key.ed25519(raw), new byte[0], sig))
+          .as(HEX.formatHex(raw))
+          .isFalse();
     }
   }
 
@@ -316,8 +328,10 @@ class Ed25519InteropTest {
         "{\"keytype\":\"ed25519\",\"keyval\":{\"public\":\""
             + key.publicValue()
             + "\"},\"scheme\":\"ed25519\"}";
-    assertThat(CanonicalJson.encode(key.json())).isEqualTo(canonical.getBytes(StandardCharsets.US_ASCII));
-    assertThat(key.keyId()).isEqualTo(Digests.sha256Hex(canonical.getBytes(StandardCharsets.US_ASCII)));
+    assertThat(CanonicalJson.encode(key.json()))
+        .isEqualTo(canonical.getBytes(StandardCharsets.US_ASCII));
+    assertThat(key.keyId())
+        .isEqualTo(Digests.sha256Hex(canonical.getBytes(StandardCharsets.US_ASCII)));
   }
 
   @Test

@@ -52,9 +52,11 @@ class KeyFilesTest {
   private static final char[] PASSPHRASE = "correct horse \u00e9 \u2603 battery".toCharArray();
 
   private static final HexFormat HEX = HexFormat.of();
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
   private static final byte[] ED25519_SPKI_PREFIX = HEX.parseHex("302a300506032b6570032100");
-  private static final byte[] ED25519_PKCS8_V1_PREFIX = HEX.parseHex("302e020100300506032b657004220420");
+  private static final byte[] ED25519_PKCS8_V1_PREFIX =
+      HEX.parseHex("302e020100300506032b657004220420");
 
   @TempDir static Path shared;
   @TempDir Path tmp;
@@ -103,7 +105,8 @@ class KeyFilesTest {
 
   @Test
   void testWrite_fileModeIsExactlyOwnerReadWrite() throws Exception {
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
+        .isEqualTo("rw-------");
     try (Stream<Path> files = Files.list(keyFile.getParent())) {
       assertThat(files).as("no temporary file left behind").containsExactly(keyFile);
     }
@@ -133,12 +136,23 @@ class KeyFilesTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"rw-r--r--", "rw-r-----", "rw----r--", "rw--w----", "rw-----w-", "rw---x---", "rw------x", "rwxrwxrwx", "r--r-----"})
+      strings = {
+        "rw-r--r--",
+        "rw-r-----",
+        "rw----r--",
+        "rw--w----",
+        "rw-----w-",
+        "rw---x---",
+        "rw------x",
+        "rwxrwxrwx",
+        "r--r-----"
+      })
   void testRead_refusesGroupOrWorldAccessibleFile(String mode) throws Exception {
     Path copy = copyWithMode(mode);
     byte[] before = Files.readAllBytes(copy);
     assertThatThrownBy(() -> KeyFiles.read(copy, PASSPHRASE))
-        .isInstanceOfSatisfying(InsecureFileException.class, e -> assertThat(e.file()).isEqualTo(copy))
+        .isInstanceOfSatisfying(
+            InsecureFileException.class, e -> assertThat(e.file()).isEqualTo(copy))
         .hasMessageContaining(copy.toString())
         .hasMessageContaining(mode)
         .hasMessageContaining("chmod 600 " + copy);
@@ -185,7 +199,8 @@ class KeyFilesTest {
     int snowman = new String(PASSPHRASE).indexOf('\u2603');
     wrong[snowman] = '\u2703';
     assertThatThrownBy(() -> KeyFiles.read(keyFile, wrong))
-        .isInstanceOfSatisfying(WrongPassphraseException.class, e -> assertThat(e.file()).isEqualTo(keyFile))
+        .isInstanceOfSatisfying(
+            WrongPassphraseException.class, e -> assertThat(e.file()).isEqualTo(keyFile))
         .hasMessageContaining(keyFile.toString())
         .hasMessageContaining("wrong passphrase")
         .hasMessageNotContaining("horse");
@@ -233,7 +248,8 @@ class KeyFilesTest {
   void testRead_refusesWhatIsNotAnEncryptedKey(String name, byte[] content) throws Exception {
     Path file = privateFile("malformed.pem", content);
     assertThatThrownBy(() -> KeyFiles.read(file, PASSPHRASE))
-        .isInstanceOfSatisfying(MalformedKeyFileException.class, e -> assertThat(e.file()).isEqualTo(file))
+        .isInstanceOfSatisfying(
+            MalformedKeyFileException.class, e -> assertThat(e.file()).isEqualTo(file))
         .hasMessageContaining("expected " + file + " to hold an ENCRYPTED PRIVATE KEY")
         .hasMessageContaining("found");
   }
@@ -242,7 +258,8 @@ class KeyFilesTest {
   void testRead_refusesTruncatedCopyOfARealKeyFile() throws Exception {
     byte[] whole = Files.readAllBytes(keyFile);
     Path file = privateFile("truncated.pem", Arrays.copyOf(whole, whole.length / 2));
-    assertThatThrownBy(() -> KeyFiles.read(file, PASSPHRASE)).isInstanceOf(MalformedKeyFileException.class);
+    assertThatThrownBy(() -> KeyFiles.read(file, PASSPHRASE))
+        .isInstanceOf(MalformedKeyFileException.class);
   }
 
   /** PKCS#8 encrypted with cheap scrypt parameters, so that reads cost nothing. */
@@ -279,7 +296,8 @@ class KeyFilesTest {
     Ed25519SigningKey key = Ed25519SigningKey.generate();
     PrivateKeyInfo info =
         new PrivateKeyInfo(
-            new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), new DEROctetString(key.seed()));
+            new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519),
+            new DEROctetString(key.seed()));
     Path file = privateFile("cheap.pem", encryptedPem(info, PASSPHRASE));
     assertThat(KeyFiles.read(file, PASSPHRASE).publicKey()).isEqualTo(key.publicKey());
     assertThatThrownBy(() -> KeyFiles.read(file, "correct horse".toCharArray()))
@@ -295,28 +313,45 @@ class KeyFilesTest {
       Pattern.compile("^\\s*\\d+:d=(\\d+)\\s+hl=\\d+\\s+l=\\s*\\d+\\s+prim:\\s+(.*?)\\s*:(.*)$");
 
   private static List<Asn1> asn1parse(Path pem) {
-    String text = new String(ExternalTools.runOpenssl(new byte[0], "asn1parse", "-in", pem.toString()), StandardCharsets.US_ASCII);
+    String text =
+        new String(
+            ExternalTools.runOpenssl(new byte[0], "asn1parse", "-in", pem.toString()),
+            StandardCharsets.US_ASCII);
     List<Asn1> prims = new ArrayList<>();
     for (String line : text.split("\n")) {
       Matcher m = ASN1_LINE.matcher(line);
       if (m.matches()) {
-        prims.add(new Asn1(Integer.parseInt(m.group(1)), m.group(2).replace("[HEX DUMP]", "").trim(), m.group(3)));
+        prims.add(
+            new Asn1(
+                Integer.parseInt(m.group(1)),
+                m.group(2).replace("[HEX DUMP]", "").trim(),
+                m.group(3)));
       }
     }
     return prims;
   }
 
   /**
-   * OpenSSL 3.0's {@code pkey}/{@code pkcs8} refuse scrypt with N=2^17, r=8 (128 MiB against
-   * their 32 MiB cap), so the file is decrypted with OpenSSL's own scrypt ({@code openssl kdf},
-   * given the memory) and AES ({@code openssl enc}), and the resulting PKCS#8 is read by {@code
-   * openssl pkey}: none of Java's code takes part.
+   * OpenSSL 3.0's {@code pkey}/{@code pkcs8} refuse scrypt with N=2^17, r=8 (128 MiB against their
+   * 32 MiB cap), so the file is decrypted with OpenSSL's own scrypt ({@code openssl kdf}, given the
+   * memory) and AES ({@code openssl enc}), and the resulting PKCS#8 is read by {@code openssl
+   * pkey}: none of Java's code takes part.
    */
   @Test
   void testWrite_fileDecryptsWithOpensslToTheSameKey() throws Exception {
     List<Asn1> p = asn1parse(keyFile);
-    assertThat(p).extracting(Asn1::type).containsExactly(
-        "OBJECT", "OBJECT", "OCTET STRING", "INTEGER", "INTEGER", "INTEGER", "OBJECT", "OCTET STRING", "OCTET STRING");
+    assertThat(p)
+        .extracting(Asn1::type)
+        .containsExactly(
+            "OBJECT",
+            "OBJECT",
+            "OCTET STRING",
+            "INTEGER",
+            "INTEGER",
+            "INTEGER",
+            "OBJECT",
+            "OCTET STRING",
+            "OCTET STRING");
     assertThat(p.get(0).value()).isEqualTo("PBES2");
     assertThat(p.get(1).value()).isEqualTo("scrypt");
     String salt = p.get(2).value();
@@ -334,24 +369,49 @@ class KeyFilesTest {
         new String(
                 ExternalTools.runOpenssl(
                     new byte[0],
-                    "kdf", "-keylen", "32",
-                    "-kdfopt", "hexpass:" + HEX.formatHex(utf8(PASSPHRASE)),
-                    "-kdfopt", "hexsalt:" + salt,
-                    "-kdfopt", "n:131072", "-kdfopt", "r:8", "-kdfopt", "p:1",
-                    "-kdfopt", "maxmem_bytes:" + (256L << 20),
+                    "kdf",
+                    "-keylen",
+                    "32",
+                    "-kdfopt",
+                    "hexpass:" + HEX.formatHex(utf8(PASSPHRASE)),
+                    "-kdfopt",
+                    "hexsalt:" + salt,
+                    "-kdfopt",
+                    "n:131072",
+                    "-kdfopt",
+                    "r:8",
+                    "-kdfopt",
+                    "p:1",
+                    "-kdfopt",
+                    "maxmem_bytes:" + (256L << 20),
                     "SCRYPT"),
                 StandardCharsets.US_ASCII)
             .replace(":", "")
             .trim();
     assertThat(aesKey).hasSize(64);
-    byte[] pkcs8 = ExternalTools.runOpenssl(ciphertext, "enc", "-d", "-aes-256-cbc", "-K", aesKey, "-iv", iv);
+    byte[] pkcs8 =
+        ExternalTools.runOpenssl(ciphertext, "enc", "-d", "-aes-256-cbc", "-K", aesKey, "-iv", iv);
     Path der = tmp.resolve("decrypted.der");
     Files.write(der, pkcs8);
     byte[] spki =
-        ExternalTools.runOpenssl(new byte[0], "pkey", "-inform", "DER", "-in", der.toString(), "-pubout", "-outform", "DER");
-    assertThat(spki).isEqualTo(concat(ED25519_SPKI_PREFIX, HEX.parseHex(original.publicKey().publicValue())));
-    byte[] reencoded = ExternalTools.runOpenssl(new byte[0], "pkey", "-inform", "DER", "-in", der.toString(), "-outform", "DER");
-    assertThat(reencoded).as("a plain version 1 PKCS#8 of the seed").isEqualTo(concat(ED25519_PKCS8_V1_PREFIX, original.seed()));
+        ExternalTools.runOpenssl(
+            new byte[0],
+            "pkey",
+            "-inform",
+            "DER",
+            "-in",
+            der.toString(),
+            "-pubout",
+            "-outform",
+            "DER");
+    assertThat(spki)
+        .isEqualTo(concat(ED25519_SPKI_PREFIX, HEX.parseHex(original.publicKey().publicValue())));
+    byte[] reencoded =
+        ExternalTools.runOpenssl(
+            new byte[0], "pkey", "-inform", "DER", "-in", der.toString(), "-outform", "DER");
+    assertThat(reencoded)
+        .as("a plain version 1 PKCS#8 of the seed")
+        .isEqualTo(concat(ED25519_PKCS8_V1_PREFIX, original.seed()));
     assertThat(pkcs8).isEqualTo(reencoded);
   }
 
@@ -366,31 +426,59 @@ class KeyFilesTest {
     Path pub = tmp.resolve("pub.pem");
     Path pass = tmp.resolve("pass.txt");
     Files.write(pass, (new String(PASSPHRASE) + "\n").getBytes(StandardCharsets.UTF_8));
-    ExternalTools.runOpenssl(new byte[0], "genpkey", "-algorithm", "ed25519", "-out", plain.toString());
     ExternalTools.runOpenssl(
-        new byte[0], "pkcs8", "-topk8", "-scrypt", "-in", plain.toString(), "-passout", "file:" + pass, "-out", encrypted.toString());
-    ExternalTools.runOpenssl(new byte[0], "pkey", "-in", plain.toString(), "-pubout", "-out", pub.toString());
-    byte[] spki = ExternalTools.runOpenssl(new byte[0], "pkey", "-in", plain.toString(), "-pubout", "-outform", "DER");
+        new byte[0], "genpkey", "-algorithm", "ed25519", "-out", plain.toString());
+    ExternalTools.runOpenssl(
+        new byte[0],
+        "pkcs8",
+        "-topk8",
+        "-scrypt",
+        "-in",
+        plain.toString(),
+        "-passout",
+        "file:" + pass,
+        "-out",
+        encrypted.toString());
+    ExternalTools.runOpenssl(
+        new byte[0], "pkey", "-in", plain.toString(), "-pubout", "-out", pub.toString());
+    byte[] spki =
+        ExternalTools.runOpenssl(
+            new byte[0], "pkey", "-in", plain.toString(), "-pubout", "-outform", "DER");
     Files.setPosixFilePermissions(encrypted, OWNER_ONLY);
 
     Ed25519SigningKey key = KeyFiles.read(encrypted, PASSPHRASE);
-    assertThat(concat(ED25519_SPKI_PREFIX, HEX.parseHex(key.publicKey().publicValue()))).isEqualTo(spki);
+    assertThat(concat(ED25519_SPKI_PREFIX, HEX.parseHex(key.publicKey().publicValue())))
+        .isEqualTo(spki);
 
     Path message = tmp.resolve("message");
     Path sig = tmp.resolve("sig");
     Files.write(message, "{\"signed\":{\"_type\":\"root\"}}".getBytes(StandardCharsets.UTF_8));
     Files.write(sig, key.sign(Files.readAllBytes(message)));
     String[] verify = {
-      "pkeyutl", "-verify", "-pubin", "-inkey", pub.toString(), "-rawin", "-in", message.toString(), "-sigfile", sig.toString()
+      "pkeyutl",
+      "-verify",
+      "-pubin",
+      "-inkey",
+      pub.toString(),
+      "-rawin",
+      "-in",
+      message.toString(),
+      "-sigfile",
+      sig.toString()
     };
-    assertThat(ExternalTools.tryOpenssl(new byte[0], verify).exitCode()).as("OpenSSL verifies").isZero();
+    assertThat(ExternalTools.tryOpenssl(new byte[0], verify).exitCode())
+        .as("OpenSSL verifies")
+        .isZero();
     byte[] bad = Files.readAllBytes(sig);
     bad[0] ^= 1;
     Files.write(sig, bad);
-    assertThat(ExternalTools.tryOpenssl(new byte[0], verify).exitCode()).as("flipped signature").isNotZero();
+    assertThat(ExternalTools.tryOpenssl(new byte[0], verify).exitCode())
+        .as("flipped signature")
+        .isNotZero();
 
     char[] wrong = PASSPHRASE.clone();
     wrong[wrong.length - 1] = 'X';
-    assertThatThrownBy(() -> KeyFiles.read(encrypted, wrong)).isInstanceOf(WrongPassphraseException.class);
+    assertThatThrownBy(() -> KeyFiles.read(encrypted, wrong))
+        .isInstanceOf(WrongPassphraseException.class);
   }
 }

@@ -62,7 +62,8 @@ class PrivateFilesTest {
 
   @Test
   void testAtomicWrite_ownerOnlyFileGetsPrivateParents_worldReadableOnesDoNot() throws Exception {
-    AtomicFiles.write(tmp.resolve("keys/sub/k"), out -> out.write(1), AtomicFiles.OWNER_ONLY, false);
+    AtomicFiles.write(
+        tmp.resolve("keys/sub/k"), out -> out.write(1), AtomicFiles.OWNER_ONLY, false);
     assertThat(mode(tmp.resolve("keys"))).isEqualTo("rwx------");
     assertThat(mode(tmp.resolve("keys/sub"))).isEqualTo("rwx------");
     assertThat(mode(tmp.resolve("keys/sub/k"))).isEqualTo("rw-------");
@@ -72,16 +73,27 @@ class PrivateFilesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"rw-r--r--", "rw-r-----", "rw----r--", "rw--w----", "rw-----w-", "rw---x---", "r--r--r--"})
+  @ValueSource(
+      strings = {
+        "rw-r--r--",
+        "rw-r-----",
+        "rw----r--",
+        "rw--w----",
+        "rw-----w-",
+        "rw---x---",
+        "r--r--r--"
+      })
   void testReadFirstLine_refusesAFileOthersCanUse_sayingHowToFixIt(String mode) throws Exception {
     Path file = tmp.resolve("pass");
     Files.writeString(file, "secret\n");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
     assertThatThrownBy(() -> PrivateFiles.readFirstLine(file, "passphrase file"))
-        .isInstanceOfSatisfying(InsecureFileException.class, e -> {
-          assertThat(e.file()).isEqualTo(file);
-          assertThat(e.mode()).isEqualTo(mode);
-        })
+        .isInstanceOfSatisfying(
+            InsecureFileException.class,
+            e -> {
+              assertThat(e.file()).isEqualTo(file);
+              assertThat(e.mode()).isEqualTo(mode);
+            })
         .hasMessageContaining("passphrase file " + file)
         .hasMessageContaining("its mode is " + mode)
         .hasMessageContaining("chmod 600 " + file);
@@ -94,7 +106,8 @@ class PrivateFilesTest {
     Path file = tmp.resolve("pass");
     Files.writeString(file, "correct horse\nignored\n", StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
-    assertThat(PrivateFiles.readFirstLine(file, "passphrase file")).isEqualTo("correct horse".toCharArray());
+    assertThat(PrivateFiles.readFirstLine(file, "passphrase file"))
+        .isEqualTo("correct horse".toCharArray());
   }
 
   @Test
@@ -104,7 +117,8 @@ class PrivateFilesTest {
     Path link = Files.createSymbolicLink(tmp.resolve("link"), target);
     assertThat(PrivateFiles.readFirstLine(link, "token file")).isEqualTo("s3".toCharArray());
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
-    assertThatThrownBy(() -> PrivateFiles.readFirstLine(link, "token file")).isInstanceOf(InsecureFileException.class);
+    assertThatThrownBy(() -> PrivateFiles.readFirstLine(link, "token file"))
+        .isInstanceOf(InsecureFileException.class);
   }
 
   @Test

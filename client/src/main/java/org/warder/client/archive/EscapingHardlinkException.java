@@ -3,9 +3,9 @@ package org.warder.client.archive;
 import java.util.Locale;
 
 /**
- * A hardlink member whose target is not a regular file extracted earlier inside the destination:
- * an absolute path ({@code /etc/shadow}), a path with {@code ..}, a directory, a symlink, or a
- * name no earlier member had. Linking it would expose or alias a file outside the archive.
+ * A hardlink member whose target is not a regular file extracted earlier inside the destination: an
+ * absolute path ({@code /etc/shadow}), a path with {@code ..}, a directory, a symlink, or a name no
+ * earlier member had. Linking it would expose or alias a file outside the archive.
  */
 public final class EscapingHardlinkException extends ArchiveException {
   private static final long serialVersionUID = 1L;
@@ -19,7 +19,8 @@ public final class EscapingHardlinkException extends ArchiveException {
             Locale.ROOT,
             "refusing hardlink %s -> %s: expected the target to be a regular file extracted"
                 + " earlier inside the destination, found %s",
-            UnsafeMemberNameException.quote(member), UnsafeMemberNameException.quote(linkTarget),
+            UnsafeMemberNameException.quote(member),
+            UnsafeMemberNameException.quote(linkTarget),
             found),
         null);
     this.linkTarget = linkTarget;

@@ -3,8 +3,8 @@ package org.warder.client.archive;
 import java.util.List;
 
 /**
- * What {@link TarExtractor#extract} created. Counts are of archive members; parent directories
- * an archive did not list are created but not counted.
+ * What {@link TarExtractor#extract} created. Counts are of archive members; parent directories an
+ * archive did not list are created but not counted.
  *
  * @param files regular files
  * @param directories directory members, including a {@code ./} member (which changes nothing)
@@ -14,7 +14,11 @@ import java.util.List;
  * @param fileFlags the {@code SCHILY.fflags} of members that had them, in archive order
  */
 public record ExtractionResult(
-    long files, long directories, long symlinks, long hardlinks, long bytes,
+    long files,
+    long directories,
+    long symlinks,
+    long hardlinks,
+    long bytes,
     List<FileFlags> fileFlags) {
   public ExtractionResult {
     fileFlags = List.copyOf(fileFlags);

@@ -34,11 +34,11 @@ import org.tukaani.xz.XZInputStream;
  * its share of the buffer ({@code maxBufferedBytes / (threads + 1)}, by default {@link
  * #DEFAULT_BUFFER_PER_THREAD}) of decoded bytes. A block that fits its share is handed to the
  * reader only after its integrity check (CRC64, CRC32 or SHA-256) has passed, so a corrupt block
- * yields an {@link IOException} before any of its bytes. A larger block is streamed in 1 MiB
- * chunks as it decodes and, as with {@code xz -d}, may hand out bytes before the decoder finds it
- * corrupt. Either way the reader sees end of stream only after every block and the index have
- * verified. Each decoder's memory is capped ({@link #DEFAULT_DECODER_MEMORY_LIMIT_KIB}); a file
- * that asks for more is refused.
+ * yields an {@link IOException} before any of its bytes. A larger block is streamed in 1 MiB chunks
+ * as it decodes and, as with {@code xz -d}, may hand out bytes before the decoder finds it corrupt.
+ * Either way the reader sees end of stream only after every block and the index have verified. Each
+ * decoder's memory is capped ({@link #DEFAULT_DECODER_MEMORY_LIMIT_KIB}); a file that asks for more
+ * is refused.
  *
  * <p>Not thread-safe: one thread reads (the decoding threads are internal, daemons named {@code
  * warder-xz-N}). Close it, also after a failure, to stop them and release the file.
@@ -48,8 +48,8 @@ public final class ParallelXzInputStream extends InputStream {
   public static final long DEFAULT_BUFFER_PER_THREAD = 32L << 20;
 
   /**
-   * The memory one block decoder may use by default, in KiB: 128 MiB, enough for {@code xz -9}
-   * (64 MiB dictionary). FreeBSD's releases use {@code xz}'s default preset (8 MiB).
+   * The memory one block decoder may use by default, in KiB: 128 MiB, enough for {@code xz -9} (64
+   * MiB dictionary). FreeBSD's releases use {@code xz}'s default preset (8 MiB).
    */
   public static final int DEFAULT_DECODER_MEMORY_LIMIT_KIB = 128 * 1024;
 
@@ -94,16 +94,18 @@ public final class ParallelXzInputStream extends InputStream {
     return open(file, threads, maxBufferedBytes, DEFAULT_DECODER_MEMORY_LIMIT_KIB);
   }
 
-  /**
-   * As {@link #open(Path, int, long)}, with each decoder limited to {@code decoderMemoryKiB}.
-   */
+  /** As {@link #open(Path, int, long)}, with each decoder limited to {@code decoderMemoryKiB}. */
   public static ParallelXzInputStream open(
       Path file, int threads, long maxBufferedBytes, int decoderMemoryKiB) throws IOException {
     Objects.requireNonNull(file, "file");
     if (threads < 1 || maxBufferedBytes < 0 || decoderMemoryKiB < 1) {
       throw new IllegalArgumentException(
-          "expected threads, buffer and memory limit >= 1, found " + threads + ", "
-              + maxBufferedBytes + ", " + decoderMemoryKiB);
+          "expected threads, buffer and memory limit >= 1, found "
+              + threads
+              + ", "
+              + maxBufferedBytes
+              + ", "
+              + decoderMemoryKiB);
     }
     if (threads == 1) {
       return single(file, decoderMemoryKiB, -1);
@@ -225,8 +227,7 @@ public final class ParallelXzInputStream extends InputStream {
     private boolean finished;
     private IOException failure;
 
-    Pipeline(
-        Path file, SeekableXZInputStream first, int threads, long maxBuffered, int memoryKiB)
+    Pipeline(Path file, SeekableXZInputStream first, int threads, long maxBuffered, int memoryKiB)
         throws IOException {
       this.file = file;
       this.threads = threads;
@@ -326,7 +327,11 @@ public final class ParallelXzInputStream extends InputStream {
           Locale.ROOT,
           "%s: expected xz block %d of %d (at compressed offset %d, %d bytes decoded) to decode"
               + " and verify",
-          file, block + 1, blockCount, compressedOffsets[block], sizes[block]);
+          file,
+          block + 1,
+          blockCount,
+          compressedOffsets[block],
+          sizes[block]);
     }
 
     void shutdown() {
@@ -372,7 +377,8 @@ public final class ParallelXzInputStream extends InputStream {
         this.items =
             verifyFirst
                 ? new LinkedBlockingQueue<>()
-                : new LinkedBlockingQueue<>((int) Math.min(1 << 20, Math.max(1, perBlockLimit / CHUNK)));
+                : new LinkedBlockingQueue<>(
+                    (int) Math.min(1 << 20, Math.max(1, perBlockLimit / CHUNK)));
       }
 
       @Override

@@ -19,7 +19,10 @@ public final class SizeLimitException extends ArchiveException {
             Locale.ROOT,
             "refusing member %s: expected %s of at most %d, found %d; raise the limit only if"
                 + " the archive is known to be that large",
-            UnsafeMemberNameException.quote(member), limitName, limit, found),
+            UnsafeMemberNameException.quote(member),
+            limitName,
+            limit,
+            found),
         null);
     this.limitName = limitName;
     this.limit = limit;

@@ -3,8 +3,8 @@ package org.warder.client.archive;
 import java.util.Locale;
 
 /**
- * A character device, block device or FIFO member. They are never extracted: a jail's {@code
- * /dev} is a devfs mount, and a device node in a jail root would give the jail raw access to host
+ * A character device, block device or FIFO member. They are never extracted: a jail's {@code /dev}
+ * is a devfs mount, and a device node in a jail root would give the jail raw access to host
  * hardware.
  */
 public final class SpecialFileException extends ArchiveException {
@@ -37,7 +37,9 @@ public final class SpecialFileException extends ArchiveException {
             Locale.ROOT,
             "refusing member %s: expected a regular file, directory, symlink or hardlink, found %s"
                 + "%s; device nodes and FIFOs are never extracted (jails get /dev from devfs)",
-            UnsafeMemberNameException.quote(member), kind, detail),
+            UnsafeMemberNameException.quote(member),
+            kind,
+            detail),
         null);
     this.kind = kind;
   }

@@ -41,11 +41,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * Extracts a tar stream (pax, ustar or GNU, as FreeBSD's {@code base.txz} and its siblings are)
  * into a new or empty directory, refusing anything that could write outside it.
  *
- * <p>Refused, with an {@link ArchiveException} naming the member: names that are absolute or have
- * a {@code ..} segment ({@link UnsafeMemberNameException}); members whose path passes through a
+ * <p>Refused, with an {@link ArchiveException} naming the member: names that are absolute or have a
+ * {@code ..} segment ({@link UnsafeMemberNameException}); members whose path passes through a
  * symlink extracted earlier ({@link WriteThroughSymlinkException}); hardlinks to anything but a
- * regular file extracted earlier inside the tree ({@link EscapingHardlinkException}); character
- * and block devices and FIFOs ({@link SpecialFileException}); members or totals beyond the {@link
+ * regular file extracted earlier inside the tree ({@link EscapingHardlinkException}); character and
+ * block devices and FIFOs ({@link SpecialFileException}); members or totals beyond the {@link
  * Limits} ({@link SizeLimitException}); and broken or ambiguous archives: unreadable headers,
  * truncated data, other member types, a member repeated, data after the end marker ({@link
  * MalformedArchiveException}). On any failure the destination holds a partial tree for the caller
@@ -61,10 +61,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * destination itself, which belongs to the caller: like {@code bsdtar}, the extractor leaves its
  * mode, owner, time and flags alone.
  *
- * <p>Nothing is followed: files are created with {@code O_CREAT|O_EXCL|O_NOFOLLOW}, attributes
- * are set without following links, and every parent of a member is checked to be a directory
- * this extraction created. A symlink's target is stored through {@link Path}, which drops
- * repeated and trailing slashes ({@code a//b/} becomes {@code a/b}).
+ * <p>Nothing is followed: files are created with {@code O_CREAT|O_EXCL|O_NOFOLLOW}, attributes are
+ * set without following links, and every parent of a member is checked to be a directory this
+ * extraction created. A symlink's target is stored through {@link Path}, which drops repeated and
+ * trailing slashes ({@code a//b/} becomes {@code a/b}).
  *
  * <p>Immutable and thread-safe; each {@link #extract} call is independent.
  */
@@ -78,8 +78,8 @@ public final class TarExtractor {
     }
 
     /**
-     * 4 GiB per member, 32 GiB in all, a million members, names of 4096 bytes: several times
-     * what a FreeBSD base or src set holds (about 1 GiB and 100,000 members).
+     * 4 GiB per member, 32 GiB in all, a million members, names of 4096 bytes: several times what a
+     * FreeBSD base or src set holds (about 1 GiB and 100,000 members).
      */
     public static Limits defaults() {
       return new Limits(4L << 30, 32L << 30, 1_000_000, 4096);
@@ -100,10 +100,15 @@ public final class TarExtractor {
   }
 
   private static final int BUFFER = 64 * 1024;
+
   /** Zero padding after the end marker is normal; more than this is not a release tarball. */
   private static final int MAX_TRAILING_BYTES = 1 << 20;
-  /** NAME_MAX of FreeBSD and Linux: a longer segment cannot be created, so it is refused as a name. */
+
+  /**
+   * NAME_MAX of FreeBSD and Linux: a longer segment cannot be created, so it is refused as a name.
+   */
   private static final int MAX_SEGMENT_BYTES = 255;
+
   /** Pax and GNU long-name records above this are refused rather than buffered. */
   private static final int MAX_SPECIAL_RECORD = 1 << 20;
 
@@ -140,8 +145,8 @@ public final class TarExtractor {
   /**
    * Starts extracting several archives, in order, into one tree under {@code destination} (a
    * FreeBSD release is base.txz, then lib32.txz, ... over the same root). The same rules hold
-   * across archives: nothing may pass through a symlink an earlier archive made, and a file may
-   * not be given twice; a directory listed again keeps the attributes of its first listing.
+   * across archives: nothing may pass through a symlink an earlier archive made, and a file may not
+   * be given twice; a directory listed again keeps the attributes of its first listing.
    */
   public Session open(Path destination) throws ArchiveException, IOException {
     return new Session(new Run(prepareDestination(destination)));
@@ -286,20 +291,24 @@ public final class TarExtractor {
 
     private void extractMember(TarArchiveEntry entry) throws ArchiveException, IOException {
       byte type = entry.getLinkFlag();
-      boolean directory =
-          type == '5' || ((type == '0' || type == 0) && member.endsWith("/"));
+      boolean directory = type == '5' || ((type == '0' || type == 0) && member.endsWith("/"));
       switch (type) {
-        case '3' -> throw new SpecialFileException(
-            member, SpecialFileException.Kind.CHARACTER_DEVICE, device(entry));
-        case '4' -> throw new SpecialFileException(
-            member, SpecialFileException.Kind.BLOCK_DEVICE, device(entry));
+        case '3' ->
+            throw new SpecialFileException(
+                member, SpecialFileException.Kind.CHARACTER_DEVICE, device(entry));
+        case '4' ->
+            throw new SpecialFileException(
+                member, SpecialFileException.Kind.BLOCK_DEVICE, device(entry));
         case '6' -> throw new SpecialFileException(member, SpecialFileException.Kind.FIFO, "");
-        case 'S' -> throw new MalformedArchiveException(
-            member,
-            "member " + UnsafeMemberNameException.quote(member) + ": expected a regular file,"
-                + " directory, symlink or hardlink, found an old GNU sparse file (type 'S');"
-                + " pax archives, as FreeBSD's tar writes, store sparse files differently",
-            null);
+        case 'S' ->
+            throw new MalformedArchiveException(
+                member,
+                "member "
+                    + UnsafeMemberNameException.quote(member)
+                    + ": expected a regular file,"
+                    + " directory, symlink or hardlink, found an old GNU sparse file (type 'S');"
+                    + " pax archives, as FreeBSD's tar writes, store sparse files differently",
+                null);
         default -> {
           // handled below
         }
@@ -313,8 +322,11 @@ public final class TarExtractor {
       if (fflags != null && !fflags.isEmpty() && !FFLAGS.matcher(fflags).matches()) {
         throw new MalformedArchiveException(
             member,
-            "member " + UnsafeMemberNameException.quote(member)
-                + ": expected SCHILY.fflags as comma-separated flag names, found '" + fflags + "'",
+            "member "
+                + UnsafeMemberNameException.quote(member)
+                + ": expected SCHILY.fflags as comma-separated flag names, found '"
+                + fflags
+                + "'",
             null);
       }
       Path target = segments.isEmpty() ? root : parentOf(segments).resolve(last(segments));
@@ -325,14 +337,17 @@ public final class TarExtractor {
           case '0', 0, '7' -> regularFile(entry, path, target);
           case '2' -> symlink(entry, path, target);
           case '1' -> hardlink(entry, path, target);
-          default -> throw new MalformedArchiveException(
-              member,
-              String.format(
-                  Locale.ROOT,
-                  "member %s: expected a regular file, directory, symlink or hardlink, found type"
-                      + " '%s' (%s)",
-                  UnsafeMemberNameException.quote(member), (char) type, typeName(type)),
-              null);
+          default ->
+              throw new MalformedArchiveException(
+                  member,
+                  String.format(
+                      Locale.ROOT,
+                      "member %s: expected a regular file, directory, symlink or hardlink, found type"
+                          + " '%s' (%s)",
+                      UnsafeMemberNameException.quote(member),
+                      (char) type,
+                      typeName(type)),
+                  null);
         }
       }
       if (fflags != null && !fflags.isEmpty() && !path.isEmpty()) {
@@ -353,8 +368,9 @@ public final class TarExtractor {
       }
       Kind existing = extracted.get(path);
       if (existing == null) {
-        Files.createDirectory(target, PosixFilePermissions.asFileAttribute(
-            PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectory(
+            target,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         extracted.put(path, Kind.DIRECTORY);
       } else if (existing != Kind.DIRECTORY) {
         throw inTheWay(path, existing);
@@ -364,7 +380,10 @@ public final class TarExtractor {
       fixups.putIfAbsent(
           path,
           new DirectoryFixup(
-              target, mode(entry), entry.getLongUserId(), entry.getLongGroupId(),
+              target,
+              mode(entry),
+              entry.getLongUserId(),
+              entry.getLongGroupId(),
               entry.getLastModifiedTime()));
     }
 
@@ -385,15 +404,22 @@ public final class TarExtractor {
       // CREATE_NEW is O_CREAT|O_EXCL: it fails on any existing name, a dangling symlink included.
       try (SeekableByteChannel channel =
               Files.newByteChannel(
-                  target, options, PosixFilePermissions.asFileAttribute(
+                  target,
+                  options,
+                  PosixFilePermissions.asFileAttribute(
                       PosixFilePermissions.fromString("rw-------")));
           OutputStream out = Channels.newOutputStream(channel)) {
         int n;
         while ((n = readData()) >= 0) {
           if (written + n > size) {
             throw new MalformedArchiveException(
-                member, "member " + UnsafeMemberNameException.quote(member) + ": expected "
-                    + size + " bytes, found more", null);
+                member,
+                "member "
+                    + UnsafeMemberNameException.quote(member)
+                    + ": expected "
+                    + size
+                    + " bytes, found more",
+                null);
           }
           out.write(buffer, 0, n);
           written += n;
@@ -402,8 +428,13 @@ public final class TarExtractor {
       if (written != size) {
         throw new MalformedArchiveException(
             member,
-            "member " + UnsafeMemberNameException.quote(member) + ": expected " + size
-                + " bytes of data, found " + written + " before the archive ended (truncated)",
+            "member "
+                + UnsafeMemberNameException.quote(member)
+                + ": expected "
+                + size
+                + " bytes of data, found "
+                + written
+                + " before the archive ended (truncated)",
             null);
       }
       bytes += written;
@@ -416,8 +447,11 @@ public final class TarExtractor {
       String linkTarget = tar.rawLinkName(entry);
       if (linkTarget.isEmpty() || linkTarget.indexOf('\0') >= 0) {
         throw new MalformedArchiveException(
-            member, "symlink " + UnsafeMemberNameException.quote(member)
-                + ": expected a target, found " + (linkTarget.isEmpty() ? "none" : "a NUL byte"),
+            member,
+            "symlink "
+                + UnsafeMemberNameException.quote(member)
+                + ": expected a target, found "
+                + (linkTarget.isEmpty() ? "none" : "a NUL byte"),
             null);
       }
       if (linkTarget.getBytes(StandardCharsets.UTF_8).length > limits.maxNameBytes()) {
@@ -429,8 +463,12 @@ public final class TarExtractor {
         link = Path.of(linkTarget);
       } catch (InvalidPathException e) {
         throw new MalformedArchiveException(
-            member, "symlink " + UnsafeMemberNameException.quote(member)
-                + ": its target cannot be represented on this host: " + e.getMessage(), e);
+            member,
+            "symlink "
+                + UnsafeMemberNameException.quote(member)
+                + ": its target cannot be represented on this host: "
+                + e.getMessage(),
+            e);
       }
       claim(path, Kind.SYMLINK);
       Files.createSymbolicLink(target, link);
@@ -446,14 +484,15 @@ public final class TarExtractor {
       try {
         linkSegments = segments(linkName, member);
       } catch (UnsafeMemberNameException e) {
-        throw new EscapingHardlinkException(member, linkName, "a target outside the tree: "
-            + e.found());
+        throw new EscapingHardlinkException(
+            member, linkName, "a target outside the tree: " + e.found());
       }
       String linkPath = String.join("/", linkSegments);
       Kind kind = extracted.get(linkPath);
       if (kind != Kind.FILE && kind != Kind.HARDLINK) {
         throw new EscapingHardlinkException(
-            member, linkName,
+            member,
+            linkName,
             kind == null
                 ? "no member of that name earlier in the archive"
                 : kind == Kind.SYMLINK
@@ -482,7 +521,8 @@ public final class TarExtractor {
     private MalformedArchiveException duplicate() {
       return new MalformedArchiveException(
           member,
-          "member " + UnsafeMemberNameException.quote(member)
+          "member "
+              + UnsafeMemberNameException.quote(member)
               + ": expected each path once, found it a second time; release archives never"
               + " repeat a member",
           null);
@@ -491,15 +531,20 @@ public final class TarExtractor {
     private MalformedArchiveException inTheWay(String path, Kind existing) {
       return new MalformedArchiveException(
           member,
-          "member " + UnsafeMemberNameException.quote(member) + ": expected '" + path
-              + "' to be free, found a " + describe(existing) + " extracted earlier",
+          "member "
+              + UnsafeMemberNameException.quote(member)
+              + ": expected '"
+              + path
+              + "' to be free, found a "
+              + describe(existing)
+              + " extracted earlier",
           null);
     }
 
     /**
-     * The directory that will hold the member with these segments: each parent must be a
-     * directory this run created (missing ones are created, mode 0755, as tar does), never a
-     * symlink or a file.
+     * The directory that will hold the member with these segments: each parent must be a directory
+     * this run created (missing ones are created, mode 0755, as tar does), never a symlink or a
+     * file.
      */
     private Path parentOf(List<String> segments) throws ArchiveException, IOException {
       Path dir = root;
@@ -521,15 +566,23 @@ public final class TarExtractor {
         } else if (kind != Kind.DIRECTORY) {
           throw new MalformedArchiveException(
               member,
-              "member " + UnsafeMemberNameException.quote(member) + ": expected '" + p
-                  + "' to be a directory, found a " + describe(kind) + " extracted earlier",
+              "member "
+                  + UnsafeMemberNameException.quote(member)
+                  + ": expected '"
+                  + p
+                  + "' to be a directory, found a "
+                  + describe(kind)
+                  + " extracted earlier",
               null);
         }
       }
       // The table is authoritative for what this run made; the disk must agree.
       if (!Files.readAttributes(dir, BasicFileAttributes.class, NOFOLLOW_LINKS).isDirectory()) {
-        throw new IOException(dir + " is no longer a directory; something else is changing "
-            + root + " during extraction");
+        throw new IOException(
+            dir
+                + " is no longer a directory; something else is changing "
+                + root
+                + " during extraction");
       }
       return dir;
     }
@@ -555,8 +608,14 @@ public final class TarExtractor {
       // uid_t is 32 bits unsigned; (uid_t) -1 means "unchanged" to chown and is refused too.
       if (id < 0 || id >= 0xFFFF_FFFFL) {
         throw new MalformedArchiveException(
-            member, "member " + UnsafeMemberNameException.quote(member) + ": expected a " + what
-                + " between 0 and 4294967294, found " + id, null);
+            member,
+            "member "
+                + UnsafeMemberNameException.quote(member)
+                + ": expected a "
+                + what
+                + " between 0 and 4294967294, found "
+                + id,
+            null);
       }
       return (int) id;
     }
@@ -585,8 +644,7 @@ public final class TarExtractor {
     }
 
     /** Splits a name into segments, refusing anything but a plain relative path. */
-    private List<String> segments(String name, String memberName)
-        throws UnsafeMemberNameException {
+    private List<String> segments(String name, String memberName) throws UnsafeMemberNameException {
       if (name.isEmpty()) {
         throw new UnsafeMemberNameException(memberName, "an empty name");
       }
@@ -607,7 +665,9 @@ public final class TarExtractor {
         }
         if (s.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
           throw new UnsafeMemberNameException(
-              memberName, "a file name (path segment) longer than " + MAX_SEGMENT_BYTES
+              memberName,
+              "a file name (path segment) longer than "
+                  + MAX_SEGMENT_BYTES
                   + " bytes, more than FreeBSD and Linux allow");
         }
         if (!s.isEmpty() && !s.equals(".")) {
@@ -664,15 +724,23 @@ public final class TarExtractor {
         for (int i = 0; i < n; i++) {
           if (buffer[i] != 0) {
             throw new MalformedArchiveException(
-                null, "expected only zero padding after the tar end-of-archive marker, found"
-                    + " data " + (total + i) + " bytes after it (a second archive?)", null);
+                null,
+                "expected only zero padding after the tar end-of-archive marker, found"
+                    + " data "
+                    + (total + i)
+                    + " bytes after it (a second archive?)",
+                null);
           }
         }
         total += n;
         if (total > MAX_TRAILING_BYTES) {
           throw new MalformedArchiveException(
-              null, "expected at most " + MAX_TRAILING_BYTES + " bytes of padding after the"
-                  + " end-of-archive marker, found more", null);
+              null,
+              "expected at most "
+                  + MAX_TRAILING_BYTES
+                  + " bytes of padding after the"
+                  + " end-of-archive marker, found more",
+              null);
         }
       }
     }
@@ -756,8 +824,8 @@ public final class TarExtractor {
   /**
    * commons-compress' tar reader, keeping the raw text of the pax and GNU long-name records it
    * reads. The library strips leading slashes from names that come from those records (and only
-   * from those), so without the raw text {@code /etc/x} given in a pax header would pass for
-   * {@code etc/x}; a FreeBSD release must not carry either.
+   * from those), so without the raw text {@code /etc/x} given in a pax header would pass for {@code
+   * etc/x}; a FreeBSD release must not carry either.
    */
   private static final class RawNameTarInputStream extends TarArchiveInputStream {
     private final List<Special> specials = new ArrayList<>();
@@ -795,7 +863,9 @@ public final class TarExtractor {
     }
 
     private static boolean isSpecial(TarArchiveEntry e) {
-      return e.isPaxHeader() || e.isGlobalPaxHeader() || e.isGNULongNameEntry()
+      return e.isPaxHeader()
+          || e.isGlobalPaxHeader()
+          || e.isGNULongNameEntry()
           || e.isGNULongLinkEntry();
     }
 
@@ -813,8 +883,8 @@ public final class TarExtractor {
           case 'g' -> {
             Map<String, String> global = parsePax(data);
             if (global.containsKey("path") || global.containsKey("linkpath")) {
-              throw new IOException("a global pax header that names every member ("
-                  + global.keySet() + ")");
+              throw new IOException(
+                  "a global pax header that names every member (" + global.keySet() + ")");
             }
           }
           case 'L' -> gnuLongName = cString(data);
@@ -887,8 +957,12 @@ public final class TarExtractor {
           length = Math.addExact(Math.multiplyExact(length, 10), data[space] - '0');
           space++;
         }
-        if (space == pos || space >= data.length || data[space] != ' ' || length <= 0
-            || pos + length > data.length || data[pos + length - 1] != '\n') {
+        if (space == pos
+            || space >= data.length
+            || data[space] != ' '
+            || length <= 0
+            || pos + length > data.length
+            || data[pos + length - 1] != '\n') {
           throw new IOException("a malformed pax record at byte " + pos);
         }
         String record =

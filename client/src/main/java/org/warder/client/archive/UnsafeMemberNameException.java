@@ -17,7 +17,8 @@ public final class UnsafeMemberNameException extends ArchiveException {
         String.format(
             Locale.ROOT,
             "refusing member %s: expected a relative path inside the destination, found %s",
-            quote(member), found),
+            quote(member),
+            found),
         null);
     this.found = found;
   }

@@ -19,7 +19,8 @@ public final class WriteThroughSymlinkException extends ArchiveException {
             Locale.ROOT,
             "refusing member %s: expected %s to be a real directory, found a symlink to %s"
                 + " extracted earlier; writing through it could leave the destination",
-            UnsafeMemberNameException.quote(member), UnsafeMemberNameException.quote(symlink),
+            UnsafeMemberNameException.quote(member),
+            UnsafeMemberNameException.quote(symlink),
             UnsafeMemberNameException.quote(symlinkTarget)),
         null);
     this.symlink = symlink;

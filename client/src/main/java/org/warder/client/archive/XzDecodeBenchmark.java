@@ -49,8 +49,14 @@ public final class XzDecodeBenchmark {
     for (int i = 1; i <= runs; i++) {
       Measurement m = decodeToNull(file, threads);
       System.out.printf(
-          Locale.ROOT, "run %d: %d bytes in %.3f s = %.1f MB/s (threads %d, blocks %d)%n",
-          i, m.bytes(), m.nanos() / 1e9, m.megabytesPerSecond(), m.threads(), m.blocks());
+          Locale.ROOT,
+          "run %d: %d bytes in %.3f s = %.1f MB/s (threads %d, blocks %d)%n",
+          i,
+          m.bytes(),
+          m.nanos() / 1e9,
+          m.megabytesPerSecond(),
+          m.threads(),
+          m.blocks());
     }
   }
 }

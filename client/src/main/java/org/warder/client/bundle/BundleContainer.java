@@ -6,8 +6,8 @@ import org.warder.index.BundleManifest.Compression;
 import org.warder.index.BundleManifest.Member;
 
 /**
- * Where an export writes its bundle: members are added as they are made (each compressed and
- * hashed on the way), then {@link #finish} puts {@code bundle.json} first and closes the tar.
+ * Where an export writes its bundle: members are added as they are made (each compressed and hashed
+ * on the way), then {@link #finish} puts {@code bundle.json} first and closes the tar.
  */
 interface BundleContainer extends AutoCloseable {
   /** Writes one member's content into the container. */

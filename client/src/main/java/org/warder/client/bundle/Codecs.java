@@ -12,8 +12,8 @@ import org.tukaani.xz.XZOutputStream;
 import org.warder.index.BundleManifest.Compression;
 
 /**
- * The compression codecs of bundle members: zstd (zstd-jni, one worker thread per core like
- * {@code zstd -T0}, level 3 as the zstd command's default), xz (level 6, xz's default) and none.
+ * The compression codecs of bundle members: zstd (zstd-jni, one worker thread per core like {@code
+ * zstd -T0}, level 3 as the zstd command's default), xz (level 6, xz's default) and none.
  * Stateless.
  */
 final class Codecs {
@@ -22,19 +22,23 @@ final class Codecs {
 
   private Codecs() {}
 
-  /** A stream compressing into {@code out}; closing it finishes the frame but leaves {@code out} open. */
+  /**
+   * A stream compressing into {@code out}; closing it finishes the frame but leaves {@code out}
+   * open.
+   */
   static OutputStream compress(Compression compression, OutputStream out) throws IOException {
-    OutputStream shielded = new FilterOutputStream(out) {
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
-      }
+    OutputStream shielded =
+        new FilterOutputStream(out) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+          }
 
-      @Override
-      public void close() throws IOException {
-        out.flush();
-      }
-    };
+          @Override
+          public void close() throws IOException {
+            out.flush();
+          }
+        };
     return switch (compression) {
       case ZSTD -> {
         ZstdOutputStream z = new ZstdOutputStream(shielded, ZSTD_LEVEL);

@@ -17,9 +17,9 @@ import org.warder.signing.Digests;
 
 /**
  * A bundle written straight into a file, each member once: a slot for bundle.json (sized for the
- * longest the manifest can be, padded with spaces), then each member's data after a header
- * filled in when its length is known, then the end-of-archive blocks; at the end bundle.json
- * goes into its slot and the file is read once to hash it. Nothing is staged. Not thread-safe.
+ * longest the manifest can be, padded with spaces), then each member's data after a header filled
+ * in when its length is known, then the end-of-archive blocks; at the end bundle.json goes into its
+ * slot and the file is read once to hash it. Nothing is staged. Not thread-safe.
  */
 final class FileContainer implements BundleContainer {
   private static final int BLOCK = 512;
@@ -27,8 +27,8 @@ final class FileContainer implements BundleContainer {
   private final int slot;
 
   /**
-   * Starts a bundle in {@code file} (empty, positioned at 0) whose bundle.json takes at most
-   * {@code maxManifest} bytes.
+   * Starts a bundle in {@code file} (empty, positioned at 0) whose bundle.json takes at most {@code
+   * maxManifest} bytes.
    */
   FileContainer(FileChannel file, int maxManifest) throws IOException {
     this.file = file;
@@ -42,12 +42,13 @@ final class FileContainer implements BundleContainer {
       throws IOException, InterruptedException, BundleException {
     file.write(ByteBuffer.wrap(new byte[BLOCK])); // its header, filled in by finish
 
-    OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(file), 1 << 16) {
-      @Override
-      public void close() throws IOException {
-        flush(); // the channel stays open for the next member
-      }
-    };
+    OutputStream out =
+        new java.io.BufferedOutputStream(Channels.newOutputStream(file), 1 << 16) {
+          @Override
+          public void close() throws IOException {
+            flush(); // the channel stays open for the next member
+          }
+        };
     Member member = MemberStream.write(name, compression, writer, out);
     out.flush();
     int pad = (int) (padded(member.length()) - member.length());
@@ -65,11 +66,13 @@ final class FileContainer implements BundleContainer {
       position += BLOCK + padded(m.length());
     }
     if (position != end) {
-      throw new IllegalStateException("members written (" + end + " bytes) differ from the manifest (" + position + ")");
+      throw new IllegalStateException(
+          "members written (" + end + " bytes) differ from the manifest (" + position + ")");
     }
     byte[] json = manifest.toJson();
     if (json.length > slot) {
-      throw new IllegalStateException("bundle.json of " + json.length + " bytes exceeds its slot of " + slot);
+      throw new IllegalStateException(
+          "bundle.json of " + json.length + " bytes exceeds its slot of " + slot);
     }
     byte[] padded = Arrays.copyOf(json, slot);
     Arrays.fill(padded, json.length, slot, (byte) ' ');

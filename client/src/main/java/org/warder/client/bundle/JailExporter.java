@@ -28,19 +28,18 @@ import org.warder.client.jail.Jails;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.state.StateFiles;
 import org.warder.client.storage.Storage;
+import org.warder.index.BundleManifest;
 import org.warder.index.BundleManifest.Compression;
 import org.warder.index.BundleManifest.Format;
 import org.warder.index.BundleManifest.Kind;
 import org.warder.index.BundleManifest.Member;
-import org.warder.index.BundleManifest;
 import org.warder.signing.PrivateFiles;
 
 /**
  * Writes a jail or template as one bundle (DESIGN §6): its members are first written to a work
  * directory under {@code <root>/images} (each hashed as it is written, so memory stays constant
- * whatever the jail's size), then streamed after a {@code bundle.json} that lists their lengths
- * and sha256. A running jail is exported only from a ZFS snapshot ({@code live}). Not
- * thread-safe.
+ * whatever the jail's size), then streamed after a {@code bundle.json} that lists their lengths and
+ * sha256. A running jail is exported only from a ZFS snapshot ({@code live}). Not thread-safe.
  */
 public final class JailExporter {
   /**
@@ -52,7 +51,11 @@ public final class JailExporter {
    * @param snapshot send this existing snapshot of the root (a template tag) instead of taking one
    * @param base send only the difference since this snapshot of the root (incremental, zfs format)
    */
-  public record Options(Optional<Format> format, Compression compression, boolean live, Optional<String> snapshot,
+  public record Options(
+      Optional<Format> format,
+      Compression compression,
+      boolean live,
+      Optional<String> snapshot,
       Optional<String> base) {
     /** A full export of the jail as it is now. */
     public static Options full(Optional<Format> format, Compression compression, boolean live) {
@@ -77,7 +80,13 @@ public final class JailExporter {
   private final Clock clock;
   private final PrintWriter log;
 
-  public JailExporter(HostLayout layout, Storage storage, Jails jails, CommandRunner runner, HostOs os, Clock clock,
+  public JailExporter(
+      HostLayout layout,
+      Storage storage,
+      Jails jails,
+      CommandRunner runner,
+      HostOs os,
+      Clock clock,
       PrintWriter log) {
     this.layout = layout;
     this.storage = storage;
@@ -97,7 +106,10 @@ public final class JailExporter {
     return export(name, options, max -> new StagedContainer(layout.images(), out));
   }
 
-  /** Exports jail or template {@code name} into {@code file} (empty), each member written once, nothing staged. */
+  /**
+   * Exports jail or template {@code name} into {@code file} (empty), each member written once,
+   * nothing staged.
+   */
   public Result export(String name, Options options, FileChannel file)
       throws BundleException, JailException, IOException, InterruptedException {
     return export(name, options, max -> new FileContainer(file, max));
@@ -115,27 +127,51 @@ public final class JailExporter {
     boolean zfs = storage.kind().equals("zfs");
     Format format = options.format().orElse(zfs ? Format.ZFS : Format.TAR);
     if (format == Format.ZFS && !zfs) {
-      throw new ExportRefusedException("--format zfs needs ZFS storage, but this host stores plain directories;"
-          + " export with --format tar (it imports on any storage)");
+      throw new ExportRefusedException(
+          "--format zfs needs ZFS storage, but this host stores plain directories;"
+              + " export with --format tar (it imports on any storage)");
     }
     boolean running = !jail.template() && jails.runtime().jid(jail.name()).isPresent();
     if (running && !options.live()) {
-      throw new ExportRefusedException(name + " is running; stop it first ('warder stop " + name + "'), or export"
-          + " a ZFS snapshot of it while it runs with --live");
+      throw new ExportRefusedException(
+          name
+              + " is running; stop it first ('warder stop "
+              + name
+              + "'), or export"
+              + " a ZFS snapshot of it while it runs with --live");
     }
     if (options.live() && !zfs) {
-      throw new ExportRefusedException("--live exports a ZFS snapshot, but this host stores plain directories;"
-          + " stop " + name + " and export it without --live");
+      throw new ExportRefusedException(
+          "--live exports a ZFS snapshot, but this host stores plain directories;"
+              + " stop "
+              + name
+              + " and export it without --live");
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    String snapshot = options.snapshot().orElse("warder-export-" + now.toString().replace(':', '-'));
+    String snapshot =
+        options.snapshot().orElse("warder-export-" + now.toString().replace(':', '-'));
     boolean ownSnapshot = zfs && options.snapshot().isEmpty();
     Kind kind = jail.template() ? Kind.TEMPLATE : Kind.JAIL;
     ObjectNode config = (ObjectNode) StateFiles.mapper().readTree(jail.props().toConfigJson());
-    List<Member> longest = BundleManifest.expectedMembers(format, options.compression(), options.base().isPresent())
-        .stream().map(m -> new Member(m, BundleManifest.MAX_LENGTH, "0".repeat(64))).toList();
-    int maxManifest = new BundleManifest(kind, name, jail.release(), format, options.compression(), now, snapshot,
-        options.base(), config, longest).toJson().length;
+    List<Member> longest =
+        BundleManifest.expectedMembers(format, options.compression(), options.base().isPresent())
+            .stream()
+            .map(m -> new Member(m, BundleManifest.MAX_LENGTH, "0".repeat(64)))
+            .toList();
+    int maxManifest =
+        new BundleManifest(
+                kind,
+                name,
+                jail.release(),
+                format,
+                options.compression(),
+                now,
+                snapshot,
+                options.base(),
+                config,
+                longest)
+            .toJson()
+            .length;
     PrivateFiles.createDirectories(layout.images()); // bundles hold jails' files: the owner's only
     Path work = Files.createTempDirectory(layout.images(), ".export-");
     try (BundleContainer container = containers.open(maxManifest)) {
@@ -143,18 +179,39 @@ public final class JailExporter {
         storage.snapshot(jail.rootName(), snapshot);
       }
       List<Member> members = new ArrayList<>();
-      members.add(container.add(BundleManifest.FILES, Compression.NONE, out -> writeFiles(jail, out)));
+      members.add(
+          container.add(BundleManifest.FILES, Compression.NONE, out -> writeFiles(jail, out)));
       String rootMember = format.rootMember() + options.compression().suffix();
-      log.println("exporting " + name + ": " + rootMember + " (" + (format == Format.ZFS ? "zfs send" : "tar") + ")");
+      log.println(
+          "exporting "
+              + name
+              + ": "
+              + rootMember
+              + " ("
+              + (format == Format.ZFS ? "zfs send" : "tar")
+              + ")");
       log.flush();
       if (format == Format.ZFS) {
-        members.add(container.add(rootMember, options.compression(),
-            compressed -> storage.send(jail.rootName(), snapshot, options.base(), compressed)));
+        members.add(
+            container.add(
+                rootMember,
+                options.compression(),
+                compressed -> storage.send(jail.rootName(), snapshot, options.base(), compressed)));
       } else {
         members.addAll(tarRoot(jail, options, snapshot, zfs, work, rootMember, container));
       }
-      return container.finish(new BundleManifest(kind, name, jail.release(), format, options.compression(), now,
-          snapshot, options.base(), config, members));
+      return container.finish(
+          new BundleManifest(
+              kind,
+              name,
+              jail.release(),
+              format,
+              options.compression(),
+              now,
+              snapshot,
+              options.base(),
+              config,
+              members));
     } finally {
       org.warder.client.archive.TarExtractor.deleteTree(work);
       if (ownSnapshot) {
@@ -169,20 +226,40 @@ public final class JailExporter {
    * is read through a clone of the snapshot (zfs-fuse has no .zfs/snapshot directory). A tagged
    * export ({@code options.snapshot()}) leaves the tree's index beside the jail, for the next tag.
    */
-  private List<Member> tarRoot(Jail jail, Options options, String snapshot, boolean zfs, Path work, String rootMember,
-      BundleContainer container) throws BundleException, IOException, InterruptedException {
+  private List<Member> tarRoot(
+      Jail jail,
+      Options options,
+      String snapshot,
+      boolean zfs,
+      Path work,
+      String rootMember,
+      BundleContainer container)
+      throws BundleException, IOException, InterruptedException {
     String view = HostLayout.exportViewName(work.getFileName().toString().replace(".", ""));
-    boolean clone = zfs && options.live(); // a stopped jail or a template does not change while it is read
+    boolean clone =
+        zfs && options.live(); // a stopped jail or a template does not change while it is read
     try {
-      Path tree = clone ? storage.cloneSnapshot(jail.rootName(), snapshot, view) : storage.path(jail.rootName());
-      Optional<TreeIndex> index = options.snapshot().isPresent() || options.base().isPresent()
-          ? Optional.of(TreeIndex.of(tree)) : Optional.empty();
+      Path tree =
+          clone
+              ? storage.cloneSnapshot(jail.rootName(), snapshot, view)
+              : storage.path(jail.rootName());
+      Optional<TreeIndex> index =
+          options.snapshot().isPresent() || options.base().isPresent()
+              ? Optional.of(TreeIndex.of(tree))
+              : Optional.empty();
       Optional<TreeIndex.Delta> delta = Optional.empty();
       if (options.base().isPresent()) {
         Path baseIndex = indexFile(jail, options.base().get());
         if (!Files.isRegularFile(baseIndex)) {
-          throw new ExportRefusedException("no index of " + options.base().get() + " of " + jail.name() + " on this"
-              + " host (" + baseIndex + "), so the difference cannot be computed; publish a full bundle");
+          throw new ExportRefusedException(
+              "no index of "
+                  + options.base().get()
+                  + " of "
+                  + jail.name()
+                  + " on this"
+                  + " host ("
+                  + baseIndex
+                  + "), so the difference cannot be computed; publish a full bundle");
         }
         delta = Optional.of(index.orElseThrow().since(TreeIndex.read(baseIndex)));
       }
@@ -190,16 +267,26 @@ public final class JailExporter {
       if (delta.isPresent()) {
         list = Optional.of(work.resolve("changed.list"));
         Files.write(list.get(), nulTerminated(delta.get().changed()));
-        log.println("  " + delta.get().changed().size() + " path(s) changed, " + delta.get().removed().size()
-            + " removed since " + options.base().get());
+        log.println(
+            "  "
+                + delta.get().changed().size()
+                + " path(s) changed, "
+                + delta.get().removed().size()
+                + " removed since "
+                + options.base().get());
       }
       List<String> argv = RootArchive.create(os, tree, list);
       List<Member> members = new ArrayList<>();
-      members.add(container.add(rootMember, options.compression(),
-          compressed -> runner.stream(Command.of(argv), stdout -> stdout.transferTo(compressed))));
+      members.add(
+          container.add(
+              rootMember,
+              options.compression(),
+              compressed ->
+                  runner.stream(Command.of(argv), stdout -> stdout.transferTo(compressed))));
       if (delta.isPresent()) {
         byte[] removed = nulTerminated(delta.get().removed());
-        members.add(container.add(BundleManifest.DELETED, Compression.NONE, out -> out.write(removed)));
+        members.add(
+            container.add(BundleManifest.DELETED, Compression.NONE, out -> out.write(removed)));
       }
       if (index.isPresent()) {
         index.get().write(indexFile(jail, snapshot));
@@ -231,27 +318,29 @@ public final class JailExporter {
   private void writeFiles(Jail jail, OutputStream out) throws IOException {
     Path dir = jails.store().dir(jail.name().value(), jail.template());
     List<Path> paths = new ArrayList<>();
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-        if (d.equals(dir)) {
-          return FileVisitResult.CONTINUE;
-        }
-        if (!dir.relativize(d).getName(0).toString().equals(JailDirectoryFiles.PLUGIN)) {
-          return FileVisitResult.SKIP_SUBTREE;
-        }
-        paths.add(d);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+            if (d.equals(dir)) {
+              return FileVisitResult.CONTINUE;
+            }
+            if (!dir.relativize(d).getName(0).toString().equals(JailDirectoryFiles.PLUGIN)) {
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            paths.add(d);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-        if (JailDirectoryFiles.carried(dir.relativize(f))) {
-          paths.add(f);
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+            if (JailDirectoryFiles.carried(dir.relativize(f))) {
+              paths.add(f);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -262,7 +351,8 @@ public final class JailExporter {
           log.println("warning: " + p + " is neither a file nor a directory; not exported");
           continue;
         }
-        tar.putArchiveEntry(new TarArchiveEntry(p, rel + (directory ? "/" : ""), LinkOption.NOFOLLOW_LINKS));
+        tar.putArchiveEntry(
+            new TarArchiveEntry(p, rel + (directory ? "/" : ""), LinkOption.NOFOLLOW_LINKS));
         if (!directory) {
           Files.copy(p, tar);
         }

@@ -35,22 +35,25 @@ import org.warder.index.CatalogException;
 /**
  * Imports a bundle (DESIGN §6) from a stream, file or pipe alike: bundle.json first, then each
  * member received as it streams in (a {@code zfs receive} or a tar extraction into a staging
- * dataset or directory under {@code staging/}), its length and sha256 checked against
- * bundle.json at its end, then the whole bundle checked ({@link WholeBundleCheck}: the {@code
- * .sha256} companion, a signature). Only then is the staging renamed into {@code jails/} (or
- * {@code templates/}) and the jail visible. On any failure the staging is destroyed: nothing is
- * left behind. No member is ever held in memory. Not thread-safe.
+ * dataset or directory under {@code staging/}), its length and sha256 checked against bundle.json
+ * at its end, then the whole bundle checked ({@link WholeBundleCheck}: the {@code .sha256}
+ * companion, a signature). Only then is the staging renamed into {@code jails/} (or {@code
+ * templates/}) and the jail visible. On any failure the staging is destroyed: nothing is left
+ * behind. No member is ever held in memory. Not thread-safe.
  */
 public final class JailImporter {
   private static final SecureRandom RANDOM = new SecureRandom();
+
   /** tar's block size. */
   private static final int BLOCK = 512;
 
   /** A check of the whole bundle, once all of it was read and before anything becomes visible. */
   @FunctionalInterface
   public interface WholeBundleCheck {
-    /** Accepts nothing: per-member digests only (what an unsigned bundle without companion offers). */
-    WholeBundleCheck NONE = (sha256, length) -> { };
+    /**
+     * Accepts nothing: per-member digests only (what an unsigned bundle without companion offers).
+     */
+    WholeBundleCheck NONE = (sha256, length) -> {};
 
     void check(String sha256, long length) throws BundleException;
   }
@@ -71,7 +74,8 @@ public final class JailImporter {
   private final TarExtractor extractor;
   private final PrintWriter log;
 
-  public JailImporter(HostLayout layout, Storage storage, Jails jails, TarExtractor extractor, PrintWriter log) {
+  public JailImporter(
+      HostLayout layout, Storage storage, Jails jails, TarExtractor extractor, PrintWriter log) {
     this.layout = layout;
     this.storage = storage;
     this.jails = jails;
@@ -85,8 +89,12 @@ public final class JailImporter {
    * values that act on the host or weaken the jail are dropped and listed unless {@code consent}
    * names their keys.
    */
-  public Imported importBundle(InputStream in, Optional<String> newName, Map<String, String> identity,
-      Consent consent, WholeBundleCheck check)
+  public Imported importBundle(
+      InputStream in,
+      Optional<String> newName,
+      Map<String, String> identity,
+      Consent consent,
+      WholeBundleCheck check)
       throws BundleException, JailException, IOException, InterruptedException {
     Reading reading = Reading.open(in);
     BundleManifest manifest = reading.manifest();
@@ -96,10 +104,18 @@ public final class JailImporter {
     String staging = newStaging();
     try {
       storage.createPrivate(staging);
-      String sha256 = reading.readMembers((member, bytes) -> unpack(manifest, member, staging, bytes), check);
+      String sha256 =
+          reading.readMembers((member, bytes) -> unpack(manifest, member, staging, bytes), check);
       Jail jail = commit(manifest, name, identity, consent, staging);
-      log.println(name + " imported (" + manifest.kind().name().toLowerCase(java.util.Locale.ROOT) + ", "
-          + manifest.format().label() + ", release " + manifest.release() + ")");
+      log.println(
+          name
+              + " imported ("
+              + manifest.kind().name().toLowerCase(java.util.Locale.ROOT)
+              + ", "
+              + manifest.format().label()
+              + ", release "
+              + manifest.release()
+              + ")");
       return new Imported(jail, manifest, sha256, reading.whole.count());
     } catch (Throwable failure) {
       discard(staging, failure);
@@ -116,7 +132,12 @@ public final class JailImporter {
       storage.destroy(staging);
     } catch (IOException | InterruptedException e) {
       failure.addSuppressed(e);
-      log.println("warning: could not remove " + storage.path(staging) + " (" + e.getMessage() + "); remove it by hand");
+      log.println(
+          "warning: could not remove "
+              + storage.path(staging)
+              + " ("
+              + e.getMessage()
+              + "); remove it by hand");
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -125,26 +146,43 @@ public final class JailImporter {
 
   /**
    * Applies an incremental template bundle to local template {@code template}, which must hold the
-   * bundle's base: a {@code zfs send -i} stream is received into the template's root (which
-   * gains the bundle's snapshot); a tar delta (changed paths and {@code deleted.list}) is laid
-   * over the root, in place on ZFS (then snapshotted), on a copy swapped in with directories, and
-   * only if the root is still exactly the base tag's tree. Every member is verified before the
-   * root changes; if anything fails, a ZFS root is rolled back to the base snapshot. The
-   * template's config becomes the bundle's, with {@code identity} set and what {@code consent}
-   * does not allow dropped.
+   * bundle's base: a {@code zfs send -i} stream is received into the template's root (which gains
+   * the bundle's snapshot); a tar delta (changed paths and {@code deleted.list}) is laid over the
+   * root, in place on ZFS (then snapshotted), on a copy swapped in with directories, and only if
+   * the root is still exactly the base tag's tree. Every member is verified before the root
+   * changes; if anything fails, a ZFS root is rolled back to the base snapshot. The template's
+   * config becomes the bundle's, with {@code identity} set and what {@code consent} does not allow
+   * dropped.
    */
-  public Imported applyIncremental(InputStream in, Jail template, Map<String, String> identity, Consent consent,
+  public Imported applyIncremental(
+      InputStream in,
+      Jail template,
+      Map<String, String> identity,
+      Consent consent,
       WholeBundleCheck check)
       throws BundleException, JailException, IOException, InterruptedException {
     Reading reading = Reading.open(in);
     BundleManifest manifest = reading.manifest();
-    String base = manifest.base().orElseThrow(() -> new ImportConflictException("expected an incremental bundle for"
-        + " template " + template.name() + ", found a full one; import it as a new template"));
+    String base =
+        manifest
+            .base()
+            .orElseThrow(
+                () ->
+                    new ImportConflictException(
+                        "expected an incremental bundle for"
+                            + " template "
+                            + template.name()
+                            + ", found a full one; import it as a new template"));
     boolean zfs = storage.kind().equals("zfs");
     if (manifest.kind() != Kind.TEMPLATE || (manifest.format() == Format.ZFS && !zfs)) {
-      throw new ImportConflictException("expected an incremental template bundle this host can apply, found a "
-          + manifest.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + manifest.format().label()
-          + " bundle on " + storage.kind() + " storage");
+      throw new ImportConflictException(
+          "expected an incremental template bundle this host can apply, found a "
+              + manifest.kind().name().toLowerCase(java.util.Locale.ROOT)
+              + " "
+              + manifest.format().label()
+              + " bundle on "
+              + storage.kind()
+              + " storage");
     }
     checkHolds(template, base);
     String staging = newStaging();
@@ -155,61 +193,91 @@ public final class JailImporter {
       Path files = Files.createDirectory(work.resolve("files"));
       Path delta = work.resolve("delta");
       Path deleted = work.resolve(BundleManifest.DELETED);
-      String sha256 = reading.readMembers((member, bytes) -> {
-        if (member.name().equals(BundleManifest.FILES)) {
-          JailDirectoryFiles.unpack(extractor, bytes, files);
-        } else if (member.name().equals(BundleManifest.DELETED)) {
-          Files.copy(bytes, deleted);
-        } else if (manifest.format() == Format.ZFS) {
-          storage.receive(template.rootName(), Codecs.decompress(manifest.compression(), bytes));
-        } else {
-          extractor.extract(Codecs.decompress(manifest.compression(), bytes), delta);
-        }
-      }, check);
+      String sha256 =
+          reading.readMembers(
+              (member, bytes) -> {
+                if (member.name().equals(BundleManifest.FILES)) {
+                  JailDirectoryFiles.unpack(extractor, bytes, files);
+                } else if (member.name().equals(BundleManifest.DELETED)) {
+                  Files.copy(bytes, deleted);
+                } else if (manifest.format() == Format.ZFS) {
+                  storage.receive(
+                      template.rootName(), Codecs.decompress(manifest.compression(), bytes));
+                } else {
+                  extractor.extract(Codecs.decompress(manifest.compression(), bytes), delta);
+                }
+              },
+              check);
       if (manifest.format() == Format.TAR) {
         changed = true;
         patch(template, staging, delta, deleted, manifest.snapshot());
       }
-      Jail updated = new Jail(template.name(), screened(manifest, template.name().value(), identity, consent), true);
+      Jail updated =
+          new Jail(
+              template.name(),
+              screened(manifest, template.name().value(), identity, consent),
+              true);
       jails.store().save(updated);
       done = true;
       log.println(template.name() + ": applied " + manifest.snapshot() + " over " + base);
       return new Imported(updated, manifest, sha256, reading.whole.count());
     } finally {
       storage.destroy(staging);
-      if (!done && zfs && (changed || storage.snapshots(template.rootName()).contains(manifest.snapshot()))) {
+      if (!done
+          && zfs
+          && (changed || storage.snapshots(template.rootName()).contains(manifest.snapshot()))) {
         storage.rollback(template.rootName(), base);
         storage.setReadOnly(template.rootName(), true);
       }
     }
   }
 
-  /** Whether the template holds {@code base}: the ZFS snapshot, or with directories the base tag's exact tree. */
-  private void checkHolds(Jail template, String base) throws BundleException, IOException, InterruptedException {
+  /**
+   * Whether the template holds {@code base}: the ZFS snapshot, or with directories the base tag's
+   * exact tree.
+   */
+  private void checkHolds(Jail template, String base)
+      throws BundleException, IOException, InterruptedException {
     if (storage.kind().equals("zfs")) {
       List<String> held = storage.snapshots(template.rootName());
       if (!held.contains(base)) {
-        throw new ImportConflictException("template " + template.name() + " does not hold snapshot " + base + ", which"
-            + " this bundle builds on (it holds " + (held.isEmpty() ? "none" : String.join(", ", held))
-            + "); fetch the full bundle instead");
+        throw new ImportConflictException(
+            "template "
+                + template.name()
+                + " does not hold snapshot "
+                + base
+                + ", which"
+                + " this bundle builds on (it holds "
+                + (held.isEmpty() ? "none" : String.join(", ", held))
+                + "); fetch the full bundle instead");
       }
       return;
     }
     Path index = layout.tagIndex(template.storageName(), base);
     if (!Files.isRegularFile(index)) {
-      throw new ImportConflictException("template " + template.name() + " has no record of " + base + ", which this"
-          + " bundle builds on; fetch the full bundle instead");
+      throw new ImportConflictException(
+          "template "
+              + template.name()
+              + " has no record of "
+              + base
+              + ", which this"
+              + " bundle builds on; fetch the full bundle instead");
     }
     if (!TreeIndex.of(storage.path(template.rootName())).equals(TreeIndex.read(index))) {
-      throw new ImportConflictException("template " + template.name() + " was changed since " + base + ", which this"
-          + " bundle builds on; fetch the full bundle into a new template instead");
+      throw new ImportConflictException(
+          "template "
+              + template.name()
+              + " was changed since "
+              + base
+              + ", which this"
+              + " bundle builds on; fetch the full bundle into a new template instead");
     }
   }
 
   /**
    * Lays a verified tar delta over the template's root: in place on ZFS (writable for the time,
-   * then snapshotted as {@code snapshot}), on a copy swapped in with directories; then records
-   * the new tree's index.
+   * then snapshotted as {@code snapshot}), on a copy swapped in with directories; then records the
+   * new tree's index.
    */
   private void patch(Jail template, String staging, Path delta, Path deleted, String snapshot)
       throws BundleException, IOException, InterruptedException {
@@ -244,7 +312,10 @@ public final class JailImporter {
   }
 
   /** One bundle being read: the outer tar, the whole bundle's digest, and its bundle.json. */
-  private record Reading(DigestingInputStream whole, TarArchiveInputStream tar, TarArchiveEntry head,
+  private record Reading(
+      DigestingInputStream whole,
+      TarArchiveInputStream tar,
+      TarArchiveEntry head,
       BundleManifest manifest) {
     static Reading open(InputStream in) throws BadBundleException {
       DigestingInputStream whole = new DigestingInputStream(in);
@@ -257,15 +328,19 @@ public final class JailImporter {
      * Streams every member into {@code sink}, checking each against bundle.json; then the end of
      * the bundle, and the whole bundle with {@code check}. Returns the bundle's sha256.
      */
-    String readMembers(MemberSink sink, WholeBundleCheck check) throws BundleException, IOException, InterruptedException {
+    String readMembers(MemberSink sink, WholeBundleCheck check)
+        throws BundleException, IOException, InterruptedException {
       for (Member member : manifest.members()) {
         receive(this, member, sink);
       }
       TarArchiveEntry extra = next(tar, whole);
       if (extra != null) {
-        throw new BadBundleException("expected the bundle to end after " + manifest.members().get(
-            manifest.members().size() - 1).name() + ", found another member \"" + extra.getName()
-            + "\"; the bundle was altered; nothing was imported");
+        throw new BadBundleException(
+            "expected the bundle to end after "
+                + manifest.members().get(manifest.members().size() - 1).name()
+                + ", found another member \""
+                + extra.getName()
+                + "\"; the bundle was altered; nothing was imported");
       }
       try {
         whole.drain();
@@ -274,9 +349,14 @@ public final class JailImporter {
       }
       long minimum = endOfArchive(head.getSize(), manifest);
       if (whole.count() < minimum || whole.count() % BLOCK != 0) {
-        throw new BadBundleException("expected the bundle to end with tar's end-of-archive marker, at byte " + minimum
-            + " or later on a " + BLOCK + "-byte block, found its end at byte " + whole.count()
-            + "; it is truncated; nothing was imported");
+        throw new BadBundleException(
+            "expected the bundle to end with tar's end-of-archive marker, at byte "
+                + minimum
+                + " or later on a "
+                + BLOCK
+                + "-byte block, found its end at byte "
+                + whole.count()
+                + "; it is truncated; nothing was imported");
       }
       String sha256 = whole.sha256();
       check.check(sha256, whole.count());
@@ -284,7 +364,10 @@ public final class JailImporter {
     }
   }
 
-  /** The least length of a bundle with these members: a header and padded data each, two zero blocks. */
+  /**
+   * The least length of a bundle with these members: a header and padded data each, two zero
+   * blocks.
+   */
   private static long endOfArchive(long manifestSize, BundleManifest manifest) {
     long length = BLOCK + padded(manifestSize);
     for (Member m : manifest.members()) {
@@ -302,23 +385,32 @@ public final class JailImporter {
       throws BadBundleException {
     TarArchiveEntry first = next(tar, whole);
     if (first == null || !first.isFile() || !first.getName().equals(BundleManifest.FILE_NAME)) {
-      throw new BadBundleException("expected a warder bundle, whose first member is " + BundleManifest.FILE_NAME
-          + ", found " + (first == null ? "no member at all" : "\"" + first.getName() + "\"")
-          + "; for an iocage export use the .zip it wrote");
+      throw new BadBundleException(
+          "expected a warder bundle, whose first member is "
+              + BundleManifest.FILE_NAME
+              + ", found "
+              + (first == null ? "no member at all" : "\"" + first.getName() + "\"")
+              + "; for an iocage export use the .zip it wrote");
     }
     return first;
   }
 
-  private static BundleManifest readManifest(TarArchiveInputStream tar, DigestingInputStream whole,
-      TarArchiveEntry first) throws BadBundleException {
+  private static BundleManifest readManifest(
+      TarArchiveInputStream tar, DigestingInputStream whole, TarArchiveEntry first)
+      throws BadBundleException {
     if (first.getSize() > BundleManifest.MAX_BYTES) {
-      throw new BadBundleException("expected a bundle.json of at most " + BundleManifest.MAX_BYTES
-          + " bytes, found " + first.getSize() + "; the bundle is damaged or hostile; nothing was imported");
+      throw new BadBundleException(
+          "expected a bundle.json of at most "
+              + BundleManifest.MAX_BYTES
+              + " bytes, found "
+              + first.getSize()
+              + "; the bundle is damaged or hostile; nothing was imported");
     }
     try {
       byte[] json = tar.readNBytes((int) first.getSize());
       if (json.length != first.getSize()) {
-        throw new BadBundleException("the bundle ends inside bundle.json; it is truncated; nothing was imported");
+        throw new BadBundleException(
+            "the bundle ends inside bundle.json; it is truncated; nothing was imported");
       }
       return BundleManifest.parse(json).value();
     } catch (IOException e) {
@@ -344,21 +436,30 @@ public final class JailImporter {
   private void checkFits(BundleManifest manifest, String name)
       throws BundleException, JailException, IOException, InterruptedException {
     if (jails.nameTaken(name)) {
-      throw new ImportConflictException("a jail or template named " + name + " already exists here; import under"
-          + " another name with -n NEWNAME, or destroy the existing one first");
+      throw new ImportConflictException(
+          "a jail or template named "
+              + name
+              + " already exists here; import under"
+              + " another name with -n NEWNAME, or destroy the existing one first");
     }
     if (manifest.format() == Format.ZFS && !storage.kind().equals("zfs")) {
-      throw new ImportConflictException("this is a zfs bundle (zfs send streams), but this host stores plain"
-          + " directories; export it again with --format tar on its host, or keep jails on ZFS here"
-          + " ('warder activate POOL/DATASET')");
+      throw new ImportConflictException(
+          "this is a zfs bundle (zfs send streams), but this host stores plain"
+              + " directories; export it again with --format tar on its host, or keep jails on ZFS here"
+              + " ('warder activate POOL/DATASET')");
     }
     if (manifest.incremental()) {
-      throw new ImportConflictException("this bundle holds only the changes since snapshot " + manifest.base().get()
-          + " of template " + manifest.name() + "; pull the template from its registry instead"
-          + " ('warder create -t REPO:TEAM/NAME:TAG'), which applies it to the tag this host holds");
+      throw new ImportConflictException(
+          "this bundle holds only the changes since snapshot "
+              + manifest.base().get()
+              + " of template "
+              + manifest.name()
+              + "; pull the template from its registry instead"
+              + " ('warder create -t REPO:TEAM/NAME:TAG'), which applies it to the tag this host holds");
     }
     try {
-      jails.baseOrigin(new Jail(JailName.of(name), declared(manifest, name), manifest.kind() == Kind.TEMPLATE));
+      jails.baseOrigin(
+          new Jail(JailName.of(name), declared(manifest, name), manifest.kind() == Kind.TEMPLATE));
     } catch (PropertyException e) {
       throw new JailException(e.getMessage(), e);
     }
@@ -370,16 +471,34 @@ public final class JailImporter {
     DigestingInputStream whole = reading.whole();
     TarArchiveEntry entry = next(tar, whole);
     if (entry == null) {
-      throw new BadBundleException("expected member " + member.name() + " (" + member.length() + " bytes), found the"
-          + " end of the bundle at byte " + whole.count() + "; it is truncated; nothing was imported");
+      throw new BadBundleException(
+          "expected member "
+              + member.name()
+              + " ("
+              + member.length()
+              + " bytes), found the"
+              + " end of the bundle at byte "
+              + whole.count()
+              + "; it is truncated; nothing was imported");
     }
     if (!entry.isFile() || !entry.getName().equals(member.name())) {
-      throw new BadBundleException("expected member " + member.name() + " as bundle.json lists it, found \""
-          + entry.getName() + "\"; the bundle was altered; nothing was imported");
+      throw new BadBundleException(
+          "expected member "
+              + member.name()
+              + " as bundle.json lists it, found \""
+              + entry.getName()
+              + "\"; the bundle was altered; nothing was imported");
     }
     if (entry.getSize() != member.length()) {
-      throw new BadBundleException("member " + member.name() + ": expected " + member.length() + " bytes as"
-          + " bundle.json says, found " + entry.getSize() + "; the bundle was altered; nothing was imported");
+      throw new BadBundleException(
+          "member "
+              + member.name()
+              + ": expected "
+              + member.length()
+              + " bytes as"
+              + " bundle.json says, found "
+              + entry.getSize()
+              + "; the bundle was altered; nothing was imported");
     }
     DigestingInputStream bytes = new DigestingInputStream(tar);
     Exception failure = null;
@@ -394,22 +513,47 @@ public final class JailImporter {
       throw damaged(whole, e);
     }
     if (bytes.count() != member.length()) {
-      throw new BadBundleException("member " + member.name() + ": expected " + member.length() + " bytes, the bundle"
-          + " ends after " + bytes.count() + "; it is truncated; nothing was imported");
+      throw new BadBundleException(
+          "member "
+              + member.name()
+              + ": expected "
+              + member.length()
+              + " bytes, the bundle"
+              + " ends after "
+              + bytes.count()
+              + "; it is truncated; nothing was imported");
     }
     String sha = bytes.sha256();
     if (!sha.equals(member.sha256())) {
-      throw new BadBundleException("member " + member.name() + ": expected sha256 " + member.sha256() + " as bundle.json"
-          + " says, found " + sha + "; the bundle was altered or damaged; nothing was imported");
+      throw new BadBundleException(
+          "member "
+              + member.name()
+              + ": expected sha256 "
+              + member.sha256()
+              + " as bundle.json"
+              + " says, found "
+              + sha
+              + "; the bundle was altered or damaged; nothing was imported");
     }
-    if (failure instanceof ArchiveException || failure instanceof RefusedStreamException
+    if (failure instanceof ArchiveException
+        || failure instanceof RefusedStreamException
         || failure instanceof BadBundleException) {
-      throw new BadBundleException("member " + member.name() + " is refused: " + failure.getMessage()
-          + "; nothing was imported", failure);
+      throw new BadBundleException(
+          "member "
+              + member.name()
+              + " is refused: "
+              + failure.getMessage()
+              + "; nothing was imported",
+          failure);
     }
     if (failure instanceof IOException e) {
-      throw new BadBundleException("member " + member.name() + " could not be received: " + e.getMessage()
-          + "; nothing was imported", e);
+      throw new BadBundleException(
+          "member "
+              + member.name()
+              + " could not be received: "
+              + e.getMessage()
+              + "; nothing was imported",
+          e);
     }
   }
 
@@ -429,7 +573,8 @@ public final class JailImporter {
   }
 
   /** The next tar entry; a damaged or truncated header is a bad bundle. */
-  private static TarArchiveEntry next(TarArchiveInputStream tar, DigestingInputStream whole) throws BadBundleException {
+  private static TarArchiveEntry next(TarArchiveInputStream tar, DigestingInputStream whole)
+      throws BadBundleException {
     try {
       return tar.getNextEntry();
     } catch (IOException e) {
@@ -438,8 +583,13 @@ public final class JailImporter {
   }
 
   private static BadBundleException damaged(DigestingInputStream whole, IOException e) {
-    return new BadBundleException("the bundle is truncated or damaged at byte " + whole.count() + " ("
-        + e.getMessage() + "); nothing was imported", e);
+    return new BadBundleException(
+        "the bundle is truncated or damaged at byte "
+            + whole.count()
+            + " ("
+            + e.getMessage()
+            + "); nothing was imported",
+        e);
   }
 
   /**
@@ -448,36 +598,46 @@ public final class JailImporter {
    * template came from) set over it.
    */
   /** The bundle's config as this host would store it under {@code name}, before screening. */
-  private static JailProperties declared(BundleManifest manifest, String name) throws BadBundleException {
+  private static JailProperties declared(BundleManifest manifest, String name)
+      throws BadBundleException {
     ObjectNode config = manifest.config();
     config.put("name", name);
     boolean template = manifest.kind() == Kind.TEMPLATE;
     String type = config.path("type").asText("jail");
     config.put("type", template ? "template" : type.equals("template") ? "jail" : type);
     if (!config.path("basejail").asText().matches("1|yes|on|true")) {
-      config.remove("origin"); // a received root is independent of whatever it was cloned from there
+      config.remove(
+          "origin"); // a received root is independent of whatever it was cloned from there
     }
     try {
       return JailProperties.fromConfigJson(config.toString());
     } catch (PropertyException e) {
-      throw new BadBundleException("bundle.json $.config: " + e.getMessage() + "; nothing was imported", e);
+      throw new BadBundleException(
+          "bundle.json $.config: " + e.getMessage() + "; nothing was imported", e);
     }
   }
 
-  private JailProperties screened(BundleManifest manifest, String name, Map<String, String> identity,
-      Consent consent) throws BadBundleException {
+  private JailProperties screened(
+      BundleManifest manifest, String name, Map<String, String> identity, Consent consent)
+      throws BadBundleException {
     JailProperties declared = declared(manifest, name);
     try {
       Consent.Screened screened = consent.screen(declared);
       screened.report("the bundle's config").forEach(log::println);
       return screened.props().withIdentity(identity);
     } catch (PropertyException e) {
-      throw new BadBundleException("bundle.json $.config: " + e.getMessage() + "; nothing was imported", e);
+      throw new BadBundleException(
+          "bundle.json $.config: " + e.getMessage() + "; nothing was imported", e);
     }
   }
 
-  private Jail commit(BundleManifest manifest, String name, Map<String, String> identity, Consent consent,
-      String staging) throws BundleException, JailException, IOException, InterruptedException {
+  private Jail commit(
+      BundleManifest manifest,
+      String name,
+      Map<String, String> identity,
+      Consent consent,
+      String staging)
+      throws BundleException, JailException, IOException, InterruptedException {
     boolean template = manifest.kind() == Kind.TEMPLATE;
     Jail jail;
     try {
@@ -488,8 +648,13 @@ public final class JailImporter {
     Path devfsRules = storage.path(staging).resolve(JailDirectoryFiles.DEVFS_RULES);
     if (Integer.parseInt(jail.props().value("devfs_ruleset")) < JailDevfs.FIRST_OWN_RULESET
         && Files.deleteIfExists(devfsRules)) {
-      log.println("warning: dropped the jail's own devfs rules (" + JailDirectoryFiles.DEVFS_RULES + ") with"
-          + " devfs_ruleset; to keep them: " + Consent.FLAG + " devfs_ruleset");
+      log.println(
+          "warning: dropped the jail's own devfs rules ("
+              + JailDirectoryFiles.DEVFS_RULES
+              + ") with"
+              + " devfs_ruleset; to keep them: "
+              + Consent.FLAG
+              + " devfs_ruleset");
     }
     storage.rename(staging, jail.storageName());
     if (manifest.format() == Format.ZFS && !template) {
@@ -497,12 +662,13 @@ public final class JailImporter {
     }
     Jail adopted = jails.adopt(jail);
     if (template && manifest.format() == Format.TAR) {
-      // what the next tag's difference is applied to: a snapshot on ZFS, the tree's index with directories
+      // what the next tag's difference is applied to: a snapshot on ZFS, the tree's index with
+      // directories
       if (storage.kind().equals("zfs")) {
         storage.snapshot(jail.rootName(), manifest.snapshot());
       }
-      TreeIndex.of(storage.path(jail.rootName())).write(
-          layout.tagIndex(jail.storageName(), manifest.snapshot()));
+      TreeIndex.of(storage.path(jail.rootName()))
+          .write(layout.tagIndex(jail.storageName(), manifest.snapshot()));
     }
     return adopted;
   }

@@ -5,9 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * A stream that shows every byte read through it to {@link #observe} (a digest, a CRC) and
- * counts them; skipping reads too, so no byte passes unobserved, and {@link #atEnd} runs when the
- * stream ends. Not thread-safe.
+ * A stream that shows every byte read through it to {@link #observe} (a digest, a CRC) and counts
+ * them; skipping reads too, so no byte passes unobserved, and {@link #atEnd} runs when the stream
+ * ends. Not thread-safe.
  */
 public abstract class ObservedInputStream extends FilterInputStream {
   private long count;

@@ -21,7 +21,10 @@ final class StagedContainer implements BundleContainer {
   private final Path work;
   private final OutputStream out;
 
-  /** Stages under a new directory in {@code parent}; writes the bundle to {@code out} (flushed, not closed). */
+  /**
+   * Stages under a new directory in {@code parent}; writes the bundle to {@code out} (flushed, not
+   * closed).
+   */
   StagedContainer(Path parent, OutputStream out) throws IOException {
     PrivateFiles.createDirectories(parent);
     this.work = Files.createTempDirectory(parent, ".export-");

@@ -23,9 +23,9 @@ import org.warder.signing.Digests;
 
 /**
  * What a tree held at one tag, path by path (type, mode, owner, size, time, and the sha256 of a
- * file's content or a symlink's target), kept beside a template so that its next tag can be sent
- * as the difference: the paths whose entry changed (content-level deduplication for the portable
- * tar format) and the paths that went. Immutable and thread-safe.
+ * file's content or a symlink's target), kept beside a template so that its next tag can be sent as
+ * the difference: the paths whose entry changed (content-level deduplication for the portable tar
+ * format) and the paths that went. Immutable and thread-safe.
  *
  * @param entries relative path to entry, sorted
  */
@@ -36,7 +36,8 @@ public record TreeIndex(SortedMap<String, Entry> entries) {
    * @param type {@code file}, {@code dir}, {@code link} or {@code other}
    * @param content a file's sha256, a symlink's target, else empty
    */
-  public record Entry(String type, int mode, int uid, int gid, long size, long mtimeMillis, String content) {
+  public record Entry(
+      String type, int mode, int uid, int gid, long size, long mtimeMillis, String content) {
     public Entry {
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(content, "content");
@@ -46,9 +47,11 @@ public record TreeIndex(SortedMap<String, Entry> entries) {
   /**
    * The difference from a base index to this one.
    *
-   * @param changed paths that are new or whose entry differs, and their directories; parents before children
-   * @param removed paths of the base that are gone, or changed and not a directory in both: removed before
-   *     {@code changed} is laid over, so that nothing is written through a hardlink or a symlink
+   * @param changed paths that are new or whose entry differs, and their directories; parents before
+   *     children
+   * @param removed paths of the base that are gone, or changed and not a directory in both: removed
+   *     before {@code changed} is laid over, so that nothing is written through a hardlink or a
+   *     symlink
    */
   public record Delta(List<String> changed, List<String> removed) {}
 
@@ -60,47 +63,59 @@ public record TreeIndex(SortedMap<String, Entry> entries) {
   public static TreeIndex of(Path root) throws IOException {
     SortedMap<String, Entry> entries = new TreeMap<>();
     byte[] buffer = new byte[64 * 1024];
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        if (!dir.equals(root)) {
-          add(dir, attrs);
-        }
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        add(file, attrs);
-        return FileVisitResult.CONTINUE;
-      }
-
-      private void add(Path p, BasicFileAttributes attrs) throws IOException {
-        Map<String, Object> unix = Files.readAttributes(p, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
-        String type;
-        String content = "";
-        if (attrs.isSymbolicLink()) {
-          type = "link";
-          content = Files.readSymbolicLink(p).toString();
-        } else if (attrs.isDirectory()) {
-          type = "dir";
-        } else if (attrs.isRegularFile()) {
-          type = "file";
-          MessageDigest sha = Digests.newDigest("sha256");
-          try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-              sha.update(buffer, 0, n);
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            if (!dir.equals(root)) {
+              add(dir, attrs);
             }
+            return FileVisitResult.CONTINUE;
           }
-          content = HexFormat.of().formatHex(sha.digest());
-        } else {
-          type = "other";
-        }
-        entries.put(root.relativize(p).toString(), new Entry(type, (Integer) unix.get("mode") & 07777,
-            (Integer) unix.get("uid"), (Integer) unix.get("gid"), attrs.isRegularFile() ? attrs.size() : 0,
-            attrs.lastModifiedTime().toMillis(), content));
-      }
-    });
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            add(file, attrs);
+            return FileVisitResult.CONTINUE;
+          }
+
+          private void add(Path p, BasicFileAttributes attrs) throws IOException {
+            Map<String, Object> unix =
+                Files.readAttributes(p, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
+            String type;
+            String content = "";
+            if (attrs.isSymbolicLink()) {
+              type = "link";
+              content = Files.readSymbolicLink(p).toString();
+            } else if (attrs.isDirectory()) {
+              type = "dir";
+            } else if (attrs.isRegularFile()) {
+              type = "file";
+              MessageDigest sha = Digests.newDigest("sha256");
+              try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                  sha.update(buffer, 0, n);
+                }
+              }
+              content = HexFormat.of().formatHex(sha.digest());
+            } else {
+              type = "other";
+            }
+            entries.put(
+                root.relativize(p).toString(),
+                new Entry(
+                    type,
+                    (Integer) unix.get("mode") & 07777,
+                    (Integer) unix.get("uid"),
+                    (Integer) unix.get("gid"),
+                    attrs.isRegularFile() ? attrs.size() : 0,
+                    attrs.lastModifiedTime().toMillis(),
+                    content));
+          }
+        });
     return new TreeIndex(entries);
   }
 
@@ -112,8 +127,10 @@ public record TreeIndex(SortedMap<String, Entry> entries) {
       Entry before = base.entries.get(e.getKey());
       if (!e.getValue().equals(before)) {
         changed.add(e.getKey());
-        if (before != null && (!before.type().equals("dir") || !e.getValue().type().equals("dir"))) {
-          removed.add(e.getKey()); // replaced, never written through: it may be a hardlink or a symlink
+        if (before != null
+            && (!before.type().equals("dir") || !e.getValue().type().equals("dir"))) {
+          removed.add(
+              e.getKey()); // replaced, never written through: it may be a hardlink or a symlink
         }
       }
     }
@@ -144,6 +161,8 @@ public record TreeIndex(SortedMap<String, Entry> entries) {
 
   /** Reads an index {@link #write} wrote. */
   public static TreeIndex read(Path file) throws IOException {
-    return new TreeIndex(StateFiles.mapper().readValue(file.toFile(), new TypeReference<TreeMap<String, Entry>>() {}));
+    return new TreeIndex(
+        StateFiles.mapper()
+            .readValue(file.toFile(), new TypeReference<TreeMap<String, Entry>>() {}));
   }
 }

@@ -23,7 +23,9 @@ final class TreePatch {
 
   private TreePatch() {}
 
-  /** Applies {@code deletedList} (NUL-terminated paths) and then {@code changed} to {@code root}. */
+  /**
+   * Applies {@code deletedList} (NUL-terminated paths) and then {@code changed} to {@code root}.
+   */
   static void apply(Path root, Path deletedList, Path changed, Storage storage)
       throws BadBundleException, IOException, InterruptedException {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(deletedList))) {
@@ -39,12 +41,14 @@ final class TreePatch {
     for (int b = in.read(); b != 0; b = in.read()) {
       if (b < 0) {
         if (name.size() > 0) {
-          throw new BadBundleException("deleted.list: expected NUL-terminated paths, found a last path without its NUL");
+          throw new BadBundleException(
+              "deleted.list: expected NUL-terminated paths, found a last path without its NUL");
         }
         return null;
       }
       if (name.size() >= MAX_PATH) {
-        throw new BadBundleException("deleted.list: expected paths of at most " + MAX_PATH + " bytes, found a longer one");
+        throw new BadBundleException(
+            "deleted.list: expected paths of at most " + MAX_PATH + " bytes, found a longer one");
       }
       name.write(b);
     }
@@ -53,10 +57,16 @@ final class TreePatch {
 
   private static void remove(Path root, String path) throws BadBundleException, IOException {
     List<String> segments = List.of(path.split("/", -1));
-    if (path.isEmpty() || path.startsWith("/") || segments.contains("..") || segments.contains("")
+    if (path.isEmpty()
+        || path.startsWith("/")
+        || segments.contains("..")
+        || segments.contains("")
         || segments.contains(".")) {
-      throw new BadBundleException("deleted.list: expected a path relative to the jail root without \"..\", \".\""
-          + " or empty segments, found \"" + path + "\"; nothing was changed beyond the paths before it");
+      throw new BadBundleException(
+          "deleted.list: expected a path relative to the jail root without \"..\", \".\""
+              + " or empty segments, found \""
+              + path
+              + "\"; nothing was changed beyond the paths before it");
     }
     Path target = root;
     for (int i = 0; i < segments.size() - 1; i++) {

@@ -3,45 +3,45 @@ package org.warder.client.cli;
 import java.io.Console;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import org.warder.signing.Ed25519SigningKey;
-import org.warder.signing.PrivateFiles;
-import org.warder.signing.SigningException;
 import org.warder.client.archive.TarExtractor;
 import org.warder.client.bundle.JailExporter;
 import org.warder.client.bundle.JailImporter;
 import org.warder.client.bundle.iocage.IocageExporter;
 import org.warder.client.bundle.iocage.IocageImporter;
-import org.warder.client.publish.Destination;
-import org.warder.client.publish.RegistryClient;
-import org.warder.client.repo.RepoConfig;
-import org.warder.client.repo.RepoException;
-import org.warder.client.team.BundleSync;
-import org.warder.client.team.RemoteBundles;
 import org.warder.client.exec.CommandRunner;
 import org.warder.client.exec.ProcessCommandRunner;
 import org.warder.client.fetch.HttpSettings;
+import org.warder.client.fetch.OkHttpFetcher;
 import org.warder.client.host.HostOs;
 import org.warder.client.jail.Jails;
-import org.warder.client.runtime.BubblewrapRuntime;
-import org.warder.client.runtime.FreeBsdJailRuntime;
-import org.warder.client.runtime.JailRuntime;
-import org.warder.client.runtime.ProcessTable;
-import org.warder.client.fetch.OkHttpFetcher;
 import org.warder.client.keys.PublisherKeys;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.progress.ConsoleProgress;
 import org.warder.client.progress.ProgressListener;
+import org.warder.client.publish.Destination;
+import org.warder.client.publish.RegistryClient;
+import org.warder.client.repo.RepoConfig;
+import org.warder.client.repo.RepoException;
 import org.warder.client.repo.Repositories;
+import org.warder.client.runtime.BubblewrapRuntime;
+import org.warder.client.runtime.FreeBsdJailRuntime;
+import org.warder.client.runtime.JailRuntime;
+import org.warder.client.runtime.ProcessTable;
 import org.warder.client.storage.HostSettings;
 import org.warder.client.storage.Storage;
+import org.warder.client.team.BundleSync;
+import org.warder.client.team.RemoteBundles;
+import org.warder.signing.Ed25519SigningKey;
+import org.warder.signing.PrivateFiles;
+import org.warder.signing.SigningException;
 import org.warder.signing.tuf.Fetcher;
 
 /**
@@ -60,7 +60,12 @@ final class Context {
 
   private final Optional<String> runtimeChoice;
 
-  Context(HostLayout layout, PrintWriter out, PrintWriter err, Map<String, String> env, boolean verbose,
+  Context(
+      HostLayout layout,
+      PrintWriter out,
+      PrintWriter err,
+      Map<String, String> env,
+      boolean verbose,
       Optional<String> runtimeChoice) {
     this.runtimeChoice = runtimeChoice;
     this.layout = layout;
@@ -69,7 +74,8 @@ final class Context {
     this.env = env;
     this.verbose = verbose;
     this.runner = new ProcessCommandRunner(err, verbose);
-    this.fetcher = new OkHttpFetcher(HttpSettings.defaults(), "warder/" + VersionProvider.version());
+    this.fetcher =
+        new OkHttpFetcher(HttpSettings.defaults(), "warder/" + VersionProvider.version());
   }
 
   CommandRunner runner() {
@@ -90,8 +96,11 @@ final class Context {
 
   /** jail(8) on FreeBSD, the bubblewrap sandbox elsewhere, unless --runtime says otherwise. */
   JailRuntime runtime() {
-    boolean freebsd = runtimeChoice.map(r -> r.equals("freebsd")).orElse(HostOs.current() == HostOs.FREEBSD);
-    return freebsd ? new FreeBsdJailRuntime(runner) : new BubblewrapRuntime(runner, new ProcessTable(), layout.root());
+    boolean freebsd =
+        runtimeChoice.map(r -> r.equals("freebsd")).orElse(HostOs.current() == HostOs.FREEBSD);
+    return freebsd
+        ? new FreeBsdJailRuntime(runner)
+        : new BubblewrapRuntime(runner, new ProcessTable(), layout.root());
   }
 
   Jails jails() throws IOException {
@@ -119,12 +128,20 @@ final class Context {
     return new RemoteBundles(repositories().updater(config), config.targetUrls(), err);
   }
 
-  /** Publishing to {@code config} with key {@code key} and the token of {@code tokenFile} (or the environment). */
-  Destination destination(RepoConfig config, String key, Optional<Path> passphraseFile, Optional<Path> tokenFile)
+  /**
+   * Publishing to {@code config} with key {@code key} and the token of {@code tokenFile} (or the
+   * environment).
+   */
+  Destination destination(
+      RepoConfig config, String key, Optional<Path> passphraseFile, Optional<Path> tokenFile)
       throws IOException, SigningException, RepoException {
     Ed25519SigningKey signer = signingKey(key, passphraseFile);
-    return new Destination(repositories().updater(config), config.targetUrls(),
-        new RegistryClient(config.url(), token(tokenFile)), signer, progress());
+    return new Destination(
+        repositories().updater(config),
+        config.targetUrls(),
+        new RegistryClient(config.url(), token(tokenFile)),
+        signer,
+        progress());
   }
 
   /** Exports jails as iocage export zips. */
@@ -161,13 +178,15 @@ final class Context {
    * others can read it), else asked on the terminal ({@code confirm}: asked twice).
    */
   char[] passphrase(Optional<Path> file, String what, boolean confirm) throws IOException {
-    Optional<Path> source = file.or(() -> Optional.ofNullable(env.get("WARDER_PASSPHRASE_FILE")).map(Path::of));
+    Optional<Path> source =
+        file.or(() -> Optional.ofNullable(env.get("WARDER_PASSPHRASE_FILE")).map(Path::of));
     if (source.isPresent()) {
       return PrivateFiles.readFirstLine(source.get(), "passphrase file");
     }
     Console console = System.console();
     if (console == null) {
-      throw new IOException("no terminal to ask for the passphrase of " + what + "; pass --passphrase-file FILE");
+      throw new IOException(
+          "no terminal to ask for the passphrase of " + what + "; pass --passphrase-file FILE");
     }
     char[] pass = console.readPassword("Passphrase for %s: ", what);
     if (confirm) {
@@ -179,8 +198,12 @@ final class Context {
     return pass;
   }
 
-  /** Publisher key {@code name}, decrypted with the passphrase from {@code file}, the environment or the terminal. */
-  Ed25519SigningKey signingKey(String name, Optional<Path> passphraseFile) throws IOException, SigningException {
+  /**
+   * Publisher key {@code name}, decrypted with the passphrase from {@code file}, the environment or
+   * the terminal.
+   */
+  Ed25519SigningKey signingKey(String name, Optional<Path> passphraseFile)
+      throws IOException, SigningException {
     char[] pass = passphrase(passphraseFile, "key " + name, false);
     try {
       return keys().load(name, pass);
@@ -189,15 +212,19 @@ final class Context {
     }
   }
 
-  /** A publishing token: from {@code file} (refused when others can read it), else {@code $WARDER_TOKEN}. */
+  /**
+   * A publishing token: from {@code file} (refused when others can read it), else {@code
+   * $WARDER_TOKEN}.
+   */
   String token(Optional<Path> file) throws IOException {
     if (file.isPresent()) {
       return new String(PrivateFiles.readFirstLine(file.get(), "token file")).strip();
     }
     String token = env.get("WARDER_TOKEN");
     if (token == null || token.isBlank()) {
-      throw new IOException("publishing needs a token: pass --token-file FILE or set WARDER_TOKEN"
-          + " (the registry administrator creates one with 'warder-registry token create')");
+      throw new IOException(
+          "publishing needs a token: pass --token-file FILE or set WARDER_TOKEN"
+              + " (the registry administrator creates one with 'warder-registry token create')");
     }
     return token.strip();
   }

@@ -2,15 +2,15 @@ package org.warder.client.cli;
 
 import java.util.List;
 import java.util.Optional;
-import org.warder.client.jail.props.JailName;
-import org.warder.client.jail.props.Origin;
-import org.warder.client.repo.RepoConfig;
-import org.warder.client.team.BundleRef;
-import org.warder.client.team.BundleSync;
 import java.util.concurrent.Callable;
 import org.warder.client.jail.CreateRequest;
 import org.warder.client.jail.props.Consent;
+import org.warder.client.jail.props.JailName;
+import org.warder.client.jail.props.Origin;
 import org.warder.client.release.Releases;
+import org.warder.client.repo.RepoConfig;
+import org.warder.client.team.BundleRef;
+import org.warder.client.team.BundleSync;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,40 +19,77 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code warder create}: a jail from a release or a template. */
-@Command(name = "create", mixinStandardHelpOptions = true,
-    description = {"Create a jail from a fetched release (-r) or a template (-t), or an empty one (-e).",
-        "Thin (default): a ZFS clone of the source (a copy on directory storage). -T: an independent copy.",
-        "-b: a base jail, its system directories read-only mounts of the source (FreeBSD Mastery: Jails, ch. 6).",
-        "Properties use iocage's names: ip4_addr=em0|192.0.2.10/24 boot=1 depends=db allow_raw_sockets=1 ..."})
+@Command(
+    name = "create",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Create a jail from a fetched release (-r) or a template (-t), or an empty one (-e).",
+      "Thin (default): a ZFS clone of the source (a copy on directory storage). -T: an independent copy.",
+      "-b: a base jail, its system directories read-only mounts of the source (FreeBSD Mastery: Jails, ch. 6).",
+      "Properties use iocage's names: ip4_addr=em0|192.0.2.10/24 boot=1 depends=db allow_raw_sockets=1 ..."
+    })
 final class CreateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-n", "--name"}, required = true, paramLabel = "NAME", description = "The new jail's name.") String name;
+  @Option(
+      names = {"-n", "--name"},
+      required = true,
+      paramLabel = "NAME",
+      description = "The new jail's name.")
+  String name;
 
-  @ArgGroup(exclusive = true, multiplicity = "1") Source source;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
 
   static final class Source {
-    @Option(names = {"-r", "--release"}, paramLabel = "REL", required = true, description = "A fetched release.") String release;
-    @Option(names = {"-t", "--template"}, paramLabel = "TEMPLATE", required = true,
-        description = "A template (warder list -t), or a team's template in a registry: [REPO:]TEAM/NAME[:TAG]"
-            + " (warder list -t --repo REPO), fetched once and kept as local template TEAM_NAME.")
+    @Option(
+        names = {"-r", "--release"},
+        paramLabel = "REL",
+        required = true,
+        description = "A fetched release.")
+    String release;
+
+    @Option(
+        names = {"-t", "--template"},
+        paramLabel = "TEMPLATE",
+        required = true,
+        description =
+            "A template (warder list -t), or a team's template in a registry: [REPO:]TEAM/NAME[:TAG]"
+                + " (warder list -t --repo REPO), fetched once and kept as local template TEAM_NAME.")
     String template;
-    @Option(names = {"-e", "--empty"}, required = true, description = "An empty jail.") boolean empty;
+
+    @Option(
+        names = {"-e", "--empty"},
+        required = true,
+        description = "An empty jail.")
+    boolean empty;
   }
 
-  @Option(names = {"-T", "--thickjail"}, description = "An independent copy of the source.") boolean thick;
-  @Option(names = {"-b", "--basejail"}, description = "System directories mounted read-only from the source.") boolean base;
+  @Option(
+      names = {"-T", "--thickjail"},
+      description = "An independent copy of the source.")
+  boolean thick;
 
-  @Parameters(paramLabel = "key=value", description = "Jail properties.") List<String> properties = List.of();
+  @Option(
+      names = {"-b", "--basejail"},
+      description = "System directories mounted read-only from the source.")
+  boolean base;
 
-  /** Applies to the template a -t REPO:TEAM/NAME pulls; a jail's own properties are the key=value arguments. */
+  @Parameters(paramLabel = "key=value", description = "Jail properties.")
+  List<String> properties = List.of();
+
+  /**
+   * Applies to the template a -t REPO:TEAM/NAME pulls; a jail's own properties are the key=value
+   * arguments.
+   */
   @picocli.CommandLine.Mixin ConsentOptions consent;
 
   @Override
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
     if (thick && base) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "choose -T (thick) or -b (base), not both");
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "choose -T (thick) or -b (base), not both");
     }
     Optional<Origin> from = Optional.empty();
     if (source.release != null) {
@@ -61,26 +98,48 @@ final class CreateCommand implements Callable<Integer> {
     } else if (source.template != null && !source.template.contains("/")) {
       from = Optional.of(new Origin.Template(JailName.of(source.template)));
     }
-    CreateRequest.Mode mode = source.empty ? CreateRequest.Mode.EMPTY
-        : thick ? CreateRequest.Mode.THICK : base ? CreateRequest.Mode.BASE : CreateRequest.Mode.THIN;
+    CreateRequest.Mode mode =
+        source.empty
+            ? CreateRequest.Mode.EMPTY
+            : thick
+                ? CreateRequest.Mode.THICK
+                : base ? CreateRequest.Mode.BASE : CreateRequest.Mode.THIN;
     if (source.template != null && source.template.contains("/")) {
-      // a team's template in a registry: kept here as a local template, fetched only where it lacks the tag
+      // a team's template in a registry: kept here as a local template, fetched only where it lacks
+      // the tag
       BundleRef ref = BundleRef.parse(source.template);
       RepoConfig config = ctx.repositories().resolve(ref.repository());
-      BundleSync.LocalTemplate t = ctx.bundleSync().template(config.name(), ref, ctx.remoteBundles(config),
-          consent.consent(spec));
+      BundleSync.LocalTemplate t =
+          ctx.bundleSync()
+              .template(config.name(), ref, ctx.remoteBundles(config), consent.consent(spec));
       Optional<String> snapshot = mode == CreateRequest.Mode.THIN ? t.snapshot() : Optional.empty();
-      if (mode != CreateRequest.Mode.THIN && !t.template().props().identity("remote_tag").equals(Optional.of(t.tag()))) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-T and -b copy the template as it is"
-            + " (tag " + t.template().props().identity("remote_tag").orElse("?") + "); a thin jail can use tag " + t.tag());
+      if (mode != CreateRequest.Mode.THIN
+          && !t.template().props().identity("remote_tag").equals(Optional.of(t.tag()))) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "-T and -b copy the template as it is"
+                + " (tag "
+                + t.template().props().identity("remote_tag").orElse("?")
+                + "); a thin jail can use tag "
+                + t.tag());
       }
-      ctx.jails().create(new CreateRequest(name, Optional.of(new Origin.Template(t.template().name())), mode, properties,
-          snapshot, t.identity()));
+      ctx.jails()
+          .create(
+              new CreateRequest(
+                  name,
+                  Optional.of(new Origin.Template(t.template().name())),
+                  mode,
+                  properties,
+                  snapshot,
+                  t.identity()));
       return 0;
     }
     if (!consent.allowed.isEmpty()) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), Consent.FLAG + " applies to a template"
-          + " pulled from a registry (-t REPO:TEAM/NAME); a jail's own properties are the key=value arguments");
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          Consent.FLAG
+              + " applies to a template"
+              + " pulled from a registry (-t REPO:TEAM/NAME); a jail's own properties are the key=value arguments");
     }
     ctx.jails().create(new CreateRequest(name, from, mode, properties));
     return 0;

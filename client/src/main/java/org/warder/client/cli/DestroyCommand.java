@@ -9,15 +9,29 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code warder destroy}: remove a jail, a template or a release. */
-@Command(name = "destroy", mixinStandardHelpOptions = true,
-    description = {"Destroy a jail or template, or with -r a fetched release.",
-        "Refused while the jail runs (unless -f), while jails depend on it or were made from it,",
-        "and for a release while jails use it."})
+@Command(
+    name = "destroy",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Destroy a jail or template, or with -r a fetched release.",
+      "Refused while the jail runs (unless -f), while jails depend on it or were made from it,",
+      "and for a release while jails use it."
+    })
 final class DestroyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Option(names = {"-r", "--release"}, description = "NAME is a release.") boolean release;
-  @Option(names = {"-f", "--force"}, description = "Stop a running jail first.") boolean force;
-  @Parameters(paramLabel = "NAME", description = "The jail, template or (-r) release.") String name;
+
+  @Option(
+      names = {"-r", "--release"},
+      description = "NAME is a release.")
+  boolean release;
+
+  @Option(
+      names = {"-f", "--force"},
+      description = "Stop a running jail first.")
+  boolean force;
+
+  @Parameters(paramLabel = "NAME", description = "The jail, template or (-r) release.")
+  String name;
 
   @Override
   public Integer call() throws Exception {

@@ -27,30 +27,46 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code warder export NAME}. */
-@Command(name = "export", mixinStandardHelpOptions = true,
-    description = {"Write jail or template NAME as one bundle file: a bundle.json listing every member's length"
-        + " and sha256, then the members (the jail's own files, and its root as zfs send streams or a portable"
-        + " tar). A NAME.sha256 companion is written beside it, and with --sign a detached signature NAME.sig.",
-        "Default file: <root>/images/NAME_YYYY-MM-DD.warder.tar. Import it on any host with 'warder import FILE'.",
-        "--format iocage writes NAME_YYYY-MM-DD.zip and NAME_YYYY-MM-DD.sha256 as iocage export does, for"
-            + " 'iocage import' (ZFS storage; not base jails)."})
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Write jail or template NAME as one bundle file: a bundle.json listing every member's length"
+          + " and sha256, then the members (the jail's own files, and its root as zfs send streams or a portable"
+          + " tar). A NAME.sha256 companion is written beside it, and with --sign a detached signature NAME.sig.",
+      "Default file: <root>/images/NAME_YYYY-MM-DD.warder.tar. Import it on any host with 'warder import FILE'.",
+      "--format iocage writes NAME_YYYY-MM-DD.zip and NAME_YYYY-MM-DD.sha256 as iocage export does, for"
+          + " 'iocage import' (ZFS storage; not base jails)."
+    })
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "NAME", description = "The jail or template to export.") String name;
+  @Parameters(paramLabel = "NAME", description = "The jail or template to export.")
+  String name;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE|-", description = "Where to write the bundle; - is standard output.")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE|-",
+      description = "Where to write the bundle; - is standard output.")
   Optional<String> output = Optional.empty();
 
   @Mixin BundleOptions bundle;
 
-  @Option(names = "--live", description = "Export a running jail from a ZFS snapshot taken now (ZFS storage only).")
+  @Option(
+      names = "--live",
+      description = "Export a running jail from a ZFS snapshot taken now (ZFS storage only).")
   boolean live;
 
-  @Option(names = "--sign", paramLabel = "KEY", description = "Sign the bundle with your key KEY (see 'warder key list').")
+  @Option(
+      names = "--sign",
+      paramLabel = "KEY",
+      description = "Sign the bundle with your key KEY (see 'warder key list').")
   Optional<String> sign = Optional.empty();
 
-  @Option(names = "--passphrase-file", paramLabel = "FILE", description = "With --sign: the key's passphrase, first line of FILE.")
+  @Option(
+      names = "--passphrase-file",
+      paramLabel = "FILE",
+      description = "With --sign: the key's passphrase, first line of FILE.")
   Optional<Path> passphraseFile = Optional.empty();
 
   @Override
@@ -63,29 +79,53 @@ final class ExportCommand implements Callable<Integer> {
     Compression c = bundle.compression(spec);
     boolean toStdout = output.map("-"::equals).orElse(false);
     if (toStdout && sign.isPresent()) {
-      throw new ParameterException(spec.commandLine(), "--sign writes NAME.sig beside the bundle file; export to a"
-          + " file with -o FILE to sign it");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--sign writes NAME.sig beside the bundle file; export to a"
+              + " file with -o FILE to sign it");
     }
-    Optional<Ed25519SigningKey> signer = sign.isPresent()
-        ? Optional.of(ctx.signingKey(sign.get(), passphraseFile)) : Optional.empty();
+    Optional<Ed25519SigningKey> signer =
+        sign.isPresent()
+            ? Optional.of(ctx.signingKey(sign.get(), passphraseFile))
+            : Optional.empty();
     JailExporter exporter = ctx.exporter();
     JailExporter.Options options = JailExporter.Options.full(f, c, live);
     if (toStdout) {
       try (OutputStream out = new BufferedOutputStream(ctx.stdout(), 1 << 16)) {
         JailExporter.Result r = exporter.export(name, options, out);
         out.flush();
-        ctx.err.println("exported " + name + " to standard output: " + r.length() + " bytes, sha256 " + r.sha256());
+        ctx.err.println(
+            "exported "
+                + name
+                + " to standard output: "
+                + r.length()
+                + " bytes, sha256 "
+                + r.sha256());
       }
       return 0;
     }
-    Path file = output.map(Path::of).orElseGet(() -> ctx.layout.images().resolve(
-        name + "_" + LocalDate.now(ctx.clock.withZone(ZoneOffset.UTC)) + ".warder.tar")).toAbsolutePath();
-    // the bundle holds the jail's files (its master.passwd, its keys): the owner's only, from the first byte
+    Path file =
+        output
+            .map(Path::of)
+            .orElseGet(
+                () ->
+                    ctx.layout
+                        .images()
+                        .resolve(
+                            name
+                                + "_"
+                                + LocalDate.now(ctx.clock.withZone(ZoneOffset.UTC))
+                                + ".warder.tar"))
+            .toAbsolutePath();
+    // the bundle holds the jail's files (its master.passwd, its keys): the owner's only, from the
+    // first byte
     PrivateFiles.createDirectories(file.getParent());
-    Path part = AtomicFiles.createTemp(file.getParent(), file.getFileName().toString(), PrivateFiles.FILE);
+    Path part =
+        AtomicFiles.createTemp(file.getParent(), file.getFileName().toString(), PrivateFiles.FILE);
     JailExporter.Result r;
     try {
-      try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      try (FileChannel channel =
+          FileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         r = exporter.export(name, options, channel);
       }
       AtomicFiles.move(part, file);
@@ -96,27 +136,46 @@ final class ExportCommand implements Callable<Integer> {
     if (signer.isPresent()) {
       BundleCompanions.writeSignature(file, r.sha256(), r.length(), signer.get());
     }
-    ctx.out.println("exported " + name + " (" + r.manifest().format().label() + ", " + c.label() + ") to " + file);
-    ctx.out.println("  " + r.length() + " bytes, sha256 " + r.sha256() + (signer.isPresent()
-        ? ", signed by " + signer.get().keyId() : ""));
+    ctx.out.println(
+        "exported "
+            + name
+            + " ("
+            + r.manifest().format().label()
+            + ", "
+            + c.label()
+            + ") to "
+            + file);
+    ctx.out.println(
+        "  "
+            + r.length()
+            + " bytes, sha256 "
+            + r.sha256()
+            + (signer.isPresent() ? ", signed by " + signer.get().keyId() : ""));
     return 0;
   }
 
   private int exportIocage(Context ctx) throws Exception {
     if (output.map("-"::equals).orElse(false)) {
-      throw new ParameterException(spec.commandLine(), "--format iocage writes a zip file whose name iocage reads the"
-          + " jail's name and date from; give -o NAME_DATE.zip or no -o, not -");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--format iocage writes a zip file whose name iocage reads the"
+              + " jail's name and date from; give -o NAME_DATE.zip or no -o, not -");
     }
-    Optional<Ed25519SigningKey> signer = sign.isPresent()
-        ? Optional.of(ctx.signingKey(sign.get(), passphraseFile)) : Optional.empty();
+    Optional<Ed25519SigningKey> signer =
+        sign.isPresent()
+            ? Optional.of(ctx.signingKey(sign.get(), passphraseFile))
+            : Optional.empty();
     IocageExporter.Exported r = ctx.iocageExporter().export(name, output.map(Path::of), live);
     if (signer.isPresent()) {
       BundleCompanions.writeSignature(r.file(), r.sha256(), r.length(), signer.get());
     }
     ctx.out.println("exported " + name + " (iocage zip) to " + r.file());
-    ctx.out.println("  " + r.length() + " bytes, sha256 " + r.sha256() + (signer.isPresent()
-        ? ", signed by " + signer.get().keyId() : ""));
+    ctx.out.println(
+        "  "
+            + r.length()
+            + " bytes, sha256 "
+            + r.sha256()
+            + (signer.isPresent() ? ", signed by " + signer.get().keyId() : ""));
     return 0;
   }
-
 }

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.warder.client.bundle.BundleCompanions;
 import org.warder.client.bundle.BadBundleException;
+import org.warder.client.bundle.BundleCompanions;
 import org.warder.client.bundle.BundleSignatureException;
 import org.warder.client.bundle.JailImporter;
 import org.warder.client.bundle.iocage.IocageImage;
@@ -25,33 +25,52 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code warder import FILE|-}. */
-@Command(name = "import", mixinStandardHelpOptions = true,
-    description = {"Import a bundle written by 'warder export' (a file, or - for standard input), or an iocage"
-        + " export NAME_DATE.zip (ZFS storage only; its config.json is translated, its fstab written again).",
-        "Every member's length and sha256 is checked against the bundle's bundle.json while it is received into a"
-            + " staging area, then the whole bundle against FILE.sha256 and FILE.sig when they are beside it (or"
-            + " given); only then does the jail appear. A damaged, truncated or altered bundle leaves nothing behind."})
+@Command(
+    name = "import",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Import a bundle written by 'warder export' (a file, or - for standard input), or an iocage"
+          + " export NAME_DATE.zip (ZFS storage only; its config.json is translated, its fstab written again).",
+      "Every member's length and sha256 is checked against the bundle's bundle.json while it is received into a"
+          + " staging area, then the whole bundle against FILE.sha256 and FILE.sig when they are beside it (or"
+          + " given); only then does the jail appear. A damaged, truncated or altered bundle leaves nothing behind."
+    })
 final class ImportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "FILE|-", description = "The bundle; - reads standard input.") String file;
+  @Parameters(paramLabel = "FILE|-", description = "The bundle; - reads standard input.")
+  String file;
 
-  @Option(names = {"-n", "--name"}, paramLabel = "NEWNAME", description = "Import under this name instead of the bundle's.")
+  @Option(
+      names = {"-n", "--name"},
+      paramLabel = "NEWNAME",
+      description = "Import under this name instead of the bundle's.")
   Optional<String> name = Optional.empty();
 
-  @Option(names = "--require-signature",
-      description = "Refuse the bundle unless a key this host trusts signed it (FILE.sig, or --signature).")
+  @Option(
+      names = "--require-signature",
+      description =
+          "Refuse the bundle unless a key this host trusts signed it (FILE.sig, or --signature).")
   boolean requireSignature;
 
-  @Option(names = "--signature", paramLabel = "SIGFILE", description = "The detached signature (default: FILE.sig if present).")
+  @Option(
+      names = "--signature",
+      paramLabel = "SIGFILE",
+      description = "The detached signature (default: FILE.sig if present).")
   Optional<Path> signature = Optional.empty();
 
-  @Option(names = "--sha256", paramLabel = "HEX|FILE",
-      description = "The bundle's expected sha256, or a file holding it (default: FILE.sha256 if present).")
+  @Option(
+      names = "--sha256",
+      paramLabel = "HEX|FILE",
+      description =
+          "The bundle's expected sha256, or a file holding it (default: FILE.sha256 if present).")
   Optional<String> sha256 = Optional.empty();
 
-  @Option(names = "--trusted-key", paramLabel = "PUBFILE",
-      description = "Also trust this public key file for the signature (besides 'warder key trust' and your own keys).")
+  @Option(
+      names = "--trusted-key",
+      paramLabel = "PUBFILE",
+      description =
+          "Also trust this public key file for the signature (besides 'warder key trust' and your own keys).")
   List<Path> trustedKeys = new ArrayList<>();
 
   @picocli.CommandLine.Mixin ConsentOptions consent;
@@ -63,47 +82,81 @@ final class ImportCommand implements Callable<Integer> {
     boolean stdin = file.equals("-");
     Path path = Path.of(file).toAbsolutePath();
     Optional<String> expected = expectedSha256(stdin, path);
-    Optional<Path> sig = signature.or(() -> stdin || !Files.exists(BundleCompanions.signatureFile(path))
-        ? Optional.empty() : Optional.of(BundleCompanions.signatureFile(path)));
+    Optional<Path> sig =
+        signature.or(
+            () ->
+                stdin || !Files.exists(BundleCompanions.signatureFile(path))
+                    ? Optional.empty()
+                    : Optional.of(BundleCompanions.signatureFile(path)));
     if (requireSignature && sig.isEmpty()) {
-      throw new BundleSignatureException("--require-signature: expected a detached signature "
-          + (stdin ? "(--signature SIGFILE)" : BundleCompanions.signatureFile(path).toString()) + ", found none");
+      throw new BundleSignatureException(
+          "--require-signature: expected a detached signature "
+              + (stdin ? "(--signature SIGFILE)" : BundleCompanions.signatureFile(path).toString())
+              + ", found none");
     }
     List<Key> trusted = trusted(ctx);
-    JailImporter.WholeBundleCheck check = (sha, length) -> {
-      if (expected.isPresent() && !expected.get().equals(sha)) {
-        throw new BadBundleException("expected the bundle's sha256 to be " + expected.get() + " (its .sha256), found "
-            + sha + "; the bundle was altered or damaged; nothing was imported");
-      }
-      if (sig.isPresent()) {
-        try {
-          String keyid = BundleCompanions.verifySignature(sig.get(), sha, length, trusted);
-          ctx.err.println("signature by trusted key " + keyid + " verified");
-        } catch (BundleSignatureException e) {
-          if (requireSignature) {
-            throw e;
+    JailImporter.WholeBundleCheck check =
+        (sha, length) -> {
+          if (expected.isPresent() && !expected.get().equals(sha)) {
+            throw new BadBundleException(
+                "expected the bundle's sha256 to be "
+                    + expected.get()
+                    + " (its .sha256), found "
+                    + sha
+                    + "; the bundle was altered or damaged; nothing was imported");
           }
-          ctx.err.println("warning: " + e.getMessage() + " (not required: pass --require-signature to refuse it)");
-        } catch (java.io.IOException e) {
-          throw new BundleSignatureException("cannot read " + sig.get() + ": " + e.getMessage(), e);
-        }
-      }
-      if (expected.isEmpty() && sig.isEmpty()) {
-        ctx.err.println("note: no .sha256 or signature: each member was checked against bundle.json (an iocage zip:"
-            + " its CRC-32s), which detects damage but not a deliberate change; sign bundles with 'warder export --sign"
-            + " KEY'");
-      }
-    };
+          if (sig.isPresent()) {
+            try {
+              String keyid = BundleCompanions.verifySignature(sig.get(), sha, length, trusted);
+              ctx.err.println("signature by trusted key " + keyid + " verified");
+            } catch (BundleSignatureException e) {
+              if (requireSignature) {
+                throw e;
+              }
+              ctx.err.println(
+                  "warning: "
+                      + e.getMessage()
+                      + " (not required: pass --require-signature to refuse it)");
+            } catch (java.io.IOException e) {
+              throw new BundleSignatureException(
+                  "cannot read " + sig.get() + ": " + e.getMessage(), e);
+            }
+          }
+          if (expected.isEmpty() && sig.isEmpty()) {
+            ctx.err.println(
+                "note: no .sha256 or signature: each member was checked against bundle.json (an iocage zip:"
+                    + " its CRC-32s), which detects damage but not a deliberate change; sign bundles with 'warder export --sign"
+                    + " KEY'");
+          }
+        };
     if (!stdin && IocageImage.isZip(path)) {
       IocageImporter.Imported imported = ctx.iocageImporter().importZip(path, name, allowed, check);
-      ctx.out.println("imported " + imported.jail().name() + " from iocage export " + path + " (" + imported.length()
-          + " bytes, sha256 " + imported.sha256() + ")");
+      ctx.out.println(
+          "imported "
+              + imported.jail().name()
+              + " from iocage export "
+              + path
+              + " ("
+              + imported.length()
+              + " bytes, sha256 "
+              + imported.sha256()
+              + ")");
       return 0;
     }
-    try (InputStream in = new BufferedInputStream(stdin ? ctx.stdin() : Files.newInputStream(path), 1 << 16)) {
-      JailImporter.Imported imported = ctx.importer().importBundle(in, name, java.util.Map.of(), allowed, check);
-      ctx.out.println("imported " + imported.jail().name() + " from " + (stdin ? "standard input" : path) + " ("
-          + imported.length() + " bytes, sha256 " + imported.sha256() + ")");
+    try (InputStream in =
+        new BufferedInputStream(stdin ? ctx.stdin() : Files.newInputStream(path), 1 << 16)) {
+      JailImporter.Imported imported =
+          ctx.importer().importBundle(in, name, java.util.Map.of(), allowed, check);
+      ctx.out.println(
+          "imported "
+              + imported.jail().name()
+              + " from "
+              + (stdin ? "standard input" : path)
+              + " ("
+              + imported.length()
+              + " bytes, sha256 "
+              + imported.sha256()
+              + ")");
     }
     return 0;
   }
@@ -111,14 +164,22 @@ final class ImportCommand implements Callable<Integer> {
   private Optional<String> expectedSha256(boolean stdin, Path path) throws Exception {
     if (sha256.isPresent()) {
       String v = sha256.get();
-      return Optional.of(v.matches("[0-9A-Fa-f]{64}") ? v.toLowerCase(java.util.Locale.ROOT)
-          : BundleCompanions.readSha256(Path.of(v)));
+      return Optional.of(
+          v.matches("[0-9A-Fa-f]{64}")
+              ? v.toLowerCase(java.util.Locale.ROOT)
+              : BundleCompanions.readSha256(Path.of(v)));
     }
-    Path companion = IocageImage.isZip(path) ? IocageImage.sha256File(path) : BundleCompanions.sha256File(path);
-    return stdin || !Files.exists(companion) ? Optional.empty() : Optional.of(BundleCompanions.readSha256(companion));
+    Path companion =
+        IocageImage.isZip(path) ? IocageImage.sha256File(path) : BundleCompanions.sha256File(path);
+    return stdin || !Files.exists(companion)
+        ? Optional.empty()
+        : Optional.of(BundleCompanions.readSha256(companion));
   }
 
-  /** Keys trusted to sign bundles: {@code <root>/trusted-keys}, this user's own keys, and --trusted-key. */
+  /**
+   * Keys trusted to sign bundles: {@code <root>/trusted-keys}, this user's own keys, and
+   * --trusted-key.
+   */
   private List<Key> trusted(Context ctx) throws Exception {
     List<Key> keys = new ArrayList<>();
     for (Path p : trustedKeys) {

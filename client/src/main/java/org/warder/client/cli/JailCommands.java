@@ -20,12 +20,19 @@ final class JailCommands {
   private JailCommands() {}
 
   /** {@code warder start}. */
-  @Command(name = "start", mixinStandardHelpOptions = true,
-      description = "Start jails (after the jails they depend on); --rc starts every boot=1 jail by priority.")
+  @Command(
+      name = "start",
+      mixinStandardHelpOptions = true,
+      description =
+          "Start jails (after the jails they depend on); --rc starts every boot=1 jail by priority.")
   static final class Start implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Option(names = "--rc", description = "Start every jail with boot=1, by priority.") boolean rc;
-    @Parameters(paramLabel = "NAME", description = "Jails to start (with --rc: none).") List<String> names = List.of();
+
+    @Option(names = "--rc", description = "Start every jail with boot=1, by priority.")
+    boolean rc;
+
+    @Parameters(paramLabel = "NAME", description = "Jails to start (with --rc: none).")
+    List<String> names = List.of();
 
     @Override
     public Integer call() throws Exception {
@@ -45,12 +52,19 @@ final class JailCommands {
   }
 
   /** {@code warder stop}. */
-  @Command(name = "stop", mixinStandardHelpOptions = true,
-      description = "Stop jails (exec_stop inside, then the jail goes); --rc stops every boot=1 jail, reverse order.")
+  @Command(
+      name = "stop",
+      mixinStandardHelpOptions = true,
+      description =
+          "Stop jails (exec_stop inside, then the jail goes); --rc stops every boot=1 jail, reverse order.")
   static final class Stop implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Option(names = "--rc", description = "Stop every running boot=1 jail, in reverse start order.") boolean rc;
-    @Parameters(paramLabel = "NAME", description = "Jails to stop (with --rc: none).") List<String> names = List.of();
+
+    @Option(names = "--rc", description = "Stop every running boot=1 jail, in reverse start order.")
+    boolean rc;
+
+    @Parameters(paramLabel = "NAME", description = "Jails to stop (with --rc: none).")
+    List<String> names = List.of();
 
     @Override
     public Integer call() throws Exception {
@@ -72,10 +86,15 @@ final class JailCommands {
   }
 
   /** {@code warder restart}. */
-  @Command(name = "restart", mixinStandardHelpOptions = true, description = "Stop, then start a jail.")
+  @Command(
+      name = "restart",
+      mixinStandardHelpOptions = true,
+      description = "Stop, then start a jail.")
   static final class Restart implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Parameters(paramLabel = "NAME", description = "The jail.") String name;
+
+    @Parameters(paramLabel = "NAME", description = "The jail.")
+    String name;
 
     @Override
     public Integer call() throws Exception {
@@ -96,12 +115,20 @@ final class JailCommands {
   }
 
   /** {@code warder exec}. */
-  @Command(name = "exec", mixinStandardHelpOptions = true,
+  @Command(
+      name = "exec",
+      mixinStandardHelpOptions = true,
       description = "Run a command in a running jail; its exit status becomes warder's.")
   static final class Exec implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Parameters(index = "0", paramLabel = "NAME", description = "A running jail.") String name;
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD",
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "A running jail.")
+    String name;
+
+    @Parameters(
+        index = "1..*",
+        arity = "1..*",
+        paramLabel = "CMD",
         description = "The command and its arguments (put -- before options meant for it).")
     List<String> command;
 
@@ -113,12 +140,21 @@ final class JailCommands {
   }
 
   /** {@code warder pkg}: pkg(8) for a jail. */
-  @Command(name = "pkg", mixinStandardHelpOptions = true,
-      description = "pkg(8) for a running jail: 'pkg -j NAME ARGS' on FreeBSD, the jail's own pkg in the sandbox.")
+  @Command(
+      name = "pkg",
+      mixinStandardHelpOptions = true,
+      description =
+          "pkg(8) for a running jail: 'pkg -j NAME ARGS' on FreeBSD, the jail's own pkg in the sandbox.")
   static final class Pkg implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Parameters(index = "0", paramLabel = "NAME", description = "A running jail.") String name;
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "ARGS",
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "A running jail.")
+    String name;
+
+    @Parameters(
+        index = "1..*",
+        arity = "1..*",
+        paramLabel = "ARGS",
         description = "pkg arguments, e.g. install -y nginx (put -- before options).")
     List<String> args;
 
@@ -127,7 +163,8 @@ final class JailCommands {
       Context ctx = WarderMain.context(spec);
       List<String> argv = new java.util.ArrayList<>(List.of("pkg"));
       argv.addAll(args);
-      return relayed(ctx, ctx.jails().exec(name, argv, java.util.Map.of("ASSUME_ALWAYS_YES", "yes")));
+      return relayed(
+          ctx, ctx.jails().exec(name, argv, java.util.Map.of("ASSUME_ALWAYS_YES", "yes")));
     }
   }
 
@@ -136,8 +173,15 @@ final class JailCommands {
   static final class Get implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
-    @Parameters(index = "0", paramLabel = "PROPERTY|all", description = "A property (iocage's names), or all.") String property;
-    @Parameters(index = "1", paramLabel = "NAME", description = "The jail or template.") String name;
+
+    @Parameters(
+        index = "0",
+        paramLabel = "PROPERTY|all",
+        description = "A property (iocage's names), or all.")
+    String property;
+
+    @Parameters(index = "1", paramLabel = "NAME", description = "The jail or template.")
+    String name;
 
     @Override
     public Integer call() throws Exception {
@@ -168,19 +212,32 @@ final class JailCommands {
       return "none";
     }
     List<String> close = PropertyCatalog.suggest(key);
-    throw new JailException("unknown jail property '" + key + "'"
-        + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?")
-        + " 'warder get all " + jail.name() + "' lists them all");
+    throw new JailException(
+        "unknown jail property '"
+            + key
+            + "'"
+            + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?")
+            + " 'warder get all "
+            + jail.name()
+            + "' lists them all");
   }
 
   /** {@code warder set}. */
-  @Command(name = "set", mixinStandardHelpOptions = true,
-      description = {"Set properties of a jail (key=value ...).",
-          "template=yes makes it a read-only template, template=no a jail again. Changes take effect at the next start."})
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Set properties of a jail (key=value ...).",
+        "template=yes makes it a read-only template, template=no a jail again. Changes take effect at the next start."
+      })
   static final class Set implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Parameters(arity = "2..*", paramLabel = "ARG",
-        description = "key=value ... then the jail, as iocage: warder set boot=1 priority=10 www") List<String> args;
+
+    @Parameters(
+        arity = "2..*",
+        paramLabel = "ARG",
+        description = "key=value ... then the jail, as iocage: warder set boot=1 priority=10 www")
+    List<String> args;
 
     @Override
     public Integer call() throws Exception {
@@ -193,12 +250,21 @@ final class JailCommands {
   }
 
   /** {@code warder snapshot}. */
-  @Command(name = "snapshot", mixinStandardHelpOptions = true, description = "Snapshot a jail's root (ZFS).")
+  @Command(
+      name = "snapshot",
+      mixinStandardHelpOptions = true,
+      description = "Snapshot a jail's root (ZFS).")
   static final class Snapshot implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Option(names = {"-n", "--name"}, paramLabel = "SNAPSHOT", description = "Snapshot name (default: warder-<time>).")
+
+    @Option(
+        names = {"-n", "--name"},
+        paramLabel = "SNAPSHOT",
+        description = "Snapshot name (default: warder-<time>).")
     Optional<String> snapshot = Optional.empty();
-    @Parameters(paramLabel = "NAME", description = "The jail.") String name;
+
+    @Parameters(paramLabel = "NAME", description = "The jail.")
+    String name;
 
     @Override
     public Integer call() throws Exception {
@@ -213,7 +279,9 @@ final class JailCommands {
   static final class Snaplist implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
-    @Parameters(paramLabel = "NAME", description = "The jail.") String name;
+
+    @Parameters(paramLabel = "NAME", description = "The jail.")
+    String name;
 
     @Override
     public Integer call() throws Exception {
@@ -228,14 +296,22 @@ final class JailCommands {
   }
 
   /** {@code warder rollback}. */
-  @Command(name = "rollback", mixinStandardHelpOptions = true,
+  @Command(
+      name = "rollback",
+      mixinStandardHelpOptions = true,
       description = "Roll a stopped jail back to a snapshot (later snapshots are destroyed).")
   static final class Rollback implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Option(names = {"-n", "--name"}, required = true, paramLabel = "SNAPSHOT",
+
+    @Option(
+        names = {"-n", "--name"},
+        required = true,
+        paramLabel = "SNAPSHOT",
         description = "The snapshot (see warder snaplist).")
     String snapshot;
-    @Parameters(paramLabel = "NAME", description = "A stopped jail.") String name;
+
+    @Parameters(paramLabel = "NAME", description = "A stopped jail.")
+    String name;
 
     @Override
     public Integer call() throws Exception {

@@ -3,9 +3,9 @@ package org.warder.client.cli;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.warder.client.keys.PublisherKeys;
 import org.warder.signing.tuf.Key;
 import org.warder.signing.tuf.PublicKeyFiles;
-import org.warder.client.keys.PublisherKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +14,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code warder key}: publisher signing keys. */
-@Command(name = "key", description = "Manage your publisher signing keys.", mixinStandardHelpOptions = true,
+@Command(
+    name = "key",
+    description = "Manage your publisher signing keys.",
+    mixinStandardHelpOptions = true,
     subcommands = {KeyCommand.Generate.class, KeyCommand.ListKeys.class, KeyCommand.Trust.class})
 final class KeyCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -25,14 +28,27 @@ final class KeyCommand implements Runnable {
   }
 
   /** {@code key generate}. */
-  @Command(name = "generate", mixinStandardHelpOptions = true,
-      description = {"Create an Ed25519 signing key, encrypted with a passphrase.",
-          "Send the printed .pub.json file to the registry administrator, who delegates a role to it"
-              + " with 'warder-registry delegate ROLE --key FILE --paths PATTERN'."})
+  @Command(
+      name = "generate",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Create an Ed25519 signing key, encrypted with a passphrase.",
+        "Send the printed .pub.json file to the registry administrator, who delegates a role to it"
+            + " with 'warder-registry delegate ROLE --key FILE --paths PATTERN'."
+      })
   static final class Generate implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Option(names = "--name", defaultValue = "default", description = "Key name (default: ${DEFAULT-VALUE}).") String name;
-    @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Read the passphrase from FILE's first line.")
+
+    @Option(
+        names = "--name",
+        defaultValue = "default",
+        description = "Key name (default: ${DEFAULT-VALUE}).")
+    String name;
+
+    @Option(
+        names = "--passphrase-file",
+        paramLabel = "FILE",
+        description = "Read the passphrase from FILE's first line.")
     Optional<Path> passphraseFile = Optional.empty();
 
     @Override
@@ -67,12 +83,20 @@ final class KeyCommand implements Runnable {
   }
 
   /** {@code key trust}. */
-  @Command(name = "trust", mixinStandardHelpOptions = true,
-      description = {"Trust a public key file (someone's .pub.json) to sign bundles this host imports.",
-          "'warder import --require-signature' then accepts bundles that key signed."})
+  @Command(
+      name = "trust",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Trust a public key file (someone's .pub.json) to sign bundles this host imports.",
+        "'warder import --require-signature' then accepts bundles that key signed."
+      })
   static final class Trust implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Parameters(paramLabel = "PUBFILE", description = "The public key file, as 'warder key generate' writes it.") Path file;
+
+    @Parameters(
+        paramLabel = "PUBFILE",
+        description = "The public key file, as 'warder key generate' writes it.")
+    Path file;
 
     @Override
     public Integer call() throws Exception {

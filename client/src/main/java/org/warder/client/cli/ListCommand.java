@@ -1,7 +1,6 @@
 package org.warder.client.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -13,10 +12,10 @@ import org.warder.client.plugin.PluginListing;
 import org.warder.client.release.ReleaseRecord;
 import org.warder.client.release.Releases;
 import org.warder.client.repo.RepoConfig;
-import org.warder.client.team.BundleKind;
-import org.warder.client.team.RemoteBundle;
 import org.warder.client.repo.Repositories;
 import org.warder.client.state.StateFiles;
+import org.warder.client.team.BundleKind;
+import org.warder.client.team.RemoteBundle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,22 +24,45 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code warder list}: what is on this host, or ({@code -PR}) the plugins a registry publishes. */
-@Command(name = "list", description = {"List what is on this host, or what a registry publishes.",
-    "  (none)  jails: JID, NAME, STATE, RELEASE, IP4, TYPE",
-    "  -t      templates; -t --repo REPO: the templates and tags teams published there",
-    "  -r      fetched releases",
-    "  -P      installed plugins and their revisions",
-    "  -PR     plugins published in the registry (from its signed INDEXes); the ID column is what fetch -P takes"})
+@Command(
+    name = "list",
+    description = {
+      "List what is on this host, or what a registry publishes.",
+      "  (none)  jails: JID, NAME, STATE, RELEASE, IP4, TYPE",
+      "  -t      templates; -t --repo REPO: the templates and tags teams published there",
+      "  -r      fetched releases",
+      "  -P      installed plugins and their revisions",
+      "  -PR     plugins published in the registry (from its signed INDEXes); the ID column is what fetch -P takes"
+    })
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
-  @Option(names = {"-r", "--release"}, description = "List fetched releases.") boolean releases;
-  @Option(names = {"-t", "--template"}, description = "List templates.") boolean templates;
-  @Option(names = {"-P", "--plugins"}, description = "List installed plugins (with -R: those a registry publishes).")
+
+  @Option(
+      names = {"-r", "--release"},
+      description = "List fetched releases.")
+  boolean releases;
+
+  @Option(
+      names = {"-t", "--template"},
+      description = "List templates.")
+  boolean templates;
+
+  @Option(
+      names = {"-P", "--plugins"},
+      description = "List installed plugins (with -R: those a registry publishes).")
   boolean plugins;
-  @Option(names = {"-R", "--remote"}, description = "With -P: list the registry's plugins.") boolean remote;
-  @Option(names = "--repo", paramLabel = "NAME",
-      description = "Registry for -PR (default: the only one); with -t: list the templates teams published there.")
+
+  @Option(
+      names = {"-R", "--remote"},
+      description = "With -P: list the registry's plugins.")
+  boolean remote;
+
+  @Option(
+      names = "--repo",
+      paramLabel = "NAME",
+      description =
+          "Registry for -PR (default: the only one); with -t: list the templates teams published there.")
   Optional<String> repo = Optional.empty();
 
   @Override
@@ -59,8 +81,12 @@ final class ListCommand implements Callable<Integer> {
     if (releases) {
       Table table = new Table("RELEASE", "ARCH", "SOURCE", "FILES", "FETCHED");
       for (ReleaseRecord r : new Releases(ctx.layout, ctx.storage()).list()) {
-        table.row(r.release(), r.arch(), r.source(),
-            String.join(",", r.files().stream().map(ReleaseRecord.FileRecord::name).toList()), r.fetched().toString());
+        table.row(
+            r.release(),
+            r.arch(),
+            r.source(),
+            String.join(",", r.files().stream().map(ReleaseRecord.FileRecord::name).toList()),
+            r.fetched().toString());
       }
       output.print(table, ctx);
       return 0;
@@ -83,8 +109,13 @@ final class ListCommand implements Callable<Integer> {
         continue;
       }
       JsonNode p = StateFiles.mapper().readTree(bytes.get());
-      table.row(j.name().value(), p.path("plugin").asText(), p.path("revision").asText(), p.path("commit").asText(),
-          jails.runtime().jid(j.name()).isPresent() ? "up" : "down", p.path("installed").asText());
+      table.row(
+          j.name().value(),
+          p.path("plugin").asText(),
+          p.path("revision").asText(),
+          p.path("commit").asText(),
+          jails.runtime().jid(j.name()).isPresent() ? "up" : "down",
+          p.path("installed").asText());
     }
     output.print(table, ctx);
     return 0;
@@ -93,13 +124,22 @@ final class ListCommand implements Callable<Integer> {
   private int remotePlugins(Context ctx) throws Exception {
     Repositories repos = ctx.repositories();
     RepoConfig config = repos.resolve(repo);
-    PluginCatalog catalog = new PluginCatalog(repos.updater(config), config.targetUrls(),
-        ctx.layout.repoCache(config.name()), ctx.err);
-    // NAME, DESCRIPTION and PKG first, as iocage prints them, so that scripts cutting -h columns keep working
+    PluginCatalog catalog =
+        new PluginCatalog(
+            repos.updater(config),
+            config.targetUrls(),
+            ctx.layout.repoCache(config.name()),
+            ctx.err);
+    // NAME, DESCRIPTION and PKG first, as iocage prints them, so that scripts cutting -h columns
+    // keep working
     Table table = new Table("NAME", "DESCRIPTION", "PKG", "OFFICIAL", "ID");
     for (PluginListing p : catalog.list()) {
-      table.row(oneLine(p.entry().name()), oneLine(p.entry().description()), p.entry().primaryPkg().orElse(p.id()),
-          Boolean.toString(p.entry().official()), p.qualifiedId());
+      table.row(
+          oneLine(p.entry().name()),
+          oneLine(p.entry().description()),
+          p.entry().primaryPkg().orElse(p.id()),
+          Boolean.toString(p.entry().official()),
+          p.qualifiedId());
     }
     output.print(table, ctx);
     return 0;
@@ -110,8 +150,14 @@ final class ListCommand implements Callable<Integer> {
     RepoConfig config = ctx.repositories().resolve(repo);
     Table table = new Table("NAME", "TAG", "RELEASE", "FORMAT", "BASE", "SIZE", "PUBLISHED");
     for (RemoteBundle b : ctx.remoteBundles(config).list(BundleKind.TEMPLATE)) {
-      table.row(b.spec().team() + "/" + b.spec().name(), b.spec().tag(), b.spec().release(), b.spec().format().label(),
-          b.spec().baseTag().orElse("-"), Long.toString(b.length()), b.published().toString());
+      table.row(
+          b.spec().team() + "/" + b.spec().name(),
+          b.spec().tag(),
+          b.spec().release(),
+          b.spec().format().label(),
+          b.spec().baseTag().orElse("-"),
+          Long.toString(b.length()),
+          b.published().toString());
     }
     output.print(table, ctx);
     return 0;

@@ -3,8 +3,8 @@ package org.warder.client.cli;
 import picocli.CommandLine.Option;
 
 /**
- * The output options of every listing command: {@code -h} (tab-separated, no header, for
- * scripts, as iocage has it), {@code --json}, and {@code --help} (since {@code -h} is taken).
+ * The output options of every listing command: {@code -h} (tab-separated, no header, for scripts,
+ * as iocage has it), {@code --json}, and {@code --help} (since {@code -h} is taken).
  */
 final class OutputOptions {
   @Option(names = "--help", usageHelp = true, description = "Show this help.")

@@ -14,25 +14,41 @@ import picocli.CommandLine.Option;
 
 /** The options both plugin publishing commands share, and their common run and report. */
 final class PluginPublishOptions {
-  @Option(names = "--repo", paramLabel = "NAME", required = true, description = "Registry to publish to.")
+  @Option(
+      names = "--repo",
+      paramLabel = "NAME",
+      required = true,
+      description = "Registry to publish to.")
   String repo;
 
-  @Option(names = "--publisher", paramLabel = "P", required = true,
-      description = "Your publisher name: you publish as the delegated role plugins-P, under plugins/P/.")
+  @Option(
+      names = "--publisher",
+      paramLabel = "P",
+      required = true,
+      description =
+          "Your publisher name: you publish as the delegated role plugins-P, under plugins/P/.")
   String publisher;
 
   @Mixin SigningOptions signing;
 
-  /** Publishes {@code sources} in one role version; {@code earlier} are refusals made while reading them. */
-  PluginPublisher.Report publish(Context ctx, List<PluginSource> sources, List<PluginPublisher.Outcome> earlier,
-      boolean strict) throws Exception {
+  /**
+   * Publishes {@code sources} in one role version; {@code earlier} are refusals made while reading
+   * them.
+   */
+  PluginPublisher.Report publish(
+      Context ctx,
+      List<PluginSource> sources,
+      List<PluginPublisher.Outcome> earlier,
+      boolean strict)
+      throws Exception {
     PluginTargets.checkPublisher(publisher);
     RepoConfig config = ctx.repositories().get(repo);
     List<PluginPublisher.Outcome> outcomes = new ArrayList<>(earlier);
     OptionalLong version = OptionalLong.empty();
     if (!sources.isEmpty()) {
-      PluginPublisher.Report report = new PluginPublisher(ctx.clock, ctx.out, ArtifactTree.Limits.defaults()).publish(
-          publisher, sources, earlier, strict, signing.destination(ctx, config));
+      PluginPublisher.Report report =
+          new PluginPublisher(ctx.clock, ctx.out, ArtifactTree.Limits.defaults())
+              .publish(publisher, sources, earlier, strict, signing.destination(ctx, config));
       outcomes = new ArrayList<>(report.outcomes());
       version = report.version();
     }
@@ -43,17 +59,28 @@ final class PluginPublishOptions {
   /** One line per plugin, then what was submitted. */
   void print(Context ctx, PluginPublisher.Report report) {
     for (PluginPublisher.Outcome o : report.outcomes()) {
-      String status = switch (o.status()) {
-        case PUBLISHED -> "ok";
-        case UNCHANGED -> "unchanged";
-        case REFUSED -> "refused";
-      };
-      ctx.out.println(String.format(java.util.Locale.ROOT, "%-9s %s: %s", status, o.id(), o.detail()));
+      String status =
+          switch (o.status()) {
+            case PUBLISHED -> "ok";
+            case UNCHANGED -> "unchanged";
+            case REFUSED -> "refused";
+          };
+      ctx.out.println(
+          String.format(java.util.Locale.ROOT, "%-9s %s: %s", status, o.id(), o.detail()));
     }
     String role = PluginTargets.role(publisher);
     if (report.version().isPresent()) {
-      long published = report.outcomes().stream().filter(o -> o.status() != PluginPublisher.Status.REFUSED).count();
-      ctx.out.println("published " + published + " plugin(s) as " + role + " version " + report.version().getAsLong());
+      long published =
+          report.outcomes().stream()
+              .filter(o -> o.status() != PluginPublisher.Status.REFUSED)
+              .count();
+      ctx.out.println(
+          "published "
+              + published
+              + " plugin(s) as "
+              + role
+              + " version "
+              + report.version().getAsLong());
     } else {
       ctx.out.println("nothing new published as " + role);
     }

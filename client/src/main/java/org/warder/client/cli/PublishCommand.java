@@ -12,9 +12,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code warder publish}: sign and upload to a registry. */
-@Command(name = "publish", description = "Publish releases and plugins (and later templates) to a registry.",
-    mixinStandardHelpOptions = true, subcommands = {PublishCommand.Release.class, PublishPluginCommand.class,
-        PublishPluginIndexCommand.class})
+@Command(
+    name = "publish",
+    description = "Publish releases and plugins (and later templates) to a registry.",
+    mixinStandardHelpOptions = true,
+    subcommands = {
+      PublishCommand.Release.class,
+      PublishPluginCommand.class,
+      PublishPluginIndexCommand.class
+    })
 final class PublishCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -24,17 +30,41 @@ final class PublishCommand implements Runnable {
   }
 
   /** {@code publish release}. */
-  @Command(name = "release", mixinStandardHelpOptions = true,
-      description = {"Publish the FreeBSD release distribution in DIR (MANIFEST and *.txz) as release REL.",
-          "Every file is checked against MANIFEST first, uploaded resumably, and the release role's"
-              + " metadata is signed here with your key and submitted."})
+  @Command(
+      name = "release",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Publish the FreeBSD release distribution in DIR (MANIFEST and *.txz) as release REL.",
+        "Every file is checked against MANIFEST first, uploaded resumably, and the release role's"
+            + " metadata is signed here with your key and submitted."
+      })
   static final class Release implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Parameters(index = "0", paramLabel = "REL", description = "Release name, e.g. 14.2-RELEASE.") String release;
-    @Parameters(index = "1", paramLabel = "DIR", description = "Directory with MANIFEST and the .txz files.") Path dir;
-    @Option(names = "--repo", paramLabel = "NAME", required = true) String repo;
-    @Option(names = "--arch", defaultValue = "amd64", description = "Architecture (default: ${DEFAULT-VALUE}).") String arch;
-    @Option(names = "--role", defaultValue = "releases", description = "Delegated role to publish as (default: ${DEFAULT-VALUE}).") String role;
+
+    @Parameters(index = "0", paramLabel = "REL", description = "Release name, e.g. 14.2-RELEASE.")
+    String release;
+
+    @Parameters(
+        index = "1",
+        paramLabel = "DIR",
+        description = "Directory with MANIFEST and the .txz files.")
+    Path dir;
+
+    @Option(names = "--repo", paramLabel = "NAME", required = true)
+    String repo;
+
+    @Option(
+        names = "--arch",
+        defaultValue = "amd64",
+        description = "Architecture (default: ${DEFAULT-VALUE}).")
+    String arch;
+
+    @Option(
+        names = "--role",
+        defaultValue = "releases",
+        description = "Delegated role to publish as (default: ${DEFAULT-VALUE}).")
+    String role;
+
     @Mixin SigningOptions signing;
 
     @Override

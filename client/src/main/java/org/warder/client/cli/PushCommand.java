@@ -17,30 +17,47 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code warder push NAME --repo R}. */
-@Command(name = "push", mixinStandardHelpOptions = true,
-    description = {"Publish jail or template NAME to a registry as a tag of your team's templates or jails (role"
-        + " team-TEAM, which the registry administrator delegates to your key).",
-        "A template's new tag holds only the difference since the newest published tag this host holds (a ZFS"
-            + " incremental stream, or the changed files for --format tar); colleagues get it with"
-            + " 'warder create -t REPO:TEAM/NAME[:TAG] -n JAIL'. A jail is pushed whole; 'warder pull' gets it."})
+@Command(
+    name = "push",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Publish jail or template NAME to a registry as a tag of your team's templates or jails (role"
+          + " team-TEAM, which the registry administrator delegates to your key).",
+      "A template's new tag holds only the difference since the newest published tag this host holds (a ZFS"
+          + " incremental stream, or the changed files for --format tar); colleagues get it with"
+          + " 'warder create -t REPO:TEAM/NAME[:TAG] -n JAIL'. A jail is pushed whole; 'warder pull' gets it."
+    })
 final class PushCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "NAME", description = "A local jail or template.") String name;
+  @Parameters(paramLabel = "NAME", description = "A local jail or template.")
+  String name;
 
-  @Option(names = "--repo", required = true, paramLabel = "REPO", description = "The registry (see 'warder repo list').")
+  @Option(
+      names = "--repo",
+      required = true,
+      paramLabel = "REPO",
+      description = "The registry (see 'warder repo list').")
   String repo;
 
-  @Option(names = "--as", paramLabel = "TEAM/NAME",
-      description = "Publish as NAME of team TEAM (default for a pulled template: where it came from).")
+  @Option(
+      names = "--as",
+      paramLabel = "TEAM/NAME",
+      description =
+          "Publish as NAME of team TEAM (default for a pulled template: where it came from).")
   Optional<String> as = Optional.empty();
 
-  @Option(names = "--tag", paramLabel = "TAG", description = "The new tag (default: one more than the highest numeric tag).")
+  @Option(
+      names = "--tag",
+      paramLabel = "TAG",
+      description = "The new tag (default: one more than the highest numeric tag).")
   Optional<String> tag = Optional.empty();
 
   @Mixin BundleOptions bundle;
 
-  @Option(names = "--full", description = "Publish a template tag whole, even when an earlier tag is held here.")
+  @Option(
+      names = "--full",
+      description = "Publish a template tag whole, even when an earlier tag is held here.")
   boolean full;
 
   @Option(names = "--live", description = "Push a running jail from a ZFS snapshot taken now.")
@@ -55,16 +72,22 @@ final class PushCommand implements Callable<Integer> {
     if (as.isPresent()) {
       ref = Optional.of(BundleRef.parse(as.get()));
       if (ref.get().tag().isPresent() || ref.get().repository().isPresent()) {
-        throw new ParameterException(spec.commandLine(), "expected --as TEAM/NAME (the tag goes in --tag), found \""
-            + as.get() + "\"");
+        throw new ParameterException(
+            spec.commandLine(),
+            "expected --as TEAM/NAME (the tag goes in --tag), found \"" + as.get() + "\"");
       }
     }
     Optional<Format> f = bundle.format(spec);
     Compression c = bundle.compression(spec);
     RepoConfig config = ctx.repositories().get(repo);
     BundleSync.PushRequest request = new BundleSync.PushRequest(name, ref, tag, f, c, full, live);
-    ctx.bundleSync().push(repo, request, ctx.remoteBundles(config),
-        signing.destination(ctx, config), new BundlePublisher(ctx.clock));
+    ctx.bundleSync()
+        .push(
+            repo,
+            request,
+            ctx.remoteBundles(config),
+            signing.destination(ctx, config),
+            new BundlePublisher(ctx.clock));
     return 0;
   }
 }

@@ -33,10 +33,19 @@ final class RegistryPluginSources implements PluginInstaller.Sources {
     this.ctx = ctx;
     this.config = repos.resolve(repo);
     this.updater = repos.updater(config);
-    this.catalog = new PluginCatalog(updater, config.targetUrls(), ctx.layout.repoCache(config.name()), ctx.err);
+    this.catalog =
+        new PluginCatalog(
+            updater, config.targetUrls(), ctx.layout.repoCache(config.name()), ctx.err);
     this.storage = ctx.storage();
-    this.releases = new ReleaseFetcher(ctx.layout, storage, ctx.runner(), HostOs.current(), ctx.clock, ctx.out,
-        ctx.progress());
+    this.releases =
+        new ReleaseFetcher(
+            ctx.layout,
+            storage,
+            ctx.runner(),
+            HostOs.current(),
+            ctx.clock,
+            ctx.out,
+            ctx.progress());
   }
 
   Storage storage() {
@@ -58,7 +67,14 @@ final class RegistryPluginSources implements PluginInstaller.Sources {
     if (storage.exists(HostLayout.releaseName(release))) {
       return false;
     }
-    releases.fromRegistry(release, HostOs.freebsdArch(), List.of(), config.name(), updater, config.targetUrls(), true);
+    releases.fromRegistry(
+        release,
+        HostOs.freebsdArch(),
+        List.of(),
+        config.name(),
+        updater,
+        config.targetUrls(),
+        true);
     return true;
   }
 

@@ -18,8 +18,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code warder repo}: the registries this host trusts. */
-@Command(name = "repo", description = "Manage the registries this host trusts.",
-    subcommands = {RepoCommand.Add.class, RepoCommand.ListRepos.class, RepoCommand.Refresh.class, RepoCommand.Remove.class},
+@Command(
+    name = "repo",
+    description = "Manage the registries this host trusts.",
+    subcommands = {
+      RepoCommand.Add.class,
+      RepoCommand.ListRepos.class,
+      RepoCommand.Refresh.class,
+      RepoCommand.Remove.class
+    },
     mixinStandardHelpOptions = true)
 final class RepoCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -30,41 +37,62 @@ final class RepoCommand implements Runnable {
   }
 
   /** {@code repo add}. */
-  @Command(name = "add", mixinStandardHelpOptions = true,
-      description = {"Trust the registry at URL under NAME, through a pinned root.",
-          "The pin is the sha256 of the registry's 1.root.json (printed by 'warder-registry init'), or a root"
-              + " file you obtained out of band. --trust-on-first-use trusts whatever root the server sends now"
-              + " and prints it: no protection on first contact."})
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Trust the registry at URL under NAME, through a pinned root.",
+        "The pin is the sha256 of the registry's 1.root.json (printed by 'warder-registry init'), or a root"
+            + " file you obtained out of band. --trust-on-first-use trusts whatever root the server sends now"
+            + " and prints it: no protection on first contact."
+      })
   static final class Add implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME") String name;
-    @Parameters(index = "1", paramLabel = "URL") URI url;
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
 
-    @ArgGroup(exclusive = true, multiplicity = "1") Pin pin;
+    @Parameters(index = "1", paramLabel = "URL")
+    URI url;
 
-    @Option(names = "--mirror", paramLabel = "URL", description = "A mirror tried after URL, in order; repeatable.")
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Pin pin;
+
+    @Option(
+        names = "--mirror",
+        paramLabel = "URL",
+        description = "A mirror tried after URL, in order; repeatable.")
     List<URI> mirrors = List.of();
 
     static final class Pin {
-      @Option(names = "--root-sha256", paramLabel = "HEX", required = true) String sha256;
-      @Option(names = "--root-file", paramLabel = "FILE", required = true) Path file;
-      @Option(names = "--trust-on-first-use", required = true) boolean tofu;
+      @Option(names = "--root-sha256", paramLabel = "HEX", required = true)
+      String sha256;
+
+      @Option(names = "--root-file", paramLabel = "FILE", required = true)
+      Path file;
+
+      @Option(names = "--trust-on-first-use", required = true)
+      boolean tofu;
     }
 
     @Override
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
-      RootPin rootPin = pin.sha256 != null ? new RootPin.Sha256(pin.sha256)
-          : pin.file != null ? new RootPin.File(pin.file) : new RootPin.TrustOnFirstUse();
+      RootPin rootPin =
+          pin.sha256 != null
+              ? new RootPin.Sha256(pin.sha256)
+              : pin.file != null ? new RootPin.File(pin.file) : new RootPin.TrustOnFirstUse();
       RepoConfig config = ctx.repositories().add(name, url, mirrors, rootPin, ctx.err);
-      ctx.out.println("added " + config.name() + " (" + config.url() + "), root sha256 " + config.rootSha256());
+      ctx.out.println(
+          "added " + config.name() + " (" + config.url() + "), root sha256 " + config.rootSha256());
       return 0;
     }
   }
 
   /** {@code repo list}. */
-  @Command(name = "list", description = "List the trusted registries and their verified metadata versions.")
+  @Command(
+      name = "list",
+      description = "List the trusted registries and their verified metadata versions.")
   static final class ListRepos implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
@@ -74,7 +102,12 @@ final class RepoCommand implements Runnable {
       Context ctx = WarderMain.context(spec);
       Table table = new Table("NAME", "URL", "TRUST", "ROOT_SHA256", "MIRRORS");
       for (RepoConfig r : ctx.repositories().list()) {
-        table.row(r.name(), r.url().toString(), r.trust(), r.rootSha256(), String.valueOf(r.mirrors().size()));
+        table.row(
+            r.name(),
+            r.url().toString(),
+            r.trust(),
+            r.rootSha256(),
+            String.valueOf(r.mirrors().size()));
       }
       output.print(table, ctx);
       return 0;
@@ -82,11 +115,15 @@ final class RepoCommand implements Runnable {
   }
 
   /** {@code repo refresh}. */
-  @Command(name = "refresh", mixinStandardHelpOptions = true,
+  @Command(
+      name = "refresh",
+      mixinStandardHelpOptions = true,
       description = "Update the signed metadata of NAME, or of every registry.")
   static final class Refresh implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Parameters(arity = "0..1", paramLabel = "NAME") Optional<String> name = Optional.empty();
+
+    @Parameters(arity = "0..1", paramLabel = "NAME")
+    Optional<String> name = Optional.empty();
 
     @Override
     public Integer call() throws Exception {
@@ -95,10 +132,21 @@ final class RepoCommand implements Runnable {
       List<RepoConfig> targets = name.isPresent() ? List.of(repos.get(name.get())) : repos.list();
       for (RepoConfig r : targets) {
         Updater.RefreshResult result = repos.updater(r).refresh();
-        ctx.out.println(r.name() + ": root v" + result.rootVersion() + ", timestamp v" + result.timestampVersion()
-            + ", snapshot v" + result.snapshotVersion() + ", targets v" + result.targetsVersion());
+        ctx.out.println(
+            r.name()
+                + ": root v"
+                + result.rootVersion()
+                + ", timestamp v"
+                + result.timestampVersion()
+                + ", snapshot v"
+                + result.snapshotVersion()
+                + ", targets v"
+                + result.targetsVersion());
         if (result.rootMayBeStale()) {
-          ctx.err.println("warning: " + r.name() + ": stopped after the maximum number of root rotations; refresh again");
+          ctx.err.println(
+              "warning: "
+                  + r.name()
+                  + ": stopped after the maximum number of root rotations; refresh again");
         }
       }
       return 0;
@@ -106,10 +154,15 @@ final class RepoCommand implements Runnable {
   }
 
   /** {@code repo remove}. */
-  @Command(name = "remove", mixinStandardHelpOptions = true, description = "Forget registry NAME and its cache.")
+  @Command(
+      name = "remove",
+      mixinStandardHelpOptions = true,
+      description = "Forget registry NAME and its cache.")
   static final class Remove implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Parameters(paramLabel = "NAME") String name;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
 
     @Override
     public Integer call() throws Exception {

@@ -8,14 +8,23 @@ import picocli.CommandLine.Option;
 
 /** The options of every publishing command: the signing key, its passphrase, the registry token. */
 final class SigningOptions {
-  @Option(names = "--key", paramLabel = "NAME", defaultValue = "default",
+  @Option(
+      names = "--key",
+      paramLabel = "NAME",
+      defaultValue = "default",
       description = "Signing key name (default: ${DEFAULT-VALUE}; see 'warder key list').")
   String key;
 
-  @Option(names = "--token-file", paramLabel = "FILE", description = "Publishing token (default: $WARDER_TOKEN).")
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description = "Publishing token (default: $WARDER_TOKEN).")
   Optional<Path> tokenFile = Optional.empty();
 
-  @Option(names = "--passphrase-file", paramLabel = "FILE", description = "The key's passphrase, first line of FILE.")
+  @Option(
+      names = "--passphrase-file",
+      paramLabel = "FILE",
+      description = "The key's passphrase, first line of FILE.")
   Optional<Path> passphraseFile = Optional.empty();
 
   /** Publishing to {@code config} as these options say. */

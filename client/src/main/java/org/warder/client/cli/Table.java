@@ -22,7 +22,8 @@ final class Table {
 
   Table row(String... values) {
     if (values.length != columns.size()) {
-      throw new IllegalArgumentException("expected " + columns.size() + " values, found " + values.length);
+      throw new IllegalArgumentException(
+          "expected " + columns.size() + " values, found " + values.length);
     }
     rows.add(List.of(values));
     return this;
@@ -57,7 +58,10 @@ final class Table {
   private static void printRow(PrintWriter out, List<String> values, int[] width) {
     StringBuilder line = new StringBuilder();
     for (int i = 0; i < values.size(); i++) {
-      line.append(i == values.size() - 1 ? values.get(i) : String.format("%-" + (width[i] + 2) + "s", values.get(i)));
+      line.append(
+          i == values.size() - 1
+              ? values.get(i)
+              : String.format("%-" + (width[i] + 2) + "s", values.get(i)));
     }
     out.println(line.toString().stripTrailing());
   }

@@ -42,21 +42,35 @@ import picocli.CommandLine.ParentCommand;
     subcommands = {TufCommand.Init.class, TufCommand.Refresh.class, TufCommand.Download.class},
     footer = {"", "Exit status: 0 success, 1 any failure (one-line reason on stderr)."})
 public final class TufCommand implements Runnable {
-  @Option(names = "--metadata-dir", required = true, paramLabel = "DIR",
+  @Option(
+      names = "--metadata-dir",
+      required = true,
+      paramLabel = "DIR",
       description = "Directory of trusted metadata (root.json, timestamp.json, ...).")
   Path metadataDir;
 
-  @Option(names = "--metadata-url", paramLabel = "URL", description = "Base URL of the repository's metadata.")
+  @Option(
+      names = "--metadata-url",
+      paramLabel = "URL",
+      description = "Base URL of the repository's metadata.")
   Optional<URI> metadataUrl = Optional.empty();
 
-  @Option(names = "--target-name", paramLabel = "PATH",
+  @Option(
+      names = "--target-name",
+      paramLabel = "PATH",
       description = "Target path to download; repeat for several, processed in order.")
   List<String> targetNames = List.of();
 
-  @Option(names = "--target-base-url", paramLabel = "URL", description = "Base URL of the repository's targets.")
+  @Option(
+      names = "--target-base-url",
+      paramLabel = "URL",
+      description = "Base URL of the repository's targets.")
   Optional<URI> targetBaseUrl = Optional.empty();
 
-  @Option(names = "--target-dir", paramLabel = "DIR", description = "Where downloaded targets are stored.")
+  @Option(
+      names = "--target-dir",
+      paramLabel = "DIR",
+      description = "Where downloaded targets are stored.")
   Optional<Path> targetDir = Optional.empty();
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -67,7 +81,8 @@ public final class TufCommand implements Runnable {
   }
 
   Updater updater() {
-    URI url = metadataUrl.orElseThrow(() -> new IllegalArgumentException("--metadata-url is required"));
+    URI url =
+        metadataUrl.orElseThrow(() -> new IllegalArgumentException("--metadata-url is required"));
     return new Updater(
         new MetadataDirectory(metadataDir),
         List.of(url),
@@ -77,7 +92,10 @@ public final class TufCommand implements Runnable {
   }
 
   /** {@code init TRUSTED_ROOT}: trust a root file; makes no request. */
-  @Command(name = "init", description = "Trust TRUSTED_ROOT_FILE (verified to be signed by its own root keys). No network access.")
+  @Command(
+      name = "init",
+      description =
+          "Trust TRUSTED_ROOT_FILE (verified to be signed by its own root keys). No network access.")
   static final class Init implements Callable<Integer> {
     @ParentCommand TufCommand tuf;
 
@@ -102,15 +120,20 @@ public final class TufCommand implements Runnable {
     public Integer call() throws IOException, SigningException {
       Updater.RefreshResult result = tuf.updater().refresh();
       if (result.rootMayBeStale()) {
-        tuf.spec.commandLine().getErr().println(
-            "warder: warning: stopped after the maximum number of root rotations; run refresh again");
+        tuf.spec
+            .commandLine()
+            .getErr()
+            .println(
+                "warder: warning: stopped after the maximum number of root rotations; run refresh again");
       }
       return ExitCodes.OK;
     }
   }
 
   /** {@code download}: refresh, then fetch and verify each target in order. */
-  @Command(name = "download", description = "Refresh, then download each --target-name into --target-dir, verified.")
+  @Command(
+      name = "download",
+      description = "Refresh, then download each --target-name into --target-dir, verified.")
   static final class Download implements Callable<Integer> {
     @ParentCommand TufCommand tuf;
 
@@ -119,8 +142,11 @@ public final class TufCommand implements Runnable {
       if (tuf.targetNames.isEmpty()) {
         throw new IllegalArgumentException("download needs at least one --target-name");
       }
-      URI base = tuf.targetBaseUrl.orElseThrow(() -> new IllegalArgumentException("--target-base-url is required"));
-      Path dir = tuf.targetDir.orElseThrow(() -> new IllegalArgumentException("--target-dir is required"));
+      URI base =
+          tuf.targetBaseUrl.orElseThrow(
+              () -> new IllegalArgumentException("--target-base-url is required"));
+      Path dir =
+          tuf.targetDir.orElseThrow(() -> new IllegalArgumentException("--target-dir is required"));
       Files.createDirectories(dir);
       Updater updater = tuf.updater();
       updater.refresh();

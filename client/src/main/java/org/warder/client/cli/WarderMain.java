@@ -50,20 +50,31 @@ import picocli.CommandLine.Option;
     },
     footer = {"", "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line."})
 public final class WarderMain implements Runnable {
-  @Option(names = "--stacktrace", description = "Print the full stack trace of a failure.",
+  @Option(
+      names = "--stacktrace",
+      description = "Print the full stack trace of a failure.",
       scope = CommandLine.ScopeType.INHERIT)
   boolean stacktrace;
 
-  @Option(names = "--root", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
+      scope = CommandLine.ScopeType.INHERIT,
       description = "warder's root directory (default: $WARDER_ROOT or /usr/local/warder).")
   Optional<Path> root = Optional.empty();
 
-  @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+  @Option(
+      names = {"-v", "--verbose"},
+      scope = CommandLine.ScopeType.INHERIT,
       description = "Print every host command before it runs.")
   boolean verbose;
 
-  @Option(names = "--runtime", paramLabel = "freebsd|sandbox", scope = CommandLine.ScopeType.INHERIT,
-      description = "Jail runtime: freebsd (jail(8)) or sandbox (Linux bubblewrap); default: this host's.")
+  @Option(
+      names = "--runtime",
+      paramLabel = "freebsd|sandbox",
+      scope = CommandLine.ScopeType.INHERIT,
+      description =
+          "Jail runtime: freebsd (jail(8)) or sandbox (Linux bubblewrap); default: this host's.")
   Optional<String> runtime = Optional.empty();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -72,7 +83,12 @@ public final class WarderMain implements Runnable {
   private Context context;
 
   public static void main(String[] args) {
-    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv(), args));
+    System.exit(
+        run(
+            new PrintWriter(System.out, true),
+            new PrintWriter(System.err, true),
+            System.getenv(),
+            args));
   }
 
   /** Runs {@code warder} with {@code args} in the process environment. */
@@ -142,8 +158,14 @@ public final class WarderMain implements Runnable {
     WarderMain main = (WarderMain) anySpec.root().userObject();
     if (main.context == null) {
       CommandLine cli = anySpec.root().commandLine();
-      main.context = new Context(new HostLayout(main.root.orElseGet(() -> HostLayout.defaultRoot(main.env))),
-          cli.getOut(), cli.getErr(), main.env, main.verbose, main.runtime);
+      main.context =
+          new Context(
+              new HostLayout(main.root.orElseGet(() -> HostLayout.defaultRoot(main.env))),
+              cli.getOut(),
+              cli.getErr(),
+              main.env,
+              main.verbose,
+              main.runtime);
     }
     return main.context;
   }

@@ -7,12 +7,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One host command: an argv list (never a shell string), extra environment, an optional stdin,
- * a timeout, and optionally a log file that takes its output instead of warder (for commands
- * that leave a daemon behind, which must not hold warder's pipes open).
+ * One host command: an argv list (never a shell string), extra environment, an optional stdin, a
+ * timeout, and optionally a log file that takes its output instead of warder (for commands that
+ * leave a daemon behind, which must not hold warder's pipes open).
  */
 public record Command(
-    List<String> argv, Map<String, String> env, Optional<byte[]> stdin, Duration timeout, Optional<Path> outputLog) {
+    List<String> argv,
+    Map<String, String> env,
+    Optional<byte[]> stdin,
+    Duration timeout,
+    Optional<Path> outputLog) {
   public Command {
     argv = List.copyOf(argv);
     env = Map.copyOf(env);
@@ -22,7 +26,8 @@ public record Command(
   }
 
   /** A command with extra environment, input and timeout, its output captured. */
-  public Command(List<String> argv, Map<String, String> env, Optional<byte[]> stdin, Duration timeout) {
+  public Command(
+      List<String> argv, Map<String, String> env, Optional<byte[]> stdin, Duration timeout) {
     this(argv, env, stdin, timeout, Optional.empty());
   }
 

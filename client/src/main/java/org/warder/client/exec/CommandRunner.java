@@ -16,10 +16,9 @@ public interface CommandRunner {
   }
 
   /**
-   * Runs {@code command} while {@code reader} consumes its standard output as a stream (for
-   * output too large to hold, like a decompressed release). Fails with {@link
-   * CommandFailedException} unless the command exits 0; if the reader fails, the command is
-   * killed.
+   * Runs {@code command} while {@code reader} consumes its standard output as a stream (for output
+   * too large to hold, like a decompressed release). Fails with {@link CommandFailedException}
+   * unless the command exits 0; if the reader fails, the command is killed.
    */
   <T, E extends Exception> T stream(Command command, OutputReader<T, E> reader)
       throws IOException, InterruptedException, E;
@@ -33,17 +32,17 @@ public interface CommandRunner {
   /**
    * Runs {@code command} while {@code writer} feeds its standard input as a stream (a {@code zfs
    * receive} of a bundle member); the input is closed when the writer returns. Fails with {@link
-   * CommandFailedException} unless the command exits 0; if the writer fails, the command is
-   * killed, so that a receive of a refused stream never completes. A command that stops reading
-   * and exits non-zero (zfs receive refusing a stream) fails with {@link CommandFailedException}
-   * carrying its own message, not the writer's "Broken pipe".
+   * CommandFailedException} unless the command exits 0; if the writer fails, the command is killed,
+   * so that a receive of a refused stream never completes. A command that stops reading and exits
+   * non-zero (zfs receive refusing a stream) fails with {@link CommandFailedException} carrying its
+   * own message, not the writer's "Broken pipe".
    */
   <T, E extends Exception> T feed(Command command, InputWriter<T, E> writer)
       throws IOException, InterruptedException, E;
 
   /**
-   * Runs {@code producer | consumer} (for example {@code zfs send | zfs receive}) without a
-   * shell; fails with {@link CommandFailedException} naming whichever side failed.
+   * Runs {@code producer | consumer} (for example {@code zfs send | zfs receive}) without a shell;
+   * fails with {@link CommandFailedException} naming whichever side failed.
    */
   void pipe(Command producer, Command consumer) throws IOException, InterruptedException;
 
@@ -51,12 +50,15 @@ public interface CommandRunner {
    * Runs {@code command} with its standard output copied to {@code sink} as it comes (a script's
    * live output); returns its result whatever its exit code (stdout empty: it went to the sink).
    */
-  default CommandResult streamTo(Command command, OutputStream sink) throws IOException, InterruptedException {
+  default CommandResult streamTo(Command command, OutputStream sink)
+      throws IOException, InterruptedException {
     try {
-      return stream(command, stdout -> {
-        stdout.transferTo(sink);
-        return new CommandResult(0, "", "");
-      });
+      return stream(
+          command,
+          stdout -> {
+            stdout.transferTo(sink);
+            return new CommandResult(0, "", "");
+          });
     } catch (CommandFailedException e) {
       return e.result();
     }

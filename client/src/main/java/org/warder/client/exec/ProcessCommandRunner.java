@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The only class that starts processes: argv lists, never a shell. Captures stdout and stderr,
- * feeds stdin, kills the process tree on timeout. With a log writer it prints each command
- * before running it ({@code -v}). Thread-safe.
+ * feeds stdin, kills the process tree on timeout. With a log writer it prints each command before
+ * running it ({@code -v}). Thread-safe.
  */
 public final class ProcessCommandRunner implements CommandRunner {
   /** How long a command whose input broke may take to exit before it is killed. */
@@ -33,11 +33,13 @@ public final class ProcessCommandRunner implements CommandRunner {
   }
 
   /** Output is drained by threads of their own: a full stderr pipe must never stall stdout. */
-  private static final ExecutorService DRAINERS = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "command-output");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService DRAINERS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "command-output");
+            t.setDaemon(true);
+            return t;
+          });
 
   @Override
   public CommandResult run(Command command) throws IOException, InterruptedException {
@@ -76,9 +78,11 @@ public final class ProcessCommandRunner implements CommandRunner {
     }
     if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
       kill(process);
-      throw new IOException("'" + command.display() + "' did not finish within " + command.timeout() + "; killed");
+      throw new IOException(
+          "'" + command.display() + "' did not finish within " + command.timeout() + "; killed");
     }
-    CommandResult finished = new CommandResult(process.exitValue(), "", new String(err.join(), StandardCharsets.UTF_8));
+    CommandResult finished =
+        new CommandResult(process.exitValue(), "", new String(err.join(), StandardCharsets.UTF_8));
     if (!finished.ok()) {
       throw new CommandFailedException(command, finished);
     }
@@ -96,11 +100,20 @@ public final class ProcessCommandRunner implements CommandRunner {
     try (stdin) {
       result = writer.write(stdin);
     } catch (Exception e) {
-      // A command that stops reading and exits (zfs receive refusing a stream) makes the writer fail
-      // with "Broken pipe": say why it exited instead. A writer failing on its own side gets the kill.
-      if (stdin.broken && process.waitFor(EXIT_GRACE_SECONDS, TimeUnit.SECONDS) && process.exitValue() != 0) {
-        CommandFailedException failed = new CommandFailedException(command, new CommandResult(process.exitValue(),
-            new String(out.join(), StandardCharsets.UTF_8), new String(err.join(), StandardCharsets.UTF_8)));
+      // A command that stops reading and exits (zfs receive refusing a stream) makes the writer
+      // fail
+      // with "Broken pipe": say why it exited instead. A writer failing on its own side gets the
+      // kill.
+      if (stdin.broken
+          && process.waitFor(EXIT_GRACE_SECONDS, TimeUnit.SECONDS)
+          && process.exitValue() != 0) {
+        CommandFailedException failed =
+            new CommandFailedException(
+                command,
+                new CommandResult(
+                    process.exitValue(),
+                    new String(out.join(), StandardCharsets.UTF_8),
+                    new String(err.join(), StandardCharsets.UTF_8)));
         failed.addSuppressed(e);
         throw failed;
       }
@@ -109,17 +122,24 @@ public final class ProcessCommandRunner implements CommandRunner {
     }
     if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
       kill(process);
-      throw new IOException("'" + command.display() + "' did not finish within " + command.timeout() + "; killed");
+      throw new IOException(
+          "'" + command.display() + "' did not finish within " + command.timeout() + "; killed");
     }
-    CommandResult finished = new CommandResult(process.exitValue(), new String(out.join(), StandardCharsets.UTF_8),
-        new String(err.join(), StandardCharsets.UTF_8));
+    CommandResult finished =
+        new CommandResult(
+            process.exitValue(),
+            new String(out.join(), StandardCharsets.UTF_8),
+            new String(err.join(), StandardCharsets.UTF_8));
     if (!finished.ok()) {
       throw new CommandFailedException(command, finished);
     }
     return result;
   }
 
-  /** A command's standard input that remembers whether writing to it failed (the command stopped reading). */
+  /**
+   * A command's standard input that remembers whether writing to it failed (the command stopped
+   * reading).
+   */
   private static final class StdinWatch extends FilterOutputStream {
     boolean broken;
 
@@ -170,20 +190,33 @@ public final class ProcessCommandRunner implements CommandRunner {
     }
     processes.get(0).getOutputStream().close();
     CompletableFuture<byte[]> out = drain(processes.get(1).getInputStream());
-    java.time.Duration timeout = producer.timeout().compareTo(consumer.timeout()) > 0 ? producer.timeout() : consumer.timeout();
+    java.time.Duration timeout =
+        producer.timeout().compareTo(consumer.timeout()) > 0
+            ? producer.timeout()
+            : consumer.timeout();
     long deadline = System.nanoTime() + timeout.toNanos();
     for (Process p : processes) {
       if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         for (Process q : processes) {
           kill(q);
         }
-        throw new IOException("'" + producer.display() + " | " + consumer.display() + "' did not finish within " + timeout + "; killed");
+        throw new IOException(
+            "'"
+                + producer.display()
+                + " | "
+                + consumer.display()
+                + "' did not finish within "
+                + timeout
+                + "; killed");
       }
     }
     List<Command> commands = List.of(producer, consumer);
     for (int i = 0; i < 2; i++) {
-      CommandResult result = new CommandResult(processes.get(i).exitValue(), i == 1 ? new String(out.join(), StandardCharsets.UTF_8) : "",
-          new String(errors.get(i).join(), StandardCharsets.UTF_8));
+      CommandResult result =
+          new CommandResult(
+              processes.get(i).exitValue(),
+              i == 1 ? new String(out.join(), StandardCharsets.UTF_8) : "",
+              new String(errors.get(i).join(), StandardCharsets.UTF_8));
       if (!result.ok()) {
         throw new CommandFailedException(commands.get(i), result);
       }
@@ -198,8 +231,12 @@ public final class ProcessCommandRunner implements CommandRunner {
     ProcessBuilder builder = new ProcessBuilder(command.argv());
     builder.environment().putAll(command.env());
     if (command.outputLog().isPresent()) {
-      ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(command.outputLog().get().toFile());
-      builder.redirectOutput(log).redirectError(log).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      ProcessBuilder.Redirect log =
+          ProcessBuilder.Redirect.appendTo(command.outputLog().get().toFile());
+      builder
+          .redirectOutput(log)
+          .redirectError(log)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     }
     try {
       return builder.start();
@@ -215,14 +252,16 @@ public final class ProcessCommandRunner implements CommandRunner {
   }
 
   private static CompletableFuture<byte[]> drain(InputStream stream) {
-    return CompletableFuture.supplyAsync(() -> {
-      ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-      try (stream) {
-        stream.transferTo(buffer);
-      } catch (IOException e) {
-        // the process went away; what was read is what there is
-      }
-      return buffer.toByteArray();
-    }, DRAINERS);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+          try (stream) {
+            stream.transferTo(buffer);
+          } catch (IOException e) {
+            // the process went away; what was read is what there is
+          }
+          return buffer.toByteArray();
+        },
+        DRAINERS);
   }
 }

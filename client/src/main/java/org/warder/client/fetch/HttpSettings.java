@@ -18,7 +18,11 @@ public record HttpSettings(
   /** Production defaults: 10 s connect, 30 s read, 60 s or 256 KiB/s per call, 3 attempts. */
   public static HttpSettings defaults() {
     return new HttpSettings(
-        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60), 256 * 1024, 3,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(60),
+        256 * 1024,
+        3,
         Duration.ofMillis(250));
   }
 

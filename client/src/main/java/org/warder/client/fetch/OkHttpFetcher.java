@@ -19,17 +19,23 @@ import org.warder.signing.tuf.Fetcher;
 
 /**
  * The HTTP adapter of the {@link Fetcher} port, on OkHttp: connect, read and whole-call timeouts,
- * {@code Accept-Encoding: identity} so that byte caps count what the server sent, a hard cap
- * that stops reading at {@code maxLength + 1} bytes whatever {@code Content-Length} says, and
- * retries with exponential backoff for connection failures and 5xx/429 answers as long as no
- * byte has reached the sink. Thread-safe.
+ * {@code Accept-Encoding: identity} so that byte caps count what the server sent, a hard cap that
+ * stops reading at {@code maxLength + 1} bytes whatever {@code Content-Length} says, and retries
+ * with exponential backoff for connection failures and 5xx/429 answers as long as no byte has
+ * reached the sink. Thread-safe.
  */
 public final class OkHttpFetcher implements Fetcher {
   private static final int BUFFER = 64 * 1024;
-  /** For {@code http://}: no TLS, whose set-up (trust store, socket factory) costs a third of a second. */
+
+  /**
+   * For {@code http://}: no TLS, whose set-up (trust store, socket factory) costs a third of a
+   * second.
+   */
   private final OkHttpClient plain;
+
   /** For {@code https://}: built on first use, sharing the plain client's pool and dispatcher. */
   private volatile OkHttpClient tls;
+
   private final HttpSettings settings;
   private final String userAgent;
 
@@ -57,7 +63,11 @@ public final class OkHttpFetcher implements Fetcher {
     if (c == null) {
       synchronized (this) {
         if (tls == null) {
-          tls = plain.newBuilder().connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT)).build();
+          tls =
+              plain
+                  .newBuilder()
+                  .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT))
+                  .build();
         }
         c = tls;
       }
@@ -72,7 +82,8 @@ public final class OkHttpFetcher implements Fetcher {
 
   /** Asks for {@code Range: bytes=<offset>-}; a server that ignores it is handled too. */
   @Override
-  public void fetchFrom(URI url, long offset, long maxLength, OutputStream sink) throws IOException {
+  public void fetchFrom(URI url, long offset, long maxLength, OutputStream sink)
+      throws IOException {
     IOException last = null;
     CountingSink counting = new CountingSink(sink);
     for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
@@ -98,7 +109,8 @@ public final class OkHttpFetcher implements Fetcher {
     throw last == null ? new IOException("no attempt made for " + url) : last;
   }
 
-  private void fetchOnce(URI url, long offset, long maxLength, CountingSink sink) throws IOException {
+  private void fetchOnce(URI url, long offset, long maxLength, CountingSink sink)
+      throws IOException {
     Request.Builder builder =
         new Request.Builder()
             .url(url.toString())
@@ -123,9 +135,17 @@ public final class OkHttpFetcher implements Fetcher {
       long total = offset;
       if (offset > 0 && response.code() != 206) {
         source.skip(offset); // the server ignored the range: drop what we already have
-      } else if (offset > 0 && !String.valueOf(response.header("Content-Range")).startsWith("bytes " + offset + "-")) {
+      } else if (offset > 0
+          && !String.valueOf(response.header("Content-Range"))
+              .startsWith("bytes " + offset + "-")) {
         throw new java.net.ProtocolException(
-            "GET " + url + " answered Content-Range " + response.header("Content-Range") + " for bytes " + offset + "-");
+            "GET "
+                + url
+                + " answered Content-Range "
+                + response.header("Content-Range")
+                + " for bytes "
+                + offset
+                + "-");
       }
       byte[] buffer = new byte[BUFFER];
       for (int n; (n = source.read(buffer)) > 0; ) {
@@ -138,7 +158,11 @@ public final class OkHttpFetcher implements Fetcher {
       }
     } catch (InterruptedIOException e) {
       throw new InterruptedIOException(
-          "GET " + url + " did not complete in time (" + e.getMessage() + "); the server is too slow"
+          "GET "
+              + url
+              + " did not complete in time ("
+              + e.getMessage()
+              + "); the server is too slow"
               + " or stalled");
     }
   }

@@ -11,16 +11,16 @@ import java.util.regex.Pattern;
 import org.warder.client.jail.props.JailProperties;
 
 /**
- * The devfs(8) commands that build a jail's own ruleset, iocage's generate_devfs_ruleset:
- * hide everything, include the manifest's rulesets, unhide the base list iocage uses (what
- * devfsrules_jail shows), then fuse, bpf*, tun* when the properties ask, then the plugin
- * manifest's paths. The caller picks an unused ruleset number (iocage: 1000 and up), deletes any
- * old rules of that number first ({@link FreeBsdCommands#devfsDeleteRuleset}), and passes the
- * number as the jail's devfs_ruleset parameter.
+ * The devfs(8) commands that build a jail's own ruleset, iocage's generate_devfs_ruleset: hide
+ * everything, include the manifest's rulesets, unhide the base list iocage uses (what
+ * devfsrules_jail shows), then fuse, bpf*, tun* when the properties ask, then the plugin manifest's
+ * paths. The caller picks an unused ruleset number (iocage: 1000 and up), deletes any old rules of
+ * that number first ({@link FreeBsdCommands#devfsDeleteRuleset}), and passes the number as the
+ * jail's devfs_ruleset parameter.
  *
- * <p>Unlike iocage, the hide rule comes first, so included rulesets are not hidden again.
- * devfs(8) takes ruleset numbers only: of the /etc/defaults/devfs.rules names, the three iocage
- * skips because the base list covers them are skipped; other names are refused.
+ * <p>Unlike iocage, the hide rule comes first, so included rulesets are not hidden again. devfs(8)
+ * takes ruleset numbers only: of the /etc/defaults/devfs.rules names, the three iocage skips
+ * because the base list covers them are skipped; other names are refused.
  */
 public final class DevfsRules {
   /** Device paths every jail ruleset unhides (iocage's list: null, zero, ptys, fd, std*, zfs). */
@@ -28,18 +28,20 @@ public final class DevfsRules {
 
   private static final Set<String> COVERED =
       Set.of("$devfsrules_hide_all", "$devfsrules_unhide_basic", "$devfsrules_unhide_login");
-  private static final Pattern PATTERN = Pattern.compile("[A-Za-z0-9_*?.\\[\\]+-][A-Za-z0-9_*?.\\[\\]/+-]{0,127}");
+  private static final Pattern PATTERN =
+      Pattern.compile("[A-Za-z0-9_*?.\\[\\]+-][A-Za-z0-9_*?.\\[\\]/+-]{0,127}");
   private static final Pattern MODE = Pattern.compile("(?:mode\\s+)?([0-7]{3,4})");
 
   private DevfsRules() {}
 
   /**
    * The argv lists that fill ruleset {@code ruleset} for a jail with {@code props} and a plugin
-   * manifest's devfs_ruleset ({@code paths}: pattern to action, empty for unhide; {@code
-   * includes}: ruleset numbers). Paths are applied in sorted order.
+   * manifest's devfs_ruleset ({@code paths}: pattern to action, empty for unhide; {@code includes}:
+   * ruleset numbers). Paths are applied in sorted order.
    */
-  public static List<List<String>> commands(int ruleset, JailProperties props, Map<String, Optional<String>> paths,
-      List<String> includes) throws FreeBsdInputException {
+  public static List<List<String>> commands(
+      int ruleset, JailProperties props, Map<String, Optional<String>> paths, List<String> includes)
+      throws FreeBsdInputException {
     String n = number(ruleset);
     List<List<String>> argv = new ArrayList<>();
     argv.add(List.of("devfs", "rule", "-s", n, "add", "hide"));
@@ -65,7 +67,8 @@ public final class DevfsRules {
       rules.put(pattern(e.getKey()), action(e.getKey(), e.getValue()));
     }
     for (Map.Entry<String, List<String>> r : rules.entrySet()) {
-      List<String> rule = new ArrayList<>(List.of("devfs", "rule", "-s", n, "add", "path", r.getKey()));
+      List<String> rule =
+          new ArrayList<>(List.of("devfs", "rule", "-s", n, "add", "path", r.getKey()));
       rule.addAll(r.getValue());
       argv.add(List.copyOf(rule));
     }
@@ -82,21 +85,30 @@ public final class DevfsRules {
 
   private static String included(String inc) throws FreeBsdInputException {
     if (!inc.matches("[1-9][0-9]{0,4}") || Integer.parseInt(inc) > 65535) {
-      throw new FreeBsdInputException("devfs include", "devfs include: expected a ruleset number 1-65535"
-          + " (devfs(8) does not know devfs.rules names), found '" + Args.show(inc) + "'");
+      throw new FreeBsdInputException(
+          "devfs include",
+          "devfs include: expected a ruleset number 1-65535"
+              + " (devfs(8) does not know devfs.rules names), found '"
+              + Args.show(inc)
+              + "'");
     }
     return inc;
   }
 
   private static String pattern(String p) throws FreeBsdInputException {
     if (p == null || !PATTERN.matcher(p).matches() || p.contains("..")) {
-      throw new FreeBsdInputException("devfs path", "devfs path: expected a device name or glob relative to /dev"
-          + " such as bpf* or dri/*, found '" + Args.show(p) + "'");
+      throw new FreeBsdInputException(
+          "devfs path",
+          "devfs path: expected a device name or glob relative to /dev"
+              + " such as bpf* or dri/*, found '"
+              + Args.show(p)
+              + "'");
     }
     return p;
   }
 
-  private static List<String> action(String path, Optional<String> action) throws FreeBsdInputException {
+  private static List<String> action(String path, Optional<String> action)
+      throws FreeBsdInputException {
     String a = action.map(String::trim).orElse("unhide");
     if (a.equals("unhide") || a.equals("hide")) {
       return List.of(a);
@@ -105,8 +117,13 @@ public final class DevfsRules {
     if (m.matches()) {
       return List.of("mode", m.group(1));
     }
-    throw new FreeBsdInputException("devfs action", "devfs action for " + path
-        + ": expected null (unhide), unhide, hide or an octal mode such as 0660, found '" + Args.show(a) + "'");
+    throw new FreeBsdInputException(
+        "devfs action",
+        "devfs action for "
+            + path
+            + ": expected null (unhide), unhide, hide or an octal mode such as 0660, found '"
+            + Args.show(a)
+            + "'");
   }
 
   private static List<String> base() {

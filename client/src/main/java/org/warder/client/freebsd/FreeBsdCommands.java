@@ -22,7 +22,10 @@ public final class FreeBsdCommands {
     return List.of("jail", "-f", Args.path(conf), "-c", name.value());
   }
 
-  /** {@code jail -f CONF -r NAME}: removes the jail with the exec.prestop/stop/poststop of {@code conf}. */
+  /**
+   * {@code jail -f CONF -r NAME}: removes the jail with the exec.prestop/stop/poststop of {@code
+   * conf}.
+   */
   public static List<String> jailRemove(Path conf, JailName name) {
     return List.of("jail", "-f", Args.path(conf), "-r", name.value());
   }
@@ -30,18 +33,29 @@ public final class FreeBsdCommands {
   /**
    * {@code jexec [-l] [-U USER] NAME [env K=V...] COMMAND...}. With {@code login} (-l) jexec keeps
    * only HOME, SHELL, TERM, USER and the login class; {@code env} then sets variables inside the
-   * jail, sorted by name, as argv elements (never through a shell). The program must not start
-   * with '-' and, after env assignments, must not contain '=' (env would take it as one).
+   * jail, sorted by name, as argv elements (never through a shell). The program must not start with
+   * '-' and, after env assignments, must not contain '=' (env would take it as one).
    */
-  public static List<String> jexec(JailName name, boolean login, Optional<String> user, Map<String, String> env,
-      List<String> command) throws FreeBsdInputException {
+  public static List<String> jexec(
+      JailName name,
+      boolean login,
+      Optional<String> user,
+      Map<String, String> env,
+      List<String> command)
+      throws FreeBsdInputException {
     if (command.isEmpty()) {
-      throw new FreeBsdInputException("command", "command: expected a program to run in the jail, found nothing");
+      throw new FreeBsdInputException(
+          "command", "command: expected a program to run in the jail, found nothing");
     }
     String program = Args.arg(command.get(0), "program");
     if (program.isEmpty() || program.startsWith("-") || (!env.isEmpty() && program.contains("="))) {
-      throw new FreeBsdInputException("program", "program: expected a program name or path not starting with '-'"
-          + (env.isEmpty() ? "" : " and without '='") + ", found '" + Args.show(program) + "'");
+      throw new FreeBsdInputException(
+          "program",
+          "program: expected a program name or path not starting with '-'"
+              + (env.isEmpty() ? "" : " and without '='")
+              + ", found '"
+              + Args.show(program)
+              + "'");
     }
     List<String> argv = new ArrayList<>(List.of("jexec"));
     if (login) {
@@ -55,7 +69,10 @@ public final class FreeBsdCommands {
     if (!env.isEmpty()) {
       argv.add("env");
       for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
-        argv.add(Args.envName(e.getKey()) + "=" + Args.arg(e.getValue(), "environment value of " + e.getKey()));
+        argv.add(
+            Args.envName(e.getKey())
+                + "="
+                + Args.arg(e.getValue(), "environment value of " + e.getKey()));
       }
     }
     for (String a : command) {
@@ -64,7 +81,9 @@ public final class FreeBsdCommands {
     return List.copyOf(argv);
   }
 
-  /** {@code jls --libxo json -n}: every running jail with all its parameters, for {@link Jls#parse}. */
+  /**
+   * {@code jls --libxo json -n}: every running jail with all its parameters, for {@link Jls#parse}.
+   */
   public static List<String> jls() {
     return List.of("jls", "--libxo", "json", "-n");
   }
@@ -79,9 +98,11 @@ public final class FreeBsdCommands {
   }
 
   /** {@code pkg -j NAME install -y PKG...}; each package is a name or origin, never an option. */
-  public static List<String> pkgInstall(JailName name, List<String> packages) throws FreeBsdInputException {
+  public static List<String> pkgInstall(JailName name, List<String> packages)
+      throws FreeBsdInputException {
     if (packages.isEmpty()) {
-      throw new FreeBsdInputException("package", "package: expected at least one package to install, found none");
+      throw new FreeBsdInputException(
+          "package", "package: expected at least one package to install, found none");
     }
     List<String> argv = new ArrayList<>(List.of("pkg", "-j", name.value(), "install", "-y"));
     for (String p : packages) {
@@ -95,12 +116,17 @@ public final class FreeBsdCommands {
     return List.of("kldload", "-n", Args.module(module));
   }
 
-  /** {@code devfs rule -s N delset}: deletes every rule of ruleset N (before reusing the number). */
+  /**
+   * {@code devfs rule -s N delset}: deletes every rule of ruleset N (before reusing the number).
+   */
   public static List<String> devfsDeleteRuleset(int ruleset) {
     return List.of("devfs", "rule", "-s", DevfsRules.number(ruleset), "delset");
   }
 
-  /** {@code chflags -R noschg PATH}: clears the system immutable flag (before removing or replacing release files). */
+  /**
+   * {@code chflags -R noschg PATH}: clears the system immutable flag (before removing or replacing
+   * release files).
+   */
   public static List<String> chflagsNoSchg(Path path) {
     return List.of("chflags", "-R", "noschg", Args.path(path));
   }

@@ -1,9 +1,9 @@
 package org.warder.client.freebsd;
 
 /**
- * A value refused before it reaches a FreeBSD file or argv: a repository name that would escape
- * its directory, a kernel module given as a path, a devfs rule or package name that would read as
- * an option, malformed {@code jls} output. The message says what was expected and what was found.
+ * A value refused before it reaches a FreeBSD file or argv: a repository name that would escape its
+ * directory, a kernel module given as a path, a devfs rule or package name that would read as an
+ * option, malformed {@code jls} output. The message says what was expected and what was found.
  */
 public final class FreeBsdInputException extends Exception {
   private final String what;

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 public final class FreeBsdVersion {
   private static final int MAX_BYTES = 64 * 1024;
   private static final Pattern LINE = Pattern.compile("(?m)^USERLAND_VERSION=\"([^\"\\n]*)\"");
-  private static final Pattern VERSION = Pattern.compile("[0-9]{1,3}\\.[0-9]{1,3}-[A-Z]{1,16}[0-9]{0,3}(-p[0-9]{1,4})?");
+  private static final Pattern VERSION =
+      Pattern.compile("[0-9]{1,3}\\.[0-9]{1,3}-[A-Z]{1,16}[0-9]{0,3}(-p[0-9]{1,4})?");
 
   private FreeBsdVersion() {}
 
@@ -28,7 +29,8 @@ public final class FreeBsdVersion {
     Path bin = root.resolve("bin");
     Path script = bin.resolve("freebsd-version");
     if (Files.isSymbolicLink(bin) || Files.isSymbolicLink(script)) {
-      throw new FileSystemException(script.toString(), null, "is reached through a symbolic link; refusing to read it");
+      throw new FileSystemException(
+          script.toString(), null, "is reached through a symbolic link; refusing to read it");
     }
     if (!Files.exists(script, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
@@ -42,8 +44,10 @@ public final class FreeBsdVersion {
     }
     Matcher m = LINE.matcher(new String(head, StandardCharsets.ISO_8859_1));
     if (!m.find() || !VERSION.matcher(m.group(1)).matches()) {
-      throw new IOException(script + " has no USERLAND_VERSION=\"<major>.<minor>-<BRANCH>[-pN]\" line;"
-          + " it is not FreeBSD's freebsd-version script");
+      throw new IOException(
+          script
+              + " has no USERLAND_VERSION=\"<major>.<minor>-<BRANCH>[-pN]\" line;"
+              + " it is not FreeBSD's freebsd-version script");
     }
     return Optional.of(m.group(1));
   }

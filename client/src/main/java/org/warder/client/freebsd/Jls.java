@@ -10,13 +10,13 @@ import java.util.Optional;
 
 /**
  * Parses {@code jls --libxo json} output (jls(8), libxo version "2"): {@code
- * {"__version":"2","jail-information":{"jail":[...]}}}. Reads both forms that carry the jail
- * name: {@code -n} (keys are parameter names: "jid" as a string, "name", "path", "host.hostname",
+ * {"__version":"2","jail-information":{"jail":[...]}}}. Reads both forms that carry the jail name:
+ * {@code -n} (keys are parameter names: "jid" as a string, "name", "path", "host.hostname",
  * "ip4.addr" and "ip6.addr" as lists, "dying" as a boolean) and {@code -v} ("jid" as a number,
  * "hostname", "state" ACTIVE or DYING, "ipv4_addrs" and "ipv6_addrs"). The default form has no name
- * and is refused. Addresses are accepted as a list of strings, a list of {"ipv4_addr": ...}
- * objects or one comma-separated string, since libxo renders jls's address lists differently
- * across versions.
+ * and is refused. Addresses are accepted as a list of strings, a list of {"ipv4_addr": ...} objects
+ * or one comma-separated string, since libxo renders jls's address lists differently across
+ * versions.
  */
 public final class Jls {
   private static final int MAX_CHARS = 16 * 1024 * 1024;
@@ -61,13 +61,25 @@ public final class Jls {
     } else {
       throw bad("a jail without a numeric \"jid\"");
     }
-    String name = text(j, "name").orElseThrow(() -> bad("jail " + id
-        + " has no \"name\"; run jls with -n or -v (the default output has no names)"));
+    String name =
+        text(j, "name")
+            .orElseThrow(
+                () ->
+                    bad(
+                        "jail "
+                            + id
+                            + " has no \"name\"; run jls with -n or -v (the default output has no names)"));
     String path = text(j, "path").orElseThrow(() -> bad("jail " + id + " has no \"path\""));
     String hostname = text(j, "host.hostname").or(() -> text(j, "hostname")).orElse("");
     boolean dying = j.path("dying").asBoolean(false) || "DYING".equals(j.path("state").asText(""));
-    return new RunningJail(id, name, Path.of(path), hostname, addresses(j, "ip4.addr", "ipv4_addrs", "ipv4_addr"),
-        addresses(j, "ip6.addr", "ipv6_addrs", "ipv6_addr"), dying);
+    return new RunningJail(
+        id,
+        name,
+        Path.of(path),
+        hostname,
+        addresses(j, "ip4.addr", "ipv4_addrs", "ipv4_addr"),
+        addresses(j, "ip6.addr", "ipv6_addrs", "ipv6_addr"),
+        dying);
   }
 
   private static Optional<String> text(JsonNode j, String key) {
@@ -75,7 +87,8 @@ public final class Jls {
     return n != null && n.isValueNode() && !n.isNull() ? Optional.of(n.asText()) : Optional.empty();
   }
 
-  private static List<String> addresses(JsonNode j, String nameKey, String verboseKey, String leafKey) {
+  private static List<String> addresses(
+      JsonNode j, String nameKey, String verboseKey, String leafKey) {
     JsonNode n = j.has(nameKey) ? j.get(nameKey) : j.get(verboseKey);
     List<String> out = new ArrayList<>();
     collect(n, leafKey, out);
@@ -102,6 +115,7 @@ public final class Jls {
   }
 
   private static FreeBsdInputException bad(String what) {
-    return new FreeBsdInputException("jls output", "jls output: expected jls --libxo json output, found " + what);
+    return new FreeBsdInputException(
+        "jls output", "jls output: expected jls --libxo json output, found " + what);
   }
 }

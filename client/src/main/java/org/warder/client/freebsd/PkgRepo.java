@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  */
 public record PkgRepo(String name, String url, List<PkgFingerprint> fingerprints) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-  private static final Pattern URL = Pattern.compile("(?:pkg\\+)?(?:https?|file)://[^\\s\"'\\\\]{1,2000}");
+  private static final Pattern URL =
+      Pattern.compile("(?:pkg\\+)?(?:https?|file)://[^\\s\"'\\\\]{1,2000}");
 
   public PkgRepo {
     fingerprints = List.copyOf(fingerprints);
@@ -22,15 +23,25 @@ public record PkgRepo(String name, String url, List<PkgFingerprint> fingerprints
   }
 
   /** A checked repository: the name and URL are refused if unsafe, and it needs a fingerprint. */
-  public static PkgRepo of(String name, String url, List<PkgFingerprint> fingerprints) throws FreeBsdInputException {
+  public static PkgRepo of(String name, String url, List<PkgFingerprint> fingerprints)
+      throws FreeBsdInputException {
     if (!validName(name)) {
-      throw new FreeBsdInputException("pkg repository name", "pkg repository name: expected 1-64 letters, digits, '_'"
-          + " and '-' (it becomes a file name; not FreeBSD, whose config is the FreeBSD.conf policy), found '"
-          + Args.show(name) + "'");
+      throw new FreeBsdInputException(
+          "pkg repository name",
+          "pkg repository name: expected 1-64 letters, digits, '_'"
+              + " and '-' (it becomes a file name; not FreeBSD, whose config is the FreeBSD.conf policy), found '"
+              + Args.show(name)
+              + "'");
     }
     if (url == null || !URL.matcher(url).matches()) {
-      throw new FreeBsdInputException("packagesite", "packagesite of " + name + ": expected an http(s), pkg+http(s)"
-          + " or file URL without spaces, quotes or backslashes, found '" + Args.show(url) + "'");
+      throw new FreeBsdInputException(
+          "packagesite",
+          "packagesite of "
+              + name
+              + ": expected an http(s), pkg+http(s)"
+              + " or file URL without spaces, quotes or backslashes, found '"
+              + Args.show(url)
+              + "'");
     }
     List<PkgFingerprint> unique = new ArrayList<>();
     for (PkgFingerprint f : fingerprints) {
@@ -39,13 +50,18 @@ public record PkgRepo(String name, String url, List<PkgFingerprint> fingerprints
       }
     }
     if (unique.isEmpty()) {
-      throw new FreeBsdInputException("fingerprint", "fingerprints of " + name
-          + ": expected at least one; pkg would accept unsigned catalogues without one");
+      throw new FreeBsdInputException(
+          "fingerprint",
+          "fingerprints of "
+              + name
+              + ": expected at least one; pkg would accept unsigned catalogues without one");
     }
     return new PkgRepo(name, url, unique);
   }
 
   private static boolean validName(String name) {
-    return name != null && NAME.matcher(name).matches() && !name.toLowerCase(Locale.ROOT).equals("freebsd");
+    return name != null
+        && NAME.matcher(name).matches()
+        && !name.toLowerCase(Locale.ROOT).equals("freebsd");
   }
 }

@@ -32,18 +32,19 @@ import java.util.UUID;
 import org.warder.signing.AtomicFiles;
 
 /**
- * A directory whose contents someone else controls (a jail root: its own root user, or any
- * process running in it, may turn a directory into a symbolic link at any moment), written and
- * read from the host without ever leaving it. Every operation walks from an open descriptor of
- * the directory one name at a time with {@code openat(O_NOFOLLOW)}, creates files relative to the
- * descriptor of their parent and renames with {@code renameat}, so no symbolic link inside is
- * ever followed, not even one swapped in between a check and a write. New directories and links
- * are made next to the top directory (whose path is the host's, not the jail's) and renamed into
- * place. Closing releases the descriptor. Not thread-safe.
+ * A directory whose contents someone else controls (a jail root: its own root user, or any process
+ * running in it, may turn a directory into a symbolic link at any moment), written and read from
+ * the host without ever leaving it. Every operation walks from an open descriptor of the directory
+ * one name at a time with {@code openat(O_NOFOLLOW)}, creates files relative to the descriptor of
+ * their parent and renames with {@code renameat}, so no symbolic link inside is ever followed, not
+ * even one swapped in between a check and a write. New directories and links are made next to the
+ * top directory (whose path is the host's, not the jail's) and renamed into place. Closing releases
+ * the descriptor. Not thread-safe.
  */
 public final class ConfinedDirectory implements Closeable {
   /** Mode 0755: directories made on the way. */
-  public static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
+  public static final Set<PosixFilePermission> DIRECTORY_MODE =
+      PosixFilePermissions.fromString("rwxr-xr-x");
 
   private static final String TEMP_PREFIX = ".warder-";
   private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
@@ -57,8 +58,8 @@ public final class ConfinedDirectory implements Closeable {
   }
 
   /**
-   * Opens {@code top}, a directory whose own path the host controls (e.g. a jail's
-   * {@code root/}); it must be a real directory, not a link.
+   * Opens {@code top}, a directory whose own path the host controls (e.g. a jail's {@code root/});
+   * it must be a real directory, not a link.
    */
   public static ConfinedDirectory open(Path top) throws IOException {
     if (!Files.isDirectory(top, NO_FOLLOW)) {
@@ -67,8 +68,11 @@ public final class ConfinedDirectory implements Closeable {
     DirectoryStream<Path> stream = Files.newDirectoryStream(top);
     if (!(stream instanceof SecureDirectoryStream<Path> secure)) {
       stream.close();
-      throw new IOException("this platform has no descriptor-relative file operations (SecureDirectoryStream); "
-          + "warder cannot write into " + top + " safely");
+      throw new IOException(
+          "this platform has no descriptor-relative file operations (SecureDirectoryStream); "
+              + "warder cannot write into "
+              + top
+              + " safely");
     }
     return new ConfinedDirectory(top, secure);
   }
@@ -78,12 +82,18 @@ public final class ConfinedDirectory implements Closeable {
     return top;
   }
 
-  /** What {@code relative} is, without following a link anywhere on the way; empty if it does not exist. */
+  /**
+   * What {@code relative} is, without following a link anywhere on the way; empty if it does not
+   * exist.
+   */
   public Optional<BasicFileAttributes> attributes(String relative) throws IOException {
     List<String> names = names(relative);
     try (Walk parent = walk(names.subList(0, names.size() - 1), false)) {
-      return Optional.of(parent.dir.getFileAttributeView(Path.of(last(names)), BasicFileAttributeView.class, NO_FOLLOW)
-          .readAttributes());
+      return Optional.of(
+          parent
+              .dir
+              .getFileAttributeView(Path.of(last(names)), BasicFileAttributeView.class, NO_FOLLOW)
+              .readAttributes());
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
@@ -99,33 +109,40 @@ public final class ConfinedDirectory implements Closeable {
    * writes, mode {@code mode}, creating missing directories above it. A link at that name is
    * replaced, never written through; a directory there is refused.
    */
-  public void write(String relative, AtomicFiles.Writer writer, Set<PosixFilePermission> mode) throws IOException {
+  public void write(String relative, AtomicFiles.Writer writer, Set<PosixFilePermission> mode)
+      throws IOException {
     List<String> names = names(relative);
     try (Walk parent = walk(names.subList(0, names.size() - 1), true)) {
       Path name = Path.of(last(names));
       Optional<BasicFileAttributes> existing = attributes(parent.dir, name);
       if (existing.isPresent() && existing.get().isDirectory()) {
-        throw new ConfinementException(top.resolve(relative), "a regular file or nothing", "a directory");
+        throw new ConfinementException(
+            top.resolve(relative), "a regular file or nothing", "a directory");
       }
       Path tmp = Path.of(TEMP_PREFIX + UUID.randomUUID());
-      Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-          LinkOption.NOFOLLOW_LINKS);
+      Set<OpenOption> options =
+          Set.of(
+              StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
       try {
-        try (SeekableByteChannel channel = parent.dir.newByteChannel(tmp, options,
-            PosixFilePermissions.asFileAttribute(mode))) {
-          OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 65536) {
-            @Override
-            public void close() throws IOException {
-              flush(); // the writer may close what it is given; the channel is closed below
-            }
-          };
+        try (SeekableByteChannel channel =
+            parent.dir.newByteChannel(tmp, options, PosixFilePermissions.asFileAttribute(mode))) {
+          OutputStream out =
+              new BufferedOutputStream(Channels.newOutputStream(channel), 65536) {
+                @Override
+                public void close() throws IOException {
+                  flush(); // the writer may close what it is given; the channel is closed below
+                }
+              };
           writer.writeTo(out);
           out.flush();
           if (channel instanceof FileChannel file) {
             file.force(true);
           }
         }
-        parent.dir.getFileAttributeView(tmp, PosixFileAttributeView.class, NO_FOLLOW).setPermissions(mode);
+        parent
+            .dir
+            .getFileAttributeView(tmp, PosixFileAttributeView.class, NO_FOLLOW)
+            .setPermissions(mode);
         parent.dir.move(tmp, parent.dir, name);
       } finally {
         deleteQuietly(parent.dir, tmp);
@@ -134,17 +151,22 @@ public final class ConfinedDirectory implements Closeable {
   }
 
   /** {@link #write(String, AtomicFiles.Writer, Set)} of a byte array. */
-  public void write(String relative, byte[] content, Set<PosixFilePermission> mode) throws IOException {
+  public void write(String relative, byte[] content, Set<PosixFilePermission> mode)
+      throws IOException {
     write(relative, out -> out.write(content), mode);
   }
 
   /** {@link #write(String, AtomicFiles.Writer, Set)} of a host file's bytes. */
-  public void copyIn(Path hostFile, String relative, Set<PosixFilePermission> mode) throws IOException {
-    write(relative, out -> {
-      try (InputStream in = Files.newInputStream(hostFile)) {
-        in.transferTo(out);
-      }
-    }, mode);
+  public void copyIn(Path hostFile, String relative, Set<PosixFilePermission> mode)
+      throws IOException {
+    write(
+        relative,
+        out -> {
+          try (InputStream in = Files.newInputStream(hostFile)) {
+            in.transferTo(out);
+          }
+        },
+        mode);
   }
 
   /** Makes {@code relative} a symbolic link to {@code target} (replacing a file or link there). */
@@ -169,16 +191,19 @@ public final class ConfinedDirectory implements Closeable {
     List<String> names = names(relative);
     Path name = Path.of(last(names));
     try (Walk parent = walk(names.subList(0, names.size() - 1), false)) {
-      BasicFileAttributes attrs = attributes(parent.dir, name)
-          .orElseThrow(() -> new NoSuchFileException(top.resolve(relative).toString()));
+      BasicFileAttributes attrs =
+          attributes(parent.dir, name)
+              .orElseThrow(() -> new NoSuchFileException(top.resolve(relative).toString()));
       if (!attrs.isRegularFile()) {
         throw new ConfinementException(top.resolve(relative), "a regular file", kind(attrs));
       }
-      try (SeekableByteChannel channel = parent.dir.newByteChannel(name,
-          Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+      try (SeekableByteChannel channel =
+          parent.dir.newByteChannel(
+              name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
         long size = channel.size();
         if (size > maxBytes) {
-          throw new ConfinementException(top.resolve(relative), "at most " + maxBytes + " bytes", size + " bytes");
+          throw new ConfinementException(
+              top.resolve(relative), "at most " + maxBytes + " bytes", size + " bytes");
         }
         ByteBuffer buffer = ByteBuffer.allocate((int) size);
         while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
@@ -201,8 +226,8 @@ public final class ConfinedDirectory implements Closeable {
 
   /**
    * Renames {@code from} to {@code to} ({@code renameat}): a file, link or directory, replacing
-   * what is at {@code to} as rename(2) does (a file or link, or an empty directory by a
-   * directory). The directories above both must exist and are walked without following links.
+   * what is at {@code to} as rename(2) does (a file or link, or an empty directory by a directory).
+   * The directories above both must exist and are walked without following links.
    */
   public void rename(String from, String to) throws IOException {
     List<String> fromNames = names(from);
@@ -276,14 +301,17 @@ public final class ConfinedDirectory implements Closeable {
           throw new NoSuchFileException(top.resolve(sofar.toString()).toString());
         }
         if (!attrs.get().isDirectory()) {
-          throw new ConfinementException(top.resolve(sofar.toString()), "a directory", kind(attrs.get()));
+          throw new ConfinementException(
+              top.resolve(sofar.toString()), "a directory", kind(attrs.get()));
         }
         SecureDirectoryStream<Path> next;
         try {
           next = walk.dir.newDirectoryStream(p, NO_FOLLOW);
         } catch (IOException e) {
           // swapped for a link or a file since the look above
-          throw new ConfinementException(top.resolve(sofar.toString()), "a directory",
+          throw new ConfinementException(
+              top.resolve(sofar.toString()),
+              "a directory",
               attributes(walk.dir, p).map(ConfinedDirectory::kind).orElse("nothing"));
         }
         walk.opened.add(next);
@@ -296,12 +324,18 @@ public final class ConfinedDirectory implements Closeable {
     }
   }
 
-  /** A new directory at {@code name} in {@code parent}: made beside the top, then renamed into place. */
+  /**
+   * A new directory at {@code name} in {@code parent}: made beside the top, then renamed into
+   * place.
+   */
   private void makeDirectory(SecureDirectoryStream<Path> parent, Path name) throws IOException {
     if (parent == topStream) {
       try {
-        Files.createDirectory(top.resolve(name), PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
-        topStream.getFileAttributeView(name, PosixFileAttributeView.class, NO_FOLLOW).setPermissions(DIRECTORY_MODE);
+        Files.createDirectory(
+            top.resolve(name), PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
+        topStream
+            .getFileAttributeView(name, PosixFileAttributeView.class, NO_FOLLOW)
+            .setPermissions(DIRECTORY_MODE);
       } catch (FileAlreadyExistsException e) {
         // made meanwhile; the caller looks again
       }
@@ -310,7 +344,9 @@ public final class ConfinedDirectory implements Closeable {
     Path tmp = Path.of(TEMP_PREFIX + UUID.randomUUID());
     Files.createDirectory(top.resolve(tmp), PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
     try {
-      topStream.getFileAttributeView(tmp, PosixFileAttributeView.class, NO_FOLLOW).setPermissions(DIRECTORY_MODE);
+      topStream
+          .getFileAttributeView(tmp, PosixFileAttributeView.class, NO_FOLLOW)
+          .setPermissions(DIRECTORY_MODE);
       if (attributes(parent, name).isEmpty()) {
         topStream.move(tmp, parent, name);
       }
@@ -321,10 +357,11 @@ public final class ConfinedDirectory implements Closeable {
     }
   }
 
-  private static Optional<BasicFileAttributes> attributes(SecureDirectoryStream<Path> dir, Path name)
-      throws IOException {
+  private static Optional<BasicFileAttributes> attributes(
+      SecureDirectoryStream<Path> dir, Path name) throws IOException {
     try {
-      return Optional.of(dir.getFileAttributeView(name, BasicFileAttributeView.class, NO_FOLLOW).readAttributes());
+      return Optional.of(
+          dir.getFileAttributeView(name, BasicFileAttributeView.class, NO_FOLLOW).readAttributes());
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
@@ -340,7 +377,8 @@ public final class ConfinedDirectory implements Closeable {
     List<String> names = new ArrayList<>();
     for (String name : relative.split("/", -1)) {
       if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('\0') >= 0) {
-        throw new IllegalArgumentException("expected a relative path of plain names, got '" + relative + "'");
+        throw new IllegalArgumentException(
+            "expected a relative path of plain names, got '" + relative + "'");
       }
       names.add(name);
     }

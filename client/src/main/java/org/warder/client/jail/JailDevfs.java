@@ -28,6 +28,7 @@ import org.warder.index.PluginManifest.DevfsRuleset;
 public final class JailDevfs {
   /** The first ruleset number warder gives a jail of its own (iocage's choice too). */
   public static final int FIRST_OWN_RULESET = 1000;
+
   static final String FILE = "devfs.json";
   private static final int MAX_RULES = 1 << 20;
 
@@ -50,13 +51,17 @@ public final class JailDevfs {
 
   /**
    * Gives {@code jail} a ruleset of its own with {@code rules}: checks that they make valid devfs
-   * commands, records them, and sets {@code devfs_ruleset} to a free number (the jail keeps the
-   * one it has when it has its own already, as after a plugin update).
+   * commands, records them, and sets {@code devfs_ruleset} to a free number (the jail keeps the one
+   * it has when it has its own already, as after a plugin update).
    */
-  static Jail assign(JailStore store, Jail jail, DevfsRuleset rules) throws IOException, JailException {
+  static Jail assign(JailStore store, Jail jail, DevfsRuleset rules)
+      throws IOException, JailException {
     Path dir = store.dir(jail.name().value(), jail.template());
     int current = Integer.parseInt(jail.props().value("devfs_ruleset"));
-    int n = Files.exists(dir.resolve(FILE)) && current >= FIRST_OWN_RULESET ? current : freeRuleset(store);
+    int n =
+        Files.exists(dir.resolve(FILE)) && current >= FIRST_OWN_RULESET
+            ? current
+            : freeRuleset(store);
     try {
       JailProperties props = jail.props().with(Map.of("devfs_ruleset", Integer.toString(n)));
       rebuild(n, props, rules); // refuses what devfs(8) would not take, before anything is written
@@ -70,10 +75,11 @@ public final class JailDevfs {
   }
 
   /**
-   * The argv lists that rebuild the jail's own ruleset before it starts: none when the jail has
-   * no {@code devfs.json} (it uses a standard ruleset such as 4, devfsrules_jail).
+   * The argv lists that rebuild the jail's own ruleset before it starts: none when the jail has no
+   * {@code devfs.json} (it uses a standard ruleset such as 4, devfsrules_jail).
    */
-  static List<List<String>> commands(Path jailDir, JailProperties props) throws IOException, JailException {
+  static List<List<String>> commands(Path jailDir, JailProperties props)
+      throws IOException, JailException {
     Path file = jailDir.resolve(FILE);
     Optional<byte[]> bytes = JailStore.readOwnFile(file, MAX_RULES);
     if (bytes.isEmpty()) {
@@ -89,8 +95,12 @@ public final class JailDevfs {
     try {
       int n = Integer.parseInt(number);
       if (n < FIRST_OWN_RULESET) {
-        throw new JailException(file + " holds the jail's own devfs rules, but devfs_ruleset is " + number
-            + ", a shared ruleset; expected 1000 or more: set devfs_ruleset back, or remove " + file);
+        throw new JailException(
+            file
+                + " holds the jail's own devfs rules, but devfs_ruleset is "
+                + number
+                + ", a shared ruleset; expected 1000 or more: set devfs_ruleset back, or remove "
+                + file);
       }
       return rebuild(n, props, rules);
     } catch (FreeBsdInputException e) {
@@ -98,8 +108,12 @@ public final class JailDevfs {
     }
   }
 
-  /** The argv lists that (re)build ruleset {@code n} with {@code rules} for a jail with {@code props}. */
-  public static List<List<String>> rebuild(int n, JailProperties props, DevfsRuleset rules) throws FreeBsdInputException {
+  /**
+   * The argv lists that (re)build ruleset {@code n} with {@code rules} for a jail with {@code
+   * props}.
+   */
+  public static List<List<String>> rebuild(int n, JailProperties props, DevfsRuleset rules)
+      throws FreeBsdInputException {
     List<List<String>> argv = new ArrayList<>();
     argv.add(FreeBsdCommands.devfsDeleteRuleset(n));
     argv.addAll(DevfsRules.commands(n, props, rules.paths(), rules.includes()));

@@ -19,8 +19,8 @@ import org.warder.client.layout.HostLayout;
 import org.warder.signing.AtomicFiles;
 
 /**
- * The jails and templates recorded on this host: each one's {@code config.json}, read and
- * written atomically. Not thread-safe.
+ * The jails and templates recorded on this host: each one's {@code config.json}, read and written
+ * atomically. Not thread-safe.
  */
 public final class JailStore {
   private static final int MAX_CONFIG = 1 << 20;
@@ -43,7 +43,10 @@ public final class JailStore {
 
   /** The jail or template called {@code name}, or a clear error. */
   public Jail get(String name) throws IOException, JailException {
-    return find(name).orElseThrow(() -> new JailException("no jail or template named \"" + name + "\"; see 'warder list'"));
+    return find(name)
+        .orElseThrow(
+            () ->
+                new JailException("no jail or template named \"" + name + "\"; see 'warder list'"));
   }
 
   /** Every jail (or every template), by name. */
@@ -70,7 +73,8 @@ public final class JailStore {
   /** Writes the jail's config.json. */
   public void save(Jail jail) throws IOException {
     Path dir = dir(jail.name().value(), jail.template());
-    AtomicFiles.write(dir.resolve("config.json"), (jail.props().toConfigJson()).getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(
+        dir.resolve("config.json"), (jail.props().toConfigJson()).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The jail's directory (config.json, fstab, jail.conf, root/). */
@@ -87,27 +91,37 @@ public final class JailStore {
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
-    BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    BasicFileAttributes attrs =
+        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (!attrs.isRegularFile()) {
-      throw new FileSystemException(file.toString(), null, "expected a regular file, found " + (attrs.isSymbolicLink()
-          ? "a symbolic link to " + Files.readSymbolicLink(file) : attrs.isDirectory() ? "a directory" : "a special file")
-          + "; a jail directory's files are warder's own and never links, which warder does not follow: remove it"
-          + " and restore the file");
+      throw new FileSystemException(
+          file.toString(),
+          null,
+          "expected a regular file, found "
+              + (attrs.isSymbolicLink()
+                  ? "a symbolic link to " + Files.readSymbolicLink(file)
+                  : attrs.isDirectory() ? "a directory" : "a special file")
+              + "; a jail directory's files are warder's own and never links, which warder does not follow: remove it"
+              + " and restore the file");
     }
     try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
       byte[] bytes = in.readNBytes(max + 1);
       if (bytes.length > max) {
-        throw new FileSystemException(file.toString(), null, "expected at most " + max + " bytes, found more; it is"
-            + " not a file warder wrote");
+        throw new FileSystemException(
+            file.toString(),
+            null,
+            "expected at most " + max + " bytes, found more; it is" + " not a file warder wrote");
       }
       return Optional.of(bytes);
     }
   }
 
   private Jail read(Path config, boolean template) throws IOException, JailException {
-    byte[] bytes = readOwnFile(config, MAX_CONFIG).orElseThrow(() -> new JailException(config + " is gone"));
+    byte[] bytes =
+        readOwnFile(config, MAX_CONFIG).orElseThrow(() -> new JailException(config + " is gone"));
     try {
-      JailProperties props = JailProperties.fromConfigJson(new String(bytes, StandardCharsets.UTF_8));
+      JailProperties props =
+          JailProperties.fromConfigJson(new String(bytes, StandardCharsets.UTF_8));
       JailName name = props.name().orElseThrow(() -> new JailException(config + " names no jail"));
       return new Jail(name, props, template);
     } catch (PropertyException e) {

@@ -42,14 +42,17 @@ import org.warder.signing.AtomicFiles;
 /**
  * Jails on this host: creation from releases and templates (thin, thick, base, empty), start and
  * stop in dependency order, destroy with its safety checks, properties, snapshots, and template
- * conversion. Storage and runtime are ports (ZFS or directories; jail(8) or the Linux sandbox).
- * Not thread-safe.
+ * conversion. Storage and runtime are ports (ZFS or directories; jail(8) or the Linux sandbox). Not
+ * thread-safe.
  */
 public final class Jails {
   /** Mode of the host files copied into a jail's etc/. */
-  private static final Set<PosixFilePermission> HOST_FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> HOST_FILE_MODE =
+      PosixFilePermissions.fromString("rw-r--r--");
+
   /** An fstab warder writes holds a few dozen lines. */
   private static final int MAX_FSTAB = 1 << 20;
+
   private static final Pattern SNAPSHOT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}");
 
   private final HostLayout layout;
@@ -59,7 +62,8 @@ public final class Jails {
   private final Clock clock;
   private final PrintWriter out;
 
-  public Jails(HostLayout layout, Storage storage, JailRuntime runtime, Clock clock, PrintWriter out) {
+  public Jails(
+      HostLayout layout, Storage storage, JailRuntime runtime, Clock clock, PrintWriter out) {
     this.layout = layout;
     this.storage = storage;
     this.runtime = runtime;
@@ -80,10 +84,12 @@ public final class Jails {
    * Creates a jail. On any failure everything created for it is removed again (datasets or
    * directories, and the origin snapshot of a clone).
    */
-  public Jail create(CreateRequest request) throws JailException, IOException, InterruptedException {
+  public Jail create(CreateRequest request)
+      throws JailException, IOException, InterruptedException {
     JailName name = name(request.name());
     if (nameTaken(name.value())) {
-      throw new JailException("a jail or template named " + name + " already exists; choose another -n NAME");
+      throw new JailException(
+          "a jail or template named " + name + " already exists; choose another -n NAME");
     }
     JailProperties props = properties(request.properties());
     Optional<Jail> template = Optional.empty();
@@ -93,15 +99,23 @@ public final class Jails {
       if (source instanceof Origin.Template from) {
         Jail t = store.get(from.name().value());
         if (!t.template()) {
-          throw new JailException(t.name() + " is a jail, not a template; make it one with 'warder set template=yes "
-              + t.name() + "'");
+          throw new JailException(
+              t.name()
+                  + " is a jail, not a template; make it one with 'warder set template=yes "
+                  + t.name()
+                  + "'");
         }
         template = Optional.of(t);
         release = t.release();
       } else if (source instanceof Origin.Release from) {
         release = from.release();
         if (!storage.exists(source.storageName())) {
-          throw new JailException("release " + release + " is not fetched; fetch it with 'warder fetch -r " + release + "'");
+          throw new JailException(
+              "release "
+                  + release
+                  + " is not fetched; fetch it with 'warder fetch -r "
+                  + release
+                  + "'");
         }
       }
     }
@@ -135,7 +149,9 @@ public final class Jails {
       request.source().ifPresent(s -> identity.put("origin", s.storageName()));
       identity.putAll(request.identity());
       template.ifPresent(t -> identity.put("source_template", t.name().value()));
-      if (request.mode() == CreateRequest.Mode.THIN && template.isEmpty() && request.source().isPresent()) {
+      if (request.mode() == CreateRequest.Mode.THIN
+          && template.isEmpty()
+          && request.source().isPresent()) {
         identity.put("cloned_release", release);
       }
       Map<String, String> modeProps = new LinkedHashMap<>();
@@ -150,22 +166,33 @@ public final class Jails {
       store.save(jail);
       writeFstab(jail);
       done = true;
-      out.println(name + " created (" + request.mode().name().toLowerCase(java.util.Locale.ROOT) + " from "
-          + request.source().map(Origin::storageName).orElse("nothing") + ")");
+      out.println(
+          name
+              + " created ("
+              + request.mode().name().toLowerCase(java.util.Locale.ROOT)
+              + " from "
+              + request.source().map(Origin::storageName).orElse("nothing")
+              + ")");
       return jail;
     } catch (PropertyException e) {
       throw new JailException(e.getMessage(), e);
     } finally {
       if (!done) {
         storage.destroy(jailDir);
-        request.source().ifPresent(s -> destroyOriginSnapshotQuietly(s.storageName() + "/root", name.value()));
+        request
+            .source()
+            .ifPresent(s -> destroyOriginSnapshotQuietly(s.storageName() + "/root", name.value()));
       }
     }
   }
 
-  /** Whether a jail or template called {@code name} is recorded here, or storage holds one by that name. */
+  /**
+   * Whether a jail or template called {@code name} is recorded here, or storage holds one by that
+   * name.
+   */
   public boolean nameTaken(String name) throws JailException, IOException, InterruptedException {
-    return store.find(name).isPresent() || storage.exists(HostLayout.jailName(name))
+    return store.find(name).isPresent()
+        || storage.exists(HostLayout.jailName(name))
         || storage.exists(HostLayout.templateName(name));
   }
 
@@ -173,7 +200,13 @@ public final class Jails {
     try {
       storage.destroySnapshot(sourceRoot, snapshot);
     } catch (IOException | InterruptedException e) {
-      out.println("warning: could not remove snapshot " + sourceRoot + "@" + snapshot + ": " + e.getMessage());
+      out.println(
+          "warning: could not remove snapshot "
+              + sourceRoot
+              + "@"
+              + snapshot
+              + ": "
+              + e.getMessage());
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -182,8 +215,8 @@ public final class Jails {
 
   /**
    * A base jail's system directories are mount points: their copied content goes. The copy came
-   * from a template, maybe a pulled one: removed and made again through descriptors of the root,
-   * so a link on the way (usr -> /) is refused, never followed into the host.
+   * from a template, maybe a pulled one: removed and made again through descriptors of the root, so
+   * a link on the way (usr -> /) is refused, never followed into the host.
    */
   private static void emptyBaseDirectories(Path root) throws IOException {
     try (ConfinedDirectory jail = ConfinedDirectory.open(root)) {
@@ -195,9 +228,9 @@ public final class Jails {
   }
 
   /**
-   * The host's resolv.conf and localtime, copied in as iocage does, through descriptors of the
-   * jail root ({@link ConfinedDirectory}): a root without a real etc/ directory gets none, a link
-   * the jail keeps there stays the jail's, and nothing is ever written through a link.
+   * The host's resolv.conf and localtime, copied in as iocage does, through descriptors of the jail
+   * root ({@link ConfinedDirectory}): a root without a real etc/ directory gets none, a link the
+   * jail keeps there stays the jail's, and nothing is ever written through a link.
    */
   private static void copyHostFiles(Path root) throws IOException {
     try (ConfinedDirectory jail = ConfinedDirectory.open(root)) {
@@ -207,7 +240,8 @@ public final class Jails {
       for (String file : List.of("resolv.conf", "localtime")) {
         Path host = Path.of("/etc", file);
         String target = "etc/" + file;
-        if (Files.isRegularFile(host) && !jail.attributes(target).map(BasicFileAttributes::isSymbolicLink).orElse(false)) {
+        if (Files.isRegularFile(host)
+            && !jail.attributes(target).map(BasicFileAttributes::isSymbolicLink).orElse(false)) {
           jail.copyIn(host, target, HOST_FILE_MODE);
         }
       }
@@ -244,17 +278,32 @@ public final class Jails {
    * which must be on this host (an origin is never a path: {@link Origin}). Empty for a jail that
    * is not a base jail. Checked wherever the mounts are made: import, fstab, start.
    */
-  public Optional<Origin> baseOrigin(Jail jail) throws JailException, IOException, InterruptedException {
+  public Optional<Origin> baseOrigin(Jail jail)
+      throws JailException, IOException, InterruptedException {
     if (!jail.props().isTrue("basejail")) {
       return Optional.empty();
     }
-    Origin origin = jail.origin().orElseThrow(() -> new JailException(jail.name() + " is a base jail, but its"
-        + " config.json names no origin (" + Origin.RULE + ") for its system directories; set basejail=0 or create"
-        + " it again from a release or template"));
+    Origin origin =
+        jail.origin()
+            .orElseThrow(
+                () ->
+                    new JailException(
+                        jail.name()
+                            + " is a base jail, but its"
+                            + " config.json names no origin ("
+                            + Origin.RULE
+                            + ") for its system directories; set basejail=0 or create"
+                            + " it again from a release or template"));
     if (!storage.exists(origin.storageName())) {
-      throw new JailException(jail.name() + " is a base jail: its system directories are read-only mounts of "
-          + origin.describe() + ", which this host lacks; " + (origin instanceof Origin.Release r
-          ? "fetch it with 'warder fetch -r " + r.release() + "'" : "import or pull that template") + " first");
+      throw new JailException(
+          jail.name()
+              + " is a base jail: its system directories are read-only mounts of "
+              + origin.describe()
+              + ", which this host lacks; "
+              + (origin instanceof Origin.Release r
+                  ? "fetch it with 'warder fetch -r " + r.release() + "'"
+                  : "import or pull that template")
+              + " first");
     }
     return Optional.of(origin);
   }
@@ -263,10 +312,16 @@ public final class Jails {
    * Gives {@code jail} a devfs ruleset of its own holding {@code rules} (a plugin manifest's
    * devfs_ruleset), rebuilt before each start on FreeBSD; see {@link JailDevfs}.
    */
-  public Jail ownDevfsRuleset(Jail jail, PluginManifest.DevfsRuleset rules) throws JailException, IOException {
+  public Jail ownDevfsRuleset(Jail jail, PluginManifest.DevfsRuleset rules)
+      throws JailException, IOException {
     Jail updated = JailDevfs.assign(store, jail, rules);
-    out.println(jail.name() + ": devfs ruleset " + updated.props().value("devfs_ruleset") + " of its own ("
-        + rules.paths().size() + " path rule(s) from the manifest)");
+    out.println(
+        jail.name()
+            + ": devfs ruleset "
+            + updated.props().value("devfs_ruleset")
+            + " of its own ("
+            + rules.paths().size()
+            + " path rule(s) from the manifest)");
     return updated;
   }
 
@@ -277,8 +332,8 @@ public final class Jails {
 
   /**
    * Makes a jail whose directory was just put in place under {@code jails/} or {@code templates/}
-   * (an import) known here: its config.json, its fstab for this host's paths, and a template's
-   * root read-only. If that fails, the directory is removed again.
+   * (an import) known here: its config.json, its fstab for this host's paths, and a template's root
+   * read-only. If that fails, the directory is removed again.
    */
   public Jail adopt(Jail jail) throws JailException, IOException, InterruptedException {
     boolean done = false;
@@ -297,11 +352,18 @@ public final class Jails {
     }
   }
 
-  /** Records that {@code jail} holds plugin {@code id} from {@code source} ({@code type=plugin}). */
+  /**
+   * Records that {@code jail} holds plugin {@code id} from {@code source} ({@code type=plugin}).
+   */
   public Jail markPlugin(Jail jail, String id, String source) throws JailException, IOException {
     try {
-      Jail marked = new Jail(jail.name(), jail.props().withIdentity(Map.of("type", "plugin", "plugin_name", id,
-          "plugin_repository", source)), jail.template());
+      Jail marked =
+          new Jail(
+              jail.name(),
+              jail.props()
+                  .withIdentity(
+                      Map.of("type", "plugin", "plugin_name", id, "plugin_repository", source)),
+              jail.template());
       store.save(marked);
       return marked;
     } catch (PropertyException e) {
@@ -311,20 +373,30 @@ public final class Jails {
 
   /**
    * Moves a stopped jail to another fetched release: a base jail's read-only mounts point at the
-   * new release; otherwise the system directories (the book's base-jail list) are copied from
-   * it over the jail's own. /etc, /usr/local and /var stay the jail's.
+   * new release; otherwise the system directories (the book's base-jail list) are copied from it
+   * over the jail's own. /etc, /usr/local and /var stay the jail's.
    */
-  public Jail moveToRelease(Jail jail, String release) throws JailException, IOException, InterruptedException {
+  public Jail moveToRelease(Jail jail, String release)
+      throws JailException, IOException, InterruptedException {
     if (runtime.jid(jail.name()).isPresent()) {
       runtime.stop(spec(jail));
     }
     String origin = HostLayout.releaseName(release);
     if (!storage.exists(origin)) {
-      throw new JailException("release " + release + " is not fetched; fetch it with 'warder fetch -r " + release + "'");
+      throw new JailException(
+          "release "
+              + release
+              + " is not fetched; fetch it with 'warder fetch -r "
+              + release
+              + "'");
     }
     Jail moved;
     try {
-      moved = new Jail(jail.name(), jail.props().withIdentity(Map.of("release", release, "origin", origin)), jail.template());
+      moved =
+          new Jail(
+              jail.name(),
+              jail.props().withIdentity(Map.of("release", release, "origin", origin)),
+              jail.template());
     } catch (PropertyException e) {
       throw new JailException(e.getMessage(), e);
     }
@@ -365,8 +437,12 @@ public final class Jails {
 
   private void startOne(Jail jail) throws JailException, IOException, InterruptedException {
     if (jail.template()) {
-      throw new JailException(jail.name() + " is a template: templates never start; create a jail from it with"
-          + " 'warder create -t " + jail.name() + " -n NAME'");
+      throw new JailException(
+          jail.name()
+              + " is a template: templates never start; create a jail from it with"
+              + " 'warder create -t "
+              + jail.name()
+              + " -n NAME'");
     }
     try {
       jail.props().checkConsistent();
@@ -375,7 +451,13 @@ public final class Jails {
     }
     baseOrigin(jail);
     runtime.start(spec(jail));
-    out.println(jail.name() + " started" + runtime.jid(jail.name()).stream().mapToObj(j -> " (jid " + j + ")").findFirst().orElse(""));
+    out.println(
+        jail.name()
+            + " started"
+            + runtime.jid(jail.name()).stream()
+                .mapToObj(j -> " (jid " + j + ")")
+                .findFirst()
+                .orElse(""));
   }
 
   /** Stops {@code name} (its exec_stop, then the jail goes). */
@@ -396,7 +478,9 @@ public final class Jails {
         boot.add(j);
       }
     }
-    boot.sort(Comparator.comparingInt((Jail j) -> j.props().intValue("priority")).thenComparing(j -> j.name().value()));
+    boot.sort(
+        Comparator.comparingInt((Jail j) -> j.props().intValue("priority"))
+            .thenComparing(j -> j.name().value()));
     Set<String> seen = new LinkedHashSet<>();
     List<Jail> ordered = new ArrayList<>();
     for (Jail j : boot) {
@@ -416,7 +500,8 @@ public final class Jails {
     return order;
   }
 
-  private void visit(Jail jail, Deque<String> path, Set<String> done, List<Jail> order) throws JailException, IOException {
+  private void visit(Jail jail, Deque<String> path, Set<String> done, List<Jail> order)
+      throws JailException, IOException {
     String n = jail.name().value();
     if (done.contains(n)) {
       return;
@@ -425,13 +510,25 @@ public final class Jails {
       List<String> cycle = new ArrayList<>(path);
       java.util.Collections.reverse(cycle);
       cycle.add(n);
-      throw new JailException("jails depend on each other in a cycle: " + String.join(" -> ", cycle)
-          + "; remove one of these depends with 'warder set depends=...'");
+      throw new JailException(
+          "jails depend on each other in a cycle: "
+              + String.join(" -> ", cycle)
+              + "; remove one of these depends with 'warder set depends=...'");
     }
     path.push(n);
     for (JailName dep : jail.props().depends()) {
-      Jail d = store.find(dep.value()).orElseThrow(() -> new JailException(
-          n + " depends on " + dep + ", which does not exist; fix it with 'warder set depends=... " + n + "'"));
+      Jail d =
+          store
+              .find(dep.value())
+              .orElseThrow(
+                  () ->
+                      new JailException(
+                          n
+                              + " depends on "
+                              + dep
+                              + ", which does not exist; fix it with 'warder set depends=... "
+                              + n
+                              + "'"));
       visit(d, path, done, order);
     }
     path.pop();
@@ -440,16 +537,22 @@ public final class Jails {
   }
 
   /** One row of {@code warder list}. */
-  public record Row(String jid, String name, String state, String release, String ip4, String type) {}
+  public record Row(
+      String jid, String name, String state, String release, String ip4, String type) {}
 
   /** The jails (or templates) with their state. */
   public List<Row> list(boolean templates) throws JailException, IOException, InterruptedException {
     List<Row> rows = new ArrayList<>();
     for (Jail j : store.all(templates)) {
       OptionalLong jid = templates ? OptionalLong.empty() : runtime.jid(j.name());
-      rows.add(new Row(jid.isPresent() ? Long.toString(jid.getAsLong()) : "-", j.name().value(),
-          jid.isPresent() ? "up" : "down", j.release(), j.props().value("ip4_addr"),
-          templates ? "template" : j.props().identity("type").orElse("jail")));
+      rows.add(
+          new Row(
+              jid.isPresent() ? Long.toString(jid.getAsLong()) : "-",
+              j.name().value(),
+              jid.isPresent() ? "up" : "down",
+              j.release(),
+              j.props().value("ip4_addr"),
+              templates ? "template" : j.props().identity("type").orElse("jail")));
     }
     return rows;
   }
@@ -458,14 +561,16 @@ public final class Jails {
    * Destroys a jail or template: refused while it runs (unless {@code force}, which stops it
    * first), while other jails depend on it, or while clones of it exist.
    */
-  public void destroy(String name, boolean force) throws JailException, IOException, InterruptedException {
+  public void destroy(String name, boolean force)
+      throws JailException, IOException, InterruptedException {
     Jail jail = store.get(name);
     List<String> dependants = new ArrayList<>();
     for (Jail other : store.all(false)) {
       if (other.props().depends().contains(jail.name())) {
         dependants.add(other.name() + " (depends)");
       }
-      if (jail.template() && other.origin().map(Origin::storageName).equals(Optional.of(jail.storageName()))) {
+      if (jail.template()
+          && other.origin().map(Origin::storageName).equals(Optional.of(jail.storageName()))) {
         dependants.add(other.name() + " (created from it)");
       }
     }
@@ -476,8 +581,12 @@ public final class Jails {
       }
     }
     if (!dependants.isEmpty()) {
-      throw new JailException("cannot destroy " + name + ": " + String.join(", ", dependants)
-          + " still need it; destroy or change those first");
+      throw new JailException(
+          "cannot destroy "
+              + name
+              + ": "
+              + String.join(", ", dependants)
+              + " still need it; destroy or change those first");
     }
     if (!jail.template() && runtime.jid(jail.name()).isPresent()) {
       if (!force) {
@@ -486,7 +595,9 @@ public final class Jails {
       runtime.stop(spec(jail));
     }
     storage.destroy(jail.storageName());
-    jail.origin().ifPresent(o -> destroyOriginSnapshotQuietly(o.storageName() + "/root", jail.name().value()));
+    jail.origin()
+        .ifPresent(
+            o -> destroyOriginSnapshotQuietly(o.storageName() + "/root", jail.name().value()));
     out.println(name + " destroyed");
   }
 
@@ -501,7 +612,8 @@ public final class Jails {
   }
 
   /** Sets properties of a jail; {@code template=yes|no} converts it. */
-  public Jail set(String name, List<String> keyValues) throws JailException, IOException, InterruptedException {
+  public Jail set(String name, List<String> keyValues)
+      throws JailException, IOException, InterruptedException {
     Jail jail = store.get(name);
     Map<String, String> values = new LinkedHashMap<>();
     Optional<Boolean> template = Optional.empty();
@@ -513,11 +625,15 @@ public final class Jails {
       String key = kv.substring(0, eq);
       String value = kv.substring(eq + 1);
       if (key.equals("template")) {
-        template = Optional.of(switch (value.toLowerCase(java.util.Locale.ROOT)) {
-          case "yes", "1", "on", "true" -> true;
-          case "no", "0", "off", "false" -> false;
-          default -> throw new JailException("expected template=yes or template=no, found \"" + value + "\"");
-        });
+        template =
+            Optional.of(
+                switch (value.toLowerCase(java.util.Locale.ROOT)) {
+                  case "yes", "1", "on", "true" -> true;
+                  case "no", "0", "off", "false" -> false;
+                  default ->
+                      throw new JailException(
+                          "expected template=yes or template=no, found \"" + value + "\"");
+                });
       } else {
         values.put(key, value);
       }
@@ -541,13 +657,18 @@ public final class Jails {
     return jail;
   }
 
-  private Jail convert(Jail jail, boolean toTemplate) throws JailException, IOException, InterruptedException {
+  private Jail convert(Jail jail, boolean toTemplate)
+      throws JailException, IOException, InterruptedException {
     if (runtime.jid(jail.name()).isPresent()) {
       throw new JailException(jail.name() + " is running; stop it before making it a template");
     }
     Jail converted;
     try {
-      converted = new Jail(jail.name(), jail.props().withIdentity(Map.of("type", toTemplate ? "template" : "jail")), toTemplate);
+      converted =
+          new Jail(
+              jail.name(),
+              jail.props().withIdentity(Map.of("type", toTemplate ? "template" : "jail")),
+              toTemplate);
     } catch (PropertyException e) {
       throw new JailException(e.getMessage(), e);
     }
@@ -564,29 +685,36 @@ public final class Jails {
   }
 
   /** Takes a snapshot of a jail's root (ZFS). */
-  public String snapshot(String name, Optional<String> snapshot) throws JailException, IOException, InterruptedException {
+  public String snapshot(String name, Optional<String> snapshot)
+      throws JailException, IOException, InterruptedException {
     Jail jail = store.get(name);
-    String snap = snapshot.orElse("warder-" + clock.instant().toString().replace(':', '-').replaceAll("\\.\\d+", ""));
+    String snap =
+        snapshot.orElse(
+            "warder-" + clock.instant().toString().replace(':', '-').replaceAll("\\.\\d+", ""));
     if (!SNAPSHOT.matcher(snap).matches()) {
-      throw new JailException("expected a snapshot name of letters, digits and _.:-, found \"" + snap + "\"");
+      throw new JailException(
+          "expected a snapshot name of letters, digits and _.:-, found \"" + snap + "\"");
     }
     storage.snapshot(jail.rootName(), snap);
     return snap;
   }
 
   /** The snapshots of a jail's root, oldest first. */
-  public List<String> snapshots(String name) throws JailException, IOException, InterruptedException {
+  public List<String> snapshots(String name)
+      throws JailException, IOException, InterruptedException {
     return storage.snapshots(store.get(name).rootName());
   }
 
   /** Rolls a stopped jail back to a snapshot. */
-  public void rollback(String name, String snapshot) throws JailException, IOException, InterruptedException {
+  public void rollback(String name, String snapshot)
+      throws JailException, IOException, InterruptedException {
     Jail jail = store.get(name);
     if (runtime.jid(jail.name()).isPresent()) {
       throw new JailException(name + " is running; stop it before rolling it back");
     }
     if (!storage.snapshots(jail.rootName()).contains(snapshot)) {
-      throw new JailException(name + " has no snapshot " + snapshot + "; see 'warder snaplist " + name + "'");
+      throw new JailException(
+          name + " has no snapshot " + snapshot + "; see 'warder snaplist " + name + "'");
     }
     storage.rollback(jail.rootName(), snapshot);
   }
@@ -604,7 +732,11 @@ public final class Jails {
       try {
         for (FstabEntry e : Fstab.parse(new String(fstabBytes.get(), StandardCharsets.UTF_8))) {
           if (e.type().equals("nullfs")) {
-            mounts.add(new Mount(Path.of(e.source()), Path.of(e.mountPoint()), List.of(e.options().split(",")).contains("ro")));
+            mounts.add(
+                new Mount(
+                    Path.of(e.source()),
+                    Path.of(e.mountPoint()),
+                    List.of(e.options().split(",")).contains("ro")));
           }
         }
       } catch (org.warder.client.freebsd.FreeBsdInputException e) {
@@ -616,8 +748,16 @@ public final class Jails {
       hostname = jail.name().value().replace('_', '-');
     }
     boolean inherit = jail.props().value("ip4").equals("inherit");
-    return new RuntimeSpec(jail.name(), root, dir, hostname, inherit, mounts, jail.props().value("exec_start"),
-        jail.props().value("exec_stop"), JailConf.parameters(jail.name(), root, jail.props(), fstab),
+    return new RuntimeSpec(
+        jail.name(),
+        root,
+        dir,
+        hostname,
+        inherit,
+        mounts,
+        jail.props().value("exec_start"),
+        jail.props().value("exec_stop"),
+        JailConf.parameters(jail.name(), root, jail.props(), fstab),
         JailDevfs.commands(dir, jail.props()));
   }
 

@@ -16,14 +16,16 @@ import org.warder.client.layout.HostLayout;
 
 /**
  * Removes from a jail what must not be copied into the jails made from it, before it becomes a
- * template (the book's "cleaning clones"): SSH host keys (sshd makes new ones), root's
- * {@code known_hosts}, and the patterns of {@code <root>/template-clean.conf} and the command
- * line. Patterns are globs relative to the jail root ({@code var/log/*.log}); nothing outside the
- * root is touched and no symlink is followed. Not thread-safe.
+ * template (the book's "cleaning clones"): SSH host keys (sshd makes new ones), root's {@code
+ * known_hosts}, and the patterns of {@code <root>/template-clean.conf} and the command line.
+ * Patterns are globs relative to the jail root ({@code var/log/*.log}); nothing outside the root is
+ * touched and no symlink is followed. Not thread-safe.
  */
 public final class TemplateCleaner {
   /** Always removed: the book's newjailclean.sh. */
-  public static final List<String> DEFAULTS = List.of("etc/ssh/ssh_host_*key*", "root/.ssh/known_hosts");
+  public static final List<String> DEFAULTS =
+      List.of("etc/ssh/ssh_host_*key*", "root/.ssh/known_hosts");
+
   private static final long MAX_CONFIG = 64 * 1024;
 
   private final HostLayout layout;
@@ -45,7 +47,8 @@ public final class TemplateCleaner {
     Path conf = configFile();
     if (Files.exists(conf)) {
       if (Files.size(conf) > MAX_CONFIG) {
-        throw new JailException(conf + " is larger than " + MAX_CONFIG + " bytes; expected a list of glob patterns");
+        throw new JailException(
+            conf + " is larger than " + MAX_CONFIG + " bytes; expected a list of glob patterns");
       }
       for (String line : Files.readAllLines(conf, StandardCharsets.UTF_8)) {
         String p = line.strip();
@@ -57,26 +60,36 @@ public final class TemplateCleaner {
     all.addAll(extra);
     for (String p : all) {
       if (p.startsWith("/") || List.of(p.split("/")).contains("..")) {
-        throw new JailException("expected a glob relative to the jail root, without \"..\" (like var/log/*.log),"
-            + " found \"" + p + "\"");
+        throw new JailException(
+            "expected a glob relative to the jail root, without \"..\" (like var/log/*.log),"
+                + " found \""
+                + p
+                + "\"");
       }
     }
     return all;
   }
 
   /**
-   * Removes what {@code patterns} match in stopped jail {@code name} (or, with {@code dryRun},
-   * only lists it); returns the removed paths, relative to the jail root, sorted.
+   * Removes what {@code patterns} match in stopped jail {@code name} (or, with {@code dryRun}, only
+   * lists it); returns the removed paths, relative to the jail root, sorted.
    */
   public List<String> clean(String name, List<String> patterns, boolean dryRun)
       throws JailException, IOException, InterruptedException {
     Jail jail = jails.store().get(name);
     if (jail.template()) {
-      throw new JailException(name + " is already a template and read-only; make it a jail again with 'warder set"
-          + " template=no " + name + "', clean it, then 'warder set template=yes " + name + "'");
+      throw new JailException(
+          name
+              + " is already a template and read-only; make it a jail again with 'warder set"
+              + " template=no "
+              + name
+              + "', clean it, then 'warder set template=yes "
+              + name
+              + "'");
     }
     if (jails.runtime().jid(jail.name()).isPresent()) {
-      throw new JailException(name + " is running; stop it before cleaning it ('warder stop " + name + "')");
+      throw new JailException(
+          name + " is running; stop it before cleaning it ('warder stop " + name + "')");
     }
     Path root = layout.path(jail.rootName());
     Map<String, PathMatcher> matchers = new LinkedHashMap<>();

@@ -15,9 +15,9 @@ import org.warder.signing.SigningException;
 import org.warder.signing.tuf.PublicKeyFiles;
 
 /**
- * A publisher's signing keys: {@code <dir>/<name>.pem} (passphrase-encrypted, mode 0600) and
- * {@code <dir>/<name>.pub.json}, the public key file ({@link PublicKeyFiles}) a registry administrator passes to
- * {@code warder-registry delegate --key}. The directory is {@code $WARDER_KEYS}, else
+ * A publisher's signing keys: {@code <dir>/<name>.pem} (passphrase-encrypted, mode 0600) and {@code
+ * <dir>/<name>.pub.json}, the public key file ({@link PublicKeyFiles}) a registry administrator
+ * passes to {@code warder-registry delegate --key}. The directory is {@code $WARDER_KEYS}, else
  * {@code $XDG_CONFIG_HOME/warder/keys}, else {@code ~/.config/warder/keys}. Not thread-safe.
  */
 public final class PublisherKeys {
@@ -50,7 +50,8 @@ public final class PublisherKeys {
     checkName(name);
     Path pem = dir.resolve(name + ".pem");
     if (Files.exists(pem)) {
-      throw new SigningException("a key named " + name + " already exists in " + dir + "; choose another --name");
+      throw new SigningException(
+          "a key named " + name + " already exists in " + dir + "; choose another --name");
     }
     PrivateFiles.createDirectories(dir);
     Files.setPosixFilePermissions(dir, PrivateFiles.DIRECTORY); // one made earlier by hand too
@@ -67,7 +68,8 @@ public final class PublisherKeys {
       return out;
     }
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path pub : files.filter(p -> p.getFileName().toString().endsWith(".pub.json")).sorted().toList()) {
+      for (Path pub :
+          files.filter(p -> p.getFileName().toString().endsWith(".pub.json")).sorted().toList()) {
         String name = pub.getFileName().toString().replaceFirst("\\.pub\\.json$", "");
         out.add(new Entry(name, PublicKeyFiles.read(pub).keyId(), dir.resolve(name + ".pem"), pub));
       }
@@ -76,18 +78,27 @@ public final class PublisherKeys {
   }
 
   /** Loads the private key {@code name} with {@code passphrase}. */
-  public Ed25519SigningKey load(String name, char[] passphrase) throws IOException, SigningException {
+  public Ed25519SigningKey load(String name, char[] passphrase)
+      throws IOException, SigningException {
     checkName(name);
     Path pem = dir.resolve(name + ".pem");
     if (!Files.exists(pem)) {
-      throw new SigningException("no key named " + name + " in " + dir + "; create one with 'warder key generate --name " + name + "'");
+      throw new SigningException(
+          "no key named "
+              + name
+              + " in "
+              + dir
+              + "; create one with 'warder key generate --name "
+              + name
+              + "'");
     }
     return KeyFiles.read(pem, passphrase);
   }
 
   private static void checkName(String name) throws SigningException {
     if (!NAME.matcher(name).matches()) {
-      throw new SigningException("expected a key name of letters, digits, '.', '_' and '-', found \"" + name + "\"");
+      throw new SigningException(
+          "expected a key name of letters, digits, '.', '_' and '-', found \"" + name + "\"");
     }
   }
 }

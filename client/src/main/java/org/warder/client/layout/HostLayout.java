@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where everything lives under the warder root ({@code --root}, {@code $WARDER_ROOT}, or
- * {@code /usr/local/warder}, iocage-like). The one class that maps client paths:
+ * Where everything lives under the warder root ({@code --root}, {@code $WARDER_ROOT}, or {@code
+ * /usr/local/warder}, iocage-like). The one class that maps client paths:
  *
  * <pre>
  * &lt;root&gt;/warder.json                       host settings (storage: dir or zfs)
@@ -94,14 +94,16 @@ public final class HostLayout {
   }
 
   /**
-   * Relative name (for storage) of the place an import is received into before it is verified
-   * and renamed into {@code jails/} or {@code templates/}: {@code staging/import-<id>}.
+   * Relative name (for storage) of the place an import is received into before it is verified and
+   * renamed into {@code jails/} or {@code templates/}: {@code staging/import-<id>}.
    */
   public static String importStagingName(String id) {
     return "staging/import-" + id;
   }
 
-  /** The directory beside a jail's or template's root that keeps the file index of each of its tags. */
+  /**
+   * The directory beside a jail's or template's root that keeps the file index of each of its tags.
+   */
   public static final String TAG_INDEXES = "tags";
 
   /**
@@ -122,14 +124,17 @@ public final class HostLayout {
     return root.resolve("trusted-keys");
   }
 
-  /** Relative name of the clone a tar export of a ZFS snapshot reads: {@code staging/export-<id>}. */
+  /**
+   * Relative name of the clone a tar export of a ZFS snapshot reads: {@code staging/export-<id>}.
+   */
   public static String exportViewName(String id) {
     return "staging/export-" + id;
   }
 
   /**
    * Relative name of the dataset an iocage export fills with iocage's files of a jail (its
-   * config.json and fstab) and sends as the jail directory's stream: {@code staging/iocage-export-<id>}.
+   * config.json and fstab) and sends as the jail directory's stream: {@code
+   * staging/iocage-export-<id>}.
    */
   public static String iocageExportName(String id) {
     return "staging/iocage-export-" + id;

@@ -8,10 +8,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The admin portal URL of a plugin jail, from the artifact's {@code ui.json}
- * ({@code {"adminportal": "http://%%IP%%"}}): {@code %%IP%%} replaced by the jail's address and,
- * for a NAT jail, the jail port mapped to the host port its {@code nat_forwards} names
- * ({@code tcp(80:8282)}). Stateless.
+ * The admin portal URL of a plugin jail, from the artifact's {@code ui.json} ({@code
+ * {"adminportal": "http://%%IP%%"}}): {@code %%IP%%} replaced by the jail's address and, for a NAT
+ * jail, the jail port mapped to the host port its {@code nat_forwards} names ({@code
+ * tcp(80:8282)}). Stateless.
  */
 public final class AdminPortal {
   private static final Pattern FORWARD = Pattern.compile("(tcp|udp)\\((\\d+)(?::(\\d+))?\\)");
@@ -19,7 +19,8 @@ public final class AdminPortal {
   private AdminPortal() {}
 
   /** The portal, when {@code template} is non-empty. */
-  public static Optional<String> render(String template, String ip, boolean nat, String natForwards) {
+  public static Optional<String> render(
+      String template, String ip, boolean nat, String natForwards) {
     if (template.isBlank()) {
       return Optional.empty();
     }
@@ -42,8 +43,16 @@ public final class AdminPortal {
       if (hostPort == null || hostPort == port && uri.getPort() < 0) {
         return Optional.of(url);
       }
-      return Optional.of(new URI(uri.getScheme(), uri.getUserInfo(), uri.getHost(), hostPort, uri.getPath(), uri.getQuery(),
-          uri.getFragment()).toString());
+      return Optional.of(
+          new URI(
+                  uri.getScheme(),
+                  uri.getUserInfo(),
+                  uri.getHost(),
+                  hostPort,
+                  uri.getPath(),
+                  uri.getQuery(),
+                  uri.getFragment())
+              .toString());
     } catch (IllegalArgumentException | java.net.URISyntaxException e) {
       return Optional.of(url);
     }

@@ -32,12 +32,12 @@ import org.eclipse.jgit.transport.TransportBundleStream;
 import org.eclipse.jgit.transport.URIish;
 
 /**
- * Writes a plugin artifact's files at exactly its pinned commit, from a git bundle that was
- * already verified against signed metadata: the bundle is fetched (every object checked) into a
- * temporary bare repository next to the destination, the commit is looked up by its full id
- * (never a branch or tag name), its tree is checked by {@link ArtifactTree}, written into a
- * staging directory, and renamed to the destination only when complete. On any failure nothing
- * is left. Thread-safe (stateless apart from its limits).
+ * Writes a plugin artifact's files at exactly its pinned commit, from a git bundle that was already
+ * verified against signed metadata: the bundle is fetched (every object checked) into a temporary
+ * bare repository next to the destination, the commit is looked up by its full id (never a branch
+ * or tag name), its tree is checked by {@link ArtifactTree}, written into a staging directory, and
+ * renamed to the destination only when complete. On any failure nothing is left. Thread-safe
+ * (stateless apart from its limits).
  */
 public final class ArtifactCheckout {
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
@@ -57,13 +57,18 @@ public final class ArtifactCheckout {
    * digits) from {@code bundle} into {@code destination}, which must not exist yet (its parent is
    * created if needed).
    */
-  public CheckedOutArtifact checkout(Path bundle, String commit, Path destination) throws IOException, PluginException {
+  public CheckedOutArtifact checkout(Path bundle, String commit, Path destination)
+      throws IOException, PluginException {
     if (!COMMIT.matcher(commit).matches()) {
-      throw new ArtifactBundleException("expected the pinned commit as 40 lower-case hex digits, found "
-          + PluginTargets.quote(commit) + "; pass the manifest's artifact_ref, never a branch or tag name");
+      throw new ArtifactBundleException(
+          "expected the pinned commit as 40 lower-case hex digits, found "
+              + PluginTargets.quote(commit)
+              + "; pass the manifest's artifact_ref, never a branch or tag name");
     }
     if (Files.exists(destination, LinkOption.NOFOLLOW_LINKS)) {
-      throw new FileAlreadyExistsException(destination.toString(), null,
+      throw new FileAlreadyExistsException(
+          destination.toString(),
+          null,
           "expected a path that does not exist yet for the artifact's files; remove it or choose another");
     }
     Path parent = destination.toAbsolutePath().getParent();
@@ -74,7 +79,8 @@ public final class ArtifactCheckout {
       CheckedOutArtifact written;
       try (Repository repo = FileRepositoryBuilder.create(work.resolve("git").toFile())) {
         repo.create(true);
-        // JGit would start a gc after the fetch (in the background), racing the deletion of this temporary copy
+        // JGit would start a gc after the fetch (in the background), racing the deletion of this
+        // temporary copy
         repo.getConfig().setInt("gc", null, "auto", 0);
         repo.getConfig().setBoolean("gc", null, "autoDetach", false);
         repo.getConfig().save();
@@ -88,31 +94,51 @@ public final class ArtifactCheckout {
     }
   }
 
-  private static void fetch(Repository repo, Path bundle) throws IOException, ArtifactBundleException {
+  private static void fetch(Repository repo, Path bundle)
+      throws IOException, ArtifactBundleException {
     URIish uri = new URIish().setPath(bundle.toAbsolutePath().toString());
     try (InputStream in = new BufferedInputStream(Files.newInputStream(bundle));
         Transport transport = new TransportBundleStream(repo, uri, in)) {
       transport.setObjectChecker(new ObjectChecker());
       transport.fetch(NullProgressMonitor.INSTANCE, List.of(new RefSpec("+refs/*:refs/bundle/*")));
     } catch (TransportException e) {
-      throw new ArtifactBundleException("expected a complete git bundle in " + bundle + ", found one that cannot be"
-          + " read (" + e.getMessage() + "); the publisher must publish the plugin again", e);
+      throw new ArtifactBundleException(
+          "expected a complete git bundle in "
+              + bundle
+              + ", found one that cannot be"
+              + " read ("
+              + e.getMessage()
+              + "); the publisher must publish the plugin again",
+          e);
     }
   }
 
-  private CheckedOutArtifact write(Repository repo, Path bundle, ObjectId commit, Path staging, Path destination)
+  private CheckedOutArtifact write(
+      Repository repo, Path bundle, ObjectId commit, Path staging, Path destination)
       throws IOException, PluginException {
-    try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
+    try (RevWalk walk = new RevWalk(repo);
+        ObjectReader reader = repo.newObjectReader()) {
       RevObject object;
       try {
         object = walk.parseAny(commit);
       } catch (MissingObjectException e) {
-        throw new ArtifactBundleException("expected commit " + commit.name() + " in the git bundle " + bundle
-            + ", found it missing; the bundle does not hold the commit the manifest pins, do not install it", e);
+        throw new ArtifactBundleException(
+            "expected commit "
+                + commit.name()
+                + " in the git bundle "
+                + bundle
+                + ", found it missing; the bundle does not hold the commit the manifest pins, do not install it",
+            e);
       }
       if (!(object instanceof RevCommit revCommit)) {
-        throw new ArtifactBundleException("expected " + commit.name() + " to be a commit in " + bundle + ", found a "
-            + Constants.typeString(object.getType()) + "; artifact_ref must name a commit");
+        throw new ArtifactBundleException(
+            "expected "
+                + commit.name()
+                + " to be a commit in "
+                + bundle
+                + ", found a "
+                + Constants.typeString(object.getType())
+                + "; artifact_ref must name a commit");
       }
       List<ArtifactTree.Entry> entries = ArtifactTree.read(reader, revCommit, limits);
       Files.createDirectory(staging);
@@ -125,11 +151,15 @@ public final class ArtifactCheckout {
           case DIRECTORY -> Files.createDirectory(path);
           case FILE, EXECUTABLE -> {
             // CREATE_NEW never follows or replaces anything already there
-            try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (OutputStream out =
+                Files.newOutputStream(
+                    path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
               reader.open(e.object(), Constants.OBJ_BLOB).copyTo(out);
             }
-            Files.setPosixFilePermissions(path,
-                PosixFilePermissions.fromString(e.kind() == ArtifactTree.Kind.EXECUTABLE ? "rwxr-xr-x" : "rw-r--r--"));
+            Files.setPosixFilePermissions(
+                path,
+                PosixFilePermissions.fromString(
+                    e.kind() == ArtifactTree.Kind.EXECUTABLE ? "rwxr-xr-x" : "rw-r--r--"));
             files++;
             bytes += e.size();
           }

@@ -17,23 +17,29 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
- * The entries of one commit's tree of a plugin artifact, checked against what a checkout may
- * write: names that are plain path segments (no {@code .}, {@code ..}, {@code .git}, control
- * characters), regular or executable files, directories, and symbolic links whose relative target
- * stays inside the tree however the tree's other links resolve (absolute targets are refused);
- * no submodules; bounded total size and entry count. Publishers and clients apply the same rules.
- * Thread-safe (stateless).
+ * The entries of one commit's tree of a plugin artifact, checked against what a checkout may write:
+ * names that are plain path segments (no {@code .}, {@code ..}, {@code .git}, control characters),
+ * regular or executable files, directories, and symbolic links whose relative target stays inside
+ * the tree however the tree's other links resolve (absolute targets are refused); no submodules;
+ * bounded total size and entry count. Publishers and clients apply the same rules. Thread-safe
+ * (stateless).
  */
 public final class ArtifactTree {
   /** Longest symbolic link target read. */
   private static final int MAX_LINK = 1024;
+
   /** Link expansions while resolving one target before it counts as a loop (as ELOOP). */
   private static final int MAX_EXPANSIONS = 40;
 
   private ArtifactTree() {}
 
   /** What an entry is. */
-  public enum Kind { DIRECTORY, FILE, EXECUTABLE, SYMLINK }
+  public enum Kind {
+    DIRECTORY,
+    FILE,
+    EXECUTABLE,
+    SYMLINK
+  }
 
   /**
    * One entry, in tree order (a directory before what it holds).
@@ -53,7 +59,9 @@ public final class ArtifactTree {
    * @param maxEntries files, directories and links together
    */
   public record Limits(long maxBytes, int maxEntries) {
-    /** 1 GiB and 100,000 entries: far above real plugin artifacts (the Nextcloud one is 40 files). */
+    /**
+     * 1 GiB and 100,000 entries: far above real plugin artifacts (the Nextcloud one is 40 files).
+     */
     public static Limits defaults() {
       return new Limits(1L << 30, 100_000);
     }
@@ -72,8 +80,12 @@ public final class ArtifactTree {
         String path = walk.getPathString();
         checkName(walk.getNameString(), path);
         if (entries.size() >= limits.maxEntries()) {
-          throw new ArtifactTooLargeException("expected at most " + limits.maxEntries() + " entries in artifact commit "
-              + commit.name() + ", found more; an artifact holds scripts and an overlay, not a whole tree");
+          throw new ArtifactTooLargeException(
+              "expected at most "
+                  + limits.maxEntries()
+                  + " entries in artifact commit "
+                  + commit.name()
+                  + ", found more; an artifact holds scripts and an overlay, not a whole tree");
         }
         FileMode mode = walk.getFileMode(0);
         ObjectId id = walk.getObjectId(0);
@@ -84,18 +96,32 @@ public final class ArtifactTree {
           long size = reader.getObjectSize(id, Constants.OBJ_BLOB);
           total += size;
           if (total > limits.maxBytes()) {
-            throw new ArtifactTooLargeException("expected at most " + limits.maxBytes() + " bytes of files in artifact"
-                + " commit " + commit.name() + ", found more at " + path + "; keep large data out of the artifact");
+            throw new ArtifactTooLargeException(
+                "expected at most "
+                    + limits.maxBytes()
+                    + " bytes of files in artifact"
+                    + " commit "
+                    + commit.name()
+                    + ", found more at "
+                    + path
+                    + "; keep large data out of the artifact");
           }
-          entries.add(new Entry(path, mode == FileMode.REGULAR_FILE ? Kind.FILE : Kind.EXECUTABLE, id, size, ""));
+          entries.add(
+              new Entry(
+                  path, mode == FileMode.REGULAR_FILE ? Kind.FILE : Kind.EXECUTABLE, id, size, ""));
         } else if (mode == FileMode.SYMLINK) {
           String target = linkTarget(reader, id, path);
           links.put(path, target);
           entries.add(new Entry(path, Kind.SYMLINK, id, 0, target));
         } else {
-          throw new UnsafeArtifactException("expected files, directories and symbolic links in artifact commit "
-              + commit.name() + ", found " + describe(mode) + " at " + path
-              + "; vendor a submodule's files into the artifact instead");
+          throw new UnsafeArtifactException(
+              "expected files, directories and symbolic links in artifact commit "
+                  + commit.name()
+                  + ", found "
+                  + describe(mode)
+                  + " at "
+                  + path
+                  + "; vendor a submodule's files into the artifact instead");
         }
       }
     }
@@ -109,18 +135,33 @@ public final class ArtifactTree {
       throws IOException, UnsafeArtifactException {
     long size = reader.getObjectSize(id, Constants.OBJ_BLOB);
     if (size == 0 || size > MAX_LINK) {
-      throw new UnsafeArtifactException("expected a symbolic link target of 1 to " + MAX_LINK + " bytes at " + path
-          + ", found " + size + " bytes");
+      throw new UnsafeArtifactException(
+          "expected a symbolic link target of 1 to "
+              + MAX_LINK
+              + " bytes at "
+              + path
+              + ", found "
+              + size
+              + " bytes");
     }
-    String target = new String(reader.open(id, Constants.OBJ_BLOB).getCachedBytes(MAX_LINK), StandardCharsets.UTF_8);
+    String target =
+        new String(
+            reader.open(id, Constants.OBJ_BLOB).getCachedBytes(MAX_LINK), StandardCharsets.UTF_8);
     if (target.startsWith("/")) {
-      throw new UnsafeArtifactException("expected a relative symbolic link at " + path + ", found the absolute target "
-          + PluginTargets.quote(target) + "; it would point into the host when the artifact is copied, make it"
-          + " relative");
+      throw new UnsafeArtifactException(
+          "expected a relative symbolic link at "
+              + path
+              + ", found the absolute target "
+              + PluginTargets.quote(target)
+              + "; it would point into the host when the artifact is copied, make it"
+              + " relative");
     }
     if (target.chars().anyMatch(c -> c == 0 || Character.isISOControl(c))) {
-      throw new UnsafeArtifactException("expected a symbolic link target without control characters at " + path
-          + ", found " + PluginTargets.quote(target));
+      throw new UnsafeArtifactException(
+          "expected a symbolic link target without control characters at "
+              + path
+              + ", found "
+              + PluginTargets.quote(target));
     }
     return target;
   }
@@ -128,10 +169,16 @@ public final class ArtifactTree {
   private static void checkName(String name, String path) throws UnsafeArtifactException {
     boolean control = name.chars().anyMatch(Character::isISOControl);
     String lower = name.toLowerCase(Locale.ROOT);
-    if (name.isEmpty() || name.equals(".") || name.equals("..") || lower.equals(".git") || name.contains("/")
+    if (name.isEmpty()
+        || name.equals(".")
+        || name.equals("..")
+        || lower.equals(".git")
+        || name.contains("/")
         || control) {
-      throw new UnsafeArtifactException("expected a plain file name in the artifact tree, found "
-          + PluginTargets.quote(path) + "; '.', '..', '.git', '/' and control characters cannot be written safely");
+      throw new UnsafeArtifactException(
+          "expected a plain file name in the artifact tree, found "
+              + PluginTargets.quote(path)
+              + "; '.', '..', '.git', '/' and control characters cannot be written safely");
     }
   }
 
@@ -161,8 +208,12 @@ public final class ArtifactTree {
       String target = links.get(String.join("/", at));
       if (target != null) {
         if (++expansions > MAX_EXPANSIONS) {
-          throw new UnsafeArtifactException("expected the symbolic link " + linkPath + " to resolve, found a loop"
-              + " of links in artifact commit " + commit.name());
+          throw new UnsafeArtifactException(
+              "expected the symbolic link "
+                  + linkPath
+                  + " to resolve, found a loop"
+                  + " of links in artifact commit "
+                  + commit.name());
         }
         at.removeLast();
         List<String> parts = List.of(target.split("/"));
@@ -174,12 +225,20 @@ public final class ArtifactTree {
   }
 
   private static UnsafeArtifactException escape(String path, String target, RevCommit commit) {
-    return new UnsafeArtifactException("expected the symbolic link " + path + " to stay inside the artifact, found"
-        + " the target " + PluginTargets.quote(target) + " which leaves it (commit " + commit.name()
-        + "); point links only at files of the artifact");
+    return new UnsafeArtifactException(
+        "expected the symbolic link "
+            + path
+            + " to stay inside the artifact, found"
+            + " the target "
+            + PluginTargets.quote(target)
+            + " which leaves it (commit "
+            + commit.name()
+            + "); point links only at files of the artifact");
   }
 
   private static String describe(FileMode mode) {
-    return mode == FileMode.GITLINK ? "a submodule" : "an entry of mode " + Integer.toOctalString(mode.getBits());
+    return mode == FileMode.GITLINK
+        ? "a submodule"
+        : "an entry of mode " + Integer.toOctalString(mode.getBits());
   }
 }

@@ -17,27 +17,48 @@ import org.warder.index.PluginManifest;
  * PluginAllowances}). Stateless.
  *
  * <p>Devices: a manifest's devfs path is allowed when an allowed pattern covers it: the same
- * pattern, a device name it matches (devfs globbing: {@code *} and {@code ?} stop at {@code /}),
- * or a narrower pattern with the same literal prefix ({@code cuaU*} under {@code cua*}).
+ * pattern, a device name it matches (devfs globbing: {@code *} and {@code ?} stop at {@code /}), or
+ * a narrower pattern with the same literal prefix ({@code cuaU*} under {@code cua*}).
  */
 public final class ManifestPolicy {
   /**
-   * devfs paths by default: bpf* (DHCP, 2 manifests), tun* (VPNs, through allow_tun), cua* and
-   * usb (home automation: serial and USB sticks), dri/drm (GPU transcoding, 1), zfs (2; also in
-   * every jail's base ruleset).
+   * devfs paths by default: bpf* (DHCP, 2 manifests), tun* (VPNs, through allow_tun), cua* and usb
+   * (home automation: serial and USB sticks), dri/drm (GPU transcoding, 1), zfs (2; also in every
+   * jail's base ruleset).
    */
   public static final List<String> DEFAULT_DEVICES =
       List.of("bpf*", "tun*", "cua*", "usb*", "usb/*", "dri*", "dri/*", "drm*", "drm/*", "zfs");
-  /** devfs rulesets a manifest may include: the standard ones of /etc/defaults/devfs.rules (1 manifest includes 1, 2, 3). */
-  public static final List<String> DEFAULT_INCLUDES = List.of("1", "2", "3", "4", "5", "$devfsrules_hide_all",
-      "$devfsrules_unhide_basic", "$devfsrules_unhide_login", "$devfsrules_jail", "$devfsrules_jail_vnet");
+
+  /**
+   * devfs rulesets a manifest may include: the standard ones of /etc/defaults/devfs.rules (1
+   * manifest includes 1, 2, 3).
+   */
+  public static final List<String> DEFAULT_INCLUDES =
+      List.of(
+          "1",
+          "2",
+          "3",
+          "4",
+          "5",
+          "$devfsrules_hide_all",
+          "$devfsrules_unhide_basic",
+          "$devfsrules_unhide_login",
+          "$devfsrules_jail",
+          "$devfsrules_jail_vnet");
+
   /** Kernel modules by default: FreeBSD's Linux ABI (1 manifest loads linux and linux64). */
-  public static final List<String> DEFAULT_KMODS = List.of("linux", "linux64", "linux_common", "linprocfs", "linsysfs");
+  public static final List<String> DEFAULT_KMODS =
+      List.of("linux", "linux64", "linux_common", "linprocfs", "linsysfs");
 
   private ManifestPolicy() {}
 
   /** What kind of host resource an {@link Ask} is. */
-  public enum Kind { DEVICE, INCLUDE, KMOD, PROPERTY }
+  public enum Kind {
+    DEVICE,
+    INCLUDE,
+    KMOD,
+    PROPERTY
+  }
 
   /**
    * One thing a manifest asks of the host beyond a plain jail.
@@ -59,7 +80,8 @@ public final class ManifestPolicy {
 
     /** What the administrator can do about it: the flag that allows it, or why no flag can. */
     public String remedy() {
-      Optional<String> never = kind == Kind.PROPERTY ? PluginPropertyDefaults.neverGranted(name) : Optional.empty();
+      Optional<String> never =
+          kind == Kind.PROPERTY ? PluginPropertyDefaults.neverGranted(name) : Optional.empty();
       return never.map(why -> "cannot be allowed: " + why).orElse("needs " + flag());
     }
 
@@ -76,8 +98,8 @@ public final class ManifestPolicy {
 
   /**
    * What may go ahead: the asks beyond the defaults that the allowances grant, each described with
-   * the flag that grants it (printed as "will allow: ..." before anything runs), and allowances
-   * the manifest does not need.
+   * the flag that grants it (printed as "will allow: ..." before anything runs), and allowances the
+   * manifest does not need.
    */
   public record Decision(List<String> granted, List<String> unused) {
     public Decision {
@@ -89,7 +111,8 @@ public final class ManifestPolicy {
     public List<String> lines() {
       List<String> lines = new ArrayList<>();
       granted.forEach(g -> lines.add("will allow: " + g));
-      unused.forEach(u -> lines.add("note: " + u + " is not needed: the manifest does not ask for it"));
+      unused.forEach(
+          u -> lines.add("note: " + u + " is not needed: the manifest does not ask for it"));
       return lines;
     }
   }
@@ -100,7 +123,10 @@ public final class ManifestPolicy {
    * KEY=VALUE, are the user's own choice and win over the manifest's).
    */
   public static List<Ask> asks(PluginManifest m, List<String> userKeyValues) {
-    List<String> userKeys = userKeyValues.stream().map(kv -> kv.contains("=") ? kv.substring(0, kv.indexOf('=')) : kv).toList();
+    List<String> userKeys =
+        userKeyValues.stream()
+            .map(kv -> kv.contains("=") ? kv.substring(0, kv.indexOf('=')) : kv)
+            .toList();
     List<Ask> asks = new ArrayList<>();
     Optional<PluginManifest.DevfsRuleset> devfs = m.devfsRuleset();
     if (devfs.isPresent()) {
@@ -112,11 +138,13 @@ public final class ManifestPolicy {
       devfs.get().includes().forEach(i -> asks.add(new Ask(Kind.INCLUDE, i, "")));
     }
     m.kmods().forEach(k -> asks.add(new Ask(Kind.KMOD, k, "")));
-    m.properties().forEach((k, v) -> {
-      if (!userKeys.contains(k)) {
-        asks.add(new Ask(Kind.PROPERTY, k, v));
-      }
-    });
+    m.properties()
+        .forEach(
+            (k, v) -> {
+              if (!userKeys.contains(k)) {
+                asks.add(new Ask(Kind.PROPERTY, k, v));
+              }
+            });
     return List.copyOf(asks);
   }
 
@@ -142,31 +170,45 @@ public final class ManifestPolicy {
       }
     }
     if (!refused.isEmpty()) {
-      StringBuilder msg = new StringBuilder("plugin " + plugin + " asks for more than a plugin gets by default, so nothing"
-          + " was made: ");
+      StringBuilder msg =
+          new StringBuilder(
+              "plugin "
+                  + plugin
+                  + " asks for more than a plugin gets by default, so nothing"
+                  + " was made: ");
       for (int i = 0; i < refused.size(); i++) {
-        msg.append(i == 0 ? "" : "; ").append(refused.get(i).describe()).append(' ').append(refused.get(i).remedy());
+        msg.append(i == 0 ? "" : "; ")
+            .append(refused.get(i).describe())
+            .append(' ')
+            .append(refused.get(i).remedy());
       }
-      msg.append(". Defaults: devices ").append(String.join(" ", DEFAULT_DEVICES)).append(", kernel modules ")
-          .append(String.join(" ", DEFAULT_KMODS)).append(", properties ")
+      msg.append(". Defaults: devices ")
+          .append(String.join(" ", DEFAULT_DEVICES))
+          .append(", kernel modules ")
+          .append(String.join(" ", DEFAULT_KMODS))
+          .append(", properties ")
           .append(String.join(" ", PluginPropertyDefaults.keys()))
-          .append(" (securelevel 1-3, enforce_statfs 1-2, sysv* new). Review the manifest; to grant what it asks,"
-              + " repeat the command with those flags");
+          .append(
+              " (securelevel 1-3, enforce_statfs 1-2, sysv* new). Review the manifest; to grant what it asks,"
+                  + " repeat the command with those flags");
       throw new ManifestNotAllowedException(msg.toString());
     }
     List<String> unused = new ArrayList<>();
     for (String d : allowances.devices()) {
-      if (granted.stream().noneMatch(a -> allowedBy(a, new PluginAllowances(List.of(d), List.of(), List.of())))) {
+      if (granted.stream()
+          .noneMatch(a -> allowedBy(a, new PluginAllowances(List.of(d), List.of(), List.of())))) {
         unused.add("--allow-device " + d);
       }
     }
     for (String k : allowances.kmods()) {
-      if (granted.stream().noneMatch(a -> allowedBy(a, new PluginAllowances(List.of(), List.of(k), List.of())))) {
+      if (granted.stream()
+          .noneMatch(a -> allowedBy(a, new PluginAllowances(List.of(), List.of(k), List.of())))) {
         unused.add("--allow-kmod " + k);
       }
     }
     for (String p : allowances.properties()) {
-      if (granted.stream().noneMatch(a -> allowedBy(a, new PluginAllowances(List.of(), List.of(), List.of(p))))) {
+      if (granted.stream()
+          .noneMatch(a -> allowedBy(a, new PluginAllowances(List.of(), List.of(), List.of(p))))) {
         unused.add("--allow-property " + p);
       }
     }
@@ -189,13 +231,19 @@ public final class ManifestPolicy {
   /** The flag among {@code allowances} that allows {@code a}, as the administrator wrote it. */
   private static Optional<String> grantedBy(Ask a, PluginAllowances allowances) {
     return switch (a.kind()) {
-      case DEVICE -> allowances.devices().stream()
-          .filter(d -> !d.startsWith(PluginAllowances.INCLUDE) && covers(d, a.name()))
-          .findFirst().map(d -> "--allow-device '" + d + "'");
-      case INCLUDE -> allowances.devices().contains(PluginAllowances.INCLUDE + a.name())
-          ? Optional.of(a.flag()) : Optional.empty();
-      case KMOD, PROPERTY -> (a.kind() == Kind.KMOD ? allowances.kmods() : allowances.properties()).contains(a.name())
-          ? Optional.of(a.flag()) : Optional.empty();
+      case DEVICE ->
+          allowances.devices().stream()
+              .filter(d -> !d.startsWith(PluginAllowances.INCLUDE) && covers(d, a.name()))
+              .findFirst()
+              .map(d -> "--allow-device '" + d + "'");
+      case INCLUDE ->
+          allowances.devices().contains(PluginAllowances.INCLUDE + a.name())
+              ? Optional.of(a.flag())
+              : Optional.empty();
+      case KMOD, PROPERTY ->
+          (a.kind() == Kind.KMOD ? allowances.kmods() : allowances.properties()).contains(a.name())
+              ? Optional.of(a.flag())
+              : Optional.empty();
     };
   }
 
@@ -208,7 +256,9 @@ public final class ManifestPolicy {
       return toRegex(allowed).matcher(asked).matches();
     }
     String prefix = allowed.substring(0, allowed.length() - 1);
-    return allowed.endsWith("*") && !glob(prefix) && asked.startsWith(prefix)
+    return allowed.endsWith("*")
+        && !glob(prefix)
+        && asked.startsWith(prefix)
         && !asked.substring(prefix.length()).contains("/");
   }
 
@@ -216,7 +266,9 @@ public final class ManifestPolicy {
     return pattern.chars().anyMatch(c -> c == '*' || c == '?' || c == '[');
   }
 
-  /** devfs(8) globbing (fnmatch with FNM_PATHNAME): {@code *} and {@code ?} do not match {@code /}. */
+  /**
+   * devfs(8) globbing (fnmatch with FNM_PATHNAME): {@code *} and {@code ?} do not match {@code /}.
+   */
   private static Pattern toRegex(String glob) {
     StringBuilder re = new StringBuilder();
     for (int i = 0; i < glob.length(); i++) {
@@ -241,7 +293,10 @@ public final class ManifestPolicy {
     return Pattern.compile(re.toString());
   }
 
-  /** The kinds of asks in {@code asks} that {@code kinds} names, in order (an update re-applies devfs only). */
+  /**
+   * The kinds of asks in {@code asks} that {@code kinds} names, in order (an update re-applies
+   * devfs only).
+   */
   static List<Ask> only(List<Ask> asks, Set<Kind> kinds) {
     return asks.stream().filter(a -> kinds.contains(a.kind())).toList();
   }

@@ -21,30 +21,36 @@ public final class OverlayCopy {
   private OverlayCopy() {}
 
   /** Copies every entry of {@code overlay} to the same relative path under {@code root}. */
-  public static int copy(Path overlay, ConfinedDirectory root) throws IOException, UnsafeArtifactException {
+  public static int copy(Path overlay, ConfinedDirectory root)
+      throws IOException, UnsafeArtifactException {
     int[] copied = {0};
     try {
-      Files.walkFileTree(overlay, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-          if (!dir.equals(overlay)) {
-            root.createDirectories(relative(overlay, dir));
-          }
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          overlay,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+                throws IOException {
+              if (!dir.equals(overlay)) {
+                root.createDirectories(relative(overlay, dir));
+              }
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          String target = relative(overlay, file);
-          if (attrs.isSymbolicLink()) {
-            root.symlink(target, Files.readSymbolicLink(file).toString());
-          } else {
-            root.copyIn(file, target, Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
-          }
-          copied[0]++;
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              String target = relative(overlay, file);
+              if (attrs.isSymbolicLink()) {
+                root.symlink(target, Files.readSymbolicLink(file).toString());
+              } else {
+                root.copyIn(
+                    file, target, Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
+              }
+              copied[0]++;
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (ConfinementException e) {
       throw new UnsafeArtifactException(e.getMessage() + "; refusing to copy the overlay");
     }

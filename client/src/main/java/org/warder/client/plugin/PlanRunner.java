@@ -24,13 +24,15 @@ public final class PlanRunner implements CommandRunner {
   }
 
   @Override
-  public <T, E extends Exception> T stream(Command command, OutputReader<T, E> reader) throws IOException, E {
+  public <T, E extends Exception> T stream(Command command, OutputReader<T, E> reader)
+      throws IOException, E {
     lines.add(command.display());
     return reader.read(new ByteArrayInputStream(new byte[0]));
   }
 
   @Override
-  public <T, E extends Exception> T feed(Command command, InputWriter<T, E> writer) throws IOException, E {
+  public <T, E extends Exception> T feed(Command command, InputWriter<T, E> writer)
+      throws IOException, E {
     lines.add(command.display() + " < (stream)");
     return writer.write(OutputStream.nullOutputStream());
   }

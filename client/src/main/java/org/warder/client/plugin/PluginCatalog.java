@@ -27,16 +27,16 @@ import org.warder.signing.tuf.Updater;
 
 /**
  * The plugins a registry publishes, read only through verified TUF targets: for every delegated
- * role {@code plugins-P} reachable from the top-level targets role and published, the signed
- * {@code plugins/P/INDEX}; for a plugin, its signed manifest and git bundle (naming in {@link
+ * role {@code plugins-P} reachable from the top-level targets role and published, the signed {@code
+ * plugins/P/INDEX}; for a plugin, its signed manifest and git bundle (naming in {@link
  * PluginTargets}). Every document is downloaded into the cache directory under its sha256 and
  * checked for the signed length and hashes before it is read; a cached copy is re-checked. The
  * trusted metadata is refreshed once, on first use.
  *
  * <p>One publisher cannot break the others: a role whose metadata fails verification, or whose
- * INDEX is missing its {@code custom}, cannot be downloaded or is not a valid INDEX, is reported
- * as a warning naming the role and why, and left out; the other publishers' plugins are listed
- * and resolved as usual. Not thread-safe.
+ * INDEX is missing its {@code custom}, cannot be downloaded or is not a valid INDEX, is reported as
+ * a warning naming the role and why, and left out; the other publishers' plugins are listed and
+ * resolved as usual. Not thread-safe.
  */
 public final class PluginCatalog {
   private final Updater updater;
@@ -61,60 +61,107 @@ public final class PluginCatalog {
   /** Every published plugin of every publisher, sorted by id, then publisher. */
   public List<PluginListing> list() throws IOException, TufException, PluginException {
     List<PluginListing> all = new ArrayList<>();
-    indexes().forEach((publisher, index) ->
-        index.entries().forEach((id, entry) -> all.add(new PluginListing(publisher, id, entry))));
-    all.sort(Comparator.comparing((PluginListing l) -> l.id().toLowerCase(Locale.ROOT))
-        .thenComparing(PluginListing::id).thenComparing(PluginListing::publisher));
+    indexes()
+        .forEach(
+            (publisher, index) ->
+                index
+                    .entries()
+                    .forEach((id, entry) -> all.add(new PluginListing(publisher, id, entry))));
+    all.sort(
+        Comparator.comparing((PluginListing l) -> l.id().toLowerCase(Locale.ROOT))
+            .thenComparing(PluginListing::id)
+            .thenComparing(PluginListing::publisher));
     return all;
   }
 
   /**
-   * The plugin {@code name} ({@code id}, or {@code P/id} when several publishers have that id)
-   * with its verified manifest and the signed description of its bundle.
+   * The plugin {@code name} ({@code id}, or {@code P/id} when several publishers have that id) with
+   * its verified manifest and the signed description of its bundle.
    */
   public ResolvedPlugin resolve(String name) throws IOException, TufException, PluginException {
     int slash = name.indexOf('/');
-    Optional<String> publisher = slash < 0 ? Optional.empty()
-        : Optional.of(PluginTargets.checkPublisher(name.substring(0, slash)));
+    Optional<String> publisher =
+        slash < 0
+            ? Optional.empty()
+            : Optional.of(PluginTargets.checkPublisher(name.substring(0, slash)));
     String id = PluginTargets.checkId(name.substring(slash + 1));
     List<PluginListing> found = new ArrayList<>();
     for (Map.Entry<String, PluginIndex> index : indexes().entrySet()) {
       if (publisher.isEmpty() || publisher.get().equals(index.getKey())) {
-        index.getValue().entry(id).ifPresent(e -> found.add(new PluginListing(index.getKey(), id, e)));
+        index
+            .getValue()
+            .entry(id)
+            .ifPresent(e -> found.add(new PluginListing(index.getKey(), id, e)));
       }
     }
     if (found.isEmpty()) {
-      throw new PluginNotFoundException("expected a plugin " + PluginTargets.quote(name) + " in the signed INDEX of "
-          + (publisher.isPresent() ? "publisher " + publisher.get() : "any publisher (" + String.join(", ", indexes().keySet()) + ")")
-          + ", found none" + similar(id) + "; 'warder list -PR' shows what is published");
+      throw new PluginNotFoundException(
+          "expected a plugin "
+              + PluginTargets.quote(name)
+              + " in the signed INDEX of "
+              + (publisher.isPresent()
+                  ? "publisher " + publisher.get()
+                  : "any publisher (" + String.join(", ", indexes().keySet()) + ")")
+              + ", found none"
+              + similar(id)
+              + "; 'warder list -PR' shows what is published");
     }
     if (found.size() > 1) {
-      throw new AmbiguousPluginException("expected one publisher of plugin " + PluginTargets.quote(id) + ", found "
-          + found.size() + ": " + String.join(", ", found.stream().map(PluginListing::qualifiedId).toList())
-          + "; name one as PUBLISHER/" + id);
+      throw new AmbiguousPluginException(
+          "expected one publisher of plugin "
+              + PluginTargets.quote(id)
+              + ", found "
+              + found.size()
+              + ": "
+              + String.join(", ", found.stream().map(PluginListing::qualifiedId).toList())
+              + "; name one as PUBLISHER/"
+              + id);
     }
     return resolve(found.get(0));
   }
 
   /**
-   * The verified bundle of {@code plugin} in the cache (downloaded if needed): pass it with
-   * {@code plugin.manifest().artifactRef()} to {@link ArtifactCheckout#checkout}.
+   * The verified bundle of {@code plugin} in the cache (downloaded if needed): pass it with {@code
+   * plugin.manifest().artifactRef()} to {@link ArtifactCheckout#checkout}.
    */
   public Path bundle(ResolvedPlugin plugin) throws IOException, TufException, PluginException {
-    TargetFile target = plugin.bundle().orElseThrow(() -> new CatalogInconsistencyException("expected an artifact"
-        + " bundle for plugin " + plugin.qualifiedId() + ", found none: the plugin has no artifact"));
+    TargetFile target =
+        plugin
+            .bundle()
+            .orElseThrow(
+                () ->
+                    new CatalogInconsistencyException(
+                        "expected an artifact"
+                            + " bundle for plugin "
+                            + plugin.qualifiedId()
+                            + ", found none: the plugin has no artifact"));
     return verifiedFile(target);
   }
 
-  private ResolvedPlugin resolve(PluginListing listing) throws IOException, TufException, PluginException {
+  private ResolvedPlugin resolve(PluginListing listing)
+      throws IOException, TufException, PluginException {
     String prefix = PluginTargets.pluginPrefix(listing.publisher(), listing.id());
-    String manifestPath = listing.entry().manifestTarget().orElseThrow(() -> new CatalogInconsistencyException(
-        "expected manifest_target in the INDEX entry of " + listing.qualifiedId() + ", found none; the publisher"
-            + " must publish it with 'warder publish plugin'"));
+    String manifestPath =
+        listing
+            .entry()
+            .manifestTarget()
+            .orElseThrow(
+                () ->
+                    new CatalogInconsistencyException(
+                        "expected manifest_target in the INDEX entry of "
+                            + listing.qualifiedId()
+                            + ", found none; the publisher"
+                            + " must publish it with 'warder publish plugin'"));
     if (!manifestPath.startsWith(prefix) || !manifestPath.endsWith("/manifest.json")) {
-      throw new CatalogInconsistencyException("expected the manifest of " + listing.qualifiedId() + " at " + prefix
-          + "<revision>/manifest.json, found manifest_target " + manifestPath + "; refusing a plugin that points"
-          + " outside its own targets");
+      throw new CatalogInconsistencyException(
+          "expected the manifest of "
+              + listing.qualifiedId()
+              + " at "
+              + prefix
+              + "<revision>/manifest.json, found manifest_target "
+              + manifestPath
+              + "; refusing a plugin that points"
+              + " outside its own targets");
     }
     TargetFile manifestTarget = updater.targetInfo(manifestPath);
     PluginTargets.checkKind(manifestTarget, PluginTargets.KIND_MANIFEST);
@@ -124,27 +171,43 @@ public final class PluginCatalog {
     try {
       parsed = PluginManifest.parse(bytes);
     } catch (CatalogException e) {
-      throw new CatalogInconsistencyException("signed manifest " + manifestPath + " is not valid: " + e.getMessage(), e);
+      throw new CatalogInconsistencyException(
+          "signed manifest " + manifestPath + " is not valid: " + e.getMessage(), e);
     }
     PluginManifest manifest = parsed.value();
-    if ((!manifest.artifact().isEmpty() || manifest.artifactBundle().isPresent()) && manifest.artifactRef().isEmpty()) {
-      throw new CatalogInconsistencyException("expected artifact_ref (the pinned commit) in " + manifestPath
-          + ", found an artifact without one; warder never installs a moving branch");
+    if ((!manifest.artifact().isEmpty() || manifest.artifactBundle().isPresent())
+        && manifest.artifactRef().isEmpty()) {
+      throw new CatalogInconsistencyException(
+          "expected artifact_ref (the pinned commit) in "
+              + manifestPath
+              + ", found an artifact without one; warder never installs a moving branch");
     }
     Optional<TargetFile> bundle = Optional.empty();
     if (manifest.artifactBundle().isPresent()) {
       String bundlePath = manifest.artifactBundle().get();
       if (!bundlePath.startsWith(prefix)) {
-        throw new CatalogInconsistencyException("expected the artifact bundle of " + listing.qualifiedId() + " under "
-            + prefix + ", found artifact_bundle " + bundlePath);
+        throw new CatalogInconsistencyException(
+            "expected the artifact bundle of "
+                + listing.qualifiedId()
+                + " under "
+                + prefix
+                + ", found artifact_bundle "
+                + bundlePath);
       }
       TargetFile target = updater.targetInfo(bundlePath);
       PluginTargets.checkKind(target, PluginTargets.KIND_ARTIFACT);
       checkCustom(target, "commit", manifest.artifactRef().orElseThrow());
       bundle = Optional.of(target);
     }
-    return new ResolvedPlugin(listing.publisher(), listing.id(), listing.entry(), manifestTarget, bytes, manifest,
-        parsed.warnings(), bundle);
+    return new ResolvedPlugin(
+        listing.publisher(),
+        listing.id(),
+        listing.entry(),
+        manifestTarget,
+        bytes,
+        manifest,
+        parsed.warnings(),
+        bundle);
   }
 
   private Map<String, PluginIndex> indexes() throws IOException, TufException, PluginException {
@@ -161,8 +224,13 @@ public final class PluginCatalog {
       try {
         index(role, publisher.get()).ifPresent(index -> found.put(publisher.get(), index));
       } catch (TufException | PluginException | FetchStatusException | FetchTooLargeException e) {
-        warnings.println("warning: left out the plugins of publisher " + publisher.get() + " (role " + role + "): "
-            + e.getMessage());
+        warnings.println(
+            "warning: left out the plugins of publisher "
+                + publisher.get()
+                + " (role "
+                + role
+                + "): "
+                + e.getMessage());
         warnings.flush();
       }
     }
@@ -170,8 +238,12 @@ public final class PluginCatalog {
     return found;
   }
 
-  /** The verified INDEX of {@code publisher}, unless its role is delegated but unpublished or has no INDEX yet. */
-  private Optional<PluginIndex> index(String role, String publisher) throws IOException, TufException, PluginException {
+  /**
+   * The verified INDEX of {@code publisher}, unless its role is delegated but unpublished or has no
+   * INDEX yet.
+   */
+  private Optional<PluginIndex> index(String role, String publisher)
+      throws IOException, TufException, PluginException {
     if (updater.roleMetadata(role).isEmpty()) {
       return Optional.empty(); // delegated but never published
     }
@@ -185,34 +257,61 @@ public final class PluginCatalog {
     try {
       return Optional.of(PluginIndex.parse(verifiedBytes(target, PluginIndex.MAX_BYTES)).value());
     } catch (CatalogException e) {
-      throw new CatalogInconsistencyException("signed " + target.path() + " is not a valid INDEX: " + e.getMessage(), e);
+      throw new CatalogInconsistencyException(
+          "signed " + target.path() + " is not a valid INDEX: " + e.getMessage(), e);
     }
   }
 
   private String similar(String id) throws IOException, TufException, PluginException {
     List<String> near = new ArrayList<>();
-    indexes().forEach((p, index) -> index.entries().keySet().stream()
-        .filter(k -> k.equalsIgnoreCase(id)).forEach(k -> near.add(p + "/" + k)));
+    indexes()
+        .forEach(
+            (p, index) ->
+                index.entries().keySet().stream()
+                    .filter(k -> k.equalsIgnoreCase(id))
+                    .forEach(k -> near.add(p + "/" + k)));
     return near.isEmpty() ? "" : " (did you mean " + String.join(", ", near) + "?)";
   }
 
-  private static void checkCustom(TargetFile target, String field, String expected) throws CatalogInconsistencyException {
-    String found = target.custom().map(c -> c.path(field)).filter(JsonNode::isTextual).map(JsonNode::textValue)
-        .orElse("none");
+  private static void checkCustom(TargetFile target, String field, String expected)
+      throws CatalogInconsistencyException {
+    String found =
+        target
+            .custom()
+            .map(c -> c.path(field))
+            .filter(JsonNode::isTextual)
+            .map(JsonNode::textValue)
+            .orElse("none");
     if (!found.equals(expected)) {
-      throw new CatalogInconsistencyException("target " + target.path() + ": expected custom." + field + " "
-          + expected + ", found " + found + "; refusing a plugin whose signed documents disagree");
+      throw new CatalogInconsistencyException(
+          "target "
+              + target.path()
+              + ": expected custom."
+              + field
+              + " "
+              + expected
+              + ", found "
+              + found
+              + "; refusing a plugin whose signed documents disagree");
     }
   }
 
-  private byte[] verifiedBytes(TargetFile target, int max) throws IOException, TufException, PluginException {
+  private byte[] verifiedBytes(TargetFile target, int max)
+      throws IOException, TufException, PluginException {
     if (target.length() > max) {
-      throw new CatalogInconsistencyException("expected at most " + max + " bytes for " + target.path()
-          + ", found a signed length of " + target.length() + "; refusing to download it");
+      throw new CatalogInconsistencyException(
+          "expected at most "
+              + max
+              + " bytes for "
+              + target.path()
+              + ", found a signed length of "
+              + target.length()
+              + "; refusing to download it");
     }
     byte[] bytes = Files.readAllBytes(verifiedFile(target));
     if (!Digests.sha256Hex(bytes).equals(target.sha256().orElseThrow())) {
-      throw new IOException("cached " + target.path() + " changed while it was read; run the command again");
+      throw new IOException(
+          "cached " + target.path() + " changed while it was read; run the command again");
     }
     return bytes;
   }
@@ -221,8 +320,11 @@ public final class PluginCatalog {
     String sha256 = target.sha256().orElse("none");
     if (!sha256.matches("[0-9a-f]{64}")) {
       // it becomes a file name in the cache
-      throw new CatalogInconsistencyException("expected a sha256 of 64 lower-case hex digits for target "
-          + target.path() + ", found " + PluginTargets.quote(sha256));
+      throw new CatalogInconsistencyException(
+          "expected a sha256 of 64 lower-case hex digits for target "
+              + target.path()
+              + ", found "
+              + PluginTargets.quote(sha256));
     }
     Path file = cache.resolve(sha256);
     if (updater.findCached(target, file).isEmpty()) {

@@ -12,8 +12,13 @@ public final class PluginInstallException extends Exception {
   private final List<String> tail;
 
   public PluginInstallException(String step, String message, List<String> tail, Throwable cause) {
-    super("plugin install failed at step '" + step + "': " + message
-        + (tail.isEmpty() ? "" : " | last output: " + String.join(" | ", tail)), cause);
+    super(
+        "plugin install failed at step '"
+            + step
+            + "': "
+            + message
+            + (tail.isEmpty() ? "" : " | last output: " + String.join(" | ", tail)),
+        cause);
     this.step = step;
     this.tail = List.copyOf(tail);
   }

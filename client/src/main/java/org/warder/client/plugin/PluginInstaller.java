@@ -55,15 +55,21 @@ public final class PluginInstaller {
    * What to install, where, with which properties; {@code allowances}: what the administrator
    * allows the manifest beyond {@link ManifestPolicy}'s defaults.
    */
-  public record Request(String plugin, Optional<String> jailName, List<String> properties, boolean keep,
-      PkgRepos.FreeBsdRepo freebsdRepo, PluginAllowances allowances) {
+  public record Request(
+      String plugin,
+      Optional<String> jailName,
+      List<String> properties,
+      boolean keep,
+      PkgRepos.FreeBsdRepo freebsdRepo,
+      PluginAllowances allowances) {
     public Request {
       properties = List.copyOf(properties);
     }
   }
 
   /** What an install made. */
-  public record Installed(String jail, String plugin, String commit, Optional<String> adminPortal) {}
+  public record Installed(
+      String jail, String plugin, String commit, Optional<String> adminPortal) {}
 
   /** The parts of the host an install uses beyond the jails: the catalogue and the release. */
   public interface Sources extends PluginSources {
@@ -77,7 +83,13 @@ public final class PluginInstaller {
     String origin();
   }
 
-  public PluginInstaller(HostLayout layout, Jails jails, CommandRunner runner, HostOs os, Clock clock, PrintWriter out) {
+  public PluginInstaller(
+      HostLayout layout,
+      Jails jails,
+      CommandRunner runner,
+      HostOs os,
+      Clock clock,
+      PrintWriter out) {
     this.layout = layout;
     this.jails = jails;
     this.runner = runner;
@@ -97,7 +109,8 @@ public final class PluginInstaller {
       } else {
         out.println("--keep: leaving jail " + run.jailName + " as it is for inspection");
       }
-      throw new PluginInstallException(run.step, e.getMessage() == null ? e.toString() : e.getMessage(), run.tail(), e);
+      throw new PluginInstallException(
+          run.step, e.getMessage() == null ? e.toString() : e.getMessage(), run.tail(), e);
     }
   }
 
@@ -132,12 +145,24 @@ public final class PluginInstaller {
       ResolvedPlugin plugin = sources.resolve(request.plugin());
       PluginManifest manifest = plugin.manifest();
       plugin.warnings().forEach(w -> out.println("manifest: " + w));
-      out.println("plugin " + plugin.qualifiedId() + " revision " + manifest.revision() + " (" + manifest.name() + ") for "
-          + manifest.release() + ", artifact " + manifest.artifactRef().orElse("none"));
+      out.println(
+          "plugin "
+              + plugin.qualifiedId()
+              + " revision "
+              + manifest.revision()
+              + " ("
+              + manifest.name()
+              + ") for "
+              + manifest.release()
+              + ", artifact "
+              + manifest.artifactRef().orElse("none"));
 
       step("allow");
-      ManifestPolicy.Decision decision = ManifestPolicy.decide(plugin.qualifiedId(),
-          ManifestPolicy.asks(manifest, request.properties()), request.allowances());
+      ManifestPolicy.Decision decision =
+          ManifestPolicy.decide(
+              plugin.qualifiedId(),
+              ManifestPolicy.asks(manifest, request.properties()),
+              request.allowances());
       decision.lines().forEach(out::println);
       out.flush();
 
@@ -152,22 +177,33 @@ public final class PluginInstaller {
       JailProperties merged = JailProperties.forPlugin(manifestProps, request.properties());
       List<String> props = new ArrayList<>();
       merged.explicit().forEach((k, v) -> props.add(k + "=" + v));
-      Jail jail = jails.create(new CreateRequest(jailName, Optional.of(Origin.of(HostLayout.releaseName(manifest.release()))),
-          CreateRequest.Mode.THIN, props));
+      Jail jail =
+          jails.create(
+              new CreateRequest(
+                  jailName,
+                  Optional.of(Origin.of(HostLayout.releaseName(manifest.release()))),
+                  CreateRequest.Mode.THIN,
+                  props));
       jailCreated = true;
-      jail = jails.markPlugin(jail, plugin.id(), sources.origin() + " publisher " + plugin.publisher());
+      jail =
+          jails.markPlugin(
+              jail, plugin.id(), sources.origin() + " publisher " + plugin.publisher());
       if (manifest.devfsRuleset().isPresent()) {
         step("devfs");
         jail = jails.ownDevfsRuleset(jail, manifest.devfsRuleset().get());
         if (os != HostOs.FREEBSD) {
-          out.println("devfs: recorded for jail(8); the sandbox gives the jail bwrap's minimal /dev instead");
+          out.println(
+              "devfs: recorded for jail(8); the sandbox gives the jail bwrap's minimal /dev instead");
         }
       }
       Path root = layout.path(jail.rootName());
       Path dir = jails.store().dir(jailName, false);
 
       step("pkg-config");
-      steps.whileStopped(jail, root, confined -> PluginSteps.writePkgRepos(manifest, confined, request.freebsdRepo()));
+      steps.whileStopped(
+          jail,
+          root,
+          confined -> PluginSteps.writePkgRepos(manifest, confined, request.freebsdRepo()));
 
       step("kmods");
       for (String module : manifest.kmods()) {
@@ -193,10 +229,13 @@ public final class PluginInstaller {
         Path pluginDir = dir.resolve("plugin");
         steps.checkout(sources.bundle(plugin), commit, pluginDir);
         boolean[] placed = {false};
-        steps.whileStopped(jail, root, confined -> {
-          steps.overlay(pluginDir, confined);
-          placed[0] = PluginSteps.place(pluginDir, confined, "post_install.sh");
-        });
+        steps.whileStopped(
+            jail,
+            root,
+            confined -> {
+              steps.overlay(pluginDir, confined);
+              placed[0] = PluginSteps.place(pluginDir, confined, "post_install.sh");
+            });
         step("post_install");
         if (placed[0]) {
           steps.run(jail, "post_install.sh", scriptEnv(ip));
@@ -208,7 +247,8 @@ public final class PluginInstaller {
       record(dir, plugin, commit, clock);
       step("done");
       List<String> parts = new ArrayList<>();
-      timings.forEach((k, v) -> parts.add(String.format(java.util.Locale.ROOT, "%s %.2fs", k, v / 1e9)));
+      timings.forEach(
+          (k, v) -> parts.add(String.format(java.util.Locale.ROOT, "%s %.2fs", k, v / 1e9)));
       out.println("step times: " + String.join(", ", parts));
       out.println("plugin " + plugin.qualifiedId() + " is installed in jail " + jailName);
       portal.ifPresent(p -> out.println("Admin Portal: " + p));
@@ -232,7 +272,8 @@ public final class PluginInstaller {
         try {
           sources.destroyRelease(fetchedRelease.get());
         } catch (Exception e) {
-          out.println("warning: could not destroy release " + fetchedRelease.get() + ": " + e.getMessage());
+          out.println(
+              "warning: could not destroy release " + fetchedRelease.get() + ": " + e.getMessage());
         }
       }
       for (Path p : listing(sources.cache())) {
@@ -265,14 +306,24 @@ public final class PluginInstaller {
   }
 
   /** Records what the jail holds: manifest.json as signed, and plugin.json. */
-  static void record(Path dir, ResolvedPlugin plugin, String commit, Clock clock) throws IOException {
+  static void record(Path dir, ResolvedPlugin plugin, String commit, Clock clock)
+      throws IOException {
     AtomicFiles.write(dir.resolve("manifest.json"), plugin.manifestBytes());
     PluginManifest manifest = plugin.manifest();
-    ObjectNode record = JsonNodeFactory.instance.objectNode()
-        .put("plugin", plugin.qualifiedId()).put("publisher", plugin.publisher()).put("id", plugin.id())
-        .put("revision", manifest.revision()).put("release", manifest.release()).put("commit", commit)
-        .put("manifest_sha256", Digests.sha256Hex(plugin.manifestBytes())).put("installed", clock.instant().toString());
-    AtomicFiles.write(dir.resolve("plugin.json"), StateFiles.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
+    ObjectNode record =
+        JsonNodeFactory.instance
+            .objectNode()
+            .put("plugin", plugin.qualifiedId())
+            .put("publisher", plugin.publisher())
+            .put("id", plugin.id())
+            .put("revision", manifest.revision())
+            .put("release", manifest.release())
+            .put("commit", commit)
+            .put("manifest_sha256", Digests.sha256Hex(plugin.manifestBytes()))
+            .put("installed", clock.instant().toString());
+    AtomicFiles.write(
+        dir.resolve("plugin.json"),
+        StateFiles.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
   }
 
   /** A jail name from a plugin id: letters, digits, '-' and '_' only. */
@@ -291,12 +342,14 @@ public final class PluginInstaller {
     return v6.isEmpty() ? "127.0.0.1" : v6.get(0).address();
   }
 
-  private static Optional<String> portal(Path uiJson, String ip, JailProperties props) throws IOException {
+  private static Optional<String> portal(Path uiJson, String ip, JailProperties props)
+      throws IOException {
     if (!Files.isRegularFile(uiJson, LinkOption.NOFOLLOW_LINKS) || Files.size(uiJson) > 65536) {
       return Optional.empty();
     }
     JsonNode ui = StateFiles.mapper().readTree(uiJson.toFile());
-    return AdminPortal.render(ui.path("adminportal").asText(""), ip, props.isTrue("nat"), props.value("nat_forwards"));
+    return AdminPortal.render(
+        ui.path("adminportal").asText(""), ip, props.isTrue("nat"), props.value("nat_forwards"));
   }
 
   private static Set<Path> listing(Path dir) {

@@ -31,14 +31,15 @@ import org.warder.client.jail.Jails;
 import org.warder.index.PluginManifest;
 
 /**
- * The steps plugin installs and updates share: the jail's pkg repositories, pkg runs, the
- * artifact at its pinned commit with its overlay, and scripts run inside the jail with their
- * output streamed to the console; the last lines of output are kept for error messages. Not
- * thread-safe: one per install or update.
+ * The steps plugin installs and updates share: the jail's pkg repositories, pkg runs, the artifact
+ * at its pinned commit with its overlay, and scripts run inside the jail with their output streamed
+ * to the console; the last lines of output are kept for error messages. Not thread-safe: one per
+ * install or update.
  */
 final class PluginSteps {
   private static final int TAIL = 10;
-  private static final Set<PosixFilePermission> SCRIPT_MODE = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> SCRIPT_MODE =
+      PosixFilePermissions.fromString("rwx------");
   private final Jails jails;
   private final CommandRunner runner;
   private final PrintWriter out;
@@ -50,7 +51,9 @@ final class PluginSteps {
     this.out = out;
   }
 
-  /** What is written into a jail's root from the host, through a {@link ConfinedDirectory} of it. */
+  /**
+   * What is written into a jail's root from the host, through a {@link ConfinedDirectory} of it.
+   */
   @FunctionalInterface
   interface RootWrites {
     void write(ConfinedDirectory root) throws Exception;
@@ -75,7 +78,8 @@ final class PluginSteps {
   }
 
   /** Writes the manifest's repositories, one fingerprint file per entry, into the jail root. */
-  static void writePkgRepos(PluginManifest m, ConfinedDirectory root, PkgRepos.FreeBsdRepo policy) throws Exception {
+  static void writePkgRepos(PluginManifest m, ConfinedDirectory root, PkgRepos.FreeBsdRepo policy)
+      throws Exception {
     List<PkgRepo> repos = new ArrayList<>();
     for (Map.Entry<String, List<PluginManifest.Fingerprint>> e : m.fingerprints().entrySet()) {
       List<PkgFingerprint> fps = new ArrayList<>();
@@ -87,8 +91,12 @@ final class PluginSteps {
     PkgRepos.write(root, repos, policy);
   }
 
-  /** {@code pkg ARGS PACKAGES}: {@code pkg -j} from the host on FreeBSD, the jail's own pkg in the sandbox. */
-  void pkg(Jail jail, List<String> args, List<String> packages) throws IOException, InterruptedException {
+  /**
+   * {@code pkg ARGS PACKAGES}: {@code pkg -j} from the host on FreeBSD, the jail's own pkg in the
+   * sandbox.
+   */
+  void pkg(Jail jail, List<String> args, List<String> packages)
+      throws IOException, InterruptedException {
     if (packages.isEmpty()) {
       return;
     }
@@ -103,11 +111,17 @@ final class PluginSteps {
     } else {
       List<String> argv = new ArrayList<>(List.of("pkg"));
       argv.addAll(all);
-      check(jails.runtime().execStreaming(jail.name(), argv, Map.of("ASSUME_ALWAYS_YES", "yes"), sink()));
+      check(
+          jails
+              .runtime()
+              .execStreaming(jail.name(), argv, Map.of("ASSUME_ALWAYS_YES", "yes"), sink()));
     }
   }
 
-  /** Checks the artifact out at {@code commit} into {@code pluginDir} (a host directory, which must not exist). */
+  /**
+   * Checks the artifact out at {@code commit} into {@code pluginDir} (a host directory, which must
+   * not exist).
+   */
   void checkout(Path bundle, String commit, Path pluginDir) throws IOException, PluginException {
     new ArtifactCheckout().checkout(bundle, commit, pluginDir);
     out.println("artifact " + commit + " checked out into " + pluginDir);
@@ -134,10 +148,19 @@ final class PluginSteps {
     return true;
   }
 
-  /** Runs {@code /root/SCRIPT}, placed by {@link #place}, inside the jail with its output streamed. */
-  void run(Jail jail, String script, Map<String, String> env) throws IOException, InterruptedException {
-    check(jails.runtime().execStreaming(jail.name(), List.of("/bin/sh", "-c", "exec 2>&1; exec /bin/sh /root/" + script),
-        env, sink()));
+  /**
+   * Runs {@code /root/SCRIPT}, placed by {@link #place}, inside the jail with its output streamed.
+   */
+  void run(Jail jail, String script, Map<String, String> env)
+      throws IOException, InterruptedException {
+    check(
+        jails
+            .runtime()
+            .execStreaming(
+                jail.name(),
+                List.of("/bin/sh", "-c", "exec 2>&1; exec /bin/sh /root/" + script),
+                env,
+                sink()));
   }
 
   /** The last lines of output, for an error message. */
@@ -147,10 +170,12 @@ final class PluginSteps {
 
   private CommandResult runStreaming(Command command) throws IOException, InterruptedException {
     try {
-      runner.stream(command, in -> {
-        in.transferTo(sink());
-        return null;
-      });
+      runner.stream(
+          command,
+          in -> {
+            in.transferTo(sink());
+            return null;
+          });
       return new CommandResult(0, "", "");
     } catch (CommandFailedException e) {
       return e.result();

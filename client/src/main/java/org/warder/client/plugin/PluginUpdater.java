@@ -22,14 +22,14 @@ import org.warder.index.PluginManifest;
 
 /**
  * {@code warder plugin update} and {@code upgrade}: brings a plugin jail to the revision its
- * publisher signs now. A snapshot of the jail's root is taken first (a copy on directory
- * storage); then pre_update.sh, an upgrade of the listed packages, the new artifact and overlay,
+ * publisher signs now. A snapshot of the jail's root is taken first (a copy on directory storage);
+ * then pre_update.sh, an upgrade of the listed packages, the new artifact and overlay,
  * post_update.sh. The pkg configuration, the overlay and the scripts are written into the jail's
  * root only while the jail is stopped, and through a {@link
  * org.warder.client.host.ConfinedDirectory}, so that no process of the jail (pre_update.sh
  * included) can turn a directory into a link to the host under the writes. Any failure rolls the
- * jail back to the snapshot. {@code upgrade} also moves the
- * jail to the manifest's newer release. Not thread-safe.
+ * jail back to the snapshot. {@code upgrade} also moves the jail to the manifest's newer release.
+ * Not thread-safe.
  */
 public final class PluginUpdater {
   private final HostLayout layout;
@@ -39,7 +39,13 @@ public final class PluginUpdater {
   private final Clock clock;
   private final PrintWriter out;
 
-  public PluginUpdater(HostLayout layout, Jails jails, Storage storage, CommandRunner runner, Clock clock, PrintWriter out) {
+  public PluginUpdater(
+      HostLayout layout,
+      Jails jails,
+      Storage storage,
+      CommandRunner runner,
+      Clock clock,
+      PrintWriter out) {
     this.layout = layout;
     this.jails = jails;
     this.storage = storage;
@@ -49,12 +55,13 @@ public final class PluginUpdater {
   }
 
   /**
-   * Updates jail {@code name} to its plugin's current revision; with {@code upgrade}, also to
-   * the manifest's release when it is newer. The manifest's devfs rules are applied again, so
-   * they must be allowed by default or by {@code allowances} (as at install: nothing is kept from
-   * then, since a jail's files may come from another host).
+   * Updates jail {@code name} to its plugin's current revision; with {@code upgrade}, also to the
+   * manifest's release when it is newer. The manifest's devfs rules are applied again, so they must
+   * be allowed by default or by {@code allowances} (as at install: nothing is kept from then, since
+   * a jail's files may come from another host).
    */
-  public void update(String name, boolean upgrade, PluginSources sources, PluginAllowances allowances)
+  public void update(
+      String name, boolean upgrade, PluginSources sources, PluginAllowances allowances)
       throws PluginInstallException {
     String[] step = {"resolve"};
     PluginSteps steps = new PluginSteps(jails, runner, out);
@@ -72,18 +79,35 @@ public final class PluginUpdater {
       String currentRelease = jail.release().replaceFirst("-p\\d+$", "");
       if (!m.release().equals(currentRelease)) {
         if (!upgrade) {
-          throw new JailException(pluginId + " now needs release " + m.release() + " but " + name + " runs " + currentRelease
-              + "; run 'warder plugin upgrade " + name + "' to move it");
+          throw new JailException(
+              pluginId
+                  + " now needs release "
+                  + m.release()
+                  + " but "
+                  + name
+                  + " runs "
+                  + currentRelease
+                  + "; run 'warder plugin upgrade "
+                  + name
+                  + "' to move it");
         }
         if (major(m.release()) < major(currentRelease)) {
-          throw new JailException("refusing to move " + name + " back from " + currentRelease + " to " + m.release());
+          throw new JailException(
+              "refusing to move " + name + " back from " + currentRelease + " to " + m.release());
         }
       }
       out.println("updating " + name + " to " + plugin.qualifiedId() + " revision " + m.revision());
 
-      step[0] = "allow"; // an update applies the manifest's devfs rules again, nothing else it asks for
-      ManifestPolicy.decide(plugin.qualifiedId(), ManifestPolicy.only(ManifestPolicy.asks(m, List.of()),
-          Set.of(ManifestPolicy.Kind.DEVICE, ManifestPolicy.Kind.INCLUDE)), allowances).lines().forEach(out::println);
+      step[0] =
+          "allow"; // an update applies the manifest's devfs rules again, nothing else it asks for
+      ManifestPolicy.decide(
+              plugin.qualifiedId(),
+              ManifestPolicy.only(
+                  ManifestPolicy.asks(m, List.of()),
+                  Set.of(ManifestPolicy.Kind.DEVICE, ManifestPolicy.Kind.INCLUDE)),
+              allowances)
+          .lines()
+          .forEach(out::println);
 
       step[0] = "snapshot";
       boolean running = jails.runtime().jid(jail.name()).isPresent();
@@ -95,7 +119,8 @@ public final class PluginUpdater {
         jail = jails.moveToRelease(jail, m.release());
       }
       if (m.devfsRuleset().isPresent()) {
-        jail = jails.ownDevfsRuleset(jail, m.devfsRuleset().get()); // from the next start when running
+        jail =
+            jails.ownDevfsRuleset(jail, m.devfsRuleset().get()); // from the next start when running
       }
       Path root = layout.path(jail.rootName());
       String ip = PluginInstaller.address(jail.props());
@@ -104,10 +129,13 @@ public final class PluginUpdater {
       // every write into the root happens with the jail stopped, through a ConfinedDirectory
       step[0] = "pkg-config";
       boolean[] pre = {false};
-      steps.whileStopped(jail, root, confined -> {
-        PluginSteps.writePkgRepos(m, confined, PkgRepos.FreeBsdRepo.KEEP_ENABLED);
-        pre[0] = PluginSteps.place(pluginDir, confined, "pre_update.sh");
-      });
+      steps.whileStopped(
+          jail,
+          root,
+          confined -> {
+            PluginSteps.writePkgRepos(m, confined, PkgRepos.FreeBsdRepo.KEEP_ENABLED);
+            pre[0] = PluginSteps.place(pluginDir, confined, "pre_update.sh");
+          });
       if (jails.runtime().jid(jail.name()).isEmpty()) {
         jails.start(name);
       }
@@ -133,10 +161,13 @@ public final class PluginUpdater {
         }
         Files.move(fresh, pluginDir);
         boolean[] post = {false};
-        steps.whileStopped(jail, root, confined -> {
-          steps.overlay(pluginDir, confined);
-          post[0] = PluginSteps.place(pluginDir, confined, "post_update.sh");
-        });
+        steps.whileStopped(
+            jail,
+            root,
+            confined -> {
+              steps.overlay(pluginDir, confined);
+              post[0] = PluginSteps.place(pluginDir, confined, "post_update.sh");
+            });
         if (post[0]) {
           step[0] = "post_update";
           steps.run(jail, "post_update.sh", PluginInstaller.scriptEnv(ip));
@@ -149,7 +180,8 @@ public final class PluginUpdater {
       out.println(name + " is at " + plugin.qualifiedId() + " revision " + m.revision());
     } catch (Exception e) {
       restore.ifPresent(r -> r.rollback(out));
-      throw new PluginInstallException(step[0], e.getMessage() == null ? e.toString() : e.getMessage(), steps.tail(), e);
+      throw new PluginInstallException(
+          step[0], e.getMessage() == null ? e.toString() : e.getMessage(), steps.tail(), e);
     }
   }
 
@@ -162,12 +194,14 @@ public final class PluginUpdater {
 
   /** A ZFS snapshot of the jail, or with plain directories a copy of the jail's directory. */
   private Restore snapshot(Jail jail, boolean running) throws Exception {
-    String snap = "warder-update-" + clock.instant().toString().replace(':', '-').replaceAll("\\.\\d+", "");
+    String snap =
+        "warder-update-" + clock.instant().toString().replace(':', '-').replaceAll("\\.\\d+", "");
     String storageName = jail.storageName();
     try {
       storage.snapshot(jail.rootName(), snap);
       Path dir = jails.store().dir(jail.name().value(), false);
-      Path saved = Files.createTempDirectory(dir.getParent(), "." + jail.name().value() + ".update-");
+      Path saved =
+          Files.createTempDirectory(dir.getParent(), "." + jail.name().value() + ".update-");
       copyState(dir, saved);
       out.println("snapshot " + jail.rootName() + "@" + snap + " taken");
       return new Restore() {
@@ -183,7 +217,13 @@ public final class PluginUpdater {
             }
             o.println("rolled " + jail.name() + " back to its snapshot " + snap);
           } catch (Exception e) {
-            o.println("warning: could not roll " + jail.name() + " back to " + snap + ": " + e.getMessage());
+            o.println(
+                "warning: could not roll "
+                    + jail.name()
+                    + " back to "
+                    + snap
+                    + ": "
+                    + e.getMessage());
           }
         }
 
@@ -227,13 +267,14 @@ public final class PluginUpdater {
   }
 
   /**
-   * config.json, plugin.json, manifest.json, fstab, devfs.json: what the snapshot of root does not cover
-   * (plugin/ is put back from plugin.old by {@link #restorePluginDir}).
+   * config.json, plugin.json, manifest.json, fstab, devfs.json: what the snapshot of root does not
+   * cover (plugin/ is put back from plugin.old by {@link #restorePluginDir}).
    */
   private static void copyState(Path from, Path to) throws IOException {
     for (String f : List.of("config.json", "plugin.json", "manifest.json", "fstab", "devfs.json")) {
       if (Files.isRegularFile(from.resolve(f))) {
-        Files.copy(from.resolve(f), to.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            from.resolve(f), to.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
     }
   }

@@ -1,6 +1,9 @@
 package org.warder.client.plugin;
 
-/** An artifact's tree has an entry that cannot be written safely (escaping symlink, '..', '.git', submodule). */
+/**
+ * An artifact's tree has an entry that cannot be written safely (escaping symlink, '..', '.git',
+ * submodule).
+ */
 public final class UnsafeArtifactException extends PluginException {
   private static final long serialVersionUID = 1L;
 

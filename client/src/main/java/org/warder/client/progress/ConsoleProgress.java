@@ -6,8 +6,8 @@ import java.util.Locale;
 
 /**
  * Progress on the console: on a terminal a bar redrawn in place with bytes, rate and ETA; when
- * output is not a terminal (a log, a pipe) one plain line when a task starts and one when it
- * ends. Not thread-safe: one task at a time.
+ * output is not a terminal (a log, a pipe) one plain line when a task starts and one when it ends.
+ * Not thread-safe: one task at a time.
  */
 public final class ConsoleProgress implements ProgressListener {
   private static final long REDRAW_NANOS = 200_000_000L;
@@ -54,8 +54,15 @@ public final class ConsoleProgress implements ProgressListener {
       draw(now);
       out.println();
     } else {
-      out.println(task + ": " + bytes(done) + " in " + seconds(now - startNanos) + " ("
-          + bytes(rate(now)) + "/s)");
+      out.println(
+          task
+              + ": "
+              + bytes(done)
+              + " in "
+              + seconds(now - startNanos)
+              + " ("
+              + bytes(rate(now))
+              + "/s)");
     }
     out.flush();
   }
@@ -66,8 +73,17 @@ public final class ConsoleProgress implements ProgressListener {
     int filled = (int) (fraction * width);
     long rate = rate(now);
     String eta = total > 0 && rate > 0 ? seconds((long) ((total - done) * 1e9 / rate)) : "--";
-    out.print(String.format(Locale.ROOT, "\r%-24.24s [%s%s] %5.1f%% %10s %10s/s ETA %s  ",
-        task, "#".repeat(filled), " ".repeat(width - filled), fraction * 100, bytes(done), bytes(rate), eta));
+    out.print(
+        String.format(
+            Locale.ROOT,
+            "\r%-24.24s [%s%s] %5.1f%% %10s %10s/s ETA %s  ",
+            task,
+            "#".repeat(filled),
+            " ".repeat(width - filled),
+            fraction * 100,
+            bytes(done),
+            bytes(rate),
+            eta));
     out.flush();
   }
 

@@ -22,7 +22,8 @@ public final class ProgressFetcher implements Fetcher {
   }
 
   @Override
-  public void fetchFrom(URI url, long offset, long maxLength, OutputStream sink) throws IOException {
+  public void fetchFrom(URI url, long offset, long maxLength, OutputStream sink)
+      throws IOException {
     delegate.fetchFrom(url, offset, maxLength, counting(sink));
   }
 

@@ -5,16 +5,17 @@ package org.warder.client.progress;
  * called from the thread doing the work.
  */
 public interface ProgressListener {
-  ProgressListener NONE = new ProgressListener() {
-    @Override
-    public void begin(String task, long total) {}
+  ProgressListener NONE =
+      new ProgressListener() {
+        @Override
+        public void begin(String task, long total) {}
 
-    @Override
-    public void advance(long done) {}
+        @Override
+        public void advance(long done) {}
 
-    @Override
-    public void end() {}
-  };
+        @Override
+        public void end() {}
+      };
 
   /** A task starts; {@code total} is its size in bytes, or -1 when unknown. */
   void begin(String task, long total);

@@ -28,19 +28,34 @@ public final class DelegatedRoles {
    * published) listing exactly {@code targets}, keeping the role's own delegations, valid for
    * {@link #VALIDITY} from {@code now}, and submits it. Returns the submitted version.
    */
-  public static long submitNextVersion(String role, Optional<Metadata<Targets>> current,
-      Map<String, TargetFile> targets, Instant now, Signer signer, RegistryClient registry)
+  public static long submitNextVersion(
+      String role,
+      Optional<Metadata<Targets>> current,
+      Map<String, TargetFile> targets,
+      Instant now,
+      Signer signer,
+      RegistryClient registry)
       throws IOException, SigningException, RegistryApiException {
     long version = current.map(m -> m.signed().version() + 1).orElse(1L);
-    Targets next = new Targets(Signed.SPEC_VERSION, version, now.plus(VALIDITY), targets,
-        current.flatMap(m -> m.signed().delegations()));
+    Targets next =
+        new Targets(
+            Signed.SPEC_VERSION,
+            version,
+            now.plus(VALIDITY),
+            targets,
+            current.flatMap(m -> m.signed().delegations()));
     registry.submitMetadata(role, Metadata.of(next).signedBy(List.of(signer)).toBytes());
     return version;
   }
 
   /** The command the registry's administrator runs to delegate {@code paths} to {@code role}. */
   public static String delegateCommand(String role, String publicKeyFile, List<String> paths) {
-    return "warder-registry delegate " + role + " --key " + publicKeyFile + " --paths '"
-        + String.join("' --paths '", paths) + "'";
+    return "warder-registry delegate "
+        + role
+        + " --key "
+        + publicKeyFile
+        + " --paths '"
+        + String.join("' --paths '", paths)
+        + "'";
   }
 }

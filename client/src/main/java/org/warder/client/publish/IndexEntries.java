@@ -19,7 +19,8 @@ public final class IndexEntries {
    * @param icon icon URL
    * @param primaryPkg the package whose version is the plugin's version
    */
-  public record Fields(Optional<String> description, Optional<String> icon, Optional<String> primaryPkg) {
+  public record Fields(
+      Optional<String> description, Optional<String> icon, Optional<String> primaryPkg) {
     /** No explicit fields. */
     public static Fields none() {
       return new Fields(Optional.empty(), Optional.empty(), Optional.empty());
@@ -27,14 +28,43 @@ public final class IndexEntries {
   }
 
   /** The entry of plugin {@code id} whose manifest is published at {@code manifestTarget}. */
-  static PluginIndex.Entry entry(String id, PluginManifest manifest, Optional<PluginIndex.Entry> given,
-      Optional<PluginIndex.Entry> published, Fields fields, String manifestTarget) {
-    PluginIndex.Entry base = given.or(() -> published).orElseGet(() -> new PluginIndex.Entry(
-        id + ".json", manifest.name(), "", "", manifest.official(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), java.util.Map.of()));
+  static PluginIndex.Entry entry(
+      String id,
+      PluginManifest manifest,
+      Optional<PluginIndex.Entry> given,
+      Optional<PluginIndex.Entry> published,
+      Fields fields,
+      String manifestTarget) {
+    PluginIndex.Entry base =
+        given
+            .or(() -> published)
+            .orElseGet(
+                () ->
+                    new PluginIndex.Entry(
+                        id + ".json",
+                        manifest.name(),
+                        "",
+                        "",
+                        manifest.official(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        java.util.Map.of()));
     return new PluginIndex.Entry(
-        base.manifest(), base.name(), fields.icon().orElse(base.icon()), fields.description().orElse(base.description()),
-        base.official(), fields.primaryPkg().or(base::primaryPkg), base.category(), base.homepage(), base.maintainer(),
-        base.license(), Optional.of(manifestTarget), base.extra());
+        base.manifest(),
+        base.name(),
+        fields.icon().orElse(base.icon()),
+        fields.description().orElse(base.description()),
+        base.official(),
+        fields.primaryPkg().or(base::primaryPkg),
+        base.category(),
+        base.homepage(),
+        base.maintainer(),
+        base.license(),
+        Optional.of(manifestTarget),
+        base.extra());
   }
 }

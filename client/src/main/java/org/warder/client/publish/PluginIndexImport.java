@@ -18,12 +18,11 @@ import org.warder.index.PluginIndex;
 import org.warder.index.PluginManifest;
 
 /**
- * Reads an iocage plugin index (a directory, or a git repository fetched with JGit, holding
- * {@code INDEX} and the manifests it names) into plugins to publish. A plugin whose manifest is
- * missing or invalid, or whose artifact repository is not found, is refused with its reason and
- * the others are kept: the plugins of an index are independent, and one dead artifact repository
- * should not hold back the rest. An INDEX that cannot be read refuses the whole import. Thread-safe
- * (stateless).
+ * Reads an iocage plugin index (a directory, or a git repository fetched with JGit, holding {@code
+ * INDEX} and the manifests it names) into plugins to publish. A plugin whose manifest is missing or
+ * invalid, or whose artifact repository is not found, is refused with its reason and the others are
+ * kept: the plugins of an index are independent, and one dead artifact repository should not hold
+ * back the rest. An INDEX that cannot be read refuses the whole import. Thread-safe (stateless).
  */
 public final class PluginIndexImport {
   private static final Pattern REPO_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -37,7 +36,8 @@ public final class PluginIndexImport {
    * @param refused the plugins refused while reading, with their reasons
    * @param warnings what parsing normalised (iocage quirks), each prefixed with its file
    */
-  public record Plan(List<PluginSource> sources, List<PluginPublisher.Outcome> refused, List<String> warnings) {}
+  public record Plan(
+      List<PluginSource> sources, List<PluginPublisher.Outcome> refused, List<String> warnings) {}
 
   /** Reads one file of the index (a plain name beside INDEX), refused over {@code max} bytes. */
   @FunctionalInterface
@@ -60,7 +60,10 @@ public final class PluginIndexImport {
     Path work = Files.createTempDirectory("warder-index-");
     try (ArtifactRepository repo = ArtifactRepository.fetch(source, work.resolve("index.git"))) {
       String commit = repo.resolve(ref);
-      return read(repo.location() + " at " + commit, (name, max) -> repo.readFile(commit, name, max), artifacts);
+      return read(
+          repo.location() + " at " + commit,
+          (name, max) -> repo.readFile(commit, name, max),
+          artifacts);
     } finally {
       org.warder.client.plugin.Trees.delete(work);
     }
@@ -68,9 +71,16 @@ public final class PluginIndexImport {
 
   private static Plan read(String source, IndexFiles files, Optional<Path> artifacts)
       throws IOException, CatalogException {
-    byte[] indexBytes = files.read("INDEX", PluginIndex.MAX_BYTES).orElseThrow(() ->
-        new CatalogException("expected an iocage INDEX file in " + source + ", found none; point at the index's"
-            + " top directory"));
+    byte[] indexBytes =
+        files
+            .read("INDEX", PluginIndex.MAX_BYTES)
+            .orElseThrow(
+                () ->
+                    new CatalogException(
+                        "expected an iocage INDEX file in "
+                            + source
+                            + ", found none; point at the index's"
+                            + " top directory"));
     Parsed<PluginIndex> index;
     try {
       index = PluginIndex.parse(indexBytes);
@@ -86,9 +96,17 @@ public final class PluginIndexImport {
       PluginIndex.Entry entry = e.getValue();
       try {
         PluginTargets.checkId(id);
-        byte[] bytes = files.read(entry.manifest(), PluginManifest.MAX_BYTES).orElseThrow(() ->
-            new CatalogException("expected the manifest " + entry.manifest() + " beside the INDEX in " + source
-                + ", found none"));
+        byte[] bytes =
+            files
+                .read(entry.manifest(), PluginManifest.MAX_BYTES)
+                .orElseThrow(
+                    () ->
+                        new CatalogException(
+                            "expected the manifest "
+                                + entry.manifest()
+                                + " beside the INDEX in "
+                                + source
+                                + ", found none"));
         Parsed<PluginManifest> manifest;
         try {
           manifest = PluginManifest.parse(bytes);
@@ -100,10 +118,17 @@ public final class PluginIndexImport {
         }
         Optional<String> location = Optional.empty();
         if (artifacts.isPresent() && !manifest.value().artifact().isEmpty()) {
-          location = Optional.of(artifactDir(artifacts.get(), manifest.value().artifact()).toString());
+          location =
+              Optional.of(artifactDir(artifacts.get(), manifest.value().artifact()).toString());
         }
-        sources.add(new PluginSource(id, manifest.value(), location, Optional.empty(), Optional.of(entry),
-            IndexEntries.Fields.none()));
+        sources.add(
+            new PluginSource(
+                id,
+                manifest.value(),
+                location,
+                Optional.empty(),
+                Optional.of(entry),
+                IndexEntries.Fields.none()));
       } catch (CatalogException | PluginException ex) {
         refused.add(PluginPublisher.Outcome.refused(id, ex));
       }
@@ -119,13 +144,22 @@ public final class PluginIndexImport {
       name = name.substring(0, name.length() - 4);
     }
     if (!REPO_NAME.matcher(name).matches() || name.contains("..")) {
-      throw new ArtifactSourceException("expected the artifact URL " + url + " to end in a plain repository name,"
-          + " found " + name + "; publish this plugin on its own with 'warder publish plugin --artifact-source'");
+      throw new ArtifactSourceException(
+          "expected the artifact URL "
+              + url
+              + " to end in a plain repository name,"
+              + " found "
+              + name
+              + "; publish this plugin on its own with 'warder publish plugin --artifact-source'");
     }
     Path dir = artifacts.resolve(name);
     if (!Files.exists(dir)) {
-      throw new ArtifactSourceException("expected the artifact repository " + dir + " (named after " + url
-          + "), found none; clone it there or leave out --artifact-source to fetch the URL");
+      throw new ArtifactSourceException(
+          "expected the artifact repository "
+              + dir
+              + " (named after "
+              + url
+              + "), found none; clone it there or leave out --artifact-source to fetch the URL");
     }
     return dir;
   }
@@ -135,7 +169,8 @@ public final class PluginIndexImport {
       return Optional.empty();
     }
     if (Files.size(file) > max) {
-      throw new IOException("expected at most " + max + " bytes in " + file + ", found " + Files.size(file));
+      throw new IOException(
+          "expected at most " + max + " bytes in " + file + ", found " + Files.size(file));
     }
     return Optional.of(Files.readAllBytes(file));
   }

@@ -21,8 +21,8 @@ import org.warder.signing.tuf.TargetFile;
 /**
  * Turns one {@link PluginSource} into what gets uploaded: the artifact's ref resolved to a commit
  * (and checked against the manifest's own {@code artifact_ref}), the commit's tree checked, a git
- * bundle of it, the manifest pinned to the commit and the bundle's target, and its INDEX entry.
- * A published revision never changes: the same revision with other content is refused. Not
+ * bundle of it, the manifest pinned to the commit and the bundle's target, and its INDEX entry. A
+ * published revision never changes: the same revision with other content is refused. Not
  * thread-safe.
  */
 final class PluginPreparer {
@@ -38,16 +38,30 @@ final class PluginPreparer {
    *
    * @param unchanged the same revision and content are already published: nothing to upload
    */
-  record Prepared(String id, PluginManifest manifest, byte[] manifestBytes, Optional<Path> bundle,
-      Optional<String> commit, PluginIndex.Entry entry, boolean unchanged) {
+  record Prepared(
+      String id,
+      PluginManifest manifest,
+      byte[] manifestBytes,
+      Optional<Path> bundle,
+      Optional<String> commit,
+      PluginIndex.Entry entry,
+      boolean unchanged) {
     String describe() {
-      return "revision " + manifest.revision() + ", " + commit.map(c -> "commit " + c).orElse("no artifact")
+      return "revision "
+          + manifest.revision()
+          + ", "
+          + commit.map(c -> "commit " + c).orElse("no artifact")
           + (unchanged ? " (already published)" : "");
     }
   }
 
-  PluginPreparer(String publisher, Map<String, TargetFile> published, Optional<PluginIndex> index,
-      ArtifactTree.Limits limits, Path work, PrintWriter out) {
+  PluginPreparer(
+      String publisher,
+      Map<String, TargetFile> published,
+      Optional<PluginIndex> index,
+      ArtifactTree.Limits limits,
+      Path work,
+      PrintWriter out) {
     this.publisher = publisher;
     this.published = published;
     this.index = index;
@@ -60,25 +74,46 @@ final class PluginPreparer {
     String id = PluginTargets.checkId(source.id());
     for (String other : index.map(i -> i.entries().keySet()).orElse(java.util.Set.of())) {
       if (other.equalsIgnoreCase(id) && !other.equals(id)) {
-        throw new InvalidPluginNameException("expected a plugin id that differs from the published " + other
-            + " in more than letter case, found " + id + "; publish it as " + other + " or choose another id");
+        throw new InvalidPluginNameException(
+            "expected a plugin id that differs from the published "
+                + other
+                + " in more than letter case, found "
+                + id
+                + "; publish it as "
+                + other
+                + " or choose another id");
       }
     }
     PluginManifest manifest = source.manifest();
     int revision = manifest.revision();
     String manifestPath = PluginTargets.manifest(publisher, id, revision);
-    Optional<String> location = source.artifactLocation()
-        .or(() -> manifest.artifact().isEmpty() ? Optional.empty() : Optional.of(manifest.artifact()));
+    Optional<String> location =
+        source
+            .artifactLocation()
+            .or(
+                () ->
+                    manifest.artifact().isEmpty()
+                        ? Optional.empty()
+                        : Optional.of(manifest.artifact()));
     if (location.isEmpty()) {
       if (manifest.artifactRef().isPresent() || source.ref().isPresent()) {
-        throw new ArtifactSourceException("expected an artifact repository to take the pinned commit of " + id
-            + " from, found no artifact URL and no --artifact-source; pass --artifact-source PATH");
+        throw new ArtifactSourceException(
+            "expected an artifact repository to take the pinned commit of "
+                + id
+                + " from, found no artifact URL and no --artifact-source; pass --artifact-source PATH");
       }
       byte[] bytes = manifest.toJson();
-      return new Prepared(id, manifest, bytes, Optional.empty(), Optional.empty(), entry(id, manifest, source, manifestPath),
+      return new Prepared(
+          id,
+          manifest,
+          bytes,
+          Optional.empty(),
+          Optional.empty(),
+          entry(id, manifest, source, manifestPath),
           unchanged(manifestPath, bytes, Optional.empty()));
     }
-    try (ArtifactRepository repo = ArtifactRepository.fetch(location.get(), work.resolve(id + ".git"))) {
+    try (ArtifactRepository repo =
+        ArtifactRepository.fetch(location.get(), work.resolve(id + ".git"))) {
       String commit = repo.resolve(source.ref().or(manifest::artifactRef));
       checkPin(id, manifest, source.ref(), commit);
       repo.check(commit, limits);
@@ -91,12 +126,21 @@ final class PluginPreparer {
         bundle = Optional.of(work.resolve(id + ".bundle"));
         repo.writeBundle(commit, bundle.get());
       }
-      return new Prepared(id, pinned, bytes, bundle, Optional.of(commit), entry(id, pinned, source, manifestPath),
+      return new Prepared(
+          id,
+          pinned,
+          bytes,
+          bundle,
+          Optional.of(commit),
+          entry(id, pinned, source, manifestPath),
           unchanged);
     }
   }
 
-  /** The manifest's own pin must be what is published, unless the full commit id replaces it explicitly. */
+  /**
+   * The manifest's own pin must be what is published, unless the full commit id replaces it
+   * explicitly.
+   */
   private void checkPin(String id, PluginManifest manifest, Optional<String> ref, String commit)
       throws ArtifactPinMismatchException {
     Optional<String> pin = manifest.artifactRef();
@@ -104,20 +148,37 @@ final class PluginPreparer {
       return;
     }
     if (ref.isPresent() && ref.get().equalsIgnoreCase(commit)) {
-      out.println(id + ": artifact_ref " + pin.get() + " replaced by " + commit + " (--artifact-ref)");
+      out.println(
+          id + ": artifact_ref " + pin.get() + " replaced by " + commit + " (--artifact-ref)");
       return;
     }
-    throw new ArtifactPinMismatchException("expected " + ref.map(r -> "--artifact-ref " + r).orElse("the ref")
-        + " to resolve to the manifest's artifact_ref " + pin.get() + ", found commit " + commit + " (plugin " + id
-        + "); to pin that commit instead, pass --artifact-ref " + commit);
+    throw new ArtifactPinMismatchException(
+        "expected "
+            + ref.map(r -> "--artifact-ref " + r).orElse("the ref")
+            + " to resolve to the manifest's artifact_ref "
+            + pin.get()
+            + ", found commit "
+            + commit
+            + " (plugin "
+            + id
+            + "); to pin that commit instead, pass --artifact-ref "
+            + commit);
   }
 
-  private PluginIndex.Entry entry(String id, PluginManifest manifest, PluginSource source, String manifestPath)
+  private PluginIndex.Entry entry(
+      String id, PluginManifest manifest, PluginSource source, String manifestPath)
       throws CatalogException {
-    PluginIndex.Entry entry = IndexEntries.entry(id, manifest, source.entry(), index.flatMap(i -> i.entry(id)),
-        source.fields(), manifestPath);
+    PluginIndex.Entry entry =
+        IndexEntries.entry(
+            id,
+            manifest,
+            source.entry(),
+            index.flatMap(i -> i.entry(id)),
+            source.fields(),
+            manifestPath);
     try {
-      new PluginIndex(Map.of(id, entry)); // the INDEX's own rules, checked now rather than after uploads
+      new PluginIndex(
+          Map.of(id, entry)); // the INDEX's own rules, checked now rather than after uploads
     } catch (IllegalArgumentException e) {
       if (e.getCause() instanceof CatalogException c) {
         throw c;
@@ -127,19 +188,34 @@ final class PluginPreparer {
     return entry;
   }
 
-  /** Whether exactly these bytes are published at {@code path}; refuses other bytes at the same revision. */
-  private boolean unchanged(String path, byte[] bytes, Optional<String> bundlePath) throws RevisionConflictException {
+  /**
+   * Whether exactly these bytes are published at {@code path}; refuses other bytes at the same
+   * revision.
+   */
+  private boolean unchanged(String path, byte[] bytes, Optional<String> bundlePath)
+      throws RevisionConflictException {
     TargetFile old = published.get(path);
     if (old == null) {
       return false;
     }
     String sha = Digests.sha256Hex(bytes);
     if (!old.sha256().orElse("").equals(sha)) {
-      String oldCommit = old.custom().map(c -> c.path("commit").asText("")).filter(s -> !s.isEmpty())
-          .map(c -> " (commit " + c + ")").orElse("");
-      throw new RevisionConflictException("expected " + path + " to be new or unchanged, found it published with"
-          + " sha256 " + old.sha256().orElse("?") + oldCommit + " where this manifest has " + sha
-          + "; published revisions never change, raise \"revision\" in the manifest to publish a change");
+      String oldCommit =
+          old.custom()
+              .map(c -> c.path("commit").asText(""))
+              .filter(s -> !s.isEmpty())
+              .map(c -> " (commit " + c + ")")
+              .orElse("");
+      throw new RevisionConflictException(
+          "expected "
+              + path
+              + " to be new or unchanged, found it published with"
+              + " sha256 "
+              + old.sha256().orElse("?")
+              + oldCommit
+              + " where this manifest has "
+              + sha
+              + "; published revisions never change, raise \"revision\" in the manifest to publish a change");
     }
     return bundlePath.map(published::containsKey).orElse(true);
   }

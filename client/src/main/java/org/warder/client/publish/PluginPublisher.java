@@ -28,14 +28,14 @@ import org.warder.signing.tuf.TargetFile;
 import org.warder.signing.tuf.Targets;
 
 /**
- * Publishes plugins as publisher {@code P} in ONE new version of the role {@code plugins-P}
- * (naming in {@link PluginTargets}): each plugin's artifact repository is fetched, its ref
- * resolved to a commit ({@link PluginPreparer}), the commit's tree checked as a client will check
- * it, and a git bundle of it written; the bundles, the pinned manifests and the updated INDEX (the
- * published one, downloaded and verified, with each plugin's entry added or replaced) are
- * uploaded; the role's next version is signed here and submitted. A plugin that cannot be
- * published is refused with its reason and the others go on; {@code strict} publishes nothing
- * when any is refused. Earlier revisions stay published. Not thread-safe.
+ * Publishes plugins as publisher {@code P} in ONE new version of the role {@code plugins-P} (naming
+ * in {@link PluginTargets}): each plugin's artifact repository is fetched, its ref resolved to a
+ * commit ({@link PluginPreparer}), the commit's tree checked as a client will check it, and a git
+ * bundle of it written; the bundles, the pinned manifests and the updated INDEX (the published one,
+ * downloaded and verified, with each plugin's entry added or replaced) are uploaded; the role's
+ * next version is signed here and submitted. A plugin that cannot be published is refused with its
+ * reason and the others go on; {@code strict} publishes nothing when any is refused. Earlier
+ * revisions stay published. Not thread-safe.
  */
 public final class PluginPublisher {
   private final Clock clock;
@@ -49,13 +49,18 @@ public final class PluginPublisher {
   }
 
   /** What became of one plugin. */
-  public enum Status { PUBLISHED, UNCHANGED, REFUSED }
+  public enum Status {
+    PUBLISHED,
+    UNCHANGED,
+    REFUSED
+  }
 
   /**
    * The outcome for one plugin.
    *
    * @param id the plugin id
-   * @param status published, unchanged (the same revision and content are already published), or refused
+   * @param status published, unchanged (the same revision and content are already published), or
+   *     refused
    * @param detail the commit and revision, or the reason of a refusal
    * @param cause the refusal's exception
    */
@@ -87,16 +92,28 @@ public final class PluginPublisher {
    * Publishes {@code sources} as {@code publisher}; {@code earlier} are refusals made while the
    * sources were read (an imported INDEX), reported with the others and counted by {@code strict}.
    */
-  public Report publish(String publisher, List<PluginSource> sources, List<Outcome> earlier, boolean strict,
+  public Report publish(
+      String publisher,
+      List<PluginSource> sources,
+      List<Outcome> earlier,
+      boolean strict,
       Destination to)
-      throws IOException, PluginException, CatalogException, SigningException, RegistryApiException {
+      throws IOException,
+          PluginException,
+          CatalogException,
+          SigningException,
+          RegistryApiException {
     PluginTargets.checkPublisher(publisher);
     String role = PluginTargets.role(publisher);
     to.updater().refresh();
     if (!to.updater().delegatedRoleNames().contains(role)) {
-      throw new PublisherNotDelegatedException("expected the registry to delegate role " + role + ", found no such"
-          + " delegation; ask its administrator to run: "
-          + DelegatedRoles.delegateCommand(role, publisher + ".pub.json", PluginTargets.delegatedPaths(publisher)));
+      throw new PublisherNotDelegatedException(
+          "expected the registry to delegate role "
+              + role
+              + ", found no such"
+              + " delegation; ask its administrator to run: "
+              + DelegatedRoles.delegateCommand(
+                  role, publisher + ".pub.json", PluginTargets.delegatedPaths(publisher)));
     }
     Optional<Metadata<Targets>> current = to.updater().roleMetadata(role);
     Map<String, TargetFile> targets = new LinkedHashMap<>();
@@ -104,14 +121,20 @@ public final class PluginPublisher {
     Path work = Files.createTempDirectory("warder-plugins-");
     try {
       Optional<PluginIndex> published = publishedIndex(publisher, targets, to, work);
-      PluginPreparer preparer = new PluginPreparer(publisher, targets, published, limits, work, out);
+      PluginPreparer preparer =
+          new PluginPreparer(publisher, targets, published, limits, work, out);
       List<Outcome> outcomes = new ArrayList<>(earlier);
       List<PluginPreparer.Prepared> ready = new ArrayList<>();
       for (PluginSource source : sources) {
         try {
           PluginPreparer.Prepared p = preparer.prepare(source);
           ready.add(p);
-          outcomes.add(new Outcome(p.id(), p.unchanged() ? Status.UNCHANGED : Status.PUBLISHED, p.describe(), Optional.empty()));
+          outcomes.add(
+              new Outcome(
+                  p.id(),
+                  p.unchanged() ? Status.UNCHANGED : Status.PUBLISHED,
+                  p.describe(),
+                  Optional.empty()));
         } catch (PluginException | CatalogException e) {
           outcomes.add(Outcome.refused(source.id(), e));
         }
@@ -120,46 +143,68 @@ public final class PluginPublisher {
       if (ready.isEmpty() || (strict && refused)) {
         return new Report(outcomes, OptionalLong.empty());
       }
-      Map<String, PluginIndex.Entry> entries = new LinkedHashMap<>(published.map(PluginIndex::entries).orElse(Map.of()));
+      Map<String, PluginIndex.Entry> entries =
+          new LinkedHashMap<>(published.map(PluginIndex::entries).orElse(Map.of()));
       for (PluginPreparer.Prepared p : ready) {
         entries.put(p.id(), p.entry());
         upload(publisher, p, targets, to, work);
       }
       boolean changed = ready.stream().anyMatch(p -> !p.unchanged());
       if (!putIndex(publisher, new PluginIndex(entries), targets, to, work) && !changed) {
-        out.println("nothing changed: " + role + " stays at version " + current.map(m -> m.signed().version()).orElse(0L));
+        out.println(
+            "nothing changed: "
+                + role
+                + " stays at version "
+                + current.map(m -> m.signed().version()).orElse(0L));
         return new Report(outcomes, OptionalLong.empty());
       }
-      long version = DelegatedRoles.submitNextVersion(role, current, targets, clock.instant(), to.signer(),
-          to.registry());
+      long version =
+          DelegatedRoles.submitNextVersion(
+              role, current, targets, clock.instant(), to.signer(), to.registry());
       return new Report(outcomes, OptionalLong.of(version));
     } finally {
       Trees.delete(work);
     }
   }
 
-  private Optional<PluginIndex> publishedIndex(String publisher, Map<String, TargetFile> targets, Destination to,
-      Path work) throws IOException, SigningException, PluginException {
+  private Optional<PluginIndex> publishedIndex(
+      String publisher, Map<String, TargetFile> targets, Destination to, Path work)
+      throws IOException, SigningException, PluginException {
     TargetFile target = targets.get(PluginTargets.index(publisher));
     if (target == null) {
       return Optional.empty();
     }
     if (target.length() > PluginIndex.MAX_BYTES) {
-      throw new CatalogInconsistencyException("expected at most " + PluginIndex.MAX_BYTES + " bytes for the published "
-          + target.path() + ", found a signed length of " + target.length());
+      throw new CatalogInconsistencyException(
+          "expected at most "
+              + PluginIndex.MAX_BYTES
+              + " bytes for the published "
+              + target.path()
+              + ", found a signed length of "
+              + target.length());
     }
     Path file = work.resolve("published-INDEX");
     to.updater().download(target, to.targetMirrors(), file);
     try {
       return Optional.of(PluginIndex.parse(Files.readAllBytes(file)).value());
     } catch (CatalogException e) {
-      throw new CatalogInconsistencyException("the published " + target.path() + " is not a valid INDEX ("
-          + e.getMessage() + "); publish it again with 'warder publish plugin-index'", e);
+      throw new CatalogInconsistencyException(
+          "the published "
+              + target.path()
+              + " is not a valid INDEX ("
+              + e.getMessage()
+              + "); publish it again with 'warder publish plugin-index'",
+          e);
     }
   }
 
-  private void upload(String publisher, PluginPreparer.Prepared p, Map<String, TargetFile> targets, Destination to,
-      Path work) throws IOException, RegistryApiException {
+  private void upload(
+      String publisher,
+      PluginPreparer.Prepared p,
+      Map<String, TargetFile> targets,
+      Destination to,
+      Path work)
+      throws IOException, RegistryApiException {
     if (p.unchanged()) {
       return;
     }
@@ -170,21 +215,40 @@ public final class PluginPublisher {
       long length = Files.size(bundle);
       to.registry().upload(bundle, sha, length, to.progress());
       String path = PluginTargets.bundle(publisher, p.id(), revision);
-      targets.put(path, new TargetFile(path, length, Map.of("sha256", sha), Optional.of(
-          PluginTargets.pluginCustom(PluginTargets.KIND_ARTIFACT, publisher, p.id(), revision, p.commit()))));
+      targets.put(
+          path,
+          new TargetFile(
+              path,
+              length,
+              Map.of("sha256", sha),
+              Optional.of(
+                  PluginTargets.pluginCustom(
+                      PluginTargets.KIND_ARTIFACT, publisher, p.id(), revision, p.commit()))));
     }
     Path manifest = work.resolve(p.id() + ".manifest.json");
     Files.write(manifest, p.manifestBytes());
     String sha = Digests.sha256Hex(p.manifestBytes());
     to.registry().upload(manifest, sha, p.manifestBytes().length, ProgressListener.NONE);
     String path = PluginTargets.manifest(publisher, p.id(), revision);
-    targets.put(path, new TargetFile(path, p.manifestBytes().length, Map.of("sha256", sha), Optional.of(
-        PluginTargets.pluginCustom(PluginTargets.KIND_MANIFEST, publisher, p.id(), revision, p.commit()))));
+    targets.put(
+        path,
+        new TargetFile(
+            path,
+            p.manifestBytes().length,
+            Map.of("sha256", sha),
+            Optional.of(
+                PluginTargets.pluginCustom(
+                    PluginTargets.KIND_MANIFEST, publisher, p.id(), revision, p.commit()))));
   }
 
   /** Uploads and lists the new INDEX; false when it is the one already published. */
-  private boolean putIndex(String publisher, PluginIndex index, Map<String, TargetFile> targets, Destination to,
-      Path work) throws IOException, RegistryApiException {
+  private boolean putIndex(
+      String publisher,
+      PluginIndex index,
+      Map<String, TargetFile> targets,
+      Destination to,
+      Path work)
+      throws IOException, RegistryApiException {
     byte[] bytes = index.toJson();
     String sha = Digests.sha256Hex(bytes);
     String path = PluginTargets.index(publisher);
@@ -195,8 +259,13 @@ public final class PluginPublisher {
     Path file = work.resolve("INDEX");
     Files.write(file, bytes);
     to.registry().upload(file, sha, bytes.length, ProgressListener.NONE);
-    targets.put(path, new TargetFile(path, bytes.length, Map.of("sha256", sha),
-        Optional.of(PluginTargets.indexCustom(publisher))));
+    targets.put(
+        path,
+        new TargetFile(
+            path,
+            bytes.length,
+            Map.of("sha256", sha),
+            Optional.of(PluginTargets.indexCustom(publisher))));
     return true;
   }
 }

@@ -18,10 +18,9 @@ import org.warder.client.progress.ProgressListener;
 import org.warder.signing.json.StrictJson;
 
 /**
- * The publishing side of a registry (docs/registry-api.md): resumable blob uploads and
- * submission of signed delegated metadata, authenticated with a bearer token. Uploads stream
- * from disk in chunks; a chunk cut short is resumed from the offset the registry reports.
- * Thread-safe.
+ * The publishing side of a registry (docs/registry-api.md): resumable blob uploads and submission
+ * of signed delegated metadata, authenticated with a bearer token. Uploads stream from disk in
+ * chunks; a chunk cut short is resumed from the offset the registry reports. Thread-safe.
  */
 public final class RegistryClient {
   private static final long CHUNK = 16L * 1024 * 1024;
@@ -36,12 +35,13 @@ public final class RegistryClient {
   public RegistryClient(URI base, String token) {
     this.base = URI.create(base.toString().endsWith("/") ? base.toString() : base + "/");
     this.token = token;
-    this.http = new OkHttpClient.Builder()
-        .connectTimeout(Duration.ofSeconds(10))
-        .readTimeout(Duration.ofSeconds(120))
-        .writeTimeout(Duration.ofSeconds(120))
-        .retryOnConnectionFailure(false)
-        .build();
+    this.http =
+        new OkHttpClient.Builder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .readTimeout(Duration.ofSeconds(120))
+            .writeTimeout(Duration.ofSeconds(120))
+            .retryOnConnectionFailure(false)
+            .build();
   }
 
   /** Whether the registry already holds a blob with this sha256 (its upload can be skipped). */
@@ -56,8 +56,8 @@ public final class RegistryClient {
   }
 
   /**
-   * Uploads {@code file} (whose sha256 and length the caller computed) unless the registry has
-   * it, resuming cut chunks, and commits it.
+   * Uploads {@code file} (whose sha256 and length the caller computed) unless the registry has it,
+   * resuming cut chunks, and commits it.
    */
   public void upload(Path file, String sha256, long length, ProgressListener progress)
       throws IOException, RegistryApiException {
@@ -65,10 +65,12 @@ public final class RegistryClient {
       return;
     }
     String location;
-    try (Response r = call(request("api/v1/uploads").post(RequestBody.create(new byte[0], OCTETS)))) {
+    try (Response r =
+        call(request("api/v1/uploads").post(RequestBody.create(new byte[0], OCTETS)))) {
       check(r);
-      location = Optional.ofNullable(r.header("Location"))
-          .orElseThrow(() -> new IOException("registry created an upload without a Location"));
+      location =
+          Optional.ofNullable(r.header("Location"))
+              .orElseThrow(() -> new IOException("registry created an upload without a Location"));
     }
     URI session = base.resolve(location);
     long offset = 0;
@@ -91,56 +93,73 @@ public final class RegistryClient {
     } finally {
       progress.end();
     }
-    String commit = session + (session.toString().contains("?") ? "&" : "?") + "sha256=" + sha256 + "&length=" + length;
-    try (Response r = call(new Request.Builder().url(commit).header("Authorization", "Bearer " + token)
-        .put(RequestBody.create(new byte[0], OCTETS)))) {
+    String commit =
+        session
+            + (session.toString().contains("?") ? "&" : "?")
+            + "sha256="
+            + sha256
+            + "&length="
+            + length;
+    try (Response r =
+        call(
+            new Request.Builder()
+                .url(commit)
+                .header("Authorization", "Bearer " + token)
+                .put(RequestBody.create(new byte[0], OCTETS)))) {
       check(r);
     }
   }
 
   private void patch(URI session, Path file, long offset, long size, ProgressListener progress)
       throws IOException, RegistryApiException {
-    RequestBody body = new RequestBody() {
-      @Override
-      public MediaType contentType() {
-        return OCTETS;
-      }
-
-      @Override
-      public long contentLength() {
-        return size;
-      }
-
-      @Override
-      public void writeTo(BufferedSink sink) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-          in.skipNBytes(offset);
-          byte[] buffer = new byte[256 * 1024];
-          long left = size;
-          while (left > 0) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-            if (n < 0) {
-              throw new IOException(file + " shrank while it was uploaded");
-            }
-            sink.write(buffer, 0, n);
-            progress.advance(n);
-            left -= n;
+    RequestBody body =
+        new RequestBody() {
+          @Override
+          public MediaType contentType() {
+            return OCTETS;
           }
-        }
-      }
-    };
-    Request.Builder req = new Request.Builder().url(session.toString())
-        .header("Authorization", "Bearer " + token)
-        .header("Content-Range", "bytes " + offset + "-" + (offset + size - 1) + "/*")
-        .patch(body);
+
+          @Override
+          public long contentLength() {
+            return size;
+          }
+
+          @Override
+          public void writeTo(BufferedSink sink) throws IOException {
+            try (InputStream in = Files.newInputStream(file)) {
+              in.skipNBytes(offset);
+              byte[] buffer = new byte[256 * 1024];
+              long left = size;
+              while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                  throw new IOException(file + " shrank while it was uploaded");
+                }
+                sink.write(buffer, 0, n);
+                progress.advance(n);
+                left -= n;
+              }
+            }
+          }
+        };
+    Request.Builder req =
+        new Request.Builder()
+            .url(session.toString())
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Range", "bytes " + offset + "-" + (offset + size - 1) + "/*")
+            .patch(body);
     try (Response r = call(req)) {
       check(r);
     }
   }
 
   private long currentOffset(URI session) throws IOException, RegistryApiException {
-    try (Response r = call(new Request.Builder().url(session.toString())
-        .header("Authorization", "Bearer " + token).head())) {
+    try (Response r =
+        call(
+            new Request.Builder()
+                .url(session.toString())
+                .header("Authorization", "Bearer " + token)
+                .head())) {
       check(r);
       String offset = r.header("Upload-Offset");
       if (offset == null) {
@@ -151,15 +170,19 @@ public final class RegistryClient {
   }
 
   /** Submits signed metadata of {@code role}; returns the registry's answer. */
-  public JsonNode submitMetadata(String role, byte[] metadata) throws IOException, RegistryApiException {
-    try (Response r = call(request("api/v1/metadata/" + role).put(RequestBody.create(metadata, JSON)))) {
+  public JsonNode submitMetadata(String role, byte[] metadata)
+      throws IOException, RegistryApiException {
+    try (Response r =
+        call(request("api/v1/metadata/" + role).put(RequestBody.create(metadata, JSON)))) {
       check(r);
       return StrictJson.mapper().readTree(r.body().bytes());
     }
   }
 
   private Request.Builder request(String path) {
-    return new Request.Builder().url(base.resolve(path).toString()).header("Authorization", "Bearer " + token);
+    return new Request.Builder()
+        .url(base.resolve(path).toString())
+        .header("Authorization", "Bearer " + token);
   }
 
   private Response call(Request.Builder request) throws IOException {
@@ -172,16 +195,19 @@ public final class RegistryClient {
       return;
     }
     // HEAD answers carry no body: name the usual conditions from the status alone
-    String code = switch (r.code()) {
-      case 401 -> "UNAUTHORIZED";
-      case 403 -> "DENIED";
-      default -> "HTTP_" + r.code();
-    };
-    String message = switch (r.code()) {
-      case 401 -> "the registry does not know this token (unknown or revoked); ask its administrator for one";
-      case 403 -> "this token may not publish here";
-      default -> r.message();
-    };
+    String code =
+        switch (r.code()) {
+          case 401 -> "UNAUTHORIZED";
+          case 403 -> "DENIED";
+          default -> "HTTP_" + r.code();
+        };
+    String message =
+        switch (r.code()) {
+          case 401 ->
+              "the registry does not know this token (unknown or revoked); ask its administrator for one";
+          case 403 -> "this token may not publish here";
+          default -> r.message();
+        };
     try {
       JsonNode error = StrictJson.mapper().readTree(r.body().bytes()).path("errors").path(0);
       if (error.has("code")) {

@@ -25,13 +25,15 @@ import org.warder.signing.tuf.Targets;
 import org.warder.signing.tuf.Updater;
 
 /**
- * Publishes a FreeBSD release distribution (a directory with {@code MANIFEST} and
- * {@code *.txz}) to a registry: every file is checked against MANIFEST before anything is sent,
- * the files are uploaded (resumably), and the next version of the publisher's role is signed
- * locally and submitted. Targets are named {@code releases/<REL>/<ARCH>/<file>}.
+ * Publishes a FreeBSD release distribution (a directory with {@code MANIFEST} and {@code *.txz}) to
+ * a registry: every file is checked against MANIFEST before anything is sent, the files are
+ * uploaded (resumably), and the next version of the publisher's role is signed locally and
+ * submitted. Targets are named {@code releases/<REL>/<ARCH>/<file>}.
  */
 public final class ReleasePublisher {
-  private static final Pattern RELEASE = Pattern.compile("[0-9]{1,2}\\.[0-9]{1,2}-(RELEASE|RC[0-9]|BETA[0-9]|STABLE|CURRENT)(-p[0-9]+)?");
+  private static final Pattern RELEASE =
+      Pattern.compile(
+          "[0-9]{1,2}\\.[0-9]{1,2}-(RELEASE|RC[0-9]|BETA[0-9]|STABLE|CURRENT)(-p[0-9]+)?");
   private static final Pattern ARCH = Pattern.compile("[a-z0-9_]{2,16}");
 
   private final Clock clock;
@@ -54,14 +56,28 @@ public final class ReleasePublisher {
     ReleaseManifest manifest = ReleaseManifest.parse(Files.readAllBytes(manifestFile));
     List<Checked> files = new ArrayList<>();
     try (Stream<Path> listing = Files.list(dir)) {
-      for (Path file : listing.filter(p -> p.getFileName().toString().endsWith(".txz")).sorted().toList()) {
+      for (Path file :
+          listing.filter(p -> p.getFileName().toString().endsWith(".txz")).sorted().toList()) {
         String name = file.getFileName().toString();
-        ReleaseManifest.Entry entry = manifest.entry(name).orElseThrow(() ->
-            new CatalogException(name + " is not listed in " + manifestFile + "; refusing to publish a file MANIFEST does not vouch for"));
+        ReleaseManifest.Entry entry =
+            manifest
+                .entry(name)
+                .orElseThrow(
+                    () ->
+                        new CatalogException(
+                            name
+                                + " is not listed in "
+                                + manifestFile
+                                + "; refusing to publish a file MANIFEST does not vouch for"));
         String sha256 = Digests.sha256Hex(file);
         if (!sha256.equals(entry.sha256())) {
-          throw new CatalogException(file + " has sha256 " + sha256 + " but MANIFEST lists " + entry.sha256()
-              + "; the distribution is damaged or was changed, nothing was uploaded");
+          throw new CatalogException(
+              file
+                  + " has sha256 "
+                  + sha256
+                  + " but MANIFEST lists "
+                  + entry.sha256()
+                  + "; the distribution is damaged or was changed, nothing was uploaded");
         }
         files.add(new Checked(file, entry, Files.size(file)));
       }
@@ -81,10 +97,12 @@ public final class ReleasePublisher {
     Updater updater = to.updater();
     RegistryClient registry = to.registry();
     if (!RELEASE.matcher(release).matches()) {
-      throw new CatalogException("expected a FreeBSD release name like 14.2-RELEASE, found \"" + release + "\"");
+      throw new CatalogException(
+          "expected a FreeBSD release name like 14.2-RELEASE, found \"" + release + "\"");
     }
     if (!ARCH.matcher(arch).matches()) {
-      throw new CatalogException("expected an architecture like amd64 or arm64, found \"" + arch + "\"");
+      throw new CatalogException(
+          "expected an architecture like amd64 or arm64, found \"" + arch + "\"");
     }
     List<Checked> files = check(dir);
     out.println("checked " + files.size() + " file(s) against MANIFEST");
@@ -92,29 +110,54 @@ public final class ReleasePublisher {
     Optional<Metadata<Targets>> current = updater.roleMetadata(role);
     String prefix = "releases/" + release + "/" + arch + "/";
     Map<String, TargetFile> targets = new LinkedHashMap<>();
-    current.ifPresent(m -> m.signed().targets().forEach((path, t) -> {
-      if (!path.startsWith(prefix)) {
-        targets.put(path, t);
-      }
-    }));
+    current.ifPresent(
+        m ->
+            m.signed()
+                .targets()
+                .forEach(
+                    (path, t) -> {
+                      if (!path.startsWith(prefix)) {
+                        targets.put(path, t);
+                      }
+                    }));
     for (Checked c : files) {
       registry.upload(c.file(), c.entry().sha256(), c.length(), to.progress());
-      ObjectNode custom = JsonNodeFactory.instance.objectNode()
-          .put("kind", "freebsd-dist").put("release", release).put("arch", arch)
-          .put("set", c.entry().set()).put("description", c.entry().description())
-          .put("install_by_default", c.entry().installByDefault()).put("file_count", c.entry().fileCount());
+      ObjectNode custom =
+          JsonNodeFactory.instance
+              .objectNode()
+              .put("kind", "freebsd-dist")
+              .put("release", release)
+              .put("arch", arch)
+              .put("set", c.entry().set())
+              .put("description", c.entry().description())
+              .put("install_by_default", c.entry().installByDefault())
+              .put("file_count", c.entry().fileCount());
       String path = prefix + c.entry().file();
-      targets.put(path, new TargetFile(path, c.length(), Map.of("sha256", c.entry().sha256()), Optional.of(custom)));
+      targets.put(
+          path,
+          new TargetFile(
+              path, c.length(), Map.of("sha256", c.entry().sha256()), Optional.of(custom)));
     }
     Path manifestFile = dir.resolve("MANIFEST");
     String manifestSha = Digests.sha256Hex(manifestFile);
     long manifestLength = Files.size(manifestFile);
     registry.upload(manifestFile, manifestSha, manifestLength, ProgressListener.NONE);
-    targets.put(prefix + "MANIFEST", new TargetFile(prefix + "MANIFEST", manifestLength, Map.of("sha256", manifestSha),
-        Optional.of(JsonNodeFactory.instance.objectNode().put("kind", "freebsd-manifest").put("release", release).put("arch", arch))));
-    long version = DelegatedRoles.submitNextVersion(role, current, targets, clock.instant(), to.signer(), registry);
+    targets.put(
+        prefix + "MANIFEST",
+        new TargetFile(
+            prefix + "MANIFEST",
+            manifestLength,
+            Map.of("sha256", manifestSha),
+            Optional.of(
+                JsonNodeFactory.instance
+                    .objectNode()
+                    .put("kind", "freebsd-manifest")
+                    .put("release", release)
+                    .put("arch", arch))));
+    long version =
+        DelegatedRoles.submitNextVersion(
+            role, current, targets, clock.instant(), to.signer(), registry);
     out.println("published " + release + "/" + arch + " as " + role + " version " + version);
     return version;
   }
-
 }

@@ -15,7 +15,8 @@ import org.warder.client.storage.Storage;
 public final class Releases {
   /** FreeBSD release names: 14.2-RELEASE, 15.0-BETA3, 13.4-RELEASE-p2, ... */
   public static final Pattern NAME =
-      Pattern.compile("[0-9]{1,2}\\.[0-9]{1,2}-(RELEASE|RC[0-9]|BETA[0-9]|ALPHA[0-9]|STABLE|CURRENT|PRERELEASE)(-p[0-9]{1,3})?");
+      Pattern.compile(
+          "[0-9]{1,2}\\.[0-9]{1,2}-(RELEASE|RC[0-9]|BETA[0-9]|ALPHA[0-9]|STABLE|CURRENT|PRERELEASE)(-p[0-9]{1,3})?");
 
   private final HostLayout layout;
   private final Storage storage;
@@ -28,7 +29,8 @@ public final class Releases {
   /** Refuses anything that is not a FreeBSD release name (and so could name another path). */
   public static void checkName(String release) throws ReleaseException {
     if (!NAME.matcher(release).matches()) {
-      throw new ReleaseException("expected a FreeBSD release name like 14.2-RELEASE, found \"" + release + "\"");
+      throw new ReleaseException(
+          "expected a FreeBSD release name like 14.2-RELEASE, found \"" + release + "\"");
     }
   }
 
@@ -58,8 +60,12 @@ public final class Releases {
     }
     List<String> users = users(release);
     if (!users.isEmpty()) {
-      throw new ReleaseException("release " + release + " is used by " + String.join(", ", users)
-          + "; destroy those first");
+      throw new ReleaseException(
+          "release "
+              + release
+              + " is used by "
+              + String.join(", ", users)
+              + "; destroy those first");
     }
     storage.destroy(HostLayout.releaseName(release));
   }
@@ -75,7 +81,8 @@ public final class Releases {
         for (Path p : entries.sorted().toList()) {
           Path config = p.resolve("config.json");
           if (Files.exists(config)
-              && release.equals(StateFiles.mapper().readTree(config.toFile()).path("release").asText())) {
+              && release.equals(
+                  StateFiles.mapper().readTree(config.toFile()).path("release").asText())) {
             out.add(p.getFileName().toString());
           }
         }

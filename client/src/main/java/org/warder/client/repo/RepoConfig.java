@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * A configured registry: its name, base URL, mirrors tried in order after it, and how its root
- * was pinned.
+ * A configured registry: its name, base URL, mirrors tried in order after it, and how its root was
+ * pinned.
  */
-public record RepoConfig(String name, URI url, List<URI> mirrors, String trust, String rootSha256, Instant added) {
+public record RepoConfig(
+    String name, URI url, List<URI> mirrors, String trust, String rootSha256, Instant added) {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
 
   public RepoConfig {

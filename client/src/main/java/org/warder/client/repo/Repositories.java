@@ -39,19 +39,25 @@ public final class Repositories {
   }
 
   /**
-   * Adds a registry: fetches {@code 1.root.json} (or reads the given root file), checks it
-   * against the pin and against its own root keys, stores it as the trust anchor, and refreshes.
-   * On any failure nothing of the repository is left behind.
+   * Adds a registry: fetches {@code 1.root.json} (or reads the given root file), checks it against
+   * the pin and against its own root keys, stores it as the trust anchor, and refreshes. On any
+   * failure nothing of the repository is left behind.
    */
   public RepoConfig add(String name, URI url, List<URI> mirrors, RootPin pin, PrintWriter notices)
       throws RepoException, IOException {
     if (!RepoConfig.isValidName(name)) {
       throw new RepoException(
           "expected a repository name of lower-case letters, digits, '-' and '_' (at most 32), found \""
-              + name + "\"");
+              + name
+              + "\"");
     }
     if (Files.exists(layout.repo(name))) {
-      throw new RepoException("repository " + name + " already exists; remove it first with 'warder repo remove " + name + "'");
+      throw new RepoException(
+          "repository "
+              + name
+              + " already exists; remove it first with 'warder repo remove "
+              + name
+              + "'");
     }
     RepoConfig draft = new RepoConfig(name, url, mirrors, pin.label(), "", clock.instant());
     byte[] rootBytes = anchor(draft, pin);
@@ -63,16 +69,25 @@ public final class Repositories {
     }
     if (pin instanceof RootPin.TrustOnFirstUse) {
       notices.println("warning: trusting on first use the root of " + url + ":");
-      notices.println("  version " + root.signed().version() + ", sha256 " + Digests.sha256Hex(rootBytes));
-      root.signed().roles().forEach((role, keys) ->
-          notices.println("  " + role + ": threshold " + keys.threshold() + " of " + keys.keyids()));
-      notices.println("  this gives no protection if this first answer came from an attacker;"
-          + " pin the root with --root-sha256 instead when you can");
+      notices.println(
+          "  version " + root.signed().version() + ", sha256 " + Digests.sha256Hex(rootBytes));
+      root.signed()
+          .roles()
+          .forEach(
+              (role, keys) ->
+                  notices.println(
+                      "  " + role + ": threshold " + keys.threshold() + " of " + keys.keyids()));
+      notices.println(
+          "  this gives no protection if this first answer came from an attacker;"
+              + " pin the root with --root-sha256 instead when you can");
     }
-    RepoConfig config = new RepoConfig(name, url, mirrors, pin.label(), Digests.sha256Hex(rootBytes), clock.instant());
+    RepoConfig config =
+        new RepoConfig(
+            name, url, mirrors, pin.label(), Digests.sha256Hex(rootBytes), clock.instant());
     try {
       new MetadataDirectory(layout.repoMetadata(name)).write("root", rootBytes);
-      PrivateFiles.createDirectories(layout.repoCache(name)); // targets: bundles of jails among them
+      PrivateFiles.createDirectories(
+          layout.repoCache(name)); // targets: bundles of jails among them
       updater(config).refresh();
       StateFiles.write(layout.repoConfig(name), config);
     } catch (IOException | SigningException | RuntimeException e) {
@@ -90,21 +105,28 @@ public final class Repositories {
     List<String> failures = new ArrayList<>();
     for (URI base : draft.metadataUrls()) {
       try {
-        bytes = fetcher.fetchBytes(URI.create(base + "1.root.json"), UpdaterConfig.defaults().rootMaxLength());
+        bytes =
+            fetcher.fetchBytes(
+                URI.create(base + "1.root.json"), UpdaterConfig.defaults().rootMaxLength());
         break;
       } catch (IOException e) {
         failures.add(e.getMessage());
       }
     }
     if (bytes == null) {
-      throw new RepoException("cannot fetch 1.root.json from " + draft.url() + ": " + String.join("; ", failures));
+      throw new RepoException(
+          "cannot fetch 1.root.json from " + draft.url() + ": " + String.join("; ", failures));
     }
     Optional<String> expected = pin.sha256();
     if (expected.isPresent()) {
       String found = Digests.sha256Hex(bytes);
       if (!found.equalsIgnoreCase(expected.get())) {
         throw new RepoException(
-            "1.root.json of " + draft.url() + " has sha256 " + found + ", expected the pinned "
+            "1.root.json of "
+                + draft.url()
+                + " has sha256 "
+                + found
+                + ", expected the pinned "
                 + expected.get().toLowerCase(java.util.Locale.ROOT)
                 + "; check the pin with the registry's administrator");
       }
@@ -146,14 +168,19 @@ public final class Repositories {
     if (all.size() == 1) {
       return all.get(0);
     }
-    throw new RepoException(all.isEmpty()
-        ? "no repository configured; add one with 'warder repo add NAME URL --root-sha256 HEX'"
-        : "several repositories are configured; choose one with --repo NAME");
+    throw new RepoException(
+        all.isEmpty()
+            ? "no repository configured; add one with 'warder repo add NAME URL --root-sha256 HEX'"
+            : "several repositories are configured; choose one with --repo NAME");
   }
 
   /** A TUF updater over the repository's trusted metadata and mirrors. */
   public Updater updater(RepoConfig config) {
-    return new Updater(new MetadataDirectory(layout.repoMetadata(config.name())), config.metadataUrls(), fetcher, clock,
+    return new Updater(
+        new MetadataDirectory(layout.repoMetadata(config.name())),
+        config.metadataUrls(),
+        fetcher,
+        clock,
         UpdaterConfig.defaults());
   }
 

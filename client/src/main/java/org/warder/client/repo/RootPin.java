@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * How a new repository's first root is trusted: the sha256 of its {@code 1.root.json}, a root
- * file obtained out of band, or trust on first use (explicitly asked for).
+ * How a new repository's first root is trusted: the sha256 of its {@code 1.root.json}, a root file
+ * obtained out of band, or trust on first use (explicitly asked for).
  */
 public sealed interface RootPin {
   /** The sha256 of {@code 1.root.json} must equal {@code hex}. */

@@ -13,15 +13,15 @@ import org.warder.client.exec.CommandRunner;
 import org.warder.client.jail.props.JailName;
 
 /**
- * The Linux runtime: a jail is a bubblewrap sandbox over the jail root, with its own mount,
- * pid, uts and ipc namespaces, and its own network namespace (loopback only) unless it shares
- * the host's ({@code ip4=inherit}). Root inside keeps only the capabilities of a FreeBSD jail's
- * root ({@link Confinement}); every mount is nosuid and nodev, /dev holds only bwrap's few
- * harmless nodes and /proc shows the sandbox's own processes. {@code setsid -f} detaches it so
- * it outlives warder; {@code exec} runs a command in its namespaces through a second bwrap with
- * the same layout and capabilities. The sandbox is found again by the marker variable {@code
- * WARDER_JAIL=<warder root>#<name>} on bwrap's command line, so that two warder roots on one
- * host never see each other's jails. Thread-safe.
+ * The Linux runtime: a jail is a bubblewrap sandbox over the jail root, with its own mount, pid,
+ * uts and ipc namespaces, and its own network namespace (loopback only) unless it shares the host's
+ * ({@code ip4=inherit}). Root inside keeps only the capabilities of a FreeBSD jail's root ({@link
+ * Confinement}); every mount is nosuid and nodev, /dev holds only bwrap's few harmless nodes and
+ * /proc shows the sandbox's own processes. {@code setsid -f} detaches it so it outlives warder;
+ * {@code exec} runs a command in its namespaces through a second bwrap with the same layout and
+ * capabilities. The sandbox is found again by the marker variable {@code WARDER_JAIL=<warder
+ * root>#<name>} on bwrap's command line, so that two warder roots on one host never see each
+ * other's jails. Thread-safe.
  */
 public final class BubblewrapRuntime implements JailRuntime {
   static final String MARKER = "WARDER_JAIL";
@@ -32,7 +32,8 @@ public final class BubblewrapRuntime implements JailRuntime {
   private final ProcessTable processes;
   private final java.nio.file.Path warderRoot;
 
-  public BubblewrapRuntime(CommandRunner runner, ProcessTable processes, java.nio.file.Path warderRoot) {
+  public BubblewrapRuntime(
+      CommandRunner runner, ProcessTable processes, java.nio.file.Path warderRoot) {
     this.runner = runner;
     this.processes = processes;
     this.warderRoot = warderRoot;
@@ -40,24 +41,46 @@ public final class BubblewrapRuntime implements JailRuntime {
 
   /**
    * The bwrap argv that starts {@code spec}, detached with setsid. bwrap's own processes are
-   * visible in the sandbox's /proc: {@code env -i} keeps warder's environment (tokens,
-   * passphrases) out of their environ files.
+   * visible in the sandbox's /proc: {@code env -i} keeps warder's environment (tokens, passphrases)
+   * out of their environ files.
    */
   public List<String> startArgv(RuntimeSpec spec) {
-    List<String> argv = new ArrayList<>(List.of("setsid", "-f", "env", "-i", "bwrap", "--bind", spec.root().toString(), "/"));
+    List<String> argv =
+        new ArrayList<>(
+            List.of("setsid", "-f", "env", "-i", "bwrap", "--bind", spec.root().toString(), "/"));
     for (Mount m : spec.mounts()) {
       String relative = spec.root().relativize(m.target()).toString();
-      argv.addAll(List.of(m.readOnly() ? "--ro-bind" : "--bind", m.source().toString(), "/" + relative));
+      argv.addAll(
+          List.of(m.readOnly() ? "--ro-bind" : "--bind", m.source().toString(), "/" + relative));
     }
     argv.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
-    argv.addAll(Confinement.capabilityArgs("true".equals(spec.jailParameters().get(Confinement.RAW_SOCKETS_PARAMETER))));
+    argv.addAll(
+        Confinement.capabilityArgs(
+            "true".equals(spec.jailParameters().get(Confinement.RAW_SOCKETS_PARAMETER))));
     argv.addAll(List.of("--unshare-pid", "--unshare-uts", "--unshare-ipc"));
     if (!spec.inheritNetwork()) {
       argv.add("--unshare-net");
     }
-    argv.addAll(List.of("--new-session", "--hostname", spec.hostname(), "--chdir", "/", "--clearenv",
-        "--setenv", "PATH", PATH, "--setenv", "HOME", "/root", "--setenv", MARKER, markerValue(spec.name()),
-        "/bin/sh", "-c", spec.execStart() + "; while :; do sleep 86400; done"));
+    argv.addAll(
+        List.of(
+            "--new-session",
+            "--hostname",
+            spec.hostname(),
+            "--chdir",
+            "/",
+            "--clearenv",
+            "--setenv",
+            "PATH",
+            PATH,
+            "--setenv",
+            "HOME",
+            "/root",
+            "--setenv",
+            MARKER,
+            markerValue(spec.name()),
+            "/bin/sh",
+            "-c",
+            spec.execStart() + "; while :; do sleep 86400; done"));
     return argv;
   }
 
@@ -73,10 +96,20 @@ public final class BubblewrapRuntime implements JailRuntime {
     // Ready when the sandbox's pid 1 has started the jail's command: bwrap sets up the mounts
     // and the root before that, so nothing enters a half-built sandbox.
     long deadline = System.nanoTime() + START_WAIT.toNanos();
-    while (jid(spec.name()).stream().mapToObj(processes::firstChild).noneMatch(Optional::isPresent)) {
+    while (jid(spec.name()).stream()
+        .mapToObj(processes::firstChild)
+        .noneMatch(Optional::isPresent)) {
       if (System.nanoTime() > deadline) {
-        throw new IOException("jail " + spec.name() + " did not come up within " + START_WAIT.toSeconds()
-            + " s; see " + spec.consoleLog() + " (is /bin/sh present in " + spec.root() + "?)");
+        throw new IOException(
+            "jail "
+                + spec.name()
+                + " did not come up within "
+                + START_WAIT.toSeconds()
+                + " s; see "
+                + spec.consoleLog()
+                + " (is /bin/sh present in "
+                + spec.root()
+                + "?)");
       }
       Thread.sleep(50);
     }
@@ -92,7 +125,8 @@ public final class BubblewrapRuntime implements JailRuntime {
     // with root's capabilities: it is only killed
     Optional<List<String>> layout = layout(spec.name());
     if (layout.isPresent()) {
-      Command stop = enter(pid.getAsLong(), layout.get(), List.of("/bin/sh", "-c", spec.execStop()), Map.of());
+      Command stop =
+          enter(pid.getAsLong(), layout.get(), List.of("/bin/sh", "-c", spec.execStop()), Map.of());
       runner.run(stop.withTimeout(Duration.ofMinutes(2)));
     }
     // rc.shutdown has stopped the services; the sandbox's pid 1 (bwrap) ignores SIGTERM, and
@@ -122,47 +156,90 @@ public final class BubblewrapRuntime implements JailRuntime {
   }
 
   @Override
-  public CommandResult exec(JailName name, List<String> argv, Map<String, String> env) throws IOException, InterruptedException {
+  public CommandResult exec(JailName name, List<String> argv, Map<String, String> env)
+      throws IOException, InterruptedException {
     return runner.run(enter(name, argv, env));
   }
 
   @Override
-  public CommandResult execStreaming(JailName name, List<String> argv, Map<String, String> env, java.io.OutputStream sink)
+  public CommandResult execStreaming(
+      JailName name, List<String> argv, Map<String, String> env, java.io.OutputStream sink)
       throws IOException, InterruptedException {
     return runner.streamTo(enter(name, argv, env), sink);
   }
 
   /** The command that runs {@code argv} in the running sandbox of jail {@code name}. */
-  private Command enter(JailName name, List<String> argv, Map<String, String> env) throws IOException {
+  private Command enter(JailName name, List<String> argv, Map<String, String> env)
+      throws IOException {
     OptionalLong pid = jid(name);
     if (pid.isEmpty()) {
-      throw new IOException("jail " + name + " is not running; start it with 'warder start " + name + "'");
+      throw new IOException(
+          "jail " + name + " is not running; start it with 'warder start " + name + "'");
     }
-    List<String> layout = layout(name).orElseThrow(() -> new IOException("jail " + name
-        + " runs in a sandbox without warder's capability limits (an older warder started it); nothing is run in it."
-        + " Restart it: 'warder stop " + name + "', then 'warder start " + name + "'"));
+    List<String> layout =
+        layout(name)
+            .orElseThrow(
+                () ->
+                    new IOException(
+                        "jail "
+                            + name
+                            + " runs in a sandbox without warder's capability limits (an older warder started it); nothing is run in it."
+                            + " Restart it: 'warder stop "
+                            + name
+                            + "', then 'warder start "
+                            + name
+                            + "'"));
     return enter(pid.getAsLong(), layout, argv, env);
   }
 
   /** The layout and capability options the running sandbox of {@code name} was started with. */
   private Optional<List<String>> layout(JailName name) throws IOException {
     Optional<Long> bwrap = processes.find(marker(name));
-    return bwrap.isEmpty() ? Optional.empty() : Confinement.layoutOf(processes.commandLine(bwrap.get()));
+    return bwrap.isEmpty()
+        ? Optional.empty()
+        : Confinement.layoutOf(processes.commandLine(bwrap.get()));
   }
 
   /**
    * Runs a command in the sandbox whose pid 1 is {@code pid}: nsenter joins its uts, ipc, net and
-   * pid namespaces, unshare mounts a /proc of that pid namespace, and bwrap rebuilds the
-   * sandbox's {@code layout} (root, mounts, /proc, /dev, capabilities) around the command. A bare
-   * nsenter into the mount namespace would hand the command all of root's capabilities. As at
-   * start, {@code env -i} keeps warder's environment out of the sandbox's view.
+   * pid namespaces, unshare mounts a /proc of that pid namespace, and bwrap rebuilds the sandbox's
+   * {@code layout} (root, mounts, /proc, /dev, capabilities) around the command. A bare nsenter
+   * into the mount namespace would hand the command all of root's capabilities. As at start, {@code
+   * env -i} keeps warder's environment out of the sandbox's view.
    */
   static Command enter(long pid, List<String> layout, List<String> argv, Map<String, String> env) {
-    List<String> full = new ArrayList<>(List.of("env", "-i", "nsenter", "-t", Long.toString(pid), "-u", "-i", "-n", "-p", "--",
-        "unshare", "--mount", "--mount-proc", "--", "bwrap"));
+    List<String> full =
+        new ArrayList<>(
+            List.of(
+                "env",
+                "-i",
+                "nsenter",
+                "-t",
+                Long.toString(pid),
+                "-u",
+                "-i",
+                "-n",
+                "-p",
+                "--",
+                "unshare",
+                "--mount",
+                "--mount-proc",
+                "--",
+                "bwrap"));
     full.addAll(layout);
-    full.addAll(List.of("--new-session", "--die-with-parent", "--chdir", "/", "--clearenv",
-        "--setenv", "PATH", PATH, "--setenv", "HOME", "/root"));
+    full.addAll(
+        List.of(
+            "--new-session",
+            "--die-with-parent",
+            "--chdir",
+            "/",
+            "--clearenv",
+            "--setenv",
+            "PATH",
+            PATH,
+            "--setenv",
+            "HOME",
+            "/root"));
     env.forEach((k, v) -> full.addAll(List.of("--setenv", k, v)));
     full.add("--");
     full.addAll(argv);

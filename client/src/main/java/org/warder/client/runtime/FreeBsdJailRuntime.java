@@ -38,7 +38,8 @@ public final class FreeBsdJailRuntime implements JailRuntime {
     Map<String, String> parameters = new java.util.LinkedHashMap<>(spec.jailParameters());
     parameters.put("exec.consolelog", spec.consoleLog().toString());
     ConsoleLog.prepare(spec.consoleLog()); // jail(8) opens it by name, following links
-    AtomicFiles.write(spec.jailConf(), JailConf.render(spec.name(), parameters).getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(
+        spec.jailConf(), JailConf.render(spec.name(), parameters).getBytes(StandardCharsets.UTF_8));
     for (List<String> devfs : spec.devfsRules()) {
       runner.check(Command.of(devfs));
     }
@@ -70,9 +71,11 @@ public final class FreeBsdJailRuntime implements JailRuntime {
     return runner.run(jexecCommand(name, argv, env));
   }
 
-  private static Command jexecCommand(JailName name, List<String> argv, Map<String, String> env) throws IOException {
+  private static Command jexecCommand(JailName name, List<String> argv, Map<String, String> env)
+      throws IOException {
     try {
-      return Command.of(FreeBsdCommands.jexec(name, false, Optional.empty(), env, new ArrayList<>(argv)))
+      return Command.of(
+              FreeBsdCommands.jexec(name, false, Optional.empty(), env, new ArrayList<>(argv)))
           .withTimeout(java.time.Duration.ofHours(2));
     } catch (FreeBsdInputException e) {
       throw new IOException(e.getMessage(), e);
@@ -80,7 +83,8 @@ public final class FreeBsdJailRuntime implements JailRuntime {
   }
 
   @Override
-  public CommandResult execStreaming(JailName name, List<String> argv, Map<String, String> env, java.io.OutputStream sink)
+  public CommandResult execStreaming(
+      JailName name, List<String> argv, Map<String, String> env, java.io.OutputStream sink)
       throws IOException, InterruptedException {
     return runner.streamTo(jexecCommand(name, argv, env), sink);
   }

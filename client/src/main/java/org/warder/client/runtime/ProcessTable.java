@@ -10,30 +10,40 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The host's process table, read through {@link ProcessHandle} and /proc (no process is
- * started): finds a sandbox by its command line and signals it. Thread-safe.
+ * The host's process table, read through {@link ProcessHandle} and /proc (no process is started):
+ * finds a sandbox by its command line and signals it. Thread-safe.
  */
 public final class ProcessTable {
   /**
    * The pid of a process of this pid namespace whose argument list contains {@code marker} as a
-   * contiguous run of arguments (for example {@code --setenv WARDER_JAIL www1}). Processes of
-   * other pid namespaces are never it: a jail can start a process with any name and arguments,
-   * but only in its own pid namespace.
+   * contiguous run of arguments (for example {@code --setenv WARDER_JAIL www1}). Processes of other
+   * pid namespaces are never it: a jail can start a process with any name and arguments, but only
+   * in its own pid namespace.
    */
   public Optional<Long> find(List<String> marker) {
     Optional<Path> ours = pidNamespace("self");
     return ProcessHandle.allProcesses()
         .filter(ProcessHandle::isAlive)
         .filter(p -> ours.isPresent() && pidNamespace(Long.toString(p.pid())).equals(ours))
-        .filter(p -> p.info().command().map(c -> c.endsWith("/" + marker.get(0)) || c.equals(marker.get(0))).orElse(false))
-        .filter(p -> p.info().arguments().map(args -> containsRun(List.of(args), marker.subList(1, marker.size()))).orElse(false))
+        .filter(
+            p ->
+                p.info()
+                    .command()
+                    .map(c -> c.endsWith("/" + marker.get(0)) || c.equals(marker.get(0)))
+                    .orElse(false))
+        .filter(
+            p ->
+                p.info()
+                    .arguments()
+                    .map(args -> containsRun(List.of(args), marker.subList(1, marker.size())))
+                    .orElse(false))
         .map(ProcessHandle::pid)
         .findFirst();
   }
 
   /**
-   * The full command line of process {@code pid}, read from {@code /proc/PID/cmdline} (which
-   * {@link ProcessHandle.Info} may cut short); empty when the process is gone.
+   * The full command line of process {@code pid}, read from {@code /proc/PID/cmdline} (which {@link
+   * ProcessHandle.Info} may cut short); empty when the process is gone.
    */
   public List<String> commandLine(long pid) throws IOException {
     byte[] raw;

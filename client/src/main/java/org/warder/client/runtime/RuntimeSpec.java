@@ -33,7 +33,8 @@ public record RuntimeSpec(
   public RuntimeSpec {
     mounts = List.copyOf(mounts);
     devfsRules = devfsRules.stream().map(List::copyOf).toList();
-    jailParameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(jailParameters));
+    jailParameters =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(jailParameters));
   }
 
   /** Where the jail's console output goes. */

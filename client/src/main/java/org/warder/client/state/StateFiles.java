@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import org.warder.signing.AtomicFiles;
 
 /**
- * Reads and writes the client's own JSON state files (repo.json, warder.json, jail configs):
- * strict on read (unknown fields refused, so a typo is not silently ignored), pretty and atomic
- * on write. Thread-safe.
+ * Reads and writes the client's own JSON state files (repo.json, warder.json, jail configs): strict
+ * on read (unknown fields refused, so a typo is not silently ignored), pretty and atomic on write.
+ * Thread-safe.
  */
 public final class StateFiles {
   private static final long MAX_BYTES = 4 * 1024 * 1024;
@@ -38,7 +38,8 @@ public final class StateFiles {
   /** Reads {@code file} as a {@code type}; a damaged file is reported with its path. */
   public static <T> T read(Path file, Class<T> type) throws IOException {
     if (Files.size(file) > MAX_BYTES) {
-      throw new IOException("state file " + file + " is larger than " + MAX_BYTES + " bytes; refusing it");
+      throw new IOException(
+          "state file " + file + " is larger than " + MAX_BYTES + " bytes; refusing it");
     }
     try {
       return MAPPER.readValue(file.toFile(), type);
@@ -50,9 +51,13 @@ public final class StateFiles {
   /** Writes {@code value} to {@code file} atomically. */
   public static void write(Path file, Object value) throws IOException {
     byte[] bytes = MAPPER.writeValueAsBytes(value);
-    AtomicFiles.write(file, out -> {
-      out.write(bytes);
-      out.write('\n');
-    }, AtomicFiles.WORLD_READABLE, true);
+    AtomicFiles.write(
+        file,
+        out -> {
+          out.write(bytes);
+          out.write('\n');
+        },
+        AtomicFiles.WORLD_READABLE,
+        true);
   }
 }

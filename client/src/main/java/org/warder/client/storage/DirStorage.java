@@ -16,9 +16,9 @@ import org.warder.client.freebsd.FreeBsdCommands;
 import org.warder.signing.AtomicFiles;
 
 /**
- * Storage as plain directories under the warder root (no ZFS): copies ({@code cp -a}, which
- * keeps modes, owners, links and, on FreeBSD, file flags) instead of clones, and no snapshots.
- * On FreeBSD the system immutable flag is cleared before a tree is removed.
+ * Storage as plain directories under the warder root (no ZFS): copies ({@code cp -a}, which keeps
+ * modes, owners, links and, on FreeBSD, file flags) instead of clones, and no snapshots. On FreeBSD
+ * the system immutable flag is cleared before a tree is removed.
  */
 public final class DirStorage implements Storage {
   private final Path root;
@@ -80,7 +80,8 @@ public final class DirStorage implements Storage {
   }
 
   @Override
-  public Path cloneOf(String source, String snapshot, String target) throws IOException, InterruptedException {
+  public Path cloneOf(String source, String snapshot, String target)
+      throws IOException, InterruptedException {
     return copyOf(source, target);
   }
 
@@ -112,7 +113,8 @@ public final class DirStorage implements Storage {
   }
 
   @Override
-  public Path cloneSnapshot(String source, String snapshot, String target) throws SnapshotsUnsupportedException {
+  public Path cloneSnapshot(String source, String snapshot, String target)
+      throws SnapshotsUnsupportedException {
     throw new SnapshotsUnsupportedException("a clone of a snapshot");
   }
 

@@ -25,7 +25,8 @@ public record HostSettings(String storage, Optional<String> dataset) {
     }
     HostSettings s = StateFiles.read(layout.settings(), HostSettings.class);
     if (!s.storage().equals("dir") && !(s.storage().equals("zfs") && s.dataset().isPresent())) {
-      throw new IOException(layout.settings() + ": expected storage \"dir\", or \"zfs\" with a dataset, found " + s);
+      throw new IOException(
+          layout.settings() + ": expected storage \"dir\", or \"zfs\" with a dataset, found " + s);
     }
     return s;
   }

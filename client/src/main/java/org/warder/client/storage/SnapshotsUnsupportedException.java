@@ -7,7 +7,9 @@ public final class SnapshotsUnsupportedException extends IOException {
   private static final long serialVersionUID = 1L;
 
   public SnapshotsUnsupportedException(String what) {
-    super(what + " needs ZFS storage, but this host stores plain directories; run 'warder activate POOL/DATASET'"
-        + " to keep releases and jails on ZFS");
+    super(
+        what
+            + " needs ZFS storage, but this host stores plain directories; run 'warder activate POOL/DATASET'"
+            + " to keep releases and jails on ZFS");
   }
 }

@@ -11,8 +11,8 @@ import org.warder.signing.PrivateFiles;
 
 /**
  * Where releases, jails and templates are stored: ZFS datasets or plain directories. Names are
- * relative to the warder root ({@code releases/14.2-RELEASE}); each adapter maps them to its
- * own objects. Implementations are thread-safe.
+ * relative to the warder root ({@code releases/14.2-RELEASE}); each adapter maps them to its own
+ * objects. Implementations are thread-safe.
  */
 public interface Storage {
   /** The mounted path of {@code name}. */
@@ -25,10 +25,10 @@ public interface Storage {
   Path create(String name) throws IOException, InterruptedException;
 
   /**
-   * Creates {@code name} like {@link #create} and makes its directory its owner's only (mode
-   * 0700) while it is still empty: a jail's directory or an import's staging area, whose root
-   * holds files of the jail's users (uids the host shares) and setuid programs that users of the
-   * host must not reach. The root inside keeps its own mode.
+   * Creates {@code name} like {@link #create} and makes its directory its owner's only (mode 0700)
+   * while it is still empty: a jail's directory or an import's staging area, whose root holds files
+   * of the jail's users (uids the host shares) and setuid programs that users of the host must not
+   * reach. The root inside keeps its own mode.
    */
   default Path createPrivate(String name) throws IOException, InterruptedException {
     Path dir = create(name);
@@ -46,15 +46,21 @@ public interface Storage {
    * Makes {@code target} a copy of {@code source} that shares what it can: a ZFS clone of a
    * snapshot of {@code source} named {@code snapshot}; with plain directories a full copy.
    */
-  Path cloneOf(String source, String snapshot, String target) throws IOException, InterruptedException;
+  Path cloneOf(String source, String snapshot, String target)
+      throws IOException, InterruptedException;
 
-  /** Makes {@code target} a ZFS clone of the existing snapshot {@code source@snapshot} (ZFS only). */
-  Path cloneSnapshot(String source, String snapshot, String target) throws IOException, InterruptedException;
+  /**
+   * Makes {@code target} a ZFS clone of the existing snapshot {@code source@snapshot} (ZFS only).
+   */
+  Path cloneSnapshot(String source, String snapshot, String target)
+      throws IOException, InterruptedException;
 
   /** Makes {@code target} an independent full copy of {@code source} (thick). */
   Path copyOf(String source, String target) throws IOException, InterruptedException;
 
-  /** Copies the content of directory {@code from} over directory {@code to} (cp -a), any storage. */
+  /**
+   * Copies the content of directory {@code from} over directory {@code to} (cp -a), any storage.
+   */
   void copyInto(Path from, Path to) throws IOException, InterruptedException;
 
   /** Takes snapshot {@code snapshot} of {@code name} (ZFS only). */
@@ -82,15 +88,16 @@ public interface Storage {
   void clearImmutableFlags(Path path) throws IOException, InterruptedException;
 
   /**
-   * Writes a {@code zfs send} stream of {@code name@snapshot} to {@code out}: the whole dataset,
-   * or with {@code from} only what changed since {@code name@from} (ZFS only).
+   * Writes a {@code zfs send} stream of {@code name@snapshot} to {@code out}: the whole dataset, or
+   * with {@code from} only what changed since {@code name@from} (ZFS only).
    */
-  void send(String name, String snapshot, Optional<String> from, OutputStream out) throws IOException, InterruptedException;
+  void send(String name, String snapshot, Optional<String> from, OutputStream out)
+      throws IOException, InterruptedException;
 
   /**
    * Receives a {@code zfs send} stream from {@code in} as {@code name} (a new dataset, or for an
-   * incremental stream the dataset holding its base snapshot), reading {@code in} to its end
-   * (ZFS only). If reading {@code in} fails, the receive is killed and nothing is received.
+   * incremental stream the dataset holding its base snapshot), reading {@code in} to its end (ZFS
+   * only). If reading {@code in} fails, the receive is killed and nothing is received.
    */
   void receive(String name, InputStream in) throws IOException, InterruptedException;
 

@@ -19,10 +19,10 @@ import org.warder.client.freebsd.FreeBsdCommands;
  * operation is one {@code zfs} command run through the {@link CommandRunner}.
  *
  * <p>zfs-fuse (Linux CI) cannot rename or destroy a mounted dataset ("dataset is busy"), and
- * reports a dataset busy for a moment after its files were used. With {@code zfsFuse} the
- * adapter unmounts (deepest first) before renaming or destroying, mounts again after a rename,
- * and retries an unmount, rename or destroy that finds the dataset busy. FreeBSD's OpenZFS does
- * all this itself, so production FreeBSD runs without it.
+ * reports a dataset busy for a moment after its files were used. With {@code zfsFuse} the adapter
+ * unmounts (deepest first) before renaming or destroying, mounts again after a rename, and retries
+ * an unmount, rename or destroy that finds the dataset busy. FreeBSD's OpenZFS does all this
+ * itself, so production FreeBSD runs without it.
  */
 public final class ZfsStorage implements Storage {
   private final CommandRunner runner;
@@ -95,7 +95,8 @@ public final class ZfsStorage implements Storage {
   /** Makes sure the parent dataset of {@code name} exists. */
   private void createParent(String name) throws IOException, InterruptedException {
     if (name.contains("/")) {
-      runner.check(Command.of("zfs", "create", "-p", dataset(name.substring(0, name.lastIndexOf('/')))));
+      runner.check(
+          Command.of("zfs", "create", "-p", dataset(name.substring(0, name.lastIndexOf('/')))));
     }
   }
 
@@ -108,7 +109,9 @@ public final class ZfsStorage implements Storage {
       Command umount = Command.of("zfs", "umount", tree.get(i));
       CommandResult result = runRetryingBusy(umount);
       // "does not exist": zfs-fuse removing an aborted receive's dataset by itself, meanwhile
-      if (!result.ok() && !result.stderr().contains("not currently mounted") && !result.stderr().contains("does not exist")) {
+      if (!result.ok()
+          && !result.stderr().contains("not currently mounted")
+          && !result.stderr().contains("does not exist")) {
         throw new CommandFailedException(umount, result);
       }
     }
@@ -121,7 +124,9 @@ public final class ZfsStorage implements Storage {
    */
   private CommandResult runRetryingBusy(Command command) throws IOException, InterruptedException {
     CommandResult result = runner.run(command);
-    for (int attempt = 1; !result.ok() && result.stderr().contains("busy") && attempt < 14; attempt++) {
+    for (int attempt = 1;
+        !result.ok() && result.stderr().contains("busy") && attempt < 14;
+        attempt++) {
       Thread.sleep(100L * attempt);
       result = runner.run(command);
     }
@@ -136,14 +141,17 @@ public final class ZfsStorage implements Storage {
   }
 
   @Override
-  public Path cloneOf(String source, String snapshot, String target) throws IOException, InterruptedException {
+  public Path cloneOf(String source, String snapshot, String target)
+      throws IOException, InterruptedException {
     runner.check(Command.of("zfs", "snapshot", dataset(source) + "@" + snapshot));
     return cloneSnapshot(source, snapshot, target);
   }
 
   @Override
-  public Path cloneSnapshot(String source, String snapshot, String target) throws IOException, InterruptedException {
-    runner.check(Command.of("zfs", "clone", "-p", dataset(source) + "@" + snapshot, dataset(target)));
+  public Path cloneSnapshot(String source, String snapshot, String target)
+      throws IOException, InterruptedException {
+    runner.check(
+        Command.of("zfs", "clone", "-p", dataset(source) + "@" + snapshot, dataset(target)));
     return path(target);
   }
 
@@ -153,7 +161,8 @@ public final class ZfsStorage implements Storage {
     runner.check(Command.of("zfs", "snapshot", dataset(source) + "@" + snap));
     try {
       createParent(target);
-      runner.pipe(Command.of("zfs", "send", dataset(source) + "@" + snap),
+      runner.pipe(
+          Command.of("zfs", "send", dataset(source) + "@" + snap),
           Command.of("zfs", "receive", dataset(target)));
       runner.check(Command.of("zfs", "destroy", dataset(target) + "@" + snap));
     } finally {
@@ -168,7 +177,8 @@ public final class ZfsStorage implements Storage {
   }
 
   @Override
-  public void destroySnapshot(String name, String snapshot) throws IOException, InterruptedException {
+  public void destroySnapshot(String name, String snapshot)
+      throws IOException, InterruptedException {
     if (snapshots(name).contains(snapshot)) {
       runner.check(Command.of("zfs", "destroy", dataset(name) + "@" + snapshot));
     }
@@ -177,8 +187,13 @@ public final class ZfsStorage implements Storage {
   @Override
   public List<String> snapshots(String name) throws IOException, InterruptedException {
     String prefix = dataset(name) + "@";
-    return runner.check(Command.of("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-s", "creation"))
-        .stdout().lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length())).toList();
+    return runner
+        .check(Command.of("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-s", "creation"))
+        .stdout()
+        .lines()
+        .filter(l -> l.startsWith(prefix))
+        .map(l -> l.substring(prefix.length()))
+        .toList();
   }
 
   @Override
@@ -191,13 +206,14 @@ public final class ZfsStorage implements Storage {
   }
 
   /**
-   * Receives {@code in} as {@code name} and takes none of its dataset properties: the stream's begin
-   * record is read and checked ({@link SendStreamBegin}) before {@code zfs receive} starts, so a
-   * stream that carries properties ({@code zfs send -p}, {@code -R}, {@code -I}) never reaches it;
-   * on FreeBSD {@code zfs receive -u} also leaves the dataset unmounted and {@code -x}/{@code -o}
-   * override what acts on the host. zfs-fuse has none of these options and mounts at once, which
-   * the check of the begin record makes safe. Then the received datasets' effective properties
-   * are checked ({@link #checkReceived}) before FreeBSD mounts them, below the warder root only.
+   * Receives {@code in} as {@code name} and takes none of its dataset properties: the stream's
+   * begin record is read and checked ({@link SendStreamBegin}) before {@code zfs receive} starts,
+   * so a stream that carries properties ({@code zfs send -p}, {@code -R}, {@code -I}) never reaches
+   * it; on FreeBSD {@code zfs receive -u} also leaves the dataset unmounted and {@code -x}/{@code
+   * -o} override what acts on the host. zfs-fuse has none of these options and mounts at once,
+   * which the check of the begin record makes safe. Then the received datasets' effective
+   * properties are checked ({@link #checkReceived}) before FreeBSD mounts them, below the warder
+   * root only.
    */
   @Override
   public void receive(String name, InputStream in) throws IOException, InterruptedException {
@@ -211,10 +227,24 @@ public final class ZfsStorage implements Storage {
     }
   }
 
-  /** The properties whose value on a received dataset could act on the host (and {@code mounted}). */
+  /**
+   * The properties whose value on a received dataset could act on the host (and {@code mounted}).
+   */
   private List<String> hostProperties() {
-    return List.of("mountpoint", "canmount", "sharenfs", "sharesmb", "devices", "setuid", "exec",
-        zfsFuse ? "zoned" : "jailed", "quota", "refquota", "reservation", "refreservation", "mounted");
+    return List.of(
+        "mountpoint",
+        "canmount",
+        "sharenfs",
+        "sharesmb",
+        "devices",
+        "setuid",
+        "exec",
+        zfsFuse ? "zoned" : "jailed",
+        "quota",
+        "refquota",
+        "reservation",
+        "refreservation",
+        "mounted");
   }
 
   private List<String> receiveArgv(String dataset) {
@@ -222,7 +252,8 @@ public final class ZfsStorage implements Storage {
       return List.of("zfs", "receive", dataset); // zfs-fuse knows no -u, -o or -x
     }
     List<String> argv = new ArrayList<>(List.of("zfs", "receive", "-u"));
-    for (String p : List.of("mountpoint", "sharenfs", "sharesmb", "devices", "setuid", "exec", "jailed")) {
+    for (String p :
+        List.of("mountpoint", "sharenfs", "sharesmb", "devices", "setuid", "exec", "jailed")) {
       argv.addAll(List.of("-x", p));
     }
     argv.addAll(List.of("-o", "canmount=on", dataset));
@@ -236,9 +267,19 @@ public final class ZfsStorage implements Storage {
    * the stream. Otherwise a newly received {@code name} is destroyed again and the receive is
    * refused. Returns the datasets that are not mounted yet, parents first.
    */
-  List<String> checkReceived(String name, boolean existed) throws IOException, InterruptedException {
-    List<String> argv = new ArrayList<>(List.of("zfs", "get", "-H", "-r", "-o", "name,property,value,source",
-        String.join(",", hostProperties()), dataset(name)));
+  List<String> checkReceived(String name, boolean existed)
+      throws IOException, InterruptedException {
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                "zfs",
+                "get",
+                "-H",
+                "-r",
+                "-o",
+                "name,property,value,source",
+                String.join(",", hostProperties()),
+                dataset(name)));
     List<String> wrong = new ArrayList<>();
     List<String> unmounted = new ArrayList<>();
     for (String line : runner.check(Command.of(argv)).stdout().lines().toList()) {
@@ -250,17 +291,19 @@ public final class ZfsStorage implements Storage {
       String value = col[2];
       String source = col[3];
       boolean fromAbove = source.equals("default") || source.startsWith("inherited from ");
-      boolean ok = switch (col[1]) {
-        case "mountpoint" -> fromAbove && value.equals(path(ds.substring(base.length() + 1)).toString());
-        case "canmount" -> value.equals("on");
-        case "mounted" -> {
-          if (value.equals("no")) {
-            unmounted.add(ds);
-          }
-          yield true;
-        }
-        default -> fromAbove;
-      };
+      boolean ok =
+          switch (col[1]) {
+            case "mountpoint" ->
+                fromAbove && value.equals(path(ds.substring(base.length() + 1)).toString());
+            case "canmount" -> value.equals("on");
+            case "mounted" -> {
+              if (value.equals("no")) {
+                unmounted.add(ds);
+              }
+              yield true;
+            }
+            default -> fromAbove;
+          };
       if (!ok) {
         wrong.add(ds + " " + col[1] + "=" + value + " (" + source + ")");
       }
@@ -269,10 +312,16 @@ public final class ZfsStorage implements Storage {
       if (!existed) {
         destroy(name);
       }
-      throw new RefusedStreamException("expected the received dataset to mount at its own path below " + root
-          + " and to take no property from the stream, found " + String.join(", ", wrong) + "; warder never lets"
-          + " a stream's properties act on this host: " + (existed ? "the receive into " + dataset(name) + " is refused"
-          : dataset(name) + " was destroyed again"));
+      throw new RefusedStreamException(
+          "expected the received dataset to mount at its own path below "
+              + root
+              + " and to take no property from the stream, found "
+              + String.join(", ", wrong)
+              + "; warder never lets"
+              + " a stream's properties act on this host: "
+              + (existed
+                  ? "the receive into " + dataset(name) + " is refused"
+                  : dataset(name) + " was destroyed again"));
     }
     return unmounted;
   }
@@ -286,7 +335,12 @@ public final class ZfsStorage implements Storage {
   public List<String> clonesOf(String name) throws IOException, InterruptedException {
     String prefix = dataset(name) + "@";
     List<String> out = new ArrayList<>();
-    for (String line : runner.check(Command.of("zfs", "list", "-H", "-r", "-o", "name,origin", base)).stdout().lines().toList()) {
+    for (String line :
+        runner
+            .check(Command.of("zfs", "list", "-H", "-r", "-o", "name,origin", base))
+            .stdout()
+            .lines()
+            .toList()) {
       String[] cols = line.split("\t");
       if (cols.length == 2 && cols[1].startsWith(prefix) && cols[0].startsWith(base + "/")) {
         out.add(cols[0].substring(base.length() + 1));

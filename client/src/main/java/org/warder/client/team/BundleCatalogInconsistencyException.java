@@ -1,6 +1,9 @@
 package org.warder.client.team;
 
-/** A team's signed role metadata contradicts warder's bundle conventions (paths, kinds, fields, delegation). */
+/**
+ * A team's signed role metadata contradicts warder's bundle conventions (paths, kinds, fields,
+ * delegation).
+ */
 public final class BundleCatalogInconsistencyException extends TeamBundleException {
   private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,9 @@
 package org.warder.client.team;
 
-/** What a team bundle holds, a template or a jail; each kind has its own target directory and custom kind. */
+/**
+ * What a team bundle holds, a template or a jail; each kind has its own target directory and custom
+ * kind.
+ */
 public enum BundleKind {
   TEMPLATE("templates", "template-bundle", "template"),
   JAIL("jails", "jail-bundle", "jail");

@@ -6,12 +6,18 @@ import org.warder.index.BundleManifest.Format;
 
 /**
  * What a published bundle is: its kind, team, name and tag (which give its target path, see {@link
- * TeamTargets}), the FreeBSD release it needs, its format, and for an incremental bundle the tag
- * of the same name it holds the difference against. {@link TeamTargets#check} validates one.
+ * TeamTargets}), the FreeBSD release it needs, its format, and for an incremental bundle the tag of
+ * the same name it holds the difference against. {@link TeamTargets#check} validates one.
  *
  * @param baseTag empty for a full bundle
  */
-public record BundleSpec(BundleKind kind, String team, String name, String tag, String release, Format format,
+public record BundleSpec(
+    BundleKind kind,
+    String team,
+    String name,
+    String tag,
+    String release,
+    Format format,
     Optional<String> baseTag) {
   public BundleSpec {
     Objects.requireNonNull(kind, "kind");

@@ -34,16 +34,16 @@ import org.warder.signing.SigningException;
 import org.warder.signing.tuf.TufException;
 
 /**
- * Moves jails and templates between hosts through a registry: {@code push} exports a local jail
- * or template to a bundle and publishes it as a tag of a team's delegated role (a template's new
- * tag holds only the difference against the newest published tag this host holds); {@code pull}
+ * Moves jails and templates between hosts through a registry: {@code push} exports a local jail or
+ * template to a bundle and publishes it as a tag of a team's delegated role (a template's new tag
+ * holds only the difference against the newest published tag this host holds); {@code pull}
  * downloads a jail's tag (verified by the TUF metadata) and imports it; {@link #template} keeps a
- * team's template as a local read-only template, fetching only the tags it lacks (the chain back
- * to a tag it holds, or to a full bundle), so that jails are cloned from it afterwards.
+ * team's template as a local read-only template, fetching only the tags it lacks (the chain back to
+ * a tag it holds, or to a full bundle), so that jails are cloned from it afterwards.
  *
  * <p>A local copy of team template {@code T/N} is the template {@code T_N}; its tags are ZFS
- * snapshots {@code tag-TAG} of its root, or with directories the one tag its tree holds (its
- * {@code remote_tag}). Not thread-safe.
+ * snapshots {@code tag-TAG} of its root, or with directories the one tag its tree holds (its {@code
+ * remote_tag}). Not thread-safe.
  */
 public final class BundleSync {
   private static final String TAG_SNAPSHOT = "tag-";
@@ -55,7 +55,12 @@ public final class BundleSync {
   private final JailImporter importer;
   private final PrintWriter out;
 
-  public BundleSync(HostLayout layout, Storage storage, JailStore store, JailExporter exporter, JailImporter importer,
+  public BundleSync(
+      HostLayout layout,
+      Storage storage,
+      JailStore store,
+      JailExporter exporter,
+      JailImporter importer,
       PrintWriter out) {
     this.layout = layout;
     this.storage = storage;
@@ -75,8 +80,14 @@ public final class BundleSync {
    * @param full a full bundle even when a published tag is held here
    * @param live a running jail from a ZFS snapshot
    */
-  public record PushRequest(String local, Optional<BundleRef> as, Optional<String> tag, Optional<Format> format,
-      Compression compression, boolean full, boolean live) {}
+  public record PushRequest(
+      String local,
+      Optional<BundleRef> as,
+      Optional<String> tag,
+      Optional<Format> format,
+      Compression compression,
+      boolean full,
+      boolean live) {}
 
   /** The snapshot of a template's root that holds tag {@code tag}. */
   public static String snapshotOf(String tag) {
@@ -84,33 +95,69 @@ public final class BundleSync {
   }
 
   /** Pushes a jail or template to repository {@code repo}. */
-  public BundlePublisher.Publication push(String repo, PushRequest request, RemoteBundles remote, Destination to,
-      BundlePublisher publisher) throws BundleException, JailException, IOException, InterruptedException,
-      TufException, TeamBundleException, SigningException, RegistryApiException {
+  public BundlePublisher.Publication push(
+      String repo,
+      PushRequest request,
+      RemoteBundles remote,
+      Destination to,
+      BundlePublisher publisher)
+      throws BundleException,
+          JailException,
+          IOException,
+          InterruptedException,
+          TufException,
+          TeamBundleException,
+          SigningException,
+          RegistryApiException {
     Jail jail = store.get(request.local());
     BundleKind kind = jail.template() ? BundleKind.TEMPLATE : BundleKind.JAIL;
-    BundleRef as = request.as().or(() -> pulledFrom(jail, repo)).orElseThrow(() -> new InvalidBundleReferenceException(
-        "expected --as TEAM/NAME: " + jail.name() + " was not pulled from repository " + repo));
+    BundleRef as =
+        request
+            .as()
+            .or(() -> pulledFrom(jail, repo))
+            .orElseThrow(
+                () ->
+                    new InvalidBundleReferenceException(
+                        "expected --as TEAM/NAME: "
+                            + jail.name()
+                            + " was not pulled from repository "
+                            + repo));
     TeamTargets.checkTeam(as.team());
     TeamTargets.checkName(as.name());
     List<RemoteBundle> published = published(remote, kind, as);
     String tag = request.tag().orElseGet(() -> nextTag(published));
     TeamTargets.checkTag(tag);
     if (published.stream().anyMatch(b -> b.spec().tag().equals(tag))) {
-      throw new TagAlreadyPublishedException("expected a new tag for " + kind.noun() + " " + as.team() + "/"
-          + as.name() + ", found tag " + tag + " published already; published tags never change, push with another"
-          + " --tag (or none for the next number)");
+      throw new TagAlreadyPublishedException(
+          "expected a new tag for "
+              + kind.noun()
+              + " "
+              + as.team()
+              + "/"
+              + as.name()
+              + ", found tag "
+              + tag
+              + " published already; published tags never change, push with another"
+              + " --tag (or none for the next number)");
     }
     boolean zfs = storage.kind().equals("zfs");
     Format format = request.format().orElse(zfs ? Format.ZFS : Format.TAR);
-    Optional<String> base = kind == BundleKind.TEMPLATE && !request.full()
-        ? heldBase(jail, published, format) : Optional.empty();
+    Optional<String> base =
+        kind == BundleKind.TEMPLATE && !request.full()
+            ? heldBase(jail, published, format)
+            : Optional.empty();
     String snapshot = snapshotOf(tag);
     boolean tagged = kind == BundleKind.TEMPLATE && zfs;
     if (tagged) {
       if (storage.snapshots(jail.rootName()).contains(snapshot)) {
-        throw new TagAlreadyPublishedException("expected a new tag for " + jail.name() + ", found its snapshot "
-            + snapshot + " (tag " + tag + " was pushed or pulled here already); push with another --tag");
+        throw new TagAlreadyPublishedException(
+            "expected a new tag for "
+                + jail.name()
+                + ", found its snapshot "
+                + snapshot
+                + " (tag "
+                + tag
+                + " was pushed or pulled here already); push with another --tag");
       }
       storage.snapshot(jail.rootName(), snapshot);
     }
@@ -118,23 +165,55 @@ public final class BundleSync {
     PrivateFiles.createDirectories(layout.images());
     Path file = Files.createTempFile(layout.images(), ".push-", ".warder.tar"); // 0600
     try {
-      JailExporter.Options options = kind == BundleKind.TEMPLATE
-          ? new JailExporter.Options(Optional.of(format), request.compression(), false, Optional.of(snapshot),
-              base.map(BundleSync::snapshotOf))
-          : JailExporter.Options.full(Optional.of(format), request.compression(), request.live());
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      JailExporter.Options options =
+          kind == BundleKind.TEMPLATE
+              ? new JailExporter.Options(
+                  Optional.of(format),
+                  request.compression(),
+                  false,
+                  Optional.of(snapshot),
+                  base.map(BundleSync::snapshotOf))
+              : JailExporter.Options.full(
+                  Optional.of(format), request.compression(), request.live());
+      try (FileChannel channel =
+          FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         exporter.export(request.local(), options, channel);
       }
-      BundleSpec spec = new BundleSpec(kind, as.team(), as.name(), tag, jail.release().replaceFirst("-p\\d+$", ""),
-          format, base);
+      BundleSpec spec =
+          new BundleSpec(
+              kind,
+              as.team(),
+              as.name(),
+              tag,
+              jail.release().replaceFirst("-p\\d+$", ""),
+              format,
+              base);
       BundlePublisher.Publication publication = publisher.publish(spec, file, to);
-      out.println((publication.outcome() == BundlePublisher.Outcome.PUBLISHED ? "pushed " : "already published: ")
-          + kind.noun() + " " + jail.name() + " as " + spec.reference() + (base.map(b -> " (the difference since tag "
-          + b + ")").orElse(" (full)")) + ": " + publication.length() + " bytes, " + TeamTargets.role(as.team())
-          + " version " + publication.roleVersion());
+      out.println(
+          (publication.outcome() == BundlePublisher.Outcome.PUBLISHED
+                  ? "pushed "
+                  : "already published: ")
+              + kind.noun()
+              + " "
+              + jail.name()
+              + " as "
+              + spec.reference()
+              + (base.map(b -> " (the difference since tag " + b + ")").orElse(" (full)"))
+              + ": "
+              + publication.length()
+              + " bytes, "
+              + TeamTargets.role(as.team())
+              + " version "
+              + publication.roleVersion());
       if (kind == BundleKind.TEMPLATE) {
-        store.save(new Jail(jail.name(), jail.props().withIdentity(Map.of("remote", repo + ":" + as.team() + "/"
-            + as.name(), "remote_tag", tag)), true));
+        store.save(
+            new Jail(
+                jail.name(),
+                jail.props()
+                    .withIdentity(
+                        Map.of(
+                            "remote", repo + ":" + as.team() + "/" + as.name(), "remote_tag", tag)),
+                true));
       }
       done = true;
       return publication;
@@ -150,25 +229,35 @@ public final class BundleSync {
 
   /** Where a pulled template came from, when it was {@code repo}. */
   private static Optional<BundleRef> pulledFrom(Jail jail, String repo) {
-    return jail.props().identity("remote").filter(r -> r.startsWith(repo + ":")).flatMap(r -> {
-      try {
-        return Optional.of(BundleRef.parse(r));
-      } catch (TeamBundleException e) {
-        return Optional.empty();
-      }
-    });
+    return jail.props()
+        .identity("remote")
+        .filter(r -> r.startsWith(repo + ":"))
+        .flatMap(
+            r -> {
+              try {
+                return Optional.of(BundleRef.parse(r));
+              } catch (TeamBundleException e) {
+                return Optional.empty();
+              }
+            });
   }
 
   private static List<RemoteBundle> published(RemoteBundles remote, BundleKind kind, BundleRef as)
       throws IOException, TufException, TeamBundleException {
     return remote.list(kind).stream()
-        .filter(b -> b.spec().team().equals(as.team()) && b.spec().name().equals(as.name())).toList();
+        .filter(b -> b.spec().team().equals(as.team()) && b.spec().name().equals(as.name()))
+        .toList();
   }
 
   /** One more than the highest numeric tag published; 1 for the first. */
   private static String nextTag(List<RemoteBundle> published) {
-    long max = published.stream().map(b -> b.spec().tag()).filter(t -> t.matches("\\d{1,18}"))
-        .mapToLong(Long::parseLong).max().orElse(0);
+    long max =
+        published.stream()
+            .map(b -> b.spec().tag())
+            .filter(t -> t.matches("\\d{1,18}"))
+            .mapToLong(Long::parseLong)
+            .max()
+            .orElse(0);
     return Long.toString(max + 1);
   }
 
@@ -176,11 +265,16 @@ public final class BundleSync {
   private Optional<String> heldBase(Jail template, List<RemoteBundle> published, Format format)
       throws IOException, InterruptedException {
     Set<String> held = heldTags(template);
-    return published.stream().filter(b -> b.spec().format() == format && held.contains(b.spec().tag()))
-        .max(Comparator.comparing(RemoteBundle::published)).map(b -> b.spec().tag());
+    return published.stream()
+        .filter(b -> b.spec().format() == format && held.contains(b.spec().tag()))
+        .max(Comparator.comparing(RemoteBundle::published))
+        .map(b -> b.spec().tag());
   }
 
-  /** The tags a template holds: its tag snapshots on ZFS; with directories, its recorded tag whose index is kept. */
+  /**
+   * The tags a template holds: its tag snapshots on ZFS; with directories, its recorded tag whose
+   * index is kept.
+   */
   private Set<String> heldTags(Jail template) throws IOException, InterruptedException {
     Set<String> held = new LinkedHashSet<>();
     if (storage.kind().equals("zfs")) {
@@ -190,63 +284,115 @@ public final class BundleSync {
         }
       }
     } else {
-      template.props().identity("remote_tag")
-          .filter(t -> Files.isRegularFile(layout.tagIndex(template.storageName(), snapshotOf(t)))).ifPresent(held::add);
+      template
+          .props()
+          .identity("remote_tag")
+          .filter(t -> Files.isRegularFile(layout.tagIndex(template.storageName(), snapshotOf(t))))
+          .ifPresent(held::add);
     }
     return held;
   }
 
   /**
    * A team template at the tag {@code ref} names (the newest without one), kept as a local
-   * read-only template and brought to that tag with the fewest downloads. Returns the template
-   * and the snapshot of its root that holds the tag (on ZFS; with directories its tree is it).
+   * read-only template and brought to that tag with the fewest downloads. Returns the template and
+   * the snapshot of its root that holds the tag (on ZFS; with directories its tree is it).
    */
-  public record LocalTemplate(Jail template, String tag, Optional<String> snapshot, Map<String, String> identity) {}
+  public record LocalTemplate(
+      Jail template, String tag, Optional<String> snapshot, Map<String, String> identity) {}
 
   /**
    * Gets team template {@code ref} of repository {@code repo} onto this host; its config values
    * that act on the host or weaken the jail only when {@code consent} names them.
    */
   public LocalTemplate template(String repo, BundleRef ref, RemoteBundles remote, Consent consent)
-      throws BundleException, JailException, IOException, InterruptedException, TufException, TeamBundleException {
+      throws BundleException,
+          JailException,
+          IOException,
+          InterruptedException,
+          TufException,
+          TeamBundleException {
     RemoteBundle wanted = remote.resolve(ref, BundleKind.TEMPLATE);
     String name = localName(ref);
     String origin = repo + ":" + ref.team() + "/" + ref.name();
     Optional<Jail> local = store.find(name);
-    if (local.isPresent() && (!local.get().template() || !local.get().props().identity("remote").equals(Optional.of(origin)))) {
-      throw new ImportConflictException("a jail or template named " + name + " exists here and is not the copy of "
-          + origin + "; rename or destroy it to use that template");
+    if (local.isPresent()
+        && (!local.get().template()
+            || !local.get().props().identity("remote").equals(Optional.of(origin)))) {
+      throw new ImportConflictException(
+          "a jail or template named "
+              + name
+              + " exists here and is not the copy of "
+              + origin
+              + "; rename or destroy it to use that template");
     }
     Set<String> held = local.isPresent() ? heldTags(local.get()) : Set.of();
-    List<RemoteBundle> chain = remote.chain(new BundleRef(Optional.empty(), ref.team(), ref.name(),
-        Optional.of(wanted.spec().tag())), BundleKind.TEMPLATE, held);
+    List<RemoteBundle> chain =
+        remote.chain(
+            new BundleRef(
+                Optional.empty(), ref.team(), ref.name(), Optional.of(wanted.spec().tag())),
+            BundleKind.TEMPLATE,
+            held);
     Map<String, String> identity = Map.of("remote", origin, "remote_tag", wanted.spec().tag());
     for (RemoteBundle b : chain) {
       Map<String, String> id = Map.of("remote", origin, "remote_tag", b.spec().tag());
       if (!b.spec().incremental() && local.isPresent()) {
-        throw new ImportConflictException("template " + name + " holds tag(s) " + String.join(", ", held) + " of "
-            + origin + ", and tag " + b.spec().tag() + " is a full bundle that does not build on them; destroy " + name
-            + " (and the jails made from it) to fetch it anew");
+        throw new ImportConflictException(
+            "template "
+                + name
+                + " holds tag(s) "
+                + String.join(", ", held)
+                + " of "
+                + origin
+                + ", and tag "
+                + b.spec().tag()
+                + " is a full bundle that does not build on them; destroy "
+                + name
+                + " (and the jails made from it) to fetch it anew");
       }
-      out.println("fetching " + origin + ":" + b.spec().tag() + (b.spec().incremental() ? " (the difference since tag "
-          + b.spec().baseTag().get() + ")" : " (full)") + ", " + b.length() + " bytes");
+      out.println(
+          "fetching "
+              + origin
+              + ":"
+              + b.spec().tag()
+              + (b.spec().incremental()
+                  ? " (the difference since tag " + b.spec().baseTag().get() + ")"
+                  : " (full)")
+              + ", "
+              + b.length()
+              + " bytes");
       local = Optional.of(apply(remote, b, name, local, id, consent));
     }
-    Jail template = local.orElseThrow(() -> new ImportConflictException("template " + name + " is gone"));
-    if (chain.isEmpty() && !storage.kind().equals("zfs")
+    Jail template =
+        local.orElseThrow(() -> new ImportConflictException("template " + name + " is gone"));
+    if (chain.isEmpty()
+        && !storage.kind().equals("zfs")
         && !template.props().identity("remote_tag").equals(Optional.of(wanted.spec().tag()))) {
-      throw new ImportConflictException("template " + name + " holds tag " + template.props().identity("remote_tag")
-          .orElse("?") + " of " + origin + "; with directory storage a template holds one tag: ask for that one");
+      throw new ImportConflictException(
+          "template "
+              + name
+              + " holds tag "
+              + template.props().identity("remote_tag").orElse("?")
+              + " of "
+              + origin
+              + "; with directory storage a template holds one tag: ask for that one");
     }
-    Optional<String> snapshot = storage.kind().equals("zfs") ? Optional.of(snapshotOf(wanted.spec().tag()))
-        : Optional.empty();
+    Optional<String> snapshot =
+        storage.kind().equals("zfs")
+            ? Optional.of(snapshotOf(wanted.spec().tag()))
+            : Optional.empty();
     return new LocalTemplate(template, wanted.spec().tag(), snapshot, identity);
   }
 
   /** Downloads (verified) and applies one bundle of a template chain. */
-  private Jail apply(RemoteBundles remote, RemoteBundle bundle, String name, Optional<Jail> local,
-      Map<String, String> identity, Consent consent) throws BundleException, JailException, IOException, InterruptedException,
-      TufException {
+  private Jail apply(
+      RemoteBundles remote,
+      RemoteBundle bundle,
+      String name,
+      Optional<Jail> local,
+      Map<String, String> identity,
+      Consent consent)
+      throws BundleException, JailException, IOException, InterruptedException, TufException {
     Path file = download(remote, bundle);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       JailImporter.WholeBundleCheck check = signedBytes(bundle);
@@ -263,32 +409,58 @@ public final class BundleSync {
    * name); its config values that act on the host or weaken the jail only when {@code consent}
    * names them.
    */
-  public Jail pull(String repo, BundleRef ref, Optional<String> newName, RemoteBundles remote, Consent consent)
-      throws BundleException, JailException, IOException, InterruptedException, TufException, TeamBundleException {
+  public Jail pull(
+      String repo, BundleRef ref, Optional<String> newName, RemoteBundles remote, Consent consent)
+      throws BundleException,
+          JailException,
+          IOException,
+          InterruptedException,
+          TufException,
+          TeamBundleException {
     RemoteBundle bundle = remote.resolve(ref, BundleKind.JAIL);
     out.println("fetching jail " + bundle.spec().reference() + ", " + bundle.length() + " bytes");
     Path file = download(remote, bundle);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      return importer.importBundle(in, newName.or(() -> Optional.of(ref.name())), Map.of("remote", repo + ":"
-          + ref.team() + "/" + ref.name(), "remote_tag", bundle.spec().tag()), consent, signedBytes(bundle)).jail();
+      return importer
+          .importBundle(
+              in,
+              newName.or(() -> Optional.of(ref.name())),
+              Map.of(
+                  "remote",
+                  repo + ":" + ref.team() + "/" + ref.name(),
+                  "remote_tag",
+                  bundle.spec().tag()),
+              consent,
+              signedBytes(bundle))
+          .jail();
     } finally {
       Files.deleteIfExists(file);
     }
   }
 
-  private Path download(RemoteBundles remote, RemoteBundle bundle) throws IOException, TufException {
+  private Path download(RemoteBundles remote, RemoteBundle bundle)
+      throws IOException, TufException {
     PrivateFiles.createDirectories(layout.images());
     Path file = layout.images().resolve(".pull-" + bundle.sha256() + ".warder.tar");
     remote.download(bundle, file);
     return file;
   }
 
-  /** The whole bundle must be the bytes the registry's metadata signs (the download checked them already). */
+  /**
+   * The whole bundle must be the bytes the registry's metadata signs (the download checked them
+   * already).
+   */
   private static JailImporter.WholeBundleCheck signedBytes(RemoteBundle bundle) {
     return (sha256, length) -> {
       if (!sha256.equals(bundle.sha256()) || length != bundle.length()) {
-        throw new BadBundleException("expected the signed bundle " + bundle.path() + " (sha256 " + bundle.sha256()
-            + "), found other bytes (sha256 " + sha256 + "); nothing was imported");
+        throw new BadBundleException(
+            "expected the signed bundle "
+                + bundle.path()
+                + " (sha256 "
+                + bundle.sha256()
+                + "), found other bytes (sha256 "
+                + sha256
+                + "); nothing was imported");
       }
     };
   }
@@ -297,8 +469,13 @@ public final class BundleSync {
   public static String localName(BundleRef ref) throws InvalidBundleNameException {
     String name = ref.team() + "_" + ref.name();
     if (name.length() > 64) {
-      throw new InvalidBundleNameException("expected TEAM_NAME of at most 64 characters for the local copy of "
-          + ref.team() + "/" + ref.name() + ", found " + name.length());
+      throw new InvalidBundleNameException(
+          "expected TEAM_NAME of at most 64 characters for the local copy of "
+              + ref.team()
+              + "/"
+              + ref.name()
+              + ", found "
+              + name.length());
     }
     return name;
   }

@@ -17,7 +17,9 @@ public record RemoteBundle(BundleSpec spec, Instant published, TargetFile target
     }
   }
 
-  /** The target path, {@code templates/TEAM/NAME/TAG.bundle} or {@code jails/TEAM/NAME/TAG.bundle}. */
+  /**
+   * The target path, {@code templates/TEAM/NAME/TAG.bundle} or {@code jails/TEAM/NAME/TAG.bundle}.
+   */
   public String path() {
     return target.path();
   }

@@ -1,6 +1,9 @@
 package org.warder.client.team;
 
-/** The registry does not delegate the role {@code team-TEAM}, so nobody can publish that team's bundles. */
+/**
+ * The registry does not delegate the role {@code team-TEAM}, so nobody can publish that team's
+ * bundles.
+ */
 public final class TeamNotDelegatedException extends TeamBundleException {
   private static final long serialVersionUID = 1L;
   private final String delegateCommand;

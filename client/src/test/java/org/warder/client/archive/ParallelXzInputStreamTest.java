@@ -49,8 +49,24 @@ class ParallelXzInputStreamTest {
 
   /** Compressible text: words, numbers and line breaks from a seeded generator. */
   static byte[] text(int size, long seed) {
-    String[] words = {"jail", "release", "base", "txz", "FreeBSD", "warder", "block", "xz", "pkg",
-        "zfs", "snapshot", "template", "devfs", "nullfs", "/usr/local/etc", "schg"};
+    String[] words = {
+      "jail",
+      "release",
+      "base",
+      "txz",
+      "FreeBSD",
+      "warder",
+      "block",
+      "xz",
+      "pkg",
+      "zfs",
+      "snapshot",
+      "template",
+      "devfs",
+      "nullfs",
+      "/usr/local/etc",
+      "schg"
+    };
     Random random = new Random(seed);
     StringBuilder sb = new StringBuilder(size + 64);
     while (sb.length() < size) {
@@ -94,7 +110,8 @@ class ParallelXzInputStreamTest {
   }
 
   static int blocks(Path file) throws IOException {
-    try (SeekableXZInputStream s = new SeekableXZInputStream(new SeekableFileInputStream(file.toFile()))) {
+    try (SeekableXZInputStream s =
+        new SeekableXZInputStream(new SeekableFileInputStream(file.toFile()))) {
       return s.getBlockCount();
     }
   }
@@ -217,7 +234,8 @@ class ParallelXzInputStreamTest {
     }
     Path file = corrupt(multiBlock, "corrupt-block.xz", flipAt);
     assertThat(ExternalTools.run(null, null, xz.toString(), "-t", file.toString()).exitCode())
-        .as("xz -t on the corrupted file").isNotZero();
+        .as("xz -t on the corrupted file")
+        .isNotZero();
 
     for (int threads : new int[] {2, 4}) {
       ByteArrayOutputStream got = new ByteArrayOutputStream();
@@ -248,8 +266,16 @@ class ParallelXzInputStreamTest {
   @ValueSource(ints = {1, 2})
   void testOpen_truncatedFilesNeverReachEndOfStream(int threads) throws Exception {
     byte[] whole = Files.readAllBytes(multiBlock);
-    for (int cut : new int[] {1, 12, whole.length / 3, whole.length / 2, whole.length - 13,
-        whole.length - 4, whole.length - 1}) {
+    for (int cut :
+        new int[] {
+          1,
+          12,
+          whole.length / 3,
+          whole.length / 2,
+          whole.length - 13,
+          whole.length - 4,
+          whole.length - 1
+        }) {
       Path file = dir.resolve("truncated-" + threads + "-" + cut + ".xz");
       Files.write(file, Arrays.copyOf(whole, cut));
       expectFailure(file, threads);
@@ -269,7 +295,8 @@ class ParallelXzInputStreamTest {
   @ValueSource(ints = {1, 2})
   void testOpen_trailingGarbageFails(int threads) throws Exception {
     Path file = dir.resolve("garbage-" + threads + ".xz");
-    Files.write(file, concat(Files.readAllBytes(multiBlock), "junk\n".getBytes(StandardCharsets.US_ASCII)));
+    Files.write(
+        file, concat(Files.readAllBytes(multiBlock), "junk\n".getBytes(StandardCharsets.US_ASCII)));
     assertThat(ExternalTools.run(null, null, xz.toString(), "-t", file.toString()).exitCode())
         .isNotZero();
     expectFailure(file, threads);

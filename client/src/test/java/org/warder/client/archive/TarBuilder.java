@@ -114,7 +114,8 @@ final class TarBuilder {
 
   /** A global pax header ({@code 'g'}) with one record, which applies to every member after it. */
   TarBuilder globalPax(String key, String value) {
-    TarArchiveEntry e = new TarArchiveEntry("pax_global_header", TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER, true);
+    TarArchiveEntry e =
+        new TarArchiveEntry("pax_global_header", TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER, true);
     e.addPaxHeader(key, value);
     try {
       out.putArchiveEntry(e); // writes and closes the entry itself

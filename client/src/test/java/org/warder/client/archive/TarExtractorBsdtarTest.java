@@ -1,7 +1,5 @@
 package org.warder.client.archive;
 
-import org.warder.client.testing.TreeSnapshot;
-
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,16 +16,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tukaani.xz.SeekableFileInputStream;
 import org.tukaani.xz.SeekableXZInputStream;
 import org.warder.client.archive.TarExtractor.Ownership;
+import org.warder.client.testing.TreeSnapshot;
 import org.warder.signing.testing.ExternalTools;
 
 /**
  * {@link TarExtractor} against libarchive's {@code bsdtar}, the tar FreeBSD ships: a small
- * FreeBSD-like base (a static busybox, setuid and setgid files, a 0700 and a read-only directory,
- * a sticky {@code tmp}, absolute and relative symlinks, a hardlink, owners 0:0 and 1001:1002,
- * {@code SCHILY.fflags}) extracted by both, and the two trees compared path by path: type, mode,
- * owner, size, sha256, symlink target, mtime, and which paths share an inode. Then the same as a
- * multi-block {@code .txz} made by {@code bsdtar -c | xz -T2 --block-size=64KiB}, decoded by
- * {@link ParallelXzInputStream}. Needs root (owners), {@code bsdtar}, {@code xz} and busybox.
+ * FreeBSD-like base (a static busybox, setuid and setgid files, a 0700 and a read-only directory, a
+ * sticky {@code tmp}, absolute and relative symlinks, a hardlink, owners 0:0 and 1001:1002, {@code
+ * SCHILY.fflags}) extracted by both, and the two trees compared path by path: type, mode, owner,
+ * size, sha256, symlink target, mtime, and which paths share an inode. Then the same as a
+ * multi-block {@code .txz} made by {@code bsdtar -c | xz -T2 --block-size=64KiB}, decoded by {@link
+ * ParallelXzInputStream}. Needs root (owners), {@code bsdtar}, {@code xz} and busybox.
  */
 class TarExtractorBsdtarTest {
   @TempDir static Path dir;
@@ -42,7 +41,8 @@ class TarExtractorBsdtarTest {
   static void tools() throws Exception {
     bsdtar = ExternalTools.require("bsdtar", "libarchive-tools");
     xz = ExternalTools.require("xz", "xz-utils");
-    busybox = Files.readAllBytes(ExternalTools.requireFile(Path.of("/bin/busybox"), "busybox-static"));
+    busybox =
+        Files.readAllBytes(ExternalTools.requireFile(Path.of("/bin/busybox"), "busybox-static"));
     if (Ownership.forThisProcess() != Ownership.NUMERIC) {
       ExternalTools.unavailable("comparing numeric owners needs root");
     }
@@ -121,7 +121,8 @@ class TarExtractorBsdtarTest {
     assertThat(mine.hardlinkGroups()).containsExactly("bin/busybox = bin/ls");
     assertThat(mine.nodes().get("bin/busybox").sha256()).isEqualTo(sha256(busybox));
     assertThat(mine.nodes().get("usr/bin/su").mode()).isEqualTo(04555);
-    assertThat(mine.nodes().get("usr/bin/wall")).extracting(n -> n.mode(), n -> n.gid())
+    assertThat(mine.nodes().get("usr/bin/wall"))
+        .extracting(n -> n.mode(), n -> n.gid())
         .containsExactly(02555, 4);
     assertThat(mine.nodes().get("tmp").mode()).isEqualTo(01777);
     assertThat(mine.nodes().get("root").mode()).isEqualTo(0700);
@@ -182,15 +183,24 @@ class TarExtractorBsdtarTest {
   }
 
   /**
-   * {@code bsdtar -x -p --numeric-owner}, without fflags: on Linux bsdtar would map {@code schg}
-   * to the ext4 immutable attribute, which nobody could then delete; the extractor reports
-   * fflags instead of applying them.
+   * {@code bsdtar -x -p --numeric-owner}, without fflags: on Linux bsdtar would map {@code schg} to
+   * the ext4 immutable attribute, which nobody could then delete; the extractor reports fflags
+   * instead of applying them.
    */
   static void bsdtarExtract(Path archive, Path into) throws Exception {
     Files.createDirectory(into);
     ExternalTools.runOk(
-        null, null, bsdtar.toString(), "-x", "-p", "--numeric-owner", "--no-fflags", "-f",
-        archive.toString(), "-C", into.toString());
+        null,
+        null,
+        bsdtar.toString(),
+        "-x",
+        "-p",
+        "--numeric-owner",
+        "--no-fflags",
+        "-f",
+        archive.toString(),
+        "-C",
+        into.toString());
     assertThat(Files.isDirectory(into, NOFOLLOW_LINKS)).isTrue();
   }
 

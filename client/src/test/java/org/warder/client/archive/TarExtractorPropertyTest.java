@@ -37,27 +37,60 @@ import org.warder.signing.testing.Mutations;
 
 /**
  * {@link TarExtractor} on generated hostile archives (names with {@code ..}, absolute and long
- * names, symlinks and hardlinks out of the tree or through each other, devices, FIFOs, other
- * member types, raw pax and GNU long-name records, malformed ones included), as built and with
- * byte edits (truncation, corruption): each extraction ends, within a time limit, either with a
- * tree or with an {@link ArchiveException}; nothing outside the destination changes, the tree
- * holds no device or FIFO, and every hardlinked file in it has all its links inside it.
+ * names, symlinks and hardlinks out of the tree or through each other, devices, FIFOs, other member
+ * types, raw pax and GNU long-name records, malformed ones included), as built and with byte edits
+ * (truncation, corruption): each extraction ends, within a time limit, either with a tree or with
+ * an {@link ArchiveException}; nothing outside the destination changes, the tree holds no device or
+ * FIFO, and every hardlinked file in it has all its links inside it.
  */
 class TarExtractorPropertyTest {
-  /** Fixed: the outcome statistics checked below must not depend on chance (failures still shrink). */
+  /**
+   * Fixed: the outcome statistics checked below must not depend on chance (failures still shrink).
+   */
   private static final String FIXED_SEED = "20261202";
 
   private static final List<String> SEGMENTS =
       List.of("a", "b", "lnk", "..", ".", "", "\u00e9t\u00e9", "x".repeat(150), "y".repeat(300));
   private static final String PROBE = "warder-property-probe-" + UUID.randomUUID();
   private static final List<String> LINK_TARGETS =
-      List.of("a", "b", "a/b", "lnk", "..", "../..", "../outside", "../outside/canary", "/etc", "/etc/" + PROBE, "/",
-          "", "lnk/a", "./a", "a//b/");
+      List.of(
+          "a",
+          "b",
+          "a/b",
+          "lnk",
+          "..",
+          "../..",
+          "../outside",
+          "../outside/canary",
+          "/etc",
+          "/etc/" + PROBE,
+          "/",
+          "",
+          "lnk/a",
+          "./a",
+          "a//b/");
   private static final List<String> PAX_RECORDS =
-      List.of("path=a", "path=../outside/escaped", "path=/etc/" + PROBE, "path=lnk/a", "linkpath=../outside/canary",
-          "linkpath=/etc/" + PROBE, "linkpath=a", "SCHILY.fflags=schg,uarch", "SCHILY.fflags=no flag", "size=-1",
-          "size=99999999999999999999", "size=abc", "uid=-1", "gid=4294967295", "mtime=abc", "mtime=1e999",
-          "GNU.sparse.name=../outside/escaped", "GNU.sparse.major=1", "=novalue", "novalue");
+      List.of(
+          "path=a",
+          "path=../outside/escaped",
+          "path=/etc/" + PROBE,
+          "path=lnk/a",
+          "linkpath=../outside/canary",
+          "linkpath=/etc/" + PROBE,
+          "linkpath=a",
+          "SCHILY.fflags=schg,uarch",
+          "SCHILY.fflags=no flag",
+          "size=-1",
+          "size=99999999999999999999",
+          "size=abc",
+          "uid=-1",
+          "gid=4294967295",
+          "mtime=abc",
+          "mtime=1e999",
+          "GNU.sparse.name=../outside/escaped",
+          "GNU.sparse.major=1",
+          "=novalue",
+          "novalue");
 
   private static Path base;
   private Path outside;
@@ -92,24 +125,29 @@ class TarExtractorPropertyTest {
   }
 
   @Property(tries = 150, seed = FIXED_SEED)
-  void testExtract_generatedArchives_treeInsideOrRefusal(@ForAll("archives") byte[] tar) throws IOException {
+  void testExtract_generatedArchives_treeInsideOrRefusal(@ForAll("archives") byte[] tar)
+      throws IOException {
     extractAndCheck(tar);
   }
 
   @Property(tries = 100, seed = FIXED_SEED)
-  void testExtract_mutatedArchives_treeInsideOrRefusal(@ForAll("mutatedArchives") byte[] tar) throws IOException {
+  void testExtract_mutatedArchives_treeInsideOrRefusal(@ForAll("mutatedArchives") byte[] tar)
+      throws IOException {
     extractAndCheck(tar);
   }
 
   private void extractAndCheck(byte[] tar) throws IOException {
     Optional<ExtractionResult> result =
-        BoundedParse.parsedOrRefused(ArchiveException.class, () -> extractor.extract(new ByteArrayInputStream(tar), dest));
+        BoundedParse.parsedOrRefused(
+            ArchiveException.class, () -> extractor.extract(new ByteArrayInputStream(tar), dest));
     Statistics.label("outcome").collect(result.isPresent() ? "extracted" : "refused");
     // Both outcomes must be reached, or the generators test nothing (typically 8-40 % extract).
-    Statistics.label("outcome").coverage(c -> {
-      c.check("extracted").percentage(p -> p >= 2);
-      c.check("refused").percentage(p -> p >= 20);
-    });
+    Statistics.label("outcome")
+        .coverage(
+            c -> {
+              c.check("extracted").percentage(p -> p >= 2);
+              c.check("refused").percentage(p -> p >= 20);
+            });
     assertThat(Files.readString(outside.resolve("canary"))).isEqualTo("original canary\n");
     assertThat(listing(dest.getParent())).as("everything beside the destination").isEqualTo(before);
     assertThat(Path.of("/etc", PROBE)).doesNotExist();
@@ -125,23 +163,29 @@ class TarExtractorPropertyTest {
     try (Stream<Path> paths = Files.walk(tree)) {
       for (Path p : (Iterable<Path>) paths::iterator) {
         BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, NOFOLLOW_LINKS);
-        assertThat(a.isRegularFile() || a.isDirectory() || a.isSymbolicLink()).as("type of %s", p).isTrue();
+        assertThat(a.isRegularFile() || a.isDirectory() || a.isSymbolicLink())
+            .as("type of %s", p)
+            .isTrue();
         if (a.isRegularFile()) {
           linksInTree.merge(a.fileKey(), 1, Integer::sum);
-          linkCounts.put(a.fileKey(), (Integer) Files.getAttribute(p, "unix:nlink", NOFOLLOW_LINKS));
+          linkCounts.put(
+              a.fileKey(), (Integer) Files.getAttribute(p, "unix:nlink", NOFOLLOW_LINKS));
         }
       }
     }
     assertThat(linksInTree).as("links in the tree of each file").isEqualTo(linkCounts);
   }
 
-  /** Every path under {@code dir} except the destination's, with the content hash of regular files. */
+  /**
+   * Every path under {@code dir} except the destination's, with the content hash of regular files.
+   */
   private Map<String, String> listing(Path dir) throws IOException {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) paths::iterator) {
         if (!p.startsWith(dest)) {
-          out.put(dir.relativize(p).toString(),
+          out.put(
+              dir.relativize(p).toString(),
               Files.isRegularFile(p, NOFOLLOW_LINKS) ? TreeSnapshot.sha256(p) : "-");
         }
       }
@@ -149,8 +193,12 @@ class TarExtractorPropertyTest {
     return out;
   }
 
-  /** One generated member: its kind, name, link target or data, and the raw special record before it. */
-  private record Member(int kind, String name, String link, int mode, String special, byte specialType) {
+  /**
+   * One generated member: its kind, name, link target or data, and the raw special record before
+   * it.
+   */
+  private record Member(
+      int kind, String name, String link, int mode, String special, byte specialType) {
     void addTo(TarBuilder tar) {
       if (specialType == 'g' && special.indexOf('=') > 0 && !Character.isDigit(special.charAt(0))) {
         int eq = special.indexOf('=');
@@ -171,7 +219,9 @@ class TarExtractorPropertyTest {
       }
     }
 
-    /** A pax record with its length, or (for a record starting with a digit) the record as given. */
+    /**
+     * A pax record with its length, or (for a record starting with a digit) the record as given.
+     */
     private static byte[] pax(String record) {
       if (Character.isDigit(record.charAt(0))) {
         return record.getBytes(StandardCharsets.UTF_8);
@@ -198,16 +248,31 @@ class TarExtractorPropertyTest {
         Arbitraries.frequencyOf(
             Tuple.of(6, Arbitraries.just("")),
             Tuple.of(3, Arbitraries.of(PAX_RECORDS)),
-            Tuple.of(1, Arbitraries.of("99999999999 path=a\n", "2147483647 path=a\n",
-                "5 a=b\n", "0 a=b\n", "30 path=a\n", "10 =\n\n\n\n\n")));
+            Tuple.of(
+                1,
+                Arbitraries.of(
+                    "99999999999 path=a\n",
+                    "2147483647 path=a\n",
+                    "5 a=b\n",
+                    "0 a=b\n",
+                    "30 path=a\n",
+                    "10 =\n\n\n\n\n")));
     Arbitrary<Member> member =
         Combinators.combine(
-                Arbitraries.integers().between(0, 13), name, Arbitraries.of(LINK_TARGETS),
-                Arbitraries.of(0644, 0755, 04755, 0, 07777, 0444), special,
+                Arbitraries.integers().between(0, 13),
+                name,
+                Arbitraries.of(LINK_TARGETS),
+                Arbitraries.of(0644, 0755, 04755, 0, 07777, 0444),
+                special,
                 Arbitraries.of((byte) 'x', (byte) 'g', (byte) 'L', (byte) 'K'))
             .as(Member::new);
-    return member.list().ofMinSize(1).ofMaxSize(8).map(TarExtractorPropertyTest::build)
-        .filter(Optional::isPresent).map(Optional::get);
+    return member
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(8)
+        .map(TarExtractorPropertyTest::build)
+        .filter(Optional::isPresent)
+        .map(Optional::get);
   }
 
   /** The archive of {@code members}, unless commons-compress refuses to write one of them. */
@@ -225,5 +290,4 @@ class TarExtractorPropertyTest {
   Arbitrary<byte[]> mutatedArchives() {
     return archives().flatMap(tar -> Mutations.ofBytes(List.of(tar)));
   }
-
 }

@@ -1,7 +1,5 @@
 package org.warder.client.archive;
 
-import org.warder.client.testing.TreeSnapshot;
-
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -29,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.archive.TarExtractor.Limits;
 import org.warder.client.archive.TarExtractor.Ownership;
+import org.warder.client.testing.TreeSnapshot;
 
 /**
  * {@link TarExtractor} on hostile archives built in the test (each refused, with nothing written
@@ -40,6 +39,7 @@ class TarExtractorTest {
   Path canary;
   Path dest;
   Map<String, String> before;
+
   /** A name that must never appear in the host's /etc. */
   final String etcProbe = "warder-extract-probe-" + UUID.randomUUID();
 
@@ -85,8 +85,10 @@ class TarExtractorTest {
 
   @Test
   void testExtract_dotDotRefused() {
-    for (String name : new String[] {"../escaped", "a/../../escaped", "./../escaped", "a/b/../../..",
-        "..", "x/.."}) {
+    for (String name :
+        new String[] {
+          "../escaped", "a/../../escaped", "./../escaped", "a/b/../../..", "..", "x/.."
+        }) {
       byte[] tar = new TarBuilder().file(name, 0644, "boom").build();
       assertThatThrownBy(() -> extract(tar))
           .as(name)
@@ -134,11 +136,12 @@ class TarExtractorTest {
         .isInstanceOf(WriteThroughSymlinkException.class)
         .hasMessageContaining("'etc/" + etcProbe + "'")
         .hasMessageContaining("expected 'etc' to be a real directory, found a symlink to '/etc'")
-        .satisfies(e -> {
-          WriteThroughSymlinkException w = (WriteThroughSymlinkException) e;
-          assertThat(w.symlink()).isEqualTo("etc");
-          assertThat(w.symlinkTarget()).isEqualTo("/etc");
-        });
+        .satisfies(
+            e -> {
+              WriteThroughSymlinkException w = (WriteThroughSymlinkException) e;
+              assertThat(w.symlink()).isEqualTo("etc");
+              assertThat(w.symlinkTarget()).isEqualTo("/etc");
+            });
   }
 
   @Test
@@ -208,13 +211,16 @@ class TarExtractorTest {
 
   @Test
   void testExtract_hardlinkOutOfTheTreeRefused() {
-    for (String target : new String[] {"../outside/canary", "a/../../outside/canary",
-        canary.toString(), "/" + "y".repeat(150)}) {
+    for (String target :
+        new String[] {
+          "../outside/canary", "a/../../outside/canary", canary.toString(), "/" + "y".repeat(150)
+        }) {
       byte[] tar = new TarBuilder().dir("a", 0755).hardlink("a/h", target).build();
       assertThatThrownBy(() -> extract(tar))
           .as(target)
           .isInstanceOf(EscapingHardlinkException.class)
-          .satisfies(e -> assertThat(((EscapingHardlinkException) e).linkTarget()).isEqualTo(target));
+          .satisfies(
+              e -> assertThat(((EscapingHardlinkException) e).linkTarget()).isEqualTo(target));
       cleanDest();
     }
   }
@@ -223,11 +229,13 @@ class TarExtractorTest {
   void testExtract_hardlinkToAnythingButAnEarlierFileRefused() {
     byte[] toDir = new TarBuilder().dir("d", 0755).hardlink("h", "d").build();
     assertThatThrownBy(() -> extract(toDir))
-        .isInstanceOf(EscapingHardlinkException.class).hasMessageContaining("found a directory");
+        .isInstanceOf(EscapingHardlinkException.class)
+        .hasMessageContaining("found a directory");
     cleanDest();
     byte[] toSymlink = new TarBuilder().symlink("s", canary.toString()).hardlink("h", "s").build();
     assertThatThrownBy(() -> extract(toSymlink))
-        .isInstanceOf(EscapingHardlinkException.class).hasMessageContaining("found a symlink");
+        .isInstanceOf(EscapingHardlinkException.class)
+        .hasMessageContaining("found a symlink");
     cleanDest();
     byte[] throughSymlink =
         new TarBuilder().symlink("s", outside.toString()).hardlink("h", "s/canary").build();
@@ -250,8 +258,10 @@ class TarExtractorTest {
         .isInstanceOf(SpecialFileException.class)
         .hasMessageContaining("refusing member 'dev/mem'")
         .hasMessageContaining("found a character device (2,0)")
-        .satisfies(e -> assertThat(((SpecialFileException) e).kind())
-            .isEqualTo(SpecialFileException.Kind.CHARACTER_DEVICE));
+        .satisfies(
+            e ->
+                assertThat(((SpecialFileException) e).kind())
+                    .isEqualTo(SpecialFileException.Kind.CHARACTER_DEVICE));
     assertThat(dest.resolve("dev/mem")).doesNotExist();
   }
 
@@ -306,7 +316,8 @@ class TarExtractorTest {
         .hasMessageContaining("number of members of at most 2, found 3");
     cleanDest();
 
-    TarExtractor shortNames = new TarExtractor(new Limits(1 << 20, 1 << 20, 9, 64), Ownership.IGNORE);
+    TarExtractor shortNames =
+        new TarExtractor(new Limits(1 << 20, 1 << 20, 9, 64), Ownership.IGNORE);
     byte[] longName = new TarBuilder().file("n".repeat(65), 0644, "x").build();
     assertThatThrownBy(() -> shortNames.extract(new ByteArrayInputStream(longName), dest))
         .isInstanceOf(UnsafeMemberNameException.class)
@@ -501,14 +512,18 @@ class TarExtractorTest {
     assertThat(dest).doesNotExist();
   }
 
-  /** Found by TarExtractorPropertyTest: the host refused such a name with an IOException, not a refusal. */
+  /**
+   * Found by TarExtractorPropertyTest: the host refused such a name with an IOException, not a
+   * refusal.
+   */
   @Test
   void testExtract_fileNameLongerThanNameMaxRefused() throws Exception {
     String longest = "x".repeat(255);
     extract(new TarBuilder().file("d/" + longest, 0644, "ok").build());
     assertThat(dest.resolve("d/" + longest)).hasContent("ok");
     cleanDest();
-    for (String name : new String[] {"y".repeat(256), "d/" + "y".repeat(300) + "/f", "é".repeat(128)}) {
+    for (String name :
+        new String[] {"y".repeat(256), "d/" + "y".repeat(300) + "/f", "é".repeat(128)}) {
       byte[] tar = new TarBuilder().file(name, 0644, "boom").build();
       assertThatThrownBy(() -> extract(tar))
           .as(name)
@@ -521,7 +536,10 @@ class TarExtractorTest {
 
   @Test
   void testExtract_nonAsciiNames() throws Exception {
-    byte[] tar = new TarBuilder().file("usr/share/locale/café", 0644, "x".getBytes(StandardCharsets.UTF_8)).build();
+    byte[] tar =
+        new TarBuilder()
+            .file("usr/share/locale/café", 0644, "x".getBytes(StandardCharsets.UTF_8))
+            .build();
     assumeThat(System.getProperty("sun.jnu.encoding")).isEqualToIgnoringCase("UTF-8");
     extract(tar);
     assertThat(dest.resolve("usr/share/locale/café")).hasContent("x");
@@ -530,7 +548,10 @@ class TarExtractorTest {
   @Test
   void testExtract_oldStyleDirectoryAndContiguousFile() throws Exception {
     byte[] tar =
-        new TarBuilder().raw("olddir/", TarConstants.LF_OLDNORM).raw("c", TarConstants.LF_CONTIG).build();
+        new TarBuilder()
+            .raw("olddir/", TarConstants.LF_OLDNORM)
+            .raw("c", TarConstants.LF_CONTIG)
+            .build();
     ExtractionResult r = extract(tar);
     assertThat(dest.resolve("olddir")).isDirectory();
     assertThat(dest.resolve("c")).isRegularFile();
@@ -544,7 +565,8 @@ class TarExtractorTest {
 
   private String owner(String path) throws IOException {
     Path p = dest.resolve(path);
-    return Files.getAttribute(p, "unix:uid", NOFOLLOW_LINKS) + ":"
+    return Files.getAttribute(p, "unix:uid", NOFOLLOW_LINKS)
+        + ":"
         + Files.getAttribute(p, "unix:gid", NOFOLLOW_LINKS);
   }
 

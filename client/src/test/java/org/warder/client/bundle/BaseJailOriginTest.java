@@ -15,15 +15,16 @@ import org.warder.signing.testing.StaticHttpServer;
 
 /**
  * A base jail's origin names what its system directories are read-only mounts of: a release or
- * template of this host, never a path. An origin that is a host path, climbs out with {@code ..}
- * or names a release this host lacks is refused wherever it is read (the import of a bundle, the
- * start of a base jail, the writing of its fstab), with a clear message, and no mount of it is
- * ever written; the origins warder writes keep working.
+ * template of this host, never a path. An origin that is a host path, climbs out with {@code ..} or
+ * names a release this host lacks is refused wherever it is read (the import of a bundle, the start
+ * of a base jail, the writing of its fstab), with a clear message, and no mount of it is ever
+ * written; the origins warder writes keep working.
  */
 class BaseJailOriginTest {
   static final String REL = "13.4-RELEASE";
-  static final String EXPECTED = "property origin: expected releases/<RELEASE> or templates/<TEMPLATE>, a release or"
-      + " template of this host, found '";
+  static final String EXPECTED =
+      "property origin: expected releases/<RELEASE> or templates/<TEMPLATE>, a release or"
+          + " template of this host, found '";
 
   @TempDir Path tmp;
   TestHost a;
@@ -48,21 +49,31 @@ class BaseJailOriginTest {
     Path bundle = tmp.resolve("bj.tar");
     a.ok("export", "bj", "-o", bundle.toString());
     Files.delete(BundleCompanions.sha256File(bundle));
-    for (String origin : List.of("/etc", "../..", "releases/../../etc", "templates/../../../etc", "jails/other")) {
-      assertThat(b.refused("import", withOrigin(bundle, origin).toString())).as(origin)
-          .contains("bundle.json $.config: " + EXPECTED + origin + "'").contains("nothing was imported");
+    for (String origin :
+        List.of("/etc", "../..", "releases/../../etc", "templates/../../../etc", "jails/other")) {
+      assertThat(b.refused("import", withOrigin(bundle, origin).toString()))
+          .as(origin)
+          .contains("bundle.json $.config: " + EXPECTED + origin + "'")
+          .contains("nothing was imported");
       ExportImportTest.assertNothingLeft(b, "bj");
     }
-    assertThat(b.refused("import", withOrigin(bundle, "releases/99.0-RELEASE").toString())).isEqualTo("warder: bj is a"
-        + " base jail: its system directories are read-only mounts of release 99.0-RELEASE, which this host lacks;"
-        + " fetch it with 'warder fetch -r 99.0-RELEASE' first\n");
-    assertThat(b.refused("import", withOrigin(bundle, "templates/tmpl").toString())).contains("read-only mounts of"
-        + " template tmpl, which this host lacks; import or pull that template first");
+    assertThat(b.refused("import", withOrigin(bundle, "releases/99.0-RELEASE").toString()))
+        .isEqualTo(
+            "warder: bj is a"
+                + " base jail: its system directories are read-only mounts of release 99.0-RELEASE, which this host lacks;"
+                + " fetch it with 'warder fetch -r 99.0-RELEASE' first\n");
+    assertThat(b.refused("import", withOrigin(bundle, "templates/tmpl").toString()))
+        .contains(
+            "read-only mounts of"
+                + " template tmpl, which this host lacks; import or pull that template first");
     ExportImportTest.assertNothingLeft(b, "bj");
 
     b.ok("import", bundle.toString());
     assertThat(Files.readString(b.root().resolve("jails/bj/fstab")))
-        .contains(b.root().resolve("releases/" + REL + "/root/bin") + "\t" + b.jailRoot("bj").resolve("bin"))
+        .contains(
+            b.root().resolve("releases/" + REL + "/root/bin")
+                + "\t"
+                + b.jailRoot("bj").resolve("bin"))
         .doesNotContain("/etc\t");
   }
 
@@ -79,12 +90,15 @@ class BaseJailOriginTest {
     String fstab = Files.readString(b.root().resolve("jails/bj/fstab"));
     for (String origin : List.of("/etc", "../..", "releases/../../../etc")) {
       Files.writeString(config, valid.replace("\"releases/" + REL + "\"", "\"" + origin + "\""));
-      assertThat(b.refused("start", "bj")).contains(config + " is damaged: " + EXPECTED + origin + "'");
+      assertThat(b.refused("start", "bj"))
+          .contains(config + " is damaged: " + EXPECTED + origin + "'");
       assertThat(b.refused("set", "mount_linprocfs=1", "bj")).contains(EXPECTED + origin + "'");
     }
-    Files.writeString(config, valid.replace("\"releases/" + REL + "\"", "\"releases/99.0-RELEASE\""));
-    String lacks = "bj is a base jail: its system directories are read-only mounts of release 99.0-RELEASE, which this"
-        + " host lacks; fetch it with 'warder fetch -r 99.0-RELEASE' first";
+    Files.writeString(
+        config, valid.replace("\"releases/" + REL + "\"", "\"releases/99.0-RELEASE\""));
+    String lacks =
+        "bj is a base jail: its system directories are read-only mounts of release 99.0-RELEASE, which this"
+            + " host lacks; fetch it with 'warder fetch -r 99.0-RELEASE' first";
     assertThat(b.refused("start", "bj")).isEqualTo("warder: " + lacks + "\n");
     assertThat(b.refused("set", "mount_linprocfs=1", "bj")).isEqualTo("warder: " + lacks + "\n");
     assertThat(b.root().resolve("jails/bj/fstab")).hasContent(fstab.strip());
@@ -92,7 +106,8 @@ class BaseJailOriginTest {
     Files.writeString(config, valid);
     for (String jail : List.of("bj", "fromtmpl")) {
       b.ok("start", jail);
-      assertThat(b.ok("exec", jail, "cat", "/usr/share/misc/termcap").out()).isEqualTo("# termcap\n");
+      assertThat(b.ok("exec", jail, "cat", "/usr/share/misc/termcap").out())
+          .isEqualTo("# termcap\n");
       b.ok("stop", jail);
     }
   }

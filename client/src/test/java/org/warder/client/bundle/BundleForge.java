@@ -28,7 +28,8 @@ public final class BundleForge {
 
   public static BundleForge read(Path bundle) throws IOException {
     BundleForge forge = new BundleForge();
-    try (InputStream in = Files.newInputStream(bundle); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+    try (InputStream in = Files.newInputStream(bundle);
+        TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
       for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
         forge.members.put(e.getName(), tar.readAllBytes());
       }

@@ -24,8 +24,8 @@ import org.warder.client.testing.TestHost;
 import org.warder.client.testing.ZfsPool;
 
 /**
- * Bundles altered the ways an attacker or a broken disk alters them: every member tampered in
- * turn, truncation at many offsets, a lying bundle.json (lengths, member names with {@code ..} or
+ * Bundles altered the ways an attacker or a broken disk alters them: every member tampered in turn,
+ * truncation at many offsets, a lying bundle.json (lengths, member names with {@code ..} or
  * absolute paths, missing and extra members), archive members escaping the jail root. Each is
  * refused with a clear reason, and nothing is left behind: no jail, nothing in staging, nothing
  * outside.
@@ -44,7 +44,8 @@ class HostileBundleTest {
     RichTree.write(exporter.jailRoot("web"), 32);
     bundle = tmp.resolve("web.warder.tar");
     exporter.ok("export", "web", "-o", bundle.toString());
-    Files.delete(BundleCompanions.sha256File(bundle)); // what each member's own digest catches, first
+    Files.delete(
+        BundleCompanions.sha256File(bundle)); // what each member's own digest catches, first
   }
 
   private String refusedImport(Path file) throws Exception {
@@ -67,15 +68,19 @@ class HostileBundleTest {
     assertThat(names).containsExactly("bundle.json", "files.tar", "root.tar.zst");
     for (String name : names) {
       for (double where : new double[] {0.0, 0.5, 0.999}) {
-        Path bad = forged(f -> {
-          byte[] data = f.members.get(name);
-          data[(int) (where * (data.length - 1))] ^= 0x20;
-        });
+        Path bad =
+            forged(
+                f -> {
+                  byte[] data = f.members.get(name);
+                  data[(int) (where * (data.length - 1))] ^= 0x20;
+                });
         String err = refusedImport(bad);
         if (name.equals("bundle.json")) {
           assertThat(err).containsAnyOf("bundle.json", "expected");
         } else {
-          assertThat(err).as(name + " at " + where).contains("member " + name + ": expected sha256 ")
+          assertThat(err)
+              .as(name + " at " + where)
+              .contains("member " + name + ": expected sha256 ")
               .contains("the bundle was altered or damaged; nothing was imported");
         }
       }
@@ -84,25 +89,44 @@ class HostileBundleTest {
 
   @Test
   void testTamper_consistentForgeryIsCaughtByTheCompanion() throws Exception {
-    Path bad = forged(f -> {
-      byte[] files = f.members.get("files.tar");
-      files[600] ^= 1;
-      try {
-        f.rehash();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    Files.writeString(BundleCompanions.sha256File(bad), org.warder.signing.Digests.sha256Hex(bundle) + "\n");
-    assertThat(refusedImport(bad)).contains("expected the bundle's sha256 to be " + org.warder.signing.Digests.sha256Hex(bundle))
+    Path bad =
+        forged(
+            f -> {
+              byte[] files = f.members.get("files.tar");
+              files[600] ^= 1;
+              try {
+                f.rehash();
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    Files.writeString(
+        BundleCompanions.sha256File(bad), org.warder.signing.Digests.sha256Hex(bundle) + "\n");
+    assertThat(refusedImport(bad))
+        .contains(
+            "expected the bundle's sha256 to be " + org.warder.signing.Digests.sha256Hex(bundle))
         .contains("(its .sha256)");
   }
 
   @Test
   void testTruncated_atManyOffsets() throws Exception {
     byte[] all = Files.readAllBytes(bundle);
-    TreeSet<Integer> offsets = new TreeSet<>(List.of(0, 1, 100, 511, 512, 513, 1024, all.length / 3, all.length / 2,
-        all.length - 1025, all.length - 1024, all.length - 513, all.length - 1));
+    TreeSet<Integer> offsets =
+        new TreeSet<>(
+            List.of(
+                0,
+                1,
+                100,
+                511,
+                512,
+                513,
+                1024,
+                all.length / 3,
+                all.length / 2,
+                all.length - 1025,
+                all.length - 1024,
+                all.length - 513,
+                all.length - 1));
     // each member's header and data boundaries
     int at = 0;
     for (byte[] data : BundleForge.read(bundle).members.values()) {
@@ -118,22 +142,37 @@ class HostileBundleTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"../files.tar", "/etc/passwd", "files.tar/../../x", "root.zfs", "evil.sh"})
+  @ValueSource(
+      strings = {"../files.tar", "/etc/passwd", "files.tar/../../x", "root.zfs", "evil.sh"})
   void testManifest_memberNamesOutsideTheFormat(String name) throws Exception {
     Path bad = forged(f -> edit(f, m -> ((ObjectNode) m.get("members").get(0)).put("name", name)));
-    assertThat(refusedImport(bad)).contains("bundle.json $.members[0].name: expected one of files.tar, root.tar.zst")
+    assertThat(refusedImport(bad))
+        .contains("bundle.json $.members[0].name: expected one of files.tar, root.tar.zst")
         .contains("nothing was imported");
   }
 
   @Test
   void testManifest_lies() throws Exception {
-    assertThat(refusedImport(forged(f -> edit(f, m -> ((ObjectNode) m.get("members").get(1)).put("length", 1)))))
+    assertThat(
+            refusedImport(
+                forged(f -> edit(f, m -> ((ObjectNode) m.get("members").get(1)).put("length", 1)))))
         .contains("member root.tar.zst: expected 1 bytes as bundle.json says");
-    assertThat(refusedImport(forged(f -> edit(f, m -> ((ObjectNode) m.get("members").get(1)).put("length", -5)))))
+    assertThat(
+            refusedImport(
+                forged(
+                    f -> edit(f, m -> ((ObjectNode) m.get("members").get(1)).put("length", -5)))))
         .contains("$.members[1].length: expected a byte count");
     assertThat(refusedImport(forged(f -> edit(f, m -> ((ArrayNode) m.get("members")).remove(1)))))
         .contains("$.members: expected the members files.tar, root.tar.zst");
-    assertThat(refusedImport(forged(f -> edit(f, m -> ((ArrayNode) m.get("members")).add(m.get("members").get(1).deepCopy())))))
+    assertThat(
+            refusedImport(
+                forged(
+                    f ->
+                        edit(
+                            f,
+                            m ->
+                                ((ArrayNode) m.get("members"))
+                                    .add(m.get("members").get(1).deepCopy())))))
         .contains("each member once");
     assertThat(refusedImport(forged(f -> edit(f, m -> m.put("name", "../../etc")))))
         .contains("$.name: expected a jail name");
@@ -141,28 +180,40 @@ class HostileBundleTest {
         .contains("$.bundle_version: expected 1");
     assertThat(refusedImport(forged(f -> edit(f, m -> m.put("format", "cpio")))))
         .contains("$.format: expected one of zfs, tar");
-    assertThat(refusedImport(forged(f -> edit(f, m -> ((ObjectNode) m.get("config")).put("ip4_addr", "not an address")))))
+    assertThat(
+            refusedImport(
+                forged(
+                    f ->
+                        edit(
+                            f,
+                            m ->
+                                ((ObjectNode) m.get("config")).put("ip4_addr", "not an address")))))
         .contains("bundle.json $.config:");
     assertThat(refusedImport(forged(f -> f.members.put("extra.sh", "echo owned".getBytes()))))
         .contains("found another member \"extra.sh\"");
     assertThat(refusedImport(forged(f -> f.members.remove("bundle.json"))))
-        .contains("expected a warder bundle, whose first member is bundle.json, found \"files.tar\"");
+        .contains(
+            "expected a warder bundle, whose first member is bundle.json, found \"files.tar\"");
     Path big = tmp.resolve("big.tar");
     Files.write(big, new byte[] {1, 2, 3});
-    assertThat(refusedImport(big)).contains("expected a warder bundle, whose first member is bundle.json, found no member");
+    assertThat(refusedImport(big))
+        .contains("expected a warder bundle, whose first member is bundle.json, found no member");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"../../escaped.txt", "/tmp-escape-abs.txt", "link/escaped-through-link.txt"})
+  @ValueSource(
+      strings = {"../../escaped.txt", "/tmp-escape-abs.txt", "link/escaped-through-link.txt"})
   void testRootArchive_membersEscapingTheRootAreRefused(String name) throws Exception {
-    Path bad = forged(f -> {
-      try {
-        f.members.put("root.tar.zst", zstd(tar(name)));
-        f.rehash();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    Path bad =
+        forged(
+            f -> {
+              try {
+                f.members.put("root.tar.zst", zstd(tar(name)));
+                f.rehash();
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
     assertThat(refusedImport(bad)).contains("member root.tar.zst is refused:");
     assertThat(tmp.resolve("escaped.txt")).doesNotExist();
     assertThat(Path.of("/tmp-escape-abs.txt")).doesNotExist();
@@ -171,61 +222,93 @@ class HostileBundleTest {
 
   @Test
   void testFilesArchive_mayNotCarryARoot() throws Exception {
-    Path bad = forged(f -> {
-      try {
-        f.members.put("files.tar", tarOf(regular("root/etc/passwd", "owned\n")));
-        f.rehash();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    assertThat(refusedImport(bad)).contains("member files.tar is refused: files.tar holds root (a directory warder does"
-        + " not know); expected only regular files and directories warder knows: a bundle carries only config.json,"
-        + " manifest.json, plugin.json, devfs.json and plugin/ of the jail directory; nothing was imported");
+    Path bad =
+        forged(
+            f -> {
+              try {
+                f.members.put("files.tar", tarOf(regular("root/etc/passwd", "owned\n")));
+                f.rehash();
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    assertThat(refusedImport(bad))
+        .contains(
+            "member files.tar is refused: files.tar holds root (a directory warder does"
+                + " not know); expected only regular files and directories warder knows: a bundle carries only config.json,"
+                + " manifest.json, plugin.json, devfs.json and plugin/ of the jail directory; nothing was imported");
   }
 
   /**
    * Issue 8 item 2: files.tar may carry only the regular files warder knows. A console.log linked
    * to a host file (which every start would append to as root), a link under plugin/, a device
-   * node, a FIFO, a hard link, a name warder writes itself or does not know: each refused with
-   * the entry named, nothing imported, the host file untouched.
+   * node, a FIFO, a hard link, a name warder writes itself or does not know: each refused with the
+   * entry named, nothing imported, the host file untouched.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"console-link", "plugin-link", "device", "fifo", "hardlink", "jail.conf", "unknown"})
+  @ValueSource(
+      strings = {
+        "console-link",
+        "plugin-link",
+        "device",
+        "fifo",
+        "hardlink",
+        "jail.conf",
+        "unknown"
+      })
   void testFilesArchive_onlyTheRegularFilesWarderKnows(String kind) throws Exception {
     Path hostFile = Files.writeString(tmp.resolve("host-file"), "host content\n");
-    TarArchiveEntry[] entries = switch (kind) {
-      case "console-link" -> new TarArchiveEntry[] {regular("config.json", "{}"), link("console.log", hostFile)};
-      case "plugin-link" -> new TarArchiveEntry[] {directory("plugin/"), link("plugin/ui.json", hostFile)};
-      case "device" -> new TarArchiveEntry[] {special("console.log", TarArchiveEntry.LF_CHR)};
-      case "fifo" -> new TarArchiveEntry[] {special("console.log", TarArchiveEntry.LF_FIFO)};
-      case "hardlink" -> new TarArchiveEntry[] {regular("plugin.json", "{}"), hardlink("manifest.json", "plugin.json")};
-      case "jail.conf" -> new TarArchiveEntry[] {regular("jail.conf", "web { exec.prestart = 'touch /pwned'; }")};
-      default -> new TarArchiveEntry[] {regular("evil.sh", "#!/bin/sh\n")};
-    };
-    String expected = switch (kind) {
-      case "console-link" -> "files.tar holds console.log (a symbolic link to " + hostFile + ")";
-      case "plugin-link" -> "files.tar holds plugin/ui.json (a symbolic link to " + hostFile + ")";
-      case "device" -> "found a character device";
-      case "fifo" -> "found a FIFO";
-      case "hardlink" -> "(a hard link)";
-      case "jail.conf" -> "files.tar holds jail.conf (a file warder does not know)";
-      default -> "files.tar holds evil.sh (a file warder does not know)";
-    };
-    Path bad = forged(f -> {
-      try {
-        f.members.put("files.tar", tarOf(entries));
-        f.rehash();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    assertThat(refusedImport(bad)).contains("member files.tar is refused: ").contains(expected)
+    TarArchiveEntry[] entries =
+        switch (kind) {
+          case "console-link" ->
+              new TarArchiveEntry[] {regular("config.json", "{}"), link("console.log", hostFile)};
+          case "plugin-link" ->
+              new TarArchiveEntry[] {directory("plugin/"), link("plugin/ui.json", hostFile)};
+          case "device" -> new TarArchiveEntry[] {special("console.log", TarArchiveEntry.LF_CHR)};
+          case "fifo" -> new TarArchiveEntry[] {special("console.log", TarArchiveEntry.LF_FIFO)};
+          case "hardlink" ->
+              new TarArchiveEntry[] {
+                regular("plugin.json", "{}"), hardlink("manifest.json", "plugin.json")
+              };
+          case "jail.conf" ->
+              new TarArchiveEntry[] {
+                regular("jail.conf", "web { exec.prestart = 'touch /pwned'; }")
+              };
+          default -> new TarArchiveEntry[] {regular("evil.sh", "#!/bin/sh\n")};
+        };
+    String expected =
+        switch (kind) {
+          case "console-link" ->
+              "files.tar holds console.log (a symbolic link to " + hostFile + ")";
+          case "plugin-link" ->
+              "files.tar holds plugin/ui.json (a symbolic link to " + hostFile + ")";
+          case "device" -> "found a character device";
+          case "fifo" -> "found a FIFO";
+          case "hardlink" -> "(a hard link)";
+          case "jail.conf" -> "files.tar holds jail.conf (a file warder does not know)";
+          default -> "files.tar holds evil.sh (a file warder does not know)";
+        };
+    Path bad =
+        forged(
+            f -> {
+              try {
+                f.members.put("files.tar", tarOf(entries));
+                f.rehash();
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    assertThat(refusedImport(bad))
+        .contains("member files.tar is refused: ")
+        .contains(expected)
         .contains("nothing was imported");
     assertThat(hostFile).hasContent("host content");
   }
 
-  /** The exporter writes only what the importer takes: not the console log or jail.conf a start left. */
+  /**
+   * The exporter writes only what the importer takes: not the console log or jail.conf a start
+   * left.
+   */
   @Test
   void testFilesArchive_exportCarriesOnlyWhatImportTakes() throws Exception {
     Path dir = exporter.root().resolve("jails/web");
@@ -237,14 +320,16 @@ class HostileBundleTest {
     Path again = tmp.resolve("again.tar");
     exporter.ok("export", "web", "-o", again.toString());
     List<String> names = new java.util.ArrayList<>();
-    try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
-        new java.io.ByteArrayInputStream(BundleForge.read(again).members.get("files.tar")))) {
+    try (var in =
+        new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+            new java.io.ByteArrayInputStream(BundleForge.read(again).members.get("files.tar")))) {
       for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
         names.add(e.getName());
       }
     }
-    assertThat(names).containsExactlyInAnyOrder("config.json", "plugin.json", "plugin/", "plugin/overlay/",
-        "plugin/overlay/motd");
+    assertThat(names)
+        .containsExactlyInAnyOrder(
+            "config.json", "plugin.json", "plugin/", "plugin/overlay/", "plugin/overlay/motd");
     importer.ok("import", again.toString());
     assertThat(importer.root().resolve("jails/web/plugin/overlay/motd")).hasContent("hi");
     assertThat(importer.root().resolve("jails/web/console.log")).doesNotExist();
@@ -294,16 +379,22 @@ class HostileBundleTest {
       a.ok("export", "web", "-o", zstd.toString());
       Files.delete(BundleCompanions.sha256File(plain));
       Files.delete(BundleCompanions.sha256File(zstd));
-      for (byte[] stream : List.of(streams.properties(), streams.replication(), streams.intermediary())) {
+      for (byte[] stream :
+          List.of(streams.properties(), streams.replication(), streams.intermediary())) {
         for (Path bundle : List.of(plain, zstd)) {
           BundleForge forge = BundleForge.read(bundle);
           String member = forge.names().get(2);
           forge.members.put(member, member.endsWith(".zst") ? zstd(stream) : stream);
           Path bad = tmp.resolve("props-" + System.nanoTime() + ".tar");
           forge.rehash().write(bad);
-          assertThat(b.refused("import", bad.toString())).contains("member " + member + " is refused: expected a plain"
-              + " zfs send stream of one snapshot ('zfs send' or 'zfs send -i'), found a replication or property stream")
-              .contains("warder takes no property from a stream").contains("nothing was imported");
+          assertThat(b.refused("import", bad.toString()))
+              .contains(
+                  "member "
+                      + member
+                      + " is refused: expected a plain"
+                      + " zfs send stream of one snapshot ('zfs send' or 'zfs send -i'), found a replication or property stream")
+              .contains("warder takes no property from a stream")
+              .contains("nothing was imported");
           streams.assertHostDirUntouched();
           ExportImportTest.assertNothingLeft(b, "web");
           assertThat(pool.datasets().stream().filter(d -> d.startsWith(pool.name() + "/b/")))

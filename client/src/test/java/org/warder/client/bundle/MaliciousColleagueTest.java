@@ -36,17 +36,19 @@ import org.warder.signing.testing.CliRun;
 import org.warder.signing.tuf.Key;
 
 /**
- * Issue 8's "malicious colleague", end to end with real components: a team member with a valid
- * key and token sets up a jail on host A with every host-acting property and planted links, pushes
- * it signed to the team registry, and publishes forged bundles beside it. Host B pulls each one,
+ * Issue 8's "malicious colleague", end to end with real components: a team member with a valid key
+ * and token sets up a jail on host A with every host-acting property and planted links, pushes it
+ * signed to the team registry, and publishes forged bundles beside it. Host B pulls each one,
  * creates and starts the jail where it is accepted. Throughout, a "victim" directory standing for
- * the host's own files must stay byte-identical, nothing may be mounted outside B's root, and
- * every dropped or refused key must be reported.
+ * the host's own files must stay byte-identical, nothing may be mounted outside B's root, and every
+ * dropped or refused key must be reported.
  */
 class MaliciousColleagueTest {
   static final String REL = "13.4-RELEASE";
+
   /** Set on host A by the colleague; each acts on the host or weakens the jail. */
   static final Map<String, String> HOSTILE = hostile();
+
   @TempDir static Path tmp;
   static PublishingRegistry registry;
   static Path victim;
@@ -75,12 +77,23 @@ class MaliciousColleagueTest {
     registry = new PublishingRegistry(tmp);
     Key key = registry.generateKey("acme");
     registry.registry.delegate("releases", key, "releases/*/*/*");
-    registry.registry.delegate(TeamTargets.role("acme"), key, TeamTargets.delegatedPaths("acme").toArray(String[]::new));
+    registry.registry.delegate(
+        TeamTargets.role("acme"), key, TeamTargets.delegatedPaths("acme").toArray(String[]::new));
     registry.useToken("acme", "releases", TeamTargets.role("acme"));
     Path dist = tmp.resolve("dist");
     SyntheticRelease.write(dist, false, 4);
-    ok(registry.publisherRoot, "publish", "release", REL, dist.toString(), "--repo", "main", "--key", "acme",
-        "--arch", "amd64");
+    ok(
+        registry.publisherRoot,
+        "publish",
+        "release",
+        REL,
+        dist.toString(),
+        "--repo",
+        "main",
+        "--key",
+        "acme",
+        "--arch",
+        "amd64");
 
     victim = Files.createDirectories(tmp.resolve("victim"));
     Files.writeString(victim.resolve("localtime"), "the host's own localtime\n");
@@ -121,9 +134,13 @@ class MaliciousColleagueTest {
     CliRun pull = ok(b, "pull", "acme/evil", "--repo", "main");
     String said = pull.out() + pull.err();
     for (Map.Entry<String, String> e : HOSTILE.entrySet()) {
-      assertThat(said).as(e.getKey()).contains("dropped " + e.getKey() + "=" + e.getValue())
+      assertThat(said)
+          .as(e.getKey())
+          .contains("dropped " + e.getKey() + "=" + e.getValue())
           .contains("--allow-property " + e.getKey());
-      assertThat(ok(b, "get", e.getKey(), "evil").out().strip()).as(e.getKey()).isNotEqualTo(e.getValue());
+      assertThat(ok(b, "get", e.getKey(), "evil").out().strip())
+          .as(e.getKey())
+          .isNotEqualTo(e.getValue());
     }
     try {
       ok(b, "start", "evil");
@@ -137,24 +154,41 @@ class MaliciousColleagueTest {
   @Test
   void testPull_withConsentKeepsExactlyTheNamedKeys() throws Exception {
     Path c = host("c");
-    ok(c, "pull", "acme/evil", "--repo", "main", "--allow-property", "children_max", "--allow-property", "securelevel");
+    ok(
+        c,
+        "pull",
+        "acme/evil",
+        "--repo",
+        "main",
+        "--allow-property",
+        "children_max",
+        "--allow-property",
+        "securelevel");
     assertThat(ok(c, "get", "children_max", "evil").out().strip()).isEqualTo("8");
     assertThat(ok(c, "get", "securelevel", "evil").out().strip()).isEqualTo("-1");
-    assertThat(ok(c, "get", "exec_prestart", "evil").out().strip()).isNotEqualTo(HOSTILE.get("exec_prestart"));
+    assertThat(ok(c, "get", "exec_prestart", "evil").out().strip())
+        .isNotEqualTo(HOSTILE.get("exec_prestart"));
   }
 
   @Test
   void testPull_forgedJailDirectoryWithLinksRefused_hostUntouched() throws Exception {
-    Path forged = forgeAndPublish("evil2", forge -> forge.members.put("files.tar",
-        withEntries(forge.members.get("files.tar"),
-            symlinkEntry("console.log", victim.resolve("console").toString()),
-            symlinkEntry("jail.conf", victim.resolve("localtime").toString()))));
+    Path forged =
+        forgeAndPublish(
+            "evil2",
+            forge ->
+                forge.members.put(
+                    "files.tar",
+                    withEntries(
+                        forge.members.get("files.tar"),
+                        symlinkEntry("console.log", victim.resolve("console").toString()),
+                        symlinkEntry("jail.conf", victim.resolve("localtime").toString()))));
     Path d = host("d");
     TreeSnapshot before = TreeSnapshot.of(victim);
     List<String> mountsBefore = mountsOutside(d);
     CliRun pull = registry.warder(d, "pull", "acme/evil2", "--repo", "main");
     assertThat(pull.exitCode()).as(pull.out() + pull.err()).isEqualTo(1);
-    assertThat(pull.err()).containsAnyOf("console.log (a symbolic link", "jail.conf (a symbolic link")
+    assertThat(pull.err())
+        .containsAnyOf("console.log (a symbolic link", "jail.conf (a symbolic link")
         .contains("nothing was imported");
     assertThat(d.resolve("jails/evil2")).doesNotExist();
     CliRun imported = registry.warder(d, "import", forged.toString());
@@ -165,17 +199,22 @@ class MaliciousColleagueTest {
 
   @Test
   void testPull_forgedOriginPointingAtTheHostRefused() throws Exception {
-    forgeAndPublish("evil3", forge -> {
-      ObjectNode manifest = forge.manifest();
-      ((ObjectNode) manifest.get("config")).put("origin", victim.toString()).put("basejail", "1");
-      forge.manifest(manifest);
-    });
+    forgeAndPublish(
+        "evil3",
+        forge -> {
+          ObjectNode manifest = forge.manifest();
+          ((ObjectNode) manifest.get("config"))
+              .put("origin", victim.toString())
+              .put("basejail", "1");
+          forge.manifest(manifest);
+        });
     Path e = host("e");
     TreeSnapshot before = TreeSnapshot.of(victim);
     List<String> mountsBefore = mountsOutside(e);
     CliRun pull = registry.warder(e, "pull", "acme/evil3", "--repo", "main");
     assertThat(pull.exitCode()).as(pull.out() + pull.err()).isEqualTo(1);
-    assertThat(pull.err()).contains("property origin: expected releases/<RELEASE> or templates/<TEMPLATE>")
+    assertThat(pull.err())
+        .contains("property origin: expected releases/<RELEASE> or templates/<TEMPLATE>")
         .contains(victim.toString());
     assertThat(e.resolve("jails/evil3")).doesNotExist();
     assertHostUntouched(e, before, mountsBefore);
@@ -187,7 +226,10 @@ class MaliciousColleagueTest {
     void apply(BundleForge forge) throws Exception;
   }
 
-  /** Host A's jail exported, edited by {@code forgery}, renamed {@code name}, rehashed and published signed. */
+  /**
+   * Host A's jail exported, edited by {@code forgery}, renamed {@code name}, rehashed and published
+   * signed.
+   */
   private static Path forgeAndPublish(String name, Forgery forgery) throws Exception {
     Path exported = tmp.resolve(name + ".exported");
     ok(hostA, "export", "evil", "-o", exported.toString(), "--format", "tar", "--compress", "none");
@@ -206,11 +248,18 @@ class MaliciousColleagueTest {
   private static void publish(String name, Path bundle) throws Exception {
     Repositories repos = registry.repositories(registry.publisherRoot);
     RepoConfig main = repos.get("main");
-    Destination to = new Destination(repos.updater(main), main.targetUrls(),
-        new RegistryClient(main.url(), registry.env.get("WARDER_TOKEN")), registry.signingKey("acme"),
-        ProgressListener.NONE);
-    new BundlePublisher(Clock.systemUTC()).publish(
-        new BundleSpec(BundleKind.JAIL, "acme", name, "1", REL, Format.TAR, Optional.empty()), bundle, to);
+    Destination to =
+        new Destination(
+            repos.updater(main),
+            main.targetUrls(),
+            new RegistryClient(main.url(), registry.env.get("WARDER_TOKEN")),
+            registry.signingKey("acme"),
+            ProgressListener.NONE);
+    new BundlePublisher(Clock.systemUTC())
+        .publish(
+            new BundleSpec(BundleKind.JAIL, "acme", name, "1", REL, Format.TAR, Optional.empty()),
+            bundle,
+            to);
   }
 
   private static Path host(String name) {
@@ -219,7 +268,8 @@ class MaliciousColleagueTest {
     return root;
   }
 
-  private static void assertHostUntouched(Path root, TreeSnapshot before, List<String> mountsBefore) throws Exception {
+  private static void assertHostUntouched(Path root, TreeSnapshot before, List<String> mountsBefore)
+      throws Exception {
     assertThat(TreeSnapshot.of(victim)).isEqualTo(before);
     assertThat(mountsOutside(root)).isEqualTo(mountsBefore);
     for (String stage : List.of("prestart", "poststart", "prestop", "poststop")) {
@@ -230,7 +280,8 @@ class MaliciousColleagueTest {
   /** This process's mount table less the mounts under {@code root}. */
   private static List<String> mountsOutside(Path root) throws Exception {
     return Files.readAllLines(Path.of("/proc/self/mounts")).stream()
-        .filter(l -> !l.split(" ")[1].startsWith(root.toString())).toList();
+        .filter(l -> !l.split(" ")[1].startsWith(root.toString()))
+        .toList();
   }
 
   private static TarArchiveEntry symlinkEntry(String name, String target) {
@@ -241,11 +292,14 @@ class MaliciousColleagueTest {
 
   private static byte[] withEntries(byte[] tar, TarArchiveEntry... extra) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (TarArchiveInputStream in = new TarArchiveInputStream(new java.io.ByteArrayInputStream(tar));
+    try (TarArchiveInputStream in =
+            new TarArchiveInputStream(new java.io.ByteArrayInputStream(tar));
         TarArchiveOutputStream o = new TarArchiveOutputStream(out)) {
       o.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      java.util.Set<String> replaced = java.util.Arrays.stream(extra).map(TarArchiveEntry::getName)
-          .collect(java.util.stream.Collectors.toSet());
+      java.util.Set<String> replaced =
+          java.util.Arrays.stream(extra)
+              .map(TarArchiveEntry::getName)
+              .collect(java.util.stream.Collectors.toSet());
       for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
         if (replaced.contains(e.getName())) {
           continue;

@@ -2,7 +2,6 @@ package org.warder.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -32,8 +31,10 @@ import org.warder.signing.tuf.Updater;
 public final class PublishingRegistry implements AutoCloseable {
   private static final String PASSPHRASE = "publisher passphrase";
   public final RegistryFixtureAccess registry;
+
   /** The environment of {@link #warder}: tests may add to it. */
   public final Map<String, String> env = new HashMap<>();
+
   public final Path publisherRoot;
   private final Path keys;
 
@@ -68,7 +69,8 @@ public final class PublishingRegistry implements AutoCloseable {
 
   /** Makes the host at {@code root} trust the registry as {@code main}. */
   public void addRepo(Path root) {
-    CliRun add = warder(root, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256());
+    CliRun add =
+        warder(root, "repo", "add", "main", registry.url(), "--root-sha256", registry.rootSha256());
     assertThat(add.exitCode()).as(add.err()).isZero();
   }
 
@@ -81,7 +83,9 @@ public final class PublishingRegistry implements AutoCloseable {
 
   /** The repositories of the host at {@code root}, as warder itself opens them. */
   public Repositories repositories(Path root) {
-    return new Repositories(new HostLayout(root), new OkHttpFetcher(HttpSettings.defaults(), "warder-test"),
+    return new Repositories(
+        new HostLayout(root),
+        new OkHttpFetcher(HttpSettings.defaults(), "warder-test"),
         Clock.systemUTC());
   }
 
@@ -93,7 +97,9 @@ public final class PublishingRegistry implements AutoCloseable {
 
   /** The published version of {@code role}, as a fresh updater of the publisher host sees it. */
   public OptionalLong roleVersion(String role) throws Exception {
-    return updater(publisherRoot).roleMetadata(role).map(m -> OptionalLong.of(m.signed().version()))
+    return updater(publisherRoot)
+        .roleMetadata(role)
+        .map(m -> OptionalLong.of(m.signed().version()))
         .orElse(OptionalLong.empty());
   }
 

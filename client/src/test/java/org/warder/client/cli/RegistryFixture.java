@@ -27,8 +27,11 @@ final class RegistryFixture implements AutoCloseable {
     layout = new RegistryLayout(data);
     init = RegistryRepository.initialise(layout, OFFLINE, Clock.systemUTC());
     repository = RegistryRepository.open(layout, Clock.systemUTC());
-    server = new RegistryServer(repository, RegistryServer.Settings.defaults(new InetSocketAddress("127.0.0.1", 0)),
-        new PrintWriter(serverErrors, true));
+    server =
+        new RegistryServer(
+            repository,
+            RegistryServer.Settings.defaults(new InetSocketAddress("127.0.0.1", 0)),
+            new PrintWriter(serverErrors, true));
     server.start();
   }
 
@@ -38,7 +41,8 @@ final class RegistryFixture implements AutoCloseable {
 
   /** Delegates {@code role} for {@code paths} to {@code key}, signed with the targets key. */
   void delegate(String role, Key key, String... paths) throws Exception {
-    repository.delegate(role, List.of(key), 1, List.of(paths), KeyFiles.read(layout.key("targets"), OFFLINE));
+    repository.delegate(
+        role, List.of(key), 1, List.of(paths), KeyFiles.read(layout.key("targets"), OFFLINE));
   }
 
   /** A publishing token for {@code roles}. */

@@ -32,18 +32,24 @@ class RepoCommandTest {
   private CliRun warder(String... args) {
     List<String> all = new ArrayList<>(List.of("--root", root.toString()));
     all.addAll(List.of(args));
-    return CliRun.of((out, err, a) -> WarderMain.run(out, err, Map.of(), a), all.toArray(String[]::new));
+    return CliRun.of(
+        (out, err, a) -> WarderMain.run(out, err, Map.of(), a), all.toArray(String[]::new));
   }
 
   @Test
   void testAdd_pinnedBySha256ThenListRefreshRemove() throws Exception {
-    CliRun add = warder("repo", "add", "main", registry.url(), "--root-sha256", registry.init.rootSha256());
+    CliRun add =
+        warder("repo", "add", "main", registry.url(), "--root-sha256", registry.init.rootSha256());
     assertThat(add.exitCode()).as(add.err()).isZero();
     assertThat(add.out()).contains("added main").contains(registry.init.rootSha256());
-    assertThat(root.resolve("repos/main/metadata")).isDirectoryContaining(p -> p.getFileName().toString().equals("timestamp.json"));
+    assertThat(root.resolve("repos/main/metadata"))
+        .isDirectoryContaining(p -> p.getFileName().toString().equals("timestamp.json"));
 
     CliRun list = warder("repo", "list", "-h");
-    assertThat(list.out().strip()).isEqualTo(String.join("\t", "main", registry.url(), "root-sha256", registry.init.rootSha256(), "0"));
+    assertThat(list.out().strip())
+        .isEqualTo(
+            String.join(
+                "\t", "main", registry.url(), "root-sha256", registry.init.rootSha256(), "0"));
     assertThat(warder("repo", "list", "--json").out()).contains("\"name\" : \"main\"");
     assertThat(warder("repo", "list").out()).startsWith("NAME");
 
@@ -59,25 +65,41 @@ class RepoCommandTest {
   void testAdd_wrongPinRefusedAndNothingLeft() {
     CliRun add = warder("repo", "add", "main", registry.url(), "--root-sha256", "ab".repeat(32));
     assertThat(add.exitCode()).isEqualTo(1);
-    assertThat(add.err()).contains("expected the pinned " + "ab".repeat(32)).contains(registry.init.rootSha256()).hasLineCount(1);
+    assertThat(add.err())
+        .contains("expected the pinned " + "ab".repeat(32))
+        .contains(registry.init.rootSha256())
+        .hasLineCount(1);
     assertThat(root.resolve("repos/main")).doesNotExist();
   }
 
   @Test
   void testAdd_rootFileAndTrustOnFirstUse() throws Exception {
-    CliRun byFile = warder("repo", "add", "byfile", registry.url(), "--root-file", registry.init.rootFile().toString());
+    CliRun byFile =
+        warder(
+            "repo",
+            "add",
+            "byfile",
+            registry.url(),
+            "--root-file",
+            registry.init.rootFile().toString());
     assertThat(byFile.exitCode()).as(byFile.err()).isZero();
     CliRun tofu = warder("repo", "add", "tofu", registry.url(), "--trust-on-first-use");
     assertThat(tofu.exitCode()).as(tofu.err()).isZero();
-    assertThat(tofu.err()).contains("trusting on first use").contains(registry.init.rootSha256()).contains("no protection");
-    assertThat(Files.readAllBytes(root.resolve("repos/tofu/metadata/root.json"))).isEqualTo(Files.readAllBytes(registry.init.rootFile()));
+    assertThat(tofu.err())
+        .contains("trusting on first use")
+        .contains(registry.init.rootSha256())
+        .contains("no protection");
+    assertThat(Files.readAllBytes(root.resolve("repos/tofu/metadata/root.json")))
+        .isEqualTo(Files.readAllBytes(registry.init.rootFile()));
   }
 
   @Test
   void testAdd_refusesBadNamesDuplicatesAndMissingPin() {
-    assertThat(warder("repo", "add", "../evil", registry.url(), "--trust-on-first-use").err()).contains("expected a repository name");
+    assertThat(warder("repo", "add", "../evil", registry.url(), "--trust-on-first-use").err())
+        .contains("expected a repository name");
     assertThat(warder("repo", "add", "main", registry.url()).exitCode()).isEqualTo(2);
-    assertThat(warder("repo", "add", "main", registry.url(), "--trust-on-first-use").exitCode()).isZero();
+    assertThat(warder("repo", "add", "main", registry.url(), "--trust-on-first-use").exitCode())
+        .isZero();
     CliRun again = warder("repo", "add", "main", registry.url(), "--trust-on-first-use");
     assertThat(again.exitCode()).isEqualTo(1);
     assertThat(again.err()).contains("already exists");

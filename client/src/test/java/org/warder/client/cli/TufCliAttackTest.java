@@ -43,14 +43,14 @@ import org.warder.signing.tuf.UpdaterConfig;
 /**
  * The negative cases of the trust design (those of {@code TufAttackTest}) through {@code warder
  * tuf}, over real HTTP: each case writes its own repository as static files, serves it with a web
- * server, and runs the CLI in process. Every attack must end in exit code 1 with exactly one
- * line {@code warder: <specific reason>} on stderr, leave the trusted metadata directory as it
- * was (except metadata named per case that legitimately precedes the attacked file in the TUF
- * order and verified before the attack was seen), and leave no file in {@code --target-dir}.
+ * server, and runs the CLI in process. Every attack must end in exit code 1 with exactly one line
+ * {@code warder: <specific reason>} on stderr, leave the trusted metadata directory as it was
+ * (except metadata named per case that legitimately precedes the attacked file in the TUF order and
+ * verified before the attack was seen), and leave no file in {@code --target-dir}.
  *
- * <p>Metadata attacks are run twice: as {@code refresh}, then as {@code download} of a target
- * the repository really publishes; the second run must fail the same way, fetch no target, and
- * change nothing more. Target attacks are run twice as {@code download}.
+ * <p>Metadata attacks are run twice: as {@code refresh}, then as {@code download} of a target the
+ * repository really publishes; the second run must fail the same way, fetch no target, and change
+ * nothing more. Target attacks are run twice as {@code download}.
  */
 class TufCliAttackTest {
   /** A genuine target published in every repository, downloadable unless an attack intervenes. */
@@ -91,9 +91,13 @@ class TufCliAttackTest {
   @DisplayName("#1 init refuses an initial root not signed by its own keys, with no request")
   void testInit_rootNotSelfSigned() throws Exception {
     repo.writeTo(www);
-    Files.write(rootFile, Metadata.of(repo.root()).signedBy(List.of(Ed25519SigningKey.generate())).toBytes());
+    Files.write(
+        rootFile,
+        Metadata.of(repo.root()).signedBy(List.of(Ed25519SigningKey.generate())).toBytes());
     CliRun run = TufCli.init(metadataDir, rootFile);
-    assertOneLineRefusal(run, "root v1 metadata is not signed by a threshold of its own root keys",
+    assertOneLineRefusal(
+        run,
+        "root v1 metadata is not signed by a threshold of its own root keys",
         "expected 1 valid signature, found 0");
     assertThat(TestFiles.digests(metadataDir)).isEmpty();
     assertThat(server.requests()).isEmpty();
@@ -104,9 +108,12 @@ class TufCliAttackTest {
   void testRefresh_storedRootNotSelfSigned() throws Exception {
     repo.writeTo(www);
     Files.createDirectories(metadataDir);
-    Files.write(metadataDir.resolve("root.json"),
+    Files.write(
+        metadataDir.resolve("root.json"),
         Metadata.of(repo.root()).signedBy(List.of(Ed25519SigningKey.generate())).toBytes());
-    assertUpdateRefused(List.of(), "root v1 metadata is not signed by a threshold of its own root keys",
+    assertUpdateRefused(
+        List.of(),
+        "root v1 metadata is not signed by a threshold of its own root keys",
         "expected 1 valid signature, found 0");
     assertThat(server.requests()).isEmpty();
   }
@@ -118,9 +125,12 @@ class TufCliAttackTest {
   void testRefresh_rootSignedOnlyByNewKeys() throws Exception {
     trustedBaseline();
     Ed25519SigningKey newKey = Ed25519SigningKey.generate();
-    repo.rotateRoot(r -> RepositorySimulator.withRoleKeys(r, "root", List.of(newKey), 1), List.of(newKey));
+    repo.rotateRoot(
+        r -> RepositorySimulator.withRoleKeys(r, "root", List.of(newKey), 1), List.of(newKey));
     repo.writeTo(www);
-    assertUpdateRefused(List.of(), "root v2 metadata is not signed by a threshold of the trusted root v1's root keys",
+    assertUpdateRefused(
+        List.of(),
+        "root v2 metadata is not signed by a threshold of the trusted root v1's root keys",
         "expected 1 valid signature, found 0");
     assertThat(trustedVersion("root")).isEqualTo(1);
   }
@@ -130,9 +140,12 @@ class TufCliAttackTest {
   void testRefresh_rootSignedOnlyByOldKeys() throws Exception {
     trustedBaseline();
     Ed25519SigningKey newKey = Ed25519SigningKey.generate();
-    repo.rotateRoot(r -> RepositorySimulator.withRoleKeys(r, "root", List.of(newKey), 1), repo.signers("root"));
+    repo.rotateRoot(
+        r -> RepositorySimulator.withRoleKeys(r, "root", List.of(newKey), 1), repo.signers("root"));
     repo.writeTo(www);
-    assertUpdateRefused(List.of(), "root v2 metadata is not signed by a threshold of its own root keys",
+    assertUpdateRefused(
+        List.of(),
+        "root v2 metadata is not signed by a threshold of its own root keys",
         "expected 1 valid signature, found 0");
     assertThat(trustedVersion("root")).isEqualTo(1);
   }
@@ -141,10 +154,13 @@ class TufCliAttackTest {
   @DisplayName("#4 2.root.json containing version 3 is refused")
   void testRefresh_rootFileVersionMismatch() throws Exception {
     trustedBaseline();
-    Root v3 = new Root(Signed.SPEC_VERSION, 3, repo.expires(), true, repo.root().keys(), repo.root().roles());
+    Root v3 =
+        new Root(
+            Signed.SPEC_VERSION, 3, repo.expires(), true, repo.root().keys(), repo.root().roles());
     repo.serve("2.root.json", Metadata.of(v3).signedBy(repo.signers("root")).toBytes());
     repo.writeTo(www);
-    assertUpdateRefused(List.of(), "new root (file 2.root.json): expected version 2, found version 3");
+    assertUpdateRefused(
+        List.of(), "new root (file 2.root.json): expected version 2, found version 3");
     assertThat(trustedVersion("root")).isEqualTo(1);
   }
 
@@ -155,7 +171,9 @@ class TufCliAttackTest {
   void testRefresh_duplicateSignatures() throws Exception {
     Ed25519SigningKey first = repo.signers("snapshot").get(0);
     Ed25519SigningKey second = Ed25519SigningKey.generate();
-    repo.rotateRoot(r -> RepositorySimulator.withRoleKeys(r, "snapshot", List.of(first, second), 2), repo.signers("root"));
+    repo.rotateRoot(
+        r -> RepositorySimulator.withRoleKeys(r, "snapshot", List.of(first, second), 2),
+        repo.signers("root"));
     repo.signers("snapshot").add(second);
     repo.publish();
     trustedBaseline();
@@ -168,12 +186,17 @@ class TufCliAttackTest {
     long version = snapshot.signed().version();
     repo.serve(version + ".snapshot.json", doubled);
     Timestamp ts =
-        new Timestamp(Signed.SPEC_VERSION, repo.repository().timestamp().orElseThrow().signed().version(),
-            repo.expires(), MetaFile.describing(version, doubled));
+        new Timestamp(
+            Signed.SPEC_VERSION,
+            repo.repository().timestamp().orElseThrow().signed().version(),
+            repo.expires(),
+            MetaFile.describing(version, doubled));
     repo.serve("timestamp.json", Metadata.of(ts).signedBy(repo.signers("timestamp")).toBytes());
     repo.writeTo(www);
     // The new timestamp is valid and precedes the snapshot in TUF order: it is kept.
-    assertUpdateRefused(List.of("timestamp.json"), "several signatures with keyid " + once.keyid(),
+    assertUpdateRefused(
+        List.of("timestamp.json"),
+        "several signatures with keyid " + once.keyid(),
         "expected at most one per key");
     assertThat(trustedVersion("snapshot")).isEqualTo(version - 1);
   }
@@ -182,11 +205,14 @@ class TufCliAttackTest {
   @DisplayName("#6 a snapshot signed by a key of root.keys outside the snapshot role is refused")
   void testRefresh_signatureByKeyOutsideRole() throws Exception {
     trustedBaseline();
-    repo.signers("snapshot").set(0, repo.signers("targets").get(0)); // the targets key signs snapshot
+    repo.signers("snapshot")
+        .set(0, repo.signers("targets").get(0)); // the targets key signs snapshot
     repo.publish();
     repo.writeTo(www);
-    assertUpdateRefused(List.of("timestamp.json"),
-        "snapshot metadata is not signed by a threshold of root's snapshot keys", "expected 1 valid signature, found 0");
+    assertUpdateRefused(
+        List.of("timestamp.json"),
+        "snapshot metadata is not signed by a threshold of root's snapshot keys",
+        "expected 1 valid signature, found 0");
   }
 
   @Test
@@ -211,8 +237,13 @@ class TufCliAttackTest {
     assertThat(trustedVersion("timestamp")).isEqualTo(oldVersion + 1);
     repo.serve("timestamp.json", old);
     repo.writeTo(www);
-    assertUpdateRefused(List.of(),
-        "timestamp version " + oldVersion + " is lower than the trusted version " + (oldVersion + 1), "rollback");
+    assertUpdateRefused(
+        List.of(),
+        "timestamp version "
+            + oldVersion
+            + " is lower than the trusted version "
+            + (oldVersion + 1),
+        "rollback");
   }
 
   @Test
@@ -226,22 +257,28 @@ class TufCliAttackTest {
     repo.repository().putTargets("targets", old);
     repo.publish();
     repo.writeTo(www);
-    assertUpdateRefused(List.of("timestamp.json"),
-        "new snapshot lists targets.json at version " + old.signed().version()
-            + ", lower than the trusted version " + trusted);
+    assertUpdateRefused(
+        List.of("timestamp.json"),
+        "new snapshot lists targets.json at version "
+            + old.signed().version()
+            + ", lower than the trusted version "
+            + trusted);
     assertThat(trustedVersion("targets")).isEqualTo(trusted);
   }
 
   @Test
   @DisplayName("#9 a snapshot that no longer lists a trusted delegated role is refused")
   void testRefresh_roleRemovedFromSnapshot() throws Exception {
-    repo.delegate("targets", DelegatedRole.withPaths("acme", List.of(), 1, true, List.of("acme/*")));
+    repo.delegate(
+        "targets", DelegatedRole.withPaths("acme", List.of(), 1, true, List.of("acme/*")));
     repo.publish();
     trustedBaseline();
     repo.repository().removeTargets("acme");
     repo.publish();
     repo.writeTo(www);
-    assertUpdateRefused(List.of("timestamp.json"), "new snapshot no longer lists acme.json",
+    assertUpdateRefused(
+        List.of("timestamp.json"),
+        "new snapshot no longer lists acme.json",
         "which the trusted snapshot lists");
   }
 
@@ -270,19 +307,29 @@ class TufCliAttackTest {
     Metadata<Snapshot> real = repo.repository().snapshot().orElseThrow();
     Snapshot s = real.signed();
     byte[] other =
-        Metadata.of(new Snapshot(s.specVersion(), s.version(), s.expires().plusSeconds(5), s.meta()))
-            .signedBy(repo.signers("snapshot")).toBytes();
+        Metadata.of(
+                new Snapshot(s.specVersion(), s.version(), s.expires().plusSeconds(5), s.meta()))
+            .signedBy(repo.signers("snapshot"))
+            .toBytes();
     assertThat(other).hasSameSizeAs(real.toBytes()); // so that the hash, not the length, decides
     repo.serve(s.version() + ".snapshot.json", other);
     repo.writeTo(www);
-    String signedHash = repo.repository().timestamp().orElseThrow().signed().snapshotMeta().hashes().get("sha256");
-    assertUpdateRefused(List.of("timestamp.json"),
-        "snapshot v" + s.version() + ": expected sha256 " + signedHash + ", found " + Digests.sha256Hex(other));
+    String signedHash =
+        repo.repository().timestamp().orElseThrow().signed().snapshotMeta().hashes().get("sha256");
+    assertUpdateRefused(
+        List.of("timestamp.json"),
+        "snapshot v"
+            + s.version()
+            + ": expected sha256 "
+            + signedHash
+            + ", found "
+            + Digests.sha256Hex(other));
     assertThat(trustedVersion("snapshot")).isEqualTo(s.version() - 1);
   }
 
   @Test
-  @DisplayName("#11 an older targets file served as the current one fails the snapshot's length and hash")
+  @DisplayName(
+      "#11 an older targets file served as the current one fails the snapshot's length and hash")
   void testRefresh_targetsHashMismatch() throws Exception {
     trustedBaseline();
     byte[] old = repo.repository().targets("targets").orElseThrow().toBytes();
@@ -293,15 +340,23 @@ class TufCliAttackTest {
     repo.serve(version + ".targets.json", old);
     repo.writeTo(www);
     // timestamp and snapshot are valid and precede targets in TUF order: they are kept.
-    assertUpdateRefused(List.of("timestamp.json", "snapshot.json"),
-        "targets v" + version + ": expected length " + current.length + " bytes, found " + old.length + " bytes");
+    assertUpdateRefused(
+        List.of("timestamp.json", "snapshot.json"),
+        "targets v"
+            + version
+            + ": expected length "
+            + current.length
+            + " bytes, found "
+            + old.length
+            + " bytes");
     assertThat(trustedVersion("targets")).isEqualTo(version - 1);
   }
 
   // --- 12: fast-forward -----------------------------------------------------------------------
 
   @Test
-  @DisplayName("#12 after targets fast-forwarded to v100, targets v1 without a snapshot key rotation is refused")
+  @DisplayName(
+      "#12 after targets fast-forwarded to v100, targets v1 without a snapshot key rotation is refused")
   void testRefresh_fastForwardWithoutKeyRotation() throws Exception {
     while (repo.targets("targets").version() < 100) {
       repo.updateTargets("targets", t -> t);
@@ -310,12 +365,15 @@ class TufCliAttackTest {
     trustedBaseline();
     assertThat(trustedVersion("targets")).isEqualTo(100);
     Targets t = repo.targets("targets");
-    repo.repository().putTargets("targets",
-        Metadata.of(new Targets(t.specVersion(), 1, t.expires(), t.targets(), Optional.empty()))
-            .signedBy(repo.signers("targets")));
+    repo.repository()
+        .putTargets(
+            "targets",
+            Metadata.of(new Targets(t.specVersion(), 1, t.expires(), t.targets(), Optional.empty()))
+                .signedBy(repo.signers("targets")));
     repo.publish();
     repo.writeTo(www);
-    assertUpdateRefused(List.of("timestamp.json"),
+    assertUpdateRefused(
+        List.of("timestamp.json"),
         "new snapshot lists targets.json at version 1, lower than the trusted version 100");
     assertThat(trustedVersion("targets")).isEqualTo(100);
   }
@@ -326,10 +384,15 @@ class TufCliAttackTest {
   @DisplayName("#13 a delegated role signing a path outside its patterns is not trusted for it")
   void testDownload_delegationEscape() throws Exception {
     String escaped = "releases/14.2-RELEASE/amd64/base.txz";
-    repo.delegate("targets", DelegatedRole.withPaths("plugins-acme", List.of(), 1, true, List.of("plugins/acme/*/*")));
-    repo.delegate("targets", DelegatedRole.withPaths("releases", List.of(), 1, true, List.of("releases/*/*/*")));
+    repo.delegate(
+        "targets",
+        DelegatedRole.withPaths("plugins-acme", List.of(), 1, true, List.of("plugins/acme/*/*")));
+    repo.delegate(
+        "targets",
+        DelegatedRole.withPaths("releases", List.of(), 1, true, List.of("releases/*/*/*")));
     repo.addTarget("plugins-acme", escaped, "not a FreeBSD base".getBytes(StandardCharsets.UTF_8));
-    repo.addTarget("plugins-acme", "plugins/acme/nginx/manifest.json", "{}".getBytes(StandardCharsets.UTF_8));
+    repo.addTarget(
+        "plugins-acme", "plugins/acme/nginx/manifest.json", "{}".getBytes(StandardCharsets.UTF_8));
     repo.publish();
     trustedBaseline();
     // The role is trusted for its own paths.
@@ -339,7 +402,9 @@ class TufCliAttackTest {
     assertThat(ok.resolve("plugins%2Facme%2Fnginx%2Fmanifest.json")).hasContent("{}");
 
     // Searching the escaped path legitimately loads the (empty) "releases" role.
-    assertDownloadRefused(escaped, List.of("releases.json"),
+    assertDownloadRefused(
+        escaped,
+        List.of("releases.json"),
         "target " + escaped + " is not described by any role trusted for its path");
     assertThat(server.requests()).noneMatch(r -> r.endsWith(".base.txz"));
   }
@@ -354,9 +419,14 @@ class TufCliAttackTest {
     trustedBaseline();
     server.clearRequests();
     // Searching loads the delegated roles a and b, both valid: they are kept.
-    assertDownloadRefused("x", List.of("a.json", "b.json"), "target x is not described by any role trusted for its path");
-    List<String> delegated = server.requests().stream().filter(r -> r.matches("/metadata/\\d+\\.[ab]\\.json")).toList();
-    assertThat(delegated).hasSize(2); // each fetched once, by the first run; the second uses the stored ones
+    assertDownloadRefused(
+        "x",
+        List.of("a.json", "b.json"),
+        "target x is not described by any role trusted for its path");
+    List<String> delegated =
+        server.requests().stream().filter(r -> r.matches("/metadata/\\d+\\.[ab]\\.json")).toList();
+    assertThat(delegated)
+        .hasSize(2); // each fetched once, by the first run; the second uses the stored ones
   }
 
   // --- 15, 16, 19: targets --------------------------------------------------------------------
@@ -365,14 +435,15 @@ class TufCliAttackTest {
   @DisplayName("#15 a substituted target with the signed length but other bytes is refused")
   void testDownload_substitutedTarget() throws Exception {
     String path = "releases/14.2-RELEASE/amd64/base.txz";
-    TargetFile info = repo.addTarget("targets", path, "FreeBSD 14.2 base".getBytes(StandardCharsets.UTF_8));
+    TargetFile info =
+        repo.addTarget("targets", path, "FreeBSD 14.2 base".getBytes(StandardCharsets.UTF_8));
     repo.publish();
     trustedBaseline();
     byte[] evil = "FreeBSD 14.1 base".getBytes(StandardCharsets.UTF_8);
     String sha = info.sha256().orElseThrow();
     Files.write(www.resolve("targets/releases/14.2-RELEASE/amd64/" + sha + ".base.txz"), evil);
-    assertDownloadRefused(path, List.of(),
-        path + ": expected sha256 " + sha + ", found " + Digests.sha256Hex(evil));
+    assertDownloadRefused(
+        path, List.of(), path + ": expected sha256 " + sha + ", found " + Digests.sha256Hex(evil));
   }
 
   @Test
@@ -381,7 +452,8 @@ class TufCliAttackTest {
     TargetFile info = repo.addTarget("targets", "t.bin", new byte[] {1, 2, 3});
     repo.publish();
     trustedBaseline();
-    Files.write(www.resolve("targets/" + info.sha256().orElseThrow() + ".t.bin"), new byte[] {1, 2, 3, 4});
+    Files.write(
+        www.resolve("targets/" + info.sha256().orElseThrow() + ".t.bin"), new byte[] {1, 2, 3, 4});
     assertDownloadRefused("t.bin", List.of(), "t.bin sent more than the 3 bytes allowed");
   }
 
@@ -401,20 +473,26 @@ class TufCliAttackTest {
   }
 
   @Test
-  @DisplayName("#19 a target signed with only an unknown hash algorithm is refused before any request")
+  @DisplayName(
+      "#19 a target signed with only an unknown hash algorithm is refused before any request")
   void testDownload_unknownHashAlgorithm() throws Exception {
-    repo.putTargetFile("targets", new TargetFile("md5.bin", 1, Map.of("md5x", "00"), Optional.empty()), new byte[] {1});
+    repo.putTargetFile(
+        "targets",
+        new TargetFile("md5.bin", 1, Map.of("md5x", "00"), Optional.empty()),
+        new byte[] {1});
     repo.publish();
     trustedBaseline();
     server.clearRequests();
-    assertDownloadRefused("md5.bin", List.of(), "md5.bin: the signed hash algorithm \"md5x\" is unknown");
+    assertDownloadRefused(
+        "md5.bin", List.of(), "md5.bin: the signed hash algorithm \"md5x\" is unknown");
     assertThat(server.requests()).noneMatch(r -> r.startsWith("/targets/"));
   }
 
   // --- companion ------------------------------------------------------------------------------
 
   @Test
-  @DisplayName("companion: without an attack, the same commands succeed and leave exactly the target")
+  @DisplayName(
+      "companion: without an attack, the same commands succeed and leave exactly the target")
   void testDownload_noAttackSucceeds() throws Exception {
     trustedBaseline();
     CliRun run = download(targetDir, LEGIT);
@@ -433,7 +511,8 @@ class TufCliAttackTest {
     assertThat(init.exitCode()).as(init.err()).isZero();
     CliRun refresh = refresh();
     assertThat(refresh.exitCode()).as(refresh.err()).isZero();
-    assertThat(TestFiles.digests(metadataDir)).containsKeys("root.json", "timestamp.json", "snapshot.json", "targets.json");
+    assertThat(TestFiles.digests(metadataDir))
+        .containsKeys("root.json", "timestamp.json", "snapshot.json", "targets.json");
   }
 
   private CliRun refresh() {
@@ -459,9 +538,12 @@ class TufCliAttackTest {
     int requests = server.requests().size();
     CliRun again = download(targetDir, LEGIT);
     assertOneLineRefusal(again, fragments);
-    assertThat(TestFiles.digests(metadataDir)).as("metadata after the second refusal").isEqualTo(after);
+    assertThat(TestFiles.digests(metadataDir))
+        .as("metadata after the second refusal")
+        .isEqualTo(after);
     assertThat(files(targetDir)).as("files in --target-dir").isEmpty();
-    assertThat(server.requests().subList(requests, server.requests().size())).noneMatch(r -> r.startsWith("/targets/"));
+    assertThat(server.requests().subList(requests, server.requests().size()))
+        .noneMatch(r -> r.startsWith("/targets/"));
   }
 
   /**
@@ -469,7 +551,8 @@ class TufCliAttackTest {
    * refused with one line holding {@code fragments}; only {@code advancing} metadata changes (in
    * the first run) and no file is left in the target directory.
    */
-  private void assertDownloadRefused(String name, List<String> advancing, String... fragments) throws IOException {
+  private void assertDownloadRefused(String name, List<String> advancing, String... fragments)
+      throws IOException {
     Map<String, String> before = TestFiles.digests(metadataDir);
     CliRun run = download(targetDir, name);
     assertOneLineRefusal(run, fragments);
@@ -479,7 +562,9 @@ class TufCliAttackTest {
 
     CliRun again = download(targetDir, name);
     assertOneLineRefusal(again, fragments);
-    assertThat(TestFiles.digests(metadataDir)).as("metadata after the second refusal").isEqualTo(after);
+    assertThat(TestFiles.digests(metadataDir))
+        .as("metadata after the second refusal")
+        .isEqualTo(after);
     assertThat(files(targetDir)).as("files in --target-dir").isEmpty();
   }
 
@@ -494,10 +579,14 @@ class TufCliAttackTest {
     }
   }
 
-  private static void assertOnlyAdvanced(Map<String, String> before, Map<String, String> after, List<String> advancing) {
+  private static void assertOnlyAdvanced(
+      Map<String, String> before, Map<String, String> after, List<String> advancing) {
     Map<String, String> expected = new TreeMap<>(before);
     for (String name : advancing) {
-      assertThat(after.get(name)).as("%s advanced to valid new metadata", name).isNotNull().isNotEqualTo(before.get(name));
+      assertThat(after.get(name))
+          .as("%s advanced to valid new metadata", name)
+          .isNotNull()
+          .isNotEqualTo(before.get(name));
       expected.put(name, after.get(name));
     }
     assertThat(after).as("trusted metadata directory").isEqualTo(expected);
@@ -513,6 +602,9 @@ class TufCliAttackTest {
   }
 
   private long trustedVersion(String role) throws Exception {
-    return StrictJson.parseObject(Files.readAllBytes(metadataDir.resolve(role + ".json"))).get("signed").get("version").asLong();
+    return StrictJson.parseObject(Files.readAllBytes(metadataDir.resolve(role + ".json")))
+        .get("signed")
+        .get("version")
+        .asLong();
   }
 }

@@ -21,8 +21,8 @@ import org.warder.signing.tuf.Metadata;
 import org.warder.signing.tuf.TargetFile;
 
 /**
- * {@code warder tuf} end to end over real HTTP: a repository written as static files and served
- * by a web server, and the CLI with the arguments and exit codes of the tuf-conformance client.
+ * {@code warder tuf} end to end over real HTTP: a repository written as static files and served by
+ * a web server, and the CLI with the arguments and exit codes of the tuf-conformance client.
  */
 class TufCommandTest {
   @TempDir Path tmp;
@@ -55,7 +55,8 @@ class TufCommandTest {
 
   @Test
   void testInit_refusesRootNotSignedByItself() throws Exception {
-    byte[] forged = Metadata.of(repo.root()).signedBy(List.of(Ed25519SigningKey.generate())).toBytes();
+    byte[] forged =
+        Metadata.of(repo.root()).signedBy(List.of(Ed25519SigningKey.generate())).toBytes();
     Files.write(rootFile, forged);
     CliRun run = TufCli.init(metadataDir, rootFile);
     assertThat(run.exitCode()).isEqualTo(1);
@@ -71,10 +72,15 @@ class TufCommandTest {
       CliRun run = TufCli.run(metadataDir, server, "refresh");
       assertThat(run.exitCode()).as(run.err()).isZero();
       assertThat(server.requests())
-          .containsExactly("/metadata/2.root.json", "/metadata/timestamp.json", "/metadata/1.snapshot.json", "/metadata/1.targets.json");
+          .containsExactly(
+              "/metadata/2.root.json",
+              "/metadata/timestamp.json",
+              "/metadata/1.snapshot.json",
+              "/metadata/1.targets.json");
       try (Stream<Path> files = Files.list(metadataDir)) {
         assertThat(files.map(p -> p.getFileName().toString()))
-            .containsExactlyInAnyOrder("root.json", "timestamp.json", "snapshot.json", "targets.json");
+            .containsExactlyInAnyOrder(
+                "root.json", "timestamp.json", "snapshot.json", "targets.json");
       }
     }
   }
@@ -106,7 +112,8 @@ class TufCommandTest {
 
   @Test
   void testDownload_stopsAtFirstFailureAndKeepsNothingOfIt() throws Exception {
-    TargetFile good = repo.addTarget("targets", "good.txt", "good".getBytes(StandardCharsets.UTF_8));
+    TargetFile good =
+        repo.addTarget("targets", "good.txt", "good".getBytes(StandardCharsets.UTF_8));
     TargetFile bad = repo.addTarget("targets", "bad.txt", "bad!".getBytes(StandardCharsets.UTF_8));
     repo.addTarget("targets", "later.txt", "later".getBytes(StandardCharsets.UTF_8));
     repo.publish();
@@ -114,9 +121,13 @@ class TufCommandTest {
     Files.writeString(served.resolve("targets/" + bad.sha256().orElseThrow() + ".bad.txt"), "BAD!");
     try (StaticHttpServer server = new StaticHttpServer(served)) {
       TufCli.init(metadataDir, rootFile);
-      CliRun run = TufCli.download(metadataDir, server, targetDir, "good.txt", "bad.txt", "later.txt");
+      CliRun run =
+          TufCli.download(metadataDir, server, targetDir, "good.txt", "bad.txt", "later.txt");
       assertThat(run.exitCode()).isEqualTo(1);
-      assertThat(run.err()).contains("bad.txt").contains(bad.sha256().orElseThrow()).hasLineCount(1);
+      assertThat(run.err())
+          .contains("bad.txt")
+          .contains(bad.sha256().orElseThrow())
+          .hasLineCount(1);
       assertThat(TestFiles.digests(targetDir)).containsOnlyKeys("good.txt");
       assertThat(server.requests()).noneMatch(r -> r.contains("later.txt"));
       assertThat(good.length()).isEqualTo(4);
@@ -144,7 +155,9 @@ class TufCommandTest {
   @Test
   void testTuf_usageErrorsExitOne() {
     assertThat(CliRun.of(WarderMain::run, "tuf", "refresh").exitCode()).isEqualTo(1);
-    assertThat(CliRun.of(WarderMain::run, "tuf", "--metadata-dir", tmp.toString(), "bogus").exitCode()).isEqualTo(1);
+    assertThat(
+            CliRun.of(WarderMain::run, "tuf", "--metadata-dir", tmp.toString(), "bogus").exitCode())
+        .isEqualTo(1);
     assertThat(CliRun.of(WarderMain::run, "--no-such-option").exitCode()).isEqualTo(2);
   }
 
@@ -156,6 +169,8 @@ class TufCommandTest {
     CliRun version = CliRun.of(WarderMain::run, "--version");
     assertThat(version.exitCode()).isZero();
     assertThat(version.out()).startsWith("warder ");
-    assertThat(CliRun.of(WarderMain::run, "tuf", "--help").out()).contains("--metadata-dir").contains("download");
+    assertThat(CliRun.of(WarderMain::run, "tuf", "--help").out())
+        .contains("--metadata-dir")
+        .contains("download");
   }
 }

@@ -24,9 +24,9 @@ import org.warder.signing.tuf.Urls;
  * {@code warder tuf} against a TUF 1.0 repository that warder did not write: the one the signing
  * module's {@link TufJsRepository} generates with tuf-js, served as static files over real HTTP.
  *
- * <p>Needs Node.js and npm ({@code npm ci} runs in the generator's directory when its
- * node_modules is missing). Without them, or when {@code npm ci} fails, the tests are skipped
- * with a message on stderr, except under CI ({@code CI=true}), where that is a failure.
+ * <p>Needs Node.js and npm ({@code npm ci} runs in the generator's directory when its node_modules
+ * is missing). Without them, or when {@code npm ci} fails, the tests are skipped with a message on
+ * stderr, except under CI ({@code CI=true}), where that is a failure.
  */
 class TufJsCliTest {
   private static final String BASE_TXZ = "releases/14.2-RELEASE/amd64/base.txz";
@@ -65,7 +65,8 @@ class TufJsCliTest {
   }
 
   @Test
-  @DisplayName("init, refresh and download of both targets (one delegated) from the tuf-js repository")
+  @DisplayName(
+      "init, refresh and download of both targets (one delegated) from the tuf-js repository")
   void testInitRefreshDownload() throws Exception {
     CliRun init = init();
     assertThat(init.exitCode()).as(init.err()).isZero();
@@ -75,10 +76,16 @@ class TufJsCliTest {
     assertThat(refresh.exitCode()).as(refresh.err()).isZero();
     assertThat(refresh.err()).isEmpty();
     assertThat(server.requests())
-        .containsExactly("/metadata/2.root.json", "/metadata/3.root.json", "/metadata/timestamp.json",
-            "/metadata/2.snapshot.json", "/metadata/1.targets.json");
-    assertThat(TestFiles.digests(metadataDir)).containsOnlyKeys("root.json", "timestamp.json", "snapshot.json", "targets.json");
-    assertThat(metadataDir.resolve("root.json")).hasSameBinaryContentAs(www.resolve("metadata/2.root.json"));
+        .containsExactly(
+            "/metadata/2.root.json",
+            "/metadata/3.root.json",
+            "/metadata/timestamp.json",
+            "/metadata/2.snapshot.json",
+            "/metadata/1.targets.json");
+    assertThat(TestFiles.digests(metadataDir))
+        .containsOnlyKeys("root.json", "timestamp.json", "snapshot.json", "targets.json");
+    assertThat(metadataDir.resolve("root.json"))
+        .hasSameBinaryContentAs(www.resolve("metadata/2.root.json"));
 
     CliRun download = download(targetDir, PLUGINS, BASE_TXZ);
     assertThat(download.exitCode()).as(download.err()).isZero();
@@ -91,15 +98,19 @@ class TufJsCliTest {
     }
     assertThat(TestFiles.digests(targetDir)).hasSize(2); // no temporary file left
     assertThat(expectedTarget(BASE_TXZ).get("role").asText()).isEqualTo("releases");
-    assertThat(metadataDir.resolve("releases.json")).hasSameBinaryContentAs(www.resolve("metadata/1.releases.json"));
+    assertThat(metadataDir.resolve("releases.json"))
+        .hasSameBinaryContentAs(www.resolve("metadata/1.releases.json"));
     assertThat(server.requests())
         .contains(
             "/targets/plugins/" + expectedTarget(PLUGINS).get("sha256").asText() + ".index.json",
-            "/targets/releases/14.2-RELEASE/amd64/" + expectedTarget(BASE_TXZ).get("sha256").asText() + ".base.txz");
+            "/targets/releases/14.2-RELEASE/amd64/"
+                + expectedTarget(BASE_TXZ).get("sha256").asText()
+                + ".base.txz");
   }
 
   @Test
-  @DisplayName("a byte flipped in the served delegated target: download into a fresh directory exits 1, leaves no file")
+  @DisplayName(
+      "a byte flipped in the served delegated target: download into a fresh directory exits 1, leaves no file")
   void testDownload_tamperedTargetRefused() throws Exception {
     assertThat(init().exitCode()).isZero();
     Path first = tmp.resolve("first");

@@ -21,7 +21,13 @@ import org.warder.signing.tuf.FetchStatusException;
 @WireMockTest(httpsEnabled = true)
 class OkHttpFetcherSchemesTest {
   private static final HttpSettings FAST =
-      new HttpSettings(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(3), 1024 * 1024, 1, Duration.ofMillis(10));
+      new HttpSettings(
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(3),
+          1024 * 1024,
+          1,
+          Duration.ofMillis(10));
 
   private final OkHttpFetcher fetcher = new OkHttpFetcher(FAST, "warder-test");
 
@@ -36,14 +42,24 @@ class OkHttpFetcherSchemesTest {
   @Test
   void testFetch_httpAfterHttpsStillWorks(WireMockRuntimeInfo wm) throws IOException {
     wm.getWireMock().register(get("/f").willReturn(aResponse().withBody("hello")));
-    assertThatThrownBy(() -> fetcher.fetchBytes(URI.create(wm.getHttpsBaseUrl() + "/f"), 5)).isInstanceOf(IOException.class);
-    assertThat(fetcher.fetchBytes(URI.create(wm.getHttpBaseUrl() + "/f"), 5)).asString().isEqualTo("hello");
+    assertThatThrownBy(() -> fetcher.fetchBytes(URI.create(wm.getHttpsBaseUrl() + "/f"), 5))
+        .isInstanceOf(IOException.class);
+    assertThat(fetcher.fetchBytes(URI.create(wm.getHttpBaseUrl() + "/f"), 5))
+        .asString()
+        .isEqualTo("hello");
   }
 
   @Test
   void testFetch_redirectToHttpsIsNotFollowed(WireMockRuntimeInfo wm) {
-    wm.getWireMock().register(get("/r").willReturn(aResponse().withStatus(302).withHeader("Location", wm.getHttpsBaseUrl() + "/f")));
+    wm.getWireMock()
+        .register(
+            get("/r")
+                .willReturn(
+                    aResponse()
+                        .withStatus(302)
+                        .withHeader("Location", wm.getHttpsBaseUrl() + "/f")));
     assertThatThrownBy(() -> fetcher.fetchBytes(URI.create(wm.getHttpBaseUrl() + "/r"), 5))
-        .isInstanceOfSatisfying(FetchStatusException.class, e -> assertThat(e.status()).isEqualTo(302));
+        .isInstanceOfSatisfying(
+            FetchStatusException.class, e -> assertThat(e.status()).isEqualTo(302));
   }
 }

@@ -25,7 +25,13 @@ import org.warder.signing.tuf.FetchTooLargeException;
 @WireMockTest
 class OkHttpFetcherTest {
   private static final HttpSettings FAST =
-      new HttpSettings(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(3), 1024 * 1024, 3, Duration.ofMillis(10));
+      new HttpSettings(
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(3),
+          1024 * 1024,
+          3,
+          Duration.ofMillis(10));
 
   private final OkHttpFetcher fetcher = new OkHttpFetcher(FAST, "warder-test");
 
@@ -37,7 +43,9 @@ class OkHttpFetcherTest {
   void testFetch_bodyAndIdentityEncoding(WireMockRuntimeInfo wm) throws IOException {
     wm.getWireMock().register(get("/f").willReturn(aResponse().withBody("hello")));
     assertThat(fetcher.fetchBytes(url(wm, "/f"), 5)).asString().isEqualTo("hello");
-    wm.getWireMock().verifyThat(getRequestedFor(urlEqualTo("/f")).withHeader("Accept-Encoding", equalTo("identity")));
+    wm.getWireMock()
+        .verifyThat(
+            getRequestedFor(urlEqualTo("/f")).withHeader("Accept-Encoding", equalTo("identity")));
   }
 
   @Test
@@ -45,24 +53,34 @@ class OkHttpFetcherTest {
     wm.getWireMock().register(get("/big").willReturn(aResponse().withBody(new byte[100_000])));
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
     assertThatThrownBy(() -> fetcher.fetch(url(wm, "/big"), 1000, sink))
-        .isInstanceOf(FetchTooLargeException.class).hasMessageContaining("1000 bytes");
+        .isInstanceOf(FetchTooLargeException.class)
+        .hasMessageContaining("1000 bytes");
     assertThat(sink.size()).isEqualTo(1000);
   }
 
   @Test
   void testFetch_lyingContentLengthDoesNotLiftTheCap(WireMockRuntimeInfo wm) {
-    wm.getWireMock().register(get("/liar").willReturn(aResponse().withHeader("Content-Length", "10").withBody(new byte[10])));
-    assertThatThrownBy(() -> fetcher.fetchBytes(url(wm, "/liar"), 5)).isInstanceOf(FetchTooLargeException.class);
+    wm.getWireMock()
+        .register(
+            get("/liar")
+                .willReturn(aResponse().withHeader("Content-Length", "10").withBody(new byte[10])));
+    assertThatThrownBy(() -> fetcher.fetchBytes(url(wm, "/liar"), 5))
+        .isInstanceOf(FetchTooLargeException.class);
   }
 
   @Test
   void testFetch_slowRetrievalAbortsWithinCallTimeout(WireMockRuntimeInfo wm) {
     // 20 chunks over 20 s: every read returns well before the 2 s read timeout, but the whole
     // call takes far longer than its 3 s deadline (trust-tuf.md §6.11 #17).
-    wm.getWireMock().register(get("/slow").willReturn(aResponse().withBody(new byte[20]).withChunkedDribbleDelay(20, 20_000)));
+    wm.getWireMock()
+        .register(
+            get("/slow")
+                .willReturn(
+                    aResponse().withBody(new byte[20]).withChunkedDribbleDelay(20, 20_000)));
     long start = System.nanoTime();
     assertThatThrownBy(() -> fetcher.fetchBytes(url(wm, "/slow"), 20))
-        .isInstanceOf(InterruptedIOException.class).hasMessageContaining("did not complete in time");
+        .isInstanceOf(InterruptedIOException.class)
+        .hasMessageContaining("did not complete in time");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
   }
 
@@ -70,16 +88,26 @@ class OkHttpFetcherTest {
   void testFetch_notFoundIsAStatus(WireMockRuntimeInfo wm) {
     wm.getWireMock().register(get("/missing").willReturn(aResponse().withStatus(404)));
     assertThatThrownBy(() -> fetcher.fetchBytes(url(wm, "/missing"), 10))
-        .isInstanceOfSatisfying(FetchStatusException.class, e -> assertThat(e.isNotFound()).isTrue());
+        .isInstanceOfSatisfying(
+            FetchStatusException.class, e -> assertThat(e.isNotFound()).isTrue());
     wm.getWireMock().verifyThat(1, getRequestedFor(urlEqualTo("/missing")));
   }
 
   @Test
   void testFetch_serverErrorRetriedThenSucceeds(WireMockRuntimeInfo wm) throws IOException {
-    wm.getWireMock().register(get("/flaky").inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(aResponse().withStatus(503)).willSetStateTo("second"));
-    wm.getWireMock().register(get("/flaky").inScenario("flaky").whenScenarioStateIs("second")
-        .willReturn(aResponse().withBody("ok")));
+    wm.getWireMock()
+        .register(
+            get("/flaky")
+                .inScenario("flaky")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503))
+                .willSetStateTo("second"));
+    wm.getWireMock()
+        .register(
+            get("/flaky")
+                .inScenario("flaky")
+                .whenScenarioStateIs("second")
+                .willReturn(aResponse().withBody("ok")));
     assertThat(fetcher.fetchBytes(url(wm, "/flaky"), 10)).asString().isEqualTo("ok");
     wm.getWireMock().verifyThat(2, getRequestedFor(urlEqualTo("/flaky")));
   }
@@ -88,22 +116,34 @@ class OkHttpFetcherTest {
   void testFetch_persistentServerErrorGivesUp(WireMockRuntimeInfo wm) {
     wm.getWireMock().register(get("/down").willReturn(aResponse().withStatus(500)));
     assertThatThrownBy(() -> fetcher.fetchBytes(url(wm, "/down"), 10))
-        .isInstanceOfSatisfying(FetchStatusException.class, e -> assertThat(e.status()).isEqualTo(500));
+        .isInstanceOfSatisfying(
+            FetchStatusException.class, e -> assertThat(e.status()).isEqualTo(500));
     wm.getWireMock().verifyThat(3, getRequestedFor(urlEqualTo("/down")));
   }
 
   @Test
   void testFetch_connectionResetBeforeBodyIsRetried(WireMockRuntimeInfo wm) throws IOException {
-    wm.getWireMock().register(get("/reset").inScenario("reset").whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("ok"));
-    wm.getWireMock().register(get("/reset").inScenario("reset").whenScenarioStateIs("ok")
-        .willReturn(aResponse().withBody("fine")));
+    wm.getWireMock()
+        .register(
+            get("/reset")
+                .inScenario("reset")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER))
+                .willSetStateTo("ok"));
+    wm.getWireMock()
+        .register(
+            get("/reset")
+                .inScenario("reset")
+                .whenScenarioStateIs("ok")
+                .willReturn(aResponse().withBody("fine")));
     assertThat(fetcher.fetchBytes(url(wm, "/reset"), 10)).asString().isEqualTo("fine");
   }
 
   @Test
   void testFetch_truncatedBodyFails(WireMockRuntimeInfo wm) {
-    wm.getWireMock().register(get("/cut").willReturn(aResponse().withFault(Fault.RANDOM_DATA_THEN_CLOSE)));
-    assertThatThrownBy(() -> fetcher.fetchBytes(url(wm, "/cut"), 100_000)).isInstanceOf(IOException.class);
+    wm.getWireMock()
+        .register(get("/cut").willReturn(aResponse().withFault(Fault.RANDOM_DATA_THEN_CLOSE)));
+    assertThatThrownBy(() -> fetcher.fetchBytes(url(wm, "/cut"), 100_000))
+        .isInstanceOf(IOException.class);
   }
 }

@@ -19,9 +19,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * A server that resets the connection in the middle of a body: the fetcher asks for the rest
- * with a range request and the bytes come out whole. A raw socket server, because the reset must
- * come after a known number of body bytes.
+ * A server that resets the connection in the middle of a body: the fetcher asks for the rest with a
+ * range request and the bytes come out whole. A raw socket server, because the reset must come
+ * after a known number of body bytes.
  */
 class ResumeAfterResetTest {
   @Test
@@ -33,11 +33,19 @@ class ResumeAfterResetTest {
       Thread t = new Thread(() -> serve(server, body, ranges));
       t.setDaemon(true);
       t.start();
-      OkHttpFetcher fetcher = new OkHttpFetcher(
-          new HttpSettings(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5), 1 << 20, 3, Duration.ofMillis(10)),
-          "warder-test");
+      OkHttpFetcher fetcher =
+          new OkHttpFetcher(
+              new HttpSettings(
+                  Duration.ofSeconds(2),
+                  Duration.ofSeconds(2),
+                  Duration.ofSeconds(5),
+                  1 << 20,
+                  3,
+                  Duration.ofMillis(10)),
+              "warder-test");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      fetcher.fetch(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/base.txz"), body.length, out);
+      fetcher.fetch(
+          URI.create("http://127.0.0.1:" + server.getLocalPort() + "/base.txz"), body.length, out);
       assertThat(out.toByteArray()).isEqualTo(body);
       assertThat(ranges).hasSize(2);
       assertThat(ranges.get(0)).isEmpty();
@@ -52,14 +60,25 @@ class ResumeAfterResetTest {
         ranges.add(range);
         OutputStream out = s.getOutputStream();
         if (range.isEmpty()) {
-          out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(
+              ("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
           out.write(body, 0, 100_000);
           out.flush();
           s.setSoLinger(true, 0); // close with RST mid-body
         } else {
           int from = Integer.parseInt(range.substring("bytes=".length(), range.length() - 1));
-          out.write(("HTTP/1.1 206 Partial Content\r\nContent-Range: bytes " + from + "-" + (body.length - 1) + "/" + body.length
-              + "\r\nContent-Length: " + (body.length - from) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(
+              ("HTTP/1.1 206 Partial Content\r\nContent-Range: bytes "
+                      + from
+                      + "-"
+                      + (body.length - 1)
+                      + "/"
+                      + body.length
+                      + "\r\nContent-Length: "
+                      + (body.length - from)
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
           out.write(body, from, body.length - from);
           out.flush();
         }

@@ -16,7 +16,8 @@ class FreeBsdVersionTest {
 
   @Test
   void testRead_userlandVersionLine() throws Exception {
-    write("""
+    write(
+        """
         #!/bin/sh
         set -e
         USERLAND_VERSION="14.2-RELEASE-p1"
@@ -35,14 +36,16 @@ class FreeBsdVersionTest {
   @Test
   void testRead_refusesLinksAndOtherScripts(@TempDir Path host) throws Exception {
     write("echo hello\n");
-    assertThatThrownBy(() -> FreeBsdVersion.read(root)).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> FreeBsdVersion.read(root))
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("has no USERLAND_VERSION=");
     write("USERLAND_VERSION=\"14.2-RELEASE; rm -rf /\"\n");
     assertThatThrownBy(() -> FreeBsdVersion.read(root)).isInstanceOf(IOException.class);
     Files.delete(root.resolve("bin/freebsd-version"));
     Files.writeString(host.resolve("secret"), "USERLAND_VERSION=\"14.2-RELEASE\"\n");
     Files.createSymbolicLink(root.resolve("bin/freebsd-version"), host.resolve("secret"));
-    assertThatThrownBy(() -> FreeBsdVersion.read(root)).isInstanceOf(FileSystemException.class)
+    assertThatThrownBy(() -> FreeBsdVersion.read(root))
+        .isInstanceOf(FileSystemException.class)
         .hasMessageContaining("symbolic link");
   }
 

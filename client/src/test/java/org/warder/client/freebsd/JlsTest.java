@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * hostname, path, name, state, cpusetid, ipv4_addrs, ipv6_addrs.
  */
 class JlsTest {
-  static final String JLS_N = """
+  static final String JLS_N =
+      """
       {"__version": "2", "jail-information": {"jail": [
       {"devfs_ruleset":"4","dying":false,"enforce_statfs":"2","host":"new","ip4":"new","ip6":"new","jid":"3",\
       "linux":"new","name":"www1","osreldate":"1402000","osrelease":"14.2-RELEASE","parent":"0",\
@@ -30,7 +31,8 @@ class JlsTest {
       ]}}
       """;
 
-  static final String JLS_V = """
+  static final String JLS_V =
+      """
       {"__version": "2", "jail-information": {"jail": [{"jid":3,"hostname":"www1.example.org",\
       "path":"/usr/local/warder/jails/www1/root","name":"www1","state":"ACTIVE","cpusetid":4,\
       "ipv4_addrs":["203.0.113.234"],"ipv6_addrs":[]}]}}
@@ -39,26 +41,49 @@ class JlsTest {
   @Test
   void testParse_allParameters() throws Exception {
     List<RunningJail> jails = Jls.parse(JLS_N);
-    assertThat(jails).containsExactly(
-        new RunningJail(3, "www1", Path.of("/usr/local/warder/jails/www1/root"), "www1.example.org",
-            List.of("203.0.113.234", "203.0.113.235"), List.of("2001:db8::234"), false),
-        new RunningJail(7, "nextcloud", Path.of("/usr/local/warder/jails/nextcloud/root"), "nextcloud", List.of(),
-            List.of(), true));
-    assertThat(Jls.find(jails, "nextcloud")).hasValueSatisfying(j -> assertThat(j.jid()).isEqualTo(7));
+    assertThat(jails)
+        .containsExactly(
+            new RunningJail(
+                3,
+                "www1",
+                Path.of("/usr/local/warder/jails/www1/root"),
+                "www1.example.org",
+                List.of("203.0.113.234", "203.0.113.235"),
+                List.of("2001:db8::234"),
+                false),
+            new RunningJail(
+                7,
+                "nextcloud",
+                Path.of("/usr/local/warder/jails/nextcloud/root"),
+                "nextcloud",
+                List.of(),
+                List.of(),
+                true));
+    assertThat(Jls.find(jails, "nextcloud"))
+        .hasValueSatisfying(j -> assertThat(j.jid()).isEqualTo(7));
     assertThat(Jls.find(jails, "www2")).isEmpty();
   }
 
   @Test
   void testParse_verbose() throws Exception {
-    assertThat(Jls.parse(JLS_V)).containsExactly(new RunningJail(3, "www1",
-        Path.of("/usr/local/warder/jails/www1/root"), "www1.example.org", List.of("203.0.113.234"), List.of(), false));
+    assertThat(Jls.parse(JLS_V))
+        .containsExactly(
+            new RunningJail(
+                3,
+                "www1",
+                Path.of("/usr/local/warder/jails/www1/root"),
+                "www1.example.org",
+                List.of("203.0.113.234"),
+                List.of(),
+                false));
   }
 
   @Test
   void testParse_noJailsAndOtherAddressShapes() throws Exception {
     assertThat(Jls.parse("{\"__version\": \"2\", \"jail-information\": {\"jail\": []}}")).isEmpty();
-    String objects = "{\"jail-information\": {\"jail\": [{\"jid\":\"1\",\"name\":\"a\",\"path\":\"/j/a\","
-        + "\"ip4.addr\":[{\"ipv4_addr\":\"192.0.2.1\"},{\"ipv4_addr\":[\"192.0.2.2\"]}],\"ip6.addr\":\"-\"}]}}";
+    String objects =
+        "{\"jail-information\": {\"jail\": [{\"jid\":\"1\",\"name\":\"a\",\"path\":\"/j/a\","
+            + "\"ip4.addr\":[{\"ipv4_addr\":\"192.0.2.1\"},{\"ipv4_addr\":[\"192.0.2.2\"]}],\"ip6.addr\":\"-\"}]}}";
     assertThat(Jls.parse(objects).get(0).ip4()).containsExactly("192.0.2.1", "192.0.2.2");
     assertThat(Jls.parse(objects).get(0).ip6()).isEmpty();
   }
@@ -66,14 +91,23 @@ class JlsTest {
   @Test
   void testParse_refusesWhatIsNotJlsJson() {
     assertThatThrownBy(() -> Jls.parse("JID  IP Address      Hostname                      Path"))
-        .isInstanceOf(FreeBsdInputException.class).hasMessageStartingWith("jls output: expected jls --libxo json output,"
-            + " found not JSON");
-    assertThatThrownBy(() -> Jls.parse("{\"jail-information\": {}}")).hasMessage("jls output: expected jls --libxo"
-        + " json output, found no \"jail-information\": {\"jail\": [...]} list");
-    assertThatThrownBy(() -> Jls.parse("{\"jail-information\": {\"jail\": [{\"jid\":3,\"ipv4\":\"192.0.2.1\","
-        + "\"hostname\":\"a\",\"path\":\"/j/a\"}]}}")).hasMessage("jls output: expected jls --libxo json output, found"
-        + " jail 3 has no \"name\"; run jls with -n or -v (the default output has no names)");
-    assertThatThrownBy(() -> Jls.parse("{\"jail-information\": {\"jail\": [{\"jid\":\"x\",\"name\":\"a\"}]}}"))
+        .isInstanceOf(FreeBsdInputException.class)
+        .hasMessageStartingWith(
+            "jls output: expected jls --libxo json output," + " found not JSON");
+    assertThatThrownBy(() -> Jls.parse("{\"jail-information\": {}}"))
+        .hasMessage(
+            "jls output: expected jls --libxo"
+                + " json output, found no \"jail-information\": {\"jail\": [...]} list");
+    assertThatThrownBy(
+            () ->
+                Jls.parse(
+                    "{\"jail-information\": {\"jail\": [{\"jid\":3,\"ipv4\":\"192.0.2.1\","
+                        + "\"hostname\":\"a\",\"path\":\"/j/a\"}]}}"))
+        .hasMessage(
+            "jls output: expected jls --libxo json output, found"
+                + " jail 3 has no \"name\"; run jls with -n or -v (the default output has no names)");
+    assertThatThrownBy(
+            () -> Jls.parse("{\"jail-information\": {\"jail\": [{\"jid\":\"x\",\"name\":\"a\"}]}}"))
         .hasMessageContaining("without a numeric \"jid\"");
   }
 }

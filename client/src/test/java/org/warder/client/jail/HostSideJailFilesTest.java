@@ -19,7 +19,8 @@ import org.warder.client.testing.TestHost;
 class HostSideJailFilesTest {
   @TempDir Path tmp;
 
-  private static TestHost templateWith(TestHost host, String name, Path hostDir, String linkName) throws Exception {
+  private static TestHost templateWith(TestHost host, String name, Path hostDir, String linkName)
+      throws Exception {
     host.ok("create", "-e", "-n", name);
     Path root = host.jailRoot(name);
     Files.createDirectories(root.resolve(linkName).getParent());
@@ -44,12 +45,15 @@ class HostSideJailFilesTest {
   }
 
   @Test
-  void testCreate_resolvConfLinkedToAHostFile_staysTheJailsLinkAndTheHostFileIsUntouched() throws Exception {
+  void testCreate_resolvConfLinkedToAHostFile_staysTheJailsLinkAndTheHostFileIsUntouched()
+      throws Exception {
     Path hostFile = Files.writeString(tmp.resolve("host-resolv"), "nameserver 192.0.2.53\n");
-    TestHost host = templateWith(new TestHost(tmp.resolve("w")), "tmpl", hostFile, "etc/resolv.conf");
+    TestHost host =
+        templateWith(new TestHost(tmp.resolve("w")), "tmpl", hostFile, "etc/resolv.conf");
     host.ok("create", "-t", "tmpl", "-n", "web");
     assertThat(hostFile).hasContent("nameserver 192.0.2.53");
-    assertThat(Files.readSymbolicLink(host.jailRoot("web").resolve("etc/resolv.conf"))).isEqualTo(hostFile);
+    assertThat(Files.readSymbolicLink(host.jailRoot("web").resolve("etc/resolv.conf")))
+        .isEqualTo(hostFile);
   }
 
   @Test
@@ -59,7 +63,9 @@ class HostSideJailFilesTest {
     Files.writeString(hostUsr.resolve("bin/keep"), "host binary\n");
     TestHost host = templateWith(new TestHost(tmp.resolve("w")), "tmpl", hostUsr, "usr");
     String err = host.refused("create", "-b", "-t", "tmpl", "-n", "web");
-    assertThat(err).contains(host.jailRoot("web").resolve("usr") + ": expected a directory, found a symbolic link")
+    assertThat(err)
+        .contains(
+            host.jailRoot("web").resolve("usr") + ": expected a directory, found a symbolic link")
         .contains("warder never follows links");
     assertThat(hostUsr.resolve("bin/keep")).hasContent("host binary");
     assertThat(Files.exists(host.root().resolve("jails/web"), LinkOption.NOFOLLOW_LINKS)).isFalse();
@@ -70,22 +76,27 @@ class HostSideJailFilesTest {
     TestHost host = new TestHost(tmp.resolve("w"));
     host.ok("create", "-e", "-n", "web");
     Path hostDir = Files.createDirectories(tmp.resolve("host-secrets"));
-    Path hostFstab = Files.writeString(tmp.resolve("host-fstab"), hostDir + "\t" + host.jailRoot("web").resolve("mnt")
-        + "\tnullfs\trw\t0\t0\n");
+    Path hostFstab =
+        Files.writeString(
+            tmp.resolve("host-fstab"),
+            hostDir + "\t" + host.jailRoot("web").resolve("mnt") + "\tnullfs\trw\t0\t0\n");
     Path fstab = host.root().resolve("jails/web/fstab");
     Files.deleteIfExists(fstab);
     Files.createSymbolicLink(fstab, hostFstab);
-    assertThat(host.refused("start", "web")).contains(fstab + ": expected a regular file, found a symbolic link to "
-        + hostFstab).contains("warder does not follow");
+    assertThat(host.refused("start", "web"))
+        .contains(fstab + ": expected a regular file, found a symbolic link to " + hostFstab)
+        .contains("warder does not follow");
 
     Path config = host.root().resolve("jails/web/config.json");
     Path hostConfig = Files.move(config, tmp.resolve("host-config.json"));
     Files.createSymbolicLink(config, hostConfig);
-    assertThat(host.refused("get", "all", "web")).contains(config + ": expected a regular file, found a symbolic link");
+    assertThat(host.refused("get", "all", "web"))
+        .contains(config + ": expected a regular file, found a symbolic link");
   }
 
   @Test
-  void testStart_consoleLogLinkedToAHostFileAfterImport_refusedAndHostFileUntouched() throws Exception {
+  void testStart_consoleLogLinkedToAHostFileAfterImport_refusedAndHostFileUntouched()
+      throws Exception {
     org.warder.client.testing.BusyboxRoot.requireSandbox();
     TestHost host = new TestHost(tmp.resolve("w"));
     host.ok("create", "-e", "-n", "web");
@@ -93,8 +104,11 @@ class HostSideJailFilesTest {
     Path hostFile = Files.writeString(tmp.resolve("host-shadow"), "root:*:0:0\n");
     Path log = host.root().resolve("jails/web/console.log");
     Files.createSymbolicLink(log, hostFile);
-    assertThat(host.refused("start", "web")).contains("expected the jail's console log to be a regular file or absent,"
-        + " found a symbolic link to " + hostFile);
+    assertThat(host.refused("start", "web"))
+        .contains(
+            "expected the jail's console log to be a regular file or absent,"
+                + " found a symbolic link to "
+                + hostFile);
     assertThat(hostFile).hasContent("root:*:0:0");
     assertThat(host.ok("list", "-h").out()).contains("\tweb\tdown\t");
   }

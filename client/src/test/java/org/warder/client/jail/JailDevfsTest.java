@@ -17,7 +17,10 @@ import org.warder.client.jail.props.JailProperties;
 import org.warder.client.layout.HostLayout;
 import org.warder.index.PluginManifest.DevfsRuleset;
 
-/** A jail's own devfs ruleset: numbers from 1000, kept across updates, rebuilt from devfs.json, bad rules refused. */
+/**
+ * A jail's own devfs ruleset: numbers from 1000, kept across updates, rebuilt from devfs.json, bad
+ * rules refused.
+ */
 class JailDevfsTest {
   @TempDir Path tmp;
   JailStore store;
@@ -28,7 +31,11 @@ class JailDevfsTest {
   }
 
   private Jail jail(String name, String... props) throws Exception {
-    Jail jail = new Jail(JailName.of(name), JailProperties.parse(List.of(props)).withIdentity(Map.of("name", name)), false);
+    Jail jail =
+        new Jail(
+            JailName.of(name),
+            JailProperties.parse(List.of(props)).withIdentity(Map.of("name", name)),
+            false);
     Files.createDirectories(store.dir(name, false));
     store.save(jail);
     return jail;
@@ -55,8 +62,10 @@ class JailDevfsTest {
     List<List<String>> rebuild = JailDevfs.commands(store.dir("b", false), store.get("b").props());
     assertThat(rebuild.get(0)).containsExactly("devfs", "rule", "-s", "1002", "delset");
     assertThat(rebuild.get(1)).containsExactly("devfs", "rule", "-s", "1002", "add", "hide");
-    assertThat(rebuild).contains(List.of("devfs", "rule", "-s", "1002", "add", "path", "tun*", "unhide"),
-        List.of("devfs", "rule", "-s", "1002", "add", "path", "dri/*", "mode", "0660"));
+    assertThat(rebuild)
+        .contains(
+            List.of("devfs", "rule", "-s", "1002", "add", "path", "tun*", "unhide"),
+            List.of("devfs", "rule", "-s", "1002", "add", "path", "dri/*", "mode", "0660"));
     assertThat(JailDevfs.commands(store.dir("a", false), store.get("a").props()))
         .contains(List.of("devfs", "rule", "-s", "1001", "add", "path", "cuau*", "mode", "0600"))
         .noneMatch(argv -> argv.contains("bpf*"));
@@ -67,9 +76,12 @@ class JailDevfsTest {
   void testAssign_hostileRulesRefusedAndNothingWritten() throws Exception {
     Jail c = jail("c");
     String before = Files.readString(store.dir("c", false).resolve("config.json"));
-    assertThatThrownBy(() -> JailDevfs.assign(store, c, rules("../../etc", null))).isInstanceOf(JailException.class)
-        .hasMessageContaining("devfs path").hasMessageContaining("../../etc");
-    assertThatThrownBy(() -> JailDevfs.assign(store, c, rules("bpf*", "chmod 4777"))).isInstanceOf(JailException.class)
+    assertThatThrownBy(() -> JailDevfs.assign(store, c, rules("../../etc", null)))
+        .isInstanceOf(JailException.class)
+        .hasMessageContaining("devfs path")
+        .hasMessageContaining("../../etc");
+    assertThatThrownBy(() -> JailDevfs.assign(store, c, rules("bpf*", "chmod 4777")))
+        .isInstanceOf(JailException.class)
         .hasMessageContaining("expected null (unhide), unhide, hide or an octal mode");
     assertThat(store.dir("c", false).resolve(JailDevfs.FILE)).doesNotExist();
     assertThat(store.dir("c", false).resolve("config.json")).hasContent(before);
@@ -79,10 +91,15 @@ class JailDevfsTest {
   void testCommands_damagedOrInconsistentFileRefused() throws Exception {
     Jail d = JailDevfs.assign(store, jail("d"), rules("bpf*", null));
     Path file = store.dir("d", false).resolve(JailDevfs.FILE);
-    assertThatThrownBy(() -> JailDevfs.commands(store.dir("d", false), d.props().with(Map.of("devfs_ruleset", "4"))))
-        .isInstanceOf(JailException.class).hasMessageContaining("devfs_ruleset is 4, a shared ruleset");
+    assertThatThrownBy(
+            () ->
+                JailDevfs.commands(
+                    store.dir("d", false), d.props().with(Map.of("devfs_ruleset", "4"))))
+        .isInstanceOf(JailException.class)
+        .hasMessageContaining("devfs_ruleset is 4, a shared ruleset");
     Files.writeString(file, "{\"paths\": {\"x; rm -rf /\": null}, \"includes\": []}");
-    assertThatThrownBy(() -> JailDevfs.commands(store.dir("d", false), d.props())).isInstanceOf(JailException.class)
+    assertThatThrownBy(() -> JailDevfs.commands(store.dir("d", false), d.props()))
+        .isInstanceOf(JailException.class)
         .hasMessageContaining(file + " is damaged");
     Files.writeString(file, "{\"paths\": [");
     assertThatThrownBy(() -> JailDevfs.commands(store.dir("d", false), d.props()))

@@ -30,7 +30,9 @@ class JailLifecycleTest {
   CliRun warder(String... args) {
     List<String> all = new ArrayList<>(List.of("--root", root.toString()));
     all.addAll(List.of(args));
-    return CliRun.of((out, err, a) -> WarderMain.run(out, err, Map.of("CI", "true"), a), all.toArray(String[]::new));
+    return CliRun.of(
+        (out, err, a) -> WarderMain.run(out, err, Map.of("CI", "true"), a),
+        all.toArray(String[]::new));
   }
 
   CliRun ok(String... args) {
@@ -72,7 +74,9 @@ class JailLifecycleTest {
     root = tmp.resolve("root");
     fetchRelease();
     lifecycle(false);
-    assertThat(failure("snapshot", "www1")).contains("needs ZFS storage").contains("warder activate");
+    assertThat(failure("snapshot", "www1"))
+        .contains("needs ZFS storage")
+        .contains("warder activate");
   }
 
   @Test
@@ -92,11 +96,16 @@ class JailLifecycleTest {
     ok("activate", pool.name() + "/warder");
     fetchRelease();
     lifecycle(true);
-    assertThat(pool.datasets()).contains(pool.name() + "/warder/jails/www1/root", pool.name() + "/warder/templates/tmpl/root");
+    assertThat(pool.datasets())
+        .contains(
+            pool.name() + "/warder/jails/www1/root", pool.name() + "/warder/templates/tmpl/root");
     // a thin jail is a clone of the release
-    ProcessBuilder origin = new ProcessBuilder("zfs", "get", "-H", "-o", "value", "origin", pool.name() + "/warder/jails/www1/root");
+    ProcessBuilder origin =
+        new ProcessBuilder(
+            "zfs", "get", "-H", "-o", "value", "origin", pool.name() + "/warder/jails/www1/root");
     Process p = origin.start();
-    assertThat(new String(p.getInputStream().readAllBytes()).strip()).isEqualTo(pool.name() + "/warder/releases/" + REL + "/root@www1");
+    assertThat(new String(p.getInputStream().readAllBytes()).strip())
+        .isEqualTo(pool.name() + "/warder/releases/" + REL + "/root@www1");
     p.waitFor();
 
     ok("snapshot", "-n", "before", "www1");
@@ -118,13 +127,17 @@ class JailLifecycleTest {
     ok("create", "-n", "www1", "-r", REL, "ip4_addr=lo0|127.0.0.2/8", "boot=1", "priority=20");
     Path www1 = root.resolve("jails/www1/root");
     assertThat(www1.resolve("bin/busybox")).exists();
-    assertThat(root.resolve("jails/www1/config.json")).content().contains("\"ip4_addr\"").contains("\"release\"");
+    assertThat(root.resolve("jails/www1/config.json"))
+        .content()
+        .contains("\"ip4_addr\"")
+        .contains("\"release\"");
     assertThat(www1.resolve("etc/resolv.conf")).hasSameBinaryContentAs(Path.of("/etc/resolv.conf"));
 
     ok("start", "www1");
     assertThat(ok("exec", "www1", "hostname").out().strip()).isEqualTo("www1");
     assertThat(ok("exec", "www1", "cat", "/var/run/rc.ran").out()).isEqualTo("rc ran\n");
-    assertThat(ok("list", "-h").out()).matches("(?s)\\d+\\twww1\\tup\\t" + REL + "\\tlo0\\|127.0.0.2/8\\tjail\\n");
+    assertThat(ok("list", "-h").out())
+        .matches("(?s)\\d+\\twww1\\tup\\t" + REL + "\\tlo0\\|127.0.0.2/8\\tjail\\n");
     assertThat(warder("exec", "www1", "false").exitCode()).isEqualTo(1);
 
     ok("create", "-n", "db", "-r", REL, "-T");
@@ -146,18 +159,26 @@ class JailLifecycleTest {
     assertThat(ok("get", "ip4_addr", "www1").out()).isEqualTo("lo0|127.0.0.2/8\n");
     assertThat(ok("get", "release", "www1").out()).isEqualTo(REL + "\n");
     assertThat(ok("get", "devfs_ruleset", "www1").out()).isEqualTo("4\n");
-    assertThat(ok("get", "all", "www1", "-h").out()).contains("depends\tdb\n").contains("boot\t1\n");
-    assertThat(failure("get", "ip4_adr", "www1")).contains("unknown jail property 'ip4_adr'").contains("ip4_addr");
+    assertThat(ok("get", "all", "www1", "-h").out())
+        .contains("depends\tdb\n")
+        .contains("boot\t1\n");
+    assertThat(failure("get", "ip4_adr", "www1"))
+        .contains("unknown jail property 'ip4_adr'")
+        .contains("ip4_addr");
     ok("set", "mount_linprocfs=1", "db");
     assertThat(root.resolve("jails/db/fstab"))
-        .hasContent("linprocfs\t" + root.resolve("jails/db/root/compat/linux/proc") + "\tlinprocfs\trw\t0\t0");
+        .hasContent(
+            "linprocfs\t"
+                + root.resolve("jails/db/root/compat/linux/proc")
+                + "\tlinprocfs\trw\t0\t0");
     ok("set", "mount_linprocfs=0", "db");
     assertThat(root.resolve("jails/db/fstab")).doesNotExist();
 
     ok("create", "-n", "base1", "-r", REL, "-b");
     assertThat(root.resolve("jails/base1/root/bin")).isEmptyDirectory();
     ok("start", "base1");
-    assertThat(ok("exec", "base1", "cat", "/usr/share/misc/termcap").out()).isEqualTo("# termcap\n");
+    assertThat(ok("exec", "base1", "cat", "/usr/share/misc/termcap").out())
+        .isEqualTo("# termcap\n");
     assertThat(warder("exec", "base1", "touch", "/bin/x").exitCode()).isNotZero();
 
     ok("create", "-n", "tmpl", "-r", REL);

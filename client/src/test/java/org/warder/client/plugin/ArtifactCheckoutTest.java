@@ -17,7 +17,10 @@ import org.eclipse.jgit.transport.BundleWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link ArtifactCheckout} on real bundles: the pinned commit's tree exactly, and hostile trees refused with nothing left. */
+/**
+ * {@link ArtifactCheckout} on real bundles: the pinned commit's tree exactly, and hostile trees
+ * refused with nothing left.
+ */
 class ArtifactCheckoutTest {
   @TempDir Path tmp;
 
@@ -30,7 +33,8 @@ class ArtifactCheckoutTest {
   }
 
   private ObjectId bundle(String name, GitTrees.Item... items) throws Exception {
-    return GitTrees.bundle(tmp.resolve(name + ".git"), List.of(items), tmp.resolve(name + ".bundle"));
+    return GitTrees.bundle(
+        tmp.resolve(name + ".git"), List.of(items), tmp.resolve(name + ".bundle"));
   }
 
   private void assertNothingLeft() throws Exception {
@@ -51,7 +55,8 @@ class ArtifactCheckoutTest {
         w.writeBundle(NullProgressMonitor.INSTANCE, out);
       }
     }
-    CheckedOutArtifact out = new ArtifactCheckout().checkout(bundle, repo.first(), tmp.resolve("out/first"));
+    CheckedOutArtifact out =
+        new ArtifactCheckout().checkout(bundle, repo.first(), tmp.resolve("out/first"));
     assertThat(out.commit()).isEqualTo(repo.first());
     assertThat(out.files()).isEqualTo(3);
     assertThat(TestArtifactRepo.tree(tmp.resolve("out/first"))).isEqualTo(repo.firstTree());
@@ -65,8 +70,12 @@ class ArtifactCheckoutTest {
   @Test
   void testCheckout_branchNameRefused() throws Exception {
     bundle("b", file("post_install.sh", "true\n"));
-    assertThatThrownBy(() -> new ArtifactCheckout().checkout(tmp.resolve("b.bundle"), "main", tmp.resolve("out")))
-        .isInstanceOf(ArtifactBundleException.class).hasMessageContaining("40 lower-case hex digits")
+    assertThatThrownBy(
+            () ->
+                new ArtifactCheckout()
+                    .checkout(tmp.resolve("b.bundle"), "main", tmp.resolve("out")))
+        .isInstanceOf(ArtifactBundleException.class)
+        .hasMessageContaining("40 lower-case hex digits")
         .hasMessageContaining("never a branch");
   }
 
@@ -74,17 +83,28 @@ class ArtifactCheckoutTest {
   void testCheckout_commitNotInBundleRefused() throws Exception {
     bundle("b", file("post_install.sh", "true\n"));
     String other = "0123456789abcdef0123456789abcdef01234567";
-    assertThatThrownBy(() -> new ArtifactCheckout().checkout(tmp.resolve("b.bundle"), other, tmp.resolve("out")))
-        .isInstanceOf(ArtifactBundleException.class).hasMessageContaining("expected commit " + other)
+    assertThatThrownBy(
+            () ->
+                new ArtifactCheckout().checkout(tmp.resolve("b.bundle"), other, tmp.resolve("out")))
+        .isInstanceOf(ArtifactBundleException.class)
+        .hasMessageContaining("expected commit " + other)
         .hasMessageContaining("found it missing");
     assertNothingLeft();
   }
 
   @Test
   void testCheckout_escapingSymlinkRefused() throws Exception {
-    ObjectId c = bundle("b", link("overlay/etc/passwd", "../../../../etc/passwd"), file("post_install.sh", "true\n"));
-    assertThatThrownBy(() -> new ArtifactCheckout().checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
-        .isInstanceOf(UnsafeArtifactException.class).hasMessageContaining("overlay/etc/passwd")
+    ObjectId c =
+        bundle(
+            "b",
+            link("overlay/etc/passwd", "../../../../etc/passwd"),
+            file("post_install.sh", "true\n"));
+    assertThatThrownBy(
+            () ->
+                new ArtifactCheckout()
+                    .checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
+        .isInstanceOf(UnsafeArtifactException.class)
+        .hasMessageContaining("overlay/etc/passwd")
         .hasMessageContaining("leaves it");
     assertNothingLeft();
   }
@@ -92,32 +112,53 @@ class ArtifactCheckoutTest {
   @Test
   void testCheckout_absoluteSymlinkRefused() throws Exception {
     ObjectId c = bundle("b", link("overlay/root/.ssh", "/root/.ssh"));
-    assertThatThrownBy(() -> new ArtifactCheckout().checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
-        .isInstanceOf(UnsafeArtifactException.class).hasMessageContaining("absolute target \"/root/.ssh\"");
+    assertThatThrownBy(
+            () ->
+                new ArtifactCheckout()
+                    .checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
+        .isInstanceOf(UnsafeArtifactException.class)
+        .hasMessageContaining("absolute target \"/root/.ssh\"");
     assertNothingLeft();
   }
 
   @Test
   void testCheckout_symlinkChainEscapeRefused() throws Exception {
-    // each link looks harmless on its own: d is the tree itself, and d/.. is "." lexically; the kernel says ".."
+    // each link looks harmless on its own: d is the tree itself, and d/.. is "." lexically; the
+    // kernel says ".."
     ObjectId c = bundle("b", link("d", "."), link("l", "d/.."));
-    assertThatThrownBy(() -> new ArtifactCheckout().checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
-        .isInstanceOf(UnsafeArtifactException.class).hasMessageContaining("symbolic link l");
+    assertThatThrownBy(
+            () ->
+                new ArtifactCheckout()
+                    .checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
+        .isInstanceOf(UnsafeArtifactException.class)
+        .hasMessageContaining("symbolic link l");
   }
 
   @Test
   void testCheckout_dotDotEntryRefused() throws Exception {
     ObjectId c = bundle("b", file("../evil.sh", "rm -rf /\n"));
-    assertThatThrownBy(() -> new ArtifactCheckout().checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
-        .isInstanceOf(ArtifactBundleException.class).hasMessageContaining("cannot be read");
+    assertThatThrownBy(
+            () ->
+                new ArtifactCheckout()
+                    .checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
+        .isInstanceOf(ArtifactBundleException.class)
+        .hasMessageContaining("cannot be read");
     assertNothingLeft();
   }
 
   @Test
   void testCheckout_submoduleRefused() throws Exception {
-    ObjectId c = bundle("b", new GitTrees.Item("vendor", FileMode.GITLINK, "0123456789abcdef0123456789abcdef01234567"));
-    assertThatThrownBy(() -> new ArtifactCheckout().checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
-        .isInstanceOf(UnsafeArtifactException.class).hasMessageContaining("a submodule at vendor");
+    ObjectId c =
+        bundle(
+            "b",
+            new GitTrees.Item(
+                "vendor", FileMode.GITLINK, "0123456789abcdef0123456789abcdef01234567"));
+    assertThatThrownBy(
+            () ->
+                new ArtifactCheckout()
+                    .checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
+        .isInstanceOf(UnsafeArtifactException.class)
+        .hasMessageContaining("a submodule at vendor");
   }
 
   @Test
@@ -125,15 +166,21 @@ class ArtifactCheckoutTest {
     ObjectId c = bundle("b", file("a", "12345"), file("b", "67890"));
     ArtifactCheckout small = new ArtifactCheckout(new ArtifactTree.Limits(8, 100));
     assertThatThrownBy(() -> small.checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
-        .isInstanceOf(ArtifactTooLargeException.class).hasMessageContaining("at most 8 bytes");
+        .isInstanceOf(ArtifactTooLargeException.class)
+        .hasMessageContaining("at most 8 bytes");
     assertNothingLeft();
   }
 
   @Test
   void testCheckout_notABundleRefused() throws Exception {
     Files.writeString(tmp.resolve("junk.bundle"), "# v2 git bundle\nnot really\n");
-    assertThatThrownBy(() -> new ArtifactCheckout().checkout(tmp.resolve("junk.bundle"),
-        "0123456789abcdef0123456789abcdef01234567", tmp.resolve("out")))
+    assertThatThrownBy(
+            () ->
+                new ArtifactCheckout()
+                    .checkout(
+                        tmp.resolve("junk.bundle"),
+                        "0123456789abcdef0123456789abcdef01234567",
+                        tmp.resolve("out")))
         .isInstanceOf(ArtifactBundleException.class);
     assertNothingLeft();
   }
@@ -142,7 +189,10 @@ class ArtifactCheckoutTest {
   void testCheckout_existingDestinationRefused() throws Exception {
     ObjectId c = bundle("b", file("post_install.sh", "true\n"));
     Files.createDirectory(tmp.resolve("out"));
-    assertThatThrownBy(() -> new ArtifactCheckout().checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
+    assertThatThrownBy(
+            () ->
+                new ArtifactCheckout()
+                    .checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
         .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
   }
 }

@@ -26,7 +26,10 @@ import org.eclipse.jgit.transport.BundleWriter;
  * links, submodules), written object by object with JGit, for hostile-input tests.
  */
 final class GitTrees {
-  /** One tree entry: a path, its mode and its content (link target, file text, or a commit id for a gitlink). */
+  /**
+   * One tree entry: a path, its mode and its content (link target, file text, or a commit id for a
+   * gitlink).
+   */
   record Item(String path, FileMode mode, String content) {}
 
   private GitTrees() {}
@@ -47,7 +50,10 @@ final class GitTrees {
     }
   }
 
-  /** A bundle file of one commit of {@code items}, with ref {@code refs/heads/main}; returns the commit id. */
+  /**
+   * A bundle file of one commit of {@code items}, with ref {@code refs/heads/main}; returns the
+   * commit id.
+   */
   static ObjectId bundle(Path work, List<Item> items, Path bundle) throws Exception {
     try (Repository repo = FileRepositoryBuilder.create(work.toFile())) {
       repo.create(true);
@@ -61,7 +67,8 @@ final class GitTrees {
     }
   }
 
-  private static ObjectId tree(ObjectInserter ins, List<Item> items, String prefix) throws Exception {
+  private static ObjectId tree(ObjectInserter ins, List<Item> items, String prefix)
+      throws Exception {
     Map<String, List<Item>> children = new LinkedHashMap<>();
     Map<String, Item> leaves = new LinkedHashMap<>();
     for (Item i : items) {
@@ -76,12 +83,15 @@ final class GitTrees {
     record Named(String name, FileMode mode, ObjectId id) {}
     List<Named> entries = new ArrayList<>();
     for (Map.Entry<String, List<Item>> c : children.entrySet()) {
-      entries.add(new Named(c.getKey(), FileMode.TREE, tree(ins, c.getValue(), prefix + c.getKey() + "/")));
+      entries.add(
+          new Named(c.getKey(), FileMode.TREE, tree(ins, c.getValue(), prefix + c.getKey() + "/")));
     }
     for (Map.Entry<String, Item> l : leaves.entrySet()) {
       Item i = l.getValue();
-      ObjectId id = i.mode() == FileMode.GITLINK ? ObjectId.fromString(i.content())
-          : ins.insert(Constants.OBJ_BLOB, i.content().getBytes(StandardCharsets.UTF_8));
+      ObjectId id =
+          i.mode() == FileMode.GITLINK
+              ? ObjectId.fromString(i.content())
+              : ins.insert(Constants.OBJ_BLOB, i.content().getBytes(StandardCharsets.UTF_8));
       entries.add(new Named(l.getKey(), i.mode(), id));
     }
     // git's order: names compared as bytes, a tree's name as if it ended with '/'

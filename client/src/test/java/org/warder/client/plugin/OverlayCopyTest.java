@@ -21,7 +21,8 @@ class OverlayCopyTest {
   private Path overlay() throws IOException {
     Path overlay = Files.createDirectories(tmp.resolve("plugin/overlay/usr/local/etc/app"));
     Files.writeString(overlay.resolve("app.conf"), "listen = 8080\n");
-    Files.setPosixFilePermissions(overlay.resolve("app.conf"), PosixFilePermissions.fromString("rw-r-----"));
+    Files.setPosixFilePermissions(
+        overlay.resolve("app.conf"), PosixFilePermissions.fromString("rw-r-----"));
     Files.createSymbolicLink(overlay.resolve("app.conf.sample"), Path.of("app.conf"));
     return tmp.resolve("plugin/overlay");
   }
@@ -44,8 +45,10 @@ class OverlayCopyTest {
     assertThat(copy(overlay(), root)).isEqualTo(2);
     Path conf = root.resolve("usr/local/etc/app/app.conf");
     assertThat(conf).hasContent("listen = 8080");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(conf))).isEqualTo("rw-r-----");
-    assertThat(Files.readSymbolicLink(root.resolve("usr/local/etc/app/app.conf.sample"))).isEqualTo(Path.of("app.conf"));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)))
+        .isEqualTo("rw-r-----");
+    assertThat(Files.readSymbolicLink(root.resolve("usr/local/etc/app/app.conf.sample")))
+        .isEqualTo(Path.of("app.conf"));
   }
 
   @Test
@@ -54,7 +57,8 @@ class OverlayCopyTest {
     Path host = host();
     Files.createSymbolicLink(root.resolve("app"), host);
     Path jailRoot = tmp.resolve("jail/root");
-    assertThatThrownBy(() -> copy(overlay(), jailRoot)).isInstanceOf(UnsafeArtifactException.class)
+    assertThatThrownBy(() -> copy(overlay(), jailRoot))
+        .isInstanceOf(UnsafeArtifactException.class)
         .hasMessageContaining("usr/local/etc/app: expected a directory, found a symbolic link")
         .hasMessageEndingWith("refusing to copy the overlay");
     try (Stream<Path> s = Files.list(host)) {

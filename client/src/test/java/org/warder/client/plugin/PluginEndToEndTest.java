@@ -23,14 +23,15 @@ import org.warder.signing.testing.ExternalTools;
 import org.warder.signing.tuf.DigestMismatchException;
 
 /**
- * The plugin path with real components: a registry in-process over real HTTP, a real git
- * repository made with JGit, {@code warder publish plugin} pinned to the first of two commits,
- * {@code git bundle verify} on the published bundle, {@code warder list -PR}, {@link
- * PluginCatalog} and {@link ArtifactCheckout} on another host, and refusals of bad input.
+ * The plugin path with real components: a registry in-process over real HTTP, a real git repository
+ * made with JGit, {@code warder publish plugin} pinned to the first of two commits, {@code git
+ * bundle verify} on the published bundle, {@code warder list -PR}, {@link PluginCatalog} and {@link
+ * ArtifactCheckout} on another host, and refusals of bad input.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PluginEndToEndTest {
-  static final String MANIFEST = """
+  static final String MANIFEST =
+      """
       {
         "name": "Test Plugin",
         "release": "14.2-RELEASE",
@@ -61,8 +62,20 @@ class PluginEndToEndTest {
   }
 
   static CliRun publish(Path manifestFile, String... more) {
-    List<String> args = new java.util.ArrayList<>(List.of("publish", "plugin", manifestFile.toString(), "--repo", "main",
-        "--publisher", "acme", "--key", "acme", "--artifact-source", artifact.dir().toString()));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "publish",
+                "plugin",
+                manifestFile.toString(),
+                "--repo",
+                "main",
+                "--publisher",
+                "acme",
+                "--key",
+                "acme",
+                "--artifact-source",
+                artifact.dir().toString()));
     args.addAll(List.of(more));
     return warder(plugins.publisherRoot, args.toArray(String[]::new));
   }
@@ -82,10 +95,19 @@ class PluginEndToEndTest {
   @Test
   @Order(1)
   void testPublishPlugin_pinnedToTheFirstCommit() throws Exception {
-    CliRun run = publish(manifest, "--artifact-ref", "v1", "--description", "A plugin\nfor tests", "--primary-pkg", "nginx");
+    CliRun run =
+        publish(
+            manifest,
+            "--artifact-ref",
+            "v1",
+            "--description",
+            "A plugin\nfor tests",
+            "--primary-pkg",
+            "nginx");
     assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
     assertThat(run.err()).contains("warning: " + manifest + ": $.revision: ");
-    assertThat(run.out()).contains("ok        testplugin: revision 1, commit " + artifact.first())
+    assertThat(run.out())
+        .contains("ok        testplugin: revision 1, commit " + artifact.first())
         .contains("published 1 plugin(s) as plugins-acme version 1");
 
     ResolvedPlugin p = plugins.catalog(tmp.resolve("check")).resolve("testplugin");
@@ -95,8 +117,10 @@ class PluginEndToEndTest {
     JsonNode json = new ObjectMapper().readTree(p.manifestBytes());
     assertThat(json.get("artifact_ref").asText()).isEqualTo(artifact.first());
     assertThat(json.get("revision").asInt()).isEqualTo(1);
-    assertThat(p.manifestTarget().custom().orElseThrow().get("kind").asText()).isEqualTo("plugin-manifest");
-    assertThat(p.bundle().orElseThrow().custom().orElseThrow().get("commit").asText()).isEqualTo(artifact.first());
+    assertThat(p.manifestTarget().custom().orElseThrow().get("kind").asText())
+        .isEqualTo("plugin-manifest");
+    assertThat(p.bundle().orElseThrow().custom().orElseThrow().get("commit").asText())
+        .isEqualTo(artifact.first());
 
     // the bundle is a real git bundle holding exactly the pinned commit, checked by git itself
     Path git = ExternalTools.require("git", "git");
@@ -104,11 +128,21 @@ class PluginEndToEndTest {
     Path empty = tmp.resolve("verify-repo");
     ExternalTools.runOk(null, null, git.toString(), "init", "-q", empty.toString());
     Path heads = tmp.resolve("heads.txt");
-    ExternalTools.Result verify = ExternalTools.run(null, heads, git.toString(), "-C", empty.toString(), "bundle",
-        "verify", bundle.toString());
+    ExternalTools.Result verify =
+        ExternalTools.run(
+            null,
+            heads,
+            git.toString(),
+            "-C",
+            empty.toString(),
+            "bundle",
+            "verify",
+            bundle.toString());
     assertThat(verify.exitCode()).as(verify.stderr()).isZero();
-    assertThat(verify.stderr() + Files.readString(heads)).contains("complete history")
-        .contains(artifact.first() + " refs/tags/warder/" + artifact.first()).doesNotContain(artifact.second());
+    assertThat(verify.stderr() + Files.readString(heads))
+        .contains("complete history")
+        .contains(artifact.first() + " refs/tags/warder/" + artifact.first())
+        .doesNotContain(artifact.second());
   }
 
   @Test
@@ -118,9 +152,11 @@ class PluginEndToEndTest {
     plugins.addRepo(host);
     CliRun list = warder(host, "list", "-PR");
     assertThat(list.exitCode()).as(list.err()).isZero();
-    assertThat(list.out().lines().findFirst().orElseThrow()).matches("NAME +DESCRIPTION +PKG +OFFICIAL +ID");
+    assertThat(list.out().lines().findFirst().orElseThrow())
+        .matches("NAME +DESCRIPTION +PKG +OFFICIAL +ID");
     CliRun scripted = warder(host, "list", "-PR", "--repo", "main", "-h");
-    assertThat(scripted.out()).isEqualTo("Test Plugin\tA plugin for tests\tnginx\tfalse\tacme/testplugin\n");
+    assertThat(scripted.out())
+        .isEqualTo("Test Plugin\tA plugin for tests\tnginx\tfalse\tacme/testplugin\n");
     CliRun json = warder(host, "list", "-P", "-R", "--json");
     JsonNode rows = new ObjectMapper().readTree(json.out());
     assertThat(rows).hasSize(1);
@@ -140,23 +176,32 @@ class PluginEndToEndTest {
     Path host = tmp.resolve("host-install");
     plugins.addRepo(host);
     PluginCatalog catalog = plugins.catalog(host);
-    assertThat(catalog.list()).extracting(PluginListing::qualifiedId).containsExactly("acme/testplugin");
+    assertThat(catalog.list())
+        .extracting(PluginListing::qualifiedId)
+        .containsExactly("acme/testplugin");
     ResolvedPlugin p = catalog.resolve("acme/testplugin");
     assertThat(p.manifest().name()).isEqualTo("Test Plugin");
     assertThat(p.warnings()).isEmpty(); // the published manifest is the normalised one
-    CheckedOutArtifact out = new ArtifactCheckout().checkout(catalog.bundle(p), p.manifest().artifactRef().orElseThrow(),
-        host.resolve("jails/test/plugin"));
+    CheckedOutArtifact out =
+        new ArtifactCheckout()
+            .checkout(
+                catalog.bundle(p),
+                p.manifest().artifactRef().orElseThrow(),
+                host.resolve("jails/test/plugin"));
     assertThat(out.commit()).isEqualTo(artifact.first());
     assertThat(TestArtifactRepo.tree(out.directory())).isEqualTo(artifact.firstTree());
     assertThat(Files.readString(out.directory().resolve("ui.json"))).contains(":8080/");
     assertThat(out.directory().resolve("CHANGELOG")).doesNotExist();
     assertThat(Files.isExecutable(out.directory().resolve("post_install.sh"))).isTrue();
 
-    assertThatThrownBy(() -> catalog.resolve("nosuchplugin")).isInstanceOf(PluginNotFoundException.class)
+    assertThatThrownBy(() -> catalog.resolve("nosuchplugin"))
+        .isInstanceOf(PluginNotFoundException.class)
         .hasMessageContaining("'warder list -PR'");
-    assertThatThrownBy(() -> catalog.resolve("TestPlugin")).isInstanceOf(PluginNotFoundException.class)
+    assertThatThrownBy(() -> catalog.resolve("TestPlugin"))
+        .isInstanceOf(PluginNotFoundException.class)
         .hasMessageContaining("did you mean acme/testplugin?");
-    assertThatThrownBy(() -> catalog.resolve("ix/testplugin")).isInstanceOf(PluginNotFoundException.class);
+    assertThatThrownBy(() -> catalog.resolve("ix/testplugin"))
+        .isInstanceOf(PluginNotFoundException.class);
   }
 
   @Test
@@ -164,20 +209,30 @@ class PluginEndToEndTest {
   void testPublishPlugin_badInputRefusedAndNothingPublished() throws Exception {
     OptionalLong before = plugins.roleVersion("plugins-acme");
     Path shell = tmp.resolve("manifests/evil.json");
-    Files.writeString(shell, Files.readString(manifest).replace("\"nginx\"", "\"nginx; rm -rf /\""));
+    Files.writeString(
+        shell, Files.readString(manifest).replace("\"nginx\"", "\"nginx; rm -rf /\""));
     CliRun badManifest = publish(shell);
     assertThat(badManifest.exitCode()).isEqualTo(1);
-    assertThat(badManifest.err()).contains(shell.toString()).contains("$.pkgs[0]").contains("nginx; rm -rf /");
+    assertThat(badManifest.err())
+        .contains(shell.toString())
+        .contains("$.pkgs[0]")
+        .contains("nginx; rm -rf /");
 
     CliRun noRef = publish(manifest, "--artifact-ref", "no-such-branch");
     assertThat(noRef.exitCode()).isEqualTo(1);
-    assertThat(noRef.err()).contains("expected branch, tag or commit \"no-such-branch\"").contains("found none")
-        .contains("main").contains("tag v1");
+    assertThat(noRef.err())
+        .contains("expected branch, tag or commit \"no-such-branch\"")
+        .contains("found none")
+        .contains("main")
+        .contains("tag v1");
 
-    Path pinned = manifest("pinned.json", "2", ",\n  \"artifact_ref\": \"" + artifact.first() + "\"");
+    Path pinned =
+        manifest("pinned.json", "2", ",\n  \"artifact_ref\": \"" + artifact.first() + "\"");
     CliRun mismatch = publish(pinned, "--id", "testplugin", "--artifact-ref", "main");
     assertThat(mismatch.exitCode()).isEqualTo(1);
-    assertThat(mismatch.err()).contains("artifact_ref " + artifact.first()).contains("found commit " + artifact.second())
+    assertThat(mismatch.err())
+        .contains("artifact_ref " + artifact.first())
+        .contains("found commit " + artifact.second())
         .contains("pass --artifact-ref " + artifact.second());
 
     for (String id : List.of("../etc", "a/b", "..")) {
@@ -185,15 +240,27 @@ class PluginEndToEndTest {
       assertThat(badId.exitCode()).as(id).isEqualTo(1);
       assertThat(badId.err()).as(id).contains("no '/' or '..'");
     }
-    CliRun badPublisher = warder(plugins.publisherRoot, "publish", "plugin", manifest.toString(), "--repo", "main",
-        "--publisher", "../acme", "--artifact-source", artifact.dir().toString());
+    CliRun badPublisher =
+        warder(
+            plugins.publisherRoot,
+            "publish",
+            "plugin",
+            manifest.toString(),
+            "--repo",
+            "main",
+            "--publisher",
+            "../acme",
+            "--artifact-source",
+            artifact.dir().toString());
     assertThat(badPublisher.exitCode()).isEqualTo(1);
     assertThat(badPublisher.err()).contains("expected a publisher name");
 
     // revision 1 is published with the first commit: the second commit needs a new revision
     CliRun conflict = publish(manifest, "--artifact-ref", "main");
     assertThat(conflict.exitCode()).isEqualTo(1);
-    assertThat(conflict.err()).contains("published revisions never change").contains("commit " + artifact.first());
+    assertThat(conflict.err())
+        .contains("published revisions never change")
+        .contains("commit " + artifact.first());
     assertThat(plugins.roleVersion("plugins-acme")).isEqualTo(before);
 
     // the same revision and commit again: nothing to do
@@ -206,16 +273,19 @@ class PluginEndToEndTest {
   @Test
   @Order(5)
   void testPublishPlugin_explicitCommitReplacesThePin() throws Exception {
-    Path pinned = manifest("pinned2.json", "2", ",\n  \"artifact_ref\": \"" + artifact.first() + "\"");
+    Path pinned =
+        manifest("pinned2.json", "2", ",\n  \"artifact_ref\": \"" + artifact.first() + "\"");
     CliRun run = publish(pinned, "--id", "testplugin", "--artifact-ref", artifact.second());
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("artifact_ref " + artifact.first() + " replaced by " + artifact.second())
+    assertThat(run.out())
+        .contains("artifact_ref " + artifact.first() + " replaced by " + artifact.second())
         .contains("ok        testplugin: revision 2, commit " + artifact.second())
         .contains("as plugins-acme version 2");
     ResolvedPlugin p = plugins.catalog(tmp.resolve("host-v2")).resolve("testplugin");
     assertThat(p.manifestTarget().path()).isEqualTo("plugins/acme/testplugin/2/manifest.json");
     assertThat(p.manifest().artifactRef()).contains(artifact.second());
-    assertThat(p.entry().description()).isEqualTo("A plugin\nfor tests"); // kept from the published entry
+    assertThat(p.entry().description())
+        .isEqualTo("A plugin\nfor tests"); // kept from the published entry
   }
 
   @Test
@@ -231,10 +301,13 @@ class PluginEndToEndTest {
     bytes[bytes.length / 2] ^= 1;
     blob.toFile().setWritable(true);
     Files.write(blob, bytes);
-    assertThatThrownBy(() -> catalog.bundle(p)).isInstanceOf(DigestMismatchException.class)
+    assertThatThrownBy(() -> catalog.bundle(p))
+        .isInstanceOf(DigestMismatchException.class)
         .hasMessageContaining("expected sha256 " + sha);
     try (Stream<Path> cache = Files.list(host.resolve("repos/main/cache"))) {
-      assertThat(cache.map(f -> f.getFileName().toString())).doesNotContain(sha).noneMatch(n -> n.endsWith(".part"));
+      assertThat(cache.map(f -> f.getFileName().toString()))
+          .doesNotContain(sha)
+          .noneMatch(n -> n.endsWith(".part"));
     }
   }
 }

@@ -28,16 +28,19 @@ import org.warder.signing.tuf.TargetFile;
 
 /**
  * {@code warder publish plugin-index} of a directory made from the real iocage samples of the
- * plugin-index module (its INDEX and the manifests it names that are there), each artifact a
- * local JGit repository named after its artifact URL; then {@code list -PR}, resolving and checking
- * out an imported plugin; and the partial-import policy on the whole 74-entry INDEX.
+ * plugin-index module (its INDEX and the manifests it names that are there), each artifact a local
+ * JGit repository named after its artifact URL; then {@code list -PR}, resolving and checking out
+ * an imported plugin; and the partial-import policy on the whole 74-entry INDEX.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PluginIndexPublishTest {
-  static final Path SAMPLES = Path.of(System.getProperty("basedir", "."))
-      .resolve("../plugin-index/src/test/resources/iocage-samples").normalize();
+  static final Path SAMPLES =
+      Path.of(System.getProperty("basedir", "."))
+          .resolve("../plugin-index/src/test/resources/iocage-samples")
+          .normalize();
   static final String INDEX = "ix-plugin-hub__iocage-plugin-index__master__INDEX";
-  static final List<String> IMPORTED = List.of("archiwarep5", "homebridge", "jellyfin", "transmission");
+  static final List<String> IMPORTED =
+      List.of("archiwarep5", "homebridge", "jellyfin", "transmission");
   @TempDir static Path tmp;
   static PublishedPlugins plugins;
   static Path artifacts;
@@ -51,10 +54,13 @@ class PluginIndexPublishTest {
     JsonNode index = json.readTree(SAMPLES.resolve(INDEX).toFile());
     Map<String, Path> manifests = new HashMap<>();
     try (Stream<Path> files = Files.list(SAMPLES)) {
-      files.filter(f -> f.toString().endsWith(".json")).forEach(f -> {
-        String name = f.getFileName().toString();
-        manifests.put(name.substring(name.lastIndexOf("__") + 2), f);
-      });
+      files
+          .filter(f -> f.toString().endsWith(".json"))
+          .forEach(
+              f -> {
+                String name = f.getFileName().toString();
+                manifests.put(name.substring(name.lastIndexOf("__") + 2), f);
+              });
     }
     ObjectNode kept = json.createObjectNode();
     Path dir = tmp.resolve("index");
@@ -73,7 +79,8 @@ class PluginIndexPublishTest {
         repos.put(e.getKey(), TestArtifactRepo.create(artifacts.resolve(repo)));
       }
     }
-    Files.write(dir.resolve("INDEX"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(kept));
+    Files.write(
+        dir.resolve("INDEX"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(kept));
     assertThat(kept.properties()).extracting(Map.Entry::getKey).containsExactlyElementsOf(IMPORTED);
   }
 
@@ -83,8 +90,20 @@ class PluginIndexPublishTest {
   }
 
   static CliRun importIndex(Path dir, String... more) {
-    List<String> args = new java.util.ArrayList<>(List.of("publish", "plugin-index", dir.toString(), "--repo", "main",
-        "--publisher", "ix", "--key", "acme", "--artifact-source", artifacts.toString()));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "publish",
+                "plugin-index",
+                dir.toString(),
+                "--repo",
+                "main",
+                "--publisher",
+                "ix",
+                "--key",
+                "acme",
+                "--artifact-source",
+                artifacts.toString()));
     args.addAll(List.of(more));
     return plugins.warder(plugins.publisherRoot, args.toArray(String[]::new));
   }
@@ -95,11 +114,15 @@ class PluginIndexPublishTest {
     CliRun run = importIndex(tmp.resolve("index"));
     assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
     for (String id : IMPORTED) {
-      assertThat(run.out()).contains("ok        " + id + ": revision ").contains("commit " + repos.get(id).second());
+      assertThat(run.out())
+          .contains("ok        " + id + ": revision ")
+          .contains("commit " + repos.get(id).second());
     }
     assertThat(run.out()).contains("published 4 plugin(s) as plugins-ix version 1");
     // iocage's quirks are reported, not fatal
-    assertThat(run.err()).contains("homebridge.json: $.offical").contains("homebridge.json: $.revision");
+    assertThat(run.err())
+        .contains("homebridge.json: $.offical")
+        .contains("homebridge.json: $.revision");
     assertThat(plugins.roleVersion("plugins-ix")).isEqualTo(OptionalLong.of(1));
   }
 
@@ -112,7 +135,9 @@ class PluginIndexPublishTest {
     assertThat(list.exitCode()).as(list.err()).isZero();
     assertThat(list.out().lines().map(l -> l.substring(l.lastIndexOf('\t') + 1)).toList())
         .containsExactly("ix/archiwarep5", "ix/homebridge", "ix/jellyfin", "ix/transmission");
-    assertThat(list.out()).contains("Transmission\tFast and lightweight BitTorrent client.\ttransmission-daemon\tfalse\t")
+    assertThat(list.out())
+        .contains(
+            "Transmission\tFast and lightweight BitTorrent client.\ttransmission-daemon\tfalse\t")
         .contains("Jellyfin\tJellyfin is a Free Software Media System");
   }
 
@@ -126,8 +151,12 @@ class PluginIndexPublishTest {
     assertThat(jellyfin.manifest().name()).isEqualTo("Jellyfin Server");
     assertThat(jellyfin.manifest().devfsRuleset()).isPresent();
     assertThat(jellyfin.entry().manifestTarget()).contains("plugins/ix/jellyfin/3/manifest.json");
-    CheckedOutArtifact out = new ArtifactCheckout().checkout(catalog.bundle(jellyfin),
-        jellyfin.manifest().artifactRef().orElseThrow(), host.resolve("jails/jellyfin/plugin"));
+    CheckedOutArtifact out =
+        new ArtifactCheckout()
+            .checkout(
+                catalog.bundle(jellyfin),
+                jellyfin.manifest().artifactRef().orElseThrow(),
+                host.resolve("jails/jellyfin/plugin"));
     assertThat(out.commit()).isEqualTo(repos.get("jellyfin").second());
     assertThat(out.directory().resolve("CHANGELOG")).exists();
   }
@@ -137,12 +166,16 @@ class PluginIndexPublishTest {
   void testPublishPluginIndex_partialImportReportsEachRefusal() throws Exception {
     CliRun strict = importIndex(tmp.resolve("index-full"), "--strict");
     assertThat(strict.exitCode()).isEqualTo(1);
-    assertThat(strict.err()).contains("refused 70 of 74 plugin(s)").contains("nothing was published (--strict)");
+    assertThat(strict.err())
+        .contains("refused 70 of 74 plugin(s)")
+        .contains("nothing was published (--strict)");
 
     CliRun run = importIndex(tmp.resolve("index-full"));
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.out()).contains("refused   adguardhome: expected the manifest adguardhome.json beside the INDEX")
-        .contains("unchanged jellyfin: revision 3").contains("nothing new published as plugins-ix");
+    assertThat(run.out())
+        .contains("refused   adguardhome: expected the manifest adguardhome.json beside the INDEX")
+        .contains("unchanged jellyfin: revision 3")
+        .contains("nothing new published as plugins-ix");
     assertThat(run.out().lines().filter(l -> l.startsWith("refused"))).hasSize(70);
     assertThat(run.err()).contains("refused 70 of 74 plugin(s), listed above");
     assertThat(plugins.roleVersion("plugins-ix")).isEqualTo(OptionalLong.of(1));
@@ -154,10 +187,14 @@ class PluginIndexPublishTest {
     // the same index as a git repository: read from its commit with JGit, nothing new to publish
     Path repo = tmp.resolve("index-git");
     org.warder.signing.testing.TestFiles.copyTree(tmp.resolve("index"), repo);
-    try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(repo.toFile())
-        .setInitialBranch("13.2-RELEASE").call()) {
+    try (org.eclipse.jgit.api.Git git =
+        org.eclipse.jgit.api.Git.init()
+            .setDirectory(repo.toFile())
+            .setInitialBranch("13.2-RELEASE")
+            .call()) {
       git.add().addFilepattern(".").call();
-      org.eclipse.jgit.lib.PersonIdent who = new org.eclipse.jgit.lib.PersonIdent("Index", "index@example.org");
+      org.eclipse.jgit.lib.PersonIdent who =
+          new org.eclipse.jgit.lib.PersonIdent("Index", "index@example.org");
       git.commit().setMessage("index").setAuthor(who).setCommitter(who).setSign(false).call();
     }
     CliRun run = importIndex(repo, "--source-ref", "13.2-RELEASE");
@@ -168,7 +205,10 @@ class PluginIndexPublishTest {
     assertThat(run.out()).contains("nothing new published as plugins-ix");
     CliRun missing = importIndex(repo, "--source-ref", "12.0-RELEASE");
     assertThat(missing.exitCode()).isEqualTo(1);
-    assertThat(missing.err()).contains("\"12.0-RELEASE\"").contains("found none").contains("13.2-RELEASE");
+    assertThat(missing.err())
+        .contains("\"12.0-RELEASE\"")
+        .contains("found none")
+        .contains("13.2-RELEASE");
   }
 
   @Test
@@ -180,13 +220,26 @@ class PluginIndexPublishTest {
     Files.write(file, notAnIndex);
     String sha256 = org.warder.signing.Digests.sha256Hex(notAnIndex);
     RegistryClient client = plugins.client();
-    client.upload(file, sha256, notAnIndex.length, org.warder.client.progress.ProgressListener.NONE);
+    client.upload(
+        file, sha256, notAnIndex.length, org.warder.client.progress.ProgressListener.NONE);
     String path = PluginTargets.index("acme");
-    for (Optional<ObjectNode> custom : List.of(Optional.<ObjectNode>empty(), Optional.of(PluginTargets.indexCustom("acme")))) {
-      Map<String, TargetFile> targets = Map.of(path, new TargetFile(path, notAnIndex.length, Map.of("sha256", sha256),
-          custom.map(c -> (JsonNode) c)));
-      DelegatedRoles.submitNextVersion("plugins-acme", plugins.updater().roleMetadata("plugins-acme"), targets,
-          java.time.Instant.now(), plugins.signingKey(), client);
+    for (Optional<ObjectNode> custom :
+        List.of(Optional.<ObjectNode>empty(), Optional.of(PluginTargets.indexCustom("acme")))) {
+      Map<String, TargetFile> targets =
+          Map.of(
+              path,
+              new TargetFile(
+                  path,
+                  notAnIndex.length,
+                  Map.of("sha256", sha256),
+                  custom.map(c -> (JsonNode) c)));
+      DelegatedRoles.submitNextVersion(
+          "plugins-acme",
+          plugins.updater().roleMetadata("plugins-acme"),
+          targets,
+          java.time.Instant.now(),
+          plugins.signingKey(),
+          client);
 
       Path root = Files.createTempDirectory(tmp, "host-hostile").resolve("root");
       plugins.addRepo(root);
@@ -194,9 +247,12 @@ class PluginIndexPublishTest {
       assertThat(list.exitCode()).as(list.err()).isZero();
       assertThat(list.out().lines().map(l -> l.substring(l.lastIndexOf('\t') + 1)).toList())
           .containsExactly("ix/archiwarep5", "ix/homebridge", "ix/jellyfin", "ix/transmission");
-      assertThat(list.err()).startsWith("warning: left out the plugins of publisher acme (role plugins-acme): ")
-          .contains(custom.isEmpty() ? "target plugins/acme/INDEX: expected custom.kind plugin-index, found none"
-              : "signed plugins/acme/INDEX is not a valid INDEX");
+      assertThat(list.err())
+          .startsWith("warning: left out the plugins of publisher acme (role plugins-acme): ")
+          .contains(
+              custom.isEmpty()
+                  ? "target plugins/acme/INDEX: expected custom.kind plugin-index, found none"
+                  : "signed plugins/acme/INDEX is not a valid INDEX");
 
       // what fetch -P does first: the other publisher's plugin resolves, its bundle verifies
       java.io.StringWriter warnings = new java.io.StringWriter();
@@ -204,8 +260,10 @@ class PluginIndexPublishTest {
       ResolvedPlugin jellyfin = catalog.resolve("jellyfin");
       assertThat(jellyfin.qualifiedId()).isEqualTo("ix/jellyfin");
       assertThat(catalog.bundle(jellyfin)).exists();
-      assertThat(warnings.toString()).contains("left out the plugins of publisher acme (role plugins-acme)");
-      assertThatThrownBy(() -> catalog.resolve("acme/jellyfin")).isInstanceOf(PluginNotFoundException.class);
+      assertThat(warnings.toString())
+          .contains("left out the plugins of publisher acme (role plugins-acme)");
+      assertThatThrownBy(() -> catalog.resolve("acme/jellyfin"))
+          .isInstanceOf(PluginNotFoundException.class);
     }
   }
 }

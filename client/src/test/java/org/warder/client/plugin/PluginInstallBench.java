@@ -14,13 +14,13 @@ import java.util.concurrent.TimeUnit;
 import org.warder.client.testing.ZfsPool;
 
 /**
- * The benchmark behind {@code bench/plugin-install.sh}: {@code warder fetch -P acme/testapp}
- * end to end, with the fixture of {@link PluginInstallTest} (a registry in this JVM over real
- * HTTP, the busybox release with the pkg stand-in, a package site, the plugin's git artifact),
- * the client run as its own process ({@code bin/warder}, JVM start included). Cold: a fresh host
- * (the release is fetched too); warm: the release is already there. On directory storage, and
- * on ZFS when a zfs-fuse daemon runs. Each jail is destroyed (-f stops it) after its round. Prints the median wall time and the median of each step
- * from the client's "step times" line.
+ * The benchmark behind {@code bench/plugin-install.sh}: {@code warder fetch -P acme/testapp} end to
+ * end, with the fixture of {@link PluginInstallTest} (a registry in this JVM over real HTTP, the
+ * busybox release with the pkg stand-in, a package site, the plugin's git artifact), the client run
+ * as its own process ({@code bin/warder}, JVM start included). Cold: a fresh host (the release is
+ * fetched too); warm: the release is already there. On directory storage, and on ZFS when a
+ * zfs-fuse daemon runs. Each jail is destroyed (-f stops it) after its round. Prints the median
+ * wall time and the median of each step from the client's "step times" line.
  *
  * <p>Arguments: {@code WARDER_BIN ROUNDS WORKDIR}.
  */
@@ -45,7 +45,9 @@ public final class PluginInstallBench {
     PluginInstallTest.tmp = work.resolve("fixture");
     PluginInstallTest.publish();
     try {
-      PluginInstallBench bench = new PluginInstallBench(Path.of(args[0]).toAbsolutePath(), work, Integer.parseInt(args[1]));
+      PluginInstallBench bench =
+          new PluginInstallBench(
+              Path.of(args[0]).toAbsolutePath(), work, Integer.parseInt(args[1]));
       bench.measure("dir", Optional.empty());
       if (ZfsPool.available()) {
         try (ZfsPool pool = ZfsPool.create(work, 768)) {
@@ -89,8 +91,11 @@ public final class PluginInstallBench {
     long start = System.nanoTime();
     String out = warder(root, "fetch", "-P", "acme/testapp", "-n", jail);
     double wall = (System.nanoTime() - start) / 1e9;
-    String line = out.lines().filter(l -> l.startsWith("step times: ")).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no step times in:\n" + out));
+    String line =
+        out.lines()
+            .filter(l -> l.startsWith("step times: "))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no step times in:\n" + out));
     Map<String, Double> steps = new LinkedHashMap<>();
     for (String part : line.substring("step times: ".length()).split(", ")) {
       String[] kv = part.split(" ");
@@ -103,28 +108,40 @@ public final class PluginInstallBench {
     List<String> argv = new ArrayList<>(List.of(warder.toString(), "--root", root.toString()));
     argv.addAll(List.of(args));
     Path log = work.resolve("last.log");
-    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("CI", "true");
     Process p = pb.start();
     if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
       p.destroyForcibly();
-      throw new IllegalStateException(String.join(" ", argv) + " failed:\n" + Files.readString(log, StandardCharsets.UTF_8));
+      throw new IllegalStateException(
+          String.join(" ", argv) + " failed:\n" + Files.readString(log, StandardCharsets.UTF_8));
     }
     return Files.readString(log, StandardCharsets.UTF_8);
   }
 
   private static void report(String what, List<Result> results) {
-    System.out.printf(Locale.ROOT, "fetch -P acme/testapp (%s): median wall %.2f s over %d rounds %s%n", what,
-        median(results.stream().map(Result::wall).toList()), results.size(),
+    System.out.printf(
+        Locale.ROOT,
+        "fetch -P acme/testapp (%s): median wall %.2f s over %d rounds %s%n",
+        what,
+        median(results.stream().map(Result::wall).toList()),
+        results.size(),
         results.stream().map(r -> String.format(Locale.ROOT, "%.2f", r.wall())).toList());
     StringBuilder split = new StringBuilder("  steps (median s):");
     for (String step : results.get(0).steps().keySet()) {
       double m = median(results.stream().map(r -> r.steps().getOrDefault(step, 0.0)).toList());
       split.append(String.format(Locale.ROOT, " %s %.2f", step, m));
     }
-    double inJvm = median(results.stream().map(r -> r.steps().values().stream().mapToDouble(Double::doubleValue).sum()).toList());
+    double inJvm =
+        median(
+            results.stream()
+                .map(r -> r.steps().values().stream().mapToDouble(Double::doubleValue).sum())
+                .toList());
     System.out.println(split);
-    System.out.printf(Locale.ROOT, "  JVM start, options and exit (wall minus the steps): %.2f s%n",
+    System.out.printf(
+        Locale.ROOT,
+        "  JVM start, options and exit (wall minus the steps): %.2f s%n",
         median(results.stream().map(Result::wall).toList()) - inJvm);
   }
 

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.release.SyntheticRelease;
+import org.warder.client.team.TeamTargets;
 import org.warder.client.testing.BusyboxRoot;
 import org.warder.client.testing.RenameSwapper;
-import org.warder.client.team.TeamTargets;
 import org.warder.client.testing.TreeSnapshot;
 import org.warder.client.testing.ZfsPool;
 import org.warder.registry.storage.RegistryLayout;
@@ -33,10 +33,10 @@ import org.warder.signing.tuf.PublicKeyFiles;
 
 /**
  * {@code warder fetch -P} end to end on Linux: a registry in-process publishing a release (a
- * busybox base whose {@code pkg} is the stand-in that reads warder's repo config and installs
- * from a package site served here) and test plugins whose artifacts are JGit repositories; the
- * install runs in the bubblewrap sandbox on directory storage and on ZFS. Failures (a missing
- * package, post_install.sh exiting 1, a tampered bundle, the package site gone) leave nothing.
+ * busybox base whose {@code pkg} is the stand-in that reads warder's repo config and installs from
+ * a package site served here) and test plugins whose artifacts are JGit repositories; the install
+ * runs in the bubblewrap sandbox on directory storage and on ZFS. Failures (a missing package,
+ * post_install.sh exiting 1, a tampered bundle, the package site gone) leave nothing.
  */
 class PluginInstallTest {
   static final String REL = "13.4-RELEASE";
@@ -53,15 +53,31 @@ class PluginInstallTest {
   static void publish() throws Exception {
     BusyboxRoot.requireSandbox();
     plugins = new PublishedPlugins(tmp);
-    plugins.registry.delegate("releases", PublicKeyFiles.read(tmp.resolve("keys/acme.pub.json")), "releases/*/*/*");
-    plugins.registry.delegate(TeamTargets.role("acme"), PublicKeyFiles.read(tmp.resolve("keys/acme.pub.json")),
+    plugins.registry.delegate(
+        "releases", PublicKeyFiles.read(tmp.resolve("keys/acme.pub.json")), "releases/*/*/*");
+    plugins.registry.delegate(
+        TeamTargets.role("acme"),
+        PublicKeyFiles.read(tmp.resolve("keys/acme.pub.json")),
         TeamTargets.delegatedPaths("acme").toArray(String[]::new));
-    plugins.env.put("WARDER_TOKEN", plugins.registry.token("acme-all", "plugins-acme", "releases", TeamTargets.role("acme")));
+    plugins.env.put(
+        "WARDER_TOKEN",
+        plugins.registry.token("acme-all", "plugins-acme", "releases", TeamTargets.role("acme")));
 
     Path pkgStandin = Path.of("src/test/resources/pkg-standin/pkg");
     Path dist = tmp.resolve("dist");
     SyntheticRelease.write(dist, false, 8, Map.of("usr/sbin/pkg", Files.readAllBytes(pkgStandin)));
-    ok(plugins.publisherRoot, "publish", "release", REL, dist.toString(), "--repo", "main", "--key", "acme", "--arch", "amd64");
+    ok(
+        plugins.publisherRoot,
+        "publish",
+        "release",
+        REL,
+        dist.toString(),
+        "--repo",
+        "main",
+        "--key",
+        "acme",
+        "--arch",
+        "amd64");
 
     Path site = tmp.resolve("site/FreeBSD:13:amd64/latest");
     Files.createDirectories(site);
@@ -71,13 +87,24 @@ class PluginInstallTest {
     packageSite = new StaticHttpServer(tmp.resolve("site"));
 
     Path repo = tmp.resolve("src/iocage-plugin-testapp");
-    goodCommit = artifact(repo, "echo \"post_install: IP=$WARDER_PLUGIN_IP compat=$IOCAGE_PLUGIN_IP\"\n"
-        + "test -x /usr/local/bin/testapp\necho configured > /var/run/testapp.state\n");
-    String failing = artifact(tmp.resolve("src/iocage-plugin-broken"), "echo \"about to fail\"\nexit 1\n");
+    goodCommit =
+        artifact(
+            repo,
+            "echo \"post_install: IP=$WARDER_PLUGIN_IP compat=$IOCAGE_PLUGIN_IP\"\n"
+                + "test -x /usr/local/bin/testapp\necho configured > /var/run/testapp.state\n");
+    String failing =
+        artifact(tmp.resolve("src/iocage-plugin-broken"), "echo \"about to fail\"\nexit 1\n");
     publishPlugin("testapp", repo, goodCommit, "[\"testpkg\"]");
     publishPlugin("missingpkg", repo, goodCommit, "[\"nope\"]");
     publishPlugin("brokenpost", tmp.resolve("src/iocage-plugin-broken"), failing, "[\"testpkg\"]");
-    bundleSha = plugins.catalog(tmp.resolve("probe")).resolve("acme/brokenpost").bundle().orElseThrow().sha256().orElseThrow();
+    bundleSha =
+        plugins
+            .catalog(tmp.resolve("probe"))
+            .resolve("acme/brokenpost")
+            .bundle()
+            .orElseThrow()
+            .sha256()
+            .orElseThrow();
   }
 
   @AfterAll
@@ -100,11 +127,13 @@ class PluginInstallTest {
     Files.createDirectories(dir.resolve("overlay/usr/local/etc"));
     try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
       Files.writeString(dir.resolve("post_install.sh"), "#!/bin/sh\n" + postInstall);
-      Files.setPosixFilePermissions(dir.resolve("post_install.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(
+          dir.resolve("post_install.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
       Files.writeString(dir.resolve("ui.json"), "{\"adminportal\": \"http://%%IP%%:8080/\"}\n");
       Files.writeString(dir.resolve("overlay/usr/local/etc/testapp.conf"), "listen = 8080\n");
       git.add().addFilepattern(".").call();
-      RevCommit c = git.commit().setMessage("plugin").setAuthor(WHO).setCommitter(WHO).setSign(false).call();
+      RevCommit c =
+          git.commit().setMessage("plugin").setAuthor(WHO).setCommitter(WHO).setSign(false).call();
       return c.name();
     }
   }
@@ -113,33 +142,72 @@ class PluginInstallTest {
     publishPlugin(id, repo, commit, pkgs, 1);
   }
 
-  static void publishPlugin(String id, Path repo, String commit, String pkgs, int revision) throws Exception {
+  static void publishPlugin(String id, Path repo, String commit, String pkgs, int revision)
+      throws Exception {
     Path manifest = tmp.resolve("manifests/" + id + "-" + revision + ".json");
     Files.createDirectories(manifest.getParent());
-    Files.writeString(manifest, """
+    Files.writeString(
+        manifest,
+        """
         {"name": "Test %s", "release": "%s", "artifact": "https://git.example.org/%s.git",
          "pkgs": %s, "packagesite": "%s${ABI}/latest",
          "fingerprints": {"testrepo": [{"function": "sha256", "fingerprint": "%s"},
                                        {"function": "sha256", "fingerprint": "%s"}]},
          "properties": {"ip4": "inherit", "allow_raw_sockets": 1}, "official": false, "revision": %d,
          "devfs_ruleset": {"paths": {"bpf*": null, "dri/*": "mode 0660"}, "includes": []}}
-        """.formatted(id, REL, repo.getFileName(), pkgs, packageSite.url(""), FP1, FP2, revision));
-    ok(plugins.publisherRoot, "publish", "plugin", manifest.toString(), "--repo", "main", "--publisher", "acme",
-        "--key", "acme", "--id", id, "--artifact-source", repo.toString(), "--artifact-ref", commit);
+        """
+            .formatted(id, REL, repo.getFileName(), pkgs, packageSite.url(""), FP1, FP2, revision));
+    ok(
+        plugins.publisherRoot,
+        "publish",
+        "plugin",
+        manifest.toString(),
+        "--repo",
+        "main",
+        "--publisher",
+        "acme",
+        "--key",
+        "acme",
+        "--id",
+        id,
+        "--artifact-source",
+        repo.toString(),
+        "--artifact-ref",
+        commit);
   }
 
-  /** Publishes plugin {@code id}: the testapp artifact, package testpkg, and {@code extra} manifest keys. */
+  /**
+   * Publishes plugin {@code id}: the testapp artifact, package testpkg, and {@code extra} manifest
+   * keys.
+   */
   static void publishManifest(String id, int revision, String extra) throws Exception {
     Path manifest = tmp.resolve("manifests/" + id + "-" + revision + ".json");
     Files.createDirectories(manifest.getParent());
-    Files.writeString(manifest, """
+    Files.writeString(
+        manifest,
+        """
         {"name": "Test %s", "release": "%s", "artifact": "https://git.example.org/iocage-plugin-testapp.git",
          "pkgs": ["testpkg"], "packagesite": "%s${ABI}/latest",
          "fingerprints": {"testrepo": [{"function": "sha256", "fingerprint": "%s"}]}, "revision": %d, %s}
-        """.formatted(id, REL, packageSite.url(""), FP1, revision, extra));
-    ok(plugins.publisherRoot, "publish", "plugin", manifest.toString(), "--repo", "main", "--publisher", "acme",
-        "--key", "acme", "--id", id, "--artifact-source", tmp.resolve("src/iocage-plugin-testapp").toString(),
-        "--artifact-ref", goodCommit);
+        """
+            .formatted(id, REL, packageSite.url(""), FP1, revision, extra));
+    ok(
+        plugins.publisherRoot,
+        "publish",
+        "plugin",
+        manifest.toString(),
+        "--repo",
+        "main",
+        "--publisher",
+        "acme",
+        "--key",
+        "acme",
+        "--id",
+        id,
+        "--artifact-source",
+        tmp.resolve("src/iocage-plugin-testapp").toString(),
+        "--artifact-ref",
+        goodCommit);
   }
 
   static byte[] tar(Map<String, String> files) throws Exception {
@@ -167,28 +235,51 @@ class PluginInstallTest {
   private void install(Path root, String jail) throws Exception {
     try {
       CliRun run = ok(root, "fetch", "-P", "acme/testapp", "-n", jail);
-      assertThat(run.out()).contains("post_install: IP=127.0.0.1 compat=127.0.0.1")
-          .contains("Installing testpkg from testrepo: done").contains("Admin Portal: http://127.0.0.1:8080/");
-      assertThat(run.out().lines().filter(l -> l.startsWith("step times: ")).findFirst().orElseThrow())
-          .matches("step times: resolve \\d+\\.\\d\\ds, allow \\d+\\.\\d\\ds, release \\d+\\.\\d\\ds, create .*, devfs .*, pkg-config .*, kmods .*, start .*, "
-              + "pkg .*, artifact .*, post_install .*, record \\d+\\.\\d\\ds");
+      assertThat(run.out())
+          .contains("post_install: IP=127.0.0.1 compat=127.0.0.1")
+          .contains("Installing testpkg from testrepo: done")
+          .contains("Admin Portal: http://127.0.0.1:8080/");
+      assertThat(
+              run.out().lines().filter(l -> l.startsWith("step times: ")).findFirst().orElseThrow())
+          .matches(
+              "step times: resolve \\d+\\.\\d\\ds, allow \\d+\\.\\d\\ds, release \\d+\\.\\d\\ds, create .*, devfs .*, pkg-config .*, kmods .*, start .*, "
+                  + "pkg .*, artifact .*, post_install .*, record \\d+\\.\\d\\ds");
       Path jailRoot = root.resolve("jails/" + jail + "/root");
       assertThat(jailRoot.resolve("usr/local/bin/testapp")).exists();
       assertThat(jailRoot.resolve("usr/local/etc/testapp.conf")).hasContent("listen = 8080");
       assertThat(jailRoot.resolve("var/run/testapp.state")).hasContent("configured");
-      assertThat(jailRoot.resolve("usr/local/etc/pkg/repos/testrepo.conf")).content()
-          .contains("url: \"" + packageSite.url("") + "${ABI}/latest\"").contains("signature_type: \"fingerprints\"");
-      try (var trusted = Files.list(jailRoot.resolve("usr/local/etc/pkg/fingerprints/testrepo/trusted"))) {
-        assertThat(trusted.map(p -> { try { return Files.readString(p); } catch (Exception e) { throw new RuntimeException(e); } }))
-            .hasSize(2).anyMatch(c -> c.contains(FP1)).anyMatch(c -> c.contains(FP2));
+      assertThat(jailRoot.resolve("usr/local/etc/pkg/repos/testrepo.conf"))
+          .content()
+          .contains("url: \"" + packageSite.url("") + "${ABI}/latest\"")
+          .contains("signature_type: \"fingerprints\"");
+      try (var trusted =
+          Files.list(jailRoot.resolve("usr/local/etc/pkg/fingerprints/testrepo/trusted"))) {
+        assertThat(
+                trusted.map(
+                    p -> {
+                      try {
+                        return Files.readString(p);
+                      } catch (Exception e) {
+                        throw new RuntimeException(e);
+                      }
+                    }))
+            .hasSize(2)
+            .anyMatch(c -> c.contains(FP1))
+            .anyMatch(c -> c.contains(FP2));
       }
-      assertThat(ok(root, "list", "-h").out()).contains("\t" + jail + "\tup\t" + REL).contains("\tplugin\n");
-      assertThat(ok(root, "list", "-P", "-h").out()).startsWith(jail + "\tacme/testapp\t1\t" + goodCommit + "\tup\t");
+      assertThat(ok(root, "list", "-h").out())
+          .contains("\t" + jail + "\tup\t" + REL)
+          .contains("\tplugin\n");
+      assertThat(ok(root, "list", "-P", "-h").out())
+          .startsWith(jail + "\tacme/testapp\t1\t" + goodCommit + "\tup\t");
       assertThat(ok(root, "exec", jail, "testapp").out()).isEqualTo("testapp running\n");
-      assertThat(run.out()).contains(jail + ": devfs ruleset 1000 of its own (2 path rule(s) from the manifest)")
+      assertThat(run.out())
+          .contains(jail + ": devfs ruleset 1000 of its own (2 path rule(s) from the manifest)")
           .contains("devfs: recorded for jail(8)");
       assertThat(ok(root, "get", "devfs_ruleset", jail).out().strip()).isEqualTo("1000");
-      assertThat(root.resolve("jails/" + jail + "/devfs.json")).content().contains("\"dri/*\" : \"mode 0660\"");
+      assertThat(root.resolve("jails/" + jail + "/devfs.json"))
+          .content()
+          .contains("\"dri/*\" : \"mode 0660\"");
     } finally {
       plugins.warder(root, "stop", jail);
     }
@@ -220,19 +311,23 @@ class PluginInstallTest {
    */
   private void moveBetweenHosts(Path a, Path b, String jail) throws Exception {
     install(a, jail);
-    String pushed = ok(a, "push", jail, "--repo", "main", "--as", "acme/" + jail, "--key", "acme").out();
+    String pushed =
+        ok(a, "push", jail, "--repo", "main", "--as", "acme/" + jail, "--key", "acme").out();
     assertThat(pushed).contains("pushed jail " + jail + " as acme/" + jail + ":1 (full)");
     TreeSnapshot before = TreeSnapshot.of(a.resolve("jails/" + jail + "/root"));
     // a plugin jail's root is whole (not a base jail): B needs no release to run it
-    assertThat(ok(b, "pull", "acme/" + jail, "--repo", "main").out()).contains("pulled acme/" + jail + " as jail " + jail);
+    assertThat(ok(b, "pull", "acme/" + jail, "--repo", "main").out())
+        .contains("pulled acme/" + jail + " as jail " + jail);
     assertThat(b.resolve("releases")).doesNotExist();
     assertThat(TreeSnapshot.of(b.resolve("jails/" + jail + "/root"))).isEqualTo(before);
-    assertThat(b.resolve("jails/" + jail + "/plugin.json")).hasSameTextualContentAs(a.resolve("jails/" + jail + "/plugin.json"));
+    assertThat(b.resolve("jails/" + jail + "/plugin.json"))
+        .hasSameTextualContentAs(a.resolve("jails/" + jail + "/plugin.json"));
     assertThat(ok(b, "get", "remote", jail).out().strip()).isEqualTo("main:acme/" + jail);
     try {
       ok(b, "start", jail);
       assertThat(ok(b, "exec", jail, "testapp").out()).isEqualTo("testapp running\n");
-      assertThat(ok(b, "list", "-P", "-h").out()).startsWith(jail + "\tacme/testapp\t1\t" + goodCommit + "\tup\t");
+      assertThat(ok(b, "list", "-P", "-h").out())
+          .startsWith(jail + "\tacme/testapp\t1\t" + goodCommit + "\tup\t");
     } finally {
       plugins.warder(b, "stop", jail);
     }
@@ -247,7 +342,8 @@ class PluginInstallTest {
   void testPushPull_pluginJailBetweenZfsHosts() throws Exception {
     Path a = tmp.resolve("zmove-a");
     Path b = tmp.resolve("zmove-b");
-    try (ZfsPool poolA = ZfsPool.create(tmp, 384); ZfsPool poolB = ZfsPool.create(tmp, 384)) {
+    try (ZfsPool poolA = ZfsPool.create(tmp, 384);
+        ZfsPool poolB = ZfsPool.create(tmp, 384)) {
       try {
         ok(a, "activate", poolA.name() + "/warder");
         ok(b, "activate", poolB.name() + "/warder");
@@ -262,13 +358,21 @@ class PluginInstallTest {
     }
   }
 
-  private void assertRolledBack(Path root, CliRun run, String step, String detail) throws Exception {
+  private void assertRolledBack(Path root, CliRun run, String step, String detail)
+      throws Exception {
     assertThat(run.exitCode()).isEqualTo(1);
     List<String> errors = run.err().lines().filter(l -> l.startsWith("warder: ")).toList();
     assertThat(errors).singleElement().asString().contains("step '" + step + "'").contains(detail);
-    assertThat(root.resolve("jails")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
+    assertThat(root.resolve("jails"))
+        .satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
     List<String> bwraps = new ArrayList<>();
-    ProcessHandle.allProcesses().forEach(p -> p.info().commandLine().filter(c -> c.contains(root.toString())).ifPresent(bwraps::add));
+    ProcessHandle.allProcesses()
+        .forEach(
+            p ->
+                p.info()
+                    .commandLine()
+                    .filter(c -> c.contains(root.toString()))
+                    .ifPresent(bwraps::add));
     assertThat(bwraps).isEmpty();
   }
 
@@ -301,7 +405,8 @@ class PluginInstallTest {
       CliRun run = plugins.warder(root, "fetch", "-P", "brokenpost");
       assertRolledBack(root, run, "artifact", "expected sha256 " + bundleSha);
       try (var cache = Files.walk(root.resolve("repos/main/cache"))) {
-        assertThat(cache.filter(Files::isRegularFile).map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(bundleSha));
+        assertThat(cache.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+            .noneMatch(n -> n.contains(bundleSha));
       }
     } finally {
       Files.write(blob, saved);
@@ -316,13 +421,17 @@ class PluginInstallTest {
     try {
       CliRun run = plugins.warder(root, "fetch", "-P", "acme/testapp");
       assertRolledBack(root, run, "pkg", "cannot fetch");
-      assertThat(root.resolve("releases/" + REL + "/root/bin/busybox")).exists(); // fetched before: kept
+      assertThat(root.resolve("releases/" + REL + "/root/bin/busybox"))
+          .exists(); // fetched before: kept
     } finally {
       packageSite = new StaticHttpServer(tmp.resolve("site"), packageSite.port());
     }
   }
 
-  /** Adds a commit with {@code files} (path → content, scripts executable) to an artifact repository. */
+  /**
+   * Adds a commit with {@code files} (path → content, scripts executable) to an artifact
+   * repository.
+   */
   static String commit(Path dir, Map<String, String> files) throws Exception {
     try (Git git = Git.open(dir.toFile())) {
       for (Map.Entry<String, String> f : files.entrySet()) {
@@ -334,28 +443,50 @@ class PluginInstallTest {
         }
       }
       git.add().addFilepattern(".").call();
-      return git.commit().setMessage("update").setAuthor(WHO).setCommitter(WHO).setSign(false).call().name();
+      return git.commit()
+          .setMessage("update")
+          .setAuthor(WHO)
+          .setCommitter(WHO)
+          .setSign(false)
+          .call()
+          .name();
     }
   }
 
-  private void updateAndRollBack(Path root, String id, String jail, String rollbackMessage) throws Exception {
+  private void updateAndRollBack(Path root, String id, String jail, String rollbackMessage)
+      throws Exception {
     Path repo = tmp.resolve("src/" + id);
     String first = artifact(repo, "echo installed > /var/run/rev\n");
     publishPlugin(id, repo, first, "[\"testpkg\"]", 1);
     try {
       ok(root, "fetch", "-P", "acme/" + id, "-n", jail);
       Path jailRoot = root.resolve("jails/" + jail + "/root");
-      String second = commit(repo, Map.of("post_update.sh", "#!/bin/sh\necho 2 > /var/run/rev\necho post_update ran\n",
-          "overlay/usr/local/etc/testapp.conf", "listen = 9090\n"));
+      String second =
+          commit(
+              repo,
+              Map.of(
+                  "post_update.sh",
+                  "#!/bin/sh\necho 2 > /var/run/rev\necho post_update ran\n",
+                  "overlay/usr/local/etc/testapp.conf",
+                  "listen = 9090\n"));
       publishPlugin(id, repo, second, "[\"testpkg\"]", 2);
       CliRun update = ok(root, "plugin", "update", jail);
-      assertThat(update.out()).contains("post_update ran").contains(jail + " is at acme/" + id + " revision 2");
+      assertThat(update.out())
+          .contains("post_update ran")
+          .contains(jail + " is at acme/" + id + " revision 2");
       assertThat(jailRoot.resolve("var/run/rev")).hasContent("2");
       assertThat(jailRoot.resolve("usr/local/etc/testapp.conf")).hasContent("listen = 9090");
-      assertThat(ok(root, "list", "-P", "-h").out()).contains(jail + "\tacme/" + id + "\t2\t" + second + "\tup");
+      assertThat(ok(root, "list", "-P", "-h").out())
+          .contains(jail + "\tacme/" + id + "\t2\t" + second + "\tup");
 
-      String third = commit(repo, Map.of("pre_update.sh", "#!/bin/sh\necho 3 > /var/run/rev3-pre\n",
-          "post_update.sh", "#!/bin/sh\necho breaking\nexit 1\n"));
+      String third =
+          commit(
+              repo,
+              Map.of(
+                  "pre_update.sh",
+                  "#!/bin/sh\necho 3 > /var/run/rev3-pre\n",
+                  "post_update.sh",
+                  "#!/bin/sh\necho breaking\nexit 1\n"));
       publishPlugin(id, repo, third, "[\"testpkg\"]", 3);
       CliRun failed = plugins.warder(root, "plugin", "update", jail);
       assertThat(failed.exitCode()).isEqualTo(1);
@@ -363,8 +494,11 @@ class PluginInstallTest {
       assertThat(failed.out()).contains(rollbackMessage);
       assertThat(jailRoot.resolve("var/run/rev3-pre")).doesNotExist();
       assertThat(jailRoot.resolve("var/run/rev")).hasContent("2");
-      assertThat(ok(root, "list", "-P", "-h").out()).contains(jail + "\tacme/" + id + "\t2\t" + second + "\tup");
-      assertThat(root.resolve("jails/" + jail + "/plugin/post_update.sh")).content().contains("post_update ran");
+      assertThat(ok(root, "list", "-P", "-h").out())
+          .contains(jail + "\tacme/" + id + "\t2\t" + second + "\tup");
+      assertThat(root.resolve("jails/" + jail + "/plugin/post_update.sh"))
+          .content()
+          .contains("post_update ran");
     } finally {
       plugins.warder(root, "stop", jail);
     }
@@ -392,18 +526,31 @@ class PluginInstallTest {
   /** A manifest that weakens the jail, the start of its refusal, and the flag that allows it. */
   record Hostile(String id, String extra, String asked, String flag, String value) {
     static Hostile device(String id, String path) {
-      return new Hostile(id, "\"properties\": {\"ip4\": \"inherit\"}, "
-          + "\"devfs_ruleset\": {\"paths\": {\"" + path + "\": null, \"bpf*\": null}, \"includes\": []}",
-          "devfs_ruleset.paths '" + path + "' (host devices made visible in the jail)", "--allow-device", path);
+      return new Hostile(
+          id,
+          "\"properties\": {\"ip4\": \"inherit\"}, "
+              + "\"devfs_ruleset\": {\"paths\": {\""
+              + path
+              + "\": null, \"bpf*\": null}, \"includes\": []}",
+          "devfs_ruleset.paths '" + path + "' (host devices made visible in the jail)",
+          "--allow-device",
+          path);
     }
 
     static Hostile property(String id, String key, String value) {
-      return new Hostile(id, "\"properties\": {\"ip4\": \"inherit\", \"" + key + "\": \"" + value + "\"}",
-          "properties." + key + "=" + value, "--allow-property", key);
+      return new Hostile(
+          id,
+          "\"properties\": {\"ip4\": \"inherit\", \"" + key + "\": \"" + value + "\"}",
+          "properties." + key + "=" + value,
+          "--allow-property",
+          key);
     }
 
     String needs() {
-      return asked + " needs " + flag + (flag.equals("--allow-device") ? " '" + value + "'" : " " + value);
+      return asked
+          + " needs "
+          + flag
+          + (flag.equals("--allow-device") ? " '" + value + "'" : " " + value);
     }
   }
 
@@ -414,45 +561,92 @@ class PluginInstallTest {
    */
   @Test
   void testInstall_manifestsThatWeakenTheJailRefusedBeforeAnythingIsMade() throws Exception {
-    List<Hostile> cases = List.of(Hostile.device("evil-alldev", "*"), Hostile.device("evil-mem", "mem"),
-        Hostile.device("evil-kmem", "kmem"), Hostile.device("evil-io", "io"),
-        Hostile.property("evil-insecure", "securelevel", "-1"), Hostile.property("evil-statfs", "enforce_statfs", "0"),
-        Hostile.property("evil-mount", "allow_mount_zfs", "1"), Hostile.property("evil-children", "children_max", "5"),
-        Hostile.property("evil-vmm", "allow_vmm", "1"),
-        new Hostile("evil-kmod", "\"kmods\": [\"linux64\", \"vmm\"]", "kmods vmm (a kernel module loaded on the host)",
-            "--allow-kmod", "vmm"));
+    List<Hostile> cases =
+        List.of(
+            Hostile.device("evil-alldev", "*"),
+            Hostile.device("evil-mem", "mem"),
+            Hostile.device("evil-kmem", "kmem"),
+            Hostile.device("evil-io", "io"),
+            Hostile.property("evil-insecure", "securelevel", "-1"),
+            Hostile.property("evil-statfs", "enforce_statfs", "0"),
+            Hostile.property("evil-mount", "allow_mount_zfs", "1"),
+            Hostile.property("evil-children", "children_max", "5"),
+            Hostile.property("evil-vmm", "allow_vmm", "1"),
+            new Hostile(
+                "evil-kmod",
+                "\"kmods\": [\"linux64\", \"vmm\"]",
+                "kmods vmm (a kernel module loaded on the host)",
+                "--allow-kmod",
+                "vmm"));
     Path root = host("hostile");
     for (Hostile h : cases) {
       publishManifest(h.id(), 1, h.extra());
       CliRun refused = plugins.warder(root, "fetch", "-P", "acme/" + h.id());
       assertThat(refused.exitCode()).as(h.id()).isEqualTo(1);
-      assertThat(refused.err()).as(h.id()).contains("plugin install failed at step 'allow': plugin acme/" + h.id()
-          + " asks for more than a plugin gets by default, so nothing was made: " + h.needs());
+      assertThat(refused.err())
+          .as(h.id())
+          .contains(
+              "plugin install failed at step 'allow': plugin acme/"
+                  + h.id()
+                  + " asks for more than a plugin gets by default, so nothing was made: "
+                  + h.needs());
       assertThat(refused.out()).doesNotContain("will allow");
       assertThat(root.resolve("jails")).as(h.id()).doesNotExist();
       assertThat(root.resolve("releases")).as(h.id()).doesNotExist();
 
-      CliRun plan = ok(root, "--runtime", "freebsd", "fetch", "-P", "acme/" + h.id(), "--dry-run", h.flag(), h.value());
-      String grant = "# will allow: " + h.asked() + ", granted by " + h.needs().substring(h.needs().indexOf("--allow"));
+      CliRun plan =
+          ok(
+              root,
+              "--runtime",
+              "freebsd",
+              "fetch",
+              "-P",
+              "acme/" + h.id(),
+              "--dry-run",
+              h.flag(),
+              h.value());
+      String grant =
+          "# will allow: "
+              + h.asked()
+              + ", granted by "
+              + h.needs().substring(h.needs().indexOf("--allow"));
       assertThat(plan.out()).as(h.id()).contains(grant);
       assertThat(plan.out().indexOf(grant)).isLessThan(plan.out().indexOf("fetch release"));
       assertThat(root.resolve("jails")).doesNotExist();
     }
-    assertThat(ok(root, "--runtime", "freebsd", "fetch", "-P", "acme/evil-kmod", "--dry-run", "--allow-kmod", "vmm").out())
-        .contains("kldload -n linux64").contains("kldload -n vmm");
-    CliRun path = plugins.warder(root, "plugin", "install", "acme/evil-kmod", "--allow-kmod", "/tmp/evil.ko");
+    assertThat(
+            ok(
+                    root,
+                    "--runtime",
+                    "freebsd",
+                    "fetch",
+                    "-P",
+                    "acme/evil-kmod",
+                    "--dry-run",
+                    "--allow-kmod",
+                    "vmm")
+                .out())
+        .contains("kldload -n linux64")
+        .contains("kldload -n vmm");
+    CliRun path =
+        plugins.warder(root, "plugin", "install", "acme/evil-kmod", "--allow-kmod", "/tmp/evil.ko");
     assertThat(path.exitCode()).isEqualTo(2);
-    assertThat(path.err()).contains("--allow-kmod: expected a kernel module name such as vmm (never a path");
+    assertThat(path.err())
+        .contains("--allow-kmod: expected a kernel module name such as vmm (never a path");
     CliRun release = plugins.warder(root, "fetch", "-r", REL, "--allow-property", "securelevel");
     assertThat(release.exitCode()).isEqualTo(2);
-    assertThat(release.err()).contains("--allow-device, --allow-kmod and --allow-property only apply with -P");
+    assertThat(release.err())
+        .contains("--allow-device, --allow-kmod and --allow-property only apply with -P");
     assertThat(root.resolve("jails")).doesNotExist();
     assertThat(root.resolve("releases")).doesNotExist();
 
-    // a real install with the flag says what it allows before anything runs; an update needs the flag again
+    // a real install with the flag says what it allows before anything runs; an update needs the
+    // flag again
     try {
-      CliRun granted = ok(root, "fetch", "-P", "acme/evil-alldev", "-n", "granted", "--allow-device", "*");
-      String line = "will allow: devfs_ruleset.paths '*' (host devices made visible in the jail), granted by --allow-device '*'";
+      CliRun granted =
+          ok(root, "fetch", "-P", "acme/evil-alldev", "-n", "granted", "--allow-device", "*");
+      String line =
+          "will allow: devfs_ruleset.paths '*' (host devices made visible in the jail), granted by --allow-device '*'";
       assertThat(granted.out()).contains(line);
       assertThat(granted.out().indexOf(line)).isLessThan(granted.out().indexOf("checked out"));
       assertThat(root.resolve("jails/granted/devfs.json")).content().contains("\"*\"");
@@ -461,7 +655,8 @@ class PluginInstallTest {
       assertThat(update.exitCode()).isEqualTo(1);
       assertThat(update.err()).contains("step 'allow'").contains("needs --allow-device '*'");
       assertThat(update.out()).doesNotContain("snapshot");
-      assertThat(ok(root, "plugin", "update", "granted", "--allow-device", "*").out()).contains(line)
+      assertThat(ok(root, "plugin", "update", "granted", "--allow-device", "*").out())
+          .contains(line)
           .contains("granted is at acme/evil-alldev revision 2");
     } finally {
       plugins.warder(root, "stop", "granted");
@@ -478,20 +673,22 @@ class PluginInstallTest {
       List<String> before = pool.datasets();
       CliRun refused = plugins.warder(root, "fetch", "-P", "acme/evil-zfs");
       assertThat(refused.exitCode()).isEqualTo(1);
-      assertThat(refused.err()).contains("properties.securelevel=-1 needs --allow-property securelevel");
+      assertThat(refused.err())
+          .contains("properties.securelevel=-1 needs --allow-property securelevel");
       assertThat(pool.datasets()).isEqualTo(before);
     }
   }
 
   /**
    * Issue 8 item 6: the plugin's pre_update.sh leaves processes in the jail that exchange
-   * usr/local/etc/pkg/repos and the overlay's target directory with links to a host directory in a loop
-   * (renameat2 RENAME_EXCHANGE, a static C program shipped in the overlay, detached so that it
-   * outlives the script); plugin update runs again and again. Whatever each update ends in (done, or refused and rolled back), no file
-   * appears or changes in the host directory.
+   * usr/local/etc/pkg/repos and the overlay's target directory with links to a host directory in a
+   * loop (renameat2 RENAME_EXCHANGE, a static C program shipped in the overlay, detached so that it
+   * outlives the script); plugin update runs again and again. Whatever each update ends in (done,
+   * or refused and rolled back), no file appears or changes in the host directory.
    */
   @Test
-  void testUpdate_jailProcessesSwappingDirectoriesForHostLinksNeverGetAHostWrite() throws Exception {
+  void testUpdate_jailProcessesSwappingDirectoriesForHostLinksNeverGetAHostWrite()
+      throws Exception {
     Path root = host("race");
     Path hostDir = Files.createDirectories(tmp.resolve("race-host/etc"));
     Files.writeString(hostDir.resolve("keep"), "host file\n");
@@ -500,13 +697,22 @@ class PluginInstallTest {
     artifact(repo, "echo installed\n");
     Files.createDirectories(repo.resolve("overlay/root"));
     Files.copy(swap, repo.resolve("overlay/root/swap"));
-    Files.setPosixFilePermissions(repo.resolve("overlay/root/swap"), PosixFilePermissions.fromString("rwxr-xr-x"));
-    String commit = commit(repo, Map.of("overlay/usr/local/etc/racer/racer.conf", "racer = 1\n",
-        "pre_update.sh", "#!/bin/sh\n"
-            + "for d in /usr/local/etc/pkg/repos /usr/local/etc/racer; do\n"
-            + "  /root/swap $d $d.evil " + hostDir + " daemon </dev/null >/dev/null 2>&1\n"
-            + "done\n"
-            + "sleep 1\necho swappers running: $(ps | grep -c '[r]oot/swap')\n"));
+    Files.setPosixFilePermissions(
+        repo.resolve("overlay/root/swap"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    String commit =
+        commit(
+            repo,
+            Map.of(
+                "overlay/usr/local/etc/racer/racer.conf",
+                "racer = 1\n",
+                "pre_update.sh",
+                "#!/bin/sh\n"
+                    + "for d in /usr/local/etc/pkg/repos /usr/local/etc/racer; do\n"
+                    + "  /root/swap $d $d.evil "
+                    + hostDir
+                    + " daemon </dev/null >/dev/null 2>&1\n"
+                    + "done\n"
+                    + "sleep 1\necho swappers running: $(ps | grep -c '[r]oot/swap')\n"));
     publishPlugin("racer", repo, commit, "[\"testpkg\"]", 1);
     try {
       ok(root, "fetch", "-P", "acme/racer", "-n", "racer");
@@ -518,15 +724,20 @@ class PluginInstallTest {
           done++;
         } else {
           raced++;
-          assertThat(update.out() + update.err()).as("a failed update is rolled back")
+          assertThat(update.out() + update.err())
+              .as("a failed update is rolled back")
               .contains("restored racer from its copy");
         }
         try (var files = Files.list(hostDir)) {
-          assertThat(files.map(p -> p.getFileName().toString())).as("update " + i).containsExactly("keep");
+          assertThat(files.map(p -> p.getFileName().toString()))
+              .as("update " + i)
+              .containsExactly("keep");
         }
         assertThat(hostDir.resolve("keep")).hasContent("host file");
         if (i == 0) {
-          assertThat(update.out()).as("the first update ran pre_update.sh").contains("swappers running: 2");
+          assertThat(update.out())
+              .as("the first update ran pre_update.sh")
+              .contains("swappers running: 2");
         }
       }
       assertThat(done + raced).isEqualTo(8);
@@ -534,20 +745,33 @@ class PluginInstallTest {
       plugins.warder(root, "stop", "racer");
     }
     try (var all = Files.walk(hostDir.getParent())) {
-      assertThat(all.map(p -> hostDir.getParent().relativize(p).toString())).containsExactlyInAnyOrder("", "etc", "etc/keep");
+      assertThat(all.map(p -> hostDir.getParent().relativize(p).toString()))
+          .containsExactlyInAnyOrder("", "etc", "etc/keep");
     }
   }
 
   @Test
   void testInstall_dryRunPlansFreeBsdCommands() throws Exception {
     Path root = host("plan");
-    CliRun run = ok(root, "--runtime", "freebsd", "fetch", "-P", "acme/testapp", "-n", "app9", "--dry-run");
-    assertThat(run.out()).contains("Plan for plugin acme/testapp revision 1 into jail app9 (FreeBSD jail(8), dir storage)")
+    CliRun run =
+        ok(root, "--runtime", "freebsd", "fetch", "-P", "acme/testapp", "-n", "app9", "--dry-run");
+    assertThat(run.out())
+        .contains(
+            "Plan for plugin acme/testapp revision 1 into jail app9 (FreeBSD jail(8), dir storage)")
         .contains("fetch release " + REL)
-        .contains("cp -a " + root.resolve("releases/" + REL + "/root") + "/. " + root.resolve("jails/app9/root") + "/")
+        .contains(
+            "cp -a "
+                + root.resolve("releases/" + REL + "/root")
+                + "/. "
+                + root.resolve("jails/app9/root")
+                + "/")
         .contains("devfs_ruleset = 1000;")
-        .containsSubsequence("devfs rule -s 1000 delset", "devfs rule -s 1000 add hide", "devfs rule -s 1000 add path null unhide",
-            "devfs rule -s 1000 add path 'bpf*' unhide", "devfs rule -s 1000 add path 'dri/*' mode 0660",
+        .containsSubsequence(
+            "devfs rule -s 1000 delset",
+            "devfs rule -s 1000 add hide",
+            "devfs rule -s 1000 add path null unhide",
+            "devfs rule -s 1000 add path 'bpf*' unhide",
+            "devfs rule -s 1000 add path 'dri/*' mode 0660",
             "jail -f " + root.resolve("jails/app9/jail.conf") + " -c app9")
         .contains("pkg -j app9 install -y testpkg")
         .contains("jexec app9 env IOCAGE_PLUGIN_IP=127.0.0.1 WARDER_PLUGIN_IP=127.0.0.1 /bin/sh -c")

@@ -14,14 +14,14 @@ import org.warder.client.publish.RegistryClient;
 import org.warder.client.repo.Repositories;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.testing.CliRun;
-import org.warder.signing.tuf.Updater;
 import org.warder.signing.tuf.Key;
+import org.warder.signing.tuf.Updater;
 
 /**
  * A {@link PublishingRegistry} ready for plugin publishers: one key made with {@code warder key
  * generate --name acme}, delegated the roles {@code plugins-acme} and {@code plugins-ix} with the
- * conventional paths (and {@code plugins-ghost}, delegated but never published), a token for
- * both, and a publisher host that trusts the registry as {@code main}.
+ * conventional paths (and {@code plugins-ghost}, delegated but never published), a token for both,
+ * and a publisher host that trusts the registry as {@code main}.
  */
 final class PublishedPlugins implements AutoCloseable {
   private final PublishingRegistry publishing;
@@ -36,7 +36,9 @@ final class PublishedPlugins implements AutoCloseable {
     publisherRoot = publishing.publisherRoot;
     Key publicKey = publishing.generateKey("acme");
     for (String publisher : List.of("acme", "ix", "ghost")) {
-      registry.delegate(PluginTargets.role(publisher), publicKey,
+      registry.delegate(
+          PluginTargets.role(publisher),
+          publicKey,
           PluginTargets.delegatedPaths(publisher).toArray(String[]::new));
     }
     publishing.useToken("acme", "plugins-acme", "plugins-ix");
@@ -52,7 +54,10 @@ final class PublishedPlugins implements AutoCloseable {
     return publishing.warder(root, args);
   }
 
-  /** The catalogue of repository {@code main} as the host at {@code root} sees it (added there if needed). */
+  /**
+   * The catalogue of repository {@code main} as the host at {@code root} sees it (added there if
+   * needed).
+   */
   PluginCatalog catalog(Path root) throws Exception {
     return catalog(root, new PrintWriter(Writer.nullWriter()));
   }
@@ -63,8 +68,11 @@ final class PublishedPlugins implements AutoCloseable {
       addRepo(root);
     }
     Repositories repos = publishing.repositories(root);
-    return new PluginCatalog(repos.updater(repos.get("main")), repos.get("main").targetUrls(),
-        new HostLayout(root).repoCache("main"), warnings);
+    return new PluginCatalog(
+        repos.updater(repos.get("main")),
+        repos.get("main").targetUrls(),
+        new HostLayout(root).repoCache("main"),
+        warnings);
   }
 
   /** The private half of the key every role here is delegated to. */

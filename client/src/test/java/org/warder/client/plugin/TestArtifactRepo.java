@@ -25,7 +25,8 @@ import org.warder.signing.Digests;
  * @param second commit two (main)
  * @param firstTree {@link #tree} of the working tree at commit one
  */
-public record TestArtifactRepo(Path dir, String first, String second, Map<String, String> firstTree) {
+public record TestArtifactRepo(
+    Path dir, String first, String second, Map<String, String> firstTree) {
   private static final PersonIdent WHO = new PersonIdent("Plugin Author", "author@example.org");
 
   /** A test artifact repository in {@code dir}. */
@@ -33,10 +34,12 @@ public record TestArtifactRepo(Path dir, String first, String second, Map<String
     Files.createDirectories(dir);
     try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
       write(dir, "post_install.sh", "#!/bin/sh\nsysrc testapp_enable=YES\nservice testapp start\n");
-      Files.setPosixFilePermissions(dir.resolve("post_install.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(
+          dir.resolve("post_install.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
       write(dir, "ui.json", "{\"adminportal\": \"http://%%IP%%:8080/\"}\n");
       write(dir, "overlay/usr/local/etc/testapp.conf", "listen = 8080\n");
-      Files.createSymbolicLink(dir.resolve("overlay/usr/local/etc/testapp.conf.sample"), Path.of("testapp.conf"));
+      Files.createSymbolicLink(
+          dir.resolve("overlay/usr/local/etc/testapp.conf.sample"), Path.of("testapp.conf"));
       RevCommit first = commit(git, "first");
       Map<String, String> firstTree = tree(dir);
       git.tag().setName("v1").setObjectId(first).setAnnotated(false).call();
@@ -75,7 +78,8 @@ public record TestArtifactRepo(Path dir, String first, String second, Map<String
         } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
           out.put(rel, "dir");
         } else {
-          String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p)).substring(0, 3);
+          String mode =
+              PosixFilePermissions.toString(Files.getPosixFilePermissions(p)).substring(0, 3);
           out.put(rel, "file " + mode + " " + Digests.sha256Hex(p));
         }
       }

@@ -1,6 +1,5 @@
 package org.warder.client.release;
 
-import org.warder.signing.testing.CliRun;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -22,11 +21,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.signing.Digests;
+import org.warder.signing.testing.CliRun;
 
 /**
  * {@code warder fetch -r} when the first registry URL is a hostile or broken peer (WireMock in
- * front of the real registry, changing chosen answers) and a mirror is the real registry: the
- * fetch completes from what verifies, and with no good mirror it fails leaving nothing.
+ * front of the real registry, changing chosen answers) and a mirror is the real registry: the fetch
+ * completes from what verifies, and with no good mirror it fails leaving nothing.
  */
 class HostileMirrorTest {
   @TempDir static Path tmp;
@@ -40,7 +40,12 @@ class HostileMirrorTest {
   static void publish() throws Exception {
     published = new PublishedRelease(tmp);
     base = Files.readAllBytes(published.dist.resolve("base.txz"));
-    baseTarget = "/targets/releases/" + PublishedRelease.REL + "/amd64/" + Digests.sha256Hex(base) + ".base.txz";
+    baseTarget =
+        "/targets/releases/"
+            + PublishedRelease.REL
+            + "/amd64/"
+            + Digests.sha256Hex(base)
+            + ".base.txz";
   }
 
   @AfterAll
@@ -52,7 +57,10 @@ class HostileMirrorTest {
   void startHostile() {
     hostile = new WireMockServer(options().dynamicPort());
     hostile.start();
-    hostile.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(published.registry.url().replaceAll("/$", ""))));
+    hostile.stubFor(
+        any(anyUrl())
+            .atPriority(10)
+            .willReturn(aResponse().proxiedFrom(published.registry.url().replaceAll("/$", ""))));
   }
 
   @AfterEach
@@ -61,12 +69,30 @@ class HostileMirrorTest {
   }
 
   private CliRun addWithMirror() {
-    return published.warder(root, "repo", "add", "main", hostile.baseUrl() + "/", "--root-sha256", published.registry.rootSha256(),
-        "--mirror", published.registry.url());
+    return published.warder(
+        root,
+        "repo",
+        "add",
+        "main",
+        hostile.baseUrl() + "/",
+        "--root-sha256",
+        published.registry.rootSha256(),
+        "--mirror",
+        published.registry.url());
   }
 
   private CliRun fetch() {
-    return published.warder(root, "fetch", "-r", PublishedRelease.REL, "--repo", "main", "--arch", "amd64", "-F", "base.txz");
+    return published.warder(
+        root,
+        "fetch",
+        "-r",
+        PublishedRelease.REL,
+        "--repo",
+        "main",
+        "--arch",
+        "amd64",
+        "-F",
+        "base.txz");
   }
 
   private void assertFetchedFromMirror() throws Exception {
@@ -75,12 +101,16 @@ class HostileMirrorTest {
     CliRun run = fetch();
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(root.resolve("releases/" + PublishedRelease.REL + "/root/bin/busybox")).exists();
-    assertThat(Digests.sha256Hex(root.resolve("download/" + PublishedRelease.REL + "/base.txz"))).isEqualTo(Digests.sha256Hex(base));
+    assertThat(Digests.sha256Hex(root.resolve("download/" + PublishedRelease.REL + "/base.txz")))
+        .isEqualTo(Digests.sha256Hex(base));
   }
 
   @Test
   void testFetch_truncatedBodyFromFirstMirrorThenGoodMirror() throws Exception {
-    hostile.stubFor(get(baseTarget).atPriority(1).willReturn(aResponse().withBody(Arrays.copyOf(base, base.length / 2))));
+    hostile.stubFor(
+        get(baseTarget)
+            .atPriority(1)
+            .willReturn(aResponse().withBody(Arrays.copyOf(base, base.length / 2))));
     assertFetchedFromMirror();
     hostile.verify(getRequestedFor(urlEqualTo(baseTarget)));
   }
@@ -95,16 +125,34 @@ class HostileMirrorTest {
 
   @Test
   void testFetch_oversizedTimestampFromFirstMirrorThenGoodMirror() throws Exception {
-    hostile.stubFor(get("/metadata/timestamp.json").atPriority(1).willReturn(aResponse().withBody(new byte[40_000])));
+    hostile.stubFor(
+        get("/metadata/timestamp.json")
+            .atPriority(1)
+            .willReturn(aResponse().withBody(new byte[40_000])));
     assertFetchedFromMirror();
   }
 
   @Test
   void testFetch_serverErrorRetriedOnTheSameMirror() throws Exception {
-    hostile.stubFor(get(baseTarget).atPriority(1).inScenario("5xx").whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(aResponse().withStatus(503)).willSetStateTo("recovered"));
-    assertThat(published.warder(root, "repo", "add", "main", hostile.baseUrl() + "/", "--root-sha256",
-        published.registry.rootSha256()).exitCode()).isZero();
+    hostile.stubFor(
+        get(baseTarget)
+            .atPriority(1)
+            .inScenario("5xx")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(aResponse().withStatus(503))
+            .willSetStateTo("recovered"));
+    assertThat(
+            published
+                .warder(
+                    root,
+                    "repo",
+                    "add",
+                    "main",
+                    hostile.baseUrl() + "/",
+                    "--root-sha256",
+                    published.registry.rootSha256())
+                .exitCode())
+        .isZero();
     CliRun run = fetch();
     assertThat(run.exitCode()).as(run.err()).isZero();
     hostile.verify(2, getRequestedFor(urlEqualTo(baseTarget)));
@@ -115,12 +163,25 @@ class HostileMirrorTest {
     byte[] evil = base.clone();
     evil[10] ^= 1;
     hostile.stubFor(get(baseTarget).atPriority(1).willReturn(aResponse().withBody(evil)));
-    assertThat(published.warder(root, "repo", "add", "main", hostile.baseUrl() + "/", "--root-sha256",
-        published.registry.rootSha256()).exitCode()).isZero();
+    assertThat(
+            published
+                .warder(
+                    root,
+                    "repo",
+                    "add",
+                    "main",
+                    hostile.baseUrl() + "/",
+                    "--root-sha256",
+                    published.registry.rootSha256())
+                .exitCode())
+        .isZero();
     CliRun run = fetch();
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err().lines().filter(l -> l.startsWith("warder: ")))
-        .singleElement().asString().contains("base.txz").contains("expected sha256 " + Digests.sha256Hex(base));
+        .singleElement()
+        .asString()
+        .contains("base.txz")
+        .contains("expected sha256 " + Digests.sha256Hex(base));
     assertThat(root.resolve("releases/" + PublishedRelease.REL)).doesNotExist();
     try (var files = Files.walk(root.resolve("download"))) {
       assertThat(files.filter(Files::isRegularFile)).isEmpty();

@@ -1,6 +1,5 @@
 package org.warder.client.release;
 
-import org.warder.signing.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -13,12 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.cli.WarderMain;
 import org.warder.signing.Digests;
+import org.warder.signing.testing.CliRun;
 import org.warder.signing.testing.StaticHttpServer;
 
 /**
- * {@code warder fetch -r --mirror}: a plain FreeBSD mirror (download.freebsd.org layout) served
- * by a web server; every file checked against MANIFEST, the MANIFEST itself authenticated only
- * when pinned.
+ * {@code warder fetch -r --mirror}: a plain FreeBSD mirror (download.freebsd.org layout) served by
+ * a web server; every file checked against MANIFEST, the MANIFEST itself authenticated only when
+ * pinned.
  */
 class MirrorFetchTest {
   static final String REL = "14.1-RELEASE";
@@ -36,17 +36,32 @@ class MirrorFetchTest {
   private CliRun warder(String... args) {
     List<String> all = new ArrayList<>(List.of("--root", root.toString()));
     all.addAll(List.of(args));
-    return CliRun.of((out, err, a) -> WarderMain.run(out, err, Map.of("CI", "true"), a), all.toArray(String[]::new));
+    return CliRun.of(
+        (out, err, a) -> WarderMain.run(out, err, Map.of("CI", "true"), a),
+        all.toArray(String[]::new));
   }
 
   @Test
   void testFetchMirror_unpinnedManifestWarnsAndVerifiesFiles() throws Exception {
     try (StaticHttpServer server = new StaticHttpServer(www)) {
-      CliRun run = warder("fetch", "-r", REL, "--arch", "amd64", "--mirror", server.url("releases/").toString());
+      CliRun run =
+          warder(
+              "fetch",
+              "-r",
+              REL,
+              "--arch",
+              "amd64",
+              "--mirror",
+              server.url("releases/").toString());
       assertThat(run.exitCode()).as(run.err()).isZero();
-      assertThat(run.out()).contains("MANIFEST from").contains("is NOT authenticated").contains("--manifest-sha256");
-      assertThat(root.resolve("releases/" + REL + "/root/usr/lib32/libc.so.7")).hasContent("32-bit libc");
-      assertThat(warder("list", "-r", "-h").out()).startsWith(REL + "\tamd64\tmirror " + server.url("releases/"));
+      assertThat(run.out())
+          .contains("MANIFEST from")
+          .contains("is NOT authenticated")
+          .contains("--manifest-sha256");
+      assertThat(root.resolve("releases/" + REL + "/root/usr/lib32/libc.so.7"))
+          .hasContent("32-bit libc");
+      assertThat(warder("list", "-r", "-h").out())
+          .startsWith(REL + "\tamd64\tmirror " + server.url("releases/"));
     }
   }
 
@@ -54,10 +69,23 @@ class MirrorFetchTest {
   void testFetchMirror_pinnedManifestAccepted() throws Exception {
     String pin = Digests.sha256Hex(www.resolve("releases/amd64/" + REL + "/MANIFEST"));
     try (StaticHttpServer server = new StaticHttpServer(www)) {
-      CliRun run = warder("fetch", "-r", REL, "--arch", "amd64", "--mirror", server.url("releases/").toString(),
-          "--manifest-sha256", pin, "-F", "base.txz");
+      CliRun run =
+          warder(
+              "fetch",
+              "-r",
+              REL,
+              "--arch",
+              "amd64",
+              "--mirror",
+              server.url("releases/").toString(),
+              "--manifest-sha256",
+              pin,
+              "-F",
+              "base.txz");
       assertThat(run.exitCode()).as(run.err()).isZero();
-      assertThat(run.out()).contains("MANIFEST matches the pinned sha256 " + pin).doesNotContain("NOT authenticated");
+      assertThat(run.out())
+          .contains("MANIFEST matches the pinned sha256 " + pin)
+          .doesNotContain("NOT authenticated");
       assertThat(root.resolve("releases/" + REL + "/root/usr/lib32")).doesNotExist();
     }
   }
@@ -65,8 +93,17 @@ class MirrorFetchTest {
   @Test
   void testFetchMirror_wrongPinRefusedNothingLeft() throws Exception {
     try (StaticHttpServer server = new StaticHttpServer(www)) {
-      CliRun run = warder("fetch", "-r", REL, "--arch", "amd64", "--mirror", server.url("releases/").toString(),
-          "--manifest-sha256", "cd".repeat(32));
+      CliRun run =
+          warder(
+              "fetch",
+              "-r",
+              REL,
+              "--arch",
+              "amd64",
+              "--mirror",
+              server.url("releases/").toString(),
+              "--manifest-sha256",
+              "cd".repeat(32));
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.err()).contains("expected the pinned " + "cd".repeat(32)).hasLineCount(1);
       assertThat(root.resolve("releases/" + REL)).doesNotExist();
@@ -81,9 +118,20 @@ class MirrorFetchTest {
     bytes[100] ^= 0x40;
     Files.write(base, bytes);
     try (StaticHttpServer server = new StaticHttpServer(www)) {
-      CliRun run = warder("fetch", "-r", REL, "--arch", "amd64", "--mirror", server.url("releases/").toString());
+      CliRun run =
+          warder(
+              "fetch",
+              "-r",
+              REL,
+              "--arch",
+              "amd64",
+              "--mirror",
+              server.url("releases/").toString());
       assertThat(run.exitCode()).isEqualTo(1);
-      assertThat(run.err()).contains("base.txz").contains("MANIFEST lists " + listed).contains(Digests.sha256Hex(bytes));
+      assertThat(run.err())
+          .contains("base.txz")
+          .contains("MANIFEST lists " + listed)
+          .contains(Digests.sha256Hex(bytes));
       assertThat(root.resolve("releases/" + REL)).doesNotExist();
       assertThat(root.resolve("download/" + REL + "/base.txz")).doesNotExist();
     }
@@ -91,8 +139,10 @@ class MirrorFetchTest {
 
   @Test
   void testFetch_refusesHostileReleaseAndFileNames() {
-    assertThat(warder("fetch", "-r", "../../etc", "--mirror", "http://127.0.0.1:9/").err()).contains("expected a FreeBSD release name");
-    assertThat(warder("fetch", "-r", REL, "--mirror", "http://127.0.0.1:9/", "-F", "../x.txz").err())
+    assertThat(warder("fetch", "-r", "../../etc", "--mirror", "http://127.0.0.1:9/").err())
+        .contains("expected a FreeBSD release name");
+    assertThat(
+            warder("fetch", "-r", REL, "--mirror", "http://127.0.0.1:9/", "-F", "../x.txz").err())
         .contains("expected a distribution file name like base.txz, found \"../x.txz\"");
   }
 }

@@ -28,8 +28,19 @@ final class PublishedRelease implements AutoCloseable {
     publishing.useToken("release-team", "releases");
     dist = tmp.resolve("dist");
     SyntheticRelease.write(dist, true, 600);
-    CliRun published = warder(publishing.publisherRoot, "publish", "release", REL, dist.toString(), "--repo", "main",
-        "--key", "rel", "--arch", "amd64");
+    CliRun published =
+        warder(
+            publishing.publisherRoot,
+            "publish",
+            "release",
+            REL,
+            dist.toString(),
+            "--repo",
+            "main",
+            "--key",
+            "rel",
+            "--arch",
+            "amd64");
     assertThat(published.exitCode()).as(published.err()).isZero();
     assertThat(published.out()).contains("published " + REL + "/amd64 as releases version 1");
   }

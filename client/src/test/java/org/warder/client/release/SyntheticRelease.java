@@ -15,8 +15,8 @@ import org.warder.signing.Digests;
 /**
  * A small FreeBSD-like release distribution built in the test: a rootfs around the statically
  * linked busybox (Debian's busybox-static), packed as a pax tar with numeric owners, absolute
- * symlink targets, a hardlink, a setuid file and file flags, compressed as a multi-block .txz,
- * with a FreeBSD MANIFEST.
+ * symlink targets, a hardlink, a setuid file and file flags, compressed as a multi-block .txz, with
+ * a FreeBSD MANIFEST.
  */
 public final class SyntheticRelease {
   /** Every member's mtime: whole seconds, so the archives are reproducible byte for byte. */
@@ -30,58 +30,145 @@ public final class SyntheticRelease {
     write(dir, lib32, padKiB, Map.of());
   }
 
-  /** As {@link #write(Path, boolean, int)}, with extra executable files in base (path → content). */
-  public static void write(Path dir, boolean lib32, int padKiB, Map<String, byte[]> executables) throws IOException {
+  /**
+   * As {@link #write(Path, boolean, int)}, with extra executable files in base (path → content).
+   */
+  public static void write(Path dir, boolean lib32, int padKiB, Map<String, byte[]> executables)
+      throws IOException {
     Files.createDirectories(dir);
     byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
     StringBuilder manifest = new StringBuilder();
     Path base = dir.resolve("base.txz");
-    int count = writeTxz(base, tar -> {
-      dirEntry(tar, "./", 0755);
-      dirEntry(tar, "bin/", 0755);
-      file(tar, "bin/busybox", busybox, 0555, 0, 0, Map.of());
-      for (String applet : java.util.List.of("sh", "sleep", "ps", "hostname", "cat", "echo", "id", "ip", "env",
-          "touch", "mkdir", "rm", "cp", "sed", "grep", "wget", "tar", "sha256sum", "chmod", "test", "true", "false", "sysctl",
-          "wc", "head", "tr", "sort", "[", "cut", "uname", "mv")) {
-        symlink(tar, "bin/" + applet, "busybox");
-      }
-      hardlink(tar, "bin/ls", "bin/busybox");
-      dirEntry(tar, "etc/", 0755);
-      file(tar, "etc/rc.conf", "hostname=\"base\"\n".getBytes(StandardCharsets.UTF_8), 0644, 0, 0, Map.of());
-      file(tar, "etc/rc", "#!/bin/sh\necho rc ran > /var/run/rc.ran\n".getBytes(StandardCharsets.UTF_8), 0755, 0, 0, Map.of());
-      file(tar, "etc/rc.shutdown", "#!/bin/sh\necho stopped >> /var/run/rc.ran\n".getBytes(StandardCharsets.UTF_8), 0755, 0, 0,
-          Map.of());
-      dirEntry(tar, "var/", 0755);
-      dirEntry(tar, "var/run/", 0755);
-      symlink(tar, "etc/termcap", "/usr/share/misc/termcap");
-      dirEntry(tar, "usr/", 0755);
-      dirEntry(tar, "usr/bin/", 0755);
-      symlink(tar, "usr/bin/env", "/bin/busybox");
-      dirEntry(tar, "usr/local/", 0755);
-      dirEntry(tar, "usr/sbin/", 0755);
-      for (Map.Entry<String, byte[]> e : new java.util.TreeMap<>(executables).entrySet()) {
-        file(tar, e.getKey(), e.getValue(), 0755, 0, 0, Map.of());
-      }
-      file(tar, "usr/bin/passwd", "#!/bin/sh\necho passwd\n".getBytes(StandardCharsets.UTF_8), 04555, 0, 0,
-          Map.of("SCHILY.fflags", "schg"));
-      dirEntry(tar, "usr/share/", 0755);
-      dirEntry(tar, "usr/share/misc/", 0755);
-      file(tar, "usr/share/misc/termcap", "# termcap\n".getBytes(StandardCharsets.UTF_8), 0444, 0, 0, Map.of());
-      file(tar, "usr/share/misc/padding", pad(padKiB), 0644, 1001, 1002, Map.of());
-      dirEntry(tar, "root/", 0700);
-      dirEntry(tar, "tmp/", 01777);
-    });
-    manifest.append("base.txz\t").append(Digests.sha256Hex(base)).append('\t').append(count)
+    int count =
+        writeTxz(
+            base,
+            tar -> {
+              dirEntry(tar, "./", 0755);
+              dirEntry(tar, "bin/", 0755);
+              file(tar, "bin/busybox", busybox, 0555, 0, 0, Map.of());
+              for (String applet :
+                  java.util.List.of(
+                      "sh",
+                      "sleep",
+                      "ps",
+                      "hostname",
+                      "cat",
+                      "echo",
+                      "id",
+                      "ip",
+                      "env",
+                      "touch",
+                      "mkdir",
+                      "rm",
+                      "cp",
+                      "sed",
+                      "grep",
+                      "wget",
+                      "tar",
+                      "sha256sum",
+                      "chmod",
+                      "test",
+                      "true",
+                      "false",
+                      "sysctl",
+                      "wc",
+                      "head",
+                      "tr",
+                      "sort",
+                      "[",
+                      "cut",
+                      "uname",
+                      "mv")) {
+                symlink(tar, "bin/" + applet, "busybox");
+              }
+              hardlink(tar, "bin/ls", "bin/busybox");
+              dirEntry(tar, "etc/", 0755);
+              file(
+                  tar,
+                  "etc/rc.conf",
+                  "hostname=\"base\"\n".getBytes(StandardCharsets.UTF_8),
+                  0644,
+                  0,
+                  0,
+                  Map.of());
+              file(
+                  tar,
+                  "etc/rc",
+                  "#!/bin/sh\necho rc ran > /var/run/rc.ran\n".getBytes(StandardCharsets.UTF_8),
+                  0755,
+                  0,
+                  0,
+                  Map.of());
+              file(
+                  tar,
+                  "etc/rc.shutdown",
+                  "#!/bin/sh\necho stopped >> /var/run/rc.ran\n".getBytes(StandardCharsets.UTF_8),
+                  0755,
+                  0,
+                  0,
+                  Map.of());
+              dirEntry(tar, "var/", 0755);
+              dirEntry(tar, "var/run/", 0755);
+              symlink(tar, "etc/termcap", "/usr/share/misc/termcap");
+              dirEntry(tar, "usr/", 0755);
+              dirEntry(tar, "usr/bin/", 0755);
+              symlink(tar, "usr/bin/env", "/bin/busybox");
+              dirEntry(tar, "usr/local/", 0755);
+              dirEntry(tar, "usr/sbin/", 0755);
+              for (Map.Entry<String, byte[]> e : new java.util.TreeMap<>(executables).entrySet()) {
+                file(tar, e.getKey(), e.getValue(), 0755, 0, 0, Map.of());
+              }
+              file(
+                  tar,
+                  "usr/bin/passwd",
+                  "#!/bin/sh\necho passwd\n".getBytes(StandardCharsets.UTF_8),
+                  04555,
+                  0,
+                  0,
+                  Map.of("SCHILY.fflags", "schg"));
+              dirEntry(tar, "usr/share/", 0755);
+              dirEntry(tar, "usr/share/misc/", 0755);
+              file(
+                  tar,
+                  "usr/share/misc/termcap",
+                  "# termcap\n".getBytes(StandardCharsets.UTF_8),
+                  0444,
+                  0,
+                  0,
+                  Map.of());
+              file(tar, "usr/share/misc/padding", pad(padKiB), 0644, 1001, 1002, Map.of());
+              dirEntry(tar, "root/", 0700);
+              dirEntry(tar, "tmp/", 01777);
+            });
+    manifest
+        .append("base.txz\t")
+        .append(Digests.sha256Hex(base))
+        .append('\t')
+        .append(count)
         .append("\tbase\t\"Base system (MANDATORY)\"\ton\n");
     if (lib32) {
       Path l32 = dir.resolve("lib32.txz");
-      int n = writeTxz(l32, tar -> {
-        dirEntry(tar, "./", 0755);
-        dirEntry(tar, "usr/", 0755);
-        dirEntry(tar, "usr/lib32/", 0755);
-        file(tar, "usr/lib32/libc.so.7", "32-bit libc".getBytes(StandardCharsets.UTF_8), 0444, 0, 0, Map.of());
-      });
-      manifest.append("lib32.txz\t").append(Digests.sha256Hex(l32)).append('\t').append(n)
+      int n =
+          writeTxz(
+              l32,
+              tar -> {
+                dirEntry(tar, "./", 0755);
+                dirEntry(tar, "usr/", 0755);
+                dirEntry(tar, "usr/lib32/", 0755);
+                file(
+                    tar,
+                    "usr/lib32/libc.so.7",
+                    "32-bit libc".getBytes(StandardCharsets.UTF_8),
+                    0444,
+                    0,
+                    0,
+                    Map.of());
+              });
+      manifest
+          .append("lib32.txz\t")
+          .append(Digests.sha256Hex(l32))
+          .append('\t')
+          .append(n)
           .append("\tlib32\t\"32-bit compatibility libraries\"\ton\n");
     }
     Files.writeString(dir.resolve("MANIFEST"), manifest.toString());
@@ -110,14 +197,15 @@ public final class SyntheticRelease {
     try (OutputStream raw = Files.newOutputStream(file);
         XZOutputStream xz = new XZOutputStream(raw, new LZMA2Options(1));
         BlockSplitter split = new BlockSplitter(xz, 64 * 1024);
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(split) {
-          @Override
-          public void putArchiveEntry(TarArchiveEntry entry) throws IOException {
-            entry.setLastModifiedTime(MTIME);
-            members[0]++;
-            super.putArchiveEntry(entry);
-          }
-        }) {
+        TarArchiveOutputStream tar =
+            new TarArchiveOutputStream(split) {
+              @Override
+              public void putArchiveEntry(TarArchiveEntry entry) throws IOException {
+                entry.setLastModifiedTime(MTIME);
+                members[0]++;
+                super.putArchiveEntry(entry);
+              }
+            }) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
       content.write(tar);
@@ -159,7 +247,8 @@ public final class SyntheticRelease {
     }
   }
 
-  private static void dirEntry(TarArchiveOutputStream tar, String name, int mode) throws IOException {
+  private static void dirEntry(TarArchiveOutputStream tar, String name, int mode)
+      throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name);
     e.setMode(040000 | mode);
     e.setIds(0, 0);
@@ -167,8 +256,15 @@ public final class SyntheticRelease {
     tar.closeArchiveEntry();
   }
 
-  private static void file(TarArchiveOutputStream tar, String name, byte[] data, int mode, int uid, int gid,
-      Map<String, String> pax) throws IOException {
+  private static void file(
+      TarArchiveOutputStream tar,
+      String name,
+      byte[] data,
+      int mode,
+      int uid,
+      int gid,
+      Map<String, String> pax)
+      throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name);
     e.setMode(0100000 | mode);
     e.setSize(data.length);
@@ -179,7 +275,8 @@ public final class SyntheticRelease {
     tar.closeArchiveEntry();
   }
 
-  private static void symlink(TarArchiveOutputStream tar, String name, String target) throws IOException {
+  private static void symlink(TarArchiveOutputStream tar, String name, String target)
+      throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
     e.setLinkName(target);
     e.setMode(0120755);
@@ -187,7 +284,8 @@ public final class SyntheticRelease {
     tar.closeArchiveEntry();
   }
 
-  private static void hardlink(TarArchiveOutputStream tar, String name, String target) throws IOException {
+  private static void hardlink(TarArchiveOutputStream tar, String name, String target)
+      throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_LINK);
     e.setLinkName(target);
     e.setMode(0100555);

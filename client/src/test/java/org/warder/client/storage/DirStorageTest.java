@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.testing.RecordingCommandRunner;
 
-/** Directory storage: destroy removes read-only trees; on FreeBSD it clears schg flags first (exact argv). */
+/**
+ * Directory storage: destroy removes read-only trees; on FreeBSD it clears schg flags first (exact
+ * argv).
+ */
 class DirStorageTest {
   @TempDir Path tmp;
 
@@ -26,7 +29,8 @@ class DirStorageTest {
     Path www = tree();
     RecordingCommandRunner runner = RecordingCommandRunner.succeeding();
     new DirStorage(tmp, runner, true).destroy("jails/www");
-    assertThat(runner.commands()).containsExactly(List.of("chflags", "-R", "noschg", www.toString()));
+    assertThat(runner.commands())
+        .containsExactly(List.of("chflags", "-R", "noschg", www.toString()));
     assertThat(www).doesNotExist();
     assertThat(tmp.resolve("jails")).isEmptyDirectory();
   }

@@ -19,8 +19,8 @@ import org.warder.client.testing.ZfsPool;
 /**
  * The begin record of real zfs-fuse streams ({@code zfs send}, {@code -i}, {@code -p}, {@code -R},
  * {@code -I}) and of records altered to be big-endian, a volume, a clone, raw or not a stream: the
- * plain ones pass whole, every one that could carry a property or reach another dataset is
- * refused before a byte of it is passed on.
+ * plain ones pass whole, every one that could carry a property or reach another dataset is refused
+ * before a byte of it is passed on.
  */
 class SendStreamBeginTest {
   @TempDir static Path tmp;
@@ -53,14 +53,21 @@ class SendStreamBeginTest {
 
   @Test
   void testChecked_propertyReplicationAndIntermediaryStreamsAreRefused() {
-    for (byte[] stream : new byte[][] {streams.properties(), streams.replication(), streams.intermediary()}) {
+    for (byte[] stream :
+        new byte[][] {streams.properties(), streams.replication(), streams.intermediary()}) {
       ByteArrayInputStream in = new ByteArrayInputStream(stream);
-      assertThatThrownBy(() -> SendStreamBegin.checked(in)).isInstanceOf(RefusedStreamException.class)
-          .hasMessage("expected a plain zfs send stream of one snapshot ('zfs send' or 'zfs send -i'), found a"
-              + " replication or property stream ('zfs send -R', '-p' or '-I') (of " + pool.name() + "/hostile/ds@s2): it"
-              + " sets dataset properties (mountpoint, canmount, sharenfs, ...) that would act on this host, and warder"
-              + " takes no property from a stream; send the snapshot again without -R, -p and -I");
-      assertThat(in.available()).as("nothing read past the begin record").isEqualTo(stream.length - 312);
+      assertThatThrownBy(() -> SendStreamBegin.checked(in))
+          .isInstanceOf(RefusedStreamException.class)
+          .hasMessage(
+              "expected a plain zfs send stream of one snapshot ('zfs send' or 'zfs send -i'), found a"
+                  + " replication or property stream ('zfs send -R', '-p' or '-I') (of "
+                  + pool.name()
+                  + "/hostile/ds@s2): it"
+                  + " sets dataset properties (mountpoint, canmount, sharenfs, ...) that would act on this host, and warder"
+                  + " takes no property from a stream; send the snapshot again without -R, -p and -I");
+      assertThat(in.available())
+          .as("nothing read past the begin record")
+          .isEqualTo(stream.length - 312);
     }
   }
 
@@ -69,27 +76,37 @@ class SendStreamBeginTest {
     byte[] swapped = Arrays.copyOf(streams.plain(), 312);
     ByteBuffer le = ByteBuffer.wrap(streams.plain()).order(ByteOrder.LITTLE_ENDIAN);
     ByteBuffer be = ByteBuffer.wrap(swapped).order(ByteOrder.BIG_ENDIAN);
-    be.putInt(0, le.getInt(0)).putInt(4, le.getInt(4)).putLong(8, le.getLong(8)).putLong(16, le.getLong(16))
-        .putInt(32, le.getInt(32)).putInt(36, le.getInt(36));
+    be.putInt(0, le.getInt(0))
+        .putInt(4, le.getInt(4))
+        .putLong(8, le.getLong(8))
+        .putLong(16, le.getLong(16))
+        .putInt(32, le.getInt(32))
+        .putInt(36, le.getInt(36));
     SendStreamBegin.parse(swapped).check();
     be.putLong(16, 2);
-    assertThatThrownBy(() -> SendStreamBegin.parse(swapped).check()).hasMessageContaining("found a replication");
+    assertThatThrownBy(() -> SendStreamBegin.parse(swapped).check())
+        .hasMessageContaining("found a replication");
   }
 
   @Test
   void testCheck_nvlistVolumeCloneRawAndGarbageAreRefused() {
-    assertThat(refusal(32, 2, 0x2e8L)).contains("found a stream whose begin record carries 744 bytes of nvlist");
-    assertThat(refusal(32, 3, 0)).contains("found objset type 3 (of " + pool.name() + "/hostile/ds@s1) (3 is a volume");
+    assertThat(refusal(32, 2, 0x2e8L))
+        .contains("found a stream whose begin record carries 744 bytes of nvlist");
+    assertThat(refusal(32, 3, 0))
+        .contains("found objset type 3 (of " + pool.name() + "/hostile/ds@s1) (3 is a volume");
     assertThat(refusal(36, 1, 0)).contains("found a clone stream");
     assertThat(refusal(16, 1 | (1L << 26 << 2), 0))
         .contains("found a stream flagged to carry properties or holds (feature flags 0x4000000)");
     assertThat(refusal(16, 1 | (1L << 24 << 2), 0)).contains("found a raw one ('zfs send -w')");
-    assertThat(refusal(8, 0x1234, 0)).contains("expected a zfs send stream, whose begin record holds the magic number"
-        + " 0x2f5bacbac, found 0x1234; it is not a zfs send stream");
+    assertThat(refusal(8, 0x1234, 0))
+        .contains(
+            "expected a zfs send stream, whose begin record holds the magic number"
+                + " 0x2f5bacbac, found 0x1234; it is not a zfs send stream");
     assertThat(refusal(0, 5, 0)).contains("found a record of type 5");
     assertThatThrownBy(() -> SendStreamBegin.checked(new ByteArrayInputStream(new byte[100])))
-        .hasMessage("expected a zfs send stream, which starts with a 312-byte begin record, found only 100 bytes; it is"
-            + " not a zfs send stream, or it is truncated");
+        .hasMessage(
+            "expected a zfs send stream, which starts with a 312-byte begin record, found only 100 bytes; it is"
+                + " not a zfs send stream, or it is truncated");
   }
 
   /**

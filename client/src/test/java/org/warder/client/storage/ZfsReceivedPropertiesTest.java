@@ -16,10 +16,10 @@ import org.warder.client.testing.HostileStreams;
 import org.warder.client.testing.ZfsPool;
 
 /**
- * The adapter on a real zfs-fuse pool: plain and incremental streams are received below the
- * warder root, and the check of effective properties after a receive (the second line of defence,
- * behind the begin record's) finds a dataset whose mountpoint or a space reservation was set from
- * outside the warder root's inheritance, and destroys it.
+ * The adapter on a real zfs-fuse pool: plain and incremental streams are received below the warder
+ * root, and the check of effective properties after a receive (the second line of defence, behind
+ * the begin record's) finds a dataset whose mountpoint or a space reservation was set from outside
+ * the warder root's inheritance, and destroys it.
  */
 class ZfsReceivedPropertiesTest {
   @TempDir Path tmp;
@@ -31,7 +31,8 @@ class ZfsReceivedPropertiesTest {
       ZfsStorage zfs = storage(pool);
       zfs.receive("jails/web/root", new ByteArrayInputStream(streams.plain()));
       zfs.receive("jails/web/root", new ByteArrayInputStream(streams.incremental()));
-      assertThat(tmp.resolve("root/jails/web/root/owned")).hasContent("written through a hijacked mountpoint");
+      assertThat(tmp.resolve("root/jails/web/root/owned"))
+          .hasContent("written through a hijacked mountpoint");
       assertThat(tmp.resolve("root/jails/web/root/more")).hasContent("more");
       assertThat(zfs.snapshots("jails/web/root")).containsExactly("s1", "s2");
       streams.assertHostDirUntouched();
@@ -49,9 +50,18 @@ class ZfsReceivedPropertiesTest {
       String ds = pool.name() + "/w/staging/import-1/root";
       assertThatThrownBy(() -> zfs.checkReceived("staging/import-1/root", false))
           .isInstanceOf(RefusedStreamException.class)
-          .hasMessage("expected the received dataset to mount at its own path below " + tmp.resolve("root") + " and to"
-              + " take no property from the stream, found " + ds + " mountpoint=" + hostDir + " (local); warder never"
-              + " lets a stream's properties act on this host: " + ds + " was destroyed again");
+          .hasMessage(
+              "expected the received dataset to mount at its own path below "
+                  + tmp.resolve("root")
+                  + " and to"
+                  + " take no property from the stream, found "
+                  + ds
+                  + " mountpoint="
+                  + hostDir
+                  + " (local); warder never"
+                  + " lets a stream's properties act on this host: "
+                  + ds
+                  + " was destroyed again");
       assertThat(pool.exists(ds)).isFalse();
       assertThat(pool.mountedOutside(List.of(tmp.resolve("root")))).isEmpty();
 
@@ -63,11 +73,17 @@ class ZfsReceivedPropertiesTest {
     }
   }
 
-  /** zfs-fuse storage whose base dataset {@code POOL/w} is mounted at {@code <tmp>/root}, as activate makes it. */
+  /**
+   * zfs-fuse storage whose base dataset {@code POOL/w} is mounted at {@code <tmp>/root}, as
+   * activate makes it.
+   */
   private ZfsStorage storage(ZfsPool pool) throws Exception {
     Path root = tmp.resolve("root");
     pool.zfs("create", "-o", "mountpoint=" + root, pool.name() + "/w");
-    return new ZfsStorage(new ProcessCommandRunner(new PrintWriter(new StringWriter()), false), pool.name() + "/w",
-        root, true);
+    return new ZfsStorage(
+        new ProcessCommandRunner(new PrintWriter(new StringWriter()), false),
+        pool.name() + "/w",
+        root,
+        true);
   }
 }

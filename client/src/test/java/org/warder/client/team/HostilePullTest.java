@@ -2,7 +2,6 @@ package org.warder.client.team;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,9 +26,9 @@ import org.warder.index.BundleManifest.Format;
 /**
  * A team template signed by the team's own key, whose root stream a hostile (or compromised)
  * publisher made with {@code zfs send -p} or {@code -R} of a dataset mounted on a host directory:
- * the signature is good, and the pull is still refused before {@code zfs receive} sees the
- * stream; the host directory stays as it was, nothing mounts outside the warder roots, and no
- * dataset or template is left behind.
+ * the signature is good, and the pull is still refused before {@code zfs receive} sees the stream;
+ * the host directory stays as it was, nothing mounts outside the warder roots, and no dataset or
+ * template is left behind.
  */
 class HostilePullTest {
   @TempDir Path tmp;
@@ -45,13 +44,20 @@ class HostilePullTest {
   @Test
   void testPull_signedTemplateWithAPropertyStreamIsRefused() throws Exception {
     registry = new PublishingRegistry(tmp);
-    registry.registry.delegate(TeamTargets.role("acme"), registry.generateKey("acme"),
+    registry.registry.delegate(
+        TeamTargets.role("acme"),
+        registry.generateKey("acme"),
         TeamTargets.delegatedPaths("acme").toArray(String[]::new));
     String token = registry.registry.token("acme", TeamTargets.role("acme"));
     Repositories repos = registry.repositories(registry.publisherRoot);
     RepoConfig main = repos.get("main");
-    Destination destination = new Destination(repos.updater(main), main.targetUrls(),
-        new RegistryClient(main.url(), token), registry.signingKey("acme"), ProgressListener.NONE);
+    Destination destination =
+        new Destination(
+            repos.updater(main),
+            main.targetUrls(),
+            new RegistryClient(main.url(), token),
+            registry.signingKey("acme"),
+            ProgressListener.NONE);
     try (ZfsPool pool = ZfsPool.create(tmp, 256)) {
       HostileStreams streams = HostileStreams.make(pool, tmp.resolve("host-dir"));
       TestHost a = new TestHost(tmp.resolve("a"), registry.env);
@@ -70,13 +76,19 @@ class HostilePullTest {
         forge.members.put(forge.names().get(2), stream);
         Path bundle = tmp.resolve(name + ".tar");
         forge.rehash().write(bundle);
-        new BundlePublisher(Clock.fixed(Instant.now().plusSeconds(++second), ZoneOffset.UTC)).publish(
-            new BundleSpec(BundleKind.TEMPLATE, "acme", name, "1", "EMPTY", Format.ZFS, Optional.empty()), bundle,
-            destination);
+        new BundlePublisher(Clock.fixed(Instant.now().plusSeconds(++second), ZoneOffset.UTC))
+            .publish(
+                new BundleSpec(
+                    BundleKind.TEMPLATE, "acme", name, "1", "EMPTY", Format.ZFS, Optional.empty()),
+                bundle,
+                destination);
 
-        assertThat(b.refused("create", "-t", "main:acme/" + name, "-n", "web")).contains("member root.zfs is refused:"
-            + " expected a plain zfs send stream of one snapshot ('zfs send' or 'zfs send -i'), found a replication or"
-            + " property stream").contains("nothing was imported");
+        assertThat(b.refused("create", "-t", "main:acme/" + name, "-n", "web"))
+            .contains(
+                "member root.zfs is refused:"
+                    + " expected a plain zfs send stream of one snapshot ('zfs send' or 'zfs send -i'), found a replication or"
+                    + " property stream")
+            .contains("nothing was imported");
         streams.assertHostDirUntouched();
         assertThat(pool.mountedOutside(List.of(a.root(), b.root()))).isEmpty();
         assertThat(pool.datasets().stream().filter(d -> d.startsWith(pool.name() + "/b/")))

@@ -19,9 +19,9 @@ import org.warder.signing.tuf.Key;
 
 /**
  * Templates through a team registry between two hosts (each with its own zfs-fuse pool, and the
- * same on directory storage): host A pushes a template, host B creates a jail from it; A pushes
- * tag 2 with a few files changed, which uploads only the difference; B's next jail has the change
- * while its first jail keeps tag 1; a third host with nothing fetches the full tag and the chain.
+ * same on directory storage): host A pushes a template, host B creates a jail from it; A pushes tag
+ * 2 with a few files changed, which uploads only the difference; B's next jail has the change while
+ * its first jail keeps tag 1; a third host with nothing fetches the full tag and the chain.
  */
 class TemplateTagsTest {
   static final int FILES = 400;
@@ -32,7 +32,8 @@ class TemplateTagsTest {
   void registry() throws Exception {
     registry = new PublishingRegistry(tmp);
     Key key = registry.generateKey("acme");
-    registry.registry.delegate(TeamTargets.role("acme"), key, TeamTargets.delegatedPaths("acme").toArray(String[]::new));
+    registry.registry.delegate(
+        TeamTargets.role("acme"), key, TeamTargets.delegatedPaths("acme").toArray(String[]::new));
     registry.useToken("acme", TeamTargets.role("acme"));
   }
 
@@ -68,8 +69,11 @@ class TemplateTagsTest {
     for (String f : hostFiles) {
       nodes.remove(f);
     }
-    nodes.computeIfPresent("etc", (k, n) -> new TreeSnapshot.Node(n.type(), n.mode(), n.uid(), n.gid(), n.size(),
-        n.sha256(), n.linkTarget(), "-"));
+    nodes.computeIfPresent(
+        "etc",
+        (k, n) ->
+            new TreeSnapshot.Node(
+                n.type(), n.mode(), n.uid(), n.gid(), n.size(), n.sha256(), n.linkTarget(), "-"));
     return new TreeSnapshot(nodes, t.hardlinkGroups());
   }
 
@@ -92,8 +96,9 @@ class TemplateTagsTest {
 
   @Test
   void testTemplateTags_onZfs() throws Exception {
-    try (ZfsPool poolA = ZfsPool.create(tmp, 256); ZfsPool poolB = ZfsPool.create(tmp, 256);
-         ZfsPool poolC = ZfsPool.create(tmp, 256)) {
+    try (ZfsPool poolA = ZfsPool.create(tmp, 256);
+        ZfsPool poolB = ZfsPool.create(tmp, 256);
+        ZfsPool poolC = ZfsPool.create(tmp, 256)) {
       TestHost a = host("a");
       TestHost b = host("b");
       TestHost c = host("c");
@@ -103,8 +108,10 @@ class TemplateTagsTest {
       tags(ready(a), ready(b), ready(c), "zfs");
       // tag 1 stays in B's template as a snapshot, which web1 is a clone of
       assertThat(poolB.datasets()).contains(poolB.name() + "/warder/templates/acme_base/root");
-      assertThat(origin(poolB.name() + "/warder/jails/web1/root")).isEqualTo(poolB.name() + "/warder/templates/acme_base/root@tag-1");
-      assertThat(origin(poolB.name() + "/warder/jails/web2/root")).isEqualTo(poolB.name() + "/warder/templates/acme_base/root@tag-2");
+      assertThat(origin(poolB.name() + "/warder/jails/web1/root"))
+          .isEqualTo(poolB.name() + "/warder/templates/acme_base/root@tag-1");
+      assertThat(origin(poolB.name() + "/warder/jails/web2/root"))
+          .isEqualTo(poolB.name() + "/warder/templates/acme_base/root@tag-2");
     }
   }
 
@@ -117,7 +124,8 @@ class TemplateTagsTest {
     makeTemplate(a);
     Path templateA = a.root().resolve("templates/base/root");
     assertThat(templateA.resolve("root/.ssh/known_hosts")).doesNotExist();
-    String pushed = a.ok("push", "base", "--repo", "main", "--as", "acme/base", "--key", "acme").out();
+    String pushed =
+        a.ok("push", "base", "--repo", "main", "--as", "acme/base", "--key", "acme").out();
     assertThat(pushed).contains("pushed template base as acme/base:1 (full)");
     TreeSnapshot tag1 = templateTree(templateA);
 
@@ -140,7 +148,8 @@ class TemplateTagsTest {
         .contains("pushed template base as acme/base:2 (the difference since tag 1)");
     TreeSnapshot tag2 = templateTree(templateA);
     // tags never change: pushing tag 2 again is refused, and nothing is published
-    assertThat(a.refused("push", "base", "--repo", "main", "--tag", "2", "--key", "acme")).contains("another --tag");
+    assertThat(a.refused("push", "base", "--repo", "main", "--tag", "2", "--key", "acme"))
+        .contains("another --tag");
 
     String listed = b.ok("list", "-t", "--repo", "main", "-h").out();
     List<String[]> rows = listed.lines().map(l -> l.split("\t")).toList();
@@ -152,18 +161,24 @@ class TemplateTagsTest {
     assertThat(delta).as("tag 2 uploads only the difference").isLessThan(full / 10);
 
     String created = b.ok("create", "-t", "main:acme/base", "-n", "web2").out();
-    assertThat(created).contains("fetching main:acme/base:2 (the difference since tag 1)").doesNotContain("(full)");
+    assertThat(created)
+        .contains("fetching main:acme/base:2 (the difference since tag 1)")
+        .doesNotContain("(full)");
     assertThat(jailTree(b.jailRoot("web2"))).isEqualTo(tag2);
     assertThat(b.jailRoot("web2").resolve("etc/motd")).hasContent("welcome to tag 2");
     assertThat(jailTree(b.jailRoot("web1"))).isEqualTo(tag1);
     // B holds tag 2 now: nothing is fetched again
-    assertThat(b.ok("create", "-t", "main:acme/base:2", "-n", "web3").out()).doesNotContain("fetching");
+    assertThat(b.ok("create", "-t", "main:acme/base:2", "-n", "web3").out())
+        .doesNotContain("fetching");
 
     // a host with nothing gets the full tag 1 and then the difference
     String fresh = c.ok("create", "-t", "main:acme/base:2", "-n", "web").out();
-    assertThat(fresh).contains("fetching main:acme/base:1 (full)").contains("fetching main:acme/base:2 (the difference");
+    assertThat(fresh)
+        .contains("fetching main:acme/base:1 (full)")
+        .contains("fetching main:acme/base:2 (the difference");
     assertThat(jailTree(c.jailRoot("web"))).isEqualTo(tag2);
-    assertThat(Map.of("template", b.ok("get", "remote_tag", "acme_base").out().strip())).containsEntry("template", "2");
+    assertThat(Map.of("template", b.ok("get", "remote_tag", "acme_base").out().strip()))
+        .containsEntry("template", "2");
   }
 
   private static String origin(String dataset) throws Exception {

@@ -7,23 +7,53 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A minimal jail root made of Debian's statically linked busybox, for the Linux sandbox tests;
- * also the check that the sandbox tools are present (fail under CI=true, loud skip elsewhere).
+ * A minimal jail root made of Debian's statically linked busybox, for the Linux sandbox tests; also
+ * the check that the sandbox tools are present (fail under CI=true, loud skip elsewhere).
  */
 public final class BusyboxRoot {
-  private static final List<String> APPLETS = List.of("sh", "sleep", "ps", "hostname", "cat", "ls", "echo", "id",
-      "ip", "env", "touch", "mkdir", "rm", "cp", "sed", "grep", "wget", "tar", "sha256sum", "chmod", "test", "true", "false");
+  private static final List<String> APPLETS =
+      List.of(
+          "sh",
+          "sleep",
+          "ps",
+          "hostname",
+          "cat",
+          "ls",
+          "echo",
+          "id",
+          "ip",
+          "env",
+          "touch",
+          "mkdir",
+          "rm",
+          "cp",
+          "sed",
+          "grep",
+          "wget",
+          "tar",
+          "sha256sum",
+          "chmod",
+          "test",
+          "true",
+          "false");
 
   private BusyboxRoot() {}
 
-  /** Skips (or under CI fails) unless bwrap, nsenter, setsid and unshare exist and this runs as root. */
+  /**
+   * Skips (or under CI fails) unless bwrap, nsenter, setsid and unshare exist and this runs as
+   * root.
+   */
   public static void requireSandbox() {
-    boolean tools = List.of("/usr/bin/bwrap", "/usr/bin/nsenter", "/usr/bin/setsid", "/usr/bin/unshare").stream().allMatch(p -> Files.isExecutable(Path.of(p)));
+    boolean tools =
+        List.of("/usr/bin/bwrap", "/usr/bin/nsenter", "/usr/bin/setsid", "/usr/bin/unshare")
+            .stream()
+            .allMatch(p -> Files.isExecutable(Path.of(p)));
     boolean root = "root".equals(System.getProperty("user.name"));
     if (tools && root && Files.isExecutable(Path.of("/bin/busybox"))) {
       return;
     }
-    String reason = "the Linux sandbox needs root, bubblewrap (bwrap), util-linux (nsenter, setsid, unshare) and busybox-static";
+    String reason =
+        "the Linux sandbox needs root, bubblewrap (bwrap), util-linux (nsenter, setsid, unshare) and busybox-static";
     if (System.getenv("CI") != null) {
       throw new IllegalStateException(reason + " (CI=true: this is a failure)");
     }

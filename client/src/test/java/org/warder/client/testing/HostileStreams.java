@@ -20,11 +20,17 @@ import java.util.stream.Stream;
  * @param intermediary {@code zfs send -I @s1 DS@s2}
  * @param hostDir where the streams' {@code mountpoint} points
  */
-public record HostileStreams(byte[] plain, byte[] incremental, byte[] properties, byte[] replication,
-    byte[] intermediary, Path hostDir) {
+public record HostileStreams(
+    byte[] plain,
+    byte[] incremental,
+    byte[] properties,
+    byte[] replication,
+    byte[] intermediary,
+    Path hostDir) {
 
   /** Makes the streams in {@code pool}, pointing at the new empty directory {@code hostDir}. */
-  public static HostileStreams make(ZfsPool pool, Path hostDir) throws IOException, InterruptedException {
+  public static HostileStreams make(ZfsPool pool, Path hostDir)
+      throws IOException, InterruptedException {
     Files.createDirectories(hostDir);
     String parent = pool.name() + "/hostile";
     String ds = parent + "/ds";
@@ -34,8 +40,14 @@ public record HostileStreams(byte[] plain, byte[] incremental, byte[] properties
     pool.zfs("snapshot", ds + "@s1");
     Files.writeString(hostDir.resolve("more"), "more\n");
     pool.zfs("snapshot", ds + "@s2");
-    HostileStreams streams = new HostileStreams(pool.send(ds + "@s1"), pool.send("-i", "@s1", ds + "@s2"),
-        pool.send("-p", ds + "@s2"), pool.send("-R", ds + "@s2"), pool.send("-I", "@s1", ds + "@s2"), hostDir);
+    HostileStreams streams =
+        new HostileStreams(
+            pool.send(ds + "@s1"),
+            pool.send("-i", "@s1", ds + "@s2"),
+            pool.send("-p", ds + "@s2"),
+            pool.send("-R", ds + "@s2"),
+            pool.send("-I", "@s1", ds + "@s2"),
+            hostDir);
     retryingBusy(pool, "umount", ds);
     retryingBusy(pool, "destroy", "-r", parent);
     streams.assertHostDirUntouched();
@@ -43,7 +55,8 @@ public record HostileStreams(byte[] plain, byte[] incremental, byte[] properties
   }
 
   /** zfs-fuse finds a dataset busy for a few seconds after its files were written. */
-  private static void retryingBusy(ZfsPool pool, String... args) throws IOException, InterruptedException {
+  private static void retryingBusy(ZfsPool pool, String... args)
+      throws IOException, InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
         pool.zfs(args);
@@ -65,10 +78,13 @@ public record HostileStreams(byte[] plain, byte[] incremental, byte[] properties
         throw new AssertionError(hostDir + " should be empty, holds " + content);
       }
     }
-    List<String> mounts = Files.readAllLines(Path.of("/proc/mounts")).stream()
-        .filter(l -> l.split(" ")[1].equals(hostDir.toString())).toList();
+    List<String> mounts =
+        Files.readAllLines(Path.of("/proc/mounts")).stream()
+            .filter(l -> l.split(" ")[1].equals(hostDir.toString()))
+            .toList();
     if (!mounts.isEmpty()) {
-      throw new AssertionError(hostDir + " should not be a mount point, /proc/mounts has " + mounts);
+      throw new AssertionError(
+          hostDir + " should not be a mount point, /proc/mounts has " + mounts);
     }
   }
 }

@@ -11,8 +11,8 @@ import org.warder.client.exec.CommandResult;
 import org.warder.client.exec.CommandRunner;
 
 /**
- * A {@link CommandRunner} for FreeBSD-only commands on Linux: records every argv and answers
- * from a script; nothing runs. Thread-safe.
+ * A {@link CommandRunner} for FreeBSD-only commands on Linux: records every argv and answers from a
+ * script; nothing runs. Thread-safe.
  */
 public final class RecordingCommandRunner implements CommandRunner {
   private final List<List<String>> commands = new ArrayList<>();
@@ -35,9 +35,13 @@ public final class RecordingCommandRunner implements CommandRunner {
   }
 
   @Override
-  public <T, E extends Exception> T stream(Command command, OutputReader<T, E> reader) throws IOException, E {
+  public <T, E extends Exception> T stream(Command command, OutputReader<T, E> reader)
+      throws IOException, E {
     CommandResult result = run(command);
-    T value = reader.read(new ByteArrayInputStream(result.stdout().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+    T value =
+        reader.read(
+            new ByteArrayInputStream(
+                result.stdout().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
     if (!result.ok()) {
       throw new CommandFailedException(command, result);
     }
@@ -45,7 +49,8 @@ public final class RecordingCommandRunner implements CommandRunner {
   }
 
   @Override
-  public <T, E extends Exception> T feed(Command command, InputWriter<T, E> writer) throws IOException, E {
+  public <T, E extends Exception> T feed(Command command, InputWriter<T, E> writer)
+      throws IOException, E {
     T value = writer.write(java.io.OutputStream.nullOutputStream());
     CommandResult result = run(command);
     if (!result.ok()) {

@@ -9,13 +9,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The hostile jail process of the race tests, {@code src/test/resources/swapper/swap.c}: built
- * with {@code gcc -static} (so it also runs inside a busybox jail root), it exchanges a directory
- * with a symbolic link to a host directory in a loop with {@code renameat2(RENAME_EXCHANGE)}.
- * gcc and libc6-dev (its libc.a) are needed: a failure under CI=true, a loud skip elsewhere.
+ * The hostile jail process of the race tests, {@code src/test/resources/swapper/swap.c}: built with
+ * {@code gcc -static} (so it also runs inside a busybox jail root), it exchanges a directory with a
+ * symbolic link to a host directory in a loop with {@code renameat2(RENAME_EXCHANGE)}. gcc and
+ * libc6-dev (its libc.a) are needed: a failure under CI=true, a loud skip elsewhere.
  */
 public final class RenameSwapper implements AutoCloseable {
-  private static final Path SOURCE = Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/swapper/swap.c");
+  private static final Path SOURCE =
+      Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/swapper/swap.c");
 
   private final Process process;
 
@@ -25,10 +26,13 @@ public final class RenameSwapper implements AutoCloseable {
 
   /** Compiles the swapper into {@code dir}; returns the static executable. */
   public static Path build(Path dir) throws IOException, InterruptedException {
-    boolean tools = Files.isExecutable(Path.of("/usr/bin/gcc"))
-        && (Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libc.a")) || Files.exists(Path.of("/usr/lib/aarch64-linux-gnu/libc.a")));
+    boolean tools =
+        Files.isExecutable(Path.of("/usr/bin/gcc"))
+            && (Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libc.a"))
+                || Files.exists(Path.of("/usr/lib/aarch64-linux-gnu/libc.a")));
     if (!tools) {
-      String reason = "the race tests build their swapper with gcc -static: install gcc and libc6-dev";
+      String reason =
+          "the race tests build their swapper with gcc -static: install gcc and libc6-dev";
       if (System.getenv("CI") != null) {
         throw new IllegalStateException(reason + " (CI=true: this is a failure)");
       }
@@ -37,8 +41,10 @@ public final class RenameSwapper implements AutoCloseable {
     }
     Files.createDirectories(dir);
     Path binary = dir.resolve("swap");
-    Process gcc = new ProcessBuilder("gcc", "-static", "-O2", "-o", binary.toString(), SOURCE.toString())
-        .redirectErrorStream(true).start();
+    Process gcc =
+        new ProcessBuilder("gcc", "-static", "-O2", "-o", binary.toString(), SOURCE.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (gcc.waitFor() != 0) {
       throw new IOException("gcc -static " + SOURCE + " failed: " + output);
@@ -50,9 +56,14 @@ public final class RenameSwapper implements AutoCloseable {
    * Starts {@code binary} on the host: it makes {@code link} a link to {@code target} and exchanges
    * {@code dir} and {@code link} until {@link #close}.
    */
-  public static RenameSwapper start(Path binary, Path dir, Path link, Path target) throws IOException {
-    Process p = new ProcessBuilder(List.of(binary.toString(), dir.toString(), link.toString(), target.toString(), "0"))
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  public static RenameSwapper start(Path binary, Path dir, Path link, Path target)
+      throws IOException {
+    Process p =
+        new ProcessBuilder(
+                List.of(binary.toString(), dir.toString(), link.toString(), target.toString(), "0"))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     return new RenameSwapper(p);
   }
 

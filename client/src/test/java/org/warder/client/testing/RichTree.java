@@ -23,7 +23,8 @@ public final class RichTree {
     Files.writeString(su, "#!/bin/sh\necho su\n");
     Files.writeString(root.resolve("etc/motd"), "welcome\n");
     Files.writeString(root.resolve("etc/ssh/ssh_host_ed25519_key"), "PRIVATE\n");
-    Files.writeString(root.resolve("etc/caf\u00e9 menu.txt"), "cr\u00eape\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        root.resolve("etc/caf\u00e9 menu.txt"), "cr\u00eape\n", StandardCharsets.UTF_8);
     Files.createSymbolicLink(root.resolve("etc/termcap"), Path.of("/usr/share/misc/termcap"));
     Files.createSymbolicLink(root.resolve("etc/motd.link"), Path.of("motd"));
     Files.writeString(root.resolve("bin/sh.real"), "#!/bin/sh\n");
@@ -38,6 +39,7 @@ public final class RichTree {
     Files.setPosixFilePermissions(su, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.setAttribute(su, "unix:mode", 04755);
     Files.setAttribute(root.resolve("tmp"), "unix:mode", 01777);
-    Files.setPosixFilePermissions(root.resolve("var/empty"), PosixFilePermissions.fromString("r-xr-xr-x"));
+    Files.setPosixFilePermissions(
+        root.resolve("var/empty"), PosixFilePermissions.fromString("r-xr-xr-x"));
   }
 }

@@ -24,7 +24,8 @@ public record TestHost(Path root, Map<String, String> env) {
     all.addAll(List.of(args));
     Map<String, String> environment = new java.util.HashMap<>(env);
     environment.put("CI", "true");
-    return CliRun.of((out, err, a) -> WarderMain.run(out, err, environment, a), all.toArray(String[]::new));
+    return CliRun.of(
+        (out, err, a) -> WarderMain.run(out, err, environment, a), all.toArray(String[]::new));
   }
 
   /** Runs it and asserts exit code 0. */
@@ -37,7 +38,9 @@ public record TestHost(Path root, Map<String, String> env) {
   /** Runs it, asserts exit code 1 (a refusal, not a usage error) and returns stderr. */
   public String refused(String... args) {
     CliRun run = warder(args);
-    assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.out() + run.err()).isEqualTo(1);
+    assertThat(run.exitCode())
+        .as(String.join(" ", args) + ": " + run.out() + run.err())
+        .isEqualTo(1);
     return run.err();
   }
 

@@ -13,8 +13,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -23,14 +23,20 @@ import java.util.TreeSet;
 /**
  * Everything tar carries about a directory tree, read without following symlinks: per path its
  * type, mode (with setuid, setgid, sticky), uid, gid, size and sha256 of regular files, symlink
- * target and modification time (except the root's); and which paths are hardlinks of one another (same inode), as
- * {@code "a = b"}.
+ * target and modification time (except the root's); and which paths are hardlinks of one another
+ * (same inode), as {@code "a = b"}.
  */
 public record TreeSnapshot(Map<String, Node> nodes, Set<String> hardlinkGroups) {
 
   /** One path; {@code "."} is the root. */
   public record Node(
-      String type, int mode, int uid, int gid, long size, String sha256, String linkTarget,
+      String type,
+      int mode,
+      int uid,
+      int gid,
+      long size,
+      String sha256,
+      String linkTarget,
       String mtime) {}
 
   public static TreeSnapshot of(Path root) throws IOException {
@@ -84,13 +90,24 @@ public record TreeSnapshot(Map<String, Node> nodes, Set<String> hardlinkGroups) 
             nodes.put(
                 rel,
                 new Node(
-                    type, mode & 07777, (Integer) a.get("uid"),
-                    (Integer) a.get("gid"), size, sha, target,
+                    type,
+                    mode & 07777,
+                    (Integer) a.get("uid"),
+                    (Integer) a.get("gid"),
+                    size,
+                    sha,
+                    target,
                     // The root's time is when the test made it (tar leaves it alone). A symlink's
                     // time is set with lutimes(2), in microseconds (as bsdtar does on FreeBSD).
-                    rel.equals(".") ? "-" : basic.isSymbolicLink()
-                        ? basic.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.MICROS).toString()
-                        : basic.lastModifiedTime().toInstant().toString()));
+                    rel.equals(".")
+                        ? "-"
+                        : basic.isSymbolicLink()
+                            ? basic
+                                .lastModifiedTime()
+                                .toInstant()
+                                .truncatedTo(ChronoUnit.MICROS)
+                                .toString()
+                            : basic.lastModifiedTime().toInstant().toString()));
           }
         });
     Set<String> groups = new TreeSet<>();

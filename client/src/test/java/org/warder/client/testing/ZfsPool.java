@@ -8,9 +8,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A throwaway ZFS pool on a file-backed vdev (zfs-fuse on Linux CI, OpenZFS on FreeBSD),
- * destroyed on close. Tests that need ZFS fail under {@code CI=true} when it is missing and skip
- * loudly elsewhere.
+ * A throwaway ZFS pool on a file-backed vdev (zfs-fuse on Linux CI, OpenZFS on FreeBSD), destroyed
+ * on close. Tests that need ZFS fail under {@code CI=true} when it is missing and skip loudly
+ * elsewhere.
  */
 public final class ZfsPool implements AutoCloseable {
   private final String name;
@@ -24,8 +24,9 @@ public final class ZfsPool implements AutoCloseable {
   /** Creates a pool of {@code megabytes} backed by a file in {@code dir}. */
   public static ZfsPool create(Path dir, int megabytes) throws IOException, InterruptedException {
     if (!available()) {
-      String reason = "ZFS is not available here (no zfs/zpool command or no running zfs-fuse daemon);"
-          + " install zfs-fuse and start 'zfs-fuse' as root";
+      String reason =
+          "ZFS is not available here (no zfs/zpool command or no running zfs-fuse daemon);"
+              + " install zfs-fuse and start 'zfs-fuse' as root";
       if (System.getenv("CI") != null) {
         throw new IllegalStateException(reason + " (CI=true: this is a failure)");
       }
@@ -50,7 +51,10 @@ public final class ZfsPool implements AutoCloseable {
 
   /** Names of all datasets in the pool. */
   public List<String> datasets() throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("zfs", "list", "-H", "-r", "-o", "name", name).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("zfs", "list", "-H", "-r", "-o", "name", name)
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes());
     p.waitFor();
     return out.lines().filter(l -> !l.isBlank()).toList();
@@ -69,7 +73,8 @@ public final class ZfsPool implements AutoCloseable {
         code = exec(List.of("zpool", "destroy", "-f", name));
       }
       if (code != 0) {
-        throw new IOException("zpool destroy -f " + name + " exited with " + code + "; the pool is left behind");
+        throw new IOException(
+            "zpool destroy -f " + name + " exited with " + code + "; the pool is left behind");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -83,7 +88,9 @@ public final class ZfsPool implements AutoCloseable {
    * every one of {@code roots}, one line each as they show it.
    */
   public List<String> mountedOutside(List<Path> roots) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("zfs", "list", "-H", "-r", "-o", "name,mountpoint,mounted", name).start();
+    Process p =
+        new ProcessBuilder("zfs", "list", "-H", "-r", "-o", "name,mountpoint,mounted", name)
+            .start();
     List<String> out = new java.util.ArrayList<>();
     for (String line : new String(p.getInputStream().readAllBytes()).lines().toList()) {
       String[] col = line.split("\t");
@@ -140,7 +147,11 @@ public final class ZfsPool implements AutoCloseable {
   }
 
   private static int exec(List<String> argv) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder(argv)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     if (!p.waitFor(2, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       return -1;

@@ -1,8 +1,8 @@
 package org.warder.registry.api;
 
 /**
- * Every error condition of the registry's HTTP API, with its HTTP status. The code is the
- * {@code code} of the JSON error body; docs/registry-api.md lists them.
+ * Every error condition of the registry's HTTP API, with its HTTP status. The code is the {@code
+ * code} of the JSON error body; docs/registry-api.md lists them.
  */
 public enum ErrorCode {
   /** No token, or an unknown or revoked token. */
@@ -27,7 +27,10 @@ public enum ErrorCode {
   ROLE_UNKNOWN(404),
   /** Not signed by a threshold of the keys the delegation names. */
   SIGNATURE_INVALID(400),
-  /** A delegation in the submitted metadata has a path pattern 'warder-registry delegate' would refuse. */
+  /**
+   * A delegation in the submitted metadata has a path pattern 'warder-registry delegate' would
+   * refuse.
+   */
   PATTERN_INVALID(400),
   /** A target path lies outside the role's delegated paths. */
   PATH_NOT_DELEGATED(400),

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * A refused registry request: one {@link ErrorCode}, a message that says what was expected, what
- * was found and what to do, and a detail object with the same facts as values. Nothing was
- * changed when this is thrown.
+ * was found and what to do, and a detail object with the same facts as values. Nothing was changed
+ * when this is thrown.
  */
 public final class RegistryException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -7,8 +7,11 @@ import picocli.CommandLine.Option;
 
 /** The {@code --data DIR} option shared by the registry's commands. */
 final class DataOption {
-  @Option(names = "--data", paramLabel = "DIR",
-      description = "Data directory (default: $WARDER_REGISTRY_HOME or ~/.local/share/warder-registry).")
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description =
+          "Data directory (default: $WARDER_REGISTRY_HOME or ~/.local/share/warder-registry).")
   Optional<Path> data = Optional.empty();
 
   RegistryLayout layout() {

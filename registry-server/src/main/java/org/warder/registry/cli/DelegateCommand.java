@@ -47,23 +47,40 @@ import picocli.CommandLine.Spec;
       "ROLE is 1 to 63 lower-case letters, digits and '-', not a top-level role name."
     })
 final class DelegateCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "ROLE", description = "The delegated role, e.g. a publisher's name.")
+  @Parameters(
+      index = "0",
+      paramLabel = "ROLE",
+      description = "The delegated role, e.g. a publisher's name.")
   String role;
 
-  @Option(names = "--key", required = true, arity = "1..*", paramLabel = "PUBKEY_FILE",
+  @Option(
+      names = "--key",
+      required = true,
+      arity = "1..*",
+      paramLabel = "PUBKEY_FILE",
       description = "A public key file of ROLE (repeatable).")
   List<Path> keyFiles = new ArrayList<>();
 
-  @Option(names = "--paths", required = true, arity = "1..*", paramLabel = "PATTERN",
+  @Option(
+      names = "--paths",
+      required = true,
+      arity = "1..*",
+      paramLabel = "PATTERN",
       description = "Target path patterns ROLE may sign for (repeatable).")
   List<String> paths = new ArrayList<>();
 
-  @Option(names = "--threshold", paramLabel = "N", defaultValue = "1",
+  @Option(
+      names = "--threshold",
+      paramLabel = "N",
+      defaultValue = "1",
       description = "How many of the keys must sign ROLE's metadata (default: ${DEFAULT-VALUE}).")
   int threshold;
 
-  @Option(names = "--passphrase-file", paramLabel = "FILE",
-      description = "Read the offline targets key's passphrase from the first line of FILE instead of asking.")
+  @Option(
+      names = "--passphrase-file",
+      paramLabel = "FILE",
+      description =
+          "Read the offline targets key's passphrase from the first line of FILE instead of asking.")
   Optional<Path> passphraseFile = Optional.empty();
 
   @Mixin DataOption data;
@@ -91,19 +108,31 @@ final class DelegateCommand implements Callable<Integer> {
     } finally {
       Arrays.fill(passphrase, '\0');
     }
-    RegistryRepository.Delegated done = repository.delegate(role, keys, threshold, paths, targetsKey);
+    RegistryRepository.Delegated done =
+        repository.delegate(role, keys, threshold, paths, targetsKey);
 
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("%s %s (terminating) to %d key%s, threshold %d, for %s%n",
-        done.replaced() ? "Replaced the delegation of" : "Delegated", role, keys.size(), keys.size() == 1 ? "" : "s",
-        threshold, String.join(" ", paths));
+    out.printf(
+        "%s %s (terminating) to %d key%s, threshold %d, for %s%n",
+        done.replaced() ? "Replaced the delegation of" : "Delegated",
+        role,
+        keys.size(),
+        keys.size() == 1 ? "" : "s",
+        threshold,
+        String.join(" ", paths));
     for (Key k : keys) {
       out.println("  keyid " + k.keyId());
     }
-    out.printf("targets version %d, snapshot %d, timestamp %d%n", done.targetsVersion(), done.snapshot(), done.timestamp());
-    done.staleRoleVersion().ifPresent(v -> out.printf(
-        "Note: %s's published metadata (version %d) was signed for the old keys; clients refuse it until the"
-            + " publisher submits version %d or later signed with the new ones.%n", role, v, v + 1));
+    out.printf(
+        "targets version %d, snapshot %d, timestamp %d%n",
+        done.targetsVersion(), done.snapshot(), done.timestamp());
+    done.staleRoleVersion()
+        .ifPresent(
+            v ->
+                out.printf(
+                    "Note: %s's published metadata (version %d) was signed for the old keys; clients refuse it until the"
+                        + " publisher submits version %d or later signed with the new ones.%n",
+                    role, v, v + 1));
     return 0;
   }
 

@@ -14,7 +14,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code warder-registry gc}: lists, and with {@code --delete} removes, orphan blobs and expired uploads. */
+/**
+ * {@code warder-registry gc}: lists, and with {@code --delete} removes, orphan blobs and expired
+ * uploads.
+ */
 @Command(
     name = "gc",
     mixinStandardHelpOptions = true,
@@ -31,12 +34,20 @@ final class GcCommand implements Callable<Integer> {
   @Option(names = "--delete", description = "Delete what is listed (default: only list it).")
   boolean delete;
 
-  @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "24h",
-      description = "Keep orphan blobs stored or asked for this recently: N followed by s, m, h or d (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--grace",
+      paramLabel = "DURATION",
+      defaultValue = "24h",
+      description =
+          "Keep orphan blobs stored or asked for this recently: N followed by s, m, h or d (default: ${DEFAULT-VALUE}).")
   String grace;
 
-  @Option(names = "--upload-max-age", paramLabel = "DURATION", defaultValue = "24h",
-      description = "Upload sessions untouched this long are expired (default: ${DEFAULT-VALUE}, as for serve).")
+  @Option(
+      names = "--upload-max-age",
+      paramLabel = "DURATION",
+      defaultValue = "24h",
+      description =
+          "Upload sessions untouched this long are expired (default: ${DEFAULT-VALUE}, as for serve).")
   String uploadMaxAge;
 
   @Mixin DataOption data;
@@ -49,24 +60,37 @@ final class GcCommand implements Callable<Integer> {
     Duration maxAge = Quantities.duration(spec, "--upload-max-age", uploadMaxAge);
     RegistryLayout layout = data.layout();
     if (!RegistryRepository.isInitialised(layout)) {
-      throw new java.io.IOException("no registry in " + layout.data() + "; give its data directory with --data");
+      throw new java.io.IOException(
+          "no registry in " + layout.data() + "; give its data directory with --data");
     }
-    GarbageCollector.Garbage garbage = new GarbageCollector(layout, Clock.systemUTC()).collect(keep, maxAge, delete);
+    GarbageCollector.Garbage garbage =
+        new GarbageCollector(layout, Clock.systemUTC()).collect(keep, maxAge, delete);
     PrintWriter out = spec.commandLine().getOut();
     for (BlobStore.Stored blob : garbage.orphans()) {
-      out.printf("orphan blob     %s  %d bytes  stored %s%n", blob.sha256(), blob.length(), blob.touched());
+      out.printf(
+          "orphan blob     %s  %d bytes  stored %s%n",
+          blob.sha256(), blob.length(), blob.touched());
     }
     for (UploadSessions.Expired upload : garbage.uploads()) {
       out.printf("expired upload  %s  %d bytes%n", upload.uuid(), upload.length());
     }
     if (!garbage.young().isEmpty()) {
-      out.printf("Kept %d orphan blob%s (%d bytes) stored or asked for within %s: a publish may be about to name them.%n",
-          garbage.young().size(), plural(garbage.young().size()),
-          garbage.young().stream().mapToLong(BlobStore.Stored::length).sum(), grace);
+      out.printf(
+          "Kept %d orphan blob%s (%d bytes) stored or asked for within %s: a publish may be about to name them.%n",
+          garbage.young().size(),
+          plural(garbage.young().size()),
+          garbage.young().stream().mapToLong(BlobStore.Stored::length).sum(),
+          grace);
     }
-    out.printf("%s %d orphan blob%s (%d bytes) and %d expired upload session%s (%d bytes)%s%n",
-        delete ? "Deleted" : "Would delete", garbage.orphans().size(), plural(garbage.orphans().size()),
-        garbage.orphanBytes(), garbage.uploads().size(), plural(garbage.uploads().size()), garbage.uploadBytes(),
+    out.printf(
+        "%s %d orphan blob%s (%d bytes) and %d expired upload session%s (%d bytes)%s%n",
+        delete ? "Deleted" : "Would delete",
+        garbage.orphans().size(),
+        plural(garbage.orphans().size()),
+        garbage.orphanBytes(),
+        garbage.uploads().size(),
+        plural(garbage.uploads().size()),
+        garbage.uploadBytes(),
         delete ? "." : "; run 'warder-registry gc --delete' to delete them.");
     return 0;
   }

@@ -24,8 +24,11 @@ import picocli.CommandLine.Spec;
 final class InitCommand implements Callable<Integer> {
   @Mixin DataOption data;
 
-  @Option(names = "--passphrase-file", paramLabel = "FILE",
-      description = "Read the offline keys' passphrase from the first line of FILE instead of asking.")
+  @Option(
+      names = "--passphrase-file",
+      paramLabel = "FILE",
+      description =
+          "Read the offline keys' passphrase from the first line of FILE instead of asking.")
   Optional<Path> passphraseFile = Optional.empty();
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -34,7 +37,8 @@ final class InitCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     RegistryLayout layout = data.layout();
     char[] passphrase = Passphrases.read(passphraseFile, "offline root and targets");
-    RegistryRepository.Initialised init = RegistryRepository.initialise(layout, passphrase, Clock.systemUTC());
+    RegistryRepository.Initialised init =
+        RegistryRepository.initialise(layout, passphrase, Clock.systemUTC());
     java.util.Arrays.fill(passphrase, '\0');
     report(spec.commandLine().getOut(), layout, init);
     return 0;
@@ -45,7 +49,8 @@ final class InitCommand implements Callable<Integer> {
     out.println("  root metadata:  " + init.rootFile());
     out.println("  sha256 of 1.root.json: " + init.rootSha256());
     out.println();
-    out.println("WARNING: the root and targets keys in " + layout.keys() + " can sign anything for");
+    out.println(
+        "WARNING: the root and targets keys in " + layout.keys() + " can sign anything for");
     out.println("this registry. Copy them to offline storage and remove them from this host.");
     out.println();
     out.println("Clients trust this registry with:");

@@ -38,7 +38,9 @@ final class Passphrases {
     }
   }
 
-  /** An existing passphrase, to decrypt a key: from {@code file}, else asked once on the terminal. */
+  /**
+   * An existing passphrase, to decrypt a key: from {@code file}, else asked once on the terminal.
+   */
   static char[] readOnce(Optional<Path> file, String what) throws IOException {
     if (file.isPresent()) {
       return fromFile(file.get());

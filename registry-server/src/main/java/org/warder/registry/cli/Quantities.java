@@ -9,7 +9,8 @@ import picocli.CommandLine.ParameterException;
 
 /** Sizes and durations given on the command line, refused with the option's name when malformed. */
 final class Quantities {
-  private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([KMGT]?)i?B?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d{1,15})([KMGT]?)i?B?", Pattern.CASE_INSENSITIVE);
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhd])");
 
   private Quantities() {}
@@ -19,7 +20,8 @@ final class Quantities {
     Matcher m = SIZE.matcher(text.trim());
     if (!m.matches()) {
       throw new ParameterException(
-          spec.commandLine(), "expected " + option + " as bytes or N with K, M, G or T, found " + text);
+          spec.commandLine(),
+          "expected " + option + " as bytes or N with K, M, G or T, found " + text);
     }
     int shift =
         switch (m.group(2).toUpperCase(Locale.ROOT)) {
@@ -31,7 +33,8 @@ final class Quantities {
         };
     long n = Long.parseLong(m.group(1));
     if (n < 1 || n > (Long.MAX_VALUE >> shift)) {
-      throw new ParameterException(spec.commandLine(), "expected " + option + " of at least 1 byte, found " + text);
+      throw new ParameterException(
+          spec.commandLine(), "expected " + option + " of at least 1 byte, found " + text);
     }
     return n << shift;
   }
@@ -41,7 +44,8 @@ final class Quantities {
     Matcher m = DURATION.matcher(text.trim());
     if (!m.matches() || Long.parseLong(m.group(1)) < 1) {
       throw new ParameterException(
-          spec.commandLine(), "expected " + option + " as N followed by s, m, h or d (e.g. 24h), found " + text);
+          spec.commandLine(),
+          "expected " + option + " as N followed by s, m, h or d (e.g. 24h), found " + text);
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

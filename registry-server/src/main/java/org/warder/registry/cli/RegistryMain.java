@@ -18,7 +18,11 @@ import picocli.CommandLine.Option;
           + " timestamp keys; the root and targets keys are encrypted and belong offline."
     },
     subcommands = {
-      InitCommand.class, ServeCommand.class, DelegateCommand.class, TokenCommand.class, GcCommand.class,
+      InitCommand.class,
+      ServeCommand.class,
+      DelegateCommand.class,
+      TokenCommand.class,
+      GcCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line."})
@@ -40,8 +44,11 @@ public final class RegistryMain implements Runnable {
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-          commandLine.getErr().println("warder-registry: " + message.replaceAll("\\s*\\R\\s*", " "));
+          String message =
+              ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+          commandLine
+              .getErr()
+              .println("warder-registry: " + message.replaceAll("\\s*\\R\\s*", " "));
           if (main.stacktrace) {
             ex.printStackTrace(commandLine.getErr());
           }

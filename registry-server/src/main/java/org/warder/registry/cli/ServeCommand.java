@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code warder-registry serve}: the HTTP server, re-signing timestamp and snapshot while it runs. */
+/**
+ * {@code warder-registry serve}: the HTTP server, re-signing timestamp and snapshot while it runs.
+ */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
@@ -38,28 +40,45 @@ import picocli.CommandLine.Spec;
 final class ServeCommand implements Callable<Integer> {
   @Mixin DataOption data;
 
-  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:8080",
       description = "Address to listen on (default: ${DEFAULT-VALUE}).")
   String listen;
 
-  @Option(names = "--metrics-listen", paramLabel = "HOST:PORT",
-      description = "Serve /metrics (Prometheus) on this address only, e.g. 127.0.0.1:9100; without it, no metrics"
-          + " are served. Keep it off the public network: the metrics are not authenticated.")
+  @Option(
+      names = "--metrics-listen",
+      paramLabel = "HOST:PORT",
+      description =
+          "Serve /metrics (Prometheus) on this address only, e.g. 127.0.0.1:9100; without it, no metrics"
+              + " are served. Keep it off the public network: the metrics are not authenticated.")
   Optional<String> metricsListen = Optional.empty();
 
-  @Option(names = "--access-log", paramLabel = "FILE",
-      description = "Append the access log (NCSA extended format) to FILE instead of standard output.")
+  @Option(
+      names = "--access-log",
+      paramLabel = "FILE",
+      description =
+          "Append the access log (NCSA extended format) to FILE instead of standard output.")
   Optional<Path> accessLog = Optional.empty();
 
   @Option(names = "--no-access-log", description = "Write no access log.")
   boolean noAccessLog;
 
-  @Option(names = "--max-blob-size", paramLabel = "SIZE", defaultValue = "64G",
-      description = "Largest blob an upload may make: bytes, or with K, M, G, T (binary) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-blob-size",
+      paramLabel = "SIZE",
+      defaultValue = "64G",
+      description =
+          "Largest blob an upload may make: bytes, or with K, M, G, T (binary) (default: ${DEFAULT-VALUE}).")
   String maxBlobSize;
 
-  @Option(names = "--upload-max-age", paramLabel = "DURATION", defaultValue = "24h",
-      description = "Purge upload sessions untouched this long: N followed by s, m, h or d (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--upload-max-age",
+      paramLabel = "DURATION",
+      defaultValue = "24h",
+      description =
+          "Purge upload sessions untouched this long: N followed by s, m, h or d (default: ${DEFAULT-VALUE}).")
   String uploadMaxAge;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -79,7 +98,8 @@ final class ServeCommand implements Callable<Integer> {
       InetSocketAddress metrics = parse("--metrics-listen", metricsListen.get());
       if (metrics.equals(address) && metrics.getPort() != 0) {
         throw new ParameterException(
-            spec.commandLine(), "expected --metrics-listen to differ from --listen, found both " + listen);
+            spec.commandLine(),
+            "expected --metrics-listen to differ from --listen, found both " + listen);
       }
       settings = settings.withMetricsListen(metrics);
     }
@@ -91,12 +111,14 @@ final class ServeCommand implements Callable<Integer> {
         writer.setAppend(true);
         settings = settings.withAccessLog(writer);
       } else {
-        settings = settings.withAccessLog(line -> {
-          synchronized (out) {
-            out.println(line);
-            out.flush();
-          }
-        });
+        settings =
+            settings.withAccessLog(
+                line -> {
+                  synchronized (out) {
+                    out.println(line);
+                    out.flush();
+                  }
+                });
       }
     }
     if (!RegistryRepository.isInitialised(layout)) {
@@ -104,15 +126,22 @@ final class ServeCommand implements Callable<Integer> {
       new SecureRandom().nextBytes(random);
       char[] passphrase = HexFormat.of().formatHex(random).toCharArray();
       PrivateFiles.createDirectories(layout.keys());
-      AtomicFiles.write(layout.keys().resolve("offline.passphrase"),
-          o -> o.write(new String(passphrase).getBytes(StandardCharsets.US_ASCII)), AtomicFiles.OWNER_ONLY, false);
-      RegistryRepository.Initialised init = RegistryRepository.initialise(layout, passphrase, clock);
+      AtomicFiles.write(
+          layout.keys().resolve("offline.passphrase"),
+          o -> o.write(new String(passphrase).getBytes(StandardCharsets.US_ASCII)),
+          AtomicFiles.OWNER_ONLY,
+          false);
+      RegistryRepository.Initialised init =
+          RegistryRepository.initialise(layout, passphrase, clock);
       InitCommand.report(out, layout, init);
-      out.println("The offline keys' passphrase was generated into " + layout.keys().resolve("offline.passphrase"));
+      out.println(
+          "The offline keys' passphrase was generated into "
+              + layout.keys().resolve("offline.passphrase"));
       out.println();
     }
     RegistryRepository repository = RegistryRepository.open(layout, clock);
-    try (RegistryServer server = new RegistryServer(repository, settings, spec.commandLine().getErr())) {
+    try (RegistryServer server =
+        new RegistryServer(repository, settings, spec.commandLine().getErr())) {
       server.start();
       out.println("warder-registry serving " + layout.data() + " at " + server.url());
       server.metricsUrl().ifPresent(url -> out.println("warder-registry metrics at " + url));
@@ -131,7 +160,8 @@ final class ServeCommand implements Callable<Integer> {
       String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
       return new InetSocketAddress(host, Integer.parseInt(hostPort.substring(colon + 1)));
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "expected " + option + " HOST:PORT, found " + hostPort);
+      throw new ParameterException(
+          spec.commandLine(), "expected " + option + " HOST:PORT, found " + hostPort);
     }
   }
 

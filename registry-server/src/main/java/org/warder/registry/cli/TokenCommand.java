@@ -30,13 +30,18 @@ import picocli.CommandLine.Spec;
       "Only a token's sha256 is stored, in <data>/tokens.json (mode 0600); changes apply to a running"
           + " server at once."
     },
-    subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
+    subcommands = {
+      TokenCommand.Create.class,
+      TokenCommand.ListTokens.class,
+      TokenCommand.Revoke.class
+    })
 final class TokenCommand implements Runnable {
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "expected a subcommand: create, list or revoke");
+    throw new ParameterException(
+        spec.commandLine(), "expected a subcommand: create, list or revoke");
   }
 
   /** {@code token create}. */
@@ -52,24 +57,44 @@ final class TokenCommand implements Runnable {
   static final class Create implements Callable<Integer> {
     private static final Pattern PUBLISHER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
 
-    @Option(names = "--publisher", required = true, paramLabel = "NAME", description = "Who the token is for.")
+    @Option(
+        names = "--publisher",
+        required = true,
+        paramLabel = "NAME",
+        description = "Who the token is for.")
     String publisher;
 
-    @Option(names = "--role", required = true, arity = "1..*", paramLabel = "ROLE",
+    @Option(
+        names = "--role",
+        required = true,
+        arity = "1..*",
+        paramLabel = "ROLE",
         description = "A delegated role the token may publish (repeatable).")
     List<String> roles = new ArrayList<>();
 
-    @Option(names = "--max-sessions", paramLabel = "N", defaultValue = "8",
-        description = "Upload sessions the token may have open at once (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--max-sessions",
+        paramLabel = "N",
+        defaultValue = "8",
+        description =
+            "Upload sessions the token may have open at once (default: ${DEFAULT-VALUE}).")
     int maxSessions;
 
-    @Option(names = "--max-pending", paramLabel = "SIZE", defaultValue = "64G",
-        description = "Bytes the token may hold unpublished: its open uploads plus the blobs it committed that no"
-            + " metadata names yet; bytes, or with K, M, G, T (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--max-pending",
+        paramLabel = "SIZE",
+        defaultValue = "64G",
+        description =
+            "Bytes the token may hold unpublished: its open uploads plus the blobs it committed that no"
+                + " metadata names yet; bytes, or with K, M, G, T (default: ${DEFAULT-VALUE}).")
     String maxPending;
 
-    @Option(names = "--max-blob-size", paramLabel = "SIZE", defaultValue = "64G",
-        description = "Largest blob the token may upload (serve --max-blob-size applies too) (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--max-blob-size",
+        paramLabel = "SIZE",
+        defaultValue = "64G",
+        description =
+            "Largest blob the token may upload (serve --max-blob-size applies too) (default: ${DEFAULT-VALUE}).")
     String maxBlobSize;
 
     @Mixin DataOption data;
@@ -79,27 +104,47 @@ final class TokenCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       if (maxSessions < 1) {
-        throw new ParameterException(spec.commandLine(), "expected --max-sessions of at least 1, found " + maxSessions);
+        throw new ParameterException(
+            spec.commandLine(), "expected --max-sessions of at least 1, found " + maxSessions);
       }
-      TokenStore.Limits limits = new TokenStore.Limits(maxSessions,
-          Quantities.size(spec, "--max-pending", maxPending), Quantities.size(spec, "--max-blob-size", maxBlobSize));
+      TokenStore.Limits limits =
+          new TokenStore.Limits(
+              maxSessions,
+              Quantities.size(spec, "--max-pending", maxPending),
+              Quantities.size(spec, "--max-blob-size", maxBlobSize));
       if (!PUBLISHER.matcher(publisher).matches()) {
         throw new ParameterException(
             spec.commandLine(),
-            "expected a publisher name of letters, digits and . _ @ - (at most 128), found \"" + publisher + "\"");
+            "expected a publisher name of letters, digits and . _ @ - (at most 128), found \""
+                + publisher
+                + "\"");
       }
       for (String role : roles) {
-        Delegation.checkRoleName(role).ifPresent(p -> {
-          throw new ParameterException(spec.commandLine(), p);
-        });
+        Delegation.checkRoleName(role)
+            .ifPresent(
+                p -> {
+                  throw new ParameterException(spec.commandLine(), p);
+                });
       }
       TokenStore.Created created =
-          new TokenStore(data.layout(), Clock.systemUTC()).create(publisher, roles.stream().distinct().toList(), limits);
+          new TokenStore(data.layout(), Clock.systemUTC())
+              .create(publisher, roles.stream().distinct().toList(), limits);
       spec.commandLine().getOut().println(created.secret());
       PrintWriter err = spec.commandLine().getErr();
-      err.println("Created token " + created.token().id() + " for " + publisher + ", roles "
-          + String.join(",", created.token().roles()) + ", limits: " + maxSessions + " open uploads, " + limits.maxPendingBytes()
-          + " bytes unpublished, " + limits.maxBlobSize() + " bytes per blob.");
+      err.println(
+          "Created token "
+              + created.token().id()
+              + " for "
+              + publisher
+              + ", roles "
+              + String.join(",", created.token().roles())
+              + ", limits: "
+              + maxSessions
+              + " open uploads, "
+              + limits.maxPendingBytes()
+              + " bytes unpublished, "
+              + limits.maxBlobSize()
+              + " bytes per blob.");
       err.println("It is shown only this once: hand it to the publisher over a safe channel.");
       return 0;
     }
@@ -108,13 +153,16 @@ final class TokenCommand implements Runnable {
   /** {@code token list}. */
   @Command(
       name = "list",
-      description = "List tokens: id, publisher, roles, created (--json: and limits). Secrets are never shown (nor stored).")
+      description =
+          "List tokens: id, publisher, roles, created (--json: and limits). Secrets are never shown (nor stored).")
   static final class ListTokens implements Callable<Integer> {
     @Option(names = "-h", description = "Scripting mode: no header, tab-separated fields.")
     boolean scripting;
 
-    @Option(names = "--json",
-        description = "A JSON array of {id, publisher, roles, created, limits: {max_sessions, max_pending_bytes, max_blob_size}}.")
+    @Option(
+        names = "--json",
+        description =
+            "A JSON array of {id, publisher, roles, created, limits: {max_sessions, max_pending_bytes, max_blob_size}}.")
     boolean json;
 
     @Option(names = "--help", usageHelp = true, description = "Show this help message and exit.")
@@ -136,26 +184,45 @@ final class TokenCommand implements Runnable {
           o.put("publisher", t.publisher());
           t.roles().forEach(o.putArray("roles")::add);
           o.put("created", t.created().toString());
-          o.putObject("limits").put("max_sessions", t.limits().maxSessions())
-              .put("max_pending_bytes", t.limits().maxPendingBytes()).put("max_blob_size", t.limits().maxBlobSize());
+          o.putObject("limits")
+              .put("max_sessions", t.limits().maxSessions())
+              .put("max_pending_bytes", t.limits().maxPendingBytes())
+              .put("max_blob_size", t.limits().maxBlobSize());
         }
         out.println(StrictJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(array));
       } else if (scripting) {
         for (TokenStore.Token t : tokens) {
-          out.println(t.id() + "\t" + t.publisher() + "\t" + String.join(",", t.roles()) + "\t" + t.created());
+          out.println(
+              t.id()
+                  + "\t"
+                  + t.publisher()
+                  + "\t"
+                  + String.join(",", t.roles())
+                  + "\t"
+                  + t.created());
         }
       } else {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"ID", "PUBLISHER", "ROLES", "CREATED"});
-        tokens.forEach(t -> rows.add(new String[] {t.id(), t.publisher(), String.join(",", t.roles()), t.created().toString()}));
+        tokens.forEach(
+            t ->
+                rows.add(
+                    new String[] {
+                      t.id(), t.publisher(), String.join(",", t.roles()), t.created().toString()
+                    }));
         int[] width = new int[4];
-        rows.forEach(r -> {
-          for (int i = 0; i < 4; i++) {
-            width[i] = Math.max(width[i], r[i].length());
-          }
-        });
+        rows.forEach(
+            r -> {
+              for (int i = 0; i < 4; i++) {
+                width[i] = Math.max(width[i], r[i].length());
+              }
+            });
         for (String[] r : rows) {
-          out.println(String.format("%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %s", (Object[]) r).stripTrailing());
+          out.println(
+              String.format(
+                      "%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %s",
+                      (Object[]) r)
+                  .stripTrailing());
         }
       }
       return 0;
@@ -179,10 +246,12 @@ final class TokenCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       if (!TokenStore.isId(id)) {
-        throw new ParameterException(spec.commandLine(), "expected a token id of 12 hex digits, found \"" + id + "\"");
+        throw new ParameterException(
+            spec.commandLine(), "expected a token id of 12 hex digits, found \"" + id + "\"");
       }
       if (!new TokenStore(data.layout(), Clock.systemUTC()).revoke(id)) {
-        throw new java.io.IOException("no token with id " + id + "; 'warder-registry token list' shows them");
+        throw new java.io.IOException(
+            "no token with id " + id + "; 'warder-registry token list' shows them");
       }
       spec.commandLine().getOut().println("Revoked token " + id + ".");
       return 0;

@@ -33,15 +33,22 @@ final class ApiAdmission {
     if (running >= total) {
       throw new RegistryException(
           ErrorCode.BUSY,
-          "the registry already serves " + total + " API requests, as many as it takes at once; retry in "
-              + ApiResponses.RETRY_AFTER_SECONDS + " s",
+          "the registry already serves "
+              + total
+              + " API requests, as many as it takes at once; retry in "
+              + ApiResponses.RETRY_AFTER_SECONDS
+              + " s",
           Map.of("limit", total));
     }
     int mine = byToken.getOrDefault(token.id(), 0);
     if (mine >= perToken) {
       throw new RegistryException(
           ErrorCode.BUSY,
-          "token " + token.id() + " already has " + perToken + " API requests running, as many as one token may;"
+          "token "
+              + token.id()
+              + " already has "
+              + perToken
+              + " API requests running, as many as one token may;"
               + " wait for one to finish",
           Map.of("limit", perToken, "token", token.id()));
     }

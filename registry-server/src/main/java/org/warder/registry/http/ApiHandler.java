@@ -47,11 +47,16 @@ final class ApiHandler extends Handler.Abstract {
   private static final Pattern UPLOAD = Pattern.compile("/api/v1/uploads/([^/]+)");
   private static final Pattern BLOB = Pattern.compile("/api/v1/blobs/([^/]+)");
   private static final Pattern METADATA = Pattern.compile("/api/v1/metadata/([^/]+)");
+
   /** Refusals that leave the request body unread (the connection is closed after the answer). */
-  private static final Set<ErrorCode> UNREAD = EnumSet.of(ErrorCode.UNAUTHORIZED, ErrorCode.BUSY, ErrorCode.TOO_SLOW);
+  private static final Set<ErrorCode> UNREAD =
+      EnumSet.of(ErrorCode.UNAUTHORIZED, ErrorCode.BUSY, ErrorCode.TOO_SLOW);
+
   /** Refused request bodies up to this size are read to their end before the answer. */
   private static final long DISCARD_LIMIT = 8L * 1024 * 1024;
-  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d{1,18})-(\\d{1,18})/(\\*|\\d{1,18})");
+
+  private static final Pattern CONTENT_RANGE =
+      Pattern.compile("bytes (\\d{1,18})-(\\d{1,18})/(\\*|\\d{1,18})");
 
   private final RegistryRepository repository;
   private final UploadSessions uploads;
@@ -63,8 +68,13 @@ final class ApiHandler extends Handler.Abstract {
   private final ApiAdmission admission;
 
   ApiHandler(
-      RegistryRepository repository, UploadSessions uploads, BlobStore blobs, TokenStore tokens, Metrics metrics,
-      Clock clock, RegistryServer.Limits limits) {
+      RegistryRepository repository,
+      UploadSessions uploads,
+      BlobStore blobs,
+      TokenStore tokens,
+      Metrics metrics,
+      Clock clock,
+      RegistryServer.Limits limits) {
     super(InvocationType.BLOCKING);
     this.repository = repository;
     this.uploads = uploads;
@@ -101,23 +111,33 @@ final class ApiHandler extends Handler.Abstract {
       ApiResponses.error(
           response,
           new RegistryException(
-              ErrorCode.INTERNAL, "the registry failed (" + what + "); the repository is unchanged, retry later",
-              Map.of(), e),
+              ErrorCode.INTERNAL,
+              "the registry failed (" + what + "); the repository is unchanged, retry later",
+              Map.of(),
+              e),
           done);
     }
     return true;
   }
 
   /**
-   * Closes the connection of a request still running after the API deadline, whatever it waits
-   * for (a body trickling in at just the minimum rate, an answer the client does not read).
+   * Closes the connection of a request still running after the API deadline, whatever it waits for
+   * (a body trickling in at just the minimum rate, an answer the client does not read).
    */
   private Callback withDeadline(Request request, Callback callback) {
     EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
     Duration deadline = limits.apiDeadline();
-    Scheduler.Task task = request.getComponents().getScheduler().schedule(
-        () -> endPoint.close(new TimeoutException("the API request took longer than its deadline of " + deadline)),
-        deadline.toMillis(), TimeUnit.MILLISECONDS);
+    Scheduler.Task task =
+        request
+            .getComponents()
+            .getScheduler()
+            .schedule(
+                () ->
+                    endPoint.close(
+                        new TimeoutException(
+                            "the API request took longer than its deadline of " + deadline)),
+                deadline.toMillis(),
+                TimeUnit.MILLISECONDS);
     return Callback.from(callback, () -> task.cancel());
   }
 
@@ -126,7 +146,8 @@ final class ApiHandler extends Handler.Abstract {
    * place, a body too slow) leaves the body unread and its connection closed after the answer;
    * other refusals read what is left of a small body first.
    */
-  private static void refuse(Request request, Response response, RegistryException error, Callback callback) {
+  private static void refuse(
+      Request request, Response response, RegistryException error, Callback callback) {
     if (UNREAD.contains(error.code())) {
       response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
     } else {
@@ -136,21 +157,29 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   /**
-   * {@code e} as a {@code TOO_SLOW} refusal when a timeout caused it: the body came slower than
-   * the minimum rate, or paused longer than the idle timeout.
+   * {@code e} as a {@code TOO_SLOW} refusal when a timeout caused it: the body came slower than the
+   * minimum rate, or paused longer than the idle timeout.
    */
   private Optional<RegistryException> slowness(Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof TimeoutException timeout) {
         Map<String, Object> detail = e instanceof RegistryException r ? r.detail() : Map.of();
         String more = e instanceof RegistryException r ? "; " + r.getMessage() : "";
-        return Optional.of(new RegistryException(
-            ErrorCode.TOO_SLOW,
-            "the request body came too slowly (" + timeout.getMessage() + "): expected at least "
-                + limits.minApiDataRate() + " bytes per second on average, no pause over "
-                + limits.idleTimeout().toSeconds() + " s, and the whole request within "
-                + limits.apiDeadline().toMinutes() + " minutes" + more,
-            detail, e));
+        return Optional.of(
+            new RegistryException(
+                ErrorCode.TOO_SLOW,
+                "the request body came too slowly ("
+                    + timeout.getMessage()
+                    + "): expected at least "
+                    + limits.minApiDataRate()
+                    + " bytes per second on average, no pause over "
+                    + limits.idleTimeout().toSeconds()
+                    + " s, and the whole request within "
+                    + limits.apiDeadline().toMinutes()
+                    + " minutes"
+                    + more,
+                detail,
+                e));
       }
     }
     return Optional.empty();
@@ -158,8 +187,8 @@ final class ApiHandler extends Handler.Abstract {
 
   /**
    * Reads and drops what is left of a refused request's body when it is small enough, so that the
-   * client, still sending, gets the error answer rather than a connection reset (a larger body
-   * is left unread and the connection is closed after the answer).
+   * client, still sending, gets the error answer rather than a connection reset (a larger body is
+   * left unread and the connection is closed after the answer).
    */
   private static void discardBody(Request request) {
     long length = request.getLength();
@@ -173,7 +202,8 @@ final class ApiHandler extends Handler.Abstract {
     }
   }
 
-  private void route(Request request, Response response, Callback callback, TokenStore.Token token) throws Exception {
+  private void route(Request request, Response response, Callback callback, TokenStore.Token token)
+      throws Exception {
     String path = Request.getPathInContext(request);
     String method = request.getMethod();
     Matcher m;
@@ -198,7 +228,11 @@ final class ApiHandler extends Handler.Abstract {
     } else {
       throw new RegistryException(
           ErrorCode.NOT_FOUND,
-          "no API endpoint " + method + " " + path + "; expected /api/v1/uploads, /api/v1/blobs/<sha256> or"
+          "no API endpoint "
+              + method
+              + " "
+              + path
+              + "; expected /api/v1/uploads, /api/v1/blobs/<sha256> or"
               + " /api/v1/metadata/<role>",
           Map.of("path", path));
     }
@@ -212,7 +246,8 @@ final class ApiHandler extends Handler.Abstract {
 
   private static RegistryException notAllowed(String method, String allowed) {
     return new RegistryException(
-        ErrorCode.METHOD_NOT_ALLOWED, "expected " + allowed + " on this path, found " + method,
+        ErrorCode.METHOD_NOT_ALLOWED,
+        "expected " + allowed + " on this path, found " + method,
         Map.of("allowed", allowed));
   }
 
@@ -227,24 +262,30 @@ final class ApiHandler extends Handler.Abstract {
     }
     if (header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new RegistryException(
-          ErrorCode.UNAUTHORIZED, "expected an Authorization header of the form 'Bearer <token>', found another scheme");
+          ErrorCode.UNAUTHORIZED,
+          "expected an Authorization header of the form 'Bearer <token>', found another scheme");
     }
-    return tokens.authenticate(header.substring(7).trim())
-        .orElseThrow(() -> new RegistryException(
-            ErrorCode.UNAUTHORIZED,
-            "the bearer token is unknown or revoked; ask the registry owner for a valid token"));
+    return tokens
+        .authenticate(header.substring(7).trim())
+        .orElseThrow(
+            () ->
+                new RegistryException(
+                    ErrorCode.UNAUTHORIZED,
+                    "the bearer token is unknown or revoked; ask the registry owner for a valid token"));
   }
 
   /** Uploads need a token that may publish at least one role. */
   private static void requireUploader(TokenStore.Token token) throws RegistryException {
     if (token.roles().isEmpty()) {
       throw new RegistryException(
-          ErrorCode.DENIED, "token " + token.id() + " may publish no role, so it may not upload either",
+          ErrorCode.DENIED,
+          "token " + token.id() + " may publish no role, so it may not upload either",
           Map.of("token", token.id()));
     }
   }
 
-  private void startUpload(Response response, Callback callback, TokenStore.Token token) throws Exception {
+  private void startUpload(Response response, Callback callback, TokenStore.Token token)
+      throws Exception {
     requireUploader(token);
     String uuid = uploads.create(token);
     metrics.uploadStarted();
@@ -253,7 +294,8 @@ final class ApiHandler extends Handler.Abstract {
     ApiResponses.json(response, HttpStatus.CREATED_201, session(uuid, 0), callback);
   }
 
-  private void uploadOffset(Request request, Response response, Callback callback, TokenStore.Token token, String uuid)
+  private void uploadOffset(
+      Request request, Response response, Callback callback, TokenStore.Token token, String uuid)
       throws Exception {
     requireUploader(token);
     long offset = uploads.offset(uuid, token);
@@ -267,7 +309,8 @@ final class ApiHandler extends Handler.Abstract {
     ApiResponses.json(response, HttpStatus.OK_200, session(uuid, offset), callback);
   }
 
-  private void appendUpload(Request request, Response response, Callback callback, TokenStore.Token token, String uuid)
+  private void appendUpload(
+      Request request, Response response, Callback callback, TokenStore.Token token, String uuid)
       throws Exception {
     requireUploader(token);
     String range = request.getHeaders().get(HttpHeader.CONTENT_RANGE);
@@ -275,14 +318,16 @@ final class ApiHandler extends Handler.Abstract {
     if (m == null || !m.matches()) {
       throw new RegistryException(
           ErrorCode.RANGE_INVALID,
-          "expected a Content-Range: bytes <start>-<end>/* header, found " + (range == null ? "none" : "\"" + range + "\""),
+          "expected a Content-Range: bytes <start>-<end>/* header, found "
+              + (range == null ? "none" : "\"" + range + "\""),
           offsetDetail(uuid, token));
     }
     long start = Long.parseLong(m.group(1));
     long end = Long.parseLong(m.group(2));
     if (end < start) {
       throw new RegistryException(
-          ErrorCode.RANGE_INVALID, "expected a Content-Range end at or after its start, found \"" + range + "\"",
+          ErrorCode.RANGE_INVALID,
+          "expected a Content-Range end at or after its start, found \"" + range + "\"",
           offsetDetail(uuid, token));
     }
     long length = end - start + 1;
@@ -290,7 +335,12 @@ final class ApiHandler extends Handler.Abstract {
     if (declared >= 0 && declared != length) {
       throw new RegistryException(
           ErrorCode.RANGE_INVALID,
-          "expected Content-Length " + length + " as Content-Range \"" + range + "\" declares, found " + declared,
+          "expected Content-Length "
+              + length
+              + " as Content-Range \""
+              + range
+              + "\" declares, found "
+              + declared,
           offsetDetail(uuid, token));
     }
     long offset;
@@ -302,11 +352,13 @@ final class ApiHandler extends Handler.Abstract {
     ApiResponses.json(response, HttpStatus.ACCEPTED_202, session(uuid, offset), callback);
   }
 
-  private Map<String, Object> offsetDetail(String uuid, TokenStore.Token token) throws RegistryException, IOException {
+  private Map<String, Object> offsetDetail(String uuid, TokenStore.Token token)
+      throws RegistryException, IOException {
     return Map.of("offset", uploads.offset(uuid, token));
   }
 
-  private void commitUpload(Request request, Response response, Callback callback, TokenStore.Token token, String uuid)
+  private void commitUpload(
+      Request request, Response response, Callback callback, TokenStore.Token token, String uuid)
       throws Exception {
     requireUploader(token);
     Fields query = Request.extractQueryParameters(request);
@@ -314,7 +366,8 @@ final class ApiHandler extends Handler.Abstract {
     String lengthText = query.getValue("length");
     if (sha256 == null) {
       throw new RegistryException(
-          ErrorCode.DIGEST_INVALID, "expected the query parameter sha256=<hex> naming the blob, found none");
+          ErrorCode.DIGEST_INVALID,
+          "expected the query parameter sha256=<hex> naming the blob, found none");
     }
     long length;
     try {
@@ -322,7 +375,8 @@ final class ApiHandler extends Handler.Abstract {
     } catch (NumberFormatException e) {
       throw new RegistryException(
           ErrorCode.SIZE_INVALID,
-          "expected the query parameter length=<bytes>, found " + (lengthText == null ? "none" : "\"" + lengthText + "\""));
+          "expected the query parameter length=<bytes>, found "
+              + (lengthText == null ? "none" : "\"" + lengthText + "\""));
     }
     UploadSessions.Committed committed;
     try {
@@ -341,8 +395,8 @@ final class ApiHandler extends Handler.Abstract {
     ApiResponses.json(response, HttpStatus.CREATED_201, body, callback);
   }
 
-  private void cancelUpload(Response response, Callback callback, TokenStore.Token token, String uuid)
-      throws Exception {
+  private void cancelUpload(
+      Response response, Callback callback, TokenStore.Token token, String uuid) throws Exception {
     requireUploader(token);
     uploads.cancel(uuid, token);
     response.setStatus(HttpStatus.NO_CONTENT_204);
@@ -363,13 +417,22 @@ final class ApiHandler extends Handler.Abstract {
     callback.succeeded();
   }
 
-  private void submitMetadata(Request request, Response response, Callback callback, TokenStore.Token token, String role)
+  private void submitMetadata(
+      Request request, Response response, Callback callback, TokenStore.Token token, String role)
       throws Exception {
     if (!token.mayPublish(role)) {
       throw new RegistryException(
           ErrorCode.DENIED,
-          "token " + token.id() + " of " + token.publisher() + " may publish " + token.roles() + ", not " + role
-              + "; ask the registry owner for a token with --role " + role,
+          "token "
+              + token.id()
+              + " of "
+              + token.publisher()
+              + " may publish "
+              + token.roles()
+              + ", not "
+              + role
+              + "; ask the registry owner for a token with --role "
+              + role,
           Map.of("token", token.id(), "role", role, "roles", token.roles()));
     }
     int max = RegistryRepository.MAX_METADATA_LENGTH;
@@ -402,7 +465,10 @@ final class ApiHandler extends Handler.Abstract {
   private static RegistryException tooLarge(long found, int max) {
     return new RegistryException(
         ErrorCode.TOO_LARGE,
-        "expected a metadata file of at most " + max + " bytes, found " + (found > max ? "more" : found + " bytes")
+        "expected a metadata file of at most "
+            + max
+            + " bytes, found "
+            + (found > max ? "more" : found + " bytes")
             + "; split the role's targets over delegated roles",
         Map.of("limit", max));
   }

@@ -13,12 +13,13 @@ import org.warder.registry.api.RegistryException;
 import org.warder.signing.json.StrictJson;
 
 /**
- * Writes the API's JSON answers; the one place errors are serialised, as
- * {@code {"errors":[{"code","message","detail"}]}} with the code's HTTP status. Stateless.
+ * Writes the API's JSON answers; the one place errors are serialised, as {@code
+ * {"errors":[{"code","message","detail"}]}} with the code's HTTP status. Stateless.
  */
 final class ApiResponses {
   static final String JSON = "application/json";
   static final String UPLOAD_OFFSET = "Upload-Offset";
+
   /** What a {@code BUSY} answer tells the client to wait before retrying. */
   static final long RETRY_AFTER_SECONDS = 5;
 

@@ -16,12 +16,12 @@ import org.warder.registry.storage.ReferencedBlobs;
 import org.warder.registry.storage.RegistryLayout;
 
 /**
- * Maps request paths to the files they serve: {@code /metadata/<file>} to the metadata
- * directory, and {@code /targets/<path>/<sha256>.<name>} to the content-addressed blob of that
- * hash when committed metadata lists a target with it ({@link ReferencedBlobs}: a blob uploaded
- * but never published, or refused, is not served), its strong ETag the hash itself and its bytes
- * sent through {@link FileRegions}, zero-copy. Anything else, or any name that could leave those
- * directories, maps to nothing. Thread-safe.
+ * Maps request paths to the files they serve: {@code /metadata/<file>} to the metadata directory,
+ * and {@code /targets/<path>/<sha256>.<name>} to the content-addressed blob of that hash when
+ * committed metadata lists a target with it ({@link ReferencedBlobs}: a blob uploaded but never
+ * published, or refused, is not served), its strong ETag the hash itself and its bytes sent through
+ * {@link FileRegions}, zero-copy. Anything else, or any name that could leave those directories,
+ * maps to nothing. Thread-safe.
  */
 final class ContentFactory implements HttpContent.Factory {
   private static final Pattern METADATA_NAME = Pattern.compile("[A-Za-z0-9._~%-]{1,255}\\.json");
@@ -45,7 +45,8 @@ final class ContentFactory implements HttpContent.Factory {
 
   /** Whether a content-addressed URL: never changes, cacheable forever. */
   static boolean isImmutable(String path) {
-    return path.startsWith("/targets/") || (path.startsWith("/metadata/") && !path.endsWith("/timestamp.json"));
+    return path.startsWith("/targets/")
+        || (path.startsWith("/metadata/") && !path.endsWith("/timestamp.json"));
   }
 
   private Optional<HttpContent> metadata(String path) {
@@ -76,25 +77,31 @@ final class ContentFactory implements HttpContent.Factory {
     if (!referenced.contains(sha256)) {
       return Optional.empty();
     }
-    return layout.blob(sha256).filter(Files::isRegularFile).map(file -> {
-      HttpContent content = new ResourceHttpContent(resources.newResource(file), "application/octet-stream");
-      HttpField etag = new HttpField(HttpHeader.ETAG, "\"" + sha256 + "\"");
-      return new HttpContent.Wrapper(content) {
-        @Override
-        public HttpField getETag() {
-          return etag;
-        }
+    return layout
+        .blob(sha256)
+        .filter(Files::isRegularFile)
+        .map(
+            file -> {
+              HttpContent content =
+                  new ResourceHttpContent(resources.newResource(file), "application/octet-stream");
+              HttpField etag = new HttpField(HttpHeader.ETAG, "\"" + sha256 + "\"");
+              return new HttpContent.Wrapper(content) {
+                @Override
+                public HttpField getETag() {
+                  return etag;
+                }
 
-        @Override
-        public String getETagValue() {
-          return etag.getValue();
-        }
+                @Override
+                public String getETagValue() {
+                  return etag.getValue();
+                }
 
-        @Override
-        public void writeTo(Content.Sink sink, long offset, long length, Callback callback) {
-          FileRegions.write(file, sink, offset, length, callback);
-        }
-      };
-    });
+                @Override
+                public void writeTo(
+                    Content.Sink sink, long offset, long length, Callback callback) {
+                  FileRegions.write(file, sink, offset, length, callback);
+                }
+              };
+            });
   }
 }

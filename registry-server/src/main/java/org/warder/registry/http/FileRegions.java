@@ -23,15 +23,15 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.IteratingNestedCallback;
 
 /**
- * Zero-copy sending of blobs (sendfile(2) through {@link FileChannel#transferTo}), which Jetty
- * 12.1 does not do by itself.
+ * Zero-copy sending of blobs (sendfile(2) through {@link FileChannel#transferTo}), which Jetty 12.1
+ * does not do by itself.
  *
- * <p>A blob's bytes are written as a read-only memory mapping of the file, which is registered
- * here with the file's channel while the write is in flight. The {@link Connector}'s end points
- * send a registered buffer with {@code transferTo} from the file, advancing the buffer's position
- * as a normal write would; any other path (a buffer copied or aggregated by Jetty, an encrypting
- * end point) reads the mapping itself, which holds the same bytes. Nothing is read onto the heap
- * either way. Thread-safe.
+ * <p>A blob's bytes are written as a read-only memory mapping of the file, which is registered here
+ * with the file's channel while the write is in flight. The {@link Connector}'s end points send a
+ * registered buffer with {@code transferTo} from the file, advancing the buffer's position as a
+ * normal write would; any other path (a buffer copied or aggregated by Jetty, an encrypting end
+ * point) reads the mapping itself, which holds the same bytes. Nothing is read onto the heap either
+ * way. Thread-safe.
  */
 final class FileRegions {
   /** Mappings larger than this are split (a ByteBuffer holds at most 2 GiB). */
@@ -40,7 +40,8 @@ final class FileRegions {
   private record Region(FileChannel file, long start) {}
 
   /** Buffers being written, by identity, with the file and offset their position 0 stands for. */
-  private static final Map<ByteBuffer, Region> REGIONS = Collections.synchronizedMap(new IdentityHashMap<>());
+  private static final Map<ByteBuffer, Region> REGIONS =
+      Collections.synchronizedMap(new IdentityHashMap<>());
 
   /** Bytes sent with {@code transferTo} since the start. */
   private static final LongAdder TRANSFERRED = new LongAdder();
@@ -69,7 +70,8 @@ final class FileRegions {
       long size = channel.size();
       if (offset < 0 || offset > size || (length >= 0 && offset + length > size)) {
         channel.close();
-        throw new IllegalArgumentException("bytes " + offset + "+" + length + " outside " + file + " (" + size + " bytes)");
+        throw new IllegalArgumentException(
+            "bytes " + offset + "+" + length + " outside " + file + " (" + size + " bytes)");
       }
       end = length < 0 ? size : offset + length;
     } catch (Throwable x) {
@@ -140,7 +142,8 @@ final class FileRegions {
     if (region == null) {
       return false;
     }
-    long sent = region.file().transferTo(region.start() + buffer.position(), buffer.remaining(), socket);
+    long sent =
+        region.file().transferTo(region.start() + buffer.position(), buffer.remaining(), socket);
     if (sent > 0) {
       buffer.position(buffer.position() + (int) sent);
       TRANSFERRED.add(sent);
@@ -155,16 +158,20 @@ final class FileRegions {
     }
 
     @Override
-    protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
+    protected SocketChannelEndPoint newEndPoint(
+        SocketChannel channel, ManagedSelector selector, SelectionKey key) {
       SocketChannelEndPoint endPoint = new TransferringEndPoint(channel, selector, key, this);
       endPoint.setIdleTimeout(getIdleTimeout());
       return endPoint;
     }
   }
 
-  /** Writes like {@link SocketChannelEndPoint}, but registered buffers through {@code transferTo}. */
+  /**
+   * Writes like {@link SocketChannelEndPoint}, but registered buffers through {@code transferTo}.
+   */
   private static final class TransferringEndPoint extends SocketChannelEndPoint {
-    TransferringEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Connector connector) {
+    TransferringEndPoint(
+        SocketChannel channel, ManagedSelector selector, SelectionKey key, Connector connector) {
       super(channel, selector, key, connector.getScheduler());
     }
 

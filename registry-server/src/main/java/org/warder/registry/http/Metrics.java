@@ -23,7 +23,8 @@ import org.warder.registry.repo.RegistryRepository;
  * the offline commands show too. Thread-safe.
  */
 public final class Metrics {
-  private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
   private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
   private final LongAdder responseBytes = new LongAdder();
@@ -67,28 +68,77 @@ public final class Metrics {
   /** The exposition text; {@code status} is absent when the timestamp cannot be read. */
   String render(Optional<RegistryRepository.Status> status, Clock clock) {
     StringBuilder out = new StringBuilder(2048);
-    header(out, "warder_http_requests_total", "counter", "HTTP requests answered, by method and status class.");
-    new TreeMap<>(requests).forEach((key, n) -> {
-      String[] parts = key.split("\0", 2);
-      out.append("warder_http_requests_total{method=\"").append(parts[0]).append("\",status=\"")
-          .append(parts[1]).append("\"} ").append(n.sum()).append('\n');
-    });
-    counter(out, "warder_http_response_bytes_total", "Bytes of response bodies sent.", responseBytes);
+    header(
+        out,
+        "warder_http_requests_total",
+        "counter",
+        "HTTP requests answered, by method and status class.");
+    new TreeMap<>(requests)
+        .forEach(
+            (key, n) -> {
+              String[] parts = key.split("\0", 2);
+              out.append("warder_http_requests_total{method=\"")
+                  .append(parts[0])
+                  .append("\",status=\"")
+                  .append(parts[1])
+                  .append("\"} ")
+                  .append(n.sum())
+                  .append('\n');
+            });
+    counter(
+        out, "warder_http_response_bytes_total", "Bytes of response bodies sent.", responseBytes);
     counter(out, "warder_uploads_started_total", "Upload sessions started.", uploadsStarted);
-    counter(out, "warder_uploads_committed_total", "Upload sessions committed into blobs.", uploadsCommitted);
-    counter(out, "warder_uploads_failed_total", "Upload commits refused (wrong length, sha256 or size).", uploadsFailed);
-    counter(out, "warder_metadata_accepted_total", "Delegated metadata submissions accepted.", metadataAccepted);
-    header(out, "warder_metadata_refused_total", "counter", "Delegated metadata submissions refused, by error code.");
-    new TreeMap<>(metadataRefused).forEach((code, n) ->
-        out.append("warder_metadata_refused_total{code=\"").append(code.name()).append("\"} ").append(n.sum()).append('\n'));
-    status.ifPresent(s -> {
-      gauge(out, "warder_snapshot_version", "Version of the snapshot the current timestamp names.", s.snapshotVersion());
-      gauge(out, "warder_timestamp_version", "Version of the current timestamp.", s.timestampVersion());
-      gauge(out, "warder_timestamp_expiry_timestamp_seconds", "When the current timestamp expires (Unix time).",
-          s.timestampExpires().getEpochSecond());
-      gauge(out, "warder_timestamp_expires_in_seconds", "Seconds until the current timestamp expires.",
-          Duration.between(clock.instant(), s.timestampExpires()).getSeconds());
-    });
+    counter(
+        out,
+        "warder_uploads_committed_total",
+        "Upload sessions committed into blobs.",
+        uploadsCommitted);
+    counter(
+        out,
+        "warder_uploads_failed_total",
+        "Upload commits refused (wrong length, sha256 or size).",
+        uploadsFailed);
+    counter(
+        out,
+        "warder_metadata_accepted_total",
+        "Delegated metadata submissions accepted.",
+        metadataAccepted);
+    header(
+        out,
+        "warder_metadata_refused_total",
+        "counter",
+        "Delegated metadata submissions refused, by error code.");
+    new TreeMap<>(metadataRefused)
+        .forEach(
+            (code, n) ->
+                out.append("warder_metadata_refused_total{code=\"")
+                    .append(code.name())
+                    .append("\"} ")
+                    .append(n.sum())
+                    .append('\n'));
+    status.ifPresent(
+        s -> {
+          gauge(
+              out,
+              "warder_snapshot_version",
+              "Version of the snapshot the current timestamp names.",
+              s.snapshotVersion());
+          gauge(
+              out,
+              "warder_timestamp_version",
+              "Version of the current timestamp.",
+              s.timestampVersion());
+          gauge(
+              out,
+              "warder_timestamp_expiry_timestamp_seconds",
+              "When the current timestamp expires (Unix time).",
+              s.timestampExpires().getEpochSecond());
+          gauge(
+              out,
+              "warder_timestamp_expires_in_seconds",
+              "Seconds until the current timestamp expires.",
+              Duration.between(clock.instant(), s.timestampExpires()).getSeconds());
+        });
     return out.toString();
   }
 

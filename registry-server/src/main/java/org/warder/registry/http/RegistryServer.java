@@ -41,11 +41,11 @@ import org.warder.registry.storage.UploadSessions;
 /**
  * The registry's HTTP server (embedded Jetty 12): TUF metadata and content-addressed targets with
  * ETag, Range and conditional requests; the publishing API; {@code /healthz}; {@code /metrics} on
- * its own listener only; an NCSA access log. Neither headers nor error pages name the server.
- * Slow or greedy clients are bounded by the {@link Limits}: reads hold no thread while they wait
- * on a client, and API requests, which do while they read a body, get a bounded share of them. While it runs it re-signs the timestamp (and the snapshot) before
- * they expire and purges stale upload sessions. Stopping lets running requests finish (up to the
- * stop timeout). Thread-safe.
+ * its own listener only; an NCSA access log. Neither headers nor error pages name the server. Slow
+ * or greedy clients are bounded by the {@link Limits}: reads hold no thread while they wait on a
+ * client, and API requests, which do while they read a body, get a bounded share of them. While it
+ * runs it re-signs the timestamp (and the snapshot) before they expire and purges stale upload
+ * sessions. Stopping lets running requests finish (up to the stop timeout). Thread-safe.
  */
 public final class RegistryServer implements AutoCloseable {
   /** The timestamp is re-signed once less than this is left of its validity. */
@@ -81,50 +81,119 @@ public final class RegistryServer implements AutoCloseable {
      */
     public static Settings defaults(InetSocketAddress listen) {
       return new Settings(
-          listen, Optional.empty(), 64L << 30, Duration.ofHours(24), Duration.ofMinutes(10), Optional.empty(),
-          Duration.ofSeconds(10), Limits.defaults(), Clock.systemUTC());
+          listen,
+          Optional.empty(),
+          64L << 30,
+          Duration.ofHours(24),
+          Duration.ofMinutes(10),
+          Optional.empty(),
+          Duration.ofSeconds(10),
+          Limits.defaults(),
+          Clock.systemUTC());
     }
 
     public Settings withMetricsListen(InetSocketAddress address) {
       return new Settings(
-          listen, Optional.of(address), maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, limits,
+          listen,
+          Optional.of(address),
+          maxBlobSize,
+          uploadMaxAge,
+          maintenanceInterval,
+          accessLog,
+          stopTimeout,
+          limits,
           clock);
     }
 
     public Settings withMaxBlobSize(long bytes) {
       return new Settings(
-          listen, metricsListen, bytes, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, limits, clock);
+          listen,
+          metricsListen,
+          bytes,
+          uploadMaxAge,
+          maintenanceInterval,
+          accessLog,
+          stopTimeout,
+          limits,
+          clock);
     }
 
     public Settings withUploadMaxAge(Duration age) {
       return new Settings(
-          listen, metricsListen, maxBlobSize, age, maintenanceInterval, accessLog, stopTimeout, limits, clock);
+          listen,
+          metricsListen,
+          maxBlobSize,
+          age,
+          maintenanceInterval,
+          accessLog,
+          stopTimeout,
+          limits,
+          clock);
     }
 
     public Settings withMaintenanceInterval(Duration interval) {
       return new Settings(
-          listen, metricsListen, maxBlobSize, uploadMaxAge, interval, accessLog, stopTimeout, limits, clock);
+          listen,
+          metricsListen,
+          maxBlobSize,
+          uploadMaxAge,
+          interval,
+          accessLog,
+          stopTimeout,
+          limits,
+          clock);
     }
 
     public Settings withAccessLog(RequestLog.Writer writer) {
       return new Settings(
-          listen, metricsListen, maxBlobSize, uploadMaxAge, maintenanceInterval, Optional.of(writer), stopTimeout, limits,
+          listen,
+          metricsListen,
+          maxBlobSize,
+          uploadMaxAge,
+          maintenanceInterval,
+          Optional.of(writer),
+          stopTimeout,
+          limits,
           clock);
     }
 
     public Settings withStopTimeout(Duration timeout) {
       return new Settings(
-          listen, metricsListen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, timeout, limits, clock);
+          listen,
+          metricsListen,
+          maxBlobSize,
+          uploadMaxAge,
+          maintenanceInterval,
+          accessLog,
+          timeout,
+          limits,
+          clock);
     }
 
     public Settings withLimits(Limits l) {
       return new Settings(
-          listen, metricsListen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, l, clock);
+          listen,
+          metricsListen,
+          maxBlobSize,
+          uploadMaxAge,
+          maintenanceInterval,
+          accessLog,
+          stopTimeout,
+          l,
+          clock);
     }
 
     public Settings withClock(Clock c) {
       return new Settings(
-          listen, metricsListen, maxBlobSize, uploadMaxAge, maintenanceInterval, accessLog, stopTimeout, limits, c);
+          listen,
+          metricsListen,
+          maxBlobSize,
+          uploadMaxAge,
+          maintenanceInterval,
+          accessLog,
+          stopTimeout,
+          limits,
+          c);
     }
   }
 
@@ -136,26 +205,42 @@ public final class RegistryServer implements AutoCloseable {
    * @param apiRequests API requests served at once; more are refused ({@code 503 BUSY}) before
    *     their body is read. At most half of {@code threads}, so that reads always have threads
    * @param apiRequestsPerToken API requests served at once with one token
-   * @param idleTimeout a connection with nothing sent either way this long is closed, and a
-   *     request body pausing this long is refused ({@code 408 TOO_SLOW})
+   * @param idleTimeout a connection with nothing sent either way this long is closed, and a request
+   *     body pausing this long is refused ({@code 408 TOO_SLOW})
    * @param apiDeadline an API request still running this long loses its connection
    * @param minApiDataRate an API request body coming slower than this many bytes per second, on
    *     average since it started, is refused ({@code 408 TOO_SLOW})
    */
   public record Limits(
-      int threads, int apiRequests, int apiRequestsPerToken, Duration idleTimeout, Duration apiDeadline,
+      int threads,
+      int apiRequests,
+      int apiRequestsPerToken,
+      Duration idleTimeout,
+      Duration apiDeadline,
       long minApiDataRate) {
     public Limits {
       if (apiRequests < 1 || apiRequestsPerToken < 1 || apiRequests > threads / 2) {
         throw new IllegalArgumentException(
-            "expected 1 <= API requests (" + apiRequests + ") <= half the threads (" + threads
-                + ") and at least 1 per token (" + apiRequestsPerToken + ")");
+            "expected 1 <= API requests ("
+                + apiRequests
+                + ") <= half the threads ("
+                + threads
+                + ") and at least 1 per token ("
+                + apiRequestsPerToken
+                + ")");
       }
-      if (idleTimeout.isNegative() || idleTimeout.isZero() || apiDeadline.isNegative() || apiDeadline.isZero()
+      if (idleTimeout.isNegative()
+          || idleTimeout.isZero()
+          || apiDeadline.isNegative()
+          || apiDeadline.isZero()
           || minApiDataRate < 1) {
         throw new IllegalArgumentException(
-            "expected a positive idle timeout, API deadline and minimum data rate, found " + idleTimeout + ", "
-                + apiDeadline + ", " + minApiDataRate);
+            "expected a positive idle timeout, API deadline and minimum data rate, found "
+                + idleTimeout
+                + ", "
+                + apiDeadline
+                + ", "
+                + minApiDataRate);
       }
     }
 
@@ -185,7 +270,8 @@ public final class RegistryServer implements AutoCloseable {
     RegistryLayout layout = repository.layout();
     BlobStore blobs = new BlobStore(layout);
     ReferencedBlobs referenced = new ReferencedBlobs(layout);
-    this.uploads = new UploadSessions(layout, blobs, referenced, settings.clock(), settings.maxBlobSize());
+    this.uploads =
+        new UploadSessions(layout, blobs, referenced, settings.clock(), settings.maxBlobSize());
     TokenStore tokens = new TokenStore(layout, settings.clock());
 
     Limits limits = settings.limits();
@@ -202,14 +288,18 @@ public final class RegistryServer implements AutoCloseable {
     connector.setPort(settings.listen().getPort());
     connector.setIdleTimeout(limits.idleTimeout().toMillis());
     server.addConnector(connector);
-    metricsConnector = settings.metricsListen().map(address -> {
-      ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
-      c.setHost(address.getHostString());
-      c.setPort(address.getPort());
-      c.setIdleTimeout(limits.idleTimeout().toMillis());
-      server.addConnector(c);
-      return c;
-    });
+    metricsConnector =
+        settings
+            .metricsListen()
+            .map(
+                address -> {
+                  ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+                  c.setHost(address.getHostString());
+                  c.setPort(address.getPort());
+                  c.setIdleTimeout(limits.idleTimeout().toMillis());
+                  server.addConnector(c);
+                  return c;
+                });
     server.setErrorHandler(new PlainErrors());
     ResourceService files = new ResourceService();
     files.setHttpContentFactory(new ContentFactory(layout, ResourceFactory.of(server), referenced));
@@ -217,14 +307,18 @@ public final class RegistryServer implements AutoCloseable {
     files.setEtags(true);
     files.setDirAllowed(false);
     server.addBean(files);
-    ApiHandler api = new ApiHandler(repository, uploads, blobs, tokens, metrics, settings.clock(), limits);
-    // Reads of API bodies fail once their average rate since the first read falls below the minimum.
+    ApiHandler api =
+        new ApiHandler(repository, uploads, blobs, tokens, metrics, settings.clock(), limits);
+    // Reads of API bodies fail once their average rate since the first read falls below the
+    // minimum.
     Handler slowApiBodies = new MinimumDataRateHandler(api, limits.minApiDataRate(), 0);
     server.setHandler(
-        new GracefulHandler(new RootHandler(slowApiBodies, new FilesHandler(files), this, metricsConnector)));
+        new GracefulHandler(
+            new RootHandler(slowApiBodies, new FilesHandler(files), this, metricsConnector)));
     RequestLog counting = metrics.requestLog();
     if (settings.accessLog().isPresent()) {
-      CustomRequestLog access = new CustomRequestLog(settings.accessLog().get(), CustomRequestLog.EXTENDED_NCSA_FORMAT);
+      CustomRequestLog access =
+          new CustomRequestLog(settings.accessLog().get(), CustomRequestLog.EXTENDED_NCSA_FORMAT);
       server.addBean(access); // started and stopped with the server
       server.setRequestLog(new RequestLog.Collection(counting, access));
     } else {
@@ -240,19 +334,21 @@ public final class RegistryServer implements AutoCloseable {
   }
 
   /**
-   * Tidies what a crash may have left (temporary files, stale or broken upload sessions),
-   * re-signs expiring metadata, starts serving and schedules the maintenance.
+   * Tidies what a crash may have left (temporary files, stale or broken upload sessions), re-signs
+   * expiring metadata, starts serving and schedules the maintenance.
    */
   public void start() throws Exception {
     repository.removeTemporaryFiles();
     uploads.purge(settings.uploadMaxAge());
     repository.refresh(TIMESTAMP_MARGIN, SNAPSHOT_MARGIN);
     server.start();
-    maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "registry-maintenance");
-      t.setDaemon(true);
-      return t;
-    });
+    maintenance =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "registry-maintenance");
+              t.setDaemon(true);
+              return t;
+            });
     long every = settings.maintenanceInterval().toMillis();
     maintenance.scheduleWithFixedDelay(this::maintain, every, every, TimeUnit.MILLISECONDS);
   }
@@ -334,7 +430,11 @@ public final class RegistryServer implements AutoCloseable {
     private final RegistryServer owner;
     private final Optional<ServerConnector> metricsConnector;
 
-    RootHandler(Handler api, FilesHandler files, RegistryServer owner, Optional<ServerConnector> metricsConnector) {
+    RootHandler(
+        Handler api,
+        FilesHandler files,
+        RegistryServer owner,
+        Optional<ServerConnector> metricsConnector) {
       super(InvocationType.BLOCKING);
       addBean(api); // started and stopped with this handler
       this.api = api;
@@ -346,12 +446,17 @@ public final class RegistryServer implements AutoCloseable {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
       String path = Request.getPathInContext(request);
-      if (metricsConnector.isPresent() && request.getConnectionMetaData().getConnector() == metricsConnector.get()) {
-        if (!path.equals("/metrics") || !(HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod()))) {
+      if (metricsConnector.isPresent()
+          && request.getConnectionMetaData().getConnector() == metricsConnector.get()) {
+        if (!path.equals("/metrics")
+            || !(HttpMethod.GET.is(request.getMethod())
+                || HttpMethod.HEAD.is(request.getMethod()))) {
           Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
           return true;
         }
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        response
+            .getHeaders()
+            .put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.write(true, StandardCharsets.UTF_8.encode(owner.renderMetrics()), callback);
         return true;
@@ -370,9 +475,17 @@ public final class RegistryServer implements AutoCloseable {
   private static final class PlainErrors extends ErrorHandler {
     @Override
     protected void generateResponse(
-        Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+        Request request,
+        Response response,
+        int code,
+        String message,
+        Throwable cause,
+        Callback callback) {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-      response.write(true, StandardCharsets.UTF_8.encode(code + " " + HttpStatus.getMessage(code) + "\n"), callback);
+      response.write(
+          true,
+          StandardCharsets.UTF_8.encode(code + " " + HttpStatus.getMessage(code) + "\n"),
+          callback);
     }
   }
 
@@ -401,8 +514,13 @@ public final class RegistryServer implements AutoCloseable {
         Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
         return true;
       }
-      response.getHeaders().put(HttpHeader.CACHE_CONTROL,
-          ContentFactory.isImmutable(path) ? "public, max-age=31536000, immutable" : "no-cache");
+      response
+          .getHeaders()
+          .put(
+              HttpHeader.CACHE_CONTROL,
+              ContentFactory.isImmutable(path)
+                  ? "public, max-age=31536000, immutable"
+                  : "no-cache");
       files.doGet(request, response, callback, content);
       return true;
     }

@@ -23,10 +23,13 @@ public final class Delegation {
     if (!ROLE_NAME.matcher(role).matches()) {
       return Optional.of(
           "expected a role name of 1 to 63 lower-case letters, digits and '-', starting with a letter or"
-              + " digit, found \"" + role + "\"");
+              + " digit, found \""
+              + role
+              + "\"");
     }
     if (Repository.isTopLevel(role)) {
-      return Optional.of("\"" + role + "\" is a top-level role, not a name a delegated role can have");
+      return Optional.of(
+          "\"" + role + "\" is a top-level role, not a name a delegated role can have");
     }
     return Optional.empty();
   }
@@ -37,10 +40,14 @@ public final class Delegation {
       return Optional.of("expected a path pattern such as plugins/acme-*, found an empty one");
     }
     if (pattern.startsWith("/")) {
-      return Optional.of("expected a relative path pattern (target paths never start with '/'), found \"" + pattern + "\"");
+      return Optional.of(
+          "expected a relative path pattern (target paths never start with '/'), found \""
+              + pattern
+              + "\"");
     }
     if (pattern.indexOf('\\') >= 0 || pattern.indexOf('\0') >= 0) {
-      return Optional.of("expected a path pattern without backslash or NUL, found \"" + pattern + "\"");
+      return Optional.of(
+          "expected a path pattern without backslash or NUL, found \"" + pattern + "\"");
     }
     Optional<String> capped = PathPatterns.check(pattern);
     if (capped.isPresent()) {
@@ -48,14 +55,18 @@ public final class Delegation {
     }
     for (String segment : pattern.split("/", -1)) {
       if (segment.equals("..") || segment.equals(".") || segment.isEmpty()) {
-        return Optional.of("expected a path pattern without empty, '.' or '..' segments, found \"" + pattern + "\"");
+        return Optional.of(
+            "expected a path pattern without empty, '.' or '..' segments, found \""
+                + pattern
+                + "\"");
       }
     }
     return Optional.empty();
   }
 
   /** The first reason the delegation cannot be made, if any. */
-  public static Optional<String> check(String role, List<Key> keys, int threshold, List<String> paths) {
+  public static Optional<String> check(
+      String role, List<Key> keys, int threshold, List<String> paths) {
     Optional<String> problem = checkRoleName(role);
     if (problem.isPresent()) {
       return problem;
@@ -68,7 +79,10 @@ public final class Delegation {
     }
     if (threshold < 1 || threshold > keys.size()) {
       return Optional.of(
-          "expected a threshold from 1 to the number of keys (" + keys.size() + "), found " + threshold);
+          "expected a threshold from 1 to the number of keys ("
+              + keys.size()
+              + "), found "
+              + threshold);
     }
     if (paths.isEmpty()) {
       return Optional.of("expected at least one path pattern for " + role + ", found none");

@@ -21,26 +21,46 @@ final class Refusals {
     if (e instanceof UnsignedMetadataException u) {
       return new RegistryException(
           ErrorCode.SIGNATURE_INVALID,
-          e.getMessage().replace("refusing it and keeping the trusted metadata",
-              "sign it with the key(s) delegated to " + role),
-          Map.of("role", role, "threshold", u.threshold(), "valid", u.validSignatures()), e);
+          e.getMessage()
+              .replace(
+                  "refusing it and keeping the trusted metadata",
+                  "sign it with the key(s) delegated to " + role),
+          Map.of("role", role, "threshold", u.threshold(), "valid", u.validSignatures()),
+          e);
     }
     if (e instanceof PathNotDelegatedException p) {
       return new RegistryException(
-          ErrorCode.PATH_NOT_DELEGATED, e.getMessage(),
-          Map.of("role", role, "path", p.path(), "delegatedRole", p.delegatedRole(), "patterns", p.patterns()), e);
+          ErrorCode.PATH_NOT_DELEGATED,
+          e.getMessage(),
+          Map.of(
+              "role",
+              role,
+              "path",
+              p.path(),
+              "delegatedRole",
+              p.delegatedRole(),
+              "patterns",
+              p.patterns()),
+          e);
     }
     if (e instanceof VersionNotIncreasedException v) {
       return new RegistryException(
-          ErrorCode.VERSION_NOT_INCREASED, e.getMessage(),
-          Map.of("role", role, "current", v.currentVersion(), "found", v.foundVersion()), e);
+          ErrorCode.VERSION_NOT_INCREASED,
+          e.getMessage(),
+          Map.of("role", role, "current", v.currentVersion(), "found", v.foundVersion()),
+          e);
     }
     if (e instanceof ExpiredMetadataException x) {
       return new RegistryException(
-          ErrorCode.EXPIRED, e.getMessage(), Map.of("role", role, "expires", x.expires().toString()), e);
+          ErrorCode.EXPIRED,
+          e.getMessage(),
+          Map.of("role", role, "expires", x.expires().toString()),
+          e);
     }
     return new RegistryException(
         ErrorCode.METADATA_INVALID,
-        "expected valid TUF targets metadata for " + role + ": " + e.getMessage(), Map.of("role", role), e);
+        "expected valid TUF targets metadata for " + role + ": " + e.getMessage(),
+        Map.of("role", role),
+        e);
   }
 }

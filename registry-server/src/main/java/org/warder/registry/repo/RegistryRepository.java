@@ -60,20 +60,21 @@ import org.warder.signing.tuf.Urls;
  * of it: delegated metadata submitted by publishers, delegations made by the owner, and the online
  * snapshot and timestamp signing that follows each change or keeps them from expiring.
  *
- * <p>Each change runs under the data directory's {@link DataLock} and starts by reading the
- * current metadata back from disk, so the server and the offline commands, in any number of
- * processes, never lose each other's changes. Only the online keys (snapshot, timestamp) stay in
- * memory; root and targets keys are encrypted with a passphrase the server never sees.
+ * <p>Each change runs under the data directory's {@link DataLock} and starts by reading the current
+ * metadata back from disk, so the server and the offline commands, in any number of processes,
+ * never lose each other's changes. Only the online keys (snapshot, timestamp) stay in memory; root
+ * and targets keys are encrypted with a passphrase the server never sees.
  *
- * <p>Files are written so that a crash at any moment leaves what clients see either as it was or
- * as it became: a role file first, then the snapshot naming it, then {@code timestamp.json} by an
+ * <p>Files are written so that a crash at any moment leaves what clients see either as it was or as
+ * it became: a role file first, then the snapshot naming it, then {@code timestamp.json} by an
  * atomic rename. Clients only follow the timestamp, so a role or snapshot file written before a
- * crash is unreferenced and harmless, and is overwritten by the next change that takes its
- * version. Thread-safe.
+ * crash is unreferenced and harmless, and is overwritten by the next change that takes its version.
+ * Thread-safe.
  */
 public final class RegistryRepository {
   /** How long newly signed metadata of each role stays valid. */
   public static final Duration ROOT_VALIDITY = Duration.ofDays(365);
+
   public static final Duration TARGETS_VALIDITY = Duration.ofDays(180);
   public static final Duration SNAPSHOT_VALIDITY = Duration.ofDays(7);
   public static final Duration TIMESTAMP_VALIDITY = Duration.ofDays(1);
@@ -88,7 +89,10 @@ public final class RegistryRepository {
   private final Ed25519SigningKey timestampKey;
 
   private RegistryRepository(
-      RegistryLayout layout, Clock clock, Ed25519SigningKey snapshotKey, Ed25519SigningKey timestampKey) {
+      RegistryLayout layout,
+      Clock clock,
+      Ed25519SigningKey snapshotKey,
+      Ed25519SigningKey timestampKey) {
     this.layout = layout;
     this.clock = clock;
     this.blobs = new BlobStore(layout);
@@ -109,7 +113,11 @@ public final class RegistryRepository {
    * @param staleRoleVersion the version of the role's published metadata, when its keys or a higher
    *     threshold make it fail verification until the publisher submits a new version
    */
-  public record Delegated(long targetsVersion, long snapshot, long timestamp, boolean replaced,
+  public record Delegated(
+      long targetsVersion,
+      long snapshot,
+      long timestamp,
+      boolean replaced,
       OptionalLong staleRoleVersion) {}
 
   /** What the current timestamp says (read from disk, not verified: the registry wrote it). */
@@ -129,8 +137,8 @@ public final class RegistryRepository {
 
   /**
    * Creates the four role keys and version-1 metadata. Root and targets keys are encrypted with
-   * {@code offlinePassphrase}; the online keys with a random passphrase kept in
-   * {@code keys/online.passphrase} (mode 0600) so that the server can start unattended.
+   * {@code offlinePassphrase}; the online keys with a random passphrase kept in {@code
+   * keys/online.passphrase} (mode 0600) so that the server can start unattended.
    */
   public static Initialised initialise(RegistryLayout layout, char[] offlinePassphrase, Clock clock)
       throws IOException, SigningException {
@@ -150,8 +158,10 @@ public final class RegistryRepository {
       new SecureRandom().nextBytes(random);
       char[] onlinePassphrase = HexFormat.of().formatHex(random).toCharArray();
       AtomicFiles.write(
-          layout.onlinePassphrase(), out -> out.write(new String(onlinePassphrase).getBytes(StandardCharsets.US_ASCII)),
-          AtomicFiles.OWNER_ONLY, false);
+          layout.onlinePassphrase(),
+          out -> out.write(new String(onlinePassphrase).getBytes(StandardCharsets.US_ASCII)),
+          AtomicFiles.OWNER_ONLY,
+          false);
 
       Map<String, Ed25519SigningKey> keys = new LinkedHashMap<>();
       for (String role : List.of("root", "targets", "snapshot", "timestamp")) {
@@ -160,21 +170,29 @@ public final class RegistryRepository {
         if (offline) {
           KeyFiles.write(key, layout.key(role), offlinePassphrase);
         } else {
-          KeyFiles.write(key, layout.key(role), onlinePassphrase, KeyFiles.Cost.GENERATED_PASSPHRASE);
+          KeyFiles.write(
+              key, layout.key(role), onlinePassphrase, KeyFiles.Cost.GENERATED_PASSPHRASE);
         }
         keys.put(role, key);
       }
       Instant now = clock.instant();
       Map<String, Key> publicKeys = new LinkedHashMap<>();
       Map<String, RoleKeys> roles = new LinkedHashMap<>();
-      keys.forEach((role, key) -> {
-        publicKeys.put(key.keyId(), key.publicKey());
-        roles.put(role, new RoleKeys(List.of(key.keyId()), 1));
-      });
-      Root root = new Root(Signed.SPEC_VERSION, 1, now.plus(ROOT_VALIDITY), true, publicKeys, roles);
-      Repository repository = Repository.start(Metadata.of(root).signedBy(List.of(keys.get("root"))));
+      keys.forEach(
+          (role, key) -> {
+            publicKeys.put(key.keyId(), key.publicKey());
+            roles.put(role, new RoleKeys(List.of(key.keyId()), 1));
+          });
+      Root root =
+          new Root(Signed.SPEC_VERSION, 1, now.plus(ROOT_VALIDITY), true, publicKeys, roles);
+      Repository repository =
+          Repository.start(Metadata.of(root).signedBy(List.of(keys.get("root"))));
       Targets targets =
-          new Targets(Signed.SPEC_VERSION, 1, now.plus(TARGETS_VALIDITY), Map.of(),
+          new Targets(
+              Signed.SPEC_VERSION,
+              1,
+              now.plus(TARGETS_VALIDITY),
+              Map.of(),
               Optional.of(new Delegations(Map.of(), List.of())));
       repository.putTargets("targets", Metadata.of(targets).signedBy(List.of(keys.get("targets"))));
       RegistryRepository created =
@@ -182,25 +200,34 @@ public final class RegistryRepository {
       // 1.root.json last: it is what marks the directory as initialised
       created.writeChanged(repository, Set.of("targets"), true);
       for (Metadata<Root> r : repository.roots()) {
-        AtomicFiles.write(layout.metadata().resolve(r.signed().version() + ".root.json"), r.toBytes());
+        AtomicFiles.write(
+            layout.metadata().resolve(r.signed().version() + ".root.json"), r.toBytes());
       }
       byte[] rootBytes = repository.root().toBytes();
-      return new Initialised(Digests.sha256Hex(rootBytes), layout.metadata().resolve("1.root.json"));
+      return new Initialised(
+          Digests.sha256Hex(rootBytes), layout.metadata().resolve("1.root.json"));
     } finally {
       lock.close();
     }
   }
 
   /** Decrypts the online keys of the repository in {@code layout} and checks its metadata loads. */
-  public static RegistryRepository open(RegistryLayout layout, Clock clock) throws IOException, SigningException {
+  public static RegistryRepository open(RegistryLayout layout, Clock clock)
+      throws IOException, SigningException {
     if (!isInitialised(layout)) {
       throw new SigningException(
-          "no repository in " + layout.data() + "; run 'warder-registry init --data " + layout.data() + "'");
+          "no repository in "
+              + layout.data()
+              + "; run 'warder-registry init --data "
+              + layout.data()
+              + "'");
     }
-    char[] online = PrivateFiles.readFirstLine(layout.onlinePassphrase(), "online keys' passphrase file");
+    char[] online =
+        PrivateFiles.readFirstLine(layout.onlinePassphrase(), "online keys' passphrase file");
     Ed25519SigningKey snapshotKey = KeyFiles.read(layout.key("snapshot"), online);
     Ed25519SigningKey timestampKey = KeyFiles.read(layout.key("timestamp"), online);
-    RegistryRepository repository = new RegistryRepository(layout, clock, snapshotKey, timestampKey);
+    RegistryRepository repository =
+        new RegistryRepository(layout, clock, snapshotKey, timestampKey);
     repository.load();
     return repository;
   }
@@ -210,20 +237,28 @@ public final class RegistryRepository {
   }
 
   /**
-   * The repository as clients see it now: every root, the timestamp, the snapshot it names, and
-   * the targets roles that snapshot lists, read from disk. Files not reachable from the timestamp
-   * (left by a crash) are ignored.
+   * The repository as clients see it now: every root, the timestamp, the snapshot it names, and the
+   * targets roles that snapshot lists, read from disk. Files not reachable from the timestamp (left
+   * by a crash) are ignored.
    */
   public Repository load() throws IOException, SigningException {
     Path md = layout.metadata();
-    Repository repository = Repository.start(Metadata.parse(Files.readAllBytes(md.resolve("1.root.json")), Root.class, "root"));
+    Repository repository =
+        Repository.start(
+            Metadata.parse(Files.readAllBytes(md.resolve("1.root.json")), Root.class, "root"));
     for (long v = 2; Files.exists(md.resolve(v + ".root.json")); v++) {
-      repository.addRoot(Metadata.parse(Files.readAllBytes(md.resolve(v + ".root.json")), Root.class, "root"));
+      repository.addRoot(
+          Metadata.parse(Files.readAllBytes(md.resolve(v + ".root.json")), Root.class, "root"));
     }
-    Metadata<Timestamp> timestamp = Metadata.parse(Files.readAllBytes(md.resolve("timestamp.json")), Timestamp.class, "timestamp");
+    Metadata<Timestamp> timestamp =
+        Metadata.parse(
+            Files.readAllBytes(md.resolve("timestamp.json")), Timestamp.class, "timestamp");
     long snapshotVersion = timestamp.signed().snapshotMeta().version();
     Metadata<Snapshot> snapshot =
-        Metadata.parse(Files.readAllBytes(md.resolve(snapshotVersion + ".snapshot.json")), Snapshot.class, "snapshot");
+        Metadata.parse(
+            Files.readAllBytes(md.resolve(snapshotVersion + ".snapshot.json")),
+            Snapshot.class,
+            "snapshot");
     for (var entry : snapshot.signed().meta().entrySet()) {
       String role = entry.getKey().substring(0, entry.getKey().length() - ".json".length());
       Path file = md.resolve(entry.getValue().version() + "." + Urls.quote(role) + ".json");
@@ -236,25 +271,30 @@ public final class RegistryRepository {
   /** The versions and expiry of the current timestamp. */
   public Status status() throws IOException, TufException {
     Metadata<Timestamp> t =
-        Metadata.parse(Files.readAllBytes(layout.metadata().resolve("timestamp.json")), Timestamp.class, "timestamp");
-    return new Status(t.signed().version(), t.signed().expires(), t.signed().snapshotMeta().version());
+        Metadata.parse(
+            Files.readAllBytes(layout.metadata().resolve("timestamp.json")),
+            Timestamp.class,
+            "timestamp");
+    return new Status(
+        t.signed().version(), t.signed().expires(), t.signed().snapshotMeta().version());
   }
 
   /**
    * Accepts new metadata of the delegated role {@code role}, after every check of
    * docs/registry-api.md: valid targets metadata, delegated, signed by a threshold of the
-   * delegation's keys, every path inside the delegated paths of the whole chain, version grows,
-   * not expired, and every target's blob stored with the signed length and hashes. Then writes the
-   * role file, a new snapshot and the timestamp.
+   * delegation's keys, every path inside the delegated paths of the whole chain, version grows, not
+   * expired, and every target's blob stored with the signed length and hashes. Then writes the role
+   * file, a new snapshot and the timestamp.
    *
-   * <p>The expensive checks run before the data lock is taken, so that a large submission holds
-   * up neither other publishers nor the re-signing of the timestamp: the delegation against the
+   * <p>The expensive checks run before the data lock is taken, so that a large submission holds up
+   * neither other publishers nor the re-signing of the timestamp: the delegation against the
    * metadata published at the start, then the blobs, whole blobs being read when more than sha256
    * is signed. Blobs are content-addressed and never rewritten, so hashes checked stay true; under
    * the lock only the cheap checks run again, against the metadata as it is then (a delegation or
    * version may have changed meanwhile, a blob may have been removed).
    */
-  public Published submit(String role, byte[] body) throws RegistryException, IOException, SigningException {
+  public Published submit(String role, byte[] body)
+      throws RegistryException, IOException, SigningException {
     Metadata<Targets> submitted;
     try {
       submitted = Metadata.parse(body, Targets.class, role);
@@ -275,7 +315,9 @@ public final class RegistryRepository {
       repository.putTargets(role, submitted);
       writeChanged(repository, Set.of(role), false);
       return new Published(
-          role, submitted.signed().version(), repository.snapshot().orElseThrow().signed().version(),
+          role,
+          submitted.signed().version(),
+          repository.snapshot().orElseThrow().signed().version(),
           repository.timestamp().orElseThrow().signed().version());
     } finally {
       lock.close();
@@ -287,13 +329,19 @@ public final class RegistryRepository {
    * would refuse: the registry and its clients match every delegated pattern against paths.
    */
   private static void checkPatterns(String role, Targets submitted) throws RegistryException {
-    for (DelegatedRole delegated : submitted.delegations().map(Delegations::roles).orElse(List.of())) {
+    for (DelegatedRole delegated :
+        submitted.delegations().map(Delegations::roles).orElse(List.of())) {
       for (String pattern : delegated.paths().orElse(List.of())) {
         Optional<String> problem = Delegation.checkPattern(pattern);
         if (problem.isPresent()) {
           throw new RegistryException(
               ErrorCode.PATTERN_INVALID,
-              role + " delegates to " + delegated.name() + ": " + problem.get() + "; sign the metadata again"
+              role
+                  + " delegates to "
+                  + delegated.name()
+                  + ": "
+                  + problem.get()
+                  + "; sign the metadata again"
                   + " without that pattern",
               Map.of("role", role, "delegatedRole", delegated.name(), "pattern", pattern));
         }
@@ -301,7 +349,8 @@ public final class RegistryRepository {
     }
   }
 
-  private void checkDelegated(Repository repository, String role, Metadata<Targets> submitted) throws RegistryException {
+  private void checkDelegated(Repository repository, String role, Metadata<Targets> submitted)
+      throws RegistryException {
     try {
       repository.checkDelegated(role, submitted, clock.instant());
     } catch (TufException e) {
@@ -309,14 +358,21 @@ public final class RegistryRepository {
     }
   }
 
-  /** The sha256 of {@code target}'s blob, after checking the blob is stored with the signed length. */
-  private String checkBlobStored(String role, TargetFile target) throws RegistryException, IOException {
+  /**
+   * The sha256 of {@code target}'s blob, after checking the blob is stored with the signed length.
+   */
+  private String checkBlobStored(String role, TargetFile target)
+      throws RegistryException, IOException {
     String path = target.path();
     Optional<String> sha256 = target.sha256();
     if (sha256.isEmpty()) {
       throw new RegistryException(
           ErrorCode.BLOB_UNKNOWN,
-          role + " target " + path + " signs no sha256 hash, found only " + target.hashes().keySet()
+          role
+              + " target "
+              + path
+              + " signs no sha256 hash, found only "
+              + target.hashes().keySet()
               + "; the registry stores blobs by sha256: sign one",
           Map.of("path", path));
     }
@@ -325,16 +381,30 @@ public final class RegistryRepository {
     if (size.isEmpty()) {
       throw new RegistryException(
           ErrorCode.BLOB_UNKNOWN,
-          role + " target " + path + ": expected a blob with sha256 " + hex + ", found none; upload it first"
+          role
+              + " target "
+              + path
+              + ": expected a blob with sha256 "
+              + hex
+              + ", found none; upload it first"
               + " (POST /api/v1/uploads, PATCH, PUT ?sha256=&length=)",
           Map.of("path", path, "sha256", hex));
     }
     if (size.getAsLong() != target.length()) {
       throw new RegistryException(
           ErrorCode.BLOB_UNKNOWN,
-          role + " target " + path + ": expected a blob of " + target.length() + " bytes (signed) with sha256 "
-              + hex + ", found " + size.getAsLong() + " bytes; sign the blob's real length",
-          Map.of("path", path, "sha256", hex, "expected", target.length(), "found", size.getAsLong()));
+          role
+              + " target "
+              + path
+              + ": expected a blob of "
+              + target.length()
+              + " bytes (signed) with sha256 "
+              + hex
+              + ", found "
+              + size.getAsLong()
+              + " bytes; sign the blob's real length",
+          Map.of(
+              "path", path, "sha256", hex, "expected", target.length(), "found", size.getAsLong()));
     }
     return hex;
   }
@@ -344,18 +414,23 @@ public final class RegistryRepository {
    * besides sha256 (else clients would refuse the blob). Each blob is read at most once, for all
    * the algorithms all the targets naming it sign.
    */
-  private void checkBlobContents(String role, Collection<TargetFile> targets) throws RegistryException, IOException {
+  private void checkBlobContents(String role, Collection<TargetFile> targets)
+      throws RegistryException, IOException {
     Map<String, Map<String, String>> algorithmsByBlob = new LinkedHashMap<>();
     Map<String, String> firstPath = new LinkedHashMap<>();
     for (TargetFile target : targets) {
       String hex = checkBlobStored(role, target);
       firstPath.putIfAbsent(hex, target.path());
-      Map<String, String> algorithms = algorithmsByBlob.computeIfAbsent(hex, h -> new LinkedHashMap<>());
-      target.hashes().forEach((algorithm, value) -> {
-        if (!algorithm.equals("sha256")) {
-          algorithms.putIfAbsent(algorithm, value);
-        }
-      });
+      Map<String, String> algorithms =
+          algorithmsByBlob.computeIfAbsent(hex, h -> new LinkedHashMap<>());
+      target
+          .hashes()
+          .forEach(
+              (algorithm, value) -> {
+                if (!algorithm.equals("sha256")) {
+                  algorithms.putIfAbsent(algorithm, value);
+                }
+              });
     }
     Map<String, Map<String, String>> found = new LinkedHashMap<>();
     for (Map.Entry<String, Map<String, String>> blob : algorithmsByBlob.entrySet()) {
@@ -373,11 +448,17 @@ public final class RegistryRepository {
         String expected = hash.getValue().toLowerCase(Locale.ROOT);
         String actual = found.get(hex).get(hash.getKey());
         if (!actual.equals(expected)) {
-          DigestMismatchException mismatch = new DigestMismatchException(target.path(), hash.getKey(), expected, actual);
+          DigestMismatchException mismatch =
+              new DigestMismatchException(target.path(), hash.getKey(), expected, actual);
           throw new RegistryException(
               ErrorCode.BLOB_UNKNOWN,
-              role + " target " + target.path() + ": the stored blob does not match: " + mismatch.getMessage(),
-              Map.of("path", target.path(), "sha256", hex), mismatch);
+              role
+                  + " target "
+                  + target.path()
+                  + ": the stored blob does not match: "
+                  + mismatch.getMessage(),
+              Map.of("path", target.path(), "sha256", hex),
+              mismatch);
         }
       }
     }
@@ -391,12 +472,24 @@ public final class RegistryRepository {
       digests = LengthAndHashes.digests(what, hashes);
     } catch (TufException e) {
       throw new RegistryException(
-          ErrorCode.BLOB_UNKNOWN, what + ": the stored blob does not match: " + e.getMessage(),
-          Map.of("sha256", sha256), e);
+          ErrorCode.BLOB_UNKNOWN,
+          what + ": the stored blob does not match: " + e.getMessage(),
+          Map.of("sha256", sha256),
+          e);
     }
-    Path file = blobs.file(sha256).orElseThrow(() -> new RegistryException(
-        ErrorCode.BLOB_UNKNOWN, what + ": the blob with sha256 " + sha256 + " was removed while it was checked;"
-            + " upload it again", Map.of("sha256", sha256)));
+    Path file =
+        blobs
+            .file(sha256)
+            .orElseThrow(
+                () ->
+                    new RegistryException(
+                        ErrorCode.BLOB_UNKNOWN,
+                        what
+                            + ": the blob with sha256 "
+                            + sha256
+                            + " was removed while it was checked;"
+                            + " upload it again",
+                        Map.of("sha256", sha256)));
     try (InputStream in = Files.newInputStream(file)) {
       byte[] buffer = new byte[64 * 1024];
       for (int n; (n = in.read(buffer)) > 0; ) {
@@ -412,15 +505,18 @@ public final class RegistryRepository {
 
   /**
    * Makes top-level targets delegate {@code role} (terminating) to {@code keys} with {@code
-   * threshold} for {@code paths}, replacing an existing delegation of that name in place; signs
-   * the next targets version with {@code targetsKey}, which must satisfy root's targets role; then
+   * threshold} for {@code paths}, replacing an existing delegation of that name in place; signs the
+   * next targets version with {@code targetsKey}, which must satisfy root's targets role; then
    * writes it, a new snapshot and the timestamp.
    */
-  public Delegated delegate(String role, List<Key> keys, int threshold, List<String> paths, Signer targetsKey)
+  public Delegated delegate(
+      String role, List<Key> keys, int threshold, List<String> paths, Signer targetsKey)
       throws IOException, SigningException {
-    Delegation.check(role, keys, threshold, paths).ifPresent(problem -> {
-      throw new IllegalArgumentException(problem);
-    });
+    Delegation.check(role, keys, threshold, paths)
+        .ifPresent(
+            problem -> {
+              throw new IllegalArgumentException(problem);
+            });
     DataLock.Held lock = DataLock.acquire(layout);
     try {
       Repository repository = load();
@@ -446,18 +542,26 @@ public final class RegistryRepository {
       roles.forEach(r -> named.addAll(r.keyids()));
       allKeys.keySet().retainAll(named);
       Targets next =
-          new Targets(Signed.SPEC_VERSION, current.version() + 1, clock.instant().plus(TARGETS_VALIDITY),
-              current.targets(), Optional.of(new Delegations(allKeys, roles)));
+          new Targets(
+              Signed.SPEC_VERSION,
+              current.version() + 1,
+              clock.instant().plus(TARGETS_VALIDITY),
+              current.targets(),
+              Optional.of(new Delegations(allKeys, roles)));
       Metadata<Targets> signed = Metadata.of(next).signedBy(List.of(targetsKey));
       try {
         repository.checkTargetsSigned(signed);
       } catch (TufException e) {
         throw new SigningException(
-            "the key in " + layout.key("targets") + " cannot sign targets for this registry (" + e.getMessage()
+            "the key in "
+                + layout.key("targets")
+                + " cannot sign targets for this registry ("
+                + e.getMessage()
                 + "); use the targets key(s) the current root names",
             e);
       }
-      // Metadata already published for the role was signed for the old delegation: name its version.
+      // Metadata already published for the role was signed for the old delegation: name its
+      // version.
       OptionalLong stale = OptionalLong.empty();
       Optional<Metadata<Targets>> existing = repository.targets(role);
       if (replaced && existing.isPresent()) {
@@ -469,8 +573,11 @@ public final class RegistryRepository {
       repository.putTargets("targets", signed);
       writeChanged(repository, Set.of("targets"), false);
       return new Delegated(
-          next.version(), repository.snapshot().orElseThrow().signed().version(),
-          repository.timestamp().orElseThrow().signed().version(), replaced, stale);
+          next.version(),
+          repository.snapshot().orElseThrow().signed().version(),
+          repository.timestamp().orElseThrow().signed().version(),
+          replaced,
+          stale);
     } finally {
       lock.close();
     }
@@ -481,7 +588,8 @@ public final class RegistryRepository {
    * snapshot (and with it the timestamp) when the snapshot expires within {@code snapshotMargin},
    * else the timestamp when it expires within {@code timestampMargin}.
    */
-  public Refreshed refresh(Duration timestampMargin, Duration snapshotMargin) throws IOException, SigningException {
+  public Refreshed refresh(Duration timestampMargin, Duration snapshotMargin)
+      throws IOException, SigningException {
     DataLock.Held lock = DataLock.acquire(layout);
     try {
       Repository repository = load();
@@ -493,7 +601,8 @@ public final class RegistryRepository {
       }
       Instant timestampExpires = repository.timestamp().orElseThrow().signed().expires();
       if (!now.plus(timestampMargin).isBefore(timestampExpires)) {
-        writeTimestamp(repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)), true);
+        writeTimestamp(
+            repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)), true);
         return Refreshed.TIMESTAMP;
       }
       return Refreshed.NOTHING;
@@ -537,13 +646,19 @@ public final class RegistryRepository {
     Instant now = clock.instant();
     for (String role : changed) {
       Metadata<Targets> t = repository.targets(role).orElseThrow();
-      AtomicFiles.write(layout.metadata().resolve(t.signed().version() + "." + Urls.quote(role) + ".json"), t.toBytes());
+      AtomicFiles.write(
+          layout.metadata().resolve(t.signed().version() + "." + Urls.quote(role) + ".json"),
+          t.toBytes());
     }
     failPoint(!initialising, FailPoints.PUBLISH_AFTER_ROLE);
-    Metadata<Snapshot> snapshot = repository.snapshot(now.plus(SNAPSHOT_VALIDITY), List.of(snapshotKey));
-    AtomicFiles.write(layout.metadata().resolve(snapshot.signed().version() + ".snapshot.json"), snapshot.toBytes());
+    Metadata<Snapshot> snapshot =
+        repository.snapshot(now.plus(SNAPSHOT_VALIDITY), List.of(snapshotKey));
+    AtomicFiles.write(
+        layout.metadata().resolve(snapshot.signed().version() + ".snapshot.json"),
+        snapshot.toBytes());
     failPoint(!initialising, FailPoints.PUBLISH_AFTER_SNAPSHOT);
-    writeTimestamp(repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)), !initialising);
+    writeTimestamp(
+        repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)), !initialising);
     failPoint(!initialising, FailPoints.PUBLISH_AFTER_TIMESTAMP);
   }
 
@@ -556,7 +671,8 @@ public final class RegistryRepository {
   /** Writes timestamp.json atomically: temporary file, fsync, rename, directory fsync. */
   private void writeTimestamp(Metadata<Timestamp> timestamp, boolean armed) throws IOException {
     Path target = layout.metadata().resolve("timestamp.json");
-    Path tmp = AtomicFiles.createTemp(layout.metadata(), "timestamp.json", AtomicFiles.WORLD_READABLE);
+    Path tmp =
+        AtomicFiles.createTemp(layout.metadata(), "timestamp.json", AtomicFiles.WORLD_READABLE);
     try {
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ByteBuffer bytes = ByteBuffer.wrap(timestamp.toBytes());

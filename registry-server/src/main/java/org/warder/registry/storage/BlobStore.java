@@ -66,9 +66,9 @@ public final class BlobStore {
   }
 
   /**
-   * Marks blob {@code sha256} as in use at {@code now} (its modification time), so that {@code
-   * gc} keeps it for its grace period: a publisher that found it stored will submit metadata
-   * naming it. Returns its length, when it exists.
+   * Marks blob {@code sha256} as in use at {@code now} (its modification time), so that {@code gc}
+   * keeps it for its grace period: a publisher that found it stored will submit metadata naming it.
+   * Returns its length, when it exists.
    */
   public OptionalLong touch(String sha256, Instant now) throws IOException {
     OptionalLong size = size(sha256);
@@ -95,7 +95,9 @@ public final class BlobStore {
    */
   public boolean put(Path verified, String sha256) throws IOException {
     Path target =
-        layout.blob(sha256).orElseThrow(() -> new IllegalArgumentException("not a sha256: " + sha256));
+        layout
+            .blob(sha256)
+            .orElseThrow(() -> new IllegalArgumentException("not a sha256: " + sha256));
     if (Files.isRegularFile(target)) {
       Files.delete(verified);
       return false;

@@ -3,7 +3,6 @@ package org.warder.registry.storage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,11 +10,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.warder.signing.PrivateFiles;
 
 /**
- * The exclusive lock on a data directory, held around every change of its repository and tokens
- * so that {@code warder-registry serve} and the offline commands ({@code delegate}, {@code
- * token}) never interleave their writes. Across processes it is an exclusive {@link FileLock} on
- * {@code <data>/lock}; within one JVM, where file locks do not exclude, a lock per directory
- * first. Reentrant within a thread. Thread-safe.
+ * The exclusive lock on a data directory, held around every change of its repository and tokens so
+ * that {@code warder-registry serve} and the offline commands ({@code delegate}, {@code token})
+ * never interleave their writes. Across processes it is an exclusive {@link FileLock} on {@code
+ * <data>/lock}; within one JVM, where file locks do not exclude, a lock per directory first.
+ * Reentrant within a thread. Thread-safe.
  */
 public final class DataLock {
   private static final ConcurrentHashMap<Path, ReentrantLock> LOCAL = new ConcurrentHashMap<>();
@@ -32,7 +31,8 @@ public final class DataLock {
     FileChannel channel = null;
     try {
       PrivateFiles.createDirectories(layout.data()); // keys, tokens, uploads: the owner's only
-      channel = FileChannel.open(layout.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(layout.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       channel.lock(); // released when the channel closes, or when the process dies
       return new Held(local, channel);
     } catch (IOException | RuntimeException | Error e) {

@@ -1,9 +1,9 @@
 package org.warder.registry.storage;
 
 /**
- * Named points in the write paths where a test can make the process die at once, as a power cut
- * or {@code kill -9} would: when the system property {@value #PROPERTY} names a point, reaching
- * it halts the JVM ({@link Runtime#halt}, no shutdown hooks, no flushing) with status {@value
+ * Named points in the write paths where a test can make the process die at once, as a power cut or
+ * {@code kill -9} would: when the system property {@value #PROPERTY} names a point, reaching it
+ * halts the JVM ({@link Runtime#halt}, no shutdown hooks, no flushing) with status {@value
  * #HALT_STATUS}. Without the property this does nothing. Thread-safe.
  */
 public final class FailPoints {

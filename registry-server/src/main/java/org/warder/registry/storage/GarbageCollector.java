@@ -10,10 +10,10 @@ import java.util.Set;
 
 /**
  * What {@code warder-registry gc} finds and removes: orphan blobs, which no retained metadata
- * references ({@link ReferencedBlobs}), and expired upload sessions. An orphan stored or asked
- * for ({@code HEAD /api/v1/blobs/}) within the grace period is kept: a publisher uploads blobs
- * before it submits the metadata naming them. References are computed and blobs deleted under the
- * {@link DataLock}, which every submission holds while it checks blobs and writes metadata, so a
+ * references ({@link ReferencedBlobs}), and expired upload sessions. An orphan stored or asked for
+ * ({@code HEAD /api/v1/blobs/}) within the grace period is kept: a publisher uploads blobs before
+ * it submits the metadata naming them. References are computed and blobs deleted under the {@link
+ * DataLock}, which every submission holds while it checks blobs and writes metadata, so a
  * submission sees a blob either kept or gone, never half. Thread-safe.
  */
 public final class GarbageCollector {
@@ -27,7 +27,10 @@ public final class GarbageCollector {
    * @param young orphan blobs within the grace period: kept
    * @param uploads expired upload sessions: deleted
    */
-  public record Garbage(List<BlobStore.Stored> orphans, List<BlobStore.Stored> young, List<UploadSessions.Expired> uploads) {
+  public record Garbage(
+      List<BlobStore.Stored> orphans,
+      List<BlobStore.Stored> young,
+      List<UploadSessions.Expired> uploads) {
     public Garbage {
       orphans = List.copyOf(orphans);
       young = List.copyOf(young);

@@ -28,9 +28,9 @@ import org.warder.signing.tuf.Urls;
 /**
  * The blobs the registry's committed metadata references: the sha256 of every target of every
  * retained version of every targets role. Retained are, for each role the current snapshot lists,
- * the versions from 1 to the one it lists that are on disk; a role file of a higher version is
- * what a crash left of a refused or unfinished change, named by no snapshot, and references
- * nothing. Only referenced blobs are served, and {@code warder-registry gc} keeps exactly them.
+ * the versions from 1 to the one it lists that are on disk; a role file of a higher version is what
+ * a crash left of a refused or unfinished change, named by no snapshot, and references nothing.
+ * Only referenced blobs are served, and {@code warder-registry gc} keeps exactly them.
  *
  * <p>The set is read again when {@code timestamp.json} changes (every change of the repository
  * writes one); a retained role file never changes, so each is parsed once. Thread-safe.
@@ -38,8 +38,10 @@ import org.warder.signing.tuf.Urls;
 public final class ReferencedBlobs {
   private static final Pattern ROLE_FILE = Pattern.compile("([0-9]{1,19})\\.(.+)\\.json");
   private final RegistryLayout layout;
+
   /** sha256s of the targets of each retained role file read so far, by file name. */
   private final Map<String, Set<String>> byFile = new HashMap<>();
+
   private Object timestampVersion = "none";
   private Set<String> referenced = Set.of();
 
@@ -61,8 +63,13 @@ public final class ReferencedBlobs {
       version = List.of(Objects.toString(a.fileKey()), a.lastModifiedTime().toMillis(), a.size());
     } catch (NoSuchFileException e) {
       // never "nothing is referenced": gc would delete every blob of a directory given by mistake
-      throw new IOException("no repository metadata in " + layout.metadata() + " (" + timestamp.getFileName()
-          + " is missing); is --data the registry's data directory?", e);
+      throw new IOException(
+          "no repository metadata in "
+              + layout.metadata()
+              + " ("
+              + timestamp.getFileName()
+              + " is missing); is --data the registry's data directory?",
+          e);
     }
     if (!version.equals(timestampVersion)) {
       referenced = read(timestamp);
@@ -74,7 +81,8 @@ public final class ReferencedBlobs {
   private Set<String> read(Path timestamp) throws IOException {
     Path md = layout.metadata();
     long snapshotVersion = parse(timestamp, Timestamp.class, "timestamp").snapshotMeta().version();
-    Snapshot snapshot = parse(md.resolve(snapshotVersion + ".snapshot.json"), Snapshot.class, "snapshot");
+    Snapshot snapshot =
+        parse(md.resolve(snapshotVersion + ".snapshot.json"), Snapshot.class, "snapshot");
     Map<String, String> roleOfFileName = new HashMap<>();
     Map<String, Long> listed = new HashMap<>();
     for (Map.Entry<String, MetaFile> entry : snapshot.meta().entrySet()) {
@@ -82,13 +90,15 @@ public final class ReferencedBlobs {
       roleOfFileName.put(Urls.quote(role), role);
       listed.put(role, entry.getValue().version());
     }
-    // Versions may start anywhere and skip numbers: list the files rather than count up to the version.
+    // Versions may start anywhere and skip numbers: list the files rather than count up to the
+    // version.
     Set<String> all = new HashSet<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(md)) {
       for (Path file : files) {
         Matcher m = ROLE_FILE.matcher(file.getFileName().toString());
         String role = m.matches() ? roleOfFileName.get(m.group(2)) : null;
-        if (role == null || new BigInteger(m.group(1)).compareTo(BigInteger.valueOf(listed.get(role))) > 0) {
+        if (role == null
+            || new BigInteger(m.group(1)).compareTo(BigInteger.valueOf(listed.get(role))) > 0) {
           continue; // not a targets role file, or one no snapshot names (left by a crash)
         }
         Set<String> of = byFile.get(file.getFileName().toString());
@@ -106,12 +116,13 @@ public final class ReferencedBlobs {
     return Set.copyOf(all);
   }
 
-  private static <T extends org.warder.signing.tuf.Signed> T parse(Path file, Class<T> type, String role)
-      throws IOException {
+  private static <T extends org.warder.signing.tuf.Signed> T parse(
+      Path file, Class<T> type, String role) throws IOException {
     try {
       return Metadata.parse(Files.readAllBytes(file), type, role).signed();
     } catch (TufException e) {
-      throw new IOException(file + " is not valid metadata (" + e.getMessage() + "); restore it from a backup", e);
+      throw new IOException(
+          file + " is not valid metadata (" + e.getMessage() + "); restore it from a backup", e);
     }
   }
 }

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * &lt;data&gt;/lock                       the exclusive lock held around every change of the repository
  * </pre>
  *
- * Temporary files of atomic writes ({@code .<name>.<random>.tmp}) sit next to their target and
- * are never served; a crash may leave some, which the server removes when it starts.
+ * Temporary files of atomic writes ({@code .<name>.<random>.tmp}) sit next to their target and are
+ * never served; a crash may leave some, which the server removes when it starts.
  */
 public final class RegistryLayout {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -33,8 +33,8 @@ public final class RegistryLayout {
   }
 
   /**
-   * The default data directory: {@code $WARDER_REGISTRY_HOME}, else
-   * {@code ~/.local/share/warder-registry}.
+   * The default data directory: {@code $WARDER_REGISTRY_HOME}, else {@code
+   * ~/.local/share/warder-registry}.
    */
   public static Path defaultData(java.util.Map<String, String> env) {
     String home = env.get("WARDER_REGISTRY_HOME");
@@ -52,7 +52,9 @@ public final class RegistryLayout {
     return data.resolve("keys");
   }
 
-  /** The key file of a role ({@code root}, {@code targets}, {@code snapshot}, {@code timestamp}). */
+  /**
+   * The key file of a role ({@code root}, {@code targets}, {@code snapshot}, {@code timestamp}).
+   */
   public Path key(String role) {
     return keys().resolve(role + ".pem");
   }
@@ -102,7 +104,9 @@ public final class RegistryLayout {
     return upload(uuid).resolve("owner");
   }
 
-  /** The blobs token {@code tokenId} committed that may not be referenced yet, one empty file each. */
+  /**
+   * The blobs token {@code tokenId} committed that may not be referenced yet, one empty file each.
+   */
   public Path pending(String tokenId) {
     return data.resolve("pending").resolve(tokenId);
   }

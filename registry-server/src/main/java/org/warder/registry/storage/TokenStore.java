@@ -30,9 +30,9 @@ import org.warder.signing.json.StrictJson;
  * Publisher tokens in {@code <data>/tokens.json} (mode 0600, written atomically under the data
  * lock). A token is {@code wrd_<id>_<secret>}: a 48-bit public id and a 256-bit random secret,
  * shown once when created; the file keeps only the sha256 of the whole token, with the id, the
- * publisher, the roles it may publish, its upload limits and when it was created. Authentication compares digests in
- * constant time. The file is re-read when it changes, so tokens created or revoked by the CLI
- * apply to a running server at once. Thread-safe.
+ * publisher, the roles it may publish, its upload limits and when it was created. Authentication
+ * compares digests in constant time. The file is re-read when it changes, so tokens created or
+ * revoked by the CLI apply to a running server at once. Thread-safe.
  */
 public final class TokenStore {
   private static final Pattern TOKEN = Pattern.compile("wrd_([0-9a-f]{12})_([0-9a-f]{64})");
@@ -53,21 +53,28 @@ public final class TokenStore {
    */
   public record Limits(int maxSessions, long maxPendingBytes, long maxBlobSize) {
     /**
-     * 8 sessions (a publish uploads its blobs one after another), 64 GiB pending and per blob
-     * (the server's default blob limit: a release tarball or a jail bundle fits).
+     * 8 sessions (a publish uploads its blobs one after another), 64 GiB pending and per blob (the
+     * server's default blob limit: a release tarball or a jail bundle fits).
      */
     public static final Limits DEFAULTS = new Limits(8, 64L << 30, 64L << 30);
 
     public Limits {
       if (maxSessions < 1 || maxPendingBytes < 1 || maxBlobSize < 1) {
-        throw new IllegalArgumentException("limits must be positive, found " + maxSessions + " sessions, "
-            + maxPendingBytes + " pending bytes, " + maxBlobSize + " bytes per blob");
+        throw new IllegalArgumentException(
+            "limits must be positive, found "
+                + maxSessions
+                + " sessions, "
+                + maxPendingBytes
+                + " pending bytes, "
+                + maxBlobSize
+                + " bytes per blob");
       }
     }
   }
 
   /** A token as listed: never its secret. */
-  public record Token(String id, String publisher, List<String> roles, Instant created, Limits limits) {
+  public record Token(
+      String id, String publisher, List<String> roles, Instant created, Limits limits) {
     public Token {
       roles = List.copyOf(roles);
     }
@@ -90,7 +97,9 @@ public final class TokenStore {
     this.clock = clock;
   }
 
-  /** Creates a token for {@code publisher} that may publish {@code roles}, with the default limits. */
+  /**
+   * Creates a token for {@code publisher} that may publish {@code roles}, with the default limits.
+   */
   public Created create(String publisher, List<String> roles) throws IOException {
     return create(publisher, roles, Limits.DEFAULTS);
   }
@@ -103,7 +112,8 @@ public final class TokenStore {
     RANDOM.nextBytes(secret);
     String id = HexFormat.of().formatHex(idBytes);
     String text = "wrd_" + id + "_" + HexFormat.of().formatHex(secret);
-    Token token = new Token(id, publisher, roles, clock.instant().truncatedTo(ChronoUnit.SECONDS), limits);
+    Token token =
+        new Token(id, publisher, roles, clock.instant().truncatedTo(ChronoUnit.SECONDS), limits);
     DataLock.Held lock = DataLock.acquire(layout);
     try {
       List<Entry> entries = new ArrayList<>(read());
@@ -186,16 +196,29 @@ public final class TokenStore {
         List<String> roles = new ArrayList<>();
         t.path("roles").forEach(r -> roles.add(r.asText()));
         JsonNode l = t.path("limits");
-        Limits limits = l.isMissingNode() ? Limits.DEFAULTS : new Limits(l.path("max_sessions").asInt(),
-            l.path("max_pending_bytes").asLong(), l.path("max_blob_size").asLong());
-        Token token = new Token(t.path("id").asText(), t.path("publisher").asText(), roles,
-            Instant.parse(t.path("created").asText()), limits);
+        Limits limits =
+            l.isMissingNode()
+                ? Limits.DEFAULTS
+                : new Limits(
+                    l.path("max_sessions").asInt(),
+                    l.path("max_pending_bytes").asLong(),
+                    l.path("max_blob_size").asLong());
+        Token token =
+            new Token(
+                t.path("id").asText(),
+                t.path("publisher").asText(),
+                roles,
+                Instant.parse(t.path("created").asText()),
+                limits);
         out.add(new Entry(token, HexFormat.of().parseHex(t.path("sha256").asText())));
       }
       return out;
     } catch (MalformedJsonException | RuntimeException e) {
       throw new IOException(
-          layout.tokens() + " is damaged (" + e.getMessage() + "); restore it from a backup or delete it"
+          layout.tokens()
+              + " is damaged ("
+              + e.getMessage()
+              + "); restore it from a backup or delete it"
               + " and create the tokens again",
           e);
     }
@@ -211,7 +234,9 @@ public final class TokenStore {
       e.token().roles().forEach(t.putArray("roles")::add);
       t.put("created", e.token().created().toString());
       Limits limits = e.token().limits();
-      t.putObject("limits").put("max_sessions", limits.maxSessions()).put("max_pending_bytes", limits.maxPendingBytes())
+      t.putObject("limits")
+          .put("max_sessions", limits.maxSessions())
+          .put("max_pending_bytes", limits.maxPendingBytes())
           .put("max_blob_size", limits.maxBlobSize());
       t.put("sha256", HexFormat.of().formatHex(e.sha256()));
     }

@@ -35,11 +35,11 @@ import org.warder.signing.Digests;
 import org.warder.signing.PrivateFiles;
 
 /**
- * Resumable upload sessions ({@code uploads/<uuid>/{data,startedat,owner}}): bytes are appended
- * at the session's current offset (the length of {@code data}), and a commit checks length and
- * sha256, fsyncs, and renames the bytes into the {@link BlobStore}. Memory use is constant whatever
- * the blob size. A session belongs to the token that started it: for any other token it does not
- * exist ({@code UPLOAD_UNKNOWN}, as for a uuid never created). What a token may hold (sessions,
+ * Resumable upload sessions ({@code uploads/<uuid>/{data,startedat,owner}}): bytes are appended at
+ * the session's current offset (the length of {@code data}), and a commit checks length and sha256,
+ * fsyncs, and renames the bytes into the {@link BlobStore}. Memory use is constant whatever the
+ * blob size. A session belongs to the token that started it: for any other token it does not exist
+ * ({@code UPLOAD_UNKNOWN}, as for a uuid never created). What a token may hold (sessions,
  * unpublished bytes, blob size) is capped by its {@link TokenStore.Limits}. A session is created
  * complete under a temporary name and renamed into place, so a session directory lacking a file is
  * debris of a crash or of a commit, and is purged. Requests on one session are serialised;
@@ -51,6 +51,7 @@ public final class UploadSessions {
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final int BUFFER = 64 * 1024;
+
   /** How long a request waits for another request on the same session to finish. */
   private static final long BUSY_WAIT_SECONDS = 30;
 
@@ -64,7 +65,12 @@ public final class UploadSessions {
   /** A committed upload: the blob it became, and whether that blob was already stored. */
   public record Committed(String sha256, long length, boolean existed) {}
 
-  public UploadSessions(RegistryLayout layout, BlobStore blobs, ReferencedBlobs referenced, Clock clock, long maxBlobSize) {
+  public UploadSessions(
+      RegistryLayout layout,
+      BlobStore blobs,
+      ReferencedBlobs referenced,
+      Clock clock,
+      long maxBlobSize) {
     this.layout = layout;
     this.blobs = blobs;
     this.referenced = referenced;
@@ -78,8 +84,8 @@ public final class UploadSessions {
   }
 
   /**
-   * Starts a new, empty session of token {@code owner} and returns its uuid; refused when the
-   * token has as many sessions open as its limits allow.
+   * Starts a new, empty session of token {@code owner} and returns its uuid; refused when the token
+   * has as many sessions open as its limits allow.
    */
   public synchronized String create(TokenStore.Token owner) throws RegistryException, IOException {
     int open = sessionBytes(owner.id()).size();
@@ -87,7 +93,13 @@ public final class UploadSessions {
     if (open >= max) {
       throw new RegistryException(
           ErrorCode.QUOTA_EXCEEDED,
-          "token " + owner.id() + " has " + open + " upload sessions open, its limit is " + max + "; commit or cancel"
+          "token "
+              + owner.id()
+              + " has "
+              + open
+              + " upload sessions open, its limit is "
+              + max
+              + "; commit or cancel"
               + " (DELETE) one first, or ask the registry owner for a token with a higher --max-sessions",
           Map.of("token", owner.id(), "open", open, "limit", max));
     }
@@ -127,8 +139,8 @@ public final class UploadSessions {
 
   /**
    * Appends {@code length} bytes read from {@code body} at {@code start}, which must be the
-   * session's offset. Bytes that reached the disk stay when the body ends early (a cut
-   * connection); the client asks the offset and continues. Returns the new offset.
+   * session's offset. Bytes that reached the disk stay when the body ends early (a cut connection);
+   * the client asks the offset and continues. Returns the new offset.
    */
   public long append(String uuid, TokenStore.Token owner, long start, long length, InputStream body)
       throws RegistryException, IOException {
@@ -138,16 +150,25 @@ public final class UploadSessions {
       if (start != offset) {
         throw new RegistryException(
             ErrorCode.RANGE_INVALID,
-            "expected a chunk starting at the session's offset " + offset + ", found one starting at " + start
-                + "; continue from " + offset,
+            "expected a chunk starting at the session's offset "
+                + offset
+                + ", found one starting at "
+                + start
+                + "; continue from "
+                + offset,
             Map.of("offset", offset, "start", start));
       }
       long limit = blobLimit(owner);
       if (length > limit - start) {
         throw new RegistryException(
             ErrorCode.TOO_LARGE,
-            "this chunk would make the upload " + (start + length) + " bytes long, above " + blobLimitName(owner)
-                + " of " + limit + " bytes per blob",
+            "this chunk would make the upload "
+                + (start + length)
+                + " bytes long, above "
+                + blobLimitName(owner)
+                + " of "
+                + limit
+                + " bytes per blob",
             Map.of("limit", limit, "offset", offset));
       }
       long pending = pendingBytes(owner.id());
@@ -155,9 +176,14 @@ public final class UploadSessions {
       if (length > maxPending - pending) {
         throw new RegistryException(
             ErrorCode.QUOTA_EXCEEDED,
-            "this chunk would make token " + owner.id() + " hold " + (pending + length) + " bytes not yet published"
+            "this chunk would make token "
+                + owner.id()
+                + " hold "
+                + (pending + length)
+                + " bytes not yet published"
                 + " (its open uploads and the blobs it committed that no metadata names), above its limit of "
-                + maxPending + "; publish or cancel what it uploaded, or ask the registry owner for a token with a"
+                + maxPending
+                + "; publish or cancel what it uploaded, or ask the registry owner for a token with a"
                 + " higher --max-pending",
             Map.of("token", owner.id(), "pending", pending, "limit", maxPending, "offset", offset));
       }
@@ -192,8 +218,11 @@ public final class UploadSessions {
           out.truncate(start + length);
           throw new RegistryException(
               ErrorCode.RANGE_INVALID,
-              "expected a body of " + length + " bytes as Content-Range declares, found more; the first "
-                  + length + " bytes were kept",
+              "expected a body of "
+                  + length
+                  + " bytes as Content-Range declares, found more; the first "
+                  + length
+                  + " bytes were kept",
               Map.of("offset", start + length));
         }
       }
@@ -204,25 +233,31 @@ public final class UploadSessions {
     }
   }
 
-  private static RegistryException shortBody(long start, long length, long written, IOException cause) {
+  private static RegistryException shortBody(
+      long start, long length, long written, IOException cause) {
     return new RegistryException(
         ErrorCode.RANGE_INVALID,
-        "expected " + length + " bytes as Content-Range declares, the body ended after " + written
-            + "; they were kept: ask the offset (HEAD) and continue from " + (start + written),
+        "expected "
+            + length
+            + " bytes as Content-Range declares, the body ended after "
+            + written
+            + "; they were kept: ask the offset (HEAD) and continue from "
+            + (start + written),
         Map.of("offset", start + written),
         cause);
   }
 
   /**
    * Commits session {@code uuid} as the blob {@code sha256} of {@code length} bytes: checks both
-   * against the bytes received, fsyncs them and renames them into the blob store. On a mismatch
-   * the session is discarded and nothing becomes visible.
+   * against the bytes received, fsyncs them and renames them into the blob store. On a mismatch the
+   * session is discarded and nothing becomes visible.
    */
   public Committed commit(String uuid, TokenStore.Token owner, String sha256, long length)
       throws RegistryException, IOException {
     if (!SHA256.matcher(sha256).matches()) {
       throw new RegistryException(
-          ErrorCode.DIGEST_INVALID, "expected sha256=<64 lower-case hex digits>, found \"" + sha256 + "\"",
+          ErrorCode.DIGEST_INVALID,
+          "expected sha256=<64 lower-case hex digits>, found \"" + sha256 + "\"",
           Map.of("sha256", sha256));
     }
     ReentrantLock lock = acquire(uuid, owner);
@@ -234,14 +269,22 @@ public final class UploadSessions {
         discard(uuid);
         String why =
             length > limit
-                ? "the declared length " + length + " exceeds " + blobLimitName(owner) + " of " + limit + " bytes"
+                ? "the declared length "
+                    + length
+                    + " exceeds "
+                    + blobLimitName(owner)
+                    + " of "
+                    + limit
+                    + " bytes"
                 : "expected " + length + " bytes (declared), found " + size + " bytes received";
         throw new RegistryException(
-            ErrorCode.SIZE_INVALID, why + "; the upload was discarded, upload the blob again",
+            ErrorCode.SIZE_INVALID,
+            why + "; the upload was discarded, upload the blob again",
             Map.of("expected", length, "found", size));
       }
       MessageDigest digest = Digests.newDigest("sha256");
-      try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      try (FileChannel channel =
+          FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
         while (channel.read(buffer) >= 0) {
           buffer.flip();
@@ -255,7 +298,10 @@ public final class UploadSessions {
         discard(uuid);
         throw new RegistryException(
             ErrorCode.DIGEST_INVALID,
-            "expected sha256 " + sha256 + " (declared), found " + found
+            "expected sha256 "
+                + sha256
+                + " (declared), found "
+                + found
                 + " for the bytes received; the upload was discarded, upload the blob again",
             Map.of("expected", sha256, "found", found));
       }
@@ -285,7 +331,9 @@ public final class UploadSessions {
   }
 
   private String blobLimitName(TokenStore.Token owner) {
-    return owner.limits().maxBlobSize() < maxBlobSize ? "token " + owner.id() + "'s limit" : "the registry's limit";
+    return owner.limits().maxBlobSize() < maxBlobSize
+        ? "token " + owner.id() + "'s limit"
+        : "the registry's limit";
   }
 
   /** The bytes of every session of token {@code ownerId}, by uuid. */
@@ -299,7 +347,8 @@ public final class UploadSessions {
         String uuid = entry.getFileName().toString();
         try {
           if (UUID_TEXT.matcher(uuid).matches()
-              && Files.readString(layout.uploadOwner(uuid), StandardCharsets.US_ASCII).equals(ownerId)) {
+              && Files.readString(layout.uploadOwner(uuid), StandardCharsets.US_ASCII)
+                  .equals(ownerId)) {
             sessions.put(uuid, Files.size(layout.uploadData(uuid)));
           }
         } catch (NoSuchFileException e) {
@@ -311,9 +360,9 @@ public final class UploadSessions {
   }
 
   /**
-   * What token {@code ownerId} holds that is not published: its open sessions' bytes and the
-   * blobs it committed that no retained metadata references. Blobs published or deleted since
-   * are dropped from its list here.
+   * What token {@code ownerId} holds that is not published: its open sessions' bytes and the blobs
+   * it committed that no retained metadata references. Blobs published or deleted since are dropped
+   * from its list here.
    */
   private long pendingBytes(String ownerId) throws IOException {
     long total = sessionBytes(ownerId).values().stream().mapToLong(Long::longValue).sum();
@@ -374,8 +423,8 @@ public final class UploadSessions {
 
   /**
    * Removes sessions untouched (neither started nor written to) for {@code maxAge}, and debris:
-   * sessions missing a file, and unfinished session creations. Sessions in use are skipped.
-   * Returns how many were removed.
+   * sessions missing a file, and unfinished session creations. Sessions in use are skipped. Returns
+   * how many were removed.
    */
   public int purge(Duration maxAge) throws IOException {
     if (!Files.isDirectory(layout.uploads())) {
@@ -419,7 +468,9 @@ public final class UploadSessions {
   private boolean isStale(String uuid, Instant cutoff) throws IOException {
     Path data = layout.uploadData(uuid);
     Path startedAt = layout.uploadStartedAt(uuid);
-    if (!Files.isRegularFile(data) || !Files.isRegularFile(startedAt) || !Files.isRegularFile(layout.uploadOwner(uuid))) {
+    if (!Files.isRegularFile(data)
+        || !Files.isRegularFile(startedAt)
+        || !Files.isRegularFile(layout.uploadOwner(uuid))) {
       return true;
     }
     Instant started;
@@ -436,7 +487,10 @@ public final class UploadSessions {
     return Files.getLastModifiedTime(file).toInstant();
   }
 
-  /** The bytes of session {@code uuid}, refused as unknown unless it exists and belongs to {@code owner}. */
+  /**
+   * The bytes of session {@code uuid}, refused as unknown unless it exists and belongs to {@code
+   * owner}.
+   */
   private long size(String uuid, String owner) throws RegistryException, IOException {
     if (!UUID_TEXT.matcher(uuid).matches()) {
       throw unknown(uuid);
@@ -455,7 +509,9 @@ public final class UploadSessions {
   private static RegistryException unknown(String uuid) {
     return new RegistryException(
         ErrorCode.UPLOAD_UNKNOWN,
-        "no upload session " + uuid + " of this token (never created, started with another token, already"
+        "no upload session "
+            + uuid
+            + " of this token (never created, started with another token, already"
             + " committed, cancelled, or purged after a day untouched); start a new one with POST /api/v1/uploads",
         Map.of("uuid", uuid));
   }
@@ -465,10 +521,11 @@ public final class UploadSessions {
   }
 
   /**
-   * Waits for the lock of session {@code uuid}, after checking it is {@code owner}'s: another
-   * token learns nothing, not even that the session is busy.
+   * Waits for the lock of session {@code uuid}, after checking it is {@code owner}'s: another token
+   * learns nothing, not even that the session is busy.
    */
-  private ReentrantLock acquire(String uuid, TokenStore.Token owner) throws RegistryException, IOException {
+  private ReentrantLock acquire(String uuid, TokenStore.Token owner)
+      throws RegistryException, IOException {
     size(uuid, owner.id());
     ReentrantLock lock = lockFor(uuid);
     try {

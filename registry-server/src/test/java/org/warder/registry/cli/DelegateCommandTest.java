@@ -57,11 +57,17 @@ class DelegateCommandTest {
     return CliRun.of(RegistryMain::run, all);
   }
 
-  private HttpResponse<byte[]> publish(Publisher publisher, long version, String path, byte[] content, Ed25519SigningKey signer)
+  private HttpResponse<byte[]> publish(
+      Publisher publisher, long version, String path, byte[] content, Ed25519SigningKey signer)
       throws Exception {
     return publisher.submit(
         "acme",
-        Publisher.targets(version, Instant.now().plus(Duration.ofDays(9)), Map.of(path, content), List.of(signer)).toBytes());
+        Publisher.targets(
+                version,
+                Instant.now().plus(Duration.ofDays(9)),
+                Map.of(path, content),
+                List.of(signer))
+            .toBytes());
   }
 
   @Test
@@ -69,16 +75,26 @@ class DelegateCommandTest {
     TufClient client = registry.client(tmp.resolve("client"));
     Updater.RefreshResult before = client.refresh();
 
-    CliRun run = delegate("acme", "--key", keyFile.toString(), "--paths", "plugins/acme-*", "releases/*/acme.txz");
+    CliRun run =
+        delegate(
+            "acme",
+            "--key",
+            keyFile.toString(),
+            "--paths",
+            "plugins/acme-*",
+            "releases/*/acme.txz");
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains(
-        "Delegated acme (terminating) to 1 key, threshold 1, for plugins/acme-* releases/*/acme.txz",
-        "keyid " + key.keyId(), "targets version " + (before.targetsVersion() + 1));
+    assertThat(run.out())
+        .contains(
+            "Delegated acme (terminating) to 1 key, threshold 1, for plugins/acme-* releases/*/acme.txz",
+            "keyid " + key.keyId(),
+            "targets version " + (before.targetsVersion() + 1));
 
     Updater.RefreshResult after = client.refresh();
     assertThat(after.targetsVersion()).isEqualTo(before.targetsVersion() + 1);
     assertThat(after.snapshotVersion()).isEqualTo(before.snapshotVersion() + 1);
-    assertThat(registry.layout.metadata().resolve(after.targetsVersion() + ".targets.json")).exists();
+    assertThat(registry.layout.metadata().resolve(after.targetsVersion() + ".targets.json"))
+        .exists();
 
     Publisher acme = registry.publisher(registry.token("acme", "acme"));
     byte[] content = "plugin".getBytes(StandardCharsets.UTF_8);
@@ -86,8 +102,10 @@ class DelegateCommandTest {
     HttpResponse<byte[]> outside = publish(acme, 1, "plugins/nextcloud", content, key);
     assertThat(outside.statusCode()).isEqualTo(400);
     assertThat(Http.errorCode(outside)).isEqualTo("PATH_NOT_DELEGATED");
-    assertThat(publish(acme, 1, "releases/14.1-RELEASE/acme.txz", content, key).statusCode()).isEqualTo(200);
-    assertThat(client.visible(List.of("releases/14.1-RELEASE/acme.txz"))).containsKey("releases/14.1-RELEASE/acme.txz");
+    assertThat(publish(acme, 1, "releases/14.1-RELEASE/acme.txz", content, key).statusCode())
+        .isEqualTo(200);
+    assertThat(client.visible(List.of("releases/14.1-RELEASE/acme.txz")))
+        .containsKey("releases/14.1-RELEASE/acme.txz");
   }
 
   @Test
@@ -95,7 +113,8 @@ class DelegateCommandTest {
     // the bare TUF key object is accepted too
     Path bare = tmp.resolve("bare.json");
     Files.write(bare, CanonicalJson.encode(key.publicKey().json()));
-    assertThat(delegate("acme", "--key", bare.toString(), "--paths", "plugins/acme-*").exitCode()).isZero();
+    assertThat(delegate("acme", "--key", bare.toString(), "--paths", "plugins/acme-*").exitCode())
+        .isZero();
     Publisher acme = registry.publisher(registry.token("acme", "acme"));
     byte[] content = "v1".getBytes(StandardCharsets.UTF_8);
     acme.upload(content);
@@ -106,14 +125,28 @@ class DelegateCommandTest {
     PublicKeyFiles.write(next.publicKey(), nextFile);
     CliRun run = delegate("acme", "--key", nextFile.toString(), "--paths", "plugins/acme-*");
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("Replaced the delegation of acme", "published metadata (version 1)", "version 2 or later");
-    var targets = registry.repository.load().targets("targets").orElseThrow().signed().delegations().orElseThrow();
+    assertThat(run.out())
+        .contains(
+            "Replaced the delegation of acme",
+            "published metadata (version 1)",
+            "version 2 or later");
+    var targets =
+        registry
+            .repository
+            .load()
+            .targets("targets")
+            .orElseThrow()
+            .signed()
+            .delegations()
+            .orElseThrow();
     assertThat(targets.roles()).extracting(r -> r.name()).containsExactly("acme");
     assertThat(targets.keys()).containsOnlyKeys(next.keyId());
 
-    assertThat(Http.errorCode(publish(acme, 2, "plugins/acme-web", content, key))).isEqualTo("SIGNATURE_INVALID");
+    assertThat(Http.errorCode(publish(acme, 2, "plugins/acme-web", content, key)))
+        .isEqualTo("SIGNATURE_INVALID");
     assertThat(publish(acme, 2, "plugins/acme-web", content, next).statusCode()).isEqualTo(200);
-    assertThat(registry.client(tmp.resolve("client")).visible(List.of("plugins/acme-web"))).containsKey("plugins/acme-web");
+    assertThat(registry.client(tmp.resolve("client")).visible(List.of("plugins/acme-web")))
+        .containsKey("plugins/acme-web");
   }
 
   @Test
@@ -134,7 +167,9 @@ class DelegateCommandTest {
     for (String[] args : usage) {
       CliRun run = delegate(args);
       assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.err()).isEqualTo(2);
-      assertThat(run.err()).containsAnyOf("expected", "is a top-level role", "Missing required").contains("Try 'warder-registry delegate --help'");
+      assertThat(run.err())
+          .containsAnyOf("expected", "is a top-level role", "Missing required")
+          .contains("Try 'warder-registry delegate --help'");
     }
     Path notAKey = tmp.resolve("key.pem");
     Files.writeString(notAKey, "-----BEGIN PUBLIC KEY-----\n");
@@ -144,8 +179,19 @@ class DelegateCommandTest {
 
     Path wrong = tmp.resolve("wrong.passphrase");
     PrivateFiles.writeString(wrong, "not the passphrase\n");
-    CliRun badPassphrase = CliRun.of(RegistryMain::run, 
-        "delegate", "acme", "--key", k, "--paths", "a/*", "--data", data, "--passphrase-file", wrong.toString());
+    CliRun badPassphrase =
+        CliRun.of(
+            RegistryMain::run,
+            "delegate",
+            "acme",
+            "--key",
+            k,
+            "--paths",
+            "a/*",
+            "--data",
+            data,
+            "--passphrase-file",
+            wrong.toString());
     assertThat(badPassphrase.exitCode()).isEqualTo(1);
     assertThat(badPassphrase.err()).contains("targets.pem");
     assertThat(registry.metadataFiles()).isEqualTo(before);
@@ -160,10 +206,18 @@ class DelegateCommandTest {
     assertThat(stars.err()).contains("expected a path pattern with at most 16 '*', found 17");
     CliRun longPattern = delegate("acme", "--key", k, "--paths", "plugins/" + "a".repeat(249));
     assertThat(longPattern.exitCode()).isEqualTo(2);
-    assertThat(longPattern.err()).contains("expected a path pattern of at most 256 characters, found one of 257");
+    assertThat(longPattern.err())
+        .contains("expected a path pattern of at most 256 characters, found one of 257");
     assertThat(registry.metadataFiles()).isEqualTo(before);
 
-    CliRun atTheCaps = delegate("acme", "--key", k, "--paths", "plugins/" + "*a".repeat(16), "plugins/" + "a".repeat(248));
+    CliRun atTheCaps =
+        delegate(
+            "acme",
+            "--key",
+            k,
+            "--paths",
+            "plugins/" + "*a".repeat(16),
+            "plugins/" + "a".repeat(248));
     assertThat(atTheCaps.exitCode()).as(atTheCaps.err()).isZero();
   }
 }

@@ -51,8 +51,12 @@ class GcCommandTest {
   }
 
   private void submit(long version, Map<String, byte[]> files) throws Exception {
-    HttpResponse<byte[]> r = acme.submit("acme",
-        Publisher.targets(version, Instant.now().plus(Duration.ofDays(30)), files, List.of(acmeKey)).toBytes());
+    HttpResponse<byte[]> r =
+        acme.submit(
+            "acme",
+            Publisher.targets(
+                    version, Instant.now().plus(Duration.ofDays(30)), files, List.of(acmeKey))
+                .toBytes());
     assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
   }
 
@@ -79,31 +83,48 @@ class GcCommandTest {
     for (byte[] b : List.of(current, old, orphan, reused)) {
       age(blob(b), Duration.ofHours(48));
     }
-    assertThat(acme.send("HEAD", "/api/v1/blobs/" + Digests.sha256Hex(reused), null).statusCode()).isEqualTo(200);
+    assertThat(acme.send("HEAD", "/api/v1/blobs/" + Digests.sha256Hex(reused), null).statusCode())
+        .isEqualTo(200);
     String expired = acme.start();
     acme.patch(expired, bytes("12345"), 0, 5);
-    Files.writeString(registry.layout.uploadStartedAt(expired), Instant.now().minus(Duration.ofHours(30)).toString());
+    Files.writeString(
+        registry.layout.uploadStartedAt(expired),
+        Instant.now().minus(Duration.ofHours(30)).toString());
     age(registry.layout.uploadData(expired), Duration.ofHours(30));
     String fresh = acme.start();
-    // a role file no snapshot names (as a crash between writing it and the snapshot leaves) references nothing
-    Files.write(registry.layout.metadata().resolve("3.acme.json"), Publisher.targets(3, Instant.now().plus(Duration.ofDays(30)),
-        Map.of("plugins/acme/orphan", orphan), List.of(acmeKey)).toBytes());
+    // a role file no snapshot names (as a crash between writing it and the snapshot leaves)
+    // references nothing
+    Files.write(
+        registry.layout.metadata().resolve("3.acme.json"),
+        Publisher.targets(
+                3,
+                Instant.now().plus(Duration.ofDays(30)),
+                Map.of("plugins/acme/orphan", orphan),
+                List.of(acmeKey))
+            .toBytes());
 
     CliRun dry = CliRun.of(RegistryMain::run, "gc", "--data", data);
     assertThat(dry.exitCode()).as(dry.err()).isZero();
-    assertThat(dry.out()).contains(
-        "orphan blob     " + Digests.sha256Hex(orphan) + "  " + orphan.length + " bytes",
-        "expired upload  " + expired + "  5 bytes",
-        "Kept 2 orphan blobs (" + (inFlight.length + reused.length) + " bytes) stored or asked for within 24h",
-        "Would delete 1 orphan blob (" + orphan.length + " bytes) and 1 expired upload session (5 bytes);"
-            + " run 'warder-registry gc --delete'");
+    assertThat(dry.out())
+        .contains(
+            "orphan blob     " + Digests.sha256Hex(orphan) + "  " + orphan.length + " bytes",
+            "expired upload  " + expired + "  5 bytes",
+            "Kept 2 orphan blobs ("
+                + (inFlight.length + reused.length)
+                + " bytes) stored or asked for within 24h",
+            "Would delete 1 orphan blob ("
+                + orphan.length
+                + " bytes) and 1 expired upload session (5 bytes);"
+                + " run 'warder-registry gc --delete'");
     assertThat(dry.out()).doesNotContain(Digests.sha256Hex(current), Digests.sha256Hex(old), fresh);
     assertThat(blob(orphan)).exists();
     assertThat(registry.layout.upload(expired)).exists();
 
     CliRun deleted = CliRun.of(RegistryMain::run, "gc", "--delete", "--data", data);
     assertThat(deleted.exitCode()).as(deleted.err()).isZero();
-    assertThat(deleted.out()).contains("Deleted 1 orphan blob (" + orphan.length + " bytes) and 1 expired upload session");
+    assertThat(deleted.out())
+        .contains(
+            "Deleted 1 orphan blob (" + orphan.length + " bytes) and 1 expired upload session");
     assertThat(blob(orphan)).doesNotExist();
     assertThat(registry.layout.upload(expired)).doesNotExist();
     assertThat(blob(current)).exists();
@@ -111,9 +132,19 @@ class GcCommandTest {
     assertThat(registry.layout.upload(fresh)).exists();
 
     // the publishes that uploaded or found their blobs before gc ran still succeed
-    submit(3, Map.of("plugins/acme/current", current, "plugins/acme/new", inFlight, "plugins/acme/reused", reused));
-    HttpResponse<byte[]> served = registry.http().send("GET",
-        "/targets/plugins/acme/" + Digests.sha256Hex(inFlight) + ".new", null);
+    submit(
+        3,
+        Map.of(
+            "plugins/acme/current",
+            current,
+            "plugins/acme/new",
+            inFlight,
+            "plugins/acme/reused",
+            reused));
+    HttpResponse<byte[]> served =
+        registry
+            .http()
+            .send("GET", "/targets/plugins/acme/" + Digests.sha256Hex(inFlight) + ".new", null);
     assertThat(served.statusCode()).isEqualTo(200);
     assertThat(served.body()).isEqualTo(inFlight);
   }
@@ -124,9 +155,11 @@ class GcCommandTest {
     Files.createDirectories(elsewhere.resolve("blobs"));
     CliRun run = CliRun.of(RegistryMain::run, "gc", "--delete", "--data", elsewhere.toString());
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).contains("no registry in " + elsewhere, "give its data directory with --data");
+    assertThat(run.err())
+        .contains("no registry in " + elsewhere, "give its data directory with --data");
     CliRun badGrace = CliRun.of(RegistryMain::run, "gc", "--grace", "soon", "--data", data);
     assertThat(badGrace.exitCode()).isEqualTo(2);
-    assertThat(badGrace.err()).contains("expected --grace as N followed by s, m, h or d (e.g. 24h), found soon");
+    assertThat(badGrace.err())
+        .contains("expected --grace as N followed by s, m, h or d (e.g. 24h), found soon");
   }
 }

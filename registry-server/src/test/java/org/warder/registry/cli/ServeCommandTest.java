@@ -22,13 +22,19 @@ class ServeCommandTest {
   void testServe_metricsListenServesMetricsThereOnly() throws Exception {
     TestRegistry registry = TestRegistry.create(tmp);
     try (ServerProcess server =
-        ServerProcess.start(registry.data, Optional.empty(), tmp.resolve("logs"), "--metrics-listen", "127.0.0.1:0")) {
+        ServerProcess.start(
+            registry.data,
+            Optional.empty(),
+            tmp.resolve("logs"),
+            "--metrics-listen",
+            "127.0.0.1:0")) {
       URI metrics = server.metricsUrl().orElseThrow();
       assertThat(metrics.getPort()).isNotEqualTo(server.url().getPort());
       Http http = new Http(server.url());
       HttpResponse<byte[]> scrape = http.send("GET", metrics.toString(), null);
       assertThat(scrape.statusCode()).isEqualTo(200);
-      assertThat(new String(scrape.body(), StandardCharsets.UTF_8)).contains("warder_timestamp_version ");
+      assertThat(new String(scrape.body(), StandardCharsets.UTF_8))
+          .contains("warder_timestamp_version ");
       assertThat(http.send("GET", "/metrics", null).statusCode()).isEqualTo(404);
       assertThat(http.send("GET", "/healthz", null).headers().firstValue("Server")).isEmpty();
     }
@@ -37,17 +43,34 @@ class ServeCommandTest {
   @Test
   void testServe_metricsListenOnTheListenAddressRefused() throws Exception {
     TestRegistry registry = TestRegistry.create(tmp);
-    CliRun run = CliRun.of(RegistryMain::run, "serve", "--data", registry.data.toString(),
-        "--listen", "127.0.0.1:18080", "--metrics-listen", "127.0.0.1:18080");
+    CliRun run =
+        CliRun.of(
+            RegistryMain::run,
+            "serve",
+            "--data",
+            registry.data.toString(),
+            "--listen",
+            "127.0.0.1:18080",
+            "--metrics-listen",
+            "127.0.0.1:18080");
     assertThat(run.exitCode()).isNotZero();
-    assertThat(run.err()).contains("expected --metrics-listen to differ from --listen, found both 127.0.0.1:18080");
+    assertThat(run.err())
+        .contains("expected --metrics-listen to differ from --listen, found both 127.0.0.1:18080");
   }
 
   @Test
   void testServe_metricsListenMalformedRefused() throws Exception {
     TestRegistry registry = TestRegistry.create(tmp);
-    CliRun run = CliRun.of(RegistryMain::run, "serve", "--data", registry.data.toString(),
-        "--listen", "127.0.0.1:0", "--metrics-listen", "9100");
+    CliRun run =
+        CliRun.of(
+            RegistryMain::run,
+            "serve",
+            "--data",
+            registry.data.toString(),
+            "--listen",
+            "127.0.0.1:0",
+            "--metrics-listen",
+            "9100");
     assertThat(run.exitCode()).isNotZero();
     assertThat(run.err()).contains("expected --metrics-listen HOST:PORT, found 9100");
   }

@@ -50,9 +50,18 @@ class BlobServingTest {
     releases = registry.publisher(registry.token("releases", "releases"));
     releases.upload(blob, 1 << 20);
     // only blobs that committed metadata references are served
-    HttpResponse<byte[]> published = releases.submit("releases", Publisher.targets(1, Instant.now().plus(Duration.ofDays(30)),
-        Map.of("releases/14.2-RELEASE/amd64/base.txz", blob), List.of(releasesKey)).toBytes());
-    assertThat(published.statusCode()).as(new String(published.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    HttpResponse<byte[]> published =
+        releases.submit(
+            "releases",
+            Publisher.targets(
+                    1,
+                    Instant.now().plus(Duration.ofDays(30)),
+                    Map.of("releases/14.2-RELEASE/amd64/base.txz", blob),
+                    List.of(releasesKey))
+                .toBytes());
+    assertThat(published.statusCode())
+        .as(new String(published.body(), StandardCharsets.UTF_8))
+        .isEqualTo(200);
     url = "/targets/releases/14.2-RELEASE/amd64/" + Digests.sha256Hex(blob) + ".base.txz";
   }
 
@@ -71,11 +80,19 @@ class BlobServingTest {
   @Test
   void testGet_orphanBlobsAreNotServed() throws Exception {
     byte[] neverPublished = "uploaded, never published".getBytes(StandardCharsets.UTF_8);
-    byte[] refused = "uploaded, published outside the role's paths".getBytes(StandardCharsets.UTF_8);
+    byte[] refused =
+        "uploaded, published outside the role's paths".getBytes(StandardCharsets.UTF_8);
     releases.upload(neverPublished);
     releases.upload(refused);
-    HttpResponse<byte[]> outside = releases.submit("releases", Publisher.targets(2, Instant.now().plus(Duration.ofDays(30)),
-        Map.of("plugins/evil/x", refused), List.of(releasesKey)).toBytes());
+    HttpResponse<byte[]> outside =
+        releases.submit(
+            "releases",
+            Publisher.targets(
+                    2,
+                    Instant.now().plus(Duration.ofDays(30)),
+                    Map.of("plugins/evil/x", refused),
+                    List.of(releasesKey))
+                .toBytes());
     assertThat(outside.statusCode()).isEqualTo(400);
     for (byte[] orphan : List.of(neverPublished, refused)) {
       String sha256 = Digests.sha256Hex(orphan);
@@ -86,12 +103,29 @@ class BlobServingTest {
     }
     assertThat(registry.http().send("GET", url, null).statusCode()).isEqualTo(200);
 
-    HttpResponse<byte[]> published = releases.submit("releases", Publisher.targets(2, Instant.now().plus(Duration.ofDays(30)),
-        Map.of("releases/14.2-RELEASE/amd64/base.txz", blob, "releases/14.2-RELEASE/amd64/notes", neverPublished),
-        List.of(releasesKey)).toBytes());
+    HttpResponse<byte[]> published =
+        releases.submit(
+            "releases",
+            Publisher.targets(
+                    2,
+                    Instant.now().plus(Duration.ofDays(30)),
+                    Map.of(
+                        "releases/14.2-RELEASE/amd64/base.txz",
+                        blob,
+                        "releases/14.2-RELEASE/amd64/notes",
+                        neverPublished),
+                    List.of(releasesKey))
+                .toBytes());
     assertThat(published.statusCode()).isEqualTo(200);
     HttpResponse<byte[]> nowServed =
-        registry.http().send("GET", "/targets/releases/14.2-RELEASE/amd64/" + Digests.sha256Hex(neverPublished) + ".notes", null);
+        registry
+            .http()
+            .send(
+                "GET",
+                "/targets/releases/14.2-RELEASE/amd64/"
+                    + Digests.sha256Hex(neverPublished)
+                    + ".notes",
+                null);
     assertThat(nowServed.statusCode()).isEqualTo(200);
     assertThat(nowServed.body()).isEqualTo(neverPublished);
   }
@@ -121,7 +155,8 @@ class BlobServingTest {
     HttpResponse<byte[]> two = http.send("GET", url, null, "Range", "bytes=0-9,100-109");
     assertThat(two.statusCode()).isEqualTo(206);
     String multipart = new String(two.body(), StandardCharsets.ISO_8859_1);
-    assertThat(multipart).contains(new String(Arrays.copyOfRange(blob, 0, 10), StandardCharsets.ISO_8859_1))
+    assertThat(multipart)
+        .contains(new String(Arrays.copyOfRange(blob, 0, 10), StandardCharsets.ISO_8859_1))
         .contains(new String(Arrays.copyOfRange(blob, 100, 110), StandardCharsets.ISO_8859_1));
     HttpResponse<byte[]> head = http.send("HEAD", url, null);
     assertThat(head.statusCode()).isEqualTo(200);
@@ -152,7 +187,9 @@ class BlobServingTest {
     try (Socket socket = new Socket(registry.url().getHost(), registry.url().getPort())) {
       socket.setReceiveBufferSize(64 * 1024);
       OutputStream out = socket.getOutputStream();
-      out.write(("GET " + url + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("GET " + url + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = socket.getInputStream();
       byte[] some = in.readNBytes(200_000);

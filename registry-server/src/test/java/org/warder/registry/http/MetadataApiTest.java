@@ -33,16 +33,17 @@ import org.warder.signing.tuf.Targets;
 import org.warder.signing.tuf.Updater;
 
 /**
- * Submission of delegated metadata ({@code PUT /api/v1/metadata/<role>}): every refusal leaves
- * the metadata directory byte-identical; an accepted submission is what the real TUF client sees,
- * and its targets are served with ETag, Range and conditional requests.
+ * Submission of delegated metadata ({@code PUT /api/v1/metadata/<role>}): every refusal leaves the
+ * metadata directory byte-identical; an accepted submission is what the real TUF client sees, and
+ * its targets are served with ETag, Range and conditional requests.
  */
 class MetadataApiTest {
   @TempDir Path tmp;
   private TestRegistry registry;
   private final Ed25519SigningKey acmeKey = Ed25519SigningKey.generate();
   private Publisher acme;
-  private final byte[] web = "the acme web plugin manifest\n".repeat(50).getBytes(StandardCharsets.UTF_8);
+  private final byte[] web =
+      "the acme web plugin manifest\n".repeat(50).getBytes(StandardCharsets.UTF_8);
 
   @BeforeEach
   void setUp() throws Exception {
@@ -67,7 +68,8 @@ class MetadataApiTest {
 
   /** Submits {@code body}, expects the refusal, and checks that no metadata file changed. */
   private HttpResponse<byte[]> assertRefused(
-      Publisher who, String role, byte[] body, int status, String code, String... messageParts) throws Exception {
+      Publisher who, String role, byte[] body, int status, String code, String... messageParts)
+      throws Exception {
     Map<String, String> before = registry.metadataFiles();
     HttpResponse<byte[]> r = who.submit(role, body);
     assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(status);
@@ -85,11 +87,13 @@ class MetadataApiTest {
     TufClient client = registry.client(tmp.resolve("client"));
     Updater.RefreshResult before = client.refresh();
 
-    HttpResponse<byte[]> r = acme.submit("acme", acmeTargets(3, Map.of("plugins/acme-web", web)).toBytes());
+    HttpResponse<byte[]> r =
+        acme.submit("acme", acmeTargets(3, Map.of("plugins/acme-web", web)).toBytes());
     assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
     var answer = Http.json(r);
     assertThat(answer.get("role").asText()).isEqualTo("acme");
-    assertThat(answer.get("version").asLong()).isEqualTo(3); // a first version may be any positive number
+    assertThat(answer.get("version").asLong())
+        .isEqualTo(3); // a first version may be any positive number
     assertThat(answer.get("snapshot").asLong()).isEqualTo(before.snapshotVersion() + 1);
     assertThat(answer.get("timestamp").asLong()).isEqualTo(before.timestampVersion() + 1);
     assertThat(registry.layout.metadata().resolve("3.acme.json")).exists();
@@ -110,22 +114,31 @@ class MetadataApiTest {
     assertThat(get.statusCode()).isEqualTo(200);
     assertThat(get.body()).isEqualTo(web);
     assertThat(get.headers().firstValue("ETag")).hasValue("\"" + sha256 + "\"");
-    assertThat(get.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
+    assertThat(get.headers().firstValue("Cache-Control"))
+        .hasValue("public, max-age=31536000, immutable");
     HttpResponse<byte[]> range = http.send("GET", url, null, "Range", "bytes=10-29");
     assertThat(range.statusCode()).isEqualTo(206);
     assertThat(range.body()).isEqualTo(java.util.Arrays.copyOfRange(web, 10, 30));
     assertThat(range.headers().firstValue("Content-Range")).hasValue("bytes 10-29/" + web.length);
-    HttpResponse<byte[]> cached = http.send("GET", url, null, "If-None-Match", "\"" + sha256 + "\"");
+    HttpResponse<byte[]> cached =
+        http.send("GET", url, null, "If-None-Match", "\"" + sha256 + "\"");
     assertThat(cached.statusCode()).isEqualTo(304);
     assertThat(cached.body()).isEmpty();
-    assertThat(http.send("GET", "/metadata/timestamp.json", null).headers().firstValue("Cache-Control"))
+    assertThat(
+            http.send("GET", "/metadata/timestamp.json", null)
+                .headers()
+                .firstValue("Cache-Control"))
         .hasValue("no-cache");
 
     // the next version replaces the target list
     byte[] db = "acme db".getBytes(StandardCharsets.UTF_8);
     acme.upload(db);
-    assertThat(acme.submit("acme", acmeTargets(4, Map.of("plugins/acme-db", db)).toBytes()).statusCode()).isEqualTo(200);
-    assertThat(client.visible(List.of("plugins/acme-web", "plugins/acme-db"))).containsOnlyKeys("plugins/acme-db");
+    assertThat(
+            acme.submit("acme", acmeTargets(4, Map.of("plugins/acme-db", db)).toBytes())
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(client.visible(List.of("plugins/acme-web", "plugins/acme-db")))
+        .containsOnlyKeys("plugins/acme-db");
   }
 
   /**
@@ -137,39 +150,70 @@ class MetadataApiTest {
   void testSubmit_controlCharacterInCustomDataStaysReadable() throws Exception {
     TufClient client = registry.client(tmp.resolve("client"));
     client.refresh();
-    TargetFile file = new TargetFile("plugins/acme-web", web.length, Map.of("sha256", Digests.sha256Hex(web)),
-        Optional.of(JsonNodeFactory.instance.objectNode().put("notes", "line one\nline two\u0001")));
-    Metadata<Targets> targets = Metadata.of(new Targets(Signed.SPEC_VERSION, 3, inAMonth(), Map.of(file.path(), file),
-        Optional.empty())).signedBy(List.of(acmeKey));
+    TargetFile file =
+        new TargetFile(
+            "plugins/acme-web",
+            web.length,
+            Map.of("sha256", Digests.sha256Hex(web)),
+            Optional.of(
+                JsonNodeFactory.instance.objectNode().put("notes", "line one\nline two\u0001")));
+    Metadata<Targets> targets =
+        Metadata.of(
+                new Targets(
+                    Signed.SPEC_VERSION,
+                    3,
+                    inAMonth(),
+                    Map.of(file.path(), file),
+                    Optional.empty()))
+            .signedBy(List.of(acmeKey));
 
     HttpResponse<byte[]> r = acme.submit("acme", targets.toBytes());
     assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
-    assertThat(registry.layout.metadata().resolve("3.acme.json")).content(StandardCharsets.UTF_8)
+    assertThat(registry.layout.metadata().resolve("3.acme.json"))
+        .content(StandardCharsets.UTF_8)
         .contains("line one\\u000aline two\\u0001");
     assertThat(client.visible(List.of("plugins/acme-web"))).containsOnlyKeys("plugins/acme-web");
     registry.close();
     assertThat(RegistryRepository.open(registry.layout, Clock.systemUTC()).load().targets("acme"))
-        .hasValueSatisfying(t -> assertThat(t.signed().targets().get("plugins/acme-web").custom())
-            .hasValueSatisfying(c -> assertThat(c.get("notes").textValue()).isEqualTo("line one\nline two\u0001")));
+        .hasValueSatisfying(
+            t ->
+                assertThat(t.signed().targets().get("plugins/acme-web").custom())
+                    .hasValueSatisfying(
+                        c ->
+                            assertThat(c.get("notes").textValue())
+                                .isEqualTo("line one\nline two\u0001")));
   }
 
   @Test
   void testSubmit_unsignedOrWrongKey() throws Exception {
     Metadata<Targets> good = acmeTargets(1, Map.of("plugins/acme-web", web));
-    HttpResponse<byte[]> r = assertRefused(
-        acme, "acme", good.withSignatures(List.of()).toBytes(), 400, "SIGNATURE_INVALID",
-        "expected 1 valid signature, found 0", "sign it with the key(s) delegated to acme");
+    HttpResponse<byte[]> r =
+        assertRefused(
+            acme,
+            "acme",
+            good.withSignatures(List.of()).toBytes(),
+            400,
+            "SIGNATURE_INVALID",
+            "expected 1 valid signature, found 0",
+            "sign it with the key(s) delegated to acme");
     assertThat(Http.json(r).at("/errors/0/detail/threshold").asInt()).isEqualTo(1);
     Metadata<Targets> stranger =
-        Publisher.targets(1, inAMonth(), Map.of("plugins/acme-web", web), List.of(Ed25519SigningKey.generate()));
+        Publisher.targets(
+            1, inAMonth(), Map.of("plugins/acme-web", web), List.of(Ed25519SigningKey.generate()));
     assertRefused(acme, "acme", stranger.toBytes(), 400, "SIGNATURE_INVALID", "found 0");
   }
 
   @Test
   void testSubmit_pathOutsideThePattern() throws Exception {
-    HttpResponse<byte[]> r = assertRefused(
-        acme, "acme", acmeTargets(1, Map.of("plugins/nextcloud", web)).toBytes(), 400, "PATH_NOT_DELEGATED",
-        "\"plugins/nextcloud\"", "[plugins/acme-*]");
+    HttpResponse<byte[]> r =
+        assertRefused(
+            acme,
+            "acme",
+            acmeTargets(1, Map.of("plugins/nextcloud", web)).toBytes(),
+            400,
+            "PATH_NOT_DELEGATED",
+            "\"plugins/nextcloud\"",
+            "[plugins/acme-*]");
     assertThat(Http.json(r).at("/errors/0/detail/path").asText()).isEqualTo("plugins/nextcloud");
   }
 
@@ -180,33 +224,59 @@ class MetadataApiTest {
     Delegations delegations =
         new Delegations(
             Map.of(betaKey.keyId(), betaKey.publicKey()),
-            List.of(DelegatedRole.withPaths("acme-beta", List.of(betaKey.keyId()), 1, true, List.of("plugins/*"))));
+            List.of(
+                DelegatedRole.withPaths(
+                    "acme-beta", List.of(betaKey.keyId()), 1, true, List.of("plugins/*"))));
     Metadata<Targets> acmeV1 =
-        Metadata.of(new Targets(Signed.SPEC_VERSION, 1, inAMonth(), Map.of(), Optional.of(delegations)))
+        Metadata.of(
+                new Targets(Signed.SPEC_VERSION, 1, inAMonth(), Map.of(), Optional.of(delegations)))
             .signedBy(List.of(acmeKey));
     assertThat(acme.submit("acme", acmeV1.toBytes()).statusCode()).isEqualTo(200);
     Publisher beta = registry.publisher(registry.token("beta", "acme-beta"));
 
-    Metadata<Targets> inside = Publisher.targets(1, inAMonth(), Map.of("plugins/acme-web", web), List.of(betaKey));
-    Metadata<Targets> outside = Publisher.targets(1, inAMonth(), Map.of("plugins/nextcloud", web), List.of(betaKey));
+    Metadata<Targets> inside =
+        Publisher.targets(1, inAMonth(), Map.of("plugins/acme-web", web), List.of(betaKey));
+    Metadata<Targets> outside =
+        Publisher.targets(1, inAMonth(), Map.of("plugins/nextcloud", web), List.of(betaKey));
     HttpResponse<byte[]> r =
-        assertRefused(beta, "acme-beta", outside.toBytes(), 400, "PATH_NOT_DELEGATED", "targets delegates to acme");
+        assertRefused(
+            beta,
+            "acme-beta",
+            outside.toBytes(),
+            400,
+            "PATH_NOT_DELEGATED",
+            "targets delegates to acme");
     assertThat(Http.json(r).at("/errors/0/detail/delegatedRole").asText()).isEqualTo("acme");
     assertThat(beta.submit("acme-beta", inside.toBytes()).statusCode()).isEqualTo(200);
-    assertThat(registry.client(tmp.resolve("client")).visible(List.of("plugins/acme-web"))).containsKey("plugins/acme-web");
+    assertThat(registry.client(tmp.resolve("client")).visible(List.of("plugins/acme-web")))
+        .containsKey("plugins/acme-web");
   }
 
   @Test
   void testSubmit_delegationWithAPatternOverTheCaps() throws Exception {
     Ed25519SigningKey betaKey = Ed25519SigningKey.generate();
-    for (String pattern : List.of("plugins/acme-" + "*a".repeat(17), "plugins/acme-" + "a".repeat(244), "../x")) {
-      Delegations delegations = new Delegations(Map.of(betaKey.keyId(), betaKey.publicKey()),
-          List.of(DelegatedRole.withPaths("acme-beta", List.of(betaKey.keyId()), 1, true, List.of(pattern))));
+    for (String pattern :
+        List.of("plugins/acme-" + "*a".repeat(17), "plugins/acme-" + "a".repeat(244), "../x")) {
+      Delegations delegations =
+          new Delegations(
+              Map.of(betaKey.keyId(), betaKey.publicKey()),
+              List.of(
+                  DelegatedRole.withPaths(
+                      "acme-beta", List.of(betaKey.keyId()), 1, true, List.of(pattern))));
       Metadata<Targets> md =
-          Metadata.of(new Targets(Signed.SPEC_VERSION, 1, inAMonth(), Map.of(), Optional.of(delegations)))
+          Metadata.of(
+                  new Targets(
+                      Signed.SPEC_VERSION, 1, inAMonth(), Map.of(), Optional.of(delegations)))
               .signedBy(List.of(acmeKey));
-      HttpResponse<byte[]> r = assertRefused(acme, "acme", md.toBytes(), 400, "PATTERN_INVALID",
-          "acme delegates to acme-beta: expected a path pattern", "sign the metadata again without that pattern");
+      HttpResponse<byte[]> r =
+          assertRefused(
+              acme,
+              "acme",
+              md.toBytes(),
+              400,
+              "PATTERN_INVALID",
+              "acme delegates to acme-beta: expected a path pattern",
+              "sign the metadata again without that pattern");
       assertThat(Http.json(r).at("/errors/0/detail/pattern").asText()).isEqualTo(pattern);
     }
   }
@@ -215,23 +285,46 @@ class MetadataApiTest {
   void testSubmit_missingBlobOrWrongLength() throws Exception {
     byte[] notUploaded = "never uploaded".getBytes(StandardCharsets.UTF_8);
     assertRefused(
-        acme, "acme", acmeTargets(1, Map.of("plugins/acme-x", notUploaded)).toBytes(), 400, "BLOB_UNKNOWN",
-        "expected a blob with sha256 " + Digests.sha256Hex(notUploaded), "upload it first");
+        acme,
+        "acme",
+        acmeTargets(1, Map.of("plugins/acme-x", notUploaded)).toBytes(),
+        400,
+        "BLOB_UNKNOWN",
+        "expected a blob with sha256 " + Digests.sha256Hex(notUploaded),
+        "upload it first");
     Map<String, TargetFile> wrongLength =
-        Map.of("plugins/acme-web", TargetFile.of("plugins/acme-web", web.length + 1, Digests.sha256Hex(web)));
+        Map.of(
+            "plugins/acme-web",
+            TargetFile.of("plugins/acme-web", web.length + 1, Digests.sha256Hex(web)));
     Metadata<Targets> md =
-        Metadata.of(new Targets(Signed.SPEC_VERSION, 1, inAMonth(), wrongLength, Optional.empty())).signedBy(List.of(acmeKey));
-    assertRefused(acme, "acme", md.toBytes(), 400, "BLOB_UNKNOWN",
-        "expected a blob of " + (web.length + 1) + " bytes", "found " + web.length + " bytes");
+        Metadata.of(new Targets(Signed.SPEC_VERSION, 1, inAMonth(), wrongLength, Optional.empty()))
+            .signedBy(List.of(acmeKey));
+    assertRefused(
+        acme,
+        "acme",
+        md.toBytes(),
+        400,
+        "BLOB_UNKNOWN",
+        "expected a blob of " + (web.length + 1) + " bytes",
+        "found " + web.length + " bytes");
   }
 
   @Test
   void testSubmit_versionNotIncreased() throws Exception {
-    assertThat(acme.submit("acme", acmeTargets(2, Map.of("plugins/acme-web", web)).toBytes()).statusCode()).isEqualTo(200);
+    assertThat(
+            acme.submit("acme", acmeTargets(2, Map.of("plugins/acme-web", web)).toBytes())
+                .statusCode())
+        .isEqualTo(200);
     for (long version : new long[] {2, 1}) {
-      HttpResponse<byte[]> r = assertRefused(
-          acme, "acme", acmeTargets(version, Map.of()).toBytes(), 409, "VERSION_NOT_INCREASED",
-          "greater than the current version 2", "sign it again with version 3");
+      HttpResponse<byte[]> r =
+          assertRefused(
+              acme,
+              "acme",
+              acmeTargets(version, Map.of()).toBytes(),
+              409,
+              "VERSION_NOT_INCREASED",
+              "greater than the current version 2",
+              "sign it again with version 3");
       assertThat(Http.json(r).at("/errors/0/detail/current").asLong()).isEqualTo(2);
     }
   }
@@ -239,15 +332,29 @@ class MetadataApiTest {
   @Test
   void testSubmit_expired() throws Exception {
     Metadata<Targets> md =
-        Publisher.targets(1, Instant.now().minusSeconds(5), Map.of("plugins/acme-web", web), List.of(acmeKey));
+        Publisher.targets(
+            1, Instant.now().minusSeconds(5), Map.of("plugins/acme-web", web), List.of(acmeKey));
     assertRefused(acme, "acme", md.toBytes(), 400, "EXPIRED", "sign it again with a later expiry");
   }
 
   @Test
   void testSubmit_notTargetsMetadata() throws Exception {
     byte[] root = registry.root();
-    assertRefused(acme, "acme", root, 400, "METADATA_INVALID", "expected targets metadata", "found _type \"root\"");
-    assertRefused(acme, "acme", "{\"signed\":".getBytes(StandardCharsets.UTF_8), 400, "METADATA_INVALID", "not valid JSON");
+    assertRefused(
+        acme,
+        "acme",
+        root,
+        400,
+        "METADATA_INVALID",
+        "expected targets metadata",
+        "found _type \"root\"");
+    assertRefused(
+        acme,
+        "acme",
+        "{\"signed\":".getBytes(StandardCharsets.UTF_8),
+        400,
+        "METADATA_INVALID",
+        "not valid JSON");
     Map<String, byte[]> unsafe = new LinkedHashMap<>();
     unsafe.put("plugins/acme-x/../../etc", web);
     assertRefused(acme, "acme", acmeTargets(1, unsafe).toBytes(), 400, "METADATA_INVALID", "'..'");
@@ -257,15 +364,34 @@ class MetadataApiTest {
   void testSubmit_unknownRoleOrRoleNotGranted() throws Exception {
     Metadata<Targets> md = Publisher.targets(1, inAMonth(), Map.of(), List.of(acmeKey));
     HttpResponse<byte[]> unknown =
-        assertRefused(acme, "ghost", md.toBytes(), 404, "ROLE_UNKNOWN", "\"ghost\"", "warder-registry delegate ghost");
+        assertRefused(
+            acme,
+            "ghost",
+            md.toBytes(),
+            404,
+            "ROLE_UNKNOWN",
+            "\"ghost\"",
+            "warder-registry delegate ghost");
     assertThat(Http.json(unknown).at("/errors/0/detail/role").asText()).isEqualTo("ghost");
-    assertRefused(registry.publisher(registry.token("root-wannabe", "targets")), "targets", md.toBytes(), 404,
-        "ROLE_UNKNOWN", "top-level");
+    assertRefused(
+        registry.publisher(registry.token("root-wannabe", "targets")),
+        "targets",
+        md.toBytes(),
+        404,
+        "ROLE_UNKNOWN",
+        "top-level");
     Publisher other = registry.publisher(registry.token("other", "other"));
     HttpResponse<byte[]> denied =
-        assertRefused(other, "acme", acmeTargets(1, Map.of()).toBytes(), 403, "DENIED", "may publish [other], not acme");
+        assertRefused(
+            other,
+            "acme",
+            acmeTargets(1, Map.of()).toBytes(),
+            403,
+            "DENIED",
+            "may publish [other], not acme");
     assertThat(Http.json(denied).at("/errors/0/detail/role").asText()).isEqualTo("acme");
-    HttpResponse<byte[]> anonymous = registry.http().send("PUT", "/api/v1/metadata/acme", md.toBytes());
+    HttpResponse<byte[]> anonymous =
+        registry.http().send("PUT", "/api/v1/metadata/acme", md.toBytes());
     assertThat(anonymous.statusCode()).isEqualTo(401);
   }
 
@@ -273,7 +399,8 @@ class MetadataApiTest {
   void testSubmit_keyOfOtherRoleDoesNotCount() throws Exception {
     Ed25519SigningKey otherKey = Ed25519SigningKey.generate();
     registry.delegate("other", List.of(otherKey), 1, "plugins/*");
-    Metadata<Targets> md = Publisher.targets(1, inAMonth(), Map.of("plugins/acme-web", web), List.of(otherKey));
+    Metadata<Targets> md =
+        Publisher.targets(1, inAMonth(), Map.of("plugins/acme-web", web), List.of(otherKey));
     assertRefused(acme, "acme", md.toBytes(), 400, "SIGNATURE_INVALID");
   }
 }

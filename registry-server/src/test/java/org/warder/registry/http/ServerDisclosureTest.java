@@ -19,9 +19,9 @@ import org.warder.registry.testing.Http;
 import org.warder.registry.testing.TestRegistry;
 
 /**
- * What the server tells anonymous clients about itself: no server name or version in any header
- * or error page (those the handlers write, and those Jetty writes for requests it cannot parse),
- * and {@code /metrics} only on its own listener.
+ * What the server tells anonymous clients about itself: no server name or version in any header or
+ * error page (those the handlers write, and those Jetty writes for requests it cannot parse), and
+ * {@code /metrics} only on its own listener.
  */
 class ServerDisclosureTest {
   @TempDir Path tmp;
@@ -34,7 +34,9 @@ class ServerDisclosureTest {
     }
   }
 
-  /** The whole answer, status line to body, to a raw request (the connection is closed after it). */
+  /**
+   * The whole answer, status line to body, to a raw request (the connection is closed after it).
+   */
   private static String raw(URI base, String request) throws Exception {
     try (Socket socket = new Socket(base.getHost(), base.getPort())) {
       socket.setSoTimeout(10_000);
@@ -48,7 +50,10 @@ class ServerDisclosureTest {
 
   private static void assertAnonymous(String answer) {
     String lower = answer.toLowerCase(Locale.ROOT);
-    assertThat(lower).doesNotContain("server:").doesNotContain("x-powered-by").doesNotContain("jetty");
+    assertThat(lower)
+        .doesNotContain("server:")
+        .doesNotContain("x-powered-by")
+        .doesNotContain("jetty");
     assertThat(answer).doesNotContain(Jetty.VERSION);
   }
 
@@ -70,7 +75,8 @@ class ServerDisclosureTest {
     assertThat(notAllowed).startsWith("HTTP/1.1 404 ");
     assertAnonymous(notAllowed);
 
-    String api = raw(base, "POST /api/v1/uploads HTTP/1.1\r\n" + close + "Content-Length: 0\r\n\r\n");
+    String api =
+        raw(base, "POST /api/v1/uploads HTTP/1.1\r\n" + close + "Content-Length: 0\r\n\r\n");
     assertThat(api).startsWith("HTTP/1.1 401 ").contains("\"code\":\"UNAUTHORIZED\"");
     assertAnonymous(api);
 
@@ -79,7 +85,10 @@ class ServerDisclosureTest {
     assertThat(badVersion).startsWith("HTTP/1.1 ");
     assertAnonymous(badVersion);
 
-    String hugeHeader = raw(base, "GET /healthz HTTP/1.1\r\n" + close + "X-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n");
+    String hugeHeader =
+        raw(
+            base,
+            "GET /healthz HTTP/1.1\r\n" + close + "X-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n");
     assertThat(hugeHeader).startsWith("HTTP/1.1 431 ");
     assertAnonymous(hugeHeader);
 
@@ -90,7 +99,9 @@ class ServerDisclosureTest {
 
   @Test
   void testMetrics_notOnThePublicListener() throws Exception {
-    registry = TestRegistry.create(tmp).start(s -> s.withMetricsListen(new InetSocketAddress("127.0.0.1", 0)));
+    registry =
+        TestRegistry.create(tmp)
+            .start(s -> s.withMetricsListen(new InetSocketAddress("127.0.0.1", 0)));
     Http http = registry.http();
     for (String method : new String[] {"GET", "HEAD"}) {
       HttpResponse<byte[]> scrape = http.send(method, "/metrics", null);
@@ -108,19 +119,27 @@ class ServerDisclosureTest {
 
   @Test
   void testMetricsListener_servesMetricsOnly() throws Exception {
-    registry = TestRegistry.create(tmp).start(s -> s.withMetricsListen(new InetSocketAddress("127.0.0.1", 0)));
+    registry =
+        TestRegistry.create(tmp)
+            .start(s -> s.withMetricsListen(new InetSocketAddress("127.0.0.1", 0)));
     URI metrics = registry.server().metricsUrl().orElseThrow();
     assertThat(metrics.getPort()).isNotEqualTo(registry.url().getPort());
     Http http = registry.http();
 
     HttpResponse<byte[]> scrape = http.send("GET", metrics.toString(), null);
     assertThat(scrape.statusCode()).isEqualTo(200);
-    assertThat(new String(scrape.body(), StandardCharsets.UTF_8)).contains("warder_timestamp_version ");
+    assertThat(new String(scrape.body(), StandardCharsets.UTF_8))
+        .contains("warder_timestamp_version ");
     assertThat(scrape.headers().firstValue("Server")).isEmpty();
 
     // Nothing of the registry itself on the metrics port.
-    for (String path : new String[] {"healthz", "metadata/timestamp.json", "metadata/1.root.json", "api/v1/uploads"}) {
-      assertThat(http.send("GET", metrics.resolve("/" + path).toString(), null).statusCode()).as(path).isEqualTo(404);
+    for (String path :
+        new String[] {
+          "healthz", "metadata/timestamp.json", "metadata/1.root.json", "api/v1/uploads"
+        }) {
+      assertThat(http.send("GET", metrics.resolve("/" + path).toString(), null).statusCode())
+          .as(path)
+          .isEqualTo(404);
     }
     assertThat(http.send("POST", metrics.toString(), new byte[0]).statusCode()).isEqualTo(404);
   }

@@ -28,7 +28,9 @@ import org.warder.registry.testing.TestRegistry;
 import org.warder.signing.Digests;
 import org.warder.signing.Ed25519SigningKey;
 
-/** What the server does besides answering: metrics, access log, purging stale uploads, re-signing. */
+/**
+ * What the server does besides answering: metrics, access log, purging stale uploads, re-signing.
+ */
 class ServerMaintenanceTest {
   @TempDir Path tmp;
   private TestRegistry registry;
@@ -69,15 +71,22 @@ class ServerMaintenanceTest {
   }
 
   private static long metric(String text, String name) {
-    return text.lines().filter(l -> l.startsWith(name + " ")).mapToLong(l -> Long.parseLong(l.substring(name.length() + 1)))
-        .findFirst().orElseThrow(() -> new AssertionError("no metric " + name + " in\n" + text));
+    return text.lines()
+        .filter(l -> l.startsWith(name + " "))
+        .mapToLong(l -> Long.parseLong(l.substring(name.length() + 1)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no metric " + name + " in\n" + text));
   }
 
   @Test
   void testMetricsAndAccessLog() throws Exception {
     List<String> log = new CopyOnWriteArrayList<>();
-    registry = TestRegistry.create(tmp)
-        .start(s -> s.withAccessLog(log::add).withMetricsListen(new InetSocketAddress("127.0.0.1", 0)));
+    registry =
+        TestRegistry.create(tmp)
+            .start(
+                s ->
+                    s.withAccessLog(log::add)
+                        .withMetricsListen(new InetSocketAddress("127.0.0.1", 0)));
     Ed25519SigningKey key = Ed25519SigningKey.generate();
     registry.delegate("acme", List.of(key), 1, "plugins/*");
     Publisher acme = registry.publisher(registry.token("acme", "acme"));
@@ -85,15 +94,26 @@ class ServerMaintenanceTest {
     acme.upload(content, 3);
     String failing = acme.start();
     acme.commit(failing, Digests.sha256Hex(new byte[1]), 0);
-    acme.submit("acme", Publisher.targets(1, Instant.now().plusSeconds(3600), Map.of("plugins/x", content), List.of(key)).toBytes());
-    acme.submit("acme", Publisher.targets(1, Instant.now().plusSeconds(3600), Map.of(), List.of(key)).toBytes());
-    acme.submit("acme", Publisher.targets(2, Instant.now().plusSeconds(3600), Map.of("x/y", content), List.of(key)).toBytes());
+    acme.submit(
+        "acme",
+        Publisher.targets(
+                1, Instant.now().plusSeconds(3600), Map.of("plugins/x", content), List.of(key))
+            .toBytes());
+    acme.submit(
+        "acme",
+        Publisher.targets(1, Instant.now().plusSeconds(3600), Map.of(), List.of(key)).toBytes());
+    acme.submit(
+        "acme",
+        Publisher.targets(2, Instant.now().plusSeconds(3600), Map.of("x/y", content), List.of(key))
+            .toBytes());
     Http http = registry.http();
     assertThat(http.send("GET", "/healthz", null).statusCode()).isEqualTo(200);
     assertThat(http.send("GET", "/metadata/none.json", null).statusCode()).isEqualTo(404);
 
-    HttpResponse<byte[]> scrape = http.send("GET", registry.server().metricsUrl().orElseThrow().toString(), null);
-    assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
+    HttpResponse<byte[]> scrape =
+        http.send("GET", registry.server().metricsUrl().orElseThrow().toString(), null);
+    assertThat(scrape.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
     String text = new String(scrape.body(), StandardCharsets.UTF_8);
     assertThat(text)
         .contains("# TYPE warder_http_requests_total counter")
@@ -110,11 +130,15 @@ class ServerMaintenanceTest {
     RegistryRepository.Status status = registry.repository.status();
     assertThat(metric(text, "warder_snapshot_version")).isEqualTo(status.snapshotVersion());
     assertThat(metric(text, "warder_timestamp_version")).isEqualTo(status.timestampVersion());
-    assertThat(metric(text, "warder_timestamp_expiry_timestamp_seconds")).isEqualTo(status.timestampExpires().getEpochSecond());
-    assertThat(metric(text, "warder_timestamp_expires_in_seconds")).isBetween(23 * 3600L, 24 * 3600L);
+    assertThat(metric(text, "warder_timestamp_expiry_timestamp_seconds"))
+        .isEqualTo(status.timestampExpires().getEpochSecond());
+    assertThat(metric(text, "warder_timestamp_expires_in_seconds"))
+        .isBetween(23 * 3600L, 24 * 3600L);
 
     assertThat(log).anySatisfy(line -> assertThat(line).contains("\"GET /healthz HTTP/1.1\" 200"));
-    assertThat(log).anySatisfy(line -> assertThat(line).contains("\"PUT /api/v1/metadata/acme HTTP/1.1\" 409"));
+    assertThat(log)
+        .anySatisfy(
+            line -> assertThat(line).contains("\"PUT /api/v1/metadata/acme HTTP/1.1\" 409"));
   }
 
   private static void age(Path file, Duration by) throws Exception {
@@ -122,12 +146,14 @@ class ServerMaintenanceTest {
   }
 
   private static final TokenStore.Token OWNER =
-      new TokenStore.Token("0123456789ab", "acme", List.of("acme"), Instant.now(), TokenStore.Limits.DEFAULTS);
+      new TokenStore.Token(
+          "0123456789ab", "acme", List.of("acme"), Instant.now(), TokenStore.Limits.DEFAULTS);
 
   private String staleSession(UploadSessions sessions) throws Exception {
     String uuid = sessions.create(OWNER);
     Path dir = registry.layout.upload(uuid);
-    Files.writeString(dir.resolve("startedat"), Instant.now().minus(Duration.ofHours(30)).toString());
+    Files.writeString(
+        dir.resolve("startedat"), Instant.now().minus(Duration.ofHours(30)).toString());
     age(dir.resolve("data"), Duration.ofHours(30));
     return uuid;
   }
@@ -136,15 +162,22 @@ class ServerMaintenanceTest {
   void testStaleUploads_purgedAtStartAndPeriodically() throws Exception {
     registry = TestRegistry.create(tmp);
     UploadSessions sessions =
-        new UploadSessions(registry.layout, new org.warder.registry.storage.BlobStore(registry.layout),
-            new ReferencedBlobs(registry.layout), Clock.systemUTC(), 1000);
+        new UploadSessions(
+            registry.layout,
+            new org.warder.registry.storage.BlobStore(registry.layout),
+            new ReferencedBlobs(registry.layout),
+            Clock.systemUTC(),
+            1000);
     String stale = staleSession(sessions);
     String fresh = sessions.create(OWNER);
     String startedLongAgoButWritten = staleSession(sessions);
     age(registry.layout.uploadData(startedLongAgoButWritten), Duration.ofMinutes(5));
     String debris = sessions.create(OWNER);
-    Files.delete(registry.layout.uploadData(debris)); // as a crash between a commit's rename and cleanup leaves it
-    Path unfinished = registry.layout.uploads().resolve(".0b6f0a43-6c1c-4f2b-9d55-4c5a2a8f4b10.new");
+    Files.delete(
+        registry.layout.uploadData(
+            debris)); // as a crash between a commit's rename and cleanup leaves it
+    Path unfinished =
+        registry.layout.uploads().resolve(".0b6f0a43-6c1c-4f2b-9d55-4c5a2a8f4b10.new");
     Files.createDirectories(unfinished);
     age(unfinished, Duration.ofHours(1));
     Path foreign = registry.layout.uploads().resolve("README");
@@ -155,13 +188,16 @@ class ServerMaintenanceTest {
     assertThat(registry.layout.upload(debris)).doesNotExist();
     assertThat(unfinished).doesNotExist();
     assertThat(registry.layout.upload(fresh)).exists();
-    assertThat(registry.layout.upload(startedLongAgoButWritten)).exists(); // still being written: not stale
+    assertThat(registry.layout.upload(startedLongAgoButWritten))
+        .exists(); // still being written: not stale
     assertThat(foreign).exists();
 
     // a session that goes stale while the server runs is purged by the periodic maintenance
     Publisher publisher = registry.publisher(registry.token("acme", "acme"));
     String running = publisher.start();
-    Files.writeString(registry.layout.uploadStartedAt(running), Instant.now().minus(Duration.ofDays(2)).toString());
+    Files.writeString(
+        registry.layout.uploadStartedAt(running),
+        Instant.now().minus(Duration.ofDays(2)).toString());
     age(registry.layout.uploadData(running), Duration.ofDays(2));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (Files.exists(registry.layout.upload(running)) && System.nanoTime() < deadline) {
@@ -190,7 +226,8 @@ class ServerMaintenanceTest {
     assertThat(resigned.snapshotVersion()).isEqualTo(start.snapshotVersion());
     assertThat(resigned.timestampExpires()).isAfter(clock.instant().plus(Duration.ofHours(23)));
 
-    clock.advance(Duration.ofDays(4).plusHours(1)); // the snapshot (7 days) has less than 3 days left
+    clock.advance(
+        Duration.ofDays(4).plusHours(1)); // the snapshot (7 days) has less than 3 days left
     assertThat(repository.refresh(RegistryServer.TIMESTAMP_MARGIN, RegistryServer.SNAPSHOT_MARGIN))
         .isEqualTo(RegistryRepository.Refreshed.SNAPSHOT_AND_TIMESTAMP);
     RegistryRepository.Status both = repository.status();
@@ -210,6 +247,8 @@ class ServerMaintenanceTest {
     registry.start();
     assertThat(leftover).doesNotExist();
     assertThat(tokensLeftover).doesNotExist();
-    assertThat(registry.http().send("GET", "/metadata/.timestamp.json.12345.tmp", null).statusCode()).isEqualTo(404);
+    assertThat(
+            registry.http().send("GET", "/metadata/.timestamp.json.12345.tmp", null).statusCode())
+        .isEqualTo(404);
   }
 }

@@ -13,7 +13,6 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,15 +86,27 @@ class SlowClientsTest {
     }
   }
 
-  /** Opens a connection and sends the headers of {@code method path} with a 1 MiB body, and its first byte. */
-  private Slow open(URI base, String method, String path, String authorization, boolean authenticated)
+  /**
+   * Opens a connection and sends the headers of {@code method path} with a 1 MiB body, and its
+   * first byte.
+   */
+  private Slow open(
+      URI base, String method, String path, String authorization, boolean authenticated)
       throws IOException {
     Socket socket = new Socket(base.getHost(), base.getPort());
     socket.setSoTimeout(10_000);
-    StringBuilder head = new StringBuilder()
-        .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(base.getHost()).append("\r\n")
-        .append("Content-Length: ").append(BODY).append("\r\n");
+    StringBuilder head =
+        new StringBuilder()
+            .append(method)
+            .append(' ')
+            .append(path)
+            .append(" HTTP/1.1\r\n")
+            .append("Host: ")
+            .append(base.getHost())
+            .append("\r\n")
+            .append("Content-Length: ")
+            .append(BODY)
+            .append("\r\n");
     if (method.equals("PATCH")) {
       head.append("Content-Range: bytes 0-").append(BODY - 1).append("/*\r\n");
     }
@@ -122,22 +133,28 @@ class SlowClientsTest {
       head.write(b);
     }
     String headers = head.toString(StandardCharsets.ISO_8859_1);
-    int length = headers.lines()
-        .filter(l -> l.toLowerCase(Locale.ROOT).startsWith("content-length:"))
-        .mapToInt(l -> Integer.parseInt(l.substring(l.indexOf(':') + 1).trim()))
-        .findFirst().orElse(0);
+    int length =
+        headers
+            .lines()
+            .filter(l -> l.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+            .mapToInt(l -> Integer.parseInt(l.substring(l.indexOf(':') + 1).trim()))
+            .findFirst()
+            .orElse(0);
     return headers + new String(in.readNBytes(length), StandardCharsets.UTF_8);
   }
 
   private static long openFileLimit() {
     return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
-        ? unix.getMaxFileDescriptorCount() : Long.MAX_VALUE;
+        ? unix.getMaxFileDescriptorCount()
+        : Long.MAX_VALUE;
   }
 
   @Test
   void testSlowBodies_refusedWhileReadsAreAnswered() throws Exception {
     assertThat(openFileLimit())
-        .as("open files allowed: this test holds %d connections, both ends in this JVM; raise ulimit -n", SLOW)
+        .as(
+            "open files allowed: this test holds %d connections, both ends in this JVM; raise ulimit -n",
+            SLOW)
         .isGreaterThan(4L * SLOW);
     registry = TestRegistry.create(tmp).start();
     URI base = registry.url();
@@ -153,9 +170,18 @@ class SlowClientsTest {
     String sha256 = Digests.sha256Hex(content);
     Publisher acme = registry.publisher(tokens.get(0));
     acme.upload(content, 1 << 20);
-    HttpResponse<byte[]> published = acme.submit("acme", Publisher.targets(1, Instant.now().plus(Duration.ofDays(30)),
-        Map.of("plugins/x/a.txt", content), List.of(acmeKey)).toBytes());
-    assertThat(published.statusCode()).as(new String(published.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    HttpResponse<byte[]> published =
+        acme.submit(
+            "acme",
+            Publisher.targets(
+                    1,
+                    Instant.now().plus(Duration.ofDays(30)),
+                    Map.of("plugins/x/a.txt", content),
+                    List.of(acmeKey))
+                .toBytes());
+    assertThat(published.statusCode())
+        .as(new String(published.body(), StandardCharsets.UTF_8))
+        .isEqualTo(200);
     String target = "/targets/plugins/x/" + sha256 + ".a.txt";
 
     // 500 slow clients: half without a valid token (none, a made-up one, another scheme), half
@@ -163,7 +189,10 @@ class SlowClientsTest {
     List<String> sessions = new ArrayList<>();
     for (int i = 0; i < SLOW; i++) {
       boolean authenticated = i % 2 == 1;
-      sessions.add(authenticated ? registry.publisher(tokens.get((i / 2) % tokens.size())).start() : UUID.randomUUID().toString());
+      sessions.add(
+          authenticated
+              ? registry.publisher(tokens.get((i / 2) % tokens.size())).start()
+              : UUID.randomUUID().toString());
     }
     for (int i = 0; i < SLOW; i++) {
       boolean authenticated = i % 2 == 1;
@@ -171,28 +200,32 @@ class SlowClientsTest {
       String method = i % 4 < 2 ? "PATCH" : "PUT";
       String session = sessions.get(i);
       String path = method.equals("PATCH") ? "/api/v1/uploads/" + session : "/api/v1/metadata/acme";
-      String authorization = authenticated
-          ? "Bearer " + token
-          : switch (i % 3) {
-            case 0 -> "";
-            case 1 -> "Bearer wrd_000000000000_" + "0".repeat(64);
-            default -> "Basic YWNtZTphY21l";
-          };
+      String authorization =
+          authenticated
+              ? "Bearer " + token
+              : switch (i % 3) {
+                case 0 -> "";
+                case 1 -> "Bearer wrd_000000000000_" + "0".repeat(64);
+                default -> "Basic YWNtZTphY21l";
+              };
       open(base, method, path, authorization, authenticated);
     }
 
     // While they trickle a byte a second each, reads are timed.
     AtomicBoolean stop = new AtomicBoolean();
-    Thread trickler = new Thread(() -> {
-      while (!stop.get()) {
-        slow.forEach(Slow::trickle);
-        try {
-          Thread.sleep(1000);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "trickler");
+    Thread trickler =
+        new Thread(
+            () -> {
+              while (!stop.get()) {
+                slow.forEach(Slow::trickle);
+                try {
+                  Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "trickler");
     trickler.start();
     Http http = registry.http();
     Map<String, List<Long>> latencies = new TreeMap<>();
@@ -202,7 +235,9 @@ class SlowClientsTest {
         for (String path : List.of("/healthz", "/metadata/timestamp.json", target)) {
           long start = System.nanoTime();
           HttpResponse<byte[]> r = http.send("GET", path, null);
-          latencies.computeIfAbsent(path, p -> new ArrayList<>()).add((System.nanoTime() - start) / 1_000_000);
+          latencies
+              .computeIfAbsent(path, p -> new ArrayList<>())
+              .add((System.nanoTime() - start) / 1_000_000);
           assertThat(r.statusCode()).as(path).isEqualTo(200);
         }
       }
@@ -210,13 +245,18 @@ class SlowClientsTest {
       stop.set(true);
       trickler.join();
     }
-    latencies.forEach((path, ms) -> {
-      Collections.sort(ms);
-      long p90 = ms.get(ms.size() * 9 / 10);
-      long max = ms.get(ms.size() - 1);
-      assertThat(p90).as("90th percentile of %d reads of %s, ms: %s", ms.size(), path, ms).isLessThan(1000);
-      assertThat(max).as("slowest of %d reads of %s, ms: %s", ms.size(), path, ms).isLessThan(5000);
-    });
+    latencies.forEach(
+        (path, ms) -> {
+          Collections.sort(ms);
+          long p90 = ms.get(ms.size() * 9 / 10);
+          long max = ms.get(ms.size() - 1);
+          assertThat(p90)
+              .as("90th percentile of %d reads of %s, ms: %s", ms.size(), path, ms)
+              .isLessThan(1000);
+          assertThat(max)
+              .as("slowest of %d reads of %s, ms: %s", ms.size(), path, ms)
+              .isLessThan(5000);
+        });
 
     // Every slow client was answered long before its body could have arrived (a few bytes of
     // 1 MiB): anonymous ones 401 without their body being read, the connection closed after;
@@ -227,25 +267,37 @@ class SlowClientsTest {
       try {
         answer = answer(s);
       } catch (SocketTimeoutException e) {
-        throw new AssertionError("no answer after " + s.sent + " bytes of the body on " + s.socket, e);
+        throw new AssertionError(
+            "no answer after " + s.sent + " bytes of the body on " + s.socket, e);
       }
       assertThat(s.sent).isLessThan(100);
       String status = answer.isEmpty() ? "none" : answer.substring(9, 12);
       outcomes.merge((s.authenticated ? "token " : "anonymous ") + status, 1, Integer::sum);
       if (!s.authenticated) {
-        assertThat(answer).startsWith("HTTP/1.1 401 ").contains("Connection: close", "\"code\":\"UNAUTHORIZED\"");
+        assertThat(answer)
+            .startsWith("HTTP/1.1 401 ")
+            .contains("Connection: close", "\"code\":\"UNAUTHORIZED\"");
       } else if (answer.startsWith("HTTP/1.1 503 ")) {
         assertThat(answer).contains("Connection: close", "Retry-After: 5", "\"code\":\"BUSY\"");
       } else {
-        assertThat(answer).startsWith("HTTP/1.1 408 ").contains("Connection: close", "\"code\":\"TOO_SLOW\"",
-            "expected at least 1024 bytes per second on average");
+        assertThat(answer)
+            .startsWith("HTTP/1.1 408 ")
+            .contains(
+                "Connection: close",
+                "\"code\":\"TOO_SLOW\"",
+                "expected at least 1024 bytes per second on average");
       }
     }
-    assertThat(outcomes).as("answers by kind").containsEntry("anonymous 401", SLOW / 2)
+    assertThat(outcomes)
+        .as("answers by kind")
+        .containsEntry("anonymous 401", SLOW / 2)
         .containsKeys("token 503", "token 408");
   }
 
-  /** A registry whose API deadline and idle timeout are {@code deadline} and {@code idle}, at 1 byte/s minimum. */
+  /**
+   * A registry whose API deadline and idle timeout are {@code deadline} and {@code idle}, at 1
+   * byte/s minimum.
+   */
   private void startWith(Duration idle, Duration deadline) throws Exception {
     RegistryServer.Limits limits = new RegistryServer.Limits(200, 32, 8, idle, deadline, 1);
     registry = TestRegistry.create(tmp).start(s -> s.withLimits(limits));
@@ -262,10 +314,17 @@ class SlowClientsTest {
     }
     // Then nothing for longer than the idle timeout.
     String answer = answer(s);
-    assertThat(answer).startsWith("HTTP/1.1 408 ").contains(
-        "Connection: close", "Upload-Offset: 100", "\"code\":\"TOO_SLOW\"", "Idle timeout",
-        "no pause over 1 s", "continue from 100");
-    HttpResponse<byte[]> offset = registry.publisher(token).send("HEAD", "/api/v1/uploads/" + session, null);
+    assertThat(answer)
+        .startsWith("HTTP/1.1 408 ")
+        .contains(
+            "Connection: close",
+            "Upload-Offset: 100",
+            "\"code\":\"TOO_SLOW\"",
+            "Idle timeout",
+            "no pause over 1 s",
+            "continue from 100");
+    HttpResponse<byte[]> offset =
+        registry.publisher(token).send("HEAD", "/api/v1/uploads/" + session, null);
     assertThat(offset.headers().firstValue("Upload-Offset")).hasValue("100");
   }
 
@@ -296,7 +355,9 @@ class SlowClientsTest {
     assertThat(read).as("the connection was closed, with no answer").isEqualTo(-1);
     assertThat(elapsed).as("ms until the connection was closed").isBetween(1900L, 10_000L);
     // The bytes that came before the deadline are kept.
-    HttpResponse<byte[]> offset = registry.publisher(token).send("HEAD", "/api/v1/uploads/" + session, null);
-    assertThat(Long.parseLong(offset.headers().firstValue("Upload-Offset").orElseThrow())).isPositive();
+    HttpResponse<byte[]> offset =
+        registry.publisher(token).send("HEAD", "/api/v1/uploads/" + session, null);
+    assertThat(Long.parseLong(offset.headers().firstValue("Upload-Offset").orElseThrow()))
+        .isPositive();
   }
 }

@@ -105,12 +105,13 @@ class UploadApiTest {
     String never = "0b6f0a43-6c1c-4f2b-9d55-4c5a2a8f4b10";
     String neverMessage = Http.errorMessage(other.send("GET", "/api/v1/uploads/" + never, null));
 
-    List<HttpResponse<byte[]>> tries = List.of(
-        other.send("GET", "/api/v1/uploads/" + uuid, null),
-        other.patch(uuid, content, 4000, 10_000),
-        other.patch(uuid, content, 0, 10_000),
-        other.commit(uuid, Digests.sha256Hex(Arrays.copyOf(content, 4000)), 4000),
-        other.send("DELETE", "/api/v1/uploads/" + uuid, null));
+    List<HttpResponse<byte[]>> tries =
+        List.of(
+            other.send("GET", "/api/v1/uploads/" + uuid, null),
+            other.patch(uuid, content, 4000, 10_000),
+            other.patch(uuid, content, 0, 10_000),
+            other.commit(uuid, Digests.sha256Hex(Arrays.copyOf(content, 4000)), 4000),
+            other.send("DELETE", "/api/v1/uploads/" + uuid, null));
     for (HttpResponse<byte[]> r : tries) {
       assertThat(r.statusCode()).isEqualTo(404);
       assertThat(Http.errorCode(r)).isEqualTo("UPLOAD_UNKNOWN");
@@ -122,8 +123,10 @@ class UploadApiTest {
 
     assertThat(offset(uuid)).isEqualTo(4000);
     assertThat(publisher.patch(uuid, content, 4000, 10_000).statusCode()).isEqualTo(202);
-    assertThat(publisher.commit(uuid, Digests.sha256Hex(content), content.length).statusCode()).isEqualTo(201);
-    assertThat(registry.layout.blob(Digests.sha256Hex(content)).orElseThrow()).hasBinaryContent(content);
+    assertThat(publisher.commit(uuid, Digests.sha256Hex(content), content.length).statusCode())
+        .isEqualTo(201);
+    assertThat(registry.layout.blob(Digests.sha256Hex(content)).orElseThrow())
+        .hasBinaryContent(content);
   }
 
   @Test
@@ -134,8 +137,14 @@ class UploadApiTest {
     try (Socket socket = new Socket("127.0.0.1", registry.server().port())) {
       OutputStream out = socket.getOutputStream();
       String head =
-          "PATCH /api/v1/uploads/" + uuid + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
-              + "\r\nContent-Range: bytes 0-" + (content.length - 1) + "/*\r\nContent-Length: " + content.length
+          "PATCH /api/v1/uploads/"
+              + uuid
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+              + token
+              + "\r\nContent-Range: bytes 0-"
+              + (content.length - 1)
+              + "/*\r\nContent-Length: "
+              + content.length
               + "\r\n\r\n";
       out.write(head.getBytes(StandardCharsets.US_ASCII));
       out.write(content, 0, sent);
@@ -147,8 +156,10 @@ class UploadApiTest {
     assertThat(offset).isEqualTo(sent);
     HttpResponse<byte[]> rest = publisher.patch(uuid, content, (int) offset, content.length);
     assertThat(rest.statusCode()).isEqualTo(202);
-    assertThat(publisher.commit(uuid, Digests.sha256Hex(content), content.length).statusCode()).isEqualTo(201);
-    assertThat(registry.layout.blob(Digests.sha256Hex(content)).orElseThrow()).hasBinaryContent(content);
+    assertThat(publisher.commit(uuid, Digests.sha256Hex(content), content.length).statusCode())
+        .isEqualTo(201);
+    assertThat(registry.layout.blob(Digests.sha256Hex(content)).orElseThrow())
+        .hasBinaryContent(content);
   }
 
   @Test
@@ -160,7 +171,8 @@ class UploadApiTest {
     HttpResponse<byte[]> again = publisher.patch(uuid, content, 0, 400);
     assertThat(again.statusCode()).isEqualTo(416);
     assertThat(Http.errorCode(again)).isEqualTo("RANGE_INVALID");
-    assertThat(Http.errorMessage(again)).contains("offset 400", "starting at 0", "continue from 400");
+    assertThat(Http.errorMessage(again))
+        .contains("offset 400", "starting at 0", "continue from 400");
     assertThat(again.headers().firstValue("Upload-Offset")).hasValue("400");
     assertThat(Http.json(again).at("/errors/0/detail/offset").asLong()).isEqualTo(400);
 
@@ -183,10 +195,12 @@ class UploadApiTest {
     HttpResponse<byte[]> commit = publisher.commit(uuid, declared, content.length);
     assertThat(commit.statusCode()).isEqualTo(400);
     assertThat(Http.errorCode(commit)).isEqualTo("DIGEST_INVALID");
-    assertThat(Http.errorMessage(commit)).contains("expected sha256 " + declared, "found " + Digests.sha256Hex(content));
+    assertThat(Http.errorMessage(commit))
+        .contains("expected sha256 " + declared, "found " + Digests.sha256Hex(content));
     assertThat(TestFiles.digests(blobs())).isEmpty();
     assertThat(registry.layout.upload(uuid)).doesNotExist();
-    assertThat(publisher.send("HEAD", "/api/v1/blobs/" + declared, null).statusCode()).isEqualTo(404);
+    assertThat(publisher.send("HEAD", "/api/v1/blobs/" + declared, null).statusCode())
+        .isEqualTo(404);
   }
 
   @Test
@@ -200,7 +214,8 @@ class UploadApiTest {
     assertThat(Http.errorMessage(commit)).contains("expected 4999 bytes", "found 5000");
     assertThat(TestFiles.digests(blobs())).isEmpty();
     assertThat(registry.layout.upload(uuid)).doesNotExist();
-    HttpResponse<byte[]> badQuery = publisher.send("PUT", "/api/v1/uploads/" + publisher.start() + "?sha256=abc", null);
+    HttpResponse<byte[]> badQuery =
+        publisher.send("PUT", "/api/v1/uploads/" + publisher.start() + "?sha256=abc", null);
     assertThat(badQuery.statusCode()).isEqualTo(400);
   }
 
@@ -225,7 +240,8 @@ class UploadApiTest {
     HttpResponse<byte[]> none = http.send("POST", "/api/v1/uploads", null);
     assertThat(none.statusCode()).isEqualTo(401);
     assertThat(none.headers().firstValue("Content-Type")).hasValue("application/json");
-    assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+    assertThat(none.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
     assertThat(Http.errorCode(none)).isEqualTo("UNAUTHORIZED");
     assertThat(Http.json(none).at("/errors/0/detail").isObject()).isTrue();
 
@@ -236,7 +252,8 @@ class UploadApiTest {
       assertThat(Http.errorCode(r)).isEqualTo("UNAUTHORIZED");
     }
     String roleless = registry.token("nobody");
-    HttpResponse<byte[]> denied = registry.publisher(roleless).send("POST", "/api/v1/uploads", null);
+    HttpResponse<byte[]> denied =
+        registry.publisher(roleless).send("POST", "/api/v1/uploads", null);
     assertThat(denied.statusCode()).isEqualTo(403);
     assertThat(Http.errorCode(denied)).isEqualTo("DENIED");
     HttpResponse<byte[]> head = http.send("HEAD", "/api/v1/blobs/" + "a".repeat(64), null);
@@ -246,9 +263,11 @@ class UploadApiTest {
   @Test
   void testUpload_cancelAndUnknownSessions() throws Exception {
     String uuid = publisher.start();
-    assertThat(publisher.send("DELETE", "/api/v1/uploads/" + uuid, null).statusCode()).isEqualTo(204);
+    assertThat(publisher.send("DELETE", "/api/v1/uploads/" + uuid, null).statusCode())
+        .isEqualTo(204);
     assertThat(registry.layout.upload(uuid)).doesNotExist();
-    for (String id : new String[] {uuid, "00000000-0000-0000-0000-000000000000", "..", "not-a-uuid"}) {
+    for (String id :
+        new String[] {uuid, "00000000-0000-0000-0000-000000000000", "..", "not-a-uuid"}) {
       HttpResponse<byte[]> r = publisher.send("GET", "/api/v1/uploads/" + id, null);
       assertThat(r.statusCode()).as(id).isEqualTo(404);
     }
@@ -272,7 +291,8 @@ class UploadApiTest {
   @Test
   void testUpload_emptyBlob() throws Exception {
     String uuid = publisher.start();
-    assertThat(publisher.commit(uuid, Digests.sha256Hex(new byte[0]), 0).statusCode()).isEqualTo(201);
+    assertThat(publisher.commit(uuid, Digests.sha256Hex(new byte[0]), 0).statusCode())
+        .isEqualTo(201);
     assertThat(registry.layout.blob(Digests.sha256Hex(new byte[0])).orElseThrow()).isEmptyFile();
   }
 }

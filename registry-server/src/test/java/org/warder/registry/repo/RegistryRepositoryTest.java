@@ -46,9 +46,15 @@ class RegistryRepositoryTest {
     }
   }
 
-  private static Metadata<Targets> targets(long version, Map<String, TargetFile> files, Ed25519SigningKey key)
-      throws SigningException {
-    return Metadata.of(new Targets(Signed.SPEC_VERSION, version, Instant.now().plusSeconds(3600), files, Optional.empty()))
+  private static Metadata<Targets> targets(
+      long version, Map<String, TargetFile> files, Ed25519SigningKey key) throws SigningException {
+    return Metadata.of(
+            new Targets(
+                Signed.SPEC_VERSION,
+                version,
+                Instant.now().plusSeconds(3600),
+                files,
+                Optional.empty()))
         .signedBy(List.of(key));
   }
 
@@ -71,7 +77,10 @@ class RegistryRepositoryTest {
   /** Whether {@code thread} is inside the repository's reading of a whole blob to hash it. */
   private static boolean hashing(Thread thread) {
     return Arrays.stream(thread.getStackTrace())
-        .anyMatch(f -> f.getClassName().equals(RegistryRepository.class.getName()) && f.getMethodName().equals("hashStoredBlob"));
+        .anyMatch(
+            f ->
+                f.getClassName().equals(RegistryRepository.class.getName())
+                    && f.getMethodName().equals("hashStoredBlob"));
   }
 
   @Test
@@ -96,35 +105,48 @@ class RegistryRepositoryTest {
     }
     Map<String, TargetFile> many = new LinkedHashMap<>();
     for (int i = 0; i < 50; i++) {
-      many.put("big/f" + i, target("big/f" + i, length,
-          Map.of("sha256", name, "sha384", "0".repeat(96), "sha512", "0".repeat(128))));
+      many.put(
+          "big/f" + i,
+          target(
+              "big/f" + i,
+              length,
+              Map.of("sha256", name, "sha384", "0".repeat(96), "sha512", "0".repeat(128))));
     }
     byte[] bigBody = targets(1, many, bigKey).toBytes();
     byte[] content = "small".getBytes(StandardCharsets.UTF_8);
     byte[] smallBody =
-        targets(1, Map.of("small/x", TargetFile.of("small/x", content.length, store(content))), smallKey).toBytes();
+        targets(
+                1,
+                Map.of("small/x", TargetFile.of("small/x", content.length, store(content))),
+                smallKey)
+            .toBytes();
     long timestampBefore = repository.status().timestampVersion();
 
     CompletableFuture<Thread> bigThread = new CompletableFuture<>();
-    CompletableFuture<RegistryRepository.Published> big = CompletableFuture.supplyAsync(() -> {
-      bigThread.complete(Thread.currentThread());
-      try {
-        return repository.submit("big", bigBody);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<RegistryRepository.Published> big =
+        CompletableFuture.supplyAsync(
+            () -> {
+              bigThread.complete(Thread.currentThread());
+              try {
+                return repository.submit("big", bigBody);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     Thread bigWorker = bigThread.get(10, TimeUnit.SECONDS);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!hashing(bigWorker)) {
       assertThat(big).as("the big submission ended before it was seen hashing").isNotDone();
-      assertThat(System.nanoTime()).as("the big submission never started hashing").isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("the big submission never started hashing")
+          .isLessThan(deadline);
       Thread.sleep(1);
     }
 
     // While the big submission hashes: the timestamp and snapshot are re-signed, and another
     // publisher's submission is accepted.
-    RegistryRepository.Refreshed refreshed = repository.refresh(Duration.ofDays(2), Duration.ofDays(8));
+    RegistryRepository.Refreshed refreshed =
+        repository.refresh(Duration.ofDays(2), Duration.ofDays(8));
     RegistryRepository.Published small = repository.submit("small", smallBody);
     assertThat(hashing(bigWorker)).as("the big submission still hashes").isTrue();
     assertThat(big).isNotDone();
@@ -135,8 +157,10 @@ class RegistryRepositoryTest {
     Throwable failed = catchThrowable(() -> big.get(120, TimeUnit.SECONDS));
     assertThat(failed).isInstanceOf(ExecutionException.class);
     assertThat(failed.getCause().getCause())
-        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BLOB_UNKNOWN))
-        .hasMessageContaining("big target big/f0: the stored blob does not match: big/f0: expected sha")
+        .isInstanceOfSatisfying(
+            RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BLOB_UNKNOWN))
+        .hasMessageContaining(
+            "big target big/f0: the stored blob does not match: big/f0: expected sha")
         .hasMessageContaining("0".repeat(96));
     assertThat(repository.status().timestampVersion()).isEqualTo(small.timestamp());
     assertThat(repository.load().targets("big")).isEmpty();
@@ -149,7 +173,9 @@ class RegistryRepositoryTest {
     registry.delegate("acme", List.of(key), 1, "acme/*");
     byte[] content = "content".getBytes(StandardCharsets.UTF_8);
     String sha256 = store(content);
-    Map<String, String> right = Map.of("sha256", sha256, "sha512", hex("sha512", content), "sha384", hex("sha384", content));
+    Map<String, String> right =
+        Map.of(
+            "sha256", sha256, "sha512", hex("sha512", content), "sha384", hex("sha384", content));
     Map<String, String> wrong = Map.of("sha256", sha256, "sha512", hex("sha512", new byte[1]));
 
     Map<String, String> before = registry.metadataFiles();
@@ -159,14 +185,21 @@ class RegistryRepositoryTest {
     mixed.put("acme/a", target("acme/a", content.length, right));
     mixed.put("acme/b", target("acme/b", content.length, wrong));
     assertThatThrownBy(() -> registry.repository.submit("acme", targets(1, mixed, key).toBytes()))
-        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BLOB_UNKNOWN))
-        .hasMessage("acme target acme/b: the stored blob does not match: acme/b: expected sha512 "
-            + hex("sha512", new byte[1]) + ", found " + hex("sha512", content));
+        .isInstanceOfSatisfying(
+            RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BLOB_UNKNOWN))
+        .hasMessage(
+            "acme target acme/b: the stored blob does not match: acme/b: expected sha512 "
+                + hex("sha512", new byte[1])
+                + ", found "
+                + hex("sha512", content));
     assertThat(registry.metadataFiles()).isEqualTo(before);
 
     RegistryRepository.Published published =
-        registry.repository.submit("acme", targets(1, Map.of("acme/a", target("acme/a", content.length, right)), key).toBytes());
+        registry.repository.submit(
+            "acme",
+            targets(1, Map.of("acme/a", target("acme/a", content.length, right)), key).toBytes());
     assertThat(published.version()).isEqualTo(1);
-    assertThat(registry.repository.load().targets("acme").orElseThrow().signed().targets()).containsOnlyKeys("acme/a");
+    assertThat(registry.repository.load().targets("acme").orElseThrow().signed().targets())
+        .containsOnlyKeys("acme/a");
   }
 }

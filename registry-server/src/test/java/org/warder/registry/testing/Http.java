@@ -12,7 +12,8 @@ import org.warder.signing.json.StrictJson;
 
 /** Plain HTTP calls against a registry with the JDK client, for tests. Thread-safe. */
 public final class Http {
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI base;
 
   public Http(URI base) {
@@ -24,10 +25,16 @@ public final class Http {
   }
 
   /** Sends {@code method path} with {@code body} (null: none) and header name/value pairs. */
-  public HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers) throws IOException {
+  public HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers)
+      throws IOException {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(60))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
@@ -44,8 +51,11 @@ public final class Http {
     try {
       return StrictJson.parse(response.body());
     } catch (Exception e) {
-      throw new UncheckedIOException(new IOException(
-          "expected a JSON body, found " + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8), e));
+      throw new UncheckedIOException(
+          new IOException(
+              "expected a JSON body, found "
+                  + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8),
+              e));
     }
   }
 

@@ -12,10 +12,16 @@ import org.warder.signing.tuf.FetchStatusException;
 import org.warder.signing.tuf.FetchTooLargeException;
 import org.warder.signing.tuf.Fetcher;
 
-/** A minimal {@link Fetcher} on the JDK's HTTP client, for tests (the OkHttp one lives in the client). */
+/**
+ * A minimal {@link Fetcher} on the JDK's HTTP client, for tests (the OkHttp one lives in the
+ * client).
+ */
 public final class JdkHttpFetcher implements Fetcher {
   private final HttpClient client =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
 
   @Override
   public void fetch(URI url, long maxLength, OutputStream sink) throws IOException {

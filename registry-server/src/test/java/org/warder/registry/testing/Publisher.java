@@ -26,7 +26,8 @@ public final class Publisher {
     this.token = token;
   }
 
-  public HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers) throws IOException {
+  public HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers)
+      throws IOException {
     String[] all = Arrays.copyOf(headers, headers.length + 2);
     all[headers.length] = "Authorization";
     all[headers.length + 1] = "Bearer " + token;
@@ -37,22 +38,30 @@ public final class Publisher {
   public String start() throws IOException {
     HttpResponse<byte[]> r = send("POST", "/api/v1/uploads", null);
     if (r.statusCode() != 201) {
-      throw new IOException("POST /api/v1/uploads answered " + r.statusCode() + ": " + new String(r.body()));
+      throw new IOException(
+          "POST /api/v1/uploads answered " + r.statusCode() + ": " + new String(r.body()));
     }
     return Http.json(r).get("uuid").asText();
   }
 
   /** Sends bytes {@code [from, to)} of {@code content} as one chunk. */
-  public HttpResponse<byte[]> patch(String uuid, byte[] content, int from, int to) throws IOException {
-    return send("PATCH", "/api/v1/uploads/" + uuid, Arrays.copyOfRange(content, from, to),
-        "Content-Range", "bytes " + from + "-" + (to - 1) + "/*");
+  public HttpResponse<byte[]> patch(String uuid, byte[] content, int from, int to)
+      throws IOException {
+    return send(
+        "PATCH",
+        "/api/v1/uploads/" + uuid,
+        Arrays.copyOfRange(content, from, to),
+        "Content-Range",
+        "bytes " + from + "-" + (to - 1) + "/*");
   }
 
   public HttpResponse<byte[]> commit(String uuid, String sha256, long length) throws IOException {
     return send("PUT", "/api/v1/uploads/" + uuid + "?sha256=" + sha256 + "&length=" + length, null);
   }
 
-  /** Uploads {@code content} in chunks of {@code chunk} bytes and commits it; returns its sha256. */
+  /**
+   * Uploads {@code content} in chunks of {@code chunk} bytes and commits it; returns its sha256.
+   */
   public String upload(byte[] content, int chunk) throws IOException {
     String uuid = start();
     for (int from = 0; from < content.length; from += chunk) {
@@ -79,10 +88,15 @@ public final class Publisher {
   }
 
   /** Targets metadata listing {@code files} (path to content), signed by {@code signers}. */
-  public static Metadata<Targets> targets(long version, Instant expires, Map<String, byte[]> files, List<? extends Signer> signers)
+  public static Metadata<Targets> targets(
+      long version, Instant expires, Map<String, byte[]> files, List<? extends Signer> signers)
       throws SigningException {
     Map<String, TargetFile> targets = new LinkedHashMap<>();
-    files.forEach((path, content) -> targets.put(path, TargetFile.of(path, content.length, Digests.sha256Hex(content))));
-    return Metadata.of(new Targets(Signed.SPEC_VERSION, version, expires, targets, Optional.empty())).signedBy(signers);
+    files.forEach(
+        (path, content) ->
+            targets.put(path, TargetFile.of(path, content.length, Digests.sha256Hex(content))));
+    return Metadata.of(
+            new Targets(Signed.SPEC_VERSION, version, expires, targets, Optional.empty()))
+        .signedBy(signers);
   }
 }

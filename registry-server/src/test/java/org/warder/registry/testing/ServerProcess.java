@@ -19,12 +19,14 @@ import org.warder.registry.storage.FailPoints;
 
 /**
  * {@code warder-registry serve} as a real operating-system process (java -cp &lt;test classpath&gt;
- * org.warder.registry.cli.RegistryMain serve), on port 0, optionally with a fail point armed,
- * for tests that kill it.
+ * org.warder.registry.cli.RegistryMain serve), on port 0, optionally with a fail point armed, for
+ * tests that kill it.
  */
 public final class ServerProcess implements AutoCloseable {
-  private static final Pattern SERVING = Pattern.compile("warder-registry serving .* at (http://\\S+/)");
-  private static final Pattern METRICS = Pattern.compile("warder-registry metrics at (http://\\S+)");
+  private static final Pattern SERVING =
+      Pattern.compile("warder-registry serving .* at (http://\\S+/)");
+  private static final Pattern METRICS =
+      Pattern.compile("warder-registry metrics at (http://\\S+)");
   private static int started;
 
   private final Process process;
@@ -43,18 +45,20 @@ public final class ServerProcess implements AutoCloseable {
    * Starts serving {@code data}; {@code failPoint} names a {@link FailPoints} point to halt at;
    * {@code options} are more options of {@code serve}.
    */
-  public static ServerProcess start(Path data, Optional<String> failPoint, Path logs, String... options)
-      throws Exception {
+  public static ServerProcess start(
+      Path data, Optional<String> failPoint, Path logs, String... options) throws Exception {
     return start(data, failPoint, logs, Optional.empty(), options);
   }
 
-  /** Starts serving {@code data} with the file mode creation mask {@code umask} (octal, e.g. "000"). */
+  /**
+   * Starts serving {@code data} with the file mode creation mask {@code umask} (octal, e.g. "000").
+   */
   public static ServerProcess startWithUmask(Path data, Path logs, String umask) throws Exception {
     return start(data, Optional.empty(), logs, Optional.of(umask));
   }
 
-  private static ServerProcess start(Path data, Optional<String> failPoint, Path logs, Optional<String> umask,
-      String... options)
+  private static ServerProcess start(
+      Path data, Optional<String> failPoint, Path logs, Optional<String> umask, String... options)
       throws Exception {
     int n;
     synchronized (ServerProcess.class) {
@@ -62,7 +66,8 @@ public final class ServerProcess implements AutoCloseable {
     }
     Files.createDirectories(logs);
     List<String> command = new ArrayList<>();
-    umask.ifPresent(u -> command.addAll(List.of("/bin/sh", "-c", "umask " + u + " && exec \"$@\"", "sh")));
+    umask.ifPresent(
+        u -> command.addAll(List.of("/bin/sh", "-c", "umask " + u + " && exec \"$@\"", "sh")));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-XX:+UseSerialGC");
@@ -71,33 +76,48 @@ public final class ServerProcess implements AutoCloseable {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("org.warder.registry.cli.RegistryMain");
-    command.addAll(List.of(
-        "serve", "--data", data.toString(), "--listen", "127.0.0.1:0",
-        "--access-log", logs.resolve("access-" + n + ".log").toString()));
+    command.addAll(
+        List.of(
+            "serve",
+            "--data",
+            data.toString(),
+            "--listen",
+            "127.0.0.1:0",
+            "--access-log",
+            logs.resolve("access-" + n + ".log").toString()));
     command.addAll(List.of(options));
     Path stderr = logs.resolve("stderr-" + n + ".log");
     Process process =
-        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.to(stderr.toFile())).start();
+        new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.to(stderr.toFile()))
+            .start();
     CompletableFuture<URI> url = new CompletableFuture<>();
     CompletableFuture<URI> metrics = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = out.readLine()) != null; ) {
-          Matcher m = SERVING.matcher(line);
-          if (m.find()) {
-            url.complete(URI.create(m.group(1)));
-          }
-          Matcher mm = METRICS.matcher(line);
-          if (mm.find()) {
-            metrics.complete(URI.create(mm.group(1)));
-          }
-        }
-        url.completeExceptionally(new IOException("the server's output ended before it served"));
-        metrics.completeExceptionally(new IOException("the server's output ended before it served metrics"));
-      } catch (IOException e) {
-        url.completeExceptionally(e);
-      }
-    }, "server-" + n + "-stdout");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader out =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                  Matcher m = SERVING.matcher(line);
+                  if (m.find()) {
+                    url.complete(URI.create(m.group(1)));
+                  }
+                  Matcher mm = METRICS.matcher(line);
+                  if (mm.find()) {
+                    metrics.complete(URI.create(mm.group(1)));
+                  }
+                }
+                url.completeExceptionally(
+                    new IOException("the server's output ended before it served"));
+                metrics.completeExceptionally(
+                    new IOException("the server's output ended before it served metrics"));
+              } catch (IOException e) {
+                url.completeExceptionally(e);
+              }
+            },
+            "server-" + n + "-stdout");
     reader.setDaemon(true);
     reader.start();
     try {
@@ -105,7 +125,10 @@ public final class ServerProcess implements AutoCloseable {
       // "metrics at" is printed right after "serving at", when there is a metrics listener
       boolean withMetrics = List.of(options).contains("--metrics-listen");
       return new ServerProcess(
-          process, served, withMetrics ? Optional.of(metrics.get(10, TimeUnit.SECONDS)) : Optional.empty(), stderr);
+          process,
+          served,
+          withMetrics ? Optional.of(metrics.get(10, TimeUnit.SECONDS)) : Optional.empty(),
+          stderr);
     } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
       process.destroyForcibly().waitFor();
       throw new IOException("the server did not start: " + Files.readString(stderr), e);

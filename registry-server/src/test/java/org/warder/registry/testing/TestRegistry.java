@@ -81,7 +81,8 @@ public final class TestRegistry implements AutoCloseable {
   public TestRegistry start(UnaryOperator<RegistryServer.Settings> customise) throws Exception {
     RegistryServer.Settings settings =
         customise.apply(
-            RegistryServer.Settings.defaults(new InetSocketAddress("127.0.0.1", 0)).withStopTimeout(Duration.ofMillis(500)));
+            RegistryServer.Settings.defaults(new InetSocketAddress("127.0.0.1", 0))
+                .withStopTimeout(Duration.ofMillis(500)));
     server = new RegistryServer(repository, settings, new PrintWriter(serverErrors, true));
     server.start();
     return this;
@@ -104,7 +105,8 @@ public final class TestRegistry implements AutoCloseable {
   }
 
   /** Delegates {@code role} to the public keys of {@code signers} for {@code paths}. */
-  public RegistryRepository.Delegated delegate(String role, List<? extends Signer> signers, int threshold, String... paths)
+  public RegistryRepository.Delegated delegate(
+      String role, List<? extends Signer> signers, int threshold, String... paths)
       throws Exception {
     List<Key> keys = new ArrayList<>();
     signers.forEach(s -> keys.add(s.publicKey()));

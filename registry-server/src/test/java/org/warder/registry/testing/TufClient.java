@@ -17,7 +17,10 @@ import org.warder.signing.tuf.Updater;
 import org.warder.signing.tuf.UpdaterConfig;
 import org.warder.signing.tuf.Urls;
 
-/** The real TUF client (signing's {@link Updater}) over HTTP, with its trusted metadata in a directory. */
+/**
+ * The real TUF client (signing's {@link Updater}) over HTTP, with its trusted metadata in a
+ * directory.
+ */
 public final class TufClient {
   private final Path dir;
   private final URI base;
@@ -45,15 +48,20 @@ public final class TufClient {
 
   private Updater updater() {
     return new Updater(
-        new MetadataDirectory(dir.resolve("metadata")), List.of(base.resolve("metadata/")), fetcher,
-        Clock.systemUTC(), UpdaterConfig.defaults());
+        new MetadataDirectory(dir.resolve("metadata")),
+        List.of(base.resolve("metadata/")),
+        fetcher,
+        Clock.systemUTC(),
+        UpdaterConfig.defaults());
   }
 
   public Updater.RefreshResult refresh() throws IOException, TufException {
     return updater().refresh();
   }
 
-  /** The signed description of {@code path}, after a refresh; empty when no trusted role lists it. */
+  /**
+   * The signed description of {@code path}, after a refresh; empty when no trusted role lists it.
+   */
   public Optional<TargetFile> find(String path) throws IOException, TufException {
     Updater u = updater();
     u.refresh();
@@ -86,6 +94,9 @@ public final class TufClient {
   /** The version of a trusted role's metadata, as stored by the client. */
   public long trustedVersion(String role) throws Exception {
     byte[] bytes = Files.readAllBytes(dir.resolve("metadata").resolve(Urls.quote(role) + ".json"));
-    return org.warder.signing.json.StrictJson.parseObject(bytes).get("signed").get("version").asLong();
+    return org.warder.signing.json.StrictJson.parseObject(bytes)
+        .get("signed")
+        .get("version")
+        .asLong();
   }
 }

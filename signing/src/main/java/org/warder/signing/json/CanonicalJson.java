@@ -59,7 +59,8 @@ public final class CanonicalJson {
     return out.toByteArray();
   }
 
-  private static void write(JsonNode node, ByteArrayOutputStream out, String path, boolean escapeControls)
+  private static void write(
+      JsonNode node, ByteArrayOutputStream out, String path, boolean escapeControls)
       throws MalformedJsonException {
     switch (node.getNodeType()) {
       case OBJECT -> {
@@ -107,7 +108,8 @@ public final class CanonicalJson {
     }
   }
 
-  private static void writeString(String s, ByteArrayOutputStream out, String path, boolean escapeControls)
+  private static void writeString(
+      String s, ByteArrayOutputStream out, String path, boolean escapeControls)
       throws MalformedJsonException {
     StringBuilder escaped = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); i++) {

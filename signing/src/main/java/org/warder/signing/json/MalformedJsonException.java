@@ -3,9 +3,8 @@ package org.warder.signing.json;
 import org.warder.signing.SigningException;
 
 /**
- * A JSON document is not acceptable: it does not parse, repeats a key, carries trailing tokens,
- * or holds a value canonical JSON cannot represent (a floating-point number, an unpaired
- * surrogate).
+ * A JSON document is not acceptable: it does not parse, repeats a key, carries trailing tokens, or
+ * holds a value canonical JSON cannot represent (a floating-point number, an unpaired surrogate).
  */
 public final class MalformedJsonException extends SigningException {
   private static final long serialVersionUID = 1L;

@@ -52,9 +52,12 @@ public final class StrictJson {
       String where =
           at == null
               ? ""
-              : String.format(Locale.ROOT, " at line %d column %d", at.getLineNr(), at.getColumnNr());
+              : String.format(
+                  Locale.ROOT, " at line %d column %d", at.getLineNr(), at.getColumnNr());
       throw new MalformedJsonException(
-          "expected one strict JSON document, found invalid JSON" + where + ": "
+          "expected one strict JSON document, found invalid JSON"
+              + where
+              + ": "
               + e.getOriginalMessage(),
           e);
     } catch (java.io.IOException e) {
@@ -90,7 +93,9 @@ public final class StrictJson {
   private static void rejectNonCanonical(JsonNode node, String path) throws MalformedJsonException {
     if (node.isNumber() && !node.isIntegralNumber()) {
       throw new MalformedJsonException(
-          "expected only integers, found the floating-point number " + node.asText() + " at "
+          "expected only integers, found the floating-point number "
+              + node.asText()
+              + " at "
               + path);
     }
     if (node.isTextual()) {
@@ -107,12 +112,16 @@ public final class StrictJson {
     }
   }
 
-  private static void rejectUnpairedSurrogate(String text, String where) throws MalformedJsonException {
+  private static void rejectUnpairedSurrogate(String text, String where)
+      throws MalformedJsonException {
     OptionalInt at = unpairedSurrogate(text);
     if (at.isPresent()) {
       throw new MalformedJsonException(
-          String.format(Locale.ROOT, "expected Unicode text, found the unpaired surrogate \\u%04x in %s",
-              (int) text.charAt(at.getAsInt()), where));
+          String.format(
+              Locale.ROOT,
+              "expected Unicode text, found the unpaired surrogate \\u%04x in %s",
+              (int) text.charAt(at.getAsInt()),
+              where));
     }
   }
 
@@ -123,7 +132,9 @@ public final class StrictJson {
   public static OptionalInt unpairedSurrogate(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         return OptionalInt.of(i);

@@ -36,7 +36,8 @@ public record DelegatedRole(
   /** A delegation by path patterns. */
   public static DelegatedRole withPaths(
       String name, List<String> keyids, int threshold, boolean terminating, List<String> paths) {
-    return new DelegatedRole(name, keyids, threshold, terminating, Optional.of(paths), Optional.empty());
+    return new DelegatedRole(
+        name, keyids, threshold, terminating, Optional.of(paths), Optional.empty());
   }
 
   /** The keys and threshold of this role. */
@@ -45,9 +46,9 @@ public record DelegatedRole(
   }
 
   /**
-   * Whether this delegation covers {@code targetPath}: a pattern matches it segment by segment
-   * (a wildcard never crosses {@code /}, matching is case-sensitive), or the sha256 of the path
-   * starts with one of the hash prefixes.
+   * Whether this delegation covers {@code targetPath}: a pattern matches it segment by segment (a
+   * wildcard never crosses {@code /}, matching is case-sensitive), or the sha256 of the path starts
+   * with one of the hash prefixes.
    */
   public boolean isDelegatedPath(String targetPath) {
     if (paths.isPresent()) {
@@ -65,13 +66,17 @@ public record DelegatedRole(
     String name = f.string("name");
     List<String> keyids = f.strings("keyids");
     if (new HashSet<>(keyids).size() != keyids.size()) {
-      throw new MetadataFormatException("expected distinct keyids at " + path + ".keyids, found " + keyids);
+      throw new MetadataFormatException(
+          "expected distinct keyids at " + path + ".keyids, found " + keyids);
     }
     long threshold = f.integer("threshold", 1);
     boolean terminating = f.bool("terminating");
-    Optional<List<String>> paths = f.has("paths") ? Optional.of(f.strings("paths")) : Optional.empty();
+    Optional<List<String>> paths =
+        f.has("paths") ? Optional.of(f.strings("paths")) : Optional.empty();
     Optional<List<String>> prefixes =
-        f.has("path_hash_prefixes") ? Optional.of(f.strings("path_hash_prefixes")) : Optional.empty();
+        f.has("path_hash_prefixes")
+            ? Optional.of(f.strings("path_hash_prefixes"))
+            : Optional.empty();
     if (paths.isPresent() && prefixes.isPresent()) {
       throw new MetadataFormatException(
           "expected either paths or path_hash_prefixes at " + path + ", found both");

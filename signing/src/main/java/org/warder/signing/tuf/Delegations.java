@@ -39,7 +39,8 @@ public record Delegations(Map<String, Key> keys, List<DelegatedRole> roles) {
     for (int i = 0; i < items.size(); i++) {
       DelegatedRole r = DelegatedRole.fromJson(items.get(i), path + ".roles[" + i + "]");
       if (!names.add(r.name())) {
-        throw new MetadataFormatException("delegated role \"" + r.name() + "\" appears twice at " + path);
+        throw new MetadataFormatException(
+            "delegated role \"" + r.name() + "\" appears twice at " + path);
       }
       if (TOP_LEVEL.contains(r.name())) {
         throw new MetadataFormatException(

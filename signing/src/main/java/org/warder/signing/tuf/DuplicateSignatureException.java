@@ -6,7 +6,8 @@ public final class DuplicateSignatureException extends TufException {
 
   public DuplicateSignatureException(String keyid) {
     super(
-        "metadata carries several signatures with keyid " + keyid
+        "metadata carries several signatures with keyid "
+            + keyid
             + "; expected at most one per key, refusing the whole document");
   }
 }

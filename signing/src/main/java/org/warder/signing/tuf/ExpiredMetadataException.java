@@ -9,7 +9,11 @@ public final class ExpiredMetadataException extends TufException {
 
   public ExpiredMetadataException(String role, Instant expires, Instant now) {
     super(
-        role + " metadata expired at " + expires + " (update started at " + now
+        role
+            + " metadata expired at "
+            + expires
+            + " (update started at "
+            + now
             + "); the repository must publish fresh metadata");
     this.expires = expires;
   }
@@ -22,7 +26,11 @@ public final class ExpiredMetadataException extends TufException {
   /** Metadata submitted to a repository that is already expired when it arrives. */
   public static ExpiredMetadataException submitted(String role, Instant expires, Instant now) {
     return new ExpiredMetadataException(
-        role + " metadata expires at " + expires + ", which is not after the repository's time " + now
+        role
+            + " metadata expires at "
+            + expires
+            + ", which is not after the repository's time "
+            + now
             + "; sign it again with a later expiry",
         expires);
   }

@@ -9,7 +9,10 @@ public final class FetchTooLargeException extends IOException {
 
   public FetchTooLargeException(URI url, long maxLength) {
     super(
-        "GET " + Urls.redact(url) + " sent more than the " + maxLength
+        "GET "
+            + Urls.redact(url)
+            + " sent more than the "
+            + maxLength
             + " bytes allowed for it; aborted");
   }
 }

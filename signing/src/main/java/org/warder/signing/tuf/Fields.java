@@ -23,7 +23,8 @@ final class Fields {
 
   Fields(JsonNode node, String path) throws MetadataFormatException {
     if (!node.isObject()) {
-      throw new MetadataFormatException("expected an object at " + path + ", found " + describe(node));
+      throw new MetadataFormatException(
+          "expected an object at " + path + ", found " + describe(node));
     }
     this.node = node;
     this.path = path;
@@ -40,7 +41,8 @@ final class Fields {
   JsonNode require(String name) throws MetadataFormatException {
     JsonNode value = node.get(name);
     if (value == null) {
-      throw new MetadataFormatException("expected field \"" + name + "\" at " + path + ", found none");
+      throw new MetadataFormatException(
+          "expected field \"" + name + "\" at " + path + ", found none");
     }
     return value;
   }
@@ -69,8 +71,16 @@ final class Fields {
     BigInteger big = value.bigIntegerValue();
     if (big.compareTo(BigInteger.valueOf(min)) < 0 || big.compareTo(MAX_LONG) > 0) {
       throw new MetadataFormatException(
-          "expected an integer from " + min + " to " + Long.MAX_VALUE + " at " + path + "." + name
-              + ", found " + big);
+          "expected an integer from "
+              + min
+              + " to "
+              + Long.MAX_VALUE
+              + " at "
+              + path
+              + "."
+              + name
+              + ", found "
+              + big);
     }
     return big.longValue();
   }
@@ -106,7 +116,14 @@ final class Fields {
     for (int i = 0; i < items.size(); i++) {
       if (!items.get(i).isTextual()) {
         throw new MetadataFormatException(
-            "expected a string at " + path + "." + name + "[" + i + "], found " + describe(items.get(i)));
+            "expected a string at "
+                + path
+                + "."
+                + name
+                + "["
+                + i
+                + "], found "
+                + describe(items.get(i)));
       }
       out.add(items.get(i).textValue());
     }
@@ -117,12 +134,17 @@ final class Fields {
     String text = string("expires");
     if (!EXPIRES.matcher(text).matches()) {
       throw new MetadataFormatException(
-          "expected expires as YYYY-MM-DDTHH:MM:SSZ at " + path + ".expires, found \"" + text + "\"");
+          "expected expires as YYYY-MM-DDTHH:MM:SSZ at "
+              + path
+              + ".expires, found \""
+              + text
+              + "\"");
     }
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
-      throw new MetadataFormatException("expected a valid date at " + path + ".expires, found \"" + text + "\"", e);
+      throw new MetadataFormatException(
+          "expected a valid date at " + path + ".expires, found \"" + text + "\"", e);
     }
   }
 
@@ -130,7 +152,11 @@ final class Fields {
     String text = string("spec_version");
     if (!SPEC_VERSION.matcher(text).matches()) {
       throw new MetadataFormatException(
-          "expected spec_version 1.x.y (TUF 1) at " + path + ".spec_version, found \"" + text + "\"");
+          "expected spec_version 1.x.y (TUF 1) at "
+              + path
+              + ".spec_version, found \""
+              + text
+              + "\"");
     }
     return text;
   }
@@ -141,7 +167,13 @@ final class Fields {
     for (Map.Entry<String, JsonNode> e : entries(name).entrySet()) {
       if (!e.getValue().isTextual()) {
         throw new MetadataFormatException(
-            "expected a hex string at " + path + "." + name + "." + e.getKey() + ", found "
+            "expected a hex string at "
+                + path
+                + "."
+                + name
+                + "."
+                + e.getKey()
+                + ", found "
                 + describe(e.getValue()));
       }
       out.put(e.getKey(), e.getValue().textValue());
@@ -161,6 +193,7 @@ final class Fields {
   static String describe(JsonNode node) {
     String text = node.toString();
     return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
-        + " " + (text.length() > 60 ? text.substring(0, 60) + "..." : text);
+        + " "
+        + (text.length() > 60 ? text.substring(0, 60) + "..." : text);
   }
 }

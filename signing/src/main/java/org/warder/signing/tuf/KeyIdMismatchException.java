@@ -6,7 +6,11 @@ public final class KeyIdMismatchException extends TufException {
 
   public KeyIdMismatchException(String role, String declared, String computed) {
     super(
-        role + " metadata lists a key under keyid " + declared + ", but that key's keyid is "
-            + computed + "; refusing the metadata");
+        role
+            + " metadata lists a key under keyid "
+            + declared
+            + ", but that key's keyid is "
+            + computed
+            + "; refusing the metadata");
   }
 }

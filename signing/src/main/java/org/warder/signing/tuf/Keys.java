@@ -22,7 +22,9 @@ final class Keys {
       }
       if (!publicValues.add(key.keytype() + ":" + key.publicValue())) {
         throw new MetadataFormatException(
-            role + " metadata lists one public key under several keyids at " + path
+            role
+                + " metadata lists one public key under several keyids at "
+                + path
                 + "; refusing it (threshold inflation)");
       }
       keys.put(e.getKey(), key);

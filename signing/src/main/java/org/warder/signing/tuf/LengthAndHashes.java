@@ -9,8 +9,8 @@ import java.util.OptionalLong;
 import org.warder.signing.Digests;
 
 /**
- * Checks of downloaded bytes against signed lengths and hashes. Every listed algorithm must be
- * one warder knows and must match: an unknown algorithm could hide a weak one.
+ * Checks of downloaded bytes against signed lengths and hashes. Every listed algorithm must be one
+ * warder knows and must match: an unknown algorithm could hide a weak one.
  */
 public final class LengthAndHashes {
   private LengthAndHashes() {}
@@ -24,7 +24,8 @@ public final class LengthAndHashes {
     Map<String, MessageDigest> out = new LinkedHashMap<>();
     for (String algorithm : hashes.keySet()) {
       if (!Digests.isSupported(algorithm)) {
-        throw new UnsupportedHashException(what, "the signed hash algorithm \"" + algorithm + "\" is unknown");
+        throw new UnsupportedHashException(
+            what, "the signed hash algorithm \"" + algorithm + "\" is unknown");
       }
       out.put(algorithm, Digests.newDigest(algorithm));
     }
@@ -32,7 +33,8 @@ public final class LengthAndHashes {
   }
 
   /** Compares finished digests with the signed hashes. */
-  public static void check(String what, Map<String, MessageDigest> digests, Map<String, String> hashes)
+  public static void check(
+      String what, Map<String, MessageDigest> digests, Map<String, String> hashes)
       throws DigestMismatchException {
     for (Map.Entry<String, MessageDigest> e : digests.entrySet()) {
       String found = HexFormat.of().formatHex(e.getValue().digest());
@@ -44,7 +46,8 @@ public final class LengthAndHashes {
   }
 
   /** Checks a length (when signed) and the hashes (when signed) of {@code data}. */
-  public static void verify(String what, byte[] data, OptionalLong length, Map<String, String> hashes)
+  public static void verify(
+      String what, byte[] data, OptionalLong length, Map<String, String> hashes)
       throws TufException {
     checkLength(what, length, data.length);
     if (!hashes.isEmpty()) {

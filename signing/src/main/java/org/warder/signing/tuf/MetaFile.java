@@ -29,10 +29,12 @@ public record MetaFile(long version, OptionalLong length, Map<String, String> ha
   static MetaFile fromJson(JsonNode node, String path) throws MetadataFormatException {
     Fields f = new Fields(node, path);
     long version = f.integer("version", 1);
-    OptionalLong length = f.has("length") ? OptionalLong.of(f.integer("length", 0)) : OptionalLong.empty();
+    OptionalLong length =
+        f.has("length") ? OptionalLong.of(f.integer("length", 0)) : OptionalLong.empty();
     Map<String, String> hashes = f.has("hashes") ? f.hashes("hashes") : Map.of();
     if (f.has("hashes") && hashes.isEmpty()) {
-      throw new MetadataFormatException("expected at least one hash at " + path + ".hashes, found none");
+      throw new MetadataFormatException(
+          "expected at least one hash at " + path + ".hashes, found none");
     }
     return new MetaFile(version, length, hashes);
   }

@@ -16,12 +16,13 @@ import org.warder.signing.json.MalformedJsonException;
 import org.warder.signing.json.StrictJson;
 
 /**
- * A TUF metadata envelope: the typed {@code signed} value, the {@code signed} JSON exactly as
- * read (unknown fields included: signatures cover them), and the signatures.
+ * A TUF metadata envelope: the typed {@code signed} value, the {@code signed} JSON exactly as read
+ * (unknown fields included: signatures cover them), and the signatures.
  *
  * @param <T> the role type
  */
-public record Metadata<T extends Signed>(T signed, ObjectNode signedJson, List<Signature> signatures) {
+public record Metadata<T extends Signed>(
+    T signed, ObjectNode signedJson, List<Signature> signatures) {
 
   public Metadata {
     signedJson = signedJson.deepCopy();

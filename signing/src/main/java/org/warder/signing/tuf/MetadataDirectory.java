@@ -30,13 +30,15 @@ public final class MetadataDirectory {
   public Path file(String role) throws UnsafeNameException {
     String name = Urls.quote(role) + ".json";
     if (name.length() > MAX_FILE_NAME) {
-      throw new UnsafeNameException("role", role, "its file name would exceed " + MAX_FILE_NAME + " bytes");
+      throw new UnsafeNameException(
+          "role", role, "its file name would exceed " + MAX_FILE_NAME + " bytes");
     }
     return dir.resolve(name);
   }
 
   /** The stored bytes of {@code role}, if stored and at most {@code maxLength} bytes. */
-  public Optional<byte[]> read(String role, long maxLength) throws IOException, UnsafeNameException {
+  public Optional<byte[]> read(String role, long maxLength)
+      throws IOException, UnsafeNameException {
     Path file = file(role);
     try (InputStream in = Files.newInputStream(file)) {
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxLength + 1));

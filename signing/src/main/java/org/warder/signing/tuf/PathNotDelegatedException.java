@@ -12,10 +12,19 @@ public final class PathNotDelegatedException extends TufException {
   private final String delegatedRole;
   private final List<String> patterns;
 
-  public PathNotDelegatedException(String role, String path, String delegator, String delegatedRole, List<String> patterns) {
+  public PathNotDelegatedException(
+      String role, String path, String delegator, String delegatedRole, List<String> patterns) {
     super(
-        "target \"" + path + "\" of " + role + " lies outside the paths " + delegator + " delegates to "
-            + delegatedRole + ": expected a path matching one of " + patterns
+        "target \""
+            + path
+            + "\" of "
+            + role
+            + " lies outside the paths "
+            + delegator
+            + " delegates to "
+            + delegatedRole
+            + ": expected a path matching one of "
+            + patterns
             + "; rename the target or ask the registry owner to widen the delegation");
     this.path = path;
     this.delegatedRole = delegatedRole;

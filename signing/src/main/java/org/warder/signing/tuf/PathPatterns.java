@@ -6,27 +6,27 @@ import java.util.Optional;
 import java.util.function.IntPredicate;
 
 /**
- * TUF path pattern matching, as python-tuf does it: pattern and path must have the same number
- * of {@code /}-separated segments, and each segment matches with shell wildcards ({@code *},
- * {@code ?}, {@code [seq]}, {@code [!seq]}) that never cross a separator. Case-sensitive.
+ * TUF path pattern matching, as python-tuf does it: pattern and path must have the same number of
+ * {@code /}-separated segments, and each segment matches with shell wildcards ({@code *}, {@code
+ * ?}, {@code [seq]}, {@code [!seq]}) that never cross a separator. Case-sensitive.
  *
- * <p>A segment is matched greedily, going back only to the last {@code *} on a mismatch, so a
- * match takes at most (pattern length) x (path length) steps whatever the pattern: a hostile
- * delegation with many {@code *} cannot stall a client or the registry (a backtracking matcher
- * takes exponential time there). Patterns the registry accepts are further capped by {@link
- * #check}. Stateless.
+ * <p>A segment is matched greedily, going back only to the last {@code *} on a mismatch, so a match
+ * takes at most (pattern length) x (path length) steps whatever the pattern: a hostile delegation
+ * with many {@code *} cannot stall a client or the registry (a backtracking matcher takes
+ * exponential time there). Patterns the registry accepts are further capped by {@link #check}.
+ * Stateless.
  */
 public final class PathPatterns {
   /**
    * The longest pattern a registry delegates: real ones are under 80 characters ({@code
-   * plugins/<publisher of up to 55>/*}{@code /*}{@code /*}); a target path's segments are names
-   * of at most 64 characters.
+   * plugins/<publisher of up to 55>/*}{@code /*}{@code /*}); a target path's segments are names of
+   * at most 64 characters.
    */
   public static final int MAX_LENGTH = 256;
 
   /**
-   * The most {@code *} a registry-delegated pattern may have: real ones have one per segment and
-   * at most three segments with one ({@code releases/*}{@code /base.txz}, {@code plugins/P/*}{@code
+   * The most {@code *} a registry-delegated pattern may have: real ones have one per segment and at
+   * most three segments with one ({@code releases/*}{@code /base.txz}, {@code plugins/P/*}{@code
    * /*}{@code /*}).
    */
   public static final int MAX_STARS = 16;
@@ -39,13 +39,25 @@ public final class PathPatterns {
    */
   public static Optional<String> check(String pattern) {
     if (pattern.length() > MAX_LENGTH) {
-      return Optional.of("expected a path pattern of at most " + MAX_LENGTH + " characters, found one of "
-          + pattern.length() + " (\"" + pattern.substring(0, 40) + "...\"); delegate shorter patterns");
+      return Optional.of(
+          "expected a path pattern of at most "
+              + MAX_LENGTH
+              + " characters, found one of "
+              + pattern.length()
+              + " (\""
+              + pattern.substring(0, 40)
+              + "...\"); delegate shorter patterns");
     }
     long stars = pattern.chars().filter(c -> c == '*').count();
     if (stars > MAX_STARS) {
-      return Optional.of("expected a path pattern with at most " + MAX_STARS + " '*', found " + stars + " in \""
-          + pattern + "\"; one '*' per segment is all a pattern needs");
+      return Optional.of(
+          "expected a path pattern with at most "
+              + MAX_STARS
+              + " '*', found "
+              + stars
+              + " in \""
+              + pattern
+              + "\"; one '*' per segment is all a pattern needs");
     }
     return Optional.empty();
   }
@@ -69,7 +81,10 @@ public final class PathPatterns {
 
   private record Star() implements Token {}
 
-  /** {@code ?}, a literal, or a set {@code [..]} / {@code [!..]}: one character that passes {@code test}. */
+  /**
+   * {@code ?}, a literal, or a set {@code [..]} / {@code [!..]}: one character that passes {@code
+   * test}.
+   */
   private record One(IntPredicate test) implements Token {}
 
   private static List<Token> tokens(String p) {
@@ -93,9 +108,9 @@ public final class PathPatterns {
   }
 
   /**
-   * Greedy matching with one saved position: on a mismatch, the last {@code *} seen takes one
-   * more character and matching resumes after it. Earlier stars never need to change, since
-   * every other token matches exactly one character.
+   * Greedy matching with one saved position: on a mismatch, the last {@code *} seen takes one more
+   * character and matching resumes after it. Earlier stars never need to change, since every other
+   * token matches exactly one character.
    */
   private static boolean segmentMatches(List<Token> p, String s) {
     int pi = 0;

@@ -42,13 +42,18 @@ public final class PublicKeyFiles {
     }
     if (bytes.length > MAX_LENGTH) {
       throw new MetadataFormatException(
-          "public key file " + file + " is larger than " + MAX_LENGTH + " bytes; expected one TUF key object");
+          "public key file "
+              + file
+              + " is larger than "
+              + MAX_LENGTH
+              + " bytes; expected one TUF key object");
     }
     ObjectNode json;
     try {
       json = StrictJson.parseObject(bytes);
     } catch (MalformedJsonException e) {
-      throw new MetadataFormatException("public key file " + file + " is not valid JSON: " + e.getMessage(), e);
+      throw new MetadataFormatException(
+          "public key file " + file + " is not valid JSON: " + e.getMessage(), e);
     }
     String where = "public key file " + file;
     Key key;
@@ -66,13 +71,20 @@ public final class PublicKeyFiles {
     }
     if (!Verifiers.isSupported(key)) {
       throw new MetadataFormatException(
-          where + ": expected keytype and scheme ed25519 (or ecdsa-sha2-nistp256, rsassa-pss-sha256),"
-              + " found keytype \"" + key.keytype() + "\" scheme \"" + key.scheme() + "\"");
+          where
+              + ": expected keytype and scheme ed25519 (or ecdsa-sha2-nistp256, rsassa-pss-sha256),"
+              + " found keytype \""
+              + key.keytype()
+              + "\" scheme \""
+              + key.scheme()
+              + "\"");
     }
     if (key.scheme().equals("ed25519") && !ED25519_PUBLIC.matcher(key.publicValue()).matches()) {
       throw new MetadataFormatException(
-          where + ": expected keyval.public as 64 lower-case hex digits (a 32-byte Ed25519 key), found \""
-              + key.publicValue() + "\"");
+          where
+              + ": expected keyval.public as 64 lower-case hex digits (a 32-byte Ed25519 key), found \""
+              + key.publicValue()
+              + "\"");
     }
     return key;
   }
@@ -83,7 +95,8 @@ public final class PublicKeyFiles {
     out.set("key", key.json());
     out.put("keyid", key.keyId());
     try {
-      return (new String(CanonicalJson.encode(out), StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8);
+      return (new String(CanonicalJson.encode(out), StandardCharsets.UTF_8) + "\n")
+          .getBytes(StandardCharsets.UTF_8);
     } catch (MalformedJsonException e) {
       throw new IllegalStateException("key cannot be canonicalised: " + e.getMessage(), e);
     }

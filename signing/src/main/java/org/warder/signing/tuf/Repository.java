@@ -18,8 +18,8 @@ import org.warder.signing.SigningException;
 
 /**
  * The repository side of TUF, in memory: the current metadata of every role, and the operations
- * that change it: root rotation (signed by old and new root thresholds), new targets metadata,
- * and the snapshot and timestamp that must follow every change. Files are named for consistent
+ * that change it: root rotation (signed by old and new root thresholds), new targets metadata, and
+ * the snapshot and timestamp that must follow every change. Files are named for consistent
  * snapshots ({@code N.root.json}, {@code N.<role>.json}, {@code timestamp.json}). It also judges
  * delegated metadata that publishers submit ({@link #checkDelegated}) by the rules a client
  * applies. Not thread-safe; callers serialise changes.
@@ -51,8 +51,8 @@ public final class Repository {
   }
 
   /**
-   * A repository starting from {@code root}, which must already be signed by a threshold of its
-   * own root keys.
+   * A repository starting from {@code root}, which must already be signed by a threshold of its own
+   * root keys.
    */
   public static Repository start(Metadata<Root> root) throws TufException {
     TrustAnchors.checkSelfSigned(root.toBytes());
@@ -83,19 +83,26 @@ public final class Repository {
   }
 
   /**
-   * Adds root N+1. It must carry a threshold of signatures of root N's root keys and of its own,
-   * or clients would refuse it; checking here keeps a bad ceremony from publishing it.
+   * Adds root N+1. It must carry a threshold of signatures of root N's root keys and of its own, or
+   * clients would refuse it; checking here keeps a bad ceremony from publishing it.
    */
   public void addRoot(Metadata<Root> next) throws TufException {
     Root current = root().signed();
     if (next.signed().version() != current.version() + 1) {
-      throw new VersionMismatchException("new root", current.version() + 1, next.signed().version());
+      throw new VersionMismatchException(
+          "new root", current.version() + 1, next.signed().version());
     }
     SignatureThreshold.verify(
-        next, "root v" + next.signed().version(), "the previous root's root", current.keys(),
+        next,
+        "root v" + next.signed().version(),
+        "the previous root's root",
+        current.keys(),
         current.role(RoleType.ROOT));
     SignatureThreshold.verify(
-        next, "root v" + next.signed().version(), "its own root", next.signed().keys(),
+        next,
+        "root v" + next.signed().version(),
+        "its own root",
+        next.signed().keys(),
         next.signed().role(RoleType.ROOT));
     putRoot(next);
   }
@@ -119,8 +126,8 @@ public final class Repository {
   }
 
   /**
-   * Signs a new snapshot listing every targets role at its current version, length and sha256,
-   * with a version one above the current snapshot's.
+   * Signs a new snapshot listing every targets role at its current version, length and sha256, with
+   * a version one above the current snapshot's.
    */
   public Metadata<Snapshot> snapshot(Instant expires, List<? extends Signer> signers)
       throws SigningException {
@@ -171,10 +178,14 @@ public final class Repository {
    */
   public void checkTargetsSigned(Metadata<Targets> metadata) throws TufException {
     Root r = root().signed();
-    SignatureThreshold.verify(metadata, "targets", "root's targets", r.keys(), r.role(RoleType.TARGETS));
+    SignatureThreshold.verify(
+        metadata, "targets", "root's targets", r.keys(), r.role(RoleType.TARGETS));
   }
 
-  /** One link of a delegation chain: {@code delegator} delegates {@code role} to keys from {@code keys}. */
+  /**
+   * One link of a delegation chain: {@code delegator} delegates {@code role} to keys from {@code
+   * keys}.
+   */
   public record DelegationLink(String delegator, Map<String, Key> keys, DelegatedRole role) {
     public DelegationLink {
       keys = Collections.unmodifiableMap(new LinkedHashMap<>(keys));
@@ -183,9 +194,9 @@ public final class Repository {
 
   /**
    * Every chain of delegations from the top-level targets role down to {@code role}, each listed
-   * from the top, in the order a client's pre-order depth-first search meets them. Only roles
-   * whose metadata this repository holds delegate further; cycles are not followed, chains are
-   * at most {@link #MAX_CHAIN_LENGTH} links long.
+   * from the top, in the order a client's pre-order depth-first search meets them. Only roles whose
+   * metadata this repository holds delegate further; cycles are not followed, chains are at most
+   * {@link #MAX_CHAIN_LENGTH} links long.
    */
   public List<List<DelegationLink>> delegationChains(String role) {
     List<List<DelegationLink>> out = new ArrayList<>();
@@ -196,9 +207,15 @@ public final class Repository {
   }
 
   private void walk(
-      String delegator, String wanted, Deque<DelegationLink> path, Set<String> onPath, List<List<DelegationLink>> out) {
+      String delegator,
+      String wanted,
+      Deque<DelegationLink> path,
+      Set<String> onPath,
+      List<List<DelegationLink>> out) {
     Metadata<Targets> metadata = targets.get(delegator);
-    if (metadata == null || metadata.signed().delegations().isEmpty() || path.size() >= MAX_CHAIN_LENGTH) {
+    if (metadata == null
+        || metadata.signed().delegations().isEmpty()
+        || path.size() >= MAX_CHAIN_LENGTH) {
       return;
     }
     Delegations delegations = metadata.signed().delegations().get();
@@ -221,13 +238,13 @@ public final class Repository {
   }
 
   /**
-   * Judges metadata a publisher submits for the delegated role {@code role}, as a client would
-   * and more strictly: some delegation chain from the top-level targets role must reach the role;
-   * the metadata must carry a threshold of valid signatures from the keys the last delegation of
-   * that chain names; every target path must be a safe relative path inside the delegated paths
-   * of every delegation on the chain, with only known hash algorithms; the version must be
-   * greater than the role's current one (any positive version for a role not yet published); and
-   * it must not be expired at {@code now}. Changes nothing.
+   * Judges metadata a publisher submits for the delegated role {@code role}, as a client would and
+   * more strictly: some delegation chain from the top-level targets role must reach the role; the
+   * metadata must carry a threshold of valid signatures from the keys the last delegation of that
+   * chain names; every target path must be a safe relative path inside the delegated paths of every
+   * delegation on the chain, with only known hash algorithms; the version must be greater than the
+   * role's current one (any positive version for a role not yet published); and it must not be
+   * expired at {@code now}. Changes nothing.
    *
    * @throws RoleNotDelegatedException no chain reaches {@code role}, or it is a top-level role
    * @throws UnsignedMetadataException no chain's delegation is satisfied by the signatures
@@ -238,7 +255,8 @@ public final class Repository {
    * @throws VersionNotIncreasedException the version does not grow
    * @throws ExpiredMetadataException the metadata is expired at {@code now}
    */
-  public void checkDelegated(String role, Metadata<Targets> submitted, Instant now) throws TufException {
+  public void checkDelegated(String role, Metadata<Targets> submitted, Instant now)
+      throws TufException {
     if (isTopLevel(role)) {
       throw new RoleNotDelegatedException(
           role, "it is a top-level role, signed offline by the repository owner, never submitted");
@@ -246,8 +264,11 @@ public final class Repository {
     List<List<DelegationLink>> chains = delegationChains(role);
     if (chains.isEmpty()) {
       throw new RoleNotDelegatedException(
-          role, "neither targets nor any role it delegates to names it; ask the registry owner to"
-              + " delegate it (warder-registry delegate " + role + " ...)");
+          role,
+          "neither targets nor any role it delegates to names it; ask the registry owner to"
+              + " delegate it (warder-registry delegate "
+              + role
+              + " ...)");
     }
     for (TargetFile target : submitted.signed().targets().values()) {
       checkTargetFile(role, target);
@@ -259,7 +280,11 @@ public final class Repository {
       DelegationLink last = chain.get(chain.size() - 1);
       try {
         SignatureThreshold.verify(
-            submitted, role, last.delegator() + "'s delegated " + role, last.keys(), last.role().roleKeys());
+            submitted,
+            role,
+            last.delegator() + "'s delegated " + role,
+            last.keys(),
+            last.role().roleKeys());
       } catch (UnsignedMetadataException e) {
         if (furthest < 0) {
           refusal = e;
@@ -288,14 +313,19 @@ public final class Repository {
       throw new VersionNotIncreasedException(role, current.get().signed().version(), version);
     }
     if (submitted.signed().isExpired(now)) {
-      throw ExpiredMetadataException.submitted(role + " v" + version, submitted.signed().expires(), now);
+      throw ExpiredMetadataException.submitted(
+          role + " v" + version, submitted.signed().expires(), now);
     }
   }
 
   private static void checkTargetFile(String role, TargetFile target) throws TufException {
     String path = target.path();
-    if (path.isEmpty() || path.startsWith("/") || path.indexOf('\0') >= 0 || path.indexOf('\\') >= 0) {
-      throw new UnsafeNameException("target", path, "expected a relative path without NUL or backslash");
+    if (path.isEmpty()
+        || path.startsWith("/")
+        || path.indexOf('\0') >= 0
+        || path.indexOf('\\') >= 0) {
+      throw new UnsafeNameException(
+          "target", path, "expected a relative path without NUL or backslash");
     }
     for (String segment : path.split("/", -1)) {
       if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
@@ -307,8 +337,12 @@ public final class Repository {
     for (Map.Entry<String, String> h : target.hashes().entrySet()) {
       if (!HEX_DIGESTS.get(h.getKey().toLowerCase(Locale.ROOT)).matcher(h.getValue()).matches()) {
         throw new MetadataFormatException(
-            what + ": expected the " + h.getKey() + " hash as hex digits of its full length, found \""
-                + h.getValue() + "\"");
+            what
+                + ": expected the "
+                + h.getKey()
+                + " hash as hex digits of its full length, found \""
+                + h.getValue()
+                + "\"");
       }
     }
   }
@@ -321,21 +355,24 @@ public final class Repository {
         if (!delegated.isDelegatedPath(path)) {
           List<String> patterns =
               delegated.paths().or(delegated::pathHashPrefixes).orElse(List.of());
-          throw new PathNotDelegatedException(role, path, link.delegator(), delegated.name(), patterns);
+          throw new PathNotDelegatedException(
+              role, path, link.delegator(), delegated.name(), patterns);
         }
       }
     }
   }
 
   /** Restores snapshot and timestamp read back from storage. */
-  public void restore(Optional<Metadata<Snapshot>> snapshot, Optional<Metadata<Timestamp>> timestamp) {
+  public void restore(
+      Optional<Metadata<Snapshot>> snapshot, Optional<Metadata<Timestamp>> timestamp) {
     this.snapshot = snapshot;
     this.timestamp = timestamp;
   }
 
   /** One metadata file by its consistent-snapshot name, as {@link #files()} would list it. */
   public Optional<byte[]> file(String name) {
-    java.util.regex.Matcher root = java.util.regex.Pattern.compile("([1-9][0-9]{0,17})\\.root\\.json").matcher(name);
+    java.util.regex.Matcher root =
+        java.util.regex.Pattern.compile("([1-9][0-9]{0,17})\\.root\\.json").matcher(name);
     if (root.matches()) {
       return Optional.ofNullable(rootFiles.get(Long.parseLong(root.group(1)))).map(byte[]::clone);
     }

@@ -20,7 +20,8 @@ public record RoleKeys(List<String> keyids, int threshold) {
     Fields f = new Fields(node, path);
     List<String> keyids = f.strings("keyids");
     if (new HashSet<>(keyids).size() != keyids.size()) {
-      throw new MetadataFormatException("expected distinct keyids at " + path + ".keyids, found " + keyids);
+      throw new MetadataFormatException(
+          "expected distinct keyids at " + path + ".keyids, found " + keyids);
     }
     long threshold = f.integer("threshold", 1);
     if (threshold > Integer.MAX_VALUE) {

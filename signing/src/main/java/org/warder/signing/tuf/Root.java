@@ -51,7 +51,12 @@ public record Root(
     for (RoleType t : RoleType.values()) {
       if (!roles.containsKey(t.value())) {
         throw new MetadataFormatException(
-            "expected the role \"" + t.value() + "\" at " + f.path() + ".roles, found " + roles.keySet());
+            "expected the role \""
+                + t.value()
+                + "\" at "
+                + f.path()
+                + ".roles, found "
+                + roles.keySet());
       }
     }
     return new Root(

@@ -8,7 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Snapshot metadata: the version (and optionally hash) of every targets metadata file. */
-public record Snapshot(String specVersion, long version, Instant expires, Map<String, MetaFile> meta)
+public record Snapshot(
+    String specVersion, long version, Instant expires, Map<String, MetaFile> meta)
     implements Signed {
 
   public Snapshot {
@@ -23,7 +24,8 @@ public record Snapshot(String specVersion, long version, Instant expires, Map<St
   static Snapshot fromJson(Fields f) throws TufException {
     Map<String, MetaFile> meta = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : f.entries("meta").entrySet()) {
-      meta.put(e.getKey(), MetaFile.fromJson(e.getValue(), f.path() + ".meta[\"" + e.getKey() + "\"]"));
+      meta.put(
+          e.getKey(), MetaFile.fromJson(e.getValue(), f.path() + ".meta[\"" + e.getKey() + "\"]"));
     }
     return new Snapshot(f.specVersion(), f.integer("version", 1), f.expires(), meta);
   }

@@ -12,7 +12,8 @@ import java.util.Optional;
  * A target as signed in targets metadata: its path, exact length, hashes (in document order: the
  * first names the consistent-snapshot URL), and the opaque {@code custom} object.
  */
-public record TargetFile(String path, long length, Map<String, String> hashes, Optional<JsonNode> custom) {
+public record TargetFile(
+    String path, long length, Map<String, String> hashes, Optional<JsonNode> custom) {
 
   public TargetFile {
     hashes = Collections.unmodifiableMap(new LinkedHashMap<>(hashes));
@@ -29,11 +30,13 @@ public record TargetFile(String path, long length, Map<String, String> hashes, O
     return Optional.ofNullable(hashes.get("sha256"));
   }
 
-  static TargetFile fromJson(String path, JsonNode node, String jsonPath) throws MetadataFormatException {
+  static TargetFile fromJson(String path, JsonNode node, String jsonPath)
+      throws MetadataFormatException {
     Fields f = new Fields(node, jsonPath);
     long length = f.integer("length", 0);
     Map<String, String> hashes = f.hashes("hashes");
-    Optional<JsonNode> custom = f.has("custom") ? Optional.of(f.require("custom")) : Optional.empty();
+    Optional<JsonNode> custom =
+        f.has("custom") ? Optional.of(f.require("custom")) : Optional.empty();
     return new TargetFile(path, length, hashes, custom);
   }
 

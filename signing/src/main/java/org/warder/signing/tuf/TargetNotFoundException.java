@@ -6,7 +6,9 @@ public final class TargetNotFoundException extends TufException {
 
   public TargetNotFoundException(String path) {
     super(
-        "target " + path + " is not described by any role trusted for its path; check the name,"
+        "target "
+            + path
+            + " is not described by any role trusted for its path; check the name,"
             + " or ask the repository owner whether it is published");
   }
 }

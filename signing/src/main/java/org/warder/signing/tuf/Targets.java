@@ -31,11 +31,13 @@ public record Targets(
     for (Map.Entry<String, JsonNode> e : f.entries("targets").entrySet()) {
       targets.put(
           e.getKey(),
-          TargetFile.fromJson(e.getKey(), e.getValue(), f.path() + ".targets[\"" + e.getKey() + "\"]"));
+          TargetFile.fromJson(
+              e.getKey(), e.getValue(), f.path() + ".targets[\"" + e.getKey() + "\"]"));
     }
     Optional<Delegations> delegations =
         f.has("delegations")
-            ? Optional.of(Delegations.fromJson(f.require("delegations"), f.path() + ".delegations", role))
+            ? Optional.of(
+                Delegations.fromJson(f.require("delegations"), f.path() + ".delegations", role))
             : Optional.empty();
     return new Targets(f.specVersion(), f.integer("version", 1), f.expires(), targets, delegations);
   }

@@ -14,7 +14,8 @@ public record Timestamp(String specVersion, long version, Instant expires, MetaF
 
   static Timestamp fromJson(Fields f) throws TufException {
     Fields meta = f.object("meta");
-    MetaFile snapshot = MetaFile.fromJson(meta.require("snapshot.json"), meta.path() + "[\"snapshot.json\"]");
+    MetaFile snapshot =
+        MetaFile.fromJson(meta.require("snapshot.json"), meta.path() + "[\"snapshot.json\"]");
     return new Timestamp(f.specVersion(), f.integer("version", 1), f.expires(), snapshot);
   }
 

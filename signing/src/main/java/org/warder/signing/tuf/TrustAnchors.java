@@ -11,7 +11,8 @@ public final class TrustAnchors {
   public static Metadata<Root> checkSelfSigned(byte[] rootBytes) throws TufException {
     Metadata<Root> root = Metadata.parse(rootBytes, Root.class, "root");
     Root r = root.signed();
-    SignatureThreshold.verify(root, "root v" + r.version(), "its own root", r.keys(), r.role(RoleType.ROOT));
+    SignatureThreshold.verify(
+        root, "root v" + r.version(), "its own root", r.keys(), r.role(RoleType.ROOT));
     return root;
   }
 }

@@ -7,11 +7,11 @@ import java.util.Optional;
 
 /**
  * The metadata trusted during one update, verified step by step as TUF 1.0 §5 orders it: root,
- * timestamp, snapshot, then targets and delegated targets. Every expiry is judged against the
- * one instant the update started. A rejected file leaves the trusted set as it was, with one
- * deliberate exception: timestamp and snapshot are kept in memory before their final expiry and
- * version checks, so that even stale local copies still protect against rollback. Not
- * thread-safe: one instance serves one update.
+ * timestamp, snapshot, then targets and delegated targets. Every expiry is judged against the one
+ * instant the update started. A rejected file leaves the trusted set as it was, with one deliberate
+ * exception: timestamp and snapshot are kept in memory before their final expiry and version
+ * checks, so that even stale local copies still protect against rollback. Not thread-safe: one
+ * instance serves one update.
  */
 final class TrustedMetadata {
   static final String ROOT_DELEGATOR = "root";
@@ -56,14 +56,21 @@ final class TrustedMetadata {
     Metadata<Root> next = Metadata.parse(bytes, Root.class, "root");
     Root current = root.signed();
     SignatureThreshold.verify(
-        next, "root v" + next.signed().version(), "the trusted root v" + current.version() + "'s root",
-        current.keys(), current.role(RoleType.ROOT));
+        next,
+        "root v" + next.signed().version(),
+        "the trusted root v" + current.version() + "'s root",
+        current.keys(),
+        current.role(RoleType.ROOT));
     SignatureThreshold.verify(
-        next, "root v" + next.signed().version(), "its own root",
-        next.signed().keys(), next.signed().role(RoleType.ROOT));
+        next,
+        "root v" + next.signed().version(),
+        "its own root",
+        next.signed().keys(),
+        next.signed().role(RoleType.ROOT));
     if (next.signed().version() != current.version() + 1) {
       throw new VersionMismatchException(
-          "new root (file " + (current.version() + 1) + ".root.json)", current.version() + 1,
+          "new root (file " + (current.version() + 1) + ".root.json)",
+          current.version() + 1,
           next.signed().version());
     }
     root = next;
@@ -73,7 +80,8 @@ final class TrustedMetadata {
   /** The final root must not be expired (freeze protection, spec 5.3.10). */
   void checkRootNotExpired() throws ExpiredMetadataException {
     if (root.signed().isExpired(now)) {
-      throw new ExpiredMetadataException("root v" + root.signed().version(), root.signed().expires(), now);
+      throw new ExpiredMetadataException(
+          "root v" + root.signed().version(), root.signed().expires(), now);
     }
   }
 
@@ -88,12 +96,15 @@ final class TrustedMetadata {
     checkRootNotExpired();
     Metadata<Timestamp> next = Metadata.parse(bytes, Timestamp.class, "timestamp");
     Root r = root.signed();
-    SignatureThreshold.verify(next, "timestamp", "root's timestamp", r.keys(), r.role(RoleType.TIMESTAMP));
+    SignatureThreshold.verify(
+        next, "timestamp", "root's timestamp", r.keys(), r.role(RoleType.TIMESTAMP));
     if (timestamp.isPresent()) {
       Timestamp trusted = timestamp.get().signed();
       if (next.signed().version() < trusted.version()) {
         throw new RollbackException(
-            "timestamp version " + next.signed().version() + " is lower than the trusted version "
+            "timestamp version "
+                + next.signed().version()
+                + " is lower than the trusted version "
                 + trusted.version());
       }
       if (next.signed().version() == trusted.version()) {
@@ -102,8 +113,10 @@ final class TrustedMetadata {
       long trustedSnapshot = trusted.snapshotMeta().version();
       if (next.signed().snapshotMeta().version() < trustedSnapshot) {
         throw new RollbackException(
-            "timestamp names snapshot version " + next.signed().snapshotMeta().version()
-                + ", lower than the trusted snapshot version " + trustedSnapshot);
+            "timestamp names snapshot version "
+                + next.signed().snapshotMeta().version()
+                + ", lower than the trusted snapshot version "
+                + trustedSnapshot);
       }
     }
     timestamp = Optional.of(next);
@@ -120,8 +133,8 @@ final class TrustedMetadata {
 
   /**
    * Verifies a snapshot against the timestamp (hash and length, unless it is the local copy that
-   * the client already verified once) and against the trusted snapshot (no role removed, no
-   * version decreased).
+   * the client already verified once) and against the trusted snapshot (no role removed, no version
+   * decreased).
    */
   Metadata<Snapshot> updateSnapshot(byte[] bytes, boolean local) throws TufException {
     if (!targets.isEmpty()) {
@@ -134,7 +147,8 @@ final class TrustedMetadata {
     }
     Metadata<Snapshot> next = Metadata.parse(bytes, Snapshot.class, "snapshot");
     Root r = root.signed();
-    SignatureThreshold.verify(next, "snapshot", "root's snapshot", r.keys(), r.role(RoleType.SNAPSHOT));
+    SignatureThreshold.verify(
+        next, "snapshot", "root's snapshot", r.keys(), r.role(RoleType.SNAPSHOT));
     if (snapshot.isPresent()) {
       for (Map.Entry<String, MetaFile> e : snapshot.get().signed().meta().entrySet()) {
         MetaFile now = next.signed().meta().get(e.getKey());
@@ -144,8 +158,12 @@ final class TrustedMetadata {
         }
         if (now.version() < e.getValue().version()) {
           throw new RollbackException(
-              "new snapshot lists " + e.getKey() + " at version " + now.version()
-                  + ", lower than the trusted version " + e.getValue().version());
+              "new snapshot lists "
+                  + e.getKey()
+                  + " at version "
+                  + now.version()
+                  + ", lower than the trusted version "
+                  + e.getValue().version());
         }
       }
     }
@@ -170,7 +188,10 @@ final class TrustedMetadata {
     MetaFile meta = requireSnapshot().signed().meta().get(role + ".json");
     if (meta == null) {
       throw new MissingMetadataException(
-          "snapshot v" + requireSnapshot().signed().version() + " does not list " + role
+          "snapshot v"
+              + requireSnapshot().signed().version()
+              + " does not list "
+              + role
               + ".json; the repository is inconsistent");
     }
     return meta;
@@ -187,10 +208,12 @@ final class TrustedMetadata {
     Metadata<Targets> next = Metadata.parse(bytes, Targets.class, role);
     verifyDelegated(next, role, delegator);
     if (next.signed().version() != meta.version()) {
-      throw new VersionMismatchException(role + " (as snapshot lists it)", meta.version(), next.signed().version());
+      throw new VersionMismatchException(
+          role + " (as snapshot lists it)", meta.version(), next.signed().version());
     }
     if (next.signed().isExpired(now)) {
-      throw new ExpiredMetadataException(role + " v" + next.signed().version(), next.signed().expires(), now);
+      throw new ExpiredMetadataException(
+          role + " v" + next.signed().version(), next.signed().expires(), now);
     }
     targets.put(role, next);
     return next;
@@ -198,13 +221,15 @@ final class TrustedMetadata {
 
   /**
    * Checks that {@code metadata} of {@code role} carries a threshold of signatures from the keys
-   * {@code delegator} trusts for it. Also used when a role already loaded through one delegator
-   * is reached through another.
+   * {@code delegator} trusts for it. Also used when a role already loaded through one delegator is
+   * reached through another.
    */
-  void verifyDelegated(Metadata<Targets> metadata, String role, String delegator) throws TufException {
+  void verifyDelegated(Metadata<Targets> metadata, String role, String delegator)
+      throws TufException {
     if (delegator.equals(ROOT_DELEGATOR)) {
       Root r = root.signed();
-      SignatureThreshold.verify(metadata, role, "root's targets", r.keys(), r.role(RoleType.TARGETS));
+      SignatureThreshold.verify(
+          metadata, role, "root's targets", r.keys(), r.role(RoleType.TARGETS));
       return;
     }
     Metadata<Targets> parent = targets.get(delegator);
@@ -212,13 +237,21 @@ final class TrustedMetadata {
       throw new IllegalStateException("delegator " + delegator + " is not loaded");
     }
     Delegations delegations =
-        parent.signed().delegations()
+        parent
+            .signed()
+            .delegations()
             .orElseThrow(() -> new MissingMetadataException(delegator + " delegates to no role"));
     DelegatedRole delegated =
-        delegations.role(role)
-            .orElseThrow(() -> new MissingMetadataException(delegator + " does not delegate to " + role));
+        delegations
+            .role(role)
+            .orElseThrow(
+                () -> new MissingMetadataException(delegator + " does not delegate to " + role));
     SignatureThreshold.verify(
-        metadata, role, delegator + "'s delegated " + role, delegations.keys(), delegated.roleKeys());
+        metadata,
+        role,
+        delegator + "'s delegated " + role,
+        delegations.keys(),
+        delegated.roleKeys());
   }
 
   private Metadata<Timestamp> requireTimestamp() {

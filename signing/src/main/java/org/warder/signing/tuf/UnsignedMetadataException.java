@@ -15,7 +15,11 @@ public final class UnsignedMetadataException extends TufException {
             Locale.ROOT,
             "%s metadata is not signed by a threshold of %s keys: expected %d valid signature%s,"
                 + " found %d; refusing it and keeping the trusted metadata",
-            role, signedBy, threshold, threshold == 1 ? "" : "s", valid));
+            role,
+            signedBy,
+            threshold,
+            threshold == 1 ? "" : "s",
+            valid));
     this.role = role;
     this.threshold = threshold;
     this.valid = valid;

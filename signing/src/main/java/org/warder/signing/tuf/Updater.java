@@ -22,8 +22,8 @@ import org.warder.signing.PrivateFiles;
 /**
  * The TUF 1.0 client workflow (specification §5): root chain walk, timestamp, snapshot, targets,
  * depth-first delegation search, and verified target downloads. Metadata and targets are fetched
- * through a {@link Fetcher} from a list of mirrors tried in order; trusted metadata is persisted
- * as the bytes received, only after it verified. Not thread-safe: use one instance per update.
+ * through a {@link Fetcher} from a list of mirrors tried in order; trusted metadata is persisted as
+ * the bytes received, only after it verified. Not thread-safe: use one instance per update.
  */
 public final class Updater {
   private final MetadataDirectory store;
@@ -48,7 +48,11 @@ public final class Updater {
   }
 
   public Updater(
-      MetadataDirectory store, List<URI> metadataMirrors, Fetcher fetcher, Clock clock, UpdaterConfig config) {
+      MetadataDirectory store,
+      List<URI> metadataMirrors,
+      Fetcher fetcher,
+      Clock clock,
+      UpdaterConfig config) {
     if (metadataMirrors.isEmpty()) {
       throw new IllegalArgumentException("at least one metadata URL is needed");
     }
@@ -65,16 +69,21 @@ public final class Updater {
    */
   public RefreshResult refresh() throws IOException, TufException {
     byte[] rootBytes =
-        store.read("root", config.rootMaxLength())
+        store
+            .read("root", config.rootMaxLength())
             .orElseThrow(
-                () -> new MissingMetadataException(
-                    "no trusted root in " + store.dir() + "; initialise it with a root you trust"));
+                () ->
+                    new MissingMetadataException(
+                        "no trusted root in "
+                            + store.dir()
+                            + "; initialise it with a root you trust"));
     TrustedMetadata set = new TrustedMetadata(rootBytes, clock.instant());
     trusted = Optional.empty();
     boolean stale = updateRoot(set);
     updateTimestamp(set);
     updateSnapshot(set);
-    Metadata<Targets> targets = loadTargets(set, RoleType.TARGETS.value(), TrustedMetadata.ROOT_DELEGATOR);
+    Metadata<Targets> targets =
+        loadTargets(set, RoleType.TARGETS.value(), TrustedMetadata.ROOT_DELEGATOR);
     trusted = Optional.of(set);
     return new RefreshResult(
         set.root().signed().version(),
@@ -106,8 +115,10 @@ public final class Updater {
     }
     set.checkRootNotExpired();
     Root current = set.root().signed();
-    if (!SignatureThreshold.sameKeys(initial.role(RoleType.TIMESTAMP), current.role(RoleType.TIMESTAMP))
-        || !SignatureThreshold.sameKeys(initial.role(RoleType.SNAPSHOT), current.role(RoleType.SNAPSHOT))) {
+    if (!SignatureThreshold.sameKeys(
+            initial.role(RoleType.TIMESTAMP), current.role(RoleType.TIMESTAMP))
+        || !SignatureThreshold.sameKeys(
+            initial.role(RoleType.SNAPSHOT), current.role(RoleType.SNAPSHOT))) {
       // Spec 5.3.11: after a timestamp or snapshot key rotation, forget their trusted versions
       // (this is how a repository recovers from a fast-forward attack).
       store.delete(RoleType.TIMESTAMP.value());
@@ -150,7 +161,10 @@ public final class Updater {
       }
     }
     MetaFile meta = set.timestamp().orElseThrow().signed().snapshotMeta();
-    String file = set.root().signed().consistentSnapshot() ? meta.version() + ".snapshot.json" : "snapshot.json";
+    String file =
+        set.root().signed().consistentSnapshot()
+            ? meta.version() + ".snapshot.json"
+            : "snapshot.json";
     fromMirrors(
         file,
         meta.length().orElse(config.snapshotMaxLength()),
@@ -244,8 +258,8 @@ public final class Updater {
   /**
    * The verified metadata of delegated role {@code role}, found by walking the delegation graph
    * from the top-level targets role (at most {@code maxDelegations} roles); empty when no role
-   * delegates to it or the snapshot does not list it yet (a role never published). Refreshes
-   * first if needed. Publishers use it to build the next version of their role.
+   * delegates to it or the snapshot does not list it yet (a role never published). Refreshes first
+   * if needed. Publishers use it to build the next version of their role.
    */
   public Optional<Metadata<Targets>> roleMetadata(String role) throws IOException, TufException {
     if (trusted.isEmpty()) {
@@ -269,7 +283,8 @@ public final class Updater {
       if (visit[0].equals(role)) {
         return Optional.of(metadata);
       }
-      for (DelegatedRole child : metadata.signed().delegations().map(Delegations::roles).orElse(List.of())) {
+      for (DelegatedRole child :
+          metadata.signed().delegations().map(Delegations::roles).orElse(List.of())) {
         toVisit.add(new String[] {child.name(), visit[0]});
       }
     }
@@ -280,8 +295,8 @@ public final class Updater {
    * The names of the delegated roles reachable from the top-level targets role, breadth-first in
    * delegation order (at most {@code maxDelegations} roles visited). Only roles the snapshot lists
    * (published ones) are loaded and followed further, but every delegated name seen is returned,
-   * published or not: check {@link #roleMetadata} before searching a role's paths. Refreshes
-   * first if needed.
+   * published or not: check {@link #roleMetadata} before searching a role's paths. Refreshes first
+   * if needed.
    */
   public List<String> delegatedRoleNames() throws IOException, TufException {
     if (trusted.isEmpty()) {
@@ -297,7 +312,8 @@ public final class Updater {
     while (budget-- > 0 && !toVisit.isEmpty()) {
       String[] visit = toVisit.poll();
       Metadata<Targets> metadata = loadTargets(set, visit[0], visit[1]);
-      for (DelegatedRole child : metadata.signed().delegations().map(Delegations::roles).orElse(List.of())) {
+      for (DelegatedRole child :
+          metadata.signed().delegations().map(Delegations::roles).orElse(List.of())) {
         if (seen.add(child.name())) {
           names.add(child.name());
           if (listed.containsKey(child.name() + ".json")) {
@@ -324,12 +340,12 @@ public final class Updater {
   }
 
   /**
-   * Downloads {@code target} from the first of {@code targetMirrors} that serves it intact: into
-   * a hidden {@code .<name>.part} file next to {@code destination}, checked for the signed
-   * length and hashes, and only then moved to {@code destination}. A download cut short is
-   * resumed from where it stopped (on the next attempt or the next call); bytes that fail
-   * verification are deleted. On failure no {@code destination} appears. The file is private
-   * (mode 0600, new directories 0700): a target may be a bundle of a jail's files.
+   * Downloads {@code target} from the first of {@code targetMirrors} that serves it intact: into a
+   * hidden {@code .<name>.part} file next to {@code destination}, checked for the signed length and
+   * hashes, and only then moved to {@code destination}. A download cut short is resumed from where
+   * it stopped (on the next attempt or the next call); bytes that fail verification are deleted. On
+   * failure no {@code destination} appears. The file is private (mode 0600, new directories 0700):
+   * a target may be a bundle of a jail's files.
    */
   public void download(TargetFile target, List<URI> targetMirrors, Path destination)
       throws IOException, TufException {
@@ -357,14 +373,19 @@ public final class Updater {
             }
           }
           if (have < target.length() || target.length() == 0) {
-            PrivateFiles.createFileIfAbsent(part); // a target may hold a jail's files: never others'
-            try (OutputStream out = Files.newOutputStream(part, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND)) {
+            PrivateFiles.createFileIfAbsent(
+                part); // a target may hold a jail's files: never others'
+            try (OutputStream out =
+                Files.newOutputStream(
+                    part,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND)) {
               fetcher.fetchFrom(url, have, target.length(), hashed.teeTo(out));
             }
           }
           hashed.check(Files.size(part));
-          try (var channel = java.nio.channels.FileChannel.open(part, java.nio.file.StandardOpenOption.WRITE)) {
+          try (var channel =
+              java.nio.channels.FileChannel.open(part, java.nio.file.StandardOpenOption.WRITE)) {
             channel.force(true);
           }
           AtomicFiles.move(part, destination);
@@ -423,8 +444,13 @@ public final class Updater {
     /** Checks that {@code fileSize} bytes were hashed and that they are the signed ones. */
     void check(long fileSize) throws IOException, TufException {
       if (fileSize != count) {
-        throw new IOException(target.path() + ": " + fileSize + " bytes on disk but " + count
-            + " received; the download directory changed under the download");
+        throw new IOException(
+            target.path()
+                + ": "
+                + fileSize
+                + " bytes on disk but "
+                + count
+                + " received; the download directory changed under the download");
       }
       LengthAndHashes.checkLength(target.path(), java.util.OptionalLong.of(target.length()), count);
       LengthAndHashes.check(target.path(), digests, target.hashes());
@@ -453,8 +479,12 @@ public final class Updater {
    */
   private String targetUrlPath(TargetFile target) throws UnsafeNameException {
     String path = target.path();
-    if (path.isEmpty() || path.startsWith("/") || path.indexOf('\0') >= 0 || path.indexOf('\\') >= 0) {
-      throw new UnsafeNameException("target", path, "expected a relative path without NUL or backslash");
+    if (path.isEmpty()
+        || path.startsWith("/")
+        || path.indexOf('\0') >= 0
+        || path.indexOf('\\') >= 0) {
+      throw new UnsafeNameException(
+          "target", path, "expected a relative path without NUL or backslash");
     }
     String[] segments = path.split("/", -1);
     StringBuilder out = new StringBuilder();
@@ -481,7 +511,8 @@ public final class Updater {
   }
 
   /** Fetches {@code file} from each mirror in turn until one serves bytes that are accepted. */
-  private <R> Optional<R> fromMirrors(String file, long maxLength, boolean notFoundMeansNone, Acceptor<Optional<R>> acceptor)
+  private <R> Optional<R> fromMirrors(
+      String file, long maxLength, boolean notFoundMeansNone, Acceptor<Optional<R>> acceptor)
       throws IOException, TufException {
     List<Exception> failures = new ArrayList<>();
     boolean allNotFound = true;

@@ -11,16 +11,21 @@ public final class Urls {
   private Urls() {}
 
   /**
-   * Percent-encodes every byte of the UTF-8 form of {@code name} except letters, digits and
-   * {@code -._~}, as Python's {@code urllib.parse.quote(name, safe="")} does; the result never
-   * contains {@code /} and is safe as one URL path segment or file name.
+   * Percent-encodes every byte of the UTF-8 form of {@code name} except letters, digits and {@code
+   * -._~}, as Python's {@code urllib.parse.quote(name, safe="")} does; the result never contains
+   * {@code /} and is safe as one URL path segment or file name.
    */
   public static String quote(String name) {
     StringBuilder out = new StringBuilder(name.length());
     for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '.' || c == '_' || c == '~') {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
         out.append((char) c);
       } else {
         out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
@@ -41,7 +46,14 @@ public final class Urls {
       return url.toString();
     }
     try {
-      return new URI(url.getScheme(), null, url.getHost(), url.getPort(), url.getPath(), url.getQuery(), null)
+      return new URI(
+              url.getScheme(),
+              null,
+              url.getHost(),
+              url.getPort(),
+              url.getPath(),
+              url.getQuery(),
+              null)
           .toString();
     } catch (URISyntaxException e) {
       return url.getScheme() + "://" + url.getHost();

@@ -14,7 +14,10 @@ public final class VersionNotIncreasedException extends TufException {
             Locale.ROOT,
             "%s: expected a version greater than the current version %d, found version %d; sign it"
                 + " again with version %d",
-            role, current, found, current + 1));
+            role,
+            current,
+            found,
+            current + 1));
     this.current = current;
     this.found = found;
   }

@@ -5,6 +5,13 @@ public final class WrongMetadataTypeException extends TufException {
   private static final long serialVersionUID = 1L;
 
   public WrongMetadataTypeException(String expected, String found) {
-    super("expected " + expected + " metadata (_type \"" + expected + "\"), found _type \"" + found + "\"");
+    super(
+        "expected "
+            + expected
+            + " metadata (_type \""
+            + expected
+            + "\"), found _type \""
+            + found
+            + "\"");
   }
 }

@@ -24,8 +24,8 @@ import org.warder.signing.testing.ExternalTools;
 
 /**
  * {@link CanonicalJson} against securesystemslib's {@code encode_canonical}, the reference that
- * python-tuf signs with. Every document of the corpus is parsed by {@link StrictJson}, encoded,
- * and compared byte for byte with {@code encode_canonical(json.loads(doc)).encode("utf-8")} from
+ * python-tuf signs with. Every document of the corpus is parsed by {@link StrictJson}, encoded, and
+ * compared byte for byte with {@code encode_canonical(json.loads(doc)).encode("utf-8")} from
  * Debian's python3-securesystemslib; Python runs once for the whole corpus.
  */
 class CanonicalJsonInteropTest {
@@ -52,7 +52,8 @@ class CanonicalJsonInteropTest {
     CORPUS.put("-2^63 and -2^63-1", "[-9223372036854775808,-9223372036854775809]");
     CORPUS.put("2^64 and 2^128", "[18446744073709551616,340282366920938463463374607431768211456]");
     CORPUS.put(
-        "2^200 negative", "{\"n\":-" + BigInteger.TWO.pow(200) + ",\"p\":" + BigInteger.TWO.pow(200) + "}");
+        "2^200 negative",
+        "{\"n\":-" + BigInteger.TWO.pow(200) + ",\"p\":" + BigInteger.TWO.pow(200) + "}");
     CORPUS.put("300 digits", "[" + "9".repeat(300) + "]");
     // whitespace and ordering
     CORPUS.put(
@@ -72,9 +73,11 @@ class CanonicalJsonInteropTest {
     CORPUS.put("solidus escaped and raw", "[\"\\/\",\"/\",\"a\\/b</script>\"]");
     CORPUS.put("short escapes", "\"\\n\\t\\r\\b\\f\"");
     CORPUS.put(
-        "control characters", "[\"\\u0000\",\"\\u0001\\u001f\",\"x\\u0000y\",\"\\u007f\",\"\\u0085\"]");
+        "control characters",
+        "[\"\\u0000\",\"\\u0001\\u001f\",\"x\\u0000y\",\"\\u007f\",\"\\u0085\"]");
     CORPUS.put("escaped ASCII", "\"\\u0041\\u0062\\u0022\\u005c\"");
-    CORPUS.put("escape in a key", "{\"k\\\"ey\":1,\"back\\\\slash\":2,\"tab\\tkey\":3,\"nl\\nkey\":4}");
+    CORPUS.put(
+        "escape in a key", "{\"k\\\"ey\":1,\"back\\\\slash\":2,\"tab\\tkey\":3,\"nl\\nkey\":4}");
     // non-ASCII
     CORPUS.put("latin and CJK raw", "[\"\u00e9\u00fc\u00df\",\"\u65e5\u672c\u8a9e\",\"\u0416\"]");
     CORPUS.put("latin and CJK escaped", "[\"\\u00e9\\u00fc\\u00df\",\"\\u65e5\\u672c\\u8a9e\"]");
@@ -94,7 +97,9 @@ class CanonicalJsonInteropTest {
     CORPUS.put(
         "line and paragraph separators, BOM, replacement character",
         "[\"\u2028\",\"\\u2029\",\"\\ufeff\",\"\uFFFD\",\"\\uffff\"]");
-    CORPUS.put("unicode keys", "{\"\u043a\u043b\u044e\u0447\":\"\u0437\u043d\u0430\u0447\",\"\u9375\":[\"\u5024\"]}");
+    CORPUS.put(
+        "unicode keys",
+        "{\"\u043a\u043b\u044e\u0447\":\"\u0437\u043d\u0430\u0447\",\"\u9375\":[\"\u5024\"]}");
     // TUF-like metadata
     CORPUS.put(
         "TUF root",
@@ -195,7 +200,9 @@ class CanonicalJsonInteropTest {
     assertThat(java)
         .as(
             "%s: Java %s%n vs securesystemslib %s",
-            name, new String(java, StandardCharsets.UTF_8), new String(expected, StandardCharsets.UTF_8))
+            name,
+            new String(java, StandardCharsets.UTF_8),
+            new String(expected, StandardCharsets.UTF_8))
         .isEqualTo(expected);
   }
 
@@ -238,9 +245,13 @@ class CanonicalJsonInteropTest {
     known.put(" { \"b\" : [ 1 , -0 ] , \"a\" : \"x\" } ", "{\"a\":\"x\",\"b\":[1,0]}");
     known.put("\"\\\"\\\\\\/\\n\\u0000\"", "\"\\\"\\\\/\n\u0000\"");
     known.put("\"\\u00e9\\ud83d\\ude00\"", "\"\u00e9\uD83D\uDE00\"");
-    known.put("{\"\\uffff\":1,\"\\ud83d\\ude00\":2,\"\\ue000\":3}", "{\"\uE000\":3,\"\uFFFF\":1,\"\uD83D\uDE00\":2}");
+    known.put(
+        "{\"\\uffff\":1,\"\\ud83d\\ude00\":2,\"\\ue000\":3}",
+        "{\"\uE000\":3,\"\uFFFF\":1,\"\uD83D\uDE00\":2}");
     known.put("{\"a\":1,\"B\":2,\"\":3}", "{\"\":3,\"B\":2,\"a\":1}");
-    known.put("[18446744073709551616,-18446744073709551617]", "[18446744073709551616,-18446744073709551617]");
+    known.put(
+        "[18446744073709551616,-18446744073709551617]",
+        "[18446744073709551616,-18446744073709551617]");
     for (Map.Entry<String, String> e : known.entrySet()) {
       assertThat(new String(javaCanonical(e.getKey()), StandardCharsets.UTF_8))
           .as(e.getKey())
@@ -257,10 +268,12 @@ class CanonicalJsonInteropTest {
   @Test
   void testEncode_integerNodeTypesAgree() throws Exception {
     JsonNodeFactory f = JsonNodeFactory.instance;
-    assertThat(CanonicalJson.encode(f.numberNode(7))).isEqualTo("7".getBytes(StandardCharsets.US_ASCII));
+    assertThat(CanonicalJson.encode(f.numberNode(7)))
+        .isEqualTo("7".getBytes(StandardCharsets.US_ASCII));
     assertThat(CanonicalJson.encode(f.numberNode(Long.MIN_VALUE)))
         .isEqualTo(Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII));
-    assertThat(CanonicalJson.encode(f.numberNode((short) -3))).isEqualTo("-3".getBytes(StandardCharsets.US_ASCII));
+    assertThat(CanonicalJson.encode(f.numberNode((short) -3)))
+        .isEqualTo("-3".getBytes(StandardCharsets.US_ASCII));
     assertThat(CanonicalJson.encode(f.numberNode(BigInteger.TEN.pow(40))))
         .isEqualTo(("1" + "0".repeat(40)).getBytes(StandardCharsets.US_ASCII));
   }

@@ -30,10 +30,12 @@ import org.warder.signing.testing.Mutations;
 class StrictJsonPropertyTest {
   private static final List<byte[]> SEEDS =
       List.of(
-          "{\"signed\":{\"_type\":\"root\",\"version\":1,\"keys\":{\"ab\":{\"keyval\":{\"public\":\"00\"}}}},\"signatures\":[]}",
-          "[1,-2,true,false,null,\"x\\\"y\\\\z\",{\"\":[]}]",
-          "{\"a\":{\"b\":[{\"c\":\"\\u00e9\\ud83d\\ude00\"}]},\"n\":123456789012345678901234567890}")
-          .stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
+              "{\"signed\":{\"_type\":\"root\",\"version\":1,\"keys\":{\"ab\":{\"keyval\":{\"public\":\"00\"}}}},\"signatures\":[]}",
+              "[1,-2,true,false,null,\"x\\\"y\\\\z\",{\"\":[]}]",
+              "{\"a\":{\"b\":[{\"c\":\"\\u00e9\\ud83d\\ude00\"}]},\"n\":123456789012345678901234567890}")
+          .stream()
+          .map(s -> s.getBytes(StandardCharsets.UTF_8))
+          .toList();
 
   @Property(tries = 200)
   void testParse_arbitraryBytes_treeOrRefusal(@ForAll @Size(max = 200) byte[] bytes) {
@@ -48,7 +50,8 @@ class StrictJsonPropertyTest {
   }
 
   @Property(tries = 150)
-  void testEncodeAsJson_readsBackAsTheSameTreeAndCanonicalBytes(@ForAll("trees") JsonNode tree) throws Exception {
+  void testEncodeAsJson_readsBackAsTheSameTreeAndCanonicalBytes(@ForAll("trees") JsonNode tree)
+      throws Exception {
     byte[] file = CanonicalJson.encodeAsJson(tree);
     JsonNode read = StrictJson.parse(file);
     assertThat(read).isEqualTo(tree);
@@ -56,16 +59,23 @@ class StrictJsonPropertyTest {
     assertThat(CanonicalJson.encodeAsJson(read)).isEqualTo(file);
   }
 
-  /** Canonical JSON writes control characters raw, which is no JSON: only trees without them read back. */
+  /**
+   * Canonical JSON writes control characters raw, which is no JSON: only trees without them read
+   * back.
+   */
   @Property(tries = 100)
-  void testEncode_withoutControlCharactersIsValidJsonAndReadsBack(@ForAll("trees") JsonNode tree) throws Exception {
+  void testEncode_withoutControlCharactersIsValidJsonAndReadsBack(@ForAll("trees") JsonNode tree)
+      throws Exception {
     byte[] canonical = CanonicalJson.encode(tree);
     boolean controls = false;
     for (byte b : canonical) {
       controls |= b >= 0 && b < 0x20;
     }
     if (controls) {
-      assertThat(BoundedParse.parsedOrRefused(MalformedJsonException.class, () -> StrictJson.parse(canonical))).isEmpty();
+      assertThat(
+              BoundedParse.parsedOrRefused(
+                  MalformedJsonException.class, () -> StrictJson.parse(canonical)))
+          .isEmpty();
     } else {
       assertThat(CanonicalJson.encodeAsJson(tree)).isEqualTo(canonical);
       assertThat(StrictJson.parse(canonical)).isEqualTo(tree);
@@ -74,8 +84,11 @@ class StrictJsonPropertyTest {
 
   private static void assertCanonicallyWritable(JsonNode tree) {
     Optional<byte[]> canonical =
-        BoundedParse.parsedOrRefused(MalformedJsonException.class, () -> CanonicalJson.encode(tree));
-    assertThat(canonical).as("canonical form of a tree the strict reader accepted: %s", tree).isPresent();
+        BoundedParse.parsedOrRefused(
+            MalformedJsonException.class, () -> CanonicalJson.encode(tree));
+    assertThat(canonical)
+        .as("canonical form of a tree the strict reader accepted: %s", tree)
+        .isPresent();
   }
 
   @Provide
@@ -86,21 +99,34 @@ class StrictJsonPropertyTest {
   @Provide
   Arbitrary<JsonNode> trees() {
     return Arbitraries.lazyOf(
-        () -> Arbitraries.strings().map(s -> (JsonNode) JsonNodeFactory.instance.textNode(validUnicode(s))),
-        () -> Arbitraries.bigIntegers()
-            .between(BigInteger.TWO.pow(80).negate(), BigInteger.TWO.pow(80))
-            .map(n -> (JsonNode) JsonNodeFactory.instance.numberNode(n)),
-        () -> Arbitraries.of(true, false).map(b -> (JsonNode) JsonNodeFactory.instance.booleanNode(b)),
+        () ->
+            Arbitraries.strings()
+                .map(s -> (JsonNode) JsonNodeFactory.instance.textNode(validUnicode(s))),
+        () ->
+            Arbitraries.bigIntegers()
+                .between(BigInteger.TWO.pow(80).negate(), BigInteger.TWO.pow(80))
+                .map(n -> (JsonNode) JsonNodeFactory.instance.numberNode(n)),
+        () ->
+            Arbitraries.of(true, false)
+                .map(b -> (JsonNode) JsonNodeFactory.instance.booleanNode(b)),
         () -> Arbitraries.just((JsonNode) JsonNodeFactory.instance.nullNode()),
         () -> trees().list().ofMaxSize(4).map(StrictJsonPropertyTest::array),
-        () -> Arbitraries.maps(Arbitraries.strings().ofMaxLength(8).map(StrictJsonPropertyTest::validUnicode), trees())
-            .ofMaxSize(4).map(StrictJsonPropertyTest::object));
+        () ->
+            Arbitraries.maps(
+                    Arbitraries.strings().ofMaxLength(8).map(StrictJsonPropertyTest::validUnicode),
+                    trees())
+                .ofMaxSize(4)
+                .map(StrictJsonPropertyTest::object));
   }
 
-  /** {@code s} with unpaired surrogates dropped: canonical JSON is defined for Unicode text only. */
+  /**
+   * {@code s} with unpaired surrogates dropped: canonical JSON is defined for Unicode text only.
+   */
   private static String validUnicode(String s) {
     StringBuilder out = new StringBuilder();
-    s.codePoints().filter(c -> !Character.isSurrogate((char) c) || c > 0xffff).forEach(out::appendCodePoint);
+    s.codePoints()
+        .filter(c -> !Character.isSurrogate((char) c) || c > 0xffff)
+        .forEach(out::appendCodePoint);
     return out.toString();
   }
 

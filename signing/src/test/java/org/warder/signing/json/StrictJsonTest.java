@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The strict reader: everything a signed document must not contain is refused with a {@link
- * MalformedJsonException} saying what was expected and what was found; valid documents,
- * including integers of any size, are read exactly.
+ * MalformedJsonException} saying what was expected and what was found; valid documents, including
+ * integers of any size, are read exactly.
  */
 class StrictJsonTest {
   private static AbstractThrowableAssert<?, ? extends Throwable> assertRefused(byte[] input) {
@@ -45,7 +45,9 @@ class StrictJsonTest {
         "{\"a\":1,\"\\u0061\":2}",
       })
   void testParse_refusesDuplicateKeys(String input) {
-    assertRefused(input).hasMessageContaining("Duplicate field 'a'").hasMessageContaining("at line 1 column");
+    assertRefused(input)
+        .hasMessageContaining("Duplicate field 'a'")
+        .hasMessageContaining("at line 1 column");
   }
 
   @Test
@@ -90,7 +92,9 @@ class StrictJsonTest {
 
   @Test
   void testParse_refusesTrailingTokenNamingIt() {
-    assertRefused("{\"a\":1}\n{\"a\":2}").hasMessageContaining("Trailing token").hasMessageContaining("line 2");
+    assertRefused("{\"a\":1}\n{\"a\":2}")
+        .hasMessageContaining("Trailing token")
+        .hasMessageContaining("line 2");
   }
 
   @Test
@@ -103,17 +107,29 @@ class StrictJsonTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "1.0", "0.5", "-0.0", "1e3", "1E3", "1e-3", "1E+2", "-1.5e10", "1e400", "123456789.000000001"
+        "1.0",
+        "0.5",
+        "-0.0",
+        "1e3",
+        "1E3",
+        "1e-3",
+        "1E+2",
+        "-1.5e10",
+        "1e400",
+        "123456789.000000001"
       })
   void testParse_refusesFloatsAtTopLevel(String input) {
-    assertRefused(input).hasMessageContaining("expected only integers, found the floating-point number").hasMessageEndingWith(" at $");
+    assertRefused(input)
+        .hasMessageContaining("expected only integers, found the floating-point number")
+        .hasMessageEndingWith(" at $");
   }
 
   static Stream<Arguments> nestedFloats() {
     return Stream.of(
         Arguments.of("{\"a\":1.0}", "$.a"),
         Arguments.of("[1,2,3e0]", "$[2]"),
-        Arguments.of("{\"signed\":{\"targets\":{\"f\":{\"length\":1e3}}}}", "$.signed.targets.f.length"),
+        Arguments.of(
+            "{\"signed\":{\"targets\":{\"f\":{\"length\":1e3}}}}", "$.signed.targets.f.length"),
         Arguments.of("{\"a\":[{\"b\":[0,{\"c\":-2.5}]}]}", "$.a[0].b[1].c"));
   }
 
@@ -158,7 +174,8 @@ class StrictJsonTest {
       JsonNode node = StrictJson.parse("{\"n\":[" + value + "]}").get("n").get(0);
       assertThat(node.isIntegralNumber()).as(value.toString()).isTrue();
       assertThat(node.bigIntegerValue()).isEqualTo(value);
-      assertThat(CanonicalJson.encode(node)).isEqualTo(value.toString().getBytes(StandardCharsets.US_ASCII));
+      assertThat(CanonicalJson.encode(node))
+          .isEqualTo(value.toString().getBytes(StandardCharsets.US_ASCII));
     }
   }
 
@@ -191,7 +208,18 @@ class StrictJsonTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{'a':1}", "{\"a\":'b'}", "['a']", "'a'", "{a:1}", "{\"a\":b}", "[True]", "[None]", "[undefined]"})
+  @ValueSource(
+      strings = {
+        "{'a':1}",
+        "{\"a\":'b'}",
+        "['a']",
+        "'a'",
+        "{a:1}",
+        "{\"a\":b}",
+        "[True]",
+        "[None]",
+        "[undefined]"
+      })
   void testParse_refusesSingleQuotesAndBareWords(String input) {
     assertRefused(input).hasMessageContaining("found invalid JSON at line 1 column");
   }
@@ -222,14 +250,16 @@ class StrictJsonTest {
         "\"\\ud83d\\ud83d\\ude00\"",
       })
   void testParse_refusesUnpairedSurrogates(String input) {
-    assertRefused(input).hasMessageMatching("(?s).*(found the unpaired surrogate \\\\u|Broken surrogate pair).*");
+    assertRefused(input)
+        .hasMessageMatching("(?s).*(found the unpaired surrogate \\\\u|Broken surrogate pair).*");
   }
 
   @Test
   void testParse_acceptsSurrogatePairs() throws Exception {
     JsonNode node = StrictJson.parse("{\"\\ud83d\\ude00\":\"x\\ud83d\\ude00y\"}");
     assertThat(node.get("\ud83d\ude00").textValue()).isEqualTo("x\ud83d\ude00y");
-    assertThat(CanonicalJson.encode(node)).isEqualTo("{\"😀\":\"x😀y\"}".getBytes(StandardCharsets.UTF_8));
+    assertThat(CanonicalJson.encode(node))
+        .isEqualTo("{\"😀\":\"x😀y\"}".getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -239,7 +269,8 @@ class StrictJsonTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"\"\\x41\"", "\"\\u12\"", "\"\\u12G4\"", "\"\\'\"", "\"\\U0041\"", "\"\\\""})
+  @ValueSource(
+      strings = {"\"\\x41\"", "\"\\u12\"", "\"\\u12G4\"", "\"\\'\"", "\"\\U0041\"", "\"\\\""})
   void testParse_refusesInvalidEscapes(String input) {
     assertRefused(input).hasMessageContaining("found invalid JSON");
   }
@@ -258,7 +289,12 @@ class StrictJsonTest {
     assertThat(StrictJson.parse("[".repeat(d) + "]".repeat(d))).isNotNull();
     JsonNode objects = StrictJson.parse("{\"a\":".repeat(d) + "1" + "}".repeat(d));
     assertThat(objects.at("/a".repeat(d)).intValue()).isEqualTo(1);
-    assertThat(StrictJson.parse("{\"a\":".repeat(d / 2) + "[".repeat(d / 2) + "]".repeat(d / 2) + "}".repeat(d / 2)))
+    assertThat(
+            StrictJson.parse(
+                "{\"a\":".repeat(d / 2)
+                    + "[".repeat(d / 2)
+                    + "]".repeat(d / 2)
+                    + "}".repeat(d / 2)))
         .isNotNull();
   }
 
@@ -282,13 +318,20 @@ class StrictJsonTest {
         Arguments.of("truncated 2-byte sequence", new byte[] {'"', (byte) 0xc3, '"'}),
         Arguments.of("truncated 4-byte sequence", new byte[] {'"', (byte) 0xf0, (byte) 0x9f, '"'}),
         Arguments.of("overlong NUL (C0 80)", new byte[] {'"', (byte) 0xc0, (byte) 0x80, '"'}),
-        Arguments.of("overlong '/' (E0 80 AF)", new byte[] {'"', (byte) 0xe0, (byte) 0x80, (byte) 0xaf, '"'}),
-        Arguments.of("UTF-8 encoded surrogate (CESU-8)", new byte[] {'"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"'}),
+        Arguments.of(
+            "overlong '/' (E0 80 AF)",
+            new byte[] {'"', (byte) 0xe0, (byte) 0x80, (byte) 0xaf, '"'}),
+        Arguments.of(
+            "UTF-8 encoded surrogate (CESU-8)",
+            new byte[] {'"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"'}),
         Arguments.of(
             "code point above U+10FFFF",
             new byte[] {'"', (byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80, '"'}),
-        Arguments.of("0xf5 lead byte", new byte[] {'"', (byte) 0xf5, (byte) 0x80, (byte) 0x80, (byte) 0x80, '"'}),
-        Arguments.of("invalid byte in a key", new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'}));
+        Arguments.of(
+            "0xf5 lead byte",
+            new byte[] {'"', (byte) 0xf5, (byte) 0x80, (byte) 0x80, (byte) 0x80, '"'}),
+        Arguments.of(
+            "invalid byte in a key", new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'}));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -348,7 +391,8 @@ class StrictJsonTest {
 
   @Test
   void testParseObject_refusesWhatParseRefuses() {
-    assertThatThrownBy(() -> StrictJson.parseObject("{\"a\":1,\"a\":1}".getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () -> StrictJson.parseObject("{\"a\":1,\"a\":1}".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(MalformedJsonException.class)
         .hasMessageContaining("Duplicate field");
     assertThatThrownBy(() -> StrictJson.parseObject("{\"a\":1.5}".getBytes(StandardCharsets.UTF_8)))

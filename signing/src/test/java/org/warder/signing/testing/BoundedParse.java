@@ -23,7 +23,8 @@ public final class BoundedParse {
    * The value {@code parse} returned, or empty when it refused the input with {@code refusal}.
    * Anything else fails the calling test with what was thrown.
    */
-  public static <T> Optional<T> parsedOrRefused(Class<? extends Exception> refusal, ThrowingSupplier<T> parse) {
+  public static <T> Optional<T> parsedOrRefused(
+      Class<? extends Exception> refusal, ThrowingSupplier<T> parse) {
     try {
       return Optional.of(assertTimeoutPreemptively(LIMIT, parse));
     } catch (Throwable t) {

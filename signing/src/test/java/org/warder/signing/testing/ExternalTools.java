@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The independent programs tests compare against: Debian's {@code python3-securesystemslib}
- * under {@code /usr/bin/python3}, the {@code openssl} command, and any other tool found on PATH
- * ({@code xz}, {@code bsdtar}, busybox, Node.js).
+ * The independent programs tests compare against: Debian's {@code python3-securesystemslib} under
+ * {@code /usr/bin/python3}, the {@code openssl} command, and any other tool found on PATH ({@code
+ * xz}, {@code bsdtar}, busybox, Node.js).
  *
  * <p>A missing tool fails the test when the environment variable {@code CI} is set (anything but
  * {@code false} or {@code 0}; {@code .ci/run} sets {@code CI=true} and installs the tools);
@@ -58,10 +58,7 @@ public final class ExternalTools {
   /** Whether this looks like a CI run, where a skipped interop check is a failure. */
   public static boolean inCi() {
     String ci = System.getenv("CI");
-    return ci != null
-        && !ci.isBlank()
-        && !ci.equalsIgnoreCase("false")
-        && !ci.equals("0");
+    return ci != null && !ci.isBlank() && !ci.equalsIgnoreCase("false") && !ci.equals("0");
   }
 
   /**
@@ -84,8 +81,8 @@ public final class ExternalTools {
   }
 
   /**
-   * Skips (or, in CI, fails) the calling test because of {@code reason}, e.g. a missing tool.
-   * Never returns.
+   * Skips (or, in CI, fails) the calling test because of {@code reason}, e.g. a missing tool. Never
+   * returns.
    */
   public static void unavailable(String reason) {
     reportMissing(reason);
@@ -113,8 +110,7 @@ public final class ExternalTools {
   }
 
   /**
-   * {@code /usr/bin/python3} with securesystemslib importable; skips or fails the test
-   * otherwise.
+   * {@code /usr/bin/python3} with securesystemslib importable; skips or fails the test otherwise.
    */
   public static synchronized Path python() {
     if (securesystemslibVersion == null && pythonProblem == null) {
@@ -130,7 +126,8 @@ public final class ExternalTools {
         Result r = run(command, new byte[0]);
         if (r.exitCode() != 0) {
           pythonProblem =
-              PYTHON + " cannot import securesystemslib (Debian package python3-securesystemslib): "
+              PYTHON
+                  + " cannot import securesystemslib (Debian package python3-securesystemslib): "
                   + r.stderr().strip();
         } else {
           securesystemslibVersion = r.stdoutText().trim();
@@ -150,8 +147,8 @@ public final class ExternalTools {
   }
 
   /**
-   * Runs {@code script} with {@code python3 -I} (isolated: no PYTHONPATH, no user site), feeding
-   * it {@code stdin}; fails the test if the script exits with anything but 0.
+   * Runs {@code script} with {@code python3 -I} (isolated: no PYTHONPATH, no user site), feeding it
+   * {@code stdin}; fails the test if the script exits with anything but 0.
    */
   public static byte[] runPython(String script, byte[] stdin) {
     List<String> command = List.of(python().toString(), "-I", "-c", script);
@@ -169,7 +166,10 @@ public final class ExternalTools {
         String version = r.stdoutText().trim();
         if (r.exitCode() != 0 || !version.startsWith("OpenSSL 3.")) {
           opensslProblem =
-              "/usr/bin/openssl is not a working OpenSSL 3 (found '" + version + "' " + r.stderr()
+              "/usr/bin/openssl is not a working OpenSSL 3 (found '"
+                  + version
+                  + "' "
+                  + r.stderr()
                   + "; Debian package openssl)";
         } else {
           openssl = candidate;
@@ -201,8 +201,8 @@ public final class ExternalTools {
   }
 
   /**
-   * Runs {@code command} with stdin, stdout and stderr in temporary files (no pipe deadlocks),
-   * in the C.UTF-8 locale.
+   * Runs {@code command} with stdin, stdout and stderr in temporary files (no pipe deadlocks), in
+   * the C.UTF-8 locale.
    */
   public static Result run(List<String> command, byte[] stdin) {
     Path in = null;
@@ -247,7 +247,9 @@ public final class ExternalTools {
                       ? ProcessBuilder.Redirect.from(new File("/dev/null"))
                       : ProcessBuilder.Redirect.from(stdin.toFile()))
               .redirectOutput(
-                  out == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(out.toFile()))
+                  out == null
+                      ? ProcessBuilder.Redirect.DISCARD
+                      : ProcessBuilder.Redirect.to(out.toFile()))
               .redirectError(err.toFile());
       pb.environment().put("LC_ALL", "C.UTF-8");
       Process p = pb.start();
@@ -278,7 +280,9 @@ public final class ExternalTools {
       List<Process> processes = ProcessBuilder.startPipeline(builders);
       for (int i = 0; i < processes.size(); i++) {
         Process p = processes.get(i);
-        assertThat(p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)).as("pipeline stage %d finished", i).isTrue();
+        assertThat(p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES))
+            .as("pipeline stage %d finished", i)
+            .isTrue();
         assertThat(p.exitValue()).as("exit status of %s", builders.get(i).command()).isZero();
       }
     } catch (IOException e) {

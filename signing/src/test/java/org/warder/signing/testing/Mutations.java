@@ -34,19 +34,87 @@ public final class Mutations {
 
   /** Short byte sequences that parsers of text formats have trouble with. */
   private static final List<String> TOKENS =
-      List.of("\"", "\\", "{", "}", "[", "]", ",", ":", "\u0000", "\n", "\t", " ", "\\u0000", "\\ud800",
-          "\\udc00", "-", "0", "1e999", "99999999999999999999999", "null", "..", "/", "../", "\u202e",
-          "\u00ff", "\uffff", "\ud83d\ude00", "\r\n", "=", "%00", "*", "?", "[!");
+      List.of(
+          "\"",
+          "\\",
+          "{",
+          "}",
+          "[",
+          "]",
+          ",",
+          ":",
+          "\u0000",
+          "\n",
+          "\t",
+          " ",
+          "\\u0000",
+          "\\ud800",
+          "\\udc00",
+          "-",
+          "0",
+          "1e999",
+          "99999999999999999999999",
+          "null",
+          "..",
+          "/",
+          "../",
+          "\u202e",
+          "\u00ff",
+          "\uffff",
+          "\ud83d\ude00",
+          "\r\n",
+          "=",
+          "%00",
+          "*",
+          "?",
+          "[!");
 
   /** JSON values every parser of a JSON document should refuse or handle, as raw JSON text. */
   private static final List<String> HOSTILE_VALUES =
-      List.of("null", "true", "false", "0", "-1", "-0", "1.5", "1e400", "-1e-400", "1E2",
-          "9223372036854775807", "9223372036854775808", "-9223372036854775809", "18446744073709551616",
-          "2147483648", "4294967296", "123456789012345678901234567890", "\"\"", "\" \"", "\"\\ud800\"",
-          "\"a\\udc00b\"", "\"\\u0000\"", "\"\\u202e\"", "\"\\n\"", "\"../../../../etc/passwd\"",
-          "\"/etc/passwd\"", "\"..\"", "\".\"", "\"a/../b\"", "\"a//b\"", "\"C:\\\\x\"", "\"-rf\"",
-          "\"1\"", "\"true\"", "\"false\"", "\"yes\"", "[]", "{}", "[null]", "{\"\":null}",
-          "[\"a\",\"a\"]", "[1,[2,[3]]]", "{\"a\":{\"b\":{\"c\":{}}}}",
+      List.of(
+          "null",
+          "true",
+          "false",
+          "0",
+          "-1",
+          "-0",
+          "1.5",
+          "1e400",
+          "-1e-400",
+          "1E2",
+          "9223372036854775807",
+          "9223372036854775808",
+          "-9223372036854775809",
+          "18446744073709551616",
+          "2147483648",
+          "4294967296",
+          "123456789012345678901234567890",
+          "\"\"",
+          "\" \"",
+          "\"\\ud800\"",
+          "\"a\\udc00b\"",
+          "\"\\u0000\"",
+          "\"\\u202e\"",
+          "\"\\n\"",
+          "\"../../../../etc/passwd\"",
+          "\"/etc/passwd\"",
+          "\"..\"",
+          "\".\"",
+          "\"a/../b\"",
+          "\"a//b\"",
+          "\"C:\\\\x\"",
+          "\"-rf\"",
+          "\"1\"",
+          "\"true\"",
+          "\"false\"",
+          "\"yes\"",
+          "[]",
+          "{}",
+          "[null]",
+          "{\"\":null}",
+          "[\"a\",\"a\"]",
+          "[1,[2,[3]]]",
+          "{\"a\":{\"b\":{\"c\":{}}}}",
           "[".repeat(80) + "]".repeat(80),
           "{\"a\":".repeat(80) + "1" + "}".repeat(80),
           "\"" + "a".repeat(70_000) + "\"");
@@ -65,7 +133,8 @@ public final class Mutations {
                 Arbitraries.integers().between(0, TOKENS.size() - 1))
             .as(ByteEdit::new);
     return Combinators.combine(
-            Arbitraries.integers().between(0, copies.size() - 1), edit.list().ofMinSize(1).ofMaxSize(8))
+            Arbitraries.integers().between(0, copies.size() - 1),
+            edit.list().ofMinSize(1).ofMaxSize(8))
         .as((seed, edits) -> apply(copies.get(seed), edits));
   }
 
@@ -80,12 +149,21 @@ public final class Mutations {
     Arbitrary<String> value =
         Arbitraries.frequencyOf(
             Tuple.of(4, Arbitraries.of(HOSTILE_VALUES)),
-            Tuple.of(3, domainValues.isEmpty() ? Arbitraries.of("null") : Arbitraries.of(domainValues)),
+            Tuple.of(
+                3, domainValues.isEmpty() ? Arbitraries.of("null") : Arbitraries.of(domainValues)),
             Tuple.of(2, Arbitraries.strings().ofMaxLength(24).map(Mutations::quote)),
-            Tuple.of(1, Arbitraries.bigIntegers()
-                .between(BigInteger.TWO.pow(70).negate(), BigInteger.TWO.pow(70)).map(BigInteger::toString)),
-            Tuple.of(1, Arbitraries.maps(Arbitraries.strings().alpha().ofMaxLength(6),
-                Arbitraries.strings().ofMaxLength(6)).ofMaxSize(3).map(Mutations::object)));
+            Tuple.of(
+                1,
+                Arbitraries.bigIntegers()
+                    .between(BigInteger.TWO.pow(70).negate(), BigInteger.TWO.pow(70))
+                    .map(BigInteger::toString)),
+            Tuple.of(
+                1,
+                Arbitraries.maps(
+                        Arbitraries.strings().alpha().ofMaxLength(6),
+                        Arbitraries.strings().ofMaxLength(6))
+                    .ofMaxSize(3)
+                    .map(Mutations::object)));
     Arbitrary<JsonEdit> edit =
         Combinators.combine(
                 Arbitraries.of(JsonEdit.Kind.values()),
@@ -94,18 +172,31 @@ public final class Mutations {
                 Arbitraries.strings().ofMaxLength(12))
             .as(JsonEdit::new);
     return Combinators.combine(
-            Arbitraries.integers().between(0, trees.size() - 1), edit.list().ofMinSize(1).ofMaxSize(4))
+            Arbitraries.integers().between(0, trees.size() - 1),
+            edit.list().ofMinSize(1).ofMaxSize(4))
         .as((seed, edits) -> apply(trees.get(seed), edits));
   }
 
   /** One byte edit; positions are taken modulo the document's length. */
   record ByteEdit(Kind kind, int at, byte value, int length, int token) {
-    enum Kind { SET, INSERT, DELETE, REPEAT, TRUNCATE, TOKEN }
+    enum Kind {
+      SET,
+      INSERT,
+      DELETE,
+      REPEAT,
+      TRUNCATE,
+      TOKEN
+    }
   }
 
   /** One JSON edit of the node at {@code target} (modulo the node count) in document order. */
   record JsonEdit(Kind kind, int target, String value, String key) {
-    enum Kind { REPLACE, REMOVE, ADD_KEY, WRAP }
+    enum Kind {
+      REPLACE,
+      REMOVE,
+      ADD_KEY,
+      WRAP
+    }
   }
 
   private static byte[] apply(byte[] seed, List<ByteEdit> edits) {
@@ -113,20 +204,22 @@ public final class Mutations {
     for (ByteEdit e : edits) {
       int at = e.at() % (doc.length + 1);
       int end = Math.min(doc.length, at + e.length());
-      doc = switch (e.kind()) {
-        case SET -> {
-          byte[] copy = doc.clone();
-          if (at < copy.length) {
-            copy[at] = e.value();
-          }
-          yield copy;
-        }
-        case INSERT -> splice(doc, at, at, new byte[] {e.value()});
-        case DELETE -> splice(doc, at, end, new byte[0]);
-        case REPEAT -> splice(doc, at, at, Arrays.copyOfRange(doc, at, end));
-        case TRUNCATE -> Arrays.copyOf(doc, at);
-        case TOKEN -> splice(doc, at, at, TOKENS.get(e.token()).getBytes(StandardCharsets.UTF_8));
-      };
+      doc =
+          switch (e.kind()) {
+            case SET -> {
+              byte[] copy = doc.clone();
+              if (at < copy.length) {
+                copy[at] = e.value();
+              }
+              yield copy;
+            }
+            case INSERT -> splice(doc, at, at, new byte[] {e.value()});
+            case DELETE -> splice(doc, at, end, new byte[0]);
+            case REPEAT -> splice(doc, at, at, Arrays.copyOfRange(doc, at, end));
+            case TRUNCATE -> Arrays.copyOf(doc, at);
+            case TOKEN ->
+                splice(doc, at, at, TOKENS.get(e.token()).getBytes(StandardCharsets.UTF_8));
+          };
     }
     return doc;
   }
@@ -187,7 +280,8 @@ public final class Mutations {
   /** A node with where it sits: its parent and its key or index there (none for the root). */
   private record Located(JsonNode node, ContainerNode<?> parent, String key, int index) {}
 
-  private static void collect(JsonNode node, ContainerNode<?> parent, String key, int index, List<Located> out) {
+  private static void collect(
+      JsonNode node, ContainerNode<?> parent, String key, int index, List<Located> out) {
     out.add(new Located(node, parent, key, index));
     if (node instanceof ObjectNode o) {
       for (Map.Entry<String, JsonNode> e : List.copyOf(o.properties())) {

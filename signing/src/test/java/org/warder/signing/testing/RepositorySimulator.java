@@ -34,8 +34,8 @@ import org.warder.signing.tuf.Targets;
 import org.warder.signing.tuf.TufException;
 
 /**
- * An in-memory TUF repository that is also a {@link Fetcher}: tests change it, sign it, tamper
- * with what it serves, and read the requests the client made. Built on the production {@link
+ * An in-memory TUF repository that is also a {@link Fetcher}: tests change it, sign it, tamper with
+ * what it serves, and read the requests the client made. Built on the production {@link
  * Repository}, so the repository side is exercised too. Not thread-safe.
  */
 public final class RepositorySimulator implements Fetcher {
@@ -109,8 +109,8 @@ public final class RepositorySimulator implements Fetcher {
   }
 
   /**
-   * Publishes root N+1 made by {@code change} from root N (version and expiry are set here),
-   * signed by {@code signWith}.
+   * Publishes root N+1 made by {@code change} from root N (version and expiry are set here), signed
+   * by {@code signWith}.
    */
   public Metadata<Root> rotateRoot(UnaryOperator<Root> change, List<? extends Signer> signWith)
       throws SigningException {
@@ -136,7 +136,8 @@ public final class RepositorySimulator implements Fetcher {
   }
 
   /** A root with {@code role}'s keys replaced by {@code keys} and {@code threshold}. */
-  public static Root withRoleKeys(Root root, String role, List<? extends Signer> keys, int threshold) {
+  public static Root withRoleKeys(
+      Root root, String role, List<? extends Signer> keys, int threshold) {
     Map<String, Key> allKeys = new LinkedHashMap<>(root.keys());
     Map<String, RoleKeys> roles = new LinkedHashMap<>(root.roles());
     List<String> ids = new ArrayList<>();
@@ -145,7 +146,13 @@ public final class RepositorySimulator implements Fetcher {
       ids.add(k.keyId());
     }
     roles.put(role, new RoleKeys(ids, threshold));
-    return new Root(root.specVersion(), root.version(), root.expires(), root.consistentSnapshot(), allKeys, roles);
+    return new Root(
+        root.specVersion(),
+        root.version(),
+        root.expires(),
+        root.consistentSnapshot(),
+        allKeys,
+        roles);
   }
 
   public Targets targets(String role) {
@@ -157,7 +164,12 @@ public final class RepositorySimulator implements Fetcher {
     Targets current = targets(role);
     Targets changed = change.apply(current);
     Targets next =
-        new Targets(changed.specVersion(), current.version() + 1, expires, changed.targets(), changed.delegations());
+        new Targets(
+            changed.specVersion(),
+            current.version() + 1,
+            expires,
+            changed.targets(),
+            changed.delegations());
     repository.putTargets(role, Metadata.of(next).signedBy(signers(role)));
   }
 
@@ -165,22 +177,26 @@ public final class RepositorySimulator implements Fetcher {
   public TargetFile addTarget(String role, String path, byte[] content) throws SigningException {
     TargetFile file = TargetFile.of(path, content.length, Digests.sha256Hex(content));
     blobs.put(path, content);
-    updateTargets(role, t -> {
-      Map<String, TargetFile> files = new LinkedHashMap<>(t.targets());
-      files.put(path, file);
-      return new Targets(t.specVersion(), t.version(), t.expires(), files, t.delegations());
-    });
+    updateTargets(
+        role,
+        t -> {
+          Map<String, TargetFile> files = new LinkedHashMap<>(t.targets());
+          files.put(path, file);
+          return new Targets(t.specVersion(), t.version(), t.expires(), files, t.delegations());
+        });
     return file;
   }
 
   /** Adds (or replaces) a target description without content checks (hostile metadata). */
   public void putTargetFile(String role, TargetFile file, byte[] served) throws SigningException {
     blobs.put(file.path(), served);
-    updateTargets(role, t -> {
-      Map<String, TargetFile> files = new LinkedHashMap<>(t.targets());
-      files.put(file.path(), file);
-      return new Targets(t.specVersion(), t.version(), t.expires(), files, t.delegations());
-    });
+    updateTargets(
+        role,
+        t -> {
+          Map<String, TargetFile> files = new LinkedHashMap<>(t.targets());
+          files.put(file.path(), file);
+          return new Targets(t.specVersion(), t.version(), t.expires(), files, t.delegations());
+        });
   }
 
   /**
@@ -200,14 +216,23 @@ public final class RepositorySimulator implements Fetcher {
             role.terminating(),
             role.paths(),
             role.pathHashPrefixes());
-    updateTargets(delegator, t -> {
-      Map<String, Key> dkeys = new LinkedHashMap<>(t.delegations().map(Delegations::keys).orElse(Map.of()));
-      keys.forEach(k -> dkeys.put(k.keyId(), k.publicKey()));
-      List<DelegatedRole> roles = new ArrayList<>(t.delegations().map(Delegations::roles).orElse(List.of()));
-      roles.removeIf(r -> r.name().equals(role.name()));
-      roles.add(withKeys);
-      return new Targets(t.specVersion(), t.version(), t.expires(), t.targets(), Optional.of(new Delegations(dkeys, roles)));
-    });
+    updateTargets(
+        delegator,
+        t -> {
+          Map<String, Key> dkeys =
+              new LinkedHashMap<>(t.delegations().map(Delegations::keys).orElse(Map.of()));
+          keys.forEach(k -> dkeys.put(k.keyId(), k.publicKey()));
+          List<DelegatedRole> roles =
+              new ArrayList<>(t.delegations().map(Delegations::roles).orElse(List.of()));
+          roles.removeIf(r -> r.name().equals(role.name()));
+          roles.add(withKeys);
+          return new Targets(
+              t.specVersion(),
+              t.version(),
+              t.expires(),
+              t.targets(),
+              Optional.of(new Delegations(dkeys, roles)));
+        });
     if (repository.targets(role.name()).isEmpty()) {
       repository.putTargets(
           role.name(),
@@ -228,8 +253,8 @@ public final class RepositorySimulator implements Fetcher {
   }
 
   /**
-   * Writes the repository as static files: {@code metadata/<consistent-snapshot names>} and
-   * {@code targets/<dir>/<sha256>.<name>}, as a web server would serve them.
+   * Writes the repository as static files: {@code metadata/<consistent-snapshot names>} and {@code
+   * targets/<dir>/<sha256>.<name>}, as a web server would serve them.
    */
   public void writeTo(Path dir) throws IOException {
     Path metadata = dir.resolve("metadata");
@@ -251,13 +276,21 @@ public final class RepositorySimulator implements Fetcher {
       String path = e.getKey();
       int slash = path.lastIndexOf('/');
       Path target =
-          dir.resolve("targets").resolve(path.substring(0, slash + 1) + Digests.sha256Hex(e.getValue()) + "." + path.substring(slash + 1));
+          dir.resolve("targets")
+              .resolve(
+                  path.substring(0, slash + 1)
+                      + Digests.sha256Hex(e.getValue())
+                      + "."
+                      + path.substring(slash + 1));
       Files.createDirectories(target.getParent());
       Files.write(target, e.getValue());
     }
   }
 
-  /** Serves {@code bytes} for a metadata file name or {@code targets/<path>} instead of the real one. */
+  /**
+   * Serves {@code bytes} for a metadata file name or {@code targets/<path>} instead of the real
+   * one.
+   */
   public void serve(String name, byte[] bytes) {
     overrides.put(name, bytes);
   }

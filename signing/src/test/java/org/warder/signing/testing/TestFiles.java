@@ -16,8 +16,8 @@ public final class TestFiles {
 
   /**
    * Every regular file below {@code dir}, by path relative to it ({@code /}-separated), to the
-   * sha256 of its bytes; empty when {@code dir} is not a directory. Two calls compare equal
-   * exactly when the same files hold the same bytes.
+   * sha256 of its bytes; empty when {@code dir} is not a directory. Two calls compare equal exactly
+   * when the same files hold the same bytes.
    */
   public static Map<String, String> digests(Path dir) {
     Map<String, String> out = new TreeMap<>();
@@ -26,7 +26,9 @@ public final class TestFiles {
     }
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
-        out.put(dir.relativize(f).toString().replace('\\', '/'), Digests.sha256Hex(Files.readAllBytes(f)));
+        out.put(
+            dir.relativize(f).toString().replace('\\', '/'),
+            Digests.sha256Hex(Files.readAllBytes(f)));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -46,7 +48,8 @@ public final class TestFiles {
           Files.createDirectories(target);
           Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(f));
         } else {
-          Files.copy(f, target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+          Files.copy(
+              f, target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
         }
       }
     }

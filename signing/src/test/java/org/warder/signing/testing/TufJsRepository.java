@@ -50,20 +50,38 @@ public final class TufJsRepository {
       String node = toolVersion(workDir, "node");
       String npm = toolVersion(workDir, "npm");
       if (node == null || npm == null) {
-        return unavailable("Node.js and npm are needed to build the tuf-js repository; found node "
-            + (node == null ? "missing" : node) + ", npm " + (npm == null ? "missing" : npm));
+        return unavailable(
+            "Node.js and npm are needed to build the tuf-js repository; found node "
+                + (node == null ? "missing" : node)
+                + ", npm "
+                + (npm == null ? "missing" : npm));
       }
       ProcessResult ci =
-          run(tufjs, workDir.resolve("npm-ci.log"), NPM_TIMEOUT_MINUTES, "npm", "ci", "--no-audit", "--no-fund");
+          run(
+              tufjs,
+              workDir.resolve("npm-ci.log"),
+              NPM_TIMEOUT_MINUTES,
+              "npm",
+              "ci",
+              "--no-audit",
+              "--no-fund");
       if (!ci.ok()) {
-        return unavailable("`npm ci` in " + tufjs + " failed (" + ci.describe() + "):\n" + ci.output());
+        return unavailable(
+            "`npm ci` in " + tufjs + " failed (" + ci.describe() + "):\n" + ci.output());
       }
     } else if (toolVersion(workDir, "node") == null) {
-      return unavailable("Node.js is needed to build the tuf-js repository; `node --version` did not run");
+      return unavailable(
+          "Node.js is needed to build the tuf-js repository; `node --version` did not run");
     }
     Path repo = workDir.resolve("repo");
     ProcessResult make =
-        run(tufjs, workDir.resolve("make-repo.log"), NODE_TIMEOUT_MINUTES, "node", "make-repo.js", repo.toString());
+        run(
+            tufjs,
+            workDir.resolve("make-repo.log"),
+            NODE_TIMEOUT_MINUTES,
+            "node",
+            "make-repo.js",
+            repo.toString());
     // A failing generator is a real failure, never a skip.
     assertThat(make.ok()).as("node make-repo.js: %s%n%s", make.describe(), make.output()).isTrue();
     return new TufJsRepository(repo, null);
@@ -85,8 +103,10 @@ public final class TufJsRepository {
    * {@code @BeforeEach}), so that every test is reported as skipped rather than silently absent.
    */
   public void assumeAvailable(String what) {
-    // Reached only off CI: under CI=true, unavailable(...) already failed (ExternalTools.reportMissing),
-    // and it printed a loud SKIPPING banner here, so a machine without Node.js skips, never passes silently.
+    // Reached only off CI: under CI=true, unavailable(...) already failed
+    // (ExternalTools.reportMissing),
+    // and it printed a loud SKIPPING banner here, so a machine without Node.js skips, never passes
+    // silently.
     Assumptions.assumeTrue(unavailable == null, () -> what + " skipped: " + unavailable);
   }
 

@@ -34,18 +34,35 @@ import org.warder.signing.testing.RepositorySimulator;
  * warder reads back as itself.
  */
 class MetadataPropertyTest {
-  /** Fixed: the outcome statistics checked below must not depend on chance (failures still shrink). */
+  /**
+   * Fixed: the outcome statistics checked below must not depend on chance (failures still shrink).
+   */
   private static final String FIXED_SEED = "20261202";
 
   private static final List<Class<? extends Signed>> TYPES =
       List.of(Root.class, Targets.class, Snapshot.class, Timestamp.class);
   private static final List<byte[]> SEEDS = seeds();
   private static final List<String> DOMAIN_VALUES =
-      List.of("\"root\"", "\"targets\"", "\"snapshot\"", "\"timestamp\"", "\"1.0.31\"", "\"2.0.0\"",
-          "\"2030-01-01T00:00:00Z\"", "\"2030-02-30T00:00:00Z\"", "\"2030-01-01T00:00:00+01:00\"",
-          "\"ed25519\"", "\"rsa\"", "{\"sha256\":\"00\"}", "{\"sha512\":\"00\"}", "{}",
-          "{\"keyids\":[],\"threshold\":1}", "{\"keyids\":[\"a\",\"a\"],\"threshold\":1}",
-          "{\"version\":1}", "{\"version\":0,\"length\":-1}", "[{\"keyid\":\"a\",\"sig\":\"b\"}]",
+      List.of(
+          "\"root\"",
+          "\"targets\"",
+          "\"snapshot\"",
+          "\"timestamp\"",
+          "\"1.0.31\"",
+          "\"2.0.0\"",
+          "\"2030-01-01T00:00:00Z\"",
+          "\"2030-02-30T00:00:00Z\"",
+          "\"2030-01-01T00:00:00+01:00\"",
+          "\"ed25519\"",
+          "\"rsa\"",
+          "{\"sha256\":\"00\"}",
+          "{\"sha512\":\"00\"}",
+          "{}",
+          "{\"keyids\":[],\"threshold\":1}",
+          "{\"keyids\":[\"a\",\"a\"],\"threshold\":1}",
+          "{\"version\":1}",
+          "{\"version\":0,\"length\":-1}",
+          "[{\"keyid\":\"a\",\"sig\":\"b\"}]",
           "{\"keys\":{},\"roles\":[{\"name\":\"x\",\"keyids\":[],\"threshold\":1,\"terminating\":false,"
               + "\"paths\":[\"*\"],\"path_hash_prefixes\":[\"ab\"]}]}");
 
@@ -75,27 +92,45 @@ class MetadataPropertyTest {
    */
   @Example
   void testToBytes_controlCharactersAreEscapedInTheFileOnly() throws Exception {
-    TargetFile file = new TargetFile("plugins/acme/x.json", 2, Map.of("sha256", "ab".repeat(32)),
-        Optional.of(JsonNodeFactory.instance.objectNode().put("notes", "line one\nline\u0000two")));
-    Metadata<Targets> written = Metadata.of(new Targets(Signed.SPEC_VERSION, 1, Instant.parse("2030-01-01T00:00:00Z"),
-        Map.of(file.path(), file), Optional.empty()));
+    TargetFile file =
+        new TargetFile(
+            "plugins/acme/x.json",
+            2,
+            Map.of("sha256", "ab".repeat(32)),
+            Optional.of(
+                JsonNodeFactory.instance.objectNode().put("notes", "line one\nline\u0000two")));
+    Metadata<Targets> written =
+        Metadata.of(
+            new Targets(
+                Signed.SPEC_VERSION,
+                1,
+                Instant.parse("2030-01-01T00:00:00Z"),
+                Map.of(file.path(), file),
+                Optional.empty()));
     String text = new String(written.toBytes(), StandardCharsets.UTF_8);
     assertThat(text).contains("\"notes\":\"line one\\u000aline\\u0000two\"");
-    assertThat(new String(written.canonicalSigned(), StandardCharsets.UTF_8)).contains("line one\nline\u0000two");
+    assertThat(new String(written.canonicalSigned(), StandardCharsets.UTF_8))
+        .contains("line one\nline\u0000two");
     Metadata<Targets> read = Metadata.parse(written.toBytes(), Targets.class, "acme");
     assertThat(read.signed()).isEqualTo(written.signed());
     assertThat(read.canonicalSigned()).isEqualTo(written.canonicalSigned());
   }
 
-  /** Found by StrictJsonPropertyTest: the keyid of such a key could not be computed (IllegalStateException). */
+  /**
+   * Found by StrictJsonPropertyTest: the keyid of such a key could not be computed
+   * (IllegalStateException).
+   */
   @Example
   void testParse_keyWithUnpairedSurrogateIsRefused() {
-    String root = new String(SEEDS.get(0), StandardCharsets.UTF_8).replace("\"keytype\":\"ed25519\"",
-        "\"keytype\":\"ed25519\\ud800\"");
+    String root =
+        new String(SEEDS.get(0), StandardCharsets.UTF_8)
+            .replace("\"keytype\":\"ed25519\"", "\"keytype\":\"ed25519\\ud800\"");
     assertThat(root).contains("\\ud800");
-    assertThatThrownBy(() -> Metadata.parse(root.getBytes(StandardCharsets.UTF_8), Root.class, "root"))
+    assertThatThrownBy(
+            () -> Metadata.parse(root.getBytes(StandardCharsets.UTF_8), Root.class, "root"))
         .isInstanceOf(MetadataFormatException.class)
-        .hasMessageContaining("root metadata is not valid JSON: expected Unicode text, found the unpaired surrogate");
+        .hasMessageContaining(
+            "root metadata is not valid JSON: expected Unicode text, found the unpaired surrogate");
   }
 
   /** Parses {@code bytes} as each of the four types: at most one accepts it. */
@@ -103,7 +138,8 @@ class MetadataPropertyTest {
     int parsed = 0;
     for (Class<? extends Signed> type : TYPES) {
       Optional<? extends Metadata<? extends Signed>> metadata =
-          BoundedParse.parsedOrRefused(TufException.class, () -> Metadata.parse(bytes, type, "role"));
+          BoundedParse.parsedOrRefused(
+              TufException.class, () -> Metadata.parse(bytes, type, "role"));
       if (metadata.isPresent()) {
         parsed++;
         use(metadata.get(), type);
@@ -121,10 +157,13 @@ class MetadataPropertyTest {
     if (m.signed() instanceof Root root) {
       root.keys().values().forEach(Key::keyId);
     } else if (m.signed() instanceof Targets targets) {
-      targets.delegations().ifPresent(d -> {
-        d.keys().values().forEach(Key::keyId);
-        d.roles().forEach(r -> r.isDelegatedPath("plugins/acme/x.json"));
-      });
+      targets
+          .delegations()
+          .ifPresent(
+              d -> {
+                d.keys().values().forEach(Key::keyId);
+                d.roles().forEach(r -> r.isDelegatedPath("plugins/acme/x.json"));
+              });
     }
   }
 
@@ -140,46 +179,70 @@ class MetadataPropertyTest {
 
   @Provide
   Arbitrary<Targets> targets() {
-    Arbitrary<String> text = Arbitraries.strings().ofMaxLength(16).map(MetadataPropertyTest::validUnicode);
+    Arbitrary<String> text =
+        Arbitraries.strings().ofMaxLength(16).map(MetadataPropertyTest::validUnicode);
     Arbitrary<TargetFile> file =
         Combinators.combine(
                 text,
                 Arbitraries.longs().between(0, Long.MAX_VALUE),
                 Arbitraries.strings().withChars("0123456789abcdef").ofLength(64),
                 Arbitraries.maps(text, text).ofMaxSize(3).optional())
-            .as((path, length, sha256, custom) -> new TargetFile(path, length, Map.of("sha256", sha256),
-                custom.map(c -> {
-                  var node = JsonNodeFactory.instance.objectNode();
-                  c.forEach(node::put);
-                  return (JsonNode) node;
-                })));
+            .as(
+                (path, length, sha256, custom) ->
+                    new TargetFile(
+                        path,
+                        length,
+                        Map.of("sha256", sha256),
+                        custom.map(
+                            c -> {
+                              var node = JsonNodeFactory.instance.objectNode();
+                              c.forEach(node::put);
+                              return (JsonNode) node;
+                            })));
     return Combinators.combine(
             Arbitraries.longs().between(1, Long.MAX_VALUE),
             Arbitraries.longs().between(0, 4_000_000_000L),
             file.list().ofMaxSize(4))
-        .as((version, seconds, files) -> {
-          Map<String, TargetFile> byPath = new LinkedHashMap<>();
-          files.forEach(f -> byPath.put(f.path(), f));
-          return new Targets(Signed.SPEC_VERSION, version, Instant.ofEpochSecond(seconds).truncatedTo(ChronoUnit.SECONDS),
-              byPath, Optional.empty());
-        });
+        .as(
+            (version, seconds, files) -> {
+              Map<String, TargetFile> byPath = new LinkedHashMap<>();
+              files.forEach(f -> byPath.put(f.path(), f));
+              return new Targets(
+                  Signed.SPEC_VERSION,
+                  version,
+                  Instant.ofEpochSecond(seconds).truncatedTo(ChronoUnit.SECONDS),
+                  byPath,
+                  Optional.empty());
+            });
   }
 
   /** {@code s} without unpaired surrogates, which no valid metadata holds. */
   private static String validUnicode(String s) {
     StringBuilder out = new StringBuilder();
-    s.codePoints().filter(c -> !Character.isSurrogate((char) c) || c > 0xffff).forEach(out::appendCodePoint);
+    s.codePoints()
+        .filter(c -> !Character.isSurrogate((char) c) || c > 0xffff)
+        .forEach(out::appendCodePoint);
     return out.toString();
   }
 
-  /** The files of a small repository: a root, targets delegating to a role with a target, snapshot, timestamp. */
+  /**
+   * The files of a small repository: a root, targets delegating to a role with a target, snapshot,
+   * timestamp.
+   */
   private static List<byte[]> seeds() {
     try {
       RepositorySimulator repo = new RepositorySimulator(Instant.parse("2026-11-29T12:00:00Z"));
-      repo.delegate("targets", DelegatedRole.withPaths("acme", List.of(), 1, false, List.of("plugins/acme/*")));
+      repo.delegate(
+          "targets",
+          DelegatedRole.withPaths("acme", List.of(), 1, false, List.of("plugins/acme/*")));
       repo.addTarget("acme", "plugins/acme/x.json", "{}".getBytes(StandardCharsets.UTF_8));
-      repo.putTargetFile("targets", new TargetFile("releases/14.2-RELEASE/base.txz", 3,
-          Map.of("sha256", "ab".repeat(32)), Optional.of(JsonNodeFactory.instance.objectNode().put("chunk", 4096))),
+      repo.putTargetFile(
+          "targets",
+          new TargetFile(
+              "releases/14.2-RELEASE/base.txz",
+              3,
+              Map.of("sha256", "ab".repeat(32)),
+              Optional.of(JsonNodeFactory.instance.objectNode().put("chunk", 4096))),
           new byte[3]);
       repo.publish();
       List<byte[]> out = new ArrayList<>();

@@ -7,14 +7,20 @@ import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** TUF path patterns: python-tuf's semantics, matched in polynomial time, and the registry's caps. */
+/**
+ * TUF path patterns: python-tuf's semantics, matched in polynomial time, and the registry's caps.
+ */
 class PathPatternsTest {
   @Test
   void testMatches_shellWildcardsWithinSegments() {
-    assertThat(PathPatterns.matches("plugins/acme/*/*/*", "plugins/acme/nginx/3/manifest.json")).isTrue();
-    assertThat(PathPatterns.matches("plugins/*", "plugins/acme/x")).isFalse(); // '*' never crosses '/'
-    assertThat(PathPatterns.matches("plugins/*/x", "plugins//x")).isTrue(); // '*' matches an empty segment
-    assertThat(PathPatterns.matches("releases/1?.?-RELEASE/*", "releases/14.2-RELEASE/base.txz")).isTrue();
+    assertThat(PathPatterns.matches("plugins/acme/*/*/*", "plugins/acme/nginx/3/manifest.json"))
+        .isTrue();
+    assertThat(PathPatterns.matches("plugins/*", "plugins/acme/x"))
+        .isFalse(); // '*' never crosses '/'
+    assertThat(PathPatterns.matches("plugins/*/x", "plugins//x"))
+        .isTrue(); // '*' matches an empty segment
+    assertThat(PathPatterns.matches("releases/1?.?-RELEASE/*", "releases/14.2-RELEASE/base.txz"))
+        .isTrue();
     assertThat(PathPatterns.matches("a/[a-c]x", "a/bx")).isTrue();
     assertThat(PathPatterns.matches("a/[!a-c]x", "a/bx")).isFalse();
     assertThat(PathPatterns.matches("a/[]]", "a/]")).isTrue(); // a leading ']' is a member
@@ -28,24 +34,30 @@ class PathPatternsTest {
   void testMatches_120StarsAreFast() {
     String pattern = "plugins/" + "*a".repeat(120) + "b";
     String path = "plugins/" + "a".repeat(300);
-    // A backtracking matcher takes hours here (24 s for this path of 120 'a'); greedy matching is instant.
-    assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
-      assertThat(PathPatterns.matches(pattern, path)).isFalse();
-      assertThat(PathPatterns.matches(pattern, path + "b")).isTrue();
-      assertThat(PathPatterns.matches("*".repeat(120) + "x", "a".repeat(5000))).isFalse();
-    });
+    // A backtracking matcher takes hours here (24 s for this path of 120 'a'); greedy matching is
+    // instant.
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(2),
+        () -> {
+          assertThat(PathPatterns.matches(pattern, path)).isFalse();
+          assertThat(PathPatterns.matches(pattern, path + "b")).isTrue();
+          assertThat(PathPatterns.matches("*".repeat(120) + "x", "a".repeat(5000))).isFalse();
+        });
   }
 
   @Test
   void testMatches_sameAnswersAsBacktracking() {
-    // The former recursive matcher, as the reference: fnmatch semantics by definition, slow only on many '*'.
+    // The former recursive matcher, as the reference: fnmatch semantics by definition, slow only on
+    // many '*'.
     Random random = new Random(7);
     String patternAlphabet = "ab*?[]!-";
     String pathAlphabet = "ab[]!-";
     for (int i = 0; i < 200_000; i++) {
       String p = randomText(random, patternAlphabet, 7);
       String s = randomText(random, pathAlphabet, 7);
-      assertThat(PathPatterns.matches(p, s)).as("pattern %s, path %s", p, s).isEqualTo(Backtracking.matches(p, s));
+      assertThat(PathPatterns.matches(p, s))
+          .as("pattern %s, path %s", p, s)
+          .isEqualTo(Backtracking.matches(p, s));
     }
   }
 
@@ -61,16 +73,17 @@ class PathPatternsTest {
   void testCheck_lengthCap() {
     String longest = "plugins/" + "a".repeat(PathPatterns.MAX_LENGTH - "plugins/".length());
     assertThat(PathPatterns.check(longest)).isEmpty();
-    assertThat(PathPatterns.check(longest + "a")).hasValueSatisfying(problem ->
-        assertThat(problem).contains("at most 256 characters, found one of 257"));
+    assertThat(PathPatterns.check(longest + "a"))
+        .hasValueSatisfying(
+            problem -> assertThat(problem).contains("at most 256 characters, found one of 257"));
   }
 
   @Test
   void testCheck_starCap() {
     String most = "p/" + "*x".repeat(PathPatterns.MAX_STARS);
     assertThat(PathPatterns.check(most)).isEmpty();
-    assertThat(PathPatterns.check(most + "*")).hasValueSatisfying(problem ->
-        assertThat(problem).contains("at most 16 '*', found 17"));
+    assertThat(PathPatterns.check(most + "*"))
+        .hasValueSatisfying(problem -> assertThat(problem).contains("at most 16 '*', found 17"));
     assertThat(PathPatterns.check("plugins/acme/*/*/*")).isEmpty();
   }
 

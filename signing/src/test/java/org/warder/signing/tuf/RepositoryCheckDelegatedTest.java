@@ -21,7 +21,10 @@ import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.SigningException;
 import org.warder.signing.testing.RepositorySimulator;
 
-/** The repository-side judgement of submitted delegated metadata ({@link Repository#checkDelegated}). */
+/**
+ * The repository-side judgement of submitted delegated metadata ({@link
+ * Repository#checkDelegated}).
+ */
 class RepositoryCheckDelegatedTest {
   private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
   private static final String SHA = Digests.sha256Hex("x".getBytes(StandardCharsets.UTF_8));
@@ -31,10 +34,14 @@ class RepositoryCheckDelegatedTest {
   @BeforeEach
   void setUp() throws SigningException {
     repo = new RepositorySimulator(NOW);
-    repo.delegate("targets", DelegatedRole.withPaths("acme", List.of(), 1, true, List.of("plugins/acme-*", "releases/*/acme")));
+    repo.delegate(
+        "targets",
+        DelegatedRole.withPaths(
+            "acme", List.of(), 1, true, List.of("plugins/acme-*", "releases/*/acme")));
   }
 
-  private Metadata<Targets> signed(String role, long version, Instant expires, Map<String, TargetFile> files)
+  private Metadata<Targets> signed(
+      String role, long version, Instant expires, Map<String, TargetFile> files)
       throws SigningException {
     return Metadata.of(new Targets(Signed.SPEC_VERSION, version, expires, files, Optional.empty()))
         .signedBy(repo.signers(role));
@@ -54,8 +61,10 @@ class RepositoryCheckDelegatedTest {
 
   @Test
   void testCheckDelegated_accepted() throws Exception {
-    Metadata<Targets> md = signed("acme", 2, later(), files("plugins/acme-web", "releases/14.1/acme"));
-    assertThatCode(() -> repo.repository().checkDelegated("acme", md, NOW)).doesNotThrowAnyException();
+    Metadata<Targets> md =
+        signed("acme", 2, later(), files("plugins/acme-web", "releases/14.1/acme"));
+    assertThatCode(() -> repo.repository().checkDelegated("acme", md, NOW))
+        .doesNotThrowAnyException();
   }
 
   @Test
@@ -78,11 +87,14 @@ class RepositoryCheckDelegatedTest {
   @Test
   void testCheckDelegated_wrongKey() throws Exception {
     Metadata<Targets> md =
-        Metadata.of(new Targets(Signed.SPEC_VERSION, 2, later(), files("plugins/acme-web"), Optional.empty()))
+        Metadata.of(
+                new Targets(
+                    Signed.SPEC_VERSION, 2, later(), files("plugins/acme-web"), Optional.empty()))
             .signedBy(List.of(Ed25519SigningKey.generate()));
     UnsignedMetadataException e =
         (UnsignedMetadataException)
-            org.assertj.core.api.Assertions.catchThrowable(() -> repo.repository().checkDelegated("acme", md, NOW));
+            org.assertj.core.api.Assertions.catchThrowable(
+                () -> repo.repository().checkDelegated("acme", md, NOW));
     assertThat(e.threshold()).isEqualTo(1);
     assertThat(e.validSignatures()).isZero();
     assertThat(e).hasMessageContaining("targets's delegated acme");
@@ -100,15 +112,19 @@ class RepositoryCheckDelegatedTest {
     Ed25519SigningKey second = Ed25519SigningKey.generate();
     repo.signers("team").add(Ed25519SigningKey.generate());
     repo.signers("team").add(second);
-    repo.delegate("targets", DelegatedRole.withPaths("team", List.of(), 2, true, List.of("templates/*")));
+    repo.delegate(
+        "targets", DelegatedRole.withPaths("team", List.of(), 2, true, List.of("templates/*")));
     Metadata<Targets> one =
-        Metadata.of(new Targets(Signed.SPEC_VERSION, 2, later(), files("templates/dns"), Optional.empty()))
+        Metadata.of(
+                new Targets(
+                    Signed.SPEC_VERSION, 2, later(), files("templates/dns"), Optional.empty()))
             .signedBy(List.of(second));
     assertThatThrownBy(() -> repo.repository().checkDelegated("team", one, NOW))
         .isInstanceOf(UnsignedMetadataException.class)
         .hasMessageContaining("expected 2 valid signatures, found 1");
     Metadata<Targets> both = signed("team", 2, later(), files("templates/dns"));
-    assertThatCode(() -> repo.repository().checkDelegated("team", both, NOW)).doesNotThrowAnyException();
+    assertThatCode(() -> repo.repository().checkDelegated("team", both, NOW))
+        .doesNotThrowAnyException();
   }
 
   @Test
@@ -116,7 +132,8 @@ class RepositoryCheckDelegatedTest {
     Metadata<Targets> md = signed("acme", 2, later(), files("plugins/acme-web", "plugins/other"));
     PathNotDelegatedException e =
         (PathNotDelegatedException)
-            org.assertj.core.api.Assertions.catchThrowable(() -> repo.repository().checkDelegated("acme", md, NOW));
+            org.assertj.core.api.Assertions.catchThrowable(
+                () -> repo.repository().checkDelegated("acme", md, NOW));
     assertThat(e.path()).isEqualTo("plugins/other");
     assertThat(e.delegatedRole()).isEqualTo("acme");
     assertThat(e.patterns()).containsExactly("plugins/acme-*", "releases/*/acme");
@@ -129,10 +146,12 @@ class RepositoryCheckDelegatedTest {
   @Test
   void testCheckDelegated_pathOutsideTheChain() throws Exception {
     // acme delegates acme-beta more widely than acme itself is trusted for
-    repo.delegate("acme", DelegatedRole.withPaths("acme-beta", List.of(), 1, true, List.of("plugins/*")));
+    repo.delegate(
+        "acme", DelegatedRole.withPaths("acme-beta", List.of(), 1, true, List.of("plugins/*")));
     repo.publish();
     Metadata<Targets> inside = signed("acme-beta", 2, later(), files("plugins/acme-beta"));
-    assertThatCode(() -> repo.repository().checkDelegated("acme-beta", inside, NOW)).doesNotThrowAnyException();
+    assertThatCode(() -> repo.repository().checkDelegated("acme-beta", inside, NOW))
+        .doesNotThrowAnyException();
     Metadata<Targets> outside = signed("acme-beta", 2, later(), files("plugins/nextcloud"));
     PathNotDelegatedException e =
         (PathNotDelegatedException)
@@ -142,7 +161,11 @@ class RepositoryCheckDelegatedTest {
     assertThat(e).hasMessageContaining("targets delegates to acme");
     assertThat(repo.repository().delegationChains("acme-beta"))
         .singleElement()
-        .satisfies(chain -> assertThat(chain).extracting(l -> l.role().name()).containsExactly("acme", "acme-beta"));
+        .satisfies(
+            chain ->
+                assertThat(chain)
+                    .extracting(l -> l.role().name())
+                    .containsExactly("acme", "acme-beta"));
   }
 
   @Test
@@ -159,11 +182,14 @@ class RepositoryCheckDelegatedTest {
   @Test
   void testCheckDelegated_hashes() throws Exception {
     Map<String, TargetFile> md5 =
-        Map.of("plugins/acme-web", new TargetFile("plugins/acme-web", 1, Map.of("md5", "00"), Optional.empty()));
+        Map.of(
+            "plugins/acme-web",
+            new TargetFile("plugins/acme-web", 1, Map.of("md5", "00"), Optional.empty()));
     Metadata<Targets> a = signed("acme", 2, later(), md5);
     assertThatThrownBy(() -> repo.repository().checkDelegated("acme", a, NOW))
         .isInstanceOf(UnsupportedHashException.class);
-    Map<String, TargetFile> shortHash = Map.of("plugins/acme-web", TargetFile.of("plugins/acme-web", 1, "abc"));
+    Map<String, TargetFile> shortHash =
+        Map.of("plugins/acme-web", TargetFile.of("plugins/acme-web", 1, "abc"));
     Metadata<Targets> b = signed("acme", 2, later(), shortHash);
     assertThatThrownBy(() -> repo.repository().checkDelegated("acme", b, NOW))
         .isInstanceOf(MetadataFormatException.class)
@@ -176,7 +202,8 @@ class RepositoryCheckDelegatedTest {
     Metadata<Targets> md = signed("acme", current, later(), files());
     VersionNotIncreasedException e =
         (VersionNotIncreasedException)
-            org.assertj.core.api.Assertions.catchThrowable(() -> repo.repository().checkDelegated("acme", md, NOW));
+            org.assertj.core.api.Assertions.catchThrowable(
+                () -> repo.repository().checkDelegated("acme", md, NOW));
     assertThat(e.currentVersion()).isEqualTo(current);
     assertThat(e).hasMessageContaining("version " + (current + 1));
   }
@@ -186,16 +213,25 @@ class RepositoryCheckDelegatedTest {
     Ed25519SigningKey key = Ed25519SigningKey.generate();
     repo.signers("fresh").add(key);
     // delegated, but no metadata of the role exists yet
-    repo.updateTargets("targets", t -> {
-      Delegations d = t.delegations().orElseThrow();
-      Map<String, Key> keys = new LinkedHashMap<>(d.keys());
-      keys.put(key.keyId(), key.publicKey());
-      List<DelegatedRole> roles = new java.util.ArrayList<>(d.roles());
-      roles.add(DelegatedRole.withPaths("fresh", List.of(key.keyId()), 1, true, List.of("fresh/*")));
-      return new Targets(t.specVersion(), t.version(), t.expires(), t.targets(), Optional.of(new Delegations(keys, roles)));
-    });
+    repo.updateTargets(
+        "targets",
+        t -> {
+          Delegations d = t.delegations().orElseThrow();
+          Map<String, Key> keys = new LinkedHashMap<>(d.keys());
+          keys.put(key.keyId(), key.publicKey());
+          List<DelegatedRole> roles = new java.util.ArrayList<>(d.roles());
+          roles.add(
+              DelegatedRole.withPaths("fresh", List.of(key.keyId()), 1, true, List.of("fresh/*")));
+          return new Targets(
+              t.specVersion(),
+              t.version(),
+              t.expires(),
+              t.targets(),
+              Optional.of(new Delegations(keys, roles)));
+        });
     Metadata<Targets> md = signed("fresh", 7, later(), files("fresh/a"));
-    assertThatCode(() -> repo.repository().checkDelegated("fresh", md, NOW)).doesNotThrowAnyException();
+    assertThatCode(() -> repo.repository().checkDelegated("fresh", md, NOW))
+        .doesNotThrowAnyException();
   }
 
   @Test
@@ -210,7 +246,8 @@ class RepositoryCheckDelegatedTest {
   void testCheckTargetsSigned() throws Exception {
     Metadata<Targets> top = repo.repository().targets("targets").orElseThrow();
     assertThatCode(() -> repo.repository().checkTargetsSigned(top)).doesNotThrowAnyException();
-    Metadata<Targets> forged = top.withSignatures(List.of()).signedBy(List.of(Ed25519SigningKey.generate()));
+    Metadata<Targets> forged =
+        top.withSignatures(List.of()).signedBy(List.of(Ed25519SigningKey.generate()));
     assertThatThrownBy(() -> repo.repository().checkTargetsSigned(forged))
         .isInstanceOf(UnsignedMetadataException.class);
   }
@@ -220,7 +257,9 @@ class RepositoryCheckDelegatedTest {
     Key key = Ed25519SigningKey.generate().publicKey();
     Path wrapped = tmp.resolve("wrapped.pub");
     PublicKeyFiles.write(key, wrapped);
-    assertThat(Files.readString(wrapped)).startsWith("{\"key\":{\"keytype\":\"ed25519\"").contains("\"keyid\":\"" + key.keyId() + "\"");
+    assertThat(Files.readString(wrapped))
+        .startsWith("{\"key\":{\"keytype\":\"ed25519\"")
+        .contains("\"keyid\":\"" + key.keyId() + "\"");
     assertThat(PublicKeyFiles.read(wrapped).keyId()).isEqualTo(key.keyId());
     Path bare = tmp.resolve("bare.json");
     Files.write(bare, org.warder.signing.json.CanonicalJson.encode(key.json()));
@@ -232,15 +271,20 @@ class RepositoryCheckDelegatedTest {
     Key key = Ed25519SigningKey.generate().publicKey();
     Path wrongId = tmp.resolve("wrong-id.pub");
     Files.writeString(wrongId, "{\"keyid\":\"" + "0".repeat(64) + "\",\"key\":" + key.json() + "}");
-    assertThatThrownBy(() -> PublicKeyFiles.read(wrongId)).isInstanceOf(KeyIdMismatchException.class);
+    assertThatThrownBy(() -> PublicKeyFiles.read(wrongId))
+        .isInstanceOf(KeyIdMismatchException.class);
     Path rsaLike = tmp.resolve("weird.pub");
-    Files.writeString(rsaLike, "{\"keytype\":\"dsa\",\"scheme\":\"dsa\",\"keyval\":{\"public\":\"00\"}}");
+    Files.writeString(
+        rsaLike, "{\"keytype\":\"dsa\",\"scheme\":\"dsa\",\"keyval\":{\"public\":\"00\"}}");
     assertThatThrownBy(() -> PublicKeyFiles.read(rsaLike))
         .isInstanceOf(MetadataFormatException.class)
         .hasMessageContaining("expected keytype and scheme ed25519");
     Path shortKey = tmp.resolve("short.pub");
-    Files.writeString(shortKey, "{\"keytype\":\"ed25519\",\"scheme\":\"ed25519\",\"keyval\":{\"public\":\"abcd\"}}");
-    assertThatThrownBy(() -> PublicKeyFiles.read(shortKey)).hasMessageContaining("64 lower-case hex digits");
+    Files.writeString(
+        shortKey,
+        "{\"keytype\":\"ed25519\",\"scheme\":\"ed25519\",\"keyval\":{\"public\":\"abcd\"}}");
+    assertThatThrownBy(() -> PublicKeyFiles.read(shortKey))
+        .hasMessageContaining("64 lower-case hex digits");
     Path notJson = tmp.resolve("private.pem");
     Files.writeString(notJson, "-----BEGIN ENCRYPTED PRIVATE KEY-----\n");
     assertThatThrownBy(() -> PublicKeyFiles.read(notJson)).hasMessageContaining("not valid JSON");

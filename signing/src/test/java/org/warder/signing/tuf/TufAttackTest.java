@@ -23,9 +23,9 @@ import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.testing.RepositorySimulator;
 
 /**
- * The 20 negative cases of trust-tuf.md §6.11, each with its positive companion where one
- * exists. After every refused update the trusted metadata directory is byte-identical and no
- * target file exists.
+ * The 20 negative cases of trust-tuf.md §6.11, each with its positive companion where one exists.
+ * After every refused update the trusted metadata directory is byte-identical and no target file
+ * exists.
  */
 class TufAttackTest {
   @TempDir Path tmp;
@@ -54,7 +54,8 @@ class TufAttackTest {
   void testRefresh_initialRootInvalid() throws Exception {
     ObjectNode json = (ObjectNode) org.warder.signing.json.StrictJson.parse(repo.rootBytes(1));
     ((ObjectNode) json.get("signed")).remove("version");
-    Files.write(f.metadataDir.resolve("root.json"), json.toString().getBytes(StandardCharsets.UTF_8));
+    Files.write(
+        f.metadataDir.resolve("root.json"), json.toString().getBytes(StandardCharsets.UTF_8));
     f.assertRefusedUnchanged(MetadataFormatException.class, f::refresh);
     assertThat(repo.requests()).isEmpty();
   }
@@ -64,7 +65,8 @@ class TufAttackTest {
   @DisplayName("#2 root N+1 signed only by the new root keys is refused; N stays trusted")
   void testRefresh_rootRotationNotSignedByOldKeys() throws Exception {
     Ed25519SigningKey newKey = Ed25519SigningKey.generate();
-    repo.rotateRoot(r -> RepositorySimulator.withRoleKeys(r, "root", List.of(newKey), 1), List.of(newKey));
+    repo.rotateRoot(
+        r -> RepositorySimulator.withRoleKeys(r, "root", List.of(newKey), 1), List.of(newKey));
     f.assertRefusedUnchanged(UnsignedMetadataException.class, f::refresh);
     assertThat(f.trustedVersion("root")).isEqualTo(1);
   }
@@ -93,11 +95,16 @@ class TufAttackTest {
   @Test
   @DisplayName("#3 threshold raised 1-of-3 to 2-of-3 but only one new signature: refused")
   void testRefresh_rootThresholdIncreaseNotReached() throws Exception {
-    List<Ed25519SigningKey> three = List.of(repo.signers("root").get(0), Ed25519SigningKey.generate(), Ed25519SigningKey.generate());
+    List<Ed25519SigningKey> three =
+        List.of(
+            repo.signers("root").get(0),
+            Ed25519SigningKey.generate(),
+            Ed25519SigningKey.generate());
     repo.rotateRoot(r -> RepositorySimulator.withRoleKeys(r, "root", three, 1), three);
     repo.publish();
     f.refresh();
-    repo.rotateRoot(r -> RepositorySimulator.withRoleKeys(r, "root", three, 2), List.of(three.get(0)));
+    repo.rotateRoot(
+        r -> RepositorySimulator.withRoleKeys(r, "root", three, 2), List.of(three.get(0)));
     f.assertRefusedUnchanged(UnsignedMetadataException.class, f::refresh);
     assertThat(f.trustedVersion("root")).isEqualTo(2);
   }
@@ -106,13 +113,16 @@ class TufAttackTest {
   @Test
   @DisplayName("#4 2.root.json that contains version 3 is refused")
   void testRefresh_rootUrlVersionMismatch() throws Exception {
-    Root v3 = new Root(Signed.SPEC_VERSION, 3, repo.expires(), true, repo.root().keys(), repo.root().roles());
+    Root v3 =
+        new Root(
+            Signed.SPEC_VERSION, 3, repo.expires(), true, repo.root().keys(), repo.root().roles());
     repo.serve("2.root.json", Metadata.of(v3).signedBy(repo.signers("root")).toBytes());
     f.assertRefusedUnchanged(VersionMismatchException.class, f::refresh);
   }
 
   @Test
-  @DisplayName("#4 N.snapshot.json that contains another version than the timestamp names is refused")
+  @DisplayName(
+      "#4 N.snapshot.json that contains another version than the timestamp names is refused")
   void testRefresh_snapshotVersionMismatch() throws Exception {
     f.refresh();
     Snapshot v1 = repo.repository().snapshot().orElseThrow().signed();
@@ -125,7 +135,8 @@ class TufAttackTest {
     Map<String, String> before = f.state();
     assertThatThrownBy(f::refresh).isInstanceOf(VersionMismatchException.class);
     // the new timestamp verified and is kept (as python-tuf does); the snapshot is not
-    assertThat(f.state()).containsEntry("metadata/snapshot.json", before.get("metadata/snapshot.json"));
+    assertThat(f.state())
+        .containsEntry("metadata/snapshot.json", before.get("metadata/snapshot.json"));
   }
 
   @Test
@@ -134,15 +145,19 @@ class TufAttackTest {
     f.refresh();
     Targets t = repo.targets("targets");
     Targets wrong = new Targets(t.specVersion(), 9, t.expires(), t.targets(), t.delegations());
-    Snapshot s = new Snapshot(Signed.SPEC_VERSION, 2, repo.expires(), Map.of("targets.json", MetaFile.ofVersion(2)));
+    Snapshot s =
+        new Snapshot(
+            Signed.SPEC_VERSION, 2, repo.expires(), Map.of("targets.json", MetaFile.ofVersion(2)));
     byte[] sBytes = Metadata.of(s).signedBy(repo.signers("snapshot")).toBytes();
-    Timestamp ts = new Timestamp(Signed.SPEC_VERSION, 2, repo.expires(), MetaFile.describing(2, sBytes));
+    Timestamp ts =
+        new Timestamp(Signed.SPEC_VERSION, 2, repo.expires(), MetaFile.describing(2, sBytes));
     repo.serve("timestamp.json", Metadata.of(ts).signedBy(repo.signers("timestamp")).toBytes());
     repo.serve("2.snapshot.json", sBytes);
     repo.serve("2.targets.json", Metadata.of(wrong).signedBy(repo.signers("targets")).toBytes());
     Map<String, String> before = f.state();
     assertThatThrownBy(f::refresh).isInstanceOf(VersionMismatchException.class);
-    assertThat(f.state().get("metadata/targets.json")).isEqualTo(before.get("metadata/targets.json"));
+    assertThat(f.state().get("metadata/targets.json"))
+        .isEqualTo(before.get("metadata/targets.json"));
   }
 
   // 5
@@ -151,13 +166,19 @@ class TufAttackTest {
   void testRefresh_duplicateSignatureKeyids() throws Exception {
     Ed25519SigningKey second = Ed25519SigningKey.generate();
     List<Ed25519SigningKey> two = List.of(repo.signers("snapshot").get(0), second);
-    repo.rotateRoot(r -> RepositorySimulator.withRoleKeys(r, "snapshot", two, 2), repo.signers("root"));
+    repo.rotateRoot(
+        r -> RepositorySimulator.withRoleKeys(r, "snapshot", two, 2), repo.signers("root"));
     repo.publish();
     Metadata<Snapshot> once = repo.repository().snapshot().orElseThrow();
     Signature s = once.signatures().get(0);
     byte[] doubled = once.withSignatures(List.of(s, s)).toBytes();
     repo.serve(once.signed().version() + ".snapshot.json", doubled);
-    Timestamp ts = new Timestamp(Signed.SPEC_VERSION, 9, repo.expires(), MetaFile.describing(once.signed().version(), doubled));
+    Timestamp ts =
+        new Timestamp(
+            Signed.SPEC_VERSION,
+            9,
+            repo.expires(),
+            MetaFile.describing(once.signed().version(), doubled));
     repo.serve("timestamp.json", Metadata.of(ts).signedBy(repo.signers("timestamp")).toBytes());
     Map<String, String> before = f.state();
     assertThatThrownBy(f::refresh).isInstanceOf(DuplicateSignatureException.class);
@@ -233,7 +254,8 @@ class TufAttackTest {
     f.refresh();
     Metadata<Timestamp> current = repo.repository().timestamp().orElseThrow();
     Timestamp t = current.signed();
-    Timestamp other = new Timestamp(t.specVersion(), t.version(), t.expires().plusSeconds(60), t.snapshotMeta());
+    Timestamp other =
+        new Timestamp(t.specVersion(), t.version(), t.expires().plusSeconds(60), t.snapshotMeta());
     repo.serve("timestamp.json", Metadata.of(other).signedBy(repo.signers("timestamp")).toBytes());
     Map<String, String> before = f.state();
     repo.clearRequests();
@@ -268,7 +290,8 @@ class TufAttackTest {
   @Test
   @DisplayName("#9 a role removed from snapshot.meta is refused")
   void testRefresh_targetsRoleRemoval() throws Exception {
-    repo.delegate("targets", DelegatedRole.withPaths("acme", List.of(), 1, true, List.of("acme/*")));
+    repo.delegate(
+        "targets", DelegatedRole.withPaths("acme", List.of(), 1, true, List.of("acme/*")));
     repo.publish();
     f.refresh();
     repo.repository().removeTargets("acme");
@@ -292,10 +315,12 @@ class TufAttackTest {
     f.refresh();
     repo.expiresAt(UpdaterFixture.NOW.minusSeconds(1));
     repo.repository().snapshot(repo.expires(), repo.signers("snapshot"));
-    repo.repository().timestamp(UpdaterFixture.NOW.plus(Duration.ofDays(1)), repo.signers("timestamp"));
+    repo.repository()
+        .timestamp(UpdaterFixture.NOW.plus(Duration.ofDays(1)), repo.signers("timestamp"));
     Map<String, String> before = f.state();
     assertThatThrownBy(f::refresh).isInstanceOf(ExpiredMetadataException.class);
-    assertThat(f.state().get("metadata/snapshot.json")).isEqualTo(before.get("metadata/snapshot.json"));
+    assertThat(f.state().get("metadata/snapshot.json"))
+        .isEqualTo(before.get("metadata/snapshot.json"));
   }
 
   @Test
@@ -308,13 +333,15 @@ class TufAttackTest {
     repo.publish();
     Map<String, String> before = f.state();
     assertThatThrownBy(f::refresh).isInstanceOf(ExpiredMetadataException.class);
-    assertThat(f.state().get("metadata/targets.json")).isEqualTo(before.get("metadata/targets.json"));
+    assertThat(f.state().get("metadata/targets.json"))
+        .isEqualTo(before.get("metadata/targets.json"));
   }
 
   @Test
   @DisplayName("#10 an expired delegated role is refused when a target is searched")
   void testTargetInfo_delegatedRoleExpired() throws Exception {
-    repo.delegate("targets", DelegatedRole.withPaths("acme", List.of(), 1, true, List.of("acme/*")));
+    repo.delegate(
+        "targets", DelegatedRole.withPaths("acme", List.of(), 1, true, List.of("acme/*")));
     repo.expiresAt(UpdaterFixture.NOW.minusSeconds(1));
     repo.addTarget("acme", "acme/x", new byte[] {1});
     repo.expiresAt(UpdaterFixture.NOW.plus(Duration.ofDays(1)));
@@ -351,7 +378,12 @@ class TufAttackTest {
   @DisplayName("#11 a snapshot whose hash does not match the timestamp is refused (mix-and-match)")
   void testRefresh_snapshotHashMismatch() throws Exception {
     Metadata<Snapshot> s = repo.repository().snapshot().orElseThrow();
-    Snapshot other = new Snapshot(s.signed().specVersion(), s.signed().version(), s.signed().expires().plusSeconds(5), s.signed().meta());
+    Snapshot other =
+        new Snapshot(
+            s.signed().specVersion(),
+            s.signed().version(),
+            s.signed().expires().plusSeconds(5),
+            s.signed().meta());
     repo.serve("1.snapshot.json", Metadata.of(other).signedBy(repo.signers("snapshot")).toBytes());
     Map<String, String> before = f.state();
     assertThatThrownBy(f::refresh).isInstanceOf(DigestMismatchException.class);
@@ -372,7 +404,8 @@ class TufAttackTest {
 
   // 12
   @Test
-  @DisplayName("#12 after a fast-forward to targets v100, targets v1 is refused without key rotation")
+  @DisplayName(
+      "#12 after a fast-forward to targets v100, targets v1 is refused without key rotation")
   void testRefresh_fastForwardWithoutRotationRefused() throws Exception {
     for (int i = 0; i < 99; i++) {
       repo.updateTargets("targets", t -> t);
@@ -381,7 +414,11 @@ class TufAttackTest {
     f.refresh();
     assertThat(f.trustedVersion("targets")).isEqualTo(100);
     Targets t = repo.targets("targets");
-    repo.repository().putTargets("targets", Metadata.of(new Targets(t.specVersion(), 1, t.expires(), Map.of(), Optional.empty())).signedBy(repo.signers("targets")));
+    repo.repository()
+        .putTargets(
+            "targets",
+            Metadata.of(new Targets(t.specVersion(), 1, t.expires(), Map.of(), Optional.empty()))
+                .signedBy(repo.signers("targets")));
     repo.publish();
     f.assertRefusedUnchanged(RollbackException.class, f::refresh, "timestamp.json");
   }
@@ -395,10 +432,16 @@ class TufAttackTest {
     repo.publish();
     f.refresh();
     Ed25519SigningKey newSnapshotKey = Ed25519SigningKey.generate();
-    repo.rotateRoot(r -> RepositorySimulator.withRoleKeys(r, "snapshot", List.of(newSnapshotKey), 1), repo.signers("root"));
+    repo.rotateRoot(
+        r -> RepositorySimulator.withRoleKeys(r, "snapshot", List.of(newSnapshotKey), 1),
+        repo.signers("root"));
     repo.signers("snapshot").set(0, newSnapshotKey);
     Targets t = repo.targets("targets");
-    repo.repository().putTargets("targets", Metadata.of(new Targets(t.specVersion(), 1, t.expires(), Map.of(), Optional.empty())).signedBy(repo.signers("targets")));
+    repo.repository()
+        .putTargets(
+            "targets",
+            Metadata.of(new Targets(t.specVersion(), 1, t.expires(), Map.of(), Optional.empty()))
+                .signedBy(repo.signers("targets")));
     repo.publish();
     Updater.RefreshResult result = f.refresh();
     assertThat(result.targetsVersion()).isEqualTo(1);
@@ -410,7 +453,12 @@ class TufAttackTest {
   void testRefresh_timestampFastForwardRecovery() throws Exception {
     f.refresh();
     Metadata<Snapshot> s = repo.repository().snapshot().orElseThrow();
-    Timestamp ff = new Timestamp(Signed.SPEC_VERSION, 100, repo.expires(), MetaFile.describing(s.signed().version(), s.toBytes()));
+    Timestamp ff =
+        new Timestamp(
+            Signed.SPEC_VERSION,
+            100,
+            repo.expires(),
+            MetaFile.describing(s.signed().version(), s.toBytes()));
     repo.serve("timestamp.json", Metadata.of(ff).signedBy(repo.signers("timestamp")).toBytes());
     f.refresh();
     assertThat(f.trustedVersion("timestamp")).isEqualTo(100);
@@ -418,7 +466,9 @@ class TufAttackTest {
     f.assertRefusedUnchanged(RollbackException.class, f::refresh);
 
     Ed25519SigningKey newKey = Ed25519SigningKey.generate();
-    repo.rotateRoot(r -> RepositorySimulator.withRoleKeys(r, "timestamp", List.of(newKey), 1), repo.signers("root"));
+    repo.rotateRoot(
+        r -> RepositorySimulator.withRoleKeys(r, "timestamp", List.of(newKey), 1),
+        repo.signers("root"));
     repo.signers("timestamp").set(0, newKey);
     repo.publishTimestamp();
     repo.serve("timestamp.json", repo.repository().timestamp().orElseThrow().toBytes());
@@ -429,8 +479,12 @@ class TufAttackTest {
   @Test
   @DisplayName("#13 a publisher role signing a path outside its patterns is not trusted for it")
   void testTargetInfo_delegationEscape() throws Exception {
-    repo.delegate("targets", DelegatedRole.withPaths("plugins-acme", List.of(), 1, true, List.of("plugins/acme/*/*")));
-    repo.delegate("targets", DelegatedRole.withPaths("releases", List.of(), 1, true, List.of("releases/*/*/*")));
+    repo.delegate(
+        "targets",
+        DelegatedRole.withPaths("plugins-acme", List.of(), 1, true, List.of("plugins/acme/*/*")));
+    repo.delegate(
+        "targets",
+        DelegatedRole.withPaths("releases", List.of(), 1, true, List.of("releases/*/*/*")));
     repo.addTarget("plugins-acme", "releases/14.2-RELEASE/amd64/base.txz", new byte[] {1});
     repo.addTarget("plugins-acme", "plugins/other/nginx/manifest.json", new byte[] {2});
     repo.addTarget("plugins-acme", "plugins/acme/nginx/manifest.json", new byte[] {3});
@@ -438,14 +492,19 @@ class TufAttackTest {
     Updater u = f.updater();
     u.refresh();
     assertThat(u.targetInfo("plugins/acme/nginx/manifest.json").length()).isEqualTo(1);
-    f.assertRefusedUnchanged(TargetNotFoundException.class, () -> u.targetInfo("releases/14.2-RELEASE/amd64/base.txz"), "releases.json");
-    f.assertRefusedUnchanged(TargetNotFoundException.class, () -> u.targetInfo("plugins/other/nginx/manifest.json"));
+    f.assertRefusedUnchanged(
+        TargetNotFoundException.class,
+        () -> u.targetInfo("releases/14.2-RELEASE/amd64/base.txz"),
+        "releases.json");
+    f.assertRefusedUnchanged(
+        TargetNotFoundException.class, () -> u.targetInfo("plugins/other/nginx/manifest.json"));
   }
 
   @Test
   @DisplayName("#13 a wildcard does not match a path separator")
   void testTargetInfo_wildcardDoesNotCrossSeparator() throws Exception {
-    repo.delegate("targets", DelegatedRole.withPaths("acme", List.of(), 1, false, List.of("plugins/*")));
+    repo.delegate(
+        "targets", DelegatedRole.withPaths("acme", List.of(), 1, false, List.of("plugins/*")));
     repo.addTarget("acme", "plugins/acme/x", new byte[] {1});
     repo.addTarget("acme", "plugins/y", new byte[] {2});
     repo.publish();
@@ -458,12 +517,15 @@ class TufAttackTest {
   @DisplayName("#13 a delegation with a pattern of 120 '*' does not stall the lookup")
   void testTargetInfo_hostilePatternIsMatchedFast() throws Exception {
     String hostile = "plugins/" + "*a".repeat(120) + "b";
-    repo.delegate("targets", DelegatedRole.withPaths("hostile", List.of(), 1, false, List.of(hostile)));
-    repo.delegate("targets", DelegatedRole.withPaths("acme", List.of(), 1, false, List.of("plugins/*")));
+    repo.delegate(
+        "targets", DelegatedRole.withPaths("hostile", List.of(), 1, false, List.of(hostile)));
+    repo.delegate(
+        "targets", DelegatedRole.withPaths("acme", List.of(), 1, false, List.of("plugins/*")));
     repo.addTarget("acme", "plugins/" + "a".repeat(120), new byte[] {1});
     repo.publish();
     Updater u = f.updater();
-    assertTimeoutPreemptively(Duration.ofSeconds(10),
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10),
         () -> assertThat(u.targetInfo("plugins/" + "a".repeat(120)).length()).isEqualTo(1));
   }
 
@@ -484,11 +546,18 @@ class TufAttackTest {
   @DisplayName("#13 a terminating delegation stops the search; a non-terminating one does not")
   void testTargetInfo_terminatingDelegationStopsSearch() throws Exception {
     repo.delegate("targets", DelegatedRole.withPaths("first", List.of(), 1, true, List.of("p/*")));
-    repo.delegate("targets", DelegatedRole.withPaths("second", List.of(), 1, false, List.of("p/*")));
+    repo.delegate(
+        "targets", DelegatedRole.withPaths("second", List.of(), 1, false, List.of("p/*")));
     repo.addTarget("second", "p/x", new byte[] {1});
     repo.publish();
     Updater u = f.updater();
-    f.assertRefusedUnchanged(TargetNotFoundException.class, () -> u.targetInfo("p/x"), "timestamp.json", "snapshot.json", "targets.json", "first.json");
+    f.assertRefusedUnchanged(
+        TargetNotFoundException.class,
+        () -> u.targetInfo("p/x"),
+        "timestamp.json",
+        "snapshot.json",
+        "targets.json",
+        "first.json");
 
     repo.delegate("targets", DelegatedRole.withPaths("first", List.of(), 1, false, List.of("p/*")));
     repo.publish();
@@ -504,16 +573,19 @@ class TufAttackTest {
     repo.delegate("targets", DelegatedRole.withPaths("team-b", List.of(), 1, false, List.of("*")));
     Ed25519SigningKey keyA = Ed25519SigningKey.generate();
     repo.signers("release").add(keyA);
-    repo.delegate("team-a", DelegatedRole.withPaths("release", List.of(), 1, false, List.of("a.txt")));
+    repo.delegate(
+        "team-a", DelegatedRole.withPaths("release", List.of(), 1, false, List.of("a.txt")));
     repo.signers("release").set(0, Ed25519SigningKey.generate()); // team-b delegates with key B
-    repo.delegate("team-b", DelegatedRole.withPaths("release", List.of(), 1, false, List.of("b.txt")));
+    repo.delegate(
+        "team-b", DelegatedRole.withPaths("release", List.of(), 1, false, List.of("b.txt")));
     repo.signers("release").set(0, keyA); // but release is signed with key A only
     repo.addTarget("release", "a.txt", "trusted A".getBytes(StandardCharsets.UTF_8));
     repo.addTarget("release", "b.txt", "not trusted".getBytes(StandardCharsets.UTF_8));
     repo.publish();
     Updater u = f.updater();
     assertThat(u.targetInfo("a.txt").length()).isEqualTo(9);
-    f.assertRefusedUnchanged(UnsignedMetadataException.class, () -> u.targetInfo("b.txt"), "team-b.json");
+    f.assertRefusedUnchanged(
+        UnsignedMetadataException.class, () -> u.targetInfo("b.txt"), "team-b.json");
   }
 
   // 15
@@ -526,10 +598,13 @@ class TufAttackTest {
     repo.publish();
     Updater u = f.updater();
     TargetFile info = u.targetInfo("releases/14.2-RELEASE/amd64/base.txz");
-    repo.serve("targets/releases/14.2-RELEASE/amd64/" + info.sha256().orElseThrow() + ".base.txz", evil);
+    repo.serve(
+        "targets/releases/14.2-RELEASE/amd64/" + info.sha256().orElseThrow() + ".base.txz", evil);
     Path dest = f.targetDir.resolve("base.txz");
     DigestMismatchException e =
-        f.assertRefusedUnchanged(DigestMismatchException.class, () -> u.download(info, List.of(RepositorySimulator.TARGETS_URL), dest));
+        f.assertRefusedUnchanged(
+            DigestMismatchException.class,
+            () -> u.download(info, List.of(RepositorySimulator.TARGETS_URL), dest));
     assertThat(e.expected()).isEqualTo(info.sha256().orElseThrow());
     assertThat(dest).doesNotExist();
   }
@@ -546,7 +621,9 @@ class TufAttackTest {
     u.download(info, List.of(RepositorySimulator.TARGETS_URL), dest);
     assertThat(dest).hasBinaryContent(good);
     assertThat(u.findCached(info, dest)).contains(dest);
-    assertThat(repo.requests()).contains("targets/releases/14.2-RELEASE/amd64/" + info.sha256().orElseThrow() + ".base.txz");
+    assertThat(repo.requests())
+        .contains(
+            "targets/releases/14.2-RELEASE/amd64/" + info.sha256().orElseThrow() + ".base.txz");
   }
 
   // 16
@@ -582,7 +659,11 @@ class TufAttackTest {
     repo.serve("targets/" + info.sha256().orElseThrow() + ".t.bin", new byte[] {1, 2, 3, 4});
     Updater u = f.updater();
     TargetFile signed = u.targetInfo("t.bin");
-    f.assertRefusedUnchanged(FetchTooLargeException.class, () -> u.download(signed, List.of(RepositorySimulator.TARGETS_URL), f.targetDir.resolve("t.bin")));
+    f.assertRefusedUnchanged(
+        FetchTooLargeException.class,
+        () ->
+            u.download(
+                signed, List.of(RepositorySimulator.TARGETS_URL), f.targetDir.resolve("t.bin")));
   }
 
   // 18
@@ -608,7 +689,14 @@ class TufAttackTest {
     repo.delegate("b", DelegatedRole.withPaths("a", List.of(), 1, false, List.of("*")));
     repo.publish();
     Updater u = f.updater();
-    f.assertRefusedUnchanged(TargetNotFoundException.class, () -> u.targetInfo("x"), "timestamp.json", "snapshot.json", "targets.json", "a.json", "b.json");
+    f.assertRefusedUnchanged(
+        TargetNotFoundException.class,
+        () -> u.targetInfo("x"),
+        "timestamp.json",
+        "snapshot.json",
+        "targets.json",
+        "a.json",
+        "b.json");
   }
 
   @Test
@@ -624,7 +712,10 @@ class TufAttackTest {
     Updater u = f.updater();
     u.refresh();
     repo.clearRequests();
-    String[] roles = java.util.stream.IntStream.range(0, 40).mapToObj(i -> "r" + i + ".json").toArray(String[]::new);
+    String[] roles =
+        java.util.stream.IntStream.range(0, 40)
+            .mapToObj(i -> "r" + i + ".json")
+            .toArray(String[]::new);
     f.assertRefusedUnchanged(TargetNotFoundException.class, () -> u.targetInfo("deep"), roles);
     assertThat(repo.requests()).hasSize(31); // targets.json is local; r0..r30 make 32 roles
     assertThat(repo.requests()).doesNotContain("2.r31.json");
@@ -634,13 +725,21 @@ class TufAttackTest {
   @Test
   @DisplayName("#19 a target with only an unknown hash algorithm, or no hash, is refused")
   void testDownload_unknownHashAlgorithm() throws Exception {
-    repo.putTargetFile("targets", new TargetFile("md5.bin", 1, Map.of("md5x", "00"), Optional.empty()), new byte[] {1});
-    repo.putTargetFile("targets", new TargetFile("none.bin", 1, Map.of(), Optional.empty()), new byte[] {1});
+    repo.putTargetFile(
+        "targets",
+        new TargetFile("md5.bin", 1, Map.of("md5x", "00"), Optional.empty()),
+        new byte[] {1});
+    repo.putTargetFile(
+        "targets", new TargetFile("none.bin", 1, Map.of(), Optional.empty()), new byte[] {1});
     repo.publish();
     Updater u = f.updater();
     for (String name : List.of("md5.bin", "none.bin")) {
       TargetFile info = u.targetInfo(name);
-      f.assertRefusedUnchanged(UnsupportedHashException.class, () -> u.download(info, List.of(RepositorySimulator.TARGETS_URL), f.targetDir.resolve(name)));
+      f.assertRefusedUnchanged(
+          UnsupportedHashException.class,
+          () ->
+              u.download(
+                  info, List.of(RepositorySimulator.TARGETS_URL), f.targetDir.resolve(name)));
     }
   }
 
@@ -657,7 +756,8 @@ class TufAttackTest {
     repo.publish();
     Updater u = f.updater();
     assertThat(u.targetInfo("found").length()).isEqualTo(1);
-    assertThat(repo.requests()).contains("1.%3F.json", "1.%23.json", "1.%2Fx.json", "2...%2Fx.json");
+    assertThat(repo.requests())
+        .contains("1.%3F.json", "1.%23.json", "1.%2Fx.json", "2...%2Fx.json");
     try (var files = Files.list(f.metadataDir)) {
       files.forEach(p -> paths.add(p.getFileName().toString()));
     }
@@ -671,10 +771,15 @@ class TufAttackTest {
   void testDownload_hostileTargetPaths() throws Exception {
     Updater u = f.updater();
     u.refresh();
-    for (String path : List.of("../etc/passwd", "/etc/passwd", "a/../../b", "a\0b", "a//b", "./a")) {
+    for (String path :
+        List.of("../etc/passwd", "/etc/passwd", "a/../../b", "a\0b", "a//b", "./a")) {
       TargetFile info = TargetFile.of(path, 1, "00".repeat(32));
       repo.clearRequests();
-      f.assertRefusedUnchanged(UnsafeNameException.class, () -> u.download(info, List.of(RepositorySimulator.TARGETS_URL), f.targetDir.resolve("out")));
+      f.assertRefusedUnchanged(
+          UnsafeNameException.class,
+          () ->
+              u.download(
+                  info, List.of(RepositorySimulator.TARGETS_URL), f.targetDir.resolve("out")));
       assertThat(repo.requests()).isEmpty();
     }
   }
@@ -684,13 +789,22 @@ class TufAttackTest {
   @DisplayName("companion: an unknown field inside signed still verifies and is kept")
   void testRefresh_customFields() throws Exception {
     Targets t = repo.targets("targets");
-    ObjectNode json = new Targets(t.specVersion(), t.version() + 1, t.expires(), t.targets(), t.delegations()).toJson();
+    ObjectNode json =
+        new Targets(t.specVersion(), t.version() + 1, t.expires(), t.targets(), t.delegations())
+            .toJson();
     json.putObject("x-warder-custom").put("note", "kept");
-    Metadata<Targets> custom = new Metadata<>(new Targets(t.specVersion(), t.version() + 1, t.expires(), t.targets(), t.delegations()), json, List.of()).signedBy(repo.signers("targets"));
+    Metadata<Targets> custom =
+        new Metadata<>(
+                new Targets(
+                    t.specVersion(), t.version() + 1, t.expires(), t.targets(), t.delegations()),
+                json,
+                List.of())
+            .signedBy(repo.signers("targets"));
     repo.repository().putTargets("targets", custom);
     repo.publish();
     f.refresh();
-    assertThat(Files.readAllBytes(f.metadataDir.resolve("targets.json"))).isEqualTo(custom.toBytes());
+    assertThat(Files.readAllBytes(f.metadataDir.resolve("targets.json")))
+        .isEqualTo(custom.toBytes());
     assertThat(new String(custom.toBytes(), StandardCharsets.UTF_8)).contains("x-warder-custom");
   }
 
@@ -709,7 +823,8 @@ class TufAttackTest {
   @DisplayName("companion: the bytes received are stored exactly")
   void testRefresh_metadataBytesMatch() throws Exception {
     byte[] ts = repo.repository().timestamp().orElseThrow().toBytes();
-    byte[] spaced = (new String(ts, StandardCharsets.UTF_8) + " \n").getBytes(StandardCharsets.UTF_8);
+    byte[] spaced =
+        (new String(ts, StandardCharsets.UTF_8) + " \n").getBytes(StandardCharsets.UTF_8);
     repo.serve("timestamp.json", spaced);
     f.refresh();
     assertThat(Files.readAllBytes(f.metadataDir.resolve("timestamp.json"))).isEqualTo(spaced);
@@ -720,24 +835,31 @@ class TufAttackTest {
   void testRefresh_mirrorFailover() throws Exception {
     java.net.URI hostile = java.net.URI.create("https://hostile.test/metadata/");
     RepositorySimulator good = repo;
-    Fetcher mirrors = (url, max, sink) -> {
-      if (url.toString().startsWith(hostile.toString())) {
-        String name = url.toString().substring(hostile.toString().length());
-        if (name.equals("timestamp.json")) {
-          sink.write("{\"signed\":{}}".getBytes(StandardCharsets.UTF_8));
-          return;
-        }
-        throw new FetchStatusException(url, 404);
-      }
-      good.fetch(url, max, sink);
-    };
-    Updater u = new Updater(new MetadataDirectory(f.metadataDir), List.of(hostile, RepositorySimulator.METADATA_URL), mirrors,
-        java.time.Clock.fixed(UpdaterFixture.NOW, java.time.ZoneOffset.UTC), UpdaterConfig.defaults());
+    Fetcher mirrors =
+        (url, max, sink) -> {
+          if (url.toString().startsWith(hostile.toString())) {
+            String name = url.toString().substring(hostile.toString().length());
+            if (name.equals("timestamp.json")) {
+              sink.write("{\"signed\":{}}".getBytes(StandardCharsets.UTF_8));
+              return;
+            }
+            throw new FetchStatusException(url, 404);
+          }
+          good.fetch(url, max, sink);
+        };
+    Updater u =
+        new Updater(
+            new MetadataDirectory(f.metadataDir),
+            List.of(hostile, RepositorySimulator.METADATA_URL),
+            mirrors,
+            java.time.Clock.fixed(UpdaterFixture.NOW, java.time.ZoneOffset.UTC),
+            UpdaterConfig.defaults());
     assertThat(u.refresh().timestampVersion()).isEqualTo(1);
   }
 
   @Test
-  @DisplayName("companion: a refresh with nothing new asks only for the next root and the timestamp")
+  @DisplayName(
+      "companion: a refresh with nothing new asks only for the next root and the timestamp")
   void testRefresh_nothingNewUsesLocalMetadata() throws Exception {
     f.refresh();
     repo.clearRequests();

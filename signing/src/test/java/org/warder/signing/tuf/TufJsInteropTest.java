@@ -36,8 +36,8 @@ import org.warder.signing.testing.TufJsRepository;
  * TufJsRepository} generates with tuf-js: warder's {@link Updater} consumes it through a {@link
  * Fetcher} that serves the generated directory.
  *
- * <p>Needs Node.js and npm. Without them, or when {@code npm ci} fails, the tests are skipped
- * with a message on stderr, except under CI ({@code CI=true}), where that is a failure.
+ * <p>Needs Node.js and npm. Without them, or when {@code npm ci} fails, the tests are skipped with
+ * a message on stderr, except under CI ({@code CI=true}), where that is a failure.
  */
 class TufJsInteropTest {
   private static final URI METADATA_URL = URI.create("https://tufjs.test/metadata/");
@@ -75,12 +75,16 @@ class TufJsInteropTest {
 
   private Updater updater() {
     return new Updater(
-        new MetadataDirectory(metadataDir), List.of(METADATA_URL), fetcher, Clock.systemUTC(),
+        new MetadataDirectory(metadataDir),
+        List.of(METADATA_URL),
+        fetcher,
+        Clock.systemUTC(),
         UpdaterConfig.defaults());
   }
 
   @Test
-  @DisplayName("refresh walks the tuf-js root rotation to v2 and loads timestamp, snapshot, targets")
+  @DisplayName(
+      "refresh walks the tuf-js root rotation to v2 and loads timestamp, snapshot, targets")
   void refresh_endsAtRootV2() throws Exception {
     Updater.RefreshResult result = updater().refresh();
 
@@ -93,8 +97,11 @@ class TufJsInteropTest {
     // Consistent-snapshot file names, in the order of the TUF client workflow.
     assertThat(fetcher.requests())
         .containsExactly(
-            "metadata/2.root.json", "metadata/3.root.json", "metadata/timestamp.json",
-            "metadata/2.snapshot.json", "metadata/1.targets.json");
+            "metadata/2.root.json",
+            "metadata/3.root.json",
+            "metadata/timestamp.json",
+            "metadata/2.snapshot.json",
+            "metadata/1.targets.json");
     // Trusted metadata is stored as the bytes tuf-js wrote (pretty-printed, not canonical).
     assertThat(Files.readAllBytes(metadataDir.resolve("root.json")))
         .isEqualTo(Files.readAllBytes(repo.resolve("metadata/2.root.json")));
@@ -109,7 +116,8 @@ class TufJsInteropTest {
     fetcher.clearRequests();
     Map<String, String> before = TestFiles.digests(metadataDir);
     assertThat(updater().refresh().rootVersion()).isEqualTo(2);
-    assertThat(fetcher.requests()).containsExactly("metadata/3.root.json", "metadata/timestamp.json");
+    assertThat(fetcher.requests())
+        .containsExactly("metadata/3.root.json", "metadata/timestamp.json");
     assertThat(TestFiles.digests(metadataDir)).isEqualTo(before);
   }
 
@@ -125,7 +133,8 @@ class TufJsInteropTest {
 
     TargetFile base = updater.targetInfo(BASE_TXZ);
     assertMatchesExpected(base);
-    assertThat(expected.at("/targets/" + BASE_TXZ.replace("/", "~1") + "/role").asText()).isEqualTo("releases");
+    assertThat(expected.at("/targets/" + BASE_TXZ.replace("/", "~1") + "/role").asText())
+        .isEqualTo("releases");
     assertThat(fetcher.requests()).contains("metadata/1.releases.json");
     assertThat(Files.readAllBytes(metadataDir.resolve("releases.json")))
         .isEqualTo(Files.readAllBytes(repo.resolve("metadata/1.releases.json")));
@@ -159,7 +168,8 @@ class TufJsInteropTest {
     assertThat(fetcher.requests())
         .contains(
             "targets/plugins/" + expectedTarget(PLUGINS).get("sha256").asText() + ".index.json",
-            "targets/releases/14.2-RELEASE/amd64/" + expectedTarget(BASE_TXZ).get("sha256").asText()
+            "targets/releases/14.2-RELEASE/amd64/"
+                + expectedTarget(BASE_TXZ).get("sha256").asText()
                 + ".base.txz");
     try (Stream<Path> files = Files.walk(targetDir)) {
       assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(2); // no temporary left
@@ -167,19 +177,25 @@ class TufJsInteropTest {
   }
 
   @Test
-  @DisplayName("every tuf-js signature (ed25519 and ecdsa-sha2-nistp256) verifies on its own in warder")
+  @DisplayName(
+      "every tuf-js signature (ed25519 and ecdsa-sha2-nistp256) verifies on its own in warder")
   void signatures_eachVerifiesIndividually() throws Exception {
     Path md = repo.resolve("metadata");
-    Metadata<Root> root1 = Metadata.parse(Files.readAllBytes(md.resolve("1.root.json")), Root.class, "root");
-    Metadata<Root> root2 = Metadata.parse(Files.readAllBytes(md.resolve("2.root.json")), Root.class, "root");
+    Metadata<Root> root1 =
+        Metadata.parse(Files.readAllBytes(md.resolve("1.root.json")), Root.class, "root");
+    Metadata<Root> root2 =
+        Metadata.parse(Files.readAllBytes(md.resolve("2.root.json")), Root.class, "root");
     Metadata<Targets> targets =
         Metadata.parse(Files.readAllBytes(md.resolve("1.targets.json")), Targets.class, "targets");
     Metadata<Targets> releases =
-        Metadata.parse(Files.readAllBytes(md.resolve("1.releases.json")), Targets.class, "releases");
+        Metadata.parse(
+            Files.readAllBytes(md.resolve("1.releases.json")), Targets.class, "releases");
     Metadata<Snapshot> snapshot =
-        Metadata.parse(Files.readAllBytes(md.resolve("2.snapshot.json")), Snapshot.class, "snapshot");
+        Metadata.parse(
+            Files.readAllBytes(md.resolve("2.snapshot.json")), Snapshot.class, "snapshot");
     Metadata<Timestamp> timestamp =
-        Metadata.parse(Files.readAllBytes(md.resolve("timestamp.json")), Timestamp.class, "timestamp");
+        Metadata.parse(
+            Files.readAllBytes(md.resolve("timestamp.json")), Timestamp.class, "timestamp");
 
     Map<String, Key> rootKeys = new LinkedHashMap<>(root1.signed().keys());
     rootKeys.putAll(root2.signed().keys());
@@ -210,7 +226,8 @@ class TufJsInteropTest {
     updater.refresh();
     TargetFile target = updater.targetInfo(BASE_TXZ);
     Path served =
-        repo.resolve("targets/releases/14.2-RELEASE/amd64/" + target.sha256().orElseThrow() + ".base.txz");
+        repo.resolve(
+            "targets/releases/14.2-RELEASE/amd64/" + target.sha256().orElseThrow() + ".base.txz");
     byte[] bytes = Files.readAllBytes(served);
     bytes[bytes.length / 2] ^= 0x01;
     Files.write(served, bytes);
@@ -225,7 +242,8 @@ class TufJsInteropTest {
   }
 
   @Test
-  @DisplayName("a tampered timestamp signature is refused and the trusted metadata stays byte-identical")
+  @DisplayName(
+      "a tampered timestamp signature is refused and the trusted metadata stays byte-identical")
   void refresh_tamperedTimestampSignatureRefused() throws Exception {
     updater().refresh();
     Map<String, String> before = TestFiles.digests(metadataDir);
@@ -253,7 +271,8 @@ class TufJsInteropTest {
   }
 
   @Test
-  @DisplayName("the test's file fetcher keeps the Fetcher contract: 404 when missing, cap at maxLength")
+  @DisplayName(
+      "the test's file fetcher keeps the Fetcher contract: 404 when missing, cap at maxLength")
   void fetcher_keepsTheContract() throws Exception {
     byte[] timestamp = Files.readAllBytes(repo.resolve("metadata/timestamp.json"));
     assertThat(fetcher.fetchBytes(URI.create(METADATA_URL + "timestamp.json"), timestamp.length))
@@ -265,9 +284,12 @@ class TufJsInteropTest {
     assertThat(sink.toByteArray()).isEqualTo(java.util.Arrays.copyOf(timestamp, 100));
 
     assertThatThrownBy(() -> fetcher.fetchBytes(URI.create(METADATA_URL + "9.root.json"), 1000))
-        .isInstanceOfSatisfying(FetchStatusException.class, e -> assertThat(e.status()).isEqualTo(404));
-    assertThatThrownBy(() -> fetcher.fetchBytes(URI.create(METADATA_URL + "../expected.json"), 100_000))
-        .isInstanceOfSatisfying(FetchStatusException.class, e -> assertThat(e.status()).isEqualTo(404));
+        .isInstanceOfSatisfying(
+            FetchStatusException.class, e -> assertThat(e.status()).isEqualTo(404));
+    assertThatThrownBy(
+            () -> fetcher.fetchBytes(URI.create(METADATA_URL + "../expected.json"), 100_000))
+        .isInstanceOfSatisfying(
+            FetchStatusException.class, e -> assertThat(e.status()).isEqualTo(404));
   }
 
   // --- helpers ---------------------------------------------------------------------------------
@@ -284,14 +306,19 @@ class TufJsInteropTest {
     assertThat(target.length()).isEqualTo(e.get("length").asLong());
   }
 
-  private static void assertAllSignaturesVerify(Metadata<?> metadata, Map<String, Key> keys, int count) {
+  private static void assertAllSignaturesVerify(
+      Metadata<?> metadata, Map<String, Key> keys, int count) {
     assertThat(metadata.signatures()).hasSize(count);
     byte[] message = metadata.canonicalSigned();
     for (Signature s : metadata.signatures()) {
       Key key = keys.get(s.keyid());
-      assertThat(key).as("key %s of a %s signature", s.keyid(), metadata.signed().type()).isNotNull();
+      assertThat(key)
+          .as("key %s of a %s signature", s.keyid(), metadata.signed().type())
+          .isNotNull();
       assertThat(key.keyId()).isEqualTo(s.keyid());
-      assertThat(Verifiers.isSupported(key)).as("%s/%s supported", key.keytype(), key.scheme()).isTrue();
+      assertThat(Verifiers.isSupported(key))
+          .as("%s/%s supported", key.keytype(), key.scheme())
+          .isTrue();
       assertThat(Verifiers.verify(key, message, s.sig()))
           .as("%s signature by %s (%s)", metadata.signed().type(), s.keyid(), key.scheme())
           .isTrue();
@@ -307,14 +334,17 @@ class TufJsInteropTest {
     int digit = at + marker.length();
     char c = text.charAt(digit);
     char flipped = c == '0' ? '1' : '0';
-    Files.writeString(file, text.substring(0, digit) + flipped + text.substring(digit + 1), StandardCharsets.UTF_8);
+    Files.writeString(
+        file,
+        text.substring(0, digit) + flipped + text.substring(digit + 1),
+        StandardCharsets.UTF_8);
   }
 
   /**
-   * Serves a generated repository directory: {@link #METADATA_URL} maps onto {@code
-   * repo/metadata}, {@link #TARGETS_URL} onto {@code repo/targets}. A missing file (or one outside
-   * those directories) answers 404; a body longer than {@code maxLength} is cut after exactly
-   * {@code maxLength} bytes with {@link FetchTooLargeException}, reading at most one byte more.
+   * Serves a generated repository directory: {@link #METADATA_URL} maps onto {@code repo/metadata},
+   * {@link #TARGETS_URL} onto {@code repo/targets}. A missing file (or one outside those
+   * directories) answers 404; a body longer than {@code maxLength} is cut after exactly {@code
+   * maxLength} bytes with {@link FetchTooLargeException}, reading at most one byte more.
    */
   static final class DirectoryFetcher implements Fetcher {
     private final Path repo;

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.warder.signing.testing.RepositorySimulator;
 
 /**
- * Target downloads are hashed while they arrive, bytes of an earlier attempt included: whatever
- * mix of a leftover {@code .part} file and fresh bytes makes the file, only the signed bytes are
- * moved into place.
+ * Target downloads are hashed while they arrive, bytes of an earlier attempt included: whatever mix
+ * of a leftover {@code .part} file and fresh bytes makes the file, only the signed bytes are moved
+ * into place.
  */
 class UpdaterDownloadTest {
   private static final String PATH = "releases/14.2-RELEASE/amd64/base.txz";
@@ -49,26 +49,37 @@ class UpdaterDownloadTest {
   }
 
   private void download(Fetcher fetcher) throws Exception {
-    Updater u = new Updater(new MetadataDirectory(f.metadataDir), List.of(RepositorySimulator.METADATA_URL), fetcher,
-        Clock.fixed(f.clock, ZoneOffset.UTC), UpdaterConfig.defaults());
+    Updater u =
+        new Updater(
+            new MetadataDirectory(f.metadataDir),
+            List.of(RepositorySimulator.METADATA_URL),
+            fetcher,
+            Clock.fixed(f.clock, ZoneOffset.UTC),
+            UpdaterConfig.defaults());
     u.targetInfo(PATH);
     u.download(info, List.of(RepositorySimulator.TARGETS_URL), dest);
   }
 
   @Test
-  @DisplayName("a downloaded target is private (0600, in new directories 0700): it may hold a jail's files")
+  @DisplayName(
+      "a downloaded target is private (0600, in new directories 0700): it may hold a jail's files")
   void testDownload_targetIsPrivate() throws Exception {
     dest = f.targetDir.resolve("cache/releases/base.txz");
     download(f.repo);
     assertThat(dest).hasBinaryContent(good);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dest))).isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dest.getParent()))).isEqualTo("rwx------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f.targetDir.resolve("cache"))))
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dest)))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dest.getParent())))
+        .isEqualTo("rwx------");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(f.targetDir.resolve("cache"))))
         .isEqualTo("rwx------");
   }
 
   @Test
-  @DisplayName("a leftover .part with the first signed bytes is resumed, and the whole file verified")
+  @DisplayName(
+      "a leftover .part with the first signed bytes is resumed, and the whole file verified")
   void testDownload_resumesGoodPart() throws Exception {
     Files.write(part, Arrays.copyOf(good, 123_457));
     download(f.repo);
@@ -77,7 +88,8 @@ class UpdaterDownloadTest {
   }
 
   @Test
-  @DisplayName("a leftover .part with other bytes fails the signed hash: nothing is moved, the part is deleted")
+  @DisplayName(
+      "a leftover .part with other bytes fails the signed hash: nothing is moved, the part is deleted")
   void testDownload_badPartRefused() throws Exception {
     byte[] prefix = Arrays.copyOf(good, 100_000);
     prefix[99_999] ^= 1;
@@ -97,7 +109,8 @@ class UpdaterDownloadTest {
   }
 
   @Test
-  @DisplayName("a leftover .part longer than the signed length is discarded and the target fetched whole")
+  @DisplayName(
+      "a leftover .part longer than the signed length is discarded and the target fetched whole")
   void testDownload_overlongPartDiscarded() throws Exception {
     byte[] longer = Arrays.copyOf(good, good.length + 10);
     Files.write(part, longer);
@@ -109,33 +122,38 @@ class UpdaterDownloadTest {
   @DisplayName("a transfer cut in the middle is resumed by the next attempt and verified whole")
   void testDownload_cutTransferResumed() throws Exception {
     int[] calls = {0};
-    Fetcher cutOnce = new Fetcher() {
-      @Override
-      public void fetch(URI url, long maxLength, OutputStream sink) throws IOException {
-        if (!url.toString().startsWith(RepositorySimulator.TARGETS_URL.toString()) || calls[0]++ > 0) {
-          f.repo.fetch(url, maxLength, sink);
-          return;
-        }
-        f.repo.fetch(url, maxLength, new OutputStream() {
-          private long written;
-
+    Fetcher cutOnce =
+        new Fetcher() {
           @Override
-          public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-          }
-
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            int n = (int) Math.min(len, 77_777 - written);
-            sink.write(b, off, n);
-            written += n;
-            if (n < len) {
-              throw new IOException("connection reset");
+          public void fetch(URI url, long maxLength, OutputStream sink) throws IOException {
+            if (!url.toString().startsWith(RepositorySimulator.TARGETS_URL.toString())
+                || calls[0]++ > 0) {
+              f.repo.fetch(url, maxLength, sink);
+              return;
             }
+            f.repo.fetch(
+                url,
+                maxLength,
+                new OutputStream() {
+                  private long written;
+
+                  @Override
+                  public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                  }
+
+                  @Override
+                  public void write(byte[] b, int off, int len) throws IOException {
+                    int n = (int) Math.min(len, 77_777 - written);
+                    sink.write(b, off, n);
+                    written += n;
+                    if (n < len) {
+                      throw new IOException("connection reset");
+                    }
+                  }
+                });
           }
-        });
-      }
-    };
+        };
     download(cutOnce);
     assertThat(calls[0]).isEqualTo(2);
     assertThat(dest).hasBinaryContent(good);
@@ -147,7 +165,8 @@ class UpdaterDownloadTest {
     byte[] evil = good.clone();
     evil[200_000] ^= 1;
     Files.write(part, Arrays.copyOf(good, 150_000));
-    f.repo.serve("targets/releases/14.2-RELEASE/amd64/" + info.sha256().orElseThrow() + ".base.txz", evil);
+    f.repo.serve(
+        "targets/releases/14.2-RELEASE/amd64/" + info.sha256().orElseThrow() + ".base.txz", evil);
     assertThatThrownBy(() -> download(f.repo)).isInstanceOf(DigestMismatchException.class);
     assertThat(dest).doesNotExist();
     assertThat(part).doesNotExist();

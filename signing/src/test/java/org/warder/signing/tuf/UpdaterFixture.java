@@ -18,7 +18,9 @@ import org.warder.signing.SigningException;
 import org.warder.signing.testing.RepositorySimulator;
 import org.warder.signing.testing.TestFiles;
 
-/** A client metadata directory, a target directory, and a simulated repository, for updater tests. */
+/**
+ * A client metadata directory, a target directory, and a simulated repository, for updater tests.
+ */
 final class UpdaterFixture {
   static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
 
@@ -42,7 +44,10 @@ final class UpdaterFixture {
 
   Updater updater(List<URI> mirrors) {
     return new Updater(
-        new MetadataDirectory(metadataDir), mirrors, repo, Clock.fixed(clock, ZoneOffset.UTC),
+        new MetadataDirectory(metadataDir),
+        mirrors,
+        repo,
+        Clock.fixed(clock, ZoneOffset.UTC),
         UpdaterConfig.defaults());
   }
 
@@ -54,7 +59,8 @@ final class UpdaterFixture {
   Map<String, String> state() {
     Map<String, String> out = new TreeMap<>();
     for (Path dir : List.of(metadataDir, targetDir)) {
-      TestFiles.digests(dir).forEach((path, sha256) -> out.put(dir.getFileName() + "/" + path, sha256));
+      TestFiles.digests(dir)
+          .forEach((path, sha256) -> out.put(dir.getFileName() + "/" + path, sha256));
     }
     return out;
   }
@@ -62,12 +68,13 @@ final class UpdaterFixture {
   /**
    * Runs {@code action}, expects it to fail with {@code type}, and checks that nothing of the
    * attack was kept: no trusted file changed except the ones named in {@code advancing} (valid
-   * metadata that precedes the attacked file in the TUF order and is persisted before the attack
-   * is seen, as the specification and the conformance suite require), and no target file
-   * appeared. Then runs {@code action} again: it must fail the same way and leave the trusted
-   * metadata directory byte-identical.
+   * metadata that precedes the attacked file in the TUF order and is persisted before the attack is
+   * seen, as the specification and the conformance suite require), and no target file appeared.
+   * Then runs {@code action} again: it must fail the same way and leave the trusted metadata
+   * directory byte-identical.
    */
-  <T extends Throwable> T assertRefusedUnchanged(Class<T> type, ThrowingCallable action, String... advancing) {
+  <T extends Throwable> T assertRefusedUnchanged(
+      Class<T> type, ThrowingCallable action, String... advancing) {
     Map<String, String> before = state();
     Throwable thrown = catchThrowable(action);
     assertThat(thrown).isInstanceOf(type);
@@ -98,7 +105,10 @@ final class UpdaterFixture {
   /** Reads {@code signed.version} without verification, to assert what is on disk. */
   static final class StrictJsonVersions {
     static long version(byte[] bytes) throws SigningException {
-      return org.warder.signing.json.StrictJson.parseObject(bytes).get("signed").get("version").asLong();
+      return org.warder.signing.json.StrictJson.parseObject(bytes)
+          .get("signed")
+          .get("version")
+          .asLong();
     }
   }
 }

@@ -7,9 +7,9 @@ import java.util.zip.CRC32;
 import org.warder.client.bundle.ObservedInputStream;
 
 /**
- * A zip member's content that, at its end, checks the length and CRC-32 the zip's directory
- * records for it, and fails the read if they differ (commons-compress's {@code ZipFile} does not
- * check them). Not thread-safe.
+ * A zip member's content that, at its end, checks the length and CRC-32 the zip's directory records
+ * for it, and fails the read if they differ (commons-compress's {@code ZipFile} does not check
+ * them). Not thread-safe.
  */
 final class CrcCheckedInputStream extends ObservedInputStream {
   private final CRC32 crc = new CRC32();
@@ -32,9 +32,16 @@ final class CrcCheckedInputStream extends ObservedInputStream {
   @Override
   protected void atEnd() throws IOException {
     if (count() != expectedSize || crc.getValue() != expectedCrc) {
-      throw new IOException(String.format(Locale.ROOT, "member %s: expected %d bytes with CRC-32 %08x as the zip's"
-          + " directory records, found %d bytes with CRC-32 %08x", member, expectedSize, expectedCrc, count(),
-          crc.getValue()));
+      throw new IOException(
+          String.format(
+              Locale.ROOT,
+              "member %s: expected %d bytes with CRC-32 %08x as the zip's"
+                  + " directory records, found %d bytes with CRC-32 %08x",
+              member,
+              expectedSize,
+              expectedCrc,
+              count(),
+              crc.getValue()));
     }
   }
 }

@@ -13,7 +13,8 @@ import org.warder.client.jail.props.JailProperties;
  * @param screening each value left out because it acts on the host or weakens the jail, with the
  *     flag that keeps it, and each allowance the config did not use
  */
-record ImportedConfig(JailProperties props, List<String> dropped, List<String> notes, List<String> screening) {
+record ImportedConfig(
+    JailProperties props, List<String> dropped, List<String> notes, List<String> screening) {
   ImportedConfig {
     dropped = List.copyOf(dropped);
     notes = List.copyOf(notes);

@@ -30,19 +30,19 @@ import org.warder.signing.PrivateFiles;
 
 /**
  * Writes a jail as iocage 1.x exports one (iocage-internals §4.1), so that {@code iocage import}
- * takes it: {@code NAME_DATE.zip} (UTC date) holding, deflated, with zip64 where a member needs
- * it, a full {@code zfs send} of a dataset holding iocage's files of the jail (its config.json,
- * from {@link IocageConfigWriter}, an empty fstab and the root's mount point) as {@code
+ * takes it: {@code NAME_DATE.zip} (UTC date) holding, deflated, with zip64 where a member needs it,
+ * a full {@code zfs send} of a dataset holding iocage's files of the jail (its config.json, from
+ * {@link IocageConfigWriter}, an empty fstab and the root's mount point) as {@code
  * iocage/images/NAME_DATE}, then one of the root at snapshot {@code ioc-export-DATE} as {@code
  * iocage/images/NAME_DATE_root}; and beside it {@code NAME_DATE.sha256}, the zip's sha256 in
- * lower-case hex without file name or newline. Each stream goes from {@code zfs send} through
- * the deflater into the file, never held in memory. The snapshots and the temporary dataset are
- * removed on every path. Not thread-safe.
+ * lower-case hex without file name or newline. Each stream goes from {@code zfs send} through the
+ * deflater into the file, never held in memory. The snapshots and the temporary dataset are removed
+ * on every path. Not thread-safe.
  *
  * <p>The members carry iocage's current prefix for its documented root {@code /iocage}: iocage's
- * importer maps a member by splitting its name at the first {@code DATE_} and then the first
- * {@code NAME_}; {@code iocage/images/} holds no {@code _}, so it cannot match there, whatever the
- * jail's name, while this host's own root path might.
+ * importer maps a member by splitting its name at the first {@code DATE_} and then the first {@code
+ * NAME_}; {@code iocage/images/} holds no {@code _}, so it cannot match there, whatever the jail's
+ * name, while this host's own root path might.
  */
 public final class IocageExporter {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -62,7 +62,8 @@ public final class IocageExporter {
   private final Clock clock;
   private final PrintWriter log;
 
-  public IocageExporter(HostLayout layout, Storage storage, Jails jails, Clock clock, PrintWriter log) {
+  public IocageExporter(
+      HostLayout layout, Storage storage, Jails jails, Clock clock, PrintWriter log) {
     this.layout = layout;
     this.storage = storage;
     this.jails = jails;
@@ -72,19 +73,24 @@ public final class IocageExporter {
 
   /**
    * Exports jail or template {@code name} to {@code output} (named {@code NAME_DATE.zip}), by
-   * default {@code <root>/images/NAME_DATE.zip} with today's date; a running jail only when
-   * {@code live} (from a snapshot taken now).
+   * default {@code <root>/images/NAME_DATE.zip} with today's date; a running jail only when {@code
+   * live} (from a snapshot taken now).
    */
   public Exported export(String name, Optional<Path> output, boolean live)
       throws BundleException, JailException, IOException, InterruptedException {
     if (!storage.kind().equals("zfs")) {
-      throw new ExportRefusedException("--format iocage writes zfs send streams, as iocage does, but this host stores"
-          + " plain directories; export with --format tar (warder's portable format) instead");
+      throw new ExportRefusedException(
+          "--format iocage writes zfs send streams, as iocage does, but this host stores"
+              + " plain directories; export with --format tar (warder's portable format) instead");
     }
     Jail jail = jails.store().get(name);
     if (!jail.template() && jails.runtime().jid(jail.name()).isPresent() && !live) {
-      throw new ExportRefusedException(name + " is running; stop it first ('warder stop " + name + "'), or export"
-          + " a ZFS snapshot of it while it runs with --live");
+      throw new ExportRefusedException(
+          name
+              + " is running; stop it first ('warder stop "
+              + name
+              + "'), or export"
+              + " a ZFS snapshot of it while it runs with --live");
     }
     IocageImage image = image(name, output);
     Path file = output.orElseGet(() -> layout.images().resolve(image.fileName())).toAbsolutePath();
@@ -93,9 +99,11 @@ public final class IocageExporter {
     RANDOM.nextBytes(id);
     String files = HostLayout.iocageExportName(HexFormat.of().formatHex(id));
     String snapshot = image.snapshot();
-    // the zip holds the jail's files (its master.passwd, its keys): the owner's only, from the first byte
+    // the zip holds the jail's files (its master.passwd, its keys): the owner's only, from the
+    // first byte
     PrivateFiles.createDirectories(file.getParent());
-    Path part = AtomicFiles.createTemp(file.getParent(), file.getFileName().toString(), PrivateFiles.FILE);
+    Path part =
+        AtomicFiles.createTemp(file.getParent(), file.getFileName().toString(), PrivateFiles.FILE);
     boolean rootSnapshot = false;
     try {
       Path dir = storage.create(files);
@@ -106,7 +114,7 @@ public final class IocageExporter {
       storage.snapshot(jail.rootName(), snapshot);
       rootSnapshot = true;
       try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE);
-           ZipArchiveOutputStream zip = new ZipArchiveOutputStream(channel)) {
+          ZipArchiveOutputStream zip = new ZipArchiveOutputStream(channel)) {
         zip.setUseZip64(Zip64Mode.AsNeeded);
         member(zip, image.memberName(""), files, snapshot);
         member(zip, image.memberName("root"), jail.rootName(), snapshot);
@@ -134,12 +142,24 @@ public final class IocageExporter {
       return today;
     }
     String fileName = output.get().getFileName().toString();
-    return IocageImage.tryParse(fileName).filter(i -> i.name().equals(name)).orElseThrow(() ->
-        new ExportRefusedException("iocage reads the jail's name and the export's date from the zip's file name:"
-            + " expected -o [DIR/]" + name + "_DATE.zip (" + today.fileName() + " today), found " + fileName));
+    return IocageImage.tryParse(fileName)
+        .filter(i -> i.name().equals(name))
+        .orElseThrow(
+            () ->
+                new ExportRefusedException(
+                    "iocage reads the jail's name and the export's date from the zip's file name:"
+                        + " expected -o [DIR/]"
+                        + name
+                        + "_DATE.zip ("
+                        + today.fileName()
+                        + " today), found "
+                        + fileName));
   }
 
-  /** One member: a zfs send stream of {@code dataset@snapshot}, deflated, as iocage's Python zipfile writes it. */
+  /**
+   * One member: a zfs send stream of {@code dataset@snapshot}, deflated, as iocage's Python zipfile
+   * writes it.
+   */
   private void member(ZipArchiveOutputStream zip, String member, String dataset, String snapshot)
       throws IOException, InterruptedException {
     log.println("exporting " + dataset + "@" + snapshot + " as " + member);

@@ -29,8 +29,12 @@ import org.warder.client.bundle.BadBundleException;
  * @param date the export's date, {@code YYYY-MM-DD} as iocage writes it
  */
 public record IocageImage(String name, String date) {
-  /** The prefix this exporter writes: the images directory of iocage's documented root {@code /iocage}. */
+  /**
+   * The prefix this exporter writes: the images directory of iocage's documented root {@code
+   * /iocage}.
+   */
   static final String PREFIX = "iocage/images/";
+
   private static final Pattern DATE = Pattern.compile("[A-Za-z0-9.:-]+");
   private static final Pattern COMPONENT = Pattern.compile("[A-Za-z0-9.:-]+");
   private static final String SUFFIX = ".zip";
@@ -46,9 +50,14 @@ public record IocageImage(String name, String date) {
    * @throws BadBundleException unless it is {@code NAME_DATE.zip}
    */
   public static IocageImage parse(String fileName) throws BadBundleException {
-    return tryParse(fileName).orElseThrow(() -> new BadBundleException("expected an iocage export named NAME_DATE.zip"
-        + " (iocage reads the jail's name and the export's date from it, e.g. web_2024-05-01.zip), found \""
-        + printable(fileName) + "\"; give it back its name"));
+    return tryParse(fileName)
+        .orElseThrow(
+            () ->
+                new BadBundleException(
+                    "expected an iocage export named NAME_DATE.zip"
+                        + " (iocage reads the jail's name and the export's date from it, e.g. web_2024-05-01.zip), found \""
+                        + printable(fileName)
+                        + "\"; give it back its name"));
   }
 
   /** The image a file name describes, if it is {@code NAME_DATE.zip}. */
@@ -58,10 +67,15 @@ public record IocageImage(String name, String date) {
       return Optional.empty();
     }
     String date = fileName.substring(cut + 1, fileName.length() - SUFFIX.length());
-    return DATE.matcher(date).matches() ? Optional.of(new IocageImage(fileName.substring(0, cut), date)) : Optional.empty();
+    return DATE.matcher(date).matches()
+        ? Optional.of(new IocageImage(fileName.substring(0, cut), date))
+        : Optional.empty();
   }
 
-  /** Whether {@code file} is a zip archive: by its name, or its first bytes ({@code PK\3\4}; {@code PK\5\6} if empty). */
+  /**
+   * Whether {@code file} is a zip archive: by its name, or its first bytes ({@code PK\3\4}; {@code
+   * PK\5\6} if empty).
+   */
   public static boolean isZip(Path file) throws IOException {
     if (file.getFileName().toString().endsWith(SUFFIX)) {
       return true;
@@ -71,15 +85,17 @@ public record IocageImage(String name, String date) {
     }
     try (InputStream in = Files.newInputStream(file)) {
       byte[] magic = in.readNBytes(4);
-      return Arrays.equals(magic, new byte[] {'P', 'K', 3, 4}) || Arrays.equals(magic, new byte[] {'P', 'K', 5, 6});
+      return Arrays.equals(magic, new byte[] {'P', 'K', 3, 4})
+          || Arrays.equals(magic, new byte[] {'P', 'K', 5, 6});
     }
   }
 
   /** The sha256 companion iocage writes beside {@code NAME_DATE.zip}: {@code NAME_DATE.sha256}. */
   public static Path sha256File(Path zip) {
     String name = zip.getFileName().toString();
-    return zip.resolveSibling((name.endsWith(SUFFIX) ? name.substring(0, name.length() - SUFFIX.length()) : name)
-        + ".sha256");
+    return zip.resolveSibling(
+        (name.endsWith(SUFFIX) ? name.substring(0, name.length() - SUFFIX.length()) : name)
+            + ".sha256");
   }
 
   /** {@code NAME_DATE}. */
@@ -97,38 +113,60 @@ public record IocageImage(String name, String date) {
     return "ioc-export-" + date;
   }
 
-  /** The member this exporter writes for {@code dataset} (relative to the jail's; "" for the jail directory). */
+  /**
+   * The member this exporter writes for {@code dataset} (relative to the jail's; "" for the jail
+   * directory).
+   */
   String memberName(String dataset) {
     return PREFIX + base() + (dataset.isEmpty() ? "" : "_" + dataset.replace('/', '_'));
   }
 
   /**
-   * The dataset (relative to the jail's; "" for the jail directory) member {@code member} holds,
-   * as iocage's importer maps it ({@code _} read as {@code /}, so {@code NAME_DATE_data_dir} is
-   * {@code data/dir}), once the name was checked to be one iocage writes: {@code NAME_DATE[_CHILD]}
-   * alone or under an {@code images/} directory given by a relative path.
+   * The dataset (relative to the jail's; "" for the jail directory) member {@code member} holds, as
+   * iocage's importer maps it ({@code _} read as {@code /}, so {@code NAME_DATE_data_dir} is {@code
+   * data/dir}), once the name was checked to be one iocage writes: {@code NAME_DATE[_CHILD]} alone
+   * or under an {@code images/} directory given by a relative path.
    *
-   * @throws BadBundleException for any other name: absolute, with {@code ..}, in another
-   *     directory, of another jail or date, or a child that is not a dataset name
+   * @throws BadBundleException for any other name: absolute, with {@code ..}, in another directory,
+   *     of another jail or date, or a child that is not a dataset name
    */
   String dataset(String member) throws BadBundleException {
     int slash = member.lastIndexOf('/');
     String dir = member.substring(0, slash + 1);
     String file = member.substring(slash + 1);
     if (!dir.isEmpty() && !safePrefix(dir)) {
-      throw new BadBundleException("member \"" + printable(member) + "\": expected " + base() + "[_DATASET] at the top"
-          + " of the zip or under an iocage images/ directory (iocage/images/" + base() + "), found another path;"
-          + " the zip is not an iocage export, or was altered; nothing was imported");
+      throw new BadBundleException(
+          "member \""
+              + printable(member)
+              + "\": expected "
+              + base()
+              + "[_DATASET] at the top"
+              + " of the zip or under an iocage images/ directory (iocage/images/"
+              + base()
+              + "), found another path;"
+              + " the zip is not an iocage export, or was altered; nothing was imported");
     }
     if (file.equals(base())) {
       return "";
     }
     String child = file.startsWith(base() + "_") ? file.substring(base().length() + 1) : "";
     String[] parts = child.split("_", -1);
-    if (child.isEmpty() || !Arrays.stream(parts).allMatch(p -> COMPONENT.matcher(p).matches() && !p.matches("\\.+"))) {
-      throw new BadBundleException("member \"" + printable(member) + "\": expected a stream of " + base() + " named "
-          + base() + " (the jail directory) or " + base() + "_DATASET (" + base() + "_root, ...), found another"
-          + " name; the zip is not this iocage export, or was altered; nothing was imported");
+    if (child.isEmpty()
+        || !Arrays.stream(parts)
+            .allMatch(p -> COMPONENT.matcher(p).matches() && !p.matches("\\.+"))) {
+      throw new BadBundleException(
+          "member \""
+              + printable(member)
+              + "\": expected a stream of "
+              + base()
+              + " named "
+              + base()
+              + " (the jail directory) or "
+              + base()
+              + "_DATASET ("
+              + base()
+              + "_root, ...), found another"
+              + " name; the zip is not this iocage export, or was altered; nothing was imported");
     }
     return String.join("/", parts);
   }
@@ -137,11 +175,15 @@ public record IocageImage(String name, String date) {
   private static boolean safePrefix(String dir) {
     String[] parts = dir.substring(0, dir.length() - 1).split("/", -1);
     return parts[parts.length - 1].equals("images")
-        && Arrays.stream(parts).allMatch(p -> !p.isEmpty() && !p.equals(".") && !p.equals("..") && printable(p).equals(p));
+        && Arrays.stream(parts)
+            .allMatch(
+                p -> !p.isEmpty() && !p.equals(".") && !p.equals("..") && printable(p).equals(p));
   }
 
   private static String printable(String s) {
-    return s.codePoints().map(c -> Character.isISOControl(c) || c == '\\' ? '?' : c)
-        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    return s.codePoints()
+        .map(c -> Character.isISOControl(c) || c == '\\' ? '?' : c)
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+        .toString();
   }
 }

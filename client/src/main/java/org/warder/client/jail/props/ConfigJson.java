@@ -20,11 +20,12 @@ import org.warder.client.jail.props.PropertyException.Reason;
  */
 final class ConfigJson {
   static final int MAX_BYTES = 1024 * 1024;
-  private static final JsonMapper MAPPER = JsonMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .build();
+  private static final JsonMapper MAPPER =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .build();
 
   private ConfigJson() {}
 
@@ -48,17 +49,21 @@ final class ConfigJson {
   /** The raw values of a config.json, in file order. */
   static Map<String, String> read(String json) throws PropertyException {
     if (json.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-      throw malformed("config.json is larger than " + MAX_BYTES + " bytes; it is not a jail config");
+      throw malformed(
+          "config.json is larger than " + MAX_BYTES + " bytes; it is not a jail config");
     }
     JsonNode root;
     try {
       root = MAPPER.readTree(json);
     } catch (JacksonException e) {
-      throw malformed("config.json is not valid JSON (" + e.getOriginalMessage()
-          + "); restore it from a snapshot or backup");
+      throw malformed(
+          "config.json is not valid JSON ("
+              + e.getOriginalMessage()
+              + "); restore it from a snapshot or backup");
     }
     if (root == null || !root.isObject()) {
-      throw malformed("config.json is not a JSON object of properties; restore it from a snapshot or backup");
+      throw malformed(
+          "config.json is not a JSON object of properties; restore it from a snapshot or backup");
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> f : root.properties()) {
@@ -70,9 +75,15 @@ final class ConfigJson {
       } else if (v.isBoolean()) {
         out.put(f.getKey(), v.booleanValue() ? "1" : "0");
       } else {
-        throw PropertyException.of(Reason.MALFORMED_CONFIG, f.getKey(), v.toString(), "config.json: property "
-            + f.getKey() + " has a JSON " + v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
-            + " value; expected a string or an integer");
+        throw PropertyException.of(
+            Reason.MALFORMED_CONFIG,
+            f.getKey(),
+            v.toString(),
+            "config.json: property "
+                + f.getKey()
+                + " has a JSON "
+                + v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
+                + " value; expected a string or an integer");
       }
     }
     return out;

@@ -17,6 +17,7 @@ import org.warder.client.jail.props.PropertyException.Reason;
 public final class Consent {
   /** The flag that names a key; messages tell the administrator to use it. */
   public static final String FLAG = "--allow-property";
+
   private static final Consent NONE = new Consent(Collections.emptySortedSet());
 
   private final Set<String> keys;
@@ -31,8 +32,8 @@ public final class Consent {
   }
 
   /**
-   * The keys named on the command line; each must be a settable key some value of which acts on
-   * the host or weakens the jail (anything else needs no consent, and naming it is a mistake).
+   * The keys named on the command line; each must be a settable key some value of which acts on the
+   * host or weakens the jail (anything else needs no consent, and naming it is a mistake).
    */
   public static Consent of(List<String> named) throws PropertyException {
     Set<String> keys = new TreeSet<>();
@@ -40,15 +41,30 @@ public final class Consent {
       Optional<PropertySpec> spec = PropertyCatalog.find(key);
       if (spec.isEmpty()) {
         List<String> close = PropertyCatalog.suggest(key);
-        throw new PropertyException(Reason.UNKNOWN_KEY, key, null, close, FLAG + " " + Printable.of(key)
-            + ": expected a jail property name, found an unknown key; "
-            + (close.isEmpty() ? "" : "did you mean " + String.join(" or ", close) + "? ")
-            + "'warder get all JAIL' lists the property names");
+        throw new PropertyException(
+            Reason.UNKNOWN_KEY,
+            key,
+            null,
+            close,
+            FLAG
+                + " "
+                + Printable.of(key)
+                + ": expected a jail property name, found an unknown key; "
+                + (close.isEmpty() ? "" : "did you mean " + String.join(" or ", close) + "? ")
+                + "'warder get all JAIL' lists the property names");
       }
       if (!HostRisk.canRisk(spec.get())) {
-        throw PropertyException.of(Reason.MALFORMED_VALUE, key, null, FLAG + " " + key + ": " + key
-            + " never acts on the host or weakens the jail, so it is always taken from a bundle; name only keys"
-            + " an import listed as dropped");
+        throw PropertyException.of(
+            Reason.MALFORMED_VALUE,
+            key,
+            null,
+            FLAG
+                + " "
+                + key
+                + ": "
+                + key
+                + " never acts on the host or weakens the jail, so it is always taken from a bundle; name only keys"
+                + " an import listed as dropped");
       }
       keys.add(key);
     }
@@ -73,11 +89,13 @@ public final class Consent {
     List<Dropped> dropped = new ArrayList<>();
     for (Map.Entry<String, String> e : props.explicit().entrySet()) {
       PropertySpec spec = PropertyCatalog.find(e.getKey()).orElseThrow();
-      spec.risk(e.getValue()).filter(r -> !allows(spec.key()))
+      spec.risk(e.getValue())
+          .filter(r -> !allows(spec.key()))
           .ifPresent(r -> dropped.add(new Dropped(spec.key(), e.getValue(), r)));
     }
     List<String> unused = keys.stream().filter(k -> !props.explicit().containsKey(k)).toList();
-    return new Screened(props.without(dropped.stream().map(Dropped::key).toList()), dropped, unused);
+    return new Screened(
+        props.without(dropped.stream().map(Dropped::key).toList()), dropped, unused);
   }
 
   /**
@@ -97,18 +115,41 @@ public final class Consent {
     public List<String> report(String where) {
       List<String> lines = new ArrayList<>();
       dropped.forEach(d -> lines.add(d.message(where)));
-      unused.forEach(k -> lines.add("note: " + FLAG + " " + k + ": " + where + " does not set " + k
-          + "; nothing to allow"));
+      unused.forEach(
+          k ->
+              lines.add(
+                  "note: "
+                      + FLAG
+                      + " "
+                      + k
+                      + ": "
+                      + where
+                      + " does not set "
+                      + k
+                      + "; nothing to allow"));
       return List.copyOf(lines);
     }
   }
 
   /** A value left out: {@code key=value}, and what it risks. */
   public record Dropped(String key, String value, HostRisk risk) {
-    /** "dropped exec_prestart=... from the bundle's config (acts on the host); to keep it: --allow-property exec_prestart". */
+    /**
+     * "dropped exec_prestart=... from the bundle's config (acts on the host); to keep it:
+     * --allow-property exec_prestart".
+     */
     public String message(String where) {
-      return "warning: dropped " + key + "=" + Printable.of(value) + " from " + where + " (" + risk.description()
-          + "); to keep it: " + FLAG + " " + key;
+      return "warning: dropped "
+          + key
+          + "="
+          + Printable.of(value)
+          + " from "
+          + where
+          + " ("
+          + risk.description()
+          + "); to keep it: "
+          + FLAG
+          + " "
+          + key;
     }
   }
 }

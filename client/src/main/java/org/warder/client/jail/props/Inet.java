@@ -35,17 +35,21 @@ final class Inet {
   static String ipv4(String s) throws PropertyType.Invalid {
     String[] parts = s.split("\\.", -1);
     if (parts.length != 4) {
-      throw new PropertyType.Invalid(s + " is not an IPv4 address (four numbers 0-255 separated by dots)");
+      throw new PropertyType.Invalid(
+          s + " is not an IPv4 address (four numbers 0-255 separated by dots)");
     }
     for (String p : parts) {
       if (!p.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(p) > 255) {
-        throw new PropertyType.Invalid(s + " is not an IPv4 address (each part 0-255, no leading zeros)");
+        throw new PropertyType.Invalid(
+            s + " is not an IPv4 address (each part 0-255, no leading zeros)");
       }
     }
     return s;
   }
 
-  /** An IPv6 literal (groups, at most one "::", optional dotted IPv4 tail), lower-cased; no zone. */
+  /**
+   * An IPv6 literal (groups, at most one "::", optional dotted IPv4 tail), lower-cased; no zone.
+   */
   static String ipv6(String s) throws PropertyType.Invalid {
     String bad = s + " is not an IPv6 address";
     int doubleColon = s.indexOf("::");
@@ -53,7 +57,10 @@ final class Inet {
       throw new PropertyType.Invalid(bad);
     }
     int groups = 0;
-    String[] halves = doubleColon < 0 ? new String[] {s} : new String[] {s.substring(0, doubleColon), s.substring(doubleColon + 2)};
+    String[] halves =
+        doubleColon < 0
+            ? new String[] {s}
+            : new String[] {s.substring(0, doubleColon), s.substring(doubleColon + 2)};
     for (int h = 0; h < halves.length; h++) {
       if (halves[h].isEmpty()) {
         continue;

@@ -11,6 +11,8 @@ import java.util.OptionalInt;
 public record IpAssignment(Optional<String> iface, String address, OptionalInt prefix) {
   @Override
   public String toString() {
-    return iface.map(i -> i + "|").orElse("") + address + (prefix.isPresent() ? "/" + prefix.getAsInt() : "");
+    return iface.map(i -> i + "|").orElse("")
+        + address
+        + (prefix.isPresent() ? "/" + prefix.getAsInt() : "");
   }
 }

@@ -9,11 +9,11 @@ import java.util.Map;
  * {@code false}, which jail(8) accepts for kernel and pseudo-parameters alike.
  *
  * <p>Module-dependent {@code allow.*} parameters (allow.vmm needs vmm.ko, allow.mount.fusefs
- * fusefs.ko, ...) are written only when true, as iocage does, because naming a parameter the
- * kernel does not have makes jail(8) fail; off is the kernel's default for all of them.
- * {@code allow.set_hostname} (default on) is always written. Properties that are not jail(8)
- * parameters are not here: interfaces, defaultrouter*, dhcp, bpf, nat*, resolver, host_time,
- * boot, priority, depends, cpuset, allow_tun, mount_linprocfs (an fstab line), basejail, template.
+ * fusefs.ko, ...) are written only when true, as iocage does, because naming a parameter the kernel
+ * does not have makes jail(8) fail; off is the kernel's default for all of them. {@code
+ * allow.set_hostname} (default on) is always written. Properties that are not jail(8) parameters
+ * are not here: interfaces, defaultrouter*, dhcp, bpf, nat*, resolver, host_time, boot, priority,
+ * depends, cpuset, allow_tun, mount_linprocfs (an fstab line), basejail, template.
  */
 final class JailParameters {
   /** allow_* property to jail(8) parameter, in output order. */
@@ -38,7 +38,9 @@ final class JailParameters {
       m.put("host.hostuuid", derived);
     }
     if (p.isTrue("vnet")) {
-      m.put("vnet", "new"); // addresses are set inside the jail; vnet.interface comes from the lifecycle
+      m.put(
+          "vnet",
+          "new"); // addresses are set inside the jail; vnet.interface comes from the lifecycle
     } else {
       for (String v : new String[] {"4", "6"}) {
         m.put("ip" + v, p.value("ip" + v));
@@ -71,7 +73,8 @@ final class JailParameters {
     if (!p.value("exec_jail_user").equals("root")) {
       m.put("exec.jail_user", p.value("exec_jail_user"));
     }
-    for (String stage : new String[] {"prestart", "start", "poststart", "prestop", "stop", "poststop"}) {
+    for (String stage :
+        new String[] {"prestart", "start", "poststart", "prestop", "stop", "poststop"}) {
       String cmd = p.value("exec_" + stage);
       // the /usr/bin/true hook defaults are iocage's way of saying "nothing"; leave them out
       if (stage.equals("start") || stage.equals("stop") || !cmd.equals("/usr/bin/true")) {

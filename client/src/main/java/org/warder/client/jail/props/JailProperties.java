@@ -16,8 +16,8 @@ import org.warder.client.jail.props.PropertySpec.Access;
 /**
  * A jail's properties, with iocage's names and defaults ({@link PropertyCatalog}). Holds only the
  * values that differ from the defaults, plus the identity keys warder sets (name, type, release,
- * created, origin, ...), so that config.json stays thin like iocage's. Every value is validated
- * and normalized on the way in. Immutable and thread-safe.
+ * created, origin, ...), so that config.json stays thin like iocage's. Every value is validated and
+ * normalized on the way in. Immutable and thread-safe.
  */
 public final class JailProperties {
   private static final JailProperties DEFAULTS = new JailProperties(new TreeMap<>());
@@ -42,18 +42,25 @@ public final class JailProperties {
   /**
    * A new plugin jail's properties: the manifest's {@code properties} under the user's {@code
    * key=value} arguments. As in iocage, when the user chose a network mode (ip4_addr, ip6_addr,
-   * dhcp=1 or nat=1) the manifest's network keys (and its nat_forwards) are dropped. A manifest
-   * may not set host-side keys ({@link Access#HOST}); JSON numbers are passed as their text.
+   * dhcp=1 or nat=1) the manifest's network keys (and its nat_forwards) are dropped. A manifest may
+   * not set host-side keys ({@link Access#HOST}); JSON numbers are passed as their text.
    */
-  public static JailProperties forPlugin(Map<String, String> manifestProperties, List<String> userKeyValues)
-      throws PropertyException {
+  public static JailProperties forPlugin(
+      Map<String, String> manifestProperties, List<String> userKeyValues) throws PropertyException {
     Map<String, String> user = keyValues(userKeyValues);
     JailProperties chosen = DEFAULTS.apply(user, Source.USER);
-    boolean userNetwork = chosen.isTrue("dhcp") || chosen.isTrue("nat")
-        || !chosen.value("ip4_addr").equals("none") || !chosen.value("ip6_addr").equals("none");
+    boolean userNetwork =
+        chosen.isTrue("dhcp")
+            || chosen.isTrue("nat")
+            || !chosen.value("ip4_addr").equals("none")
+            || !chosen.value("ip6_addr").equals("none");
     Map<String, String> manifest = new TreeMap<>(manifestProperties);
-    manifest.keySet().removeIf(k -> user.containsKey(k)
-        || (userNetwork && (NETWORK_MODES.contains(k) || k.equals("nat_forwards"))));
+    manifest
+        .keySet()
+        .removeIf(
+            k ->
+                user.containsKey(k)
+                    || (userNetwork && (NETWORK_MODES.contains(k) || k.equals("nat_forwards"))));
     return DEFAULTS.apply(manifest, Source.MANIFEST).apply(user, Source.USER);
   }
 
@@ -75,7 +82,10 @@ public final class JailProperties {
   public static JailProperties fromConfigJson(String json) throws PropertyException {
     JailProperties p = DEFAULTS.apply(ConfigJson.read(json), Source.CONFIG);
     if (p.name().isEmpty()) {
-      throw PropertyException.of(Reason.MALFORMED_CONFIG, "name", null,
+      throw PropertyException.of(
+          Reason.MALFORMED_CONFIG,
+          "name",
+          null,
           "config.json has no \"name\"; every jail's config.json names its jail; restore it or re-create the jail");
     }
     return p;
@@ -88,21 +98,27 @@ public final class JailProperties {
     return new JailProperties(next);
   }
 
-  /** The thin config.json: the non-default values and the identity keys, sorted, with a final newline. */
+  /**
+   * The thin config.json: the non-default values and the identity keys, sorted, with a final
+   * newline.
+   */
   public String toConfigJson() {
     return ConfigJson.write(explicit);
   }
 
-  /** The jail(8) parameters these properties mean, in a fixed order (see {@link JailParameters}). */
+  /**
+   * The jail(8) parameters these properties mean, in a fixed order (see {@link JailParameters}).
+   */
   public Map<String, String> jailParameters() {
     return JailParameters.of(this);
   }
 
   /** The effective value of a settable key: the explicit value or the default. */
   public String value(String key) {
-    PropertySpec spec = PropertyCatalog.find(key)
-        .filter(PropertySpec::settable)
-        .orElseThrow(() -> new IllegalArgumentException("not a settable property: " + key));
+    PropertySpec spec =
+        PropertyCatalog.find(key)
+            .filter(PropertySpec::settable)
+            .orElseThrow(() -> new IllegalArgumentException("not a settable property: " + key));
     return explicit.getOrDefault(key, spec.defaultValue().orElseThrow());
   }
 
@@ -135,8 +151,14 @@ public final class JailProperties {
 
   /** What the root was built from ({@code origin}), once warder set it. */
   public Optional<Origin> origin() {
-    return Optional.ofNullable(explicit.get("origin")).map(o -> Origin.parse(o).orElseThrow(
-        () -> new IllegalStateException("origin was validated, yet is not one: " + o)));
+    return Optional.ofNullable(explicit.get("origin"))
+        .map(
+            o ->
+                Origin.parse(o)
+                    .orElseThrow(
+                        () ->
+                            new IllegalStateException(
+                                "origin was validated, yet is not one: " + o)));
   }
 
   /** The entries of ip4_addr; empty for none. */
@@ -201,13 +223,23 @@ public final class JailProperties {
     for (String kv : keyValues) {
       int eq = kv.indexOf('=');
       if (eq <= 0) {
-        throw PropertyException.of(Reason.MALFORMED_VALUE, kv, null, "'" + Printable.of(kv)
-            + "' is not key=value; give properties as key=value, e.g. ip4_addr='em0|203.0.113.5/24'");
+        throw PropertyException.of(
+            Reason.MALFORMED_VALUE,
+            kv,
+            null,
+            "'"
+                + Printable.of(kv)
+                + "' is not key=value; give properties as key=value, e.g. ip4_addr='em0|203.0.113.5/24'");
       }
       String key = kv.substring(0, eq).trim();
       if (m.put(key, kv.substring(eq + 1)) != null) {
-        throw PropertyException.of(Reason.MALFORMED_VALUE, key, kv.substring(eq + 1), "property " + key
-            + " is given twice; give it once (several addresses go comma-separated in one value)");
+        throw PropertyException.of(
+            Reason.MALFORMED_VALUE,
+            key,
+            kv.substring(eq + 1),
+            "property "
+                + key
+                + " is given twice; give it once (several addresses go comma-separated in one value)");
       }
     }
     return m;
@@ -221,7 +253,11 @@ public final class JailProperties {
       try {
         v = spec.type().normalize(spec.key(), e.getValue());
       } catch (PropertyException x) {
-        throw new PropertyException(x.reason(), x.key(), x.value().orElse(null), x.suggestions(),
+        throw new PropertyException(
+            x.reason(),
+            x.key(),
+            x.value().orElse(null),
+            x.suggestions(),
             x.getMessage() + source.where);
       }
       if (spec.defaultValue().map(v::equals).orElse(false)) {

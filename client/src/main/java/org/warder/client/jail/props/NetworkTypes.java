@@ -10,10 +10,14 @@ import org.warder.client.jail.props.Inet.Family;
 import org.warder.client.jail.props.PropertyType.Invalid;
 import org.warder.client.jail.props.PropertyType.Json;
 
-/** The network property types: address lists, routers, interfaces, NAT forwards, resolver, cpuset. */
+/**
+ * The network property types: address lists, routers, interfaces, NAT forwards, resolver, cpuset.
+ */
 final class NetworkTypes {
-  private static final Pattern FORWARD = Pattern.compile("(tcp|udp)\\(([0-9]{1,5})(?::([0-9]{1,5}))?\\)|([0-9]{1,5})");
-  private static final Pattern RESOLV_LINE = Pattern.compile("(nameserver|search|domain|options|sortlist)\\s+\\S.*");
+  private static final Pattern FORWARD =
+      Pattern.compile("(tcp|udp)\\(([0-9]{1,5})(?::([0-9]{1,5}))?\\)|([0-9]{1,5})");
+  private static final Pattern RESOLV_LINE =
+      Pattern.compile("(nameserver|search|domain|options|sortlist)\\s+\\S.*");
 
   private NetworkTypes() {}
 
@@ -23,19 +27,27 @@ final class NetworkTypes {
    */
   static PropertyType addressList(Family family) {
     String example = family == Family.V4 ? "em0|203.0.113.5/24" : "em0|2001:db8::5/64";
-    String expected = "none or a comma-separated list of [interface|]IPv" + (family == Family.V4 ? "4" : "6")
-        + "[/prefix] (e.g. " + example + ")";
-    return new PropertyType("ip" + (family == Family.V4 ? "4" : "6") + "-list", expected, Json.STRING, raw -> {
-      String v = raw.trim();
-      if (v.equals("none")) {
-        return v;
-      }
-      List<String> out = new ArrayList<>();
-      for (IpAssignment a : parse(family, v)) {
-        out.add(a.toString());
-      }
-      return String.join(",", out);
-    });
+    String expected =
+        "none or a comma-separated list of [interface|]IPv"
+            + (family == Family.V4 ? "4" : "6")
+            + "[/prefix] (e.g. "
+            + example
+            + ")";
+    return new PropertyType(
+        "ip" + (family == Family.V4 ? "4" : "6") + "-list",
+        expected,
+        Json.STRING,
+        raw -> {
+          String v = raw.trim();
+          if (v.equals("none")) {
+            return v;
+          }
+          List<String> out = new ArrayList<>();
+          for (IpAssignment a : parse(family, v)) {
+            out.add(a.toString());
+          }
+          return String.join(",", out);
+        });
   }
 
   /** The entries of a normalized (or raw) address list; {@code none} is empty. */
@@ -72,18 +84,23 @@ final class NetworkTypes {
     if (slash >= 0) {
       String p = rest.substring(slash + 1);
       if (!p.matches("[0-9]{1,3}") || Integer.parseInt(p) > family.maxPrefix) {
-        throw new Invalid("'/" + Printable.of(p) + "' is not a prefix length 0-" + family.maxPrefix);
+        throw new Invalid(
+            "'/" + Printable.of(p) + "' is not a prefix length 0-" + family.maxPrefix);
       }
       prefix = OptionalInt.of(Integer.parseInt(p));
       rest = rest.substring(0, slash);
     }
-    return new IpAssignment(java.util.Optional.ofNullable(iface), Inet.address(family, rest), prefix);
+    return new IpAssignment(
+        java.util.Optional.ofNullable(iface), Inet.address(family, rest), prefix);
   }
 
   /** {@code auto}, {@code none} or one address: the default route of a vnet jail. */
   static PropertyType router(Family family) {
-    return new PropertyType("router", "auto, none or an IPv" + (family == Family.V4 ? "4" : "6") + " address",
-        Json.STRING, raw -> {
+    return new PropertyType(
+        "router",
+        "auto, none or an IPv" + (family == Family.V4 ? "4" : "6") + " address",
+        Json.STRING,
+        raw -> {
           String v = raw.trim().toLowerCase(Locale.ROOT);
           return v.equals("auto") || v.equals("none") ? v : Inet.address(family, v);
         });
@@ -91,7 +108,10 @@ final class NetworkTypes {
 
   /** iocage's {@code interfaces}: {@code vnet0:bridge0,vnet1:bridge1}. */
   static PropertyType vnetInterfaces() {
-    return new PropertyType("interfaces", "a comma-separated list of vnetN:bridge (e.g. vnet0:bridge0)", Json.STRING,
+    return new PropertyType(
+        "interfaces",
+        "a comma-separated list of vnetN:bridge (e.g. vnet0:bridge0)",
+        Json.STRING,
         raw -> {
           List<String> out = new ArrayList<>();
           for (String pair : raw.trim().split(",", -1)) {
@@ -106,21 +126,27 @@ final class NetworkTypes {
   }
 
   static PropertyType interfaceOrNone() {
-    return new PropertyType("interface", "none or an interface name such as em0", Json.STRING, raw -> {
-      String v = raw.trim();
-      if (!v.equals("none") && !Inet.isInterfaceName(v)) {
-        throw new Invalid("");
-      }
-      return v;
-    });
+    return new PropertyType(
+        "interface",
+        "none or an interface name such as em0",
+        Json.STRING,
+        raw -> {
+          String v = raw.trim();
+          if (!v.equals("none") && !Inet.isInterfaceName(v)) {
+            throw new Invalid("");
+          }
+          return v;
+        });
   }
 
   /** iocage's {@code nat_forwards}: {@code none} or {@code tcp(80:8282),udp(53),8080}. */
   static PropertyType natForwards() {
-    return new PropertyType("nat-forwards",
+    return new PropertyType(
+        "nat-forwards",
         "none or a comma-separated list of proto(jailport:hostport), proto(port) or port, proto tcp or udp "
             + "(e.g. tcp(80:8282),tcp(443:8283))",
-        Json.STRING, raw -> {
+        Json.STRING,
+        raw -> {
           String v = raw.trim().toLowerCase(Locale.ROOT);
           if (v.equals("none")) {
             return v;
@@ -132,7 +158,8 @@ final class NetworkTypes {
               throw new Invalid("'" + Printable.of(rule) + "' is not a forward rule");
             }
             for (int g = 2; g <= 4; g++) {
-              if (m.group(g) != null && (Integer.parseInt(m.group(g)) < 1 || Integer.parseInt(m.group(g)) > 65535)) {
+              if (m.group(g) != null
+                  && (Integer.parseInt(m.group(g)) < 1 || Integer.parseInt(m.group(g)) > 65535)) {
                 throw new Invalid("port " + m.group(g) + " is not 1-65535");
               }
             }
@@ -144,11 +171,15 @@ final class NetworkTypes {
 
   /** iocage's {@code nat_prefix}: the first two octets of the NAT network, e.g. 172.16. */
   static PropertyType natPrefix() {
-    return new PropertyType("nat-prefix", "two octets such as 172.16", Json.STRING, raw -> {
-      String v = raw.trim();
-      Inet.ipv4(v + ".0.0");
-      return v;
-    });
+    return new PropertyType(
+        "nat-prefix",
+        "two octets such as 172.16",
+        Json.STRING,
+        raw -> {
+          String v = raw.trim();
+          Inet.ipv4(v + ".0.0");
+          return v;
+        });
   }
 
   /**
@@ -156,10 +187,12 @@ final class NetworkTypes {
    * of a host file to copy, or resolv.conf lines separated by ';'.
    */
   static PropertyType resolver() {
-    return new PropertyType("resolver",
+    return new PropertyType(
+        "resolver",
         "none, an absolute path of a host file to copy, or resolv.conf lines separated by ';' "
             + "(e.g. nameserver 192.0.2.53;search example.org)",
-        Json.STRING, raw -> {
+        Json.STRING,
+        raw -> {
           String v = PropertyTypes.singleLine(raw, 1024).trim();
           if (v.equals("none") || v.startsWith("/")) {
             return v.equals("none") ? v : PropertyTypes.absolutePath(v);
@@ -175,7 +208,10 @@ final class NetworkTypes {
 
   /** iocage's {@code cpuset}: {@code off} or a cpuset(1) list such as {@code 0-3,6}. */
   static PropertyType cpuset() {
-    return new PropertyType("cpuset", "off or a list of CPUs and ranges such as 0-3,6 (CPUs 0-1023)", Json.STRING,
+    return new PropertyType(
+        "cpuset",
+        "off or a list of CPUs and ranges such as 0-3,6 (CPUs 0-1023)",
+        Json.STRING,
         raw -> {
           String v = raw.trim().toLowerCase(Locale.ROOT);
           if (v.equals("off")) {
@@ -183,7 +219,9 @@ final class NetworkTypes {
           }
           for (String part : v.split(",", -1)) {
             String[] r = part.split("-", -1);
-            if (r.length > 2 || !r[0].matches("[0-9]{1,4}") || (r.length == 2 && !r[1].matches("[0-9]{1,4}"))) {
+            if (r.length > 2
+                || !r[0].matches("[0-9]{1,4}")
+                || (r.length == 2 && !r[1].matches("[0-9]{1,4}"))) {
               throw new Invalid("'" + Printable.of(part) + "' is not a CPU or range");
             }
             int lo = Integer.parseInt(r[0]);

@@ -5,17 +5,20 @@ import org.warder.client.layout.HostLayout;
 
 /**
  * What a jail's root was built from, and what a base jail's read-only system directories are
- * mounted from: a release or a template of this host, never a path. config.json spells it as
- * its storage name, {@code releases/<RELEASE>} or {@code templates/<NAME>}; anything else (an
- * absolute path, {@code ..}, another directory of the warder root) is refused where the value is
- * read, so that no jail can name a host directory to be mounted into it. Whether the release or
- * template exists here is for the code that uses it to check.
+ * mounted from: a release or a template of this host, never a path. config.json spells it as its
+ * storage name, {@code releases/<RELEASE>} or {@code templates/<NAME>}; anything else (an absolute
+ * path, {@code ..}, another directory of the warder root) is refused where the value is read, so
+ * that no jail can name a host directory to be mounted into it. Whether the release or template
+ * exists here is for the code that uses it to check.
  */
 public sealed interface Origin permits Origin.Release, Origin.Template {
   /** What an origin may be, in words. */
   String RULE = "releases/<RELEASE> or templates/<TEMPLATE>, a release or template of this host";
 
-  /** The storage name of the release or template: {@code releases/14.2-RELEASE}, {@code templates/web}. */
+  /**
+   * The storage name of the release or template: {@code releases/14.2-RELEASE}, {@code
+   * templates/web}.
+   */
   String storageName();
 
   /** {@code release 14.2-RELEASE} or {@code template web}, for messages. */
@@ -53,17 +56,27 @@ public sealed interface Origin permits Origin.Release, Origin.Template {
     }
   }
 
-  /** The origin config.json spells {@code value}, or a {@link PropertyException} that says what it may be. */
+  /**
+   * The origin config.json spells {@code value}, or a {@link PropertyException} that says what it
+   * may be.
+   */
   static Origin of(String value) throws PropertyException {
-    return parse(value).orElseThrow(() -> PropertyException.malformed("origin", value, RULE,
-        "not a release or template of this host"));
+    return parse(value)
+        .orElseThrow(
+            () ->
+                PropertyException.malformed(
+                    "origin", value, RULE, "not a release or template of this host"));
   }
 
-  /** The origin {@code value} spells, {@code releases/<RELEASE>} or {@code templates/<NAME>}; empty for anything else. */
+  /**
+   * The origin {@code value} spells, {@code releases/<RELEASE>} or {@code templates/<NAME>}; empty
+   * for anything else.
+   */
   static Optional<Origin> parse(String value) {
     String releases = HostLayout.releaseName("");
     String templates = HostLayout.templateName("");
-    if (value.startsWith(releases) && PropertyTypes.RELEASE.matcher(value.substring(releases.length())).matches()) {
+    if (value.startsWith(releases)
+        && PropertyTypes.RELEASE.matcher(value.substring(releases.length())).matches()) {
       return Optional.of(new Release(value.substring(releases.length())));
     }
     if (value.startsWith(templates)) {

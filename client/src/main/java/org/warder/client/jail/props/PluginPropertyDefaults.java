@@ -9,15 +9,15 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The jail properties a plugin manifest may set without the administrator's consent: what the
- * real iocage plugins ask for (of the 79 real manifests of the ix-plugin-hub index and the iocage
+ * The jail properties a plugin manifest may set without the administrator's consent: what the real
+ * iocage plugins ask for (of the 79 real manifests of the ix-plugin-hub index and the iocage
  * samples: nat 37, dhcp 32, nat_forwards 32, allow_raw_sockets 12, allow_mlock 7, boot 7, vnet 5,
- * allow_sysvipc 4, mount_devfs, mount_fdescfs, mount_procfs 3 each, allow_set_hostname,
- * allow_tun, ip6, sysvmsg, sysvsem, sysvshm 2 each, bpf, jail_zfs, jail_zfs_mountpoint 1 each),
- * plus ip4, with the values that do not weaken the jail: System V IPC only in a namespace of the
- * jail's own ({@code new}) or none, securelevel only 1 to 3, enforce_statfs only 1 or 2. Every
- * other value that acts on the host or weakens the jail ({@link HostRisk}: {@code securelevel=-1},
- * {@code enforce_statfs=0}, {@code sysvshm=inherit}, {@code allow_vmm=1}, ...) needs {@code
+ * allow_sysvipc 4, mount_devfs, mount_fdescfs, mount_procfs 3 each, allow_set_hostname, allow_tun,
+ * ip6, sysvmsg, sysvsem, sysvshm 2 each, bpf, jail_zfs, jail_zfs_mountpoint 1 each), plus ip4, with
+ * the values that do not weaken the jail: System V IPC only in a namespace of the jail's own
+ * ({@code new}) or none, securelevel only 1 to 3, enforce_statfs only 1 or 2. Every other value
+ * that acts on the host or weakens the jail ({@link HostRisk}: {@code securelevel=-1}, {@code
+ * enforce_statfs=0}, {@code sysvshm=inherit}, {@code allow_vmm=1}, ...) needs {@code
  * --allow-property KEY}; a value {@link HostRisk} finds harmless needs nothing; a key only the
  * administrator may set ({@link PropertySpec.Access#HOST}: host commands, host networking) never
  * comes from a manifest, whatever the flags. Stateless.
@@ -28,7 +28,10 @@ public final class PluginPropertyDefaults {
 
   private PluginPropertyDefaults() {}
 
-  /** Whether a plugin manifest may set {@code key} to {@code value} without the administrator's consent. */
+  /**
+   * Whether a plugin manifest may set {@code key} to {@code value} without the administrator's
+   * consent.
+   */
   public static boolean allowed(String key, String value) {
     Predicate<String> p = ALLOWED.get(key);
     if (p != null && p.test(value)) {
@@ -53,12 +56,21 @@ public final class PluginPropertyDefaults {
     Optional<PropertySpec> spec = PropertyCatalog.find(key);
     if (spec.isEmpty()) {
       List<String> close = PropertyCatalog.suggest(key);
-      return Optional.of("expected a jail property key, found unknown '" + key + "'"
-          + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?"));
+      return Optional.of(
+          "expected a jail property key, found unknown '"
+              + key
+              + "'"
+              + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?"));
     }
     if (spec.get().access() == PropertySpec.Access.HOST) {
-      return Optional.of(key + " acts on the host (" + spec.get().description() + "), so a plugin manifest may never"
-          + " set it; give it yourself on the command line as " + key + "=VALUE");
+      return Optional.of(
+          key
+              + " acts on the host ("
+              + spec.get().description()
+              + "), so a plugin manifest may never"
+              + " set it; give it yourself on the command line as "
+              + key
+              + "=VALUE");
     }
     return Optional.empty();
   }
@@ -70,9 +82,27 @@ public final class PluginPropertyDefaults {
 
   private static Map<String, Predicate<String>> build() {
     Map<String, Predicate<String>> m = new LinkedHashMap<>();
-    for (String key : new String[] {"nat", "dhcp", "nat_forwards", "allow_raw_sockets", "allow_mlock", "boot", "vnet",
-        "allow_sysvipc", "ip4", "ip6", "mount_devfs", "mount_fdescfs", "mount_procfs", "allow_set_hostname", "allow_tun",
-        "bpf", "jail_zfs", "jail_zfs_mountpoint"}) {
+    for (String key :
+        new String[] {
+          "nat",
+          "dhcp",
+          "nat_forwards",
+          "allow_raw_sockets",
+          "allow_mlock",
+          "boot",
+          "vnet",
+          "allow_sysvipc",
+          "ip4",
+          "ip6",
+          "mount_devfs",
+          "mount_fdescfs",
+          "mount_procfs",
+          "allow_set_hostname",
+          "allow_tun",
+          "bpf",
+          "jail_zfs",
+          "jail_zfs_mountpoint"
+        }) {
       m.put(key, ANY);
     }
     Predicate<String> ownIpc = Set.of("new", "disable")::contains;

@@ -32,7 +32,8 @@ public final class PropertyException extends Exception {
   private final String value;
   private final List<String> suggestions;
 
-  PropertyException(Reason reason, String key, String value, List<String> suggestions, String message) {
+  PropertyException(
+      Reason reason, String key, String value, List<String> suggestions, String message) {
     super(message);
     this.reason = reason;
     this.key = key;
@@ -46,9 +47,17 @@ public final class PropertyException extends Exception {
 
   /** A value that does not have the type of {@code key}. */
   static PropertyException malformed(String key, String value, String expected, String detail) {
-    return of(Reason.MALFORMED_VALUE, key, value, String.format(java.util.Locale.ROOT,
-        "property %s: expected %s, found '%s'%s; correct the value and retry",
-        key, expected, Printable.of(value), detail.isEmpty() ? "" : ": " + detail));
+    return of(
+        Reason.MALFORMED_VALUE,
+        key,
+        value,
+        String.format(
+            java.util.Locale.ROOT,
+            "property %s: expected %s, found '%s'%s; correct the value and retry",
+            key,
+            expected,
+            Printable.of(value),
+            detail.isEmpty() ? "" : ": " + detail));
   }
 
   public Reason reason() {

@@ -3,10 +3,14 @@ package org.warder.client.jail.props;
 import java.util.Optional;
 
 /**
- * One jail property: its iocage name, type, default (absent for identity and runtime keys), who
- * may set it, and a one-line description.
+ * One jail property: its iocage name, type, default (absent for identity and runtime keys), who may
+ * set it, and a one-line description.
  */
-public record PropertySpec(String key, PropertyType type, Optional<String> defaultValue, Access access,
+public record PropertySpec(
+    String key,
+    PropertyType type,
+    Optional<String> defaultValue,
+    Access access,
     String description) {
   /** Who may set a property. */
   public enum Access {
@@ -38,14 +42,17 @@ public record PropertySpec(String key, PropertyType type, Optional<String> defau
     return HostRisk.actsOnHost(this);
   }
 
-  /** Whether the normalized {@code value} loosens the jail (securelevel below 2, allow_*=1, ...): see {@link HostRisk}. */
+  /**
+   * Whether the normalized {@code value} loosens the jail (securelevel below 2, allow_*=1, ...):
+   * see {@link HostRisk}.
+   */
   public boolean weakensJail(String value) {
     return HostRisk.of(this, value).filter(r -> r == HostRisk.WEAKENS_JAIL).isPresent();
   }
 
   /**
-   * What setting this key to the normalized {@code value} risks for the host; empty when it
-   * risks nothing, so anyone may set it (the local administrator may set anything settable).
+   * What setting this key to the normalized {@code value} risks for the host; empty when it risks
+   * nothing, so anyone may set it (the local administrator may set anything settable).
    */
   public Optional<HostRisk> risk(String value) {
     return HostRisk.of(this, value);

@@ -59,7 +59,8 @@ public final class PropertyType {
     try {
       return normalizer.normalize(raw);
     } catch (Invalid e) {
-      throw PropertyException.malformed(key, raw, expected, e.getMessage() == null ? "" : e.getMessage());
+      throw PropertyException.malformed(
+          key, raw, expected, e.getMessage() == null ? "" : e.getMessage());
     }
   }
 

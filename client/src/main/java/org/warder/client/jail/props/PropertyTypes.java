@@ -14,7 +14,8 @@ import org.warder.client.jail.props.PropertyType.Json;
 final class PropertyTypes {
   private static final Set<String> TRUE = Set.of("1", "yes", "true", "on");
   private static final Set<String> FALSE = Set.of("0", "no", "false", "off");
-  private static final Pattern HOST_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+  private static final Pattern HOST_LABEL =
+      Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern USER = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,31}");
   static final Pattern RELEASE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -23,48 +24,63 @@ final class PropertyTypes {
 
   /** 0/1; yes/no, true/false, on/off (any case) are normalized to 1/0, like iocage. */
   static PropertyType bool() {
-    return new PropertyType("bool", "0 or 1 (also yes/no, true/false, on/off)", Json.NUMBER, raw -> {
-      String v = raw.trim().toLowerCase(Locale.ROOT);
-      if (TRUE.contains(v)) {
-        return "1";
-      }
-      if (FALSE.contains(v)) {
-        return "0";
-      }
-      throw new Invalid("");
-    });
+    return new PropertyType(
+        "bool",
+        "0 or 1 (also yes/no, true/false, on/off)",
+        Json.NUMBER,
+        raw -> {
+          String v = raw.trim().toLowerCase(Locale.ROOT);
+          if (TRUE.contains(v)) {
+            return "1";
+          }
+          if (FALSE.contains(v)) {
+            return "0";
+          }
+          throw new Invalid("");
+        });
   }
 
   static PropertyType integer(int min, int max) {
-    return new PropertyType("int", "an integer from " + min + " to " + max, Json.NUMBER, raw -> {
-      String v = raw.trim();
-      if (!v.matches("-?[0-9]{1,10}")) {
-        throw new Invalid("not an integer");
-      }
-      long n = Long.parseLong(v);
-      if (n < min || n > max) {
-        throw new Invalid("out of range");
-      }
-      return Long.toString(n);
-    });
+    return new PropertyType(
+        "int",
+        "an integer from " + min + " to " + max,
+        Json.NUMBER,
+        raw -> {
+          String v = raw.trim();
+          if (!v.matches("-?[0-9]{1,10}")) {
+            throw new Invalid("not an integer");
+          }
+          long n = Long.parseLong(v);
+          if (n < min || n > max) {
+            throw new Invalid("out of range");
+          }
+          return Long.toString(n);
+        });
   }
 
   /** One of {@code choices}, any case, normalized to lower case. */
   static PropertyType choice(String... choices) {
     List<String> all = List.of(choices);
-    return new PropertyType("choice", "one of " + String.join(", ", all), Json.STRING, raw -> {
-      String v = raw.trim().toLowerCase(Locale.ROOT);
-      if (!all.contains(v)) {
-        throw new Invalid("");
-      }
-      return v;
-    });
+    return new PropertyType(
+        "choice",
+        "one of " + String.join(", ", all),
+        Json.STRING,
+        raw -> {
+          String v = raw.trim().toLowerCase(Locale.ROOT);
+          if (!all.contains(v)) {
+            throw new Invalid("");
+          }
+          return v;
+        });
   }
 
   /** One line of printable text, at most {@code max} characters. */
   static PropertyType text(int max) {
-    return new PropertyType("string", "one line of text without control characters, at most " + max + " characters",
-        Json.STRING, raw -> singleLine(raw, max));
+    return new PropertyType(
+        "string",
+        "one line of text without control characters, at most " + max + " characters",
+        Json.STRING,
+        raw -> singleLine(raw, max));
   }
 
   /**
@@ -73,7 +89,10 @@ final class PropertyTypes {
    * value; line breaks are refused.
    */
   static PropertyType command() {
-    return new PropertyType("command", "a command line (one line, not empty, at most 1024 characters)", Json.STRING,
+    return new PropertyType(
+        "command",
+        "a command line (one line, not empty, at most 1024 characters)",
+        Json.STRING,
         raw -> {
           String v = singleLine(raw, 1024).trim();
           if (v.isEmpty()) {
@@ -85,8 +104,10 @@ final class PropertyTypes {
 
   /** {@code none} or an RFC 1123 host or domain name: letters, digits, '-' and dots. */
   static PropertyType hostname() {
-    return new PropertyType("hostname",
-        "none or a host name (letters, digits and '-' in dot-separated labels, at most 253 characters)", Json.STRING,
+    return new PropertyType(
+        "hostname",
+        "none or a host name (letters, digits and '-' in dot-separated labels, at most 253 characters)",
+        Json.STRING,
         raw -> {
           String v = raw.trim();
           if (v.equals("none")) {
@@ -106,18 +127,25 @@ final class PropertyTypes {
 
   /** {@code none} or letters, digits, '.', '_' and '-' (at most 64). */
   static PropertyType token() {
-    return new PropertyType("token", "none or letters, digits, '.', '_' and '-' (at most 64)", Json.STRING, raw -> {
-      String v = raw.trim();
-      if (!TOKEN.matcher(v).matches()) {
-        throw new Invalid("");
-      }
-      return v;
-    });
+    return new PropertyType(
+        "token",
+        "none or letters, digits, '.', '_' and '-' (at most 64)",
+        Json.STRING,
+        raw -> {
+          String v = raw.trim();
+          if (!TOKEN.matcher(v).matches()) {
+            throw new Invalid("");
+          }
+          return v;
+        });
   }
 
   static PropertyType userName() {
-    return new PropertyType("user", "a user name (letters, digits, '_', '.', '-', not starting with '-' or a digit)",
-        Json.STRING, raw -> {
+    return new PropertyType(
+        "user",
+        "a user name (letters, digits, '_', '.', '-', not starting with '-' or a digit)",
+        Json.STRING,
+        raw -> {
           String v = raw.trim();
           if (!USER.matcher(v).matches()) {
             throw new Invalid("");
@@ -127,13 +155,17 @@ final class PropertyTypes {
   }
 
   static PropertyType jailName() {
-    return new PropertyType("jail-name", JailName.RULE, Json.STRING, raw -> JailName.check(raw.trim()));
+    return new PropertyType(
+        "jail-name", JailName.RULE, Json.STRING, raw -> JailName.check(raw.trim()));
   }
 
   /** {@code none} or jail names separated by spaces or commas; normalized to single spaces. */
   static PropertyType jailNames() {
-    return new PropertyType("jail-names", "none or jail names separated by spaces or commas (" + JailName.RULE + ")",
-        Json.STRING, raw -> {
+    return new PropertyType(
+        "jail-names",
+        "none or jail names separated by spaces or commas (" + JailName.RULE + ")",
+        Json.STRING,
+        raw -> {
           String v = raw.trim();
           if (v.equals("none") || v.isEmpty()) {
             return "none";
@@ -151,39 +183,62 @@ final class PropertyTypes {
 
   /** A FreeBSD release or userland version: 14.2-RELEASE, 14.2-RELEASE-p1, EMPTY. */
   static PropertyType release() {
-    return new PropertyType("release", "a release name such as 14.2-RELEASE or 14.2-RELEASE-p1", Json.STRING, raw -> {
-      String v = raw.trim();
-      if (!RELEASE.matcher(v).matches()) {
-        throw new Invalid("");
-      }
-      return v;
-    });
+    return new PropertyType(
+        "release",
+        "a release name such as 14.2-RELEASE or 14.2-RELEASE-p1",
+        Json.STRING,
+        raw -> {
+          String v = raw.trim();
+          if (!RELEASE.matcher(v).matches()) {
+            throw new Invalid("");
+          }
+          return v;
+        });
   }
 
-  /** A release or template of this host, as config.json spells it ({@link Origin}); never a path. */
+  /**
+   * A release or template of this host, as config.json spells it ({@link Origin}); never a path.
+   */
   static PropertyType origin() {
-    return new PropertyType("origin", Origin.RULE, Json.STRING, raw -> Origin.parse(raw.trim())
-        .orElseThrow(() -> new Invalid("not a release or template of this host")).storageName());
+    return new PropertyType(
+        "origin",
+        Origin.RULE,
+        Json.STRING,
+        raw ->
+            Origin.parse(raw.trim())
+                .orElseThrow(() -> new Invalid("not a release or template of this host"))
+                .storageName());
   }
 
   static PropertyType instant() {
-    return new PropertyType("instant", "an ISO-8601 UTC time such as 2025-01-27T10:15:30Z", Json.STRING, raw -> {
-      try {
-        return Instant.parse(raw.trim()).toString();
-      } catch (DateTimeParseException e) {
-        throw new Invalid("");
-      }
-    });
+    return new PropertyType(
+        "instant",
+        "an ISO-8601 UTC time such as 2025-01-27T10:15:30Z",
+        Json.STRING,
+        raw -> {
+          try {
+            return Instant.parse(raw.trim()).toString();
+          } catch (DateTimeParseException e) {
+            throw new Invalid("");
+          }
+        });
   }
 
   /** An absolute, normalized path of one line. */
   static PropertyType path() {
-    return new PropertyType("path", "an absolute path such as /etc/resolv.conf", Json.STRING, PropertyTypes::absolutePath);
+    return new PropertyType(
+        "path",
+        "an absolute path such as /etc/resolv.conf",
+        Json.STRING,
+        PropertyTypes::absolutePath);
   }
 
   static String absolutePath(String raw) throws Invalid {
     String v = singleLine(raw, 1024).trim();
-    if (!v.startsWith("/") || v.contains("//") || v.matches(".*(^|/)\\.{1,2}(/|$).*") || (v.length() > 1 && v.endsWith("/"))) {
+    if (!v.startsWith("/")
+        || v.contains("//")
+        || v.matches(".*(^|/)\\.{1,2}(/|$).*")
+        || (v.length() > 1 && v.endsWith("/"))) {
       throw new Invalid("not an absolute normalized path");
     }
     return v;
@@ -196,7 +251,10 @@ final class PropertyTypes {
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
       if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-        throw new Invalid(c == '\n' || c == '\r' ? "a line break is not allowed" : "a control character is not allowed");
+        throw new Invalid(
+            c == '\n' || c == '\r'
+                ? "a line break is not allowed"
+                : "a control character is not allowed");
       }
     }
     return raw;
