@@ -4,14 +4,10 @@ import java.util.List;
 import java.util.Optional;
 import org.warder.client.freebsd.PkgRepos;
 import org.warder.client.host.HostOs;
-import org.warder.client.layout.HostLayout;
-import org.warder.client.plugin.PlanRunner;
+import org.warder.client.jail.Jails;
 import org.warder.client.plugin.PluginAllowances;
 import org.warder.client.plugin.PluginInstaller;
-import org.warder.client.plugin.PluginPlan;
-import org.warder.client.plugin.ResolvedPlugin;
-import org.warder.client.storage.HostSettings;
-import org.warder.client.storage.Storage;
+import org.warder.client.progress.ConsoleReporter;
 
 /**
  * {@code fetch -P} and {@code plugin install}: wires the installer to this host's registry and
@@ -35,51 +31,35 @@ final class PluginInstallAction {
     RegistryPluginSources sources = new RegistryPluginSources(ctx, o.repo());
     PkgRepos.FreeBsdRepo policy =
         o.disableFreeBsdRepo() ? PkgRepos.FreeBsdRepo.DISABLE : PkgRepos.FreeBsdRepo.KEEP_ENABLED;
-    Storage storage = sources.storage();
-    if (o.dryRun()) {
-      ResolvedPlugin plugin = sources.resolve(o.plugin());
-      boolean freebsd = ctx.runtime().kind().equals("jail");
-      PlanRunner plan = new PlanRunner();
-      Storage planned = HostSettings.load(ctx.layout).open(ctx.layout, plan);
-      String jail = o.name().orElse(plugin.id().replaceAll("[^A-Za-z0-9_-]", "-"));
-      ctx.out.println(
-          "Plan for plugin "
-              + plugin.qualifiedId()
-              + " revision "
-              + plugin.manifest().revision()
-              + " into jail "
-              + jail
-              + " ("
-              + (freebsd ? "FreeBSD jail(8)" : "Linux sandbox")
-              + ", "
-              + planned.kind()
-              + " storage):");
-      boolean present = storage.exists(HostLayout.releaseName(plugin.manifest().release()));
-      List<String> lines =
-          PluginPlan.plan(
-              plugin,
-              jail,
-              o.properties(),
-              freebsd,
-              ctx.layout,
-              planned,
-              plan,
-              present,
-              policy,
-              o.allowances());
-      for (int i = 0; i < lines.size(); i++) {
-        ctx.out.println(String.format("%3d  %s", i + 1, lines.get(i).replace("\n", "\n       ")));
-      }
-      ctx.out.println("(--dry-run: nothing was run or written)");
+    Jails jails = ctx.jails();
+    PluginInstaller installer =
+        new PluginInstaller(jails, HostOs.current(), ctx.clock, new ConsoleReporter(ctx.out));
+    PluginInstaller.Planned planned =
+        installer.plan(
+            new PluginInstaller.Request(
+                o.plugin(), o.name(), o.properties(), o.keep(), policy, o.allowances()),
+            sources);
+    if (!o.dryRun()) {
+      installer.install(planned);
       return 0;
     }
-    PluginInstaller installer =
-        new PluginInstaller(
-            ctx.layout, ctx.jails(), ctx.runner(), HostOs.current(), ctx.clock, ctx.out);
-    installer.install(
-        new PluginInstaller.Request(
-            o.plugin(), o.name(), o.properties(), o.keep(), policy, o.allowances()),
-        sources);
+    ctx.out.println(
+        "Plan for plugin "
+            + planned.plugin().qualifiedId()
+            + " revision "
+            + planned.plugin().manifest().revision()
+            + " into jail "
+            + planned.jail()
+            + " ("
+            + jails.runtime().kind()
+            + " runtime, "
+            + sources.storage().kind()
+            + " storage):");
+    List<String> lines = planned.plan().describe();
+    for (int i = 0; i < lines.size(); i++) {
+      ctx.out.println(String.format("%3d  %s", i + 1, lines.get(i).replace("\n", "\n       ")));
+    }
+    ctx.out.println("(--dry-run: nothing was run or written)");
     return 0;
   }
 }

@@ -3,6 +3,7 @@ package org.warder.client.cli;
 import java.util.Optional;
 import org.warder.client.plugin.PluginAllowances;
 import org.warder.client.plugin.PluginUpdater;
+import org.warder.client.progress.ConsoleReporter;
 
 /**
  * {@code plugin update} and {@code upgrade}: wires the updater to this host's registry and storage.
@@ -14,7 +15,7 @@ final class PluginUpdateAction {
       Context ctx, String name, Optional<String> repo, boolean upgrade, PluginAllowances allowances)
       throws Exception {
     RegistryPluginSources sources = new RegistryPluginSources(ctx, repo);
-    new PluginUpdater(ctx.layout, ctx.jails(), sources.storage(), ctx.runner(), ctx.clock, ctx.out)
+    new PluginUpdater(ctx.jails(), sources.storage(), ctx.clock, new ConsoleReporter(ctx.out))
         .update(name, upgrade, sources, allowances);
     return 0;
   }

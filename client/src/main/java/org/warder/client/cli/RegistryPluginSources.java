@@ -1,18 +1,23 @@
 package org.warder.client.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.warder.client.ClientException;
 import org.warder.client.host.HostOs;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.plugin.PluginCatalog;
 import org.warder.client.plugin.PluginInstaller;
 import org.warder.client.plugin.ResolvedPlugin;
+import org.warder.client.release.ReleaseException;
 import org.warder.client.release.ReleaseFetcher;
 import org.warder.client.release.Releases;
 import org.warder.client.repo.RepoConfig;
 import org.warder.client.repo.Repositories;
 import org.warder.client.storage.Storage;
+import org.warder.signing.SigningException;
+import org.warder.signing.tuf.TufException;
 import org.warder.signing.tuf.Updater;
 
 /**
@@ -53,39 +58,62 @@ final class RegistryPluginSources implements PluginInstaller.Sources {
   }
 
   @Override
-  public ResolvedPlugin resolve(String plugin) throws Exception {
-    return catalog.resolve(plugin);
+  public ResolvedPlugin resolve(String plugin) throws ClientException, IOException {
+    try {
+      return catalog.resolve(plugin);
+    } catch (TufException e) {
+      throw refused(e);
+    }
   }
 
   @Override
-  public Path bundle(ResolvedPlugin plugin) throws Exception {
-    return catalog.bundle(plugin);
+  public Path bundle(ResolvedPlugin plugin) throws ClientException, IOException {
+    try {
+      return catalog.bundle(plugin);
+    } catch (TufException e) {
+      throw refused(e);
+    }
   }
 
   @Override
-  public boolean ensureRelease(String release) throws Exception {
-    if (storage.exists(HostLayout.releaseName(release))) {
+  public boolean hasRelease(String release) throws IOException, InterruptedException {
+    return storage.exists(HostLayout.releaseName(release));
+  }
+
+  @Override
+  public boolean ensureRelease(String release)
+      throws ClientException, IOException, InterruptedException {
+    if (hasRelease(release)) {
       return false;
     }
-    releases.fromRegistry(
-        release,
-        HostOs.freebsdArch(),
-        List.of(),
-        config.name(),
-        updater,
-        config.targetUrls(),
-        true);
+    try {
+      releases.fromRegistry(
+          release,
+          HostOs.freebsdArch(),
+          List.of(),
+          config.name(),
+          updater,
+          config.targetUrls(),
+          true);
+    } catch (ReleaseException | SigningException e) {
+      throw refused(e);
+    }
     return true;
   }
 
   @Override
-  public void destroyRelease(String release) throws Exception {
-    new Releases(ctx.layout, storage).destroy(release);
+  public void destroyRelease(String release)
+      throws ClientException, IOException, InterruptedException {
+    try {
+      new Releases(ctx.layout, storage).destroy(release);
+    } catch (ReleaseException e) {
+      throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);
+    }
   }
 
-  @Override
-  public Path cache() {
-    return ctx.layout.repoCache(config.name());
+  /** A verification failure of the registry's metadata or files, with its message. */
+  private static ClientException refused(Exception e) {
+    return new ClientException(ClientException.Reason.REFUSED, e.getMessage(), e);
   }
 
   @Override

@@ -2,7 +2,9 @@ package org.warder.client.freebsd;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -82,6 +84,40 @@ public final class PkgRepos {
         root.deleteTree(FINGERPRINTS + "/" + name);
       }
     }
+  }
+
+  /**
+   * What {@link #write} writes into the jail root at {@code root}, one line per file with its
+   * content in short, for a plan.
+   */
+  public static List<String> describe(Path root, List<PkgRepo> repos, FreeBsdRepo policy) {
+    List<String> lines = new ArrayList<>();
+    for (PkgRepo repo : repos) {
+      List<PkgFingerprint> fps = repo.fingerprints();
+      for (int i = 0; i < fps.size(); i++) {
+        lines.add(
+            "write "
+                + root.resolve(
+                    FINGERPRINTS + "/" + repo.name() + "/trusted/" + repo.name() + "." + (i + 1))
+                + ": function: "
+                + fps.get(i).function()
+                + " fingerprint: "
+                + fps.get(i).fingerprint());
+      }
+      lines.add(
+          "write "
+              + root.resolve(REPOS + "/" + repo.name() + ".conf")
+              + ": "
+              + conf(repo).replaceAll("\\s+", " ").strip());
+    }
+    lines.add(
+        policy == FreeBsdRepo.DISABLE
+            ? "write "
+                + root.resolve(REPOS + "/FreeBSD.conf")
+                + ": "
+                + disabledFreeBsd().replaceAll("\\s+", " ").strip()
+            : "keep FreeBSD's own package repository enabled (--disable-freebsd-repo turns it off)");
+    return lines;
   }
 
   /** The text of {@code repo}'s repos/&lt;name&gt;.conf. */

@@ -5,10 +5,10 @@ public final class AmbiguousPluginException extends PluginException {
   private static final long serialVersionUID = 1L;
 
   public AmbiguousPluginException(String message) {
-    super(message);
+    super(Reason.CONFLICT, message);
   }
 
   public AmbiguousPluginException(String message, Throwable cause) {
-    super(message, cause);
+    super(Reason.CONFLICT, message, cause);
   }
 }

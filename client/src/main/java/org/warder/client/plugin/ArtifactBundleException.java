@@ -5,10 +5,10 @@ public final class ArtifactBundleException extends PluginException {
   private static final long serialVersionUID = 1L;
 
   public ArtifactBundleException(String message) {
-    super(message);
+    super(Reason.INVALID_INPUT, message);
   }
 
   public ArtifactBundleException(String message, Throwable cause) {
-    super(message, cause);
+    super(Reason.INVALID_INPUT, message, cause);
   }
 }

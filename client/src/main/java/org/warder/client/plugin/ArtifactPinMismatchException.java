@@ -5,10 +5,10 @@ public final class ArtifactPinMismatchException extends PluginException {
   private static final long serialVersionUID = 1L;
 
   public ArtifactPinMismatchException(String message) {
-    super(message);
+    super(Reason.REFUSED, message);
   }
 
   public ArtifactPinMismatchException(String message, Throwable cause) {
-    super(message, cause);
+    super(Reason.REFUSED, message, cause);
   }
 }

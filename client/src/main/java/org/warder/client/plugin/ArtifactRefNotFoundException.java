@@ -5,10 +5,10 @@ public final class ArtifactRefNotFoundException extends PluginException {
   private static final long serialVersionUID = 1L;
 
   public ArtifactRefNotFoundException(String message) {
-    super(message);
+    super(Reason.NOT_FOUND, message);
   }
 
   public ArtifactRefNotFoundException(String message, Throwable cause) {
-    super(message, cause);
+    super(Reason.NOT_FOUND, message, cause);
   }
 }

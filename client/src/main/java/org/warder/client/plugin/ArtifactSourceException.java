@@ -5,10 +5,10 @@ public final class ArtifactSourceException extends PluginException {
   private static final long serialVersionUID = 1L;
 
   public ArtifactSourceException(String message) {
-    super(message);
+    super(Reason.INVALID_INPUT, message);
   }
 
   public ArtifactSourceException(String message, Throwable cause) {
-    super(message, cause);
+    super(Reason.INVALID_INPUT, message, cause);
   }
 }

@@ -5,10 +5,10 @@ public final class ArtifactTooLargeException extends PluginException {
   private static final long serialVersionUID = 1L;
 
   public ArtifactTooLargeException(String message) {
-    super(message);
+    super(Reason.REFUSED, message);
   }
 
   public ArtifactTooLargeException(String message, Throwable cause) {
-    super(message, cause);
+    super(Reason.REFUSED, message, cause);
   }
 }

@@ -5,10 +5,10 @@ public final class CatalogInconsistencyException extends PluginException {
   private static final long serialVersionUID = 1L;
 
   public CatalogInconsistencyException(String message) {
-    super(message);
+    super(Reason.INVALID_INPUT, message);
   }
 
   public CatalogInconsistencyException(String message, Throwable cause) {
-    super(message, cause);
+    super(Reason.INVALID_INPUT, message, cause);
   }
 }

@@ -5,10 +5,10 @@ public final class InvalidPluginNameException extends PluginException {
   private static final long serialVersionUID = 1L;
 
   public InvalidPluginNameException(String message) {
-    super(message);
+    super(Reason.INVALID_INPUT, message);
   }
 
   public InvalidPluginNameException(String message, Throwable cause) {
-    super(message, cause);
+    super(Reason.INVALID_INPUT, message, cause);
   }
 }

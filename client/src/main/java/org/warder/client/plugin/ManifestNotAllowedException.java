@@ -8,6 +8,6 @@ public final class ManifestNotAllowedException extends PluginException {
   private static final long serialVersionUID = 1L;
 
   public ManifestNotAllowedException(String message) {
-    super(message);
+    super(Reason.REFUSED, message);
   }
 }

@@ -1,55 +1,58 @@
 package org.warder.client.plugin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Stream;
-import org.warder.client.exec.Command;
-import org.warder.client.exec.CommandRunner;
-import org.warder.client.freebsd.FreeBsdCommands;
+import java.util.TreeMap;
+import org.warder.client.ClientException;
+import org.warder.client.freebsd.FreeBsdInputException;
+import org.warder.client.freebsd.PkgFingerprint;
+import org.warder.client.freebsd.PkgRepo;
 import org.warder.client.freebsd.PkgRepos;
 import org.warder.client.host.HostOs;
-import org.warder.client.jail.CreateRequest;
 import org.warder.client.jail.Jail;
+import org.warder.client.jail.JailDevfs;
+import org.warder.client.jail.JailException;
 import org.warder.client.jail.Jails;
 import org.warder.client.jail.props.IpAssignment;
+import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
-import org.warder.client.jail.props.Origin;
-import org.warder.client.layout.HostLayout;
+import org.warder.client.jail.props.PropertyException;
+import org.warder.client.plan.Plan;
+import org.warder.client.plan.Step;
+import org.warder.client.plan.StepFailedException;
+import org.warder.client.progress.Reporter;
+import org.warder.client.runtime.JailRuntime;
+import org.warder.client.runtime.RuntimeSpec;
 import org.warder.client.state.StateFiles;
 import org.warder.index.PluginManifest;
-import org.warder.signing.AtomicFiles;
-import org.warder.signing.Digests;
 
 /**
- * {@code warder fetch -P}: the plugin install flow of DESIGN §5. From the plugin's verified
- * manifest: its release (fetched if missing), a jail with the manifest's properties under the
- * user's, the jail's pkg repository configuration with one fingerprint file per entry, kernel
- * modules (FreeBSD), the packages, the artifact at its pinned commit from the signed bundle, the
- * overlay, {@code post_install.sh} with its output streamed, and the admin portal. Any failure
- * removes everything the install made (jail, datasets, fetched release, cache entries) unless
- * {@code keep}, and names the step with the last lines of its output. Not thread-safe.
+ * {@code warder fetch -P}: the plugin install flow of DESIGN §5, as one {@link Plan}. From the
+ * plugin's verified manifest: its release (fetched if missing), a jail with the manifest's
+ * properties under the user's, the jail's pkg repository configuration with one fingerprint file
+ * per entry, kernel modules, the packages, the artifact at its pinned commit from the signed
+ * bundle, the overlay, {@code post_install.sh} with its output streamed, and the admin portal.
+ * Every decision (the jail's name, its devfs ruleset, every argv) is taken when the plan is built,
+ * so {@code --dry-run} prints exactly what an install runs. Any failure undoes the steps that
+ * completed (the jail, a fetched release) unless {@code keep}, and names the step with the last
+ * lines of its output. Not thread-safe.
  */
 public final class PluginInstaller {
-  private final HostLayout layout;
   private final Jails jails;
-  private final CommandRunner runner;
   private final HostOs os;
   private final Clock clock;
-  private final PrintWriter out;
+  private final Reporter reporter;
 
   /**
    * What to install, where, with which properties; {@code allowances}: what the administrator
@@ -74,256 +77,279 @@ public final class PluginInstaller {
   /** The parts of the host an install uses beyond the jails: the catalogue and the release. */
   public interface Sources extends PluginSources {
     /** Destroys a release this install fetched. */
-    void destroyRelease(String release) throws Exception;
-
-    /** The directory verified downloads go to, for cleaning up after a failure. */
-    Path cache();
+    void destroyRelease(String release) throws ClientException, IOException, InterruptedException;
 
     /** Where plugins come from, for the jail's record (the repository's name and URL). */
     String origin();
   }
 
-  public PluginInstaller(
-      HostLayout layout,
-      Jails jails,
-      CommandRunner runner,
-      HostOs os,
-      Clock clock,
-      PrintWriter out) {
-    this.layout = layout;
+  /** An install ready to run: the plugin, the jail it goes into, and the plan. */
+  public final class Planned {
+    private final Request request;
+    private final ResolvedPlugin plugin;
+    private final JailName jail;
+    private final String ip;
+    private final Plan plan;
+    private final ScriptOutput output;
+    private final Duration resolved;
+
+    private Planned(
+        Request request,
+        ResolvedPlugin plugin,
+        JailName jail,
+        String ip,
+        Plan plan,
+        ScriptOutput output,
+        Duration resolved) {
+      this.request = request;
+      this.plugin = plugin;
+      this.jail = jail;
+      this.ip = ip;
+      this.plan = plan;
+      this.output = output;
+      this.resolved = resolved;
+    }
+
+    public ResolvedPlugin plugin() {
+      return plugin;
+    }
+
+    public JailName jail() {
+      return jail;
+    }
+
+    public Plan plan() {
+      return plan;
+    }
+  }
+
+  public PluginInstaller(Jails jails, HostOs os, Clock clock, Reporter reporter) {
     this.jails = jails;
-    this.runner = runner;
     this.os = os;
     this.clock = clock;
-    this.out = out;
+    this.reporter = reporter;
   }
 
-  /** Runs the install; on failure rolls back (unless keep) and throws naming the step. */
-  public Installed install(Request request, Sources sources) throws PluginInstallException {
-    Run run = new Run(request, sources);
-    try {
-      return run.execute();
-    } catch (Exception e) {
-      if (!request.keep()) {
-        run.rollback();
-      } else {
-        out.println("--keep: leaving jail " + run.jailName + " as it is for inspection");
-      }
-      throw new PluginInstallException(
-          run.step, e.getMessage() == null ? e.toString() : e.getMessage(), run.tail(), e);
-    }
+  /** Plans and runs the install; on failure rolls back (unless keep) and throws naming the step. */
+  public Installed install(Request request, Sources sources)
+      throws PluginInstallException, InterruptedException {
+    return install(plan(request, sources));
   }
 
-  /** One install: its progress, what it made, and the output of the running step. */
-  private final class Run {
-    final Request request;
-    final Sources sources;
+  /**
+   * Resolves the plugin and takes every decision of the install: refused, naming the step, when the
+   * manifest asks for more than it is allowed or the jail cannot be named. Runs nothing.
+   */
+  public Planned plan(Request request, Sources sources)
+      throws PluginInstallException, InterruptedException {
+    long start = System.nanoTime();
     String step = "resolve";
-    final Map<String, Long> timings = new LinkedHashMap<>();
-    long stepStart = System.nanoTime();
-    String jailName = "";
-    boolean jailCreated;
-    Optional<String> fetchedRelease = Optional.empty();
-    final Set<Path> cacheBefore;
-    final PluginSteps steps = new PluginSteps(jails, runner, out);
-
-    Run(Request request, Sources sources) {
-      this.request = request;
-      this.sources = sources;
-      this.cacheBefore = listing(sources.cache());
-    }
-
-    /** Ends the current step (its time is kept for the summary) and starts {@code next}. */
-    void step(String next) {
-      long now = System.nanoTime();
-      timings.merge(step, now - stepStart, Long::sum);
-      step = next;
-      stepStart = now;
-    }
-
-    Installed execute() throws Exception {
+    try {
       ResolvedPlugin plugin = sources.resolve(request.plugin());
+      Duration resolved = Duration.ofNanos(System.nanoTime() - start);
       PluginManifest manifest = plugin.manifest();
-      plugin.warnings().forEach(w -> out.println("manifest: " + w));
-      out.println(
-          "plugin "
-              + plugin.qualifiedId()
-              + " revision "
-              + manifest.revision()
-              + " ("
-              + manifest.name()
-              + ") for "
-              + manifest.release()
-              + ", artifact "
-              + manifest.artifactRef().orElse("none"));
-
-      step("allow");
+      step = "allow";
       ManifestPolicy.Decision decision =
           ManifestPolicy.decide(
               plugin.qualifiedId(),
               ManifestPolicy.asks(manifest, request.properties()),
               request.allowances());
-      decision.lines().forEach(out::println);
-      out.flush();
-
-      step("release");
-      if (sources.ensureRelease(manifest.release())) {
-        fetchedRelease = Optional.of(manifest.release());
-      }
-
-      step("create");
-      jailName = request.jailName().orElseGet(() -> freeName(defaultName(plugin.id())));
-      Map<String, String> manifestProps = new LinkedHashMap<>(manifest.properties());
-      JailProperties merged = JailProperties.forPlugin(manifestProps, request.properties());
-      List<String> props = new ArrayList<>();
-      merged.explicit().forEach((k, v) -> props.add(k + "=" + v));
-      Jail jail =
-          jails.create(
-              new CreateRequest(
-                  jailName,
-                  Optional.of(Origin.of(HostLayout.releaseName(manifest.release()))),
-                  CreateRequest.Mode.THIN,
-                  props));
-      jailCreated = true;
-      jail =
-          jails.markPlugin(
-              jail, plugin.id(), sources.origin() + " publisher " + plugin.publisher());
+      step = "create";
+      JailName name =
+          JailName.of(
+              request.jailName().isPresent()
+                  ? request.jailName().get()
+                  : freeName(defaultName(plugin.id())));
+      JailProperties props =
+          JailProperties.forPlugin(
+              new LinkedHashMap<>(manifest.properties()), request.properties());
+      Optional<Integer> ruleset =
+          manifest.devfsRuleset().isPresent()
+              ? Optional.of(jails.freeDevfsRuleset())
+              : Optional.empty();
+      Path dir = jails.store().dir(name.value(), false);
+      RuntimeSpec spec = spec(name, props, ruleset, manifest);
+      String ip = address(props);
+      ScriptOutput output = new ScriptOutput();
+      JailRuntime runtime = jails.runtime();
+      List<PkgRepo> repos = repos(manifest);
+      List<Step> steps = new ArrayList<>();
+      steps.add(new AllowStep(decision));
+      steps.add(
+          new ReleaseStep(sources, manifest.release(), sources.hasRelease(manifest.release())));
+      steps.add(
+          new CreateJailStep(
+              jails,
+              name,
+              dir,
+              manifest.release(),
+              props,
+              plugin.id(),
+              sources.origin() + " publisher " + plugin.publisher()));
       if (manifest.devfsRuleset().isPresent()) {
-        step("devfs");
-        jail = jails.ownDevfsRuleset(jail, manifest.devfsRuleset().get());
-        if (os != HostOs.FREEBSD) {
-          out.println(
-              "devfs: recorded for jail(8); the sandbox gives the jail bwrap's minimal /dev instead");
-        }
+        steps.add(
+            new DevfsStep(
+                jails, name, dir, manifest.devfsRuleset().get(), ruleset, os != HostOs.FREEBSD));
       }
-      Path root = layout.path(jail.rootName());
-      Path dir = jails.store().dir(jailName, false);
-
-      step("pkg-config");
-      steps.whileStopped(
-          jail,
-          root,
-          confined -> PluginSteps.writePkgRepos(manifest, confined, request.freebsdRepo()));
-
-      step("kmods");
-      for (String module : manifest.kmods()) {
-        if (os == HostOs.FREEBSD) {
-          runner.check(Command.of(FreeBsdCommands.kldload(module)));
-        } else {
-          out.println("kmods: skipping kldload " + module + " (not a FreeBSD host)");
-        }
-      }
-
-      step("start");
-      jails.start(jailName);
-
-      step("pkg");
-      steps.pkg(jail, List.of("install", "-y"), manifest.pkgs());
-
-      String ip = address(jail.props());
-      Optional<String> portal = Optional.empty();
-      String commit = "none";
+      steps.add(
+          new JailRootWrite(
+              "pkg-config",
+              jails,
+              spec,
+              false,
+              PkgRepos.describe(spec.root(), repos, request.freebsdRepo()),
+              (root, r) -> PkgRepos.write(root, repos, request.freebsdRepo())));
+      steps.add(new KmodStep(runtime, manifest.kmods()));
+      steps.add(new StartStep(jails, spec));
+      steps.add(PkgStep.of(runtime, name, List.of("install", "-y"), manifest.pkgs(), output));
+      String commit = manifest.artifactRef().orElse("none");
       if (manifest.artifactRef().isPresent()) {
-        step("artifact");
-        commit = manifest.artifactRef().get();
         Path pluginDir = dir.resolve("plugin");
-        steps.checkout(sources.bundle(plugin), commit, pluginDir);
-        boolean[] placed = {false};
-        steps.whileStopped(
-            jail,
-            root,
-            confined -> {
-              steps.overlay(pluginDir, confined);
-              placed[0] = PluginSteps.place(pluginDir, confined, "post_install.sh");
-            });
-        step("post_install");
-        if (placed[0]) {
-          steps.run(jail, "post_install.sh", scriptEnv(ip));
-        }
-        portal = portal(pluginDir.resolve("ui.json"), ip, jail.props());
+        steps.add(new ArtifactStep(sources, plugin, commit, pluginDir));
+        steps.add(
+            new JailRootWrite(
+                "artifact",
+                jails,
+                spec,
+                true,
+                List.of(
+                    "copy "
+                        + pluginDir.resolve("overlay")
+                        + "/ onto "
+                        + spec.root()
+                        + " and "
+                        + pluginDir.resolve("post_install.sh")
+                        + " to "
+                        + spec.root().resolve("root/post_install.sh")
+                        + " (descriptor-relative, never through a symlink of the jail)"),
+                (root, r) -> {
+                  JailRootWrite.overlay(pluginDir, root, r);
+                  JailRootWrite.place(pluginDir, root, "post_install.sh");
+                }));
+        steps.add(
+            new ScriptStep(
+                "post_install",
+                runtime,
+                name,
+                pluginDir,
+                "post_install.sh",
+                scriptEnv(ip),
+                output));
       }
-
-      step("record");
-      record(dir, plugin, commit, clock);
-      step("done");
-      List<String> parts = new ArrayList<>();
-      timings.forEach(
-          (k, v) -> parts.add(String.format(java.util.Locale.ROOT, "%s %.2fs", k, v / 1e9)));
-      out.println("step times: " + String.join(", ", parts));
-      out.println("plugin " + plugin.qualifiedId() + " is installed in jail " + jailName);
-      portal.ifPresent(p -> out.println("Admin Portal: " + p));
-      return new Installed(jailName, plugin.qualifiedId(), commit, portal);
+      steps.add(new RecordStep(dir, plugin, commit, clock));
+      return new Planned(request, plugin, name, ip, new Plan(steps), output, resolved);
+    } catch (ClientException
+        | JailException
+        | PropertyException
+        | FreeBsdInputException
+        | IOException
+        | RuntimeException e) {
+      throw new PluginInstallException(step, message(e), List.of(), e);
     }
+  }
 
-    List<String> tail() {
-      return steps.tail();
+  /** Runs a planned install; on failure rolls back (unless keep) and throws naming the step. */
+  public Installed install(Planned planned) throws PluginInstallException, InterruptedException {
+    ResolvedPlugin plugin = planned.plugin;
+    PluginManifest manifest = plugin.manifest();
+    plugin.warnings().forEach(w -> reporter.info("manifest: " + w));
+    reporter.info(
+        "plugin "
+            + plugin.qualifiedId()
+            + " revision "
+            + manifest.revision()
+            + " ("
+            + manifest.name()
+            + ") for "
+            + manifest.release()
+            + ", artifact "
+            + manifest.artifactRef().orElse("none"));
+    List<Plan.Timing> timings;
+    try {
+      timings = planned.plan.run(reporter, planned.request.keep(), planned.output::tail);
+    } catch (StepFailedException e) {
+      throw new PluginInstallException(e.step(), message(e.getCause()), e.tail(), e.getCause());
     }
-
-    void rollback() {
-      out.println("rolling back the install of " + request.plugin());
-      if (jailCreated) {
-        try {
-          jails.destroy(jailName, true);
-        } catch (Exception e) {
-          out.println("warning: could not destroy jail " + jailName + ": " + e.getMessage());
-        }
-      }
-      if (fetchedRelease.isPresent()) {
-        try {
-          sources.destroyRelease(fetchedRelease.get());
-        } catch (Exception e) {
-          out.println(
-              "warning: could not destroy release " + fetchedRelease.get() + ": " + e.getMessage());
-        }
-      }
-      for (Path p : listing(sources.cache())) {
-        if (!cacheBefore.contains(p)) {
-          try {
-            Files.deleteIfExists(p);
-          } catch (IOException e) {
-            out.println("warning: could not remove " + p + ": " + e.getMessage());
-          }
-        }
-      }
-    }
-
-    private String freeName(String base) {
-      String name = base;
+    Map<String, Duration> times = new LinkedHashMap<>();
+    times.put("resolve", planned.resolved);
+    timings.forEach(t -> times.merge(t.step(), t.took(), Duration::plus));
+    List<String> parts = new ArrayList<>();
+    times.forEach(
+        (k, v) -> parts.add(String.format(Locale.ROOT, "%s %.2fs", k, v.toNanos() / 1e9)));
+    reporter.info("step times: " + String.join(", ", parts));
+    String jail = planned.jail.value();
+    reporter.info("plugin " + plugin.qualifiedId() + " is installed in jail " + jail);
+    Optional<String> portal = Optional.empty();
+    if (manifest.artifactRef().isPresent()) {
       try {
-        for (int i = 1; jails.store().find(name).isPresent(); i++) {
-          name = base + "_" + i;
-        }
-      } catch (Exception e) {
-        return name;
+        Jail installed = jails.store().get(jail);
+        portal =
+            portal(
+                jails.store().dir(jail, false).resolve("plugin/ui.json"),
+                planned.ip,
+                installed.props());
+      } catch (IOException | JailException e) {
+        reporter.warning("cannot read the admin portal of " + jail + ": " + e.getMessage());
       }
-      return name;
     }
+    portal.ifPresent(p -> reporter.info("Admin Portal: " + p));
+    return new Installed(jail, plugin.qualifiedId(), manifest.artifactRef().orElse("none"), portal);
+  }
+
+  /**
+   * The runtime description the jail will have once made: its properties with its own devfs
+   * ruleset, whose rules are rebuilt before each start.
+   */
+  private RuntimeSpec spec(
+      JailName name, JailProperties props, Optional<Integer> ruleset, PluginManifest manifest)
+      throws PropertyException, JailException, IOException, FreeBsdInputException {
+    if (ruleset.isEmpty()) {
+      return jails.spec(new Jail(name, props, false));
+    }
+    JailProperties own = props.with(Map.of("devfs_ruleset", Integer.toString(ruleset.get())));
+    RuntimeSpec s = jails.spec(new Jail(name, own, false));
+    return new RuntimeSpec(
+        s.name(),
+        s.root(),
+        s.jailDir(),
+        s.hostname(),
+        s.inheritNetwork(),
+        s.mounts(),
+        s.execStart(),
+        s.execStop(),
+        s.jailParameters(),
+        JailDevfs.rebuild(ruleset.get(), own, manifest.devfsRuleset().get()));
+  }
+
+  /** The manifest's pkg repositories, each with its fingerprints. */
+  static List<PkgRepo> repos(PluginManifest m) throws FreeBsdInputException {
+    List<PkgRepo> repos = new ArrayList<>();
+    for (Map.Entry<String, List<PluginManifest.Fingerprint>> e : m.fingerprints().entrySet()) {
+      List<PkgFingerprint> fps = new ArrayList<>();
+      for (PluginManifest.Fingerprint f : e.getValue()) {
+        fps.add(PkgFingerprint.of(f.function(), f.fingerprint()));
+      }
+      repos.add(PkgRepo.of(e.getKey(), m.packagesite(), fps));
+    }
+    return repos;
+  }
+
+  /** {@code base}, or {@code base_1}, {@code base_2}, ... when a jail or template has the name. */
+  private String freeName(String base) throws JailException, IOException, InterruptedException {
+    String name = base;
+    for (int i = 1; jails.nameTaken(name); i++) {
+      name = base + "_" + i;
+    }
+    return name;
+  }
+
+  private static String message(Throwable e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   /** The environment of plugin scripts: the jail's address under iocage's name and warder's. */
   static Map<String, String> scriptEnv(String ip) {
-    return Map.of("IOCAGE_PLUGIN_IP", ip, "WARDER_PLUGIN_IP", ip);
-  }
-
-  /** Records what the jail holds: manifest.json as signed, and plugin.json. */
-  static void record(Path dir, ResolvedPlugin plugin, String commit, Clock clock)
-      throws IOException {
-    AtomicFiles.write(dir.resolve("manifest.json"), plugin.manifestBytes());
-    PluginManifest manifest = plugin.manifest();
-    ObjectNode record =
-        JsonNodeFactory.instance
-            .objectNode()
-            .put("plugin", plugin.qualifiedId())
-            .put("publisher", plugin.publisher())
-            .put("id", plugin.id())
-            .put("revision", manifest.revision())
-            .put("release", manifest.release())
-            .put("commit", commit)
-            .put("manifest_sha256", Digests.sha256Hex(plugin.manifestBytes()))
-            .put("installed", clock.instant().toString());
-    AtomicFiles.write(
-        dir.resolve("plugin.json"),
-        StateFiles.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
+    return new TreeMap<>(Map.of("IOCAGE_PLUGIN_IP", ip, "WARDER_PLUGIN_IP", ip));
   }
 
   /** A jail name from a plugin id: letters, digits, '-' and '_' only. */
@@ -350,16 +376,5 @@ public final class PluginInstaller {
     JsonNode ui = StateFiles.mapper().readTree(uiJson.toFile());
     return AdminPortal.render(
         ui.path("adminportal").asText(""), ip, props.isTrue("nat"), props.value("nat_forwards"));
-  }
-
-  private static Set<Path> listing(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return Set.of();
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      return new HashSet<>(files.filter(Files::isRegularFile).toList());
-    } catch (IOException e) {
-      return Set.of();
-    }
   }
 }

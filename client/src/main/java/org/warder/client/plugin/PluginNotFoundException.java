@@ -5,10 +5,10 @@ public final class PluginNotFoundException extends PluginException {
   private static final long serialVersionUID = 1L;
 
   public PluginNotFoundException(String message) {
-    super(message);
+    super(Reason.NOT_FOUND, message);
   }
 
   public PluginNotFoundException(String message, Throwable cause) {
-    super(message, cause);
+    super(Reason.NOT_FOUND, message, cause);
   }
 }

@@ -1,15 +1,20 @@
 package org.warder.client.plugin;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import org.warder.client.ClientException;
 
 /** Where plugins and their releases come from, for an install and for an update. */
 public interface PluginSources {
   /** The plugin, verified. */
-  ResolvedPlugin resolve(String plugin) throws Exception;
+  ResolvedPlugin resolve(String plugin) throws ClientException, IOException;
 
   /** The verified bundle file of the plugin's artifact. */
-  Path bundle(ResolvedPlugin plugin) throws Exception;
+  Path bundle(ResolvedPlugin plugin) throws ClientException, IOException;
+
+  /** Whether this host has {@code release} fetched. */
+  boolean hasRelease(String release) throws IOException, InterruptedException;
 
   /** Fetches {@code release} when missing; returns whether it fetched it. */
-  boolean ensureRelease(String release) throws Exception;
+  boolean ensureRelease(String release) throws ClientException, IOException, InterruptedException;
 }

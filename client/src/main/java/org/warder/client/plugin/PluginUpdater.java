@@ -1,57 +1,52 @@
 package org.warder.client.plugin;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.warder.client.archive.TarExtractor;
-import org.warder.client.exec.CommandRunner;
+import org.warder.client.ClientException;
+import org.warder.client.freebsd.FreeBsdInputException;
+import org.warder.client.freebsd.PkgRepo;
 import org.warder.client.freebsd.PkgRepos;
 import org.warder.client.jail.Jail;
 import org.warder.client.jail.JailException;
 import org.warder.client.jail.Jails;
-import org.warder.client.layout.HostLayout;
+import org.warder.client.plan.Plan;
+import org.warder.client.plan.Step;
+import org.warder.client.plan.StepFailedException;
+import org.warder.client.progress.Reporter;
+import org.warder.client.runtime.JailRuntime;
+import org.warder.client.runtime.RuntimeSpec;
 import org.warder.client.state.StateFiles;
-import org.warder.client.storage.SnapshotsUnsupportedException;
 import org.warder.client.storage.Storage;
 import org.warder.index.PluginManifest;
 
 /**
  * {@code warder plugin update} and {@code upgrade}: brings a plugin jail to the revision its
- * publisher signs now. A snapshot of the jail's root is taken first (a copy on directory storage);
- * then pre_update.sh, an upgrade of the listed packages, the new artifact and overlay,
- * post_update.sh. The pkg configuration, the overlay and the scripts are written into the jail's
- * root only while the jail is stopped, and through a {@link
+ * publisher signs now, as one {@link Plan} built from the install's steps. A snapshot of the jail's
+ * root is taken first (a copy on directory storage); then pre_update.sh, an upgrade of the listed
+ * packages, the new artifact and overlay, post_update.sh. The pkg configuration, the overlay and
+ * the scripts are written into the jail's root only while the jail is stopped, and through a {@link
  * org.warder.client.host.ConfinedDirectory}, so that no process of the jail (pre_update.sh
  * included) can turn a directory into a link to the host under the writes. Any failure rolls the
  * jail back to the snapshot. {@code upgrade} also moves the jail to the manifest's newer release.
  * Not thread-safe.
  */
 public final class PluginUpdater {
-  private final HostLayout layout;
   private final Jails jails;
   private final Storage storage;
-  private final CommandRunner runner;
   private final Clock clock;
-  private final PrintWriter out;
+  private final Reporter reporter;
 
-  public PluginUpdater(
-      HostLayout layout,
-      Jails jails,
-      Storage storage,
-      CommandRunner runner,
-      Clock clock,
-      PrintWriter out) {
-    this.layout = layout;
+  public PluginUpdater(Jails jails, Storage storage, Clock clock, Reporter reporter) {
     this.jails = jails;
     this.storage = storage;
-    this.runner = runner;
     this.clock = clock;
-    this.out = out;
+    this.reporter = reporter;
   }
 
   /**
@@ -62,10 +57,12 @@ public final class PluginUpdater {
    */
   public void update(
       String name, boolean upgrade, PluginSources sources, PluginAllowances allowances)
-      throws PluginInstallException {
-    String[] step = {"resolve"};
-    PluginSteps steps = new PluginSteps(jails, runner, out);
-    Optional<Restore> restore = Optional.empty();
+      throws PluginInstallException, InterruptedException {
+    String step = "resolve";
+    ScriptOutput output = new ScriptOutput();
+    Plan plan;
+    UpdateSnapshot snapshot;
+    ResolvedPlugin plugin;
     try {
       Jail jail = jails.store().get(name);
       Path dir = jails.store().dir(name, false);
@@ -74,10 +71,11 @@ public final class PluginUpdater {
         throw new JailException(name + " is not a plugin jail (no plugin.json); nothing to update");
       }
       String pluginId = StateFiles.mapper().readTree(recordFile.toFile()).path("plugin").asText();
-      ResolvedPlugin plugin = sources.resolve(pluginId);
+      plugin = sources.resolve(pluginId);
       PluginManifest m = plugin.manifest();
       String currentRelease = jail.release().replaceFirst("-p\\d+$", "");
-      if (!m.release().equals(currentRelease)) {
+      boolean move = !m.release().equals(currentRelease);
+      if (move) {
         if (!upgrade) {
           throw new JailException(
               pluginId
@@ -96,206 +94,135 @@ public final class PluginUpdater {
               "refusing to move " + name + " back from " + currentRelease + " to " + m.release());
         }
       }
-      out.println("updating " + name + " to " + plugin.qualifiedId() + " revision " + m.revision());
-
-      step[0] =
+      step =
           "allow"; // an update applies the manifest's devfs rules again, nothing else it asks for
-      ManifestPolicy.decide(
+      ManifestPolicy.Decision decision =
+          ManifestPolicy.decide(
               plugin.qualifiedId(),
               ManifestPolicy.only(
                   ManifestPolicy.asks(m, List.of()),
                   Set.of(ManifestPolicy.Kind.DEVICE, ManifestPolicy.Kind.INCLUDE)),
-              allowances)
-          .lines()
-          .forEach(out::println);
-
-      step[0] = "snapshot";
-      boolean running = jails.runtime().jid(jail.name()).isPresent();
-      restore = Optional.of(snapshot(jail, running));
-
-      if (upgrade && !m.release().equals(currentRelease)) {
-        step[0] = "upgrade";
-        sources.ensureRelease(m.release());
-        jail = jails.moveToRelease(jail, m.release());
+              allowances);
+      step = "plan";
+      JailRuntime runtime = jails.runtime();
+      boolean running = runtime.jid(jail.name()).isPresent();
+      snapshot =
+          new UpdateSnapshot(
+              jails,
+              storage,
+              jail,
+              running,
+              "warder-update-"
+                  + clock.instant().toString().replace(':', '-').replaceAll("\\.\\d+", ""));
+      RuntimeSpec spec = jails.spec(jail);
+      Path pluginDir = dir.resolve("plugin");
+      String ip = PluginInstaller.address(jail.props());
+      List<PkgRepo> repos = PluginInstaller.repos(m);
+      PkgRepos.FreeBsdRepo policy = PkgRepos.FreeBsdRepo.KEEP_ENABLED;
+      List<Step> steps = new ArrayList<>();
+      steps.add(new AllowStep(decision));
+      steps.add(snapshot);
+      if (upgrade && move) {
+        steps.add(new MoveReleaseStep(jails, sources, name, m.release()));
       }
       if (m.devfsRuleset().isPresent()) {
-        jail =
-            jails.ownDevfsRuleset(jail, m.devfsRuleset().get()); // from the next start when running
+        // from the next start when running
+        steps.add(
+            new DevfsStep(
+                jails, jail.name(), dir, m.devfsRuleset().get(), Optional.empty(), false));
       }
-      Path root = layout.path(jail.rootName());
-      String ip = PluginInstaller.address(jail.props());
-      Path pluginDir = dir.resolve("plugin");
-
-      // every write into the root happens with the jail stopped, through a ConfinedDirectory
-      step[0] = "pkg-config";
-      boolean[] pre = {false};
-      steps.whileStopped(
-          jail,
-          root,
-          confined -> {
-            PluginSteps.writePkgRepos(m, confined, PkgRepos.FreeBsdRepo.KEEP_ENABLED);
-            pre[0] = PluginSteps.place(pluginDir, confined, "pre_update.sh");
-          });
-      if (jails.runtime().jid(jail.name()).isEmpty()) {
-        jails.start(name);
+      List<String> preWrites = new ArrayList<>(PkgRepos.describe(spec.root(), repos, policy));
+      preWrites.add(
+          "copy "
+              + pluginDir.resolve("pre_update.sh")
+              + " to "
+              + spec.root().resolve("root/pre_update.sh"));
+      steps.add(
+          new JailRootWrite(
+              "pkg-config",
+              jails,
+              spec,
+              running,
+              preWrites,
+              (root, r) -> {
+                PkgRepos.write(root, repos, policy);
+                JailRootWrite.place(pluginDir, root, "pre_update.sh");
+              }));
+      if (!running) {
+        steps.add(new StartStep(jails, spec));
       }
-      if (pre[0]) {
-        step[0] = "pre_update";
-        steps.run(jail, "pre_update.sh", PluginInstaller.scriptEnv(ip));
-      }
-
-      step[0] = "pkg";
-      steps.pkg(jail, List.of("upgrade", "-y"), m.pkgs());
-
-      String commit = "none";
+      steps.add(
+          new ScriptStep(
+              "pre_update",
+              runtime,
+              jail.name(),
+              pluginDir,
+              "pre_update.sh",
+              PluginInstaller.scriptEnv(ip),
+              output));
+      steps.add(PkgStep.of(runtime, jail.name(), List.of("upgrade", "-y"), m.pkgs(), output));
+      String commit = m.artifactRef().orElse("none");
       if (m.artifactRef().isPresent()) {
-        step[0] = "artifact";
-        commit = m.artifactRef().get();
-        Path fresh = dir.resolve("plugin.new");
-        Path old = dir.resolve("plugin.old");
-        TarExtractor.deleteTree(fresh);
-        TarExtractor.deleteTree(old);
-        steps.checkout(sources.bundle(plugin), commit, fresh);
-        if (Files.exists(pluginDir)) {
-          Files.move(pluginDir, old);
-        }
-        Files.move(fresh, pluginDir);
-        boolean[] post = {false};
-        steps.whileStopped(
-            jail,
-            root,
-            confined -> {
-              steps.overlay(pluginDir, confined);
-              post[0] = PluginSteps.place(pluginDir, confined, "post_update.sh");
-            });
-        if (post[0]) {
-          step[0] = "post_update";
-          steps.run(jail, "post_update.sh", PluginInstaller.scriptEnv(ip));
-        }
+        steps.add(new ArtifactStep(sources, plugin, commit, pluginDir));
+        steps.add(
+            new JailRootWrite(
+                "artifact",
+                jails,
+                spec,
+                true,
+                List.of(
+                    "copy "
+                        + pluginDir.resolve("overlay")
+                        + "/ onto "
+                        + spec.root()
+                        + " and "
+                        + pluginDir.resolve("post_update.sh")
+                        + " to "
+                        + spec.root().resolve("root/post_update.sh")),
+                (root, r) -> {
+                  JailRootWrite.overlay(pluginDir, root, r);
+                  JailRootWrite.place(pluginDir, root, "post_update.sh");
+                }));
+        steps.add(
+            new ScriptStep(
+                "post_update",
+                runtime,
+                jail.name(),
+                pluginDir,
+                "post_update.sh",
+                PluginInstaller.scriptEnv(ip),
+                output));
       }
-      step[0] = "record";
-      PluginInstaller.record(dir, plugin, commit, clock);
-      TarExtractor.deleteTree(dir.resolve("plugin.old"));
-      restore.get().discard();
-      out.println(name + " is at " + plugin.qualifiedId() + " revision " + m.revision());
-    } catch (Exception e) {
-      restore.ifPresent(r -> r.rollback(out));
-      throw new PluginInstallException(
-          step[0], e.getMessage() == null ? e.toString() : e.getMessage(), steps.tail(), e);
+      steps.add(new RecordStep(dir, plugin, commit, clock));
+      plan = new Plan(steps);
+    } catch (ClientException
+        | JailException
+        | FreeBsdInputException
+        | IOException
+        | RuntimeException e) {
+      throw new PluginInstallException(step, message(e), List.of(), e);
     }
-  }
-
-  /** How to put the jail back as it was before the update. */
-  private interface Restore {
-    void rollback(PrintWriter out);
-
-    void discard() throws IOException, InterruptedException;
-  }
-
-  /** A ZFS snapshot of the jail, or with plain directories a copy of the jail's directory. */
-  private Restore snapshot(Jail jail, boolean running) throws Exception {
-    String snap =
-        "warder-update-" + clock.instant().toString().replace(':', '-').replaceAll("\\.\\d+", "");
-    String storageName = jail.storageName();
+    reporter.info(
+        "updating "
+            + name
+            + " to "
+            + plugin.qualifiedId()
+            + " revision "
+            + plugin.manifest().revision());
     try {
-      storage.snapshot(jail.rootName(), snap);
-      Path dir = jails.store().dir(jail.name().value(), false);
-      Path saved =
-          Files.createTempDirectory(dir.getParent(), "." + jail.name().value() + ".update-");
-      copyState(dir, saved);
-      out.println("snapshot " + jail.rootName() + "@" + snap + " taken");
-      return new Restore() {
-        @Override
-        public void rollback(PrintWriter o) {
-          try {
-            stopQuietly(jail);
-            storage.rollback(jail.rootName(), snap);
-            copyState(saved, dir);
-            restorePluginDir(dir);
-            if (running) {
-              jails.start(jail.name().value());
-            }
-            o.println("rolled " + jail.name() + " back to its snapshot " + snap);
-          } catch (Exception e) {
-            o.println(
-                "warning: could not roll "
-                    + jail.name()
-                    + " back to "
-                    + snap
-                    + ": "
-                    + e.getMessage());
-          }
-        }
-
-        @Override
-        public void discard() throws IOException, InterruptedException {
-          storage.destroySnapshot(jail.rootName(), snap);
-          TarExtractor.deleteTree(saved);
-        }
-      };
-    } catch (SnapshotsUnsupportedException e) {
-      stopQuietly(jail);
-      String backup = storageName.replace("jails/", "jails/.update-");
-      storage.destroy(backup);
-      storage.copyOf(storageName, backup);
-      if (running) {
-        jails.start(jail.name().value());
-      }
-      out.println("copy of " + storageName + " taken (directory storage has no snapshots)");
-      return new Restore() {
-        @Override
-        public void rollback(PrintWriter o) {
-          try {
-            stopQuietly(jail);
-            storage.destroy(storageName);
-            storage.rename(backup, storageName);
-            if (running) {
-              jails.start(jail.name().value());
-            }
-            o.println("restored " + jail.name() + " from its copy");
-          } catch (Exception ex) {
-            o.println("warning: could not restore " + jail.name() + ": " + ex.getMessage());
-          }
-        }
-
-        @Override
-        public void discard() throws IOException, InterruptedException {
-          storage.destroy(backup);
-        }
-      };
+      plan.run(reporter, false, output::tail);
+      snapshot.discard();
+    } catch (StepFailedException e) {
+      throw new PluginInstallException(e.step(), message(e.getCause()), e.tail(), e.getCause());
+    } catch (IOException e) {
+      reporter.warning("could not drop the snapshot of " + name + ": " + e.getMessage());
     }
+    reporter.info(
+        name + " is at " + plugin.qualifiedId() + " revision " + plugin.manifest().revision());
   }
 
-  /**
-   * config.json, plugin.json, manifest.json, fstab, devfs.json: what the snapshot of root does not
-   * cover (plugin/ is put back from plugin.old by {@link #restorePluginDir}).
-   */
-  private static void copyState(Path from, Path to) throws IOException {
-    for (String f : List.of("config.json", "plugin.json", "manifest.json", "fstab", "devfs.json")) {
-      if (Files.isRegularFile(from.resolve(f))) {
-        Files.copy(
-            from.resolve(f), to.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
-  }
-
-  /** Puts the previous artifact back when the update had replaced it. */
-  private static void restorePluginDir(Path dir) throws IOException {
-    TarExtractor.deleteTree(dir.resolve("plugin.new"));
-    if (Files.exists(dir.resolve("plugin.old"))) {
-      TarExtractor.deleteTree(dir.resolve("plugin"));
-      Files.move(dir.resolve("plugin.old"), dir.resolve("plugin"));
-    }
-  }
-
-  private void stopQuietly(Jail jail) {
-    try {
-      if (jails.runtime().jid(jail.name()).isPresent()) {
-        jails.stop(jail.name().value());
-      }
-    } catch (Exception e) {
-      out.println("warning: could not stop " + jail.name() + ": " + e.getMessage());
-    }
+  private static String message(Throwable e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   private static int major(String release) {

@@ -5,10 +5,10 @@ public final class PublisherNotDelegatedException extends PluginException {
   private static final long serialVersionUID = 1L;
 
   public PublisherNotDelegatedException(String message) {
-    super(message);
+    super(Reason.REFUSED, message);
   }
 
   public PublisherNotDelegatedException(String message, Throwable cause) {
-    super(message, cause);
+    super(Reason.REFUSED, message, cause);
   }
 }

@@ -5,10 +5,10 @@ public final class RevisionConflictException extends PluginException {
   private static final long serialVersionUID = 1L;
 
   public RevisionConflictException(String message) {
-    super(message);
+    super(Reason.CONFLICT, message);
   }
 
   public RevisionConflictException(String message, Throwable cause) {
-    super(message, cause);
+    super(Reason.CONFLICT, message, cause);
   }
 }

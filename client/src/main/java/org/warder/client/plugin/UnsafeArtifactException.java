@@ -8,10 +8,10 @@ public final class UnsafeArtifactException extends PluginException {
   private static final long serialVersionUID = 1L;
 
   public UnsafeArtifactException(String message) {
-    super(message);
+    super(Reason.REFUSED, message);
   }
 
   public UnsafeArtifactException(String message, Throwable cause) {
-    super(message, cause);
+    super(Reason.REFUSED, message, cause);
   }
 }

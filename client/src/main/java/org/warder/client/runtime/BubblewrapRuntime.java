@@ -1,6 +1,7 @@
 package org.warder.client.runtime;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.warder.client.jail.props.JailName;
 public final class BubblewrapRuntime implements JailRuntime {
   static final String MARKER = "WARDER_JAIL";
   private static final String PATH = "/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin";
+  private static final Map<String, String> PKG_ENV = Map.of("ASSUME_ALWAYS_YES", "yes");
   private static final Duration START_WAIT = Duration.ofSeconds(10);
 
   private final CommandRunner runner;
@@ -163,7 +165,7 @@ public final class BubblewrapRuntime implements JailRuntime {
 
   @Override
   public CommandResult execStreaming(
-      JailName name, List<String> argv, Map<String, String> env, java.io.OutputStream sink)
+      JailName name, List<String> argv, Map<String, String> env, OutputStream sink)
       throws IOException, InterruptedException {
     return runner.streamTo(enter(name, argv, env), sink);
   }
@@ -244,6 +246,61 @@ public final class BubblewrapRuntime implements JailRuntime {
     full.add("--");
     full.addAll(argv);
     return Command.of(full).withTimeout(Duration.ofHours(2));
+  }
+
+  @Override
+  public List<String> describeStart(RuntimeSpec spec) {
+    return List.of(Command.of(startArgv(spec)).display() + " > " + spec.consoleLog());
+  }
+
+  @Override
+  public List<String> describeStop(RuntimeSpec spec) {
+    return List.of(
+        "in jail "
+            + spec.name()
+            + ": /bin/sh -c '"
+            + spec.execStop()
+            + "', then kill the sandbox of "
+            + spec.name());
+  }
+
+  @Override
+  public CommandResult pkg(JailName name, List<String> args, OutputStream sink)
+      throws IOException, InterruptedException {
+    return execStreaming(name, pkgArgv(args), PKG_ENV, sink);
+  }
+
+  @Override
+  public String describePkg(JailName name, List<String> args) {
+    return describeExec(name, pkgArgv(args), PKG_ENV);
+  }
+
+  private static List<String> pkgArgv(List<String> args) {
+    List<String> argv = new ArrayList<>(List.of("pkg"));
+    argv.addAll(args);
+    return argv;
+  }
+
+  /** The sandbox shares the host's Linux kernel: there is no FreeBSD module to load. */
+  @Override
+  public boolean loadKernelModule(String module) {
+    return false;
+  }
+
+  @Override
+  public String describeKernelModule(String module) {
+    return "skip kldload " + module + " (the sandbox shares the Linux kernel)";
+  }
+
+  @Override
+  public String describeExec(JailName name, List<String> argv, Map<String, String> env) {
+    StringBuilder line = new StringBuilder("in jail " + name);
+    if (!env.isEmpty()) {
+      line.append(", with");
+      new java.util.TreeMap<>(env)
+          .forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+    }
+    return line.append(": ").append(Command.of(argv).display()).toString();
   }
 
   @Override

@@ -1,8 +1,10 @@
 package org.warder.client.runtime;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,15 +37,33 @@ public final class FreeBsdJailRuntime implements JailRuntime {
     if (jid(spec.name()).isPresent()) {
       throw new IOException("jail " + spec.name() + " is already running; stop it first");
     }
-    Map<String, String> parameters = new java.util.LinkedHashMap<>(spec.jailParameters());
-    parameters.put("exec.consolelog", spec.consoleLog().toString());
     ConsoleLog.prepare(spec.consoleLog()); // jail(8) opens it by name, following links
-    AtomicFiles.write(
-        spec.jailConf(), JailConf.render(spec.name(), parameters).getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(spec.jailConf(), jailConf(spec).getBytes(StandardCharsets.UTF_8));
     for (List<String> devfs : spec.devfsRules()) {
       runner.check(Command.of(devfs));
     }
     runner.check(Command.of(FreeBsdCommands.jailCreate(spec.jailConf(), spec.name())));
+  }
+
+  /** The jail.conf {@link #start} writes: the spec's parameters and the console log. */
+  private static String jailConf(RuntimeSpec spec) {
+    Map<String, String> parameters = new LinkedHashMap<>(spec.jailParameters());
+    parameters.put("exec.consolelog", spec.consoleLog().toString());
+    return JailConf.render(spec.name(), parameters);
+  }
+
+  @Override
+  public List<String> describeStart(RuntimeSpec spec) {
+    List<String> lines = new ArrayList<>();
+    lines.add("write " + spec.jailConf() + ":\n" + jailConf(spec).strip());
+    spec.devfsRules().forEach(argv -> lines.add(Command.of(argv).display()));
+    lines.add(Command.of(FreeBsdCommands.jailCreate(spec.jailConf(), spec.name())).display());
+    return lines;
+  }
+
+  @Override
+  public List<String> describeStop(RuntimeSpec spec) {
+    return List.of(Command.of(FreeBsdCommands.jailRemove(spec.jailConf(), spec.name())).display());
   }
 
   @Override
@@ -84,9 +104,53 @@ public final class FreeBsdJailRuntime implements JailRuntime {
 
   @Override
   public CommandResult execStreaming(
-      JailName name, List<String> argv, Map<String, String> env, java.io.OutputStream sink)
+      JailName name, List<String> argv, Map<String, String> env, OutputStream sink)
       throws IOException, InterruptedException {
     return runner.streamTo(jexecCommand(name, argv, env), sink);
+  }
+
+  @Override
+  public CommandResult pkg(JailName name, List<String> args, OutputStream sink)
+      throws IOException, InterruptedException {
+    return runner.streamTo(pkgCommand(name, args), sink);
+  }
+
+  @Override
+  public String describePkg(JailName name, List<String> args) throws IOException {
+    return pkgCommand(name, args).display();
+  }
+
+  private static Command pkgCommand(JailName name, List<String> args) throws IOException {
+    try {
+      return Command.of(FreeBsdCommands.pkg(name, args));
+    } catch (FreeBsdInputException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean loadKernelModule(String module) throws IOException, InterruptedException {
+    runner.check(kldload(module));
+    return true;
+  }
+
+  @Override
+  public String describeKernelModule(String module) throws IOException {
+    return kldload(module).display();
+  }
+
+  private static Command kldload(String module) throws IOException {
+    try {
+      return Command.of(FreeBsdCommands.kldload(module));
+    } catch (FreeBsdInputException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String describeExec(JailName name, List<String> argv, Map<String, String> env)
+      throws IOException {
+    return jexecCommand(name, argv, env).display();
   }
 
   @Override

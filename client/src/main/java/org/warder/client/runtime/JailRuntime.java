@@ -1,6 +1,7 @@
 package org.warder.client.runtime;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -31,9 +32,41 @@ public interface JailRuntime {
    * comes (long scripts show progress); returns the exit code and the captured stderr.
    */
   CommandResult execStreaming(
-      JailName name, List<String> argv, Map<String, String> env, java.io.OutputStream sink)
+      JailName name, List<String> argv, Map<String, String> env, OutputStream sink)
       throws IOException, InterruptedException;
 
-  /** {@code jail} or {@code sandbox}, for listings. */
+  /**
+   * Runs {@code pkg ARGS} for the running jail, its output copied to {@code sink} as it comes:
+   * FreeBSD's {@code pkg -j} from the host, the jail's own pkg (with ASSUME_ALWAYS_YES) in the
+   * sandbox. Returns the exit code and the captured stderr.
+   */
+  CommandResult pkg(JailName name, List<String> args, OutputStream sink)
+      throws IOException, InterruptedException;
+
+  /**
+   * Loads host kernel module {@code module} for the jails (a plugin manifest's kmods); returns
+   * false, loading nothing, when the jails share the host's kernel as it is (the sandbox).
+   */
+  boolean loadKernelModule(String module) throws IOException, InterruptedException;
+
+  /**
+   * What {@link #start} does for {@code spec}, one line each, as a user could type it: the files it
+   * writes with their content and the host commands it runs. Runs nothing.
+   */
+  List<String> describeStart(RuntimeSpec spec);
+
+  /** What {@link #stop} does for {@code spec} when the jail runs, one line each. */
+  List<String> describeStop(RuntimeSpec spec);
+
+  /** What {@link #pkg} runs, as a user could type it; refuses an argument pkg would misread. */
+  String describePkg(JailName name, List<String> args) throws IOException;
+
+  /** What {@link #loadKernelModule} does; refuses a module name that is not one. */
+  String describeKernelModule(String module) throws IOException;
+
+  /** What {@link #execStreaming} runs in the jail, as a user could type it. */
+  String describeExec(JailName name, List<String> argv, Map<String, String> env) throws IOException;
+
+  /** {@code jail} or {@code sandbox}, for listings (never to choose what to do). */
   String kind();
 }

@@ -606,7 +606,7 @@ class PluginInstallTest {
               h.flag(),
               h.value());
       String grant =
-          "# will allow: "
+          "allow: will allow: "
               + h.asked()
               + ", granted by "
               + h.needs().substring(h.needs().indexOf("--allow"));
@@ -757,14 +757,13 @@ class PluginInstallTest {
         ok(root, "--runtime", "freebsd", "fetch", "-P", "acme/testapp", "-n", "app9", "--dry-run");
     assertThat(run.out())
         .contains(
-            "Plan for plugin acme/testapp revision 1 into jail app9 (FreeBSD jail(8), dir storage)")
+            "Plan for plugin acme/testapp revision 1 into jail app9 (jail runtime, dir storage)")
         .contains("fetch release " + REL)
         .contains(
-            "cp -a "
-                + root.resolve("releases/" + REL + "/root")
-                + "/. "
-                + root.resolve("jails/app9/root")
-                + "/")
+            "create: create jail app9: a thin clone of releases/"
+                + REL
+                + "/root at "
+                + root.resolve("jails/app9/root"))
         .contains("devfs_ruleset = 1000;")
         .containsSubsequence(
             "devfs rule -s 1000 delset",

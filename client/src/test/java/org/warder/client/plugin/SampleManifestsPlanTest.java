@@ -136,17 +136,17 @@ class SampleManifestsPlanTest {
       if (id.equals("archiwarep5")) {
         assertThat(out)
             .contains(
-                "# will allow: devfs_ruleset.paths 'pass0' (host devices made visible in the jail),"
+                "allow: will allow: devfs_ruleset.paths 'pass0' (host devices made visible in the jail),"
                     + " granted by --allow-device 'pass*'")
             .contains(
-                "# will allow: properties.enforce_statfs=0, granted by --allow-property enforce_statfs");
+                "allow: will allow: properties.enforce_statfs=0, granted by --allow-property enforce_statfs");
         assertThat(out.indexOf("will allow")).isLessThan(out.indexOf("fetch release"));
       } else {
         assertThat(out).as(id).doesNotContain("will allow");
       }
       assertThat(out)
           .as(id)
-          .contains("into jail " + jail + " (FreeBSD jail(8)")
+          .contains("into jail " + jail + " (jail runtime")
           .contains("fetch release " + m.release())
           .contains("jail -f " + host.resolve("jails/" + jail + "/jail.conf") + " -c " + jail)
           .contains("path = '" + host.resolve("jails/" + jail + "/root") + "';");

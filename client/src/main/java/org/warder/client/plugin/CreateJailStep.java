@@ -1,0 +1,104 @@
+package org.warder.client.plugin;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.warder.client.ClientException;
+import org.warder.client.jail.CreateRequest;
+import org.warder.client.jail.Jail;
+import org.warder.client.jail.JailException;
+import org.warder.client.jail.Jails;
+import org.warder.client.jail.props.JailName;
+import org.warder.client.jail.props.JailProperties;
+import org.warder.client.jail.props.Origin;
+import org.warder.client.layout.HostLayout;
+import org.warder.client.plan.Step;
+import org.warder.client.progress.Reporter;
+
+/**
+ * Creates the plugin's jail, a thin clone of the manifest's release with the manifest's properties
+ * under the user's, and records that it holds the plugin; undo destroys the jail (stopping it
+ * first), which removes everything later steps put into it.
+ */
+final class CreateJailStep implements Step {
+  private final Jails jails;
+  private final JailName name;
+  private final String release;
+  private final JailProperties props;
+  private final String pluginId;
+  private final String source;
+  private final Path dir;
+
+  /**
+   * Jail {@code name} (in directory {@code dir}) from {@code release} with {@code props}, marked as
+   * holding plugin {@code pluginId} from {@code source}.
+   */
+  CreateJailStep(
+      Jails jails,
+      JailName name,
+      Path dir,
+      String release,
+      JailProperties props,
+      String pluginId,
+      String source) {
+    this.jails = jails;
+    this.name = name;
+    this.dir = dir;
+    this.release = release;
+    this.props = props;
+    this.pluginId = pluginId;
+    this.source = source;
+  }
+
+  @Override
+  public String name() {
+    return "create";
+  }
+
+  @Override
+  public List<String> describe() {
+    return List.of(
+        "create jail "
+            + name
+            + ": a thin clone of "
+            + HostLayout.releaseName(release)
+            + "/root at "
+            + dir.resolve("root"),
+        "write "
+            + dir.resolve("config.json")
+            + " "
+            + props.explicit()
+            + " (type plugin, plugin_name "
+            + pluginId
+            + ")");
+  }
+
+  @Override
+  public void run(Reporter reporter) throws ClientException, IOException, InterruptedException {
+    List<String> keyValues = new ArrayList<>();
+    props.explicit().forEach((k, v) -> keyValues.add(k + "=" + v));
+    try {
+      Jail jail =
+          jails.create(
+              new CreateRequest(
+                  name.value(),
+                  Optional.of(new Origin.Release(release)),
+                  CreateRequest.Mode.THIN,
+                  keyValues));
+      jails.markPlugin(jail, pluginId, source);
+    } catch (JailException e) {
+      throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void undo(Reporter reporter) throws ClientException, IOException, InterruptedException {
+    try {
+      jails.destroy(name.value(), true);
+    } catch (JailException e) {
+      throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);
+    }
+  }
+}

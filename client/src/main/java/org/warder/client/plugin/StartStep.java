@@ -1,0 +1,44 @@
+package org.warder.client.plugin;
+
+import java.io.IOException;
+import java.util.List;
+import org.warder.client.ClientException;
+import org.warder.client.jail.JailException;
+import org.warder.client.jail.Jails;
+import org.warder.client.plan.Step;
+import org.warder.client.progress.Reporter;
+import org.warder.client.runtime.RuntimeSpec;
+
+/**
+ * Starts the jail (after the jails it depends on). Reverts nothing: the step that made the jail
+ * stops it when it removes it, and an update's snapshot puts back whether it ran.
+ */
+final class StartStep implements Step {
+  private final Jails jails;
+  private final RuntimeSpec spec;
+
+  /** Starts the jail {@code spec} describes. */
+  StartStep(Jails jails, RuntimeSpec spec) {
+    this.jails = jails;
+    this.spec = spec;
+  }
+
+  @Override
+  public String name() {
+    return "start";
+  }
+
+  @Override
+  public List<String> describe() {
+    return jails.runtime().describeStart(spec);
+  }
+
+  @Override
+  public void run(Reporter reporter) throws ClientException, IOException, InterruptedException {
+    try {
+      jails.start(spec.name().value());
+    } catch (JailException e) {
+      throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);
+    }
+  }
+}
