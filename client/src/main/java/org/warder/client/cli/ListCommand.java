@@ -9,6 +9,7 @@ import org.warder.client.jail.JailStore;
 import org.warder.client.jail.Jails;
 import org.warder.client.plugin.PluginCatalog;
 import org.warder.client.plugin.PluginListing;
+import org.warder.client.progress.ConsoleReporter;
 import org.warder.client.release.ReleaseRecord;
 import org.warder.client.release.Releases;
 import org.warder.client.repo.RepoConfig;
@@ -129,7 +130,7 @@ final class ListCommand implements Callable<Integer> {
             repos.updater(config),
             config.targetUrls(),
             ctx.layout.repoCache(config.name()),
-            ctx.err);
+            new ConsoleReporter(ctx.err));
     // NAME, DESCRIPTION and PKG first, as iocage prints them, so that scripts cutting -h columns
     // keep working
     Table table = new Table("NAME", "DESCRIPTION", "PKG", "OFFICIAL", "ID");

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import org.warder.client.plugin.ArtifactTree;
 import org.warder.client.plugin.PluginTargets;
+import org.warder.client.progress.ConsoleReporter;
 import org.warder.client.publish.PluginPublisher;
 import org.warder.client.publish.PluginSource;
 import org.warder.client.repo.RepoConfig;
@@ -47,7 +48,8 @@ final class PluginPublishOptions {
     OptionalLong version = OptionalLong.empty();
     if (!sources.isEmpty()) {
       PluginPublisher.Report report =
-          new PluginPublisher(ctx.clock, ctx.out, ArtifactTree.Limits.defaults())
+          new PluginPublisher(
+                  ctx.clock, new ConsoleReporter(ctx.out), ArtifactTree.Limits.defaults())
               .publish(publisher, sources, earlier, strict, signing.destination(ctx, config));
       outcomes = new ArrayList<>(report.outcomes());
       version = report.version();

@@ -2,6 +2,7 @@ package org.warder.client.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.warder.client.progress.ConsoleReporter;
 import org.warder.client.publish.ReleasePublisher;
 import org.warder.client.repo.RepoConfig;
 import picocli.CommandLine.Command;
@@ -71,7 +72,7 @@ final class PublishCommand implements Runnable {
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
       RepoConfig config = ctx.repositories().get(repo);
-      ReleasePublisher publisher = new ReleasePublisher(ctx.clock, ctx.out);
+      ReleasePublisher publisher = new ReleasePublisher(ctx.clock, new ConsoleReporter(ctx.out));
       publisher.check(dir);
       publisher.publish(release, arch, dir, role, signing.destination(ctx, config));
       return 0;

@@ -10,6 +10,7 @@ import org.warder.client.layout.HostLayout;
 import org.warder.client.plugin.PluginCatalog;
 import org.warder.client.plugin.PluginInstaller;
 import org.warder.client.plugin.ResolvedPlugin;
+import org.warder.client.progress.ConsoleReporter;
 import org.warder.client.release.ReleaseException;
 import org.warder.client.release.ReleaseFetcher;
 import org.warder.client.release.Releases;
@@ -40,7 +41,10 @@ final class RegistryPluginSources implements PluginInstaller.Sources {
     this.updater = repos.updater(config);
     this.catalog =
         new PluginCatalog(
-            updater, config.targetUrls(), ctx.layout.repoCache(config.name()), ctx.err);
+            updater,
+            config.targetUrls(),
+            ctx.layout.repoCache(config.name()),
+            new ConsoleReporter(ctx.err));
     this.storage = ctx.storage();
     this.releases =
         new ReleaseFetcher(

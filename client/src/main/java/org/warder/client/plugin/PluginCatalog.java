@@ -2,7 +2,6 @@ package org.warder.client.plugin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.warder.client.ClientException;
+import org.warder.client.progress.Reporter;
 import org.warder.index.CatalogException;
 import org.warder.index.Parsed;
 import org.warder.index.PluginIndex;
@@ -42,7 +43,7 @@ public final class PluginCatalog {
   private final Updater updater;
   private final List<URI> targetMirrors;
   private final Path cache;
-  private final PrintWriter warnings;
+  private final Reporter warnings;
   private Map<String, PluginIndex> indexes;
 
   /**
@@ -51,7 +52,7 @@ public final class PluginCatalog {
    * @param cache where verified targets are kept, by sha256 ({@code <root>/repos/<name>/cache})
    * @param warnings where a publisher's role left out is reported, one line each
    */
-  public PluginCatalog(Updater updater, List<URI> targetMirrors, Path cache, PrintWriter warnings) {
+  public PluginCatalog(Updater updater, List<URI> targetMirrors, Path cache, Reporter warnings) {
     this.updater = updater;
     this.targetMirrors = List.copyOf(targetMirrors);
     this.cache = cache;
@@ -107,7 +108,8 @@ public final class PluginCatalog {
               + "; 'warder list -PR' shows what is published");
     }
     if (found.size() > 1) {
-      throw new AmbiguousPluginException(
+      throw new PluginException(
+          ClientException.Reason.CONFLICT,
           "expected one publisher of plugin "
               + PluginTargets.quote(id)
               + ", found "
@@ -224,14 +226,13 @@ public final class PluginCatalog {
       try {
         index(role, publisher.get()).ifPresent(index -> found.put(publisher.get(), index));
       } catch (TufException | PluginException | FetchStatusException | FetchTooLargeException e) {
-        warnings.println(
-            "warning: left out the plugins of publisher "
+        warnings.warning(
+            "left out the plugins of publisher "
                 + publisher.get()
                 + " (role "
                 + role
                 + "): "
                 + e.getMessage());
-        warnings.flush();
       }
     }
     indexes = found;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.warder.client.ClientException;
 import org.warder.signing.tuf.TargetFile;
 
 /**
@@ -43,9 +44,10 @@ public final class PluginTargets {
    * Refuses a publisher name that is not 1 to 55 of {@code [a-z0-9-]}, starting with a letter or
    * digit.
    */
-  public static String checkPublisher(String publisher) throws InvalidPluginNameException {
+  public static String checkPublisher(String publisher) throws PluginException {
     if (!PUBLISHER.matcher(publisher).matches()) {
-      throw new InvalidPluginNameException(
+      throw new PluginException(
+          ClientException.Reason.INVALID_INPUT,
           "expected a publisher name of 1 to 55 lower-case letters, digits"
               + " and '-' (starting with a letter or digit), found "
               + quote(publisher)
@@ -58,9 +60,10 @@ public final class PluginTargets {
    * Refuses a plugin id that is not a plain file name (no '/', not starting with '.' or '-', at
    * most 64).
    */
-  public static String checkId(String id) throws InvalidPluginNameException {
+  public static String checkId(String id) throws PluginException {
     if (!ID.matcher(id).matches() || id.contains("..")) {
-      throw new InvalidPluginNameException(
+      throw new PluginException(
+          ClientException.Reason.INVALID_INPUT,
           "expected a plugin id of letters, digits, '.', '_' and '-'"
               + " (no '/' or '..', not starting with '.' or '-', at most 64), found "
               + quote(id)

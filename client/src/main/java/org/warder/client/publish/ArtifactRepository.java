@@ -33,8 +33,7 @@ import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.treewalk.TreeWalk;
-import org.warder.client.plugin.ArtifactRefNotFoundException;
-import org.warder.client.plugin.ArtifactSourceException;
+import org.warder.client.ClientException;
 import org.warder.client.plugin.ArtifactTree;
 import org.warder.client.plugin.PluginException;
 
@@ -67,8 +66,7 @@ final class ArtifactRepository implements AutoCloseable {
    * Fetches every branch and tag of {@code location} (URL or local path) into the new directory
    * {@code dir}.
    */
-  static ArtifactRepository fetch(String location, Path dir)
-      throws IOException, ArtifactSourceException {
+  static ArtifactRepository fetch(String location, Path dir) throws IOException, PluginException {
     URIish uri;
     try {
       uri =
@@ -76,7 +74,8 @@ final class ArtifactRepository implements AutoCloseable {
               ? new URIish().setPath(Path.of(location).toAbsolutePath().toString())
               : new URIish(location);
     } catch (URISyntaxException | java.nio.file.InvalidPathException e) {
-      throw new ArtifactSourceException(
+      throw new PluginException(
+          ClientException.Reason.INVALID_INPUT,
           "expected a git URL or a local repository path, found "
               + shown(location)
               + "; fix the manifest's artifact or pass --artifact-source PATH",
@@ -107,7 +106,8 @@ final class ArtifactRepository implements AutoCloseable {
       return new ArtifactRepository(repo, dir, shown, head);
     } catch (NotSupportedException | TransportException e) {
       close(repo, dir);
-      throw new ArtifactSourceException(
+      throw new PluginException(
+          ClientException.Reason.INVALID_INPUT,
           "expected a git repository at "
               + shown
               + ", found one that cannot be fetched ("
@@ -135,7 +135,8 @@ final class ArtifactRepository implements AutoCloseable {
       ObjectId id =
           head.orElseThrow(
               () ->
-                  new ArtifactRefNotFoundException(
+                  new PluginException(
+                      ClientException.Reason.NOT_FOUND,
                       "expected a HEAD (default branch) in "
                           + location
                           + ", found none; name a branch, tag or commit (--artifact-ref, --source-ref)"));
@@ -166,7 +167,8 @@ final class ArtifactRepository implements AutoCloseable {
       throw notFound(name);
     }
     if (commits.stream().distinct().count() > 1) {
-      throw new ArtifactRefNotFoundException(
+      throw new PluginException(
+          ClientException.Reason.NOT_FOUND,
           "expected "
               + shown(name)
               + " to name one commit in "
@@ -186,7 +188,8 @@ final class ArtifactRepository implements AutoCloseable {
     try (RevWalk walk = new RevWalk(repo)) {
       return walk.parseCommit(id).name();
     } catch (IncorrectObjectTypeException e) {
-      throw new ArtifactRefNotFoundException(
+      throw new PluginException(
+          ClientException.Reason.NOT_FOUND,
           "expected "
               + shown(name)
               + " to name a commit in "
@@ -200,7 +203,7 @@ final class ArtifactRepository implements AutoCloseable {
     }
   }
 
-  private ArtifactRefNotFoundException notFound(String name) throws IOException {
+  private PluginException notFound(String name) throws IOException {
     List<String> names = new ArrayList<>();
     for (Ref r : repo.getRefDatabase().getRefs()) {
       names.add(r.getName().replace("refs/remotes/origin/", "").replace(Constants.R_TAGS, "tag "));
@@ -209,7 +212,8 @@ final class ArtifactRepository implements AutoCloseable {
         names.size() > 20
             ? String.join(", ", names.subList(0, 20)) + ", ..."
             : String.join(", ", names);
-    return new ArtifactRefNotFoundException(
+    return new PluginException(
+        ClientException.Reason.NOT_FOUND,
         "expected branch, tag or commit "
             + shown(name)
             + " in "

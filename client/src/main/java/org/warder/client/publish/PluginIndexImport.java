@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.warder.client.plugin.ArtifactSourceException;
+import org.warder.client.ClientException;
 import org.warder.client.plugin.PluginException;
 import org.warder.client.plugin.PluginTargets;
 import org.warder.index.CatalogException;
@@ -137,14 +137,15 @@ public final class PluginIndexImport {
   }
 
   /** {@code artifacts/<name>} for artifact URL {@code .../<name>.git}. */
-  static Path artifactDir(Path artifacts, String url) throws ArtifactSourceException {
+  static Path artifactDir(Path artifacts, String url) throws PluginException {
     String trimmed = url.replaceAll("/+$", "");
     String name = trimmed.substring(trimmed.lastIndexOf('/') + 1);
     if (name.endsWith(".git")) {
       name = name.substring(0, name.length() - 4);
     }
     if (!REPO_NAME.matcher(name).matches() || name.contains("..")) {
-      throw new ArtifactSourceException(
+      throw new PluginException(
+          ClientException.Reason.INVALID_INPUT,
           "expected the artifact URL "
               + url
               + " to end in a plain repository name,"
@@ -154,7 +155,8 @@ public final class PluginIndexImport {
     }
     Path dir = artifacts.resolve(name);
     if (!Files.exists(dir)) {
-      throw new ArtifactSourceException(
+      throw new PluginException(
+          ClientException.Reason.INVALID_INPUT,
           "expected the artifact repository "
               + dir
               + " (named after "

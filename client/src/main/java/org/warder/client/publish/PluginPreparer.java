@@ -1,17 +1,14 @@
 package org.warder.client.publish;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.warder.client.plugin.ArtifactPinMismatchException;
-import org.warder.client.plugin.ArtifactSourceException;
+import org.warder.client.ClientException;
 import org.warder.client.plugin.ArtifactTree;
-import org.warder.client.plugin.InvalidPluginNameException;
 import org.warder.client.plugin.PluginException;
 import org.warder.client.plugin.PluginTargets;
-import org.warder.client.plugin.RevisionConflictException;
+import org.warder.client.progress.Reporter;
 import org.warder.index.CatalogException;
 import org.warder.index.PluginIndex;
 import org.warder.index.PluginManifest;
@@ -31,7 +28,7 @@ final class PluginPreparer {
   private final Optional<PluginIndex> index;
   private final ArtifactTree.Limits limits;
   private final Path work;
-  private final PrintWriter out;
+  private final Reporter out;
 
   /**
    * One plugin ready to upload.
@@ -61,7 +58,7 @@ final class PluginPreparer {
       Optional<PluginIndex> index,
       ArtifactTree.Limits limits,
       Path work,
-      PrintWriter out) {
+      Reporter out) {
     this.publisher = publisher;
     this.published = published;
     this.index = index;
@@ -74,7 +71,8 @@ final class PluginPreparer {
     String id = PluginTargets.checkId(source.id());
     for (String other : index.map(i -> i.entries().keySet()).orElse(java.util.Set.of())) {
       if (other.equalsIgnoreCase(id) && !other.equals(id)) {
-        throw new InvalidPluginNameException(
+        throw new PluginException(
+            ClientException.Reason.INVALID_INPUT,
             "expected a plugin id that differs from the published "
                 + other
                 + " in more than letter case, found "
@@ -97,7 +95,8 @@ final class PluginPreparer {
                         : Optional.of(manifest.artifact()));
     if (location.isEmpty()) {
       if (manifest.artifactRef().isPresent() || source.ref().isPresent()) {
-        throw new ArtifactSourceException(
+        throw new PluginException(
+            ClientException.Reason.INVALID_INPUT,
             "expected an artifact repository to take the pinned commit of "
                 + id
                 + " from, found no artifact URL and no --artifact-source; pass --artifact-source PATH");
@@ -142,17 +141,17 @@ final class PluginPreparer {
    * explicitly.
    */
   private void checkPin(String id, PluginManifest manifest, Optional<String> ref, String commit)
-      throws ArtifactPinMismatchException {
+      throws PluginException {
     Optional<String> pin = manifest.artifactRef();
     if (pin.isEmpty() || pin.get().equals(commit)) {
       return;
     }
     if (ref.isPresent() && ref.get().equalsIgnoreCase(commit)) {
-      out.println(
-          id + ": artifact_ref " + pin.get() + " replaced by " + commit + " (--artifact-ref)");
+      out.info(id + ": artifact_ref " + pin.get() + " replaced by " + commit + " (--artifact-ref)");
       return;
     }
-    throw new ArtifactPinMismatchException(
+    throw new PluginException(
+        ClientException.Reason.REFUSED,
         "expected "
             + ref.map(r -> "--artifact-ref " + r).orElse("the ref")
             + " to resolve to the manifest's artifact_ref "
@@ -193,7 +192,7 @@ final class PluginPreparer {
    * revision.
    */
   private boolean unchanged(String path, byte[] bytes, Optional<String> bundlePath)
-      throws RevisionConflictException {
+      throws PluginException {
     TargetFile old = published.get(path);
     if (old == null) {
       return false;
@@ -206,7 +205,8 @@ final class PluginPreparer {
               .filter(s -> !s.isEmpty())
               .map(c -> " (commit " + c + ")")
               .orElse("");
-      throw new RevisionConflictException(
+      throw new PluginException(
+          ClientException.Reason.CONFLICT,
           "expected "
               + path
               + " to be new or unchanged, found it published with"

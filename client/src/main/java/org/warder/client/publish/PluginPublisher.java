@@ -1,7 +1,6 @@
 package org.warder.client.publish;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,13 +11,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.warder.client.ClientException;
 import org.warder.client.plugin.ArtifactTree;
 import org.warder.client.plugin.CatalogInconsistencyException;
 import org.warder.client.plugin.PluginException;
 import org.warder.client.plugin.PluginTargets;
-import org.warder.client.plugin.PublisherNotDelegatedException;
 import org.warder.client.plugin.Trees;
 import org.warder.client.progress.ProgressListener;
+import org.warder.client.progress.Reporter;
 import org.warder.index.CatalogException;
 import org.warder.index.PluginIndex;
 import org.warder.signing.Digests;
@@ -39,10 +39,10 @@ import org.warder.signing.tuf.Targets;
  */
 public final class PluginPublisher {
   private final Clock clock;
-  private final PrintWriter out;
+  private final Reporter out;
   private final ArtifactTree.Limits limits;
 
-  public PluginPublisher(Clock clock, PrintWriter out, ArtifactTree.Limits limits) {
+  public PluginPublisher(Clock clock, Reporter out, ArtifactTree.Limits limits) {
     this.clock = clock;
     this.out = out;
     this.limits = limits;
@@ -107,7 +107,8 @@ public final class PluginPublisher {
     String role = PluginTargets.role(publisher);
     to.updater().refresh();
     if (!to.updater().delegatedRoleNames().contains(role)) {
-      throw new PublisherNotDelegatedException(
+      throw new PluginException(
+          ClientException.Reason.REFUSED,
           "expected the registry to delegate role "
               + role
               + ", found no such"
@@ -151,7 +152,7 @@ public final class PluginPublisher {
       }
       boolean changed = ready.stream().anyMatch(p -> !p.unchanged());
       if (!putIndex(publisher, new PluginIndex(entries), targets, to, work) && !changed) {
-        out.println(
+        out.info(
             "nothing changed: "
                 + role
                 + " stays at version "

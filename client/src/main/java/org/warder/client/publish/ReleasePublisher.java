@@ -3,7 +3,6 @@ package org.warder.client.publish;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,6 +14,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.warder.client.progress.ProgressListener;
+import org.warder.client.progress.Reporter;
 import org.warder.index.CatalogException;
 import org.warder.index.ReleaseManifest;
 import org.warder.signing.Digests;
@@ -37,9 +37,9 @@ public final class ReleasePublisher {
   private static final Pattern ARCH = Pattern.compile("[a-z0-9_]{2,16}");
 
   private final Clock clock;
-  private final PrintWriter out;
+  private final Reporter out;
 
-  public ReleasePublisher(Clock clock, PrintWriter out) {
+  public ReleasePublisher(Clock clock, Reporter out) {
     this.clock = clock;
     this.out = out;
   }
@@ -105,7 +105,7 @@ public final class ReleasePublisher {
           "expected an architecture like amd64 or arm64, found \"" + arch + "\"");
     }
     List<Checked> files = check(dir);
-    out.println("checked " + files.size() + " file(s) against MANIFEST");
+    out.info("checked " + files.size() + " file(s) against MANIFEST");
     updater.refresh();
     Optional<Metadata<Targets>> current = updater.roleMetadata(role);
     String prefix = "releases/" + release + "/" + arch + "/";
@@ -157,7 +157,7 @@ public final class ReleasePublisher {
     long version =
         DelegatedRoles.submitNextVersion(
             role, current, targets, clock.instant(), to.signer(), registry);
-    out.println("published " + release + "/" + arch + " as " + role + " version " + version);
+    out.info("published " + release + "/" + arch + " as " + role + " version " + version);
     return version;
   }
 }

@@ -10,6 +10,7 @@ import java.util.OptionalLong;
 import org.warder.client.cli.PublishingRegistry;
 import org.warder.client.cli.RegistryFixtureAccess;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.progress.ConsoleReporter;
 import org.warder.client.publish.RegistryClient;
 import org.warder.client.repo.Repositories;
 import org.warder.signing.Ed25519SigningKey;
@@ -72,7 +73,7 @@ final class PublishedPlugins implements AutoCloseable {
         repos.updater(repos.get("main")),
         repos.get("main").targetUrls(),
         new HostLayout(root).repoCache("main"),
-        warnings);
+        new ConsoleReporter(warnings));
   }
 
   /** The private half of the key every role here is delegated to. */
