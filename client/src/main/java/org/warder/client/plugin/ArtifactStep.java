@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.warder.client.ClientException;
 import org.warder.client.archive.TarExtractor;
+import org.warder.client.jail.Jails;
 import org.warder.client.plan.Step;
 import org.warder.client.progress.Reporter;
+import org.warder.client.runtime.RuntimeSpec;
 
 /**
  * Checks the artifact out of the signed bundle at the commit the manifest pins, into the jail
@@ -21,6 +24,48 @@ final class ArtifactStep implements Step {
   private final Path pluginDir;
   private final Path fresh;
   private final Path old;
+
+  /**
+   * The steps that bring the artifact of {@code plugin} at {@code commit} into a running jail: the
+   * checkout into {@code pluginDir}, the overlay and {@code script} written into the root of the
+   * jail {@code spec} describes while it is stopped, and the script run (as step {@code
+   * scriptStep}) with {@code env}.
+   */
+  static List<Step> withScript(
+      Jails jails,
+      PluginSources sources,
+      ResolvedPlugin plugin,
+      String commit,
+      Path pluginDir,
+      RuntimeSpec spec,
+      String scriptStep,
+      String script,
+      Map<String, String> env,
+      ScriptOutput output)
+      throws IOException {
+    return List.of(
+        new ArtifactStep(sources, plugin, commit, pluginDir),
+        new JailRootWrite(
+            "artifact",
+            jails,
+            spec,
+            true,
+            List.of(
+                "copy "
+                    + pluginDir.resolve("overlay")
+                    + "/ onto "
+                    + spec.root()
+                    + " and "
+                    + pluginDir.resolve(script)
+                    + " to "
+                    + spec.root().resolve("root/" + script)
+                    + " (descriptor-relative, never through a symlink of the jail)"),
+            (root, r) -> {
+              JailRootWrite.overlay(pluginDir, root, r);
+              JailRootWrite.place(pluginDir, root, script);
+            }),
+        new ScriptStep(scriptStep, jails.runtime(), spec.name(), pluginDir, script, env, output));
+  }
 
   /** The artifact of {@code plugin} at {@code commit} into {@code pluginDir}. */
   ArtifactStep(PluginSources sources, ResolvedPlugin plugin, String commit, Path pluginDir) {

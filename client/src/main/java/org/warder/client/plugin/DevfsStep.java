@@ -23,12 +23,12 @@ final class DevfsStep implements Step {
   private final Path dir;
   private final PluginManifest.DevfsRuleset rules;
   private final Optional<Integer> ruleset;
-  private final boolean sandbox;
+  private final boolean noteSandbox;
 
   /**
    * The rules for {@code jail} (in directory {@code dir}) under {@code ruleset} when the plan chose
-   * the number (an install), else under the jail's own number (an update); {@code sandbox}: whether
-   * the jail will run in the Linux sandbox, which ignores the rules.
+   * the number (an install), else under the jail's own number (an update); {@code noteSandbox}:
+   * whether to tell that the Linux sandbox ignores the rules (an install off FreeBSD).
    */
   DevfsStep(
       Jails jails,
@@ -36,13 +36,13 @@ final class DevfsStep implements Step {
       Path dir,
       PluginManifest.DevfsRuleset rules,
       Optional<Integer> ruleset,
-      boolean sandbox) {
+      boolean noteSandbox) {
     this.jails = jails;
     this.jail = jail;
     this.dir = dir;
     this.rules = rules;
     this.ruleset = ruleset;
-    this.sandbox = sandbox;
+    this.noteSandbox = noteSandbox;
   }
 
   @Override
@@ -82,7 +82,7 @@ final class DevfsStep implements Step {
     } catch (JailException e) {
       throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);
     }
-    if (sandbox) {
+    if (noteSandbox) {
       reporter.info(
           "devfs: recorded for jail(8); the sandbox gives the jail bwrap's minimal /dev instead");
     }

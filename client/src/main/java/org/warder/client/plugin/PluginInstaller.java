@@ -84,7 +84,7 @@ public final class PluginInstaller {
   }
 
   /** An install ready to run: the plugin, the jail it goes into, and the plan. */
-  public final class Planned {
+  public static final class Planned {
     private final Request request;
     private final ResolvedPlugin plugin;
     private final JailName jail;
@@ -205,33 +205,15 @@ public final class PluginInstaller {
       String commit = manifest.artifactRef().orElse("none");
       if (manifest.artifactRef().isPresent()) {
         Path pluginDir = dir.resolve("plugin");
-        steps.add(new ArtifactStep(sources, plugin, commit, pluginDir));
-        steps.add(
-            new JailRootWrite(
-                "artifact",
+        steps.addAll(
+            ArtifactStep.withScript(
                 jails,
-                spec,
-                true,
-                List.of(
-                    "copy "
-                        + pluginDir.resolve("overlay")
-                        + "/ onto "
-                        + spec.root()
-                        + " and "
-                        + pluginDir.resolve("post_install.sh")
-                        + " to "
-                        + spec.root().resolve("root/post_install.sh")
-                        + " (descriptor-relative, never through a symlink of the jail)"),
-                (root, r) -> {
-                  JailRootWrite.overlay(pluginDir, root, r);
-                  JailRootWrite.place(pluginDir, root, "post_install.sh");
-                }));
-        steps.add(
-            new ScriptStep(
-                "post_install",
-                runtime,
-                name,
+                sources,
+                plugin,
+                commit,
                 pluginDir,
+                spec,
+                "post_install",
                 "post_install.sh",
                 scriptEnv(ip),
                 output));

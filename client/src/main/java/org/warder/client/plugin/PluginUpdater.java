@@ -163,32 +163,15 @@ public final class PluginUpdater {
       steps.add(PkgStep.of(runtime, jail.name(), List.of("upgrade", "-y"), m.pkgs(), output));
       String commit = m.artifactRef().orElse("none");
       if (m.artifactRef().isPresent()) {
-        steps.add(new ArtifactStep(sources, plugin, commit, pluginDir));
-        steps.add(
-            new JailRootWrite(
-                "artifact",
+        steps.addAll(
+            ArtifactStep.withScript(
                 jails,
-                spec,
-                true,
-                List.of(
-                    "copy "
-                        + pluginDir.resolve("overlay")
-                        + "/ onto "
-                        + spec.root()
-                        + " and "
-                        + pluginDir.resolve("post_update.sh")
-                        + " to "
-                        + spec.root().resolve("root/post_update.sh")),
-                (root, r) -> {
-                  JailRootWrite.overlay(pluginDir, root, r);
-                  JailRootWrite.place(pluginDir, root, "post_update.sh");
-                }));
-        steps.add(
-            new ScriptStep(
-                "post_update",
-                runtime,
-                jail.name(),
+                sources,
+                plugin,
+                commit,
                 pluginDir,
+                spec,
+                "post_update",
                 "post_update.sh",
                 PluginInstaller.scriptEnv(ip),
                 output));
