@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import org.warder.client.ClientException;
 import org.warder.client.archive.TarExtractor;
 import org.warder.client.bundle.JailExporter;
 import org.warder.client.bundle.JailImporter;
@@ -29,7 +30,6 @@ import org.warder.client.progress.ProgressListener;
 import org.warder.client.publish.Destination;
 import org.warder.client.publish.RegistryClient;
 import org.warder.client.repo.RepoConfig;
-import org.warder.client.repo.RepoException;
 import org.warder.client.repo.Repositories;
 import org.warder.client.runtime.BubblewrapRuntime;
 import org.warder.client.runtime.FreeBsdJailRuntime;
@@ -124,7 +124,7 @@ final class Context {
   }
 
   /** The team bundles repository {@code config} publishes. */
-  RemoteBundles remoteBundles(RepoConfig config) throws IOException, RepoException {
+  RemoteBundles remoteBundles(RepoConfig config) throws IOException, ClientException {
     return new RemoteBundles(repositories().updater(config), config.targetUrls(), err);
   }
 
@@ -134,7 +134,7 @@ final class Context {
    */
   Destination destination(
       RepoConfig config, String key, Optional<Path> passphraseFile, Optional<Path> tokenFile)
-      throws IOException, SigningException, RepoException {
+      throws IOException, SigningException, ClientException {
     Ed25519SigningKey signer = signingKey(key, passphraseFile);
     return new Destination(
         repositories().updater(config),

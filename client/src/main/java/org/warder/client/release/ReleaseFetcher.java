@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.warder.client.ClientException;
+import org.warder.client.ClientException.Reason;
 import org.warder.client.archive.ArchiveException;
 import org.warder.client.archive.ExtractionResult;
 import org.warder.client.archive.FileFlags;
@@ -91,7 +93,7 @@ public final class ReleaseFetcher {
       Updater updater,
       List<URI> targetMirrors,
       boolean update)
-      throws ReleaseException, IOException, SigningException, InterruptedException {
+      throws ClientException, IOException, SigningException, InterruptedException {
     Releases.checkName(release);
     for (String file : files) {
       checkFileName(file);
@@ -107,7 +109,8 @@ public final class ReleaseFetcher {
         chosen.put(file, updater.targetInfo(prefix + file));
       } catch (TargetNotFoundException e) {
         if (!files.isEmpty() || file.equals("base.txz")) {
-          throw new ReleaseException(
+          throw new ClientException(
+              Reason.NOT_FOUND,
               "release "
                   + release
                   + " for "
@@ -159,7 +162,7 @@ public final class ReleaseFetcher {
       Optional<String> manifestSha256,
       Fetcher fetcher,
       boolean update)
-      throws ReleaseException, IOException, InterruptedException {
+      throws ClientException, IOException, InterruptedException {
     Releases.checkName(release);
     for (String file : files) {
       checkFileName(file);
@@ -171,7 +174,8 @@ public final class ReleaseFetcher {
     String manifestHash = Digests.sha256Hex(manifestBytes);
     if (manifestSha256.isPresent()) {
       if (!manifestHash.equalsIgnoreCase(manifestSha256.get())) {
-        throw new ReleaseException(
+        throw new ClientException(
+            Reason.REFUSED,
             "MANIFEST from "
                 + dir
                 + " has sha256 "
@@ -196,7 +200,8 @@ public final class ReleaseFetcher {
     try {
       manifest = ReleaseManifest.parse(manifestBytes);
     } catch (CatalogException e) {
-      throw new ReleaseException("MANIFEST from " + dir + " is malformed: " + e.getMessage(), e);
+      throw new ClientException(
+          Reason.INVALID_INPUT, "MANIFEST from " + dir + " is malformed: " + e.getMessage(), e);
     }
     List<String> wanted =
         files.isEmpty()
@@ -215,7 +220,8 @@ public final class ReleaseFetcher {
               .entry(file)
               .orElseThrow(
                   () ->
-                      new ReleaseException(
+                      new ClientException(
+                          Reason.NOT_FOUND,
                           file
                               + " is not listed in the MANIFEST of "
                               + dir
@@ -233,7 +239,7 @@ public final class ReleaseFetcher {
   }
 
   private void downloadChecked(Fetcher fetcher, URI url, Path dest, ReleaseManifest.Entry entry)
-      throws IOException, ReleaseException {
+      throws IOException, ClientException {
     Path tmp =
         AtomicFiles.createTemp(
             dest.getParent(), dest.getFileName().toString(), AtomicFiles.WORLD_READABLE);
@@ -262,7 +268,8 @@ public final class ReleaseFetcher {
       }
       String found = HexFormat.of().formatHex(digest.digest());
       if (!found.equals(entry.sha256())) {
-        throw new ReleaseException(
+        throw new ClientException(
+            Reason.REFUSED,
             entry.file()
                 + " from "
                 + url
@@ -280,7 +287,7 @@ public final class ReleaseFetcher {
 
   /** Extracts the verified files into a staging area, then makes the release visible. */
   private ReleaseRecord install(ReleaseRecord record, boolean update)
-      throws ReleaseException, IOException, InterruptedException {
+      throws ClientException, IOException, InterruptedException {
     String release = record.release();
     String staging = HostLayout.stagingName(release);
     storage.destroy(staging); // leftovers of an interrupted fetch
@@ -307,7 +314,7 @@ public final class ReleaseFetcher {
       done = true;
       return record;
     } catch (ArchiveException e) {
-      throw new ReleaseException("refusing the release archive: " + e.getMessage(), e);
+      throw new ClientException(e.reason(), "refusing the release archive: " + e.getMessage(), e);
     } finally {
       if (!done) {
         storage.destroy(staging);
@@ -411,9 +418,10 @@ public final class ReleaseFetcher {
   }
 
   private void refuseExisting(String release)
-      throws ReleaseException, IOException, InterruptedException {
+      throws ClientException, IOException, InterruptedException {
     if (storage.exists(HostLayout.releaseName(release))) {
-      throw new ReleaseException(
+      throw new ClientException(
+          Reason.CONFLICT,
           "release "
               + release
               + " is already fetched; destroy it first with 'warder destroy -r "
@@ -422,9 +430,10 @@ public final class ReleaseFetcher {
     }
   }
 
-  private static void checkFileName(String file) throws ReleaseException {
+  private static void checkFileName(String file) throws ClientException {
     if (!file.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}\\.txz")) {
-      throw new ReleaseException(
+      throw new ClientException(
+          Reason.INVALID_INPUT,
           "expected a distribution file name like base.txz, found \"" + file + "\"");
     }
   }
