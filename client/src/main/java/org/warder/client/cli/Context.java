@@ -26,6 +26,7 @@ import org.warder.client.jail.Jails;
 import org.warder.client.keys.PublisherKeys;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.progress.ConsoleProgress;
+import org.warder.client.progress.ConsoleReporter;
 import org.warder.client.progress.ProgressListener;
 import org.warder.client.publish.Destination;
 import org.warder.client.publish.RegistryClient;
@@ -73,7 +74,7 @@ final class Context {
     this.err = err;
     this.env = env;
     this.verbose = verbose;
-    this.runner = new ProcessCommandRunner(err, verbose);
+    this.runner = new ProcessCommandRunner(new ConsoleReporter(err), verbose);
     this.fetcher =
         new OkHttpFetcher(HttpSettings.defaults(), "warder/" + VersionProvider.version());
   }

@@ -1,7 +1,6 @@
 package org.warder.client.repo;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import java.util.stream.Stream;
 import org.warder.client.ClientException;
 import org.warder.client.ClientException.Reason;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.progress.Reporter;
 import org.warder.client.state.StateFiles;
 import org.warder.signing.Digests;
 import org.warder.signing.PrivateFiles;
@@ -45,7 +45,7 @@ public final class Repositories {
    * the pin and against its own root keys, stores it as the trust anchor, and refreshes. On any
    * failure nothing of the repository is left behind.
    */
-  public RepoConfig add(String name, URI url, List<URI> mirrors, RootPin pin, PrintWriter notices)
+  public RepoConfig add(String name, URI url, List<URI> mirrors, RootPin pin, Reporter notices)
       throws ClientException, IOException {
     if (!RepoConfig.isValidName(name)) {
       throw new ClientException(
@@ -73,16 +73,16 @@ public final class Repositories {
           Reason.REFUSED, "the root of " + url + " is not usable: " + e.getMessage(), e);
     }
     if (pin instanceof RootPin.TrustOnFirstUse) {
-      notices.println("warning: trusting on first use the root of " + url + ":");
-      notices.println(
+      notices.warning("trusting on first use the root of " + url + ":");
+      notices.info(
           "  version " + root.signed().version() + ", sha256 " + Digests.sha256Hex(rootBytes));
       root.signed()
           .roles()
           .forEach(
               (role, keys) ->
-                  notices.println(
+                  notices.info(
                       "  " + role + ": threshold " + keys.threshold() + " of " + keys.keyids()));
-      notices.println(
+      notices.info(
           "  this gives no protection if this first answer came from an attacker;"
               + " pin the root with --root-sha256 instead when you can");
     }
