@@ -8,6 +8,7 @@ import org.warder.client.layout.HostLayout;
 import org.warder.client.plugin.PluginCatalog;
 import org.warder.client.plugin.PluginInstaller;
 import org.warder.client.plugin.ResolvedPlugin;
+import org.warder.client.progress.ConsoleReporter;
 import org.warder.client.release.ReleaseFetcher;
 import org.warder.client.release.Releases;
 import org.warder.client.repo.RepoConfig;
@@ -44,7 +45,7 @@ final class RegistryPluginSources implements PluginInstaller.Sources {
             ctx.runner(),
             HostOs.current(),
             ctx.clock,
-            ctx.out,
+            new ConsoleReporter(ctx.out),
             ctx.progress());
   }
 

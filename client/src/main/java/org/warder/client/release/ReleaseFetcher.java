@@ -3,12 +3,12 @@ package org.warder.client.release;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -26,7 +26,10 @@ import org.warder.client.exec.Command;
 import org.warder.client.exec.CommandRunner;
 import org.warder.client.host.HostOs;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.plan.Plan;
+import org.warder.client.plan.Step;
 import org.warder.client.progress.ProgressListener;
+import org.warder.client.progress.Reporter;
 import org.warder.client.state.StateFiles;
 import org.warder.client.storage.Storage;
 import org.warder.index.CatalogException;
@@ -40,10 +43,13 @@ import org.warder.signing.tuf.TargetNotFoundException;
 import org.warder.signing.tuf.Updater;
 
 /**
- * Fetches a FreeBSD release onto the host: every distribution file verified (against signed TUF
- * targets, or against a FreeBSD MANIFEST from a plain mirror) into {@code <root>/download/<REL>/},
- * then extracted into a staging dataset or directory that becomes {@code <root>/releases/<REL>}
- * only when everything succeeded. A failure leaves no release behind. Not thread-safe.
+ * Fetches a FreeBSD release onto the host as a {@link Plan}: every distribution file verified
+ * (against signed TUF targets, or against a FreeBSD MANIFEST from a plain mirror) into {@code
+ * <root>/download/<REL>/}, then extracted into a staging dataset or directory that becomes {@code
+ * <root>/releases/<REL>} only when everything succeeded. The plan is built from the verified
+ * metadata before anything is written, so {@code --dry-run} prints exactly what a fetch does; a
+ * failure undoes the steps done and leaves no release and no download of this run behind. Not
+ * thread-safe.
  */
 public final class ReleaseFetcher {
   /** A plain mirror's distribution files are capped at this size (no signed length exists). */
@@ -54,7 +60,7 @@ public final class ReleaseFetcher {
   private final CommandRunner runner;
   private final HostOs os;
   private final Clock clock;
-  private final PrintWriter out;
+  private final Reporter reporter;
   private final ProgressListener progress;
 
   /** Whether the host has {@code xz}; looked up once. */
@@ -66,26 +72,55 @@ public final class ReleaseFetcher {
       CommandRunner runner,
       HostOs os,
       Clock clock,
-      PrintWriter out,
+      Reporter reporter,
       ProgressListener progress) {
     this.layout = layout;
     this.storage = storage;
     this.runner = runner;
     this.os = os;
     this.clock = clock;
-    this.out = out;
+    this.reporter = reporter;
     this.progress = progress;
   }
 
-  /** Where the release comes from, for release.json. */
-  public record Source(String description) {}
+  /** Fetches {@code release} from a registry: {@link #planFromRegistry}, run. */
+  public void fromRegistry(
+      String release,
+      String arch,
+      List<String> files,
+      String repoName,
+      Updater updater,
+      List<URI> targetMirrors,
+      boolean update)
+      throws ClientException, IOException, SigningException, InterruptedException {
+    run(planFromRegistry(release, arch, files, repoName, updater, targetMirrors, update));
+  }
+
+  /** Fetches {@code release} from a plain mirror: {@link #planFromMirror}, run. */
+  public void fromMirror(
+      String release,
+      String arch,
+      List<String> files,
+      URI mirror,
+      Optional<String> manifestSha256,
+      Fetcher fetcher,
+      boolean update)
+      throws ClientException, IOException, InterruptedException {
+    run(planFromMirror(release, arch, files, mirror, manifestSha256, fetcher, update));
+  }
+
+  /** Runs a fetch plan; on failure the completed steps are undone. */
+  public void run(Plan plan) throws ClientException, InterruptedException {
+    plan.run(reporter, false, List::of);
+  }
 
   /**
-   * Fetches {@code release} for {@code arch} from a registry: files are signed targets {@code
-   * releases/<REL>/<ARCH>/<file>}; {@code files} empty means base.txz plus lib32.txz where
-   * published.
+   * Plans fetching {@code release} for {@code arch} from a registry: files are signed targets
+   * {@code releases/<REL>/<ARCH>/<file>}; {@code files} empty means base.txz plus lib32.txz where
+   * published. Refreshes the repository's signed metadata (as {@code warder repo refresh} does) and
+   * writes nothing else.
    */
-  public ReleaseRecord fromRegistry(
+  public Plan planFromRegistry(
       String release,
       String arch,
       List<String> files,
@@ -101,12 +136,12 @@ public final class ReleaseFetcher {
     refuseExisting(release);
     updater.refresh();
     String prefix = "releases/" + release + "/" + arch + "/";
-    Map<String, TargetFile> chosen = new LinkedHashMap<>();
+    List<Download> downloads = new ArrayList<>();
     List<String> wanted = files.isEmpty() ? List.of("base.txz", "lib32.txz") : files;
     for (String file : wanted) {
       checkFileName(file);
       try {
-        chosen.put(file, updater.targetInfo(prefix + file));
+        downloads.add(new Signed(file, updater.targetInfo(prefix + file), updater, targetMirrors));
       } catch (TargetNotFoundException e) {
         if (!files.isEmpty() || file.equals("base.txz")) {
           throw new ClientException(
@@ -124,37 +159,16 @@ public final class ReleaseFetcher {
         }
       }
     }
-    Path download = layout.download(release);
-    Files.createDirectories(download);
-    List<ReleaseRecord.FileRecord> records = new ArrayList<>();
-    for (Map.Entry<String, TargetFile> e : chosen.entrySet()) {
-      Path dest = download.resolve(e.getKey());
-      TargetFile target = e.getValue();
-      if (updater.findCached(target, dest).isPresent()) {
-        out.println(
-            e.getKey() + ": cached copy verified (sha256 " + target.sha256().orElse("?") + ")");
-      } else {
-        Files.deleteIfExists(dest);
-        progress.begin(e.getKey(), target.length());
-        try {
-          updater.download(target, targetMirrors, dest);
-        } finally {
-          progress.end();
-        }
-      }
-      records.add(
-          new ReleaseRecord.FileRecord(e.getKey(), target.length(), target.sha256().orElse("")));
-    }
-    return install(
-        new ReleaseRecord(release, arch, "repo " + repoName, records, clock.instant()), update);
+    return plan(release, arch, "repo " + repoName, downloads, Optional.empty(), update);
   }
 
   /**
-   * Fetches {@code release} from a plain FreeBSD mirror (download.freebsd.org layout: {@code
-   * <mirror>/<ARCH>/<REL>/MANIFEST}), each file checked against MANIFEST. Unless {@code
-   * manifestSha256} pins the MANIFEST, says clearly that it is not authenticated.
+   * Plans fetching {@code release} from a plain FreeBSD mirror (download.freebsd.org layout: {@code
+   * <mirror>/<ARCH>/<REL>/MANIFEST}), each file to be checked against MANIFEST. Unless {@code
+   * manifestSha256} pins the MANIFEST, says clearly that it is not authenticated. Reads the
+   * MANIFEST and writes nothing.
    */
-  public ReleaseRecord fromMirror(
+  public Plan planFromMirror(
       String release,
       String arch,
       List<String> files,
@@ -184,17 +198,17 @@ public final class ReleaseFetcher {
                 + manifestSha256.get()
                 + "; the mirror serves something else, nothing was extracted");
       }
-      out.println("MANIFEST matches the pinned sha256 " + manifestHash);
+      reporter.info("MANIFEST matches the pinned sha256 " + manifestHash);
     } else {
-      out.println(
+      reporter.info(
           "WARNING: the MANIFEST from "
               + dir
               + " is NOT authenticated (sha256 "
               + manifestHash
               + "):");
-      out.println(
+      reporter.info(
           "  files are checked against it, but whoever controls the mirror or the network controls it.");
-      out.println("  Pin it with --manifest-sha256 HEX, or fetch from a signed registry.");
+      reporter.info("  Pin it with --manifest-sha256 HEX, or fetch from a signed registry.");
     }
     ReleaseManifest manifest;
     try {
@@ -209,10 +223,7 @@ public final class ReleaseFetcher {
                 ? List.of("base.txz", "lib32.txz")
                 : List.of("base.txz")
             : files;
-    Path download = layout.download(release);
-    Files.createDirectories(download);
-    AtomicFiles.write(download.resolve("MANIFEST"), manifestBytes);
-    List<ReleaseRecord.FileRecord> records = new ArrayList<>();
+    List<Download> downloads = new ArrayList<>();
     for (String file : wanted) {
       checkFileName(file);
       ReleaseManifest.Entry entry =
@@ -226,16 +237,411 @@ public final class ReleaseFetcher {
                               + " is not listed in the MANIFEST of "
                               + dir
                               + "; refusing to use it"));
-      Path dest = download.resolve(file);
-      if (Files.exists(dest) && Digests.sha256Hex(dest).equals(entry.sha256())) {
-        out.println(file + ": cached copy verified against MANIFEST");
-      } else {
-        downloadChecked(fetcher, dir.resolve(file), dest, entry);
-      }
-      records.add(new ReleaseRecord.FileRecord(file, Files.size(dest), entry.sha256()));
+      downloads.add(new Listed(entry, dir.resolve(file), fetcher));
     }
-    return install(
-        new ReleaseRecord(release, arch, "mirror " + mirror, records, clock.instant()), update);
+    return plan(release, arch, "mirror " + mirror, downloads, Optional.of(manifestBytes), update);
+  }
+
+  private Plan plan(
+      String release,
+      String arch,
+      String source,
+      List<Download> files,
+      Optional<byte[]> manifest,
+      boolean update) {
+    String staging = HostLayout.stagingName(release);
+    Path root = storage.path(staging + "/root");
+    DownloadStep download = new DownloadStep(layout.download(release), files, manifest);
+    return new Plan(
+        List.of(
+            download,
+            new ExtractStep(release, staging, root, download),
+            new UpdateStep(release, root, update),
+            new PromoteStep(release, arch, source, staging, download)));
+  }
+
+  /** One distribution file and how to bring a verified copy of it into the download directory. */
+  private interface Download {
+    String file();
+
+    /** Where it comes from and what it must be, for the plan. */
+    String describe();
+
+    /** Makes {@code dest} a verified copy; false when the cached copy there already was one. */
+    boolean fetch(Path dest) throws ClientException, IOException;
+
+    /** The file's record once {@code dest} is verified. */
+    ReleaseRecord.FileRecord record(Path dest) throws IOException;
+  }
+
+  /** A signed target of a registry: length and sha256 from verified TUF metadata. */
+  private final class Signed implements Download {
+    private final String file;
+    private final TargetFile target;
+    private final Updater updater;
+    private final List<URI> mirrors;
+
+    Signed(String file, TargetFile target, Updater updater, List<URI> mirrors) {
+      this.file = file;
+      this.target = target;
+      this.updater = updater;
+      this.mirrors = mirrors;
+    }
+
+    @Override
+    public String file() {
+      return file;
+    }
+
+    @Override
+    public String describe() {
+      return file
+          + ": "
+          + target.length()
+          + " bytes, sha256 "
+          + target.sha256().orElse("?")
+          + " (signed target "
+          + target.path()
+          + ")";
+    }
+
+    @Override
+    public boolean fetch(Path dest) throws ClientException, IOException {
+      try {
+        if (updater.findCached(target, dest).isPresent()) {
+          reporter.info(
+              file + ": cached copy verified (sha256 " + target.sha256().orElse("?") + ")");
+          return false;
+        }
+        Files.deleteIfExists(dest);
+        progress.begin(file, target.length());
+        try {
+          updater.download(target, mirrors, dest);
+        } finally {
+          progress.end();
+        }
+        return true;
+      } catch (SigningException e) {
+        throw new ClientException(Reason.REFUSED, e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public ReleaseRecord.FileRecord record(Path dest) {
+      return new ReleaseRecord.FileRecord(file, target.length(), target.sha256().orElse(""));
+    }
+  }
+
+  /** A file of a plain mirror: sha256 from its MANIFEST, length known once downloaded. */
+  private final class Listed implements Download {
+    private final ReleaseManifest.Entry entry;
+    private final URI url;
+    private final Fetcher fetcher;
+
+    Listed(ReleaseManifest.Entry entry, URI url, Fetcher fetcher) {
+      this.entry = entry;
+      this.url = url;
+      this.fetcher = fetcher;
+    }
+
+    @Override
+    public String file() {
+      return entry.file();
+    }
+
+    @Override
+    public String describe() {
+      return entry.file()
+          + ": sha256 "
+          + entry.sha256()
+          + " as MANIFEST lists, "
+          + entry.fileCount()
+          + " files, at most "
+          + MIRROR_FILE_CAP
+          + " bytes (the MANIFEST gives no length), from "
+          + url;
+    }
+
+    @Override
+    public boolean fetch(Path dest) throws ClientException, IOException {
+      if (Files.exists(dest) && Digests.sha256Hex(dest).equals(entry.sha256())) {
+        reporter.info(entry.file() + ": cached copy verified against MANIFEST");
+        return false;
+      }
+      downloadChecked(fetcher, url, dest, entry);
+      return true;
+    }
+
+    @Override
+    public ReleaseRecord.FileRecord record(Path dest) throws IOException {
+      return new ReleaseRecord.FileRecord(entry.file(), Files.size(dest), entry.sha256());
+    }
+  }
+
+  /**
+   * Downloads the files (and a mirror's MANIFEST) into the download directory, each verified before
+   * it gets its name; a verified cached copy is used as it is. Undo removes what this run wrote.
+   */
+  private final class DownloadStep implements Step {
+    private final Path dir;
+    private final List<Download> files;
+    private final Optional<byte[]> manifest;
+    private final List<Path> written = new ArrayList<>();
+    private final List<ReleaseRecord.FileRecord> records = new ArrayList<>();
+
+    DownloadStep(Path dir, List<Download> files, Optional<byte[]> manifest) {
+      this.dir = dir;
+      this.files = List.copyOf(files);
+      this.manifest = manifest;
+    }
+
+    @Override
+    public String name() {
+      return "download";
+    }
+
+    @Override
+    public List<String> describe() {
+      List<String> lines = new ArrayList<>();
+      lines.add("into " + dir + " (a verified copy already there is used as it is):");
+      for (Download d : files) {
+        lines.add("  " + d.describe());
+      }
+      manifest.ifPresent(
+          m ->
+              lines.add(
+                  "  MANIFEST ("
+                      + m.length
+                      + " bytes, sha256 "
+                      + Digests.sha256Hex(m)
+                      + ") as read from the mirror"));
+      return lines;
+    }
+
+    @Override
+    public void run(Reporter reporter) throws ClientException, IOException {
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(dir);
+        written.add(dir);
+      }
+      if (manifest.isPresent()) {
+        Path file = dir.resolve("MANIFEST");
+        boolean existed = Files.exists(file);
+        AtomicFiles.write(file, manifest.get());
+        if (!existed) {
+          written.add(file);
+        }
+      }
+      for (Download d : files) {
+        Path dest = dir.resolve(d.file());
+        if (d.fetch(dest)) {
+          written.add(dest);
+        }
+        records.add(d.record(dest));
+      }
+    }
+
+    @Override
+    public void undo(Reporter reporter) throws IOException {
+      for (int i = written.size() - 1; i >= 0; i--) {
+        Files.deleteIfExists(written.get(i));
+      }
+    }
+
+    List<ReleaseRecord.FileRecord> records() {
+      return List.copyOf(records);
+    }
+  }
+
+  /** Extracts the verified files into a new staging dataset or directory. Undo destroys it. */
+  private final class ExtractStep implements Step {
+    private final String release;
+    private final String staging;
+    private final Path root;
+    private final DownloadStep download;
+
+    ExtractStep(String release, String staging, Path root, DownloadStep download) {
+      this.release = release;
+      this.staging = staging;
+      this.root = root;
+      this.download = download;
+    }
+
+    @Override
+    public String name() {
+      return "extract";
+    }
+
+    @Override
+    public List<String> describe() {
+      List<String> lines = new ArrayList<>();
+      lines.add("create " + staging + " and " + staging + "/root (destroying a leftover first)");
+      for (Download d : download.files) {
+        lines.add(
+            "extract "
+                + download.dir.resolve(d.file())
+                + " into "
+                + root
+                + " (refusing unsafe members)");
+      }
+      if (os == HostOs.FREEBSD) {
+        lines.add("set the BSD file flags the archives carry (chflags -h)");
+      }
+      return lines;
+    }
+
+    @Override
+    public void run(Reporter reporter) throws ClientException, IOException, InterruptedException {
+      storage.destroy(staging); // leftovers of an interrupted fetch
+      boolean done = false;
+      try {
+        storage.create(staging);
+        Path created = storage.create(staging + "/root");
+        reporter.info(
+            "extracting "
+                + String.join(", ", download.files.stream().map(Download::file).toList())
+                + " into "
+                + layout.releaseRoot(release));
+        TarExtractor.Session session = TarExtractor.withDefaults().open(created);
+        for (Download d : download.files) {
+          unpack(download.dir.resolve(d.file()), session);
+        }
+        ExtractionResult result = session.finish();
+        applyFileFlags(created, result.fileFlags());
+        reporter.info("extracted " + result.members() + " entries (" + result.bytes() + " bytes)");
+        done = true;
+      } catch (ArchiveException e) {
+        throw new ClientException(e.reason(), "refusing the release archive: " + e.getMessage(), e);
+      } finally {
+        if (!done) {
+          storage.destroy(staging);
+        }
+      }
+    }
+
+    @Override
+    public void undo(Reporter reporter) throws IOException, InterruptedException {
+      storage.destroy(staging);
+    }
+  }
+
+  /** Applies freebsd-update to the extracted release, or says why not; lives inside staging. */
+  private final class UpdateStep implements Step {
+    private final String release;
+    private final Path root;
+    private final Optional<String> skipped;
+
+    UpdateStep(String release, Path root, boolean update) {
+      this.release = release;
+      this.root = root;
+      this.skipped =
+          !update
+              ? Optional.of("--no-update")
+              : os != HostOs.FREEBSD
+                  ? Optional.of("not a FreeBSD host")
+                  : !release.endsWith("-RELEASE")
+                      ? Optional.of("not a -RELEASE")
+                      : Optional.empty();
+    }
+
+    @Override
+    public String name() {
+      return "freebsd-update";
+    }
+
+    @Override
+    public List<String> describe() {
+      return List.of(
+          skipped
+              .map(why -> "skipped (" + why + ")")
+              .orElseGet(
+                  () ->
+                      command(Path.of("TMPDIR")).display()
+                          + " (TMPDIR: a new temporary"
+                          + " directory, removed afterwards)"));
+    }
+
+    @Override
+    public void run(Reporter reporter) throws IOException, InterruptedException {
+      if (skipped.isPresent()) {
+        reporter.info("freebsd-update: skipped (" + skipped.get() + ")");
+        return;
+      }
+      Path work = Files.createTempDirectory("warder-freebsd-update");
+      try {
+        runner.check(command(work));
+      } finally {
+        TarExtractor.deleteTree(work);
+      }
+    }
+
+    private Command command(Path work) {
+      return new Command(
+          List.of(
+              "freebsd-update",
+              "-b",
+              root.toString(),
+              "-d",
+              work.toString(),
+              "--not-running-from-cron",
+              "--currently-running",
+              release,
+              "fetch",
+              "install"),
+          Map.of("PAGER", "cat"),
+          Optional.empty(),
+          Duration.ofHours(2));
+    }
+  }
+
+  /** Records where the release came from and gives it its name: the release appears at once. */
+  private final class PromoteStep implements Step {
+    private final String release;
+    private final String arch;
+    private final String source;
+    private final String staging;
+    private final DownloadStep download;
+
+    PromoteStep(String release, String arch, String source, String staging, DownloadStep download) {
+      this.release = release;
+      this.arch = arch;
+      this.source = source;
+      this.staging = staging;
+      this.download = download;
+    }
+
+    @Override
+    public String name() {
+      return "promote";
+    }
+
+    @Override
+    public List<String> describe() {
+      return List.of(
+          "write "
+              + staging
+              + "/release.json (release "
+              + release
+              + ", "
+              + arch
+              + ", from "
+              + source
+              + ")",
+          "rename " + staging + " to " + HostLayout.releaseName(release));
+    }
+
+    @Override
+    public void run(Reporter reporter) throws IOException, InterruptedException {
+      ReleaseRecord record =
+          new ReleaseRecord(release, arch, source, download.records(), clock.instant());
+      StateFiles.write(storage.path(staging).resolve("release.json"), record);
+      storage.rename(staging, HostLayout.releaseName(release));
+    }
+
+    @Override
+    public void undo(Reporter reporter) throws IOException, InterruptedException {
+      storage.destroy(HostLayout.releaseName(release));
+    }
   }
 
   private void downloadChecked(Fetcher fetcher, URI url, Path dest, ReleaseManifest.Entry entry)
@@ -285,43 +691,6 @@ public final class ReleaseFetcher {
     }
   }
 
-  /** Extracts the verified files into a staging area, then makes the release visible. */
-  private ReleaseRecord install(ReleaseRecord record, boolean update)
-      throws ClientException, IOException, InterruptedException {
-    String release = record.release();
-    String staging = HostLayout.stagingName(release);
-    storage.destroy(staging); // leftovers of an interrupted fetch
-    boolean done = false;
-    try {
-      storage.create(staging);
-      Path root = storage.create(staging + "/root");
-      out.println(
-          "extracting "
-              + String.join(
-                  ", ", record.files().stream().map(ReleaseRecord.FileRecord::name).toList())
-              + " into "
-              + layout.releaseRoot(release));
-      TarExtractor.Session session = TarExtractor.withDefaults().open(root);
-      for (ReleaseRecord.FileRecord f : record.files()) {
-        unpack(layout.download(release).resolve(f.name()), session);
-      }
-      ExtractionResult result = session.finish();
-      applyFileFlags(root, result.fileFlags());
-      out.println("extracted " + result.members() + " entries (" + result.bytes() + " bytes)");
-      freebsdUpdate(root, release, update);
-      StateFiles.write(storage.path(staging).resolve("release.json"), record);
-      storage.rename(staging, HostLayout.releaseName(release));
-      done = true;
-      return record;
-    } catch (ArchiveException e) {
-      throw new ClientException(e.reason(), "refusing the release archive: " + e.getMessage(), e);
-    } finally {
-      if (!done) {
-        storage.destroy(staging);
-      }
-    }
-  }
-
   /**
    * Decompresses a verified .txz into the extraction. The host's {@code xz -T0} (in FreeBSD's base
    * system; multithreaded) is used when present, as it decodes faster than any JVM decoder;
@@ -332,7 +701,7 @@ public final class ReleaseFetcher {
     if (nativeXz()) {
       runner.stream(
           Command.of("xz", "-d", "-c", "-T0", "--", txz.toString())
-              .withTimeout(java.time.Duration.ofHours(2)),
+              .withTimeout(Duration.ofHours(2)),
           in -> {
             session.extract(in);
             return null;
@@ -377,43 +746,6 @@ public final class ReleaseFetcher {
       List<String> argv = new ArrayList<>(List.of("chflags", "-h", e.getKey()));
       argv.addAll(e.getValue());
       runner.check(Command.of(argv));
-    }
-  }
-
-  private void freebsdUpdate(Path root, String release, boolean update)
-      throws IOException, InterruptedException {
-    if (!update) {
-      out.println("freebsd-update: skipped (--no-update)");
-      return;
-    }
-    if (os != HostOs.FREEBSD || !release.endsWith("-RELEASE")) {
-      out.println(
-          "freebsd-update: skipped ("
-              + (os != HostOs.FREEBSD ? "not a FreeBSD host" : "not a -RELEASE")
-              + ")");
-      return;
-    }
-    Path work = Files.createTempDirectory("warder-freebsd-update");
-    try {
-      Command command =
-          new Command(
-              List.of(
-                  "freebsd-update",
-                  "-b",
-                  root.toString(),
-                  "-d",
-                  work.toString(),
-                  "--not-running-from-cron",
-                  "--currently-running",
-                  release,
-                  "fetch",
-                  "install"),
-              Map.of("PAGER", "cat"),
-              Optional.empty(),
-              java.time.Duration.ofHours(2));
-      runner.check(command);
-    } finally {
-      TarExtractor.deleteTree(work);
     }
   }
 
