@@ -1,20 +1,27 @@
 package org.warder.client.archive;
 
 import java.util.Optional;
+import org.warder.client.ClientException;
 
 /**
- * Base of every checked refusal of the archive API: an archive member that would leave the
- * destination, write through a symlink, create a device node, exceed a size limit, or an archive
- * that is not a well-formed tar stream. Messages name the member and say what was expected and what
- * was found. After any of these the destination holds a partial tree that the caller deletes (see
- * {@link TarExtractor#deleteTree}); nothing was written outside it.
+ * Base of every checked refusal of the archive API (a {@link ClientException} of reason invalid
+ * input, or conflict for a destination in use): an archive member that would leave the destination,
+ * write through a symlink, create a device node, exceed a size limit, or an archive that is not a
+ * well-formed tar stream. Messages name the member and say what was expected and what was found.
+ * After any of these the destination holds a partial tree that the caller deletes (see {@link
+ * TarExtractor#deleteTree}); nothing was written outside it.
  */
-public abstract class ArchiveException extends Exception {
+public abstract class ArchiveException extends ClientException {
   private static final long serialVersionUID = 1L;
   private final String member;
 
+  /** An archive refused for what it holds ({@link Reason#INVALID_INPUT}). */
   protected ArchiveException(String member, String message, Throwable cause) {
-    super(message, cause);
+    this(Reason.INVALID_INPUT, member, message, cause);
+  }
+
+  protected ArchiveException(Reason reason, String member, String message, Throwable cause) {
+    super(reason, message, cause);
     this.member = member;
   }
 

@@ -12,6 +12,7 @@ public final class DestinationNotEmptyException extends ArchiveException {
 
   public DestinationNotEmptyException(Path destination, String found) {
     super(
+        Reason.CONFLICT,
         null,
         "expected "
             + destination

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import org.warder.client.ClientException;
 import org.warder.client.archive.TarExtractor;
 import org.warder.client.bundle.JailExporter;
 import org.warder.client.bundle.JailImporter;
@@ -25,11 +26,11 @@ import org.warder.client.jail.Jails;
 import org.warder.client.keys.PublisherKeys;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.progress.ConsoleProgress;
+import org.warder.client.progress.ConsoleReporter;
 import org.warder.client.progress.ProgressListener;
 import org.warder.client.publish.Destination;
 import org.warder.client.publish.RegistryClient;
 import org.warder.client.repo.RepoConfig;
-import org.warder.client.repo.RepoException;
 import org.warder.client.repo.Repositories;
 import org.warder.client.runtime.BubblewrapRuntime;
 import org.warder.client.runtime.FreeBsdJailRuntime;
@@ -73,7 +74,7 @@ final class Context {
     this.err = err;
     this.env = env;
     this.verbose = verbose;
-    this.runner = new ProcessCommandRunner(err, verbose);
+    this.runner = new ProcessCommandRunner(new ConsoleReporter(err), verbose);
     this.fetcher =
         new OkHttpFetcher(HttpSettings.defaults(), "warder/" + VersionProvider.version());
   }
@@ -124,7 +125,7 @@ final class Context {
   }
 
   /** The team bundles repository {@code config} publishes. */
-  RemoteBundles remoteBundles(RepoConfig config) throws IOException, RepoException {
+  RemoteBundles remoteBundles(RepoConfig config) throws IOException, ClientException {
     return new RemoteBundles(repositories().updater(config), config.targetUrls(), err);
   }
 
@@ -134,7 +135,7 @@ final class Context {
    */
   Destination destination(
       RepoConfig config, String key, Optional<Path> passphraseFile, Optional<Path> tokenFile)
-      throws IOException, SigningException, RepoException {
+      throws IOException, SigningException, ClientException {
     Ed25519SigningKey signer = signingKey(key, passphraseFile);
     return new Destination(
         repositories().updater(config),

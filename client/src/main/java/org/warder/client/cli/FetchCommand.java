@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.host.HostOs;
+import org.warder.client.plan.Plan;
+import org.warder.client.progress.ConsoleReporter;
 import org.warder.client.progress.ProgressFetcher;
 import org.warder.client.progress.ProgressListener;
 import org.warder.client.release.ReleaseFetcher;
-import org.warder.client.release.ReleaseRecord;
 import org.warder.client.repo.RepoConfig;
 import org.warder.client.repo.Repositories;
 import org.warder.signing.tuf.MetadataDirectory;
@@ -67,7 +68,9 @@ final class FetchCommand implements Callable<Integer> {
 
   @Option(
       names = "--dry-run",
-      description = "With -P: print every command and file of the install; run nothing.")
+      description =
+          "Print what would be downloaded (names, sizes, hashes from the verified metadata) and"
+              + " done, or with -P every command and file of the install; change nothing.")
   boolean dryRun;
 
   @Option(
@@ -151,13 +154,13 @@ final class FetchCommand implements Callable<Integer> {
             ctx.runner(),
             HostOs.current(),
             ctx.clock,
-            ctx.out,
+            new ConsoleReporter(ctx.out),
             progress);
     String architecture = arch.orElseGet(HostOs::freebsdArch);
-    ReleaseRecord record;
+    Plan plan;
     if (mirror.isPresent()) {
-      record =
-          releases.fromMirror(
+      plan =
+          releases.planFromMirror(
               release, architecture, files, mirror.get(), manifestSha256, fetcher, !noUpdate);
     } else {
       if (manifestSha256.isPresent()) {
@@ -173,17 +176,22 @@ final class FetchCommand implements Callable<Integer> {
               fetcher,
               ctx.clock,
               UpdaterConfig.defaults());
-      record =
-          releases.fromRegistry(
+      plan =
+          releases.planFromRegistry(
               release, architecture, files, config.name(), updater, config.targetUrls(), !noUpdate);
     }
+    if (dryRun) {
+      plan.describe().forEach(ctx.out::println);
+      return ExitCodes.OK;
+    }
+    releases.run(plan);
     ctx.out.println(
         "release "
-            + record.release()
+            + release
             + " ("
-            + record.arch()
+            + architecture
             + ") is ready in "
-            + ctx.layout.releaseRoot(record.release()));
-    return 0;
+            + ctx.layout.releaseRoot(release));
+    return ExitCodes.OK;
   }
 }

@@ -1,9 +1,11 @@
 package org.warder.client.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.keys.PublisherKeys;
+import org.warder.signing.SigningException;
 import org.warder.signing.tuf.Key;
 import org.warder.signing.tuf.PublicKeyFiles;
 import picocli.CommandLine.Command;
@@ -52,7 +54,7 @@ final class KeyCommand implements Runnable {
     Optional<Path> passphraseFile = Optional.empty();
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws IOException, SigningException {
       Context ctx = WarderMain.context(spec);
       char[] pass = ctx.passphrase(passphraseFile, "new key " + name, true);
       PublisherKeys.Entry e = ctx.keys().generate(name, pass);
@@ -71,7 +73,7 @@ final class KeyCommand implements Runnable {
     @Mixin OutputOptions output;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws IOException, SigningException {
       Context ctx = WarderMain.context(spec);
       Table table = new Table("NAME", "KEYID", "PUBLIC");
       for (PublisherKeys.Entry e : ctx.keys().list()) {
@@ -99,7 +101,7 @@ final class KeyCommand implements Runnable {
     Path file;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws IOException, SigningException {
       Context ctx = WarderMain.context(spec);
       Key key = PublicKeyFiles.read(file);
       Path target = ctx.layout.trustedKeys().resolve(key.keyId() + ".pub.json");

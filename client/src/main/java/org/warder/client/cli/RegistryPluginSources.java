@@ -11,7 +11,6 @@ import org.warder.client.plugin.PluginCatalog;
 import org.warder.client.plugin.PluginInstaller;
 import org.warder.client.plugin.ResolvedPlugin;
 import org.warder.client.progress.ConsoleReporter;
-import org.warder.client.release.ReleaseException;
 import org.warder.client.release.ReleaseFetcher;
 import org.warder.client.release.Releases;
 import org.warder.client.repo.RepoConfig;
@@ -53,7 +52,7 @@ final class RegistryPluginSources implements PluginInstaller.Sources {
             ctx.runner(),
             HostOs.current(),
             ctx.clock,
-            ctx.out,
+            new ConsoleReporter(ctx.out),
             ctx.progress());
   }
 
@@ -99,7 +98,7 @@ final class RegistryPluginSources implements PluginInstaller.Sources {
           updater,
           config.targetUrls(),
           true);
-    } catch (ReleaseException | SigningException e) {
+    } catch (SigningException e) {
       throw refused(e);
     }
     return true;
@@ -108,11 +107,7 @@ final class RegistryPluginSources implements PluginInstaller.Sources {
   @Override
   public void destroyRelease(String release)
       throws ClientException, IOException, InterruptedException {
-    try {
-      new Releases(ctx.layout, storage).destroy(release);
-    } catch (ReleaseException e) {
-      throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);
-    }
+    new Releases(ctx.layout, storage).destroy(release);
   }
 
   /** A verification failure of the registry's metadata or files, with its message. */

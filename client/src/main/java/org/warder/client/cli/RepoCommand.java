@@ -1,13 +1,17 @@
 package org.warder.client.cli;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.warder.client.ClientException;
+import org.warder.client.progress.ConsoleReporter;
 import org.warder.client.repo.RepoConfig;
 import org.warder.client.repo.Repositories;
 import org.warder.client.repo.RootPin;
+import org.warder.signing.SigningException;
 import org.warder.signing.tuf.Updater;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -76,13 +80,14 @@ final class RepoCommand implements Runnable {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws ClientException, IOException {
       Context ctx = WarderMain.context(spec);
       RootPin rootPin =
           pin.sha256 != null
               ? new RootPin.Sha256(pin.sha256)
               : pin.file != null ? new RootPin.File(pin.file) : new RootPin.TrustOnFirstUse();
-      RepoConfig config = ctx.repositories().add(name, url, mirrors, rootPin, ctx.err);
+      RepoConfig config =
+          ctx.repositories().add(name, url, mirrors, rootPin, new ConsoleReporter(ctx.err));
       ctx.out.println(
           "added " + config.name() + " (" + config.url() + "), root sha256 " + config.rootSha256());
       return 0;
@@ -98,7 +103,7 @@ final class RepoCommand implements Runnable {
     @Mixin OutputOptions output;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws ClientException, IOException {
       Context ctx = WarderMain.context(spec);
       Table table = new Table("NAME", "URL", "TRUST", "ROOT_SHA256", "MIRRORS");
       for (RepoConfig r : ctx.repositories().list()) {
@@ -126,7 +131,7 @@ final class RepoCommand implements Runnable {
     Optional<String> name = Optional.empty();
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws ClientException, IOException, SigningException {
       Context ctx = WarderMain.context(spec);
       Repositories repos = ctx.repositories();
       List<RepoConfig> targets = name.isPresent() ? List.of(repos.get(name.get())) : repos.list();
@@ -165,7 +170,7 @@ final class RepoCommand implements Runnable {
     String name;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws ClientException, IOException {
       Context ctx = WarderMain.context(spec);
       ctx.repositories().remove(name);
       ctx.out.println("removed " + name);

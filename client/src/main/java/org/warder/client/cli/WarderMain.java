@@ -105,18 +105,20 @@ public final class WarderMain implements Runnable {
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          commandLine.getErr().println("warder: " + oneLine(ex));
+          ExitCodes.Failure failure = ExitCodes.of(ex);
+          commandLine.getErr().println(failure.prefix() + oneLine(ex));
           if (main.stacktrace) {
             ex.printStackTrace(commandLine.getErr());
           }
-          return ExitCodes.FAILURE;
+          return failure.code();
         });
     cli.setParameterExceptionHandler(
         (ex, args2) -> {
           CommandLine failed = ex.getCommandLine();
-          failed.getErr().println("warder: " + oneLine(ex));
+          ExitCodes.Failure failure = ExitCodes.usage(isTuf(failed));
+          failed.getErr().println(failure.prefix() + oneLine(ex));
           failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help'.");
-          return isTuf(failed) ? ExitCodes.FAILURE : ExitCodes.USAGE;
+          return failure.code();
         });
     int code = cli.execute(args);
     out.flush();

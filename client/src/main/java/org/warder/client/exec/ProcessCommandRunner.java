@@ -5,7 +5,6 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,21 +12,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.warder.client.progress.Reporter;
 
 /**
  * The only class that starts processes: argv lists, never a shell. Captures stdout and stderr,
  * feeds stdin, kills the process tree on timeout. With a log writer it prints each command before
- * running it ({@code -v}). Thread-safe.
+ * running it ({@code -v}). Thread-safe when its reporter is.
  */
 public final class ProcessCommandRunner implements CommandRunner {
   /** How long a command whose input broke may take to exit before it is killed. */
   private static final long EXIT_GRACE_SECONDS = 10;
 
-  private final PrintWriter log;
+  private final Reporter log;
   private final boolean verbose;
 
-  /** A runner that prints each command to {@code log} when {@code verbose}. */
-  public ProcessCommandRunner(PrintWriter log, boolean verbose) {
+  /** A runner that reports each command to {@code log} when {@code verbose}. */
+  public ProcessCommandRunner(Reporter log, boolean verbose) {
     this.log = log;
     this.verbose = verbose;
   }
@@ -176,8 +176,7 @@ public final class ProcessCommandRunner implements CommandRunner {
   @Override
   public void pipe(Command producer, Command consumer) throws IOException, InterruptedException {
     if (verbose) {
-      log.println("+ " + producer.display() + " | " + consumer.display());
-      log.flush();
+      log.info("+ " + producer.display() + " | " + consumer.display());
     }
     ProcessBuilder left = new ProcessBuilder(producer.argv());
     left.environment().putAll(producer.env());
@@ -225,8 +224,7 @@ public final class ProcessCommandRunner implements CommandRunner {
 
   private Process start(Command command) throws IOException {
     if (verbose) {
-      log.println("+ " + command.display());
-      log.flush();
+      log.info("+ " + command.display());
     }
     ProcessBuilder builder = new ProcessBuilder(command.argv());
     builder.environment().putAll(command.env());

@@ -223,7 +223,6 @@ public final class PluginInstaller {
     } catch (ClientException
         | JailException
         | PropertyException
-        | FreeBsdInputException
         | IOException
         | RuntimeException e) {
       throw new PluginInstallException(step, message(e), List.of(), e);

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.warder.client.ClientException;
-import org.warder.client.freebsd.FreeBsdInputException;
 import org.warder.client.freebsd.PkgRepo;
 import org.warder.client.freebsd.PkgRepos;
 import org.warder.client.jail.Jail;
@@ -178,11 +177,7 @@ public final class PluginUpdater {
       }
       steps.add(new RecordStep(dir, plugin, commit, clock));
       plan = new Plan(steps);
-    } catch (ClientException
-        | JailException
-        | FreeBsdInputException
-        | IOException
-        | RuntimeException e) {
+    } catch (ClientException | JailException | IOException | RuntimeException e) {
       throw new PluginInstallException(step, message(e), List.of(), e);
     }
     reporter.info(

@@ -13,7 +13,7 @@ public final class RegistryApiException extends ClientException {
 
   public RegistryApiException(int status, String code, String message) {
     super(
-        Reason.NETWORK,
+        reason(status),
         "registry refused the request (HTTP " + status + " " + code + "): " + message);
     this.status = status;
     this.code = code;
@@ -25,5 +25,15 @@ public final class RegistryApiException extends ClientException {
 
   public String code() {
     return code;
+  }
+
+  /** Refused by authorisation or signature checks, absent, in conflict, or else a failed call. */
+  private static Reason reason(int status) {
+    return switch (status) {
+      case 400, 401, 403, 413 -> Reason.REFUSED;
+      case 404 -> Reason.NOT_FOUND;
+      case 409 -> Reason.CONFLICT;
+      default -> Reason.NETWORK;
+    };
   }
 }

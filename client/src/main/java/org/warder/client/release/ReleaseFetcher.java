@@ -1,62 +1,45 @@
 package org.warder.client.release;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.warder.client.archive.ArchiveException;
-import org.warder.client.archive.ExtractionResult;
-import org.warder.client.archive.FileFlags;
-import org.warder.client.archive.ParallelXzInputStream;
-import org.warder.client.archive.TarExtractor;
-import org.warder.client.exec.Command;
+import org.warder.client.ClientException;
+import org.warder.client.ClientException.Reason;
 import org.warder.client.exec.CommandRunner;
 import org.warder.client.host.HostOs;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.plan.Plan;
 import org.warder.client.progress.ProgressListener;
-import org.warder.client.state.StateFiles;
+import org.warder.client.progress.Reporter;
 import org.warder.client.storage.Storage;
 import org.warder.index.CatalogException;
 import org.warder.index.ReleaseManifest;
-import org.warder.signing.AtomicFiles;
 import org.warder.signing.Digests;
 import org.warder.signing.SigningException;
 import org.warder.signing.tuf.Fetcher;
-import org.warder.signing.tuf.TargetFile;
 import org.warder.signing.tuf.TargetNotFoundException;
 import org.warder.signing.tuf.Updater;
 
 /**
- * Fetches a FreeBSD release onto the host: every distribution file verified (against signed TUF
- * targets, or against a FreeBSD MANIFEST from a plain mirror) into {@code <root>/download/<REL>/},
- * then extracted into a staging dataset or directory that becomes {@code <root>/releases/<REL>}
- * only when everything succeeded. A failure leaves no release behind. Not thread-safe.
+ * Fetches a FreeBSD release onto the host as a {@link Plan}: every distribution file verified
+ * (against signed TUF targets, or against a FreeBSD MANIFEST from a plain mirror) into {@code
+ * <root>/download/<REL>/}, then extracted into a staging dataset or directory that becomes {@code
+ * <root>/releases/<REL>} only when everything succeeded. The plan is built from the verified
+ * metadata before anything is written, so {@code --dry-run} prints exactly what a fetch does; a
+ * failure undoes the steps done and leaves no release and no download of this run behind. Not
+ * thread-safe.
  */
 public final class ReleaseFetcher {
-  /** A plain mirror's distribution files are capped at this size (no signed length exists). */
-  static final long MIRROR_FILE_CAP = 4L << 30;
-
   private final HostLayout layout;
   private final Storage storage;
   private final CommandRunner runner;
   private final HostOs os;
   private final Clock clock;
-  private final PrintWriter out;
+  private final Reporter reporter;
   private final ProgressListener progress;
-
-  /** Whether the host has {@code xz}; looked up once. */
-  private Optional<Boolean> nativeXz = Optional.empty();
 
   public ReleaseFetcher(
       HostLayout layout,
@@ -64,26 +47,19 @@ public final class ReleaseFetcher {
       CommandRunner runner,
       HostOs os,
       Clock clock,
-      PrintWriter out,
+      Reporter reporter,
       ProgressListener progress) {
     this.layout = layout;
     this.storage = storage;
     this.runner = runner;
     this.os = os;
     this.clock = clock;
-    this.out = out;
+    this.reporter = reporter;
     this.progress = progress;
   }
 
-  /** Where the release comes from, for release.json. */
-  public record Source(String description) {}
-
-  /**
-   * Fetches {@code release} for {@code arch} from a registry: files are signed targets {@code
-   * releases/<REL>/<ARCH>/<file>}; {@code files} empty means base.txz plus lib32.txz where
-   * published.
-   */
-  public ReleaseRecord fromRegistry(
+  /** Fetches {@code release} from a registry: {@link #planFromRegistry}, run. */
+  public void fromRegistry(
       String release,
       String arch,
       List<String> files,
@@ -91,7 +67,43 @@ public final class ReleaseFetcher {
       Updater updater,
       List<URI> targetMirrors,
       boolean update)
-      throws ReleaseException, IOException, SigningException, InterruptedException {
+      throws ClientException, IOException, SigningException, InterruptedException {
+    run(planFromRegistry(release, arch, files, repoName, updater, targetMirrors, update));
+  }
+
+  /** Fetches {@code release} from a plain mirror: {@link #planFromMirror}, run. */
+  public void fromMirror(
+      String release,
+      String arch,
+      List<String> files,
+      URI mirror,
+      Optional<String> manifestSha256,
+      Fetcher fetcher,
+      boolean update)
+      throws ClientException, IOException, InterruptedException {
+    run(planFromMirror(release, arch, files, mirror, manifestSha256, fetcher, update));
+  }
+
+  /** Runs a fetch plan; on failure the completed steps are undone. */
+  public void run(Plan plan) throws ClientException, InterruptedException {
+    plan.run(reporter, false, List::of);
+  }
+
+  /**
+   * Plans fetching {@code release} for {@code arch} from a registry: files are signed targets
+   * {@code releases/<REL>/<ARCH>/<file>}; {@code files} empty means base.txz plus lib32.txz where
+   * published. Refreshes the repository's signed metadata (as {@code warder repo refresh} does) and
+   * writes nothing else.
+   */
+  public Plan planFromRegistry(
+      String release,
+      String arch,
+      List<String> files,
+      String repoName,
+      Updater updater,
+      List<URI> targetMirrors,
+      boolean update)
+      throws ClientException, IOException, SigningException, InterruptedException {
     Releases.checkName(release);
     for (String file : files) {
       checkFileName(file);
@@ -99,15 +111,17 @@ public final class ReleaseFetcher {
     refuseExisting(release);
     updater.refresh();
     String prefix = "releases/" + release + "/" + arch + "/";
-    Map<String, TargetFile> chosen = new LinkedHashMap<>();
+    List<DistributionFile> downloads = new ArrayList<>();
     List<String> wanted = files.isEmpty() ? List.of("base.txz", "lib32.txz") : files;
     for (String file : wanted) {
       checkFileName(file);
       try {
-        chosen.put(file, updater.targetInfo(prefix + file));
+        downloads.add(
+            new SignedFile(file, updater.targetInfo(prefix + file), updater, targetMirrors));
       } catch (TargetNotFoundException e) {
         if (!files.isEmpty() || file.equals("base.txz")) {
-          throw new ReleaseException(
+          throw new ClientException(
+              Reason.NOT_FOUND,
               "release "
                   + release
                   + " for "
@@ -121,37 +135,16 @@ public final class ReleaseFetcher {
         }
       }
     }
-    Path download = layout.download(release);
-    Files.createDirectories(download);
-    List<ReleaseRecord.FileRecord> records = new ArrayList<>();
-    for (Map.Entry<String, TargetFile> e : chosen.entrySet()) {
-      Path dest = download.resolve(e.getKey());
-      TargetFile target = e.getValue();
-      if (updater.findCached(target, dest).isPresent()) {
-        out.println(
-            e.getKey() + ": cached copy verified (sha256 " + target.sha256().orElse("?") + ")");
-      } else {
-        Files.deleteIfExists(dest);
-        progress.begin(e.getKey(), target.length());
-        try {
-          updater.download(target, targetMirrors, dest);
-        } finally {
-          progress.end();
-        }
-      }
-      records.add(
-          new ReleaseRecord.FileRecord(e.getKey(), target.length(), target.sha256().orElse("")));
-    }
-    return install(
-        new ReleaseRecord(release, arch, "repo " + repoName, records, clock.instant()), update);
+    return plan(release, arch, "repo " + repoName, downloads, Optional.empty(), update);
   }
 
   /**
-   * Fetches {@code release} from a plain FreeBSD mirror (download.freebsd.org layout: {@code
-   * <mirror>/<ARCH>/<REL>/MANIFEST}), each file checked against MANIFEST. Unless {@code
-   * manifestSha256} pins the MANIFEST, says clearly that it is not authenticated.
+   * Plans fetching {@code release} from a plain FreeBSD mirror (download.freebsd.org layout: {@code
+   * <mirror>/<ARCH>/<REL>/MANIFEST}), each file to be checked against MANIFEST. Unless {@code
+   * manifestSha256} pins the MANIFEST, says clearly that it is not authenticated. Reads the
+   * MANIFEST and writes nothing.
    */
-  public ReleaseRecord fromMirror(
+  public Plan planFromMirror(
       String release,
       String arch,
       List<String> files,
@@ -159,7 +152,7 @@ public final class ReleaseFetcher {
       Optional<String> manifestSha256,
       Fetcher fetcher,
       boolean update)
-      throws ReleaseException, IOException, InterruptedException {
+      throws ClientException, IOException, InterruptedException {
     Releases.checkName(release);
     for (String file : files) {
       checkFileName(file);
@@ -171,7 +164,8 @@ public final class ReleaseFetcher {
     String manifestHash = Digests.sha256Hex(manifestBytes);
     if (manifestSha256.isPresent()) {
       if (!manifestHash.equalsIgnoreCase(manifestSha256.get())) {
-        throw new ReleaseException(
+        throw new ClientException(
+            Reason.REFUSED,
             "MANIFEST from "
                 + dir
                 + " has sha256 "
@@ -180,23 +174,24 @@ public final class ReleaseFetcher {
                 + manifestSha256.get()
                 + "; the mirror serves something else, nothing was extracted");
       }
-      out.println("MANIFEST matches the pinned sha256 " + manifestHash);
+      reporter.info("MANIFEST matches the pinned sha256 " + manifestHash);
     } else {
-      out.println(
+      reporter.info(
           "WARNING: the MANIFEST from "
               + dir
               + " is NOT authenticated (sha256 "
               + manifestHash
               + "):");
-      out.println(
+      reporter.info(
           "  files are checked against it, but whoever controls the mirror or the network controls it.");
-      out.println("  Pin it with --manifest-sha256 HEX, or fetch from a signed registry.");
+      reporter.info("  Pin it with --manifest-sha256 HEX, or fetch from a signed registry.");
     }
     ReleaseManifest manifest;
     try {
       manifest = ReleaseManifest.parse(manifestBytes);
     } catch (CatalogException e) {
-      throw new ReleaseException("MANIFEST from " + dir + " is malformed: " + e.getMessage(), e);
+      throw new ClientException(
+          Reason.INVALID_INPUT, "MANIFEST from " + dir + " is malformed: " + e.getMessage(), e);
     }
     List<String> wanted =
         files.isEmpty()
@@ -204,10 +199,7 @@ public final class ReleaseFetcher {
                 ? List.of("base.txz", "lib32.txz")
                 : List.of("base.txz")
             : files;
-    Path download = layout.download(release);
-    Files.createDirectories(download);
-    AtomicFiles.write(download.resolve("MANIFEST"), manifestBytes);
-    List<ReleaseRecord.FileRecord> records = new ArrayList<>();
+    List<DistributionFile> downloads = new ArrayList<>();
     for (String file : wanted) {
       checkFileName(file);
       ReleaseManifest.Entry entry =
@@ -215,205 +207,39 @@ public final class ReleaseFetcher {
               .entry(file)
               .orElseThrow(
                   () ->
-                      new ReleaseException(
+                      new ClientException(
+                          Reason.NOT_FOUND,
                           file
                               + " is not listed in the MANIFEST of "
                               + dir
                               + "; refusing to use it"));
-      Path dest = download.resolve(file);
-      if (Files.exists(dest) && Digests.sha256Hex(dest).equals(entry.sha256())) {
-        out.println(file + ": cached copy verified against MANIFEST");
-      } else {
-        downloadChecked(fetcher, dir.resolve(file), dest, entry);
-      }
-      records.add(new ReleaseRecord.FileRecord(file, Files.size(dest), entry.sha256()));
+      downloads.add(new MirrorFile(entry, dir.resolve(file), fetcher));
     }
-    return install(
-        new ReleaseRecord(release, arch, "mirror " + mirror, records, clock.instant()), update);
+    return plan(release, arch, "mirror " + mirror, downloads, Optional.of(manifestBytes), update);
   }
 
-  private void downloadChecked(Fetcher fetcher, URI url, Path dest, ReleaseManifest.Entry entry)
-      throws IOException, ReleaseException {
-    Path tmp =
-        AtomicFiles.createTemp(
-            dest.getParent(), dest.getFileName().toString(), AtomicFiles.WORLD_READABLE);
-    try {
-      MessageDigest digest = Digests.newDigest("sha256");
-      progress.begin(entry.file(), -1);
-      try (OutputStream file = Files.newOutputStream(tmp)) {
-        fetcher.fetch(
-            url,
-            MIRROR_FILE_CAP,
-            new OutputStream() {
-              @Override
-              public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-              }
-
-              @Override
-              public void write(byte[] b, int off, int len) throws IOException {
-                digest.update(b, off, len);
-                file.write(b, off, len);
-                progress.advance(len);
-              }
-            });
-      } finally {
-        progress.end();
-      }
-      String found = HexFormat.of().formatHex(digest.digest());
-      if (!found.equals(entry.sha256())) {
-        throw new ReleaseException(
-            entry.file()
-                + " from "
-                + url
-                + " has sha256 "
-                + found
-                + ", MANIFEST lists "
-                + entry.sha256()
-                + "; refusing it, nothing was extracted");
-      }
-      AtomicFiles.move(tmp, dest);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  /** Extracts the verified files into a staging area, then makes the release visible. */
-  private ReleaseRecord install(ReleaseRecord record, boolean update)
-      throws ReleaseException, IOException, InterruptedException {
-    String release = record.release();
+  private Plan plan(
+      String release,
+      String arch,
+      String source,
+      List<DistributionFile> files,
+      Optional<byte[]> manifest,
+      boolean update) {
     String staging = HostLayout.stagingName(release);
-    storage.destroy(staging); // leftovers of an interrupted fetch
-    boolean done = false;
-    try {
-      storage.create(staging);
-      Path root = storage.create(staging + "/root");
-      out.println(
-          "extracting "
-              + String.join(
-                  ", ", record.files().stream().map(ReleaseRecord.FileRecord::name).toList())
-              + " into "
-              + layout.releaseRoot(release));
-      TarExtractor.Session session = TarExtractor.withDefaults().open(root);
-      for (ReleaseRecord.FileRecord f : record.files()) {
-        unpack(layout.download(release).resolve(f.name()), session);
-      }
-      ExtractionResult result = session.finish();
-      applyFileFlags(root, result.fileFlags());
-      out.println("extracted " + result.members() + " entries (" + result.bytes() + " bytes)");
-      freebsdUpdate(root, release, update);
-      StateFiles.write(storage.path(staging).resolve("release.json"), record);
-      storage.rename(staging, HostLayout.releaseName(release));
-      done = true;
-      return record;
-    } catch (ArchiveException e) {
-      throw new ReleaseException("refusing the release archive: " + e.getMessage(), e);
-    } finally {
-      if (!done) {
-        storage.destroy(staging);
-      }
-    }
-  }
-
-  /**
-   * Decompresses a verified .txz into the extraction. The host's {@code xz -T0} (in FreeBSD's base
-   * system; multithreaded) is used when present, as it decodes faster than any JVM decoder;
-   * otherwise warder's own block-parallel decoder.
-   */
-  private void unpack(Path txz, TarExtractor.Session session)
-      throws IOException, InterruptedException, ArchiveException {
-    if (nativeXz()) {
-      runner.stream(
-          Command.of("xz", "-d", "-c", "-T0", "--", txz.toString())
-              .withTimeout(java.time.Duration.ofHours(2)),
-          in -> {
-            session.extract(in);
-            return null;
-          });
-      return;
-    }
-    try (InputStream in =
-        ParallelXzInputStream.open(txz, Math.max(1, Runtime.getRuntime().availableProcessors()))) {
-      session.extract(in);
-    }
-  }
-
-  private boolean nativeXz() throws InterruptedException {
-    if (nativeXz.isEmpty()) {
-      boolean found;
-      try {
-        found = runner.run(Command.of("xz", "--version")).ok();
-      } catch (IOException e) {
-        found = false;
-      }
-      nativeXz = Optional.of(found);
-    }
-    return nativeXz.get();
-  }
-
-  /**
-   * On FreeBSD, sets the BSD file flags the archive carried (schg and friends) once all is in
-   * place.
-   */
-  private void applyFileFlags(Path root, List<FileFlags> flags)
-      throws IOException, InterruptedException {
-    if (os != HostOs.FREEBSD || flags.isEmpty()) {
-      return;
-    }
-    Map<String, List<String>> byFlags = new LinkedHashMap<>();
-    for (FileFlags f : flags) {
-      byFlags
-          .computeIfAbsent(f.flags(), k -> new ArrayList<>())
-          .add(root.resolve(f.path()).toString());
-    }
-    for (Map.Entry<String, List<String>> e : byFlags.entrySet()) {
-      List<String> argv = new ArrayList<>(List.of("chflags", "-h", e.getKey()));
-      argv.addAll(e.getValue());
-      runner.check(Command.of(argv));
-    }
-  }
-
-  private void freebsdUpdate(Path root, String release, boolean update)
-      throws IOException, InterruptedException {
-    if (!update) {
-      out.println("freebsd-update: skipped (--no-update)");
-      return;
-    }
-    if (os != HostOs.FREEBSD || !release.endsWith("-RELEASE")) {
-      out.println(
-          "freebsd-update: skipped ("
-              + (os != HostOs.FREEBSD ? "not a FreeBSD host" : "not a -RELEASE")
-              + ")");
-      return;
-    }
-    Path work = Files.createTempDirectory("warder-freebsd-update");
-    try {
-      Command command =
-          new Command(
-              List.of(
-                  "freebsd-update",
-                  "-b",
-                  root.toString(),
-                  "-d",
-                  work.toString(),
-                  "--not-running-from-cron",
-                  "--currently-running",
-                  release,
-                  "fetch",
-                  "install"),
-              Map.of("PAGER", "cat"),
-              Optional.empty(),
-              java.time.Duration.ofHours(2));
-      runner.check(command);
-    } finally {
-      TarExtractor.deleteTree(work);
-    }
+    DownloadStep download = new DownloadStep(layout.download(release), files, manifest, progress);
+    return new Plan(
+        List.of(
+            download,
+            new ExtractStep(staging, layout.releaseRoot(release), download, storage, runner, os),
+            new UpdateStep(release, storage.path(staging + "/root"), update, os, runner),
+            new PromoteStep(release, arch, source, staging, download, storage, clock)));
   }
 
   private void refuseExisting(String release)
-      throws ReleaseException, IOException, InterruptedException {
+      throws ClientException, IOException, InterruptedException {
     if (storage.exists(HostLayout.releaseName(release))) {
-      throw new ReleaseException(
+      throw new ClientException(
+          Reason.CONFLICT,
           "release "
               + release
               + " is already fetched; destroy it first with 'warder destroy -r "
@@ -422,9 +248,10 @@ public final class ReleaseFetcher {
     }
   }
 
-  private static void checkFileName(String file) throws ReleaseException {
+  private static void checkFileName(String file) throws ClientException {
     if (!file.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}\\.txz")) {
-      throw new ReleaseException(
+      throw new ClientException(
+          Reason.INVALID_INPUT,
           "expected a distribution file name like base.txz, found \"" + file + "\"");
     }
   }

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.warder.client.ClientException;
+import org.warder.client.ClientException.Reason;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.state.StateFiles;
 import org.warder.client.storage.Storage;
@@ -27,9 +29,10 @@ public final class Releases {
   }
 
   /** Refuses anything that is not a FreeBSD release name (and so could name another path). */
-  public static void checkName(String release) throws ReleaseException {
+  public static void checkName(String release) throws ClientException {
     if (!NAME.matcher(release).matches()) {
-      throw new ReleaseException(
+      throw new ClientException(
+          Reason.INVALID_INPUT,
           "expected a FreeBSD release name like 14.2-RELEASE, found \"" + release + "\"");
     }
   }
@@ -53,14 +56,16 @@ public final class Releases {
   }
 
   /** Destroys a release, refused while a jail or template uses it. */
-  public void destroy(String release) throws ReleaseException, IOException, InterruptedException {
+  public void destroy(String release) throws ClientException, IOException, InterruptedException {
     checkName(release);
     if (!storage.exists(HostLayout.releaseName(release))) {
-      throw new ReleaseException("release " + release + " is not fetched; see 'warder list -r'");
+      throw new ClientException(
+          Reason.NOT_FOUND, "release " + release + " is not fetched; see 'warder list -r'");
     }
     List<String> users = users(release);
     if (!users.isEmpty()) {
-      throw new ReleaseException(
+      throw new ClientException(
+          Reason.CONFLICT,
           "release "
               + release
               + " is used by "

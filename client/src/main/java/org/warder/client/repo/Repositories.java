@@ -1,7 +1,6 @@
 package org.warder.client.repo;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.warder.client.ClientException;
+import org.warder.client.ClientException.Reason;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.progress.Reporter;
 import org.warder.client.state.StateFiles;
 import org.warder.signing.Digests;
 import org.warder.signing.PrivateFiles;
@@ -43,16 +45,18 @@ public final class Repositories {
    * the pin and against its own root keys, stores it as the trust anchor, and refreshes. On any
    * failure nothing of the repository is left behind.
    */
-  public RepoConfig add(String name, URI url, List<URI> mirrors, RootPin pin, PrintWriter notices)
-      throws RepoException, IOException {
+  public RepoConfig add(String name, URI url, List<URI> mirrors, RootPin pin, Reporter notices)
+      throws ClientException, IOException {
     if (!RepoConfig.isValidName(name)) {
-      throw new RepoException(
+      throw new ClientException(
+          Reason.INVALID_INPUT,
           "expected a repository name of lower-case letters, digits, '-' and '_' (at most 32), found \""
               + name
               + "\"");
     }
     if (Files.exists(layout.repo(name))) {
-      throw new RepoException(
+      throw new ClientException(
+          Reason.CONFLICT,
           "repository "
               + name
               + " already exists; remove it first with 'warder repo remove "
@@ -65,19 +69,20 @@ public final class Repositories {
     try {
       root = TrustAnchors.checkSelfSigned(rootBytes);
     } catch (SigningException e) {
-      throw new RepoException("the root of " + url + " is not usable: " + e.getMessage(), e);
+      throw new ClientException(
+          Reason.REFUSED, "the root of " + url + " is not usable: " + e.getMessage(), e);
     }
     if (pin instanceof RootPin.TrustOnFirstUse) {
-      notices.println("warning: trusting on first use the root of " + url + ":");
-      notices.println(
+      notices.warning("trusting on first use the root of " + url + ":");
+      notices.info(
           "  version " + root.signed().version() + ", sha256 " + Digests.sha256Hex(rootBytes));
       root.signed()
           .roles()
           .forEach(
               (role, keys) ->
-                  notices.println(
+                  notices.info(
                       "  " + role + ": threshold " + keys.threshold() + " of " + keys.keyids()));
-      notices.println(
+      notices.info(
           "  this gives no protection if this first answer came from an attacker;"
               + " pin the root with --root-sha256 instead when you can");
     }
@@ -92,12 +97,15 @@ public final class Repositories {
       StateFiles.write(layout.repoConfig(name), config);
     } catch (IOException | SigningException | RuntimeException e) {
       deleteTree(layout.repo(name));
-      throw new RepoException("cannot add " + name + " (" + url + "): " + e.getMessage(), e);
+      throw new ClientException(
+          e instanceof SigningException ? Reason.REFUSED : Reason.NETWORK,
+          "cannot add " + name + " (" + url + "): " + e.getMessage(),
+          e);
     }
     return config;
   }
 
-  private byte[] anchor(RepoConfig draft, RootPin pin) throws RepoException, IOException {
+  private byte[] anchor(RepoConfig draft, RootPin pin) throws ClientException, IOException {
     if (pin instanceof RootPin.File file) {
       return Files.readAllBytes(file.path());
     }
@@ -114,14 +122,16 @@ public final class Repositories {
       }
     }
     if (bytes == null) {
-      throw new RepoException(
+      throw new ClientException(
+          Reason.NETWORK,
           "cannot fetch 1.root.json from " + draft.url() + ": " + String.join("; ", failures));
     }
     Optional<String> expected = pin.sha256();
     if (expected.isPresent()) {
       String found = Digests.sha256Hex(bytes);
       if (!found.equalsIgnoreCase(expected.get())) {
-        throw new RepoException(
+        throw new ClientException(
+            Reason.REFUSED,
             "1.root.json of "
                 + draft.url()
                 + " has sha256 "
@@ -135,16 +145,17 @@ public final class Repositories {
   }
 
   /** The configuration of {@code name}. */
-  public RepoConfig get(String name) throws RepoException, IOException {
+  public RepoConfig get(String name) throws ClientException, IOException {
     Path file = layout.repoConfig(name);
     if (!RepoConfig.isValidName(name) || !Files.exists(file)) {
-      throw new RepoException("no repository named \"" + name + "\"; see 'warder repo list'");
+      throw new ClientException(
+          Reason.NOT_FOUND, "no repository named \"" + name + "\"; see 'warder repo list'");
     }
     return StateFiles.read(file, RepoConfig.class);
   }
 
   /** All configured repositories, by name. */
-  public List<RepoConfig> list() throws IOException, RepoException {
+  public List<RepoConfig> list() throws IOException, ClientException {
     if (!Files.isDirectory(layout.repos())) {
       return List.of();
     }
@@ -160,7 +171,7 @@ public final class Repositories {
   }
 
   /** The only repository, or the one named; a clear error when that is ambiguous. */
-  public RepoConfig resolve(Optional<String> name) throws RepoException, IOException {
+  public RepoConfig resolve(Optional<String> name) throws ClientException, IOException {
     if (name.isPresent()) {
       return get(name.get());
     }
@@ -168,7 +179,8 @@ public final class Repositories {
     if (all.size() == 1) {
       return all.get(0);
     }
-    throw new RepoException(
+    throw new ClientException(
+        all.isEmpty() ? Reason.NOT_FOUND : Reason.INVALID_INPUT,
         all.isEmpty()
             ? "no repository configured; add one with 'warder repo add NAME URL --root-sha256 HEX'"
             : "several repositories are configured; choose one with --repo NAME");
@@ -185,7 +197,7 @@ public final class Repositories {
   }
 
   /** Forgets a repository and its cache. */
-  public void remove(String name) throws RepoException, IOException {
+  public void remove(String name) throws ClientException, IOException {
     get(name);
     deleteTree(layout.repo(name));
   }

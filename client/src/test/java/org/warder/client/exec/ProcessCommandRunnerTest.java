@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import org.warder.client.progress.Reporter;
 
 /** {@link ProcessCommandRunner#feed} with real processes. */
 class ProcessCommandRunnerTest {
-  private final ProcessCommandRunner runner =
-      new ProcessCommandRunner(new PrintWriter(new StringWriter()), false);
+  private final ProcessCommandRunner runner = new ProcessCommandRunner(Reporter.silent(), false);
 
   @Test
   void testFeed_commandThatExitsWhileFedReportsItsOwnError() {

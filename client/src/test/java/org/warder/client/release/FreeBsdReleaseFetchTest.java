@@ -17,6 +17,7 @@ import org.warder.client.fetch.HttpSettings;
 import org.warder.client.fetch.OkHttpFetcher;
 import org.warder.client.host.HostOs;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.progress.ConsoleReporter;
 import org.warder.client.progress.ProgressListener;
 import org.warder.client.storage.DirStorage;
 import org.warder.client.testing.RecordingCommandRunner;
@@ -49,7 +50,7 @@ class FreeBsdReleaseFetchTest {
             runner,
             HostOs.FREEBSD,
             Clock.systemUTC(),
-            new PrintWriter(out, true),
+            new ConsoleReporter(new PrintWriter(out, true)),
             ProgressListener.NONE);
     try (StaticHttpServer server = new StaticHttpServer(www)) {
       fetcher.fromMirror(

@@ -1,15 +1,24 @@
 package org.warder.client.release;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZOutputStream;
 import org.warder.client.cli.WarderMain;
 import org.warder.signing.Digests;
 import org.warder.signing.testing.CliRun;
@@ -144,5 +153,76 @@ class MirrorFetchTest {
     assertThat(
             warder("fetch", "-r", REL, "--mirror", "http://127.0.0.1:9/", "-F", "../x.txz").err())
         .contains("expected a distribution file name like base.txz, found \"../x.txz\"");
+  }
+
+  @Test
+  void testFetchMirror_dryRunPrintsThePlanAndWritesNothing() throws Exception {
+    Path dist = www.resolve("releases/amd64/" + REL);
+    try (StaticHttpServer server = new StaticHttpServer(www)) {
+      CliRun run =
+          warder(
+              "fetch",
+              "-r",
+              REL,
+              "--arch",
+              "amd64",
+              "--mirror",
+              server.url("releases/").toString(),
+              "--dry-run");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.out())
+          .contains("download: into " + root.resolve("download/" + REL))
+          .contains("download:   base.txz: sha256 " + Digests.sha256Hex(dist.resolve("base.txz")))
+          .contains("download:   lib32.txz: sha256 " + Digests.sha256Hex(dist.resolve("lib32.txz")))
+          .contains("extract: create releases/staging-" + REL)
+          .contains("freebsd-update: skipped")
+          .contains("promote: rename releases/staging-" + REL + " to releases/" + REL)
+          .doesNotContain("is ready in");
+      assertThat(server.requests()).containsExactly("/releases/amd64/" + REL + "/MANIFEST");
+    }
+    assertThat(root).doesNotExist();
+  }
+
+  @Test
+  void testFetchMirror_archiveRefusedWhileExtractingLeavesNothing() throws Exception {
+    Path dist = www.resolve("releases/amd64/" + REL);
+    ByteArrayOutputStream txz = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar =
+        new TarArchiveOutputStream(new XZOutputStream(txz, new LZMA2Options()))) {
+      byte[] data = "fine".getBytes(StandardCharsets.UTF_8);
+      TarArchiveEntry file = new TarArchiveEntry("etc/motd");
+      file.setSize(data.length);
+      tar.putArchiveEntry(file);
+      tar.write(data);
+      tar.closeArchiveEntry();
+      tar.putArchiveEntry(new TarArchiveEntry("dev/pipe", TarConstants.LF_FIFO));
+      tar.closeArchiveEntry();
+    }
+    Files.write(dist.resolve("base.txz"), txz.toByteArray());
+    Files.writeString(
+        dist.resolve("MANIFEST"),
+        "base.txz\t"
+            + Digests.sha256Hex(txz.toByteArray())
+            + "\t2\tbase\t\"Base system (MANDATORY)\"\ton\n");
+    try (StaticHttpServer server = new StaticHttpServer(www)) {
+      CliRun run =
+          warder(
+              "fetch",
+              "-r",
+              REL,
+              "--arch",
+              "amd64",
+              "--mirror",
+              server.url("releases/").toString(),
+              "--no-update");
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err().lines().filter(l -> l.startsWith("warder: ")))
+          .singleElement(as(InstanceOfAssertFactories.STRING))
+          .startsWith("warder: extract failed: refusing the release archive: refusing member")
+          .contains("'dev/pipe'");
+    }
+    assertThat(root.resolve("releases/" + REL)).doesNotExist();
+    assertThat(root.resolve("releases/staging-" + REL)).doesNotExist();
+    assertThat(root.resolve("download/" + REL)).doesNotExist();
   }
 }

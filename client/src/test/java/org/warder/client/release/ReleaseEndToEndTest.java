@@ -188,6 +188,44 @@ class ReleaseEndToEndTest {
   }
 
   @Test
+  @Order(4)
+  void testFetchDryRun_printsSignedNamesSizesHashesAndWritesNoRelease() throws Exception {
+    Path root = tmp.resolve("host3");
+    assertThat(
+            warder(
+                    root,
+                    "repo",
+                    "add",
+                    "main",
+                    registry.url(),
+                    "--root-sha256",
+                    registry.rootSha256())
+                .exitCode())
+        .isZero();
+    CliRun plan =
+        warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64", "--dry-run");
+    assertThat(plan.exitCode()).as(plan.err()).isZero();
+    for (String file : List.of("base.txz", "lib32.txz")) {
+      assertThat(plan.out())
+          .contains(
+              "download:   "
+                  + file
+                  + ": "
+                  + Files.size(dist.resolve(file))
+                  + " bytes, sha256 "
+                  + Digests.sha256Hex(dist.resolve(file))
+                  + " (signed target releases/"
+                  + REL
+                  + "/amd64/"
+                  + file
+                  + ")");
+    }
+    assertThat(plan.out()).contains("promote: rename releases/staging-" + REL);
+    assertThat(root.resolve("download")).doesNotExist();
+    assertThat(root.resolve("releases")).doesNotExist();
+  }
+
+  @Test
   @Order(3)
   void testFetch_tamperedBlobRefusedAndNothingLeft() throws Exception {
     String sha = Digests.sha256Hex(dist.resolve("base.txz"));

@@ -3,8 +3,6 @@ package org.warder.client.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.exec.CommandResult;
 import org.warder.client.exec.ProcessCommandRunner;
 import org.warder.client.jail.props.JailName;
+import org.warder.client.progress.Reporter;
 import org.warder.client.testing.BusyboxRoot;
 
 /** The Linux sandbox runtime for real: bubblewrap namespaces over a busybox root. */
@@ -34,9 +33,7 @@ class BubblewrapRuntimeTest {
     Files.createDirectories(root.resolve("opt"));
     runtime =
         new BubblewrapRuntime(
-            new ProcessCommandRunner(new PrintWriter(new StringWriter()), false),
-            new ProcessTable(),
-            tmp);
+            new ProcessCommandRunner(Reporter.silent(), false), new ProcessTable(), tmp);
     spec =
         new RuntimeSpec(
             JailName.of("bw" + ProcessHandle.current().pid()),

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -24,6 +22,7 @@ import org.warder.client.exec.Command;
 import org.warder.client.exec.CommandResult;
 import org.warder.client.exec.ProcessCommandRunner;
 import org.warder.client.jail.props.JailName;
+import org.warder.client.progress.Reporter;
 import org.warder.client.testing.BusyboxRoot;
 import org.warder.signing.testing.ExternalTools;
 
@@ -43,8 +42,7 @@ class SandboxEscapeTest {
   private static final long NET_RAW = 1L << 13;
 
   @TempDir Path tmp;
-  ProcessCommandRunner runner =
-      new ProcessCommandRunner(new PrintWriter(new StringWriter()), false);
+  ProcessCommandRunner runner = new ProcessCommandRunner(Reporter.silent(), false);
   BubblewrapRuntime runtime;
   RuntimeSpec spec;
   Path root;

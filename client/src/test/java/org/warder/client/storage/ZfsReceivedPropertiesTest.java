@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.exec.ProcessCommandRunner;
+import org.warder.client.progress.Reporter;
 import org.warder.client.testing.HostileStreams;
 import org.warder.client.testing.ZfsPool;
 
@@ -81,9 +80,6 @@ class ZfsReceivedPropertiesTest {
     Path root = tmp.resolve("root");
     pool.zfs("create", "-o", "mountpoint=" + root, pool.name() + "/w");
     return new ZfsStorage(
-        new ProcessCommandRunner(new PrintWriter(new StringWriter()), false),
-        pool.name() + "/w",
-        root,
-        true);
+        new ProcessCommandRunner(Reporter.silent(), false), pool.name() + "/w", root, true);
   }
 }

@@ -6,10 +6,11 @@ import java.util.Locale;
 
 /**
  * Decodes an {@code .xz} file to nowhere with {@link ParallelXzInputStream} and prints the
- * throughput, for comparison with {@code xz -T0 -d -c FILE > /dev/null}:
+ * throughput, for comparison with {@code xz -T0 -d -c FILE > /dev/null}. A tool, not a test and not
+ * part of warder; after {@code mvn -o -pl client -am verify -DskipTests}:
  *
  * <pre>
- * java -cp 'client/target/warder.jar:client/target/lib/*' \
+ * java -cp 'client/target/test-classes:client/target/warder.jar:client/target/lib/*' \
  *     org.warder.client.archive.XzDecodeBenchmark FILE THREADS [RUNS]
  * </pre>
  */

@@ -1,0 +1,107 @@
+package org.warder.client.release;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.warder.client.ClientException;
+import org.warder.client.plan.Step;
+import org.warder.client.progress.ProgressListener;
+import org.warder.client.progress.Reporter;
+import org.warder.signing.AtomicFiles;
+import org.warder.signing.Digests;
+
+/**
+ * Brings verified copies of a release's distribution files (and a mirror's MANIFEST) into its
+ * download directory; a verified copy already there is used as it is. Undo removes what the run
+ * wrote, never a copy that was cached before.
+ */
+final class DownloadStep implements Step {
+  private final Path dir;
+  private final List<DistributionFile> files;
+  private final Optional<byte[]> manifest;
+  private final ProgressListener progress;
+  private final List<Path> written = new ArrayList<>();
+  private final List<ReleaseRecord.FileRecord> records = new ArrayList<>();
+
+  DownloadStep(
+      Path dir,
+      List<DistributionFile> files,
+      Optional<byte[]> manifest,
+      ProgressListener progress) {
+    this.dir = dir;
+    this.files = List.copyOf(files);
+    this.manifest = manifest;
+    this.progress = progress;
+  }
+
+  @Override
+  public String name() {
+    return "download";
+  }
+
+  @Override
+  public List<String> describe() {
+    List<String> lines = new ArrayList<>();
+    lines.add("into " + dir + " (a verified copy already there is used as it is):");
+    for (DistributionFile f : files) {
+      lines.add("  " + f.describe());
+    }
+    manifest.ifPresent(
+        m ->
+            lines.add(
+                "  MANIFEST ("
+                    + m.length
+                    + " bytes, sha256 "
+                    + Digests.sha256Hex(m)
+                    + ") as read from the mirror"));
+    return lines;
+  }
+
+  @Override
+  public void run(Reporter reporter) throws ClientException, IOException {
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+      written.add(dir);
+    }
+    if (manifest.isPresent()) {
+      Path file = dir.resolve("MANIFEST");
+      boolean existed = Files.exists(file);
+      AtomicFiles.write(file, manifest.get());
+      if (!existed) {
+        written.add(file);
+      }
+    }
+    for (DistributionFile f : files) {
+      Path dest = path(f);
+      if (f.fetch(dest, reporter, progress)) {
+        written.add(dest);
+      }
+      records.add(f.record(dest));
+    }
+  }
+
+  @Override
+  public void undo(Reporter reporter) throws IOException {
+    for (int i = written.size() - 1; i >= 0; i--) {
+      Files.deleteIfExists(written.get(i));
+    }
+  }
+
+  /** The files, in order. */
+  List<DistributionFile> files() {
+    return files;
+  }
+
+  /** Where {@code file} is verified once this step ran. */
+  Path path(DistributionFile file) {
+    return dir.resolve(file.file());
+  }
+
+  /** The records of the verified files; complete once this step ran. */
+  List<ReleaseRecord.FileRecord> records() {
+    return List.copyOf(records);
+  }
+}

@@ -1,0 +1,72 @@
+package org.warder.client.release;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.warder.client.ClientException;
+import org.warder.client.ClientException.Reason;
+import org.warder.client.progress.ProgressListener;
+import org.warder.client.progress.Reporter;
+import org.warder.signing.SigningException;
+import org.warder.signing.tuf.TargetFile;
+import org.warder.signing.tuf.Updater;
+
+/** A signed target of a registry: its length and sha256 come from verified TUF metadata. */
+final class SignedFile implements DistributionFile {
+  private final String file;
+  private final TargetFile target;
+  private final Updater updater;
+  private final List<URI> mirrors;
+
+  SignedFile(String file, TargetFile target, Updater updater, List<URI> mirrors) {
+    this.file = file;
+    this.target = target;
+    this.updater = updater;
+    this.mirrors = List.copyOf(mirrors);
+  }
+
+  @Override
+  public String file() {
+    return file;
+  }
+
+  @Override
+  public String describe() {
+    return file
+        + ": "
+        + target.length()
+        + " bytes, sha256 "
+        + target.sha256().orElse("?")
+        + " (signed target "
+        + target.path()
+        + ")";
+  }
+
+  @Override
+  public boolean fetch(Path dest, Reporter reporter, ProgressListener progress)
+      throws ClientException, IOException {
+    try {
+      if (updater.findCached(target, dest).isPresent()) {
+        reporter.info(file + ": cached copy verified (sha256 " + target.sha256().orElse("?") + ")");
+        return false;
+      }
+      Files.deleteIfExists(dest);
+      progress.begin(file, target.length());
+      try {
+        updater.download(target, mirrors, dest);
+      } finally {
+        progress.end();
+      }
+      return true;
+    } catch (SigningException e) {
+      throw new ClientException(Reason.REFUSED, e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public ReleaseRecord.FileRecord record(Path dest) {
+    return new ReleaseRecord.FileRecord(file, target.length(), target.sha256().orElse(""));
+  }
+}
