@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.warder.client.archive.TarExtractor;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.index.BundleManifest;
 import org.warder.index.BundleManifest.Compression;
 import org.warder.index.BundleManifest.Member;
@@ -71,6 +71,6 @@ final class StagedContainer implements BundleContainer {
 
   @Override
   public void close() throws IOException {
-    TarExtractor.deleteTree(work);
+    DirectoryTrees.delete(work);
   }
 }

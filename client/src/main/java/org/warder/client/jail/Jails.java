@@ -35,6 +35,8 @@ import org.warder.client.layout.HostLayout;
 import org.warder.client.runtime.JailRuntime;
 import org.warder.client.runtime.Mount;
 import org.warder.client.runtime.RuntimeSpec;
+import org.warder.client.storage.Snapshots;
+import org.warder.client.storage.SnapshotsUnsupportedException;
 import org.warder.client.storage.Storage;
 import org.warder.index.PluginManifest;
 import org.warder.signing.AtomicFiles;
@@ -129,7 +131,8 @@ public final class Jails {
         case EMPTY -> storage.create(root);
         case THIN -> {
           if (request.snapshot().isPresent()) {
-            storage.cloneSnapshot(sourceRoot, request.snapshot().get(), root);
+            snapshotsFor("a clone of a snapshot")
+                .cloneSnapshot(sourceRoot, request.snapshot().get(), root);
           } else {
             storage.cloneOf(sourceRoot, name.value(), root);
           }
@@ -198,7 +201,9 @@ public final class Jails {
 
   private void destroyOriginSnapshotQuietly(String sourceRoot, String snapshot) {
     try {
-      storage.destroySnapshot(sourceRoot, snapshot);
+      if (storage.snapshots().isPresent()) {
+        storage.snapshots().get().destroySnapshot(sourceRoot, snapshot);
+      }
     } catch (IOException | InterruptedException e) {
       out.println(
           "warning: could not remove snapshot "
@@ -695,14 +700,14 @@ public final class Jails {
       throw new JailException(
           "expected a snapshot name of letters, digits and _.:-, found \"" + snap + "\"");
     }
-    storage.snapshot(jail.rootName(), snap);
+    snapshotsFor("a snapshot").snapshot(jail.rootName(), snap);
     return snap;
   }
 
   /** The snapshots of a jail's root, oldest first. */
   public List<String> snapshots(String name)
       throws JailException, IOException, InterruptedException {
-    return storage.snapshots(store.get(name).rootName());
+    return snapshotsFor("listing snapshots").list(store.get(name).rootName());
   }
 
   /** Rolls a stopped jail back to a snapshot. */
@@ -712,11 +717,17 @@ public final class Jails {
     if (runtime.jid(jail.name()).isPresent()) {
       throw new JailException(name + " is running; stop it before rolling it back");
     }
-    if (!storage.snapshots(jail.rootName()).contains(snapshot)) {
+    Snapshots snapshots = snapshotsFor("a rollback");
+    if (!snapshots.list(jail.rootName()).contains(snapshot)) {
       throw new JailException(
           name + " has no snapshot " + snapshot + "; see 'warder snaplist " + name + "'");
     }
-    storage.rollback(jail.rootName(), snapshot);
+    snapshots.rollback(jail.rootName(), snapshot);
+  }
+
+  /** The storage's snapshots, or a refusal saying that {@code what} needs them. */
+  private Snapshots snapshotsFor(String what) throws SnapshotsUnsupportedException {
+    return storage.snapshots().orElseThrow(() -> new SnapshotsUnsupportedException(what));
   }
 
   /** The runtime description of a jail: mounts, network, commands, jail(8) parameters. */

@@ -8,15 +8,15 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.warder.client.archive.TarExtractor;
 import org.warder.client.exec.CommandRunner;
 import org.warder.client.freebsd.PkgRepos;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.client.jail.Jail;
 import org.warder.client.jail.JailException;
 import org.warder.client.jail.Jails;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.state.StateFiles;
-import org.warder.client.storage.SnapshotsUnsupportedException;
+import org.warder.client.storage.Snapshots;
 import org.warder.client.storage.Storage;
 import org.warder.index.PluginManifest;
 
@@ -153,8 +153,8 @@ public final class PluginUpdater {
         commit = m.artifactRef().get();
         Path fresh = dir.resolve("plugin.new");
         Path old = dir.resolve("plugin.old");
-        TarExtractor.deleteTree(fresh);
-        TarExtractor.deleteTree(old);
+        DirectoryTrees.delete(fresh);
+        DirectoryTrees.delete(old);
         steps.checkout(sources.bundle(plugin), commit, fresh);
         if (Files.exists(pluginDir)) {
           Files.move(pluginDir, old);
@@ -175,7 +175,7 @@ public final class PluginUpdater {
       }
       step[0] = "record";
       PluginInstaller.record(dir, plugin, commit, clock);
-      TarExtractor.deleteTree(dir.resolve("plugin.old"));
+      DirectoryTrees.delete(dir.resolve("plugin.old"));
       restore.get().discard();
       out.println(name + " is at " + plugin.qualifiedId() + " revision " + m.revision());
     } catch (Exception e) {
@@ -197,8 +197,10 @@ public final class PluginUpdater {
     String snap =
         "warder-update-" + clock.instant().toString().replace(':', '-').replaceAll("\\.\\d+", "");
     String storageName = jail.storageName();
-    try {
-      storage.snapshot(jail.rootName(), snap);
+    Optional<Snapshots> capability = storage.snapshots();
+    if (capability.isPresent()) {
+      Snapshots snapshots = capability.get();
+      snapshots.snapshot(jail.rootName(), snap);
       Path dir = jails.store().dir(jail.name().value(), false);
       Path saved =
           Files.createTempDirectory(dir.getParent(), "." + jail.name().value() + ".update-");
@@ -209,7 +211,7 @@ public final class PluginUpdater {
         public void rollback(PrintWriter o) {
           try {
             stopQuietly(jail);
-            storage.rollback(jail.rootName(), snap);
+            snapshots.rollback(jail.rootName(), snap);
             copyState(saved, dir);
             restorePluginDir(dir);
             if (running) {
@@ -229,11 +231,11 @@ public final class PluginUpdater {
 
         @Override
         public void discard() throws IOException, InterruptedException {
-          storage.destroySnapshot(jail.rootName(), snap);
-          TarExtractor.deleteTree(saved);
+          snapshots.destroySnapshot(jail.rootName(), snap);
+          DirectoryTrees.delete(saved);
         }
       };
-    } catch (SnapshotsUnsupportedException e) {
+    } else {
       stopQuietly(jail);
       String backup = storageName.replace("jails/", "jails/.update-");
       storage.destroy(backup);
@@ -281,9 +283,9 @@ public final class PluginUpdater {
 
   /** Puts the previous artifact back when the update had replaced it. */
   private static void restorePluginDir(Path dir) throws IOException {
-    TarExtractor.deleteTree(dir.resolve("plugin.new"));
+    DirectoryTrees.delete(dir.resolve("plugin.new"));
     if (Files.exists(dir.resolve("plugin.old"))) {
-      TarExtractor.deleteTree(dir.resolve("plugin"));
+      DirectoryTrees.delete(dir.resolve("plugin"));
       Files.move(dir.resolve("plugin.old"), dir.resolve("plugin"));
     }
   }

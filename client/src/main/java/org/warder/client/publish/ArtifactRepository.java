@@ -33,6 +33,7 @@ import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.client.plugin.ArtifactRefNotFoundException;
 import org.warder.client.plugin.ArtifactSourceException;
 import org.warder.client.plugin.ArtifactTree;
@@ -281,7 +282,7 @@ final class ArtifactRepository implements AutoCloseable {
 
   private static void close(Repository repo, Path dir) throws IOException {
     repo.close();
-    org.warder.client.plugin.Trees.delete(dir);
+    DirectoryTrees.delete(dir);
   }
 
   private static String shown(String s) {

@@ -12,12 +12,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.client.plugin.ArtifactTree;
 import org.warder.client.plugin.CatalogInconsistencyException;
 import org.warder.client.plugin.PluginException;
 import org.warder.client.plugin.PluginTargets;
 import org.warder.client.plugin.PublisherNotDelegatedException;
-import org.warder.client.plugin.Trees;
 import org.warder.client.progress.ProgressListener;
 import org.warder.index.CatalogException;
 import org.warder.index.PluginIndex;
@@ -163,7 +163,7 @@ public final class PluginPublisher {
               role, current, targets, clock.instant(), to.signer(), to.registry());
       return new Report(outcomes, OptionalLong.of(version));
     } finally {
-      Trees.delete(work);
+      DirectoryTrees.delete(work);
     }
   }
 

@@ -22,6 +22,7 @@ import org.warder.client.archive.ParallelXzInputStream;
 import org.warder.client.archive.TarExtractor;
 import org.warder.client.exec.Command;
 import org.warder.client.exec.CommandRunner;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.client.host.HostOs;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.progress.ProgressListener;
@@ -406,7 +407,7 @@ public final class ReleaseFetcher {
               java.time.Duration.ofHours(2));
       runner.check(command);
     } finally {
-      TarExtractor.deleteTree(work);
+      DirectoryTrees.delete(work);
     }
   }
 

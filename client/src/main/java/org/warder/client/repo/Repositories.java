@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.state.StateFiles;
 import org.warder.signing.Digests;
@@ -91,7 +92,7 @@ public final class Repositories {
       updater(config).refresh();
       StateFiles.write(layout.repoConfig(name), config);
     } catch (IOException | SigningException | RuntimeException e) {
-      deleteTree(layout.repo(name));
+      DirectoryTrees.delete(layout.repo(name));
       throw new RepoException("cannot add " + name + " (" + url + "): " + e.getMessage(), e);
     }
     return config;
@@ -187,17 +188,6 @@ public final class Repositories {
   /** Forgets a repository and its cache. */
   public void remove(String name) throws RepoException, IOException {
     get(name);
-    deleteTree(layout.repo(name));
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    DirectoryTrees.delete(layout.repo(name));
   }
 }
