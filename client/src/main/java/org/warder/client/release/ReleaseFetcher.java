@@ -7,10 +7,8 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +18,13 @@ import org.warder.client.archive.ExtractionResult;
 import org.warder.client.archive.FileFlags;
 import org.warder.client.archive.ParallelXzInputStream;
 import org.warder.client.archive.TarExtractor;
+import org.warder.client.digest.Sha256Tally;
 import org.warder.client.exec.Command;
 import org.warder.client.exec.CommandRunner;
 import org.warder.client.host.DirectoryTrees;
 import org.warder.client.host.HostOs;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.progress.ProgressFetcher;
 import org.warder.client.progress.ProgressListener;
 import org.warder.client.state.StateFiles;
 import org.warder.client.storage.Storage;
@@ -239,29 +239,14 @@ public final class ReleaseFetcher {
         AtomicFiles.createTemp(
             dest.getParent(), dest.getFileName().toString(), AtomicFiles.WORLD_READABLE);
     try {
-      MessageDigest digest = Digests.newDigest("sha256");
+      Sha256Tally tally = new Sha256Tally();
       progress.begin(entry.file(), -1);
       try (OutputStream file = Files.newOutputStream(tmp)) {
-        fetcher.fetch(
-            url,
-            MIRROR_FILE_CAP,
-            new OutputStream() {
-              @Override
-              public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-              }
-
-              @Override
-              public void write(byte[] b, int off, int len) throws IOException {
-                digest.update(b, off, len);
-                file.write(b, off, len);
-                progress.advance(len);
-              }
-            });
+        new ProgressFetcher(fetcher, progress).fetch(url, MIRROR_FILE_CAP, tally.tee(file));
       } finally {
         progress.end();
       }
-      String found = HexFormat.of().formatHex(digest.digest());
+      String found = tally.sha256();
       if (!found.equals(entry.sha256())) {
         throw new ReleaseException(
             entry.file()
