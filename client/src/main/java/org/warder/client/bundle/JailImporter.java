@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.warder.client.ClientException.Reason;
 import org.warder.client.archive.ArchiveException;
 import org.warder.client.archive.TarExtractor;
 import org.warder.client.jail.Jail;
@@ -169,7 +170,8 @@ public final class JailImporter {
             .base()
             .orElseThrow(
                 () ->
-                    new ImportConflictException(
+                    new BundleException(
+                        Reason.CONFLICT,
                         "expected an incremental bundle for"
                             + " template "
                             + template.name()
@@ -177,7 +179,8 @@ public final class JailImporter {
     Optional<Snapshots> snapshots = storage.snapshots();
     if (manifest.kind() != Kind.TEMPLATE
         || (manifest.format() == Format.ZFS && snapshots.isEmpty())) {
-      throw new ImportConflictException(
+      throw new BundleException(
+          Reason.CONFLICT,
           "expected an incremental template bundle this host can apply, found a "
               + manifest.kind().name().toLowerCase(java.util.Locale.ROOT)
               + " "
@@ -247,7 +250,8 @@ public final class JailImporter {
     if (snapshots.isPresent()) {
       List<String> held = snapshots.get().list(template.rootName());
       if (!held.contains(base)) {
-        throw new ImportConflictException(
+        throw new BundleException(
+            Reason.CONFLICT,
             "template "
                 + template.name()
                 + " does not hold snapshot "
@@ -261,7 +265,8 @@ public final class JailImporter {
     }
     Path index = layout.tagIndex(template.storageName(), base);
     if (!Files.isRegularFile(index)) {
-      throw new ImportConflictException(
+      throw new BundleException(
+          Reason.CONFLICT,
           "template "
               + template.name()
               + " has no record of "
@@ -270,7 +275,8 @@ public final class JailImporter {
               + " bundle builds on; fetch the full bundle instead");
     }
     if (!TreeIndex.of(storage.path(template.rootName())).equals(TreeIndex.read(index))) {
-      throw new ImportConflictException(
+      throw new BundleException(
+          Reason.CONFLICT,
           "template "
               + template.name()
               + " was changed since "
@@ -443,20 +449,23 @@ public final class JailImporter {
   private void checkFits(BundleManifest manifest, String name)
       throws BundleException, JailException, IOException, InterruptedException {
     if (jails.nameTaken(name)) {
-      throw new ImportConflictException(
+      throw new BundleException(
+          Reason.CONFLICT,
           "a jail or template named "
               + name
               + " already exists here; import under"
               + " another name with -n NEWNAME, or destroy the existing one first");
     }
     if (manifest.format() == Format.ZFS && storage.snapshots().isEmpty()) {
-      throw new ImportConflictException(
+      throw new BundleException(
+          Reason.CONFLICT,
           "this is a zfs bundle (zfs send streams), but this host stores plain"
               + " directories; export it again with --format tar on its host, or keep jails on ZFS here"
               + " ('warder activate POOL/DATASET')");
     }
     if (manifest.incremental()) {
-      throw new ImportConflictException(
+      throw new BundleException(
+          Reason.CONFLICT,
           "this bundle holds only the changes since snapshot "
               + manifest.base().get()
               + " of template "

@@ -36,7 +36,6 @@ import org.warder.client.runtime.JailRuntime;
 import org.warder.client.runtime.Mount;
 import org.warder.client.runtime.RuntimeSpec;
 import org.warder.client.storage.Snapshots;
-import org.warder.client.storage.SnapshotsUnsupportedException;
 import org.warder.client.storage.Storage;
 import org.warder.index.PluginManifest;
 import org.warder.signing.AtomicFiles;
@@ -726,8 +725,15 @@ public final class Jails {
   }
 
   /** The storage's snapshots, or a refusal saying that {@code what} needs them. */
-  private Snapshots snapshotsFor(String what) throws SnapshotsUnsupportedException {
-    return storage.snapshots().orElseThrow(() -> new SnapshotsUnsupportedException(what));
+  private Snapshots snapshotsFor(String what) throws JailException {
+    return storage
+        .snapshots()
+        .orElseThrow(
+            () ->
+                new JailException(
+                    what
+                        + " needs ZFS storage, but this host stores plain directories; run"
+                        + " 'warder activate POOL/DATASET' to keep releases and jails on ZFS"));
   }
 
   /** The runtime description of a jail: mounts, network, commands, jail(8) parameters. */

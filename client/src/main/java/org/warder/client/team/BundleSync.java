@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.warder.client.ClientException.Reason;
 import org.warder.client.bundle.BadBundleException;
 import org.warder.client.bundle.BundleException;
-import org.warder.client.bundle.ImportConflictException;
 import org.warder.client.bundle.JailExporter;
 import org.warder.client.bundle.JailImporter;
 import org.warder.client.jail.Jail;
@@ -322,7 +322,8 @@ public final class BundleSync {
     if (local.isPresent()
         && (!local.get().template()
             || !local.get().props().identity("remote").equals(Optional.of(origin)))) {
-      throw new ImportConflictException(
+      throw new BundleException(
+          Reason.CONFLICT,
           "a jail or template named "
               + name
               + " exists here and is not the copy of "
@@ -340,7 +341,8 @@ public final class BundleSync {
     for (RemoteBundle b : chain) {
       Map<String, String> id = Map.of("remote", origin, "remote_tag", b.spec().tag());
       if (!b.spec().incremental() && local.isPresent()) {
-        throw new ImportConflictException(
+        throw new BundleException(
+            Reason.CONFLICT,
             "template "
                 + name
                 + " holds tag(s) "
@@ -367,11 +369,13 @@ public final class BundleSync {
       local = Optional.of(apply(remote, b, name, local, id, consent));
     }
     Jail template =
-        local.orElseThrow(() -> new ImportConflictException("template " + name + " is gone"));
+        local.orElseThrow(
+            () -> new BundleException(Reason.CONFLICT, "template " + name + " is gone"));
     if (chain.isEmpty()
         && storage.snapshots().isEmpty()
         && !template.props().identity("remote_tag").equals(Optional.of(wanted.spec().tag()))) {
-      throw new ImportConflictException(
+      throw new BundleException(
+          Reason.CONFLICT,
           "template "
               + name
               + " holds tag "

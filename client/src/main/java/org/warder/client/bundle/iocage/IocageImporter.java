@@ -16,9 +16,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.warder.client.ClientException.Reason;
 import org.warder.client.bundle.BadBundleException;
 import org.warder.client.bundle.BundleException;
-import org.warder.client.bundle.ImportConflictException;
 import org.warder.client.bundle.JailDirectoryFiles;
 import org.warder.client.bundle.JailImporter.WholeBundleCheck;
 import org.warder.client.bundle.iocage.IocageMembers.Member;
@@ -86,7 +86,8 @@ public final class IocageImporter {
       throws BundleException, JailException, IOException, InterruptedException {
     Optional<Snapshots> capability = storage.snapshots();
     if (capability.isEmpty()) {
-      throw new ImportConflictException(
+      throw new BundleException(
+          Reason.CONFLICT,
           file.getFileName()
               + " is an iocage export: zfs send streams of the jail's"
               + " datasets, which only ZFS storage receives, but this host stores plain directories; keep jails on ZFS"
@@ -96,7 +97,8 @@ public final class IocageImporter {
     IocageImage image = IocageImage.parse(file.getFileName().toString());
     JailName name = name(image, newName);
     if (jails.nameTaken(name.value())) {
-      throw new ImportConflictException(
+      throw new BundleException(
+          Reason.CONFLICT,
           "a jail or template named "
               + name
               + " already exists here; import under"
