@@ -304,7 +304,7 @@ public final class JailImporter {
       storage.setReadOnly(root, true);
       snapshots.get().snapshot(root, snapshot);
     } else {
-      String copy = staging + "/root";
+      String copy = HostLayout.rootName(staging);
       storage.copyOf(root, copy);
       TreePatch.apply(storage.path(copy), deleted, delta, storage);
       storage.rename(root, staging + "/old");
@@ -580,7 +580,7 @@ public final class JailImporter {
       return;
     }
     InputStream plain = Codecs.decompress(manifest.compression(), bytes);
-    String root = staging + "/root";
+    String root = HostLayout.rootName(staging);
     if (manifest.format() == Format.ZFS) {
       // checkFits refused a zfs bundle on storage without snapshots before any byte was read
       storage.snapshots().orElseThrow().receive(root, plain);

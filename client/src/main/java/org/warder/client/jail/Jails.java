@@ -121,11 +121,12 @@ public final class Jails {
       }
     }
     String jailDir = HostLayout.jailName(name.value());
-    String root = jailDir + "/root";
+    String root = HostLayout.rootName(jailDir);
     boolean done = false;
     try {
       storage.createPrivate(jailDir);
-      String sourceRoot = request.source().map(s -> s.storageName() + "/root").orElse("");
+      String sourceRoot =
+          request.source().map(s -> HostLayout.rootName(s.storageName())).orElse("");
       switch (request.mode()) {
         case EMPTY -> storage.create(root);
         case THIN -> {
@@ -183,7 +184,10 @@ public final class Jails {
         storage.destroy(jailDir);
         request
             .source()
-            .ifPresent(s -> destroyOriginSnapshotQuietly(s.storageName() + "/root", name.value()));
+            .ifPresent(
+                s ->
+                    destroyOriginSnapshotQuietly(
+                        HostLayout.rootName(s.storageName()), name.value()));
       }
     }
   }
@@ -261,7 +265,7 @@ public final class Jails {
     List<FstabEntry> entries = new ArrayList<>();
     Optional<Origin> base = baseOrigin(jail);
     if (base.isPresent()) {
-      Path origin = layout.path(base.get().storageName()).resolve("root");
+      Path origin = layout.path(HostLayout.rootName(base.get().storageName()));
       Fstab.baseJailEntries(origin, root).stream()
           .filter(e -> Files.isDirectory(Path.of(e.source()), LinkOption.NOFOLLOW_LINKS))
           .forEach(entries::add);
@@ -407,7 +411,7 @@ public final class Jails {
     if (jail.props().isTrue("basejail")) {
       writeFstab(moved);
     } else {
-      Path from = layout.path(origin).resolve("root");
+      Path from = layout.path(HostLayout.rootName(origin));
       Path to = layout.path(jail.rootName());
       storage.clearImmutableFlags(to);
       // the jail is stopped, so nothing inside can swap a directory for a link once the walk
@@ -601,7 +605,9 @@ public final class Jails {
     storage.destroy(jail.storageName());
     jail.origin()
         .ifPresent(
-            o -> destroyOriginSnapshotQuietly(o.storageName() + "/root", jail.name().value()));
+            o ->
+                destroyOriginSnapshotQuietly(
+                    HostLayout.rootName(o.storageName()), jail.name().value()));
     out.println(name + " destroyed");
   }
 

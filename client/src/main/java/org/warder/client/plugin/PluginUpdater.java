@@ -237,7 +237,7 @@ public final class PluginUpdater {
       };
     } else {
       stopQuietly(jail);
-      String backup = storageName.replace("jails/", "jails/.update-");
+      String backup = HostLayout.updateBackupName(jail.name().value());
       storage.destroy(backup);
       storage.copyOf(storageName, backup);
       if (running) {

@@ -273,7 +273,7 @@ public final class ReleaseFetcher {
     boolean done = false;
     try {
       storage.create(staging);
-      Path root = storage.create(staging + "/root");
+      Path root = storage.create(HostLayout.rootName(staging));
       out.println(
           "extracting "
               + String.join(

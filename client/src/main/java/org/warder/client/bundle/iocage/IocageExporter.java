@@ -114,7 +114,7 @@ public final class IocageExporter {
       Path dir = storage.create(files);
       Files.writeString(dir.resolve("config.json"), config.json(), StandardCharsets.UTF_8);
       Files.createFile(dir.resolve("fstab"));
-      Files.createDirectory(dir.resolve("root"));
+      Files.createDirectory(dir.resolve(HostLayout.ROOT));
       snapshots.snapshot(files, snapshot);
       snapshots.snapshot(jail.rootName(), snapshot);
       rootSnapshot = true;
