@@ -9,7 +9,7 @@ import org.warder.client.ClientException;
  * write through a symlink, create a device node, exceed a size limit, or an archive that is not a
  * well-formed tar stream. Messages name the member and say what was expected and what was found.
  * After any of these the destination holds a partial tree that the caller deletes (see {@link
- * TarExtractor#deleteTree}); nothing was written outside it.
+ * org.warder.client.host.DirectoryTrees#delete}); nothing was written outside it.
  */
 public abstract class ArchiveException extends ClientException {
   private static final long serialVersionUID = 1L;

@@ -13,11 +13,9 @@ import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -49,7 +47,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * Limits} ({@link SizeLimitException}); and broken or ambiguous archives: unreadable headers,
  * truncated data, other member types, a member repeated, data after the end marker ({@link
  * MalformedArchiveException}). On any failure the destination holds a partial tree for the caller
- * to remove ({@link #deleteTree}).
+ * to remove ({@link org.warder.client.host.DirectoryTrees#delete}).
  *
  * <p>Kept, as {@code bsdtar -x -p --numeric-owner} keeps them: regular files with their full mode
  * (setuid, setgid, sticky), directories (their modes and times applied after their content, so
@@ -169,41 +167,6 @@ public final class TarExtractor {
     public ExtractionResult finish() throws ArchiveException, IOException {
       return run.finish();
     }
-  }
-
-  /**
-   * Deletes {@code dir} and everything under it without following symlinks, making read-only
-   * directories writable first. For removing a partial tree after a refused archive.
-   */
-  public static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs)
-              throws IOException {
-            Files.setAttribute(d, "unix:mode", 0700, NOFOLLOW_LINKS);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-            Files.delete(f);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.delete(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 
   private static Path prepareDestination(Path destination)

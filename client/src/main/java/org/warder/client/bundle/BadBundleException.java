@@ -9,10 +9,10 @@ public final class BadBundleException extends BundleException {
   private static final long serialVersionUID = 1L;
 
   public BadBundleException(String message) {
-    super(message);
+    super(Reason.INVALID_INPUT, message);
   }
 
   public BadBundleException(String message, Throwable cause) {
-    super(message, cause);
+    super(Reason.INVALID_INPUT, message, cause);
   }
 }

@@ -8,10 +8,10 @@ public final class BundleSignatureException extends BundleException {
   private static final long serialVersionUID = 1L;
 
   public BundleSignatureException(String message) {
-    super(message);
+    super(Reason.REFUSED, message);
   }
 
   public BundleSignatureException(String message, Throwable cause) {
-    super(message, cause);
+    super(Reason.REFUSED, message, cause);
   }
 }

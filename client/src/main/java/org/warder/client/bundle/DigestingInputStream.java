@@ -2,13 +2,11 @@ package org.warder.client.bundle;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.util.HexFormat;
-import org.warder.signing.Digests;
+import org.warder.client.digest.Sha256Tally;
 
 /** Counts and hashes (sha256) the bytes read through it. Not thread-safe. */
 final class DigestingInputStream extends ObservedInputStream {
-  private final MessageDigest sha256 = Digests.newDigest("sha256");
+  private final Sha256Tally tally = new Sha256Tally();
 
   DigestingInputStream(InputStream in) {
     super(in);
@@ -16,7 +14,7 @@ final class DigestingInputStream extends ObservedInputStream {
 
   @Override
   protected void observe(byte[] b, int off, int n) {
-    sha256.update(b, off, n);
+    tally.add(b, off, n);
   }
 
   /** Reads what is left to its end, hashing it. */
@@ -29,6 +27,6 @@ final class DigestingInputStream extends ObservedInputStream {
 
   /** The sha256 of everything read, lower-case hex; call once, at the end. */
   String sha256() {
-    return HexFormat.of().formatHex(sha256.digest());
+    return tally.sha256();
   }
 }

@@ -5,6 +5,6 @@ public final class ExportRefusedException extends BundleException {
   private static final long serialVersionUID = 1L;
 
   public ExportRefusedException(String message) {
-    super(message);
+    super(Reason.CONFLICT, message);
   }
 }

@@ -6,14 +6,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.HexFormat;
 import org.apache.commons.compress.archivers.zip.ZipEncodingHelper;
+import org.warder.client.digest.Sha256Tally;
 import org.warder.index.BundleManifest;
 import org.warder.index.BundleManifest.Compression;
 import org.warder.index.BundleManifest.Member;
-import org.warder.signing.Digests;
 
 /**
  * A bundle written straight into a file, each member once: a slot for bundle.json (sized for the
@@ -79,19 +77,9 @@ final class FileContainer implements BundleContainer {
     write(header(BundleManifest.FILE_NAME, slot, manifest), 0);
     write(padded, BLOCK);
     file.force(true);
-    MessageDigest sha = Digests.newDigest("sha256");
-    ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
-    long length = file.size();
-    for (long at = 0; at < length; ) {
-      buffer.clear();
-      int n = file.read(buffer, at);
-      if (n < 0) {
-        break;
-      }
-      sha.update(buffer.array(), 0, n);
-      at += n;
-    }
-    return new JailExporter.Result(manifest, HexFormat.of().formatHex(sha.digest()), length);
+    // the channel stays open: the caller owns it
+    Sha256Tally tally = Sha256Tally.of(Channels.newInputStream(file.position(0)));
+    return new JailExporter.Result(manifest, tally.sha256(), tally.count());
   }
 
   private static byte[] header(String name, long size, BundleManifest manifest) throws IOException {

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.warder.client.archive.ArchiveException;
 import org.warder.client.archive.TarExtractor;
+import org.warder.client.host.DirectoryTrees;
 
 /**
  * The files of a jail directory ({@code jails/NAME/}, beside {@code root/}) that may travel in a
@@ -84,7 +85,7 @@ public final class JailDirectoryFiles {
         }
       }
     } finally {
-      TarExtractor.deleteTree(scratch);
+      DirectoryTrees.delete(scratch);
     }
   }
 

@@ -3,7 +3,6 @@ package org.warder.client.bundle;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -21,12 +20,15 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.warder.client.exec.Command;
 import org.warder.client.exec.CommandRunner;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.client.host.HostOs;
 import org.warder.client.jail.Jail;
 import org.warder.client.jail.JailException;
 import org.warder.client.jail.Jails;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.progress.Reporter;
 import org.warder.client.state.StateFiles;
+import org.warder.client.storage.Snapshots;
 import org.warder.client.storage.Storage;
 import org.warder.index.BundleManifest;
 import org.warder.index.BundleManifest.Compression;
@@ -78,7 +80,7 @@ public final class JailExporter {
   private final CommandRunner runner;
   private final HostOs os;
   private final Clock clock;
-  private final PrintWriter log;
+  private final Reporter reporter;
 
   public JailExporter(
       HostLayout layout,
@@ -87,14 +89,14 @@ public final class JailExporter {
       CommandRunner runner,
       HostOs os,
       Clock clock,
-      PrintWriter log) {
+      Reporter reporter) {
     this.layout = layout;
     this.storage = storage;
     this.jails = jails;
     this.runner = runner;
     this.os = os;
     this.clock = clock;
-    this.log = log;
+    this.reporter = reporter;
   }
 
   /**
@@ -124,9 +126,9 @@ public final class JailExporter {
   private Result export(String name, Options options, Containers containers)
       throws BundleException, JailException, IOException, InterruptedException {
     Jail jail = jails.store().get(name);
-    boolean zfs = storage.kind().equals("zfs");
-    Format format = options.format().orElse(zfs ? Format.ZFS : Format.TAR);
-    if (format == Format.ZFS && !zfs) {
+    Optional<Snapshots> snapshots = storage.snapshots();
+    Format format = options.format().orElse(snapshots.isPresent() ? Format.ZFS : Format.TAR);
+    if (format == Format.ZFS && snapshots.isEmpty()) {
       throw new ExportRefusedException(
           "--format zfs needs ZFS storage, but this host stores plain directories;"
               + " export with --format tar (it imports on any storage)");
@@ -140,7 +142,7 @@ public final class JailExporter {
               + "'), or export"
               + " a ZFS snapshot of it while it runs with --live");
     }
-    if (options.live() && !zfs) {
+    if (options.live() && snapshots.isEmpty()) {
       throw new ExportRefusedException(
           "--live exports a ZFS snapshot, but this host stores plain directories;"
               + " stop "
@@ -150,7 +152,7 @@ public final class JailExporter {
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     String snapshot =
         options.snapshot().orElse("warder-export-" + now.toString().replace(':', '-'));
-    boolean ownSnapshot = zfs && options.snapshot().isEmpty();
+    Optional<Snapshots> ownSnapshot = snapshots.filter(s -> options.snapshot().isEmpty());
     Kind kind = jail.template() ? Kind.TEMPLATE : Kind.JAIL;
     ObjectNode config = (ObjectNode) StateFiles.mapper().readTree(jail.props().toConfigJson());
     List<Member> longest =
@@ -175,14 +177,14 @@ public final class JailExporter {
     PrivateFiles.createDirectories(layout.images()); // bundles hold jails' files: the owner's only
     Path work = Files.createTempDirectory(layout.images(), ".export-");
     try (BundleContainer container = containers.open(maxManifest)) {
-      if (ownSnapshot) {
-        storage.snapshot(jail.rootName(), snapshot);
+      if (ownSnapshot.isPresent()) {
+        ownSnapshot.get().snapshot(jail.rootName(), snapshot);
       }
       List<Member> members = new ArrayList<>();
       members.add(
           container.add(BundleManifest.FILES, Compression.NONE, out -> writeFiles(jail, out)));
       String rootMember = format.rootMember() + options.compression().suffix();
-      log.println(
+      reporter.info(
           "exporting "
               + name
               + ": "
@@ -190,15 +192,17 @@ public final class JailExporter {
               + " ("
               + (format == Format.ZFS ? "zfs send" : "tar")
               + ")");
-      log.flush();
       if (format == Format.ZFS) {
         members.add(
             container.add(
                 rootMember,
                 options.compression(),
-                compressed -> storage.send(jail.rootName(), snapshot, options.base(), compressed)));
+                compressed ->
+                    snapshots
+                        .orElseThrow()
+                        .send(jail.rootName(), snapshot, options.base(), compressed)));
       } else {
-        members.addAll(tarRoot(jail, options, snapshot, zfs, work, rootMember, container));
+        members.addAll(tarRoot(jail, options, snapshot, snapshots, work, rootMember, container));
       }
       return container.finish(
           new BundleManifest(
@@ -213,9 +217,9 @@ public final class JailExporter {
               config,
               members));
     } finally {
-      org.warder.client.archive.TarExtractor.deleteTree(work);
-      if (ownSnapshot) {
-        storage.destroySnapshot(jail.rootName(), snapshot);
+      DirectoryTrees.delete(work);
+      if (ownSnapshot.isPresent()) {
+        ownSnapshot.get().destroySnapshot(jail.rootName(), snapshot);
       }
     }
   }
@@ -230,18 +234,18 @@ public final class JailExporter {
       Jail jail,
       Options options,
       String snapshot,
-      boolean zfs,
+      Optional<Snapshots> snapshots,
       Path work,
       String rootMember,
       BundleContainer container)
       throws BundleException, IOException, InterruptedException {
     String view = HostLayout.exportViewName(work.getFileName().toString().replace(".", ""));
-    boolean clone =
-        zfs && options.live(); // a stopped jail or a template does not change while it is read
+    // a stopped jail or a template does not change while it is read
+    Optional<Snapshots> clone = snapshots.filter(s -> options.live());
     try {
       Path tree =
-          clone
-              ? storage.cloneSnapshot(jail.rootName(), snapshot, view)
+          clone.isPresent()
+              ? clone.get().cloneSnapshot(jail.rootName(), snapshot, view)
               : storage.path(jail.rootName());
       Optional<TreeIndex> index =
           options.snapshot().isPresent() || options.base().isPresent()
@@ -267,7 +271,7 @@ public final class JailExporter {
       if (delta.isPresent()) {
         list = Optional.of(work.resolve("changed.list"));
         Files.write(list.get(), nulTerminated(delta.get().changed()));
-        log.println(
+        reporter.info(
             "  "
                 + delta.get().changed().size()
                 + " path(s) changed, "
@@ -293,7 +297,7 @@ public final class JailExporter {
       }
       return members;
     } finally {
-      if (clone) {
+      if (clone.isPresent()) {
         storage.destroy(view);
       }
     }
@@ -348,7 +352,7 @@ public final class JailExporter {
         Path rel = dir.relativize(p);
         boolean directory = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
         if (!directory && !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          log.println("warning: " + p + " is neither a file nor a directory; not exported");
+          reporter.warning(p + " is neither a file nor a directory; not exported");
           continue;
         }
         tar.putArchiveEntry(

@@ -3,7 +3,6 @@ package org.warder.client.bundle;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -13,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.warder.client.ClientException.Reason;
 import org.warder.client.archive.ArchiveException;
 import org.warder.client.archive.TarExtractor;
 import org.warder.client.jail.Jail;
@@ -24,7 +24,9 @@ import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
 import org.warder.client.jail.props.PropertyException;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.progress.Reporter;
 import org.warder.client.storage.RefusedStreamException;
+import org.warder.client.storage.Snapshots;
 import org.warder.client.storage.Storage;
 import org.warder.index.BundleManifest;
 import org.warder.index.BundleManifest.Format;
@@ -72,15 +74,15 @@ public final class JailImporter {
   private final Storage storage;
   private final Jails jails;
   private final TarExtractor extractor;
-  private final PrintWriter log;
+  private final Reporter reporter;
 
   public JailImporter(
-      HostLayout layout, Storage storage, Jails jails, TarExtractor extractor, PrintWriter log) {
+      HostLayout layout, Storage storage, Jails jails, TarExtractor extractor, Reporter reporter) {
     this.layout = layout;
     this.storage = storage;
     this.jails = jails;
     this.extractor = extractor;
-    this.log = log;
+    this.reporter = reporter;
   }
 
   /**
@@ -107,7 +109,7 @@ public final class JailImporter {
       String sha256 =
           reading.readMembers((member, bytes) -> unpack(manifest, member, staging, bytes), check);
       Jail jail = commit(manifest, name, identity, consent, staging);
-      log.println(
+      reporter.info(
           name
               + " imported ("
               + manifest.kind().name().toLowerCase(java.util.Locale.ROOT)
@@ -132,8 +134,8 @@ public final class JailImporter {
       storage.destroy(staging);
     } catch (IOException | InterruptedException e) {
       failure.addSuppressed(e);
-      log.println(
-          "warning: could not remove "
+      reporter.warning(
+          "could not remove "
               + storage.path(staging)
               + " ("
               + e.getMessage()
@@ -168,14 +170,17 @@ public final class JailImporter {
             .base()
             .orElseThrow(
                 () ->
-                    new ImportConflictException(
+                    new BundleException(
+                        Reason.CONFLICT,
                         "expected an incremental bundle for"
                             + " template "
                             + template.name()
                             + ", found a full one; import it as a new template"));
-    boolean zfs = storage.kind().equals("zfs");
-    if (manifest.kind() != Kind.TEMPLATE || (manifest.format() == Format.ZFS && !zfs)) {
-      throw new ImportConflictException(
+    Optional<Snapshots> snapshots = storage.snapshots();
+    if (manifest.kind() != Kind.TEMPLATE
+        || (manifest.format() == Format.ZFS && snapshots.isEmpty())) {
+      throw new BundleException(
+          Reason.CONFLICT,
           "expected an incremental template bundle this host can apply, found a "
               + manifest.kind().name().toLowerCase(java.util.Locale.ROOT)
               + " "
@@ -201,8 +206,10 @@ public final class JailImporter {
                 } else if (member.name().equals(BundleManifest.DELETED)) {
                   Files.copy(bytes, deleted);
                 } else if (manifest.format() == Format.ZFS) {
-                  storage.receive(
-                      template.rootName(), Codecs.decompress(manifest.compression(), bytes));
+                  snapshots
+                      .get()
+                      .receive(
+                          template.rootName(), Codecs.decompress(manifest.compression(), bytes));
                 } else {
                   extractor.extract(Codecs.decompress(manifest.compression(), bytes), delta);
                 }
@@ -219,15 +226,16 @@ public final class JailImporter {
               true);
       jails.store().save(updated);
       done = true;
-      log.println(template.name() + ": applied " + manifest.snapshot() + " over " + base);
+      reporter.info(template.name() + ": applied " + manifest.snapshot() + " over " + base);
       return new Imported(updated, manifest, sha256, reading.whole.count());
     } finally {
       storage.destroy(staging);
-      if (!done
-          && zfs
-          && (changed || storage.snapshots(template.rootName()).contains(manifest.snapshot()))) {
-        storage.rollback(template.rootName(), base);
-        storage.setReadOnly(template.rootName(), true);
+      if (!done && snapshots.isPresent()) {
+        Snapshots held = snapshots.get();
+        if (changed || held.list(template.rootName()).contains(manifest.snapshot())) {
+          held.rollback(template.rootName(), base);
+          storage.setReadOnly(template.rootName(), true);
+        }
       }
     }
   }
@@ -238,10 +246,12 @@ public final class JailImporter {
    */
   private void checkHolds(Jail template, String base)
       throws BundleException, IOException, InterruptedException {
-    if (storage.kind().equals("zfs")) {
-      List<String> held = storage.snapshots(template.rootName());
+    Optional<Snapshots> snapshots = storage.snapshots();
+    if (snapshots.isPresent()) {
+      List<String> held = snapshots.get().list(template.rootName());
       if (!held.contains(base)) {
-        throw new ImportConflictException(
+        throw new BundleException(
+            Reason.CONFLICT,
             "template "
                 + template.name()
                 + " does not hold snapshot "
@@ -255,7 +265,8 @@ public final class JailImporter {
     }
     Path index = layout.tagIndex(template.storageName(), base);
     if (!Files.isRegularFile(index)) {
-      throw new ImportConflictException(
+      throw new BundleException(
+          Reason.CONFLICT,
           "template "
               + template.name()
               + " has no record of "
@@ -264,7 +275,8 @@ public final class JailImporter {
               + " bundle builds on; fetch the full bundle instead");
     }
     if (!TreeIndex.of(storage.path(template.rootName())).equals(TreeIndex.read(index))) {
-      throw new ImportConflictException(
+      throw new BundleException(
+          Reason.CONFLICT,
           "template "
               + template.name()
               + " was changed since "
@@ -285,13 +297,14 @@ public final class JailImporter {
       Files.createDirectory(delta); // an empty delta tar creates nothing
     }
     String root = template.rootName();
-    if (storage.kind().equals("zfs")) {
+    Optional<Snapshots> snapshots = storage.snapshots();
+    if (snapshots.isPresent()) {
       storage.setReadOnly(root, false);
       TreePatch.apply(storage.path(root), deleted, delta, storage);
       storage.setReadOnly(root, true);
-      storage.snapshot(root, snapshot);
+      snapshots.get().snapshot(root, snapshot);
     } else {
-      String copy = staging + "/root";
+      String copy = HostLayout.rootName(staging);
       storage.copyOf(root, copy);
       TreePatch.apply(storage.path(copy), deleted, delta, storage);
       storage.rename(root, staging + "/old");
@@ -436,20 +449,23 @@ public final class JailImporter {
   private void checkFits(BundleManifest manifest, String name)
       throws BundleException, JailException, IOException, InterruptedException {
     if (jails.nameTaken(name)) {
-      throw new ImportConflictException(
+      throw new BundleException(
+          Reason.CONFLICT,
           "a jail or template named "
               + name
               + " already exists here; import under"
               + " another name with -n NEWNAME, or destroy the existing one first");
     }
-    if (manifest.format() == Format.ZFS && !storage.kind().equals("zfs")) {
-      throw new ImportConflictException(
+    if (manifest.format() == Format.ZFS && storage.snapshots().isEmpty()) {
+      throw new BundleException(
+          Reason.CONFLICT,
           "this is a zfs bundle (zfs send streams), but this host stores plain"
               + " directories; export it again with --format tar on its host, or keep jails on ZFS here"
               + " ('warder activate POOL/DATASET')");
     }
     if (manifest.incremental()) {
-      throw new ImportConflictException(
+      throw new BundleException(
+          Reason.CONFLICT,
           "this bundle holds only the changes since snapshot "
               + manifest.base().get()
               + " of template "
@@ -564,9 +580,10 @@ public final class JailImporter {
       return;
     }
     InputStream plain = Codecs.decompress(manifest.compression(), bytes);
-    String root = staging + "/root";
+    String root = HostLayout.rootName(staging);
     if (manifest.format() == Format.ZFS) {
-      storage.receive(root, plain);
+      // checkFits refused a zfs bundle on storage without snapshots before any byte was read
+      storage.snapshots().orElseThrow().receive(root, plain);
     } else {
       extractor.extract(plain, storage.create(root));
     }
@@ -623,7 +640,7 @@ public final class JailImporter {
     JailProperties declared = declared(manifest, name);
     try {
       Consent.Screened screened = consent.screen(declared);
-      screened.report("the bundle's config").forEach(log::println);
+      screened.report("the bundle's config").forEach(reporter::info);
       return screened.props().withIdentity(identity);
     } catch (PropertyException e) {
       throw new BadBundleException(
@@ -648,8 +665,8 @@ public final class JailImporter {
     Path devfsRules = storage.path(staging).resolve(JailDirectoryFiles.DEVFS_RULES);
     if (Integer.parseInt(jail.props().value("devfs_ruleset")) < JailDevfs.FIRST_OWN_RULESET
         && Files.deleteIfExists(devfsRules)) {
-      log.println(
-          "warning: dropped the jail's own devfs rules ("
+      reporter.warning(
+          "dropped the jail's own devfs rules ("
               + JailDirectoryFiles.DEVFS_RULES
               + ") with"
               + " devfs_ruleset; to keep them: "
@@ -657,15 +674,16 @@ public final class JailImporter {
               + " devfs_ruleset");
     }
     storage.rename(staging, jail.storageName());
-    if (manifest.format() == Format.ZFS && !template) {
-      storage.destroySnapshot(jail.rootName(), manifest.snapshot());
+    Optional<Snapshots> snapshots = storage.snapshots();
+    if (manifest.format() == Format.ZFS && !template && snapshots.isPresent()) {
+      snapshots.get().destroySnapshot(jail.rootName(), manifest.snapshot());
     }
     Jail adopted = jails.adopt(jail);
     if (template && manifest.format() == Format.TAR) {
       // what the next tag's difference is applied to: a snapshot on ZFS, the tree's index with
       // directories
-      if (storage.kind().equals("zfs")) {
-        storage.snapshot(jail.rootName(), manifest.snapshot());
+      if (snapshots.isPresent()) {
+        snapshots.get().snapshot(jail.rootName(), manifest.snapshot());
       }
       TreeIndex.of(storage.path(jail.rootName()))
           .write(layout.tagIndex(jail.storageName(), manifest.snapshot()));

@@ -2,6 +2,7 @@ package org.warder.client.bundle;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import org.warder.client.digest.Sha256Tally;
 import org.warder.index.BundleManifest.Compression;
 import org.warder.index.BundleManifest.Member;
 
@@ -15,11 +16,12 @@ final class MemberStream {
   static Member write(
       String name, Compression compression, BundleContainer.MemberWriter writer, OutputStream out)
       throws IOException, InterruptedException, BundleException {
-    DigestingOutputStream digest = new DigestingOutputStream(out);
-    try (OutputStream compressed = Codecs.compress(compression, digest)) {
+    Sha256Tally tally = new Sha256Tally();
+    OutputStream digested = tally.tee(out);
+    try (OutputStream compressed = Codecs.compress(compression, digested)) {
       writer.write(compressed);
     }
-    digest.flush();
-    return new Member(name, digest.count(), digest.sha256());
+    digested.flush();
+    return new Member(name, tally.count(), tally.sha256());
   }
 }

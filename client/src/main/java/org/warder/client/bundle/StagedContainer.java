@@ -7,7 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.warder.client.archive.TarExtractor;
+import org.warder.client.digest.Sha256Tally;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.index.BundleManifest;
 import org.warder.index.BundleManifest.Compression;
 import org.warder.index.BundleManifest.Member;
@@ -41,8 +42,8 @@ final class StagedContainer implements BundleContainer {
 
   @Override
   public JailExporter.Result finish(BundleManifest manifest) throws IOException {
-    DigestingOutputStream digest = new DigestingOutputStream(out);
-    TarArchiveOutputStream tar = new TarArchiveOutputStream(digest);
+    Sha256Tally tally = new Sha256Tally();
+    TarArchiveOutputStream tar = new TarArchiveOutputStream(tally.tee(out));
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_STAR);
     byte[] json = manifest.toJson();
@@ -58,7 +59,7 @@ final class StagedContainer implements BundleContainer {
     }
     tar.finish();
     tar.flush();
-    return new JailExporter.Result(manifest, digest.sha256(), digest.count());
+    return new JailExporter.Result(manifest, tally.sha256(), tally.count());
   }
 
   /** A member's tar header: a regular file of {@code size} bytes, mode 0644, the bundle's time. */
@@ -71,6 +72,6 @@ final class StagedContainer implements BundleContainer {
 
   @Override
   public void close() throws IOException {
-    TarExtractor.deleteTree(work);
+    DirectoryTrees.delete(work);
   }
 }

@@ -9,17 +9,15 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.warder.client.digest.Sha256Tally;
 import org.warder.client.state.StateFiles;
 import org.warder.signing.AtomicFiles;
-import org.warder.signing.Digests;
 
 /**
  * What a tree held at one tag, path by path (type, mode, owner, size, time, and the sha256 of a
@@ -62,7 +60,6 @@ public record TreeIndex(SortedMap<String, Entry> entries) {
   /** Indexes the tree under {@code root}, never following a symlink. */
   public static TreeIndex of(Path root) throws IOException {
     SortedMap<String, Entry> entries = new TreeMap<>();
-    byte[] buffer = new byte[64 * 1024];
     Files.walkFileTree(
         root,
         new SimpleFileVisitor<>() {
@@ -94,13 +91,9 @@ public record TreeIndex(SortedMap<String, Entry> entries) {
               type = "dir";
             } else if (attrs.isRegularFile()) {
               type = "file";
-              MessageDigest sha = Digests.newDigest("sha256");
               try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
-                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                  sha.update(buffer, 0, n);
-                }
+                content = Sha256Tally.of(in).sha256();
               }
-              content = HexFormat.of().formatHex(sha.digest());
             } else {
               type = "other";
             }

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
-import org.warder.client.archive.TarExtractor;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.client.storage.Storage;
 
 /**
@@ -77,7 +77,7 @@ final class TreePatch {
     }
     target = target.resolve(segments.get(segments.size() - 1));
     if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-      TarExtractor.deleteTree(target);
+      DirectoryTrees.delete(target);
     } else {
       Files.deleteIfExists(target);
     }

@@ -110,23 +110,27 @@ final class Context {
 
   /** Exports jails and templates of this host. */
   JailExporter exporter() throws IOException {
-    return new JailExporter(layout, storage(), jails(), runner, HostOs.current(), clock, err);
+    return new JailExporter(
+        layout, storage(), jails(), runner, HostOs.current(), clock, new ConsoleReporter(err));
   }
 
   /** Imports bundles into this host. */
   JailImporter importer() throws IOException {
-    return new JailImporter(layout, storage(), jails(), TarExtractor.withDefaults(), err);
+    return new JailImporter(
+        layout, storage(), jails(), TarExtractor.withDefaults(), new ConsoleReporter(err));
   }
 
   /** Pushes and pulls jails and templates through registries. */
   BundleSync bundleSync() throws IOException {
     Jails jails = jails();
-    return new BundleSync(layout, storage(), jails.store(), exporter(), importer(), out);
+    return new BundleSync(
+        layout, storage(), jails.store(), exporter(), importer(), new ConsoleReporter(out));
   }
 
   /** The team bundles repository {@code config} publishes. */
   RemoteBundles remoteBundles(RepoConfig config) throws IOException, ClientException {
-    return new RemoteBundles(repositories().updater(config), config.targetUrls(), err);
+    return new RemoteBundles(
+        repositories().updater(config), config.targetUrls(), new ConsoleReporter(err));
   }
 
   /**
@@ -147,12 +151,12 @@ final class Context {
 
   /** Exports jails as iocage export zips. */
   IocageExporter iocageExporter() throws IOException {
-    return new IocageExporter(layout, storage(), jails(), clock, err);
+    return new IocageExporter(layout, storage(), jails(), clock, new ConsoleReporter(err));
   }
 
   /** Imports iocage export zips into this host. */
   IocageImporter iocageImporter() throws IOException {
-    return new IocageImporter(storage(), jails(), clock, err);
+    return new IocageImporter(storage(), jails(), clock, new ConsoleReporter(err));
   }
 
   /** The raw standard input, for {@code import -}. */

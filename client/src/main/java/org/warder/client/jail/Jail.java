@@ -18,7 +18,7 @@ public record Jail(JailName name, JailProperties props, boolean template) {
 
   /** The storage name of its root: {@code <storageName>/root}. */
   public String rootName() {
-    return storageName() + "/root";
+    return HostLayout.rootName(storageName());
   }
 
   /** The release it was built from ({@code EMPTY} for empty jails). */

@@ -35,6 +35,7 @@ import org.warder.client.layout.HostLayout;
 import org.warder.client.runtime.JailRuntime;
 import org.warder.client.runtime.Mount;
 import org.warder.client.runtime.RuntimeSpec;
+import org.warder.client.storage.Snapshots;
 import org.warder.client.storage.Storage;
 import org.warder.index.PluginManifest;
 import org.warder.signing.AtomicFiles;
@@ -120,16 +121,18 @@ public final class Jails {
       }
     }
     String jailDir = HostLayout.jailName(name.value());
-    String root = jailDir + "/root";
+    String root = HostLayout.rootName(jailDir);
     boolean done = false;
     try {
       storage.createPrivate(jailDir);
-      String sourceRoot = request.source().map(s -> s.storageName() + "/root").orElse("");
+      String sourceRoot =
+          request.source().map(s -> HostLayout.rootName(s.storageName())).orElse("");
       switch (request.mode()) {
         case EMPTY -> storage.create(root);
         case THIN -> {
           if (request.snapshot().isPresent()) {
-            storage.cloneSnapshot(sourceRoot, request.snapshot().get(), root);
+            snapshotsFor("a clone of a snapshot")
+                .cloneSnapshot(sourceRoot, request.snapshot().get(), root);
           } else {
             storage.cloneOf(sourceRoot, name.value(), root);
           }
@@ -181,7 +184,10 @@ public final class Jails {
         storage.destroy(jailDir);
         request
             .source()
-            .ifPresent(s -> destroyOriginSnapshotQuietly(s.storageName() + "/root", name.value()));
+            .ifPresent(
+                s ->
+                    destroyOriginSnapshotQuietly(
+                        HostLayout.rootName(s.storageName()), name.value()));
       }
     }
   }
@@ -198,7 +204,9 @@ public final class Jails {
 
   private void destroyOriginSnapshotQuietly(String sourceRoot, String snapshot) {
     try {
-      storage.destroySnapshot(sourceRoot, snapshot);
+      if (storage.snapshots().isPresent()) {
+        storage.snapshots().get().destroySnapshot(sourceRoot, snapshot);
+      }
     } catch (IOException | InterruptedException e) {
       out.println(
           "warning: could not remove snapshot "
@@ -257,7 +265,7 @@ public final class Jails {
     List<FstabEntry> entries = new ArrayList<>();
     Optional<Origin> base = baseOrigin(jail);
     if (base.isPresent()) {
-      Path origin = layout.path(base.get().storageName()).resolve("root");
+      Path origin = layout.path(HostLayout.rootName(base.get().storageName()));
       Fstab.baseJailEntries(origin, root).stream()
           .filter(e -> Files.isDirectory(Path.of(e.source()), LinkOption.NOFOLLOW_LINKS))
           .forEach(entries::add);
@@ -403,7 +411,7 @@ public final class Jails {
     if (jail.props().isTrue("basejail")) {
       writeFstab(moved);
     } else {
-      Path from = layout.path(origin).resolve("root");
+      Path from = layout.path(HostLayout.rootName(origin));
       Path to = layout.path(jail.rootName());
       storage.clearImmutableFlags(to);
       // the jail is stopped, so nothing inside can swap a directory for a link once the walk
@@ -597,7 +605,9 @@ public final class Jails {
     storage.destroy(jail.storageName());
     jail.origin()
         .ifPresent(
-            o -> destroyOriginSnapshotQuietly(o.storageName() + "/root", jail.name().value()));
+            o ->
+                destroyOriginSnapshotQuietly(
+                    HostLayout.rootName(o.storageName()), jail.name().value()));
     out.println(name + " destroyed");
   }
 
@@ -695,14 +705,14 @@ public final class Jails {
       throw new JailException(
           "expected a snapshot name of letters, digits and _.:-, found \"" + snap + "\"");
     }
-    storage.snapshot(jail.rootName(), snap);
+    snapshotsFor("a snapshot").snapshot(jail.rootName(), snap);
     return snap;
   }
 
   /** The snapshots of a jail's root, oldest first. */
   public List<String> snapshots(String name)
       throws JailException, IOException, InterruptedException {
-    return storage.snapshots(store.get(name).rootName());
+    return snapshotsFor("listing snapshots").list(store.get(name).rootName());
   }
 
   /** Rolls a stopped jail back to a snapshot. */
@@ -712,11 +722,24 @@ public final class Jails {
     if (runtime.jid(jail.name()).isPresent()) {
       throw new JailException(name + " is running; stop it before rolling it back");
     }
-    if (!storage.snapshots(jail.rootName()).contains(snapshot)) {
+    Snapshots snapshots = snapshotsFor("a rollback");
+    if (!snapshots.list(jail.rootName()).contains(snapshot)) {
       throw new JailException(
           name + " has no snapshot " + snapshot + "; see 'warder snaplist " + name + "'");
     }
-    storage.rollback(jail.rootName(), snapshot);
+    snapshots.rollback(jail.rootName(), snapshot);
+  }
+
+  /** The storage's snapshots, or a refusal saying that {@code what} needs them. */
+  private Snapshots snapshotsFor(String what) throws JailException {
+    return storage
+        .snapshots()
+        .orElseThrow(
+            () ->
+                new JailException(
+                    what
+                        + " needs ZFS storage, but this host stores plain directories; run"
+                        + " 'warder activate POOL/DATASET' to keep releases and jails on ZFS"));
   }
 
   /** The runtime description of a jail: mounts, network, commands, jail(8) parameters. */

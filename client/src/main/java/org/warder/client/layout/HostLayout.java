@@ -67,7 +67,7 @@ public final class HostLayout {
   }
 
   public Path releaseRoot(String release) {
-    return path(releaseName(release)).resolve("root");
+    return path(rootName(releaseName(release)));
   }
 
   public Path jails() {
@@ -78,6 +78,25 @@ public final class HostLayout {
   public static String jailName(String name) {
     return "jails/" + name;
   }
+
+  /**
+   * Relative name (for storage) of the copy a plugin update keeps of jail {@code name} on storage
+   * without snapshots, to restore it from: {@code jails/.update-<name>}.
+   */
+  public static String updateBackupName(String name) {
+    return "jails/.update-" + name;
+  }
+
+  /**
+   * Relative name (for storage) of the root of the jail, template, release or staging area stored
+   * as {@code storageName}: {@code <storageName>/root}.
+   */
+  public static String rootName(String storageName) {
+    return storageName + "/" + ROOT;
+  }
+
+  /** The directory of a jail, template or release that holds its file system. */
+  public static final String ROOT = "root";
 
   /** Relative name (for storage) of a template: {@code templates/<name>}. */
   public static String templateName(String name) {

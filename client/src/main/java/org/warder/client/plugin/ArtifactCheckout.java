@@ -30,6 +30,7 @@ import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.TransportBundleStream;
 import org.eclipse.jgit.transport.URIish;
+import org.warder.client.host.DirectoryTrees;
 
 /**
  * Writes a plugin artifact's files at exactly its pinned commit, from a git bundle that was already
@@ -90,7 +91,7 @@ public final class ArtifactCheckout {
       Files.move(staging, destination, StandardCopyOption.ATOMIC_MOVE);
       return written;
     } finally {
-      Trees.delete(work);
+      DirectoryTrees.delete(work);
     }
   }
 

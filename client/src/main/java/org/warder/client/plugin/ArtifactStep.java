@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.warder.client.ClientException;
-import org.warder.client.archive.TarExtractor;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.client.jail.Jails;
 import org.warder.client.plan.Step;
 import org.warder.client.progress.Reporter;
@@ -98,8 +98,8 @@ final class ArtifactStep implements Step {
 
   @Override
   public void run(Reporter reporter) throws ClientException, IOException {
-    TarExtractor.deleteTree(fresh);
-    TarExtractor.deleteTree(old);
+    DirectoryTrees.delete(fresh);
+    DirectoryTrees.delete(old);
     new ArtifactCheckout().checkout(sources.bundle(plugin), commit, fresh);
     if (Files.exists(pluginDir)) {
       Files.move(pluginDir, old);
@@ -111,7 +111,7 @@ final class ArtifactStep implements Step {
   @Override
   public void undo(Reporter reporter) throws IOException {
     if (Files.exists(old)) {
-      TarExtractor.deleteTree(pluginDir);
+      DirectoryTrees.delete(pluginDir);
       Files.move(old, pluginDir);
     }
   }

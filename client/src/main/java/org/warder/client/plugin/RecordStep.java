@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import org.warder.client.archive.TarExtractor;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.client.plan.Step;
 import org.warder.client.progress.Reporter;
 import org.warder.client.state.StateFiles;
@@ -70,6 +70,6 @@ final class RecordStep implements Step {
     AtomicFiles.write(
         dir.resolve("plugin.json"),
         StateFiles.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
-    TarExtractor.deleteTree(dir.resolve("plugin.old"));
+    DirectoryTrees.delete(dir.resolve("plugin.old"));
   }
 }

@@ -7,13 +7,14 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import org.warder.client.ClientException;
-import org.warder.client.archive.TarExtractor;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.client.jail.Jail;
 import org.warder.client.jail.JailException;
 import org.warder.client.jail.Jails;
+import org.warder.client.layout.HostLayout;
 import org.warder.client.plan.Step;
 import org.warder.client.progress.Reporter;
-import org.warder.client.storage.SnapshotsUnsupportedException;
+import org.warder.client.storage.Snapshots;
 import org.warder.client.storage.Storage;
 
 /**
@@ -62,16 +63,17 @@ final class UpdateSnapshot implements Step {
 
   @Override
   public void run(Reporter reporter) throws ClientException, IOException, InterruptedException {
-    try {
-      storage.snapshot(jail.rootName(), snap);
+    Optional<Snapshots> snapshots = storage.snapshots();
+    if (snapshots.isPresent()) {
+      snapshots.get().snapshot(jail.rootName(), snap);
       Path copy =
           Files.createTempDirectory(dir.getParent(), "." + jail.name().value() + ".update-");
       copyState(dir, copy);
       saved = Optional.of(copy);
       reporter.info("snapshot " + jail.rootName() + "@" + snap + " taken");
-    } catch (SnapshotsUnsupportedException e) {
+    } else {
       stopQuietly(reporter);
-      String copy = jail.storageName().replace("jails/", "jails/.update-");
+      String copy = HostLayout.updateBackupName(jail.name().value());
       storage.destroy(copy);
       storage.copyOf(jail.storageName(), copy);
       backup = Optional.of(copy);
@@ -90,7 +92,7 @@ final class UpdateSnapshot implements Step {
       startIfItRan();
       reporter.info("restored " + jail.name() + " from its copy");
     } else if (saved.isPresent()) {
-      storage.rollback(jail.rootName(), snap);
+      snapshotsOf(storage).rollback(jail.rootName(), snap);
       copyState(saved.get(), dir);
       restorePluginDir();
       startIfItRan();
@@ -98,13 +100,20 @@ final class UpdateSnapshot implements Step {
     }
   }
 
+  /** The snapshots of storage a snapshot was taken on (saved is present only then). */
+  private static Snapshots snapshotsOf(Storage storage) {
+    return storage
+        .snapshots()
+        .orElseThrow(() -> new IllegalStateException("a snapshot was taken on " + storage.kind()));
+  }
+
   /** Drops the snapshot (or copy) once the update is done. */
   void discard() throws IOException, InterruptedException {
     if (backup.isPresent()) {
       storage.destroy(backup.get());
     } else if (saved.isPresent()) {
-      storage.destroySnapshot(jail.rootName(), snap);
-      TarExtractor.deleteTree(saved.get());
+      snapshotsOf(storage).destroySnapshot(jail.rootName(), snap);
+      DirectoryTrees.delete(saved.get());
     }
   }
 
@@ -122,9 +131,9 @@ final class UpdateSnapshot implements Step {
 
   /** Puts the previous artifact back when a failed checkout left it aside. */
   private void restorePluginDir() throws IOException {
-    TarExtractor.deleteTree(dir.resolve("plugin.new"));
+    DirectoryTrees.delete(dir.resolve("plugin.new"));
     if (Files.exists(dir.resolve("plugin.old"))) {
-      TarExtractor.deleteTree(dir.resolve("plugin"));
+      DirectoryTrees.delete(dir.resolve("plugin"));
       Files.move(dir.resolve("plugin.old"), dir.resolve("plugin"));
     }
   }

@@ -34,6 +34,7 @@ import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.warder.client.ClientException;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.client.plugin.ArtifactTree;
 import org.warder.client.plugin.PluginException;
 
@@ -285,7 +286,7 @@ final class ArtifactRepository implements AutoCloseable {
 
   private static void close(Repository repo, Path dir) throws IOException {
     repo.close();
-    org.warder.client.plugin.Trees.delete(dir);
+    DirectoryTrees.delete(dir);
   }
 
   private static String shown(String s) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.warder.client.ClientException;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.client.plugin.PluginException;
 import org.warder.client.plugin.PluginTargets;
 import org.warder.index.CatalogException;
@@ -65,7 +66,7 @@ public final class PluginIndexImport {
           (name, max) -> repo.readFile(commit, name, max),
           artifacts);
     } finally {
-      org.warder.client.plugin.Trees.delete(work);
+      DirectoryTrees.delete(work);
     }
   }
 

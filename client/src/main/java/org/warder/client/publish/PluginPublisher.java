@@ -12,11 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.warder.client.ClientException;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.client.plugin.ArtifactTree;
 import org.warder.client.plugin.CatalogInconsistencyException;
 import org.warder.client.plugin.PluginException;
 import org.warder.client.plugin.PluginTargets;
-import org.warder.client.plugin.Trees;
 import org.warder.client.progress.ProgressListener;
 import org.warder.client.progress.Reporter;
 import org.warder.index.CatalogException;
@@ -164,7 +164,7 @@ public final class PluginPublisher {
               role, current, targets, clock.instant(), to.signer(), to.registry());
       return new Report(outcomes, OptionalLong.of(version));
     } finally {
-      Trees.delete(work);
+      DirectoryTrees.delete(work);
     }
   }
 

@@ -5,10 +5,10 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import org.warder.client.ClientException;
 import org.warder.client.ClientException.Reason;
+import org.warder.client.digest.Sha256Tally;
+import org.warder.client.progress.ProgressFetcher;
 import org.warder.client.progress.ProgressListener;
 import org.warder.client.progress.Reporter;
 import org.warder.index.ReleaseManifest;
@@ -63,29 +63,14 @@ final class MirrorFile implements DistributionFile {
         AtomicFiles.createTemp(
             dest.getParent(), dest.getFileName().toString(), AtomicFiles.WORLD_READABLE);
     try {
-      MessageDigest digest = Digests.newDigest("sha256");
+      Sha256Tally tally = new Sha256Tally();
       progress.begin(entry.file(), -1);
       try (OutputStream file = Files.newOutputStream(tmp)) {
-        fetcher.fetch(
-            url,
-            CAP,
-            new OutputStream() {
-              @Override
-              public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-              }
-
-              @Override
-              public void write(byte[] b, int off, int len) throws IOException {
-                digest.update(b, off, len);
-                file.write(b, off, len);
-                progress.advance(len);
-              }
-            });
+        new ProgressFetcher(fetcher, progress).fetch(url, CAP, tally.tee(file));
       } finally {
         progress.end();
       }
-      String found = HexFormat.of().formatHex(digest.digest());
+      String found = tally.sha256();
       if (!found.equals(entry.sha256())) {
         throw new ClientException(
             Reason.REFUSED,

@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.warder.client.archive.TarExtractor;
 import org.warder.client.exec.Command;
 import org.warder.client.exec.CommandRunner;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.client.host.HostOs;
 import org.warder.client.plan.Step;
 import org.warder.client.progress.Reporter;
@@ -62,7 +62,7 @@ final class UpdateStep implements Step {
     try {
       runner.check(command(work));
     } finally {
-      TarExtractor.deleteTree(work);
+      DirectoryTrees.delete(work);
     }
   }
 

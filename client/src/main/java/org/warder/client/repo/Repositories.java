@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.warder.client.ClientException;
 import org.warder.client.ClientException.Reason;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.progress.Reporter;
 import org.warder.client.state.StateFiles;
@@ -96,7 +97,7 @@ public final class Repositories {
       updater(config).refresh();
       StateFiles.write(layout.repoConfig(name), config);
     } catch (IOException | SigningException | RuntimeException e) {
-      deleteTree(layout.repo(name));
+      DirectoryTrees.delete(layout.repo(name));
       throw new ClientException(
           e instanceof SigningException ? Reason.REFUSED : Reason.NETWORK,
           "cannot add " + name + " (" + url + "): " + e.getMessage(),
@@ -199,17 +200,6 @@ public final class Repositories {
   /** Forgets a repository and its cache. */
   public void remove(String name) throws ClientException, IOException {
     get(name);
-    deleteTree(layout.repo(name));
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    DirectoryTrees.delete(layout.repo(name));
   }
 }

@@ -1,24 +1,21 @@
 package org.warder.client.storage;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.warder.client.exec.Command;
 import org.warder.client.exec.CommandRunner;
 import org.warder.client.freebsd.FreeBsdCommands;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.signing.AtomicFiles;
 
 /**
  * Storage as plain directories under the warder root (no ZFS): copies ({@code cp -a}, which keeps
- * modes, owners, links and, on FreeBSD, file flags) instead of clones, and no snapshots. On FreeBSD
- * the system immutable flag is cleared before a tree is removed.
+ * modes, owners, links and, on FreeBSD, file flags) instead of clones, and no {@link Snapshots}. On
+ * FreeBSD the system immutable flag is cleared before a tree is removed.
  */
 public final class DirStorage implements Storage {
   private final Path root;
@@ -63,14 +60,7 @@ public final class DirStorage implements Storage {
       return;
     }
     clearImmutableFlags(p);
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
-        if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
-          f.toFile().setWritable(true, true); // read-only directories (0555) must still go
-        }
-        Files.delete(f);
-      }
-    }
+    DirectoryTrees.delete(p);
   }
 
   @Override
@@ -98,40 +88,8 @@ public final class DirStorage implements Storage {
   }
 
   @Override
-  public void snapshot(String name, String snapshot) throws SnapshotsUnsupportedException {
-    throw new SnapshotsUnsupportedException("a snapshot");
-  }
-
-  @Override
-  public void destroySnapshot(String name, String snapshot) {
-    // copies have no snapshots
-  }
-
-  @Override
-  public List<String> snapshots(String name) throws SnapshotsUnsupportedException {
-    throw new SnapshotsUnsupportedException("listing snapshots");
-  }
-
-  @Override
-  public Path cloneSnapshot(String source, String snapshot, String target)
-      throws SnapshotsUnsupportedException {
-    throw new SnapshotsUnsupportedException("a clone of a snapshot");
-  }
-
-  @Override
-  public void send(String name, String snapshot, Optional<String> from, OutputStream out)
-      throws SnapshotsUnsupportedException {
-    throw new SnapshotsUnsupportedException("a zfs send stream");
-  }
-
-  @Override
-  public void receive(String name, InputStream in) throws SnapshotsUnsupportedException {
-    throw new SnapshotsUnsupportedException("receiving a zfs send stream");
-  }
-
-  @Override
-  public void rollback(String name, String snapshot) throws SnapshotsUnsupportedException {
-    throw new SnapshotsUnsupportedException("a rollback");
+  public Optional<Snapshots> snapshots() {
+    return Optional.empty(); // copies have no snapshots
   }
 
   @Override

@@ -1,8 +1,6 @@
 package org.warder.client.storage;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,12 +47,6 @@ public interface Storage {
   Path cloneOf(String source, String snapshot, String target)
       throws IOException, InterruptedException;
 
-  /**
-   * Makes {@code target} a ZFS clone of the existing snapshot {@code source@snapshot} (ZFS only).
-   */
-  Path cloneSnapshot(String source, String snapshot, String target)
-      throws IOException, InterruptedException;
-
   /** Makes {@code target} an independent full copy of {@code source} (thick). */
   Path copyOf(String source, String target) throws IOException, InterruptedException;
 
@@ -62,18 +54,6 @@ public interface Storage {
    * Copies the content of directory {@code from} over directory {@code to} (cp -a), any storage.
    */
   void copyInto(Path from, Path to) throws IOException, InterruptedException;
-
-  /** Takes snapshot {@code snapshot} of {@code name} (ZFS only). */
-  void snapshot(String name, String snapshot) throws IOException, InterruptedException;
-
-  /** Destroys snapshot {@code snapshot} of {@code name} if it exists (nothing without ZFS). */
-  void destroySnapshot(String name, String snapshot) throws IOException, InterruptedException;
-
-  /** Snapshots of {@code name}, oldest first (ZFS only). */
-  List<String> snapshots(String name) throws IOException, InterruptedException;
-
-  /** Rolls {@code name} back to {@code snapshot}, destroying later snapshots (ZFS only). */
-  void rollback(String name, String snapshot) throws IOException, InterruptedException;
 
   /** Names (relative) whose clones originate from snapshots of {@code name}. */
   List<String> clonesOf(String name) throws IOException, InterruptedException;
@@ -88,19 +68,11 @@ public interface Storage {
   void clearImmutableFlags(Path path) throws IOException, InterruptedException;
 
   /**
-   * Writes a {@code zfs send} stream of {@code name@snapshot} to {@code out}: the whole dataset, or
-   * with {@code from} only what changed since {@code name@from} (ZFS only).
+   * The snapshot capability (snapshots, clones of them, rollback, send and receive), where this
+   * storage has it (ZFS); empty with plain directories.
    */
-  void send(String name, String snapshot, Optional<String> from, OutputStream out)
-      throws IOException, InterruptedException;
+  Optional<Snapshots> snapshots();
 
-  /**
-   * Receives a {@code zfs send} stream from {@code in} as {@code name} (a new dataset, or for an
-   * incremental stream the dataset holding its base snapshot), reading {@code in} to its end (ZFS
-   * only). If reading {@code in} fails, the receive is killed and nothing is received.
-   */
-  void receive(String name, InputStream in) throws IOException, InterruptedException;
-
-  /** {@code dir} or {@code zfs}. */
+  /** {@code dir} or {@code zfs}, for display only: callers ask for capabilities instead. */
   String kind();
 }

@@ -24,7 +24,7 @@ import org.warder.client.freebsd.FreeBsdCommands;
  * an unmount, rename or destroy that finds the dataset busy. FreeBSD's OpenZFS does all this
  * itself, so production FreeBSD runs without it.
  */
-public final class ZfsStorage implements Storage {
+public final class ZfsStorage implements Storage, Snapshots {
   private final CommandRunner runner;
   private final String base;
   private final Path root;
@@ -172,6 +172,11 @@ public final class ZfsStorage implements Storage {
   }
 
   @Override
+  public Optional<Snapshots> snapshots() {
+    return Optional.of(this);
+  }
+
+  @Override
   public void snapshot(String name, String snapshot) throws IOException, InterruptedException {
     runner.check(Command.of("zfs", "snapshot", dataset(name) + "@" + snapshot));
   }
@@ -179,13 +184,13 @@ public final class ZfsStorage implements Storage {
   @Override
   public void destroySnapshot(String name, String snapshot)
       throws IOException, InterruptedException {
-    if (snapshots(name).contains(snapshot)) {
+    if (list(name).contains(snapshot)) {
       runner.check(Command.of("zfs", "destroy", dataset(name) + "@" + snapshot));
     }
   }
 
   @Override
-  public List<String> snapshots(String name) throws IOException, InterruptedException {
+  public List<String> list(String name) throws IOException, InterruptedException {
     String prefix = dataset(name) + "@";
     return runner
         .check(Command.of("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-s", "creation"))

@@ -5,6 +5,6 @@ public final class BaseBundleNotFoundException extends TeamBundleException {
   private static final long serialVersionUID = 1L;
 
   public BaseBundleNotFoundException(String message) {
-    super(message);
+    super(Reason.NOT_FOUND, message);
   }
 }

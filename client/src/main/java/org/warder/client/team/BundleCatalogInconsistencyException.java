@@ -8,6 +8,6 @@ public final class BundleCatalogInconsistencyException extends TeamBundleExcepti
   private static final long serialVersionUID = 1L;
 
   public BundleCatalogInconsistencyException(String message) {
-    super(message);
+    super(Reason.REFUSED, message);
   }
 }

@@ -8,6 +8,6 @@ public final class BundleChainCycleException extends TeamBundleException {
   private static final long serialVersionUID = 1L;
 
   public BundleChainCycleException(String message) {
-    super(message);
+    super(Reason.REFUSED, message);
   }
 }

@@ -5,6 +5,6 @@ public final class BundleNotFoundException extends TeamBundleException {
   private static final long serialVersionUID = 1L;
 
   public BundleNotFoundException(String message) {
-    super(message);
+    super(Reason.NOT_FOUND, message);
   }
 }

@@ -3,7 +3,6 @@ package org.warder.client.team;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.warder.client.ClientException.Reason;
 import org.warder.client.bundle.BadBundleException;
 import org.warder.client.bundle.BundleException;
-import org.warder.client.bundle.ImportConflictException;
 import org.warder.client.bundle.JailExporter;
 import org.warder.client.bundle.JailImporter;
 import org.warder.client.jail.Jail;
@@ -24,8 +23,10 @@ import org.warder.client.jail.JailException;
 import org.warder.client.jail.JailStore;
 import org.warder.client.jail.props.Consent;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.progress.Reporter;
 import org.warder.client.publish.Destination;
 import org.warder.client.publish.RegistryApiException;
+import org.warder.client.storage.Snapshots;
 import org.warder.client.storage.Storage;
 import org.warder.index.BundleManifest.Compression;
 import org.warder.index.BundleManifest.Format;
@@ -53,7 +54,7 @@ public final class BundleSync {
   private final JailStore store;
   private final JailExporter exporter;
   private final JailImporter importer;
-  private final PrintWriter out;
+  private final Reporter reporter;
 
   public BundleSync(
       HostLayout layout,
@@ -61,13 +62,13 @@ public final class BundleSync {
       JailStore store,
       JailExporter exporter,
       JailImporter importer,
-      PrintWriter out) {
+      Reporter reporter) {
     this.layout = layout;
     this.storage = storage;
     this.store = store;
     this.exporter = exporter;
     this.importer = importer;
-    this.out = out;
+    this.reporter = reporter;
   }
 
   /**
@@ -140,16 +141,17 @@ public final class BundleSync {
               + " published already; published tags never change, push with another"
               + " --tag (or none for the next number)");
     }
-    boolean zfs = storage.kind().equals("zfs");
-    Format format = request.format().orElse(zfs ? Format.ZFS : Format.TAR);
+    Optional<Snapshots> snapshots = storage.snapshots();
+    Format format = request.format().orElse(snapshots.isPresent() ? Format.ZFS : Format.TAR);
     Optional<String> base =
         kind == BundleKind.TEMPLATE && !request.full()
             ? heldBase(jail, published, format)
             : Optional.empty();
     String snapshot = snapshotOf(tag);
-    boolean tagged = kind == BundleKind.TEMPLATE && zfs;
-    if (tagged) {
-      if (storage.snapshots(jail.rootName()).contains(snapshot)) {
+    // a template's tag is a snapshot of its root where the storage has snapshots
+    Optional<Snapshots> tagged = snapshots.filter(s -> kind == BundleKind.TEMPLATE);
+    if (tagged.isPresent()) {
+      if (tagged.get().list(jail.rootName()).contains(snapshot)) {
         throw new TagAlreadyPublishedException(
             "expected a new tag for "
                 + jail.name()
@@ -159,7 +161,7 @@ public final class BundleSync {
                 + tag
                 + " was pushed or pulled here already); push with another --tag");
       }
-      storage.snapshot(jail.rootName(), snapshot);
+      tagged.get().snapshot(jail.rootName(), snapshot);
     }
     boolean done = false;
     PrivateFiles.createDirectories(layout.images());
@@ -189,7 +191,7 @@ public final class BundleSync {
               format,
               base);
       BundlePublisher.Publication publication = publisher.publish(spec, file, to);
-      out.println(
+      reporter.info(
           (publication.outcome() == BundlePublisher.Outcome.PUBLISHED
                   ? "pushed "
                   : "already published: ")
@@ -221,8 +223,8 @@ public final class BundleSync {
       throw new JailException(e.getMessage(), e);
     } finally {
       Files.deleteIfExists(file);
-      if (tagged && !done) {
-        storage.destroySnapshot(jail.rootName(), snapshot);
+      if (tagged.isPresent() && !done) {
+        tagged.get().destroySnapshot(jail.rootName(), snapshot);
       }
     }
   }
@@ -277,8 +279,9 @@ public final class BundleSync {
    */
   private Set<String> heldTags(Jail template) throws IOException, InterruptedException {
     Set<String> held = new LinkedHashSet<>();
-    if (storage.kind().equals("zfs")) {
-      for (String s : storage.snapshots(template.rootName())) {
+    Optional<Snapshots> snapshots = storage.snapshots();
+    if (snapshots.isPresent()) {
+      for (String s : snapshots.get().list(template.rootName())) {
         if (s.startsWith(TAG_SNAPSHOT)) {
           held.add(s.substring(TAG_SNAPSHOT.length()));
         }
@@ -319,7 +322,8 @@ public final class BundleSync {
     if (local.isPresent()
         && (!local.get().template()
             || !local.get().props().identity("remote").equals(Optional.of(origin)))) {
-      throw new ImportConflictException(
+      throw new BundleException(
+          Reason.CONFLICT,
           "a jail or template named "
               + name
               + " exists here and is not the copy of "
@@ -337,7 +341,8 @@ public final class BundleSync {
     for (RemoteBundle b : chain) {
       Map<String, String> id = Map.of("remote", origin, "remote_tag", b.spec().tag());
       if (!b.spec().incremental() && local.isPresent()) {
-        throw new ImportConflictException(
+        throw new BundleException(
+            Reason.CONFLICT,
             "template "
                 + name
                 + " holds tag(s) "
@@ -350,7 +355,7 @@ public final class BundleSync {
                 + name
                 + " (and the jails made from it) to fetch it anew");
       }
-      out.println(
+      reporter.info(
           "fetching "
               + origin
               + ":"
@@ -364,11 +369,13 @@ public final class BundleSync {
       local = Optional.of(apply(remote, b, name, local, id, consent));
     }
     Jail template =
-        local.orElseThrow(() -> new ImportConflictException("template " + name + " is gone"));
+        local.orElseThrow(
+            () -> new BundleException(Reason.CONFLICT, "template " + name + " is gone"));
     if (chain.isEmpty()
-        && !storage.kind().equals("zfs")
+        && storage.snapshots().isEmpty()
         && !template.props().identity("remote_tag").equals(Optional.of(wanted.spec().tag()))) {
-      throw new ImportConflictException(
+      throw new BundleException(
+          Reason.CONFLICT,
           "template "
               + name
               + " holds tag "
@@ -377,10 +384,7 @@ public final class BundleSync {
               + origin
               + "; with directory storage a template holds one tag: ask for that one");
     }
-    Optional<String> snapshot =
-        storage.kind().equals("zfs")
-            ? Optional.of(snapshotOf(wanted.spec().tag()))
-            : Optional.empty();
+    Optional<String> snapshot = storage.snapshots().map(s -> snapshotOf(wanted.spec().tag()));
     return new LocalTemplate(template, wanted.spec().tag(), snapshot, identity);
   }
 
@@ -418,7 +422,7 @@ public final class BundleSync {
           TufException,
           TeamBundleException {
     RemoteBundle bundle = remote.resolve(ref, BundleKind.JAIL);
-    out.println("fetching jail " + bundle.spec().reference() + ", " + bundle.length() + " bytes");
+    reporter.info("fetching jail " + bundle.spec().reference() + ", " + bundle.length() + " bytes");
     Path file = download(remote, bundle);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       return importer

@@ -8,6 +8,6 @@ public final class IncompatibleBaseException extends TeamBundleException {
   private static final long serialVersionUID = 1L;
 
   public IncompatibleBaseException(String message) {
-    super(message);
+    super(Reason.CONFLICT, message);
   }
 }

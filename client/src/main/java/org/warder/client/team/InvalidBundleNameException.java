@@ -8,6 +8,6 @@ public final class InvalidBundleNameException extends TeamBundleException {
   private static final long serialVersionUID = 1L;
 
   public InvalidBundleNameException(String message) {
-    super(message);
+    super(Reason.INVALID_INPUT, message);
   }
 }

@@ -5,6 +5,6 @@ public final class InvalidBundleReferenceException extends TeamBundleException {
   private static final long serialVersionUID = 1L;
 
   public InvalidBundleReferenceException(String message) {
-    super(message);
+    super(Reason.INVALID_INPUT, message);
   }
 }

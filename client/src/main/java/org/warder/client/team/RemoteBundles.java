@@ -1,7 +1,6 @@
 package org.warder.client.team;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.warder.client.progress.Reporter;
 import org.warder.signing.tuf.FetchStatusException;
 import org.warder.signing.tuf.FetchTooLargeException;
 import org.warder.signing.tuf.Metadata;
@@ -43,7 +43,7 @@ public final class RemoteBundles {
 
   private final Updater updater;
   private final List<URI> targetMirrors;
-  private final PrintWriter warnings;
+  private final Reporter warnings;
   private Optional<Map<String, List<RemoteBundle>>> teams = Optional.empty();
 
   /**
@@ -51,7 +51,7 @@ public final class RemoteBundles {
    * @param targetMirrors base URLs of its targets, tried in order
    * @param warnings where a team's role left out is reported, one line each
    */
-  public RemoteBundles(Updater updater, List<URI> targetMirrors, PrintWriter warnings) {
+  public RemoteBundles(Updater updater, List<URI> targetMirrors, Reporter warnings) {
     this.updater = updater;
     this.targetMirrors = List.copyOf(targetMirrors);
     this.warnings = warnings;
@@ -260,14 +260,13 @@ public final class RemoteBundles {
           | TeamBundleException
           | FetchStatusException
           | FetchTooLargeException e) {
-        warnings.println(
-            "warning: left out the bundles of team "
+        warnings.warning(
+            "left out the bundles of team "
                 + team.get()
                 + " (role "
                 + role
                 + "): "
                 + e.getMessage());
-        warnings.flush();
       }
     }
     teams = Optional.of(found);

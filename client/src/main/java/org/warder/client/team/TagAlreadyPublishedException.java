@@ -5,6 +5,6 @@ public final class TagAlreadyPublishedException extends TeamBundleException {
   private static final long serialVersionUID = 1L;
 
   public TagAlreadyPublishedException(String message) {
-    super(message);
+    super(Reason.CONFLICT, message);
   }
 }

@@ -9,7 +9,7 @@ public final class TeamNotDelegatedException extends TeamBundleException {
   private final String delegateCommand;
 
   public TeamNotDelegatedException(String message, String delegateCommand) {
-    super(message);
+    super(Reason.REFUSED, message);
     this.delegateCommand = delegateCommand;
   }
 

@@ -31,6 +31,7 @@ import net.jqwik.api.lifecycle.BeforeTry;
 import net.jqwik.api.statistics.Statistics;
 import org.warder.client.archive.TarExtractor.Limits;
 import org.warder.client.archive.TarExtractor.Ownership;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.client.testing.TreeSnapshot;
 import org.warder.signing.testing.BoundedParse;
 import org.warder.signing.testing.Mutations;
@@ -107,7 +108,7 @@ class TarExtractorPropertyTest {
 
   @AfterContainer
   static void removeBase() throws IOException {
-    TarExtractor.deleteTree(base);
+    DirectoryTrees.delete(base);
   }
 
   @BeforeTry
@@ -121,7 +122,7 @@ class TarExtractorPropertyTest {
 
   @AfterTry
   void removeTry() throws IOException {
-    TarExtractor.deleteTree(dest.getParent());
+    DirectoryTrees.delete(dest.getParent());
   }
 
   @Property(tries = 150, seed = FIXED_SEED)

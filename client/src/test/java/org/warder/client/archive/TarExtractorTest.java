@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.archive.TarExtractor.Limits;
 import org.warder.client.archive.TarExtractor.Ownership;
+import org.warder.client.host.DirectoryTrees;
 import org.warder.client.testing.TreeSnapshot;
 
 /**
@@ -58,7 +59,7 @@ class TarExtractorTest {
     assertThat(Files.readString(canary)).isEqualTo("original canary\n");
     assertThat(outsideListing()).as("everything under %s except dest/", tmp).isEqualTo(before);
     assertThat(Path.of("/etc", etcProbe)).doesNotExist();
-    TarExtractor.deleteTree(dest);
+    DirectoryTrees.delete(dest);
   }
 
   /** Every path under the temp dir outside the destination, with its content hash. */
@@ -508,7 +509,7 @@ class TarExtractorTest {
     byte[] tar = new TarBuilder().dir("ro", 0555).file("ro/f", 0444, "x").build();
     extract(tar);
     assertThat(mode("ro")).isEqualTo(0555);
-    TarExtractor.deleteTree(dest);
+    DirectoryTrees.delete(dest);
     assertThat(dest).doesNotExist();
   }
 
@@ -572,7 +573,7 @@ class TarExtractorTest {
 
   private void cleanDest() {
     try {
-      TarExtractor.deleteTree(dest);
+      DirectoryTrees.delete(dest);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

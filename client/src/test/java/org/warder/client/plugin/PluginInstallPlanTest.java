@@ -133,8 +133,7 @@ class PluginInstallPlanTest {
           "destroyed release "
               + release
               + (Files.exists(layout.path("jails/app")) ? " before the jail" : " after the jail"));
-      org.warder.client.archive.TarExtractor.deleteTree(
-          layout.path(HostLayout.releaseName(release)));
+      org.warder.client.host.DirectoryTrees.delete(layout.path(HostLayout.releaseName(release)));
     }
 
     @Override

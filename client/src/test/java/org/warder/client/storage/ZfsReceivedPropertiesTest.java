@@ -33,7 +33,7 @@ class ZfsReceivedPropertiesTest {
       assertThat(tmp.resolve("root/jails/web/root/owned"))
           .hasContent("written through a hijacked mountpoint");
       assertThat(tmp.resolve("root/jails/web/root/more")).hasContent("more");
-      assertThat(zfs.snapshots("jails/web/root")).containsExactly("s1", "s2");
+      assertThat(zfs.list("jails/web/root")).containsExactly("s1", "s2");
       streams.assertHostDirUntouched();
       assertThat(pool.mountedOutside(List.of(tmp.resolve("root")))).isEmpty();
     }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.cli.PublishingRegistry;
+import org.warder.client.progress.ConsoleReporter;
 import org.warder.client.progress.ProgressListener;
 import org.warder.client.publish.DelegatedRoles;
 import org.warder.client.publish.Destination;
@@ -627,7 +628,7 @@ class TeamBundleEndToEndTest {
     return new RemoteBundles(
         repos.updater(repos.get("main")),
         repos.get("main").targetUrls(),
-        new PrintWriter(warnings));
+        new ConsoleReporter(new PrintWriter(warnings)));
   }
 
   static List<String> tags(List<RemoteBundle> chain) {

@@ -19,6 +19,7 @@ import org.warder.client.jail.props.PropertyCatalog;
 import org.warder.client.jail.props.PropertyException;
 import org.warder.client.jail.props.PropertySpec;
 import org.warder.client.jail.props.PropertySpec.Access;
+import org.warder.client.layout.HostLayout;
 import org.warder.signing.json.MalformedJsonException;
 import org.warder.signing.json.StrictJson;
 
@@ -173,7 +174,8 @@ final class IocageConfigReader {
                               + " makes a base jail (basejail=1) but names no release its system directories come from (release,"
                               + " cloned_release); nothing was imported",
                           null));
-      identity.put("origin", template.map(t -> "templates/" + t).orElse("releases/" + release));
+      identity.put(
+          "origin", template.map(HostLayout::templateName).orElse(HostLayout.releaseName(release)));
     } else {
       clonedRelease.ifPresent(
           r ->

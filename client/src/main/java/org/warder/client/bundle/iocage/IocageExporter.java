@@ -1,7 +1,6 @@
 package org.warder.client.bundle.iocage;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +22,8 @@ import org.warder.client.jail.Jail;
 import org.warder.client.jail.JailException;
 import org.warder.client.jail.Jails;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.progress.Reporter;
+import org.warder.client.storage.Snapshots;
 import org.warder.client.storage.Storage;
 import org.warder.signing.AtomicFiles;
 import org.warder.signing.Digests;
@@ -60,15 +61,15 @@ public final class IocageExporter {
   private final Storage storage;
   private final Jails jails;
   private final Clock clock;
-  private final PrintWriter log;
+  private final Reporter reporter;
 
   public IocageExporter(
-      HostLayout layout, Storage storage, Jails jails, Clock clock, PrintWriter log) {
+      HostLayout layout, Storage storage, Jails jails, Clock clock, Reporter reporter) {
     this.layout = layout;
     this.storage = storage;
     this.jails = jails;
     this.clock = clock;
-    this.log = log;
+    this.reporter = reporter;
   }
 
   /**
@@ -78,11 +79,15 @@ public final class IocageExporter {
    */
   public Exported export(String name, Optional<Path> output, boolean live)
       throws BundleException, JailException, IOException, InterruptedException {
-    if (!storage.kind().equals("zfs")) {
-      throw new ExportRefusedException(
-          "--format iocage writes zfs send streams, as iocage does, but this host stores"
-              + " plain directories; export with --format tar (warder's portable format) instead");
-    }
+    Snapshots snapshots =
+        storage
+            .snapshots()
+            .orElseThrow(
+                () ->
+                    new ExportRefusedException(
+                        "--format iocage writes zfs send streams, as iocage does, but this host"
+                            + " stores plain directories; export with --format tar (warder's"
+                            + " portable format) instead"));
     Jail jail = jails.store().get(name);
     if (!jail.template() && jails.runtime().jid(jail.name()).isPresent() && !live) {
       throw new ExportRefusedException(
@@ -109,15 +114,15 @@ public final class IocageExporter {
       Path dir = storage.create(files);
       Files.writeString(dir.resolve("config.json"), config.json(), StandardCharsets.UTF_8);
       Files.createFile(dir.resolve("fstab"));
-      Files.createDirectory(dir.resolve("root"));
-      storage.snapshot(files, snapshot);
-      storage.snapshot(jail.rootName(), snapshot);
+      Files.createDirectory(dir.resolve(HostLayout.ROOT));
+      snapshots.snapshot(files, snapshot);
+      snapshots.snapshot(jail.rootName(), snapshot);
       rootSnapshot = true;
       try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE);
           ZipArchiveOutputStream zip = new ZipArchiveOutputStream(channel)) {
         zip.setUseZip64(Zip64Mode.AsNeeded);
-        member(zip, image.memberName(""), files, snapshot);
-        member(zip, image.memberName("root"), jail.rootName(), snapshot);
+        member(zip, image.memberName(""), snapshots, files, snapshot);
+        member(zip, image.memberName("root"), snapshots, jail.rootName(), snapshot);
         zip.finish();
         channel.force(true);
       }
@@ -126,12 +131,12 @@ public final class IocageExporter {
       Files.deleteIfExists(part);
       storage.destroy(files);
       if (rootSnapshot) {
-        storage.destroySnapshot(jail.rootName(), snapshot);
+        snapshots.destroySnapshot(jail.rootName(), snapshot);
       }
     }
     String sha256 = Digests.sha256Hex(file);
     AtomicFiles.write(IocageImage.sha256File(file), sha256.getBytes(StandardCharsets.US_ASCII));
-    config.leftOut().forEach(l -> log.println("note: not in iocage's config.json: " + l));
+    config.leftOut().forEach(l -> reporter.info("note: not in iocage's config.json: " + l));
     return new Exported(file, sha256, Files.size(file));
   }
 
@@ -160,16 +165,20 @@ public final class IocageExporter {
    * One member: a zfs send stream of {@code dataset@snapshot}, deflated, as iocage's Python zipfile
    * writes it.
    */
-  private void member(ZipArchiveOutputStream zip, String member, String dataset, String snapshot)
+  private void member(
+      ZipArchiveOutputStream zip,
+      String member,
+      Snapshots snapshots,
+      String dataset,
+      String snapshot)
       throws IOException, InterruptedException {
-    log.println("exporting " + dataset + "@" + snapshot + " as " + member);
-    log.flush();
+    reporter.info("exporting " + dataset + "@" + snapshot + " as " + member);
     ZipArchiveEntry entry = new ZipArchiveEntry(member);
     entry.setMethod(ZipArchiveEntry.DEFLATED);
     entry.setUnixMode(UnixStat.FILE_FLAG | 0644);
     entry.setTime(clock.millis());
     zip.putArchiveEntry(entry);
-    storage.send(dataset, snapshot, Optional.empty(), zip);
+    snapshots.send(dataset, snapshot, Optional.empty(), zip);
     zip.closeArchiveEntry();
   }
 }

@@ -2,7 +2,6 @@ package org.warder.client.bundle.iocage;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -17,9 +16,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.warder.client.ClientException.Reason;
 import org.warder.client.bundle.BadBundleException;
 import org.warder.client.bundle.BundleException;
-import org.warder.client.bundle.ImportConflictException;
 import org.warder.client.bundle.JailDirectoryFiles;
 import org.warder.client.bundle.JailImporter.WholeBundleCheck;
 import org.warder.client.bundle.iocage.IocageMembers.Member;
@@ -34,7 +33,9 @@ import org.warder.client.jail.props.Consent;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.PropertyException;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.progress.Reporter;
 import org.warder.client.storage.RefusedStreamException;
+import org.warder.client.storage.Snapshots;
 import org.warder.client.storage.Storage;
 import org.warder.signing.Digests;
 import org.warder.signing.PrivateFiles;
@@ -67,13 +68,13 @@ public final class IocageImporter {
   private final Storage storage;
   private final Jails jails;
   private final Clock clock;
-  private final PrintWriter log;
+  private final Reporter reporter;
 
-  public IocageImporter(Storage storage, Jails jails, Clock clock, PrintWriter log) {
+  public IocageImporter(Storage storage, Jails jails, Clock clock, Reporter reporter) {
     this.storage = storage;
     this.jails = jails;
     this.clock = clock;
-    this.log = log;
+    this.reporter = reporter;
   }
 
   /**
@@ -83,17 +84,21 @@ public final class IocageImporter {
   public Imported importZip(
       Path file, Optional<String> newName, Consent consent, WholeBundleCheck check)
       throws BundleException, JailException, IOException, InterruptedException {
-    if (!storage.kind().equals("zfs")) {
-      throw new ImportConflictException(
+    Optional<Snapshots> capability = storage.snapshots();
+    if (capability.isEmpty()) {
+      throw new BundleException(
+          Reason.CONFLICT,
           file.getFileName()
               + " is an iocage export: zfs send streams of the jail's"
               + " datasets, which only ZFS storage receives, but this host stores plain directories; keep jails on ZFS"
               + " here ('warder activate POOL/DATASET') and import it again");
     }
+    Snapshots snapshots = capability.get();
     IocageImage image = IocageImage.parse(file.getFileName().toString());
     JailName name = name(image, newName);
     if (jails.nameTaken(name.value())) {
-      throw new ImportConflictException(
+      throw new BundleException(
+          Reason.CONFLICT,
           "a jail or template named "
               + name
               + " already exists here; import under"
@@ -110,14 +115,14 @@ public final class IocageImporter {
       boolean done = false;
       try {
         for (Member m : members) {
-          receive(zip, m, staging);
+          receive(zip, m, snapshots, staging);
         }
         // the jail directory's mode came from the stream: the owner's only, as every jail's
         Files.setPosixFilePermissions(storage.path(staging), PrivateFiles.DIRECTORY);
         for (Member m : members) {
           String dataset = inStaging(staging, m);
-          for (String snapshot : storage.snapshots(dataset)) {
-            storage.destroySnapshot(dataset, snapshot);
+          for (String snapshot : snapshots.list(dataset)) {
+            snapshots.destroySnapshot(dataset, snapshot);
           }
         }
         Path dir = storage.path(staging);
@@ -193,10 +198,10 @@ public final class IocageImporter {
     return m.dataset().isEmpty() ? staging : staging + "/" + m.dataset();
   }
 
-  private void receive(ZipFile zip, Member m, String staging)
+  private void receive(ZipFile zip, Member m, Snapshots snapshots, String staging)
       throws BadBundleException, IOException, InterruptedException {
     ZipArchiveEntry entry = m.entry();
-    log.println(
+    reporter.info(
         "receiving "
             + entry.getName()
             + " ("
@@ -204,11 +209,10 @@ public final class IocageImporter {
             + ", "
             + entry.getSize()
             + " bytes)");
-    log.flush();
     try (InputStream in =
         new CrcCheckedInputStream(
             zip.getInputStream(entry), entry.getName(), entry.getSize(), entry.getCrc())) {
-      storage.receive(inStaging(staging, m), in);
+      snapshots.receive(inStaging(staging, m), in);
     } catch (RefusedStreamException e) {
       throw new BadBundleException(
           "member " + entry.getName() + " is refused: " + e.getMessage() + "; nothing was imported",
@@ -265,19 +269,19 @@ public final class IocageImporter {
       ImportedConfig config,
       Optional<byte[]> fstab,
       List<Member> members) {
-    config.notes().forEach(n -> log.println("note: " + n));
-    config.dropped().forEach(d -> log.println("warning: dropped from iocage's config.json: " + d));
-    config.screening().forEach(log::println);
+    config.notes().forEach(n -> reporter.info("note: " + n));
+    config.dropped().forEach(d -> reporter.warning("dropped from iocage's config.json: " + d));
+    config.screening().forEach(reporter::info);
     fstab.ifPresent(
-        bytes -> log.println(fstabNote(new String(bytes, StandardCharsets.UTF_8), jail)));
+        bytes -> reporter.info(fstabNote(new String(bytes, StandardCharsets.UTF_8), jail)));
     List<String> others =
         members.stream()
             .map(Member::dataset)
             .filter(d -> !d.isEmpty() && !d.equals("root"))
             .toList();
     if (!others.isEmpty()) {
-      log.println(
-          "warning: dataset(s) "
+      reporter.warning(
+          "dataset(s) "
               + String.join(", ", others)
               + " were received under "
               + jail.storageName()
@@ -285,7 +289,7 @@ public final class IocageImporter {
               + jail.name()
               + " does not see them");
     }
-    log.println(
+    reporter.info(
         jail.name()
             + " imported from iocage export "
             + image.fileName()

@@ -12,7 +12,7 @@ public final class UnsupportedIocageConfigException extends BundleException {
   private final String key;
 
   UnsupportedIocageConfigException(String key, String message, Throwable cause) {
-    super(message, cause);
+    super(Reason.INVALID_INPUT, message, cause);
     this.key = key;
   }
 

@@ -1,23 +1,31 @@
-package org.warder.client.plugin;
+package org.warder.client.host;
+
+import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Removal of temporary directory trees (links are removed, never followed). Thread-safe. */
-public final class Trees {
-  private Trees() {}
+/**
+ * The one recursive delete of a directory tree on the host, outside any jail (inside one, {@link
+ * ConfinedDirectory#deleteTree}). Symlinks are removed, never followed. Thread-safe.
+ */
+public final class DirectoryTrees {
+  private static final int ATTEMPTS = 5;
+
+  private DirectoryTrees() {}
 
   /**
-   * Deletes {@code dir} and everything under it; nothing when it does not exist. A file that
-   * vanishes meanwhile is fine, and a directory that gains files meanwhile (JGit finishing its
-   * housekeeping in a repository being removed) is walked again, a few times.
+   * Deletes {@code dir} and everything under it; nothing when it does not exist, only the link when
+   * it is a symlink. Read-only directories (0555, as releases have) are made writable first. A file
+   * that vanishes meanwhile is fine, and a directory that gains files meanwhile (JGit finishing its
+   * housekeeping in a repository being removed) is walked again, a few times. Files FreeBSD marks
+   * immutable must have their flag cleared first ({@code Storage#clearImmutableFlags}).
    */
   public static void delete(Path dir) throws IOException {
     for (int attempt = 1; ; attempt++) {
@@ -25,7 +33,7 @@ public final class Trees {
         deleteOnce(dir);
         return;
       } catch (DirectoryNotEmptyException e) {
-        if (attempt >= 5) {
+        if (attempt >= ATTEMPTS) {
           throw e;
         }
       }
@@ -33,12 +41,23 @@ public final class Trees {
   }
 
   private static void deleteOnce(Path dir) throws IOException {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+    if (!Files.exists(dir, NOFOLLOW_LINKS)) {
       return;
     }
     Files.walkFileTree(
         dir,
         new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs)
+              throws IOException {
+            try {
+              Files.setAttribute(d, "unix:mode", 0700, NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+              return FileVisitResult.SKIP_SUBTREE; // gone already
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
