@@ -2,8 +2,10 @@ package org.warder.client.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import org.warder.client.exec.ProcessCommandRunner;
 import org.warder.client.layout.HostLayout;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -165,7 +167,9 @@ public final class WarderMain implements Runnable {
               cli.getErr(),
               main.env,
               main.verbose,
-              main.runtime);
+              main.runtime,
+              Clock.systemUTC(),
+              new ProcessCommandRunner(cli.getErr(), main.verbose));
     }
     return main.context;
   }

@@ -24,10 +24,11 @@ import org.warder.client.freebsd.PkgRepos;
 import org.warder.client.host.HostOs;
 import org.warder.client.jail.CreateRequest;
 import org.warder.client.jail.Jail;
+import org.warder.client.jail.JailSource;
 import org.warder.client.jail.Jails;
 import org.warder.client.jail.props.IpAssignment;
+import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
-import org.warder.client.jail.props.Origin;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.state.StateFiles;
 import org.warder.index.PluginManifest;
@@ -178,19 +179,22 @@ public final class PluginInstaller {
       List<String> props = new ArrayList<>();
       merged.explicit().forEach((k, v) -> props.add(k + "=" + v));
       Jail jail =
-          jails.create(
-              new CreateRequest(
-                  jailName,
-                  Optional.of(Origin.of(HostLayout.releaseName(manifest.release()))),
-                  CreateRequest.Mode.THIN,
-                  props));
+          jails
+              .creator()
+              .create(
+                  new CreateRequest(
+                      JailName.of(jailName),
+                      JailSource.Release.of(manifest.release()),
+                      CreateRequest.Mode.THIN,
+                      props));
       jailCreated = true;
       jail =
-          jails.markPlugin(
-              jail, plugin.id(), sources.origin() + " publisher " + plugin.publisher());
+          jails
+              .creator()
+              .markPlugin(jail, plugin.id(), sources.origin() + " publisher " + plugin.publisher());
       if (manifest.devfsRuleset().isPresent()) {
         step("devfs");
-        jail = jails.ownDevfsRuleset(jail, manifest.devfsRuleset().get());
+        jail = jails.creator().ownDevfsRuleset(jail, manifest.devfsRuleset().get());
         if (os != HostOs.FREEBSD) {
           out.println(
               "devfs: recorded for jail(8); the sandbox gives the jail bwrap's minimal /dev instead");
@@ -215,7 +219,7 @@ public final class PluginInstaller {
       }
 
       step("start");
-      jails.start(jailName);
+      jails.lifecycle().start(jailName);
 
       step("pkg");
       steps.pkg(jail, List.of("install", "-y"), manifest.pkgs());
@@ -263,7 +267,7 @@ public final class PluginInstaller {
       out.println("rolling back the install of " + request.plugin());
       if (jailCreated) {
         try {
-          jails.destroy(jailName, true);
+          jails.destroyer().destroy(jailName, true);
         } catch (Exception e) {
           out.println("warning: could not destroy jail " + jailName + ": " + e.getMessage());
         }

@@ -67,13 +67,13 @@ final class PluginSteps {
   void whileStopped(Jail jail, Path root, RootWrites writes) throws Exception {
     boolean running = jails.runtime().jid(jail.name()).isPresent();
     if (running) {
-      jails.stop(jail.name().value());
+      jails.lifecycle().stop(jail.name().value());
     }
     try (ConfinedDirectory dir = ConfinedDirectory.open(root)) {
       writes.write(dir);
     }
     if (running) {
-      jails.start(jail.name().value());
+      jails.lifecycle().start(jail.name().value());
     }
   }
 

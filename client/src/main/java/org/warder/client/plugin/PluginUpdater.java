@@ -116,11 +116,13 @@ public final class PluginUpdater {
       if (upgrade && !m.release().equals(currentRelease)) {
         step[0] = "upgrade";
         sources.ensureRelease(m.release());
-        jail = jails.moveToRelease(jail, m.release());
+        jail = jails.creator().moveToRelease(jail, m.release());
       }
       if (m.devfsRuleset().isPresent()) {
         jail =
-            jails.ownDevfsRuleset(jail, m.devfsRuleset().get()); // from the next start when running
+            jails
+                .creator()
+                .ownDevfsRuleset(jail, m.devfsRuleset().get()); // from the next start when running
       }
       Path root = layout.path(jail.rootName());
       String ip = PluginInstaller.address(jail.props());
@@ -137,7 +139,7 @@ public final class PluginUpdater {
             pre[0] = PluginSteps.place(pluginDir, confined, "pre_update.sh");
           });
       if (jails.runtime().jid(jail.name()).isEmpty()) {
-        jails.start(name);
+        jails.lifecycle().start(name);
       }
       if (pre[0]) {
         step[0] = "pre_update";
@@ -213,7 +215,7 @@ public final class PluginUpdater {
             copyState(saved, dir);
             restorePluginDir(dir);
             if (running) {
-              jails.start(jail.name().value());
+              jails.lifecycle().start(jail.name().value());
             }
             o.println("rolled " + jail.name() + " back to its snapshot " + snap);
           } catch (Exception e) {
@@ -239,7 +241,7 @@ public final class PluginUpdater {
       storage.destroy(backup);
       storage.copyOf(storageName, backup);
       if (running) {
-        jails.start(jail.name().value());
+        jails.lifecycle().start(jail.name().value());
       }
       out.println("copy of " + storageName + " taken (directory storage has no snapshots)");
       return new Restore() {
@@ -250,7 +252,7 @@ public final class PluginUpdater {
             storage.destroy(storageName);
             storage.rename(backup, storageName);
             if (running) {
-              jails.start(jail.name().value());
+              jails.lifecycle().start(jail.name().value());
             }
             o.println("restored " + jail.name() + " from its copy");
           } catch (Exception ex) {
@@ -291,7 +293,7 @@ public final class PluginUpdater {
   private void stopQuietly(Jail jail) {
     try {
       if (jails.runtime().jid(jail.name()).isPresent()) {
-        jails.stop(jail.name().value());
+        jails.lifecycle().stop(jail.name().value());
       }
     } catch (Exception e) {
       out.println("warning: could not stop " + jail.name() + ": " + e.getMessage());

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.warder.client.jail.props.IocageBoolean;
 
 /**
  * iocage's stock defaults (iocage_lib retrieve_default_props, config version 29) of the keys warder
@@ -31,12 +32,9 @@ final class IocageDefaults {
   }
 
   private static String normalize(String value) {
-    String v = value.trim().toLowerCase(Locale.ROOT);
-    return switch (v) {
-      case "yes", "on", "true" -> "1";
-      case "no", "false" -> "0";
-      default -> v;
-    };
+    return IocageBoolean.parse(value)
+        .map(b -> b ? "1" : "0")
+        .orElseGet(() -> value.trim().toLowerCase(Locale.ROOT));
   }
 
   private static Map<String, Set<String>> build() {
