@@ -26,9 +26,9 @@ import org.warder.client.jail.props.PropertyException;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.plan.Plan;
 import org.warder.client.plan.StepFailedException;
-import org.warder.client.progress.Reporter;
 import org.warder.client.storage.DirStorage;
 import org.warder.client.testing.InMemoryJailRuntime;
+import org.warder.client.testing.RecordingReporter;
 
 /**
  * The jail classes without root's runtime and without the command line: directory storage on a
@@ -40,7 +40,7 @@ class JailsTest {
 
   @TempDir Path root;
   final InMemoryJailRuntime runtime = new InMemoryJailRuntime();
-  final List<String> reports = new ArrayList<>();
+  final RecordingReporter reporter = new RecordingReporter();
   Jails jails;
 
   @BeforeEach
@@ -49,23 +49,6 @@ class JailsTest {
     DirStorage storage =
         new DirStorage(
             root, new ProcessCommandRunner(new PrintWriter(new StringWriter()), false), false);
-    Reporter reporter =
-        new Reporter() {
-          @Override
-          public void info(String message) {
-            reports.add(message);
-          }
-
-          @Override
-          public void warning(String message) {
-            reports.add("warning: " + message);
-          }
-
-          @Override
-          public void output(String line) {
-            reports.add("  " + line);
-          }
-        };
     jails = new Jails(layout, storage, runtime, Clock.fixed(NOW, ZoneOffset.UTC), reporter);
     Path release = layout.path(HostLayout.releaseName(REL)).resolve("root");
     Files.createDirectories(release.resolve("etc"));
@@ -99,10 +82,10 @@ class JailsTest {
     assertThat(root.resolve("jails/www/config.json")).content().contains("\"boot\" : 1");
     assertThat(www.release()).isEqualTo(REL);
     assertThat(www.props().identity("created")).contains(NOW.toString());
-    assertThat(reports).contains("www created (thin from releases/" + REL + ")");
+    assertThat(reporter.lines()).contains("www created (thin from releases/" + REL + ")");
 
     jails.destroyer().destroy("www", false);
-    assertThat(reports).contains("www destroyed");
+    assertThat(reporter.lines()).contains("www destroyed");
     assertThat(tree()).isEqualTo(withJailsDir(before));
   }
 
@@ -217,7 +200,7 @@ class JailsTest {
     jails.lifecycle().start("www");
 
     assertThat(runtime.events()).containsExactly("start db", "start cache", "start www");
-    assertThat(reports).contains("db started (jid 1)", "www started (jid 3)");
+    assertThat(reporter.lines()).contains("db started (jid 1)", "www started (jid 3)");
     assertThatThrownBy(() -> jails.lifecycle().start("www"))
         .hasMessageContaining("www is already running");
   }
@@ -307,7 +290,7 @@ class JailsTest {
     jails.properties().set("base", List.of("template=YES"));
     assertThat(root.resolve("templates/base/config.json")).exists();
     assertThat(root.resolve("jails/base")).doesNotExist();
-    assertThat(reports).contains("base is now a template");
+    assertThat(reporter.lines()).contains("base is now a template");
 
     jails.properties().set("base", List.of("template=off"));
     assertThat(root.resolve("jails/base/config.json")).exists();
