@@ -20,6 +20,7 @@ import org.warder.client.exec.CommandRunner;
 import org.warder.client.fetch.HttpSettings;
 import org.warder.client.fetch.OkHttpFetcher;
 import org.warder.client.host.HostOs;
+import org.warder.client.jail.JailStore;
 import org.warder.client.jail.Jails;
 import org.warder.client.keys.PublisherKeys;
 import org.warder.client.layout.HostLayout;
@@ -122,7 +123,7 @@ final class Context {
 
   /** Pushes and pulls jails and templates through registries. */
   BundleSync bundleSync() throws IOException {
-    return new BundleSync(layout, storage(), jails().store(), exporter(), importer(), out);
+    return new BundleSync(layout, storage(), new JailStore(layout), exporter(), importer(), out);
   }
 
   /** The team bundles repository {@code config} publishes. */

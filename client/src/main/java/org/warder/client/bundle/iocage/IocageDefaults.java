@@ -28,13 +28,9 @@ final class IocageDefaults {
    * spellings).
    */
   static boolean isDefault(String key, String value) {
-    return DEFAULTS.getOrDefault(key, Set.of()).contains(normalize(value));
-  }
-
-  private static String normalize(String value) {
-    return IocageBoolean.parse(value)
-        .map(b -> b ? "1" : "0")
-        .orElseGet(() -> value.trim().toLowerCase(Locale.ROOT));
+    Set<String> defaults = DEFAULTS.getOrDefault(key, Set.of());
+    return defaults.contains(value.trim().toLowerCase(Locale.ROOT))
+        || IocageBoolean.parse(value).map(b -> defaults.contains(b ? "1" : "0")).orElse(false);
   }
 
   private static Map<String, Set<String>> build() {
