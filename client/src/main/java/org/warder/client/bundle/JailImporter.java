@@ -448,7 +448,7 @@ public final class JailImporter {
    */
   private void checkFits(BundleManifest manifest, String name)
       throws BundleException, JailException, IOException, InterruptedException {
-    if (jails.nameTaken(name)) {
+    if (jails.creator().nameTaken(name)) {
       throw new BundleException(
           Reason.CONFLICT,
           "a jail or template named "
@@ -474,8 +474,11 @@ public final class JailImporter {
               + " ('warder create -t REPO:TEAM/NAME:TAG'), which applies it to the tag this host holds");
     }
     try {
-      jails.baseOrigin(
-          new Jail(JailName.of(name), declared(manifest, name), manifest.kind() == Kind.TEMPLATE));
+      jails
+          .mounts()
+          .baseOrigin(
+              new Jail(
+                  JailName.of(name), declared(manifest, name), manifest.kind() == Kind.TEMPLATE));
     } catch (PropertyException e) {
       throw new JailException(e.getMessage(), e);
     }
@@ -678,7 +681,7 @@ public final class JailImporter {
     if (manifest.format() == Format.ZFS && !template && snapshots.isPresent()) {
       snapshots.get().destroySnapshot(jail.rootName(), manifest.snapshot());
     }
-    Jail adopted = jails.adopt(jail);
+    Jail adopted = jails.creator().adopt(jail);
     if (template && manifest.format() == Format.TAR) {
       // what the next tag's difference is applied to: a snapshot on ZFS, the tree's index with
       // directories

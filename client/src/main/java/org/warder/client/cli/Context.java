@@ -18,10 +18,10 @@ import org.warder.client.bundle.JailImporter;
 import org.warder.client.bundle.iocage.IocageExporter;
 import org.warder.client.bundle.iocage.IocageImporter;
 import org.warder.client.exec.CommandRunner;
-import org.warder.client.exec.ProcessCommandRunner;
 import org.warder.client.fetch.HttpSettings;
 import org.warder.client.fetch.OkHttpFetcher;
 import org.warder.client.host.HostOs;
+import org.warder.client.jail.JailStore;
 import org.warder.client.jail.Jails;
 import org.warder.client.keys.PublisherKeys;
 import org.warder.client.layout.HostLayout;
@@ -55,7 +55,7 @@ final class Context {
   final PrintWriter err;
   final Map<String, String> env;
   final boolean verbose;
-  final Clock clock = Clock.systemUTC();
+  final Clock clock;
   private final CommandRunner runner;
   private final Fetcher fetcher;
 
@@ -67,14 +67,17 @@ final class Context {
       PrintWriter err,
       Map<String, String> env,
       boolean verbose,
-      Optional<String> runtimeChoice) {
+      Optional<String> runtimeChoice,
+      Clock clock,
+      CommandRunner runner) {
     this.runtimeChoice = runtimeChoice;
+    this.clock = clock;
     this.layout = layout;
     this.out = out;
     this.err = err;
     this.env = env;
     this.verbose = verbose;
-    this.runner = new ProcessCommandRunner(new ConsoleReporter(err), verbose);
+    this.runner = runner;
     this.fetcher =
         new OkHttpFetcher(HttpSettings.defaults(), "warder/" + VersionProvider.version());
   }
@@ -105,7 +108,7 @@ final class Context {
   }
 
   Jails jails() throws IOException {
-    return new Jails(layout, storage(), runtime(), clock, out);
+    return new Jails(layout, storage(), runtime(), clock, new ConsoleReporter(out));
   }
 
   /** Exports jails and templates of this host. */
@@ -122,9 +125,8 @@ final class Context {
 
   /** Pushes and pulls jails and templates through registries. */
   BundleSync bundleSync() throws IOException {
-    Jails jails = jails();
     return new BundleSync(
-        layout, storage(), jails.store(), exporter(), importer(), new ConsoleReporter(out));
+        layout, storage(), new JailStore(layout), exporter(), importer(), new ConsoleReporter(out));
   }
 
   /** The team bundles repository {@code config} publishes. */

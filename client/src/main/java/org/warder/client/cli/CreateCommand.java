@@ -1,12 +1,14 @@
 package org.warder.client.cli;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.jail.CreateRequest;
+import org.warder.client.jail.JailCreator;
+import org.warder.client.jail.JailSource;
 import org.warder.client.jail.props.Consent;
 import org.warder.client.jail.props.JailName;
-import org.warder.client.jail.props.Origin;
 import org.warder.client.release.Releases;
 import org.warder.client.repo.RepoConfig;
 import org.warder.client.team.BundleRef;
@@ -84,6 +86,9 @@ final class CreateCommand implements Callable<Integer> {
    */
   @picocli.CommandLine.Mixin ConsentOptions consent;
 
+  @Option(names = "--dry-run", description = "Print the steps; change nothing.")
+  boolean dryRun;
+
   @Override
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
@@ -91,28 +96,39 @@ final class CreateCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "choose -T (thick) or -b (base), not both");
     }
-    Optional<Origin> from = Optional.empty();
-    if (source.release != null) {
-      Releases.checkName(source.release);
-      from = Optional.of(new Origin.Release(source.release));
-    } else if (source.template != null && !source.template.contains("/")) {
-      from = Optional.of(new Origin.Template(JailName.of(source.template)));
-    }
+    JailName jailName = JailName.of(name);
     CreateRequest.Mode mode =
         source.empty
             ? CreateRequest.Mode.EMPTY
             : thick
                 ? CreateRequest.Mode.THICK
                 : base ? CreateRequest.Mode.BASE : CreateRequest.Mode.THIN;
-    if (source.template != null && source.template.contains("/")) {
+    // -t TEAM/NAME, with a slash, is a team's template in a registry; a local template has none
+    boolean remote = source.template != null && source.template.contains("/");
+    Map<String, String> identity = Map.of();
+    JailSource from;
+    if (source.release != null) {
+      Releases.checkName(source.release);
+      from = JailSource.Release.of(source.release);
+    } else if (source.empty) {
+      from = new JailSource.Empty();
+    } else if (!remote) {
+      from = new JailSource.Template(JailName.of(source.template));
+    } else {
       // a team's template in a registry: kept here as a local template, fetched only where it lacks
       // the tag
+      if (dryRun) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "--dry-run needs a release or a template of this host; pull "
+                + source.template
+                + " first ('warder pull'), then create from the local template");
+      }
       BundleRef ref = BundleRef.parse(source.template);
       RepoConfig config = ctx.repositories().resolve(ref.repository());
       BundleSync.LocalTemplate t =
           ctx.bundleSync()
               .template(config.name(), ref, ctx.remoteBundles(config), consent.consent(spec));
-      Optional<String> snapshot = mode == CreateRequest.Mode.THIN ? t.snapshot() : Optional.empty();
       if (mode != CreateRequest.Mode.THIN
           && !t.template().props().identity("remote_tag").equals(Optional.of(t.tag()))) {
         throw new picocli.CommandLine.ParameterException(
@@ -123,25 +139,28 @@ final class CreateCommand implements Callable<Integer> {
                 + "); a thin jail can use tag "
                 + t.tag());
       }
-      ctx.jails()
-          .create(
-              new CreateRequest(
-                  name,
-                  Optional.of(new Origin.Template(t.template().name())),
-                  mode,
-                  properties,
-                  snapshot,
-                  t.identity()));
-      return 0;
+      JailName template = t.template().name();
+      from =
+          mode == CreateRequest.Mode.THIN && t.snapshot().isPresent()
+              ? new JailSource.TemplateTag(template, t.snapshot().get())
+              : new JailSource.Template(template);
+      identity = t.identity();
     }
-    if (!consent.allowed.isEmpty()) {
+    if (!remote && !consent.allowed.isEmpty()) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(),
           Consent.FLAG
               + " applies to a template"
               + " pulled from a registry (-t REPO:TEAM/NAME); a jail's own properties are the key=value arguments");
     }
-    ctx.jails().create(new CreateRequest(name, from, mode, properties));
+    CreateRequest request = new CreateRequest(jailName, from, mode, properties, identity);
+    JailCreator creator = ctx.jails().creator();
+    if (dryRun) {
+      creator.plan(request).plan().describe().forEach(ctx.out::println);
+      ctx.out.println("(--dry-run: " + name + " was not created; nothing was written)");
+      return 0;
+    }
+    creator.create(request);
     return 0;
   }
 }

@@ -1,6 +1,7 @@
 package org.warder.client.cli;
 
 import java.util.concurrent.Callable;
+import org.warder.client.jail.JailDestroyer;
 import org.warder.client.release.Releases;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,6 +31,9 @@ final class DestroyCommand implements Callable<Integer> {
       description = "Stop a running jail first.")
   boolean force;
 
+  @Option(names = "--dry-run", description = "Print the steps; change nothing (jails, templates).")
+  boolean dryRun;
+
   @Parameters(paramLabel = "NAME", description = "The jail, template or (-r) release.")
   String name;
 
@@ -37,8 +41,18 @@ final class DestroyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
     if (!release) {
-      ctx.jails().destroy(name, force);
+      JailDestroyer destroyer = ctx.jails().destroyer();
+      if (dryRun) {
+        destroyer.plan(name, force).describe().forEach(ctx.out::println);
+        ctx.out.println("(--dry-run: " + name + " was not destroyed; nothing was changed)");
+        return 0;
+      }
+      destroyer.destroy(name, force);
       return 0;
+    }
+    if (dryRun) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--dry-run applies to jails and templates, not to a release (-r)");
     }
     new Releases(ctx.layout, ctx.storage()).destroy(name);
     ctx.out.println("destroyed release " + name);

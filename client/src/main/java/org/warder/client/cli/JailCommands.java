@@ -5,9 +5,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.exec.CommandResult;
 import org.warder.client.jail.Jail;
-import org.warder.client.jail.JailException;
+import org.warder.client.jail.JailLifecycle;
+import org.warder.client.jail.JailPropertyEditor;
 import org.warder.client.jail.Jails;
-import org.warder.client.jail.props.PropertyCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The jail lifecycle commands, each a thin shell over {@link Jails}. */
+/** The jail lifecycle commands, each a thin shell over a part of {@link Jails}. */
 final class JailCommands {
   private JailCommands() {}
 
@@ -36,13 +36,9 @@ final class JailCommands {
 
     @Override
     public Integer call() throws Exception {
-      Jails jails = WarderMain.context(spec).jails();
+      JailLifecycle jails = WarderMain.context(spec).jails().lifecycle();
       if (rc) {
-        for (Jail j : jails.bootOrder()) {
-          if (jails.runtime().jid(j.name()).isEmpty()) {
-            jails.start(j.name().value());
-          }
-        }
+        jails.startAtBoot();
       }
       for (String n : names) {
         jails.start(n);
@@ -68,15 +64,9 @@ final class JailCommands {
 
     @Override
     public Integer call() throws Exception {
-      Jails jails = WarderMain.context(spec).jails();
+      JailLifecycle jails = WarderMain.context(spec).jails().lifecycle();
       if (rc) {
-        List<Jail> order = new java.util.ArrayList<>(jails.bootOrder());
-        java.util.Collections.reverse(order);
-        for (Jail j : order) {
-          if (jails.runtime().jid(j.name()).isPresent()) {
-            jails.stop(j.name().value());
-          }
-        }
+        jails.stopAtBoot();
       }
       for (String n : names) {
         jails.stop(n);
@@ -98,11 +88,7 @@ final class JailCommands {
 
     @Override
     public Integer call() throws Exception {
-      Jails jails = WarderMain.context(spec).jails();
-      if (jails.runtime().jid(jails.store().get(name).name()).isPresent()) {
-        jails.stop(name);
-      }
-      jails.start(name);
+      WarderMain.context(spec).jails().lifecycle().restart(name);
       return 0;
     }
   }
@@ -135,7 +121,7 @@ final class JailCommands {
     @Override
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
-      return relayed(ctx, ctx.jails().exec(name, command, java.util.Map.of()));
+      return relayed(ctx, ctx.jails().lifecycle().exec(name, command, java.util.Map.of()));
     }
   }
 
@@ -164,7 +150,8 @@ final class JailCommands {
       List<String> argv = new java.util.ArrayList<>(List.of("pkg"));
       argv.addAll(args);
       return relayed(
-          ctx, ctx.jails().exec(name, argv, java.util.Map.of("ASSUME_ALWAYS_YES", "yes")));
+          ctx,
+          ctx.jails().lifecycle().exec(name, argv, java.util.Map.of("ASSUME_ALWAYS_YES", "yes")));
     }
   }
 
@@ -186,40 +173,20 @@ final class JailCommands {
     @Override
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
-      Jail jail = ctx.jails().store().get(name);
+      Jail jail = ctx.jails().properties().get(name);
       Table table = new Table("PROPERTY", "VALUE");
       if (property.equals("all")) {
         jail.props().effective().forEach((k, v) -> table.row(k, v));
       } else {
-        table.row(property, value(jail, property));
+        table.row(property, JailPropertyEditor.value(jail, property));
       }
       if (!property.equals("all") && !output.json) {
-        ctx.out.println(value(jail, property));
+        ctx.out.println(JailPropertyEditor.value(jail, property));
       } else {
         output.print(table, ctx);
       }
       return 0;
     }
-  }
-
-  /** The effective value of {@code key}; "none" for an identity key warder has not set. */
-  static String value(Jail jail, String key) throws JailException {
-    String v = jail.props().effective().get(key);
-    if (v != null) {
-      return v;
-    }
-    if (PropertyCatalog.find(key).isPresent()) {
-      return "none";
-    }
-    List<String> close = PropertyCatalog.suggest(key);
-    throw new JailException(
-        "unknown jail property '"
-            + key
-            + "'"
-            + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?")
-            + " 'warder get all "
-            + jail.name()
-            + "' lists them all");
   }
 
   /** {@code warder set}. */
@@ -243,7 +210,7 @@ final class JailCommands {
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
       String name = args.get(args.size() - 1);
-      ctx.jails().set(name, args.subList(0, args.size() - 1));
+      ctx.jails().properties().set(name, args.subList(0, args.size() - 1));
       ctx.out.println(name + " updated");
       return 0;
     }
@@ -269,7 +236,7 @@ final class JailCommands {
     @Override
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
-      ctx.out.println("snapshot " + name + "@" + ctx.jails().snapshot(name, snapshot));
+      ctx.out.println("snapshot " + name + "@" + ctx.jails().snapshots().snapshot(name, snapshot));
       return 0;
     }
   }
@@ -287,7 +254,7 @@ final class JailCommands {
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
       Table table = new Table("SNAPSHOT");
-      for (String s : ctx.jails().snapshots(name)) {
+      for (String s : ctx.jails().snapshots().snapshots(name)) {
         table.row(s);
       }
       output.print(table, ctx);
@@ -316,7 +283,7 @@ final class JailCommands {
     @Override
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
-      ctx.jails().rollback(name, snapshot);
+      ctx.jails().snapshots().rollback(name, snapshot);
       ctx.out.println(name + " rolled back to " + snapshot);
       return 0;
     }

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.jail.Jail;
+import org.warder.client.jail.JailLifecycle;
 import org.warder.client.jail.JailStore;
-import org.warder.client.jail.Jails;
 import org.warder.client.plugin.PluginCatalog;
 import org.warder.client.plugin.PluginListing;
 import org.warder.client.progress.ConsoleReporter;
@@ -93,18 +93,25 @@ final class ListCommand implements Callable<Integer> {
       return 0;
     }
     Table table = new Table("JID", "NAME", "STATE", "RELEASE", "IP4", "TYPE");
-    for (Jails.Row r : ctx.jails().list(templates)) {
-      table.row(r.jid(), r.name(), r.state(), r.release(), r.ip4(), r.type());
+    for (JailLifecycle.Status s : ctx.jails().lifecycle().list(templates)) {
+      Jail j = s.jail();
+      table.row(
+          s.jid().isPresent() ? Long.toString(s.jid().getAsLong()) : "-",
+          j.name().value(),
+          s.running() ? "up" : "down",
+          j.release(),
+          j.props().value("ip4_addr"),
+          templates ? "template" : j.props().identity("type").orElse("jail"));
     }
     output.print(table, ctx);
     return 0;
   }
 
   private int installedPlugins(Context ctx) throws Exception {
-    Jails jails = ctx.jails();
     Table table = new Table("NAME", "PLUGIN", "REVISION", "COMMIT", "STATE", "INSTALLED");
-    for (Jail j : jails.store().all(false)) {
-      Path record = jails.store().dir(j.name().value(), false).resolve("plugin.json");
+    for (JailLifecycle.Status s : ctx.jails().lifecycle().list(false)) {
+      Jail j = s.jail();
+      Path record = s.dir().resolve("plugin.json");
       Optional<byte[]> bytes = JailStore.readOwnFile(record, 1 << 20);
       if (bytes.isEmpty()) {
         continue;
@@ -115,7 +122,7 @@ final class ListCommand implements Callable<Integer> {
           p.path("plugin").asText(),
           p.path("revision").asText(),
           p.path("commit").asText(),
-          jails.runtime().jid(j.name()).isPresent() ? "up" : "down",
+          s.running() ? "up" : "down",
           p.path("installed").asText());
     }
     output.print(table, ctx);

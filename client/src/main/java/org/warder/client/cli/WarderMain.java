@@ -2,9 +2,12 @@ package org.warder.client.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import org.warder.client.exec.ProcessCommandRunner;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.progress.ConsoleReporter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -167,7 +170,9 @@ public final class WarderMain implements Runnable {
               cli.getErr(),
               main.env,
               main.verbose,
-              main.runtime);
+              main.runtime,
+              Clock.systemUTC(),
+              new ProcessCommandRunner(new ConsoleReporter(cli.getErr()), main.verbose));
     }
     return main.context;
   }

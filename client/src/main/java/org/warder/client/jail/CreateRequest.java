@@ -1,33 +1,40 @@
 package org.warder.client.jail;
 
 import java.util.List;
-import org.warder.client.jail.props.Origin;
+import java.util.Map;
+import org.warder.client.jail.props.JailName;
 
 /**
- * What {@code warder create} asks for: the jail name, where it comes from (a release, a template,
- * or nothing), how its root is made, and {@code key=value} properties.
+ * What {@code warder create} asks for: the jail name, what its root is made from, how, and {@code
+ * key=value} properties.
  *
- * @param source a release or template of this host, or empty for an empty jail
- * @param snapshot for a thin jail from a template: clone this snapshot of it (a pulled tag) rather
- *     than its present state
+ * @param mode {@link Mode#EMPTY} exactly for a {@link JailSource.Empty} source; a {@link
+ *     JailSource.TemplateTag} is cloned ({@link Mode#THIN}), as only a clone can start from a
+ *     snapshot
  * @param identity identity keys to record (where a pulled template came from)
  */
 public record CreateRequest(
-    String name,
-    java.util.Optional<Origin> source,
+    JailName name,
+    JailSource source,
     Mode mode,
     List<String> properties,
-    java.util.Optional<String> snapshot,
-    java.util.Map<String, String> identity) {
+    Map<String, String> identity) {
   public CreateRequest {
     properties = List.copyOf(properties);
-    identity = java.util.Map.copyOf(identity);
+    identity = Map.copyOf(identity);
+    if ((source instanceof JailSource.Empty) != (mode == Mode.EMPTY)) {
+      throw new IllegalArgumentException(
+          "an empty jail has mode EMPTY and nothing else does; found " + mode + " from " + source);
+    }
+    if (source instanceof JailSource.TemplateTag && mode != Mode.THIN) {
+      throw new IllegalArgumentException(
+          "only a thin jail can be made from a template's snapshot; found " + mode);
+    }
   }
 
-  /** A jail from the present state of {@code source}. */
-  public CreateRequest(
-      String name, java.util.Optional<Origin> source, Mode mode, List<String> properties) {
-    this(name, source, mode, properties, java.util.Optional.empty(), java.util.Map.of());
+  /** A jail without extra identity keys. */
+  public CreateRequest(JailName name, JailSource source, Mode mode, List<String> properties) {
+    this(name, source, mode, properties, Map.of());
   }
 
   /** How the jail's root is made from its source. */

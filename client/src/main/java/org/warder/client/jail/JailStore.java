@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.warder.client.ClientException;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
 import org.warder.client.jail.props.PropertyException;
@@ -46,7 +47,9 @@ public final class JailStore {
     return find(name)
         .orElseThrow(
             () ->
-                new JailException("no jail or template named \"" + name + "\"; see 'warder list'"));
+                new JailException(
+                    ClientException.Reason.NOT_FOUND,
+                    "no jail or template named \"" + name + "\"; see 'warder list'"));
   }
 
   /** Every jail (or every template), by name. */

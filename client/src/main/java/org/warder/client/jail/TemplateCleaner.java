@@ -76,7 +76,7 @@ public final class TemplateCleaner {
    */
   public List<String> clean(String name, List<String> patterns, boolean dryRun)
       throws JailException, IOException, InterruptedException {
-    Jail jail = jails.store().get(name);
+    Jail jail = jails.properties().get(name);
     if (jail.template()) {
       throw new JailException(
           name
@@ -87,7 +87,7 @@ public final class TemplateCleaner {
               + name
               + "'");
     }
-    if (jails.runtime().jid(jail.name()).isPresent()) {
+    if (jails.lifecycle().running(jail)) {
       throw new JailException(
           name + " is running; stop it before cleaning it ('warder stop " + name + "')");
     }

@@ -4,15 +4,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.warder.client.ClientException;
 import org.warder.client.jail.CreateRequest;
 import org.warder.client.jail.Jail;
 import org.warder.client.jail.JailException;
+import org.warder.client.jail.JailSource;
 import org.warder.client.jail.Jails;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
-import org.warder.client.jail.props.Origin;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.plan.Step;
 import org.warder.client.progress.Reporter;
@@ -81,13 +80,12 @@ final class CreateJailStep implements Step {
     props.explicit().forEach((k, v) -> keyValues.add(k + "=" + v));
     try {
       Jail jail =
-          jails.create(
-              new CreateRequest(
-                  name.value(),
-                  Optional.of(new Origin.Release(release)),
-                  CreateRequest.Mode.THIN,
-                  keyValues));
-      jails.markPlugin(jail, pluginId, source);
+          jails
+              .creator()
+              .create(
+                  new CreateRequest(
+                      name, JailSource.Release.of(release), CreateRequest.Mode.THIN, keyValues));
+      jails.creator().markPlugin(jail, pluginId, source);
     } catch (JailException e) {
       throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);
     }
@@ -96,7 +94,7 @@ final class CreateJailStep implements Step {
   @Override
   public void undo(Reporter reporter) throws ClientException, IOException, InterruptedException {
     try {
-      jails.destroy(name.value(), true);
+      jails.destroyer().destroy(name.value(), true);
     } catch (JailException e) {
       throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);
     }

@@ -66,7 +66,7 @@ final class DevfsStep implements Step {
   @Override
   public void run(Reporter reporter) throws ClientException, IOException {
     try {
-      Jail updated = jails.ownDevfsRuleset(jails.store().get(jail.value()), rules);
+      Jail updated = jails.creator().ownDevfsRuleset(jails.store().get(jail.value()), rules);
       String given = updated.props().value("devfs_ruleset");
       if (ruleset.isPresent() && !given.equals(Integer.toString(ruleset.get()))) {
         throw new ClientException(

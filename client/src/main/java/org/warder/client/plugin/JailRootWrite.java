@@ -84,13 +84,13 @@ final class JailRootWrite implements Step {
     try {
       boolean running = jails.runtime().jid(jail).isPresent();
       if (running) {
-        jails.stop(jail.value());
+        jails.lifecycle().stop(jail.value());
       }
       try (ConfinedDirectory dir = ConfinedDirectory.open(root)) {
         writes.write(dir, reporter);
       }
       if (running) {
-        jails.start(jail.value());
+        jails.lifecycle().start(jail.value());
       }
     } catch (JailException e) {
       throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);

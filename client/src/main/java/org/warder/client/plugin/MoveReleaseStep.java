@@ -40,7 +40,7 @@ final class MoveReleaseStep implements Step {
   public void run(Reporter reporter) throws ClientException, IOException, InterruptedException {
     sources.ensureRelease(release);
     try {
-      jails.moveToRelease(jails.store().get(jail), release);
+      jails.creator().moveToRelease(jails.store().get(jail), release);
     } catch (JailException e) {
       throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);
     }

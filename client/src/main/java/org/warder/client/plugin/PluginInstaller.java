@@ -165,7 +165,7 @@ public final class PluginInstaller {
               new LinkedHashMap<>(manifest.properties()), request.properties());
       Optional<Integer> ruleset =
           manifest.devfsRuleset().isPresent()
-              ? Optional.of(jails.freeDevfsRuleset())
+              ? Optional.of(jails.creator().freeDevfsRuleset())
               : Optional.empty();
       Path dir = jails.store().dir(name.value(), false);
       RuntimeSpec spec = spec(name, props, ruleset, manifest);
@@ -220,11 +220,7 @@ public final class PluginInstaller {
       }
       steps.add(new RecordStep(dir, plugin, commit, clock));
       return new Planned(request, plugin, name, ip, new Plan(steps), output, resolved);
-    } catch (ClientException
-        | JailException
-        | PropertyException
-        | IOException
-        | RuntimeException e) {
+    } catch (ClientException | IOException | RuntimeException e) {
       throw new PluginInstallException(step, message(e), List.of(), e);
     }
   }
@@ -285,10 +281,10 @@ public final class PluginInstaller {
       JailName name, JailProperties props, Optional<Integer> ruleset, PluginManifest manifest)
       throws PropertyException, JailException, IOException, FreeBsdInputException {
     if (ruleset.isEmpty()) {
-      return jails.spec(new Jail(name, props, false));
+      return jails.lifecycle().spec(new Jail(name, props, false));
     }
     JailProperties own = props.with(Map.of("devfs_ruleset", Integer.toString(ruleset.get())));
-    RuntimeSpec s = jails.spec(new Jail(name, own, false));
+    RuntimeSpec s = jails.lifecycle().spec(new Jail(name, own, false));
     return new RuntimeSpec(
         s.name(),
         s.root(),
@@ -318,7 +314,7 @@ public final class PluginInstaller {
   /** {@code base}, or {@code base_1}, {@code base_2}, ... when a jail or template has the name. */
   private String freeName(String base) throws JailException, IOException, InterruptedException {
     String name = base;
-    for (int i = 1; jails.nameTaken(name); i++) {
+    for (int i = 1; jails.creator().nameTaken(name); i++) {
       name = base + "_" + i;
     }
     return name;

@@ -113,7 +113,7 @@ public final class PluginUpdater {
               running,
               "warder-update-"
                   + clock.instant().toString().replace(':', '-').replaceAll("\\.\\d+", ""));
-      RuntimeSpec spec = jails.spec(jail);
+      RuntimeSpec spec = jails.lifecycle().spec(jail);
       Path pluginDir = dir.resolve("plugin");
       String ip = PluginInstaller.address(jail.props());
       List<PkgRepo> repos = PluginInstaller.repos(m);
@@ -177,7 +177,7 @@ public final class PluginUpdater {
       }
       steps.add(new RecordStep(dir, plugin, commit, clock));
       plan = new Plan(steps);
-    } catch (ClientException | JailException | IOException | RuntimeException e) {
+    } catch (ClientException | IOException | RuntimeException e) {
       throw new PluginInstallException(step, message(e), List.of(), e);
     }
     reporter.info(

@@ -36,7 +36,7 @@ final class StartStep implements Step {
   @Override
   public void run(Reporter reporter) throws ClientException, IOException, InterruptedException {
     try {
-      jails.start(spec.name().value());
+      jails.lifecycle().start(spec.name().value());
     } catch (JailException e) {
       throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);
     }

@@ -141,7 +141,7 @@ final class UpdateSnapshot implements Step {
   private void startIfItRan() throws ClientException, IOException, InterruptedException {
     if (running) {
       try {
-        jails.start(jail.name().value());
+        jails.lifecycle().start(jail.name().value());
       } catch (JailException e) {
         throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);
       }
@@ -151,7 +151,7 @@ final class UpdateSnapshot implements Step {
   private void stopQuietly(Reporter reporter) throws InterruptedException {
     try {
       if (jails.runtime().jid(jail.name()).isPresent()) {
-        jails.stop(jail.name().value());
+        jails.lifecycle().stop(jail.name().value());
       }
     } catch (IOException | JailException e) {
       reporter.warning("could not stop " + jail.name() + ": " + e.getMessage());

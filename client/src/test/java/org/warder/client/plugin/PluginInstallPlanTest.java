@@ -212,7 +212,7 @@ class PluginInstallPlanTest {
             new DirStorage(layout.root(), host.runner, false),
             new FreeBsdJailRuntime(host.runner),
             CLOCK,
-            new java.io.PrintWriter(java.io.Writer.nullWriter()));
+            reporter);
     PluginInstaller installer = new PluginInstaller(jails, HostOs.FREEBSD, CLOCK, reporter);
     return new Fixture(host, layout, installer, new Sources(host, layout, plugin()), reporter);
   }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -13,6 +12,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.warder.client.bundle.BadBundleException;
 import org.warder.client.jail.props.Consent;
+import org.warder.client.jail.props.IocageBoolean;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
 import org.warder.client.jail.props.PropertyCatalog;
@@ -77,7 +77,7 @@ final class IocageConfigReader {
           null);
     }
     boolean plugin = PLUGIN_TYPES.contains(type);
-    if (type.equals("template") || isTrue(raw.getOrDefault("template", "0"))) {
+    if (type.equals("template") || IocageBoolean.isTrue(raw.getOrDefault("template", "0"))) {
       notes.add(
           "iocage template: imported as a jail, as iocage imports templates; make it a template again with"
               + " 'warder set template=yes "
@@ -108,7 +108,7 @@ final class IocageConfigReader {
           }
         }
         case "jail_zfs_dataset" -> {
-          if (isTrue(raw.getOrDefault("jail_zfs", "0"))) {
+          if (IocageBoolean.isTrue(raw.getOrDefault("jail_zfs", "0"))) {
             dropped.add(key + "=" + value + ": " + spec.orElseThrow().description());
           } else {
             inert.add(key);
@@ -247,10 +247,6 @@ final class IocageConfigReader {
                   : v.isIntegralNumber() ? v.bigIntegerValue().toString() : v.toString());
     }
     return out;
-  }
-
-  private static boolean isTrue(String value) {
-    return Set.of("1", "yes", "on", "true").contains(value.trim().toLowerCase(Locale.ROOT));
   }
 
   private static boolean validName(String name) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.warder.client.jail.props.IocageBoolean;
 
 /**
  * iocage's stock defaults (iocage_lib retrieve_default_props, config version 29) of the keys warder
@@ -27,16 +28,9 @@ final class IocageDefaults {
    * spellings).
    */
   static boolean isDefault(String key, String value) {
-    return DEFAULTS.getOrDefault(key, Set.of()).contains(normalize(value));
-  }
-
-  private static String normalize(String value) {
-    String v = value.trim().toLowerCase(Locale.ROOT);
-    return switch (v) {
-      case "yes", "on", "true" -> "1";
-      case "no", "false" -> "0";
-      default -> v;
-    };
+    Set<String> defaults = DEFAULTS.getOrDefault(key, Set.of());
+    return defaults.contains(value.trim().toLowerCase(Locale.ROOT))
+        || IocageBoolean.parse(value).map(b -> defaults.contains(b ? "1" : "0")).orElse(false);
   }
 
   private static Map<String, Set<String>> build() {

@@ -96,7 +96,7 @@ public final class IocageImporter {
     Snapshots snapshots = capability.get();
     IocageImage image = IocageImage.parse(file.getFileName().toString());
     JailName name = name(image, newName);
-    if (jails.nameTaken(name.value())) {
+    if (jails.creator().nameTaken(name.value())) {
       throw new BundleException(
           Reason.CONFLICT,
           "a jail or template named "
@@ -147,10 +147,10 @@ public final class IocageImporter {
         ImportedConfig config =
             IocageConfigReader.read(json, image, name.value(), clock.instant(), consent);
         Jail jail = new Jail(name, config.props(), false);
-        jails.baseOrigin(jail);
+        jails.mounts().baseOrigin(jail);
         Optional<byte[]> fstab = read(dir, "fstab", image);
         storage.rename(staging, jail.storageName());
-        jail = jails.adopt(jail);
+        jail = jails.creator().adopt(jail);
         done = true;
         report(image, jail, config, fstab, members);
         return new Imported(jail, sha256, length);

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
-import org.warder.client.jail.props.PropertyException.Reason;
+import org.warder.client.jail.props.PropertyException.Problem;
 
 /**
  * A jail's thin config.json: one JSON object, keys sorted, booleans and integers as JSON numbers
@@ -76,7 +76,7 @@ final class ConfigJson {
         out.put(f.getKey(), v.booleanValue() ? "1" : "0");
       } else {
         throw PropertyException.of(
-            Reason.MALFORMED_CONFIG,
+            Problem.MALFORMED_CONFIG,
             f.getKey(),
             v.toString(),
             "config.json: property "
@@ -90,6 +90,6 @@ final class ConfigJson {
   }
 
   private static PropertyException malformed(String message) {
-    return PropertyException.of(Reason.MALFORMED_CONFIG, "", null, message);
+    return PropertyException.of(Problem.MALFORMED_CONFIG, "", null, message);
   }
 }

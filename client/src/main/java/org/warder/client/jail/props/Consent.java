@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.warder.client.jail.props.PropertyException.Reason;
+import org.warder.client.jail.props.PropertyException.Problem;
 
 /**
  * The keys the local administrator allowed, by name ({@code --allow-property KEY}), to come from
@@ -42,7 +42,7 @@ public final class Consent {
       if (spec.isEmpty()) {
         List<String> close = PropertyCatalog.suggest(key);
         throw new PropertyException(
-            Reason.UNKNOWN_KEY,
+            Problem.UNKNOWN_KEY,
             key,
             null,
             close,
@@ -55,7 +55,7 @@ public final class Consent {
       }
       if (!HostRisk.canRisk(spec.get())) {
         throw PropertyException.of(
-            Reason.MALFORMED_VALUE,
+            Problem.MALFORMED_VALUE,
             key,
             null,
             FLAG

@@ -2,7 +2,7 @@ package org.warder.client.jail.props;
 
 import java.util.List;
 import java.util.Optional;
-import org.warder.client.jail.props.PropertyException.Reason;
+import org.warder.client.jail.props.PropertyException.Problem;
 
 /**
  * Checks that valid property values do not contradict each other (see {@link
@@ -66,7 +66,7 @@ final class Consistency {
 
   private static void require(boolean ok, String key, String message) throws PropertyException {
     if (!ok) {
-      throw PropertyException.of(Reason.INCONSISTENT, key, null, message);
+      throw PropertyException.of(Problem.INCONSISTENT, key, null, message);
     }
   }
 }

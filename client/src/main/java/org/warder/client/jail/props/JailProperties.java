@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.warder.client.jail.props.Inet.Family;
-import org.warder.client.jail.props.PropertyException.Reason;
+import org.warder.client.jail.props.PropertyException.Problem;
 import org.warder.client.jail.props.PropertySpec.Access;
 
 /**
@@ -83,7 +83,7 @@ public final class JailProperties {
     JailProperties p = DEFAULTS.apply(ConfigJson.read(json), Source.CONFIG);
     if (p.name().isEmpty()) {
       throw PropertyException.of(
-          Reason.MALFORMED_CONFIG,
+          Problem.MALFORMED_CONFIG,
           "name",
           null,
           "config.json has no \"name\"; every jail's config.json names its jail; restore it or re-create the jail");
@@ -136,7 +136,7 @@ public final class JailProperties {
     if (!PropertyCatalog.find(key).orElseThrow().type().name().equals("bool")) {
       throw new IllegalArgumentException("not a boolean property: " + key);
     }
-    return v.equals("1");
+    return IocageBoolean.isTrue(v);
   }
 
   /** An integer property's value. */
@@ -224,7 +224,7 @@ public final class JailProperties {
       int eq = kv.indexOf('=');
       if (eq <= 0) {
         throw PropertyException.of(
-            Reason.MALFORMED_VALUE,
+            Problem.MALFORMED_VALUE,
             kv,
             null,
             "'"
@@ -234,7 +234,7 @@ public final class JailProperties {
       String key = kv.substring(0, eq).trim();
       if (m.put(key, kv.substring(eq + 1)) != null) {
         throw PropertyException.of(
-            Reason.MALFORMED_VALUE,
+            Problem.MALFORMED_VALUE,
             key,
             kv.substring(eq + 1),
             "property "
@@ -254,7 +254,7 @@ public final class JailProperties {
         v = spec.type().normalize(spec.key(), e.getValue());
       } catch (PropertyException x) {
         throw new PropertyException(
-            x.reason(),
+            x.problem(),
             x.key(),
             x.value().orElse(null),
             x.suggestions(),

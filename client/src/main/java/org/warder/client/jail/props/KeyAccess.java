@@ -2,7 +2,7 @@ package org.warder.client.jail.props;
 
 import java.util.List;
 import java.util.Optional;
-import org.warder.client.jail.props.PropertyException.Reason;
+import org.warder.client.jail.props.PropertyException.Problem;
 import org.warder.client.jail.props.PropertySpec.Access;
 
 /**
@@ -17,7 +17,7 @@ final class KeyAccess {
     if (found.isEmpty()) {
       List<String> close = PropertyCatalog.suggest(key);
       throw new PropertyException(
-          Reason.UNKNOWN_KEY,
+          Problem.UNKNOWN_KEY,
           key,
           value,
           close,
@@ -68,14 +68,14 @@ final class KeyAccess {
                   + "; remove it";
         };
     if (message != null) {
-      Reason reason =
+      Problem reason =
           switch (spec.access()) {
-            case HOST -> Reason.HOST_ONLY;
-            case UNSUPPORTED -> Reason.UNSUPPORTED;
-            default -> Reason.READ_ONLY;
+            case HOST -> Problem.HOST_ONLY;
+            case UNSUPPORTED -> Problem.UNSUPPORTED;
+            default -> Problem.READ_ONLY;
           };
       throw PropertyException.of(
-          reason, key, value, message + (reason == Reason.HOST_ONLY ? "" : source.where));
+          reason, key, value, message + (reason == Problem.HOST_ONLY ? "" : source.where));
     }
     return spec;
   }

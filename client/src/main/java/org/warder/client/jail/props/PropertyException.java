@@ -2,15 +2,20 @@ package org.warder.client.jail.props;
 
 import java.util.List;
 import java.util.Optional;
+import org.warder.client.ClientException;
 
 /**
  * A jail property that cannot be used: unknown key, malformed value, read-only key, a key a plugin
  * manifest may not set, or properties that contradict each other. The message says what was
- * expected, what was found and what to do; {@link #reason()} tells the conditions apart.
+ * expected, what was found and what to do; {@link #problem()} tells the conditions apart, {@link
+ * #reason()} is {@link ClientException.Reason#REFUSED} for a key users may not set and {@link
+ * ClientException.Reason#INVALID_INPUT} otherwise.
  */
-public final class PropertyException extends Exception {
+public final class PropertyException extends ClientException {
+  private static final long serialVersionUID = 1L;
+
   /** Why a property was refused. */
-  public enum Reason {
+  public enum Problem {
     /** The key is not a property warder knows ({@link #suggestions()} lists close names). */
     UNKNOWN_KEY,
     /** The value does not have the property's type. */
@@ -27,28 +32,32 @@ public final class PropertyException extends Exception {
     MALFORMED_CONFIG
   }
 
-  private final Reason reason;
+  private final Problem problem;
   private final String key;
   private final String value;
   private final List<String> suggestions;
 
   PropertyException(
-      Reason reason, String key, String value, List<String> suggestions, String message) {
-    super(message);
-    this.reason = reason;
+      Problem problem, String key, String value, List<String> suggestions, String message) {
+    super(
+        problem == Problem.READ_ONLY || problem == Problem.HOST_ONLY
+            ? Reason.REFUSED
+            : Reason.INVALID_INPUT,
+        message);
+    this.problem = problem;
     this.key = key;
     this.value = value;
     this.suggestions = List.copyOf(suggestions);
   }
 
-  static PropertyException of(Reason reason, String key, String value, String message) {
-    return new PropertyException(reason, key, value, List.of(), message);
+  static PropertyException of(Problem problem, String key, String value, String message) {
+    return new PropertyException(problem, key, value, List.of(), message);
   }
 
   /** A value that does not have the type of {@code key}. */
   static PropertyException malformed(String key, String value, String expected, String detail) {
     return of(
-        Reason.MALFORMED_VALUE,
+        Problem.MALFORMED_VALUE,
         key,
         value,
         String.format(
@@ -60,11 +69,12 @@ public final class PropertyException extends Exception {
             detail.isEmpty() ? "" : ": " + detail));
   }
 
-  public Reason reason() {
-    return reason;
+  /** Which of the conditions refused the property. */
+  public Problem problem() {
+    return problem;
   }
 
-  /** The property key concerned (the first one, for {@link Reason#INCONSISTENT}). */
+  /** The property key concerned (the first one, for {@link Problem#INCONSISTENT}). */
   public String key() {
     return key;
   }

@@ -5,15 +5,12 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.warder.client.jail.props.PropertyType.Invalid;
 import org.warder.client.jail.props.PropertyType.Json;
 
 /** The scalar property types: booleans, integers, choices, text, names, paths. */
 final class PropertyTypes {
-  private static final Set<String> TRUE = Set.of("1", "yes", "true", "on");
-  private static final Set<String> FALSE = Set.of("0", "no", "false", "off");
   private static final Pattern HOST_LABEL =
       Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -28,16 +25,7 @@ final class PropertyTypes {
         "bool",
         "0 or 1 (also yes/no, true/false, on/off)",
         Json.NUMBER,
-        raw -> {
-          String v = raw.trim().toLowerCase(Locale.ROOT);
-          if (TRUE.contains(v)) {
-            return "1";
-          }
-          if (FALSE.contains(v)) {
-            return "0";
-          }
-          throw new Invalid("");
-        });
+        raw -> IocageBoolean.parse(raw).map(b -> b ? "1" : "0").orElseThrow(() -> new Invalid("")));
   }
 
   static PropertyType integer(int min, int max) {

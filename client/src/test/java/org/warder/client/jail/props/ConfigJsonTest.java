@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.warder.client.jail.props.PropertyException.Reason;
+import org.warder.client.jail.props.PropertyException.Problem;
 
 /** The thin config.json of a jail: exact text, round trip, iocage spellings, refusals. */
 class ConfigJsonTest {
@@ -78,9 +78,9 @@ class ConfigJsonTest {
 
   @Test
   void testFromConfigJson_refusesWhatIsNotAThinConfig() {
-    assertThat(refused("{\"name\": \"a\", \"jid\": 3}").reason()).isEqualTo(Reason.READ_ONLY);
+    assertThat(refused("{\"name\": \"a\", \"jid\": 3}").problem()).isEqualTo(Problem.READ_ONLY);
     PropertyException typo = refused("{\"name\": \"a\", \"secure_level\": 3}");
-    assertThat(typo.reason()).isEqualTo(Reason.UNKNOWN_KEY);
+    assertThat(typo.problem()).isEqualTo(Problem.UNKNOWN_KEY);
     assertThat(typo)
         .hasMessageStartingWith(
             "unknown jail property 'secure_level' (in config.json); did you mean"
@@ -89,9 +89,9 @@ class ConfigJsonTest {
         .hasMessage(
             "config.json: property boot has a JSON array"
                 + " value; expected a string or an integer");
-    assertThat(refused("{\"name\": \"a\", \"boot\": 1, \"boot\": 0}").reason())
-        .isEqualTo(Reason.MALFORMED_CONFIG);
-    assertThat(refused("{\"name\": \"a\"} {}").reason()).isEqualTo(Reason.MALFORMED_CONFIG);
+    assertThat(refused("{\"name\": \"a\", \"boot\": 1, \"boot\": 0}").problem())
+        .isEqualTo(Problem.MALFORMED_CONFIG);
+    assertThat(refused("{\"name\": \"a\"} {}").problem()).isEqualTo(Problem.MALFORMED_CONFIG);
     assertThat(refused("[]"))
         .hasMessage(
             "config.json is not a JSON object of properties; restore it from a snapshot"
@@ -102,8 +102,8 @@ class ConfigJsonTest {
                 + " jail; restore it or re-create the jail");
     assertThat(refused("{\"name\": \"a\", \"securelevel\": 7}"))
         .hasMessageEndingWith("(in config.json)");
-    assertThat(refused("{\"name\": \"a\", \"boot\": 1.5}").reason())
-        .isEqualTo(Reason.MALFORMED_CONFIG);
+    assertThat(refused("{\"name\": \"a\", \"boot\": 1.5}").problem())
+        .isEqualTo(Problem.MALFORMED_CONFIG);
   }
 
   private static PropertyException refused(String json) {

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.warder.client.jail.props.PropertyException.Reason;
+import org.warder.client.jail.props.PropertyException.Problem;
 
 /** Parsing, validation, normalization and error messages of jail properties. */
 class JailPropertiesTest {
@@ -73,7 +73,7 @@ class JailPropertiesTest {
   @Test
   void testParse_unknownKeySuggestsCloseNames() {
     PropertyException e = refused("alow_raw_sockets=1");
-    assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_KEY);
+    assertThat(e.problem()).isEqualTo(Problem.UNKNOWN_KEY);
     assertThat(e.key()).isEqualTo("alow_raw_sockets");
     assertThat(e.suggestions()).containsExactly("allow_raw_sockets");
     assertThat(e)
@@ -99,7 +99,7 @@ class JailPropertiesTest {
   @Test
   void testParse_malformedIp4Addr() {
     PropertyException e = refused("ip4_addr=em0|203.0.113.300/24");
-    assertThat(e.reason()).isEqualTo(Reason.MALFORMED_VALUE);
+    assertThat(e.problem()).isEqualTo(Problem.MALFORMED_VALUE);
     assertThat(e.value()).contains("em0|203.0.113.300/24");
     assertThat(e)
         .hasMessage(
@@ -175,13 +175,13 @@ class JailPropertiesTest {
   @Test
   void testParse_readOnlyKeysAreRefused() {
     PropertyException release = refused("release=14.2-RELEASE");
-    assertThat(release.reason()).isEqualTo(Reason.READ_ONLY);
+    assertThat(release.problem()).isEqualTo(Problem.READ_ONLY);
     assertThat(release)
         .hasMessage(
             "property release is read-only: warder sets it (the FreeBSD userland version"
                 + " (freebsd-version), e.g. 14.2-RELEASE-p1); remove release=... from the properties");
-    assertThat(refused("type=template").reason()).isEqualTo(Reason.READ_ONLY);
-    assertThat(refused("name=other").reason()).isEqualTo(Reason.READ_ONLY);
+    assertThat(refused("type=template").problem()).isEqualTo(Problem.READ_ONLY);
+    assertThat(refused("name=other").problem()).isEqualTo(Problem.READ_ONLY);
     assertThat(refused("jid=3"))
         .hasMessage(
             "property jid is read-only: the running system reports it (the jail id"
@@ -191,12 +191,12 @@ class JailPropertiesTest {
   @Test
   void testParse_unsupportedIocageKeysGetAReason() {
     PropertyException e = refused("jail_zfs=on");
-    assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED);
+    assertThat(e.problem()).isEqualTo(Problem.UNSUPPORTED);
     assertThat(e)
         .hasMessage(
             "iocage property jail_zfs is not supported by warder: delegated ZFS datasets are not"
                 + " supported yet; remove it");
-    assertThat(refused("memoryuse=8G:deny").reason()).isEqualTo(Reason.UNSUPPORTED);
+    assertThat(refused("memoryuse=8G:deny").problem()).isEqualTo(Problem.UNSUPPORTED);
   }
 
   @Test
@@ -205,7 +205,7 @@ class JailPropertiesTest {
         .hasMessage(
             "'boot' is not key=value; give properties as key=value, e.g."
                 + " ip4_addr='em0|203.0.113.5/24'");
-    assertThat(refused("=1").reason()).isEqualTo(Reason.MALFORMED_VALUE);
+    assertThat(refused("=1").problem()).isEqualTo(Problem.MALFORMED_VALUE);
     assertThat(refused("ip4_addr=192.0.2.1", "ip4_addr=192.0.2.2"))
         .hasMessage(
             "property ip4_addr is given twice;"
@@ -237,7 +237,7 @@ class JailPropertiesTest {
     assertThat(refused("host_hostname=www1\nallow.mount"))
         .hasMessageContaining("is not a host name label");
     assertThat(refused("host_domainname=a b")).hasMessageContaining("is not a host name label");
-    assertThat(refused("host_hostuuid=x;y").reason()).isEqualTo(Reason.MALFORMED_VALUE);
+    assertThat(refused("host_hostuuid=x;y").problem()).isEqualTo(Problem.MALFORMED_VALUE);
   }
 
   @Test
@@ -320,7 +320,7 @@ class JailPropertiesTest {
           catchThrowableOfType(
               PropertyException.class,
               () -> JailProperties.forPlugin(Map.of(key, value), List.of()));
-      assertThat(e.reason()).as(key).isEqualTo(Reason.HOST_ONLY);
+      assertThat(e.problem()).as(key).isEqualTo(Problem.HOST_ONLY);
     }
     assertThatThrownBy(() -> JailProperties.forPlugin(Map.of("exec_prestart", "/tmp/x"), List.of()))
         .hasMessage(
@@ -358,7 +358,7 @@ class JailPropertiesTest {
   private static PropertyException inconsistent(String... keyValues) throws PropertyException {
     JailProperties p = JailProperties.parse(List.of(keyValues));
     PropertyException e = catchThrowableOfType(PropertyException.class, p::checkConsistent);
-    assertThat(e.reason()).isEqualTo(Reason.INCONSISTENT);
+    assertThat(e.problem()).isEqualTo(Problem.INCONSISTENT);
     return e;
   }
 }

@@ -1,0 +1,291 @@
+package org.warder.client.jail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.warder.client.ClientException.Reason;
+import org.warder.client.exec.CommandResult;
+import org.warder.client.freebsd.FreeBsdInputException;
+import org.warder.client.freebsd.Fstab;
+import org.warder.client.freebsd.FstabEntry;
+import org.warder.client.freebsd.JailConf;
+import org.warder.client.jail.props.JailName;
+import org.warder.client.jail.props.PropertyException;
+import org.warder.client.layout.HostLayout;
+import org.warder.client.progress.Reporter;
+import org.warder.client.runtime.JailRuntime;
+import org.warder.client.runtime.Mount;
+import org.warder.client.runtime.RuntimeSpec;
+
+/**
+ * Running jails: start after the jails they depend on, stop, the boot order of {@code start --rc}
+ * and {@code stop --rc}, their state for listings, and commands inside them. Not thread-safe.
+ */
+public final class JailLifecycle {
+  /** An fstab warder writes holds a few dozen lines. */
+  private static final int MAX_FSTAB = 1 << 20;
+
+  private final HostLayout layout;
+  private final JailStore store;
+  private final JailRuntime runtime;
+  private final JailMounts mounts;
+  private final Reporter reporter;
+
+  public JailLifecycle(
+      HostLayout layout,
+      JailStore store,
+      JailRuntime runtime,
+      JailMounts mounts,
+      Reporter reporter) {
+    this.layout = layout;
+    this.store = store;
+    this.runtime = runtime;
+    this.mounts = mounts;
+    this.reporter = reporter;
+  }
+
+  /** A jail or template with its state: the jid while it runs, and its directory. */
+  public record Status(Jail jail, OptionalLong jid, Path dir) {
+    public boolean running() {
+      return jid.isPresent();
+    }
+  }
+
+  /** Whether {@code jail} runs now. */
+  public boolean running(Jail jail) throws IOException, InterruptedException {
+    return !jail.template() && runtime.jid(jail.name()).isPresent();
+  }
+
+  /** Starts {@code name}, after the jails it depends on; refuses templates and cycles. */
+  public void start(String name) throws JailException, IOException, InterruptedException {
+    for (Jail jail : withDependencies(store.get(name))) {
+      if (runtime.jid(jail.name()).isPresent()) {
+        if (jail.name().value().equals(name)) {
+          throw new JailException(Reason.CONFLICT, name + " is already running");
+        }
+        continue;
+      }
+      startOne(jail);
+    }
+  }
+
+  private void startOne(Jail jail) throws JailException, IOException, InterruptedException {
+    if (jail.template()) {
+      throw new JailException(
+          Reason.CONFLICT,
+          jail.name()
+              + " is a template: templates never start; create a jail from it with"
+              + " 'warder create -t "
+              + jail.name()
+              + " -n NAME'");
+    }
+    try {
+      jail.props().checkConsistent();
+    } catch (PropertyException e) {
+      throw new JailException(e.reason(), "cannot start " + jail.name() + ": " + e.getMessage(), e);
+    }
+    mounts.baseOrigin(jail);
+    runtime.start(spec(jail));
+    reporter.info(
+        jail.name()
+            + " started"
+            + runtime.jid(jail.name()).stream()
+                .mapToObj(j -> " (jid " + j + ")")
+                .findFirst()
+                .orElse(""));
+  }
+
+  /** Stops {@code name} (its exec_stop, then the jail goes). */
+  public void stop(String name) throws JailException, IOException, InterruptedException {
+    Jail jail = store.get(name);
+    if (runtime.jid(jail.name()).isEmpty()) {
+      throw new JailException(Reason.CONFLICT, name + " is not running");
+    }
+    stopRunning(jail);
+  }
+
+  /** Stops {@code jail}, known to run. */
+  private void stopRunning(Jail jail) throws JailException, IOException, InterruptedException {
+    halt(jail);
+    reporter.info(jail.name() + " stopped");
+  }
+
+  /** Stops {@code jail} without a report, before something else is done to it. */
+  void halt(Jail jail) throws JailException, IOException, InterruptedException {
+    runtime.stop(spec(jail));
+  }
+
+  /** Stops {@code name} if it runs, then starts it. */
+  public void restart(String name) throws JailException, IOException, InterruptedException {
+    Jail jail = store.get(name);
+    if (runtime.jid(jail.name()).isPresent()) {
+      stopRunning(jail);
+    }
+    start(name);
+  }
+
+  /** {@code start --rc}: starts every boot=1 jail that is not running, in {@link #bootOrder}. */
+  public void startAtBoot() throws JailException, IOException, InterruptedException {
+    for (Jail j : bootOrder()) {
+      if (runtime.jid(j.name()).isEmpty()) {
+        start(j.name().value());
+      }
+    }
+  }
+
+  /** {@code stop --rc}: stops every running boot=1 jail, in reverse {@link #bootOrder}. */
+  public void stopAtBoot() throws JailException, IOException, InterruptedException {
+    List<Jail> order = new ArrayList<>(bootOrder());
+    Collections.reverse(order);
+    for (Jail j : order) {
+      if (runtime.jid(j.name()).isPresent()) {
+        stopRunning(j);
+      }
+    }
+  }
+
+  /** Jails with {@code boot=1} in start order: priority, then dependencies first. */
+  public List<Jail> bootOrder() throws JailException, IOException {
+    List<Jail> boot = new ArrayList<>();
+    for (Jail j : store.all(false)) {
+      if (j.props().isTrue("boot")) {
+        boot.add(j);
+      }
+    }
+    boot.sort(
+        Comparator.comparingInt((Jail j) -> j.props().intValue("priority"))
+            .thenComparing(j -> j.name().value()));
+    Set<String> seen = new LinkedHashSet<>();
+    List<Jail> ordered = new ArrayList<>();
+    for (Jail j : boot) {
+      for (Jail d : withDependencies(j)) {
+        if (seen.add(d.name().value())) {
+          ordered.add(d);
+        }
+      }
+    }
+    return ordered;
+  }
+
+  /** {@code jail} preceded by everything it depends on, transitively; refuses cycles. */
+  List<Jail> withDependencies(Jail jail) throws JailException, IOException {
+    List<Jail> order = new ArrayList<>();
+    visit(jail, new ArrayDeque<>(), new LinkedHashSet<>(), order);
+    return order;
+  }
+
+  private void visit(Jail jail, Deque<String> path, Set<String> done, List<Jail> order)
+      throws JailException, IOException {
+    String n = jail.name().value();
+    if (done.contains(n)) {
+      return;
+    }
+    if (path.contains(n)) {
+      List<String> cycle = new ArrayList<>(path);
+      Collections.reverse(cycle);
+      cycle.add(n);
+      throw new JailException(
+          "jails depend on each other in a cycle: "
+              + String.join(" -> ", cycle)
+              + "; remove one of these depends with 'warder set depends=...'");
+    }
+    path.push(n);
+    for (JailName dep : jail.props().depends()) {
+      Jail d =
+          store
+              .find(dep.value())
+              .orElseThrow(
+                  () ->
+                      new JailException(
+                          Reason.NOT_FOUND,
+                          n
+                              + " depends on "
+                              + dep
+                              + ", which does not exist; fix it with 'warder set depends=... "
+                              + n
+                              + "'"));
+      visit(d, path, done, order);
+    }
+    path.pop();
+    done.add(n);
+    order.add(jail);
+  }
+
+  /** The jails (or templates) with their state, by name. */
+  public List<Status> list(boolean templates)
+      throws JailException, IOException, InterruptedException {
+    List<Status> rows = new ArrayList<>();
+    for (Jail j : store.all(templates)) {
+      rows.add(
+          new Status(
+              j,
+              templates ? OptionalLong.empty() : runtime.jid(j.name()),
+              store.dir(j.name().value(), templates)));
+    }
+    return rows;
+  }
+
+  /** Runs {@code argv} in the running jail. */
+  public CommandResult exec(String name, List<String> argv, Map<String, String> env)
+      throws JailException, IOException, InterruptedException {
+    Jail jail = store.get(name);
+    if (runtime.jid(jail.name()).isEmpty()) {
+      throw new JailException(
+          Reason.CONFLICT, name + " is not running; start it with 'warder start " + name + "'");
+    }
+    return runtime.exec(jail.name(), argv, env);
+  }
+
+  /** The runtime description of a jail: mounts, network, commands, jail(8) parameters. */
+  public RuntimeSpec spec(Jail jail) throws JailException, IOException {
+    Path root = layout.path(jail.rootName());
+    Path dir = store.dir(jail.name().value(), jail.template());
+    List<Mount> mountList = new ArrayList<>();
+    Optional<Path> fstab = Optional.empty();
+    Path fstabFile = mounts.fstab(jail);
+    Optional<byte[]> fstabBytes = JailStore.readOwnFile(fstabFile, MAX_FSTAB);
+    if (fstabBytes.isPresent()) {
+      fstab = Optional.of(fstabFile);
+      try {
+        for (FstabEntry e : Fstab.parse(new String(fstabBytes.get(), StandardCharsets.UTF_8))) {
+          if (e.type().equals("nullfs")) {
+            mountList.add(
+                new Mount(
+                    Path.of(e.source()),
+                    Path.of(e.mountPoint()),
+                    List.of(e.options().split(",")).contains("ro")));
+          }
+        }
+      } catch (FreeBsdInputException e) {
+        throw new JailException(fstabFile + " is damaged: " + e.getMessage(), e);
+      }
+    }
+    String hostname = jail.props().value("host_hostname");
+    if (hostname.equals("none")) {
+      hostname = jail.name().value().replace('_', '-');
+    }
+    boolean inherit = jail.props().value("ip4").equals("inherit");
+    return new RuntimeSpec(
+        jail.name(),
+        root,
+        dir,
+        hostname,
+        inherit,
+        mountList,
+        jail.props().value("exec_start"),
+        jail.props().value("exec_stop"),
+        JailConf.parameters(jail.name(), root, jail.props(), fstab),
+        JailDevfs.commands(dir, jail.props()));
+  }
+}

@@ -1,0 +1,139 @@
+package org.warder.client.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import org.warder.client.exec.CommandResult;
+import org.warder.client.jail.props.JailName;
+import org.warder.client.runtime.JailRuntime;
+import org.warder.client.runtime.RuntimeSpec;
+
+/**
+ * A {@link JailRuntime} that runs nothing: it keeps which jails "run" (each start gives the next
+ * jid), records every start, stop and command in order as {@code start NAME}, {@code stop NAME} and
+ * {@code exec NAME ARGV...}, and answers commands from a script. Refuses what the real runtimes
+ * refuse: starting a running jail, a command in a stopped one. Thread-safe.
+ */
+public final class InMemoryJailRuntime implements JailRuntime {
+  private final Map<JailName, Long> running = new LinkedHashMap<>();
+  private final List<String> events = new ArrayList<>();
+  private final List<RuntimeSpec> started = new ArrayList<>();
+  private final Function<List<String>, CommandResult> script;
+  private long nextJid = 1;
+
+  /** Commands exit with what {@code script} gives for their argv. */
+  public InMemoryJailRuntime(Function<List<String>, CommandResult> script) {
+    this.script = script;
+  }
+
+  /** Every command exits 0 with no output. */
+  public InMemoryJailRuntime() {
+    this(argv -> new CommandResult(0, "", ""));
+  }
+
+  @Override
+  public synchronized void start(RuntimeSpec spec) throws IOException {
+    if (running.containsKey(spec.name())) {
+      throw new IOException(spec.name() + " already runs");
+    }
+    running.put(spec.name(), nextJid++);
+    started.add(spec);
+    events.add("start " + spec.name());
+  }
+
+  @Override
+  public synchronized void stop(RuntimeSpec spec) {
+    if (running.remove(spec.name()) != null) {
+      events.add("stop " + spec.name());
+    }
+  }
+
+  @Override
+  public synchronized OptionalLong jid(JailName name) {
+    Long jid = running.get(name);
+    return jid == null ? OptionalLong.empty() : OptionalLong.of(jid);
+  }
+
+  @Override
+  public synchronized CommandResult exec(JailName name, List<String> argv, Map<String, String> env)
+      throws IOException {
+    if (!running.containsKey(name)) {
+      throw new IOException(name + " does not run");
+    }
+    events.add("exec " + name + " " + String.join(" ", argv));
+    return script.apply(argv);
+  }
+
+  @Override
+  public CommandResult execStreaming(
+      JailName name, List<String> argv, Map<String, String> env, OutputStream sink)
+      throws IOException {
+    CommandResult result = exec(name, argv, env);
+    sink.write(result.stdout().getBytes(StandardCharsets.UTF_8));
+    return new CommandResult(result.exitCode(), "", result.stderr());
+  }
+
+  @Override
+  public CommandResult pkg(JailName name, List<String> args, OutputStream sink) throws IOException {
+    List<String> argv = new ArrayList<>(List.of("pkg"));
+    argv.addAll(args);
+    return execStreaming(name, argv, Map.of(), sink);
+  }
+
+  @Override
+  public synchronized boolean loadKernelModule(String module) {
+    events.add("kldload " + module);
+    return true;
+  }
+
+  @Override
+  public List<String> describeStart(RuntimeSpec spec) {
+    return List.of("start " + spec.name());
+  }
+
+  @Override
+  public List<String> describeStop(RuntimeSpec spec) {
+    return List.of("stop " + spec.name());
+  }
+
+  @Override
+  public String describePkg(JailName name, List<String> args) {
+    return "exec " + name + " pkg " + String.join(" ", args);
+  }
+
+  @Override
+  public String describeKernelModule(String module) {
+    return "kldload " + module;
+  }
+
+  @Override
+  public String describeExec(JailName name, List<String> argv, Map<String, String> env) {
+    return "exec " + name + " " + String.join(" ", argv);
+  }
+
+  @Override
+  public String kind() {
+    return "memory";
+  }
+
+  /** Every start, stop and command so far, oldest first. */
+  public synchronized List<String> events() {
+    return List.copyOf(events);
+  }
+
+  /** The specs jails were started with, oldest first. */
+  public synchronized List<RuntimeSpec> started() {
+    return List.copyOf(started);
+  }
+
+  /** The names of the jails that run now, in start order. */
+  public synchronized List<String> running() {
+    return running.keySet().stream().map(JailName::value).toList();
+  }
+}
