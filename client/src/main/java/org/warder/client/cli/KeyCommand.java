@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.keys.PublisherKeys;
-import org.warder.signing.tuf.Key;
+import org.warder.signing.Key;
 import org.warder.signing.tuf.PublicKeyFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -39,6 +39,9 @@ public final class PluginPlan {
    * @param allowances what the administrator allows the manifest beyond the defaults; the plan
    *     starts with a "will allow" line for each grant, and is refused like the install
    */
+  @SuppressWarnings(
+      "ModifiedButNotUsed") // kept as it was; this hand-written plan is being replaced (issue 9,
+  // point 2)
   public static List<String> plan(
       ResolvedPlugin plugin,
       String jailName,

@@ -182,7 +182,8 @@ class ExportImportTest {
     Process p =
         new ProcessBuilder("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r", pool.name())
             .start();
-    String out = new String(p.getInputStream().readAllBytes());
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     p.waitFor();
     return out.lines().filter(l -> !l.isBlank()).toList();
   }
@@ -272,7 +273,10 @@ class ExportImportTest {
             List.of(
                 new ProcessBuilder(export).redirectError(errA.toFile()),
                 new ProcessBuilder(imp).redirectError(errB.toFile())));
-    String out = new String(pipeline.get(1).getInputStream().readAllBytes());
+    String out =
+        new String(
+            pipeline.get(1).getInputStream().readAllBytes(),
+            java.nio.charset.StandardCharsets.UTF_8);
     for (Process p : pipeline) {
       assertThat(p.waitFor()).as(Files.readString(errA) + Files.readString(errB)).isZero();
     }
