@@ -28,7 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
-import org.warder.signing.json.StrictJson;
+import org.warder.signing.StrictJson;
 
 /**
  * Reads and writes the catalogue's JSON documents (plugin manifests, INDEX). Reading is strict

@@ -21,9 +21,9 @@ import java.util.regex.Pattern;
  * as a {@link CatalogWarning}: {@code revision} as a string ({@code "1"}) or an integral float
  * ({@code 1.0}); {@code official} as {@code "true"}/{@code "false"}; property values as strings,
  * numbers or booleans (booleans become {@code "1"}/{@code "0"}); upper-case hex; unknown keys
- * ({@code plugin_schema}, the typo {@code offical}), which are kept in {@link #extra} and written
- * back but not used. It also notes, as warnings, what a manifest asks of the host beyond a jail:
- * devfs rules ({@code devfs_ruleset}) and kernel modules ({@code kmods}).
+ * ({@code plugin_schema}, the misspelt key {@code "offical"}), which are kept in {@link #extra} and
+ * written back but not used. It also notes, as warnings, what a manifest asks of the host beyond a
+ * jail: devfs rules ({@code devfs_ruleset}) and kernel modules ({@code kmods}).
  *
  * <p>It refuses, with an {@link InvalidFieldException} naming the JSON path, what cannot be used
  * safely: a missing required key (iocage's: name, release, pkgs, packagesite, fingerprints,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class ReleaseManifestTest {
@@ -41,7 +42,7 @@ class ReleaseManifestTest {
   void testParse_hostileLinesRefusedWithLineNumber() {
     String[][] cases = {
       {"../etc.txz\t" + SHA + "\t1\tx\t\"d\"\ton\n", "file name"},
-      {"base.txz\t" + SHA.toUpperCase() + "\t1\tbase\t\"d\"\ton\n", "sha256"},
+      {"base.txz\t" + SHA.toUpperCase(Locale.ROOT) + "\t1\tbase\t\"d\"\ton\n", "sha256"},
       {"base.txz\t" + SHA + "\tmany\tbase\t\"d\"\ton\n", "file count"},
       {"base.txz\t" + SHA + "\t1\tbase\t\"d\"\n", "6 tab-separated"},
       {"base.txz\t" + SHA + "\t1\tbase\t\"d\"\tyes\n", "on or off"},

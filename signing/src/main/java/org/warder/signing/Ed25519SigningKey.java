@@ -3,7 +3,6 @@ package org.warder.signing;
 import java.security.SecureRandom;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
-import org.warder.signing.tuf.Key;
 
 /** An Ed25519 private key held in memory (BouncyCastle). Thread-safe. */
 public final class Ed25519SigningKey implements Signer {

@@ -1,7 +1,5 @@
 package org.warder.signing;
 
-import org.warder.signing.tuf.Key;
-
 /** Something that holds a private key and signs bytes with it. Implementations are thread-safe. */
 public interface Signer {
   /** The public half, as a TUF key object. */

@@ -16,7 +16,6 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.bouncycastle.openssl.PEMParser;
-import org.warder.signing.tuf.Key;
 
 /**
  * Signature verification for the TUF key types: {@code ed25519} (what warder signs with), and for

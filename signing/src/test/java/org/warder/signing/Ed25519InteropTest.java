@@ -11,10 +11,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.warder.signing.json.CanonicalJson;
-import org.warder.signing.json.StrictJson;
 import org.warder.signing.testing.ExternalTools;
-import org.warder.signing.tuf.Key;
+import org.warder.signing.tuf.Keys;
 
 /**
  * Ed25519 signing, key ids and signature verification against securesystemslib (Debian's
@@ -115,13 +113,15 @@ class Ed25519InteropTest {
   private static byte[] javaCanonical;
   private static byte[] message;
 
+  // keeps Python's failure so that later tests rethrow it instead of running Python again
+  @SuppressWarnings("StaticAssignmentOfThrowable")
   private static synchronized JsonNode reference() throws Exception {
     if (failure != null) {
       throw failure; // Python already failed for an earlier test; do not run it again
     }
     if (reference == null) {
       javaCanonical = CanonicalJson.encode(StrictJson.parse(DOCUMENT));
-      message = ("warder interop \u00e9\uD83D\uDE00 ").getBytes(StandardCharsets.UTF_8);
+      message = "warder interop \u00e9\uD83D\uDE00 ".getBytes(StandardCharsets.UTF_8);
       ObjectNode request = StrictJson.mapper().createObjectNode();
       request.put("document", DOCUMENT);
       request.put("message", Base64.getEncoder().encodeToString(message));
@@ -149,7 +149,7 @@ class Ed25519InteropTest {
   }
 
   private static Key keyFromJson(String json) throws Exception {
-    return Key.fromJson(StrictJson.parse(json), "$");
+    return Keys.fromJson(StrictJson.parse(json), "$");
   }
 
   private static String flipLastHexDigitBit(String hex) {
@@ -242,7 +242,7 @@ class Ed25519InteropTest {
     assertThat(key.keyId()).isEqualTo(ed.get("keyid").asText());
     ObjectNode legacyJson = key.json();
     legacyJson.set("keyid_hash_algorithms", ed.get("keyid_hash_algorithms"));
-    Key legacy = Key.fromJson(legacyJson, "$");
+    Key legacy = Keys.fromJson(legacyJson, "$");
     assertThat(legacy.keyId())
         .as("keyid of generate_ed25519_key(), which includes keyid_hash_algorithms")
         .isEqualTo(ed.get("legacy_keyid").asText());
@@ -259,7 +259,7 @@ class Ed25519InteropTest {
     json.put("keytype", ec.get("keytype").asText());
     json.put("scheme", ec.get("scheme").asText());
     json.putObject("keyval").put("public", ec.get("public").asText());
-    Key key = Key.fromJson(json, "$");
+    Key key = Keys.fromJson(json, "$");
     assertThat(key.scheme()).isEqualTo("ecdsa-sha2-nistp256");
     assertThat(key.publicValue()).startsWith("-----BEGIN PUBLIC KEY-----");
     String sig = ec.get("sig").asText();
@@ -281,7 +281,7 @@ class Ed25519InteropTest {
     json.put("keytype", rsa.get("keytype").asText());
     json.put("scheme", rsa.get("scheme").asText());
     json.putObject("keyval").put("public", rsa.get("public").asText());
-    Key key = Key.fromJson(json, "$");
+    Key key = Keys.fromJson(json, "$");
     assertThat(key.scheme()).isEqualTo("rsassa-pss-sha256");
     String sig = rsa.get("sig").asText();
     assertThat(Verifiers.verify(key, message, sig)).isTrue();

@@ -201,6 +201,7 @@ public final class ParallelXzInputStream extends InputStream {
   /** One chunk of a block's output, its end, or its failure. */
   private sealed interface Item permits Data, End, Failure {}
 
+  @SuppressWarnings("ArrayRecordComponent") // a buffer handed over once, never compared
   private record Data(byte[] bytes) implements Item {}
 
   private record End() implements Item {}

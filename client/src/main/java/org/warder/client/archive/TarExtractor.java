@@ -638,7 +638,7 @@ public final class TarExtractor {
         }
       }
       try {
-        root.resolve(String.join("/", segments));
+        Path unused = root.resolve(String.join("/", segments)); // only whether it parses
       } catch (InvalidPathException e) {
         throw new UnsafeMemberNameException(
             memberName, "a name this host cannot represent (" + e.getMessage() + ")");
@@ -807,6 +807,7 @@ public final class TarExtractor {
     }
 
     @Override
+    @SuppressWarnings("ReferenceEquality") // the same entry object, not an equal one
     public int read(byte[] buf, int off, int len) throws IOException {
       int n = super.read(buf, off, len);
       TarArchiveEntry current = getCurrentEntry();

@@ -13,13 +13,13 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.warder.signing.AtomicFiles;
+import org.warder.signing.CanonicalJson;
+import org.warder.signing.Key;
+import org.warder.signing.MalformedJsonException;
 import org.warder.signing.Signer;
 import org.warder.signing.SigningException;
+import org.warder.signing.StrictJson;
 import org.warder.signing.Verifiers;
-import org.warder.signing.json.CanonicalJson;
-import org.warder.signing.json.MalformedJsonException;
-import org.warder.signing.json.StrictJson;
-import org.warder.signing.tuf.Key;
 
 /**
  * The files beside a bundle: {@code BUNDLE.sha256}, its sha256 in lower-case hex as iocage and

@@ -58,7 +58,7 @@ final class FileContainer implements BundleContainer {
   public JailExporter.Result finish(BundleManifest manifest) throws IOException {
     long end = file.position();
     file.write(ByteBuffer.wrap(new byte[2 * BLOCK]));
-    long position = BLOCK + slot;
+    long position = BLOCK + (long) slot;
     for (Member m : manifest.members()) {
       write(header(m.name(), m.length(), manifest), position);
       position += BLOCK + padded(m.length());

@@ -103,7 +103,7 @@ public final class JailDirectoryFiles {
           return rel.getNameCount() == 1
               ? name.equals("config.json")
                   || name.equals("fstab")
-                  || name.endsWith(".json") && !WARDER_OWN.contains(name)
+                  || (name.endsWith(".json") && !WARDER_OWN.contains(name))
               : isPlugin(rel);
         };
     check(

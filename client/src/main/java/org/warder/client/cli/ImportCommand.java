@@ -16,7 +16,7 @@ import org.warder.client.bundle.iocage.IocageImage;
 import org.warder.client.bundle.iocage.IocageImporter;
 import org.warder.client.jail.props.Consent;
 import org.warder.client.keys.PublisherKeys;
-import org.warder.signing.tuf.Key;
+import org.warder.signing.Key;
 import org.warder.signing.tuf.PublicKeyFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

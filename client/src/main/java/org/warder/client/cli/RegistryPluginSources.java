@@ -112,7 +112,7 @@ final class RegistryPluginSources implements PluginInstaller.Sources {
 
   /** A verification failure of the registry's metadata or files, with its message. */
   private static ClientException refused(Exception e) {
-    return new ClientException(ClientException.Reason.REFUSED, e.getMessage(), e);
+    return new ClientException(ClientException.Reason.REFUSED, String.valueOf(e.getMessage()), e);
   }
 
   @Override

@@ -1,10 +1,12 @@
 package org.warder.client.cli;
 
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.warder.client.exec.ProcessCommandRunner;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.progress.ConsoleReporter;
@@ -83,13 +85,13 @@ public final class WarderMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private Map<String, String> env = Map.of();
-  private Context context;
+  private @Nullable Context context;
 
   public static void main(String[] args) {
     System.exit(
         run(
-            new PrintWriter(System.out, true),
-            new PrintWriter(System.err, true),
+            new PrintWriter(System.out, true, Charset.defaultCharset()),
+            new PrintWriter(System.err, true, Charset.defaultCharset()),
             System.getenv(),
             args));
   }

@@ -79,7 +79,8 @@ final class Args {
       return "";
     }
     StringBuilder out = new StringBuilder();
-    for (char c : value.toCharArray()) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
       out.append(
           Character.isISOControl(c)
               ? String.format(java.util.Locale.ROOT, "\\u%04x", (int) c)

@@ -103,7 +103,8 @@ public final class Fstab {
 
   private static String field(Path path) {
     String p = Args.path(path);
-    for (char c : p.toCharArray()) {
+    for (int i = 0; i < p.length(); i++) {
+      char c = p.charAt(i);
       if (Character.isWhitespace(c) || Character.isISOControl(c)) {
         throw new IllegalArgumentException(
             "an fstab path cannot hold whitespace or control characters: " + Args.show(p));

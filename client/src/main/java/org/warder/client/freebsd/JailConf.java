@@ -81,7 +81,8 @@ public final class JailConf {
       return value;
     }
     StringBuilder q = new StringBuilder("'");
-    for (char c : value.toCharArray()) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
       switch (c) {
         case '\\' -> q.append("\\\\");
         case '\'' -> q.append("\\'");

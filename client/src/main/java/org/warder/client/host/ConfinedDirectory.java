@@ -61,6 +61,9 @@ public final class ConfinedDirectory implements Closeable {
    * Opens {@code top}, a directory whose own path the host controls (e.g. a jail's {@code root/});
    * it must be a real directory, not a link.
    */
+  @SuppressWarnings(
+      "StreamResourceLeak") // the stream is closed here on refusal, else kept open as the
+  // ConfinedDirectory
   public static ConfinedDirectory open(Path top) throws IOException {
     if (!Files.isDirectory(top, NO_FOLLOW)) {
       throw new ConfinementException(top, "a real directory", describe(top));

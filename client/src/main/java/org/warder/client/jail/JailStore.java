@@ -77,7 +77,7 @@ public final class JailStore {
   public void save(Jail jail) throws IOException {
     Path dir = dir(jail.name().value(), jail.template());
     AtomicFiles.write(
-        dir.resolve("config.json"), (jail.props().toConfigJson()).getBytes(StandardCharsets.UTF_8));
+        dir.resolve("config.json"), jail.props().toConfigJson().getBytes(StandardCharsets.UTF_8));
   }
 
   /** The jail's directory (config.json, fstab, jail.conf, root/). */

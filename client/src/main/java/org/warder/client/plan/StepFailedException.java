@@ -5,7 +5,7 @@ import org.warder.client.ClientException;
 
 /**
  * A step of a {@link Plan} failed; the steps before it were undone unless the run kept them. The
- * message names the step and the failure; {@link #cause()} keeps the original exception, whose
+ * message names the step and the failure; {@link #getCause()} keeps the original exception, whose
  * reason this one takes.
  */
 public final class StepFailedException extends ClientException {

@@ -40,7 +40,7 @@ public final class AdminPortal {
       URI uri = URI.create(url);
       int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
       Integer hostPort = tcp.get(port);
-      if (hostPort == null || hostPort == port && uri.getPort() < 0) {
+      if (hostPort == null || (hostPort == port && uri.getPort() < 0)) {
         return Optional.of(url);
       }
       return Optional.of(

@@ -20,6 +20,7 @@ import org.warder.signing.tuf.TargetFile;
  * @param bundle the signed git bundle target holding {@code manifest.artifactRef()}; empty for a
  *     plugin without artifact
  */
+@SuppressWarnings("ArrayRecordComponent") // the manifest as signed, read once, never compared
 public record ResolvedPlugin(
     String publisher,
     String id,

@@ -35,6 +35,7 @@ final class PluginPreparer {
    *
    * @param unchanged the same revision and content are already published: nothing to upload
    */
+  @SuppressWarnings("ArrayRecordComponent") // the manifest as signed, read once, never compared
   record Prepared(
       String id,
       PluginManifest manifest,

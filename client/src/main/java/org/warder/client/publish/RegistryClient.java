@@ -15,7 +15,7 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import okio.BufferedSink;
 import org.warder.client.progress.ProgressListener;
-import org.warder.signing.json.StrictJson;
+import org.warder.signing.StrictJson;
 
 /**
  * The publishing side of a registry (docs/registry-api.md): resumable blob uploads and submission

@@ -200,7 +200,7 @@ public final class BundleSync {
               + jail.name()
               + " as "
               + spec.reference()
-              + (base.map(b -> " (the difference since tag " + b + ")").orElse(" (full)"))
+              + base.map(b -> " (the difference since tag " + b + ")").orElse(" (full)")
               + ": "
               + publication.length()
               + " bytes, "

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -182,7 +183,7 @@ class ExportImportTest {
     Process p =
         new ProcessBuilder("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r", pool.name())
             .start();
-    String out = new String(p.getInputStream().readAllBytes());
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
     return out.lines().filter(l -> !l.isBlank()).toList();
   }
@@ -272,7 +273,8 @@ class ExportImportTest {
             List.of(
                 new ProcessBuilder(export).redirectError(errA.toFile()),
                 new ProcessBuilder(imp).redirectError(errB.toFile())));
-    String out = new String(pipeline.get(1).getInputStream().readAllBytes());
+    String out =
+        new String(pipeline.get(1).getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     for (Process p : pipeline) {
       assertThat(p.waitFor()).as(Files.readString(errA) + Files.readString(errB)).isZero();
     }

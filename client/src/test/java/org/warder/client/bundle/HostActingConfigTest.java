@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.cli.PublishingRegistry;
 import org.warder.client.team.TeamTargets;
 import org.warder.client.testing.TestHost;
+import org.warder.signing.Key;
 import org.warder.signing.testing.CliRun;
-import org.warder.signing.tuf.Key;
 
 /**
  * Issue 8 item 3: a bundle's config (and a pulled jail's or template's) is applied as if the local

@@ -32,8 +32,8 @@ import org.warder.client.team.TeamTargets;
 import org.warder.client.testing.BusyboxRoot;
 import org.warder.client.testing.TreeSnapshot;
 import org.warder.index.BundleManifest.Format;
+import org.warder.signing.Key;
 import org.warder.signing.testing.CliRun;
-import org.warder.signing.tuf.Key;
 
 /**
  * Issue 8's "malicious colleague", end to end with real components: a team member with a valid key

@@ -15,9 +15,9 @@ import org.warder.client.keys.PublisherKeys;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.repo.Repositories;
 import org.warder.signing.Ed25519SigningKey;
+import org.warder.signing.Key;
 import org.warder.signing.PrivateFiles;
 import org.warder.signing.testing.CliRun;
-import org.warder.signing.tuf.Key;
 import org.warder.signing.tuf.PublicKeyFiles;
 import org.warder.signing.tuf.Updater;
 

@@ -11,8 +11,8 @@ import org.warder.registry.http.RegistryServer;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.TokenStore;
+import org.warder.signing.Key;
 import org.warder.signing.KeyFiles;
-import org.warder.signing.tuf.Key;
 
 /** A real registry (initialised data directory, Jetty on a loopback port) for client tests. */
 final class RegistryFixture implements AutoCloseable {

@@ -1,7 +1,7 @@
 package org.warder.client.cli;
 
 import java.nio.file.Path;
-import org.warder.signing.tuf.Key;
+import org.warder.signing.Key;
 
 /** Public access to {@link RegistryFixture} for tests in other packages. */
 public final class RegistryFixtureAccess implements AutoCloseable {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.signing.Digests;
 import org.warder.signing.Ed25519SigningKey;
-import org.warder.signing.json.StrictJson;
+import org.warder.signing.StrictJson;
 import org.warder.signing.testing.CliRun;
 import org.warder.signing.testing.RepositorySimulator;
 import org.warder.signing.testing.StaticHttpServer;

@@ -14,8 +14,8 @@ import org.warder.client.progress.ConsoleReporter;
 import org.warder.client.publish.RegistryClient;
 import org.warder.client.repo.Repositories;
 import org.warder.signing.Ed25519SigningKey;
+import org.warder.signing.Key;
 import org.warder.signing.testing.CliRun;
-import org.warder.signing.tuf.Key;
 import org.warder.signing.tuf.Updater;
 
 /**

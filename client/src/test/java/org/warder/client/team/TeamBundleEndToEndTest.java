@@ -42,9 +42,9 @@ import org.warder.client.team.BundlePublisher.Publication;
 import org.warder.index.BundleManifest.Format;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.signing.Ed25519SigningKey;
+import org.warder.signing.Key;
 import org.warder.signing.testing.CliRun;
 import org.warder.signing.tuf.DigestMismatchException;
-import org.warder.signing.tuf.Key;
 import org.warder.signing.tuf.TargetFile;
 
 /**

@@ -15,7 +15,7 @@ import org.warder.client.testing.RichTree;
 import org.warder.client.testing.TestHost;
 import org.warder.client.testing.TreeSnapshot;
 import org.warder.client.testing.ZfsPool;
-import org.warder.signing.tuf.Key;
+import org.warder.signing.Key;
 
 /**
  * Templates through a team registry between two hosts (each with its own zfs-fuse pool, and the

@@ -1,6 +1,7 @@
 package org.warder.client.testing;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class ZfsPool implements AutoCloseable {
         new ProcessBuilder("zfs", "list", "-H", "-r", "-o", "name", name)
             .redirectErrorStream(true)
             .start();
-    String out = new String(p.getInputStream().readAllBytes());
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
     return out.lines().filter(l -> !l.isBlank()).toList();
   }
@@ -92,7 +93,8 @@ public final class ZfsPool implements AutoCloseable {
         new ProcessBuilder("zfs", "list", "-H", "-r", "-o", "name,mountpoint,mounted", name)
             .start();
     List<String> out = new java.util.ArrayList<>();
-    for (String line : new String(p.getInputStream().readAllBytes()).lines().toList()) {
+    for (String line :
+        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList()) {
       String[] col = line.split("\t");
       if (col[2].equals("yes") && roots.stream().noneMatch(r -> Path.of(col[1]).startsWith(r))) {
         out.add(line);

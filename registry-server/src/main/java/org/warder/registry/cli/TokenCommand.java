@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.warder.registry.repo.Delegation;
 import org.warder.registry.storage.TokenStore;
-import org.warder.signing.json.StrictJson;
+import org.warder.signing.StrictJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

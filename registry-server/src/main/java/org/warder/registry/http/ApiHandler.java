@@ -206,12 +206,14 @@ final class ApiHandler extends Handler.Abstract {
       throws Exception {
     String path = Request.getPathInContext(request);
     String method = request.getMethod();
-    Matcher m;
+    Matcher upload = UPLOAD.matcher(path);
+    Matcher blob = BLOB.matcher(path);
+    Matcher metadata = METADATA.matcher(path);
     if (path.equals("/api/v1/uploads")) {
       requireMethod(method, "POST");
       startUpload(response, callback, token);
-    } else if ((m = UPLOAD.matcher(path)).matches()) {
-      String uuid = m.group(1);
+    } else if (upload.matches()) {
+      String uuid = upload.group(1);
       switch (method) {
         case "HEAD", "GET" -> uploadOffset(request, response, callback, token, uuid);
         case "PATCH" -> appendUpload(request, response, callback, token, uuid);
@@ -219,12 +221,12 @@ final class ApiHandler extends Handler.Abstract {
         case "DELETE" -> cancelUpload(response, callback, token, uuid);
         default -> throw notAllowed(method, "HEAD, GET, PATCH, PUT, DELETE");
       }
-    } else if ((m = BLOB.matcher(path)).matches()) {
+    } else if (blob.matches()) {
       requireMethod(method, "HEAD");
-      blobExists(response, callback, m.group(1));
-    } else if ((m = METADATA.matcher(path)).matches()) {
+      blobExists(response, callback, blob.group(1));
+    } else if (metadata.matches()) {
       requireMethod(method, "PUT");
-      submitMetadata(request, response, callback, token, m.group(1));
+      submitMetadata(request, response, callback, token, metadata.group(1));
     } else {
       throw new RegistryException(
           ErrorCode.NOT_FOUND,

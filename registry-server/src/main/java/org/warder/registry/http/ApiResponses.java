@@ -10,7 +10,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.warder.registry.api.ErrorCode;
 import org.warder.registry.api.RegistryException;
-import org.warder.signing.json.StrictJson;
+import org.warder.signing.StrictJson;
 
 /**
  * Writes the API's JSON answers; the one place errors are serialised, as {@code

@@ -137,7 +137,7 @@ public final class Metrics {
               out,
               "warder_timestamp_expires_in_seconds",
               "Seconds until the current timestamp expires.",
-              Duration.between(clock.instant(), s.timestampExpires()).getSeconds());
+              Duration.between(clock.instant(), s.timestampExpires()).toSeconds());
         });
     return out.toString();
   }

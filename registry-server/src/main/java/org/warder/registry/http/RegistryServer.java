@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
@@ -350,7 +351,8 @@ public final class RegistryServer implements AutoCloseable {
               return t;
             });
     long every = settings.maintenanceInterval().toMillis();
-    maintenance.scheduleWithFixedDelay(this::maintain, every, every, TimeUnit.MILLISECONDS);
+    Future<?> unused =
+        maintenance.scheduleWithFixedDelay(this::maintain, every, every, TimeUnit.MILLISECONDS);
   }
 
   /** One round of maintenance: re-sign what expires soon, purge stale uploads. Never throws. */

@@ -4,7 +4,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.warder.signing.tuf.Key;
+import org.warder.signing.Key;
 import org.warder.signing.tuf.PathPatterns;
 import org.warder.signing.tuf.Repository;
 

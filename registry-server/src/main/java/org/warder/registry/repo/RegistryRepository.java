@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -34,6 +35,7 @@ import org.warder.registry.storage.RegistryLayout;
 import org.warder.signing.AtomicFiles;
 import org.warder.signing.Digests;
 import org.warder.signing.Ed25519SigningKey;
+import org.warder.signing.Key;
 import org.warder.signing.KeyFiles;
 import org.warder.signing.PrivateFiles;
 import org.warder.signing.Signer;
@@ -41,7 +43,6 @@ import org.warder.signing.SigningException;
 import org.warder.signing.tuf.DelegatedRole;
 import org.warder.signing.tuf.Delegations;
 import org.warder.signing.tuf.DigestMismatchException;
-import org.warder.signing.tuf.Key;
 import org.warder.signing.tuf.LengthAndHashes;
 import org.warder.signing.tuf.Metadata;
 import org.warder.signing.tuf.Repository;
@@ -143,10 +144,12 @@ public final class RegistryRepository {
   public static Initialised initialise(RegistryLayout layout, char[] offlinePassphrase, Clock clock)
       throws IOException, SigningException {
     DataLock.Held lock = DataLock.acquire(layout);
-    try {
+    try (lock) {
       if (isInitialised(layout)) {
-        throw new SigningException(
-            "a repository already exists in " + layout.data() + "; refusing to overwrite its keys");
+        throw new FileAlreadyExistsException(
+            layout.data().toString(),
+            null,
+            "a repository already exists here; refusing to overwrite its keys");
       }
       PrivateFiles.createDirectories(layout.keys());
       // a keys directory made earlier by hand is made private too
@@ -206,8 +209,6 @@ public final class RegistryRepository {
       byte[] rootBytes = repository.root().toBytes();
       return new Initialised(
           Digests.sha256Hex(rootBytes), layout.metadata().resolve("1.root.json"));
-    } finally {
-      lock.close();
     }
   }
 
@@ -306,7 +307,7 @@ public final class RegistryRepository {
     checkDelegated(load(), role, submitted);
     checkBlobContents(role, targets);
     DataLock.Held lock = DataLock.acquire(layout);
-    try {
+    try (lock) {
       Repository repository = load();
       checkDelegated(repository, role, submitted);
       for (TargetFile target : targets) {
@@ -319,8 +320,6 @@ public final class RegistryRepository {
           submitted.signed().version(),
           repository.snapshot().orElseThrow().signed().version(),
           repository.timestamp().orElseThrow().signed().version());
-    } finally {
-      lock.close();
     }
   }
 
@@ -518,7 +517,7 @@ public final class RegistryRepository {
               throw new IllegalArgumentException(problem);
             });
     DataLock.Held lock = DataLock.acquire(layout);
-    try {
+    try (lock) {
       Repository repository = load();
       Targets current = repository.targets("targets").orElseThrow().signed();
       Delegations before = current.delegations().orElse(new Delegations(Map.of(), List.of()));
@@ -578,8 +577,6 @@ public final class RegistryRepository {
           repository.timestamp().orElseThrow().signed().version(),
           replaced,
           stale);
-    } finally {
-      lock.close();
     }
   }
 
@@ -591,7 +588,7 @@ public final class RegistryRepository {
   public Refreshed refresh(Duration timestampMargin, Duration snapshotMargin)
       throws IOException, SigningException {
     DataLock.Held lock = DataLock.acquire(layout);
-    try {
+    try (lock) {
       Repository repository = load();
       Instant now = clock.instant();
       Instant snapshotExpires = repository.snapshot().orElseThrow().signed().expires();
@@ -606,8 +603,6 @@ public final class RegistryRepository {
         return Refreshed.TIMESTAMP;
       }
       return Refreshed.NOTHING;
-    } finally {
-      lock.close();
     }
   }
 
@@ -618,7 +613,7 @@ public final class RegistryRepository {
   public int removeTemporaryFiles() throws IOException {
     int removed = 0;
     DataLock.Held lock = DataLock.acquire(layout);
-    try {
+    try (lock) {
       for (Path dir : List.of(layout.metadata(), layout.data(), layout.keys())) {
         if (!Files.isDirectory(dir)) {
           continue;
@@ -631,8 +626,6 @@ public final class RegistryRepository {
           }
         }
       }
-    } finally {
-      lock.close();
     }
     return removed;
   }

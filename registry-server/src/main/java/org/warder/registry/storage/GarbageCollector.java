@@ -61,7 +61,7 @@ public final class GarbageCollector {
     UploadSessions uploads = new UploadSessions(layout, blobs, references, clock, Long.MAX_VALUE);
     Instant cutoff = clock.instant().minus(grace);
     DataLock.Held lock = DataLock.acquire(layout);
-    try {
+    try (lock) {
       Set<String> referenced = references.all();
       List<BlobStore.Stored> orphans = new ArrayList<>();
       List<BlobStore.Stored> young = new ArrayList<>();
@@ -78,8 +78,6 @@ public final class GarbageCollector {
         uploads.purge(uploadMaxAge);
       }
       return new Garbage(orphans, young, expired);
-    } finally {
-      lock.close();
     }
   }
 }

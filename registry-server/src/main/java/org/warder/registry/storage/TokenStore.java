@@ -23,8 +23,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.warder.signing.AtomicFiles;
 import org.warder.signing.Digests;
-import org.warder.signing.json.MalformedJsonException;
-import org.warder.signing.json.StrictJson;
+import org.warder.signing.MalformedJsonException;
+import org.warder.signing.StrictJson;
 
 /**
  * Publisher tokens in {@code <data>/tokens.json} (mode 0600, written atomically under the data
@@ -88,6 +88,7 @@ public final class TokenStore {
   /** A new token: {@code secret} is the full token text, shown once and stored nowhere. */
   public record Created(String secret, Token token) {}
 
+  @SuppressWarnings("ArrayRecordComponent") // compared by MessageDigest.isEqual, never by equals
   private record Entry(Token token, byte[] sha256) {}
 
   private record Cached(Object version, List<Entry> entries) {}
@@ -115,15 +116,13 @@ public final class TokenStore {
     Token token =
         new Token(id, publisher, roles, clock.instant().truncatedTo(ChronoUnit.SECONDS), limits);
     DataLock.Held lock = DataLock.acquire(layout);
-    try {
+    try (lock) {
       List<Entry> entries = new ArrayList<>(read());
       if (entries.stream().anyMatch(e -> e.token().id().equals(id))) {
         throw new IOException("token id collision (1 in 2^48): run the command again");
       }
       entries.add(new Entry(token, sha256(text)));
       write(entries);
-    } finally {
-      lock.close();
     }
     return new Created(text, token);
   }
@@ -136,15 +135,13 @@ public final class TokenStore {
   /** Revokes token {@code id}; returns whether it existed. */
   public boolean revoke(String id) throws IOException {
     DataLock.Held lock = DataLock.acquire(layout);
-    try {
+    try (lock) {
       List<Entry> entries = new ArrayList<>(read());
       boolean removed = entries.removeIf(e -> e.token().id().equals(id));
       if (removed) {
         write(entries);
       }
       return removed;
-    } finally {
-      lock.close();
     }
   }
 

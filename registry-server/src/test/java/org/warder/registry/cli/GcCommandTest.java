@@ -81,7 +81,7 @@ class GcCommandTest {
     submit(1, Map.of("plugins/acme/old", old));
     submit(2, Map.of("plugins/acme/current", current));
     for (byte[] b : List.of(current, old, orphan, reused)) {
-      age(blob(b), Duration.ofHours(48));
+      age(blob(b), Duration.ofDays(2));
     }
     assertThat(acme.send("HEAD", "/api/v1/blobs/" + Digests.sha256Hex(reused), null).statusCode())
         .isEqualTo(200);

@@ -3,6 +3,7 @@ package org.warder.registry.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.warder.registry.testing.Http;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.signing.Digests;
-import org.warder.signing.json.StrictJson;
+import org.warder.signing.StrictJson;
 import org.warder.signing.testing.CliRun;
 
 /** {@code warder-registry token create|list|revoke}, and their effect on a running server. */
@@ -61,7 +62,7 @@ class TokenCommandTest {
     String stored = Files.readString(file);
     assertThat(stored)
         .doesNotContain(token.substring(17))
-        .contains(Digests.sha256Hex(token.getBytes()));
+        .contains(Digests.sha256Hex(token.getBytes(StandardCharsets.UTF_8)));
 
     CliRun table = CliRun.of(RegistryMain::run, "token", "list", "--data", data);
     assertThat(table.out())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -101,7 +102,10 @@ class ServerDisclosureTest {
   void testMetrics_notOnThePublicListener() throws Exception {
     registry =
         TestRegistry.create(tmp)
-            .start(s -> s.withMetricsListen(new InetSocketAddress("127.0.0.1", 0)));
+            .start(
+                s ->
+                    s.withMetricsListen(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
     Http http = registry.http();
     for (String method : new String[] {"GET", "HEAD"}) {
       HttpResponse<byte[]> scrape = http.send(method, "/metrics", null);
@@ -121,7 +125,10 @@ class ServerDisclosureTest {
   void testMetricsListener_servesMetricsOnly() throws Exception {
     registry =
         TestRegistry.create(tmp)
-            .start(s -> s.withMetricsListen(new InetSocketAddress("127.0.0.1", 0)));
+            .start(
+                s ->
+                    s.withMetricsListen(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
     URI metrics = registry.server().metricsUrl().orElseThrow();
     assertThat(metrics.getPort()).isNotEqualTo(registry.url().getPort());
     Http http = registry.http();

@@ -2,6 +2,7 @@ package org.warder.registry.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +87,8 @@ class ServerMaintenanceTest {
             .start(
                 s ->
                     s.withAccessLog(log::add)
-                        .withMetricsListen(new InetSocketAddress("127.0.0.1", 0)));
+                        .withMetricsListen(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
     Ed25519SigningKey key = Ed25519SigningKey.generate();
     registry.delegate("acme", List.of(key), 1, "plugins/*");
     Publisher acme = registry.publisher(registry.token("acme", "acme"));
@@ -147,7 +149,7 @@ class ServerMaintenanceTest {
 
   private static final TokenStore.Token OWNER =
       new TokenStore.Token(
-          "0123456789ab", "acme", List.of("acme"), Instant.now(), TokenStore.Limits.DEFAULTS);
+          "0123456789ab", "acme", List.of("acme"), Instant.EPOCH, TokenStore.Limits.DEFAULTS);
 
   private String staleSession(UploadSessions sessions) throws Exception {
     String uuid = sessions.create(OWNER);

@@ -20,7 +20,7 @@ import org.warder.registry.testing.Publisher;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.signing.Digests;
 import org.warder.signing.Ed25519SigningKey;
-import org.warder.signing.json.StrictJson;
+import org.warder.signing.StrictJson;
 import org.warder.signing.testing.CliRun;
 
 /**

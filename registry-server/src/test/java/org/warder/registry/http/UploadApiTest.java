@@ -3,6 +3,7 @@ package org.warder.registry.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -134,7 +135,7 @@ class UploadApiTest {
     byte[] content = random(300_000, 2);
     String uuid = publisher.start();
     int sent = 123_457;
-    try (Socket socket = new Socket("127.0.0.1", registry.server().port())) {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), registry.server().port())) {
       OutputStream out = socket.getOutputStream();
       String head =
           "PATCH /api/v1/uploads/"

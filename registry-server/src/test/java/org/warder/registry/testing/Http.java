@@ -8,7 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.warder.signing.json.StrictJson;
+import org.warder.signing.StrictJson;
 
 /** Plain HTTP calls against a registry with the JDK client, for tests. Thread-safe. */
 public final class Http {

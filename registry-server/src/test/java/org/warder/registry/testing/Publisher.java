@@ -2,6 +2,7 @@ package org.warder.registry.testing;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -39,7 +40,10 @@ public final class Publisher {
     HttpResponse<byte[]> r = send("POST", "/api/v1/uploads", null);
     if (r.statusCode() != 201) {
       throw new IOException(
-          "POST /api/v1/uploads answered " + r.statusCode() + ": " + new String(r.body()));
+          "POST /api/v1/uploads answered "
+              + r.statusCode()
+              + ": "
+              + new String(r.body(), StandardCharsets.UTF_8));
     }
     return Http.json(r).get("uuid").asText();
   }
@@ -67,13 +71,21 @@ public final class Publisher {
     for (int from = 0; from < content.length; from += chunk) {
       HttpResponse<byte[]> r = patch(uuid, content, from, Math.min(content.length, from + chunk));
       if (r.statusCode() != 202) {
-        throw new IOException("PATCH answered " + r.statusCode() + ": " + new String(r.body()));
+        throw new IOException(
+            "PATCH answered "
+                + r.statusCode()
+                + ": "
+                + new String(r.body(), StandardCharsets.UTF_8));
       }
     }
     String sha256 = Digests.sha256Hex(content);
     HttpResponse<byte[]> r = commit(uuid, sha256, content.length);
     if (r.statusCode() != 201) {
-      throw new IOException("commit answered " + r.statusCode() + ": " + new String(r.body()));
+      throw new IOException(
+          "commit answered "
+              + r.statusCode()
+              + ": "
+              + new String(r.body(), StandardCharsets.UTF_8));
     }
     return sha256;
   }

@@ -3,6 +3,7 @@ package org.warder.registry.testing;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -20,11 +21,11 @@ import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.TokenStore;
 import org.warder.signing.Ed25519SigningKey;
+import org.warder.signing.Key;
 import org.warder.signing.KeyFiles;
 import org.warder.signing.PrivateFiles;
 import org.warder.signing.Signer;
 import org.warder.signing.testing.TestFiles;
-import org.warder.signing.tuf.Key;
 
 /**
  * A registry data directory for one test, copied from a template initialised once per JVM (key
@@ -81,7 +82,8 @@ public final class TestRegistry implements AutoCloseable {
   public TestRegistry start(UnaryOperator<RegistryServer.Settings> customise) throws Exception {
     RegistryServer.Settings settings =
         customise.apply(
-            RegistryServer.Settings.defaults(new InetSocketAddress("127.0.0.1", 0))
+            RegistryServer.Settings.defaults(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .withStopTimeout(Duration.ofMillis(500)));
     server = new RegistryServer(repository, settings, new PrintWriter(serverErrors, true));
     server.start();

@@ -94,9 +94,6 @@ public final class TufClient {
   /** The version of a trusted role's metadata, as stored by the client. */
   public long trustedVersion(String role) throws Exception {
     byte[] bytes = Files.readAllBytes(dir.resolve("metadata").resolve(Urls.quote(role) + ".json"));
-    return org.warder.signing.json.StrictJson.parseObject(bytes)
-        .get("signed")
-        .get("version")
-        .asLong();
+    return org.warder.signing.StrictJson.parseObject(bytes).get("signed").get("version").asLong();
   }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.warder.signing.Key;
 
 /** The {@code delegations} of a targets role: the keys it vouches for and the ordered roles. */
 public record Delegations(Map<String, Key> keys, List<DelegatedRole> roles) {

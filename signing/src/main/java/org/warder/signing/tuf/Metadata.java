@@ -9,11 +9,11 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import org.warder.signing.CanonicalJson;
+import org.warder.signing.MalformedJsonException;
 import org.warder.signing.Signer;
 import org.warder.signing.SigningException;
-import org.warder.signing.json.CanonicalJson;
-import org.warder.signing.json.MalformedJsonException;
-import org.warder.signing.json.StrictJson;
+import org.warder.signing.StrictJson;
 
 /**
  * A TUF metadata envelope: the typed {@code signed} value, the {@code signed} JSON exactly as read

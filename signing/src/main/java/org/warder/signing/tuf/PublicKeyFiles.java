@@ -9,10 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 import org.warder.signing.AtomicFiles;
+import org.warder.signing.CanonicalJson;
+import org.warder.signing.Key;
+import org.warder.signing.MalformedJsonException;
+import org.warder.signing.StrictJson;
 import org.warder.signing.Verifiers;
-import org.warder.signing.json.CanonicalJson;
-import org.warder.signing.json.MalformedJsonException;
-import org.warder.signing.json.StrictJson;
 
 /**
  * Public key files, the way a publisher hands a key to a registry owner. What {@link #write}
@@ -59,7 +60,7 @@ public final class PublicKeyFiles {
     Key key;
     if (json.has("key")) {
       Fields f = new Fields(json, where);
-      key = Key.fromJson(f.require("key"), where + ": key");
+      key = Keys.fromJson(f.require("key"), where + ": key");
       if (f.has("keyid")) {
         String declared = f.string("keyid");
         if (!declared.equals(key.keyId())) {
@@ -67,7 +68,7 @@ public final class PublicKeyFiles {
         }
       }
     } else {
-      key = Key.fromJson(json, where);
+      key = Keys.fromJson(json, where);
     }
     if (!Verifiers.isSupported(key)) {
       throw new MetadataFormatException(

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.warder.signing.Key;
 import org.warder.signing.Signer;
 import org.warder.signing.SigningException;
 

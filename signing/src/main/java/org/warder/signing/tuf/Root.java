@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.warder.signing.Key;
 
 /** Root metadata: the keys and thresholds of the four top-level roles. */
 public record Root(

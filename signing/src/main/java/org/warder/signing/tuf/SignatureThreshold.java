@@ -3,6 +3,7 @@ package org.warder.signing.tuf;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.warder.signing.Key;
 import org.warder.signing.Verifiers;
 
 /**

@@ -41,6 +41,7 @@ public final class ExternalTools {
    * The outcome of a finished process. {@code stdout} is empty when it went to a file; {@code
    * stderr} is decoded as UTF-8.
    */
+  @SuppressWarnings("ArrayRecordComponent") // a process outcome, read once, never compared
   public record Result(int exitCode, byte[] stdout, String stderr) {
     public String stdoutText() {
       return new String(stdout, StandardCharsets.UTF_8);

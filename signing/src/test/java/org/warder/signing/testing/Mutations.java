@@ -178,7 +178,7 @@ public final class Mutations {
   }
 
   /** One byte edit; positions are taken modulo the document's length. */
-  record ByteEdit(Kind kind, int at, byte value, int length, int token) {
+  record ByteEdit(ByteEdit.Kind kind, int at, byte value, int length, int token) {
     enum Kind {
       SET,
       INSERT,
@@ -190,7 +190,7 @@ public final class Mutations {
   }
 
   /** One JSON edit of the node at {@code target} (modulo the node count) in document order. */
-  record JsonEdit(Kind kind, int target, String value, String key) {
+  record JsonEdit(JsonEdit.Kind kind, int target, String value, String key) {
     enum Kind {
       REPLACE,
       REMOVE,

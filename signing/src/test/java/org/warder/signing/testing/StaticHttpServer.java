@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -28,7 +29,8 @@ public final class StaticHttpServer implements AutoCloseable {
   /** A server on {@code port} (0: any free port), e.g. to come back on the port it had. */
   public StaticHttpServer(Path root, int port) throws IOException {
     this.root = root.toAbsolutePath().normalize();
-    this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+    this.server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     server.createContext("/", this::handle);
     server.start();
   }

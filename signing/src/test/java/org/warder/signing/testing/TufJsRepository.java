@@ -10,8 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
-import org.warder.signing.json.MalformedJsonException;
-import org.warder.signing.json.StrictJson;
+import org.warder.signing.MalformedJsonException;
+import org.warder.signing.StrictJson;
 
 /**
  * A TUF 1.0 repository that warder did not write: {@code signing/src/test/tufjs/make-repo.js}

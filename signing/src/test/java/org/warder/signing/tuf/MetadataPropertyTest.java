@@ -21,6 +21,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
+import org.warder.signing.Key;
 import org.warder.signing.SigningException;
 import org.warder.signing.testing.BoundedParse;
 import org.warder.signing.testing.Mutations;

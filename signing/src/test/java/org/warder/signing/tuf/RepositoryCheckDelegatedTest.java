@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.signing.Digests;
 import org.warder.signing.Ed25519SigningKey;
+import org.warder.signing.Key;
 import org.warder.signing.SigningException;
 import org.warder.signing.testing.RepositorySimulator;
 
@@ -262,7 +263,7 @@ class RepositoryCheckDelegatedTest {
         .contains("\"keyid\":\"" + key.keyId() + "\"");
     assertThat(PublicKeyFiles.read(wrapped).keyId()).isEqualTo(key.keyId());
     Path bare = tmp.resolve("bare.json");
-    Files.write(bare, org.warder.signing.json.CanonicalJson.encode(key.json()));
+    Files.write(bare, org.warder.signing.CanonicalJson.encode(key.json()));
     assertThat(PublicKeyFiles.read(bare).keyId()).isEqualTo(key.keyId());
   }
 

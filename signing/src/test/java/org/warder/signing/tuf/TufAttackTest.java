@@ -20,6 +20,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.signing.Ed25519SigningKey;
+import org.warder.signing.Key;
 import org.warder.signing.testing.RepositorySimulator;
 
 /**
@@ -52,7 +53,7 @@ class TufAttackTest {
   @Test
   @DisplayName("#1 initial root that is not valid root metadata is refused before any request")
   void testRefresh_initialRootInvalid() throws Exception {
-    ObjectNode json = (ObjectNode) org.warder.signing.json.StrictJson.parse(repo.rootBytes(1));
+    ObjectNode json = (ObjectNode) org.warder.signing.StrictJson.parse(repo.rootBytes(1));
     ((ObjectNode) json.get("signed")).remove("version");
     Files.write(
         f.metadataDir.resolve("root.json"), json.toString().getBytes(StandardCharsets.UTF_8));
@@ -192,7 +193,7 @@ class TufAttackTest {
     Ed25519SigningKey k = repo.signers("snapshot").get(0);
     ObjectNode alias = k.publicKey().json();
     alias.put("x-alias", 1); // a different canonical form, so a different but "valid" keyid
-    Key aliasKey = Key.fromJson(alias, "alias");
+    Key aliasKey = Keys.fromJson(alias, "alias");
     Root r = repo.root();
     Map<String, Key> keys = new LinkedHashMap<>(r.keys());
     keys.put(aliasKey.keyId(), aliasKey);

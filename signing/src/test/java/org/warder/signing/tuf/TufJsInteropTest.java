@@ -27,6 +27,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.signing.Digests;
+import org.warder.signing.Key;
 import org.warder.signing.Verifiers;
 import org.warder.signing.testing.TestFiles;
 import org.warder.signing.testing.TufJsRepository;

@@ -105,10 +105,7 @@ final class UpdaterFixture {
   /** Reads {@code signed.version} without verification, to assert what is on disk. */
   static final class StrictJsonVersions {
     static long version(byte[] bytes) throws SigningException {
-      return org.warder.signing.json.StrictJson.parseObject(bytes)
-          .get("signed")
-          .get("version")
-          .asLong();
+      return org.warder.signing.StrictJson.parseObject(bytes).get("signed").get("version").asLong();
     }
   }
 }

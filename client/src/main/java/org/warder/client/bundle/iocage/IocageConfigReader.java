@@ -20,8 +20,8 @@ import org.warder.client.jail.props.PropertyException;
 import org.warder.client.jail.props.PropertySpec;
 import org.warder.client.jail.props.PropertySpec.Access;
 import org.warder.client.layout.HostLayout;
-import org.warder.signing.json.MalformedJsonException;
-import org.warder.signing.json.StrictJson;
+import org.warder.signing.MalformedJsonException;
+import org.warder.signing.StrictJson;
 
 /**
  * Reads iocage's config.json of an exported jail (iocage-internals §5.3) as warder's properties.

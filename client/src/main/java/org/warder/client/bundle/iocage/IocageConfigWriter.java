@@ -15,7 +15,7 @@ import org.warder.client.jail.Jail;
 import org.warder.client.jail.props.Origin;
 import org.warder.client.jail.props.PropertyCatalog;
 import org.warder.client.jail.props.PropertySpec;
-import org.warder.signing.json.StrictJson;
+import org.warder.signing.StrictJson;
 
 /**
  * Writes a warder jail's properties as the thin config.json iocage keeps in a jail's directory

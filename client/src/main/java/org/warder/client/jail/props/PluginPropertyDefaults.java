@@ -23,7 +23,6 @@ import java.util.function.Predicate;
  * comes from a manifest, whatever the flags. Stateless.
  */
 public final class PluginPropertyDefaults {
-  private static final Predicate<String> ANY = v -> true;
   private static final Map<String, Predicate<String>> ALLOWED = build();
 
   private PluginPropertyDefaults() {}
@@ -103,7 +102,7 @@ public final class PluginPropertyDefaults {
           "jail_zfs",
           "jail_zfs_mountpoint"
         }) {
-      m.put(key, ANY);
+      m.put(key, value -> true);
     }
     Predicate<String> ownIpc = Set.of("new", "disable")::contains;
     m.put("sysvmsg", ownIpc);

@@ -1,4 +1,4 @@
-package org.warder.signing.json;
+package org.warder.signing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;

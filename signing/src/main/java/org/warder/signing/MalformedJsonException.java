@@ -1,6 +1,4 @@
-package org.warder.signing.json;
-
-import org.warder.signing.SigningException;
+package org.warder.signing;
 
 /**
  * A JSON document is not acceptable: it does not parse, repeats a key, carries trailing tokens, or

@@ -1,4 +1,4 @@
-package org.warder.signing.json;
+package org.warder.signing;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;

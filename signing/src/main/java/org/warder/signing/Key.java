@@ -1,12 +1,8 @@
-package org.warder.signing.tuf;
+package org.warder.signing;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HexFormat;
-import org.warder.signing.Digests;
-import org.warder.signing.json.CanonicalJson;
-import org.warder.signing.json.MalformedJsonException;
 
 /**
  * A TUF public key object ({@code keytype}, {@code scheme}, {@code keyval.public}), kept with its
@@ -28,15 +24,6 @@ public record Key(String keytype, String scheme, String publicValue, ObjectNode 
     json.put("scheme", "ed25519");
     json.putObject("keyval").put("public", hex);
     return new Key("ed25519", "ed25519", hex, json);
-  }
-
-  /** Reads a key object; fields other than the three TUF requires are kept. */
-  public static Key fromJson(JsonNode node, String path) throws MetadataFormatException {
-    Fields f = new Fields(node, path);
-    String keytype = f.string("keytype");
-    String scheme = f.string("scheme");
-    String publicValue = f.object("keyval").string("public");
-    return new Key(keytype, scheme, publicValue, f.raw());
   }
 
   /** {@code hex(sha256(canonical JSON of the key object))}, as TUF defines the keyid. */

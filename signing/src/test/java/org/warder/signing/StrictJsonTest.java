@@ -1,4 +1,4 @@
-package org.warder.signing.json;
+package org.warder.signing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.warder.signing.json;
+package org.warder.signing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -136,17 +136,16 @@ class CanonicalJsonInteropTest {
   private static Map<String, String> reference;
 
   private static final String SCRIPT =
-      String.join(
-          "\n",
-          "import base64, json, sys",
-          "from securesystemslib.formats import encode_canonical",
-          "for line in sys.stdin.buffer.read().splitlines():",
-          "    try:",
-          "        out = encode_canonical(json.loads(base64.b64decode(line))).encode('utf-8')",
-          "        print('OK ' + base64.b64encode(out).decode('ascii'))",
-          "    except Exception as e:",
-          "        print('ERR ' + type(e).__name__ + ': ' + str(e).replace('\\n', ' '))",
-          "");
+      """
+      import base64, json, sys
+      from securesystemslib.formats import encode_canonical
+      for line in sys.stdin.buffer.read().splitlines():
+          try:
+              out = encode_canonical(json.loads(base64.b64decode(line))).encode('utf-8')
+              print('OK ' + base64.b64encode(out).decode('ascii'))
+          except Exception as e:
+              print('ERR ' + type(e).__name__ + ': ' + str(e).replace('\\n', ' '))
+      """;
 
   /** Runs Python once over the corpus and the refused documents. */
   private static synchronized Map<String, String> reference() {
