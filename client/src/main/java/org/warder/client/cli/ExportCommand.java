@@ -1,6 +1,7 @@
 package org.warder.client.cli;
 
 import java.io.BufferedOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.warder.client.ClientException;
 import org.warder.client.bundle.BundleCompanions;
 import org.warder.client.bundle.JailExporter;
 import org.warder.client.bundle.iocage.IocageExporter;
@@ -18,6 +20,7 @@ import org.warder.index.BundleManifest.Format;
 import org.warder.signing.AtomicFiles;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.PrivateFiles;
+import org.warder.signing.SigningException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -154,7 +157,8 @@ final class ExportCommand implements Callable<Integer> {
     return 0;
   }
 
-  private int exportIocage(Context ctx) throws Exception {
+  private int exportIocage(Context ctx)
+      throws ClientException, SigningException, IOException, InterruptedException {
     if (output.map("-"::equals).orElse(false)) {
       throw new ParameterException(
           spec.commandLine(),

@@ -1,6 +1,7 @@
 package org.warder.client.cli;
 
 import java.io.BufferedInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.warder.client.ClientException;
 import org.warder.client.bundle.BadBundleException;
 import org.warder.client.bundle.BundleCompanions;
 import org.warder.client.bundle.BundleSignatureException;
@@ -17,6 +19,7 @@ import org.warder.client.bundle.iocage.IocageImporter;
 import org.warder.client.jail.props.Consent;
 import org.warder.client.keys.PublisherKeys;
 import org.warder.signing.Key;
+import org.warder.signing.SigningException;
 import org.warder.signing.tuf.PublicKeyFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -161,7 +164,8 @@ final class ImportCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Optional<String> expectedSha256(boolean stdin, Path path) throws Exception {
+  private Optional<String> expectedSha256(boolean stdin, Path path)
+      throws ClientException, IOException, InterruptedException {
     if (sha256.isPresent()) {
       String v = sha256.get();
       return Optional.of(
@@ -180,7 +184,8 @@ final class ImportCommand implements Callable<Integer> {
    * Keys trusted to sign bundles: {@code <root>/trusted-keys}, this user's own keys, and
    * --trusted-key.
    */
-  private List<Key> trusted(Context ctx) throws Exception {
+  private List<Key> trusted(Context ctx)
+      throws ClientException, SigningException, IOException, InterruptedException {
     List<Key> keys = new ArrayList<>();
     for (Path p : trustedKeys) {
       keys.add(PublicKeyFiles.read(p));

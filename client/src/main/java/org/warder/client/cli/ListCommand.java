@@ -1,9 +1,11 @@
 package org.warder.client.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.warder.client.ClientException;
 import org.warder.client.jail.Jail;
 import org.warder.client.jail.JailLifecycle;
 import org.warder.client.jail.JailStore;
@@ -17,6 +19,7 @@ import org.warder.client.repo.Repositories;
 import org.warder.client.state.StateFiles;
 import org.warder.client.team.BundleKind;
 import org.warder.client.team.RemoteBundle;
+import org.warder.signing.SigningException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -107,7 +110,8 @@ final class ListCommand implements Callable<Integer> {
     return 0;
   }
 
-  private int installedPlugins(Context ctx) throws Exception {
+  private int installedPlugins(Context ctx)
+      throws ClientException, IOException, InterruptedException {
     Table table = new Table("NAME", "PLUGIN", "REVISION", "COMMIT", "STATE", "INSTALLED");
     for (JailLifecycle.Status s : ctx.jails().lifecycle().list(false)) {
       Jail j = s.jail();
@@ -129,7 +133,8 @@ final class ListCommand implements Callable<Integer> {
     return 0;
   }
 
-  private int remotePlugins(Context ctx) throws Exception {
+  private int remotePlugins(Context ctx)
+      throws ClientException, SigningException, IOException, InterruptedException {
     Repositories repos = ctx.repositories();
     RepoConfig config = repos.resolve(repo);
     PluginCatalog catalog =
@@ -154,7 +159,8 @@ final class ListCommand implements Callable<Integer> {
   }
 
   /** The templates teams published in a registry, each tag a row. */
-  private int remoteTemplates(Context ctx) throws Exception {
+  private int remoteTemplates(Context ctx)
+      throws ClientException, SigningException, IOException, InterruptedException {
     RepoConfig config = ctx.repositories().resolve(repo);
     Table table = new Table("NAME", "TAG", "RELEASE", "FORMAT", "BASE", "SIZE", "PUBLISHED");
     for (RemoteBundle b : ctx.remoteBundles(config).list(BundleKind.TEMPLATE)) {

@@ -1,7 +1,9 @@
 package org.warder.client.cli;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import org.warder.client.ClientException;
 import org.warder.client.freebsd.PkgRepos;
 import org.warder.client.host.HostOs;
 import org.warder.client.jail.Jails;
@@ -27,7 +29,7 @@ final class PluginInstallAction {
       List<String> properties,
       PluginAllowances allowances) {}
 
-  static int run(Context ctx, Options o) throws Exception {
+  static int run(Context ctx, Options o) throws ClientException, IOException, InterruptedException {
     RegistryPluginSources sources = new RegistryPluginSources(ctx, o.repo());
     PkgRepos.FreeBsdRepo policy =
         o.disableFreeBsdRepo() ? PkgRepos.FreeBsdRepo.DISABLE : PkgRepos.FreeBsdRepo.KEEP_ENABLED;

@@ -1,15 +1,19 @@
 package org.warder.client.cli;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
+import org.warder.client.ClientException;
 import org.warder.client.plugin.ArtifactTree;
 import org.warder.client.plugin.PluginTargets;
 import org.warder.client.progress.ConsoleReporter;
 import org.warder.client.publish.PluginPublisher;
 import org.warder.client.publish.PluginSource;
 import org.warder.client.repo.RepoConfig;
+import org.warder.index.CatalogException;
+import org.warder.signing.SigningException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -41,7 +45,11 @@ final class PluginPublishOptions {
       List<PluginSource> sources,
       List<PluginPublisher.Outcome> earlier,
       boolean strict)
-      throws Exception {
+      throws ClientException,
+          CatalogException,
+          SigningException,
+          IOException,
+          InterruptedException {
     PluginTargets.checkPublisher(publisher);
     RepoConfig config = ctx.repositories().get(repo);
     List<PluginPublisher.Outcome> outcomes = new ArrayList<>(earlier);

@@ -1,6 +1,8 @@
 package org.warder.client.cli;
 
+import java.io.IOException;
 import java.util.Optional;
+import org.warder.client.ClientException;
 import org.warder.client.plugin.PluginAllowances;
 import org.warder.client.plugin.PluginUpdater;
 import org.warder.client.progress.ConsoleReporter;
@@ -13,7 +15,7 @@ final class PluginUpdateAction {
 
   static int run(
       Context ctx, String name, Optional<String> repo, boolean upgrade, PluginAllowances allowances)
-      throws Exception {
+      throws ClientException, IOException, InterruptedException {
     RegistryPluginSources sources = new RegistryPluginSources(ctx, repo);
     new PluginUpdater(ctx.jails(), sources.storage(), ctx.clock, new ConsoleReporter(ctx.out))
         .update(name, upgrade, sources, allowances);

@@ -33,7 +33,8 @@ final class RegistryPluginSources implements PluginInstaller.Sources {
   private final ReleaseFetcher releases;
 
   /** The sources of repository {@code repo} (default: the only one). */
-  RegistryPluginSources(Context ctx, Optional<String> repo) throws Exception {
+  RegistryPluginSources(Context ctx, Optional<String> repo)
+      throws ClientException, IOException, InterruptedException {
     Repositories repos = ctx.repositories();
     this.ctx = ctx;
     this.config = repos.resolve(repo);

@@ -1,9 +1,12 @@
 package org.warder.client.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.warder.client.ClientException;
 import org.warder.client.publish.Destination;
 import org.warder.client.repo.RepoConfig;
+import org.warder.signing.SigningException;
 import picocli.CommandLine.Option;
 
 /** The options of every publishing command: the signing key, its passphrase, the registry token. */
@@ -28,7 +31,8 @@ final class SigningOptions {
   Optional<Path> passphraseFile = Optional.empty();
 
   /** Publishing to {@code config} as these options say. */
-  Destination destination(Context ctx, RepoConfig config) throws Exception {
+  Destination destination(Context ctx, RepoConfig config)
+      throws ClientException, SigningException, IOException, InterruptedException {
     return ctx.destination(config, key, passphraseFile, tokenFile);
   }
 }

@@ -13,6 +13,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.BufferedSource;
+import org.jspecify.annotations.Nullable;
 import org.warder.signing.tuf.FetchStatusException;
 import org.warder.signing.tuf.FetchTooLargeException;
 import org.warder.signing.tuf.Fetcher;
@@ -34,7 +35,7 @@ public final class OkHttpFetcher implements Fetcher {
   private final OkHttpClient plain;
 
   /** For {@code https://}: built on first use, sharing the plain client's pool and dispatcher. */
-  private volatile OkHttpClient tls;
+  private volatile @Nullable OkHttpClient tls;
 
   private final HttpSettings settings;
   private final String userAgent;

@@ -12,6 +12,7 @@ public final class StepFailedException extends ClientException {
   private static final long serialVersionUID = 1L;
   private final String step;
   private final List<String> tail;
+  private final Throwable failure;
 
   public StepFailedException(String step, Throwable cause, List<String> tail) {
     super(
@@ -20,6 +21,12 @@ public final class StepFailedException extends ClientException {
         cause);
     this.step = step;
     this.tail = List.copyOf(tail);
+    this.failure = cause;
+  }
+
+  /** What made the step fail (the cause, never null). */
+  public Throwable failure() {
+    return failure;
   }
 
   /** The name of the step that failed. */

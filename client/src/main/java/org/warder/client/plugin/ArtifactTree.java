@@ -190,7 +190,8 @@ public final class ArtifactTree {
       throws UnsafeArtifactException {
     Deque<String> at = new ArrayDeque<>(List.of(linkPath.split("/")));
     at.removeLast();
-    Deque<String> pending = new ArrayDeque<>(List.of(links.get(linkPath).split("/")));
+    Deque<String> pending =
+        new ArrayDeque<>(List.of(java.util.Objects.requireNonNull(links.get(linkPath)).split("/")));
     int expansions = 0;
     while (!pending.isEmpty()) {
       String segment = pending.pollFirst();

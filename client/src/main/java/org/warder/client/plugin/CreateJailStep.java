@@ -7,7 +7,6 @@ import java.util.List;
 import org.warder.client.ClientException;
 import org.warder.client.jail.CreateRequest;
 import org.warder.client.jail.Jail;
-import org.warder.client.jail.JailException;
 import org.warder.client.jail.JailSource;
 import org.warder.client.jail.Jails;
 import org.warder.client.jail.props.JailName;
@@ -78,25 +77,17 @@ final class CreateJailStep implements Step {
   public void run(Reporter reporter) throws ClientException, IOException, InterruptedException {
     List<String> keyValues = new ArrayList<>();
     props.explicit().forEach((k, v) -> keyValues.add(k + "=" + v));
-    try {
-      Jail jail =
-          jails
-              .creator()
-              .create(
-                  new CreateRequest(
-                      name, JailSource.Release.of(release), CreateRequest.Mode.THIN, keyValues));
-      jails.creator().markPlugin(jail, pluginId, source);
-    } catch (JailException e) {
-      throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);
-    }
+    Jail jail =
+        jails
+            .creator()
+            .create(
+                new CreateRequest(
+                    name, JailSource.Release.of(release), CreateRequest.Mode.THIN, keyValues));
+    jails.creator().markPlugin(jail, pluginId, source);
   }
 
   @Override
   public void undo(Reporter reporter) throws ClientException, IOException, InterruptedException {
-    try {
-      jails.destroyer().destroy(name.value(), true);
-    } catch (JailException e) {
-      throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);
-    }
+    jails.destroyer().destroy(name.value(), true);
   }
 }

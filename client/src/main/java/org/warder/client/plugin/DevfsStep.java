@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import org.warder.client.ClientException;
 import org.warder.client.jail.Jail;
-import org.warder.client.jail.JailException;
 import org.warder.client.jail.Jails;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.plan.Step;
@@ -65,22 +64,18 @@ final class DevfsStep implements Step {
 
   @Override
   public void run(Reporter reporter) throws ClientException, IOException {
-    try {
-      Jail updated = jails.creator().ownDevfsRuleset(jails.store().get(jail.value()), rules);
-      String given = updated.props().value("devfs_ruleset");
-      if (ruleset.isPresent() && !given.equals(Integer.toString(ruleset.get()))) {
-        throw new ClientException(
-            ClientException.Reason.CONFLICT,
-            "expected devfs ruleset "
-                + ruleset.get()
-                + " for "
-                + jail
-                + " as planned, found it given "
-                + given
-                + " (another jail took the number meanwhile); run the install again");
-      }
-    } catch (JailException e) {
-      throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);
+    Jail updated = jails.creator().ownDevfsRuleset(jails.store().get(jail.value()), rules);
+    String given = updated.props().value("devfs_ruleset");
+    if (ruleset.isPresent() && !given.equals(Integer.toString(ruleset.get()))) {
+      throw new ClientException(
+          ClientException.Reason.CONFLICT,
+          "expected devfs ruleset "
+              + ruleset.get()
+              + " for "
+              + jail
+              + " as planned, found it given "
+              + given
+              + " (another jail took the number meanwhile); run the install again");
     }
     if (noteSandbox) {
       reporter.info(

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Set;
 import org.warder.client.ClientException;
 import org.warder.client.host.ConfinedDirectory;
-import org.warder.client.jail.JailException;
 import org.warder.client.jail.Jails;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.plan.Step;
@@ -81,19 +80,15 @@ final class JailRootWrite implements Step {
 
   @Override
   public void run(Reporter reporter) throws ClientException, IOException, InterruptedException {
-    try {
-      boolean running = jails.runtime().jid(jail).isPresent();
-      if (running) {
-        jails.lifecycle().stop(jail.value());
-      }
-      try (ConfinedDirectory dir = ConfinedDirectory.open(root)) {
-        writes.write(dir, reporter);
-      }
-      if (running) {
-        jails.lifecycle().start(jail.value());
-      }
-    } catch (JailException e) {
-      throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);
+    boolean running = jails.runtime().jid(jail).isPresent();
+    if (running) {
+      jails.lifecycle().stop(jail.value());
+    }
+    try (ConfinedDirectory dir = ConfinedDirectory.open(root)) {
+      writes.write(dir, reporter);
+    }
+    if (running) {
+      jails.lifecycle().start(jail.value());
     }
   }
 

@@ -3,7 +3,6 @@ package org.warder.client.plugin;
 import java.io.IOException;
 import java.util.List;
 import org.warder.client.ClientException;
-import org.warder.client.jail.JailException;
 import org.warder.client.jail.Jails;
 import org.warder.client.plan.Step;
 import org.warder.client.progress.Reporter;
@@ -39,10 +38,6 @@ final class MoveReleaseStep implements Step {
   @Override
   public void run(Reporter reporter) throws ClientException, IOException, InterruptedException {
     sources.ensureRelease(release);
-    try {
-      jails.creator().moveToRelease(jails.store().get(jail), release);
-    } catch (JailException e) {
-      throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);
-    }
+    jails.creator().moveToRelease(jails.store().get(jail), release);
   }
 }

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.warder.client.ClientException;
 import org.warder.client.progress.Reporter;
 import org.warder.index.CatalogException;
@@ -44,7 +45,7 @@ public final class PluginCatalog {
   private final List<URI> targetMirrors;
   private final Path cache;
   private final Reporter warnings;
-  private Map<String, PluginIndex> indexes;
+  private @Nullable Map<String, PluginIndex> indexes;
 
   /**
    * @param updater the repository's TUF updater

@@ -245,7 +245,7 @@ public final class PluginInstaller {
     try {
       timings = planned.plan.run(reporter, planned.request.keep(), planned.output::tail);
     } catch (StepFailedException e) {
-      throw new PluginInstallException(e.step(), message(e.getCause()), e.tail(), e.getCause());
+      throw new PluginInstallException(e.step(), message(e.failure()), e.tail(), e.failure());
     }
     Map<String, Duration> times = new LinkedHashMap<>();
     times.put("resolve", planned.resolved);

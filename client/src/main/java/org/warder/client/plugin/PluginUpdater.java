@@ -191,7 +191,7 @@ public final class PluginUpdater {
       plan.run(reporter, false, output::tail);
       snapshot.discard();
     } catch (StepFailedException e) {
-      throw new PluginInstallException(e.step(), message(e.getCause()), e.tail(), e.getCause());
+      throw new PluginInstallException(e.step(), message(e.failure()), e.tail(), e.failure());
     } catch (IOException e) {
       reporter.warning("could not drop the snapshot of " + name + ": " + e.getMessage());
     }

@@ -3,7 +3,6 @@ package org.warder.client.plugin;
 import java.io.IOException;
 import java.util.List;
 import org.warder.client.ClientException;
-import org.warder.client.jail.JailException;
 import org.warder.client.jail.Jails;
 import org.warder.client.plan.Step;
 import org.warder.client.progress.Reporter;
@@ -35,10 +34,6 @@ final class StartStep implements Step {
 
   @Override
   public void run(Reporter reporter) throws ClientException, IOException, InterruptedException {
-    try {
-      jails.lifecycle().start(spec.name().value());
-    } catch (JailException e) {
-      throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);
-    }
+    jails.lifecycle().start(spec.name().value());
   }
 }

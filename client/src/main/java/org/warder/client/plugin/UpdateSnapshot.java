@@ -140,11 +140,7 @@ final class UpdateSnapshot implements Step {
 
   private void startIfItRan() throws ClientException, IOException, InterruptedException {
     if (running) {
-      try {
-        jails.lifecycle().start(jail.name().value());
-      } catch (JailException e) {
-        throw new ClientException(ClientException.Reason.HOST, e.getMessage(), e);
-      }
+      jails.lifecycle().start(jail.name().value());
     }
   }
 

@@ -67,7 +67,8 @@ public final class PluginPublisher {
   public record Outcome(String id, Status status, String detail, Optional<Exception> cause) {
     /** A refusal for {@code cause}. */
     public static Outcome refused(String id, Exception cause) {
-      return new Outcome(id, Status.REFUSED, cause.getMessage(), Optional.of(cause));
+      return new Outcome(
+          id, Status.REFUSED, String.valueOf(cause.getMessage()), Optional.of(cause));
     }
   }
 

@@ -116,6 +116,8 @@ final class ExtractStep implements Step {
    * system; multithreaded) is used when present, as it decodes faster than any JVM decoder;
    * otherwise warder's own block-parallel decoder.
    */
+  // the xz reader returns null: it is run for its effect (the extraction), its result is unused
+  @SuppressWarnings("NullAway")
   private void unpack(Path txz, TarExtractor.Session session)
       throws IOException, InterruptedException, ArchiveException {
     if (nativeXz()) {

@@ -61,7 +61,7 @@ final class SignedFile implements DistributionFile {
       }
       return true;
     } catch (SigningException e) {
-      throw new ClientException(Reason.REFUSED, e.getMessage(), e);
+      throw new ClientException(Reason.REFUSED, String.valueOf(e.getMessage()), e);
     }
   }
 

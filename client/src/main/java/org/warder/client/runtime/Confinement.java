@@ -69,7 +69,7 @@ final class Confinement {
     List<String> layout = new ArrayList<>();
     int i = 1;
     while (i < bwrapArgv.size() && LAYOUT_OPTIONS.containsKey(bwrapArgv.get(i))) {
-      int end = i + 1 + LAYOUT_OPTIONS.get(bwrapArgv.get(i));
+      int end = i + 1 + java.util.Objects.requireNonNull(LAYOUT_OPTIONS.get(bwrapArgv.get(i)));
       if (end > bwrapArgv.size()) {
         return Optional.empty();
       }

@@ -220,7 +220,7 @@ public final class BundleSync {
       done = true;
       return publication;
     } catch (org.warder.client.jail.props.PropertyException e) {
-      throw new JailException(e.getMessage(), e);
+      throw new JailException(String.valueOf(e.getMessage()), e);
     } finally {
       Files.deleteIfExists(file);
       if (tagged.isPresent() && !done) {

@@ -26,7 +26,8 @@ public record JailName(String value) {
     try {
       return new JailName(check(name));
     } catch (PropertyType.Invalid e) {
-      throw PropertyException.malformed("name", name == null ? "" : name, RULE, e.getMessage());
+      throw PropertyException.malformed(
+          "name", name == null ? "" : name, RULE, String.valueOf(e.getMessage()));
     }
   }
 

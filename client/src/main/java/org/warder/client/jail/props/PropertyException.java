@@ -2,6 +2,7 @@ package org.warder.client.jail.props;
 
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.warder.client.ClientException;
 
 /**
@@ -34,11 +35,15 @@ public final class PropertyException extends ClientException {
 
   private final Problem problem;
   private final String key;
-  private final String value;
+  private final @Nullable String value;
   private final List<String> suggestions;
 
   PropertyException(
-      Problem problem, String key, String value, List<String> suggestions, String message) {
+      Problem problem,
+      String key,
+      @Nullable String value,
+      List<String> suggestions,
+      String message) {
     super(
         problem == Problem.READ_ONLY || problem == Problem.HOST_ONLY
             ? Reason.REFUSED
@@ -50,7 +55,7 @@ public final class PropertyException extends ClientException {
     this.suggestions = List.copyOf(suggestions);
   }
 
-  static PropertyException of(Problem problem, String key, String value, String message) {
+  static PropertyException of(Problem problem, String key, @Nullable String value, String message) {
     return new PropertyException(problem, key, value, List.of(), message);
   }
 
