@@ -91,7 +91,7 @@ class PluginInstallPlanTest {
   }
 
   /** A catalogue of one plugin whose release the host lacks until the plan fetches it. */
-  private final class Sources implements PluginInstaller.Sources {
+  private static final class Sources implements PluginInstaller.Sources {
     final Host host;
     final HostLayout layout;
     final ResolvedPlugin plugin;
