@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,9 @@ import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
 import org.warder.client.jail.props.PropertyException;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.plan.Plan;
+import org.warder.client.plan.Step;
+import org.warder.client.plan.StepFailedException;
 import org.warder.client.progress.Reporter;
 import org.warder.client.storage.RefusedStreamException;
 import org.warder.client.storage.Snapshots;
@@ -98,50 +102,287 @@ public final class JailImporter {
       Consent consent,
       WholeBundleCheck check)
       throws BundleException, JailException, IOException, InterruptedException {
+    return run(plan(in, newName, identity, consent), check);
+  }
+
+  /**
+   * The steps that import the bundle read from {@code in} as {@code newName} (or the name it
+   * carries): stage (receive and verify every member into a staging dataset), promote (rename it to
+   * the jail's), adopt (write its config and fstab). Reads only bundle.json; every check that needs
+   * no member is made (the name is valid and free, the bundle fits this host, its config screened
+   * by {@code consent}, each drop listed). Changes nothing.
+   */
+  public Import plan(
+      InputStream in, Optional<String> newName, Map<String, String> identity, Consent consent)
+      throws BundleException, JailException, IOException, InterruptedException {
     Reading reading = Reading.open(in);
     BundleManifest manifest = reading.manifest();
     String name = newName.orElse(manifest.name());
     checkName(name);
     checkFits(manifest, name);
-    String staging = newStaging();
+    Jail jail;
     try {
-      storage.createPrivate(staging);
-      String sha256 =
-          reading.readMembers((member, bytes) -> unpack(manifest, member, staging, bytes), check);
-      Jail jail = commit(manifest, name, identity, consent, staging);
-      reporter.info(
-          name
-              + " imported ("
-              + manifest.kind().name().toLowerCase(java.util.Locale.ROOT)
-              + ", "
-              + manifest.format().label()
-              + ", release "
-              + manifest.release()
-              + ")");
-      return new Imported(jail, manifest, sha256, reading.whole.count());
-    } catch (Throwable failure) {
-      discard(staging, failure);
-      throw failure;
+      jail =
+          new Jail(
+              JailName.of(name),
+              screened(manifest, name, identity, consent),
+              manifest.kind() == Kind.TEMPLATE);
+    } catch (PropertyException e) {
+      throw new JailException(e.getMessage(), e);
     }
+    return new Import(reading, jail, newStaging());
   }
 
   /**
-   * Removes a failed import's staging area; a failure to do so is reported with, not instead of,
-   * the failure that made the import fail.
+   * Runs {@code i}'s steps, the whole bundle checked by {@code check} once read; on failure the
+   * completed steps are undone (no staging is left) and the step's own failure is thrown.
    */
-  private void discard(String staging, Throwable failure) {
+  public Imported run(Import i, WholeBundleCheck check)
+      throws BundleException, JailException, IOException, InterruptedException {
+    i.check = check;
     try {
-      storage.destroy(staging);
-    } catch (IOException | InterruptedException e) {
-      failure.addSuppressed(e);
-      reporter.warning(
-          "could not remove "
-              + storage.path(staging)
-              + " ("
-              + e.getMessage()
-              + "); remove it by hand");
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
+      i.plan().run(reporter, false, List::of);
+    } catch (StepFailedException e) {
+      // the import's callers and tests tell bundle, jail and I/O failures apart
+      Throwable cause = e.getCause();
+      if (cause instanceof BundleException b) {
+        throw b;
+      } else if (cause instanceof JailException j) {
+        throw j;
+      } else if (cause instanceof IOException io) {
+        throw io;
+      } else if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new BundleException(e.reason(), e.getMessage(), e);
+    }
+    BundleManifest manifest = i.reading.manifest();
+    reporter.info(
+        i.jail.name()
+            + " imported ("
+            + manifest.kind().name().toLowerCase(java.util.Locale.ROOT)
+            + ", "
+            + manifest.format().label()
+            + ", release "
+            + manifest.release()
+            + ")");
+    return new Imported(i.adopted, manifest, i.sha256, i.reading.whole.count());
+  }
+
+  /**
+   * Reads the rest of the bundle {@code i} was planned from, checking every member against
+   * bundle.json and the whole bundle with {@code check}, writing nothing: what a dry run can verify
+   * without receiving the members. Returns the bundle's sha256.
+   */
+  public String verify(Import i, WholeBundleCheck check)
+      throws BundleException, IOException, InterruptedException {
+    return i.reading.readMembers((member, bytes) -> {}, check);
+  }
+
+  /** A planned import: the jail it makes and the steps that make it. Run it once. */
+  public final class Import {
+    private final Reading reading;
+    private final Jail jail;
+    private final String staging;
+    private final Plan plan;
+    private WholeBundleCheck check = WholeBundleCheck.NONE;
+    private String sha256 = "";
+    private Jail adopted;
+
+    private Import(Reading reading, Jail jail, String staging) {
+      this.reading = reading;
+      this.jail = jail;
+      this.staging = staging;
+      this.adopted = jail;
+      this.plan = new Plan(List.of(new Stage(), new Promote(), new Adopt()));
+    }
+
+    /** The jail or template the import makes. */
+    public Jail jail() {
+      return jail;
+    }
+
+    /** The bundle's bundle.json. */
+    public BundleManifest manifest() {
+      return reading.manifest();
+    }
+
+    public Plan plan() {
+      return plan;
+    }
+
+    /** Receives every member into the staging area, verifying each and then the whole bundle. */
+    private final class Stage implements Step {
+      @Override
+      public String name() {
+        return "stage";
+      }
+
+      @Override
+      public List<String> describe() {
+        BundleManifest manifest = reading.manifest();
+        List<String> lines = new ArrayList<>();
+        lines.add("create " + staging + " (readable by root only)");
+        for (Member m : manifest.members()) {
+          lines.add(
+              (m.name().equals(BundleManifest.FILES)
+                      ? "unpack " + m.name() + " into " + staging
+                      : (manifest.format() == Format.ZFS ? "zfs receive " : "extract ")
+                          + m.name()
+                          + " into "
+                          + HostLayout.rootName(staging))
+                  + " ("
+                  + m.length()
+                  + " bytes, sha256 "
+                  + m.sha256()
+                  + " as bundle.json says)");
+        }
+        lines.add("check the whole bundle against its .sha256 and signature, when given");
+        return lines;
+      }
+
+      @Override
+      public void run(Reporter r) throws BundleException, IOException, InterruptedException {
+        storage.createPrivate(staging);
+        BundleManifest manifest = reading.manifest();
+        try {
+          sha256 =
+              reading.readMembers(
+                  (member, bytes) -> unpack(manifest, member, staging, bytes), check);
+        } catch (BundleException | IOException | InterruptedException | RuntimeException e) {
+          discard(e); // the plan undoes completed steps only
+          throw e;
+        }
+      }
+
+      /**
+       * Removes the staging area of a failed stage; a failure to do so is reported with, not
+       * instead of, the failure that made it fail.
+       */
+      private void discard(Exception failure) {
+        try {
+          storage.destroy(staging);
+        } catch (IOException | InterruptedException e) {
+          failure.addSuppressed(e);
+          reporter.warning(
+              "could not remove "
+                  + storage.path(staging)
+                  + " ("
+                  + e.getMessage()
+                  + "); remove it by hand");
+          if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+
+      @Override
+      public void undo(Reporter r) throws IOException, InterruptedException {
+        storage.destroy(staging);
+      }
+    }
+
+    /** Renames the verified staging area to the jail's own. */
+    private final class Promote implements Step {
+      @Override
+      public String name() {
+        return "promote";
+      }
+
+      @Override
+      public List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        if (Integer.parseInt(jail.props().value("devfs_ruleset")) < JailDevfs.FIRST_OWN_RULESET) {
+          lines.add("drop " + JailDirectoryFiles.DEVFS_RULES + " (devfs_ruleset was not allowed)");
+        }
+        lines.add("rename " + staging + " to " + jail.storageName());
+        if (keepsNoSnapshot()) {
+          lines.add("destroy " + jail.rootName() + "@" + reading.manifest().snapshot());
+        }
+        return lines;
+      }
+
+      private boolean keepsNoSnapshot() {
+        return reading.manifest().format() == Format.ZFS
+            && !jail.template()
+            && storage.snapshots().isPresent();
+      }
+
+      @Override
+      public void run(Reporter r) throws IOException, InterruptedException {
+        Path devfsRules = storage.path(staging).resolve(JailDirectoryFiles.DEVFS_RULES);
+        if (Integer.parseInt(jail.props().value("devfs_ruleset")) < JailDevfs.FIRST_OWN_RULESET
+            && Files.deleteIfExists(devfsRules)) {
+          reporter.warning(
+              "dropped the jail's own devfs rules ("
+                  + JailDirectoryFiles.DEVFS_RULES
+                  + ") with"
+                  + " devfs_ruleset; to keep them: "
+                  + Consent.FLAG
+                  + " devfs_ruleset");
+        }
+        storage.rename(staging, jail.storageName());
+        if (keepsNoSnapshot()) {
+          storage
+              .snapshots()
+              .orElseThrow()
+              .destroySnapshot(jail.rootName(), reading.manifest().snapshot());
+        }
+      }
+
+      @Override
+      public void undo(Reporter r) throws IOException, InterruptedException {
+        storage.destroy(jail.storageName());
+      }
+    }
+
+    /**
+     * Writes the jail's config and fstab (a template's root made read-only, a tar template's tag
+     * recorded).
+     */
+    private final class Adopt implements Step {
+      @Override
+      public String name() {
+        return "adopt";
+      }
+
+      @Override
+      public List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        lines.add("write " + jail.name() + "'s config.json and fstab");
+        if (jail.template()) {
+          lines.add("make " + jail.rootName() + " read-only");
+          if (reading.manifest().format() == Format.TAR) {
+            lines.add(
+                "record tag "
+                    + reading.manifest().snapshot()
+                    + (storage.snapshots().isPresent()
+                        ? " (snapshot "
+                            + jail.rootName()
+                            + "@"
+                            + reading.manifest().snapshot()
+                            + ")"
+                        : "")
+                    + " and its tree's index");
+          }
+        }
+        return lines;
+      }
+
+      @Override
+      public void run(Reporter r) throws JailException, IOException, InterruptedException {
+        adopted = jails.creator().adopt(jail);
+        BundleManifest manifest = reading.manifest();
+        if (jail.template() && manifest.format() == Format.TAR) {
+          // what the next tag's difference is applied to: a snapshot on ZFS, the tree's index with
+          // directories
+          Optional<Snapshots> snapshots = storage.snapshots();
+          if (snapshots.isPresent()) {
+            snapshots.get().snapshot(jail.rootName(), manifest.snapshot());
+          }
+          TreeIndex.of(storage.path(jail.rootName()))
+              .write(layout.tagIndex(jail.storageName(), manifest.snapshot()));
+        }
       }
     }
   }
@@ -433,21 +674,14 @@ public final class JailImporter {
     }
   }
 
-  private void checkName(String name) throws JailException {
+  /** Refuses {@code name} unless it is a valid jail name no jail or template here has. */
+  public void checkName(String name)
+      throws BundleException, JailException, IOException, InterruptedException {
     try {
       JailName.of(name);
     } catch (PropertyException e) {
       throw new JailException(e.getMessage(), e);
     }
-  }
-
-  /**
-   * A name conflict, a ZFS bundle on directories, a config.json warder refuses (an origin that is
-   * not a release or template of this host), a base jail's missing origin: each said before any
-   * byte lands.
-   */
-  private void checkFits(BundleManifest manifest, String name)
-      throws BundleException, JailException, IOException, InterruptedException {
     if (jails.creator().nameTaken(name)) {
       throw new BundleException(
           Reason.CONFLICT,
@@ -456,6 +690,14 @@ public final class JailImporter {
               + " already exists here; import under"
               + " another name with -n NEWNAME, or destroy the existing one first");
     }
+  }
+
+  /**
+   * A ZFS bundle on directories, a config.json warder refuses (an origin that is not a release or
+   * template of this host), a base jail's missing origin: each said before any byte lands.
+   */
+  private void checkFits(BundleManifest manifest, String name)
+      throws BundleException, JailException, IOException, InterruptedException {
     if (manifest.format() == Format.ZFS && storage.snapshots().isEmpty()) {
       throw new BundleException(
           Reason.CONFLICT,
@@ -649,48 +891,5 @@ public final class JailImporter {
       throw new BadBundleException(
           "bundle.json $.config: " + e.getMessage() + "; nothing was imported", e);
     }
-  }
-
-  private Jail commit(
-      BundleManifest manifest,
-      String name,
-      Map<String, String> identity,
-      Consent consent,
-      String staging)
-      throws BundleException, JailException, IOException, InterruptedException {
-    boolean template = manifest.kind() == Kind.TEMPLATE;
-    Jail jail;
-    try {
-      jail = new Jail(JailName.of(name), screened(manifest, name, identity, consent), template);
-    } catch (PropertyException e) {
-      throw new JailException(e.getMessage(), e);
-    }
-    Path devfsRules = storage.path(staging).resolve(JailDirectoryFiles.DEVFS_RULES);
-    if (Integer.parseInt(jail.props().value("devfs_ruleset")) < JailDevfs.FIRST_OWN_RULESET
-        && Files.deleteIfExists(devfsRules)) {
-      reporter.warning(
-          "dropped the jail's own devfs rules ("
-              + JailDirectoryFiles.DEVFS_RULES
-              + ") with"
-              + " devfs_ruleset; to keep them: "
-              + Consent.FLAG
-              + " devfs_ruleset");
-    }
-    storage.rename(staging, jail.storageName());
-    Optional<Snapshots> snapshots = storage.snapshots();
-    if (manifest.format() == Format.ZFS && !template && snapshots.isPresent()) {
-      snapshots.get().destroySnapshot(jail.rootName(), manifest.snapshot());
-    }
-    Jail adopted = jails.creator().adopt(jail);
-    if (template && manifest.format() == Format.TAR) {
-      // what the next tag's difference is applied to: a snapshot on ZFS, the tree's index with
-      // directories
-      if (snapshots.isPresent()) {
-        snapshots.get().snapshot(jail.rootName(), manifest.snapshot());
-      }
-      TreeIndex.of(storage.path(jail.rootName()))
-          .write(layout.tagIndex(jail.storageName(), manifest.snapshot()));
-    }
-    return adopted;
   }
 }

@@ -76,6 +76,13 @@ final class ImportCommand implements Callable<Integer> {
           "Also trust this public key file for the signature (besides 'warder key trust' and your own keys).")
   List<Path> trustedKeys = new ArrayList<>();
 
+  @Option(
+      names = "--dry-run",
+      description =
+          "Print the steps and check the whole bundle (its members' digests, .sha256 and signature);"
+              + " change nothing.")
+  boolean dryRun;
+
   @picocli.CommandLine.Mixin ConsentOptions consent;
 
   @Override
@@ -133,6 +140,11 @@ final class ImportCommand implements Callable<Integer> {
           }
         };
     if (!stdin && IocageImage.isZip(path)) {
+      if (dryRun) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "--dry-run imports warder bundles only; found the iocage export " + path);
+      }
       IocageImporter.Imported imported = ctx.iocageImporter().importZip(path, name, allowed, check);
       ctx.out.println(
           "imported "
@@ -148,8 +160,20 @@ final class ImportCommand implements Callable<Integer> {
     }
     try (InputStream in =
         new BufferedInputStream(stdin ? ctx.stdin() : Files.newInputStream(path), 1 << 16)) {
-      JailImporter.Imported imported =
-          ctx.importer().importBundle(in, name, java.util.Map.of(), allowed, check);
+      JailImporter importer = ctx.importer();
+      JailImporter.Import planned = importer.plan(in, name, java.util.Map.of(), allowed);
+      if (dryRun) {
+        planned.plan().describe().forEach(ctx.out::println);
+        String sha = importer.verify(planned, check);
+        ctx.out.println(
+            "(--dry-run: "
+                + planned.jail().name()
+                + " was not imported; nothing was written; the bundle's sha256 is "
+                + sha
+                + ")");
+        return 0;
+      }
+      JailImporter.Imported imported = importer.run(planned, check);
       ctx.out.println(
           "imported "
               + imported.jail().name()

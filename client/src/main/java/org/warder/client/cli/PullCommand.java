@@ -40,6 +40,13 @@ final class PullCommand implements Callable<Integer> {
       description = "The local name (default: NAME).")
   Optional<String> name = Optional.empty();
 
+  @Option(
+      names = "--dry-run",
+      description =
+          "Print the bundle it would download and the import's steps; download no bundle, change"
+              + " nothing (the repository's signed metadata may be refreshed).")
+  boolean dryRun;
+
   @picocli.CommandLine.Mixin ConsentOptions consent;
 
   @Override
@@ -56,6 +63,11 @@ final class PullCommand implements Callable<Integer> {
               + "; give one");
     }
     RepoConfig config = ctx.repositories().resolve(ref.repository().or(() -> repo));
+    if (dryRun) {
+      ctx.bundleSync().describePull(ref, name, ctx.remoteBundles(config)).forEach(ctx.out::println);
+      ctx.out.println("(--dry-run: " + ref + " was not pulled; nothing was written)");
+      return 0;
+    }
     var jail =
         ctx.bundleSync()
             .pull(config.name(), ref, name, ctx.remoteBundles(config), consent.consent(spec));

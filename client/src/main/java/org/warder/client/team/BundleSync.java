@@ -442,12 +442,48 @@ public final class BundleSync {
     }
   }
 
+  /**
+   * What {@link #pull} would do, downloading no bundle (the repository's signed metadata may be
+   * refreshed): the bundle it downloads as that metadata signs it, and the import's steps, the
+   * local name checked free. bundle.json and the consent it needs are read only once the bundle is
+   * here: {@code warder import --dry-run FILE} shows them.
+   */
+  public List<String> describePull(BundleRef ref, Optional<String> newName, RemoteBundles remote)
+      throws BundleException,
+          JailException,
+          IOException,
+          InterruptedException,
+          TufException,
+          TeamBundleException {
+    RemoteBundle bundle = remote.resolve(ref, BundleKind.JAIL);
+    String name = newName.orElse(ref.name());
+    importer.checkName(name);
+    Path file = pullFile(bundle);
+    return List.of(
+        "download: "
+            + bundle.path()
+            + " ("
+            + bundle.length()
+            + " bytes, sha256 "
+            + bundle.sha256()
+            + ", as the repository's signed metadata says) to "
+            + file,
+        "import: stage (receive and verify every member), promote and adopt it as "
+            + name
+            + ", as 'warder import --dry-run' lists them; then remove "
+            + file);
+  }
+
   private Path download(RemoteBundles remote, RemoteBundle bundle)
       throws IOException, TufException {
     PrivateFiles.createDirectories(layout.images());
-    Path file = layout.images().resolve(".pull-" + bundle.sha256() + ".warder.tar");
+    Path file = pullFile(bundle);
     remote.download(bundle, file);
     return file;
+  }
+
+  private Path pullFile(RemoteBundle bundle) {
+    return layout.images().resolve(".pull-" + bundle.sha256() + ".warder.tar");
   }
 
   /**

@@ -129,6 +129,42 @@ class ExportImportTest {
   }
 
   @Test
+  void testImport_dryRun_printsStepsChecksTheBundleAndWritesNothing() throws Exception {
+    TestHost a = new TestHost(tmp.resolve("a"));
+    TestHost b = new TestHost(tmp.resolve("b"));
+    makeJail(a);
+    Path bundle = tmp.resolve("web.warder.tar");
+    a.ok("export", NAME, "-o", bundle.toString());
+    String sha = Digests.sha256Hex(bundle);
+    b.ok("create", "-e", "-n", "other");
+    TreeSnapshot before = TreeSnapshot.of(b.root());
+
+    String out = b.ok(consentedImport("--dry-run", "-n", "web2", bundle.toString())).out();
+
+    assertThat(out)
+        .contains("stage: create staging/")
+        .contains("stage: extract root.tar")
+        .contains("promote: rename staging/")
+        .contains(" to jails/web2")
+        .contains("adopt: write web2's config.json and fstab")
+        .contains(
+            "(--dry-run: web2 was not imported; nothing was written; the bundle's sha256 is "
+                + sha
+                + ")");
+    assertThat(TreeSnapshot.of(b.root())).isEqualTo(before);
+    assertNothingLeft(b, "web2");
+    // a dry run refuses what the import refuses: a bundle its .sha256 does not match
+    Files.writeString(BundleCompanions.sha256File(bundle), "0".repeat(64) + "\n");
+    assertThat(b.refused(consentedImport("--dry-run", "-n", "web2", bundle.toString())))
+        .contains("expected the bundle's sha256 to be " + "0".repeat(64));
+    assertThat(TreeSnapshot.of(b.root())).isEqualTo(before);
+    // and the real import after a dry run still works
+    Files.writeString(BundleCompanions.sha256File(bundle), sha + "\n");
+    b.ok(consentedImport("-n", "web2", bundle.toString()));
+    assertSameJail(a, NAME, b, "web2");
+  }
+
+  @Test
   void testExportImport_zfsAndTarBetweenTwoPools() throws Exception {
     try (ZfsPool poolA = ZfsPool.create(tmp, 256);
         ZfsPool poolB = ZfsPool.create(tmp, 256)) {

@@ -207,6 +207,14 @@ class HostActingConfigTest {
       a.ok(create.toArray(String[]::new));
       a.ok("push", "web", "--repo", "main", "--as", "acme/web", "--key", "acme");
 
+      // a dry run names the signed bundle and the import's steps, downloads and writes nothing
+      assertThat(b.ok("pull", "acme/web", "--repo", "main", "--dry-run").out())
+          .contains("download: jails/acme/web/")
+          .contains(" bytes, sha256 ")
+          .contains("import: stage (receive and verify every member), promote and adopt it as web")
+          .contains("(--dry-run: acme/web was not pulled; nothing was written)");
+      assertThat(b.root().resolve("jails/web")).doesNotExist();
+      assertThat(b.warder("list", "-h").out()).doesNotContain("web\t");
       CliRun pulled = b.ok("pull", "acme/web", "--repo", "main");
       assertThat(dropLines(pulled)).containsExactlyElementsOf(DROPPED);
       assertThat(settableKeys(config(b, "web"))).containsExactly("boot", "notes");
