@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A minimal jail root made of Debian's statically linked busybox, for the Linux sandbox tests; also
@@ -54,11 +53,7 @@ public final class BusyboxRoot {
     }
     String reason =
         "the Linux sandbox needs root, bubblewrap (bwrap), util-linux (nsenter, setsid, unshare) and busybox-static";
-    if (System.getenv("CI") != null) {
-      throw new IllegalStateException(reason + " (CI=true: this is a failure)");
-    }
-    System.err.println("SKIPPING SANDBOX TEST: " + reason);
-    Assumptions.abort(reason);
+    Facility.missing("SANDBOX", reason);
   }
 
   /** Writes a root with bin/busybox and its applets, etc/rc and etc/rc.shutdown. */
