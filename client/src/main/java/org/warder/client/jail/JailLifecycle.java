@@ -8,12 +8,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import org.warder.client.ClientException.Reason;
 import org.warder.client.exec.CommandResult;
 import org.warder.client.freebsd.FreeBsdInputException;
@@ -21,8 +23,14 @@ import org.warder.client.freebsd.Fstab;
 import org.warder.client.freebsd.FstabEntry;
 import org.warder.client.freebsd.JailConf;
 import org.warder.client.jail.props.JailName;
+import org.warder.client.jail.props.JailProperties;
 import org.warder.client.jail.props.PropertyException;
 import org.warder.client.layout.HostLayout;
+import org.warder.client.net.JailNetwork;
+import org.warder.client.net.NatAddresses;
+import org.warder.client.net.NatExhaustedException;
+import org.warder.client.net.PortForward;
+import org.warder.client.net.VnetInterface;
 import org.warder.client.progress.Reporter;
 import org.warder.client.runtime.JailRuntime;
 import org.warder.client.runtime.Mount;
@@ -96,7 +104,17 @@ public final class JailLifecycle {
       throw new JailException(e.reason(), "cannot start " + jail.name() + ": " + e.getMessage(), e);
     }
     mounts.baseOrigin(jail);
-    runtime.start(spec(jail));
+    Jail prepared = prepareNetwork(jail);
+    RuntimeSpec spec = spec(prepared);
+    runtime.start(spec);
+    if (spec.network().nat().isPresent()) {
+      try {
+        runtime.updateNat(runningNat());
+      } catch (IOException | RuntimeException e) {
+        runtime.stop(spec); // the jail's interfaces go with it; its rules were never loaded
+        throw e;
+      }
+    }
     reporter.info(
         jail.name()
             + " started"
@@ -123,7 +141,101 @@ public final class JailLifecycle {
 
   /** Stops {@code jail} without a report, before something else is done to it. */
   void halt(Jail jail) throws JailException, IOException, InterruptedException {
-    runtime.stop(spec(jail));
+    RuntimeSpec spec = spec(jail);
+    runtime.stop(spec);
+    if (jail.props().isTrue("nat")) {
+      runtime.updateNat(runningNat());
+    }
+  }
+
+  /**
+   * {@code jail} with what its network needs stored before it starts, as iocage does: the MACs of
+   * its vnet interfaces (generated once, then kept) and, for NAT, a free address pair; refuses a
+   * port forward another running NAT jail has.
+   */
+  private Jail prepareNetwork(Jail jail) throws JailException, IOException, InterruptedException {
+    JailProperties props = jail.props();
+    try {
+      if (props.isTrue("vnet")) {
+        Map<String, String> macs = new TreeMap<>();
+        for (VnetInterface i :
+            JailNetwork.of(jail.name(), withNatPlaceholder(props)).interfaces()) {
+          if (props.value(i.name() + "_mac").equals("none")) {
+            macs.put(i.name() + "_mac", i.macs().stored());
+          }
+        }
+        props = props.with(macs);
+      }
+      if (props.isTrue("nat")) {
+        Set<String> used = new HashSet<>();
+        Map<String, JailName> hostPorts = new TreeMap<>();
+        for (Jail other : store.all(false)) {
+          if (!other.name().equals(jail.name()) && other.props().isTrue("nat")) {
+            used.addAll(NatAddresses.held(other.props()));
+            if (runtime.jid(other.name()).isPresent()) {
+              for (PortForward f : PortForward.parse(other.props().value("nat_forwards"))) {
+                hostPorts.put(f.protocol() + " port " + f.hostPort(), other.name());
+              }
+            }
+          }
+        }
+        for (PortForward f : PortForward.parse(props.value("nat_forwards"))) {
+          JailName holder = hostPorts.get(f.protocol() + " port " + f.hostPort());
+          if (holder != null) {
+            throw new JailException(
+                Reason.CONFLICT,
+                "cannot start "
+                    + jail.name()
+                    + ": its nat_forwards "
+                    + f
+                    + " wants host "
+                    + f.protocol()
+                    + " port "
+                    + f.hostPort()
+                    + ", which running jail "
+                    + holder
+                    + " forwards already; change one of them with 'warder set nat_forwards=...'");
+          }
+        }
+        props = NatAddresses.allocate(props, used);
+      }
+    } catch (PropertyException e) {
+      throw new JailException(e.reason(), "cannot start " + jail.name() + ": " + e.getMessage(), e);
+    } catch (NatExhaustedException e) {
+      throw new JailException(e.reason(), "cannot start " + jail.name() + ": " + e.getMessage(), e);
+    }
+    if (props.equals(jail.props())) {
+      return jail;
+    }
+    Jail prepared = new Jail(jail.name(), props, jail.template());
+    store.save(prepared);
+    return prepared;
+  }
+
+  /** {@code props} as seen for interface names and MACs, before a NAT jail has its addresses. */
+  private static JailProperties withNatPlaceholder(JailProperties props) throws PropertyException {
+    return props.isTrue("nat") ? props.with(Map.of("nat", "0", "dhcp", "0")) : props;
+  }
+
+  /** The networks of the NAT jails that run now. */
+  private List<JailNetwork> runningNat() throws JailException, IOException, InterruptedException {
+    List<JailNetwork> nat = new ArrayList<>();
+    for (Jail j : store.all(false)) {
+      if (j.props().isTrue("nat") && runtime.jid(j.name()).isPresent()) {
+        nat.add(network(j));
+      }
+    }
+    return nat;
+  }
+
+  /** The network {@code jail} has when it starts (its NAT addresses allocated by then). */
+  private static JailNetwork network(Jail jail) {
+    try {
+      return JailNetwork.of(jail.name(), jail.props());
+    } catch (IllegalArgumentException e) {
+      // a NAT jail that never started has no addresses yet: describe it without them
+      return JailNetwork.none(jail.name());
+    }
   }
 
   /** Stops {@code name} if it runs, then starts it. */
@@ -286,6 +398,7 @@ public final class JailLifecycle {
         jail.props().value("exec_start"),
         jail.props().value("exec_stop"),
         JailConf.parameters(jail.name(), root, jail.props(), fstab),
-        JailDevfs.commands(dir, jail.props()));
+        JailDevfs.commands(dir, jail.props()),
+        network(jail));
   }
 }

@@ -295,7 +295,8 @@ public final class PluginInstaller {
         s.execStart(),
         s.execStop(),
         s.jailParameters(),
-        JailDevfs.rebuild(ruleset.get(), own, manifest.devfsRuleset().get()));
+        JailDevfs.rebuild(ruleset.get(), own, manifest.devfsRuleset().get()),
+        s.network());
   }
 
   /** The manifest's pkg repositories, each with its fingerprints. */

@@ -12,6 +12,7 @@ import org.warder.client.exec.Command;
 import org.warder.client.exec.CommandResult;
 import org.warder.client.exec.CommandRunner;
 import org.warder.client.jail.props.JailName;
+import org.warder.client.net.JailNetwork;
 
 /**
  * The Linux runtime: a jail is a bubblewrap sandbox over the jail root, with its own mount, pid,
@@ -301,6 +302,23 @@ public final class BubblewrapRuntime implements JailRuntime {
           .forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
     }
     return line.append(": ").append(Command.of(argv).display()).toString();
+  }
+
+  @Override
+  public List<String> addresses(JailName name) throws IOException {
+    throw new IOException("jail addresses are not implemented yet");
+  }
+
+  @Override
+  public void updateNat(List<JailNetwork> natJails) throws IOException {
+    if (!natJails.isEmpty()) {
+      throw new IOException("NAT is not implemented yet");
+    }
+  }
+
+  @Override
+  public List<String> describeNat(List<JailNetwork> natJails) {
+    return List.of();
   }
 
   @Override

@@ -18,6 +18,7 @@ import org.warder.client.freebsd.JailConf;
 import org.warder.client.freebsd.Jls;
 import org.warder.client.freebsd.RunningJail;
 import org.warder.client.jail.props.JailName;
+import org.warder.client.net.JailNetwork;
 import org.warder.signing.AtomicFiles;
 
 /**
@@ -151,6 +152,23 @@ public final class FreeBsdJailRuntime implements JailRuntime {
   public String describeExec(JailName name, List<String> argv, Map<String, String> env)
       throws IOException {
     return jexecCommand(name, argv, env).display();
+  }
+
+  @Override
+  public List<String> addresses(JailName name) throws IOException {
+    throw new IOException("jail addresses are not implemented yet");
+  }
+
+  @Override
+  public void updateNat(List<JailNetwork> natJails) throws IOException {
+    if (!natJails.isEmpty()) {
+      throw new IOException("NAT is not implemented yet");
+    }
+  }
+
+  @Override
+  public List<String> describeNat(List<JailNetwork> natJails) {
+    return List.of();
   }
 
   @Override

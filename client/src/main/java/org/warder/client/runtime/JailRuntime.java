@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import org.warder.client.exec.CommandResult;
 import org.warder.client.jail.props.JailName;
+import org.warder.client.net.JailNetwork;
 
 /**
  * Runs jails: FreeBSD's jail(8), or the bubblewrap sandbox on Linux. A started jail keeps running
@@ -66,6 +67,23 @@ public interface JailRuntime {
 
   /** What {@link #execStreaming} runs in the jail, as a user could type it. */
   String describeExec(JailName name, List<String> argv, Map<String, String> env) throws IOException;
+
+  /**
+   * The addresses the running jail has on its own interfaces, loopback left out, IPv4 first: a DHCP
+   * lease, a NAT address or static ones; empty for a jail without a network of its own.
+   */
+  List<String> addresses(JailName name) throws IOException, InterruptedException;
+
+  /**
+   * Makes the host's NAT rules those of {@code natJails}, the NAT jails that run (each with {@link
+   * JailNetwork#nat()} present): their address translation and port forwards, with IP forwarding
+   * on; with none left, warder's rules are removed and forwarding is set back to what it was. Rules
+   * the administrator has are never touched.
+   */
+  void updateNat(List<JailNetwork> natJails) throws IOException, InterruptedException;
+
+  /** What {@link #updateNat} does for {@code natJails}, one line each. */
+  List<String> describeNat(List<JailNetwork> natJails);
 
   /** {@code jail} or {@code sandbox}, for listings (never to choose what to do). */
   String kind();

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.warder.client.jail.props.JailName;
+import org.warder.client.net.JailNetwork;
 
 /**
  * What a runtime needs to start a jail: its name, root and directory (jail.conf, console.log),
@@ -18,6 +19,8 @@ import org.warder.client.jail.props.JailName;
  * @param jailParameters jail(8) parameters, in order
  * @param devfsRules the devfs(8) argv lists that rebuild the jail's own devfs ruleset before it
  *     starts (FreeBSD); empty when it uses a shared ruleset
+ * @param network the jail's vnet interfaces, addresses, routes, DHCP and NAT, configured at start
+ *     and removed at stop
  */
 public record RuntimeSpec(
     JailName name,
@@ -29,7 +32,8 @@ public record RuntimeSpec(
     String execStart,
     String execStop,
     Map<String, String> jailParameters,
-    List<List<String>> devfsRules) {
+    List<List<String>> devfsRules,
+    JailNetwork network) {
   public RuntimeSpec {
     mounts = List.copyOf(mounts);
     devfsRules = devfsRules.stream().map(List::copyOf).toList();

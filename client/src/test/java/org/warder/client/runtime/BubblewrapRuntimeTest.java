@@ -45,7 +45,9 @@ class BubblewrapRuntimeTest {
             "/bin/sh /etc/rc",
             "/bin/sh /etc/rc.shutdown",
             Map.of(),
-            List.of());
+            List.of(),
+            org.warder.client.net.JailNetwork.none(
+                JailName.of("bw" + ProcessHandle.current().pid())));
   }
 
   @AfterEach
@@ -102,7 +104,8 @@ class BubblewrapRuntimeTest {
             spec.execStart(),
             spec.execStop(),
             Map.of(),
-            List.of());
+            List.of(),
+            org.warder.client.net.JailNetwork.none(spec.name()));
     spec = shared;
     runtime.start(shared);
     long links =

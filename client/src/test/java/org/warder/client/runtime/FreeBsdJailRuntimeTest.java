@@ -55,7 +55,8 @@ class FreeBsdJailRuntimeTest {
             "/bin/sh /etc/rc",
             "/bin/sh /etc/rc.shutdown",
             params,
-            List.of());
+            List.of(),
+            org.warder.client.net.JailNetwork.none(name));
 
     runtime.start(spec);
     String conf = Files.readString(tmp.resolve("jail.conf"));
@@ -128,7 +129,8 @@ class FreeBsdJailRuntimeTest {
             "/bin/sh /etc/rc",
             "/bin/sh /etc/rc.shutdown",
             JailConf.parameters(name, root, props, java.util.Optional.empty()),
-            devfs);
+            devfs,
+            org.warder.client.net.JailNetwork.none(name));
 
     new FreeBsdJailRuntime(runner).start(spec);
     assertThat(Files.readString(tmp.resolve("jail.conf"))).contains("devfs_ruleset = 1000;");
@@ -162,7 +164,8 @@ class FreeBsdJailRuntimeTest {
         "/bin/sh /etc/rc",
         "/bin/sh /etc/rc.shutdown",
         JailConf.parameters(name, root, JailProperties.defaults(), java.util.Optional.empty()),
-        List.of());
+        List.of(),
+        org.warder.client.net.JailNetwork.none(name));
   }
 
   @Test

@@ -87,7 +87,8 @@ class SandboxEscapeTest {
         "/bin/sh /etc/rc",
         "/bin/sh /etc/rc.shutdown",
         jailParameters,
-        List.of());
+        List.of(),
+        org.warder.client.net.JailNetwork.none(JailName.of("esc" + ProcessHandle.current().pid())));
   }
 
   /** gcc -static of the probe; skips (fails under CI) without gcc or libc6-dev's static libc. */
@@ -375,7 +376,9 @@ class SandboxEscapeTest {
             spec.execStart(),
             spec.execStop(),
             Map.of(),
-            List.of());
+            List.of(),
+            org.warder.client.net.JailNetwork.none(
+                JailName.of("forged" + ProcessHandle.current().pid())));
     Path hostFile = tmp.resolve("host-file");
     // a process named bwrap with the other jail's marker and a layout that binds the host's root
     // with every capability

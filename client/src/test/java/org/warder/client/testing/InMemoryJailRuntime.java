@@ -11,17 +11,21 @@ import java.util.OptionalLong;
 import java.util.function.Function;
 import org.warder.client.exec.CommandResult;
 import org.warder.client.jail.props.JailName;
+import org.warder.client.net.JailNetwork;
+import org.warder.client.net.VnetInterface;
 import org.warder.client.runtime.JailRuntime;
 import org.warder.client.runtime.RuntimeSpec;
 
 /**
  * A {@link JailRuntime} that runs nothing: it keeps which jails "run" (each start gives the next
  * jid), records every start, stop and command in order as {@code start NAME}, {@code stop NAME} and
- * {@code exec NAME ARGV...}, and answers commands from a script. Refuses what the real runtimes
- * refuse: starting a running jail, a command in a stopped one. Thread-safe.
+ * {@code exec NAME ARGV...}, NAT updates as {@code nat NAME,NAME}, and answers commands from a
+ * script. Refuses what the real runtimes refuse: starting a running jail, a command in a stopped
+ * one. Thread-safe.
  */
 public final class InMemoryJailRuntime implements JailRuntime {
   private final Map<JailName, Long> running = new LinkedHashMap<>();
+  private final Map<JailName, RuntimeSpec> specs = new LinkedHashMap<>();
   private final List<String> events = new ArrayList<>();
   private final List<RuntimeSpec> started = new ArrayList<>();
   private final Function<List<String>, CommandResult> script;
@@ -43,12 +47,14 @@ public final class InMemoryJailRuntime implements JailRuntime {
       throw new IOException(spec.name() + " already runs");
     }
     running.put(spec.name(), nextJid++);
+    specs.put(spec.name(), spec);
     started.add(spec);
     events.add("start " + spec.name());
   }
 
   @Override
   public synchronized void stop(RuntimeSpec spec) {
+    specs.remove(spec.name());
     if (running.remove(spec.name()) != null) {
       events.add("stop " + spec.name());
     }
@@ -90,6 +96,42 @@ public final class InMemoryJailRuntime implements JailRuntime {
   public synchronized boolean loadKernelModule(String module) {
     events.add("kldload " + module);
     return true;
+  }
+
+  /**
+   * The jail's static vnet addresses (prefix dropped) or its NAT address; a DHCP jail "leases"
+   * 192.0.2.N, N being 100 plus its jid.
+   */
+  @Override
+  public synchronized List<String> addresses(JailName name) throws IOException {
+    RuntimeSpec spec = specs.get(name);
+    if (spec == null) {
+      throw new IOException(name + " does not run");
+    }
+    JailNetwork net = spec.network();
+    List<String> out = new ArrayList<>();
+    if (net.dhcp()) {
+      out.add("192.0.2." + (100 + running.get(name)));
+    }
+    net.nat().ifPresent(n -> out.add(n.jailAddress()));
+    for (VnetInterface i : net.interfaces()) {
+      if (net.nat().isEmpty()) {
+        i.ipv4().forEach(a -> out.add(a.split("/")[0]));
+      }
+    }
+    net.interfaces().forEach(i -> i.ipv6().forEach(a -> out.add(a.split("/")[0])));
+    return out;
+  }
+
+  @Override
+  public synchronized void updateNat(List<JailNetwork> natJails) {
+    events.add("nat " + String.join(",", natJails.stream().map(n -> n.jail().value()).toList()));
+  }
+
+  @Override
+  public List<String> describeNat(List<JailNetwork> natJails) {
+    return List.of(
+        "nat " + String.join(",", natJails.stream().map(n -> n.jail().value()).toList()));
   }
 
   @Override

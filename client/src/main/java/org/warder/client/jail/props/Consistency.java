@@ -23,9 +23,20 @@ final class Consistency {
         "dhcp",
         "dhcp=1 and nat=1 exclude each other; choose one network mode");
     require(
-        !(p.isTrue("dhcp") || p.isTrue("nat")) || p.value("ip4_addr").equals("none"),
+        !p.isTrue("nat") || vnet,
+        "nat",
+        "nat=1 needs vnet=1 (the jail's private address lives on its own vnet interface); set vnet=1");
+    require(
+        !p.isTrue("dhcp") || p.value("ip4_addr").equals("none"),
         "ip4_addr",
-        "ip4_addr is set together with dhcp=1 or nat=1; choose one network mode (ip4_addr=none, or dhcp=0 nat=0)");
+        "ip4_addr is set together with dhcp=1; choose one network mode (ip4_addr=none, or dhcp=0)");
+    require(
+        !p.isTrue("nat") || p.value("ip4_addr").equals("none") || natAddress(p),
+        "ip4_addr",
+        "ip4_addr is set together with nat=1 but is not the NAT address warder allocates"
+            + " (vnet0|"
+            + p.value("nat_prefix")
+            + ".X.Y/30); choose one network mode (ip4_addr=none, or nat=0)");
     require(
         p.value("nat_forwards").equals("none") || p.isTrue("nat"),
         "nat_forwards",
@@ -48,12 +59,25 @@ final class Consistency {
               + key
               + "=none");
       List<IpAssignment> entries = v.equals("4") ? p.ip4Addresses() : p.ip6Addresses();
-      require(
-          !vnet || entries.stream().allMatch(a -> a.iface().isPresent()),
-          key,
-          "with vnet=1 every "
-              + key
-              + " entry names the jail-side interface, e.g. vnet0|192.0.2.10/24");
+      List<String> nics =
+          List.of(p.value("interfaces").split(",")).stream().map(e -> e.split(":")[0]).toList();
+      for (IpAssignment a : entries) {
+        String nic = a.iface().orElse("vnet0");
+        require(
+            !vnet || nics.contains(nic),
+            key,
+            key
+                + " entry "
+                + a
+                + " is on "
+                + nic
+                + ", which interfaces ("
+                + p.value("interfaces")
+                + ") does not name; add "
+                + nic
+                + ":BRIDGE to interfaces or put the address on one of "
+                + String.join(", ", nics));
+      }
     }
     Optional<JailName> self = p.name();
     require(
@@ -62,6 +86,15 @@ final class Consistency {
         "a jail cannot depend on itself; remove "
             + self.map(JailName::value).orElse("")
             + " from depends");
+  }
+
+  /** Whether ip4_addr is the single vnet0 /30 inside nat_prefix that NAT allocation stores. */
+  private static boolean natAddress(JailProperties p) {
+    List<IpAssignment> v4 = p.ip4Addresses();
+    return v4.size() == 1
+        && v4.get(0).iface().orElse("").equals("vnet0")
+        && v4.get(0).prefix().orElse(0) == 30
+        && v4.get(0).address().startsWith(p.value("nat_prefix") + ".");
   }
 
   private static void require(boolean ok, String key, String message) throws PropertyException {

@@ -14,10 +14,11 @@ import org.warder.client.jail.props.PropertySpec.Access;
  *
  * <p>{@link #ACTS_ON_HOST}, for any value but the default: every {@link Access#HOST} key
  * (exec_prestart, exec_poststart, exec_prestop, exec_poststop, exec_fib, devfs_ruleset, interfaces,
- * resolver, nat_prefix, nat_interface, nat_backend) and the host networking keys vnet, ip4_addr,
- * ip6_addr, dhcp, nat, nat_forwards, and cpuset. {@link #WEAKENS_JAIL}, for values looser than the
- * default: securelevel below 2, enforce_statfs below 2, children_max above 0, every allow_*
- * permission that is off by default at 1 (allow_tun included), bpf, mount_procfs and
+ * resolver, nat_prefix, nat_interface, nat_backend, vnet_default_interface) and the host networking
+ * keys vnet, the MACs and MTUs of vnet interfaces (they appear on the host's network), ip4_addr,
+ * ip6_addr, dhcp, rtsold, nat, nat_forwards, and cpuset. {@link #WEAKENS_JAIL}, for values looser
+ * than the default: securelevel below 2, enforce_statfs below 2, children_max above 0, every
+ * allow_* permission that is off by default at 1 (allow_tun included), bpf, mount_procfs and
  * mount_linprocfs at 1, ip4, ip6, sysvmsg, sysvsem and sysvshm at inherit, and exec_clean at 0.
  * Values must be normalized (as {@link JailProperties} holds them). Thread-safe.
  */
@@ -27,7 +28,25 @@ public enum HostRisk {
 
   /** Keys beyond {@link Access#HOST} whose non-default values set up networking on the host. */
   private static final Set<String> HOST_NETWORK =
-      Set.of("vnet", "ip4_addr", "ip6_addr", "dhcp", "nat", "nat_forwards", "cpuset");
+      Set.of(
+          "vnet",
+          "vnet_default_mtu",
+          "mac_prefix",
+          "vnet0_mac",
+          "vnet0_mtu",
+          "vnet1_mac",
+          "vnet1_mtu",
+          "vnet2_mac",
+          "vnet2_mtu",
+          "vnet3_mac",
+          "vnet3_mtu",
+          "ip4_addr",
+          "ip6_addr",
+          "dhcp",
+          "rtsold",
+          "nat",
+          "nat_forwards",
+          "cpuset");
 
   private static final Predicate<String> ON = "1"::equals;
   private static final Predicate<String> INHERIT = "inherit"::equals;

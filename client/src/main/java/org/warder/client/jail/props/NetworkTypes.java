@@ -116,12 +116,96 @@ final class NetworkTypes {
           List<String> out = new ArrayList<>();
           for (String pair : raw.trim().split(",", -1)) {
             String[] p = pair.trim().split(":", -1);
-            if (p.length != 2 || !p[0].matches("vnet[0-9]{1,3}") || !Inet.isInterfaceName(p[1])) {
-              throw new Invalid("'" + Printable.of(pair) + "' is not vnetN:bridge");
+            if (p.length != 2 || !p[0].matches("vnet[0-3]") || !Inet.isInterfaceName(p[1])) {
+              throw new Invalid(
+                  "'"
+                      + Printable.of(pair)
+                      + "' is not vnetN:bridge with N 0-3 (as iocage's vnetN_mac)");
             }
             out.add(p[0] + ":" + p[1]);
           }
           return String.join(",", out);
+        });
+  }
+
+  /**
+   * iocage's {@code vnetN_mac}: {@code none} (generated from {@code mac_prefix} at the first start
+   * and stored) or the host-side and jail-side MAC addresses, 12 hex digits each, separated by a
+   * space or a comma.
+   */
+  static PropertyType macPair() {
+    return new PropertyType(
+        "mac-pair",
+        "none or two MAC addresses of 12 hex digits, host side first (e.g. 02ff60a1b2c3 02ff60a1b2c4)",
+        Json.STRING,
+        raw -> {
+          String v = raw.trim().toLowerCase(Locale.ROOT);
+          if (v.equals("none")) {
+            return v;
+          }
+          String[] macs = v.replace(',', ' ').trim().split("\\s+");
+          if (macs.length != 2) {
+            throw new Invalid("expected two MAC addresses, found " + macs.length);
+          }
+          for (String mac : macs) {
+            if (!mac.replace(":", "").matches("[0-9a-f]{12}")) {
+              throw new Invalid("'" + Printable.of(mac) + "' is not 12 hex digits");
+            }
+          }
+          return macs[0].replace(":", "") + " " + macs[1].replace(":", "");
+        });
+  }
+
+  /** iocage's {@code mac_prefix}: the first 6 hex digits of generated MAC addresses. */
+  static PropertyType macPrefix() {
+    return new PropertyType(
+        "mac-prefix",
+        "6 hex digits of a locally administered unicast prefix (e.g. 02ff60)",
+        Json.STRING,
+        raw -> {
+          String v = raw.trim().toLowerCase(Locale.ROOT);
+          if (!v.matches("[0-9a-f]{6}") || (Integer.parseInt(v.substring(0, 2), 16) & 1) != 0) {
+            throw new Invalid("'" + Printable.of(v) + "' is not 6 hex digits of a unicast prefix");
+          }
+          return v;
+        });
+  }
+
+  /** iocage's {@code vnetN_mtu}: {@code auto} (the bridge member's) or an MTU. */
+  static PropertyType mtuOrAuto() {
+    return new PropertyType(
+        "mtu",
+        "auto or an MTU of 576-65535",
+        Json.STRING,
+        raw -> {
+          String v = raw.trim().toLowerCase(Locale.ROOT);
+          if (v.equals("auto")) {
+            return v;
+          }
+          if (!v.matches("[0-9]{3,5}")
+              || Integer.parseInt(v) < 576
+              || Integer.parseInt(v) > 65535) {
+            throw new Invalid("'" + Printable.of(v) + "' is not auto or an MTU of 576-65535");
+          }
+          return v;
+        });
+  }
+
+  /**
+   * iocage's {@code vnet_default_interface}: {@code auto} (the interface of the host's default
+   * route), {@code none}, or a host interface that joins every vnet bridge.
+   */
+  static PropertyType defaultInterface() {
+    return new PropertyType(
+        "default-interface",
+        "auto, none or a host interface name such as em0",
+        Json.STRING,
+        raw -> {
+          String v = raw.trim();
+          if (!v.equals("auto") && !v.equals("none") && !Inet.isInterfaceName(v)) {
+            throw new Invalid("");
+          }
+          return v;
         });
   }
 

@@ -87,6 +87,30 @@ public final class PropertyCatalog {
         NetworkTypes.vnetInterfaces(),
         "vnet0:bridge0",
         "vnet interfaces and the host bridges they join");
+    b.host(
+        "vnet_default_interface",
+        NetworkTypes.defaultInterface(),
+        "auto",
+        "host interface added to every vnet bridge (auto: the default route's; none)");
+    b.user(
+        "vnet_default_mtu",
+        integer(576, 65535),
+        "1500",
+        "MTU of vnet interfaces on a bridge without members");
+    b.user(
+        "mac_prefix", NetworkTypes.macPrefix(), "02ff60", "first 6 hex digits of generated MACs");
+    for (int n = 0; n < 4; n++) {
+      b.user(
+          "vnet" + n + "_mac",
+          NetworkTypes.macPair(),
+          "none",
+          "MACs of vnet" + n + ", host side then jail side (none: generated at first start)");
+      b.user(
+          "vnet" + n + "_mtu",
+          NetworkTypes.mtuOrAuto(),
+          "auto",
+          "MTU of vnet" + n + " (auto: its bridge member's)");
+    }
     b.user(
         "vnet",
         bool(),
@@ -117,6 +141,11 @@ public final class PropertyCatalog {
     b.user("defaultrouter", router(Family.V4), "auto", "IPv4 default route of a vnet jail");
     b.user("defaultrouter6", router(Family.V6), "auto", "IPv6 default route of a vnet jail");
     b.user("dhcp", bool(), "0", "configure IPv4 by DHCP inside a vnet jail");
+    b.user(
+        "rtsold",
+        bool(),
+        "0",
+        "configure IPv6 from router advertisements on the first vnet interface (rtsold)");
     b.user("bpf", bool(), "0", "show bpf devices to a vnet jail (needed by DHCP clients)");
     b.user("nat", bool(), "0", "NAT the jail's traffic through the host");
     b.user(
@@ -251,19 +280,7 @@ public final class PropertyCatalog {
             "writeiops")) {
       b.unsupported(k, "rctl resource limits are not supported yet");
     }
-    for (String k :
-        List.of(
-            "mac_prefix",
-            "vnet0_mac",
-            "vnet1_mac",
-            "vnet2_mac",
-            "vnet3_mac",
-            "vnet_default_interface",
-            "vnet_default_mtu",
-            "ip_hostname",
-            "assign_localhost",
-            "localhost_ip",
-            "rtsold")) {
+    for (String k : List.of("ip_hostname", "assign_localhost", "localhost_ip")) {
       b.unsupported(k, "this iocage network option is not supported yet");
     }
     for (String k :

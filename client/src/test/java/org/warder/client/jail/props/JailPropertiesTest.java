@@ -339,14 +339,17 @@ class JailPropertiesTest {
                 + " stack); set vnet=1");
     assertThat(inconsistent("vnet=1", "dhcp=1", "nat=1"))
         .hasMessageContaining("exclude each other");
-    assertThat(inconsistent("nat=1", "ip4_addr=192.0.2.1"))
+    assertThat(inconsistent("vnet=1", "nat=1", "ip4_addr=192.0.2.1"))
+        .hasMessageContaining("not the NAT address warder allocates");
+    assertThat(inconsistent("nat=1")).hasMessageContaining("nat=1 needs vnet=1");
+    assertThat(inconsistent("vnet=1", "dhcp=1", "ip4_addr=vnet0|192.0.2.1"))
         .hasMessageContaining("choose one network mode");
     assertThat(inconsistent("nat_forwards=tcp(80)"))
         .hasMessageContaining("nat_forwards needs nat=1");
     assertThat(inconsistent("ip4=disable", "ip4_addr=192.0.2.1"))
         .hasMessageContaining("set ip4=new or ip4_addr=none");
-    assertThat(inconsistent("vnet=1", "ip4_addr=192.0.2.10/24"))
-        .hasMessageContaining("vnet0|192.0.2.10/24");
+    assertThat(inconsistent("vnet=1", "ip4_addr=vnet1|192.0.2.10/24"))
+        .hasMessageContaining("is on vnet1, which interfaces (vnet0:bridge0) does not name");
     JailProperties self =
         JailProperties.parse(List.of("depends=db www1")).withIdentity(Map.of("name", "www1"));
     assertThatThrownBy(self::checkConsistent)

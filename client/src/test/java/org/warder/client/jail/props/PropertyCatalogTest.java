@@ -81,6 +81,7 @@ class PropertyCatalogTest {
         .extracting(PropertySpec::key)
         .containsExactlyInAnyOrder(
             "interfaces",
+            "vnet_default_interface",
             "nat_prefix",
             "nat_interface",
             "nat_backend",
