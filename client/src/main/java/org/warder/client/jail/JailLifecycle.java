@@ -49,6 +49,7 @@ public final class JailLifecycle {
   private final JailRuntime runtime;
   private final JailMounts mounts;
   private final Reporter reporter;
+  private final StartFiles startFiles = new StartFiles(StartFiles.HOST_LOCALTIME);
 
   public JailLifecycle(
       HostLayout layout,
@@ -106,6 +107,7 @@ public final class JailLifecycle {
     mounts.baseOrigin(jail);
     Jail prepared = prepareNetwork(jail);
     RuntimeSpec spec = spec(prepared);
+    startFiles.write(prepared.name(), spec.root(), prepared.props(), spec.network(), reporter);
     runtime.start(spec);
     if (spec.network().nat().isPresent()) {
       try {
