@@ -200,7 +200,7 @@ public final class PluginInstaller {
               PkgRepos.describe(spec.root(), repos, request.freebsdRepo()),
               (root, r) -> PkgRepos.write(root, repos, request.freebsdRepo())));
       steps.add(new KmodStep(runtime, manifest.kmods()));
-      steps.add(new StartStep(jails, spec));
+      steps.add(new StartStep(jails, spec, new Jail(name, props, false)));
       steps.add(PkgStep.of(runtime, name, List.of("install", "-y"), manifest.pkgs(), output));
       String commit = manifest.artifactRef().orElse("none");
       if (manifest.artifactRef().isPresent()) {

@@ -148,7 +148,7 @@ public final class PluginUpdater {
                 JailRootWrite.place(pluginDir, root, "pre_update.sh");
               }));
       if (!running) {
-        steps.add(new StartStep(jails, spec));
+        steps.add(new StartStep(jails, spec, jail));
       }
       steps.add(
           new ScriptStep(
