@@ -24,6 +24,7 @@ import org.warder.client.jail.Jail;
 import org.warder.client.jail.JailDevfs;
 import org.warder.client.jail.JailException;
 import org.warder.client.jail.Jails;
+import org.warder.client.jail.props.Implied;
 import org.warder.client.jail.props.IpAssignment;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
@@ -160,9 +161,10 @@ public final class PluginInstaller {
               request.jailName().isPresent()
                   ? request.jailName().get()
                   : freeName(defaultName(plugin.id())));
-      JailProperties props =
+      Implied implied =
           JailProperties.forPlugin(
               new LinkedHashMap<>(manifest.properties()), request.properties());
+      JailProperties props = implied.props();
       Optional<Integer> ruleset =
           manifest.devfsRuleset().isPresent()
               ? Optional.of(jails.creator().freeDevfsRuleset())
@@ -183,7 +185,7 @@ public final class PluginInstaller {
               name,
               dir,
               manifest.release(),
-              props,
+              implied,
               plugin.id(),
               sources.origin() + " publisher " + plugin.publisher()));
       if (manifest.devfsRuleset().isPresent()) {

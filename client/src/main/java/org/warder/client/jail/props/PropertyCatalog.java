@@ -125,7 +125,7 @@ public final class PropertyCatalog {
         "ip6_addr",
         addressList(Family.V6),
         "none",
-        "IPv6 addresses, [interface|]address[/prefix], comma-separated");
+        "IPv6 addresses, [interface|]address[/prefix] or [interface|]accept_rtadv, comma-separated");
     b.user(
         "ip4",
         choice("new", "inherit", "disable"),
@@ -145,7 +145,7 @@ public final class PropertyCatalog {
         "rtsold",
         bool(),
         "0",
-        "configure IPv6 from router advertisements on the first vnet interface (rtsold)");
+        "start rtsold in the jail; needs an ip6_addr entry IFACE|accept_rtadv, which turns it on");
     b.user("bpf", bool(), "0", "show bpf devices to a vnet jail (needed by DHCP clients)");
     b.user("nat", bool(), "0", "NAT the jail's traffic through the host");
     b.user(
