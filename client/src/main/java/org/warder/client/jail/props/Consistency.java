@@ -23,6 +23,11 @@ final class Consistency {
         !(p.isTrue("dhcp") && p.isTrue("nat")),
         "dhcp",
         "dhcp=1 and nat=1 exclude each other; choose one network mode");
+    require(
+        !p.isTrue("ip_hostname") || !vnet,
+        "ip_hostname",
+        "ip_hostname=1 adds addresses for jail(8) to alias on the host, which a vnet=1 jail"
+            + " does not use; set ip_hostname=0 or vnet=0");
     List<String> rtadv = p.acceptRtadvInterfaces();
     require(
         rtadv.isEmpty() || vnet,

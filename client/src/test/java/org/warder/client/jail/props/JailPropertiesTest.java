@@ -195,7 +195,7 @@ class JailPropertiesTest {
     assertThat(e)
         .hasMessage(
             "iocage property jail_zfs is not supported by warder: delegated ZFS datasets are not"
-                + " supported yet; remove it");
+                + " implemented: warder never runs zfs jail to hand a dataset to a jail; remove it");
     assertThat(refused("memoryuse=8G:deny").problem()).isEqualTo(Problem.UNSUPPORTED);
   }
 
