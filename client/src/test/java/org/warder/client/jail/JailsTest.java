@@ -426,4 +426,30 @@ class JailsTest {
     assertThat(runtime.started().get(1).jailParameters()).containsEntry("devfs_ruleset", "4");
     assertThat(etc.resolve("rc.conf")).hasContent("");
   }
+
+  @Test
+  void createAndSet_turnOnWhatDhcpAndBpfNeed_sayIt_andRefuseAContraryValue() throws Exception {
+    create("d", "dhcp=1");
+    assertThat(jails.store().get("d").props().explicit())
+        .containsEntry("vnet", "1")
+        .containsEntry("bpf", "1");
+    assertThat(reporter.lines())
+        .contains(
+            "d: turned on vnet=1 (dhcp=1 needs it: a DHCP client needs the jail's own network"
+                + " stack)");
+    create("s");
+    jails.properties().set("s", List.of("bpf=1"));
+    assertThat(jails.store().get("s").props().isTrue("vnet")).isTrue();
+    assertThat(reporter.lines()).anyMatch(l -> l.startsWith("s: turned on vnet=1 (bpf=1 needs it"));
+
+    String before = Files.readString(root.resolve("jails/d/config.json"));
+    assertThatThrownBy(() -> jails.properties().set("d", List.of("vnet=0")))
+        .isInstanceOf(PropertyException.class)
+        .hasMessageStartingWith("dhcp=1 needs vnet=1");
+    assertThat(root.resolve("jails/d/config.json")).hasContent(before);
+    assertThatThrownBy(() -> create("x", "dhcp=1", "vnet=0"))
+        .isInstanceOf(PropertyException.class)
+        .hasMessageContaining("but vnet=0 is given");
+    assertThat(root.resolve("jails/x")).doesNotExist();
+  }
 }
