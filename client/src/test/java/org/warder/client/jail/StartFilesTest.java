@@ -130,7 +130,7 @@ class StartFilesTest {
         .hasContent(
             "sshd_enable=\"YES\"\nifconfig_vnet1=\"SYNCDHCP\"\nifconfig_vnet0=\"SYNCDHCP\"\n");
 
-    write("vnet=1", "rtsold=1", "ip6_addr=vnet0|2001:db8::2/64");
+    write("vnet=1", "rtsold=1", "ip6_addr=vnet0|accept_rtadv,vnet0|2001:db8::2/64");
     assertThat(etc("rc.conf"))
         .hasContent(
             "sshd_enable=\"YES\"\n"

@@ -114,42 +114,61 @@ class PropertyEffectsTest {
    * source that uses it (under src/main/java/org/warder/client), checked to hold the evidence.
    */
   private static final Map<String, Use> ELSEWHERE =
-      Map.of(
-          "boot",
-          new Use("jail/JailLifecycle.java", "isTrue(\"boot\")", "started by start --boot"),
-          "priority",
-          new Use("jail/JailLifecycle.java", "intValue(\"priority\")", "start and stop order"),
-          "depends",
-          new Use("jail/JailLifecycle.java", "props().depends()", "started before the jail"),
-          "basejail",
-          new Use("jail/JailMounts.java", "isTrue(\"basejail\")", "read-only system mounts"),
-          "mount_linprocfs",
-          new Use("jail/JailMounts.java", "isTrue(\"mount_linprocfs\")", "an fstab line"),
-          "template",
-          new Use("jail/JailPropertyEditor.java", "equals(\"template\")", "a read-only template"),
-          "nat_prefix",
-          new Use("net/NatAddresses.java", "value(\"nat_prefix\")", "the /30 NAT allocates"),
-          "notes",
-          new Use(
-              "jail/JailPropertyEditor.java",
-              "props().effective()",
-              "free text for the administrator, shown by get"),
-          "rtsold",
-          new Use(
-              "jail/props/Implications.java",
-              "\"rtsold\"",
-              "follows ip6_addr's accept_rtadv entries: turned on by one, refused without"
-                  + " (Consistency); the jail's rc.conf follows VnetInterface.acceptRtadv"));
+      Map.ofEntries(
+          Map.entry(
+              "boot",
+              new Use("jail/JailLifecycle.java", "isTrue(\"boot\")", "started by start --boot")),
+          Map.entry(
+              "priority",
+              new Use("jail/JailLifecycle.java", "intValue(\"priority\")", "start and stop order")),
+          Map.entry(
+              "depends",
+              new Use("jail/JailLifecycle.java", "props().depends()", "started before the jail")),
+          Map.entry(
+              "basejail",
+              new Use("jail/JailMounts.java", "isTrue(\"basejail\")", "read-only system mounts")),
+          Map.entry(
+              "mount_linprocfs",
+              new Use("jail/JailMounts.java", "isTrue(\"mount_linprocfs\")", "an fstab line")),
+          Map.entry(
+              "template",
+              new Use(
+                  "jail/JailPropertyEditor.java", "equals(\"template\")", "a read-only template")),
+          Map.entry(
+              "nat_prefix",
+              new Use("net/NatAddresses.java", "value(\"nat_prefix\")", "the /30 NAT allocates")),
+          Map.entry(
+              "notes",
+              new Use(
+                  "jail/JailPropertyEditor.java",
+                  "props().effective()",
+                  "free text for the administrator, shown by get")),
+          Map.entry(
+              "resolver",
+              new Use(
+                  "jail/StartFiles.java",
+                  "value(\"resolver\")",
+                  "the jail's /etc/resolv.conf, written at every start")),
+          Map.entry(
+              "host_time",
+              new Use(
+                  "jail/StartFiles.java",
+                  "isTrue(\"host_time\")",
+                  "the host's /etc/localtime copied into the jail at every start")),
+          Map.entry(
+              "rtsold",
+              new Use(
+                  "jail/props/Implications.java",
+                  "\"rtsold\"",
+                  "follows ip6_addr's accept_rtadv entries: turned on by one, refused without"
+                      + " (Consistency); the jail's rc.conf follows VnetInterface.acceptRtadv")));
 
   /**
    * Keys accepted today whose effect another branch of issue 10 brings: the test fails once code
    * outside this package names them, so that they move to {@link #ELSEWHERE} (or to the walk).
    */
   private static final Map<String, String> PENDING =
-      Map.of(
-          "resolver", "written into the jail at every start (branch helper-netstart)",
-          "host_time", "localtime copied into the jail at every start (branch helper-netstart)",
-          "cpuset", "cpuset -l CPUS -j JID after start (the FreeBSD runtime)");
+      Map.of("cpuset", "cpuset -l CPUS -j JID after start (the FreeBSD runtime)");
 
   @Test
   void testEverySettableKey_changesTheJailOrIsUsedByName() throws Exception {
