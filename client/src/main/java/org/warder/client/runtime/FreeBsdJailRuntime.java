@@ -29,7 +29,10 @@ import org.warder.signing.AtomicFiles;
 /**
  * The FreeBSD runtime: jail(8) with a generated jail.conf ({@code jail -f FILE -c NAME}), the
  * jail's own devfs ruleset rebuilt first when it has one, {@code jexec} to enter, {@code jls} to
- * find running jails. Thread-safe.
+ * find running jails. A vnet jail's interfaces, addresses and routes are made after {@code jail -c}
+ * ({@link FreeBsdNetwork}), then its exec_start runs; anything failing after {@code jail -c}
+ * removes the jail and every interface made for it. NAT rules are {@link FreeBsdNat}'s.
+ * Thread-safe.
  */
 public final class FreeBsdJailRuntime implements JailRuntime {
   private final CommandRunner runner;
@@ -64,18 +67,24 @@ public final class FreeBsdJailRuntime implements JailRuntime {
       runner.check(Command.of(devfs));
     }
     runner.check(Command.of(FreeBsdCommands.jailCreate(spec.jailConf(), spec.name())));
+    JailNetwork net = spec.network();
+    if (!net.vnet() && spec.cpuset().equals("off")) {
+      return;
+    }
     Teardown created = new Teardown();
     try {
       long jid =
           jid(spec.name())
               .orElseThrow(() -> new IOException("'jail -c' succeeded, yet jls does not list it"));
-      JailNetwork net = spec.network();
       if (net.vnet()) {
         network.up(spec.name(), jid, net, fib(spec), created);
         runner.check(execStart(spec));
         if (net.dhcp()) {
           network.dhcpLease(spec.name(), net, fib(spec));
         }
+      }
+      if (!spec.cpuset().equals("off")) {
+        runner.check(Command.of(cpuset(spec, Long.toString(jid))));
       }
     } catch (IOException e) {
       List<String> left = new ArrayList<>(removeJail(spec));
@@ -123,12 +132,18 @@ public final class FreeBsdJailRuntime implements JailRuntime {
         argv.addAll(List.of("setfib", Integer.toString(fib(spec))));
       }
       argv.addAll(jexec);
+      long timeout = Long.parseLong(p.getOrDefault("exec.timeout", "60"));
       return Command.of(argv)
-          .withTimeout(Duration.ofSeconds(Long.parseLong(p.getOrDefault("exec.timeout", "60"))))
+          .withTimeout(timeout > 0 ? Duration.ofSeconds(timeout) : Duration.ofHours(2))
           .withOutputLog(spec.consoleLog());
     } catch (FreeBsdInputException e) {
       throw new IOException(e.getMessage(), e);
     }
+  }
+
+  /** {@code cpuset -l CPUS -j JID}: the jail's processes run on its cpuset's CPUs only. */
+  private static List<String> cpuset(RuntimeSpec spec, String jid) {
+    return List.of("cpuset", "-l", spec.cpuset(), "-j", jid);
   }
 
   /** The routing table jail commands run under (exec_fib), 0 for the default. */
@@ -178,6 +193,9 @@ public final class FreeBsdJailRuntime implements JailRuntime {
       if (net.dhcp()) {
         lines.add(network.describeDhcpLease(spec.name(), net, fib(spec)));
       }
+    }
+    if (!spec.cpuset().equals("off")) {
+      lines.add(Command.of(cpuset(spec, "JID")).display());
     }
     return lines;
   }

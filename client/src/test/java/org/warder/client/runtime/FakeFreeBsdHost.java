@@ -69,28 +69,33 @@ final class FakeFreeBsdHost {
     Function<String, CommandResult> route =
         gw -> ok("   route to: default\n    gateway: " + gw + "\n  interface: em0\n");
     switch (line) {
-      case "route -n get default":
+      case "route -n get default" -> {
         return route.apply("192.0.2.1");
-      case "route -n get -inet6 default":
+      }
+      case "route -n get -inet6 default" -> {
         return route.apply("fe80::1%em0");
-      case "ifconfig epair create":
+      }
+      case "ifconfig epair create" -> {
         String epair = "epair" + nextEpair++;
         interfaces.add(epair + "a");
         return ok(epair + "a\n");
-      case "ifconfig em0":
+      }
+      case "ifconfig em0" -> {
         return ok(
             "em0: flags=8843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> metric 0 mtu 9000\n"
                 + "\tinet 192.0.2.5 netmask 0xffffff00 broadcast 192.0.2.255\n");
-      case "ifconfig":
+      }
+      case "ifconfig" -> {
         return ok(
             "em0: flags=8843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> metric 0 mtu 9000\n"
                 + "\tinet 192.0.2.5 netmask 0xffffff00 broadcast 192.0.2.255\n"
                 + "lo0: flags=8049<UP,LOOPBACK,RUNNING,MULTICAST> metric 0 mtu 16384\n"
                 + "\tinet 127.0.0.1 netmask 0xff000000\n");
-      case "ifconfig -l":
+      }
+      case "ifconfig -l" -> {
         return ok(String.join(" ", interfaces.stream().sorted().toList()) + "\n");
-      default:
-        break;
+      }
+      default -> {}
     }
     if (argv.size() == 2 && argv.get(0).equals("ifconfig")) {
       return interfaces.contains(argv.get(1))

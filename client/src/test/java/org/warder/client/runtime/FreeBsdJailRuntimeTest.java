@@ -56,7 +56,8 @@ class FreeBsdJailRuntimeTest {
             "/bin/sh /etc/rc.shutdown",
             params,
             List.of(),
-            org.warder.client.net.JailNetwork.none(name));
+            org.warder.client.net.JailNetwork.none(name),
+            "off");
 
     runtime.start(spec);
     String conf = Files.readString(tmp.resolve("jail.conf"));
@@ -130,7 +131,8 @@ class FreeBsdJailRuntimeTest {
             "/bin/sh /etc/rc.shutdown",
             JailConf.parameters(name, root, props, java.util.Optional.empty()),
             devfs,
-            org.warder.client.net.JailNetwork.none(name));
+            org.warder.client.net.JailNetwork.none(name),
+            "off");
 
     new FreeBsdJailRuntime(runner, tmp).start(spec);
     assertThat(Files.readString(tmp.resolve("jail.conf"))).contains("devfs_ruleset = 1000;");
@@ -165,7 +167,8 @@ class FreeBsdJailRuntimeTest {
         "/bin/sh /etc/rc.shutdown",
         JailConf.parameters(name, root, JailProperties.defaults(), java.util.Optional.empty()),
         List.of(),
-        org.warder.client.net.JailNetwork.none(name));
+        org.warder.client.net.JailNetwork.none(name),
+        "off");
   }
 
   @Test

@@ -53,7 +53,8 @@ class FreeBsdNatRuntimeTest {
         "/bin/sh /etc/rc.shutdown",
         JailConf.parameters(jail, root, p, Optional.empty()),
         List.of(),
-        JailNetwork.of(jail, p));
+        JailNetwork.of(jail, p),
+        p.value("cpuset"));
   }
 
   private static List<List<String>> since(FakeFreeBsdHost host, int from) {

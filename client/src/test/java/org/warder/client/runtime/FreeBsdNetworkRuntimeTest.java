@@ -38,7 +38,8 @@ class FreeBsdNetworkRuntimeTest {
         "/bin/sh /etc/rc.shutdown",
         JailConf.parameters(jail, root, p, Optional.empty()),
         List.of(),
-        JailNetwork.of(jail, p));
+        JailNetwork.of(jail, p),
+        p.value("cpuset"));
   }
 
   private static List<List<String>> after(List<List<String>> commands, List<String> first) {
@@ -157,7 +158,6 @@ class FreeBsdNetworkRuntimeTest {
             "interfaces=vnet0:bridge0,vnet1:bridge1",
             "ip4_addr=vnet0|192.0.2.10/24,vnet1|198.51.100.10/24",
             "defaultrouter=none");
-    int before = host.runner.commands().size();
     assertThatThrownBy(() -> new FreeBsdJailRuntime(host.runner, tmp).start(spec))
         .hasMessageContaining("cannot start www1")
         .hasMessageContaining(
@@ -174,7 +174,6 @@ class FreeBsdNetworkRuntimeTest {
             List.of("ifconfig", "bridge0", "destroy"));
     assertThat(host.interfaces).containsExactlyInAnyOrder("em0", "lo0");
     assertThat(host.running).isEmpty();
-    assertThat(before).isZero();
   }
 
   @Test
@@ -238,7 +237,7 @@ class FreeBsdNetworkRuntimeTest {
     runtime.start(spec);
     assertThat(Files.readString(spec.jailConf()))
         .contains(
-            "\tip4.addr = 'em0|192.0.2.10/24';\n\tip4.addr += 192.0.2.5/24;\n\tip4.addr += 'lo1|10.0.0.1';\n");
+            "\tip4.addr = 'em0|192.0.2.10/24';\n\tip4.addr += '192.0.2.5/24';\n\tip4.addr += 'lo1|10.0.0.1';\n");
     assertThat(host.runner.commands().subList(1, 3))
         .containsExactly(List.of("route", "-n", "get", "default"), List.of("ifconfig"));
     assertThat(runtime.describeStart(spec).get(0))
@@ -278,5 +277,29 @@ class FreeBsdNetworkRuntimeTest {
                 + spec.consoleLog()
                 + ")");
     assertThat(host.runner.commands()).isEmpty();
+  }
+
+  @Test
+  void testCpuset_setAfterStart_aFailureRemovesTheJail() throws Exception {
+    FakeFreeBsdHost host = new FakeFreeBsdHost();
+    RuntimeSpec spec = spec("www1", "cpuset=0-3,6");
+    FreeBsdJailRuntime runtime = new FreeBsdJailRuntime(host.runner, tmp);
+    runtime.start(spec);
+    List<List<String>> commands = host.runner.commands();
+    assertThat(commands.subList(commands.size() - 3, commands.size()))
+        .containsExactly(
+            List.of("jail", "-f", spec.jailConf().toString(), "-c", "www1"),
+            List.of("jls", "--libxo", "json", "-n"),
+            List.of("cpuset", "-l", "0-3,6", "-j", "7"));
+    assertThat(runtime.describeStart(spec)).last().isEqualTo("cpuset -l 0-3,6 -j JID");
+    runtime.stop(spec);
+
+    host.fail(List.of("cpuset", "-l", "0-3,6", "-j", "8"));
+    assertThatThrownBy(() -> runtime.start(spec))
+        .hasMessageContaining("'cpuset -l 0-3,6 -j 8' exited with status 1");
+    assertThat(host.runner.commands())
+        .last()
+        .isEqualTo(List.of("jail", "-f", spec.jailConf().toString(), "-r", "www1"));
+    assertThat(host.running).isEmpty();
   }
 }
