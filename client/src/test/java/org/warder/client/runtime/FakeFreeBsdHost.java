@@ -1,13 +1,20 @@
 package org.warder.client.runtime;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.warder.client.exec.CommandResult;
+import org.warder.client.freebsd.JailConf;
+import org.warder.client.jail.props.JailName;
+import org.warder.client.jail.props.JailProperties;
+import org.warder.client.net.JailNetwork;
 import org.warder.client.testing.RecordingCommandRunner;
 
 /**
@@ -27,6 +34,26 @@ final class FakeFreeBsdHost {
 
   static CommandResult ok(String stdout) {
     return new CommandResult(0, stdout, "");
+  }
+
+  /** The spec of jail {@code name} with {@code props}, its directory {@code dir/name}. */
+  static RuntimeSpec spec(Path dir, String name, List<String> props) throws Exception {
+    JailName jail = JailName.of(name);
+    Path root = Path.of("/usr/local/warder/jails/" + name + "/root");
+    JailProperties p = JailProperties.parse(props);
+    return new RuntimeSpec(
+        jail,
+        root,
+        Files.createDirectories(dir.resolve(name)),
+        name,
+        false,
+        List.of(),
+        "/bin/sh /etc/rc",
+        "/bin/sh /etc/rc.shutdown",
+        JailConf.parameters(jail, root, p, Optional.empty()),
+        List.of(),
+        JailNetwork.of(jail, p),
+        p.value("cpuset"));
   }
 
   /** {@code argv} exits 1 with {@code stderr}. */

@@ -3,17 +3,11 @@ package org.warder.client.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.exec.CommandResult;
-import org.warder.client.freebsd.JailConf;
-import org.warder.client.jail.props.JailName;
-import org.warder.client.jail.props.JailProperties;
-import org.warder.client.net.JailNetwork;
 
 /** The FreeBSD runtime's NAT (ipfw and pf) by exact argv, against a scripted host. */
 class FreeBsdNatRuntimeTest {
@@ -30,8 +24,6 @@ class FreeBsdNatRuntimeTest {
 
   /** A NAT jail's spec: its /30 is 172.16.0.{4n+1, 4n+2}. */
   private RuntimeSpec natJail(String name, int n, String... more) throws Exception {
-    JailName jail = JailName.of(name);
-    Path root = Path.of("/usr/local/warder/jails/" + name + "/root");
     List<String> props =
         new java.util.ArrayList<>(
             List.of(
@@ -41,20 +33,33 @@ class FreeBsdNatRuntimeTest {
                 "ip4_addr=vnet0|172.16.0." + (4 * n + 2) + "/30",
                 "defaultrouter=172.16.0." + (4 * n + 1)));
     props.addAll(List.of(more));
-    JailProperties p = JailProperties.parse(props);
-    return new RuntimeSpec(
-        jail,
-        root,
-        Files.createDirectories(tmp.resolve("jails").resolve(name)),
-        name,
-        false,
-        List.of(),
-        "/bin/sh /etc/rc",
-        "/bin/sh /etc/rc.shutdown",
-        JailConf.parameters(jail, root, p, Optional.empty()),
-        List.of(),
-        JailNetwork.of(jail, p),
-        p.value("cpuset"));
+    return FakeFreeBsdHost.spec(tmp.resolve("jails"), name, props);
+  }
+
+  /** ipfw's rule sending a jail network's traffic out of em0 through warder's NAT. */
+  private static List<String> ipfwOut(String network) {
+    return List.of(
+        "ipfw", "-q", "add", "100", "set", "27", "nat", "462", "ip4", "from", network, "to", "any",
+        "out", "via", "em0");
+  }
+
+  /** ipfw's rule sending em0's incoming traffic through warder's NAT. */
+  private static List<String> ipfwIn() {
+    return List.of(
+        "ipfw", "-q", "add", "101", "set", "27", "nat", "462", "ip4", "from", "any", "to", "any",
+        "in", "via", "em0");
+  }
+
+  /** ipfw's NAT instance on em0 with {@code redirects}. */
+  private static List<String> ipfwConfig(String... redirects) {
+    List<String> argv =
+        new java.util.ArrayList<>(
+            List.of("ipfw", "-q", "nat", "462", "config", "if", "em0", "same_ports"));
+    for (String r : redirects) {
+      argv.add("redirect_port");
+      argv.addAll(List.of(r.split(" ")));
+    }
+    return argv;
   }
 
   private static List<List<String>> since(FakeFreeBsdHost host, int from) {
@@ -105,43 +110,9 @@ class FreeBsdNatRuntimeTest {
             List.of("sysctl", "-q", "net.inet.ip.fw.enable=1"),
             List.of("ifconfig", "em0", "-tso4", "-lro", "-vlanhwtso"),
             List.of("ipfw", "-q", "delete", "set", "27"),
-            List.of(
-                "ipfw",
-                "-q",
-                "nat",
-                "462",
-                "config",
-                "if",
-                "em0",
-                "same_ports",
-                "redirect_port",
-                "tcp",
-                "172.16.0.2:80",
-                "8080",
-                "redirect_port",
-                "udp",
-                "172.16.0.2:53",
-                "53"),
-            List.of(
-                "ipfw",
-                "-q",
-                "add",
-                "100",
-                "set",
-                "27",
-                "nat",
-                "462",
-                "ip4",
-                "from",
-                "172.16.0.0/30",
-                "to",
-                "any",
-                "out",
-                "via",
-                "em0"),
-            List.of(
-                "ipfw", "-q", "add", "101", "set", "27", "nat", "462", "ip4", "from", "any", "to",
-                "any", "in", "via", "em0"));
+            ipfwConfig("tcp 172.16.0.2:80 8080", "udp 172.16.0.2:53 53"),
+            ipfwOut("172.16.0.0/30"),
+            ipfwIn());
     assertThat(host.runner.commands()).noneMatch(argv -> argv.contains("flush"));
     assertThat(tmp.resolve("nat/state"))
         .content()
@@ -169,64 +140,11 @@ class FreeBsdNatRuntimeTest {
             List.of("kldload", "-n", "ipfw_nat"),
             List.of("ifconfig", "em0", "-tso4", "-lro", "-vlanhwtso"),
             List.of("ipfw", "-q", "delete", "set", "27"),
-            List.of(
-                "ipfw",
-                "-q",
-                "nat",
-                "462",
-                "config",
-                "if",
-                "em0",
-                "same_ports",
-                "redirect_port",
-                "tcp",
-                "172.16.0.2:80",
-                "8080",
-                "redirect_port",
-                "udp",
-                "172.16.0.2:53",
-                "53",
-                "redirect_port",
-                "tcp",
-                "172.16.0.6:5432",
-                "5432"),
-            List.of(
-                "ipfw",
-                "-q",
-                "add",
-                "100",
-                "set",
-                "27",
-                "nat",
-                "462",
-                "ip4",
-                "from",
-                "172.16.0.0/30",
-                "to",
-                "any",
-                "out",
-                "via",
-                "em0"),
-            List.of(
-                "ipfw",
-                "-q",
-                "add",
-                "100",
-                "set",
-                "27",
-                "nat",
-                "462",
-                "ip4",
-                "from",
-                "172.16.0.4/30",
-                "to",
-                "any",
-                "out",
-                "via",
-                "em0"),
-            List.of(
-                "ipfw", "-q", "add", "101", "set", "27", "nat", "462", "ip4", "from", "any", "to",
-                "any", "in", "via", "em0"));
+            ipfwConfig(
+                "tcp 172.16.0.2:80 8080", "udp 172.16.0.2:53 53", "tcp 172.16.0.6:5432 5432"),
+            ipfwOut("172.16.0.0/30"),
+            ipfwOut("172.16.0.4/30"),
+            ipfwIn());
 
     // both stop; the last one takes warder's rules with it and forwarding goes back to 0
     runtime.stop(web);

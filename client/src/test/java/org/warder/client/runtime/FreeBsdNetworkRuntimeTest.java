@@ -7,13 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.warder.client.freebsd.JailConf;
-import org.warder.client.jail.props.JailName;
-import org.warder.client.jail.props.JailProperties;
-import org.warder.client.net.JailNetwork;
 
 /** The FreeBSD runtime's network by exact argv, against a scripted host. */
 class FreeBsdNetworkRuntimeTest {
@@ -23,23 +18,7 @@ class FreeBsdNetworkRuntimeTest {
 
   /** The spec of jail {@code name} with {@code props}, its directory under tmp. */
   private RuntimeSpec spec(String name, String... props) throws Exception {
-    JailName jail = JailName.of(name);
-    Path root = Path.of("/usr/local/warder/jails/" + name + "/root");
-    Path dir = Files.createDirectories(tmp.resolve(name));
-    JailProperties p = JailProperties.parse(List.of(props));
-    return new RuntimeSpec(
-        jail,
-        root,
-        dir,
-        name,
-        false,
-        List.of(),
-        "/bin/sh /etc/rc",
-        "/bin/sh /etc/rc.shutdown",
-        JailConf.parameters(jail, root, p, Optional.empty()),
-        List.of(),
-        JailNetwork.of(jail, p),
-        p.value("cpuset"));
+    return FakeFreeBsdHost.spec(tmp, name, List.of(props));
   }
 
   private static List<List<String>> after(List<List<String>> commands, List<String> first) {
