@@ -20,6 +20,7 @@ import org.warder.client.ClientException.Reason;
 import org.warder.client.freebsd.Fstab;
 import org.warder.client.freebsd.FstabEntry;
 import org.warder.client.host.ConfinedDirectory;
+import org.warder.client.jail.props.Implied;
 import org.warder.client.jail.props.JailProperties;
 import org.warder.client.jail.props.Origin;
 import org.warder.client.layout.HostLayout;
@@ -100,7 +101,9 @@ public final class JailCreator {
           Reason.CONFLICT,
           "a jail or template named " + name + " already exists; choose another -n NAME");
     }
-    JailProperties props = JailProperties.parse(request.properties());
+    Implied implied = JailProperties.forCreate(request.properties());
+    implied.turnedOn().forEach(t -> reporter.info(name + ": turned on " + t));
+    JailProperties props = implied.props();
     String release = release(request.source());
     Map<String, String> identity = new LinkedHashMap<>();
     identity.put("name", name);

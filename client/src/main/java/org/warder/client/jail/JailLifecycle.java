@@ -49,6 +49,7 @@ public final class JailLifecycle {
   private final JailRuntime runtime;
   private final JailMounts mounts;
   private final Reporter reporter;
+  private final StartFiles startFiles = new StartFiles(StartFiles.HOST_LOCALTIME);
 
   public JailLifecycle(
       HostLayout layout,
@@ -104,8 +105,10 @@ public final class JailLifecycle {
       throw new JailException(e.reason(), "cannot start " + jail.name() + ": " + e.getMessage(), e);
     }
     mounts.baseOrigin(jail);
-    Jail prepared = prepareNetwork(jail);
+    Jail prepared =
+        JailDevfs.apply(store, JailDevfs.atStart(store, prepareNetwork(jail)), reporter);
     RuntimeSpec spec = spec(prepared);
+    startFiles.write(prepared.name(), spec.root(), prepared.props(), spec.network(), reporter);
     runtime.start(spec);
     if (spec.network().nat().isPresent()) {
       try {
@@ -122,6 +125,24 @@ public final class JailLifecycle {
                 .mapToObj(j -> " (jid " + j + ")")
                 .findFirst()
                 .orElse(""));
+  }
+
+  /**
+   * What starting {@code jail} does before its runtime starts it as {@code spec}, for plans: the
+   * devfs ruleset it gets (unless {@code spec} rebuilds one already) and the files written into its
+   * root ({@link StartFiles}).
+   */
+  public List<String> describeBeforeStart(Jail jail, RuntimeSpec spec)
+      throws JailException, IOException {
+    List<String> lines = new ArrayList<>();
+    if (spec.devfsRules().isEmpty()) {
+      JailDevfs.AtStart devfs = JailDevfs.atStart(store, jail);
+      if (!devfs.note().isEmpty()) {
+        lines.add((devfs.warning() ? "warning: " : "") + devfs.note());
+      }
+    }
+    lines.addAll(startFiles.describe(spec.root(), jail.props(), spec.network()));
+    return lines;
   }
 
   /** Stops {@code name} (its exec_stop, then the jail goes). */

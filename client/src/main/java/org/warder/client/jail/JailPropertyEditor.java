@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.warder.client.ClientException;
 import org.warder.client.ClientException.Reason;
+import org.warder.client.jail.props.Implied;
 import org.warder.client.jail.props.IocageBoolean;
 import org.warder.client.jail.props.PropertyCatalog;
 import org.warder.client.progress.Reporter;
@@ -90,7 +91,11 @@ public final class JailPropertyEditor {
       throw new JailException(
           Reason.CONFLICT, name + " is a template and read-only; set template=no first");
     }
-    jail = new Jail(jail.name(), jail.props().with(values), jail.template());
+    if (!values.isEmpty()) {
+      Implied implied = jail.props().withImplied(values);
+      implied.turnedOn().forEach(t -> reporter.info(name + ": turned on " + t));
+      jail = new Jail(jail.name(), implied.props(), jail.template());
+    }
     mounts.baseOrigin(jail);
     store.save(jail);
     if (values.containsKey("mount_linprocfs") || values.containsKey("basejail")) {

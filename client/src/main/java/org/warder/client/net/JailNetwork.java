@@ -15,7 +15,8 @@ import org.warder.client.jail.props.JailProperties;
  *
  * @param interfaces the vnet interfaces, in {@code interfaces} order; empty without vnet
  * @param router4 the IPv4 default route set inside the jail (none with DHCP: the lease has it)
- * @param router6 the IPv6 default route set inside the jail (none with router advertisements)
+ * @param router6 the IPv6 default route set inside the jail (none when an interface takes router
+ *     advertisements: they bring it, as in iocage)
  * @param dhcp whether IPv4 comes from DHCP on every interface (iocage's dhcp=1)
  * @param defaultInterface vnet_default_interface: auto, none or a host interface
  * @param defaultMtu vnet_default_mtu, for a bridge without members
@@ -75,7 +76,7 @@ public record JailNetwork(
               mtu.equals("auto") ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(mtu)),
               dhcp ? List.of() : addresses(props.ip4Addresses(), nic),
               addresses(props.ip6Addresses(), nic),
-              props.isTrue("rtsold") && nic.equals(firstInterface(props))));
+              props.acceptRtadvInterfaces().contains(nic)));
     }
     Optional<Nat> nat = Optional.empty();
     if (props.isTrue("nat")) {
@@ -98,7 +99,9 @@ public record JailNetwork(
         jail,
         interfaces,
         dhcp ? Router.of("none") : Router.of(props.value("defaultrouter")),
-        props.isTrue("rtsold") ? Router.of("none") : Router.of(props.value("defaultrouter6")),
+        props.acceptRtadvInterfaces().isEmpty()
+            ? Router.of(props.value("defaultrouter6"))
+            : Router.of("none"),
         dhcp,
         props.value("vnet_default_interface"),
         props.intValue("vnet_default_mtu"),
@@ -108,10 +111,6 @@ public record JailNetwork(
   /** Whether the jail has its own network stack. */
   public boolean vnet() {
     return !interfaces.isEmpty();
-  }
-
-  private static String firstInterface(JailProperties props) {
-    return props.value("interfaces").split(",")[0].split(":")[0];
   }
 
   /** The entries for {@code nic} (entries without an interface belong to vnet0, as in iocage). */

@@ -14,7 +14,8 @@ import java.util.OptionalInt;
  * @param mtu the MTU, or empty for the bridge member's (vnet_default_mtu without members)
  * @param ipv4 static IPv4 addresses inside the jail, address/prefix
  * @param ipv6 static IPv6 addresses inside the jail, address/prefix
- * @param acceptRtadv whether the jail side takes IPv6 router advertisements (rtsold)
+ * @param acceptRtadv whether the jail side takes IPv6 router advertisements: ip6_addr has the entry
+ *     {@code NAME|accept_rtadv} (iocage's syntax; rtsold=1 then starts rtsold in the jail)
  */
 public record VnetInterface(
     String name,

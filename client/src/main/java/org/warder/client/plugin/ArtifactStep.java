@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.warder.client.ClientException;
 import org.warder.client.host.DirectoryTrees;
 import org.warder.client.jail.Jails;
@@ -29,7 +28,7 @@ final class ArtifactStep implements Step {
    * The steps that bring the artifact of {@code plugin} at {@code commit} into a running jail: the
    * checkout into {@code pluginDir}, the overlay and {@code script} written into the root of the
    * jail {@code spec} describes while it is stopped, and the script run (as step {@code
-   * scriptStep}) with {@code env}.
+   * scriptStep}) with the jail's {@code address} in its environment.
    */
   static List<Step> withScript(
       Jails jails,
@@ -40,7 +39,7 @@ final class ArtifactStep implements Step {
       RuntimeSpec spec,
       String scriptStep,
       String script,
-      Map<String, String> env,
+      PluginAddress address,
       ScriptOutput output)
       throws IOException {
     return List.of(
@@ -64,7 +63,8 @@ final class ArtifactStep implements Step {
               JailRootWrite.overlay(pluginDir, root, r);
               JailRootWrite.place(pluginDir, root, script);
             }),
-        new ScriptStep(scriptStep, jails.runtime(), spec.name(), pluginDir, script, env, output));
+        new ScriptStep(
+            scriptStep, jails.runtime(), spec.name(), pluginDir, script, address, output));
   }
 
   /** The artifact of {@code plugin} at {@code commit} into {@code pluginDir}. */

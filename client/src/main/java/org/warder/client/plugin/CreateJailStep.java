@@ -9,6 +9,7 @@ import org.warder.client.jail.CreateRequest;
 import org.warder.client.jail.Jail;
 import org.warder.client.jail.JailSource;
 import org.warder.client.jail.Jails;
+import org.warder.client.jail.props.Implied;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
 import org.warder.client.layout.HostLayout;
@@ -17,35 +18,37 @@ import org.warder.client.progress.Reporter;
 
 /**
  * Creates the plugin's jail, a thin clone of the manifest's release with the manifest's properties
- * under the user's, and records that it holds the plugin; undo destroys the jail (stopping it
- * first), which removes everything later steps put into it.
+ * under the user's (what they imply turned on, and said), and records that it holds the plugin;
+ * undo destroys the jail (stopping it first), which removes everything later steps put into it.
  */
 final class CreateJailStep implements Step {
   private final Jails jails;
   private final JailName name;
   private final String release;
   private final JailProperties props;
+  private final List<String> turnedOn;
   private final String pluginId;
   private final String source;
   private final Path dir;
 
   /**
-   * Jail {@code name} (in directory {@code dir}) from {@code release} with {@code props}, marked as
-   * holding plugin {@code pluginId} from {@code source}.
+   * Jail {@code name} (in directory {@code dir}) from {@code release} with {@code props} (and what
+   * was turned on in them), marked as holding plugin {@code pluginId} from {@code source}.
    */
   CreateJailStep(
       Jails jails,
       JailName name,
       Path dir,
       String release,
-      JailProperties props,
+      Implied props,
       String pluginId,
       String source) {
     this.jails = jails;
     this.name = name;
     this.dir = dir;
     this.release = release;
-    this.props = props;
+    this.props = props.props();
+    this.turnedOn = props.turnedOn();
     this.pluginId = pluginId;
     this.source = source;
   }
@@ -57,13 +60,16 @@ final class CreateJailStep implements Step {
 
   @Override
   public List<String> describe() {
-    return List.of(
+    List<String> lines = new ArrayList<>();
+    lines.add(
         "create jail "
             + name
             + ": a thin clone of "
             + HostLayout.releaseName(release)
             + "/root at "
-            + dir.resolve("root"),
+            + dir.resolve("root"));
+    turnedOn.forEach(t -> lines.add("turn on " + t));
+    lines.add(
         "write "
             + dir.resolve("config.json")
             + " "
@@ -71,10 +77,12 @@ final class CreateJailStep implements Step {
             + " (type plugin, plugin_name "
             + pluginId
             + ")");
+    return lines;
   }
 
   @Override
   public void run(Reporter reporter) throws ClientException, IOException, InterruptedException {
+    turnedOn.forEach(t -> reporter.info(name + ": turned on " + t));
     List<String> keyValues = new ArrayList<>();
     props.explicit().forEach((k, v) -> keyValues.add(k + "=" + v));
     Jail jail =

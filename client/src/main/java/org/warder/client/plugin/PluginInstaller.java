@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.warder.client.ClientException;
 import org.warder.client.freebsd.FreeBsdInputException;
 import org.warder.client.freebsd.PkgFingerprint;
@@ -24,7 +23,7 @@ import org.warder.client.jail.Jail;
 import org.warder.client.jail.JailDevfs;
 import org.warder.client.jail.JailException;
 import org.warder.client.jail.Jails;
-import org.warder.client.jail.props.IpAssignment;
+import org.warder.client.jail.props.Implied;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
 import org.warder.client.jail.props.PropertyException;
@@ -49,6 +48,12 @@ import org.warder.index.PluginManifest;
  * lines of its output. Not thread-safe.
  */
 public final class PluginInstaller {
+  /**
+   * Where a NAT jail's admin portal is reached: the host, on the port nat_forwards maps the
+   * portal's port to ({@link AdminPortal}); the jail's own address is private to the host.
+   */
+  private static final String NAT_PORTAL_HOST = "127.0.0.1";
+
   private final Jails jails;
   private final HostOs os;
   private final Clock clock;
@@ -88,7 +93,7 @@ public final class PluginInstaller {
     private final Request request;
     private final ResolvedPlugin plugin;
     private final JailName jail;
-    private final String ip;
+    private final PluginAddress ip;
     private final Plan plan;
     private final ScriptOutput output;
     private final Duration resolved;
@@ -97,7 +102,7 @@ public final class PluginInstaller {
         Request request,
         ResolvedPlugin plugin,
         JailName jail,
-        String ip,
+        PluginAddress ip,
         Plan plan,
         ScriptOutput output,
         Duration resolved) {
@@ -160,18 +165,19 @@ public final class PluginInstaller {
               request.jailName().isPresent()
                   ? request.jailName().get()
                   : freeName(defaultName(plugin.id())));
-      JailProperties props =
+      Implied implied =
           JailProperties.forPlugin(
               new LinkedHashMap<>(manifest.properties()), request.properties());
+      JailProperties props = implied.props();
       Optional<Integer> ruleset =
           manifest.devfsRuleset().isPresent()
               ? Optional.of(jails.creator().freeDevfsRuleset())
               : Optional.empty();
       Path dir = jails.store().dir(name.value(), false);
       RuntimeSpec spec = spec(name, props, ruleset, manifest);
-      String ip = address(props);
-      ScriptOutput output = new ScriptOutput();
       JailRuntime runtime = jails.runtime();
+      PluginAddress ip = new PluginAddress(runtime, name, props);
+      ScriptOutput output = new ScriptOutput();
       List<PkgRepo> repos = repos(manifest);
       List<Step> steps = new ArrayList<>();
       steps.add(new AllowStep(decision));
@@ -183,7 +189,7 @@ public final class PluginInstaller {
               name,
               dir,
               manifest.release(),
-              props,
+              implied,
               plugin.id(),
               sources.origin() + " publisher " + plugin.publisher()));
       if (manifest.devfsRuleset().isPresent()) {
@@ -200,7 +206,7 @@ public final class PluginInstaller {
               PkgRepos.describe(spec.root(), repos, request.freebsdRepo()),
               (root, r) -> PkgRepos.write(root, repos, request.freebsdRepo())));
       steps.add(new KmodStep(runtime, manifest.kmods()));
-      steps.add(new StartStep(jails, spec));
+      steps.add(new StartStep(jails, spec, new Jail(name, props, false)));
       steps.add(PkgStep.of(runtime, name, List.of("install", "-y"), manifest.pkgs(), output));
       String commit = manifest.artifactRef().orElse("none");
       if (manifest.artifactRef().isPresent()) {
@@ -215,7 +221,7 @@ public final class PluginInstaller {
                 spec,
                 "post_install",
                 "post_install.sh",
-                scriptEnv(ip),
+                ip,
                 output));
       }
       steps.add(new RecordStep(dir, plugin, commit, clock));
@@ -263,7 +269,7 @@ public final class PluginInstaller {
         portal =
             portal(
                 jails.store().dir(jail, false).resolve("plugin/ui.json"),
-                planned.ip,
+                installed.props().isTrue("nat") ? NAT_PORTAL_HOST : planned.ip.resolve(),
                 installed.props());
       } catch (IOException | JailException e) {
         reporter.warning("cannot read the admin portal of " + jail + ": " + e.getMessage());
@@ -326,25 +332,10 @@ public final class PluginInstaller {
     return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
-  /** The environment of plugin scripts: the jail's address under iocage's name and warder's. */
-  static Map<String, String> scriptEnv(String ip) {
-    return new TreeMap<>(Map.of("IOCAGE_PLUGIN_IP", ip, "WARDER_PLUGIN_IP", ip));
-  }
-
   /** A jail name from a plugin id: letters, digits, '-' and '_' only. */
   static String defaultName(String id) {
     String name = id.replaceAll("[^A-Za-z0-9_-]", "-").replaceAll("^-+", "");
     return name.isEmpty() ? "plugin" : name.length() > 60 ? name.substring(0, 60) : name;
-  }
-
-  /** The address shown for the jail: its first configured IPv4, else IPv6, else loopback. */
-  static String address(JailProperties props) {
-    List<IpAssignment> v4 = props.ip4Addresses();
-    if (!v4.isEmpty()) {
-      return v4.get(0).address();
-    }
-    List<IpAssignment> v6 = props.ip6Addresses();
-    return v6.isEmpty() ? "127.0.0.1" : v6.get(0).address();
   }
 
   private static Optional<String> portal(Path uiJson, String ip, JailProperties props)

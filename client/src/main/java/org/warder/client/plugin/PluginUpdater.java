@@ -115,7 +115,7 @@ public final class PluginUpdater {
                   + clock.instant().toString().replace(':', '-').replaceAll("\\.\\d+", ""));
       RuntimeSpec spec = jails.lifecycle().spec(jail);
       Path pluginDir = dir.resolve("plugin");
-      String ip = PluginInstaller.address(jail.props());
+      PluginAddress ip = new PluginAddress(runtime, jail.name(), jail.props());
       List<PkgRepo> repos = PluginInstaller.repos(m);
       PkgRepos.FreeBsdRepo policy = PkgRepos.FreeBsdRepo.KEEP_ENABLED;
       List<Step> steps = new ArrayList<>();
@@ -148,17 +148,11 @@ public final class PluginUpdater {
                 JailRootWrite.place(pluginDir, root, "pre_update.sh");
               }));
       if (!running) {
-        steps.add(new StartStep(jails, spec));
+        steps.add(new StartStep(jails, spec, jail));
       }
       steps.add(
           new ScriptStep(
-              "pre_update",
-              runtime,
-              jail.name(),
-              pluginDir,
-              "pre_update.sh",
-              PluginInstaller.scriptEnv(ip),
-              output));
+              "pre_update", runtime, jail.name(), pluginDir, "pre_update.sh", ip, output));
       steps.add(PkgStep.of(runtime, jail.name(), List.of("upgrade", "-y"), m.pkgs(), output));
       String commit = m.artifactRef().orElse("none");
       if (m.artifactRef().isPresent()) {
@@ -172,7 +166,7 @@ public final class PluginUpdater {
                 spec,
                 "post_update",
                 "post_update.sh",
-                PluginInstaller.scriptEnv(ip),
+                ip,
                 output));
       }
       steps.add(new RecordStep(dir, plugin, commit, clock));

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.plan.Step;
 import org.warder.client.progress.Reporter;
@@ -17,7 +15,8 @@ import org.warder.client.runtime.JailRuntime;
  * Runs one of the artifact's scripts (post_install.sh, pre_update.sh, post_update.sh), placed at
  * {@code /root/SCRIPT} in the running jail by a {@link JailRootWrite}, with its output streamed;
  * nothing when the artifact in {@code pluginDir} has no such script. Reverts nothing: its effects
- * live in the jail, which an earlier step made or snapshotted.
+ * live in the jail, which an earlier step made or snapshotted. Its {@code IOCAGE_PLUGIN_IP} and
+ * {@code WARDER_PLUGIN_IP} are the running jail's address ({@link PluginAddress}).
  */
 final class ScriptStep implements Step {
   private final String name;
@@ -25,7 +24,7 @@ final class ScriptStep implements Step {
   private final JailName jail;
   private final Path pluginDir;
   private final String script;
-  private final Map<String, String> env;
+  private final PluginAddress address;
   private final ScriptOutput output;
   private final String description;
 
@@ -35,7 +34,7 @@ final class ScriptStep implements Step {
       JailName jail,
       Path pluginDir,
       String script,
-      Map<String, String> env,
+      PluginAddress address,
       ScriptOutput output)
       throws IOException {
     this.name = name;
@@ -43,10 +42,13 @@ final class ScriptStep implements Step {
     this.jail = jail;
     this.pluginDir = pluginDir;
     this.script = script;
-    this.env = Collections.unmodifiableMap(new TreeMap<>(env));
+    this.address = address;
     this.output = output;
     this.description =
-        "when the artifact has " + script + ": " + runtime.describeExec(jail, argv(script), env);
+        "when the artifact has "
+            + script
+            + ": "
+            + runtime.describeExec(jail, argv(script), PluginAddress.scriptEnv(address.planned()));
   }
 
   /** The argv that runs {@code /root/SCRIPT} with its stderr joined to its stdout. */
@@ -72,6 +74,7 @@ final class ScriptStep implements Step {
   @Override
   public void run(Reporter reporter) throws IOException, InterruptedException {
     if (present(pluginDir, script)) {
+      Map<String, String> env = PluginAddress.scriptEnv(address.resolve());
       output.check(runtime.execStreaming(jail, argv(script), env, output.sink(reporter)));
     }
   }

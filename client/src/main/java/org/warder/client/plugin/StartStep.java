@@ -1,8 +1,10 @@
 package org.warder.client.plugin;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.warder.client.ClientException;
+import org.warder.client.jail.Jail;
 import org.warder.client.jail.Jails;
 import org.warder.client.plan.Step;
 import org.warder.client.progress.Reporter;
@@ -15,11 +17,13 @@ import org.warder.client.runtime.RuntimeSpec;
 final class StartStep implements Step {
   private final Jails jails;
   private final RuntimeSpec spec;
+  private final List<String> before;
 
-  /** Starts the jail {@code spec} describes. */
-  StartStep(Jails jails, RuntimeSpec spec) {
+  /** Starts {@code jail} as {@code spec} describes it. */
+  StartStep(Jails jails, RuntimeSpec spec, Jail jail) throws ClientException, IOException {
     this.jails = jails;
     this.spec = spec;
+    this.before = jails.lifecycle().describeBeforeStart(jail, spec);
   }
 
   @Override
@@ -29,7 +33,9 @@ final class StartStep implements Step {
 
   @Override
   public List<String> describe() {
-    return jails.runtime().describeStart(spec);
+    List<String> lines = new ArrayList<>(before);
+    lines.addAll(jails.runtime().describeStart(spec));
+    return lines;
   }
 
   @Override

@@ -23,6 +23,7 @@ import org.warder.client.jail.props.PropertyException;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.plan.Plan;
 import org.warder.client.plan.StepFailedException;
+import org.warder.client.runtime.RuntimeSpec;
 import org.warder.client.storage.DirStorage;
 import org.warder.client.testing.Facility;
 import org.warder.client.testing.InMemoryJailRuntime;
@@ -386,5 +387,69 @@ class JailsTest {
         .extracting(e -> ((ClientException) e).reason())
         .isEqualTo(ClientException.Reason.CONFLICT);
     assertThat(runtime.running()).containsExactly("a");
+  }
+
+  @Test
+  void start_ofADhcpJail_getsItsDevfsRulesetRcConfAndResolverBeforeTheRuntimeStarts()
+      throws Exception {
+    Jail www =
+        create("www", "vnet=1", "dhcp=1", "bpf=1", "resolver=nameserver 192.0.2.53", "host_time=0");
+    Path etc = root.resolve("jails/www/root/etc");
+    // the devfs ruleset and the start files come before the runtime, whichever it is
+    RuntimeSpec planned = jails.lifecycle().spec(www);
+    assertThat(jails.lifecycle().describeBeforeStart(www, planned))
+        .startsWith(
+            "www: devfs ruleset 1000 of its own, derived from ruleset 4 (bpf* for dhcp=1)",
+            "write " + etc.resolve("resolv.conf") + ": nameserver 192.0.2.53",
+            "set ifconfig_vnet0=\"SYNCDHCP\" in " + etc.resolve("rc.conf"));
+    assertThat(etc.resolve("rc.conf")).doesNotExist();
+
+    jails.lifecycle().start("www");
+
+    RuntimeSpec spec = runtime.started().get(0);
+    assertThat(spec.jailParameters()).containsEntry("devfs_ruleset", "1000");
+    assertThat(spec.devfsRules())
+        .startsWith(
+            List.of("devfs", "rule", "-s", "1000", "delset"),
+            List.of("devfs", "rule", "-s", "1000", "add", "hide"))
+        .endsWith(List.of("devfs", "rule", "-s", "1000", "add", "path", "bpf*", "unhide"));
+    assertThat(etc.resolve("rc.conf")).hasContent("ifconfig_vnet0=\"SYNCDHCP\"\n");
+    assertThat(etc.resolve("resolv.conf")).hasContent("nameserver 192.0.2.53\n");
+    assertThat(jails.store().get("www").props().value("devfs_ruleset")).isEqualTo("1000");
+    assertThat(reporter.lines())
+        .contains("www: devfs ruleset 1000 of its own, derived from ruleset 4 (bpf* for dhcp=1)");
+
+    jails.lifecycle().stop("www");
+    jails.properties().set("www", List.of("dhcp=0", "bpf=0", "ip4_addr=vnet0|192.0.2.10/24"));
+    jails.lifecycle().start("www");
+    assertThat(runtime.started().get(1).devfsRules()).isEmpty();
+    assertThat(runtime.started().get(1).jailParameters()).containsEntry("devfs_ruleset", "4");
+    assertThat(etc.resolve("rc.conf")).hasContent("");
+  }
+
+  @Test
+  void createAndSet_turnOnWhatDhcpAndBpfNeed_sayIt_andRefuseAContraryValue() throws Exception {
+    create("d", "dhcp=1");
+    assertThat(jails.store().get("d").props().explicit())
+        .containsEntry("vnet", "1")
+        .containsEntry("bpf", "1");
+    assertThat(reporter.lines())
+        .contains(
+            "d: turned on vnet=1 (dhcp=1 needs it: a DHCP client needs the jail's own network"
+                + " stack)");
+    create("s");
+    jails.properties().set("s", List.of("bpf=1"));
+    assertThat(jails.store().get("s").props().isTrue("vnet")).isTrue();
+    assertThat(reporter.lines()).anyMatch(l -> l.startsWith("s: turned on vnet=1 (bpf=1 needs it"));
+
+    String before = Files.readString(root.resolve("jails/d/config.json"));
+    assertThatThrownBy(() -> jails.properties().set("d", List.of("vnet=0")))
+        .isInstanceOf(PropertyException.class)
+        .hasMessageStartingWith("dhcp=1 needs vnet=1");
+    assertThat(root.resolve("jails/d/config.json")).hasContent(before);
+    assertThatThrownBy(() -> create("x", "dhcp=1", "vnet=0"))
+        .isInstanceOf(PropertyException.class)
+        .hasMessageContaining("but vnet=0 is given");
+    assertThat(root.resolve("jails/x")).doesNotExist();
   }
 }

@@ -221,7 +221,7 @@ class PluginInstallPlanTest {
     return new PluginInstaller.Request(
         "acme/app",
         Optional.empty(),
-        List.of("ip4_addr=lo0|10.0.0.5"),
+        List.of("vnet=0", "ip4_addr=lo0|10.0.0.5"),
         false,
         PkgRepos.FreeBsdRepo.DISABLE,
         PluginAllowances.NONE);
@@ -301,6 +301,42 @@ class PluginInstallPlanTest {
     assertThat(f.layout().path(HostLayout.releaseName(REL))).doesNotExist();
     assertThat(cache.resolve("earlier.bundle")).hasContent("downloaded before");
     assertThat(other.resolve("keep")).hasContent("another jail's file");
+  }
+
+  @Test
+  void testPlan_showsIocagesPluginDefaultsAndWhatTheyTurnOn() throws Exception {
+    Fixture f = fixture(false, new ArrayList<>());
+    PluginInstaller.Request dhcp =
+        new PluginInstaller.Request(
+            "acme/app",
+            Optional.empty(),
+            List.of("dhcp=1"),
+            false,
+            PkgRepos.FreeBsdRepo.DISABLE,
+            PluginAllowances.NONE);
+    List<String> described = f.installer().plan(dhcp, f.sources()).plan().describe();
+    assertThat(described)
+        .contains(
+            "create: turn on bpf=1 (dhcp=1 needs it: the DHCP client sends and receives raw"
+                + " frames through /dev/bpf)")
+        .anyMatch(
+            l ->
+                l.startsWith("create: write " + f.layout().path("jails/app/config.json"))
+                    && l.contains("{boot=1, bpf=1, dhcp=1, vnet=1}"));
+    // the user's contrary vnet=0 is refused in the plan, not overridden
+    PluginInstaller.Request contrary =
+        new PluginInstaller.Request(
+            "acme/app",
+            Optional.empty(),
+            List.of("dhcp=1", "vnet=0"),
+            false,
+            PkgRepos.FreeBsdRepo.DISABLE,
+            PluginAllowances.NONE);
+    assertThatThrownBy(() -> f.installer().plan(contrary, f.sources()))
+        .isInstanceOf(PluginInstallException.class)
+        .hasMessageContaining("dhcp=1 needs vnet=1")
+        .hasMessageContaining("but vnet=0 is given");
+    assertThat(f.host().events).isEmpty();
   }
 
   @Test

@@ -234,7 +234,7 @@ class PluginInstallTest {
 
   private void install(Path root, String jail) throws Exception {
     try {
-      CliRun run = ok(root, "fetch", "-P", "acme/testapp", "-n", jail);
+      CliRun run = ok(root, "fetch", "-P", "acme/testapp", "-n", jail, "vnet=0");
       assertThat(run.out())
           .contains("post_install: IP=127.0.0.1 compat=127.0.0.1")
           .contains("Installing testpkg from testrepo: done")
@@ -379,7 +379,7 @@ class PluginInstallTest {
   @Test
   void testInstall_missingPackageRollsBackEverythingIncludingTheRelease() throws Exception {
     Path root = host("missing");
-    CliRun run = plugins.warder(root, "fetch", "-P", "missingpkg");
+    CliRun run = plugins.warder(root, "fetch", "-P", "missingpkg", "vnet=0");
     assertRolledBack(root, run, "pkg", "No packages available to install matching 'nope'");
     assertThat(root.resolve("releases/" + REL)).doesNotExist();
   }
@@ -387,7 +387,7 @@ class PluginInstallTest {
   @Test
   void testInstall_postInstallFailureShowsItsLastLines() throws Exception {
     Path root = host("broken");
-    CliRun run = plugins.warder(root, "fetch", "-P", "brokenpost");
+    CliRun run = plugins.warder(root, "fetch", "-P", "brokenpost", "vnet=0");
     assertRolledBack(root, run, "post_install", "about to fail");
     assertThat(run.out()).contains("about to fail");
   }
@@ -402,7 +402,7 @@ class PluginInstallTest {
     blob.toFile().setWritable(true);
     Files.write(blob, bytes);
     try {
-      CliRun run = plugins.warder(root, "fetch", "-P", "brokenpost");
+      CliRun run = plugins.warder(root, "fetch", "-P", "brokenpost", "vnet=0");
       assertRolledBack(root, run, "artifact", "expected sha256 " + bundleSha);
       try (var cache = Files.walk(root.resolve("repos/main/cache"))) {
         assertThat(cache.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
@@ -419,7 +419,7 @@ class PluginInstallTest {
     ok(root, "fetch", "-r", REL, "--arch", "amd64", "--repo", "main");
     packageSite.close();
     try {
-      CliRun run = plugins.warder(root, "fetch", "-P", "acme/testapp");
+      CliRun run = plugins.warder(root, "fetch", "-P", "acme/testapp", "vnet=0");
       assertRolledBack(root, run, "pkg", "cannot fetch");
       assertThat(root.resolve("releases/" + REL + "/root/bin/busybox"))
           .exists(); // fetched before: kept
@@ -459,7 +459,7 @@ class PluginInstallTest {
     String first = artifact(repo, "echo installed > /var/run/rev\n");
     publishPlugin(id, repo, first, "[\"testpkg\"]", 1);
     try {
-      ok(root, "fetch", "-P", "acme/" + id, "-n", jail);
+      ok(root, "fetch", "-P", "acme/" + id, "-n", jail, "vnet=0");
       Path jailRoot = root.resolve("jails/" + jail + "/root");
       String second =
           commit(
@@ -581,7 +581,7 @@ class PluginInstallTest {
     Path root = host("hostile");
     for (Hostile h : cases) {
       publishManifest(h.id(), 1, h.extra());
-      CliRun refused = plugins.warder(root, "fetch", "-P", "acme/" + h.id());
+      CliRun refused = plugins.warder(root, "fetch", "-P", "acme/" + h.id(), "vnet=0");
       assertThat(refused.exitCode()).as(h.id()).isEqualTo(1);
       assertThat(refused.err())
           .as(h.id())
@@ -644,7 +644,16 @@ class PluginInstallTest {
     // flag again
     try {
       CliRun granted =
-          ok(root, "fetch", "-P", "acme/evil-alldev", "-n", "granted", "--allow-device", "*");
+          ok(
+              root,
+              "fetch",
+              "-P",
+              "acme/evil-alldev",
+              "-n",
+              "granted",
+              "--allow-device",
+              "*",
+              "vnet=0");
       String line =
           "will allow: devfs_ruleset.paths '*' (host devices made visible in the jail), granted by --allow-device '*'";
       assertThat(granted.out()).contains(line);
@@ -671,7 +680,7 @@ class PluginInstallTest {
       plugins.addRepo(root);
       publishManifest("evil-zfs", 1, Hostile.property("evil-zfs", "securelevel", "-1").extra());
       List<String> before = pool.datasets();
-      CliRun refused = plugins.warder(root, "fetch", "-P", "acme/evil-zfs");
+      CliRun refused = plugins.warder(root, "fetch", "-P", "acme/evil-zfs", "vnet=0");
       assertThat(refused.exitCode()).isEqualTo(1);
       assertThat(refused.err())
           .contains("properties.securelevel=-1 needs --allow-property securelevel");
@@ -715,7 +724,7 @@ class PluginInstallTest {
                     + "sleep 1\necho swappers running: $(ps | grep -c '[r]oot/swap')\n"));
     publishPlugin("racer", repo, commit, "[\"testpkg\"]", 1);
     try {
-      ok(root, "fetch", "-P", "acme/racer", "-n", "racer");
+      ok(root, "fetch", "-P", "acme/racer", "-n", "racer", "vnet=0");
       int done = 0;
       int raced = 0;
       for (int i = 0; i < 8; i++) {

@@ -183,8 +183,13 @@ class SampleManifestsPlanTest {
       }
       assertThat(out)
           .as(id)
-          .contains("jexec " + jail + " env IOCAGE_PLUGIN_IP=")
+          .containsPattern("jexec " + jail + " env '?IOCAGE_PLUGIN_IP=")
           .contains("/root/post_install.sh");
+      // iocage's plugin defaults, which no sample overrides: own network stack, started at boot
+      assertThat(out)
+          .as(id)
+          .contains("vnet = new;")
+          .containsPattern("config.json \\{.*boot=1.*vnet=1");
       assertThat(host.resolve("jails")).doesNotExist();
     }
   }

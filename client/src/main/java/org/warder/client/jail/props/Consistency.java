@@ -1,5 +1,6 @@
 package org.warder.client.jail.props;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.warder.client.jail.props.PropertyException.Problem;
@@ -22,6 +23,25 @@ final class Consistency {
         !(p.isTrue("dhcp") && p.isTrue("nat")),
         "dhcp",
         "dhcp=1 and nat=1 exclude each other; choose one network mode");
+    require(
+        !p.isTrue("ip_hostname") || !vnet,
+        "ip_hostname",
+        "ip_hostname=1 adds addresses for jail(8) to alias on the host, which a vnet=1 jail"
+            + " does not use; set ip_hostname=0 or vnet=0");
+    List<String> rtadv = p.acceptRtadvInterfaces();
+    require(
+        rtadv.isEmpty() || vnet,
+        "ip6_addr",
+        "ip6_addr entry "
+            + rtadv.stream().findFirst().orElse("")
+            + "|accept_rtadv needs vnet=1 (router advertisements reach only the jail's own"
+            + " network stack); set vnet=1");
+    require(
+        !p.isTrue("rtsold") || !rtadv.isEmpty(),
+        "rtsold",
+        "rtsold=1 needs an ip6_addr entry IFACE|accept_rtadv (as in iocage), found ip6_addr="
+            + p.value("ip6_addr")
+            + "; add vnet0|accept_rtadv to ip6_addr or set rtsold=0");
     require(
         !p.isTrue("nat") || vnet,
         "nat",
@@ -58,11 +78,15 @@ final class Consistency {
               + "=new or "
               + key
               + "=none");
-      List<IpAssignment> entries = v.equals("4") ? p.ip4Addresses() : p.ip6Addresses();
+      List<String> entries = new ArrayList<>();
+      (v.equals("4") ? p.ip4Addresses() : p.ip6Addresses()).forEach(a -> entries.add(a.toString()));
+      if (v.equals("6")) {
+        rtadv.forEach(nic -> entries.add(nic + "|" + NetworkTypes.ACCEPT_RTADV));
+      }
       List<String> nics =
           List.of(p.value("interfaces").split(",")).stream().map(e -> e.split(":")[0]).toList();
-      for (IpAssignment a : entries) {
-        String nic = a.iface().orElse("vnet0");
+      for (String a : entries) {
+        String nic = a.contains("|") ? a.substring(0, a.indexOf('|')) : "vnet0";
         require(
             !vnet || nics.contains(nic),
             key,
@@ -75,8 +99,10 @@ final class Consistency {
                 + p.value("interfaces")
                 + ") does not name; add "
                 + nic
-                + ":BRIDGE to interfaces or put the address on one of "
-                + String.join(", ", nics));
+                + ":BRIDGE to interfaces, put the address on one of "
+                + String.join(", ", nics)
+                + ", or set vnet=0 for an address jail(8) adds to the host's "
+                + nic);
       }
     }
     Optional<JailName> self = p.name();

@@ -14,13 +14,14 @@ import org.warder.client.jail.props.PropertySpec.Access;
  *
  * <p>{@link #ACTS_ON_HOST}, for any value but the default: every {@link Access#HOST} key
  * (exec_prestart, exec_poststart, exec_prestop, exec_poststop, exec_fib, devfs_ruleset, interfaces,
- * resolver, nat_prefix, nat_interface, nat_backend, vnet_default_interface) and the host networking
- * keys vnet, the MACs and MTUs of vnet interfaces (they appear on the host's network), ip4_addr,
- * ip6_addr, dhcp, rtsold, nat, nat_forwards, and cpuset. {@link #WEAKENS_JAIL}, for values looser
- * than the default: securelevel below 2, enforce_statfs below 2, children_max above 0, every
- * allow_* permission that is off by default at 1 (allow_tun included), bpf, mount_procfs and
- * mount_linprocfs at 1, ip4, ip6, sysvmsg, sysvsem and sysvshm at inherit, and exec_clean at 0.
- * Values must be normalized (as {@link JailProperties} holds them). Thread-safe.
+ * resolver, nat_prefix, nat_interface, nat_backend, vnet_default_interface, exec_created) and the
+ * host networking keys vnet, the MACs and MTUs of vnet interfaces (they appear on the host's
+ * network), ip4_addr, ip6_addr, ip_hostname, dhcp, rtsold, nat, nat_forwards, and cpuset. {@link
+ * #WEAKENS_JAIL}, for values looser than the default: securelevel below 2, enforce_statfs below 2,
+ * children_max above 0, every allow_* permission that is off by default at 1 (allow_tun included),
+ * bpf, mount_procfs and mount_linprocfs at 1, ip4, ip6, sysvmsg, sysvsem and sysvshm at inherit,
+ * and exec_clean at 0. Values must be normalized (as {@link JailProperties} holds them).
+ * Thread-safe.
  */
 public enum HostRisk {
   ACTS_ON_HOST("acts on the host"),
@@ -42,6 +43,7 @@ public enum HostRisk {
           "vnet3_mtu",
           "ip4_addr",
           "ip6_addr",
+          "ip_hostname",
           "dhcp",
           "rtsold",
           "nat",

@@ -11,9 +11,16 @@ import java.util.Map;
  * <p>Module-dependent {@code allow.*} parameters (allow.vmm needs vmm.ko, allow.mount.fusefs
  * fusefs.ko, ...) are written only when true, as iocage does, because naming a parameter the kernel
  * does not have makes jail(8) fail; off is the kernel's default for all of them. {@code
- * allow.set_hostname} (default on) is always written. Properties that are not jail(8) parameters
- * are not here: interfaces, defaultrouter*, dhcp, bpf, nat*, resolver, host_time, boot, priority,
- * depends, cpuset, allow_tun, mount_linprocfs (an fstab line), basejail, template.
+ * allow.set_hostname} (default on) is always written; {@code ip_hostname} when on, without vnet.
+ * The exec hooks ({@code exec.prestart}, {@code exec.created}, {@code exec.poststart}, {@code
+ * exec.prestop}, {@code exec.poststop}) are left out at their {@code /usr/bin/true} default.
+ *
+ * <p>Properties that are not jail(8) parameters are not here, each used elsewhere: the vnet network
+ * (interfaces, vnet_default_*, mac_prefix, vnetN_mac, vnetN_mtu, defaultrouter*, dhcp, rtsold,
+ * nat*: {@code net.JailNetwork}), the devices shown (bpf, allow_tun: {@code freebsd.DevfsRules}),
+ * files written into the jail at start (resolver, host_time), start order (boot, priority, depends:
+ * {@code jail.JailLifecycle}), cpuset (the runtime), mounts (mount_linprocfs, basejail: {@code
+ * jail.JailMounts}), template (a read-only template), notes (shown by get).
  */
 final class JailParameters {
   /** allow_* property to jail(8) parameter, in output order. */
@@ -47,6 +54,9 @@ final class JailParameters {
         putUnlessNone(m, "ip" + v + ".addr", p.value("ip" + v + "_addr"));
         m.put("ip" + v + ".saddrsel", bool(p, "ip" + v + "_saddrsel"));
       }
+      if (p.isTrue("ip_hostname")) {
+        m.put("ip_hostname", "true");
+      }
     }
     m.put("securelevel", p.value("securelevel"));
     m.put("enforce_statfs", p.value("enforce_statfs"));
@@ -74,7 +84,7 @@ final class JailParameters {
       m.put("exec.jail_user", p.value("exec_jail_user"));
     }
     for (String stage :
-        new String[] {"prestart", "start", "poststart", "prestop", "stop", "poststop"}) {
+        new String[] {"prestart", "created", "start", "poststart", "prestop", "stop", "poststop"}) {
       String cmd = p.value("exec_" + stage);
       // the /usr/bin/true hook defaults are iocage's way of saying "nothing"; leave them out
       if (stage.equals("start") || stage.equals("stop") || !cmd.equals("/usr/bin/true")) {

@@ -23,6 +23,12 @@ public final class JailProperties {
   private static final JailProperties DEFAULTS = new JailProperties(new TreeMap<>());
   private static final Set<String> NETWORK_MODES = Set.of("ip4_addr", "ip6_addr", "dhcp", "nat");
 
+  /**
+   * What iocage gives every plugin jail unless the manifest or the user says otherwise (IOCPlugin's
+   * create props): its own network stack and a start at boot.
+   */
+  public static final Map<String, String> PLUGIN_DEFAULTS = Map.of("vnet", "1", "boot", "1");
+
   private final SortedMap<String, String> explicit;
 
   private JailProperties(SortedMap<String, String> explicit) {
@@ -34,18 +40,37 @@ public final class JailProperties {
     return DEFAULTS;
   }
 
+  /**
+   * A new jail's properties from a user's {@code key=value} arguments, with what they imply turned
+   * on ({@link Implications}: dhcp=1 turns on vnet=1 and bpf=1, ...) and checked for consistency.
+   */
+  public static Implied forCreate(List<String> keyValues) throws PropertyException {
+    Map<String, String> user = keyValues(keyValues);
+    return implied(DEFAULTS.apply(user, Source.USER), given(user, Source.USER));
+  }
+
+  /**
+   * These properties with {@code values} set by a user, with what they imply turned on ({@link
+   * Implications}) and checked for consistency: {@code warder set}.
+   */
+  public Implied withImplied(Map<String, String> values) throws PropertyException {
+    return implied(with(values), given(values, Source.USER));
+  }
+
   /** The defaults with {@code key=value} arguments from a user, checked in argument order. */
   public static JailProperties parse(List<String> keyValues) throws PropertyException {
     return DEFAULTS.apply(keyValues(keyValues), Source.USER);
   }
 
   /**
-   * A new plugin jail's properties: the manifest's {@code properties} under the user's {@code
-   * key=value} arguments. As in iocage, when the user chose a network mode (ip4_addr, ip6_addr,
-   * dhcp=1 or nat=1) the manifest's network keys (and its nat_forwards) are dropped. A manifest may
-   * not set host-side keys ({@link Access#HOST}); JSON numbers are passed as their text.
+   * A new plugin jail's properties: iocage's plugin defaults ({@link #PLUGIN_DEFAULTS}: vnet=1,
+   * boot=1) under the manifest's {@code properties} under the user's {@code key=value} arguments,
+   * with what they imply turned on ({@link Implications}) and checked for consistency. As in
+   * iocage, when the user chose a network mode (ip4_addr, ip6_addr, dhcp=1 or nat=1) the manifest's
+   * network keys (and its nat_forwards) are dropped. A manifest may not set host-side keys ({@link
+   * Access#HOST}); JSON numbers are passed as their text.
    */
-  public static JailProperties forPlugin(
+  public static Implied forPlugin(
       Map<String, String> manifestProperties, List<String> userKeyValues) throws PropertyException {
     Map<String, String> user = keyValues(userKeyValues);
     JailProperties chosen = DEFAULTS.apply(user, Source.USER);
@@ -61,7 +86,27 @@ public final class JailProperties {
             k ->
                 user.containsKey(k)
                     || (userNetwork && (NETWORK_MODES.contains(k) || k.equals("nat_forwards"))));
-    return DEFAULTS.apply(manifest, Source.MANIFEST).apply(user, Source.USER);
+    Map<String, Source> given = given(manifest, Source.MANIFEST);
+    given.putAll(given(user, Source.USER));
+    return implied(
+        DEFAULTS
+            .apply(PLUGIN_DEFAULTS, Source.USER)
+            .apply(manifest, Source.MANIFEST)
+            .apply(user, Source.USER),
+        given);
+  }
+
+  private static Implied implied(JailProperties props, Map<String, Source> given)
+      throws PropertyException {
+    Implied implied = Implications.apply(props, given);
+    implied.props().checkConsistent();
+    return implied;
+  }
+
+  private static Map<String, Source> given(Map<String, String> values, Source source) {
+    Map<String, Source> m = new LinkedHashMap<>();
+    values.keySet().forEach(k -> m.put(k.trim(), source));
+    return m;
   }
 
   /** These properties with {@code values} set by a user (keys applied in sorted order). */
@@ -169,6 +214,18 @@ public final class JailProperties {
   /** The entries of ip6_addr; empty for none. */
   public List<IpAssignment> ip6Addresses() {
     return addresses(Family.V6, "ip6_addr");
+  }
+
+  /**
+   * The interfaces whose ip6_addr entry is {@code accept_rtadv} (IPv6 from router advertisements);
+   * empty for none.
+   */
+  public List<String> acceptRtadvInterfaces() {
+    try {
+      return List.copyOf(NetworkTypes.rtadvInterfaces(value("ip6_addr")));
+    } catch (PropertyType.Invalid e) {
+      throw new IllegalStateException("stored ip6_addr is not normalized", e);
+    }
   }
 
   /** The jails named by depends; empty for none. */

@@ -3,6 +3,7 @@ package org.warder.client.jail.props;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,9 +22,13 @@ final class NetworkTypes {
 
   private NetworkTypes() {}
 
+  /** iocage's ip6_addr entry for IPv6 from router advertisements: {@code vnet0|accept_rtadv}. */
+  static final String ACCEPT_RTADV = "accept_rtadv";
+
   /**
    * {@code none} or a comma-separated list of {@code [interface|]address[/prefix]}, as iocage's
-   * ip4_addr and ip6_addr (for example {@code em0|203.0.113.5/24}).
+   * ip4_addr and ip6_addr (for example {@code em0|203.0.113.5/24}); ip6_addr also takes iocage's
+   * {@code [interface|]accept_rtadv} (normalized with its interface, vnet0 when none is given).
    */
   static PropertyType addressList(Family family) {
     String example = family == Family.V4 ? "em0|203.0.113.5/24" : "em0|2001:db8::5/64";
@@ -43,23 +48,65 @@ final class NetworkTypes {
             return v;
           }
           List<String> out = new ArrayList<>();
-          for (IpAssignment a : parse(family, v)) {
-            out.add(a.toString());
+          for (String entry : v.split(",", -1)) {
+            Optional<String> rtadv = rtadv(family, entry.trim());
+            out.add(
+                rtadv.isPresent()
+                    ? rtadv.get() + "|" + ACCEPT_RTADV
+                    : entry(family, entry.trim()).toString());
           }
           return String.join(",", out);
         });
   }
 
-  /** The entries of a normalized (or raw) address list; {@code none} is empty. */
+  /**
+   * The address entries of a normalized (or raw) address list, without {@code accept_rtadv}
+   * entries; {@code none} is empty.
+   */
   static List<IpAssignment> parse(Family family, String list) throws Invalid {
     List<IpAssignment> out = new ArrayList<>();
     if (list.equals("none")) {
       return out;
     }
     for (String entry : list.split(",", -1)) {
-      out.add(entry(family, entry.trim()));
+      if (rtadv(family, entry.trim()).isEmpty()) {
+        out.add(entry(family, entry.trim()));
+      }
     }
     return out;
+  }
+
+  /** The interfaces of the {@code accept_rtadv} entries of a normalized ip6_addr, in order. */
+  static List<String> rtadvInterfaces(String list) throws Invalid {
+    List<String> out = new ArrayList<>();
+    if (!list.equals("none")) {
+      for (String entry : list.split(",", -1)) {
+        rtadv(Family.V6, entry.trim()).ifPresent(out::add);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The interface of an {@code [interface|]accept_rtadv} entry (vnet0 without one, as addresses
+   * without an interface belong to vnet0), or empty for any other entry.
+   */
+  private static Optional<String> rtadv(Family family, String entry) throws Invalid {
+    int bar = entry.indexOf('|');
+    String rest = entry.substring(bar + 1);
+    if (!rest.equalsIgnoreCase(ACCEPT_RTADV)) {
+      return Optional.empty();
+    }
+    if (family == Family.V4) {
+      throw new Invalid(
+          "accept_rtadv takes IPv6 from router advertisements; put it in ip6_addr (e.g."
+              + " ip6_addr='vnet0|accept_rtadv'), and use dhcp=1 for IPv4");
+    }
+    String iface = bar >= 0 ? entry.substring(0, bar) : "vnet0";
+    if (!Inet.isInterfaceName(iface)) {
+      throw new Invalid("'" + Printable.of(iface) + "' is not an interface name");
+    }
+    return Optional.of(iface);
   }
 
   private static IpAssignment entry(Family family, String entry) throws Invalid {
@@ -76,7 +123,7 @@ final class NetworkTypes {
         throw new Invalid("'" + Printable.of(iface) + "' is not an interface name");
       }
     }
-    if (rest.equalsIgnoreCase("dhcp") || rest.equalsIgnoreCase("accept_rtadv")) {
+    if (rest.equalsIgnoreCase("dhcp")) {
       throw new Invalid(rest + " is not an address; use dhcp=1 (with vnet=1) for DHCP");
     }
     OptionalInt prefix = OptionalInt.empty();
@@ -90,8 +137,7 @@ final class NetworkTypes {
       prefix = OptionalInt.of(Integer.parseInt(p));
       rest = rest.substring(0, slash);
     }
-    return new IpAssignment(
-        java.util.Optional.ofNullable(iface), Inet.address(family, rest), prefix);
+    return new IpAssignment(Optional.ofNullable(iface), Inet.address(family, rest), prefix);
   }
 
   /** {@code auto}, {@code none} or one address: the default route of a vnet jail. */

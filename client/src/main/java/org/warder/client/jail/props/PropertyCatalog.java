@@ -18,9 +18,10 @@ import org.warder.client.jail.props.PropertySpec.Access;
 /**
  * Every jail property warder knows, with iocage's names and defaults (iocage_lib
  * retrieve_default_props, config version 29). The subset covers what the iocage plugin manifests
- * and "FreeBSD Mastery: Jails" use; iocage keys left out (delegated ZFS, rctl limits, MAC
- * addresses, localhost aliases) are listed as {@link Access#UNSUPPORTED} so that they get a reason,
- * not "unknown". Immutable and thread-safe.
+ * and "FreeBSD Mastery: Jails" use; iocage keys left out (delegated ZFS, rctl limits, localhost
+ * aliases, iocage's bookkeeping) are listed as {@link Access#UNSUPPORTED} so that they are refused
+ * with the precise reason, not "unknown". Every settable key has an effect (PropertyEffectsTest
+ * walks them all). Immutable and thread-safe.
  */
 public final class PropertyCatalog {
   private static final String TRUE_CMD = "/usr/bin/true";
@@ -125,7 +126,7 @@ public final class PropertyCatalog {
         "ip6_addr",
         addressList(Family.V6),
         "none",
-        "IPv6 addresses, [interface|]address[/prefix], comma-separated");
+        "IPv6 addresses, [interface|]address[/prefix] or [interface|]accept_rtadv, comma-separated");
     b.user(
         "ip4",
         choice("new", "inherit", "disable"),
@@ -145,7 +146,7 @@ public final class PropertyCatalog {
         "rtsold",
         bool(),
         "0",
-        "configure IPv6 from router advertisements on the first vnet interface (rtsold)");
+        "start rtsold in the jail; needs an ip6_addr entry IFACE|accept_rtadv, which turns it on");
     b.user("bpf", bool(), "0", "show bpf devices to a vnet jail (needed by DHCP clients)");
     b.user("nat", bool(), "0", "NAT the jail's traffic through the host");
     b.user(
@@ -167,6 +168,12 @@ public final class PropertyCatalog {
         "/etc/resolv.conf",
         "what becomes the jail's /etc/resolv.conf");
     b.user(
+        "ip_hostname",
+        bool(),
+        "0",
+        "add the addresses DNS gives host_hostname to ip4.addr/ip6.addr (jail(8) ip_hostname);"
+            + " without vnet");
+    b.user(
         "host_hostname",
         PropertyTypes.hostname(),
         "none",
@@ -180,6 +187,11 @@ public final class PropertyCatalog {
     b.user(
         "depends", PropertyTypes.jailNames(), "none", "jails that must be running before this one");
     b.host("exec_prestart", command(), TRUE_CMD, "host command run before the jail is created");
+    b.host(
+        "exec_created",
+        command(),
+        TRUE_CMD,
+        "host command run once the jail exists, before exec_start (jail(8) exec.created)");
     b.user("exec_start", command(), "/bin/sh /etc/rc", "command run in the jail to start it");
     b.host("exec_poststart", command(), TRUE_CMD, "host command run after the jail started");
     b.host("exec_prestop", command(), TRUE_CMD, "host command run before the jail stops");
@@ -248,11 +260,17 @@ public final class PropertyCatalog {
     b.user("template", bool(), "0", "the jail is a read-only template");
     b.user("notes", PropertyTypes.text(1024), "none", "free text for the administrator");
     for (String k : List.of("jail_zfs", "jail_zfs_dataset", "jail_zfs_mountpoint")) {
-      b.unsupported(k, "delegated ZFS datasets are not supported yet");
+      b.unsupported(
+          k,
+          "delegated ZFS datasets are not implemented: warder never runs zfs jail to hand a"
+              + " dataset to a jail");
     }
+    b.unsupported(
+        "rlimits",
+        "iocage stores rlimits but never applies it at start, and warder has no resource"
+            + " limits (the rctl keys are refused too)");
     for (String k :
         List.of(
-            "rlimits",
             "memoryuse",
             "memorylocked",
             "vmemoryuse",
@@ -278,28 +296,50 @@ public final class PropertyCatalog {
             "writebps",
             "readiops",
             "writeiops")) {
-      b.unsupported(k, "rctl resource limits are not supported yet");
+      b.unsupported(
+          k,
+          "rctl resource limits are not implemented: warder runs no rctl -a at start (iocage's"
+              + " way); limit the jail with rctl(8) yourself once it runs");
     }
-    for (String k : List.of("ip_hostname", "assign_localhost", "localhost_ip")) {
-      b.unsupported(k, "this iocage network option is not supported yet");
+    for (String k : List.of("assign_localhost", "localhost_ip")) {
+      b.unsupported(
+          k,
+          "iocage's localhost alias (127.0.0.N on the host's lo0 and the jail's /etc/hosts"
+              + " rewritten) is not implemented; a vnet=1 jail has a loopback of its own");
     }
-    for (String k :
-        List.of(
-            "exec_created",
-            "exec_system_user",
-            "exec_system_jail_user",
-            "login_flags",
-            "hostid",
-            "hostid_strict_check",
-            "min_dyn_devfs_ruleset",
-            "CONFIG_VERSION",
-            "CONFIG_TYPE",
-            "count",
-            "compression",
-            "quota",
-            "reservation",
-            "last_started")) {
-      b.unsupported(k, "warder does not implement this iocage setting");
+    for (String k : List.of("exec_system_user", "exec_system_jail_user")) {
+      b.unsupported(
+          k,
+          "iocage stores it but never passes it to jail(8); warder runs the host hooks"
+              + " (exec_prestart, exec_created, exec_poststart, ...) as root");
+    }
+    b.unsupported(
+        "login_flags",
+        "iocage uses it only for 'iocage console' (login(1) flags); warder has no console"
+            + " command: run 'warder exec JAIL login -f root' instead");
+    for (String k : List.of("hostid", "hostid_strict_check")) {
+      b.unsupported(
+          k,
+          "iocage's check that a jail starts only on the host that made it; warder keeps jails"
+              + " in each host's own store and does not check /etc/hostid");
+    }
+    b.unsupported(
+        "min_dyn_devfs_ruleset",
+        "warder numbers the jails' own devfs rulesets from 1000 itself (JailDevfs); it is not"
+            + " configurable");
+    for (String k : List.of("CONFIG_VERSION", "CONFIG_TYPE", "last_started")) {
+      b.unsupported(
+          k,
+          "iocage's bookkeeping in its config.json; warder keeps its own (the running state is"
+              + " the state and jid keys)");
+    }
+    b.unsupported(
+        "count", "iocage's 'create -c N' bookkeeping; run warder create once per jail instead");
+    for (String k : List.of("compression", "quota", "reservation")) {
+      b.unsupported(
+          k,
+          "a ZFS property of the jail's dataset, which warder does not manage; set it with"
+              + " zfs set on the dataset");
     }
     return Collections.unmodifiableMap(b.specs);
   }

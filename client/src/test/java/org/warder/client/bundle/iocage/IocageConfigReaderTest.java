@@ -73,7 +73,8 @@ class IocageConfigReaderTest {
                     Map.entry("vnet", "1"))));
     assertThat(c.dropped())
         .containsExactly(
-            "memoryuse=2G:deny: rctl resource limits are not supported yet",
+            "memoryuse=2G:deny: rctl resource limits are not implemented: warder runs no rctl -a at start"
+                + " (iocage's way); limit the jail with rctl(8) yourself once it runs",
             "owner=alice: not a property warder knows",
             "cloned_release=13.2-RELEASE: the received root is a full copy, not a clone of 13.2-RELEASE");
     assertThat(c.notes())
@@ -229,8 +230,10 @@ class IocageConfigReaderTest {
             "web");
     assertThat(c.dropped())
         .containsExactly(
-            "jail_zfs=1: delegated ZFS datasets are not supported yet",
-            "jail_zfs_dataset=iocage/jails/web/data: delegated ZFS datasets are not supported yet");
+            "jail_zfs=1: delegated ZFS datasets are not implemented: warder never runs zfs jail"
+                + " to hand a dataset to a jail",
+            "jail_zfs_dataset=iocage/jails/web/data: delegated ZFS datasets are not implemented: warder never runs zfs jail"
+                + " to hand a dataset to a jail");
   }
 
   @Test

@@ -164,7 +164,8 @@ class IocageZipTest {
         .containsExactly(
             "note: thin config.json: the keys it lacks take iocage's stock defaults (warder's), not the source host's"
                 + " defaults.json, which an export does not carry",
-            "warning: dropped from iocage's config.json: memoryuse=2G:deny: rctl resource limits are not supported yet",
+            "warning: dropped from iocage's config.json: memoryuse=2G:deny: rctl resource limits are not implemented: warder runs no rctl -a at start"
+                + " (iocage's way); limit the jail with rctl(8) yourself once it runs",
             "warning: dropped from iocage's config.json: owner=alice: not a property warder knows",
             "warning: dropped from iocage's config.json: cloned_release=13.2-RELEASE: the received root is a full copy,"
                 + " not a clone of 13.2-RELEASE",

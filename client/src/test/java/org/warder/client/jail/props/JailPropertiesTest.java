@@ -195,7 +195,7 @@ class JailPropertiesTest {
     assertThat(e)
         .hasMessage(
             "iocage property jail_zfs is not supported by warder: delegated ZFS datasets are not"
-                + " supported yet; remove it");
+                + " implemented: warder never runs zfs jail to hand a dataset to a jail; remove it");
     assertThat(refused("memoryuse=8G:deny").problem()).isEqualTo(Problem.UNSUPPORTED);
   }
 
@@ -289,23 +289,28 @@ class JailPropertiesTest {
   void testForPlugin_manifestUnderUser() throws Exception {
     // ix-plugin-hub jellyfin.json:
     // {"dhcp":1,"allow_raw_sockets":"1","allow_mlock":1,"ip6":"inherit"}
-    JailProperties jellyfin =
+    Implied jellyfin =
         JailProperties.forPlugin(
             Map.of("dhcp", "1", "allow_raw_sockets", "1", "allow_mlock", "1", "ip6", "inherit"),
             List.of("vnet=1"));
-    assertThat(jellyfin.explicit())
-        .containsOnlyKeys("allow_mlock", "allow_raw_sockets", "dhcp", "ip6", "vnet");
-    jellyfin.checkConsistent();
+    // iocage's plugin defaults (vnet=1, boot=1) and dhcp's bpf=1 come on top
+    assertThat(jellyfin.props().explicit())
+        .containsOnlyKeys("allow_mlock", "allow_raw_sockets", "boot", "bpf", "dhcp", "ip6", "vnet");
+    assertThat(jellyfin.turnedOn()).singleElement().asString().startsWith("bpf=1 (dhcp=1 needs it");
 
     // nextcloud.json: {"nat":1,"nat_forwards":"tcp(80:8282),tcp(443:8283)"}, user chose an address
     Map<String, String> nextcloud =
         Map.of("nat", "1", "nat_forwards", "tcp(80:8282),tcp(443:8283)", "securelevel", "1");
     JailProperties fixed =
-        JailProperties.forPlugin(nextcloud, List.of("ip4_addr=em0|203.0.113.222/24"));
-    assertThat(fixed.explicit()).containsOnlyKeys("ip4_addr", "securelevel");
-    fixed.checkConsistent();
-    JailProperties natted = JailProperties.forPlugin(nextcloud, List.of("securelevel=3"));
-    assertThat(natted.explicit()).containsEntry("nat", "1").containsEntry("securelevel", "3");
+        JailProperties.forPlugin(nextcloud, List.of("vnet=0", "ip4_addr=em0|203.0.113.222/24"))
+            .props();
+    assertThat(fixed.explicit()).containsOnlyKeys("boot", "ip4_addr", "securelevel");
+    JailProperties natted = JailProperties.forPlugin(nextcloud, List.of("securelevel=3")).props();
+    assertThat(natted.explicit())
+        .containsEntry("nat", "1")
+        .containsEntry("securelevel", "3")
+        .containsEntry("vnet", "1")
+        .containsEntry("boot", "1");
   }
 
   @Test

@@ -87,6 +87,7 @@ class PropertyCatalogTest {
             "nat_backend",
             "resolver",
             "exec_prestart",
+            "exec_created",
             "exec_poststart",
             "exec_prestop",
             "exec_poststop",
