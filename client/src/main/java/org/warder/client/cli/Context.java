@@ -103,7 +103,7 @@ final class Context {
     boolean freebsd =
         runtimeChoice.map(r -> r.equals("freebsd")).orElse(HostOs.current() == HostOs.FREEBSD);
     return freebsd
-        ? new FreeBsdJailRuntime(runner)
+        ? new FreeBsdJailRuntime(runner, layout.root())
         : new BubblewrapRuntime(runner, new ProcessTable(), layout.root());
   }
 

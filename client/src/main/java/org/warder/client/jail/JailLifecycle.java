@@ -420,6 +420,7 @@ public final class JailLifecycle {
         jail.props().value("exec_stop"),
         JailConf.parameters(jail.name(), root, jail.props(), fstab),
         JailDevfs.commands(dir, jail.props()),
-        network(jail));
+        network(jail),
+        jail.props().value("cpuset"));
   }
 }

@@ -302,7 +302,8 @@ public final class PluginInstaller {
         s.execStop(),
         s.jailParameters(),
         JailDevfs.rebuild(ruleset.get(), own, manifest.devfsRuleset().get()),
-        s.network());
+        s.network(),
+        s.cpuset());
   }
 
   /** The manifest's pkg repositories, each with its fingerprints. */

@@ -21,6 +21,8 @@ import org.warder.client.net.JailNetwork;
  *     starts (FreeBSD); empty when it uses a shared ruleset
  * @param network the jail's vnet interfaces, addresses, routes, DHCP and NAT, configured at start
  *     and removed at stop
+ * @param cpuset the CPUs the jail may run on, a cpuset(1) list such as {@code 0-3,6}, or {@code
+ *     off}
  */
 public record RuntimeSpec(
     JailName name,
@@ -33,7 +35,8 @@ public record RuntimeSpec(
     String execStop,
     Map<String, String> jailParameters,
     List<List<String>> devfsRules,
-    JailNetwork network) {
+    JailNetwork network,
+    String cpuset) {
   public RuntimeSpec {
     mounts = List.copyOf(mounts);
     devfsRules = devfsRules.stream().map(List::copyOf).toList();

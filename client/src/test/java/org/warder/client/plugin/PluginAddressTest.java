@@ -72,6 +72,7 @@ class PluginAddressTest {
         "/bin/sh /etc/rc.shutdown",
         Map.of(),
         List.of(),
-        JailNetwork.of(name, props));
+        JailNetwork.of(name, props),
+        props.value("cpuset"));
   }
 }

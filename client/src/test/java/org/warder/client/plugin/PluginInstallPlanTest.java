@@ -210,7 +210,7 @@ class PluginInstallPlanTest {
         new Jails(
             layout,
             new DirStorage(layout.root(), host.runner, false),
-            new FreeBsdJailRuntime(host.runner),
+            new FreeBsdJailRuntime(host.runner, layout.root()),
             CLOCK,
             reporter);
     PluginInstaller installer = new PluginInstaller(jails, HostOs.FREEBSD, CLOCK, reporter);

@@ -47,7 +47,8 @@ class BubblewrapRuntimeTest {
             Map.of(),
             List.of(),
             org.warder.client.net.JailNetwork.none(
-                JailName.of("bw" + ProcessHandle.current().pid())));
+                JailName.of("bw" + ProcessHandle.current().pid())),
+            "off");
   }
 
   @AfterEach
@@ -105,7 +106,8 @@ class BubblewrapRuntimeTest {
             spec.execStop(),
             Map.of(),
             List.of(),
-            org.warder.client.net.JailNetwork.none(spec.name()));
+            org.warder.client.net.JailNetwork.none(spec.name()),
+            "off");
     spec = shared;
     runtime.start(shared);
     long links =

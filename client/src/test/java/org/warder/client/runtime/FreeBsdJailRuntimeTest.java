@@ -38,7 +38,7 @@ class FreeBsdJailRuntimeTest {
               }
               return new CommandResult(0, "www1\n", "");
             });
-    FreeBsdJailRuntime runtime = new FreeBsdJailRuntime(runner);
+    FreeBsdJailRuntime runtime = new FreeBsdJailRuntime(runner, tmp);
     JailName name = JailName.of("www1");
     Path root = Path.of("/usr/local/warder/jails/www1/root");
     JailProperties props =
@@ -56,7 +56,8 @@ class FreeBsdJailRuntimeTest {
             "/bin/sh /etc/rc.shutdown",
             params,
             List.of(),
-            org.warder.client.net.JailNetwork.none(name));
+            org.warder.client.net.JailNetwork.none(name),
+            "off");
 
     runtime.start(spec);
     String conf = Files.readString(tmp.resolve("jail.conf"));
@@ -130,9 +131,10 @@ class FreeBsdJailRuntimeTest {
             "/bin/sh /etc/rc.shutdown",
             JailConf.parameters(name, root, props, java.util.Optional.empty()),
             devfs,
-            org.warder.client.net.JailNetwork.none(name));
+            org.warder.client.net.JailNetwork.none(name),
+            "off");
 
-    new FreeBsdJailRuntime(runner).start(spec);
+    new FreeBsdJailRuntime(runner, tmp).start(spec);
     assertThat(Files.readString(tmp.resolve("jail.conf"))).contains("devfs_ruleset = 1000;");
     List<List<String>> commands = runner.commands();
     assertThat(commands.get(0)).startsWith("jls");
@@ -165,7 +167,8 @@ class FreeBsdJailRuntimeTest {
         "/bin/sh /etc/rc.shutdown",
         JailConf.parameters(name, root, JailProperties.defaults(), java.util.Optional.empty()),
         List.of(),
-        org.warder.client.net.JailNetwork.none(name));
+        org.warder.client.net.JailNetwork.none(name),
+        "off");
   }
 
   @Test
@@ -191,7 +194,7 @@ class FreeBsdJailRuntimeTest {
               }
               return new CommandResult(0, jlsEmpty, "");
             });
-    new FreeBsdJailRuntime(runner).start(specIn(tmp));
+    new FreeBsdJailRuntime(runner, tmp).start(specIn(tmp));
     assertThat(runner.commands().get(runner.commands().size() - 1))
         .containsExactly("jail", "-f", tmp.resolve("jail.conf").toString(), "-c", "www1");
     assertThat(Files.readString(tmp.resolve("jail.conf")))
@@ -202,7 +205,7 @@ class FreeBsdJailRuntimeTest {
     Files.writeString(log, "earlier boot\n");
     Files.setPosixFilePermissions(
         log, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-    new FreeBsdJailRuntime(runner).start(specIn(tmp));
+    new FreeBsdJailRuntime(runner, tmp).start(specIn(tmp));
     assertThat(log).hasContent("earlier boot");
     assertThat(seenByJail).last().isEqualTo("true rw------- " + System.getProperty("user.name"));
   }
@@ -216,7 +219,7 @@ class FreeBsdJailRuntimeTest {
     Path dir = Files.createDirectory(tmp.resolve("jail"));
     Files.createSymbolicLink(dir.resolve("console.log"), hostFile);
 
-    assertThatThrownBy(() -> new FreeBsdJailRuntime(runner).start(specIn(dir)))
+    assertThatThrownBy(() -> new FreeBsdJailRuntime(runner, tmp).start(specIn(dir)))
         .hasMessageContaining(
             "expected the jail's console log to be a regular file or absent, found a symbolic link to "
                 + hostFile)
@@ -228,7 +231,7 @@ class FreeBsdJailRuntimeTest {
     // a FIFO would block jail(8)'s open: refused too
     Files.delete(dir.resolve("console.log"));
     new ProcessBuilder("mkfifo", dir.resolve("console.log").toString()).start().waitFor();
-    assertThatThrownBy(() -> new FreeBsdJailRuntime(runner).start(specIn(dir)))
+    assertThatThrownBy(() -> new FreeBsdJailRuntime(runner, tmp).start(specIn(dir)))
         .hasMessageContaining("found a FIFO, device or socket");
     assertThat(runner.commands()).noneMatch(argv -> argv.get(0).equals("jail"));
   }

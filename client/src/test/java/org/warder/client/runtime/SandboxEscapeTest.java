@@ -88,7 +88,8 @@ class SandboxEscapeTest {
         "/bin/sh /etc/rc.shutdown",
         jailParameters,
         List.of(),
-        org.warder.client.net.JailNetwork.none(JailName.of("esc" + ProcessHandle.current().pid())));
+        org.warder.client.net.JailNetwork.none(JailName.of("esc" + ProcessHandle.current().pid())),
+        "off");
   }
 
   /** gcc -static of the probe; skips (fails under CI) without gcc or libc6-dev's static libc. */
@@ -378,7 +379,8 @@ class SandboxEscapeTest {
             Map.of(),
             List.of(),
             org.warder.client.net.JailNetwork.none(
-                JailName.of("forged" + ProcessHandle.current().pid())));
+                JailName.of("forged" + ProcessHandle.current().pid())),
+            "off");
     Path hostFile = tmp.resolve("host-file");
     // a process named bwrap with the other jail's marker and a layout that binds the host's root
     // with every capability
