@@ -128,20 +128,36 @@ public final class JailLifecycle {
   }
 
   /**
-   * What starting {@code jail} does before its runtime starts it as {@code spec}, for plans: the
-   * devfs ruleset it gets (unless {@code spec} rebuilds one already) and the files written into its
-   * root ({@link StartFiles}).
+   * What starting {@code jail} as {@code spec} does, for plans: the devfs ruleset it gets (unless
+   * {@code spec} rebuilds one already), the files written into its root ({@link StartFiles}), then
+   * the runtime's start with that ruleset.
    */
-  public List<String> describeBeforeStart(Jail jail, RuntimeSpec spec)
-      throws JailException, IOException {
+  public List<String> describeStart(Jail jail, RuntimeSpec spec) throws JailException, IOException {
     List<String> lines = new ArrayList<>();
+    RuntimeSpec decided = spec;
     if (spec.devfsRules().isEmpty()) {
       JailDevfs.AtStart devfs = JailDevfs.atStart(store, jail);
       if (!devfs.note().isEmpty()) {
         lines.add((devfs.warning() ? "warning: " : "") + devfs.note());
       }
+      Map<String, String> parameters = new java.util.LinkedHashMap<>(spec.jailParameters());
+      parameters.replace("devfs_ruleset", devfs.jail().props().value("devfs_ruleset"));
+      decided =
+          new RuntimeSpec(
+              spec.name(),
+              spec.root(),
+              spec.jailDir(),
+              spec.hostname(),
+              spec.inheritNetwork(),
+              spec.mounts(),
+              spec.execStart(),
+              spec.execStop(),
+              parameters,
+              devfs.commands(),
+              spec.network());
     }
     lines.addAll(startFiles.describe(spec.root(), jail.props(), spec.network()));
+    lines.addAll(runtime.describeStart(decided));
     return lines;
   }
 

@@ -1,7 +1,6 @@
 package org.warder.client.plugin;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import org.warder.client.ClientException;
 import org.warder.client.jail.Jail;
@@ -17,13 +16,13 @@ import org.warder.client.runtime.RuntimeSpec;
 final class StartStep implements Step {
   private final Jails jails;
   private final RuntimeSpec spec;
-  private final List<String> before;
+  private final List<String> description;
 
   /** Starts {@code jail} as {@code spec} describes it. */
   StartStep(Jails jails, RuntimeSpec spec, Jail jail) throws ClientException, IOException {
     this.jails = jails;
     this.spec = spec;
-    this.before = jails.lifecycle().describeBeforeStart(jail, spec);
+    this.description = jails.lifecycle().describeStart(jail, spec);
   }
 
   @Override
@@ -33,9 +32,7 @@ final class StartStep implements Step {
 
   @Override
   public List<String> describe() {
-    List<String> lines = new ArrayList<>(before);
-    lines.addAll(jails.runtime().describeStart(spec));
-    return lines;
+    return description;
   }
 
   @Override

@@ -397,7 +397,7 @@ class JailsTest {
     Path etc = root.resolve("jails/www/root/etc");
     // the devfs ruleset and the start files come before the runtime, whichever it is
     RuntimeSpec planned = jails.lifecycle().spec(www);
-    assertThat(jails.lifecycle().describeBeforeStart(www, planned))
+    assertThat(jails.lifecycle().describeStart(www, planned))
         .startsWith(
             "www: devfs ruleset 1000 of its own, derived from ruleset 4 (bpf* for dhcp=1)",
             "write " + etc.resolve("resolv.conf") + ": nameserver 192.0.2.53",

@@ -178,6 +178,13 @@ class SampleManifestsPlanTest {
               .containsPattern(
                   "devfs rule -s 1000 add path '?" + java.util.regex.Pattern.quote(path) + "'? ");
         }
+      } else if (m.properties().getOrDefault("dhcp", "0").equals("1")
+          || m.properties().getOrDefault("bpf", "0").equals("1")) {
+        // no devfs_ruleset in the manifest, but dhcp/bpf need bpf*: a ruleset of its own at start
+        assertThat(out)
+            .as(id)
+            .contains("devfs_ruleset = 1000;")
+            .containsPattern("devfs rule -s 1000 add path '?bpf\\*'? unhide");
       } else {
         assertThat(out).as(id).doesNotContain("devfs rule");
       }
