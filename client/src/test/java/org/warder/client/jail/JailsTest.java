@@ -340,4 +340,51 @@ class JailsTest {
                     name, JailSource.Release.of(REL), CreateRequest.Mode.EMPTY, List.of()))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void start_ofAVnetJail_storesItsGeneratedMacsOnce() throws Exception {
+    create("web", "vnet=1", "ip4_addr=vnet0|192.0.2.10/24");
+    jails.lifecycle().start("web");
+    assertThat(root.resolve("jails/web/config.json"))
+        .content()
+        .contains("\"vnet0_mac\" : \"02ff604e07f1 02ff604e07f2\"");
+    assertThat(runtime.started().get(0).network().interfaces().get(0).ipv4())
+        .containsExactly("192.0.2.10/24");
+    assertThat(runtime.addresses(JailName.of("web"))).containsExactly("192.0.2.10");
+    jails.lifecycle().stop("web");
+    jails.properties().set("web", List.of("mac_prefix=02aaaa"));
+    jails.lifecycle().start("web");
+    // the stored pair stays: the jail keeps its MACs (and DHCP reservations) across restarts
+    assertThat(runtime.started().get(1).network().interfaces().get(0).macs().stored())
+        .isEqualTo("02ff604e07f1 02ff604e07f2");
+  }
+
+  @Test
+  void natJails_getFreePairs_andTheHostRulesFollowWhatRuns() throws Exception {
+    create("a", "vnet=1", "nat=1", "nat_forwards=tcp(80:8282)");
+    create("b", "vnet=1", "nat=1", "nat_forwards=tcp(80:8283)");
+    jails.lifecycle().start("a");
+    jails.lifecycle().start("b");
+    assertThat(jails.store().get("a").props().value("ip4_addr")).isEqualTo("vnet0|172.16.0.2/30");
+    assertThat(jails.store().get("b").props().value("ip4_addr")).isEqualTo("vnet0|172.16.0.6/30");
+    assertThat(jails.store().get("b").props().value("defaultrouter")).isEqualTo("172.16.0.5");
+    jails.lifecycle().stop("a");
+    jails.lifecycle().stop("b");
+    assertThat(runtime.events())
+        .containsExactly(
+            "start a", "nat a", "start b", "nat a,b", "stop a", "nat b", "stop b", "nat ");
+  }
+
+  @Test
+  void natJail_whoseForwardAnotherRunningJailHolds_isRefusedAndNotStarted() throws Exception {
+    create("a", "vnet=1", "nat=1", "nat_forwards=tcp(80:8282)");
+    create("b", "vnet=1", "nat=1", "nat_forwards=tcp(443:8282)");
+    jails.lifecycle().start("a");
+    assertThatThrownBy(() -> jails.lifecycle().start("b"))
+        .isInstanceOf(JailException.class)
+        .hasMessageContaining("wants host tcp port 8282, which running jail a forwards already")
+        .extracting(e -> ((ClientException) e).reason())
+        .isEqualTo(ClientException.Reason.CONFLICT);
+    assertThat(runtime.running()).containsExactly("a");
+  }
 }
