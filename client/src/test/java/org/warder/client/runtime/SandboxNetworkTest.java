@@ -222,6 +222,54 @@ class SandboxNetworkTest {
     System.out.println("SandboxNetworkTest NAT transcript:\n" + String.join("\n", runner.lines()));
   }
 
+  @Test
+  void testInherit_sharesTheConfiguredHostNamespace() throws Exception {
+    net.ip(net.host(), "link", "add", "only-here0", "type", "bridge");
+    JailName name = JailName.of("nli");
+    RuntimeSpec spec = spec("nli", JailNetwork.none(name));
+    RuntimeSpec inherit =
+        new RuntimeSpec(
+            name,
+            spec.root(),
+            spec.jailDir(),
+            "nli",
+            true,
+            List.of(),
+            spec.execStart(),
+            spec.execStop(),
+            Map.of(),
+            List.of(),
+            JailNetwork.none(name));
+    start(inherit);
+    assertThat(runtime.exec(name, List.of("ip", "-o", "link"), Map.of()).stdout())
+        .contains("only-here0");
+    assertThat(runtime.addresses(name)).isEmpty();
+  }
+
+  @Test
+  void testSharedStackAddresses_refusedWithWhatToDoInstead() throws Exception {
+    JailName name = JailName.of("nls");
+    RuntimeSpec base = spec("nls", JailNetwork.none(name));
+    RuntimeSpec shared =
+        new RuntimeSpec(
+            name,
+            base.root(),
+            base.jailDir(),
+            "nls",
+            false,
+            List.of(),
+            base.execStart(),
+            base.execStop(),
+            Map.of("ip4", "new", "ip4.addr", "em0|192.0.2.5/24"),
+            List.of(),
+            JailNetwork.none(name));
+    assertThatThrownBy(() -> runtime.start(shared))
+        .hasMessageContaining("ip4_addr=em0|192.0.2.5/24 without vnet")
+        .hasMessageContaining("'warder set vnet=1 nls'")
+        .hasMessageContaining("ip4=inherit");
+    assertThat(runtime.jid(name)).isEmpty();
+  }
+
   private String forwarding() throws Exception {
     return net.exec(net.host(), "sysctl", "-n", "net.ipv4.ip_forward").stdout().strip();
   }
