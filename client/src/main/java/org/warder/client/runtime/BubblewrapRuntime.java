@@ -118,6 +118,7 @@ public final class BubblewrapRuntime implements JailRuntime {
   @Override
   public void start(RuntimeSpec spec) throws IOException, InterruptedException {
     refuseSharedStack(spec);
+    network.host().requireExists();
     if (jid(spec.name()).isPresent()) {
       throw new IOException("jail " + spec.name() + " is already running; stop it first");
     }

@@ -71,6 +71,23 @@ public record HostNetns(Optional<String> name) {
     return full;
   }
 
+  /** Fails unless a named namespace exists: a jail must never fall back to another one. */
+  public void requireExists() throws java.io.IOException {
+    if (path().isPresent() && !java.nio.file.Files.exists(path().get())) {
+      throw new java.io.IOException(
+          "expected network namespace "
+              + name.get()
+              + " ("
+              + VARIABLE
+              + ") at "
+              + path().get()
+              + ", found none; create it with 'ip netns add "
+              + name.get()
+              + "' or unset "
+              + VARIABLE);
+    }
+  }
+
   /** How messages name it. */
   public String describe() {
     return name.map(n -> "network namespace " + n).orElse("the host's network namespace");

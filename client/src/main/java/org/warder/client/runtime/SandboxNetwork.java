@@ -84,25 +84,7 @@ final class SandboxNetwork {
           }
           mtu = vnet.mtu().orElse(memberMtu(vnet.bridge()).orElse(net.defaultMtu()));
         }
-        hostIp(
-            "link",
-            "add",
-            hostSide,
-            "address",
-            vnet.macs().host().colons(),
-            "mtu",
-            Integer.toString(mtu),
-            "type",
-            "veth",
-            "peer",
-            "name",
-            vnet.name(),
-            "address",
-            vnet.macs().jail().colons(),
-            "mtu",
-            Integer.toString(mtu),
-            "netns",
-            Long.toString(pid));
+        hostIp(vethPair(vnet, hostSide, Integer.toString(mtu), Long.toString(pid)));
         if (natLink) {
           hostIp("addr", "add", net.nat().get().gateway() + "/" + Nat.PREFIX, "dev", hostSide);
         } else {
@@ -155,20 +137,11 @@ final class SandboxNetwork {
           String.join(
               " ",
               host.ip(
-                  "link",
-                  "add",
-                  hostSide,
-                  "address",
-                  vnet.macs().host().colons(),
-                  "type",
-                  "veth",
-                  "peer",
-                  "name",
-                  vnet.name(),
-                  "address",
-                  vnet.macs().jail().colons(),
-                  "netns",
-                  "PID")));
+                  vethPair(
+                      vnet,
+                      hostSide,
+                      vnet.mtu().isPresent() ? Integer.toString(vnet.mtu().getAsInt()) : "MTU",
+                      "PID"))));
       lines.add(
           String.join(
               " ",
@@ -457,6 +430,33 @@ final class SandboxNetwork {
       }
     }
     Files.deleteIfExists(pidFile);
+  }
+
+  /**
+   * The {@code ip link add} arguments of {@code vnet}'s pair: host side {@code hostSide}, the peer
+   * made in the network namespace of {@code pid} under the jail-side name.
+   */
+  private static String[] vethPair(VnetInterface vnet, String hostSide, String mtu, String pid) {
+    return new String[] {
+      "link",
+      "add",
+      hostSide,
+      "address",
+      vnet.macs().host().colons(),
+      "mtu",
+      mtu,
+      "type",
+      "veth",
+      "peer",
+      "name",
+      vnet.name(),
+      "address",
+      vnet.macs().jail().colons(),
+      "mtu",
+      mtu,
+      "netns",
+      pid
+    };
   }
 
   private void hostIp(String... args) throws IOException, InterruptedException {

@@ -24,6 +24,14 @@ class HostNetnsTest {
   }
 
   @Test
+  void testRequireExists_aMissingNamespaceSaysHowToMakeIt() {
+    assertThatThrownBy(() -> HostNetns.named("warder-no-such-ns").requireExists())
+        .hasMessageContaining(
+            "expected network namespace warder-no-such-ns (WARDER_NETNS) at"
+                + " /run/netns/warder-no-such-ns, found none; create it with 'ip netns add");
+  }
+
+  @Test
   void testNamed_refusesAPath() {
     assertThatThrownBy(() -> HostNetns.named("../../proc/1/ns/net"))
         .hasMessageContaining("expected WARDER_NETNS to name a namespace in /run/netns");

@@ -139,6 +139,7 @@ class SandboxNetworkTest {
     assertThat(ProcessHandle.of(client)).isPresent();
 
     runtime.stop(jail);
+    System.out.println("SandboxNetworkTest DHCP transcript:\n" + String.join("\n", runner.lines()));
     assertThat(ProcessHandle.of(client).map(ProcessHandle::isAlive))
         .isNotEqualTo(Optional.of(true));
     assertThat(net.exec(net.host(), "ip", "-o", "link", "show", "type", "veth").stdout())
@@ -226,20 +227,7 @@ class SandboxNetworkTest {
   void testInherit_sharesTheConfiguredHostNamespace() throws Exception {
     net.ip(net.host(), "link", "add", "only-here0", "type", "bridge");
     JailName name = JailName.of("nli");
-    RuntimeSpec spec = spec("nli", JailNetwork.none(name));
-    RuntimeSpec inherit =
-        new RuntimeSpec(
-            name,
-            spec.root(),
-            spec.jailDir(),
-            "nli",
-            true,
-            List.of(),
-            spec.execStart(),
-            spec.execStop(),
-            Map.of(),
-            List.of(),
-            JailNetwork.none(name));
+    RuntimeSpec inherit = spec("nli", true, Map.of(), JailNetwork.none(name));
     start(inherit);
     assertThat(runtime.exec(name, List.of("ip", "-o", "link"), Map.of()).stdout())
         .contains("only-here0");
@@ -249,19 +237,11 @@ class SandboxNetworkTest {
   @Test
   void testSharedStackAddresses_refusedWithWhatToDoInstead() throws Exception {
     JailName name = JailName.of("nls");
-    RuntimeSpec base = spec("nls", JailNetwork.none(name));
     RuntimeSpec shared =
-        new RuntimeSpec(
-            name,
-            base.root(),
-            base.jailDir(),
+        spec(
             "nls",
             false,
-            List.of(),
-            base.execStart(),
-            base.execStop(),
             Map.of("ip4", "new", "ip4.addr", "em0|192.0.2.5/24"),
-            List.of(),
             JailNetwork.none(name));
     assertThatThrownBy(() -> runtime.start(shared))
         .hasMessageContaining("ip4_addr=em0|192.0.2.5/24 without vnet")
@@ -328,6 +308,13 @@ class SandboxNetworkTest {
 
   /** A busybox jail whose rc records its addresses and serves "jail NAME" on port 80. */
   private RuntimeSpec spec(String name, JailNetwork network) throws Exception {
+    return spec(name, false, Map.of(), network);
+  }
+
+  /** The jail {@code name}, sharing the host namespace with {@code inherit}. */
+  private RuntimeSpec spec(
+      String name, boolean inherit, Map<String, String> jailParameters, JailNetwork network)
+      throws Exception {
     Path dir = Files.createDirectories(tmp.resolve(name));
     Path root = BusyboxRoot.create(dir.resolve("root"));
     for (String applet : List.of("httpd", "timeout")) {
@@ -342,11 +329,11 @@ class SandboxNetworkTest {
         root,
         dir,
         name,
-        false,
+        inherit,
         List.of(),
         "/bin/sh /etc/rc",
         "/bin/sh /etc/rc.shutdown",
-        Map.of(),
+        jailParameters,
         List.of(),
         network);
   }
