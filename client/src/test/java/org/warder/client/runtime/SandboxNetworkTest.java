@@ -360,7 +360,7 @@ class SandboxNetworkTest {
               + command.display()
               + "  => "
               + r.exitCode()
-              + (out.isEmpty() || out.length() > 300
+              + (out.isEmpty() || out.length() > 600
                   ? ""
                   : "\n    " + out.replace("\n", "\n    ")));
       return r;
