@@ -122,6 +122,7 @@ public final class BubblewrapRuntime implements JailRuntime {
     if (jid(spec.name()).isPresent()) {
       throw new IOException("jail " + spec.name() + " is already running; stop it first");
     }
+    network.stopClients(spec.jailDir()); // left by a sandbox that ended without warder
     // setsid leaves bwrap running: it must write to the console log, never to warder's pipes;
     // the redirection opens it by name, following links
     ConsoleLog.prepare(spec.consoleLog());
@@ -221,6 +222,7 @@ public final class BubblewrapRuntime implements JailRuntime {
   public void stop(RuntimeSpec spec) throws IOException, InterruptedException {
     OptionalLong pid = jid(spec.name());
     if (pid.isEmpty()) {
+      network.stopClients(spec.jailDir()); // the sandbox ended by itself: its DHCP client goes too
       return;
     }
     // a sandbox without warder's confinement (an older warder started it) gets no command run

@@ -176,13 +176,7 @@ final class SandboxNetwork {
    * them. Idempotent.
    */
   void release(Path jailDir, long pid) throws IOException, InterruptedException {
-    if (Files.isDirectory(jailDir)) {
-      try (DirectoryStream<Path> pidFiles = Files.newDirectoryStream(jailDir, "udhcpc.*.pid")) {
-        for (Path pidFile : pidFiles) {
-          stopClient(pidFile);
-        }
-      }
-    }
+    stopClients(jailDir);
     CommandResult links = runner.run(tool(host.ip("-o", "link", "show", "type", "veth")));
     Pattern ours = Pattern.compile("^\\d+: (vnet\\d\\." + pid + ")[@:]");
     for (String line : links.stdout().lines().toList()) {
@@ -417,6 +411,20 @@ final class SandboxNetwork {
         dir.resolve("udhcpc." + nic + ".sh").toString(),
         "-p",
         dir.resolve("udhcpc." + nic + ".pid").toString());
+  }
+
+  /**
+   * Stops the udhcpc clients whose pid files are in {@code jailDir}: a client left by a sandbox
+   * that ended without warder would hold its network namespace, and with it the veth pair, forever.
+   */
+  void stopClients(Path jailDir) throws IOException, InterruptedException {
+    if (Files.isDirectory(jailDir)) {
+      try (DirectoryStream<Path> pidFiles = Files.newDirectoryStream(jailDir, "udhcpc.*.pid")) {
+        for (Path pidFile : pidFiles) {
+          stopClient(pidFile);
+        }
+      }
+    }
   }
 
   /** Stops the udhcpc whose pid {@code pidFile} holds, if it is still that udhcpc. */
