@@ -34,6 +34,7 @@ import org.warder.client.repo.RepoConfig;
 import org.warder.client.repo.Repositories;
 import org.warder.client.runtime.BubblewrapRuntime;
 import org.warder.client.runtime.FreeBsdJailRuntime;
+import org.warder.client.runtime.HostNetns;
 import org.warder.client.runtime.JailRuntime;
 import org.warder.client.runtime.ProcessTable;
 import org.warder.client.storage.HostSettings;
@@ -98,13 +99,17 @@ final class Context {
     return HostSettings.load(layout).open(layout, runner);
   }
 
-  /** jail(8) on FreeBSD, the bubblewrap sandbox elsewhere, unless --runtime says otherwise. */
+  /**
+   * jail(8) on FreeBSD, the bubblewrap sandbox elsewhere, unless --runtime says otherwise; the
+   * sandbox's jails network in the namespace {@code WARDER_NETNS} names, if set.
+   */
   JailRuntime runtime() {
     boolean freebsd =
         runtimeChoice.map(r -> r.equals("freebsd")).orElse(HostOs.current() == HostOs.FREEBSD);
     return freebsd
         ? new FreeBsdJailRuntime(runner, layout.root())
-        : new BubblewrapRuntime(runner, new ProcessTable(), layout.root());
+        : new BubblewrapRuntime(
+            runner, new ProcessTable(), layout.root(), HostNetns.fromEnvironment(env));
   }
 
   Jails jails() throws IOException {

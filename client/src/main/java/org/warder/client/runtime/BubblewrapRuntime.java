@@ -30,16 +30,42 @@ public final class BubblewrapRuntime implements JailRuntime {
   private static final String PATH = "/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin";
   private static final Map<String, String> PKG_ENV = Map.of("ASSUME_ALWAYS_YES", "yes");
   private static final Duration START_WAIT = Duration.ofSeconds(10);
+  private static final int USR1 = 10;
+
+  /**
+   * What a vnet sandbox's shell runs first: it waits for SIGUSR1, which warder sends once the
+   * network is configured, so that the jail's start command finds its interfaces, addresses and
+   * lease as jail(8)'s exec.start does.
+   */
+  private static final String NETWORK_GATE =
+      "trap 'warder_net=1' USR1; while [ -z \"$warder_net\" ]; do sleep 1 & wait $!; done;"
+          + " trap - USR1; ";
 
   private final CommandRunner runner;
   private final ProcessTable processes;
   private final java.nio.file.Path warderRoot;
+  private final SandboxNetwork network;
 
+  /** A runtime whose jails' host network namespace is warder's own. */
   public BubblewrapRuntime(
       CommandRunner runner, ProcessTable processes, java.nio.file.Path warderRoot) {
+    this(runner, processes, warderRoot, HostNetns.current());
+  }
+
+  /**
+   * A runtime whose jails' bridges, veth host sides, NAT and {@code ip4=inherit} network live in
+   * {@code hostNetns}; warder's own state (the forwarding setting NAT changed) under {@code
+   * warderRoot}.
+   */
+  public BubblewrapRuntime(
+      CommandRunner runner,
+      ProcessTable processes,
+      java.nio.file.Path warderRoot,
+      HostNetns hostNetns) {
     this.runner = runner;
     this.processes = processes;
     this.warderRoot = warderRoot;
+    this.network = new SandboxNetwork(runner, processes, hostNetns, warderRoot);
   }
 
   /**
@@ -48,9 +74,9 @@ public final class BubblewrapRuntime implements JailRuntime {
    * out of their environ files.
    */
   public List<String> startArgv(RuntimeSpec spec) {
-    List<String> argv =
-        new ArrayList<>(
-            List.of("setsid", "-f", "env", "-i", "bwrap", "--bind", spec.root().toString(), "/"));
+    List<String> argv = new ArrayList<>(List.of("setsid", "-f"));
+    argv.addAll(
+        network.host().run(List.of("env", "-i", "bwrap", "--bind", spec.root().toString(), "/")));
     for (Mount m : spec.mounts()) {
       String relative = spec.root().relativize(m.target()).toString();
       argv.addAll(
@@ -61,7 +87,7 @@ public final class BubblewrapRuntime implements JailRuntime {
         Confinement.capabilityArgs(
             "true".equals(spec.jailParameters().get(Confinement.RAW_SOCKETS_PARAMETER))));
     argv.addAll(List.of("--unshare-pid", "--unshare-uts", "--unshare-ipc"));
-    if (!spec.inheritNetwork()) {
+    if (spec.network().vnet() || !spec.inheritNetwork()) {
       argv.add("--unshare-net");
     }
     argv.addAll(
@@ -83,15 +109,20 @@ public final class BubblewrapRuntime implements JailRuntime {
             markerValue(spec.name()),
             "/bin/sh",
             "-c",
-            spec.execStart() + "; while :; do sleep 86400; done"));
+            (spec.network().vnet() ? NETWORK_GATE : "")
+                + spec.execStart()
+                + "; while :; do sleep 86400; done"));
     return argv;
   }
 
   @Override
   public void start(RuntimeSpec spec) throws IOException, InterruptedException {
+    refuseSharedStack(spec);
+    network.host().requireExists();
     if (jid(spec.name()).isPresent()) {
       throw new IOException("jail " + spec.name() + " is already running; stop it first");
     }
+    network.stopClients(spec.jailDir()); // left by a sandbox that ended without warder
     // setsid leaves bwrap running: it must write to the console log, never to warder's pipes;
     // the redirection opens it by name, following links
     ConsoleLog.prepare(spec.consoleLog());
@@ -116,12 +147,82 @@ public final class BubblewrapRuntime implements JailRuntime {
       }
       Thread.sleep(50);
     }
+    if (spec.network().vnet()) {
+      long pid =
+          jid(spec.name())
+              .orElseThrow(
+                  () ->
+                      new IOException(
+                          "jail "
+                              + spec.name()
+                              + " exited while starting; see "
+                              + spec.consoleLog()));
+      try {
+        network.configure(spec, pid);
+        openGate(pid);
+      } catch (IOException | InterruptedException | RuntimeException e) {
+        kill(spec.name(), pid);
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Refuses jail(8)'s shared-stack addresses (ip4_addr/ip6_addr without vnet): a Linux sandbox can
+   * not own some of the host's addresses and no others, and giving it the host's whole network
+   * (ip4=inherit) instead would be a silent change of meaning.
+   */
+  private static void refuseSharedStack(RuntimeSpec spec) throws IOException {
+    if (spec.network().vnet()) {
+      return;
+    }
+    for (String parameter : List.of("ip4.addr", "ip6.addr")) {
+      String value = spec.jailParameters().get(parameter);
+      if (value != null) {
+        throw new IOException(
+            "cannot start "
+                + spec.name()
+                + " in the Linux sandbox: "
+                + parameter.replace('.', '_')
+                + "="
+                + value
+                + " without vnet asks for host addresses shared with the jail, which a sandbox"
+                + " cannot have; give the jail its own network with 'warder set vnet=1 "
+                + spec.name()
+                + "' (the address then lives on its vnet0), or share the host's whole network"
+                + " with 'warder set ip4=inherit ip4_addr=none ip6_addr=none "
+                + spec.name()
+                + "'");
+      }
+    }
+  }
+
+  /** Lets the sandbox's shell go on to the jail's start command ({@link #NETWORK_GATE}). */
+  private void openGate(long pid) throws IOException, InterruptedException {
+    long shell =
+        processes
+            .firstChild(pid)
+            .orElseThrow(() -> new IOException("the shell of sandbox " + pid + " is gone"));
+    long deadline = System.nanoTime() + START_WAIT.toNanos();
+    while (!processes.catchesSignal(shell, USR1)) {
+      if (System.nanoTime() > deadline) {
+        throw new IOException(
+            "expected the shell of sandbox "
+                + pid
+                + " to wait for SIGUSR1 within "
+                + START_WAIT.toSeconds()
+                + " s; it does not");
+      }
+      Thread.sleep(20);
+    }
+    runner.check(Command.of("kill", "-USR1", Long.toString(shell)));
   }
 
   @Override
   public void stop(RuntimeSpec spec) throws IOException, InterruptedException {
     OptionalLong pid = jid(spec.name());
     if (pid.isEmpty()) {
+      network.stopClients(spec.jailDir()); // the sandbox ended by itself: its DHCP client goes too
       return;
     }
     // a sandbox without warder's confinement (an older warder started it) gets no command run
@@ -132,12 +233,19 @@ public final class BubblewrapRuntime implements JailRuntime {
           enter(pid.getAsLong(), layout.get(), List.of("/bin/sh", "-c", spec.execStop()), Map.of());
       runner.run(stop.withTimeout(Duration.ofMinutes(2)));
     }
-    // rc.shutdown has stopped the services; the sandbox's pid 1 (bwrap) ignores SIGTERM, and
-    // killing it ends every process of the pid namespace.
-    processes.kill(pid.getAsLong(), Duration.ZERO);
+    // rc.shutdown has stopped the services: the network goes, then the sandbox
+    network.release(spec.jailDir(), pid.getAsLong());
+    kill(spec.name(), pid.getAsLong());
+  }
+
+  /** Ends the sandbox of {@code name}, whose pid 1 is {@code pid}, and waits until it is gone. */
+  private void kill(JailName name, long pid) throws IOException, InterruptedException {
+    // the sandbox's pid 1 (bwrap) ignores SIGTERM, and killing it ends every process of the pid
+    // namespace
+    processes.kill(pid, Duration.ZERO);
     // bwrap itself (outside the namespace) exits once its child is gone; wait for that too, so
     // that the jail reads as stopped the moment this returns
-    Optional<Long> bwrap = processes.find(marker(spec.name()));
+    Optional<Long> bwrap = processes.find(marker(name));
     if (bwrap.isPresent()) {
       processes.kill(bwrap.get(), Duration.ofSeconds(5));
     }
@@ -251,7 +359,14 @@ public final class BubblewrapRuntime implements JailRuntime {
 
   @Override
   public List<String> describeStart(RuntimeSpec spec) {
-    return List.of(Command.of(startArgv(spec)).display() + " > " + spec.consoleLog());
+    List<String> lines = new ArrayList<>();
+    lines.add(Command.of(startArgv(spec)).display() + " > " + spec.consoleLog());
+    if (spec.network().vnet()) {
+      lines.add("then, PID being the sandbox's pid:");
+      lines.addAll(network.describe(spec));
+      lines.add("then SIGUSR1 to the sandbox's shell, which runs " + spec.execStart());
+    }
+    return lines;
   }
 
   @Override
@@ -304,21 +419,29 @@ public final class BubblewrapRuntime implements JailRuntime {
     return line.append(": ").append(Command.of(argv).display()).toString();
   }
 
+  /** The addresses of a sandbox with a network namespace of its own; none for ip4=inherit. */
   @Override
-  public List<String> addresses(JailName name) throws IOException {
-    throw new IOException("jail addresses are not implemented yet");
+  public List<String> addresses(JailName name) throws IOException, InterruptedException {
+    OptionalLong pid = jid(name);
+    Optional<Long> bwrap = processes.find(marker(name));
+    if (pid.isEmpty() || bwrap.isEmpty()) {
+      throw new IOException(
+          "jail " + name + " is not running; start it with 'warder start " + name + "'");
+    }
+    if (!processes.commandLine(bwrap.get()).contains("--unshare-net")) {
+      return List.of();
+    }
+    return network.addresses(pid.getAsLong());
   }
 
   @Override
-  public void updateNat(List<JailNetwork> natJails) throws IOException {
-    if (!natJails.isEmpty()) {
-      throw new IOException("NAT is not implemented yet");
-    }
+  public void updateNat(List<JailNetwork> natJails) throws IOException, InterruptedException {
+    network.updateNat(natJails);
   }
 
   @Override
   public List<String> describeNat(List<JailNetwork> natJails) {
-    return List.of();
+    return network.describeNat(natJails);
   }
 
   @Override

@@ -82,6 +82,23 @@ public final class ProcessTable {
     }
   }
 
+  /**
+   * Whether process {@code pid} has a handler for signal number {@code signal} (its SigCgt mask in
+   * /proc); false when it is gone.
+   */
+  public boolean catchesSignal(long pid, int signal) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("SigCgt:")) {
+          return new java.math.BigInteger(line.substring(7).strip(), 16).testBit(signal - 1);
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** The pid namespace of process {@code pid} ({@code pid:[4026531836]}); empty when it is gone. */
   private static Optional<Path> pidNamespace(String pid) {
     try {

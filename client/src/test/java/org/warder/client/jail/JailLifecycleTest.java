@@ -133,11 +133,16 @@ class JailLifecycleTest {
         .contains("\"release\"");
     assertThat(www1.resolve("etc/resolv.conf")).hasSameBinaryContentAs(Path.of("/etc/resolv.conf"));
 
+    // jail(8)'s shared-stack address has no sandbox equivalent: refused, then given up
+    assertThat(failure("start", "www1"))
+        .contains("ip4_addr=lo0|127.0.0.2/8 without vnet")
+        .contains("warder set vnet=1 www1");
+    ok("set", "ip4_addr=none", "www1");
     ok("start", "www1");
     assertThat(ok("exec", "www1", "hostname").out().strip()).isEqualTo("www1");
     assertThat(ok("exec", "www1", "cat", "/var/run/rc.ran").out()).isEqualTo("rc ran\n");
     assertThat(ok("list", "-h").out())
-        .matches("(?s)\\d+\\twww1\\tup\\t" + REL + "\\tlo0\\|127.0.0.2/8\\tjail\\n");
+        .matches("(?s)\\d+\\twww1\\tup\\t" + REL + "\\tnone\\tjail\\n");
     assertThat(warder("exec", "www1", "false").exitCode()).isEqualTo(1);
 
     ok("create", "-n", "db", "-r", REL, "-T");
@@ -156,7 +161,7 @@ class JailLifecycleTest {
     assertThat(failure("set", "depends=../x", "db")).contains("depends");
     assertThat(failure("set", "bogus_key=1", "db")).contains("bogus_key");
     assertThat(ok("get", "depends", "db").out()).isEqualTo("none\n");
-    assertThat(ok("get", "ip4_addr", "www1").out()).isEqualTo("lo0|127.0.0.2/8\n");
+    assertThat(ok("get", "ip4_addr", "www1").out()).isEqualTo("none\n");
     assertThat(ok("get", "release", "www1").out()).isEqualTo(REL + "\n");
     assertThat(ok("get", "devfs_ruleset", "www1").out()).isEqualTo("4\n");
     assertThat(ok("get", "all", "www1", "-h").out())
