@@ -140,21 +140,7 @@ public final class JailLifecycle {
       if (!devfs.note().isEmpty()) {
         lines.add((devfs.warning() ? "warning: " : "") + devfs.note());
       }
-      Map<String, String> parameters = new java.util.LinkedHashMap<>(spec.jailParameters());
-      parameters.replace("devfs_ruleset", devfs.jail().props().value("devfs_ruleset"));
-      decided =
-          new RuntimeSpec(
-              spec.name(),
-              spec.root(),
-              spec.jailDir(),
-              spec.hostname(),
-              spec.inheritNetwork(),
-              spec.mounts(),
-              spec.execStart(),
-              spec.execStop(),
-              parameters,
-              devfs.commands(),
-              spec.network());
+      decided = spec.withDevfs(devfs.jail().props().value("devfs_ruleset"), devfs.commands());
     }
     lines.addAll(startFiles.describe(spec.root(), jail.props(), spec.network()));
     lines.addAll(runtime.describeStart(decided));

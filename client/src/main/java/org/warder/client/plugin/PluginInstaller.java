@@ -291,19 +291,9 @@ public final class PluginInstaller {
     }
     JailProperties own = props.with(Map.of("devfs_ruleset", Integer.toString(ruleset.get())));
     RuntimeSpec s = jails.lifecycle().spec(new Jail(name, own, false));
-    return new RuntimeSpec(
-        s.name(),
-        s.root(),
-        s.jailDir(),
-        s.hostname(),
-        s.inheritNetwork(),
-        s.mounts(),
-        s.execStart(),
-        s.execStop(),
-        s.jailParameters(),
-        JailDevfs.rebuild(ruleset.get(), own, manifest.devfsRuleset().get()),
-        s.network(),
-        s.cpuset());
+    return s.withDevfs(
+        Integer.toString(ruleset.get()),
+        JailDevfs.rebuild(ruleset.get(), own, manifest.devfsRuleset().get()));
   }
 
   /** The manifest's pkg repositories, each with its fingerprints. */

@@ -118,6 +118,7 @@ public final class BubblewrapRuntime implements JailRuntime {
   @Override
   public void start(RuntimeSpec spec) throws IOException, InterruptedException {
     refuseSharedStack(spec);
+    refuseCpuset(spec);
     network.host().requireExists();
     if (jid(spec.name()).isPresent()) {
       throw new IOException("jail " + spec.name() + " is already running; stop it first");
@@ -194,6 +195,25 @@ public final class BubblewrapRuntime implements JailRuntime {
                 + spec.name()
                 + "'");
       }
+    }
+  }
+
+  /**
+   * Refuses {@code cpuset}: FreeBSD's {@code cpuset -j} is a limit the jail cannot lift, while a
+   * process in the sandbox may widen its own CPU affinity again (taskset is a hint, not a limit),
+   * so accepting it here would promise what the sandbox does not keep.
+   */
+  private static void refuseCpuset(RuntimeSpec spec) throws IOException {
+    if (!spec.cpuset().equals("off")) {
+      throw new IOException(
+          "cannot start "
+              + spec.name()
+              + " in the Linux sandbox: cpuset="
+              + spec.cpuset()
+              + " is a CPU limit only FreeBSD's cpuset -j keeps (a sandboxed process can undo"
+              + " taskset); set 'warder set cpuset=off "
+              + spec.name()
+              + "' to run it here");
     }
   }
 

@@ -44,6 +44,28 @@ public record RuntimeSpec(
         java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(jailParameters));
   }
 
+  /**
+   * This spec with the jail on devfs ruleset {@code ruleset}, rebuilt before start by {@code rules}
+   * (none for a shared ruleset).
+   */
+  public RuntimeSpec withDevfs(String ruleset, List<List<String>> rules) {
+    Map<String, String> parameters = new java.util.LinkedHashMap<>(jailParameters);
+    parameters.replace("devfs_ruleset", ruleset);
+    return new RuntimeSpec(
+        name,
+        root,
+        jailDir,
+        hostname,
+        inheritNetwork,
+        mounts,
+        execStart,
+        execStop,
+        parameters,
+        rules,
+        network,
+        cpuset);
+  }
+
   /** Where the jail's console output goes. */
   public Path consoleLog() {
     return jailDir.resolve("console.log");

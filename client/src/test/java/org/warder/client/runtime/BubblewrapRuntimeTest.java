@@ -51,6 +51,29 @@ class BubblewrapRuntimeTest {
             "off");
   }
 
+  @Test
+  void start_withACpuset_isRefusedBeforeAnythingRuns() {
+    RuntimeSpec pinned =
+        new RuntimeSpec(
+            spec.name(),
+            spec.root(),
+            spec.jailDir(),
+            spec.hostname(),
+            false,
+            spec.mounts(),
+            spec.execStart(),
+            spec.execStop(),
+            Map.of(),
+            List.of(),
+            spec.network(),
+            "0-1");
+    assertThatThrownBy(() -> runtime.start(pinned))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("cpuset=0-1 is a CPU limit only FreeBSD's cpuset -j keeps")
+        .hasMessageContaining("warder set cpuset=off " + spec.name());
+    assertThat(Files.exists(spec.consoleLog())).isFalse();
+  }
+
   @AfterEach
   void tearDown() throws Exception {
     if (runtime != null) {

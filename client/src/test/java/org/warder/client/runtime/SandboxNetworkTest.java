@@ -335,7 +335,8 @@ class SandboxNetworkTest {
         "/bin/sh /etc/rc.shutdown",
         jailParameters,
         List.of(),
-        network);
+        network,
+        "off");
   }
 
   /** The real runner, every command's argv and outcome written down for the report. */

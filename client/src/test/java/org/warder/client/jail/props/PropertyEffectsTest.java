@@ -3,13 +3,11 @@ package org.warder.client.jail.props;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.warder.client.freebsd.DevfsRules;
 import org.warder.client.jail.props.PropertyException.Problem;
@@ -156,19 +154,19 @@ class PropertyEffectsTest {
                   "isTrue(\"host_time\")",
                   "the host's /etc/localtime copied into the jail at every start")),
           Map.entry(
+              "cpuset",
+              new Use(
+                  "jail/JailLifecycle.java",
+                  "value(\"cpuset\")",
+                  "RuntimeSpec.cpuset: cpuset -l CPUS -j JID after start on FreeBSD; refused by the"
+                      + " Linux sandbox, where a process can widen its affinity again")),
+          Map.entry(
               "rtsold",
               new Use(
                   "jail/props/Implications.java",
                   "\"rtsold\"",
                   "follows ip6_addr's accept_rtadv entries: turned on by one, refused without"
                       + " (Consistency); the jail's rc.conf follows VnetInterface.acceptRtadv")));
-
-  /**
-   * Keys accepted today whose effect another branch of issue 10 brings: the test fails once code
-   * outside this package names them, so that they move to {@link #ELSEWHERE} (or to the walk).
-   */
-  private static final Map<String, String> PENDING =
-      Map.of("cpuset", "cpuset -l CPUS -j JID after start (the FreeBSD runtime)");
 
   @Test
   void testEverySettableKey_changesTheJailOrIsUsedByName() throws Exception {
@@ -185,12 +183,6 @@ class PropertyEffectsTest {
             .contains(use.evidence());
         continue;
       }
-      if (PENDING.containsKey(key)) {
-        assertThat(usedOutsideProps(key))
-            .as(key + " is used now; move it from PENDING to ELSEWHERE or let the walk see it")
-            .isEmpty();
-        continue;
-      }
       String value = probe(spec);
       assertThat(value).as(key).isNotEqualTo(spec.defaultValue().orElseThrow());
       List<String> context = CONTEXT.getOrDefault(key, List.of());
@@ -204,7 +196,7 @@ class PropertyEffectsTest {
   }
 
   @Test
-  void testElsewhereAndPending_stayHonest() throws Exception {
+  void testElsewhere_staysHonest() throws Exception {
     for (String key : ELSEWHERE.keySet()) {
       PropertySpec spec = PropertyCatalog.find(key).orElseThrow();
       if (key.equals("rtsold")) {
@@ -217,7 +209,6 @@ class PropertyEffectsTest {
           .as(key + " shows in jail.conf, the network or devfs: take it out of ELSEWHERE")
           .isEqualTo(effects(props(context)));
     }
-    assertThat(PENDING.keySet()).allSatisfy(k -> assertThat(PropertyCatalog.find(k)).isPresent());
   }
 
   @Test
@@ -280,25 +271,5 @@ class PropertyEffectsTest {
         p.jailParameters(),
         JailNetwork.of(NAME, p),
         DevfsRules.commands(1000, p, Map.of(), List.of()));
-  }
-
-  /** The main sources outside this package (and iocage's defaults) that name {@code key}. */
-  private static List<Path> usedOutsideProps(String key) throws IOException {
-    try (Stream<Path> files = Files.walk(MAIN)) {
-      return files
-          .filter(f -> f.toString().endsWith(".java"))
-          .filter(f -> !f.startsWith(MAIN.resolve("jail/props")))
-          .filter(f -> !f.endsWith("IocageDefaults.java"))
-          .filter(f -> read(f).contains("\"" + key + "\""))
-          .toList();
-    }
-  }
-
-  private static String read(Path f) {
-    try {
-      return Files.readString(f);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }
