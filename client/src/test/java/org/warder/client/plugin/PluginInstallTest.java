@@ -19,8 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.warder.client.release.SyntheticRelease;
-import org.warder.client.team.TeamTargets;
 import org.warder.client.testing.BusyboxRoot;
 import org.warder.client.testing.RenameSwapper;
 import org.warder.client.testing.TreeSnapshot;
@@ -29,7 +27,6 @@ import org.warder.registry.storage.RegistryLayout;
 import org.warder.signing.Digests;
 import org.warder.signing.testing.CliRun;
 import org.warder.signing.testing.StaticHttpServer;
-import org.warder.signing.tuf.PublicKeyFiles;
 
 /**
  * {@code warder fetch -P} end to end on Linux: a registry in-process publishing a release (a
@@ -53,31 +50,7 @@ class PluginInstallTest {
   static void publish() throws Exception {
     BusyboxRoot.requireSandbox();
     plugins = new PublishedPlugins(tmp);
-    plugins.registry.delegate(
-        "releases", PublicKeyFiles.read(tmp.resolve("keys/acme.pub.json")), "releases/*/*/*");
-    plugins.registry.delegate(
-        TeamTargets.role("acme"),
-        PublicKeyFiles.read(tmp.resolve("keys/acme.pub.json")),
-        TeamTargets.delegatedPaths("acme").toArray(String[]::new));
-    plugins.env.put(
-        "WARDER_TOKEN",
-        plugins.registry.token("acme-all", "plugins-acme", "releases", TeamTargets.role("acme")));
-
-    Path pkgStandin = Path.of("src/test/resources/pkg-standin/pkg");
-    Path dist = tmp.resolve("dist");
-    SyntheticRelease.write(dist, false, 8, Map.of("usr/sbin/pkg", Files.readAllBytes(pkgStandin)));
-    ok(
-        plugins.publisherRoot,
-        "publish",
-        "release",
-        REL,
-        dist.toString(),
-        "--repo",
-        "main",
-        "--key",
-        "acme",
-        "--arch",
-        "amd64");
+    plugins.publishStandinRelease(tmp, REL);
 
     Path site = tmp.resolve("site/FreeBSD:13:amd64/latest");
     Files.createDirectories(site);
@@ -124,12 +97,17 @@ class PluginInstallTest {
   }
 
   static String artifact(Path dir, String postInstall) throws Exception {
+    return artifact(dir, postInstall, "http://%%IP%%:8080/");
+  }
+
+  /** A plugin artifact repository: {@code postInstall}, an overlay and {@code adminPortal}. */
+  static String artifact(Path dir, String postInstall, String adminPortal) throws Exception {
     Files.createDirectories(dir.resolve("overlay/usr/local/etc"));
     try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
       Files.writeString(dir.resolve("post_install.sh"), "#!/bin/sh\n" + postInstall);
       Files.setPosixFilePermissions(
           dir.resolve("post_install.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
-      Files.writeString(dir.resolve("ui.json"), "{\"adminportal\": \"http://%%IP%%:8080/\"}\n");
+      Files.writeString(dir.resolve("ui.json"), "{\"adminportal\": \"" + adminPortal + "\"}\n");
       Files.writeString(dir.resolve("overlay/usr/local/etc/testapp.conf"), "listen = 8080\n");
       git.add().addFilepattern(".").call();
       RevCommit c =

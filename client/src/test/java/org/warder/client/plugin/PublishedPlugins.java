@@ -1,5 +1,7 @@
 package org.warder.client.plugin;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -12,10 +14,13 @@ import org.warder.client.cli.RegistryFixtureAccess;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.progress.ConsoleReporter;
 import org.warder.client.publish.RegistryClient;
+import org.warder.client.release.SyntheticRelease;
 import org.warder.client.repo.Repositories;
+import org.warder.client.team.TeamTargets;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.Key;
 import org.warder.signing.testing.CliRun;
+import org.warder.signing.tuf.PublicKeyFiles;
 import org.warder.signing.tuf.Updater;
 
 /**
@@ -45,9 +50,51 @@ final class PublishedPlugins implements AutoCloseable {
     publishing.useToken("acme", "plugins-acme", "plugins-ix");
   }
 
+  /**
+   * Publishes {@code release} for amd64: a busybox base whose {@code pkg} is the stand-in of {@code
+   * src/test/resources/pkg-standin}, written under {@code tmp/dist} and signed with acme's key
+   * (delegated "releases" and acme's team role, which the token then also covers).
+   */
+  void publishStandinRelease(Path tmp, String release) throws Exception {
+    Key acme = PublicKeyFiles.read(tmp.resolve("keys/acme.pub.json"));
+    registry.delegate("releases", acme, "releases/*/*/*");
+    registry.delegate(
+        TeamTargets.role("acme"), acme, TeamTargets.delegatedPaths("acme").toArray(String[]::new));
+    env.put(
+        "WARDER_TOKEN",
+        registry.token("acme-all", "plugins-acme", "releases", TeamTargets.role("acme")));
+    Path dist = tmp.resolve("dist");
+    SyntheticRelease.write(
+        dist,
+        false,
+        8,
+        Map.of("usr/sbin/pkg", Files.readAllBytes(Path.of("src/test/resources/pkg-standin/pkg"))));
+    CliRun run =
+        warder(
+            publisherRoot,
+            "publish",
+            "release",
+            release,
+            dist.toString(),
+            "--repo",
+            "main",
+            "--key",
+            "acme",
+            "--arch",
+            "amd64");
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+  }
+
   /** Makes the host at {@code root} trust the registry as {@code main}. */
   void addRepo(Path root) {
     publishing.addRepo(root);
+  }
+
+  /** {@link #warder}, failing unless it exits 0. */
+  CliRun ok(Path root, String... args) {
+    CliRun run = warder(root, args);
+    assertThat(run.exitCode()).as(String.join(" ", args) + "\n" + run.out() + run.err()).isZero();
+    return run;
   }
 
   /** Runs {@code warder --root root args...} in-process with this fixture's environment. */
