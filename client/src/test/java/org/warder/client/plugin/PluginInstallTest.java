@@ -135,23 +135,7 @@ class PluginInstallTest {
          "devfs_ruleset": {"paths": {"bpf*": null, "dri/*": "mode 0660"}, "includes": []}}
         """
             .formatted(id, REL, repo.getFileName(), pkgs, packageSite.url(""), FP1, FP2, revision));
-    ok(
-        plugins.publisherRoot,
-        "publish",
-        "plugin",
-        manifest.toString(),
-        "--repo",
-        "main",
-        "--publisher",
-        "acme",
-        "--key",
-        "acme",
-        "--id",
-        id,
-        "--artifact-source",
-        repo.toString(),
-        "--artifact-ref",
-        commit);
+    plugins.publishPlugin(manifest, id, repo, commit);
   }
 
   /**
@@ -169,23 +153,7 @@ class PluginInstallTest {
          "fingerprints": {"testrepo": [{"function": "sha256", "fingerprint": "%s"}]}, "revision": %d, %s}
         """
             .formatted(id, REL, packageSite.url(""), FP1, revision, extra));
-    ok(
-        plugins.publisherRoot,
-        "publish",
-        "plugin",
-        manifest.toString(),
-        "--repo",
-        "main",
-        "--publisher",
-        "acme",
-        "--key",
-        "acme",
-        "--id",
-        id,
-        "--artifact-source",
-        tmp.resolve("src/iocage-plugin-testapp").toString(),
-        "--artifact-ref",
-        goodCommit);
+    plugins.publishPlugin(manifest, id, tmp.resolve("src/iocage-plugin-testapp"), goodCommit);
   }
 
   static byte[] tar(Map<String, String> files) throws Exception {

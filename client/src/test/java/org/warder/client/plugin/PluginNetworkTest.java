@@ -114,23 +114,7 @@ class PluginNetworkTest {
   static void publish(String id, Path repo, String commit, ObjectNode manifest) throws Exception {
     Path file = Files.createDirectories(tmp.resolve("manifests")).resolve(id + ".json");
     JSON.writeValue(file.toFile(), manifest);
-    plugins.ok(
-        plugins.publisherRoot,
-        "publish",
-        "plugin",
-        file.toString(),
-        "--repo",
-        "main",
-        "--publisher",
-        "acme",
-        "--key",
-        "acme",
-        "--id",
-        id,
-        "--artifact-source",
-        repo.toString(),
-        "--artifact-ref",
-        commit);
+    plugins.publishPlugin(file, id, repo, commit);
   }
 
   @AfterAll
@@ -185,33 +169,16 @@ class PluginNetworkTest {
         .extracting(TestNetwork.Lease::hostname)
         .isEqualTo("netdhcp");
     assertThat(lease).startsWith("10.66.0.1");
-    assertThat(run.out())
-        .contains("post_install: IP=" + lease + "\n")
-        .contains("Installing netpkg from netrepo: done")
-        .contains("post_install: fetched from the package site")
-        .contains("Admin Portal: http://" + lease + "/");
-    CommandResult page = net.exec(lan, "busybox", "wget", "-q", "-O", "-", "http://" + lease + "/");
-    assertThat(page.stdout()).as(page.stderr()).isEqualTo("admin page of " + lease + "\n");
+    assertInstalled(run, lease, "http://" + lease + "/", "netpkg from netrepo");
+    assertAdminPage(lan, "http://" + lease + "/", lease);
   }
 
   @Test
   void testNatPlugin_reachesTheRemoteSiteAndServesItsAdminPageThroughTheForward() throws Exception {
-    Namespace remote = remote();
-    CliRun run = install("netnat", "natapp");
+    String address = installBehindNat("netnat", "natapp", 8282, "netpkg from netrepo");
 
-    String address = natAddress();
-    assertThat(run.out())
-        .contains("post_install: IP=" + address + "\n")
-        .contains("Installing netpkg from netrepo: done")
-        .contains("post_install: fetched from the package site")
-        .contains("Admin Portal: http://127.0.0.1:8282/");
-    CommandResult page =
-        net.exec(
-            remote, "busybox", "timeout", "10", "wget", "-q", "-O", "-", "http://10.77.0.1:8282/");
-    assertThat(page.stdout()).as(page.stderr()).isEqualTo("admin page of " + address + "\n");
     String table = net.exec(net.host(), "nft", "list", "table", "ip", "warder").stdout();
     assertThat(table).contains("tcp dport 8282 dnat to " + address + ":80");
-
     plugins.ok(root, "stop", jail);
     jail = null;
     assertThat(net.exec(net.host(), "nft", "list", "tables").stdout()).doesNotContain("warder");
@@ -219,20 +186,50 @@ class PluginNetworkTest {
 
   @Test
   void testSampleTransmission_natPluginInstallsFromTheRemotePackageSite() throws Exception {
-    Namespace remote = remote();
-    CliRun run = install("nettransmission", "transmission");
+    installBehindNat(
+        "nettransmission",
+        "transmission",
+        9091,
+        "transmission-daemon from iocage-plugins",
+        "transmission-web from iocage-plugins");
+  }
 
+  /**
+   * Installs {@code plugin} as jail {@code name} behind NAT with the package site in the remote
+   * namespace; checks what the install printed (its {@code packages} "NAME from REPO"), and that
+   * the admin page answers the remote on the host's {@code hostPort}. Returns the jail's own
+   * address.
+   */
+  private String installBehindNat(String name, String plugin, int hostPort, String... packages)
+      throws Exception {
+    Namespace remote = remote();
+    CliRun run = install(name, plugin);
     String address = natAddress();
+    assertInstalled(run, address, "http://127.0.0.1:" + hostPort + "/", packages);
+    assertAdminPage(remote, "http://10.77.0.1:" + hostPort + "/", address);
+    return address;
+  }
+
+  /**
+   * The install's output: post_install saw {@code ip} and fetched from the package site, pkg
+   * installed {@code packages}, the admin portal is {@code portal}.
+   */
+  private static void assertInstalled(CliRun run, String ip, String portal, String... packages) {
     assertThat(run.out())
-        .contains("post_install: IP=" + address + "\n")
-        .contains("Installing transmission-daemon from iocage-plugins: done")
-        .contains("Installing transmission-web from iocage-plugins: done")
+        .contains("post_install: IP=" + ip + "\n")
         .contains("post_install: fetched from the package site")
-        .contains("Admin Portal: http://127.0.0.1:9091/");
-    CommandResult page =
-        net.exec(
-            remote, "busybox", "timeout", "10", "wget", "-q", "-O", "-", "http://10.77.0.1:9091/");
-    assertThat(page.stdout()).as(page.stderr()).isEqualTo("admin page of " + address + "\n");
+        .contains("Admin Portal: " + portal + "\n");
+    for (String pkg : packages) {
+      assertThat(run.out()).contains("Installing " + pkg + ": done");
+    }
+  }
+
+  /** The admin page the plugin serves for {@code ip}, fetched from {@code from} at {@code url}. */
+  private void assertAdminPage(Namespace from, String url, String ip) throws Exception {
+    CommandResult page = net.exec(from, "busybox", "timeout", "10", "wget", "-q", "-O", "-", url);
+    assertThat(page.stdout())
+        .as(url + ": " + page.stderr())
+        .isEqualTo("admin page of " + ip + "\n");
   }
 
   /**

@@ -90,6 +90,30 @@ final class PublishedPlugins implements AutoCloseable {
     publishing.addRepo(root);
   }
 
+  /**
+   * Publishes {@code manifest} as acme's plugin {@code id} to {@code main}, its artifact commit
+   * {@code ref} of the repository at {@code source}; fails unless warder exits 0.
+   */
+  void publishPlugin(Path manifest, String id, Path source, String ref) {
+    ok(
+        publisherRoot,
+        "publish",
+        "plugin",
+        manifest.toString(),
+        "--repo",
+        "main",
+        "--publisher",
+        "acme",
+        "--key",
+        "acme",
+        "--id",
+        id,
+        "--artifact-source",
+        source.toString(),
+        "--artifact-ref",
+        ref);
+  }
+
   /** {@link #warder}, failing unless it exits 0. */
   CliRun ok(Path root, String... args) {
     CliRun run = warder(root, args);
