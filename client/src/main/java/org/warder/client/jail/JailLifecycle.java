@@ -27,10 +27,10 @@ import org.warder.client.jail.props.JailProperties;
 import org.warder.client.jail.props.PropertyException;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.net.JailNetwork;
+import org.warder.client.net.Mac;
 import org.warder.client.net.NatAddresses;
 import org.warder.client.net.NatExhaustedException;
 import org.warder.client.net.PortForward;
-import org.warder.client.net.VnetInterface;
 import org.warder.client.progress.Reporter;
 import org.warder.client.runtime.JailRuntime;
 import org.warder.client.runtime.Mount;
@@ -172,60 +172,13 @@ public final class JailLifecycle {
   }
 
   /**
-   * {@code jail} with what its network needs stored before it starts, as iocage does: the MACs of
-   * its vnet interfaces (generated once, then kept) and, for NAT, a free address pair; refuses a
-   * port forward another running NAT jail has.
+   * {@code jail} with what its network needs stored before it starts, as iocage does (see {@link
+   * #decideNetwork}); refuses a port forward another running NAT jail has.
    */
   private Jail prepareNetwork(Jail jail) throws JailException, IOException, InterruptedException {
-    JailProperties props = jail.props();
-    try {
-      if (props.isTrue("vnet")) {
-        Map<String, String> macs = new TreeMap<>();
-        for (VnetInterface i :
-            JailNetwork.of(jail.name(), withNatPlaceholder(props)).interfaces()) {
-          if (props.value(i.name() + "_mac").equals("none")) {
-            macs.put(i.name() + "_mac", i.macs().stored());
-          }
-        }
-        props = props.with(macs);
-      }
-      if (props.isTrue("nat")) {
-        Set<String> used = new HashSet<>();
-        Map<String, JailName> hostPorts = new TreeMap<>();
-        for (Jail other : store.all(false)) {
-          if (!other.name().equals(jail.name()) && other.props().isTrue("nat")) {
-            used.addAll(NatAddresses.held(other.props()));
-            if (runtime.jid(other.name()).isPresent()) {
-              for (PortForward f : PortForward.parse(other.props().value("nat_forwards"))) {
-                hostPorts.put(f.protocol() + " port " + f.hostPort(), other.name());
-              }
-            }
-          }
-        }
-        for (PortForward f : PortForward.parse(props.value("nat_forwards"))) {
-          JailName holder = hostPorts.get(f.protocol() + " port " + f.hostPort());
-          if (holder != null) {
-            throw new JailException(
-                Reason.CONFLICT,
-                "cannot start "
-                    + jail.name()
-                    + ": its nat_forwards "
-                    + f
-                    + " wants host "
-                    + f.protocol()
-                    + " port "
-                    + f.hostPort()
-                    + ", which running jail "
-                    + holder
-                    + " forwards already; change one of them with 'warder set nat_forwards=...'");
-          }
-        }
-        props = NatAddresses.allocate(props, used);
-      }
-    } catch (PropertyException e) {
-      throw new JailException(e.reason(), "cannot start " + jail.name() + ": " + e.getMessage(), e);
-    } catch (NatExhaustedException e) {
-      throw new JailException(e.reason(), "cannot start " + jail.name() + ": " + e.getMessage(), e);
+    JailProperties props = decideNetwork(jail);
+    if (props.isTrue("nat")) {
+      refuseHeldForwards(jail.name(), props);
     }
     if (props.equals(jail.props())) {
       return jail;
@@ -235,9 +188,76 @@ public final class JailLifecycle {
     return prepared;
   }
 
-  /** {@code props} as seen for interface names and MACs, before a NAT jail has its addresses. */
-  private static JailProperties withNatPlaceholder(JailProperties props) throws PropertyException {
-    return props.isTrue("nat") ? props.with(Map.of("nat", "0", "dhcp", "0")) : props;
+  /**
+   * {@code jail}'s properties with its network decided: the MACs of its vnet interfaces (generated
+   * once, then kept) and, for NAT, an address pair no other jail holds. A start stores them; a
+   * description shows what the start would use.
+   */
+  private JailProperties decideNetwork(Jail jail) throws JailException, IOException {
+    JailProperties props = jail.props();
+    try {
+      if (props.isTrue("vnet")) {
+        Map<String, String> macs = new TreeMap<>();
+        for (String entry : props.value("interfaces").split(",")) {
+          String nic = entry.split(":")[0];
+          if (props.value(nic + "_mac").equals("none")) {
+            macs.put(
+                nic + "_mac",
+                Mac.pair(jail.name().value(), nic, props.value("mac_prefix")).stored());
+          }
+        }
+        props = props.with(macs);
+      }
+      if (props.isTrue("nat")) {
+        Set<String> used = new HashSet<>();
+        for (Jail other : store.all(false)) {
+          if (!other.name().equals(jail.name())) {
+            used.addAll(NatAddresses.held(other.props()));
+          }
+        }
+        props = NatAddresses.allocate(props, used);
+      }
+      return props;
+    } catch (PropertyException e) {
+      throw new JailException(e.reason(), "cannot start " + jail.name() + ": " + e.getMessage(), e);
+    } catch (NatExhaustedException e) {
+      throw new JailException(e.reason(), "cannot start " + jail.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses {@code props}' forwards of host ports a running NAT jail other than {@code name} has.
+   */
+  private void refuseHeldForwards(JailName name, JailProperties props)
+      throws JailException, IOException, InterruptedException {
+    Map<String, JailName> hostPorts = new TreeMap<>();
+    for (Jail other : store.all(false)) {
+      if (!other.name().equals(name)
+          && other.props().isTrue("nat")
+          && runtime.jid(other.name()).isPresent()) {
+        for (PortForward f : PortForward.parse(other.props().value("nat_forwards"))) {
+          hostPorts.put(f.protocol() + " port " + f.hostPort(), other.name());
+        }
+      }
+    }
+    for (PortForward f : PortForward.parse(props.value("nat_forwards"))) {
+      JailName holder = hostPorts.get(f.protocol() + " port " + f.hostPort());
+      if (holder != null) {
+        throw new JailException(
+            Reason.CONFLICT,
+            "cannot start "
+                + name
+                + ": its nat_forwards "
+                + f
+                + " wants host "
+                + f.protocol()
+                + " port "
+                + f.hostPort()
+                + ", which running jail "
+                + holder
+                + " forwards already; change one of them with 'warder set nat_forwards=...'");
+      }
+    }
   }
 
   /** The networks of the NAT jails that run now. */
@@ -245,20 +265,10 @@ public final class JailLifecycle {
     List<JailNetwork> nat = new ArrayList<>();
     for (Jail j : store.all(false)) {
       if (j.props().isTrue("nat") && runtime.jid(j.name()).isPresent()) {
-        nat.add(network(j));
+        nat.add(JailNetwork.of(j.name(), j.props())); // running: its addresses are stored
       }
     }
     return nat;
-  }
-
-  /** The network {@code jail} has when it starts (its NAT addresses allocated by then). */
-  private static JailNetwork network(Jail jail) {
-    try {
-      return JailNetwork.of(jail.name(), jail.props());
-    } catch (IllegalArgumentException e) {
-      // a NAT jail that never started has no addresses yet: describe it without them
-      return JailNetwork.none(jail.name());
-    }
   }
 
   /** Stops {@code name} if it runs, then starts it. */
@@ -422,7 +432,7 @@ public final class JailLifecycle {
         jail.props().value("exec_stop"),
         JailConf.parameters(jail.name(), root, jail.props(), fstab),
         JailDevfs.commands(dir, jail.props()),
-        network(jail),
+        JailNetwork.of(jail.name(), decideNetwork(jail)),
         jail.props().value("cpuset"));
   }
 }
