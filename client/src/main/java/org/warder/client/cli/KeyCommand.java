@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.warder.client.ClientException;
 import org.warder.client.keys.PublisherKeys;
 import org.warder.signing.Key;
 import org.warder.signing.SigningException;
@@ -54,7 +55,7 @@ final class KeyCommand implements Runnable {
     Optional<Path> passphraseFile = Optional.empty();
 
     @Override
-    public Integer call() throws IOException, SigningException {
+    public Integer call() throws IOException, SigningException, ClientException {
       Context ctx = WarderMain.context(spec);
       char[] pass = ctx.passphrase(passphraseFile, "new key " + name, true);
       PublisherKeys.Entry e = ctx.keys().generate(name, pass);
@@ -73,7 +74,7 @@ final class KeyCommand implements Runnable {
     @Mixin OutputOptions output;
 
     @Override
-    public Integer call() throws IOException, SigningException {
+    public Integer call() throws IOException, SigningException, ClientException {
       Context ctx = WarderMain.context(spec);
       Table table = new Table("NAME", "KEYID", "PUBLIC");
       for (PublisherKeys.Entry e : ctx.keys().list()) {
@@ -101,7 +102,7 @@ final class KeyCommand implements Runnable {
     Path file;
 
     @Override
-    public Integer call() throws IOException, SigningException {
+    public Integer call() throws IOException, SigningException, ClientException {
       Context ctx = WarderMain.context(spec);
       Key key = PublicKeyFiles.read(file);
       Path target = ctx.layout.trustedKeys().resolve(key.keyId() + ".pub.json");

@@ -136,7 +136,7 @@ final class ListCommand implements Callable<Integer> {
   private int remotePlugins(Context ctx)
       throws ClientException, SigningException, IOException, InterruptedException {
     Repositories repos = ctx.repositories();
-    RepoConfig config = repos.resolve(repo);
+    RepoConfig config = repos.resolve(ctx.repository(repo));
     PluginCatalog catalog =
         new PluginCatalog(
             repos.updater(config),
@@ -161,7 +161,7 @@ final class ListCommand implements Callable<Integer> {
   /** The templates teams published in a registry, each tag a row. */
   private int remoteTemplates(Context ctx)
       throws ClientException, SigningException, IOException, InterruptedException {
-    RepoConfig config = ctx.repositories().resolve(repo);
+    RepoConfig config = ctx.repositories().resolve(ctx.repository(repo));
     Table table = new Table("NAME", "TAG", "RELEASE", "FORMAT", "BASE", "SIZE", "PUBLISHED");
     for (RemoteBundle b : ctx.remoteBundles(config).list(BundleKind.TEMPLATE)) {
       table.row(
