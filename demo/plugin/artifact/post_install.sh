@@ -2,6 +2,7 @@
 # post_install.sh of the demo plugin "hello": writes the page the service serves, enables the
 # service in rc.conf (so that every start of the jail starts it) and starts it now.
 set -eu
+umask 022
 mkdir -p /usr/local/www/hello
 cat > /usr/local/www/hello/index.html <<PAGE
 <!doctype html>

@@ -52,8 +52,9 @@ final class PublishedPlugins implements AutoCloseable {
 
   /**
    * Publishes {@code release} for amd64: a busybox base whose {@code pkg} is the demo release's
-   * stand-in ({@code demo/release/usr/sbin/pkg} of the project), written under {@code tmp/dist} and signed with acme's key
-   * (delegated "releases" and acme's team role, which the token then also covers).
+   * stand-in ({@code demo/release/usr/sbin/pkg} of the project), written under {@code tmp/dist} and
+   * signed with acme's key (delegated "releases" and acme's team role, which the token then also
+   * covers).
    */
   void publishStandinRelease(Path tmp, String release) throws Exception {
     Key acme = PublicKeyFiles.read(tmp.resolve("keys/acme.pub.json"));
