@@ -50,7 +50,7 @@ public final class ConfigFile {
             VARIABLE
                 + " names "
                 + file
-                + ", which does not exist; create it (see warder(1), FILES) or unset "
+                + ", which does not exist; create it (see the end of 'warder --help') or unset "
                 + VARIABLE);
       }
     } else if (Files.exists(defaultFile)) {
