@@ -120,7 +120,7 @@ final class ListCommand implements Callable<Integer> {
             r.release(),
             r.arch(),
             r.source(),
-            String.join(",", r.files().stream().map(ReleaseRecord.FileRecord::name).toList()),
+            r.files().stream().map(ReleaseRecord.FileRecord::name).toList(),
             r.fetched().toString());
       }
       output.print(table, ctx);
@@ -236,7 +236,7 @@ final class ListCommand implements Callable<Integer> {
     for (PublishedReleases.Published r :
         new PublishedReleases(ctx.repositories().updater(config), new ConsoleReporter(ctx.err))
             .list()) {
-      table.row(r.release(), r.arch(), String.join(",", r.fileNames()), r.size());
+      table.row(r.release(), r.arch(), r.fileNames(), r.size());
     }
     output.print(table, ctx);
     return 0;

@@ -13,9 +13,10 @@ import java.util.Optional;
 /**
  * Tabular output three ways: aligned columns with a header for people, {@code -h} tab-separated
  * without header for scripts (as iocage does), {@code --json} an array of objects keyed by the
- * lower-cased column names. Cells are typed: a {@link String}, an integral {@link Number} or a
- * {@link Boolean} is a JSON string, number or boolean, an empty {@link Optional} is {@code null} in
- * JSON and {@code -} in text, and a {@link JsonNode} is itself in JSON and its text otherwise.
+ * lower-cased column names. Cells are typed: a {@link String}, {@link Long}, {@link Integer} or
+ * {@link Boolean} is a JSON string, number or boolean, an empty {@link Optional} (or a missing
+ * {@link JsonNode}) is {@code null} in JSON and {@code -} in text, a {@link List} is a JSON array
+ * and its items joined by commas in text, and a {@link JsonNode} is itself.
  */
 final class Table {
   private final List<String> columns;
@@ -51,15 +52,26 @@ final class Table {
     } else if (value instanceof Boolean b) {
       return f.booleanNode(b);
     } else if (value instanceof JsonNode n) {
-      return n;
+      return n.isMissingNode() ? f.nullNode() : n;
+    } else if (value instanceof List<?> list) {
+      ArrayNode array = f.arrayNode();
+      list.forEach(v -> array.add(cell(v)));
+      return array;
     }
     throw new IllegalArgumentException(
-        "expected a String, Long, Integer, Boolean, Optional or JsonNode cell, found "
+        "expected a String, Long, Integer, Boolean, Optional, List or JsonNode cell, found "
             + value.getClass().getName());
   }
 
-  /** A cell as text: {@code -} for null, strings without quotes. */
+  /**
+   * A cell as text: {@code -} for null, strings without quotes, a list's items joined by commas.
+   */
   static String text(JsonNode cell) {
+    if (cell.isArray()) {
+      List<String> items = new ArrayList<>();
+      cell.forEach(item -> items.add(text(item)));
+      return String.join(",", items);
+    }
     return cell.isNull() ? "-" : cell.isValueNode() ? cell.asText() : cell.toString();
   }
 

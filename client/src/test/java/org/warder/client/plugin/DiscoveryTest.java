@@ -87,6 +87,8 @@ class DiscoveryTest {
     assertThat(rows).hasSize(1);
     assertThat(rows.get(0).get("release").textValue()).isEqualTo(REL);
     assertThat(rows.get(0).get("arch").textValue()).isEqualTo("amd64");
+    assertThat(rows.get(0).get("files").isArray()).isTrue();
+    assertThat(rows.get(0).get("files").get(1).textValue()).isEqualTo("base.txz");
     assertThat(rows.get(0).get("size").isIntegralNumber()).isTrue();
     assertThat(rows.get(0).get("size").longValue()).isEqualTo(size);
     // without --repo: the releases this host fetched, none
