@@ -1,12 +1,15 @@
 package org.warder.client.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.warder.client.ClientException;
 import org.warder.client.exec.ProcessCommandRunner;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.progress.ConsoleReporter;
@@ -53,7 +56,11 @@ import picocli.CommandLine.Option;
       TufCommand.class,
       CommandLine.HelpCommand.class
     },
-    footer = {"", "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line."})
+    footer = {
+      "",
+      "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line, 77 needs root"
+          + " (or a registry role) that warder was not given."
+    })
 public final class WarderMain implements Runnable {
   @Option(
       names = "--stacktrace",
@@ -85,6 +92,7 @@ public final class WarderMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private Map<String, String> env = Map.of();
+  private Operator operator = Operator.system();
   private @Nullable Context context;
 
   public static void main(String[] args) {
@@ -103,8 +111,23 @@ public final class WarderMain implements Runnable {
 
   /** Runs {@code warder} with {@code args} and environment {@code env}. */
   public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
+    return run(out, err, env, Operator.system(), args);
+  }
+
+  /**
+   * Runs {@code warder} with {@code args} and environment {@code env} for {@code operator}: a
+   * command that needs root is refused up front (exit {@link ExitCodes#NO_PERMISSION}) when the
+   * operator is not root.
+   */
+  public static int run(
+      PrintWriter out,
+      PrintWriter err,
+      Map<String, String> env,
+      Operator operator,
+      String... args) {
     WarderMain main = new WarderMain();
     main.env = env;
+    main.operator = operator;
     CommandLine cli = new CommandLine(main);
     cli.setOut(out);
     cli.setErr(err);
@@ -117,11 +140,24 @@ public final class WarderMain implements Runnable {
           }
           return failure.code();
         });
+    cli.setExecutionStrategy(
+        parsed -> {
+          if (!helpRequested(parsed)) {
+            try {
+              main.checkPrivileges(parsed);
+            } catch (ClientException | IOException | InterruptedException e) {
+              ExitCodes.Failure failure = ExitCodes.of(e);
+              err.println(failure.prefix() + oneLine(e));
+              return failure.code();
+            }
+          }
+          return new CommandLine.RunLast().execute(parsed);
+        });
     cli.setParameterExceptionHandler(
         (ex, args2) -> {
           CommandLine failed = ex.getCommandLine();
           ExitCodes.Failure failure = ExitCodes.usage(isTuf(failed));
-          failed.getErr().println(failure.prefix() + oneLine(ex));
+          failed.getErr().println(failure.prefix() + CloseMatches.explain(ex));
           failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help'.");
           return failure.code();
         });
@@ -129,6 +165,37 @@ public final class WarderMain implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  private static boolean helpRequested(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Refuses a command that needs root when the operator is not ({@link RootNeeds}); warns that
+   * {@code list} cannot see which jails run without root.
+   */
+  private void checkPrivileges(CommandLine.ParseResult parsed)
+      throws ClientException, IOException, InterruptedException {
+    HostLayout layout = new HostLayout(root.orElseGet(() -> HostLayout.defaultRoot(env)));
+    RootNeeds.check(parsed, layout, operator);
+    CommandLine.ParseResult sub = parsed.subcommand();
+    if (sub != null
+        && sub.commandSpec().name().equals("list")
+        && List.of("-r", "-t", "-R").stream().noneMatch(sub::hasMatchedOption)
+        && !operator.root()) {
+      sub.commandSpec()
+          .commandLine()
+          .getErr()
+          .println(
+              "warder: note: not root, so whether the jails run is unknown: STATE \"down\""
+                  + " below may be wrong; run 'sudo warder list' to see it");
+    }
   }
 
   private static boolean isTuf(CommandLine cli) {
@@ -158,6 +225,11 @@ public final class WarderMain implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Who runs this invocation (from any subcommand's spec): root or not, their terminal. */
+  static Operator operator(CommandLine.Model.CommandSpec anySpec) {
+    return ((WarderMain) anySpec.root().userObject()).operator;
   }
 
   /** The context of this invocation (from any subcommand's spec). */

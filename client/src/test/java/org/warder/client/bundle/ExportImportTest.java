@@ -350,7 +350,7 @@ class ExportImportTest {
     assertThat(b.ok(consentedImport("--require-signature", bundle.toString())).err())
         .contains("signature by trusted key");
     assertSameJail(a, NAME, b, NAME);
-    b.ok("destroy", NAME);
+    b.ok("destroy", "-f", NAME);
 
     // a signature of another bundle
     Path other = tmp.resolve("other.tar");
