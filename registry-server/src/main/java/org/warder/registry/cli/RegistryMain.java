@@ -80,7 +80,9 @@ public final class RegistryMain implements Runnable {
    */
   static String oneLine(Throwable ex) {
     if (ex instanceof NoSuchFileException e) {
-      return "no such file: " + e.getFile() + (e.getReason() == null ? "" : " (" + e.getReason() + ")");
+      return "no such file: "
+          + e.getFile()
+          + (e.getReason() == null ? "" : " (" + e.getReason() + ")");
     }
     if (ex instanceof AccessDeniedException e) {
       return "permission denied: " + e.getFile() + "; run as the user that owns it";

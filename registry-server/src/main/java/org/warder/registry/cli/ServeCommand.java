@@ -188,7 +188,10 @@ final class ServeCommand implements Callable<Integer> {
                       + " choose a free port with "
                       + option
                       + " HOST:PORT"
-                  : why + "; choose another address with " + option + " HOST:PORT"
+                  : why
+                      + "; choose another address with "
+                      + option
+                      + " HOST:PORT"
                       + " (ports below 1024 need root)"),
           e);
     }

@@ -177,6 +177,28 @@ class DelegateCommandTest {
     assertThat(badKey.exitCode()).isEqualTo(1);
     assertThat(badKey.err()).contains("public key file " + notAKey, "not valid JSON");
 
+    CliRun missingKey = delegate("acme", "--key", "nope.json", "--paths", "a/*");
+    assertThat(missingKey.exitCode()).isEqualTo(2);
+    assertThat(missingKey.err())
+        .startsWith("warder-registry: --key nope.json: no such file (looked for ")
+        .contains("'warder key generate --name NAME' wrote");
+    CliRun missingPassphrase =
+        CliRun.of(
+            RegistryMain::run,
+            "delegate",
+            "acme",
+            "--key",
+            k,
+            "--paths",
+            "a/*",
+            "--data",
+            data,
+            "--passphrase-file",
+            tmp.resolve("nope.passphrase").toString());
+    assertThat(missingPassphrase.exitCode()).isEqualTo(1);
+    assertThat(missingPassphrase.err())
+        .startsWith("warder-registry: no such file: " + tmp.resolve("nope.passphrase"));
+
     Path wrong = tmp.resolve("wrong.passphrase");
     PrivateFiles.writeString(wrong, "not the passphrase\n");
     CliRun badPassphrase =
