@@ -58,7 +58,16 @@ final class PluginPublishOptions {
       PluginPublisher.Report report =
           new PluginPublisher(
                   ctx.clock, new ConsoleReporter(ctx.out), ArtifactTree.Limits.defaults())
-              .publish(publisher, sources, earlier, strict, signing.destination(ctx, config));
+              .publish(
+                  publisher,
+                  sources,
+                  earlier,
+                  strict,
+                  signing.destination(
+                      ctx,
+                      config,
+                      PluginTargets.role(publisher),
+                      PluginTargets.delegatedPaths(publisher)));
       outcomes = new ArrayList<>(report.outcomes());
       version = report.version();
     }

@@ -1,6 +1,7 @@
 package org.warder.client.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.progress.ConsoleReporter;
@@ -78,7 +79,12 @@ final class PublishCommand implements Runnable {
       RepoConfig config = ctx.repositories().get(ctx.publishingRepository(repo, "publish release"));
       ReleasePublisher publisher = new ReleasePublisher(ctx.clock, new ConsoleReporter(ctx.out));
       publisher.check(dir);
-      publisher.publish(release, arch, dir, role, signing.destination(ctx, config));
+      publisher.publish(
+          release,
+          arch,
+          dir,
+          role,
+          signing.destination(ctx, config, role, List.of("releases/*/*/*")));
       return 0;
     }
   }

@@ -1,9 +1,11 @@
 package org.warder.client.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -58,7 +60,8 @@ import picocli.CommandLine.Option;
     },
     footer = {
       "",
-      "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line.",
+      "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line, 77 needs root"
+          + " (or a registry role) that warder was not given.",
       "",
       "Configuration: /usr/local/etc/warder.conf, or the file $WARDER_CONFIG names: 'key = value'"
           + " lines setting repository (for --repo), key (--key), token_file (--token-file) and"
@@ -99,6 +102,7 @@ public final class WarderMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private Map<String, String> env = Map.of();
+  private Operator operator = Operator.system();
   private @Nullable Context context;
 
   public static void main(String[] args) {
@@ -117,8 +121,23 @@ public final class WarderMain implements Runnable {
 
   /** Runs {@code warder} with {@code args} and environment {@code env}. */
   public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
+    return run(out, err, env, Operator.system(), args);
+  }
+
+  /**
+   * Runs {@code warder} with {@code args} and environment {@code env} for {@code operator}: a
+   * command that needs root is refused up front (exit {@link ExitCodes#NO_PERMISSION}) when the
+   * operator is not root.
+   */
+  public static int run(
+      PrintWriter out,
+      PrintWriter err,
+      Map<String, String> env,
+      Operator operator,
+      String... args) {
     WarderMain main = new WarderMain();
     main.env = env;
+    main.operator = operator;
     CommandLine cli = new CommandLine(main);
     cli.setOut(out);
     cli.setErr(err);
@@ -131,11 +150,24 @@ public final class WarderMain implements Runnable {
           }
           return failure.code();
         });
+    cli.setExecutionStrategy(
+        parsed -> {
+          if (!helpRequested(parsed)) {
+            try {
+              main.checkPrivileges(parsed);
+            } catch (ClientException | IOException | InterruptedException e) {
+              ExitCodes.Failure failure = ExitCodes.of(e);
+              err.println(failure.prefix() + oneLine(e));
+              return failure.code();
+            }
+          }
+          return new CommandLine.RunLast().execute(parsed);
+        });
     cli.setParameterExceptionHandler(
         (ex, args2) -> {
           CommandLine failed = ex.getCommandLine();
           ExitCodes.Failure failure = ExitCodes.usage(isTuf(failed));
-          failed.getErr().println(failure.prefix() + oneLine(ex));
+          failed.getErr().println(failure.prefix() + CloseMatches.explain(ex));
           failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help'.");
           return failure.code();
         });
@@ -143,6 +175,36 @@ public final class WarderMain implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  private static boolean helpRequested(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Refuses a command that needs root when the operator is not ({@link RootNeeds}); warns that
+   * {@code list} cannot see which jails run without root.
+   */
+  private void checkPrivileges(CommandLine.ParseResult parsed)
+      throws ClientException, IOException, InterruptedException {
+    RootNeeds.check(parsed, context(spec).layout, operator);
+    CommandLine.ParseResult sub = parsed.subcommand();
+    if (sub != null
+        && sub.commandSpec().name().equals("list")
+        && List.of("-r", "-t", "-R").stream().noneMatch(sub::hasMatchedOption)
+        && !operator.root()) {
+      sub.commandSpec()
+          .commandLine()
+          .getErr()
+          .println(
+              "warder: note: not root, so whether the jails run is unknown: STATE \"down\""
+                  + " below may be wrong; run 'sudo warder list' to see it");
+    }
   }
 
   private static boolean isTuf(CommandLine cli) {
@@ -172,6 +234,11 @@ public final class WarderMain implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Who runs this invocation (from any subcommand's spec): root or not, their terminal. */
+  static Operator operator(CommandLine.Model.CommandSpec anySpec) {
+    return ((WarderMain) anySpec.root().userObject()).operator;
   }
 
   /**

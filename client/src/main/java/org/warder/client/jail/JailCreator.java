@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -75,14 +74,30 @@ public final class JailCreator {
       throws ClientException, IOException, InterruptedException {
     Creation creation = plan(request);
     creation.plan().run(reporter, false, List::of);
-    reporter.info(
-        request.name()
-            + " created ("
-            + request.mode().name().toLowerCase(Locale.ROOT)
-            + " from "
-            + request.source().origin().map(Origin::storageName).orElse("nothing")
-            + ")");
+    reporter.info(request.name() + " created: " + made(request));
     return creation.jail();
+  }
+
+  /**
+   * What {@code request} made, as it really is on this storage: a thin jail on directory storage is
+   * a copy, not a clone.
+   */
+  private String made(CreateRequest request) {
+    String source = request.source().origin().map(Origin::describe).orElse("");
+    return switch (request.mode()) {
+      case EMPTY -> "an empty jail (no release; put a userland into its root)";
+      case THIN ->
+          clones()
+              ? "a clone of " + source
+              : "a copy of " + source + " (directory storage has no clones)";
+      case THICK -> "an independent copy of " + source;
+      case BASE -> "a base jail: a copy of " + source + ", its system directories mounted from it";
+    };
+  }
+
+  /** Whether this storage clones (ZFS) rather than copies (directories) for a thin jail. */
+  private boolean clones() {
+    return storage.snapshots().isPresent();
   }
 
   /** The jail a creation makes and the steps that make it. */
@@ -239,8 +254,10 @@ public final class JailCreator {
         case THIN -> {
           if (request.source() instanceof JailSource.TemplateTag t) {
             lines.add("clone " + sourceRoot + "@" + t.snapshot() + " as " + root);
-          } else {
+          } else if (clones()) {
             lines.add("snapshot " + sourceRoot + "@" + jail.name() + ", clone it as " + root);
+          } else {
+            lines.add("copy " + sourceRoot + " to " + root + " (directory storage: no clones)");
           }
         }
         case THICK -> lines.add("copy " + sourceRoot + " to " + root);

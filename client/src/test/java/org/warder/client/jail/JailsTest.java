@@ -83,7 +83,8 @@ class JailsTest {
     assertThat(root.resolve("jails/www/config.json")).content().contains("\"boot\" : 1");
     assertThat(www.release()).isEqualTo(REL);
     assertThat(www.props().identity("created")).contains(NOW.toString());
-    assertThat(reporter.lines()).contains("www created (thin from releases/" + REL + ")");
+    assertThat(reporter.lines())
+        .contains("www created: a copy of release " + REL + " (directory storage has no clones)");
 
     jails.destroyer().destroy("www", false);
     assertThat(reporter.lines()).contains("www destroyed");
