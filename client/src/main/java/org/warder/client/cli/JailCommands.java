@@ -116,7 +116,8 @@ final class JailCommands {
         index = "1..*",
         arity = "1..*",
         paramLabel = "CMD",
-        description = "The command and its arguments (put -- before options meant for it).")
+        preprocessor = JailCommandLine.class,
+        description = "The command and its arguments: everything after NAME, options included.")
     List<String> command;
 
     @Override
@@ -142,7 +143,8 @@ final class JailCommands {
         index = "1..*",
         arity = "1..*",
         paramLabel = "ARGS",
-        description = "pkg arguments, e.g. install -y nginx (put -- before options).")
+        preprocessor = JailCommandLine.class,
+        description = "pkg's arguments, everything after NAME, e.g. install -y nginx.")
     List<String> args;
 
     @Override
