@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.warder.client.ClientException;
 import org.warder.client.ClientException.Reason;
-import org.warder.client.freebsd.Fstab;
-import org.warder.client.freebsd.FstabEntry;
 import org.warder.client.jail.props.Implied;
 import org.warder.client.jail.props.IocageBoolean;
 import org.warder.client.jail.props.PropertyCatalog;
@@ -126,7 +124,7 @@ public final class JailPropertyEditor {
     List<Step> steps = new ArrayList<>();
     steps.add(new WriteConfig(jail, updated, turnedOn));
     if (values.containsKey("mount_linprocfs") || values.containsKey("basejail")) {
-      steps.add(new WriteFstab(updated, mounts.entries(updated)));
+      steps.add(new FstabStep(mounts, updated, mounts.entries(updated)));
     }
     if (template.isPresent() && template.get() != jail.template()) {
       if (lifecycle.running(jail)) {
@@ -179,38 +177,6 @@ public final class JailPropertyEditor {
     public void run(Reporter reporter) throws IOException {
       turnedOn.forEach(t -> reporter.info(jail.name() + ": turned on " + t));
       store.save(jail);
-    }
-  }
-
-  /** Rewrites the jail's fstab for its new values (removes it when no mount is left). */
-  private final class WriteFstab implements Step {
-    private final Jail jail;
-    private final List<FstabEntry> entries;
-
-    WriteFstab(Jail jail, List<FstabEntry> entries) {
-      this.jail = jail;
-      this.entries = List.copyOf(entries);
-    }
-
-    @Override
-    public String name() {
-      return "fstab";
-    }
-
-    @Override
-    public List<String> describe() {
-      if (entries.isEmpty()) {
-        return List.of("remove " + mounts.fstab(jail) + " (no mounts left)");
-      }
-      return Fstab.render(entries)
-          .lines()
-          .map(line -> "write " + mounts.fstab(jail) + ": " + line)
-          .toList();
-    }
-
-    @Override
-    public void run(Reporter reporter) throws IOException {
-      mounts.write(jail, entries);
     }
   }
 
