@@ -1,6 +1,9 @@
 package org.warder.client.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.exec.CommandResult;
@@ -8,6 +11,7 @@ import org.warder.client.jail.Jail;
 import org.warder.client.jail.JailPropertyEditor;
 import org.warder.client.jail.JailSnapshots;
 import org.warder.client.jail.Jails;
+import org.warder.client.jail.props.PropertyCatalog;
 import org.warder.client.plan.Plan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -159,7 +163,12 @@ final class JailCommands {
   }
 
   /** {@code warder get}. */
-  @Command(name = "get", description = "Show a property of a jail, or all of them (all).")
+  @Command(
+      name = "get",
+      description = {
+        "Show a property of a jail, or all of them (all).",
+        "--json: one object {property: value}, booleans and integers typed as the property catalogue says."
+      })
   static final class Get implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
@@ -177,15 +186,26 @@ final class JailCommands {
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
       Jail jail = ctx.jails().properties().get(name);
-      Table table = new Table("PROPERTY", "VALUE");
-      if (property.equals("all")) {
-        jail.props().effective().forEach((k, v) -> table.row(k, v));
+      Map<String, String> values =
+          property.equals("all")
+              ? jail.props().effective()
+              : Map.of(property, JailPropertyEditor.value(jail, property));
+      if (output.json) {
+        ObjectNode object = JsonNodeFactory.instance.objectNode();
+        values.forEach(
+            (k, v) ->
+                object.set(
+                    k,
+                    PropertyCatalog.find(k)
+                        .map(p -> p.type().toJson(v))
+                        .orElse(JsonNodeFactory.instance.textNode(v))));
+        ctx.out.println(object.toPrettyString());
+        ctx.out.flush();
+      } else if (!property.equals("all")) {
+        ctx.out.println(values.get(property));
       } else {
-        table.row(property, JailPropertyEditor.value(jail, property));
-      }
-      if (!property.equals("all") && !output.json) {
-        ctx.out.println(JailPropertyEditor.value(jail, property));
-      } else {
+        Table table = new Table("PROPERTY", "VALUE");
+        values.forEach((k, v) -> table.row(k, v));
         output.print(table, ctx);
       }
       return 0;

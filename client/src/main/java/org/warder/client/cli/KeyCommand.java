@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.warder.client.ClientException;
 import org.warder.client.keys.PublisherKeys;
 import org.warder.signing.Key;
 import org.warder.signing.SigningException;
@@ -57,7 +58,7 @@ final class KeyCommand implements Runnable {
     @Mixin DryRunOption dryRun;
 
     @Override
-    public Integer call() throws IOException, SigningException {
+    public Integer call() throws IOException, SigningException, ClientException {
       Context ctx = WarderMain.context(spec);
       if (dryRun.dryRun) {
         DryRunOption.print(
@@ -81,7 +82,7 @@ final class KeyCommand implements Runnable {
     @Mixin OutputOptions output;
 
     @Override
-    public Integer call() throws IOException, SigningException {
+    public Integer call() throws IOException, SigningException, ClientException {
       Context ctx = WarderMain.context(spec);
       Table table = new Table("NAME", "KEYID", "PUBLIC");
       for (PublisherKeys.Entry e : ctx.keys().list()) {
@@ -111,7 +112,7 @@ final class KeyCommand implements Runnable {
     @Mixin DryRunOption dryRun;
 
     @Override
-    public Integer call() throws IOException, SigningException {
+    public Integer call() throws IOException, SigningException, ClientException {
       Context ctx = WarderMain.context(spec);
       Key key = PublicKeyFiles.read(file);
       Path target = ctx.layout.trustedKeys().resolve(key.keyId() + ".pub.json");

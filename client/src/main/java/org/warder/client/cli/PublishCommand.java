@@ -1,6 +1,7 @@
 package org.warder.client.cli;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.progress.ConsoleReporter;
 import org.warder.client.publish.ReleasePublisher;
@@ -51,8 +52,11 @@ final class PublishCommand implements Runnable {
         description = "Directory with MANIFEST and the .txz files.")
     Path dir;
 
-    @Option(names = "--repo", paramLabel = "NAME", required = true)
-    String repo;
+    @Option(
+        names = "--repo",
+        paramLabel = "NAME",
+        description = "The registry (default: $WARDER_REPO or repository in warder.conf).")
+    Optional<String> repo = Optional.empty();
 
     @Option(
         names = "--arch",
@@ -71,7 +75,7 @@ final class PublishCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
-      RepoConfig config = ctx.repositories().get(repo);
+      RepoConfig config = ctx.repositories().get(ctx.publishingRepository(repo, "publish release"));
       ReleasePublisher publisher = new ReleasePublisher(ctx.clock, new ConsoleReporter(ctx.out));
       publisher.check(dir);
       publisher.publish(release, arch, dir, role, signing.destination(ctx, config));

@@ -32,12 +32,12 @@ final class RegistryPluginSources implements PluginInstaller.Sources {
   private final Storage storage;
   private final ReleaseFetcher releases;
 
-  /** The sources of repository {@code repo} (default: the only one). */
+  /** The sources of repository {@code repo} (default: the configured one, else the only one). */
   RegistryPluginSources(Context ctx, Optional<String> repo)
       throws ClientException, IOException, InterruptedException {
     Repositories repos = ctx.repositories();
     this.ctx = ctx;
-    this.config = repos.resolve(repo);
+    this.config = repos.resolve(ctx.repository(repo));
     this.updater = repos.updater(config);
     this.catalog =
         new PluginCatalog(

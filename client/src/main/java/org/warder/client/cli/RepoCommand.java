@@ -118,12 +118,7 @@ final class RepoCommand implements Runnable {
       Context ctx = WarderMain.context(spec);
       Table table = new Table("NAME", "URL", "TRUST", "ROOT_SHA256", "MIRRORS");
       for (RepoConfig r : ctx.repositories().list()) {
-        table.row(
-            r.name(),
-            r.url().toString(),
-            r.trust(),
-            r.rootSha256(),
-            String.valueOf(r.mirrors().size()));
+        table.row(r.name(), r.url().toString(), r.trust(), r.rootSha256(), r.mirrors().size());
       }
       output.print(table, ctx);
       return 0;

@@ -14,14 +14,15 @@ final class SigningOptions {
   @Option(
       names = "--key",
       paramLabel = "NAME",
-      defaultValue = "default",
-      description = "Signing key name (default: ${DEFAULT-VALUE}; see 'warder key list').")
-  String key;
+      description =
+          "Signing key name (default: $WARDER_KEY, key in warder.conf, or default; see 'warder key"
+              + " list').")
+  Optional<String> key = Optional.empty();
 
   @Option(
       names = "--token-file",
       paramLabel = "FILE",
-      description = "Publishing token (default: $WARDER_TOKEN).")
+      description = "Publishing token (default: $WARDER_TOKEN, or token_file in warder.conf).")
   Optional<Path> tokenFile = Optional.empty();
 
   @Option(

@@ -7,6 +7,9 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.warder.client.ClientException;
+import org.warder.client.config.ClientDefaults;
+import org.warder.client.config.ConfigFile;
 import org.warder.client.exec.ProcessCommandRunner;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.progress.ConsoleReporter;
@@ -53,7 +56,16 @@ import picocli.CommandLine.Option;
       TufCommand.class,
       CommandLine.HelpCommand.class
     },
-    footer = {"", "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line."})
+    footer = {
+      "",
+      "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line.",
+      "",
+      "Configuration: /usr/local/etc/warder.conf, or the file $WARDER_CONFIG names: 'key = value'"
+          + " lines setting repository (for --repo), key (--key), token_file (--token-file) and"
+          + " root (--root). The command line wins over the environment (WARDER_REPO, WARDER_KEY,"
+          + " WARDER_TOKEN, WARDER_ROOT), which wins over the file, which wins over the built-in"
+          + " defaults."
+    })
 public final class WarderMain implements Runnable {
   @Option(
       names = "--stacktrace",
@@ -65,7 +77,9 @@ public final class WarderMain implements Runnable {
       names = "--root",
       paramLabel = "DIR",
       scope = CommandLine.ScopeType.INHERIT,
-      description = "warder's root directory (default: $WARDER_ROOT or /usr/local/warder).")
+      description =
+          "warder's root directory (default: $WARDER_ROOT, root in warder.conf, or"
+              + " /usr/local/warder).")
   Optional<Path> root = Optional.empty();
 
   @Option(
@@ -160,14 +174,20 @@ public final class WarderMain implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The context of this invocation (from any subcommand's spec). */
-  static Context context(CommandLine.Model.CommandSpec anySpec) {
+  /**
+   * The context of this invocation (from any subcommand's spec), its defaults read from the
+   * configuration file; a file that cannot be read or is wrong fails the command.
+   */
+  static Context context(CommandLine.Model.CommandSpec anySpec) throws ClientException {
     WarderMain main = (WarderMain) anySpec.root().userObject();
     if (main.context == null) {
       CommandLine cli = anySpec.root().commandLine();
+      ClientDefaults defaults =
+          new ClientDefaults(main.env, ConfigFile.load(main.env, ConfigFile.DEFAULT));
       main.context =
           new Context(
-              new HostLayout(main.root.orElseGet(() -> HostLayout.defaultRoot(main.env))),
+              new HostLayout(defaults.root(main.root)),
+              defaults,
               cli.getOut(),
               cli.getErr(),
               main.env,

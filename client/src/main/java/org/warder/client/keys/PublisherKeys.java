@@ -41,6 +41,11 @@ public final class PublisherKeys {
     return config.resolve("warder").resolve("keys");
   }
 
+  /** Whether {@code name} can name a key (letters, digits, '.', '_', '-'; at most 64). */
+  public static boolean isValidName(String name) {
+    return NAME.matcher(name).matches();
+  }
+
   public Path dir() {
     return dir;
   }
@@ -114,7 +119,7 @@ public final class PublisherKeys {
   }
 
   private static void checkName(String name) throws SigningException {
-    if (!NAME.matcher(name).matches()) {
+    if (!isValidName(name)) {
       throw new SigningException(
           "expected a key name of letters, digits, '.', '_' and '-', found \"" + name + "\"");
     }

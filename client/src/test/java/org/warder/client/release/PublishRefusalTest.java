@@ -179,6 +179,11 @@ class PublishRefusalTest {
             host, "fetch", "-r", PublishedRelease.REL, "--arch", "amd64", "-F", "base.txz");
     assertThat(fetch.exitCode()).as(fetch.err()).isZero();
     CliRun missing = published.warder(host, "fetch", "-r", "14.1-RELEASE", "--arch", "amd64");
-    assertThat(errorLine(missing)).contains("has no signed base.txz");
+    assertThat(errorLine(missing))
+        .contains(
+            "expected a signed base.txz of release 14.1-RELEASE for amd64 in main, found none: it"
+                + " publishes "
+                + PublishedRelease.REL
+                + " (amd64); 'warder list -r --repo main' lists");
   }
 }
