@@ -8,10 +8,11 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.exec.CommandResult;
 import org.warder.client.jail.Jail;
-import org.warder.client.jail.JailLifecycle;
 import org.warder.client.jail.JailPropertyEditor;
+import org.warder.client.jail.JailSnapshots;
 import org.warder.client.jail.Jails;
 import org.warder.client.jail.props.PropertyCatalog;
+import org.warder.client.plan.Plan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,15 +39,13 @@ final class JailCommands {
     @Parameters(paramLabel = "NAME", description = "Jails to start (with --rc: none).")
     List<String> names = List.of();
 
+    @Mixin DryRunOption dryRun;
+
     @Override
     public Integer call() throws Exception {
-      JailLifecycle jails = WarderMain.context(spec).jails().lifecycle();
-      if (rc) {
-        jails.startAtBoot();
-      }
-      for (String n : names) {
-        jails.start(n);
-      }
+      Context ctx = WarderMain.context(spec);
+      Plan plan = ctx.jails().lifecycle().startPlan(names, rc);
+      dryRun.runOrPrint(ctx, plan, "no jail was started; nothing was changed");
       return 0;
     }
   }
@@ -66,15 +65,13 @@ final class JailCommands {
     @Parameters(paramLabel = "NAME", description = "Jails to stop (with --rc: none).")
     List<String> names = List.of();
 
+    @Mixin DryRunOption dryRun;
+
     @Override
     public Integer call() throws Exception {
-      JailLifecycle jails = WarderMain.context(spec).jails().lifecycle();
-      if (rc) {
-        jails.stopAtBoot();
-      }
-      for (String n : names) {
-        jails.stop(n);
-      }
+      Context ctx = WarderMain.context(spec);
+      Plan plan = ctx.jails().lifecycle().stopPlan(names, rc);
+      dryRun.runOrPrint(ctx, plan, "no jail was stopped; nothing was changed");
       return 0;
     }
   }
@@ -90,9 +87,13 @@ final class JailCommands {
     @Parameters(paramLabel = "NAME", description = "The jail.")
     String name;
 
+    @Mixin DryRunOption dryRun;
+
     @Override
     public Integer call() throws Exception {
-      WarderMain.context(spec).jails().lifecycle().restart(name);
+      Context ctx = WarderMain.context(spec);
+      Plan plan = ctx.jails().lifecycle().restartPlan(name);
+      dryRun.runOrPrint(ctx, plan, name + " was not restarted; nothing was changed");
       return 0;
     }
   }
@@ -228,12 +229,16 @@ final class JailCommands {
         description = "key=value ... then the jail, as iocage: warder set boot=1 priority=10 www")
     List<String> args;
 
+    @Mixin DryRunOption dryRun;
+
     @Override
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
       String name = args.get(args.size() - 1);
-      ctx.jails().properties().set(name, args.subList(0, args.size() - 1));
-      ctx.out.println(name + " updated");
+      Plan plan = ctx.jails().properties().setPlan(name, args.subList(0, args.size() - 1));
+      if (dryRun.runOrPrint(ctx, plan, name + " was not changed; nothing was written")) {
+        ctx.out.println(name + " updated");
+      }
       return 0;
     }
   }
@@ -255,10 +260,17 @@ final class JailCommands {
     @Parameters(paramLabel = "NAME", description = "The jail.")
     String name;
 
+    @Mixin DryRunOption dryRun;
+
     @Override
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
-      ctx.out.println("snapshot " + name + "@" + ctx.jails().snapshots().snapshot(name, snapshot));
+      JailSnapshots snapshots = ctx.jails().snapshots();
+      String snap = snapshots.snapshotName(snapshot);
+      Plan plan = snapshots.snapshotPlan(name, snap);
+      if (dryRun.runOrPrint(ctx, plan, "no snapshot was taken")) {
+        ctx.out.println("snapshot " + name + "@" + snap);
+      }
       return 0;
     }
   }
@@ -302,11 +314,15 @@ final class JailCommands {
     @Parameters(paramLabel = "NAME", description = "A stopped jail.")
     String name;
 
+    @Mixin DryRunOption dryRun;
+
     @Override
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
-      ctx.jails().snapshots().rollback(name, snapshot);
-      ctx.out.println(name + " rolled back to " + snapshot);
+      Plan plan = ctx.jails().snapshots().rollbackPlan(name, snapshot);
+      if (dryRun.runOrPrint(ctx, plan, name + " was not rolled back; nothing was changed")) {
+        ctx.out.println(name + " rolled back to " + snapshot);
+      }
       return 0;
     }
   }

@@ -147,7 +147,7 @@ public final class JailCreator {
       steps.add(new CopyHostFiles(layout.path(jail.rootName())));
     }
     steps.add(new WriteConfig(jail));
-    steps.add(new WriteFstab(jail, fstab));
+    steps.add(new FstabStep(mounts, jail, fstab));
     return new Creation(jail, new Plan(steps));
   }
 
@@ -359,37 +359,6 @@ public final class JailCreator {
     @Override
     public void run(Reporter reporter) throws IOException {
       store.save(jail);
-    }
-  }
-
-  /** The jail's fstab, or none when it mounts nothing. */
-  private final class WriteFstab implements Step {
-    private final Jail jail;
-    private final List<FstabEntry> entries;
-
-    WriteFstab(Jail jail, List<FstabEntry> entries) {
-      this.jail = jail;
-      this.entries = List.copyOf(entries);
-    }
-
-    @Override
-    public String name() {
-      return "fstab";
-    }
-
-    @Override
-    public List<String> describe() {
-      if (entries.isEmpty()) {
-        return List.of("no fstab: the jail mounts nothing besides its root");
-      }
-      List<String> lines = new ArrayList<>(List.of("write " + mounts.fstab(jail) + ":"));
-      Fstab.render(entries).lines().map(l -> "  " + l).forEach(lines::add);
-      return lines;
-    }
-
-    @Override
-    public void run(Reporter reporter) throws IOException {
-      mounts.write(jail, entries);
     }
   }
 
