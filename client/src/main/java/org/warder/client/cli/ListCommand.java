@@ -132,13 +132,24 @@ final class ListCommand implements Callable<Integer> {
       table.row(
           s.jid().isPresent() ? Optional.of(s.jid().getAsLong()) : Optional.empty(),
           j.name().value(),
-          s.running() ? "up" : "down",
+          state(s),
           j.release(),
           j.props().value("ip4_addr"),
           templates ? "template" : j.props().identity("type").orElse("jail"));
     }
     output.print(table, ctx);
     return 0;
+  }
+
+  /**
+   * A jail's state: {@code up}, {@code down}, or {@code unknown} when warder does not run as root
+   * and sees no process of the jail (the sandbox's namespaces, jls details are root's to read).
+   */
+  private String state(JailLifecycle.Status s) {
+    if (s.running()) {
+      return "up";
+    }
+    return WarderMain.operator(spec).root() ? "down" : "unknown";
   }
 
   private int installedPlugins(Context ctx)
@@ -157,7 +168,7 @@ final class ListCommand implements Callable<Integer> {
           p.path("plugin").asText(),
           p.path("revision"),
           p.path("commit").asText(),
-          s.running() ? "up" : "down",
+          state(s),
           p.path("installed").asText());
     }
     output.print(table, ctx);

@@ -1,8 +1,7 @@
 package org.warder.client.cli;
 
+import com.sun.security.auth.module.UnixSystem;
 import java.io.Console;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -12,23 +11,17 @@ import java.util.Optional;
  */
 public interface Operator {
   /** Whether the effective user is root (uid 0). */
-  boolean root() throws IOException, InterruptedException;
+  boolean root();
 
   /** The line typed at the terminal after {@code question}, or empty when there is no terminal. */
   Optional<String> ask(String question);
 
-  /** This process: its effective uid from {@code id -u}, its controlling terminal. */
+  /** This process: its effective uid (as {@code id -u} prints it), its controlling terminal. */
   static Operator system() {
     return new Operator() {
       @Override
-      public boolean root() throws IOException, InterruptedException {
-        Process id = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
-        String uid = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (id.waitFor() != 0) {
-          throw new IOException(
-              "'id -u' failed (" + uid + "); cannot tell whether warder runs as root");
-        }
-        return uid.equals("0");
+      public boolean root() {
+        return new UnixSystem().getUid() == 0;
       }
 
       @Override

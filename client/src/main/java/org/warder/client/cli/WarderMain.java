@@ -202,8 +202,8 @@ public final class WarderMain implements Runnable {
           .commandLine()
           .getErr()
           .println(
-              "warder: note: not root, so whether the jails run is unknown: STATE \"down\""
-                  + " below may be wrong; run 'sudo warder list' to see it");
+              "warder: note: not root, so whether the jails run is unknown (STATE"
+                  + " \"unknown\"); run 'sudo warder list' to see it");
     }
   }
 

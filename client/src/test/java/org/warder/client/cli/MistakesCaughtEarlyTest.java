@@ -111,8 +111,12 @@ class MistakesCaughtEarlyTest {
   @Test
   void list_asNonRootSaysTheRunningStateIsUnknown() {
     ok(ROOT_IN_A_SCRIPT, "create", "-e", "-n", "www");
-    assertThat(ok(USER, "list").err()).contains("not root, so whether the jails run is unknown");
-    assertThat(ok(ROOT_IN_A_SCRIPT, "list").err()).isEmpty();
+    CliRun asUser = ok(USER, "list", "-h");
+    assertThat(asUser.err()).contains("not root, so whether the jails run is unknown");
+    assertThat(asUser.out()).isEqualTo("-\twww\tunknown\tEMPTY\tnone\tjail" + NL);
+    CliRun asRoot = ok(ROOT_IN_A_SCRIPT, "list", "-h");
+    assertThat(asRoot.err()).isEmpty();
+    assertThat(asRoot.out()).isEqualTo("-\twww\tdown\tEMPTY\tnone\tjail" + NL);
     assertThat(ok(USER, "list", "-r").err()).isEmpty();
   }
 
