@@ -51,6 +51,8 @@ import picocli.CommandLine.Option;
       ActivateCommand.class,
       PluginCommand.class,
       TufCommand.class,
+      RenameCommand.class,
+      FstabCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line."})

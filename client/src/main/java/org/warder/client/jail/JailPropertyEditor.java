@@ -99,7 +99,7 @@ public final class JailPropertyEditor {
     mounts.baseOrigin(jail);
     store.save(jail);
     if (values.containsKey("mount_linprocfs") || values.containsKey("basejail")) {
-      mounts.writeFstab(jail);
+      mounts.rewriteFstab(jail);
     }
     if (template.isPresent() && template.get() != jail.template()) {
       jail = convert(jail, template.get());

@@ -21,6 +21,8 @@ public final class Jails {
   private final JailDestroyer destroyer;
   private final JailPropertyEditor properties;
   private final JailSnapshots snapshots;
+  private final JailRenamer renamer;
+  private final JailFstab fstab;
 
   public Jails(
       HostLayout layout, Storage storage, JailRuntime runtime, Clock clock, Reporter reporter) {
@@ -32,6 +34,8 @@ public final class Jails {
     this.destroyer = new JailDestroyer(storage, store, lifecycle, creator, reporter);
     this.properties = new JailPropertyEditor(storage, store, mounts, lifecycle, reporter);
     this.snapshots = new JailSnapshots(storage, store, lifecycle, clock);
+    this.renamer = new JailRenamer(storage, store, lifecycle, creator, reporter);
+    this.fstab = new JailFstab(layout, store, runtime, reporter);
   }
 
   /** The jails' config.json files and directories (for the import, export and plugin code). */
@@ -67,5 +71,15 @@ public final class Jails {
 
   public JailSnapshots snapshots() {
     return snapshots;
+  }
+
+  /** {@code warder rename}. */
+  public JailRenamer renamer() {
+    return renamer;
+  }
+
+  /** {@code warder fstab}: the user's nullfs mounts. */
+  public JailFstab fstab() {
+    return fstab;
   }
 }

@@ -468,4 +468,37 @@ public final class BubblewrapRuntime implements JailRuntime {
   public String kind() {
     return "sandbox";
   }
+
+  @Override
+  public void mount(JailName name, Mount mount) throws IOException {
+    throw new IOException(cannotMount(name));
+  }
+
+  @Override
+  public void unmount(JailName name, java.nio.file.Path target) throws IOException {
+    throw new IOException(cannotMount(name));
+  }
+
+  private static String cannotMount(JailName name) {
+    return "the Linux sandbox cannot change the mounts of running jail "
+        + name
+        + "; its fstab is read at the next start: 'warder restart "
+        + name
+        + "'";
+  }
+
+  @Override
+  public boolean mountsWhileRunning() {
+    return false;
+  }
+
+  @Override
+  public String describeMount(Mount mount) {
+    return "at the next start: bind " + mount.source() + " on " + mount.target();
+  }
+
+  @Override
+  public String describeUnmount(java.nio.file.Path target) {
+    return "at the next start: no mount on " + target;
+  }
 }

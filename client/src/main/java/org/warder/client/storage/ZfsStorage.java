@@ -182,6 +182,12 @@ public final class ZfsStorage implements Storage, Snapshots {
   }
 
   @Override
+  public void renameSnapshot(String name, String from, String to)
+      throws IOException, InterruptedException {
+    runner.check(Command.of("zfs", "rename", dataset(name) + "@" + from, dataset(name) + "@" + to));
+  }
+
+  @Override
   public void destroySnapshot(String name, String snapshot)
       throws IOException, InterruptedException {
     if (list(name).contains(snapshot)) {
