@@ -53,6 +53,7 @@ import picocli.CommandLine.Option;
       TufCommand.class,
       RenameCommand.class,
       FstabCommand.class,
+      CloneCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line."})

@@ -180,6 +180,41 @@ public final class JailFstab {
     return jail;
   }
 
+  /**
+   * The fstab of {@code jail}, whose directory is {@code oldDir}, with the paths inside that
+   * directory moved to {@code newDir} (a renamed or cloned jail's); empty when it has none.
+   */
+  static Optional<byte[]> moved(Jail jail, Path oldDir, Path newDir)
+      throws IOException, JailException {
+    Path file = oldDir.resolve("fstab");
+    Optional<byte[]> bytes = JailStore.readOwnFile(file, MAX_FSTAB);
+    if (bytes.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      List<FstabEntry> moved = new ArrayList<>();
+      for (FstabEntry e : Fstab.parse(new String(bytes.get(), StandardCharsets.UTF_8))) {
+        moved.add(
+            new FstabEntry(
+                movedPath(e.source(), oldDir, newDir),
+                movedPath(e.mountPoint(), oldDir, newDir),
+                e.type(),
+                e.options(),
+                e.dump(),
+                e.pass()));
+      }
+      return Optional.of(Fstab.render(moved).getBytes(StandardCharsets.UTF_8));
+    } catch (FreeBsdInputException e) {
+      throw new JailException(
+          file + " of " + jail.name() + " is damaged: " + e.getMessage() + "; fix or remove it", e);
+    }
+  }
+
+  private static String movedPath(String path, Path oldDir, Path newDir) {
+    String prefix = oldDir + "/";
+    return path.startsWith(prefix) ? newDir + "/" + path.substring(prefix.length()) : path;
+  }
+
   private static boolean parsesBack(FstabEntry entry) {
     try {
       return Fstab.parse(entry.toLine()).equals(List.of(entry));

@@ -2,7 +2,6 @@ package org.warder.client.jail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,9 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.warder.client.ClientException;
 import org.warder.client.ClientException.Reason;
-import org.warder.client.freebsd.FreeBsdInputException;
-import org.warder.client.freebsd.Fstab;
-import org.warder.client.freebsd.FstabEntry;
 import org.warder.client.jail.props.JailName;
 import org.warder.client.jail.props.JailProperties;
 import org.warder.client.jail.props.PropertyException;
@@ -92,9 +88,11 @@ public final class JailRenamer {
     steps.add(new SaveConfig(renamed, jail));
     Path newDir = store.dir(to, false);
     steps.add(
-        new RewriteFile(
-            newDir.resolve("fstab"), fstabFor(jail, store.dir(from, false), newDir), "fstab"));
-    steps.add(new RewriteFile(newDir.resolve("jail.conf"), Optional.empty(), "jail.conf"));
+        new ReplaceFile(
+            newDir.resolve("fstab"),
+            JailFstab.moved(jail, store.dir(from, false), newDir),
+            "fstab"));
+    steps.add(new ReplaceFile(newDir.resolve("jail.conf"), Optional.empty(), "jail.conf"));
     for (Jail other : store.all(false)) {
       if (!other.name().equals(jail.name()) && other.props().depends().contains(jail.name())) {
         steps.add(new SaveConfig(withDependency(other, jail.name(), name), other));
@@ -135,38 +133,6 @@ public final class JailRenamer {
   }
 
   private record OriginSnapshot(Snapshots snapshots, String originRoot) {}
-
-  /** The jail's fstab with the paths inside its old directory moved to the new one. */
-  private static Optional<byte[]> fstabFor(Jail jail, Path oldDir, Path newDir)
-      throws IOException, JailException {
-    Path file = oldDir.resolve("fstab");
-    Optional<byte[]> bytes = JailStore.readOwnFile(file, JailFstab.MAX_FSTAB);
-    if (bytes.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      List<FstabEntry> moved = new ArrayList<>();
-      for (FstabEntry e : Fstab.parse(new String(bytes.get(), StandardCharsets.UTF_8))) {
-        moved.add(
-            new FstabEntry(
-                moved(e.source(), oldDir, newDir),
-                moved(e.mountPoint(), oldDir, newDir),
-                e.type(),
-                e.options(),
-                e.dump(),
-                e.pass()));
-      }
-      return Optional.of(Fstab.render(moved).getBytes(StandardCharsets.UTF_8));
-    } catch (FreeBsdInputException e) {
-      throw new JailException(
-          file + " of " + jail.name() + " is damaged: " + e.getMessage() + "; fix or remove it", e);
-    }
-  }
-
-  private static String moved(String path, Path oldDir, Path newDir) {
-    String prefix = oldDir + "/";
-    return path.startsWith(prefix) ? newDir + "/" + path.substring(prefix.length()) : path;
-  }
 
   /** Renames the jail's directory or dataset. */
   private final class MoveDirectory implements Step {
@@ -284,60 +250,6 @@ public final class JailRenamer {
       AtomicFiles.write(
           store.dir(jail.name().value(), false).resolve("config.json"),
           before.props().toConfigJson().getBytes(StandardCharsets.UTF_8));
-    }
-  }
-
-  /**
-   * Replaces a file of the jail's (new) directory with {@code content}, or removes it when empty;
-   * undone by putting back what was there.
-   */
-  private static final class RewriteFile implements Step {
-    private final Path file;
-    private final Optional<byte[]> content;
-    private final String name;
-    private Optional<byte[]> before = Optional.empty();
-
-    RewriteFile(Path file, Optional<byte[]> content, String name) {
-      this.file = file;
-      this.content = content;
-      this.name = name;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public List<String> describe() {
-      if (content.isEmpty()) {
-        return List.of("remove " + file + " if there is one (the next start writes it)");
-      }
-      List<String> lines = new ArrayList<>(List.of("write " + file + ":"));
-      new String(content.get(), StandardCharsets.UTF_8)
-          .lines()
-          .map(l -> "  " + l)
-          .forEach(lines::add);
-      return lines;
-    }
-
-    @Override
-    public void run(Reporter reporter) throws IOException {
-      before = JailStore.readOwnFile(file, JailFstab.MAX_FSTAB);
-      if (content.isPresent()) {
-        AtomicFiles.write(file, content.get());
-      } else {
-        Files.deleteIfExists(file);
-      }
-    }
-
-    @Override
-    public void undo(Reporter reporter) throws IOException {
-      if (before.isPresent()) {
-        AtomicFiles.write(file, before.get());
-      } else {
-        Files.deleteIfExists(file);
-      }
     }
   }
 }

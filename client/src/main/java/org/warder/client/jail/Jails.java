@@ -23,6 +23,7 @@ public final class Jails {
   private final JailSnapshots snapshots;
   private final JailRenamer renamer;
   private final JailFstab fstab;
+  private final JailCloner cloner;
 
   public Jails(
       HostLayout layout, Storage storage, JailRuntime runtime, Clock clock, Reporter reporter) {
@@ -36,6 +37,7 @@ public final class Jails {
     this.snapshots = new JailSnapshots(storage, store, lifecycle, clock);
     this.renamer = new JailRenamer(storage, store, lifecycle, creator, reporter);
     this.fstab = new JailFstab(layout, store, runtime, reporter);
+    this.cloner = new JailCloner(storage, store, lifecycle, creator, clock, reporter);
   }
 
   /** The jails' config.json files and directories (for the import, export and plugin code). */
@@ -76,6 +78,11 @@ public final class Jails {
   /** {@code warder rename}. */
   public JailRenamer renamer() {
     return renamer;
+  }
+
+  /** {@code warder clone}. */
+  public JailCloner cloner() {
+    return cloner;
   }
 
   /** {@code warder fstab}: the user's nullfs mounts. */
