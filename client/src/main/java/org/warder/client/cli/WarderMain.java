@@ -54,6 +54,7 @@ import picocli.CommandLine.Option;
       RenameCommand.class,
       FstabCommand.class,
       CloneCommand.class,
+      DfCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line."})

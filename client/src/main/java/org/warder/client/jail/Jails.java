@@ -24,6 +24,7 @@ public final class Jails {
   private final JailRenamer renamer;
   private final JailFstab fstab;
   private final JailCloner cloner;
+  private final JailUsage usage;
 
   public Jails(
       HostLayout layout, Storage storage, JailRuntime runtime, Clock clock, Reporter reporter) {
@@ -37,6 +38,7 @@ public final class Jails {
     this.snapshots = new JailSnapshots(storage, store, lifecycle, clock);
     this.renamer = new JailRenamer(storage, store, lifecycle, creator, reporter);
     this.fstab = new JailFstab(layout, store, runtime, reporter);
+    this.usage = new JailUsage(storage, store);
     this.cloner = new JailCloner(storage, store, lifecycle, creator, clock, reporter);
   }
 
@@ -78,6 +80,11 @@ public final class Jails {
   /** {@code warder rename}. */
   public JailRenamer renamer() {
     return renamer;
+  }
+
+  /** {@code warder df}. */
+  public JailUsage usage() {
+    return usage;
   }
 
   /** {@code warder clone}. */

@@ -128,6 +128,8 @@ class JailCloneTest {
       assertThat(host.jailRoot("web2").resolve("site")).hasContent("hello");
       assertThat(host.jailRoot("web3").resolve("site")).hasContent("hello");
 
+      assertThat(host.ok("df", "-h").out())
+          .containsPattern("(?m)^web\t[0-9.]+x\t0\t0\t[0-9]+\t[0-9]+$");
       host.ok("rename", "web3", "shop");
       assertThat(pool.datasets())
           .contains(base + "/jails/shop/root")
