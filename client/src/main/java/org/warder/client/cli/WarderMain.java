@@ -55,6 +55,7 @@ import picocli.CommandLine.Option;
       FstabCommand.class,
       CloneCommand.class,
       DfCommand.class,
+      ConsoleCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line."})

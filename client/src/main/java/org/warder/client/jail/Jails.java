@@ -25,6 +25,7 @@ public final class Jails {
   private final JailFstab fstab;
   private final JailCloner cloner;
   private final JailUsage usage;
+  private final JailConsole console;
 
   public Jails(
       HostLayout layout, Storage storage, JailRuntime runtime, Clock clock, Reporter reporter) {
@@ -39,6 +40,7 @@ public final class Jails {
     this.renamer = new JailRenamer(storage, store, lifecycle, creator, reporter);
     this.fstab = new JailFstab(layout, store, runtime, reporter);
     this.usage = new JailUsage(storage, store);
+    this.console = new JailConsole(store, runtime);
     this.cloner = new JailCloner(storage, store, lifecycle, creator, clock, reporter);
   }
 
@@ -80,6 +82,11 @@ public final class Jails {
   /** {@code warder rename}. */
   public JailRenamer renamer() {
     return renamer;
+  }
+
+  /** {@code warder console}. */
+  public JailConsole console() {
+    return console;
   }
 
   /** {@code warder df}. */

@@ -501,4 +501,11 @@ public final class BubblewrapRuntime implements JailRuntime {
   public String describeUnmount(java.nio.file.Path target) {
     return "at the next start: no mount on " + target;
   }
+
+  /** {@code /bin/sh -l} through {@link #exec}'s path, with TERM for the shell's line editing. */
+  @Override
+  public Command console(JailName name) throws IOException {
+    return enter(name, List.of("/bin/sh", "-l"), Map.of("TERM", "vt100"))
+        .withTimeout(Duration.ofDays(365));
+  }
 }

@@ -364,4 +364,10 @@ public final class FreeBsdJailRuntime implements JailRuntime {
     return Command.of(
         FreeBsdCommands.mountNullfs(mount.source(), mount.target(), mount.readOnly()));
   }
+
+  @Override
+  public Command console(JailName name) {
+    return Command.of("jexec", name.value(), "login", "-f", "root")
+        .withTimeout(Duration.ofDays(365));
+  }
 }

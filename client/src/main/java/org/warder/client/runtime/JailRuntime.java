@@ -103,6 +103,13 @@ public interface JailRuntime {
   /** What {@link #unmount} runs, as a user could type it. */
   String describeUnmount(java.nio.file.Path target);
 
+  /**
+   * The host command that gives an interactive login shell as root in the running jail {@code
+   * name}, to be run on the user's terminal: {@code jexec NAME login -f root} on FreeBSD, {@code
+   * /bin/sh -l} through the exec path in the sandbox.
+   */
+  org.warder.client.exec.Command console(JailName name) throws IOException, InterruptedException;
+
   /** {@code jail} or {@code sandbox}, for listings (never to choose what to do). */
   String kind();
 }

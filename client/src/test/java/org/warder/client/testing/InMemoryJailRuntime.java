@@ -185,6 +185,11 @@ public final class InMemoryJailRuntime implements JailRuntime {
   }
 
   @Override
+  public org.warder.client.exec.Command console(JailName name) {
+    return org.warder.client.exec.Command.of("console", name.value());
+  }
+
+  @Override
   public String kind() {
     return "memory";
   }
