@@ -56,6 +56,8 @@ import picocli.CommandLine.Option;
       CloneCommand.class,
       DfCommand.class,
       ConsoleCommand.class,
+      UpdateCommands.Update.class,
+      UpdateCommands.Upgrade.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line."})
