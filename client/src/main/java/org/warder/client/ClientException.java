@@ -22,7 +22,9 @@ public class ClientException extends Exception {
     /** A host command or host file operation failed. */
     HOST,
     /** A registry or mirror could not be reached or answered wrongly. */
-    NETWORK
+    NETWORK,
+    /** The operation needs privileges this process lacks: root, or a registry token's role. */
+    PRIVILEGE
   }
 
   private final Reason reason;

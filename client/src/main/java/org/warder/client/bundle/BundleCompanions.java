@@ -22,8 +22,9 @@ import org.warder.signing.StrictJson;
 import org.warder.signing.Verifiers;
 
 /**
- * The files beside a bundle: {@code BUNDLE.sha256}, its sha256 in lower-case hex as iocage and
- * Bastille write it (FreeBSD's {@code sha256 FILE} line is read too), and {@code BUNDLE.sig}, a
+ * The files beside a bundle: {@code BUNDLE.sha256}, its sha256 in lower-case hex and its file name
+ * as {@code sha256sum -c} checks them ({@code <hex> <name>}; a bare hex line as iocage and Bastille
+ * write it, and FreeBSD's {@code sha256 FILE} line, are read too), and {@code BUNDLE.sig}, a
  * detached Ed25519 signature in the TUF envelope style:
  *
  * <pre>
@@ -53,9 +54,14 @@ public final class BundleCompanions {
     return bundle.resolveSibling(bundle.getFileName() + ".sig");
   }
 
-  /** Writes {@code BUNDLE.sha256} atomically. */
+  /**
+   * Writes {@code BUNDLE.sha256} atomically, one line {@code sha256sum -c} checks in the bundle's
+   * directory: {@code <hex> <bundle's file name>}.
+   */
   public static void writeSha256(Path bundle, String sha256) throws IOException {
-    AtomicFiles.write(sha256File(bundle), (sha256 + "\n").getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(
+        sha256File(bundle),
+        (sha256 + "  " + bundle.getFileName() + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   /** The sha256 a companion file (or a {@code --sha256} argument) names. */

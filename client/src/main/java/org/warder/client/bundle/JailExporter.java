@@ -117,14 +117,13 @@ public final class JailExporter {
     return export(name, options, max -> new FileContainer(file, max));
   }
 
-  /** Opens the container for a bundle.json of at most {@code maxManifest} bytes. */
-  @FunctionalInterface
-  private interface Containers {
-    BundleContainer open(int maxManifest) throws IOException;
-  }
-
-  private Result export(String name, Options options, Containers containers)
-      throws BundleException, JailException, IOException, InterruptedException {
+  /**
+   * The format an export of {@code name} with {@code options} writes, after every check an export
+   * makes before it reads the jail: the format fits the storage, a running jail needs --live on
+   * ZFS. Reads and writes nothing else.
+   */
+  public Format format(String name, Options options)
+      throws ExportRefusedException, JailException, IOException, InterruptedException {
     Jail jail = jails.store().get(name);
     Optional<Snapshots> snapshots = storage.snapshots();
     Format format = options.format().orElse(snapshots.isPresent() ? Format.ZFS : Format.TAR);
@@ -149,6 +148,20 @@ public final class JailExporter {
               + name
               + " and export it without --live");
     }
+    return format;
+  }
+
+  /** Opens the container for a bundle.json of at most {@code maxManifest} bytes. */
+  @FunctionalInterface
+  private interface Containers {
+    BundleContainer open(int maxManifest) throws IOException;
+  }
+
+  private Result export(String name, Options options, Containers containers)
+      throws BundleException, JailException, IOException, InterruptedException {
+    Format format = format(name, options);
+    Jail jail = jails.store().get(name);
+    Optional<Snapshots> snapshots = storage.snapshots();
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     String snapshot =
         options.snapshot().orElse("warder-export-" + now.toString().replace(':', '-'));

@@ -1,6 +1,8 @@
 package org.warder.client.cli;
 
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -28,6 +30,8 @@ final class ActivateCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DATASET")
   String dataset;
 
+  @picocli.CommandLine.Mixin DryRunOption dryRun;
+
   @Override
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
@@ -35,9 +39,10 @@ final class ActivateCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "expected a ZFS dataset name like zroot/warder, found \"" + dataset + "\"");
     }
+    Optional<Command> create = Optional.empty();
     if (!ctx.runner().run(Command.of("zfs", "list", "-H", "-o", "name", dataset)).ok()) {
-      ctx.runner()
-          .check(
+      create =
+          Optional.of(
               Command.of("zfs", "create", "-p", "-o", "mountpoint=" + ctx.layout.root(), dataset));
     } else {
       String mountpoint =
@@ -60,6 +65,16 @@ final class ActivateCommand implements Callable<Integer> {
                 + "' or pass --root "
                 + mountpoint);
       }
+    }
+    if (dryRun.dryRun) {
+      List<String> lines = new ArrayList<>();
+      create.ifPresent(c -> lines.add(c.display()));
+      lines.add("write " + ctx.layout.settings() + ": storage zfs, dataset " + dataset);
+      DryRunOption.print(ctx, lines, "warder storage was not changed; nothing was written");
+      return 0;
+    }
+    if (create.isPresent()) {
+      ctx.runner().check(create.get());
     }
     Files.createDirectories(ctx.layout.root());
     StateFiles.write(ctx.layout.settings(), new HostSettings("zfs", Optional.of(dataset)));

@@ -17,6 +17,8 @@ import org.warder.client.bundle.JailExporter;
 import org.warder.client.bundle.JailImporter;
 import org.warder.client.bundle.iocage.IocageExporter;
 import org.warder.client.bundle.iocage.IocageImporter;
+import org.warder.client.config.ClientDefaults;
+import org.warder.client.config.ConfigFile;
 import org.warder.client.exec.CommandRunner;
 import org.warder.client.fetch.HttpSettings;
 import org.warder.client.fetch.OkHttpFetcher;
@@ -52,6 +54,7 @@ import org.warder.signing.tuf.Fetcher;
  */
 final class Context {
   final HostLayout layout;
+  final ClientDefaults defaults;
   final PrintWriter out;
   final PrintWriter err;
   final Map<String, String> env;
@@ -64,6 +67,7 @@ final class Context {
 
   Context(
       HostLayout layout,
+      ClientDefaults defaults,
       PrintWriter out,
       PrintWriter err,
       Map<String, String> env,
@@ -74,6 +78,7 @@ final class Context {
     this.runtimeChoice = runtimeChoice;
     this.clock = clock;
     this.layout = layout;
+    this.defaults = defaults;
     this.out = out;
     this.err = err;
     this.env = env;
@@ -93,6 +98,31 @@ final class Context {
 
   Repositories repositories() {
     return new Repositories(layout, fetcher, clock);
+  }
+
+  /**
+   * The repository {@code option} names, else {@code $WARDER_REPO}, else warder.conf's; empty when
+   * none does (the only configured repository is then used where one is needed).
+   */
+  Optional<String> repository(Optional<String> option) {
+    return defaults.repository(option);
+  }
+
+  /**
+   * The repository {@code what} publishes to: as {@link #repository}, but never guessed, since
+   * publishing writes.
+   */
+  String publishingRepository(Optional<String> option, String what) throws ClientException {
+    return repository(option)
+        .orElseThrow(
+            () ->
+                new ClientException(
+                    ClientException.Reason.INVALID_INPUT,
+                    what
+                        + " needs a registry: pass --repo NAME, set WARDER_REPO, or set"
+                        + " 'repository = NAME' in "
+                        + ConfigFile.DEFAULT
+                        + " (or the file $WARDER_CONFIG names); see 'warder repo list'"));
   }
 
   Storage storage() throws IOException {
@@ -141,13 +171,16 @@ final class Context {
   }
 
   /**
-   * Publishing to {@code config} with key {@code key} and the token of {@code tokenFile} (or the
-   * environment).
+   * Publishing to {@code config} with key {@code key} (else the configured one) and the token of
+   * {@code tokenFile} (else the environment's or the configured file's).
    */
   Destination destination(
-      RepoConfig config, String key, Optional<Path> passphraseFile, Optional<Path> tokenFile)
+      RepoConfig config,
+      Optional<String> key,
+      Optional<Path> passphraseFile,
+      Optional<Path> tokenFile)
       throws IOException, SigningException, ClientException {
-    Ed25519SigningKey signer = signingKey(key, passphraseFile);
+    Ed25519SigningKey signer = signingKey(defaults.key(key), passphraseFile);
     return new Destination(
         repositories().updater(config),
         config.targetUrls(),
@@ -226,16 +259,19 @@ final class Context {
 
   /**
    * A publishing token: from {@code file} (refused when others can read it), else {@code
-   * $WARDER_TOKEN}.
+   * $WARDER_TOKEN}, else the file warder.conf's {@code token_file} names.
    */
   String token(Optional<Path> file) throws IOException {
-    if (file.isPresent()) {
-      return new String(PrivateFiles.readFirstLine(file.get(), "token file")).strip();
+    Optional<Path> tokenFile = defaults.tokenFile(file);
+    if (tokenFile.isPresent()) {
+      return new String(PrivateFiles.readFirstLine(tokenFile.get(), "token file")).strip();
     }
     String token = env.get("WARDER_TOKEN");
     if (token == null || token.isBlank()) {
       throw new IOException(
-          "publishing needs a token: pass --token-file FILE or set WARDER_TOKEN"
+          "publishing needs a token: pass --token-file FILE, set WARDER_TOKEN, or set"
+              + " 'token_file = FILE' in "
+              + ConfigFile.DEFAULT
               + " (the registry administrator creates one with 'warder-registry token create')");
     }
     return token.strip();

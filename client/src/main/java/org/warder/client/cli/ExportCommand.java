@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.ClientException;
@@ -72,10 +74,16 @@ final class ExportCommand implements Callable<Integer> {
       description = "With --sign: the key's passphrase, first line of FILE.")
   Optional<Path> passphraseFile = Optional.empty();
 
+  @Mixin DryRunOption dryRun;
+
   @Override
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
     if (bundle.iocage()) {
+      if (dryRun.dryRun) {
+        throw new ParameterException(
+            spec.commandLine(), "--dry-run exports warder bundles only, not --format iocage");
+      }
       return exportIocage(ctx);
     }
     Optional<Format> f = bundle.format(spec);
@@ -87,12 +95,30 @@ final class ExportCommand implements Callable<Integer> {
           "--sign writes NAME.sig beside the bundle file; export to a"
               + " file with -o FILE to sign it");
     }
+    JailExporter exporter = ctx.exporter();
+    JailExporter.Options options = JailExporter.Options.full(f, c, live);
+    if (dryRun.dryRun) {
+      Format format = exporter.format(name, options);
+      String target = toStdout ? "standard output" : file(ctx).toString();
+      List<String> lines = new ArrayList<>();
+      if (format == Format.ZFS || live) {
+        lines.add("snapshot the root of " + name + " for the export (destroyed after)");
+      }
+      lines.add("write " + name + " (" + format.label() + ", " + c.label() + ") to " + target);
+      if (!toStdout) {
+        lines.add("write " + target + ".sha256");
+      }
+      sign.ifPresent(k -> lines.add("sign it with key " + k + ": write " + target + ".sig"));
+      lines.add(
+          "the jail's files are read only by the real export: what it refuses among them is"
+              + " found then");
+      DryRunOption.print(ctx, lines, "nothing was exported or written");
+      return 0;
+    }
     Optional<Ed25519SigningKey> signer =
         sign.isPresent()
             ? Optional.of(ctx.signingKey(sign.get(), passphraseFile))
             : Optional.empty();
-    JailExporter exporter = ctx.exporter();
-    JailExporter.Options options = JailExporter.Options.full(f, c, live);
     if (toStdout) {
       try (OutputStream out = new BufferedOutputStream(ctx.stdout(), 1 << 16)) {
         JailExporter.Result r = exporter.export(name, options, out);
@@ -107,19 +133,7 @@ final class ExportCommand implements Callable<Integer> {
       }
       return 0;
     }
-    Path file =
-        output
-            .map(Path::of)
-            .orElseGet(
-                () ->
-                    ctx.layout
-                        .images()
-                        .resolve(
-                            name
-                                + "_"
-                                + LocalDate.now(ctx.clock.withZone(ZoneOffset.UTC))
-                                + ".warder.tar"))
-            .toAbsolutePath();
+    Path file = file(ctx);
     // the bundle holds the jail's files (its master.passwd, its keys): the owner's only, from the
     // first byte
     PrivateFiles.createDirectories(file.getParent());
@@ -155,6 +169,22 @@ final class ExportCommand implements Callable<Integer> {
             + r.sha256()
             + (signer.isPresent() ? ", signed by " + signer.get().keyId() : ""));
     return 0;
+  }
+
+  /** The bundle file: -o, or NAME_DATE.warder.tar in the images directory. */
+  private Path file(Context ctx) {
+    return output
+        .map(Path::of)
+        .orElseGet(
+            () ->
+                ctx.layout
+                    .images()
+                    .resolve(
+                        name
+                            + "_"
+                            + LocalDate.now(ctx.clock.withZone(ZoneOffset.UTC))
+                            + ".warder.tar"))
+        .toAbsolutePath();
   }
 
   private int exportIocage(Context ctx)

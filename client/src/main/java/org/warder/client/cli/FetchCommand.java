@@ -168,7 +168,7 @@ final class FetchCommand implements Callable<Integer> {
             spec.commandLine(), "--manifest-sha256 only applies with --mirror");
       }
       Repositories repos = ctx.repositories();
-      RepoConfig config = repos.resolve(repo);
+      RepoConfig config = repos.resolve(ctx.repository(repo));
       Updater updater =
           new Updater(
               new MetadataDirectory(ctx.layout.repoMetadata(config.name())),

@@ -1,13 +1,18 @@
 package org.warder.client.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.exec.CommandResult;
 import org.warder.client.jail.Jail;
-import org.warder.client.jail.JailLifecycle;
 import org.warder.client.jail.JailPropertyEditor;
+import org.warder.client.jail.JailSnapshots;
 import org.warder.client.jail.Jails;
+import org.warder.client.jail.props.PropertyCatalog;
+import org.warder.client.plan.Plan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,15 +39,13 @@ final class JailCommands {
     @Parameters(paramLabel = "NAME", description = "Jails to start (with --rc: none).")
     List<String> names = List.of();
 
+    @Mixin DryRunOption dryRun;
+
     @Override
     public Integer call() throws Exception {
-      JailLifecycle jails = WarderMain.context(spec).jails().lifecycle();
-      if (rc) {
-        jails.startAtBoot();
-      }
-      for (String n : names) {
-        jails.start(n);
-      }
+      Context ctx = WarderMain.context(spec);
+      Plan plan = ctx.jails().lifecycle().startPlan(names, rc);
+      dryRun.runOrPrint(ctx, plan, "no jail was started; nothing was changed");
       return 0;
     }
   }
@@ -62,15 +65,13 @@ final class JailCommands {
     @Parameters(paramLabel = "NAME", description = "Jails to stop (with --rc: none).")
     List<String> names = List.of();
 
+    @Mixin DryRunOption dryRun;
+
     @Override
     public Integer call() throws Exception {
-      JailLifecycle jails = WarderMain.context(spec).jails().lifecycle();
-      if (rc) {
-        jails.stopAtBoot();
-      }
-      for (String n : names) {
-        jails.stop(n);
-      }
+      Context ctx = WarderMain.context(spec);
+      Plan plan = ctx.jails().lifecycle().stopPlan(names, rc);
+      dryRun.runOrPrint(ctx, plan, "no jail was stopped; nothing was changed");
       return 0;
     }
   }
@@ -86,9 +87,13 @@ final class JailCommands {
     @Parameters(paramLabel = "NAME", description = "The jail.")
     String name;
 
+    @Mixin DryRunOption dryRun;
+
     @Override
     public Integer call() throws Exception {
-      WarderMain.context(spec).jails().lifecycle().restart(name);
+      Context ctx = WarderMain.context(spec);
+      Plan plan = ctx.jails().lifecycle().restartPlan(name);
+      dryRun.runOrPrint(ctx, plan, name + " was not restarted; nothing was changed");
       return 0;
     }
   }
@@ -115,7 +120,8 @@ final class JailCommands {
         index = "1..*",
         arity = "1..*",
         paramLabel = "CMD",
-        description = "The command and its arguments (put -- before options meant for it).")
+        preprocessor = JailCommandLine.class,
+        description = "The command and its arguments: everything after NAME, options included.")
     List<String> command;
 
     @Override
@@ -141,7 +147,8 @@ final class JailCommands {
         index = "1..*",
         arity = "1..*",
         paramLabel = "ARGS",
-        description = "pkg arguments, e.g. install -y nginx (put -- before options).")
+        preprocessor = JailCommandLine.class,
+        description = "pkg's arguments, everything after NAME, e.g. install -y nginx.")
     List<String> args;
 
     @Override
@@ -156,7 +163,12 @@ final class JailCommands {
   }
 
   /** {@code warder get}. */
-  @Command(name = "get", description = "Show a property of a jail, or all of them (all).")
+  @Command(
+      name = "get",
+      description = {
+        "Show a property of a jail, or all of them (all).",
+        "--json: one object {property: value}, booleans and integers typed as the property catalogue says."
+      })
   static final class Get implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin OutputOptions output;
@@ -174,15 +186,26 @@ final class JailCommands {
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
       Jail jail = ctx.jails().properties().get(name);
-      Table table = new Table("PROPERTY", "VALUE");
-      if (property.equals("all")) {
-        jail.props().effective().forEach((k, v) -> table.row(k, v));
+      Map<String, String> values =
+          property.equals("all")
+              ? jail.props().effective()
+              : Map.of(property, JailPropertyEditor.value(jail, property));
+      if (output.json) {
+        ObjectNode object = JsonNodeFactory.instance.objectNode();
+        values.forEach(
+            (k, v) ->
+                object.set(
+                    k,
+                    PropertyCatalog.find(k)
+                        .map(p -> p.type().toJson(v))
+                        .orElse(JsonNodeFactory.instance.textNode(v))));
+        ctx.out.println(object.toPrettyString());
+        ctx.out.flush();
+      } else if (!property.equals("all")) {
+        ctx.out.println(values.get(property));
       } else {
-        table.row(property, JailPropertyEditor.value(jail, property));
-      }
-      if (!property.equals("all") && !output.json) {
-        ctx.out.println(JailPropertyEditor.value(jail, property));
-      } else {
+        Table table = new Table("PROPERTY", "VALUE");
+        values.forEach((k, v) -> table.row(k, v));
         output.print(table, ctx);
       }
       return 0;
@@ -206,12 +229,16 @@ final class JailCommands {
         description = "key=value ... then the jail, as iocage: warder set boot=1 priority=10 www")
     List<String> args;
 
+    @Mixin DryRunOption dryRun;
+
     @Override
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
       String name = args.get(args.size() - 1);
-      ctx.jails().properties().set(name, args.subList(0, args.size() - 1));
-      ctx.out.println(name + " updated");
+      Plan plan = ctx.jails().properties().setPlan(name, args.subList(0, args.size() - 1));
+      if (dryRun.runOrPrint(ctx, plan, name + " was not changed; nothing was written")) {
+        ctx.out.println(name + " updated");
+      }
       return 0;
     }
   }
@@ -233,10 +260,17 @@ final class JailCommands {
     @Parameters(paramLabel = "NAME", description = "The jail.")
     String name;
 
+    @Mixin DryRunOption dryRun;
+
     @Override
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
-      ctx.out.println("snapshot " + name + "@" + ctx.jails().snapshots().snapshot(name, snapshot));
+      JailSnapshots snapshots = ctx.jails().snapshots();
+      String snap = snapshots.snapshotName(snapshot);
+      Plan plan = snapshots.snapshotPlan(name, snap);
+      if (dryRun.runOrPrint(ctx, plan, "no snapshot was taken")) {
+        ctx.out.println("snapshot " + name + "@" + snap);
+      }
       return 0;
     }
   }
@@ -280,11 +314,15 @@ final class JailCommands {
     @Parameters(paramLabel = "NAME", description = "A stopped jail.")
     String name;
 
+    @Mixin DryRunOption dryRun;
+
     @Override
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
-      ctx.jails().snapshots().rollback(name, snapshot);
-      ctx.out.println(name + " rolled back to " + snapshot);
+      Plan plan = ctx.jails().snapshots().rollbackPlan(name, snapshot);
+      if (dryRun.runOrPrint(ctx, plan, name + " was not rolled back; nothing was changed")) {
+        ctx.out.println(name + " rolled back to " + snapshot);
+      }
       return 0;
     }
   }

@@ -2,8 +2,10 @@ package org.warder.client.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.warder.client.ClientException;
 import org.warder.client.keys.PublisherKeys;
 import org.warder.signing.Key;
 import org.warder.signing.SigningException;
@@ -53,9 +55,16 @@ final class KeyCommand implements Runnable {
         description = "Read the passphrase from FILE's first line.")
     Optional<Path> passphraseFile = Optional.empty();
 
+    @Mixin DryRunOption dryRun;
+
     @Override
-    public Integer call() throws IOException, SigningException {
+    public Integer call() throws IOException, SigningException, ClientException {
       Context ctx = WarderMain.context(spec);
+      if (dryRun.dryRun) {
+        DryRunOption.print(
+            ctx, ctx.keys().describeGenerate(name), "no key was generated; nothing was written");
+        return 0;
+      }
       char[] pass = ctx.passphrase(passphraseFile, "new key " + name, true);
       PublisherKeys.Entry e = ctx.keys().generate(name, pass);
       java.util.Arrays.fill(pass, '\0');
@@ -73,7 +82,7 @@ final class KeyCommand implements Runnable {
     @Mixin OutputOptions output;
 
     @Override
-    public Integer call() throws IOException, SigningException {
+    public Integer call() throws IOException, SigningException, ClientException {
       Context ctx = WarderMain.context(spec);
       Table table = new Table("NAME", "KEYID", "PUBLIC");
       for (PublisherKeys.Entry e : ctx.keys().list()) {
@@ -100,11 +109,22 @@ final class KeyCommand implements Runnable {
         description = "The public key file, as 'warder key generate' writes it.")
     Path file;
 
+    @Mixin DryRunOption dryRun;
+
     @Override
-    public Integer call() throws IOException, SigningException {
+    public Integer call() throws IOException, SigningException, ClientException {
       Context ctx = WarderMain.context(spec);
       Key key = PublicKeyFiles.read(file);
       Path target = ctx.layout.trustedKeys().resolve(key.keyId() + ".pub.json");
+      if (dryRun.dryRun) {
+        DryRunOption.print(
+            ctx,
+            List.of(
+                "trust key " + key.keyId() + " to sign bundles this host imports",
+                "write " + target),
+            "the key was not trusted; nothing was written");
+        return 0;
+      }
       PublicKeyFiles.write(key, target);
       ctx.out.println("trusted key " + key.keyId() + " (" + target + ")");
       return 0;

@@ -3,8 +3,11 @@ package org.warder.client.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.warder.client.ClientException;
 import org.warder.client.jail.Jail;
 import org.warder.client.jail.JailLifecycle;
@@ -12,6 +15,7 @@ import org.warder.client.jail.JailStore;
 import org.warder.client.plugin.PluginCatalog;
 import org.warder.client.plugin.PluginListing;
 import org.warder.client.progress.ConsoleReporter;
+import org.warder.client.release.PublishedReleases;
 import org.warder.client.release.ReleaseRecord;
 import org.warder.client.release.Releases;
 import org.warder.client.repo.RepoConfig;
@@ -19,12 +23,14 @@ import org.warder.client.repo.Repositories;
 import org.warder.client.state.StateFiles;
 import org.warder.client.team.BundleKind;
 import org.warder.client.team.RemoteBundle;
+import org.warder.client.team.RemoteBundles;
 import org.warder.signing.SigningException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code warder list}: what is on this host, or ({@code -PR}) the plugins a registry publishes. */
@@ -33,10 +39,12 @@ import picocli.CommandLine.Spec;
     description = {
       "List what is on this host, or what a registry publishes.",
       "  (none)  jails: JID, NAME, STATE, RELEASE, IP4, TYPE",
-      "  -t      templates; -t --repo REPO: the templates and tags teams published there",
-      "  -r      fetched releases",
+      "  -t      templates; -t --repo REPO: the templates and jails teams published (pushed) there, KIND says which",
+      "  -r      fetched releases; -r --repo REPO: the releases and architectures published there, with sizes",
       "  -P      installed plugins and their revisions",
-      "  -PR     plugins published in the registry (from its signed INDEXes); the ID column is what fetch -P takes"
+      "  -PR [TEXT]  plugins published in the registry (from its signed INDEXes), those whose id, name,",
+      "          description or publisher contain TEXT (any case) when given; the ID column is what fetch -P takes",
+      "--json values are typed: numbers, booleans, null for none."
     })
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -44,7 +52,7 @@ final class ListCommand implements Callable<Integer> {
 
   @Option(
       names = {"-r", "--release"},
-      description = "List fetched releases.")
+      description = "List fetched releases (with --repo: those the registry publishes).")
   boolean releases;
 
   @Option(
@@ -66,8 +74,21 @@ final class ListCommand implements Callable<Integer> {
       names = "--repo",
       paramLabel = "NAME",
       description =
-          "Registry for -PR (default: the only one); with -t: list the templates teams published there.")
+          "Registry for -PR (default: the only one); with -t or -r: list what is published there.")
   Optional<String> repo = Optional.empty();
+
+  @Option(
+      names = "--search",
+      paramLabel = "TEXT",
+      description =
+          "With -PR: only plugins whose id, name, description or publisher contain TEXT (any case).")
+  Optional<String> search = Optional.empty();
+
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "FILTER",
+      description = "With -PR: the same as --search FILTER.")
+  Optional<String> filter = Optional.empty();
 
   @Override
   public Integer call() throws Exception {
@@ -76,11 +97,21 @@ final class ListCommand implements Callable<Integer> {
     if (modes > 1 || (remote && !plugins)) {
       throw new ParameterException(spec.commandLine(), "choose one of -r, -t, -P or -PR");
     }
+    if ((search.isPresent() || filter.isPresent()) && !(plugins && remote)) {
+      throw new ParameterException(
+          spec.commandLine(), "a search text (FILTER or --search) only applies with -PR");
+    }
+    if (search.isPresent() && filter.isPresent()) {
+      throw new ParameterException(spec.commandLine(), "give FILTER or --search TEXT, not both");
+    }
     if (plugins) {
-      return remote ? remotePlugins(ctx) : installedPlugins(ctx);
+      return remote ? remotePlugins(ctx, search.or(() -> filter)) : installedPlugins(ctx);
     }
     if (templates && repo.isPresent()) {
-      return remoteTemplates(ctx);
+      return remoteBundles(ctx);
+    }
+    if (releases && repo.isPresent()) {
+      return remoteReleases(ctx);
     }
     if (releases) {
       Table table = new Table("RELEASE", "ARCH", "SOURCE", "FILES", "FETCHED");
@@ -89,7 +120,7 @@ final class ListCommand implements Callable<Integer> {
             r.release(),
             r.arch(),
             r.source(),
-            String.join(",", r.files().stream().map(ReleaseRecord.FileRecord::name).toList()),
+            r.files().stream().map(ReleaseRecord.FileRecord::name).toList(),
             r.fetched().toString());
       }
       output.print(table, ctx);
@@ -99,7 +130,7 @@ final class ListCommand implements Callable<Integer> {
     for (JailLifecycle.Status s : ctx.jails().lifecycle().list(templates)) {
       Jail j = s.jail();
       table.row(
-          s.jid().isPresent() ? Long.toString(s.jid().getAsLong()) : "-",
+          s.jid().isPresent() ? Optional.of(s.jid().getAsLong()) : Optional.empty(),
           j.name().value(),
           s.running() ? "up" : "down",
           j.release(),
@@ -124,7 +155,7 @@ final class ListCommand implements Callable<Integer> {
       table.row(
           j.name().value(),
           p.path("plugin").asText(),
-          p.path("revision").asText(),
+          p.path("revision"),
           p.path("commit").asText(),
           s.running() ? "up" : "down",
           p.path("installed").asText());
@@ -133,10 +164,10 @@ final class ListCommand implements Callable<Integer> {
     return 0;
   }
 
-  private int remotePlugins(Context ctx)
+  private int remotePlugins(Context ctx, Optional<String> text)
       throws ClientException, SigningException, IOException, InterruptedException {
     Repositories repos = ctx.repositories();
-    RepoConfig config = repos.resolve(repo);
+    RepoConfig config = repos.resolve(ctx.repository(repo));
     PluginCatalog catalog =
         new PluginCatalog(
             repos.updater(config),
@@ -147,31 +178,65 @@ final class ListCommand implements Callable<Integer> {
     // keep working
     Table table = new Table("NAME", "DESCRIPTION", "PKG", "OFFICIAL", "ID");
     for (PluginListing p : catalog.list()) {
+      if (text.isPresent() && !matches(p, text.get())) {
+        continue;
+      }
       table.row(
           oneLine(p.entry().name()),
           oneLine(p.entry().description()),
           p.entry().primaryPkg().orElse(p.id()),
-          Boolean.toString(p.entry().official()),
+          p.entry().official(),
           p.qualifiedId());
     }
     output.print(table, ctx);
     return 0;
   }
 
-  /** The templates teams published in a registry, each tag a row. */
-  private int remoteTemplates(Context ctx)
+  /**
+   * Whether {@code text} occurs, in any case, in the plugin's id, name, description or publisher.
+   */
+  static boolean matches(PluginListing p, String text) {
+    String wanted = text.toLowerCase(Locale.ROOT);
+    return Stream.of(p.id(), p.entry().name(), p.entry().description(), p.publisher())
+        .anyMatch(field -> field.toLowerCase(Locale.ROOT).contains(wanted));
+  }
+
+  /**
+   * The templates and jails teams published (pushed) in a registry, each tag a row, templates
+   * first.
+   */
+  private int remoteBundles(Context ctx)
       throws ClientException, SigningException, IOException, InterruptedException {
-    RepoConfig config = ctx.repositories().resolve(repo);
-    Table table = new Table("NAME", "TAG", "RELEASE", "FORMAT", "BASE", "SIZE", "PUBLISHED");
-    for (RemoteBundle b : ctx.remoteBundles(config).list(BundleKind.TEMPLATE)) {
-      table.row(
-          b.spec().team() + "/" + b.spec().name(),
-          b.spec().tag(),
-          b.spec().release(),
-          b.spec().format().label(),
-          b.spec().baseTag().orElse("-"),
-          Long.toString(b.length()),
-          b.published().toString());
+    RepoConfig config = ctx.repositories().resolve(ctx.repository(repo));
+    RemoteBundles remote = ctx.remoteBundles(config);
+    Table table =
+        new Table("NAME", "TAG", "RELEASE", "FORMAT", "BASE", "SIZE", "PUBLISHED", "KIND");
+    for (BundleKind kind : List.of(BundleKind.TEMPLATE, BundleKind.JAIL)) {
+      for (RemoteBundle b : remote.list(kind)) {
+        table.row(
+            b.spec().team() + "/" + b.spec().name(),
+            b.spec().tag(),
+            b.spec().release(),
+            b.spec().format().label(),
+            b.spec().baseTag(),
+            b.length(),
+            b.published().toString(),
+            kind.noun());
+      }
+    }
+    output.print(table, ctx);
+    return 0;
+  }
+
+  /** The releases and architectures a registry publishes, with their files and signed sizes. */
+  private int remoteReleases(Context ctx)
+      throws ClientException, SigningException, IOException, InterruptedException {
+    RepoConfig config = ctx.repositories().resolve(ctx.repository(repo));
+    Table table = new Table("RELEASE", "ARCH", "FILES", "SIZE");
+    for (PublishedReleases.Published r :
+        new PublishedReleases(ctx.repositories().updater(config), new ConsoleReporter(ctx.err))
+            .list()) {
+      table.row(r.release(), r.arch(), r.fileNames(), r.size());
     }
     output.print(table, ctx);
     return 0;

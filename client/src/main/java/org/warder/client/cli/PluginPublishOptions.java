@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.warder.client.ClientException;
 import org.warder.client.plugin.ArtifactTree;
@@ -22,9 +23,8 @@ final class PluginPublishOptions {
   @Option(
       names = "--repo",
       paramLabel = "NAME",
-      required = true,
-      description = "Registry to publish to.")
-  String repo;
+      description = "Registry to publish to (default: $WARDER_REPO or repository in warder.conf).")
+  Optional<String> repo = Optional.empty();
 
   @Option(
       names = "--publisher",
@@ -51,14 +51,23 @@ final class PluginPublishOptions {
           IOException,
           InterruptedException {
     PluginTargets.checkPublisher(publisher);
-    RepoConfig config = ctx.repositories().get(repo);
+    RepoConfig config = ctx.repositories().get(ctx.publishingRepository(repo, "publish plugin"));
     List<PluginPublisher.Outcome> outcomes = new ArrayList<>(earlier);
     OptionalLong version = OptionalLong.empty();
     if (!sources.isEmpty()) {
       PluginPublisher.Report report =
           new PluginPublisher(
                   ctx.clock, new ConsoleReporter(ctx.out), ArtifactTree.Limits.defaults())
-              .publish(publisher, sources, earlier, strict, signing.destination(ctx, config));
+              .publish(
+                  publisher,
+                  sources,
+                  earlier,
+                  strict,
+                  signing.destination(
+                      ctx,
+                      config,
+                      PluginTargets.role(publisher),
+                      PluginTargets.delegatedPaths(publisher)));
       outcomes = new ArrayList<>(report.outcomes());
       version = report.version();
     }

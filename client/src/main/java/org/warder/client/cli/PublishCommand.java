@@ -1,6 +1,8 @@
 package org.warder.client.cli;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.progress.ConsoleReporter;
 import org.warder.client.publish.ReleasePublisher;
@@ -51,8 +53,11 @@ final class PublishCommand implements Runnable {
         description = "Directory with MANIFEST and the .txz files.")
     Path dir;
 
-    @Option(names = "--repo", paramLabel = "NAME", required = true)
-    String repo;
+    @Option(
+        names = "--repo",
+        paramLabel = "NAME",
+        description = "The registry (default: $WARDER_REPO or repository in warder.conf).")
+    Optional<String> repo = Optional.empty();
 
     @Option(
         names = "--arch",
@@ -71,10 +76,15 @@ final class PublishCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
-      RepoConfig config = ctx.repositories().get(repo);
+      RepoConfig config = ctx.repositories().get(ctx.publishingRepository(repo, "publish release"));
       ReleasePublisher publisher = new ReleasePublisher(ctx.clock, new ConsoleReporter(ctx.out));
       publisher.check(dir);
-      publisher.publish(release, arch, dir, role, signing.destination(ctx, config));
+      publisher.publish(
+          release,
+          arch,
+          dir,
+          role,
+          signing.destination(ctx, config, role, List.of("releases/*/*/*")));
       return 0;
     }
   }

@@ -62,7 +62,7 @@ final class PullCommand implements Callable<Integer> {
               + repo.get()
               + "; give one");
     }
-    RepoConfig config = ctx.repositories().resolve(ref.repository().or(() -> repo));
+    RepoConfig config = ctx.repositories().resolve(ref.repository().or(() -> ctx.repository(repo)));
     if (dryRun) {
       ctx.bundleSync().describePull(ref, name, ctx.remoteBundles(config)).forEach(ctx.out::println);
       ctx.out.println("(--dry-run: " + ref + " was not pulled; nothing was written)");

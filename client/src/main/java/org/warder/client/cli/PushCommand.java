@@ -35,10 +35,11 @@ final class PushCommand implements Callable<Integer> {
 
   @Option(
       names = "--repo",
-      required = true,
       paramLabel = "REPO",
-      description = "The registry (see 'warder repo list').")
-  String repo;
+      description =
+          "The registry (see 'warder repo list'; default: $WARDER_REPO or repository in"
+              + " warder.conf).")
+  Optional<String> repo = Optional.empty();
 
   @Option(
       names = "--as",
@@ -79,11 +80,12 @@ final class PushCommand implements Callable<Integer> {
     }
     Optional<Format> f = bundle.format(spec);
     Compression c = bundle.compression(spec);
-    RepoConfig config = ctx.repositories().get(repo);
+    String registry = ctx.publishingRepository(repo, "push");
+    RepoConfig config = ctx.repositories().get(registry);
     BundleSync.PushRequest request = new BundleSync.PushRequest(name, ref, tag, f, c, full, live);
     ctx.bundleSync()
         .push(
-            repo,
+            registry,
             request,
             ctx.remoteBundles(config),
             signing.destination(ctx, config),

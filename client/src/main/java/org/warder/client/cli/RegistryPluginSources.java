@@ -11,6 +11,8 @@ import org.warder.client.plugin.PluginCatalog;
 import org.warder.client.plugin.PluginInstaller;
 import org.warder.client.plugin.ResolvedPlugin;
 import org.warder.client.progress.ConsoleReporter;
+import org.warder.client.progress.ProgressFetcher;
+import org.warder.client.progress.ProgressListener;
 import org.warder.client.release.ReleaseFetcher;
 import org.warder.client.release.Releases;
 import org.warder.client.repo.RepoConfig;
@@ -32,12 +34,16 @@ final class RegistryPluginSources implements PluginInstaller.Sources {
   private final Storage storage;
   private final ReleaseFetcher releases;
 
-  /** The sources of repository {@code repo} (default: the only one). */
+  /** The sources of repository {@code repo} (default: the configured one, else the only one). */
   RegistryPluginSources(Context ctx, Optional<String> repo)
       throws ClientException, IOException, InterruptedException {
-    Repositories repos = ctx.repositories();
+    // the release download reports its bytes: the fetcher under the updater tells the listener
+    // that ReleaseFetcher's steps begin and end (without it: "base.txz: 0 B")
+    ProgressListener progress = ctx.progress();
+    Repositories repos =
+        new Repositories(ctx.layout, new ProgressFetcher(ctx.fetcher(), progress), ctx.clock);
     this.ctx = ctx;
-    this.config = repos.resolve(repo);
+    this.config = repos.resolve(ctx.repository(repo));
     this.updater = repos.updater(config);
     this.catalog =
         new PluginCatalog(
@@ -54,7 +60,7 @@ final class RegistryPluginSources implements PluginInstaller.Sources {
             HostOs.current(),
             ctx.clock,
             new ConsoleReporter(ctx.out),
-            ctx.progress());
+            progress);
   }
 
   Storage storage() {

@@ -79,6 +79,8 @@ final class RepoCommand implements Runnable {
       boolean tofu;
     }
 
+    @Mixin DryRunOption dryRun;
+
     @Override
     public Integer call() throws ClientException, IOException {
       Context ctx = WarderMain.context(spec);
@@ -86,6 +88,15 @@ final class RepoCommand implements Runnable {
           pin.sha256 != null
               ? new RootPin.Sha256(pin.sha256)
               : pin.file != null ? new RootPin.File(pin.file) : new RootPin.TrustOnFirstUse();
+      if (dryRun.dryRun) {
+        Repositories repos = ctx.repositories();
+        DryRunOption.print(
+            ctx,
+            repos.describeAdd(
+                repos.candidate(name, url, mirrors, rootPin, new ConsoleReporter(ctx.err))),
+            name + " was not added; nothing was written");
+        return 0;
+      }
       RepoConfig config =
           ctx.repositories().add(name, url, mirrors, rootPin, new ConsoleReporter(ctx.err));
       ctx.out.println(
@@ -107,12 +118,7 @@ final class RepoCommand implements Runnable {
       Context ctx = WarderMain.context(spec);
       Table table = new Table("NAME", "URL", "TRUST", "ROOT_SHA256", "MIRRORS");
       for (RepoConfig r : ctx.repositories().list()) {
-        table.row(
-            r.name(),
-            r.url().toString(),
-            r.trust(),
-            r.rootSha256(),
-            String.valueOf(r.mirrors().size()));
+        table.row(r.name(), r.url().toString(), r.trust(), r.rootSha256(), r.mirrors().size());
       }
       output.print(table, ctx);
       return 0;
@@ -130,16 +136,20 @@ final class RepoCommand implements Runnable {
     @Parameters(arity = "0..1", paramLabel = "NAME")
     Optional<String> name = Optional.empty();
 
+    @Mixin DryRunOption dryRun;
+
     @Override
     public Integer call() throws ClientException, IOException, SigningException {
       Context ctx = WarderMain.context(spec);
       Repositories repos = ctx.repositories();
       List<RepoConfig> targets = name.isPresent() ? List.of(repos.get(name.get())) : repos.list();
       for (RepoConfig r : targets) {
-        Updater.RefreshResult result = repos.updater(r).refresh();
+        Updater.RefreshResult result =
+            dryRun.dryRun ? repos.refreshCopy(r) : repos.updater(r).refresh();
         ctx.out.println(
             r.name()
-                + ": root v"
+                + (dryRun.dryRun ? ": would reach" : ":")
+                + " root v"
                 + result.rootVersion()
                 + ", timestamp v"
                 + result.timestampVersion()
@@ -153,6 +163,10 @@ final class RepoCommand implements Runnable {
                   + r.name()
                   + ": stopped after the maximum number of root rotations; refresh again");
         }
+      }
+      if (dryRun.dryRun) {
+        DryRunOption.print(
+            ctx, List.of(), "checked in a temporary copy; the trusted metadata was not changed");
       }
       return 0;
     }
@@ -169,9 +183,18 @@ final class RepoCommand implements Runnable {
     @Parameters(paramLabel = "NAME")
     String name;
 
+    @Mixin DryRunOption dryRun;
+
     @Override
     public Integer call() throws ClientException, IOException {
       Context ctx = WarderMain.context(spec);
+      if (dryRun.dryRun) {
+        DryRunOption.print(
+            ctx,
+            List.of(ctx.repositories().describeRemove(name)),
+            name + " was not removed; nothing was changed");
+        return 0;
+      }
       ctx.repositories().remove(name);
       ctx.out.println("removed " + name);
       return 0;

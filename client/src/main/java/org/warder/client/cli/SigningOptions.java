@@ -2,9 +2,11 @@ package org.warder.client.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.warder.client.ClientException;
 import org.warder.client.publish.Destination;
+import org.warder.client.publish.PublishPermission;
 import org.warder.client.repo.RepoConfig;
 import org.warder.signing.SigningException;
 import picocli.CommandLine.Option;
@@ -14,14 +16,15 @@ final class SigningOptions {
   @Option(
       names = "--key",
       paramLabel = "NAME",
-      defaultValue = "default",
-      description = "Signing key name (default: ${DEFAULT-VALUE}; see 'warder key list').")
-  String key;
+      description =
+          "Signing key name (default: $WARDER_KEY, key in warder.conf, or default; see 'warder key"
+              + " list').")
+  Optional<String> key = Optional.empty();
 
   @Option(
       names = "--token-file",
       paramLabel = "FILE",
-      description = "Publishing token (default: $WARDER_TOKEN).")
+      description = "Publishing token (default: $WARDER_TOKEN, or token_file in warder.conf).")
   Optional<Path> tokenFile = Optional.empty();
 
   @Option(
@@ -34,5 +37,16 @@ final class SigningOptions {
   Destination destination(Context ctx, RepoConfig config)
       throws ClientException, SigningException, IOException, InterruptedException {
     return ctx.destination(config, key, passphraseFile, tokenFile);
+  }
+
+  /**
+   * Publishing {@code role} (delegated {@code paths}) to {@code config}, checked first: the token
+   * may publish the role and the key is one of its delegation ({@link PublishPermission}).
+   */
+  Destination destination(Context ctx, RepoConfig config, String role, List<String> paths)
+      throws ClientException, SigningException, IOException, InterruptedException {
+    Destination to = destination(ctx, config);
+    PublishPermission.check(to, role, key + ".pub.json", paths);
+    return to;
   }
 }

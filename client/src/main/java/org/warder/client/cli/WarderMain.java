@@ -1,12 +1,17 @@
 package org.warder.client.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.warder.client.ClientException;
+import org.warder.client.config.ClientDefaults;
+import org.warder.client.config.ConfigFile;
 import org.warder.client.exec.ProcessCommandRunner;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.progress.ConsoleReporter;
@@ -60,7 +65,17 @@ import picocli.CommandLine.Option;
       UpdateCommands.Upgrade.class,
       CommandLine.HelpCommand.class
     },
-    footer = {"", "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line."})
+    footer = {
+      "",
+      "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line, 77 needs root"
+          + " (or a registry role) that warder was not given.",
+      "",
+      "Configuration: /usr/local/etc/warder.conf, or the file $WARDER_CONFIG names: 'key = value'"
+          + " lines setting repository (for --repo), key (--key), token_file (--token-file) and"
+          + " root (--root). The command line wins over the environment (WARDER_REPO, WARDER_KEY,"
+          + " WARDER_TOKEN, WARDER_ROOT), which wins over the file, which wins over the built-in"
+          + " defaults."
+    })
 public final class WarderMain implements Runnable {
   @Option(
       names = "--stacktrace",
@@ -72,7 +87,9 @@ public final class WarderMain implements Runnable {
       names = "--root",
       paramLabel = "DIR",
       scope = CommandLine.ScopeType.INHERIT,
-      description = "warder's root directory (default: $WARDER_ROOT or /usr/local/warder).")
+      description =
+          "warder's root directory (default: $WARDER_ROOT, root in warder.conf, or"
+              + " /usr/local/warder).")
   Optional<Path> root = Optional.empty();
 
   @Option(
@@ -92,6 +109,7 @@ public final class WarderMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private Map<String, String> env = Map.of();
+  private Operator operator = Operator.system();
   private @Nullable Context context;
 
   public static void main(String[] args) {
@@ -110,8 +128,23 @@ public final class WarderMain implements Runnable {
 
   /** Runs {@code warder} with {@code args} and environment {@code env}. */
   public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
+    return run(out, err, env, Operator.system(), args);
+  }
+
+  /**
+   * Runs {@code warder} with {@code args} and environment {@code env} for {@code operator}: a
+   * command that needs root is refused up front (exit {@link ExitCodes#NO_PERMISSION}) when the
+   * operator is not root.
+   */
+  public static int run(
+      PrintWriter out,
+      PrintWriter err,
+      Map<String, String> env,
+      Operator operator,
+      String... args) {
     WarderMain main = new WarderMain();
     main.env = env;
+    main.operator = operator;
     CommandLine cli = new CommandLine(main);
     cli.setOut(out);
     cli.setErr(err);
@@ -124,11 +157,24 @@ public final class WarderMain implements Runnable {
           }
           return failure.code();
         });
+    cli.setExecutionStrategy(
+        parsed -> {
+          if (!helpRequested(parsed)) {
+            try {
+              main.checkPrivileges(parsed);
+            } catch (ClientException | IOException | InterruptedException e) {
+              ExitCodes.Failure failure = ExitCodes.of(e);
+              err.println(failure.prefix() + oneLine(e));
+              return failure.code();
+            }
+          }
+          return new CommandLine.RunLast().execute(parsed);
+        });
     cli.setParameterExceptionHandler(
         (ex, args2) -> {
           CommandLine failed = ex.getCommandLine();
           ExitCodes.Failure failure = ExitCodes.usage(isTuf(failed));
-          failed.getErr().println(failure.prefix() + oneLine(ex));
+          failed.getErr().println(failure.prefix() + CloseMatches.explain(ex));
           failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help'.");
           return failure.code();
         });
@@ -136,6 +182,36 @@ public final class WarderMain implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  private static boolean helpRequested(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Refuses a command that needs root when the operator is not ({@link RootNeeds}); warns that
+   * {@code list} cannot see which jails run without root.
+   */
+  private void checkPrivileges(CommandLine.ParseResult parsed)
+      throws ClientException, IOException, InterruptedException {
+    RootNeeds.check(parsed, context(spec).layout, operator);
+    CommandLine.ParseResult sub = parsed.subcommand();
+    if (sub != null
+        && sub.commandSpec().name().equals("list")
+        && List.of("-r", "-t", "-R").stream().noneMatch(sub::hasMatchedOption)
+        && !operator.root()) {
+      sub.commandSpec()
+          .commandLine()
+          .getErr()
+          .println(
+              "warder: note: not root, so whether the jails run is unknown: STATE \"down\""
+                  + " below may be wrong; run 'sudo warder list' to see it");
+    }
   }
 
   private static boolean isTuf(CommandLine cli) {
@@ -167,14 +243,25 @@ public final class WarderMain implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The context of this invocation (from any subcommand's spec). */
-  static Context context(CommandLine.Model.CommandSpec anySpec) {
+  /** Who runs this invocation (from any subcommand's spec): root or not, their terminal. */
+  static Operator operator(CommandLine.Model.CommandSpec anySpec) {
+    return ((WarderMain) anySpec.root().userObject()).operator;
+  }
+
+  /**
+   * The context of this invocation (from any subcommand's spec), its defaults read from the
+   * configuration file; a file that cannot be read or is wrong fails the command.
+   */
+  static Context context(CommandLine.Model.CommandSpec anySpec) throws ClientException {
     WarderMain main = (WarderMain) anySpec.root().userObject();
     if (main.context == null) {
       CommandLine cli = anySpec.root().commandLine();
+      ClientDefaults defaults =
+          new ClientDefaults(main.env, ConfigFile.load(main.env, ConfigFile.DEFAULT));
       main.context =
           new Context(
-              new HostLayout(main.root.orElseGet(() -> HostLayout.defaultRoot(main.env))),
+              new HostLayout(defaults.root(main.root)),
+              defaults,
               cli.getOut(),
               cli.getErr(),
               main.env,

@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -75,14 +74,30 @@ public final class JailCreator {
       throws ClientException, IOException, InterruptedException {
     Creation creation = plan(request);
     creation.plan().run(reporter, false, List::of);
-    reporter.info(
-        request.name()
-            + " created ("
-            + request.mode().name().toLowerCase(Locale.ROOT)
-            + " from "
-            + request.source().origin().map(Origin::storageName).orElse("nothing")
-            + ")");
+    reporter.info(request.name() + " created: " + made(request));
     return creation.jail();
+  }
+
+  /**
+   * What {@code request} made, as it really is on this storage: a thin jail on directory storage is
+   * a copy, not a clone.
+   */
+  private String made(CreateRequest request) {
+    String source = request.source().origin().map(Origin::describe).orElse("");
+    return switch (request.mode()) {
+      case EMPTY -> "an empty jail (no release; put a userland into its root)";
+      case THIN ->
+          clones()
+              ? "a clone of " + source
+              : "a copy of " + source + " (directory storage has no clones)";
+      case THICK -> "an independent copy of " + source;
+      case BASE -> "a base jail: a copy of " + source + ", its system directories mounted from it";
+    };
+  }
+
+  /** Whether this storage clones (ZFS) rather than copies (directories) for a thin jail. */
+  private boolean clones() {
+    return storage.snapshots().isPresent();
   }
 
   /** The jail a creation makes and the steps that make it. */
@@ -132,7 +147,7 @@ public final class JailCreator {
       steps.add(new CopyHostFiles(layout.path(jail.rootName())));
     }
     steps.add(new WriteConfig(jail));
-    steps.add(new WriteFstab(jail, fstab));
+    steps.add(new FstabStep(mounts, jail, fstab));
     return new Creation(jail, new Plan(steps));
   }
 
@@ -239,8 +254,10 @@ public final class JailCreator {
         case THIN -> {
           if (request.source() instanceof JailSource.TemplateTag t) {
             lines.add("clone " + sourceRoot + "@" + t.snapshot() + " as " + root);
-          } else {
+          } else if (clones()) {
             lines.add("snapshot " + sourceRoot + "@" + jail.name() + ", clone it as " + root);
+          } else {
+            lines.add("copy " + sourceRoot + " to " + root + " (directory storage: no clones)");
           }
         }
         case THICK -> lines.add("copy " + sourceRoot + " to " + root);
@@ -342,37 +359,6 @@ public final class JailCreator {
     @Override
     public void run(Reporter reporter) throws IOException {
       store.save(jail);
-    }
-  }
-
-  /** The jail's fstab, or none when it mounts nothing. */
-  private final class WriteFstab implements Step {
-    private final Jail jail;
-    private final List<FstabEntry> entries;
-
-    WriteFstab(Jail jail, List<FstabEntry> entries) {
-      this.jail = jail;
-      this.entries = List.copyOf(entries);
-    }
-
-    @Override
-    public String name() {
-      return "fstab";
-    }
-
-    @Override
-    public List<String> describe() {
-      if (entries.isEmpty()) {
-        return List.of("no fstab: the jail mounts nothing besides its root");
-      }
-      List<String> lines = new ArrayList<>(List.of("write " + mounts.fstab(jail) + ":"));
-      Fstab.render(entries).lines().map(l -> "  " + l).forEach(lines::add);
-      return lines;
-    }
-
-    @Override
-    public void run(Reporter reporter) throws IOException {
-      mounts.write(jail, entries);
     }
   }
 

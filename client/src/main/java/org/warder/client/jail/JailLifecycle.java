@@ -31,6 +31,8 @@ import org.warder.client.net.Mac;
 import org.warder.client.net.NatAddresses;
 import org.warder.client.net.NatExhaustedException;
 import org.warder.client.net.PortForward;
+import org.warder.client.plan.Plan;
+import org.warder.client.plan.Step;
 import org.warder.client.progress.Reporter;
 import org.warder.client.runtime.JailRuntime;
 import org.warder.client.runtime.Mount;
@@ -78,18 +80,176 @@ public final class JailLifecycle {
 
   /** Starts {@code name}, after the jails it depends on; refuses templates and cycles. */
   public void start(String name) throws JailException, IOException, InterruptedException {
-    for (Jail jail : withDependencies(store.get(name))) {
-      if (runtime.jid(jail.name()).isPresent()) {
-        if (jail.name().value().equals(name)) {
-          throw new JailException(Reason.CONFLICT, name + " is already running");
-        }
-        continue;
+    for (StartJail step : startSteps(List.of(name), false, Set.of())) {
+      step.run(reporter);
+    }
+  }
+
+  /**
+   * The steps of {@code warder start}: with {@code atBoot} every boot=1 jail that is not running,
+   * in {@link #bootOrder}; then each of {@code names} after the jails it depends on that are not
+   * running. Refuses a named jail that runs, a template, a cycle, a base jail whose release is
+   * missing, inconsistent properties and a NAT forward another running jail holds, before any jail
+   * starts. Changes nothing.
+   */
+  public Plan startPlan(List<String> names, boolean atBoot)
+      throws JailException, IOException, InterruptedException {
+    return new Plan(List.copyOf(startSteps(names, atBoot, Set.of())));
+  }
+
+  /**
+   * The steps of {@code warder stop}: with {@code atBoot} every running boot=1 jail in reverse
+   * {@link #bootOrder}; then each of {@code names}, which must run. Changes nothing.
+   */
+  public Plan stopPlan(List<String> names, boolean atBoot)
+      throws JailException, IOException, InterruptedException {
+    return new Plan(List.copyOf(stopSteps(names, atBoot)));
+  }
+
+  /** The steps of {@code warder restart}: stop {@code name} if it runs, then start it. */
+  public Plan restartPlan(String name) throws JailException, IOException, InterruptedException {
+    Jail jail = store.get(name);
+    List<Step> steps = new ArrayList<>();
+    if (runtime.jid(jail.name()).isPresent()) {
+      steps.addAll(stopSteps(List.of(name), false));
+    }
+    steps.addAll(startSteps(List.of(name), false, Set.of(name)));
+    return new Plan(steps);
+  }
+
+  private List<StartJail> startSteps(List<String> names, boolean atBoot, Set<String> stopping)
+      throws JailException, IOException, InterruptedException {
+    List<Jail> wanted = new ArrayList<>();
+    if (atBoot) {
+      wanted.addAll(bootOrder());
+    }
+    for (String n : names) {
+      Jail jail = store.get(n);
+      List<Jail> withDependencies = withDependencies(jail);
+      if (!stopping.contains(n) && runtime.jid(jail.name()).isPresent()) {
+        throw new JailException(Reason.CONFLICT, n + " is already running");
       }
+      wanted.addAll(withDependencies);
+    }
+    List<JailNetwork> nat = new ArrayList<>(runningNat());
+    nat.removeIf(network -> stopping.contains(network.jail().value()));
+    Set<String> planned = new HashSet<>();
+    List<StartJail> steps = new ArrayList<>();
+    for (Jail jail : wanted) {
+      String n = jail.name().value();
+      boolean runs = !stopping.contains(n) && runtime.jid(jail.name()).isPresent();
+      if (!runs && planned.add(n)) {
+        steps.add(new StartJail(jail, nat));
+      }
+    }
+    return steps;
+  }
+
+  private List<StopJail> stopSteps(List<String> names, boolean atBoot)
+      throws JailException, IOException, InterruptedException {
+    List<Jail> wanted = new ArrayList<>();
+    if (atBoot) {
+      List<Jail> order = new ArrayList<>(bootOrder());
+      Collections.reverse(order);
+      for (Jail j : order) {
+        if (runtime.jid(j.name()).isPresent()) {
+          wanted.add(j);
+        }
+      }
+    }
+    for (String n : names) {
+      Jail jail = store.get(n);
+      if (runtime.jid(jail.name()).isEmpty()) {
+        throw new JailException(Reason.CONFLICT, n + " is not running");
+      }
+      wanted.add(jail);
+    }
+    List<JailNetwork> nat = new ArrayList<>(runningNat());
+    Set<String> planned = new HashSet<>();
+    List<StopJail> steps = new ArrayList<>();
+    for (Jail jail : wanted) {
+      if (planned.add(jail.name().value())) {
+        steps.add(new StopJail(jail, nat));
+      }
+    }
+    return steps;
+  }
+
+  /**
+   * Starts one jail, not running, whose dependencies the steps before start. Built with every check
+   * a start makes before it changes anything; {@code nat} (the NAT jails running when this step
+   * runs) gains the jail's network when it has NAT.
+   */
+  private final class StartJail implements Step {
+    private final Jail jail;
+    private final List<String> description = new ArrayList<>();
+
+    StartJail(Jail jail, List<JailNetwork> nat)
+        throws JailException, IOException, InterruptedException {
+      this.jail = jail;
+      checkStartable(jail);
+      mounts.baseOrigin(jail);
+      JailProperties props = decideNetwork(jail);
+      RuntimeSpec spec = spec(jail);
+      description.addAll(describeStart(jail, spec));
+      if (props.isTrue("nat")) {
+        refuseHeldForwards(jail.name(), props);
+        nat.add(spec.network());
+        description.addAll(runtime.describeNat(List.copyOf(nat)));
+      }
+    }
+
+    @Override
+    public String name() {
+      return "start " + jail.name();
+    }
+
+    @Override
+    public List<String> describe() {
+      return description;
+    }
+
+    @Override
+    public void run(Reporter reporter) throws JailException, IOException, InterruptedException {
       startOne(jail);
     }
   }
 
-  private void startOne(Jail jail) throws JailException, IOException, InterruptedException {
+  /**
+   * Stops one running jail; {@code nat} (the NAT jails running when this step runs) loses its
+   * network.
+   */
+  private final class StopJail implements Step {
+    private final Jail jail;
+    private final List<String> description = new ArrayList<>();
+
+    StopJail(Jail jail, List<JailNetwork> nat) throws JailException, IOException {
+      this.jail = jail;
+      description.addAll(runtime.describeStop(spec(jail)));
+      if (jail.props().isTrue("nat")) {
+        nat.removeIf(network -> network.jail().equals(jail.name()));
+        description.addAll(runtime.describeNat(List.copyOf(nat)));
+      }
+    }
+
+    @Override
+    public String name() {
+      return "stop " + jail.name();
+    }
+
+    @Override
+    public List<String> describe() {
+      return description;
+    }
+
+    @Override
+    public void run(Reporter reporter) throws JailException, IOException, InterruptedException {
+      stopRunning(jail);
+    }
+  }
+
+  /** Refuses to start a template or a jail whose properties contradict each other. */
+  private static void checkStartable(Jail jail) throws JailException {
     if (jail.template()) {
       throw new JailException(
           Reason.CONFLICT,
@@ -104,6 +264,10 @@ public final class JailLifecycle {
     } catch (PropertyException e) {
       throw new JailException(e.reason(), "cannot start " + jail.name() + ": " + e.getMessage(), e);
     }
+  }
+
+  private void startOne(Jail jail) throws JailException, IOException, InterruptedException {
+    checkStartable(jail);
     mounts.baseOrigin(jail);
     Jail prepared =
         JailDevfs.apply(store, JailDevfs.atStart(store, prepareNetwork(jail)), reporter);
@@ -149,11 +313,9 @@ public final class JailLifecycle {
 
   /** Stops {@code name} (its exec_stop, then the jail goes). */
   public void stop(String name) throws JailException, IOException, InterruptedException {
-    Jail jail = store.get(name);
-    if (runtime.jid(jail.name()).isEmpty()) {
-      throw new JailException(Reason.CONFLICT, name + " is not running");
+    for (StopJail step : stopSteps(List.of(name), false)) {
+      step.run(reporter);
     }
-    stopRunning(jail);
   }
 
   /** Stops {@code jail}, known to run. */
@@ -269,35 +431,6 @@ public final class JailLifecycle {
       }
     }
     return nat;
-  }
-
-  /** Stops {@code name} if it runs, then starts it. */
-  public void restart(String name) throws JailException, IOException, InterruptedException {
-    Jail jail = store.get(name);
-    if (runtime.jid(jail.name()).isPresent()) {
-      stopRunning(jail);
-    }
-    start(name);
-  }
-
-  /** {@code start --rc}: starts every boot=1 jail that is not running, in {@link #bootOrder}. */
-  public void startAtBoot() throws JailException, IOException, InterruptedException {
-    for (Jail j : bootOrder()) {
-      if (runtime.jid(j.name()).isEmpty()) {
-        start(j.name().value());
-      }
-    }
-  }
-
-  /** {@code stop --rc}: stops every running boot=1 jail, in reverse {@link #bootOrder}. */
-  public void stopAtBoot() throws JailException, IOException, InterruptedException {
-    List<Jail> order = new ArrayList<>(bootOrder());
-    Collections.reverse(order);
-    for (Jail j : order) {
-      if (runtime.jid(j.name()).isPresent()) {
-        stopRunning(j);
-      }
-    }
   }
 
   /** Jails with {@code boot=1} in start order: priority, then dependencies first. */

@@ -73,11 +73,13 @@ public final class JailMounts {
   }
 
   /**
-   * Writes the jail's fstab for its present properties, keeping the mounts a user added ({@code
-   * warder fstab -a}): after a property change of a jail of this host, never for a jail directory
-   * another host made (an import), whose fstab names that host's directories.
+   * The fstab lines of {@code jail} for its present properties ({@link #entries}), followed by the
+   * mounts a user added ({@code warder fstab -a}) that its fstab holds: for a property change of a
+   * jail of this host, never for a jail directory another host made (an import), whose fstab names
+   * that host's directories.
    */
-  void rewriteFstab(Jail jail) throws JailException, IOException, InterruptedException {
+  List<FstabEntry> entriesWithUserMounts(Jail jail)
+      throws JailException, IOException, InterruptedException {
     List<FstabEntry> all = new ArrayList<>(entries(jail));
     Path root = layout.path(jail.rootName());
     Optional<byte[]> bytes = JailStore.readOwnFile(fstab(jail), JailFstab.MAX_FSTAB);
@@ -91,7 +93,12 @@ public final class JailMounts {
             fstab(jail) + " is damaged: " + e.getMessage() + "; fix or remove it", e);
       }
     }
-    write(jail, all);
+    return all;
+  }
+
+  /** Writes {@link #entriesWithUserMounts} as the jail's fstab. */
+  void rewriteFstab(Jail jail) throws JailException, IOException, InterruptedException {
+    write(jail, entriesWithUserMounts(jail));
   }
 
   /**

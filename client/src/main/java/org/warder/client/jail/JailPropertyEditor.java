@@ -1,6 +1,8 @@
 package org.warder.client.jail;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +12,9 @@ import org.warder.client.ClientException.Reason;
 import org.warder.client.jail.props.Implied;
 import org.warder.client.jail.props.IocageBoolean;
 import org.warder.client.jail.props.PropertyCatalog;
+import org.warder.client.jail.props.PropertyException;
+import org.warder.client.plan.Plan;
+import org.warder.client.plan.Step;
 import org.warder.client.progress.Reporter;
 import org.warder.client.storage.Storage;
 
@@ -63,7 +68,24 @@ public final class JailPropertyEditor {
   }
 
   /** Sets properties of a jail; {@code template=yes|no} converts it. */
-  public Jail set(String name, List<String> keyValues)
+  public void set(String name, List<String> keyValues)
+      throws ClientException, IOException, InterruptedException {
+    for (Step step : setSteps(name, keyValues)) {
+      step.run(reporter);
+    }
+  }
+
+  /**
+   * The steps of {@code warder set}, every value checked: write config.json with what changes (and
+   * what the values turn on), rewrite the fstab when mount_linprocfs or basejail is set, convert to
+   * or from a template. Changes nothing.
+   */
+  public Plan setPlan(String name, List<String> keyValues)
+      throws ClientException, IOException, InterruptedException {
+    return new Plan(setSteps(name, keyValues));
+  }
+
+  private List<Step> setSteps(String name, List<String> keyValues)
       throws ClientException, IOException, InterruptedException {
     Jail jail = store.get(name);
     Map<String, String> values = new LinkedHashMap<>();
@@ -91,42 +113,126 @@ public final class JailPropertyEditor {
       throw new JailException(
           Reason.CONFLICT, name + " is a template and read-only; set template=no first");
     }
+    Jail updated = jail;
+    List<String> turnedOn = List.of();
     if (!values.isEmpty()) {
       Implied implied = jail.props().withImplied(values);
-      implied.turnedOn().forEach(t -> reporter.info(name + ": turned on " + t));
-      jail = new Jail(jail.name(), implied.props(), jail.template());
+      turnedOn = implied.turnedOn();
+      updated = new Jail(jail.name(), implied.props(), jail.template());
     }
-    mounts.baseOrigin(jail);
-    store.save(jail);
+    mounts.baseOrigin(updated);
+    List<Step> steps = new ArrayList<>();
+    steps.add(new WriteConfig(jail, updated, turnedOn));
     if (values.containsKey("mount_linprocfs") || values.containsKey("basejail")) {
-      mounts.rewriteFstab(jail);
+      steps.add(new FstabStep(mounts, updated, mounts.entriesWithUserMounts(updated)));
     }
     if (template.isPresent() && template.get() != jail.template()) {
-      jail = convert(jail, template.get());
+      if (lifecycle.running(jail)) {
+        throw new JailException(
+            Reason.CONFLICT, jail.name() + " is running; stop it before making it a template");
+      }
+      steps.add(new Convert(updated, template.get()));
     }
-    return jail;
+    return steps;
   }
 
-  private Jail convert(Jail jail, boolean toTemplate)
-      throws ClientException, IOException, InterruptedException {
-    if (lifecycle.running(jail)) {
-      throw new JailException(
-          Reason.CONFLICT, jail.name() + " is running; stop it before making it a template");
+  /** Writes the jail's config.json with its new values. */
+  private final class WriteConfig implements Step {
+    private final Jail jail;
+    private final List<String> description = new ArrayList<>();
+    private final List<String> turnedOn;
+
+    WriteConfig(Jail before, Jail after, List<String> turnedOn) {
+      this.jail = after;
+      this.turnedOn = turnedOn;
+      Path config = store.dir(after.name().value(), after.template()).resolve("config.json");
+      Map<String, String> old = before.props().effective();
+      after
+          .props()
+          .effective()
+          .forEach(
+              (key, value) -> {
+                if (!value.equals(old.get(key))) {
+                  description.add(
+                      "write " + config + ": " + key + " " + old.get(key) + " -> " + value);
+                }
+              });
+      if (description.isEmpty()) {
+        description.add("write " + config + " (no value changes)");
+      }
+      turnedOn.forEach(t -> description.add("turns on " + t));
     }
-    Jail converted =
-        new Jail(
-            jail.name(),
-            jail.props().withIdentity(Map.of("type", toTemplate ? "template" : "jail")),
-            toTemplate);
-    if (!toTemplate) {
-      storage.setReadOnly(jail.rootName(), false);
+
+    @Override
+    public String name() {
+      return "config";
     }
-    storage.rename(jail.storageName(), converted.storageName());
-    store.save(converted);
-    if (toTemplate) {
-      storage.setReadOnly(converted.rootName(), true);
+
+    @Override
+    public List<String> describe() {
+      return description;
     }
-    reporter.info(jail.name() + (toTemplate ? " is now a template" : " is a jail again"));
-    return converted;
+
+    @Override
+    public void run(Reporter reporter) throws IOException {
+      turnedOn.forEach(t -> reporter.info(jail.name() + ": turned on " + t));
+      store.save(jail);
+    }
+  }
+
+  /** Makes the jail a template ({@code template=yes}) or a template a jail again. */
+  private final class Convert implements Step {
+    private final Jail jail;
+    private final Jail converted;
+
+    Convert(Jail jail, boolean toTemplate) throws PropertyException {
+      this.jail = jail;
+      this.converted =
+          new Jail(
+              jail.name(),
+              jail.props().withIdentity(Map.of("type", toTemplate ? "template" : "jail")),
+              toTemplate);
+    }
+
+    @Override
+    public String name() {
+      return "template";
+    }
+
+    @Override
+    public List<String> describe() {
+      List<String> lines = new ArrayList<>();
+      if (!converted.template()) {
+        lines.add("make " + jail.rootName() + " writable");
+      }
+      lines.add("rename " + jail.storageName() + " to " + converted.storageName());
+      lines.add(
+          "write "
+              + store.dir(converted.name().value(), converted.template()).resolve("config.json")
+              + ": type "
+              + (converted.template() ? "template" : "jail"));
+      if (converted.template()) {
+        lines.add("make " + converted.rootName() + " read-only");
+      }
+      return lines;
+    }
+
+    @Override
+    public void run(Reporter reporter) throws ClientException, IOException, InterruptedException {
+      if (lifecycle.running(jail)) {
+        throw new JailException(
+            Reason.CONFLICT, jail.name() + " is running; stop it before making it a template");
+      }
+      boolean toTemplate = converted.template();
+      if (!toTemplate) {
+        storage.setReadOnly(jail.rootName(), false);
+      }
+      storage.rename(jail.storageName(), converted.storageName());
+      store.save(converted);
+      if (toTemplate) {
+        storage.setReadOnly(converted.rootName(), true);
+      }
+      reporter.info(jail.name() + (toTemplate ? " is now a template" : " is a jail again"));
+    }
   }
 }

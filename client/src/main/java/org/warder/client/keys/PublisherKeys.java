@@ -41,24 +41,47 @@ public final class PublisherKeys {
     return config.resolve("warder").resolve("keys");
   }
 
+  /** Whether {@code name} can name a key (letters, digits, '.', '_', '-'; at most 64). */
+  public static boolean isValidName(String name) {
+    return NAME.matcher(name).matches();
+  }
+
   public Path dir() {
     return dir;
   }
 
   /** Generates a key called {@code name}, encrypted with {@code passphrase}. */
   public Entry generate(String name, char[] passphrase) throws IOException, SigningException {
-    checkName(name);
-    Path pem = dir.resolve(name + ".pem");
-    if (Files.exists(pem)) {
-      throw new SigningException(
-          "a key named " + name + " already exists in " + dir + "; choose another --name");
-    }
+    Path pem = newKey(name);
     PrivateFiles.createDirectories(dir);
     Files.setPosixFilePermissions(dir, PrivateFiles.DIRECTORY); // one made earlier by hand too
     Ed25519SigningKey key = Ed25519SigningKey.generate();
     KeyFiles.write(key, pem, passphrase);
     PublicKeyFiles.write(key.publicKey(), dir.resolve(name + ".pub.json"));
     return new Entry(name, key.keyId(), pem, dir.resolve(name + ".pub.json"));
+  }
+
+  /**
+   * What {@link #generate} would write for {@code name}, after the same checks; writes nothing and
+   * asks for no passphrase.
+   */
+  public List<String> describeGenerate(String name) throws SigningException {
+    Path pem = newKey(name);
+    return List.of(
+        "generate an Ed25519 key " + name,
+        "write " + pem + " (encrypted with a passphrase asked for then, mode 0600)",
+        "write " + dir.resolve(name + ".pub.json") + " (the public key, for the registry)");
+  }
+
+  /** The private key file of a new key {@code name}; refused when the name is bad or taken. */
+  private Path newKey(String name) throws SigningException {
+    checkName(name);
+    Path pem = dir.resolve(name + ".pem");
+    if (Files.exists(pem)) {
+      throw new SigningException(
+          "a key named " + name + " already exists in " + dir + "; choose another --name");
+    }
+    return pem;
   }
 
   /** All keys, by name. */
@@ -96,7 +119,7 @@ public final class PublisherKeys {
   }
 
   private static void checkName(String name) throws SigningException {
-    if (!NAME.matcher(name).matches()) {
+    if (!isValidName(name)) {
       throw new SigningException(
           "expected a key name of letters, digits, '.', '_' and '-', found \"" + name + "\"");
     }

@@ -1,11 +1,10 @@
 package org.warder.client.layout;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
- * Where everything lives under the warder root ({@code --root}, {@code $WARDER_ROOT}, or {@code
- * /usr/local/warder}, iocage-like). The one class that maps client paths:
+ * Where everything lives under the warder root ({@code --root}, {@code $WARDER_ROOT}, {@code root}
+ * in warder.conf, or {@code /usr/local/warder}, iocage-like). The one class that maps client paths:
  *
  * <pre>
  * &lt;root&gt;/warder.json                       host settings (storage: dir or zfs)
@@ -27,12 +26,6 @@ public final class HostLayout {
 
   public HostLayout(Path root) {
     this.root = root.toAbsolutePath().normalize();
-  }
-
-  /** {@code $WARDER_ROOT}, else {@code /usr/local/warder}. */
-  public static Path defaultRoot(Map<String, String> env) {
-    String r = env.get("WARDER_ROOT");
-    return r == null || r.isBlank() ? Path.of("/usr/local/warder") : Path.of(r);
   }
 
   public Path root() {

@@ -18,6 +18,7 @@ public final class ConsoleProgress implements ProgressListener {
   private long done;
   private long startNanos;
   private long lastDraw;
+  private boolean active;
 
   public ConsoleProgress(PrintWriter out, boolean terminal) {
     this.out = out;
@@ -31,6 +32,7 @@ public final class ConsoleProgress implements ProgressListener {
     this.done = 0;
     this.startNanos = System.nanoTime();
     this.lastDraw = 0;
+    this.active = true;
     if (!terminal) {
       out.println(task + (total >= 0 ? " (" + bytes(total) + ")" : "") + " ...");
       out.flush();
@@ -39,6 +41,9 @@ public final class ConsoleProgress implements ProgressListener {
 
   @Override
   public void advance(long n) {
+    if (!active) {
+      return; // bytes between tasks (metadata) belong to no task
+    }
     done += n;
     long now = System.nanoTime();
     if (terminal && now - lastDraw > REDRAW_NANOS) {
@@ -49,6 +54,7 @@ public final class ConsoleProgress implements ProgressListener {
 
   @Override
   public void end() {
+    active = false;
     long now = System.nanoTime();
     if (terminal) {
       draw(now);
@@ -92,7 +98,8 @@ public final class ConsoleProgress implements ProgressListener {
     return (long) (done * 1e9 / elapsed);
   }
 
-  static String bytes(long n) {
+  /** {@code n} bytes as progress lines show them: 512 B, 1.5 KiB, 2.0 MiB... */
+  public static String bytes(long n) {
     if (n < 1024) {
       return n + " B";
     }

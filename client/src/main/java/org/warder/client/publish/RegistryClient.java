@@ -7,6 +7,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -166,6 +168,27 @@ public final class RegistryClient {
         throw new IOException("registry did not report the upload offset of " + session);
       }
       return Long.parseLong(offset);
+    }
+  }
+
+  /**
+   * What this client's token may publish: its id, publisher and roles ({@code GET /api/v1/token}).
+   */
+  public TokenGrant token() throws IOException, RegistryApiException {
+    try (Response r = call(request("api/v1/token").get())) {
+      check(r);
+      JsonNode body = StrictJson.mapper().readTree(r.body().bytes());
+      List<String> roles = new ArrayList<>();
+      body.path("roles").forEach(role -> roles.add(role.asText()));
+      return new TokenGrant(
+          body.path("id").asText(), body.path("publisher").asText(), List.copyOf(roles));
+    }
+  }
+
+  /** What a token may publish, as the registry answers it. */
+  public record TokenGrant(String id, String publisher, List<String> roles) {
+    public TokenGrant {
+      roles = List.copyOf(roles);
     }
   }
 

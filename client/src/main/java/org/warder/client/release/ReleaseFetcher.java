@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.warder.client.ClientException;
 import org.warder.client.ClientException.Reason;
@@ -120,22 +122,60 @@ public final class ReleaseFetcher {
             new SignedFile(file, updater.targetInfo(prefix + file), updater, targetMirrors));
       } catch (TargetNotFoundException e) {
         if (!files.isEmpty() || file.equals("base.txz")) {
-          throw new ClientException(
-              Reason.NOT_FOUND,
-              "release "
-                  + release
-                  + " for "
-                  + arch
-                  + " has no signed "
-                  + file
-                  + " in "
-                  + repoName
-                  + "; see what is published with 'warder fetch -r' on another release, or ask the publisher",
-              e);
+          throw notPublished(release, arch, file, repoName, updater, e);
         }
       }
     }
     return plan(release, arch, "repo " + repoName, downloads, Optional.empty(), update);
+  }
+
+  /**
+   * The refusal of {@code file} of {@code release} for {@code arch}, which {@code repoName} does
+   * not sign: names what it publishes instead (the files of that release and architecture, or the
+   * releases and architectures), so that the user can pick one.
+   */
+  private ClientException notPublished(
+      String release,
+      String arch,
+      String file,
+      String repoName,
+      Updater updater,
+      TargetNotFoundException cause)
+      throws IOException, SigningException {
+    List<PublishedReleases.Published> published = new PublishedReleases(updater, reporter).list();
+    Optional<PublishedReleases.Published> same =
+        published.stream()
+            .filter(p -> p.release().equals(release) && p.arch().equals(arch))
+            .findFirst();
+    String found;
+    if (same.isPresent()) {
+      found = "it has only " + String.join(", ", same.get().fileNames());
+    } else if (published.isEmpty()) {
+      found = "the repository publishes no release at all";
+    } else {
+      Map<String, List<String>> arches = new LinkedHashMap<>();
+      published.forEach(
+          p -> arches.computeIfAbsent(p.release(), r -> new ArrayList<>()).add(p.arch()));
+      List<String> listed = new ArrayList<>();
+      arches.forEach((r, a) -> listed.add(r + " (" + String.join(", ", a) + ")"));
+      found = "it publishes " + String.join(", ", listed);
+    }
+    return new ClientException(
+        Reason.NOT_FOUND,
+        "expected a signed "
+            + file
+            + " of release "
+            + release
+            + " for "
+            + arch
+            + " in "
+            + repoName
+            + ", found none: "
+            + found
+            + "; 'warder list -r --repo "
+            + repoName
+            + "' lists the published releases with their sizes (--arch picks another architecture)",
+        cause);
   }
 
   /**

@@ -3,6 +3,7 @@ package org.warder.client.repo;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -48,6 +49,91 @@ public final class Repositories {
    */
   public RepoConfig add(String name, URI url, List<URI> mirrors, RootPin pin, Reporter notices)
       throws ClientException, IOException {
+    Candidate candidate = candidate(name, url, mirrors, pin, notices);
+    RepoConfig config = candidate.config();
+    try {
+      new MetadataDirectory(layout.repoMetadata(name)).write("root", candidate.rootBytes());
+      PrivateFiles.createDirectories(
+          layout.repoCache(name)); // targets: bundles of jails among them
+      updater(config).refresh();
+      StateFiles.write(layout.repoConfig(name), config);
+    } catch (IOException | SigningException | RuntimeException e) {
+      DirectoryTrees.delete(layout.repo(name));
+      throw new ClientException(
+          e instanceof SigningException ? Reason.REFUSED : Reason.NETWORK,
+          "cannot add " + name + " (" + url + "): " + e.getMessage(),
+          e);
+    }
+    return config;
+  }
+
+  /**
+   * A registry {@link #add} would trust, its root fetched (or read) and checked against the pin and
+   * its own root keys; the metadata after the root is not fetched.
+   */
+  public static final class Candidate {
+    private final RepoConfig config;
+    private final byte[] rootBytes;
+    private final Metadata<Root> root;
+
+    Candidate(RepoConfig config, byte[] rootBytes, Metadata<Root> root) {
+      this.config = config;
+      this.rootBytes = rootBytes.clone();
+      this.root = root;
+    }
+
+    /** The repository as {@code repo.json} would hold it. */
+    public RepoConfig config() {
+      return config;
+    }
+
+    /** The root, parsed. */
+    public Metadata<Root> root() {
+      return root;
+    }
+
+    byte[] rootBytes() {
+      return rootBytes.clone();
+    }
+  }
+
+  /** What {@code repo add} would do with {@code candidate}, one line each. */
+  public List<String> describeAdd(Candidate candidate) {
+    RepoConfig config = candidate.config();
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        "trust the root of "
+            + config.url()
+            + " ("
+            + config.trust()
+            + "): version "
+            + candidate.root().signed().version()
+            + ", sha256 "
+            + config.rootSha256());
+    candidate
+        .root()
+        .signed()
+        .roles()
+        .forEach(
+            (role, keys) ->
+                lines.add(
+                    "  " + role + ": threshold " + keys.threshold() + " of " + keys.keyids()));
+    lines.add("write " + layout.repoMetadata(config.name()).resolve("root.json"));
+    lines.add("create " + layout.repoCache(config.name()));
+    lines.add(
+        "refresh timestamp, snapshot and targets from "
+            + config.url()
+            + " (not fetched by --dry-run: 'warder repo refresh --dry-run' checks them once added)");
+    lines.add("write " + layout.repoConfig(config.name()));
+    return lines;
+  }
+
+  /**
+   * Checks everything {@link #add} checks before it writes: the name, that it is free, the root
+   * against the pin and its own keys (telling about a root trusted on first use). Writes nothing.
+   */
+  public Candidate candidate(String name, URI url, List<URI> mirrors, RootPin pin, Reporter notices)
+      throws ClientException, IOException {
     if (!RepoConfig.isValidName(name)) {
       throw new ClientException(
           Reason.INVALID_INPUT,
@@ -87,23 +173,11 @@ public final class Repositories {
           "  this gives no protection if this first answer came from an attacker;"
               + " pin the root with --root-sha256 instead when you can");
     }
-    RepoConfig config =
+    return new Candidate(
         new RepoConfig(
-            name, url, mirrors, pin.label(), Digests.sha256Hex(rootBytes), clock.instant());
-    try {
-      new MetadataDirectory(layout.repoMetadata(name)).write("root", rootBytes);
-      PrivateFiles.createDirectories(
-          layout.repoCache(name)); // targets: bundles of jails among them
-      updater(config).refresh();
-      StateFiles.write(layout.repoConfig(name), config);
-    } catch (IOException | SigningException | RuntimeException e) {
-      DirectoryTrees.delete(layout.repo(name));
-      throw new ClientException(
-          e instanceof SigningException ? Reason.REFUSED : Reason.NETWORK,
-          "cannot add " + name + " (" + url + "): " + e.getMessage(),
-          e);
-    }
-    return config;
+            name, url, mirrors, pin.label(), Digests.sha256Hex(rootBytes), clock.instant()),
+        rootBytes,
+        root);
   }
 
   private byte[] anchor(RepoConfig draft, RootPin pin) throws ClientException, IOException {
@@ -189,12 +263,44 @@ public final class Repositories {
 
   /** A TUF updater over the repository's trusted metadata and mirrors. */
   public Updater updater(RepoConfig config) {
-    return new Updater(
-        new MetadataDirectory(layout.repoMetadata(config.name())),
-        config.metadataUrls(),
-        fetcher,
-        clock,
-        UpdaterConfig.defaults());
+    return updater(new MetadataDirectory(layout.repoMetadata(config.name())), config);
+  }
+
+  private Updater updater(MetadataDirectory metadata, RepoConfig config) {
+    return new Updater(metadata, config.metadataUrls(), fetcher, clock, UpdaterConfig.defaults());
+  }
+
+  /**
+   * Refreshes a copy of the repository's trusted metadata in a temporary directory, removed after:
+   * every check of a refresh, the versions it would reach, and the trusted metadata unchanged.
+   */
+  public Updater.RefreshResult refreshCopy(RepoConfig config)
+      throws ClientException, IOException, SigningException {
+    Path copy = Files.createTempDirectory("warder-refresh-");
+    try {
+      Path from = layout.repoMetadata(config.name());
+      try (Stream<Path> files = Files.walk(from)) {
+        for (Path f : files.toList()) {
+          Path to = copy.resolve(from.relativize(f).toString());
+          if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(to);
+          } else if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+            Files.copy(f, to);
+          }
+        }
+      }
+      return updater(new MetadataDirectory(copy), config).refresh();
+    } finally {
+      DirectoryTrees.delete(copy);
+    }
+  }
+
+  /** What {@link #remove} deletes. */
+  public String describeRemove(String name) throws ClientException, IOException {
+    get(name);
+    return "delete "
+        + layout.repo(name)
+        + " (repo.json, its trusted metadata and cache): this host no longer trusts it";
   }
 
   /** Forgets a repository and its cache. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.warder.client.ClientException;
 import org.warder.client.ClientException.Reason;
 import org.warder.client.bundle.BadBundleException;
 import org.warder.client.bundle.BundleException;
@@ -25,6 +26,7 @@ import org.warder.client.jail.props.Consent;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.progress.Reporter;
 import org.warder.client.publish.Destination;
+import org.warder.client.publish.PublishPermission;
 import org.warder.client.publish.RegistryApiException;
 import org.warder.client.storage.Snapshots;
 import org.warder.client.storage.Storage;
@@ -102,7 +104,8 @@ public final class BundleSync {
       RemoteBundles remote,
       Destination to,
       BundlePublisher publisher)
-      throws BundleException,
+      throws ClientException,
+          BundleException,
           JailException,
           IOException,
           InterruptedException,
@@ -141,6 +144,12 @@ public final class BundleSync {
               + " published already; published tags never change, push with another"
               + " --tag (or none for the next number)");
     }
+    // the token's role and the key's delegation, before a snapshot is taken or a byte exported
+    PublishPermission.check(
+        to,
+        TeamTargets.role(as.team()),
+        as.team() + ".pub.json",
+        TeamTargets.delegatedPaths(as.team()));
     Optional<Snapshots> snapshots = storage.snapshots();
     Format format = request.format().orElse(snapshots.isPresent() ? Format.ZFS : Format.TAR);
     Optional<String> base =

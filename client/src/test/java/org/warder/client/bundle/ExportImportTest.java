@@ -95,7 +95,8 @@ class ExportImportTest {
     String out = a.ok("export", NAME, "-o", bundle.toString()).out();
     String sha = Digests.sha256Hex(bundle);
     assertThat(out).contains("exported web (tar, zstd) to " + bundle).contains("sha256 " + sha);
-    assertThat(Files.readString(BundleCompanions.sha256File(bundle))).isEqualTo(sha + "\n");
+    assertThat(Files.readString(BundleCompanions.sha256File(bundle)))
+        .isEqualTo(sha + "  web.warder.tar\n"); // sha256sum -c checks it
 
     assertThat(b.ok(consentedImport(bundle.toString())).out())
         .contains(
@@ -350,7 +351,7 @@ class ExportImportTest {
     assertThat(b.ok(consentedImport("--require-signature", bundle.toString())).err())
         .contains("signature by trusted key");
     assertSameJail(a, NAME, b, NAME);
-    b.ok("destroy", NAME);
+    b.ok("destroy", "-f", NAME);
 
     // a signature of another bundle
     Path other = tmp.resolve("other.tar");

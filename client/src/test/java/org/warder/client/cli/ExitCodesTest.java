@@ -18,12 +18,18 @@ class ExitCodesTest {
   @TempDir Path root;
 
   @ParameterizedTest
-  @EnumSource(Reason.class)
+  @EnumSource(value = Reason.class, names = "PRIVILEGE", mode = EnumSource.Mode.EXCLUDE)
   void testOf_everyReasonIsAFailureOnOneWarderLine(Reason reason) {
     ExitCodes.Failure failure = ExitCodes.of(new ClientException(reason, "x"));
     assertThat(failure).isEqualTo(ExitCodes.of(reason));
     assertThat(failure.code()).isEqualTo(ExitCodes.FAILURE);
     assertThat(failure.prefix()).isEqualTo("warder: ");
+  }
+
+  @Test
+  void testOf_missingPrivilegeIsExit77() {
+    assertThat(ExitCodes.of(new ClientException(Reason.PRIVILEGE, "x")))
+        .isEqualTo(new ExitCodes.Failure(77, "warder: "));
   }
 
   @Test

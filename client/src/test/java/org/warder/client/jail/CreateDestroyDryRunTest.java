@@ -54,7 +54,7 @@ class CreateDestroyDryRunTest {
     assertThat(tree()).isEqualTo(before);
 
     CliRun run = host.ok("create", "-r", REL, "-n", "www", "-T", "boot=1");
-    assertThat(run.out()).contains("www created (thick from releases/" + REL + ")");
+    assertThat(run.out()).contains("www created: an independent copy of release " + REL);
     assertThat(host.jailRoot("www").resolve("etc/motd")).hasContent("hello");
   }
 
@@ -81,7 +81,7 @@ class CreateDestroyDryRunTest {
         .contains("(--dry-run: www was not destroyed; nothing was changed)");
     assertThat(tree()).isEqualTo(before);
 
-    assertThat(host.ok("destroy", "www").out()).contains("www destroyed");
+    assertThat(host.ok("destroy", "-f", "www").out()).contains("www destroyed");
     assertThat(root.resolve("jails/www")).doesNotExist();
   }
 }

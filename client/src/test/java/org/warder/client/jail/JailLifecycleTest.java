@@ -114,13 +114,13 @@ class JailLifecycleTest {
     Files.writeString(root.resolve("jails/www1/root/etc/motd"), "changed\n");
     ok("rollback", "-n", "before", "www1");
     assertThat(root.resolve("jails/www1/root/etc/motd")).doesNotExist();
-    ok("destroy", "www1");
+    ok("destroy", "-f", "www1");
     assertThat(pool.exists(pool.name() + "/warder/releases/" + REL + "/root@www1")).isFalse();
     for (String n : List.of("web2", "base1", "db")) {
       ok("destroy", "-f", n);
     }
-    ok("destroy", "tmpl");
-    ok("destroy", "-r", REL);
+    ok("destroy", "-f", "tmpl");
+    ok("destroy", "-f", "-r", REL);
   }
 
   private void lifecycle(boolean zfs) throws Exception {
@@ -201,7 +201,7 @@ class JailLifecycleTest {
     assertThat(failure("destroy", "www1")).contains("running");
     if (!zfs) {
       ok("destroy", "-f", "web2");
-      ok("destroy", "tmpl");
+      ok("destroy", "-f", "tmpl");
     }
   }
 }

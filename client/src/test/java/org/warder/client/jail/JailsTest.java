@@ -83,7 +83,8 @@ class JailsTest {
     assertThat(root.resolve("jails/www/config.json")).content().contains("\"boot\" : 1");
     assertThat(www.release()).isEqualTo(REL);
     assertThat(www.props().identity("created")).contains(NOW.toString());
-    assertThat(reporter.lines()).contains("www created (thin from releases/" + REL + ")");
+    assertThat(reporter.lines())
+        .contains("www created: a copy of release " + REL + " (directory storage has no clones)");
 
     jails.destroyer().destroy("www", false);
     assertThat(reporter.lines()).contains("www destroyed");
@@ -242,8 +243,8 @@ class JailsTest {
     jails.lifecycle().start("web"); // already running: skipped by --rc
     jails.lifecycle().start("idle"); // not boot=1: left alone by both
 
-    jails.lifecycle().startAtBoot();
-    jails.lifecycle().stopAtBoot();
+    jails.lifecycle().startPlan(List.of(), true).run(reporter, false, List::of);
+    jails.lifecycle().stopPlan(List.of(), true).run(reporter, false, List::of);
 
     assertThat(runtime.events())
         .containsExactly(
@@ -255,7 +256,7 @@ class JailsTest {
   void restart_stopsThenStarts() throws Exception {
     create("www");
     jails.lifecycle().start("www");
-    jails.lifecycle().restart("www");
+    jails.lifecycle().restartPlan("www").run(reporter, false, List::of);
     assertThat(runtime.events()).containsExactly("start www", "stop www", "start www");
   }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.warder.client.progress.ConsoleProgress;
 import org.warder.client.testing.BusyboxRoot;
 import org.warder.client.testing.RenameSwapper;
 import org.warder.client.testing.TreeSnapshot;
@@ -185,6 +186,10 @@ class PluginInstallTest {
           .contains("post_install: IP=127.0.0.1 compat=127.0.0.1")
           .contains("Installing testpkg from testrepo: done")
           .contains("Admin Portal: http://127.0.0.1:8080/");
+      long baseTxz = Files.size(tmp.resolve("dist/base.txz"));
+      assertThat(run.err()) // the release's download reports its bytes, not "base.txz: 0 B"
+          .contains("base.txz (" + ConsoleProgress.bytes(baseTxz) + ") ...")
+          .contains("base.txz: " + ConsoleProgress.bytes(baseTxz) + " in ");
       assertThat(
               run.out().lines().filter(l -> l.startsWith("step times: ")).findFirst().orElseThrow())
           .matches(

@@ -51,9 +51,10 @@ final class PublishedPlugins implements AutoCloseable {
   }
 
   /**
-   * Publishes {@code release} for amd64: a busybox base whose {@code pkg} is the stand-in of {@code
-   * src/test/resources/pkg-standin}, written under {@code tmp/dist} and signed with acme's key
-   * (delegated "releases" and acme's team role, which the token then also covers).
+   * Publishes {@code release} for amd64: a busybox base whose {@code pkg} is the demo release's
+   * stand-in ({@code demo/release/usr/sbin/pkg} of the project), written under {@code tmp/dist} and
+   * signed with acme's key (delegated "releases" and acme's team role, which the token then also
+   * covers).
    */
   void publishStandinRelease(Path tmp, String release) throws Exception {
     Key acme = PublicKeyFiles.read(tmp.resolve("keys/acme.pub.json"));
@@ -68,7 +69,7 @@ final class PublishedPlugins implements AutoCloseable {
         dist,
         false,
         8,
-        Map.of("usr/sbin/pkg", Files.readAllBytes(Path.of("src/test/resources/pkg-standin/pkg"))));
+        Map.of("usr/sbin/pkg", Files.readAllBytes(Path.of("../demo/release/usr/sbin/pkg"))));
     CliRun run =
         warder(
             publisherRoot,

@@ -13,9 +13,9 @@ import org.warder.signing.testing.CliRun;
 import org.warder.signing.tuf.PublicKeyFiles;
 
 /**
- * Publishing that the registry must refuse, through the real client: a key the delegation does not
- * name, a role whose paths do not cover releases, no token, a token for another role. Each is
- * refused with the registry's error code and leaves the published release as it was.
+ * Publishing that must be refused, through the real client: a key the delegation does not name and
+ * a token for another role (both checked before any upload), a role whose paths do not cover
+ * releases, no token. Each is refused and leaves the published release as it was.
  */
 class PublishRefusalTest {
   @TempDir static Path tmp;
@@ -129,8 +129,8 @@ class PublishRefusalTest {
     assertThat(published.warder(publisher, "key", "generate", "--name", "intruder").exitCode())
         .isZero();
     CliRun wrongKey = publish("intruder", "releases", token);
-    assertThat(wrongKey.exitCode()).isEqualTo(1);
-    assertThat(errorLine(wrongKey)).contains("HTTP 400 SIGNATURE_INVALID");
+    assertThat(wrongKey.exitCode()).isEqualTo(77); // checked before any upload
+    assertThat(errorLine(wrongKey)).contains("intruder.pub.json", "is not a key of role releases");
 
     published.registry.delegate(
         "plugins-acme", PublicKeyFiles.read(tmp.resolve("keys/rel.pub.json")), "plugins/acme/*");
@@ -140,7 +140,11 @@ class PublishRefusalTest {
     assertThat(errorLine(outside)).contains("PATH_NOT_DELEGATED");
 
     CliRun otherRole = publish("rel", "releases", acmeToken);
-    assertThat(errorLine(otherRole)).contains("HTTP 403 DENIED");
+    assertThat(otherRole.exitCode()).isEqualTo(77);
+    assertThat(errorLine(otherRole))
+        .contains(
+            "of publisher acme may publish plugins-acme, not releases",
+            "warder-registry token create --publisher acme --role releases");
 
     CliRun badToken = publish("rel", "releases", "wrd_000000000000_" + "0".repeat(64));
     assertThat(errorLine(badToken)).contains("HTTP 401 UNAUTHORIZED");
@@ -179,6 +183,11 @@ class PublishRefusalTest {
             host, "fetch", "-r", PublishedRelease.REL, "--arch", "amd64", "-F", "base.txz");
     assertThat(fetch.exitCode()).as(fetch.err()).isZero();
     CliRun missing = published.warder(host, "fetch", "-r", "14.1-RELEASE", "--arch", "amd64");
-    assertThat(errorLine(missing)).contains("has no signed base.txz");
+    assertThat(errorLine(missing))
+        .contains(
+            "expected a signed base.txz of release 14.1-RELEASE for amd64 in main, found none: it"
+                + " publishes "
+                + PublishedRelease.REL
+                + " (amd64); 'warder list -r --repo main' lists");
   }
 }

@@ -113,7 +113,7 @@ class ReleaseEndToEndTest {
     CliRun again = warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64");
     assertThat(again.exitCode()).isEqualTo(1);
     assertThat(again.err()).contains("already fetched");
-    assertThat(warder(root, "destroy", "-r", REL).exitCode()).isZero();
+    assertThat(warder(root, "destroy", "-f", "-r", REL).exitCode()).isZero();
     assertThat(root.resolve("releases/" + REL)).doesNotExist();
     CliRun cached =
         warder(root, "fetch", "-r", REL, "--repo", "main", "--arch", "amd64", "-F", "base.txz");
@@ -153,7 +153,7 @@ class ReleaseEndToEndTest {
       assertThat(Files.readSymbolicLink(extracted.resolve("etc/termcap")))
           .hasToString("/usr/share/misc/termcap");
 
-      assertThat(warder(root, "destroy", "-r", REL).exitCode()).isZero();
+      assertThat(warder(root, "destroy", "-f", "-r", REL).exitCode()).isZero();
       assertThat(pool.exists(pool.name() + "/warder/releases/" + REL)).isFalse();
 
       // a damaged cached download: the fetch re-verifies it, downloads again, and succeeds

@@ -1,6 +1,7 @@
 package org.warder.registry.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -95,6 +96,15 @@ final class DelegateCommand implements Callable<Integer> {
     }
     List<Key> keys = new ArrayList<>();
     for (Path file : keyFiles) {
+      if (!Files.isRegularFile(file)) {
+        badUsage(
+            "--key "
+                + file
+                + ": no such file (looked for "
+                + file.toAbsolutePath()
+                + "); give the public key file 'warder key generate --name NAME' wrote, NAME.pub.json"
+                + " in the publisher's keys directory ($WARDER_KEYS)");
+      }
       keys.add(PublicKeyFiles.read(file));
     }
     Delegation.check(role, keys, threshold, paths).ifPresent(this::badUsage);

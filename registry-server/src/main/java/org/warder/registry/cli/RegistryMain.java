@@ -2,6 +2,9 @@ package org.warder.registry.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,11 +52,9 @@ public final class RegistryMain implements Runnable {
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          String message =
-              ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
           commandLine
               .getErr()
-              .println("warder-registry: " + message.replaceAll("\\s*\\R\\s*", " "));
+              .println("warder-registry: " + oneLine(ex).replaceAll("\\s*\\R\\s*", " "));
           if (main.stacktrace) {
             ex.printStackTrace(commandLine.getErr());
           }
@@ -71,6 +72,27 @@ public final class RegistryMain implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * A failure as one line that names what was wrong: a missing or unreadable file by its path and
+   * what is wrong with it (Java's own message is only the path), else the failure's message.
+   */
+  static String oneLine(Throwable ex) {
+    if (ex instanceof NoSuchFileException e) {
+      return "no such file: "
+          + e.getFile()
+          + (e.getReason() == null ? "" : " (" + e.getReason() + ")");
+    }
+    if (ex instanceof AccessDeniedException e) {
+      return "permission denied: " + e.getFile() + "; run as the user that owns it";
+    }
+    if (ex instanceof FileAlreadyExistsException e) {
+      return "already exists: " + e.getFile();
+    }
+    return ex.getMessage() == null || ex.getMessage().isBlank()
+        ? ex.getClass().getSimpleName()
+        : ex.getMessage();
   }
 
   @Override

@@ -1,6 +1,8 @@
 package org.warder.registry.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -142,13 +144,66 @@ final class ServeCommand implements Callable<Integer> {
     RegistryRepository repository = RegistryRepository.open(layout, clock);
     try (RegistryServer server =
         new RegistryServer(repository, settings, spec.commandLine().getErr())) {
-      server.start();
+      start(server, settings);
       out.println("warder-registry serving " + layout.data() + " at " + server.url());
       server.metricsUrl().ifPresent(url -> out.println("warder-registry metrics at " + url));
       out.flush();
       server.join();
     }
     return 0;
+  }
+
+  /**
+   * Starts {@code server}; a port it cannot bind is named with its option, why (in use, not
+   * permitted) and what to do.
+   */
+  private static void start(RegistryServer server, RegistryServer.Settings settings)
+      throws Exception {
+    try {
+      server.start();
+    } catch (IOException e) {
+      Optional<BindException> bind = bindFailure(e);
+      if (bind.isEmpty()) {
+        throw e;
+      }
+      String option = "--listen";
+      InetSocketAddress address = settings.listen();
+      Optional<InetSocketAddress> metrics = settings.metricsListen();
+      if (metrics.isPresent()
+          && String.valueOf(e.getMessage()).endsWith(":" + metrics.get().getPort())) {
+        option = "--metrics-listen";
+        address = metrics.get();
+      }
+      String where = address.getHostString() + ":" + address.getPort();
+      String why = String.valueOf(bind.get().getMessage());
+      throw new IOException(
+          "cannot listen on "
+              + where
+              + " ("
+              + option
+              + "): "
+              + (why.contains("in use")
+                  ? "the address is in use, by another warder-registry or another server; stop"
+                      + " it (find it with 'sockstat -4l' on FreeBSD, 'ss -ltnp' on Linux) or"
+                      + " choose a free port with "
+                      + option
+                      + " HOST:PORT"
+                  : why
+                      + "; choose another address with "
+                      + option
+                      + " HOST:PORT"
+                      + " (ports below 1024 need root)"),
+          e);
+    }
+  }
+
+  private static Optional<BindException> bindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException b) {
+        return Optional.of(b);
+      }
+    }
+    return Optional.empty();
   }
 
   InetSocketAddress parse(String option, String hostPort) {

@@ -212,6 +212,9 @@ final class ApiHandler extends Handler.Abstract {
     if (path.equals("/api/v1/uploads")) {
       requireMethod(method, "POST");
       startUpload(response, callback, token);
+    } else if (path.equals("/api/v1/token")) {
+      requireMethod(method, "GET");
+      describeToken(response, callback, token);
     } else if (upload.matches()) {
       String uuid = upload.group(1);
       switch (method) {
@@ -234,7 +237,7 @@ final class ApiHandler extends Handler.Abstract {
               + method
               + " "
               + path
-              + "; expected /api/v1/uploads, /api/v1/blobs/<sha256> or"
+              + "; expected /api/v1/token, /api/v1/uploads, /api/v1/blobs/<sha256> or"
               + " /api/v1/metadata/<role>",
           Map.of("path", path));
     }
@@ -403,6 +406,19 @@ final class ApiHandler extends Handler.Abstract {
     uploads.cancel(uuid, token);
     response.setStatus(HttpStatus.NO_CONTENT_204);
     callback.succeeded();
+  }
+
+  /**
+   * What the request's token may do: its id, publisher and roles (never its secret), so that a
+   * publisher checks before it exports or uploads anything.
+   */
+  private static void describeToken(Response response, Callback callback, TokenStore.Token token) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("id", token.id());
+    body.put("publisher", token.publisher());
+    token.roles().forEach(body.putArray("roles")::add);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    ApiResponses.json(response, HttpStatus.OK_200, body, callback);
   }
 
   private void blobExists(Response response, Callback callback, String sha256) throws Exception {

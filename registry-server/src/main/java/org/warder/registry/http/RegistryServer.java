@@ -32,21 +32,24 @@ import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.warder.registry.catalogue.CatalogueReader;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.BlobStore;
 import org.warder.registry.storage.ReferencedBlobs;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.TokenStore;
 import org.warder.registry.storage.UploadSessions;
+import org.warder.signing.SigningException;
 
 /**
  * The registry's HTTP server (embedded Jetty 12): TUF metadata and content-addressed targets with
- * ETag, Range and conditional requests; the publishing API; {@code /healthz}; {@code /metrics} on
- * its own listener only; an NCSA access log. Neither headers nor error pages name the server. Slow
- * or greedy clients are bounded by the {@link Limits}: reads hold no thread while they wait on a
- * client, and API requests, which do while they read a body, get a bounded share of them. While it
- * runs it re-signs the timestamp (and the snapshot) before they expire and purges stale upload
- * sessions. Stopping lets running requests finish (up to the stop timeout). Thread-safe.
+ * ETag, Range and conditional requests; the publishing API; {@code /healthz}; the catalogue page at
+ * {@code /}; {@code /metrics} on its own listener only; an NCSA access log. Neither headers nor
+ * error pages name the server. Slow or greedy clients are bounded by the {@link Limits}: reads hold
+ * no thread while they wait on a client, and API requests, which do while they read a body, get a
+ * bounded share of them. While it runs it re-signs the timestamp (and the snapshot) before they
+ * expire and purges stale upload sessions. Stopping lets running requests finish (up to the stop
+ * timeout). Thread-safe.
  */
 public final class RegistryServer implements AutoCloseable {
   /** The timestamp is re-signed once less than this is left of its validity. */
@@ -315,7 +318,12 @@ public final class RegistryServer implements AutoCloseable {
     Handler slowApiBodies = new MinimumDataRateHandler(api, limits.minApiDataRate(), 0);
     server.setHandler(
         new GracefulHandler(
-            new RootHandler(slowApiBodies, new FilesHandler(files), this, metricsConnector)));
+            new RootHandler(
+                slowApiBodies,
+                new FilesHandler(
+                    files, new CatalogueCache(repository, new CatalogueReader(blobs)), err),
+                this,
+                metricsConnector)));
     RequestLog counting = metrics.requestLog();
     if (settings.accessLog().isPresent()) {
       CustomRequestLog access =
@@ -491,12 +499,16 @@ public final class RegistryServer implements AutoCloseable {
     }
   }
 
-  /** Serves GET and HEAD of metadata and targets, and the health check. */
+  /** Serves GET and HEAD of metadata and targets, the health check and the catalogue page. */
   private static final class FilesHandler extends Handler.Abstract {
     private final ResourceService files;
+    private final CatalogueCache catalogue;
+    private final PrintWriter err;
 
-    FilesHandler(ResourceService files) {
+    FilesHandler(ResourceService files, CatalogueCache catalogue, PrintWriter err) {
       this.files = files;
+      this.catalogue = catalogue;
+      this.err = err;
     }
 
     @Override
@@ -509,6 +521,29 @@ public final class RegistryServer implements AutoCloseable {
       if (path.equals("/healthz")) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
         response.write(true, StandardCharsets.UTF_8.encode("ok\n"), callback);
+        return true;
+      }
+      if (path.equals("/")) {
+        byte[] page;
+        try {
+          page = catalogue.page();
+        } catch (IOException | SigningException e) {
+          err.println("warder-registry: cannot build the catalogue page: " + e.getMessage());
+          err.flush();
+          Response.writeError(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500);
+          return true;
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        // a page of publishers' text: nothing in it may run, load or be framed
+        response
+            .getHeaders()
+            .put(
+                "Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'; img-src http: https:;"
+                    + " frame-ancestors 'none'");
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        response.write(true, java.nio.ByteBuffer.wrap(page), callback);
         return true;
       }
       HttpContent content = files.getContent(path, request);

@@ -57,6 +57,22 @@ class DelegateCommandTest {
     return CliRun.of(RegistryMain::run, all);
   }
 
+  /** {@code delegate acme --key KEY --paths a/*} with the passphrase read from {@code file}. */
+  private CliRun delegateWithPassphrase(String key, Path file) {
+    return CliRun.of(
+        RegistryMain::run,
+        "delegate",
+        "acme",
+        "--key",
+        key,
+        "--paths",
+        "a/*",
+        "--data",
+        data,
+        "--passphrase-file",
+        file.toString());
+  }
+
   private HttpResponse<byte[]> publish(
       Publisher publisher, long version, String path, byte[] content, Ed25519SigningKey signer)
       throws Exception {
@@ -177,21 +193,19 @@ class DelegateCommandTest {
     assertThat(badKey.exitCode()).isEqualTo(1);
     assertThat(badKey.err()).contains("public key file " + notAKey, "not valid JSON");
 
+    CliRun missingKey = delegate("acme", "--key", "nope.json", "--paths", "a/*");
+    assertThat(missingKey.exitCode()).isEqualTo(2);
+    assertThat(missingKey.err())
+        .startsWith("warder-registry: --key nope.json: no such file (looked for ")
+        .contains("'warder key generate --name NAME' wrote");
+    CliRun missingPassphrase = delegateWithPassphrase(k, tmp.resolve("nope.passphrase"));
+    assertThat(missingPassphrase.exitCode()).isEqualTo(1);
+    assertThat(missingPassphrase.err())
+        .startsWith("warder-registry: no such file: " + tmp.resolve("nope.passphrase"));
+
     Path wrong = tmp.resolve("wrong.passphrase");
     PrivateFiles.writeString(wrong, "not the passphrase\n");
-    CliRun badPassphrase =
-        CliRun.of(
-            RegistryMain::run,
-            "delegate",
-            "acme",
-            "--key",
-            k,
-            "--paths",
-            "a/*",
-            "--data",
-            data,
-            "--passphrase-file",
-            wrong.toString());
+    CliRun badPassphrase = delegateWithPassphrase(k, wrong);
     assertThat(badPassphrase.exitCode()).isEqualTo(1);
     assertThat(badPassphrase.err()).contains("targets.pem");
     assertThat(registry.metadataFiles()).isEqualTo(before);

@@ -2,6 +2,8 @@ package org.warder.registry.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -56,6 +58,25 @@ class ServeCommandTest {
     assertThat(run.exitCode()).isNotZero();
     assertThat(run.err())
         .contains("expected --metrics-listen to differ from --listen, found both 127.0.0.1:18080");
+  }
+
+  @Test
+  void testServe_busyPortNamedWithWhatToDo() throws Exception {
+    TestRegistry registry = TestRegistry.create(tmp);
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String address = "127.0.0.1:" + taken.getLocalPort();
+      CliRun run =
+          CliRun.of(
+              RegistryMain::run, "serve", "--data", registry.data.toString(), "--listen", address);
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err())
+          .startsWith(
+              "warder-registry: cannot listen on "
+                  + address
+                  + " (--listen): the address is in use, by another warder-registry or another"
+                  + " server;")
+          .contains("choose a free port with --listen HOST:PORT");
+    }
   }
 
   @Test

@@ -1,5 +1,8 @@
 package org.warder.client.jail.props;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
 /**
  * The type of a jail property: what values it takes, said in words for messages and listings, and
  * how a raw value becomes its one normalized spelling (booleans {@code 0}/{@code 1}, lower-case
@@ -49,6 +52,22 @@ public final class PropertyType {
 
   Json json() {
     return json;
+  }
+
+  /**
+   * A value of this type as typed JSON, for {@code --json} output: a boolean for {@code bool}
+   * ({@code 1}/{@code 0}, also iocage's yes/no), a number for integers, else a string (also a value
+   * that does not parse as its type, such as {@code none} for an unset number).
+   */
+  public JsonNode toJson(String value) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    if (name.equals("bool")) {
+      return IocageBoolean.parse(value).<JsonNode>map(f::booleanNode).orElse(f.textNode(value));
+    }
+    if (json == Json.NUMBER && value.matches("-?[0-9]{1,18}")) {
+      return f.numberNode(Long.parseLong(value));
+    }
+    return f.textNode(value);
   }
 
   /** The normalized spelling of {@code raw} as a value of {@code key}. */

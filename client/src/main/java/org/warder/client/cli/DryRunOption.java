@@ -1,0 +1,35 @@
+package org.warder.client.cli;
+
+import java.util.List;
+import org.warder.client.plan.Plan;
+import org.warder.client.plan.StepFailedException;
+import org.warder.client.progress.ConsoleReporter;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --dry-run} of a command that changes the host: the command builds its {@link Plan}, then
+ * either prints it (and says that nothing changed) or runs it, so the two cannot disagree.
+ */
+final class DryRunOption {
+  @Option(names = "--dry-run", description = "Print what would be done; change nothing.")
+  boolean dryRun;
+
+  /**
+   * Prints {@code plan} and {@code (--dry-run: NOTHING)} when dry, else runs it; whether it ran.
+   */
+  boolean runOrPrint(Context ctx, Plan plan, String nothing)
+      throws StepFailedException, InterruptedException {
+    if (dryRun) {
+      print(ctx, plan.describe(), nothing);
+      return false;
+    }
+    plan.run(new ConsoleReporter(ctx.out), false, List::of);
+    return true;
+  }
+
+  /** Prints {@code lines}, then {@code (--dry-run: NOTHING)}. */
+  static void print(Context ctx, List<String> lines, String nothing) {
+    lines.forEach(ctx.out::println);
+    ctx.out.println("(--dry-run: " + nothing + ")");
+  }
+}
