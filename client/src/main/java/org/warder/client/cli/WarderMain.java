@@ -56,6 +56,13 @@ import picocli.CommandLine.Option;
       ActivateCommand.class,
       PluginCommand.class,
       TufCommand.class,
+      RenameCommand.class,
+      FstabCommand.class,
+      CloneCommand.class,
+      DfCommand.class,
+      ConsoleCommand.class,
+      UpdateCommands.Update.class,
+      UpdateCommands.Upgrade.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -130,4 +130,21 @@ public final class FreeBsdCommands {
   public static List<String> chflagsNoSchg(Path path) {
     return List.of("chflags", "-R", "noschg", Args.path(path));
   }
+
+  /** {@code mount -t nullfs -o ro|rw SOURCE TARGET}: a host directory into a running jail. */
+  public static List<String> mountNullfs(Path source, Path target, boolean readOnly) {
+    return List.of(
+        "mount",
+        "-t",
+        "nullfs",
+        "-o",
+        readOnly ? "ro" : "rw",
+        Args.path(source),
+        Args.path(target));
+  }
+
+  /** {@code umount TARGET}. */
+  public static List<String> umount(Path target) {
+    return List.of("umount", Args.path(target));
+  }
 }

@@ -83,4 +83,39 @@ public final class DirectoryTrees {
           }
         });
   }
+
+  /**
+   * The sizes of the regular files below {@code dir} added up, each hard-linked file once, links
+   * not followed, directories of other file systems (mounts) left out.
+   */
+  public static long size(Path dir) throws IOException {
+    Object device = Files.getAttribute(dir, "unix:dev", NOFOLLOW_LINKS);
+    java.util.Set<Object> seen = new java.util.HashSet<>();
+    long[] total = {0};
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs)
+              throws IOException {
+            return device.equals(Files.getAttribute(d, "unix:dev", NOFOLLOW_LINKS))
+                ? FileVisitResult.CONTINUE
+                : FileVisitResult.SKIP_SUBTREE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile() && seen.add(attrs.fileKey())) {
+              total[0] += attrs.size();
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            return FileVisitResult.CONTINUE; // gone while walking: it takes nothing
+          }
+        });
+    return total[0];
+  }
 }

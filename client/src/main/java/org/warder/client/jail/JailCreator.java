@@ -480,7 +480,7 @@ public final class JailCreator {
             jail.props().withIdentity(Map.of("release", release, "origin", origin)),
             jail.template());
     if (jail.props().isTrue("basejail")) {
-      mounts.writeFstab(moved);
+      mounts.rewriteFstab(moved);
     } else {
       Path from = layout.path(origin).resolve("root");
       Path to = layout.path(jail.rootName());

@@ -73,6 +73,35 @@ public final class JailMounts {
   }
 
   /**
+   * The fstab lines of {@code jail} for its present properties ({@link #entries}), followed by the
+   * mounts a user added ({@code warder fstab -a}) that its fstab holds: for a property change of a
+   * jail of this host, never for a jail directory another host made (an import), whose fstab names
+   * that host's directories.
+   */
+  List<FstabEntry> entriesWithUserMounts(Jail jail)
+      throws JailException, IOException, InterruptedException {
+    List<FstabEntry> all = new ArrayList<>(entries(jail));
+    Path root = layout.path(jail.rootName());
+    Optional<byte[]> bytes = JailStore.readOwnFile(fstab(jail), JailFstab.MAX_FSTAB);
+    if (bytes.isPresent()) {
+      try {
+        Fstab.parse(new String(bytes.get(), StandardCharsets.UTF_8)).stream()
+            .filter(e -> JailFstab.isUserMount(e, root))
+            .forEach(all::add);
+      } catch (org.warder.client.freebsd.FreeBsdInputException e) {
+        throw new JailException(
+            fstab(jail) + " is damaged: " + e.getMessage() + "; fix or remove it", e);
+      }
+    }
+    return all;
+  }
+
+  /** Writes {@link #entriesWithUserMounts} as the jail's fstab. */
+  void rewriteFstab(Jail jail) throws JailException, IOException, InterruptedException {
+    write(jail, entriesWithUserMounts(jail));
+  }
+
+  /**
    * The release or template a base jail's system directories are read-only mounts of: its origin,
    * which must be on this host (an origin is never a path: {@link Origin}). Empty for a jail that
    * is not a base jail. Checked wherever the mounts are made: import, fstab, start.

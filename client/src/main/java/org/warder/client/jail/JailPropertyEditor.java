@@ -124,7 +124,7 @@ public final class JailPropertyEditor {
     List<Step> steps = new ArrayList<>();
     steps.add(new WriteConfig(jail, updated, turnedOn));
     if (values.containsKey("mount_linprocfs") || values.containsKey("basejail")) {
-      steps.add(new FstabStep(mounts, updated, mounts.entries(updated)));
+      steps.add(new FstabStep(mounts, updated, mounts.entriesWithUserMounts(updated)));
     }
     if (template.isPresent() && template.get() != jail.template()) {
       if (lifecycle.running(jail)) {

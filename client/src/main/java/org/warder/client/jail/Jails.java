@@ -21,6 +21,11 @@ public final class Jails {
   private final JailDestroyer destroyer;
   private final JailPropertyEditor properties;
   private final JailSnapshots snapshots;
+  private final JailRenamer renamer;
+  private final JailFstab fstab;
+  private final JailCloner cloner;
+  private final JailUsage usage;
+  private final JailConsole console;
 
   public Jails(
       HostLayout layout, Storage storage, JailRuntime runtime, Clock clock, Reporter reporter) {
@@ -32,6 +37,11 @@ public final class Jails {
     this.destroyer = new JailDestroyer(storage, store, lifecycle, creator, reporter);
     this.properties = new JailPropertyEditor(storage, store, mounts, lifecycle, reporter);
     this.snapshots = new JailSnapshots(storage, store, lifecycle, clock);
+    this.renamer = new JailRenamer(storage, store, lifecycle, creator, reporter);
+    this.fstab = new JailFstab(layout, store, runtime, reporter);
+    this.usage = new JailUsage(storage, store);
+    this.console = new JailConsole(store, runtime);
+    this.cloner = new JailCloner(storage, store, lifecycle, creator, clock, reporter);
   }
 
   /** The jails' config.json files and directories (for the import, export and plugin code). */
@@ -67,5 +77,30 @@ public final class Jails {
 
   public JailSnapshots snapshots() {
     return snapshots;
+  }
+
+  /** {@code warder rename}. */
+  public JailRenamer renamer() {
+    return renamer;
+  }
+
+  /** {@code warder console}. */
+  public JailConsole console() {
+    return console;
+  }
+
+  /** {@code warder df}. */
+  public JailUsage usage() {
+    return usage;
+  }
+
+  /** {@code warder clone}. */
+  public JailCloner cloner() {
+    return cloner;
+  }
+
+  /** {@code warder fstab}: the user's nullfs mounts. */
+  public JailFstab fstab() {
+    return fstab;
   }
 }

@@ -468,4 +468,44 @@ public final class BubblewrapRuntime implements JailRuntime {
   public String kind() {
     return "sandbox";
   }
+
+  @Override
+  public void mount(JailName name, Mount mount) throws IOException {
+    throw new IOException(cannotMount(name));
+  }
+
+  @Override
+  public void unmount(JailName name, java.nio.file.Path target) throws IOException {
+    throw new IOException(cannotMount(name));
+  }
+
+  private static String cannotMount(JailName name) {
+    return "the Linux sandbox cannot change the mounts of running jail "
+        + name
+        + "; its fstab is read at the next start: 'warder restart "
+        + name
+        + "'";
+  }
+
+  @Override
+  public boolean mountsWhileRunning() {
+    return false;
+  }
+
+  @Override
+  public String describeMount(Mount mount) {
+    return "at the next start: bind " + mount.source() + " on " + mount.target();
+  }
+
+  @Override
+  public String describeUnmount(java.nio.file.Path target) {
+    return "at the next start: no mount on " + target;
+  }
+
+  /** {@code /bin/sh -l} through {@link #exec}'s path, with TERM for the shell's line editing. */
+  @Override
+  public Command console(JailName name) throws IOException {
+    return enter(name, List.of("/bin/sh", "-l"), Map.of("TERM", "vt100"))
+        .withTimeout(Duration.ofDays(365));
+  }
 }

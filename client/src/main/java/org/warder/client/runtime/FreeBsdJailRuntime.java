@@ -334,4 +334,40 @@ public final class FreeBsdJailRuntime implements JailRuntime {
   public String kind() {
     return "jail";
   }
+
+  @Override
+  public void mount(JailName name, Mount mount) throws IOException, InterruptedException {
+    runner.check(mountCommand(mount));
+  }
+
+  @Override
+  public void unmount(JailName name, Path target) throws IOException, InterruptedException {
+    runner.check(Command.of(FreeBsdCommands.umount(target)));
+  }
+
+  @Override
+  public boolean mountsWhileRunning() {
+    return true;
+  }
+
+  @Override
+  public String describeMount(Mount mount) {
+    return mountCommand(mount).display();
+  }
+
+  @Override
+  public String describeUnmount(Path target) {
+    return Command.of(FreeBsdCommands.umount(target)).display();
+  }
+
+  private static Command mountCommand(Mount mount) {
+    return Command.of(
+        FreeBsdCommands.mountNullfs(mount.source(), mount.target(), mount.readOnly()));
+  }
+
+  @Override
+  public Command console(JailName name) {
+    return Command.of("jexec", name.value(), "login", "-f", "root")
+        .withTimeout(Duration.ofDays(365));
+  }
 }

@@ -85,6 +85,31 @@ public interface JailRuntime {
   /** What {@link #updateNat} does for {@code natJails}, one line each. */
   List<String> describeNat(List<JailNetwork> natJails);
 
+  /**
+   * Mounts {@code mount} into the running jail {@code name} now (nullfs on FreeBSD); the sandbox
+   * cannot add a mount to a running jail and refuses, its fstab being read at the next start.
+   */
+  void mount(JailName name, Mount mount) throws IOException, InterruptedException;
+
+  /** Unmounts {@code target} from the running jail {@code name}; refused as {@link #mount} is. */
+  void unmount(JailName name, java.nio.file.Path target) throws IOException, InterruptedException;
+
+  /** Whether {@link #mount} and {@link #unmount} work on a running jail. */
+  boolean mountsWhileRunning();
+
+  /** What {@link #mount} runs, as a user could type it. */
+  String describeMount(Mount mount);
+
+  /** What {@link #unmount} runs, as a user could type it. */
+  String describeUnmount(java.nio.file.Path target);
+
+  /**
+   * The host command that gives an interactive login shell as root in the running jail {@code
+   * name}, to be run on the user's terminal: {@code jexec NAME login -f root} on FreeBSD, {@code
+   * /bin/sh -l} through the exec path in the sandbox.
+   */
+  org.warder.client.exec.Command console(JailName name) throws IOException, InterruptedException;
+
   /** {@code jail} or {@code sandbox}, for listings (never to choose what to do). */
   String kind();
 }

@@ -22,6 +22,12 @@ public interface Snapshots {
   /** Snapshots of {@code name}, oldest first. */
   List<String> list(String name) throws IOException, InterruptedException;
 
+  /**
+   * Renames snapshot {@code from} of {@code name} to {@code to} (a renamed jail's origin snapshot);
+   * its clones keep it as their origin.
+   */
+  void renameSnapshot(String name, String from, String to) throws IOException, InterruptedException;
+
   /** Rolls {@code name} back to {@code snapshot}, destroying later snapshots. */
   void rollback(String name, String snapshot) throws IOException, InterruptedException;
 

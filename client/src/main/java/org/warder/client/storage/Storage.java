@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.warder.signing.PrivateFiles;
 
 /**
@@ -72,6 +73,21 @@ public interface Storage {
    * storage has it (ZFS); empty with plain directories.
    */
   Optional<Snapshots> snapshots();
+
+  /**
+   * What {@code name} takes: on plain directories the sizes of its files (each file once, links not
+   * followed, other file systems mounted below left out) and what its file system has free; ZFS
+   * overrides this with its own accounting.
+   */
+  default DiskUsage usage(String name) throws IOException, InterruptedException {
+    Path dir = path(name);
+    return new DiskUsage(
+        Optional.empty(),
+        OptionalLong.empty(),
+        OptionalLong.empty(),
+        OptionalLong.of(org.warder.client.host.DirectoryTrees.size(dir)),
+        OptionalLong.of(Files.getFileStore(dir).getUsableSpace()));
+  }
 
   /** {@code dir} or {@code zfs}, for display only: callers ask for capabilities instead. */
   String kind();

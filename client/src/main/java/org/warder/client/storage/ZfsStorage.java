@@ -181,6 +181,48 @@ public final class ZfsStorage implements Storage, Snapshots {
     runner.check(Command.of("zfs", "snapshot", dataset(name) + "@" + snapshot));
   }
 
+  /** {@code zfs get -Hp -o value compressratio,reservation,quota,used,available DATASET}. */
+  @Override
+  public DiskUsage usage(String name) throws IOException, InterruptedException {
+    CommandResult r =
+        runner.check(
+            Command.of(
+                "zfs",
+                "get",
+                "-Hp",
+                "-o",
+                "value",
+                "compressratio,reservation,quota,used,available",
+                dataset(name)));
+    List<String> v = r.stdout().lines().map(String::strip).toList();
+    if (v.size() != 5) {
+      throw new IOException(
+          "zfs get of "
+              + dataset(name)
+              + ": expected 5 values, found '"
+              + r.stdout().strip()
+              + "'");
+    }
+    return new DiskUsage(
+        Optional.of(v.get(0).endsWith("x") ? v.get(0) : v.get(0) + "x"),
+        bytes(v.get(1)),
+        bytes(v.get(2)),
+        bytes(v.get(3)),
+        bytes(v.get(4)));
+  }
+
+  private static java.util.OptionalLong bytes(String value) {
+    return value.matches("[0-9]{1,19}")
+        ? java.util.OptionalLong.of(Long.parseLong(value))
+        : java.util.OptionalLong.empty();
+  }
+
+  @Override
+  public void renameSnapshot(String name, String from, String to)
+      throws IOException, InterruptedException {
+    runner.check(Command.of("zfs", "rename", dataset(name) + "@" + from, dataset(name) + "@" + to));
+  }
+
   @Override
   public void destroySnapshot(String name, String snapshot)
       throws IOException, InterruptedException {

@@ -160,6 +160,36 @@ public final class InMemoryJailRuntime implements JailRuntime {
   }
 
   @Override
+  public synchronized void mount(JailName name, org.warder.client.runtime.Mount mount) {
+    events.add(describeMount(mount));
+  }
+
+  @Override
+  public synchronized void unmount(JailName name, java.nio.file.Path target) {
+    events.add(describeUnmount(target));
+  }
+
+  @Override
+  public boolean mountsWhileRunning() {
+    return true;
+  }
+
+  @Override
+  public String describeMount(org.warder.client.runtime.Mount mount) {
+    return "mount " + mount.source() + " " + mount.target() + (mount.readOnly() ? " ro" : " rw");
+  }
+
+  @Override
+  public String describeUnmount(java.nio.file.Path target) {
+    return "umount " + target;
+  }
+
+  @Override
+  public org.warder.client.exec.Command console(JailName name) {
+    return org.warder.client.exec.Command.of("console", name.value());
+  }
+
+  @Override
   public String kind() {
     return "memory";
   }

@@ -190,6 +190,14 @@ public final class TempDirStorage implements Storage, Snapshots {
   }
 
   @Override
+  public synchronized void renameSnapshot(String name, String from, String to) throws IOException {
+    keptDirs.put(name + "@" + to, kept(name, from));
+    keptDirs.remove(name + "@" + from);
+    List<String> held = snapshots.get(name);
+    held.set(held.indexOf(from), to);
+  }
+
+  @Override
   public synchronized List<String> list(String name) {
     return List.copyOf(snapshots.getOrDefault(name, List.of()));
   }

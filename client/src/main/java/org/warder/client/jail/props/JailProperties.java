@@ -275,7 +275,7 @@ public final class JailProperties {
     }
   }
 
-  private static Map<String, String> keyValues(List<String> keyValues) throws PropertyException {
+  public static Map<String, String> keyValues(List<String> keyValues) throws PropertyException {
     Map<String, String> m = new LinkedHashMap<>();
     for (String kv : keyValues) {
       int eq = kv.indexOf('=');
