@@ -29,6 +29,10 @@ final class RootNeeds {
           Map.entry("restart", RUNS_JAILS),
           Map.entry("exec", RUNS_JAILS),
           Map.entry("pkg", RUNS_JAILS),
+          Map.entry("console", RUNS_JAILS),
+          Map.entry("fstab", "it mounts host directories into jails (at once when they run)"),
+          Map.entry("update", "it runs freebsd-update on a jail's root, whose files root owns"),
+          Map.entry("upgrade", "it runs freebsd-update on a jail's root, whose files root owns"),
           Map.entry("plugin install", RUNS_JAILS),
           Map.entry("plugin update", RUNS_JAILS),
           Map.entry("plugin upgrade", RUNS_JAILS),
@@ -41,6 +45,8 @@ final class RootNeeds {
   private static final Map<String, String> ON_ZFS =
       Map.of(
           "create", "it makes ZFS datasets",
+          "clone", "it makes ZFS snapshots and datasets",
+          "rename", "it renames ZFS datasets",
           "snapshot", "it makes ZFS snapshots",
           "rollback", "it rolls ZFS datasets back",
           "export", "it sends ZFS datasets",

@@ -101,6 +101,11 @@ class MistakesCaughtEarlyTest {
         .startsWith(
             "warder: warder fetch -P needs root: it installs the plugin into a jail it starts");
     assertThat(warder(USER, "destroy", "-f", "www").exitCode()).isEqualTo(77);
+    assertThat(warder(USER, "console", "www").err())
+        .startsWith("warder: warder console needs root: it runs jail(8)");
+    assertThat(warder(USER, "fstab", "www", "-a", "/tmp", "/mnt").exitCode()).isEqualTo(77);
+    assertThat(warder(USER, "update", "www").exitCode()).isEqualTo(77);
+    assertThat(ok(USER, "df", "-h").out()).contains("www");
     assertThat(root.resolve("jails/www")).isDirectory();
 
     assertThat(ok(USER, "get", "boot", "www").out()).isEqualTo("0" + NL);
