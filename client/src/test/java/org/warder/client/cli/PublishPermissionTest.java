@@ -15,6 +15,7 @@ import org.warder.client.release.SyntheticRelease;
 import org.warder.client.team.TeamTargets;
 import org.warder.client.testing.TreeSnapshot;
 import org.warder.registry.storage.RegistryLayout;
+import org.warder.signing.Digests;
 import org.warder.signing.Key;
 import org.warder.signing.testing.CliRun;
 
@@ -163,6 +164,42 @@ class PublishPermissionTest {
     assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.NO_PERMISSION);
     assertThat(run.err()).contains("may publish plugins-acme, not team-acme");
     assertThat(run.out()).doesNotContain("upload:");
+  }
+
+  @Test
+  void publishReleaseDryRun_namesFilesAndRoleVersionAndUploadsNothing() throws Exception {
+    registry.useToken("acme", "releases");
+    Path dist = tmp.resolve("dist");
+    SyntheticRelease.write(dist, false, 1);
+    TreeSnapshot before = TreeSnapshot.of(tmp.resolve("registry"));
+    CliRun run =
+        registry.warder(
+            registry.publisherRoot,
+            "publish",
+            "release",
+            "14.2-RELEASE",
+            dist.toString(),
+            "--repo",
+            "main",
+            "--key",
+            "acme",
+            "--dry-run");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Path base = dist.resolve("base.txz");
+    assertThat(run.out())
+        .contains(
+            "upload: "
+                + base
+                + " as releases/14.2-RELEASE/amd64/base.txz, "
+                + Files.size(base)
+                + " bytes, sha256 "
+                + Digests.sha256Hex(base))
+        .contains("as releases/14.2-RELEASE/amd64/MANIFEST, ")
+        .contains("sign: role releases version 1, listing these files")
+        .endsWith("(--dry-run: nothing was uploaded or signed)\n");
+    assertThat(TreeSnapshot.of(tmp.resolve("registry")))
+        .as("no blob, no version of releases")
+        .isEqualTo(before);
   }
 
   @Test
