@@ -27,6 +27,19 @@ final class DryRunOption {
     return true;
   }
 
+  /**
+   * Prints {@code heading}, {@code plan}'s lines numbered (a step's further lines indented under
+   * it), then {@code (--dry-run: NOTHING)}.
+   */
+  static void printNumbered(Context ctx, String heading, Plan plan, String nothing) {
+    ctx.out.println(heading);
+    List<String> lines = plan.describe();
+    for (int i = 0; i < lines.size(); i++) {
+      ctx.out.println(String.format("%3d  %s", i + 1, lines.get(i).replace("\n", "\n       ")));
+    }
+    ctx.out.println("(--dry-run: " + nothing + ")");
+  }
+
   /** Prints {@code lines}, then {@code (--dry-run: NOTHING)}. */
   static void print(Context ctx, List<String> lines, String nothing) {
     lines.forEach(ctx.out::println);

@@ -109,13 +109,15 @@ final class PluginCommand implements Runnable {
 
     @Mixin AllowOptions allow;
 
+    @Mixin DryRunOption dryRun;
+
     /** Whether the jail also moves to the manifest's newer release. */
     abstract boolean upgrade();
 
     @Override
     public Integer call() throws Exception {
       return PluginUpdateAction.run(
-          WarderMain.context(spec), name, repo, upgrade(), allow.allowances());
+          WarderMain.context(spec), name, repo, upgrade(), allow.allowances(), dryRun.dryRun);
     }
   }
 

@@ -45,7 +45,8 @@ final class PluginInstallAction {
       installer.install(planned);
       return 0;
     }
-    ctx.out.println(
+    DryRunOption.printNumbered(
+        ctx,
         "Plan for plugin "
             + planned.plugin().qualifiedId()
             + " revision "
@@ -56,12 +57,9 @@ final class PluginInstallAction {
             + jails.runtime().kind()
             + " runtime, "
             + sources.storage().kind()
-            + " storage):");
-    List<String> lines = planned.plan().describe();
-    for (int i = 0; i < lines.size(); i++) {
-      ctx.out.println(String.format("%3d  %s", i + 1, lines.get(i).replace("\n", "\n       ")));
-    }
-    ctx.out.println("(--dry-run: nothing was run or written)");
+            + " storage):",
+        planned.plan(),
+        "nothing was run or written");
     return 0;
   }
 }

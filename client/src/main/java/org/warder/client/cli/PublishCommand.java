@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.progress.ConsoleReporter;
+import org.warder.client.publish.Destination;
 import org.warder.client.publish.ReleasePublisher;
 import org.warder.client.repo.RepoConfig;
 import picocli.CommandLine.Command;
@@ -73,18 +74,23 @@ final class PublishCommand implements Runnable {
 
     @Mixin SigningOptions signing;
 
+    @Mixin DryRunOption dryRun;
+
     @Override
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
       RepoConfig config = ctx.repositories().get(ctx.publishingRepository(repo, "publish release"));
       ReleasePublisher publisher = new ReleasePublisher(ctx.clock, new ConsoleReporter(ctx.out));
       publisher.check(dir);
-      publisher.publish(
-          release,
-          arch,
-          dir,
-          role,
-          signing.destination(ctx, config, role, List.of("releases/*/*/*")));
+      Destination to = signing.destination(ctx, config, role, List.of("releases/*/*/*"));
+      if (dryRun.dryRun) {
+        DryRunOption.print(
+            ctx,
+            publisher.describe(release, arch, dir, role, to),
+            "nothing was uploaded or signed");
+        return 0;
+      }
+      publisher.publish(release, arch, dir, role, to);
       return 0;
     }
   }

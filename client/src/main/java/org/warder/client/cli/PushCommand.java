@@ -66,6 +66,8 @@ final class PushCommand implements Callable<Integer> {
 
   @Mixin SigningOptions signing;
 
+  @Mixin DryRunOption dryRun;
+
   @Override
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
@@ -83,6 +85,16 @@ final class PushCommand implements Callable<Integer> {
     String registry = ctx.publishingRepository(repo, "push");
     RepoConfig config = ctx.repositories().get(registry);
     BundleSync.PushRequest request = new BundleSync.PushRequest(name, ref, tag, f, c, full, live);
+    if (dryRun.dryRun) {
+      DryRunOption.print(
+          ctx,
+          ctx.bundleSync()
+              .planPush(
+                  registry, request, ctx.remoteBundles(config), signing.destination(ctx, config))
+              .describe(),
+          "nothing was exported or uploaded");
+      return 0;
+    }
     ctx.bundleSync()
         .push(
             registry,

@@ -48,20 +48,49 @@ public final class PluginUpdater {
     this.reporter = reporter;
   }
 
+  /** An update ready to run: the jail, the plugin's current revision, and the plan. */
+  public static final class Planned {
+    private final String jail;
+    private final ResolvedPlugin plugin;
+    private final Plan plan;
+    private final UpdateSnapshot snapshot;
+    private final ScriptOutput output;
+
+    private Planned(
+        String jail,
+        ResolvedPlugin plugin,
+        Plan plan,
+        UpdateSnapshot snapshot,
+        ScriptOutput output) {
+      this.jail = jail;
+      this.plugin = plugin;
+      this.plan = plan;
+      this.snapshot = snapshot;
+      this.output = output;
+    }
+
+    public ResolvedPlugin plugin() {
+      return plugin;
+    }
+
+    public Plan plan() {
+      return plan;
+    }
+  }
+
   /**
-   * Updates jail {@code name} to its plugin's current revision; with {@code upgrade}, also to the
-   * manifest's release when it is newer. The manifest's devfs rules are applied again, so they must
-   * be allowed by default or by {@code allowances} (as at install: nothing is kept from then, since
-   * a jail's files may come from another host).
+   * Plans the update of jail {@code name} to its plugin's current revision; with {@code upgrade},
+   * also to the manifest's release when it is newer. Every decision is taken here and nothing runs:
+   * refused, naming the step, when the jail is no plugin jail or needs {@code upgrade} to move. The
+   * manifest's devfs rules are applied again, so they must be allowed by default or by {@code
+   * allowances} (as at install: nothing is kept from then, since a jail's files may come from
+   * another host).
    */
-  public void update(
+  public Planned plan(
       String name, boolean upgrade, PluginSources sources, PluginAllowances allowances)
       throws PluginInstallException, InterruptedException {
     String step = "resolve";
     ScriptOutput output = new ScriptOutput();
-    Plan plan;
-    UpdateSnapshot snapshot;
-    ResolvedPlugin plugin;
     try {
       Jail jail = jails.store().get(name);
       Path dir = jails.store().dir(name, false);
@@ -70,7 +99,7 @@ public final class PluginUpdater {
         throw new JailException(name + " is not a plugin jail (no plugin.json); nothing to update");
       }
       String pluginId = StateFiles.mapper().readTree(recordFile.toFile()).path("plugin").asText();
-      plugin = sources.resolve(pluginId);
+      ResolvedPlugin plugin = sources.resolve(pluginId);
       PluginManifest m = plugin.manifest();
       String currentRelease = jail.release().replaceFirst("-p\\d+$", "");
       boolean move = !m.release().equals(currentRelease);
@@ -105,7 +134,7 @@ public final class PluginUpdater {
       step = "plan";
       JailRuntime runtime = jails.runtime();
       boolean running = runtime.jid(jail.name()).isPresent();
-      snapshot =
+      UpdateSnapshot snapshot =
           new UpdateSnapshot(
               jails,
               storage,
@@ -170,10 +199,16 @@ public final class PluginUpdater {
                 output));
       }
       steps.add(new RecordStep(dir, plugin, commit, clock));
-      plan = new Plan(steps);
+      return new Planned(name, plugin, new Plan(steps), snapshot, output);
     } catch (ClientException | IOException | RuntimeException e) {
       throw new PluginInstallException(step, message(e), List.of(), e);
     }
+  }
+
+  /** Runs a planned update; on failure rolls the jail back and throws naming the step. */
+  public void update(Planned planned) throws PluginInstallException, InterruptedException {
+    String name = planned.jail;
+    ResolvedPlugin plugin = planned.plugin;
     reporter.info(
         "updating "
             + name
@@ -182,8 +217,8 @@ public final class PluginUpdater {
             + " revision "
             + plugin.manifest().revision());
     try {
-      plan.run(reporter, false, output::tail);
-      snapshot.discard();
+      planned.plan.run(reporter, false, planned.output::tail);
+      planned.snapshot.discard();
     } catch (StepFailedException e) {
       throw new PluginInstallException(e.step(), message(e.failure()), e.tail(), e.failure());
     } catch (IOException e) {

@@ -23,6 +23,11 @@ public final class DelegatedRoles {
 
   private DelegatedRoles() {}
 
+  /** The version after {@code current}: N+1, or 1 when the role was never published. */
+  public static long nextVersion(Optional<Metadata<Targets>> current) {
+    return current.map(m -> m.signed().version() + 1).orElse(1L);
+  }
+
   /**
    * Signs version N+1 of {@code role} ({@code current} is version N; version 1 when never
    * published) listing exactly {@code targets}, keeping the role's own delegations, valid for
@@ -36,7 +41,7 @@ public final class DelegatedRoles {
       Signer signer,
       RegistryClient registry)
       throws IOException, SigningException, RegistryApiException {
-    long version = current.map(m -> m.signed().version() + 1).orElse(1L);
+    long version = nextVersion(current);
     Targets next =
         new Targets(
             Signed.SPEC_VERSION,

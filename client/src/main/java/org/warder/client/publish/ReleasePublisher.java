@@ -89,13 +89,45 @@ public final class ReleasePublisher {
   }
 
   /**
-   * Publishes release {@code release} for {@code arch} from {@code dir} as role {@code role},
-   * signed by {@code signer}. Returns the new role version.
+   * What {@link #publish} would do, one line each, after the same checks and a refresh of the
+   * registry's metadata: every file it would upload with its size and sha256, and the role version
+   * it would sign. Uploads and signs nothing.
    */
-  public long publish(String release, String arch, Path dir, String role, Destination to)
+  public List<String> describe(String release, String arch, Path dir, String role, Destination to)
       throws IOException, CatalogException, SigningException, RegistryApiException {
-    Updater updater = to.updater();
-    RegistryClient registry = to.registry();
+    List<String> lines = new ArrayList<>();
+    String prefix = "releases/" + release + "/" + arch + "/";
+    for (Checked c : checkNames(release, arch, dir)) {
+      lines.add(upload(prefix, c.file(), c.length(), c.entry().sha256()));
+    }
+    Path manifestFile = dir.resolve("MANIFEST");
+    lines.add(
+        upload(prefix, manifestFile, Files.size(manifestFile), Digests.sha256Hex(manifestFile)));
+    to.updater().refresh();
+    lines.add(
+        "sign: role "
+            + role
+            + " version "
+            + DelegatedRoles.nextVersion(to.updater().roleMetadata(role))
+            + ", listing these files");
+    return lines;
+  }
+
+  private static String upload(String prefix, Path file, long length, String sha256) {
+    return "upload: "
+        + file
+        + " as "
+        + prefix
+        + file.getFileName()
+        + ", "
+        + length
+        + " bytes, sha256 "
+        + sha256;
+  }
+
+  /** The release name and architecture checked, then {@link #check} of {@code dir}. */
+  private List<Checked> checkNames(String release, String arch, Path dir)
+      throws IOException, CatalogException {
     if (!RELEASE.matcher(release).matches()) {
       throw new CatalogException(
           "expected a FreeBSD release name like 14.2-RELEASE, found \"" + release + "\"");
@@ -104,7 +136,18 @@ public final class ReleasePublisher {
       throw new CatalogException(
           "expected an architecture like amd64 or arm64, found \"" + arch + "\"");
     }
-    List<Checked> files = check(dir);
+    return check(dir);
+  }
+
+  /**
+   * Publishes release {@code release} for {@code arch} from {@code dir} as role {@code role},
+   * signed by {@code signer}. Returns the new role version.
+   */
+  public long publish(String release, String arch, Path dir, String role, Destination to)
+      throws IOException, CatalogException, SigningException, RegistryApiException {
+    List<Checked> files = checkNames(release, arch, dir);
+    Updater updater = to.updater();
+    RegistryClient registry = to.registry();
     out.info("checked " + files.size() + " file(s) against MANIFEST");
     updater.refresh();
     Optional<Metadata<Targets>> current = updater.roleMetadata(role);

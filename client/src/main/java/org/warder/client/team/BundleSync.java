@@ -7,9 +7,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -97,6 +99,48 @@ public final class BundleSync {
     return TAG_SNAPSHOT + tag;
   }
 
+  /**
+   * A push with every decision taken: the local jail or template, what it is published as (team,
+   * name, tag), the bundle's format and, for a template's difference, the published tag it is the
+   * difference since.
+   */
+  public record PushPlan(
+      Jail jail,
+      BundleKind kind,
+      BundleRef as,
+      String tag,
+      Format format,
+      Optional<String> base,
+      Optional<Snapshots> tagged) {
+    /** What the push would export and upload, one line each: the {@code --dry-run} output. */
+    public List<String> describe() {
+      String snapshot = snapshotOf(tag);
+      List<String> lines = new ArrayList<>();
+      tagged.ifPresent(
+          s -> lines.add("snapshot: " + jail.rootName() + "@" + snapshot + " (the tag's content)"));
+      lines.add(
+          "export: "
+              + kind.noun()
+              + " "
+              + jail.name()
+              + " as a "
+              + format.name().toLowerCase(Locale.ROOT)
+              + " bundle"
+              + base.map(b -> ", the difference since tag " + b).orElse(", full"));
+      lines.add(
+          "upload: "
+              + as.team()
+              + "/"
+              + as.name()
+              + " tag "
+              + tag
+              + base.map(b -> " (base tag " + b + ")").orElse(" (no base tag)")
+              + ", signed into role "
+              + TeamTargets.role(as.team()));
+      return lines;
+    }
+  }
+
   /** Pushes a jail or template to repository {@code repo}. */
   public BundlePublisher.Publication push(
       String repo,
@@ -112,6 +156,21 @@ public final class BundleSync {
           TufException,
           TeamBundleException,
           SigningException,
+          RegistryApiException {
+    return push(repo, request, planPush(repo, request, remote, to), to, publisher);
+  }
+
+  /**
+   * Takes every decision of a push and makes the checks made before anything is exported (the
+   * reference, a new tag, the token's role and the key's delegation); changes nothing.
+   */
+  public PushPlan planPush(String repo, PushRequest request, RemoteBundles remote, Destination to)
+      throws ClientException,
+          JailException,
+          IOException,
+          InterruptedException,
+          TufException,
+          TeamBundleException,
           RegistryApiException {
     Jail jail = store.get(request.local());
     BundleKind kind = jail.template() ? BundleKind.TEMPLATE : BundleKind.JAIL;
@@ -170,6 +229,30 @@ public final class BundleSync {
                 + tag
                 + " was pushed or pulled here already); push with another --tag");
       }
+    }
+    return new PushPlan(jail, kind, as, tag, format, base, tagged);
+  }
+
+  private BundlePublisher.Publication push(
+      String repo, PushRequest request, PushPlan plan, Destination to, BundlePublisher publisher)
+      throws ClientException,
+          BundleException,
+          JailException,
+          IOException,
+          InterruptedException,
+          TufException,
+          TeamBundleException,
+          SigningException,
+          RegistryApiException {
+    Jail jail = plan.jail();
+    BundleKind kind = plan.kind();
+    BundleRef as = plan.as();
+    String tag = plan.tag();
+    Format format = plan.format();
+    Optional<String> base = plan.base();
+    Optional<Snapshots> tagged = plan.tagged();
+    String snapshot = snapshotOf(tag);
+    if (tagged.isPresent()) {
       tagged.get().snapshot(jail.rootName(), snapshot);
     }
     boolean done = false;

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.release.SyntheticRelease;
 import org.warder.client.team.TeamTargets;
+import org.warder.client.testing.TreeSnapshot;
 import org.warder.registry.storage.RegistryLayout;
+import org.warder.signing.Digests;
 import org.warder.signing.Key;
 import org.warder.signing.testing.CliRun;
 
@@ -110,6 +112,94 @@ class PublishPermissionTest {
     CliRun run = push("acme/web", "acme");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(blobs()).isNotEmpty();
+  }
+
+  @Test
+  void pushDryRun_permitted_namesTheBundleAndExportsAndUploadsNothing() throws Exception {
+    registry.useToken("acme", TeamTargets.role("acme"));
+    TreeSnapshot before = TreeSnapshot.of(tmp.resolve("registry"));
+    CliRun run =
+        registry.warder(
+            registry.publisherRoot,
+            "push",
+            "web",
+            "--repo",
+            "main",
+            "--as",
+            "acme/web",
+            "--key",
+            "acme",
+            "--tag",
+            "7",
+            "--dry-run");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .isEqualTo(
+            "export: jail web as a tar bundle, full\n"
+                + "upload: acme/web tag 7 (no base tag), signed into role team-acme\n"
+                + "(--dry-run: nothing was exported or uploaded)\n");
+    assertThat(TreeSnapshot.of(tmp.resolve("registry")))
+        .as("no blob, no new version of team-acme")
+        .isEqualTo(before);
+    assertThat(exports()).isEmpty();
+    assertThat(push("acme/web", "acme").exitCode()).isZero();
+    assertThat(TreeSnapshot.of(tmp.resolve("registry"))).isNotEqualTo(before);
+  }
+
+  @Test
+  void pushDryRun_tokenWithoutTheTeamRole_refusedLikeThePush() throws Exception {
+    registry.useToken("acme", "plugins-acme");
+    CliRun run =
+        registry.warder(
+            registry.publisherRoot,
+            "push",
+            "web",
+            "--repo",
+            "main",
+            "--as",
+            "acme/web",
+            "--key",
+            "acme",
+            "--dry-run");
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.NO_PERMISSION);
+    assertThat(run.err()).contains("may publish plugins-acme, not team-acme");
+    assertThat(run.out()).doesNotContain("upload:");
+  }
+
+  @Test
+  void publishReleaseDryRun_namesFilesAndRoleVersionAndUploadsNothing() throws Exception {
+    registry.useToken("acme", "releases");
+    Path dist = tmp.resolve("dist");
+    SyntheticRelease.write(dist, false, 1);
+    TreeSnapshot before = TreeSnapshot.of(tmp.resolve("registry"));
+    CliRun run =
+        registry.warder(
+            registry.publisherRoot,
+            "publish",
+            "release",
+            "14.2-RELEASE",
+            dist.toString(),
+            "--repo",
+            "main",
+            "--key",
+            "acme",
+            "--dry-run");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Path base = dist.resolve("base.txz");
+    assertThat(run.out())
+        .contains(
+            "upload: "
+                + base
+                + " as releases/14.2-RELEASE/amd64/base.txz, "
+                + Files.size(base)
+                + " bytes, sha256 "
+                + Digests.sha256Hex(base))
+        .contains("as releases/14.2-RELEASE/amd64/MANIFEST, ")
+        .contains("sign: role releases version 1, listing these files")
+        .endsWith("(--dry-run: nothing was uploaded or signed)\n");
+    assertThat(TreeSnapshot.of(tmp.resolve("registry")))
+        .as("no blob, no version of releases")
+        .isEqualTo(before);
   }
 
   @Test

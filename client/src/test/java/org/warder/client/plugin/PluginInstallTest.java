@@ -421,6 +421,26 @@ class PluginInstallTest {
                   "overlay/usr/local/etc/testapp.conf",
                   "listen = 9090\n"));
       publishPlugin(id, repo, second, "[\"testpkg\"]", 2);
+      Path jailDir = root.resolve("jails/" + jail);
+      TreeSnapshot before = TreeSnapshot.of(jailDir);
+      String listed = ok(root, "list", "-P", "-h").out();
+      CliRun plan = ok(root, "plugin", "update", jail, "--dry-run");
+      assertThat(plan.out())
+          .startsWith("Plan for updating " + jail + " to acme/" + id + " revision 2:\n")
+          .containsSubsequence(
+              "snapshot: ",
+              "pkg-config: ",
+              "pre_update: ",
+              "pkg: in jail " + jail + ", with ASSUME_ALWAYS_YES=yes: pkg upgrade -y testpkg",
+              "check out commit " + second,
+              "post_update: ",
+              "record: ")
+          .endsWith("(--dry-run: nothing was run or written)\n")
+          .doesNotContain("post_update ran");
+      assertThat(ok(root, "plugin", "upgrade", jail, "--dry-run").out())
+          .startsWith("Plan for upgrading " + jail + " to acme/" + id + " revision 2:\n");
+      assertThat(TreeSnapshot.of(jailDir)).as("the dry runs changed nothing").isEqualTo(before);
+      assertThat(ok(root, "list", "-P", "-h").out()).isEqualTo(listed).contains("\tup");
       CliRun update = ok(root, "plugin", "update", jail);
       assertThat(update.out())
           .contains("post_update ran")
