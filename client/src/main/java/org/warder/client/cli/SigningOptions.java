@@ -46,7 +46,7 @@ final class SigningOptions {
   Destination destination(Context ctx, RepoConfig config, String role, List<String> paths)
       throws ClientException, SigningException, IOException, InterruptedException {
     Destination to = destination(ctx, config);
-    PublishPermission.check(to, role, key + ".pub.json", paths);
+    PublishPermission.check(to, role, ctx.defaults.key(key) + ".pub.json", paths);
     return to;
   }
 }
