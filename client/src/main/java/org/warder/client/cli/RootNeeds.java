@@ -29,6 +29,7 @@ final class RootNeeds {
           Map.entry("restart", RUNS_JAILS),
           Map.entry("exec", RUNS_JAILS),
           Map.entry("pkg", RUNS_JAILS),
+          Map.entry("service", RUNS_JAILS),
           Map.entry("plugin install", RUNS_JAILS),
           Map.entry("plugin update", RUNS_JAILS),
           Map.entry("plugin upgrade", RUNS_JAILS),

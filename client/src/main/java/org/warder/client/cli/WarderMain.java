@@ -61,6 +61,7 @@ import picocli.CommandLine.Option;
       CloneCommand.class,
       DfCommand.class,
       ConsoleCommand.class,
+      ServiceCommand.class,
       UpdateCommands.Update.class,
       UpdateCommands.Upgrade.class,
       CommandLine.HelpCommand.class
