@@ -30,6 +30,7 @@ final class RootNeeds {
           Map.entry("exec", RUNS_JAILS),
           Map.entry("pkg", RUNS_JAILS),
           Map.entry("service", RUNS_JAILS),
+          Map.entry("cp", OWNED_TREES),
           Map.entry("plugin install", RUNS_JAILS),
           Map.entry("plugin update", RUNS_JAILS),
           Map.entry("plugin upgrade", RUNS_JAILS),
