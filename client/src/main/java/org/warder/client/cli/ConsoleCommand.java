@@ -34,6 +34,6 @@ final class ConsoleCommand implements Callable<Integer> {
       return 0;
     }
     ctx.out.flush();
-    return new ProcessBuilder(command.argv()).inheritIO().start().waitFor();
+    return ctx.runner().attached(command);
   }
 }

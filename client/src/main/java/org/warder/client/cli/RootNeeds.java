@@ -33,6 +33,8 @@ final class RootNeeds {
           Map.entry("fstab", "it mounts host directories into jails (at once when they run)"),
           Map.entry("update", "it runs freebsd-update on a jail's root, whose files root owns"),
           Map.entry("upgrade", "it runs freebsd-update on a jail's root, whose files root owns"),
+          Map.entry("service", RUNS_JAILS),
+          Map.entry("cp", OWNED_TREES),
           Map.entry("plugin install", RUNS_JAILS),
           Map.entry("plugin update", RUNS_JAILS),
           Map.entry("plugin upgrade", RUNS_JAILS),

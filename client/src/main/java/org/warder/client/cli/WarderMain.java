@@ -61,6 +61,8 @@ import picocli.CommandLine.Option;
       CloneCommand.class,
       DfCommand.class,
       ConsoleCommand.class,
+      ServiceCommand.class,
+      CpCommand.class,
       UpdateCommands.Update.class,
       UpdateCommands.Upgrade.class,
       CommandLine.HelpCommand.class

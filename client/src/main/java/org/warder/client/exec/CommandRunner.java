@@ -9,6 +9,12 @@ public interface CommandRunner {
   /** Runs {@code command} and returns its result, whatever its exit code. */
   CommandResult run(Command command) throws IOException, InterruptedException;
 
+  /**
+   * Runs {@code command} attached to this process's terminal (standard input, output and error
+   * inherited: an interactive shell) and returns its exit status.
+   */
+  int attached(Command command) throws IOException, InterruptedException;
+
   /** Reads a running command's standard output. */
   @FunctionalInterface
   interface OutputReader<T, E extends Exception> {

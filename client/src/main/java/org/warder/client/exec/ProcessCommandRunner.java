@@ -222,12 +222,13 @@ public final class ProcessCommandRunner implements CommandRunner {
     }
   }
 
+  @Override
+  public int attached(Command command) throws IOException, InterruptedException {
+    return started(builder(command).inheritIO(), command).waitFor();
+  }
+
   private Process start(Command command) throws IOException {
-    if (verbose) {
-      log.info("+ " + command.display());
-    }
-    ProcessBuilder builder = new ProcessBuilder(command.argv());
-    builder.environment().putAll(command.env());
+    ProcessBuilder builder = builder(command);
     if (command.outputLog().isPresent()) {
       ProcessBuilder.Redirect log =
           ProcessBuilder.Redirect.appendTo(command.outputLog().get().toFile());
@@ -236,6 +237,19 @@ public final class ProcessCommandRunner implements CommandRunner {
           .redirectError(log)
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     }
+    return started(builder, command);
+  }
+
+  private ProcessBuilder builder(Command command) {
+    if (verbose) {
+      log.info("+ " + command.display());
+    }
+    ProcessBuilder builder = new ProcessBuilder(command.argv());
+    builder.environment().putAll(command.env());
+    return builder;
+  }
+
+  private static Process started(ProcessBuilder builder, Command command) throws IOException {
     try {
       return builder.start();
     } catch (IOException e) {

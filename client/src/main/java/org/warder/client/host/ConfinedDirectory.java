@@ -172,6 +172,17 @@ public final class ConfinedDirectory implements Closeable {
         mode);
   }
 
+  /** Sets the permission bits of {@code relative}, never following a link (a link is refused). */
+  public void setPermissions(String relative, Set<PosixFilePermission> mode) throws IOException {
+    List<String> names = names(relative);
+    try (Walk parent = walk(names.subList(0, names.size() - 1), false)) {
+      parent
+          .dir
+          .getFileAttributeView(Path.of(last(names)), PosixFileAttributeView.class, NO_FOLLOW)
+          .setPermissions(mode);
+    }
+  }
+
   /** Makes {@code relative} a symbolic link to {@code target} (replacing a file or link there). */
   public void symlink(String relative, String target) throws IOException {
     List<String> names = names(relative);

@@ -26,6 +26,7 @@ public final class Jails {
   private final JailCloner cloner;
   private final JailUsage usage;
   private final JailConsole console;
+  private final JailCopier copier;
 
   public Jails(
       HostLayout layout, Storage storage, JailRuntime runtime, Clock clock, Reporter reporter) {
@@ -41,6 +42,7 @@ public final class Jails {
     this.fstab = new JailFstab(layout, store, runtime, reporter);
     this.usage = new JailUsage(storage, store);
     this.console = new JailConsole(store, runtime);
+    this.copier = new JailCopier(layout, store);
     this.cloner = new JailCloner(storage, store, lifecycle, creator, clock, reporter);
   }
 
@@ -102,5 +104,10 @@ public final class Jails {
   /** {@code warder fstab}: the user's nullfs mounts. */
   public JailFstab fstab() {
     return fstab;
+  }
+
+  /** {@code warder cp}: host files into a jail's root. */
+  public JailCopier copier() {
+    return copier;
   }
 }

@@ -136,7 +136,7 @@ class JailCloneTest {
           .doesNotContain(base + "/jails/web3");
       assertThat(host.jailRoot("shop").resolve("site")).hasContent("hello");
       for (String n : List.of("web2", "shop", "web")) {
-        host.ok("destroy", n);
+        host.ok("destroy", "-f", n);
       }
     }
   }

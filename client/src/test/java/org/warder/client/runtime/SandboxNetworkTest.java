@@ -382,6 +382,12 @@ class SandboxNetworkTest {
     }
 
     @Override
+    public int attached(Command command) throws IOException, InterruptedException {
+      lines.add("$ " + command.display());
+      return real.attached(command);
+    }
+
+    @Override
     public void pipe(Command producer, Command consumer) throws IOException, InterruptedException {
       lines.add("$ " + producer.display() + " | " + consumer.display());
       real.pipe(producer, consumer);

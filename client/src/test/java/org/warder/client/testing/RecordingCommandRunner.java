@@ -60,6 +60,11 @@ public final class RecordingCommandRunner implements CommandRunner {
   }
 
   @Override
+  public int attached(Command command) throws IOException {
+    return run(command).exitCode();
+  }
+
+  @Override
   public void pipe(Command producer, Command consumer) throws IOException {
     CommandResult left = run(producer);
     CommandResult right = run(consumer);
