@@ -97,7 +97,7 @@ public final class JailCloner {
     List<Step> steps = new ArrayList<>();
     steps.add(new MakeDirectory(jail.storageName()));
     steps.add(new CloneRoot(from.rootName(), jail.rootName(), target, thick));
-    steps.add(new SaveConfig(jail));
+    steps.add(new WriteConfigStep(store, jail));
     steps.add(
         new ReplaceFile(toDir.resolve("fstab"), JailFstab.moved(from, fromDir, toDir), "fstab"));
     return new Cloning(jail, new Plan(steps));
@@ -200,34 +200,6 @@ public final class JailCloner {
       if (!thick) {
         creator.destroyOriginSnapshotQuietly(from, snapshot, reporter);
       }
-    }
-  }
-
-  /** The new jail's config.json. */
-  private final class SaveConfig implements Step {
-    private final Jail jail;
-
-    SaveConfig(Jail jail) {
-      this.jail = jail;
-    }
-
-    @Override
-    public String name() {
-      return "config";
-    }
-
-    @Override
-    public List<String> describe() {
-      return List.of(
-          "write "
-              + store.dir(jail.name().value(), false).resolve("config.json")
-              + ": "
-              + jail.props().toConfigJson().replaceAll("\\s*\\R\\s*", " "));
-    }
-
-    @Override
-    public void run(Reporter reporter) throws IOException {
-      store.save(jail);
     }
   }
 }

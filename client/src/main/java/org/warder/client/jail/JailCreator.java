@@ -146,7 +146,7 @@ public final class JailCreator {
     if (request.mode() != CreateRequest.Mode.EMPTY) {
       steps.add(new CopyHostFiles(layout.path(jail.rootName())));
     }
-    steps.add(new WriteConfig(jail));
+    steps.add(new WriteConfigStep(store, jail));
     steps.add(new FstabStep(mounts, jail, fstab));
     return new Creation(jail, new Plan(steps));
   }
@@ -331,34 +331,6 @@ public final class JailCreator {
           }
         }
       }
-    }
-  }
-
-  /** The jail's config.json. */
-  private final class WriteConfig implements Step {
-    private final Jail jail;
-
-    WriteConfig(Jail jail) {
-      this.jail = jail;
-    }
-
-    @Override
-    public String name() {
-      return "config";
-    }
-
-    @Override
-    public List<String> describe() {
-      return List.of(
-          "write "
-              + store.dir(jail.name().value(), false).resolve("config.json")
-              + ": "
-              + jail.props().toConfigJson().replaceAll("\\s*\\R\\s*", " "));
-    }
-
-    @Override
-    public void run(Reporter reporter) throws IOException {
-      store.save(jail);
     }
   }
 
