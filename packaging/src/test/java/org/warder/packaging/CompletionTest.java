@@ -33,13 +33,14 @@ class CompletionTest {
       assertThat(syntax.exit()).as(name).isZero();
     }
     // zsh filters the offered words by the typed prefix itself (compadd), so the function's
-    // answer for "warder st" holds every subcommand, start and stop among them
+    // answer for "warder st" holds every subcommand, start and stop among them; compinit -D
+    // writes no dump file (with -d /dev/null its compdump moved the dump over /dev/null)
     Shell.Result zsh =
         Shell.run(
             List.of(
                 "zsh",
                 "-fc",
-                "autoload -U +X compinit && compinit -u -d /dev/null\n"
+                "autoload -U +X compinit && compinit -u -D\n"
                     + "source '"
                     + script("warder.bash")
                     + "'\n"
