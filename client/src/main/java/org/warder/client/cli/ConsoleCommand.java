@@ -1,9 +1,10 @@
 package org.warder.client.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.warder.client.exec.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -19,8 +20,7 @@ import picocli.CommandLine.Spec;
 final class ConsoleCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--dry-run", description = "Print the host command; run nothing.")
-  boolean dryRun;
+  @Mixin DryRunOption dryRun;
 
   @Parameters(paramLabel = "NAME", description = "A running jail.")
   String name;
@@ -29,8 +29,8 @@ final class ConsoleCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
     Command command = ctx.jails().console().command(name);
-    if (dryRun) {
-      ctx.out.println(command.display());
+    if (dryRun.dryRun) {
+      DryRunOption.print(ctx, List.of(command.display()), "nothing was run");
       return 0;
     }
     ctx.out.flush();
