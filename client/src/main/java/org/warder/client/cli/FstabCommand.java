@@ -51,8 +51,7 @@ final class FstabCommand implements Callable<Integer> {
     boolean list;
   }
 
-  @Option(names = "--dry-run", description = "Print the steps of -a or -r; change nothing.")
-  boolean dryRun;
+  @Mixin DryRunOption dryRun;
 
   @Parameters(index = "0", paramLabel = "NAME", description = "The jail.")
   String name;
@@ -69,12 +68,20 @@ final class FstabCommand implements Callable<Integer> {
     JailFstab fstab = ctx.jails().fstab();
     if (action.list) {
       expect(0, 0, "-l takes only the jail's name");
+      if (dryRun.dryRun) {
+        throw new ParameterException(
+            spec.commandLine(), "-l changes nothing; --dry-run applies to -a and -r");
+      }
       Table table = new Table("SOURCE", "TARGET", "MODE");
       for (JailFstab.UserMount m : fstab.list(name)) {
         table.row(m.source().toString(), "/" + m.target(), m.readOnly() ? "ro" : "rw");
       }
       output.print(table, ctx);
       return 0;
+    }
+    if (output.scripted || output.json) {
+      throw new ParameterException(
+          spec.commandLine(), "-h and --json format the listing of -l; -a and -r print one line");
     }
     Plan plan;
     String done;
@@ -92,9 +99,8 @@ final class FstabCommand implements Callable<Integer> {
       plan = fstab.planRemove(name, args.get(0));
       done = name + ": mount on " + args.get(0) + " removed";
     }
-    if (dryRun) {
-      plan.describe().forEach(ctx.out::println);
-      ctx.out.println("(--dry-run: nothing was changed)");
+    if (dryRun.dryRun) {
+      DryRunOption.print(ctx, plan.describe(), "nothing was changed");
       return 0;
     }
     fstab.run(plan);

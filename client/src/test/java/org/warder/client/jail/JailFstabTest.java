@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.testing.BusyboxRoot;
 import org.warder.client.testing.TestHost;
+import org.warder.signing.testing.CliRun;
 
 /** {@code warder fstab}: nullfs mounts of a jail, in its fstab and in the sandbox for real. */
 class JailFstabTest {
@@ -35,6 +36,13 @@ class JailFstabTest {
     assertThat(host.ok("fstab", "web", "-l", "-h").out()).isEqualTo(logs + "\t/var/log/app\trw\n");
     assertThat(host.refused("fstab", "web", "-r", "/srv/data"))
         .contains("web has no mount of its own on /srv/data");
+    CliRun jsonOnRemove = host.warder("fstab", "web", "-r", "/var/log/app", "--json");
+    assertThat(jsonOnRemove.exitCode()).isEqualTo(2);
+    assertThat(jsonOnRemove.err()).contains("-h and --json format the listing of -l");
+    CliRun dryList = host.warder("fstab", "web", "-l", "--dry-run");
+    assertThat(dryList.exitCode()).isEqualTo(2);
+    assertThat(dryList.err()).contains("--dry-run applies to -a and -r");
+    assertThat(host.ok("fstab", "web", "-l", "-h").out()).isEqualTo(logs + "\t/var/log/app\trw\n");
   }
 
   @Test
