@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -121,12 +119,12 @@ public final class CatalogueReader {
     if (target.sha256().isEmpty() || target.length() > PluginIndex.MAX_BYTES) {
       return Optional.empty();
     }
-    Optional<Path> file = blobs.file(target.sha256().get());
-    if (file.isEmpty()) {
+    Optional<InputStream> blob = blobs.open(target.sha256().get());
+    if (blob.isEmpty()) {
       return Optional.empty();
     }
     byte[] bytes;
-    try (InputStream in = Files.newInputStream(file.get())) {
+    try (InputStream in = blob.get()) {
       bytes = in.readNBytes(PluginIndex.MAX_BYTES + 1);
     }
     try {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.BlobStore;
+import org.warder.registry.storage.FileSystemStore;
 import org.warder.registry.storage.GarbageCollector;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.UploadSessions;
@@ -64,7 +65,8 @@ final class GcCommand implements Callable<Integer> {
           "no registry in " + layout.data() + "; give its data directory with --data");
     }
     GarbageCollector.Garbage garbage =
-        new GarbageCollector(layout, Clock.systemUTC()).collect(keep, maxAge, delete);
+        new GarbageCollector(layout, new FileSystemStore(layout), Clock.systemUTC())
+            .collect(keep, maxAge, delete);
     PrintWriter out = spec.commandLine().getOut();
     for (BlobStore.Stored blob : garbage.orphans()) {
       out.printf(

@@ -14,6 +14,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.warder.registry.storage.ReferencedBlobs;
 import org.warder.registry.storage.RegistryLayout;
+import org.warder.registry.storage.RegistryStore;
 
 /**
  * Maps request paths to the files they serve: {@code /metadata/<file>} to the metadata directory,
@@ -28,11 +29,17 @@ final class ContentFactory implements HttpContent.Factory {
   private static final Pattern TARGET_NAME = Pattern.compile("([0-9a-f]{64})\\.[^/]+");
 
   private final RegistryLayout layout;
+  private final RegistryStore store;
   private final ResourceFactory resources;
   private final ReferencedBlobs referenced;
 
-  ContentFactory(RegistryLayout layout, ResourceFactory resources, ReferencedBlobs referenced) {
+  ContentFactory(
+      RegistryLayout layout,
+      RegistryStore store,
+      ResourceFactory resources,
+      ReferencedBlobs referenced) {
     this.layout = layout;
+    this.store = store;
     this.resources = resources;
     this.referenced = referenced;
   }
@@ -77,9 +84,8 @@ final class ContentFactory implements HttpContent.Factory {
     if (!referenced.contains(sha256)) {
       return Optional.empty();
     }
-    return layout
-        .blob(sha256)
-        .filter(Files::isRegularFile)
+    return store
+        .localBlob(sha256)
         .map(
             file -> {
               HttpContent content =

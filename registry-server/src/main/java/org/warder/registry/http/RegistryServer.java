@@ -272,8 +272,8 @@ public final class RegistryServer implements AutoCloseable {
     this.settings = settings;
     this.err = err;
     RegistryLayout layout = repository.layout();
-    BlobStore blobs = new BlobStore(layout);
-    ReferencedBlobs referenced = new ReferencedBlobs(layout);
+    BlobStore blobs = new BlobStore(repository.store());
+    ReferencedBlobs referenced = new ReferencedBlobs(repository.store());
     this.uploads =
         new UploadSessions(layout, blobs, referenced, settings.clock(), settings.maxBlobSize());
     TokenStore tokens = new TokenStore(layout, settings.clock());
@@ -306,7 +306,8 @@ public final class RegistryServer implements AutoCloseable {
                 });
     server.setErrorHandler(new PlainErrors());
     ResourceService files = new ResourceService();
-    files.setHttpContentFactory(new ContentFactory(layout, ResourceFactory.of(server), referenced));
+    files.setHttpContentFactory(
+        new ContentFactory(layout, repository.store(), ResourceFactory.of(server), referenced));
     files.setAcceptRanges(true);
     files.setEtags(true);
     files.setDirAllowed(false);

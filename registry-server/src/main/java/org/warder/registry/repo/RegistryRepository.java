@@ -2,14 +2,12 @@ package org.warder.registry.repo;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -31,7 +29,10 @@ import org.warder.registry.api.RegistryException;
 import org.warder.registry.storage.BlobStore;
 import org.warder.registry.storage.DataLock;
 import org.warder.registry.storage.FailPoints;
+import org.warder.registry.storage.FileSystemStore;
 import org.warder.registry.storage.RegistryLayout;
+import org.warder.registry.storage.RegistryStore;
+import org.warder.registry.storage.StoreKeys;
 import org.warder.signing.AtomicFiles;
 import org.warder.signing.Digests;
 import org.warder.signing.Ed25519SigningKey;
@@ -84,6 +85,7 @@ public final class RegistryRepository {
   public static final int MAX_METADATA_LENGTH = 5_000_000;
 
   private final RegistryLayout layout;
+  private final RegistryStore store;
   private final Clock clock;
   private final BlobStore blobs;
   private final Ed25519SigningKey snapshotKey;
@@ -91,18 +93,23 @@ public final class RegistryRepository {
 
   private RegistryRepository(
       RegistryLayout layout,
+      RegistryStore store,
       Clock clock,
       Ed25519SigningKey snapshotKey,
       Ed25519SigningKey timestampKey) {
     this.layout = layout;
+    this.store = store;
     this.clock = clock;
-    this.blobs = new BlobStore(layout);
+    this.blobs = new BlobStore(store);
     this.snapshotKey = snapshotKey;
     this.timestampKey = timestampKey;
   }
 
-  /** What {@link #initialise} made: the pin a client needs. */
-  public record Initialised(String rootSha256, Path rootFile) {}
+  /**
+   * What {@link #initialise} made: the pin a client needs, and where the root it pins is stored (a
+   * file, or an object's {@code s3://} URL).
+   */
+  public record Initialised(String rootSha256, String rootLocation) {}
 
   /** An accepted submission: the role's new version, and the snapshot and timestamp naming it. */
   public record Published(String role, long version, long snapshot, long timestamp) {}
@@ -131,31 +138,42 @@ public final class RegistryRepository {
     SNAPSHOT_AND_TIMESTAMP
   }
 
-  /** Whether {@code layout} already holds a repository. */
-  public static boolean isInitialised(RegistryLayout layout) {
-    return Files.exists(layout.metadata().resolve("1.root.json"));
+  /** Whether {@code store} already holds a repository. */
+  public static boolean isInitialised(RegistryStore store) throws IOException {
+    return store.metadata("1.root.json").isPresent();
+  }
+
+  /** Whether the data directory {@code layout} already holds a repository (the default store). */
+  public static boolean isInitialised(RegistryLayout layout) throws IOException {
+    return isInitialised(new FileSystemStore(layout));
+  }
+
+  /** {@link #initialise(RegistryLayout, RegistryStore, char[], Clock)} in the data directory. */
+  public static Initialised initialise(RegistryLayout layout, char[] offlinePassphrase, Clock clock)
+      throws IOException, SigningException {
+    return initialise(layout, new FileSystemStore(layout), offlinePassphrase, clock);
   }
 
   /**
    * Creates the four role keys and version-1 metadata. Root and targets keys are encrypted with
    * {@code offlinePassphrase}; the online keys with a random passphrase kept in {@code
-   * keys/online.passphrase} (mode 0600) so that the server can start unattended.
+   * keys/online.passphrase} (mode 0600) so that the server can start unattended. Keys stay in
+   * {@code layout}'s data directory; metadata goes to {@code store}.
    */
-  public static Initialised initialise(RegistryLayout layout, char[] offlinePassphrase, Clock clock)
+  public static Initialised initialise(
+      RegistryLayout layout, RegistryStore store, char[] offlinePassphrase, Clock clock)
       throws IOException, SigningException {
     DataLock.Held lock = DataLock.acquire(layout);
     try (lock) {
-      if (isInitialised(layout)) {
+      if (isInitialised(store)) {
         throw new FileAlreadyExistsException(
-            layout.data().toString(),
+            store.describe(),
             null,
             "a repository already exists here; refusing to overwrite its keys");
       }
       PrivateFiles.createDirectories(layout.keys());
       // a keys directory made earlier by hand is made private too
       Files.setPosixFilePermissions(layout.keys(), PrivateFiles.DIRECTORY);
-      Files.createDirectories(layout.metadata());
-      Files.createDirectories(layout.blobs());
       PrivateFiles.createDirectories(layout.uploads());
       byte[] random = new byte[32];
       new SecureRandom().nextBytes(random);
@@ -199,36 +217,44 @@ public final class RegistryRepository {
               Optional.of(new Delegations(Map.of(), List.of())));
       repository.putTargets("targets", Metadata.of(targets).signedBy(List.of(keys.get("targets"))));
       RegistryRepository created =
-          new RegistryRepository(layout, clock, keys.get("snapshot"), keys.get("timestamp"));
-      // 1.root.json last: it is what marks the directory as initialised
+          new RegistryRepository(layout, store, clock, keys.get("snapshot"), keys.get("timestamp"));
+      // 1.root.json last: it is what marks the store as initialised
       created.writeChanged(repository, Set.of("targets"), true);
       for (Metadata<Root> r : repository.roots()) {
-        AtomicFiles.write(
-            layout.metadata().resolve(r.signed().version() + ".root.json"), r.toBytes());
+        store.putMetadata(r.signed().version() + ".root.json", r.toBytes());
       }
       byte[] rootBytes = repository.root().toBytes();
       return new Initialised(
-          Digests.sha256Hex(rootBytes), layout.metadata().resolve("1.root.json"));
+          Digests.sha256Hex(rootBytes), store.describe() + "/" + StoreKeys.metadata("1.root.json"));
     }
   }
 
-  /** Decrypts the online keys of the repository in {@code layout} and checks its metadata loads. */
+  /** {@link #open(RegistryLayout, RegistryStore, Clock)} in the data directory. */
   public static RegistryRepository open(RegistryLayout layout, Clock clock)
       throws IOException, SigningException {
-    if (!isInitialised(layout)) {
+    return open(layout, new FileSystemStore(layout), clock);
+  }
+
+  /**
+   * Decrypts the online keys in {@code layout}'s data directory and checks the metadata in {@code
+   * store} loads.
+   */
+  public static RegistryRepository open(RegistryLayout layout, RegistryStore store, Clock clock)
+      throws IOException, SigningException {
+    if (!isInitialised(store)) {
       throw new SigningException(
           "no repository in "
-              + layout.data()
+              + store.describe()
               + "; run 'warder-registry init --data "
               + layout.data()
-              + "'");
+              + "' with the same storage configuration");
     }
     char[] online =
         PrivateFiles.readFirstLine(layout.onlinePassphrase(), "online keys' passphrase file");
     Ed25519SigningKey snapshotKey = KeyFiles.read(layout.key("snapshot"), online);
     Ed25519SigningKey timestampKey = KeyFiles.read(layout.key("timestamp"), online);
     RegistryRepository repository =
-        new RegistryRepository(layout, clock, snapshotKey, timestampKey);
+        new RegistryRepository(layout, store, clock, snapshotKey, timestampKey);
     repository.load();
     return repository;
   }
@@ -237,33 +263,47 @@ public final class RegistryRepository {
     return layout;
   }
 
+  /** Where the repository's metadata and blobs are. */
+  public RegistryStore store() {
+    return store;
+  }
+
+  /** Metadata file {@code name}, which must exist. */
+  private byte[] read(String name) throws IOException {
+    return store
+        .metadata(name)
+        .orElseThrow(
+            () ->
+                new NoSuchFileException(
+                    store.describe() + "/" + StoreKeys.metadata(name),
+                    null,
+                    "expected by the current metadata, found missing; restore it from a backup"));
+  }
+
   /**
    * The repository as clients see it now: every root, the timestamp, the snapshot it names, and the
-   * targets roles that snapshot lists, read from disk. Files not reachable from the timestamp (left
-   * by a crash) are ignored.
+   * targets roles that snapshot lists, read from the store. Files not reachable from the timestamp
+   * (left by a crash) are ignored.
    */
   public Repository load() throws IOException, SigningException {
-    Path md = layout.metadata();
     Repository repository =
-        Repository.start(
-            Metadata.parse(Files.readAllBytes(md.resolve("1.root.json")), Root.class, "root"));
-    for (long v = 2; Files.exists(md.resolve(v + ".root.json")); v++) {
-      repository.addRoot(
-          Metadata.parse(Files.readAllBytes(md.resolve(v + ".root.json")), Root.class, "root"));
+        Repository.start(Metadata.parse(read("1.root.json"), Root.class, "root"));
+    for (long v = 2; ; v++) {
+      Optional<byte[]> next = store.metadata(v + ".root.json");
+      if (next.isEmpty()) {
+        break;
+      }
+      repository.addRoot(Metadata.parse(next.get(), Root.class, "root"));
     }
     Metadata<Timestamp> timestamp =
-        Metadata.parse(
-            Files.readAllBytes(md.resolve("timestamp.json")), Timestamp.class, "timestamp");
+        Metadata.parse(read(StoreKeys.TIMESTAMP), Timestamp.class, "timestamp");
     long snapshotVersion = timestamp.signed().snapshotMeta().version();
     Metadata<Snapshot> snapshot =
-        Metadata.parse(
-            Files.readAllBytes(md.resolve(snapshotVersion + ".snapshot.json")),
-            Snapshot.class,
-            "snapshot");
+        Metadata.parse(read(snapshotVersion + ".snapshot.json"), Snapshot.class, "snapshot");
     for (var entry : snapshot.signed().meta().entrySet()) {
       String role = entry.getKey().substring(0, entry.getKey().length() - ".json".length());
-      Path file = md.resolve(entry.getValue().version() + "." + Urls.quote(role) + ".json");
-      repository.putTargets(role, Metadata.parse(Files.readAllBytes(file), Targets.class, role));
+      String file = entry.getValue().version() + "." + Urls.quote(role) + ".json";
+      repository.putTargets(role, Metadata.parse(read(file), Targets.class, role));
     }
     repository.restore(Optional.of(snapshot), Optional.of(timestamp));
     return repository;
@@ -271,11 +311,7 @@ public final class RegistryRepository {
 
   /** The versions and expiry of the current timestamp. */
   public Status status() throws IOException, TufException {
-    Metadata<Timestamp> t =
-        Metadata.parse(
-            Files.readAllBytes(layout.metadata().resolve("timestamp.json")),
-            Timestamp.class,
-            "timestamp");
+    Metadata<Timestamp> t = Metadata.parse(read(StoreKeys.TIMESTAMP), Timestamp.class, "timestamp");
     return new Status(
         t.signed().version(), t.signed().expires(), t.signed().snapshotMeta().version());
   }
@@ -476,9 +512,9 @@ public final class RegistryRepository {
           Map.of("sha256", sha256),
           e);
     }
-    Path file =
+    InputStream blob =
         blobs
-            .file(sha256)
+            .open(sha256)
             .orElseThrow(
                 () ->
                     new RegistryException(
@@ -489,7 +525,7 @@ public final class RegistryRepository {
                             + " was removed while it was checked;"
                             + " upload it again",
                         Map.of("sha256", sha256)));
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = blob) {
       byte[] buffer = new byte[64 * 1024];
       for (int n; (n = in.read(buffer)) > 0; ) {
         for (MessageDigest d : digests.values()) {
@@ -598,8 +634,8 @@ public final class RegistryRepository {
       }
       Instant timestampExpires = repository.timestamp().orElseThrow().signed().expires();
       if (!now.plus(timestampMargin).isBefore(timestampExpires)) {
-        writeTimestamp(
-            repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)), true);
+        store.putTimestamp(
+            repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)).toBytes());
         return Refreshed.TIMESTAMP;
       }
       return Refreshed.NOTHING;
@@ -639,45 +675,21 @@ public final class RegistryRepository {
     Instant now = clock.instant();
     for (String role : changed) {
       Metadata<Targets> t = repository.targets(role).orElseThrow();
-      AtomicFiles.write(
-          layout.metadata().resolve(t.signed().version() + "." + Urls.quote(role) + ".json"),
-          t.toBytes());
+      store.putMetadata(t.signed().version() + "." + Urls.quote(role) + ".json", t.toBytes());
     }
     failPoint(!initialising, FailPoints.PUBLISH_AFTER_ROLE);
     Metadata<Snapshot> snapshot =
         repository.snapshot(now.plus(SNAPSHOT_VALIDITY), List.of(snapshotKey));
-    AtomicFiles.write(
-        layout.metadata().resolve(snapshot.signed().version() + ".snapshot.json"),
-        snapshot.toBytes());
+    store.putMetadata(snapshot.signed().version() + ".snapshot.json", snapshot.toBytes());
     failPoint(!initialising, FailPoints.PUBLISH_AFTER_SNAPSHOT);
-    writeTimestamp(
-        repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)), !initialising);
+    store.putTimestamp(
+        repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)).toBytes());
     failPoint(!initialising, FailPoints.PUBLISH_AFTER_TIMESTAMP);
   }
 
   private static void failPoint(boolean armed, String name) {
     if (armed) {
       FailPoints.hit(name);
-    }
-  }
-
-  /** Writes timestamp.json atomically: temporary file, fsync, rename, directory fsync. */
-  private void writeTimestamp(Metadata<Timestamp> timestamp, boolean armed) throws IOException {
-    Path target = layout.metadata().resolve("timestamp.json");
-    Path tmp =
-        AtomicFiles.createTemp(layout.metadata(), "timestamp.json", AtomicFiles.WORLD_READABLE);
-    try {
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ByteBuffer bytes = ByteBuffer.wrap(timestamp.toBytes());
-        while (bytes.hasRemaining()) {
-          channel.write(bytes);
-        }
-        channel.force(true);
-      }
-      failPoint(armed, FailPoints.PUBLISH_BEFORE_TIMESTAMP_RENAME);
-      AtomicFiles.move(tmp, target);
-    } finally {
-      Files.deleteIfExists(tmp); // gone already when renamed
     }
   }
 }

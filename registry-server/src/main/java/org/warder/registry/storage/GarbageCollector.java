@@ -18,6 +18,7 @@ import java.util.Set;
  */
 public final class GarbageCollector {
   private final RegistryLayout layout;
+  private final RegistryStore store;
   private final Clock clock;
 
   /**
@@ -46,8 +47,10 @@ public final class GarbageCollector {
     }
   }
 
-  public GarbageCollector(RegistryLayout layout, Clock clock) {
+  /** Blobs in {@code store}; upload sessions and the lock in {@code layout}'s data directory. */
+  public GarbageCollector(RegistryLayout layout, RegistryStore store, Clock clock) {
     this.layout = layout;
+    this.store = store;
     this.clock = clock;
   }
 
@@ -56,8 +59,8 @@ public final class GarbageCollector {
    * untouched for {@code uploadMaxAge}; deletes them when {@code delete}.
    */
   public Garbage collect(Duration grace, Duration uploadMaxAge, boolean delete) throws IOException {
-    BlobStore blobs = new BlobStore(layout);
-    ReferencedBlobs references = new ReferencedBlobs(layout);
+    BlobStore blobs = new BlobStore(store);
+    ReferencedBlobs references = new ReferencedBlobs(store);
     UploadSessions uploads = new UploadSessions(layout, blobs, references, clock, Long.MAX_VALUE);
     Instant cutoff = clock.instant().minus(grace);
     DataLock.Held lock = DataLock.acquire(layout);

@@ -2,17 +2,11 @@ package org.warder.registry.storage;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,7 +31,7 @@ import org.warder.signing.tuf.Urls;
  */
 public final class ReferencedBlobs {
   private static final Pattern ROLE_FILE = Pattern.compile("([0-9]{1,19})\\.(.+)\\.json");
-  private final RegistryLayout layout;
+  private final RegistryStore store;
 
   /** sha256s of the targets of each retained role file read so far, by file name. */
   private final Map<String, Set<String>> byFile = new HashMap<>();
@@ -45,8 +39,8 @@ public final class ReferencedBlobs {
   private Object timestampVersion = "none";
   private Set<String> referenced = Set.of();
 
-  public ReferencedBlobs(RegistryLayout layout) {
-    this.layout = layout;
+  public ReferencedBlobs(RegistryStore store) {
+    this.store = store;
   }
 
   /** Whether retained metadata lists a target with sha256 {@code sha256} (lower-case hex). */
@@ -56,19 +50,24 @@ public final class ReferencedBlobs {
 
   /** Every sha256 retained metadata references, as of the current {@code timestamp.json}. */
   public synchronized Set<String> all() throws IOException {
-    Path timestamp = layout.metadata().resolve("timestamp.json");
     Object version;
+    byte[] timestamp;
     try {
-      BasicFileAttributes a = Files.readAttributes(timestamp, BasicFileAttributes.class);
-      version = List.of(Objects.toString(a.fileKey()), a.lastModifiedTime().toMillis(), a.size());
+      version = store.timestampTag();
+      timestamp =
+          version.equals(timestampVersion)
+              ? new byte[0]
+              : store
+                  .metadata(StoreKeys.TIMESTAMP)
+                  .orElseThrow(() -> new NoSuchFileException(StoreKeys.TIMESTAMP));
     } catch (NoSuchFileException e) {
       // never "nothing is referenced": gc would delete every blob of a directory given by mistake
       throw new IOException(
           "no repository metadata in "
-              + layout.metadata()
+              + store.describe()
               + " ("
-              + timestamp.getFileName()
-              + " is missing); is --data the registry's data directory?",
+              + StoreKeys.metadata(StoreKeys.TIMESTAMP)
+              + " is missing); is --data (or the storage configuration) the registry's?",
           e);
     }
     if (!version.equals(timestampVersion)) {
@@ -78,11 +77,12 @@ public final class ReferencedBlobs {
     return referenced;
   }
 
-  private Set<String> read(Path timestamp) throws IOException {
-    Path md = layout.metadata();
-    long snapshotVersion = parse(timestamp, Timestamp.class, "timestamp").snapshotMeta().version();
-    Snapshot snapshot =
-        parse(md.resolve(snapshotVersion + ".snapshot.json"), Snapshot.class, "snapshot");
+  private Set<String> read(byte[] timestamp) throws IOException {
+    long snapshotVersion =
+        parse(StoreKeys.TIMESTAMP, timestamp, Timestamp.class, "timestamp")
+            .snapshotMeta()
+            .version();
+    Snapshot snapshot = parse(snapshotVersion + ".snapshot.json", Snapshot.class, "snapshot");
     Map<String, String> roleOfFileName = new HashMap<>();
     Map<String, Long> listed = new HashMap<>();
     for (Map.Entry<String, MetaFile> entry : snapshot.meta().entrySet()) {
@@ -93,36 +93,56 @@ public final class ReferencedBlobs {
     // Versions may start anywhere and skip numbers: list the files rather than count up to the
     // version.
     Set<String> all = new HashSet<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(md)) {
-      for (Path file : files) {
-        Matcher m = ROLE_FILE.matcher(file.getFileName().toString());
-        String role = m.matches() ? roleOfFileName.get(m.group(2)) : null;
-        if (role == null
-            || new BigInteger(m.group(1)).compareTo(BigInteger.valueOf(listed.get(role))) > 0) {
-          continue; // not a targets role file, or one no snapshot names (left by a crash)
-        }
-        Set<String> of = byFile.get(file.getFileName().toString());
-        if (of == null) {
-          Set<String> found = new HashSet<>();
-          for (TargetFile target : parse(file, Targets.class, role).targets().values()) {
-            target.sha256().map(h -> h.toLowerCase(Locale.ROOT)).ifPresent(found::add);
-          }
-          of = Set.copyOf(found);
-          byFile.put(file.getFileName().toString(), of);
-        }
-        all.addAll(of);
+    for (String file : store.metadataNames()) {
+      Matcher m = ROLE_FILE.matcher(file);
+      String role = m.matches() ? roleOfFileName.get(m.group(2)) : null;
+      if (role == null
+          || new BigInteger(m.group(1)).compareTo(BigInteger.valueOf(listed.get(role))) > 0) {
+        continue; // not a targets role file, or one no snapshot names (left by a crash)
       }
+      Set<String> of = byFile.get(file);
+      if (of == null) {
+        Set<String> found = new HashSet<>();
+        for (TargetFile target : parse(file, Targets.class, role).targets().values()) {
+          target.sha256().map(h -> h.toLowerCase(Locale.ROOT)).ifPresent(found::add);
+        }
+        of = Set.copyOf(found);
+        byFile.put(file, of);
+      }
+      all.addAll(of);
     }
     return Set.copyOf(all);
   }
 
-  private static <T extends org.warder.signing.tuf.Signed> T parse(
-      Path file, Class<T> type, String role) throws IOException {
+  private <T extends org.warder.signing.tuf.Signed> T parse(String name, Class<T> type, String role)
+      throws IOException {
+    byte[] bytes =
+        store
+            .metadata(name)
+            .orElseThrow(
+                () ->
+                    new IOException(
+                        StoreKeys.metadata(name)
+                            + " in "
+                            + store.describe()
+                            + " is missing though the current metadata names it; restore it"
+                            + " from a backup"));
+    return parse(name, bytes, type, role);
+  }
+
+  private <T extends org.warder.signing.tuf.Signed> T parse(
+      String name, byte[] bytes, Class<T> type, String role) throws IOException {
     try {
-      return Metadata.parse(Files.readAllBytes(file), type, role).signed();
+      return Metadata.parse(bytes, type, role).signed();
     } catch (TufException e) {
       throw new IOException(
-          file + " is not valid metadata (" + e.getMessage() + "); restore it from a backup", e);
+          StoreKeys.metadata(name)
+              + " in "
+              + store.describe()
+              + " is not valid metadata ("
+              + e.getMessage()
+              + "); restore it from a backup",
+          e);
     }
   }
 }

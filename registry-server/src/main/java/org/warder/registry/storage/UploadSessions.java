@@ -313,7 +313,7 @@ public final class UploadSessions {
         Files.createDirectories(layout.pending(owner.id()));
         Files.write(layout.pending(owner.id()).resolve(sha256), new byte[0]);
       }
-      boolean added = blobs.put(data, sha256);
+      boolean added = blobs.put(data, sha256, length);
       if (!added) {
         blobs.touch(sha256, clock.instant());
       }

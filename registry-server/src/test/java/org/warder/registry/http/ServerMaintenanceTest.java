@@ -166,8 +166,9 @@ class ServerMaintenanceTest {
     UploadSessions sessions =
         new UploadSessions(
             registry.layout,
-            new org.warder.registry.storage.BlobStore(registry.layout),
-            new ReferencedBlobs(registry.layout),
+            new org.warder.registry.storage.BlobStore(
+                new org.warder.registry.storage.FileSystemStore(registry.layout)),
+            new ReferencedBlobs(new org.warder.registry.storage.FileSystemStore(registry.layout)),
             Clock.systemUTC(),
             1000);
     String stale = staleSession(sessions);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.warder.registry.api.ErrorCode;
 import org.warder.registry.api.RegistryException;
 import org.warder.registry.storage.BlobStore;
+import org.warder.registry.storage.FileSystemStore;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.signing.Digests;
 import org.warder.signing.Ed25519SigningKey;
@@ -66,7 +67,7 @@ class RegistryRepositoryTest {
   private String store(byte[] content) throws Exception {
     Path file = Files.write(tmp.resolve("blob-" + System.nanoTime()), content);
     String sha256 = Digests.sha256Hex(content);
-    new BlobStore(registry.layout).put(file, sha256);
+    new BlobStore(new FileSystemStore(registry.layout)).put(file, sha256, content.length);
     return sha256;
   }
 

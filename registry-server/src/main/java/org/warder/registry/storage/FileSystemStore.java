@@ -1,0 +1,208 @@
+package org.warder.registry.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+import org.warder.signing.AtomicFiles;
+
+/**
+ * The {@link RegistryStore} in the data directory ({@link RegistryLayout}): blobs as read-only
+ * files {@code blobs/sha256/<ab>/<hex>} moved into place by an atomic rename, metadata files
+ * written atomically (temporary file, fsync, rename) in {@code repository/metadata/}. The default
+ * store, and the layout every registry had before there was a choice. Thread-safe.
+ */
+public final class FileSystemStore implements RegistryStore {
+  private final RegistryLayout layout;
+
+  public FileSystemStore(RegistryLayout layout) {
+    this.layout = layout;
+  }
+
+  @Override
+  public OptionalLong blobLength(String sha256) throws IOException {
+    Optional<Path> file = layout.blob(sha256);
+    if (file.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Files.size(file.get()));
+    } catch (NoSuchFileException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  @Override
+  public InputStream openBlob(String sha256) throws IOException {
+    Path file =
+        layout.blob(sha256).orElseThrow(() -> new NoSuchFileException("not a sha256: " + sha256));
+    return Files.newInputStream(file);
+  }
+
+  @Override
+  public Optional<Path> localBlob(String sha256) {
+    return layout.blob(sha256).filter(Files::isRegularFile);
+  }
+
+  @Override
+  public boolean putBlob(Path verified, String sha256, long length) throws IOException {
+    Path target =
+        layout
+            .blob(sha256)
+            .orElseThrow(() -> new IllegalArgumentException("not a sha256: " + sha256));
+    if (Files.isRegularFile(target)) {
+      Files.delete(verified);
+      return false;
+    }
+    check(verified, sha256, length);
+    Path dir = target.getParent();
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+      AtomicFiles.syncDirectory(dir.getParent());
+    }
+    Files.setPosixFilePermissions(verified, PosixFilePermissions.fromString("r--r--r--"));
+    // Two sessions committing the same bytes at once both rename; either result is the same blob.
+    AtomicFiles.move(verified, target);
+    return true;
+  }
+
+  /**
+   * Checks the length of {@code file}: its bytes are the very ones the caller hashed and fsynced,
+   * and the rename moves them, not a copy.
+   */
+  private static void check(Path file, String sha256, long length) throws IOException {
+    long found = Files.size(file);
+    if (found != length) {
+      Files.delete(file);
+      throw new IOException(
+          "expected blob "
+              + sha256
+              + " of "
+              + length
+              + " bytes, found "
+              + found
+              + " bytes in "
+              + file
+              + "; nothing was stored: upload the blob again");
+    }
+  }
+
+  @Override
+  public OptionalLong touchBlob(String sha256, Instant now) throws IOException {
+    OptionalLong size = blobLength(sha256);
+    if (size.isPresent()) {
+      try {
+        Files.setLastModifiedTime(layout.blob(sha256).orElseThrow(), FileTime.from(now));
+      } catch (NoSuchFileException e) {
+        return OptionalLong.empty();
+      }
+    }
+    return size;
+  }
+
+  @Override
+  public List<BlobStore.Stored> listBlobs() throws IOException {
+    List<BlobStore.Stored> all = new ArrayList<>();
+    if (!Files.isDirectory(layout.blobs())) {
+      return all;
+    }
+    try (Stream<Path> files = Files.walk(layout.blobs(), 2)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        String name = file.getFileName().toString();
+        if (layout.blob(name).filter(file::equals).isPresent()) {
+          BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+          all.add(new BlobStore.Stored(name, a.size(), a.lastModifiedTime().toInstant()));
+        }
+      }
+    }
+    return all;
+  }
+
+  @Override
+  public boolean deleteBlob(String sha256) throws IOException {
+    Optional<Path> file = layout.blob(sha256);
+    return file.isPresent() && Files.deleteIfExists(file.get());
+  }
+
+  @Override
+  public Optional<byte[]> metadata(String name) throws IOException {
+    try {
+      return Optional.of(Files.readAllBytes(layout.metadata().resolve(name)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void putMetadata(String name, byte[] bytes) throws IOException {
+    Files.createDirectories(layout.metadata());
+    AtomicFiles.write(layout.metadata().resolve(name), bytes);
+  }
+
+  /** Temporary file, fsync, rename, directory fsync. */
+  @Override
+  public void putTimestamp(byte[] bytes) throws IOException {
+    Files.createDirectories(layout.metadata());
+    Path target = layout.metadata().resolve(StoreKeys.TIMESTAMP);
+    Path tmp =
+        AtomicFiles.createTemp(layout.metadata(), StoreKeys.TIMESTAMP, AtomicFiles.WORLD_READABLE);
+    try {
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
+      }
+      FailPoints.hit(FailPoints.PUBLISH_BEFORE_TIMESTAMP_RENAME);
+      AtomicFiles.move(tmp, target);
+    } finally {
+      Files.deleteIfExists(tmp); // gone already when renamed
+    }
+  }
+
+  @Override
+  public List<String> metadataNames() throws IOException {
+    List<String> names = new ArrayList<>();
+    if (!Files.isDirectory(layout.metadata())) {
+      return names;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(layout.metadata())) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        if (!name.startsWith(".") && Files.isRegularFile(file)) {
+          names.add(name); // temporary files of atomic writes are not metadata
+        }
+      }
+    }
+    return names;
+  }
+
+  @Override
+  public Object timestampTag() throws IOException {
+    BasicFileAttributes a =
+        Files.readAttributes(
+            layout.metadata().resolve(StoreKeys.TIMESTAMP), BasicFileAttributes.class);
+    return List.of(Objects.toString(a.fileKey()), a.lastModifiedTime().toMillis(), a.size());
+  }
+
+  @Override
+  public String describe() {
+    return layout.data().toString();
+  }
+}

@@ -1,0 +1,79 @@
+package org.warder.registry.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The port for what a registry stores and serves: content-addressed blobs (immutable, never
+ * overwritten), versioned metadata files ({@code N.<role>.json}, written once before anything names
+ * them), and the one mutable file, {@code timestamp.json}. Keys, tokens, upload sessions and the
+ * lock are not stored here: they stay in the data directory ({@link RegistryLayout}).
+ *
+ * <p>Each object has a key relative to the store, the same in every adapter ({@link StoreKeys}):
+ * {@code blobs/sha256/<ab>/<hex>} and {@code repository/metadata/<name>}; a public base URL that
+ * mirrors the store serves them under the same keys. Adapters: {@link FileSystemStore} (the data
+ * directory, the default) and {@link S3Store}. Implementations are thread-safe.
+ */
+public interface RegistryStore {
+  /** The length of blob {@code sha256} (lower-case hex), when it is stored. */
+  OptionalLong blobLength(String sha256) throws IOException;
+
+  /** The bytes of blob {@code sha256}; {@link java.nio.file.NoSuchFileException} when absent. */
+  InputStream openBlob(String sha256) throws IOException;
+
+  /**
+   * The blob as a local file, for zero-copy sending, when this store keeps blobs as local files and
+   * the blob exists.
+   */
+  Optional<Path> localBlob(String sha256);
+
+  /**
+   * Stores the bytes of {@code verified}, a local file whose length and sha256 the caller checked,
+   * as blob {@code sha256}; the adapter checks the length (and, when it copies the bytes, the
+   * sha256) of what it stores before the blob becomes visible, and never replaces a stored blob.
+   * {@code verified} is moved or deleted. Returns whether the blob is new.
+   */
+  boolean putBlob(Path verified, String sha256, long length) throws IOException;
+
+  /**
+   * Marks blob {@code sha256} as in use at {@code now}, so that gc keeps it for its grace period.
+   * Returns its length, when it exists.
+   */
+  OptionalLong touchBlob(String sha256, Instant now) throws IOException;
+
+  /** Every stored blob, in no particular order. */
+  List<BlobStore.Stored> listBlobs() throws IOException;
+
+  /** Deletes blob {@code sha256}; returns whether it existed. */
+  boolean deleteBlob(String sha256) throws IOException;
+
+  /** The bytes of metadata file {@code name} ({@code 1.root.json}, {@code timestamp.json}...). */
+  Optional<byte[]> metadata(String name) throws IOException;
+
+  /**
+   * Writes the versioned metadata file {@code name}. Only a file no snapshot or timestamp names yet
+   * is ever written again (what a crash left of an unfinished change), so what clients can reach
+   * never changes.
+   */
+  void putMetadata(String name, byte[] bytes) throws IOException;
+
+  /** Replaces {@code timestamp.json} atomically: readers see the old or the new bytes. */
+  void putTimestamp(byte[] bytes) throws IOException;
+
+  /** The names of every metadata file. */
+  List<String> metadataNames() throws IOException;
+
+  /**
+   * Something that changes whenever {@code timestamp.json} is written (a file key and time, an
+   * ETag); {@link java.nio.file.NoSuchFileException} when there is none.
+   */
+  Object timestampTag() throws IOException;
+
+  /** A short description for messages: the directory or {@code s3://bucket/prefix}. */
+  String describe();
+}
