@@ -86,6 +86,8 @@ final class DelegateCommand implements Callable<Integer> {
 
   @Mixin DataOption data;
 
+  @Mixin ConfigOption config;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -110,7 +112,8 @@ final class DelegateCommand implements Callable<Integer> {
     Delegation.check(role, keys, threshold, paths).ifPresent(this::badUsage);
 
     RegistryLayout layout = data.layout();
-    RegistryRepository repository = RegistryRepository.open(layout, Clock.systemUTC());
+    RegistryRepository repository =
+        RegistryRepository.open(layout, config.storage().open(layout), Clock.systemUTC());
     char[] passphrase = Passphrases.readOnce(passphraseFile, "offline targets");
     Ed25519SigningKey targetsKey;
     try {

@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.BlobStore;
-import org.warder.registry.storage.FileSystemStore;
 import org.warder.registry.storage.GarbageCollector;
 import org.warder.registry.storage.RegistryLayout;
+import org.warder.registry.storage.RegistryStore;
 import org.warder.registry.storage.UploadSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,6 +53,8 @@ final class GcCommand implements Callable<Integer> {
 
   @Mixin DataOption data;
 
+  @Mixin ConfigOption config;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -60,13 +62,15 @@ final class GcCommand implements Callable<Integer> {
     Duration keep = Quantities.duration(spec, "--grace", grace);
     Duration maxAge = Quantities.duration(spec, "--upload-max-age", uploadMaxAge);
     RegistryLayout layout = data.layout();
-    if (!RegistryRepository.isInitialised(layout)) {
+    RegistryStore store = config.storage().open(layout);
+    if (!RegistryRepository.isInitialised(store)) {
       throw new java.io.IOException(
-          "no registry in " + layout.data() + "; give its data directory with --data");
+          "no registry in "
+              + store.describe()
+              + "; give its data directory with --data (and its storage with --config)");
     }
     GarbageCollector.Garbage garbage =
-        new GarbageCollector(layout, new FileSystemStore(layout), Clock.systemUTC())
-            .collect(keep, maxAge, delete);
+        new GarbageCollector(layout, store, Clock.systemUTC()).collect(keep, maxAge, delete);
     PrintWriter out = spec.commandLine().getOut();
     for (BlobStore.Stored blob : garbage.orphans()) {
       out.printf(

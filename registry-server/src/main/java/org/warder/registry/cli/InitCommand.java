@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
 final class InitCommand implements Callable<Integer> {
   @Mixin DataOption data;
 
+  @Mixin ConfigOption config;
+
   @Option(
       names = "--passphrase-file",
       paramLabel = "FILE",
@@ -38,7 +40,8 @@ final class InitCommand implements Callable<Integer> {
     RegistryLayout layout = data.layout();
     char[] passphrase = Passphrases.read(passphraseFile, "offline root and targets");
     RegistryRepository.Initialised init =
-        RegistryRepository.initialise(layout, passphrase, Clock.systemUTC());
+        RegistryRepository.initialise(
+            layout, config.storage().open(layout), passphrase, Clock.systemUTC());
     java.util.Arrays.fill(passphrase, '\0');
     report(spec.commandLine().getOut(), layout, init);
     return 0;

@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
       DelegateCommand.class,
       TokenCommand.class,
       GcCommand.class,
+      MigrateCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line."})

@@ -13,9 +13,11 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.eclipse.jetty.server.RequestLogWriter;
+import org.warder.registry.config.StorageConfig;
 import org.warder.registry.http.RegistryServer;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.RegistryLayout;
+import org.warder.registry.storage.RegistryStore;
 import org.warder.signing.AtomicFiles;
 import org.warder.signing.PrivateFiles;
 import picocli.CommandLine.Command;
@@ -41,6 +43,8 @@ import picocli.CommandLine.Spec;
     })
 final class ServeCommand implements Callable<Integer> {
   @Mixin DataOption data;
+
+  @Mixin ConfigOption config;
 
   @Option(
       names = "--listen",
@@ -88,6 +92,8 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RegistryLayout layout = data.layout();
+    StorageConfig storage = config.storage();
+    RegistryStore store = storage.open(layout);
     PrintWriter out = spec.commandLine().getOut();
     Clock clock = Clock.systemUTC();
     InetSocketAddress address = parse("--listen", listen);
@@ -123,7 +129,7 @@ final class ServeCommand implements Callable<Integer> {
                 });
       }
     }
-    if (!RegistryRepository.isInitialised(layout)) {
+    if (!RegistryRepository.isInitialised(store)) {
       byte[] random = new byte[24];
       new SecureRandom().nextBytes(random);
       char[] passphrase = HexFormat.of().formatHex(random).toCharArray();
@@ -134,18 +140,19 @@ final class ServeCommand implements Callable<Integer> {
           AtomicFiles.OWNER_ONLY,
           false);
       RegistryRepository.Initialised init =
-          RegistryRepository.initialise(layout, passphrase, clock);
+          RegistryRepository.initialise(layout, store, passphrase, clock);
       InitCommand.report(out, layout, init);
       out.println(
           "The offline keys' passphrase was generated into "
               + layout.keys().resolve("offline.passphrase"));
       out.println();
     }
-    RegistryRepository repository = RegistryRepository.open(layout, clock);
+    RegistryRepository repository = RegistryRepository.open(layout, store, clock);
     try (RegistryServer server =
-        new RegistryServer(repository, settings, spec.commandLine().getErr())) {
+        new RegistryServer(
+            repository, settings, storage.publicBaseUrl(), spec.commandLine().getErr())) {
       start(server, settings);
-      out.println("warder-registry serving " + layout.data() + " at " + server.url());
+      out.println("warder-registry serving " + store.describe() + " at " + server.url());
       server.metricsUrl().ifPresent(url -> out.println("warder-registry metrics at " + url));
       out.flush();
       server.join();

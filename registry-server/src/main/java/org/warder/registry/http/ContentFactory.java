@@ -1,8 +1,6 @@
 package org.warder.registry.http;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpField;
@@ -13,11 +11,12 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.warder.registry.storage.ReferencedBlobs;
-import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.RegistryStore;
+import org.warder.registry.storage.StoreKeys;
 
 /**
- * Maps request paths to the files they serve: {@code /metadata/<file>} to the metadata directory,
+ * Maps request paths to the local files of the {@link RegistryStore} they serve (when it keeps
+ * local files; else {@link StoreReads} serves them): {@code /metadata/<file>} to a metadata file,
  * and {@code /targets/<path>/<sha256>.<name>} to the content-addressed blob of that hash when
  * committed metadata lists a target with it ({@link ReferencedBlobs}: a blob uploaded but never
  * published, or refused, is not served), its strong ETag the hash itself and its bytes sent through
@@ -28,17 +27,11 @@ final class ContentFactory implements HttpContent.Factory {
   private static final Pattern METADATA_NAME = Pattern.compile("[A-Za-z0-9._~%-]{1,255}\\.json");
   private static final Pattern TARGET_NAME = Pattern.compile("([0-9a-f]{64})\\.[^/]+");
 
-  private final RegistryLayout layout;
   private final RegistryStore store;
   private final ResourceFactory resources;
   private final ReferencedBlobs referenced;
 
-  ContentFactory(
-      RegistryLayout layout,
-      RegistryStore store,
-      ResourceFactory resources,
-      ReferencedBlobs referenced) {
-    this.layout = layout;
+  ContentFactory(RegistryStore store, ResourceFactory resources, ReferencedBlobs referenced) {
     this.store = store;
     this.resources = resources;
     this.referenced = referenced;
@@ -56,7 +49,8 @@ final class ContentFactory implements HttpContent.Factory {
         || (path.startsWith("/metadata/") && !path.endsWith("/timestamp.json"));
   }
 
-  private Optional<HttpContent> metadata(String path) {
+  /** The metadata file name a request path asks for, when it is one that may be served. */
+  static Optional<String> metadataName(String path) {
     if (!path.startsWith("/metadata/")) {
       return Optional.empty();
     }
@@ -64,28 +58,36 @@ final class ContentFactory implements HttpContent.Factory {
     if (!METADATA_NAME.matcher(name).matches() || name.startsWith(".")) {
       return Optional.empty();
     }
-    Path file = layout.metadata().resolve(name);
-    if (!Files.isRegularFile(file)) {
-      return Optional.empty();
-    }
-    return Optional.of(new ResourceHttpContent(resources.newResource(file), "application/json"));
+    return Optional.of(name);
   }
 
-  private Optional<HttpContent> target(String path) throws IOException {
+  /** The sha256 of the blob a target path asks for, when committed metadata lists it. */
+  static Optional<String> targetSha256(String path, ReferencedBlobs referenced) throws IOException {
     if (!path.startsWith("/targets/")) {
       return Optional.empty();
     }
     String name = path.substring(path.lastIndexOf('/') + 1);
     var m = TARGET_NAME.matcher(name);
-    if (!m.matches()) {
+    if (!m.matches() || !referenced.contains(m.group(1))) {
       return Optional.empty();
     }
-    String sha256 = m.group(1);
-    if (!referenced.contains(sha256)) {
+    return Optional.of(m.group(1));
+  }
+
+  private Optional<HttpContent> metadata(String path) {
+    return metadataName(path)
+        .flatMap(name -> store.localFile(StoreKeys.metadata(name)))
+        .map(file -> new ResourceHttpContent(resources.newResource(file), "application/json"));
+  }
+
+  private Optional<HttpContent> target(String path) throws IOException {
+    Optional<String> found = targetSha256(path, referenced);
+    if (found.isEmpty()) {
       return Optional.empty();
     }
-    return store
-        .localBlob(sha256)
+    String sha256 = found.get();
+    return StoreKeys.blob(sha256)
+        .flatMap(store::localFile)
         .map(
             file -> {
               HttpContent content =

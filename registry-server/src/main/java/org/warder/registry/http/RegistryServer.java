@@ -268,6 +268,15 @@ public final class RegistryServer implements AutoCloseable {
   private ScheduledExecutorService maintenance;
 
   public RegistryServer(RegistryRepository repository, Settings settings, PrintWriter err) {
+    this(repository, settings, Optional.empty(), err);
+  }
+
+  /**
+   * A server that redirects reads of immutable targets and versioned metadata to {@code
+   * publicBase}, when given: a CDN or public bucket endpoint holding the store's keys.
+   */
+  public RegistryServer(
+      RegistryRepository repository, Settings settings, Optional<URI> publicBase, PrintWriter err) {
     this.repository = repository;
     this.settings = settings;
     this.err = err;
@@ -307,7 +316,7 @@ public final class RegistryServer implements AutoCloseable {
     server.setErrorHandler(new PlainErrors());
     ResourceService files = new ResourceService();
     files.setHttpContentFactory(
-        new ContentFactory(layout, repository.store(), ResourceFactory.of(server), referenced));
+        new ContentFactory(repository.store(), ResourceFactory.of(server), referenced));
     files.setAcceptRanges(true);
     files.setEtags(true);
     files.setDirAllowed(false);
@@ -322,7 +331,10 @@ public final class RegistryServer implements AutoCloseable {
             new RootHandler(
                 slowApiBodies,
                 new FilesHandler(
-                    files, new CatalogueCache(repository, new CatalogueReader(blobs)), err),
+                    files,
+                    new StoreReads(repository.store(), referenced, publicBase),
+                    new CatalogueCache(repository, new CatalogueReader(blobs)),
+                    err),
                 this,
                 metricsConnector)));
     RequestLog counting = metrics.requestLog();
@@ -503,11 +515,14 @@ public final class RegistryServer implements AutoCloseable {
   /** Serves GET and HEAD of metadata and targets, the health check and the catalogue page. */
   private static final class FilesHandler extends Handler.Abstract {
     private final ResourceService files;
+    private final StoreReads reads;
     private final CatalogueCache catalogue;
     private final PrintWriter err;
 
-    FilesHandler(ResourceService files, CatalogueCache catalogue, PrintWriter err) {
+    FilesHandler(
+        ResourceService files, StoreReads reads, CatalogueCache catalogue, PrintWriter err) {
       this.files = files;
+      this.reads = reads;
       this.catalogue = catalogue;
       this.err = err;
     }
@@ -547,18 +562,15 @@ public final class RegistryServer implements AutoCloseable {
         response.write(true, java.nio.ByteBuffer.wrap(page), callback);
         return true;
       }
+      if (reads.handle(path, request, response, callback)) {
+        return true;
+      }
       HttpContent content = files.getContent(path, request);
       if (content == null) {
         Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
         return true;
       }
-      response
-          .getHeaders()
-          .put(
-              HttpHeader.CACHE_CONTROL,
-              ContentFactory.isImmutable(path)
-                  ? "public, max-age=31536000, immutable"
-                  : "no-cache");
+      response.getHeaders().put(HttpHeader.CACHE_CONTROL, StoreReads.cacheControl(path));
       files.doGet(request, response, callback, content);
       return true;
     }

@@ -26,7 +26,7 @@ public final class BlobStore {
       return Optional.empty();
     }
     try {
-      return Optional.of(store.openBlob(sha256));
+      return Optional.of(store.openBlob(sha256, 0));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }

@@ -3,7 +3,9 @@ package org.warder.registry.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -48,15 +50,25 @@ public final class FileSystemStore implements RegistryStore {
   }
 
   @Override
-  public InputStream openBlob(String sha256) throws IOException {
+  public InputStream openBlob(String sha256, long from) throws IOException {
     Path file =
         layout.blob(sha256).orElseThrow(() -> new NoSuchFileException("not a sha256: " + sha256));
-    return Files.newInputStream(file);
+    SeekableByteChannel channel = Files.newByteChannel(file);
+    try {
+      channel.position(from);
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+    return Channels.newInputStream(channel);
   }
 
   @Override
-  public Optional<Path> localBlob(String sha256) {
-    return layout.blob(sha256).filter(Files::isRegularFile);
+  public Optional<Path> localFile(String key) {
+    Path file = layout.data().resolve(key).normalize();
+    return file.startsWith(layout.data()) && Files.isRegularFile(file)
+        ? Optional.of(file)
+        : Optional.empty();
   }
 
   @Override

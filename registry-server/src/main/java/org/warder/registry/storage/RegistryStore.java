@@ -23,14 +23,17 @@ public interface RegistryStore {
   /** The length of blob {@code sha256} (lower-case hex), when it is stored. */
   OptionalLong blobLength(String sha256) throws IOException;
 
-  /** The bytes of blob {@code sha256}; {@link java.nio.file.NoSuchFileException} when absent. */
-  InputStream openBlob(String sha256) throws IOException;
+  /**
+   * The bytes of blob {@code sha256} from byte {@code from} on; {@link
+   * java.nio.file.NoSuchFileException} when absent.
+   */
+  InputStream openBlob(String sha256, long from) throws IOException;
 
   /**
-   * The blob as a local file, for zero-copy sending, when this store keeps blobs as local files and
-   * the blob exists.
+   * The object {@code key} ({@link StoreKeys}) as a local file, for zero-copy sending, when this
+   * store keeps its objects as local files and the object exists.
    */
-  Optional<Path> localBlob(String sha256);
+  Optional<Path> localFile(String key);
 
   /**
    * Stores the bytes of {@code verified}, a local file whose length and sha256 the caller checked,

@@ -49,7 +49,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3Store implements RegistryStore {
   /** Part size of multipart uploads (S3 wants at least 5 MiB for every part but the last). */
-  static final int PART_SIZE = 8 * 1024 * 1024;
+  public static final int PART_SIZE = 8 * 1024 * 1024;
 
   private static final String TOUCHED = "blobs/touched/";
   private static final String IMMUTABLE = "public, max-age=31536000, immutable";
@@ -137,10 +137,11 @@ public final class S3Store implements RegistryStore {
   }
 
   @Override
-  public InputStream openBlob(String sha256) throws IOException {
+  public InputStream openBlob(String sha256, long from) throws IOException {
     String key = blobKey(sha256);
     try {
-      return s3.getObject(r -> r.bucket(bucket).key(key));
+      return s3.getObject(
+          r -> r.bucket(bucket).key(key).range(from > 0 ? "bytes=" + from + "-" : null));
     } catch (S3Exception e) {
       if (notFound(e)) {
         throw new NoSuchFileException("s3://" + bucket + "/" + key);
@@ -152,7 +153,7 @@ public final class S3Store implements RegistryStore {
   }
 
   @Override
-  public Optional<Path> localBlob(String sha256) {
+  public Optional<Path> localFile(String key) {
     return Optional.empty();
   }
 

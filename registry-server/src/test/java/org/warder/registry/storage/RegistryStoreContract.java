@@ -39,7 +39,7 @@ abstract class RegistryStoreContract {
   }
 
   private static byte[] read(RegistryStore store, String sha256) throws Exception {
-    try (InputStream in = store.openBlob(sha256)) {
+    try (InputStream in = store.openBlob(sha256, 0)) {
       return in.readAllBytes();
     }
   }
@@ -89,6 +89,10 @@ abstract class RegistryStoreContract {
     assertThat(store.putBlob(file(empty), emptySha, 0)).isTrue();
 
     assertThat(read(store, largeSha)).isEqualTo(large);
+    try (InputStream tail = store.openBlob(largeSha, S3Store.PART_SIZE + 5)) {
+      assertThat(tail.readAllBytes())
+          .isEqualTo(java.util.Arrays.copyOfRange(large, S3Store.PART_SIZE + 5, large.length));
+    }
     assertThat(store.blobLength(emptySha)).hasValue(0);
     assertThat(read(store, emptySha)).isEmpty();
   }
@@ -136,7 +140,7 @@ abstract class RegistryStoreContract {
 
     assertThat(store.blobLength(sha256)).isEmpty();
     assertThat(store.listBlobs()).isEmpty();
-    assertThatThrownBy(() -> store.openBlob(sha256)).isInstanceOf(NoSuchFileException.class);
+    assertThatThrownBy(() -> store.openBlob(sha256, 0)).isInstanceOf(NoSuchFileException.class);
     // stored again after deletion: a fresh blob, not the old touched time
     assertThat(store.putBlob(file(bytes), sha256, bytes.length)).isTrue();
   }

@@ -14,11 +14,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.warder.registry.http.RegistryServer;
 import org.warder.registry.repo.RegistryRepository;
+import org.warder.registry.storage.FileSystemStore;
 import org.warder.registry.storage.RegistryLayout;
+import org.warder.registry.storage.RegistryStore;
+import org.warder.registry.storage.StoreMigration;
 import org.warder.registry.storage.TokenStore;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.Key;
@@ -45,19 +50,34 @@ public final class TestRegistry implements AutoCloseable {
   public final StringWriter serverErrors = new StringWriter();
   private RegistryServer server;
 
-  private TestRegistry(Path data) throws Exception {
+  private TestRegistry(Path data, RegistryStore store) throws Exception {
     this.data = data;
     this.layout = new RegistryLayout(data);
     this.passphraseFile = data.resolveSibling(data.getFileName() + ".passphrase");
     PrivateFiles.writeString(passphraseFile, PASSPHRASE + "\n");
-    this.repository = RegistryRepository.open(layout, Clock.systemUTC());
+    this.repository = RegistryRepository.open(layout, store, Clock.systemUTC());
   }
 
   /** A fresh, initialised registry in {@code dir}/data. */
   public static TestRegistry create(Path dir) throws Exception {
     Path data = dir.resolve("data");
     TestFiles.copyTree(template(), data);
-    return new TestRegistry(data);
+    RegistryLayout layout = new RegistryLayout(data);
+    return new TestRegistry(data, new FileSystemStore(layout));
+  }
+
+  /**
+   * A fresh, initialised registry whose keys are in {@code dir}/data and whose metadata was
+   * migrated into the store {@code storeOf} makes for that data directory.
+   */
+  public static TestRegistry create(Path dir, Function<RegistryLayout, RegistryStore> storeOf)
+      throws Exception {
+    Path data = dir.resolve("data");
+    TestFiles.copyTree(template(), data);
+    RegistryLayout layout = new RegistryLayout(data);
+    RegistryStore store = storeOf.apply(layout);
+    new StoreMigration(new FileSystemStore(layout), store, dir.resolve("staging")).run();
+    return new TestRegistry(data, store);
   }
 
   private static synchronized Path template() throws Exception {
@@ -80,12 +100,19 @@ public final class TestRegistry implements AutoCloseable {
 
   /** Starts the server on 127.0.0.1, port 0, with {@code settings} changed by {@code customise}. */
   public TestRegistry start(UnaryOperator<RegistryServer.Settings> customise) throws Exception {
+    return start(customise, Optional.empty());
+  }
+
+  /** {@link #start(UnaryOperator)}, redirecting immutable reads to {@code publicBase}. */
+  public TestRegistry start(
+      UnaryOperator<RegistryServer.Settings> customise, Optional<URI> publicBase) throws Exception {
     RegistryServer.Settings settings =
         customise.apply(
             RegistryServer.Settings.defaults(
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .withStopTimeout(Duration.ofMillis(500)));
-    server = new RegistryServer(repository, settings, new PrintWriter(serverErrors, true));
+    server =
+        new RegistryServer(repository, settings, publicBase, new PrintWriter(serverErrors, true));
     server.start();
     return this;
   }

@@ -1,0 +1,31 @@
+package org.warder.registry.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.warder.registry.config.ConfigException;
+import org.warder.registry.config.RegistryConfig;
+import org.warder.registry.config.StorageConfig;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code --config FILE} option of the commands that read the registry's store, with the {@code
+ * WARDER_REGISTRY_*} environment ({@link RegistryConfig}).
+ */
+final class ConfigOption {
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Configuration file (key = value lines: storage.backend, storage.bucket, ...;"
+              + " WARDER_REGISTRY_* variables win over it). Default: the data directory's files.")
+  Optional<Path> config = Optional.empty();
+
+  RegistryConfig registryConfig() throws IOException {
+    return RegistryConfig.load(config, System.getenv());
+  }
+
+  StorageConfig storage() throws IOException, ConfigException {
+    return StorageConfig.from(registryConfig());
+  }
+}
