@@ -49,7 +49,7 @@ final class InitCommand implements Callable<Integer> {
 
   static void report(PrintWriter out, RegistryLayout layout, RegistryRepository.Initialised init) {
     out.println("Created a signed registry in " + layout.data());
-    out.println("  root metadata:  " + init.rootLocation());
+    out.println("  root metadata:  " + init.rootFile());
     out.println("  sha256 of 1.root.json: " + init.rootSha256());
     out.println();
     out.println(

@@ -106,10 +106,10 @@ public final class RegistryRepository {
   }
 
   /**
-   * What {@link #initialise} made: the pin a client needs, and where the root it pins is stored (a
-   * file, or an object's {@code s3://} URL).
+   * What {@link #initialise} made: the pin a client needs, and a local file holding the root it
+   * pins (in the data directory's store, or a copy beside the keys when the store is elsewhere).
    */
-  public record Initialised(String rootSha256, String rootLocation) {}
+  public record Initialised(String rootSha256, Path rootFile) {}
 
   /** An accepted submission: the role's new version, and the snapshot and timestamp naming it. */
   public record Published(String role, long version, long snapshot, long timestamp) {}
@@ -224,8 +224,16 @@ public final class RegistryRepository {
         store.putMetadata(r.signed().version() + ".root.json", r.toBytes());
       }
       byte[] rootBytes = repository.root().toBytes();
-      return new Initialised(
-          Digests.sha256Hex(rootBytes), store.describe() + "/" + StoreKeys.metadata("1.root.json"));
+      Optional<Path> stored = store.localFile(StoreKeys.metadata("1.root.json"));
+      Path rootFile;
+      if (stored.isPresent()) {
+        rootFile = stored.get();
+      } else {
+        // a store without local files: a copy beside the keys, for the owner to hand to clients
+        rootFile = layout.keys().resolve("1.root.json");
+        AtomicFiles.write(rootFile, rootBytes);
+      }
+      return new Initialised(Digests.sha256Hex(rootBytes), rootFile);
     }
   }
 

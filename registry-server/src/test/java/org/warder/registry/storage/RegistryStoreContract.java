@@ -180,7 +180,7 @@ abstract class RegistryStoreContract {
     assertThat(RegistryRepository.isInitialised(store)).isTrue();
     assertThat(init.rootSha256())
         .isEqualTo(Digests.sha256Hex(store.metadata("1.root.json").orElseThrow()));
-    assertThat(init.rootLocation()).startsWith(store.describe());
+    assertThat(init.rootFile()).hasBinaryContent(store.metadata("1.root.json").orElseThrow());
     assertThat(repository.status().timestampVersion()).isEqualTo(1);
     assertThat(store.metadataNames())
         .containsExactlyInAnyOrder(
