@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 import org.warder.signing.Digests;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -27,7 +27,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -117,9 +116,10 @@ public final class S3Store implements RegistryStore {
         e);
   }
 
-  private Optional<HeadObjectResponse> head(String key) throws IOException {
+  /** What {@code read} returns, or empty when {@code key} does not exist. */
+  private <T> Optional<T> ifFound(String key, Supplier<T> read) throws IOException {
     try {
-      return Optional.of(s3.headObject(r -> r.bucket(bucket).key(key)));
+      return Optional.of(read.get());
     } catch (S3Exception e) {
       if (notFound(e)) {
         return Optional.empty();
@@ -128,6 +128,10 @@ public final class S3Store implements RegistryStore {
     } catch (SdkException e) {
       throw failed("read", key, e);
     }
+  }
+
+  private Optional<HeadObjectResponse> head(String key) throws IOException {
+    return ifFound(key, () -> s3.headObject(r -> r.bucket(bucket).key(key)));
   }
 
   @Override
@@ -139,17 +143,10 @@ public final class S3Store implements RegistryStore {
   @Override
   public InputStream openBlob(String sha256, long from) throws IOException {
     String key = blobKey(sha256);
-    try {
-      return s3.getObject(
-          r -> r.bucket(bucket).key(key).range(from > 0 ? "bytes=" + from + "-" : null));
-    } catch (S3Exception e) {
-      if (notFound(e)) {
-        throw new NoSuchFileException("s3://" + bucket + "/" + key);
-      }
-      throw failed("read", key, e);
-    } catch (SdkException e) {
-      throw failed("read", key, e);
-    }
+    String range = from > 0 ? "bytes=" + from + "-" : null;
+    Optional<InputStream> in =
+        ifFound(key, () -> s3.getObject(r -> r.bucket(bucket).key(key).range(range)));
+    return in.orElseThrow(() -> new NoSuchFileException("s3://" + bucket + "/" + key));
   }
 
   @Override
@@ -341,17 +338,7 @@ public final class S3Store implements RegistryStore {
   @Override
   public Optional<byte[]> metadata(String name) throws IOException {
     String key = metadataKey(name);
-    try {
-      ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key));
-      return Optional.of(bytes.asByteArray());
-    } catch (S3Exception e) {
-      if (notFound(e)) {
-        return Optional.empty();
-      }
-      throw failed("read", key, e);
-    } catch (SdkException e) {
-      throw failed("read", key, e);
-    }
+    return ifFound(key, () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
   }
 
   private void put(String name, byte[] bytes, String cacheControl) throws IOException {

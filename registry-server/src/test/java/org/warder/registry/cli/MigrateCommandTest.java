@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.S3Store;
-import org.warder.registry.testing.Publisher;
 import org.warder.registry.testing.S3ProxyServer;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.signing.Digests;
@@ -37,18 +33,10 @@ class MigrateCommandTest {
       Ed25519SigningKey key = Ed25519SigningKey.generate();
       try (registry) {
         registry.delegate("plugins", List.of(key), 1, "plugins/*");
-        Publisher publisher = registry.publisher(registry.token("plugins", "plugins"));
-        publisher.upload(blob);
         assertThat(
-                publisher
-                    .submit(
-                        "plugins",
-                        Publisher.targets(
-                                1,
-                                Instant.now().plus(Duration.ofDays(3)),
-                                Map.of("plugins/x.pkg", blob),
-                                List.of(key))
-                            .toBytes())
+                registry
+                    .publisher(registry.token("plugins", "plugins"))
+                    .publishOne("plugins", "plugins/x.pkg", blob, key)
                     .statusCode())
             .isEqualTo(200);
       }
@@ -57,16 +45,7 @@ class MigrateCommandTest {
               tmp.resolve("registry.conf"),
               "storage.endpoint = " + s3.endpoint + "\nstorage.region = us-east-1\n");
 
-      CliRun run =
-          CliRun.of(
-              RegistryMain::run,
-              "migrate",
-              "--from",
-              registry.data.toString(),
-              "--to",
-              "s3://" + bucket + "/prod",
-              "--config",
-              config.toString());
+      CliRun run = migrate(registry.data, "s3://" + bucket + "/prod", config);
 
       assertThat(run.exitCode()).as(run.err()).isZero();
       // 1.root, 1 and 2 of targets, 1.plugins, 1..3 of snapshot, timestamp
@@ -81,16 +60,7 @@ class MigrateCommandTest {
       assertThat(copy.status()).isEqualTo(registry.repository.status());
       assertThat(store.metadataNames()).hasSize(8);
 
-      CliRun again =
-          CliRun.of(
-              RegistryMain::run,
-              "migrate",
-              "--from",
-              registry.data.toString(),
-              "--to",
-              "s3://" + bucket + "/prod",
-              "--config",
-              config.toString());
+      CliRun again = migrate(registry.data, "s3://" + bucket + "/prod", config);
       assertThat(again.out()).contains("Copied 0 blobs").contains("(1 blob already there)");
     } finally {
       s3.stop();
@@ -99,21 +69,25 @@ class MigrateCommandTest {
 
   @Test
   void aDirectoryWithoutARegistryIsRefused() throws Exception {
-    CliRun run =
-        CliRun.of(
-            RegistryMain::run,
-            "migrate",
-            "--from",
-            tmp.toString(),
-            "--to",
-            "s3://bucket",
-            "--config",
-            Files.writeString(tmp.resolve("c.conf"), "storage.endpoint = http://127.0.0.1:9\n")
-                .toString());
+    Path config =
+        Files.writeString(tmp.resolve("c.conf"), "storage.endpoint = http://127.0.0.1:9\n");
+    CliRun run = migrate(tmp, "s3://bucket", config);
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err())
         .contains("no repository metadata in " + tmp)
         .contains("is it the registry's data directory?");
+  }
+
+  private static CliRun migrate(Path from, String to, Path config) {
+    return CliRun.of(
+        RegistryMain::run,
+        "migrate",
+        "--from",
+        from.toString(),
+        "--to",
+        to,
+        "--config",
+        config.toString());
   }
 }

@@ -6,11 +6,8 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.warder.registry.storage.RegistryStore;
 import org.warder.registry.storage.S3Store;
 import org.warder.registry.testing.Http;
-import org.warder.registry.testing.Publisher;
 import org.warder.registry.testing.S3ProxyServer;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.signing.Digests;
@@ -69,17 +65,10 @@ class S3ServingTest {
     blob = new byte[S3Store.PART_SIZE + 4321];
     new Random(3).nextBytes(blob);
     registry.delegate("releases", List.of(releasesKey), 1, "releases/*/*/*");
-    Publisher releases = registry.publisher(registry.token("releases", "releases"));
-    releases.upload(blob, 1 << 20);
     HttpResponse<byte[]> published =
-        releases.submit(
-            "releases",
-            Publisher.targets(
-                    1,
-                    Instant.now().plus(Duration.ofDays(30)),
-                    Map.of("releases/14.2-RELEASE/amd64/base.txz", blob),
-                    List.of(releasesKey))
-                .toBytes());
+        registry
+            .publisher(registry.token("releases", "releases"))
+            .publishOne("releases", "releases/14.2-RELEASE/amd64/base.txz", blob, releasesKey);
     assertThat(published.statusCode())
         .as(new String(published.body(), StandardCharsets.UTF_8))
         .isEqualTo(200);

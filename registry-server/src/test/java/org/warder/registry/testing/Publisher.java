@@ -111,4 +111,21 @@ public final class Publisher {
             new Targets(Signed.SPEC_VERSION, version, expires, targets, Optional.empty()))
         .signedBy(signers);
   }
+
+  /**
+   * Uploads {@code content} and submits version 1 of {@code role} (valid for a month, signed by
+   * {@code signer}) naming it as {@code path}; returns the submission's response.
+   */
+  public HttpResponse<byte[]> publishOne(String role, String path, byte[] content, Signer signer)
+      throws IOException, SigningException {
+    upload(content, 1 << 20);
+    return submit(
+        role,
+        targets(
+                1,
+                Instant.now().plus(java.time.Duration.ofDays(30)),
+                Map.of(path, content),
+                List.of(signer))
+            .toBytes());
+  }
 }
