@@ -58,20 +58,21 @@ import org.warder.signing.tuf.TufException;
 import org.warder.signing.tuf.Urls;
 
 /**
- * The registry's TUF repository on disk: creation (keys and version-1 metadata), and every change
- * of it: delegated metadata submitted by publishers, delegations made by the owner, and the online
- * snapshot and timestamp signing that follows each change or keeps them from expiring.
+ * The registry's TUF repository in its {@link RegistryStore}: creation (keys and version-1
+ * metadata), and every change of it: delegated metadata submitted by publishers, delegations made
+ * by the owner, and the online snapshot and timestamp signing that follows each change or keeps
+ * them from expiring.
  *
  * <p>Each change runs under the data directory's {@link DataLock} and starts by reading the current
- * metadata back from disk, so the server and the offline commands, in any number of processes,
+ * metadata back from the store, so the server and the offline commands, in any number of processes,
  * never lose each other's changes. Only the online keys (snapshot, timestamp) stay in memory; root
  * and targets keys are encrypted with a passphrase the server never sees.
  *
  * <p>Files are written so that a crash at any moment leaves what clients see either as it was or as
- * it became: a role file first, then the snapshot naming it, then {@code timestamp.json} by an
- * atomic rename. Clients only follow the timestamp, so a role or snapshot file written before a
- * crash is unreferenced and harmless, and is overwritten by the next change that takes its version.
- * Thread-safe.
+ * it became: a role file first, then the snapshot naming it, then {@code timestamp.json}, replaced
+ * atomically (a rename, or one PUT). Clients only follow the timestamp, so a role or snapshot file
+ * written before a crash is unreferenced and harmless, and is overwritten by the next change that
+ * takes its version. Thread-safe.
  */
 public final class RegistryRepository {
   /** How long newly signed metadata of each role stays valid. */
@@ -128,7 +129,7 @@ public final class RegistryRepository {
       boolean replaced,
       OptionalLong staleRoleVersion) {}
 
-  /** What the current timestamp says (read from disk, not verified: the registry wrote it). */
+  /** What the current timestamp says (read from the store, not verified: the registry wrote it). */
   public record Status(long timestampVersion, Instant timestampExpires, long snapshotVersion) {}
 
   /** What {@link #refresh} re-signed. */

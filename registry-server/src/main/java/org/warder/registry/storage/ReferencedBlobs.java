@@ -22,9 +22,9 @@ import org.warder.signing.tuf.Urls;
 /**
  * The blobs the registry's committed metadata references: the sha256 of every target of every
  * retained version of every targets role. Retained are, for each role the current snapshot lists,
- * the versions from 1 to the one it lists that are on disk; a role file of a higher version is what
- * a crash left of a refused or unfinished change, named by no snapshot, and references nothing.
- * Only referenced blobs are served, and {@code warder-registry gc} keeps exactly them.
+ * the versions from 1 to the one it lists that are in the store; a role file of a higher version is
+ * what a crash left of a refused or unfinished change, named by no snapshot, and references
+ * nothing. Only referenced blobs are served, and {@code warder-registry gc} keeps exactly them.
  *
  * <p>The set is read again when {@code timestamp.json} changes (every change of the repository
  * writes one); a retained role file never changes, so each is parsed once. Thread-safe.

@@ -21,8 +21,11 @@ import java.util.regex.Pattern;
  * &lt;data&gt;/lock                       the exclusive lock held around every change of the repository
  * </pre>
  *
- * Temporary files of atomic writes ({@code .<name>.<random>.tmp}) sit next to their target and are
- * never served; a crash may leave some, which the server removes when it starts.
+ * The metadata and blobs directories are the {@link FileSystemStore}, the default {@link
+ * RegistryStore}; with another store (a bucket) they are not used, and the rest stays here.
+ *
+ * <p>Temporary files of atomic writes ({@code .<name>.<random>.tmp}) sit next to their target and
+ * are never served; a crash may leave some, which the server removes when it starts.
  */
 public final class RegistryLayout {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
