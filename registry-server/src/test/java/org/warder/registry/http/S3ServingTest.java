@@ -99,6 +99,11 @@ class S3ServingTest {
     assertThat(whole.headers().firstValue("Cache-Control"))
         .hasValue("public, max-age=31536000, immutable");
 
+    HttpResponse<byte[]> head = http.send("HEAD", url, null);
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(blob.length);
+    assertThat(head.body()).isEmpty();
+
     HttpResponse<byte[]> tail = http.send("GET", url, null, "Range", "bytes=1000-");
     assertThat(tail.statusCode()).isEqualTo(206);
     assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(blob, 1000, blob.length));
