@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,18 +48,29 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static ServerProcess start(
       Path data, Optional<String> failPoint, Path logs, String... options) throws Exception {
-    return start(data, failPoint, logs, Optional.empty(), options);
+    return start(data, failPoint, logs, Optional.empty(), Map.of(), options);
+  }
+
+  /** Starts serving {@code data} with {@code env} added to the process's environment. */
+  public static ServerProcess startWithEnvironment(
+      Path data, Map<String, String> env, Path logs, String... options) throws Exception {
+    return start(data, Optional.empty(), logs, Optional.empty(), env, options);
   }
 
   /**
    * Starts serving {@code data} with the file mode creation mask {@code umask} (octal, e.g. "000").
    */
   public static ServerProcess startWithUmask(Path data, Path logs, String umask) throws Exception {
-    return start(data, Optional.empty(), logs, Optional.of(umask));
+    return start(data, Optional.empty(), logs, Optional.of(umask), Map.of());
   }
 
   private static ServerProcess start(
-      Path data, Optional<String> failPoint, Path logs, Optional<String> umask, String... options)
+      Path data,
+      Optional<String> failPoint,
+      Path logs,
+      Optional<String> umask,
+      Map<String, String> env,
+      String... options)
       throws Exception {
     int n;
     synchronized (ServerProcess.class) {
@@ -87,10 +99,10 @@ public final class ServerProcess implements AutoCloseable {
             logs.resolve("access-" + n + ".log").toString()));
     command.addAll(List.of(options));
     Path stderr = logs.resolve("stderr-" + n + ".log");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectError(ProcessBuilder.Redirect.to(stderr.toFile()))
-            .start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.to(stderr.toFile()));
+    builder.environment().putAll(env);
+    Process process = builder.start();
     CompletableFuture<URI> url = new CompletableFuture<>();
     CompletableFuture<URI> metrics = new CompletableFuture<>();
     Thread reader =
