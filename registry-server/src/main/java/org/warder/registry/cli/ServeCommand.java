@@ -14,7 +14,11 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.eclipse.jetty.server.RequestLogWriter;
 import org.warder.registry.http.RegistryServer;
+import org.warder.registry.postgres.Database;
+import org.warder.registry.postgres.PostgresSignerLease;
+import org.warder.registry.postgres.PostgresState;
 import org.warder.registry.repo.RegistryRepository;
+import org.warder.registry.shared.SharedState;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.signing.AtomicFiles;
 import org.warder.signing.PrivateFiles;
@@ -36,11 +40,14 @@ import picocli.CommandLine.Spec;
       "On an empty data directory it first initialises a registry, keeping a generated passphrase"
           + " for the offline keys in keys/offline.passphrase (quick start only: move both offline).",
       "While it runs it re-signs the timestamp and snapshot before they expire and purges upload"
-          + " sessions untouched for --upload-max-age. Prometheus metrics are served only on"
+          + " sessions untouched for --upload-max-age. With --database-url, any number of nodes"
+          + " serve one registry: they share tokens, the writer lock and the signer lease (only its"
+          + " holder signs; it moves within 10 s when its holder dies). Prometheus metrics are served only on"
           + " --metrics-listen, never on --listen."
     })
 final class ServeCommand implements Callable<Integer> {
   @Mixin DataOption data;
+  @Mixin DatabaseOption database;
 
   @Option(
       names = "--listen",
@@ -141,9 +148,22 @@ final class ServeCommand implements Callable<Integer> {
               + layout.keys().resolve("offline.passphrase"));
       out.println();
     }
-    RegistryRepository repository = RegistryRepository.open(layout, clock);
-    try (RegistryServer server =
-        new RegistryServer(repository, settings, spec.commandLine().getErr())) {
+    Optional<Database> shared = database.open();
+    try (SharedState state =
+            shared.isPresent()
+                ? PostgresState.open(
+                    shared.get(),
+                    clock,
+                    PostgresSignerLease.DURATION,
+                    PostgresSignerLease.RENEW_EVERY,
+                    spec.commandLine().getErr())
+                : SharedState.files(layout, clock);
+        RegistryServer server =
+            new RegistryServer(
+                RegistryRepository.open(layout, clock, state.writerLock(), state.signerLease()),
+                state.tokens(),
+                settings,
+                spec.commandLine().getErr())) {
       start(server, settings);
       out.println("warder-registry serving " + layout.data() + " at " + server.url());
       server.metricsUrl().ifPresent(url -> out.println("warder-registry metrics at " + url));

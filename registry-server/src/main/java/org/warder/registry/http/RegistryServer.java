@@ -35,6 +35,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.warder.registry.catalogue.CatalogueReader;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.BlobStore;
+import org.warder.registry.storage.FileTokenStore;
 import org.warder.registry.storage.ReferencedBlobs;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.TokenStore;
@@ -267,7 +268,14 @@ public final class RegistryServer implements AutoCloseable {
   private final PrintWriter err;
   private ScheduledExecutorService maintenance;
 
+  /** A server of a registry that runs as one process: tokens in the data directory. */
   public RegistryServer(RegistryRepository repository, Settings settings, PrintWriter err) {
+    this(repository, new FileTokenStore(repository.layout(), settings.clock()), settings, err);
+  }
+
+  /** A server authenticating publishers with {@code tokens}. */
+  public RegistryServer(
+      RegistryRepository repository, TokenStore tokens, Settings settings, PrintWriter err) {
     this.repository = repository;
     this.settings = settings;
     this.err = err;
@@ -276,7 +284,6 @@ public final class RegistryServer implements AutoCloseable {
     ReferencedBlobs referenced = new ReferencedBlobs(layout);
     this.uploads =
         new UploadSessions(layout, blobs, referenced, settings.clock(), settings.maxBlobSize());
-    TokenStore tokens = new TokenStore(layout, settings.clock());
 
     Limits limits = settings.limits();
     QueuedThreadPool threads = new QueuedThreadPool(limits.threads());

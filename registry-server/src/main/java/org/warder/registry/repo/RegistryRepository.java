@@ -28,10 +28,12 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.warder.registry.api.ErrorCode;
 import org.warder.registry.api.RegistryException;
+import org.warder.registry.shared.SignerLease;
 import org.warder.registry.storage.BlobStore;
 import org.warder.registry.storage.DataLock;
 import org.warder.registry.storage.FailPoints;
 import org.warder.registry.storage.RegistryLayout;
+import org.warder.registry.storage.WriterLock;
 import org.warder.signing.AtomicFiles;
 import org.warder.signing.Digests;
 import org.warder.signing.Ed25519SigningKey;
@@ -61,10 +63,12 @@ import org.warder.signing.tuf.Urls;
  * of it: delegated metadata submitted by publishers, delegations made by the owner, and the online
  * snapshot and timestamp signing that follows each change or keeps them from expiring.
  *
- * <p>Each change runs under the data directory's {@link DataLock} and starts by reading the current
- * metadata back from disk, so the server and the offline commands, in any number of processes,
- * never lose each other's changes. Only the online keys (snapshot, timestamp) stay in memory; root
- * and targets keys are encrypted with a passphrase the server never sees.
+ * <p>Each change runs under the {@link WriterLock} (the data directory's {@link DataLock}, or one
+ * shared by several nodes) and starts by reading the current metadata back from disk, so the server
+ * and the offline commands, in any number of processes, never lose each other's changes. Only the
+ * holder of the {@link SignerLease} signs the snapshot and the timestamp (a single process always
+ * holds it). Only the online keys (snapshot, timestamp) stay in memory; root and targets keys are
+ * encrypted with a passphrase the server never sees.
  *
  * <p>Files are written so that a crash at any moment leaves what clients see either as it was or as
  * it became: a role file first, then the snapshot naming it, then {@code timestamp.json} by an
@@ -88,17 +92,23 @@ public final class RegistryRepository {
   private final BlobStore blobs;
   private final Ed25519SigningKey snapshotKey;
   private final Ed25519SigningKey timestampKey;
+  private final WriterLock writerLock;
+  private final SignerLease signerLease;
 
   private RegistryRepository(
       RegistryLayout layout,
       Clock clock,
       Ed25519SigningKey snapshotKey,
-      Ed25519SigningKey timestampKey) {
+      Ed25519SigningKey timestampKey,
+      WriterLock writerLock,
+      SignerLease signerLease) {
     this.layout = layout;
     this.clock = clock;
     this.blobs = new BlobStore(layout);
     this.snapshotKey = snapshotKey;
     this.timestampKey = timestampKey;
+    this.writerLock = writerLock;
+    this.signerLease = signerLease;
   }
 
   /** What {@link #initialise} made: the pin a client needs. */
@@ -127,6 +137,8 @@ public final class RegistryRepository {
   /** What {@link #refresh} re-signed. */
   public enum Refreshed {
     NOTHING,
+    /** Nothing: another node holds the signer lease. */
+    NOT_SIGNER,
     TIMESTAMP,
     SNAPSHOT_AND_TIMESTAMP
   }
@@ -199,7 +211,13 @@ public final class RegistryRepository {
               Optional.of(new Delegations(Map.of(), List.of())));
       repository.putTargets("targets", Metadata.of(targets).signedBy(List.of(keys.get("targets"))));
       RegistryRepository created =
-          new RegistryRepository(layout, clock, keys.get("snapshot"), keys.get("timestamp"));
+          new RegistryRepository(
+              layout,
+              clock,
+              keys.get("snapshot"),
+              keys.get("timestamp"),
+              DataLock.writerLock(layout),
+              SignerLease.SOLE);
       // 1.root.json last: it is what marks the directory as initialised
       created.writeChanged(repository, Set.of("targets"), true);
       for (Metadata<Root> r : repository.roots()) {
@@ -212,8 +230,21 @@ public final class RegistryRepository {
     }
   }
 
-  /** Decrypts the online keys of the repository in {@code layout} and checks its metadata loads. */
+  /**
+   * Decrypts the online keys of the repository in {@code layout} and checks its metadata loads; as
+   * a single process (the data directory's lock, the signer lease always held).
+   */
   public static RegistryRepository open(RegistryLayout layout, Clock clock)
+      throws IOException, SigningException {
+    return open(layout, clock, DataLock.writerLock(layout), SignerLease.SOLE);
+  }
+
+  /**
+   * Decrypts the online keys of the repository in {@code layout} and checks its metadata loads;
+   * changes run under {@code writerLock} and sign only while this node holds {@code signerLease}.
+   */
+  public static RegistryRepository open(
+      RegistryLayout layout, Clock clock, WriterLock writerLock, SignerLease signerLease)
       throws IOException, SigningException {
     if (!isInitialised(layout)) {
       throw new SigningException(
@@ -228,7 +259,7 @@ public final class RegistryRepository {
     Ed25519SigningKey snapshotKey = KeyFiles.read(layout.key("snapshot"), online);
     Ed25519SigningKey timestampKey = KeyFiles.read(layout.key("timestamp"), online);
     RegistryRepository repository =
-        new RegistryRepository(layout, clock, snapshotKey, timestampKey);
+        new RegistryRepository(layout, clock, snapshotKey, timestampKey, writerLock, signerLease);
     repository.load();
     return repository;
   }
@@ -306,8 +337,20 @@ public final class RegistryRepository {
     Collection<TargetFile> targets = submitted.signed().targets().values();
     checkDelegated(load(), role, submitted);
     checkBlobContents(role, targets);
-    DataLock.Held lock = DataLock.acquire(layout);
+    WriterLock.Held lock = writerLock.acquire();
     try (lock) {
+      SignerLease.Check signer = signerLease.check();
+      if (!signer.held()) {
+        throw new RegistryException(
+            ErrorCode.NOT_SIGNER,
+            "this node cannot publish "
+                + role
+                + ": expected to hold the signer lease to sign the snapshot and timestamp, found"
+                + " it held by "
+                + signer.holder()
+                + "; retry, through another node",
+            Map.of("role", role));
+      }
       Repository repository = load();
       checkDelegated(repository, role, submitted);
       for (TargetFile target : targets) {
@@ -516,8 +559,18 @@ public final class RegistryRepository {
             problem -> {
               throw new IllegalArgumentException(problem);
             });
-    DataLock.Held lock = DataLock.acquire(layout);
+    WriterLock.Held lock = writerLock.acquire();
     try (lock) {
+      SignerLease.Check signer = signerLease.check();
+      if (!signer.held()) {
+        throw new SigningException(
+            "cannot delegate "
+                + role
+                + ": expected to hold the signer lease to sign the snapshot and timestamp, found it"
+                + " held by "
+                + signer.holder()
+                + "; retry on the node that holds it, or once it expires");
+      }
       Repository repository = load();
       Targets current = repository.targets("targets").orElseThrow().signed();
       Delegations before = current.delegations().orElse(new Delegations(Map.of(), List.of()));
@@ -583,12 +636,16 @@ public final class RegistryRepository {
   /**
    * Re-signs what is about to expire, so clients never see it expire while the server runs: the
    * snapshot (and with it the timestamp) when the snapshot expires within {@code snapshotMargin},
-   * else the timestamp when it expires within {@code timestampMargin}.
+   * else the timestamp when it expires within {@code timestampMargin}; nothing when this node does
+   * not hold the signer lease.
    */
   public Refreshed refresh(Duration timestampMargin, Duration snapshotMargin)
       throws IOException, SigningException {
-    DataLock.Held lock = DataLock.acquire(layout);
+    WriterLock.Held lock = writerLock.acquire();
     try (lock) {
+      if (!signerLease.check().held()) {
+        return Refreshed.NOT_SIGNER;
+      }
       Repository repository = load();
       Instant now = clock.instant();
       Instant snapshotExpires = repository.snapshot().orElseThrow().signed().expires();
@@ -612,7 +669,7 @@ public final class RegistryRepository {
    */
   public int removeTemporaryFiles() throws IOException {
     int removed = 0;
-    DataLock.Held lock = DataLock.acquire(layout);
+    WriterLock.Held lock = writerLock.acquire();
     try (lock) {
       for (Path dir : List.of(layout.metadata(), layout.data(), layout.keys())) {
         if (!Files.isDirectory(dir)) {

@@ -18,8 +18,8 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.warder.registry.http.RegistryServer;
 import org.warder.registry.repo.RegistryRepository;
+import org.warder.registry.storage.FileTokenStore;
 import org.warder.registry.storage.RegistryLayout;
-import org.warder.registry.storage.TokenStore;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.Key;
 import org.warder.signing.KeyFiles;
@@ -117,7 +117,7 @@ public final class TestRegistry implements AutoCloseable {
 
   /** A new token for {@code roles}. */
   public String token(String publisher, String... roles) throws IOException {
-    return new TokenStore(layout, Clock.systemUTC()).create(publisher, List.of(roles)).secret();
+    return new FileTokenStore(layout, Clock.systemUTC()).create(publisher, List.of(roles)).secret();
   }
 
   public Publisher publisher(String token) {
