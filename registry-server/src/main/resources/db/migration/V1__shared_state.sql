@@ -20,3 +20,13 @@ CREATE TABLE signer_lease (
   holder  text NOT NULL,
   expires timestamptz NOT NULL
 );
+
+-- Submissions a node without the signer lease relays to its holder: the holder publishes each and
+-- writes its outcome (JSON) for the relaying node, which then deletes the row.
+CREATE TABLE submission (
+  id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  role      text NOT NULL,
+  body      bytea NOT NULL,
+  submitted timestamptz NOT NULL DEFAULT now(),
+  outcome   jsonb
+);

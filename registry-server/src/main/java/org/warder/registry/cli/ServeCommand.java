@@ -160,7 +160,7 @@ final class ServeCommand implements Callable<Integer> {
                 : SharedState.files(layout, clock);
         RegistryServer server =
             new RegistryServer(
-                RegistryRepository.open(layout, clock, state.writerLock(), state.signerLease()),
+                RegistryRepository.open(layout, clock, state.coordination()),
                 state.tokens(),
                 settings,
                 spec.commandLine().getErr())) {

@@ -12,7 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.warder.registry.shared.SignerLease;
+import org.warder.registry.repo.SignerLease;
 
 /**
  * The signer lease in the {@code signer_lease} table: a row naming its holder and when it expires,

@@ -28,7 +28,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.warder.registry.api.ErrorCode;
 import org.warder.registry.api.RegistryException;
-import org.warder.registry.shared.SignerLease;
 import org.warder.registry.storage.BlobStore;
 import org.warder.registry.storage.DataLock;
 import org.warder.registry.storage.FailPoints;
@@ -94,21 +93,22 @@ public final class RegistryRepository {
   private final Ed25519SigningKey timestampKey;
   private final WriterLock writerLock;
   private final SignerLease signerLease;
+  private final SubmissionRelay relay;
 
   private RegistryRepository(
       RegistryLayout layout,
       Clock clock,
       Ed25519SigningKey snapshotKey,
       Ed25519SigningKey timestampKey,
-      WriterLock writerLock,
-      SignerLease signerLease) {
+      Coordination coordination) {
     this.layout = layout;
     this.clock = clock;
     this.blobs = new BlobStore(layout);
     this.snapshotKey = snapshotKey;
     this.timestampKey = timestampKey;
-    this.writerLock = writerLock;
-    this.signerLease = signerLease;
+    this.writerLock = coordination.writerLock();
+    this.signerLease = coordination.signerLease();
+    this.relay = coordination.relay();
   }
 
   /** What {@link #initialise} made: the pin a client needs. */
@@ -216,8 +216,7 @@ public final class RegistryRepository {
               clock,
               keys.get("snapshot"),
               keys.get("timestamp"),
-              DataLock.writerLock(layout),
-              SignerLease.SOLE);
+              Coordination.sole(layout));
       // 1.root.json last: it is what marks the directory as initialised
       created.writeChanged(repository, Set.of("targets"), true);
       for (Metadata<Root> r : repository.roots()) {
@@ -236,15 +235,17 @@ public final class RegistryRepository {
    */
   public static RegistryRepository open(RegistryLayout layout, Clock clock)
       throws IOException, SigningException {
-    return open(layout, clock, DataLock.writerLock(layout), SignerLease.SOLE);
+    return open(layout, clock, Coordination.sole(layout));
   }
 
   /**
    * Decrypts the online keys of the repository in {@code layout} and checks its metadata loads;
-   * changes run under {@code writerLock} and sign only while this node holds {@code signerLease}.
+   * changes run under the {@code coordination}'s writer lock and sign only while this node holds
+   * its signer lease. From now on the repository publishes what other nodes relay to it while it
+   * holds the lease.
    */
   public static RegistryRepository open(
-      RegistryLayout layout, Clock clock, WriterLock writerLock, SignerLease signerLease)
+      RegistryLayout layout, Clock clock, Coordination coordination)
       throws IOException, SigningException {
     if (!isInitialised(layout)) {
       throw new SigningException(
@@ -259,8 +260,9 @@ public final class RegistryRepository {
     Ed25519SigningKey snapshotKey = KeyFiles.read(layout.key("snapshot"), online);
     Ed25519SigningKey timestampKey = KeyFiles.read(layout.key("timestamp"), online);
     RegistryRepository repository =
-        new RegistryRepository(layout, clock, snapshotKey, timestampKey, writerLock, signerLease);
+        new RegistryRepository(layout, clock, snapshotKey, timestampKey, coordination);
     repository.load();
+    coordination.relay().serve(repository::publishRelayed);
     return repository;
   }
 
@@ -327,6 +329,25 @@ public final class RegistryRepository {
    */
   public Published submit(String role, byte[] body)
       throws RegistryException, IOException, SigningException {
+    Metadata<Targets> submitted = check(role, body);
+    if (!signerLease.check().held()) {
+      return relay.relay(role, body);
+    }
+    return publish(role, submitted);
+  }
+
+  /**
+   * Accepts {@code body} as {@link #submit} does, on the node that holds the signer lease: never
+   * relayed, refused ({@link ErrorCode#NOT_SIGNER}) when this node does not hold the lease.
+   */
+  private Published publishRelayed(String role, byte[] body)
+      throws RegistryException, IOException, SigningException {
+    return publish(role, check(role, body));
+  }
+
+  /** The checks of {@link #submit} that need no lock. */
+  private Metadata<Targets> check(String role, byte[] body)
+      throws RegistryException, IOException, SigningException {
     Metadata<Targets> submitted;
     try {
       submitted = Metadata.parse(body, Targets.class, role);
@@ -334,9 +355,14 @@ public final class RegistryRepository {
       throw Refusals.of(role, e);
     }
     checkPatterns(role, submitted.signed());
-    Collection<TargetFile> targets = submitted.signed().targets().values();
     checkDelegated(load(), role, submitted);
-    checkBlobContents(role, targets);
+    checkBlobContents(role, submitted.signed().targets().values());
+    return submitted;
+  }
+
+  /** Under the writer lock, checks again what may have changed, then writes and signs. */
+  private Published publish(String role, Metadata<Targets> submitted)
+      throws RegistryException, IOException, SigningException {
     WriterLock.Held lock = writerLock.acquire();
     try (lock) {
       SignerLease.Check signer = signerLease.check();
@@ -353,7 +379,7 @@ public final class RegistryRepository {
       }
       Repository repository = load();
       checkDelegated(repository, role, submitted);
-      for (TargetFile target : targets) {
+      for (TargetFile target : submitted.signed().targets().values()) {
         checkBlobStored(role, target);
       }
       repository.putTargets(role, submitted);

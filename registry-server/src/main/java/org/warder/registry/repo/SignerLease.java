@@ -1,4 +1,4 @@
-package org.warder.registry.shared;
+package org.warder.registry.repo;
 
 import java.io.IOException;
 
