@@ -1,6 +1,9 @@
 package org.warder.client.cli;
 
+import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import org.warder.client.ClientException;
 import org.warder.client.plan.Plan;
 import org.warder.client.plan.StepFailedException;
 import org.warder.client.progress.ConsoleReporter;
@@ -38,6 +41,19 @@ final class DryRunOption {
       ctx.out.println(String.format("%3d  %s", i + 1, lines.get(i).replace("\n", "\n       ")));
     }
     ctx.out.println("(--dry-run: " + nothing + ")");
+  }
+
+  /**
+   * Runs {@code argv} in the running jail {@code name} and relays its output and exit status, or,
+   * when dry, prints it and runs nothing (the jail-side verbs: {@code service}, {@code sysrc}).
+   */
+  int runInJail(Context ctx, String name, List<String> argv)
+      throws ClientException, IOException, InterruptedException {
+    if (dryRun) {
+      print(ctx, List.of("in jail " + name + ": " + String.join(" ", argv)), "nothing was run");
+      return 0;
+    }
+    return JailCommands.relayed(ctx, ctx.jails().lifecycle().exec(name, argv, Map.of()));
   }
 
   /** Prints {@code lines}, then {@code (--dry-run: NOTHING)}. */

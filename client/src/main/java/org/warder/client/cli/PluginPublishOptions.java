@@ -36,6 +36,8 @@ final class PluginPublishOptions {
 
   @Mixin SigningOptions signing;
 
+  @Mixin DryRunOption dryRun;
+
   /**
    * Publishes {@code sources} in one role version; {@code earlier} are refusals made while reading
    * them.
@@ -54,6 +56,7 @@ final class PluginPublishOptions {
     RepoConfig config = ctx.repositories().get(ctx.publishingRepository(repo, "publish plugin"));
     List<PluginPublisher.Outcome> outcomes = new ArrayList<>(earlier);
     OptionalLong version = OptionalLong.empty();
+    List<String> actions = List.of();
     if (!sources.isEmpty()) {
       PluginPublisher.Report report =
           new PluginPublisher(
@@ -67,15 +70,20 @@ final class PluginPublishOptions {
                       ctx,
                       config,
                       PluginTargets.role(publisher),
-                      PluginTargets.delegatedPaths(publisher)));
+                      PluginTargets.delegatedPaths(publisher)),
+                  dryRun.dryRun);
       outcomes = new ArrayList<>(report.outcomes());
       version = report.version();
+      actions = report.actions();
     }
     outcomes.sort(Comparator.comparing(PluginPublisher.Outcome::id));
-    return new PluginPublisher.Report(outcomes, version);
+    return new PluginPublisher.Report(outcomes, version, actions);
   }
 
-  /** One line per plugin, then what was submitted. */
+  /**
+   * One line per plugin, then what was submitted; a dry run lists every upload and the signing it
+   * would have done instead.
+   */
   void print(Context ctx, PluginPublisher.Report report) {
     for (PluginPublisher.Outcome o : report.outcomes()) {
       String status =
@@ -88,7 +96,13 @@ final class PluginPublishOptions {
           String.format(java.util.Locale.ROOT, "%-9s %s: %s", status, o.id(), o.detail()));
     }
     String role = PluginTargets.role(publisher);
-    if (report.version().isPresent()) {
+    if (dryRun.dryRun) {
+      List<String> lines = new ArrayList<>(report.actions());
+      if (report.version().isEmpty()) {
+        lines.add("nothing new would be published as " + role);
+      }
+      DryRunOption.print(ctx, lines, "nothing was uploaded or signed");
+    } else if (report.version().isPresent()) {
       long published =
           report.outcomes().stream()
               .filter(o -> o.status() != PluginPublisher.Status.REFUSED)

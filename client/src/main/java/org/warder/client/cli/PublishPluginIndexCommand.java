@@ -67,7 +67,9 @@ final class PublishPluginIndexCommand implements Callable<Integer> {
               + report.outcomes().size()
               + " plugin(s), listed above"
               + (report.version().isPresent()
-                  ? "; the others were published"
+                  ? options.dryRun.dryRun
+                      ? "; the others would be published"
+                      : "; the others were published"
                   : strict ? "; nothing was published (--strict)" : ""));
       ctx.err.flush();
       return ExitCodes.FAILURE;

@@ -34,6 +34,7 @@ final class RootNeeds {
           Map.entry("update", "it runs freebsd-update on a jail's root, whose files root owns"),
           Map.entry("upgrade", "it runs freebsd-update on a jail's root, whose files root owns"),
           Map.entry("service", RUNS_JAILS),
+          Map.entry("sysrc", RUNS_JAILS),
           Map.entry("cp", OWNED_TREES),
           Map.entry("plugin install", RUNS_JAILS),
           Map.entry("plugin update", RUNS_JAILS),

@@ -2,7 +2,6 @@ package org.warder.client.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,11 +41,6 @@ final class ServiceCommand implements Callable<Integer> {
     Context ctx = WarderMain.context(spec);
     List<String> argv = new ArrayList<>(List.of("service"));
     argv.addAll(args);
-    if (dryRun.dryRun) {
-      DryRunOption.print(
-          ctx, List.of("in jail " + name + ": " + String.join(" ", argv)), "nothing was run");
-      return 0;
-    }
-    return JailCommands.relayed(ctx, ctx.jails().lifecycle().exec(name, argv, Map.of()));
+    return dryRun.runInJail(ctx, name, argv);
   }
 }

@@ -62,6 +62,7 @@ import picocli.CommandLine.Option;
       DfCommand.class,
       ConsoleCommand.class,
       ServiceCommand.class,
+      SysrcCommand.class,
       CpCommand.class,
       UpdateCommands.Update.class,
       UpdateCommands.Upgrade.class,

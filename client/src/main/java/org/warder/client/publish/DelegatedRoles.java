@@ -53,6 +53,16 @@ public final class DelegatedRoles {
     return version;
   }
 
+  /** A dry run's line for uploading {@code what} as target {@code path}. */
+  public static String uploadLine(String what, String path, long length, String sha256) {
+    return "upload: " + what + " as " + path + ", " + length + " bytes, sha256 " + sha256;
+  }
+
+  /** A dry run's line for signing {@code role}'s next version after {@code current}. */
+  public static String signLine(String role, Optional<Metadata<Targets>> current) {
+    return "sign: role " + role + " version " + nextVersion(current) + ", listing these files";
+  }
+
   /** The command the registry's administrator runs to delegate {@code paths} to {@code role}. */
   public static String delegateCommand(String role, String publicKeyFile, List<String> paths) {
     return "warder-registry delegate "

@@ -35,7 +35,8 @@ import org.warder.signing.tuf.Targets;
  * downloaded and verified, with each plugin's entry added or replaced) are uploaded; the role's
  * next version is signed here and submitted. A plugin that cannot be published is refused with its
  * reason and the others go on; {@code strict} publishes nothing when any is refused. Earlier
- * revisions stay published. Not thread-safe.
+ * revisions stay published. A dry run does everything but the uploads and the submission, and
+ * reports what they would have been. Not thread-safe.
  */
 public final class PluginPublisher {
   private final Clock clock;
@@ -76,11 +77,15 @@ public final class PluginPublisher {
    * What a publication did.
    *
    * @param outcomes one per plugin, in input order
-   * @param version the role version submitted; empty when nothing was
+   * @param version the role version submitted (a dry run: that it would submit); empty when nothing
+   *     was (would be)
+   * @param actions every upload and the signing, one line each, in order: done, or for a dry run
+   *     what would be done
    */
-  public record Report(List<Outcome> outcomes, OptionalLong version) {
+  public record Report(List<Outcome> outcomes, OptionalLong version, List<String> actions) {
     public Report {
       outcomes = List.copyOf(outcomes);
+      actions = List.copyOf(actions);
     }
 
     /** The refused outcomes. */
@@ -92,13 +97,15 @@ public final class PluginPublisher {
   /**
    * Publishes {@code sources} as {@code publisher}; {@code earlier} are refusals made while the
    * sources were read (an imported INDEX), reported with the others and counted by {@code strict}.
+   * With {@code dryRun}, nothing is uploaded or submitted.
    */
   public Report publish(
       String publisher,
       List<PluginSource> sources,
       List<Outcome> earlier,
       boolean strict,
-      Destination to)
+      Destination to,
+      boolean dryRun)
       throws IOException,
           PluginException,
           CatalogException,
@@ -121,6 +128,7 @@ public final class PluginPublisher {
     Map<String, TargetFile> targets = new LinkedHashMap<>();
     current.ifPresent(m -> targets.putAll(m.signed().targets()));
     Path work = Files.createTempDirectory("warder-plugins-");
+    Uploads uploads = new Uploads(to, dryRun);
     try {
       Optional<PluginIndex> published = publishedIndex(publisher, targets, to, work);
       PluginPreparer preparer =
@@ -143,27 +151,30 @@ public final class PluginPublisher {
       }
       boolean refused = outcomes.stream().anyMatch(o -> o.status() == Status.REFUSED);
       if (ready.isEmpty() || (strict && refused)) {
-        return new Report(outcomes, OptionalLong.empty());
+        return new Report(outcomes, OptionalLong.empty(), List.of());
       }
       Map<String, PluginIndex.Entry> entries =
           new LinkedHashMap<>(published.map(PluginIndex::entries).orElse(Map.of()));
       for (PluginPreparer.Prepared p : ready) {
         entries.put(p.id(), p.entry());
-        upload(publisher, p, targets, to, work);
+        upload(publisher, p, targets, uploads, work);
       }
       boolean changed = ready.stream().anyMatch(p -> !p.unchanged());
-      if (!putIndex(publisher, new PluginIndex(entries), targets, to, work) && !changed) {
+      if (!putIndex(publisher, new PluginIndex(entries), targets, uploads, work) && !changed) {
         out.info(
             "nothing changed: "
                 + role
                 + " stays at version "
                 + current.map(m -> m.signed().version()).orElse(0L));
-        return new Report(outcomes, OptionalLong.empty());
+        return new Report(outcomes, OptionalLong.empty(), uploads.actions);
       }
+      uploads.actions.add(DelegatedRoles.signLine(role, current));
       long version =
-          DelegatedRoles.submitNextVersion(
-              role, current, targets, clock.instant(), to.signer(), to.registry());
-      return new Report(outcomes, OptionalLong.of(version));
+          dryRun
+              ? DelegatedRoles.nextVersion(current)
+              : DelegatedRoles.submitNextVersion(
+                  role, current, targets, clock.instant(), to.signer(), to.registry());
+      return new Report(outcomes, OptionalLong.of(version), uploads.actions);
     } finally {
       DirectoryTrees.delete(work);
     }
@@ -200,11 +211,31 @@ public final class PluginPublisher {
     }
   }
 
+  /** The uploads of one publication, each recorded as a line; a dry run only records them. */
+  private static final class Uploads {
+    private final Destination to;
+    private final boolean dryRun;
+    private final List<String> actions = new ArrayList<>();
+
+    Uploads(Destination to, boolean dryRun) {
+      this.to = to;
+      this.dryRun = dryRun;
+    }
+
+    void upload(Path file, String what, String path, String sha, long length, ProgressListener p)
+        throws IOException, RegistryApiException {
+      actions.add(DelegatedRoles.uploadLine(what, path, length, sha));
+      if (!dryRun) {
+        to.registry().upload(file, sha, length, p);
+      }
+    }
+  }
+
   private void upload(
       String publisher,
       PluginPreparer.Prepared p,
       Map<String, TargetFile> targets,
-      Destination to,
+      Uploads uploads,
       Path work)
       throws IOException, RegistryApiException {
     if (p.unchanged()) {
@@ -215,8 +246,14 @@ public final class PluginPublisher {
       Path bundle = p.bundle().get();
       String sha = Digests.sha256Hex(bundle);
       long length = Files.size(bundle);
-      to.registry().upload(bundle, sha, length, to.progress());
       String path = PluginTargets.bundle(publisher, p.id(), revision);
+      uploads.upload(
+          bundle,
+          "git bundle of " + p.id() + p.commit().map(c -> " at commit " + c).orElse(""),
+          path,
+          sha,
+          length,
+          uploads.to.progress());
       targets.put(
           path,
           new TargetFile(
@@ -230,8 +267,14 @@ public final class PluginPublisher {
     Path manifest = work.resolve(p.id() + ".manifest.json");
     Files.write(manifest, p.manifestBytes());
     String sha = Digests.sha256Hex(p.manifestBytes());
-    to.registry().upload(manifest, sha, p.manifestBytes().length, ProgressListener.NONE);
     String path = PluginTargets.manifest(publisher, p.id(), revision);
+    uploads.upload(
+        manifest,
+        "manifest of " + p.id() + " revision " + revision,
+        path,
+        sha,
+        p.manifestBytes().length,
+        ProgressListener.NONE);
     targets.put(
         path,
         new TargetFile(
@@ -248,7 +291,7 @@ public final class PluginPublisher {
       String publisher,
       PluginIndex index,
       Map<String, TargetFile> targets,
-      Destination to,
+      Uploads uploads,
       Path work)
       throws IOException, RegistryApiException {
     byte[] bytes = index.toJson();
@@ -260,7 +303,13 @@ public final class PluginPublisher {
     }
     Path file = work.resolve("INDEX");
     Files.write(file, bytes);
-    to.registry().upload(file, sha, bytes.length, ProgressListener.NONE);
+    uploads.upload(
+        file,
+        "INDEX of " + index.entries().size() + " plugin(s)",
+        path,
+        sha,
+        bytes.length,
+        ProgressListener.NONE);
     targets.put(
         path,
         new TargetFile(

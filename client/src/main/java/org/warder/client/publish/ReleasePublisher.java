@@ -98,31 +98,23 @@ public final class ReleasePublisher {
     List<String> lines = new ArrayList<>();
     String prefix = "releases/" + release + "/" + arch + "/";
     for (Checked c : checkNames(release, arch, dir)) {
-      lines.add(upload(prefix, c.file(), c.length(), c.entry().sha256()));
+      lines.add(
+          DelegatedRoles.uploadLine(
+              c.file().toString(),
+              prefix + c.file().getFileName(),
+              c.length(),
+              c.entry().sha256()));
     }
     Path manifestFile = dir.resolve("MANIFEST");
     lines.add(
-        upload(prefix, manifestFile, Files.size(manifestFile), Digests.sha256Hex(manifestFile)));
+        DelegatedRoles.uploadLine(
+            manifestFile.toString(),
+            prefix + "MANIFEST",
+            Files.size(manifestFile),
+            Digests.sha256Hex(manifestFile)));
     to.updater().refresh();
-    lines.add(
-        "sign: role "
-            + role
-            + " version "
-            + DelegatedRoles.nextVersion(to.updater().roleMetadata(role))
-            + ", listing these files");
+    lines.add(DelegatedRoles.signLine(role, to.updater().roleMetadata(role)));
     return lines;
-  }
-
-  private static String upload(String prefix, Path file, long length, String sha256) {
-    return "upload: "
-        + file
-        + " as "
-        + prefix
-        + file.getFileName()
-        + ", "
-        + length
-        + " bytes, sha256 "
-        + sha256;
   }
 
   /** The release name and architecture checked, then {@link #check} of {@code dir}. */

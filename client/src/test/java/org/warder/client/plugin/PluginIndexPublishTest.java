@@ -23,6 +23,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.publish.DelegatedRoles;
 import org.warder.client.publish.RegistryClient;
+import org.warder.client.testing.TreeSnapshot;
 import org.warder.signing.testing.CliRun;
 import org.warder.signing.tuf.TargetFile;
 
@@ -109,6 +110,41 @@ class PluginIndexPublishTest {
   }
 
   @Test
+  @Order(0)
+  void testPublishPluginIndex_dryRun_listsEveryUploadAndTheRoleVersionAndChangesNothing()
+      throws Exception {
+    TreeSnapshot before = TreeSnapshot.of(tmp.resolve("registry"));
+    CliRun run = importIndex(tmp.resolve("index"), "--dry-run");
+    assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
+    for (String id : IMPORTED) {
+      assertThat(run.out())
+          .contains(
+              "upload: git bundle of "
+                  + id
+                  + " at commit "
+                  + repos.get(id).second()
+                  + " as plugins/ix/"
+                  + id
+                  + "/")
+          .containsPattern(
+              "upload: manifest of "
+                  + id
+                  + " revision \\d+ as plugins/ix/"
+                  + id
+                  + "/\\d+/manifest.json, \\d+ bytes, sha256 [0-9a-f]{64}\n");
+    }
+    assertThat(run.out())
+        .contains("upload: INDEX of 4 plugin(s) as plugins/ix/INDEX, ")
+        .contains("sign: role plugins-ix version 1, listing these files\n")
+        .endsWith("(--dry-run: nothing was uploaded or signed)\n")
+        .doesNotContain("published 4 plugin(s)");
+    assertThat(TreeSnapshot.of(tmp.resolve("registry")))
+        .as("no blob, no version of plugins-ix")
+        .isEqualTo(before);
+    assertThat(plugins.roleVersion("plugins-ix")).isEmpty();
+  }
+
+  @Test
   @Order(1)
   void testPublishPluginIndex_publishesEveryPluginInOneVersion() throws Exception {
     CliRun run = importIndex(tmp.resolve("index"));
@@ -159,6 +195,53 @@ class PluginIndexPublishTest {
                 host.resolve("jails/jellyfin/plugin"));
     assertThat(out.commit()).isEqualTo(repos.get("jellyfin").second());
     assertThat(out.directory().resolve("CHANGELOG")).exists();
+  }
+
+  @Test
+  @Order(3)
+  void testPublishPlugin_dryRun_ofANewDescriptionUploadsOnlyTheIndex() throws Exception {
+    String manifest =
+        new ObjectMapper()
+            .readTree(tmp.resolve("index/INDEX").toFile())
+            .get("jellyfin")
+            .get("MANIFEST")
+            .asText();
+    TreeSnapshot before = TreeSnapshot.of(tmp.resolve("registry"));
+    CliRun run =
+        plugins.warder(
+            plugins.publisherRoot,
+            "publish",
+            "plugin",
+            tmp.resolve("index").resolve(manifest).toString(),
+            "--id",
+            "jellyfin",
+            "--repo",
+            "main",
+            "--publisher",
+            "ix",
+            "--key",
+            "acme",
+            "--artifact-source",
+            repos.get("jellyfin").dir().toString(),
+            "--description",
+            "A new description",
+            "--dry-run");
+    assertThat(run.exitCode()).as(run.err() + run.out()).isZero();
+    assertThat(run.out())
+        .contains("unchanged jellyfin: revision 3")
+        .doesNotContain("upload: git bundle")
+        .contains("upload: INDEX of 4 plugin(s) as plugins/ix/INDEX, ")
+        .contains("sign: role plugins-ix version 2, listing these files\n")
+        .endsWith("(--dry-run: nothing was uploaded or signed)\n");
+    assertThat(TreeSnapshot.of(tmp.resolve("registry"))).isEqualTo(before);
+    assertThat(plugins.roleVersion("plugins-ix")).isEqualTo(OptionalLong.of(1));
+
+    CliRun same = importIndex(tmp.resolve("index"), "--dry-run");
+    assertThat(same.exitCode()).as(same.err()).isZero();
+    assertThat(same.out())
+        .contains("nothing new would be published as plugins-ix\n")
+        .doesNotContain("upload:")
+        .doesNotContain("sign:");
   }
 
   @Test

@@ -34,7 +34,9 @@ public final class BusyboxRoot {
           "chmod",
           "test",
           "true",
-          "false");
+          "false",
+          "tail",
+          "mv");
 
   private BusyboxRoot() {}
 
