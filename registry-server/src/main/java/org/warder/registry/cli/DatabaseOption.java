@@ -1,12 +1,16 @@
 package org.warder.registry.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import org.warder.registry.postgres.Database;
+import org.warder.registry.postgres.PostgresSignerLease;
+import org.warder.registry.postgres.PostgresState;
 import org.warder.registry.postgres.PostgresTokenStore;
+import org.warder.registry.shared.SharedState;
 import org.warder.registry.storage.FileTokenStore;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.TokenStore;
@@ -71,6 +75,23 @@ final class DatabaseOption {
       return Optional.empty();
     }
     return Optional.of(Database.open(configured.get(), user.or(() -> fromEnv(USER)), password()));
+  }
+
+  /**
+   * What this node shares with the others: in the database when one is configured (this node then
+   * competes for the signer lease until the state is closed), else in the data directory.
+   */
+  SharedState sharedState(RegistryLayout layout, Clock clock, PrintWriter err) throws IOException {
+    Optional<Database> database = open();
+    if (database.isPresent()) {
+      return PostgresState.open(
+          database.get(),
+          clock,
+          PostgresSignerLease.DURATION,
+          PostgresSignerLease.RENEW_EVERY,
+          err);
+    }
+    return SharedState.files(layout, clock);
   }
 
   /** The tokens: in the database when one is configured, else in the data directory. */

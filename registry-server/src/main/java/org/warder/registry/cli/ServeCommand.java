@@ -14,9 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.eclipse.jetty.server.RequestLogWriter;
 import org.warder.registry.http.RegistryServer;
-import org.warder.registry.postgres.Database;
-import org.warder.registry.postgres.PostgresSignerLease;
-import org.warder.registry.postgres.PostgresState;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.shared.SharedState;
 import org.warder.registry.storage.RegistryLayout;
@@ -148,16 +145,7 @@ final class ServeCommand implements Callable<Integer> {
               + layout.keys().resolve("offline.passphrase"));
       out.println();
     }
-    Optional<Database> shared = database.open();
-    try (SharedState state =
-            shared.isPresent()
-                ? PostgresState.open(
-                    shared.get(),
-                    clock,
-                    PostgresSignerLease.DURATION,
-                    PostgresSignerLease.RENEW_EVERY,
-                    spec.commandLine().getErr())
-                : SharedState.files(layout, clock);
+    try (SharedState state = database.sharedState(layout, clock, spec.commandLine().getErr());
         RegistryServer server =
             new RegistryServer(
                 RegistryRepository.open(layout, clock, state.coordination()),

@@ -595,7 +595,8 @@ public final class RegistryRepository {
                 + ": expected to hold the signer lease to sign the snapshot and timestamp, found it"
                 + " held by "
                 + signer.holder()
-                + "; retry on the node that holds it, or once it expires");
+                + "; stop the registry's servers (each releases it as it stops), or wait until it"
+                + " expires, and run the command again");
       }
       Repository repository = load();
       Targets current = repository.targets("targets").orElseThrow().signed();

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.warder.registry.cli.RegistryMain;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.testing.Http;
 import org.warder.registry.testing.PostgresNode;
@@ -36,6 +37,9 @@ import org.warder.registry.testing.Publisher;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.registry.testing.TufClient;
 import org.warder.signing.Ed25519SigningKey;
+import org.warder.signing.PrivateFiles;
+import org.warder.signing.testing.CliRun;
+import org.warder.signing.tuf.PublicKeyFiles;
 import org.warder.signing.tuf.Repository;
 
 /**
@@ -225,5 +229,48 @@ class TwoNodesTest {
     first.close();
 
     assertThat(second.holdsLease()).isTrue();
+  }
+
+  @Test
+  void testDelegateCommand_refusedWhileANodeHoldsTheLease_signsOnceItIsReleased() throws Exception {
+    Path password = tmp.resolve("db.password");
+    PrivateFiles.writeString(password, postgres.password() + "\n");
+    Path keyFile = tmp.resolve("acme.pub");
+    PublicKeyFiles.write(Ed25519SigningKey.generate().publicKey(), keyFile);
+    String[] delegate = {
+      "delegate",
+      "acme",
+      "--key",
+      keyFile.toString(),
+      "--paths",
+      "plugins/acme-*",
+      "--data",
+      registry.data.toString(),
+      "--passphrase-file",
+      registry.passphraseFile.toString(),
+      "--database-url",
+      url,
+      "--database-user",
+      postgres.user(),
+      "--database-password-file",
+      password.toString()
+    };
+    PostgresNode node = start();
+    node.awaitLease(Duration.ofSeconds(5));
+    Map<String, String> before = registry.metadataFiles();
+
+    CliRun refused = CliRun.of(RegistryMain::run, delegate);
+
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err())
+        .contains("expected to hold the signer lease", "stop the registry's servers");
+    assertThat(registry.metadataFiles()).isEqualTo(before);
+
+    nodes.remove(node);
+    node.close(); // releases the lease
+    CliRun delegated = CliRun.of(RegistryMain::run, delegate);
+
+    assertThat(delegated.exitCode()).as(delegated.err()).isZero();
+    assertThat(delegated.out()).contains("Delegated acme");
   }
 }
