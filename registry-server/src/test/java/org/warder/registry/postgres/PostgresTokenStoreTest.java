@@ -2,7 +2,6 @@ package org.warder.registry.postgres;
 
 import java.io.IOException;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.warder.registry.storage.TokenStore;
 import org.warder.registry.storage.TokenStoreContract;
@@ -15,12 +14,7 @@ class PostgresTokenStoreTest extends TokenStoreContract {
 
   @BeforeAll
   static void startPostgres() throws Exception {
-    postgres = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopPostgres() throws IOException {
-    postgres.close();
+    postgres = PostgresServer.shared();
   }
 
   @Override

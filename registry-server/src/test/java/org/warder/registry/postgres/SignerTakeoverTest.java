@@ -2,7 +2,6 @@ package org.warder.registry.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,12 +38,7 @@ class SignerTakeoverTest {
 
   @BeforeAll
   static void startPostgres() throws Exception {
-    postgres = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopPostgres() throws IOException {
-    postgres.close();
+    postgres = PostgresServer.shared();
   }
 
   private String holder(String url) throws Exception {
@@ -54,6 +47,22 @@ class SignerTakeoverTest {
         ResultSet row = s.executeQuery("SELECT holder FROM signer_lease")) {
       return row.next() ? row.getString(1) : "";
     }
+  }
+
+  /** Publishes version {@code version} of acme listing {@code web}; its timestamp version. */
+  private static long publish(Publisher acme, Ed25519SigningKey key, long version, byte[] web)
+      throws Exception {
+    HttpResponse<byte[]> r =
+        acme.submit(
+            "acme",
+            Publisher.targets(
+                    version,
+                    Instant.now().plus(Duration.ofDays(30)),
+                    Map.of("plugins/acme-web", web),
+                    List.of(key))
+                .toBytes());
+    assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    return Http.json(r).get("timestamp").asLong();
   }
 
   @Test
@@ -92,18 +101,7 @@ class SignerTakeoverTest {
         byte[] web = "acme web\n".getBytes(StandardCharsets.UTF_8);
         Publisher acme = second.publisher(token);
         acme.upload(web);
-        HttpResponse<byte[]> relayed =
-            acme.submit(
-                "acme",
-                Publisher.targets(
-                        1,
-                        Instant.now().plus(Duration.ofDays(30)),
-                        Map.of("plugins/acme-web", web),
-                        List.of(acmeKey))
-                    .toBytes());
-        assertThat(relayed.statusCode())
-            .as(new String(relayed.body(), StandardCharsets.UTF_8))
-            .isEqualTo(200);
+        long relayedTimestamp = publish(acme, acmeKey, 1, web);
         assertThat(second.relayed()).as("published by the process holding the lease").isOne();
         assertThat(holder(url)).contains(firstPid);
 
@@ -116,20 +114,8 @@ class SignerTakeoverTest {
             .isLessThanOrEqualTo(
                 PostgresSignerLease.DURATION.plus(PostgresSignerLease.RENEW_EVERY).plusSeconds(1));
 
-        HttpResponse<byte[]> signed =
-            acme.submit(
-                "acme",
-                Publisher.targets(
-                        2,
-                        Instant.now().plus(Duration.ofDays(30)),
-                        Map.of("plugins/acme-web", web),
-                        List.of(acmeKey))
-                    .toBytes());
-        assertThat(signed.statusCode())
-            .as(new String(signed.body(), StandardCharsets.UTF_8))
-            .isEqualTo(200);
-        assertThat(Http.json(signed).get("timestamp").asLong())
-            .isEqualTo(Http.json(relayed).get("timestamp").asLong() + 1);
+        long signedTimestamp = publish(acme, acmeKey, 2, web);
+        assertThat(signedTimestamp).isEqualTo(relayedTimestamp + 1);
         assertThat(second.relayed()).as("signed by itself now").isOne();
       }
     }

@@ -23,16 +23,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * A real PostgreSQL server (Debian's {@code postgresql} package, version 15 or later) for one test
- * class: {@code initdb} into a new temporary directory, started with {@code pg_ctl} on a free
- * loopback port and a private unix socket directory, password authentication over TCP. As root it
- * runs as the unprivileged {@code postgres} user (PostgreSQL refuses to run as root). Closing it
- * stops the server (immediately: nothing in it is kept) and deletes the directory. Without the
- * binaries the test is skipped loudly, or fails on CI ({@link Facility}).
+ * A real PostgreSQL server (Debian's {@code postgresql} package, version 15 or later), one per test
+ * JVM ({@link #shared}), each test taking a new database of its own: {@code initdb} into a new
+ * temporary directory, started with {@code pg_ctl} on a free loopback port and a private unix
+ * socket directory, password authentication over TCP. As root it runs as the unprivileged {@code
+ * postgres} user (PostgreSQL refuses to run as root). When the JVM exits the server is stopped
+ * (immediately: nothing in it is kept) and its directory deleted. Without the binaries the test is
+ * skipped loudly, or fails on CI ({@link Facility}).
  */
-public final class PostgresServer implements AutoCloseable {
+public final class PostgresServer {
   public static final String USER = "warder";
   private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static PostgresServer shared;
 
   private final Path dir;
   private final Path bin;
@@ -46,8 +48,29 @@ public final class PostgresServer implements AutoCloseable {
     this.password = password;
   }
 
-  /** Starts a new server, or skips (fails on CI) the test when PostgreSQL is not installed. */
-  public static PostgresServer start() throws Exception {
+  /**
+   * The server of this JVM, started on first use; skips (fails on CI) the test when PostgreSQL is
+   * not installed.
+   */
+  public static synchronized PostgresServer shared() throws Exception {
+    if (shared == null) {
+      PostgresServer started = start();
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      started.close();
+                    } catch (IOException e) {
+                      System.err.println("cannot stop the test PostgreSQL: " + e.getMessage());
+                    }
+                  }));
+      shared = started;
+    }
+    return shared;
+  }
+
+  private static PostgresServer start() throws Exception {
     Optional<Path> bin = binaries();
     if (bin.isEmpty()) {
       Facility.missing(
@@ -196,8 +219,7 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   /** Stops the server at once and deletes its directory. */
-  @Override
-  public void close() throws IOException {
+  private void close() throws IOException {
     try {
       if (Files.exists(dir.resolve("data").resolve("postmaster.pid"))) {
         run(
