@@ -70,6 +70,18 @@ public final class Database {
     }
   }
 
+  /**
+   * Closes {@code connection}, which may be broken already: either way the server ends its session,
+   * with its transaction and locks.
+   */
+  static void close(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // broken already: the server ended the session
+    }
+  }
+
   /** {@code e} as an I/O failure to {@code what} the database, naming it and what to check. */
   IOException failure(String what, SQLException e) {
     return new IOException(

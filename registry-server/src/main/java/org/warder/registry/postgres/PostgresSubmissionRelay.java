@@ -39,6 +39,7 @@ public final class PostgresSubmissionRelay implements SubmissionRelay, Closeable
   private final Duration timeout;
   private final PrintWriter err;
   private final ScheduledExecutorService worker;
+  private Optional<Connection> workerConnection = Optional.empty(); // the worker thread's only
 
   /**
    * A relay for node {@code node} (its name in the signer lease) that waits up to {@code timeout}
@@ -162,39 +163,51 @@ public final class PostgresSubmissionRelay implements SubmissionRelay, Closeable
             TimeUnit.MILLISECONDS);
   }
 
-  /** Publishes the oldest waiting submission while this node holds the lease; whether it did. */
+  /**
+   * Publishes the oldest waiting submission while this node holds the lease; whether it did. Polls
+   * on one connection, kept from round to round (opened again after a failure).
+   */
   private boolean takeOne(Submitter signer) throws IOException {
-    try (Connection c = database.connect()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement take =
-          c.prepareStatement(
-              "SELECT id, role, body FROM submission WHERE outcome IS NULL AND EXISTS (SELECT 1"
-                  + " FROM signer_lease WHERE holder = ? AND expires > now())"
-                  + " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED")) {
-        take.setString(1, node);
-        try (ResultSet row = take.executeQuery()) {
-          if (!row.next()) {
-            c.rollback();
-            return false;
-          }
-          long id = row.getLong("id");
-          Optional<ObjectNode> outcome =
-              publish(signer, row.getString("role"), row.getBytes("body"));
-          if (outcome.isEmpty()) {
-            c.rollback(); // lost the lease meanwhile: the next holder takes it
-            return false;
-          }
-          try (PreparedStatement done =
-              c.prepareStatement("UPDATE submission SET outcome = ?::jsonb WHERE id = ?")) {
-            done.setString(1, JSON.writeValueAsString(outcome.get()));
-            done.setLong(2, id);
-            done.executeUpdate();
-          }
-          c.commit();
-          return true;
+    if (workerConnection.isEmpty()) {
+      Connection opened = database.connect();
+      try {
+        opened.setAutoCommit(false);
+      } catch (SQLException e) {
+        Database.close(opened);
+        throw database.failure("take relayed submissions from", e);
+      }
+      workerConnection = Optional.of(opened);
+    }
+    Connection c = workerConnection.get();
+    try (PreparedStatement take =
+        c.prepareStatement(
+            "SELECT id, role, body FROM submission WHERE outcome IS NULL AND EXISTS (SELECT 1"
+                + " FROM signer_lease WHERE holder = ? AND expires > now())"
+                + " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED")) {
+      take.setString(1, node);
+      try (ResultSet row = take.executeQuery()) {
+        if (!row.next()) {
+          c.rollback();
+          return false;
         }
+        long id = row.getLong("id");
+        Optional<ObjectNode> outcome = publish(signer, row.getString("role"), row.getBytes("body"));
+        if (outcome.isEmpty()) {
+          c.rollback(); // lost the lease meanwhile: the next holder takes it
+          return false;
+        }
+        try (PreparedStatement done =
+            c.prepareStatement("UPDATE submission SET outcome = ?::jsonb WHERE id = ?")) {
+          done.setString(1, JSON.writeValueAsString(outcome.get()));
+          done.setLong(2, id);
+          done.executeUpdate();
+        }
+        c.commit();
+        return true;
       }
     } catch (SQLException e) {
+      workerConnection = Optional.empty();
+      Database.close(c);
       throw database.failure("take relayed submissions from", e);
     }
   }
@@ -236,5 +249,7 @@ public final class PostgresSubmissionRelay implements SubmissionRelay, Closeable
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while stopping the relay of submissions", e);
     }
+    workerConnection.ifPresent(Database::close); // the worker has ended
+    workerConnection = Optional.empty();
   }
 }

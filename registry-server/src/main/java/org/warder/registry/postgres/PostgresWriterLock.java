@@ -41,23 +41,17 @@ public final class PostgresWriterLock implements WriterLock {
       }
       return new Lock(Optional.of(connection));
     } catch (SQLException e) {
-      close(connection);
+      if (connection != null) {
+        Database.close(connection);
+      }
       local.unlock();
       throw database.failure("take the writer lock in", e);
     } catch (IOException | RuntimeException | Error e) {
-      close(connection);
+      if (connection != null) {
+        Database.close(connection);
+      }
       local.unlock();
       throw e;
-    }
-  }
-
-  private static void close(Connection connection) {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        // closing the session releases its advisory locks, or the server already dropped it
-      }
     }
   }
 
@@ -80,7 +74,7 @@ public final class PostgresWriterLock implements WriterLock {
           } catch (SQLException e) {
             throw database.failure("release the writer lock in", e);
           } finally {
-            PostgresWriterLock.close(connection.get());
+            Database.close(connection.get());
           }
         }
       } finally {
