@@ -10,10 +10,13 @@ import org.warder.registry.postgres.Database;
 import org.warder.registry.postgres.PostgresSignerLease;
 import org.warder.registry.postgres.PostgresState;
 import org.warder.registry.postgres.PostgresTokenStore;
+import org.warder.registry.postgres.PostgresWriterLock;
 import org.warder.registry.shared.SharedState;
+import org.warder.registry.storage.DataLock;
 import org.warder.registry.storage.FileTokenStore;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.TokenStore;
+import org.warder.registry.storage.WriterLock;
 import org.warder.signing.PrivateFiles;
 import picocli.CommandLine.Option;
 
@@ -92,6 +95,15 @@ final class DatabaseOption {
           err);
     }
     return SharedState.files(layout, clock);
+  }
+
+  /** The writer lock: the database's when one is configured, else the data directory's. */
+  WriterLock writerLock(RegistryLayout layout) throws IOException {
+    Optional<Database> database = open();
+    if (database.isPresent()) {
+      return new PostgresWriterLock(database.get());
+    }
+    return DataLock.writerLock(layout);
   }
 
   /** The tokens: in the database when one is configured, else in the data directory. */

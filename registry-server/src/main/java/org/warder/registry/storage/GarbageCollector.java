@@ -13,12 +13,14 @@ import java.util.Set;
  * references ({@link ReferencedBlobs}), and expired upload sessions. An orphan stored or asked for
  * ({@code HEAD /api/v1/blobs/}) within the grace period is kept: a publisher uploads blobs before
  * it submits the metadata naming them. References are computed and blobs deleted under the {@link
- * DataLock}, which every submission holds while it checks blobs and writes metadata, so a
- * submission sees a blob either kept or gone, never half. Thread-safe.
+ * WriterLock} (the {@link DataLock}, or the one the registry's nodes share), which every submission
+ * holds while it checks blobs and writes metadata, so a submission sees a blob either kept or gone,
+ * never half. Thread-safe.
  */
 public final class GarbageCollector {
   private final RegistryLayout layout;
   private final Clock clock;
+  private final WriterLock writerLock;
 
   /**
    * What was found (and deleted, when asked).
@@ -46,9 +48,10 @@ public final class GarbageCollector {
     }
   }
 
-  public GarbageCollector(RegistryLayout layout, Clock clock) {
+  public GarbageCollector(RegistryLayout layout, Clock clock, WriterLock writerLock) {
     this.layout = layout;
     this.clock = clock;
+    this.writerLock = writerLock;
   }
 
   /**
@@ -60,7 +63,7 @@ public final class GarbageCollector {
     ReferencedBlobs references = new ReferencedBlobs(layout);
     UploadSessions uploads = new UploadSessions(layout, blobs, references, clock, Long.MAX_VALUE);
     Instant cutoff = clock.instant().minus(grace);
-    DataLock.Held lock = DataLock.acquire(layout);
+    WriterLock.Held lock = writerLock.acquire();
     try (lock) {
       Set<String> referenced = references.all();
       List<BlobStore.Stored> orphans = new ArrayList<>();
