@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.warder.client.jail.JailCloner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,8 +30,7 @@ final class CloneCommand implements Callable<Integer> {
       description = "An independent full copy (ZFS send/receive), not a clone of a snapshot.")
   boolean thick;
 
-  @Option(names = "--dry-run", description = "Print the steps; change nothing.")
-  boolean dryRun;
+  @Mixin DryRunOption dryRun;
 
   @Parameters(index = "0", paramLabel = "SOURCE", description = "A stopped jail.")
   String source;
@@ -48,7 +48,7 @@ final class CloneCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
     JailCloner cloner = ctx.jails().cloner();
-    if (dryRun) {
+    if (dryRun.dryRun) {
       cloner.plan(source, target, properties, thick).plan().describe().forEach(ctx.out::println);
       ctx.out.println("(--dry-run: " + target + " was not created; nothing was changed)");
       return 0;

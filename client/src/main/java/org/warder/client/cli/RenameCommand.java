@@ -3,8 +3,8 @@ package org.warder.client.cli;
 import java.util.concurrent.Callable;
 import org.warder.client.jail.JailRenamer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -23,8 +23,7 @@ import picocli.CommandLine.Spec;
 final class RenameCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--dry-run", description = "Print the steps; change nothing.")
-  boolean dryRun;
+  @Mixin DryRunOption dryRun;
 
   @Parameters(index = "0", paramLabel = "OLD", description = "A stopped jail.")
   String from;
@@ -36,7 +35,7 @@ final class RenameCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Context ctx = WarderMain.context(spec);
     JailRenamer renamer = ctx.jails().renamer();
-    if (dryRun) {
+    if (dryRun.dryRun) {
       renamer.plan(from, to).describe().forEach(ctx.out::println);
       ctx.out.println("(--dry-run: " + from + " was not renamed; nothing was changed)");
       return 0;

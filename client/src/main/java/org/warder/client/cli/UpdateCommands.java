@@ -6,6 +6,7 @@ import org.warder.client.exec.Command;
 import org.warder.client.host.HostOs;
 import org.warder.client.jail.JailUpdater;
 import org.warder.client.progress.ConsoleReporter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,8 +27,10 @@ final class UpdateCommands {
             HostOs.current(),
             new ConsoleReporter(ctx.out));
     if (dryRun) {
-      updater.commands(name, release).stream().map(Command::display).forEach(ctx.out::println);
-      ctx.out.println("(--dry-run: nothing was run)");
+      DryRunOption.print(
+          ctx,
+          updater.commands(name, release).stream().map(Command::display).toList(),
+          "nothing was run");
       return 0;
     }
     updater.update(name, release);
@@ -47,15 +50,14 @@ final class UpdateCommands {
   static final class Update implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--dry-run", description = "Print the commands; run nothing.")
-    boolean dryRun;
+    @Mixin DryRunOption dryRun;
 
     @Parameters(paramLabel = "NAME", description = "The jail.")
     String name;
 
     @Override
     public Integer call() throws Exception {
-      return run(spec, name, Optional.empty(), dryRun);
+      return run(spec, name, Optional.empty(), dryRun.dryRun);
     }
   }
 
@@ -70,8 +72,7 @@ final class UpdateCommands {
   static final class Upgrade implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--dry-run", description = "Print the commands; run nothing.")
-    boolean dryRun;
+    @Mixin DryRunOption dryRun;
 
     @Option(
         names = {"-r", "--release"},
@@ -85,7 +86,7 @@ final class UpdateCommands {
 
     @Override
     public Integer call() throws Exception {
-      return run(spec, name, Optional.of(release), dryRun);
+      return run(spec, name, Optional.of(release), dryRun.dryRun);
     }
   }
 }
