@@ -326,6 +326,9 @@ public final class RegistryRepository {
    * is signed. Blobs are content-addressed and never rewritten, so hashes checked stay true; under
    * the lock only the cheap checks run again, against the metadata as it is then (a delegation or
    * version may have changed meanwhile, a blob may have been removed).
+   *
+   * <p>On a node that does not hold the signer lease, a submission that passed the checks is
+   * relayed to the holder, which checks it again, publishes it and answers for it.
    */
   public Published submit(String role, byte[] body)
       throws RegistryException, IOException, SigningException {
