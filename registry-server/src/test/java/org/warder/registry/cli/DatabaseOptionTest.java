@@ -10,13 +10,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.TokenStore;
-import org.warder.registry.testing.PostgresServer;
+import org.warder.registry.testing.PostgresDatabase;
 import org.warder.signing.PrivateFiles;
 import org.warder.signing.testing.CliRun;
 
@@ -25,20 +25,13 @@ import org.warder.signing.testing.CliRun;
  * {@code WARDER_REGISTRY_DATABASE_*} variables, against a real PostgreSQL.
  */
 class DatabaseOptionTest {
-  private static PostgresServer postgres;
+  @RegisterExtension final PostgresDatabase postgres = new PostgresDatabase();
 
   @TempDir Path tmp;
-  private String url = "";
   private Path passwordFile = Path.of("");
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    postgres = PostgresServer.shared();
-  }
 
   @BeforeEach
   void setUp() throws Exception {
-    url = postgres.newDatabase();
     passwordFile = tmp.resolve("password");
     PrivateFiles.writeString(passwordFile, postgres.password() + "\n");
   }
@@ -57,7 +50,7 @@ class DatabaseOptionTest {
       "--data",
       data.toString(),
       "--database-url",
-      url,
+      postgres.url(),
       "--database-user",
       postgres.user(),
       "--database-password-file",
@@ -81,7 +74,7 @@ class DatabaseOptionTest {
     DatabaseOption fromEnv =
         option(
             Map.of(
-                DatabaseOption.URL, url,
+                DatabaseOption.URL, postgres.url(),
                 DatabaseOption.USER, postgres.user(),
                 DatabaseOption.PASSWORD, postgres.password()));
     TokenStore tokens = fromEnv.tokens(new RegistryLayout(data), Clock.systemUTC());
@@ -95,7 +88,7 @@ class DatabaseOptionTest {
         option(
             Map.of(
                 DatabaseOption.URL,
-                url,
+                postgres.url(),
                 DatabaseOption.USER,
                 postgres.user(),
                 DatabaseOption.PASSWORD_FILE,
@@ -124,7 +117,7 @@ class DatabaseOptionTest {
   @Test
   void testOpen_passwordFileOthersCanRead_refused() throws Exception {
     Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-r--r--"));
-    DatabaseOption option = option(Map.of(DatabaseOption.URL, url));
+    DatabaseOption option = option(Map.of(DatabaseOption.URL, postgres.url()));
     option.passwordFile = Optional.of(passwordFile);
 
     assertThatThrownBy(option::open)
@@ -138,7 +131,7 @@ class DatabaseOptionTest {
         option(
             Map.of(
                 DatabaseOption.URL,
-                url,
+                postgres.url(),
                 DatabaseOption.USER,
                 postgres.user(),
                 DatabaseOption.PASSWORD,
@@ -146,7 +139,7 @@ class DatabaseOptionTest {
 
     assertThatThrownBy(option::open)
         .isInstanceOf(IOException.class)
-        .hasMessageContaining(url)
+        .hasMessageContaining(postgres.url())
         .hasMessageNotContaining("wrong-password-1234")
         .hasMessageNotContaining(postgres.password());
   }

@@ -6,44 +6,34 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.warder.registry.api.ErrorCode;
 import org.warder.registry.api.RegistryException;
 import org.warder.registry.repo.RegistryRepository;
-import org.warder.registry.testing.PostgresServer;
+import org.warder.registry.testing.PostgresDatabase;
 
 /**
  * Submissions relayed through the {@code submission} table of a real PostgreSQL, between a relay
  * standing for the node without the lease and one standing for its holder.
  */
 class PostgresSubmissionRelayTest {
-  private static PostgresServer postgres;
+  @RegisterExtension final PostgresDatabase postgres = new PostgresDatabase();
 
-  private String url = "";
   private final StringWriter errors = new StringWriter();
   private PostgresSubmissionRelay holder;
   private PostgresSubmissionRelay other;
 
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    postgres = PostgresServer.shared();
-  }
-
   @BeforeEach
   void setUp() throws Exception {
-    url = postgres.newDatabase();
-    Database database =
-        Database.open(url, Optional.of(postgres.user()), Optional.of(postgres.password()));
+    Database database = postgres.open();
     sql(
         "INSERT INTO signer_lease (name, holder, expires)"
             + " VALUES ('snapshot-timestamp', 'holder', now() + interval '1 hour')");
@@ -59,7 +49,7 @@ class PostgresSubmissionRelayTest {
   }
 
   private long sql(String statement) throws Exception {
-    try (Connection c = DriverManager.getConnection(url, postgres.user(), postgres.password());
+    try (Connection c = postgres.connect();
         Statement s = c.createStatement()) {
       if (s.execute(statement)) {
         try (ResultSet r = s.getResultSet()) {

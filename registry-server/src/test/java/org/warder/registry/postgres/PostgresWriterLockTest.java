@@ -4,43 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.registry.cli.RegistryMain;
 import org.warder.registry.storage.WriterLock;
-import org.warder.registry.testing.PostgresServer;
+import org.warder.registry.testing.PostgresDatabase;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.signing.PrivateFiles;
 import org.warder.signing.testing.CliRun;
 
 /** The writer lock the nodes share: a PostgreSQL advisory lock, against a real server. */
 class PostgresWriterLockTest {
-  private static PostgresServer postgres;
+  @RegisterExtension final PostgresDatabase postgres = new PostgresDatabase();
 
   @TempDir Path tmp;
-  private String url = "";
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    postgres = PostgresServer.shared();
-  }
-
-  @BeforeEach
-  void setUp() throws Exception {
-    url = postgres.newDatabase();
-  }
 
   /** The lock as another node has it: a database and connections of its own. */
   private PostgresWriterLock node() throws Exception {
-    return new PostgresWriterLock(
-        Database.open(url, Optional.of(postgres.user()), Optional.of(postgres.password())));
+    return new PostgresWriterLock(postgres.open());
   }
 
   /** Takes and releases {@code lock} in another thread (a held lock is released by its thread). */
@@ -78,7 +63,7 @@ class PostgresWriterLockTest {
     CompletableFuture<Void> waiting = acquireInBackground(node());
     Thread.sleep(500);
     assertThat(waiting).isNotDone();
-    try (Connection c = DriverManager.getConnection(url, postgres.user(), postgres.password());
+    try (Connection c = postgres.connect();
         Statement s = c.createStatement()) {
       s.execute(
           "SELECT pg_terminate_backend(pid) FROM pg_locks"
@@ -106,7 +91,7 @@ class PostgresWriterLockTest {
                       "--data",
                       registry.data.toString(),
                       "--database-url",
-                      url,
+                      postgres.url(),
                       "--database-user",
                       postgres.user(),
                       "--database-password-file",

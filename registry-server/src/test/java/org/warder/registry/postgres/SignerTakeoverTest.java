@@ -6,7 +6,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -14,12 +13,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.registry.testing.Http;
+import org.warder.registry.testing.PostgresDatabase;
 import org.warder.registry.testing.PostgresNode;
-import org.warder.registry.testing.PostgresServer;
 import org.warder.registry.testing.Publisher;
 import org.warder.registry.testing.ServerProcess;
 import org.warder.registry.testing.TestRegistry;
@@ -32,17 +31,12 @@ import org.warder.signing.PrivateFiles;
  * plus a renewal interval (8 + 2 s), and publishes.
  */
 class SignerTakeoverTest {
-  private static PostgresServer postgres;
+  @RegisterExtension final PostgresDatabase postgres = new PostgresDatabase();
 
   @TempDir Path tmp;
 
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    postgres = PostgresServer.shared();
-  }
-
-  private String holder(String url) throws Exception {
-    try (Connection c = DriverManager.getConnection(url, postgres.user(), postgres.password());
+  private String holder() throws Exception {
+    try (Connection c = postgres.connect();
         Statement s = c.createStatement();
         ResultSet row = s.executeQuery("SELECT holder FROM signer_lease")) {
       return row.next() ? row.getString(1) : "";
@@ -70,7 +64,6 @@ class SignerTakeoverTest {
     TestRegistry registry = TestRegistry.create(tmp);
     Ed25519SigningKey acmeKey = Ed25519SigningKey.generate();
     registry.delegate("acme", List.of(acmeKey), 1, "plugins/acme-*");
-    String url = postgres.newDatabase();
     Path password = tmp.resolve("db.password");
     PrivateFiles.writeString(password, postgres.password() + "\n");
     try (ServerProcess first =
@@ -79,14 +72,14 @@ class SignerTakeoverTest {
             Optional.empty(),
             tmp.resolve("logs"),
             "--database-url",
-            url,
+            postgres.url(),
             "--database-user",
             postgres.user(),
             "--database-password-file",
             password.toString())) {
       String firstPid = "/" + first.process().pid() + "/";
       Instant started = Instant.now();
-      while (!holder(url).contains(firstPid)) {
+      while (!holder().contains(firstPid)) {
         assertThat(Instant.now()).isBefore(started.plusSeconds(10));
         Thread.sleep(100);
       }
@@ -94,7 +87,6 @@ class SignerTakeoverTest {
           PostgresNode.start(
               registry.layout,
               postgres,
-              url,
               PostgresSignerLease.DURATION,
               PostgresSignerLease.RENEW_EVERY)) {
         String token = second.tokens().create("acme", List.of("acme")).secret();
@@ -103,7 +95,7 @@ class SignerTakeoverTest {
         acme.upload(web);
         long relayedTimestamp = publish(acme, acmeKey, 1, web);
         assertThat(second.relayed()).as("published by the process holding the lease").isOne();
-        assertThat(holder(url)).contains(firstPid);
+        assertThat(holder()).contains(firstPid);
 
         first.kill();
         Instant killed = Instant.now();

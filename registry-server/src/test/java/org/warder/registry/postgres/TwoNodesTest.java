@@ -6,7 +6,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -22,15 +21,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.registry.cli.RegistryMain;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.testing.Http;
+import org.warder.registry.testing.PostgresDatabase;
 import org.warder.registry.testing.PostgresNode;
-import org.warder.registry.testing.PostgresServer;
 import org.warder.registry.testing.Publisher;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.registry.testing.TufClient;
@@ -47,22 +46,15 @@ import org.warder.signing.tuf.Repository;
 class TwoNodesTest {
   private static final Duration LEASE = Duration.ofSeconds(2);
   private static final Duration RENEW = Duration.ofMillis(500);
-  private static PostgresServer postgres;
+  @RegisterExtension final PostgresDatabase postgres = new PostgresDatabase();
 
   @TempDir Path tmp;
   private TestRegistry registry;
-  private String url = "";
   private final List<PostgresNode> nodes = new ArrayList<>();
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    postgres = PostgresServer.shared();
-  }
 
   @BeforeEach
   void setUp() throws Exception {
     registry = TestRegistry.create(tmp);
-    url = postgres.newDatabase();
   }
 
   @AfterEach
@@ -73,7 +65,7 @@ class TwoNodesTest {
   }
 
   private PostgresNode start() throws Exception {
-    PostgresNode node = PostgresNode.start(registry.layout, postgres, url, LEASE, RENEW);
+    PostgresNode node = PostgresNode.start(registry.layout, postgres, LEASE, RENEW);
     nodes.add(node);
     return node;
   }
@@ -188,7 +180,7 @@ class TwoNodesTest {
     first.awaitLease(Duration.ofSeconds(5));
     PostgresNode second = start();
     // the lease as a holder leaves it that dies now: held for 2 s more, never renewed nor released
-    try (Connection c = DriverManager.getConnection(url, postgres.user(), postgres.password());
+    try (Connection c = postgres.connect();
         Statement s = c.createStatement()) {
       s.execute("UPDATE signer_lease SET holder = 'dead-node', expires = now() + interval '2 s'");
     }
@@ -200,7 +192,7 @@ class TwoNodesTest {
     second.awaitLease(Duration.ofSeconds(5));
 
     assertThat(Duration.between(died, Instant.now())).isLessThan(Duration.ofSeconds(4));
-    try (Connection c = DriverManager.getConnection(url, postgres.user(), postgres.password());
+    try (Connection c = postgres.connect();
         Statement s = c.createStatement();
         ResultSet holder = s.executeQuery("SELECT holder FROM signer_lease")) {
       assertThat(holder.next()).isTrue();
@@ -242,7 +234,7 @@ class TwoNodesTest {
       "--passphrase-file",
       registry.passphraseFile.toString(),
       "--database-url",
-      url,
+      postgres.url(),
       "--database-user",
       postgres.user(),
       "--database-password-file",

@@ -11,7 +11,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.warder.registry.api.RegistryException;
 import org.warder.registry.http.RegistryServer;
@@ -37,10 +36,9 @@ public final class PostgresNode implements AutoCloseable {
   private final StringWriter errors = new StringWriter();
 
   private PostgresNode(
-      RegistryLayout layout, PostgresServer postgres, String url, Duration lease, Duration renew)
+      RegistryLayout layout, PostgresDatabase postgres, Duration lease, Duration renew)
       throws Exception {
-    Database database =
-        Database.open(url, Optional.of(postgres.user()), Optional.of(postgres.password()));
+    Database database = postgres.open();
     state =
         PostgresState.open(
             database, Clock.systemUTC(), lease, renew, new PrintWriter(errors, true));
@@ -76,13 +74,13 @@ public final class PostgresNode implements AutoCloseable {
   }
 
   /**
-   * Starts a node serving {@code layout} with the database {@code url} of {@code postgres}; its
-   * lease lasts {@code lease}, renewed every {@code renew}.
+   * Starts a node serving {@code layout} with the database {@code postgres}; its lease lasts {@code
+   * lease}, renewed every {@code renew}.
    */
   public static PostgresNode start(
-      RegistryLayout layout, PostgresServer postgres, String url, Duration lease, Duration renew)
+      RegistryLayout layout, PostgresDatabase postgres, Duration lease, Duration renew)
       throws Exception {
-    return new PostgresNode(layout, postgres, url, lease, renew);
+    return new PostgresNode(layout, postgres, lease, renew);
   }
 
   public RegistryRepository repository() {

@@ -192,10 +192,6 @@ public final class PostgresServer {
     return Files.exists(log) ? "\nserver log:\n" + Files.readString(log) : "";
   }
 
-  public int port() {
-    return port;
-  }
-
   public String user() {
     return USER;
   }
