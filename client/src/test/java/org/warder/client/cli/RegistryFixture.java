@@ -9,8 +9,8 @@ import java.time.Clock;
 import java.util.List;
 import org.warder.registry.http.RegistryServer;
 import org.warder.registry.repo.RegistryRepository;
+import org.warder.registry.storage.FileTokenStore;
 import org.warder.registry.storage.RegistryLayout;
-import org.warder.registry.storage.TokenStore;
 import org.warder.signing.Key;
 import org.warder.signing.KeyFiles;
 
@@ -47,7 +47,7 @@ final class RegistryFixture implements AutoCloseable {
 
   /** A publishing token for {@code roles}. */
   String token(String publisher, String... roles) throws IOException {
-    return new TokenStore(layout, Clock.systemUTC()).create(publisher, List.of(roles)).secret();
+    return new FileTokenStore(layout, Clock.systemUTC()).create(publisher, List.of(roles)).secret();
   }
 
   @Override

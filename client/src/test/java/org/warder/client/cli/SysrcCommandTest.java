@@ -56,14 +56,20 @@ class SysrcCommandTest {
         .contains("(--dry-run: nothing was run)");
   }
 
-  @Test
-  void sysrc_inTheSandbox_setsReadsAndRemovesRcConfEntries() throws Exception {
+  /** Jail {@code web} (stopped) of a busybox root with the demo release's sysrc; its root. */
+  private static Path sandboxJailWithTheDemoSysrc(TestHost host) throws Exception {
     BusyboxRoot.requireSandbox();
-    TestHost host = new TestHost(tmp.resolve("w"));
     host.ok("create", "-e", "-n", "web");
     Path root = BusyboxRoot.create(host.jailRoot("web"));
     Files.createDirectories(root.resolve("usr/sbin"));
     Files.copy(DEMO_SYSRC, root.resolve("usr/sbin/sysrc"));
+    return root;
+  }
+
+  @Test
+  void sysrc_inTheSandbox_setsReadsAndRemovesRcConfEntries() throws Exception {
+    TestHost host = new TestHost(tmp.resolve("w"));
+    Path root = sandboxJailWithTheDemoSysrc(host);
     Path rcConf = root.resolve("etc/rc.conf");
     Files.writeString(rcConf, "# the jail's own\nsshd_enable=\"NO\"\nnginx_flags='-q'\n");
     host.ok("start", "web");
@@ -87,12 +93,8 @@ class SysrcCommandTest {
 
   @Test
   void sysrc_inTheSandbox_refusesWhatTheDemoSysrcCannotDoAndChangesNothing() throws Exception {
-    BusyboxRoot.requireSandbox();
     TestHost host = new TestHost(tmp.resolve("w"));
-    host.ok("create", "-e", "-n", "web");
-    Path root = BusyboxRoot.create(host.jailRoot("web"));
-    Files.createDirectories(root.resolve("usr/sbin"));
-    Files.copy(DEMO_SYSRC, root.resolve("usr/sbin/sysrc"));
+    Path root = sandboxJailWithTheDemoSysrc(host);
     Path rcConf = root.resolve("etc/rc.conf");
     String before = "sshd_enable=\"NO\"\n";
     Files.writeString(rcConf, before);
@@ -119,12 +121,8 @@ class SysrcCommandTest {
 
   @Test
   void sysrc_throughARcConfLinkedToAHostPath_writesOnlyInsideTheJail() throws Exception {
-    BusyboxRoot.requireSandbox();
     TestHost host = new TestHost(tmp.resolve("w"));
-    host.ok("create", "-e", "-n", "web");
-    Path root = BusyboxRoot.create(host.jailRoot("web"));
-    Files.createDirectories(root.resolve("usr/sbin"));
-    Files.copy(DEMO_SYSRC, root.resolve("usr/sbin/sysrc"));
+    Path root = sandboxJailWithTheDemoSysrc(host);
     Path hostFile = Files.writeString(tmp.resolve("host-rc.conf"), "host_only=\"1\"\n");
     Files.deleteIfExists(root.resolve("etc/rc.conf"));
     Files.createSymbolicLink(root.resolve("etc/rc.conf"), hostFile.toAbsolutePath());

@@ -46,6 +46,11 @@ public enum ErrorCode {
   TOO_LARGE(413),
   /** The registry already serves as many API requests as it allows, in all or with this token. */
   BUSY(503),
+  /**
+   * This node does not hold the signer lease (several nodes share one registry): only the holder
+   * signs the snapshot and timestamp a submission needs; retry, through another node.
+   */
+  NOT_SIGNER(503),
   /** The request body came slower than the minimum rate, or paused past the idle timeout. */
   TOO_SLOW(408),
   /** Method not supported on this path. */

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.registry.repo.Delegation;
 import org.warder.registry.repo.RegistryRepository;
+import org.warder.registry.shared.SharedState;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.Key;
@@ -85,6 +86,7 @@ final class DelegateCommand implements Callable<Integer> {
   Optional<Path> passphraseFile = Optional.empty();
 
   @Mixin DataOption data;
+  @Mixin DatabaseOption database;
 
   @Mixin ConfigOption config;
 
@@ -112,17 +114,21 @@ final class DelegateCommand implements Callable<Integer> {
     Delegation.check(role, keys, threshold, paths).ifPresent(this::badUsage);
 
     RegistryLayout layout = data.layout();
-    RegistryRepository repository =
-        RegistryRepository.open(layout, config.storage().open(layout), Clock.systemUTC());
-    char[] passphrase = Passphrases.readOnce(passphraseFile, "offline targets");
-    Ed25519SigningKey targetsKey;
-    try {
-      targetsKey = KeyFiles.read(layout.key("targets"), passphrase);
-    } finally {
-      Arrays.fill(passphrase, '\0');
+    Clock clock = Clock.systemUTC();
+    RegistryRepository.Delegated done;
+    try (SharedState state = database.sharedState(layout, clock, spec.commandLine().getErr())) {
+      RegistryRepository repository =
+          RegistryRepository.open(
+              layout, config.storage().open(layout), clock, state.coordination());
+      char[] passphrase = Passphrases.readOnce(passphraseFile, "offline targets");
+      Ed25519SigningKey targetsKey;
+      try {
+        targetsKey = KeyFiles.read(layout.key("targets"), passphrase);
+      } finally {
+        Arrays.fill(passphrase, '\0');
+      }
+      done = repository.delegate(role, keys, threshold, paths, targetsKey);
     }
-    RegistryRepository.Delegated done =
-        repository.delegate(role, keys, threshold, paths, targetsKey);
 
     PrintWriter out = spec.commandLine().getOut();
     out.printf(

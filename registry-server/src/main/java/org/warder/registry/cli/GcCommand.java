@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
           + " sizes. Nothing is deleted without --delete.",
       "Orphan blobs stored or asked for within --grace are kept: a publisher uploads blobs before it submits"
           + " the metadata that names them. Safe while the server runs: blobs are deleted under the same lock"
-          + " submissions hold."
+          + " submissions hold (with --database-url, the lock the registry's nodes share)."
     })
 final class GcCommand implements Callable<Integer> {
   @Option(names = "--delete", description = "Delete what is listed (default: only list it).")
@@ -52,6 +52,7 @@ final class GcCommand implements Callable<Integer> {
   String uploadMaxAge;
 
   @Mixin DataOption data;
+  @Mixin DatabaseOption database;
 
   @Mixin ConfigOption config;
 
@@ -70,7 +71,8 @@ final class GcCommand implements Callable<Integer> {
               + "; give its data directory with --data (and its storage with --config)");
     }
     GarbageCollector.Garbage garbage =
-        new GarbageCollector(layout, store, Clock.systemUTC()).collect(keep, maxAge, delete);
+        new GarbageCollector(layout, store, Clock.systemUTC(), database.writerLock(layout))
+            .collect(keep, maxAge, delete);
     PrintWriter out = spec.commandLine().getOut();
     for (BlobStore.Stored blob : garbage.orphans()) {
       out.printf(

@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.RequestLogWriter;
 import org.warder.registry.config.StorageConfig;
 import org.warder.registry.http.RegistryServer;
 import org.warder.registry.repo.RegistryRepository;
+import org.warder.registry.shared.SharedState;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.RegistryStore;
 import org.warder.signing.AtomicFiles;
@@ -38,11 +39,14 @@ import picocli.CommandLine.Spec;
       "On an empty data directory it first initialises a registry, keeping a generated passphrase"
           + " for the offline keys in keys/offline.passphrase (quick start only: move both offline).",
       "While it runs it re-signs the timestamp and snapshot before they expire and purges upload"
-          + " sessions untouched for --upload-max-age. Prometheus metrics are served only on"
+          + " sessions untouched for --upload-max-age. With --database-url, any number of nodes"
+          + " serve one registry: they share tokens, the writer lock and the signer lease (only its"
+          + " holder signs; it moves within 10 s when its holder dies). Prometheus metrics are served only on"
           + " --metrics-listen, never on --listen."
     })
 final class ServeCommand implements Callable<Integer> {
   @Mixin DataOption data;
+  @Mixin DatabaseOption database;
 
   @Mixin ConfigOption config;
 
@@ -147,10 +151,14 @@ final class ServeCommand implements Callable<Integer> {
               + layout.keys().resolve("offline.passphrase"));
       out.println();
     }
-    RegistryRepository repository = RegistryRepository.open(layout, store, clock);
-    try (RegistryServer server =
-        new RegistryServer(
-            repository, settings, storage.publicBaseUrl(), spec.commandLine().getErr())) {
+    try (SharedState state = database.sharedState(layout, clock, spec.commandLine().getErr());
+        RegistryServer server =
+            new RegistryServer(
+                RegistryRepository.open(layout, store, clock, state.coordination()),
+                state.tokens(),
+                settings,
+                storage.publicBaseUrl(),
+                spec.commandLine().getErr())) {
       start(server, settings);
       out.println("warder-registry serving " + store.describe() + " at " + server.url());
       server.metricsUrl().ifPresent(url -> out.println("warder-registry metrics at " + url));

@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = {
       "Manage the bearer tokens publishers use with the publishing API (/api/v1/).",
-      "Only a token's sha256 is stored, in <data>/tokens.json (mode 0600); changes apply to a running"
-          + " server at once."
+      "Only a token's sha256 is stored, in <data>/tokens.json (mode 0600), or in the database of"
+          + " --database-url; changes apply to running servers at once."
     },
     subcommands = {
       TokenCommand.Create.class,
@@ -98,6 +98,7 @@ final class TokenCommand implements Runnable {
     String maxBlobSize;
 
     @Mixin DataOption data;
+    @Mixin DatabaseOption database;
 
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -127,7 +128,8 @@ final class TokenCommand implements Runnable {
                 });
       }
       TokenStore.Created created =
-          new TokenStore(data.layout(), Clock.systemUTC())
+          database
+              .tokens(data.layout(), Clock.systemUTC())
               .create(publisher, roles.stream().distinct().toList(), limits);
       spec.commandLine().getOut().println(created.secret());
       PrintWriter err = spec.commandLine().getErr();
@@ -169,12 +171,13 @@ final class TokenCommand implements Runnable {
     boolean help;
 
     @Mixin DataOption data;
+    @Mixin DatabaseOption database;
 
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      List<TokenStore.Token> tokens = new TokenStore(data.layout(), Clock.systemUTC()).list();
+      List<TokenStore.Token> tokens = database.tokens(data.layout(), Clock.systemUTC()).list();
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         ArrayNode array = JsonNodeFactory.instance.arrayNode();
@@ -240,6 +243,7 @@ final class TokenCommand implements Runnable {
     String id;
 
     @Mixin DataOption data;
+    @Mixin DatabaseOption database;
 
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -249,7 +253,7 @@ final class TokenCommand implements Runnable {
         throw new ParameterException(
             spec.commandLine(), "expected a token id of 12 hex digits, found \"" + id + "\"");
       }
-      if (!new TokenStore(data.layout(), Clock.systemUTC()).revoke(id)) {
+      if (!database.tokens(data.layout(), Clock.systemUTC()).revoke(id)) {
         throw new java.io.IOException(
             "no token with id " + id + "; 'warder-registry token list' shows them");
       }

@@ -35,6 +35,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.warder.registry.catalogue.CatalogueReader;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.BlobStore;
+import org.warder.registry.storage.FileTokenStore;
 import org.warder.registry.storage.ReferencedBlobs;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.TokenStore;
@@ -267,16 +268,33 @@ public final class RegistryServer implements AutoCloseable {
   private final PrintWriter err;
   private ScheduledExecutorService maintenance;
 
+  /** A server of a registry that runs as one process: tokens in the data directory. */
   public RegistryServer(RegistryRepository repository, Settings settings, PrintWriter err) {
-    this(repository, settings, Optional.empty(), err);
+    this(
+        repository,
+        new FileTokenStore(repository.layout(), settings.clock()),
+        settings,
+        Optional.empty(),
+        err);
+  }
+
+  /** A server authenticating publishers with {@code tokens}. */
+  public RegistryServer(
+      RegistryRepository repository, TokenStore tokens, Settings settings, PrintWriter err) {
+    this(repository, tokens, settings, Optional.empty(), err);
   }
 
   /**
-   * A server that redirects reads of immutable targets and versioned metadata to {@code
-   * publicBase}, when given: a CDN or public bucket endpoint holding the store's keys.
+   * A server authenticating publishers with {@code tokens}, redirecting reads of immutable targets
+   * and versioned metadata to {@code publicBase} when given (a CDN or public bucket endpoint that
+   * holds the store's keys).
    */
   public RegistryServer(
-      RegistryRepository repository, Settings settings, Optional<URI> publicBase, PrintWriter err) {
+      RegistryRepository repository,
+      TokenStore tokens,
+      Settings settings,
+      Optional<URI> publicBase,
+      PrintWriter err) {
     this.repository = repository;
     this.settings = settings;
     this.err = err;
@@ -285,7 +303,6 @@ public final class RegistryServer implements AutoCloseable {
     ReferencedBlobs referenced = new ReferencedBlobs(repository.store());
     this.uploads =
         new UploadSessions(layout, blobs, referenced, settings.clock(), settings.maxBlobSize());
-    TokenStore tokens = new TokenStore(layout, settings.clock());
 
     Limits limits = settings.limits();
     QueuedThreadPool threads = new QueuedThreadPool(limits.threads());

@@ -33,6 +33,7 @@ import org.warder.registry.storage.FileSystemStore;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.RegistryStore;
 import org.warder.registry.storage.StoreKeys;
+import org.warder.registry.storage.WriterLock;
 import org.warder.signing.AtomicFiles;
 import org.warder.signing.Digests;
 import org.warder.signing.Ed25519SigningKey;
@@ -63,10 +64,12 @@ import org.warder.signing.tuf.Urls;
  * by the owner, and the online snapshot and timestamp signing that follows each change or keeps
  * them from expiring.
  *
- * <p>Each change runs under the data directory's {@link DataLock} and starts by reading the current
- * metadata back from the store, so the server and the offline commands, in any number of processes,
- * never lose each other's changes. Only the online keys (snapshot, timestamp) stay in memory; root
- * and targets keys are encrypted with a passphrase the server never sees.
+ * <p>Each change runs under the {@link WriterLock} (the data directory's {@link DataLock}, or one
+ * shared by several nodes) and starts by reading the current metadata back from the store, so the
+ * server and the offline commands, in any number of processes, never lose each other's changes.
+ * Only the holder of the {@link SignerLease} signs the snapshot and the timestamp (a single process
+ * always holds it). Only the online keys (snapshot, timestamp) stay in memory; root and targets
+ * keys are encrypted with a passphrase the server never sees.
  *
  * <p>Files are written so that a crash at any moment leaves what clients see either as it was or as
  * it became: a role file first, then the snapshot naming it, then {@code timestamp.json}, replaced
@@ -91,19 +94,26 @@ public final class RegistryRepository {
   private final BlobStore blobs;
   private final Ed25519SigningKey snapshotKey;
   private final Ed25519SigningKey timestampKey;
+  private final WriterLock writerLock;
+  private final SignerLease signerLease;
+  private final SubmissionRelay relay;
 
   private RegistryRepository(
       RegistryLayout layout,
       RegistryStore store,
       Clock clock,
       Ed25519SigningKey snapshotKey,
-      Ed25519SigningKey timestampKey) {
+      Ed25519SigningKey timestampKey,
+      Coordination coordination) {
     this.layout = layout;
     this.store = store;
     this.clock = clock;
     this.blobs = new BlobStore(store);
     this.snapshotKey = snapshotKey;
     this.timestampKey = timestampKey;
+    this.writerLock = coordination.writerLock();
+    this.signerLease = coordination.signerLease();
+    this.relay = coordination.relay();
   }
 
   /**
@@ -135,6 +145,8 @@ public final class RegistryRepository {
   /** What {@link #refresh} re-signed. */
   public enum Refreshed {
     NOTHING,
+    /** Nothing: another node holds the signer lease. */
+    NOT_SIGNER,
     TIMESTAMP,
     SNAPSHOT_AND_TIMESTAMP
   }
@@ -218,7 +230,13 @@ public final class RegistryRepository {
               Optional.of(new Delegations(Map.of(), List.of())));
       repository.putTargets("targets", Metadata.of(targets).signedBy(List.of(keys.get("targets"))));
       RegistryRepository created =
-          new RegistryRepository(layout, store, clock, keys.get("snapshot"), keys.get("timestamp"));
+          new RegistryRepository(
+              layout,
+              store,
+              clock,
+              keys.get("snapshot"),
+              keys.get("timestamp"),
+              Coordination.sole(layout));
       // 1.root.json last: it is what marks the store as initialised
       created.writeChanged(repository, Set.of("targets"), true);
       for (Metadata<Root> r : repository.roots()) {
@@ -238,17 +256,40 @@ public final class RegistryRepository {
     }
   }
 
-  /** {@link #open(RegistryLayout, RegistryStore, Clock)} in the data directory. */
+  /**
+   * Decrypts the online keys of the repository in {@code layout} and checks its metadata loads; as
+   * a single process (the data directory's lock, the signer lease always held), the metadata in the
+   * data directory.
+   */
   public static RegistryRepository open(RegistryLayout layout, Clock clock)
       throws IOException, SigningException {
-    return open(layout, new FileSystemStore(layout), clock);
+    return open(layout, new FileSystemStore(layout), clock, Coordination.sole(layout));
+  }
+
+  /** {@link #open(RegistryLayout, RegistryStore, Clock, Coordination)} as a single process. */
+  public static RegistryRepository open(RegistryLayout layout, RegistryStore store, Clock clock)
+      throws IOException, SigningException {
+    return open(layout, store, clock, Coordination.sole(layout));
+  }
+
+  /**
+   * {@link #open(RegistryLayout, RegistryStore, Clock, Coordination)} with the metadata in the data
+   * directory.
+   */
+  public static RegistryRepository open(
+      RegistryLayout layout, Clock clock, Coordination coordination)
+      throws IOException, SigningException {
+    return open(layout, new FileSystemStore(layout), clock, coordination);
   }
 
   /**
    * Decrypts the online keys in {@code layout}'s data directory and checks the metadata in {@code
-   * store} loads.
+   * store} loads; changes run under the {@code coordination}'s writer lock and sign only while this
+   * node holds its signer lease. From now on the repository publishes what other nodes relay to it
+   * while it holds the lease.
    */
-  public static RegistryRepository open(RegistryLayout layout, RegistryStore store, Clock clock)
+  public static RegistryRepository open(
+      RegistryLayout layout, RegistryStore store, Clock clock, Coordination coordination)
       throws IOException, SigningException {
     if (!isInitialised(store)) {
       throw new SigningException(
@@ -263,8 +304,9 @@ public final class RegistryRepository {
     Ed25519SigningKey snapshotKey = KeyFiles.read(layout.key("snapshot"), online);
     Ed25519SigningKey timestampKey = KeyFiles.read(layout.key("timestamp"), online);
     RegistryRepository repository =
-        new RegistryRepository(layout, store, clock, snapshotKey, timestampKey);
+        new RegistryRepository(layout, store, clock, snapshotKey, timestampKey, coordination);
     repository.load();
+    coordination.relay().serve(repository::publishRelayed);
     return repository;
   }
 
@@ -338,8 +380,30 @@ public final class RegistryRepository {
    * is signed. Blobs are content-addressed and never rewritten, so hashes checked stay true; under
    * the lock only the cheap checks run again, against the metadata as it is then (a delegation or
    * version may have changed meanwhile, a blob may have been removed).
+   *
+   * <p>On a node that does not hold the signer lease, a submission that passed the checks is
+   * relayed to the holder, which checks it again, publishes it and answers for it.
    */
   public Published submit(String role, byte[] body)
+      throws RegistryException, IOException, SigningException {
+    Metadata<Targets> submitted = check(role, body);
+    if (!signerLease.check().held()) {
+      return relay.relay(role, body);
+    }
+    return publish(role, submitted);
+  }
+
+  /**
+   * Accepts {@code body} as {@link #submit} does, on the node that holds the signer lease: never
+   * relayed, refused ({@link ErrorCode#NOT_SIGNER}) when this node does not hold the lease.
+   */
+  private Published publishRelayed(String role, byte[] body)
+      throws RegistryException, IOException, SigningException {
+    return publish(role, check(role, body));
+  }
+
+  /** The checks of {@link #submit} that need no lock. */
+  private Metadata<Targets> check(String role, byte[] body)
       throws RegistryException, IOException, SigningException {
     Metadata<Targets> submitted;
     try {
@@ -348,14 +412,31 @@ public final class RegistryRepository {
       throw Refusals.of(role, e);
     }
     checkPatterns(role, submitted.signed());
-    Collection<TargetFile> targets = submitted.signed().targets().values();
     checkDelegated(load(), role, submitted);
-    checkBlobContents(role, targets);
-    DataLock.Held lock = DataLock.acquire(layout);
+    checkBlobContents(role, submitted.signed().targets().values());
+    return submitted;
+  }
+
+  /** Under the writer lock, checks again what may have changed, then writes and signs. */
+  private Published publish(String role, Metadata<Targets> submitted)
+      throws RegistryException, IOException, SigningException {
+    WriterLock.Held lock = writerLock.acquire();
     try (lock) {
+      SignerLease.Check signer = signerLease.check();
+      if (!signer.held()) {
+        throw new RegistryException(
+            ErrorCode.NOT_SIGNER,
+            "this node cannot publish "
+                + role
+                + ": expected to hold the signer lease to sign the snapshot and timestamp, found"
+                + " it held by "
+                + signer.holder()
+                + "; retry, through another node",
+            Map.of("role", role));
+      }
       Repository repository = load();
       checkDelegated(repository, role, submitted);
-      for (TargetFile target : targets) {
+      for (TargetFile target : submitted.signed().targets().values()) {
         checkBlobStored(role, target);
       }
       repository.putTargets(role, submitted);
@@ -561,8 +642,19 @@ public final class RegistryRepository {
             problem -> {
               throw new IllegalArgumentException(problem);
             });
-    DataLock.Held lock = DataLock.acquire(layout);
+    WriterLock.Held lock = writerLock.acquire();
     try (lock) {
+      SignerLease.Check signer = signerLease.check();
+      if (!signer.held()) {
+        throw new SigningException(
+            "cannot delegate "
+                + role
+                + ": expected to hold the signer lease to sign the snapshot and timestamp, found it"
+                + " held by "
+                + signer.holder()
+                + "; stop the registry's servers (each releases it as it stops), or wait until it"
+                + " expires, and run the command again");
+      }
       Repository repository = load();
       Targets current = repository.targets("targets").orElseThrow().signed();
       Delegations before = current.delegations().orElse(new Delegations(Map.of(), List.of()));
@@ -628,12 +720,16 @@ public final class RegistryRepository {
   /**
    * Re-signs what is about to expire, so clients never see it expire while the server runs: the
    * snapshot (and with it the timestamp) when the snapshot expires within {@code snapshotMargin},
-   * else the timestamp when it expires within {@code timestampMargin}.
+   * else the timestamp when it expires within {@code timestampMargin}; nothing when this node does
+   * not hold the signer lease.
    */
   public Refreshed refresh(Duration timestampMargin, Duration snapshotMargin)
       throws IOException, SigningException {
-    DataLock.Held lock = DataLock.acquire(layout);
+    WriterLock.Held lock = writerLock.acquire();
     try (lock) {
+      if (!signerLease.check().held()) {
+        return Refreshed.NOT_SIGNER;
+      }
       Repository repository = load();
       Instant now = clock.instant();
       Instant snapshotExpires = repository.snapshot().orElseThrow().signed().expires();
@@ -657,7 +753,7 @@ public final class RegistryRepository {
    */
   public int removeTemporaryFiles() throws IOException {
     int removed = 0;
-    DataLock.Held lock = DataLock.acquire(layout);
+    WriterLock.Held lock = writerLock.acquire();
     try (lock) {
       for (Path dir : List.of(layout.metadata(), layout.data(), layout.keys())) {
         if (!Files.isDirectory(dir)) {

@@ -14,12 +14,17 @@ import org.warder.signing.PrivateFiles;
  * that {@code warder-registry serve} and the offline commands ({@code delegate}, {@code token})
  * never interleave their writes. Across processes it is an exclusive {@link FileLock} on {@code
  * <data>/lock}; within one JVM, where file locks do not exclude, a lock per directory first.
- * Reentrant within a thread. Thread-safe.
+ * Reentrant within a thread. The single-process {@link WriterLock}. Thread-safe.
  */
 public final class DataLock {
   private static final ConcurrentHashMap<Path, ReentrantLock> LOCAL = new ConcurrentHashMap<>();
 
   private DataLock() {}
+
+  /** The writer lock of {@code layout}'s data directory. */
+  public static WriterLock writerLock(RegistryLayout layout) {
+    return () -> acquire(layout);
+  }
 
   /** Blocks until this thread holds the lock of {@code layout}'s data directory. */
   public static Held acquire(RegistryLayout layout) throws IOException {
@@ -45,7 +50,7 @@ public final class DataLock {
   }
 
   /** A held lock; closing it releases it. */
-  public static final class Held implements AutoCloseable {
+  public static final class Held implements WriterLock.Held {
     private final ReentrantLock local;
     private final FileChannel channel;
 

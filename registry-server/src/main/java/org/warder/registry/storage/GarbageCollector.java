@@ -13,13 +13,15 @@ import java.util.Set;
  * references ({@link ReferencedBlobs}), and expired upload sessions. An orphan stored or asked for
  * ({@code HEAD /api/v1/blobs/}) within the grace period is kept: a publisher uploads blobs before
  * it submits the metadata naming them. References are computed and blobs deleted under the {@link
- * DataLock}, which every submission holds while it checks blobs and writes metadata, so a
- * submission sees a blob either kept or gone, never half. Thread-safe.
+ * WriterLock} (the {@link DataLock}, or the one the registry's nodes share), which every submission
+ * holds while it checks blobs and writes metadata, so a submission sees a blob either kept or gone,
+ * never half. Thread-safe.
  */
 public final class GarbageCollector {
   private final RegistryLayout layout;
   private final RegistryStore store;
   private final Clock clock;
+  private final WriterLock writerLock;
 
   /**
    * What was found (and deleted, when asked).
@@ -47,11 +49,16 @@ public final class GarbageCollector {
     }
   }
 
-  /** Blobs in {@code store}; upload sessions and the lock in {@code layout}'s data directory. */
-  public GarbageCollector(RegistryLayout layout, RegistryStore store, Clock clock) {
+  /**
+   * Blobs in {@code store}; upload sessions in {@code layout}'s data directory; changes under
+   * {@code writerLock}.
+   */
+  public GarbageCollector(
+      RegistryLayout layout, RegistryStore store, Clock clock, WriterLock writerLock) {
     this.layout = layout;
     this.store = store;
     this.clock = clock;
+    this.writerLock = writerLock;
   }
 
   /**
@@ -63,7 +70,7 @@ public final class GarbageCollector {
     ReferencedBlobs references = new ReferencedBlobs(store);
     UploadSessions uploads = new UploadSessions(layout, blobs, references, clock, Long.MAX_VALUE);
     Instant cutoff = clock.instant().minus(grace);
-    DataLock.Held lock = DataLock.acquire(layout);
+    WriterLock.Held lock = writerLock.acquire();
     try (lock) {
       Set<String> referenced = references.all();
       List<BlobStore.Stored> orphans = new ArrayList<>();

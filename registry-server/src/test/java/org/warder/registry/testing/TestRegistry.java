@@ -21,10 +21,10 @@ import java.util.stream.Stream;
 import org.warder.registry.http.RegistryServer;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.FileSystemStore;
+import org.warder.registry.storage.FileTokenStore;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.RegistryStore;
 import org.warder.registry.storage.StoreMigration;
-import org.warder.registry.storage.TokenStore;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.Key;
 import org.warder.signing.KeyFiles;
@@ -112,7 +112,12 @@ public final class TestRegistry implements AutoCloseable {
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .withStopTimeout(Duration.ofMillis(500)));
     server =
-        new RegistryServer(repository, settings, publicBase, new PrintWriter(serverErrors, true));
+        new RegistryServer(
+            repository,
+            new FileTokenStore(layout, Clock.systemUTC()),
+            settings,
+            publicBase,
+            new PrintWriter(serverErrors, true));
     server.start();
     return this;
   }
@@ -144,7 +149,7 @@ public final class TestRegistry implements AutoCloseable {
 
   /** A new token for {@code roles}. */
   public String token(String publisher, String... roles) throws IOException {
-    return new TokenStore(layout, Clock.systemUTC()).create(publisher, List.of(roles)).secret();
+    return new FileTokenStore(layout, Clock.systemUTC()).create(publisher, List.of(roles)).secret();
   }
 
   public Publisher publisher(String token) {

@@ -1,0 +1,105 @@
+package org.warder.registry.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.warder.registry.cli.RegistryMain;
+import org.warder.registry.storage.WriterLock;
+import org.warder.registry.testing.PostgresDatabase;
+import org.warder.registry.testing.TestRegistry;
+import org.warder.signing.PrivateFiles;
+import org.warder.signing.testing.CliRun;
+
+/** The writer lock the nodes share: a PostgreSQL advisory lock, against a real server. */
+class PostgresWriterLockTest {
+  @RegisterExtension final PostgresDatabase postgres = new PostgresDatabase();
+
+  @TempDir Path tmp;
+
+  /** The lock as another node has it: a database and connections of its own. */
+  private PostgresWriterLock node() throws Exception {
+    return new PostgresWriterLock(postgres.open());
+  }
+
+  /** Takes and releases {@code lock} in another thread (a held lock is released by its thread). */
+  private static CompletableFuture<Void> acquireInBackground(PostgresWriterLock lock) {
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            lock.acquire().close();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  @Test
+  void testAcquire_waitsWhileAnotherNodeHoldsIt() throws Exception {
+    PostgresWriterLock first = node();
+    PostgresWriterLock second = node();
+    CompletableFuture<Void> waiting;
+    WriterLock.Held held = first.acquire();
+    WriterLock.Held again = first.acquire(); // reentrant within a thread
+    try (held;
+        again) {
+      waiting = acquireInBackground(second);
+      Thread.sleep(1000);
+      assertThat(waiting).isNotDone();
+    }
+    waiting.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void testAcquire_afterTheHoldersSessionEnded() throws Exception {
+    PostgresWriterLock first = node();
+    WriterLock.Held unused = first.acquire(); // as a node that dies holding it: never closed
+    CompletableFuture<Void> waiting = acquireInBackground(node());
+    Thread.sleep(500);
+    assertThat(waiting).isNotDone();
+    try (Connection c = postgres.connect();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "SELECT pg_terminate_backend(pid) FROM pg_locks"
+              + " WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()");
+    }
+
+    waiting.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void testGcCommand_withDatabaseUrl_deletesUnderTheSharedLock() throws Exception {
+    TestRegistry registry = TestRegistry.create(tmp);
+    Path password = tmp.resolve("db.password");
+    PrivateFiles.writeString(password, postgres.password() + "\n");
+    CompletableFuture<CliRun> gc;
+    WriterLock.Held held = node().acquire();
+    try (held) {
+      gc =
+          CompletableFuture.supplyAsync(
+              () ->
+                  CliRun.of(
+                      RegistryMain::run,
+                      "gc",
+                      "--delete",
+                      "--data",
+                      registry.data.toString(),
+                      "--database-url",
+                      postgres.url(),
+                      "--database-user",
+                      postgres.user(),
+                      "--database-password-file",
+                      password.toString()));
+      Thread.sleep(2000);
+      assertThat(gc).as("gc waits for the node holding the lock").isNotDone();
+    }
+    CliRun done = gc.get(30, TimeUnit.SECONDS);
+    assertThat(done.exitCode()).as(done.err()).isZero();
+  }
+}

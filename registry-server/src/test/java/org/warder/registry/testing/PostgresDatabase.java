@@ -1,0 +1,50 @@
+package org.warder.registry.testing;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.warder.registry.postgres.Database;
+
+/**
+ * A new, empty database on the JVM's {@link PostgresServer} for each test: register it with
+ * {@code @RegisterExtension final PostgresDatabase postgres = new PostgresDatabase();}. The test is
+ * skipped (fails on CI) when PostgreSQL is not installed.
+ */
+public final class PostgresDatabase implements BeforeEachCallback {
+  private Optional<PostgresServer> server = Optional.empty();
+  private String url = "";
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
+    PostgresServer shared = PostgresServer.shared();
+    server = Optional.of(shared);
+    url = shared.newDatabase();
+  }
+
+  /** The JDBC URL of this test's database. */
+  public String url() {
+    return url;
+  }
+
+  public String user() {
+    return server.orElseThrow().user();
+  }
+
+  public String password() {
+    return server.orElseThrow().password();
+  }
+
+  /** The database as a node opens it (schema migrated). */
+  public Database open() throws IOException {
+    return Database.open(url, Optional.of(user()), Optional.of(password()));
+  }
+
+  /** A plain connection, to look at or change the tables behind the code's back. */
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(url, user(), password());
+  }
+}
