@@ -156,6 +156,7 @@ final class ServeCommand implements Callable<Integer> {
             new RegistryServer(
                 RegistryRepository.open(layout, store, clock, state.coordination()),
                 state.tokens(),
+                state.uploads(),
                 settings,
                 storage.publicBaseUrl(),
                 spec.commandLine().getErr())) {

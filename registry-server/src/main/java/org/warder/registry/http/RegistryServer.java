@@ -36,6 +36,7 @@ import org.warder.registry.catalogue.CatalogueReader;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.BlobStore;
 import org.warder.registry.storage.FileTokenStore;
+import org.warder.registry.storage.FileUploadSessions;
 import org.warder.registry.storage.ReferencedBlobs;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.TokenStore;
@@ -295,6 +296,20 @@ public final class RegistryServer implements AutoCloseable {
       Settings settings,
       Optional<URI> publicBase,
       PrintWriter err) {
+    this(repository, tokens, FileUploadSessions.FACTORY, settings, publicBase, err);
+  }
+
+  /**
+   * {@link #RegistryServer(RegistryRepository, TokenStore, Settings, Optional, PrintWriter)} with
+   * upload sessions built by {@code sessions} (shared by every node when they are in a database).
+   */
+  public RegistryServer(
+      RegistryRepository repository,
+      TokenStore tokens,
+      UploadSessions.Factory sessions,
+      Settings settings,
+      Optional<URI> publicBase,
+      PrintWriter err) {
     this.repository = repository;
     this.settings = settings;
     this.err = err;
@@ -302,7 +317,8 @@ public final class RegistryServer implements AutoCloseable {
     BlobStore blobs = new BlobStore(repository.store());
     ReferencedBlobs referenced = new ReferencedBlobs(repository.store());
     this.uploads =
-        new UploadSessions(layout, blobs, referenced, settings.clock(), settings.maxBlobSize());
+        sessions.create(
+            layout, repository.store(), referenced, settings.clock(), settings.maxBlobSize());
 
     Limits limits = settings.limits();
     QueuedThreadPool threads = new QueuedThreadPool(limits.threads());

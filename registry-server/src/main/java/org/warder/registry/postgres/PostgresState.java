@@ -18,8 +18,8 @@ public final class PostgresState {
   private PostgresState() {}
 
   /**
-   * Tokens, writer lock, signer lease and relay of submissions in {@code database}; this node
-   * starts competing for the lease at once (see {@link PostgresSignerLease}).
+   * Tokens, upload sessions, writer lock, signer lease and relay of submissions in {@code
+   * database}; this node starts competing for the lease at once (see {@link PostgresSignerLease}).
    */
   public static SharedState open(
       Database database, Clock clock, Duration leaseDuration, Duration renewEvery, PrintWriter err)
@@ -30,6 +30,9 @@ public final class PostgresState {
     PostgresSubmissionRelay relay = new PostgresSubmissionRelay(database, node, RELAY_TIMEOUT, err);
     return new SharedState(
         new PostgresTokenStore(database, clock),
+        (layout, store, referenced, sessionClock, maxBlobSize) ->
+            new SharedUploadSessions(
+                database, layout, store, referenced, sessionClock, maxBlobSize),
         new Coordination(new PostgresWriterLock(database), lease, relay),
         () -> {
           try (lease;

@@ -6,10 +6,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -22,6 +24,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.warder.signing.AtomicFiles;
+import org.warder.signing.PrivateFiles;
 
 /**
  * The {@link RegistryStore} in the data directory ({@link RegistryLayout}): blobs as read-only
@@ -149,6 +152,36 @@ public final class FileSystemStore implements RegistryStore {
   public boolean deleteBlob(String sha256) throws IOException {
     Optional<Path> file = layout.blob(sha256);
     return file.isPresent() && Files.deleteIfExists(file.get());
+  }
+
+  private Path part(String key) {
+    if (!key.startsWith(StoreKeys.PARTS) || key.contains("..")) {
+      throw new IllegalArgumentException("not an upload part: " + key);
+    }
+    return layout.data().resolve(key);
+  }
+
+  @Override
+  public void putPart(String key, Path file) throws IOException {
+    Path target = part(key);
+    PrivateFiles.createDirectories(target.getParent());
+    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  @Override
+  public InputStream openPart(String key) throws IOException {
+    return Files.newInputStream(part(key));
+  }
+
+  @Override
+  public void deletePart(String key) throws IOException {
+    Path file = part(key);
+    Files.deleteIfExists(file);
+    try {
+      Files.deleteIfExists(file.getParent()); // the session's last part: its directory goes too
+    } catch (DirectoryNotEmptyException e) {
+      // other parts remain
+    }
   }
 
   @Override

@@ -68,7 +68,8 @@ public final class GarbageCollector {
   public Garbage collect(Duration grace, Duration uploadMaxAge, boolean delete) throws IOException {
     BlobStore blobs = new BlobStore(store);
     ReferencedBlobs references = new ReferencedBlobs(store);
-    UploadSessions uploads = new UploadSessions(layout, blobs, references, clock, Long.MAX_VALUE);
+    UploadSessions uploads =
+        new FileUploadSessions(layout, blobs, references, clock, Long.MAX_VALUE);
     Instant cutoff = clock.instant().minus(grace);
     WriterLock.Held lock = writerLock.acquire();
     try (lock) {

@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  * &lt;data&gt;/blobs/sha256/&lt;ab&gt;/&lt;hex&gt;     every target, stored once
  * &lt;data&gt;/uploads/&lt;uuid&gt;/             upload sessions: data (the bytes so far), startedat, owner (token id)
  * &lt;data&gt;/uploads/.&lt;uuid&gt;.new/        a session being created (renamed into place when complete)
+ * &lt;data&gt;/upload-parts/&lt;uuid&gt;/&lt;start&gt;-&lt;nonce&gt;  chunks of sessions the nodes share (records in
+ *                                     the database), when the store is this directory
+ * &lt;data&gt;/uploads-incoming/          a chunk or an assembled blob on its way to the store
  * &lt;data&gt;/pending/&lt;token id&gt;/&lt;sha256&gt;  empty: a blob the token committed, counted against its
  *                                     limit until metadata references it
  * &lt;data&gt;/tokens.json                publisher tokens, hashed (mode 0600)
@@ -85,6 +88,14 @@ public final class RegistryLayout {
 
   public Path uploads() {
     return data.resolve("uploads");
+  }
+
+  /**
+   * Where a node keeps an upload chunk or an assembled blob on its way to the store, when the
+   * sessions are shared by the nodes.
+   */
+  public Path uploadsIncoming() {
+    return data.resolve("uploads-incoming");
   }
 
   /** The directory of upload session {@code uuid} (the caller validated the uuid). */

@@ -11,8 +11,10 @@ import java.util.OptionalLong;
 /**
  * The port for what a registry stores and serves: content-addressed blobs (immutable, never
  * overwritten), versioned metadata files ({@code N.<role>.json}, written once before anything names
- * them), and the one mutable file, {@code timestamp.json}. Keys, tokens, upload sessions and the
- * lock are not stored here: they stay in the data directory ({@link RegistryLayout}).
+ * them), and the one mutable file, {@code timestamp.json}; and, when the nodes share their upload
+ * sessions, the parts of those sessions ({@link StoreKeys#part}). Keys, tokens, the records of
+ * upload sessions and the lock are not stored here: they stay in the data directory ({@link
+ * RegistryLayout}) or the database.
  *
  * <p>Each object has a key relative to the store, the same in every adapter ({@link StoreKeys}):
  * {@code blobs/sha256/<ab>/<hex>} and {@code repository/metadata/<name>}; a public base URL that
@@ -54,6 +56,20 @@ public interface RegistryStore {
 
   /** Deletes blob {@code sha256}; returns whether it existed. */
   boolean deleteBlob(String sha256) throws IOException;
+
+  /**
+   * Stores the local file {@code file} as the upload part {@code key} ({@link StoreKeys#part}), a
+   * chunk of a session every node can read; {@code file} is moved or deleted.
+   */
+  void putPart(String key, Path file) throws IOException;
+
+  /**
+   * The bytes of upload part {@code key}; {@link java.nio.file.NoSuchFileException} when absent.
+   */
+  InputStream openPart(String key) throws IOException;
+
+  /** Deletes upload part {@code key}, when it exists. */
+  void deletePart(String key) throws IOException;
 
   /** The bytes of metadata file {@code name} ({@code 1.root.json}, {@code timestamp.json}...). */
   Optional<byte[]> metadata(String name) throws IOException;

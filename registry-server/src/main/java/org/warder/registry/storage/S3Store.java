@@ -336,6 +336,38 @@ public final class S3Store implements RegistryStore {
   }
 
   @Override
+  public void putPart(String key, Path file) throws IOException {
+    String object = prefix + key;
+    long size = Files.size(file);
+    try {
+      s3.putObject(
+          r -> r.bucket(bucket).key(object).contentLength(size), RequestBody.fromFile(file));
+    } catch (SdkException e) {
+      throw failed("write", object, e);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  @Override
+  public InputStream openPart(String key) throws IOException {
+    String object = prefix + key;
+    Optional<InputStream> in =
+        ifFound(object, () -> s3.getObject(r -> r.bucket(bucket).key(object)));
+    return in.orElseThrow(() -> new NoSuchFileException("s3://" + bucket + "/" + object));
+  }
+
+  @Override
+  public void deletePart(String key) throws IOException {
+    String object = prefix + key;
+    try {
+      s3.deleteObject(r -> r.bucket(bucket).key(object));
+    } catch (SdkException e) {
+      throw failed("delete", object, e);
+    }
+  }
+
+  @Override
   public Optional<byte[]> metadata(String name) throws IOException {
     String key = metadataKey(name);
     return ifFound(key, () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());

@@ -12,6 +12,7 @@ public final class StoreKeys {
   public static final String BLOBS = "blobs/sha256/";
   public static final String METADATA = "repository/metadata/";
   public static final String TIMESTAMP = "timestamp.json";
+  public static final String PARTS = "upload-parts/";
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   private StoreKeys() {}
@@ -32,6 +33,14 @@ public final class StoreKeys {
     }
     String hex = key.substring(key.lastIndexOf('/') + 1);
     return blob(hex).filter(key::equals).map(k -> hex);
+  }
+
+  /**
+   * The key of a part of upload session {@code uuid} starting at byte {@code start}; {@code nonce}
+   * tells apart two requests racing to write the same range.
+   */
+  public static String part(String uuid, long start, String nonce) {
+    return PARTS + uuid + "/" + String.format(Locale.ROOT, "%019d", start) + "-" + nonce;
   }
 
   public static String metadata(String name) {

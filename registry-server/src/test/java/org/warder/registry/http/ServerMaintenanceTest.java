@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.registry.repo.RegistryRepository;
+import org.warder.registry.storage.FileUploadSessions;
 import org.warder.registry.storage.ReferencedBlobs;
 import org.warder.registry.storage.TokenStore;
 import org.warder.registry.storage.UploadSessions;
@@ -164,7 +165,7 @@ class ServerMaintenanceTest {
   void testStaleUploads_purgedAtStartAndPeriodically() throws Exception {
     registry = TestRegistry.create(tmp);
     UploadSessions sessions =
-        new UploadSessions(
+        new FileUploadSessions(
             registry.layout,
             new org.warder.registry.storage.BlobStore(
                 new org.warder.registry.storage.FileSystemStore(registry.layout)),
