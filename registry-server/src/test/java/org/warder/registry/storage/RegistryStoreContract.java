@@ -169,6 +169,26 @@ abstract class RegistryStoreContract {
   }
 
   @Test
+  void anUploadPartIsStoredReadBackAndDeletedApartFromBlobsAndMetadata() throws Exception {
+    RegistryStore store = store();
+    byte[] bytes = random(70_000, 9);
+    Path chunk = file(bytes);
+    String key = StoreKeys.part("0c9a7e1e-7d3f-4f7a-9d7e-6f1f2b3c4d5e", 70_000, "a1b2c3");
+
+    store.putPart(key, chunk);
+
+    assertThat(chunk).doesNotExist();
+    try (InputStream in = store.openPart(key)) {
+      assertThat(in.readAllBytes()).isEqualTo(bytes);
+    }
+    assertThat(store.listBlobs()).isEmpty();
+    assertThat(store.metadataNames()).isEmpty();
+    store.deletePart(key);
+    assertThatThrownBy(() -> store.openPart(key)).isInstanceOf(NoSuchFileException.class);
+    store.deletePart(key); // gone already: nothing to do
+  }
+
+  @Test
   void aRepositoryIsInitialisedOpenedAndReferencesNothingOverTheStore() throws Exception {
     RegistryStore store = store();
     RegistryLayout layout = new RegistryLayout(tmp.resolve("data"));

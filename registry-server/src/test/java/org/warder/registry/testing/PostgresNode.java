@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.warder.registry.api.RegistryException;
 import org.warder.registry.http.RegistryServer;
@@ -25,8 +26,9 @@ import org.warder.registry.storage.TokenStore;
 
 /**
  * One node of a registry whose nodes share a PostgreSQL database, in this JVM: its own connections,
- * writer lock, lease renewal, relay and HTTP server on a loopback port, as a machine of its own
- * would have. Counts the submissions it relays to the signer.
+ * writer lock, lease renewal, relay, upload sessions shared with the other nodes and HTTP server on
+ * a loopback port, as a machine of its own would have. Counts the submissions it relays to the
+ * signer.
  */
 public final class PostgresNode implements AutoCloseable {
   private final SharedState state;
@@ -66,9 +68,11 @@ public final class PostgresNode implements AutoCloseable {
         new RegistryServer(
             repository,
             state.tokens(),
+            state.uploads(),
             RegistryServer.Settings.defaults(
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .withStopTimeout(Duration.ofMillis(500)),
+            Optional.empty(),
             new PrintWriter(errors, true));
     server.start();
   }
