@@ -116,7 +116,8 @@ final class DelegateCommand implements Callable<Integer> {
     RegistryLayout layout = data.layout();
     Clock clock = Clock.systemUTC();
     RegistryRepository.Delegated done;
-    try (SharedState state = database.sharedState(layout, clock, spec.commandLine().getErr())) {
+    try (SharedState state =
+        database.sharedState(layout, clock, spec.commandLine().getErr(), config.database())) {
       RegistryRepository repository =
           RegistryRepository.open(
               layout, config.storage().open(layout), clock, state.coordination());
