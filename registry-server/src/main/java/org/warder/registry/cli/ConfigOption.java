@@ -14,6 +14,8 @@ import picocli.CommandLine.Option;
  * WARDER_REGISTRY_*} environment ({@link RegistryConfig}).
  */
 final class ConfigOption {
+  static final String ONLINE_PASSPHRASE = "online-passphrase";
+
   @Option(
       names = "--config",
       paramLabel = "FILE",
@@ -24,6 +26,14 @@ final class ConfigOption {
 
   RegistryConfig registryConfig() throws IOException, ConfigException {
     return RegistryConfig.load(config, System.getenv());
+  }
+
+  /**
+   * The online keys' passphrase as a secret from {@code $WARDER_REGISTRY_ONLINE_PASSPHRASE} (never
+   * from the file); empty: the data directory's {@code keys/online.passphrase}.
+   */
+  Optional<String> onlineSecret() throws IOException, ConfigException {
+    return registryConfig().fromEnvironment(ONLINE_PASSPHRASE);
   }
 
   DatabaseConfig database() throws IOException, ConfigException {

@@ -120,7 +120,11 @@ final class DelegateCommand implements Callable<Integer> {
         database.sharedState(layout, clock, spec.commandLine().getErr(), config.database())) {
       RegistryRepository repository =
           RegistryRepository.open(
-              layout, config.storage().open(layout), clock, state.coordination());
+              layout,
+              config.storage().open(layout),
+              clock,
+              state.coordination(),
+              config.onlineSecret());
       char[] passphrase = Passphrases.readOnce(passphraseFile, "offline targets");
       Ed25519SigningKey targetsKey;
       try {

@@ -155,7 +155,8 @@ final class ServeCommand implements Callable<Integer> {
             database.sharedState(layout, clock, spec.commandLine().getErr(), config.database());
         RegistryServer server =
             new RegistryServer(
-                RegistryRepository.open(layout, store, clock, state.coordination()),
+                RegistryRepository.open(
+                    layout, store, clock, state.coordination(), config.onlineSecret()),
                 state.tokens(),
                 settings,
                 storage.publicBaseUrl(),
