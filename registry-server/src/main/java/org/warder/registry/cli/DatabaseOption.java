@@ -11,11 +11,14 @@ import org.warder.registry.postgres.PostgresSignerLease;
 import org.warder.registry.postgres.PostgresState;
 import org.warder.registry.postgres.PostgresTokenStore;
 import org.warder.registry.postgres.PostgresWriterLock;
+import org.warder.registry.postgres.SharedUploadSessions;
 import org.warder.registry.shared.SharedState;
 import org.warder.registry.storage.DataLock;
 import org.warder.registry.storage.FileTokenStore;
+import org.warder.registry.storage.FileUploadSessions;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.TokenStore;
+import org.warder.registry.storage.UploadSessions;
 import org.warder.registry.storage.WriterLock;
 import org.warder.signing.PrivateFiles;
 import picocli.CommandLine.Option;
@@ -110,6 +113,18 @@ final class DatabaseOption {
       return new PostgresWriterLock(database.get());
     }
     return DataLock.writerLock(layout);
+  }
+
+  /**
+   * The upload sessions: shared in the database and the store when a database is configured, else
+   * in the data directory.
+   */
+  UploadSessions.Factory uploads(DatabaseConfig defaults) throws IOException {
+    Optional<Database> database = open(defaults);
+    if (database.isPresent()) {
+      return SharedUploadSessions.factory(database.get());
+    }
+    return FileUploadSessions.FACTORY;
   }
 
   /** The tokens: in the database when one is configured, else in the data directory. */

@@ -72,7 +72,11 @@ final class GcCommand implements Callable<Integer> {
     }
     GarbageCollector.Garbage garbage =
         new GarbageCollector(
-                layout, store, Clock.systemUTC(), database.writerLock(layout, config.database()))
+                layout,
+                store,
+                Clock.systemUTC(),
+                database.writerLock(layout, config.database()),
+                database.uploads(config.database()))
             .collect(keep, maxAge, delete);
     PrintWriter out = spec.commandLine().getOut();
     for (BlobStore.Stored blob : garbage.orphans()) {

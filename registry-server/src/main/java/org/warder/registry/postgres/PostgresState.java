@@ -30,9 +30,7 @@ public final class PostgresState {
     PostgresSubmissionRelay relay = new PostgresSubmissionRelay(database, node, RELAY_TIMEOUT, err);
     return new SharedState(
         new PostgresTokenStore(database, clock),
-        (layout, store, referenced, sessionClock, maxBlobSize) ->
-            new SharedUploadSessions(
-                database, layout, store, referenced, sessionClock, maxBlobSize),
+        SharedUploadSessions.factory(database),
         new Coordination(new PostgresWriterLock(database), lease, relay),
         () -> {
           try (lease;

@@ -85,6 +85,12 @@ public final class SharedUploadSessions implements UploadSessions {
     this.maxBlobSize = maxBlobSize;
   }
 
+  /** Sessions of the servers (or of gc) in {@code database}. */
+  public static Factory factory(Database database) {
+    return (layout, store, referenced, clock, maxBlobSize) ->
+        new SharedUploadSessions(database, layout, store, referenced, clock, maxBlobSize);
+  }
+
   @Override
   public long maxBlobSize() {
     return maxBlobSize;

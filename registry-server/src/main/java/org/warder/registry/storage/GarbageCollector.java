@@ -22,6 +22,7 @@ public final class GarbageCollector {
   private final RegistryStore store;
   private final Clock clock;
   private final WriterLock writerLock;
+  private final UploadSessions.Factory sessions;
 
   /**
    * What was found (and deleted, when asked).
@@ -50,11 +51,16 @@ public final class GarbageCollector {
   }
 
   /**
-   * Blobs in {@code store}; upload sessions in {@code layout}'s data directory; changes under
-   * {@code writerLock}.
+   * Blobs in {@code store}; upload sessions built by {@code sessions} (in {@code layout}'s data
+   * directory, or shared by the nodes); changes under {@code writerLock}.
    */
   public GarbageCollector(
-      RegistryLayout layout, RegistryStore store, Clock clock, WriterLock writerLock) {
+      RegistryLayout layout,
+      RegistryStore store,
+      Clock clock,
+      WriterLock writerLock,
+      UploadSessions.Factory sessions) {
+    this.sessions = sessions;
     this.layout = layout;
     this.store = store;
     this.clock = clock;
@@ -68,8 +74,7 @@ public final class GarbageCollector {
   public Garbage collect(Duration grace, Duration uploadMaxAge, boolean delete) throws IOException {
     BlobStore blobs = new BlobStore(store);
     ReferencedBlobs references = new ReferencedBlobs(store);
-    UploadSessions uploads =
-        new FileUploadSessions(layout, blobs, references, clock, Long.MAX_VALUE);
+    UploadSessions uploads = sessions.create(layout, store, references, clock, Long.MAX_VALUE);
     Instant cutoff = clock.instant().minus(grace);
     WriterLock.Held lock = writerLock.acquire();
     try (lock) {

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.warder.registry.http.RegistryServer;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.shared.SharedState;
-import org.warder.registry.storage.ReferencedBlobs;
+import org.warder.registry.storage.GarbageCollector;
 import org.warder.registry.storage.RegistryStore;
 import org.warder.registry.storage.S3Store;
 import org.warder.registry.storage.StoreKeys;
@@ -249,7 +249,7 @@ class SharedUploadSessionsTest {
   }
 
   @Test
-  void testCancelAndPurge_removeTheParts() throws Exception {
+  void testCancelAndGcPurge_removeTheParts() throws Exception {
     String token = token(TokenStore.Limits.DEFAULTS);
     byte[] content = random(30_000, 4);
     String cancelled = uuidOf(on(0, token).send("POST", "/api/v1/uploads", null));
@@ -265,18 +265,22 @@ class SharedUploadSessionsTest {
     assertThat(Http.errorCode(on(0, token).patch(cancelled, content, 30_000, 30_001)))
         .isEqualTo("UPLOAD_UNKNOWN");
 
-    SharedUploadSessions tomorrow =
-        new SharedUploadSessions(
-            postgres.open(),
+    Database database = postgres.open();
+    GarbageCollector gcTomorrow =
+        new GarbageCollector(
             registry.layout,
             store,
-            new ReferencedBlobs(store),
             Clock.offset(Clock.systemUTC(), Duration.ofDays(2)),
-            1L << 30);
-    assertThat(tomorrow.expired(Duration.ofDays(1)))
+            new PostgresWriterLock(database),
+            SharedUploadSessions.factory(database));
+    GarbageCollector.Garbage dryRun =
+        gcTomorrow.collect(Duration.ofDays(1), Duration.ofDays(1), false);
+    assertThat(dryRun.uploads())
         .extracting(e -> e.uuid() + " " + e.length())
         .containsExactly(stale + " 30000");
-    assertThat(tomorrow.purge(Duration.ofDays(1))).isEqualTo(1);
+    assertThat(parts()).isEqualTo(1);
+    assertThat(gcTomorrow.collect(Duration.ofDays(1), Duration.ofDays(1), true).uploads())
+        .hasSize(1);
     assertThat(parts()).isZero();
     assertThat(rows("upload_session")).isZero();
     assertThat(Http.errorCode(on(1, token).send("GET", "/api/v1/uploads/" + stale, null)))
