@@ -22,11 +22,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import org.warder.registry.api.RegistryException;
 import org.warder.registry.storage.BlobStore;
+import org.warder.registry.storage.ChunkCopy;
 import org.warder.registry.storage.ReferencedBlobs;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.RegistryStore;
@@ -193,46 +193,19 @@ public final class SharedUploadSessions implements UploadSessions {
     }
     Path chunk = incoming("chunk");
     try {
-      long written = 0;
-      Optional<RegistryException> refused = Optional.empty();
+      ChunkCopy.Copied copied;
       try (OutputStream out = Files.newOutputStream(chunk)) {
-        byte[] buffer = new byte[BUFFER];
-        while (written < length && refused.isEmpty()) {
-          int n;
-          try {
-            n = body.read(buffer, 0, (int) Math.min(buffer.length, length - written));
-          } catch (IOException e) {
-            refused = Optional.of(UploadRefusals.shortBody(start, length, written, e));
-            break;
-          }
-          if (n < 0) {
-            refused = Optional.of(UploadRefusals.shortBody(start, length, written, null));
-            break;
-          }
-          out.write(buffer, 0, n);
-          written += n;
-        }
-        if (refused.isEmpty() && moreThanDeclared(body)) {
-          refused = Optional.of(UploadRefusals.longBody(start, length));
-        }
+        copied = ChunkCopy.copy(body, start, length, out);
       }
-      if (written > 0) {
-        record(uuid, owner, start, written, chunk);
+      if (copied.written() > 0) {
+        record(uuid, owner, start, copied.written(), chunk);
       }
-      if (refused.isPresent()) {
-        throw refused.get();
+      if (copied.refused().isPresent()) {
+        throw copied.refused().get();
       }
-      return start + written;
+      return start + copied.written();
     } finally {
       Files.deleteIfExists(chunk);
-    }
-  }
-
-  private static boolean moreThanDeclared(InputStream body) {
-    try {
-      return body.read() >= 0;
-    } catch (IOException e) {
-      return false; // all declared bytes arrived; a failure after them changes nothing
     }
   }
 

@@ -3,6 +3,7 @@ package org.warder.registry.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -151,36 +152,13 @@ public final class FileUploadSessions implements UploadSessions {
         throw UploadRefusals.overPending(owner, pending, length, offset);
       }
       Path data = layout.uploadData(uuid);
-      byte[] buffer = new byte[BUFFER];
-      long written = 0;
+      ChunkCopy.Copied copied;
       try (FileChannel out = FileChannel.open(data, StandardOpenOption.WRITE)) {
         out.position(start);
-        while (written < length) {
-          int n;
-          try {
-            n = body.read(buffer, 0, (int) Math.min(buffer.length, length - written));
-          } catch (IOException e) {
-            throw UploadRefusals.shortBody(start, length, written, e);
-          }
-          if (n < 0) {
-            throw UploadRefusals.shortBody(start, length, written, null);
-          }
-          ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-          while (chunk.hasRemaining()) {
-            out.write(chunk);
-          }
-          written += n;
-        }
-        int more;
-        try {
-          more = body.read();
-        } catch (IOException e) {
-          more = -1; // all declared bytes arrived; a failure after them changes nothing
-        }
-        if (more >= 0) {
-          out.truncate(start + length);
-          throw UploadRefusals.longBody(start, length);
-        }
+        copied = ChunkCopy.copy(body, start, length, Channels.newOutputStream(out));
+      }
+      if (copied.refused().isPresent()) {
+        throw copied.refused().get();
       }
       return start + length;
     } finally {
