@@ -161,12 +161,7 @@ public final class SharedUploadSessions implements UploadSessions {
                     + " WHERE uuid = ?::uuid AND owner = ? AND state = 'open'")) {
       s.setString(1, uuid);
       s.setString(2, owner.id());
-      try (ResultSet rows = s.executeQuery()) {
-        if (!rows.next()) {
-          throw UploadRefusals.unknown(uuid);
-        }
-        return rows.getLong(1);
-      }
+      return lengthOf(s, uuid);
     } catch (SQLException e) {
       throw database.failure("read an upload session in", e);
     }
@@ -181,16 +176,8 @@ public final class SharedUploadSessions implements UploadSessions {
   public long append(String uuid, TokenStore.Token owner, long start, long length, InputStream body)
       throws RegistryException, IOException {
     long offset = openLength(uuid, owner);
-    if (start != offset) {
-      throw UploadRefusals.notAtOffset(offset, start);
-    }
-    if (length > UploadRefusals.blobLimit(owner, maxBlobSize) - start) {
-      throw UploadRefusals.tooLarge(owner, maxBlobSize, offset, start, length);
-    }
-    long pending = pendingBytes(owner.id());
-    if (length > owner.limits().maxPendingBytes() - pending) {
-      throw UploadRefusals.overPending(owner, pending, length, offset);
-    }
+    UploadRefusals.admitChunk(
+        owner, maxBlobSize, offset, start, length, () -> pendingBytes(owner.id()));
     Path chunk = incoming("chunk");
     try {
       ChunkCopy.Copied copied;
@@ -396,14 +383,20 @@ public final class SharedUploadSessions implements UploadSessions {
       s.setObject(1, now());
       s.setString(2, uuid);
       s.setString(3, owner.id());
-      try (ResultSet rows = s.executeQuery()) {
-        if (!rows.next()) {
-          throw UploadRefusals.unknown(uuid);
-        }
-        return rows.getLong(1);
-      }
+      return lengthOf(s, uuid);
     } catch (SQLException e) {
       throw database.failure("close an upload session in", e);
+    }
+  }
+
+  /** The length the query {@code s} returns for session {@code uuid}; unknown when no row. */
+  private static long lengthOf(PreparedStatement s, String uuid)
+      throws SQLException, RegistryException {
+    try (ResultSet rows = s.executeQuery()) {
+      if (!rows.next()) {
+        throw UploadRefusals.unknown(uuid);
+      }
+      return rows.getLong(1);
     }
   }
 

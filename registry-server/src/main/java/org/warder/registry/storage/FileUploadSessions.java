@@ -141,16 +141,8 @@ public final class FileUploadSessions implements UploadSessions {
     ReentrantLock lock = acquire(uuid, owner);
     try {
       long offset = size(uuid, owner.id());
-      if (start != offset) {
-        throw UploadRefusals.notAtOffset(offset, start);
-      }
-      if (length > UploadRefusals.blobLimit(owner, maxBlobSize) - start) {
-        throw UploadRefusals.tooLarge(owner, maxBlobSize, offset, start, length);
-      }
-      long pending = pendingBytes(owner.id());
-      if (length > owner.limits().maxPendingBytes() - pending) {
-        throw UploadRefusals.overPending(owner, pending, length, offset);
-      }
+      UploadRefusals.admitChunk(
+          owner, maxBlobSize, offset, start, length, () -> pendingBytes(owner.id()));
       Path data = layout.uploadData(uuid);
       ChunkCopy.Copied copied;
       try (FileChannel out = FileChannel.open(data, StandardOpenOption.WRITE)) {

@@ -39,6 +39,37 @@ public final class UploadRefusals {
         Map.of("token", owner.id(), "open", open, "limit", max));
   }
 
+  /** Counts the bytes a token holds unpublished. */
+  @FunctionalInterface
+  public interface PendingBytes {
+    long count() throws IOException;
+  }
+
+  /**
+   * Refuses a chunk of {@code length} bytes from {@code start} for a session at {@code offset}
+   * unless it starts there, keeps the blob within its limit, and keeps the token's pending bytes
+   * (counted last, only when needed) within its limit.
+   */
+  public static void admitChunk(
+      TokenStore.Token owner,
+      long maxBlobSize,
+      long offset,
+      long start,
+      long length,
+      PendingBytes pendingBytes)
+      throws RegistryException, IOException {
+    if (start != offset) {
+      throw notAtOffset(offset, start);
+    }
+    if (length > blobLimit(owner, maxBlobSize) - start) {
+      throw tooLarge(owner, maxBlobSize, offset, start, length);
+    }
+    long pending = pendingBytes.count();
+    if (length > owner.limits().maxPendingBytes() - pending) {
+      throw overPending(owner, pending, length, offset);
+    }
+  }
+
   public static RegistryException notAtOffset(long offset, long start) {
     return new RegistryException(
         ErrorCode.RANGE_INVALID,
@@ -62,7 +93,7 @@ public final class UploadRefusals {
         : "the registry's limit";
   }
 
-  public static RegistryException tooLarge(
+  private static RegistryException tooLarge(
       TokenStore.Token owner, long maxBlobSize, long offset, long start, long length) {
     long limit = blobLimit(owner, maxBlobSize);
     return new RegistryException(
@@ -77,7 +108,7 @@ public final class UploadRefusals {
         Map.of("limit", limit, "offset", offset));
   }
 
-  public static RegistryException overPending(
+  private static RegistryException overPending(
       TokenStore.Token owner, long pending, long length, long offset) {
     long maxPending = owner.limits().maxPendingBytes();
     return new RegistryException(
