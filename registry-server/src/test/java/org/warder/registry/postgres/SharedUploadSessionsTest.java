@@ -86,8 +86,8 @@ class SharedUploadSessionsTest {
           PostgresState.open(
               postgres.open(),
               Clock.systemUTC(),
-              Duration.ofSeconds(2),
-              Duration.ofMillis(500),
+              PostgresSignerLease.DURATION,
+              PostgresSignerLease.RENEW_EVERY,
               new PrintWriter(errors, true));
       states.add(state);
       RegistryServer server =
