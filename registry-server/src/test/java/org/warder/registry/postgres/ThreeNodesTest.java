@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -130,9 +131,36 @@ class ThreeNodesTest {
             postgres.user(),
             "--database-password-file",
             password.toString());
-    pids.put(p.process().pid(), name);
-    event("node " + name + " serving (pid " + p.process().pid() + ")");
+    long pid = p.process().pid();
+    pids.put(pid, name);
+    event("node " + name + " serving (pid " + pid + ")");
+    CompletableFuture<Void> unused =
+        p.process()
+            .onExit()
+            .thenRun(
+                () ->
+                    event(
+                        "node "
+                            + name
+                            + " (pid "
+                            + pid
+                            + ") gone, status "
+                            + p.process().exitValue()));
     return p;
+  }
+
+  /** Until {@code watching} ends, records every move of the lease in the timeline. */
+  private Void watchLease(AtomicBoolean watching) throws Exception {
+    String last = "";
+    while (watching.get()) {
+      String now = leaseNode();
+      if (!now.equals(last)) {
+        event("lease row names node " + (now.isEmpty() ? "none of ours" : now));
+        last = now;
+      }
+      Thread.sleep(100);
+    }
+    return null;
   }
 
   private void awaitLease(Predicate<String> node, String what) throws Exception {
@@ -143,7 +171,7 @@ class ThreeNodesTest {
       Thread.sleep(100);
       now = leaseNode();
     }
-    event("lease held by node " + now);
+    event("lease held by node " + now + " (awaited)");
   }
 
   @Test
@@ -196,6 +224,8 @@ class ThreeNodesTest {
           NginxBalancer.start(
               tmp.resolve("nginx"), ports.values().stream().map(p -> "127.0.0.1:" + p).toList())) {
         event("nginx in front of a, b, c at " + nginx.url());
+        AtomicBoolean watching = new AtomicBoolean(true);
+        Future<Void> leaseWatcher = threads.submit(() -> watchLease(watching));
 
         // a: the first signer, halted between signing the re-signed timestamp and writing it
         assertThatThrownBy(() -> node("a", Optional.of(FailPoints.RESIGN_BEFORE_TIMESTAMP)))
@@ -244,6 +274,8 @@ class ThreeNodesTest {
         round2.get(5, TimeUnit.MINUTES);
 
         polling.set(false);
+        watching.set(false);
+        leaseWatcher.get(1, TimeUnit.MINUTES);
         List<Poll> polls = new ArrayList<>();
         for (Future<Poll> f : pollers) {
           polls.add(f.get(2, TimeUnit.MINUTES));
@@ -364,14 +396,24 @@ class ThreeNodesTest {
                   + ")");
           return;
         }
-        failure = r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8);
+        failure =
+            "answered "
+                + r.statusCode()
+                + " "
+                + oneLine(new String(r.body(), StandardCharsets.UTF_8));
       } catch (IOException e) {
-        failure = e.toString();
+        failure = oneLine(e.toString());
       }
       event("pub" + publisher + " version " + version + " attempt " + attempt + ": " + failure);
       assertThat(Instant.now()).as("pub" + publisher + " keeps failing").isBefore(deadline);
       Thread.sleep(500);
     }
+  }
+
+  /** {@code text} (an nginx error page, a registry error, an exception) on one short line. */
+  private static String oneLine(String text) {
+    String flat = text.replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").strip();
+    return flat.length() <= 160 ? flat : flat.substring(0, 160) + "...";
   }
 
   /** What a polling client saw. */
