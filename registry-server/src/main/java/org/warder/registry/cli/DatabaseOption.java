@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Optional;
+import org.warder.registry.config.DatabaseConfig;
 import org.warder.registry.postgres.Database;
 import org.warder.registry.postgres.PostgresSignerLease;
 import org.warder.registry.postgres.PostgresState;
@@ -21,13 +21,15 @@ import org.warder.signing.PrivateFiles;
 import picocli.CommandLine.Option;
 
 /**
- * The PostgreSQL database several nodes of one registry share ({@code --database-url}, {@code
- * $WARDER_REGISTRY_DATABASE_URL}); without one, the registry keeps its tokens and lock in the data
- * directory. The password never comes from the command line (other users see it): from {@code
- * --database-password-file} or {@code $WARDER_REGISTRY_DATABASE_PASSWORD_FILE}, else {@code
- * $WARDER_REGISTRY_DATABASE_PASSWORD}.
+ * The PostgreSQL database several nodes of one registry share ({@code --database-url}, else {@code
+ * database.url} of the {@code --config} file or {@code $WARDER_REGISTRY_DATABASE_URL}); without
+ * one, the registry keeps its tokens and lock in the data directory. The password never comes from
+ * the command line (other users see it): from {@code --database-password-file}, {@code
+ * database.password-file} or {@code $WARDER_REGISTRY_DATABASE_PASSWORD_FILE}, else {@code
+ * $WARDER_REGISTRY_DATABASE_PASSWORD} ({@link DatabaseConfig}).
  */
 final class DatabaseOption {
+  // RegistryConfig.variable of DatabaseConfig's keys, spelt out for the annotations below
   static final String URL = "WARDER_REGISTRY_DATABASE_URL";
   static final String USER = "WARDER_REGISTRY_DATABASE_USER";
   static final String PASSWORD = "WARDER_REGISTRY_DATABASE_PASSWORD";
@@ -38,7 +40,7 @@ final class DatabaseOption {
       paramLabel = "URL",
       description =
           "PostgreSQL database shared by the registry's nodes (tokens, writer lock, signer lease),"
-              + " e.g. jdbc:postgresql://db:5432/registry (default: $"
+              + " e.g. jdbc:postgresql://db:5432/registry (default: database.url of --config, $"
               + URL
               + "; none: all in the data directory).")
   Optional<String> url = Optional.empty();
@@ -46,7 +48,8 @@ final class DatabaseOption {
   @Option(
       names = "--database-user",
       paramLabel = "USER",
-      description = "The database user (default: $" + USER + ", else the URL's).")
+      description =
+          "The database user (default: database.user of --config, $" + USER + ", else the URL's).")
   Optional<String> user = Optional.empty();
 
   @Option(
@@ -54,38 +57,41 @@ final class DatabaseOption {
       paramLabel = "FILE",
       description =
           "Read the database password from the first line of FILE, readable by its owner only"
-              + " (default: $"
+              + " (default: database.password-file of --config, $"
               + PASSWORD_FILE
               + ", else $"
               + PASSWORD
               + ").")
   Optional<Path> passwordFile = Optional.empty();
 
-  /** The environment the defaults come from (tests replace it). */
-  Map<String, String> env = System.getenv();
-
-  /** The database, migrated, when one is configured. */
-  Optional<Database> open() throws IOException {
-    Optional<String> configured = url.or(() -> fromEnv(URL));
+  /**
+   * The database, migrated, when one is configured: these options first, then {@code defaults} (the
+   * configuration file and the environment).
+   */
+  Optional<Database> open(DatabaseConfig defaults) throws IOException {
+    Optional<String> configured = url.or(defaults::url);
     if (configured.isEmpty()) {
       if (user.isPresent() || passwordFile.isPresent()) {
         throw new IOException(
             "--database-user and --database-password-file need a database: expected"
-                + " --database-url or $"
+                + " --database-url, database.url in --config or $"
                 + URL
-                + ", found neither");
+                + ", found none");
       }
       return Optional.empty();
     }
-    return Optional.of(Database.open(configured.get(), user.or(() -> fromEnv(USER)), password()));
+    return Optional.of(
+        Database.open(configured.get(), user.or(defaults::user), password(defaults)));
   }
 
   /**
    * What this node shares with the others: in the database when one is configured (this node then
    * competes for the signer lease until the state is closed), else in the data directory.
    */
-  SharedState sharedState(RegistryLayout layout, Clock clock, PrintWriter err) throws IOException {
-    Optional<Database> database = open();
+  SharedState sharedState(
+      RegistryLayout layout, Clock clock, PrintWriter err, DatabaseConfig defaults)
+      throws IOException {
+    Optional<Database> database = open(defaults);
     if (database.isPresent()) {
       return PostgresState.open(
           database.get(),
@@ -98,8 +104,8 @@ final class DatabaseOption {
   }
 
   /** The writer lock: the database's when one is configured, else the data directory's. */
-  WriterLock writerLock(RegistryLayout layout) throws IOException {
-    Optional<Database> database = open();
+  WriterLock writerLock(RegistryLayout layout, DatabaseConfig defaults) throws IOException {
+    Optional<Database> database = open(defaults);
     if (database.isPresent()) {
       return new PostgresWriterLock(database.get());
     }
@@ -107,24 +113,21 @@ final class DatabaseOption {
   }
 
   /** The tokens: in the database when one is configured, else in the data directory. */
-  TokenStore tokens(RegistryLayout layout, Clock clock) throws IOException {
-    Optional<Database> database = open();
+  TokenStore tokens(RegistryLayout layout, Clock clock, DatabaseConfig defaults)
+      throws IOException {
+    Optional<Database> database = open(defaults);
     if (database.isPresent()) {
       return new PostgresTokenStore(database.get(), clock);
     }
     return new FileTokenStore(layout, clock);
   }
 
-  private Optional<String> password() throws IOException {
-    Optional<Path> file = passwordFile.or(() -> fromEnv(PASSWORD_FILE).map(Path::of));
+  private Optional<String> password(DatabaseConfig defaults) throws IOException {
+    Optional<Path> file = passwordFile.or(defaults::passwordFile);
     if (file.isPresent()) {
       return Optional.of(
           new String(PrivateFiles.readFirstLine(file.get(), "database password file")));
     }
-    return fromEnv(PASSWORD);
-  }
-
-  private Optional<String> fromEnv(String name) {
-    return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank());
+    return defaults.password();
   }
 }

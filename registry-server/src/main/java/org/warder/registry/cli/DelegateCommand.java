@@ -116,10 +116,15 @@ final class DelegateCommand implements Callable<Integer> {
     RegistryLayout layout = data.layout();
     Clock clock = Clock.systemUTC();
     RegistryRepository.Delegated done;
-    try (SharedState state = database.sharedState(layout, clock, spec.commandLine().getErr())) {
+    try (SharedState state =
+        database.sharedState(layout, clock, spec.commandLine().getErr(), config.database())) {
       RegistryRepository repository =
           RegistryRepository.open(
-              layout, config.storage().open(layout), clock, state.coordination());
+              layout,
+              config.storage().open(layout),
+              clock,
+              state.coordination(),
+              config.onlineSecret());
       char[] passphrase = Passphrases.readOnce(passphraseFile, "offline targets");
       Ed25519SigningKey targetsKey;
       try {

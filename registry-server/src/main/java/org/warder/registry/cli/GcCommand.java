@@ -71,7 +71,8 @@ final class GcCommand implements Callable<Integer> {
               + "; give its data directory with --data (and its storage with --config)");
     }
     GarbageCollector.Garbage garbage =
-        new GarbageCollector(layout, store, Clock.systemUTC(), database.writerLock(layout))
+        new GarbageCollector(
+                layout, store, Clock.systemUTC(), database.writerLock(layout, config.database()))
             .collect(keep, maxAge, delete);
     PrintWriter out = spec.commandLine().getOut();
     for (BlobStore.Stored blob : garbage.orphans()) {

@@ -151,10 +151,12 @@ final class ServeCommand implements Callable<Integer> {
               + layout.keys().resolve("offline.passphrase"));
       out.println();
     }
-    try (SharedState state = database.sharedState(layout, clock, spec.commandLine().getErr());
+    try (SharedState state =
+            database.sharedState(layout, clock, spec.commandLine().getErr(), config.database());
         RegistryServer server =
             new RegistryServer(
-                RegistryRepository.open(layout, store, clock, state.coordination()),
+                RegistryRepository.open(
+                    layout, store, clock, state.coordination(), config.onlineSecret()),
                 state.tokens(),
                 settings,
                 storage.publicBaseUrl(),

@@ -99,6 +99,7 @@ final class TokenCommand implements Runnable {
 
     @Mixin DataOption data;
     @Mixin DatabaseOption database;
+    @Mixin ConfigOption config;
 
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -129,7 +130,7 @@ final class TokenCommand implements Runnable {
       }
       TokenStore.Created created =
           database
-              .tokens(data.layout(), Clock.systemUTC())
+              .tokens(data.layout(), Clock.systemUTC(), config.database())
               .create(publisher, roles.stream().distinct().toList(), limits);
       spec.commandLine().getOut().println(created.secret());
       PrintWriter err = spec.commandLine().getErr();
@@ -172,12 +173,14 @@ final class TokenCommand implements Runnable {
 
     @Mixin DataOption data;
     @Mixin DatabaseOption database;
+    @Mixin ConfigOption config;
 
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      List<TokenStore.Token> tokens = database.tokens(data.layout(), Clock.systemUTC()).list();
+      List<TokenStore.Token> tokens =
+          database.tokens(data.layout(), Clock.systemUTC(), config.database()).list();
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         ArrayNode array = JsonNodeFactory.instance.arrayNode();
@@ -244,6 +247,7 @@ final class TokenCommand implements Runnable {
 
     @Mixin DataOption data;
     @Mixin DatabaseOption database;
+    @Mixin ConfigOption config;
 
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -253,7 +257,7 @@ final class TokenCommand implements Runnable {
         throw new ParameterException(
             spec.commandLine(), "expected a token id of 12 hex digits, found \"" + id + "\"");
       }
-      if (!database.tokens(data.layout(), Clock.systemUTC()).revoke(id)) {
+      if (!database.tokens(data.layout(), Clock.systemUTC(), config.database()).revoke(id)) {
         throw new java.io.IOException(
             "no token with id " + id + "; 'warder-registry token list' shows them");
       }

@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,9 @@ import java.util.TreeSet;
 public final class RegistryConfig {
   public static final String ENV_PREFIX = "WARDER_REGISTRY_";
 
+  /** The sections a configuration file has; each refuses its own unknown keys. */
+  private static final List<String> SECTIONS = List.of("storage.", "database.");
+
   private final Map<String, String> file;
   private final Optional<Path> source;
   private final Map<String, String> env;
@@ -33,7 +37,7 @@ public final class RegistryConfig {
 
   /** The file {@code config} (when given) and the environment {@code env}. */
   public static RegistryConfig load(Optional<Path> config, Map<String, String> env)
-      throws IOException {
+      throws IOException, ConfigException {
     Properties properties = new Properties();
     if (config.isPresent()) {
       try (Reader in = Files.newBufferedReader(config.get(), StandardCharsets.UTF_8)) {
@@ -42,6 +46,18 @@ public final class RegistryConfig {
     }
     Map<String, String> values = new java.util.HashMap<>();
     properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k).strip()));
+    Set<String> unknown = new TreeSet<>(values.keySet());
+    unknown.removeIf(k -> SECTIONS.stream().anyMatch(k::startsWith));
+    if (!unknown.isEmpty()) {
+      throw new ConfigException(
+          "unknown keys "
+              + unknown
+              + " in "
+              + config.orElseThrow()
+              + "; expected keys of the sections "
+              + SECTIONS
+              + " (storage.backend, database.url, ...; check spelling)");
+    }
     return new RegistryConfig(values, config, env);
   }
 
@@ -57,6 +73,14 @@ public final class RegistryConfig {
       return Optional.of(fromEnv.strip());
     }
     return Optional.ofNullable(file.get(key)).filter(v -> !v.isBlank());
+  }
+
+  /**
+   * The value of {@code key} from its environment variable only (a secret that must not be read
+   * from the file).
+   */
+  public Optional<String> fromEnvironment(String key) {
+    return Optional.ofNullable(env.get(variable(key))).filter(v -> !v.isBlank()).map(String::strip);
   }
 
   /** The keys of the file that start with {@code prefix}. */

@@ -291,6 +291,21 @@ public final class RegistryRepository {
   public static RegistryRepository open(
       RegistryLayout layout, RegistryStore store, Clock clock, Coordination coordination)
       throws IOException, SigningException {
+    return open(layout, store, clock, coordination, Optional.empty());
+  }
+
+  /**
+   * {@link #open(RegistryLayout, RegistryStore, Clock, Coordination)} with the online keys'
+   * passphrase {@code onlineSecret} when given, else the data directory's passphrase file ({@link
+   * OnlineKeys}).
+   */
+  public static RegistryRepository open(
+      RegistryLayout layout,
+      RegistryStore store,
+      Clock clock,
+      Coordination coordination,
+      Optional<String> onlineSecret)
+      throws IOException, SigningException {
     if (!isInitialised(store)) {
       throw new SigningException(
           "no repository in "
@@ -299,12 +314,10 @@ public final class RegistryRepository {
               + layout.data()
               + "' with the same storage configuration");
     }
-    char[] online =
-        PrivateFiles.readFirstLine(layout.onlinePassphrase(), "online keys' passphrase file");
-    Ed25519SigningKey snapshotKey = KeyFiles.read(layout.key("snapshot"), online);
-    Ed25519SigningKey timestampKey = KeyFiles.read(layout.key("timestamp"), online);
+    OnlineKeys keys = OnlineKeys.read(layout, onlineSecret);
     RegistryRepository repository =
-        new RegistryRepository(layout, store, clock, snapshotKey, timestampKey, coordination);
+        new RegistryRepository(
+            layout, store, clock, keys.snapshot(), keys.timestamp(), coordination);
     repository.load();
     coordination.relay().serve(repository::publishRelayed);
     return repository;

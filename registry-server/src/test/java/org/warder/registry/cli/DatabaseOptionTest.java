@@ -14,6 +14,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.warder.registry.config.ConfigException;
+import org.warder.registry.config.DatabaseConfig;
+import org.warder.registry.config.RegistryConfig;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.TokenStore;
 import org.warder.registry.testing.PostgresDatabase;
@@ -36,10 +39,9 @@ class DatabaseOptionTest {
     PrivateFiles.writeString(passwordFile, postgres.password() + "\n");
   }
 
-  private static DatabaseOption option(Map<String, String> env) {
-    DatabaseOption option = new DatabaseOption();
-    option.env = env;
-    return option;
+  /** The configuration of the environment {@code env} and no file. */
+  private static DatabaseConfig env(Map<String, String> env) throws Exception {
+    return DatabaseConfig.from(RegistryConfig.load(Optional.empty(), env));
   }
 
   @Test
@@ -71,21 +73,22 @@ class DatabaseOptionTest {
     assertThat(new RegistryLayout(data).tokens()).doesNotExist();
 
     // the same database through the environment: the password from a variable
-    DatabaseOption fromEnv =
-        option(
+    DatabaseConfig fromEnv =
+        env(
             Map.of(
                 DatabaseOption.URL, postgres.url(),
                 DatabaseOption.USER, postgres.user(),
                 DatabaseOption.PASSWORD, postgres.password()));
-    TokenStore tokens = fromEnv.tokens(new RegistryLayout(data), Clock.systemUTC());
+    TokenStore tokens =
+        new DatabaseOption().tokens(new RegistryLayout(data), Clock.systemUTC(), fromEnv);
     assertThat(tokens.authenticate(token)).isPresent();
     assertThat(tokens.list()).extracting(TokenStore.Token::publisher).containsExactly("acme");
   }
 
   @Test
   void testOpen_passwordFileFromTheEnvironment() throws Exception {
-    DatabaseOption fromEnv =
-        option(
+    DatabaseConfig fromEnv =
+        env(
             Map.of(
                 DatabaseOption.URL,
                 postgres.url(),
@@ -96,39 +99,42 @@ class DatabaseOptionTest {
                 DatabaseOption.PASSWORD,
                 "not the password: the file comes first"));
 
-    assertThat(fromEnv.open()).isPresent();
+    assertThat(new DatabaseOption().open(fromEnv)).isPresent();
   }
 
   @Test
   void testOpen_withoutUrl_isTheDataDirectory() throws Exception {
-    assertThat(option(Map.of()).open()).isEmpty();
+    assertThat(new DatabaseOption().open(env(Map.of()))).isEmpty();
   }
 
   @Test
-  void testOpen_userWithoutUrl_refused() {
-    DatabaseOption option = option(Map.of());
+  void testOpen_userWithoutUrl_refused() throws Exception {
+    DatabaseOption option = new DatabaseOption();
     option.user = Optional.of("warder");
+    DatabaseConfig none = env(Map.of());
 
-    assertThatThrownBy(option::open)
+    assertThatThrownBy(() -> option.open(none))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("expected --database-url or $WARDER_REGISTRY_DATABASE_URL");
+        .hasMessageContaining(
+            "expected --database-url, database.url in --config or $WARDER_REGISTRY_DATABASE_URL");
   }
 
   @Test
   void testOpen_passwordFileOthersCanRead_refused() throws Exception {
     Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-r--r--"));
-    DatabaseOption option = option(Map.of(DatabaseOption.URL, postgres.url()));
+    DatabaseOption option = new DatabaseOption();
     option.passwordFile = Optional.of(passwordFile);
+    DatabaseConfig url = env(Map.of(DatabaseOption.URL, postgres.url()));
 
-    assertThatThrownBy(option::open)
+    assertThatThrownBy(() -> option.open(url))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(passwordFile.toString());
   }
 
   @Test
-  void testOpen_wrongPassword_namesTheDatabaseNeverThePassword() {
-    DatabaseOption option =
-        option(
+  void testOpen_wrongPassword_namesTheDatabaseNeverThePassword() throws Exception {
+    DatabaseConfig wrong =
+        env(
             Map.of(
                 DatabaseOption.URL,
                 postgres.url(),
@@ -137,11 +143,88 @@ class DatabaseOptionTest {
                 DatabaseOption.PASSWORD,
                 "wrong-password-1234"));
 
-    assertThatThrownBy(option::open)
+    assertThatThrownBy(() -> new DatabaseOption().open(wrong))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(postgres.url())
         .hasMessageNotContaining("wrong-password-1234")
         .hasMessageNotContaining(postgres.password());
+  }
+
+  @Test
+  void testConfigFile_databaseKeysOpenTheDatabaseTheVariableWins() throws Exception {
+    Path config =
+        Files.writeString(
+            tmp.resolve("registry.conf"),
+            "database.url = jdbc:postgresql://127.0.0.1:1/not-this-one\n"
+                + "database.user = "
+                + postgres.user()
+                + "\ndatabase.password-file = "
+                + passwordFile
+                + "\n");
+    DatabaseConfig fromFile =
+        DatabaseConfig.from(
+            RegistryConfig.load(Optional.of(config), Map.of(DatabaseOption.URL, postgres.url())));
+    assertThat(fromFile.url()).contains(postgres.url());
+    assertThat(fromFile.passwordFile()).contains(passwordFile);
+    assertThat(new DatabaseOption().open(fromFile)).isPresent();
+
+    Path data = tmp.resolve("data");
+    CliRun created =
+        CliRun.of(
+            RegistryMain::run,
+            "token",
+            "create",
+            "--publisher",
+            "acme",
+            "--role",
+            "acme",
+            "--data",
+            data.toString(),
+            "--config",
+            Files.writeString(
+                    tmp.resolve("good.conf"),
+                    "database.url = "
+                        + postgres.url()
+                        + "\ndatabase.user = "
+                        + postgres.user()
+                        + "\ndatabase.password-file = "
+                        + passwordFile
+                        + "\n")
+                .toString());
+    assertThat(created.exitCode()).as(created.err()).isZero();
+    assertThat(new RegistryLayout(data).tokens()).doesNotExist();
+  }
+
+  @Test
+  void testConfigFile_aPasswordLineOrAnUnknownKey_refusedWithWhatToDo() throws Exception {
+    Path withPassword =
+        Files.writeString(
+            tmp.resolve("password.conf"),
+            "database.url = " + postgres.url() + "\ndatabase.password = secret\n");
+    assertThatThrownBy(
+            () -> DatabaseConfig.from(RegistryConfig.load(Optional.of(withPassword), Map.of())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("expected no database.password in the configuration file")
+        .hasMessageContaining("database.password-file")
+        .hasMessageNotContaining("secret");
+    Path misspelt = Files.writeString(tmp.resolve("typo.conf"), "database.uri = x\n");
+    assertThatThrownBy(
+            () -> DatabaseConfig.from(RegistryConfig.load(Optional.of(misspelt), Map.of())))
+        .hasMessageContaining("unknown database keys [database.uri]");
+    Path stray = Files.writeString(tmp.resolve("stray.conf"), "listen = 0.0.0.0:80\n");
+    CliRun run =
+        CliRun.of(
+            RegistryMain::run,
+            "token",
+            "list",
+            "--data",
+            tmp.resolve("data").toString(),
+            "--config",
+            stray.toString());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("unknown keys [listen] in " + stray)
+        .contains("expected keys of the sections [storage., database.]");
   }
 
   private static String[] concat(String[] a, String[] b) {

@@ -19,9 +19,10 @@ import org.warder.registry.testing.TestRegistry;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * {@code warder-registry serve} as a process configured only by {@code WARDER_REGISTRY_STORAGE_*}
- * and the AWS credential variables: it serves the metadata in the bucket (S3Proxy in the test JVM)
- * and redirects versioned metadata to the public base URL.
+ * {@code warder-registry serve} as a process configured only by {@code WARDER_REGISTRY_STORAGE_*},
+ * the AWS credential variables and the online keys' passphrase as a secret variable: it serves the
+ * metadata in the bucket (S3Proxy in the test JVM) and redirects versioned metadata to the public
+ * base URL.
  */
 class S3ServeProcessTest {
   @TempDir Path tmp;
@@ -34,8 +35,11 @@ class S3ServeProcessTest {
       TestRegistry registry = TestRegistry.create(tmp.resolve("registry"));
       S3Store store = new S3Store(client, bucket, "");
       new StoreMigration(new FileSystemStore(registry.layout), store, tmp.resolve("staging")).run();
-      // what serve reads must be the bucket's: the local copy of the metadata goes
+      // what serve reads must be the bucket's: the local copy of the metadata goes; the online
+      // keys' passphrase comes as a secret in the environment, not from the data directory
       TestRegistry.deleteTree(registry.layout.metadata());
+      String secret = Files.readString(registry.layout.onlinePassphrase()).strip();
+      Files.delete(registry.layout.onlinePassphrase());
       Map<String, String> env =
           Map.of(
               "WARDER_REGISTRY_STORAGE_BACKEND",
@@ -49,7 +53,9 @@ class S3ServeProcessTest {
               "AWS_ACCESS_KEY_ID",
               S3ProxyServer.ACCESS_KEY,
               "AWS_SECRET_ACCESS_KEY",
-              S3ProxyServer.SECRET_KEY);
+              S3ProxyServer.SECRET_KEY,
+              "WARDER_REGISTRY_ONLINE_PASSPHRASE",
+              secret);
 
       try (ServerProcess server =
           ServerProcess.startWithEnvironment(registry.data, env, tmp.resolve("logs"))) {
