@@ -30,12 +30,10 @@ public final class NginxBalancer implements AutoCloseable {
 
   private final Process process;
   private final URI url;
-  private final Path dir;
 
-  private NginxBalancer(Process process, URI url, Path dir) {
+  private NginxBalancer(Process process, URI url) {
     this.process = process;
     this.url = url;
-    this.dir = dir;
   }
 
   /** Skips, or under CI fails, unless nginx is installed. */
@@ -143,7 +141,7 @@ public final class NginxBalancer implements AutoCloseable {
       }
       Thread.sleep(50);
     }
-    return new NginxBalancer(process, URI.create("http://127.0.0.1:" + port + "/"), dir);
+    return new NginxBalancer(process, URI.create("http://127.0.0.1:" + port + "/"));
   }
 
   private static boolean listening(int port) {
@@ -158,12 +156,6 @@ public final class NginxBalancer implements AutoCloseable {
   /** The balancer's base URL, ending in '/'. */
   public URI url() {
     return url;
-  }
-
-  /** nginx's access log so far: one line per request it proxied. */
-  public List<String> accessLog() throws IOException {
-    Path log = dir.resolve("access.log");
-    return Files.exists(log) ? Files.readAllLines(log) : List.of();
   }
 
   /** Stops nginx: SIGTERM, then SIGKILL after 10 s. */
