@@ -752,8 +752,10 @@ public final class RegistryRepository {
       }
       Instant timestampExpires = repository.timestamp().orElseThrow().signed().expires();
       if (!now.plus(timestampMargin).isBefore(timestampExpires)) {
-        store.putTimestamp(
-            repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)).toBytes());
+        byte[] resigned =
+            repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)).toBytes();
+        FailPoints.hit(FailPoints.RESIGN_BEFORE_TIMESTAMP);
+        store.putTimestamp(resigned);
         return Refreshed.TIMESTAMP;
       }
       return Refreshed.NOTHING;

@@ -30,6 +30,9 @@ public final class FailPoints {
   /** The new timestamp is in place, the client not yet answered. */
   public static final String PUBLISH_AFTER_TIMESTAMP = "publish.after-timestamp";
 
+  /** A re-signed timestamp (nothing else changed) is signed, not yet written to the store. */
+  public static final String RESIGN_BEFORE_TIMESTAMP = "resign.before-timestamp";
+
   private static final String ACTIVE = System.getProperty(PROPERTY, "");
 
   private FailPoints() {}

@@ -20,8 +20,8 @@ import org.warder.registry.storage.FailPoints;
 
 /**
  * {@code warder-registry serve} as a real operating-system process (java -cp &lt;test classpath&gt;
- * org.warder.registry.cli.RegistryMain serve), on port 0, optionally with a fail point armed, for
- * tests that kill it.
+ * org.warder.registry.cli.RegistryMain serve), on port 0 unless {@code --listen} is among its
+ * options, optionally with a fail point armed, for tests that kill it.
  */
 public final class ServerProcess implements AutoCloseable {
   private static final Pattern SERVING =
@@ -58,6 +58,15 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /**
+   * Starts serving {@code data} with {@code failPoint} armed and {@code env} in its environment.
+   */
+  public static ServerProcess startWithEnvironment(
+      Path data, Optional<String> failPoint, Map<String, String> env, Path logs, String... options)
+      throws Exception {
+    return start(data, failPoint, logs, Optional.empty(), env, options);
+  }
+
+  /**
    * Starts serving {@code data} with the file mode creation mask {@code umask} (octal, e.g. "000").
    */
   public static ServerProcess startWithUmask(Path data, Path logs, String umask) throws Exception {
@@ -88,15 +97,11 @@ public final class ServerProcess implements AutoCloseable {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("org.warder.registry.cli.RegistryMain");
-    command.addAll(
-        List.of(
-            "serve",
-            "--data",
-            data.toString(),
-            "--listen",
-            "127.0.0.1:0",
-            "--access-log",
-            logs.resolve("access-" + n + ".log").toString()));
+    command.addAll(List.of("serve", "--data", data.toString()));
+    if (!List.of(options).contains("--listen")) {
+      command.addAll(List.of("--listen", "127.0.0.1:0"));
+    }
+    command.addAll(List.of("--access-log", logs.resolve("access-" + n + ".log").toString()));
     command.addAll(List.of(options));
     Path stderr = logs.resolve("stderr-" + n + ".log");
     ProcessBuilder builder =

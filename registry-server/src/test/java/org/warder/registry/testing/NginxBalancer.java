@@ -1,0 +1,173 @@
+package org.warder.registry.testing;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Debian's nginx as the load balancer in front of several registry nodes on loopback ports, as an
+ * operator would put it there: round robin, a node that refuses connections or answers 502/503/504
+ * taken out for a few seconds and an idempotent request (GET, HEAD) retried on the next node; a
+ * POST, PATCH or PUT replayed only when no byte of it reached a node (nginx's default for
+ * non-idempotent requests), bodies streamed both ways. Upload sessions ({@code /api/v1/uploads})
+ * keep their bytes on the node that received them until uploads are shared across nodes, so their
+ * requests are routed by a hash of the Authorization header: one publisher's uploads go to one node
+ * while it lives. Its own configuration, logs (the access log names the node of each request) and
+ * temporary files under a directory the test gives; stopped by {@link #close}. Skips (fails under
+ * CI) when nginx is missing.
+ */
+public final class NginxBalancer implements AutoCloseable {
+  private static final Path NGINX = Path.of("/usr/sbin/nginx");
+
+  private final Process process;
+  private final URI url;
+
+  private NginxBalancer(Process process, URI url) {
+    this.process = process;
+    this.url = url;
+  }
+
+  /** Skips, or under CI fails, unless nginx is installed. */
+  public static void require() {
+    if (!Files.isExecutable(NGINX)) {
+      Facility.missing(
+          "NGINX", "the load balancer tests need nginx (Debian: apt-get install nginx)");
+    }
+  }
+
+  /** Starts nginx on a free loopback port in front of {@code upstreams} (host:port each). */
+  public static NginxBalancer start(Path dir, List<String> upstreams) throws Exception {
+    require();
+    Files.createDirectories(dir.resolve("tmp"));
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    String servers =
+        upstreams.stream()
+            .map(u -> "    server " + u + " max_fails=1 fail_timeout=3s;")
+            .collect(Collectors.joining("\n"));
+    String proxy =
+        """
+              proxy_http_version 1.1;
+              proxy_set_header Connection "";
+              proxy_set_header Host $http_host;
+              proxy_request_buffering off;
+              proxy_buffering off;
+              proxy_connect_timeout 2s;
+              proxy_read_timeout 120s;
+              proxy_next_upstream error timeout http_502 http_503 http_504;
+              proxy_next_upstream_tries 3;\
+        """;
+    String conf =
+        String.join(
+            "\n",
+            "daemon off;",
+            "master_process off;",
+            "worker_processes 1;",
+            "pid " + dir.resolve("nginx.pid") + ";",
+            "error_log " + dir.resolve("error.log") + " warn;",
+            "events { worker_connections 4096; }",
+            "http {",
+            "  log_format upstream '$request_method $uri $status $upstream_addr"
+                + " $upstream_status $request_time';",
+            "  access_log " + dir.resolve("access.log") + " upstream;",
+            "  client_body_temp_path " + dir.resolve("tmp/body") + ";",
+            "  proxy_temp_path " + dir.resolve("tmp/proxy") + ";",
+            "  fastcgi_temp_path " + dir.resolve("tmp/fastcgi") + ";",
+            "  uwsgi_temp_path " + dir.resolve("tmp/uwsgi") + ";",
+            "  scgi_temp_path " + dir.resolve("tmp/scgi") + ";",
+            "  upstream registry {",
+            servers,
+            "    keepalive 64;",
+            "  }",
+            // until upload sessions are shared by the nodes, one session's requests must reach
+            // the node holding its bytes: affinity by the publisher's token
+            "  upstream uploads {",
+            "    hash $http_authorization consistent;",
+            servers,
+            "    keepalive 64;",
+            "  }",
+            "  server {",
+            "    listen 127.0.0.1:" + port + ";",
+            "    client_max_body_size 0;",
+            "    location / {",
+            "      proxy_pass http://registry;",
+            proxy,
+            "    }",
+            "    location /api/v1/uploads {",
+            "      proxy_pass http://uploads;",
+            proxy,
+            "    }",
+            "  }",
+            "}",
+            "");
+    Path confFile = Files.writeString(dir.resolve("nginx.conf"), conf);
+    Process process =
+        new ProcessBuilder(
+                NGINX.toString(),
+                "-p",
+                dir.toString(),
+                "-e",
+                dir.resolve("error.log").toString(),
+                "-c",
+                confFile.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("nginx.out").toFile())
+            .start();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+    while (!listening(port)) {
+      if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(
+            "expected nginx to listen on 127.0.0.1:"
+                + port
+                + ", found "
+                + (process.isAlive() ? "no listener after 10 s" : "it exited")
+                + ": "
+                + Files.readString(dir.resolve("nginx.out"))
+                + (Files.exists(dir.resolve("error.log"))
+                    ? Files.readString(dir.resolve("error.log"))
+                    : ""));
+      }
+      Thread.sleep(50);
+    }
+    return new NginxBalancer(process, URI.create("http://127.0.0.1:" + port + "/"));
+  }
+
+  private static boolean listening(int port) {
+    try {
+      new Socket(InetAddress.getLoopbackAddress(), port).close();
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The balancer's base URL, ending in '/'. */
+  public URI url() {
+    return url;
+  }
+
+  /** Stops nginx: SIGTERM, then SIGKILL after 10 s. */
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
