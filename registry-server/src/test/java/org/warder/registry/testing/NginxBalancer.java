@@ -18,12 +18,11 @@ import java.util.stream.Collectors;
  * operator would put it there: round robin, a node that refuses connections or answers 502/503/504
  * taken out for a few seconds and an idempotent request (GET, HEAD) retried on the next node; a
  * POST, PATCH or PUT replayed only when no byte of it reached a node (nginx's default for
- * non-idempotent requests), bodies streamed both ways. Upload sessions ({@code /api/v1/uploads})
- * keep their bytes on the node that received them until uploads are shared across nodes, so their
- * requests are routed by a hash of the Authorization header: one publisher's uploads go to one node
- * while it lives. Its own configuration, logs (the access log names the node of each request) and
- * temporary files under a directory the test gives; stopped by {@link #close}. Skips (fails under
- * CI) when nginx is missing.
+ * non-idempotent requests), bodies streamed both ways, with no affinity: the requests of one upload
+ * session go to whichever node is next (the nodes share sessions through the database and the
+ * store). Its own configuration, logs (the access log names the node of each request) and temporary
+ * files under a directory the test gives; stopped by {@link #close}. Skips (fails under CI) when
+ * nginx is missing.
  */
 public final class NginxBalancer implements AutoCloseable {
   private static final Path NGINX = Path.of("/usr/sbin/nginx");
@@ -90,22 +89,11 @@ public final class NginxBalancer implements AutoCloseable {
             servers,
             "    keepalive 64;",
             "  }",
-            // until upload sessions are shared by the nodes, one session's requests must reach
-            // the node holding its bytes: affinity by the publisher's token
-            "  upstream uploads {",
-            "    hash $http_authorization consistent;",
-            servers,
-            "    keepalive 64;",
-            "  }",
             "  server {",
             "    listen 127.0.0.1:" + port + ";",
             "    client_max_body_size 0;",
             "    location / {",
             "      proxy_pass http://registry;",
-            proxy,
-            "    }",
-            "    location /api/v1/uploads {",
-            "      proxy_pass http://uploads;",
             proxy,
             "    }",
             "  }",
