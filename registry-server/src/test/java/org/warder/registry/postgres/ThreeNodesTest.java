@@ -301,6 +301,27 @@ class ThreeNodesTest {
                 + ", every role at version "
                 + VERSIONS);
 
+        // one upload of six chunks, its requests one after another: round robin sends them to the
+        // live nodes in turn, so the session is only whole if the nodes share it
+        byte[] chunked = new byte[6 * 1000];
+        new java.util.Random(12).nextBytes(chunked);
+        Publisher uploader = new Publisher(new Http(nginx.url()), tokens.get(0));
+        String chunkedSha = uploader.upload(chunked, 1000);
+        HttpResponse<byte[]> head = uploader.send("HEAD", "/api/v1/blobs/" + chunkedSha, null);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Length")).hasValue("6000");
+        Map<String, java.util.Set<String>> sessions = nginx.uploadSessionNodes();
+        long crossed = sessions.values().stream().filter(n -> n.size() > 1).count();
+        event(
+            "upload sessions: "
+                + sessions.size()
+                + ", "
+                + crossed
+                + " of them served by more than one node");
+        assertThat(crossed)
+            .as("round robin spreads a session's requests; they work only if nodes share sessions")
+            .isPositive();
+
         for (Poll p : polls) {
           event(
               "poller: "

@@ -10,7 +10,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -26,13 +32,17 @@ import java.util.stream.Collectors;
  */
 public final class NginxBalancer implements AutoCloseable {
   private static final Path NGINX = Path.of("/usr/sbin/nginx");
+  private static final Pattern UPLOAD_REQUEST =
+      Pattern.compile("\\S+ /api/v1/uploads/([0-9a-f-]+) \\d+ (\\S+) .*");
 
   private final Process process;
   private final URI url;
+  private final Path dir;
 
-  private NginxBalancer(Process process, URI url) {
+  private NginxBalancer(Process process, URI url, Path dir) {
     this.process = process;
     this.url = url;
+    this.dir = dir;
   }
 
   /** Skips, or under CI fails, unless nginx is installed. */
@@ -129,7 +139,7 @@ public final class NginxBalancer implements AutoCloseable {
       }
       Thread.sleep(50);
     }
-    return new NginxBalancer(process, URI.create("http://127.0.0.1:" + port + "/"));
+    return new NginxBalancer(process, URI.create("http://127.0.0.1:" + port + "/"), dir);
   }
 
   private static boolean listening(int port) {
@@ -139,6 +149,22 @@ public final class NginxBalancer implements AutoCloseable {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /**
+   * For each upload session (the uuid of {@code /api/v1/uploads/<uuid>}), the nodes ({@code
+   * host:port}) that answered its requests, from nginx's access log.
+   */
+  public Map<String, Set<String>> uploadSessionNodes() throws IOException {
+    Map<String, Set<String>> nodes = new TreeMap<>();
+    Path log = dir.resolve("access.log");
+    for (String line : Files.exists(log) ? Files.readAllLines(log) : List.<String>of()) {
+      Matcher m = UPLOAD_REQUEST.matcher(line);
+      if (m.matches()) {
+        nodes.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(m.group(2));
+      }
+    }
+    return nodes;
   }
 
   /** The balancer's base URL, ending in '/'. */
