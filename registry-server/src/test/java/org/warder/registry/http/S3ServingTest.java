@@ -155,4 +155,29 @@ class S3ServingTest {
                 .statusCode())
         .isEqualTo(404);
   }
+
+  @Test
+  void hostilePaths_readNothingOutsideTheServedKeys() throws Exception {
+    publish(Optional.empty());
+    Http http = registry.http();
+    for (String path :
+        List.of(
+            "/metadata/../keys/snapshot.pem",
+            "/metadata/..%2fkeys%2fsnapshot.pem",
+            "/metadata/%2e%2e/%2e%2e/registry/repository/metadata/timestamp.json",
+            "/metadata/.timestamp.json.tmp",
+            "/targets/releases/14.2-RELEASE/amd64/../../../../keys/timestamp.pem",
+            "/targets/releases/14.2-RELEASE/amd64/" + "0".repeat(64) + ".base.txz",
+            "/blobs/sha256/"
+                + Digests.sha256Hex(blob).substring(0, 2)
+                + "/"
+                + Digests.sha256Hex(blob),
+            "/upload-parts/x/0-y")) {
+      HttpResponse<byte[]> r = http.send("GET", path, null);
+      assertThat(r.statusCode()).as(path).isIn(400, 404);
+      assertThat(new String(r.body(), StandardCharsets.ISO_8859_1))
+          .as(path)
+          .doesNotContain("PRIVATE KEY");
+    }
+  }
 }
