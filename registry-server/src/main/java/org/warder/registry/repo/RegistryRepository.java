@@ -2,6 +2,7 @@ package org.warder.registry.repo;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -44,11 +45,14 @@ import org.warder.signing.KeyFiles;
 import org.warder.signing.PrivateFiles;
 import org.warder.signing.Signer;
 import org.warder.signing.SigningException;
+import org.warder.signing.tuf.ChunkHashes;
+import org.warder.signing.tuf.ChunkVerifyingInputStream;
 import org.warder.signing.tuf.DelegatedRole;
 import org.warder.signing.tuf.Delegations;
 import org.warder.signing.tuf.DigestMismatchException;
 import org.warder.signing.tuf.LengthAndHashes;
 import org.warder.signing.tuf.Metadata;
+import org.warder.signing.tuf.MetadataFormatException;
 import org.warder.signing.tuf.Repository;
 import org.warder.signing.tuf.RoleKeys;
 import org.warder.signing.tuf.Root;
@@ -58,7 +62,9 @@ import org.warder.signing.tuf.TargetFile;
 import org.warder.signing.tuf.Targets;
 import org.warder.signing.tuf.Timestamp;
 import org.warder.signing.tuf.TufException;
+import org.warder.signing.tuf.UnsupportedHashException;
 import org.warder.signing.tuf.Urls;
+import org.warder.signing.tuf.VerificationIOException;
 
 /**
  * The registry's TUF repository in its {@link RegistryStore}: creation (keys and version-1
@@ -649,12 +655,16 @@ public final class RegistryRepository {
   }
 
   /**
-   * Checks every target's blob: stored with the signed length, and with every other hash signed
-   * besides sha256 (else clients would refuse the blob). Each blob is read at most once, for all
-   * the algorithms all the targets naming it sign.
+   * Checks every target's blob: stored with the signed length, with every other hash signed besides
+   * sha256, and with the chunk hashes signed in its {@code custom} object (else clients would
+   * refuse the blob). Each blob is read at most once for all the algorithms all the targets naming
+   * it sign, and once for each target signing chunk hashes.
    */
   private void checkBlobContents(String role, Collection<TargetFile> targets)
       throws RegistryException, IOException {
+    for (TargetFile target : targets) {
+      checkChunks(role, target);
+    }
     Map<String, Map<String, String>> algorithmsByBlob = new LinkedHashMap<>();
     Map<String, String> firstPath = new LinkedHashMap<>();
     for (TargetFile target : targets) {
@@ -703,6 +713,36 @@ public final class RegistryRepository {
     }
   }
 
+  /**
+   * Reads {@code target}'s blob through the chunk hashes signed for it, when it has some: each
+   * chunk and the whole blob must match, as clients will check them while they download.
+   */
+  private void checkChunks(String role, TargetFile target) throws RegistryException, IOException {
+    String what = role + " target " + target.path();
+    Optional<ChunkHashes> chunks;
+    try {
+      chunks = ChunkHashes.of(target);
+    } catch (MetadataFormatException e) {
+      throw Refusals.of(role, e);
+    }
+    if (chunks.isEmpty()) {
+      return;
+    }
+    String sha256 = checkBlobStored(role, target);
+    try (InputStream in =
+        new ChunkVerifyingInputStream(openBlob(what, sha256), target, chunks.get())) {
+      in.transferTo(OutputStream.nullOutputStream());
+    } catch (VerificationIOException e) {
+      throw new RegistryException(
+          ErrorCode.BLOB_UNKNOWN,
+          what + ": the stored blob does not match: " + e.getMessage(),
+          Map.of("path", target.path(), "sha256", sha256),
+          e.reason());
+    } catch (UnsupportedHashException e) {
+      throw Refusals.of(role, e);
+    }
+  }
+
   /** The hex digests of blob {@code sha256} by each algorithm of {@code hashes} (values unused). */
   private Map<String, String> hashStoredBlob(String what, String sha256, Map<String, String> hashes)
       throws RegistryException, IOException {
@@ -716,20 +756,7 @@ public final class RegistryRepository {
           Map.of("sha256", sha256),
           e);
     }
-    InputStream blob =
-        blobs
-            .open(sha256)
-            .orElseThrow(
-                () ->
-                    new RegistryException(
-                        ErrorCode.BLOB_UNKNOWN,
-                        what
-                            + ": the blob with sha256 "
-                            + sha256
-                            + " was removed while it was checked;"
-                            + " upload it again",
-                        Map.of("sha256", sha256)));
-    try (InputStream in = blob) {
+    try (InputStream in = openBlob(what, sha256)) {
       byte[] buffer = new byte[64 * 1024];
       for (int n; (n = in.read(buffer)) > 0; ) {
         for (MessageDigest d : digests.values()) {
@@ -740,6 +767,22 @@ public final class RegistryRepository {
     Map<String, String> hex = new LinkedHashMap<>();
     digests.forEach((algorithm, d) -> hex.put(algorithm, HexFormat.of().formatHex(d.digest())));
     return hex;
+  }
+
+  /** The bytes of blob {@code sha256}, checked to be stored a moment ago. */
+  private InputStream openBlob(String what, String sha256) throws RegistryException, IOException {
+    return blobs
+        .open(sha256)
+        .orElseThrow(
+            () ->
+                new RegistryException(
+                    ErrorCode.BLOB_UNKNOWN,
+                    what
+                        + ": the blob with sha256 "
+                        + sha256
+                        + " was removed while it was checked;"
+                        + " upload it again",
+                    Map.of("sha256", sha256)));
   }
 
   /**
