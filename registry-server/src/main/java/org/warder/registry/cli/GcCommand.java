@@ -70,14 +70,13 @@ final class GcCommand implements Callable<Integer> {
               + store.describe()
               + "; give its data directory with --data (and its storage with --config)");
     }
-    GarbageCollector.Garbage garbage =
-        new GarbageCollector(
-                layout,
-                store,
-                Clock.systemUTC(),
-                database.writerLock(layout, config.database()),
-                database.uploads(config.database()))
-            .collect(keep, maxAge, delete);
+    GarbageCollector.Garbage garbage;
+    try (DatabaseOption.Offline shared = database.offline(config.database())) {
+      garbage =
+          new GarbageCollector(
+                  layout, store, Clock.systemUTC(), shared.writerLock(layout), shared.uploads())
+              .collect(keep, maxAge, delete);
+    }
     PrintWriter out = spec.commandLine().getOut();
     for (BlobStore.Stored blob : garbage.orphans()) {
       out.printf(

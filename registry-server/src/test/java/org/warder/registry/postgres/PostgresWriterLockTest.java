@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -71,6 +73,30 @@ class PostgresWriterLockTest {
     }
 
     waiting.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void testHeldLock_itsSessionHasShortTcpKeepalives() throws Exception {
+    PostgresWriterLock lock = node();
+    try (WriterLock.Held held = lock.acquire();
+        WriterLock.Held inner = lock.acquire()) {
+      Connection session = ((PostgresWriterLock.Lock) held).session().orElseThrow();
+      assertThat(((PostgresWriterLock.Lock) inner).session()).isEmpty();
+      try (Statement s = session.createStatement();
+          ResultSet r =
+              s.executeQuery(
+                  "SELECT current_setting('tcp_keepalives_idle'),"
+                      + " current_setting('tcp_keepalives_interval'),"
+                      + " current_setting('tcp_keepalives_count'),"
+                      + " (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                      + " AND pid = pg_backend_pid())")) {
+        r.next();
+        assertThat(List.of(r.getString(1), r.getString(2), r.getString(3)))
+            .as("idle, interval, count: a vanished host is noticed within 5 + 2 * 3 s")
+            .containsExactly("5", "2", "3");
+        assertThat(r.getLong(4)).as("the advisory lock is this session's").isEqualTo(1);
+      }
+    }
   }
 
   @Test
