@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = {
       "List the blobs no retained metadata references (every version of every role's metadata on disk that"
-          + " the current snapshot covers) and the upload sessions untouched for --upload-max-age, with their"
-          + " sizes. Nothing is deleted without --delete.",
+          + " the current snapshot covers), the upload sessions untouched for --upload-max-age, and the upload"
+          + " parts and incoming files older than that which no session names (left by a node that died),"
+          + " with their sizes. Nothing is deleted without --delete.",
       "Orphan blobs stored or asked for within --grace are kept: a publisher uploads blobs before it submits"
           + " the metadata that names them. Safe while the server runs: blobs are deleted under the same lock"
           + " submissions hold (with --database-url, the lock the registry's nodes share)."
@@ -86,6 +87,9 @@ final class GcCommand implements Callable<Integer> {
     for (UploadSessions.Expired upload : garbage.uploads()) {
       out.printf("expired upload  %s  %d bytes%n", upload.uuid(), upload.length());
     }
+    for (UploadSessions.Leftover leftover : garbage.leftovers()) {
+      out.printf("upload leftover %s  %d bytes%n", leftover.key(), leftover.length());
+    }
     if (!garbage.young().isEmpty()) {
       out.printf(
           "Kept %d orphan blob%s (%d bytes) stored or asked for within %s: a publish may be about to name them.%n",
@@ -104,6 +108,16 @@ final class GcCommand implements Callable<Integer> {
         plural(garbage.uploads().size()),
         garbage.uploadBytes(),
         delete ? "." : "; run 'warder-registry gc --delete' to delete them.");
+    if (!garbage.leftovers().isEmpty()) {
+      out.printf(
+          "%s %d upload leftover%s (%d bytes): parts no session names and incoming files, older"
+              + " than %s, left by a node that died.%n",
+          delete ? "Deleted" : "Would delete",
+          garbage.leftovers().size(),
+          plural(garbage.leftovers().size()),
+          garbage.leftoverBytes(),
+          uploadMaxAge);
+    }
     return 0;
   }
 
