@@ -217,15 +217,7 @@ class DatabaseOptionTest {
             () -> DatabaseConfig.from(RegistryConfig.load(Optional.of(misspelt), Map.of())))
         .hasMessageContaining("unknown database keys [database.uri]");
     Path stray = Files.writeString(tmp.resolve("stray.conf"), "listen = 0.0.0.0:80\n");
-    CliRun run =
-        CliRun.of(
-            RegistryMain::run,
-            "token",
-            "list",
-            "--data",
-            tmp.resolve("data").toString(),
-            "--config",
-            stray.toString());
+    CliRun run = tokenList("--config", stray.toString());
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err())
         .contains("unknown keys [listen] in " + stray)
@@ -279,31 +271,20 @@ class DatabaseOptionTest {
             "expected a whole number of connections in database.pool-size in " + config)
         .hasMessageContaining("found \"eight\"");
 
-    CliRun run =
-        CliRun.of(
-            RegistryMain::run,
-            "token",
-            "list",
-            "--data",
-            tmp.resolve("data").toString(),
-            "--database-url",
-            postgres.url(),
-            "--database-pool-size",
-            "0");
+    CliRun run = tokenList("--database-url", postgres.url(), "--database-pool-size", "0");
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err())
         .contains("expected a database pool size of at least 2 in --database-pool-size, found 0");
-    CliRun withoutUrl =
-        CliRun.of(
-            RegistryMain::run,
-            "token",
-            "list",
-            "--data",
-            tmp.resolve("data").toString(),
-            "--database-pool-size",
-            "4");
+    CliRun withoutUrl = tokenList("--database-pool-size", "4");
     assertThat(withoutUrl.exitCode()).isEqualTo(1);
     assertThat(withoutUrl.err()).contains("--database-pool-size need a database");
+  }
+
+  /** {@code warder-registry token list} on a data directory of this test, with {@code options}. */
+  private CliRun tokenList(String... options) {
+    return CliRun.of(
+        RegistryMain::run,
+        concat(new String[] {"token", "list", "--data", tmp.resolve("data").toString()}, options));
   }
 
   private static String[] concat(String[] a, String[] b) {
