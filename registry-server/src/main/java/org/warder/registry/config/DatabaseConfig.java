@@ -33,8 +33,8 @@ public record DatabaseConfig(
   public static final int DEFAULT_POOL_SIZE = 8;
 
   /**
-   * The smallest pool that cannot deadlock: the relay of submissions keeps one connection while it
-   * publishes, and the publish needs another.
+   * The smallest pool that cannot deadlock: the relay of submissions keeps one connection for
+   * itself, and publishing what it takes needs another.
    */
   public static final int MIN_POOL_SIZE = 2;
 
@@ -87,8 +87,8 @@ public record DatabaseConfig(
               + origin
               + ", found "
               + size
-              + ": the relay of submissions keeps one connection while it publishes and the"
-              + " publish needs another, so a smaller pool would wait for itself; set "
+              + ": the relay of submissions keeps one connection for itself and publishing what it"
+              + " takes needs another, so a smaller pool would wait for itself; set "
               + MIN_POOL_SIZE
               + " or more (default "
               + DEFAULT_POOL_SIZE

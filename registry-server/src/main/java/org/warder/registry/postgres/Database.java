@@ -168,7 +168,7 @@ public final class Database implements Closeable {
     return pool.getMaximumPoolSize();
   }
 
-  /** Closes the pool and its connections; connections still borrowed are closed when returned. */
+  /** Closes the pool and its connections, those still borrowed too. */
   @Override
   public void close() {
     pool.close();
