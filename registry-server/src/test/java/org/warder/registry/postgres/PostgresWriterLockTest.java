@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,6 @@ import org.warder.registry.cli.RegistryMain;
 import org.warder.registry.storage.WriterLock;
 import org.warder.registry.testing.PostgresDatabase;
 import org.warder.registry.testing.TestRegistry;
-import org.warder.signing.PrivateFiles;
 import org.warder.signing.testing.CliRun;
 
 /** The writer lock the nodes share: a PostgreSQL advisory lock, against a real server. */
@@ -102,26 +102,15 @@ class PostgresWriterLockTest {
   @Test
   void testGcCommand_withDatabaseUrl_deletesUnderTheSharedLock() throws Exception {
     TestRegistry registry = TestRegistry.create(tmp);
-    Path password = tmp.resolve("db.password");
-    PrivateFiles.writeString(password, postgres.password() + "\n");
+    List<String> args =
+        new ArrayList<>(List.of("gc", "--delete", "--data", registry.data.toString()));
+    args.addAll(postgres.options(tmp.resolve("db.password")));
     CompletableFuture<CliRun> gc;
     WriterLock.Held held = node().acquire();
     try (held) {
       gc =
           CompletableFuture.supplyAsync(
-              () ->
-                  CliRun.of(
-                      RegistryMain::run,
-                      "gc",
-                      "--delete",
-                      "--data",
-                      registry.data.toString(),
-                      "--database-url",
-                      postgres.url(),
-                      "--database-user",
-                      postgres.user(),
-                      "--database-password-file",
-                      password.toString()));
+              () -> CliRun.of(RegistryMain::run, args.toArray(String[]::new)));
       Thread.sleep(2000);
       assertThat(gc).as("gc waits for the node holding the lock").isNotDone();
     }

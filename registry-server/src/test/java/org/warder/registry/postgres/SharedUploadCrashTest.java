@@ -8,9 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +26,6 @@ import org.warder.registry.testing.Publisher;
 import org.warder.registry.testing.ServerProcess;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.signing.Digests;
-import org.warder.signing.PrivateFiles;
 import org.warder.signing.testing.CliRun;
 
 /**
@@ -52,16 +48,7 @@ class SharedUploadCrashTest {
   @BeforeEach
   void setUp() throws Exception {
     registry = TestRegistry.create(tmp.resolve("registry"));
-    Path password = tmp.resolve("db.password");
-    PrivateFiles.writeString(password, postgres.password() + "\n");
-    database.addAll(
-        List.of(
-            "--database-url",
-            postgres.url(),
-            "--database-user",
-            postgres.user(),
-            "--database-password-file",
-            password.toString()));
+    database.addAll(postgres.options(tmp.resolve("db.password")));
     token =
         new PostgresTokenStore(postgres.open(), Clock.systemUTC())
             .create("acme", List.of("acme"))
@@ -82,15 +69,6 @@ class SharedUploadCrashTest {
         .as("exit status after fail point " + failPoint)
         .isEqualTo(FailPoints.HALT_STATUS);
     assertThat(server.stderr()).contains("fail point " + failPoint + " reached");
-  }
-
-  private long rows(String table) throws Exception {
-    try (Connection c = postgres.connect();
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT count(*) FROM " + table)) {
-      r.next();
-      return r.getLong(1);
-    }
   }
 
   /** The files under {@code dir}, relative to the data directory; none when it does not exist. */
@@ -131,7 +109,7 @@ class SharedUploadCrashTest {
     List<String> orphan = files(parts);
     assertThat(orphan).as("the part stored before the halt").hasSize(1);
     assertThat(orphan.get(0)).startsWith("upload-parts/" + uuid + "/0000000000000000000-");
-    assertThat(rows("upload_part")).as("no record names it").isZero();
+    assertThat(postgres.rows("upload_part")).as("no record names it").isZero();
 
     server = serve(Optional.empty());
     try {
@@ -187,7 +165,7 @@ class SharedUploadCrashTest {
     } finally {
       server.close();
     }
-    assertThat(rows("upload_session")).as("the closing session").isOne();
+    assertThat(postgres.rows("upload_session")).as("the closing session").isOne();
 
     Thread.sleep(1500);
     CliRun dry = gcDryRunWithMaxAgeOneSecond();
@@ -199,7 +177,7 @@ class SharedUploadCrashTest {
     serve(Optional.empty(), "--upload-max-age", "1s").close();
     assertThat(files(incoming)).isEmpty();
     assertThat(files(registry.data.resolve("upload-parts"))).isEmpty();
-    assertThat(rows("upload_session")).isZero();
-    assertThat(rows("upload_part")).isZero();
+    assertThat(postgres.rows("upload_session")).isZero();
+    assertThat(postgres.rows("upload_part")).isZero();
   }
 }

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -146,15 +145,6 @@ class SharedUploadSessionsTest {
         .count();
   }
 
-  private long rows(String table) throws Exception {
-    try (Connection c = postgres.connect();
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT count(*) FROM " + table)) {
-      r.next();
-      return r.getLong(1);
-    }
-  }
-
   private static String uuidOf(HttpResponse<byte[]> created) {
     assertThat(created.statusCode())
         .as(new String(created.body(), StandardCharsets.UTF_8))
@@ -201,8 +191,8 @@ class SharedUploadSessionsTest {
       assertThat(Http.errorCode(gone)).isEqualTo("UPLOAD_UNKNOWN");
     }
     assertThat(parts()).isZero();
-    assertThat(rows("upload_session")).isZero();
-    assertThat(rows("upload_part")).isZero();
+    assertThat(postgres.rows("upload_session")).isZero();
+    assertThat(postgres.rows("upload_part")).isZero();
     assertThat(errors.toString()).isEmpty();
   }
 
@@ -223,8 +213,8 @@ class SharedUploadSessionsTest {
     assertThat(store.blobLength(wrong)).isEmpty();
     assertThat(store.blobLength(Digests.sha256Hex(content))).isEmpty();
     assertThat(parts()).isZero();
-    assertThat(rows("upload_session")).isZero();
-    assertThat(rows("upload_pending")).isZero();
+    assertThat(postgres.rows("upload_session")).isZero();
+    assertThat(postgres.rows("upload_pending")).isZero();
     HttpResponse<byte[]> again = on(0, token).commit(uuid, Digests.sha256Hex(content), 50_000);
     assertThat(Http.errorCode(again)).isEqualTo("UPLOAD_UNKNOWN");
   }
@@ -285,7 +275,7 @@ class SharedUploadSessionsTest {
     assertThat(gcTomorrow.collect(Duration.ofDays(1), Duration.ofDays(1), true).uploads())
         .hasSize(1);
     assertThat(parts()).isZero();
-    assertThat(rows("upload_session")).isZero();
+    assertThat(postgres.rows("upload_session")).isZero();
     assertThat(Http.errorCode(on(1, token).send("GET", "/api/v1/uploads/" + stale, null)))
         .isEqualTo("UPLOAD_UNKNOWN");
   }

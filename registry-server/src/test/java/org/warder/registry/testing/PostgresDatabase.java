@@ -1,9 +1,12 @@
 package org.warder.registry.testing;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +15,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.warder.registry.config.DatabaseConfig;
 import org.warder.registry.postgres.Database;
+import org.warder.signing.PrivateFiles;
 
 /**
  * A new, empty database on the JVM's {@link PostgresServer} for each test: register it with
@@ -63,8 +67,34 @@ public final class PostgresDatabase implements BeforeEachCallback, AfterEachCall
     return database;
   }
 
+  /**
+   * The options that point a command at this database: {@code --database-url}, {@code
+   * --database-user} and {@code --database-password-file} with the password written to {@code
+   * passwordFile} (owner-only).
+   */
+  public List<String> options(Path passwordFile) throws IOException {
+    PrivateFiles.writeString(passwordFile, password() + "\n");
+    return List.of(
+        "--database-url",
+        url,
+        "--database-user",
+        user(),
+        "--database-password-file",
+        passwordFile.toString());
+  }
+
   /** A plain connection, to look at or change the tables behind the code's back. */
   public Connection connect() throws SQLException {
     return DriverManager.getConnection(url, user(), password());
+  }
+
+  /** How many rows {@code table} has now. */
+  public long rows(String table) throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT count(*) FROM " + table)) {
+      r.next();
+      return r.getLong(1);
+    }
   }
 }
