@@ -24,6 +24,18 @@ public final class FailPoints {
   /** A blob was renamed into blobs/, the session not yet removed nor the client answered. */
   public static final String BLOB_AFTER_RENAME = "blob.after-rename";
 
+  /**
+   * A chunk of a shared upload session is stored as a part object, not yet recorded in the
+   * database: the part is an orphan no session names, the session's offset is unchanged.
+   */
+  public static final String UPLOAD_AFTER_PART_STORED = "upload.after-part-stored";
+
+  /**
+   * A shared upload session is closing, its parts assembled and checked in the node's incoming
+   * directory, the blob not yet put into the store.
+   */
+  public static final String UPLOAD_BEFORE_COMMIT_PUT = "upload.before-commit-put";
+
   /** A delegated role's new metadata file is written, no snapshot names it yet. */
   public static final String PUBLISH_AFTER_ROLE = "publish.after-role";
 

@@ -12,6 +12,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -188,6 +189,36 @@ public final class FileSystemStore implements RegistryStore {
     } catch (DirectoryNotEmptyException e) {
       // other parts remain
     }
+  }
+
+  @Override
+  public List<StoredPart> listParts() throws IOException {
+    List<StoredPart> all = new ArrayList<>();
+    Path parts = layout.data().resolve(StoreKeys.PARTS);
+    if (!Files.isDirectory(parts)) {
+      return all;
+    }
+    try (DirectoryStream<Path> sessions = Files.newDirectoryStream(parts)) {
+      for (Path session : sessions) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(session)) {
+          for (Path file : files) {
+            BasicFileAttributes a;
+            try {
+              a = Files.readAttributes(file, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
+              continue; // deleted meanwhile
+            }
+            if (a.isRegularFile()) {
+              String key = StoreKeys.PARTS + session.getFileName() + "/" + file.getFileName();
+              all.add(new StoredPart(key, a.size(), a.lastModifiedTime().toInstant()));
+            }
+          }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+          // a session's parts all deleted meanwhile (commit, cancel), or a stray file
+        }
+      }
+    }
+    return all;
   }
 
   @Override

@@ -71,6 +71,12 @@ public interface RegistryStore {
   /** Deletes upload part {@code key}, when it exists. */
   void deletePart(String key) throws IOException;
 
+  /** A stored upload part: its key ({@link StoreKeys#part}), length and when it was stored. */
+  record StoredPart(String key, long length, Instant stored) {}
+
+  /** Every stored upload part, in no particular order; what a dead node left included. */
+  List<StoredPart> listParts() throws IOException;
+
   /** The bytes of metadata file {@code name} ({@code 1.root.json}, {@code timestamp.json}...). */
   Optional<byte[]> metadata(String name) throws IOException;
 

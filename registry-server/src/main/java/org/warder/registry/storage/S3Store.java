@@ -375,6 +375,19 @@ public final class S3Store implements RegistryStore {
   }
 
   @Override
+  public List<StoredPart> listParts() throws IOException {
+    List<StoredPart> all = new ArrayList<>();
+    for (S3Object object : list(prefix + StoreKeys.PARTS)) {
+      if (!object.key().endsWith("/")) { // some servers list "directories" too
+        all.add(
+            new StoredPart(
+                object.key().substring(prefix.length()), object.size(), object.lastModified()));
+      }
+    }
+    return all;
+  }
+
+  @Override
   public Optional<byte[]> metadata(String name) throws IOException {
     String key = metadataKey(name);
     return ifFound(key, () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());

@@ -227,8 +227,18 @@ abstract class RegistryStoreContract {
     }
     assertThat(store.listBlobs()).isEmpty();
     assertThat(store.metadataNames()).isEmpty();
+    assertThat(store.listParts())
+        .singleElement()
+        .satisfies(
+            part -> {
+              assertThat(part.key()).isEqualTo(key);
+              assertThat(part.length()).isEqualTo(70_000);
+              assertThat(part.stored())
+                  .isBetween(Instant.now().minusSeconds(600), Instant.now().plusSeconds(600));
+            });
     store.deletePart(key);
     assertThatThrownBy(() -> store.openPart(key)).isInstanceOf(NoSuchFileException.class);
+    assertThat(store.listParts()).isEmpty();
     store.deletePart(key); // gone already: nothing to do
   }
 
