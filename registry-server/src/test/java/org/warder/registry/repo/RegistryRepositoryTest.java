@@ -203,4 +203,38 @@ class RegistryRepositoryTest {
     assertThat(registry.repository.load().targets("acme").orElseThrow().signed().targets())
         .containsOnlyKeys("acme/a");
   }
+
+  @Test
+  void testSubmit_aSnapshotFileACrashLeftIsSkippedNeverReplaced() throws Exception {
+    registry = TestRegistry.create(tmp);
+    Ed25519SigningKey key = Ed25519SigningKey.generate();
+    registry.delegate("acme", List.of(key), 1, "acme/*");
+    byte[] content = "content".getBytes(StandardCharsets.UTF_8);
+    Map<String, TargetFile> files =
+        Map.of("acme/a", TargetFile.of("acme/a", content.length, store(content)));
+    long next = registry.repository.status().snapshotVersion() + 1;
+    Path leftover = registry.layout.metadata().resolve(next + ".snapshot.json");
+    byte[] unnamed =
+        "{\"left by\":\"a change that did not finish\"}".getBytes(StandardCharsets.UTF_8);
+    Files.write(leftover, unnamed);
+
+    byte[] body = targets(1, files, key).toBytes();
+    RegistryRepository.Published published = registry.repository.submit("acme", body);
+
+    assertThat(published.snapshot()).isEqualTo(next + 1);
+    assertThat(leftover).hasBinaryContent(unnamed);
+    assertThat(registry.repository.load().snapshot().orElseThrow().signed().version())
+        .isEqualTo(next + 1);
+
+    // the same submission again (its answer was lost): answered as published, nothing written
+    Map<String, String> before = registry.metadataFiles();
+    assertThat(registry.repository.submit("acme", body)).isEqualTo(published);
+    assertThat(registry.metadataFiles()).isEqualTo(before);
+    // another one of the same version is still refused
+    assertThatThrownBy(
+            () -> registry.repository.submit("acme", targets(1, Map.of(), key).toBytes()))
+        .isInstanceOfSatisfying(
+            RegistryException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.VERSION_NOT_INCREASED));
+  }
 }
