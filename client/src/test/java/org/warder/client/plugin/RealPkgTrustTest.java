@@ -142,24 +142,28 @@ class RealPkgTrustTest {
         .satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p).isEmptyDirectory());
   }
 
-  @Test
-  void testInstall_catalogueSignedByAnotherKeyIsRefusedAndRolledBack() throws Exception {
-    publishPlugin(
-        "forged", 1, site.packagesite("forged"), "[\"trustpkg\"]", "sha256", good.fingerprint());
-    Path root = host("forged");
-    CliRun run = plugins.warder(root, "fetch", "-P", "acme/forged", "-n", "forged", "vnet=0");
+  /**
+   * Plugin {@code id} trusting only {@code fingerprint} for the catalogue of site repository {@code
+   * repo}: pkg refuses the catalogue, the install is rolled back before post_install.
+   */
+  private static void assertCatalogueNotTrusted(String id, String repo, String fingerprint)
+      throws Exception {
+    publishPlugin(id, 1, site.packagesite(repo), "[\"trustpkg\"]", "sha256", fingerprint);
+    Path root = host(id);
+    CliRun run = plugins.warder(root, "fetch", "-P", "acme/" + id, "-n", id, "vnet=0");
     assertRefusedByPkg(root, run, "No trusted public keys found");
     assertThat(run.out()).doesNotContain("post_install ran");
   }
 
   @Test
+  void testInstall_catalogueSignedByAnotherKeyIsRefusedAndRolledBack() throws Exception {
+    assertCatalogueNotTrusted("forged", "forged", good.fingerprint());
+  }
+
+  @Test
   void testInstall_fingerprintOfTheWrongThingIsRefused() throws Exception {
     // well formed, but the sha256 of the key's DER bytes: pkg hashes the PEM text it is sent
-    publishPlugin(
-        "der", 1, site.packagesite("good"), "[\"trustpkg\"]", "sha256", good.derFingerprint());
-    Path root = host("der");
-    CliRun run = plugins.warder(root, "fetch", "-P", "acme/der", "-n", "der", "vnet=0");
-    assertRefusedByPkg(root, run, "No trusted public keys found");
+    assertCatalogueNotTrusted("der", "good", good.derFingerprint());
   }
 
   /**
