@@ -146,7 +146,7 @@ public final class PluginUpdater {
       Path pluginDir = dir.resolve("plugin");
       PluginAddress ip = new PluginAddress(runtime, jail.name(), jail.props());
       List<PkgRepo> repos = PluginInstaller.repos(m);
-      PkgRepos.FreeBsdRepo policy = PkgRepos.FreeBsdRepo.KEEP_ENABLED;
+      PkgRepos.FreeBsdRepo policy = PkgRepos.FreeBsdRepo.UNCHANGED;
       List<Step> steps = new ArrayList<>();
       steps.add(new AllowStep(decision));
       steps.add(snapshot);

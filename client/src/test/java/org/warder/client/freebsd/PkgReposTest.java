@@ -93,6 +93,37 @@ class PkgReposTest {
   }
 
   @Test
+  void testWrite_unchangedLeavesWhatTheInstallChose() throws Exception {
+    Path freebsd = root.resolve("usr/local/etc/pkg/repos/FreeBSD.conf");
+    write(List.of(plugins()), FreeBsdRepo.DISABLE);
+    write(List.of(plugins()), FreeBsdRepo.UNCHANGED);
+    assertThat(freebsd).content().contains("FreeBSD: { enabled: no }");
+    write(List.of(plugins()), FreeBsdRepo.KEEP_ENABLED);
+    write(List.of(plugins()), FreeBsdRepo.UNCHANGED);
+    assertThat(freebsd).doesNotExist();
+    assertThat(PkgRepos.describe(Path.of("/j"), List.of(plugins()), FreeBsdRepo.UNCHANGED))
+        .last()
+        .isEqualTo(
+            "leave FreeBSD's own package repository as the install left it"
+                + " (disabled only if it was installed with --disable-freebsd-repo)");
+  }
+
+  @Test
+  void testWrite_rewriteKeepsTheKeysTheAdministratorRevoked() throws Exception {
+    write(List.of(plugins()), FreeBsdRepo.KEEP_ENABLED);
+    Path revoked = root.resolve("usr/local/etc/pkg/fingerprints/iocage-plugins/revoked");
+    String entry = "function: \"sha256\"\nfingerprint: \"" + IX_KEY + "\"\n";
+    Files.writeString(revoked.resolve("ix.1"), entry);
+    Files.write(revoked.resolve("huge"), new byte[8192]); // not a fingerprint file: not carried
+    Files.createDirectory(revoked.resolve("subdir"));
+    write(List.of(plugins()), FreeBsdRepo.KEEP_ENABLED);
+    try (Stream<Path> files = Files.list(revoked)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("ix.1");
+    }
+    assertThat(revoked.resolve("ix.1")).hasContent(entry.strip());
+  }
+
+  @Test
   void testWrite_rewriteReplacesKeysAndDropsReposNoLongerListed() throws Exception {
     write(
         List.of(

@@ -30,6 +30,8 @@ class DiscoveryTest {
   @BeforeAll
   static void publish() throws Exception {
     plugins = new PublishedPlugins(tmp);
+    // pkg never runs here (the release is only listed, with its size): the stand-in's release is
+    // a few KiB, the real pkg's (RealPkg) carries its shared libraries
     plugins.publishStandinRelease(tmp, REL);
     TestArtifactRepo artifact = TestArtifactRepo.create(tmp.resolve("src/iocage-plugin-web"));
     Path manifest = tmp.resolve("manifests/web.json");

@@ -2,16 +2,13 @@ package org.warder.client.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import java.util.TreeMap;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -21,29 +18,36 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.progress.ConsoleProgress;
 import org.warder.client.testing.BusyboxRoot;
+import org.warder.client.testing.PkgSigningKey;
+import org.warder.client.testing.PkgSite;
+import org.warder.client.testing.RealPkg;
 import org.warder.client.testing.RenameSwapper;
 import org.warder.client.testing.TreeSnapshot;
 import org.warder.client.testing.ZfsPool;
 import org.warder.registry.storage.RegistryLayout;
-import org.warder.signing.Digests;
 import org.warder.signing.testing.CliRun;
-import org.warder.signing.testing.StaticHttpServer;
 
 /**
  * {@code warder fetch -P} end to end on Linux: a registry in-process publishing a release (a
- * busybox base whose {@code pkg} is the stand-in that reads warder's repo config and installs from
- * a package site served here) and test plugins whose artifacts are JGit repositories; the install
- * runs in the bubblewrap sandbox on directory storage and on ZFS. Failures (a missing package,
- * post_install.sh exiting 1, a tampered bundle, the package site gone) leave nothing.
+ * busybox base whose {@code pkg} is FreeBSD's real pkg(8), {@link RealPkg}, reading the repository
+ * configuration and fingerprints warder writes into the jail) and test plugins whose artifacts are
+ * JGit repositories, their packages made with {@code pkg create} on a package site signed with a
+ * test key ({@link PkgSite}); the install runs in the bubblewrap sandbox on directory storage and
+ * on ZFS, and {@code plugin update} upgrades the packages to newer versions. Failures (a missing
+ * package, post_install.sh exiting 1, a tampered bundle, the package site gone) leave nothing.
  */
 class PluginInstallTest {
   static final String REL = "13.4-RELEASE";
-  static final String FP1 = "b0170035af3acc5f3f3ae1859dc717101b4e6c1d0a794ad554928ca0cbb2f438";
-  static final String FP2 = "226efd3a126fb86e71d60a37353d17f57af816d1c7ecad0623c21f0bf73eb0c7";
   static final PersonIdent WHO = new PersonIdent("Plugin Author", "author@example.org");
   @TempDir static Path tmp;
   static PublishedPlugins plugins;
-  static StaticHttpServer packageSite;
+  static PkgSite packageSite;
+
+  /** The key testrepo's catalogue is signed with, and the next one manifests also trust. */
+  static PkgSigningKey signer;
+
+  static PkgSigningKey nextKey;
+  static final Map<String, PkgSite.TestPackage> PACKAGES = new TreeMap<>();
   static String goodCommit;
   static String bundleSha;
 
@@ -51,14 +55,12 @@ class PluginInstallTest {
   static void publish() throws Exception {
     BusyboxRoot.requireSandbox();
     plugins = new PublishedPlugins(tmp);
-    plugins.publishStandinRelease(tmp, REL);
-
-    Path site = tmp.resolve("site/FreeBSD:13:amd64/latest");
-    Files.createDirectories(site);
-    byte[] testpkg = tar(Map.of("usr/local/bin/testapp", "#!/bin/sh\necho testapp running\n"));
-    Files.write(site.resolve("testpkg.tar"), testpkg);
-    Files.writeString(site.resolve("index"), "testpkg " + Digests.sha256Hex(testpkg) + "\n");
-    packageSite = new StaticHttpServer(tmp.resolve("site"));
+    RealPkg pkg = RealPkg.require();
+    plugins.publishRealPkgRelease(tmp, REL, pkg, Map.of());
+    signer = PkgSigningKey.generate(tmp.resolve("pkg-keys"), "testrepo");
+    nextKey = PkgSigningKey.generate(tmp.resolve("pkg-keys"), "testrepo-next");
+    packageSite = PkgSite.serve(pkg, tmp.resolve("site"));
+    publishPackage("testpkg", "1.0", "/usr/local/bin/testapp", "#!/bin/sh\necho testapp running\n");
 
     Path repo = tmp.resolve("src/iocage-plugin-testapp");
     goodCommit =
@@ -89,6 +91,13 @@ class PluginInstallTest {
     if (plugins != null) {
       plugins.close();
     }
+  }
+
+  /** Puts package {@code name} at {@code version} on testrepo, one executable in it. */
+  static void publishPackage(String name, String version, String file, String content)
+      throws Exception {
+    PACKAGES.put(name, new PkgSite.TestPackage(name, version, Map.of(file, content)));
+    packageSite.publish("testrepo", signer, List.copyOf(PACKAGES.values()));
   }
 
   static CliRun ok(Path root, String... args) {
@@ -129,13 +138,21 @@ class PluginInstallTest {
         manifest,
         """
         {"name": "Test %s", "release": "%s", "artifact": "https://git.example.org/%s.git",
-         "pkgs": %s, "packagesite": "%s${ABI}/latest",
+         "pkgs": %s, "packagesite": "%s",
          "fingerprints": {"testrepo": [{"function": "sha256", "fingerprint": "%s"},
                                        {"function": "sha256", "fingerprint": "%s"}]},
          "properties": {"ip4": "inherit", "allow_raw_sockets": 1}, "official": false, "revision": %d,
          "devfs_ruleset": {"paths": {"bpf*": null, "dri/*": "mode 0660"}, "includes": []}}
         """
-            .formatted(id, REL, repo.getFileName(), pkgs, packageSite.url(""), FP1, FP2, revision));
+            .formatted(
+                id,
+                REL,
+                repo.getFileName(),
+                pkgs,
+                packageSite.packagesite("testrepo"),
+                signer.fingerprint(),
+                nextKey.fingerprint(),
+                revision));
     plugins.publishPlugin(manifest, id, repo, commit);
   }
 
@@ -150,27 +167,17 @@ class PluginInstallTest {
         manifest,
         """
         {"name": "Test %s", "release": "%s", "artifact": "https://git.example.org/iocage-plugin-testapp.git",
-         "pkgs": ["testpkg"], "packagesite": "%s${ABI}/latest",
+         "pkgs": ["testpkg"], "packagesite": "%s",
          "fingerprints": {"testrepo": [{"function": "sha256", "fingerprint": "%s"}]}, "revision": %d, %s}
         """
-            .formatted(id, REL, packageSite.url(""), FP1, revision, extra));
+            .formatted(
+                id,
+                REL,
+                packageSite.packagesite("testrepo"),
+                signer.fingerprint(),
+                revision,
+                extra));
     plugins.publishPlugin(manifest, id, tmp.resolve("src/iocage-plugin-testapp"), goodCommit);
-  }
-
-  static byte[] tar(Map<String, String> files) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
-      for (Map.Entry<String, String> f : files.entrySet()) {
-        byte[] data = f.getValue().getBytes(StandardCharsets.UTF_8);
-        TarArchiveEntry e = new TarArchiveEntry(f.getKey());
-        e.setMode(0100755);
-        e.setSize(data.length);
-        tar.putArchiveEntry(e);
-        tar.write(data);
-        tar.closeArchiveEntry();
-      }
-    }
-    return out.toByteArray();
   }
 
   private Path host(String name) {
@@ -184,7 +191,8 @@ class PluginInstallTest {
       CliRun run = ok(root, "fetch", "-P", "acme/testapp", "-n", jail, "vnet=0");
       assertThat(run.out())
           .contains("post_install: IP=127.0.0.1 compat=127.0.0.1")
-          .contains("Installing testpkg from testrepo: done")
+          .contains("testrepo repository update completed.")
+          .contains("[1/1] Installing testpkg-1.0...")
           .contains("Admin Portal: http://127.0.0.1:8080/");
       long baseTxz = Files.size(tmp.resolve("dist/base.txz"));
       assertThat(run.err()) // the release's download reports its bytes, not "base.txz: 0 B"
@@ -201,7 +209,7 @@ class PluginInstallTest {
       assertThat(jailRoot.resolve("var/run/testapp.state")).hasContent("configured");
       assertThat(jailRoot.resolve("usr/local/etc/pkg/repos/testrepo.conf"))
           .content()
-          .contains("url: \"" + packageSite.url("") + "${ABI}/latest\"")
+          .contains("url: \"" + packageSite.packagesite("testrepo") + "\"")
           .contains("signature_type: \"fingerprints\"");
       try (var trusted =
           Files.list(jailRoot.resolve("usr/local/etc/pkg/fingerprints/testrepo/trusted"))) {
@@ -215,8 +223,8 @@ class PluginInstallTest {
                       }
                     }))
             .hasSize(2)
-            .anyMatch(c -> c.contains(FP1))
-            .anyMatch(c -> c.contains(FP2));
+            .anyMatch(c -> c.contains(signer.fingerprint()))
+            .anyMatch(c -> c.contains(nextKey.fingerprint()));
       }
       assertThat(ok(root, "list", "-h").out())
           .contains("\t" + jail + "\tup\t" + REL)
@@ -371,11 +379,12 @@ class PluginInstallTest {
     packageSite.close();
     try {
       CliRun run = plugins.warder(root, "fetch", "-P", "acme/testapp", "vnet=0");
-      assertRolledBack(root, run, "pkg", "cannot fetch");
+      assertRolledBack(root, run, "pkg", "Unable to update repository testrepo");
+      assertThat(run.err()).contains("latest/meta.txz: Connection refused");
       assertThat(root.resolve("releases/" + REL + "/root/bin/busybox"))
           .exists(); // fetched before: kept
     } finally {
-      packageSite = new StaticHttpServer(tmp.resolve("site"), packageSite.port());
+      packageSite.restart();
     }
   }
 
@@ -408,10 +417,15 @@ class PluginInstallTest {
       throws Exception {
     Path repo = tmp.resolve("src/" + id);
     String first = artifact(repo, "echo installed > /var/run/rev\n");
-    publishPlugin(id, repo, first, "[\"testpkg\"]", 1);
+    String pkg = id + "-app"; // its own package, upgraded by this test only
+    String bin = "/usr/local/bin/" + pkg;
+    publishPackage(pkg, "1.0", bin, "#!/bin/sh\necho " + pkg + " 1.0\n");
+    String pkgs = "[\"" + pkg + "\"]";
+    publishPlugin(id, repo, first, pkgs, 1);
     try {
       ok(root, "fetch", "-P", "acme/" + id, "-n", jail, "vnet=0");
       Path jailRoot = root.resolve("jails/" + jail + "/root");
+      assertThat(ok(root, "exec", jail, pkg).out()).isEqualTo(pkg + " 1.0\n");
       String second =
           commit(
               repo,
@@ -420,7 +434,8 @@ class PluginInstallTest {
                   "#!/bin/sh\necho 2 > /var/run/rev\necho post_update ran\n",
                   "overlay/usr/local/etc/testapp.conf",
                   "listen = 9090\n"));
-      publishPlugin(id, repo, second, "[\"testpkg\"]", 2);
+      publishPlugin(id, repo, second, pkgs, 2);
+      publishPackage(pkg, "2.0", bin, "#!/bin/sh\necho " + pkg + " 2.0\n");
       Path jailDir = root.resolve("jails/" + jail);
       TreeSnapshot before = TreeSnapshot.of(jailDir);
       String listed = ok(root, "list", "-P", "-h").out();
@@ -431,7 +446,7 @@ class PluginInstallTest {
               "snapshot: ",
               "pkg-config: ",
               "pre_update: ",
-              "pkg: in jail " + jail + ", with ASSUME_ALWAYS_YES=yes: pkg upgrade -y testpkg",
+              "pkg: in jail " + jail + ", with ASSUME_ALWAYS_YES=yes: pkg upgrade -y " + pkg,
               "check out commit " + second,
               "post_update: ",
               "record: ")
@@ -443,8 +458,12 @@ class PluginInstallTest {
       assertThat(ok(root, "list", "-P", "-h").out()).isEqualTo(listed).contains("\tup");
       CliRun update = ok(root, "plugin", "update", jail);
       assertThat(update.out())
+          .contains("Installed packages to be UPGRADED:")
+          .contains(pkg + ": 1.0 -> 2.0")
           .contains("post_update ran")
           .contains(jail + " is at acme/" + id + " revision 2");
+      assertThat(ok(root, "exec", jail, pkg).out()).isEqualTo(pkg + " 2.0\n");
+      assertThat(ok(root, "pkg", jail, "info", pkg).out()).contains("Version        : 2.0");
       assertThat(jailRoot.resolve("var/run/rev")).hasContent("2");
       assertThat(jailRoot.resolve("usr/local/etc/testapp.conf")).hasContent("listen = 9090");
       assertThat(ok(root, "list", "-P", "-h").out())
@@ -458,13 +477,19 @@ class PluginInstallTest {
                   "#!/bin/sh\necho 3 > /var/run/rev3-pre\n",
                   "post_update.sh",
                   "#!/bin/sh\necho breaking\nexit 1\n"));
-      publishPlugin(id, repo, third, "[\"testpkg\"]", 3);
+      publishPlugin(id, repo, third, pkgs, 3);
+      publishPackage(pkg, "3.0", bin, "#!/bin/sh\necho " + pkg + " 3.0\n");
       CliRun failed = plugins.warder(root, "plugin", "update", jail);
       assertThat(failed.exitCode()).isEqualTo(1);
       assertThat(failed.err()).contains("step 'post_update'").contains("breaking");
       assertThat(failed.out()).contains(rollbackMessage);
       assertThat(jailRoot.resolve("var/run/rev3-pre")).doesNotExist();
       assertThat(jailRoot.resolve("var/run/rev")).hasContent("2");
+      assertThat(failed.out())
+          .as("pkg upgraded before post_update failed")
+          .contains(pkg + ": 2.0 -> 3.0");
+      assertThat(ok(root, "exec", jail, pkg).out()).as("rolled back").isEqualTo(pkg + " 2.0\n");
+      assertThat(ok(root, "pkg", jail, "info", pkg).out()).contains("Version        : 2.0");
       assertThat(ok(root, "list", "-P", "-h").out())
           .contains(jail + "\tacme/" + id + "\t2\t" + second + "\tup");
       assertThat(root.resolve("jails/" + jail + "/plugin/post_update.sh"))

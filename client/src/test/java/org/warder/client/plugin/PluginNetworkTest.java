@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -20,9 +21,11 @@ import org.warder.client.exec.ProcessCommandRunner;
 import org.warder.client.progress.Reporter;
 import org.warder.client.runtime.HostNetns;
 import org.warder.client.testing.BusyboxRoot;
+import org.warder.client.testing.PkgSigningKey;
+import org.warder.client.testing.PkgSite;
+import org.warder.client.testing.RealPkg;
 import org.warder.client.testing.TestNetwork;
 import org.warder.client.testing.TestNetwork.Namespace;
-import org.warder.signing.Digests;
 import org.warder.signing.testing.CliRun;
 
 /**
@@ -30,14 +33,18 @@ import org.warder.signing.testing.CliRun;
  * bubblewrap sandbox, with {@code WARDER_NETNS} naming the "host" namespace of a {@link
  * TestNetwork}: a {@code dhcp=1} plugin leased by dnsmasq on a LAN behind {@code bridge0}, and a
  * {@code nat=1} plugin behind warder's NAT whose admin page is served through its port forward. In
- * both the package site (busybox httpd) lives in another namespace, so pkg and post_install reach
- * it only over the jail's own network. The machine's own namespace is never touched.
+ * both the package site (busybox httpd; packages made with {@code pkg create}, its catalogue signed
+ * with a test key, {@link PkgSite}) lives in another namespace, so FreeBSD's real pkg in the jail
+ * ({@link RealPkg}) and post_install reach it only over the jail's own network. The machine's own
+ * namespace is never touched.
  */
 class PluginNetworkTest {
   static final String REL = "13.4-RELEASE";
-  static final String FP = "b0170035af3acc5f3f3ae1859dc717101b4e6c1d0a794ad554928ca0cbb2f438";
-  static final String LAN_SITE = "http://10.66.0.1:8080/";
-  static final String REMOTE_SITE = "http://10.77.0.2:8080/";
+
+  /** Where busybox httpd serves {@code tmp/site}, repository netrepo at {@code netrepo/}. */
+  static final String LAN_SITE = "http://10.66.0.1:8080/netrepo/";
+
+  static final String REMOTE_SITE = "http://10.77.0.2:8080/netrepo/";
   static final Path SAMPLES =
       Path.of(System.getProperty("basedir", "."))
           .resolve("../plugin-index/src/test/resources/iocage-samples")
@@ -45,6 +52,8 @@ class PluginNetworkTest {
   static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path tmp;
   static PublishedPlugins plugins;
+  static PkgSite site;
+  static PkgSigningKey key;
   @TempDir Path netDir;
   TestNetwork net;
   Path root;
@@ -55,16 +64,18 @@ class PluginNetworkTest {
   static void publish() throws Exception {
     BusyboxRoot.requireSandbox();
     plugins = new PublishedPlugins(tmp);
-    plugins.publishStandinRelease(tmp, REL);
-    Path site = Files.createDirectories(tmp.resolve("site/FreeBSD:13:amd64/latest"));
-    StringBuilder index = new StringBuilder();
-    for (String pkg : List.of("netpkg", "transmission-daemon", "transmission-web")) {
-      byte[] tar = PluginInstallTest.tar(Map.of("usr/local/bin/" + pkg, "#!/bin/sh\necho up\n"));
-      Files.write(site.resolve(pkg + ".tar"), tar);
-      index.append(pkg).append(' ').append(Digests.sha256Hex(tar)).append('\n');
+    RealPkg pkg = RealPkg.require();
+    plugins.publishRealPkgRelease(tmp, REL, pkg, Map.of());
+    key = PkgSigningKey.generate(tmp.resolve("pkg-keys"), "netrepo");
+    site = PkgSite.serve(pkg, tmp.resolve("site"));
+    List<PkgSite.TestPackage> packages = new ArrayList<>();
+    for (String name : List.of("netpkg", "transmission-daemon", "transmission-web")) {
+      packages.add(
+          new PkgSite.TestPackage(
+              name, "1.0", Map.of("/usr/local/bin/" + name, "#!/bin/sh\necho up\n")));
     }
-    Files.writeString(site.resolve("index"), index);
-    Files.writeString(tmp.resolve("site/motd.txt"), "from the package site\n");
+    site.publish("netrepo", key, packages);
+    Files.writeString(tmp.resolve("site/netrepo/motd.txt"), "from the package site\n");
 
     String postInstall =
         """
@@ -93,8 +104,15 @@ class PluginNetworkTest {
                 SAMPLES
                     .resolve("ix-plugin-hub__iocage-plugin-index__master__transmission.json")
                     .toFile());
-    // the one release published here; pkg.FreeBSD.org stands in the remote namespace
+    // the one release published here; pkg.FreeBSD.org stands in the remote namespace, its
+    // catalogue signed with the test key under the sample's repository name
     sample.put("release", REL).put("packagesite", REMOTE_SITE + "${ABI}/latest");
+    sample
+        .putObject("fingerprints")
+        .putArray("iocage-plugins")
+        .addObject()
+        .put("function", "sha256")
+        .put("fingerprint", key.fingerprint());
     publish("transmission", transmission, transmissionCommit, sample);
   }
 
@@ -108,7 +126,7 @@ class PluginNetworkTest {
              "fingerprints": {"netrepo": [{"function": "sha256", "fingerprint": "%s"}]},
              "properties": %s, "official": false, "revision": 1}
             """
-                .formatted(id, REL, site, FP, properties));
+                .formatted(id, REL, site, key.fingerprint(), properties));
   }
 
   static void publish(String id, Path repo, String commit, ObjectNode manifest) throws Exception {
@@ -119,6 +137,9 @@ class PluginNetworkTest {
 
   @AfterAll
   static void close() throws Exception {
+    if (site != null) {
+      site.close();
+    }
     if (plugins != null) {
       plugins.close();
     }
@@ -169,13 +190,13 @@ class PluginNetworkTest {
         .extracting(TestNetwork.Lease::hostname)
         .isEqualTo("netdhcp");
     assertThat(lease).startsWith("10.66.0.1");
-    assertInstalled(run, lease, "http://" + lease + "/", "netpkg from netrepo");
+    assertInstalled(run, lease, "http://" + lease + "/", "netrepo", "netpkg");
     assertAdminPage(lan, "http://" + lease + "/", lease);
   }
 
   @Test
   void testNatPlugin_reachesTheRemoteSiteAndServesItsAdminPageThroughTheForward() throws Exception {
-    String address = installBehindNat("netnat", "natapp", 8282, "netpkg from netrepo");
+    String address = installBehindNat("netnat", "natapp", 8282, "netrepo", "netpkg");
 
     String table = net.exec(net.host(), "nft", "list", "table", "ip", "warder").stdout();
     assertThat(table).contains("tcp dport 8282 dnat to " + address + ":80");
@@ -190,37 +211,41 @@ class PluginNetworkTest {
         "nettransmission",
         "transmission",
         9091,
-        "transmission-daemon from iocage-plugins",
-        "transmission-web from iocage-plugins");
+        "iocage-plugins",
+        "transmission-daemon",
+        "transmission-web");
   }
 
   /**
    * Installs {@code plugin} as jail {@code name} behind NAT with the package site in the remote
-   * namespace; checks what the install printed (its {@code packages} "NAME from REPO"), and that
-   * the admin page answers the remote on the host's {@code hostPort}. Returns the jail's own
-   * address.
+   * namespace; checks what the install printed (its {@code packages} from pkg repository {@code
+   * repo}), and that the admin page answers the remote on the host's {@code hostPort}. Returns the
+   * jail's own address.
    */
-  private String installBehindNat(String name, String plugin, int hostPort, String... packages)
-      throws Exception {
+  private String installBehindNat(
+      String name, String plugin, int hostPort, String repo, String... packages) throws Exception {
     Namespace remote = remote();
     CliRun run = install(name, plugin);
     String address = natAddress();
-    assertInstalled(run, address, "http://127.0.0.1:" + hostPort + "/", packages);
+    assertInstalled(run, address, "http://127.0.0.1:" + hostPort + "/", repo, packages);
     assertAdminPage(remote, "http://10.77.0.1:" + hostPort + "/", address);
     return address;
   }
 
   /**
    * The install's output: post_install saw {@code ip} and fetched from the package site, pkg
-   * installed {@code packages}, the admin portal is {@code portal}.
+   * updated the catalogue of {@code repo} and installed {@code packages}, the admin portal is
+   * {@code portal}.
    */
-  private static void assertInstalled(CliRun run, String ip, String portal, String... packages) {
+  private static void assertInstalled(
+      CliRun run, String ip, String portal, String repo, String... packages) {
     assertThat(run.out())
         .contains("post_install: IP=" + ip + "\n")
         .contains("post_install: fetched from the package site")
-        .contains("Admin Portal: " + portal + "\n");
+        .contains("Admin Portal: " + portal + "\n")
+        .contains(repo + " repository update completed.");
     for (String pkg : packages) {
-      assertThat(run.out()).contains("Installing " + pkg + ": done");
+      assertThat(run.out()).contains("Installing " + pkg + "-1.0...");
     }
   }
 

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import org.warder.client.cli.PublishingRegistry;
 import org.warder.client.cli.RegistryFixtureAccess;
 import org.warder.client.layout.HostLayout;
@@ -17,6 +19,7 @@ import org.warder.client.publish.RegistryClient;
 import org.warder.client.release.SyntheticRelease;
 import org.warder.client.repo.Repositories;
 import org.warder.client.team.TeamTargets;
+import org.warder.client.testing.RealPkg;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.Key;
 import org.warder.signing.testing.CliRun;
@@ -52,11 +55,37 @@ final class PublishedPlugins implements AutoCloseable {
 
   /**
    * Publishes {@code release} for amd64: a busybox base whose {@code pkg} is the demo release's
-   * stand-in ({@code demo/release/usr/sbin/pkg} of the project), written under {@code tmp/dist} and
-   * signed with acme's key (delegated "releases" and acme's team role, which the token then also
-   * covers).
+   * stand-in ({@code demo/release/usr/sbin/pkg} of the project), which accepts any package site of
+   * its own simple format; only for tests that need that (see their comments).
    */
   void publishStandinRelease(Path tmp, String release) throws Exception {
+    publishRelease(
+        tmp,
+        release,
+        Map.of("usr/sbin/pkg", Files.readAllBytes(Path.of("../demo/release/usr/sbin/pkg"))),
+        Map.of());
+  }
+
+  /**
+   * Publishes {@code release} for amd64: a busybox base whose {@code pkg} is FreeBSD's real one
+   * ({@link RealPkg}, with its libraries and the configuration of a FreeBSD 13.4 system), plus
+   * {@code files} (path in the root → content, mode 0644).
+   */
+  void publishRealPkgRelease(Path tmp, String release, RealPkg pkg, Map<String, String> files)
+      throws Exception {
+    Map<String, byte[]> config = new TreeMap<>(RealPkg.releaseFiles());
+    files.forEach((path, text) -> config.put(path, text.getBytes(StandardCharsets.UTF_8)));
+    publishRelease(tmp, release, pkg.jailFiles(), config);
+  }
+
+  /**
+   * Publishes {@code release} for amd64 with {@code executables} and {@code files} in its busybox
+   * base, written under {@code tmp/dist} and signed with acme's key (delegated "releases" and
+   * acme's team role, which the token then also covers).
+   */
+  private void publishRelease(
+      Path tmp, String release, Map<String, byte[]> executables, Map<String, byte[]> files)
+      throws Exception {
     Key acme = PublicKeyFiles.read(tmp.resolve("keys/acme.pub.json"));
     registry.delegate("releases", acme, "releases/*/*/*");
     registry.delegate(
@@ -65,11 +94,7 @@ final class PublishedPlugins implements AutoCloseable {
         "WARDER_TOKEN",
         registry.token("acme-all", "plugins-acme", "releases", TeamTargets.role("acme")));
     Path dist = tmp.resolve("dist");
-    SyntheticRelease.write(
-        dist,
-        false,
-        8,
-        Map.of("usr/sbin/pkg", Files.readAllBytes(Path.of("../demo/release/usr/sbin/pkg"))));
+    SyntheticRelease.write(dist, false, 8, executables, files);
     CliRun run =
         warder(
             publisherRoot,
@@ -96,7 +121,15 @@ final class PublishedPlugins implements AutoCloseable {
    * {@code ref} of the repository at {@code source}; fails unless warder exits 0.
    */
   void publishPlugin(Path manifest, String id, Path source, String ref) {
-    ok(
+    CliRun run = tryPublishPlugin(manifest, id, source, ref);
+    assertThat(run.exitCode())
+        .as("publish plugin " + manifest + "\n" + run.out() + run.err())
+        .isZero();
+  }
+
+  /** The same, returning how warder ended (for manifests it refuses). */
+  CliRun tryPublishPlugin(Path manifest, String id, Path source, String ref) {
+    return warder(
         publisherRoot,
         "publish",
         "plugin",

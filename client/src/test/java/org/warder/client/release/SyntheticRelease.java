@@ -27,13 +27,19 @@ public final class SyntheticRelease {
 
   /** Writes {@code dir/base.txz} (and {@code lib32.txz} when asked) and {@code dir/MANIFEST}. */
   public static void write(Path dir, boolean lib32, int padKiB) throws IOException {
-    write(dir, lib32, padKiB, Map.of());
+    write(dir, lib32, padKiB, Map.of(), Map.of());
   }
 
   /**
-   * As {@link #write(Path, boolean, int)}, with extra executable files in base (path → content).
+   * As {@link #write(Path, boolean, int)}, with extra files in base (path → content): {@code
+   * executables} of mode 0755 and {@code files} of mode 0644.
    */
-  public static void write(Path dir, boolean lib32, int padKiB, Map<String, byte[]> executables)
+  public static void write(
+      Path dir,
+      boolean lib32,
+      int padKiB,
+      Map<String, byte[]> executables,
+      Map<String, byte[]> files)
       throws IOException {
     Files.createDirectories(dir);
     byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
@@ -117,6 +123,9 @@ public final class SyntheticRelease {
               dirEntry(tar, "usr/sbin/", 0755);
               for (Map.Entry<String, byte[]> e : new java.util.TreeMap<>(executables).entrySet()) {
                 file(tar, e.getKey(), e.getValue(), 0755, 0, 0, Map.of());
+              }
+              for (Map.Entry<String, byte[]> e : new java.util.TreeMap<>(files).entrySet()) {
+                file(tar, e.getKey(), e.getValue(), 0644, 0, 0, Map.of());
               }
               file(
                   tar,
