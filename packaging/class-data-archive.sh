@@ -10,7 +10,8 @@
 # jar; the JVM itself ignores, silently, one written by another JVM build or for other jars.
 #
 # Training: the class lists of a few offline runs (--version, --help and commands that need no
-# network, on a throw-away root), merged in order of first use, then dumped with -Xshare:dump.
+# network, on a throw-away root; for the client also a TUF trust set-up and a refresh that fails
+# to connect), merged in order of first use, then dumped with -Xshare:dump.
 set -eu
 
 usage() { echo "usage: $0 client|registry DIR [JAVA]" >&2; exit 2; }
@@ -39,6 +40,10 @@ train() {
     </dev/null >"$work/$runs.out" 2>&1 || true
 }
 
+# a passphrase file as the commands accept one: the owner's only
+printf 'training-passphrase\n' >"$work/pass"
+chmod 600 "$work/pass"
+
 train --version
 train --help
 if [ "$kind" = client ]; then
@@ -47,8 +52,17 @@ if [ "$kind" = client ]; then
   train --root "$work/root" fetch -P none --dry-run
   train --root "$work/root" list -r
   train --root "$work/root" list -P
+  # The metadata path (JSON, signatures, HTTP) from a registry's root metadata, when the registry's
+  # jar is beside (the build's registry-server/target, the port's DATADIR/registry): trust set up
+  # from it offline, then a refresh from a closed loopback port that fails at once.
+  for registry in "$dir/../../registry-server/target/warder-registry.jar" "$dir/../registry/warder-registry.jar"; do
+    [ -f "$registry" ] || continue
+    "$java" -jar "$registry" init --data "$work/data" --passphrase-file "$work/pass" >"$work/init.out" 2>&1 || { cat "$work/init.out" >&2; break; }
+    train --root "$work/root" tuf --metadata-dir "$work/md" init "$work/data/repository/metadata/1.root.json"
+    train --root "$work/root" tuf --metadata-dir "$work/md" --metadata-url http://127.0.0.1:1/metadata refresh
+    break
+  done
 else
-  printf 'training-passphrase\n' >"$work/pass"
   train init --data "$work/data" --passphrase-file "$work/pass"
   train token create --publisher training --role training --data "$work/data"
   train gc --data "$work/data"
