@@ -50,6 +50,11 @@ final class PublishedRelease implements AutoCloseable {
     return publishing.warder(root, args);
   }
 
+  /** A fresh updater of the publisher host. */
+  org.warder.signing.tuf.Updater updater() throws Exception {
+    return publishing.updater(publishing.publisherRoot);
+  }
+
   /** The published version of {@code role}, as a fresh updater of the publisher host sees it. */
   java.util.OptionalLong roleVersion(String role) throws Exception {
     return publishing.roleVersion(role);

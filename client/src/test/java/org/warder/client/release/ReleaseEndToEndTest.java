@@ -2,6 +2,7 @@ package org.warder.client.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,6 +21,8 @@ import org.warder.client.testing.ZfsPool;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.signing.Digests;
 import org.warder.signing.testing.CliRun;
+import org.warder.signing.tuf.ChunkHashes;
+import org.warder.signing.tuf.TargetFile;
 
 /**
  * The whole release path with real components: a registry in-process over real HTTP, a publisher
@@ -50,6 +53,25 @@ class ReleaseEndToEndTest {
   @AfterAll
   static void stop() throws Exception {
     published.close();
+  }
+
+  @Test
+  @Order(1)
+  void testPublish_signsTheChunkHashesOfEachSet() throws Exception {
+    org.warder.signing.tuf.Updater updater = published.updater();
+    updater.refresh();
+    Map<String, TargetFile> targets =
+        updater.roleMetadata("releases").orElseThrow().signed().targets();
+    for (String file : List.of("base.txz", "lib32.txz")) {
+      TargetFile target = targets.get("releases/" + REL + "/amd64/" + file);
+      ChunkHashes signed = ChunkHashes.of(target).orElseThrow();
+      Path local = dist.resolve(file);
+      try (InputStream in = Files.newInputStream(local)) {
+        assertThat(signed)
+            .isEqualTo(ChunkHashes.of(in, Files.size(local), ChunkHashes.DEFAULT_SIZE));
+      }
+      assertThat(target.custom().orElseThrow().get("kind").asText()).isEqualTo("freebsd-dist");
+    }
   }
 
   @Test

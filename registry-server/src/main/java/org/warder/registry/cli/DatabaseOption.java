@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
+import org.warder.registry.config.ConfigException;
 import org.warder.registry.config.DatabaseConfig;
 import org.warder.registry.postgres.Database;
 import org.warder.registry.postgres.PostgresSignerLease;
@@ -37,6 +38,7 @@ final class DatabaseOption {
   static final String USER = "WARDER_REGISTRY_DATABASE_USER";
   static final String PASSWORD = "WARDER_REGISTRY_DATABASE_PASSWORD";
   static final String PASSWORD_FILE = "WARDER_REGISTRY_DATABASE_PASSWORD_FILE";
+  static final String POOL_SIZE = "WARDER_REGISTRY_DATABASE_POOL_SIZE";
 
   @Option(
       names = "--database-url",
@@ -67,33 +69,49 @@ final class DatabaseOption {
               + ").")
   Optional<Path> passwordFile = Optional.empty();
 
+  @Option(
+      names = "--database-pool-size",
+      paramLabel = "N",
+      description =
+          "Keep at most N connections to the database, at least 2 (default: database.pool-size of"
+              + " --config, $"
+              + POOL_SIZE
+              + ", else 8). Each holder of the writer lock has one more of its own.")
+  Optional<String> poolSize = Optional.empty();
+
   /**
    * The database, migrated, when one is configured: these options first, then {@code defaults} (the
-   * configuration file and the environment).
+   * configuration file and the environment). The caller closes it.
    */
-  Optional<Database> open(DatabaseConfig defaults) throws IOException {
+  Optional<Database> open(DatabaseConfig defaults) throws IOException, ConfigException {
     Optional<String> configured = url.or(defaults::url);
     if (configured.isEmpty()) {
-      if (user.isPresent() || passwordFile.isPresent()) {
+      if (user.isPresent() || passwordFile.isPresent() || poolSize.isPresent()) {
         throw new IOException(
-            "--database-user and --database-password-file need a database: expected"
+            "--database-user, --database-password-file and --database-pool-size need a database:"
+                + " expected"
                 + " --database-url, database.url in --config or $"
                 + URL
                 + ", found none");
       }
       return Optional.empty();
     }
+    int size =
+        poolSize.isPresent()
+            ? DatabaseConfig.poolSize(poolSize.get(), "--database-pool-size")
+            : defaults.poolSize();
     return Optional.of(
-        Database.open(configured.get(), user.or(defaults::user), password(defaults)));
+        Database.open(configured.get(), user.or(defaults::user), password(defaults), size));
   }
 
   /**
    * What this node shares with the others: in the database when one is configured (this node then
-   * competes for the signer lease until the state is closed), else in the data directory.
+   * competes for the signer lease until the state is closed; closing it closes the database), else
+   * in the data directory.
    */
   SharedState sharedState(
       RegistryLayout layout, Clock clock, PrintWriter err, DatabaseConfig defaults)
-      throws IOException {
+      throws IOException, ConfigException {
     Optional<Database> database = open(defaults);
     if (database.isPresent()) {
       return PostgresState.open(
@@ -106,35 +124,46 @@ final class DatabaseOption {
     return SharedState.files(layout, clock);
   }
 
-  /** The writer lock: the database's when one is configured, else the data directory's. */
-  WriterLock writerLock(RegistryLayout layout, DatabaseConfig defaults) throws IOException {
-    Optional<Database> database = open(defaults);
-    if (database.isPresent()) {
-      return new PostgresWriterLock(database.get());
-    }
-    return DataLock.writerLock(layout);
+  /**
+   * What a one-off command (token, gc) uses of the state the nodes share, without competing for the
+   * signer lease; closing it closes the database.
+   */
+  Offline offline(DatabaseConfig defaults) throws IOException, ConfigException {
+    return new Offline(open(defaults));
   }
 
   /**
-   * The upload sessions: shared in the database and the store when a database is configured, else
-   * in the data directory.
+   * The database of a one-off command, when one is configured, else the data directory.
+   *
+   * @param database the database, closed by {@link #close}
    */
-  UploadSessions.Factory uploads(DatabaseConfig defaults) throws IOException {
-    Optional<Database> database = open(defaults);
-    if (database.isPresent()) {
-      return SharedUploadSessions.factory(database.get());
+  record Offline(Optional<Database> database) implements AutoCloseable {
+    /** The writer lock: the database's when one is configured, else the data directory's. */
+    WriterLock writerLock(RegistryLayout layout) {
+      return database
+          .<WriterLock>map(PostgresWriterLock::new)
+          .orElseGet(() -> DataLock.writerLock(layout));
     }
-    return FileUploadSessions.FACTORY;
-  }
 
-  /** The tokens: in the database when one is configured, else in the data directory. */
-  TokenStore tokens(RegistryLayout layout, Clock clock, DatabaseConfig defaults)
-      throws IOException {
-    Optional<Database> database = open(defaults);
-    if (database.isPresent()) {
-      return new PostgresTokenStore(database.get(), clock);
+    /**
+     * The upload sessions: shared in the database and the store when a database is configured, else
+     * in the data directory.
+     */
+    UploadSessions.Factory uploads() {
+      return database.map(SharedUploadSessions::factory).orElse(FileUploadSessions.FACTORY);
     }
-    return new FileTokenStore(layout, clock);
+
+    /** The tokens: in the database when one is configured, else in the data directory. */
+    TokenStore tokens(RegistryLayout layout, Clock clock) {
+      return database
+          .<TokenStore>map(d -> new PostgresTokenStore(d, clock))
+          .orElseGet(() -> new FileTokenStore(layout, clock));
+    }
+
+    @Override
+    public void close() {
+      database.ifPresent(Database::close);
+    }
   }
 
   private Optional<String> password(DatabaseConfig defaults) throws IOException {

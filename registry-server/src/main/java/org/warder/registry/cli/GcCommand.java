@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = {
       "List the blobs no retained metadata references (every version of every role's metadata on disk that"
-          + " the current snapshot covers) and the upload sessions untouched for --upload-max-age, with their"
-          + " sizes. Nothing is deleted without --delete.",
+          + " the current snapshot covers), the upload sessions untouched for --upload-max-age, and the upload"
+          + " parts and incoming files older than that which no session names (left by a node that died),"
+          + " with their sizes. Nothing is deleted without --delete.",
       "Orphan blobs stored or asked for within --grace are kept: a publisher uploads blobs before it submits"
           + " the metadata that names them. Safe while the server runs: blobs are deleted under the same lock"
           + " submissions hold (with --database-url, the lock the registry's nodes share)."
@@ -70,14 +71,13 @@ final class GcCommand implements Callable<Integer> {
               + store.describe()
               + "; give its data directory with --data (and its storage with --config)");
     }
-    GarbageCollector.Garbage garbage =
-        new GarbageCollector(
-                layout,
-                store,
-                Clock.systemUTC(),
-                database.writerLock(layout, config.database()),
-                database.uploads(config.database()))
-            .collect(keep, maxAge, delete);
+    GarbageCollector.Garbage garbage;
+    try (DatabaseOption.Offline shared = database.offline(config.database())) {
+      garbage =
+          new GarbageCollector(
+                  layout, store, Clock.systemUTC(), shared.writerLock(layout), shared.uploads())
+              .collect(keep, maxAge, delete);
+    }
     PrintWriter out = spec.commandLine().getOut();
     for (BlobStore.Stored blob : garbage.orphans()) {
       out.printf(
@@ -86,6 +86,9 @@ final class GcCommand implements Callable<Integer> {
     }
     for (UploadSessions.Expired upload : garbage.uploads()) {
       out.printf("expired upload  %s  %d bytes%n", upload.uuid(), upload.length());
+    }
+    for (UploadSessions.Leftover leftover : garbage.leftovers()) {
+      out.printf("upload leftover %s  %d bytes%n", leftover.key(), leftover.length());
     }
     if (!garbage.young().isEmpty()) {
       out.printf(
@@ -105,6 +108,16 @@ final class GcCommand implements Callable<Integer> {
         plural(garbage.uploads().size()),
         garbage.uploadBytes(),
         delete ? "." : "; run 'warder-registry gc --delete' to delete them.");
+    if (!garbage.leftovers().isEmpty()) {
+      out.printf(
+          "%s %d upload leftover%s (%d bytes): parts no session names and incoming files, older"
+              + " than %s, left by a node that died.%n",
+          delete ? "Deleted" : "Would delete",
+          garbage.leftovers().size(),
+          plural(garbage.leftovers().size()),
+          garbage.leftoverBytes(),
+          uploadMaxAge);
+    }
     return 0;
   }
 

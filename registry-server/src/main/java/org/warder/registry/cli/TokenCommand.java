@@ -128,10 +128,13 @@ final class TokenCommand implements Runnable {
                   throw new ParameterException(spec.commandLine(), p);
                 });
       }
-      TokenStore.Created created =
-          database
-              .tokens(data.layout(), Clock.systemUTC(), config.database())
-              .create(publisher, roles.stream().distinct().toList(), limits);
+      TokenStore.Created created;
+      try (DatabaseOption.Offline shared = database.offline(config.database())) {
+        created =
+            shared
+                .tokens(data.layout(), Clock.systemUTC())
+                .create(publisher, roles.stream().distinct().toList(), limits);
+      }
       spec.commandLine().getOut().println(created.secret());
       PrintWriter err = spec.commandLine().getErr();
       err.println(
@@ -179,8 +182,10 @@ final class TokenCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      List<TokenStore.Token> tokens =
-          database.tokens(data.layout(), Clock.systemUTC(), config.database()).list();
+      List<TokenStore.Token> tokens;
+      try (DatabaseOption.Offline shared = database.offline(config.database())) {
+        tokens = shared.tokens(data.layout(), Clock.systemUTC()).list();
+      }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         ArrayNode array = JsonNodeFactory.instance.arrayNode();
@@ -257,7 +262,11 @@ final class TokenCommand implements Runnable {
         throw new ParameterException(
             spec.commandLine(), "expected a token id of 12 hex digits, found \"" + id + "\"");
       }
-      if (!database.tokens(data.layout(), Clock.systemUTC(), config.database()).revoke(id)) {
+      boolean revoked;
+      try (DatabaseOption.Offline shared = database.offline(config.database())) {
+        revoked = shared.tokens(data.layout(), Clock.systemUTC()).revoke(id);
+      }
+      if (!revoked) {
         throw new java.io.IOException(
             "no token with id " + id + "; 'warder-registry token list' shows them");
       }

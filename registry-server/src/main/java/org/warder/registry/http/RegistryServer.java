@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
@@ -389,13 +390,15 @@ public final class RegistryServer implements AutoCloseable {
   }
 
   /**
-   * Tidies what a crash may have left (temporary files, stale or broken upload sessions), re-signs
-   * expiring metadata, starts serving and schedules the maintenance.
+   * Tidies what a crash may have left (temporary files, stale or broken upload sessions), starts
+   * serving and schedules the maintenance, whose first round (re-signing what expires soon) runs at
+   * once: what is stored is served while it is re-signed, and a re-sign that fails (a full disk,
+   * the store unreachable) is logged and tried again at the next round. A node that takes the
+   * signer lease from another runs that re-sign at once too.
    */
   public void start() throws Exception {
     repository.removeTemporaryFiles();
     uploads.purge(settings.uploadMaxAge());
-    repository.refresh(TIMESTAMP_MARGIN, SNAPSHOT_MARGIN);
     server.start();
     maintenance =
         Executors.newSingleThreadScheduledExecutor(
@@ -406,21 +409,35 @@ public final class RegistryServer implements AutoCloseable {
             });
     long every = settings.maintenanceInterval().toMillis();
     Future<?> unused =
-        maintenance.scheduleWithFixedDelay(this::maintain, every, every, TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(this::maintain, 0, every, TimeUnit.MILLISECONDS);
+    ScheduledExecutorService rounds = maintenance;
+    repository.whenSigner(
+        () -> {
+          try {
+            rounds.execute(this::resign);
+          } catch (RejectedExecutionException e) {
+            // stopping: the next signer re-signs
+          }
+        });
   }
 
   /** One round of maintenance: re-sign what expires soon, purge stale uploads. Never throws. */
   void maintain() {
-    try {
-      repository.refresh(TIMESTAMP_MARGIN, SNAPSHOT_MARGIN);
-    } catch (Exception e) {
-      err.println("warder-registry: cannot re-sign the timestamp: " + e.getMessage());
-      err.flush();
-    }
+    resign();
     try {
       uploads.purge(settings.uploadMaxAge());
     } catch (Exception e) {
       err.println("warder-registry: cannot purge stale uploads: " + e.getMessage());
+      err.flush();
+    }
+  }
+
+  /** Re-signs what expires soon, when this node signs; logs what fails. Never throws. */
+  private void resign() {
+    try {
+      repository.refresh(TIMESTAMP_MARGIN, SNAPSHOT_MARGIN);
+    } catch (Exception e) {
+      err.println("warder-registry: cannot re-sign the timestamp: " + e.getMessage());
       err.flush();
     }
   }

@@ -8,10 +8,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.warder.registry.repo.SignerLease;
 
 /**
@@ -34,6 +37,8 @@ public final class PostgresSignerLease implements SignerLease, Closeable {
   private final String node;
   private final Duration duration;
   private final ScheduledExecutorService renewal;
+  private final AtomicBoolean held = new AtomicBoolean();
+  private final List<Runnable> whenTaken = new CopyOnWriteArrayList<>();
 
   /**
    * Starts renewing (or trying to take) the lease as {@code node}, a name unique among the nodes;
@@ -91,10 +96,14 @@ public final class PostgresSignerLease implements SignerLease, Closeable {
         take.setLong(3, duration.toMillis());
         try (ResultSet taken = take.executeQuery()) {
           if (taken.next()) {
+            if (!held.getAndSet(true)) {
+              whenTaken.forEach(Runnable::run);
+            }
             return new Check(true, node);
           }
         }
       }
+      held.set(false);
       try (PreparedStatement holder =
           c.prepareStatement(
               "SELECT holder || ' until ' || expires FROM signer_lease WHERE name = ?")) {
@@ -106,6 +115,11 @@ public final class PostgresSignerLease implements SignerLease, Closeable {
     } catch (SQLException e) {
       throw database.failure("check the signer lease in", e);
     }
+  }
+
+  @Override
+  public void whenTaken(Runnable action) {
+    whenTaken.add(action);
   }
 
   /** Stops renewing the lease and releases it, when this node holds it. */

@@ -20,6 +20,7 @@ public final class PostgresState {
   /**
    * Tokens, upload sessions, writer lock, signer lease and relay of submissions in {@code
    * database}; this node starts competing for the lease at once (see {@link PostgresSignerLease}).
+   * Closing the state closes {@code database}.
    */
   public static SharedState open(
       Database database, Clock clock, Duration leaseDuration, Duration renewEvery, PrintWriter err)
@@ -33,9 +34,11 @@ public final class PostgresState {
         SharedUploadSessions.factory(database),
         new Coordination(new PostgresWriterLock(database), lease, relay),
         () -> {
-          try (lease;
+          try (database;
+              lease;
               relay) {
-            // the relay stops taking submissions first, then the lease is released
+            // the relay stops taking submissions first, then the lease is released, then the
+            // database's pool is closed
           }
         });
   }

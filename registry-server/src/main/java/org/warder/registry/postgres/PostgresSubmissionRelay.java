@@ -60,13 +60,19 @@ public final class PostgresSubmissionRelay implements SubmissionRelay, Closeable
             });
   }
 
+  /**
+   * Inserts the submission and polls for its outcome, each step on a connection borrowed from the
+   * pool and given back at once: a wait of up to the timeout holds none.
+   */
   @Override
   public RegistryRepository.Published relay(String role, byte[] body)
       throws RegistryException, IOException {
-    try (Connection c = database.connect()) {
+    try {
       long id;
-      try (PreparedStatement insert =
-          c.prepareStatement("INSERT INTO submission (role, body) VALUES (?, ?) RETURNING id")) {
+      try (Connection c = database.connect();
+          PreparedStatement insert =
+              c.prepareStatement(
+                  "INSERT INTO submission (role, body) VALUES (?, ?) RETURNING id")) {
         insert.setString(1, role);
         insert.setBytes(2, body);
         try (ResultSet row = insert.executeQuery()) {
@@ -75,12 +81,12 @@ public final class PostgresSubmissionRelay implements SubmissionRelay, Closeable
         }
       }
       long deadline = System.nanoTime() + timeout.toNanos();
-      Optional<String> outcome = outcome(c, id);
+      Optional<String> outcome = outcome(id);
       while (outcome.isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(POLL_MILLIS);
-        outcome = outcome(c, id);
+        outcome = outcome(id);
       }
-      if (outcome.isEmpty() && withdraw(c, id)) {
+      if (outcome.isEmpty() && withdraw(id)) {
         throw new RegistryException(
             ErrorCode.NOT_SIGNER,
             "cannot publish "
@@ -91,12 +97,9 @@ public final class PostgresSubmissionRelay implements SubmissionRelay, Closeable
             Map.of("role", role));
       }
       if (outcome.isEmpty()) {
-        outcome = outcome(c, id); // taken meanwhile: withdrawing waited for its outcome
+        outcome = outcome(id); // taken meanwhile: withdrawing waited for its outcome
       }
-      try (PreparedStatement delete = c.prepareStatement("DELETE FROM submission WHERE id = ?")) {
-        delete.setLong(1, id);
-        delete.executeUpdate();
-      }
+      update("DELETE FROM submission WHERE id = ?", id);
       return published(role, outcome.orElseThrow());
     } catch (SQLException e) {
       throw database.failure("relay a submission through", e);
@@ -106,9 +109,10 @@ public final class PostgresSubmissionRelay implements SubmissionRelay, Closeable
     }
   }
 
-  private static Optional<String> outcome(Connection c, long id) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("SELECT outcome::text FROM submission WHERE id = ?")) {
+  private Optional<String> outcome(long id) throws SQLException, IOException {
+    try (Connection c = database.connect();
+        PreparedStatement s =
+            c.prepareStatement("SELECT outcome::text FROM submission WHERE id = ?")) {
       s.setLong(1, id);
       try (ResultSet row = s.executeQuery()) {
         return row.next() ? Optional.ofNullable(row.getString(1)) : Optional.empty();
@@ -120,11 +124,16 @@ public final class PostgresSubmissionRelay implements SubmissionRelay, Closeable
    * Deletes submission {@code id} unless it has an outcome; waits while a holder publishes it.
    * Returns whether it was withdrawn.
    */
-  private static boolean withdraw(Connection c, long id) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("DELETE FROM submission WHERE id = ? AND outcome IS NULL")) {
+  private boolean withdraw(long id) throws SQLException, IOException {
+    return update("DELETE FROM submission WHERE id = ? AND outcome IS NULL", id) > 0;
+  }
+
+  /** Runs {@code sql} with the submission {@code id}; the number of rows it changed. */
+  private int update(String sql, long id) throws SQLException, IOException {
+    try (Connection c = database.connect();
+        PreparedStatement s = c.prepareStatement(sql)) {
       s.setLong(1, id);
-      return s.executeUpdate() > 0;
+      return s.executeUpdate();
     }
   }
 

@@ -10,10 +10,11 @@ import org.warder.registry.storage.WriterLock;
 
 /**
  * The writer lock shared by every node: a session-level PostgreSQL advisory lock, held on a
- * connection of its own for as long as the change lasts. A node that dies loses its connection and
- * with it the lock, so the others go on. Within this process a local lock comes first, which makes
- * it reentrant within a thread and keeps threads from each taking a connection to wait on.
- * Thread-safe.
+ * connection of its own, outside the pool ({@link Database#dedicated}), for as long as the change
+ * lasts. A node that dies loses its connection and with it the lock, so the others go on; when its
+ * host vanishes without closing the socket, the server's short TCP keepalives on that session end
+ * it within about 11 s. Within this process a local lock comes first, which makes it reentrant
+ * within a thread and keeps threads from each taking a connection to wait on. Thread-safe.
  */
 public final class PostgresWriterLock implements WriterLock {
   /** The advisory lock's key: "warder" and 1, so that other users of the database keep theirs. */
@@ -34,7 +35,7 @@ public final class PostgresWriterLock implements WriterLock {
     }
     Connection connection = null;
     try {
-      connection = database.connect();
+      connection = database.dedicated();
       try (PreparedStatement s = connection.prepareStatement("SELECT pg_advisory_lock(?)")) {
         s.setLong(1, KEY);
         s.execute();
@@ -55,11 +56,17 @@ public final class PostgresWriterLock implements WriterLock {
     }
   }
 
-  private final class Lock implements Held {
+  /** A hold; the outermost one of a thread has the session holding the advisory lock. */
+  final class Lock implements Held {
     private final Optional<Connection> connection;
 
     Lock(Optional<Connection> connection) {
       this.connection = connection;
+    }
+
+    /** The session holding the advisory lock; empty for a hold within an outer one. */
+    Optional<Connection> session() {
+      return connection;
     }
 
     @Override

@@ -20,18 +20,22 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import org.warder.registry.api.RegistryException;
 import org.warder.registry.storage.BlobStore;
 import org.warder.registry.storage.ChunkCopy;
+import org.warder.registry.storage.FailPoints;
 import org.warder.registry.storage.ReferencedBlobs;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.RegistryStore;
 import org.warder.registry.storage.StoreKeys;
 import org.warder.registry.storage.TokenStore;
+import org.warder.registry.storage.UploadLeftovers;
 import org.warder.registry.storage.UploadRefusals;
 import org.warder.registry.storage.UploadSessions;
 import org.warder.signing.AtomicFiles;
@@ -52,7 +56,10 @@ import org.warder.signing.PrivateFiles;
  * between leaves a closing session that a later purge removes. A commit streams the parts in order
  * into a local file, checks length and sha256 and hands the file to the store's verified put.
  * Quotas are counted from the records of every node: sessions per token (counted and created under
- * a transaction lock of the token) and pending bytes. Thread-safe.
+ * a transaction lock of the token) and pending bytes. A node that dies between storing a chunk and
+ * recording it leaves a part no record names, and one that dies during a request leaves a file in
+ * its {@code uploads-incoming/}: {@link #purge} removes both once older than the upload max age.
+ * Thread-safe.
  */
 public final class SharedUploadSessions implements UploadSessions {
   /** The advisory lock class of a token's session creations ("upl"), beside the writer lock's. */
@@ -64,6 +71,7 @@ public final class SharedUploadSessions implements UploadSessions {
   private final RegistryLayout layout;
   private final RegistryStore store;
   private final BlobStore blobs;
+  private final UploadLeftovers leftovers;
   private final ReferencedBlobs referenced;
   private final Clock clock;
   private final long maxBlobSize;
@@ -80,6 +88,7 @@ public final class SharedUploadSessions implements UploadSessions {
     this.layout = layout;
     this.store = store;
     this.blobs = new BlobStore(store);
+    this.leftovers = new UploadLeftovers(layout, store, clock);
     this.referenced = referenced;
     this.clock = clock;
     this.maxBlobSize = maxBlobSize;
@@ -206,6 +215,7 @@ public final class SharedUploadSessions implements UploadSessions {
     random.nextBytes(nonce);
     String key = StoreKeys.part(uuid, start, HexFormat.of().formatHex(nonce));
     store.putPart(key, chunk);
+    FailPoints.hit(FailPoints.UPLOAD_AFTER_PART_STORED);
     boolean recorded = false;
     try (Connection c = database.connect()) {
       c.setAutoCommit(false);
@@ -269,6 +279,7 @@ public final class SharedUploadSessions implements UploadSessions {
         markPending(
             owner.id(), sha256); // counted against the token's limit until metadata names it
       }
+      FailPoints.hit(FailPoints.UPLOAD_BEFORE_COMMIT_PUT);
       boolean added = blobs.put(assembled, sha256, length);
       if (!added) {
         blobs.touch(sha256, clock.instant());
@@ -510,6 +521,31 @@ public final class SharedUploadSessions implements UploadSessions {
     }
   }
 
+  /**
+   * Part objects no session's record names and files of this node's {@code uploads-incoming/},
+   * stored or written more than {@code maxAge} ago: what a node that died left (see {@link
+   * UploadLeftovers}).
+   */
+  @Override
+  public List<Leftover> leftovers(Duration maxAge) throws IOException {
+    return leftovers.find(maxAge, this::partKeys);
+  }
+
+  /** The keys of every part recorded in {@code upload_part}, of every session. */
+  private Set<String> partKeys() throws IOException {
+    try (Connection c = database.connect();
+        PreparedStatement s = c.prepareStatement("SELECT key FROM upload_part");
+        ResultSet rows = s.executeQuery()) {
+      Set<String> keys = new HashSet<>();
+      while (rows.next()) {
+        keys.add(rows.getString(1));
+      }
+      return keys;
+    } catch (SQLException e) {
+      throw database.failure("list the upload parts in", e);
+    }
+  }
+
   @Override
   public int purge(Duration maxAge) throws IOException {
     Instant cutoff = clock.instant().minus(maxAge);
@@ -520,6 +556,7 @@ public final class SharedUploadSessions implements UploadSessions {
         removed++;
       }
     }
+    leftovers.remove(leftovers(maxAge));
     return removed;
   }
 

@@ -2,6 +2,7 @@ package org.warder.registry.repo;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -32,6 +34,7 @@ import org.warder.registry.storage.FailPoints;
 import org.warder.registry.storage.FileSystemStore;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.registry.storage.RegistryStore;
+import org.warder.registry.storage.StoreConflictException;
 import org.warder.registry.storage.StoreKeys;
 import org.warder.registry.storage.WriterLock;
 import org.warder.signing.AtomicFiles;
@@ -42,11 +45,14 @@ import org.warder.signing.KeyFiles;
 import org.warder.signing.PrivateFiles;
 import org.warder.signing.Signer;
 import org.warder.signing.SigningException;
+import org.warder.signing.tuf.ChunkHashes;
+import org.warder.signing.tuf.ChunkVerifyingInputStream;
 import org.warder.signing.tuf.DelegatedRole;
 import org.warder.signing.tuf.Delegations;
 import org.warder.signing.tuf.DigestMismatchException;
 import org.warder.signing.tuf.LengthAndHashes;
 import org.warder.signing.tuf.Metadata;
+import org.warder.signing.tuf.MetadataFormatException;
 import org.warder.signing.tuf.Repository;
 import org.warder.signing.tuf.RoleKeys;
 import org.warder.signing.tuf.Root;
@@ -56,7 +62,9 @@ import org.warder.signing.tuf.TargetFile;
 import org.warder.signing.tuf.Targets;
 import org.warder.signing.tuf.Timestamp;
 import org.warder.signing.tuf.TufException;
+import org.warder.signing.tuf.UnsupportedHashException;
 import org.warder.signing.tuf.Urls;
+import org.warder.signing.tuf.VerificationIOException;
 
 /**
  * The registry's TUF repository in its {@link RegistryStore}: creation (keys and version-1
@@ -74,8 +82,15 @@ import org.warder.signing.tuf.Urls;
  * <p>Files are written so that a crash at any moment leaves what clients see either as it was or as
  * it became: a role file first, then the snapshot naming it, then {@code timestamp.json}, replaced
  * atomically (a rename, or one PUT). Clients only follow the timestamp, so a role or snapshot file
- * written before a crash is unreferenced and harmless, and is overwritten by the next change that
- * takes its version. Thread-safe.
+ * written before a crash is unreferenced and harmless: a role file is overwritten by the next
+ * change that takes its version, a snapshot file is skipped (the next snapshot takes a higher
+ * version).
+ *
+ * <p>Fencing: a node may lose the signer lease in the middle of a change (a long pause, its
+ * database session lost) while another node signs. Its timestamp is written only in place of the
+ * one its change read, and snapshot files are created, never replaced; so its write fails and
+ * nothing it wrote is named, and clients never see two timestamps of one version nor a named file
+ * change. Thread-safe.
  */
 public final class RegistryRepository {
   /** How long newly signed metadata of each role stays valid. */
@@ -84,6 +99,9 @@ public final class RegistryRepository {
   public static final Duration TARGETS_VALIDITY = Duration.ofDays(180);
   public static final Duration SNAPSHOT_VALIDITY = Duration.ofDays(7);
   public static final Duration TIMESTAMP_VALIDITY = Duration.ofDays(1);
+
+  /** How many taken snapshot versions a change skips before it gives up. */
+  private static final int MAX_SNAPSHOT_TRIES = 100;
 
   /** Largest delegated metadata file accepted. */
   public static final int MAX_METADATA_LENGTH = 5_000_000;
@@ -237,8 +255,10 @@ public final class RegistryRepository {
               keys.get("snapshot"),
               keys.get("timestamp"),
               Coordination.sole(layout));
-      // 1.root.json last: it is what marks the store as initialised
-      created.writeChanged(repository, Set.of("targets"), true);
+      // 1.root.json last: it is what marks the store as initialised; what an initialisation that
+      // did not finish wrote before it is replaced
+      created.writeChanged(
+          repository, Set.of("targets"), store.metadata(StoreKeys.TIMESTAMP), true);
       for (Metadata<Root> r : repository.roots()) {
         store.putMetadata(r.signed().version() + ".root.json", r.toBytes());
       }
@@ -327,6 +347,14 @@ public final class RegistryRepository {
     return layout;
   }
 
+  /**
+   * Runs {@code action} each time this node takes the signer lease from another (never in a single
+   * process, which always holds it); it must return quickly.
+   */
+  public void whenSigner(Runnable action) {
+    signerLease.whenTaken(action);
+  }
+
   /** Where the repository's metadata and blobs are. */
   public RegistryStore store() {
     return store;
@@ -350,6 +378,34 @@ public final class RegistryRepository {
    * (left by a crash) are ignored.
    */
   public Repository load() throws IOException, SigningException {
+    return current().repository();
+  }
+
+  /**
+   * The repository as {@link #load} reads it, and the bytes of the timestamp it was read from: a
+   * change replaces that timestamp only while it is still the store's ({@link
+   * RegistryStore#putTimestamp}), so that a node that lost the signer lease while it wrote never
+   * replaces what the new signer wrote.
+   */
+  private static final class Current {
+    private final Repository repository;
+    private final byte[] timestamp;
+
+    Current(Repository repository, byte[] timestamp) {
+      this.repository = repository;
+      this.timestamp = timestamp;
+    }
+
+    Repository repository() {
+      return repository;
+    }
+
+    byte[] timestamp() {
+      return timestamp.clone();
+    }
+  }
+
+  private Current current() throws IOException, SigningException {
     Repository repository =
         Repository.start(Metadata.parse(read("1.root.json"), Root.class, "root"));
     for (long v = 2; ; v++) {
@@ -359,8 +415,8 @@ public final class RegistryRepository {
       }
       repository.addRoot(Metadata.parse(next.get(), Root.class, "root"));
     }
-    Metadata<Timestamp> timestamp =
-        Metadata.parse(read(StoreKeys.TIMESTAMP), Timestamp.class, "timestamp");
+    byte[] timestampBytes = read(StoreKeys.TIMESTAMP);
+    Metadata<Timestamp> timestamp = Metadata.parse(timestampBytes, Timestamp.class, "timestamp");
     long snapshotVersion = timestamp.signed().snapshotMeta().version();
     Metadata<Snapshot> snapshot =
         Metadata.parse(read(snapshotVersion + ".snapshot.json"), Snapshot.class, "snapshot");
@@ -370,7 +426,7 @@ public final class RegistryRepository {
       repository.putTargets(role, Metadata.parse(read(file), Targets.class, role));
     }
     repository.restore(Optional.of(snapshot), Optional.of(timestamp));
-    return repository;
+    return new Current(repository, timestampBytes);
   }
 
   /** The versions and expiry of the current timestamp. */
@@ -396,15 +452,25 @@ public final class RegistryRepository {
    *
    * <p>On a node that does not hold the signer lease, a submission that passed the checks is
    * relayed to the holder, which checks it again, publishes it and answers for it.
+   *
+   * <p>Submitting exactly the role's current metadata again (a publisher retrying after its answer
+   * was lost, or a relayed submission whose holder died after publishing it) answers as the first
+   * submission did, with the snapshot and timestamp that name it now.
    */
   public Published submit(String role, byte[] body)
       throws RegistryException, IOException, SigningException {
-    Metadata<Targets> submitted = check(role, body);
+    Submission submission = check(role, body);
+    if (submission.published().isPresent()) {
+      return submission.published().get();
+    }
     if (!signerLease.check().held()) {
       return relay.relay(role, body);
     }
-    return publish(role, submitted);
+    return publish(role, submission.metadata());
   }
+
+  /** A submission that passed the checks, and its answer when it is what is published already. */
+  private record Submission(Metadata<Targets> metadata, Optional<Published> published) {}
 
   /**
    * Accepts {@code body} as {@link #submit} does, on the node that holds the signer lease: never
@@ -412,11 +478,15 @@ public final class RegistryRepository {
    */
   private Published publishRelayed(String role, byte[] body)
       throws RegistryException, IOException, SigningException {
-    return publish(role, check(role, body));
+    Submission submission = check(role, body);
+    if (submission.published().isPresent()) {
+      return submission.published().get();
+    }
+    return publish(role, submission.metadata());
   }
 
   /** The checks of {@link #submit} that need no lock. */
-  private Metadata<Targets> check(String role, byte[] body)
+  private Submission check(String role, byte[] body)
       throws RegistryException, IOException, SigningException {
     Metadata<Targets> submitted;
     try {
@@ -425,9 +495,28 @@ public final class RegistryRepository {
       throw Refusals.of(role, e);
     }
     checkPatterns(role, submitted.signed());
-    checkDelegated(load(), role, submitted);
-    checkBlobContents(role, submitted.signed().targets().values());
-    return submitted;
+    Repository current = load();
+    Optional<Published> published = published(current, role, submitted);
+    if (published.isEmpty()) {
+      checkDelegated(current, role, submitted);
+      checkBlobContents(role, submitted.signed().targets().values());
+    }
+    return new Submission(submitted, published);
+  }
+
+  /** The answer to {@code submitted}, when it is exactly {@code role}'s current metadata. */
+  private static Optional<Published> published(
+      Repository repository, String role, Metadata<Targets> submitted) {
+    return repository
+        .targets(role)
+        .filter(current -> Arrays.equals(current.toBytes(), submitted.toBytes()))
+        .map(
+            current ->
+                new Published(
+                    role,
+                    current.signed().version(),
+                    repository.snapshot().orElseThrow().signed().version(),
+                    repository.timestamp().orElseThrow().signed().version()));
   }
 
   /** Under the writer lock, checks again what may have changed, then writes and signs. */
@@ -447,13 +536,31 @@ public final class RegistryRepository {
                 + "; retry, through another node",
             Map.of("role", role));
       }
-      Repository repository = load();
+      Current current = current();
+      Repository repository = current.repository();
+      Optional<Published> published = published(repository, role, submitted);
+      if (published.isPresent()) {
+        return published.get();
+      }
       checkDelegated(repository, role, submitted);
       for (TargetFile target : submitted.signed().targets().values()) {
         checkBlobStored(role, target);
       }
       repository.putTargets(role, submitted);
-      writeChanged(repository, Set.of(role), false);
+      try {
+        writeChanged(repository, Set.of(role), Optional.of(current.timestamp()), false);
+      } catch (StoreConflictException e) {
+        throw new RegistryException(
+            ErrorCode.NOT_SIGNER,
+            "this node could not publish "
+                + role
+                + ": "
+                + e.getMessage()
+                + " (this node lost the signer lease while it wrote; clients never see what it"
+                + " wrote); retry, through another node",
+            Map.of("role", role),
+            e);
+      }
       return new Published(
           role,
           submitted.signed().version(),
@@ -548,12 +655,16 @@ public final class RegistryRepository {
   }
 
   /**
-   * Checks every target's blob: stored with the signed length, and with every other hash signed
-   * besides sha256 (else clients would refuse the blob). Each blob is read at most once, for all
-   * the algorithms all the targets naming it sign.
+   * Checks every target's blob: stored with the signed length, with every other hash signed besides
+   * sha256, and with the chunk hashes signed in its {@code custom} object (else clients would
+   * refuse the blob). Each blob is read at most once for all the algorithms all the targets naming
+   * it sign, and once for each target signing chunk hashes.
    */
   private void checkBlobContents(String role, Collection<TargetFile> targets)
       throws RegistryException, IOException {
+    for (TargetFile target : targets) {
+      checkChunks(role, target);
+    }
     Map<String, Map<String, String>> algorithmsByBlob = new LinkedHashMap<>();
     Map<String, String> firstPath = new LinkedHashMap<>();
     for (TargetFile target : targets) {
@@ -602,6 +713,36 @@ public final class RegistryRepository {
     }
   }
 
+  /**
+   * Reads {@code target}'s blob through the chunk hashes signed for it, when it has some: each
+   * chunk and the whole blob must match, as clients will check them while they download.
+   */
+  private void checkChunks(String role, TargetFile target) throws RegistryException, IOException {
+    String what = role + " target " + target.path();
+    Optional<ChunkHashes> chunks;
+    try {
+      chunks = ChunkHashes.of(target);
+    } catch (MetadataFormatException e) {
+      throw Refusals.of(role, e);
+    }
+    if (chunks.isEmpty()) {
+      return;
+    }
+    String sha256 = checkBlobStored(role, target);
+    try (InputStream in =
+        new ChunkVerifyingInputStream(openBlob(what, sha256), target, chunks.get())) {
+      in.transferTo(OutputStream.nullOutputStream());
+    } catch (VerificationIOException e) {
+      throw new RegistryException(
+          ErrorCode.BLOB_UNKNOWN,
+          what + ": the stored blob does not match: " + e.getMessage(),
+          Map.of("path", target.path(), "sha256", sha256),
+          e.reason());
+    } catch (UnsupportedHashException e) {
+      throw Refusals.of(role, e);
+    }
+  }
+
   /** The hex digests of blob {@code sha256} by each algorithm of {@code hashes} (values unused). */
   private Map<String, String> hashStoredBlob(String what, String sha256, Map<String, String> hashes)
       throws RegistryException, IOException {
@@ -615,20 +756,7 @@ public final class RegistryRepository {
           Map.of("sha256", sha256),
           e);
     }
-    InputStream blob =
-        blobs
-            .open(sha256)
-            .orElseThrow(
-                () ->
-                    new RegistryException(
-                        ErrorCode.BLOB_UNKNOWN,
-                        what
-                            + ": the blob with sha256 "
-                            + sha256
-                            + " was removed while it was checked;"
-                            + " upload it again",
-                        Map.of("sha256", sha256)));
-    try (InputStream in = blob) {
+    try (InputStream in = openBlob(what, sha256)) {
       byte[] buffer = new byte[64 * 1024];
       for (int n; (n = in.read(buffer)) > 0; ) {
         for (MessageDigest d : digests.values()) {
@@ -639,6 +767,22 @@ public final class RegistryRepository {
     Map<String, String> hex = new LinkedHashMap<>();
     digests.forEach((algorithm, d) -> hex.put(algorithm, HexFormat.of().formatHex(d.digest())));
     return hex;
+  }
+
+  /** The bytes of blob {@code sha256}, checked to be stored a moment ago. */
+  private InputStream openBlob(String what, String sha256) throws RegistryException, IOException {
+    return blobs
+        .open(sha256)
+        .orElseThrow(
+            () ->
+                new RegistryException(
+                    ErrorCode.BLOB_UNKNOWN,
+                    what
+                        + ": the blob with sha256 "
+                        + sha256
+                        + " was removed while it was checked;"
+                        + " upload it again",
+                    Map.of("sha256", sha256)));
   }
 
   /**
@@ -668,7 +812,8 @@ public final class RegistryRepository {
                 + "; stop the registry's servers (each releases it as it stops), or wait until it"
                 + " expires, and run the command again");
       }
-      Repository repository = load();
+      Current loaded = current();
+      Repository repository = loaded.repository();
       Targets current = repository.targets("targets").orElseThrow().signed();
       Delegations before = current.delegations().orElse(new Delegations(Map.of(), List.of()));
       List<String> keyids = keys.stream().map(Key::keyId).toList();
@@ -720,7 +865,7 @@ public final class RegistryRepository {
         }
       }
       repository.putTargets("targets", signed);
-      writeChanged(repository, Set.of("targets"), false);
+      writeChanged(repository, Set.of("targets"), Optional.of(loaded.timestamp()), false);
       return new Delegated(
           next.version(),
           repository.snapshot().orElseThrow().signed().version(),
@@ -743,11 +888,13 @@ public final class RegistryRepository {
       if (!signerLease.check().held()) {
         return Refreshed.NOT_SIGNER;
       }
-      Repository repository = load();
+      Current current = current();
+      Repository repository = current.repository();
+      Optional<byte[]> replacing = Optional.of(current.timestamp());
       Instant now = clock.instant();
       Instant snapshotExpires = repository.snapshot().orElseThrow().signed().expires();
       if (!now.plus(snapshotMargin).isBefore(snapshotExpires)) {
-        writeChanged(repository, Set.of(), false);
+        writeChanged(repository, Set.of(), replacing, false);
         return Refreshed.SNAPSHOT_AND_TIMESTAMP;
       }
       Instant timestampExpires = repository.timestamp().orElseThrow().signed().expires();
@@ -755,7 +902,7 @@ public final class RegistryRepository {
         byte[] resigned =
             repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)).toBytes();
         FailPoints.hit(FailPoints.RESIGN_BEFORE_TIMESTAMP);
-        store.putTimestamp(resigned);
+        store.putTimestamp(resigned, replacing);
         return Refreshed.TIMESTAMP;
       }
       return Refreshed.NOTHING;
@@ -764,11 +911,14 @@ public final class RegistryRepository {
 
   /**
    * Removes the temporary files of atomic writes that a crash left in the metadata directory and
-   * the data directory. They are never served and never read; this only reclaims space.
+   * the data directory. They are never served and never read; this only reclaims space. Holds the
+   * data directory's own {@link DataLock} (the writer lock of a single process), never the lock the
+   * nodes share: a node starts while another node is in the middle of a change, however long that
+   * change takes.
    */
   public int removeTemporaryFiles() throws IOException {
     int removed = 0;
-    WriterLock.Held lock = writerLock.acquire();
+    DataLock.Held lock = DataLock.acquire(layout);
     try (lock) {
       for (Path dir : List.of(layout.metadata(), layout.data(), layout.keys())) {
         if (!Files.isDirectory(dir)) {
@@ -788,9 +938,16 @@ public final class RegistryRepository {
 
   /**
    * Writes the files of {@code changed} targets roles (replacing files a crash may have left under
-   * the same names: no snapshot names them), then a new snapshot, then the timestamp.
+   * the same names: no snapshot names them), then a new snapshot, then the timestamp in place of
+   * {@code replacing}. The snapshot takes the first version above the current one that no file has
+   * yet (a crash, or a node that lost the signer lease, may have left one): a snapshot file is
+   * never replaced, so one a committed timestamp names never changes.
+   *
+   * @throws StoreConflictException when the timestamp is not {@code replacing} any more: another
+   *     node signed meanwhile, and nothing this change wrote is named by anything
    */
-  private void writeChanged(Repository repository, Set<String> changed, boolean initialising)
+  private void writeChanged(
+      Repository repository, Set<String> changed, Optional<byte[]> replacing, boolean initialising)
       throws IOException, SigningException {
     Instant now = clock.instant();
     for (String role : changed) {
@@ -798,12 +955,29 @@ public final class RegistryRepository {
       store.putMetadata(t.signed().version() + "." + Urls.quote(role) + ".json", t.toBytes());
     }
     failPoint(!initialising, FailPoints.PUBLISH_AFTER_ROLE);
-    Metadata<Snapshot> snapshot =
-        repository.snapshot(now.plus(SNAPSHOT_VALIDITY), List.of(snapshotKey));
-    store.putMetadata(snapshot.signed().version() + ".snapshot.json", snapshot.toBytes());
+    long version = repository.snapshot().map(s -> s.signed().version() + 1).orElse(1L);
+    for (int tries = 1; ; tries++, version++) {
+      Metadata<Snapshot> snapshot =
+          repository.snapshot(version, now.plus(SNAPSHOT_VALIDITY), List.of(snapshotKey));
+      if (store.createMetadata(version + ".snapshot.json", snapshot.toBytes())) {
+        break;
+      }
+      if (tries == MAX_SNAPSHOT_TRIES) {
+        throw new IOException(
+            "expected a free snapshot version from "
+                + (version - tries + 1)
+                + " on in "
+                + store.describe()
+                + ", found "
+                + tries
+                + " versions taken by files no timestamp names; remove the unnamed N.snapshot.json"
+                + " files above the current timestamp's snapshot version");
+      }
+    }
     failPoint(!initialising, FailPoints.PUBLISH_AFTER_SNAPSHOT);
     store.putTimestamp(
-        repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)).toBytes());
+        repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)).toBytes(),
+        replacing);
     failPoint(!initialising, FailPoints.PUBLISH_AFTER_TIMESTAMP);
   }
 

@@ -21,4 +21,10 @@ public interface SignerLease {
 
   /** Checks (and renews) the lease; call it right before signing, under the writer lock. */
   Check check() throws IOException;
+
+  /**
+   * Runs {@code action} each time this node takes the lease (it must return quickly: hand work to
+   * another thread). A lease that is always held never runs it.
+   */
+  default void whenTaken(Runnable action) {}
 }

@@ -5,11 +5,14 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -18,6 +21,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,6 +37,9 @@ import org.warder.signing.PrivateFiles;
  * store, and the layout every registry had before there was a choice. Thread-safe.
  */
 public final class FileSystemStore implements RegistryStore {
+  /** Held with the file lock of {@code .timestamp.lock}, which one JVM may hold only once. */
+  private static final Object TIMESTAMP_LOCK = new Object();
+
   private final RegistryLayout layout;
 
   public FileSystemStore(RegistryLayout layout) {
@@ -185,6 +192,36 @@ public final class FileSystemStore implements RegistryStore {
   }
 
   @Override
+  public List<StoredPart> listParts() throws IOException {
+    List<StoredPart> all = new ArrayList<>();
+    Path parts = layout.data().resolve(StoreKeys.PARTS);
+    if (!Files.isDirectory(parts)) {
+      return all;
+    }
+    try (DirectoryStream<Path> sessions = Files.newDirectoryStream(parts)) {
+      for (Path session : sessions) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(session)) {
+          for (Path file : files) {
+            BasicFileAttributes a;
+            try {
+              a = Files.readAttributes(file, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
+              continue; // deleted meanwhile
+            }
+            if (a.isRegularFile()) {
+              String key = StoreKeys.PARTS + session.getFileName() + "/" + file.getFileName();
+              all.add(new StoredPart(key, a.size(), a.lastModifiedTime().toInstant()));
+            }
+          }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+          // a session's parts all deleted meanwhile (commit, cancel), or a stray file
+        }
+      }
+    }
+    return all;
+  }
+
+  @Override
   public Optional<byte[]> metadata(String name) throws IOException {
     try {
       return Optional.of(Files.readAllBytes(layout.metadata().resolve(name)));
@@ -199,26 +236,81 @@ public final class FileSystemStore implements RegistryStore {
     AtomicFiles.write(layout.metadata().resolve(name), bytes);
   }
 
-  /** Temporary file, fsync, rename, directory fsync. */
+  /**
+   * Temporary file, fsync, then a hard link under the name (which fails when the name exists: the
+   * check and the write are one step), directory fsync.
+   */
   @Override
-  public void putTimestamp(byte[] bytes) throws IOException {
+  public boolean createMetadata(String name, byte[] bytes) throws IOException {
+    Files.createDirectories(layout.metadata());
+    Path target = layout.metadata().resolve(name);
+    Path tmp = writeTemp(name, bytes);
+    try {
+      Files.createLink(target, tmp);
+      AtomicFiles.syncDirectory(layout.metadata());
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return Arrays.equals(Files.readAllBytes(target), bytes);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Temporary file, fsync, compare and rename, directory fsync. The compare and the rename are one
+   * step under a lock of {@code .timestamp.lock} (of this JVM and of the file), so that writers in
+   * other processes on this host, whatever lock they lost meanwhile, never both succeed.
+   */
+  @Override
+  public void putTimestamp(byte[] bytes, Optional<byte[]> replacing) throws IOException {
     Files.createDirectories(layout.metadata());
     Path target = layout.metadata().resolve(StoreKeys.TIMESTAMP);
-    Path tmp =
-        AtomicFiles.createTemp(layout.metadata(), StoreKeys.TIMESTAMP, AtomicFiles.WORLD_READABLE);
-    try {
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        channel.force(true);
+    Path tmp = writeTemp(StoreKeys.TIMESTAMP, bytes);
+    synchronized (TIMESTAMP_LOCK) {
+      try (FileChannel lock =
+          FileChannel.open(
+              layout.metadata().resolve(".timestamp.lock"),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE)) {
+        FileLock unused = lock.lock(); // released as the channel closes
+        replaceTimestamp(target, tmp, replacing);
+      } finally {
+        Files.deleteIfExists(tmp); // gone already when renamed
       }
-      FailPoints.hit(FailPoints.PUBLISH_BEFORE_TIMESTAMP_RENAME);
-      AtomicFiles.move(tmp, target);
-    } finally {
-      Files.deleteIfExists(tmp); // gone already when renamed
     }
+  }
+
+  private void replaceTimestamp(Path target, Path tmp, Optional<byte[]> replacing)
+      throws IOException {
+    Optional<byte[]> now = metadata(StoreKeys.TIMESTAMP);
+    if (now.isPresent() != replacing.isPresent()
+        || (now.isPresent() && !Arrays.equals(now.get(), replacing.get()))) {
+      throw new StoreConflictException(
+          "expected "
+              + target
+              + (replacing.isPresent() ? " to hold the timestamp this change read" : " absent")
+              + ", found "
+              + (now.isPresent() ? "another one" : "none")
+              + ": another writer changed it; nothing was written, load the repository again");
+    }
+    FailPoints.hit(FailPoints.PUBLISH_BEFORE_TIMESTAMP_RENAME);
+    AtomicFiles.move(tmp, target);
+  }
+
+  /** {@code bytes} in a new fsynced temporary file beside the metadata file {@code name}. */
+  private Path writeTemp(String name, byte[] bytes) throws IOException {
+    Path tmp = AtomicFiles.createTemp(layout.metadata(), name, AtomicFiles.WORLD_READABLE);
+    try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    return tmp;
   }
 
   @Override

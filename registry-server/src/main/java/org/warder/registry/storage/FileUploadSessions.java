@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -56,24 +57,25 @@ public final class FileUploadSessions implements UploadSessions {
 
   private final RegistryLayout layout;
   private final BlobStore blobs;
+  private final UploadLeftovers leftovers;
   private final ReferencedBlobs referenced;
   private final Clock clock;
   private final long maxBlobSize;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
   /** The single-process sessions, in the data directory. */
-  public static final Factory FACTORY =
-      (layout, store, referenced, clock, maxBlobSize) ->
-          new FileUploadSessions(layout, new BlobStore(store), referenced, clock, maxBlobSize);
+  public static final Factory FACTORY = FileUploadSessions::new;
 
+  /** Sessions in {@code layout} whose commits put blobs into {@code store}. */
   public FileUploadSessions(
       RegistryLayout layout,
-      BlobStore blobs,
+      RegistryStore store,
       ReferencedBlobs referenced,
       Clock clock,
       long maxBlobSize) {
     this.layout = layout;
-    this.blobs = blobs;
+    this.blobs = new BlobStore(store);
+    this.leftovers = new UploadLeftovers(layout, store, clock);
     this.referenced = referenced;
     this.clock = clock;
     this.maxBlobSize = maxBlobSize;
@@ -300,12 +302,23 @@ public final class FileUploadSessions implements UploadSessions {
   }
 
   /**
+   * Everything in {@code upload-parts/} and {@code uploads-incoming/} older than {@code maxAge}:
+   * these sessions keep their bytes in their own directory and name no part; what is there is left
+   * from a time the registry's nodes shared their sessions through a database.
+   */
+  @Override
+  public List<Leftover> leftovers(Duration maxAge) throws IOException {
+    return leftovers.find(maxAge, Set::of);
+  }
+
+  /**
    * Removes sessions untouched (neither started nor written to) for {@code maxAge}, and debris:
-   * sessions missing a file, and unfinished session creations. Sessions in use are skipped. Returns
-   * how many were removed.
+   * sessions missing a file, unfinished session creations, and {@link #leftovers}. Sessions in use
+   * are skipped. Returns how many sessions were removed.
    */
   @Override
   public int purge(Duration maxAge) throws IOException {
+    leftovers.remove(leftovers(maxAge));
     if (!Files.isDirectory(layout.uploads())) {
       return 0;
     }

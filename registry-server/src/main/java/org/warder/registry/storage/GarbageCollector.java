@@ -10,12 +10,13 @@ import java.util.Set;
 
 /**
  * What {@code warder-registry gc} finds and removes: orphan blobs, which no retained metadata
- * references ({@link ReferencedBlobs}), and expired upload sessions. An orphan stored or asked for
- * ({@code HEAD /api/v1/blobs/}) within the grace period is kept: a publisher uploads blobs before
- * it submits the metadata naming them. References are computed and blobs deleted under the {@link
- * WriterLock} (the {@link DataLock}, or the one the registry's nodes share), which every submission
- * holds while it checks blobs and writes metadata, so a submission sees a blob either kept or gone,
- * never half. Thread-safe.
+ * references ({@link ReferencedBlobs}), expired upload sessions, and the leftovers of uploads
+ * (parts no session names, incoming files) older than the upload max age. An orphan stored or asked
+ * for ({@code HEAD /api/v1/blobs/}) within the grace period is kept: a publisher uploads blobs
+ * before it submits the metadata naming them. References are computed and blobs deleted under the
+ * {@link WriterLock} (the {@link DataLock}, or the one the registry's nodes share), which every
+ * submission holds while it checks blobs and writes metadata, so a submission sees a blob either
+ * kept or gone, never half. Thread-safe.
  */
 public final class GarbageCollector {
   private final RegistryLayout layout;
@@ -30,15 +31,18 @@ public final class GarbageCollector {
    * @param orphans orphan blobs older than the grace period: deleted
    * @param young orphan blobs within the grace period: kept
    * @param uploads expired upload sessions: deleted
+   * @param leftovers upload parts and incoming files no session names: deleted
    */
   public record Garbage(
       List<BlobStore.Stored> orphans,
       List<BlobStore.Stored> young,
-      List<UploadSessions.Expired> uploads) {
+      List<UploadSessions.Expired> uploads,
+      List<UploadSessions.Leftover> leftovers) {
     public Garbage {
       orphans = List.copyOf(orphans);
       young = List.copyOf(young);
       uploads = List.copyOf(uploads);
+      leftovers = List.copyOf(leftovers);
     }
 
     public long orphanBytes() {
@@ -47,6 +51,10 @@ public final class GarbageCollector {
 
     public long uploadBytes() {
       return uploads.stream().mapToLong(UploadSessions.Expired::length).sum();
+    }
+
+    public long leftoverBytes() {
+      return leftovers.stream().mapToLong(UploadSessions.Leftover::length).sum();
     }
   }
 
@@ -68,8 +76,9 @@ public final class GarbageCollector {
   }
 
   /**
-   * Finds orphan blobs stored or asked for more than {@code grace} ago and upload sessions
-   * untouched for {@code uploadMaxAge}; deletes them when {@code delete}.
+   * Finds orphan blobs stored or asked for more than {@code grace} ago, upload sessions untouched
+   * for {@code uploadMaxAge} and upload leftovers older than that; deletes them when {@code
+   * delete}.
    */
   public Garbage collect(Duration grace, Duration uploadMaxAge, boolean delete) throws IOException {
     BlobStore blobs = new BlobStore(store);
@@ -87,13 +96,14 @@ public final class GarbageCollector {
         }
       }
       List<UploadSessions.Expired> expired = uploads.expired(uploadMaxAge);
+      List<UploadSessions.Leftover> leftovers = uploads.leftovers(uploadMaxAge);
       if (delete) {
         for (BlobStore.Stored orphan : orphans) {
           blobs.delete(orphan.sha256());
         }
         uploads.purge(uploadMaxAge);
       }
-      return new Garbage(orphans, young, expired);
+      return new Garbage(orphans, young, expired, leftovers);
     }
   }
 }

@@ -71,6 +71,12 @@ public interface RegistryStore {
   /** Deletes upload part {@code key}, when it exists. */
   void deletePart(String key) throws IOException;
 
+  /** A stored upload part: its key ({@link StoreKeys#part}), length and when it was stored. */
+  record StoredPart(String key, long length, Instant stored) {}
+
+  /** Every stored upload part, in no particular order; what a dead node left included. */
+  List<StoredPart> listParts() throws IOException;
+
   /** The bytes of metadata file {@code name} ({@code 1.root.json}, {@code timestamp.json}...). */
   Optional<byte[]> metadata(String name) throws IOException;
 
@@ -81,8 +87,22 @@ public interface RegistryStore {
    */
   void putMetadata(String name, byte[] bytes) throws IOException;
 
-  /** Replaces {@code timestamp.json} atomically: readers see the old or the new bytes. */
-  void putTimestamp(byte[] bytes) throws IOException;
+  /**
+   * Writes the versioned metadata file {@code name} only when no file has that name yet: returns
+   * whether {@code name} now holds {@code bytes} (written now, or the same bytes were there);
+   * {@code false} leaves the other file as it is. Two writers of one name never both succeed with
+   * different bytes, so a file a committed timestamp names is never replaced.
+   */
+  boolean createMetadata(String name, byte[] bytes) throws IOException;
+
+  /**
+   * Replaces {@code timestamp.json} atomically (readers see the old or the new bytes), only while
+   * it still holds {@code replacing} (while there is none, when empty): the compare and the write
+   * are one step, so a writer that built on an older timestamp never replaces a newer one.
+   *
+   * @throws StoreConflictException when the timestamp is not {@code replacing} any more
+   */
+  void putTimestamp(byte[] bytes, Optional<byte[]> replacing) throws IOException;
 
   /** The names of every metadata file. */
   List<String> metadataNames() throws IOException;

@@ -9,15 +9,18 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.warder.signing.Digests;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -27,7 +30,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -44,7 +49,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>S3 keeps no modification time a client can set: a blob's "touched" time for gc is an empty
  * marker object {@code blobs/touched/<hex>/<epoch millis>}. Metadata files are single PUTs (atomic
  * in S3); versioned ones are sent cacheable forever, {@code timestamp.json} as {@code no-cache}.
- * Thread-safe (the SDK client is).
+ * Conditional writes (S3's {@code If-None-Match}, {@code If-Match}; MinIO, Ceph RGW, R2 and S3Proxy
+ * honour them too) make a versioned file created once and the timestamp replaced only by a writer
+ * that read the current one. Thread-safe (the SDK client is).
  */
 public final class S3Store implements RegistryStore {
   /** Part size of multipart uploads (S3 wants at least 5 MiB for every part but the last). */
@@ -368,35 +375,96 @@ public final class S3Store implements RegistryStore {
   }
 
   @Override
+  public List<StoredPart> listParts() throws IOException {
+    List<StoredPart> all = new ArrayList<>();
+    for (S3Object object : list(prefix + StoreKeys.PARTS)) {
+      if (!object.key().endsWith("/")) { // some servers list "directories" too
+        all.add(
+            new StoredPart(
+                object.key().substring(prefix.length()), object.size(), object.lastModified()));
+      }
+    }
+    return all;
+  }
+
+  @Override
   public Optional<byte[]> metadata(String name) throws IOException {
     String key = metadataKey(name);
     return ifFound(key, () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
   }
 
-  private void put(String name, byte[] bytes, String cacheControl) throws IOException {
+  /**
+   * Puts metadata file {@code name} with {@code condition} ({@code If-None-Match: *} or {@code
+   * If-Match: <ETag>}); whether the server accepted the condition.
+   */
+  private boolean put(
+      String name, byte[] bytes, String cacheControl, Consumer<PutObjectRequest.Builder> condition)
+      throws IOException {
     String key = metadataKey(name);
     try {
       s3.putObject(
-          r ->
-              r.bucket(bucket)
-                  .key(key)
-                  .contentType("application/json")
-                  .cacheControl(cacheControl)
-                  .contentLength((long) bytes.length),
+          r -> {
+            r.bucket(bucket)
+                .key(key)
+                .contentType("application/json")
+                .cacheControl(cacheControl)
+                .contentLength((long) bytes.length);
+            condition.accept(r);
+          },
           RequestBody.fromBytes(bytes));
+      return true;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412 || e.statusCode() == 409) {
+        return false; // 409: a concurrent conditional write of the same key won
+      }
+      throw failed("write", key, e);
     } catch (SdkException e) {
       throw failed("write", key, e);
     }
   }
 
+  /** Replaces a versioned file: only for files no timestamp names yet (see the port). */
   @Override
   public void putMetadata(String name, byte[] bytes) throws IOException {
-    put(name, bytes, IMMUTABLE);
+    put(name, bytes, IMMUTABLE, r -> {});
   }
 
   @Override
-  public void putTimestamp(byte[] bytes) throws IOException {
-    put(StoreKeys.TIMESTAMP, bytes, "no-cache");
+  public boolean createMetadata(String name, byte[] bytes) throws IOException {
+    return put(name, bytes, IMMUTABLE, r -> r.ifNoneMatch("*"))
+        || metadata(name).map(stored -> Arrays.equals(stored, bytes)).orElse(false);
+  }
+
+  /**
+   * Reads the timestamp and its ETag, compares the bytes with {@code replacing}, and puts the new
+   * one with {@code If-Match} on that ETag ({@code If-None-Match: *} when there was none): a write
+   * by another node between the read and the put makes the put fail.
+   */
+  @Override
+  public void putTimestamp(byte[] bytes, Optional<byte[]> replacing) throws IOException {
+    String key = metadataKey(StoreKeys.TIMESTAMP);
+    Optional<ResponseBytes<GetObjectResponse>> now =
+        ifFound(key, () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)));
+    boolean same =
+        now.isPresent() == replacing.isPresent()
+            && (now.isEmpty() || Arrays.equals(now.get().asByteArray(), replacing.get()));
+    if (!same
+        || !put(
+            StoreKeys.TIMESTAMP,
+            bytes,
+            "no-cache",
+            now.isPresent()
+                ? r -> r.ifMatch(now.get().response().eTag())
+                : r -> r.ifNoneMatch("*"))) {
+      throw new StoreConflictException(
+          "expected s3://"
+              + bucket
+              + "/"
+              + key
+              + (replacing.isPresent() ? " to hold the timestamp this change read" : " absent")
+              + ", found that another writer changed it; nothing was written, load the"
+              + " repository again");
+    }
   }
 
   @Override

@@ -74,7 +74,7 @@ public final class StoreMigration {
       verifyMetadata(name, content);
     }
     byte[] timestamp = from.metadata(StoreKeys.TIMESTAMP).orElseThrow();
-    to.putTimestamp(timestamp);
+    to.putTimestamp(timestamp, to.metadata(StoreKeys.TIMESTAMP));
     verifyMetadata(StoreKeys.TIMESTAMP, timestamp);
     Files.deleteIfExists(staging); // empty: each copy was sent or deleted
     return new Result(copied, bytes, already, names.size() + 1);

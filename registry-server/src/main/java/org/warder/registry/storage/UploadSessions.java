@@ -23,6 +23,16 @@ public interface UploadSessions {
   /** A session {@link #purge} removes: its uuid and the bytes it holds. */
   record Expired(String uuid, long length) {}
 
+  /**
+   * Something {@link #purge} removes that no session names: a part object in the store ({@link
+   * StoreKeys#PARTS}) or a file in the node's {@code uploads-incoming/}, left by a node that died
+   * while it handled a request.
+   *
+   * @param key the part's store key, or the file's path relative to the data directory
+   * @param length its bytes
+   */
+  record Leftover(String key, long length) {}
+
   /** Builds the sessions of a server over its layout and store. */
   @FunctionalInterface
   interface Factory {
@@ -68,8 +78,14 @@ public interface UploadSessions {
   List<Expired> expired(Duration maxAge) throws IOException;
 
   /**
-   * Removes sessions untouched for {@code maxAge} and debris; sessions in use are skipped. Returns
-   * how many were removed.
+   * The leftovers {@link #purge} would remove now: upload parts stored and incoming files last
+   * written more than {@code maxAge} ago that no session names; never a part of a session.
+   */
+  List<Leftover> leftovers(Duration maxAge) throws IOException;
+
+  /**
+   * Removes sessions untouched for {@code maxAge}, debris, and the {@link #leftovers} older than
+   * {@code maxAge}; sessions in use are skipped. Returns how many sessions were removed.
    */
   int purge(Duration maxAge) throws IOException;
 }

@@ -79,10 +79,11 @@ class DatabaseOptionTest {
                 DatabaseOption.URL, postgres.url(),
                 DatabaseOption.USER, postgres.user(),
                 DatabaseOption.PASSWORD, postgres.password()));
-    TokenStore tokens =
-        new DatabaseOption().tokens(new RegistryLayout(data), Clock.systemUTC(), fromEnv);
-    assertThat(tokens.authenticate(token)).isPresent();
-    assertThat(tokens.list()).extracting(TokenStore.Token::publisher).containsExactly("acme");
+    try (DatabaseOption.Offline shared = new DatabaseOption().offline(fromEnv)) {
+      TokenStore tokens = shared.tokens(new RegistryLayout(data), Clock.systemUTC());
+      assertThat(tokens.authenticate(token)).isPresent();
+      assertThat(tokens.list()).extracting(TokenStore.Token::publisher).containsExactly("acme");
+    }
   }
 
   @Test
@@ -99,7 +100,9 @@ class DatabaseOptionTest {
                 DatabaseOption.PASSWORD,
                 "not the password: the file comes first"));
 
-    assertThat(new DatabaseOption().open(fromEnv)).isPresent();
+    try (DatabaseOption.Offline shared = new DatabaseOption().offline(fromEnv)) {
+      assertThat(shared.database()).isPresent();
+    }
   }
 
   @Test
@@ -166,7 +169,9 @@ class DatabaseOptionTest {
             RegistryConfig.load(Optional.of(config), Map.of(DatabaseOption.URL, postgres.url())));
     assertThat(fromFile.url()).contains(postgres.url());
     assertThat(fromFile.passwordFile()).contains(passwordFile);
-    assertThat(new DatabaseOption().open(fromFile)).isPresent();
+    try (DatabaseOption.Offline shared = new DatabaseOption().offline(fromFile)) {
+      assertThat(shared.database()).isPresent();
+    }
 
     Path data = tmp.resolve("data");
     CliRun created =
@@ -212,19 +217,74 @@ class DatabaseOptionTest {
             () -> DatabaseConfig.from(RegistryConfig.load(Optional.of(misspelt), Map.of())))
         .hasMessageContaining("unknown database keys [database.uri]");
     Path stray = Files.writeString(tmp.resolve("stray.conf"), "listen = 0.0.0.0:80\n");
-    CliRun run =
-        CliRun.of(
-            RegistryMain::run,
-            "token",
-            "list",
-            "--data",
-            tmp.resolve("data").toString(),
-            "--config",
-            stray.toString());
+    CliRun run = tokenList("--config", stray.toString());
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err())
         .contains("unknown keys [listen] in " + stray)
         .contains("expected keys of the sections [storage., database.]");
+  }
+
+  @Test
+  void testPoolSize_fromTheFlagTheVariableOrTheFile_defaultEight() throws Exception {
+    Map<String, String> base =
+        Map.of(
+            DatabaseOption.URL, postgres.url(),
+            DatabaseOption.USER, postgres.user(),
+            DatabaseOption.PASSWORD, postgres.password());
+    try (DatabaseOption.Offline shared = new DatabaseOption().offline(env(base))) {
+      assertThat(shared.database().orElseThrow().poolSize()).isEqualTo(8);
+    }
+    Map<String, String> withVariable = new java.util.HashMap<>(base);
+    withVariable.put(DatabaseOption.POOL_SIZE, "4");
+    Path config = Files.writeString(tmp.resolve("pool.conf"), "database.pool-size = 5\n");
+    DatabaseConfig fileAndVariable =
+        DatabaseConfig.from(RegistryConfig.load(Optional.of(config), withVariable));
+    DatabaseConfig fileOnly = DatabaseConfig.from(RegistryConfig.load(Optional.of(config), base));
+    try (DatabaseOption.Offline shared = new DatabaseOption().offline(fileAndVariable)) {
+      assertThat(shared.database().orElseThrow().poolSize()).isEqualTo(4);
+    }
+    try (DatabaseOption.Offline shared = new DatabaseOption().offline(fileOnly)) {
+      assertThat(shared.database().orElseThrow().poolSize()).isEqualTo(5);
+    }
+    DatabaseOption flag = new DatabaseOption();
+    flag.poolSize = Optional.of("3");
+    try (DatabaseOption.Offline shared = flag.offline(fileAndVariable)) {
+      assertThat(shared.database().orElseThrow().poolSize()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void testPoolSize_belowTwoOrNotANumber_refusedWithTheReasonAndWhere() throws Exception {
+    Map<String, String> one =
+        Map.of(DatabaseOption.URL, postgres.url(), DatabaseOption.POOL_SIZE, "1");
+    assertThatThrownBy(() -> env(one))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "expected a database pool size of at least 2 in " + DatabaseOption.POOL_SIZE)
+        .hasMessageContaining("found 1")
+        .hasMessageContaining("the relay of submissions keeps one connection");
+    Path config = Files.writeString(tmp.resolve("pool.conf"), "database.pool-size = eight\n");
+    assertThatThrownBy(
+            () -> DatabaseConfig.from(RegistryConfig.load(Optional.of(config), Map.of())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "expected a whole number of connections in database.pool-size in " + config)
+        .hasMessageContaining("found \"eight\"");
+
+    CliRun run = tokenList("--database-url", postgres.url(), "--database-pool-size", "0");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("expected a database pool size of at least 2 in --database-pool-size, found 0");
+    CliRun withoutUrl = tokenList("--database-pool-size", "4");
+    assertThat(withoutUrl.exitCode()).isEqualTo(1);
+    assertThat(withoutUrl.err()).contains("--database-pool-size need a database");
+  }
+
+  /** {@code warder-registry token list} on a data directory of this test, with {@code options}. */
+  private CliRun tokenList(String... options) {
+    return CliRun.of(
+        RegistryMain::run,
+        concat(new String[] {"token", "list", "--data", tmp.resolve("data").toString()}, options));
   }
 
   private static String[] concat(String[] a, String[] b) {

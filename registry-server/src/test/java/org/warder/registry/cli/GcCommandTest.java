@@ -150,6 +150,48 @@ class GcCommandTest {
   }
 
   @Test
+  void testGc_uploadLeftoversOlderThanTheMaxAge_listedThenDeleted() throws Exception {
+    // what nodes that shared their sessions through a database left in this data directory
+    Path parts = registry.layout.data().resolve("upload-parts");
+    Path oldPart =
+        Files.write(
+            Files.createDirectories(parts.resolve("0c9a7e1e-7d3f-4f7a-9d7e-6f1f2b3c4d5e"))
+                .resolve("0000000000000000000-a1b2c3"),
+            new byte[700]);
+    Path youngPart =
+        Files.write(
+            Files.createDirectories(parts.resolve("1d8b6f2f-8e4a-4b8b-8e8f-7a2a3c4d5e6f"))
+                .resolve("0000000000000065536-d4e5f6"),
+            new byte[10]);
+    Path incoming = Files.createDirectories(registry.layout.uploadsIncoming());
+    Path oldChunk = Files.write(incoming.resolve(".chunk.1234.tmp"), new byte[300]);
+    age(oldPart, Duration.ofHours(30));
+    age(oldChunk, Duration.ofHours(30));
+
+    CliRun dry = CliRun.of(RegistryMain::run, "gc", "--data", data);
+    assertThat(dry.exitCode()).as(dry.err()).isZero();
+    assertThat(dry.out())
+        .contains(
+            "upload leftover upload-parts/0c9a7e1e-7d3f-4f7a-9d7e-6f1f2b3c4d5e/0000000000000000000-a1b2c3  700 bytes",
+            "upload leftover uploads-incoming/.chunk.1234.tmp  300 bytes",
+            "Would delete 2 upload leftovers (1000 bytes): parts no session names and incoming"
+                + " files, older than 24h")
+        .doesNotContain("1d8b6f2f");
+    assertThat(oldPart).exists();
+    assertThat(oldChunk).exists();
+
+    CliRun deleted = CliRun.of(RegistryMain::run, "gc", "--delete", "--data", data);
+    assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+    assertThat(deleted.out()).contains("Deleted 2 upload leftovers (1000 bytes)");
+    assertThat(oldPart).doesNotExist();
+    assertThat(oldPart.getParent())
+        .as("the session's last part: its directory goes too")
+        .doesNotExist();
+    assertThat(oldChunk).doesNotExist();
+    assertThat(youngPart).exists();
+  }
+
+  @Test
   void testGc_refusesADirectoryThatIsNoRegistry() throws Exception {
     Path elsewhere = tmp.resolve("elsewhere");
     Files.createDirectories(elsewhere.resolve("blobs"));

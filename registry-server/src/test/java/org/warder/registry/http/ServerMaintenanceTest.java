@@ -167,8 +167,7 @@ class ServerMaintenanceTest {
     UploadSessions sessions =
         new FileUploadSessions(
             registry.layout,
-            new org.warder.registry.storage.BlobStore(
-                new org.warder.registry.storage.FileSystemStore(registry.layout)),
+            new org.warder.registry.storage.FileSystemStore(registry.layout),
             new ReferencedBlobs(new org.warder.registry.storage.FileSystemStore(registry.layout)),
             Clock.systemUTC(),
             1000);

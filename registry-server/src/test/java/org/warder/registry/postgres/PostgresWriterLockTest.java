@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -14,7 +17,6 @@ import org.warder.registry.cli.RegistryMain;
 import org.warder.registry.storage.WriterLock;
 import org.warder.registry.testing.PostgresDatabase;
 import org.warder.registry.testing.TestRegistry;
-import org.warder.signing.PrivateFiles;
 import org.warder.signing.testing.CliRun;
 
 /** The writer lock the nodes share: a PostgreSQL advisory lock, against a real server. */
@@ -74,28 +76,41 @@ class PostgresWriterLockTest {
   }
 
   @Test
+  void testHeldLock_itsSessionHasShortTcpKeepalives() throws Exception {
+    PostgresWriterLock lock = node();
+    try (WriterLock.Held held = lock.acquire();
+        WriterLock.Held inner = lock.acquire()) {
+      Connection session = ((PostgresWriterLock.Lock) held).session().orElseThrow();
+      assertThat(((PostgresWriterLock.Lock) inner).session()).isEmpty();
+      try (Statement s = session.createStatement();
+          ResultSet r =
+              s.executeQuery(
+                  "SELECT current_setting('tcp_keepalives_idle'),"
+                      + " current_setting('tcp_keepalives_interval'),"
+                      + " current_setting('tcp_keepalives_count'),"
+                      + " (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                      + " AND pid = pg_backend_pid())")) {
+        r.next();
+        assertThat(List.of(r.getString(1), r.getString(2), r.getString(3)))
+            .as("idle, interval, count: a vanished host is noticed within 5 + 2 * 3 s")
+            .containsExactly("5", "2", "3");
+        assertThat(r.getLong(4)).as("the advisory lock is this session's").isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void testGcCommand_withDatabaseUrl_deletesUnderTheSharedLock() throws Exception {
     TestRegistry registry = TestRegistry.create(tmp);
-    Path password = tmp.resolve("db.password");
-    PrivateFiles.writeString(password, postgres.password() + "\n");
+    List<String> args =
+        new ArrayList<>(List.of("gc", "--delete", "--data", registry.data.toString()));
+    args.addAll(postgres.options(tmp.resolve("db.password")));
     CompletableFuture<CliRun> gc;
     WriterLock.Held held = node().acquire();
     try (held) {
       gc =
           CompletableFuture.supplyAsync(
-              () ->
-                  CliRun.of(
-                      RegistryMain::run,
-                      "gc",
-                      "--delete",
-                      "--data",
-                      registry.data.toString(),
-                      "--database-url",
-                      postgres.url(),
-                      "--database-user",
-                      postgres.user(),
-                      "--database-password-file",
-                      password.toString()));
+              () -> CliRun.of(RegistryMain::run, args.toArray(String[]::new)));
       Thread.sleep(2000);
       assertThat(gc).as("gc waits for the node holding the lock").isNotDone();
     }

@@ -9,9 +9,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,10 +31,12 @@ import org.warder.registry.http.RegistryServer;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.shared.SharedState;
 import org.warder.registry.storage.GarbageCollector;
+import org.warder.registry.storage.ReferencedBlobs;
 import org.warder.registry.storage.RegistryStore;
 import org.warder.registry.storage.S3Store;
 import org.warder.registry.storage.StoreKeys;
 import org.warder.registry.storage.TokenStore;
+import org.warder.registry.storage.UploadSessions;
 import org.warder.registry.testing.Http;
 import org.warder.registry.testing.PostgresDatabase;
 import org.warder.registry.testing.Publisher;
@@ -143,15 +145,6 @@ class SharedUploadSessionsTest {
         .count();
   }
 
-  private long rows(String table) throws Exception {
-    try (Connection c = postgres.connect();
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT count(*) FROM " + table)) {
-      r.next();
-      return r.getLong(1);
-    }
-  }
-
   private static String uuidOf(HttpResponse<byte[]> created) {
     assertThat(created.statusCode())
         .as(new String(created.body(), StandardCharsets.UTF_8))
@@ -198,8 +191,8 @@ class SharedUploadSessionsTest {
       assertThat(Http.errorCode(gone)).isEqualTo("UPLOAD_UNKNOWN");
     }
     assertThat(parts()).isZero();
-    assertThat(rows("upload_session")).isZero();
-    assertThat(rows("upload_part")).isZero();
+    assertThat(postgres.rows("upload_session")).isZero();
+    assertThat(postgres.rows("upload_part")).isZero();
     assertThat(errors.toString()).isEmpty();
   }
 
@@ -220,8 +213,8 @@ class SharedUploadSessionsTest {
     assertThat(store.blobLength(wrong)).isEmpty();
     assertThat(store.blobLength(Digests.sha256Hex(content))).isEmpty();
     assertThat(parts()).isZero();
-    assertThat(rows("upload_session")).isZero();
-    assertThat(rows("upload_pending")).isZero();
+    assertThat(postgres.rows("upload_session")).isZero();
+    assertThat(postgres.rows("upload_pending")).isZero();
     HttpResponse<byte[]> again = on(0, token).commit(uuid, Digests.sha256Hex(content), 50_000);
     assertThat(Http.errorCode(again)).isEqualTo("UPLOAD_UNKNOWN");
   }
@@ -282,8 +275,82 @@ class SharedUploadSessionsTest {
     assertThat(gcTomorrow.collect(Duration.ofDays(1), Duration.ofDays(1), true).uploads())
         .hasSize(1);
     assertThat(parts()).isZero();
-    assertThat(rows("upload_session")).isZero();
+    assertThat(postgres.rows("upload_session")).isZero();
     assertThat(Http.errorCode(on(1, token).send("GET", "/api/v1/uploads/" + stale, null)))
         .isEqualTo("UPLOAD_UNKNOWN");
+  }
+
+  @Test
+  void testLeftovers_orphanPartsAndIncomingFilesPurgedOnceOld_neverALiveSessionsPart()
+      throws Exception {
+    String token = token(TokenStore.Limits.DEFAULTS);
+    byte[] content = random(40_000, 5);
+    String live = uuidOf(on(0, token).send("POST", "/api/v1/uploads", null));
+    assertThat(on(1, token).patch(live, content, 0, 20_000).statusCode()).isEqualTo(202);
+    // as nodes that died between storing a chunk and recording it, and while receiving one, leave
+    String orphanOfLive = StoreKeys.part(live, 20_000, "dead01");
+    String orphanOfGone = StoreKeys.part("0c9a7e1e-7d3f-4f7a-9d7e-6f1f2b3c4d5e", 0, "dead02");
+    store.putPart(orphanOfLive, Files.write(tmp.resolve("a"), new byte[1000]));
+    store.putPart(orphanOfGone, Files.write(tmp.resolve("b"), new byte[2000]));
+    Path incoming =
+        Files.write(
+            Files.createDirectories(registry.layout.uploadsIncoming()).resolve("chunk1.tmp"),
+            new byte[3000]);
+    assertThat(parts()).isEqualTo(3);
+    // two days on, the live session was touched just now: its recorded part stays, however old
+    Clock twoDaysOn = Clock.offset(Clock.systemUTC(), Duration.ofDays(2));
+    try (Connection c = postgres.connect();
+        Statement s = c.createStatement()) {
+      s.execute("UPDATE upload_session SET touched = now() + interval '2 days'");
+    }
+    Database database = postgres.open();
+    UploadSessions now =
+        new SharedUploadSessions(
+            database,
+            registry.layout,
+            store,
+            new ReferencedBlobs(store),
+            Clock.systemUTC(),
+            Long.MAX_VALUE);
+    UploadSessions later =
+        new SharedUploadSessions(
+            database,
+            registry.layout,
+            store,
+            new ReferencedBlobs(store),
+            twoDaysOn,
+            Long.MAX_VALUE);
+
+    assertThat(now.leftovers(Duration.ofDays(1))).as("younger than the max age").isEmpty();
+    now.purge(Duration.ofDays(1));
+    assertThat(parts()).isEqualTo(3);
+    GarbageCollector.Garbage dryRun =
+        new GarbageCollector(
+                registry.layout,
+                store,
+                twoDaysOn,
+                new PostgresWriterLock(database),
+                SharedUploadSessions.factory(database))
+            .collect(Duration.ofDays(1), Duration.ofDays(1), false);
+    assertThat(dryRun.leftovers())
+        .extracting(l -> l.key() + " " + l.length())
+        .containsExactlyInAnyOrder(
+            orphanOfLive + " 1000", orphanOfGone + " 2000", "uploads-incoming/chunk1.tmp 3000");
+    assertThat(dryRun.uploads()).isEmpty();
+    assertThat(parts()).isEqualTo(3);
+    assertThat(incoming).exists();
+
+    assertThat(later.purge(Duration.ofDays(1))).as("sessions removed").isZero();
+
+    assertThat(parts()).isEqualTo(1);
+    assertThat(incoming).doesNotExist();
+    assertThat(offset(on(2, token), live)).isEqualTo(20_000);
+    assertThat(on(0, token).patch(live, content, 20_000, 40_000).statusCode()).isEqualTo(202);
+    String sha256 = Digests.sha256Hex(content);
+    assertThat(on(1, token).commit(live, sha256, content.length).statusCode()).isEqualTo(201);
+    try (InputStream blob = store.openBlob(sha256, 0)) {
+      assertThat(blob.readAllBytes()).isEqualTo(content);
+    }
+    assertThat(parts()).isZero();
   }
 }

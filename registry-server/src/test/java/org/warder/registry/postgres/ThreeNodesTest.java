@@ -1,7 +1,6 @@
 package org.warder.registry.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -34,7 +33,6 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.FailPoints;
 import org.warder.registry.storage.S3Store;
 import org.warder.registry.testing.Http;
@@ -43,29 +41,32 @@ import org.warder.registry.testing.PostgresDatabase;
 import org.warder.registry.testing.Publisher;
 import org.warder.registry.testing.S3ProxyServer;
 import org.warder.registry.testing.ServerProcess;
+import org.warder.registry.testing.SharedNodes;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.registry.testing.TufClient;
 import org.warder.signing.Digests;
 import org.warder.signing.Ed25519SigningKey;
-import org.warder.signing.PrivateFiles;
 import org.warder.signing.StrictJson;
-import org.warder.signing.testing.TestFiles;
 import org.warder.signing.tuf.Updater;
 
 /**
  * Three {@code warder-registry serve} processes (nodes a, b, c, each its own data directory with a
  * copy of the keys) over one bucket (S3Proxy) and one database (PostgreSQL), behind nginx. Node a
- * starts alone with a stale timestamp and halts in the middle of re-signing it (fail point); b
- * takes the lease and halts in the middle of the first publish it signs (fail point); c takes over;
- * a and b come back; c is SIGKILLed while publishers publish; a or b takes over. Throughout, three
- * publishers publish concurrently through nginx, retrying what failed, and two clients poll
- * timestamp.json and refresh (the real TUF client) through nginx. Asserts: every publish lands,
- * clients only see increasing versions and one timestamp per version, every client error is fixed
- * by the next try, the lease moves a, b, c, then to a or b. Prints the timeline.
+ * starts with a stale timestamp and is SIGKILLed in the middle of re-signing it (stalled at a fail
+ * point) while clients poll; b takes the lease and re-signs; b is SIGKILLed in the middle of the
+ * first publish it signs (snapshot written, timestamp not); c takes over; a and b come back; c is
+ * SIGKILLed while publishers publish; a or b takes over. Throughout, three publishers publish
+ * concurrently through nginx, retrying what failed, and two clients poll timestamp.json and refresh
+ * (the real TUF client) through nginx. Asserts: every publish lands, clients only see increasing
+ * versions and one timestamp per version, every client error is fixed by the next try, the lease
+ * moves a, b, c, then to a or b. Prints the timeline.
  */
 class ThreeNodesTest {
   private static final int PUBLISHERS = 3;
   private static final int VERSIONS = 4;
+
+  /** How long a node stalls at its fail point: longer than the test takes to kill it there. */
+  private static final long STALL_SECONDS = 120;
 
   @RegisterExtension final PostgresDatabase postgres = new PostgresDatabase();
 
@@ -76,6 +77,7 @@ class ThreeNodesTest {
   private final Map<String, Integer> ports = new LinkedHashMap<>();
   private final Map<Long, String> pids = new ConcurrentHashMap<>();
   private final AtomicInteger publishedCount = new AtomicInteger();
+  private SharedNodes nodes;
 
   private void event(String what) {
     String line =
@@ -109,28 +111,18 @@ class ThreeNodesTest {
     }
   }
 
+  /**
+   * Starts node {@code name} on its port; with {@code failPoint}, the node stalls there (the test
+   * kills it at that step).
+   */
   private ServerProcess node(String name, Optional<String> failPoint) throws Exception {
-    Path password = tmp.resolve("db.password");
     ServerProcess p =
-        ServerProcess.startWithEnvironment(
-            tmp.resolve("node-" + name).resolve("data"),
+        nodes.start(
+            name,
             failPoint,
-            Map.of(
-                "AWS_ACCESS_KEY_ID",
-                S3ProxyServer.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY",
-                S3ProxyServer.SECRET_KEY),
-            tmp.resolve("logs-" + name),
+            failPoint.isPresent() ? STALL_SECONDS : 0,
             "--listen",
-            "127.0.0.1:" + ports.get(name),
-            "--config",
-            tmp.resolve("node.properties").toString(),
-            "--database-url",
-            postgres.url(),
-            "--database-user",
-            postgres.user(),
-            "--database-password-file",
-            password.toString());
+            "127.0.0.1:" + ports.get(name));
     long pid = p.process().pid();
     pids.put(pid, name);
     event("node " + name + " serving (pid " + pid + ")");
@@ -195,29 +187,11 @@ class ThreeNodesTest {
         registry.delegate("pub" + i, List.of(key), 1, "plugins/pub" + i + "-*");
         tokens.add(tokenStore.create("pub" + i, List.of("pub" + i)).secret());
       }
-      // a timestamp signed 7 hours ago: within the 18 h margin, the first signer re-signs it
-      RegistryRepository sevenHoursAgo =
-          RegistryRepository.open(
-              registry.layout,
-              new S3Store(s3.client(), bucket, ""),
-              Clock.offset(Clock.systemUTC(), Duration.ofHours(-7)));
-      assertThat(sevenHoursAgo.refresh(Duration.ofDays(2), Duration.ZERO))
-          .isEqualTo(RegistryRepository.Refreshed.TIMESTAMP);
+      registry.resignTimestampAsOf(Duration.ofHours(7)); // due: the first signer re-signs it
       long initialTimestamp = registry.repository.status().timestampVersion();
       byte[] root = registry.root();
-
-      PrivateFiles.writeString(tmp.resolve("db.password"), postgres.password() + "\n");
-      Files.writeString(
-          tmp.resolve("node.properties"),
-          String.join(
-              "\n",
-              "storage.backend = s3",
-              "storage.bucket = " + bucket,
-              "storage.endpoint = " + s3.endpoint,
-              "storage.path-style = true",
-              ""));
+      nodes = new SharedNodes(tmp.resolve("nodes"), registry.data, s3, bucket, postgres);
       for (String name : List.of("a", "b", "c")) {
-        TestFiles.copyTree(registry.data, tmp.resolve("node-" + name).resolve("data"));
         ports.put(name, freePort());
       }
       try (NginxBalancer nginx =
@@ -227,19 +201,14 @@ class ThreeNodesTest {
         AtomicBoolean watching = new AtomicBoolean(true);
         Future<Void> leaseWatcher = threads.submit(() -> watchLease(watching));
 
-        // a: the first signer, halted between signing the re-signed timestamp and writing it
-        assertThatThrownBy(() -> node("a", Optional.of(FailPoints.RESIGN_BEFORE_TIMESTAMP)))
-            .hasMessageContaining("fail point " + FailPoints.RESIGN_BEFORE_TIMESTAMP);
-        event("node a halted in the middle of re-signing the timestamp (fail point)");
-        assertThat(registry.repository.status().timestampVersion())
-            .as("the halted re-sign wrote nothing")
-            .isEqualTo(initialTimestamp);
-
-        // b: takes the lease once a's expires, halts in the middle of the first publish it signs
+        // a: the first signer, stalled between signing the re-signed timestamp and writing it
+        ServerProcess a = node("a", Optional.of(FailPoints.RESIGN_BEFORE_TIMESTAMP));
+        processes.add(a);
+        a.awaitStderr("fail point " + FailPoints.RESIGN_BEFORE_TIMESTAMP + " reached", 60);
+        event("node a in the middle of re-signing the timestamp (stalled at the fail point)");
+        // b: the next signer, stalls in the middle of the first publish it signs
         ServerProcess b = node("b", Optional.of(FailPoints.PUBLISH_AFTER_SNAPSHOT));
         processes.add(b);
-        awaitLease("b"::equals, "from the dead a to b");
-        processes.add(node("c", Optional.empty()));
 
         AtomicBoolean polling = new AtomicBoolean(true);
         List<Future<Poll>> pollers = new ArrayList<>();
@@ -247,18 +216,40 @@ class ThreeNodesTest {
           TufClient client = new TufClient(tmp.resolve("client-" + i), nginx.url(), root);
           pollers.add(threads.submit(() -> poll(client, new Http(nginx.url()), polling)));
         }
+        Thread.sleep(1000); // the pollers are polling
 
-        // round 1: versions 1 and 2 of every role; b dies in its first publish, c takes over
-        publishAll(threads, nginx, keys, tokens, 1, 2);
-        assertThat(b.waitForExit(30)).isEqualTo(FailPoints.HALT_STATUS);
-        assertThat(b.stderr()).contains("fail point " + FailPoints.PUBLISH_AFTER_SNAPSHOT);
-        event("node b had halted in the middle of a publish (fail point)");
-        awaitLease("c"::equals, "from the dead b to c");
+        a.kill();
+        event("node a SIGKILLed in the middle of re-signing the timestamp");
+        assertThat(registry.repository.status().timestampVersion())
+            .as("the killed re-sign wrote nothing")
+            .isEqualTo(initialTimestamp);
+        awaitLease("b"::equals, "from the killed a to b");
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (registry.repository.status().timestampVersion() == initialTimestamp) {
+          assertThat(Instant.now()).as("b re-signs as it takes the lease").isBefore(deadline);
+          Thread.sleep(100);
+        }
+        event(
+            "timestamp re-signed by b: version " + registry.repository.status().timestampVersion());
+        processes.add(node("c", Optional.empty()));
+
+        // round 1: versions 1 and 2 of every role; b is killed in its first publish, c takes over
+        Future<?> round1 =
+            threads.submit(
+                () -> {
+                  publishAll(threads, nginx, keys, tokens, 1, 2);
+                  return null;
+                });
+        b.awaitStderr("fail point " + FailPoints.PUBLISH_AFTER_SNAPSHOT + " reached", 120);
+        b.kill();
+        event("node b SIGKILLed in the middle of a publish (snapshot written, timestamp not)");
+        awaitLease("c"::equals, "from the killed b to c");
+        round1.get(5, TimeUnit.MINUTES);
 
         // a and b come back; c is SIGKILLed while versions 3 and 4 are being published
         processes.add(node("a", Optional.empty()));
         processes.add(node("b", Optional.empty()));
-        ServerProcess c = processes.get(1);
+        ServerProcess c = processes.get(2);
         Future<?> round2 =
             threads.submit(
                 () -> {

@@ -30,6 +30,7 @@ import org.warder.registry.testing.TestRegistry;
 import org.warder.signing.Digests;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.SigningException;
+import org.warder.signing.tuf.ChunkHashes;
 import org.warder.signing.tuf.Metadata;
 import org.warder.signing.tuf.Signed;
 import org.warder.signing.tuf.TargetFile;
@@ -202,5 +203,95 @@ class RegistryRepositoryTest {
     assertThat(published.version()).isEqualTo(1);
     assertThat(registry.repository.load().targets("acme").orElseThrow().signed().targets())
         .containsOnlyKeys("acme/a");
+  }
+
+  @Test
+  void testSubmit_aSnapshotFileACrashLeftIsSkippedNeverReplaced() throws Exception {
+    registry = TestRegistry.create(tmp);
+    Ed25519SigningKey key = Ed25519SigningKey.generate();
+    registry.delegate("acme", List.of(key), 1, "acme/*");
+    byte[] content = "content".getBytes(StandardCharsets.UTF_8);
+    Map<String, TargetFile> files =
+        Map.of("acme/a", TargetFile.of("acme/a", content.length, store(content)));
+    long next = registry.repository.status().snapshotVersion() + 1;
+    Path leftover = registry.layout.metadata().resolve(next + ".snapshot.json");
+    byte[] unnamed =
+        "{\"left by\":\"a change that did not finish\"}".getBytes(StandardCharsets.UTF_8);
+    Files.write(leftover, unnamed);
+
+    byte[] body = targets(1, files, key).toBytes();
+    RegistryRepository.Published published = registry.repository.submit("acme", body);
+
+    assertThat(published.snapshot()).isEqualTo(next + 1);
+    assertThat(leftover).hasBinaryContent(unnamed);
+    assertThat(registry.repository.load().snapshot().orElseThrow().signed().version())
+        .isEqualTo(next + 1);
+
+    // the same submission again (its answer was lost): answered as published, nothing written
+    Map<String, String> before = registry.metadataFiles();
+    assertThat(registry.repository.submit("acme", body)).isEqualTo(published);
+    assertThat(registry.metadataFiles()).isEqualTo(before);
+    // another one of the same version is still refused
+    assertThatThrownBy(
+            () -> registry.repository.submit("acme", targets(1, Map.of(), key).toBytes()))
+        .isInstanceOfSatisfying(
+            RegistryException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.VERSION_NOT_INCREASED));
+  }
+
+  @Test
+  void testSubmit_signedChunkHashesAreCheckedAgainstTheBlob() throws Exception {
+    registry = TestRegistry.create(tmp);
+    Ed25519SigningKey key = Ed25519SigningKey.generate();
+    registry.delegate("acme", List.of(key), 1, "acme/*");
+    byte[] content = new byte[3 * ChunkHashes.MIN_SIZE + 5];
+    new java.util.Random(3).nextBytes(content);
+    String sha256 = store(content);
+    ChunkHashes right =
+        ChunkHashes.of(new java.io.ByteArrayInputStream(content), content.length, 65536);
+    java.util.List<String> swapped = new java.util.ArrayList<>(right.sha256());
+    java.util.Collections.swap(swapped, 1, 2);
+    Map<String, String> before = registry.metadataFiles();
+
+    TargetFile target =
+        new TargetFile(
+            "acme/a",
+            content.length,
+            Map.of("sha256", sha256),
+            Optional.of(new ChunkHashes(65536, swapped).addTo(Optional.empty())));
+    assertThatThrownBy(
+            () ->
+                registry.repository.submit(
+                    "acme", targets(1, Map.of("acme/a", target), key).toBytes()))
+        .isInstanceOfSatisfying(
+            RegistryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BLOB_UNKNOWN))
+        .hasMessageContaining("acme target acme/a: the stored blob does not match: acme/a chunk 1");
+    TargetFile malformed =
+        new TargetFile(
+            "acme/a",
+            content.length,
+            Map.of("sha256", sha256),
+            Optional.of(
+                new ChunkHashes(65536, right.sha256().subList(0, 2)).addTo(Optional.empty())));
+    assertThatThrownBy(
+            () ->
+                registry.repository.submit(
+                    "acme", targets(1, Map.of("acme/a", malformed), key).toBytes()))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("expected 4 chunk hashes");
+    assertThat(registry.metadataFiles()).isEqualTo(before);
+
+    TargetFile good =
+        new TargetFile(
+            "acme/a",
+            content.length,
+            Map.of("sha256", sha256),
+            Optional.of(right.addTo(Optional.empty())));
+    assertThat(
+            registry
+                .repository
+                .submit("acme", targets(1, Map.of("acme/a", good), key).toBytes())
+                .version())
+        .isEqualTo(1);
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,9 +155,11 @@ abstract class RegistryStoreContract {
     assertThatThrownBy(store::timestampTag).isInstanceOf(NoSuchFileException.class);
     store.putMetadata("1.root.json", root);
     store.putMetadata("1.snapshot.json", "{\"snapshot\":1}".getBytes(StandardCharsets.UTF_8));
-    store.putTimestamp("{\"timestamp\":1}".getBytes(StandardCharsets.UTF_8));
+    byte[] one = "{\"timestamp\":1}".getBytes(StandardCharsets.UTF_8);
+    store.putTimestamp(one, Optional.empty());
     Object first = store.timestampTag();
-    store.putTimestamp("{\"timestamp\":2,\"longer\":true}".getBytes(StandardCharsets.UTF_8));
+    store.putTimestamp(
+        "{\"timestamp\":2,\"longer\":true}".getBytes(StandardCharsets.UTF_8), Optional.of(one));
 
     assertThat(store.metadata("1.root.json")).hasValue(root);
     assertThat(store.metadata("timestamp.json").orElseThrow())
@@ -166,6 +169,47 @@ abstract class RegistryStoreContract {
     assertThat(store.metadataNames())
         .containsExactlyInAnyOrder("1.root.json", "1.snapshot.json", "timestamp.json");
     assertThat(store.listBlobs()).isEmpty();
+  }
+
+  @Test
+  void aVersionedFileIsCreatedOnceAndNeverReplacedByOtherBytes() throws Exception {
+    RegistryStore store = store();
+    byte[] mine = "{\"snapshot\":7,\"by\":\"a\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] theirs = "{\"snapshot\":7,\"by\":\"b\"}".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(store.createMetadata("7.snapshot.json", mine)).isTrue();
+    assertThat(store.createMetadata("7.snapshot.json", mine)).as("the same bytes again").isTrue();
+    assertThat(store.createMetadata("7.snapshot.json", theirs)).as("other bytes").isFalse();
+
+    assertThat(store.metadata("7.snapshot.json")).hasValue(mine);
+    assertThat(store.metadataNames()).containsExactly("7.snapshot.json");
+  }
+
+  @Test
+  void theTimestampIsReplacedOnlyWhileItHoldsWhatTheWriterRead() throws Exception {
+    RegistryStore store = store();
+    byte[] v1 = "{\"timestamp\":1}".getBytes(StandardCharsets.UTF_8);
+    byte[] v2 = "{\"timestamp\":2}".getBytes(StandardCharsets.UTF_8);
+    byte[] stale =
+        "{\"timestamp\":2,\"by\":\"a node that lost the lease\"}".getBytes(StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> store.putTimestamp(v2, Optional.of(v1)))
+        .as("replacing a timestamp while there is none")
+        .isInstanceOf(StoreConflictException.class);
+    assertThat(store.metadata("timestamp.json")).isEmpty();
+    store.putTimestamp(v1, Optional.empty());
+    assertThatThrownBy(() -> store.putTimestamp(v2, Optional.empty()))
+        .as("creating a timestamp while there is one")
+        .isInstanceOf(StoreConflictException.class)
+        .hasMessageContaining("another writer changed it");
+    store.putTimestamp(v2, Optional.of(v1)); // the signer that read v1
+    assertThatThrownBy(() -> store.putTimestamp(stale, Optional.of(v1)))
+        .as("a second writer that also read v1")
+        .isInstanceOf(StoreConflictException.class)
+        .hasMessageContaining("nothing was written");
+
+    assertThat(store.metadata("timestamp.json")).hasValue(v2);
+    assertThat(store.metadataNames()).containsExactly("timestamp.json");
   }
 
   @Test
@@ -183,8 +227,18 @@ abstract class RegistryStoreContract {
     }
     assertThat(store.listBlobs()).isEmpty();
     assertThat(store.metadataNames()).isEmpty();
+    assertThat(store.listParts())
+        .singleElement()
+        .satisfies(
+            part -> {
+              assertThat(part.key()).isEqualTo(key);
+              assertThat(part.length()).isEqualTo(70_000);
+              assertThat(part.stored())
+                  .isBetween(Instant.now().minusSeconds(600), Instant.now().plusSeconds(600));
+            });
     store.deletePart(key);
     assertThatThrownBy(() -> store.openPart(key)).isInstanceOf(NoSuchFileException.class);
+    assertThat(store.listParts()).isEmpty();
     store.deletePart(key); // gone already: nothing to do
   }
 

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -68,7 +69,7 @@ class S3StoreTest extends RegistryStoreContract {
     byte[] bytes = {1, 2, 3};
     String sha256 = Digests.sha256Hex(bytes);
     store.putBlob(Files.write(tmp.resolve("b"), bytes), sha256, 3);
-    store.putTimestamp(new byte[] {'{', '}'});
+    store.putTimestamp(new byte[] {'{', '}'}, Optional.empty());
 
     assertThat(client.listObjectsV2(r -> r.bucket(bucketOf(store))).contents())
         .extracting(o -> o.key())

@@ -21,7 +21,9 @@ import org.warder.registry.repo.Coordination;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.repo.SubmissionRelay;
 import org.warder.registry.shared.SharedState;
+import org.warder.registry.storage.FileSystemStore;
 import org.warder.registry.storage.RegistryLayout;
+import org.warder.registry.storage.RegistryStore;
 import org.warder.registry.storage.TokenStore;
 
 /**
@@ -38,7 +40,11 @@ public final class PostgresNode implements AutoCloseable {
   private final StringWriter errors = new StringWriter();
 
   private PostgresNode(
-      RegistryLayout layout, PostgresDatabase postgres, Duration lease, Duration renew)
+      RegistryLayout layout,
+      RegistryStore store,
+      PostgresDatabase postgres,
+      Duration lease,
+      Duration renew)
       throws Exception {
     Database database = postgres.open();
     state =
@@ -62,6 +68,7 @@ public final class PostgresNode implements AutoCloseable {
     repository =
         RegistryRepository.open(
             layout,
+            store,
             Clock.systemUTC(),
             new Coordination(shared.writerLock(), shared.signerLease(), counting));
     server =
@@ -84,7 +91,18 @@ public final class PostgresNode implements AutoCloseable {
   public static PostgresNode start(
       RegistryLayout layout, PostgresDatabase postgres, Duration lease, Duration renew)
       throws Exception {
-    return new PostgresNode(layout, postgres, lease, renew);
+    return new PostgresNode(layout, new FileSystemStore(layout), postgres, lease, renew);
+  }
+
+  /** A node as {@link #start} makes, over {@code store}. */
+  public static PostgresNode start(
+      RegistryLayout layout,
+      RegistryStore store,
+      PostgresDatabase postgres,
+      Duration lease,
+      Duration renew)
+      throws Exception {
+    return new PostgresNode(layout, store, postgres, lease, renew);
   }
 
   public RegistryRepository repository() {

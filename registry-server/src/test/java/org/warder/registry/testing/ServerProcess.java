@@ -48,13 +48,29 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static ServerProcess start(
       Path data, Optional<String> failPoint, Path logs, String... options) throws Exception {
-    return start(data, failPoint, logs, Optional.empty(), Map.of(), options);
+    return start(data, failPoint, 0, logs, Optional.empty(), Map.of(), options);
+  }
+
+  /**
+   * Starts serving {@code data} with {@code env} in its environment; a thread that reaches {@code
+   * failPoint} stalls there for {@code stallSeconds} ({@link FailPoints#STALL_PROPERTY}) and goes
+   * on, for tests that kill or stop the process at that step ({@link #awaitStderr}).
+   */
+  public static ServerProcess startStalling(
+      Path data,
+      String failPoint,
+      long stallSeconds,
+      Map<String, String> env,
+      Path logs,
+      String... options)
+      throws Exception {
+    return start(data, Optional.of(failPoint), stallSeconds, logs, Optional.empty(), env, options);
   }
 
   /** Starts serving {@code data} with {@code env} added to the process's environment. */
   public static ServerProcess startWithEnvironment(
       Path data, Map<String, String> env, Path logs, String... options) throws Exception {
-    return start(data, Optional.empty(), logs, Optional.empty(), env, options);
+    return start(data, Optional.empty(), 0, logs, Optional.empty(), env, options);
   }
 
   /**
@@ -63,19 +79,20 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess startWithEnvironment(
       Path data, Optional<String> failPoint, Map<String, String> env, Path logs, String... options)
       throws Exception {
-    return start(data, failPoint, logs, Optional.empty(), env, options);
+    return start(data, failPoint, 0, logs, Optional.empty(), env, options);
   }
 
   /**
    * Starts serving {@code data} with the file mode creation mask {@code umask} (octal, e.g. "000").
    */
   public static ServerProcess startWithUmask(Path data, Path logs, String umask) throws Exception {
-    return start(data, Optional.empty(), logs, Optional.of(umask), Map.of());
+    return start(data, Optional.empty(), 0, logs, Optional.of(umask), Map.of());
   }
 
   private static ServerProcess start(
       Path data,
       Optional<String> failPoint,
+      long stallSeconds,
       Path logs,
       Optional<String> umask,
       Map<String, String> env,
@@ -94,6 +111,9 @@ public final class ServerProcess implements AutoCloseable {
     command.add("-XX:+UseSerialGC");
     command.add("-Xmx256m");
     failPoint.ifPresent(f -> command.add("-D" + FailPoints.PROPERTY + "=" + f));
+    if (stallSeconds > 0) {
+      command.add("-D" + FailPoints.STALL_PROPERTY + "=" + stallSeconds);
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("org.warder.registry.cli.RegistryMain");
@@ -168,6 +188,36 @@ public final class ServerProcess implements AutoCloseable {
   /** What the process wrote on standard error. */
   public String stderr() throws IOException {
     return Files.readString(stderr);
+  }
+
+  /**
+   * Waits up to {@code seconds} until the process wrote {@code text} on standard error (a fail
+   * point reached, a message); fails with what it wrote.
+   */
+  public void awaitStderr(String text, long seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!stderr().contains(text)) {
+      if (System.nanoTime() > deadline || !process.isAlive()) {
+        throw new TimeoutException(
+            "expected the server to write \""
+                + text
+                + "\" within "
+                + seconds
+                + " s, found "
+                + (process.isAlive() ? "" : "it gone and ")
+                + "only:\n"
+                + stderr());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Sends {@code signal} ("STOP", "CONT") to the process, as kill(1) does. */
+  public void signal(String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + signal + " " + process.pid() + " failed");
+    }
   }
 
   /** SIGKILL, then waits for the process to be gone. */

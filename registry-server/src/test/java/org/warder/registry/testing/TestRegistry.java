@@ -147,6 +147,19 @@ public final class TestRegistry implements AutoCloseable {
     return repository.delegate(role, keys, threshold, List.of(paths), targetsKey());
   }
 
+  /**
+   * Re-signs the timestamp as if it were {@code ago} ago: it expires that much sooner, so that a
+   * server re-signs it again when {@code ago} exceeds its margin (6 hours and more).
+   */
+  public void resignTimestampAsOf(Duration ago) throws Exception {
+    RegistryRepository past =
+        RegistryRepository.open(
+            layout, repository.store(), Clock.offset(Clock.systemUTC(), ago.negated()));
+    if (past.refresh(Duration.ofDays(2), Duration.ZERO) != RegistryRepository.Refreshed.TIMESTAMP) {
+      throw new IllegalStateException("expected the timestamp re-signed " + ago + " ago");
+    }
+  }
+
   /** A new token for {@code roles}. */
   public String token(String publisher, String... roles) throws IOException {
     return new FileTokenStore(layout, Clock.systemUTC()).create(publisher, List.of(roles)).secret();

@@ -132,13 +132,26 @@ public final class Repository {
    */
   public Metadata<Snapshot> snapshot(Instant expires, List<? extends Signer> signers)
       throws SigningException {
+    return snapshot(snapshot.map(s -> s.signed().version() + 1).orElse(1L), expires, signers);
+  }
+
+  /**
+   * Signs a new snapshot as {@link #snapshot(Instant, List)} does, with {@code version}, which must
+   * be above the current snapshot's (a writer skips versions some other file already took).
+   */
+  public Metadata<Snapshot> snapshot(long version, Instant expires, List<? extends Signer> signers)
+      throws SigningException {
+    long current = snapshot.map(s -> s.signed().version()).orElse(0L);
+    if (version <= current) {
+      throw new IllegalArgumentException(
+          "expected a snapshot version above " + current + ", found " + version);
+    }
     Map<String, MetaFile> meta = new LinkedHashMap<>();
     for (Map.Entry<String, Metadata<Targets>> e : targets.entrySet()) {
       meta.put(
           e.getKey() + ".json",
           MetaFile.describing(e.getValue().signed().version(), e.getValue().toBytes()));
     }
-    long version = snapshot.map(s -> s.signed().version() + 1).orElse(1L);
     Metadata<Snapshot> next =
         Metadata.of(new Snapshot(Signed.SPEC_VERSION, version, expires, meta)).signedBy(signers);
     snapshot = Optional.of(next);
