@@ -194,9 +194,20 @@ class FreeBsdPortTest {
         .containsExactlyElementsOf(expected);
 
     listed.removeAll(generated);
+    // the class-data archives: written by the installed script with the installed JVM, removed
+    // before the package goes (they are not files of the package)
     assertThat(listed)
         .containsExactlyInAnyOrder(
-            "bin/warder", "bin/warder-registry", "@sample etc/warder.conf.sample");
+            "bin/warder",
+            "bin/warder-registry",
+            "@sample etc/warder.conf.sample",
+            "@postexec sh %D/%%DATADIR%%/class-data-archive.sh client %D/%%DATADIR%%/client"
+                + " %%JAVA%% >/dev/null 2>&1 || true",
+            "@postexec sh %D/%%DATADIR%%/class-data-archive.sh registry %D/%%DATADIR%%/registry"
+                + " %%JAVA%% >/dev/null 2>&1 || true",
+            "@preunexec rm -f %D/%%DATADIR%%/client/warder.jsa"
+                + " %D/%%DATADIR%%/registry/warder-registry.jsa");
+    assertThat(Path.of("class-data-archive.sh")).isRegularFile();
     assertThat(FILES.resolve("warder.conf.sample")).isRegularFile();
   }
 
@@ -226,7 +237,10 @@ class FreeBsdPortTest {
             + Files.readString(FILES.resolve("warder-registry.sh.in"));
     assertThat(wrappers)
         .contains("%%DATADIR%%/client/warder.jar")
-        .contains("%%DATADIR%%/registry/warder-registry.jar");
+        .contains("%%DATADIR%%/registry/warder-registry.jar")
+        .contains("archive=%%DATADIR%%/client/warder.jsa")
+        .contains("archive=%%DATADIR%%/registry/warder-registry.jsa");
+    assertThat(make.get("PLIST_SUB")).isEqualTo("JAVA=${JAVA}");
   }
 
   /** {@code NAME= value} assignments, continuation lines joined. */

@@ -1,0 +1,88 @@
+#!/bin/sh
+# class-data-archive.sh client|registry DIR [JAVA]
+#
+# Writes DIR/warder.jsa (client) or DIR/warder-registry.jsa (registry): an application class-data
+# sharing (AppCDS) archive of the classes the executable's start path loads, so that the JVM maps
+# them instead of loading and verifying them from the jars. DIR holds the jar and its lib/; JAVA is
+# the java the launcher runs (default: java on the PATH), since an archive only serves the JVM
+# build that wrote it. Run by `mvn package` (client and registry-server modules) and by the FreeBSD
+# port when the package is installed. The launchers use the archive only when it is newer than the
+# jar; the JVM itself ignores, silently, one written by another JVM build or for other jars.
+#
+# Training: the class lists of a few offline runs (--version, --help and commands that need no
+# network, on a throw-away root; for the client also a TUF trust set-up and a refresh that fails
+# to connect), merged in order of first use, then dumped with -Xshare:dump.
+set -eu
+
+usage() { echo "usage: $0 client|registry DIR [JAVA]" >&2; exit 2; }
+[ $# -ge 2 ] || usage
+kind=$1
+dir=$(cd "$2" && pwd)
+java=${3:-java}
+case "$kind" in
+  client) name=warder ;;
+  registry) name=warder-registry ;;
+  *) usage ;;
+esac
+jar="$dir/$name.jar"
+[ -f "$jar" ] || { echo "$0: $jar is missing; build it first (mvn package)" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/class-data-archive.XXXXXX")
+trap 'rm -rf "$work"' EXIT INT TERM
+runs=0
+
+# train ARGS...: one run of the executable, its loaded classes listed; its exit status does not
+# matter (a refusal walks the same start path), only that it ends offline and at once.
+train() {
+  runs=$((runs + 1))
+  WARDER_ROOT="$work/root" WARDER_KEYS="$work/keys" HOME="$work" \
+    "$java" -XX:DumpLoadedClassList="$work/$runs.classes" -jar "$jar" "$@" \
+    </dev/null >"$work/$runs.out" 2>&1 || true
+}
+
+# a passphrase file as the commands accept one: the owner's only
+printf 'training-passphrase\n' >"$work/pass"
+chmod 600 "$work/pass"
+
+train --version
+train --help
+if [ "$kind" = client ]; then
+  train --root "$work/root" list
+  train --root "$work/root" repo list
+  train --root "$work/root" fetch -P none --dry-run
+  train --root "$work/root" list -r
+  train --root "$work/root" list -P
+  # The metadata path (JSON, signatures, HTTP) from a registry's root metadata, when the registry's
+  # jar is beside (the build's registry-server/target, the port's DATADIR/registry): trust set up
+  # from it offline, then a refresh from a closed loopback port that fails at once.
+  for registry in "$dir/../../registry-server/target/warder-registry.jar" "$dir/../registry/warder-registry.jar"; do
+    [ -f "$registry" ] || continue
+    "$java" -jar "$registry" init --data "$work/data" --passphrase-file "$work/pass" >"$work/init.out" 2>&1 || { cat "$work/init.out" >&2; break; }
+    train --root "$work/root" tuf --metadata-dir "$work/md" init "$work/data/repository/metadata/1.root.json"
+    train --root "$work/root" tuf --metadata-dir "$work/md" --metadata-url http://127.0.0.1:1/metadata refresh
+    break
+  done
+else
+  train init --data "$work/data" --passphrase-file "$work/pass"
+  train token create --publisher training --role training --data "$work/data"
+  train gc --data "$work/data"
+fi
+
+# Each class once, in the order the runs first loaded it.
+i=1
+while [ $i -le $runs ]; do
+  [ -f "$work/$i.classes" ] && cat "$work/$i.classes"
+  i=$((i + 1))
+done | awk '!seen[$0]++' >"$work/classes"
+[ -s "$work/classes" ] || { echo "$0: the training runs of $jar listed no class" >&2; exit 1; }
+
+# Written beside the final name, then renamed: a launcher never maps a half-written archive.
+if ! "$java" -Xshare:dump -XX:SharedClassListFile="$work/classes" \
+  -XX:SharedArchiveFile="$dir/.$name.jsa.tmp" -cp "$jar" >"$work/dump.log" 2>&1; then
+  rm -f "$dir/.$name.jsa.tmp"
+  cat "$work/dump.log" >&2
+  echo "$0: $java could not write the class-data archive of $jar (log above)" >&2
+  exit 1
+fi
+mv -f "$dir/.$name.jsa.tmp" "$dir/$name.jsa"
+echo "$dir/$name.jsa: $(awk 'END { print NR }' "$work/classes") classes from $runs training runs"
