@@ -141,6 +141,17 @@ class ThreeNodesTest {
     return p;
   }
 
+  /**
+   * Waits until nginx tries {@code nodes} again: requests that reached them while they were
+   * starting made nginx leave them out for {@link NginxBalancer#FAIL_TIMEOUT}, and a node killed
+   * meanwhile would leave nginx with no node at all (502 at once). An operator adds a node to the
+   * balancer once it serves; here the balancer is configured with all three from the start.
+   */
+  private void inBalancer(String nodes) throws InterruptedException {
+    Thread.sleep(NginxBalancer.FAIL_TIMEOUT.plusSeconds(1).toMillis());
+    event("node " + nodes + " back in nginx's rotation");
+  }
+
   /** Until {@code watching} ends, records every move of the lease in the timeline. */
   private Void watchLease(AtomicBoolean watching) throws Exception {
     String last = "";
@@ -232,6 +243,7 @@ class ThreeNodesTest {
         event(
             "timestamp re-signed by b: version " + registry.repository.status().timestampVersion());
         processes.add(node("c", Optional.empty()));
+        inBalancer("c");
 
         // round 1: versions 1 and 2 of every role; b is killed in its first publish, c takes over
         Future<?> round1 =
@@ -249,6 +261,7 @@ class ThreeNodesTest {
         // a and b come back; c is SIGKILLed while versions 3 and 4 are being published
         processes.add(node("a", Optional.empty()));
         processes.add(node("b", Optional.empty()));
+        inBalancer("a and b");
         ServerProcess c = processes.get(2);
         Future<?> round2 =
             threads.submit(

@@ -53,6 +53,12 @@ public final class NginxBalancer implements AutoCloseable {
     }
   }
 
+  /**
+   * How long nginx leaves a node out after one failed request (a node that is down, or was still
+   * starting): while every node is left out, nginx answers 502 at once.
+   */
+  public static final Duration FAIL_TIMEOUT = Duration.ofSeconds(3);
+
   /** Starts nginx on a free loopback port in front of {@code upstreams} (host:port each). */
   public static NginxBalancer start(Path dir, List<String> upstreams) throws Exception {
     require();
@@ -63,7 +69,13 @@ public final class NginxBalancer implements AutoCloseable {
     }
     String servers =
         upstreams.stream()
-            .map(u -> "    server " + u + " max_fails=1 fail_timeout=3s;")
+            .map(
+                u ->
+                    "    server "
+                        + u
+                        + " max_fails=1 fail_timeout="
+                        + FAIL_TIMEOUT.toSeconds()
+                        + "s;")
             .collect(Collectors.joining("\n"));
     String proxy =
         """
