@@ -23,7 +23,10 @@ import org.warder.signing.tuf.Fetcher;
  * {@code Accept-Encoding: identity} so that byte caps count what the server sent, a hard cap that
  * stops reading at {@code maxLength + 1} bytes whatever {@code Content-Length} says, and retries
  * with exponential backoff for connection failures and 5xx/429 answers as long as no byte has
- * reached the sink. Thread-safe.
+ * reached the sink. A request that fails on a pooled connection before any answer came (a server
+ * that closes each connection after one answer without saying {@code Connection: close}, as
+ * HTTP/1.0 servers and some proxies do) is sent again at once on a new connection: that is the
+ * connection's failure, not the server's. Thread-safe.
  */
 public final class OkHttpFetcher implements Fetcher {
   private static final int BUFFER = 64 * 1024;
@@ -50,6 +53,7 @@ public final class OkHttpFetcher implements Fetcher {
             .readTimeout(settings.readTimeout())
             .writeTimeout(settings.readTimeout())
             .retryOnConnectionFailure(false)
+            .eventListenerFactory(ConnectionUse.LISTENER)
             .followRedirects(true)
             .followSslRedirects(false)
             .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
@@ -88,8 +92,17 @@ public final class OkHttpFetcher implements Fetcher {
     IOException last = null;
     CountingSink counting = new CountingSink(sink);
     for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
+      ConnectionUse use = new ConnectionUse();
       try {
-        fetchOnce(url, offset + counting.count, maxLength, counting);
+        try {
+          fetchOnce(url, offset + counting.count, maxLength, counting, use);
+        } catch (IOException e) {
+          if (!use.staleConnection()) {
+            throw e;
+          }
+          // the server had closed the pooled connection: the same request on a new one, at once
+          fetchOnce(url, offset + counting.count, maxLength, counting, new ConnectionUse());
+        }
         return;
       } catch (FetchStatusException e) {
         if (!isTransient(e.status()) || attempt == settings.attempts()) {
@@ -110,13 +123,14 @@ public final class OkHttpFetcher implements Fetcher {
     throw last == null ? new IOException("no attempt made for " + url) : last;
   }
 
-  private void fetchOnce(URI url, long offset, long maxLength, CountingSink sink)
+  private void fetchOnce(URI url, long offset, long maxLength, CountingSink sink, ConnectionUse use)
       throws IOException {
     Request.Builder builder =
         new Request.Builder()
             .url(url.toString())
             .header("Accept-Encoding", "identity")
             .header("User-Agent", userAgent)
+            .tag(ConnectionUse.class, use)
             .get();
     if (offset > 0) {
       builder.header("Range", "bytes=" + offset + "-");

@@ -212,7 +212,9 @@ public final class Updater {
   /**
    * Finds the signed description of {@code targetPath}: a pre-order depth-first search from the
    * top-level targets role through delegations whose paths cover it, honouring terminating
-   * delegations, visiting at most {@code maxDelegations} roles. Refreshes first if needed.
+   * delegations, visiting the top-level targets role and at most {@code maxDelegations} delegated
+   * roles, exactly as python-tuf's search (a role is loaded while no more than {@code
+   * maxDelegations} roles were visited before it). Refreshes first if needed.
    */
   public TargetFile targetInfo(String targetPath) throws IOException, TufException {
     if (trusted.isEmpty()) {
@@ -223,8 +225,7 @@ public final class Updater {
     Deque<Visit> toVisit = new ArrayDeque<>();
     toVisit.push(new Visit(RoleType.TARGETS.value(), TrustedMetadata.ROOT_DELEGATOR));
     Set<Visit> visited = new HashSet<>();
-    int budget = config.maxDelegations();
-    while (budget > 0 && !toVisit.isEmpty()) {
+    while (visited.size() <= config.maxDelegations() && !toVisit.isEmpty()) {
       Visit visit = toVisit.pop();
       if (!visited.add(visit)) {
         continue;
@@ -234,7 +235,6 @@ public final class Updater {
       if (found != null) {
         return found;
       }
-      budget--;
       if (targets.delegations().isEmpty()) {
         continue;
       }
@@ -257,9 +257,10 @@ public final class Updater {
 
   /**
    * The verified metadata of delegated role {@code role}, found by walking the delegation graph
-   * from the top-level targets role (at most {@code maxDelegations} roles); empty when no role
-   * delegates to it or the snapshot does not list it yet (a role never published). Refreshes first
-   * if needed. Publishers use it to build the next version of their role.
+   * from the top-level targets role (it and at most {@code maxDelegations} delegated roles, as
+   * {@link #targetInfo}); empty when no role delegates to it or the snapshot does not list it yet
+   * (a role never published). Refreshes first if needed. Publishers use it to build the next
+   * version of their role.
    */
   public Optional<Metadata<Targets>> roleMetadata(String role) throws IOException, TufException {
     if (trusted.isEmpty()) {
@@ -269,7 +270,7 @@ public final class Updater {
     Deque<String[]> toVisit = new ArrayDeque<>();
     toVisit.add(new String[] {RoleType.TARGETS.value(), TrustedMetadata.ROOT_DELEGATOR});
     Set<String> visited = new HashSet<>();
-    int budget = config.maxDelegations();
+    int budget = config.maxDelegations() + 1; // the top-level targets role and the delegated ones
     while (budget-- > 0 && !toVisit.isEmpty()) {
       String[] visit = toVisit.poll();
       if (!visited.add(visit[0])) {
@@ -293,10 +294,10 @@ public final class Updater {
 
   /**
    * The names of the delegated roles reachable from the top-level targets role, breadth-first in
-   * delegation order (at most {@code maxDelegations} roles visited). Only roles the snapshot lists
-   * (published ones) are loaded and followed further, but every delegated name seen is returned,
-   * published or not: check {@link #roleMetadata} before searching a role's paths. Refreshes first
-   * if needed.
+   * delegation order (the top-level targets role and at most {@code maxDelegations} delegated roles
+   * visited, as {@link #targetInfo}). Only roles the snapshot lists (published ones) are loaded and
+   * followed further, but every delegated name seen is returned, published or not: check {@link
+   * #roleMetadata} before searching a role's paths. Refreshes first if needed.
    */
   public List<String> delegatedRoleNames() throws IOException, TufException {
     if (trusted.isEmpty()) {
@@ -308,7 +309,7 @@ public final class Updater {
     Deque<String[]> toVisit = new ArrayDeque<>();
     toVisit.add(new String[] {RoleType.TARGETS.value(), TrustedMetadata.ROOT_DELEGATOR});
     Set<String> seen = new HashSet<>(Set.of(RoleType.TARGETS.value()));
-    int budget = config.maxDelegations();
+    int budget = config.maxDelegations() + 1; // the top-level targets role and the delegated ones
     while (budget-- > 0 && !toVisit.isEmpty()) {
       String[] visit = toVisit.poll();
       Metadata<Targets> metadata = loadTargets(set, visit[0], visit[1]);

@@ -2,7 +2,8 @@ package org.warder.signing.tuf;
 
 /**
  * Limits of one update, with python-tuf's defaults: at most 256 root rotations per refresh, 32
- * delegated roles visited per target search, and byte caps per metadata file.
+ * delegated roles visited per target search (besides the top-level targets role), and byte caps per
+ * metadata file.
  */
 public record UpdaterConfig(
     int maxRootRotations,

@@ -566,6 +566,24 @@ class TufAttackTest {
     assertThat(again.targetInfo("p/x").length()).isEqualTo(1);
   }
 
+  @Test
+  @DisplayName("#13b the search visits 32 delegated roles, as python-tuf's: the 32nd is found")
+  void testTargetInfo_searchVisitsExactlyTheReferenceNumberOfDelegatedRoles() throws Exception {
+    for (int i = 1; i <= 34; i++) {
+      repo.delegate(
+          "targets", DelegatedRole.withPaths("r" + i, List.of(), 1, false, List.of("p/*")));
+    }
+    repo.addTarget("r32", "p/in-32nd", new byte[] {32});
+    repo.addTarget("r33", "p/in-33rd", new byte[] {33});
+    repo.publish();
+    Updater u = f.updater();
+    assertThat(UpdaterConfig.defaults().maxDelegations()).isEqualTo(32);
+    assertThat(u.targetInfo("p/in-32nd").length()).isEqualTo(1);
+    assertThatThrownBy(() -> u.targetInfo("p/in-33rd")).isInstanceOf(TargetNotFoundException.class);
+    assertThat(u.roleMetadata("r32")).isPresent();
+    assertThat(u.roleMetadata("r33")).isEmpty();
+  }
+
   // 14
   @Test
   @DisplayName("#14 a cached delegated role reached through another delegator is re-verified")
@@ -701,7 +719,8 @@ class TufAttackTest {
   }
 
   @Test
-  @DisplayName("#18 a chain of more than 32 delegations is searched 32 roles deep at most")
+  @DisplayName(
+      "#18 a chain of more than 32 delegations is searched 32 delegated roles deep at most")
   void testTargetInfo_tooManyDelegations() throws Exception {
     String parent = "targets";
     for (int i = 0; i < 40; i++) {
@@ -718,8 +737,9 @@ class TufAttackTest {
             .mapToObj(i -> "r" + i + ".json")
             .toArray(String[]::new);
     f.assertRefusedUnchanged(TargetNotFoundException.class, () -> u.targetInfo("deep"), roles);
-    assertThat(repo.requests()).hasSize(31); // targets.json is local; r0..r30 make 32 roles
-    assertThat(repo.requests()).doesNotContain("2.r31.json");
+    // targets.json is local; r0..r31 are the 32 delegated roles python-tuf visits too
+    assertThat(repo.requests()).hasSize(32).contains("2.r31.json");
+    assertThat(repo.requests()).doesNotContain("2.r32.json");
   }
 
   // 19
