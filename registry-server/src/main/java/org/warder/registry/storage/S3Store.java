@@ -448,14 +448,17 @@ public final class S3Store implements RegistryStore {
     boolean same =
         now.isPresent() == replacing.isPresent()
             && (now.isEmpty() || Arrays.equals(now.get().asByteArray(), replacing.get()));
+    // a refused put whose bytes are there now is this put: the SDK sent it again after a failure
+    // that came once the first one had landed
     if (!same
-        || !put(
-            StoreKeys.TIMESTAMP,
-            bytes,
-            "no-cache",
-            now.isPresent()
-                ? r -> r.ifMatch(now.get().response().eTag())
-                : r -> r.ifNoneMatch("*"))) {
+        || (!put(
+                StoreKeys.TIMESTAMP,
+                bytes,
+                "no-cache",
+                now.isPresent()
+                    ? r -> r.ifMatch(now.get().response().eTag())
+                    : r -> r.ifNoneMatch("*"))
+            && !metadata(StoreKeys.TIMESTAMP).map(b -> Arrays.equals(b, bytes)).orElse(false))) {
       throw new StoreConflictException(
           "expected s3://"
               + bucket
