@@ -395,7 +395,9 @@ public final class S3Store implements RegistryStore {
 
   /**
    * Puts metadata file {@code name} with {@code condition} ({@code If-None-Match: *} or {@code
-   * If-Match: <ETag>}); whether the server accepted the condition.
+   * If-Match: <ETag>}); whether {@code name} holds {@code bytes} now. A put the server refused, or
+   * one that failed, whose bytes are there now is this put: the SDK sends a request again after a
+   * failure that may have come once the first one had landed, and the condition then refuses it.
    */
   private boolean put(
       String name, byte[] bytes, String cacheControl, Consumer<PutObjectRequest.Builder> condition)
@@ -414,13 +416,24 @@ public final class S3Store implements RegistryStore {
           RequestBody.fromBytes(bytes));
       return true;
     } catch (S3Exception e) {
+      if (holds(name, bytes)) {
+        return true;
+      }
       if (e.statusCode() == 412 || e.statusCode() == 409) {
-        return false; // 409: a concurrent conditional write of the same key won
+        return false; // another writer's bytes (409: its concurrent conditional write won)
       }
       throw failed("write", key, e);
     } catch (SdkException e) {
+      if (holds(name, bytes)) {
+        return true;
+      }
       throw failed("write", key, e);
     }
+  }
+
+  /** Whether metadata file {@code name} holds {@code bytes} now. */
+  private boolean holds(String name, byte[] bytes) throws IOException {
+    return metadata(name).map(stored -> Arrays.equals(stored, bytes)).orElse(false);
   }
 
   /** Replaces a versioned file: only for files no timestamp names yet (see the port). */
@@ -431,8 +444,7 @@ public final class S3Store implements RegistryStore {
 
   @Override
   public boolean createMetadata(String name, byte[] bytes) throws IOException {
-    return put(name, bytes, IMMUTABLE, r -> r.ifNoneMatch("*"))
-        || metadata(name).map(stored -> Arrays.equals(stored, bytes)).orElse(false);
+    return put(name, bytes, IMMUTABLE, r -> r.ifNoneMatch("*"));
   }
 
   /**
@@ -448,17 +460,14 @@ public final class S3Store implements RegistryStore {
     boolean same =
         now.isPresent() == replacing.isPresent()
             && (now.isEmpty() || Arrays.equals(now.get().asByteArray(), replacing.get()));
-    // a refused put whose bytes are there now is this put: the SDK sent it again after a failure
-    // that came once the first one had landed
     if (!same
-        || (!put(
-                StoreKeys.TIMESTAMP,
-                bytes,
-                "no-cache",
-                now.isPresent()
-                    ? r -> r.ifMatch(now.get().response().eTag())
-                    : r -> r.ifNoneMatch("*"))
-            && !metadata(StoreKeys.TIMESTAMP).map(b -> Arrays.equals(b, bytes)).orElse(false))) {
+        || !put(
+            StoreKeys.TIMESTAMP,
+            bytes,
+            "no-cache",
+            now.isPresent()
+                ? r -> r.ifMatch(now.get().response().eTag())
+                : r -> r.ifNoneMatch("*"))) {
       throw new StoreConflictException(
           "expected s3://"
               + bucket
