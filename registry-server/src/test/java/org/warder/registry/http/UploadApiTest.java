@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -152,8 +153,15 @@ class UploadApiTest {
       out.flush();
     } // the connection is cut with most of the body unsent
 
-    // HEAD waits for the cut request to finish, so it sees every byte that reached the disk
+    // HEAD waits for a cut request the server is still reading, but the server may not have
+    // started on it yet when the HEAD arrives (another thread takes it): ask until every byte
+    // sent is on the disk; a server that lost some never gets there and the test times out
     long offset = offset(uuid);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (offset < sent && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      offset = offset(uuid);
+    }
     assertThat(offset).isEqualTo(sent);
     HttpResponse<byte[]> rest = publisher.patch(uuid, content, (int) offset, content.length);
     assertThat(rest.statusCode()).isEqualTo(202);
