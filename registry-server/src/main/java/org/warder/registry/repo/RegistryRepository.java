@@ -941,44 +941,83 @@ public final class RegistryRepository {
    * the same names: no snapshot names them), then a new snapshot, then the timestamp in place of
    * {@code replacing}. The snapshot takes the first version above the current one that no file has
    * yet (a crash, or a node that lost the signer lease, may have left one): a snapshot file is
-   * never replaced, so one a committed timestamp names never changes.
+   * never replaced, so one a committed timestamp names never changes. A change that fails before
+   * its timestamp is in place (a full disk, a store that refuses) removes the files it wrote, so
+   * that nothing it wrote stays behind; none was served ({@code ReferencedBlobs#names}).
    *
    * @throws StoreConflictException when the timestamp is not {@code replacing} any more: another
-   *     node signed meanwhile, and nothing this change wrote is named by anything
+   *     node signed meanwhile, and nothing this change wrote is named by anything; its files stay
+   *     (the writer now may have written its own under the same names)
    */
   private void writeChanged(
       Repository repository, Set<String> changed, Optional<byte[]> replacing, boolean initialising)
       throws IOException, SigningException {
     Instant now = clock.instant();
-    for (String role : changed) {
-      Metadata<Targets> t = repository.targets(role).orElseThrow();
-      store.putMetadata(t.signed().version() + "." + Urls.quote(role) + ".json", t.toBytes());
-    }
-    failPoint(!initialising, FailPoints.PUBLISH_AFTER_ROLE);
-    long version = repository.snapshot().map(s -> s.signed().version() + 1).orElse(1L);
-    for (int tries = 1; ; tries++, version++) {
-      Metadata<Snapshot> snapshot =
-          repository.snapshot(version, now.plus(SNAPSHOT_VALIDITY), List.of(snapshotKey));
-      if (store.createMetadata(version + ".snapshot.json", snapshot.toBytes())) {
-        break;
+    Map<String, byte[]> written = new LinkedHashMap<>();
+    byte[] timestamp = new byte[0];
+    try {
+      for (String role : changed) {
+        Metadata<Targets> t = repository.targets(role).orElseThrow();
+        String name = t.signed().version() + "." + Urls.quote(role) + ".json";
+        byte[] bytes = t.toBytes();
+        store.putMetadata(name, bytes);
+        written.put(name, bytes);
       }
-      if (tries == MAX_SNAPSHOT_TRIES) {
-        throw new IOException(
-            "expected a free snapshot version from "
-                + (version - tries + 1)
-                + " on in "
-                + store.describe()
-                + ", found "
-                + tries
-                + " versions taken by files no timestamp names; remove the unnamed N.snapshot.json"
-                + " files above the current timestamp's snapshot version");
+      failPoint(!initialising, FailPoints.PUBLISH_AFTER_ROLE);
+      long version = repository.snapshot().map(s -> s.signed().version() + 1).orElse(1L);
+      for (int tries = 1; ; tries++, version++) {
+        byte[] snapshot =
+            repository
+                .snapshot(version, now.plus(SNAPSHOT_VALIDITY), List.of(snapshotKey))
+                .toBytes();
+        if (store.createMetadata(version + ".snapshot.json", snapshot)) {
+          written.put(version + ".snapshot.json", snapshot);
+          break;
+        }
+        if (tries == MAX_SNAPSHOT_TRIES) {
+          throw new IOException(
+              "expected a free snapshot version from "
+                  + (version - tries + 1)
+                  + " on in "
+                  + store.describe()
+                  + ", found "
+                  + tries
+                  + " versions taken by files no timestamp names; remove the unnamed"
+                  + " N.snapshot.json files above the current timestamp's snapshot version");
+        }
       }
+      failPoint(!initialising, FailPoints.PUBLISH_AFTER_SNAPSHOT);
+      timestamp =
+          repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)).toBytes();
+      store.putTimestamp(timestamp, replacing);
+    } catch (StoreConflictException e) {
+      throw e;
+    } catch (IOException | SigningException | RuntimeException e) {
+      removeUnnamed(written, timestamp, e);
+      throw e;
     }
-    failPoint(!initialising, FailPoints.PUBLISH_AFTER_SNAPSHOT);
-    store.putTimestamp(
-        repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)).toBytes(),
-        replacing);
     failPoint(!initialising, FailPoints.PUBLISH_AFTER_TIMESTAMP);
+  }
+
+  /**
+   * Removes the files {@code written} by a change that failed with {@code failure}, unless its
+   * {@code timestamp} is in place after all (a write reported as failed that landed); a file that
+   * cannot be removed is added to {@code failure}, and no snapshot names it.
+   */
+  private void removeUnnamed(Map<String, byte[]> written, byte[] timestamp, Exception failure) {
+    try {
+      if (store
+          .metadata(StoreKeys.TIMESTAMP)
+          .map(now -> Arrays.equals(now, timestamp))
+          .orElse(false)) {
+        return;
+      }
+      for (Map.Entry<String, byte[]> file : written.entrySet()) {
+        store.deleteMetadata(file.getKey(), file.getValue());
+      }
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   private static void failPoint(boolean armed, String name) {
