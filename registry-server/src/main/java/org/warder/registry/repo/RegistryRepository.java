@@ -459,8 +459,11 @@ public final class RegistryRepository {
     roles.add(RoleExpiry.of("timestamp", repository.timestamp().orElseThrow().signed()));
     Snapshot snapshot = repository.snapshot().orElseThrow().signed();
     roles.add(RoleExpiry.of("snapshot", snapshot));
+    roles.add(RoleExpiry.of("targets", repository.targets("targets").orElseThrow().signed()));
     for (String role : listedRoles(snapshot)) {
-      roles.add(RoleExpiry.of(role, repository.targets(role).orElseThrow().signed()));
+      if (!role.equals("targets")) {
+        roles.add(RoleExpiry.of(role, repository.targets(role).orElseThrow().signed()));
+      }
     }
     return List.copyOf(roles);
   }
