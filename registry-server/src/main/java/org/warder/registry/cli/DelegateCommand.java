@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.registry.repo.Delegation;
 import org.warder.registry.repo.RegistryRepository;
@@ -72,12 +71,7 @@ final class DelegateCommand implements Callable<Integer> {
       description = "How many of the keys must sign ROLE's metadata (default: ${DEFAULT-VALUE}).")
   int threshold;
 
-  @Option(
-      names = "--passphrase-file",
-      paramLabel = "FILE",
-      description =
-          "Read the offline targets key's passphrase from the first line of FILE instead of asking.")
-  Optional<Path> passphraseFile = Optional.empty();
+  @Mixin OfflineTargetsKey targetsKey;
 
   @Mixin DataOption data;
   @Mixin DatabaseOption database;
@@ -108,14 +102,12 @@ final class DelegateCommand implements Callable<Integer> {
     Delegation.check(role, keys, threshold, paths).ifPresent(this::badUsage);
 
     RegistryRepository.Delegated done =
-        OfflineTargetsKey.sign(
+        targetsKey.sign(
             data,
             database,
             config,
-            passphraseFile,
             spec.commandLine().getErr(),
-            (repository, targetsKey) ->
-                repository.delegate(role, keys, threshold, paths, targetsKey));
+            (repository, key) -> repository.delegate(role, keys, threshold, paths, key));
 
     PrintWriter out = spec.commandLine().getOut();
     out.printf(

@@ -10,13 +10,19 @@ import org.warder.registry.shared.SharedState;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.KeyFiles;
+import picocli.CommandLine.Option;
 
 /**
  * What the owner's commands that sign the top-level targets share: open the repository as its
  * storage and shared state say, decrypt the offline targets key, then make the change.
  */
 final class OfflineTargetsKey {
-  private OfflineTargetsKey() {}
+  @Option(
+      names = "--passphrase-file",
+      paramLabel = "FILE",
+      description =
+          "Read the offline targets key's passphrase from the first line of FILE instead of asking.")
+  Optional<Path> passphraseFile = Optional.empty();
 
   /** A change of the repository signed with the targets key. */
   @FunctionalInterface
@@ -24,12 +30,11 @@ final class OfflineTargetsKey {
     T apply(RegistryRepository repository, Ed25519SigningKey targetsKey) throws Exception;
   }
 
-  /** Runs {@code change}, the key's passphrase from {@code passphraseFile} or asked. */
-  static <T> T sign(
+  /** Runs {@code change}, the key's passphrase from {@code --passphrase-file} or asked. */
+  <T> T sign(
       DataOption data,
       DatabaseOption database,
       ConfigOption config,
-      Optional<Path> passphraseFile,
       PrintWriter err,
       Change<T> change)
       throws Exception {

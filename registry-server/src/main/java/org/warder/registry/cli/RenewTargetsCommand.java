@@ -1,8 +1,6 @@
 package org.warder.registry.cli;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.registry.repo.RoleExpiry;
 import picocli.CommandLine.Command;
@@ -31,12 +29,7 @@ final class RenewTargetsCommand implements Callable<Integer> {
       description = "Days the new version stays valid, 1 to 365 (default: ${DEFAULT-VALUE}).")
   int days;
 
-  @Option(
-      names = "--passphrase-file",
-      paramLabel = "FILE",
-      description =
-          "Read the offline targets key's passphrase from the first line of FILE instead of asking.")
-  Optional<Path> passphraseFile = Optional.empty();
+  @Mixin OfflineTargetsKey targetsKey;
 
   @Mixin DataOption data;
   @Mixin DatabaseOption database;
@@ -51,13 +44,12 @@ final class RenewTargetsCommand implements Callable<Integer> {
           spec.commandLine(), "expected --days from 1 to 365, found " + days);
     }
     RoleExpiry renewed =
-        OfflineTargetsKey.sign(
+        targetsKey.sign(
             data,
             database,
             config,
-            passphraseFile,
             spec.commandLine().getErr(),
-            (repository, targetsKey) -> repository.renewTargets(Duration.ofDays(days), targetsKey));
+            (repository, key) -> repository.renewTargets(Duration.ofDays(days), key));
     spec.commandLine()
         .getOut()
         .printf(
