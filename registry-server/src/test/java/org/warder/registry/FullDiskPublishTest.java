@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,6 +109,40 @@ class FullDiskPublishTest {
     assertThat(client.visible(Set.of("plugins/acme-first", "plugins/acme-second")))
         .containsOnlyKeys("plugins/acme-first");
     assertThat(client.trustedVersion(ROLE)).isEqualTo(2);
+  }
+
+  @Test
+  void testServeWithARe_signDueOnAFullDisk_servesAndRe_signsOnceThereIsSpace() throws Exception {
+    registry.close();
+    // the timestamp expires in 16 hours: inside the 18-hour margin, still valid
+    registry.resignTimestampAsOf(Duration.ofHours(8));
+    byte[] due = registry.metadataBytes("timestamp.json");
+    disk.leaveFree(0);
+
+    registry.start(s -> s.withMaintenanceInterval(Duration.ofMillis(200)));
+    TufClient client = registry.client(tmp.resolve("client"));
+    HttpResponse<byte[]> served = registry.http().send("GET", "/metadata/timestamp.json", null);
+    assertThat(served.statusCode()).isEqualTo(200);
+    assertThat(served.body()).as("the valid timestamp is served").isEqualTo(due);
+    client.refresh();
+    assertThat(client.visible(Set.of("plugins/acme-first"))).containsOnlyKeys("plugins/acme-first");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!registry.serverErrors.toString().contains("cannot re-sign the timestamp")
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(registry.serverErrors.toString()).contains("cannot re-sign the timestamp");
+    assertThat(registry.metadataBytes("timestamp.json")).isEqualTo(due);
+
+    disk.free();
+    while (Arrays.equals(registry.metadataBytes("timestamp.json"), due)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    byte[] resigned = registry.http().send("GET", "/metadata/timestamp.json", null).body();
+    assertThat(resigned).as("re-signed by a later maintenance round").isNotEqualTo(due);
+    client.refresh();
+    assertThat(client.visible(Set.of("plugins/acme-first"))).containsOnlyKeys("plugins/acme-first");
   }
 
   @Test
