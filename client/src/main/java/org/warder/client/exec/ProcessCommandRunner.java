@@ -78,16 +78,7 @@ public final class ProcessCommandRunner implements CommandRunner {
       kill(process); // precise rethrow: only what the reader and the stream can throw
       throw e;
     }
-    if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-      kill(process);
-      throw new IOException(
-          "'" + command.display() + "' did not finish within " + command.timeout() + "; killed");
-    }
-    CommandResult finished =
-        new CommandResult(process.exitValue(), "", new String(err.join(), StandardCharsets.UTF_8));
-    if (!finished.ok()) {
-      throw new CommandFailedException(command, finished);
-    }
+    awaitSuccess(process, command, err);
     return result;
   }
 
@@ -187,6 +178,15 @@ public final class ProcessCommandRunner implements CommandRunner {
     if (writerFailed.get() != null) {
       throw writerFailed.get();
     }
+    awaitSuccess(process, command, err);
+    return result;
+  }
+
+  /**
+   * Waits for a command whose output was streamed to exit 0; kills it when it outlives its timeout.
+   */
+  private static void awaitSuccess(Process process, Command command, CompletableFuture<byte[]> err)
+      throws IOException, InterruptedException {
     if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
       kill(process);
       throw new IOException(
@@ -197,7 +197,6 @@ public final class ProcessCommandRunner implements CommandRunner {
     if (!finished.ok()) {
       throw new CommandFailedException(command, finished);
     }
-    return result;
   }
 
   /**

@@ -9,8 +9,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -49,13 +47,7 @@ class UpdaterDownloadTest {
   }
 
   private void download(Fetcher fetcher) throws Exception {
-    Updater u =
-        new Updater(
-            new MetadataDirectory(f.metadataDir),
-            List.of(RepositorySimulator.METADATA_URL),
-            fetcher,
-            Clock.fixed(f.clock, ZoneOffset.UTC),
-            UpdaterConfig.defaults());
+    Updater u = f.updater(List.of(RepositorySimulator.METADATA_URL), fetcher);
     u.targetInfo(PATH);
     u.download(info, List.of(RepositorySimulator.TARGETS_URL), dest);
   }
