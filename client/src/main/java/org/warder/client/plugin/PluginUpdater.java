@@ -150,9 +150,10 @@ public final class PluginUpdater {
       List<Step> steps = new ArrayList<>();
       steps.add(new AllowStep(decision));
       steps.add(snapshot);
-      if (upgrade && move) {
-        steps.add(new MoveReleaseStep(jails, sources, name, m.release()));
+      if (move) { // only with upgrade: refused above otherwise
+        steps.add(new MoveReleaseStep(jails, sources, spec, running, m.release()));
       }
+      boolean runs = running && !move; // the move leaves the jail stopped
       if (m.devfsRuleset().isPresent()) {
         // from the next start when running
         steps.add(
@@ -170,13 +171,13 @@ public final class PluginUpdater {
               "pkg-config",
               jails,
               spec,
-              running,
+              runs,
               preWrites,
               (root, r) -> {
                 PkgRepos.write(root, repos, policy);
                 JailRootWrite.place(pluginDir, root, "pre_update.sh");
               }));
-      if (!running) {
+      if (!runs) {
         steps.add(new StartStep(jails, spec, jail));
       }
       steps.add(
