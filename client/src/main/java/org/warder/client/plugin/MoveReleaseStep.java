@@ -17,6 +17,7 @@ import org.warder.client.runtime.RuntimeSpec;
 final class MoveReleaseStep implements Step {
   private final Jails jails;
   private final PluginSources sources;
+  private final RuntimeSpec spec;
   private final String jail;
   private final String release;
   private final List<String> description;
@@ -29,6 +30,7 @@ final class MoveReleaseStep implements Step {
       Jails jails, PluginSources sources, RuntimeSpec spec, boolean running, String release) {
     this.jails = jails;
     this.sources = sources;
+    this.spec = spec;
     this.jail = spec.name().value();
     this.release = release;
     List<String> lines = new ArrayList<>();
@@ -52,6 +54,9 @@ final class MoveReleaseStep implements Step {
   @Override
   public void run(Reporter reporter) throws ClientException, IOException, InterruptedException {
     sources.ensureRelease(release);
+    if (jails.runtime().jid(spec.name()).isPresent()) {
+      jails.lifecycle().stop(jail);
+    }
     jails.creator().moveToRelease(jails.store().get(jail), release);
   }
 }
