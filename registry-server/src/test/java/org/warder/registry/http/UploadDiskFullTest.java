@@ -1,0 +1,84 @@
+package org.warder.registry.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.warder.registry.testing.Http;
+import org.warder.registry.testing.Publisher;
+import org.warder.registry.testing.SmallDisk;
+import org.warder.registry.testing.TestRegistry;
+import org.warder.signing.Digests;
+import org.warder.signing.testing.TestFiles;
+
+/**
+ * Upload sessions on a data directory that fills up for real (a 16 MiB tmpfs): a chunk that does
+ * not fit keeps none of its bytes and is answered 507 with the offset before it, cancelling the
+ * session frees the rest, and once space is freed the same upload goes through.
+ */
+class UploadDiskFullTest {
+  private static final int MIB = 1024 * 1024;
+
+  @TempDir Path tmp;
+  private SmallDisk disk;
+  private TestRegistry registry;
+  private Publisher publisher;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    disk = SmallDisk.mount(tmp.resolve("disk"), 16);
+    registry = TestRegistry.create(disk.path()).start();
+    publisher = registry.publisher(registry.token("acme", "acme"));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (registry != null) {
+      registry.close();
+    }
+    if (disk != null) {
+      disk.close();
+    }
+  }
+
+  @Test
+  void testPatch_aChunkThatDoesNotFitKeepsNothingAndIs507WithTheOffset() throws Exception {
+    Path ballast = disk.path().resolve("ballast");
+    disk.fillLeaving(ballast, 3 * MIB);
+    byte[] blob = new byte[6 * MIB];
+    new Random(16).nextBytes(blob);
+    String uuid = publisher.start();
+    assertThat(publisher.patch(uuid, blob, 0, MIB).statusCode()).isEqualTo(202);
+    long freeAfterFirstChunk = disk.free();
+
+    HttpResponse<byte[]> full = publisher.patch(uuid, blob, MIB, blob.length);
+
+    assertThat(full.statusCode()).isEqualTo(507);
+    assertThat(Http.errorCode(full)).isEqualTo("UPLOAD_NOT_STORED");
+    assertThat(Http.json(full).path("errors").path(0).path("message").asText())
+        .contains("could not store the chunk from byte " + MIB)
+        .contains("No space left on device")
+        .contains("session is at byte " + MIB + " again");
+    assertThat(full.headers().firstValue("Upload-Offset")).hasValue(String.valueOf(MIB));
+    assertThat(Files.size(registry.layout.uploadData(uuid))).isEqualTo(MIB);
+    assertThat(disk.free())
+        .as("the bytes of the chunk that failed are freed")
+        .isGreaterThanOrEqualTo(freeAfterFirstChunk - 64 * 1024);
+    HttpResponse<byte[]> head = publisher.send("HEAD", "/api/v1/uploads/" + uuid, null);
+    assertThat(head.headers().firstValue("Upload-Offset")).hasValue(String.valueOf(MIB));
+
+    assertThat(publisher.send("DELETE", "/api/v1/uploads/" + uuid, null).statusCode())
+        .isEqualTo(204);
+    assertThat(TestFiles.digests(registry.layout.uploads())).isEmpty();
+
+    Files.delete(ballast);
+    assertThat(publisher.upload(blob, 2 * MIB)).isEqualTo(Digests.sha256Hex(blob));
+    assertThat(TestFiles.digests(registry.layout.uploads())).isEmpty();
+  }
+}
