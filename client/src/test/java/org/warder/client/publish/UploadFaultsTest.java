@@ -95,7 +95,7 @@ class UploadFaultsTest {
     URI url = first.url();
     Path file = tmp.resolve("release.txz");
     String sha256 = write(file, 40 * MIB, 2);
-    CompletableFuture<ServerProcess> restarted = new CompletableFuture<>();
+    List<CompletableFuture<ServerProcess>> restarted = new ArrayList<>();
     ProgressListener killer =
         new ProgressListener() {
           long sent;
@@ -112,7 +112,8 @@ class UploadFaultsTest {
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
-              new Thread(() -> restartLater(registry.data, logs, url, restarted)).start();
+              restarted.add(
+                  ServerProcess.startLater(Duration.ofSeconds(3), registry.data, url, logs));
             }
           }
 
@@ -124,27 +125,17 @@ class UploadFaultsTest {
     try {
       client.upload(file, sha256, 40 * MIB, killer);
       assertThat(first.process().isAlive()).as("killed").isFalse();
-      assertThat(restarted.get(60, TimeUnit.SECONDS).process().isAlive()).isTrue();
+      assertThat(restarted).as("killed once").hasSize(1);
+      assertThat(restarted.get(0).get(60, TimeUnit.SECONDS).process().isAlive()).isTrue();
       assertThat(client.hasBlob(sha256)).isTrue();
       assertThat(Digests.sha256Hex(Files.readAllBytes(registry.layout.blob(sha256).orElseThrow())))
           .isEqualTo(sha256);
       assertThat(TestFiles.digests(registry.layout.uploads())).isEmpty();
     } finally {
       first.close();
-      restarted.get(60, TimeUnit.SECONDS).close();
-    }
-  }
-
-  /** Starts the registry of {@code data} again at {@code url}, three seconds from now. */
-  private static void restartLater(
-      Path data, Path logs, URI url, CompletableFuture<ServerProcess> restarted) {
-    try {
-      Thread.sleep(3000);
-      restarted.complete(
-          ServerProcess.start(
-              data, Optional.empty(), logs, "--listen", url.getHost() + ":" + url.getPort()));
-    } catch (Exception e) {
-      restarted.completeExceptionally(e);
+      for (CompletableFuture<ServerProcess> server : restarted) {
+        server.get(60, TimeUnit.SECONDS).close();
+      }
     }
   }
 
