@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.warder.signing.tuf.FetchGaveUpException;
 
 /**
  * The retries of one request (or of one step of an upload): pauses of {@link
@@ -32,15 +33,15 @@ public final class RetryDeadline {
   }
 
   /**
-   * Pauses before the next attempt after {@code failure}; once the deadline has passed, throws an
-   * {@link IOException} that says so, caused by {@code failure}.
+   * Pauses before the next attempt after {@code failure}; once the deadline has passed, throws a
+   * {@link FetchGaveUpException} that says so, caused by {@code failure}.
    */
   public void pause(Exception failure) throws IOException {
     long left = settings.retryDeadline().toNanos() - (System.nanoTime() - started);
     if (left <= 0) {
       String what =
           failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-      throw new IOException(
+      throw new FetchGaveUpException(
           what
               + "; gave up after "
               + (pauses == 0 ? "1 attempt" : (pauses + 1) + " attempts")
