@@ -157,6 +157,14 @@ class CrashSafetyTest {
           .as("after a crash before the timestamp rename")
           .isEqualTo(digests(v1.files()));
       Publisher pi = new Publisher(new Http(server.url()), token);
+      if (i > 0) {
+        assertThat(registry.layout.metadata().resolve("2." + ROLE + ".json"))
+            .as("the role file the killed attempt wrote")
+            .exists();
+        assertThat(pi.send("GET", "/metadata/2." + ROLE + ".json", null).statusCode())
+            .as("a file no snapshot names is not served")
+            .isEqualTo(404);
+      }
       if (i == 0) {
         assertThat(pi.send("HEAD", "/api/v1/blobs/" + sha256, null).statusCode()).isEqualTo(200);
         assertThat(registry.layout.upload(uuid))

@@ -10,6 +10,7 @@ import org.warder.client.ClientException;
 import org.warder.client.plugin.ArtifactTree;
 import org.warder.client.plugin.PluginTargets;
 import org.warder.client.progress.ConsoleReporter;
+import org.warder.client.publish.Destination;
 import org.warder.client.publish.PluginPublisher;
 import org.warder.client.publish.PluginSource;
 import org.warder.client.repo.RepoConfig;
@@ -53,25 +54,20 @@ final class PluginPublishOptions {
           IOException,
           InterruptedException {
     PluginTargets.checkPublisher(publisher);
-    RepoConfig config = ctx.repositories().get(ctx.publishingRepository(repo, "publish plugin"));
+    String registry = ctx.publishingRepository(repo, "publish plugin");
+    RepoConfig config = ctx.repositories().get(registry);
     List<PluginPublisher.Outcome> outcomes = new ArrayList<>(earlier);
     OptionalLong version = OptionalLong.empty();
     List<String> actions = List.of();
     if (!sources.isEmpty()) {
+      Destination to =
+          signing.destination(
+              ctx, config, PluginTargets.role(publisher), PluginTargets.delegatedPaths(publisher));
       PluginPublisher.Report report =
           new PluginPublisher(
                   ctx.clock, new ConsoleReporter(ctx.out), ArtifactTree.Limits.defaults())
-              .publish(
-                  publisher,
-                  sources,
-                  earlier,
-                  strict,
-                  signing.destination(
-                      ctx,
-                      config,
-                      PluginTargets.role(publisher),
-                      PluginTargets.delegatedPaths(publisher)),
-                  dryRun.dryRun);
+              .publish(publisher, sources, earlier, strict, to, dryRun.dryRun);
+      SigningOptions.warnExpiring(ctx, to, registry);
       outcomes = new ArrayList<>(report.outcomes());
       version = report.version();
       actions = report.actions();

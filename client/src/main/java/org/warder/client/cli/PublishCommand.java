@@ -1,17 +1,20 @@
 package org.warder.client.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.client.progress.ConsoleReporter;
 import org.warder.client.publish.Destination;
 import org.warder.client.publish.ReleasePublisher;
+import org.warder.client.publish.RoleRenewal;
 import org.warder.client.repo.RepoConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -23,7 +26,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       PublishCommand.Release.class,
       PublishPluginCommand.class,
-      PublishPluginIndexCommand.class
+      PublishPluginIndexCommand.class,
+      PublishCommand.Renew.class
     })
 final class PublishCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -79,7 +83,8 @@ final class PublishCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Context ctx = WarderMain.context(spec);
-      RepoConfig config = ctx.repositories().get(ctx.publishingRepository(repo, "publish release"));
+      String registry = ctx.publishingRepository(repo, "publish release");
+      RepoConfig config = ctx.repositories().get(registry);
       ReleasePublisher publisher = new ReleasePublisher(ctx.clock, new ConsoleReporter(ctx.out));
       publisher.check(dir);
       Destination to = signing.destination(ctx, config, role, List.of("releases/*/*/*"));
@@ -91,6 +96,71 @@ final class PublishCommand implements Runnable {
         return 0;
       }
       publisher.publish(release, arch, dir, role, to);
+      SigningOptions.warnExpiring(ctx, to, registry);
+      return 0;
+    }
+  }
+
+  /** {@code publish renew}. */
+  @Command(
+      name = "renew",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Renew delegated role ROLE before it expires: sign its next version, listing exactly the"
+            + " targets the registry serves for it now, with a new expiry, and submit it. The"
+            + " registry cannot renew a delegated role itself: only you hold its key. Clients"
+            + " refuse the role's targets once it has expired; 'warder publish' and 'warder push'"
+            + " warn 30 days before."
+      })
+  static final class Renew implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(
+        index = "0",
+        paramLabel = "ROLE",
+        description = "The delegated role, e.g. releases, plugins-PUBLISHER or team-TEAM.")
+    String role;
+
+    @Option(
+        names = "--repo",
+        paramLabel = "NAME",
+        description = "The registry (default: $WARDER_REPO or repository in warder.conf).")
+    Optional<String> repo = Optional.empty();
+
+    @Option(
+        names = "--days",
+        paramLabel = "N",
+        defaultValue = "90",
+        description =
+            "Days the new version stays valid, 1 to 365 (default: ${DEFAULT-VALUE}, as a"
+                + " publication gives).")
+    int days;
+
+    @Mixin SigningOptions signing;
+
+    @Override
+    public Integer call() throws Exception {
+      if (days < 1 || days > RoleRenewal.MAX_VALIDITY.toDays()) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "expected --days from 1 to " + RoleRenewal.MAX_VALIDITY.toDays() + ", found " + days);
+      }
+      Context ctx = WarderMain.context(spec);
+      String registry = ctx.publishingRepository(repo, "publish renew");
+      RepoConfig config = ctx.repositories().get(registry);
+      Destination to = signing.destination(ctx, config, role, List.of("PATTERN"));
+      RoleRenewal.Renewed renewed =
+          RoleRenewal.renew(role, Duration.ofDays(days), to, ctx.clock.instant());
+      ctx.out.println(
+          "renewed "
+              + renewed.role()
+              + ": version "
+              + renewed.version()
+              + ", "
+              + renewed.targets()
+              + " target(s) unchanged, expires "
+              + renewed.expires());
+      SigningOptions.warnExpiring(ctx, to, registry);
       return 0;
     }
   }

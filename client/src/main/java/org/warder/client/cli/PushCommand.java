@@ -2,6 +2,7 @@ package org.warder.client.cli;
 
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.warder.client.publish.Destination;
 import org.warder.client.repo.RepoConfig;
 import org.warder.client.team.BundlePublisher;
 import org.warder.client.team.BundleRef;
@@ -95,13 +96,10 @@ final class PushCommand implements Callable<Integer> {
           "nothing was exported or uploaded");
       return 0;
     }
+    Destination to = signing.destination(ctx, config);
     ctx.bundleSync()
-        .push(
-            registry,
-            request,
-            ctx.remoteBundles(config),
-            signing.destination(ctx, config),
-            new BundlePublisher(ctx.clock));
+        .push(registry, request, ctx.remoteBundles(config), to, new BundlePublisher(ctx.clock));
+    SigningOptions.warnExpiring(ctx, to, registry);
     return 0;
   }
 }

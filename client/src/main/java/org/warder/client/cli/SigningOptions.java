@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.Optional;
 import org.warder.client.ClientException;
 import org.warder.client.publish.Destination;
+import org.warder.client.publish.ExpiryWarnings;
 import org.warder.client.publish.PublishPermission;
+import org.warder.client.publish.RegistryApiException;
 import org.warder.client.repo.RepoConfig;
 import org.warder.signing.SigningException;
+import org.warder.signing.tuf.TufException;
 import picocli.CommandLine.Option;
 
 /** The options of every publishing command: the signing key, its passphrase, the registry token. */
@@ -48,5 +51,23 @@ final class SigningOptions {
     Destination to = destination(ctx, config);
     PublishPermission.check(to, role, ctx.defaults.key(key) + ".pub.json", paths);
     return to;
+  }
+
+  /**
+   * After publishing through {@code to} to repository {@code repo}: a warning on standard error for
+   * each role the publisher's token may publish, or the top-level targets, that expires within
+   * {@link ExpiryWarnings#WITHIN}, naming the command that renews it. A check that fails is itself
+   * a warning: what was published stays published.
+   */
+  static void warnExpiring(Context ctx, Destination to, String repo) {
+    try {
+      for (String line : ExpiryWarnings.check(to, repo, ctx.clock.instant())) {
+        ctx.err.println("warder: warning: " + line);
+      }
+    } catch (IOException | TufException | RegistryApiException e) {
+      ctx.err.println(
+          "warder: warning: cannot check when the roles of " + repo + " expire: " + e.getMessage());
+    }
+    ctx.err.flush();
   }
 }

@@ -41,12 +41,26 @@ public final class DelegatedRoles {
       Signer signer,
       RegistryClient registry)
       throws IOException, SigningException, RegistryApiException {
+    return submitNextVersionExpiring(role, current, targets, now.plus(VALIDITY), signer, registry);
+  }
+
+  /**
+   * {@link #submitNextVersion}, the new version expiring at {@code expires}: a renewal chooses it.
+   */
+  public static long submitNextVersionExpiring(
+      String role,
+      Optional<Metadata<Targets>> current,
+      Map<String, TargetFile> targets,
+      Instant expires,
+      Signer signer,
+      RegistryClient registry)
+      throws IOException, SigningException, RegistryApiException {
     long version = nextVersion(current);
     Targets next =
         new Targets(
             Signed.SPEC_VERSION,
             version,
-            now.plus(VALIDITY),
+            expires,
             targets,
             current.flatMap(m -> m.signed().delegations()));
     registry.submitMetadata(role, Metadata.of(next).signedBy(List.of(signer)).toBytes());
@@ -61,6 +75,11 @@ public final class DelegatedRoles {
   /** A dry run's line for signing {@code role}'s next version after {@code current}. */
   public static String signLine(String role, Optional<Metadata<Targets>> current) {
     return "sign: role " + role + " version " + nextVersion(current) + ", listing these files";
+  }
+
+  /** The command a publisher runs to renew {@code role} in repository {@code repo}. */
+  public static String renewCommand(String role, String repo) {
+    return "warder publish renew " + role + " --repo " + repo;
   }
 
   /** The command the registry's administrator runs to delegate {@code paths} to {@code role}. */

@@ -3,19 +3,12 @@ package org.warder.registry.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.warder.registry.repo.Delegation;
 import org.warder.registry.repo.RegistryRepository;
-import org.warder.registry.shared.SharedState;
-import org.warder.registry.storage.RegistryLayout;
-import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.Key;
-import org.warder.signing.KeyFiles;
 import org.warder.signing.tuf.PublicKeyFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,12 +71,7 @@ final class DelegateCommand implements Callable<Integer> {
       description = "How many of the keys must sign ROLE's metadata (default: ${DEFAULT-VALUE}).")
   int threshold;
 
-  @Option(
-      names = "--passphrase-file",
-      paramLabel = "FILE",
-      description =
-          "Read the offline targets key's passphrase from the first line of FILE instead of asking.")
-  Optional<Path> passphraseFile = Optional.empty();
+  @Mixin OfflineTargetsKey targetsKey;
 
   @Mixin DataOption data;
   @Mixin DatabaseOption database;
@@ -113,27 +101,13 @@ final class DelegateCommand implements Callable<Integer> {
     }
     Delegation.check(role, keys, threshold, paths).ifPresent(this::badUsage);
 
-    RegistryLayout layout = data.layout();
-    Clock clock = Clock.systemUTC();
-    RegistryRepository.Delegated done;
-    try (SharedState state =
-        database.sharedState(layout, clock, spec.commandLine().getErr(), config.database())) {
-      RegistryRepository repository =
-          RegistryRepository.open(
-              layout,
-              config.storage().open(layout),
-              clock,
-              state.coordination(),
-              config.onlineSecret());
-      char[] passphrase = Passphrases.readOnce(passphraseFile, "offline targets");
-      Ed25519SigningKey targetsKey;
-      try {
-        targetsKey = KeyFiles.read(layout.key("targets"), passphrase);
-      } finally {
-        Arrays.fill(passphrase, '\0');
-      }
-      done = repository.delegate(role, keys, threshold, paths, targetsKey);
-    }
+    RegistryRepository.Delegated done =
+        targetsKey.sign(
+            data,
+            database,
+            config,
+            spec.commandLine().getErr(),
+            (repository, key) -> repository.delegate(role, keys, threshold, paths, key));
 
     PrintWriter out = spec.commandLine().getOut();
     out.printf(

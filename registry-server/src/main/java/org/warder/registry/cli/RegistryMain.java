@@ -25,6 +25,8 @@ import picocli.CommandLine.Option;
       InitCommand.class,
       ServeCommand.class,
       DelegateCommand.class,
+      RenewTargetsCommand.class,
+      StatusCommand.class,
       TokenCommand.class,
       GcCommand.class,
       MigrateCommand.class,

@@ -221,20 +221,7 @@ final class TokenCommand implements Runnable {
                     new String[] {
                       t.id(), t.publisher(), String.join(",", t.roles()), t.created().toString()
                     }));
-        int[] width = new int[4];
-        rows.forEach(
-            r -> {
-              for (int i = 0; i < 4; i++) {
-                width[i] = Math.max(width[i], r[i].length());
-              }
-            });
-        for (String[] r : rows) {
-          out.println(
-              String.format(
-                      "%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %s",
-                      (Object[]) r)
-                  .stripTrailing());
-        }
+        Columns.print(out, rows);
       }
       return 0;
     }

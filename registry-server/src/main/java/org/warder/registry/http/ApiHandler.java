@@ -348,10 +348,10 @@ final class ApiHandler extends Handler.Abstract {
               + declared,
           offsetDetail(uuid, token));
     }
-    long offset;
-    try (InputStream body = Request.asInputStream(request)) {
-      offset = uploads.append(uuid, token, start, length, body);
-    }
+    // The body is not closed here: closing it before its end fails the request's content, and
+    // Jetty then closes the connection at once, resetting it under a client still sending, which
+    // loses the answer; a refusal reads what is left first (refuse)
+    long offset = uploads.append(uuid, token, start, length, Request.asInputStream(request));
     response.getHeaders().put(HttpHeader.LOCATION, "/api/v1/uploads/" + uuid);
     response.getHeaders().put(ApiResponses.UPLOAD_OFFSET, offset);
     ApiResponses.json(response, HttpStatus.ACCEPTED_202, session(uuid, offset), callback);

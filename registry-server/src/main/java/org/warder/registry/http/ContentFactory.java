@@ -16,12 +16,12 @@ import org.warder.registry.storage.StoreKeys;
 
 /**
  * Maps request paths to the local files of the {@link RegistryStore} they serve (when it keeps
- * local files; else {@link StoreReads} serves them): {@code /metadata/<file>} to a metadata file,
- * and {@code /targets/<path>/<sha256>.<name>} to the content-addressed blob of that hash when
- * committed metadata lists a target with it ({@link ReferencedBlobs}: a blob uploaded but never
- * published, or refused, is not served), its strong ETag the hash itself and its bytes sent through
- * {@link FileRegions}, zero-copy. Anything else, or any name that could leave those directories,
- * maps to nothing. Thread-safe.
+ * local files; else {@link StoreReads} serves them): {@code /metadata/<file>} to a metadata file
+ * that committed metadata names, and {@code /targets/<path>/<sha256>.<name>} to the
+ * content-addressed blob of that hash when committed metadata lists a target with it ({@link
+ * ReferencedBlobs}: a blob uploaded but never published, or refused, is not served), its strong
+ * ETag the hash itself and its bytes sent through {@link FileRegions}, zero-copy. Anything else, or
+ * any name that could leave those directories, maps to nothing. Thread-safe.
  */
 final class ContentFactory implements HttpContent.Factory {
   private static final Pattern METADATA_NAME = Pattern.compile("[A-Za-z0-9._~%-]{1,255}\\.json");
@@ -49,13 +49,16 @@ final class ContentFactory implements HttpContent.Factory {
         || (path.startsWith("/metadata/") && !path.endsWith("/timestamp.json"));
   }
 
-  /** The metadata file name a request path asks for, when it is one that may be served. */
-  static Optional<String> metadataName(String path) {
+  /**
+   * The metadata file name a request path asks for, when it is one that may be served: a file the
+   * committed metadata names ({@link ReferencedBlobs#names}), never one a failed change left.
+   */
+  static Optional<String> metadataName(String path, ReferencedBlobs referenced) throws IOException {
     if (!path.startsWith("/metadata/")) {
       return Optional.empty();
     }
     String name = path.substring("/metadata/".length());
-    if (!METADATA_NAME.matcher(name).matches() || name.startsWith(".")) {
+    if (!METADATA_NAME.matcher(name).matches() || name.startsWith(".") || !referenced.names(name)) {
       return Optional.empty();
     }
     return Optional.of(name);
@@ -74,8 +77,8 @@ final class ContentFactory implements HttpContent.Factory {
     return Optional.of(m.group(1));
   }
 
-  private Optional<HttpContent> metadata(String path) {
-    return metadataName(path)
+  private Optional<HttpContent> metadata(String path) throws IOException {
+    return metadataName(path, referenced)
         .flatMap(name -> store.localFile(StoreKeys.metadata(name)))
         .map(file -> new ResourceHttpContent(resources.newResource(file), "application/json"));
   }

@@ -2,6 +2,8 @@ package org.warder.registry.http;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -14,13 +16,14 @@ import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
 import org.warder.registry.api.ErrorCode;
 import org.warder.registry.repo.RegistryRepository;
+import org.warder.registry.repo.RoleExpiry;
 
 /**
  * The server's counters, exposed at {@code /metrics} in the Prometheus text format (0.0.4):
  * requests by method and status class, response bytes, upload sessions started, committed and
- * failed, metadata submissions accepted and refused (by code), and the current snapshot and
- * timestamp versions and timestamp expiry, read from disk at each scrape so that changes made by
- * the offline commands show too. Thread-safe.
+ * failed, metadata submissions accepted and refused (by code), the current snapshot and timestamp
+ * versions and timestamp expiry, and every role's expiry, read from the store at each scrape so
+ * that changes made by the offline commands show too. Thread-safe.
  */
 public final class Metrics {
   private static final Set<String> METHODS =
@@ -65,8 +68,11 @@ public final class Metrics {
     metadataRefused.computeIfAbsent(code, c -> new LongAdder()).increment();
   }
 
-  /** The exposition text; {@code status} is absent when the timestamp cannot be read. */
-  String render(Optional<RegistryRepository.Status> status, Clock clock) {
+  /**
+   * The exposition text; {@code status} is absent when the timestamp cannot be read, {@code roles}
+   * empty when the metadata cannot be.
+   */
+  String render(Optional<RegistryRepository.Status> status, List<RoleExpiry> roles, Clock clock) {
     StringBuilder out = new StringBuilder(2048);
     header(
         out,
@@ -139,7 +145,45 @@ public final class Metrics {
               "Seconds until the current timestamp expires.",
               Duration.between(clock.instant(), s.timestampExpires()).toSeconds());
         });
+    if (!roles.isEmpty()) {
+      Instant now = clock.instant();
+      header(
+          out,
+          "warder_role_expiry_timestamp_seconds",
+          "gauge",
+          "When the current metadata of each role expires (Unix time); clients refuse it after.");
+      roles.forEach(
+          r ->
+              labelled(
+                  out, "warder_role_expiry_timestamp_seconds", r, r.expires().getEpochSecond()));
+      header(
+          out,
+          "warder_role_expires_in_seconds",
+          "gauge",
+          "Seconds until the current metadata of each role expires (negative: expired). Delegated"
+              + " roles are renewed by their publisher (warder publish renew ROLE), targets by the"
+              + " owner (warder-registry renew-targets), snapshot and timestamp by the server.");
+      roles.forEach(
+          r -> labelled(out, "warder_role_expires_in_seconds", r, r.left(now).toSeconds()));
+    }
     return out.toString();
+  }
+
+  private static void labelled(StringBuilder out, String name, RoleExpiry role, long value) {
+    out.append(name)
+        .append("{role=\"")
+        .append(escapeLabel(role.role()))
+        .append("\"} ")
+        .append(value)
+        .append('\n');
+  }
+
+  /**
+   * {@code value} as a label value of the text format: backslash, double quote and line feed
+   * escaped, so that no role name, whoever chose it, ends the value or the line.
+   */
+  static String escapeLabel(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 
   private static void header(StringBuilder out, String name, String type, String help) {

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,6 +36,7 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.warder.registry.catalogue.CatalogueReader;
 import org.warder.registry.repo.RegistryRepository;
+import org.warder.registry.repo.RoleExpiry;
 import org.warder.registry.storage.BlobStore;
 import org.warder.registry.storage.FileTokenStore;
 import org.warder.registry.storage.FileUploadSessions;
@@ -490,7 +492,13 @@ public final class RegistryServer implements AutoCloseable {
     } catch (Exception e) {
       status = Optional.empty();
     }
-    return metrics.render(status, settings.clock());
+    List<RoleExpiry> roles;
+    try {
+      roles = RegistryRepository.expiries(repository.store());
+    } catch (Exception e) {
+      roles = List.of();
+    }
+    return metrics.render(status, roles, settings.clock());
   }
 
   /**

@@ -50,7 +50,7 @@ final class StoreReads {
    */
   boolean handle(String path, Request request, Response response, Callback callback)
       throws IOException {
-    Optional<String> name = ContentFactory.metadataName(path);
+    Optional<String> name = ContentFactory.metadataName(path, referenced);
     Optional<String> sha256 =
         name.isPresent() ? Optional.empty() : ContentFactory.targetSha256(path, referenced);
     Optional<String> key =

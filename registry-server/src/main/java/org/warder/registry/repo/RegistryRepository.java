@@ -362,6 +362,11 @@ public final class RegistryRepository {
 
   /** Metadata file {@code name}, which must exist. */
   private byte[] read(String name) throws IOException {
+    return read(store, name);
+  }
+
+  /** Metadata file {@code name} of {@code store}, which must exist. */
+  private static byte[] read(RegistryStore store, String name) throws IOException {
     return store
         .metadata(name)
         .orElseThrow(
@@ -406,8 +411,12 @@ public final class RegistryRepository {
   }
 
   private Current current() throws IOException, SigningException {
+    return current(store);
+  }
+
+  private static Current current(RegistryStore store) throws IOException, SigningException {
     Repository repository =
-        Repository.start(Metadata.parse(read("1.root.json"), Root.class, "root"));
+        Repository.start(Metadata.parse(read(store, "1.root.json"), Root.class, "root"));
     for (long v = 2; ; v++) {
       Optional<byte[]> next = store.metadata(v + ".root.json");
       if (next.isEmpty()) {
@@ -415,18 +424,48 @@ public final class RegistryRepository {
       }
       repository.addRoot(Metadata.parse(next.get(), Root.class, "root"));
     }
-    byte[] timestampBytes = read(StoreKeys.TIMESTAMP);
+    byte[] timestampBytes = read(store, StoreKeys.TIMESTAMP);
     Metadata<Timestamp> timestamp = Metadata.parse(timestampBytes, Timestamp.class, "timestamp");
     long snapshotVersion = timestamp.signed().snapshotMeta().version();
     Metadata<Snapshot> snapshot =
-        Metadata.parse(read(snapshotVersion + ".snapshot.json"), Snapshot.class, "snapshot");
-    for (var entry : snapshot.signed().meta().entrySet()) {
-      String role = entry.getKey().substring(0, entry.getKey().length() - ".json".length());
-      String file = entry.getValue().version() + "." + Urls.quote(role) + ".json";
-      repository.putTargets(role, Metadata.parse(read(file), Targets.class, role));
+        Metadata.parse(read(store, snapshotVersion + ".snapshot.json"), Snapshot.class, "snapshot");
+    for (String role : listedRoles(snapshot.signed())) {
+      String file =
+          snapshot.signed().meta().get(role + ".json").version() + "." + Urls.quote(role) + ".json";
+      repository.putTargets(role, Metadata.parse(read(store, file), Targets.class, role));
     }
     repository.restore(Optional.of(snapshot), Optional.of(timestamp));
     return new Current(repository, timestampBytes);
+  }
+
+  /** The targets roles {@code snapshot} lists, in its order: top-level targets and delegated. */
+  private static List<String> listedRoles(Snapshot snapshot) {
+    return snapshot.meta().keySet().stream()
+        .map(file -> file.substring(0, file.length() - ".json".length()))
+        .toList();
+  }
+
+  /**
+   * The version and expiry of every role's current metadata in {@code store}, as clients see it
+   * (from the timestamp on, not verified: the registry wrote it): root, timestamp, snapshot, the
+   * top-level targets, then every delegated role the snapshot lists. Needs no key, so that the
+   * owner reads it from any host that reaches the store.
+   */
+  public static List<RoleExpiry> expiries(RegistryStore store)
+      throws IOException, SigningException {
+    Repository repository = current(store).repository();
+    List<RoleExpiry> roles = new ArrayList<>();
+    roles.add(RoleExpiry.of("root", repository.root().signed()));
+    roles.add(RoleExpiry.of("timestamp", repository.timestamp().orElseThrow().signed()));
+    Snapshot snapshot = repository.snapshot().orElseThrow().signed();
+    roles.add(RoleExpiry.of("snapshot", snapshot));
+    roles.add(RoleExpiry.of("targets", repository.targets("targets").orElseThrow().signed()));
+    for (String role : listedRoles(snapshot)) {
+      if (!role.equals("targets")) {
+        roles.add(RoleExpiry.of(role, repository.targets(role).orElseThrow().signed()));
+      }
+    }
+    return List.copyOf(roles);
   }
 
   /** The versions and expiry of the current timestamp. */
@@ -799,13 +838,93 @@ public final class RegistryRepository {
             problem -> {
               throw new IllegalArgumentException(problem);
             });
+    List<String> keyids = keys.stream().map(Key::keyId).toList();
+    DelegatedRole delegation = DelegatedRole.withPaths(role, keyids, threshold, true, paths);
+    boolean[] replaced = {false};
+    OptionalLong[] stale = {OptionalLong.empty()};
+    Resigned resigned =
+        resignTargets(
+            "delegate " + role,
+            targetsKey,
+            TARGETS_VALIDITY,
+            (repository, before) -> {
+              List<DelegatedRole> roles = new ArrayList<>(before.roles());
+              for (int i = 0; i < roles.size(); i++) {
+                if (roles.get(i).name().equals(role)) {
+                  roles.set(i, delegation);
+                  replaced[0] = true;
+                }
+              }
+              if (!replaced[0]) {
+                roles.add(delegation);
+              }
+              // Metadata already published for the role was signed for the old delegation: name
+              // its version.
+              Optional<Metadata<Targets>> existing = repository.targets(role);
+              if (replaced[0] && existing.isPresent()) {
+                DelegatedRole old = before.role(role).orElseThrow();
+                if (!Set.copyOf(old.keyids()).equals(Set.copyOf(keyids))
+                    || threshold > old.threshold()) {
+                  stale[0] = OptionalLong.of(existing.get().signed().version());
+                }
+              }
+              // keep only keys some delegation still names
+              Map<String, Key> allKeys = new LinkedHashMap<>(before.keys());
+              keys.forEach(k -> allKeys.put(k.keyId(), k));
+              Set<String> named = new LinkedHashSet<>();
+              roles.forEach(r -> named.addAll(r.keyids()));
+              allKeys.keySet().retainAll(named);
+              return new Delegations(allKeys, roles);
+            });
+    return new Delegated(
+        resigned.targets().version(),
+        resigned.snapshot(),
+        resigned.timestamp(),
+        replaced[0],
+        stale[0]);
+  }
+
+  /**
+   * Signs the next version of the top-level targets with {@code targetsKey}, which must satisfy
+   * root's targets role, listing the same targets and delegations, valid for {@code validity}; then
+   * writes it, a new snapshot and the timestamp. The owner runs it before the targets expire: the
+   * server cannot, it holds no targets key. Returns the new version and its expiry.
+   */
+  public RoleExpiry renewTargets(Duration validity, Signer targetsKey)
+      throws IOException, SigningException {
+    if (validity.isNegative() || validity.isZero()) {
+      throw new IllegalArgumentException(
+          "expected a positive validity for the top-level targets, found " + validity);
+    }
+    return resignTargets(
+            "renew the top-level targets", targetsKey, validity, (repository, before) -> before)
+        .targets();
+  }
+
+  /** How {@link #resignTargets} changes the delegations of the top-level targets. */
+  @FunctionalInterface
+  private interface DelegationsChange {
+    Delegations apply(Repository repository, Delegations before);
+  }
+
+  /** What {@link #resignTargets} signed: targets, and the snapshot and timestamp naming them. */
+  private record Resigned(RoleExpiry targets, long snapshot, long timestamp) {}
+
+  /**
+   * Under the writer lock and signer lease, signs the next top-level targets version, with the
+   * delegations {@code change} makes, valid for {@code validity}, with {@code targetsKey}; then
+   * writes it, a new snapshot and the timestamp. {@code what} names the change in refusals.
+   */
+  private Resigned resignTargets(
+      String what, Signer targetsKey, Duration validity, DelegationsChange change)
+      throws IOException, SigningException {
     WriterLock.Held lock = writerLock.acquire();
     try (lock) {
       SignerLease.Check signer = signerLease.check();
       if (!signer.held()) {
         throw new SigningException(
-            "cannot delegate "
-                + role
+            "cannot "
+                + what
                 + ": expected to hold the signer lease to sign the snapshot and timestamp, found it"
                 + " held by "
                 + signer.holder()
@@ -816,32 +935,13 @@ public final class RegistryRepository {
       Repository repository = loaded.repository();
       Targets current = repository.targets("targets").orElseThrow().signed();
       Delegations before = current.delegations().orElse(new Delegations(Map.of(), List.of()));
-      List<String> keyids = keys.stream().map(Key::keyId).toList();
-      DelegatedRole delegation = DelegatedRole.withPaths(role, keyids, threshold, true, paths);
-      List<DelegatedRole> roles = new ArrayList<>(before.roles());
-      boolean replaced = false;
-      for (int i = 0; i < roles.size(); i++) {
-        if (roles.get(i).name().equals(role)) {
-          roles.set(i, delegation);
-          replaced = true;
-        }
-      }
-      if (!replaced) {
-        roles.add(delegation);
-      }
-      // keep only keys some delegation still names
-      Map<String, Key> allKeys = new LinkedHashMap<>(before.keys());
-      keys.forEach(k -> allKeys.put(k.keyId(), k));
-      Set<String> named = new LinkedHashSet<>();
-      roles.forEach(r -> named.addAll(r.keyids()));
-      allKeys.keySet().retainAll(named);
       Targets next =
           new Targets(
               Signed.SPEC_VERSION,
               current.version() + 1,
-              clock.instant().plus(TARGETS_VALIDITY),
+              clock.instant().plus(validity),
               current.targets(),
-              Optional.of(new Delegations(allKeys, roles)));
+              Optional.of(change.apply(repository, before)));
       Metadata<Targets> signed = Metadata.of(next).signedBy(List.of(targetsKey));
       try {
         repository.checkTargetsSigned(signed);
@@ -854,24 +954,12 @@ public final class RegistryRepository {
                 + "); use the targets key(s) the current root names",
             e);
       }
-      // Metadata already published for the role was signed for the old delegation: name its
-      // version.
-      OptionalLong stale = OptionalLong.empty();
-      Optional<Metadata<Targets>> existing = repository.targets(role);
-      if (replaced && existing.isPresent()) {
-        DelegatedRole old = before.role(role).orElseThrow();
-        if (!Set.copyOf(old.keyids()).equals(Set.copyOf(keyids)) || threshold > old.threshold()) {
-          stale = OptionalLong.of(existing.get().signed().version());
-        }
-      }
       repository.putTargets("targets", signed);
       writeChanged(repository, Set.of("targets"), Optional.of(loaded.timestamp()), false);
-      return new Delegated(
-          next.version(),
+      return new Resigned(
+          RoleExpiry.of("targets", next),
           repository.snapshot().orElseThrow().signed().version(),
-          repository.timestamp().orElseThrow().signed().version(),
-          replaced,
-          stale);
+          repository.timestamp().orElseThrow().signed().version());
     }
   }
 
@@ -941,44 +1029,83 @@ public final class RegistryRepository {
    * the same names: no snapshot names them), then a new snapshot, then the timestamp in place of
    * {@code replacing}. The snapshot takes the first version above the current one that no file has
    * yet (a crash, or a node that lost the signer lease, may have left one): a snapshot file is
-   * never replaced, so one a committed timestamp names never changes.
+   * never replaced, so one a committed timestamp names never changes. A change that fails before
+   * its timestamp is in place (a full disk, a store that refuses) removes the files it wrote, so
+   * that nothing it wrote stays behind; none was served ({@code ReferencedBlobs#names}).
    *
    * @throws StoreConflictException when the timestamp is not {@code replacing} any more: another
-   *     node signed meanwhile, and nothing this change wrote is named by anything
+   *     node signed meanwhile, and nothing this change wrote is named by anything; its files stay
+   *     (the writer now may have written its own under the same names)
    */
   private void writeChanged(
       Repository repository, Set<String> changed, Optional<byte[]> replacing, boolean initialising)
       throws IOException, SigningException {
     Instant now = clock.instant();
-    for (String role : changed) {
-      Metadata<Targets> t = repository.targets(role).orElseThrow();
-      store.putMetadata(t.signed().version() + "." + Urls.quote(role) + ".json", t.toBytes());
-    }
-    failPoint(!initialising, FailPoints.PUBLISH_AFTER_ROLE);
-    long version = repository.snapshot().map(s -> s.signed().version() + 1).orElse(1L);
-    for (int tries = 1; ; tries++, version++) {
-      Metadata<Snapshot> snapshot =
-          repository.snapshot(version, now.plus(SNAPSHOT_VALIDITY), List.of(snapshotKey));
-      if (store.createMetadata(version + ".snapshot.json", snapshot.toBytes())) {
-        break;
+    Map<String, byte[]> written = new LinkedHashMap<>();
+    byte[] timestamp = new byte[0];
+    try {
+      for (String role : changed) {
+        Metadata<Targets> t = repository.targets(role).orElseThrow();
+        String name = t.signed().version() + "." + Urls.quote(role) + ".json";
+        byte[] bytes = t.toBytes();
+        store.putMetadata(name, bytes);
+        written.put(name, bytes);
       }
-      if (tries == MAX_SNAPSHOT_TRIES) {
-        throw new IOException(
-            "expected a free snapshot version from "
-                + (version - tries + 1)
-                + " on in "
-                + store.describe()
-                + ", found "
-                + tries
-                + " versions taken by files no timestamp names; remove the unnamed N.snapshot.json"
-                + " files above the current timestamp's snapshot version");
+      failPoint(!initialising, FailPoints.PUBLISH_AFTER_ROLE);
+      long version = repository.snapshot().map(s -> s.signed().version() + 1).orElse(1L);
+      for (int tries = 1; ; tries++, version++) {
+        byte[] snapshot =
+            repository
+                .snapshot(version, now.plus(SNAPSHOT_VALIDITY), List.of(snapshotKey))
+                .toBytes();
+        if (store.createMetadata(version + ".snapshot.json", snapshot)) {
+          written.put(version + ".snapshot.json", snapshot);
+          break;
+        }
+        if (tries == MAX_SNAPSHOT_TRIES) {
+          throw new IOException(
+              "expected a free snapshot version from "
+                  + (version - tries + 1)
+                  + " on in "
+                  + store.describe()
+                  + ", found "
+                  + tries
+                  + " versions taken by files no timestamp names; remove the unnamed"
+                  + " N.snapshot.json files above the current timestamp's snapshot version");
+        }
       }
+      failPoint(!initialising, FailPoints.PUBLISH_AFTER_SNAPSHOT);
+      timestamp =
+          repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)).toBytes();
+      store.putTimestamp(timestamp, replacing);
+    } catch (StoreConflictException e) {
+      throw e;
+    } catch (IOException | SigningException | RuntimeException e) {
+      removeUnnamed(written, timestamp, e);
+      throw e;
     }
-    failPoint(!initialising, FailPoints.PUBLISH_AFTER_SNAPSHOT);
-    store.putTimestamp(
-        repository.timestamp(now.plus(TIMESTAMP_VALIDITY), List.of(timestampKey)).toBytes(),
-        replacing);
     failPoint(!initialising, FailPoints.PUBLISH_AFTER_TIMESTAMP);
+  }
+
+  /**
+   * Removes the files {@code written} by a change that failed with {@code failure}, unless its
+   * {@code timestamp} is in place after all (a write reported as failed that landed); a file that
+   * cannot be removed is added to {@code failure}, and no snapshot names it.
+   */
+  private void removeUnnamed(Map<String, byte[]> written, byte[] timestamp, Exception failure) {
+    try {
+      if (store
+          .metadata(StoreKeys.TIMESTAMP)
+          .map(now -> Arrays.equals(now, timestamp))
+          .orElse(false)) {
+        return;
+      }
+      for (Map.Entry<String, byte[]> file : written.entrySet()) {
+        store.deleteMetadata(file.getKey(), file.getValue());
+      }
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   private static void failPoint(boolean armed, String name) {

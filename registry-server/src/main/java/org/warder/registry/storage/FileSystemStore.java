@@ -236,6 +236,15 @@ public final class FileSystemStore implements RegistryStore {
     AtomicFiles.write(layout.metadata().resolve(name), bytes);
   }
 
+  @Override
+  public void deleteMetadata(String name, byte[] bytes) throws IOException {
+    Optional<byte[]> now = metadata(name);
+    if (now.isPresent() && Arrays.equals(now.get(), bytes)) {
+      Files.deleteIfExists(layout.metadata().resolve(name));
+      AtomicFiles.syncDirectory(layout.metadata());
+    }
+  }
+
   /**
    * Temporary file, fsync, then a hard link under the name (which fails when the name exists: the
    * check and the write are one step), directory fsync.

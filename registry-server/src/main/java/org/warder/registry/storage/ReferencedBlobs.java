@@ -26,6 +26,10 @@ import org.warder.signing.tuf.Urls;
  * what a crash left of a refused or unfinished change, named by no snapshot, and references
  * nothing. Only referenced blobs are served, and {@code warder-registry gc} keeps exactly them.
  *
+ * <p>The same reading says which metadata files are committed ({@link #names}): only those are
+ * served, so a role file or snapshot that a failed or unfinished change wrote is never reachable,
+ * and the bytes a later change writes under its name are the first any client sees.
+ *
  * <p>The set is read again when {@code timestamp.json} changes (every change of the repository
  * writes one); a retained role file never changes, so each is parsed once. Thread-safe.
  */
@@ -37,7 +41,14 @@ public final class ReferencedBlobs {
   private final Map<String, Set<String>> byFile = new HashMap<>();
 
   private Object timestampVersion = "none";
-  private Set<String> referenced = Set.of();
+  private Committed committed = new Committed(0, Map.of(), Set.of());
+
+  /**
+   * What the current timestamp commits: its snapshot's version, the version that snapshot lists for
+   * each role (by the role's name as quoted in file names) and the sha256s retained role files
+   * reference.
+   */
+  private record Committed(long snapshot, Map<String, Long> roles, Set<String> blobs) {}
 
   public ReferencedBlobs(RegistryStore store) {
     this.store = store;
@@ -49,7 +60,35 @@ public final class ReferencedBlobs {
   }
 
   /** Every sha256 retained metadata references, as of the current {@code timestamp.json}. */
-  public synchronized Set<String> all() throws IOException {
+  public Set<String> all() throws IOException {
+    return committed().blobs();
+  }
+
+  /**
+   * Whether the committed metadata names metadata file {@code name}, so that it may be served:
+   * {@code timestamp.json}, every root (only initialisation writes roots, the first one last),
+   * snapshot versions up to the one the timestamp names, and role files up to the version that
+   * snapshot lists. A file above those versions is what a failed or unfinished change left: no
+   * client may see it, since the next change writes its own bytes under that name.
+   */
+  public boolean names(String name) throws IOException {
+    if (name.equals(StoreKeys.TIMESTAMP)) {
+      return true;
+    }
+    Matcher m = ROLE_FILE.matcher(name);
+    if (!m.matches()) {
+      return false;
+    }
+    if (m.group(2).equals("root")) {
+      return true;
+    }
+    BigInteger version = new BigInteger(m.group(1));
+    Committed now = committed();
+    Long limit = m.group(2).equals("snapshot") ? now.snapshot() : now.roles().get(m.group(2));
+    return limit != null && version.compareTo(BigInteger.valueOf(limit)) <= 0;
+  }
+
+  private synchronized Committed committed() throws IOException {
     Object version;
     byte[] timestamp;
     try {
@@ -71,13 +110,13 @@ public final class ReferencedBlobs {
           e);
     }
     if (!version.equals(timestampVersion)) {
-      referenced = read(timestamp);
+      committed = read(timestamp);
       timestampVersion = version;
     }
-    return referenced;
+    return committed;
   }
 
-  private Set<String> read(byte[] timestamp) throws IOException {
+  private Committed read(byte[] timestamp) throws IOException {
     long snapshotVersion =
         parse(StoreKeys.TIMESTAMP, timestamp, Timestamp.class, "timestamp")
             .snapshotMeta()
@@ -111,7 +150,9 @@ public final class ReferencedBlobs {
       }
       all.addAll(of);
     }
-    return Set.copyOf(all);
+    Map<String, Long> byQuotedName = new HashMap<>();
+    roleOfFileName.forEach((quoted, role) -> byQuotedName.put(quoted, listed.get(role)));
+    return new Committed(snapshotVersion, Map.copyOf(byQuotedName), Set.copyOf(all));
   }
 
   private <T extends org.warder.signing.tuf.Signed> T parse(String name, Class<T> type, String role)

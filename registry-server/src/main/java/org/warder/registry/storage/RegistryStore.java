@@ -96,6 +96,13 @@ public interface RegistryStore {
   boolean createMetadata(String name, byte[] bytes) throws IOException;
 
   /**
+   * Deletes the versioned metadata file {@code name} while it holds {@code bytes}: what a change
+   * that failed before its timestamp was in place wrote, which nothing names. A file holding other
+   * bytes (another writer's) stays; an absent one is no error.
+   */
+  void deleteMetadata(String name, byte[] bytes) throws IOException;
+
+  /**
    * Replaces {@code timestamp.json} atomically (readers see the old or the new bytes), only while
    * it still holds {@code replacing} (while there is none, when empty): the compare and the write
    * are one step, so a writer that built on an older timestamp never replaces a newer one.

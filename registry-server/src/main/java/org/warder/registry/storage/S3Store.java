@@ -447,6 +447,18 @@ public final class S3Store implements RegistryStore {
     return put(name, bytes, IMMUTABLE, r -> r.ifNoneMatch("*"));
   }
 
+  @Override
+  public void deleteMetadata(String name, byte[] bytes) throws IOException {
+    if (holds(name, bytes)) {
+      String key = metadataKey(name);
+      try {
+        s3.deleteObject(r -> r.bucket(bucket).key(key));
+      } catch (SdkException e) {
+        throw failed("delete", key, e);
+      }
+    }
+  }
+
   /**
    * Reads the timestamp and its ETag, compares the bytes with {@code replacing}, and puts the new
    * one with {@code If-Match} on that ETag ({@code If-None-Match: *} when there was none): a write

@@ -123,6 +123,9 @@ class S3ServingTest {
     assertThat(timestamp.body()).isEqualTo(store.metadata("timestamp.json").orElseThrow());
     assertThat(timestamp.headers().firstValue("Cache-Control")).hasValue("no-cache");
     assertThat(http.send("GET", "/metadata/2.root.json", null).statusCode()).isEqualTo(404);
+    // what a failed change left, named by no snapshot
+    store.putMetadata("2.releases.json", store.metadata("1.releases.json").orElseThrow());
+    assertThat(http.send("GET", "/metadata/2.releases.json", null).statusCode()).isEqualTo(404);
 
     var client = registry.client(tmp.resolve("client"));
     client.refresh();
@@ -149,6 +152,10 @@ class S3ServingTest {
 
     assertThat(http.send("GET", "/metadata/timestamp.json", null).statusCode()).isEqualTo(200);
     assertThat(http.send("GET", "/metadata/2.root.json", null).statusCode()).isEqualTo(404);
+    store.putMetadata("2.releases.json", store.metadata("1.releases.json").orElseThrow());
+    assertThat(http.send("GET", "/metadata/2.releases.json", null).statusCode())
+        .as("a file no snapshot names: not redirected")
+        .isEqualTo(404);
     String unpublished = Digests.sha256Hex(new byte[] {9});
     assertThat(
             http.send("GET", "/targets/releases/x/y/" + unpublished + ".base.txz", null)

@@ -186,6 +186,25 @@ abstract class RegistryStoreContract {
   }
 
   @Test
+  void aFailedChangeDeletesOnlyTheBytesItWrote() throws Exception {
+    RegistryStore store = store();
+    byte[] mine = "{\"releases\":3,\"by\":\"a\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] theirs = "{\"releases\":3,\"by\":\"b\"}".getBytes(StandardCharsets.UTF_8);
+    store.putMetadata("3.releases.json", theirs);
+
+    store.deleteMetadata("3.releases.json", mine);
+    assertThat(store.metadata("3.releases.json"))
+        .as("another writer's bytes stay")
+        .hasValue(theirs);
+
+    store.putMetadata("3.releases.json", mine);
+    store.deleteMetadata("3.releases.json", mine);
+    assertThat(store.metadata("3.releases.json")).isEmpty();
+    assertThat(store.metadataNames()).isEmpty();
+    store.deleteMetadata("3.releases.json", mine); // absent: no error
+  }
+
+  @Test
   void theTimestampIsReplacedOnlyWhileItHoldsWhatTheWriterRead() throws Exception {
     RegistryStore store = store();
     byte[] v1 = "{\"timestamp\":1}".getBytes(StandardCharsets.UTF_8);

@@ -178,6 +178,11 @@ public final class TestRegistry implements AutoCloseable {
     return new TufClient(dir, url(), root());
   }
 
+  /** The bytes of metadata file {@code name} as stored now. */
+  public byte[] metadataBytes(String name) throws IOException {
+    return repository.store().metadata(name).orElseThrow();
+  }
+
   /** Every file of the metadata directory with its content, to compare states. */
   public Map<String, String> metadataFiles() {
     return TestFiles.digests(layout.metadata());

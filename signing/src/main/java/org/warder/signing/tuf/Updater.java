@@ -350,11 +350,41 @@ public final class Updater {
    */
   public void download(TargetFile target, List<URI> targetMirrors, Path destination)
       throws IOException, TufException {
+    download(target, targetMirrors, destination, Optional.empty());
+  }
+
+  /**
+   * {@link #download(TargetFile, List, Path)}, handing the verified bytes of the target to {@code
+   * verified} as well, in order and each once: when {@link ChunkHashes} are signed for the target,
+   * every chunk as soon as it matched its signed sha256, while the download goes on (a chunk that
+   * fails is dropped and the next mirror continues from the last chunk that matched; a part file an
+   * earlier run left is checked chunk by chunk and kept up to its last good chunk); without them,
+   * the whole file once it matched. No byte that was not verified reaches {@code verified}.
+   * Returning normally means every byte was handed on and the whole file matched its signed length
+   * and hashes; {@code verified} is not closed.
+   */
+  public void download(
+      TargetFile target, List<URI> targetMirrors, Path destination, OutputStream verified)
+      throws IOException, TufException {
+    download(target, targetMirrors, destination, Optional.of(verified));
+  }
+
+  private void download(
+      TargetFile target, List<URI> targetMirrors, Path destination, Optional<OutputStream> verified)
+      throws IOException, TufException {
     LengthAndHashes.digests(target.path(), target.hashes()); // refuse unknown hashes up front
+    Optional<ChunkHashes> chunks = ChunkHashes.of(target);
+    Optional<ChunkForwarder> forwarder =
+        verified.isPresent() && chunks.isPresent()
+            ? Optional.of(new ChunkForwarder(target, chunks.get(), verified.get()))
+            : Optional.empty();
     String relative = targetUrlPath(target);
     Path dir = destination.toAbsolutePath().getParent();
     PrivateFiles.createDirectories(dir);
     Path part = dir.resolve("." + destination.getFileName() + ".part");
+    if (forwarder.isPresent() && Files.exists(part)) {
+      forwardFromPart(part, forwarder.get()); // what an earlier run left, up to its last good chunk
+    }
     List<Exception> failures = new ArrayList<>();
     for (URI mirror : targetMirrors) {
       URI url = URI.create(Urls.directory(mirror) + relative);
@@ -364,6 +394,9 @@ public final class Updater {
           if (have > target.length()) {
             Files.delete(part);
             have = 0;
+          }
+          if (forwarder.isPresent()) {
+            resume(forwarder.get(), part, have);
           }
           // The bytes are hashed as they arrive (those of an earlier attempt read back first),
           // so the file is read once; the length and hashes are checked before the move.
@@ -376,11 +409,12 @@ public final class Updater {
           if (have < target.length() || target.length() == 0) {
             PrivateFiles.createFileIfAbsent(
                 part); // a target may hold a jail's files: never others'
-            try (OutputStream out =
+            try (OutputStream file =
                 Files.newOutputStream(
                     part,
                     java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND)) {
+              OutputStream out = forwarder.isPresent() ? tee(file, forwarder.get()) : file;
               fetcher.fetchFrom(url, have, target.length(), hashed.teeTo(out));
             }
           }
@@ -389,8 +423,27 @@ public final class Updater {
               java.nio.channels.FileChannel.open(part, java.nio.file.StandardOpenOption.WRITE)) {
             channel.force(true);
           }
+          if (forwarder.isPresent() && forwarder.get().forwarded() != target.length()) {
+            throw new IOException(
+                target.path()
+                    + ": expected every chunk handed on once the file matched, found "
+                    + forwarder.get().forwarded()
+                    + " of "
+                    + target.length()
+                    + " bytes");
+          }
           AtomicFiles.move(part, destination);
+          if (verified.isPresent() && forwarder.isEmpty()) {
+            try (InputStream in = Files.newInputStream(destination)) {
+              in.transferTo(verified.get());
+            }
+          }
           return;
+        } catch (VerificationIOException e) {
+          // a chunk from this mirror failed: keep what matched, the next mirror goes on from there
+          truncate(part, forwarder.orElseThrow().forwarded());
+          failures.add(e.reason());
+          break;
         } catch (FetchStatusException | FetchTooLargeException | TufException e) {
           Files.deleteIfExists(part); // wrong bytes or no such file here: try the next mirror
           failures.add(e);
@@ -403,8 +456,76 @@ public final class Updater {
         }
       }
     }
-    Files.deleteIfExists(part);
+    if (forwarder.isPresent() && forwarder.get().forwarded() > 0) {
+      truncate(part, forwarder.get().forwarded()); // the chunks that matched: the next run's start
+    } else {
+      Files.deleteIfExists(part);
+    }
     throwFirst(failures);
+  }
+
+  /**
+   * Hands on the chunks of {@code part} (what an earlier run left) that match, and cuts the file
+   * after the last of them.
+   */
+  private static void forwardFromPart(Path part, ChunkForwarder forwarder) throws IOException {
+    forwarder.resumeAt(0);
+    try (InputStream in = Files.newInputStream(part)) {
+      in.transferTo(forwarder);
+    } catch (VerificationIOException e) {
+      // bytes that do not match their chunk: fetched again
+    }
+    truncate(part, forwarder.forwarded());
+  }
+
+  /**
+   * Makes {@code forwarder} expect byte {@code have} of the target next, handing it what {@code
+   * part} holds beyond what was handed on (a chunk begun in an attempt that was cut short).
+   */
+  private static void resume(ChunkForwarder forwarder, Path part, long have) throws IOException {
+    if (have <= forwarder.forwarded()) {
+      forwarder.resumeAt(have);
+      return;
+    }
+    forwarder.resumeAt(forwarder.forwarded());
+    try (InputStream in = Files.newInputStream(part)) {
+      in.skipNBytes(forwarder.forwarded());
+      byte[] buffer = new byte[256 * 1024];
+      long left = have - forwarder.forwarded();
+      while (left > 0) {
+        int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, left));
+        if (n == 0) {
+          throw new IOException(part + " shrank while it was read");
+        }
+        forwarder.write(buffer, 0, n);
+        left -= n;
+      }
+    }
+  }
+
+  private static void truncate(Path part, long length) throws IOException {
+    if (Files.exists(part)) {
+      try (var channel =
+          java.nio.channels.FileChannel.open(part, java.nio.file.StandardOpenOption.WRITE)) {
+        channel.truncate(length);
+      }
+    }
+  }
+
+  /** Writes to {@code file}, then to {@code forwarder}. */
+  private static OutputStream tee(OutputStream file, ChunkForwarder forwarder) {
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        file.write(b, off, len);
+        forwarder.write(b, off, len);
+      }
+    };
   }
 
   /** Attempts per mirror for one target download, each resuming where the last one stopped. */

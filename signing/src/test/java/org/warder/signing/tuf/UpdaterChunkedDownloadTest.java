@@ -1,0 +1,218 @@
+package org.warder.signing.tuf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.warder.signing.Digests;
+import org.warder.signing.testing.RepositorySimulator;
+
+/**
+ * A target with signed chunk hashes is handed on chunk by chunk while it downloads, each chunk only
+ * after it matched: over one mirror, two mirrors of which the first serves a bad chunk, and a part
+ * file an earlier run left with a bad tail. Whatever happens, what was handed on is a prefix of the
+ * signed file, each byte once.
+ */
+class UpdaterChunkedDownloadTest {
+  private static final String PATH = "releases/14.2-RELEASE/amd64/base.txz";
+  private static final int SIZE = ChunkHashes.MIN_SIZE;
+  private static final URI BAD_MIRROR = URI.create("https://bad.test/targets/");
+
+  @TempDir Path tmp;
+  private UpdaterFixture f;
+  private byte[] good;
+  private TargetFile info;
+  private Path dest;
+  private Path part;
+
+  /** Every write reaching the consumer, in order. */
+  private final List<byte[]> handedOn = new ArrayList<>();
+
+  /** The mirror and offset of every target request. */
+  private final List<String> requests = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    f = new UpdaterFixture(tmp);
+    good = new byte[4 * SIZE + 37_856];
+    new Random(11).nextBytes(good);
+    ChunkHashes chunks = ChunkHashes.of(new ByteArrayInputStream(good), good.length, SIZE);
+    f.repo.putTargetFile(
+        "targets",
+        new TargetFile(
+            PATH,
+            good.length,
+            Map.of("sha256", Digests.sha256Hex(good)),
+            Optional.of(chunks.addTo(Optional.empty()))),
+        good);
+    f.repo.publish();
+    info = f.updater().targetInfo(PATH);
+    dest = f.targetDir.resolve("base.txz");
+    part = f.targetDir.resolve(".base.txz.part");
+  }
+
+  /** The simulated repository, and {@code BAD_MIRROR} serving {@code bad} for the target. */
+  private Fetcher mirrors(byte[] bad) {
+    return new Fetcher() {
+      @Override
+      public void fetch(URI url, long maxLength, OutputStream sink) throws IOException {
+        fetchFrom(url, 0, maxLength, sink);
+      }
+
+      @Override
+      public void fetchFrom(URI url, long offset, long maxLength, OutputStream sink)
+          throws IOException {
+        if (url.toString().startsWith(BAD_MIRROR.toString())) {
+          requests.add("bad@" + offset);
+          sink.write(bad, (int) offset, bad.length - (int) offset);
+          return;
+        }
+        if (url.toString().startsWith(RepositorySimulator.TARGETS_URL.toString())) {
+          requests.add("good@" + offset);
+        }
+        f.repo.fetchFrom(url, offset, maxLength, sink);
+      }
+    };
+  }
+
+  private void download(Fetcher fetcher, List<URI> mirrors) throws Exception {
+    Updater u =
+        new Updater(
+            new MetadataDirectory(f.metadataDir),
+            List.of(RepositorySimulator.METADATA_URL),
+            fetcher,
+            Clock.fixed(f.clock, ZoneOffset.UTC),
+            UpdaterConfig.defaults());
+    u.targetInfo(PATH);
+    u.download(
+        info,
+        mirrors,
+        dest,
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            handedOn.add(Arrays.copyOfRange(b, off, off + len));
+          }
+        });
+  }
+
+  private byte[] received() {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    handedOn.forEach(all::writeBytes);
+    return all.toByteArray();
+  }
+
+  private byte[] corrupt(int at) {
+    byte[] bad = good.clone();
+    bad[at] ^= 1;
+    return bad;
+  }
+
+  @Test
+  void testEveryChunkHandedOnWholeOnceItMatched() throws Exception {
+    download(mirrors(good), List.of(RepositorySimulator.TARGETS_URL));
+    assertThat(handedOn.stream().map(b -> b.length))
+        .containsExactly(SIZE, SIZE, SIZE, SIZE, 37_856);
+    assertThat(received()).isEqualTo(good);
+    assertThat(dest).hasBinaryContent(good);
+    assertThat(part).doesNotExist();
+  }
+
+  @Test
+  void testABadChunkFromTheFirstMirror_theNextGoesOnFromTheLastGoodChunk() throws Exception {
+    download(mirrors(corrupt(2 * SIZE + 5)), List.of(BAD_MIRROR, RepositorySimulator.TARGETS_URL));
+    assertThat(requests).containsExactly("bad@0", "good@" + 2 * SIZE);
+    assertThat(received()).as("each byte once, none of the bad chunk").isEqualTo(good);
+    assertThat(dest).hasBinaryContent(good);
+  }
+
+  @Test
+  void testABadChunkOnTheOnlyMirror_failsNamingIt_afterHandingOnOnlyTheGoodOnes() throws Exception {
+    assertThatThrownBy(() -> download(mirrors(corrupt(3 * SIZE)), List.of(BAD_MIRROR)))
+        .isInstanceOf(DigestMismatchException.class)
+        .hasMessageContaining("chunk 3");
+    assertThat(received()).isEqualTo(Arrays.copyOf(good, 3 * SIZE));
+    assertThat(dest).doesNotExist();
+    assertThat(part)
+        .as("the chunks that matched stay for the next run")
+        .hasBinaryContent(Arrays.copyOf(good, 3 * SIZE));
+  }
+
+  @Test
+  void testALeftoverPartWithABadTail_isKeptUpToItsLastGoodChunk() throws Exception {
+    byte[] leftover = Arrays.copyOf(good, 3 * SIZE + 100);
+    leftover[2 * SIZE + 1] ^= 1;
+    Files.write(part, leftover);
+    download(mirrors(good), List.of(RepositorySimulator.TARGETS_URL));
+    assertThat(requests).containsExactly("good@" + 2 * SIZE);
+    assertThat(received()).isEqualTo(good);
+    assertThat(dest).hasBinaryContent(good);
+  }
+
+  @Test
+  void testACutTransfer_resumesInsideAChunkAndHandsItOnOnce() throws Exception {
+    int[] calls = {0};
+    Fetcher cutOnce =
+        new Fetcher() {
+          @Override
+          public void fetch(URI url, long maxLength, OutputStream sink) throws IOException {
+            fetchFrom(url, 0, maxLength, sink);
+          }
+
+          @Override
+          public void fetchFrom(URI url, long offset, long maxLength, OutputStream sink)
+              throws IOException {
+            if (!url.toString().startsWith(RepositorySimulator.TARGETS_URL.toString())) {
+              f.repo.fetchFrom(url, offset, maxLength, sink);
+              return;
+            }
+            requests.add("good@" + offset);
+            if (calls[0]++ == 0) {
+              int cut = SIZE + 12_345; // inside chunk 1
+              sink.write(good, 0, cut);
+              throw new IOException("connection reset");
+            }
+            f.repo.fetchFrom(url, offset, maxLength, sink);
+          }
+        };
+    download(cutOnce, List.of(RepositorySimulator.TARGETS_URL));
+    assertThat(requests).containsExactly("good@0", "good@" + (SIZE + 12_345));
+    assertThat(received()).isEqualTo(good);
+  }
+
+  @Test
+  void testATargetWithoutChunks_isHandedOnWholeOnceVerified() throws Exception {
+    byte[] plain = Arrays.copyOf(good, 100_000);
+    f.repo.addTarget("targets", "plain/file", plain);
+    f.repo.publish();
+    info = f.updater().targetInfo("plain/file");
+    Updater u = f.updater();
+    u.targetInfo("plain/file");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    u.download(info, List.of(RepositorySimulator.TARGETS_URL), dest, out);
+    assertThat(out.toByteArray()).isEqualTo(plain);
+    assertThat(dest).hasBinaryContent(plain);
+  }
+}
