@@ -20,7 +20,7 @@ import org.warder.client.fetch.HttpSettings;
 import org.warder.client.progress.ProgressListener;
 import org.warder.client.progress.Reporter;
 import org.warder.registry.testing.ServerProcess;
-import org.warder.registry.testing.SmallDisk;
+import org.warder.registry.testing.SmallFileSystem;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.signing.Digests;
 import org.warder.signing.testing.TestFiles;
@@ -48,17 +48,16 @@ class UploadFaultsTest {
   @Test
   void testUpload_biggerThanTheFreeSpace_failsClearlyLeavesNothingAndGoesThroughOnceFreed()
       throws Exception {
-    try (SmallDisk disk = SmallDisk.mount(tmp.resolve("disk"), 40);
-        TestRegistry registry = TestRegistry.create(disk.path()).start()) {
+    try (SmallFileSystem disk = SmallFileSystem.mount(tmp.resolve("disk"), 40L * MIB);
+        TestRegistry registry = TestRegistry.create(disk.root()).start()) {
       RegistryClient client =
           new RegistryClient(
               registry.url(),
               registry.token("acme", "acme"),
               HttpSettings.defaults(),
               Reporter.silent());
-      Path ballast = disk.path().resolve("ballast");
-      disk.fillLeaving(ballast, 20 * MIB);
-      long free = disk.free();
+      disk.leaveFree(20 * MIB / SmallFileSystem.PAGE);
+      long free = disk.freeBytes();
       Path file = tmp.resolve("release.txz");
       String sha256 = write(file, 32 * MIB, 1); // two chunks: the second does not fit
 
@@ -76,10 +75,10 @@ class UploadFaultsTest {
         assertThat(TestFiles.digests(registry.layout.uploads()))
             .as("the session of attempt %d is cancelled, its bytes gone", attempt)
             .isEmpty();
-        assertThat(disk.free()).isGreaterThanOrEqualTo(free - 256 * 1024);
+        assertThat(disk.freeBytes()).isGreaterThanOrEqualTo(free - 256 * 1024);
       }
 
-      Files.delete(ballast);
+      disk.free();
       client.upload(file, sha256, 32 * MIB, ProgressListener.NONE);
       assertThat(client.hasBlob(sha256)).isTrue();
       assertThat(TestFiles.digests(registry.layout.uploads())).isEmpty();

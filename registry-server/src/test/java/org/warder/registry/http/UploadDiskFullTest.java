@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.registry.testing.Http;
 import org.warder.registry.testing.Publisher;
-import org.warder.registry.testing.SmallDisk;
+import org.warder.registry.testing.SmallFileSystem;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.signing.Digests;
 import org.warder.signing.testing.TestFiles;
@@ -26,14 +26,14 @@ class UploadDiskFullTest {
   private static final int MIB = 1024 * 1024;
 
   @TempDir Path tmp;
-  private SmallDisk disk;
+  private SmallFileSystem disk;
   private TestRegistry registry;
   private Publisher publisher;
 
   @BeforeEach
   void setUp() throws Exception {
-    disk = SmallDisk.mount(tmp.resolve("disk"), 16);
-    registry = TestRegistry.create(disk.path()).start();
+    disk = SmallFileSystem.mount(tmp.resolve("disk"), 16L * MIB);
+    registry = TestRegistry.create(disk.root()).start();
     publisher = registry.publisher(registry.token("acme", "acme"));
   }
 
@@ -49,13 +49,12 @@ class UploadDiskFullTest {
 
   @Test
   void testPatch_aChunkThatDoesNotFitKeepsNothingAndIs507WithTheOffset() throws Exception {
-    Path ballast = disk.path().resolve("ballast");
-    disk.fillLeaving(ballast, 3 * MIB);
+    disk.leaveFree(3 * MIB / SmallFileSystem.PAGE);
     byte[] blob = new byte[6 * MIB];
     new Random(16).nextBytes(blob);
     String uuid = publisher.start();
     assertThat(publisher.patch(uuid, blob, 0, MIB).statusCode()).isEqualTo(202);
-    long freeAfterFirstChunk = disk.free();
+    long freeAfterFirstChunk = disk.freeBytes();
 
     HttpResponse<byte[]> full = publisher.patch(uuid, blob, MIB, blob.length);
 
@@ -67,7 +66,7 @@ class UploadDiskFullTest {
         .contains("session is at byte " + MIB + " again");
     assertThat(full.headers().firstValue("Upload-Offset")).hasValue(String.valueOf(MIB));
     assertThat(Files.size(registry.layout.uploadData(uuid))).isEqualTo(MIB);
-    assertThat(disk.free())
+    assertThat(disk.freeBytes())
         .as("the bytes of the chunk that failed are freed")
         .isGreaterThanOrEqualTo(freeAfterFirstChunk - 64 * 1024);
     HttpResponse<byte[]> head = publisher.send("HEAD", "/api/v1/uploads/" + uuid, null);
@@ -77,7 +76,7 @@ class UploadDiskFullTest {
         .isEqualTo(204);
     assertThat(TestFiles.digests(registry.layout.uploads())).isEmpty();
 
-    Files.delete(ballast);
+    disk.free();
     assertThat(publisher.upload(blob, 2 * MIB)).isEqualTo(Digests.sha256Hex(blob));
     assertThat(TestFiles.digests(registry.layout.uploads())).isEmpty();
   }

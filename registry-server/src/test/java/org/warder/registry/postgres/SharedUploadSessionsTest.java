@@ -41,7 +41,7 @@ import org.warder.registry.testing.Http;
 import org.warder.registry.testing.PostgresDatabase;
 import org.warder.registry.testing.Publisher;
 import org.warder.registry.testing.S3ProxyServer;
-import org.warder.registry.testing.SmallDisk;
+import org.warder.registry.testing.SmallFileSystem;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.signing.Digests;
 import org.warder.signing.testing.TestFiles;
@@ -206,12 +206,13 @@ class SharedUploadSessionsTest {
     assertThat(on(0, token).patch(uuid, content, 0, 100_000).statusCode()).isEqualTo(202);
 
     // node 1 receives chunks in its uploads-incoming/ first: a 1 MiB disk there
-    try (SmallDisk incoming = SmallDisk.mount(registry.layout.uploadsIncoming(), 1)) {
+    try (SmallFileSystem incoming =
+        SmallFileSystem.mount(registry.layout.uploadsIncoming(), 1024 * 1024)) {
       HttpResponse<byte[]> full = on(1, token).patch(uuid, content, 100_000, content.length);
       assertThat(full.statusCode()).isEqualTo(507);
       assertThat(Http.errorCode(full)).isEqualTo("UPLOAD_NOT_STORED");
       assertThat(full.headers().firstValue("Upload-Offset")).hasValue("100000");
-      assertThat(TestFiles.digests(incoming.path())).as("the partial chunk is deleted").isEmpty();
+      assertThat(TestFiles.digests(incoming.root())).as("the partial chunk is deleted").isEmpty();
     }
     assertThat(offset(on(2, token), uuid)).isEqualTo(100_000);
     assertThat(parts()).isEqualTo(1);
