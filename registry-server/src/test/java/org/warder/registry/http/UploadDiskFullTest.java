@@ -6,8 +6,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.registry.testing.Http;
@@ -26,58 +24,42 @@ class UploadDiskFullTest {
   private static final int MIB = 1024 * 1024;
 
   @TempDir Path tmp;
-  private SmallFileSystem disk;
-  private TestRegistry registry;
-  private Publisher publisher;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    disk = SmallFileSystem.mount(tmp.resolve("disk"), 16L * MIB);
-    registry = TestRegistry.create(disk.root()).start();
-    publisher = registry.publisher(registry.token("acme", "acme"));
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    if (registry != null) {
-      registry.close();
-    }
-    if (disk != null) {
-      disk.close();
-    }
-  }
 
   @Test
   void testPatch_aChunkThatDoesNotFitKeepsNothingAndIs507WithTheOffset() throws Exception {
-    disk.leaveFree(3 * MIB / SmallFileSystem.PAGE);
-    byte[] blob = new byte[6 * MIB];
-    new Random(16).nextBytes(blob);
-    String uuid = publisher.start();
-    assertThat(publisher.patch(uuid, blob, 0, MIB).statusCode()).isEqualTo(202);
-    long freeAfterFirstChunk = disk.freeBytes();
+    try (SmallFileSystem disk = SmallFileSystem.mount(tmp.resolve("disk"), 16L * MIB);
+        TestRegistry registry = TestRegistry.create(disk.root()).start()) {
+      Publisher publisher = registry.publisher(registry.token("acme", "acme"));
+      disk.leaveFree(3 * MIB / SmallFileSystem.PAGE);
+      byte[] blob = new byte[6 * MIB];
+      new Random(16).nextBytes(blob);
+      String uuid = publisher.start();
+      assertThat(publisher.patch(uuid, blob, 0, MIB).statusCode()).isEqualTo(202);
+      long freeAfterFirstChunk = disk.freeBytes();
 
-    HttpResponse<byte[]> full = publisher.patch(uuid, blob, MIB, blob.length);
+      HttpResponse<byte[]> full = publisher.patch(uuid, blob, MIB, blob.length);
 
-    assertThat(full.statusCode()).isEqualTo(507);
-    assertThat(Http.errorCode(full)).isEqualTo("UPLOAD_NOT_STORED");
-    assertThat(Http.json(full).path("errors").path(0).path("message").asText())
-        .contains("could not store the chunk from byte " + MIB)
-        .contains("No space left on device")
-        .contains("session is at byte " + MIB + " again");
-    assertThat(full.headers().firstValue("Upload-Offset")).hasValue(String.valueOf(MIB));
-    assertThat(Files.size(registry.layout.uploadData(uuid))).isEqualTo(MIB);
-    assertThat(disk.freeBytes())
-        .as("the bytes of the chunk that failed are freed")
-        .isGreaterThanOrEqualTo(freeAfterFirstChunk - 64 * 1024);
-    HttpResponse<byte[]> head = publisher.send("HEAD", "/api/v1/uploads/" + uuid, null);
-    assertThat(head.headers().firstValue("Upload-Offset")).hasValue(String.valueOf(MIB));
+      assertThat(full.statusCode()).isEqualTo(507);
+      assertThat(Http.errorCode(full)).isEqualTo("UPLOAD_NOT_STORED");
+      assertThat(Http.json(full).path("errors").path(0).path("message").asText())
+          .contains("could not store the chunk from byte " + MIB)
+          .contains("No space left on device")
+          .contains("session is at byte " + MIB + " again");
+      assertThat(full.headers().firstValue("Upload-Offset")).hasValue(String.valueOf(MIB));
+      assertThat(Files.size(registry.layout.uploadData(uuid))).isEqualTo(MIB);
+      assertThat(disk.freeBytes())
+          .as("the bytes of the chunk that failed are freed")
+          .isGreaterThanOrEqualTo(freeAfterFirstChunk - 64 * 1024);
+      HttpResponse<byte[]> head = publisher.send("HEAD", "/api/v1/uploads/" + uuid, null);
+      assertThat(head.headers().firstValue("Upload-Offset")).hasValue(String.valueOf(MIB));
 
-    assertThat(publisher.send("DELETE", "/api/v1/uploads/" + uuid, null).statusCode())
-        .isEqualTo(204);
-    assertThat(TestFiles.digests(registry.layout.uploads())).isEmpty();
+      assertThat(publisher.send("DELETE", "/api/v1/uploads/" + uuid, null).statusCode())
+          .isEqualTo(204);
+      assertThat(TestFiles.digests(registry.layout.uploads())).isEmpty();
 
-    disk.free();
-    assertThat(publisher.upload(blob, 2 * MIB)).isEqualTo(Digests.sha256Hex(blob));
-    assertThat(TestFiles.digests(registry.layout.uploads())).isEmpty();
+      disk.free();
+      assertThat(publisher.upload(blob, 2 * MIB)).isEqualTo(Digests.sha256Hex(blob));
+      assertThat(TestFiles.digests(registry.layout.uploads())).isEmpty();
+    }
   }
 }
