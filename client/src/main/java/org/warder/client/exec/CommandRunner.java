@@ -47,6 +47,19 @@ public interface CommandRunner {
       throws IOException, InterruptedException, E;
 
   /**
+   * Runs {@code command} between a writer and a reader (a decoder between a download and an
+   * extraction): {@code writer} feeds its standard input from another thread, closed when the
+   * writer returns, while {@code reader} consumes its standard output. Fails with {@link
+   * CommandFailedException} unless the command exits 0. When the writer fails, the command is
+   * killed at once and the writer's failure is thrown (the reader's, which the kill causes,
+   * suppressed in it); when the reader fails first, the command is killed and the reader's failure
+   * is thrown.
+   */
+  <T, E extends Exception> T filter(
+      Command command, InputWriter<?, IOException> writer, OutputReader<T, E> reader)
+      throws IOException, InterruptedException, E;
+
+  /**
    * Runs {@code producer | consumer} (for example {@code zfs send | zfs receive}) without a shell;
    * fails with {@link CommandFailedException} naming whichever side failed.
    */

@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.warder.client.progress.Reporter;
 
 /**
@@ -76,16 +78,7 @@ public final class ProcessCommandRunner implements CommandRunner {
       kill(process); // precise rethrow: only what the reader and the stream can throw
       throw e;
     }
-    if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-      kill(process);
-      throw new IOException(
-          "'" + command.display() + "' did not finish within " + command.timeout() + "; killed");
-    }
-    CommandResult finished =
-        new CommandResult(process.exitValue(), "", new String(err.join(), StandardCharsets.UTF_8));
-    if (!finished.ok()) {
-      throw new CommandFailedException(command, finished);
-    }
+    awaitSuccess(process, command, err);
     return result;
   }
 
@@ -134,6 +127,76 @@ public final class ProcessCommandRunner implements CommandRunner {
       throw new CommandFailedException(command, finished);
     }
     return result;
+  }
+
+  @Override
+  public <T, E extends Exception> T filter(
+      Command command, InputWriter<?, IOException> writer, OutputReader<T, E> reader)
+      throws IOException, InterruptedException, E {
+    Process process = start(command);
+    CompletableFuture<byte[]> err = drain(process.getErrorStream());
+    AtomicReference<IOException> writerFailed = new AtomicReference<>();
+    CompletableFuture<Void> fed =
+        CompletableFuture.runAsync(
+            () -> {
+              OutputStream in = process.getOutputStream();
+              try {
+                writer.write(in);
+                in.close();
+              } catch (IOException e) {
+                // noted, then the command killed, before its input ends: what the reader sees next
+                // (a truncated stream) follows from this failure
+                writerFailed.set(e);
+                process.destroyForcibly();
+                try {
+                  in.close();
+                } catch (IOException closing) {
+                  e.addSuppressed(closing);
+                }
+              }
+            },
+            DRAINERS);
+    T result;
+    try (InputStream out = process.getInputStream()) {
+      result = reader.read(out);
+      out.transferTo(OutputStream.nullOutputStream()); // let the command finish writing
+    } catch (Exception e) {
+      IOException cause = writerFailed.get();
+      kill(process);
+      if (cause != null) {
+        cause.addSuppressed(e);
+        throw cause;
+      }
+      throw e; // precise rethrow: only what the reader and the stream can throw
+    }
+    try {
+      fed.get();
+    } catch (ExecutionException e) {
+      kill(process);
+      throw new IOException("feeding '" + command.display() + "' failed", e.getCause());
+    }
+    if (writerFailed.get() != null) {
+      throw writerFailed.get();
+    }
+    awaitSuccess(process, command, err);
+    return result;
+  }
+
+  /**
+   * Waits for a command whose output was streamed to exit 0; kills it when it outlives its timeout.
+   */
+  private static void awaitSuccess(Process process, Command command, CompletableFuture<byte[]> err)
+      throws IOException, InterruptedException {
+    if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      kill(process);
+      throw new IOException(
+          "'" + command.display() + "' did not finish within " + command.timeout() + "; killed");
+    }
+    CommandResult finished =
+        new CommandResult(process.exitValue(), "", new String(err.join(), StandardCharsets.UTF_8));
+    if (!finished.ok()) {
+      throw new CommandFailedException(command, finished);
+    }
   }
 
   /**

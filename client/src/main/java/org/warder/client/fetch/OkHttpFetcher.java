@@ -115,6 +115,9 @@ public final class OkHttpFetcher implements Fetcher {
       } catch (FetchTooLargeException | SSLHandshakeException | SSLPeerUnverifiedException e) {
         throw e; // asking again gets the same bytes, the same certificate
       } catch (IOException e) {
+        if (e == counting.refused) {
+          throw e; // the caller's sink refused the bytes (a chunk that failed): no retry helps
+        }
         // the next attempt asks for the rest, from what already reached the sink
         retries.pause(e);
       }
@@ -184,10 +187,11 @@ public final class OkHttpFetcher implements Fetcher {
     return status >= 500 || status == 429 || status == 408;
   }
 
-  /** Counts bytes passed to the caller's sink. */
+  /** Counts bytes passed to the caller's sink, and keeps what the sink threw. */
   private static final class CountingSink extends OutputStream {
     private final OutputStream out;
     long count;
+    @Nullable IOException refused;
 
     CountingSink(OutputStream out) {
       this.out = out;
@@ -195,13 +199,17 @@ public final class OkHttpFetcher implements Fetcher {
 
     @Override
     public void write(int b) throws IOException {
-      out.write(b);
-      count++;
+      write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
+      try {
+        out.write(b, off, len);
+      } catch (IOException e) {
+        refused = e;
+        throw e;
+      }
       count += len;
     }
   }

@@ -117,7 +117,7 @@ public final class PluginUpdater {
                   + name
                   + "' to move it");
         }
-        if (major(m.release()) < major(currentRelease)) {
+        if (version(m.release()) < version(currentRelease)) {
           throw new JailException(
               "refusing to move " + name + " back from " + currentRelease + " to " + m.release());
         }
@@ -150,9 +150,10 @@ public final class PluginUpdater {
       List<Step> steps = new ArrayList<>();
       steps.add(new AllowStep(decision));
       steps.add(snapshot);
-      if (upgrade && move) {
-        steps.add(new MoveReleaseStep(jails, sources, name, m.release()));
+      if (move) { // only with upgrade: refused above otherwise
+        steps.add(new MoveReleaseStep(jails, sources, spec, running, m.release()));
       }
+      boolean runs = running && !move; // the move leaves the jail stopped
       if (m.devfsRuleset().isPresent()) {
         // from the next start when running
         steps.add(
@@ -170,13 +171,13 @@ public final class PluginUpdater {
               "pkg-config",
               jails,
               spec,
-              running,
+              runs,
               preWrites,
               (root, r) -> {
                 PkgRepos.write(root, repos, policy);
                 JailRootWrite.place(pluginDir, root, "pre_update.sh");
               }));
-      if (!running) {
+      if (!runs) {
         steps.add(new StartStep(jails, spec, jail));
       }
       steps.add(
@@ -232,7 +233,14 @@ public final class PluginUpdater {
     return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
-  private static int major(String release) {
-    return Integer.parseInt(release.substring(0, release.indexOf('.')));
+  /**
+   * The version a release name such as {@code 13.4-RELEASE} spells, as {@code 1304}: major, then
+   * minor (at most two digits each, {@link org.warder.client.release.Releases#NAME}).
+   */
+  private static int version(String release) {
+    int dot = release.indexOf('.');
+    int dash = release.indexOf('-', dot);
+    return Integer.parseInt(release.substring(0, dot)) * 100
+        + Integer.parseInt(release.substring(dot + 1, dash));
   }
 }

@@ -1,7 +1,9 @@
 package org.warder.client.release;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.warder.client.ClientException;
 import org.warder.client.progress.ProgressListener;
 import org.warder.client.progress.Reporter;
@@ -23,4 +25,26 @@ interface DistributionFile {
 
   /** The file's record once {@code dest} is verified. */
   ReleaseRecord.FileRecord record(Path dest) throws IOException;
+
+  /**
+   * How to download the file while it is extracted, when it can be verified chunk by chunk (its
+   * chunk hashes are signed) and {@code dest} is no verified copy yet; empty when it is fetched
+   * whole first ({@link #fetch}).
+   */
+  default Optional<Streaming> streaming(Path dest) throws ClientException, IOException {
+    return Optional.empty();
+  }
+
+  /** A download that hands on verified bytes while it goes on. */
+  @FunctionalInterface
+  interface Streaming {
+    /**
+     * Downloads the file into {@code dest}, handing each chunk to {@code verified} once it matched
+     * its signed sha256, as {@link org.warder.signing.tuf.Updater#download(
+     * org.warder.signing.tuf.TargetFile, java.util.List, Path, OutputStream)} does; returns once
+     * the whole file matched. A failed verification is a {@link
+     * org.warder.signing.tuf.VerificationIOException}.
+     */
+    void fetch(Path dest, OutputStream verified, ProgressListener progress) throws IOException;
+  }
 }

@@ -1,10 +1,13 @@
 package org.warder.client.release;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.warder.client.ClientException;
 import org.warder.client.plan.Step;
@@ -15,8 +18,9 @@ import org.warder.signing.Digests;
 
 /**
  * Brings verified copies of a release's distribution files (and a mirror's MANIFEST) into its
- * download directory; a verified copy already there is used as it is. Undo removes what the run
- * wrote, never a copy that was cached before.
+ * download directory; a verified copy already there is used as it is. A file whose chunk hashes are
+ * signed is left to {@link ExtractStep}, which downloads it while it extracts it ({@link
+ * #deferred}). Undo removes what the run wrote, never a copy that was cached before.
  */
 final class DownloadStep implements Step {
   private final Path dir;
@@ -24,7 +28,10 @@ final class DownloadStep implements Step {
   private final Optional<byte[]> manifest;
   private final ProgressListener progress;
   private final List<Path> written = new ArrayList<>();
-  private final List<ReleaseRecord.FileRecord> records = new ArrayList<>();
+  private final Map<DistributionFile, ReleaseRecord.FileRecord> records = new HashMap<>();
+
+  /** Files left to {@link ExtractStep}, which downloads them while it extracts them. */
+  private final Map<DistributionFile, DistributionFile.Streaming> deferred = new HashMap<>();
 
   DownloadStep(
       Path dir,
@@ -76,11 +83,43 @@ final class DownloadStep implements Step {
     }
     for (DistributionFile f : files) {
       Path dest = path(f);
+      Optional<DistributionFile.Streaming> streaming = f.streaming(dest);
+      if (streaming.isPresent()) {
+        deferred.put(f, streaming.get());
+        continue;
+      }
       if (f.fetch(dest, reporter, progress)) {
         written.add(dest);
       }
-      records.add(f.record(dest));
+      records.put(f, f.record(dest));
     }
+  }
+
+  /**
+   * The download of {@code f}, left by {@link #run} for the extraction: it hands each verified
+   * chunk to the stream it is given while it downloads; afterwards {@code f} is a verified copy
+   * like the others. Empty unless {@code f} was left.
+   */
+  Optional<Deferred> deferred(DistributionFile f) {
+    DistributionFile.Streaming streaming = deferred.get(f);
+    if (streaming == null) {
+      return Optional.empty();
+    }
+    Path dest = path(f);
+    return Optional.of(
+        verified -> {
+          streaming.fetch(dest, verified, progress);
+          deferred.remove(f);
+          written.add(dest);
+          records.put(f, f.record(dest));
+        });
+  }
+
+  /** A download left to the extraction. */
+  @FunctionalInterface
+  interface Deferred {
+    /** Downloads, handing each verified chunk to {@code verified}; {@code verified} stays open. */
+    void fetch(OutputStream verified) throws IOException;
   }
 
   @Override
@@ -100,8 +139,10 @@ final class DownloadStep implements Step {
     return dir.resolve(file.file());
   }
 
-  /** The records of the verified files; complete once this step ran. */
+  /**
+   * The records of the verified files, in order; complete once this step and the extraction ran.
+   */
   List<ReleaseRecord.FileRecord> records() {
-    return List.copyOf(records);
+    return files.stream().filter(records::containsKey).map(records::get).toList();
   }
 }

@@ -2,6 +2,7 @@ package org.warder.client.release;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import org.warder.client.host.HostOs;
 import org.warder.client.plan.Step;
 import org.warder.client.progress.Reporter;
 import org.warder.client.storage.Storage;
+import org.warder.signing.tuf.VerificationIOException;
 
 /**
  * Extracts a release's verified files into a new staging dataset or directory (refusing unsafe
@@ -91,6 +93,14 @@ final class ExtractStep implements Step {
               + shownRoot);
       TarExtractor.Session session = TarExtractor.withDefaults().open(root);
       for (DistributionFile f : download.files()) {
+        Optional<DownloadStep.Deferred> deferred = download.deferred(f);
+        if (deferred.isPresent() && nativeXz()) {
+          unpackWhileDownloading(deferred.get(), session);
+          continue;
+        }
+        if (deferred.isPresent()) {
+          deferred.get().fetch(OutputStream.nullOutputStream()); // whole, then decoded in the JVM
+        }
         unpack(download.path(f), session);
       }
       ExtractionResult result = session.finish();
@@ -99,6 +109,11 @@ final class ExtractStep implements Step {
       done = true;
     } catch (ArchiveException e) {
       throw new ClientException(e.reason(), "refusing the release archive: " + e.getMessage(), e);
+    } catch (VerificationIOException e) {
+      throw new ClientException(
+          ClientException.Reason.REFUSED,
+          "refusing the download, nothing was kept: " + e.getMessage(),
+          e);
     } finally {
       if (!done) {
         storage.destroy(staging);
@@ -109,6 +124,28 @@ final class ExtractStep implements Step {
   @Override
   public void undo(Reporter reporter) throws IOException, InterruptedException {
     storage.destroy(staging);
+  }
+
+  /**
+   * Downloads a .txz through the host's {@code xz -T0} into the extraction: each chunk reaches xz
+   * only once it matched its signed sha256, so the decoder and the extractor never see a byte that
+   * was not verified, and they work while the rest downloads. A chunk that fails stops the
+   * download, kills xz and fails the extraction, whose staging area then goes.
+   */
+  // the xz reader returns null: it is run for its effect (the extraction), its result is unused
+  @SuppressWarnings("NullAway")
+  private void unpackWhileDownloading(DownloadStep.Deferred deferred, TarExtractor.Session session)
+      throws IOException, InterruptedException, ArchiveException {
+    runner.filter(
+        Command.of("xz", "-d", "-c", "-T0").withTimeout(Duration.ofHours(2)),
+        stdin -> {
+          deferred.fetch(stdin);
+          return null;
+        },
+        in -> {
+          session.extract(in);
+          return null;
+        });
   }
 
   /**

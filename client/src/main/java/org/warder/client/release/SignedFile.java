@@ -5,13 +5,17 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.warder.client.ClientException;
 import org.warder.client.ClientException.Reason;
 import org.warder.client.progress.ProgressListener;
 import org.warder.client.progress.Reporter;
 import org.warder.signing.SigningException;
+import org.warder.signing.tuf.ChunkHashes;
 import org.warder.signing.tuf.TargetFile;
+import org.warder.signing.tuf.TufException;
 import org.warder.signing.tuf.Updater;
+import org.warder.signing.tuf.VerificationIOException;
 
 /** A signed target of a registry: its length and sha256 come from verified TUF metadata. */
 final class SignedFile implements DistributionFile {
@@ -63,6 +67,29 @@ final class SignedFile implements DistributionFile {
     } catch (SigningException e) {
       throw new ClientException(Reason.REFUSED, String.valueOf(e.getMessage()), e);
     }
+  }
+
+  @Override
+  public Optional<Streaming> streaming(Path dest) throws ClientException, IOException {
+    try {
+      if (ChunkHashes.of(target).isEmpty() || updater.findCached(target, dest).isPresent()) {
+        return Optional.empty();
+      }
+    } catch (SigningException e) {
+      throw new ClientException(Reason.REFUSED, String.valueOf(e.getMessage()), e);
+    }
+    return Optional.of(
+        (to, verified, progress) -> {
+          Files.deleteIfExists(to);
+          progress.begin(file, target.length());
+          try {
+            updater.download(target, mirrors, to, verified);
+          } catch (TufException e) {
+            throw new VerificationIOException(e);
+          } finally {
+            progress.end();
+          }
+        });
   }
 
   @Override

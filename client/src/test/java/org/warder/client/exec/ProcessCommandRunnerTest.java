@@ -7,7 +7,9 @@ import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.warder.client.progress.Reporter;
 
-/** {@link ProcessCommandRunner#feed} with real processes. */
+/**
+ * {@link ProcessCommandRunner#feed} and {@link ProcessCommandRunner#filter} with real processes.
+ */
 class ProcessCommandRunnerTest {
   private final ProcessCommandRunner runner = new ProcessCommandRunner(Reporter.silent(), false);
 
@@ -52,5 +54,91 @@ class ProcessCommandRunnerTest {
               return "fed";
             });
     assertThat(result).isEqualTo("fed");
+  }
+
+  @Test
+  void testFilter_readsWhileTheWriterStillWrites() throws Exception {
+    java.util.concurrent.CountDownLatch firstRead = new java.util.concurrent.CountDownLatch(1);
+    String read =
+        runner.filter(
+            Command.of("cat"),
+            stdin -> {
+              stdin.write("first\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+              stdin.flush();
+              // the rest only once the reader has the first line: the two overlap
+              try {
+                if (!firstRead.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                  throw new IOException("the reader never got the first line");
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+              }
+              stdin.write("second\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+              return null;
+            },
+            stdout -> {
+              java.io.BufferedReader lines =
+                  new java.io.BufferedReader(
+                      new java.io.InputStreamReader(
+                          stdout, java.nio.charset.StandardCharsets.US_ASCII));
+              String first = lines.readLine();
+              firstRead.countDown();
+              return first + "+" + lines.readLine() + "+" + lines.readLine();
+            });
+    assertThat(read).isEqualTo("first+second+null");
+  }
+
+  @Test
+  void testFilter_aWriterFailureKillsTheCommandAndIsWhatIsThrown() {
+    assertThatThrownBy(
+            () ->
+                runner.filter(
+                    Command.of("sh", "-c", "cat; echo finished >&2"),
+                    stdin -> {
+                      stdin.write(new byte[100]);
+                      throw new IOException("chunk 3 failed its sha256");
+                    },
+                    stdout -> {
+                      stdout.readAllBytes();
+                      throw new IOException("truncated archive");
+                    }))
+        .isExactlyInstanceOf(IOException.class)
+        .hasMessage("chunk 3 failed its sha256");
+  }
+
+  @Test
+  void testFilter_aReaderFailureIsThrownAndTheCommandKilled() {
+    assertThatThrownBy(
+            () ->
+                runner.filter(
+                    Command.of("cat"),
+                    stdin -> {
+                      byte[] block = new byte[64 * 1024];
+                      while (true) {
+                        stdin.write(block); // until the killed cat breaks the pipe
+                      }
+                    },
+                    stdout -> {
+                      stdout.readNBytes(10);
+                      throw new IllegalStateException("refused member");
+                    }))
+        .isExactlyInstanceOf(IllegalStateException.class)
+        .hasMessage("refused member");
+  }
+
+  @Test
+  void testFilter_aFailingCommandIsReported() {
+    assertThatThrownBy(
+            () ->
+                runner.filter(
+                    Command.of("sh", "-c", "cat >/dev/null; echo bad data >&2; exit 1"),
+                    stdin -> {
+                      stdin.write(new byte[10]);
+                      return null;
+                    },
+                    stdout -> stdout.readAllBytes().length))
+        .isInstanceOf(CommandFailedException.class)
+        .hasMessageContaining("bad data");
   }
 }

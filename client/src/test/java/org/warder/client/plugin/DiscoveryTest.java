@@ -79,7 +79,8 @@ class DiscoveryTest {
 
   @Test
   void testListReleasesOfRepo_namesReleaseArchFilesAndSignedSize() throws Exception {
-    long size = Files.size(tmp.resolve("dist/base.txz")) + Files.size(tmp.resolve("dist/MANIFEST"));
+    Path dist = PublishedPlugins.dist(tmp, REL);
+    long size = Files.size(dist.resolve("base.txz")) + Files.size(dist.resolve("MANIFEST"));
     assertThat(host.ok("list", "-r", "--repo", "main", "-h").out())
         .isEqualTo(REL + "\tamd64\tMANIFEST,base.txz\t" + size + "\n");
     assertThat(host.ok("list", "-r", "--repo", "main").out())

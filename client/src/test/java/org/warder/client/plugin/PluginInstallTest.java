@@ -33,11 +33,16 @@ import org.warder.signing.testing.CliRun;
  * configuration and fingerprints warder writes into the jail) and test plugins whose artifacts are
  * JGit repositories, their packages made with {@code pkg create} on a package site signed with a
  * test key ({@link PkgSite}); the install runs in the bubblewrap sandbox on directory storage and
- * on ZFS, and {@code plugin update} upgrades the packages to newer versions. Failures (a missing
- * package, post_install.sh exiting 1, a tampered bundle, the package site gone) leave nothing.
+ * on ZFS, {@code plugin update} upgrades the packages to newer versions and {@code plugin upgrade}
+ * also moves the jail to a newer release published beside the first. Failures (a missing package,
+ * post_install.sh exiting 1, a tampered bundle, the package site gone) leave nothing.
  */
 class PluginInstallTest {
   static final String REL = "13.4-RELEASE";
+
+  /** The release a later revision of a plugin moves to ({@code plugin upgrade}). */
+  static final String NEXT_REL = "13.5-RELEASE";
+
   static final PersonIdent WHO = new PersonIdent("Plugin Author", "author@example.org");
   @TempDir static Path tmp;
   static PublishedPlugins plugins;
@@ -56,7 +61,8 @@ class PluginInstallTest {
     BusyboxRoot.requireSandbox();
     plugins = new PublishedPlugins(tmp);
     RealPkg pkg = RealPkg.require();
-    plugins.publishRealPkgRelease(tmp, REL, pkg, Map.of());
+    plugins.publishRealPkgRelease(tmp, REL, pkg, releaseMarks(REL));
+    plugins.publishRealPkgRelease(tmp, NEXT_REL, pkg, releaseMarks(NEXT_REL));
     signer = PkgSigningKey.generate(tmp.resolve("pkg-keys"), "testrepo");
     nextKey = PkgSigningKey.generate(tmp.resolve("pkg-keys"), "testrepo-next");
     packageSite = PkgSite.serve(pkg, tmp.resolve("site"));
@@ -91,6 +97,15 @@ class PluginInstallTest {
     if (plugins != null) {
       plugins.close();
     }
+  }
+
+  /**
+   * Files whose content names {@code release}: one in a base directory, which {@code plugin
+   * upgrade} replaces, and one in /etc, which the jail keeps.
+   */
+  static Map<String, String> releaseMarks(String release) {
+    return Map.of(
+        "usr/share/misc/release", release + "\n", "etc/motd.template", "FreeBSD " + release + "\n");
   }
 
   /** Puts package {@code name} at {@code version} on testrepo, one executable in it. */
@@ -132,6 +147,15 @@ class PluginInstallTest {
 
   static void publishPlugin(String id, Path repo, String commit, String pkgs, int revision)
       throws Exception {
+    publishPlugin(id, repo, commit, pkgs, revision, REL);
+  }
+
+  /**
+   * Publishes revision {@code revision} of plugin {@code id}, its manifest naming {@code release}.
+   */
+  static void publishPlugin(
+      String id, Path repo, String commit, String pkgs, int revision, String release)
+      throws Exception {
     Path manifest = tmp.resolve("manifests/" + id + "-" + revision + ".json");
     Files.createDirectories(manifest.getParent());
     Files.writeString(
@@ -146,7 +170,7 @@ class PluginInstallTest {
         """
             .formatted(
                 id,
-                REL,
+                release,
                 repo.getFileName(),
                 pkgs,
                 packageSite.packagesite("testrepo"),
@@ -194,7 +218,7 @@ class PluginInstallTest {
           .contains("testrepo repository update completed.")
           .contains("[1/1] Installing testpkg-1.0...")
           .contains("Admin Portal: http://127.0.0.1:8080/");
-      long baseTxz = Files.size(tmp.resolve("dist/base.txz"));
+      long baseTxz = Files.size(PublishedPlugins.dist(tmp, REL).resolve("base.txz"));
       assertThat(run.err()) // the release's download reports its bytes, not "base.txz: 0 B"
           .contains("base.txz (" + ConsoleProgress.bytes(baseTxz) + ") ...")
           .contains("base.txz: " + ConsoleProgress.bytes(baseTxz) + " in ");
@@ -249,19 +273,38 @@ class PluginInstallTest {
     install(host("dirhost"), "app1");
   }
 
-  @Test
-  void testInstall_onZfs() throws Exception {
-    Path root = tmp.resolve("zfshost");
+  /** What a test does on a host whose storage is a fresh ZFS pool. */
+  @FunctionalInterface
+  interface ZfsHostTest {
+    void run(Path root, ZfsPool pool) throws Exception;
+  }
+
+  /**
+   * Runs {@code test} on the host at tmp/{@code name}, activated on a new pool, and stops {@code
+   * jail} before the pool goes.
+   */
+  private static void onZfs(String name, String jail, ZfsHostTest test) throws Exception {
+    Path root = tmp.resolve(name);
     try (ZfsPool pool = ZfsPool.create(tmp, 384)) {
       try {
         ok(root, "activate", pool.name() + "/warder");
         plugins.addRepo(root);
-        install(root, "app2");
-        assertThat(pool.datasets()).contains(pool.name() + "/warder/jails/app2/root");
+        test.run(root, pool);
       } finally {
-        plugins.warder(root, "stop", "app2");
+        plugins.warder(root, "stop", jail);
       }
     }
+  }
+
+  @Test
+  void testInstall_onZfs() throws Exception {
+    onZfs(
+        "zfshost",
+        "app2",
+        (root, pool) -> {
+          install(root, "app2");
+          assertThat(pool.datasets()).contains(pool.name() + "/warder/jails/app2/root");
+        });
   }
 
   /**
@@ -413,19 +456,43 @@ class PluginInstallTest {
     }
   }
 
+  /**
+   * A plugin installed for an update test: its artifact repository, and its own package (upgraded
+   * by that test only) whose program prints its version.
+   */
+  record OwnPackagePlugin(Path repo, String pkg, String bin, String pkgs) {
+    /**
+     * Publishes revision 1 of plugin {@code id} with package {@code id-app} 1.0 and installs it as
+     * {@code jail} on the host at {@code root}.
+     */
+    static OwnPackagePlugin install(Path root, String id, String jail) throws Exception {
+      String pkg = id + "-app";
+      OwnPackagePlugin p =
+          new OwnPackagePlugin(
+              tmp.resolve("src/" + id), pkg, "/usr/local/bin/" + pkg, "[\"" + pkg + "\"]");
+      String first = artifact(p.repo, "echo installed > /var/run/rev\n");
+      p.publishPackage("1.0");
+      publishPlugin(id, p.repo, first, p.pkgs, 1);
+      ok(root, "fetch", "-P", "acme/" + id, "-n", jail, "vnet=0");
+      assertThat(ok(root, "exec", jail, pkg).out()).isEqualTo(pkg + " 1.0\n");
+      return p;
+    }
+
+    /** Puts the package at {@code version} on testrepo. */
+    void publishPackage(String version) throws Exception {
+      PluginInstallTest.publishPackage(
+          pkg, version, bin, "#!/bin/sh\necho " + pkg + " " + version + "\n");
+    }
+  }
+
   private void updateAndRollBack(Path root, String id, String jail, String rollbackMessage)
       throws Exception {
-    Path repo = tmp.resolve("src/" + id);
-    String first = artifact(repo, "echo installed > /var/run/rev\n");
-    String pkg = id + "-app"; // its own package, upgraded by this test only
-    String bin = "/usr/local/bin/" + pkg;
-    publishPackage(pkg, "1.0", bin, "#!/bin/sh\necho " + pkg + " 1.0\n");
-    String pkgs = "[\"" + pkg + "\"]";
-    publishPlugin(id, repo, first, pkgs, 1);
     try {
-      ok(root, "fetch", "-P", "acme/" + id, "-n", jail, "vnet=0");
+      OwnPackagePlugin plugin = OwnPackagePlugin.install(root, id, jail);
+      Path repo = plugin.repo();
+      String pkg = plugin.pkg();
+      String pkgs = plugin.pkgs();
       Path jailRoot = root.resolve("jails/" + jail + "/root");
-      assertThat(ok(root, "exec", jail, pkg).out()).isEqualTo(pkg + " 1.0\n");
       String second =
           commit(
               repo,
@@ -435,7 +502,7 @@ class PluginInstallTest {
                   "overlay/usr/local/etc/testapp.conf",
                   "listen = 9090\n"));
       publishPlugin(id, repo, second, pkgs, 2);
-      publishPackage(pkg, "2.0", bin, "#!/bin/sh\necho " + pkg + " 2.0\n");
+      plugin.publishPackage("2.0");
       Path jailDir = root.resolve("jails/" + jail);
       TreeSnapshot before = TreeSnapshot.of(jailDir);
       String listed = ok(root, "list", "-P", "-h").out();
@@ -478,7 +545,7 @@ class PluginInstallTest {
                   "post_update.sh",
                   "#!/bin/sh\necho breaking\nexit 1\n"));
       publishPlugin(id, repo, third, pkgs, 3);
-      publishPackage(pkg, "3.0", bin, "#!/bin/sh\necho " + pkg + " 3.0\n");
+      plugin.publishPackage("3.0");
       CliRun failed = plugins.warder(root, "plugin", "update", jail);
       assertThat(failed.exitCode()).isEqualTo(1);
       assertThat(failed.err()).contains("step 'post_update'").contains("breaking");
@@ -507,16 +574,125 @@ class PluginInstallTest {
 
   @Test
   void testUpdate_onZfsSnapshotsAndRollsBack() throws Exception {
-    Path root = tmp.resolve("zfsupdate");
-    try (ZfsPool pool = ZfsPool.create(tmp, 384)) {
-      try {
-        ok(root, "activate", pool.name() + "/warder");
-        plugins.addRepo(root);
-        updateAndRollBack(root, "updzfs", "upd2", "rolled upd2 back to its snapshot");
-      } finally {
-        plugins.warder(root, "stop", "upd2");
+    onZfs(
+        "zfsupdate",
+        "upd2",
+        (root, pool) ->
+            updateAndRollBack(root, "updzfs", "upd2", "rolled upd2 back to its snapshot"));
+  }
+
+  /**
+   * Issue 14: revision 2 of a plugin names a newer release and a newer package. {@code plugin
+   * update} refuses and changes nothing; {@code plugin upgrade} fetches the release from the
+   * registry, moves the jail's base directories to it (keeping /etc, /usr/local and /var), and real
+   * pkg upgrades the package. A later revision naming an older release is refused.
+   */
+  private void upgradeAndRefuseOlder(Path root, String id, String jail) throws Exception {
+    try {
+      OwnPackagePlugin plugin = OwnPackagePlugin.install(root, id, jail);
+      Path repo = plugin.repo();
+      String pkg = plugin.pkg();
+      String pkgs = plugin.pkgs();
+      Path jailDir = root.resolve("jails/" + jail);
+      Path jailRoot = jailDir.resolve("root");
+      assertThat(jailRoot.resolve("usr/share/misc/release")).hasContent(REL);
+
+      String second =
+          commit(
+              repo,
+              Map.of("post_update.sh", "#!/bin/sh\necho 2 > /var/run/rev\necho post_update ran\n"));
+      publishPlugin(id, repo, second, pkgs, 2, NEXT_REL);
+      plugin.publishPackage("2.0");
+      TreeSnapshot before = TreeSnapshot.of(jailDir);
+      String listed = ok(root, "list", "-P", "-h").out();
+
+      CliRun update = plugins.warder(root, "plugin", "update", jail);
+      assertThat(update.exitCode()).isEqualTo(1);
+      assertThat(update.err())
+          .contains(
+              "acme/"
+                  + id
+                  + " now needs release "
+                  + NEXT_REL
+                  + " but "
+                  + jail
+                  + " runs "
+                  + REL
+                  + "; run 'warder plugin upgrade "
+                  + jail
+                  + "' to move it");
+      assertThat(TreeSnapshot.of(jailDir)).as("the refused update").isEqualTo(before);
+
+      CliRun plan = ok(root, "plugin", "upgrade", jail, "--dry-run");
+      assertThat(plan.out())
+          .startsWith("Plan for upgrading " + jail + " to acme/" + id + " revision 2:\n")
+          .containsSubsequence(
+              "snapshot: ",
+              "upgrade: in jail " + jail + ": /bin/sh -c '/bin/sh /etc/rc.shutdown'",
+              "upgrade: fetch release " + NEXT_REL + " when missing, and move " + jail + " to it",
+              "pkg-config: ",
+              "start: ",
+              "pre_update: ",
+              "pkg: in jail " + jail + ", with ASSUME_ALWAYS_YES=yes: pkg upgrade -y " + pkg,
+              "check out commit " + second,
+              "post_update: ",
+              "record: ")
+          .endsWith("(--dry-run: nothing was run or written)\n");
+      assertThat(TreeSnapshot.of(jailDir)).as("the dry run").isEqualTo(before);
+      assertThat(root.resolve("releases/" + NEXT_REL)).doesNotExist();
+      assertThat(ok(root, "list", "-P", "-h").out()).isEqualTo(listed).contains("\tup");
+
+      CliRun upgrade = ok(root, "plugin", "upgrade", jail);
+      assertThat(upgrade.out())
+          .containsSubsequence(
+              jail + " stopped\n" + jail + " moved to release " + NEXT_REL + "\n",
+              jail + " started",
+              "Installed packages to be UPGRADED:",
+              pkg + ": 1.0 -> 2.0",
+              "post_update ran",
+              jail + " is at acme/" + id + " revision 2");
+      assertThat(ok(root, "get", "release", jail).out().strip()).isEqualTo(NEXT_REL);
+      assertThat(ok(root, "list", "-h").out()).contains("\t" + jail + "\tup\t" + NEXT_REL);
+      assertThat(jailRoot.resolve("usr/share/misc/release")).hasContent(NEXT_REL);
+      assertThat(jailRoot.resolve("etc/motd.template")).hasContent("FreeBSD " + REL);
+      assertThat(jailRoot.resolve("usr/local/etc/testapp.conf")).hasContent("listen = 8080");
+      assertThat(jailRoot.resolve("var/run/rev")).hasContent("2");
+      assertThat(ok(root, "exec", jail, "cat", "/usr/share/misc/release").out())
+          .isEqualTo(NEXT_REL + "\n");
+      assertThat(ok(root, "exec", jail, pkg).out()).isEqualTo(pkg + " 2.0\n");
+      assertThat(ok(root, "pkg", jail, "info", pkg).out()).contains("Version        : 2.0");
+      assertThat(ok(root, "list", "-P", "-h").out())
+          .contains(jail + "\tacme/" + id + "\t2\t" + second + "\tup");
+
+      // a revision naming an older release, of the same major version or an older one
+      int revision = 3;
+      for (String older : List.of("13.3-RELEASE", "12.4-RELEASE")) {
+        publishPlugin(id, repo, second, pkgs, revision++, older);
+        TreeSnapshot upgraded = TreeSnapshot.of(jailDir);
+        String shown = ok(root, "list", "-P", "-h").out();
+        CliRun back = plugins.warder(root, "plugin", "upgrade", jail);
+        assertThat(back.exitCode()).as(older).isEqualTo(1);
+        assertThat(back.err())
+            .as(older)
+            .contains("refusing to move " + jail + " back from " + NEXT_REL + " to " + older);
+        assertThat(back.out()).as(older).doesNotContain("snapshot");
+        assertThat(TreeSnapshot.of(jailDir)).as(older).isEqualTo(upgraded);
+        assertThat(ok(root, "list", "-P", "-h").out()).as(older).isEqualTo(shown);
+        assertThat(root.resolve("releases/" + older)).as(older).doesNotExist();
       }
+    } finally {
+      plugins.warder(root, "stop", jail);
     }
+  }
+
+  @Test
+  void testUpgrade_onDirectoryStorageMovesTheJailToTheNewerRelease() throws Exception {
+    upgradeAndRefuseOlder(host("upgrade"), "upgdir", "upg1");
+  }
+
+  @Test
+  void testUpgrade_onZfsMovesTheJailToTheNewerRelease() throws Exception {
+    onZfs("zfsupgrade", "upg2", (root, pool) -> upgradeAndRefuseOlder(root, "upgzfs", "upg2"));
   }
 
   /** A manifest that weakens the jail, the start of its refusal, and the flag that allows it. */

@@ -80,8 +80,8 @@ final class PublishedPlugins implements AutoCloseable {
 
   /**
    * Publishes {@code release} for amd64 with {@code executables} and {@code files} in its busybox
-   * base, written under {@code tmp/dist} and signed with acme's key (delegated "releases" and
-   * acme's team role, which the token then also covers).
+   * base, written under {@link #dist} and signed with acme's key (delegated "releases" and acme's
+   * team role, which the token then also covers).
    */
   private void publishRelease(
       Path tmp, String release, Map<String, byte[]> executables, Map<String, byte[]> files)
@@ -93,7 +93,7 @@ final class PublishedPlugins implements AutoCloseable {
     env.put(
         "WARDER_TOKEN",
         registry.token("acme-all", "plugins-acme", "releases", TeamTargets.role("acme")));
-    Path dist = tmp.resolve("dist");
+    Path dist = dist(tmp, release);
     SyntheticRelease.write(dist, false, 8, executables, files);
     CliRun run =
         warder(
@@ -109,6 +109,11 @@ final class PublishedPlugins implements AutoCloseable {
             "--arch",
             "amd64");
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+  }
+
+  /** Where {@code release}'s distribution files were written, one directory per release. */
+  static Path dist(Path tmp, String release) {
+    return tmp.resolve("dist").resolve(release);
   }
 
   /** Makes the host at {@code root} trust the registry as {@code main}. */

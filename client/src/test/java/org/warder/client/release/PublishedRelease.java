@@ -21,13 +21,18 @@ final class PublishedRelease implements AutoCloseable {
   final Path dist;
 
   PublishedRelease(Path tmp) throws Exception {
+    this(tmp, Map.of());
+  }
+
+  /** A release whose base has {@code files} (path → content) besides the usual ones. */
+  PublishedRelease(Path tmp, Map<String, byte[]> files) throws Exception {
     publishing = new PublishingRegistry(tmp);
     registry = publishing.registry;
     env = publishing.env;
     registry.delegate("releases", publishing.generateKey("rel"), "releases/*/*/*");
     publishing.useToken("release-team", "releases");
     dist = tmp.resolve("dist");
-    SyntheticRelease.write(dist, true, 600);
+    SyntheticRelease.write(dist, true, 600, Map.of(), files);
     CliRun published =
         warder(
             publishing.publisherRoot,

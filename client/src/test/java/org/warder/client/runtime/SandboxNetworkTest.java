@@ -382,6 +382,14 @@ class SandboxNetworkTest {
     }
 
     @Override
+    public <T, E extends Exception> T filter(
+        Command command, InputWriter<?, IOException> writer, OutputReader<T, E> reader)
+        throws IOException, InterruptedException, E {
+      lines.add("$ " + command.display());
+      return real.filter(command, writer, reader);
+    }
+
+    @Override
     public int attached(Command command) throws IOException, InterruptedException {
       lines.add("$ " + command.display());
       return real.attached(command);

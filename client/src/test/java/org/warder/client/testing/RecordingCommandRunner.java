@@ -59,6 +59,15 @@ public final class RecordingCommandRunner implements CommandRunner {
     return value;
   }
 
+  /** Runs the writer to its end first, then the command as {@link #stream} does. */
+  @Override
+  public <T, E extends Exception> T filter(
+      Command command, InputWriter<?, IOException> writer, OutputReader<T, E> reader)
+      throws IOException, E {
+    writer.write(java.io.OutputStream.nullOutputStream());
+    return stream(command, reader);
+  }
+
   @Override
   public int attached(Command command) throws IOException {
     return run(command).exitCode();

@@ -357,8 +357,8 @@ public final class Updater {
    * {@link #download(TargetFile, List, Path)}, handing the verified bytes of the target to {@code
    * verified} as well, in order and each once: when {@link ChunkHashes} are signed for the target,
    * every chunk as soon as it matched its signed sha256, while the download goes on (a chunk that
-   * fails is dropped and the next mirror continues from the last chunk that matched; a part file an
-   * earlier run left is checked chunk by chunk and kept up to its last good chunk); without them,
+   * fails is dropped and the next mirror continues from the last chunk that matched; a part file a
+   * killed run left is checked chunk by chunk and kept up to its last good chunk); without them,
    * the whole file once it matched. No byte that was not verified reaches {@code verified}.
    * Returning normally means every byte was handed on and the whole file matched its signed length
    * and hashes; {@code verified} is not closed.
@@ -456,11 +456,7 @@ public final class Updater {
         }
       }
     }
-    if (forwarder.isPresent() && forwarder.get().forwarded() > 0) {
-      truncate(part, forwarder.get().forwarded()); // the chunks that matched: the next run's start
-    } else {
-      Files.deleteIfExists(part);
-    }
+    Files.deleteIfExists(part);
     throwFirst(failures);
   }
 

@@ -9,8 +9,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,13 +51,7 @@ class UpdaterDownloadTest {
    * Downloads the target through {@code fetcher}, from {@code first} mirrors, then the real one.
    */
   private void download(Fetcher fetcher, URI... first) throws Exception {
-    Updater u =
-        new Updater(
-            new MetadataDirectory(f.metadataDir),
-            List.of(RepositorySimulator.METADATA_URL),
-            fetcher,
-            Clock.fixed(f.clock, ZoneOffset.UTC),
-            UpdaterConfig.defaults());
+    Updater u = f.updater(List.of(RepositorySimulator.METADATA_URL), fetcher);
     u.targetInfo(PATH);
     List<URI> mirrors = new ArrayList<>(List.of(first));
     mirrors.add(RepositorySimulator.TARGETS_URL);

@@ -43,10 +43,15 @@ final class UpdaterFixture {
   }
 
   Updater updater(List<URI> mirrors) {
+    return updater(mirrors, repo);
+  }
+
+  /** An updater of this client state that fetches through {@code fetcher}. */
+  Updater updater(List<URI> mirrors, Fetcher fetcher) {
     return new Updater(
         new MetadataDirectory(metadataDir),
         mirrors,
-        repo,
+        fetcher,
         Clock.fixed(clock, ZoneOffset.UTC),
         UpdaterConfig.defaults());
   }
