@@ -62,6 +62,7 @@ final class Context {
   final Clock clock;
   private final CommandRunner runner;
   private final Fetcher fetcher;
+  private final HttpSettings http;
 
   private final Optional<String> runtimeChoice;
 
@@ -73,6 +74,7 @@ final class Context {
       Map<String, String> env,
       boolean verbose,
       Optional<String> runtimeChoice,
+      HttpSettings http,
       Clock clock,
       CommandRunner runner) {
     this.runtimeChoice = runtimeChoice;
@@ -84,8 +86,8 @@ final class Context {
     this.env = env;
     this.verbose = verbose;
     this.runner = runner;
-    this.fetcher =
-        new OkHttpFetcher(HttpSettings.defaults(), "warder/" + VersionProvider.version());
+    this.http = http;
+    this.fetcher = new OkHttpFetcher(http, "warder/" + VersionProvider.version());
   }
 
   CommandRunner runner() {
@@ -184,7 +186,7 @@ final class Context {
     return new Destination(
         repositories().updater(config),
         config.targetUrls(),
-        new RegistryClient(config.url(), token(tokenFile)),
+        new RegistryClient(config.url(), token(tokenFile), http, new ConsoleReporter(err)),
         signer,
         progress());
   }

@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.warder.client.fetch.HttpSettings;
 import org.warder.client.fetch.OkHttpFetcher;
 import org.warder.signing.SigningException;
 import org.warder.signing.tuf.MetadataDirectory;
@@ -86,7 +85,7 @@ public final class TufCommand implements Runnable {
     return new Updater(
         new MetadataDirectory(metadataDir),
         List.of(url),
-        new OkHttpFetcher(HttpSettings.defaults(), "warder/" + VersionProvider.version()),
+        new OkHttpFetcher(WarderMain.tufHttp(spec), "warder/" + VersionProvider.version()),
         Clock.systemUTC(),
         UpdaterConfig.defaults());
   }

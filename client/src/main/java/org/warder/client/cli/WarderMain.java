@@ -5,14 +5,17 @@ import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.warder.client.ClientException;
+import org.warder.client.config.ClientConfig;
 import org.warder.client.config.ClientDefaults;
 import org.warder.client.config.ConfigFile;
 import org.warder.client.exec.ProcessCommandRunner;
+import org.warder.client.fetch.HttpSettings;
 import org.warder.client.layout.HostLayout;
 import org.warder.client.progress.ConsoleReporter;
 import picocli.CommandLine;
@@ -74,8 +77,8 @@ import picocli.CommandLine.Option;
           + " (or a registry role) that warder was not given.",
       "",
       "Configuration: /usr/local/etc/warder.conf, or the file $WARDER_CONFIG names: 'key = value'"
-          + " lines setting repository (for --repo), key (--key), token_file (--token-file) and"
-          + " root (--root). The command line wins over the environment (WARDER_REPO, WARDER_KEY,"
+          + " lines setting repository (for --repo), key (--key), token_file (--token-file),"
+          + " root (--root) and retry_deadline (--retry-deadline). The command line wins over the environment (WARDER_REPO, WARDER_KEY,"
           + " WARDER_TOKEN, WARDER_ROOT), which wins over the file, which wins over the built-in"
           + " defaults."
     })
@@ -108,6 +111,29 @@ public final class WarderMain implements Runnable {
       description =
           "Jail runtime: freebsd (jail(8)) or sandbox (Linux bubblewrap); default: this host's.")
   Optional<String> runtime = Optional.empty();
+
+  @Option(
+      names = "--retry-deadline",
+      paramLabel = "SECONDS",
+      scope = CommandLine.ScopeType.INHERIT,
+      converter = RetrySeconds.class,
+      description =
+          "How long a failed network request (a fetch, a refresh, an upload chunk) is retried,"
+              + " with pauses that double up to 4 s, before the command gives up (default:"
+              + " retry_deadline in warder.conf, or 60; a registry restarting is waited for).")
+  Optional<Duration> retryDeadline = Optional.empty();
+
+  /** Whole seconds from 1 to 999999, as retry_deadline in warder.conf. */
+  static final class RetrySeconds implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      if (!value.matches("[1-9][0-9]{0,5}")) {
+        throw new CommandLine.TypeConversionException(
+            "expected a whole number of seconds from 1 to 999999, found '" + value + "'");
+      }
+      return Duration.ofSeconds(Long.parseLong(value));
+    }
+  }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -246,6 +272,15 @@ public final class WarderMain implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /**
+   * The network settings of {@code warder tuf} (from any subcommand's spec), which reads no
+   * configuration file: the defaults, with {@code --retry-deadline} if given.
+   */
+  static HttpSettings tufHttp(CommandLine.Model.CommandSpec anySpec) {
+    WarderMain main = (WarderMain) anySpec.root().userObject();
+    return new ClientDefaults(Map.of(), ClientConfig.none()).http(main.retryDeadline);
+  }
+
   /** Who runs this invocation (from any subcommand's spec): root or not, their terminal. */
   static Operator operator(CommandLine.Model.CommandSpec anySpec) {
     return ((WarderMain) anySpec.root().userObject()).operator;
@@ -270,6 +305,7 @@ public final class WarderMain implements Runnable {
               main.env,
               main.verbose,
               main.runtime,
+              defaults.http(main.retryDeadline),
               Clock.systemUTC(),
               new ProcessCommandRunner(new ConsoleReporter(cli.getErr()), main.verbose));
     }

@@ -1,8 +1,10 @@
 package org.warder.client.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.warder.client.fetch.HttpSettings;
 
 /**
  * The defaults of an invocation, decided in one order: the command line (the option the caller
@@ -33,6 +35,16 @@ public record ClientDefaults(Map<String, String> env, ClientConfig file) {
   /** The signing key name. */
   public String key(Optional<String> option) {
     return option.or(() -> variable("WARDER_KEY")).or(file::key).orElse(BUILT_IN_KEY);
+  }
+
+  /**
+   * The network settings: the defaults, retrying failed requests for the option's seconds, else the
+   * file's {@code retry_deadline}, else {@link HttpSettings#DEFAULT_RETRY_DEADLINE}.
+   */
+  public HttpSettings http(Optional<Duration> retryDeadline) {
+    return HttpSettings.defaults()
+        .withRetryDeadline(
+            retryDeadline.or(file::retryDeadline).orElse(HttpSettings.DEFAULT_RETRY_DEADLINE));
   }
 
   /**

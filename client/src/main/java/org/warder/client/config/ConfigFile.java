@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -20,8 +21,8 @@ import org.warder.index.EditDistance;
  * when it exists. Its format is that of rc.conf without the shell: one {@code key = value} a line,
  * the value optionally in double quotes, {@code #} starting a comment (at the start of a line, or
  * after a blank in an unquoted value); blank lines are ignored. The keys are {@code repository},
- * {@code key}, {@code token_file} and {@code root}; anything else, a key set twice or a bad value
- * is refused with its line number.
+ * {@code key}, {@code token_file}, {@code root} and {@code retry_deadline}; anything else, a key
+ * set twice or a bad value is refused with its line number.
  */
 public final class ConfigFile {
   /** Where FreeBSD's ports put a program's configuration. */
@@ -30,7 +31,8 @@ public final class ConfigFile {
   /** The environment variable that names another file. */
   public static final String VARIABLE = "WARDER_CONFIG";
 
-  static final List<String> KEYS = List.of("repository", "key", "token_file", "root");
+  static final List<String> KEYS =
+      List.of("repository", "key", "token_file", "root", "retry_deadline");
 
   private ConfigFile() {}
 
@@ -116,6 +118,8 @@ public final class ConfigFile {
         Optional.ofNullable(values.get("key")),
         Optional.ofNullable(values.get("token_file")).map(Path::of),
         Optional.ofNullable(values.get("root")).map(Path::of),
+        Optional.ofNullable(values.get("retry_deadline"))
+            .map(seconds -> Duration.ofSeconds(Long.parseLong(seconds))),
         source);
   }
 
@@ -171,6 +175,16 @@ public final class ConfigFile {
               number,
               "key must be a key name as 'warder key list' shows (letters, digits, '.', '_',"
                   + " '-'), found \""
+                  + value
+                  + "\"");
+        }
+      }
+      case "retry_deadline" -> {
+        if (!value.matches("[1-9][0-9]{0,5}")) {
+          throw invalid(
+              source,
+              number,
+              "retry_deadline must be a whole number of seconds from 1 to 999999, found \""
                   + value
                   + "\"");
         }

@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.Call;
 import okhttp3.ConnectionSpec;
 import okhttp3.OkHttpClient;
@@ -22,11 +24,12 @@ import org.warder.signing.tuf.Fetcher;
  * The HTTP adapter of the {@link Fetcher} port, on OkHttp: connect, read and whole-call timeouts,
  * {@code Accept-Encoding: identity} so that byte caps count what the server sent, a hard cap that
  * stops reading at {@code maxLength + 1} bytes whatever {@code Content-Length} says, and retries
- * with exponential backoff for connection failures and 5xx/429 answers as long as no byte has
- * reached the sink. A request that fails on a pooled connection before any answer came (a server
- * that closes each connection after one answer without saying {@code Connection: close}, as
- * HTTP/1.0 servers and some proxies do) is sent again at once on a new connection: that is the
- * connection's failure, not the server's. Thread-safe.
+ * with exponential backoff, for up to the retry deadline ({@link RetryDeadline}), after connection
+ * failures and 5xx/429/408 answers (a retry asks for the rest, from what already reached the sink).
+ * A request that fails on a pooled connection before any answer came (a server that closes each
+ * connection after one answer without saying {@code Connection: close}, as HTTP/1.0 servers and
+ * some proxies do) is sent again at once on a new connection: that is the connection's failure, not
+ * the server's. Thread-safe.
  */
 public final class OkHttpFetcher implements Fetcher {
   private static final int BUFFER = 64 * 1024;
@@ -89,9 +92,9 @@ public final class OkHttpFetcher implements Fetcher {
   @Override
   public void fetchFrom(URI url, long offset, long maxLength, OutputStream sink)
       throws IOException {
-    IOException last = null;
+    RetryDeadline retries = RetryDeadline.start(settings);
     CountingSink counting = new CountingSink(sink);
-    for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
+    while (true) {
       ConnectionUse use = new ConnectionUse();
       try {
         try {
@@ -105,22 +108,20 @@ public final class OkHttpFetcher implements Fetcher {
         }
         return;
       } catch (FetchStatusException e) {
-        if (!isTransient(e.status()) || attempt == settings.attempts()) {
+        if (!isTransient(e.status())) {
           throw e;
         }
-        last = e;
-      } catch (FetchTooLargeException e) {
-        throw e;
+        retries.pause(e);
+      } catch (FetchTooLargeException | SSLHandshakeException | SSLPeerUnverifiedException e) {
+        throw e; // asking again gets the same bytes, the same certificate
       } catch (IOException e) {
-        if (attempt == settings.attempts() || e == counting.refused) {
+        if (e == counting.refused) {
           throw e; // the caller's sink refused the bytes (a chunk that failed): no retry helps
         }
         // the next attempt asks for the rest, from what already reached the sink
-        last = e;
+        retries.pause(e);
       }
-      backoff(attempt, last);
     }
-    throw last == null ? new IOException("no attempt made for " + url) : last;
   }
 
   private void fetchOnce(URI url, long offset, long maxLength, CountingSink sink, ConnectionUse use)
@@ -184,18 +185,6 @@ public final class OkHttpFetcher implements Fetcher {
 
   private static boolean isTransient(int status) {
     return status >= 500 || status == 429 || status == 408;
-  }
-
-  private void backoff(int attempt, IOException cause) throws IOException {
-    long millis = settings.firstBackoff().toMillis() << (attempt - 1);
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      InterruptedIOException interrupted = new InterruptedIOException("interrupted while retrying");
-      interrupted.initCause(cause);
-      throw interrupted;
-    }
   }
 
   /** Counts bytes passed to the caller's sink, and keeps what the sink threw. */

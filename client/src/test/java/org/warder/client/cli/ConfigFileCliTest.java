@@ -112,7 +112,7 @@ class ConfigFileCliTest {
             "warder: "
                 + conf
                 + ":2: unknown key \"repo\"; did you mean repository? (known keys: repository,"
-                + " key, token_file, root)\n");
+                + " key, token_file, root, retry_deadline)\n");
     assertThat(warder(Map.of("WARDER_CONFIG", conf.toString()), "--help").exitCode())
         .as("help needs no configuration")
         .isZero();
@@ -150,6 +150,7 @@ class ConfigFileCliTest {
         env,
         false,
         Optional.empty(),
+        defaults.http(Optional.empty()),
         Clock.systemUTC(),
         new ProcessCommandRunner(new ConsoleReporter(err), false));
   }

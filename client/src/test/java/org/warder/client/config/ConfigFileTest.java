@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -26,12 +28,14 @@ class ConfigFileTest {
             key="release-2026"
             \ttoken_file   =   "/usr/local/etc/warder/token #1"
             root = /jails/warder
+            retry_deadline = 90
             """,
             "warder.conf");
     assertThat(config.repository()).contains("team");
     assertThat(config.key()).contains("release-2026");
     assertThat(config.tokenFile()).contains(Path.of("/usr/local/etc/warder/token #1"));
     assertThat(config.root()).contains(Path.of("/jails/warder"));
+    assertThat(config.retryDeadline()).contains(Duration.ofSeconds(90));
     assertThat(config.source()).isEqualTo("warder.conf");
   }
 
@@ -50,12 +54,13 @@ class ConfigFileTest {
         .isInstanceOf(ClientException.class)
         .hasMessage(
             "/etc/w.conf:3: unknown key \"repo\"; did you mean repository? (known keys:"
-                + " repository, key, token_file, root)");
+                + " repository, key, token_file, root, retry_deadline)");
     assertThatThrownBy(() -> ConfigFile.parse("tokenfile = /t\n", "w.conf"))
         .hasMessageStartingWith("w.conf:1: unknown key \"tokenfile\"; did you mean token_file?");
     assertThatThrownBy(() -> ConfigFile.parse("colour = blue\n", "w.conf"))
         .hasMessage(
-            "w.conf:1: unknown key \"colour\" (known keys: repository, key, token_file, root)");
+            "w.conf:1: unknown key \"colour\" (known keys: repository, key, token_file, root,"
+                + " retry_deadline)");
   }
 
   @Test
@@ -86,6 +91,14 @@ class ConfigFileTest {
     assertThatThrownBy(() -> ConfigFile.parse("key = ../escape\n", "w.conf"))
         .hasMessageStartingWith("w.conf:1: key must be a key name")
         .hasMessageEndingWith("found \"../escape\"");
+    for (String bad : List.of("0", "-5", "1m", "1000000", "07")) {
+      assertThatThrownBy(() -> ConfigFile.parse("retry_deadline = " + bad + "\n", "w.conf"))
+          .hasMessage(
+              "w.conf:1: retry_deadline must be a whole number of seconds from 1 to 999999, found"
+                  + " \""
+                  + bad
+                  + "\"");
+    }
     assertThatThrownBy(() -> ConfigFile.parse("root =   # none\n", "w.conf"))
         .hasMessage("w.conf:1: root has no value; give one or remove the line");
   }
@@ -125,6 +138,7 @@ class ConfigFileTest {
             Optional.of("filekey"),
             Optional.of(Path.of("/file/token")),
             Optional.of(Path.of("/file/root")),
+            Optional.of(Duration.ofSeconds(90)),
             "w.conf");
     Map<String, String> env =
         Map.of(
@@ -155,6 +169,10 @@ class ConfigFileTest {
     assertThat(all.tokenFile(Optional.empty())).as("$WARDER_TOKEN wins over the file").isEmpty();
     assertThat(fileOnly.tokenFile(Optional.empty())).contains(Path.of("/file/token"));
     assertThat(nothing.tokenFile(Optional.empty())).isEmpty();
+
+    assertThat(all.http(Optional.of(Duration.ofSeconds(5))).retryDeadline()).hasSeconds(5);
+    assertThat(all.http(Optional.empty()).retryDeadline()).hasSeconds(90);
+    assertThat(nothing.http(Optional.empty()).retryDeadline()).hasSeconds(60);
 
     ClientDefaults blankEnv =
         new ClientDefaults(Map.of("WARDER_ROOT", " ", "WARDER_REPO", "", "WARDER_KEY", ""), file);

@@ -31,7 +31,7 @@ class ClosingServerTest {
           Duration.ofSeconds(5),
           Duration.ofSeconds(10),
           1024 * 1024,
-          3,
+          Duration.ofHours(1),
           Duration.ofHours(1));
 
   @ParameterizedTest

@@ -26,8 +26,8 @@ class OkHttpFetcherSchemesTest {
           Duration.ofSeconds(2),
           Duration.ofSeconds(3),
           1024 * 1024,
-          1,
-          Duration.ofMillis(10));
+          Duration.ofMillis(10),
+          Duration.ofSeconds(1));
 
   private final OkHttpFetcher fetcher = new OkHttpFetcher(FAST, "warder-test");
 

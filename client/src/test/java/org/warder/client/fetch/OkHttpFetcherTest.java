@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.moreThanOrExactly;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,8 +31,8 @@ class OkHttpFetcherTest {
           Duration.ofSeconds(2),
           Duration.ofSeconds(3),
           1024 * 1024,
-          3,
-          Duration.ofMillis(10));
+          Duration.ofMillis(10),
+          Duration.ofSeconds(1));
 
   private final OkHttpFetcher fetcher = new OkHttpFetcher(FAST, "warder-test");
 
@@ -78,9 +79,12 @@ class OkHttpFetcherTest {
                 .willReturn(
                     aResponse().withBody(new byte[20]).withChunkedDribbleDelay(20, 20_000)));
     long start = System.nanoTime();
+    // the 1 s retry deadline has passed when the first attempt times out: no second one
     assertThatThrownBy(() -> fetcher.fetchBytes(url(wm, "/slow"), 20))
-        .isInstanceOf(InterruptedIOException.class)
-        .hasMessageContaining("did not complete in time");
+        .hasMessageContaining("did not complete in time")
+        .hasMessageContaining("gave up after 1 attempt in")
+        .cause()
+        .isInstanceOf(InterruptedIOException.class);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
   }
 
@@ -113,12 +117,16 @@ class OkHttpFetcherTest {
   }
 
   @Test
-  void testFetch_persistentServerErrorGivesUp(WireMockRuntimeInfo wm) {
+  void testFetch_persistentServerErrorGivesUpAtTheRetryDeadline(WireMockRuntimeInfo wm) {
     wm.getWireMock().register(get("/down").willReturn(aResponse().withStatus(500)));
     assertThatThrownBy(() -> fetcher.fetchBytes(url(wm, "/down"), 10))
+        .hasMessageContaining("gave up after")
+        .hasMessageContaining("the retry deadline is 1 s")
+        .cause()
         .isInstanceOfSatisfying(
             FetchStatusException.class, e -> assertThat(e.status()).isEqualTo(500));
-    wm.getWireMock().verifyThat(3, getRequestedFor(urlEqualTo("/down")));
+    // pauses of 10, 20, 40 ms... until the 1 s deadline: several attempts, each one counted
+    wm.getWireMock().verifyThat(moreThanOrExactly(4), getRequestedFor(urlEqualTo("/down")));
   }
 
   @Test

@@ -40,8 +40,8 @@ class ResumeAfterResetTest {
                   Duration.ofSeconds(2),
                   Duration.ofSeconds(5),
                   1 << 20,
-                  3,
-                  Duration.ofMillis(10)),
+                  Duration.ofMillis(10),
+                  Duration.ofSeconds(5)),
               "warder-test");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       fetcher.fetch(

@@ -17,6 +17,11 @@ public enum ErrorCode {
   UPLOAD_BUSY(409),
   /** A chunk does not start at the session's current offset, or its range is malformed. */
   RANGE_INVALID(416),
+  /**
+   * A chunk could not be stored (the registry's disk is full, its store fails): none of its bytes
+   * was kept, the session is back at the chunk's start.
+   */
+  UPLOAD_NOT_STORED(507),
   /** Committed bytes do not have the declared sha256. */
   DIGEST_INVALID(400),
   /** Committed bytes do not have the declared length, or exceed the size limit. */

@@ -193,13 +193,13 @@ public final class SharedUploadSessions implements UploadSessions {
       try (OutputStream out = Files.newOutputStream(chunk)) {
         copied = ChunkCopy.copy(body, start, length, out);
       }
-      if (copied.written() > 0) {
-        record(uuid, owner, start, copied.written(), chunk);
+      if (copied.kept() > 0) {
+        record(uuid, owner, start, copied.kept(), chunk);
       }
       if (copied.refused().isPresent()) {
         throw copied.refused().get();
       }
-      return start + copied.written();
+      return start + copied.kept();
     } finally {
       Files.deleteIfExists(chunk);
     }
@@ -214,7 +214,12 @@ public final class SharedUploadSessions implements UploadSessions {
     byte[] nonce = new byte[6];
     random.nextBytes(nonce);
     String key = StoreKeys.part(uuid, start, HexFormat.of().formatHex(nonce));
-    store.putPart(key, chunk);
+    try {
+      store.putPart(key, chunk);
+    } catch (IOException e) {
+      throw UploadRefusals.notStored(
+          start, e); // a part stored meanwhile is a leftover purge removes
+    }
     FailPoints.hit(FailPoints.UPLOAD_AFTER_PART_STORED);
     boolean recorded = false;
     try (Connection c = database.connect()) {

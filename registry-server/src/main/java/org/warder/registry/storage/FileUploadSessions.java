@@ -135,7 +135,8 @@ public final class FileUploadSessions implements UploadSessions {
   /**
    * Appends {@code length} bytes read from {@code body} at {@code start}, which must be the
    * session's offset. Bytes that reached the disk stay when the body ends early (a cut connection);
-   * the client asks the offset and continues. Returns the new offset.
+   * the client asks the offset and continues. A chunk that fails to write (a full disk) is removed
+   * whole and refused ({@code UPLOAD_NOT_STORED}). Returns the new offset.
    */
   @Override
   public long append(String uuid, TokenStore.Token owner, long start, long length, InputStream body)
@@ -150,6 +151,8 @@ public final class FileUploadSessions implements UploadSessions {
       try (FileChannel out = FileChannel.open(data, StandardOpenOption.WRITE)) {
         out.position(start);
         copied = ChunkCopy.copy(body, start, length, Channels.newOutputStream(out));
+        // a chunk that failed to write leaves nothing: a full disk gets its space back
+        out.truncate(start + copied.kept());
       }
       if (copied.refused().isPresent()) {
         throw copied.refused().get();

@@ -139,6 +139,26 @@ public final class UploadRefusals {
         cause);
   }
 
+  /**
+   * A chunk from {@code start} that could not be stored ({@code cause}: a full disk, a failing
+   * store): none of its bytes is kept, the session is at {@code start} again.
+   */
+  public static RegistryException notStored(long start, IOException cause) {
+    String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    return new RegistryException(
+        ErrorCode.UPLOAD_NOT_STORED,
+        "the registry could not store the chunk from byte "
+            + start
+            + " ("
+            + why
+            + "); none of it was kept and the session is at byte "
+            + start
+            + " again: retry once the registry has space, or cancel the session (DELETE) to free"
+            + " its bytes",
+        Map.of("offset", start),
+        cause);
+  }
+
   public static RegistryException longBody(long start, long length) {
     return new RegistryException(
         ErrorCode.RANGE_INVALID,

@@ -59,7 +59,9 @@ public interface UploadSessions {
   /**
    * Appends {@code length} bytes read from {@code body} at {@code start}, which must be the
    * session's offset. Bytes received before the body ends early (a cut connection) are kept; the
-   * client asks the offset and continues. Returns the new offset.
+   * client asks the offset and continues. A chunk that cannot be stored (a full disk, a failing
+   * store) leaves none of its bytes and is refused ({@code UPLOAD_NOT_STORED}, the session still at
+   * {@code start}). Returns the new offset.
    */
   long append(String uuid, TokenStore.Token owner, long start, long length, InputStream body)
       throws RegistryException, IOException;

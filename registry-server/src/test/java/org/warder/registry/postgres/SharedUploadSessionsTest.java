@@ -41,8 +41,10 @@ import org.warder.registry.testing.Http;
 import org.warder.registry.testing.PostgresDatabase;
 import org.warder.registry.testing.Publisher;
 import org.warder.registry.testing.S3ProxyServer;
+import org.warder.registry.testing.SmallFileSystem;
 import org.warder.registry.testing.TestRegistry;
 import org.warder.signing.Digests;
+import org.warder.signing.testing.TestFiles;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -194,6 +196,32 @@ class SharedUploadSessionsTest {
     assertThat(postgres.rows("upload_session")).isZero();
     assertThat(postgres.rows("upload_part")).isZero();
     assertThat(errors.toString()).isEmpty();
+  }
+
+  @Test
+  void testPatch_aChunkTheNodeCannotStoreKeepsNothingAndIs507WithTheOffset() throws Exception {
+    String token = token(TokenStore.Limits.DEFAULTS);
+    byte[] content = random(3 * 1024 * 1024, 5);
+    String uuid = uuidOf(on(0, token).send("POST", "/api/v1/uploads", null));
+    assertThat(on(0, token).patch(uuid, content, 0, 100_000).statusCode()).isEqualTo(202);
+
+    // node 1 receives chunks in its uploads-incoming/ first: a 1 MiB disk there
+    try (SmallFileSystem incoming =
+        SmallFileSystem.mount(registry.layout.uploadsIncoming(), 1024 * 1024)) {
+      HttpResponse<byte[]> full = on(1, token).patch(uuid, content, 100_000, content.length);
+      assertThat(full.statusCode()).isEqualTo(507);
+      assertThat(Http.errorCode(full)).isEqualTo("UPLOAD_NOT_STORED");
+      assertThat(full.headers().firstValue("Upload-Offset")).hasValue("100000");
+      assertThat(TestFiles.digests(incoming.root())).as("the partial chunk is deleted").isEmpty();
+    }
+    assertThat(offset(on(2, token), uuid)).isEqualTo(100_000);
+    assertThat(parts()).isEqualTo(1);
+    assertThat(postgres.rows("upload_part")).isEqualTo(1);
+
+    assertThat(on(2, token).send("DELETE", "/api/v1/uploads/" + uuid, null).statusCode())
+        .isEqualTo(204);
+    assertThat(parts()).isZero();
+    assertThat(postgres.rows("upload_session")).isZero();
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -170,6 +171,35 @@ public final class ServerProcess implements AutoCloseable {
       process.destroyForcibly().waitFor();
       throw new IOException("the server did not start: " + Files.readString(stderr), e);
     }
+  }
+
+  /**
+   * Starts serving {@code data} at {@code url} (a restart on the address a killed process served)
+   * after {@code delay}, in a thread of its own; the future fails if the start does.
+   */
+  public static CompletableFuture<ServerProcess> startLater(
+      Duration delay, Path data, URI url, Path logs) {
+    CompletableFuture<ServerProcess> started = new CompletableFuture<>();
+    Thread starter =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(delay.toMillis());
+                started.complete(
+                    start(
+                        data,
+                        Optional.empty(),
+                        logs,
+                        "--listen",
+                        url.getHost() + ":" + url.getPort()));
+              } catch (Exception e) {
+                started.completeExceptionally(e);
+              }
+            },
+            "server-restart");
+    starter.setDaemon(true);
+    starter.start();
+    return started;
   }
 
   public URI url() {

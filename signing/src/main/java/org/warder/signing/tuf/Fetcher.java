@@ -8,7 +8,8 @@ import java.net.URI;
 /**
  * The network port of the updater: fetches a URL with a hard byte cap. Implementations must enforce
  * timeouts, count decoded bytes, and never follow the server's {@code Content-Length} past the cap.
- * Implementations are thread-safe.
+ * An implementation that retries until a deadline throws {@link FetchGaveUpException} when it has
+ * passed. Implementations are thread-safe.
  */
 public interface Fetcher {
 

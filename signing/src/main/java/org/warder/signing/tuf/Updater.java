@@ -448,6 +448,9 @@ public final class Updater {
           Files.deleteIfExists(part); // wrong bytes or no such file here: try the next mirror
           failures.add(e);
           break;
+        } catch (FetchGaveUpException e) {
+          failures.add(e); // retried until the fetcher's deadline: the next mirror, if any
+          break;
         } catch (IOException e) {
           failures.add(e); // cut short: the next attempt resumes from what reached the disk
         }

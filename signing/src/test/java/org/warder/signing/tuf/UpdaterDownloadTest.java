@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -46,10 +47,36 @@ class UpdaterDownloadTest {
     f.repo.clearRequests();
   }
 
-  private void download(Fetcher fetcher) throws Exception {
+  /**
+   * Downloads the target through {@code fetcher}, from {@code first} mirrors, then the real one.
+   */
+  private void download(Fetcher fetcher, URI... first) throws Exception {
     Updater u = f.updater(List.of(RepositorySimulator.METADATA_URL), fetcher);
     u.targetInfo(PATH);
-    u.download(info, List.of(RepositorySimulator.TARGETS_URL), dest);
+    List<URI> mirrors = new ArrayList<>(List.of(first));
+    mirrors.add(RepositorySimulator.TARGETS_URL);
+    u.download(info, mirrors, dest);
+  }
+
+  @Test
+  @DisplayName(
+      "a mirror given up on after the fetcher's retry deadline is left at once for the next one")
+  void testDownload_aMirrorGivenUpOnIsAskedOnceThenTheNextServes() throws Exception {
+    URI down = URI.create("https://down.test/targets/");
+    List<URI> asked = new ArrayList<>();
+    download(
+        (url, maxLength, sink) -> {
+          if (url.toString().startsWith(down.toString())) {
+            asked.add(url);
+            throw new FetchGaveUpException(
+                "connection refused; gave up after 9 attempts in 60 s",
+                new IOException("connection refused"));
+          }
+          f.repo.fetch(url, maxLength, sink);
+        },
+        down);
+    assertThat(dest).hasBinaryContent(good);
+    assertThat(asked).as("asked again, it would wait the whole deadline again").hasSize(1);
   }
 
   @Test
