@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -123,6 +124,17 @@ final class CatalogJson {
               + where(e)
               + ": "
               + e.getOriginalMessage(),
+          "$",
+          e);
+    } catch (CharConversionException e) {
+      // bytes the parser took for UTF-16 or UTF-32 that no such encoding can decode
+      throw new MalformedDocumentException(
+          document
+              + " $: expected one JSON document in UTF-8, found bytes that are no text in any JSON"
+              + " encoding ("
+              + e.getMessage()
+              + "); the file is damaged or not a "
+              + document,
           "$",
           e);
     } catch (IOException e) {

@@ -1,8 +1,11 @@
 package org.warder.index;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.util.List;
 import java.util.Optional;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -67,6 +70,16 @@ class PluginManifestPropertyTest {
   @Property(tries = 200)
   void testParse_arbitraryBytes_refused(@ForAll byte[] json) {
     BoundedParse.parsedOrRefused(CatalogException.class, () -> PluginManifest.parse(json));
+  }
+
+  /** What the property above once found: bytes Jackson takes for UTF-32 of an odd byte order. */
+  @Example
+  void testParse_bytesInNoJsonEncoding_refused() {
+    for (byte[] json : List.of(new byte[] {0, 0, 1, 0}, new byte[] {0, 0, -1, 0})) {
+      assertThatThrownBy(() -> PluginManifest.parse(json))
+          .isInstanceOf(CatalogException.class)
+          .hasMessageContaining("expected one JSON document in UTF-8");
+    }
   }
 
   private static void parseAndRoundTrip(byte[] json) {
