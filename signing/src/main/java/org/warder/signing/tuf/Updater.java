@@ -358,8 +358,8 @@ public final class Updater {
    * verified} as well, in order and each once: when {@link ChunkHashes} are signed for the target,
    * every chunk as soon as it matched its signed sha256, while the download goes on (a chunk that
    * fails is dropped and the next mirror continues from the last chunk that matched; a part file a
-   * killed run left is checked chunk by chunk and kept up to its last good chunk); without them,
-   * the whole file once it matched. No byte that was not verified reaches {@code verified}.
+   * killed run left is checked chunk by chunk and kept up to its last chunk that matched); without
+   * them, the whole file once it matched. No byte that was not verified reaches {@code verified}.
    * Returning normally means every byte was handed on and the whole file matched its signed length
    * and hashes; {@code verified} is not closed.
    */
@@ -382,9 +382,6 @@ public final class Updater {
     Path dir = destination.toAbsolutePath().getParent();
     PrivateFiles.createDirectories(dir);
     Path part = dir.resolve("." + destination.getFileName() + ".part");
-    if (forwarder.isPresent() && Files.exists(part)) {
-      forwardFromPart(part, forwarder.get()); // what an earlier run left, up to its last good chunk
-    }
     List<Exception> failures = new ArrayList<>();
     for (URI mirror : targetMirrors) {
       URI url = URI.create(Urls.directory(mirror) + relative);
@@ -396,7 +393,7 @@ public final class Updater {
             have = 0;
           }
           if (forwarder.isPresent()) {
-            resume(forwarder.get(), part, have);
+            have = resume(forwarder.get(), part, have);
           }
           // The bytes are hashed as they arrive (those of an earlier attempt read back first),
           // so the file is read once; the length and hashes are checked before the move.
@@ -461,27 +458,15 @@ public final class Updater {
   }
 
   /**
-   * Hands on the chunks of {@code part} (what an earlier run left) that match, and cuts the file
-   * after the last of them.
+   * Makes {@code forwarder} expect the byte after what {@code part} holds ({@code have} bytes),
+   * handing it the part's bytes beyond what was handed on (a chunk begun in an attempt cut short,
+   * or what a killed run left). A part whose bytes fail their chunk is cut after its last chunk
+   * that matched, and fetched again from there. Returns the bytes the part holds now.
    */
-  private static void forwardFromPart(Path part, ChunkForwarder forwarder) throws IOException {
-    forwarder.resumeAt(0);
-    try (InputStream in = Files.newInputStream(part)) {
-      in.transferTo(forwarder);
-    } catch (VerificationIOException e) {
-      // bytes that do not match their chunk: fetched again
-    }
-    truncate(part, forwarder.forwarded());
-  }
-
-  /**
-   * Makes {@code forwarder} expect byte {@code have} of the target next, handing it what {@code
-   * part} holds beyond what was handed on (a chunk begun in an attempt that was cut short).
-   */
-  private static void resume(ChunkForwarder forwarder, Path part, long have) throws IOException {
+  private static long resume(ChunkForwarder forwarder, Path part, long have) throws IOException {
     if (have <= forwarder.forwarded()) {
       forwarder.resumeAt(have);
-      return;
+      return have;
     }
     forwarder.resumeAt(forwarder.forwarded());
     try (InputStream in = Files.newInputStream(part)) {
@@ -496,6 +481,11 @@ public final class Updater {
         forwarder.write(buffer, 0, n);
         left -= n;
       }
+      return have;
+    } catch (VerificationIOException e) {
+      truncate(part, forwarder.forwarded());
+      forwarder.resumeAt(forwarder.forwarded());
+      return forwarder.forwarded();
     }
   }
 
