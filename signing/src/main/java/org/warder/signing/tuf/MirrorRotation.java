@@ -63,11 +63,11 @@ final class MirrorRotation {
   }
 
   /**
-   * Throws the failure that ended the rotation: the schedule's giving up when it did (the mirrors'
-   * last failures attached as suppressed), otherwise the first mirror's failure (the others
-   * suppressed).
+   * The failure that ended the rotation: the schedule's giving up when it did (the mirrors' last
+   * failures attached as suppressed), otherwise the first mirror's failure (the others suppressed).
+   * Thrown here when it is a {@link TufException}, returned for the caller to throw otherwise.
    */
-  void throwFailures() throws IOException, TufException {
+  IOException failure() throws TufException {
     List<Exception> all = new ArrayList<>(failures.values());
     gaveUp.ifPresent(e -> all.add(0, e));
     Exception first = all.get(0);
@@ -75,6 +75,6 @@ final class MirrorRotation {
     if (first instanceof TufException t) {
       throw t;
     }
-    throw (IOException) first;
+    return (IOException) first;
   }
 }

@@ -359,18 +359,21 @@ public final class Updater {
    * verified} as well, in order and each once: when {@link ChunkHashes} are signed for the target,
    * every chunk as soon as it matched its signed sha256, while the download goes on (a chunk that
    * fails is dropped and the next mirror continues from the last chunk that matched; a part file a
-   * killed run left is checked chunk by chunk and kept up to its last chunk that matched); without
-   * them, the whole file once it matched. No byte that was not verified reaches {@code verified}.
-   * Returning normally means every byte was handed on and the whole file matched its signed length
-   * and hashes; {@code verified} is not closed.
+   * killed run left, or a copy already at {@code destination}, is checked chunk by chunk, its
+   * chunks that match handed on from the disk and the rest fetched again); without them, the whole
+   * file once it matched. No byte that was not verified reaches {@code verified}. Returning
+   * normally means every byte was handed on and the whole file matched its signed length and
+   * hashes; {@code verified} is not closed. Returns how many bytes, from the first, came from the
+   * disk (a part or a copy already there) and matched their chunks: the target's length when
+   * nothing was fetched.
    */
-  public void download(
+  public long download(
       TargetFile target, List<URI> targetMirrors, Path destination, OutputStream verified)
       throws IOException, TufException {
-    download(target, targetMirrors, destination, Optional.of(verified));
+    return download(target, targetMirrors, destination, Optional.of(verified));
   }
 
-  private void download(
+  private long download(
       TargetFile target, List<URI> targetMirrors, Path destination, Optional<OutputStream> verified)
       throws IOException, TufException {
     LengthAndHashes.digests(target.path(), target.hashes()); // refuse unknown hashes up front
@@ -383,17 +386,31 @@ public final class Updater {
     Path dir = destination.toAbsolutePath().getParent();
     PrivateFiles.createDirectories(dir);
     Path part = dir.resolve("." + destination.getFileName() + ".part");
+    if (forwarder.isPresent() && Files.isRegularFile(destination)) {
+      // a copy already there is checked chunk by chunk, as a part is: the chunks that match are
+      // handed on from the disk, the first that does not and the rest are fetched again
+      AtomicFiles.move(destination, part);
+    }
+    long reused = 0;
+    if (forwarder.isPresent() && Files.isRegularFile(part) && Files.size(part) <= target.length()) {
+      try {
+        resume(forwarder.get(), part, Files.size(part));
+      } catch (ConsumerFailedException e) {
+        throw e.failure(); // the part stays for the next run
+      }
+      reused = forwarder.get().forwarded();
+    }
     MirrorRotation rotation = new MirrorRotation(targetMirrors, fetcher.retries());
     do {
       for (URI mirror : rotation.round()) {
         if (downloadFrom(
             mirror, relative, target, part, destination, forwarder, verified, rotation)) {
-          return;
+          return reused;
         }
       }
     } while (rotation.nextRound());
     Files.deleteIfExists(part);
-    rotation.throwFailures();
+    throw rotation.failure();
   }
 
   /**
@@ -462,6 +479,8 @@ public final class Updater {
           }
         }
         return true;
+      } catch (ConsumerFailedException e) {
+        throw e.failure(); // no mirror can help; the part stays for the next run
       } catch (VerificationIOException e) {
         // a chunk from this mirror failed: keep what matched, the next mirror goes on from there
         truncate(part, forwarder.orElseThrow().forwarded());
@@ -673,7 +692,6 @@ public final class Updater {
         return Optional.empty(); // the others are unreachable: their answer cannot be waited for
       }
     } while (rotation.nextRound());
-    rotation.throwFailures();
-    return Optional.empty();
+    throw rotation.failure();
   }
 }
