@@ -16,7 +16,7 @@ rounds=${1:-3}
 mbit=${2:-}
 warder=${WARDER_BIN:-$top/bin/warder} # another build's bin/warder, to compare builds
 need_jars
-need_tools curl:curl xz:xz-utils tar:tar sha256sum:coreutils shuf:coreutils
+need_tools curl:curl xz:xz-utils tar:tar sha256sum:coreutils shuf:coreutils /usr/bin/time:time
 make_release
 # bsdtar-made archives carry LIBARCHIVE.* pax keywords that GNU tar warns about.
 export TAR_OPTIONS=--warning=no-unknown-keyword
@@ -97,20 +97,20 @@ time_w() {
   local t
   times >"$run/times0"
   t=$(now)
-  CI=1 "${client[@]}" "$warder" --root "$run/w" fetch -r "$release" --repo main --arch "$arch" -F base.txz --no-update \
+  CI=1 "${client[@]}" /usr/bin/time -f %M -o "$run/w.rss" "$warder" --root "$run/w" fetch -r "$release" --repo main --arch "$arch" -F base.txz --no-update \
     >"$run/w.log" 2>&1 || { cat "$run/w.log" >&2; die "warder fetch failed"; }
   local wall
   wall=$(elapsed "$t")
   times >"$run/times"
-  echo "$wall $(awk -v a="$(cpu_of "$run/times")" -v b="$(cpu_of "$run/times0")" 'BEGIN { printf "%.2f", a - b }')"
+  echo "$wall $(awk -v a="$(cpu_of "$run/times")" -v b="$(cpu_of "$run/times0")" 'BEGIN { printf "%.2f", a - b }') $(tail -n 1 "$run/w.rss")"
 }
 
-ta=() tb=() tw=() td=() ca=() cb=() cw=() cd=()
+ta=() tb=() tw=() td=() ca=() cb=() cw=() cd=() rw=()
 for i in $(seq "$rounds"); do
   read -r x c <<<"$(time_d)"; td+=("$x"); cd+=("$c")
   fresh a; read -r x c <<<"$(time_a)"; ta+=("$x"); ca+=("$c")
   fresh b; read -r x c <<<"$(time_b)"; tb+=("$x"); cb+=("$c")
-  fresh w; read -r x c <<<"$(time_w)"; tw+=("$x"); cw+=("$c")
+  fresh w; read -r x c r <<<"$(time_w)"; tw+=("$x"); cw+=("$c"); rw+=("$r")
   say "round $i: d ${td[-1]} s, a ${ta[-1]} s (cpu ${ca[-1]}), b ${tb[-1]} s (cpu ${cb[-1]}), w ${tw[-1]} s (cpu ${cw[-1]})" \
     "(load $(cut -d' ' -f1 /proc/loadavg))"
 done
@@ -128,6 +128,7 @@ printf '  (a) curl -o; sha256sum; tar -xJf         wall %6.2f  cpu %6.2f   (wall
 printf '  (b) curl | xz -T0 -d | tar -x (no check) wall %6.2f  cpu %6.2f   (wall %s)\n' "$mb" "$(median "${cb[@]}")" "${tb[*]}"
 printf '  (w) warder fetch -r                     wall %6.2f  cpu %6.2f   (wall %s)\n' "$mw" "$(median "${cw[@]}")" "${tw[*]}"
 printf '  (d) curl -o /dev/null (download alone)   wall %6.2f  cpu %6.2f   (wall %s)\n' "$md" "$(median "${cd[@]}")" "${td[*]}"
+echo "  (w) peak RSS of the warder process: $(( $(median "${rw[@]}") / 1024 )) MiB (median; the JVM with its heap)"
 echo "  w/a = $(ratio "$mw" "$ma")   (target <= 0.5)"
 echo "  w/b = $(ratio "$mw" "$mb")   (target <= 1.1)"
 echo "  w/d = $(ratio "$mw" "$md")   (target <= 1.1 behind a bandwidth limit)"
