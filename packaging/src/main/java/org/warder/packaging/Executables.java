@@ -12,7 +12,7 @@ public final class Executables {
 
   /** {@code warder} and {@code warder-registry}, each a fresh command tree. */
   public static List<CommandLine> all() {
-    return List.of(new CommandLine(new WarderMain()), new CommandLine(new RegistryMain()));
+    return List.of(WarderMain.commandLine(), new CommandLine(new RegistryMain()));
   }
 
   /**

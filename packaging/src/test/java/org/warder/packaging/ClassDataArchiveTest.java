@@ -20,10 +20,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The launchers bin/warder and bin/warder-registry with the class-data archive that
- * class-data-archive.sh writes: a fresh one serves warder's classes from the archive, and a
- * corrupt, stale or missing one changes nothing the user sees (same output, nothing on stderr, same
- * exit status). Each executable runs from a copy of the checkout's layout (bin/, the jar, its
- * lib/), so that the jar's time can be changed without touching the build's.
+ * class-data-archive.sh writes: a fresh one serves warder's classes from the archive
+ * (BouncyCastle's too, whose jars the build writes unsigned into lib/), and a corrupt, stale or
+ * missing one changes nothing the user sees (same output, nothing on stderr, same exit status).
+ * Each executable runs from a copy of the checkout's layout (bin/, the jar, its lib/), so that the
+ * jar's time can be changed without touching the build's.
  */
 class ClassDataArchiveTest {
   private static final Path TOP = Path.of("..").toAbsolutePath().normalize();
@@ -37,7 +38,8 @@ class ClassDataArchiveTest {
 
   @BeforeAll
   static void copyTheLayoutsAndWriteTheArchives() throws Exception {
-    for (String kind : List.of("client", "registry")) {
+    // the registry first: the client's training sets up TUF trust from the registry's jar beside
+    for (String kind : List.of("registry", "client")) {
       Layout layout = layout(kind);
       Path module = TOP.resolve(layout.jar().getParent().getParent().getFileName().toString());
       Files.createDirectories(layout.launcher().getParent());
@@ -122,6 +124,26 @@ class ClassDataArchiveTest {
       Files.setLastModifiedTime(layout.jar(), FileTime.from(BUILT));
       Files.move(kept, layout.archive(), StandardCopyOption.REPLACE_EXISTING);
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"client", "registry"})
+  void theArchiveHoldsTheSignatureLibrarysClasses(String kind) throws Exception {
+    Layout layout = layout(kind);
+    Shell.Result listed =
+        Shell.run(
+            List.of(
+                "java",
+                "-XX:SharedArchiveFile=" + layout.archive(),
+                "-XX:+PrintSharedArchiveAndExit",
+                "-XX:+PrintSharedDictionary",
+                "-cp",
+                layout.jar().toString()));
+
+    assertThat(listed.exit()).as(listed.err()).isZero();
+    assertThat(listed.out().lines().filter(l -> l.contains(" org.bouncycastle.")).count())
+        .as("BouncyCastle classes in the archive (a signed jar's are left out: lib/ is unsigned)")
+        .isPositive();
   }
 
   private record Run(Shell.Result result, long sharedOwnClasses) {}

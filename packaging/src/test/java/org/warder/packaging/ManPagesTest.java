@@ -27,7 +27,7 @@ class ManPagesTest {
   void everyCommandOfBothExecutablesHasItsPageAndNothingElseIsThere() throws IOException {
     List<String> expected = new ArrayList<>();
     for (CommandLine root :
-        List.of(new CommandLine(new WarderMain()), new CommandLine(new RegistryMain()))) {
+        List.of(WarderMain.commandLine(), new CommandLine(new RegistryMain()))) {
       collect(root, root.getCommandName(), expected);
     }
     assertThat(expected)
@@ -116,7 +116,7 @@ class ManPagesTest {
 
   @Test
   void aNewSubcommandGetsItsPageWithRoffSpecialsEscaped(@TempDir Path dir) throws Exception {
-    CommandLine warder = new CommandLine(new WarderMain());
+    CommandLine warder = WarderMain.commandLine();
     warder.addSubcommand(new CommandLine(new Frobnicate()));
 
     Generate.write(dir, "9.9", LocalDate.of(2026, 1, 2), List.of(warder));

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.warder.client.ClientException;
 import org.warder.client.archive.TarExtractor;
 import org.warder.client.bundle.JailExporter;
@@ -61,7 +62,7 @@ final class Context {
   final boolean verbose;
   final Clock clock;
   private final CommandRunner runner;
-  private final Fetcher fetcher;
+  private @Nullable Fetcher fetcher;
   private final HttpSettings http;
 
   private final Optional<String> runtimeChoice;
@@ -87,19 +88,24 @@ final class Context {
     this.verbose = verbose;
     this.runner = runner;
     this.http = http;
-    this.fetcher = new OkHttpFetcher(http, "warder/" + VersionProvider.version());
   }
 
   CommandRunner runner() {
     return runner;
   }
 
-  Fetcher fetcher() {
+  /**
+   * The network, its HTTP client made on first use: commands that stay offline never pay for it.
+   */
+  synchronized Fetcher fetcher() {
+    if (fetcher == null) {
+      fetcher = new OkHttpFetcher(http, "warder/" + VersionProvider.version());
+    }
     return fetcher;
   }
 
   Repositories repositories() {
-    return new Repositories(layout, fetcher, clock);
+    return new Repositories(layout, fetcher(), clock);
   }
 
   /**

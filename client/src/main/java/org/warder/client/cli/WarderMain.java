@@ -33,44 +33,6 @@ import picocli.CommandLine.Option;
       "Every file warder uses is checked against metadata signed by keys you trust (The Update"
           + " Framework), before it touches your host."
     },
-    subcommands = {
-      RepoCommand.class,
-      KeyCommand.class,
-      PublishCommand.class,
-      ListCommand.class,
-      FetchCommand.class,
-      CreateCommand.class,
-      JailCommands.Start.class,
-      JailCommands.Stop.class,
-      JailCommands.Restart.class,
-      JailCommands.Exec.class,
-      JailCommands.Pkg.class,
-      JailCommands.Get.class,
-      JailCommands.Set.class,
-      JailCommands.Snapshot.class,
-      JailCommands.Snaplist.class,
-      JailCommands.Rollback.class,
-      DestroyCommand.class,
-      ExportCommand.class,
-      ImportCommand.class,
-      TemplateCommand.class,
-      PushCommand.class,
-      PullCommand.class,
-      ActivateCommand.class,
-      PluginCommand.class,
-      TufCommand.class,
-      RenameCommand.class,
-      FstabCommand.class,
-      CloneCommand.class,
-      DfCommand.class,
-      ConsoleCommand.class,
-      ServiceCommand.class,
-      SysrcCommand.class,
-      CpCommand.class,
-      UpdateCommands.Update.class,
-      UpdateCommands.Upgrade.class,
-      CommandLine.HelpCommand.class
-    },
     footer = {
       "",
       "Exit status: 0 success, 1 failure (reason on stderr), 2 bad command line, 77 needs root"
@@ -174,7 +136,7 @@ public final class WarderMain implements Runnable {
     WarderMain main = new WarderMain();
     main.env = env;
     main.operator = operator;
-    CommandLine cli = new CommandLine(main);
+    CommandLine cli = CommandTree.forArguments(new CommandLine(main), args);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
@@ -211,6 +173,11 @@ public final class WarderMain implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** warder's whole command tree, every command in it: for man pages and completion. */
+  public static CommandLine commandLine() {
+    return CommandTree.whole(new CommandLine(new WarderMain()));
   }
 
   private static boolean helpRequested(CommandLine.ParseResult parsed) {

@@ -8,7 +8,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.signing.testing.CliRun;
-import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
 /**
@@ -65,7 +64,7 @@ class JailCommandLineTest {
   }
 
   private static ParseResult parse(String... args) {
-    return new CommandLine(new WarderMain()).parseArgs(args);
+    return WarderMain.commandLine().parseArgs(args);
   }
 
   private CliRun warder(String... args) {
