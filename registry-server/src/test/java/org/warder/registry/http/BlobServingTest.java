@@ -29,9 +29,9 @@ import org.warder.signing.Digests;
 import org.warder.signing.Ed25519SigningKey;
 
 /**
- * Blobs are sent zero-copy (sendfile through {@link FileRegions}): whole, in ranges, to many
- * clients at once and to clients that go away, always the stored bytes, and nothing stays
- * registered once a response is over.
+ * Blobs are sent zero-copy (sendfile through {@link FileRegions}, at most {@link
+ * FileRegions#MAX_TRANSFER} bytes a call): whole, in ranges, to many clients at once and to clients
+ * that go away, always the stored bytes, and nothing stays registered once a response is over.
  */
 class BlobServingTest {
   @TempDir Path tmp;
@@ -138,6 +138,19 @@ class BlobServingTest {
     assertThat(r.headers().firstValue("Content-Length")).hasValue(Long.toString(blob.length));
     assertThat(r.body()).isEqualTo(blob);
     assertThat(FileRegions.transferred() - before).isEqualTo(blob.length);
+    awaitNoneInFlight();
+  }
+
+  @Test
+  void testGet_eachSendfileCallIsBounded() throws Exception {
+    // 4 x 6 MiB to a client that reads as fast as it can: a Linux socket buffer on loopback grows
+    // to 4 MiB, so unbounded calls would send more than MAX_TRANSFER at once
+    for (int i = 0; i < 4; i++) {
+      assertThat(registry.http().send("GET", url, null).body()).isEqualTo(blob);
+    }
+    assertThat(FileRegions.largestTransfer())
+        .isPositive()
+        .isLessThanOrEqualTo(FileRegions.MAX_TRANSFER);
     awaitNoneInFlight();
   }
 
