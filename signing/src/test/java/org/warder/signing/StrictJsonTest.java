@@ -254,6 +254,23 @@ class StrictJsonTest {
         .hasMessageMatching("(?s).*(found the unpaired surrogate \\\\u|Broken surrogate pair).*");
   }
 
+  static Stream<Arguments> nestedUnpairedSurrogates() {
+    return Stream.of(
+        Arguments.of("\"\\ud800\"", "$"),
+        Arguments.of("[\"a\",\"a\\udc00b\"]", "$[1]"),
+        Arguments.of("{\"k\":{\"x\":\"\\ude00\\ud83d\"}}", "$.k.x"),
+        Arguments.of("{\"a\":[{\"b\":[0,{\"c\":\"\\udbff\"}]}]}", "$.a[0].b[1].c"));
+  }
+
+  /** The path is put together only for a refusal, on the way up: it must still be the right one. */
+  @ParameterizedTest
+  @MethodSource("nestedUnpairedSurrogates")
+  void testParse_refusesUnpairedSurrogatesNamingThePath(String input, String path) {
+    assertRefused(input)
+        .hasMessageContaining("expected Unicode text, found the unpaired surrogate \\u")
+        .hasMessageEndingWith(" in a string at " + path);
+  }
+
   @Test
   void testParse_acceptsSurrogatePairs() throws Exception {
     JsonNode node = StrictJson.parse("{\"\\ud83d\\ude00\":\"x\\ud83d\\ude00y\"}");
