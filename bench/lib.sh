@@ -111,6 +111,7 @@ make_release() {
 # reg_url, reg_port, root_sha, reg_data, reg_token; exports WARDER_KEYS. The server is
 # $WARDER_REGISTRY_BIN when set (another build's bin/warder-registry, to compare builds).
 # WARDER_REGISTRY_JAVA_OPTS applies to the server only (the offline commands need their default heap).
+# It listens on $reg_host (default 127.0.0.1).
 serve_registry() {
   local role=$1 pattern=$2 reg="$work/registry" serve_opts=${WARDER_REGISTRY_JAVA_OPTS:-}
   local WARDER_REGISTRY_JAVA_OPTS=
@@ -127,8 +128,8 @@ serve_registry() {
     --data "$reg_data" --passphrase-file "$reg/pass" >"$reg/delegate.log"
   reg_token=$("$top/bin/warder-registry" token create --publisher bench --role "$role" --data "$reg_data")
   reg_port=$(free_port)
-  reg_url="http://127.0.0.1:$reg_port/"
-  WARDER_REGISTRY_JAVA_OPTS=$serve_opts "${WARDER_REGISTRY_BIN:-$top/bin/warder-registry}" serve --data "$reg_data" --listen "127.0.0.1:$reg_port" \
+  reg_url="http://${reg_host:-127.0.0.1}:$reg_port/"
+  WARDER_REGISTRY_JAVA_OPTS=$serve_opts "${WARDER_REGISTRY_BIN:-$top/bin/warder-registry}" serve --data "$reg_data" --listen "${reg_host:-127.0.0.1}:$reg_port" \
     --access-log "$reg/access.log" >"$reg/serve.log" 2>&1 &
   reg_pid=$!
   wait_http "${reg_url}healthz" "$reg_pid" "$reg/serve.log"

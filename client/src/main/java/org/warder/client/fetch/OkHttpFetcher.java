@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import org.warder.signing.tuf.FetchStatusException;
 import org.warder.signing.tuf.FetchTooLargeException;
 import org.warder.signing.tuf.Fetcher;
+import org.warder.signing.tuf.RetrySchedule;
 
 /**
  * The HTTP adapter of the {@link Fetcher} port, on OkHttp: connect, read and whole-call timeouts,
@@ -92,7 +93,24 @@ public final class OkHttpFetcher implements Fetcher {
   @Override
   public void fetchFrom(URI url, long offset, long maxLength, OutputStream sink)
       throws IOException {
-    RetryDeadline retries = RetryDeadline.start(settings);
+    fetchFrom(url, offset, maxLength, sink, retries());
+  }
+
+  @Override
+  public void fetchOnce(URI url, long offset, long maxLength, OutputStream sink)
+      throws IOException {
+    fetchFrom(url, offset, maxLength, sink, RetrySchedule.NONE);
+  }
+
+  /** The retry deadline of the settings, from now. */
+  @Override
+  public RetrySchedule retries() {
+    return RetryDeadline.start(settings);
+  }
+
+  private void fetchFrom(
+      URI url, long offset, long maxLength, OutputStream sink, RetrySchedule retries)
+      throws IOException {
     CountingSink counting = new CountingSink(sink);
     while (true) {
       ConnectionUse use = new ConnectionUse();

@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.warder.signing.tuf.FetchGaveUpException;
+import org.warder.signing.tuf.RetrySchedule;
 
 /**
  * The retries of one request (or of one step of an upload): pauses of {@link
@@ -15,7 +16,7 @@ import org.warder.signing.tuf.FetchGaveUpException;
  * monotonic clock's, so a wall clock set back or forward changes nothing. One per request; not
  * thread-safe.
  */
-public final class RetryDeadline {
+public final class RetryDeadline implements RetrySchedule {
   /** The longest pause: a server back after a restart is found within this much. */
   public static final Duration MAX_PAUSE = Duration.ofSeconds(4);
 
@@ -36,6 +37,7 @@ public final class RetryDeadline {
    * Pauses before the next attempt after {@code failure}; once the deadline has passed, throws a
    * {@link FetchGaveUpException} that says so, caused by {@code failure}.
    */
+  @Override
   public void pause(Exception failure) throws IOException {
     long left = settings.retryDeadline().toNanos() - (System.nanoTime() - started);
     if (left <= 0) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import org.warder.signing.tuf.Fetcher;
+import org.warder.signing.tuf.RetrySchedule;
 
 /** A {@link Fetcher} that reports the bytes it delivers to a {@link ProgressListener}. */
 public final class ProgressFetcher implements Fetcher {
@@ -25,6 +26,17 @@ public final class ProgressFetcher implements Fetcher {
   public void fetchFrom(URI url, long offset, long maxLength, OutputStream sink)
       throws IOException {
     delegate.fetchFrom(url, offset, maxLength, counting(sink));
+  }
+
+  @Override
+  public void fetchOnce(URI url, long offset, long maxLength, OutputStream sink)
+      throws IOException {
+    delegate.fetchOnce(url, offset, maxLength, counting(sink));
+  }
+
+  @Override
+  public RetrySchedule retries() {
+    return delegate.retries();
   }
 
   private OutputStream counting(OutputStream sink) {

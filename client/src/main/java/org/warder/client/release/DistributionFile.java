@@ -28,8 +28,9 @@ interface DistributionFile {
 
   /**
    * How to download the file while it is extracted, when it can be verified chunk by chunk (its
-   * chunk hashes are signed) and {@code dest} is no verified copy yet; empty when it is fetched
-   * whole first ({@link #fetch}).
+   * chunk hashes are signed; a copy already at {@code dest} is then checked chunk by chunk while it
+   * is handed on, and only what fails is fetched); empty when it is fetched whole first ({@link
+   * #fetch}).
    */
   default Optional<Streaming> streaming(Path dest) throws ClientException, IOException {
     return Optional.empty();
@@ -39,12 +40,13 @@ interface DistributionFile {
   @FunctionalInterface
   interface Streaming {
     /**
-     * Downloads the file into {@code dest}, handing each chunk to {@code verified} once it matched
-     * its signed sha256, as {@link org.warder.signing.tuf.Updater#download(
-     * org.warder.signing.tuf.TargetFile, java.util.List, Path, OutputStream)} does; returns once
-     * the whole file matched. A failed verification is a {@link
-     * org.warder.signing.tuf.VerificationIOException}.
+     * Downloads the file into {@code dest} (keeping the chunks of a copy there that match), handing
+     * each chunk to {@code verified} once it matched its signed sha256, as {@link
+     * org.warder.signing.tuf.Updater#download( org.warder.signing.tuf.TargetFile, java.util.List,
+     * Path, OutputStream)} does; returns once the whole file matched. A failed verification is a
+     * {@link org.warder.signing.tuf.VerificationIOException}.
      */
-    void fetch(Path dest, OutputStream verified, ProgressListener progress) throws IOException;
+    void fetch(Path dest, OutputStream verified, Reporter reporter, ProgressListener progress)
+        throws IOException;
   }
 }

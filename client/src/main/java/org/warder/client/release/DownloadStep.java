@@ -20,7 +20,8 @@ import org.warder.signing.Digests;
  * Brings verified copies of a release's distribution files (and a mirror's MANIFEST) into its
  * download directory; a verified copy already there is used as it is. A file whose chunk hashes are
  * signed is left to {@link ExtractStep}, which downloads it while it extracts it ({@link
- * #deferred}). Undo removes what the run wrote, never a copy that was cached before.
+ * #deferred}); a copy already there is then checked chunk by chunk, and only its chunks that fail
+ * are fetched. Undo removes what the run wrote, never a copy that was cached before.
  */
 final class DownloadStep implements Step {
   private final Path dir;
@@ -107,10 +108,13 @@ final class DownloadStep implements Step {
     }
     Path dest = path(f);
     return Optional.of(
-        verified -> {
-          streaming.fetch(dest, verified, progress);
+        (verified, reporter) -> {
+          boolean existed = Files.exists(dest);
+          streaming.fetch(dest, verified, reporter, progress);
           deferred.remove(f);
-          written.add(dest);
+          if (!existed) {
+            written.add(dest);
+          }
           records.put(f, f.record(dest));
         });
   }
@@ -119,7 +123,7 @@ final class DownloadStep implements Step {
   @FunctionalInterface
   interface Deferred {
     /** Downloads, handing each verified chunk to {@code verified}; {@code verified} stays open. */
-    void fetch(OutputStream verified) throws IOException;
+    void fetch(OutputStream verified, Reporter reporter) throws IOException;
   }
 
   @Override

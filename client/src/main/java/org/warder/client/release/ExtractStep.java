@@ -95,11 +95,12 @@ final class ExtractStep implements Step {
       for (DistributionFile f : download.files()) {
         Optional<DownloadStep.Deferred> deferred = download.deferred(f);
         if (deferred.isPresent() && nativeXz()) {
-          unpackWhileDownloading(deferred.get(), session);
+          unpackWhileDownloading(deferred.get(), session, reporter);
           continue;
         }
         if (deferred.isPresent()) {
-          deferred.get().fetch(OutputStream.nullOutputStream()); // whole, then decoded in the JVM
+          // whole, then decoded in the JVM
+          deferred.get().fetch(OutputStream.nullOutputStream(), reporter);
         }
         unpack(download.path(f), session);
       }
@@ -134,12 +135,13 @@ final class ExtractStep implements Step {
    */
   // the xz reader returns null: it is run for its effect (the extraction), its result is unused
   @SuppressWarnings("NullAway")
-  private void unpackWhileDownloading(DownloadStep.Deferred deferred, TarExtractor.Session session)
+  private void unpackWhileDownloading(
+      DownloadStep.Deferred deferred, TarExtractor.Session session, Reporter reporter)
       throws IOException, InterruptedException, ArchiveException {
     runner.filter(
         Command.of("xz", "-d", "-c", "-T0").withTimeout(Duration.ofHours(2)),
         stdin -> {
-          deferred.fetch(stdin);
+          deferred.fetch(stdin, reporter);
           return null;
         },
         in -> {

@@ -72,22 +72,36 @@ final class SignedFile implements DistributionFile {
   @Override
   public Optional<Streaming> streaming(Path dest) throws ClientException, IOException {
     try {
-      if (ChunkHashes.of(target).isEmpty() || updater.findCached(target, dest).isPresent()) {
+      if (ChunkHashes.of(target).isEmpty()) {
         return Optional.empty();
       }
     } catch (SigningException e) {
       throw new ClientException(Reason.REFUSED, String.valueOf(e.getMessage()), e);
     }
+    // a copy already at dest is checked chunk by chunk while it is handed on; what fails is fetched
     return Optional.of(
-        (to, verified, progress) -> {
-          Files.deleteIfExists(to);
+        (to, verified, reporter, progress) -> {
           progress.begin(file, target.length());
+          long reused;
           try {
-            updater.download(target, mirrors, to, verified);
+            reused = updater.download(target, mirrors, to, verified);
           } catch (TufException e) {
             throw new VerificationIOException(e);
           } finally {
             progress.end();
+          }
+          if (reused == target.length()) {
+            reporter.info(
+                file
+                    + ": cached copy verified chunk by chunk (sha256 "
+                    + target.sha256().orElse("?")
+                    + ")");
+          } else if (reused > 0) {
+            reporter.info(
+                file
+                    + ": the first "
+                    + reused
+                    + " bytes of a cached copy verified chunk by chunk, the rest fetched");
           }
         });
   }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.signing.Digests;
 import org.warder.signing.testing.CliRun;
@@ -156,6 +157,35 @@ class HostileMirrorTest {
     CliRun run = fetch();
     assertThat(run.exitCode()).as(run.err()).isZero();
     hostile.verify(2, getRequestedFor(urlEqualTo(baseTarget)));
+  }
+
+  @Test
+  @Timeout(120)
+  void testFetch_deadFirstUrlCostsOneAttemptPerFileNotTheRetryDeadline() throws Exception {
+    CliRun add = addWithMirror();
+    assertThat(add.exitCode()).as(add.err()).isZero();
+    hostile.stubFor(any(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(503)));
+    hostile.resetRequests();
+
+    // an hour of retries: waiting on the dead URL before asking the mirror would time the test out
+    CliRun run =
+        published.warder(
+            root,
+            "--retry-deadline",
+            "3600",
+            "fetch",
+            "-r",
+            PublishedRelease.REL,
+            "--repo",
+            "main",
+            "--arch",
+            "amd64",
+            "-F",
+            "base.txz");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(root.resolve("releases/" + PublishedRelease.REL + "/root/bin/busybox")).exists();
+    hostile.verify(1, getRequestedFor(urlEqualTo("/metadata/timestamp.json")));
+    hostile.verify(1, getRequestedFor(urlEqualTo(baseTarget)));
   }
 
   @Test

@@ -1,9 +1,18 @@
 package org.warder.client.release;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -22,8 +31,9 @@ import org.warder.signing.tuf.ChunkHashes;
 /**
  * {@code warder fetch -r} of a release whose base.txz spans several signed 4 MiB chunks: it is
  * decoded by {@code xz -T0} and extracted while it downloads, each chunk reaching xz only after it
- * matched; a chunk changed on the server stops the fetch at that chunk, naming it, and leaves no
- * release and no download behind.
+ * matched; a copy already in the download directory is checked chunk by chunk the same way, and
+ * only what fails is fetched; a chunk changed on the server stops the fetch at that chunk, naming
+ * it, and leaves no release and no download behind.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StreamingReleaseFetchTest {
@@ -79,8 +89,64 @@ class StreamingReleaseFetchTest {
         .hasSameBinaryContentAs(base);
   }
 
+  /**
+   * Fetches on a new host whose repository is the registry behind a recording proxy, with {@code
+   * cached} already in its download directory; returns the proxy's requests of base.txz.
+   */
+  private static List<LoggedRequest> fetchWithCachedCopy(String host, byte[] cached)
+      throws Exception {
+    WireMockServer proxy = new WireMockServer(options().dynamicPort());
+    proxy.start();
+    try {
+      proxy.stubFor(
+          any(anyUrl())
+              .willReturn(aResponse().proxiedFrom(published.registry.url().replaceAll("/$", ""))));
+      Path root = tmp.resolve(host);
+      CliRun added =
+          published.warder(
+              root,
+              "repo",
+              "add",
+              "main",
+              proxy.baseUrl() + "/",
+              "--root-sha256",
+              published.registry.rootSha256());
+      assertThat(added.exitCode()).as(added.err()).isZero();
+      Path copy = root.resolve("download/" + PublishedRelease.REL + "/base.txz");
+      Files.createDirectories(copy.getParent());
+      Files.write(copy, cached);
+
+      CliRun fetch = fetch(root);
+      assertThat(fetch.exitCode()).as(fetch.err() + fetch.out()).isZero();
+      assertThat(root.resolve("releases/" + PublishedRelease.REL + "/root/usr/share/noise.bin"))
+          .hasBinaryContent(noise);
+      assertThat(copy).hasSameBinaryContentAs(published.dist.resolve("base.txz"));
+      return proxy.findAll(getRequestedFor(urlMatching(".*\\.base\\.txz")));
+    } finally {
+      proxy.stop();
+    }
+  }
+
   @Test
   @Order(2)
+  void testFetch_aGoodCachedCopyIsExtractedChunkByChunkWithoutARequest() throws Exception {
+    assertThat(fetchWithCachedCopy("host3", Files.readAllBytes(published.dist.resolve("base.txz"))))
+        .isEmpty();
+  }
+
+  @Test
+  @Order(3)
+  void testFetch_aCachedCopyWithABadChunk_onlyThatChunkOnIsFetched() throws Exception {
+    byte[] cached = Files.readAllBytes(published.dist.resolve("base.txz"));
+    cached[ChunkHashes.DEFAULT_SIZE + 1000] ^= 1;
+    assertThat(fetchWithCachedCopy("host4", cached))
+        .singleElement()
+        .extracting(r -> r.getHeader("Range"))
+        .isEqualTo("bytes=" + ChunkHashes.DEFAULT_SIZE + "-");
+  }
+
+  @Test
+  @Order(4)
   void testFetch_aChangedChunkStopsTheFetchAtThatChunk_nothingLeft() throws Exception {
     Path base = published.dist.resolve("base.txz");
     String sha = Digests.sha256Hex(base);

@@ -11,8 +11,8 @@ import org.warder.signing.Digests;
  * chunk's sha256 matched the signed {@link ChunkHashes}: a decoder reading what this forwards never
  * sees a byte that was not verified. A download that starts again at an earlier offset (another
  * attempt, another mirror) says so with {@link #resumeAt}: bytes below what was forwarded already
- * are skipped as they arrive again, so nothing is forwarded twice. Holds one chunk in memory. Not
- * thread-safe.
+ * are skipped as they arrive again, so nothing is forwarded twice. A failure of {@code next} is
+ * thrown as a {@link ConsumerFailedException}. Holds one chunk in memory. Not thread-safe.
  */
 final class ChunkForwarder extends OutputStream {
   private final TargetFile target;
@@ -102,7 +102,11 @@ final class ChunkForwarder extends OutputStream {
               chunks.sha256().get(index),
               found));
     }
-    next.write(buffer, 0, chunk);
+    try {
+      next.write(buffer, 0, chunk);
+    } catch (IOException e) {
+      throw new ConsumerFailedException(e);
+    }
     forwarded += chunk;
     filled = 0;
   }

@@ -59,6 +59,25 @@ public interface Fetcher {
         });
   }
 
+  /**
+   * {@link #fetchFrom} in a single attempt: a failure another attempt could fix (a connection
+   * failure, a 5xx) is thrown at once as a {@link FetchGaveUpException} caused by it, for a caller
+   * that rotates among mirrors and paces its rounds with {@link #retries()}. The default is {@link
+   * #fetchFrom}, for fetchers that do not retry.
+   */
+  default void fetchOnce(URI url, long offset, long maxLength, OutputStream sink)
+      throws IOException {
+    fetchFrom(url, offset, maxLength, sink);
+  }
+
+  /**
+   * The retries this fetcher gives one request, starting now: its pauses and its deadline. The
+   * default retries nothing.
+   */
+  default RetrySchedule retries() {
+    return RetrySchedule.NONE;
+  }
+
   /** The whole body of {@code url}, at most {@code maxLength} bytes. */
   default byte[] fetchBytes(URI url, long maxLength) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,5 +1,6 @@
 package org.warder.signing.tuf;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -358,18 +359,21 @@ public final class Updater {
    * verified} as well, in order and each once: when {@link ChunkHashes} are signed for the target,
    * every chunk as soon as it matched its signed sha256, while the download goes on (a chunk that
    * fails is dropped and the next mirror continues from the last chunk that matched; a part file a
-   * killed run left is checked chunk by chunk and kept up to its last chunk that matched); without
-   * them, the whole file once it matched. No byte that was not verified reaches {@code verified}.
-   * Returning normally means every byte was handed on and the whole file matched its signed length
-   * and hashes; {@code verified} is not closed.
+   * killed run left, or a copy already at {@code destination}, is checked chunk by chunk, its
+   * chunks that match handed on from the disk and the rest fetched again); without them, the whole
+   * file once it matched. No byte that was not verified reaches {@code verified}. Returning
+   * normally means every byte was handed on and the whole file matched its signed length and
+   * hashes; {@code verified} is not closed. Returns how many bytes, from the first, came from the
+   * disk (a part or a copy already there) and matched their chunks: the target's length when
+   * nothing was fetched.
    */
-  public void download(
+  public long download(
       TargetFile target, List<URI> targetMirrors, Path destination, OutputStream verified)
       throws IOException, TufException {
-    download(target, targetMirrors, destination, Optional.of(verified));
+    return download(target, targetMirrors, destination, Optional.of(verified));
   }
 
-  private void download(
+  private long download(
       TargetFile target, List<URI> targetMirrors, Path destination, Optional<OutputStream> verified)
       throws IOException, TufException {
     LengthAndHashes.digests(target.path(), target.hashes()); // refuse unknown hashes up front
@@ -382,79 +386,119 @@ public final class Updater {
     Path dir = destination.toAbsolutePath().getParent();
     PrivateFiles.createDirectories(dir);
     Path part = dir.resolve("." + destination.getFileName() + ".part");
-    List<Exception> failures = new ArrayList<>();
-    for (URI mirror : targetMirrors) {
-      URI url = URI.create(Urls.directory(mirror) + relative);
-      for (int attempt = 1; attempt <= DOWNLOAD_ATTEMPTS; attempt++) {
-        try {
-          long have = Files.exists(part) ? Files.size(part) : 0;
-          if (have > target.length()) {
-            Files.delete(part);
-            have = 0;
-          }
-          if (forwarder.isPresent()) {
-            have = resume(forwarder.get(), part, have);
-          }
-          // The bytes are hashed as they arrive (those of an earlier attempt read back first),
-          // so the file is read once; the length and hashes are checked before the move.
-          DigestingStream hashed = new DigestingStream(target);
-          if (have > 0) {
-            try (InputStream in = Files.newInputStream(part)) {
-              in.transferTo(hashed);
-            }
-          }
-          if (have < target.length() || target.length() == 0) {
-            PrivateFiles.createFileIfAbsent(
-                part); // a target may hold a jail's files: never others'
-            try (OutputStream file =
-                Files.newOutputStream(
-                    part,
-                    java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.APPEND)) {
-              OutputStream out = forwarder.isPresent() ? tee(file, forwarder.get()) : file;
-              fetcher.fetchFrom(url, have, target.length(), hashed.teeTo(out));
-            }
-          }
-          hashed.check(Files.size(part));
-          try (var channel =
-              java.nio.channels.FileChannel.open(part, java.nio.file.StandardOpenOption.WRITE)) {
-            channel.force(true);
-          }
-          if (forwarder.isPresent() && forwarder.get().forwarded() != target.length()) {
-            throw new IOException(
-                target.path()
-                    + ": expected every chunk handed on once the file matched, found "
-                    + forwarder.get().forwarded()
-                    + " of "
-                    + target.length()
-                    + " bytes");
-          }
-          AtomicFiles.move(part, destination);
-          if (verified.isPresent() && forwarder.isEmpty()) {
-            try (InputStream in = Files.newInputStream(destination)) {
-              in.transferTo(verified.get());
-            }
-          }
-          return;
-        } catch (VerificationIOException e) {
-          // a chunk from this mirror failed: keep what matched, the next mirror goes on from there
-          truncate(part, forwarder.orElseThrow().forwarded());
-          failures.add(e.reason());
-          break;
-        } catch (FetchStatusException | FetchTooLargeException | TufException e) {
-          Files.deleteIfExists(part); // wrong bytes or no such file here: try the next mirror
-          failures.add(e);
-          break;
-        } catch (FetchGaveUpException e) {
-          failures.add(e); // retried until the fetcher's deadline: the next mirror, if any
-          break;
-        } catch (IOException e) {
-          failures.add(e); // cut short: the next attempt resumes from what reached the disk
+    if (forwarder.isPresent() && Files.isRegularFile(destination)) {
+      // a copy already there is checked chunk by chunk, as a part is: the chunks that match are
+      // handed on from the disk, the first that does not and the rest are fetched again
+      AtomicFiles.move(destination, part);
+    }
+    long reused = 0;
+    if (forwarder.isPresent() && Files.isRegularFile(part) && Files.size(part) <= target.length()) {
+      try {
+        resume(forwarder.get(), part, Files.size(part));
+      } catch (ConsumerFailedException e) {
+        throw e.failure(); // the part stays for the next run
+      }
+      reused = forwarder.get().forwarded();
+    }
+    MirrorRotation rotation = new MirrorRotation(targetMirrors, fetcher.retries());
+    do {
+      for (URI mirror : rotation.round()) {
+        if (downloadFrom(
+            mirror, relative, target, part, destination, forwarder, verified, rotation)) {
+          return reused;
         }
       }
-    }
+    } while (rotation.nextRound());
     Files.deleteIfExists(part);
-    throwFirst(failures);
+    throw rotation.failure();
+  }
+
+  /**
+   * Up to {@link #DOWNLOAD_ATTEMPTS} attempts at {@code target} from {@code mirror}, each resuming
+   * where the last one stopped; true once the verified file is in place, false (the failure
+   * recorded in {@code rotation}) when this mirror is left for now.
+   */
+  private boolean downloadFrom(
+      URI mirror,
+      String relative,
+      TargetFile target,
+      Path part,
+      Path destination,
+      Optional<ChunkForwarder> forwarder,
+      Optional<OutputStream> verified,
+      MirrorRotation rotation)
+      throws IOException {
+    URI url = URI.create(Urls.directory(mirror) + relative);
+    for (int attempt = 1; attempt <= DOWNLOAD_ATTEMPTS; attempt++) {
+      try {
+        long have = Files.exists(part) ? Files.size(part) : 0;
+        if (have > target.length()) {
+          Files.delete(part);
+          have = 0;
+        }
+        if (forwarder.isPresent()) {
+          have = resume(forwarder.get(), part, have);
+        }
+        // The bytes are hashed as they arrive (those of an earlier attempt read back first),
+        // so the file is read once; the length and hashes are checked before the move.
+        DigestingStream hashed = new DigestingStream(target);
+        if (have > 0) {
+          try (InputStream in = Files.newInputStream(part)) {
+            in.transferTo(hashed);
+          }
+        }
+        if (have < target.length() || target.length() == 0) {
+          PrivateFiles.createFileIfAbsent(part); // a target may hold a jail's files: never others'
+          try (OutputStream file =
+              Files.newOutputStream(
+                  part,
+                  java.nio.file.StandardOpenOption.CREATE,
+                  java.nio.file.StandardOpenOption.APPEND)) {
+            OutputStream out = forwarder.isPresent() ? tee(file, forwarder.get()) : file;
+            fetcher.fetchOnce(url, have, target.length(), hashed.teeTo(out));
+          }
+        }
+        hashed.check(Files.size(part));
+        try (var channel =
+            java.nio.channels.FileChannel.open(part, java.nio.file.StandardOpenOption.WRITE)) {
+          channel.force(true);
+        }
+        if (forwarder.isPresent() && forwarder.get().forwarded() != target.length()) {
+          throw new IOException(
+              target.path()
+                  + ": expected every chunk handed on once the file matched, found "
+                  + forwarder.get().forwarded()
+                  + " of "
+                  + target.length()
+                  + " bytes");
+        }
+        AtomicFiles.move(part, destination);
+        if (verified.isPresent() && forwarder.isEmpty()) {
+          try (InputStream in = Files.newInputStream(destination)) {
+            in.transferTo(verified.get());
+          }
+        }
+        return true;
+      } catch (ConsumerFailedException e) {
+        throw e.failure(); // no mirror can help; the part stays for the next run
+      } catch (VerificationIOException e) {
+        // a chunk from this mirror failed: keep what matched, the next mirror goes on from there
+        truncate(part, forwarder.orElseThrow().forwarded());
+        rotation.failed(mirror, e.reason());
+        return false;
+      } catch (FetchStatusException | FetchTooLargeException | TufException e) {
+        Files.deleteIfExists(part); // wrong bytes or no such file here: try the next mirror
+        rotation.failed(mirror, e);
+        return false;
+      } catch (FetchGaveUpException e) {
+        rotation.failed(mirror, e); // this mirror again in the next round, if any
+        return false;
+      } catch (IOException e) {
+        rotation.failed(
+            mirror, e); // cut short: the next attempt resumes from what reached the disk
+      }
+    }
+    return false;
   }
 
   /**
@@ -625,34 +669,29 @@ public final class Updater {
   private <R> Optional<R> fromMirrors(
       String file, long maxLength, boolean notFoundMeansNone, Acceptor<Optional<R>> acceptor)
       throws IOException, TufException {
-    List<Exception> failures = new ArrayList<>();
-    boolean allNotFound = true;
-    for (URI mirror : metadataMirrors) {
-      URI url = URI.create(mirror + file); // concatenated: the base stays exactly as given
-      try {
-        byte[] bytes = fetcher.fetchBytes(url, maxLength);
-        return acceptor.accept(bytes);
-      } catch (FetchStatusException e) {
-        allNotFound &= e.isNotFound();
-        failures.add(e);
-      } catch (IOException | TufException e) {
-        allNotFound = false;
-        failures.add(e);
+    MirrorRotation rotation = new MirrorRotation(metadataMirrors, fetcher.retries());
+    boolean notFound = false; // a mirror said there is no such file
+    boolean otherAnswer = false; // a mirror answered for good with something else
+    do {
+      for (URI mirror : rotation.round()) {
+        URI url = URI.create(mirror + file); // concatenated: the base stays exactly as given
+        try {
+          ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+          fetcher.fetchOnce(url, 0, maxLength, bytes);
+          return acceptor.accept(bytes.toByteArray());
+        } catch (FetchStatusException e) {
+          notFound |= e.isNotFound();
+          otherAnswer |= !e.isNotFound();
+          rotation.failed(mirror, e);
+        } catch (IOException | TufException e) {
+          otherAnswer |= !(e instanceof FetchGaveUpException);
+          rotation.failed(mirror, e);
+        }
       }
-    }
-    if (notFoundMeansNone && allNotFound) {
-      return Optional.empty();
-    }
-    throwFirst(failures);
-    return Optional.empty();
-  }
-
-  private static void throwFirst(List<Exception> failures) throws IOException, TufException {
-    Exception first = failures.get(0);
-    failures.subList(1, failures.size()).forEach(first::addSuppressed);
-    if (first instanceof TufException t) {
-      throw t;
-    }
-    throw (IOException) first;
+      if (notFoundMeansNone && notFound && !otherAnswer) {
+        return Optional.empty(); // the others are unreachable: their answer cannot be waited for
+      }
+    } while (rotation.nextRound());
+    throw rotation.failure();
   }
 }

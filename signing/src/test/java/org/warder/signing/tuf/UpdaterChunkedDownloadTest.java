@@ -162,6 +162,62 @@ class UpdaterChunkedDownloadTest {
   }
 
   @Test
+  void testACopyAlreadyThere_isCheckedChunkByChunk_onlyWhatFailsIsFetched() throws Exception {
+    Files.write(dest, corrupt(3 * SIZE + 7));
+    download(mirrors(good), List.of(RepositorySimulator.TARGETS_URL));
+    assertThat(requests).containsExactly("good@" + 3 * SIZE);
+    assertThat(received()).as("each byte once, the good chunks from the disk").isEqualTo(good);
+    assertThat(dest).hasBinaryContent(good);
+    assertThat(part).doesNotExist();
+  }
+
+  @Test
+  void testAGoodCopyAlreadyThere_isHandedOnWithoutARequest() throws Exception {
+    Files.write(dest, good);
+    download(mirrors(good), List.of(RepositorySimulator.TARGETS_URL));
+    assertThat(requests).isEmpty();
+    assertThat(received()).isEqualTo(good);
+    assertThat(dest).hasBinaryContent(good);
+  }
+
+  @Test
+  void testAFailingConsumer_stopsAtOnce_keepingTheVerifiedBytesForTheNextRun() throws Exception {
+    Updater u = f.updater(List.of(RepositorySimulator.METADATA_URL), mirrors(good));
+    u.targetInfo(PATH);
+    IOException stopped = new IOException("xz: (stdin): Compressed data is corrupt");
+    assertThatThrownBy(
+            () ->
+                u.download(
+                    info,
+                    List.of(BAD_MIRROR, RepositorySimulator.TARGETS_URL),
+                    dest,
+                    new OutputStream() {
+                      @Override
+                      public void write(int b) throws IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
+                      }
+
+                      @Override
+                      public void write(byte[] b, int off, int len) throws IOException {
+                        if (!handedOn.isEmpty()) {
+                          throw stopped;
+                        }
+                        handedOn.add(Arrays.copyOfRange(b, off, off + len));
+                      }
+                    }))
+        .isSameAs(stopped);
+    assertThat(requests).as("no other attempt, no other mirror").containsExactly("bad@0");
+    assertThat(dest).doesNotExist();
+    assertThat(part).as("kept for the next run").exists();
+
+    handedOn.clear();
+    requests.clear();
+    download(mirrors(good), List.of(RepositorySimulator.TARGETS_URL));
+    assertThat(received()).isEqualTo(good);
+    assertThat(requests).as("the part kept every byte the mirror had sent").isEmpty();
+  }
+
+  @Test
   void testACutTransfer_resumesInsideAChunkAndHandsItOnOnce() throws Exception {
     int[] calls = {0};
     Fetcher cutOnce =
