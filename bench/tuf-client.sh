@@ -9,6 +9,7 @@
 #   warm:     refresh again, nothing changed
 #   changed:  refresh after timestamp, snapshot and the top-level targets role changed
 #   deep 100k: cold, the target 30 roles deep, in the repository of 100,000 targets
+#   start:    `warder --version`, `node -e "require('tuf-js')"`: the start-up under every figure
 # Prints the median wall time (each process's start included) and peak RSS of each, and the
 # ratios warder/tuf-js (targets: cold, warm and changed <= 2, deep no worse than cold, peak RSS of
 # deep 100k <= 2).
@@ -59,14 +60,15 @@ wait_http "$url/10000/names.txt" "$http_pid" "$work/tuf-http.log"
 # timed CLIENT ARGS...: runs the client (w: warder, j: tuf-js) with the conformance CLI's
 # arguments ARGS; adds its wall time to $took_wall and keeps the larger RSS (KiB) in $took_rss.
 timed() {
-  local t="$work/tuf-client.time" cmd
   case "$1" in
-    w) cmd=("$warder" tuf) ;;
-    j) cmd=(node "$top/bench/tuf-js-client.js") ;;
+    w) timed_command "$warder" tuf "${@:2}" ;;
+    j) timed_command node "$top/bench/tuf-js-client.js" "${@:2}" ;;
   esac
-  shift
-  /usr/bin/time -f '%e %M' -o "$t" "${cmd[@]}" "$@" >"$work/tuf-client.log" 2>&1 ||
-    { cat "$work/tuf-client.log" >&2; die "${cmd[*]} $* failed"; }
+}
+timed_command() {
+  local t="$work/tuf-client.time"
+  /usr/bin/time -f '%e %M' -o "$t" "$@" >"$work/tuf-client.log" 2>&1 ||
+    { cat "$work/tuf-client.log" >&2; die "$* failed"; }
   read -r took_wall took_rss <<<"$(awk -v w="$took_wall" -v r="$took_rss" \
     '{ printf "%.2f %d", w + $1, ($2 > r) ? $2 : r }' "$t")"
 }
@@ -76,6 +78,9 @@ scenario() {
   local c=$1 name=$2 n=10000 md="$clients/$1/md" out="$clients/$1/out" target
   took_wall=0 took_rss=0
   case "$name" in
+    start) # the floor under every figure: the runtime starts, loads the client and exits
+      if [ "$c" = w ]; then timed_command "$warder" --version; else timed_command node -e "require('tuf-js')"; fi
+      ;;
     cold | deep | "deep 100k")
       [ "$name" = "deep 100k" ] && n=100000
       if [ "$name" = cold ]; then target=$(target_of $n shallow); else target=$(target_of $n deep); fi
@@ -98,7 +103,7 @@ scenario() {
   rsss[$c.$name]="${rsss[$c.$name]:-} $took_rss"
 }
 
-names=(cold warm changed deep "deep 100k")
+names=(start cold warm changed deep "deep 100k")
 say "$rounds interleaved rounds: ${names[*]}; warder and tuf-js against $url (python3 http.server)"
 for r in $(seq 1 "$rounds"); do
   if [ $((r % 2)) -eq 1 ]; then order="w j"; else order="j w"; fi
