@@ -91,6 +91,30 @@ public final class AtomicFiles {
 
   /** Renames {@code source} over {@code target} atomically and fsyncs the target directory. */
   public static void move(Path source, Path target) throws IOException {
+    rename(source, target);
+    syncDirectory(target.toAbsolutePath().getParent());
+  }
+
+  /**
+   * Replaces {@code target} with {@code content} (mode 0644) atomically, without fsync: a reader
+   * sees the old file or the new one, but after a crash the file may be either, or empty. Only for
+   * copies that are checked on every use and fetched again when they fail (such as TUF targets
+   * metadata, which the snapshot's hashes vouch for); it spares the two disk syncs per file that
+   * {@link #write(Path, byte[])} waits for.
+   */
+  public static void writeUnsynced(Path target, byte[] content) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = createTemp(dir, target.getFileName().toString(), WORLD_READABLE);
+    try {
+      Files.write(tmp, content);
+      rename(tmp, target);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static void rename(Path source, Path target) throws IOException {
     try {
       Files.move(
           source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -99,7 +123,6 @@ public final class AtomicFiles {
           "cannot rename " + source + " to " + target + " atomically; keep both on one filesystem",
           e);
     }
-    syncDirectory(target.toAbsolutePath().getParent());
   }
 
   /** Makes a directory entry change (create, rename) durable. */

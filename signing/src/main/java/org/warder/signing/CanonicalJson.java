@@ -2,17 +2,11 @@ package org.warder.signing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Canonical JSON exactly as securesystemslib's {@code encode_canonical} writes it for TUF: object
@@ -42,7 +36,11 @@ public final class CanonicalJson {
   /** The canonical UTF-8 bytes of {@code node}. */
   public static byte[] encode(JsonNode node) throws MalformedJsonException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    write(node, out, "$", false);
+    try {
+      write(node, out);
+    } catch (RefusedValue e) {
+      throw new MalformedJsonException(e.message("$"));
+    }
     return out.toByteArray();
   }
 
@@ -54,17 +52,47 @@ public final class CanonicalJson {
    * reader, python-tuf, tuf-js) must read; signatures cover {@link #encode}.
    */
   public static byte[] encodeAsJson(JsonNode node) throws MalformedJsonException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    write(node, out, "$", true);
-    return out.toByteArray();
+    return asJson(encode(node));
   }
 
-  private static void write(
-      JsonNode node, ByteArrayOutputStream out, String path, boolean escapeControls)
-      throws MalformedJsonException {
+  /**
+   * Canonical bytes (from {@link #encode}) made valid JSON, as {@link #encodeAsJson} writes them:
+   * canonical JSON has no whitespace, so every byte below 0x20 is a control character in a string,
+   * and none is part of a longer UTF-8 sequence. Returns {@code canonical} itself when it has none.
+   */
+  public static byte[] asJson(byte[] canonical) {
+    int controls = 0;
+    for (byte b : canonical) {
+      if (b >= 0 && b < 0x20) {
+        controls++;
+      }
+    }
+    if (controls == 0) {
+      return canonical;
+    }
+    byte[] out = new byte[canonical.length + 5 * controls];
+    int o = 0;
+    for (byte b : canonical) {
+      if (b >= 0 && b < 0x20) {
+        out[o++] = '\\';
+        out[o++] = 'u';
+        out[o++] = '0';
+        out[o++] = '0';
+        out[o++] = (byte) HEX[b >> 4];
+        out[o++] = (byte) HEX[b & 0xf];
+      } else {
+        out[o++] = b;
+      }
+    }
+    return out;
+  }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  private static void write(JsonNode node, ByteArrayOutputStream out) throws RefusedValue {
     switch (node.getNodeType()) {
       case OBJECT -> {
-        List<String> names = new ArrayList<>();
+        List<String> names = new ArrayList<>(node.size());
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
           names.add(it.next());
         }
@@ -76,9 +104,13 @@ public final class CanonicalJson {
             out.write(',');
           }
           first = false;
-          writeString(name, out, path, escapeControls);
+          writeString(name, out);
           out.write(':');
-          write(node.get(name), out, path + "." + name, escapeControls);
+          try {
+            write(node.get(name), out);
+          } catch (RefusedValue e) {
+            throw e.under("." + name);
+          }
         }
         out.write('}');
       }
@@ -88,55 +120,60 @@ public final class CanonicalJson {
           if (i > 0) {
             out.write(',');
           }
-          write(node.get(i), out, path + "[" + i + "]", escapeControls);
+          try {
+            write(node.get(i), out);
+          } catch (RefusedValue e) {
+            throw e.under("[" + i + "]");
+          }
         }
         out.write(']');
       }
-      case STRING -> writeString(node.textValue(), out, path, escapeControls);
+      case STRING -> writeString(node.textValue(), out);
       case NUMBER -> {
         if (!node.isIntegralNumber()) {
-          throw new MalformedJsonException(
-              "canonical JSON allows only integers, found " + node.asText() + " at " + path);
+          throw new RefusedValue("canonical JSON allows only integers, found " + node.asText());
         }
         writeAscii(node.bigIntegerValue().toString(), out);
       }
       case BOOLEAN -> writeAscii(node.booleanValue() ? "true" : "false", out);
       case NULL -> writeAscii("null", out);
       default ->
-          throw new MalformedJsonException(
-              "canonical JSON cannot represent a " + node.getNodeType() + " value at " + path);
+          throw new RefusedValue(
+              "canonical JSON cannot represent a " + node.getNodeType() + " value");
     }
   }
 
-  private static void writeString(
-      String s, ByteArrayOutputStream out, String path, boolean escapeControls)
-      throws MalformedJsonException {
-    StringBuilder escaped = new StringBuilder(s.length() + 2).append('"');
+  /** {@code s} quoted, only {@code "} and {@code \} escaped, in UTF-8. */
+  private static void writeString(String s, ByteArrayOutputStream out) throws RefusedValue {
+    out.write('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (escapeControls && c < 0x20) {
-        escaped.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-        continue;
-      }
       if (c == '\\' || c == '"') {
-        escaped.append('\\');
+        out.write('\\');
+        out.write(c);
+      } else if (c < 0x80) {
+        out.write(c);
+      } else if (c < 0x800) {
+        out.write(0xc0 | (c >> 6));
+        out.write(0x80 | (c & 0x3f));
+      } else if (!Character.isSurrogate(c)) {
+        out.write(0xe0 | (c >> 12));
+        out.write(0x80 | ((c >> 6) & 0x3f));
+        out.write(0x80 | (c & 0x3f));
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        int cp = Character.toCodePoint(c, s.charAt(++i));
+        out.write(0xf0 | (cp >> 18));
+        out.write(0x80 | ((cp >> 12) & 0x3f));
+        out.write(0x80 | ((cp >> 6) & 0x3f));
+        out.write(0x80 | (cp & 0x3f));
+      } else {
+        throw new RefusedValue(
+            "canonical JSON needs valid Unicode, found an unpaired surrogate in a string");
       }
-      escaped.append(c);
     }
-    escaped.append('"');
-    CharsetEncoder encoder =
-        StandardCharsets.UTF_8
-            .newEncoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    try {
-      ByteBuffer bytes = encoder.encode(CharBuffer.wrap(escaped));
-      out.write(bytes.array(), bytes.arrayOffset(), bytes.remaining());
-    } catch (CharacterCodingException e) {
-      throw new MalformedJsonException(
-          "canonical JSON needs valid Unicode, found an unpaired surrogate in a string at " + path,
-          e);
-    }
+    out.write('"');
   }
 
   private static void writeAscii(String s, ByteArrayOutputStream out) {

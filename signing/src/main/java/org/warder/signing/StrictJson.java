@@ -1,6 +1,7 @@
 package org.warder.signing;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -24,21 +25,23 @@ public final class StrictJson {
   /** Deeper documents are refused; no TUF document nests anywhere near this. */
   public static final int MAX_DEPTH = 64;
 
+  /**
+   * Field names are not interned: a targets role names each of its (maybe tens of thousands of)
+   * target paths once, and interning them would fill the JVM's string table for nothing.
+   */
   private static final JsonMapper MAPPER =
-      JsonMapper.builder()
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                  .build())
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
           .disable(JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
           .build();
-
-  static {
-    MAPPER
-        .getFactory()
-        .setStreamReadConstraints(
-            StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
-  }
 
   private StrictJson() {}
 
@@ -90,33 +93,49 @@ public final class StrictJson {
     return MAPPER;
   }
 
+  /**
+   * Refuses floating-point numbers and unpaired surrogates. The path to the value is put together
+   * only for a refusal, while it travels up: documents of many thousand values build no paths.
+   */
   private static void rejectNonCanonical(JsonNode node, String path) throws MalformedJsonException {
+    try {
+      rejectNonCanonical(node);
+    } catch (RefusedValue e) {
+      throw new MalformedJsonException(e.message(path));
+    }
+  }
+
+  private static void rejectNonCanonical(JsonNode node) throws RefusedValue {
     if (node.isNumber() && !node.isIntegralNumber()) {
-      throw new MalformedJsonException(
-          "expected only integers, found the floating-point number "
-              + node.asText()
-              + " at "
-              + path);
+      throw new RefusedValue(
+          "expected only integers, found the floating-point number " + node.asText());
     }
     if (node.isTextual()) {
-      rejectUnpairedSurrogate(node.textValue(), "a string at " + path);
+      rejectUnpairedSurrogate(node.textValue(), "a string");
     } else if (node.isObject()) {
       for (Map.Entry<String, JsonNode> e : node.properties()) {
-        rejectUnpairedSurrogate(e.getKey(), "a key at " + path);
-        rejectNonCanonical(e.getValue(), path + "." + e.getKey());
+        rejectUnpairedSurrogate(e.getKey(), "a key");
+        try {
+          rejectNonCanonical(e.getValue());
+        } catch (RefusedValue r) {
+          throw r.under("." + e.getKey());
+        }
       }
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
-        rejectNonCanonical(node.get(i), path + "[" + i + "]");
+        try {
+          rejectNonCanonical(node.get(i));
+        } catch (RefusedValue r) {
+          throw r.under("[" + i + "]");
+        }
       }
     }
   }
 
-  private static void rejectUnpairedSurrogate(String text, String where)
-      throws MalformedJsonException {
+  private static void rejectUnpairedSurrogate(String text, String where) throws RefusedValue {
     OptionalInt at = unpairedSurrogate(text);
     if (at.isPresent()) {
-      throw new MalformedJsonException(
+      throw new RefusedValue(
           String.format(
               Locale.ROOT,
               "expected Unicode text, found the unpaired surrogate \\u%04x in %s",

@@ -124,21 +124,28 @@ class StrictJsonTest {
         .hasMessageEndingWith(" at $");
   }
 
-  static Stream<Arguments> nestedFloats() {
+  static Stream<Arguments> nestedRefusals() {
+    String floating = "expected only integers, found the floating-point number";
+    String surrogate = "expected Unicode text, found the unpaired surrogate \\u";
     return Stream.of(
-        Arguments.of("{\"a\":1.0}", "$.a"),
-        Arguments.of("[1,2,3e0]", "$[2]"),
+        Arguments.of("{\"a\":1.0}", floating, "$.a"),
+        Arguments.of("[1,2,3e0]", floating, "$[2]"),
         Arguments.of(
-            "{\"signed\":{\"targets\":{\"f\":{\"length\":1e3}}}}", "$.signed.targets.f.length"),
-        Arguments.of("{\"a\":[{\"b\":[0,{\"c\":-2.5}]}]}", "$.a[0].b[1].c"));
+            "{\"signed\":{\"targets\":{\"f\":{\"length\":1e3}}}}",
+            floating,
+            "$.signed.targets.f.length"),
+        Arguments.of("{\"a\":[{\"b\":[0,{\"c\":-2.5}]}]}", floating, "$.a[0].b[1].c"),
+        Arguments.of("\"\\ud800\"", surrogate, "$"),
+        Arguments.of("[\"a\",\"a\\udc00b\"]", surrogate, "$[1]"),
+        Arguments.of("{\"k\":{\"x\":\"\\ude00\\ud83d\"}}", surrogate, "$.k.x"),
+        Arguments.of("{\"a\":[{\"b\":[0,{\"c\":\"\\udbff\"}]}]}", surrogate, "$.a[0].b[1].c"));
   }
 
+  /** The path is put together only for a refusal, on the way up: it must still be the right one. */
   @ParameterizedTest
-  @MethodSource("nestedFloats")
-  void testParse_refusesFloatsAnywhereNamingThePath(String input, String path) {
-    assertRefused(input)
-        .hasMessageContaining("expected only integers, found the floating-point number")
-        .hasMessageEndingWith(" at " + path);
+  @MethodSource("nestedRefusals")
+  void testParse_refusesAnywhereNamingThePath(String input, String problem, String path) {
+    assertRefused(input).hasMessageContaining(problem).hasMessageEndingWith(" at " + path);
   }
 
   @ParameterizedTest

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -16,22 +18,66 @@ import org.warder.signing.SigningException;
 import org.warder.signing.StrictJson;
 
 /**
- * A TUF metadata envelope: the typed {@code signed} value, the {@code signed} JSON exactly as read
- * (unknown fields included: signatures cover them), and the signatures.
+ * A TUF metadata envelope: the typed {@code signed} value, the canonical JSON of {@code signed}
+ * exactly as read (unknown fields included: signatures cover them), and the signatures. The JSON
+ * tree of {@code signed} is not kept: a client holds many of these (one per targets role, each with
+ * thousands of targets), and the canonical bytes are all the signatures and the files need. Values
+ * are immutable.
  *
  * @param <T> the role type
  */
-public record Metadata<T extends Signed>(
-    T signed, ObjectNode signedJson, List<Signature> signatures) {
+public final class Metadata<T extends Signed> {
+  private final T signed;
+  private final byte[] canonical;
+  private final List<Signature> signatures;
 
-  public Metadata {
-    signedJson = signedJson.deepCopy();
-    signatures = List.copyOf(signatures);
+  /**
+   * Metadata of {@code signed} whose JSON is {@code signedJson} (which may carry fields {@code
+   * signed} does not model), with {@code signatures}.
+   *
+   * @throws IllegalArgumentException {@code signedJson} has a value canonical JSON cannot represent
+   */
+  public Metadata(T signed, ObjectNode signedJson, List<Signature> signatures) {
+    this(signed, canonical(signedJson), signatures);
+  }
+
+  private Metadata(T signed, byte[] canonical, List<Signature> signatures) {
+    this.signed = signed;
+    this.canonical = canonical;
+    this.signatures = List.copyOf(signatures);
+  }
+
+  private static byte[] canonical(ObjectNode signedJson) {
+    try {
+      return CanonicalJson.encode(signedJson);
+    } catch (MalformedJsonException e) {
+      throw new IllegalArgumentException(
+          "signed part cannot be canonicalised: " + e.getMessage(), e);
+    }
   }
 
   /** New, unsigned metadata for {@code signed}. */
   public static <T extends Signed> Metadata<T> of(T signed) {
     return new Metadata<>(signed, signed.toJson(), List.of());
+  }
+
+  /** The typed {@code signed} value. */
+  public T signed() {
+    return signed;
+  }
+
+  /** The signatures, in file order. */
+  public List<Signature> signatures() {
+    return signatures;
+  }
+
+  /** The JSON of {@code signed} as signed, unknown fields included: a new tree on each call. */
+  public ObjectNode signedJson() {
+    try {
+      return StrictJson.parseObject(CanonicalJson.asJson(canonical));
+    } catch (MalformedJsonException e) {
+      throw new IllegalStateException("canonical JSON did not read back: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -72,7 +118,15 @@ public record Metadata<T extends Signed>(
       }
       signatures.add(signature);
     }
-    return new Metadata<>(type.cast(signed), signedFields.raw(), signatures);
+    byte[] canonical;
+    try {
+      canonical = CanonicalJson.encode(signedFields.raw());
+    } catch (MalformedJsonException e) {
+      // the strict reader refuses what canonical JSON cannot represent; kept as a refusal anyway
+      throw new MetadataFormatException(
+          role + " metadata has no canonical form: " + e.getMessage(), e);
+    }
+    return new Metadata<>(type.cast(signed), canonical, signatures);
   }
 
   private static RoleType roleTypeOf(Class<? extends Signed> type) {
@@ -86,31 +140,30 @@ public record Metadata<T extends Signed>(
     return RoleType.TIMESTAMP;
   }
 
-  /** The canonical bytes that signatures cover. */
+  /** The canonical bytes that signatures cover (a copy). */
   public byte[] canonicalSigned() {
-    try {
-      return CanonicalJson.encode(signedJson);
-    } catch (MalformedJsonException e) {
-      // signedJson came from the strict reader or from our own records
-      throw new IllegalStateException("signed part cannot be canonicalised: " + e.getMessage(), e);
-    }
+    return canonical.clone();
+  }
+
+  /** {@link #canonicalSigned}, not copied: for verifying, which only reads it. */
+  byte[] signedBytes() {
+    return canonical;
   }
 
   /** This metadata with a signature by each signer added, replacing older ones by the same key. */
   public Metadata<T> signedBy(List<? extends Signer> signers) throws SigningException {
-    byte[] message = canonicalSigned();
     List<Signature> out = new ArrayList<>(signatures);
     for (Signer signer : signers) {
       String keyid = signer.keyId();
       out.removeIf(s -> s.keyid().equals(keyid));
-      out.add(new Signature(keyid, HexFormat.of().formatHex(signer.sign(message))));
+      out.add(new Signature(keyid, HexFormat.of().formatHex(signer.sign(canonical))));
     }
-    return new Metadata<>(signed, signedJson, out);
+    return new Metadata<>(signed, canonical, out);
   }
 
   /** This metadata with exactly {@code replacement} as its signatures (ceremonies, tests). */
   public Metadata<T> withSignatures(List<Signature> replacement) {
-    return new Metadata<>(signed, signedJson, replacement);
+    return new Metadata<>(signed, canonical, replacement);
   }
 
   /**
@@ -118,16 +171,24 @@ public record Metadata<T extends Signed>(
    * file is valid JSON for every reader (the signatures cover {@link #canonicalSigned}).
    */
   public byte[] toBytes() {
-    ObjectNode envelope = JsonNodeFactory.instance.objectNode();
-    ArrayNode sigs = envelope.putArray("signatures");
+    ArrayNode sigs = JsonNodeFactory.instance.arrayNode();
     for (Signature s : signatures) {
       sigs.addObject().put("keyid", s.keyid()).put("sig", s.sig());
     }
-    envelope.set("signed", signedJson.deepCopy());
+    byte[] signaturesJson;
     try {
-      return CanonicalJson.encodeAsJson(envelope);
+      signaturesJson = CanonicalJson.encodeAsJson(sigs);
     } catch (MalformedJsonException e) {
-      throw new IllegalStateException("metadata cannot be canonicalised: " + e.getMessage(), e);
+      throw new IllegalStateException("signatures cannot be canonicalised: " + e.getMessage(), e);
     }
+    // The envelope's keys in canonical order: "signatures" sorts before "signed".
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(canonical.length + signaturesJson.length + 32);
+    out.writeBytes("{\"signatures\":".getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(signaturesJson);
+    out.writeBytes(",\"signed\":".getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(CanonicalJson.asJson(canonical));
+    out.write('}');
+    return out.toByteArray();
   }
 }

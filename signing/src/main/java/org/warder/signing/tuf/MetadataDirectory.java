@@ -57,6 +57,19 @@ public final class MetadataDirectory {
     AtomicFiles.write(file(role), bytes);
   }
 
+  /**
+   * Stores {@code bytes} as the trusted metadata of targets role {@code role}, atomically but
+   * without waiting for the disk. Safe for targets roles only: their local copy is checked against
+   * the trusted snapshot's hashes on every use and fetched again when it fails, so a copy a crash
+   * left stale or empty costs a download, never trust; root, timestamp and snapshot, which guard
+   * against rollback, are written with {@link #write}. A delegation walk stores one file per role,
+   * each otherwise waiting for two disk syncs.
+   */
+  public void writeTargets(String role, byte[] bytes) throws IOException, UnsafeNameException {
+    Files.createDirectories(dir);
+    AtomicFiles.writeUnsynced(file(role), bytes);
+  }
+
   /** Forgets the trusted metadata of {@code role}. */
   public void delete(String role) throws IOException, UnsafeNameException {
     Files.deleteIfExists(file(role));

@@ -17,7 +17,7 @@ final class SignatureThreshold {
   static void verify(
       Metadata<?> metadata, String role, String signedBy, Map<String, Key> keys, RoleKeys roleKeys)
       throws UnsignedMetadataException {
-    byte[] message = metadata.canonicalSigned();
+    byte[] message = metadata.signedBytes();
     Set<String> counted = new HashSet<>();
     Set<String> publicValues = new HashSet<>();
     for (Signature signature : metadata.signatures()) {

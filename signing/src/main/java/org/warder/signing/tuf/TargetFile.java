@@ -16,7 +16,12 @@ public record TargetFile(
     String path, long length, Map<String, String> hashes, Optional<JsonNode> custom) {
 
   public TargetFile {
-    hashes = Collections.unmodifiableMap(new LinkedHashMap<>(hashes));
+    // Almost every target lists one hash: a one-entry map takes a fraction of a LinkedHashMap's
+    // memory, and a client may hold tens of thousands of targets.
+    hashes =
+        hashes.size() == 1
+            ? Map.copyOf(hashes)
+            : Collections.unmodifiableMap(new LinkedHashMap<>(hashes));
     custom = custom.map(JsonNode::deepCopy);
   }
 

@@ -204,7 +204,7 @@ public final class Updater {
             false,
             bytes -> {
               Metadata<Targets> targets = set.updateTargets(bytes, role, delegator);
-              store.write(role, bytes);
+              store.writeTargets(role, bytes);
               return Optional.of(targets);
             })
         .orElseThrow();

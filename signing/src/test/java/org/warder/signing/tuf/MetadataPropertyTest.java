@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,6 +23,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
+import org.warder.signing.CanonicalJson;
 import org.warder.signing.Key;
 import org.warder.signing.SigningException;
 import org.warder.signing.testing.BoundedParse;
@@ -84,6 +87,58 @@ class MetadataPropertyTest {
     assertThat(read.signed()).isEqualTo(targets);
     assertThat(read.canonicalSigned()).isEqualTo(written.canonicalSigned());
     assertThat(read.toBytes()).isEqualTo(written.toBytes());
+  }
+
+  /**
+   * The file is written from the kept canonical bytes, not from a JSON tree (a client holding many
+   * roles keeps no tree): it must be exactly the canonical JSON form of the whole envelope,
+   * whatever the signatures hold (quotes, backslashes and control characters included).
+   */
+  @Property(tries = 60)
+  void testToBytes_isTheCanonicalEnvelope(
+      @ForAll("targets") Targets targets, @ForAll("signatureLists") List<Signature> signatures)
+      throws Exception {
+    Metadata<Targets> metadata = Metadata.of(targets).withSignatures(signatures);
+    ObjectNode envelope = JsonNodeFactory.instance.objectNode();
+    ArrayNode sigs = envelope.putArray("signatures");
+    signatures.forEach(sig -> sigs.addObject().put("keyid", sig.keyid()).put("sig", sig.sig()));
+    envelope.set("signed", targets.toJson());
+
+    assertThat(metadata.toBytes()).isEqualTo(CanonicalJson.encodeAsJson(envelope));
+    Metadata<Targets> read = Metadata.parse(metadata.toBytes(), Targets.class, "targets");
+    assertThat(read.signatures()).isEqualTo(signatures);
+    assertThat(read.canonicalSigned()).isEqualTo(CanonicalJson.encode(targets.toJson()));
+  }
+
+  @Example
+  void testSignedJson_isANewTreeEachTimeWithUnknownFieldsKept() throws Exception {
+    ObjectNode json = Metadata.of(emptyTargets()).signedJson();
+    json.putObject("x-unknown").put("note", "kept");
+    Metadata<Targets> metadata = new Metadata<>(emptyTargets(), json, List.of());
+    byte[] canonical = metadata.canonicalSigned();
+
+    metadata.signedJson().put("note", "changed");
+    json.put("note", "changed");
+
+    assertThat(metadata.signedJson()).isNotSameAs(metadata.signedJson());
+    assertThat(metadata.signedJson().at("/x-unknown/note").textValue()).isEqualTo("kept");
+    assertThat(metadata.signedJson().has("note")).isFalse();
+    assertThat(metadata.canonicalSigned()).isEqualTo(canonical);
+  }
+
+  @Example
+  void testConstructor_refusesJsonWithoutCanonicalForm() {
+    ObjectNode json = Metadata.of(emptyTargets()).signedJson();
+    json.putObject("x-custom").put("ratio", 0.5);
+
+    assertThatThrownBy(() -> new Metadata<>(emptyTargets(), json, List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("found 0.5 at $.x-custom.ratio");
+  }
+
+  private static Targets emptyTargets() {
+    return new Targets(
+        Signed.SPEC_VERSION, 1, Instant.parse("2030-01-01T00:00:00Z"), Map.of(), Optional.empty());
   }
 
   /**
@@ -215,6 +270,21 @@ class MetadataPropertyTest {
                   byPath,
                   Optional.empty());
             });
+  }
+
+  @Provide
+  Arbitrary<List<Signature>> signatureLists() {
+    Arbitrary<String> text =
+        Arbitraries.strings()
+            .ofMaxLength(12)
+            .withCharRange('\u0000', '\u00ff')
+            .withChars('"', '\\', '\u20ac')
+            .map(MetadataPropertyTest::validUnicode);
+    return Combinators.combine(text, text)
+        .as(Signature::new)
+        .list()
+        .ofMaxSize(3)
+        .uniqueElements(Signature::keyid);
   }
 
   /** {@code s} without unpaired surrogates, which no valid metadata holds. */
