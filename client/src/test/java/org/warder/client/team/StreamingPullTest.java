@@ -25,6 +25,7 @@ import org.warder.client.publish.DelegatedRoles;
 import org.warder.client.publish.RegistryClient;
 import org.warder.client.testing.HoldingProxy;
 import org.warder.client.testing.TestHost;
+import org.warder.client.testing.ZfsPool;
 import org.warder.index.BundleManifest.Format;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.signing.Digests;
@@ -85,7 +86,10 @@ class StreamingPullTest {
 
   /** A host trusting the registry as {@code main} through {@code url}. */
   private static TestHost host(String name, String url) {
-    TestHost host = new TestHost(tmp.resolve(name), registry.env);
+    return trusting(new TestHost(tmp.resolve(name), registry.env), url);
+  }
+
+  private static TestHost trusting(TestHost host, String url) {
     host.ok("repo", "add", "main", url, "--root-sha256", registry.registry.rootSha256());
     return host;
   }
@@ -234,6 +238,58 @@ class StreamingPullTest {
       assertNothingLeft(d);
     } finally {
       Files.write(blob, good);
+    }
+  }
+
+  @Test
+  @Order(5)
+  void testZfs_aChangedChunkLeavesNoDataset_thenCreateFromTheTemplateWhileItDownloads()
+      throws Exception {
+    try (ZfsPool pool = ZfsPool.create(tmp, 256)) {
+      TestHost a = new TestHost(tmp.resolve("za"), registry.env);
+      TestHost b = new TestHost(tmp.resolve("zb"), registry.env);
+      a.ok("activate", pool.name() + "/a");
+      b.ok("activate", pool.name() + "/b");
+      trusting(a, registry.registry.url());
+      trusting(b, registry.registry.url());
+      a.ok("create", "-e", "-n", "ztpl");
+      Files.write(a.jailRoot("ztpl").resolve("noise.bin"), noise);
+      a.ok("set", "template=yes", "ztpl");
+      a.ok(
+          "push",
+          "ztpl",
+          "--repo",
+          "main",
+          "--as",
+          "acme/ztpl",
+          "--key",
+          "acme",
+          "--compress",
+          "none");
+      TargetFile target = signed("templates/acme/ztpl/1.bundle");
+      assertThat(TeamTargets.read(target, "acme").spec().format()).isEqualTo(Format.ZFS);
+      Path blob = blob(target);
+      byte[] good = Files.readAllBytes(blob);
+      byte[] bad = good.clone();
+      bad[ChunkHashes.DEFAULT_SIZE + 100] ^= 1; // inside root.zfs: zfs receive is under way
+      blob.toFile().setWritable(true);
+      Files.write(blob, bad);
+      try {
+        assertThat(b.refused("create", "-t", "main:acme/ztpl", "-n", "z1"))
+            .contains("templates/acme/ztpl/1.bundle chunk 1")
+            .contains("nothing was imported");
+      } finally {
+        Files.write(blob, good);
+      }
+      assertThat(pool.datasets().stream().filter(d -> d.startsWith(pool.name() + "/b/")))
+          .as("the received dataset is destroyed")
+          .allMatch(d -> d.equals(pool.name() + "/b/staging"));
+      assertThat(b.root().resolve("templates/acme_ztpl")).doesNotExist();
+      assertNothingLeft(b);
+
+      b.ok("create", "-t", "main:acme/ztpl", "-n", "z1");
+      assertThat(b.jailRoot("z1").resolve("noise.bin")).hasBinaryContent(noise);
+      assertNothingLeft(b);
     }
   }
 
