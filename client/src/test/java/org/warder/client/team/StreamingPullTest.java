@@ -65,18 +65,7 @@ class StreamingPullTest {
     new Random(13).nextBytes(noise);
     Files.write(publisher.jailRoot("web").resolve("noise.bin"), noise);
     publisher.ok(
-        "push",
-        "web",
-        "--repo",
-        "main",
-        "--as",
-        "acme/web",
-        "--key",
-        "acme",
-        "--format",
-        "tar",
-        "--compress",
-        "none");
+        "push web --repo main --as acme/web --key acme --format tar --compress none".split(" "));
   }
 
   @AfterAll
@@ -255,17 +244,7 @@ class StreamingPullTest {
       a.ok("create", "-e", "-n", "ztpl");
       Files.write(a.jailRoot("ztpl").resolve("noise.bin"), noise);
       a.ok("set", "template=yes", "ztpl");
-      a.ok(
-          "push",
-          "ztpl",
-          "--repo",
-          "main",
-          "--as",
-          "acme/ztpl",
-          "--key",
-          "acme",
-          "--compress",
-          "none");
+      a.ok("push ztpl --repo main --as acme/ztpl --key acme --compress none".split(" "));
       TargetFile target = signed("templates/acme/ztpl/1.bundle");
       assertThat(TeamTargets.read(target, "acme").spec().format()).isEqualTo(Format.ZFS);
       Path blob = blob(target);
