@@ -550,6 +550,7 @@ public final class BundleSync {
     String name = newName.orElse(ref.name());
     importer.checkName(name);
     Path file = pullFile(bundle);
+    Optional<ChunkHashes> chunks = ChunkHashes.of(bundle.target());
     return List.of(
         "download: "
             + bundle.path()
@@ -558,7 +559,16 @@ public final class BundleSync {
             + " bytes, sha256 "
             + bundle.sha256()
             + ", as the repository's signed metadata says) to "
-            + file,
+            + file
+            + chunks
+                .map(
+                    c ->
+                        ", each of its "
+                            + c.sha256().size()
+                            + " chunks of "
+                            + c.size()
+                            + " bytes handed to the import once it matched its signed sha256")
+                .orElse(", verified whole before the import"),
         "import: stage (receive and verify every member), promote and adopt it as "
             + name
             + ", as 'warder import --dry-run' lists them; then remove "

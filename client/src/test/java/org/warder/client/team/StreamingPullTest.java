@@ -106,6 +106,13 @@ class StreamingPullTest {
       assertThat(ChunkHashes.of(in, target.length(), ChunkHashes.DEFAULT_SIZE)).isEqualTo(chunks);
     }
     assertThat(TeamTargets.read(target, "acme").spec().name()).isEqualTo("web");
+    assertThat(
+            host("dry", registry.registry.url())
+                .ok("pull", "acme/web", "--repo", "main", "--dry-run")
+                .out())
+        .contains(
+            "each of its 3 chunks of 4194304 bytes handed to the import once it matched its signed"
+                + " sha256");
   }
 
   @Test
@@ -199,6 +206,8 @@ class StreamingPullTest {
     assertThat(ChunkHashes.of(signed(path))).isEmpty();
 
     TestHost c = host("c", registry.registry.url());
+    assertThat(c.ok("pull", "acme/old", "--repo", "main", "-n", "old", "--dry-run").out())
+        .contains("verified whole before the import");
     c.ok("pull", "acme/old", "--repo", "main", "-n", "old");
     assertThat(c.jailRoot("old").resolve("noise.bin")).hasBinaryContent(noise);
     assertNothingLeft(c);
