@@ -61,7 +61,11 @@ public final class JailImporter {
      */
     WholeBundleCheck NONE = (sha256, length) -> {};
 
-    void check(String sha256, long length) throws BundleException;
+    /**
+     * Refuses the bundle unless it is the one expected; may wait for what it needs (a download
+     * still verifying the bundle's end).
+     */
+    void check(String sha256, long length) throws BundleException, InterruptedException;
   }
 
   /**

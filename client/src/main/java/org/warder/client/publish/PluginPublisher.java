@@ -23,6 +23,7 @@ import org.warder.index.CatalogException;
 import org.warder.index.PluginIndex;
 import org.warder.signing.Digests;
 import org.warder.signing.SigningException;
+import org.warder.signing.tuf.FileDigest;
 import org.warder.signing.tuf.Metadata;
 import org.warder.signing.tuf.TargetFile;
 import org.warder.signing.tuf.Targets;
@@ -244,25 +245,22 @@ public final class PluginPublisher {
     int revision = p.manifest().revision();
     if (p.bundle().isPresent()) {
       Path bundle = p.bundle().get();
-      String sha = Digests.sha256Hex(bundle);
-      long length = Files.size(bundle);
+      // one read for the sha256 and the chunk hashes, checked chunk by chunk as it downloads
+      FileDigest digest = FileDigest.of(bundle);
       String path = PluginTargets.bundle(publisher, p.id(), revision);
       uploads.upload(
           bundle,
           "git bundle of " + p.id() + p.commit().map(c -> " at commit " + c).orElse(""),
           path,
-          sha,
-          length,
+          digest.sha256(),
+          digest.length(),
           uploads.to.progress());
       targets.put(
           path,
-          new TargetFile(
+          digest.target(
               path,
-              length,
-              Map.of("sha256", sha),
-              Optional.of(
-                  PluginTargets.pluginCustom(
-                      PluginTargets.KIND_ARTIFACT, publisher, p.id(), revision, p.commit()))));
+              PluginTargets.pluginCustom(
+                  PluginTargets.KIND_ARTIFACT, publisher, p.id(), revision, p.commit())));
     }
     Path manifest = work.resolve(p.id() + ".manifest.json");
     Files.write(manifest, p.manifestBytes());

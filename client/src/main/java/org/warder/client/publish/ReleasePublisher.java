@@ -3,14 +3,10 @@ package org.warder.client.publish;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +19,7 @@ import org.warder.index.CatalogException;
 import org.warder.index.ReleaseManifest;
 import org.warder.signing.Digests;
 import org.warder.signing.SigningException;
-import org.warder.signing.tuf.ChunkHashes;
+import org.warder.signing.tuf.FileDigest;
 import org.warder.signing.tuf.Metadata;
 import org.warder.signing.tuf.TargetFile;
 import org.warder.signing.tuf.Targets;
@@ -50,7 +46,11 @@ public final class ReleasePublisher {
   }
 
   /** One distribution file, checked against MANIFEST. */
-  record Checked(Path file, ReleaseManifest.Entry entry, long length, ChunkHashes chunks) {}
+  record Checked(Path file, ReleaseManifest.Entry entry, FileDigest digest) {
+    long length() {
+      return digest.length();
+    }
+  }
 
   /** Checks {@code dir}: MANIFEST parses, base.txz is there, every .txz is listed and matches. */
   public List<Checked> check(Path dir) throws IOException, CatalogException {
@@ -76,23 +76,17 @@ public final class ReleasePublisher {
                                 + "; refusing to publish a file MANIFEST does not vouch for"));
         // one read for the file's sha256 and the hashes of its chunks, which clients check as
         // the chunks arrive, decoding while they download
-        MessageDigest whole = Digests.newDigest("sha256");
-        long length = Files.size(file);
-        ChunkHashes chunks;
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), whole)) {
-          chunks = ChunkHashes.of(in, length, ChunkHashes.DEFAULT_SIZE);
-        }
-        String sha256 = HexFormat.of().formatHex(whole.digest());
-        if (!sha256.equals(entry.sha256())) {
+        FileDigest digest = FileDigest.of(file);
+        if (!digest.sha256().equals(entry.sha256())) {
           throw new CatalogException(
               file
                   + " has sha256 "
-                  + sha256
+                  + digest.sha256()
                   + " but MANIFEST lists "
                   + entry.sha256()
                   + "; the distribution is damaged or was changed, nothing was uploaded");
         }
-        files.add(new Checked(file, entry, length, chunks));
+        files.add(new Checked(file, entry, digest));
       }
     }
     if (files.stream().noneMatch(c -> c.entry().file().equals("base.txz"))) {
@@ -181,13 +175,7 @@ public final class ReleasePublisher {
               .put("install_by_default", c.entry().installByDefault())
               .put("file_count", c.entry().fileCount());
       String path = prefix + c.entry().file();
-      targets.put(
-          path,
-          new TargetFile(
-              path,
-              c.length(),
-              Map.of("sha256", c.entry().sha256()),
-              Optional.of(c.chunks().addTo(Optional.of(custom)))));
+      targets.put(path, c.digest().target(path, custom));
     }
     Path manifestFile = dir.resolve("MANIFEST");
     String manifestSha = Digests.sha256Hex(manifestFile);

@@ -1,7 +1,6 @@
 package org.warder.client.team;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -12,8 +11,8 @@ import org.warder.client.publish.DelegatedRoles;
 import org.warder.client.publish.Destination;
 import org.warder.client.publish.RegistryApiException;
 import org.warder.index.BundleManifest.Format;
-import org.warder.signing.Digests;
 import org.warder.signing.SigningException;
+import org.warder.signing.tuf.FileDigest;
 import org.warder.signing.tuf.Metadata;
 import org.warder.signing.tuf.TargetFile;
 import org.warder.signing.tuf.Targets;
@@ -21,10 +20,11 @@ import org.warder.signing.tuf.Targets;
 /**
  * Publishes one template or jail bundle, already written by the caller, as team {@code T} in a new
  * version of the role {@code team-T} (naming in {@link TeamTargets}): the bundle is uploaded
- * (resumably), added to the role's targets with every other target kept, and the role's next
- * version is signed here and submitted. Published tags never change: the same bytes again are a
- * no-op, other bytes under a published tag are refused. An incremental bundle needs its base tag
- * published, in the same format. Not thread-safe.
+ * (resumably), added to the role's targets with the hashes of its chunks signed ({@link
+ * FileDigest}, so that a pull imports it while it downloads) and every other target kept, and the
+ * role's next version is signed here and submitted. Published tags never change: the same bytes
+ * again are a no-op, other bytes under a published tag are refused. An incremental bundle needs its
+ * base tag published, in the same format. Not thread-safe.
  */
 public final class BundlePublisher {
   private final Clock clock;
@@ -80,8 +80,10 @@ public final class BundlePublisher {
     Map<String, TargetFile> targets = new LinkedHashMap<>();
     current.ifPresent(m -> targets.putAll(m.signed().targets()));
     String path = TeamTargets.path(spec.kind(), spec.team(), spec.name(), spec.tag());
-    String sha256 = Digests.sha256Hex(bundleFile);
-    long length = Files.size(bundleFile);
+    // one read for the sha256 and the chunk hashes, with which a pull imports while it downloads
+    FileDigest digest = FileDigest.of(bundleFile);
+    String sha256 = digest.sha256();
+    long length = digest.length();
     TargetFile published = targets.get(path);
     if (published != null) {
       if (published.length() == length && published.sha256().filter(sha256::equals).isPresent()) {
@@ -117,10 +119,7 @@ public final class BundlePublisher {
     }
     to.registry().upload(bundleFile, sha256, length, to.progress());
     Instant now = clock.instant();
-    targets.put(
-        path,
-        new TargetFile(
-            path, length, Map.of("sha256", sha256), Optional.of(TeamTargets.custom(spec, now))));
+    targets.put(path, digest.target(path, TeamTargets.custom(spec, now)));
     long version =
         DelegatedRoles.submitNextVersion(role, current, targets, now, to.signer(), to.registry());
     return new Publication(Outcome.PUBLISHED, path, length, sha256, version);

@@ -36,7 +36,9 @@ import org.warder.index.BundleManifest.Compression;
 import org.warder.index.BundleManifest.Format;
 import org.warder.signing.PrivateFiles;
 import org.warder.signing.SigningException;
+import org.warder.signing.tuf.ChunkHashes;
 import org.warder.signing.tuf.TufException;
+import org.warder.signing.tuf.VerificationIOException;
 
 /**
  * Moves jails and templates between hosts through a registry: {@code push} exports a local jail or
@@ -480,7 +482,7 @@ public final class BundleSync {
     return new LocalTemplate(template, wanted.spec().tag(), snapshot, identity);
   }
 
-  /** Downloads (verified) and applies one bundle of a template chain. */
+  /** Downloads (verified) and applies one bundle of a template chain, while it downloads. */
   private Jail apply(
       RemoteBundles remote,
       RemoteBundle bundle,
@@ -489,15 +491,13 @@ public final class BundleSync {
       Map<String, String> identity,
       Consent consent)
       throws BundleException, JailException, IOException, InterruptedException, TufException {
-    Path file = download(remote, bundle);
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      JailImporter.WholeBundleCheck check = signedBytes(bundle);
-      return local.isPresent() && bundle.spec().incremental()
-          ? importer.applyIncremental(in, local.get(), identity, consent, check).jail()
-          : importer.importBundle(in, Optional.of(name), identity, consent, check).jail();
-    } finally {
-      Files.deleteIfExists(file);
-    }
+    return receive(
+        remote,
+        bundle,
+        (in, check) ->
+            local.isPresent() && bundle.spec().incremental()
+                ? importer.applyIncremental(in, local.get(), identity, consent, check).jail()
+                : importer.importBundle(in, Optional.of(name), identity, consent, check).jail());
   }
 
   /**
@@ -515,23 +515,22 @@ public final class BundleSync {
           TeamBundleException {
     RemoteBundle bundle = remote.resolve(ref, BundleKind.JAIL);
     reporter.info("fetching jail " + bundle.spec().reference() + ", " + bundle.length() + " bytes");
-    Path file = download(remote, bundle);
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      return importer
-          .importBundle(
-              in,
-              newName.or(() -> Optional.of(ref.name())),
-              Map.of(
-                  "remote",
-                  repo + ":" + ref.team() + "/" + ref.name(),
-                  "remote_tag",
-                  bundle.spec().tag()),
-              consent,
-              signedBytes(bundle))
-          .jail();
-    } finally {
-      Files.deleteIfExists(file);
-    }
+    return receive(
+        remote,
+        bundle,
+        (in, check) ->
+            importer
+                .importBundle(
+                    in,
+                    newName.or(() -> Optional.of(ref.name())),
+                    Map.of(
+                        "remote",
+                        repo + ":" + ref.team() + "/" + ref.name(),
+                        "remote_tag",
+                        bundle.spec().tag()),
+                    consent,
+                    check)
+                .jail());
   }
 
   /**
@@ -551,6 +550,7 @@ public final class BundleSync {
     String name = newName.orElse(ref.name());
     importer.checkName(name);
     Path file = pullFile(bundle);
+    Optional<ChunkHashes> chunks = ChunkHashes.of(bundle.target());
     return List.of(
         "download: "
             + bundle.path()
@@ -559,19 +559,117 @@ public final class BundleSync {
             + " bytes, sha256 "
             + bundle.sha256()
             + ", as the repository's signed metadata says) to "
-            + file,
+            + file
+            + chunks
+                .map(
+                    c ->
+                        ", each of its "
+                            + c.sha256().size()
+                            + " chunks of "
+                            + c.size()
+                            + " bytes handed to the import once it matched its signed sha256")
+                .orElse(", verified whole before the import"),
         "import: stage (receive and verify every member), promote and adopt it as "
             + name
             + ", as 'warder import --dry-run' lists them; then remove "
             + file);
   }
 
-  private Path download(RemoteBundles remote, RemoteBundle bundle)
-      throws IOException, TufException {
+  /** Imports a bundle read from {@code in}, checked whole by {@code check} before it is kept. */
+  @FunctionalInterface
+  private interface BundleReader {
+    Jail read(InputStream in, JailImporter.WholeBundleCheck check)
+        throws BundleException, JailException, IOException, InterruptedException;
+  }
+
+  /**
+   * Downloads {@code bundle} through the TUF updater and has {@code reader} import it. When its
+   * chunk hashes are signed, the import reads it while it downloads, each chunk once it matched
+   * (see {@link #whileDownloading}); a bundle published without them is downloaded and verified
+   * whole first, as before. The downloaded file is removed either way.
+   */
+  private Jail receive(RemoteBundles remote, RemoteBundle bundle, BundleReader reader)
+      throws BundleException, JailException, IOException, InterruptedException, TufException {
     PrivateFiles.createDirectories(layout.images());
     Path file = pullFile(bundle);
-    remote.download(bundle, file);
-    return file;
+    try {
+      if (ChunkHashes.of(bundle.target()).isPresent()) {
+        return whileDownloading(remote, bundle, file, reader);
+      }
+      remote.download(bundle, file);
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        return reader.read(in, signedBytes(bundle));
+      }
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  /**
+   * Imports {@code bundle} while it downloads into {@code file}: the download hands each chunk to
+   * the import only once it matched its signed sha256, so neither bundle.json's parser nor {@code
+   * zfs receive} nor the tar extraction ever reads a byte that was not verified. The import checks
+   * every member as usual, and before anything is kept (the staging area promoted, an incremental
+   * stream's snapshot kept) it waits for the download to have returned: the whole file matched its
+   * signed length and sha256. A chunk that fails ends the stream the import reads; the import then
+   * fails and removes what it staged, and the download's failure, naming the chunk, is what is
+   * thrown. An import that fails on its own (a refused member, a name taken) stops the download.
+   */
+  private Jail whileDownloading(
+      RemoteBundles remote, RemoteBundle bundle, Path file, BundleReader reader)
+      throws BundleException, JailException, IOException, InterruptedException {
+    DownloadPipe pipe =
+        DownloadPipe.start(bundle.path(), verified -> remote.download(bundle, file, verified));
+    try {
+      return reader.read(
+          new BufferedInputStream(pipe.input(), 1 << 16),
+          (sha256, length) -> {
+            Optional<Exception> failed = pipe.awaitDownload();
+            if (failed.isPresent()) {
+              throw new BadBundleException(
+                  "the download of " + bundle.path() + " failed: " + failed.get().getMessage(),
+                  failed.get());
+            }
+            signedBytes(bundle).check(sha256, length);
+          });
+    } catch (BundleException
+        | JailException
+        | IOException
+        | InterruptedException
+        | RuntimeException e) {
+      Optional<Exception> failed = pipe.failedAlready();
+      if (failed.isPresent()) {
+        throwDownloadFailure(bundle, failed.get(), e);
+      }
+      throw e; // the import's own failure: stopping the pipe stops the download
+    } finally {
+      pipe.stop();
+    }
+  }
+
+  /**
+   * What a failed download that an import read from is reported as, with the import's failure (a
+   * stream cut short) suppressed in it: a verification failure (a chunk or the whole file not the
+   * signed bytes) refuses the bundle; a network or disk failure is that failure.
+   */
+  private static void throwDownloadFailure(RemoteBundle bundle, Exception failed, Exception cut)
+      throws BadBundleException, IOException {
+    if (cut.getCause() != failed) {
+      failed.addSuppressed(cut);
+    }
+    if (failed instanceof IOException io && !(failed instanceof VerificationIOException)) {
+      throw io;
+    }
+    if (failed instanceof RuntimeException r) {
+      throw r;
+    }
+    throw new BadBundleException(
+        "refusing "
+            + bundle.path()
+            + " as it downloaded: "
+            + failed.getMessage()
+            + "; nothing was imported",
+        failed);
   }
 
   private Path pullFile(RemoteBundle bundle) {

@@ -1,6 +1,7 @@
 package org.warder.client.team;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -179,6 +180,17 @@ public final class RemoteBundles {
    */
   public void download(RemoteBundle bundle, Path file) throws IOException, TufException {
     updater.download(bundle.target(), targetMirrors, file);
+  }
+
+  /**
+   * {@link #download(RemoteBundle, Path)}, handing the bundle's bytes to {@code verified} while it
+   * downloads: each chunk once it matched its signed sha256 when the bundle's chunk hashes are
+   * signed, else the whole file once it matched ({@link Updater#download(TargetFile, List, Path,
+   * java.io.OutputStream)}). Returns once the whole file matched its signed length and sha256.
+   */
+  public void download(RemoteBundle bundle, Path file, OutputStream verified)
+      throws IOException, TufException {
+    updater.download(bundle.target(), targetMirrors, file, verified);
   }
 
   /**

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.signing.testing.CliRun;
 import org.warder.signing.testing.ExternalTools;
+import org.warder.signing.tuf.ChunkHashes;
 import org.warder.signing.tuf.DigestMismatchException;
+import org.warder.signing.tuf.FileDigest;
 
 /**
  * The plugin path with real components: a registry in-process over real HTTP, a real git repository
@@ -121,10 +123,13 @@ class PluginEndToEndTest {
         .isEqualTo("plugin-manifest");
     assertThat(p.bundle().orElseThrow().custom().orElseThrow().get("commit").asText())
         .isEqualTo(artifact.first());
+    Path bundle = plugins.catalog(tmp.resolve("check")).bundle(p);
+    assertThat(ChunkHashes.of(p.bundle().orElseThrow()))
+        .as("the artifact bundle's chunk hashes are signed, checked as it downloads")
+        .hasValue(FileDigest.of(bundle).chunks());
 
     // the bundle is a real git bundle holding exactly the pinned commit, checked by git itself
     Path git = ExternalTools.require("git", "git");
-    Path bundle = plugins.catalog(tmp.resolve("check")).bundle(p);
     Path empty = tmp.resolve("verify-repo");
     ExternalTools.runOk(null, null, git.toString(), "init", "-q", empty.toString());
     Path heads = tmp.resolve("heads.txt");

@@ -108,7 +108,10 @@ class TeamBundleEndToEndTest {
     assertThat(signed.hashes()).isEqualTo(Map.of("sha256", sha256(DNS_1)));
     assertThat(signed.custom().orElseThrow())
         .hasToString(
-            "{\"format\":\"zfs\",\"kind\":\"template-bundle\",\"name\":\"dns\","
+            "{\"chunks\":{\"sha256\":[\""
+                + sha256(DNS_1)
+                + "\"],\"size\":4194304},"
+                + "\"format\":\"zfs\",\"kind\":\"template-bundle\",\"name\":\"dns\","
                 + "\"published\":\""
                 + t0.plusSeconds(1)
                 + "\",\"release\":\"14.2-RELEASE\",\"tag\":\"1\",\"team\":\"acme\"}");

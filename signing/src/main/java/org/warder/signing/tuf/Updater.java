@@ -345,7 +345,9 @@ public final class Updater {
    * Downloads {@code target} from the first of {@code targetMirrors} that serves it intact: into a
    * hidden {@code .<name>.part} file next to {@code destination}, checked for the signed length and
    * hashes, and only then moved to {@code destination}. A download cut short is resumed from where
-   * it stopped (on the next attempt or the next call); bytes that fail verification are deleted. On
+   * it stopped (on the next attempt or the next call); bytes that fail verification are deleted.
+   * When {@link ChunkHashes} are signed for the target, each chunk is checked as it arrives: a
+   * chunk that fails is dropped and the next mirror goes on from the last chunk that matched. On
    * failure no {@code destination} appears. The file is private (mode 0600, new directories 0700):
    * a target may be a bundle of a jail's files.
    */
@@ -378,9 +380,13 @@ public final class Updater {
       throws IOException, TufException {
     LengthAndHashes.digests(target.path(), target.hashes()); // refuse unknown hashes up front
     Optional<ChunkHashes> chunks = ChunkHashes.of(target);
+    // with chunk hashes, every chunk is checked as it arrives, whether or not it is handed on: a
+    // bad chunk from one mirror is dropped and the next mirror goes on from the last good chunk
     Optional<ChunkForwarder> forwarder =
-        verified.isPresent() && chunks.isPresent()
-            ? Optional.of(new ChunkForwarder(target, chunks.get(), verified.get()))
+        chunks.isPresent()
+            ? Optional.of(
+                new ChunkForwarder(
+                    target, chunks.get(), verified.orElseGet(OutputStream::nullOutputStream)))
             : Optional.empty();
     String relative = targetUrlPath(target);
     Path dir = destination.toAbsolutePath().getParent();

@@ -141,6 +141,17 @@ class UpdaterChunkedDownloadTest {
   }
 
   @Test
+  void testNoConsumer_aBadChunkFromTheFirstMirror_theNextStillGoesOnFromTheLastGoodChunk()
+      throws Exception {
+    Updater u = f.updater(List.of(RepositorySimulator.METADATA_URL), mirrors(corrupt(3 * SIZE)));
+    u.targetInfo(PATH);
+    u.download(info, List.of(BAD_MIRROR, RepositorySimulator.TARGETS_URL), dest);
+    assertThat(requests).containsExactly("bad@0", "good@" + 3 * SIZE);
+    assertThat(dest).hasBinaryContent(good);
+    assertThat(part).doesNotExist();
+  }
+
+  @Test
   void testABadChunkOnTheOnlyMirror_failsNamingIt_afterHandingOnOnlyTheGoodOnes() throws Exception {
     assertThatThrownBy(() -> download(mirrors(corrupt(3 * SIZE)), List.of(BAD_MIRROR)))
         .isInstanceOf(DigestMismatchException.class)

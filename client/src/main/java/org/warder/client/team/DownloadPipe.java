@@ -1,0 +1,87 @@
+package org.warder.client.team;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.warder.signing.tuf.TufException;
+
+/**
+ * A download running on a thread of its own into a pipe that the caller reads on its thread: the
+ * bytes the download hands on are what the reader sees, in order, with only the kernel's pipe
+ * buffer between them. The reader sees the end of the stream once the download returned or failed
+ * ({@link #awaitDownload} says which); a failure is noted before the end is seen, so that a reader
+ * failing on a stream cut short can tell ({@link #failedAlready}). {@link #stop} makes a download
+ * that still writes fail at its next write and waits for it to end, so that what it cleans up on
+ * failure is cleaned up. Used once, from one thread.
+ */
+final class DownloadPipe {
+  /** A download that hands its bytes to {@code out} while it goes on; {@code out} stays open. */
+  @FunctionalInterface
+  interface Download {
+    void into(OutputStream out) throws IOException, TufException;
+  }
+
+  private final Pipe.SourceChannel source;
+  private final Thread thread;
+  private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+  private DownloadPipe(String name, Download download) throws IOException {
+    Pipe pipe = Pipe.open();
+    this.source = pipe.source();
+    Pipe.SinkChannel sink = pipe.sink();
+    this.thread =
+        new Thread(
+            () -> {
+              try (OutputStream out = Channels.newOutputStream(sink)) {
+                try {
+                  download.into(out);
+                } catch (IOException | TufException | RuntimeException e) {
+                  failure.set(e); // before the reader sees the end of the stream
+                }
+              } catch (IOException closing) {
+                failure.compareAndSet(null, closing);
+              }
+            },
+            "download " + name);
+    thread.setDaemon(true);
+  }
+
+  /** Starts {@code download} into a new pipe; {@code name} names its thread. */
+  static DownloadPipe start(String name, Download download) throws IOException {
+    DownloadPipe pipe = new DownloadPipe(name, download);
+    pipe.thread.start();
+    return pipe;
+  }
+
+  /** What the download hands on, ending when it ends. */
+  InputStream input() {
+    return Channels.newInputStream(source);
+  }
+
+  /** Waits for the download to end; its failure, when it failed. */
+  Optional<Exception> awaitDownload() throws InterruptedException {
+    thread.join();
+    return Optional.ofNullable(failure.get());
+  }
+
+  /** The download's failure, when it failed before now. */
+  Optional<Exception> failedAlready() {
+    return Optional.ofNullable(failure.get());
+  }
+
+  /**
+   * Stops the download if it still writes (its next write fails) and waits for it to end; its
+   * failure then is the reader's doing and not reported.
+   */
+  void stop() throws IOException, InterruptedException {
+    try {
+      source.close();
+    } finally {
+      thread.join();
+    }
+  }
+}
