@@ -13,7 +13,9 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,18 +84,21 @@ class HostileMirrorTest {
         published.registry.url());
   }
 
-  private CliRun fetch() {
-    return published.warder(
-        root,
-        "fetch",
-        "-r",
-        PublishedRelease.REL,
-        "--repo",
-        "main",
-        "--arch",
-        "amd64",
-        "-F",
-        "base.txz");
+  /** {@code warder [globalOptions] fetch -r REL ... -F base.txz}. */
+  private CliRun fetch(String... globalOptions) {
+    List<String> args = new ArrayList<>(List.of(globalOptions));
+    args.addAll(
+        List.of(
+            "fetch",
+            "-r",
+            PublishedRelease.REL,
+            "--repo",
+            "main",
+            "--arch",
+            "amd64",
+            "-F",
+            "base.txz"));
+    return published.warder(root, args.toArray(String[]::new));
   }
 
   private void assertFetchedFromMirror() throws Exception {
@@ -168,20 +173,7 @@ class HostileMirrorTest {
     hostile.resetRequests();
 
     // an hour of retries: waiting on the dead URL before asking the mirror would time the test out
-    CliRun run =
-        published.warder(
-            root,
-            "--retry-deadline",
-            "3600",
-            "fetch",
-            "-r",
-            PublishedRelease.REL,
-            "--repo",
-            "main",
-            "--arch",
-            "amd64",
-            "-F",
-            "base.txz");
+    CliRun run = fetch("--retry-deadline", "3600");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(root.resolve("releases/" + PublishedRelease.REL + "/root/bin/busybox")).exists();
     hostile.verify(1, getRequestedFor(urlEqualTo("/metadata/timestamp.json")));

@@ -54,16 +54,15 @@ class StreamingReleaseFetchTest {
   }
 
   private static Path addRepo(String host) {
+    return addRepo(host, published.registry.url());
+  }
+
+  /** A new host that trusts the registry, reached at {@code url}, as repository "main". */
+  private static Path addRepo(String host, String url) {
     Path root = tmp.resolve(host);
     CliRun added =
         published.warder(
-            root,
-            "repo",
-            "add",
-            "main",
-            published.registry.url(),
-            "--root-sha256",
-            published.registry.rootSha256());
+            root, "repo", "add", "main", url, "--root-sha256", published.registry.rootSha256());
     assertThat(added.exitCode()).as(added.err()).isZero();
     return root;
   }
@@ -101,17 +100,7 @@ class StreamingReleaseFetchTest {
       proxy.stubFor(
           any(anyUrl())
               .willReturn(aResponse().proxiedFrom(published.registry.url().replaceAll("/$", ""))));
-      Path root = tmp.resolve(host);
-      CliRun added =
-          published.warder(
-              root,
-              "repo",
-              "add",
-              "main",
-              proxy.baseUrl() + "/",
-              "--root-sha256",
-              published.registry.rootSha256());
-      assertThat(added.exitCode()).as(added.err()).isZero();
+      Path root = addRepo(host, proxy.baseUrl() + "/");
       Path copy = root.resolve("download/" + PublishedRelease.REL + "/base.txz");
       Files.createDirectories(copy.getParent());
       Files.write(copy, cached);
