@@ -436,6 +436,7 @@ public final class Updater {
       throws IOException {
     URI url = URI.create(Urls.directory(mirror) + relative);
     for (int attempt = 1; attempt <= DOWNLOAD_ATTEMPTS; attempt++) {
+      long fromDisk = 0; // bytes of the part this attempt started with
       try {
         long have = Files.exists(part) ? Files.size(part) : 0;
         if (have > target.length()) {
@@ -445,6 +446,7 @@ public final class Updater {
         if (forwarder.isPresent()) {
           have = resume(forwarder.get(), part, have);
         }
+        fromDisk = have;
         // The bytes are hashed as they arrive (those of an earlier attempt read back first),
         // so the file is read once; the length and hashes are checked before the move.
         DigestingStream hashed = new DigestingStream(target);
@@ -488,8 +490,15 @@ public final class Updater {
       } catch (ConsumerFailedException e) {
         throw e.failure(); // no mirror can help; the part stays for the next run
       } catch (VerificationIOException e) {
-        // a chunk from this mirror failed: keep what matched, the next mirror goes on from there
-        truncate(part, forwarder.orElseThrow().forwarded());
+        long good = forwarder.orElseThrow().forwarded();
+        truncate(part, good); // keep what matched
+        if (good < fromDisk) {
+          // the chunk that failed began with bytes from the disk (a part or a copy left there),
+          // not this mirror's alone: this mirror again, from the last chunk that matched
+          rotation.failed(mirror, e.reason());
+          continue;
+        }
+        // a chunk from this mirror failed: the next mirror goes on from the last one that matched
         rotation.failed(mirror, e.reason());
         return false;
       } catch (FetchStatusException | FetchTooLargeException | TufException e) {

@@ -183,6 +183,17 @@ class UpdaterChunkedDownloadTest {
   }
 
   @Test
+  void testABadCopyShorterThanAChunk_theOnlyMirrorIsAskedAgainFromTheStart() throws Exception {
+    Files.write(dest, new byte[] {1, 2, 3});
+    download(mirrors(good), List.of(RepositorySimulator.TARGETS_URL));
+    assertThat(requests)
+        .as("chunk 0 failed with the disk's bytes in it: not the mirror's fault")
+        .containsExactly("good@3", "good@0");
+    assertThat(received()).isEqualTo(good);
+    assertThat(dest).hasBinaryContent(good);
+  }
+
+  @Test
   void testAGoodCopyAlreadyThere_isHandedOnWithoutARequest() throws Exception {
     Files.write(dest, good);
     download(mirrors(good), List.of(RepositorySimulator.TARGETS_URL));
