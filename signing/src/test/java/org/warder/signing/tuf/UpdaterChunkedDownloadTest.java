@@ -68,24 +68,38 @@ class UpdaterChunkedDownloadTest {
 
   /** The simulated repository, and {@code BAD_MIRROR} serving {@code bad} for the target. */
   private Fetcher mirrors(byte[] bad) {
+    return ranged(
+        (url, offset, maxLength, sink) -> {
+          if (url.toString().startsWith(BAD_MIRROR.toString())) {
+            requests.add("bad@" + offset);
+            sink.write(bad, (int) offset, bad.length - (int) offset);
+            return;
+          }
+          if (url.toString().startsWith(RepositorySimulator.TARGETS_URL.toString())) {
+            requests.add("good@" + offset);
+          }
+          f.repo.fetchFrom(url, offset, maxLength, sink);
+        });
+  }
+
+  /** A request from an offset; a whole body is the request from 0. */
+  @FunctionalInterface
+  private interface RangeRequest {
+    void fetchFrom(URI url, long offset, long maxLength, OutputStream sink) throws IOException;
+  }
+
+  /** A fetcher that answers every request, whole or from an offset, with {@code request}. */
+  private static Fetcher ranged(RangeRequest request) {
     return new Fetcher() {
       @Override
       public void fetch(URI url, long maxLength, OutputStream sink) throws IOException {
-        fetchFrom(url, 0, maxLength, sink);
+        request.fetchFrom(url, 0, maxLength, sink);
       }
 
       @Override
       public void fetchFrom(URI url, long offset, long maxLength, OutputStream sink)
           throws IOException {
-        if (url.toString().startsWith(BAD_MIRROR.toString())) {
-          requests.add("bad@" + offset);
-          sink.write(bad, (int) offset, bad.length - (int) offset);
-          return;
-        }
-        if (url.toString().startsWith(RepositorySimulator.TARGETS_URL.toString())) {
-          requests.add("good@" + offset);
-        }
-        f.repo.fetchFrom(url, offset, maxLength, sink);
+        request.fetchFrom(url, offset, maxLength, sink);
       }
     };
   }
@@ -243,28 +257,20 @@ class UpdaterChunkedDownloadTest {
   void testACutTransfer_resumesInsideAChunkAndHandsItOnOnce() throws Exception {
     int[] calls = {0};
     Fetcher cutOnce =
-        new Fetcher() {
-          @Override
-          public void fetch(URI url, long maxLength, OutputStream sink) throws IOException {
-            fetchFrom(url, 0, maxLength, sink);
-          }
-
-          @Override
-          public void fetchFrom(URI url, long offset, long maxLength, OutputStream sink)
-              throws IOException {
-            if (!url.toString().startsWith(RepositorySimulator.TARGETS_URL.toString())) {
+        ranged(
+            (url, offset, maxLength, sink) -> {
+              if (!url.toString().startsWith(RepositorySimulator.TARGETS_URL.toString())) {
+                f.repo.fetchFrom(url, offset, maxLength, sink);
+                return;
+              }
+              requests.add("good@" + offset);
+              if (calls[0]++ == 0) {
+                int cut = SIZE + 12_345; // inside chunk 1
+                sink.write(good, 0, cut);
+                throw new IOException("connection reset");
+              }
               f.repo.fetchFrom(url, offset, maxLength, sink);
-              return;
-            }
-            requests.add("good@" + offset);
-            if (calls[0]++ == 0) {
-              int cut = SIZE + 12_345; // inside chunk 1
-              sink.write(good, 0, cut);
-              throw new IOException("connection reset");
-            }
-            f.repo.fetchFrom(url, offset, maxLength, sink);
-          }
-        };
+            });
     download(cutOnce, List.of(RepositorySimulator.TARGETS_URL));
     assertThat(requests).containsExactly("good@0", "good@" + (SIZE + 12_345));
     assertThat(received()).isEqualTo(good);
