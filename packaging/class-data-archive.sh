@@ -10,8 +10,9 @@
 # jar; the JVM itself ignores, silently, one written by another JVM build or for other jars.
 #
 # Training: the class lists of a few offline runs (--version, --help and commands that need no
-# network, on a throw-away root; for the client also a TUF trust set-up and a refresh that fails
-# to connect), merged in order of first use, then dumped with -Xshare:dump.
+# network, on a throw-away root; for the client also a TUF trust set-up and a refresh from a
+# registry served on loopback for that run), merged in order of first use, then dumped with
+# -Xshare:dump.
 set -eu
 
 usage() { echo "usage: $0 client|registry DIR [JAVA]" >&2; exit 2; }
@@ -28,7 +29,8 @@ jar="$dir/$name.jar"
 [ -f "$jar" ] || { echo "$0: $jar is missing; build it first (mvn package)" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/class-data-archive.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+server=
+trap '[ -z "$server" ] || kill "$server" 2>/dev/null; rm -rf "$work"' EXIT INT TERM
 runs=0
 
 # train ARGS...: one run of the executable, its loaded classes listed; its exit status does not
@@ -52,14 +54,32 @@ if [ "$kind" = client ]; then
   train --root "$work/root" fetch -P none --dry-run
   train --root "$work/root" list -r
   train --root "$work/root" list -P
-  # The metadata path (JSON, signatures, HTTP) from a registry's root metadata, when the registry's
-  # jar is beside (the build's registry-server/target, the port's DATADIR/registry): trust set up
-  # from it offline, then a refresh from a closed loopback port that fails at once.
+  # The metadata path (JSON, signatures, HTTP) against a registry, when the registry's jar is
+  # beside (the build's registry-server/target, the port's DATADIR/registry): a registry made
+  # offline, trust set up from its root metadata, then a refresh from it served on a free loopback
+  # port for the time of that run (the classes of a request that succeeds, which `tuf refresh` and
+  # every command that reads a registry load); a refresh that fails at once on a closed port when
+  # the registry cannot be served here.
   for registry in "$dir/../../registry-server/target/warder-registry.jar" "$dir/../registry/warder-registry.jar"; do
     [ -f "$registry" ] || continue
     "$java" -jar "$registry" init --data "$work/data" --passphrase-file "$work/pass" >"$work/init.out" 2>&1 || { cat "$work/init.out" >&2; break; }
     train --root "$work/root" tuf --metadata-dir "$work/md" init "$work/data/repository/metadata/1.root.json"
-    train --root "$work/root" tuf --metadata-dir "$work/md" --metadata-url http://127.0.0.1:1/metadata refresh
+    : >"$work/serve.out"
+    "$java" -jar "$registry" serve --data "$work/data" --listen 127.0.0.1:0 --no-access-log \
+      </dev/null >>"$work/serve.out" 2>&1 &
+    server=$!
+    url=http://127.0.0.1:1/
+    tries=0
+    while [ $tries -lt 300 ] && kill -0 "$server" 2>/dev/null; do
+      served=$(sed -n 's|^warder-registry serving .* at \(http://127\.0\.0\.1:[0-9]*/\)$|\1|p' "$work/serve.out")
+      if [ -n "$served" ]; then url=$served; break; fi
+      tries=$((tries + 1))
+      sleep 0.1
+    done
+    train --root "$work/root" tuf --metadata-dir "$work/md" --metadata-url "${url}metadata" refresh
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    server=
     break
   done
 else
