@@ -179,8 +179,13 @@ final class FileRegions {
 
   /** A {@link ServerConnector} whose end points send registered blob buffers with sendfile. */
   static final class Connector extends ServerConnector {
-    Connector(Server server, ConnectionFactory factory) {
-      super(server, factory);
+    /**
+     * With {@code selectors} selector threads (Jetty's default is half the cores): writes complete
+     * on the selector threads, and each sendfile call runs the socket's send path in the calling
+     * thread, so the selectors are what bounds the cores a burst of downloads can use.
+     */
+    Connector(Server server, int selectors, ConnectionFactory factory) {
+      super(server, -1, selectors, factory);
     }
 
     @Override

@@ -332,7 +332,8 @@ public final class RegistryServer implements AutoCloseable {
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     // Blobs go from the page cache to the socket with sendfile (FileRegions), not through buffers.
-    connector = new FileRegions.Connector(server, new HttpConnectionFactory(http));
+    connector =
+        new FileRegions.Connector(server, selectors(limits), new HttpConnectionFactory(http));
     connector.setHost(settings.listen().getHostString());
     connector.setPort(settings.listen().getPort());
     connector.setIdleTimeout(limits.idleTimeout().toMillis());
@@ -442,6 +443,20 @@ public final class RegistryServer implements AutoCloseable {
       err.println("warder-registry: cannot re-sign the timestamp: " + e.getMessage());
       err.flush();
     }
+  }
+
+  /**
+   * One selector thread per core, as nginx runs a worker per core: blob writes complete on them and
+   * each sendfile call runs the socket's send path in its thread (16 concurrent downloads on 2
+   * cores: bench/README.md). At most a quarter of the request threads.
+   */
+  private static int selectors(Limits limits) {
+    return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), limits.threads() / 4));
+  }
+
+  /** How many selector threads the connector runs (for tests). */
+  int selectorThreads() {
+    return connector.getSelectorManager().getSelectorCount();
   }
 
   /** The port actually bound (useful with port 0). */

@@ -155,6 +155,15 @@ class BlobServingTest {
   }
 
   @Test
+  void testServe_runsOneSelectorThreadPerCore() {
+    // blob writes complete on the selector threads; Jetty's default (half the cores) left one of
+    // two cores without a thread sending under a burst of downloads
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertThat(registry.server().selectorThreads())
+        .isEqualTo(Math.min(cores, RegistryServer.Limits.defaults().threads() / 4));
+  }
+
+  @Test
   void testGet_rangesAreTheStoredBytes() throws Exception {
     Http http = registry.http();
     HttpResponse<byte[]> middle = http.send("GET", url, null, "Range", "bytes=1000000-4999999");
