@@ -212,3 +212,21 @@ fill_jail_root() {
 # tree_sum DIR: a short hash of DIR's listing (type, path, mode, owner, link target, size of
 # files), to compare copies of a tree.
 tree_sum() { (cd "$1" && find . -printf '%y %p %m %U %G %l %s\n' | awk '$1 == "d" { $NF = "" } 1' | sort | sha256sum | cut -c1-16); }
+
+# heap_record BUILD CAP: keeps the last heap_probe's figures for heap_table, as the run of BUILD
+# ("now" for this build or WARDER_BIN's, "before" for WARDER_BIN_BEFORE's) with heap cap CAP.
+heap_rows=()
+heap_record() { heap_rows+=("$1 $2 ${probe[*]}"); }
+# heap_table: the recorded runs, then per cap the ratios now/before of the peaks, RSS and wall time.
+heap_table() {
+  printf '  %-7s %-8s %7s %5s %11s %12s %9s\n' build cap "wall s" GCs "peak after" "peak before" "max RSS"
+  printf '%s\n' "${heap_rows[@]}" | awk '
+    function r(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
+    { printf "  %-7s %-8s %7s %5s %11s %12s %9s\n", $1, $2, $3, $4, $5, $6, $7
+      k = $2; caps[k] = 1
+      for (i = 3; i <= 7; i++) v[$1, k, i] = $i }
+    END { for (k in caps) if ((("now", k, 3) in v) && (("before", k, 3) in v))
+      printf "  now/before, cap %s: peak after GC %s, peak before GC %s, max RSS %s, wall %s\n", k,
+        r(v["now", k, 5], v["before", k, 5]), r(v["now", k, 6], v["before", k, 6]),
+        r(v["now", k, 7], v["before", k, 7]), r(v["now", k, 3], v["before", k, 3]) }'
+}
