@@ -140,7 +140,7 @@ for r in $(seq "$rounds"); do
   record bmz "$r" b_import_zfs
   record wmz "$r" w_import "$wz" imp-zfs
   if [ "$r" = 1 ]; then check_tree "$run/base/zfs" "zstd -d | zfs receive"; check_tree "$root/jails/imp-zfs/root" "warder import (zfs)"; fi
-  destroy_ds "$pool/base/zfs"; W destroy imp-zfs >/dev/null
+  destroy_ds "$pool/base/zfs"; W destroy -f imp-zfs >/dev/null
   record bxt "$r" b_export_tar
   record bxt_sha "$r" b_sha "$bt"
   record wxt "$r" w_export tar "$wt"
@@ -148,7 +148,7 @@ for r in $(seq "$rounds"); do
   record bmt "$r" b_import_tar
   record wmt "$r" w_import "$wt" imp-tar
   if [ "$r" = 1 ]; then check_tree "$run/base/tar" "zstd -d | bsdtar -x"; check_tree "$root/jails/imp-tar/root" "warder import (tar)"; fi
-  destroy_ds "$pool/base/tar"; W destroy imp-tar >/dev/null
+  destroy_ds "$pool/base/tar"; W destroy -f imp-tar >/dev/null
   for s in bxz bxt bmz bmt; do # the baseline with its sha256sum
     T[${s}+-$r]=$(awk -v a="${T[$s-$r]}" -v b="${T[${s}_sha-$r]}" 'BEGIN { printf "%.2f", a + b }')
     C[${s}+-$r]=$(awk -v a="${C[$s-$r]}" -v b="${C[${s}_sha-$r]}" 'BEGIN { printf "%.2f", a + b }')
@@ -176,7 +176,7 @@ for jail in big quarter; do
   for f in zfs tar; do
     heap_run "$jail" "export $f" export "$jail" -o "$run/out/h.$f" --format "$f" --compress zstd
     heap_run "$jail" "import $f" import "$run/out/h.$f" -n "h-$jail-$f"
-    W destroy "h-$jail-$f" >/dev/null
+    W destroy -f "h-$jail-$f" >/dev/null
     rm -f "$run/out/h.$f" "$run/out/h.$f.sha256"
   done
 done
@@ -209,7 +209,7 @@ phases_import() { # FORMAT FILE
   W -v import "$2" -n "p-$1" 2>&1 | stamp_lines "$t0" >"$log" || true
   echo "$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }') exit" >>"$log"
   grep -q 'imported p-' "$log" || { cat "$log" >&2; die "warder import ($1) failed"; }
-  W destroy "p-$1" >/dev/null
+  W destroy -f "p-$1" >/dev/null
   local staging root after end
   staging=$(at "$log" "/staging/import-") end=$(at "$log" " exit")
   root=$(at "$log" "$([ "$1" = zfs ] && echo '+ zfs receive' || echo '/root')" "$staging")
