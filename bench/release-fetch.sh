@@ -134,8 +134,8 @@ heap_fetch() { # BUILD LAUNCHER CAP
 }
 builds=("now:$warder")
 [ -z "${WARDER_BIN_BEFORE:-}" ] || builds+=("before:$WARDER_BIN_BEFORE")
-for b in "${builds[@]}"; do
-  for cap in none 64m; do
+for cap in none 64m; do # the builds take turns
+  for b in "${builds[@]}"; do
     say "heap: ${b%%:*} ($(dirname "$(dirname "${b#*:}")")), cap $cap"
     heap_fetch "${b%%:*}" "${b#*:}" "$cap"
   done
