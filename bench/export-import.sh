@@ -52,17 +52,12 @@ root="$run/root"
 W() { CI=1 "$warder" --root "$root" "$@"; }
 W activate "$pool/warder" >/dev/null
 
-# A jail of about MB megabytes: 90% system files (usr/share, usr/bin, usr/lib, compressible as a
-# real jail's), 10% random data in 8 MiB files. The quarter jail takes every 4th file of the list.
+# The quarter jail takes every 4th file of big's list.
 list="$run/files.list"
-(cd / && find usr/share usr/bin usr/lib -xdev \( -type f -o -type l \) -printf '%s\t%p\n' 2>/dev/null) |
-  awk -F'\t' -v max="$size_mb" 'total + $1 <= max * 0.9 * 1048576 { total += $1; print $2 }' >"$list"
+jail_files "$list" "$size_mb"
 fill_jail() { # NAME EVERY (every Nth file of the list)
-  local dir="$root/jails/$1/root" n=$(( size_mb * 1048576 / 10 / 8388608 / $2 )) i
   W create -e -n "$1" >/dev/null
-  awk -v every="$2" 'NR % every == 1 || every == 1' "$list" | tar -C / -cf - --no-recursion -T - | tar -C "$dir" -xpf -
-  mkdir -p "$dir/var/db/random"
-  for i in $(seq "$n"); do head -c 8388608 /dev/urandom >"$dir/var/db/random/blob$i"; done
+  fill_jail_root "$root/jails/$1/root" "$list" "$size_mb" "$2"
 }
 say "filling jail big (about $size_mb MB) and jail quarter (about $(( size_mb / 4 )) MB) from /usr and /dev/urandom"
 fill_jail big 1
@@ -123,8 +118,6 @@ destroy_ds() {
   die "could not destroy $1"
 }
 
-# A tree's listing (type, path, mode, owner, link target, size of files), to compare copies.
-tree_sum() { (cd "$1" && find . -printf '%y %p %m %U %G %l %s\n' | awk '$1 == "d" { $NF = "" } 1' | sort | sha256sum | cut -c1-16); }
 want=$(tree_sum "$jroot")
 check_tree() { # DIR WHAT
   local got
@@ -147,7 +140,7 @@ for r in $(seq "$rounds"); do
   record bmz "$r" b_import_zfs
   record wmz "$r" w_import "$wz" imp-zfs
   if [ "$r" = 1 ]; then check_tree "$run/base/zfs" "zstd -d | zfs receive"; check_tree "$root/jails/imp-zfs/root" "warder import (zfs)"; fi
-  destroy_ds "$pool/base/zfs"; W destroy imp-zfs >/dev/null
+  destroy_ds "$pool/base/zfs"; W destroy -f imp-zfs >/dev/null
   record bxt "$r" b_export_tar
   record bxt_sha "$r" b_sha "$bt"
   record wxt "$r" w_export tar "$wt"
@@ -155,7 +148,7 @@ for r in $(seq "$rounds"); do
   record bmt "$r" b_import_tar
   record wmt "$r" w_import "$wt" imp-tar
   if [ "$r" = 1 ]; then check_tree "$run/base/tar" "zstd -d | bsdtar -x"; check_tree "$root/jails/imp-tar/root" "warder import (tar)"; fi
-  destroy_ds "$pool/base/tar"; W destroy imp-tar >/dev/null
+  destroy_ds "$pool/base/tar"; W destroy -f imp-tar >/dev/null
   for s in bxz bxt bmz bmt; do # the baseline with its sha256sum
     T[${s}+-$r]=$(awk -v a="${T[$s-$r]}" -v b="${T[${s}_sha-$r]}" 'BEGIN { printf "%.2f", a + b }')
     C[${s}+-$r]=$(awk -v a="${C[$s-$r]}" -v b="${C[${s}_sha-$r]}" 'BEGIN { printf "%.2f", a + b }')
@@ -171,35 +164,19 @@ medC() { local s=$1 v=() r; for r in $(seq "$rounds"); do v+=("${C[$s-$r]}"); do
 allT() { local s=$1 v=() r; for r in $(seq "$rounds"); do v+=("${T[$s-$r]}"); done; echo "${v[*]}"; }
 
 # The heap: one export and import per format of each jail, -Xmx64m, GC log, /usr/bin/time -v.
-# GC log lines (serial collector): "GC(3) Pause Young (Allocation Failure) 17M->3M(61M) 2.1ms".
-gc_summary() { # LOG: GCs, peak used after GC (MiB), peak used before GC (MiB)
-  awk 'function mib(v, u) { return u == "K" ? v / 1024 : u == "G" ? v * 1024 : v }
-    match($0, /[0-9]+[KMG]->[0-9]+[KMG]\(/) {
-      s = substr($0, RSTART, RLENGTH - 1); split(s, p, "->")
-      b = mib(substr(p[1], 1, length(p[1]) - 1), substr(p[1], length(p[1])))
-      a = mib(substr(p[2], 1, length(p[2]) - 1), substr(p[2], length(p[2])))
-      n++; if (a > after) after = a; if (b > before) before = b }
-    END { printf "%d %.1f %.1f", n, after, before }' "$1"
-}
-rss_mib() { awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"; }
 heap_lines=()
 heap_run() { # JAIL STEP ARGS...
-  local jail=$1 step=$2 log="$run/gc/$1-${2/ /-}.log" tv="$run/gc/$1-${2/ /-}.time" t
+  local jail=$1 step=$2
   shift 2
-  t=$(now)
-  WARDER_JAVA_OPTS="-Xmx64m -Xlog:gc:file=$log" CI=1 /usr/bin/time -v -o "$tv" "$warder" --root "$root" "$@" \
-    >"$w_log" 2>&1 || { cat "$w_log" "$tv" >&2; die "warder $* (-Xmx64m) failed"; }
-  local wall gcs after before
-  wall=$(elapsed "$t")
-  read -r gcs after before <<<"$(gc_summary "$log")"
-  heap_lines+=("$(printf '  %-8s %-11s %7s %6s %12s %13s %10s' "$jail" "$step" "$wall" "$gcs" "$after" "$before" "$(rss_mib "$tv")")")
+  heap_probe "$run/gc/$jail-${step/ /-}" -Xmx64m "$warder" --root "$root" "$@"
+  heap_lines+=("$(printf '  %-8s %-11s %7s %6s %12s %13s %10s' "$jail" "$step" "${probe[@]}")")
 }
 say "heap: export and import of big and quarter with WARDER_JAVA_OPTS=\"-Xmx64m -Xlog:gc:file=...\""
 for jail in big quarter; do
   for f in zfs tar; do
     heap_run "$jail" "export $f" export "$jail" -o "$run/out/h.$f" --format "$f" --compress zstd
     heap_run "$jail" "import $f" import "$run/out/h.$f" -n "h-$jail-$f"
-    W destroy "h-$jail-$f" >/dev/null
+    W destroy -f "h-$jail-$f" >/dev/null
     rm -f "$run/out/h.$f" "$run/out/h.$f.sha256"
   done
 done
@@ -232,7 +209,7 @@ phases_import() { # FORMAT FILE
   W -v import "$2" -n "p-$1" 2>&1 | stamp_lines "$t0" >"$log" || true
   echo "$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }') exit" >>"$log"
   grep -q 'imported p-' "$log" || { cat "$log" >&2; die "warder import ($1) failed"; }
-  W destroy "p-$1" >/dev/null
+  W destroy -f "p-$1" >/dev/null
   local staging root after end
   staging=$(at "$log" "/staging/import-") end=$(at "$log" " exit")
   root=$(at "$log" "$([ "$1" = zfs ] && echo '+ zfs receive' || echo '/root')" "$staging")

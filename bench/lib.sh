@@ -162,3 +162,71 @@ stop_registry() {
     reg_pid=
   fi
 }
+
+# The JVM heap of one warder run, from its GC log (serial collector lines such as
+# "GC(3) Pause Young (Allocation Failure) 17M->3M(61M) 2.1ms") and GNU time's report.
+# gc_summary LOG: the number of GCs, the peak heap used after a GC and before one (MiB).
+gc_summary() {
+  awk 'function mib(v, u) { return u == "K" ? v / 1024 : u == "G" ? v * 1024 : v + 0 }
+    match($0, /[0-9]+[KMG]->[0-9]+[KMG]\(/) {
+      s = substr($0, RSTART, RLENGTH - 1); split(s, p, "->")
+      b = mib(substr(p[1], 1, length(p[1]) - 1), substr(p[1], length(p[1])))
+      a = mib(substr(p[2], 1, length(p[2]) - 1), substr(p[2], length(p[2])))
+      n++; if (a > after) after = a; if (b > before) before = b }
+    END { printf "%d %.1f %.1f", n, after, before }' "$1"
+}
+rss_mib() { awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"; } # TIME-V-OUTPUT
+
+# heap_probe BASE OPTS CMD...: runs CMD (a warder launcher and its arguments, perhaps behind a
+# prefix such as `ip netns exec NS`) with WARDER_JAVA_OPTS="OPTS -Xlog:gc:file=BASE.gc" and CI=1
+# under /usr/bin/time -v (report in BASE.time), its output in BASE.out; dies showing both when CMD
+# fails. Sets probe=(WALL GCS PEAK_AFTER PEAK_BEFORE MAX_RSS): seconds, a count, MiB.
+heap_probe() {
+  local base=$1 opts=$2 t
+  shift 2
+  rm -f "$base.gc"
+  t=$(now)
+  WARDER_JAVA_OPTS="${opts:+$opts }-Xlog:gc:file=$base.gc" CI=1 /usr/bin/time -v -o "$base.time" "$@" >"$base.out" 2>&1 ||
+    { cat "$base.out" "$base.time" >&2; die "$* (WARDER_JAVA_OPTS $opts) failed"; }
+  local wall
+  wall=$(elapsed "$t")
+  # shellcheck disable=SC2207 # gc_summary prints three numbers
+  probe=("$wall" $(gc_summary "$base.gc") "$(rss_mib "$base.time")")
+}
+
+# A jail of about SIZE_MB megabytes: 90% system files (usr/share, usr/bin, usr/lib, compressible
+# as a real jail's, about 2:1 with zstd), 10% random data in 8 MiB files.
+# jail_files LIST SIZE_MB: writes to LIST the files (paths relative to /) of the 90%.
+jail_files() {
+  (cd / && find usr/share usr/bin usr/lib -xdev \( -type f -o -type l \) -printf '%s\t%p\n' 2>/dev/null) |
+    awk -F'\t' -v max="$2" 'total + $1 <= max * 0.9 * 1048576 { total += $1; print $2 }' >"$1"
+}
+# fill_jail_root DIR LIST SIZE_MB EVERY: copies every EVERYth file of LIST into DIR (modes and
+# owners kept) and adds the random 10% (of SIZE_MB / EVERY) under DIR/var/db/random.
+fill_jail_root() {
+  local dir=$1 list=$2 n=$(( $3 * 1048576 / 10 / 8388608 / $4 )) i
+  awk -v every="$4" 'NR % every == 1 || every == 1' "$list" | tar -C / -cf - --no-recursion -T - | tar -C "$dir" -xpf -
+  mkdir -p "$dir/var/db/random"
+  for i in $(seq "$n"); do head -c 8388608 /dev/urandom >"$dir/var/db/random/blob$i"; done
+}
+# tree_sum DIR: a short hash of DIR's listing (type, path, mode, owner, link target, size of
+# files), to compare copies of a tree.
+tree_sum() { (cd "$1" && find . -printf '%y %p %m %U %G %l %s\n' | awk '$1 == "d" { $NF = "" } 1' | sort | sha256sum | cut -c1-16); }
+
+# heap_record BUILD CAP: keeps the last heap_probe's figures for heap_table, as the run of BUILD
+# ("now" for this build or WARDER_BIN's, "before" for WARDER_BIN_BEFORE's) with heap cap CAP.
+heap_rows=()
+heap_record() { heap_rows+=("$1 $2 ${probe[*]}"); }
+# heap_table: the recorded runs, then per cap the ratios now/before of the peaks, RSS and wall time.
+heap_table() {
+  printf '  %-7s %-8s %7s %5s %11s %12s %9s\n' build cap "wall s" GCs "peak after" "peak before" "max RSS"
+  printf '%s\n' "${heap_rows[@]}" | awk '
+    function r(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
+    { printf "  %-7s %-8s %7s %5s %11s %12s %9s\n", $1, $2, $3, $4, $5, $6, $7
+      k = $2; caps[k] = 1
+      for (i = 3; i <= 7; i++) v[$1, k, i] = $i }
+    END { for (k in caps) if ((("now", k, 3) in v) && (("before", k, 3) in v))
+      printf "  now/before, cap %s: peak after GC %s, peak before GC %s, max RSS %s, wall %s\n", k,
+        r(v["now", k, 5], v["before", k, 5]), r(v["now", k, 6], v["before", k, 6]),
+        r(v["now", k, 7], v["before", k, 7]), r(v["now", k, 3], v["before", k, 3]) }'
+}

@@ -8,6 +8,9 @@
 # With MBIT, the clients run in a network namespace of their own whose only link to the registry
 # is a veth pair limited to MBIT Mbit/s each way (tc tbf), as over a real network (root).
 # Usage: bench/release-fetch.sh [ROUNDS [MBIT]]   (default 3 rounds, no limit)
+# Then the heap (not timed): one more (w) with a GC log, and one capped at -Xmx64m (which must
+# succeed): peak heap after and before GC, max RSS; with WARDER_BIN_BEFORE=other/bin/warder the
+# same for that build, and the ratios now/before.
 # WARDER_BIN=other/bin/warder measures another build's client (publishing always uses this one's).
 set -euo pipefail
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
@@ -119,6 +122,25 @@ na=$(find "$run/a/x" | wc -l) nb=$(find "$run/b/x" | wc -l) nw=$(find "$run/w/re
 [ "$na" = "$nb" ] && [ "$nb" = "$nw" ] || die "extracted trees differ: a $na, b $nb, w $nw entries"
 fresh a b w
 
+# The heap: one fetch per build and cap into a fresh root, not timed.
+heap_fetch() { # BUILD LAUNCHER CAP
+  local dir="$run/h-$1"
+  rm -rf "$dir"
+  "${client[@]}" "$2" --root "$dir" repo add main "$reg_url" --root-sha256 "$root_sha" >/dev/null
+  heap_probe "$run/heap-$1-$3" "$([ "$3" = none ] || echo "-Xmx$3")" "${client[@]}" "$2" --root "$dir" \
+    fetch -r "$release" --repo main --arch "$arch" -F base.txz --no-update
+  heap_record "$1" "$3"
+  rm -rf "$dir"
+}
+builds=("now:$warder")
+[ -z "${WARDER_BIN_BEFORE:-}" ] || builds+=("before:$WARDER_BIN_BEFORE")
+for cap in none 64m; do # the builds take turns
+  for b in "${builds[@]}"; do
+    say "heap: ${b%%:*} ($(dirname "$(dirname "${b#*:}")")), cap $cap"
+    heap_fetch "${b%%:*}" "${b#*:}" "$cap"
+  done
+done
+
 ma=$(median "${ta[@]}") mb=$(median "${tb[@]}") mw=$(median "${tw[@]}") md=$(median "${td[@]}")
 echo
 echo "release-fetch: $(stat -c %s "$blob") bytes base.txz, $rounds rounds, $(nproc) CPUs, medians in seconds," \
@@ -132,3 +154,7 @@ echo "  (w) peak RSS of the warder process: $(( $(median "${rw[@]}") / 1024 )) M
 echo "  w/a = $(ratio "$mw" "$ma")   (target <= 0.5)"
 echo "  w/b = $(ratio "$mw" "$mb")   (target <= 1.1)"
 echo "  w/d = $(ratio "$mw" "$md")   (target <= 1.1 behind a bandwidth limit)"
+echo
+echo "heap of (w), one run each, not timed (MiB; WARDER_JAVA_OPTS=\"[-XmxCAP] -Xlog:gc:file=...\"; peak after: the"
+echo "  live heap after a GC; peak before: the most used when a GC began; max RSS from GNU time)"
+heap_table
