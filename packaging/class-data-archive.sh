@@ -10,9 +10,9 @@
 # jar; the JVM itself ignores, silently, one written by another JVM build or for other jars.
 #
 # Training: the class lists of a few offline runs (--version, --help and commands that need no
-# network, on a throw-away root; for the client also a TUF trust set-up and a refresh from a
-# registry served on loopback for that run), merged in order of first use, then dumped with
-# -Xshare:dump.
+# network, on a throw-away root; for the client also a TUF trust set-up, a refresh, a repository
+# added and a release looked up, against a registry served on loopback for those runs), merged in
+# order of first use, then dumped with -Xshare:dump.
 set -eu
 
 usage() { echo "usage: $0 client|registry DIR [JAVA]" >&2; exit 2; }
@@ -77,6 +77,13 @@ if [ "$kind" = client ]; then
       sleep 0.1
     done
     train --root "$work/root" tuf --metadata-dir "$work/md" --metadata-url "${url}metadata" refresh
+    # What every command that reads a registry goes through first: the repository recorded
+    # (repo.json, the state files' JSON binding), read back, and a release looked up after a
+    # refresh (none is published: refused).
+    root_sha=$(sed -n 's/^ *sha256 of 1\.root\.json: *\([0-9a-f]\{64\}\)$/\1/p' "$work/init.out")
+    train --root "$work/root" repo add training "$url" --root-sha256 "$root_sha"
+    train --root "$work/root" repo list
+    train --root "$work/root" fetch -r 14.2-RELEASE --repo training --no-update
     kill "$server" 2>/dev/null || true
     wait "$server" 2>/dev/null || true
     server=

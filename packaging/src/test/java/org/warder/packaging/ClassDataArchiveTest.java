@@ -137,11 +137,16 @@ class ClassDataArchiveTest {
   }
 
   @Test
-  void theClientArchiveHoldsTheClassesOfARefreshThatGotItsAnswers() throws Exception {
-    // trained against a registry served for the run: the answer's headers were read, a
-    // timestamp was verified (a refresh that cannot connect loads neither)
+  void theClientArchiveHoldsTheClassesOfARegistrysUsers() throws Exception {
+    // trained against a registry served for the runs: the answer's headers were read, a
+    // timestamp was verified (a refresh that cannot connect loads neither), the repository was
+    // recorded and read back (the state files' JSON binding) and a release looked up
     assertThat(archived(layout("client")))
-        .contains("okhttp3.internal.http1.HeadersReader", "org.warder.signing.tuf.Timestamp");
+        .contains(
+            "okhttp3.internal.http1.HeadersReader",
+            "org.warder.signing.tuf.Timestamp",
+            "com.fasterxml.jackson.databind.deser.BeanDeserializer",
+            "org.warder.client.release.ReleaseFetcher");
   }
 
   /** The names of the classes in the executable's archive. */
