@@ -12,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -37,10 +36,7 @@ class UpdaterDownloadTest {
   @BeforeEach
   void setUp() throws Exception {
     f = new UpdaterFixture(tmp);
-    good = new byte[300_000];
-    new Random(7).nextBytes(good);
-    f.repo.addTarget("targets", PATH, good);
-    f.repo.publish();
+    good = f.publishTarget(PATH, 300_000, 7);
     info = f.updater().targetInfo(PATH);
     dest = f.targetDir.resolve("base.txz");
     part = f.targetDir.resolve(".base.txz.part");

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.warder.signing.SigningException;
@@ -36,6 +37,18 @@ final class UpdaterFixture {
     Files.createDirectories(metadataDir);
     Files.createDirectories(targetDir);
     Files.write(metadataDir.resolve("root.json"), repo.rootBytes(1));
+  }
+
+  /**
+   * Publishes {@code size} random bytes (from {@code seed}) as {@code path} of the top-level
+   * targets role, and returns them.
+   */
+  byte[] publishTarget(String path, int size, long seed) throws SigningException {
+    byte[] content = new byte[size];
+    new Random(seed).nextBytes(content);
+    repo.addTarget("targets", path, content);
+    repo.publish();
+    return content;
   }
 
   Updater updater() {

@@ -9,7 +9,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -44,10 +43,7 @@ class UpdaterMirrorRotationTest {
   @BeforeEach
   void setUp() throws Exception {
     f = new UpdaterFixture(tmp);
-    content = new byte[100_000];
-    new Random(3).nextBytes(content);
-    f.repo.addTarget("targets", PATH, content);
-    f.repo.publish();
+    content = f.publishTarget(PATH, 100_000, 3);
   }
 
   /** Serves the simulated repository; the dead hosts fail as an unreachable server does. */
