@@ -4,6 +4,9 @@
 #   (b) the fastest unverified pipeline: curl URL | xz -T0 -d | tar -x -C DIR
 #   (w) warder fetch -r REL into a fresh root (signed metadata, verified download, extraction)
 #   (d) the download alone: curl -o /dev/null URL
+#   (x) the decode alone: xz -T0 -dc BLOB >/dev/null, from the registry's own copy (no download, no
+#       check, no extraction): the floor of any way that decodes with xz; x/a is the least w/a
+#       could be on this machine even if the JVM, the checks and the extraction cost nothing
 # Rounds interleaved (d, a, b, w, d, a, b, w, ...); medians and the ratios w/a, w/b, w/d are printed.
 # With MBIT, the clients run in a network namespace of their own whose only link to the registry
 # is a veth pair limited to MBIT Mbit/s each way (tc tbf), as over a real network (root).
@@ -95,6 +98,14 @@ time_d() {
   echo "$(elapsed "$t") $(cpu_of "$run/times")"
 }
 
+time_x() {
+  local t
+  t=$(now)
+  xz -T0 -dc "$blob" >/dev/null
+  times >"$run/times"
+  echo "$(elapsed "$t") $(cpu_of "$run/times")"
+}
+
 time_w() {
   "${client[@]}" "$warder" --root "$run/w" repo add main "$reg_url" --root-sha256 "$root_sha" >/dev/null
   local t
@@ -108,13 +119,14 @@ time_w() {
   echo "$wall $(awk -v a="$(cpu_of "$run/times")" -v b="$(cpu_of "$run/times0")" 'BEGIN { printf "%.2f", a - b }') $(tail -n 1 "$run/w.rss")"
 }
 
-ta=() tb=() tw=() td=() ca=() cb=() cw=() cd=() rw=()
+ta=() tb=() tw=() td=() tx=() ca=() cb=() cw=() cd=() cx=() rw=()
 for i in $(seq "$rounds"); do
   read -r x c <<<"$(time_d)"; td+=("$x"); cd+=("$c")
+  read -r x c <<<"$(time_x)"; tx+=("$x"); cx+=("$c")
   fresh a; read -r x c <<<"$(time_a)"; ta+=("$x"); ca+=("$c")
   fresh b; read -r x c <<<"$(time_b)"; tb+=("$x"); cb+=("$c")
   fresh w; read -r x c r <<<"$(time_w)"; tw+=("$x"); cw+=("$c"); rw+=("$r")
-  say "round $i: d ${td[-1]} s, a ${ta[-1]} s (cpu ${ca[-1]}), b ${tb[-1]} s (cpu ${cb[-1]}), w ${tw[-1]} s (cpu ${cw[-1]})" \
+  say "round $i: d ${td[-1]} s, x ${tx[-1]} s, a ${ta[-1]} s (cpu ${ca[-1]}), b ${tb[-1]} s (cpu ${cb[-1]}), w ${tw[-1]} s (cpu ${cw[-1]})" \
     "(load $(cut -d' ' -f1 /proc/loadavg))"
 done
 # The trees must agree: same members as the unverified pipeline extracted.
@@ -142,6 +154,7 @@ for cap in none 64m; do # the builds take turns
 done
 
 ma=$(median "${ta[@]}") mb=$(median "${tb[@]}") mw=$(median "${tw[@]}") md=$(median "${td[@]}")
+mx=$(median "${tx[@]}")
 echo
 echo "release-fetch: $(stat -c %s "$blob") bytes base.txz, $rounds rounds, $(nproc) CPUs, medians in seconds," \
   "$(if [ -n "$mbit" ]; then echo "$mbit Mbit/s link"; else echo loopback; fi)"
@@ -150,10 +163,12 @@ printf '  (a) curl -o; sha256sum; tar -xJf         wall %6.2f  cpu %6.2f   (wall
 printf '  (b) curl | xz -T0 -d | tar -x (no check) wall %6.2f  cpu %6.2f   (wall %s)\n' "$mb" "$(median "${cb[@]}")" "${tb[*]}"
 printf '  (w) warder fetch -r                     wall %6.2f  cpu %6.2f   (wall %s)\n' "$mw" "$(median "${cw[@]}")" "${tw[*]}"
 printf '  (d) curl -o /dev/null (download alone)   wall %6.2f  cpu %6.2f   (wall %s)\n' "$md" "$(median "${cd[@]}")" "${td[*]}"
+printf '  (x) xz -T0 -dc >/dev/null (decode alone) wall %6.2f  cpu %6.2f   (wall %s)\n' "$mx" "$(median "${cx[@]}")" "${tx[*]}"
 echo "  (w) peak RSS of the warder process: $(( $(median "${rw[@]}") / 1024 )) MiB (median; the JVM with its heap)"
 echo "  w/a = $(ratio "$mw" "$ma")   (target <= 0.5)"
 echo "  w/b = $(ratio "$mw" "$mb")   (target <= 1.1)"
 echo "  w/d = $(ratio "$mw" "$md")   (target <= 1.1 behind a bandwidth limit)"
+echo "  x/a = $(ratio "$mx" "$ma"), b/a = $(ratio "$mb" "$ma")   (the decode alone, and the fastest unchecked way: the least w/a could be)"
 echo
 echo "heap of (w), one run each, not timed (MiB; WARDER_JAVA_OPTS=\"[-XmxCAP] -Xlog:gc:file=...\"; peak after: the"
 echo "  live heap after a GC; peak before: the most used when a GC began; max RSS from GNU time)"

@@ -5,10 +5,10 @@ import java.io.InputStream;
 import org.warder.client.digest.Sha256Tally;
 
 /** Counts and hashes (sha256) the bytes read through it. Not thread-safe. */
-final class DigestingInputStream extends ObservedInputStream {
+public final class DigestingInputStream extends ObservedInputStream {
   private final Sha256Tally tally = new Sha256Tally();
 
-  DigestingInputStream(InputStream in) {
+  public DigestingInputStream(InputStream in) {
     super(in);
   }
 
@@ -18,7 +18,7 @@ final class DigestingInputStream extends ObservedInputStream {
   }
 
   /** Reads what is left to its end, hashing it. */
-  void drain() throws IOException {
+  public void drain() throws IOException {
     byte[] buffer = new byte[64 * 1024];
     while (read(buffer, 0, buffer.length) >= 0) {
       // hashed by read
@@ -26,7 +26,7 @@ final class DigestingInputStream extends ObservedInputStream {
   }
 
   /** The sha256 of everything read, lower-case hex; call once, at the end. */
-  String sha256() {
+  public String sha256() {
     return tally.sha256();
   }
 }

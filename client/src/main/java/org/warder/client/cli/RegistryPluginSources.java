@@ -1,7 +1,7 @@
 package org.warder.client.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 import org.warder.client.ClientException;
@@ -77,9 +77,10 @@ final class RegistryPluginSources implements PluginInstaller.Sources {
   }
 
   @Override
-  public Path bundle(ResolvedPlugin plugin) throws ClientException, IOException {
+  public void bundle(ResolvedPlugin plugin, OutputStream verified)
+      throws ClientException, IOException {
     try {
-      return catalog.bundle(plugin);
+      catalog.bundle(plugin, verified);
     } catch (TufException e) {
       throw refused(e);
     }

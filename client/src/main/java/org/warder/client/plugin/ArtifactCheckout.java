@@ -30,6 +30,7 @@ import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.TransportBundleStream;
 import org.eclipse.jgit.transport.URIish;
+import org.warder.client.bundle.DigestingInputStream;
 import org.warder.client.host.DirectoryTrees;
 
 /**
@@ -54,12 +55,26 @@ public final class ArtifactCheckout {
   }
 
   /**
-   * Writes the tree of {@code commit} (the manifest's {@code artifact_ref}: 40 lower-case hex
-   * digits) from {@code bundle} into {@code destination}, which must not exist yet (its parent is
-   * created if needed).
+   * What the whole bundle must be, checked once all of it was read and before anything is written.
    */
-  public CheckedOutArtifact checkout(Path bundle, String commit, Path destination)
-      throws IOException, PluginException {
+  @FunctionalInterface
+  public interface WholeBundleCheck {
+    /** Refuses a bundle whose bytes were not {@code length} bytes with this {@code sha256}. */
+    void check(String sha256, long length)
+        throws IOException, PluginException, InterruptedException;
+  }
+
+  /**
+   * Writes the tree of {@code commit} (the manifest's {@code artifact_ref}: 40 lower-case hex
+   * digits) from the git bundle read from {@code bundle} (named {@code name} in messages) into
+   * {@code destination}, which must not exist yet (its parent is created if needed). The bundle is
+   * read to its end as it comes (a bundle that downloads is fetched into the temporary repository
+   * while it downloads), then {@code check} gets its sha256 and length; only once it passed is
+   * anything written. Does not close {@code bundle}.
+   */
+  public CheckedOutArtifact checkout(
+      InputStream bundle, String name, WholeBundleCheck check, String commit, Path destination)
+      throws IOException, PluginException, InterruptedException {
     if (!COMMIT.matcher(commit).matches()) {
       throw new ArtifactBundleException(
           "expected the pinned commit as 40 lower-case hex digits, found "
@@ -85,8 +100,11 @@ public final class ArtifactCheckout {
         repo.getConfig().setInt("gc", null, "auto", 0);
         repo.getConfig().setBoolean("gc", null, "autoDetach", false);
         repo.getConfig().save();
-        fetch(repo, bundle);
-        written = write(repo, bundle, ObjectId.fromString(commit), staging, destination);
+        DigestingInputStream whole = new DigestingInputStream(bundle);
+        fetch(repo, whole, name);
+        whole.drain(); // what follows the pack, if anything: the check covers every byte
+        check.check(whole.sha256(), whole.count());
+        written = write(repo, name, ObjectId.fromString(commit), staging, destination);
       }
       Files.move(staging, destination, StandardCopyOption.ATOMIC_MOVE);
       return written;
@@ -95,17 +113,25 @@ public final class ArtifactCheckout {
     }
   }
 
-  private static void fetch(Repository repo, Path bundle)
+  private static void fetch(Repository repo, InputStream bundle, String name)
       throws IOException, ArtifactBundleException {
-    URIish uri = new URIish().setPath(bundle.toAbsolutePath().toString());
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(bundle));
-        Transport transport = new TransportBundleStream(repo, uri, in)) {
+    URIish uri = new URIish().setPath("/" + name);
+    try (Transport transport =
+        new TransportBundleStream(
+            repo,
+            uri,
+            new BufferedInputStream(bundle) {
+              @Override
+              public void close() {
+                // the caller's stream: read to its end and checked after the fetch
+              }
+            })) {
       transport.setObjectChecker(new ObjectChecker());
       transport.fetch(NullProgressMonitor.INSTANCE, List.of(new RefSpec("+refs/*:refs/bundle/*")));
     } catch (TransportException e) {
       throw new ArtifactBundleException(
           "expected a complete git bundle in "
-              + bundle
+              + name
               + ", found one that cannot be"
               + " read ("
               + e.getMessage()
@@ -115,7 +141,7 @@ public final class ArtifactCheckout {
   }
 
   private CheckedOutArtifact write(
-      Repository repo, Path bundle, ObjectId commit, Path staging, Path destination)
+      Repository repo, String bundle, ObjectId commit, Path staging, Path destination)
       throws IOException, PluginException {
     try (RevWalk walk = new RevWalk(repo);
         ObjectReader reader = repo.newObjectReader()) {

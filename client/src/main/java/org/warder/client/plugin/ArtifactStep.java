@@ -1,15 +1,21 @@
 package org.warder.client.plugin;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.warder.client.ClientException;
+import org.warder.client.fetch.DownloadPipe;
 import org.warder.client.host.DirectoryTrees;
 import org.warder.client.jail.Jails;
 import org.warder.client.plan.Step;
 import org.warder.client.progress.Reporter;
 import org.warder.client.runtime.RuntimeSpec;
+import org.warder.signing.tuf.ChunkHashes;
+import org.warder.signing.tuf.MetadataFormatException;
+import org.warder.signing.tuf.TargetFile;
 
 /**
  * Checks the artifact out of the signed bundle at the commit the manifest pins, into the jail
@@ -84,28 +90,105 @@ final class ArtifactStep implements Step {
 
   @Override
   public List<String> describe() {
+    Optional<TargetFile> bundle = plugin.bundle();
+    String fetched;
+    try {
+      fetched =
+          bundle.isEmpty()
+              ? ""
+              : ChunkHashes.of(bundle.get())
+                  .map(
+                      c ->
+                          ", fetched while it downloads: each of its "
+                              + c.sha256().size()
+                              + " chunks of "
+                              + c.size()
+                              + " bytes once it matched its signed sha256")
+                  .orElse(", verified whole before it is fetched");
+    } catch (MetadataFormatException e) {
+      fetched = ", refused: " + e.getMessage();
+    }
     return List.of(
         "check out commit "
             + commit
             + " of the signed bundle "
-            + plugin
-                .bundle()
-                .map(t -> t.path() + " (sha256 " + t.sha256().orElse("?") + ")")
-                .orElse("")
-            + " into "
+            + bundle.map(t -> t.path() + " (sha256 " + t.sha256().orElse("?") + ")").orElse("")
+            + fetched
+            + ", into "
             + pluginDir);
   }
 
+  /**
+   * Checks the artifact out while its bundle downloads: the download hands the checkout each chunk
+   * only once it matched its signed sha256 (the whole bundle once it matched, when no chunk hashes
+   * are signed), so JGit never reads a byte that was not verified; the checkout writes nothing
+   * before the download returned (the whole bundle matched its signed length and sha256) and the
+   * bytes it read are that bundle. A download that fails ends the stream, the checkout fails and
+   * leaves nothing, and the download's failure is what is thrown; a checkout that fails on its own
+   * stops the download.
+   */
   @Override
-  public void run(Reporter reporter) throws ClientException, IOException {
+  public void run(Reporter reporter) throws ClientException, IOException, InterruptedException {
     DirectoryTrees.delete(fresh);
     DirectoryTrees.delete(old);
-    new ArtifactCheckout().checkout(sources.bundle(plugin), commit, fresh);
+    String name = plugin.qualifiedId() + "'s artifact bundle";
+    ArtifactCheckout.WholeBundleCheck signed = PluginCatalog.bundleCheck(plugin);
+    DownloadPipe pipe = DownloadPipe.start(name, verified -> sources.bundle(plugin, verified));
+    try {
+      new ArtifactCheckout()
+          .checkout(
+              new BufferedInputStream(pipe.input(), 1 << 16),
+              name,
+              (sha256, length) -> {
+                Optional<Exception> failed = pipe.awaitDownload();
+                if (failed.isPresent()) {
+                  throw new ArtifactBundleException(
+                      "the download of " + name + " failed: " + failed.get().getMessage(),
+                      failed.get());
+                }
+                signed.check(sha256, length);
+              },
+              commit,
+              fresh);
+    } catch (ClientException | IOException | InterruptedException | RuntimeException e) {
+      Optional<Exception> failed = pipe.failedAlready();
+      if (failed.isPresent()) {
+        throwDownloadFailure(failed.get(), e);
+      }
+      throw e; // the checkout's own failure: stopping the pipe stops the download
+    } finally {
+      pipe.stop();
+    }
     if (Files.exists(pluginDir)) {
       Files.move(pluginDir, old);
     }
     Files.move(fresh, pluginDir);
     reporter.info("artifact " + commit + " checked out into " + pluginDir);
+  }
+
+  /**
+   * A download that failed under a checkout is reported as itself, the checkout's failure (a stream
+   * cut short) suppressed in it.
+   */
+  private static void throwDownloadFailure(Exception failed, Exception cut)
+      throws ClientException, IOException {
+    if (cut.getCause() != failed) {
+      failed.addSuppressed(cut);
+    }
+    if (failed instanceof ClientException c) {
+      throw c;
+    }
+    if (failed instanceof IOException io) {
+      throw io;
+    }
+    if (failed instanceof RuntimeException r) {
+      throw r;
+    }
+    throw new ArtifactBundleException(
+        "refusing the artifact bundle as it downloaded: "
+            + failed.getMessage()
+            + "; nothing was checked out",
+        failed);
   }
 
   @Override

@@ -2,6 +2,8 @@ package org.warder.client.plugin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import org.warder.index.Parsed;
 import org.warder.index.PluginIndex;
 import org.warder.index.PluginManifest;
 import org.warder.signing.Digests;
+import org.warder.signing.tuf.ChunkHashes;
 import org.warder.signing.tuf.FetchStatusException;
 import org.warder.signing.tuf.FetchTooLargeException;
 import org.warder.signing.tuf.TargetFile;
@@ -124,21 +127,62 @@ public final class PluginCatalog {
   }
 
   /**
-   * The verified bundle of {@code plugin} in the cache (downloaded if needed): pass it with {@code
-   * plugin.manifest().artifactRef()} to {@link ArtifactCheckout#checkout}.
+   * Hands the bytes of {@code plugin}'s artifact bundle to {@code verified}, each only once it is
+   * verified: when the bundle's chunk hashes are signed, chunk by chunk while it downloads (a copy
+   * in the cache is checked chunk by chunk as it is handed on, and only what fails is fetched);
+   * otherwise the whole file once it matched (a copy in the cache that matches is handed on as it
+   * is). Returns once the whole bundle matched its signed length and sha256; the verified copy is
+   * then in the cache. Pass the bytes with {@code plugin.manifest().artifactRef()} to {@link
+   * ArtifactCheckout#checkout}, which checks their sha256 and length again ({@link #bundleCheck}).
    */
-  public Path bundle(ResolvedPlugin plugin) throws IOException, TufException, PluginException {
-    TargetFile target =
-        plugin
-            .bundle()
-            .orElseThrow(
-                () ->
-                    new CatalogInconsistencyException(
-                        "expected an artifact"
-                            + " bundle for plugin "
-                            + plugin.qualifiedId()
-                            + ", found none: the plugin has no artifact"));
-    return verifiedFile(target);
+  public void bundle(ResolvedPlugin plugin, OutputStream verified)
+      throws IOException, TufException, PluginException {
+    TargetFile target = bundleTarget(plugin);
+    Path file = cacheFile(target);
+    if (ChunkHashes.of(target).isEmpty() && updater.findCached(target, file).isPresent()) {
+      try (InputStream in = Files.newInputStream(file)) {
+        in.transferTo(verified);
+      }
+      return;
+    }
+    updater.download(target, targetMirrors, file, verified);
+  }
+
+  /**
+   * What the bytes handed on by {@link #bundle(ResolvedPlugin, OutputStream)} must be: the signed
+   * bundle's sha256 and length (a cached copy could change while it is read).
+   */
+  public static ArtifactCheckout.WholeBundleCheck bundleCheck(ResolvedPlugin plugin)
+      throws PluginException {
+    TargetFile target = bundleTarget(plugin);
+    return (sha256, length) -> {
+      if (!sha256.equals(target.sha256().orElse("")) || length != target.length()) {
+        throw new ArtifactBundleException(
+            "expected the signed bundle "
+                + target.path()
+                + " ("
+                + target.length()
+                + " bytes, sha256 "
+                + target.sha256().orElse("?")
+                + "), found "
+                + length
+                + " bytes with sha256 "
+                + sha256
+                + "; nothing was checked out, run the command again");
+      }
+    };
+  }
+
+  private static TargetFile bundleTarget(ResolvedPlugin plugin) throws PluginException {
+    return plugin
+        .bundle()
+        .orElseThrow(
+            () ->
+                new CatalogInconsistencyException(
+                    "expected an artifact"
+                        + " bundle for plugin "
+                        + plugin.qualifiedId()
+                        + ", found none: the plugin has no artifact"));
   }
 
   private ResolvedPlugin resolve(PluginListing listing)
@@ -319,6 +363,15 @@ public final class PluginCatalog {
   }
 
   private Path verifiedFile(TargetFile target) throws IOException, TufException, PluginException {
+    Path file = cacheFile(target);
+    if (updater.findCached(target, file).isEmpty()) {
+      updater.download(target, targetMirrors, file);
+    }
+    return file;
+  }
+
+  /** Where the verified copy of {@code target} is kept: the cache, named by its sha256. */
+  private Path cacheFile(TargetFile target) throws CatalogInconsistencyException {
     String sha256 = target.sha256().orElse("none");
     if (!sha256.matches("[0-9a-f]{64}")) {
       // it becomes a file name in the cache
@@ -328,10 +381,6 @@ public final class PluginCatalog {
               + ", found "
               + PluginTargets.quote(sha256));
     }
-    Path file = cache.resolve(sha256);
-    if (updater.findCached(target, file).isEmpty()) {
-      updater.download(target, targetMirrors, file);
-    }
-    return file;
+    return cache.resolve(sha256);
   }
 }

@@ -21,6 +21,7 @@ import org.warder.client.bundle.BadBundleException;
 import org.warder.client.bundle.BundleException;
 import org.warder.client.bundle.JailExporter;
 import org.warder.client.bundle.JailImporter;
+import org.warder.client.fetch.DownloadPipe;
 import org.warder.client.jail.Jail;
 import org.warder.client.jail.JailException;
 import org.warder.client.jail.JailStore;

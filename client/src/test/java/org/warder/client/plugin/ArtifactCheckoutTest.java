@@ -3,6 +3,8 @@ package org.warder.client.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.BundleWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.warder.signing.Digests;
 
 /**
  * {@link ArtifactCheckout} on real bundles: the pinned commit's tree exactly, and hostile trees
@@ -37,6 +40,22 @@ class ArtifactCheckoutTest {
         tmp.resolve(name + ".git"), List.of(items), tmp.resolve(name + ".bundle"));
   }
 
+  /** A checkout reading its bundle from a file, which must be the bytes read. */
+  private record FromFile(ArtifactCheckout checkout) {
+    CheckedOutArtifact checkout(Path bundle, String commit, Path destination) throws Exception {
+      String sha256 = Digests.sha256Hex(bundle);
+      long length = Files.size(bundle);
+      try (InputStream in = Files.newInputStream(bundle)) {
+        return checkout.checkout(
+            in,
+            bundle.toString(),
+            (found, n) -> assertThat(found + " " + n).isEqualTo(sha256 + " " + length),
+            commit,
+            destination);
+      }
+    }
+  }
+
   private void assertNothingLeft() throws Exception {
     try (Stream<Path> files = Files.list(tmp)) {
       assertThat(files.map(p -> p.getFileName().toString()))
@@ -56,7 +75,8 @@ class ArtifactCheckoutTest {
       }
     }
     CheckedOutArtifact out =
-        new ArtifactCheckout().checkout(bundle, repo.first(), tmp.resolve("out/first"));
+        new FromFile(new ArtifactCheckout())
+            .checkout(bundle, repo.first(), tmp.resolve("out/first"));
     assertThat(out.commit()).isEqualTo(repo.first());
     assertThat(out.files()).isEqualTo(3);
     assertThat(TestArtifactRepo.tree(tmp.resolve("out/first"))).isEqualTo(repo.firstTree());
@@ -72,7 +92,7 @@ class ArtifactCheckoutTest {
     bundle("b", file("post_install.sh", "true\n"));
     assertThatThrownBy(
             () ->
-                new ArtifactCheckout()
+                new FromFile(new ArtifactCheckout())
                     .checkout(tmp.resolve("b.bundle"), "main", tmp.resolve("out")))
         .isInstanceOf(ArtifactBundleException.class)
         .hasMessageContaining("40 lower-case hex digits")
@@ -85,7 +105,8 @@ class ArtifactCheckoutTest {
     String other = "0123456789abcdef0123456789abcdef01234567";
     assertThatThrownBy(
             () ->
-                new ArtifactCheckout().checkout(tmp.resolve("b.bundle"), other, tmp.resolve("out")))
+                new FromFile(new ArtifactCheckout())
+                    .checkout(tmp.resolve("b.bundle"), other, tmp.resolve("out")))
         .isInstanceOf(ArtifactBundleException.class)
         .hasMessageContaining("expected commit " + other)
         .hasMessageContaining("found it missing");
@@ -101,7 +122,7 @@ class ArtifactCheckoutTest {
             file("post_install.sh", "true\n"));
     assertThatThrownBy(
             () ->
-                new ArtifactCheckout()
+                new FromFile(new ArtifactCheckout())
                     .checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
         .isInstanceOf(UnsafeArtifactException.class)
         .hasMessageContaining("overlay/etc/passwd")
@@ -114,7 +135,7 @@ class ArtifactCheckoutTest {
     ObjectId c = bundle("b", link("overlay/root/.ssh", "/root/.ssh"));
     assertThatThrownBy(
             () ->
-                new ArtifactCheckout()
+                new FromFile(new ArtifactCheckout())
                     .checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
         .isInstanceOf(UnsafeArtifactException.class)
         .hasMessageContaining("absolute target \"/root/.ssh\"");
@@ -128,7 +149,7 @@ class ArtifactCheckoutTest {
     ObjectId c = bundle("b", link("d", "."), link("l", "d/.."));
     assertThatThrownBy(
             () ->
-                new ArtifactCheckout()
+                new FromFile(new ArtifactCheckout())
                     .checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
         .isInstanceOf(UnsafeArtifactException.class)
         .hasMessageContaining("symbolic link l");
@@ -139,7 +160,7 @@ class ArtifactCheckoutTest {
     ObjectId c = bundle("b", file("../evil.sh", "rm -rf /\n"));
     assertThatThrownBy(
             () ->
-                new ArtifactCheckout()
+                new FromFile(new ArtifactCheckout())
                     .checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
         .isInstanceOf(ArtifactBundleException.class)
         .hasMessageContaining("cannot be read");
@@ -155,7 +176,7 @@ class ArtifactCheckoutTest {
                 "vendor", FileMode.GITLINK, "0123456789abcdef0123456789abcdef01234567"));
     assertThatThrownBy(
             () ->
-                new ArtifactCheckout()
+                new FromFile(new ArtifactCheckout())
                     .checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
         .isInstanceOf(UnsafeArtifactException.class)
         .hasMessageContaining("a submodule at vendor");
@@ -165,7 +186,9 @@ class ArtifactCheckoutTest {
   void testCheckout_tooLargeRefused() throws Exception {
     ObjectId c = bundle("b", file("a", "12345"), file("b", "67890"));
     ArtifactCheckout small = new ArtifactCheckout(new ArtifactTree.Limits(8, 100));
-    assertThatThrownBy(() -> small.checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
+    assertThatThrownBy(
+            () ->
+                new FromFile(small).checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
         .isInstanceOf(ArtifactTooLargeException.class)
         .hasMessageContaining("at most 8 bytes");
     assertNothingLeft();
@@ -176,7 +199,7 @@ class ArtifactCheckoutTest {
     Files.writeString(tmp.resolve("junk.bundle"), "# v2 git bundle\nnot really\n");
     assertThatThrownBy(
             () ->
-                new ArtifactCheckout()
+                new FromFile(new ArtifactCheckout())
                     .checkout(
                         tmp.resolve("junk.bundle"),
                         "0123456789abcdef0123456789abcdef01234567",
@@ -191,8 +214,90 @@ class ArtifactCheckoutTest {
     Files.createDirectory(tmp.resolve("out"));
     assertThatThrownBy(
             () ->
-                new ArtifactCheckout()
+                new FromFile(new ArtifactCheckout())
                     .checkout(tmp.resolve("b.bundle"), c.name(), tmp.resolve("out")))
         .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+  }
+
+  @Test
+  void testCheckout_bytesThatAreNotTheSignedBundle_refusedBeforeAnythingIsWritten()
+      throws Exception {
+    ObjectId c = bundle("b", file("post_install.sh", "true\n"));
+    byte[] bytes = Files.readAllBytes(tmp.resolve("b.bundle"));
+    assertThatThrownBy(
+            () ->
+                new ArtifactCheckout()
+                    .checkout(
+                        new ByteArrayInputStream(bytes),
+                        "b.bundle",
+                        (sha256, length) -> {
+                          assertThat(sha256).isEqualTo(Digests.sha256Hex(bytes));
+                          assertThat(length).isEqualTo(bytes.length);
+                          throw new ArtifactBundleException("expected other bytes");
+                        },
+                        c.name(),
+                        tmp.resolve("out")))
+        .isInstanceOf(ArtifactBundleException.class)
+        .hasMessage("expected other bytes");
+    assertThat(tmp.resolve("out")).doesNotExist();
+    assertNothingLeft();
+  }
+
+  @Test
+  void testCheckout_bytesAfterThePack_refused() throws Exception {
+    ObjectId c = bundle("b", file("post_install.sh", "true\n"));
+    byte[] bundle = Files.readAllBytes(tmp.resolve("b.bundle"));
+    byte[] bytes = java.util.Arrays.copyOf(bundle, bundle.length + 5);
+    assertThatThrownBy(
+            () ->
+                new ArtifactCheckout()
+                    .checkout(
+                        new ByteArrayInputStream(bytes),
+                        "b.bundle",
+                        (sha256, length) -> {
+                          throw new AssertionError(
+                              "no check of a bundle with bytes after its pack");
+                        },
+                        c.name(),
+                        tmp.resolve("out")))
+        .isInstanceOf(ArtifactBundleException.class)
+        .hasMessageContaining("expected EOF");
+    assertThat(tmp.resolve("out")).doesNotExist();
+    assertNothingLeft();
+  }
+
+  @Test
+  void testCheckout_streamCutShort_leavesNothing() throws Exception {
+    ObjectId c = bundle("b", file("post_install.sh", "true\n"), file("big", "x".repeat(100_000)));
+    byte[] bytes = Files.readAllBytes(tmp.resolve("b.bundle"));
+    InputStream cut =
+        new java.io.SequenceInputStream(
+            new ByteArrayInputStream(bytes, 0, bytes.length / 2),
+            new InputStream() {
+              @Override
+              public int read() throws java.io.IOException {
+                throw new java.io.IOException("connection reset");
+              }
+
+              @Override
+              public int read(byte[] b, int off, int len) throws java.io.IOException {
+                throw new java.io.IOException("connection reset");
+              }
+            });
+    assertThatThrownBy(
+            () ->
+                new ArtifactCheckout()
+                    .checkout(
+                        cut,
+                        "b.bundle",
+                        (sha256, length) -> {
+                          throw new AssertionError("no check of a bundle cut short");
+                        },
+                        c.name(),
+                        tmp.resolve("out")))
+        .isInstanceOf(ArtifactBundleException.class)
+        .hasMessageContaining("expected a complete git bundle in b.bundle");
+    assertThat(tmp.resolve("out")).doesNotExist();
+    assertNothingLeft();
   }
 }

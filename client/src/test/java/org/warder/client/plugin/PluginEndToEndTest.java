@@ -123,7 +123,10 @@ class PluginEndToEndTest {
         .isEqualTo("plugin-manifest");
     assertThat(p.bundle().orElseThrow().custom().orElseThrow().get("commit").asText())
         .isEqualTo(artifact.first());
-    Path bundle = plugins.catalog(tmp.resolve("check")).bundle(p);
+    plugins.catalog(tmp.resolve("check")).bundle(p, java.io.OutputStream.nullOutputStream());
+    Path bundle =
+        tmp.resolve("check/repos/main/cache")
+            .resolve(p.bundle().orElseThrow().sha256().orElseThrow());
     assertThat(ChunkHashes.of(p.bundle().orElseThrow()))
         .as("the artifact bundle's chunk hashes are signed, checked as it downloads")
         .hasValue(FileDigest.of(bundle).chunks());
@@ -187,17 +190,18 @@ class PluginEndToEndTest {
     ResolvedPlugin p = catalog.resolve("acme/testplugin");
     assertThat(p.manifest().name()).isEqualTo("Test Plugin");
     assertThat(p.warnings()).isEmpty(); // the published manifest is the normalised one
-    CheckedOutArtifact out =
-        new ArtifactCheckout()
-            .checkout(
-                catalog.bundle(p),
-                p.manifest().artifactRef().orElseThrow(),
-                host.resolve("jails/test/plugin"));
-    assertThat(out.commit()).isEqualTo(artifact.first());
-    assertThat(TestArtifactRepo.tree(out.directory())).isEqualTo(artifact.firstTree());
-    assertThat(Files.readString(out.directory().resolve("ui.json"))).contains(":8080/");
-    assertThat(out.directory().resolve("CHANGELOG")).doesNotExist();
-    assertThat(Files.isExecutable(out.directory().resolve("post_install.sh"))).isTrue();
+    Path dir = host.resolve("jails/test/plugin");
+    PublishedPlugins.checkout(catalog, p, dir);
+    assertThat(p.manifest().artifactRef()).contains(artifact.first());
+    assertThat(TestArtifactRepo.tree(dir)).isEqualTo(artifact.firstTree());
+    assertThat(Files.readString(dir.resolve("ui.json"))).contains(":8080/");
+    assertThat(dir.resolve("CHANGELOG")).doesNotExist();
+    assertThat(Files.isExecutable(dir.resolve("post_install.sh"))).isTrue();
+    try (Stream<Path> siblings = Files.list(dir.getParent())) {
+      assertThat(siblings.map(f -> f.getFileName().toString()))
+          .as("no temporary checkout, plugin.new or plugin.old left")
+          .containsExactly("plugin");
+    }
 
     assertThatThrownBy(() -> catalog.resolve("nosuchplugin"))
         .isInstanceOf(PluginNotFoundException.class)
@@ -306,7 +310,7 @@ class PluginEndToEndTest {
     bytes[bytes.length / 2] ^= 1;
     blob.toFile().setWritable(true);
     Files.write(blob, bytes);
-    assertThatThrownBy(() -> catalog.bundle(p))
+    assertThatThrownBy(() -> catalog.bundle(p, java.io.OutputStream.nullOutputStream()))
         .isInstanceOf(DigestMismatchException.class)
         .hasMessageContaining("expected sha256 " + sha);
     try (Stream<Path> cache = Files.list(host.resolve("repos/main/cache"))) {

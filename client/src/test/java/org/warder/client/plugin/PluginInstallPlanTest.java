@@ -108,7 +108,7 @@ class PluginInstallPlanTest {
     }
 
     @Override
-    public Path bundle(ResolvedPlugin p) throws IOException {
+    public void bundle(ResolvedPlugin p, java.io.OutputStream verified) throws IOException {
       throw new IOException("expected no artifact in this test");
     }
 

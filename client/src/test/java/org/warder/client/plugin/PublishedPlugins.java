@@ -2,6 +2,7 @@ package org.warder.client.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import org.warder.client.ClientException;
 import org.warder.client.cli.PublishingRegistry;
 import org.warder.client.cli.RegistryFixtureAccess;
 import org.warder.client.layout.HostLayout;
@@ -24,6 +26,7 @@ import org.warder.signing.Ed25519SigningKey;
 import org.warder.signing.Key;
 import org.warder.signing.testing.CliRun;
 import org.warder.signing.tuf.PublicKeyFiles;
+import org.warder.signing.tuf.TufException;
 import org.warder.signing.tuf.Updater;
 
 /**
@@ -184,6 +187,49 @@ final class PublishedPlugins implements AutoCloseable {
         repos.get("main").targetUrls(),
         new HostLayout(root).repoCache("main"),
         new ConsoleReporter(warnings));
+  }
+
+  /**
+   * Checks out {@code plugin}'s artifact from {@code catalog} into {@code pluginDir} as an install
+   * does ({@link ArtifactStep}): while its bundle downloads, each chunk handed on once it matched.
+   */
+  static void checkout(PluginCatalog catalog, ResolvedPlugin plugin, Path pluginDir)
+      throws Exception {
+    artifactStep(catalog, plugin, pluginDir)
+        .run(new ConsoleReporter(new PrintWriter(Writer.nullWriter())));
+  }
+
+  /** The step of an install that checks {@code plugin}'s artifact out of {@code catalog}. */
+  static ArtifactStep artifactStep(PluginCatalog catalog, ResolvedPlugin plugin, Path pluginDir) {
+    PluginSources sources =
+        new PluginSources() {
+          @Override
+          public ResolvedPlugin resolve(String name) {
+            throw new UnsupportedOperationException("a checkout resolves nothing");
+          }
+
+          @Override
+          public void bundle(ResolvedPlugin p, OutputStream verified)
+              throws ClientException, java.io.IOException {
+            try {
+              catalog.bundle(p, verified);
+            } catch (TufException e) {
+              throw new ClientException(ClientException.Reason.REFUSED, e.getMessage(), e);
+            }
+          }
+
+          @Override
+          public boolean hasRelease(String release) {
+            throw new UnsupportedOperationException("a checkout needs no release");
+          }
+
+          @Override
+          public boolean ensureRelease(String release) {
+            throw new UnsupportedOperationException("a checkout needs no release");
+          }
+        };
+    return new ArtifactStep(
+        sources, plugin, plugin.manifest().artifactRef().orElseThrow(), pluginDir);
   }
 
   /** The private half of the key every role here is delegated to. */

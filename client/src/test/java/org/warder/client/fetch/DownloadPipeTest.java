@@ -1,4 +1,4 @@
-package org.warder.client.team;
+package org.warder.client.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

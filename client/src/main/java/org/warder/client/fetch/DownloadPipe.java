@@ -1,4 +1,4 @@
-package org.warder.client.team;
+package org.warder.client.fetch;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,6 +7,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.warder.client.ClientException;
 import org.warder.signing.tuf.TufException;
 
 /**
@@ -18,11 +19,11 @@ import org.warder.signing.tuf.TufException;
  * that still writes fail at its next write and waits for it to end, so that what it cleans up on
  * failure is cleaned up. Used once, from one thread.
  */
-final class DownloadPipe {
+public final class DownloadPipe {
   /** A download that hands its bytes to {@code out} while it goes on; {@code out} stays open. */
   @FunctionalInterface
-  interface Download {
-    void into(OutputStream out) throws IOException, TufException;
+  public interface Download {
+    void into(OutputStream out) throws IOException, TufException, ClientException;
   }
 
   private final Pipe.SourceChannel source;
@@ -39,7 +40,7 @@ final class DownloadPipe {
               try (OutputStream out = Channels.newOutputStream(sink)) {
                 try {
                   download.into(out);
-                } catch (IOException | TufException | RuntimeException e) {
+                } catch (IOException | TufException | ClientException | RuntimeException e) {
                   failure.set(e); // before the reader sees the end of the stream
                 }
               } catch (IOException closing) {
@@ -51,25 +52,25 @@ final class DownloadPipe {
   }
 
   /** Starts {@code download} into a new pipe; {@code name} names its thread. */
-  static DownloadPipe start(String name, Download download) throws IOException {
+  public static DownloadPipe start(String name, Download download) throws IOException {
     DownloadPipe pipe = new DownloadPipe(name, download);
     pipe.thread.start();
     return pipe;
   }
 
   /** What the download hands on, ending when it ends. */
-  InputStream input() {
+  public InputStream input() {
     return Channels.newInputStream(source);
   }
 
   /** Waits for the download to end; its failure, when it failed. */
-  Optional<Exception> awaitDownload() throws InterruptedException {
+  public Optional<Exception> awaitDownload() throws InterruptedException {
     thread.join();
     return Optional.ofNullable(failure.get());
   }
 
   /** The download's failure, when it failed before now. */
-  Optional<Exception> failedAlready() {
+  public Optional<Exception> failedAlready() {
     return Optional.ofNullable(failure.get());
   }
 
@@ -77,7 +78,7 @@ final class DownloadPipe {
    * Stops the download if it still writes (its next write fails) and waits for it to end; its
    * failure then is the reader's doing and not reported.
    */
-  void stop() throws IOException, InterruptedException {
+  public void stop() throws IOException, InterruptedException {
     try {
       source.close();
     } finally {
