@@ -7,15 +7,17 @@ import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.warder.client.ClientException;
 import org.warder.signing.tuf.TufException;
+import org.warder.signing.tuf.VerificationIOException;
 
 /**
  * A download running on a thread of its own into a pipe that the caller reads on its thread: the
  * bytes the download hands on are what the reader sees, in order, with only the kernel's pipe
  * buffer between them. The reader sees the end of the stream once the download returned or failed
  * ({@link #awaitDownload} says which); a failure is noted before the end is seen, so that a reader
- * failing on a stream cut short can tell ({@link #failedAlready}). {@link #stop} makes a download
+ * failing on a stream cut short can tell ({@link #throwIfFailed}). {@link #stop} makes a download
  * that still writes fail at its next write and waits for it to end, so that what it cleans up on
  * failure is cleaned up. Used once, from one thread.
  */
@@ -69,9 +71,29 @@ public final class DownloadPipe {
     return Optional.ofNullable(failure.get());
   }
 
-  /** The download's failure, when it failed before now. */
-  public Optional<Exception> failedAlready() {
-    return Optional.ofNullable(failure.get());
+  /**
+   * When the download failed, throws its failure, with {@code cut} (the reader's own failure on a
+   * stream cut short) suppressed in it: a {@link RuntimeException} and an {@link IOException} that
+   * is not a {@link VerificationIOException} as they are; anything else (the bytes were not the
+   * signed ones, or the source refused them) as {@code refusal} makes it. Returns when the download
+   * has not failed (so far).
+   */
+  public <X extends Exception> void throwIfFailed(Exception cut, Function<Exception, X> refusal)
+      throws IOException, X {
+    Exception failed = failure.get();
+    if (failed == null) {
+      return;
+    }
+    if (cut.getCause() != failed) {
+      failed.addSuppressed(cut);
+    }
+    if (failed instanceof IOException io && !(failed instanceof VerificationIOException)) {
+      throw io;
+    }
+    if (failed instanceof RuntimeException r) {
+      throw r;
+    }
+    throw refusal.apply(failed);
   }
 
   /**

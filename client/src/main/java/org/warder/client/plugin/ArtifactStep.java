@@ -151,10 +151,17 @@ final class ArtifactStep implements Step {
               commit,
               fresh);
     } catch (ClientException | IOException | InterruptedException | RuntimeException e) {
-      Optional<Exception> failed = pipe.failedAlready();
-      if (failed.isPresent()) {
-        throwDownloadFailure(failed.get(), e);
-      }
+      // a failed download is what is reported, a verification failure refusing the bundle
+      pipe.throwIfFailed(
+          e,
+          failed ->
+              new ArtifactBundleException(
+                  "refusing "
+                      + name
+                      + " as it downloaded: "
+                      + failed.getMessage()
+                      + "; nothing was checked out",
+                  failed));
       throw e; // the checkout's own failure: stopping the pipe stops the download
     } finally {
       pipe.stop();
@@ -164,31 +171,6 @@ final class ArtifactStep implements Step {
     }
     Files.move(fresh, pluginDir);
     reporter.info("artifact " + commit + " checked out into " + pluginDir);
-  }
-
-  /**
-   * A download that failed under a checkout is reported as itself, the checkout's failure (a stream
-   * cut short) suppressed in it.
-   */
-  private static void throwDownloadFailure(Exception failed, Exception cut)
-      throws ClientException, IOException {
-    if (cut.getCause() != failed) {
-      failed.addSuppressed(cut);
-    }
-    if (failed instanceof ClientException c) {
-      throw c;
-    }
-    if (failed instanceof IOException io) {
-      throw io;
-    }
-    if (failed instanceof RuntimeException r) {
-      throw r;
-    }
-    throw new ArtifactBundleException(
-        "refusing the artifact bundle as it downloaded: "
-            + failed.getMessage()
-            + "; nothing was checked out",
-        failed);
   }
 
   @Override

@@ -39,7 +39,6 @@ import org.warder.signing.PrivateFiles;
 import org.warder.signing.SigningException;
 import org.warder.signing.tuf.ChunkHashes;
 import org.warder.signing.tuf.TufException;
-import org.warder.signing.tuf.VerificationIOException;
 
 /**
  * Moves jails and templates between hosts through a registry: {@code push} exports a local jail or
@@ -638,39 +637,21 @@ public final class BundleSync {
         | IOException
         | InterruptedException
         | RuntimeException e) {
-      Optional<Exception> failed = pipe.failedAlready();
-      if (failed.isPresent()) {
-        throwDownloadFailure(bundle, failed.get(), e);
-      }
+      // a failed download is what is reported, a verification failure refusing the bundle
+      pipe.throwIfFailed(
+          e,
+          failed ->
+              new BadBundleException(
+                  "refusing "
+                      + bundle.path()
+                      + " as it downloaded: "
+                      + failed.getMessage()
+                      + "; nothing was imported",
+                  failed));
       throw e; // the import's own failure: stopping the pipe stops the download
     } finally {
       pipe.stop();
     }
-  }
-
-  /**
-   * What a failed download that an import read from is reported as, with the import's failure (a
-   * stream cut short) suppressed in it: a verification failure (a chunk or the whole file not the
-   * signed bytes) refuses the bundle; a network or disk failure is that failure.
-   */
-  private static void throwDownloadFailure(RemoteBundle bundle, Exception failed, Exception cut)
-      throws BadBundleException, IOException {
-    if (cut.getCause() != failed) {
-      failed.addSuppressed(cut);
-    }
-    if (failed instanceof IOException io && !(failed instanceof VerificationIOException)) {
-      throw io;
-    }
-    if (failed instanceof RuntimeException r) {
-      throw r;
-    }
-    throw new BadBundleException(
-        "refusing "
-            + bundle.path()
-            + " as it downloaded: "
-            + failed.getMessage()
-            + "; nothing was imported",
-        failed);
   }
 
   private Path pullFile(RemoteBundle bundle) {

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.warder.signing.tuf.DigestMismatchException;
+import org.warder.signing.tuf.VerificationIOException;
 
 /** {@link DownloadPipe}: a download on its own thread, read on the caller's. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -66,9 +68,11 @@ class DownloadPipeTest {
     try {
       byte[] read = pipe.input().readAllBytes();
       assertThat(read).isEqualTo(Arrays.copyOf(BYTES, 1000));
-      assertThat(pipe.failedAlready())
-          .as("noted before the reader saw the end")
-          .containsSame(failure);
+      IOException cut = new IOException("the reader's stream was cut short");
+      assertThatThrownBy(() -> pipe.throwIfFailed(cut, IllegalStateException::new))
+          .as("noted before the reader saw the end, thrown as it is")
+          .isSameAs(failure)
+          .hasSuppressedException(cut);
       assertThat(pipe.awaitDownload()).containsSame(failure);
     } finally {
       pipe.stop();
@@ -94,7 +98,47 @@ class DownloadPipeTest {
     pipe.input().readNBytes(1000);
     pipe.stop(); // returns only once the download ended
     assertThat(seen.get()).as("the download's write failed").isNotNull();
-    assertThat(pipe.failedAlready()).containsSame(seen.get());
+    assertThatThrownBy(
+            () -> pipe.throwIfFailed(new IOException("reader"), IllegalStateException::new))
+        .isSameAs(seen.get());
+  }
+
+  @Test
+  void testAVerificationFailure_isThrownAsTheRefusalTheCallerMakes() throws Exception {
+    VerificationIOException failure =
+        new VerificationIOException(
+            new DigestMismatchException("t chunk 1 (bytes 4194304+)", "sha256", "aa", "bb"));
+    DownloadPipe pipe =
+        DownloadPipe.start(
+            "t",
+            out -> {
+              throw failure;
+            });
+    try {
+      assertThat(pipe.input().readAllBytes()).isEmpty();
+      assertThat(pipe.awaitDownload()).containsSame(failure);
+      assertThatThrownBy(
+              () ->
+                  pipe.throwIfFailed(
+                      new IOException("cut"), f -> new IllegalArgumentException("refused", f)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("refused")
+          .hasCause(failure);
+    } finally {
+      pipe.stop();
+    }
+  }
+
+  @Test
+  void testNoFailure_throwIfFailedReturns() throws Exception {
+    DownloadPipe pipe = DownloadPipe.start("t", out -> out.write(BYTES, 0, 10));
+    try {
+      assertThat(pipe.input().readAllBytes()).hasSize(10);
+      assertThat(pipe.awaitDownload()).isEmpty();
+      pipe.throwIfFailed(new IOException("unused"), IllegalStateException::new);
+    } finally {
+      pipe.stop();
+    }
   }
 
   @Test

@@ -219,51 +219,50 @@ class ArtifactCheckoutTest {
         .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
   }
 
+  /**
+   * Checks out {@code commit} from {@code in} into {@code out}, expecting an {@link
+   * ArtifactBundleException} whose message contains {@code message}, with nothing left.
+   */
+  private void assertRefusedLeavingNothing(
+      InputStream in, ArtifactCheckout.WholeBundleCheck check, ObjectId commit, String message)
+      throws Exception {
+    assertThatThrownBy(
+            () ->
+                new ArtifactCheckout()
+                    .checkout(in, "b.bundle", check, commit.name(), tmp.resolve("out")))
+        .isInstanceOf(ArtifactBundleException.class)
+        .hasMessageContaining(message);
+    assertThat(tmp.resolve("out")).doesNotExist();
+    assertNothingLeft();
+  }
+
   @Test
   void testCheckout_bytesThatAreNotTheSignedBundle_refusedBeforeAnythingIsWritten()
       throws Exception {
     ObjectId c = bundle("b", file("post_install.sh", "true\n"));
     byte[] bytes = Files.readAllBytes(tmp.resolve("b.bundle"));
-    assertThatThrownBy(
-            () ->
-                new ArtifactCheckout()
-                    .checkout(
-                        new ByteArrayInputStream(bytes),
-                        "b.bundle",
-                        (sha256, length) -> {
-                          assertThat(sha256).isEqualTo(Digests.sha256Hex(bytes));
-                          assertThat(length).isEqualTo(bytes.length);
-                          throw new ArtifactBundleException("expected other bytes");
-                        },
-                        c.name(),
-                        tmp.resolve("out")))
-        .isInstanceOf(ArtifactBundleException.class)
-        .hasMessage("expected other bytes");
-    assertThat(tmp.resolve("out")).doesNotExist();
-    assertNothingLeft();
+    assertRefusedLeavingNothing(
+        new ByteArrayInputStream(bytes),
+        (sha256, length) -> {
+          assertThat(sha256).isEqualTo(Digests.sha256Hex(bytes));
+          assertThat(length).isEqualTo(bytes.length);
+          throw new ArtifactBundleException("expected other bytes");
+        },
+        c,
+        "expected other bytes");
   }
 
   @Test
   void testCheckout_bytesAfterThePack_refused() throws Exception {
     ObjectId c = bundle("b", file("post_install.sh", "true\n"));
     byte[] bundle = Files.readAllBytes(tmp.resolve("b.bundle"));
-    byte[] bytes = java.util.Arrays.copyOf(bundle, bundle.length + 5);
-    assertThatThrownBy(
-            () ->
-                new ArtifactCheckout()
-                    .checkout(
-                        new ByteArrayInputStream(bytes),
-                        "b.bundle",
-                        (sha256, length) -> {
-                          throw new AssertionError(
-                              "no check of a bundle with bytes after its pack");
-                        },
-                        c.name(),
-                        tmp.resolve("out")))
-        .isInstanceOf(ArtifactBundleException.class)
-        .hasMessageContaining("expected EOF");
-    assertThat(tmp.resolve("out")).doesNotExist();
-    assertNothingLeft();
+    assertRefusedLeavingNothing(
+        new ByteArrayInputStream(java.util.Arrays.copyOf(bundle, bundle.length + 5)),
+        (sha256, length) -> {
+          throw new AssertionError("no check of a bundle with bytes after its pack");
+        },
+        c,
+        "expected EOF");
   }
 
   @Test
@@ -284,20 +283,12 @@ class ArtifactCheckoutTest {
                 throw new java.io.IOException("connection reset");
               }
             });
-    assertThatThrownBy(
-            () ->
-                new ArtifactCheckout()
-                    .checkout(
-                        cut,
-                        "b.bundle",
-                        (sha256, length) -> {
-                          throw new AssertionError("no check of a bundle cut short");
-                        },
-                        c.name(),
-                        tmp.resolve("out")))
-        .isInstanceOf(ArtifactBundleException.class)
-        .hasMessageContaining("expected a complete git bundle in b.bundle");
-    assertThat(tmp.resolve("out")).doesNotExist();
-    assertNothingLeft();
+    assertRefusedLeavingNothing(
+        cut,
+        (sha256, length) -> {
+          throw new AssertionError("no check of a bundle cut short");
+        },
+        c,
+        "expected a complete git bundle in b.bundle");
   }
 }
