@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.ClientException;
+import org.warder.client.testing.AwaitFile;
 import org.warder.client.testing.HoldingProxy;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.signing.tuf.ChunkHashes;
@@ -104,7 +104,13 @@ class StreamingArtifactTest {
               });
       assertThat(proxy.awaitHolding(120)).as("the checkout asked for the bundle").isTrue();
       // the last chunk is held back: JGit must be at work on the first ones all the same
-      Path incoming = awaitIncomingPack(dir.getParent(), checkout);
+      // JGit's incoming pack, in the temporary checkout next to the plugin's directory
+      Path incoming =
+          AwaitFile.nonEmpty(
+              dir.getParent(),
+              n -> n.startsWith("incoming_"),
+              checkout,
+              "JGit read nothing while the bundle downloaded");
       assertThat(Files.size(incoming)).isPositive();
       assertThat(checkout).as("the download cannot end before the last chunk").isNotDone();
       assertThat(dir).as("nothing checked out yet").doesNotExist();
@@ -148,34 +154,6 @@ class StreamingArtifactTest {
           .as("no copy of the bundle kept")
           .noneMatch(n -> n.contains(target.sha256().orElseThrow()));
     }
-  }
-
-  /**
-   * Waits (a generous deadline, not a measure) for JGit's incoming pack in the temporary checkout
-   * next to the plugin's directory to hold bytes; fails if the checkout ends first.
-   */
-  private static Path awaitIncomingPack(Path jailDir, CompletableFuture<Void> checkout)
-      throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (System.nanoTime() < deadline) {
-      assertThat(checkout).as("the checkout ended while the last chunk was held").isNotDone();
-      if (Files.isDirectory(jailDir)) {
-        try (Stream<Path> files = Files.walk(jailDir)) {
-          Optional<Path> pack =
-              files
-                  .filter(f -> f.getFileName().toString().startsWith("incoming_"))
-                  .filter(f -> f.toFile().length() > 0)
-                  .findFirst();
-          if (pack.isPresent()) {
-            return pack.get();
-          }
-        } catch (java.io.UncheckedIOException e) {
-          // a directory went while it was walked: look again
-        }
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("JGit read nothing while the bundle downloaded");
   }
 
   private static void assertOnlyPluginLeft(Path jailDir) throws Exception {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.cli.PublishingRegistry;
 import org.warder.client.publish.DelegatedRoles;
 import org.warder.client.publish.RegistryClient;
+import org.warder.client.testing.AwaitFile;
 import org.warder.client.testing.HoldingProxy;
 import org.warder.client.testing.TestHost;
 import org.warder.client.testing.ZfsPool;
@@ -127,7 +128,12 @@ class StreamingPullTest {
           CompletableFuture.supplyAsync(() -> b.warder("pull", "acme/web", "--repo", "main"));
       assertThat(proxy.awaitHolding(120)).as("the pull asked for the bundle").isTrue();
       // the last chunk is held back: the import must be at work on the first ones all the same
-      Path staged = awaitStagedNoise(b, pull);
+      Path staged =
+          AwaitFile.nonEmpty(
+              b.root().resolve("staging"),
+              "noise.bin"::equals,
+              pull,
+              "the import wrote nothing while the bundle downloaded");
       assertThat(pull).as("the download cannot end before the last chunk").isNotDone();
       assertThat(Files.size(staged)).isPositive();
       assertThat(b.root().resolve("images/.pull-" + target.sha256().orElseThrow() + ".warder.tar"))
@@ -140,35 +146,6 @@ class StreamingPullTest {
       assertThat(b.jailRoot("web").resolve("noise.bin")).hasBinaryContent(noise);
       assertNothingLeft(b);
     }
-  }
-
-  /**
-   * Waits (a generous deadline, not a measure) for the import to have written some of noise.bin
-   * into its staging area while the pull still runs; fails if the pull ends first.
-   */
-  private static Path awaitStagedNoise(TestHost host, CompletableFuture<CliRun> pull)
-      throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (System.nanoTime() < deadline) {
-      assertThat(pull).as("the pull ended while its last chunk was held").isNotDone();
-      Path staging = host.root().resolve("staging");
-      if (Files.isDirectory(staging)) {
-        try (Stream<Path> files = Files.walk(staging)) {
-          Optional<Path> noiseFile =
-              files
-                  .filter(p -> p.getFileName().toString().equals("noise.bin"))
-                  .filter(p -> p.toFile().length() > 0)
-                  .findFirst();
-          if (noiseFile.isPresent()) {
-            return noiseFile.get();
-          }
-        } catch (java.io.UncheckedIOException e) {
-          // a directory went while it was walked: look again
-        }
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("the import wrote nothing while the bundle downloaded");
   }
 
   @Test
