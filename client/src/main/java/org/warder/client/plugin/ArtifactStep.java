@@ -104,9 +104,9 @@ final class ArtifactStep implements Step {
                               + " chunks of "
                               + c.size()
                               + " bytes once it matched its signed sha256")
-                  .orElse(", verified whole before it is fetched");
+                  .orElse(", verified whole before git reads it");
     } catch (MetadataFormatException e) {
-      fetched = ", refused: " + e.getMessage();
+      fetched = ", whose signed chunk list the checkout will refuse (" + e.getMessage() + ")";
     }
     return List.of(
         "check out commit "
@@ -151,17 +151,20 @@ final class ArtifactStep implements Step {
               commit,
               fresh);
     } catch (ClientException | IOException | InterruptedException | RuntimeException e) {
-      // a failed download is what is reported, a verification failure refusing the bundle
+      // a failed download is what is reported: a refusal of the source's as it is, a verification
+      // failure refusing the bundle
       pipe.throwIfFailed(
           e,
           failed ->
-              new ArtifactBundleException(
-                  "refusing "
-                      + name
-                      + " as it downloaded: "
-                      + failed.getMessage()
-                      + "; nothing was checked out",
-                  failed));
+              failed instanceof ClientException refused
+                  ? refused
+                  : new ArtifactBundleException(
+                      "refusing "
+                          + name
+                          + " as it downloaded: "
+                          + failed.getMessage()
+                          + "; nothing was checked out",
+                      failed));
       throw e; // the checkout's own failure: stopping the pipe stops the download
     } finally {
       pipe.stop();

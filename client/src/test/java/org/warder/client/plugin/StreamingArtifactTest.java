@@ -144,7 +144,10 @@ class StreamingArtifactTest {
     try {
       assertThatThrownBy(() -> PublishedPlugins.checkout(catalog, p, dir))
           .isInstanceOf(ClientException.class)
-          .hasMessageContaining("chunk 1");
+          .hasMessageContaining("chunk 1")
+          .extracting(e -> ((ClientException) e).reason())
+          .as("a refusal, as a bundle that does not match always was")
+          .isEqualTo(ClientException.Reason.REFUSED);
     } finally {
       Files.write(blob, good);
     }
