@@ -23,7 +23,7 @@ import org.warder.signing.tuf.TargetFile;
  * until the record step, and put back by undo.
  */
 final class ArtifactStep implements Step {
-  private final PluginSources sources;
+  private final ArtifactBundles bundles;
   private final ResolvedPlugin plugin;
   private final String commit;
   private final Path pluginDir;
@@ -74,8 +74,8 @@ final class ArtifactStep implements Step {
   }
 
   /** The artifact of {@code plugin} at {@code commit} into {@code pluginDir}. */
-  ArtifactStep(PluginSources sources, ResolvedPlugin plugin, String commit, Path pluginDir) {
-    this.sources = sources;
+  ArtifactStep(ArtifactBundles bundles, ResolvedPlugin plugin, String commit, Path pluginDir) {
+    this.bundles = bundles;
     this.plugin = plugin;
     this.commit = commit;
     this.pluginDir = pluginDir;
@@ -133,7 +133,7 @@ final class ArtifactStep implements Step {
     DirectoryTrees.delete(old);
     String name = plugin.qualifiedId() + "'s artifact bundle";
     ArtifactCheckout.WholeBundleCheck signed = PluginCatalog.bundleCheck(plugin);
-    DownloadPipe pipe = DownloadPipe.start(name, verified -> sources.bundle(plugin, verified));
+    DownloadPipe pipe = DownloadPipe.start(name, verified -> bundles.bundle(plugin, verified));
     try {
       new ArtifactCheckout()
           .checkout(

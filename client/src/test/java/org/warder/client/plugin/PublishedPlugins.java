@@ -2,7 +2,6 @@ package org.warder.client.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -201,35 +200,16 @@ final class PublishedPlugins implements AutoCloseable {
 
   /** The step of an install that checks {@code plugin}'s artifact out of {@code catalog}. */
   static ArtifactStep artifactStep(PluginCatalog catalog, ResolvedPlugin plugin, Path pluginDir) {
-    PluginSources sources =
-        new PluginSources() {
-          @Override
-          public ResolvedPlugin resolve(String name) {
-            throw new UnsupportedOperationException("a checkout resolves nothing");
-          }
-
-          @Override
-          public void bundle(ResolvedPlugin p, OutputStream verified)
-              throws ClientException, java.io.IOException {
-            try {
-              catalog.bundle(p, verified);
-            } catch (TufException e) {
-              throw new ClientException(ClientException.Reason.REFUSED, e.getMessage(), e);
-            }
-          }
-
-          @Override
-          public boolean hasRelease(String release) {
-            throw new UnsupportedOperationException("a checkout needs no release");
-          }
-
-          @Override
-          public boolean ensureRelease(String release) {
-            throw new UnsupportedOperationException("a checkout needs no release");
+    ArtifactBundles bundles =
+        (p, verified) -> {
+          try {
+            catalog.bundle(p, verified);
+          } catch (TufException e) {
+            throw new ClientException(ClientException.Reason.REFUSED, e.getMessage(), e);
           }
         };
     return new ArtifactStep(
-        sources, plugin, plugin.manifest().artifactRef().orElseThrow(), pluginDir);
+        bundles, plugin, plugin.manifest().artifactRef().orElseThrow(), pluginDir);
   }
 
   /** The private half of the key every role here is delegated to. */
