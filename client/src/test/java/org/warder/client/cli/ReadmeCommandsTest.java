@@ -160,6 +160,31 @@ class ReadmeCommandsTest {
     assertThat(Files.exists(tmp.resolve("home/.config/warder"))).as("nothing in HOME").isFalse();
   }
 
+  /**
+   * The quick start's servers listen on ports below the range the kernel hands to outgoing
+   * connections: a port there can be held in TIME_WAIT by a connection that closed a moment ago
+   * (the suite makes thousands on loopback), and a server cannot listen on it then.
+   */
+  @Test
+  void testQuickstartPorts_areBelowTheOutgoingRange() throws Exception {
+    Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    int first = Integer.parseInt(Files.readAllLines(range).get(0).strip().split("\\s+")[0]);
+    List<String> script = Files.readAllLines(TOP.resolve("bin/quickstart"));
+    int start = script.indexOf("free_port() {");
+    assertThat(start).as("bin/quickstart's free_port function").isNotNegative();
+    int end = script.subList(start, script.size()).indexOf("}") + start;
+    String function = String.join("\n", script.subList(start, end + 1));
+    Process sh =
+        new ProcessBuilder("sh", "-c", function + "\nfor i in $(seq 100); do free_port; done")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(sh.waitFor()).as(out).isZero();
+    assertThat(out.lines().map(Integer::parseInt).toList())
+        .hasSize(100)
+        .allSatisfy(port -> assertThat(port).isBetween(1024, first - 1));
+  }
+
   /** The README's lines. */
   private static List<String> readme() throws IOException {
     return Files.readAllLines(TOP.resolve("README.md"), StandardCharsets.UTF_8);
