@@ -3,8 +3,6 @@ package org.warder.registry.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.registry.storage.FailPoints;
 import org.warder.registry.storage.S3Store;
+import org.warder.registry.testing.FreePort;
 import org.warder.registry.testing.Http;
 import org.warder.registry.testing.NginxBalancer;
 import org.warder.registry.testing.PostgresDatabase;
@@ -103,12 +102,6 @@ class ThreeNodesTest {
         .map(Map.Entry::getValue)
         .findFirst()
         .orElse("");
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   /**
@@ -203,7 +196,7 @@ class ThreeNodesTest {
       byte[] root = registry.root();
       nodes = new SharedNodes(tmp.resolve("nodes"), registry.data, s3, bucket, postgres);
       for (String name : List.of("a", "b", "c")) {
-        ports.put(name, freePort());
+        ports.put(name, FreePort.belowOutgoingRange());
       }
       try (NginxBalancer nginx =
           NginxBalancer.start(

@@ -2,7 +2,6 @@ package org.warder.registry.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -63,10 +62,7 @@ public final class NginxBalancer implements AutoCloseable {
   public static NginxBalancer start(Path dir, List<String> upstreams) throws Exception {
     require();
     Files.createDirectories(dir.resolve("tmp"));
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    int port = FreePort.belowOutgoingRange();
     String servers =
         upstreams.stream()
             .map(

@@ -1,8 +1,6 @@
 package org.warder.registry.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +79,8 @@ public final class PostgresServer {
     boolean root = System.getProperty("user.name").equals("root");
     Path dir = Files.createTempDirectory("warder-postgres");
     String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-    PostgresServer server = new PostgresServer(dir, bin.orElseThrow(), freePort(), password);
+    PostgresServer server =
+        new PostgresServer(dir, bin.orElseThrow(), FreePort.belowOutgoingRange(), password);
     try {
       if (root) {
         // the server's own user must own its directory; the parent (/tmp) is world-traversable
@@ -142,12 +141,6 @@ public final class PostgresServer {
           .max(
               Comparator.comparingInt(
                   b -> Integer.parseInt(b.getParent().getFileName().toString().split("\\.")[0])));
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 
