@@ -1,57 +1,44 @@
 package org.warder.client.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
-import org.warder.registry.http.RegistryServer;
 import org.warder.registry.repo.RegistryRepository;
-import org.warder.registry.storage.FileTokenStore;
-import org.warder.registry.storage.RegistryLayout;
+import org.warder.registry.testing.TestRegistry;
+import org.warder.signing.Digests;
 import org.warder.signing.Key;
-import org.warder.signing.KeyFiles;
 
-/** A real registry (initialised data directory, Jetty on a loopback port) for client tests. */
+/**
+ * A real registry (initialised data directory, Jetty on a loopback port) for client tests: a copy
+ * of the registry-server tests' {@link TestRegistry}, so that the registries of one JVM share their
+ * keys.
+ */
 final class RegistryFixture implements AutoCloseable {
-  static final char[] OFFLINE = "offline passphrase".toCharArray();
-  final RegistryLayout layout;
   final RegistryRepository.Initialised init;
-  final RegistryRepository repository;
-  final RegistryServer server;
-  final StringWriter serverErrors = new StringWriter();
+  private final TestRegistry registry;
 
   RegistryFixture(Path data) throws Exception {
-    layout = new RegistryLayout(data);
-    init = RegistryRepository.initialise(layout, OFFLINE, Clock.systemUTC());
-    repository = RegistryRepository.open(layout, Clock.systemUTC());
-    server =
-        new RegistryServer(
-            repository,
-            RegistryServer.Settings.defaults(new InetSocketAddress("127.0.0.1", 0)),
-            new PrintWriter(serverErrors, true));
-    server.start();
+    registry = TestRegistry.at(data).start();
+    Path rootFile = registry.layout.metadata().resolve("1.root.json");
+    init = new RegistryRepository.Initialised(Digests.sha256Hex(rootFile), rootFile);
   }
 
   String url() {
-    return server.url().toString();
+    return registry.url().toString();
   }
 
   /** Delegates {@code role} for {@code paths} to {@code key}, signed with the targets key. */
   void delegate(String role, Key key, String... paths) throws Exception {
-    repository.delegate(
-        role, List.of(key), 1, List.of(paths), KeyFiles.read(layout.key("targets"), OFFLINE));
+    registry.repository.delegate(role, List.of(key), 1, List.of(paths), TestRegistry.targetsKey());
   }
 
   /** A publishing token for {@code roles}. */
   String token(String publisher, String... roles) throws IOException {
-    return new FileTokenStore(layout, Clock.systemUTC()).create(publisher, List.of(roles)).secret();
+    return registry.token(publisher, roles);
   }
 
   @Override
   public void close() throws IOException {
-    server.close();
+    registry.close();
   }
 }

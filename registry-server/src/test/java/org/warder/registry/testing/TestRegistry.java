@@ -60,7 +60,15 @@ public final class TestRegistry implements AutoCloseable {
 
   /** A fresh, initialised registry in {@code dir}/data. */
   public static TestRegistry create(Path dir) throws Exception {
-    Path data = dir.resolve("data");
+    return at(dir.resolve("data"));
+  }
+
+  /**
+   * A fresh, initialised registry whose data directory is {@code data}: a copy of the one this JVM
+   * initialised first, keys included (scrypt at the cost of offline keys makes every initialisation
+   * take about a second).
+   */
+  public static TestRegistry at(Path data) throws Exception {
     TestFiles.copyTree(template(), data);
     RegistryLayout layout = new RegistryLayout(data);
     return new TestRegistry(data, new FileSystemStore(layout));
