@@ -5,12 +5,18 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.XZOutputStream;
 import org.warder.signing.Digests;
+import org.warder.signing.testing.TestFiles;
 
 /**
  * A small FreeBSD-like release distribution built in the test: a rootfs around the statically
@@ -22,6 +28,8 @@ public final class SyntheticRelease {
   /** Every member's mtime: whole seconds, so the archives are reproducible byte for byte. */
   static final java.nio.file.attribute.FileTime MTIME =
       java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2024-11-29T00:00:00Z"));
+
+  private static final Map<String, Path> BUILT = new HashMap<>();
 
   private SyntheticRelease() {}
 
@@ -41,7 +49,44 @@ public final class SyntheticRelease {
       Map<String, byte[]> executables,
       Map<String, byte[]> files)
       throws IOException {
+    Path built = built(lib32, padKiB, executables, files);
     Files.createDirectories(dir);
+    try (Stream<Path> made = Files.list(built)) {
+      for (Path file : made.toList()) {
+        Files.copy(file, dir.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  /**
+   * The release for these arguments, built once per JVM: the archives are the same byte for byte
+   * every time, and compressing them is most of a test's CPU time when it publishes a release.
+   */
+  private static synchronized Path built(
+      boolean lib32, int padKiB, Map<String, byte[]> executables, Map<String, byte[]> files)
+      throws IOException {
+    StringBuilder key = new StringBuilder().append(lib32).append(' ').append(padKiB);
+    for (Map<String, byte[]> extra : List.of(executables, files)) {
+      key.append('|');
+      new TreeMap<>(extra)
+          .forEach((path, bytes) -> key.append(path).append('=').append(Digests.sha256Hex(bytes)));
+    }
+    Path dir = BUILT.get(key.toString());
+    if (dir == null) {
+      dir = TestFiles.directoryUntilExit("warder-synthetic-release");
+      build(dir, lib32, padKiB, executables, files);
+      BUILT.put(key.toString(), dir);
+    }
+    return dir;
+  }
+
+  private static void build(
+      Path dir,
+      boolean lib32,
+      int padKiB,
+      Map<String, byte[]> executables,
+      Map<String, byte[]> files)
+      throws IOException {
     byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
     StringBuilder manifest = new StringBuilder();
     Path base = dir.resolve("base.txz");
@@ -121,10 +166,10 @@ public final class SyntheticRelease {
               symlink(tar, "usr/bin/env", "/bin/busybox");
               dirEntry(tar, "usr/local/", 0755);
               dirEntry(tar, "usr/sbin/", 0755);
-              for (Map.Entry<String, byte[]> e : new java.util.TreeMap<>(executables).entrySet()) {
+              for (Map.Entry<String, byte[]> e : new TreeMap<>(executables).entrySet()) {
                 file(tar, e.getKey(), e.getValue(), 0755, 0, 0, Map.of());
               }
-              for (Map.Entry<String, byte[]> e : new java.util.TreeMap<>(files).entrySet()) {
+              for (Map.Entry<String, byte[]> e : new TreeMap<>(files).entrySet()) {
                 file(tar, e.getKey(), e.getValue(), 0644, 0, 0, Map.of());
               }
               file(

@@ -16,6 +16,7 @@ import org.warder.registry.testing.Http;
 import org.warder.registry.testing.S3ProxyServer;
 import org.warder.registry.testing.ServerProcess;
 import org.warder.registry.testing.TestRegistry;
+import org.warder.signing.testing.TestFiles;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -37,7 +38,7 @@ class S3ServeProcessTest {
       new StoreMigration(new FileSystemStore(registry.layout), store, tmp.resolve("staging")).run();
       // what serve reads must be the bucket's: the local copy of the metadata goes; the online
       // keys' passphrase comes as a secret in the environment, not from the data directory
-      TestRegistry.deleteTree(registry.layout.metadata());
+      TestFiles.deleteTree(registry.layout.metadata());
       String secret = Files.readString(registry.layout.onlinePassphrase()).strip();
       Files.delete(registry.layout.onlinePassphrase());
       Map<String, String> env =

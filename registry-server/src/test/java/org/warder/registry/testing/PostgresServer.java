@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.warder.signing.testing.TestFiles;
 
 /**
  * A real PostgreSQL server (Debian's {@code postgresql} package, version 15 or later), one per test
@@ -224,7 +225,7 @@ public final class PostgresServer {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while stopping PostgreSQL", e);
     } finally {
-      TestRegistry.deleteTree(dir);
+      TestFiles.deleteTree(dir);
     }
   }
 }

@@ -11,13 +11,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 import org.warder.registry.http.RegistryServer;
 import org.warder.registry.repo.RegistryRepository;
 import org.warder.registry.storage.FileSystemStore;
@@ -90,8 +88,7 @@ public final class TestRegistry implements AutoCloseable {
 
   private static synchronized Path template() throws Exception {
     if (template == null) {
-      Path dir = Files.createTempDirectory("warder-registry-template");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+      Path dir = TestFiles.directoryUntilExit("warder-registry-template");
       RegistryLayout layout = new RegistryLayout(dir.resolve("data"));
       RegistryRepository.initialise(layout, PASSPHRASE.toCharArray(), Clock.systemUTC());
       targetsKey = KeyFiles.read(layout.key("targets"), PASSPHRASE.toCharArray());
@@ -201,19 +198,6 @@ public final class TestRegistry implements AutoCloseable {
     if (server != null) {
       server.close();
       server = null;
-    }
-  }
-
-  public static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // best effort
     }
   }
 }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -52,6 +53,27 @@ public final class TestFiles {
               f, target, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
         }
       }
+    }
+  }
+
+  /** A new temporary directory, deleted with all it holds when the JVM exits. */
+  public static Path directoryUntilExit(String prefix) throws IOException {
+    Path dir = Files.createTempDirectory(prefix);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+    return dir;
+  }
+
+  /** Deletes {@code dir} and everything below it, as far as it can; no error when it is missing. */
+  public static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // best effort
     }
   }
 }
