@@ -49,7 +49,7 @@ public final class SyntheticRelease {
       Map<String, byte[]> executables,
       Map<String, byte[]> files)
       throws IOException {
-    Path built = built(lib32, padKiB, executables, files);
+    Path built = built(new Contents(lib32, padKiB, executables, files));
     Files.createDirectories(dir);
     try (Stream<Path> made = Files.list(built)) {
       for (Path file : made.toList()) {
@@ -58,35 +58,36 @@ public final class SyntheticRelease {
     }
   }
 
+  /** What a release holds, as {@link #write} was asked; its key names its archives' bytes. */
+  private record Contents(
+      boolean lib32, int padKiB, Map<String, byte[]> executables, Map<String, byte[]> files) {
+    String key() {
+      StringBuilder key = new StringBuilder().append(lib32).append(' ').append(padKiB);
+      for (Map<String, byte[]> extra : List.of(executables, files)) {
+        key.append('|');
+        new TreeMap<>(extra)
+            .forEach(
+                (path, bytes) -> key.append(path).append('=').append(Digests.sha256Hex(bytes)));
+      }
+      return key.toString();
+    }
+  }
+
   /**
-   * The release for these arguments, built once per JVM: the archives are the same byte for byte
+   * The release with {@code contents}, built once per JVM: the archives are the same byte for byte
    * every time, and compressing them is most of a test's CPU time when it publishes a release.
    */
-  private static synchronized Path built(
-      boolean lib32, int padKiB, Map<String, byte[]> executables, Map<String, byte[]> files)
-      throws IOException {
-    StringBuilder key = new StringBuilder().append(lib32).append(' ').append(padKiB);
-    for (Map<String, byte[]> extra : List.of(executables, files)) {
-      key.append('|');
-      new TreeMap<>(extra)
-          .forEach((path, bytes) -> key.append(path).append('=').append(Digests.sha256Hex(bytes)));
-    }
-    Path dir = BUILT.get(key.toString());
+  private static synchronized Path built(Contents contents) throws IOException {
+    Path dir = BUILT.get(contents.key());
     if (dir == null) {
       dir = TestFiles.directoryUntilExit("warder-synthetic-release");
-      build(dir, lib32, padKiB, executables, files);
-      BUILT.put(key.toString(), dir);
+      build(dir, contents);
+      BUILT.put(contents.key(), dir);
     }
     return dir;
   }
 
-  private static void build(
-      Path dir,
-      boolean lib32,
-      int padKiB,
-      Map<String, byte[]> executables,
-      Map<String, byte[]> files)
-      throws IOException {
+  private static void build(Path dir, Contents contents) throws IOException {
     byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
     StringBuilder manifest = new StringBuilder();
     Path base = dir.resolve("base.txz");
@@ -166,10 +167,10 @@ public final class SyntheticRelease {
               symlink(tar, "usr/bin/env", "/bin/busybox");
               dirEntry(tar, "usr/local/", 0755);
               dirEntry(tar, "usr/sbin/", 0755);
-              for (Map.Entry<String, byte[]> e : new TreeMap<>(executables).entrySet()) {
+              for (Map.Entry<String, byte[]> e : new TreeMap<>(contents.executables()).entrySet()) {
                 file(tar, e.getKey(), e.getValue(), 0755, 0, 0, Map.of());
               }
-              for (Map.Entry<String, byte[]> e : new TreeMap<>(files).entrySet()) {
+              for (Map.Entry<String, byte[]> e : new TreeMap<>(contents.files()).entrySet()) {
                 file(tar, e.getKey(), e.getValue(), 0644, 0, 0, Map.of());
               }
               file(
@@ -190,7 +191,14 @@ public final class SyntheticRelease {
                   0,
                   0,
                   Map.of());
-              file(tar, "usr/share/misc/padding", pad(padKiB), 0644, 1001, 1002, Map.of());
+              file(
+                  tar,
+                  "usr/share/misc/padding",
+                  pad(contents.padKiB()),
+                  0644,
+                  1001,
+                  1002,
+                  Map.of());
               dirEntry(tar, "root/", 0700);
               dirEntry(tar, "tmp/", 01777);
             });
@@ -200,7 +208,7 @@ public final class SyntheticRelease {
         .append('\t')
         .append(count)
         .append("\tbase\t\"Base system (MANDATORY)\"\ton\n");
-    if (lib32) {
+    if (contents.lib32()) {
       Path l32 = dir.resolve("lib32.txz");
       int n =
           writeTxz(
