@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.warder.client.layout.HostLayout;
 import org.warder.registry.storage.RegistryLayout;
 import org.warder.signing.testing.CliRun;
 import org.warder.signing.testing.ExternalTools;
@@ -125,7 +126,8 @@ class PluginEndToEndTest {
         .isEqualTo(artifact.first());
     plugins.catalog(tmp.resolve("check")).bundle(p, java.io.OutputStream.nullOutputStream());
     Path bundle =
-        tmp.resolve("check/repos/main/cache")
+        new HostLayout(tmp.resolve("check"))
+            .repoCache("main")
             .resolve(p.bundle().orElseThrow().sha256().orElseThrow());
     assertThat(ChunkHashes.of(p.bundle().orElseThrow()))
         .as("the artifact bundle's chunk hashes are signed, checked as it downloads")
@@ -313,7 +315,7 @@ class PluginEndToEndTest {
     assertThatThrownBy(() -> catalog.bundle(p, java.io.OutputStream.nullOutputStream()))
         .isInstanceOf(DigestMismatchException.class)
         .hasMessageContaining("expected sha256 " + sha);
-    try (Stream<Path> cache = Files.list(host.resolve("repos/main/cache"))) {
+    try (Stream<Path> cache = Files.list(new HostLayout(host).repoCache("main"))) {
       assertThat(cache.map(f -> f.getFileName().toString()))
           .doesNotContain(sha)
           .noneMatch(n -> n.endsWith(".part"));

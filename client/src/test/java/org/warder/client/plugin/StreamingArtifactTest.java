@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.warder.client.ClientException;
+import org.warder.client.layout.HostLayout;
 import org.warder.client.testing.AwaitFile;
 import org.warder.client.testing.HoldingProxy;
 import org.warder.registry.storage.RegistryLayout;
@@ -120,7 +121,10 @@ class StreamingArtifactTest {
       assertThat(dir.resolve("noise.bin")).hasBinaryContent(noise);
       assertThat(Files.isExecutable(dir.resolve("post_install.sh"))).isTrue();
       assertOnlyPluginLeft(dir.getParent());
-      assertThat(tmp.resolve("a/repos/main/cache").resolve(target.sha256().orElseThrow()))
+      assertThat(
+              new HostLayout(tmp.resolve("a"))
+                  .repoCache("main")
+                  .resolve(target.sha256().orElseThrow()))
           .as("the verified copy is kept in the cache")
           .hasSize(target.length());
     }
@@ -152,7 +156,7 @@ class StreamingArtifactTest {
       Files.write(blob, good);
     }
     assertThat(dir.getParent()).isEmptyDirectory();
-    try (Stream<Path> cache = Files.list(tmp.resolve("b/repos/main/cache"))) {
+    try (Stream<Path> cache = Files.list(new HostLayout(tmp.resolve("b")).repoCache("main"))) {
       assertThat(cache.map(f -> f.getFileName().toString()))
           .as("no copy of the bundle kept")
           .noneMatch(n -> n.contains(target.sha256().orElseThrow()));

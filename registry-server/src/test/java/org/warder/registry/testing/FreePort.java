@@ -20,11 +20,18 @@ public final class FreePort {
 
   private FreePort() {}
 
+  /**
+   * The first port of the range the kernel hands to outgoing connections (Linux's {@code
+   * ip_local_port_range}).
+   */
+  public static int outgoingRangeStart() throws IOException {
+    // Files.readString reads a /proc/sys file short: read it as lines
+    return Integer.parseInt(Files.readAllLines(OUTGOING_RANGE).get(0).strip().split("\\s+")[0]);
+  }
+
   /** A port below the outgoing range that nothing is bound to on loopback now. */
   public static int belowOutgoingRange() throws IOException {
-    // Files.readString reads a /proc file short: read it as lines
-    int first =
-        Integer.parseInt(Files.readAllLines(OUTGOING_RANGE).get(0).strip().split("\\s+")[0]);
+    int first = outgoingRangeStart();
     int low = first > 21024 ? first - 20000 : 1024;
     if (first <= low + 100) {
       throw new IOException(
